@@ -1,0 +1,190 @@
+//! `leadstream`: the headless command line over Leadstream's core, for power
+//! users, tests and benchmarks. Every subcommand is a stable, documented
+//! interface (see README.md, "The CLI"). Errors go to stderr with exit code 1;
+//! usage errors exit with code 2.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use leadstream_core::demo::{self, DemoSpec};
+use leadstream_core::export::{export_leads, ExportFormat};
+use leadstream_core::{fields, leads, Workspace};
+
+#[derive(Parser)]
+#[command(
+    name = "leadstream",
+    version,
+    about = "Leadstream: lead segments and nurture plans, offline."
+)]
+struct Cli {
+    /// The workspace file (.leadstream).
+    #[arg(long, global = true, value_name = "FILE")]
+    db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new, empty workspace file.
+    Init,
+    /// Fill a new workspace with generated demo or benchmark data.
+    Demo {
+        /// How many leads to generate.
+        #[arg(long, default_value_t = 5_000)]
+        leads: u32,
+        /// The average number of events per lead.
+        #[arg(long, default_value_t = 10)]
+        events_per_lead: u32,
+        /// The random seed; the same seed, size and anchor give the same data.
+        #[arg(long, default_value_t = 0x1ead_57ea)]
+        seed: u64,
+        /// "Now" for the generated history (YYYY-MM-DD); defaults to today (UTC).
+        #[arg(long, value_name = "DATE")]
+        anchor: Option<chrono::NaiveDate>,
+    },
+    /// Work with leads.
+    Leads {
+        #[command(subcommand)]
+        command: LeadsCommand,
+    },
+    /// List the field catalogue.
+    Fields {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum LeadsCommand {
+    /// Print the number of leads.
+    Count,
+    /// Write every lead with every field to stdout.
+    Export {
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Csv,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("leadstream: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+type CliResult = Result<(), Box<dyn std::error::Error>>;
+
+fn run(cli: Cli) -> CliResult {
+    let Some(db) = cli.db else {
+        use clap::CommandFactory;
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "--db FILE is required",
+            )
+            .exit();
+    };
+    let open = || Workspace::open(&db);
+    let mut stdout = std::io::stdout().lock();
+    match cli.command {
+        Command::Init => {
+            Workspace::create(&db)?;
+            writeln!(stdout, "created {}", db.display())?;
+        }
+        Command::Demo {
+            leads,
+            events_per_lead,
+            seed,
+            anchor,
+        } => {
+            let anchor = anchor
+                .unwrap_or_else(|| chrono::Utc::now().date_naive())
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight exists")
+                .and_utc()
+                .timestamp();
+            let mut workspace = if db.exists() {
+                open()?
+            } else {
+                Workspace::create(&db)?
+            };
+            if leads::count(workspace.conn())? > 0 {
+                return Err(format!(
+                    "{}: the workspace already holds leads; demo data goes into an empty workspace",
+                    db.display()
+                )
+                .into());
+            }
+            let spec = DemoSpec {
+                leads,
+                events_per_lead,
+                seed,
+                anchor,
+            };
+            let summary = demo::generate(&mut workspace, &spec)?;
+            writeln!(
+                stdout,
+                "generated {} leads, {} events and {} custom fields in {}",
+                summary.leads,
+                summary.events,
+                summary.custom_fields,
+                db.display()
+            )?;
+        }
+        Command::Leads {
+            command: LeadsCommand::Count,
+        } => {
+            let count = leads::count(open()?.conn())?;
+            writeln!(stdout, "{count}")?;
+        }
+        Command::Leads {
+            command: LeadsCommand::Export { format },
+        } => {
+            let format = match format {
+                Format::Csv => ExportFormat::Csv,
+                Format::Json => ExportFormat::Json,
+            };
+            export_leads(open()?.conn(), format, &mut stdout)?;
+        }
+        Command::Fields { json } => {
+            let catalogue = fields::list(open()?.conn())?;
+            if json {
+                let text = serde_json::to_string_pretty(&catalogue)?;
+                writeln!(stdout, "{text}")?;
+            } else {
+                writeln!(
+                    stdout,
+                    "{:<20} {:<8} {:<14} {:<9} label",
+                    "key", "type", "category", "origin"
+                )?;
+                for field in catalogue {
+                    writeln!(
+                        stdout,
+                        "{:<20} {:<8} {:<14} {:<9} {}",
+                        field.key,
+                        fields::enum_text(&field.field_type),
+                        fields::enum_text(&field.category),
+                        fields::enum_text(&field.origin),
+                        field.label
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! The core's one error type, with a `Result` alias. Errors carry the position
+//! they refer to (file path, row, column, field key) wherever there is one.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: not a Leadstream workspace ({reason})")]
+    NotAWorkspace { path: PathBuf, reason: String },
+
+    #[error(
+        "{path}: this workspace was written by a newer Leadstream (schema version {found}, \
+         this app understands up to {supported}); it was left untouched"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+
+    #[error("{path}: a file already exists there")]
+    AlreadyExists { path: PathBuf },
+
+    #[error("{path}: no such workspace file")]
+    NotFound { path: PathBuf },
+
+    #[error("migration {version} ({name}) failed: {source}")]
+    Migration {
+        version: i64,
+        name: &'static str,
+        source: rusqlite::Error,
+    },
+
+    #[error("unknown field `{key}`")]
+    UnknownField { key: String },
+
+    #[error("lead {id} does not exist")]
+    UnknownLead { id: i64 },
+
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("CSV error: {0}")]
+    Csv(#[from] csv::Error),
+
+    #[error("JSON error: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Errors cross IPC as their readable message: the UI shows it as is.
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newer_schema_message_names_file_and_versions() {
+        let error = Error::NewerSchema {
+            path: "/tmp/a.leadstream".into(),
+            found: 9,
+            supported: 1,
+        };
+        let message = error.to_string();
+        assert!(message.contains("/tmp/a.leadstream"));
+        assert!(message.contains("schema version 9"));
+        assert!(message.contains("up to 1"));
+    }
+
+    #[test]
+    fn serializes_as_its_message() {
+        let json = serde_json::to_string(&Error::UnknownField { key: "x".into() }).unwrap();
+        assert_eq!(json, "\"unknown field `x`\"");
+    }
+}

@@ -1,0 +1,165 @@
+//! Exporting leads as CSV or JSON, streamed row by row so that a million
+//! leads never sit in memory. CSV cells are made safe against formula
+//! injection before they leave the app.
+
+use std::io::Write;
+
+use rusqlite::Connection;
+
+use crate::fields::{self, ResolvedField};
+use crate::leads::CellValue;
+use crate::Result;
+
+/// Output formats of [`export_leads`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+/// Neutralises spreadsheet formula injection: a cell starting with `=`, `+`,
+/// `-`, `@`, tab or carriage return gets a leading apostrophe, as OWASP
+/// recommends, so Excel and Sheets show it as text instead of running it.
+pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+/// Writes every lead with every field (id, external_id, then the catalogue
+/// in order) and returns how many leads were written.
+pub fn export_leads(conn: &Connection, format: ExportFormat, out: impl Write) -> Result<u64> {
+    let catalogue = fields::list_resolved(conn)?;
+    let select_list: Vec<String> = catalogue.iter().map(ResolvedField::sql_value).collect();
+    let sql = format!(
+        "SELECT l.id, l.external_id, {} FROM leads l ORDER BY l.id",
+        select_list.join(", ")
+    );
+    let mut statement = conn.prepare(&sql)?;
+    let mut rows = statement.query([])?;
+    let mut written = 0u64;
+    match format {
+        ExportFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            let mut header = vec!["id".to_owned(), "external_id".to_owned()];
+            header.extend(catalogue.iter().map(|f| f.field.key.clone()));
+            writer.write_record(&header)?;
+            let mut record: Vec<String> = Vec::with_capacity(header.len());
+            while let Some(row) = rows.next()? {
+                record.clear();
+                record.push(row.get::<_, i64>(0)?.to_string());
+                record.push(
+                    csv_safe(&row.get::<_, Option<String>>(1)?.unwrap_or_default()).into_owned(),
+                );
+                for (index, column) in catalogue.iter().enumerate() {
+                    let value =
+                        CellValue::from_sql(column.field.field_type, row.get_ref(index + 2)?);
+                    let text = value.map(|v| v.to_plain_text()).unwrap_or_default();
+                    record.push(csv_safe(&text).into_owned());
+                }
+                writer.write_record(&record)?;
+                written += 1;
+            }
+            writer
+                .flush()
+                .map_err(|e| crate::Error::io("<output>", e))?;
+        }
+        ExportFormat::Json => {
+            let mut out = std::io::BufWriter::new(out);
+            let io = |e| crate::Error::io("<output>", e);
+            out.write_all(b"[").map_err(io)?;
+            while let Some(row) = rows.next()? {
+                let mut object = serde_json::Map::new();
+                object.insert("id".into(), row.get::<_, i64>(0)?.into());
+                object.insert(
+                    "external_id".into(),
+                    row.get::<_, Option<String>>(1)?.into(),
+                );
+                for (index, column) in catalogue.iter().enumerate() {
+                    let value =
+                        CellValue::from_sql(column.field.field_type, row.get_ref(index + 2)?);
+                    object.insert(column.field.key.clone(), serde_json::to_value(value)?);
+                }
+                if written > 0 {
+                    out.write_all(b",").map_err(io)?;
+                }
+                out.write_all(b"\n").map_err(io)?;
+                serde_json::to_writer(&mut out, &object)?;
+                written += 1;
+            }
+            out.write_all(b"\n]\n").map_err(io)?;
+            out.flush().map_err(io)?;
+        }
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Workspace;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        for dangerous in ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx"] {
+            assert!(csv_safe(dangerous).starts_with('\''), "{dangerous:?}");
+        }
+        assert_eq!(csv_safe("Ann"), "Ann");
+        assert_eq!(csv_safe(""), "");
+    }
+
+    fn workspace_with_one_lead() -> Workspace {
+        let ws = Workspace::in_memory().unwrap();
+        ws.conn()
+            .execute(
+                "INSERT INTO leads (external_id, email, first_name, company, employees, email_opt_in, created_at, updated_at)
+                 VALUES ('X1', 'ann@example.com', 'Ann', '=HYPERLINK(\"http://evil\")', 42, 1, 0, 0)",
+                [],
+            )
+            .unwrap();
+        ws
+    }
+
+    #[test]
+    fn csv_export_has_header_and_safe_cells() {
+        let ws = workspace_with_one_lead();
+        let mut out = Vec::new();
+        assert_eq!(
+            export_leads(ws.conn(), ExportFormat::Csv, &mut out).unwrap(),
+            1
+        );
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        let header = reader.headers().unwrap().clone();
+        assert_eq!(&header[0], "id");
+        assert_eq!(&header[2], "email");
+        let record = reader.records().next().unwrap().unwrap();
+        let column = |key: &str| record[header.iter().position(|h| h == key).unwrap()].to_owned();
+        assert_eq!(column("email"), "ann@example.com");
+        assert_eq!(column("company"), "'=HYPERLINK(\"http://evil\")");
+        assert_eq!(column("employees"), "42");
+        assert_eq!(column("email_opt_in"), "true");
+        assert_eq!(column("created_at"), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn json_export_is_an_array_of_typed_objects() {
+        let ws = workspace_with_one_lead();
+        let mut out = Vec::new();
+        export_leads(ws.conn(), ExportFormat::Json, &mut out).unwrap();
+        let parsed: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(parsed[0]["employees"], 42.0);
+        assert_eq!(parsed[0]["email_opt_in"], true);
+        assert_eq!(parsed[0]["phone"], serde_json::Value::Null);
+        let empty = Workspace::in_memory().unwrap();
+        let mut out = Vec::new();
+        export_leads(empty.conn(), ExportFormat::Json, &mut out).unwrap();
+        assert_eq!(
+            serde_json::from_slice::<Vec<serde_json::Value>>(&out)
+                .unwrap()
+                .len(),
+            0
+        );
+    }
+}

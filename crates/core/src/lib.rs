@@ -1,0 +1,54 @@
+//! Leadstream's core: everything the app does, without Tauri. The desktop
+//! shell (`src-tauri`) and the CLI (`crates/cli`) are thin layers over it.
+//!
+//! - [`store`]: workspace files, connections and migrations.
+//! - [`fields`]: the field catalogue (standard and custom fields).
+//! - [`leads`]: lead pages, search, sort and detail.
+//! - [`export`]: CSV and JSON export, safe against formula injection.
+//! - [`demo`]: the deterministic demo and benchmark data generator.
+//! - [`recent`]: the recently opened workspaces list.
+//! - [`workspace_info`]: the summary the shell shows in its header.
+
+pub mod demo;
+mod error;
+pub mod export;
+pub mod fields;
+pub mod leads;
+pub mod recent;
+pub mod store;
+pub mod text;
+
+pub use error::{Error, Result};
+pub use store::Workspace;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A summary of the open workspace.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WorkspaceInfo {
+    pub name: String,
+    pub path: Option<String>,
+    pub lead_count: u32,
+    pub event_count: u32,
+    pub field_count: u32,
+    #[ts(type = "number")]
+    pub schema_version: i64,
+}
+
+/// Summarises the open workspace.
+pub fn workspace_info(workspace: &Workspace) -> Result<WorkspaceInfo> {
+    let conn = workspace.conn();
+    let count = |sql: &str| -> Result<u32> {
+        Ok(conn.query_row(sql, [], |row| row.get::<_, i64>(0))? as u32)
+    };
+    Ok(WorkspaceInfo {
+        name: workspace.name(),
+        path: workspace.path().map(|p| p.to_string_lossy().into_owned()),
+        lead_count: count("SELECT count(*) FROM leads")?,
+        event_count: count("SELECT count(*) FROM events")?,
+        field_count: count("SELECT count(*) FROM fields")?,
+        schema_version: workspace.schema_version()?,
+    })
+}

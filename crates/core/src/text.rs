@@ -1,0 +1,78 @@
+//! Text keys for matching: trimming, Unicode normalisation and full case
+//! folding. SQLite's own `lower()`, `LIKE` and `NOCASE` fold ASCII only, so the
+//! store registers [`fold_key`] as the SQL function `fold()`.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The matching key of a text: trimmed, canonically decomposed, fully case
+/// folded, then recomposed. `MÜNCHEN` and `münchen`, or `SÃO PAULO` and
+/// `São Paulo` (composed or not), get the same key.
+pub fn fold_key(text: &str) -> String {
+    let trimmed = text.trim();
+    if trimmed.is_ascii() {
+        return trimmed.to_ascii_lowercase();
+    }
+    let decomposed: String = trimmed.nfd().collect();
+    caseless::default_case_fold_str(&decomposed).nfc().collect()
+}
+
+/// Registers `fold(text)` on a connection. NULL folds to NULL; numbers fold to
+/// their text form.
+pub(crate) fn register_sql_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    use rusqlite::types::ValueRef;
+    conn.create_scalar_function(
+        "fold",
+        1,
+        FunctionFlags::SQLITE_UTF8
+            | FunctionFlags::SQLITE_DETERMINISTIC
+            | FunctionFlags::SQLITE_INNOCUOUS,
+        |ctx| {
+            Ok(match ctx.get_raw(0) {
+                ValueRef::Null => None,
+                ValueRef::Text(bytes) => Some(fold_key(&String::from_utf8_lossy(bytes))),
+                ValueRef::Integer(i) => Some(i.to_string()),
+                ValueRef::Real(f) => Some(f.to_string()),
+                ValueRef::Blob(bytes) => Some(fold_key(&String::from_utf8_lossy(bytes))),
+            })
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_beyond_ascii() {
+        assert_eq!(fold_key("MÜNCHEN"), fold_key("münchen"));
+        assert_eq!(fold_key(" SÃO PAULO "), fold_key("São Paulo"));
+        assert_eq!(fold_key("Straße"), fold_key("STRASSE"));
+    }
+
+    #[test]
+    fn composed_and_decomposed_forms_match() {
+        let composed = "S\u{e3}o";
+        let decomposed = "Sa\u{303}o";
+        assert_eq!(fold_key(composed), fold_key(decomposed));
+    }
+
+    #[test]
+    fn ascii_fast_path_trims_and_lowercases() {
+        assert_eq!(fold_key("  Ann@Example.COM "), "ann@example.com");
+    }
+
+    #[test]
+    fn sql_function_matches_rust() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        register_sql_functions(&conn).unwrap();
+        let folded: String = conn
+            .query_row("SELECT fold('MÜNCHEN')", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(folded, "münchen");
+        let null: Option<String> = conn
+            .query_row("SELECT fold(NULL)", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(null, None);
+    }
+}

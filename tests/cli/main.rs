@@ -1,0 +1,6 @@
+//! Black-box tests of the `leadstream` command line, run against temporary
+//! workspaces. One file per subcommand family.
+
+mod demo_and_leads;
+mod errors;
+mod fields;
