@@ -1,6 +1,6 @@
 //! `init`, `demo`, `leads count` and `leads export`.
 
-use leadstream_tests::Sandbox;
+use crate::support::Sandbox;
 
 #[test]
 fn init_creates_an_empty_workspace() {

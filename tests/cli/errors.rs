@@ -1,7 +1,7 @@
 //! Exit codes and messages: errors exit 1 with a message on stderr, usage
 //! errors exit 2, and nothing is written to a file we refuse.
 
-use leadstream_tests::{run_raw, Sandbox};
+use crate::support::{run_raw, Sandbox};
 
 #[test]
 fn usage_errors_exit_2() {

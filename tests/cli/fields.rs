@@ -1,6 +1,6 @@
 //! `fields` and `fields --json`.
 
-use leadstream_tests::Sandbox;
+use crate::support::Sandbox;
 
 #[test]
 fn fields_json_lists_every_field_with_its_metadata() {

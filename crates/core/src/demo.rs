@@ -912,7 +912,9 @@ mod tests {
         }
     }
 
-    fn dump(ws: &Workspace) -> (Vec<(i64, Option<String>, String)>, i64, i64) {
+    type LeadSummary = (i64, Option<String>, String);
+
+    fn dump(ws: &Workspace) -> (Vec<LeadSummary>, i64, i64) {
         let conn = ws.conn();
         let leads = conn
             .prepare("SELECT id, email, persona FROM leads ORDER BY id")
@@ -1005,12 +1007,9 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert!(
-            serde_json::from_str::<Vec<String>>(&technologies)
-                .unwrap()
-                .len()
-                >= 1
-        );
+        assert!(!serde_json::from_str::<Vec<String>>(&technologies)
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

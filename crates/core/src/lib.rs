@@ -6,6 +6,7 @@
 //! - [`leads`]: lead pages, search, sort and detail.
 //! - [`export`]: CSV and JSON export, safe against formula injection.
 //! - [`demo`]: the deterministic demo and benchmark data generator.
+//! - [`launch`]: what opens at launch, the demo workspace, new workspace paths.
 //! - [`recent`]: the recently opened workspaces list.
 //! - [`workspace_info`]: the summary the shell shows in its header.
 
@@ -13,6 +14,7 @@ pub mod demo;
 mod error;
 pub mod export;
 pub mod fields;
+pub mod launch;
 pub mod leads;
 pub mod recent;
 pub mod store;

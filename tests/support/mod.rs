@@ -6,13 +6,7 @@ use std::process::Command;
 
 /// The `leadstream` binary cargo built for this test run.
 pub fn leadstream_binary() -> PathBuf {
-    // Integration tests live in target/<profile>/deps; the binary is one up.
-    let mut path = std::env::current_exe().expect("test binary path");
-    path.pop();
-    if path.ends_with("deps") {
-        path.pop();
-    }
-    path.join(format!("leadstream{}", std::env::consts::EXE_SUFFIX))
+    PathBuf::from(env!("CARGO_BIN_EXE_leadstream"))
 }
 
 /// What one run of the CLI produced.
@@ -73,6 +67,10 @@ pub fn run_raw(args: &[&str]) -> Output {
 }
 
 /// The root of the repository, for fixtures.
-pub fn repo_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+#[allow(dead_code)]
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The README's test command, and all that CI runs: installs what is missing,
+# then formatting, lints, Rust tests, the IPC bindings drift check, UI type
+# checks and unit tests, and the end-to-end tests of the real app window under
+# Xvfb. Stops at the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+started=$SECONDS
+step() { printf '\n==> [%4ss] %s\n' "$((SECONDS - started))" "$*"; }
+
+step "Installing what is missing"
+bash scripts/setup.sh
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "Building the UI (the shell embeds it)"
+(cd ui && npm run --silent build)
+
+step "cargo clippy (whole workspace, warnings are errors)"
+cargo clippy --workspace --all-targets --features leadstream-app/custom-protocol -- -D warnings
+
+step "cargo test"
+cargo test --workspace --exclude leadstream-app
+
+step "IPC bindings drift check (ts-rs)"
+bash scripts/check-bindings.sh
+
+step "UI: tsc --noEmit"
+(cd ui && npx --yes tsc --noEmit)
+
+step "UI: vitest"
+(cd ui && npx --yes vitest run)
+
+step "Building the app and CLI for the end-to-end tests"
+cargo build -p leadstream-app --features custom-protocol
+cargo build -p leadstream-cli
+
+step "End-to-end tests of the real window (tauri-driver + WebKitWebDriver, Xvfb)"
+export LEADSTREAM_SCREENSHOTS="$PWD/tests/e2e/screenshots"
+rm -rf "$LEADSTREAM_SCREENSHOTS"
+echo "Screenshots go to $LEADSTREAM_SCREENSHOTS"
+(cd tests/e2e && xvfb-run -a --server-args="-screen 0 1280x800x24" node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs)
+
+step "All checks passed in $((SECONDS - started)) s"

@@ -1,0 +1,33 @@
+//! Leadstream's desktop shell: builds the Tauri app, registers the commands
+//! and holds the app state. Everything it does is a call into
+//! `leadstream-core`; this crate is the only one that knows about Tauri.
+
+mod commands;
+mod error;
+mod state;
+
+use tauri::Manager;
+
+/// Starts the desktop app.
+pub fn run() {
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            let dirs = state::AppDirs::resolve(app.handle())?;
+            app.manage(state::AppState::new(dirs, state::requested_workspace()));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_start,
+            commands::workspace_info,
+            commands::workspace_open,
+            commands::workspace_create,
+            commands::workspace_open_demo,
+            commands::workspace_recent,
+            commands::fields_list,
+            commands::leads_page,
+            commands::lead_detail,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running Leadstream");
+}

@@ -1,0 +1,123 @@
+// Shared set-up for the end-to-end tests: each test file launches the real
+// Leadstream binary through tauri-driver (which fronts WebKitWebDriver) with a
+// private data folder, and saves screenshots to a folder printed at start.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, "..", "..");
+export const appBinary = process.env.LEADSTREAM_APP ?? join(repoRoot, "target", "debug", "leadstream-app");
+export const cliBinary = process.env.LEADSTREAM_CLI ?? join(repoRoot, "target", "debug", "leadstream");
+export const screenshotDir = process.env.LEADSTREAM_SCREENSHOTS ?? join(here, "screenshots");
+mkdirSync(screenshotDir, { recursive: true });
+
+/** A free TCP port on loopback, so test files never fight over 4444. */
+async function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForPort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/status`);
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not start on port ${port} within ${timeoutMs} ms`);
+}
+
+/**
+ * Starts the app with a fresh data folder (optionally prepared by `prepare`)
+ * and returns the WebDriver session, the data folder and a `stop` function.
+ */
+export async function launchApp({ prepare, args = [] } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), "leadstream-e2e-"));
+  if (prepare) prepare(dataDir);
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    env: { ...process.env, LEADSTREAM_DATA_DIR: dataDir },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  await waitForPort(port, 20_000);
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "error",
+    capabilities: { "tauri:options": { application: appBinary, args } },
+  });
+  const stop = async () => {
+    try {
+      await browser.deleteSession();
+    } finally {
+      driver.kill();
+    }
+  };
+  return { browser, dataDir, stop };
+}
+
+/** Saves a screenshot named `name.png` and returns its path. */
+export async function screenshot(browser, name) {
+  const path = join(screenshotDir, `${name}.png`);
+  await browser.saveScreenshot(path);
+  return path;
+}
+
+/** The element with this data-testid. */
+export function byTestId(browser, id) {
+  return browser.$(`[data-testid="${id}"]`);
+}
+
+/** Waits until the lead table reports a total and returns it as a number. */
+export async function leadTotal(browser) {
+  const total = byTestId(browser, "lead-total");
+  await total.waitUntil(async () => (await total.getAttribute("data-total")) !== "", {
+    timeout: 30_000,
+    timeoutMsg: "the lead table never reported a total",
+  });
+  return Number(await total.getAttribute("data-total"));
+}
+
+/** Texts of the given column in the rendered rows, top to bottom. */
+export async function columnTexts(browser, columnIndex) {
+  return browser.execute((index) => {
+    const rows = [...document.querySelectorAll('[data-testid="lead-row"]')];
+    rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+    return rows.map((row) => row.children[index]?.textContent ?? "");
+  }, columnIndex);
+}
+
+/** Runs the real CLI and returns its stdout. */
+export function cli(...args) {
+  return execFileSync(cliBinary, args, { encoding: "utf8" });
+}
+
+export function writeJson(path, value) {
+  writeFileSync(path, JSON.stringify(value, null, 2));
+}
+
+/**
+ * Empties an input the way a user does (select all, delete), so React sees
+ * input events; WebDriver's element clear does not fire them in WebKit.
+ */
+export async function clearInput(browser, element) {
+  await element.click();
+  await browser.keys(["Control", "a"]);
+  await browser.keys(["Backspace"]);
+}

@@ -1,0 +1,76 @@
+// Workspaces in the real window: creating a new one from the menu, switching
+// back through the recent list, and a broken recent entry reported as a
+// readable error instead of a blank screen.
+import assert from "node:assert/strict";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+
+import { byTestId, cli, launchApp, leadTotal, screenshot, writeJson } from "./support.mjs";
+
+describe("creating and switching workspaces", () => {
+  let app;
+  before(async () => {
+    app = await launchApp();
+  });
+  after(async () => {
+    await app?.stop();
+  });
+
+  it("creates a new empty workspace from the menu", async () => {
+    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    await byTestId(app.browser, "workspace-menu").click();
+    await byTestId(app.browser, "menu-new").click();
+    await byTestId(app.browser, "start-screen").waitForDisplayed();
+    await byTestId(app.browser, "new-workspace-name").setValue("Q1 EMEA leads");
+    await screenshot(app.browser, "10-start-screen-new-workspace");
+    await byTestId(app.browser, "create-workspace").click();
+
+    const name = byTestId(app.browser, "workspace-name");
+    await app.browser.waitUntil(async () => (await name.getText()) === "Q1 EMEA leads", { timeout: 10_000 });
+    assert.equal(await leadTotal(app.browser), 0);
+    await byTestId(app.browser, "no-leads").waitForDisplayed();
+    await screenshot(app.browser, "11-new-empty-workspace");
+
+    const file = join(app.dataDir, "workspaces", "Q1 EMEA leads.leadstream");
+    assert.ok(existsSync(file), `${file} exists`);
+    assert.equal(cli("--db", file, "leads", "count").trim(), "0");
+  });
+
+  it("switches back to the demo through the menu", async () => {
+    await byTestId(app.browser, "workspace-menu").click();
+    await byTestId(app.browser, "menu-demo").click();
+    await app.browser.waitUntil(async () => (await byTestId(app.browser, "workspace-name").getText()) === "Demo", {
+      timeout: 10_000,
+    });
+    assert.equal(await leadTotal(app.browser), 5000);
+  });
+});
+
+describe("a recent workspace that is not a workspace", () => {
+  let app;
+  before(async () => {
+    app = await launchApp({
+      prepare(dataDir) {
+        const fake = join(dataDir, "contacts.leadstream");
+        writeFileSync(fake, "email,first_name\nann@example.com,Ann\n".repeat(50));
+        writeJson(join(dataDir, "recent-workspaces.json"), [
+          { path: fake, name: "contacts", opened_at: "2026-01-01T00:00:00Z" },
+        ]);
+      },
+    });
+  });
+  after(async () => {
+    await app?.stop();
+  });
+
+  it("shows the start screen with a readable error", async () => {
+    const banner = byTestId(app.browser, "error-banner");
+    await banner.waitForDisplayed({ timeout: 30_000 });
+    assert.match(await banner.getText(), /contacts\.leadstream: not a Leadstream workspace/);
+    await byTestId(app.browser, "start-screen").waitForDisplayed();
+    await screenshot(app.browser, "12-not-a-workspace-error");
+    await byTestId(app.browser, "open-demo").click();
+    await app.browser.waitUntil(async () => (await leadTotal(app.browser)) === 5000, { timeout: 60_000 });
+  });
+});

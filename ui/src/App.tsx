@@ -1,0 +1,139 @@
+// The app frame: the start screen until a workspace is open, then the header
+// with the workspace menu, the navigation and the current view. Every error
+// from the backend or the UI itself ends up in the error banner.
+import { useCallback, useEffect, useState } from "react";
+
+import type { StartState } from "./bindings/StartState";
+import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
+import { ErrorBanner } from "./components/ErrorBanner";
+import { ErrorBoundary } from "./components/ErrorBoundary";
+import { WorkspaceMenu } from "./components/WorkspaceMenu";
+import iconUrl from "../../icons/icon.svg";
+import { ipc } from "./lib/ipc";
+import { EmptyView, EMPTY_VIEWS } from "./views/EmptyView";
+import { LeadsView } from "./views/LeadsView";
+import { StartScreen } from "./views/StartScreen";
+
+export type ViewKey = "leads" | "import" | "segments" | "streams" | "insights";
+
+const NAVIGATION: { key: ViewKey; label: string }[] = [
+  { key: "leads", label: "Leads" },
+  { key: "import", label: "Import" },
+  { key: "segments", label: "Segments" },
+  { key: "streams", label: "Streams" },
+  { key: "insights", label: "Insights" },
+];
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === "string" ? error : JSON.stringify(error);
+}
+
+export function App() {
+  const [start, setStart] = useState<StartState | null>(null);
+  const [workspace, setWorkspace] = useState<WorkspaceInfo | null>(null);
+  const [showStart, setShowStart] = useState(false);
+  const [view, setView] = useState<ViewKey>("leads");
+  const [error, setError] = useState<string | null>(null);
+  const report = useCallback((e: unknown) => setError(describe(e)), []);
+
+  useEffect(() => {
+    ipc
+      .appStart()
+      .then((state) => {
+        setStart(state);
+        setWorkspace(state.workspace);
+        if (state.error) setError(state.error);
+      })
+      .catch(report);
+    const onError = (event: ErrorEvent) => report(event.error ?? event.message);
+    const onRejection = (event: PromiseRejectionEvent) => report(event.reason);
+    window.addEventListener("error", onError);
+    window.addEventListener("unhandledrejection", onRejection);
+    return () => {
+      window.removeEventListener("error", onError);
+      window.removeEventListener("unhandledrejection", onRejection);
+    };
+  }, [report]);
+
+  const switchTo = useCallback(
+    async (open: () => Promise<WorkspaceInfo>) => {
+      try {
+        const info = await open();
+        setWorkspace(info);
+        setShowStart(false);
+        setView("leads");
+        setError(null);
+        const recent = await ipc.workspaceRecent();
+        setStart((s) => (s ? { ...s, recent } : s));
+      } catch (e) {
+        report(e);
+      }
+    },
+    [report],
+  );
+
+  if (!start) {
+    return (
+      <div className="loading" data-testid="loading">
+        <ErrorBanner message={error} onDismiss={() => setError(null)} />
+        Opening your workspace…
+      </div>
+    );
+  }
+
+  if (!workspace || showStart) {
+    return (
+      <div className="start-page">
+        <ErrorBanner message={error} onDismiss={() => setError(null)} />
+        <StartScreen
+          recent={start.recent}
+          workspacesDir={start.workspaces_dir}
+          onSwitch={switchTo}
+          onCancel={workspace ? () => setShowStart(false) : undefined}
+        />
+      </div>
+    );
+  }
+
+  return (
+    <div className="frame">
+      <header className="topbar">
+        <div className="brand">
+          <img src={iconUrl} alt="" width={22} height={22} />
+          Leadstream
+        </div>
+        <WorkspaceMenu
+          workspace={workspace}
+          recent={start.recent}
+          onSwitch={switchTo}
+          onShowStart={() => setShowStart(true)}
+        />
+      </header>
+      <ErrorBanner message={error} onDismiss={() => setError(null)} />
+      <div className="body">
+        <nav className="sidebar" aria-label="Main">
+          {NAVIGATION.map((item) => (
+            <button
+              key={item.key}
+              className={view === item.key ? "nav-item active" : "nav-item"}
+              data-testid={`nav-${item.key}`}
+              onClick={() => setView(item.key)}
+            >
+              {item.label}
+            </button>
+          ))}
+        </nav>
+        <main className="content">
+          <ErrorBoundary onError={report}>
+            {view === "leads" ? (
+              <LeadsView key={workspace.path ?? workspace.name} workspace={workspace} onError={report} />
+            ) : (
+              <EmptyView {...EMPTY_VIEWS[view]} />
+            )}
+          </ErrorBoundary>
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+// Honest empty states for the views whose features are not built yet: they
+// say what will be here, and show nothing invented.
+import type { ViewKey } from "../App";
+
+type EmptyProps = { title: string; text: string; testId: string };
+
+export const EMPTY_VIEWS: Record<Exclude<ViewKey, "leads">, EmptyProps> = {
+  import: {
+    title: "Import",
+    text: "CSV import from HubSpot, Salesforce, Zoho, Pipedrive and web-analytics exports is not available in this version yet. Until then, workspaces can be filled with the command-line tool.",
+    testId: "empty-import",
+  },
+  segments: {
+    title: "Segments",
+    text: "No segments yet. The visual segment builder with live counts is not available in this version yet.",
+    testId: "empty-segments",
+  },
+  streams: {
+    title: "Nurture streams",
+    text: "No nurture streams yet. The stream designer and planner are not available in this version yet.",
+    testId: "empty-streams",
+  },
+  insights: {
+    title: "Insights",
+    text: "Nothing to analyse yet. Coverage, overlaps, conversion and engagement per segment will appear here once segments exist.",
+    testId: "empty-insights",
+  },
+};
+
+export function EmptyView({ title, text, testId }: EmptyProps) {
+  return (
+    <div className="empty-state" data-testid={testId}>
+      <h2>{title}</h2>
+      <p>{text}</p>
+    </div>
+  );
+}

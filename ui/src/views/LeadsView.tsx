@@ -1,0 +1,224 @@
+// The lead browser: a virtualised table over every lead in the workspace,
+// paged from the backend as it scrolls, with column choice, sorting, a quick
+// search and a detail panel. It stays smooth at a million leads because only
+// the rows on screen exist in the DOM and only their pages are fetched.
+import {
+  createColumnHelper,
+  getCoreRowModel,
+  useReactTable,
+  type SortingState,
+  type VisibilityState,
+} from "@tanstack/react-table";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useMemo, useReducer, useRef, useState } from "react";
+
+import type { Field } from "../bindings/Field";
+import type { LeadRow } from "../bindings/LeadRow";
+import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
+import { ColumnChooser } from "../components/ColumnChooser";
+import { formatCell, formatCount } from "../lib/format";
+import { ipc } from "../lib/ipc";
+import { PageCache } from "../lib/pageCache";
+import { useDebounced } from "../lib/useDebounced";
+import { LeadDetailPanel } from "./LeadDetailPanel";
+
+export const DEFAULT_COLUMNS = [
+  "first_name",
+  "last_name",
+  "email",
+  "company",
+  "job_title",
+  "persona",
+  "country",
+  "lifecycle_stage",
+  "buying_stage",
+  "score",
+  "created_at",
+];
+const ROW_HEIGHT = 34;
+export const FIRST_ROWS_MARK = "leadstream:first-rows";
+
+const columnHelper = createColumnHelper<LeadRow>();
+
+type Props = { workspace: WorkspaceInfo; onError: (error: unknown) => void };
+
+export function LeadsView({ workspace, onError }: Props) {
+  const [fields, setFields] = useState<Field[]>([]);
+  const [visibility, setVisibility] = useState<VisibilityState>({});
+  const [sorting, setSorting] = useState<SortingState>([]);
+  const [searchInput, setSearchInput] = useState("");
+  const search = useDebounced(searchInput.trim(), 250);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [total, setTotal] = useState<number | null>(null);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+
+  useEffect(() => {
+    ipc
+      .fieldsList()
+      .then((list) => {
+        setFields(list);
+        setVisibility(Object.fromEntries(list.map((f) => [f.key, DEFAULT_COLUMNS.includes(f.key)])));
+      })
+      .catch(onError);
+  }, [onError]);
+
+  // Default columns first, in their order; every other field after them.
+  const columns = useMemo(() => {
+    const rank = (key: string) => {
+      const index = DEFAULT_COLUMNS.indexOf(key);
+      return index === -1 ? DEFAULT_COLUMNS.length : index;
+    };
+    const ordered = fields.map((field, position) => ({ field, position }));
+    ordered.sort((a, b) => rank(a.field.key) - rank(b.field.key) || a.position - b.position);
+    return ordered.map(({ field }) =>
+      // The accessor is only there to make the column sortable: rows are
+      // sorted by the backend (manualSorting) and cells are read by position.
+      columnHelper.accessor((row) => row.id, {
+        id: field.key,
+        header: field.label,
+        size: field.key === "email" ? 260 : field.type === "number" ? 110 : 160,
+      }),
+    );
+  }, [fields]);
+
+  const table = useReactTable({
+    data: [],
+    columns,
+    state: { sorting, columnVisibility: visibility },
+    onSortingChange: setSorting,
+    onColumnVisibilityChange: setVisibility,
+    manualSorting: true,
+    sortDescFirst: false,
+    enableSorting: true,
+    enableMultiSort: false,
+    getCoreRowModel: getCoreRowModel(),
+  });
+  const visibleColumns = table.getVisibleLeafColumns();
+  const visibleKeys = visibleColumns.map((c) => c.id);
+  const fieldByKey = useMemo(() => new Map(fields.map((f) => [f.key, f])), [fields]);
+  const columnsKey = visibleKeys.join(",");
+  const sort = sorting[0] ? { field: sorting[0].id, descending: sorting[0].desc } : null;
+  const sortKey = sort ? `${sort.field}:${sort.descending}` : "";
+
+  // One cache per query; a stale cache's late answers are ignored.
+  const current = useRef<PageCache | null>(null);
+  const cache = useMemo(() => {
+    if (fields.length === 0) return null;
+    const keys = columnsKey.split(",").filter(Boolean);
+    const created: PageCache = new PageCache(
+      (offset, limit) => ipc.leadsPage({ offset, limit, columns: keys, sort, search }),
+      () => {
+        if (current.current !== created) return;
+        setTotal(created.total);
+        rerender();
+      },
+      onError,
+    );
+    return created;
+    // `sort` is captured through sortKey.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [fields.length, columnsKey, sortKey, search, onError, workspace.lead_count]);
+
+  useEffect(() => {
+    current.current = cache;
+    if (cache) void cache.load(0);
+  }, [cache]);
+
+  // Marks the moment the first rows are on screen, for the start-up benchmark
+  // (bench/app-startup.mjs reads it).
+  useEffect(() => {
+    if (total !== null && performance.getEntriesByName(FIRST_ROWS_MARK).length === 0) {
+      performance.mark(FIRST_ROWS_MARK);
+    }
+  }, [total]);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: total ?? 0,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 15,
+  });
+  useEffect(() => {
+    scroller.current?.scrollTo({ top: 0 });
+  }, [cache]);
+
+  const gridTemplate = visibleColumns.map((c) => `${c.getSize()}px`).join(" ");
+  const width = visibleColumns.reduce((sum, c) => sum + c.getSize(), 0);
+
+  return (
+    <div className="leads-view">
+      <div className="toolbar">
+        <input
+          className="search"
+          type="search"
+          placeholder="Search name, email or company"
+          data-testid="lead-search"
+          value={searchInput}
+          onChange={(e) => setSearchInput(e.target.value)}
+        />
+        <span className="count" data-testid="lead-total" data-total={total ?? ""}>
+          {total === null
+            ? "Counting…"
+            : search
+              ? `${formatCount(total)} of ${formatCount(workspace.lead_count)} leads match`
+              : `${formatCount(total)} leads`}
+        </span>
+        <ColumnChooser table={table} fields={fields} />
+      </div>
+
+      <div className="table-scroller" ref={scroller} data-testid="lead-table">
+        <div style={{ width, minWidth: "100%" }}>
+          <div className="table-header" style={{ gridTemplateColumns: gridTemplate }}>
+            {table.getHeaderGroups()[0]?.headers.map((header) => {
+              const direction = header.column.getIsSorted();
+              return (
+                <button
+                  key={header.id}
+                  className="th"
+                  data-testid={`col-header-${header.id}`}
+                  data-sort={direction || "none"}
+                  onClick={header.column.getToggleSortingHandler()}
+                  title="Sort"
+                >
+                  {String(header.column.columnDef.header)}
+                  <span className="sort-mark">{direction === "asc" ? "▲" : direction === "desc" ? "▼" : ""}</span>
+                </button>
+              );
+            })}
+          </div>
+          <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = cache?.row(item.index);
+              return (
+                <div
+                  key={item.key}
+                  className={row && row.id === selected ? "tr selected" : "tr"}
+                  data-testid={row ? "lead-row" : "lead-row-loading"}
+                  data-lead-id={row?.id}
+                  style={{ gridTemplateColumns: gridTemplate, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                  onClick={() => row && setSelected(row.id)}
+                >
+                  {visibleKeys.map((key, index) => (
+                    <div className="td" key={key}>
+                      {row ? formatCell(row.cells[index], fieldByKey.get(key)?.type ?? "text") : index === 0 ? "…" : ""}
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
+          {total === 0 && (
+            <div className="empty-table" data-testid="no-leads">
+              {search ? "No lead matches this search." : "This workspace has no leads yet."}
+            </div>
+          )}
+        </div>
+      </div>
+
+      {selected !== null && (
+        <LeadDetailPanel id={selected} onClose={() => setSelected(null)} onError={onError} />
+      )}
+    </div>
+  );
+}
