@@ -21,11 +21,11 @@ step "Building the UI (the shell embeds it)"
 step "cargo clippy (whole workspace, warnings are errors)"
 cargo clippy --workspace --all-targets --features leadstream-app/custom-protocol -- -D warnings
 
-step "cargo test"
-cargo test --workspace --exclude leadstream-app
-
 step "IPC bindings drift check (ts-rs)"
 bash scripts/check-bindings.sh
+
+step "cargo test"
+cargo test --workspace --exclude leadstream-app
 
 step "UI: tsc --noEmit"
 (cd ui && npx --yes tsc --noEmit)

@@ -102,11 +102,12 @@ pub struct LeadRow {
     pub cells: Vec<Option<CellValue>>,
 }
 
-/// A page of leads and the total number of leads matching the search.
+/// A page of leads and, for the first page only, the total number of leads
+/// matching the search (counting means a scan, so it is done once per query).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct LeadPage {
-    pub total: u32,
+    pub total: Option<u32>,
     pub offset: u32,
     pub rows: Vec<LeadRow>,
 }
@@ -150,14 +151,14 @@ pub fn page(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> {
         format!("WHERE {filter}")
     };
 
-    let total: i64 = if needle.is_empty() {
-        conn.query_row("SELECT count(*) FROM leads", [], |row| row.get(0))?
-    } else {
-        conn.query_row(
+    let total: Option<i64> = match (query.offset, needle.is_empty()) {
+        (0, true) => Some(conn.query_row("SELECT count(*) FROM leads", [], |row| row.get(0))?),
+        (0, false) => Some(conn.query_row(
             &format!("SELECT count(*) FROM leads l {where_clause}"),
             [&needle],
             |row| row.get(0),
-        )?
+        )?),
+        _ => None,
     };
 
     let order_by = match &query.sort {
@@ -204,7 +205,7 @@ pub fn page(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> {
         });
     }
     Ok(LeadPage {
-        total: total as u32,
+        total: total.map(|n| n as u32),
         offset: query.offset,
         rows: page_rows,
     })
@@ -371,7 +372,7 @@ mod tests {
     fn pages_sort_both_ways() {
         let ws = sample();
         let asc = page(ws.conn(), &query("", Some(("last_name", false)))).unwrap();
-        assert_eq!(asc.total, 3);
+        assert_eq!(asc.total, Some(3));
         assert_eq!(emails(&asc), ["c@x.com", "b@x.com", "a@x.com"]);
         let desc = page(ws.conn(), &query("", Some(("email", true)))).unwrap();
         assert_eq!(emails(&desc), ["c@x.com", "b@x.com", "a@x.com"]);
@@ -385,11 +386,19 @@ mod tests {
     fn search_folds_unicode_case_and_counts_matches() {
         let ws = sample();
         let hits = page(ws.conn(), &query("münchen", None)).unwrap();
-        assert_eq!(hits.total, 1);
+        assert_eq!(hits.total, Some(1));
         assert_eq!(emails(&hits), ["c@x.com"]);
         let by_name = page(ws.conn(), &query("MÜLLER", None)).unwrap();
         assert_eq!(emails(&by_name), ["b@x.com"]);
-        assert_eq!(page(ws.conn(), &query("nobody", None)).unwrap().total, 0);
+        assert_eq!(
+            page(ws.conn(), &query("nobody", None)).unwrap().total,
+            Some(0)
+        );
+        let mut second_page = query("müller", None);
+        second_page.offset = 1;
+        let later = page(ws.conn(), &second_page).unwrap();
+        assert_eq!(later.total, None, "only the first page counts");
+        assert!(later.rows.is_empty());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 import type { LeadRow } from "./LeadRow";
 
 /**
- * A page of leads and the total number of leads matching the search.
+ * A page of leads and, for the first page only, the total number of leads
+ * matching the search (counting means a scan, so it is done once per query).
  */
-export type LeadPage = { total: number, offset: number, rows: Array<LeadRow>, };
+export type LeadPage = { total: number | null, offset: number, rows: Array<LeadRow>, };

@@ -6,7 +6,7 @@ function fakeBackend(total: number) {
   return vi.fn(async (offset: number, limit: number): Promise<LeadPage> => {
     const rows = [];
     for (let i = offset; i < Math.min(offset + limit, total); i++) rows.push({ id: i + 1, cells: [`lead ${i}`] });
-    return { total, offset, rows };
+    return { total: offset === 0 ? total : null, offset, rows };
   });
 }
 
@@ -21,8 +21,10 @@ describe("PageCache", () => {
     expect(fetchPage).toHaveBeenCalledTimes(1);
     expect(fetchPage).toHaveBeenCalledWith(PAGE_SIZE, PAGE_SIZE);
     expect(cache.row(150)?.cells[0]).toBe("lead 150");
-    expect(cache.total).toBe(250);
+    expect(cache.total).toBeNull();
     expect(onChange).toHaveBeenCalledTimes(1);
+    await cache.load(0);
+    expect(cache.total).toBe(250);
   });
 
   it("reports errors and lets the page be retried", async () => {
@@ -31,7 +33,7 @@ describe("PageCache", () => {
     const cache = new PageCache(
       async (offset) => {
         if (fail) throw new Error("disk on fire");
-        return { total: 1, offset, rows: [{ id: 1, cells: [] }] };
+        return { total: offset === 0 ? 1 : null, offset, rows: [{ id: 1, cells: [] }] };
       },
       () => {},
       onError,

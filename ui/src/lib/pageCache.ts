@@ -1,6 +1,7 @@
 // A cache of lead pages for the virtualised table: rows are fetched from the
 // backend a page at a time as they scroll into view, and each page is asked
-// for once. A new query (sort, search, columns) means a new cache.
+// for once. A new query (sort, search, columns) means a new cache. The total
+// comes with the first page only.
 import type { LeadPage } from "../bindings/LeadPage";
 import type { LeadRow } from "../bindings/LeadRow";
 
@@ -35,7 +36,7 @@ export class PageCache {
     return this.fetchPage(page * PAGE_SIZE, PAGE_SIZE)
       .then((result) => {
         this.pages.set(page, result.rows);
-        this.total = result.total;
+        if (result.total !== null) this.total = result.total;
         this.onChange();
       })
       .catch(this.onError)

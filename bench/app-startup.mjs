@@ -1,0 +1,99 @@
+// Start-up and memory benchmark of the real app: launches it through
+// tauri-driver on a workspace, measures the time to the first rendered lead
+// rows, exercises the table (scroll to the middle, sort, search), and reads
+// the peak memory of the app and its WebKit processes from /proc.
+//
+// Usage (from the repository root, after scripts/build-app.sh):
+//   xvfb-run -a --server-args="-screen 0 1280x800x24" node bench/app-startup.mjs WORKSPACE [RUNS]
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+import { byTestId, launchApp, leadTotal, screenshot } from "../tests/e2e/support.mjs";
+
+const workspace = process.argv[2];
+const runs = Number(process.argv[3] ?? 3);
+if (!workspace) {
+  console.error("usage: node bench/app-startup.mjs WORKSPACE [RUNS]");
+  process.exit(2);
+}
+
+function dropPageCache() {
+  try {
+    execFileSync("sync");
+    execFileSync("sh", ["-c", "echo 3 > /proc/sys/vm/drop_caches"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** PIDs of the app and the WebKit helper processes it started. */
+function appProcesses() {
+  const out = execFileSync("ps", ["-eo", "pid=,comm="], { encoding: "utf8" });
+  return out
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/, 2))
+    .filter(([, comm]) => comm && /^(leadstream-app|WebKitWebProces|WebKitNetworkPr)/.test(comm))
+    .map(([pid, comm]) => ({ pid, comm }));
+}
+
+function memoryKiB(pid, key) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const match = status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, "m"));
+  return match ? Number(match[1]) : 0;
+}
+
+const results = [];
+for (let run = 1; run <= runs; run++) {
+  const cold = run === 1 && dropPageCache();
+  const started = performance.now();
+  const app = await launchApp({ args: [workspace] });
+  try {
+    await byTestId(app.browser, "lead-row").waitForDisplayed({ timeout: 120_000 });
+    const wall = performance.now() - started;
+    const inPage = await app.browser.execute(
+      () => performance.getEntriesByName("leadstream:first-rows")[0]?.startTime ?? null,
+    );
+    const total = await leadTotal(app.browser);
+
+    // Exercise: jump to the middle, sort by last name, search.
+    await app.browser.execute(() => {
+      const scroller = document.querySelector('[data-testid="lead-table"]');
+      scroller.scrollTop = scroller.scrollHeight / 2;
+    });
+    await app.browser.pause(500);
+    const sortStarted = performance.now();
+    await byTestId(app.browser, "col-header-last_name").click();
+    await app.browser.waitUntil(async () => (await app.browser.$$('[data-testid="lead-row"]')).length > 0, {
+      timeout: 120_000,
+    });
+    const sortMs = performance.now() - sortStarted;
+    const searchStarted = performance.now();
+    await byTestId(app.browser, "lead-search").setValue("müller");
+    await app.browser.waitUntil(
+      async () => {
+        const text = await byTestId(app.browser, "lead-total").getText();
+        return text.includes("match");
+      },
+      { timeout: 120_000 },
+    );
+    const searchMs = performance.now() - searchStarted - 250; // minus the search debounce
+    if (run === 1) await screenshot(app.browser, `bench-${total}-leads`);
+
+    const processes = appProcesses();
+    const peakKiB = processes.reduce((sum, p) => sum + memoryKiB(p.pid, "VmHWM"), 0);
+    const rssKiB = processes.reduce((sum, p) => sum + memoryKiB(p.pid, "VmRSS"), 0);
+    results.push({ run, cold, total, wall, inPage, sortMs, searchMs, peakKiB, rssKiB, processes: processes.map((p) => p.comm) });
+  } finally {
+    await app.stop();
+  }
+}
+
+for (const r of results) {
+  console.log(
+    `run ${r.run}${r.cold ? " (page cache dropped)" : ""}: ${r.total} leads; launch to first rows ${r.wall.toFixed(0)} ms ` +
+      `(in page ${r.inPage?.toFixed(0)} ms after navigation start); sort ${r.sortMs.toFixed(0)} ms; search ${r.searchMs.toFixed(0)} ms; ` +
+      `peak RSS ${(r.peakKiB / 1024).toFixed(0)} MiB (sum of per-process peaks), RSS now ${(r.rssKiB / 1024).toFixed(0)} MiB; ` +
+      `processes: ${r.processes.join(", ")}`,
+  );
+}
