@@ -37,6 +37,17 @@ function appProcesses() {
     .map(([pid, comm]) => ({ pid, comm }));
 }
 
+/** Proportional set size: shared library pages split between their users. */
+function pssKiB(pid) {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    const match = rollup.match(/^Pss:\s+(\d+) kB/m);
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
 function memoryKiB(pid, key) {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const match = status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, "m"));
@@ -83,9 +94,13 @@ for (let run = 1; run <= runs; run++) {
     const processes = appProcesses();
     const peakKiB = processes.reduce((sum, p) => sum + memoryKiB(p.pid, "VmHWM"), 0);
     const rssKiB = processes.reduce((sum, p) => sum + memoryKiB(p.pid, "VmRSS"), 0);
-    results.push({ run, cold, total, wall, inPage, sortMs, searchMs, peakKiB, rssKiB, processes: processes.map((p) => p.comm) });
+    const pss = processes.reduce((sum, p) => sum + pssKiB(p.pid), 0);
+    const appPeakKiB = processes.filter((p) => p.comm === "leadstream-app").reduce((s, p) => s + memoryKiB(p.pid, "VmHWM"), 0);
+    results.push({ run, cold, total, wall, inPage, sortMs, searchMs, peakKiB, rssKiB, pss, appPeakKiB, processes: processes.map((p) => p.comm) });
   } finally {
     await app.stop();
+    // Let the app and its WebKit processes exit before the next run.
+    for (let i = 0; i < 50 && appProcesses().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -93,7 +108,8 @@ for (const r of results) {
   console.log(
     `run ${r.run}${r.cold ? " (page cache dropped)" : ""}: ${r.total} leads; launch to first rows ${r.wall.toFixed(0)} ms ` +
       `(in page ${r.inPage?.toFixed(0)} ms after navigation start); sort ${r.sortMs.toFixed(0)} ms; search ${r.searchMs.toFixed(0)} ms; ` +
-      `peak RSS ${(r.peakKiB / 1024).toFixed(0)} MiB (sum of per-process peaks), RSS now ${(r.rssKiB / 1024).toFixed(0)} MiB; ` +
+      `peak RSS ${(r.peakKiB / 1024).toFixed(0)} MiB (sum of per-process peaks; leadstream-app alone ${(r.appPeakKiB / 1024).toFixed(0)} MiB), ` +
+      `RSS now ${(r.rssKiB / 1024).toFixed(0)} MiB, PSS now ${(r.pss / 1024).toFixed(0)} MiB; ` +
       `processes: ${r.processes.join(", ")}`,
   );
 }

@@ -27,7 +27,7 @@ run() {
   sqlite3 "$copy" "$sql" >/dev/null
   echo "-- $label"
   for _ in 1 2 3; do
-    sqlite3 "$copy" ".timer on" "$sql" | tr '\n' ' '
+    printf '.timer on\n%s\n' "$sql" | sqlite3 "$copy" | tr '\n' ' '
     echo
   done
 }
@@ -37,9 +37,9 @@ run "budget > 100000, clustered custom_values" \
 run "budget > 100000, JSON column" \
   "SELECT count(*) FROM lead_json WHERE json_extract(custom, '\$.budget') > 100000;"
 run "technologies has AWS, clustered custom_values" \
-  "SELECT count(*) FROM custom_values WHERE field_id = $tech AND EXISTS (SELECT 1 FROM json_each(value) WHERE json_each.value = 'AWS');"
+  "SELECT count(*) FROM custom_values cv WHERE cv.field_id = $tech AND EXISTS (SELECT 1 FROM json_each(cv.value) j WHERE j.value = 'AWS');"
 run "technologies has AWS, JSON column" \
-  "SELECT count(*) FROM lead_json WHERE EXISTS (SELECT 1 FROM json_each(custom, '\$.technologies') WHERE json_each.value = 'AWS');"
+  "SELECT count(*) FROM lead_json lj WHERE EXISTS (SELECT 1 FROM json_each(lj.custom, '\$.technologies') j WHERE j.value = 'AWS');"
 run "one field for every lead (join back to leads), clustered custom_values" \
   "SELECT count(*) FROM leads l JOIN custom_values cv ON cv.field_id = $budget AND cv.lead_id = l.id WHERE l.country = 'Germany' AND cv.value > 50000;"
 run "one field for every lead (join back to leads), JSON column" \

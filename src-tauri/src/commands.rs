@@ -59,6 +59,13 @@ pub async fn workspace_info(state: State<'_, AppState>) -> Result<Option<Workspa
 }
 
 #[tauri::command]
+pub async fn workspace_event_count(state: State<'_, AppState>) -> Result<u32> {
+    state
+        .with_workspace(|ws| leadstream_core::event_count(ws))
+        .await
+}
+
+#[tauri::command]
 pub async fn workspace_open(state: State<'_, AppState>, path: String) -> Result<WorkspaceInfo> {
     state
         .with_slot(move |slot, dirs| switch_to(slot, dirs, Workspace::open(&path)?))

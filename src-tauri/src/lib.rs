@@ -20,6 +20,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app_start,
             commands::workspace_info,
+            commands::workspace_event_count,
             commands::workspace_open,
             commands::workspace_create,
             commands::workspace_open_demo,

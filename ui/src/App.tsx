@@ -108,6 +108,7 @@ export function App() {
           recent={start.recent}
           onSwitch={switchTo}
           onShowStart={() => setShowStart(true)}
+          onError={report}
         />
       </header>
       <ErrorBanner message={error} onDismiss={() => setError(null)} />

@@ -32,6 +32,16 @@ pub enum Error {
         source: rusqlite::Error,
     },
 
+    /// A file could not be read as CSV at all (binary, malformed encoding,
+    /// unreadable header). `line` and `byte` say where, when known.
+    #[error("{path}{}: {message}", location(*line, *byte))]
+    UnreadableFile {
+        path: PathBuf,
+        line: Option<u64>,
+        byte: Option<u64>,
+        message: String,
+    },
+
     #[error("unknown field `{key}`")]
     UnknownField { key: String },
 
@@ -58,6 +68,15 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn location(line: Option<u64>, byte: Option<u64>) -> String {
+    match (line, byte) {
+        (Some(line), Some(byte)) => format!(", line {line} (byte {byte})"),
+        (Some(line), None) => format!(", line {line}"),
+        (None, Some(byte)) => format!(", byte {byte}"),
+        (None, None) => String::new(),
+    }
+}
 
 impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {

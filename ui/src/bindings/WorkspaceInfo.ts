@@ -3,4 +3,4 @@
 /**
  * A summary of the open workspace.
  */
-export type WorkspaceInfo = { name: string, path: string | null, lead_count: number, event_count: number, field_count: number, schema_version: number, };
+export type WorkspaceInfo = { name: string, path: string | null, lead_count: number, field_count: number, schema_version: number, };

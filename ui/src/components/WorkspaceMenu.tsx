@@ -12,11 +12,26 @@ type Props = {
   recent: RecentWorkspace[];
   onSwitch: (open: () => Promise<WorkspaceInfo>) => void;
   onShowStart: () => void;
+  onError: (error: unknown) => void;
 };
 
-export function WorkspaceMenu({ workspace, recent, onSwitch, onShowStart }: Props) {
+export function WorkspaceMenu({ workspace, recent, onSwitch, onShowStart, onError }: Props) {
   const [open, setOpen] = useState(false);
+  const [eventCount, setEventCount] = useState<number | null>(null);
   const root = useRef<HTMLDivElement>(null);
+
+  // Counting events reads a lot on a big cold file: ask after the first paint.
+  useEffect(() => {
+    let live = true;
+    setEventCount(null);
+    ipc
+      .workspaceEventCount()
+      .then((n) => live && setEventCount(n))
+      .catch(onError);
+    return () => {
+      live = false;
+    };
+  }, [workspace.path, workspace.lead_count, onError]);
 
   useEffect(() => {
     if (!open) return;
@@ -38,7 +53,8 @@ export function WorkspaceMenu({ workspace, recent, onSwitch, onShowStart }: Prop
       <button className="workspace-button" data-testid="workspace-menu" onClick={() => setOpen(!open)}>
         <span data-testid="workspace-name">{workspace.name}</span>
         <span className="muted">
-          {formatCount(workspace.lead_count)} leads · {formatCount(workspace.event_count)} events
+          {formatCount(workspace.lead_count)} leads
+          {eventCount !== null && ` · ${formatCount(eventCount)} events`}
         </span>
         <span aria-hidden>▾</span>
       </button>

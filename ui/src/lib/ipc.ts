@@ -35,6 +35,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const ipc = {
   appStart: () => call<StartState>("app_start"),
   workspaceInfo: () => call<WorkspaceInfo | null>("workspace_info"),
+  workspaceEventCount: () => call<number>("workspace_event_count"),
   workspaceOpen: (path: string) => call<WorkspaceInfo>("workspace_open", { path }),
   workspaceCreate: (name: string) => call<WorkspaceInfo>("workspace_create", { name }),
   workspaceOpenDemo: () => call<WorkspaceInfo>("workspace_open_demo"),
