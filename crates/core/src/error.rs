@@ -42,6 +42,9 @@ pub enum Error {
         message: String,
     },
 
+    #[error("the import was cancelled; the workspace is unchanged")]
+    Cancelled,
+
     #[error("unknown field `{key}`")]
     UnknownField { key: String },
 

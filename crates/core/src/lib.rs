@@ -4,6 +4,8 @@
 //! - [`store`]: workspace files, connections and migrations.
 //! - [`fields`]: the field catalogue (standard and custom fields).
 //! - [`leads`]: lead pages, search, sort and detail.
+//! - [`import`]: CSV import: reading any real-world CSV, normalising values,
+//!   mapping columns, and applying the rows to a workspace.
 //! - [`export`]: CSV and JSON export, safe against formula injection.
 //! - [`demo`]: the deterministic demo and benchmark data generator.
 //! - [`launch`]: what opens at launch, the demo workspace, new workspace paths.
@@ -14,6 +16,7 @@ pub mod demo;
 mod error;
 pub mod export;
 pub mod fields;
+pub mod import;
 pub mod launch;
 pub mod leads;
 pub mod recent;

@@ -1,0 +1,13 @@
+//! CSV import: reading real-world CSV files ([`source`]), normalising their
+//! values ([`normalize`]), suggesting where columns go ([`mapping`],
+//! [`inspect`]), applying the rows to a workspace in one transaction
+//! ([`apply`], described by [`spec`]), and the history with undo
+//! ([`history`]).
+
+pub mod apply;
+pub mod history;
+pub mod inspect;
+pub mod mapping;
+pub mod normalize;
+pub mod source;
+pub mod spec;

@@ -1,0 +1,537 @@
+//! Importing files into a workspace through the core: real lead files, the
+//! row invariant, duplicates and match policies, rejections with lines and
+//! reasons, cancel, dry runs, events and undo.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use leadstream_core::import::apply::{run_import, ImportControl};
+use leadstream_core::import::history;
+use leadstream_core::import::inspect::inspect;
+use leadstream_core::import::spec::{
+    ColumnTarget, ImportCounts, ImportKind, ImportReport, ImportSpec, MatchKey, OnMatch,
+    UnknownLeads,
+};
+use leadstream_core::{leads, Error, Workspace};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+/// Files without a licence are read from ../shared, never copied.
+fn shared(relative: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(relative);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipped: {} is not present", path.display());
+        None
+    }
+}
+
+fn workspace() -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(dir.path().join("test.leadstream")).unwrap();
+    (dir, ws)
+}
+
+/// The wizard's suggestions, as the user would accept them.
+fn suggested(ws: &Workspace, path: &Path, kind: Option<ImportKind>) -> ImportSpec {
+    let inspection = inspect(ws.conn(), path, None, kind).unwrap();
+    ImportSpec {
+        kind: inspection.kind,
+        format: inspection.format,
+        columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
+        match_key: inspection.match_key,
+        on_match: OnMatch::Update,
+        null_tokens: inspection.suggested_null_tokens,
+        unknown_leads: UnknownLeads::Create,
+    }
+}
+
+fn run(
+    ws: &mut Workspace,
+    path: &Path,
+    spec: &ImportSpec,
+    dry_run: bool,
+) -> leadstream_core::Result<ImportReport> {
+    let cancel = AtomicBool::new(false);
+    let mut progress = |_: &_| {};
+    run_import(
+        ws,
+        path,
+        spec,
+        dry_run,
+        ImportControl {
+            cancel: &cancel,
+            progress: &mut progress,
+        },
+    )
+}
+
+fn assert_invariant(counts: &ImportCounts) {
+    assert_eq!(
+        counts.rows,
+        counts.inserted + counts.updated + counts.skipped + counts.merged + counts.rejected,
+        "every row is counted exactly once: {counts:?}"
+    );
+}
+
+fn custom_value(ws: &Workspace, key: &str, lead_id: i64) -> Option<String> {
+    ws.conn()
+        .query_row(
+            "SELECT cv.value FROM custom_values cv JOIN fields f ON f.id = cv.field_id WHERE f.key = ?1 AND cv.lead_id = ?2",
+            rusqlite::params![key, lead_id],
+            |r| r.get::<_, rusqlite::types::Value>(0),
+        )
+        .ok()
+        .map(|v| match v {
+            rusqlite::types::Value::Text(t) => t,
+            other => format!("{other:?}"),
+        })
+}
+
+fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+#[test]
+fn x_education_leads_keyed_by_prospect_id_with_select_as_empty() {
+    let Some(path) = shared("leads/x-education/Leads.csv") else {
+        return;
+    };
+    let (_dir, mut ws) = workspace();
+    let mut spec = suggested(&ws, &path, None);
+    assert!(
+        spec.null_tokens.iter().any(|t| t == "Select"),
+        "Select is suggested: {:?}",
+        spec.null_tokens
+    );
+    for column in &mut spec.columns {
+        if column.header == "Prospect ID" {
+            column.target = ColumnTarget::Field {
+                key: "external_id".into(),
+            };
+        }
+    }
+    spec.match_key = MatchKey::ExternalId;
+    let report = run(&mut ws, &path, &spec, false).unwrap();
+    assert_eq!(report.counts.rows, 9_240);
+    assert_eq!(report.counts.inserted, 9_240);
+    assert_eq!(report.counts.rejected, 0, "{:?}", report.reasons);
+    assert_invariant(&report.counts);
+    assert_eq!(leads::count(ws.conn()).unwrap(), 9_240);
+    let selects: i64 = ws
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM custom_values WHERE value = 'Select'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(selects, 0, "no Select placeholder is stored");
+    let (id, source): (i64, String) = ws
+        .conn()
+        .query_row(
+            "SELECT id, lead_source FROM leads WHERE external_id = '7927b2df-8bba-4d29-b9a2-b6e0beafe620'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(source, "Olark Chat");
+    assert_eq!(
+        custom_value(&ws, "last_activity", id).as_deref(),
+        Some("Page Visited on Website")
+    );
+}
+
+#[test]
+fn uci_bank_semicolons_unknown_as_empty_no_identity() {
+    let path = fixtures().join("leads/uci-bank-marketing/bank-full.csv");
+    let (_dir, mut ws) = workspace();
+    let spec = suggested(&ws, &path, None);
+    assert_eq!(spec.format.delimiter, ";");
+    assert_eq!(spec.match_key, MatchKey::None);
+    assert!(
+        spec.null_tokens.iter().any(|t| t == "unknown"),
+        "{:?}",
+        spec.null_tokens
+    );
+    let report = run(&mut ws, &path, &spec, false).unwrap();
+    assert_eq!(report.counts.rows, 45_211);
+    assert_eq!(report.counts.inserted, 45_211);
+    assert_invariant(&report.counts);
+    assert!(report
+        .warnings
+        .iter()
+        .any(|w| w.contains("No identity column")));
+    let unknown: i64 = ws
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM custom_values WHERE value = 'unknown'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unknown, 0);
+    // The first row: 58;"management";"married";"tertiary";"no";2143;...
+    assert_eq!(custom_value(&ws, "job", 1).as_deref(), Some("management"));
+    let age: f64 = ws
+        .conn()
+        .query_row(
+            "SELECT cv.value FROM custom_values cv JOIN fields f ON f.id = cv.field_id WHERE f.key = 'age' AND lead_id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(age, 58.0);
+}
+
+#[test]
+fn salesforce_windows_1252_keeps_accents() {
+    let path = fixtures().join("leads/salesforce-dataloader-samples/accountData.csv");
+    let (_dir, mut ws) = workspace();
+    let spec = suggested(&ws, &path, None);
+    let report = run(&mut ws, &path, &spec, false).unwrap();
+    assert_invariant(&report.counts);
+    assert_eq!(report.counts.rejected, 0, "{:?}", report.reasons);
+    let names: Vec<String> = ws
+        .conn()
+        .prepare("SELECT value FROM custom_values WHERE value IN ('Crédito Inmobiliario Terras', 'Pébéo of America')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(names.len(), 2, "accented names survive intact: {names:?}");
+}
+
+#[test]
+fn duplicates_merge_by_folded_email_under_each_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "dupes.csv",
+        "Email,First Name,Company\n\
+         ÀLICE@EXAMPLE.COM,Alice,\n\
+         bob@example.com,Bob,Globex\n\
+         àlice@example.com ,Alicia,Acme\n",
+    );
+    for (policy, first_name, company) in [
+        (OnMatch::Update, "Alicia", Some("Acme")),
+        (OnMatch::Fill, "Alice", Some("Acme")),
+        (OnMatch::Skip, "Alice", None),
+    ] {
+        let (_d, mut ws) = workspace();
+        let mut spec = suggested(&ws, &file, None);
+        spec.on_match = policy;
+        let report = run(&mut ws, &file, &spec, false).unwrap();
+        assert_eq!(
+            (report.counts.inserted, report.counts.merged),
+            (2, 1),
+            "{policy:?}"
+        );
+        assert_invariant(&report.counts);
+        let (name, company_now): (String, Option<String>) = ws
+            .conn()
+            .query_row(
+                "SELECT first_name, company FROM leads WHERE email_key = 'àlice@example.com'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(name, first_name, "{policy:?}");
+        assert_eq!(company_now.as_deref(), company, "{policy:?}");
+    }
+}
+
+#[test]
+fn rejected_rows_are_reported_with_line_and_reason_and_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "messy.csv",
+        "Email,First Name,Number of Employees,Create Date\n\
+         ann@example.com,Ann,12,2026-01-05\n\
+         not-an-email,Bob,3,2026-01-06\n\
+         cy@example.com,Cy,lots,2026-01-07\n\
+         di@example.com,Di,5,2026-01-08,surprise\n\
+         ed@example.com,Ed,-4,2026-01-09\n\
+         fay@example.com,Fay,7\n",
+    );
+    let (ws_dir, mut ws) = workspace();
+    let spec = suggested(&ws, &file, None);
+    let report = run(&mut ws, &file, &spec, false).unwrap();
+    assert_eq!(report.counts.rows, 6);
+    assert_eq!(
+        report.counts.inserted, 2,
+        "Ann and Fay (a short row is padded)"
+    );
+    assert_eq!(report.counts.rejected, 4);
+    assert_invariant(&report.counts);
+    let lines: Vec<u64> = report.rejections.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [3, 4, 5, 6]);
+    assert!(report.rejections[0]
+        .reason
+        .contains("invalid e-mail address \"not-an-email\" in column \"Email\""));
+    assert!(report.rejections[1]
+        .reason
+        .contains("unreadable number \"lots\""));
+    assert!(report.rejections[2]
+        .reason
+        .contains("wrong number of fields"));
+    assert!(report.rejections[3].reason.contains("out-of-range"));
+    let saved = report.rejected_file.expect("a rejected-rows file");
+    assert!(
+        Path::new(&saved).starts_with(ws_dir.path()),
+        "saved next to the workspace: {saved}"
+    );
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(&saved)
+        .unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .take(3)
+        .map(String::from)
+        .collect();
+    assert_eq!(header, ["line", "reason", "Email"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(&rows[0][0], "3");
+    assert_eq!(&rows[0][2], "not-an-email");
+    assert_eq!(
+        &rows[2][6], "surprise",
+        "the original row, extra cell included"
+    );
+}
+
+#[test]
+fn dry_run_counts_match_the_import_and_change_nothing() {
+    let path = fixtures().join("leads/salesforce-dataloader-samples/accountData.csv");
+    let (_dir, mut ws) = workspace();
+    let spec = suggested(&ws, &path, None);
+    let fields_before = leadstream_core::fields::list(ws.conn()).unwrap().len();
+    let dry = run(&mut ws, &path, &spec, true).unwrap();
+    assert!(dry.dry_run && dry.import_id.is_none());
+    assert_eq!(leads::count(ws.conn()).unwrap(), 0);
+    assert_eq!(
+        leadstream_core::fields::list(ws.conn()).unwrap().len(),
+        fields_before,
+        "no field created"
+    );
+    assert!(history::list(ws.conn()).unwrap().is_empty());
+    let real = run(&mut ws, &path, &spec, false).unwrap();
+    assert_eq!(dry.counts, real.counts);
+}
+
+#[test]
+fn cancel_leaves_the_workspace_exactly_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut content = String::from("email,first_name\n");
+    for i in 0..10_000 {
+        content.push_str(&format!("lead{i}@example.com,Lead {i}\n"));
+    }
+    let file = write(dir.path(), "big.csv", &content);
+    let (_d, mut ws) = workspace();
+    let seed = write(
+        dir.path(),
+        "seed.csv",
+        "email,first_name\nkeep@example.com,Keep\n",
+    );
+    let seed_spec = suggested(&ws, &seed, None);
+    run(&mut ws, &seed, &seed_spec, false).unwrap();
+
+    let spec = suggested(&ws, &file, None);
+    let cancel = AtomicBool::new(false);
+    let mut seen_progress = 0;
+    let mut progress = |p: &leadstream_core::import::spec::ImportProgress| {
+        seen_progress += 1;
+        if p.rows >= 4_000 {
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    };
+    let result = run_import(
+        &mut ws,
+        &file,
+        &spec,
+        false,
+        ImportControl {
+            cancel: &cancel,
+            progress: &mut progress,
+        },
+    );
+    assert!(
+        matches!(result, Err(Error::Cancelled)),
+        "{:?}",
+        result.map(|r| r.counts)
+    );
+    assert!(seen_progress >= 2);
+    assert_eq!(leads::count(ws.conn()).unwrap(), 1);
+    assert_eq!(
+        history::list(ws.conn()).unwrap().len(),
+        1,
+        "only the seed import is recorded"
+    );
+}
+
+#[test]
+fn undo_removes_inserted_leads_and_restores_updated_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = write(
+        dir.path(),
+        "first.csv",
+        "Email,Company,Budget\nann@example.com,Acme,100\n",
+    );
+    let second = write(
+        dir.path(),
+        "second.csv",
+        "Email,Company,Budget\nann@example.com,Globex,250\nnew@example.com,Initech,5\n",
+    );
+    let (_d, mut ws) = workspace();
+    let spec = suggested(&ws, &first, None);
+    run(&mut ws, &first, &spec, false).unwrap();
+    let spec = suggested(&ws, &second, None);
+    let report = run(&mut ws, &second, &spec, false).unwrap();
+    assert_eq!((report.counts.updated, report.counts.inserted), (1, 1));
+    let company = |ws: &Workspace| -> String {
+        ws.conn()
+            .query_row(
+                "SELECT company FROM leads WHERE email_key = 'ann@example.com'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(company(&ws), "Globex");
+    let summary = history::undo(&mut ws, report.import_id.unwrap()).unwrap();
+    assert_eq!(summary.leads_removed, 1);
+    assert_eq!(company(&ws), "Acme");
+    let ann: i64 = ws
+        .conn()
+        .query_row(
+            "SELECT id FROM leads WHERE email_key = 'ann@example.com'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        custom_value(&ws, "budget", ann).as_deref(),
+        Some("Real(100.0)")
+    );
+    assert_eq!(leads::count(ws.conn()).unwrap(), 1);
+    assert!(
+        history::undo(&mut ws, report.import_id.unwrap()).is_err(),
+        "undo twice is refused"
+    );
+}
+
+#[test]
+fn events_create_or_reject_unknown_leads() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads_file = write(
+        dir.path(),
+        "leads.csv",
+        "email,first_name\nann@example.com,Ann\n",
+    );
+    let events_file = write(
+        dir.path(),
+        "events.csv",
+        "email,event,timestamp,url\n\
+         ANN@example.com,Page View,2026-03-01T10:00:00Z,/pricing\n\
+         stranger@example.com,download,2026-03-02T11:00:00Z,/whitepaper\n\
+         ann@example.com,demo_request,not a date,/demo\n",
+    );
+    for (unknown, inserted, created, rejected) in [
+        (UnknownLeads::Create, 2, 1, 1),
+        (UnknownLeads::Reject, 1, 0, 2),
+    ] {
+        let (_d, mut ws) = workspace();
+        let spec = suggested(&ws, &leads_file, None);
+        run(&mut ws, &leads_file, &spec, false).unwrap();
+        let mut spec = suggested(&ws, &events_file, None);
+        assert_eq!(spec.kind, ImportKind::Events);
+        spec.unknown_leads = unknown;
+        let report = run(&mut ws, &events_file, &spec, false).unwrap();
+        assert_eq!(
+            report.counts.inserted, inserted,
+            "{unknown:?} {:?}",
+            report.rejections
+        );
+        assert_eq!(report.counts.leads_created, created);
+        assert_eq!(report.counts.rejected, rejected);
+        assert_invariant(&report.counts);
+        let (event_type, url): (String, String) = ws
+            .conn()
+            .query_row(
+                "SELECT type, json_extract(properties, '$.url') FROM events e JOIN leads l ON l.id = e.lead_id
+                 WHERE l.email_key = 'ann@example.com'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(event_type, "page_view");
+        assert_eq!(url, "/pricing");
+    }
+}
+
+#[test]
+fn unreadable_files_are_refused_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_d, mut ws) = workspace();
+    let seed = write(dir.path(), "seed.csv", "email\nkeep@example.com\n");
+    let spec = suggested(&ws, &seed, None);
+    run(&mut ws, &seed, &spec, false).unwrap();
+
+    let empty = write(dir.path(), "empty.csv", "");
+    let png = dir.path().join("image.csv");
+    std::fs::write(
+        &png,
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0",
+    )
+    .unwrap();
+    for bad in [empty, png] {
+        let error = inspect(ws.conn(), &bad, None, None).unwrap_err();
+        assert!(matches!(error, Error::UnreadableFile { .. }), "{error}");
+        assert!(error
+            .to_string()
+            .contains(bad.file_name().unwrap().to_str().unwrap()));
+    }
+    let header_only = write(dir.path(), "header.csv", "email,first_name\n");
+    let spec = suggested(&ws, &header_only, None);
+    let report = run(&mut ws, &header_only, &spec, false).unwrap();
+    assert_eq!(report.counts.rows, 0);
+    assert_eq!(leads::count(ws.conn()).unwrap(), 1);
+}
+
+#[test]
+fn a_saved_mapping_is_reused_for_the_same_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "a.csv", "Mail,Firma\nann@example.com,Acme\n");
+    let (_d, mut ws) = workspace();
+    let mut spec = suggested(&ws, &file, None);
+    spec.columns[0].target = ColumnTarget::Field {
+        key: "email".into(),
+    };
+    spec.columns[1].target = ColumnTarget::Field {
+        key: "company".into(),
+    };
+    spec.match_key = MatchKey::Email;
+    run(&mut ws, &file, &spec, false).unwrap();
+    let again = write(dir.path(), "b.csv", "Mail,Firma\nbob@example.com,Globex\n");
+    let inspection = inspect(ws.conn(), &again, None, None).unwrap();
+    assert!(inspection.used_saved_mapping);
+    assert_eq!(
+        inspection.columns[1].mapping.target,
+        ColumnTarget::Field {
+            key: "company".into()
+        }
+    );
+    assert_eq!(inspection.match_key, MatchKey::Email);
+}
