@@ -73,20 +73,31 @@ for (let run = 1; run <= runs; run++) {
       scroller.scrollTop = scroller.scrollHeight / 2;
     });
     await app.browser.pause(500);
+    const topRow = () =>
+      app.browser.execute(() => {
+        const rows = [...document.querySelectorAll('[data-testid="lead-row"]')];
+        const scroller = document.querySelector('[data-testid="lead-table"]').getBoundingClientRect();
+        const visible = rows.filter((r) => r.getBoundingClientRect().top >= scroller.top);
+        visible.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+        return visible[0] ? { id: visible[0].dataset.leadId, text: visible[0].textContent.toLowerCase() } : null;
+      });
+    const before = await topRow();
     const sortStarted = performance.now();
     await byTestId(app.browser, "col-header-last_name").click();
-    await app.browser.waitUntil(async () => (await app.browser.$$('[data-testid="lead-row"]')).length > 0, {
-      timeout: 120_000,
-    });
+    await app.browser.waitUntil(async () => {
+      const now = await topRow();
+      return now !== null && now.id !== before?.id;
+    }, { timeout: 120_000, interval: 20 });
     const sortMs = performance.now() - sortStarted;
     const searchStarted = performance.now();
     await byTestId(app.browser, "lead-search").setValue("müller");
     await app.browser.waitUntil(
       async () => {
         const text = await byTestId(app.browser, "lead-total").getText();
-        return text.includes("match");
+        const now = await topRow();
+        return text.includes("match") && now !== null && now.text.includes("müller");
       },
-      { timeout: 120_000 },
+      { timeout: 120_000, interval: 20 },
     );
     const searchMs = performance.now() - searchStarted - 250; // minus the search debounce
     if (run === 1) await screenshot(app.browser, `bench-${total}-leads`);

@@ -2,15 +2,25 @@
 //! main thread. Their argument and result types come from `leadstream-core`
 //! and reach TypeScript through ts-rs (ui/src/bindings).
 
+use std::path::Path;
+
 use leadstream_core::fields::Field;
+use leadstream_core::import::apply::{run_import, ImportControl};
+use leadstream_core::import::history::{self, ImportRecord, UndoSummary};
+use leadstream_core::import::inspect::{self, ImportInspection};
+use leadstream_core::import::source::SourceFormat;
+use leadstream_core::import::spec::{ImportKind, ImportProgress, ImportReport, ImportSpec};
 use leadstream_core::launch::{self, StartState};
 use leadstream_core::leads::{self, LeadDetail, LeadPage, LeadQuery};
 use leadstream_core::recent::{self, RecentWorkspace};
 use leadstream_core::{fields, workspace_info as summarise, Workspace, WorkspaceInfo};
-use tauri::State;
+use tauri::{AppHandle, Emitter, State};
 
 use crate::error::Result;
 use crate::state::{install, AppState};
+
+/// The event that carries [`ImportProgress`] to the UI.
+pub const IMPORT_PROGRESS_EVENT: &str = "import-progress";
 
 /// "Now" for a freshly generated demo: today at 00:00 UTC.
 fn today_anchor() -> i64 {
@@ -130,4 +140,57 @@ fn switch_to(
     let info = summarise(&workspace)?;
     install(slot, dirs, workspace)?;
     Ok(info)
+}
+
+/// Looks at a dropped or chosen file; `format` and `kind` override detection.
+#[tauri::command]
+pub async fn import_inspect(
+    state: State<'_, AppState>,
+    path: String,
+    format: Option<SourceFormat>,
+    kind: Option<ImportKind>,
+) -> Result<ImportInspection> {
+    state
+        .with_workspace(move |ws| inspect::inspect(ws.conn(), Path::new(&path), format, kind))
+        .await
+}
+
+/// Runs an import or a dry run, emitting `import-progress` events; cancelled
+/// by `import_cancel`. Runs on a blocking thread; the UI stays responsive.
+#[tauri::command]
+pub async fn import_run(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+    spec: ImportSpec,
+    dry_run: bool,
+) -> Result<ImportReport> {
+    let cancel = state.reset_import_cancel();
+    state
+        .with_workspace(move |ws| {
+            let mut progress = |p: &ImportProgress| {
+                let _ = app.emit(IMPORT_PROGRESS_EVENT, p);
+            };
+            let control = ImportControl {
+                cancel: &cancel,
+                progress: &mut progress,
+            };
+            run_import(ws, Path::new(&path), &spec, dry_run, control)
+        })
+        .await
+}
+
+#[tauri::command]
+pub fn import_cancel(state: State<'_, AppState>) {
+    state.cancel_import();
+}
+
+#[tauri::command]
+pub async fn imports_list(state: State<'_, AppState>) -> Result<Vec<ImportRecord>> {
+    state.with_workspace(|ws| history::list(ws.conn())).await
+}
+
+#[tauri::command]
+pub async fn import_undo(state: State<'_, AppState>, id: i64) -> Result<UndoSummary> {
+    state.with_workspace(move |ws| history::undo(ws, id)).await
 }

@@ -28,6 +28,11 @@ pub fn run() {
             commands::fields_list,
             commands::leads_page,
             commands::lead_detail,
+            commands::import_inspect,
+            commands::import_run,
+            commands::import_cancel,
+            commands::imports_list,
+            commands::import_undo,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Leadstream");

@@ -2,6 +2,7 @@
 //! Database work runs on blocking threads so the UI never waits on SQLite.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use leadstream_core::{recent, Workspace};
@@ -57,6 +58,9 @@ pub fn requested_workspace() -> Option<PathBuf> {
 
 struct Inner {
     workspace: Mutex<Option<Workspace>>,
+    /// Set by `import_cancel`; outside the workspace lock, which a running
+    /// import holds.
+    import_cancel: Arc<AtomicBool>,
     dirs: AppDirs,
     requested: Option<PathBuf>,
 }
@@ -72,10 +76,21 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 workspace: Mutex::new(None),
+                import_cancel: Arc::new(AtomicBool::new(false)),
                 dirs,
                 requested,
             }),
         }
+    }
+
+    /// Clears the cancel flag for a new import and returns it.
+    pub fn reset_import_cancel(&self) -> Arc<AtomicBool> {
+        self.inner.import_cancel.store(false, Ordering::Relaxed);
+        self.inner.import_cancel.clone()
+    }
+
+    pub fn cancel_import(&self) {
+        self.inner.import_cancel.store(true, Ordering::Relaxed);
     }
 
     pub fn requested(&self) -> Option<PathBuf> {

@@ -11,6 +11,7 @@ import { WorkspaceMenu } from "./components/WorkspaceMenu";
 import iconUrl from "../../icons/icon.svg";
 import { ipc } from "./lib/ipc";
 import { EmptyView, EMPTY_VIEWS } from "./views/EmptyView";
+import { ImportView } from "./views/ImportView";
 import { LeadsView } from "./views/LeadsView";
 import { StartScreen } from "./views/StartScreen";
 
@@ -35,7 +36,27 @@ export function App() {
   const [showStart, setShowStart] = useState(false);
   const [view, setView] = useState<ViewKey>("leads");
   const [error, setError] = useState<string | null>(null);
+  const [dropped, setDropped] = useState<{ path: string; at: number } | null>(null);
   const report = useCallback((e: unknown) => setError(describe(e)), []);
+
+  // A file dropped anywhere on the window opens the import wizard.
+  useEffect(() => {
+    const unlisten = ipc.onFileDrop((paths) => {
+      if (paths.length === 0) return;
+      setDropped({ path: paths[0], at: Date.now() });
+      setView("import");
+    });
+    return () => {
+      void unlisten.then((stop) => stop());
+    };
+  }, []);
+
+  const refreshWorkspace = useCallback(() => {
+    ipc
+      .workspaceInfo()
+      .then((info) => info && setWorkspace(info))
+      .catch(report);
+  }, [report]);
 
   useEffect(() => {
     ipc
@@ -129,6 +150,13 @@ export function App() {
           <ErrorBoundary onError={report}>
             {view === "leads" ? (
               <LeadsView key={workspace.path ?? workspace.name} workspace={workspace} onError={report} />
+            ) : view === "import" ? (
+              <ImportView
+                key={workspace.path ?? workspace.name}
+                droppedPath={dropped}
+                onImported={refreshWorkspace}
+                onError={report}
+              />
             ) : (
               <EmptyView {...EMPTY_VIEWS[view]} />
             )}

@@ -10,7 +10,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use leadstream_core::demo::{self, DemoSpec};
 use leadstream_core::export::{export_leads, ExportFormat};
+use leadstream_core::import::apply::{run_import, ImportControl};
+use leadstream_core::import::history;
+use leadstream_core::import::spec::ImportKind;
 use leadstream_core::{fields, leads, Workspace};
+use std::sync::atomic::AtomicBool;
+
+mod import_args;
+use import_args::{import_spec, print_report};
 
 #[derive(Parser)]
 #[command(
@@ -51,6 +58,16 @@ enum Command {
         #[command(subcommand)]
         command: LeadsCommand,
     },
+    /// Import a CSV file of leads or events.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// The import history.
+    Imports {
+        #[command(subcommand)]
+        command: ImportsCommand,
+    },
     /// List the field catalogue.
     Fields {
         /// Print JSON instead of a table.
@@ -68,6 +85,76 @@ enum LeadsCommand {
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
     },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import leads: one row per person.
+    Leads(ImportArgs),
+    /// Import events: one row per thing a lead did.
+    Events(ImportArgs),
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The CSV file.
+    file: PathBuf,
+    /// How rows match existing leads: `email` (default), or the name of the
+    /// column that holds a CRM id (it is mapped to external_id).
+    #[arg(long)]
+    key: Option<String>,
+    /// Where a column goes, as 'Header=target'. Targets: a field key, a new
+    /// custom field key, `external_id` or `skip`; for events also
+    /// `lead_email`, `lead_external_id`, `event_type`, `occurred_at` and
+    /// `property:NAME`. Columns not named keep the suggested target.
+    #[arg(long = "map", value_name = "HEADER=TARGET")]
+    maps: Vec<String>,
+    /// A cell value that means "empty" (repeatable). Without any, the
+    /// suggested placeholders are used.
+    #[arg(long = "null-token", value_name = "TOKEN")]
+    null_tokens: Vec<String>,
+    /// What a row matching an existing lead does.
+    #[arg(long, value_enum, default_value_t = OnMatchArg::Update)]
+    on_match: OnMatchArg,
+    /// Events for unknown leads: create minimal leads, or reject the rows.
+    #[arg(long, value_enum, default_value_t = UnknownLeadsArg::Create)]
+    unknown_leads: UnknownLeadsArg,
+    /// Override the detected encoding: utf8, utf16le, utf16be, windows1252 (or latin1).
+    #[arg(long)]
+    encoding: Option<String>,
+    /// Override the detected delimiter: a single character, or `tab`.
+    #[arg(long)]
+    delimiter: Option<String>,
+    /// Report what would happen without changing the workspace.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the counts as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OnMatchArg {
+    Update,
+    Fill,
+    Skip,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum UnknownLeadsArg {
+    Create,
+    Reject,
+}
+
+#[derive(Subcommand)]
+enum ImportsCommand {
+    /// List past imports, newest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Undo an import: remove what it inserted, restore what it overwrote.
+    Undo { id: i64 },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -160,6 +247,59 @@ fn run(cli: Cli) -> CliResult {
                 Format::Json => ExportFormat::Json,
             };
             export_leads(open()?.conn(), format, &mut stdout)?;
+        }
+        Command::Import { command } => {
+            let (kind, args) = match command {
+                ImportCommand::Leads(args) => (ImportKind::Leads, args),
+                ImportCommand::Events(args) => (ImportKind::Events, args),
+            };
+            let mut workspace = open()?;
+            let spec = import_spec(&workspace, kind, &args)?;
+            let cancel = AtomicBool::new(false);
+            let mut progress = |_: &leadstream_core::import::spec::ImportProgress| {};
+            let control = ImportControl {
+                cancel: &cancel,
+                progress: &mut progress,
+            };
+            let report = run_import(&mut workspace, &args.file, &spec, args.dry_run, control)?;
+            print_report(&mut stdout, &report, args.json)?;
+        }
+        Command::Imports {
+            command: ImportsCommand::List { json },
+        } => {
+            let imports = history::list(open()?.conn())?;
+            if json {
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&imports)?)?;
+            } else {
+                for import in imports {
+                    let c = &import.counts;
+                    writeln!(
+                        stdout,
+                        "{:>4}  {}  {:<6} {}  rows {} inserted {} updated {} skipped {} merged {} rejected {}{}",
+                        import.id,
+                        import.started_at,
+                        fields::enum_text(&import.kind),
+                        import.file_name,
+                        c.rows,
+                        c.inserted,
+                        c.updated,
+                        c.skipped,
+                        c.merged,
+                        c.rejected,
+                        import.undone_at.map(|at| format!("  (undone {at})")).unwrap_or_default()
+                    )?;
+                }
+            }
+        }
+        Command::Imports {
+            command: ImportsCommand::Undo { id },
+        } => {
+            let summary = history::undo(&mut open()?, id)?;
+            writeln!(
+                stdout,
+                "undid import {id}: removed {} leads and {} events, restored {} values",
+                summary.leads_removed, summary.events_removed, summary.values_restored
+            )?;
         }
         Command::Fields { json } => {
             let catalogue = fields::list(open()?.conn())?;

@@ -2,9 +2,19 @@
 // import @tauri-apps/*: components call these typed functions, whose argument
 // and result types are generated from Rust by ts-rs (../bindings).
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open } from "@tauri-apps/plugin-dialog";
 
 import type { Field } from "../bindings/Field";
+import type { ImportInspection } from "../bindings/ImportInspection";
+import type { ImportKind } from "../bindings/ImportKind";
+import type { ImportProgress } from "../bindings/ImportProgress";
+import type { ImportRecord } from "../bindings/ImportRecord";
+import type { ImportReport } from "../bindings/ImportReport";
+import type { ImportSpec } from "../bindings/ImportSpec";
+import type { SourceFormat } from "../bindings/SourceFormat";
+import type { UndoSummary } from "../bindings/UndoSummary";
 import type { LeadDetail } from "../bindings/LeadDetail";
 import type { LeadPage } from "../bindings/LeadPage";
 import type { LeadQuery } from "../bindings/LeadQuery";
@@ -43,6 +53,34 @@ export const ipc = {
   fieldsList: () => call<Field[]>("fields_list"),
   leadsPage: (query: LeadQuery) => call<LeadPage>("leads_page", { query }),
   leadDetail: (id: number) => call<LeadDetail>("lead_detail", { id }),
+
+  importInspect: (path: string, format: SourceFormat | null, kind: ImportKind | null) =>
+    call<ImportInspection>("import_inspect", { path, format, kind }),
+  importRun: (path: string, spec: ImportSpec, dryRun: boolean) =>
+    call<ImportReport>("import_run", { path, spec, dryRun }),
+  importCancel: () => call<void>("import_cancel"),
+  importsList: () => call<ImportRecord[]>("imports_list"),
+  importUndo: (id: number) => call<UndoSummary>("import_undo", { id }),
+
+  /** Calls `onProgress` for each progress report of a running import; returns the unsubscribe function. */
+  onImportProgress: (onProgress: (progress: ImportProgress) => void) =>
+    listen<ImportProgress>("import-progress", (event) => onProgress(event.payload)),
+
+  /** Calls `onDrop` with the paths of files dropped anywhere on the window. */
+  onFileDrop: (onDrop: (paths: string[]) => void) =>
+    getCurrentWebview().onDragDropEvent((event) => {
+      if (event.payload.type === "drop") onDrop(event.payload.paths);
+    }),
+
+  /** Asks the user for a CSV file with the native dialog; null if cancelled. */
+  async pickCsvFile(): Promise<string | null> {
+    const picked = await open({
+      multiple: false,
+      directory: false,
+      filters: [{ name: "CSV files", extensions: ["csv", "tsv", "txt"] }],
+    });
+    return typeof picked === "string" ? picked : null;
+  },
 
   /** Asks the user for a workspace file with the native dialog; null if cancelled. */
   async pickWorkspaceFile(): Promise<string | null> {

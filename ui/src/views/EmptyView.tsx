@@ -4,12 +4,7 @@ import type { ViewKey } from "../App";
 
 type EmptyProps = { title: string; text: string; testId: string };
 
-export const EMPTY_VIEWS: Record<Exclude<ViewKey, "leads">, EmptyProps> = {
-  import: {
-    title: "Import",
-    text: "CSV import from HubSpot, Salesforce, Zoho, Pipedrive and web-analytics exports is not available in this version yet. Until then, workspaces can be filled with the command-line tool.",
-    testId: "empty-import",
-  },
+export const EMPTY_VIEWS: Record<Exclude<ViewKey, "leads" | "import">, EmptyProps> = {
   segments: {
     title: "Segments",
     text: "No segments yet. The visual segment builder with live counts is not available in this version yet.",

@@ -121,6 +121,7 @@ export function LeadsView({ workspace, onError }: Props) {
 
   useEffect(() => {
     current.current = cache;
+    setTotal(null);
     if (cache) void cache.load(0);
   }, [cache]);
 

@@ -1,0 +1,670 @@
+// The import wizard: a file is dropped on the window (or chosen), then the
+// user checks how it is read, where each column goes and which placeholder
+// values mean "empty", reviews a dry run with exact counts and reasons, and
+// imports with a progress bar and Cancel. The history below lists every
+// import with Undo.
+import { useCallback, useEffect, useMemo, useState } from "react";
+
+import type { ColumnMapping } from "../bindings/ColumnMapping";
+import type { ColumnTarget } from "../bindings/ColumnTarget";
+import type { Field } from "../bindings/Field";
+import type { ImportInspection } from "../bindings/ImportInspection";
+import type { ImportKind } from "../bindings/ImportKind";
+import type { ImportProgress } from "../bindings/ImportProgress";
+import type { ImportRecord } from "../bindings/ImportRecord";
+import type { ImportReport } from "../bindings/ImportReport";
+import type { ImportSpec } from "../bindings/ImportSpec";
+import type { SourceFormat } from "../bindings/SourceFormat";
+import { CATEGORY_LABELS, formatCount } from "../lib/format";
+import { ipc } from "../lib/ipc";
+import { decodeTarget, encodeTarget } from "../lib/importTargets";
+
+type Step =
+  | { kind: "start" }
+  | { kind: "busy"; message: string }
+  | { kind: "file" }
+  | { kind: "columns" }
+  | { kind: "review"; report: ImportReport }
+  | { kind: "running"; progress: ImportProgress | null }
+  | { kind: "done"; report: ImportReport };
+
+type Props = {
+  droppedPath: { path: string; at: number } | null;
+  onImported: () => void;
+  onError: (error: unknown) => void;
+};
+
+const DELIMITERS: [string, string][] = [
+  [",", "Comma"],
+  [";", "Semicolon"],
+  ["\t", "Tab"],
+  ["|", "Pipe"],
+];
+const ENCODINGS: [string, string][] = [
+  ["utf8", "UTF-8"],
+  ["utf16_le", "UTF-16 LE"],
+  ["utf16_be", "UTF-16 BE"],
+  ["windows1252", "Windows-1252 / Latin-1"],
+];
+
+export function ImportView({ droppedPath, onImported, onError }: Props) {
+  const [step, setStep] = useState<Step>({ kind: "start" });
+  const [inspection, setInspection] = useState<ImportInspection | null>(null);
+  const [spec, setSpec] = useState<ImportSpec | null>(null);
+  const [fields, setFields] = useState<Field[]>([]);
+  const [history, setHistory] = useState<ImportRecord[]>([]);
+
+  const refreshHistory = useCallback(() => {
+    ipc.importsList().then(setHistory).catch(onError);
+  }, [onError]);
+
+  useEffect(() => {
+    refreshHistory();
+    ipc.fieldsList().then(setFields).catch(onError);
+  }, [refreshHistory, onError]);
+
+  const open = useCallback(
+    async (path: string, format: SourceFormat | null = null, kind: ImportKind | null = null) => {
+      setStep({ kind: "busy", message: "Reading the file…" });
+      try {
+        const found = await ipc.importInspect(path, format, kind);
+        setInspection(found);
+        setSpec({
+          kind: found.kind,
+          format: found.format,
+          columns: found.columns.map((c) => c.mapping),
+          match_key: found.match_key,
+          on_match: "update",
+          null_tokens: found.suggested_null_tokens,
+          unknown_leads: "create",
+        });
+        setStep({ kind: "file" });
+      } catch (error) {
+        onError(error);
+        setStep({ kind: "start" });
+      }
+    },
+    [onError],
+  );
+
+  useEffect(() => {
+    if (droppedPath) void open(droppedPath.path);
+  }, [droppedPath, open]);
+
+  const choose = async () => {
+    const path = await ipc.pickCsvFile().catch(onError);
+    if (path) void open(path);
+  };
+
+  const dryRun = async () => {
+    if (!inspection || !spec) return;
+    setStep({ kind: "busy", message: "Checking every row (dry run)…" });
+    try {
+      setStep({ kind: "review", report: await ipc.importRun(inspection.path, spec, true) });
+    } catch (error) {
+      onError(error);
+      setStep({ kind: "columns" });
+    }
+  };
+
+  const runImport = async () => {
+    if (!inspection || !spec) return;
+    setStep({ kind: "running", progress: null });
+    const unlisten = await ipc.onImportProgress((progress) => setStep({ kind: "running", progress }));
+    try {
+      const report = await ipc.importRun(inspection.path, spec, false);
+      setStep({ kind: "done", report });
+      onImported();
+    } catch (error) {
+      onError(error);
+      setStep({ kind: "columns" });
+    } finally {
+      unlisten();
+      refreshHistory();
+    }
+  };
+
+  const undo = async (id: number) => {
+    try {
+      await ipc.importUndo(id);
+      onImported();
+    } catch (error) {
+      onError(error);
+    } finally {
+      refreshHistory();
+    }
+  };
+
+  return (
+    <div className="import-view" data-testid="import-view">
+      <div className="wizard">
+        <Steps step={step} />
+        {step.kind === "start" && <DropZone onChoose={choose} />}
+        {step.kind === "busy" && (
+          <div className="panel" data-testid="import-busy">
+            {step.message}
+          </div>
+        )}
+        {step.kind === "file" && inspection && spec && (
+          <FileStep
+            inspection={inspection}
+            spec={spec}
+            onReread={(format, kind) => void open(inspection.path, format, kind)}
+            onNext={() => setStep({ kind: "columns" })}
+            onCancel={() => setStep({ kind: "start" })}
+          />
+        )}
+        {step.kind === "columns" && inspection && spec && (
+          <ColumnsStep
+            inspection={inspection}
+            spec={spec}
+            fields={fields}
+            onChange={setSpec}
+            onBack={() => setStep({ kind: "file" })}
+            onNext={dryRun}
+          />
+        )}
+        {step.kind === "review" && (
+          <ReviewStep report={step.report} onBack={() => setStep({ kind: "columns" })} onImport={runImport} />
+        )}
+        {step.kind === "running" && <RunningStep progress={step.progress} onCancel={() => void ipc.importCancel()} />}
+        {step.kind === "done" && <DoneStep report={step.report} onAnother={() => setStep({ kind: "start" })} />}
+      </div>
+      <History records={history} onUndo={undo} />
+    </div>
+  );
+}
+
+function Steps({ step }: { step: Step }) {
+  const order = ["file", "columns", "review", "running"];
+  const current = step.kind === "done" ? 4 : order.indexOf(step.kind);
+  const labels = ["File", "Columns", "Review", "Import"];
+  return (
+    <ol className="steps">
+      {labels.map((label, index) => (
+        <li key={label} className={index === current ? "current" : index < current ? "past" : ""}>
+          {index + 1}. {label}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function DropZone({ onChoose }: { onChoose: () => void }) {
+  return (
+    <div className="drop-zone" data-testid="import-drop-zone">
+      <h2>Drop a CSV file anywhere on this window</h2>
+      <p className="muted">
+        HubSpot, Salesforce, Zoho and Pipedrive exports, Excel files saved as CSV, and web-analytics event logs. Encoding,
+        delimiter and columns are recognised; you confirm everything before anything is stored.
+      </p>
+      <button className="primary" data-testid="import-choose-file" onClick={onChoose}>
+        Choose a file…
+      </button>
+    </div>
+  );
+}
+
+function FileStep(props: {
+  inspection: ImportInspection;
+  spec: ImportSpec;
+  onReread: (format: SourceFormat, kind: ImportKind) => void;
+  onNext: () => void;
+  onCancel: () => void;
+}) {
+  const { inspection, spec, onReread } = props;
+  const format = spec.format;
+  const change = (patch: Partial<SourceFormat>) => onReread({ ...format, ...patch }, spec.kind);
+  return (
+    <div className="panel" data-testid="import-step-file">
+      <h2>
+        {inspection.file_name} <span className="muted">({formatCount(inspection.total_bytes)} bytes)</span>
+      </h2>
+      <div className="form-row">
+        <label>
+          Contains
+          <select
+            data-testid="import-kind"
+            value={spec.kind}
+            onChange={(e) => onReread(format, e.target.value as ImportKind)}
+          >
+            <option value="leads">Leads (one row per person)</option>
+            <option value="events">Events (one row per action)</option>
+          </select>
+        </label>
+        <label>
+          Encoding
+          <select
+            data-testid="import-encoding"
+            value={format.encoding}
+            onChange={(e) => change({ encoding: e.target.value as SourceFormat["encoding"] })}
+          >
+            {ENCODINGS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Delimiter
+          <select data-testid="import-delimiter" value={format.delimiter} onChange={(e) => change({ delimiter: e.target.value })}>
+            {DELIMITERS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={format.has_header} onChange={(e) => change({ has_header: e.target.checked })} />
+          First row is a header
+        </label>
+      </div>
+      <p className="muted" data-testid="import-detected">
+        Detected: {ENCODINGS.find(([v]) => v === format.encoding)?.[1]}
+        {format.has_bom ? " with BOM" : ""}, {DELIMITERS.find(([v]) => v === format.delimiter)?.[1] ?? format.delimiter}
+        -separated, {format.line_ending.toUpperCase()} line endings
+        {inspection.source !== "unknown" ? `, looks like a ${inspection.source.replace("_", " ")} export` : ""}.
+      </p>
+      <PreviewTable inspection={inspection} />
+      <div className="actions">
+        <button onClick={props.onCancel}>Cancel</button>
+        <button className="primary" data-testid="import-next" onClick={props.onNext}>
+          Next: columns
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function PreviewTable({ inspection }: { inspection: ImportInspection }) {
+  return (
+    <div className="preview" data-testid="import-preview">
+      <table>
+        <thead>
+          <tr>
+            <th>Line</th>
+            {inspection.headers.map((h, i) => (
+              <th key={i}>{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {inspection.preview.map((row) => (
+            <tr key={row.line} className={row.error ? "bad" : ""} title={row.error ?? undefined}>
+              <td className="muted">{row.line}</td>
+              {inspection.headers.map((_, i) => (
+                <td key={i}>{row.cells[i] ?? ""}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ColumnsStep(props: {
+  inspection: ImportInspection;
+  spec: ImportSpec;
+  fields: Field[];
+  onChange: (spec: ImportSpec) => void;
+  onBack: () => void;
+  onNext: () => void;
+}) {
+  const { inspection, spec, fields, onChange } = props;
+  const setColumn = (index: number, mapping: ColumnMapping) =>
+    onChange({ ...spec, columns: spec.columns.map((c, i) => (i === index ? mapping : c)) });
+  const hasTarget = (key: string) =>
+    spec.columns.some((c) => c.target.kind === "field" && c.target.key === key);
+  const toggleToken = (token: string, on: boolean) =>
+    onChange({
+      ...spec,
+      null_tokens: on ? [...spec.null_tokens, token] : spec.null_tokens.filter((t) => t !== token),
+    });
+  const grouped = useMemo(() => {
+    const groups = new Map<string, Field[]>();
+    for (const field of fields) groups.set(field.category, [...(groups.get(field.category) ?? []), field]);
+    return groups;
+  }, [fields]);
+
+  return (
+    <div className="panel" data-testid="import-step-columns">
+      {inspection.used_saved_mapping && (
+        <p className="note">Using the mapping of your last import of a file with these columns.</p>
+      )}
+      {inspection.warnings.map((w) => (
+        <p key={w} className="warning" data-testid="import-warning">
+          {w}
+        </p>
+      ))}
+      <table className="mapping">
+        <thead>
+          <tr>
+            <th>Column</th>
+            <th>Sample values</th>
+            <th>Import as</th>
+            <th>Type / format</th>
+          </tr>
+        </thead>
+        <tbody>
+          {spec.columns.map((column, index) => {
+            const suggestion = inspection.columns[index];
+            return (
+              <tr key={column.index} data-testid="import-column">
+                <td>
+                  <strong>{column.header}</strong>
+                </td>
+                <td className="muted samples">{suggestion?.samples.join(" · ")}</td>
+                <td>
+                  <select
+                    data-testid={`import-target-${index}`}
+                    value={encodeTarget(column.target)}
+                    onChange={(e) =>
+                      setColumn(index, {
+                        ...column,
+                        target: decodeTarget(e.target.value, column, suggestion?.profile.field_type ?? "text"),
+                      })
+                    }
+                  >
+                    <option value="skip">Don't import</option>
+                    {spec.kind === "leads" ? (
+                      <>
+                        <option value="new">New custom field “{column.header}”</option>
+                        <option value="field:external_id">External ID (CRM record id)</option>
+                        {[...grouped.entries()].map(([category, list]) => (
+                          <optgroup key={category} label={CATEGORY_LABELS[category] ?? category}>
+                            {list.map((f) => (
+                              <option key={f.key} value={`field:${f.key}`}>
+                                {f.label}
+                              </option>
+                            ))}
+                          </optgroup>
+                        ))}
+                        {column.target.kind === "new_field" && (
+                          <option value={`new:${column.target.key}`}>New field: {column.target.label}</option>
+                        )}
+                      </>
+                    ) : (
+                      <>
+                        <option value="event:lead_email">Lead e-mail</option>
+                        <option value="event:lead_external_id">Lead external ID</option>
+                        <option value="event:type">Event type</option>
+                        <option value="event:time">Event time</option>
+                        <option value="event:property">Event property</option>
+                      </>
+                    )}
+                  </select>
+                </td>
+                <td>
+                  <TypeEditor column={column} onChange={(m) => setColumn(index, m)} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+
+      {inspection.suggested_null_tokens.length > 0 && (
+        <div className="tokens" data-testid="import-null-tokens">
+          <strong>Treat these values as empty:</strong>
+          {inspection.suggested_null_tokens.map((token) => (
+            <label key={token} className="check">
+              <input
+                type="checkbox"
+                checked={spec.null_tokens.includes(token)}
+                onChange={(e) => toggleToken(token, e.target.checked)}
+              />
+              “{token}”
+            </label>
+          ))}
+        </div>
+      )}
+
+      <div className="form-row">
+        {spec.kind === "leads" ? (
+          <>
+            <label>
+              Match existing leads by
+              <select
+                data-testid="import-match-key"
+                value={spec.match_key}
+                onChange={(e) => onChange({ ...spec, match_key: e.target.value as ImportSpec["match_key"] })}
+              >
+                <option value="email" disabled={!hasTarget("email")}>
+                  E-mail
+                </option>
+                <option value="external_id" disabled={!hasTarget("external_id")}>
+                  External ID
+                </option>
+                <option value="none">Nothing: every row is a new lead</option>
+              </select>
+            </label>
+            <label>
+              When a lead already exists
+              <select
+                data-testid="import-on-match"
+                value={spec.on_match}
+                onChange={(e) => onChange({ ...spec, on_match: e.target.value as ImportSpec["on_match"] })}
+              >
+                <option value="update">Update its fields</option>
+                <option value="fill">Only fill empty fields</option>
+                <option value="skip">Leave it unchanged</option>
+              </select>
+            </label>
+          </>
+        ) : (
+          <label>
+            Events for unknown leads
+            <select
+              value={spec.unknown_leads}
+              onChange={(e) => onChange({ ...spec, unknown_leads: e.target.value as ImportSpec["unknown_leads"] })}
+            >
+              <option value="create">Create a lead for them</option>
+              <option value="reject">Reject the rows</option>
+            </select>
+          </label>
+        )}
+      </div>
+      <div className="actions">
+        <button onClick={props.onBack}>Back</button>
+        <button className="primary" data-testid="import-dry-run" onClick={props.onNext}>
+          Next: check every row
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function TypeEditor({ column, onChange }: { column: ColumnMapping; onChange: (m: ColumnMapping) => void }) {
+  const target = column.target;
+  const dateSelect = (
+    <select
+      value={column.date_format ?? "iso"}
+      onChange={(e) => onChange({ ...column, date_format: e.target.value as ColumnMapping["date_format"] })}
+    >
+      <option value="iso">2026-03-01</option>
+      <option value="month_first">03/01/2026 (month first)</option>
+      <option value="day_first">01.03.2026 (day first)</option>
+      <option value="excel_serial">Excel day number</option>
+    </select>
+  );
+  if (target.kind === "new_field") {
+    const set = (patch: Partial<Extract<ColumnTarget, { kind: "new_field" }>>) =>
+      onChange({ ...column, target: { ...target, ...patch } });
+    return (
+      <div className="type-editor">
+        <select value={target.field_type} onChange={(e) => set({ field_type: e.target.value as typeof target.field_type })}>
+          <option value="text">Text</option>
+          <option value="number">Number</option>
+          <option value="date">Date</option>
+          <option value="boolean">Yes/no</option>
+          <option value="list">List (; separated)</option>
+        </select>
+        <select value={target.category} onChange={(e) => set({ category: e.target.value as typeof target.category })}>
+          {Object.entries(CATEGORY_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        {target.field_type === "date" && dateSelect}
+      </div>
+    );
+  }
+  if (column.date_format || target.kind === "event_time") return dateSelect;
+  return <span className="muted">{target.kind === "skip" ? "—" : "as the field"}</span>;
+}
+
+function Counts({ report }: { report: ImportReport }) {
+  const c = report.counts;
+  const items: [string, number][] = [
+    ["rows", c.rows],
+    ["inserted", c.inserted],
+    ["updated", c.updated],
+    ["skipped", c.skipped],
+    ["merged", c.merged],
+    ["rejected", c.rejected],
+  ];
+  return (
+    <div className="counts" data-testid="import-counts">
+      {items.map(([label, n]) => (
+        <div key={label} className={`count-box ${label}`} data-testid={`count-${label}`} data-value={n}>
+          <div className="n">{formatCount(n)}</div>
+          <div className="muted">{label === "merged" ? "merged duplicates" : label}</div>
+        </div>
+      ))}
+      {c.leads_created > 0 && (
+        <div className="count-box">
+          <div className="n">{formatCount(c.leads_created)}</div>
+          <div className="muted">leads created</div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Reasons({ report }: { report: ImportReport }) {
+  if (report.reasons.length === 0) return null;
+  return (
+    <div className="reasons" data-testid="import-reasons">
+      <h3>Rejected rows</h3>
+      <ul>
+        {report.reasons.slice(0, 8).map((r) => (
+          <li key={r.reason}>
+            {formatCount(r.count)} × {r.reason}
+          </li>
+        ))}
+      </ul>
+      <details>
+        <summary>First rejected lines</summary>
+        <ul>
+          {report.rejections.slice(0, 50).map((r) => (
+            <li key={r.line}>
+              Line {r.line}: {r.reason}
+            </li>
+          ))}
+        </ul>
+      </details>
+    </div>
+  );
+}
+
+function ReviewStep({ report, onBack, onImport }: { report: ImportReport; onBack: () => void; onImport: () => void }) {
+  return (
+    <div className="panel" data-testid="import-step-review">
+      <h2>Dry run: this is what the import will do</h2>
+      <Counts report={report} />
+      {report.warnings.map((w) => (
+        <p key={w} className="warning">
+          {w}
+        </p>
+      ))}
+      <Reasons report={report} />
+      <p className="muted">Nothing has been stored yet. Rejected rows will be saved to a CSV next to the workspace.</p>
+      <div className="actions">
+        <button onClick={onBack}>Back</button>
+        <button className="primary" data-testid="import-run" onClick={onImport}>
+          Import {formatCount(report.counts.rows - report.counts.rejected)} rows
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function RunningStep({ progress, onCancel }: { progress: ImportProgress | null; onCancel: () => void }) {
+  const share = progress && progress.total_bytes > 0 ? progress.bytes_read / progress.total_bytes : 0;
+  return (
+    <div className="panel" data-testid="import-running">
+      <h2>Importing…</h2>
+      <div className="progress">
+        <div className="bar" style={{ width: `${Math.round(share * 100)}%` }} />
+      </div>
+      <p className="muted" data-testid="import-progress-text">
+        {progress
+          ? `${formatCount(progress.rows)} rows · ${formatCount(Math.round(progress.rows_per_second))} rows/s` +
+            (progress.eta_seconds !== null ? ` · about ${Math.ceil(progress.eta_seconds)} s left` : "")
+          : "Starting…"}
+      </p>
+      <button data-testid="import-cancel" onClick={onCancel}>
+        Cancel
+      </button>
+      <p className="muted">Cancel leaves the workspace exactly as it was before the import.</p>
+    </div>
+  );
+}
+
+function DoneStep({ report, onAnother }: { report: ImportReport; onAnother: () => void }) {
+  return (
+    <div className="panel" data-testid="import-done">
+      <h2>Import finished</h2>
+      <Counts report={report} />
+      <Reasons report={report} />
+      {report.rejected_file && (
+        <p data-testid="import-rejected-file">
+          Rejected rows, with their line numbers and reasons: <code>{report.rejected_file}</code>
+        </p>
+      )}
+      <div className="actions">
+        <button className="primary" onClick={onAnother}>
+          Import another file
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function History({ records, onUndo }: { records: ImportRecord[]; onUndo: (id: number) => void }) {
+  if (records.length === 0) return null;
+  return (
+    <div className="history" data-testid="import-history">
+      <h3>Import history</h3>
+      <table>
+        <tbody>
+          {records.map((r) => (
+            <tr key={r.id} data-testid="import-history-row">
+              <td>{r.started_at.slice(0, 16).replace("T", " ")}</td>
+              <td>{r.file_name}</td>
+              <td className="muted">
+                {formatCount(r.counts.inserted)} inserted · {formatCount(r.counts.updated)} updated ·{" "}
+                {formatCount(r.counts.rejected)} rejected
+              </td>
+              <td>
+                {r.undone_at ? (
+                  <span className="muted">undone</span>
+                ) : (
+                  <button className="link" data-testid="import-undo" onClick={() => onUndo(r.id)}>
+                    Undo
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+
