@@ -7,3 +7,4 @@ mod support;
 mod demo_and_leads;
 mod errors;
 mod fields;
+mod import;

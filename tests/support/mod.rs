@@ -67,7 +67,6 @@ pub fn run_raw(args: &[&str]) -> Output {
 }
 
 /// The root of the repository, for fixtures.
-#[allow(dead_code)]
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
