@@ -535,3 +535,89 @@ fn a_saved_mapping_is_reused_for_the_same_layout() {
     );
     assert_eq!(inspection.match_key, MatchKey::Email);
 }
+
+mod fuzz {
+    //! The whole import path on generated files: it never panics, and the row
+    //! invariant holds whatever the bytes are.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn csv_like() -> impl Strategy<Value = Vec<u8>> {
+        let cell = prop_oneof![
+            Just(String::new()),
+            "[a-zA-Z0-9 @._-]{0,12}",
+            Just("ann@example.com".to_owned()),
+            Just("ÀLICE@EXAMPLE.COM".to_owned()),
+            Just("\"quoted, with comma\"".to_owned()),
+            Just("2026-03-01".to_owned()),
+            Just("1.234,5".to_owned()),
+            Just("Select".to_owned()),
+            Just("\0".to_owned()),
+            "\\PC{0,6}",
+        ];
+        let row = prop::collection::vec(cell, 1..6);
+        (
+            prop::collection::vec(row, 0..30),
+            prop::sample::select(vec![",", ";", "\t"]),
+            any::<bool>(),
+        )
+            .prop_map(|(rows, delimiter, crlf)| {
+                let mut text = String::from("Email,First Name,Company,Create Date,Notes\n")
+                    .replace(',', delimiter);
+                for row in rows {
+                    text.push_str(&row.join(delimiter));
+                    text.push_str(if crlf { "\r\n" } else { "\n" });
+                }
+                text.into_bytes()
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn csv_like_files_import_with_every_row_counted(bytes in csv_like()) {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("fuzz.csv");
+            std::fs::write(&file, &bytes).unwrap();
+            let (_d, mut ws) = workspace();
+            if let Ok(inspection) = inspect(ws.conn(), &file, None, None) {
+                let spec = ImportSpec {
+                    kind: inspection.kind,
+                    format: inspection.format,
+                    columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
+                    match_key: inspection.match_key,
+                    on_match: OnMatch::Update,
+                    null_tokens: inspection.suggested_null_tokens,
+                    unknown_leads: UnknownLeads::Create,
+                };
+                if let Ok(report) = run(&mut ws, &file, &spec, false) {
+                    assert_invariant(&report.counts);
+                    prop_assert_eq!(leads::count(ws.conn()).unwrap(), report.counts.inserted);
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("bytes.csv");
+            std::fs::write(&file, &bytes).unwrap();
+            let (_d, mut ws) = workspace();
+            if let Ok(inspection) = inspect(ws.conn(), &file, None, Some(ImportKind::Leads)) {
+                let spec = ImportSpec {
+                    kind: ImportKind::Leads,
+                    format: inspection.format,
+                    columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
+                    match_key: MatchKey::None,
+                    on_match: OnMatch::Update,
+                    null_tokens: vec![],
+                    unknown_leads: UnknownLeads::Create,
+                };
+                if let Ok(report) = run(&mut ws, &file, &spec, true) {
+                    assert_invariant(&report.counts);
+                }
+            }
+        }
+    }
+}
