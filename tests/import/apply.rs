@@ -250,6 +250,27 @@ fn duplicates_merge_by_folded_email_under_each_policy() {
 }
 
 #[test]
+fn a_row_joining_two_leads_is_rejected_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "clash.csv",
+        "Record ID,Email\n1,a@example.com\n2,b@example.com\n2,a@example.com\n",
+    );
+    let (_d, mut ws) = workspace();
+    let spec = suggested(&ws, &file, None);
+    assert_eq!(spec.match_key, MatchKey::Email);
+    let report = run(&mut ws, &file, &spec, false).unwrap();
+    assert_eq!((report.counts.inserted, report.counts.rejected), (2, 1));
+    assert!(
+        report.rejections[0].reason.contains("two different leads"),
+        "{:?}",
+        report.rejections
+    );
+    assert_invariant(&report.counts);
+}
+
+#[test]
 fn rejected_rows_are_reported_with_line_and_reason_and_saved() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(

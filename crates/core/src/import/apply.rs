@@ -128,7 +128,7 @@ pub fn run_import(
         .iter()
         .map(|t| t.trim().to_lowercase())
         .collect();
-    let mut writer = RowWriter::new(&tx, spec, import_id, started_at)?;
+    let mut writer = RowWriter::new(&tx, import_id, started_at)?;
     let started = Instant::now();
 
     while let Some(next) = reader.next_record() {
@@ -497,30 +497,39 @@ fn typed_value(
 }
 
 /// Writes converted rows: finds the lead a row belongs to, and inserts,
-/// updates, merges or skips per the policy.
+/// updates, merges or skips per the policy. It keeps no per-row state in
+/// memory, so a file of any length imports in bounded memory: leads inserted
+/// by this import are recognised by their `import_id`, and existing leads it
+/// already touched are listed in a temporary table (on disk).
 struct RowWriter<'tx> {
     tx: &'tx Transaction<'tx>,
     import_id: i64,
     now: i64,
-    /// Identity key → lead id, for leads this file already touched.
-    seen: HashMap<String, (i64, bool)>,
-    /// Leads inserted by this import (no undo record needed for them).
-    inserted_here: HashSet<i64>,
+    /// Event files: identity → lead id for recent identities (bounded).
+    recent_leads: HashMap<String, i64>,
+}
+
+/// How many identities an event import remembers before starting over.
+const RECENT_LEADS_LIMIT: usize = 100_000;
+
+/// A lead found by identity, and whether this import inserted it.
+#[derive(Clone, Copy)]
+struct FoundLead {
+    id: i64,
+    inserted_here: bool,
 }
 
 impl<'tx> RowWriter<'tx> {
-    fn new(
-        tx: &'tx Transaction<'tx>,
-        _spec: &ImportSpec,
-        import_id: i64,
-        now: i64,
-    ) -> Result<Self> {
+    fn new(tx: &'tx Transaction<'tx>, import_id: i64, now: i64) -> Result<Self> {
+        tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS import_touched (lead_id INTEGER PRIMARY KEY);
+             DELETE FROM temp.import_touched;",
+        )?;
         Ok(RowWriter {
             tx,
             import_id,
             now,
-            seen: HashMap::new(),
-            inserted_here: HashSet::new(),
+            recent_leads: HashMap::new(),
         })
     }
 
@@ -537,29 +546,27 @@ impl<'tx> RowWriter<'tx> {
         }
     }
 
-    fn identity(&self, values: &RowValues, key: MatchKey) -> Option<String> {
-        match key {
-            MatchKey::Email => values.email.as_deref().map(normalize::email_key),
-            MatchKey::ExternalId => values.external_id.clone(),
-            MatchKey::None => None,
-        }
-    }
-
-    fn find_lead(&self, values: &RowValues, key: MatchKey) -> Result<Option<i64>> {
+    fn find_lead(&self, values: &RowValues, key: MatchKey) -> Result<Option<FoundLead>> {
+        let row = |r: &rusqlite::Row<'_>| {
+            Ok(FoundLead {
+                id: r.get(0)?,
+                inserted_here: r.get::<_, Option<i64>>(1)? == Some(self.import_id),
+            })
+        };
         let found = match key {
             MatchKey::Email => match values.email.as_deref() {
                 Some(email) => self
                     .tx
-                    .prepare_cached("SELECT id FROM leads WHERE email_key = ?1")?
-                    .query_row([normalize::email_key(email)], |r| r.get(0))
+                    .prepare_cached("SELECT id, import_id FROM leads WHERE email_key = ?1")?
+                    .query_row([normalize::email_key(email)], row)
                     .optional()?,
                 None => None,
             },
             MatchKey::ExternalId => match values.external_id.as_deref() {
                 Some(id) => self
                     .tx
-                    .prepare_cached("SELECT id FROM leads WHERE external_id = ?1")?
-                    .query_row([id], |r| r.get(0))
+                    .prepare_cached("SELECT id, import_id FROM leads WHERE external_id = ?1")?
+                    .query_row([id], row)
                     .optional()?,
                 None => None,
             },
@@ -568,45 +575,50 @@ impl<'tx> RowWriter<'tx> {
         Ok(found)
     }
 
+    /// Marks an existing lead as touched by this import; true if it already was.
+    fn touch(&self, lead_id: i64) -> Result<bool> {
+        let inserted = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO temp.import_touched (lead_id) VALUES (?1)")?
+            .execute([lead_id])?;
+        Ok(inserted == 0)
+    }
+
     fn write_lead(
         &mut self,
         values: RowValues,
         spec: &ImportSpec,
         counts: &mut ImportCounts,
     ) -> Result<std::result::Result<(), String>> {
-        let identity = self.identity(&values, spec.match_key);
-        if let Some((lead_id, _)) = identity.as_ref().and_then(|k| self.seen.get(k)).copied() {
-            counts.merged += 1;
-            if spec.on_match != OnMatch::Skip {
-                self.apply_to_existing(lead_id, &values, spec.on_match)?;
-            }
-            return Ok(Ok(()));
-        }
-        if let Some(lead_id) = self.find_lead(&values, spec.match_key)? {
-            if let Some(key) = identity {
-                self.seen.insert(key, (lead_id, false));
-            }
-            if spec.on_match == OnMatch::Skip {
-                counts.skipped += 1;
-            } else {
-                if let Some(conflict) = self.identity_conflict(lead_id, &values, spec.match_key)? {
-                    return Ok(Err(conflict));
+        let Some(lead) = self.find_lead(&values, spec.match_key)? else {
+            return Ok(match self.insert_lead(&values)? {
+                Ok(_) => {
+                    counts.inserted += 1;
+                    Ok(())
                 }
-                self.apply_to_existing(lead_id, &values, spec.on_match)?;
+                Err(reason) => Err(reason),
+            });
+        };
+        if spec.on_match != OnMatch::Skip {
+            if let Some(conflict) = self.identity_conflict(lead.id, &values, spec.match_key)? {
+                return Ok(Err(conflict));
+            }
+        }
+        // A lead this file already inserted or touched: a duplicate row.
+        let duplicate = lead.inserted_here || self.touch(lead.id)?;
+        match (duplicate, spec.on_match) {
+            (true, OnMatch::Skip) => counts.merged += 1,
+            (true, policy) => {
+                self.apply_to_existing(lead, &values, policy)?;
+                counts.merged += 1;
+            }
+            (false, OnMatch::Skip) => counts.skipped += 1,
+            (false, policy) => {
+                self.apply_to_existing(lead, &values, policy)?;
                 counts.updated += 1;
             }
-            return Ok(Ok(()));
         }
-        match self.insert_lead(&values)? {
-            Ok(lead_id) => {
-                if let Some(key) = identity {
-                    self.seen.insert(key, (lead_id, true));
-                }
-                counts.inserted += 1;
-                Ok(Ok(()))
-            }
-            Err(reason) => Ok(Err(reason)),
-        }
+        Ok(Ok(()))
     }
 
     /// A row matched by one identity must not carry the other identity of a
@@ -623,8 +635,9 @@ impl<'tx> RowWriter<'tx> {
             MatchKey::None => None,
         };
         Ok(match other {
-            Some(other) if other != lead_id => Some(format!(
-                "this row's e-mail and external id belong to two different leads ({lead_id} and {other})"
+            Some(other) if other.id != lead_id => Some(format!(
+                "this row's e-mail and external id belong to two different leads ({lead_id} and {})",
+                other.id
             )),
             _ => None,
         })
@@ -687,7 +700,6 @@ impl<'tx> RowWriter<'tx> {
             .prepare_cached(&sql)?
             .execute(rusqlite::params_from_iter(params.iter()))?;
         let lead_id = self.tx.last_insert_rowid();
-        self.inserted_here.insert(lead_id);
         let mut insert_custom = self.tx.prepare_cached(
             "INSERT INTO custom_values (field_id, lead_id, value) VALUES (?1, ?2, ?3)",
         )?;
@@ -700,11 +712,12 @@ impl<'tx> RowWriter<'tx> {
     /// Applies a row to a lead that exists, recording old values for undo.
     fn apply_to_existing(
         &mut self,
-        lead_id: i64,
+        lead: FoundLead,
         values: &RowValues,
         policy: OnMatch,
     ) -> Result<()> {
-        let record_undo = !self.inserted_here.contains(&lead_id);
+        let lead_id = lead.id;
+        let record_undo = !lead.inserted_here;
         let mut changed = false;
         let mut standard: Vec<(String, Value)> = values.standard.clone();
         if let Some(id) = &values.external_id {
@@ -801,8 +814,11 @@ impl<'tx> RowWriter<'tx> {
         let Some(key) = key else {
             return Ok(Err("the row has no lead e-mail or external id".into()));
         };
-        let lead_id = match self.seen.get(&key) {
-            Some((id, _)) => *id,
+        if self.recent_leads.len() >= RECENT_LEADS_LIMIT {
+            self.recent_leads.clear();
+        }
+        let lead_id = match self.recent_leads.get(&key) {
+            Some(id) => *id,
             None => {
                 let by = if values.email.is_some() {
                     MatchKey::Email
@@ -810,7 +826,7 @@ impl<'tx> RowWriter<'tx> {
                     MatchKey::ExternalId
                 };
                 let found = match self.find_lead(&values, by)? {
-                    Some(id) => id,
+                    Some(lead) => lead.id,
                     None if spec.unknown_leads == UnknownLeads::Reject => {
                         return Ok(Err("no lead has this e-mail or external id".into()));
                     }
@@ -834,7 +850,7 @@ impl<'tx> RowWriter<'tx> {
                         }
                     }
                 };
-                self.seen.insert(key, (found, false));
+                self.recent_leads.insert(key, found);
                 found
             }
         };
