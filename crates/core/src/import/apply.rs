@@ -591,7 +591,7 @@ impl<'tx> RowWriter<'tx> {
         counts: &mut ImportCounts,
     ) -> Result<std::result::Result<(), String>> {
         let Some(lead) = self.find_lead(&values, spec.match_key)? else {
-            return Ok(match self.insert_lead(&values)? {
+            return Ok(match self.insert_lead(&values, spec.match_key)? {
                 Ok(_) => {
                     counts.inserted += 1;
                     Ok(())
@@ -643,16 +643,30 @@ impl<'tx> RowWriter<'tx> {
         })
     }
 
-    fn insert_lead(&mut self, values: &RowValues) -> Result<std::result::Result<i64, String>> {
+    /// Inserts a new lead; `already_checked` is the identity the caller just
+    /// looked up and found free.
+    fn insert_lead(
+        &mut self,
+        values: &RowValues,
+        already_checked: MatchKey,
+    ) -> Result<std::result::Result<i64, String>> {
         // A new lead's identity must be free (another identity column may clash).
-        if let Some(email) = values.email.as_deref() {
+        if let Some(email) = values
+            .email
+            .as_deref()
+            .filter(|_| already_checked != MatchKey::Email)
+        {
             if self.find_lead(values, MatchKey::Email)?.is_some() {
                 return Ok(Err(format!(
                     "e-mail {email:?} already belongs to another lead"
                 )));
             }
         }
-        if let Some(id) = values.external_id.as_deref() {
+        if let Some(id) = values
+            .external_id
+            .as_deref()
+            .filter(|_| already_checked != MatchKey::ExternalId)
+        {
             if self.find_lead(values, MatchKey::ExternalId)?.is_some() {
                 return Ok(Err(format!(
                     "external id {id:?} already belongs to another lead"
@@ -841,7 +855,7 @@ impl<'tx> RowWriter<'tx> {
                                 .collect(),
                             ..RowValues::default()
                         };
-                        match self.insert_lead(&minimal)? {
+                        match self.insert_lead(&minimal, by)? {
                             Ok(id) => {
                                 counts.leads_created += 1;
                                 id

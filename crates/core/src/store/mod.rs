@@ -17,6 +17,9 @@ use crate::{Error, Result};
 /// migrate somebody else's SQLite database.
 const APPLICATION_ID: i32 = 0x4C53_5753;
 
+/// The page cache of a connection, in KiB (256 MiB).
+const CACHE_KIB: i64 = 256 * 1024;
+
 /// The file extension of workspace files.
 pub const WORKSPACE_EXTENSION: &str = "leadstream";
 
@@ -90,6 +93,10 @@ impl Workspace {
         let _mode: String =
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // SQLite's default page cache is 2 MiB; a million-lead workspace's
+        // indexes need far more to import and query without re-reading pages.
+        // This is a cap, not an allocation.
+        conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         crate::text::register_sql_functions(&conn)?;
         migrate::apply_pending(&mut conn)?;
