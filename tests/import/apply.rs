@@ -39,8 +39,16 @@ fn workspace() -> (tempfile::TempDir, Workspace) {
 
 /// The wizard's suggestions, as the user would accept them.
 fn suggested(ws: &Workspace, path: &Path, kind: Option<ImportKind>) -> ImportSpec {
-    let inspection = inspect(ws.conn(), path, None, kind).unwrap();
-    ImportSpec {
+    try_suggested(ws, path, kind).unwrap()
+}
+
+fn try_suggested(
+    ws: &Workspace,
+    path: &Path,
+    kind: Option<ImportKind>,
+) -> leadstream_core::Result<ImportSpec> {
+    let inspection = inspect(ws.conn(), path, None, kind)?;
+    Ok(ImportSpec {
         kind: inspection.kind,
         format: inspection.format,
         columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
@@ -48,7 +56,7 @@ fn suggested(ws: &Workspace, path: &Path, kind: Option<ImportKind>) -> ImportSpe
         on_match: OnMatch::Update,
         null_tokens: inspection.suggested_null_tokens,
         unknown_leads: UnknownLeads::Create,
-    }
+    })
 }
 
 fn run(
@@ -602,16 +610,7 @@ mod fuzz {
             let file = dir.path().join("fuzz.csv");
             std::fs::write(&file, &bytes).unwrap();
             let (_d, mut ws) = workspace();
-            if let Ok(inspection) = inspect(ws.conn(), &file, None, None) {
-                let spec = ImportSpec {
-                    kind: inspection.kind,
-                    format: inspection.format,
-                    columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
-                    match_key: inspection.match_key,
-                    on_match: OnMatch::Update,
-                    null_tokens: inspection.suggested_null_tokens,
-                    unknown_leads: UnknownLeads::Create,
-                };
+            if let Ok(spec) = try_suggested(&ws, &file, None) {
                 if let Ok(report) = run(&mut ws, &file, &spec, false) {
                     assert_invariant(&report.counts);
                     prop_assert_eq!(leads::count(ws.conn()).unwrap(), report.counts.inserted);
@@ -625,16 +624,9 @@ mod fuzz {
             let file = dir.path().join("bytes.csv");
             std::fs::write(&file, &bytes).unwrap();
             let (_d, mut ws) = workspace();
-            if let Ok(inspection) = inspect(ws.conn(), &file, None, Some(ImportKind::Leads)) {
-                let spec = ImportSpec {
-                    kind: ImportKind::Leads,
-                    format: inspection.format,
-                    columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
-                    match_key: MatchKey::None,
-                    on_match: OnMatch::Update,
-                    null_tokens: vec![],
-                    unknown_leads: UnknownLeads::Create,
-                };
+            if let Ok(mut spec) = try_suggested(&ws, &file, Some(ImportKind::Leads)) {
+                spec.match_key = MatchKey::None;
+                spec.null_tokens.clear();
                 if let Ok(report) = run(&mut ws, &file, &spec, true) {
                     assert_invariant(&report.counts);
                 }

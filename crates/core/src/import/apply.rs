@@ -746,12 +746,7 @@ impl<'tx> RowWriter<'tx> {
                 .tx
                 .prepare_cached(&format!("SELECT \"{key}\" FROM leads WHERE id = ?1"))?
                 .query_row([lead_id], |r| r.get(0))?;
-            let write = match policy {
-                OnMatch::Update => old != *value,
-                OnMatch::Fill => old == Value::Null,
-                OnMatch::Skip => false,
-            };
-            if write {
+            if policy_writes(policy, &old, value) {
                 if record_undo {
                     self.record_change(lead_id, key, &old)?;
                 }
@@ -770,12 +765,7 @@ impl<'tx> RowWriter<'tx> {
                 .query_row(params![field_id, lead_id], |r| r.get(0))
                 .optional()?
                 .unwrap_or(Value::Null);
-            let write = match policy {
-                OnMatch::Update => old != *value,
-                OnMatch::Fill => old == Value::Null,
-                OnMatch::Skip => false,
-            };
-            if write {
+            if policy_writes(policy, &old, value) {
                 if record_undo {
                     self.record_change(lead_id, key, &old)?;
                 }
@@ -881,6 +871,15 @@ impl<'tx> RowWriter<'tx> {
             ])?;
         counts.inserted += 1;
         Ok(Ok(()))
+    }
+}
+
+/// Does `policy` replace the stored `old` value with `new`?
+fn policy_writes(policy: OnMatch, old: &Value, new: &Value) -> bool {
+    match policy {
+        OnMatch::Update => old != new,
+        OnMatch::Fill => *old == Value::Null,
+        OnMatch::Skip => false,
     }
 }
 
