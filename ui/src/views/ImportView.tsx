@@ -40,6 +40,13 @@ const DELIMITERS: [string, string][] = [
   ["\t", "Tab"],
   ["|", "Pipe"],
 ];
+const SOURCE_LABELS: Record<string, string> = {
+  hubspot: "HubSpot",
+  salesforce: "Salesforce",
+  zoho: "Zoho",
+  pipedrive: "Pipedrive",
+  web_analytics: "web-analytics",
+};
 const ENCODINGS: [string, string][] = [
   ["utf8", "UTF-8"],
   ["utf16_le", "UTF-16 LE"],
@@ -256,6 +263,24 @@ function FileStep(props: {
             ))}
           </select>
         </label>
+        <label>
+          Quotes
+          <select data-testid="import-quote" value={format.quote} onChange={(e) => change({ quote: e.target.value })}>
+            <option value={'"'}>Double quotes "</option>
+            <option value="'">Single quotes '</option>
+            <option value="">None</option>
+          </select>
+        </label>
+        <label>
+          Skip lines before the header
+          <input
+            type="number"
+            min={0}
+            max={1000}
+            value={format.skip_lines}
+            onChange={(e) => change({ skip_lines: Math.max(0, Number(e.target.value) || 0) })}
+          />
+        </label>
         <label className="check">
           <input type="checkbox" checked={format.has_header} onChange={(e) => change({ has_header: e.target.checked })} />
           First row is a header
@@ -265,7 +290,7 @@ function FileStep(props: {
         Detected: {ENCODINGS.find(([v]) => v === format.encoding)?.[1]}
         {format.has_bom ? " with BOM" : ""}, {DELIMITERS.find(([v]) => v === format.delimiter)?.[1] ?? format.delimiter}
         -separated, {format.line_ending.toUpperCase()} line endings
-        {inspection.source !== "unknown" ? `, looks like a ${inspection.source.replace("_", " ")} export` : ""}.
+        {inspection.source !== "unknown" ? `, looks like a ${SOURCE_LABELS[inspection.source]} export` : ""}.
       </p>
       <PreviewTable inspection={inspection} />
       <div className="actions">
@@ -399,6 +424,11 @@ function ColumnsStep(props: {
                 </td>
                 <td>
                   <TypeEditor column={column} onChange={(m) => setColumn(index, m)} />
+                  {suggestion?.profile.date_format_ambiguous && (
+                    <div className="warning small" data-testid="import-ambiguous-date">
+                      These dates read both ways (day first or month first): check the format.
+                    </div>
+                  )}
                 </td>
               </tr>
             );

@@ -128,7 +128,8 @@ pub fn run_import(
         .iter()
         .map(|t| t.trim().to_lowercase())
         .collect();
-    let mut writer = RowWriter::new(&tx, import_id, started_at)?;
+    let deferred = defer_secondary_indexes(&tx, spec.kind, reader.total_bytes())?;
+    let mut writer = RowWriter::new(&tx, import_id, started_at, &columns)?;
     let started = Instant::now();
 
     while let Some(next) = reader.next_record() {
@@ -153,6 +154,9 @@ pub fn run_import(
     counts.rejected = rejects.count;
     (control.progress)(&progress(&counts, &reader, started));
     drop(writer);
+    for (_, sql) in &deferred {
+        tx.execute_batch(sql)?;
+    }
 
     let rejected_file = if dry_run || rejects.count == 0 {
         None
@@ -191,6 +195,47 @@ pub fn run_import(
         dry_run,
         warnings,
     })
+}
+
+/// Files at least this large load faster with secondary indexes rebuilt once
+/// at the end than maintained row by row.
+const DEFER_INDEXES_FROM_BYTES: u64 = 32 * 1024 * 1024;
+
+/// For a big file, drops the non-unique indexes of the tables the import
+/// fills and returns their definitions, to be recreated (one sort each)
+/// before commit. Unique indexes stay: de-duplication looks leads up by them.
+/// All of it is inside the import's transaction, so a cancel or an error
+/// puts them back untouched.
+fn defer_secondary_indexes(
+    tx: &Transaction<'_>,
+    kind: ImportKind,
+    file_bytes: u64,
+) -> Result<Vec<(String, String)>> {
+    if file_bytes < DEFER_INDEXES_FROM_BYTES {
+        return Ok(Vec::new());
+    }
+    let tables: &[&str] = match kind {
+        ImportKind::Leads => &["leads", "custom_values"],
+        ImportKind::Events => &["events"],
+    };
+    let mut deferred = Vec::new();
+    for table in tables {
+        let mut statement = tx.prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1
+             AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+        )?;
+        let indexes = statement
+            .query_map([table], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        deferred.extend(indexes);
+    }
+    for (name, _) in &deferred {
+        // Names come from sqlite_master, not from the user.
+        tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+    }
+    Ok(deferred)
 }
 
 fn progress(counts: &ImportCounts, reader: &RecordReader, started: Instant) -> ImportProgress {
@@ -505,6 +550,11 @@ struct RowWriter<'tx> {
     tx: &'tx Transaction<'tx>,
     import_id: i64,
     now: i64,
+    /// The columns every new lead is inserted with: identity, times and
+    /// import first, then each mapped standard field (empty ones as NULL).
+    lead_columns: Vec<String>,
+    /// `INSERT INTO leads (lead_columns) VALUES (?1, ...)`, built once.
+    insert_sql: String,
     /// Event files: identity → lead id for recent identities (bounded).
     recent_leads: HashMap<String, i64>,
 }
@@ -520,15 +570,55 @@ struct FoundLead {
 }
 
 impl<'tx> RowWriter<'tx> {
-    fn new(tx: &'tx Transaction<'tx>, import_id: i64, now: i64) -> Result<Self> {
+    fn new(
+        tx: &'tx Transaction<'tx>,
+        import_id: i64,
+        now: i64,
+        columns: &[PreparedColumn],
+    ) -> Result<Self> {
         tx.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS import_touched (lead_id INTEGER PRIMARY KEY);
              DELETE FROM temp.import_touched;",
         )?;
+        let mut lead_columns: Vec<String> = [
+            "external_id",
+            "email_key",
+            "created_at",
+            "updated_at",
+            "import_id",
+        ]
+        .map(String::from)
+        .to_vec();
+        for column in columns {
+            if let Destination::Standard { key, .. } = &column.destination {
+                if !lead_columns.contains(key) {
+                    lead_columns.push(key.clone());
+                }
+            }
+        }
+        // Events may create minimal leads with just an e-mail.
+        if !lead_columns.iter().any(|c| c == "email") {
+            lead_columns.push("email".into());
+        }
+        // Column names are catalogue keys checked in prepare_columns.
+        let insert_sql = format!(
+            "INSERT INTO leads ({}) VALUES ({})",
+            lead_columns
+                .iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+            (1..=lead_columns.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         Ok(RowWriter {
             tx,
             import_id,
             now,
+            lead_columns,
+            insert_sql,
             recent_leads: HashMap::new(),
         })
     }
@@ -673,45 +763,22 @@ impl<'tx> RowWriter<'tx> {
                 )));
             }
         }
-        let mut columns = vec![
-            "external_id",
-            "email_key",
-            "created_at",
-            "updated_at",
-            "import_id",
-        ];
-        let mut params: Vec<Value> = vec![
-            values.external_id.clone().map_or(Value::Null, Value::Text),
-            values
-                .email
-                .as_deref()
-                .map_or(Value::Null, |e| Value::Text(normalize::email_key(e))),
-            Value::Integer(self.now),
-            Value::Integer(self.now),
-            Value::Integer(self.import_id),
-        ];
+        let mut params: Vec<Value> = vec![Value::Null; self.lead_columns.len()];
+        params[0] = values.external_id.clone().map_or(Value::Null, Value::Text);
+        params[1] = values
+            .email
+            .as_deref()
+            .map_or(Value::Null, |e| Value::Text(normalize::email_key(e)));
+        params[2] = Value::Integer(self.now);
+        params[3] = Value::Integer(self.now);
+        params[4] = Value::Integer(self.import_id);
         for (key, value) in &values.standard {
-            match columns.iter().position(|c| c == key) {
-                Some(existing) => params[existing] = value.clone(),
-                None => {
-                    columns.push(key.as_str());
-                    params.push(value.clone());
-                }
+            if let Some(position) = self.lead_columns.iter().position(|c| c == key) {
+                params[position] = value.clone();
             }
         }
-        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-        // Column names are catalogue keys checked in prepare_columns.
-        let sql = format!(
-            "INSERT INTO leads ({}) VALUES ({})",
-            columns
-                .iter()
-                .map(|c| format!("\"{c}\""))
-                .collect::<Vec<_>>()
-                .join(", "),
-            placeholders.join(", ")
-        );
         self.tx
-            .prepare_cached(&sql)?
+            .prepare_cached(&self.insert_sql)?
             .execute(rusqlite::params_from_iter(params.iter()))?;
         let lead_id = self.tx.last_insert_rowid();
         let mut insert_custom = self.tx.prepare_cached(
@@ -973,4 +1040,70 @@ fn reason_kind(reason: &str) -> String {
     }
     kind.push_str(rest);
     kind
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index_names(ws: &Workspace) -> Vec<String> {
+        ws.conn()
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|n| n.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn deferred_indexes_come_back_on_commit_and_on_rollback() {
+        let mut ws = Workspace::in_memory().unwrap();
+        let before = index_names(&ws);
+        {
+            let tx = ws.conn_mut().transaction().unwrap();
+            let small = defer_secondary_indexes(&tx, ImportKind::Leads, 1_000).unwrap();
+            assert!(small.is_empty(), "small files keep their indexes");
+            let deferred = defer_secondary_indexes(&tx, ImportKind::Leads, u64::MAX).unwrap();
+            let names: Vec<&str> = deferred.iter().map(|(n, _)| n.as_str()).collect();
+            assert!(names.contains(&"leads_last_name") && names.contains(&"custom_values_lead"));
+            assert!(
+                !names.iter().any(|n| n.starts_with("sqlite_autoindex")),
+                "unique indexes stay"
+            );
+            // Dropped and not restored: a rollback must bring them back.
+        }
+        assert_eq!(index_names(&ws), before);
+        let tx = ws.conn_mut().transaction().unwrap();
+        let deferred = defer_secondary_indexes(&tx, ImportKind::Events, u64::MAX).unwrap();
+        assert_eq!(deferred.len(), 1);
+        for (_, sql) in &deferred {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.commit().unwrap();
+        assert_eq!(index_names(&ws), before);
+    }
+
+    #[test]
+    fn policies_decide_writes() {
+        let old = Value::Text("Acme".into());
+        let new = Value::Text("Globex".into());
+        assert!(policy_writes(OnMatch::Update, &old, &new));
+        assert!(!policy_writes(OnMatch::Update, &old, &old));
+        assert!(!policy_writes(OnMatch::Fill, &old, &new));
+        assert!(policy_writes(OnMatch::Fill, &Value::Null, &new));
+        assert!(!policy_writes(OnMatch::Skip, &Value::Null, &new));
+    }
+
+    #[test]
+    fn reason_kinds_drop_the_cell_value() {
+        assert_eq!(
+            reason_kind("invalid e-mail address \"x@\" in column \"Email\""),
+            "invalid e-mail address in column \"Email\""
+        );
+        assert_eq!(
+            reason_kind("contains a NUL byte (column 2)"),
+            "contains a NUL byte (column 2)"
+        );
+    }
 }
