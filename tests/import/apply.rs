@@ -14,22 +14,7 @@ use leadstream_core::import::spec::{
 };
 use leadstream_core::{leads, Error, Workspace};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
-}
-
-/// Files without a licence are read from ../shared, never copied.
-fn shared(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(relative);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!("skipped: {} is not present", path.display());
-        None
-    }
-}
+use crate::{fixture, shared};
 
 fn workspace() -> (tempfile::TempDir, Workspace) {
     let dir = tempfile::tempdir().unwrap();
@@ -159,7 +144,7 @@ fn x_education_leads_keyed_by_prospect_id_with_select_as_empty() {
 
 #[test]
 fn uci_bank_semicolons_unknown_as_empty_no_identity() {
-    let path = fixtures().join("leads/uci-bank-marketing/bank-full.csv");
+    let path = fixture("leads/uci-bank-marketing/bank-full.csv");
     let (_dir, mut ws) = workspace();
     let spec = suggested(&ws, &path, None);
     assert_eq!(spec.format.delimiter, ";");
@@ -201,7 +186,7 @@ fn uci_bank_semicolons_unknown_as_empty_no_identity() {
 
 #[test]
 fn salesforce_windows_1252_keeps_accents() {
-    let path = fixtures().join("leads/salesforce-dataloader-samples/accountData.csv");
+    let path = fixture("leads/salesforce-dataloader-samples/accountData.csv");
     let (_dir, mut ws) = workspace();
     let spec = suggested(&ws, &path, None);
     let report = run(&mut ws, &path, &spec, false).unwrap();
@@ -343,7 +328,7 @@ fn rejected_rows_are_reported_with_line_and_reason_and_saved() {
 
 #[test]
 fn dry_run_counts_match_the_import_and_change_nothing() {
-    let path = fixtures().join("leads/salesforce-dataloader-samples/accountData.csv");
+    let path = fixture("leads/salesforce-dataloader-samples/accountData.csv");
     let (_dir, mut ws) = workspace();
     let spec = suggested(&ws, &path, None);
     let fields_before = leadstream_core::fields::list(ws.conn()).unwrap().len();

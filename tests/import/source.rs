@@ -5,32 +5,13 @@ use std::path::{Path, PathBuf};
 
 use leadstream_core::import::source::*;
 use leadstream_core::Error;
+
+use crate::{fixture, shared};
 use serde_json::{Map, Value};
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/// A file in the repository's tests/fixtures.
-fn fixture(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(relative)
-}
-
-/// A file in the shared data next to the repository (never copied here: no
-/// licence). `None`, with a note, when it is absent.
-fn shared(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(relative);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!("skipped: {} is not present", path.display());
-        None
-    }
-}
 
 /// A file as detected and read.
 struct Read {
