@@ -1,6 +1,12 @@
 //! `import leads`, `import events` and `imports list|undo` through the binary.
 
-use crate::support::{repo_root, Sandbox};
+use crate::support::{repo_root, Output, Sandbox};
+
+/// The `--json` report of a successful import.
+fn json_report(out: &Output) -> serde_json::Value {
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str(out.stdout.trim()).unwrap()
+}
 
 fn fixture(relative: &str) -> String {
     repo_root()
@@ -16,8 +22,7 @@ fn json_output_has_the_documented_counts() {
     sandbox.run(&["init"]);
     let file = fixture("e2e/hubspot-contacts.csv");
     let out = sandbox.run(&["import", "leads", &file, "--json"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let report: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    let report = json_report(&out);
     assert_eq!(report["rows"], 6);
     assert_eq!(report["inserted"], 3);
     assert_eq!(report["updated"], 0);
@@ -36,8 +41,7 @@ fn dry_run_changes_nothing() {
     sandbox.run(&["init"]);
     let file = fixture("leads/salesforce-dataloader-samples/accountData.csv");
     let out = sandbox.run(&["import", "leads", &file, "--dry-run", "--json"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let report: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    let report = json_report(&out);
     assert_eq!(report["dry_run"], true);
     assert!(report["inserted"].as_u64().unwrap() > 100);
     assert_eq!(sandbox.run(&["leads", "count"]).stdout.trim(), "0");
@@ -99,14 +103,14 @@ fn key_map_null_token_and_on_match_options() {
     ];
     let mut fill = vec!["import", "leads", second, "--on-match", "fill"];
     fill.extend(common);
-    let report: serde_json::Value = serde_json::from_str(sandbox.run(&fill).stdout.trim()).unwrap();
+    let report = json_report(&sandbox.run(&fill));
     assert_eq!(report["updated"], 1);
     let exported = sandbox.run(&["leads", "export"]).stdout;
     assert!(exported.contains("Acme"), "fill keeps the company");
     assert!(exported.contains("MQL"), "fill sets the empty stage");
     let mut skip = vec!["import", "leads", second, "--on-match", "skip"];
     skip.extend(common);
-    let report: serde_json::Value = serde_json::from_str(sandbox.run(&skip).stdout.trim()).unwrap();
+    let report = json_report(&sandbox.run(&skip));
     assert_eq!(report["skipped"], 1);
 }
 
@@ -142,8 +146,7 @@ fn events_import_creates_unknown_leads_by_default() {
     )
     .unwrap();
     let out = sandbox.run(&["import", "events", file.to_str().unwrap(), "--json"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let report: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    let report = json_report(&out);
     assert_eq!(report["inserted"], 1);
     assert_eq!(report["leads_created"], 1);
     let rejecting = sandbox.run(&[
@@ -154,7 +157,7 @@ fn events_import_creates_unknown_leads_by_default() {
         "reject",
         "--json",
     ]);
-    let report: serde_json::Value = serde_json::from_str(rejecting.stdout.trim()).unwrap();
+    let report = json_report(&rejecting);
     assert_eq!(report["inserted"], 1, "the lead exists now");
 }
 

@@ -67,13 +67,11 @@ export function WorkspaceMenu({ workspace, recent, onSwitch, onShowStart, onErro
             role="menuitem"
             data-testid="menu-open"
             onClick={() =>
-              choose(() =>
-                onSwitch(async () => {
-                  const path = await ipc.pickWorkspaceFile();
-                  if (!path) return workspace;
-                  return ipc.workspaceOpen(path);
-                }),
-              )
+              choose(async () => {
+                // Cancelling the dialog leaves everything as it is.
+                const path = await ipc.pickWorkspaceFile().catch(onError);
+                if (path) onSwitch(() => ipc.workspaceOpen(path));
+              })
             }
           >
             Open workspace file…

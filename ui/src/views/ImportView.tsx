@@ -182,6 +182,19 @@ export function ImportView({ droppedPath, onImported, onError }: Props) {
   );
 }
 
+/** The <option>s of a select from (value, label) pairs. */
+function Options({ choices }: { choices: [string, string][] }) {
+  return (
+    <>
+      {choices.map(([value, label]) => (
+        <option key={value} value={value}>
+          {label}
+        </option>
+      ))}
+    </>
+  );
+}
+
 function Steps({ step }: { step: Step }) {
   const order = ["file", "columns", "review", "running"];
   const current = step.kind === "done" ? 4 : order.indexOf(step.kind);
@@ -246,21 +259,13 @@ function FileStep(props: {
             value={format.encoding}
             onChange={(e) => change({ encoding: e.target.value as SourceFormat["encoding"] })}
           >
-            {ENCODINGS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
+            <Options choices={ENCODINGS} />
           </select>
         </label>
         <label>
           Delimiter
           <select data-testid="import-delimiter" value={format.delimiter} onChange={(e) => change({ delimiter: e.target.value })}>
-            {DELIMITERS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
+            <Options choices={DELIMITERS} />
           </select>
         </label>
         <label>

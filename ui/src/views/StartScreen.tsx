@@ -21,12 +21,11 @@ export function StartScreen({ recent, workspacesDir, onSwitch, onCancel }: Props
     event.preventDefault();
     if (name.trim()) void onSwitch(() => ipc.workspaceCreate(name));
   };
-  const openFile = () =>
-    void onSwitch(async () => {
-      const path = await ipc.pickWorkspaceFile();
-      if (!path) throw new Error("No file was chosen.");
-      return ipc.workspaceOpen(path);
-    });
+  // Cancelling the dialog is not an error: nothing happens.
+  const openFile = async () => {
+    const path = await ipc.pickWorkspaceFile();
+    if (path) void onSwitch(() => ipc.workspaceOpen(path));
+  };
 
   return (
     <div className="start" data-testid="start-screen">
@@ -59,7 +58,7 @@ export function StartScreen({ recent, workspacesDir, onSwitch, onCancel }: Props
         <div className="start-section">
           <h2>Open</h2>
           <div className="row">
-            <button data-testid="open-file" onClick={openFile}>
+            <button data-testid="open-file" onClick={() => void openFile()}>
               Open a workspace file…
             </button>
             <button data-testid="open-demo" onClick={() => void onSwitch(ipc.workspaceOpenDemo)}>
