@@ -51,6 +51,18 @@ pub enum Error {
     #[error("lead {id} does not exist")]
     UnknownLead { id: i64 },
 
+    #[error("segment {id} does not exist")]
+    UnknownSegment { id: i64 },
+
+    /// A segment rule that cannot be evaluated. `path` locates the rule in
+    /// the tree (`root.rules[1].rules[0]`), `field` names its field.
+    #[error("rule {path}{}: {message}", field.as_deref().map(|f| format!(" (field `{f}`)")).unwrap_or_default())]
+    InvalidRule {
+        path: String,
+        field: Option<String>,
+        message: String,
+    },
+
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
 

@@ -239,6 +239,40 @@ pub fn page(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> {
     })
 }
 
+/// The leads with these ids, in the order given, with `columns` filled.
+/// Ids that do not exist are left out.
+pub fn rows_by_ids(conn: &Connection, ids: &[i64], columns: &[String]) -> Result<Vec<LeadRow>> {
+    let resolved: Vec<ResolvedField> = columns
+        .iter()
+        .map(|key| fields::resolve(conn, key))
+        .collect::<Result<_>>()?;
+    let mut select_list = vec!["l.id".to_owned()];
+    select_list.extend(resolved.iter().map(ResolvedField::sql_value));
+    let sql = format!(
+        "SELECT {} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1))",
+        select_list.join(", ")
+    );
+    let mut statement = conn.prepare_cached(&sql)?;
+    let id_list = serde_json::to_string(ids)?;
+    let mut rows = statement.query([id_list])?;
+    let mut by_id = std::collections::HashMap::with_capacity(ids.len());
+    while let Some(row) = rows.next()? {
+        let cells = resolved
+            .iter()
+            .enumerate()
+            .map(|(index, column)| {
+                Ok(CellValue::from_sql(
+                    column.field.field_type,
+                    row.get_ref(index + 1)?,
+                ))
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        let id: i64 = row.get(0)?;
+        by_id.insert(id, LeadRow { id, cells });
+    }
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
 /// One field of a lead with its catalogue entry.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]

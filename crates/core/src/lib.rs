@@ -10,6 +10,8 @@
 //! - [`demo`]: the deterministic demo and benchmark data generator.
 //! - [`launch`]: what opens at launch, the demo workspace, new workspace paths.
 //! - [`recent`]: the recently opened workspaces list.
+//! - [`segments`]: segment rules, the fast evaluator, explanations, saved
+//!   segments and templates.
 //! - [`workspace_info`]: the summary the shell shows in its header.
 
 pub mod demo;
@@ -20,6 +22,7 @@ pub mod import;
 pub mod launch;
 pub mod leads;
 pub mod recent;
+pub mod segments;
 pub mod store;
 pub mod text;
 

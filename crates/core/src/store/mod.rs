@@ -7,7 +7,11 @@ mod migrate;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use std::sync::Mutex;
+
 use rusqlite::{Connection, OpenFlags};
+
+use crate::segments::index::LeadIndex;
 
 pub use migrate::LATEST_SCHEMA_VERSION;
 
@@ -27,6 +31,12 @@ pub const WORKSPACE_EXTENSION: &str = "leadstream";
 pub struct Workspace {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Bumped whenever the connection is taken for writing ([`conn_mut`]);
+    /// with SQLite's `data_version` (which counts other
+    /// connections' commits) it tells caches that the data changed.
+    data_generation: u64,
+    /// The segment evaluator's columnar index, built on first use.
+    pub(crate) segment_index: Mutex<Option<LeadIndex>>,
 }
 
 impl Workspace {
@@ -100,7 +110,13 @@ impl Workspace {
         conn.pragma_update(None, "foreign_keys", true)?;
         crate::text::register_sql_functions(&conn)?;
         migrate::apply_pending(&mut conn)?;
-        Ok(Workspace { conn, path })
+        crate::segments::saved::install_builtins(&conn)?;
+        Ok(Workspace {
+            conn,
+            path,
+            data_generation: 0,
+            segment_index: Mutex::new(None),
+        })
     }
 
     /// The file behind this workspace, or `None` in memory.
@@ -125,8 +141,21 @@ impl Workspace {
         &self.conn
     }
 
+    /// The connection for writing (transactions). Taking it counts as a
+    /// change of the data, so caches built from it (the segment index) are
+    /// rebuilt on their next use.
     pub fn conn_mut(&mut self) -> &mut Connection {
+        self.data_generation += 1;
         &mut self.conn
+    }
+
+    /// What identifies the current data: this workspace's write generation
+    /// and SQLite's `data_version`, which moves when another process commits.
+    pub(crate) fn data_stamp(&self) -> Result<(u64, i64)> {
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "data_version", |row| row.get(0))?;
+        Ok((self.data_generation, version))
     }
 }
 

@@ -1,0 +1,880 @@
+//! Validation: turns a parsed [`RuleGroup`] into a typed [`Condition`] tree,
+//! checking every field against the catalogue, every operator against the
+//! field's type and every value against the operator. Negated operators
+//! become their positive form with `negate` set, so each is the exact
+//! complement of its positive form by construction. Errors name the rule's
+//! path and field.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::Value;
+
+use super::rules::{RelativeSpan, Rule, RuleGroup, RuleNode, SpanUnit};
+use super::values::{parse_bool, parse_instant, parse_number};
+use crate::fields::{self, FieldType};
+use crate::text::fold_key;
+use crate::{Error, Result};
+
+/// Where a field's values are stored.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Storage {
+    /// A column of `leads` (a checked standard key).
+    Column(String),
+    /// Rows of `custom_values` with this field id.
+    Custom(i64),
+}
+
+/// A field a rule tests.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FieldRef {
+    pub key: String,
+    pub label: String,
+    pub field_type: FieldType,
+    pub storage: Storage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Cmp {
+    Eq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    pub fn holds<T: PartialOrd>(self, left: T, right: T) -> bool {
+        match self {
+            Cmp::Eq => left == right,
+            Cmp::Lt => left < right,
+            Cmp::Le => left <= right,
+            Cmp::Gt => left > right,
+            Cmp::Ge => left >= right,
+        }
+    }
+}
+
+/// Tests on folded text (list fields: on any element).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TextTest {
+    Equals(String),
+    Contains(String),
+    BeginsWith(String),
+    EndsWith(String),
+    OneOf(Vec<String>),
+}
+
+impl TextTest {
+    pub fn holds(&self, key: &str) -> bool {
+        match self {
+            TextTest::Equals(wanted) => key == wanted,
+            TextTest::Contains(part) => key.contains(part.as_str()),
+            TextTest::BeginsWith(part) => key.starts_with(part.as_str()),
+            TextTest::EndsWith(part) => key.ends_with(part.as_str()),
+            TextTest::OneOf(set) => set.iter().any(|item| item == key),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum NumberTest {
+    Compare(Cmp, f64),
+    Between(f64, f64),
+    OneOf(Vec<f64>),
+}
+
+impl NumberTest {
+    pub fn holds(&self, n: f64) -> bool {
+        match self {
+            NumberTest::Compare(cmp, right) => cmp.holds(n, *right),
+            NumberTest::Between(low, high) => *low <= n && n <= *high,
+            NumberTest::OneOf(set) => set.contains(&n),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum DateTest {
+    Compare(Cmp, i64),
+    Between(i64, i64),
+    InLast(RelativeSpan),
+}
+
+impl DateTest {
+    pub fn holds(&self, at: i64, as_of: i64) -> bool {
+        match self {
+            DateTest::Compare(cmp, right) => cmp.holds(at, *right),
+            DateTest::Between(low, high) => *low <= at && at <= *high,
+            DateTest::InLast(span) => super::values::span_start(as_of, *span) <= at && at <= as_of,
+        }
+    }
+}
+
+/// The positive test of a rule on one value.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Test {
+    /// The value is empty or missing.
+    IsEmpty,
+    Text(TextTest),
+    Number(NumberTest),
+    Date(DateTest),
+    Bool(bool),
+}
+
+/// A behaviour: how many events of a type (in a span, matching a property
+/// filter) a lead performed.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Behaviour {
+    /// Folded event type.
+    pub event_type: String,
+    pub min: u32,
+    pub max: Option<u32>,
+    pub in_last: Option<RelativeSpan>,
+    pub filter: Option<PropertyCondition>,
+}
+
+impl Behaviour {
+    pub fn count_matches(&self, count: u64) -> bool {
+        count >= u64::from(self.min) && self.max.is_none_or(|max| count <= u64::from(max))
+    }
+}
+
+/// A rule tree over the properties of one event.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum PropertyCondition {
+    Group {
+        any: bool,
+        negate: bool,
+        children: Vec<PropertyCondition>,
+    },
+    Rule {
+        key: String,
+        test: Test,
+        negate: bool,
+    },
+}
+
+/// A validated rule tree, ready to evaluate.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Condition {
+    Group {
+        /// `or` when true, `and` when false.
+        any: bool,
+        negate: bool,
+        children: Vec<Condition>,
+    },
+    Field {
+        field: FieldRef,
+        test: Test,
+        negate: bool,
+    },
+    Behaviour {
+        behaviour: Behaviour,
+        negate: bool,
+    },
+    Segment {
+        id: i64,
+        name: String,
+        condition: Box<Condition>,
+        negate: bool,
+    },
+}
+
+/// Validates `group` against the workspace's catalogue and saved segments.
+pub(crate) fn compile(conn: &Connection, group: &RuleGroup) -> Result<Condition> {
+    compile_within(conn, group, &mut Vec::new())
+}
+
+/// Like [`compile`], for the rules of saved segment `own_id` (so that a
+/// reference back to it is reported as a cycle).
+pub(crate) fn compile_segment(
+    conn: &Connection,
+    own_id: i64,
+    group: &RuleGroup,
+) -> Result<Condition> {
+    compile_within(conn, group, &mut vec![own_id])
+}
+
+fn compile_within(conn: &Connection, group: &RuleGroup, stack: &mut Vec<i64>) -> Result<Condition> {
+    let catalogue: HashMap<String, FieldRef> = fields::list_resolved(conn)?
+        .into_iter()
+        .map(|resolved| {
+            let storage = if resolved.field.is_standard {
+                Storage::Column(resolved.field.key.clone())
+            } else {
+                Storage::Custom(resolved.id)
+            };
+            let field = FieldRef {
+                key: resolved.field.key.clone(),
+                label: resolved.field.label.clone(),
+                field_type: resolved.field.field_type,
+                storage,
+            };
+            (field.key.clone(), field)
+        })
+        .collect();
+    let mut compiler = Compiler {
+        conn,
+        catalogue,
+        stack,
+    };
+    compiler.group(group, "root")
+}
+
+struct Compiler<'a> {
+    conn: &'a Connection,
+    catalogue: HashMap<String, FieldRef>,
+    /// Saved segments being compiled, outermost first, for cycle detection.
+    stack: &'a mut Vec<i64>,
+}
+
+fn invalid(path: &str, field: &str, message: impl Into<String>) -> Error {
+    Error::InvalidRule {
+        path: path.to_owned(),
+        field: Some(field.to_owned()),
+        message: message.into(),
+    }
+}
+
+impl Compiler<'_> {
+    fn group(&mut self, group: &RuleGroup, path: &str) -> Result<Condition> {
+        let mut children = Vec::with_capacity(group.rules.len());
+        for (index, node) in group.rules.iter().enumerate() {
+            let child_path = format!("{path}.rules[{index}]");
+            children.push(match node {
+                RuleNode::Group(inner) => self.group(inner, &child_path)?,
+                RuleNode::Rule(rule) => self.rule(rule, &child_path)?,
+            });
+        }
+        Ok(Condition::Group {
+            any: group.combinator == super::rules::Combinator::Or,
+            negate: group.not,
+            children,
+        })
+    }
+
+    fn rule(&mut self, rule: &Rule, path: &str) -> Result<Condition> {
+        match rule.field.as_str() {
+            "event" => self.behaviour(rule, path),
+            "segment" => self.membership(rule, path),
+            key => {
+                let Some(field) = self.catalogue.get(key).cloned() else {
+                    return Err(invalid(path, key, "no such field in this workspace"));
+                };
+                let (test, negate) = field_test(field.field_type, &rule.operator, &rule.value)
+                    .map_err(|message| invalid(path, key, message))?;
+                Ok(Condition::Field {
+                    field,
+                    test,
+                    negate,
+                })
+            }
+        }
+    }
+
+    fn behaviour(&mut self, rule: &Rule, path: &str) -> Result<Condition> {
+        let negate = match rule.operator.as_str() {
+            "performed" => false,
+            "notPerformed" => true,
+            other => return Err(invalid(
+                path,
+                "event",
+                format!(
+                    "operator `{other}` does not apply to behaviour; use performed or notPerformed"
+                ),
+            )),
+        };
+        let behaviour = behaviour_value(&rule.value, path)?;
+        Ok(Condition::Behaviour { behaviour, negate })
+    }
+
+    fn membership(&mut self, rule: &Rule, path: &str) -> Result<Condition> {
+        let negate =
+            match rule.operator.as_str() {
+                "in" => false,
+                "notIn" => true,
+                other => return Err(invalid(
+                    path,
+                    "segment",
+                    format!(
+                        "operator `{other}` does not apply to segment membership; use in or notIn"
+                    ),
+                )),
+            };
+        let id = match &rule.value {
+            Value::Number(n) => n.as_i64(),
+            Value::String(text) => text.trim().parse().ok(),
+            _ => None,
+        }
+        .ok_or_else(|| invalid(path, "segment", "the value must be a saved segment's id"))?;
+        let saved: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT name, rules FROM segments WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let Some((name, rules_json)) = saved else {
+            return Err(invalid(
+                path,
+                "segment",
+                format!("segment {id} does not exist"),
+            ));
+        };
+        if let Some(start) = self.stack.iter().position(|&seen| seen == id) {
+            let mut chain: Vec<String> = self.stack[start..].iter().map(i64::to_string).collect();
+            chain.push(id.to_string());
+            return Err(invalid(
+                path,
+                "segment",
+                format!(
+                    "segment {id} (\"{name}\") refers back to itself: {}",
+                    chain.join(" → ")
+                ),
+            ));
+        }
+        let group = RuleGroup::from_json(&rules_json)?;
+        self.stack.push(id);
+        let condition = self
+            .group(&group, &format!("{path}→segment {id}"))
+            .map_err(|e| match e {
+                Error::InvalidRule {
+                    path: inner,
+                    field,
+                    message,
+                } if !message.contains("refers back") => Error::InvalidRule {
+                    path: inner,
+                    field,
+                    message: format!("in segment {id} (\"{name}\"): {message}"),
+                },
+                other => other,
+            });
+        self.stack.pop();
+        Ok(Condition::Segment {
+            id,
+            name,
+            condition: Box::new(condition?),
+            negate,
+        })
+    }
+}
+
+/// The operators each field type accepts, as react-querybuilder names them.
+pub fn operators_for(field_type: FieldType) -> &'static [&'static str] {
+    match field_type {
+        FieldType::Text | FieldType::List => &[
+            "=",
+            "!=",
+            "contains",
+            "beginsWith",
+            "endsWith",
+            "doesNotContain",
+            "doesNotBeginWith",
+            "doesNotEndWith",
+            "in",
+            "notIn",
+            "null",
+            "notNull",
+        ],
+        FieldType::Number => &[
+            "=",
+            "!=",
+            "<",
+            "<=",
+            ">",
+            ">=",
+            "between",
+            "notBetween",
+            "in",
+            "notIn",
+            "null",
+            "notNull",
+        ],
+        FieldType::Date => &[
+            "=",
+            "!=",
+            "<",
+            "<=",
+            ">",
+            ">=",
+            "between",
+            "notBetween",
+            "inLast",
+            "notInLast",
+            "null",
+            "notNull",
+        ],
+        FieldType::Boolean => &["=", "!=", "null", "notNull"],
+    }
+}
+
+/// The positive operator behind a negated one, and whether it was negated.
+fn positive_form(operator: &str) -> (&str, bool) {
+    match operator {
+        "!=" => ("=", true),
+        "doesNotContain" => ("contains", true),
+        "doesNotBeginWith" => ("beginsWith", true),
+        "doesNotEndWith" => ("endsWith", true),
+        "notIn" => ("in", true),
+        "notBetween" => ("between", true),
+        "notNull" => ("null", true),
+        "notInLast" => ("inLast", true),
+        other => (other, false),
+    }
+}
+
+fn type_name(field_type: FieldType) -> &'static str {
+    match field_type {
+        FieldType::Text => "text",
+        FieldType::Number => "number",
+        FieldType::Date => "date",
+        FieldType::Boolean => "yes/no",
+        FieldType::List => "list",
+    }
+}
+
+/// The test and negation of `operator value` on a field of `field_type`.
+/// Errors are plain messages; the caller adds the path.
+pub(crate) fn field_test(
+    field_type: FieldType,
+    operator: &str,
+    value: &Value,
+) -> std::result::Result<(Test, bool), String> {
+    if !operators_for(field_type).contains(&operator) {
+        return Err(format!(
+            "operator `{operator}` does not apply to a {} field; use one of {}",
+            type_name(field_type),
+            operators_for(field_type).join(", ")
+        ));
+    }
+    let (positive, negate) = positive_form(operator);
+    let test = match (field_type, positive) {
+        (_, "null") => Test::IsEmpty,
+        (FieldType::Text | FieldType::List, op) => Test::Text(text_test(op, value)?),
+        (FieldType::Number, op) => Test::Number(number_test(op, value)?),
+        (FieldType::Date, op) => Test::Date(date_test(op, value)?),
+        (FieldType::Boolean, _) => Test::Bool(bool_literal(value)?),
+    };
+    Ok((test, negate))
+}
+
+/// A property rule inside a behaviour's `where`: text operators compare the
+/// property's text; `< <= > >= between notBetween` compare it as a number.
+fn property_test(operator: &str, value: &Value) -> std::result::Result<(Test, bool), String> {
+    let (positive, negate) = positive_form(operator);
+    let test = match positive {
+        "null" => Test::IsEmpty,
+        "=" | "contains" | "beginsWith" | "endsWith" | "in" => {
+            Test::Text(text_test(positive, value)?)
+        }
+        "<" | "<=" | ">" | ">=" | "between" => Test::Number(number_test(positive, value)?),
+        _ => {
+            return Err(format!(
+                "operator `{operator}` does not apply to an event property"
+            ))
+        }
+    };
+    Ok((test, negate))
+}
+
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The items of a list value: a JSON array, or comma-separated text as
+/// react-querybuilder sends it. Empty items are dropped.
+fn list_items(value: &Value) -> std::result::Result<Vec<String>, String> {
+    let items: Vec<String> = match value {
+        Value::Array(items) => items
+            .iter()
+            .map(|item| {
+                scalar_text(item).ok_or_else(|| format!("list item {item} is not text or a number"))
+            })
+            .collect::<std::result::Result<_, _>>()?,
+        Value::String(text) => text.split(',').map(|item| item.trim().to_owned()).collect(),
+        Value::Number(_) => vec![scalar_text(value).unwrap_or_default()],
+        _ => return Err("the value must be a list (an array or comma-separated text)".into()),
+    };
+    let items: Vec<String> = items.into_iter().filter(|item| !item.is_empty()).collect();
+    if items.is_empty() {
+        return Err("the list of values is empty".into());
+    }
+    Ok(items)
+}
+
+fn pair<T>(
+    value: &Value,
+    parse: impl Fn(&str) -> std::result::Result<T, String>,
+) -> std::result::Result<(T, T), String> {
+    let items = list_items(value)?;
+    let [low, high] = items.as_slice() else {
+        return Err(format!(
+            "between needs exactly two values, got {}",
+            items.len()
+        ));
+    };
+    Ok((parse(low)?, parse(high)?))
+}
+
+fn text_literal(value: &Value) -> std::result::Result<String, String> {
+    let text = scalar_text(value).ok_or("the value must be text")?;
+    let key = fold_key(&text);
+    if key.is_empty() {
+        return Err("enter a value".into());
+    }
+    Ok(key)
+}
+
+fn text_test(op: &str, value: &Value) -> std::result::Result<TextTest, String> {
+    Ok(match op {
+        "=" => TextTest::Equals(text_literal(value)?),
+        "contains" => TextTest::Contains(text_literal(value)?),
+        "beginsWith" => TextTest::BeginsWith(text_literal(value)?),
+        "endsWith" => TextTest::EndsWith(text_literal(value)?),
+        "in" => TextTest::OneOf(
+            list_items(value)?
+                .iter()
+                .map(|item| fold_key(item))
+                .collect(),
+        ),
+        other => unreachable!("text operator {other} is in operators_for"),
+    })
+}
+
+fn number_literal(text: &str) -> std::result::Result<f64, String> {
+    parse_number(text).ok_or_else(|| format!("`{text}` is not a number"))
+}
+
+fn number_test(op: &str, value: &Value) -> std::result::Result<NumberTest, String> {
+    let single = || number_literal(&scalar_text(value).ok_or("the value must be a number")?);
+    Ok(match op {
+        "=" => NumberTest::Compare(Cmp::Eq, single()?),
+        "<" => NumberTest::Compare(Cmp::Lt, single()?),
+        "<=" => NumberTest::Compare(Cmp::Le, single()?),
+        ">" => NumberTest::Compare(Cmp::Gt, single()?),
+        ">=" => NumberTest::Compare(Cmp::Ge, single()?),
+        "between" => {
+            let (a, b) = pair(value, number_literal)?;
+            NumberTest::Between(a.min(b), a.max(b))
+        }
+        "in" => NumberTest::OneOf(
+            list_items(value)?
+                .iter()
+                .map(|item| number_literal(item))
+                .collect::<std::result::Result<_, _>>()?,
+        ),
+        other => unreachable!("number operator {other} is in operators_for"),
+    })
+}
+
+fn date_literal(text: &str) -> std::result::Result<i64, String> {
+    parse_instant(text)
+        .ok_or_else(|| format!("`{text}` is not a date: use YYYY-MM-DD or an ISO 8601 date-time"))
+}
+
+fn date_test(op: &str, value: &Value) -> std::result::Result<DateTest, String> {
+    let single = || date_literal(&scalar_text(value).ok_or("the value must be a date")?);
+    Ok(match op {
+        "=" => DateTest::Compare(Cmp::Eq, single()?),
+        "<" => DateTest::Compare(Cmp::Lt, single()?),
+        "<=" => DateTest::Compare(Cmp::Le, single()?),
+        ">" => DateTest::Compare(Cmp::Gt, single()?),
+        ">=" => DateTest::Compare(Cmp::Ge, single()?),
+        "between" => {
+            let (a, b) = pair(value, date_literal)?;
+            DateTest::Between(a.min(b), a.max(b))
+        }
+        "inLast" => DateTest::InLast(span_value(value)?),
+        other => unreachable!("date operator {other} is in operators_for"),
+    })
+}
+
+fn bool_literal(value: &Value) -> std::result::Result<bool, String> {
+    match value {
+        Value::Bool(b) => Ok(*b),
+        other => scalar_text(other)
+            .and_then(|text| parse_bool(&text))
+            .ok_or_else(|| "the value must be true or false".into()),
+    }
+}
+
+/// The largest relative span amount: about 270 years in days.
+const MAX_SPAN_AMOUNT: u64 = 100_000;
+
+fn span_value(value: &Value) -> std::result::Result<RelativeSpan, String> {
+    let object = value
+        .as_object()
+        .ok_or(r#"the value must be a span such as {"amount": 30, "unit": "days"}"#)?;
+    let amount = match object.get("amount") {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(text)) => text.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|amount| (1..=MAX_SPAN_AMOUNT).contains(amount))
+    .ok_or(format!(
+        "the span's amount must be a whole number from 1 to {MAX_SPAN_AMOUNT}"
+    ))?;
+    let unit = match object.get("unit").and_then(Value::as_str) {
+        Some("days") => SpanUnit::Days,
+        Some("weeks") => SpanUnit::Weeks,
+        Some("months") => SpanUnit::Months,
+        _ => return Err("the span's unit must be days, weeks or months".into()),
+    };
+    Ok(RelativeSpan {
+        amount: amount as u32,
+        unit,
+    })
+}
+
+fn count_value(value: Option<&Value>, name: &str) -> std::result::Result<Option<u32>, String> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| format!("`{name}` must be a whole number of events, 0 or more")),
+        Some(Value::String(text)) => text
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("`{name}` must be a whole number of events, 0 or more")),
+        Some(_) => Err(format!("`{name}` must be a whole number of events")),
+    }
+}
+
+fn behaviour_value(value: &Value, path: &str) -> Result<Behaviour> {
+    let fail = |message: String| invalid(path, "event", message);
+    let object = value.as_object().ok_or_else(|| {
+        fail(r#"the value must be an object such as {"type": "page_view"}"#.into())
+    })?;
+    let event_type = object
+        .get("type")
+        .and_then(Value::as_str)
+        .map(fold_key)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| fail("choose an event type".into()))?;
+    let min = count_value(object.get("min"), "min")
+        .map_err(fail)?
+        .unwrap_or(1);
+    let max = count_value(object.get("max"), "max").map_err(fail)?;
+    if let Some(max) = max {
+        if max < min {
+            return Err(fail(format!("max ({max}) is below min ({min})")));
+        }
+    }
+    let in_last = match object.get("inLast") {
+        None | Some(Value::Null) => None,
+        Some(span) => Some(span_value(span).map_err(fail)?),
+    };
+    let filter = match object.get("where") {
+        None | Some(Value::Null) => None,
+        Some(group) => {
+            let where_path = format!("{path}.value.where");
+            let group = RuleGroup::from_value(group).map_err(|e| match e {
+                Error::InvalidRule {
+                    path: inner,
+                    field,
+                    message,
+                } => Error::InvalidRule {
+                    path: inner.replacen("root", &where_path, 1),
+                    field,
+                    message,
+                },
+                other => other,
+            })?;
+            Some(property_group(&group, &where_path)?)
+        }
+    };
+    Ok(Behaviour {
+        event_type,
+        min,
+        max,
+        in_last,
+        filter,
+    })
+}
+
+fn property_group(group: &RuleGroup, path: &str) -> Result<PropertyCondition> {
+    let mut children = Vec::with_capacity(group.rules.len());
+    for (index, node) in group.rules.iter().enumerate() {
+        let child_path = format!("{path}.rules[{index}]");
+        children.push(match node {
+            RuleNode::Group(inner) => property_group(inner, &child_path)?,
+            RuleNode::Rule(rule) => {
+                if !fields::is_valid_key(&rule.field) {
+                    return Err(invalid(
+                        &child_path,
+                        &rule.field,
+                        "event property names are lower-case letters, digits and _",
+                    ));
+                }
+                let (test, negate) = property_test(&rule.operator, &rule.value)
+                    .map_err(|message| invalid(&child_path, &rule.field, message))?;
+                PropertyCondition::Rule {
+                    key: rule.field.clone(),
+                    test,
+                    negate,
+                }
+            }
+        });
+    }
+    Ok(PropertyCondition::Group {
+        any: group.combinator == super::rules::Combinator::Or,
+        negate: group.not,
+        children,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Workspace;
+
+    fn compile_text(workspace: &Workspace, json: &str) -> Result<Condition> {
+        compile(workspace.conn(), &RuleGroup::from_json(json)?)
+    }
+
+    fn error_of(json: &str) -> String {
+        let workspace = Workspace::in_memory().unwrap();
+        compile_text(&workspace, json).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn negated_operators_compile_to_negated_positive_tests() {
+        let workspace = Workspace::in_memory().unwrap();
+        let condition = compile_text(
+            &workspace,
+            r#"{"combinator":"and","rules":[{"field":"country","operator":"!=","value":" GERMANY "}]}"#,
+        )
+        .unwrap();
+        let Condition::Group { children, .. } = condition else {
+            panic!()
+        };
+        assert!(matches!(
+            &children[0],
+            Condition::Field { test: Test::Text(TextTest::Equals(v)), negate: true, .. } if v == "germany"
+        ));
+    }
+
+    #[test]
+    fn errors_name_path_field_and_problem() {
+        let unknown = error_of(
+            r#"{"combinator":"and","rules":[{"combinator":"or","rules":[{"field":"shoe_size","operator":"=","value":"9"}]}]}"#,
+        );
+        assert!(
+            unknown.contains("root.rules[0].rules[0]") && unknown.contains("shoe_size"),
+            "{unknown}"
+        );
+        assert!(unknown.contains("no such field"), "{unknown}");
+
+        let wrong_operator = error_of(
+            r#"{"combinator":"and","rules":[{"field":"employees","operator":"contains","value":"9"}]}"#,
+        );
+        assert!(
+            wrong_operator.contains("does not apply to a number field"),
+            "{wrong_operator}"
+        );
+
+        let bad_number = error_of(
+            r#"{"combinator":"and","rules":[{"field":"employees","operator":">","value":"lots"}]}"#,
+        );
+        assert!(
+            bad_number.contains("`lots` is not a number"),
+            "{bad_number}"
+        );
+
+        let bad_date = error_of(
+            r#"{"combinator":"and","rules":[{"field":"created_at","operator":"<","value":"31/12/2025"}]}"#,
+        );
+        assert!(bad_date.contains("is not a date"), "{bad_date}");
+
+        let bad_between = error_of(
+            r#"{"combinator":"and","rules":[{"field":"employees","operator":"between","value":"1,2,3"}]}"#,
+        );
+        assert!(bad_between.contains("exactly two"), "{bad_between}");
+
+        let empty = error_of(
+            r#"{"combinator":"and","rules":[{"field":"city","operator":"=","value":"  "}]}"#,
+        );
+        assert!(empty.contains("enter a value"), "{empty}");
+
+        let bad_span = error_of(
+            r#"{"combinator":"and","rules":[{"field":"created_at","operator":"inLast","value":{"amount":0,"unit":"days"}}]}"#,
+        );
+        assert!(bad_span.contains("amount"), "{bad_span}");
+
+        let bad_range = error_of(
+            r#"{"combinator":"and","rules":[{"field":"event","operator":"performed","value":{"type":"download","min":3,"max":1}}]}"#,
+        );
+        assert!(
+            bad_range.contains("max (1) is below min (3)"),
+            "{bad_range}"
+        );
+
+        let bad_property = error_of(
+            r#"{"combinator":"and","rules":[{"field":"event","operator":"performed","value":{"type":"download","where":{"combinator":"and","rules":[{"field":"asset","operator":"inLast","value":"x"}]}}}]}"#,
+        );
+        assert!(
+            bad_property.contains("root.rules[0].value.where.rules[0]"),
+            "{bad_property}"
+        );
+
+        let missing_segment = error_of(
+            r#"{"combinator":"and","rules":[{"field":"segment","operator":"in","value":42}]}"#,
+        );
+        assert!(
+            missing_segment.contains("segment 42 does not exist"),
+            "{missing_segment}"
+        );
+    }
+
+    #[test]
+    fn lists_accept_arrays_and_comma_separated_text() {
+        let (array, _) = field_test(
+            FieldType::Text,
+            "in",
+            &serde_json::json!(["Germany", "France"]),
+        )
+        .unwrap();
+        let (text, _) = field_test(
+            FieldType::Text,
+            "in",
+            &serde_json::json!("Germany, France,"),
+        )
+        .unwrap();
+        assert_eq!(array, text);
+        let (between, _) =
+            field_test(FieldType::Number, "between", &serde_json::json!("500,10")).unwrap();
+        assert_eq!(between, Test::Number(NumberTest::Between(10.0, 500.0)));
+    }
+
+    #[test]
+    fn every_type_has_null_and_its_complement() {
+        for field_type in [
+            FieldType::Text,
+            FieldType::Number,
+            FieldType::Date,
+            FieldType::Boolean,
+            FieldType::List,
+        ] {
+            let operators = operators_for(field_type);
+            assert!(operators.contains(&"null") && operators.contains(&"notNull"));
+            for operator in operators {
+                let (positive, _) = positive_form(operator);
+                assert!(
+                    operators.contains(&positive),
+                    "{operator} of {field_type:?}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,540 @@
+//! Differential property test: random rule trees (every operator, nesting,
+//! negation, empty values, non-ASCII case variants, behaviour and membership
+//! rules) over random leads and events. The fast index must agree with the
+//! reference evaluator on every lead.
+
+use proptest::prelude::*;
+use rusqlite::params;
+use serde_json::{json, Value};
+
+use super::reference::{load_lead, Reference};
+use super::rules::RuleGroup;
+use super::{compile, members, saved};
+use crate::fields::{self, Category, FieldType, NewField, Origin};
+use crate::Workspace;
+
+const AS_OF: i64 = 1_780_000_000;
+const DAY: i64 = 86_400;
+
+const TEXTS: &[&str] = &[
+    "Germany",
+    " GERMANY ",
+    "germany",
+    "München",
+    "MÜNCHEN",
+    "münchen",
+    "São Paulo",
+    "SÃO PAULO",
+    "Straße",
+    "STRASSE",
+    "",
+    "   ",
+    "France",
+    "fr",
+    "n/a",
+];
+/// Rule literals: what a user can type (empty literals are refused by validation).
+const LITERALS: &[&str] = &[
+    "Germany",
+    " GERMANY ",
+    "germany",
+    "München",
+    "MÜNCHEN",
+    "São Paulo",
+    "SÃO PAULO",
+    "Straße",
+    "STRASSE",
+    "France",
+    "n/a",
+    "AWS",
+    "slack",
+    "ünïcode",
+];
+const LIST_ITEMS: &[&str] = &[
+    "AWS",
+    "aws ",
+    "Slack",
+    "SLACK",
+    "Azure",
+    "Ünïcode",
+    "ÜNÏCODE",
+    "",
+];
+const EVENT_TYPES: &[&str] = &["page_view", "download", "Page_View", "purchase"];
+const URLS: &[&str] = &["/pricing", "/PRICING", "/blog", "/Blog/Straße", ""];
+
+#[derive(Debug, Clone)]
+struct LeadSpec {
+    country: Option<&'static str>,
+    employees: Option<Value>,
+    created_days_ago: i64,
+    opt_in: Option<bool>,
+    technologies: Option<Vec<&'static str>>,
+    pain_point: Option<&'static str>,
+    renewal_days: Option<i64>,
+    events: Vec<(&'static str, i64, Option<&'static str>, Option<i64>)>,
+}
+
+fn lead_strategy() -> impl Strategy<Value = LeadSpec> {
+    let employees = prop_oneof![
+        Just(None),
+        (0i64..2000).prop_map(|n| Some(json!(n))),
+        Just(Some(json!("n/a"))),
+        Just(Some(json!(200))),
+        Just(Some(json!(10.5))),
+    ];
+    let event = (
+        prop::sample::select(EVENT_TYPES),
+        -400i64..30,
+        prop::option::of(prop::sample::select(URLS)),
+        prop::option::of(0i64..100),
+    );
+    (
+        prop::option::of(prop::sample::select(TEXTS)),
+        employees,
+        0i64..400,
+        prop::option::of(any::<bool>()),
+        prop::option::of(prop::collection::vec(
+            prop::sample::select(LIST_ITEMS),
+            0..4,
+        )),
+        prop::option::of(prop::sample::select(TEXTS)),
+        prop::option::of(-100i64..100),
+        prop::collection::vec(event, 0..8),
+    )
+        .prop_map(
+            |(
+                country,
+                employees,
+                created_days_ago,
+                opt_in,
+                technologies,
+                pain_point,
+                renewal_days,
+                events,
+            )| {
+                LeadSpec {
+                    country,
+                    employees,
+                    created_days_ago,
+                    opt_in,
+                    technologies,
+                    pain_point,
+                    renewal_days,
+                    events,
+                }
+            },
+        )
+}
+
+fn text_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        prop::sample::select(LITERALS).prop_map(|t| json!(t)),
+        prop::sample::select(&["GER", "ü", "paulo", "strasse", "ß", "man"][..])
+            .prop_map(|t| json!(t)),
+    ]
+}
+
+fn list_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        prop::collection::vec(prop::sample::select(LITERALS), 1..4).prop_map(|items| json!(items)),
+        prop::collection::vec(prop::sample::select(LITERALS), 1..4)
+            .prop_map(|items| json!(items.join(", "))),
+    ]
+}
+
+fn span() -> impl Strategy<Value = Value> {
+    (
+        1u32..400,
+        prop::sample::select(&["days", "weeks", "months"][..]),
+    )
+        .prop_map(|(amount, unit)| json!({"amount": amount, "unit": unit}))
+}
+
+fn date_literal() -> impl Strategy<Value = Value> {
+    (-400i64..40, any::<bool>()).prop_map(|(days, date_only)| {
+        let at = chrono::DateTime::from_timestamp(AS_OF + days * DAY, 0).unwrap();
+        if date_only {
+            json!(at.format("%Y-%m-%d").to_string())
+        } else {
+            json!(at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        }
+    })
+}
+
+fn rule(field: &str, operator: &str, value: Value) -> Value {
+    json!({"field": field, "operator": operator, "value": value})
+}
+
+fn text_rule(field: &'static str) -> impl Strategy<Value = Value> {
+    let ops = prop::sample::select(
+        &[
+            "=",
+            "!=",
+            "contains",
+            "beginsWith",
+            "endsWith",
+            "doesNotContain",
+            "doesNotBeginWith",
+            "doesNotEndWith",
+        ][..],
+    );
+    prop_oneof![
+        (ops, text_value()).prop_map(move |(op, v)| rule(field, op, v)),
+        (prop::sample::select(&["in", "notIn"][..]), list_value())
+            .prop_map(move |(op, v)| rule(field, op, v)),
+        prop::sample::select(&["null", "notNull"][..]).prop_map(move |op| rule(
+            field,
+            op,
+            Value::Null
+        )),
+    ]
+}
+
+fn number_rule() -> impl Strategy<Value = Value> {
+    let ops = prop::sample::select(&["=", "!=", "<", "<=", ">", ">="][..]);
+    prop_oneof![
+        (
+            ops,
+            prop_oneof![
+                (0i64..2000).prop_map(|n| json!(n)),
+                Just(json!("200")),
+                Just(json!(10.5))
+            ]
+        )
+            .prop_map(|(op, v)| rule("employees", op, v)),
+        (
+            prop::sample::select(&["between", "notBetween"][..]),
+            0i64..2000,
+            0i64..2000
+        )
+            .prop_map(|(op, a, b)| rule("employees", op, json!([a, b]))),
+        (prop::sample::select(&["in", "notIn"][..]), 0i64..2000).prop_map(|(op, a)| rule(
+            "employees",
+            op,
+            json!(format!("{a}, 200,10.5"))
+        )),
+        prop::sample::select(&["null", "notNull"][..]).prop_map(|op| rule(
+            "employees",
+            op,
+            Value::Null
+        )),
+    ]
+}
+
+fn date_rule(field: &'static str) -> impl Strategy<Value = Value> {
+    let ops = prop::sample::select(&["=", "!=", "<", "<=", ">", ">="][..]);
+    prop_oneof![
+        (ops, date_literal()).prop_map(move |(op, v)| rule(field, op, v)),
+        (
+            prop::sample::select(&["between", "notBetween"][..]),
+            date_literal(),
+            date_literal()
+        )
+            .prop_map(move |(op, a, b)| rule(field, op, json!([a, b]))),
+        (prop::sample::select(&["inLast", "notInLast"][..]), span())
+            .prop_map(move |(op, v)| rule(field, op, v)),
+        prop::sample::select(&["null", "notNull"][..]).prop_map(move |op| rule(
+            field,
+            op,
+            Value::Null
+        )),
+    ]
+}
+
+fn bool_rule() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        (
+            prop::sample::select(&["=", "!="][..]),
+            prop_oneof![Just(json!(true)), Just(json!(false)), Just(json!("yes"))]
+        )
+            .prop_map(|(op, v)| rule("email_opt_in", op, v)),
+        prop::sample::select(&["null", "notNull"][..]).prop_map(|op| rule(
+            "email_opt_in",
+            op,
+            Value::Null
+        )),
+    ]
+}
+
+fn property_rule() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        (
+            prop::sample::select(&["=", "!=", "contains", "beginsWith", "doesNotContain"][..]),
+            prop::sample::select(URLS).prop_filter("non-empty", |u| !u.is_empty())
+        )
+            .prop_map(|(op, v)| rule("url", op, json!(v))),
+        prop::sample::select(&["null", "notNull"][..]).prop_map(|op| rule("url", op, Value::Null)),
+        (prop::sample::select(&["<", ">=", "="][..]), 0i64..100).prop_map(|(op, v)| rule(
+            "value",
+            op,
+            json!(v)
+        )),
+        (0i64..100, 0i64..100).prop_map(|(a, b)| rule("value", "between", json!([a, b]))),
+    ]
+}
+
+fn behaviour_rule() -> impl Strategy<Value = Value> {
+    (
+        prop::sample::select(&["performed", "notPerformed"][..]),
+        prop::sample::select(EVENT_TYPES),
+        prop::option::of(0u32..3),
+        prop::option::of(0u32..4),
+        prop::option::of(span()),
+        prop::option::of((any::<bool>(), any::<bool>(), prop::collection::vec(property_rule(), 1..3))),
+    )
+        .prop_map(|(op, event_type, min, extra, in_last, filter)| {
+            let mut value = json!({"type": event_type});
+            if let Some(min) = min {
+                value["min"] = json!(min);
+            }
+            if let Some(extra) = extra {
+                value["max"] = json!(min.unwrap_or(1) + extra);
+            }
+            if let Some(span) = in_last {
+                value["inLast"] = span;
+            }
+            if let Some((or, not, rules)) = filter {
+                value["where"] = json!({"combinator": if or { "or" } else { "and" }, "not": not, "rules": rules});
+            }
+            rule("event", op, value)
+        })
+}
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        text_rule("country"),
+        text_rule("pain_point"),
+        text_rule("technologies"),
+        number_rule(),
+        date_rule("created_at"),
+        date_rule("renewal"),
+        bool_rule(),
+        behaviour_rule(),
+        prop::sample::select(&["in", "notIn"][..]).prop_map(|op| rule(
+            "segment",
+            op,
+            json!("SAVED")
+        )),
+    ]
+}
+
+fn tree() -> impl Strategy<Value = Value> {
+    leaf().prop_recursive(3, 24, 4, |inner| {
+        (any::<bool>(), any::<bool>(), prop::collection::vec(inner, 0..4))
+            .prop_map(|(or, not, rules)| json!({"combinator": if or { "or" } else { "and" }, "not": not, "rules": rules}))
+    })
+}
+
+fn build_workspace(leads: &[LeadSpec]) -> (Workspace, i64) {
+    let workspace = Workspace::in_memory().unwrap();
+    let conn = workspace.conn();
+    let custom = |key: &str, field_type| {
+        fields::add_custom(
+            conn,
+            &NewField {
+                key,
+                label: key,
+                field_type,
+                origin: Origin::Explicit,
+                category: Category::Technographic,
+            },
+        )
+        .unwrap();
+        conn.query_row("SELECT id FROM fields WHERE key = ?1", [key], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap()
+    };
+    let technologies = custom("technologies", FieldType::List);
+    let pain_point = custom("pain_point", FieldType::Text);
+    let renewal = custom("renewal", FieldType::Date);
+    for (index, lead) in leads.iter().enumerate() {
+        let employees: Option<rusqlite::types::Value> = lead.employees.as_ref().map(|v| match v {
+            Value::Number(n) if n.is_i64() => rusqlite::types::Value::Integer(n.as_i64().unwrap()),
+            Value::Number(n) => rusqlite::types::Value::Real(n.as_f64().unwrap()),
+            other => rusqlite::types::Value::Text(other.as_str().unwrap().to_owned()),
+        });
+        let created = AS_OF - lead.created_days_ago * DAY + (index as i64 * 3_600) % DAY;
+        conn.execute(
+            "INSERT INTO leads (email, country, employees, email_opt_in, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            params![
+                format!("lead{index}@example.com"),
+                lead.country,
+                employees,
+                lead.opt_in,
+                created
+            ],
+        )
+        .unwrap();
+        let id = conn.last_insert_rowid();
+        let put = |field: i64, value: rusqlite::types::Value| {
+            conn.execute(
+                "INSERT INTO custom_values (field_id, lead_id, value) VALUES (?1, ?2, ?3)",
+                params![field, id, value],
+            )
+            .unwrap();
+        };
+        if let Some(items) = &lead.technologies {
+            put(
+                technologies,
+                rusqlite::types::Value::Text(serde_json::to_string(items).unwrap()),
+            );
+        }
+        if let Some(text) = lead.pain_point {
+            put(pain_point, rusqlite::types::Value::Text(text.to_owned()));
+        }
+        if let Some(days) = lead.renewal_days {
+            put(renewal, rusqlite::types::Value::Integer(AS_OF + days * DAY));
+        }
+        for (event_type, days, url, value) in &lead.events {
+            let mut properties = serde_json::Map::new();
+            if let Some(url) = url {
+                properties.insert("url".into(), json!(url));
+            }
+            if let Some(value) = value {
+                properties.insert("value".into(), json!(value));
+            }
+            conn.execute(
+                "INSERT INTO events (lead_id, type, occurred_at, properties) VALUES (?1, ?2, ?3, ?4)",
+                params![id, event_type, AS_OF + days * DAY, Value::Object(properties).to_string()],
+            )
+            .unwrap();
+        }
+    }
+    let saved = saved::create(
+        &workspace,
+        &saved::SegmentDraft {
+            name: "Saved".into(),
+            description: String::new(),
+            color: "#000000".into(),
+            folder: String::new(),
+            rules: RuleGroup::from_value(&json!({"combinator": "or", "rules": [
+                rule("country", "=", json!("germany")),
+                rule("event", "performed", json!({"type": "download"})),
+            ]}))
+            .unwrap(),
+        },
+    )
+    .unwrap();
+    (workspace, saved.id)
+}
+
+/// Replaces the placeholder segment id with the saved segment's.
+fn bind_segment(value: &mut Value, id: i64) {
+    match value {
+        Value::String(s) if s == "SAVED" => *value = json!(id),
+        Value::Array(items) => items.iter_mut().for_each(|item| bind_segment(item, id)),
+        Value::Object(map) => map.values_mut().for_each(|item| bind_segment(item, id)),
+        _ => {}
+    }
+}
+
+fn root(rules: Vec<Value>, or: bool, not: bool) -> Value {
+    json!({"combinator": if or { "or" } else { "and" }, "not": not, "rules": rules})
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn fast_index_agrees_with_the_reference(
+        leads in prop::collection::vec(lead_strategy(), 0..25),
+        rules in prop::collection::vec(tree(), 0..4),
+        or in any::<bool>(),
+        not in any::<bool>(),
+    ) {
+        let (workspace, saved_id) = build_workspace(&leads);
+        let mut json = root(rules, or, not);
+        bind_segment(&mut json, saved_id);
+        let group = RuleGroup::from_value(&json).unwrap();
+        // Generated trees are valid by construction; a failure here is a bug.
+        compile::compile(workspace.conn(), &group).map_err(|e| TestCaseError::fail(format!("{e}\n{json}")))?;
+        let fast = members(&workspace, &group, AS_OF, 0, usize::MAX).unwrap();
+        let reference = Reference::new(workspace.conn(), AS_OF).unwrap();
+        let mut expected = Vec::new();
+        let mut ids: Vec<i64> = workspace.conn().prepare("SELECT id FROM leads ORDER BY id").unwrap()
+            .query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+        ids.sort();
+        for id in ids {
+            let lead = load_lead(workspace.conn(), id).unwrap();
+            if reference.holds(&group, &lead).unwrap() {
+                expected.push(id);
+            }
+        }
+        prop_assert_eq!(fast, expected, "rules: {}", json);
+    }
+}
+
+#[test]
+fn documented_examples_hold() {
+    let leads = vec![
+        LeadSpec {
+            country: Some("MÜNCHEN"),
+            employees: None,
+            created_days_ago: 10,
+            opt_in: None,
+            technologies: Some(vec!["AWS", "Slack"]),
+            pain_point: None,
+            renewal_days: None,
+            events: vec![
+                ("download", -3, None, None),
+                ("download", -20, None, None),
+                ("download", -45, None, None),
+            ],
+        },
+        LeadSpec {
+            country: None,
+            employees: Some(json!("n/a")),
+            created_days_ago: 100,
+            opt_in: Some(true),
+            technologies: None,
+            pain_point: None,
+            renewal_days: None,
+            events: vec![],
+        },
+    ];
+    let (workspace, _) = build_workspace(&leads);
+    let ids = |rules: Value| {
+        members(
+            &workspace,
+            &RuleGroup::from_value(&root(vec![rules], false, false)).unwrap(),
+            AS_OF,
+            0,
+            10,
+        )
+        .unwrap()
+    };
+    // Case folding beyond ASCII.
+    assert_eq!(ids(rule("country", "=", json!("münchen"))), vec![1]);
+    // Two-valued logic: an empty country IS matched by !=.
+    assert_eq!(ids(rule("country", "!=", json!("münchen"))), vec![2]);
+    // Non-numeric values fail every positive comparison, and match their complements.
+    assert_eq!(ids(rule("employees", ">", json!(0))), Vec::<i64>::new());
+    assert_eq!(ids(rule("employees", "<=", json!(0))), Vec::<i64>::new());
+    assert_eq!(ids(rule("employees", "null", Value::Null)), vec![1, 2]);
+    // "Downloaded a whitepaper twice in the last 30 days".
+    assert_eq!(
+        ids(rule(
+            "event",
+            "performed",
+            json!({"type": "download", "min": 2, "inLast": {"amount": 30, "unit": "days"}})
+        )),
+        vec![1]
+    );
+    assert_eq!(
+        ids(rule(
+            "event",
+            "notPerformed",
+            json!({"type": "download", "min": 2, "inLast": {"amount": 30, "unit": "days"}})
+        )),
+        vec![2]
+    );
+    // List fields: any element.
+    assert_eq!(ids(rule("technologies", "=", json!("slack"))), vec![1]);
+    assert_eq!(
+        ids(rule("technologies", "notIn", json!("slack,azure"))),
+        vec![2]
+    );
+}

@@ -1,0 +1,770 @@
+//! The fast path: an in-memory columnar index of the workspace, loaded lazily
+//! (a field's column the first time a rule tests it, all events the first
+//! time a behaviour rule runs) and dropped when the data changes. A rule tree
+//! evaluates to a bitset over leads: text rules test each distinct folded
+//! value once and then map codes, behaviour rules count events per lead with
+//! two binary searches over time-sorted runs.
+
+use std::collections::HashMap;
+
+use rusqlite::types::ValueRef;
+use rusqlite::Connection;
+
+use super::compile::{Behaviour, Condition, FieldRef, PropertyCondition, Storage, Test};
+use super::values::{self, span_start};
+use crate::fields::FieldType;
+use crate::text::fold_key;
+use crate::Result;
+
+/// One bit per lead row.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Bitset {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Bitset {
+    pub fn empty(len: usize) -> Self {
+        Bitset {
+            words: vec![0; len.div_ceil(64)],
+            len,
+        }
+    }
+
+    pub fn full(len: usize) -> Self {
+        let mut set = Bitset {
+            words: vec![u64::MAX; len.div_ceil(64)],
+            len,
+        };
+        set.clear_tail();
+        set
+    }
+
+    fn from_fn(len: usize, mut test: impl FnMut(usize) -> bool) -> Self {
+        let mut words = vec![0u64; len.div_ceil(64)];
+        for (w, word) in words.iter_mut().enumerate() {
+            let base = w * 64;
+            let end = (base + 64).min(len);
+            let mut bits = 0u64;
+            for i in base..end {
+                bits |= (test(i) as u64) << (i - base);
+            }
+            *word = bits;
+        }
+        Bitset { words, len }
+    }
+
+    fn clear_tail(&mut self) {
+        let tail = self.len % 64;
+        if tail != 0 {
+            if let Some(last) = self.words.last_mut() {
+                *last &= (1u64 << tail) - 1;
+            }
+        }
+    }
+
+    pub fn get(&self, i: usize) -> bool {
+        self.words[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    pub fn count(&self) -> u64 {
+        self.words.iter().map(|w| u64::from(w.count_ones())).sum()
+    }
+
+    fn and_with(&mut self, other: &Bitset) {
+        self.words
+            .iter_mut()
+            .zip(&other.words)
+            .for_each(|(a, b)| *a &= b);
+    }
+
+    fn or_with(&mut self, other: &Bitset) {
+        self.words
+            .iter_mut()
+            .zip(&other.words)
+            .for_each(|(a, b)| *a |= b);
+    }
+
+    fn negate(&mut self) {
+        self.words.iter_mut().for_each(|w| *w = !*w);
+        self.clear_tail();
+    }
+
+    /// The set positions, ascending.
+    pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let bit = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    w * 64 + bit
+                })
+            })
+        })
+    }
+}
+
+/// A code for "empty" in dictionary-encoded columns.
+const EMPTY: u32 = u32::MAX;
+
+/// Dictionary-encoded folded text: `codes[row]` indexes `dict`.
+#[derive(Debug, Default)]
+struct TextColumn {
+    codes: Vec<u32>,
+    dict: Vec<String>,
+    /// The first stored spelling of each dictionary entry, for display.
+    display: Vec<String>,
+}
+
+/// Builds a [`TextColumn`], folding each distinct raw value once.
+struct TextColumnBuilder {
+    column: TextColumn,
+    by_raw: HashMap<Vec<u8>, u32>,
+    by_key: HashMap<String, u32>,
+}
+
+impl TextColumnBuilder {
+    fn new(len: usize) -> Self {
+        TextColumnBuilder {
+            column: TextColumn {
+                codes: vec![EMPTY; len],
+                dict: Vec::new(),
+                display: Vec::new(),
+            },
+            by_raw: HashMap::new(),
+            by_key: HashMap::new(),
+        }
+    }
+
+    fn code_of_key(&mut self, key: Option<String>, display: &str) -> u32 {
+        let Some(key) = key else { return EMPTY };
+        if let Some(&code) = self.by_key.get(&key) {
+            return code;
+        }
+        let code = self.column.dict.len() as u32;
+        self.column.dict.push(key.clone());
+        self.column.display.push(display.trim().to_owned());
+        self.by_key.insert(key, code);
+        code
+    }
+
+    fn set(&mut self, row: usize, value: ValueRef<'_>) {
+        let code = match value {
+            ValueRef::Text(raw) => match self.by_raw.get(raw) {
+                Some(&code) => code,
+                None => {
+                    let display = String::from_utf8_lossy(raw).into_owned();
+                    let code = self.code_of_key(values::text_key(value), &display);
+                    self.by_raw.insert(raw.to_vec(), code);
+                    code
+                }
+            },
+            other => {
+                let key = values::text_key(other);
+                let display = key.clone().unwrap_or_default();
+                self.code_of_key(key, &display)
+            }
+        };
+        self.column.codes[row] = code;
+    }
+}
+
+/// Folded list elements per row, as offsets into `codes`.
+#[derive(Debug)]
+struct ListColumn {
+    offsets: Vec<u32>,
+    codes: Vec<u32>,
+    dict: Vec<String>,
+    display: Vec<String>,
+}
+
+#[derive(Debug)]
+enum Column {
+    Text(TextColumn),
+    List(ListColumn),
+    /// NaN when empty or not a number.
+    Number(Vec<f64>),
+    /// `i64::MIN` when empty.
+    Date(Vec<i64>),
+    /// 0, 1, or 2 when empty.
+    Bool(Vec<u8>),
+}
+
+/// The events of one (folded) type: `times[offsets[row]..offsets[row + 1]]`
+/// are a lead's events, oldest first (ties by event id).
+#[derive(Debug, Default)]
+struct TypeEvents {
+    raw_types: Vec<String>,
+    offsets: Vec<u32>,
+    times: Vec<i64>,
+}
+
+/// An event property over one type's events, aligned with `TypeEvents::times`.
+#[derive(Debug)]
+struct PropertyColumn {
+    text: TextColumn,
+    number: Vec<f64>,
+}
+
+/// Maps lead ids to rows.
+#[derive(Debug)]
+enum RowLookup {
+    /// `rows[id]`, for ids that are not much sparser than the leads.
+    Dense(Vec<u32>),
+    /// Binary search in the sorted ids.
+    Sparse,
+}
+
+/// What identifies the data an index was built from: the workspace's own
+/// write generation and SQLite's `data_version` (other connections' commits).
+pub(crate) type Stamp = (u64, i64);
+
+/// The columnar index of one workspace.
+#[derive(Debug)]
+pub(crate) struct LeadIndex {
+    pub stamp: Stamp,
+    lead_ids: Vec<i64>,
+    lookup: RowLookup,
+    columns: HashMap<String, Column>,
+    events: Option<HashMap<String, TypeEvents>>,
+    properties: HashMap<(String, String), PropertyColumn>,
+}
+
+impl LeadIndex {
+    /// Loads the lead ids; columns and events load on first use.
+    pub fn load(conn: &Connection, stamp: Stamp) -> Result<Self> {
+        let mut statement = conn.prepare("SELECT id FROM leads ORDER BY id")?;
+        let lead_ids: Vec<i64> = statement
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let max_id = lead_ids.last().copied().unwrap_or(0);
+        let lookup = if max_id >= 0 && (max_id as u64) < 4 * lead_ids.len() as u64 + 1_000_000 {
+            let mut rows = vec![u32::MAX; max_id as usize + 1];
+            for (row, &id) in lead_ids.iter().enumerate() {
+                rows[id as usize] = row as u32;
+            }
+            RowLookup::Dense(rows)
+        } else {
+            RowLookup::Sparse
+        };
+        Ok(LeadIndex {
+            stamp,
+            lead_ids,
+            lookup,
+            columns: HashMap::new(),
+            events: None,
+            properties: HashMap::new(),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.lead_ids.len()
+    }
+
+    pub fn lead_id(&self, row: usize) -> i64 {
+        self.lead_ids[row]
+    }
+
+    fn row_of(&self, id: i64) -> Option<usize> {
+        match &self.lookup {
+            RowLookup::Dense(rows) => usize::try_from(id)
+                .ok()
+                .and_then(|id| rows.get(id))
+                .filter(|&&row| row != u32::MAX)
+                .map(|&row| row as usize),
+            RowLookup::Sparse => self.lead_ids.binary_search(&id).ok(),
+        }
+    }
+
+    /// Loads whatever `condition` needs that is not loaded yet.
+    pub fn prepare(&mut self, conn: &Connection, condition: &Condition) -> Result<()> {
+        match condition {
+            Condition::Group { children, .. } => {
+                for child in children {
+                    self.prepare(conn, child)?;
+                }
+            }
+            Condition::Field { field, .. } => {
+                if !self.columns.contains_key(&field.key) {
+                    let column = self.load_column(conn, field)?;
+                    self.columns.insert(field.key.clone(), column);
+                }
+            }
+            Condition::Behaviour { behaviour, .. } => {
+                if self.events.is_none() {
+                    self.events = Some(self.load_events(conn)?);
+                }
+                if let Some(filter) = &behaviour.filter {
+                    let mut keys = Vec::new();
+                    property_keys(filter, &mut keys);
+                    for key in keys {
+                        let slot = (behaviour.event_type.clone(), key);
+                        if !self.properties.contains_key(&slot) {
+                            let column = self.load_property(conn, &slot.0, &slot.1)?;
+                            self.properties.insert(slot, column);
+                        }
+                    }
+                }
+            }
+            Condition::Segment { condition, .. } => self.prepare(conn, condition)?,
+        }
+        Ok(())
+    }
+
+    /// Reads `(lead id, value)` pairs of a field, in any order.
+    fn for_each_value(
+        &self,
+        conn: &Connection,
+        field: &FieldRef,
+        mut visit: impl FnMut(usize, ValueRef<'_>),
+    ) -> Result<()> {
+        let (sql, param) = match &field.storage {
+            // The key is a standard column name from the catalogue, never user text.
+            Storage::Column(key) => (format!("SELECT id, \"{key}\" FROM leads"), None),
+            Storage::Custom(id) => (
+                "SELECT lead_id, value FROM custom_values WHERE field_id = ?1".to_owned(),
+                Some(*id),
+            ),
+        };
+        let mut statement = conn.prepare(&sql)?;
+        let mut rows = match param {
+            Some(id) => statement.query([id])?,
+            None => statement.query([])?,
+        };
+        while let Some(row) = rows.next()? {
+            if let Some(position) = self.row_of(row.get(0)?) {
+                visit(position, row.get_ref(1)?);
+            }
+        }
+        Ok(())
+    }
+
+    fn load_column(&self, conn: &Connection, field: &FieldRef) -> Result<Column> {
+        let len = self.len();
+        Ok(match field.field_type {
+            FieldType::Text => {
+                let mut builder = TextColumnBuilder::new(len);
+                self.for_each_value(conn, field, |row, value| builder.set(row, value))?;
+                Column::Text(builder.column)
+            }
+            FieldType::Number => {
+                let mut numbers = vec![f64::NAN; len];
+                self.for_each_value(conn, field, |row, value| {
+                    numbers[row] = values::number(value).unwrap_or(f64::NAN)
+                })?;
+                Column::Number(numbers)
+            }
+            FieldType::Date => {
+                let mut instants = vec![i64::MIN; len];
+                self.for_each_value(conn, field, |row, value| {
+                    instants[row] = values::instant(value).unwrap_or(i64::MIN)
+                })?;
+                Column::Date(instants)
+            }
+            FieldType::Boolean => {
+                let mut flags = vec![2u8; len];
+                self.for_each_value(conn, field, |row, value| {
+                    flags[row] = values::boolean(value).map_or(2, u8::from)
+                })?;
+                Column::Bool(flags)
+            }
+            FieldType::List => {
+                let mut per_row: Vec<Vec<u32>> = vec![Vec::new(); len];
+                let mut builder = TextColumnBuilder::new(0);
+                self.for_each_value(conn, field, |row, value| {
+                    per_row[row] = values::list_items(value)
+                        .into_iter()
+                        .map(|item| {
+                            let key = Some(fold_key(&item)).filter(|k| !k.is_empty());
+                            builder.code_of_key(key, &item)
+                        })
+                        .filter(|&code| code != EMPTY)
+                        .collect();
+                })?;
+                let mut offsets = Vec::with_capacity(len + 1);
+                let mut codes = Vec::new();
+                offsets.push(0);
+                for items in per_row {
+                    codes.extend(items);
+                    offsets.push(codes.len() as u32);
+                }
+                Column::List(ListColumn {
+                    offsets,
+                    codes,
+                    dict: builder.column.dict,
+                    display: builder.column.display,
+                })
+            }
+        })
+    }
+
+    /// Reads every event once, grouped by folded type and sorted per lead.
+    fn load_events(&self, conn: &Connection) -> Result<HashMap<String, TypeEvents>> {
+        let mut slot_of_raw: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut slot_of_key: HashMap<String, usize> = HashMap::new();
+        let mut slots: Vec<(TypeEvents, Vec<(u32, i64, i64)>)> = Vec::new();
+        let mut statement = conn.prepare("SELECT lead_id, type, occurred_at, id FROM events")?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let Some(lead_row) = self.row_of(row.get(0)?) else {
+                continue;
+            };
+            let raw = row.get_ref(1)?.as_bytes().unwrap_or_default();
+            let slot = match slot_of_raw.get(raw) {
+                Some(&slot) => slot,
+                None => {
+                    let raw_text = String::from_utf8_lossy(raw).into_owned();
+                    let key = fold_key(&raw_text);
+                    let slot = *slot_of_key.entry(key).or_insert_with(|| {
+                        slots.push((TypeEvents::default(), Vec::new()));
+                        slots.len() - 1
+                    });
+                    slots[slot].0.raw_types.push(raw_text);
+                    slot_of_raw.insert(raw.to_vec(), slot);
+                    slot
+                }
+            };
+            slots[slot]
+                .1
+                .push((lead_row as u32, row.get(2)?, row.get(3)?));
+        }
+        let len = self.len();
+        let mut by_type = HashMap::with_capacity(slots.len());
+        let keys: HashMap<usize, String> = slot_of_key.into_iter().map(|(k, s)| (s, k)).collect();
+        for (slot, (mut events, mut entries)) in slots.into_iter().enumerate() {
+            entries.sort_unstable();
+            events.offsets = Vec::with_capacity(len + 1);
+            events.offsets.push(0);
+            let mut next = 0usize;
+            for row in 0..len {
+                while next < entries.len() && entries[next].0 as usize == row {
+                    next += 1;
+                }
+                events.offsets.push(next as u32);
+            }
+            events.times = entries.into_iter().map(|(_, time, _)| time).collect();
+            by_type.insert(keys[&slot].clone(), events);
+        }
+        Ok(by_type)
+    }
+
+    /// Reads one property of one event type, aligned with its events.
+    fn load_property(
+        &self,
+        conn: &Connection,
+        event_type: &str,
+        key: &str,
+    ) -> Result<PropertyColumn> {
+        let raw_types = self
+            .events
+            .as_ref()
+            .and_then(|events| events.get(event_type))
+            .map(|events| events.raw_types.clone())
+            .unwrap_or_default();
+        let mut entries: Vec<(u32, i64, i64, Option<String>, f64)> = Vec::new();
+        if !raw_types.is_empty() {
+            let placeholders = vec!["?"; raw_types.len()].join(", ");
+            let mut statement = conn.prepare(&format!(
+                "SELECT lead_id, occurred_at, id, properties FROM events WHERE type IN ({placeholders})"
+            ))?;
+            let mut rows = statement.query(rusqlite::params_from_iter(&raw_types))?;
+            while let Some(row) = rows.next()? {
+                let Some(lead_row) = self.row_of(row.get(0)?) else {
+                    continue;
+                };
+                let properties: serde_json::Value = row
+                    .get_ref(3)?
+                    .as_bytes()
+                    .ok()
+                    .and_then(|bytes| serde_json::from_slice(bytes).ok())
+                    .unwrap_or(serde_json::Value::Null);
+                let value = properties.get(key).unwrap_or(&serde_json::Value::Null);
+                entries.push((
+                    lead_row as u32,
+                    row.get(1)?,
+                    row.get(2)?,
+                    values::property_text(value),
+                    values::property_number(value).unwrap_or(f64::NAN),
+                ));
+            }
+        }
+        entries.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+        let mut text = TextColumnBuilder::new(entries.len());
+        let mut number = Vec::with_capacity(entries.len());
+        for (position, (_, _, _, key, n)) in entries.into_iter().enumerate() {
+            let display = key.clone().unwrap_or_default();
+            let code = text.code_of_key(key, &display);
+            text.column.codes[position] = code;
+            number.push(n);
+        }
+        Ok(PropertyColumn {
+            text: text.column,
+            number,
+        })
+    }
+
+    /// The leads matching `condition` as of `as_of`. [`prepare`] must have
+    /// run for this condition.
+    pub fn evaluate(&self, condition: &Condition, as_of: i64) -> Bitset {
+        let len = self.len();
+        let (mut set, negate) = match condition {
+            Condition::Group {
+                any,
+                negate,
+                children,
+            } => {
+                let mut set = if *any && !children.is_empty() {
+                    Bitset::empty(len)
+                } else {
+                    Bitset::full(len)
+                };
+                for child in children {
+                    let child_set = self.evaluate(child, as_of);
+                    if *any {
+                        set.or_with(&child_set);
+                    } else {
+                        set.and_with(&child_set);
+                    }
+                }
+                (set, *negate)
+            }
+            Condition::Field {
+                field,
+                test,
+                negate,
+            } => (test_column(&self.columns[&field.key], test, as_of), *negate),
+            Condition::Behaviour { behaviour, negate } => {
+                (self.behaviour_set(behaviour, as_of), *negate)
+            }
+            Condition::Segment {
+                condition, negate, ..
+            } => (self.evaluate(condition, as_of), *negate),
+        };
+        if negate {
+            set.negate();
+        }
+        set
+    }
+
+    /// The distinct values of a loaded text or list column with how many
+    /// leads have each, most common first; `None` past `limit` values.
+    pub fn value_counts(&self, key: &str, limit: usize) -> Option<Vec<(String, u64)>> {
+        let (display, mut counts) = match self.columns.get(key)? {
+            Column::Text(text) => {
+                let mut counts = vec![0u64; text.dict.len()];
+                text.codes
+                    .iter()
+                    .filter(|&&c| c != EMPTY)
+                    .for_each(|&c| counts[c as usize] += 1);
+                (&text.display, counts)
+            }
+            Column::List(list) => {
+                let mut counts = vec![0u64; list.dict.len()];
+                list.codes.iter().for_each(|&c| counts[c as usize] += 1);
+                (&list.display, counts)
+            }
+            _ => return None,
+        };
+        if display.len() > limit {
+            return None;
+        }
+        let mut pairs: Vec<(String, u64)> = display.iter().cloned().zip(counts.drain(..)).collect();
+        pairs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Some(pairs)
+    }
+
+    /// Each event type (folded), its stored spellings and its event count,
+    /// most common first. Loads the events if needed.
+    pub fn event_type_counts(
+        &mut self,
+        conn: &Connection,
+    ) -> Result<Vec<(String, Vec<String>, u64)>> {
+        if self.events.is_none() {
+            self.events = Some(self.load_events(conn)?);
+        }
+        let mut counts: Vec<(String, Vec<String>, u64)> = self
+            .events
+            .iter()
+            .flatten()
+            .map(|(key, events)| {
+                (
+                    key.clone(),
+                    events.raw_types.clone(),
+                    events.times.len() as u64,
+                )
+            })
+            .collect();
+        counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        Ok(counts)
+    }
+
+    fn behaviour_set(&self, behaviour: &Behaviour, as_of: i64) -> Bitset {
+        let len = self.len();
+        let Some(events) = self
+            .events
+            .as_ref()
+            .and_then(|events| events.get(&behaviour.event_type))
+        else {
+            return if behaviour.count_matches(0) {
+                Bitset::full(len)
+            } else {
+                Bitset::empty(len)
+            };
+        };
+        let low = behaviour
+            .in_last
+            .map(|span| span_start(as_of, span))
+            .unwrap_or(i64::MIN);
+        let filtered = behaviour
+            .filter
+            .as_ref()
+            .map(|filter| self.property_set(&behaviour.event_type, filter, events.times.len()));
+        Bitset::from_fn(len, |row| {
+            let (start, end) = (
+                events.offsets[row] as usize,
+                events.offsets[row + 1] as usize,
+            );
+            let times = &events.times[start..end];
+            let first = start + times.partition_point(|&t| t < low);
+            let last = start + times.partition_point(|&t| t <= as_of);
+            let count = match &filtered {
+                None => (last - first) as u64,
+                Some(matching) => (first..last).filter(|&i| matching.get(i)).count() as u64,
+            };
+            behaviour.count_matches(count)
+        })
+    }
+
+    fn property_set(&self, event_type: &str, condition: &PropertyCondition, len: usize) -> Bitset {
+        let (mut set, negate) = match condition {
+            PropertyCondition::Group {
+                any,
+                negate,
+                children,
+            } => {
+                let mut set = if *any && !children.is_empty() {
+                    Bitset::empty(len)
+                } else {
+                    Bitset::full(len)
+                };
+                for child in children {
+                    let child_set = self.property_set(event_type, child, len);
+                    if *any {
+                        set.or_with(&child_set);
+                    } else {
+                        set.and_with(&child_set);
+                    }
+                }
+                (set, *negate)
+            }
+            PropertyCondition::Rule { key, test, negate } => {
+                let column = &self.properties[&(event_type.to_owned(), key.clone())];
+                let set = match test {
+                    Test::Number(number_test) => Bitset::from_fn(len, |i| {
+                        let n = column.number[i];
+                        !n.is_nan() && number_test.holds(n)
+                    }),
+                    other => text_set(&column.text, other),
+                };
+                (set, *negate)
+            }
+        };
+        if negate {
+            set.negate();
+        }
+        set
+    }
+}
+
+fn property_keys(condition: &PropertyCondition, keys: &mut Vec<String>) {
+    match condition {
+        PropertyCondition::Group { children, .. } => {
+            children.iter().for_each(|child| property_keys(child, keys))
+        }
+        PropertyCondition::Rule { key, .. } => keys.push(key.clone()),
+    }
+}
+
+fn text_set(column: &TextColumn, test: &Test) -> Bitset {
+    let len = column.codes.len();
+    match test {
+        Test::IsEmpty => Bitset::from_fn(len, |i| column.codes[i] == EMPTY),
+        Test::Text(text_test) => {
+            let matching: Vec<bool> = column.dict.iter().map(|key| text_test.holds(key)).collect();
+            Bitset::from_fn(len, |i| {
+                let code = column.codes[i];
+                code != EMPTY && matching[code as usize]
+            })
+        }
+        _ => Bitset::empty(len),
+    }
+}
+
+fn test_column(column: &Column, test: &Test, as_of: i64) -> Bitset {
+    match (column, test) {
+        (Column::Text(text), test) => text_set(text, test),
+        (Column::List(list), test) => {
+            let len = list.offsets.len() - 1;
+            let items = |row: usize| {
+                &list.codes[list.offsets[row] as usize..list.offsets[row + 1] as usize]
+            };
+            match test {
+                Test::IsEmpty => Bitset::from_fn(len, |row| items(row).is_empty()),
+                Test::Text(text_test) => {
+                    let matching: Vec<bool> =
+                        list.dict.iter().map(|key| text_test.holds(key)).collect();
+                    Bitset::from_fn(len, |row| {
+                        items(row).iter().any(|&code| matching[code as usize])
+                    })
+                }
+                _ => Bitset::empty(len),
+            }
+        }
+        (Column::Number(numbers), Test::IsEmpty) => {
+            Bitset::from_fn(numbers.len(), |i| numbers[i].is_nan())
+        }
+        (Column::Number(numbers), Test::Number(number_test)) => {
+            Bitset::from_fn(numbers.len(), |i| {
+                let n = numbers[i];
+                !n.is_nan() && number_test.holds(n)
+            })
+        }
+        (Column::Date(instants), Test::IsEmpty) => {
+            Bitset::from_fn(instants.len(), |i| instants[i] == i64::MIN)
+        }
+        (Column::Date(instants), Test::Date(date_test)) => Bitset::from_fn(instants.len(), |i| {
+            let at = instants[i];
+            at != i64::MIN && date_test.holds(at, as_of)
+        }),
+        (Column::Bool(flags), Test::IsEmpty) => Bitset::from_fn(flags.len(), |i| flags[i] == 2),
+        (Column::Bool(flags), Test::Bool(wanted)) => {
+            Bitset::from_fn(flags.len(), |i| flags[i] == u8::from(*wanted))
+        }
+        (Column::Number(v), _) => Bitset::empty(v.len()),
+        (Column::Date(v), _) => Bitset::empty(v.len()),
+        (Column::Bool(v), _) => Bitset::empty(v.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bitset_negation_keeps_the_tail_clear() {
+        let mut set = Bitset::from_fn(70, |i| i % 3 == 0);
+        assert_eq!(set.count(), 24);
+        set.negate();
+        assert_eq!(set.count(), 46);
+        assert!(set.ones().all(|i| i < 70 && i % 3 != 0));
+        assert_eq!(Bitset::full(65).count(), 65);
+        assert_eq!(Bitset::empty(0).count(), 0);
+    }
+
+    #[test]
+    fn ones_are_ascending() {
+        let set = Bitset::from_fn(200, |i| i == 3 || i == 64 || i == 199);
+        assert_eq!(set.ones().collect::<Vec<_>>(), vec![3, 64, 199]);
+    }
+}

@@ -1,0 +1,313 @@
+//! Segments: the rule format ([`rules`]), validation into typed conditions
+//! (`compile`), the fast columnar evaluator (`index`), the one-lead reference
+//! evaluator that explains membership (`reference`), saved segments
+//! ([`saved`]) and built-in templates ([`templates`]). The functions here are
+//! what the CLI and the app call. Semantics: `docs/segment-rules.md`.
+
+mod compile;
+pub(crate) mod index;
+mod reference;
+pub mod rules;
+pub mod saved;
+pub mod templates;
+pub mod values;
+
+use std::io::Write;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use compile::operators_for;
+pub use reference::{ExplainNode, Explanation};
+pub use rules::{BehaviourValue, Combinator, RelativeSpan, Rule, RuleGroup, RuleNode, SpanUnit};
+
+use crate::export::csv_safe;
+use crate::fields::{self, FieldType};
+use crate::leads::{self, CellValue, LeadRow};
+use crate::{Error, Result, Workspace};
+use index::LeadIndex;
+
+/// Runs `work` with the workspace's segment index, rebuilding it first if
+/// the data changed since it was built.
+fn with_index<T>(
+    workspace: &Workspace,
+    work: impl FnOnce(&mut LeadIndex) -> Result<T>,
+) -> Result<T> {
+    let stamp = workspace.data_stamp()?;
+    let mut slot = workspace
+        .segment_index
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if slot.as_ref().is_none_or(|index| index.stamp != stamp) {
+        *slot = None;
+        *slot = Some(LeadIndex::load(workspace.conn(), stamp)?);
+    }
+    work(slot.as_mut().expect("filled above"))
+}
+
+/// Evaluates `rules` to the set of matching rows, with the index.
+fn evaluate<T>(
+    workspace: &Workspace,
+    rules: &RuleGroup,
+    as_of: i64,
+    work: impl FnOnce(&LeadIndex, index::Bitset) -> T,
+) -> Result<T> {
+    let condition = compile::compile(workspace.conn(), rules)?;
+    with_index(workspace, |index| {
+        index.prepare(workspace.conn(), &condition)?;
+        let members = index.evaluate(&condition, as_of);
+        Ok(work(index, members))
+    })
+}
+
+/// Checks rules against the workspace without evaluating them.
+pub fn validate(workspace: &Workspace, rules: &RuleGroup) -> Result<()> {
+    compile::compile(workspace.conn(), rules).map(|_| ())
+}
+
+/// How many leads match `rules` as of `as_of` (seconds since the epoch).
+pub fn count(workspace: &Workspace, rules: &RuleGroup, as_of: i64) -> Result<u64> {
+    evaluate(workspace, rules, as_of, |_, members| members.count())
+}
+
+/// The ids of matching leads, ascending, from `offset`, at most `limit`.
+pub fn members(
+    workspace: &Workspace,
+    rules: &RuleGroup,
+    as_of: i64,
+    offset: usize,
+    limit: usize,
+) -> Result<Vec<i64>> {
+    evaluate(workspace, rules, as_of, |index, members| {
+        members
+            .ones()
+            .skip(offset)
+            .take(limit)
+            .map(|row| index.lead_id(row))
+            .collect()
+    })
+}
+
+/// What the builder shows while the user edits: the exact count, the share
+/// of all leads, and the first matching leads.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SegmentPreview {
+    #[ts(type = "number")]
+    pub count: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+    pub sample: Vec<LeadRow>,
+    /// How long the count took, in milliseconds.
+    pub elapsed_ms: f64,
+}
+
+/// The largest sample a preview returns.
+pub const MAX_SAMPLE: usize = 200;
+
+/// Counts `rules` and fetches a sample of members with `columns`.
+pub fn preview(
+    workspace: &Workspace,
+    rules: &RuleGroup,
+    as_of: i64,
+    columns: &[String],
+    sample: usize,
+) -> Result<SegmentPreview> {
+    let started = Instant::now();
+    let (count, total, ids) = evaluate(workspace, rules, as_of, |index, members| {
+        let ids: Vec<i64> = members
+            .ones()
+            .take(sample.min(MAX_SAMPLE))
+            .map(|row| index.lead_id(row))
+            .collect();
+        (members.count(), index.len() as u64, ids)
+    })?;
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    Ok(SegmentPreview {
+        count,
+        total,
+        sample: leads::rows_by_ids(workspace.conn(), &ids, columns)?,
+        elapsed_ms,
+    })
+}
+
+/// Why lead `lead_id` is in or out of the segment, rule by rule.
+pub fn explain(
+    workspace: &Workspace,
+    rules: &RuleGroup,
+    lead_id: i64,
+    as_of: i64,
+) -> Result<Explanation> {
+    compile::compile(workspace.conn(), rules)?;
+    let lead = reference::load_lead(workspace.conn(), lead_id)?;
+    reference::Reference::new(workspace.conn(), as_of)?.explain(rules, &lead)
+}
+
+/// Output formats of [`export_members`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberFormat {
+    Csv,
+    Json,
+}
+
+/// Writes the matching leads with the chosen fields (by key) and returns how
+/// many were written. CSV has one header row of field labels (`Email`,
+/// `First name`, ...), which HubSpot and Mailchimp map on import; cells are
+/// safe against formula injection. JSON is an array of objects keyed by
+/// field key, with `id`.
+pub fn export_members(
+    workspace: &Workspace,
+    rules: &RuleGroup,
+    as_of: i64,
+    field_keys: &[String],
+    format: MemberFormat,
+    out: impl Write,
+) -> Result<u64> {
+    let conn = workspace.conn();
+    let catalogue = fields::list(conn)?;
+    let chosen: Vec<&fields::Field> = field_keys
+        .iter()
+        .map(|key| {
+            catalogue
+                .iter()
+                .find(|f| &f.key == key)
+                .ok_or_else(|| Error::UnknownField { key: key.clone() })
+        })
+        .collect::<Result<_>>()?;
+    let ids = members(workspace, rules, as_of, 0, usize::MAX)?;
+    let io = |e| Error::io("<output>", e);
+    let mut written = 0u64;
+    match format {
+        MemberFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            writer.write_record(chosen.iter().map(|f| csv_safe(&f.label).into_owned()))?;
+            for chunk in ids.chunks(500) {
+                for row in leads::rows_by_ids(conn, chunk, field_keys)? {
+                    writer.write_record(row.cells.iter().map(|cell| {
+                        let text = cell
+                            .as_ref()
+                            .map(CellValue::to_plain_text)
+                            .unwrap_or_default();
+                        csv_safe(&text).into_owned()
+                    }))?;
+                    written += 1;
+                }
+            }
+            writer.flush().map_err(io)?;
+        }
+        MemberFormat::Json => {
+            let mut out = std::io::BufWriter::new(out);
+            out.write_all(b"[").map_err(io)?;
+            for chunk in ids.chunks(500) {
+                for row in leads::rows_by_ids(conn, chunk, field_keys)? {
+                    let mut object = serde_json::Map::new();
+                    object.insert("id".into(), row.id.into());
+                    for (field, cell) in chosen.iter().zip(row.cells) {
+                        object.insert(field.key.clone(), serde_json::to_value(cell)?);
+                    }
+                    if written > 0 {
+                        out.write_all(b",").map_err(io)?;
+                    }
+                    out.write_all(b"\n").map_err(io)?;
+                    serde_json::to_writer(&mut out, &object)?;
+                    written += 1;
+                }
+            }
+            out.write_all(b"\n]\n").map_err(io)?;
+            out.flush().map_err(io)?;
+        }
+    }
+    Ok(written)
+}
+
+/// A value seen in a field, with how many leads have it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ValueCount {
+    pub value: String,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+/// The most common values of a text or list field, for the builder's
+/// multi-select; empty when the field has more than `limit` distinct values
+/// (it is not enum-like) or is not text.
+pub fn field_values(workspace: &Workspace, key: &str, limit: usize) -> Result<Vec<ValueCount>> {
+    let field = fields::list(workspace.conn())?
+        .into_iter()
+        .find(|f| f.key == key)
+        .ok_or_else(|| Error::UnknownField {
+            key: key.to_owned(),
+        })?;
+    if !matches!(field.field_type, FieldType::Text | FieldType::List) {
+        return Ok(Vec::new());
+    }
+    let probe = RuleGroup::from_value(&serde_json::json!({
+        "combinator": "and",
+        "rules": [{"field": key, "operator": "null", "value": null}]
+    }))?;
+    let condition = compile::compile(workspace.conn(), &probe)?;
+    with_index(workspace, |index| {
+        index.prepare(workspace.conn(), &condition)?;
+        Ok(index
+            .value_counts(key, limit)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(value, count)| ValueCount { value, count })
+            .collect())
+    })
+}
+
+/// An event type in the workspace, with its number of events and the
+/// property names seen on a sample of them.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EventTypeSummary {
+    pub event_type: String,
+    #[ts(type = "number")]
+    pub count: u64,
+    pub properties: Vec<String>,
+}
+
+/// Every event type with its count, most common first, for the behaviour
+/// rule editor.
+pub fn event_types(workspace: &Workspace) -> Result<Vec<EventTypeSummary>> {
+    let conn = workspace.conn();
+    let counts = with_index(workspace, |index| index.event_type_counts(conn))?;
+    let mut summaries = Vec::with_capacity(counts.len());
+    for (event_type, raw_types, count) in counts {
+        let placeholders = vec!["?"; raw_types.len()].join(", ");
+        let mut statement = conn.prepare(&format!(
+            "SELECT DISTINCT k.key FROM (SELECT properties FROM events WHERE type IN ({placeholders}) LIMIT 1000) e,
+             json_each(e.properties) k ORDER BY 1"
+        ))?;
+        let properties = statement
+            .query_map(rusqlite::params_from_iter(&raw_types), |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        summaries.push(EventTypeSummary {
+            event_type,
+            count,
+            properties,
+        });
+    }
+    Ok(summaries)
+}
+
+/// Now, in seconds since the epoch: the default as-of instant.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Reads an as-of instant: a date (`2026-11-25`, 00:00 UTC) or an ISO 8601
+/// date-time.
+pub fn parse_as_of(text: &str) -> Result<i64> {
+    values::parse_instant(text).ok_or_else(|| {
+        Error::InvalidArgument(format!(
+            "`{text}` is not an as-of date: use YYYY-MM-DD or an ISO 8601 date-time"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod differential;
