@@ -13,6 +13,12 @@ use leadstream_core::import::spec::{ImportKind, ImportProgress, ImportReport, Im
 use leadstream_core::launch::{self, StartState};
 use leadstream_core::leads::{self, LeadDetail, LeadPage, LeadQuery};
 use leadstream_core::recent::{self, RecentWorkspace};
+use leadstream_core::segments::saved::{self, Segment, SegmentDraft, SegmentSummary};
+use leadstream_core::segments::templates::{self, SegmentTemplate};
+use leadstream_core::segments::{
+    self, EventTypeSummary, Explanation, MemberFormat, OperatorSet, RuleGroup, SegmentPreview,
+    ValueCount,
+};
 use leadstream_core::{fields, workspace_info as summarise, Workspace, WorkspaceInfo};
 use tauri::{AppHandle, Emitter, State};
 
@@ -193,4 +199,125 @@ pub async fn imports_list(state: State<'_, AppState>) -> Result<Vec<ImportRecord
 #[tauri::command]
 pub async fn import_undo(state: State<'_, AppState>, id: i64) -> Result<UndoSummary> {
     state.with_workspace(move |ws| history::undo(ws, id)).await
+}
+
+/// The as-of instant of a segment command: the given date or date-time, or now.
+fn as_of(text: Option<String>) -> leadstream_core::Result<i64> {
+    text.filter(|t| !t.trim().is_empty())
+        .map_or_else(|| Ok(segments::now()), |t| segments::parse_as_of(&t))
+}
+
+/// The builder's live preview: exact count, share and a sample of members.
+#[tauri::command]
+pub async fn segment_preview(
+    state: State<'_, AppState>,
+    rules: RuleGroup,
+    as_of_text: Option<String>,
+    columns: Vec<String>,
+    sample: usize,
+) -> Result<SegmentPreview> {
+    state
+        .with_workspace(move |ws| {
+            segments::preview(ws, &rules, as_of(as_of_text)?, &columns, sample)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn segment_explain(
+    state: State<'_, AppState>,
+    rules: RuleGroup,
+    lead_id: i64,
+    as_of_text: Option<String>,
+) -> Result<Explanation> {
+    state
+        .with_workspace(move |ws| segments::explain(ws, &rules, lead_id, as_of(as_of_text)?))
+        .await
+}
+
+/// Writes the members with the chosen fields as CSV to `path`; returns how many.
+#[tauri::command]
+pub async fn segment_export(
+    state: State<'_, AppState>,
+    rules: RuleGroup,
+    as_of_text: Option<String>,
+    fields: Vec<String>,
+    path: String,
+) -> Result<u64> {
+    state
+        .with_workspace(move |ws| {
+            let file = std::fs::File::create(&path).map_err(|e| leadstream_core::Error::Io {
+                path: path.clone().into(),
+                source: e,
+            })?;
+            segments::export_members(
+                ws,
+                &rules,
+                as_of(as_of_text)?,
+                &fields,
+                MemberFormat::Csv,
+                file,
+            )
+        })
+        .await
+}
+
+/// Saved segments with their current counts.
+#[tauri::command]
+pub async fn segments_list(state: State<'_, AppState>) -> Result<Vec<SegmentSummary>> {
+    state
+        .with_workspace(|ws| saved::list_with_counts(ws, segments::now()))
+        .await
+}
+
+/// Creates (`id` null) or updates a saved segment.
+#[tauri::command]
+pub async fn segment_save(
+    state: State<'_, AppState>,
+    id: Option<i64>,
+    draft: SegmentDraft,
+) -> Result<Segment> {
+    state
+        .with_workspace(move |ws| match id {
+            Some(id) => saved::update(ws, id, &draft),
+            None => saved::create(ws, &draft),
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn segment_duplicate(state: State<'_, AppState>, id: i64) -> Result<Segment> {
+    state
+        .with_workspace(move |ws| saved::duplicate(ws, id))
+        .await
+}
+
+#[tauri::command]
+pub async fn segment_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
+    state.with_workspace(move |ws| saved::delete(ws, id)).await
+}
+
+/// The operators each field type accepts.
+#[tauri::command]
+pub fn segment_operators() -> Vec<OperatorSet> {
+    segments::operator_sets()
+}
+
+#[tauri::command]
+pub fn segment_templates() -> Vec<SegmentTemplate> {
+    templates::templates()
+}
+
+/// Values seen in a text or list field, for the builder's multi-select.
+#[tauri::command]
+pub async fn field_values(state: State<'_, AppState>, key: String) -> Result<Vec<ValueCount>> {
+    state
+        .with_workspace(move |ws| segments::field_values(ws, &key, 200))
+        .await
+}
+
+/// Event types with counts and property names, for the behaviour editor.
+#[tauri::command]
+pub async fn event_types(state: State<'_, AppState>) -> Result<Vec<EventTypeSummary>> {
+    state.with_workspace(|ws| segments::event_types(ws)).await
 }

@@ -33,6 +33,17 @@ pub fn run() {
             commands::import_cancel,
             commands::imports_list,
             commands::import_undo,
+            commands::segment_preview,
+            commands::segment_explain,
+            commands::segment_export,
+            commands::segments_list,
+            commands::segment_save,
+            commands::segment_duplicate,
+            commands::segment_delete,
+            commands::segment_templates,
+            commands::segment_operators,
+            commands::field_values,
+            commands::event_types,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Leadstream");

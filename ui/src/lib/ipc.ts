@@ -4,7 +4,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { open } from "@tauri-apps/plugin-dialog";
+import { open, save } from "@tauri-apps/plugin-dialog";
 
 import type { Field } from "../bindings/Field";
 import type { ImportInspection } from "../bindings/ImportInspection";
@@ -21,6 +21,16 @@ import type { LeadQuery } from "../bindings/LeadQuery";
 import type { RecentWorkspace } from "../bindings/RecentWorkspace";
 import type { StartState } from "../bindings/StartState";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
+import type { EventTypeSummary } from "../bindings/EventTypeSummary";
+import type { Explanation } from "../bindings/Explanation";
+import type { OperatorSet } from "../bindings/OperatorSet";
+import type { RuleGroup } from "../bindings/RuleGroup";
+import type { Segment } from "../bindings/Segment";
+import type { SegmentDraft } from "../bindings/SegmentDraft";
+import type { SegmentPreview } from "../bindings/SegmentPreview";
+import type { SegmentSummary } from "../bindings/SegmentSummary";
+import type { SegmentTemplate } from "../bindings/SegmentTemplate";
+import type { ValueCount } from "../bindings/ValueCount";
 
 /** A backend failure, carrying the backend's readable message. */
 export class IpcError extends Error {
@@ -61,6 +71,30 @@ export const ipc = {
   importCancel: () => call<void>("import_cancel"),
   importsList: () => call<ImportRecord[]>("imports_list"),
   importUndo: (id: number) => call<UndoSummary>("import_undo", { id }),
+
+  /** Exact count, share and sample of a rule tree; `asOf` is a date or date-time, null for now. */
+  segmentPreview: (rules: RuleGroup, asOf: string | null, columns: string[], sample: number) =>
+    call<SegmentPreview>("segment_preview", { rules, asOfText: asOf, columns, sample }),
+  segmentExplain: (rules: RuleGroup, leadId: number, asOf: string | null) =>
+    call<Explanation>("segment_explain", { rules, leadId, asOfText: asOf }),
+  /** Writes the members with `fields` as CSV to `path`; resolves to the number written. */
+  segmentExport: (rules: RuleGroup, asOf: string | null, fields: string[], path: string) =>
+    call<number>("segment_export", { rules, asOfText: asOf, fields, path }),
+  segmentsList: () => call<SegmentSummary[]>("segments_list"),
+  /** Creates a segment (`id` null) or updates one. */
+  segmentSave: (id: number | null, draft: SegmentDraft) => call<Segment>("segment_save", { id, draft }),
+  segmentDuplicate: (id: number) => call<Segment>("segment_duplicate", { id }),
+  segmentDelete: (id: number) => call<void>("segment_delete", { id }),
+  segmentTemplates: () => call<SegmentTemplate[]>("segment_templates"),
+  segmentOperators: () => call<OperatorSet[]>("segment_operators"),
+  fieldValues: (key: string) => call<ValueCount[]>("field_values", { key }),
+  eventTypes: () => call<EventTypeSummary[]>("event_types"),
+
+  /** Asks where to save a CSV export with the native dialog; null if cancelled. */
+  async pickCsvSavePath(defaultName: string): Promise<string | null> {
+    const picked = await save({ defaultPath: defaultName, filters: [{ name: "CSV files", extensions: ["csv"] }] });
+    return typeof picked === "string" ? picked : null;
+  },
 
   /** Calls `onProgress` for each progress report of a running import; returns the unsubscribe function. */
   onImportProgress: (onProgress: (progress: ImportProgress) => void) =>

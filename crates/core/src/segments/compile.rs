@@ -277,31 +277,34 @@ impl Compiler<'_> {
         let negate = match rule.operator.as_str() {
             "performed" => false,
             "notPerformed" => true,
-            other => return Err(invalid(
-                path,
-                "event",
-                format!(
+            other => {
+                return Err(invalid(
+                    path,
+                    "event",
+                    format!(
                     "operator `{other}` does not apply to behaviour; use performed or notPerformed"
                 ),
-            )),
+                ))
+            }
         };
         let behaviour = behaviour_value(&rule.value, path)?;
         Ok(Condition::Behaviour { behaviour, negate })
     }
 
     fn membership(&mut self, rule: &Rule, path: &str) -> Result<Condition> {
-        let negate =
-            match rule.operator.as_str() {
-                "in" => false,
-                "notIn" => true,
-                other => return Err(invalid(
+        let negate = match rule.operator.as_str() {
+            "in" => false,
+            "notIn" => true,
+            other => {
+                return Err(invalid(
                     path,
                     "segment",
                     format!(
                         "operator `{other}` does not apply to segment membership; use in or notIn"
                     ),
-                )),
-            };
+                ))
+            }
+        };
         let id = match &rule.value {
             Value::Number(n) => n.as_i64(),
             Value::String(text) => text.trim().parse().ok(),

@@ -200,6 +200,9 @@ struct TypeEvents {
     times: Vec<i64>,
 }
 
+/// An event while loading: (lead row, occurred_at, event id).
+type EventEntry = (u32, i64, i64);
+
 /// An event property over one type's events, aligned with `TypeEvents::times`.
 #[derive(Debug)]
 struct PropertyColumn {
@@ -403,7 +406,7 @@ impl LeadIndex {
     fn load_events(&self, conn: &Connection) -> Result<HashMap<String, TypeEvents>> {
         let mut slot_of_raw: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut slot_of_key: HashMap<String, usize> = HashMap::new();
-        let mut slots: Vec<(TypeEvents, Vec<(u32, i64, i64)>)> = Vec::new();
+        let mut slots: Vec<(TypeEvents, Vec<EventEntry>)> = Vec::new();
         let mut statement = conn.prepare("SELECT lead_id, type, occurred_at, id FROM events")?;
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
@@ -489,7 +492,7 @@ impl LeadIndex {
                 ));
             }
         }
-        entries.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+        entries.sort_unstable_by_key(|a| (a.0, a.1, a.2));
         let mut text = TextColumnBuilder::new(entries.len());
         let mut number = Vec::with_capacity(entries.len());
         for (position, (_, _, _, key, n)) in entries.into_iter().enumerate() {

@@ -294,6 +294,35 @@ pub fn event_types(workspace: &Workspace) -> Result<Vec<EventTypeSummary>> {
     Ok(summaries)
 }
 
+/// The operators a field type accepts, as the builder offers them.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OperatorSet {
+    pub field_type: FieldType,
+    pub operators: Vec<String>,
+}
+
+/// The operators of every field type (behaviour rules take `performed` and
+/// `notPerformed`; membership rules `in` and `notIn`).
+pub fn operator_sets() -> Vec<OperatorSet> {
+    [
+        FieldType::Text,
+        FieldType::Number,
+        FieldType::Date,
+        FieldType::Boolean,
+        FieldType::List,
+    ]
+    .into_iter()
+    .map(|field_type| OperatorSet {
+        field_type,
+        operators: operators_for(field_type)
+            .iter()
+            .map(|op| (*op).to_owned())
+            .collect(),
+    })
+    .collect()
+}
+
 /// Now, in seconds since the epoch: the default as-of instant.
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()

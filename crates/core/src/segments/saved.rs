@@ -87,6 +87,17 @@ pub fn list(conn: &Connection) -> Result<Vec<Segment>> {
     rows.map(|row| with_rules(row?)).collect()
 }
 
+/// Every saved segment with its member count as of `as_of`.
+pub fn list_with_counts(workspace: &Workspace, as_of: i64) -> Result<Vec<SegmentSummary>> {
+    list(workspace.conn())?
+        .into_iter()
+        .map(|segment| {
+            let count = super::count(workspace, &segment.rules, as_of)?;
+            Ok(SegmentSummary { segment, count })
+        })
+        .collect()
+}
+
 /// One saved segment.
 pub fn get(conn: &Connection, id: i64) -> Result<Segment> {
     let row = conn
