@@ -8,3 +8,4 @@ mod demo_and_leads;
 mod errors;
 mod fields;
 mod import;
+mod segments;

@@ -13,6 +13,7 @@ use leadstream_core::export::{export_leads, ExportFormat};
 use leadstream_core::import::apply::{run_import, ImportControl};
 use leadstream_core::import::history;
 use leadstream_core::import::spec::ImportKind;
+use leadstream_core::segments::{self, saved, RuleGroup};
 use leadstream_core::{fields, leads, Workspace};
 use std::sync::atomic::AtomicBool;
 
@@ -68,6 +69,11 @@ enum Command {
         #[command(subcommand)]
         command: ImportsCommand,
     },
+    /// Count, list, explain and save segments.
+    Segment {
+        #[command(subcommand)]
+        command: SegmentCommand,
+    },
     /// List the field catalogue.
     Fields {
         /// Print JSON instead of a table.
@@ -84,6 +90,79 @@ enum LeadsCommand {
     Export {
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
+    },
+}
+
+/// Where a command's rules come from: a rule JSON file, `-` for stdin, or
+/// the id of a saved segment.
+#[derive(clap::Args)]
+struct RulesArgs {
+    /// A rule JSON file (react-querybuilder format), `-` for stdin, or a saved segment's id.
+    rules: String,
+    /// Evaluate relative dates and behaviour as of this instant (YYYY-MM-DD
+    /// or ISO 8601; default: now).
+    #[arg(long, value_name = "ISO8601")]
+    as_of: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum SegmentCommand {
+    /// Print the number of matching leads.
+    Count {
+        #[command(flatten)]
+        rules: RulesArgs,
+        /// Count this many times and print each evaluation's time to stderr
+        /// (the first includes loading the index): for benchmarks.
+        #[arg(long, default_value_t = 1)]
+        repeat: u32,
+    },
+    /// Write the matching leads with chosen fields.
+    Members {
+        #[command(flatten)]
+        rules: RulesArgs,
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+        /// Field keys, comma-separated.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "email,first_name,last_name,company"
+        )]
+        fields: Vec<String>,
+    },
+    /// Explain, rule by rule, why a lead is in or out.
+    Explain {
+        #[command(flatten)]
+        rules: RulesArgs,
+        /// The lead's id.
+        #[arg(long)]
+        lead: i64,
+        /// Print the explanation as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save rules as a named segment (or replace segment --id); prints its id.
+    Save {
+        /// A rule JSON file, or `-` for stdin.
+        rules: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[arg(long, default_value = "#4f46e5")]
+        color: String,
+        #[arg(long, default_value = "")]
+        folder: String,
+        /// Replace this saved segment instead of creating one.
+        #[arg(long)]
+        id: Option<i64>,
+    },
+    /// List saved segments with their counts.
+    List {
+        #[arg(long, value_name = "ISO8601")]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -301,6 +380,7 @@ fn run(cli: Cli) -> CliResult {
                 summary.leads_removed, summary.events_removed, summary.values_restored
             )?;
         }
+        Command::Segment { command } => segment_command(&open()?, command, &mut stdout)?,
         Command::Fields { json } => {
             let catalogue = fields::list(open()?.conn())?;
             if json {
@@ -325,6 +405,153 @@ fn run(cli: Cli) -> CliResult {
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// Reads rules from a file, stdin (`-`) or a saved segment id.
+fn load_rules(
+    workspace: &Workspace,
+    source: &str,
+) -> Result<RuleGroup, Box<dyn std::error::Error>> {
+    if let Ok(id) = source.parse::<i64>() {
+        return Ok(saved::get(workspace.conn(), id)?.rules);
+    }
+    let text = if source == "-" {
+        std::io::read_to_string(std::io::stdin())?
+    } else {
+        std::fs::read_to_string(source).map_err(|e| format!("{source}: {e}"))?
+    };
+    RuleGroup::from_json(&text).map_err(|e| format!("{source}: {e}").into())
+}
+
+fn as_of(text: &Option<String>) -> leadstream_core::Result<i64> {
+    text.as_deref()
+        .map_or_else(|| Ok(segments::now()), segments::parse_as_of)
+}
+
+fn segment_command(
+    workspace: &Workspace,
+    command: SegmentCommand,
+    stdout: &mut impl Write,
+) -> CliResult {
+    match command {
+        SegmentCommand::Count { rules, repeat } => {
+            let group = load_rules(workspace, &rules.rules)?;
+            let at = as_of(&rules.as_of)?;
+            let mut count = 0;
+            for run in 1..=repeat.max(1) {
+                let started = std::time::Instant::now();
+                count = segments::count(workspace, &group, at)?;
+                if repeat > 1 {
+                    eprintln!(
+                        "run {run}: {:.3} ms",
+                        started.elapsed().as_secs_f64() * 1000.0
+                    );
+                }
+            }
+            writeln!(stdout, "{count}")?;
+        }
+        SegmentCommand::Members {
+            rules,
+            format,
+            fields,
+        } => {
+            let group = load_rules(workspace, &rules.rules)?;
+            let format = match format {
+                Format::Csv => segments::MemberFormat::Csv,
+                Format::Json => segments::MemberFormat::Json,
+            };
+            segments::export_members(
+                workspace,
+                &group,
+                as_of(&rules.as_of)?,
+                &fields,
+                format,
+                stdout,
+            )?;
+        }
+        SegmentCommand::Explain { rules, lead, json } => {
+            let group = load_rules(workspace, &rules.rules)?;
+            let explanation = segments::explain(workspace, &group, lead, as_of(&rules.as_of)?)?;
+            if json {
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&explanation)?)?;
+            } else {
+                writeln!(
+                    stdout,
+                    "Lead {} ({}) is {} the segment as of {}",
+                    explanation.lead_id,
+                    explanation.lead_name,
+                    if explanation.matched { "IN" } else { "NOT IN" },
+                    explanation.as_of
+                )?;
+                print_explain_node(stdout, &explanation.root, 0)?;
+            }
+        }
+        SegmentCommand::Save {
+            rules,
+            name,
+            description,
+            color,
+            folder,
+            id,
+        } => {
+            let draft = saved::SegmentDraft {
+                name,
+                description,
+                color,
+                folder,
+                rules: load_rules(workspace, &rules)?,
+            };
+            let segment = match id {
+                Some(id) => saved::update(workspace, id, &draft)?,
+                None => saved::create(workspace, &draft)?,
+            };
+            writeln!(stdout, "{}", segment.id)?;
+        }
+        SegmentCommand::List { as_of: at, json } => {
+            let summaries = saved::list_with_counts(workspace, as_of(&at)?)?;
+            if json {
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&summaries)?)?;
+            } else {
+                writeln!(stdout, "{:>4}  {:>9}  {:<18} name", "id", "count", "folder")?;
+                for summary in summaries {
+                    let s = &summary.segment;
+                    writeln!(
+                        stdout,
+                        "{:>4}  {:>9}  {:<18} {}{}",
+                        s.id,
+                        summary.count,
+                        s.folder,
+                        s.name,
+                        if s.is_builtin { "  (built in)" } else { "" }
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_explain_node(
+    out: &mut impl Write,
+    node: &segments::ExplainNode,
+    depth: usize,
+) -> CliResult {
+    let mark = if node.matched { "✓" } else { "✗" };
+    let actual = node
+        .actual
+        .as_deref()
+        .map(|a| format!("  [{a}]"))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "{}{mark} {}{actual}",
+        "  ".repeat(depth),
+        node.description
+    )?;
+    for child in &node.children {
+        print_explain_node(out, child, depth + 1)?;
     }
     Ok(())
 }

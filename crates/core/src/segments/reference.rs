@@ -593,6 +593,7 @@ pub(crate) fn describe_operator(operator: &str, value: &Value) -> String {
     };
     let shown = match operator {
         "between" | "notBetween" => literal_list(value).join(" and "),
+        "in" | "notIn" => literal_list(value).join(", "),
         _ => show_literal(value),
     };
     format!("{phrase} {shown}")
