@@ -72,7 +72,7 @@ struct LeadSpec {
     technologies: Option<Vec<&'static str>>,
     pain_point: Option<&'static str>,
     renewal_days: Option<i64>,
-    events: Vec<(&'static str, i64, Option<&'static str>, Option<i64>)>,
+    events: Vec<(&'static str, i64, Option<&'static str>, Option<Value>)>,
 }
 
 fn lead_strategy() -> impl Strategy<Value = LeadSpec> {
@@ -87,7 +87,15 @@ fn lead_strategy() -> impl Strategy<Value = LeadSpec> {
         prop::sample::select(EVENT_TYPES),
         -400i64..30,
         prop::option::of(prop::sample::select(URLS)),
-        prop::option::of(0i64..100),
+        prop::option::of(prop_oneof![
+            (0i64..100).prop_map(|n| json!(n)),
+            (0i64..100).prop_map(|n| json!(n as f64 + 0.5)),
+            (0i64..100).prop_map(|n| json!(n.to_string())),
+            Just(json!(true)),
+            Just(json!(null)),
+            Just(json!({"nested": "PRICING"})),
+            Just(json!(["a", "B"])),
+        ]),
     );
     (
         prop::option::of(prop::sample::select(TEXTS)),
@@ -394,7 +402,7 @@ fn build_workspace(leads: &[LeadSpec]) -> (Workspace, i64) {
                 properties.insert("url".into(), json!(url));
             }
             if let Some(value) = value {
-                properties.insert("value".into(), json!(value));
+                properties.insert("value".into(), value.clone());
             }
             conn.execute(
                 "INSERT INTO events (lead_id, type, occurred_at, properties) VALUES (?1, ?2, ?3, ?4)",

@@ -200,8 +200,8 @@ struct TypeEvents {
     times: Vec<i64>,
 }
 
-/// An event while loading: (lead row, occurred_at, event id).
-type EventEntry = (u32, i64, i64);
+/// An event while loading: (lead row, occurred_at).
+type EventEntry = (u32, i64);
 
 /// An event property over one type's events, aligned with `TypeEvents::times`.
 #[derive(Debug)]
@@ -407,7 +407,10 @@ impl LeadIndex {
         let mut slot_of_raw: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut slot_of_key: HashMap<String, usize> = HashMap::new();
         let mut slots: Vec<(TypeEvents, Vec<EventEntry>)> = Vec::new();
-        let mut statement = conn.prepare("SELECT lead_id, type, occurred_at, id FROM events")?;
+        // In id order (the table's own order, no sort), so that a stable sort
+        // by (lead, time) breaks ties by id.
+        let mut statement =
+            conn.prepare("SELECT lead_id, type, occurred_at FROM events ORDER BY id")?;
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
             let Some(lead_row) = self.row_of(row.get(0)?) else {
@@ -428,15 +431,13 @@ impl LeadIndex {
                     slot
                 }
             };
-            slots[slot]
-                .1
-                .push((lead_row as u32, row.get(2)?, row.get(3)?));
+            slots[slot].1.push((lead_row as u32, row.get(2)?));
         }
         let len = self.len();
         let mut by_type = HashMap::with_capacity(slots.len());
         let keys: HashMap<usize, String> = slot_of_key.into_iter().map(|(k, s)| (s, k)).collect();
         for (slot, (mut events, mut entries)) in slots.into_iter().enumerate() {
-            entries.sort_unstable();
+            entries.sort_by_key(|&(row, time)| (row, time));
             events.offsets = Vec::with_capacity(len + 1);
             events.offsets.push(0);
             let mut next = 0usize;
@@ -446,7 +447,7 @@ impl LeadIndex {
                 }
                 events.offsets.push(next as u32);
             }
-            events.times = entries.into_iter().map(|(_, time, _)| time).collect();
+            events.times = entries.into_iter().map(|(_, time)| time).collect();
             by_type.insert(keys[&slot].clone(), events);
         }
         Ok(by_type)
@@ -465,37 +466,33 @@ impl LeadIndex {
             .and_then(|events| events.get(event_type))
             .map(|events| events.raw_types.clone())
             .unwrap_or_default();
-        let mut entries: Vec<(u32, i64, i64, Option<String>, f64)> = Vec::new();
+        let mut entries: Vec<PropertyEntry> = Vec::new();
         if !raw_types.is_empty() {
+            // json_type/json_extract run in SQLite's C code, much faster than
+            // parsing every object here; `property_sql_value` maps their
+            // answers exactly as `values::property_text`/`property_number`
+            // map the parsed JSON (a property test holds them to it).
             let placeholders = vec!["?"; raw_types.len()].join(", ");
             let mut statement = conn.prepare(&format!(
-                "SELECT lead_id, occurred_at, id, properties FROM events WHERE type IN ({placeholders})"
+                "SELECT lead_id, occurred_at, json_type(properties, ?1), json_extract(properties, ?1)
+                 FROM events WHERE type IN ({placeholders}) ORDER BY id"
             ))?;
-            let mut rows = statement.query(rusqlite::params_from_iter(&raw_types))?;
+            let path = format!("$.\"{key}\"");
+            let params = std::iter::once(path.as_str()).chain(raw_types.iter().map(String::as_str));
+            let mut rows = statement.query(rusqlite::params_from_iter(params))?;
             while let Some(row) = rows.next()? {
                 let Some(lead_row) = self.row_of(row.get(0)?) else {
                     continue;
                 };
-                let properties: serde_json::Value = row
-                    .get_ref(3)?
-                    .as_bytes()
-                    .ok()
-                    .and_then(|bytes| serde_json::from_slice(bytes).ok())
-                    .unwrap_or(serde_json::Value::Null);
-                let value = properties.get(key).unwrap_or(&serde_json::Value::Null);
-                entries.push((
-                    lead_row as u32,
-                    row.get(1)?,
-                    row.get(2)?,
-                    values::property_text(value),
-                    values::property_number(value).unwrap_or(f64::NAN),
-                ));
+                let json_type: Option<String> = row.get(2).unwrap_or(None);
+                let (text, number) = property_sql_value(json_type.as_deref(), row.get_ref(3)?);
+                entries.push((lead_row as u32, row.get(1)?, text, number));
             }
         }
-        entries.sort_unstable_by_key(|a| (a.0, a.1, a.2));
+        entries.sort_by_key(|entry| (entry.0, entry.1));
         let mut text = TextColumnBuilder::new(entries.len());
         let mut number = Vec::with_capacity(entries.len());
-        for (position, (_, _, _, key, n)) in entries.into_iter().enumerate() {
+        for (position, (_, _, key, n)) in entries.into_iter().enumerate() {
             let display = key.clone().unwrap_or_default();
             let code = text.code_of_key(key, &display);
             text.column.codes[position] = code;
@@ -510,25 +507,42 @@ impl LeadIndex {
     /// The leads matching `condition` as of `as_of`. [`prepare`] must have
     /// run for this condition.
     pub fn evaluate(&self, condition: &Condition, as_of: i64) -> Bitset {
+        self.evaluate_within(condition, as_of, None)
+    }
+
+    /// Evaluates `condition`; when `mask` is given, only rows in the mask are
+    /// guaranteed right (the caller intersects with it). `and` groups pass
+    /// their running result down as the mask and evaluate field rules before
+    /// groups and behaviours, so costly behaviour rules only count events of
+    /// leads that can still match.
+    fn evaluate_within(&self, condition: &Condition, as_of: i64, mask: Option<&Bitset>) -> Bitset {
         let len = self.len();
         let (mut set, negate) = match condition {
             Condition::Group {
-                any,
+                any: true,
                 negate,
                 children,
-            } => {
-                let mut set = if *any && !children.is_empty() {
-                    Bitset::empty(len)
-                } else {
-                    Bitset::full(len)
-                };
+            } if !children.is_empty() => {
+                let mut set = Bitset::empty(len);
                 for child in children {
-                    let child_set = self.evaluate(child, as_of);
-                    if *any {
-                        set.or_with(&child_set);
-                    } else {
-                        set.and_with(&child_set);
-                    }
+                    set.or_with(&self.evaluate_within(child, as_of, mask));
+                }
+                (set, *negate)
+            }
+            Condition::Group {
+                negate, children, ..
+            } => {
+                let mut set = mask.cloned().unwrap_or_else(|| Bitset::full(len));
+                let cost = |child: &&Condition| match child {
+                    Condition::Field { .. } => 0,
+                    Condition::Group { .. } | Condition::Segment { .. } => 1,
+                    Condition::Behaviour { .. } => 2,
+                };
+                let mut ordered: Vec<&Condition> = children.iter().collect();
+                ordered.sort_by_key(cost);
+                for child in ordered {
+                    let child_set = self.evaluate_within(child, as_of, Some(&set));
+                    set.and_with(&child_set);
                 }
                 (set, *negate)
             }
@@ -538,11 +552,11 @@ impl LeadIndex {
                 negate,
             } => (test_column(&self.columns[&field.key], test, as_of), *negate),
             Condition::Behaviour { behaviour, negate } => {
-                (self.behaviour_set(behaviour, as_of), *negate)
+                (self.behaviour_set(behaviour, as_of, mask), *negate)
             }
             Condition::Segment {
                 condition, negate, ..
-            } => (self.evaluate(condition, as_of), *negate),
+            } => (self.evaluate_within(condition, as_of, mask), *negate),
         };
         if negate {
             set.negate();
@@ -602,7 +616,7 @@ impl LeadIndex {
         Ok(counts)
     }
 
-    fn behaviour_set(&self, behaviour: &Behaviour, as_of: i64) -> Bitset {
+    fn behaviour_set(&self, behaviour: &Behaviour, as_of: i64, mask: Option<&Bitset>) -> Bitset {
         let len = self.len();
         let Some(events) = self
             .events
@@ -624,6 +638,9 @@ impl LeadIndex {
             .as_ref()
             .map(|filter| self.property_set(&behaviour.event_type, filter, events.times.len()));
         Bitset::from_fn(len, |row| {
+            if mask.is_some_and(|mask| !mask.get(row)) {
+                return false;
+            }
             let (start, end) = (
                 events.offsets[row] as usize,
                 events.offsets[row + 1] as usize,
@@ -678,6 +695,34 @@ impl LeadIndex {
         }
         set
     }
+}
+
+/// An event property while loading: (lead row, occurred_at, text key, number).
+type PropertyEntry = (u32, i64, Option<String>, f64);
+
+/// A property's text key and number from SQLite's `json_type` and
+/// `json_extract`, matching what [`values::property_text`] and
+/// [`values::property_number`] give for the parsed JSON value.
+fn property_sql_value(json_type: Option<&str>, value: ValueRef<'_>) -> (Option<String>, f64) {
+    let parsed = match (json_type, value) {
+        (None | Some("null"), _) => serde_json::Value::Null,
+        (Some("true"), _) => serde_json::Value::Bool(true),
+        (Some("false"), _) => serde_json::Value::Bool(false),
+        (Some("integer"), ValueRef::Integer(i)) => serde_json::Value::from(i),
+        (Some("real"), ValueRef::Real(f)) => serde_json::Value::from(f),
+        (Some("text"), ValueRef::Text(bytes)) => {
+            serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned())
+        }
+        // Objects and arrays come back as JSON text.
+        (_, ValueRef::Text(bytes)) => {
+            serde_json::from_slice(bytes).unwrap_or(serde_json::Value::Null)
+        }
+        _ => serde_json::Value::Null,
+    };
+    (
+        values::property_text(&parsed),
+        values::property_number(&parsed).unwrap_or(f64::NAN),
+    )
 }
 
 fn property_keys(condition: &PropertyCondition, keys: &mut Vec<String>) {
