@@ -200,6 +200,48 @@ struct TypeEvents {
     times: Vec<i64>,
 }
 
+/// Field values that replace stored ones for one lead, by field key.
+pub(crate) type Overlay = Vec<(String, rusqlite::types::Value)>;
+
+/// Tests one stored value, decoded by its field's type.
+pub(crate) fn test_stored(
+    field_type: FieldType,
+    test: &Test,
+    value: ValueRef<'_>,
+    as_of: i64,
+) -> bool {
+    match field_type {
+        FieldType::Text => match (values::text_key(value), test) {
+            (key, Test::IsEmpty) => key.is_none(),
+            (Some(key), Test::Text(t)) => t.holds(&key),
+            _ => false,
+        },
+        FieldType::List => {
+            let keys = values::list_keys(value);
+            match test {
+                Test::IsEmpty => keys.is_empty(),
+                Test::Text(t) => keys.iter().any(|key| t.holds(key)),
+                _ => false,
+            }
+        }
+        FieldType::Number => match (values::number(value), test) {
+            (n, Test::IsEmpty) => n.is_none(),
+            (Some(n), Test::Number(t)) => t.holds(n),
+            _ => false,
+        },
+        FieldType::Date => match (values::instant(value), test) {
+            (at, Test::IsEmpty) => at.is_none(),
+            (Some(at), Test::Date(t)) => t.holds(at, as_of),
+            _ => false,
+        },
+        FieldType::Boolean => match (values::boolean(value), test) {
+            (flag, Test::IsEmpty) => flag.is_none(),
+            (Some(flag), Test::Bool(wanted)) => flag == *wanted,
+            _ => false,
+        },
+    }
+}
+
 /// An event while loading: (lead row, occurred_at).
 type EventEntry = (u32, i64);
 
@@ -562,6 +604,158 @@ impl LeadIndex {
             set.negate();
         }
         set
+    }
+
+    /// Whether lead `row` matches `condition` as of `as_of`, with the field
+    /// values in `overlay` (by key) replacing the stored ones: the planner
+    /// asks this of a simulated lead whose fields its steps changed.
+    /// [`prepare`] must have run for this condition.
+    pub fn holds_row(
+        &self,
+        condition: &Condition,
+        row: usize,
+        as_of: i64,
+        overlay: &Overlay,
+    ) -> bool {
+        match condition {
+            Condition::Group {
+                any,
+                negate,
+                children,
+            } => {
+                let combined = children.is_empty()
+                    || if *any {
+                        children
+                            .iter()
+                            .any(|c| self.holds_row(c, row, as_of, overlay))
+                    } else {
+                        children
+                            .iter()
+                            .all(|c| self.holds_row(c, row, as_of, overlay))
+                    };
+                combined != *negate
+            }
+            Condition::Field {
+                field,
+                test,
+                negate,
+            } => {
+                let held = match overlay.iter().find(|(key, _)| *key == field.key) {
+                    Some((_, value)) => test_stored(field.field_type, test, value.into(), as_of),
+                    None => self.column_holds(&self.columns[&field.key], test, row, as_of),
+                };
+                held != *negate
+            }
+            Condition::Behaviour { behaviour, negate } => {
+                let count = self.event_count(behaviour, row, as_of);
+                behaviour.count_matches(count) != *negate
+            }
+            Condition::Segment {
+                condition, negate, ..
+            } => self.holds_row(condition, row, as_of, overlay) != *negate,
+        }
+    }
+
+    fn column_holds(&self, column: &Column, test: &Test, row: usize, as_of: i64) -> bool {
+        match (column, test) {
+            (Column::Text(text), Test::IsEmpty) => text.codes[row] == EMPTY,
+            (Column::Text(text), Test::Text(t)) => {
+                let code = text.codes[row];
+                code != EMPTY && t.holds(&text.dict[code as usize])
+            }
+            (Column::List(list), test) => {
+                let items = &list.codes[list.offsets[row] as usize..list.offsets[row + 1] as usize];
+                match test {
+                    Test::IsEmpty => items.is_empty(),
+                    Test::Text(t) => items.iter().any(|&code| t.holds(&list.dict[code as usize])),
+                    _ => false,
+                }
+            }
+            (Column::Number(numbers), Test::IsEmpty) => numbers[row].is_nan(),
+            (Column::Number(numbers), Test::Number(t)) => {
+                !numbers[row].is_nan() && t.holds(numbers[row])
+            }
+            (Column::Date(instants), Test::IsEmpty) => instants[row] == i64::MIN,
+            (Column::Date(instants), Test::Date(t)) => {
+                instants[row] != i64::MIN && t.holds(instants[row], as_of)
+            }
+            (Column::Bool(flags), Test::IsEmpty) => flags[row] == 2,
+            (Column::Bool(flags), Test::Bool(wanted)) => flags[row] == u8::from(*wanted),
+            _ => false,
+        }
+    }
+
+    /// How many of the lead's events count for `behaviour` as of `as_of`.
+    fn event_count(&self, behaviour: &Behaviour, row: usize, as_of: i64) -> u64 {
+        let Some(events) = self
+            .events
+            .as_ref()
+            .and_then(|events| events.get(&behaviour.event_type))
+        else {
+            return 0;
+        };
+        let low = behaviour
+            .in_last
+            .map(|span| span_start(as_of, span))
+            .unwrap_or(i64::MIN);
+        let (start, end) = (
+            events.offsets[row] as usize,
+            events.offsets[row + 1] as usize,
+        );
+        let times = &events.times[start..end];
+        let first = start + times.partition_point(|&t| t < low);
+        let last = start + times.partition_point(|&t| t <= as_of);
+        match &behaviour.filter {
+            None => (last - first) as u64,
+            Some(filter) => (first..last)
+                .filter(|&i| self.property_holds(&behaviour.event_type, filter, i))
+                .count() as u64,
+        }
+    }
+
+    fn property_holds(
+        &self,
+        event_type: &str,
+        condition: &PropertyCondition,
+        event: usize,
+    ) -> bool {
+        match condition {
+            PropertyCondition::Group {
+                any,
+                negate,
+                children,
+            } => {
+                let combined = children.is_empty()
+                    || if *any {
+                        children
+                            .iter()
+                            .any(|c| self.property_holds(event_type, c, event))
+                    } else {
+                        children
+                            .iter()
+                            .all(|c| self.property_holds(event_type, c, event))
+                    };
+                combined != *negate
+            }
+            PropertyCondition::Rule { key, test, negate } => {
+                let column = &self.properties[&(event_type.to_owned(), key.clone())];
+                let code = column.text.codes[event];
+                let held = match test {
+                    Test::IsEmpty => code == EMPTY,
+                    Test::Text(t) => code != EMPTY && t.holds(&column.text.dict[code as usize]),
+                    Test::Number(t) => {
+                        !column.number[event].is_nan() && t.holds(column.number[event])
+                    }
+                    _ => false,
+                };
+                held != *negate
+            }
+        }
+    }
+
+    /// The row of a lead id, if the lead exists.
+    pub fn row_of_lead(&self, id: i64) -> Option<usize> {
+        self.row_of(id)
     }
 
     /// The distinct values of a loaded text or list column with how many
