@@ -7,6 +7,7 @@
 //! - [`import`]: CSV import: reading any real-world CSV, normalising values,
 //!   mapping columns, and applying the rows to a workspace.
 //! - [`export`]: CSV and JSON export, safe against formula injection.
+//! - [`streams`]: content library, nurture streams and the planner.
 //! - [`demo`]: the deterministic demo and benchmark data generator.
 //! - [`launch`]: what opens at launch, the demo workspace, new workspace paths.
 //! - [`recent`]: the recently opened workspaces list.
@@ -24,6 +25,7 @@ pub mod leads;
 pub mod recent;
 pub mod segments;
 pub mod store;
+pub mod streams;
 pub mod text;
 
 pub use error::{Error, Result};

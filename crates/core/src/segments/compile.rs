@@ -181,6 +181,21 @@ pub(crate) enum Condition {
     },
 }
 
+/// A catalogue field as rules see it.
+pub(crate) fn field_ref(conn: &Connection, key: &str) -> Result<FieldRef> {
+    let resolved = fields::resolve(conn, key)?;
+    Ok(FieldRef {
+        key: resolved.field.key.clone(),
+        label: resolved.field.label.clone(),
+        field_type: resolved.field.field_type,
+        storage: if resolved.field.is_standard {
+            Storage::Column(resolved.field.key.clone())
+        } else {
+            Storage::Custom(resolved.id)
+        },
+    })
+}
+
 /// Validates `group` against the workspace's catalogue and saved segments.
 pub(crate) fn compile(conn: &Connection, group: &RuleGroup) -> Result<Condition> {
     compile_within(conn, group, &mut Vec::new())

@@ -753,6 +753,40 @@ impl LeadIndex {
         }
     }
 
+    /// Loads the columns of these fields, if not loaded yet.
+    pub fn load_fields(&mut self, conn: &Connection, fields: &[FieldRef]) -> Result<()> {
+        for field in fields {
+            if !self.columns.contains_key(&field.key) {
+                let column = self.load_column(conn, field)?;
+                self.columns.insert(field.key.clone(), column);
+            }
+        }
+        Ok(())
+    }
+
+    /// A loaded text field of lead `row` as first spelled in the data
+    /// (trimmed), and its dictionary code; `None` when empty.
+    pub fn text_at(&self, key: &str, row: usize) -> Option<(u32, &str)> {
+        match self.columns.get(key)? {
+            Column::Text(text) => {
+                let code = text.codes[row];
+                (code != EMPTY).then(|| (code, text.display[code as usize].as_str()))
+            }
+            _ => None,
+        }
+    }
+
+    /// A loaded boolean field of lead `row`; `None` when empty.
+    pub fn bool_at(&self, key: &str, row: usize) -> Option<bool> {
+        match self.columns.get(key)? {
+            Column::Bool(flags) => match flags[row] {
+                2 => None,
+                flag => Some(flag == 1),
+            },
+            _ => None,
+        }
+    }
+
     /// The row of a lead id, if the lead exists.
     pub fn row_of_lead(&self, id: i64) -> Option<usize> {
         self.row_of(id)

@@ -4,7 +4,7 @@
 //! ([`saved`]) and built-in templates ([`templates`]). The functions here are
 //! what the CLI and the app call. Semantics: `docs/segment-rules.md`.
 
-mod compile;
+pub(crate) mod compile;
 pub(crate) mod index;
 mod reference;
 pub mod rules;
@@ -30,7 +30,7 @@ use index::LeadIndex;
 
 /// Runs `work` with the workspace's segment index, rebuilding it first if
 /// the data changed since it was built.
-fn with_index<T>(
+pub(crate) fn with_index<T>(
     workspace: &Workspace,
     work: impl FnOnce(&mut LeadIndex) -> Result<T>,
 ) -> Result<T> {

@@ -1,0 +1,432 @@
+//! The content library: the emails a stream can send, each tagged with the
+//! personas, buying stages and lifecycles it suits. Also the persona × stage
+//! coverage matrix and content suggestions for a stream.
+
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::text::fold_key;
+use crate::{Error, Result};
+
+/// What kind of content an item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ContentKind {
+    BlogPost,
+    Guide,
+    Whitepaper,
+    CaseStudy,
+    Webinar,
+    FreeTrial,
+    DemoInvitation,
+    DiscountOffer,
+    Newsletter,
+    WinBack,
+}
+
+/// Where in the customer lifecycle a lead is, for content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum LifecycleFit {
+    Prospect,
+    Customer,
+    FormerCustomer,
+}
+
+impl LifecycleFit {
+    /// The lifecycle of a lead from its `lifecycle_stage` value.
+    pub fn of_stage(stage: &str) -> LifecycleFit {
+        match fold_key(stage).as_str() {
+            "customer" => LifecycleFit::Customer,
+            "former customer" | "former_customer" | "churned" => LifecycleFit::FormerCustomer,
+            _ => LifecycleFit::Prospect,
+        }
+    }
+}
+
+/// One item of the content library.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ContentItem {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub title: String,
+    pub kind: ContentKind,
+    pub subject: String,
+    pub link: String,
+    pub body: String,
+    /// Persona values it suits (empty: any).
+    pub personas: Vec<String>,
+    /// Buying stages it suits (empty: any).
+    pub stages: Vec<String>,
+    /// Lifecycles it suits (empty: any).
+    pub lifecycles: Vec<LifecycleFit>,
+}
+
+/// A content item without its id, for saving.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ContentDraft {
+    pub title: String,
+    pub kind: ContentKind,
+    pub subject: String,
+    pub link: String,
+    pub body: String,
+    pub personas: Vec<String>,
+    pub stages: Vec<String>,
+    pub lifecycles: Vec<LifecycleFit>,
+}
+
+const SELECT: &str =
+    "SELECT id, title, kind, subject, link, body, personas, stages, lifecycles FROM content_items";
+
+fn json_column<T: serde::de::DeserializeOwned>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<ContentItem> {
+    let kind: String = row.get(2)?;
+    Ok(ContentItem {
+        id: row.get(0)?,
+        title: row.get(1)?,
+        kind: serde_json::from_value(serde_json::Value::String(kind)).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+        subject: row.get(3)?,
+        link: row.get(4)?,
+        body: row.get(5)?,
+        personas: json_column(row, 6)?,
+        stages: json_column(row, 7)?,
+        lifecycles: json_column(row, 8)?,
+    })
+}
+
+/// Every content item, by title.
+pub fn list(conn: &Connection) -> Result<Vec<ContentItem>> {
+    let mut statement = conn.prepare(&format!("{SELECT} ORDER BY title, id"))?;
+    let items = statement.query_map([], from_row)?;
+    Ok(items.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<ContentItem> {
+    conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::InvalidArgument(format!("content item {id} does not exist")))
+}
+
+fn check(draft: &ContentDraft) -> Result<()> {
+    if draft.title.trim().is_empty() {
+        return Err(Error::InvalidArgument(
+            "a content item needs a title".into(),
+        ));
+    }
+    if draft.subject.trim().is_empty() {
+        return Err(Error::InvalidArgument(format!(
+            "“{}” needs a subject line",
+            draft.title.trim()
+        )));
+    }
+    Ok(())
+}
+
+/// Adds an item (`id` None) or replaces one; returns it.
+pub fn save(conn: &Connection, id: Option<i64>, draft: &ContentDraft) -> Result<ContentItem> {
+    check(draft)?;
+    let kind = crate::fields::enum_text(&draft.kind);
+    let params = (
+        draft.title.trim(),
+        kind,
+        draft.subject.trim(),
+        draft.link.trim(),
+        draft.body.trim(),
+        serde_json::to_string(&draft.personas)?,
+        serde_json::to_string(&draft.stages)?,
+        serde_json::to_string(&draft.lifecycles)?,
+    );
+    let id = match id {
+        Some(id) => {
+            get(conn, id)?;
+            conn.execute(
+                "UPDATE content_items SET title = ?1, kind = ?2, subject = ?3, link = ?4, body = ?5,
+                 personas = ?6, stages = ?7, lifecycles = ?8 WHERE id = ?9",
+                rusqlite::params![params.0, params.1, params.2, params.3, params.4, params.5, params.6, params.7, id],
+            )?;
+            id
+        }
+        None => {
+            conn.execute(
+                "INSERT INTO content_items (title, kind, subject, link, body, personas, stages, lifecycles)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params,
+            )?;
+            conn.last_insert_rowid()
+        }
+    };
+    get(conn, id)
+}
+
+/// Deletes an item; refused while a stream sends it.
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    let item = get(conn, id)?;
+    let users: Vec<String> = super::model::list(conn)?
+        .into_iter()
+        .filter(|stream| stream.definition.content_ids().contains(&id))
+        .map(|stream| format!("“{}”", stream.name))
+        .collect();
+    if !users.is_empty() {
+        return Err(Error::InvalidArgument(format!(
+            "“{}” is sent by {}; change those streams first",
+            item.title,
+            users.join(", ")
+        )));
+    }
+    conn.execute("DELETE FROM content_items WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Does a list of tags suit a value? An empty list suits anything.
+pub(crate) fn suits(tags: &[String], value: &str) -> bool {
+    tags.is_empty() || tags.iter().any(|tag| fold_key(tag) == fold_key(value))
+}
+
+/// One cell of the persona × stage matrix.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MatrixCell {
+    pub persona: String,
+    pub stage: String,
+    /// Items that suit this persona and stage (untagged items count everywhere).
+    pub items: u32,
+}
+
+/// How many items cover each persona × stage cell. Personas and stages are
+/// the values seen in the workspace's leads, plus any used as tags.
+pub fn matrix(workspace: &crate::Workspace) -> Result<Vec<MatrixCell>> {
+    let items = list(workspace.conn())?;
+    let seen = |key: &str| -> Result<Vec<String>> {
+        Ok(crate::segments::field_values(workspace, key, 50)?
+            .into_iter()
+            .map(|v| v.value)
+            .collect())
+    };
+    let mut personas = seen("persona")?;
+    let mut stages = seen("buying_stage")?;
+    for item in &items {
+        for persona in &item.personas {
+            if !personas.iter().any(|p| fold_key(p) == fold_key(persona)) {
+                personas.push(persona.clone());
+            }
+        }
+        for stage in &item.stages {
+            if !stages.iter().any(|s| fold_key(s) == fold_key(stage)) {
+                stages.push(stage.clone());
+            }
+        }
+    }
+    personas.sort();
+    stages.sort_by_key(|stage| stage_order(stage));
+    let mut cells = Vec::with_capacity(personas.len() * stages.len());
+    for persona in &personas {
+        for stage in &stages {
+            let covering = items
+                .iter()
+                .filter(|item| suits(&item.personas, persona) && suits(&item.stages, stage))
+                .count();
+            cells.push(MatrixCell {
+                persona: persona.clone(),
+                stage: stage.clone(),
+                items: covering as u32,
+            });
+        }
+    }
+    Ok(cells)
+}
+
+/// Awareness, Consideration, Decision first, in funnel order; others after.
+pub(crate) fn stage_order(stage: &str) -> (u8, String) {
+    let key = fold_key(stage);
+    let rank = match key.as_str() {
+        "awareness" => 0,
+        "consideration" => 1,
+        "decision" => 2,
+        _ => 3,
+    };
+    (rank, key)
+}
+
+/// What a stream's audience is, as far as its entry segments say: the
+/// personas, stages and lifecycles their rules require (empty: any).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Audience {
+    pub personas: Vec<String>,
+    pub stages: Vec<String>,
+    pub lifecycles: Vec<LifecycleFit>,
+}
+
+impl Audience {
+    /// Does `item` suit this audience? Every tag dimension the audience
+    /// names must overlap the item's (an untagged item suits anyone).
+    pub fn suits(&self, item: &ContentItem) -> bool {
+        let overlap = |wanted: &[String], tags: &[String]| {
+            wanted.is_empty() || tags.is_empty() || wanted.iter().any(|w| suits(tags, w))
+        };
+        overlap(&self.personas, &item.personas)
+            && overlap(&self.stages, &item.stages)
+            && (self.lifecycles.is_empty()
+                || item.lifecycles.is_empty()
+                || self.lifecycles.iter().any(|l| item.lifecycles.contains(l)))
+    }
+
+    /// How well `item` fits: 3 per matching tagged dimension, 1 per untagged one.
+    pub fn score(&self, item: &ContentItem) -> u32 {
+        let dimension =
+            |wanted: &[String], tags: &[String]| match (wanted.is_empty(), tags.is_empty()) {
+                (_, true) => 1,
+                (true, false) => 1,
+                (false, false) if wanted.iter().any(|w| suits(tags, w)) => 3,
+                _ => 0,
+            };
+        let lifecycle = match (self.lifecycles.is_empty(), item.lifecycles.is_empty()) {
+            (_, true) | (true, false) => 1,
+            _ if self.lifecycles.iter().any(|l| item.lifecycles.contains(l)) => 3,
+            _ => 0,
+        };
+        dimension(&self.personas, &item.personas)
+            + dimension(&self.stages, &item.stages)
+            + lifecycle
+    }
+}
+
+/// The library ordered for a stream: items that suit its audience first,
+/// best fit first, then the rest.
+pub fn suggestions(conn: &Connection, audience: &Audience) -> Result<Vec<ContentItem>> {
+    let mut items = list(conn)?;
+    items.sort_by_key(|item| {
+        (
+            !audience.suits(item),
+            std::cmp::Reverse(audience.score(item)),
+            item.title.clone(),
+        )
+    });
+    Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Workspace;
+
+    fn draft(title: &str, personas: &[&str], stages: &[&str]) -> ContentDraft {
+        ContentDraft {
+            title: title.into(),
+            kind: ContentKind::Guide,
+            subject: format!("{title}!"),
+            link: "https://example.com".into(),
+            body: String::new(),
+            personas: personas.iter().map(|s| s.to_string()).collect(),
+            stages: stages.iter().map(|s| s.to_string()).collect(),
+            lifecycles: vec![LifecycleFit::Prospect],
+        }
+    }
+
+    #[test]
+    fn saves_lists_and_checks_items() {
+        let workspace = Workspace::in_memory().unwrap();
+        let conn = workspace.conn();
+        let item = save(
+            conn,
+            None,
+            &draft("ROI guide", &["Executive decision maker"], &["Decision"]),
+        )
+        .unwrap();
+        assert_eq!(get(conn, item.id).unwrap(), item);
+        let renamed = save(conn, Some(item.id), &draft("ROI playbook", &[], &[])).unwrap();
+        assert_eq!(renamed.title, "ROI playbook");
+        assert_eq!(list(conn).unwrap().len(), 1);
+        let mut untitled = draft(" ", &[], &[]);
+        assert!(save(conn, None, &untitled).is_err());
+        untitled.title = "x".into();
+        untitled.subject = " ".into();
+        assert!(save(conn, None, &untitled)
+            .unwrap_err()
+            .to_string()
+            .contains("subject"));
+        delete(conn, item.id).unwrap();
+        assert!(list(conn).unwrap().is_empty());
+    }
+
+    #[test]
+    fn matrix_shows_gaps() {
+        let workspace = Workspace::in_memory().unwrap();
+        let conn = workspace.conn();
+        save(
+            conn,
+            None,
+            &draft("A", &["Executive decision maker"], &["Decision"]),
+        )
+        .unwrap();
+        save(
+            conn,
+            None,
+            &draft(
+                "B",
+                &["Executive decision maker", "Financial decision maker"],
+                &["Awareness"],
+            ),
+        )
+        .unwrap();
+        let cells = matrix(&workspace).unwrap();
+        let cell = |p: &str, s: &str| {
+            cells
+                .iter()
+                .find(|c| c.persona == p && c.stage == s)
+                .unwrap()
+                .items
+        };
+        assert_eq!(cell("Executive decision maker", "Decision"), 1);
+        assert_eq!(cell("Financial decision maker", "Decision"), 0);
+        assert_eq!(cell("Financial decision maker", "Awareness"), 1);
+        // Funnel order.
+        assert_eq!(cells[0].stage, "Awareness");
+    }
+
+    #[test]
+    fn suggestions_put_suitable_items_first() {
+        let workspace = Workspace::in_memory().unwrap();
+        let conn = workspace.conn();
+        save(conn, None, &draft("Awareness blog", &[], &["Awareness"])).unwrap();
+        save(
+            conn,
+            None,
+            &draft(
+                "Exec decision",
+                &["Executive decision maker"],
+                &["Decision"],
+            ),
+        )
+        .unwrap();
+        save(conn, None, &draft("Anyone", &[], &[])).unwrap();
+        let audience = Audience {
+            personas: vec!["executive decision maker".into()],
+            stages: vec!["Decision".into()],
+            lifecycles: vec![],
+        };
+        let titles: Vec<String> = suggestions(conn, &audience)
+            .unwrap()
+            .into_iter()
+            .map(|i| i.title)
+            .collect();
+        assert_eq!(titles, vec!["Exec decision", "Anyone", "Awareness blog"]);
+        assert_eq!(
+            LifecycleFit::of_stage("Former customer"),
+            LifecycleFit::FormerCustomer
+        );
+    }
+}

@@ -1,0 +1,1101 @@
+//! Nurture streams: the flow a segment's leads go through (send, wait, wait
+//! until, branch, split, update a field, move to another stream, exit), its
+//! entry segments, priority, re-entry rule, exit goal and active dates;
+//! stored in the workspace, exported and imported as JSON (docs/streams.md),
+//! and checked for the problems the designer marks on nodes.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use super::content::{self, Audience, ContentDraft, ContentItem, LifecycleFit};
+use crate::fields::{self, FieldType};
+use crate::segments::{self, saved, RuleGroup, RuleNode};
+use crate::{Error, Result, Workspace};
+
+/// The unit of a wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum WaitUnit {
+    Hours,
+    Days,
+    Weeks,
+}
+
+impl WaitUnit {
+    pub fn seconds(self) -> i64 {
+        match self {
+            WaitUnit::Hours => 3_600,
+            WaitUnit::Days => 86_400,
+            WaitUnit::Weeks => 7 * 86_400,
+        }
+    }
+}
+
+/// What a "wait until" step waits for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum WaitCondition {
+    /// The next time that falls on one of `weekdays` (1 = Monday … 7 =
+    /// Sunday) between `from_hour` and `to_hour` in the lead's time zone.
+    Window {
+        weekdays: Vec<u8>,
+        from_hour: u8,
+        to_hour: u8,
+    },
+    /// The lead performing `event_type`, for at most `timeout_days`. Paths
+    /// `event` and `timeout`. The future is unknown: a share `rate` (0–1,
+    /// default 0: "no further engagement") of leads is assumed to perform it
+    /// one day after the wait starts.
+    Event {
+        event_type: String,
+        timeout_days: u32,
+        #[serde(default)]
+        #[ts(optional)]
+        rate: Option<f64>,
+    },
+}
+
+/// What a node does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum NodeAction {
+    /// Where leads enter; exactly one per stream.
+    Entry,
+    /// Send a content item.
+    Send {
+        #[ts(type = "number")]
+        content_id: i64,
+    },
+    Wait {
+        amount: u32,
+        unit: WaitUnit,
+    },
+    WaitUntil {
+        until: WaitCondition,
+    },
+    /// Paths `yes` and `no`: does the (simulated) lead match `rules` now?
+    /// Rules over behaviour cannot see the future; with `rate` set, that
+    /// share of the leads the rule rejects are assumed to engage and go `yes`.
+    Branch {
+        rules: RuleGroup,
+        #[serde(default)]
+        #[ts(optional)]
+        rate: Option<f64>,
+    },
+    /// Paths `0`, `1`, …: a deterministic random split by percentages.
+    Split {
+        percentages: Vec<u32>,
+    },
+    /// Set a field of the lead (the planner changes the simulated lead).
+    UpdateField {
+        field: String,
+        #[ts(type = "unknown")]
+        value: Value,
+    },
+    /// Continue in another stream, from its entry.
+    MoveToStream {
+        #[ts(type = "number")]
+        stream_id: i64,
+    },
+    Exit,
+}
+
+/// A node of the flow, with its position on the canvas.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StreamNode {
+    pub id: String,
+    pub action: NodeAction,
+    #[serde(default)]
+    pub x: f64,
+    #[serde(default)]
+    pub y: f64,
+}
+
+/// A connection; `handle` names the path of branching nodes (`yes`/`no`,
+/// `event`/`timeout`, split bucket `0`, `1`, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StreamEdge {
+    pub id: String,
+    pub source: String,
+    pub target: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub handle: Option<String>,
+}
+
+/// When a lead that left the stream may enter it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Reentry {
+    Once,
+    AfterDays { days: u32 },
+}
+
+/// Everything about a stream except its identity and name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StreamDefinition {
+    /// Saved segment ids; a lead in any of them is eligible.
+    #[ts(type = "number[]")]
+    pub entry_segments: Vec<i64>,
+    pub reentry: Reentry,
+    /// Leads leave as soon as they match this (checked at every step).
+    #[serde(default)]
+    #[ts(optional)]
+    pub exit_goal: Option<RuleGroup>,
+    /// First and last day the stream runs (YYYY-MM-DD); open-ended when absent.
+    #[serde(default)]
+    #[ts(optional)]
+    pub active_from: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub active_until: Option<String>,
+    pub nodes: Vec<StreamNode>,
+    pub edges: Vec<StreamEdge>,
+}
+
+impl StreamDefinition {
+    /// The content items the stream sends.
+    pub fn content_ids(&self) -> Vec<i64> {
+        self.nodes
+            .iter()
+            .filter_map(|node| match node.action {
+                NodeAction::Send { content_id } => Some(content_id),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn node(&self, id: &str) -> Option<&StreamNode> {
+        self.nodes.iter().find(|node| node.id == id)
+    }
+
+    pub fn entry(&self) -> Option<&StreamNode> {
+        self.nodes
+            .iter()
+            .find(|node| node.action == NodeAction::Entry)
+    }
+}
+
+/// A saved stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Stream {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    /// Higher wins when a lead is eligible for several streams.
+    pub priority: i32,
+    pub is_active: bool,
+    pub definition: StreamDefinition,
+}
+
+/// What the designer saves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StreamDraft {
+    pub name: String,
+    pub priority: i32,
+    pub is_active: bool,
+    pub definition: StreamDefinition,
+}
+
+const SELECT: &str = "SELECT id, name, priority, is_active, definition FROM streams";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Stream> {
+    let definition: String = row.get(4)?;
+    Ok(Stream {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        priority: row.get(2)?,
+        is_active: row.get(3)?,
+        definition: serde_json::from_str(&definition).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+    })
+}
+
+/// Every stream, highest priority first.
+pub fn list(conn: &Connection) -> Result<Vec<Stream>> {
+    let mut statement = conn.prepare(&format!("{SELECT} ORDER BY priority DESC, id"))?;
+    let streams = statement.query_map([], from_row)?;
+    Ok(streams.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Stream> {
+    conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::InvalidArgument(format!("stream {id} does not exist")))
+}
+
+/// Saves a new stream (`id` None) or replaces one. A stream with problems
+/// can be saved as a draft but not active.
+pub fn save(workspace: &Workspace, id: Option<i64>, draft: &StreamDraft) -> Result<Stream> {
+    let conn = workspace.conn();
+    if draft.name.trim().is_empty() {
+        return Err(Error::InvalidArgument("a stream needs a name".into()));
+    }
+    if draft.is_active {
+        let candidate = Stream {
+            id: id.unwrap_or(-1),
+            name: draft.name.clone(),
+            priority: draft.priority,
+            is_active: true,
+            definition: draft.definition.clone(),
+        };
+        let found = problems(workspace, &candidate)?;
+        if !found.is_empty() {
+            let list: Vec<String> = found.iter().map(StreamProblem::to_string).collect();
+            return Err(Error::InvalidArgument(format!(
+                "“{}” cannot be active until these are fixed: {}",
+                draft.name.trim(),
+                list.join("; ")
+            )));
+        }
+    }
+    let definition = serde_json::to_string(&draft.definition)?;
+    let id = match id {
+        Some(id) => {
+            get(conn, id)?;
+            conn.execute(
+                "UPDATE streams SET name = ?1, priority = ?2, is_active = ?3, definition = ?4,
+                 updated_at = unixepoch() WHERE id = ?5",
+                rusqlite::params![
+                    draft.name.trim(),
+                    draft.priority,
+                    draft.is_active,
+                    definition,
+                    id
+                ],
+            )?;
+            id
+        }
+        None => {
+            conn.execute(
+                "INSERT INTO streams (name, priority, is_active, definition) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![draft.name.trim(), draft.priority, draft.is_active, definition],
+            )?;
+            conn.last_insert_rowid()
+        }
+    };
+    get(conn, id)
+}
+
+/// Deletes a stream; refused while another stream moves leads into it.
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    let stream = get(conn, id)?;
+    let movers: Vec<String> = list(conn)?
+        .into_iter()
+        .filter(|other| other.id != id)
+        .filter(|other| {
+            other
+                .definition
+                .nodes
+                .iter()
+                .any(|n| n.action == NodeAction::MoveToStream { stream_id: id })
+        })
+        .map(|other| format!("“{}”", other.name))
+        .collect();
+    if !movers.is_empty() {
+        return Err(Error::InvalidArgument(format!(
+            "{} move leads into “{}”; change them first",
+            movers.join(", "),
+            stream.name
+        )));
+    }
+    conn.execute("DELETE FROM streams WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// A problem with a stream, on one node or on the stream as a whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StreamProblem {
+    pub node_id: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for StreamProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.node_id {
+            Some(node) => write!(f, "node {node}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// The paths a node must have, by handle.
+fn required_handles(action: &NodeAction) -> Vec<Option<String>> {
+    match action {
+        NodeAction::Exit | NodeAction::MoveToStream { .. } => Vec::new(),
+        NodeAction::Branch { .. } => vec![Some("yes".into()), Some("no".into())],
+        NodeAction::WaitUntil {
+            until: WaitCondition::Event { .. },
+        } => vec![Some("event".into()), Some("timeout".into())],
+        NodeAction::Split { percentages } => (0..percentages.len())
+            .map(|i| Some(i.to_string()))
+            .collect(),
+        _ => vec![None],
+    }
+}
+
+fn is_wait(action: &NodeAction) -> bool {
+    matches!(
+        action,
+        NodeAction::Wait { .. } | NodeAction::WaitUntil { .. }
+    )
+}
+
+fn label(action: &NodeAction) -> &'static str {
+    match action {
+        NodeAction::Entry => "Entry",
+        NodeAction::Send { .. } => "Send",
+        NodeAction::Wait { .. } => "Wait",
+        NodeAction::WaitUntil { .. } => "Wait until",
+        NodeAction::Branch { .. } => "Branch",
+        NodeAction::Split { .. } => "Split",
+        NodeAction::UpdateField { .. } => "Update field",
+        NodeAction::MoveToStream { .. } => "Move to stream",
+        NodeAction::Exit => "Exit",
+    }
+}
+
+/// The audience of a stream, read from its entry segments' rules: the
+/// personas, buying stages and lifecycles they require.
+pub fn audience(conn: &Connection, definition: &StreamDefinition) -> Result<Audience> {
+    let mut audience = Audience::default();
+    fn values(value: &Value) -> Vec<String> {
+        match value {
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect(),
+            Value::String(text) => text
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+    fn walk(group: &RuleGroup, audience: &mut Audience) {
+        if group.not {
+            return;
+        }
+        for node in &group.rules {
+            match node {
+                RuleNode::Group(inner) => walk(inner, audience),
+                RuleNode::Rule(rule) => {
+                    let positive = matches!(rule.operator.as_str(), "=" | "in");
+                    let found = values(&rule.value);
+                    match (rule.field.as_str(), positive) {
+                        ("persona", true) => audience.personas.extend(found),
+                        ("buying_stage", true) => audience.stages.extend(found),
+                        ("lifecycle_stage", true) => audience
+                            .lifecycles
+                            .extend(found.iter().map(|s| LifecycleFit::of_stage(s))),
+                        ("lifecycle_stage", false)
+                            if matches!(rule.operator.as_str(), "!=" | "notIn") =>
+                        {
+                            let excluded: Vec<LifecycleFit> =
+                                found.iter().map(|s| LifecycleFit::of_stage(s)).collect();
+                            if excluded.contains(&LifecycleFit::Customer)
+                                && excluded.contains(&LifecycleFit::FormerCustomer)
+                            {
+                                audience.lifecycles.push(LifecycleFit::Prospect);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    for id in &definition.entry_segments {
+        if let Ok(segment) = saved::get(conn, *id) {
+            walk(&segment.rules, &mut audience);
+        }
+    }
+    audience.personas.dedup();
+    audience.stages.dedup();
+    audience.lifecycles.dedup();
+    Ok(audience)
+}
+
+/// Everything the designer marks: structure (one entry, reachability, dead
+/// ends, missing paths, loops without a wait), splits that do not sum to
+/// 100, and references (segments, content, fields, streams, rules).
+pub fn problems(workspace: &Workspace, stream: &Stream) -> Result<Vec<StreamProblem>> {
+    let conn = workspace.conn();
+    let definition = &stream.definition;
+    let mut found = Vec::new();
+    let mut on = |node: Option<&str>, message: String| {
+        found.push(StreamProblem {
+            node_id: node.map(str::to_owned),
+            message,
+        })
+    };
+    if definition.entry_segments.is_empty() {
+        on(None, "choose at least one entry segment".into());
+    }
+    for id in &definition.entry_segments {
+        if saved::get(conn, *id).is_err() {
+            on(None, format!("entry segment {id} does not exist"));
+        }
+    }
+    if let Some(goal) = &definition.exit_goal {
+        if let Err(e) = segments::validate(workspace, goal) {
+            on(None, format!("exit goal: {e}"));
+        }
+    }
+    for (name, date) in [
+        ("start", &definition.active_from),
+        ("end", &definition.active_until),
+    ] {
+        if let Some(date) = date {
+            if segments::values::parse_instant(date).is_none() {
+                on(
+                    None,
+                    format!("the {name} date `{date}` is not a date (YYYY-MM-DD)"),
+                );
+            }
+        }
+    }
+    let entries: Vec<&StreamNode> = definition
+        .nodes
+        .iter()
+        .filter(|n| n.action == NodeAction::Entry)
+        .collect();
+    if entries.len() != 1 {
+        on(
+            None,
+            format!(
+                "a stream needs exactly one Entry node, found {}",
+                entries.len()
+            ),
+        );
+    }
+    let mut ids = HashSet::new();
+    for node in &definition.nodes {
+        if !ids.insert(node.id.as_str()) {
+            on(Some(&node.id), "two nodes have this id".into());
+        }
+    }
+    let mut outgoing: HashMap<&str, Vec<&StreamEdge>> = HashMap::new();
+    for edge in &definition.edges {
+        match (definition.node(&edge.source), definition.node(&edge.target)) {
+            (Some(_), Some(_)) => outgoing.entry(edge.source.as_str()).or_default().push(edge),
+            _ => on(
+                None,
+                format!("connection {} joins a node that does not exist", edge.id),
+            ),
+        }
+    }
+    let audience = audience(conn, definition)?;
+    let library: HashMap<i64, ContentItem> = content::list(conn)?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    let catalogue = fields::list(conn)?;
+    for node in &definition.nodes {
+        let id = Some(node.id.as_str());
+        let edges = outgoing
+            .get(node.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let required = required_handles(&node.action);
+        if required.is_empty() && !edges.is_empty() && node.action == NodeAction::Exit {
+            on(
+                id,
+                "Exit ends the stream; remove its outgoing connection".into(),
+            );
+        }
+        for handle in &required {
+            let has = edges
+                .iter()
+                .any(|e| &e.handle == handle || (handle.is_none() && required.len() == 1));
+            if !has {
+                let message = match (handle, &node.action) {
+                    (None, NodeAction::Entry) => {
+                        "Entry leads nowhere: connect it to the first step".to_owned()
+                    }
+                    (None, action) => format!(
+                        "{} is a dead end: connect it to a next step or an Exit",
+                        label(action)
+                    ),
+                    (Some(h), action) => format!("{} has no “{h}” path", label(action)),
+                };
+                on(id, message);
+            }
+        }
+        match &node.action {
+            NodeAction::Send { content_id } => match library.get(content_id) {
+                None => on(id, format!("content item {content_id} does not exist")),
+                Some(item) if !audience.suits(item) => {
+                    let wanted: Vec<String> = audience
+                        .stages
+                        .iter()
+                        .chain(audience.personas.iter())
+                        .cloned()
+                        .chain(audience.lifecycles.iter().map(fields::enum_text))
+                        .collect();
+                    on(
+                        id,
+                        format!(
+                            "“{}” does not suit this stream's audience ({})",
+                            item.title,
+                            wanted.join(", ")
+                        ),
+                    )
+                }
+                _ => {}
+            },
+            NodeAction::Wait { amount, .. } if *amount == 0 => {
+                on(id, "a wait needs a duration above 0".into())
+            }
+            NodeAction::WaitUntil {
+                until:
+                    WaitCondition::Window {
+                        weekdays,
+                        from_hour,
+                        to_hour,
+                    },
+            } => {
+                if weekdays.is_empty() || weekdays.iter().any(|d| !(1..=7).contains(d)) {
+                    on(id, "choose weekdays from Monday (1) to Sunday (7)".into());
+                }
+                if from_hour >= to_hour || *to_hour > 24 {
+                    on(
+                        id,
+                        "the time window must start before it ends, within 0–24 h".into(),
+                    );
+                }
+            }
+            NodeAction::WaitUntil {
+                until:
+                    WaitCondition::Event {
+                        event_type,
+                        timeout_days,
+                        rate,
+                    },
+            } => {
+                if event_type.trim().is_empty() || *timeout_days == 0 {
+                    on(
+                        id,
+                        "wait for an event type, with a timeout of at least a day".into(),
+                    );
+                }
+                if rate.is_some_and(|r| !(0.0..=1.0).contains(&r)) {
+                    on(id, "the assumed rate must be between 0 and 1".into());
+                }
+            }
+            NodeAction::Branch { rules, rate } => {
+                if let Err(e) = segments::validate(workspace, rules) {
+                    on(id, format!("branch rule: {e}"));
+                }
+                if rate.is_some_and(|r| !(0.0..=1.0).contains(&r)) {
+                    on(id, "the assumed rate must be between 0 and 1".into());
+                }
+            }
+            NodeAction::Split { percentages } => {
+                let sum: u32 = percentages.iter().sum();
+                if percentages.len() < 2 || sum != 100 {
+                    on(id, format!("split percentages must be two or more and sum to 100 (they sum to {sum})"));
+                }
+            }
+            NodeAction::UpdateField { field, value } => {
+                match catalogue.iter().find(|f| &f.key == field) {
+                    None => on(id, format!("field `{field}` does not exist")),
+                    Some(f) => {
+                        if let Err(message) = field_value(f.field_type, value) {
+                            on(id, message);
+                        }
+                    }
+                }
+            }
+            NodeAction::MoveToStream { stream_id } => {
+                if *stream_id == stream.id {
+                    on(id, "a stream cannot move leads into itself".into());
+                } else if get(conn, *stream_id).is_err() {
+                    on(id, format!("stream {stream_id} does not exist"));
+                }
+            }
+            _ => {}
+        }
+    }
+    // Reachability from the entry.
+    if let Some(entry) = entries.first() {
+        let mut seen: HashSet<&str> = HashSet::from([entry.id.as_str()]);
+        let mut queue = VecDeque::from([entry.id.as_str()]);
+        while let Some(current) = queue.pop_front() {
+            for edge in outgoing.get(current).into_iter().flatten() {
+                if seen.insert(edge.target.as_str()) {
+                    queue.push_back(edge.target.as_str());
+                }
+            }
+        }
+        for node in &definition.nodes {
+            if !seen.contains(node.id.as_str()) {
+                on(
+                    Some(&node.id),
+                    "unreachable: no path from Entry leads here".into(),
+                );
+            }
+        }
+    }
+    // Loops without a wait: cycles among the nodes that are not waits.
+    for node in loop_nodes(definition, &outgoing) {
+        on(
+            Some(&node),
+            "this loop has no Wait: leads would go round it endlessly".into(),
+        );
+    }
+    Ok(found)
+}
+
+/// Nodes on a cycle that passes through no wait step.
+fn loop_nodes(
+    definition: &StreamDefinition,
+    outgoing: &HashMap<&str, Vec<&StreamEdge>>,
+) -> Vec<String> {
+    let waits: HashSet<&str> = definition
+        .nodes
+        .iter()
+        .filter(|n| is_wait(&n.action))
+        .map(|n| n.id.as_str())
+        .collect();
+    let mut on_cycle = Vec::new();
+    for node in &definition.nodes {
+        if waits.contains(node.id.as_str()) {
+            continue;
+        }
+        // Can we get back to `node` without passing a wait?
+        let mut seen = HashSet::new();
+        let mut stack: Vec<&str> = outgoing
+            .get(node.id.as_str())
+            .into_iter()
+            .flatten()
+            .map(|e| e.target.as_str())
+            .collect();
+        let mut back = false;
+        while let Some(current) = stack.pop() {
+            if current == node.id {
+                back = true;
+                break;
+            }
+            if waits.contains(current) || !seen.insert(current) {
+                continue;
+            }
+            stack.extend(
+                outgoing
+                    .get(current)
+                    .into_iter()
+                    .flatten()
+                    .map(|e| e.target.as_str()),
+            );
+        }
+        if back {
+            on_cycle.push(node.id.clone());
+        }
+    }
+    on_cycle
+}
+
+/// The SQL value an update-field step stores, checked against the field type.
+pub fn field_value(
+    field_type: FieldType,
+    value: &Value,
+) -> std::result::Result<rusqlite::types::Value, String> {
+    use rusqlite::types::Value as Sql;
+    let text = match value {
+        Value::String(s) => s.trim().to_owned(),
+        Value::Null => return Ok(Sql::Null),
+        other => other.to_string(),
+    };
+    Ok(match field_type {
+        FieldType::Text => Sql::Text(text),
+        FieldType::List => Sql::Text(
+            serde_json::to_string(
+                &text
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap_or_default(),
+        ),
+        FieldType::Number => Sql::Real(
+            segments::values::parse_number(&text)
+                .ok_or_else(|| format!("`{text}` is not a number"))?,
+        ),
+        FieldType::Date => Sql::Integer(
+            segments::values::parse_instant(&text)
+                .ok_or_else(|| format!("`{text}` is not a date"))?,
+        ),
+        FieldType::Boolean => Sql::Integer(i64::from(
+            segments::values::parse_bool(&text)
+                .ok_or_else(|| format!("`{text}` is not yes or no"))?,
+        )),
+    })
+}
+
+/// The portable JSON form of a stream: the stream and the content it sends.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StreamExport {
+    /// Always `leadstream-stream`.
+    pub format: String,
+    pub version: u32,
+    pub stream: StreamDraft,
+    /// The content items its Send steps refer to, by their ids in the file.
+    pub content: Vec<ContentItem>,
+}
+
+pub const EXPORT_FORMAT: &str = "leadstream-stream";
+
+/// A stream as portable JSON (docs/streams.md).
+pub fn export(conn: &Connection, id: i64) -> Result<StreamExport> {
+    let stream = get(conn, id)?;
+    let wanted = stream.definition.content_ids();
+    let content = content::list(conn)?
+        .into_iter()
+        .filter(|i| wanted.contains(&i.id))
+        .collect();
+    Ok(StreamExport {
+        format: EXPORT_FORMAT.into(),
+        version: 1,
+        stream: StreamDraft {
+            name: stream.name,
+            priority: stream.priority,
+            is_active: false,
+            definition: stream.definition,
+        },
+        content,
+    })
+}
+
+/// Imports a stream from its JSON form, inactive. Content items are matched
+/// by title (and kind) or added; Send steps are re-pointed at them.
+pub fn import(workspace: &Workspace, json: &str) -> Result<Stream> {
+    let mut file: StreamExport = serde_json::from_str(json).map_err(|e| {
+        Error::InvalidArgument(format!(
+            "not a Leadstream stream file (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if file.format != EXPORT_FORMAT || file.version != 1 {
+        return Err(Error::InvalidArgument(format!(
+            "not a Leadstream stream file: format `{}` version {}",
+            file.format, file.version
+        )));
+    }
+    let conn = workspace.conn();
+    let existing = content::list(conn)?;
+    let mut new_ids = HashMap::new();
+    for item in &file.content {
+        let id = match existing
+            .iter()
+            .find(|e| e.title == item.title && e.kind == item.kind)
+        {
+            Some(found) => found.id,
+            None => {
+                let draft = ContentDraft {
+                    title: item.title.clone(),
+                    kind: item.kind,
+                    subject: item.subject.clone(),
+                    link: item.link.clone(),
+                    body: item.body.clone(),
+                    personas: item.personas.clone(),
+                    stages: item.stages.clone(),
+                    lifecycles: item.lifecycles.clone(),
+                };
+                content::save(conn, None, &draft)?.id
+            }
+        };
+        new_ids.insert(item.id, id);
+    }
+    for node in &mut file.stream.definition.nodes {
+        if let NodeAction::Send { content_id } = &mut node.action {
+            if let Some(id) = new_ids.get(content_id) {
+                *content_id = *id;
+            }
+        }
+    }
+    file.stream.is_active = false;
+    save(workspace, None, &file.stream)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::streams::templates::{demo_library, stream_templates};
+
+    fn workspace_with_library() -> Workspace {
+        let workspace = Workspace::in_memory().unwrap();
+        demo_library(workspace.conn()).unwrap();
+        workspace
+    }
+
+    fn node(id: &str, action: NodeAction) -> StreamNode {
+        StreamNode {
+            id: id.into(),
+            action,
+            x: 0.0,
+            y: 0.0,
+        }
+    }
+
+    fn edge(source: &str, target: &str, handle: Option<&str>) -> StreamEdge {
+        StreamEdge {
+            id: format!("{source}-{target}"),
+            source: source.into(),
+            target: target.into(),
+            handle: handle.map(str::to_owned),
+        }
+    }
+
+    fn stream(nodes: Vec<StreamNode>, edges: Vec<StreamEdge>) -> Stream {
+        Stream {
+            id: 99,
+            name: "t".into(),
+            priority: 1,
+            is_active: false,
+            definition: StreamDefinition {
+                entry_segments: vec![1],
+                reentry: Reentry::Once,
+                exit_goal: None,
+                active_from: None,
+                active_until: None,
+                nodes,
+                edges,
+            },
+        }
+    }
+
+    fn messages(workspace: &Workspace, stream: &Stream) -> Vec<String> {
+        problems(workspace, stream)
+            .unwrap()
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn templates_have_no_problems() {
+        let workspace = workspace_with_library();
+        for template in stream_templates(workspace.conn()).unwrap() {
+            let candidate = Stream {
+                id: 0,
+                name: template.name.clone(),
+                priority: template.priority,
+                is_active: false,
+                definition: template.definition,
+            };
+            assert_eq!(
+                messages(&workspace, &candidate),
+                Vec::<String>::new(),
+                "{}",
+                template.name
+            );
+        }
+    }
+
+    #[test]
+    fn marks_structural_problems_on_their_nodes() {
+        let workspace = workspace_with_library();
+        let found = messages(
+            &workspace,
+            &stream(
+                vec![
+                    node("entry", NodeAction::Entry),
+                    node(
+                        "branch",
+                        NodeAction::Branch {
+                            rules: RuleGroup::everyone(),
+                            rate: None,
+                        },
+                    ),
+                    node(
+                        "split",
+                        NodeAction::Split {
+                            percentages: vec![50, 40],
+                        },
+                    ),
+                    node(
+                        "a",
+                        NodeAction::UpdateField {
+                            field: "score".into(),
+                            value: serde_json::json!("high"),
+                        },
+                    ),
+                    node(
+                        "b",
+                        NodeAction::UpdateField {
+                            field: "score".into(),
+                            value: serde_json::json!(5),
+                        },
+                    ),
+                    node("orphan", NodeAction::Exit),
+                ],
+                vec![
+                    edge("entry", "branch", None),
+                    edge("branch", "split", Some("yes")),
+                    edge("split", "a", Some("0")),
+                    edge("split", "b", Some("1")),
+                    edge("a", "b", None),
+                    edge("b", "a", None),
+                ],
+            ),
+        );
+        let has = |part: &str| found.iter().any(|m| m.contains(part));
+        assert!(has("node branch: Branch has no “no” path"), "{found:?}");
+        assert!(
+            has(
+                "node split: split percentages must be two or more and sum to 100 (they sum to 90)"
+            ),
+            "{found:?}"
+        );
+        assert!(has("node a: `high` is not a number"), "{found:?}");
+        assert!(has("node orphan: unreachable"), "{found:?}");
+        assert!(has("node a: this loop has no Wait"), "{found:?}");
+        assert!(has("node b: this loop has no Wait"), "{found:?}");
+    }
+
+    #[test]
+    fn a_loop_through_a_wait_is_fine_and_dead_ends_are_marked() {
+        let workspace = workspace_with_library();
+        let found = messages(
+            &workspace,
+            &stream(
+                vec![
+                    node("entry", NodeAction::Entry),
+                    node(
+                        "wait",
+                        NodeAction::Wait {
+                            amount: 7,
+                            unit: WaitUnit::Days,
+                        },
+                    ),
+                    node(
+                        "check",
+                        NodeAction::Branch {
+                            rules: RuleGroup::everyone(),
+                            rate: None,
+                        },
+                    ),
+                    node("send", NodeAction::Send { content_id: 1 }),
+                ],
+                vec![
+                    edge("entry", "wait", None),
+                    edge("wait", "check", None),
+                    edge("check", "wait", Some("no")),
+                    edge("check", "send", Some("yes")),
+                ],
+            ),
+        );
+        assert!(!found.iter().any(|m| m.contains("loop")), "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("node send: Send is a dead end")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn unsuitable_content_is_marked() {
+        let workspace = workspace_with_library();
+        let conn = workspace.conn();
+        let decision = saved::list(conn)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == "Decision stage")
+            .unwrap();
+        let awareness_item = content::list(conn)
+            .unwrap()
+            .into_iter()
+            .find(|i| i.stages == vec!["Awareness".to_owned()])
+            .unwrap();
+        let mut candidate = stream(
+            vec![
+                node("entry", NodeAction::Entry),
+                node(
+                    "send",
+                    NodeAction::Send {
+                        content_id: awareness_item.id,
+                    },
+                ),
+                node("exit", NodeAction::Exit),
+            ],
+            vec![edge("entry", "send", None), edge("send", "exit", None)],
+        );
+        candidate.definition.entry_segments = vec![decision.id];
+        let found = messages(&workspace, &candidate);
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("does not suit this stream's audience (Decision")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn active_streams_must_be_clean_and_export_round_trips() {
+        let workspace = workspace_with_library();
+        let conn = workspace.conn();
+        let template = stream_templates(conn).unwrap().remove(0);
+        let mut draft = StreamDraft {
+            name: template.name.clone(),
+            priority: 5,
+            is_active: true,
+            definition: template.definition.clone(),
+        };
+        let saved_stream = save(&workspace, None, &draft).unwrap();
+        assert!(saved_stream.is_active);
+        draft.definition.nodes.push(node("stray", NodeAction::Exit));
+        let refused = save(&workspace, Some(saved_stream.id), &draft)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains("cannot be active") && refused.contains("stray"),
+            "{refused}"
+        );
+
+        let json = serde_json::to_string(&export(conn, saved_stream.id).unwrap()).unwrap();
+        let other = Workspace::in_memory().unwrap();
+        let imported = import(&other, &json).unwrap();
+        assert!(!imported.is_active);
+        assert_eq!(
+            imported.definition.nodes.len(),
+            template.definition.nodes.len()
+        );
+        let sent: Vec<String> = imported
+            .definition
+            .content_ids()
+            .iter()
+            .map(|id| content::get(other.conn(), *id).unwrap().title)
+            .collect();
+        let original: Vec<String> = template
+            .definition
+            .content_ids()
+            .iter()
+            .map(|id| content::get(conn, *id).unwrap().title)
+            .collect();
+        assert_eq!(sent, original);
+        assert!(import(&other, "{\"format\":\"x\"}")
+            .unwrap_err()
+            .to_string()
+            .contains("not a Leadstream stream file"));
+    }
+}

@@ -1,0 +1,2032 @@
+//! The planner: a dry run of streams on the real leads. It decides who
+//! enters which stream (the highest priority one they are eligible for),
+//! suppresses who must get nothing, walks every lead through its flow day by
+//! day, moves sends into each lead's send window and under the frequency
+//! cap, and reports who gets which message when. It sends nothing.
+//! Semantics: docs/streams.md.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::content;
+use super::model::{NodeAction, Reentry, Stream, WaitCondition};
+use super::timezones::{country_zone, parse_zone};
+use crate::segments::compile::{self, Condition};
+use crate::segments::index::{LeadIndex, Overlay};
+use crate::segments::{self, values, RuleGroup};
+use crate::{Error, Result, Workspace};
+
+const DAY: i64 = 86_400;
+
+/// When sends may go out, in each lead's time zone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SendWindow {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekdays: Vec<u8>,
+    /// From this hour (inclusive) …
+    pub from_hour: u8,
+    /// … to this hour (exclusive), 1–24.
+    pub to_hour: u8,
+}
+
+/// At most `max` emails in any `per_days` days, per lead, across streams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FrequencyCap {
+    pub max: u32,
+    pub per_days: u32,
+}
+
+/// The planner's global settings (stored in the workspace).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlanSettings {
+    pub send_window: SendWindow,
+    /// IANA zone for leads with neither a time zone nor a known country.
+    pub default_timezone: String,
+    pub frequency_cap: Option<FrequencyCap>,
+    /// Days with no sends (YYYY-MM-DD, in the lead's own calendar).
+    pub quiet_dates: Vec<String>,
+    /// Leads whose `email_opt_in` is not yes get nothing.
+    pub require_opt_in: bool,
+    /// Seeds splits and assumed engagement; the same seed gives the same plan.
+    #[ts(type = "number")]
+    pub seed: u64,
+}
+
+impl Default for PlanSettings {
+    fn default() -> Self {
+        PlanSettings {
+            send_window: SendWindow {
+                weekdays: vec![1, 2, 3, 4, 5],
+                from_hour: 9,
+                to_hour: 17,
+            },
+            default_timezone: "UTC".into(),
+            frequency_cap: Some(FrequencyCap {
+                max: 2,
+                per_days: 7,
+            }),
+            quiet_dates: Vec::new(),
+            require_opt_in: true,
+            seed: 1,
+        }
+    }
+}
+
+impl PlanSettings {
+    /// Checks the settings, naming the first problem.
+    pub fn check(&self) -> Result<()> {
+        let window = &self.send_window;
+        if window.weekdays.is_empty() || window.weekdays.iter().any(|d| !(1..=7).contains(d)) {
+            return Err(Error::InvalidArgument(
+                "send window: choose weekdays from 1 (Monday) to 7 (Sunday)".into(),
+            ));
+        }
+        if window.from_hour >= window.to_hour || window.to_hour > 24 {
+            return Err(Error::InvalidArgument(format!(
+                "send window: {}:00–{}:00 is not a window within a day",
+                window.from_hour, window.to_hour
+            )));
+        }
+        if parse_zone(&self.default_timezone).is_none() {
+            return Err(Error::InvalidArgument(format!(
+                "`{}` is not a time zone (use an IANA name such as Europe/Berlin)",
+                self.default_timezone
+            )));
+        }
+        if let Some(cap) = self.frequency_cap {
+            if cap.max == 0 || cap.per_days == 0 {
+                return Err(Error::InvalidArgument(
+                    "frequency cap: at least 1 email per at least 1 day".into(),
+                ));
+            }
+        }
+        for date in &self.quiet_dates {
+            NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
+                Error::InvalidArgument(format!("quiet date `{date}` is not YYYY-MM-DD"))
+            })?;
+        }
+        Ok(())
+    }
+}
+
+const SETTINGS_KEY: &str = "planner_settings";
+
+/// The workspace's planner settings, or the defaults.
+pub fn load_settings(conn: &Connection) -> Result<PlanSettings> {
+    use rusqlite::OptionalExtension;
+    let stored: Option<String> = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [SETTINGS_KEY],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(stored
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default())
+}
+
+pub fn save_settings(conn: &Connection, settings: &PlanSettings) -> Result<()> {
+    settings.check()?;
+    conn.execute(
+        "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+        [SETTINGS_KEY, &serde_json::to_string(settings)?],
+    )?;
+    Ok(())
+}
+
+/// How many leads (or sends) had a reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReasonTally {
+    pub reason: String,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NodeCount {
+    pub node_id: String,
+    #[ts(type = "number")]
+    pub leads: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EdgeCount {
+    pub edge_id: String,
+    #[ts(type = "number")]
+    pub leads: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OverlapCount {
+    #[ts(type = "number")]
+    pub stream_id: i64,
+    pub name: String,
+    #[ts(type = "number")]
+    pub leads: u64,
+}
+
+/// One stream's share of the plan.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StreamPlan {
+    #[ts(type = "number")]
+    pub stream_id: i64,
+    pub name: String,
+    pub priority: i32,
+    /// Leads that entered it (each once, whatever their re-entries).
+    #[ts(type = "number")]
+    pub leads: u64,
+    /// Entries, counting re-entries.
+    #[ts(type = "number")]
+    pub entries: u64,
+    #[ts(type = "number")]
+    pub sends: u64,
+    /// Leads it won that a lower-priority stream also wanted.
+    pub also_eligible: Vec<OverlapCount>,
+    pub nodes: Vec<NodeCount>,
+    pub edges: Vec<EdgeCount>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DayCount {
+    /// YYYY-MM-DD in the default time zone.
+    pub date: String,
+    #[ts(type = "number")]
+    pub sends: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ContentCount {
+    #[ts(type = "number")]
+    pub content_id: i64,
+    pub title: String,
+    #[ts(type = "number")]
+    pub sends: u64,
+    #[ts(type = "number")]
+    pub leads: u64,
+}
+
+/// A lead that gets nothing, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SuppressedLead {
+    #[ts(type = "number")]
+    pub lead_id: i64,
+    pub reason: String,
+}
+
+/// The plan's summary: counts by stream, node, edge, day and content, and
+/// the suppression, move and outcome reports.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Plan {
+    /// First and last planned instants (ISO 8601, UTC) and the horizon.
+    pub from: String,
+    pub until: String,
+    pub days: u32,
+    pub as_of: String,
+    pub settings: PlanSettings,
+    /// Leads eligible for at least one stream.
+    #[ts(type = "number")]
+    pub eligible: u64,
+    #[ts(type = "number")]
+    pub sends: u64,
+    pub streams: Vec<StreamPlan>,
+    pub per_day: Vec<DayCount>,
+    pub per_content: Vec<ContentCount>,
+    /// Eligible leads that get nothing, by reason.
+    pub suppressed: Vec<ReasonTally>,
+    pub suppressed_leads: Vec<SuppressedLead>,
+    /// Sends moved to a later slot, by reason (a send can move for several).
+    pub moved: Vec<ReasonTally>,
+    /// How each entry ended: goal reached, exit, still in the stream at the
+    /// horizon, a send due after the horizon, stream ended, moved on.
+    pub outcomes: Vec<ReasonTally>,
+}
+
+/// One planned email.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlannedSend {
+    #[ts(type = "number")]
+    pub lead_id: i64,
+    #[ts(type = "number")]
+    pub stream_id: i64,
+    pub node_id: String,
+    #[ts(type = "number")]
+    pub content_id: i64,
+    #[ts(type = "number")]
+    pub at: i64,
+    pub timezone: String,
+    /// Why it moved from when the flow reached it, if it did.
+    pub moved: Option<String>,
+}
+
+/// A plan with every send.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlanRun {
+    pub plan: Plan,
+    pub sends: Vec<PlannedSend>,
+}
+
+/// One step of one lead's planned journey.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TimelineEntry {
+    /// ISO 8601 UTC, and the same instant in the lead's zone.
+    pub at: String,
+    pub local: String,
+    pub stream: String,
+    pub node_id: String,
+    pub step: String,
+    /// Why it happened then or that way ("moved from … : frequency cap").
+    pub note: Option<String>,
+}
+
+/// One lead's journey through the plan, with explanations.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LeadJourney {
+    #[ts(type = "number")]
+    pub lead_id: i64,
+    pub timezone: String,
+    /// Which stream it entered and why, or why it gets nothing.
+    pub status: String,
+    pub entries: Vec<TimelineEntry>,
+}
+
+/// What happens to one entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Outcome {
+    GoalReached,
+    Exited,
+    MovedOn,
+    InStreamAtHorizon,
+    SendAfterHorizon,
+    StreamEnded,
+    StepLimit,
+}
+
+impl Outcome {
+    fn label(self) -> &'static str {
+        match self {
+            Outcome::GoalReached => "exit goal reached",
+            Outcome::Exited => "reached an Exit step",
+            Outcome::MovedOn => "moved to another stream",
+            Outcome::InStreamAtHorizon => "still in the stream at the horizon",
+            Outcome::SendAfterHorizon => "next send falls after the horizon",
+            Outcome::StreamEnded => "the stream's active dates ended",
+            Outcome::StepLimit => "stopped after 1,000 steps (a loop?)",
+        }
+    }
+}
+
+/// Why a send moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum MoveReason {
+    SendWindow,
+    QuietDate,
+    FrequencyCap,
+}
+
+impl MoveReason {
+    fn label(self) -> &'static str {
+        match self {
+            MoveReason::SendWindow => "outside the send window",
+            MoveReason::QuietDate => "quiet date",
+            MoveReason::FrequencyCap => "frequency cap",
+        }
+    }
+}
+
+/// A compiled node, with its outgoing edges by handle.
+struct CompiledNode {
+    id: String,
+    action: NodeAction,
+    /// (handle, target node index, edge index)
+    next: Vec<(Option<String>, usize, usize)>,
+    condition: Option<Condition>,
+    /// For update-field steps: the key and stored value.
+    update: Option<(String, rusqlite::types::Value)>,
+    /// A hash of the node id, mixed into per-lead random draws.
+    salt: u64,
+    /// Does the branch rule look at behaviour (which the future may change)?
+    behavioural: bool,
+}
+
+struct CompiledStream {
+    stream: Stream,
+    nodes: Vec<CompiledNode>,
+    entry: usize,
+    eligibility: Condition,
+    goal: Option<Condition>,
+    active_from: i64,
+    active_until: i64,
+}
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// A deterministic draw in [0, 1) for a lead at a node.
+fn draw(seed: u64, lead_id: i64, salt: u64, round: u32) -> f64 {
+    let bits = splitmix(seed ^ splitmix(lead_id as u64 ^ salt.rotate_left(17) ^ u64::from(round)));
+    (bits >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn has_behaviour(group: &RuleGroup) -> bool {
+    group.rules.iter().any(|node| match node {
+        segments::RuleNode::Group(inner) => has_behaviour(inner),
+        segments::RuleNode::Rule(rule) => rule.field == "event" || rule.field == "segment",
+    })
+}
+
+fn compile_stream(
+    workspace: &Workspace,
+    stream: &Stream,
+    horizon: (i64, i64),
+) -> Result<CompiledStream> {
+    let conn = workspace.conn();
+    let problems = super::model::problems(workspace, stream)?;
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        return Err(Error::InvalidArgument(format!(
+            "stream “{}” cannot be planned: {}",
+            stream.name,
+            list.join("; ")
+        )));
+    }
+    let definition = &stream.definition;
+    let index_of: HashMap<&str, usize> = definition
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
+    let catalogue = crate::fields::list(conn)?;
+    let mut nodes = Vec::with_capacity(definition.nodes.len());
+    for node in &definition.nodes {
+        let next = definition
+            .edges
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.source == node.id)
+            .map(|(edge_index, e)| (e.handle.clone(), index_of[e.target.as_str()], edge_index))
+            .collect();
+        let (condition, behavioural) = match &node.action {
+            NodeAction::Branch { rules, .. } => {
+                (Some(compile::compile(conn, rules)?), has_behaviour(rules))
+            }
+            _ => (None, false),
+        };
+        let update = match &node.action {
+            NodeAction::UpdateField { field, value } => {
+                let field_type = catalogue
+                    .iter()
+                    .find(|f| &f.key == field)
+                    .map(|f| f.field_type)
+                    .ok_or_else(|| Error::UnknownField { key: field.clone() })?;
+                let stored =
+                    super::model::field_value(field_type, value).map_err(Error::InvalidArgument)?;
+                Some((field.clone(), stored))
+            }
+            _ => None,
+        };
+        nodes.push(CompiledNode {
+            id: node.id.clone(),
+            action: node.action.clone(),
+            next,
+            condition,
+            update,
+            salt: node.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            }),
+            behavioural,
+        });
+    }
+    let entry = definition
+        .nodes
+        .iter()
+        .position(|n| n.action == NodeAction::Entry)
+        .expect("checked by problems()");
+    let membership = RuleGroup::from_value(&serde_json::json!({
+        "combinator": "or",
+        "rules": definition.entry_segments.iter()
+            .map(|id| serde_json::json!({"field": "segment", "operator": "in", "value": id}))
+            .collect::<Vec<_>>(),
+    }))?;
+    let date = |text: &Option<String>, end_of_day: bool, fallback: i64| {
+        text.as_deref()
+            .and_then(values::parse_instant)
+            .map(|at| if end_of_day { at + DAY - 1 } else { at })
+            .unwrap_or(fallback)
+    };
+    Ok(CompiledStream {
+        stream: stream.clone(),
+        entry,
+        eligibility: compile::compile(conn, &membership)?,
+        goal: definition
+            .exit_goal
+            .as_ref()
+            .map(|g| compile::compile(conn, g))
+            .transpose()?,
+        active_from: date(&definition.active_from, false, horizon.0).max(horizon.0),
+        active_until: date(&definition.active_until, true, horizon.1).min(horizon.1),
+        nodes,
+    })
+}
+
+/// Everything a plan needs besides the leads.
+struct Planner<'a> {
+    settings: &'a PlanSettings,
+    streams: Vec<CompiledStream>,
+    start: i64,
+    end: i64,
+    quiet: Vec<NaiveDate>,
+    default_zone: Tz,
+    zones_by_code: HashMap<(bool, u32), Option<Tz>>,
+}
+
+/// Per-lead scratch state and the records the simulation produces.
+#[derive(Default)]
+struct Records {
+    sends: Vec<(u32, u16, u16, i64, u8)>,
+    node_hits: Vec<Vec<u64>>,
+    edge_hits: Vec<Vec<u64>>,
+    entries: Vec<u64>,
+    outcomes: HashMap<Outcome, u64>,
+    moves: HashMap<MoveReason, u64>,
+}
+
+/// Where a trace goes, for one-lead journeys.
+type Trace<'t> = Option<&'t mut Vec<TimelineEntry>>;
+
+impl Planner<'_> {
+    fn zone(&mut self, index: &LeadIndex, row: usize) -> Tz {
+        if let Some((code, name)) = index.text_at("timezone", row) {
+            let zone = *self
+                .zones_by_code
+                .entry((true, code))
+                .or_insert_with(|| parse_zone(name));
+            if let Some(zone) = zone {
+                return zone;
+            }
+        }
+        if let Some((code, name)) = index.text_at("country", row) {
+            let zone = *self
+                .zones_by_code
+                .entry((false, code))
+                .or_insert_with(|| country_zone(name));
+            if let Some(zone) = zone {
+                return zone;
+            }
+        }
+        self.default_zone
+    }
+
+    /// Why a lead gets nothing, if it must not.
+    fn suppression(&self, index: &LeadIndex, row: usize) -> Option<&'static str> {
+        let valid_email = index.text_at("email", row).is_some_and(|(_, email)| {
+            let email = email.trim();
+            let at = email.find('@');
+            at.is_some_and(|i| {
+                i > 0 && email[i + 1..].contains('.') && !email.contains(char::is_whitespace)
+            })
+        });
+        if !valid_email {
+            return Some("no valid email address");
+        }
+        if index.bool_at("do_not_email", row) == Some(true) {
+            return Some("do not email");
+        }
+        if self.settings.require_opt_in && index.bool_at("email_opt_in", row) != Some(true) {
+            return Some("no email opt-in");
+        }
+        None
+    }
+
+    /// The first instant at or after `desired` that is in the lead's send
+    /// window, not on a quiet date, and under the frequency cap given the
+    /// lead's earlier sends (ascending). Returns it and why it moved.
+    fn slot(&self, desired: i64, zone: Tz, history: &[i64]) -> (i64, Vec<MoveReason>) {
+        let window = &self.settings.send_window;
+        let mut at = desired;
+        let mut reasons: Vec<MoveReason> = Vec::new();
+        let note = |reason: MoveReason, reasons: &mut Vec<MoveReason>| {
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+        };
+        for _ in 0..10_000 {
+            let local = zone
+                .timestamp_opt(at, 0)
+                .single()
+                .unwrap_or_else(|| Utc.timestamp_opt(at, 0).unwrap().with_timezone(&zone));
+            let date = local.date_naive();
+            let weekday = local.weekday().number_from_monday() as u8;
+            let next_day_start = |date: NaiveDate| {
+                start_of_window(zone, date.succ_opt().unwrap_or(date), window.from_hour)
+            };
+            if self.quiet.contains(&date) {
+                note(MoveReason::QuietDate, &mut reasons);
+                at = next_day_start(date);
+                continue;
+            }
+            if !window.weekdays.contains(&weekday) || local.hour() >= u32::from(window.to_hour) {
+                note(MoveReason::SendWindow, &mut reasons);
+                at = next_day_start(date);
+                continue;
+            }
+            if local.hour() < u32::from(window.from_hour) {
+                note(MoveReason::SendWindow, &mut reasons);
+                at = start_of_window(zone, date, window.from_hour);
+                continue;
+            }
+            if let Some(cap) = self.settings.frequency_cap {
+                let span = i64::from(cap.per_days) * DAY;
+                let recent: Vec<i64> = history.iter().copied().filter(|&s| s > at - span).collect();
+                if recent.len() >= cap.max as usize {
+                    note(MoveReason::FrequencyCap, &mut reasons);
+                    // When enough of the recent sends have left the window.
+                    let oldest_to_leave = recent[recent.len() - cap.max as usize];
+                    at = oldest_to_leave + span;
+                    continue;
+                }
+            }
+            return (at, reasons);
+        }
+        (i64::MAX, reasons)
+    }
+
+    fn matches(
+        &self,
+        index: &LeadIndex,
+        condition: &Condition,
+        row: usize,
+        at: i64,
+        overlay: &Overlay,
+    ) -> bool {
+        index.holds_row(condition, row, at, overlay)
+    }
+
+    /// Walks one lead through its stream(s) from `entered`, recording sends
+    /// and counts; returns the instant and outcome it ended with.
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        &self,
+        index: &LeadIndex,
+        row: usize,
+        lead_id: i64,
+        mut stream_index: usize,
+        entered: i64,
+        zone: Tz,
+        overlay: &mut Overlay,
+        history: &mut Vec<i64>,
+        records: &mut Records,
+        mut trace: Trace<'_>,
+        round: u32,
+    ) -> (i64, Outcome) {
+        let mut at = entered;
+        let mut node = self.streams[stream_index].entry;
+        let mut visited: Vec<Vec<bool>> = self
+            .streams
+            .iter()
+            .map(|s| vec![false; s.nodes.len()])
+            .collect();
+        let mut edges_seen: Vec<Vec<bool>> = self
+            .streams
+            .iter()
+            .map(|s| vec![false; s.stream.definition.edges.len()])
+            .collect();
+        for _ in 0..1_000 {
+            let stream = &self.streams[stream_index];
+            if at > stream.active_until {
+                return (
+                    at,
+                    if at > self.end {
+                        Outcome::InStreamAtHorizon
+                    } else {
+                        Outcome::StreamEnded
+                    },
+                );
+            }
+            if let Some(goal) = &stream.goal {
+                if self.matches(index, goal, row, at, overlay) {
+                    if let Some(trace) = trace.as_deref_mut() {
+                        trace.push(entry(
+                            at,
+                            zone,
+                            stream,
+                            "goal",
+                            "Exit goal reached".into(),
+                            None,
+                        ));
+                    }
+                    return (at, Outcome::GoalReached);
+                }
+            }
+            let current = &stream.nodes[node];
+            if !visited[stream_index][node] {
+                visited[stream_index][node] = true;
+                records.node_hits[stream_index][node] += 1;
+            }
+            let mut handle: Option<String> = None;
+            let mut note: Option<String> = None;
+            let step: String;
+            match &current.action {
+                NodeAction::Entry => step = format!("Entered “{}”", stream.stream.name),
+                NodeAction::Send { content_id } => {
+                    let (slot, reasons) = self.slot(at, zone, history);
+                    if !reasons.is_empty() {
+                        note = Some(format!(
+                            "moved from {} to {}: {}",
+                            local_text(at, zone),
+                            local_text(slot, zone),
+                            reasons
+                                .iter()
+                                .map(|r| r.label())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                    }
+                    if slot > self.end || slot > stream.active_until {
+                        if let Some(trace) = trace.as_deref_mut() {
+                            let why = format!(
+                                "due {} — after the plan's horizon",
+                                local_text(slot.min(i64::MAX - 1), zone)
+                            );
+                            trace.push(entry(
+                                at,
+                                zone,
+                                stream,
+                                &current.id,
+                                format!("Send #{content_id} (not planned)"),
+                                Some(why),
+                            ));
+                        }
+                        return (at, Outcome::SendAfterHorizon);
+                    }
+                    for reason in &reasons {
+                        *records.moves.entry(*reason).or_default() += 1;
+                    }
+                    let mut moved_bits = 0u8;
+                    for reason in &reasons {
+                        moved_bits |= 1 << (*reason as u8);
+                    }
+                    at = slot;
+                    history.push(slot);
+                    records.sends.push((
+                        row as u32,
+                        stream_index as u16,
+                        node as u16,
+                        slot,
+                        moved_bits,
+                    ));
+                    step = format!("Send content #{content_id}");
+                }
+                NodeAction::Wait { amount, unit } => {
+                    at += i64::from(*amount) * unit.seconds();
+                    step = format!("Wait {amount} {}", crate::fields::enum_text(unit));
+                }
+                NodeAction::WaitUntil { until } => match until {
+                    WaitCondition::Window {
+                        weekdays,
+                        from_hour,
+                        to_hour,
+                    } => {
+                        let before = at;
+                        at = next_in_window(at, zone, weekdays, *from_hour, *to_hour);
+                        step = "Wait until the window".to_owned();
+                        if at != before {
+                            note = Some(format!("waited until {}", local_text(at, zone)));
+                        }
+                    }
+                    WaitCondition::Event {
+                        event_type,
+                        timeout_days,
+                        rate,
+                    } => {
+                        let rate = rate.unwrap_or(0.0);
+                        if rate > 0.0
+                            && draw(self.settings.seed, lead_id, current.salt, round) < rate
+                        {
+                            at += DAY.min(i64::from(*timeout_days) * DAY);
+                            handle = Some("event".into());
+                            note =
+                                Some(format!("assumed: {} engage ({event_type})", percent(rate)));
+                        } else {
+                            at += i64::from(*timeout_days) * DAY;
+                            handle = Some("timeout".into());
+                            note = Some(if rate > 0.0 {
+                                format!("assumed not among the {} who engage", percent(rate))
+                            } else {
+                                "assumed: no further engagement".into()
+                            });
+                        }
+                        step = format!("Wait for {event_type}");
+                    }
+                },
+                NodeAction::Branch { rate, .. } => {
+                    let condition = current.condition.as_ref().expect("branches are compiled");
+                    let mut yes = self.matches(index, condition, row, at, overlay);
+                    if !yes && current.behavioural {
+                        let rate = rate.unwrap_or(0.0);
+                        if rate > 0.0
+                            && draw(self.settings.seed, lead_id, current.salt, round) < rate
+                        {
+                            yes = true;
+                            note = Some(format!("assumed: {} engage", percent(rate)));
+                        } else {
+                            note = Some("on data known now; assumed no further engagement".into());
+                        }
+                    }
+                    handle = Some(if yes { "yes" } else { "no" }.into());
+                    step = format!("Branch: {}", if yes { "yes" } else { "no" });
+                }
+                NodeAction::Split { percentages } => {
+                    let point = draw(self.settings.seed, lead_id, current.salt, round) * 100.0;
+                    let mut sum = 0.0;
+                    let mut bucket = percentages.len() - 1;
+                    for (i, share) in percentages.iter().enumerate() {
+                        sum += f64::from(*share);
+                        if point < sum {
+                            bucket = i;
+                            break;
+                        }
+                    }
+                    handle = Some(bucket.to_string());
+                    step = format!("Split: path {} ({}%)", bucket + 1, percentages[bucket]);
+                }
+                NodeAction::UpdateField { field, value } => {
+                    let (key, stored) = current.update.clone().expect("compiled");
+                    overlay.retain(|(k, _)| *k != key);
+                    overlay.push((key, stored));
+                    step = format!("Set {field} to {}", value_text(value));
+                }
+                NodeAction::MoveToStream { stream_id } => {
+                    let Some(target) = self.streams.iter().position(|s| s.stream.id == *stream_id)
+                    else {
+                        return (at, Outcome::MovedOn);
+                    };
+                    if let Some(trace) = trace.as_deref_mut() {
+                        trace.push(entry(
+                            at,
+                            zone,
+                            stream,
+                            &current.id,
+                            format!("Move to “{}”", self.streams[target].stream.name),
+                            None,
+                        ));
+                    }
+                    stream_index = target;
+                    node = self.streams[target].entry;
+                    records.entries[target] += 1;
+                    continue;
+                }
+                NodeAction::Exit => {
+                    if let Some(trace) = trace.as_deref_mut() {
+                        trace.push(entry(at, zone, stream, &current.id, "Exit".into(), None));
+                    }
+                    return (at, Outcome::Exited);
+                }
+            }
+            if let Some(trace) = trace.as_deref_mut() {
+                trace.push(entry(at, zone, stream, &current.id, step, note));
+            }
+            let next = match &handle {
+                None => current.next.first(),
+                Some(wanted) => current
+                    .next
+                    .iter()
+                    .find(|(h, _, _)| h.as_deref() == Some(wanted.as_str())),
+            };
+            let Some(&(_, target, edge)) = next else {
+                return (at, Outcome::Exited);
+            };
+            if !edges_seen[stream_index][edge] {
+                edges_seen[stream_index][edge] = true;
+                records.edge_hits[stream_index][edge] += 1;
+            }
+            node = target;
+            if at > self.end {
+                return (at, Outcome::InStreamAtHorizon);
+            }
+        }
+        (at, Outcome::StepLimit)
+    }
+
+    /// The stream lead `row` enters first (highest priority among those it
+    /// is eligible for), and the others it was also eligible for.
+    fn choose(
+        &self,
+        eligible: &[segments::index::Bitset],
+        row: usize,
+    ) -> Option<(usize, Vec<usize>)> {
+        let mut wanted: Vec<usize> = (0..self.streams.len())
+            .filter(|&s| eligible[s].get(row))
+            .collect();
+        if wanted.is_empty() {
+            return None;
+        }
+        wanted.sort_by_key(|&s| {
+            (
+                std::cmp::Reverse(self.streams[s].stream.priority),
+                self.streams[s].stream.id,
+            )
+        });
+        let first = wanted.remove(0);
+        Some((first, wanted))
+    }
+
+    /// Plans one lead from entry to horizon, re-entering when allowed.
+    #[allow(clippy::too_many_arguments)]
+    fn plan_lead(
+        &mut self,
+        index: &LeadIndex,
+        row: usize,
+        stream: usize,
+        records: &mut Records,
+        mut trace: Trace<'_>,
+        zone: Tz,
+    ) {
+        let lead_id = index.lead_id(row);
+        let mut overlay: Overlay = Vec::new();
+        let mut history: Vec<i64> = Vec::new();
+        let mut at = self.streams[stream].active_from;
+        for round in 0..50u32 {
+            records.entries[stream] += 1;
+            let (ended, outcome) = self.walk(
+                index,
+                row,
+                lead_id,
+                stream,
+                at,
+                zone,
+                &mut overlay,
+                &mut history,
+                records,
+                trace.as_deref_mut(),
+                round,
+            );
+            *records.outcomes.entry(outcome).or_default() += 1;
+            let Reentry::AfterDays { days } = self.streams[stream].stream.definition.reentry else {
+                return;
+            };
+            if !matches!(outcome, Outcome::GoalReached | Outcome::Exited) {
+                return;
+            }
+            at = ended + i64::from(days.max(1)) * DAY;
+            if at > self.end || at > self.streams[stream].active_until {
+                return;
+            }
+            let still = self.matches(index, &self.streams[stream].eligibility, row, at, &overlay);
+            if !still {
+                return;
+            }
+            if let Some(trace) = trace.as_deref_mut() {
+                trace.push(entry(
+                    at,
+                    zone,
+                    &self.streams[stream],
+                    "entry",
+                    format!("Re-entered after {days} days"),
+                    None,
+                ));
+            }
+        }
+    }
+}
+
+fn percent(rate: f64) -> String {
+    format!("{:.0}%", rate * 100.0)
+}
+
+fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `from_hour`:00 on `date` in `zone`, as an instant (the next valid
+/// instant if that hour does not exist on that day).
+fn start_of_window(zone: Tz, date: NaiveDate, from_hour: u8) -> i64 {
+    let mut local = date
+        .and_hms_opt(u32::from(from_hour.min(23)), 0, 0)
+        .expect("valid hour");
+    for _ in 0..4 {
+        if let Some(at) = zone.from_local_datetime(&local).earliest() {
+            return at.timestamp();
+        }
+        local += Duration::minutes(30);
+    }
+    Utc.from_utc_datetime(&local).timestamp()
+}
+
+/// The first instant at or after `at` on one of `weekdays` between the hours.
+fn next_in_window(at: i64, zone: Tz, weekdays: &[u8], from_hour: u8, to_hour: u8) -> i64 {
+    let mut candidate = at;
+    for _ in 0..16 {
+        let local = Utc
+            .timestamp_opt(candidate, 0)
+            .unwrap()
+            .with_timezone(&zone);
+        let weekday = local.weekday().number_from_monday() as u8;
+        let date = local.date_naive();
+        if weekdays.contains(&weekday) && local.hour() < u32::from(to_hour) {
+            if local.hour() >= u32::from(from_hour) {
+                return candidate;
+            }
+            return start_of_window(zone, date, from_hour);
+        }
+        candidate = start_of_window(zone, date.succ_opt().unwrap_or(date), 0);
+    }
+    candidate
+}
+
+fn local_text(at: i64, zone: Tz) -> String {
+    match Utc.timestamp_opt(at, 0).single() {
+        Some(utc) => utc
+            .with_timezone(&zone)
+            .format("%a %Y-%m-%d %H:%M")
+            .to_string(),
+        None => "never".into(),
+    }
+}
+
+fn entry(
+    at: i64,
+    zone: Tz,
+    stream: &CompiledStream,
+    node: &str,
+    step: String,
+    note: Option<String>,
+) -> TimelineEntry {
+    TimelineEntry {
+        at: crate::leads::iso_datetime(at),
+        local: local_text(at, zone),
+        stream: stream.stream.name.clone(),
+        node_id: node.to_owned(),
+        step,
+        note,
+    }
+}
+
+/// What to plan.
+#[derive(Debug, Clone)]
+pub struct PlanRequest {
+    pub streams: Vec<Stream>,
+    /// First day (00:00 in UTC).
+    pub from: NaiveDate,
+    pub days: u32,
+    /// "Now" for the data: rules and eligibility are evaluated as of the
+    /// simulated instant, but no event after `as_of` exists.
+    pub as_of: i64,
+    pub settings: PlanSettings,
+}
+
+/// Prepares the planner: compiled streams, loaded columns, eligibility.
+fn prepare<'s>(
+    workspace: &Workspace,
+    request: &'s PlanRequest,
+    index: &mut LeadIndex,
+) -> Result<(Planner<'s>, Vec<segments::index::Bitset>)> {
+    request.settings.check()?;
+    if request.days == 0 || request.days > 3_660 {
+        return Err(Error::InvalidArgument(format!(
+            "plan 1 to 3,660 days, not {}",
+            request.days
+        )));
+    }
+    let start = request
+        .from
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc()
+        .timestamp();
+    let end = start + i64::from(request.days) * DAY - 1;
+    let conn = workspace.conn();
+    let mut streams = Vec::with_capacity(request.streams.len());
+    for stream in &request.streams {
+        streams.push(compile_stream(workspace, stream, (start, end))?);
+    }
+    // Streams that active ones move leads into are simulated too.
+    let mut extra = Vec::new();
+    for compiled in &streams {
+        for node in &compiled.nodes {
+            if let NodeAction::MoveToStream { stream_id } = node.action {
+                if !request.streams.iter().any(|s| s.id == stream_id)
+                    && !extra.iter().any(|s: &Stream| s.id == stream_id)
+                {
+                    extra.push(super::model::get(conn, stream_id)?);
+                }
+            }
+        }
+    }
+    for stream in &extra {
+        let mut compiled = compile_stream(workspace, stream, (start, end))?;
+        compiled.active_from = i64::MAX; // nobody enters it directly
+        streams.push(compiled);
+    }
+    let fields: Vec<compile::FieldRef> = [
+        "email",
+        "do_not_email",
+        "email_opt_in",
+        "timezone",
+        "country",
+    ]
+    .iter()
+    .map(|key| compile::field_ref(conn, key))
+    .collect::<Result<_>>()?;
+    index.load_fields(conn, &fields)?;
+    for stream in &streams {
+        index.prepare(conn, &stream.eligibility)?;
+        if let Some(goal) = &stream.goal {
+            index.prepare(conn, goal)?;
+        }
+        for node in &stream.nodes {
+            if let Some(condition) = &node.condition {
+                index.prepare(conn, condition)?;
+            }
+        }
+    }
+    let eligible: Vec<segments::index::Bitset> = streams
+        .iter()
+        .map(|s| {
+            if s.active_from > s.active_until {
+                segments::index::Bitset::empty(index.len())
+            } else {
+                index.evaluate(&s.eligibility, s.active_from.min(request.as_of.max(start)))
+            }
+        })
+        .collect();
+    let quiet = request
+        .settings
+        .quiet_dates
+        .iter()
+        .filter_map(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+        .collect();
+    let planner = Planner {
+        settings: &request.settings,
+        default_zone: parse_zone(&request.settings.default_timezone).unwrap_or(Tz::UTC),
+        streams,
+        start,
+        end,
+        quiet,
+        zones_by_code: HashMap::new(),
+    };
+    Ok((planner, eligible))
+}
+
+/// Plans every lead. See the module documentation.
+pub fn plan(workspace: &Workspace, request: &PlanRequest) -> Result<PlanRun> {
+    segments::with_index(workspace, |index| {
+        let (mut planner, eligible) = prepare(workspace, request, index)?;
+        let mut records = Records {
+            node_hits: planner
+                .streams
+                .iter()
+                .map(|s| vec![0; s.nodes.len()])
+                .collect(),
+            edge_hits: planner
+                .streams
+                .iter()
+                .map(|s| vec![0; s.stream.definition.edges.len()])
+                .collect(),
+            entries: vec![0; planner.streams.len()],
+            ..Records::default()
+        };
+        let mut leads_per_stream = vec![0u64; planner.streams.len()];
+        let mut overlaps: HashMap<(usize, usize), u64> = HashMap::new();
+        let mut suppressed_leads = Vec::new();
+        let mut suppressed: HashMap<&'static str, u64> = HashMap::new();
+        let mut eligible_count = 0u64;
+        let mut zones: Vec<Tz> = Vec::new();
+        let mut zone_of_row: HashMap<u32, u16> = HashMap::new();
+        for row in 0..index.len() {
+            let Some((stream, others)) = planner.choose(&eligible, row) else {
+                continue;
+            };
+            eligible_count += 1;
+            if let Some(reason) = planner.suppression(index, row) {
+                *suppressed.entry(reason).or_default() += 1;
+                suppressed_leads.push(SuppressedLead {
+                    lead_id: index.lead_id(row),
+                    reason: reason.to_owned(),
+                });
+                continue;
+            }
+            for other in others {
+                *overlaps.entry((stream, other)).or_default() += 1;
+            }
+            leads_per_stream[stream] += 1;
+            let zone = planner.zone(index, row);
+            let zone_code = match zones.iter().position(|z| *z == zone) {
+                Some(code) => code as u16,
+                None => {
+                    zones.push(zone);
+                    (zones.len() - 1) as u16
+                }
+            };
+            zone_of_row.insert(row as u32, zone_code);
+            planner.plan_lead(index, row, stream, &mut records, None, zone);
+        }
+        summarise(
+            workspace.conn(),
+            request,
+            &planner,
+            index,
+            records,
+            Summary {
+                eligible: eligible_count,
+                leads_per_stream,
+                overlaps,
+                suppressed,
+                suppressed_leads,
+                zones,
+                zone_of_row,
+            },
+        )
+    })
+}
+
+struct Summary {
+    eligible: u64,
+    leads_per_stream: Vec<u64>,
+    overlaps: HashMap<(usize, usize), u64>,
+    suppressed: HashMap<&'static str, u64>,
+    suppressed_leads: Vec<SuppressedLead>,
+    zones: Vec<Tz>,
+    zone_of_row: HashMap<u32, u16>,
+}
+
+fn tallies<K: Copy + Ord>(map: &HashMap<K, u64>, label: impl Fn(K) -> String) -> Vec<ReasonTally> {
+    let mut items: Vec<(K, u64)> = map.iter().map(|(k, v)| (*k, *v)).collect();
+    items.sort_by_key(|(k, _)| *k);
+    items
+        .into_iter()
+        .map(|(k, count)| ReasonTally {
+            reason: label(k),
+            count,
+        })
+        .collect()
+}
+
+fn summarise(
+    conn: &Connection,
+    request: &PlanRequest,
+    planner: &Planner<'_>,
+    index: &LeadIndex,
+    records: Records,
+    summary: Summary,
+) -> Result<PlanRun> {
+    let library: HashMap<i64, String> = content::list(conn)?
+        .into_iter()
+        .map(|i| (i.id, i.title))
+        .collect();
+    let mut sends = Vec::with_capacity(records.sends.len());
+    let mut per_day: HashMap<NaiveDate, u64> = HashMap::new();
+    let mut per_content: HashMap<i64, (u64, std::collections::HashSet<u32>)> = HashMap::new();
+    let mut sends_per_stream = vec![0u64; planner.streams.len()];
+    let default_zone = planner.default_zone;
+    for &(row, stream, node, at, moved_bits) in &records.sends {
+        let compiled = &planner.streams[stream as usize];
+        let node = &compiled.nodes[node as usize];
+        let NodeAction::Send { content_id } = node.action else {
+            continue;
+        };
+        sends_per_stream[stream as usize] += 1;
+        let day = DateTime::<Utc>::from_timestamp(at, 0)
+            .expect("valid")
+            .with_timezone(&default_zone)
+            .date_naive();
+        *per_day.entry(day).or_default() += 1;
+        let content = per_content.entry(content_id).or_default();
+        content.0 += 1;
+        content.1.insert(row);
+        let zone = summary.zones[summary.zone_of_row[&row] as usize];
+        let moved = (moved_bits != 0).then(|| {
+            [
+                MoveReason::SendWindow,
+                MoveReason::QuietDate,
+                MoveReason::FrequencyCap,
+            ]
+            .iter()
+            .filter(|r| moved_bits & (1 << (**r as u8)) != 0)
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+        });
+        sends.push(PlannedSend {
+            lead_id: index.lead_id(row as usize),
+            stream_id: compiled.stream.id,
+            node_id: node.id.clone(),
+            content_id,
+            at,
+            timezone: zone.name().to_owned(),
+            moved,
+        });
+    }
+    let mut days: Vec<DayCount> = Vec::with_capacity(request.days as usize);
+    for offset in 0..request.days {
+        let date = request.from + Duration::days(i64::from(offset));
+        days.push(DayCount {
+            date: date.format("%Y-%m-%d").to_string(),
+            sends: per_day.get(&date).copied().unwrap_or(0),
+        });
+    }
+    let mut contents: Vec<ContentCount> = per_content
+        .into_iter()
+        .map(|(id, (count, leads))| ContentCount {
+            content_id: id,
+            title: library
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| format!("#{id}")),
+            sends: count,
+            leads: leads.len() as u64,
+        })
+        .collect();
+    contents.sort_by(|a, b| b.sends.cmp(&a.sends).then(a.title.cmp(&b.title)));
+    let streams = planner
+        .streams
+        .iter()
+        .enumerate()
+        .map(|(i, compiled)| {
+            let definition = &compiled.stream.definition;
+            let mut also: Vec<OverlapCount> = summary
+                .overlaps
+                .iter()
+                .filter(|((winner, _), _)| *winner == i)
+                .map(|((_, other), leads)| OverlapCount {
+                    stream_id: planner.streams[*other].stream.id,
+                    name: planner.streams[*other].stream.name.clone(),
+                    leads: *leads,
+                })
+                .collect();
+            also.sort_by_key(|o| std::cmp::Reverse(o.leads));
+            StreamPlan {
+                stream_id: compiled.stream.id,
+                name: compiled.stream.name.clone(),
+                priority: compiled.stream.priority,
+                leads: summary.leads_per_stream[i],
+                entries: records.entries[i],
+                sends: sends_per_stream[i],
+                also_eligible: also,
+                nodes: compiled
+                    .nodes
+                    .iter()
+                    .zip(&records.node_hits[i])
+                    .map(|(n, hits)| NodeCount {
+                        node_id: n.id.clone(),
+                        leads: *hits,
+                    })
+                    .collect(),
+                edges: definition
+                    .edges
+                    .iter()
+                    .zip(&records.edge_hits[i])
+                    .map(|(e, hits)| EdgeCount {
+                        edge_id: e.id.clone(),
+                        leads: *hits,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let plan = Plan {
+        from: crate::leads::iso_datetime(planner.start),
+        until: crate::leads::iso_datetime(planner.end),
+        days: request.days,
+        as_of: crate::leads::iso_datetime(request.as_of),
+        settings: request.settings.clone(),
+        eligible: summary.eligible,
+        sends: sends.len() as u64,
+        streams,
+        per_day: days,
+        per_content: contents,
+        suppressed: tallies(&summary.suppressed, |r| r.to_owned()),
+        suppressed_leads: summary.suppressed_leads,
+        moved: tallies(&records.moves, |r| r.label().to_owned()),
+        outcomes: tallies(&records.outcomes, |o| o.label().to_owned()),
+    };
+    Ok(PlanRun { plan, sends })
+}
+
+/// One lead's journey through the plan, step by step with explanations.
+pub fn journey(workspace: &Workspace, request: &PlanRequest, lead_id: i64) -> Result<LeadJourney> {
+    segments::with_index(workspace, |index| {
+        let (mut planner, eligible) = prepare(workspace, request, index)?;
+        let row = index
+            .row_of_lead(lead_id)
+            .ok_or(Error::UnknownLead { id: lead_id })?;
+        let zone = planner.zone(index, row);
+        let mut entries = Vec::new();
+        let status = match planner.choose(&eligible, row) {
+            None => "not in any stream's entry segments".to_owned(),
+            Some((stream, others)) => match planner.suppression(index, row) {
+                Some(reason) => format!("suppressed: {reason}"),
+                None => {
+                    let mut records = Records {
+                        node_hits: planner
+                            .streams
+                            .iter()
+                            .map(|s| vec![0; s.nodes.len()])
+                            .collect(),
+                        edge_hits: planner
+                            .streams
+                            .iter()
+                            .map(|s| vec![0; s.stream.definition.edges.len()])
+                            .collect(),
+                        entries: vec![0; planner.streams.len()],
+                        ..Records::default()
+                    };
+                    planner.plan_lead(index, row, stream, &mut records, Some(&mut entries), zone);
+                    let library: HashMap<i64, String> = content::list(workspace.conn())?
+                        .into_iter()
+                        .map(|i| (i.id, i.title))
+                        .collect();
+                    for entry in &mut entries {
+                        if let Some(rest) = entry.step.strip_prefix("Send content #") {
+                            if let Some(title) =
+                                rest.parse::<i64>().ok().and_then(|id| library.get(&id))
+                            {
+                                entry.step = format!("Send “{title}”");
+                            }
+                        }
+                    }
+                    let also: Vec<String> = others
+                        .iter()
+                        .map(|&o| format!("“{}”", planner.streams[o].stream.name))
+                        .collect();
+                    let name = &planner.streams[stream].stream.name;
+                    if also.is_empty() {
+                        format!("enters “{name}”")
+                    } else {
+                        format!(
+                            "enters “{name}” (highest priority; also eligible for {})",
+                            also.join(", ")
+                        )
+                    }
+                }
+            },
+        };
+        Ok(LeadJourney {
+            lead_id,
+            timezone: zone.name().to_owned(),
+            status,
+            entries,
+        })
+    })
+}
+
+/// The plan's sends as CSV for an email tool: one row per send with the
+/// lead's email, the send time in UTC and in the lead's zone, the stream,
+/// step, content title, subject and link. Safe against formula injection.
+pub fn write_sends_csv(conn: &Connection, run: &PlanRun, out: impl std::io::Write) -> Result<u64> {
+    use crate::export::csv_safe;
+    let library: HashMap<i64, content::ContentItem> = content::list(conn)?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    let streams: HashMap<i64, &str> = run
+        .plan
+        .streams
+        .iter()
+        .map(|s| (s.stream_id, s.name.as_str()))
+        .collect();
+    let mut emails: HashMap<i64, String> = HashMap::new();
+    let mut ids: Vec<i64> = run.sends.iter().map(|s| s.lead_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(5_000) {
+        let mut statement = conn.prepare_cached(
+            "SELECT id, email FROM leads WHERE id IN (SELECT value FROM json_each(?1))",
+        )?;
+        let rows = statement.query_map([serde_json::to_string(chunk)?], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?))
+        })?;
+        for row in rows {
+            let (id, email) = row?;
+            emails.insert(id, email.unwrap_or_default().trim().to_owned());
+        }
+    }
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record([
+        "email",
+        "send_at_utc",
+        "send_at_local",
+        "timezone",
+        "stream",
+        "step",
+        "content",
+        "subject",
+        "link",
+    ])?;
+    let mut written = 0;
+    for send in &run.sends {
+        let zone = parse_zone(&send.timezone).unwrap_or(Tz::UTC);
+        let utc = DateTime::<Utc>::from_timestamp(send.at, 0).expect("valid");
+        let item = library.get(&send.content_id);
+        let record = [
+            emails.get(&send.lead_id).cloned().unwrap_or_default(),
+            utc.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            utc.with_timezone(&zone)
+                .format("%Y-%m-%dT%H:%M:%S%:z")
+                .to_string(),
+            send.timezone.clone(),
+            streams
+                .get(&send.stream_id)
+                .copied()
+                .unwrap_or_default()
+                .to_owned(),
+            send.node_id.clone(),
+            item.map(|i| i.title.clone()).unwrap_or_default(),
+            item.map(|i| i.subject.clone()).unwrap_or_default(),
+            item.map(|i| i.link.clone()).unwrap_or_default(),
+        ];
+        writer.write_record(record.iter().map(|cell| csv_safe(cell).into_owned()))?;
+        written += 1;
+    }
+    writer.flush().map_err(|e| Error::io("<output>", e))?;
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::streams::model::{
+        self, StreamDefinition, StreamDraft, StreamEdge, StreamNode, WaitUnit,
+    };
+    use crate::streams::templates::install_demo_nurture;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    const ANCHOR: i64 = 1_790_035_200; // 2026-09-22 00:00 UTC, a Tuesday
+
+    fn demo(leads: u32) -> Workspace {
+        let mut workspace = Workspace::in_memory().unwrap();
+        crate::demo::generate(
+            &mut workspace,
+            &crate::demo::DemoSpec {
+                leads,
+                events_per_lead: 6,
+                seed: 11,
+                anchor: ANCHOR,
+            },
+        )
+        .unwrap();
+        install_demo_nurture(&workspace).unwrap();
+        workspace
+    }
+
+    fn request(streams: Vec<Stream>, settings: PlanSettings, days: u32) -> PlanRequest {
+        PlanRequest {
+            streams,
+            from: DateTime::<Utc>::from_timestamp(ANCHOR, 0)
+                .unwrap()
+                .date_naive(),
+            days,
+            as_of: ANCHOR,
+            settings,
+        }
+    }
+
+    /// Checks every invariant the issue names on one plan.
+    fn check_invariants(
+        workspace: &Workspace,
+        request: &PlanRequest,
+        run: &PlanRun,
+    ) -> std::result::Result<(), String> {
+        let settings = &request.settings;
+        let suppressed: std::collections::HashSet<i64> = run
+            .plan
+            .suppressed_leads
+            .iter()
+            .map(|s| s.lead_id)
+            .collect();
+        let mut by_lead: HashMap<i64, Vec<&PlannedSend>> = HashMap::new();
+        for send in &run.sends {
+            if suppressed.contains(&send.lead_id) {
+                return Err(format!("suppressed lead {} has a send", send.lead_id));
+            }
+            let zone = parse_zone(&send.timezone).unwrap();
+            let local = Utc.timestamp_opt(send.at, 0).unwrap().with_timezone(&zone);
+            let weekday = local.weekday().number_from_monday() as u8;
+            let hour = local.hour() as u8;
+            if !settings.send_window.weekdays.contains(&weekday)
+                || hour < settings.send_window.from_hour
+                || hour >= settings.send_window.to_hour
+            {
+                return Err(format!(
+                    "send outside its window: {local} for lead {}",
+                    send.lead_id
+                ));
+            }
+            if settings
+                .quiet_dates
+                .contains(&local.format("%Y-%m-%d").to_string())
+            {
+                return Err(format!("send on a quiet date: {local}"));
+            }
+            by_lead.entry(send.lead_id).or_default().push(send);
+        }
+        if let Some(cap) = settings.frequency_cap {
+            let span = i64::from(cap.per_days) * DAY;
+            for (lead, sends) in &by_lead {
+                let mut times: Vec<i64> = sends.iter().map(|s| s.at).collect();
+                times.sort_unstable();
+                for (i, &end) in times.iter().enumerate() {
+                    let in_window = times[..=i].iter().filter(|&&t| t > end - span).count();
+                    if in_window > cap.max as usize {
+                        return Err(format!(
+                            "lead {lead} gets {in_window} sends in {} days",
+                            cap.per_days
+                        ));
+                    }
+                }
+            }
+        }
+        // Every eligible lead is accounted for: it entered a stream or was suppressed.
+        let entered: u64 = run.plan.streams.iter().map(|s| s.leads).sum();
+        let suppressed_count: u64 = run.plan.suppressed.iter().map(|r| r.count).sum();
+        if entered + suppressed_count != run.plan.eligible
+            || suppressed_count != suppressed.len() as u64
+        {
+            return Err(format!(
+                "eligible {} != entered {entered} + suppressed {suppressed_count}",
+                run.plan.eligible
+            ));
+        }
+        // Every entry ended with exactly one outcome.
+        let entries: u64 = run.plan.streams.iter().map(|s| s.entries).sum();
+        let outcomes: u64 = run.plan.outcomes.iter().map(|r| r.count).sum();
+        // (The demo streams move nobody between streams, so one outcome per entry.)
+        if outcomes != entries {
+            return Err(format!("{outcomes} outcomes for {entries} entries"));
+        }
+        let _ = workspace;
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn plans_keep_every_promise(
+            max in 1u32..4,
+            per_days in 1u32..10,
+            from_hour in 6u8..12,
+            length in 1u8..9,
+            weekdays in prop::sample::subsequence(vec![1u8, 2, 3, 4, 5, 6, 7], 1..=7),
+            quiet_offsets in prop::collection::vec(0i64..40, 0..4),
+            require_opt_in in any::<bool>(),
+            seed in any::<u64>(),
+            zone in prop::sample::select(vec!["UTC", "America/New_York", "Asia/Kolkata"]),
+        ) {
+            let workspace = demo(250);
+            let settings = PlanSettings {
+                send_window: SendWindow { weekdays, from_hour, to_hour: from_hour + length },
+                default_timezone: zone.into(),
+                frequency_cap: Some(FrequencyCap { max, per_days }),
+                quiet_dates: quiet_offsets
+                    .iter()
+                    .map(|d| DateTime::<Utc>::from_timestamp(ANCHOR + d * DAY, 0).unwrap().format("%Y-%m-%d").to_string())
+                    .collect(),
+                require_opt_in,
+                seed,
+            };
+            let streams = model::list(workspace.conn()).unwrap();
+            let request = request(streams, settings, 60);
+            let run = plan(&workspace, &request).unwrap();
+            prop_assert!(run.plan.sends > 0);
+            check_invariants(&workspace, &request, &run).map_err(TestCaseError::fail)?;
+            // The same inputs and seed give the same plan.
+            let again = plan(&workspace, &request).unwrap();
+            prop_assert_eq!(
+                serde_json::to_string(&again.sends).unwrap(),
+                serde_json::to_string(&run.sends).unwrap()
+            );
+        }
+    }
+
+    fn node(id: &str, action: NodeAction) -> StreamNode {
+        StreamNode {
+            id: id.into(),
+            action,
+            x: 0.0,
+            y: 0.0,
+        }
+    }
+
+    fn edge(source: &str, target: &str, handle: Option<&str>) -> StreamEdge {
+        StreamEdge {
+            id: format!("{source}-{target}"),
+            source: source.into(),
+            target: target.into(),
+            handle: handle.map(str::to_owned),
+        }
+    }
+
+    fn segment(workspace: &Workspace, name: &str) -> i64 {
+        crate::segments::saved::list(workspace.conn())
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == name)
+            .unwrap()
+            .id
+    }
+
+    fn save(
+        workspace: &Workspace,
+        name: &str,
+        priority: i32,
+        definition: StreamDefinition,
+    ) -> Stream {
+        model::save(
+            workspace,
+            None,
+            &StreamDraft {
+                name: name.into(),
+                priority,
+                is_active: true,
+                definition,
+            },
+        )
+        .unwrap()
+    }
+
+    fn any_content(workspace: &Workspace) -> i64 {
+        content::list(workspace.conn())
+            .unwrap()
+            .into_iter()
+            .find(|i| i.title == "Monthly newsletter")
+            .unwrap()
+            .id
+    }
+
+    fn definition(
+        segments: Vec<i64>,
+        nodes: Vec<StreamNode>,
+        edges: Vec<StreamEdge>,
+    ) -> StreamDefinition {
+        StreamDefinition {
+            entry_segments: segments,
+            reentry: Reentry::Once,
+            exit_goal: None,
+            active_from: None,
+            active_until: None,
+            nodes,
+            edges,
+        }
+    }
+
+    #[test]
+    fn an_updated_field_is_seen_by_a_later_branch() {
+        let workspace = demo(200);
+        let item = any_content(&workspace);
+        let stream = save(&workspace, "update then branch", 1, definition(
+            vec![segment(&workspace, "Awareness stage")],
+            vec![
+                node("entry", NodeAction::Entry),
+                node("set", NodeAction::UpdateField { field: "buying_stage".into(), value: json!("Decision") }),
+                node("check", NodeAction::Branch {
+                    rules: RuleGroup::from_value(&json!({"combinator": "and", "rules": [{"field": "buying_stage", "operator": "=", "value": "decision"}]})).unwrap(),
+                    rate: None,
+                }),
+                node("yes", NodeAction::Send { content_id: item }),
+                node("no", NodeAction::Exit),
+                node("exit", NodeAction::Exit),
+            ],
+            vec![edge("entry", "set", None), edge("set", "check", None), edge("check", "yes", Some("yes")), edge("check", "no", Some("no")), edge("yes", "exit", None)],
+        ));
+        let run = plan(
+            &workspace,
+            &request(
+                vec![stream],
+                PlanSettings {
+                    require_opt_in: false,
+                    frequency_cap: None,
+                    ..PlanSettings::default()
+                },
+                30,
+            ),
+        )
+        .unwrap();
+        let nodes = &run.plan.streams[0].nodes;
+        let hits = |id: &str| nodes.iter().find(|n| n.node_id == id).unwrap().leads;
+        assert!(hits("check") > 0);
+        assert_eq!(hits("yes"), hits("check"));
+        assert_eq!(hits("no"), 0);
+    }
+
+    #[test]
+    fn overlapping_leads_enter_the_highest_priority_stream_only() {
+        let workspace = demo(300);
+        let item = any_content(&workspace);
+        let flow = || {
+            (
+                vec![
+                    node("entry", NodeAction::Entry),
+                    node("send", NodeAction::Send { content_id: item }),
+                    node("exit", NodeAction::Exit),
+                ],
+                vec![edge("entry", "send", None), edge("send", "exit", None)],
+            )
+        };
+        let (nodes, edges) = flow();
+        let low = save(
+            &workspace,
+            "low",
+            1,
+            definition(
+                vec![segment(&workspace, "Technical decision makers")],
+                nodes,
+                edges,
+            ),
+        );
+        let (nodes, edges) = flow();
+        let high = save(
+            &workspace,
+            "high",
+            9,
+            definition(
+                vec![
+                    segment(&workspace, "Technical decision makers"),
+                    segment(&workspace, "Enterprise"),
+                ],
+                nodes,
+                edges,
+            ),
+        );
+        let run = plan(
+            &workspace,
+            &request(
+                vec![low.clone(), high.clone()],
+                PlanSettings {
+                    require_opt_in: false,
+                    ..PlanSettings::default()
+                },
+                30,
+            ),
+        )
+        .unwrap();
+        let low_plan = run
+            .plan
+            .streams
+            .iter()
+            .find(|s| s.stream_id == low.id)
+            .unwrap();
+        let high_plan = run
+            .plan
+            .streams
+            .iter()
+            .find(|s| s.stream_id == high.id)
+            .unwrap();
+        assert_eq!(
+            low_plan.leads, 0,
+            "every technical decision maker is also in the higher stream"
+        );
+        assert!(high_plan.leads > 0);
+        let overlap = high_plan
+            .also_eligible
+            .iter()
+            .find(|o| o.stream_id == low.id)
+            .unwrap();
+        assert!(overlap.leads > 0 && overlap.leads <= high_plan.leads);
+        assert!(run.sends.iter().all(|s| s.stream_id == high.id));
+    }
+
+    #[test]
+    fn exit_goals_and_suppression_are_reported() {
+        let workspace = demo(300);
+        let item = any_content(&workspace);
+        let mut def = definition(
+            vec![segment(&workspace, "Practitioners")],
+            vec![
+                node("entry", NodeAction::Entry),
+                node(
+                    "wait",
+                    NodeAction::Wait {
+                        amount: 2,
+                        unit: WaitUnit::Days,
+                    },
+                ),
+                node("send", NodeAction::Send { content_id: item }),
+                node("exit", NodeAction::Exit),
+            ],
+            vec![
+                edge("entry", "wait", None),
+                edge("wait", "send", None),
+                edge("send", "exit", None),
+            ],
+        );
+        def.exit_goal = Some(RuleGroup::from_value(&json!({"combinator": "and", "rules": [{"field": "country", "operator": "=", "value": "Germany"}]})).unwrap());
+        let stream = save(&workspace, "goal", 1, def);
+        let run = plan(
+            &workspace,
+            &request(vec![stream], PlanSettings::default(), 30),
+        )
+        .unwrap();
+        let goal = run
+            .plan
+            .outcomes
+            .iter()
+            .find(|o| o.reason == "exit goal reached")
+            .map(|o| o.count)
+            .unwrap_or(0);
+        assert!(goal > 0, "{:?}", run.plan.outcomes);
+        assert!(
+            run.plan
+                .suppressed
+                .iter()
+                .any(|r| r.reason == "no email opt-in" && r.count > 0),
+            "{:?}",
+            run.plan.suppressed
+        );
+        let germans: std::collections::HashSet<i64> = crate::segments::members(
+            &workspace,
+            &RuleGroup::from_value(&json!({"combinator": "and", "rules": [{"field": "country", "operator": "=", "value": "Germany"}]})).unwrap(),
+            ANCHOR, 0, usize::MAX,
+        ).unwrap().into_iter().collect();
+        assert!(run.sends.iter().all(|s| !germans.contains(&s.lead_id)));
+    }
+
+    #[test]
+    fn journeys_explain_moves_and_csv_is_safe() {
+        let workspace = demo(300);
+        let conn = workspace.conn();
+        let evil = content::save(
+            conn,
+            None,
+            &content::ContentDraft {
+                title: "=HYPERLINK(\"x\")".into(),
+                kind: content::ContentKind::Newsletter,
+                subject: "+subject".into(),
+                link: "@link".into(),
+                body: String::new(),
+                personas: vec![],
+                stages: vec![],
+                lifecycles: vec![],
+            },
+        )
+        .unwrap();
+        let stream = save(
+            &workspace,
+            "two quick sends",
+            1,
+            definition(
+                vec![segment(&workspace, "Executive decision makers")],
+                vec![
+                    node("entry", NodeAction::Entry),
+                    node(
+                        "first",
+                        NodeAction::Send {
+                            content_id: evil.id,
+                        },
+                    ),
+                    node(
+                        "second",
+                        NodeAction::Send {
+                            content_id: evil.id,
+                        },
+                    ),
+                    node("exit", NodeAction::Exit),
+                ],
+                vec![
+                    edge("entry", "first", None),
+                    edge("first", "second", None),
+                    edge("second", "exit", None),
+                ],
+            ),
+        );
+        let settings = PlanSettings {
+            require_opt_in: false,
+            frequency_cap: Some(FrequencyCap {
+                max: 1,
+                per_days: 7,
+            }),
+            ..PlanSettings::default()
+        };
+        let request = request(vec![stream], settings, 30);
+        let run = plan(&workspace, &request).unwrap();
+        assert!(
+            run.plan
+                .moved
+                .iter()
+                .any(|m| m.reason == "frequency cap" && m.count > 0),
+            "{:?}",
+            run.plan.moved
+        );
+        let lead = run.sends[0].lead_id;
+        let journey = journey(&workspace, &request, lead).unwrap();
+        assert!(
+            journey.status.starts_with("enters “two quick sends”"),
+            "{}",
+            journey.status
+        );
+        assert!(
+            journey.entries.iter().any(|e| e
+                .note
+                .as_deref()
+                .is_some_and(|n| n.contains("frequency cap"))),
+            "{:?}",
+            journey.entries
+        );
+        let mut csv = Vec::new();
+        write_sends_csv(conn, &run, &mut csv).unwrap();
+        let text = String::from_utf8(csv).unwrap();
+        assert!(text.starts_with(
+            "email,send_at_utc,send_at_local,timezone,stream,step,content,subject,link\n"
+        ));
+        assert!(
+            text.contains("\"'=HYPERLINK(\"\"x\"\")\",'+subject,'@link"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn slots_respect_windows_in_the_lead_zone() {
+        let settings = PlanSettings::default();
+        let planner = Planner {
+            settings: &settings,
+            streams: Vec::new(),
+            start: 0,
+            end: i64::MAX,
+            quiet: vec![NaiveDate::from_ymd_opt(2026, 9, 23).unwrap()],
+            default_zone: Tz::UTC,
+            zones_by_code: HashMap::new(),
+        };
+        // Tuesday 2026-09-22 20:00 in Berlin is after hours; Wednesday is quiet.
+        let desired = Tz::Europe__Berlin
+            .with_ymd_and_hms(2026, 9, 22, 20, 0, 0)
+            .unwrap()
+            .timestamp();
+        let (slot, reasons) = planner.slot(desired, Tz::Europe__Berlin, &[]);
+        assert_eq!(local_text(slot, Tz::Europe__Berlin), "Thu 2026-09-24 09:00");
+        assert_eq!(reasons, vec![MoveReason::SendWindow, MoveReason::QuietDate]);
+        // Two sends in the last 7 days: the next waits until the older leaves.
+        let history = [slot - 6 * DAY, slot - DAY];
+        let (capped, reasons) = planner.slot(slot, Tz::Europe__Berlin, &history);
+        assert_eq!(reasons, vec![MoveReason::FrequencyCap]);
+        assert_eq!(capped, slot + DAY);
+    }
+}
