@@ -19,6 +19,14 @@ use leadstream_core::segments::{
     self, EventTypeSummary, Explanation, MemberFormat, OperatorSet, RuleGroup, SegmentPreview,
     ValueCount,
 };
+use leadstream_core::streams::content::{self, ContentDraft, ContentItem, MatrixCell};
+use leadstream_core::streams::model::{
+    self as streams, Stream, StreamDefinition, StreamDraft, StreamProblem,
+};
+use leadstream_core::streams::planner::{self, LeadJourney, Plan, PlanSettings};
+use leadstream_core::streams::templates::{
+    stream_templates as stream_templates_of, StreamTemplate,
+};
 use leadstream_core::{fields, workspace_info as summarise, Workspace, WorkspaceInfo};
 use tauri::{AppHandle, Emitter, State};
 
@@ -320,4 +328,221 @@ pub async fn field_values(state: State<'_, AppState>, key: String) -> Result<Vec
 #[tauri::command]
 pub async fn event_types(state: State<'_, AppState>) -> Result<Vec<EventTypeSummary>> {
     state.with_workspace(|ws| segments::event_types(ws)).await
+}
+
+#[tauri::command]
+pub async fn content_list(state: State<'_, AppState>) -> Result<Vec<ContentItem>> {
+    state.with_workspace(|ws| content::list(ws.conn())).await
+}
+
+#[tauri::command]
+pub async fn content_save(
+    state: State<'_, AppState>,
+    id: Option<i64>,
+    draft: ContentDraft,
+) -> Result<ContentItem> {
+    state
+        .with_workspace(move |ws| content::save(ws.conn(), id, &draft))
+        .await
+}
+
+#[tauri::command]
+pub async fn content_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
+    state
+        .with_workspace(move |ws| content::delete(ws.conn(), id))
+        .await
+}
+
+/// How many items cover each persona × buying stage cell.
+#[tauri::command]
+pub async fn content_matrix(state: State<'_, AppState>) -> Result<Vec<MatrixCell>> {
+    state.with_workspace(|ws| content::matrix(ws)).await
+}
+
+/// The library ordered for a stream: items suiting its audience first.
+#[tauri::command]
+pub async fn content_suggestions(
+    state: State<'_, AppState>,
+    definition: StreamDefinition,
+) -> Result<Vec<ContentItem>> {
+    state
+        .with_workspace(move |ws| {
+            let audience = streams::audience(ws.conn(), &definition)?;
+            content::suggestions(ws.conn(), &audience)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn streams_list(state: State<'_, AppState>) -> Result<Vec<Stream>> {
+    state.with_workspace(|ws| streams::list(ws.conn())).await
+}
+
+#[tauri::command]
+pub async fn stream_save(
+    state: State<'_, AppState>,
+    id: Option<i64>,
+    draft: StreamDraft,
+) -> Result<Stream> {
+    state
+        .with_workspace(move |ws| streams::save(ws, id, &draft))
+        .await
+}
+
+#[tauri::command]
+pub async fn stream_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
+    state
+        .with_workspace(move |ws| streams::delete(ws.conn(), id))
+        .await
+}
+
+/// The problems the designer marks, for a stream as drawn (saved or not).
+#[tauri::command]
+pub async fn stream_problems(
+    state: State<'_, AppState>,
+    stream: Stream,
+) -> Result<Vec<StreamProblem>> {
+    state
+        .with_workspace(move |ws| streams::problems(ws, &stream))
+        .await
+}
+
+#[tauri::command]
+pub async fn stream_templates(state: State<'_, AppState>) -> Result<Vec<StreamTemplate>> {
+    state
+        .with_workspace(|ws| stream_templates_of(ws.conn()))
+        .await
+}
+
+/// Writes a stream's portable JSON to `path`.
+#[tauri::command]
+pub async fn stream_export(state: State<'_, AppState>, id: i64, path: String) -> Result<()> {
+    state
+        .with_workspace(move |ws| {
+            let json = serde_json::to_string_pretty(&streams::export(ws.conn(), id)?)?;
+            std::fs::write(&path, json).map_err(|e| leadstream_core::Error::Io {
+                path: path.into(),
+                source: e,
+            })
+        })
+        .await
+}
+
+/// Adds a stream from a JSON file (inactive).
+#[tauri::command]
+pub async fn stream_import(state: State<'_, AppState>, path: String) -> Result<Stream> {
+    state
+        .with_workspace(move |ws| {
+            let json = std::fs::read_to_string(&path).map_err(|e| leadstream_core::Error::Io {
+                path: path.clone().into(),
+                source: e,
+            })?;
+            streams::import(ws, &json)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn planner_settings(state: State<'_, AppState>) -> Result<PlanSettings> {
+    state
+        .with_workspace(|ws| planner::load_settings(ws.conn()))
+        .await
+}
+
+#[tauri::command]
+pub async fn planner_settings_save(
+    state: State<'_, AppState>,
+    settings: PlanSettings,
+) -> Result<PlanSettings> {
+    state
+        .with_workspace(move |ws| {
+            planner::save_settings(ws.conn(), &settings)?;
+            planner::load_settings(ws.conn())
+        })
+        .await
+}
+
+/// The plan request for `streams` (all active ones when `None`).
+fn plan_request(
+    ws: &Workspace,
+    streams_to_plan: Option<Vec<Stream>>,
+    from: &str,
+    days: u32,
+) -> leadstream_core::Result<planner::PlanRequest> {
+    let from = chrono::NaiveDate::parse_from_str(from.trim(), "%Y-%m-%d").map_err(|_| {
+        leadstream_core::Error::InvalidArgument(format!("`{from}` is not a date (YYYY-MM-DD)"))
+    })?;
+    let chosen = match streams_to_plan {
+        Some(chosen) => chosen,
+        None => streams::list(ws.conn())?
+            .into_iter()
+            .filter(|s| s.is_active)
+            .collect(),
+    };
+    Ok(planner::PlanRequest {
+        streams: chosen,
+        from,
+        days,
+        as_of: from
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight")
+            .and_utc()
+            .timestamp(),
+        settings: planner::load_settings(ws.conn())?,
+    })
+}
+
+/// Dry-runs `streams` (or every active stream) from `from` for `days` days.
+#[tauri::command]
+pub async fn plan_run(
+    state: State<'_, AppState>,
+    streams: Option<Vec<Stream>>,
+    from: String,
+    days: u32,
+) -> Result<Plan> {
+    state
+        .with_workspace(move |ws| {
+            let request = plan_request(ws, streams, &from, days)?;
+            Ok(planner::plan(ws, &request)?.plan)
+        })
+        .await
+}
+
+/// One lead's journey through the same plan, with explanations.
+#[tauri::command]
+pub async fn plan_journey(
+    state: State<'_, AppState>,
+    streams: Option<Vec<Stream>>,
+    from: String,
+    days: u32,
+    lead_id: i64,
+) -> Result<LeadJourney> {
+    state
+        .with_workspace(move |ws| {
+            let request = plan_request(ws, streams, &from, days)?;
+            planner::journey(ws, &request, lead_id)
+        })
+        .await
+}
+
+/// Writes the plan's sends as CSV to `path`; returns how many.
+#[tauri::command]
+pub async fn plan_export(
+    state: State<'_, AppState>,
+    streams: Option<Vec<Stream>>,
+    from: String,
+    days: u32,
+    path: String,
+) -> Result<u64> {
+    state
+        .with_workspace(move |ws| {
+            let request = plan_request(ws, streams, &from, days)?;
+            let run = planner::plan(ws, &request)?;
+            let file = std::fs::File::create(&path).map_err(|e| leadstream_core::Error::Io {
+                path: path.clone().into(),
+                source: e,
+            })?;
+            planner::write_sends_csv(ws.conn(), &run, file)
+        })
+        .await
 }

@@ -44,6 +44,23 @@ pub fn run() {
             commands::segment_operators,
             commands::field_values,
             commands::event_types,
+            commands::content_list,
+            commands::content_save,
+            commands::content_delete,
+            commands::content_matrix,
+            commands::content_suggestions,
+            commands::streams_list,
+            commands::stream_save,
+            commands::stream_delete,
+            commands::stream_problems,
+            commands::stream_templates,
+            commands::stream_export,
+            commands::stream_import,
+            commands::planner_settings,
+            commands::planner_settings_save,
+            commands::plan_run,
+            commands::plan_journey,
+            commands::plan_export,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Leadstream");

@@ -14,6 +14,7 @@ use leadstream_core::import::apply::{run_import, ImportControl};
 use leadstream_core::import::history;
 use leadstream_core::import::spec::ImportKind;
 use leadstream_core::segments::{self, saved, RuleGroup};
+use leadstream_core::streams::{content, model as streams, planner};
 use leadstream_core::{fields, leads, Workspace};
 use std::sync::atomic::AtomicBool;
 
@@ -73,6 +74,18 @@ enum Command {
     Segment {
         #[command(subcommand)]
         command: SegmentCommand,
+    },
+    /// Dry-run nurture streams on the leads: who gets which message when.
+    Plan(PlanArgs),
+    /// Nurture streams: list, export and import as JSON.
+    Streams {
+        #[command(subcommand)]
+        command: StreamsCommand,
+    },
+    /// The content library.
+    Content {
+        #[command(subcommand)]
+        command: ContentCommand,
     },
     /// List the field catalogue.
     Fields {
@@ -161,6 +174,54 @@ enum SegmentCommand {
     List {
         #[arg(long, value_name = "ISO8601")]
         as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(clap::Args)]
+struct PlanArgs {
+    /// A stream to plan: a saved stream's id, or a stream JSON file
+    /// (docs/streams.md). Repeatable; without any, every active stream.
+    #[arg(long = "stream", value_name = "ID|FILE.json")]
+    streams: Vec<String>,
+    /// The first day of the plan (YYYY-MM-DD, UTC); default today.
+    #[arg(long, value_name = "DATE")]
+    from: Option<chrono::NaiveDate>,
+    /// How many days to plan.
+    #[arg(long, default_value_t = 90)]
+    days: u32,
+    /// When entry segments are evaluated (default: the first day, 00:00 UTC).
+    #[arg(long, value_name = "ISO8601")]
+    as_of: Option<String>,
+    /// csv: one row per send, for an email tool; json: the summary and every send.
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    format: Format,
+    /// Print the summary only (as text, or as JSON with --format json).
+    #[arg(long)]
+    summary: bool,
+    /// Plan one lead and print its journey with explanations.
+    #[arg(long, value_name = "ID")]
+    lead: Option<i64>,
+}
+
+#[derive(Subcommand)]
+enum StreamsCommand {
+    /// List streams with priority, state and problems.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a stream as portable JSON.
+    Export { id: i64 },
+    /// Add a stream from its JSON file (inactive); prints its id.
+    Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum ContentCommand {
+    /// List the content library.
+    List {
         #[arg(long)]
         json: bool,
     },
@@ -305,10 +366,12 @@ fn run(cli: Cli) -> CliResult {
             let summary = demo::generate(&mut workspace, &spec)?;
             writeln!(
                 stdout,
-                "generated {} leads, {} events and {} custom fields in {}",
+                "generated {} leads, {} events, {} custom fields, {} content items and {} streams in {}",
                 summary.leads,
                 summary.events,
                 summary.custom_fields,
+                summary.content_items,
+                summary.streams,
                 db.display()
             )?;
         }
@@ -381,6 +444,28 @@ fn run(cli: Cli) -> CliResult {
             )?;
         }
         Command::Segment { command } => segment_command(&open()?, command, &mut stdout)?,
+        Command::Plan(args) => plan_command(&open()?, args, &mut stdout)?,
+        Command::Streams { command } => streams_command(&open()?, command, &mut stdout)?,
+        Command::Content {
+            command: ContentCommand::List { json },
+        } => {
+            let items = content::list(open()?.conn())?;
+            if json {
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&items)?)?;
+            } else {
+                for item in items {
+                    writeln!(
+                        stdout,
+                        "{:>4}  {:<16} {}  [{}] [{}]",
+                        item.id,
+                        fields::enum_text(&item.kind),
+                        item.title,
+                        item.personas.join(", "),
+                        item.stages.join(", ")
+                    )?;
+                }
+            }
+        }
         Command::Fields { json } => {
             let catalogue = fields::list(open()?.conn())?;
             if json {
@@ -552,6 +637,193 @@ fn print_explain_node(
     )?;
     for child in &node.children {
         print_explain_node(out, child, depth + 1)?;
+    }
+    Ok(())
+}
+
+fn plan_command(workspace: &Workspace, args: PlanArgs, stdout: &mut impl Write) -> CliResult {
+    let conn = workspace.conn();
+    let mut chosen = Vec::new();
+    for source in &args.streams {
+        chosen.push(match source.parse::<i64>() {
+            Ok(id) => streams::get(conn, id)?,
+            Err(_) => {
+                let json = std::fs::read_to_string(source).map_err(|e| format!("{source}: {e}"))?;
+                streams::from_file(conn, &json).map_err(|e| format!("{source}: {e}"))?
+            }
+        });
+    }
+    if args.streams.is_empty() {
+        chosen = streams::list(conn)?
+            .into_iter()
+            .filter(|s| s.is_active)
+            .collect();
+        if chosen.is_empty() {
+            return Err("no active streams: activate one, or name one with --stream".into());
+        }
+    }
+    let from = args.from.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let start = from
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc()
+        .timestamp();
+    let request = planner::PlanRequest {
+        streams: chosen,
+        from,
+        days: args.days,
+        as_of: args
+            .as_of
+            .as_deref()
+            .map(segments::parse_as_of)
+            .transpose()?
+            .unwrap_or(start),
+        settings: planner::load_settings(conn)?,
+    };
+    if let Some(lead) = args.lead {
+        let journey = planner::journey(workspace, &request, lead)?;
+        if matches!(args.format, Format::Json) {
+            writeln!(stdout, "{}", serde_json::to_string_pretty(&journey)?)?;
+        } else {
+            writeln!(
+                stdout,
+                "Lead {} ({}): {}",
+                journey.lead_id, journey.timezone, journey.status
+            )?;
+            for entry in &journey.entries {
+                let note = entry
+                    .note
+                    .as_deref()
+                    .map(|n| format!("  ({n})"))
+                    .unwrap_or_default();
+                writeln!(
+                    stdout,
+                    "  {}  {:<28} {}{note}",
+                    entry.local, entry.stream, entry.step
+                )?;
+            }
+        }
+        return Ok(());
+    }
+    let run = planner::plan(workspace, &request)?;
+    match (args.summary, args.format) {
+        (true, Format::Json) => writeln!(stdout, "{}", serde_json::to_string_pretty(&run.plan)?)?,
+        (true, Format::Csv) => print_plan_summary(stdout, &run.plan)?,
+        (false, Format::Json) => writeln!(stdout, "{}", serde_json::to_string(&run)?)?,
+        (false, Format::Csv) => {
+            planner::write_sends_csv(conn, &run, stdout)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_plan_summary(out: &mut impl Write, plan: &planner::Plan) -> CliResult {
+    writeln!(
+        out,
+        "Plan {} to {} ({} days), entry as of {}",
+        plan.from, plan.until, plan.days, plan.as_of
+    )?;
+    writeln!(
+        out,
+        "{} eligible leads, {} sends",
+        plan.eligible, plan.sends
+    )?;
+    for stream in &plan.streams {
+        writeln!(
+            out,
+            "  stream {} “{}” (priority {}): {} leads, {} entries, {} sends",
+            stream.stream_id,
+            stream.name,
+            stream.priority,
+            stream.leads,
+            stream.entries,
+            stream.sends
+        )?;
+        for other in &stream.also_eligible {
+            writeln!(
+                out,
+                "    {} also eligible for “{}”",
+                other.leads, other.name
+            )?;
+        }
+        for node in &stream.nodes {
+            writeln!(out, "    {:<14} {:>9} leads", node.node_id, node.leads)?;
+        }
+    }
+    let tally =
+        |out: &mut dyn Write, title: &str, items: &[planner::ReasonTally]| -> std::io::Result<()> {
+            writeln!(out, "{title}:")?;
+            for item in items {
+                writeln!(out, "  {:>9}  {}", item.count, item.reason)?;
+            }
+            Ok(())
+        };
+    tally(out, "Suppressed leads", &plan.suppressed)?;
+    tally(out, "Moved sends", &plan.moved)?;
+    tally(out, "Outcomes", &plan.outcomes)?;
+    writeln!(out, "Content:")?;
+    for item in &plan.per_content {
+        writeln!(
+            out,
+            "  {:>9} sends to {:>9} leads  {}",
+            item.sends, item.leads, item.title
+        )?;
+    }
+    let busiest = plan.per_day.iter().max_by_key(|d| d.sends);
+    if let Some(day) = busiest {
+        writeln!(out, "Busiest day: {} with {} sends", day.date, day.sends)?;
+    }
+    Ok(())
+}
+
+fn streams_command(
+    workspace: &Workspace,
+    command: StreamsCommand,
+    stdout: &mut impl Write,
+) -> CliResult {
+    let conn = workspace.conn();
+    match command {
+        StreamsCommand::List { json } => {
+            let all = streams::list(conn)?;
+            if json {
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&all)?)?;
+            } else {
+                for stream in all {
+                    let problems = streams::problems(workspace, &stream)?;
+                    writeln!(
+                        stdout,
+                        "{:>4}  {:>4}  {:<8} {}{}",
+                        stream.id,
+                        stream.priority,
+                        if stream.is_active {
+                            "active"
+                        } else {
+                            "inactive"
+                        },
+                        stream.name,
+                        if problems.is_empty() {
+                            String::new()
+                        } else {
+                            format!("  ({} problems)", problems.len())
+                        }
+                    )?;
+                }
+            }
+        }
+        StreamsCommand::Export { id } => {
+            writeln!(
+                stdout,
+                "{}",
+                serde_json::to_string_pretty(&streams::export(conn, id)?)?
+            )?;
+        }
+        StreamsCommand::Import { file } => {
+            let json =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let stream = streams::import(workspace, &json)
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            writeln!(stdout, "{}", stream.id)?;
+        }
     }
     Ok(())
 }

@@ -40,6 +40,9 @@ pub struct DemoSummary {
     pub leads: u64,
     pub events: u64,
     pub custom_fields: u64,
+    /// The content library and stream templates added for nurture.
+    pub content_items: u64,
+    pub streams: u64,
 }
 
 /// SplitMix64. Hand-rolled on purpose: the demo data must stay identical
@@ -624,10 +627,13 @@ pub fn generate(workspace: &mut Workspace, spec: &DemoSpec) -> Result<DemoSummar
         .collect::<Result<Vec<i64>>>()?;
     let events = insert_leads_and_events(&tx, spec, &field_ids)?;
     tx.commit()?;
+    crate::streams::templates::install_demo_nurture(workspace)?;
     Ok(DemoSummary {
         leads: spec.leads as u64,
         events,
         custom_fields: DEMO_FIELDS.len() as u64,
+        content_items: crate::streams::content::list(workspace.conn())?.len() as u64,
+        streams: crate::streams::model::list(workspace.conn())?.len() as u64,
     })
 }
 

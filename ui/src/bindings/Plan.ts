@@ -31,4 +31,8 @@ moved: Array<ReasonTally>,
  * How each entry ended: goal reached, exit, still in the stream at the
  * horizon, a send due after the horizon, stream ended, moved on.
  */
-outcomes: Array<ReasonTally>, };
+outcomes: Array<ReasonTally>, 
+/**
+ * The first leads with sends (up to 100), for looking at journeys.
+ */
+sample_leads: number[], };

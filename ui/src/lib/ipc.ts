@@ -31,6 +31,17 @@ import type { SegmentPreview } from "../bindings/SegmentPreview";
 import type { SegmentSummary } from "../bindings/SegmentSummary";
 import type { SegmentTemplate } from "../bindings/SegmentTemplate";
 import type { ValueCount } from "../bindings/ValueCount";
+import type { ContentDraft } from "../bindings/ContentDraft";
+import type { ContentItem } from "../bindings/ContentItem";
+import type { LeadJourney } from "../bindings/LeadJourney";
+import type { MatrixCell } from "../bindings/MatrixCell";
+import type { Plan } from "../bindings/Plan";
+import type { PlanSettings } from "../bindings/PlanSettings";
+import type { Stream } from "../bindings/Stream";
+import type { StreamDefinition } from "../bindings/StreamDefinition";
+import type { StreamDraft } from "../bindings/StreamDraft";
+import type { StreamProblem } from "../bindings/StreamProblem";
+import type { StreamTemplate } from "../bindings/StreamTemplate";
 
 /** A backend failure, carrying the backend's readable message. */
 export class IpcError extends Error {
@@ -89,6 +100,47 @@ export const ipc = {
   segmentOperators: () => call<OperatorSet[]>("segment_operators"),
   fieldValues: (key: string) => call<ValueCount[]>("field_values", { key }),
   eventTypes: () => call<EventTypeSummary[]>("event_types"),
+
+  contentList: () => call<ContentItem[]>("content_list"),
+  /** Creates a content item (`id` null) or updates one. */
+  contentSave: (id: number | null, draft: ContentDraft) => call<ContentItem>("content_save", { id, draft }),
+  contentDelete: (id: number) => call<void>("content_delete", { id }),
+  /** How many items cover each persona × buying-stage cell. */
+  contentMatrix: () => call<MatrixCell[]>("content_matrix"),
+  /** The library ordered for a stream: items suiting its entry segments' audience first. */
+  contentSuggestions: (definition: StreamDefinition) => call<ContentItem[]>("content_suggestions", { definition }),
+
+  streamsList: () => call<Stream[]>("streams_list"),
+  /** Creates a stream (`id` null) or updates one; an active stream must have no problems. */
+  streamSave: (id: number | null, draft: StreamDraft) => call<Stream>("stream_save", { id, draft }),
+  streamDelete: (id: number) => call<void>("stream_delete", { id }),
+  /** The problems of a stream as drawn (use id -1 for an unsaved one). */
+  streamProblems: (stream: Stream) => call<StreamProblem[]>("stream_problems", { stream }),
+  streamTemplates: () => call<StreamTemplate[]>("stream_templates"),
+  streamExport: (id: number, path: string) => call<void>("stream_export", { id, path }),
+  streamImport: (path: string) => call<Stream>("stream_import", { path }),
+
+  plannerSettings: () => call<PlanSettings>("planner_settings"),
+  plannerSettingsSave: (settings: PlanSettings) => call<PlanSettings>("planner_settings_save", { settings }),
+  /** Dry-runs `streams` (null: every active stream) from `from` (YYYY-MM-DD) for `days` days. */
+  planRun: (streams: Stream[] | null, from: string, days: number) => call<Plan>("plan_run", { streams, from, days }),
+  planJourney: (streams: Stream[] | null, from: string, days: number, leadId: number) =>
+    call<LeadJourney>("plan_journey", { streams, from, days, leadId }),
+  /** Writes the plan's sends as CSV to `path`; resolves to the number of sends. */
+  planExport: (streams: Stream[] | null, from: string, days: number, path: string) =>
+    call<number>("plan_export", { streams, from, days, path }),
+
+  /** Asks for a stream JSON file with the native dialog; null if cancelled. */
+  async pickJsonFile(): Promise<string | null> {
+    const picked = await open({ multiple: false, directory: false, filters: [{ name: "Stream JSON", extensions: ["json"] }] });
+    return typeof picked === "string" ? picked : null;
+  },
+
+  /** Asks where to save a JSON file with the native dialog; null if cancelled. */
+  async pickJsonSavePath(defaultName: string): Promise<string | null> {
+    const picked = await save({ defaultPath: defaultName, filters: [{ name: "JSON", extensions: ["json"] }] });
+    return typeof picked === "string" ? picked : null;
+  },
 
   /** Asks where to save a CSV export with the native dialog; null if cancelled. */
   async pickCsvSavePath(defaultName: string): Promise<string | null> {

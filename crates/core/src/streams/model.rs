@@ -784,6 +784,62 @@ pub fn export(conn: &Connection, id: i64) -> Result<StreamExport> {
     })
 }
 
+fn parse_export(json: &str) -> Result<StreamExport> {
+    let file: StreamExport = serde_json::from_str(json).map_err(|e| {
+        Error::InvalidArgument(format!(
+            "not a Leadstream stream file (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if file.format != EXPORT_FORMAT || file.version != 1 {
+        return Err(Error::InvalidArgument(format!(
+            "not a Leadstream stream file: format `{}` version {}",
+            file.format, file.version
+        )));
+    }
+    Ok(file)
+}
+
+/// A stream from its JSON form, for planning without saving it. Its Send
+/// steps are re-pointed at the library's items with the same titles; an item
+/// missing from the library is an error.
+pub fn from_file(conn: &Connection, json: &str) -> Result<Stream> {
+    let mut file = parse_export(json)?;
+    let library = content::list(conn)?;
+    for node in &mut file.stream.definition.nodes {
+        if let NodeAction::Send { content_id } = &mut node.action {
+            let item = file
+                .content
+                .iter()
+                .find(|i| i.id == *content_id)
+                .ok_or_else(|| {
+                    Error::InvalidArgument(format!(
+                        "node {}: content {content_id} is not in the file",
+                        node.id
+                    ))
+                })?;
+            let local = library
+                .iter()
+                .find(|l| l.title == item.title)
+                .ok_or_else(|| {
+                    Error::InvalidArgument(format!(
+                        "node {}: “{}” is not in this workspace's content library",
+                        node.id, item.title
+                    ))
+                })?;
+            *content_id = local.id;
+        }
+    }
+    Ok(Stream {
+        id: -1,
+        name: file.stream.name,
+        priority: file.stream.priority,
+        is_active: true,
+        definition: file.stream.definition,
+    })
+}
+
 /// Imports a stream from its JSON form, inactive. Content items are matched
 /// by title (and kind) or added; Send steps are re-pointed at them.
 pub fn import(workspace: &Workspace, json: &str) -> Result<Stream> {

@@ -257,6 +257,9 @@ pub struct Plan {
     /// How each entry ended: goal reached, exit, still in the stream at the
     /// horizon, a send due after the horizon, stream ended, moved on.
     pub outcomes: Vec<ReasonTally>,
+    /// The first leads with sends (up to 100), for looking at journeys.
+    #[ts(type = "number[]")]
+    pub sample_leads: Vec<i64>,
 }
 
 /// One planned email.
@@ -658,6 +661,11 @@ impl Planner<'_> {
             .collect();
         for _ in 0..1_000 {
             let stream = &self.streams[stream_index];
+            let current = &stream.nodes[node];
+            if !visited[stream_index][node] {
+                visited[stream_index][node] = true;
+                records.node_hits[stream_index][node] += 1;
+            }
             if at > stream.active_until {
                 return (
                     at,
@@ -682,11 +690,6 @@ impl Planner<'_> {
                     }
                     return (at, Outcome::GoalReached);
                 }
-            }
-            let current = &stream.nodes[node];
-            if !visited[stream_index][node] {
-                visited[stream_index][node] = true;
-                records.node_hits[stream_index][node] += 1;
             }
             let mut handle: Option<String> = None;
             let mut note: Option<String> = None;
@@ -1037,8 +1040,9 @@ pub struct PlanRequest {
     /// First day (00:00 in UTC).
     pub from: NaiveDate,
     pub days: u32,
-    /// "Now" for the data: rules and eligibility are evaluated as of the
-    /// simulated instant, but no event after `as_of` exists.
+    /// When entry eligibility is decided (entry segments evaluated as of
+    /// this instant); exit goals and branches are evaluated as of each
+    /// simulated step.
     pub as_of: i64,
     pub settings: PlanSettings,
 }
@@ -1114,7 +1118,7 @@ fn prepare<'s>(
             if s.active_from > s.active_until {
                 segments::index::Bitset::empty(index.len())
             } else {
-                index.evaluate(&s.eligibility, s.active_from.min(request.as_of.max(start)))
+                index.evaluate(&s.eligibility, request.as_of)
             }
         })
         .collect();
@@ -1367,6 +1371,12 @@ fn summarise(
         suppressed_leads: summary.suppressed_leads,
         moved: tallies(&records.moves, |r| r.label().to_owned()),
         outcomes: tallies(&records.outcomes, |o| o.label().to_owned()),
+        sample_leads: {
+            let mut ids: Vec<i64> = sends.iter().map(|s| s.lead_id).collect();
+            ids.dedup();
+            ids.truncate(100);
+            ids
+        },
     };
     Ok(PlanRun { plan, sends })
 }
@@ -1516,7 +1526,6 @@ mod tests {
     use crate::streams::model::{
         self, StreamDefinition, StreamDraft, StreamEdge, StreamNode, WaitUnit,
     };
-    use crate::streams::templates::install_demo_nurture;
     use proptest::prelude::*;
     use serde_json::json;
 
@@ -1534,7 +1543,6 @@ mod tests {
             },
         )
         .unwrap();
-        install_demo_nurture(&workspace).unwrap();
         workspace
     }
 
