@@ -8,4 +8,5 @@ mod demo_and_leads;
 mod errors;
 mod fields;
 mod import;
+mod plan;
 mod segments;
