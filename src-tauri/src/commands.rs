@@ -270,11 +270,14 @@ pub async fn segment_export(
         .await
 }
 
-/// Saved segments with their current counts.
+/// Saved segments with their counts as of `as_of_text` (default now).
 #[tauri::command]
-pub async fn segments_list(state: State<'_, AppState>) -> Result<Vec<SegmentSummary>> {
+pub async fn segments_list(
+    state: State<'_, AppState>,
+    as_of_text: Option<String>,
+) -> Result<Vec<SegmentSummary>> {
     state
-        .with_workspace(|ws| saved::list_with_counts(ws, segments::now()))
+        .with_workspace(move |ws| saved::list_with_counts(ws, as_of(as_of_text)?))
         .await
 }
 

@@ -1,7 +1,7 @@
 // The app frame: the start screen until a workspace is open, then the header
 // with the workspace menu, the navigation and the current view. Every error
 // from the backend or the UI itself ends up in the error banner.
-import { useCallback, useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 
 import type { StartState } from "./bindings/StartState";
 import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
@@ -14,6 +14,10 @@ import { EmptyView, EMPTY_VIEWS } from "./views/EmptyView";
 import { ImportView } from "./views/ImportView";
 import { LeadsView } from "./views/LeadsView";
 import { StartScreen } from "./views/StartScreen";
+
+// The segment builder (react-querybuilder, drag and drop) loads on first use,
+// so it does not slow down start-up.
+const SegmentsView = lazy(() => import("./views/SegmentsView").then((m) => ({ default: m.SegmentsView })));
 
 export type ViewKey = "leads" | "import" | "segments" | "streams" | "insights";
 
@@ -157,6 +161,10 @@ export function App() {
                 onImported={refreshWorkspace}
                 onError={report}
               />
+            ) : view === "segments" ? (
+              <Suspense fallback={<div className="loading">Loading the segment builder…</div>}>
+                <SegmentsView key={workspace.path ?? workspace.name} workspace={workspace} onError={report} />
+              </Suspense>
             ) : (
               <EmptyView {...EMPTY_VIEWS[view]} />
             )}

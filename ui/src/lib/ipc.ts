@@ -91,7 +91,8 @@ export const ipc = {
   /** Writes the members with `fields` as CSV to `path`; resolves to the number written. */
   segmentExport: (rules: RuleGroup, asOf: string | null, fields: string[], path: string) =>
     call<number>("segment_export", { rules, asOfText: asOf, fields, path }),
-  segmentsList: () => call<SegmentSummary[]>("segments_list"),
+  /** Saved segments with counts as of `asOf` (a date or date-time; null for now). */
+  segmentsList: (asOf: string | null) => call<SegmentSummary[]>("segments_list", { asOfText: asOf }),
   /** Creates a segment (`id` null) or updates one. */
   segmentSave: (id: number | null, draft: SegmentDraft) => call<Segment>("segment_save", { id, draft }),
   segmentDuplicate: (id: number) => call<Segment>("segment_duplicate", { id }),

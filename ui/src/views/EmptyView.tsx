@@ -4,12 +4,7 @@ import type { ViewKey } from "../App";
 
 type EmptyProps = { title: string; text: string; testId: string };
 
-export const EMPTY_VIEWS: Record<Exclude<ViewKey, "leads" | "import">, EmptyProps> = {
-  segments: {
-    title: "Segments",
-    text: "No segments yet. The visual segment builder with live counts is not available in this version yet.",
-    testId: "empty-segments",
-  },
+export const EMPTY_VIEWS: Record<Exclude<ViewKey, "leads" | "import" | "segments">, EmptyProps> = {
   streams: {
     title: "Nurture streams",
     text: "No nurture streams yet. The stream designer and planner are not available in this version yet.",

@@ -567,6 +567,9 @@ fn text_test(op: &str, value: &Value) -> std::result::Result<TextTest, String> {
 }
 
 fn number_literal(text: &str) -> std::result::Result<f64, String> {
+    if text.trim().is_empty() {
+        return Err("enter a number".into());
+    }
     parse_number(text).ok_or_else(|| format!("`{text}` is not a number"))
 }
 
@@ -593,6 +596,9 @@ fn number_test(op: &str, value: &Value) -> std::result::Result<NumberTest, Strin
 }
 
 fn date_literal(text: &str) -> std::result::Result<i64, String> {
+    if text.trim().is_empty() {
+        return Err("enter a date".into());
+    }
     parse_instant(text)
         .ok_or_else(|| format!("`{text}` is not a date: use YYYY-MM-DD or an ISO 8601 date-time"))
 }

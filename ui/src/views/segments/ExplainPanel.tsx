@@ -1,0 +1,69 @@
+// Why one lead is in or out of the segment: the backend's explanation tree
+// as an indented checklist, each rule and group with ✓/✗, its description
+// and the lead's actual value.
+import type { Explanation } from "../../bindings/Explanation";
+import { formatDate } from "../../lib/format";
+import { flattenExplanation } from "../../lib/segmentRules";
+
+type Props = {
+  leadId: number;
+  explanation: Explanation | null;
+  error: string | null;
+  onClose: () => void;
+};
+
+export function ExplainPanel({ leadId, explanation, error, onClose }: Props) {
+  return (
+    <aside className="detail explain-panel" data-testid="explain-panel" aria-label="Explanation">
+      <div className="detail-head">
+        <div>
+          <h2>Why this lead?</h2>
+          {explanation ? (
+            <p
+              className={explanation.matched ? "explain-result in" : "explain-result out"}
+              data-testid="explain-result"
+              data-matched={String(explanation.matched)}
+            >
+              Lead <strong>{explanation.lead_name || "Unnamed lead"}</strong> (#{explanation.lead_id}) is{" "}
+              <strong className="verdict">{explanation.matched ? "IN" : "NOT IN"}</strong> this segment as of {formatDate(explanation.as_of)}
+            </p>
+          ) : (
+            <p className="muted">{error ? `Lead #${leadId}` : `Checking lead #${leadId}…`}</p>
+          )}
+        </div>
+        <button className="link" data-testid="explain-close" onClick={onClose} aria-label="Close">
+          ✕
+        </button>
+      </div>
+      <div className="detail-body">
+        {error && (
+          <p className="rule-error" data-testid="explain-error">
+            {error}
+          </p>
+        )}
+        {explanation && (
+          <ul className="explain-tree">
+            {flattenExplanation(explanation.root).map(({ node, depth }) => (
+              <li
+                key={node.path}
+                className={node.matched ? "explain-node ok" : "explain-node fail"}
+                data-testid="explain-node"
+                data-matched={String(node.matched)}
+                data-path={node.path}
+                style={{ paddingLeft: 8 + depth * 18 }}
+              >
+                <span className="mark" aria-label={node.matched ? "holds" : "fails"}>
+                  {node.matched ? "✓" : "✗"}
+                </span>
+                <span className="what">
+                  {node.description}
+                  {node.actual !== null && <span className="actual">{node.actual === "" ? "(empty)" : node.actual}</span>}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </aside>
+  );
+}

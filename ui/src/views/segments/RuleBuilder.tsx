@@ -1,0 +1,139 @@
+// The visual rule builder: react-querybuilder with drag and drop (react-dnd),
+// fields grouped by segmentation category plus behaviour and membership,
+// operators per field type from the backend, our value editors, and valid
+// defaults. Every change is normalised (values reshaped to their operator)
+// before it reaches the view. It also caches each field's known values.
+import { QueryBuilderDnD } from "@react-querybuilder/dnd";
+import { createReactDnDAdapter } from "@react-querybuilder/dnd/react-dnd";
+import { useCallback, useMemo, useRef, useState } from "react";
+import * as ReactDnD from "react-dnd";
+import * as ReactDndHtml5Backend from "react-dnd-html5-backend";
+import { QueryBuilder, type FullField, type RuleGroupType, type RuleType } from "react-querybuilder";
+import "react-querybuilder/dist/query-builder.css";
+
+import type { EventTypeSummary } from "../../bindings/EventTypeSummary";
+import type { Field } from "../../bindings/Field";
+import type { OperatorSet } from "../../bindings/OperatorSet";
+import type { SegmentSummary } from "../../bindings/SegmentSummary";
+import type { ValueCount } from "../../bindings/ValueCount";
+import { ipc } from "../../lib/ipc";
+import {
+  buildFieldOptions,
+  defaultOperatorFor,
+  defaultValue,
+  fieldKinds,
+  isoDate,
+  normalizeQuery,
+  operatorsFor,
+  type DefaultHints,
+  type FieldKind,
+} from "../../lib/segmentRules";
+import { SegmentValueEditor, type BuilderContext } from "./valueEditors";
+
+const dnd = createReactDnDAdapter({ ...ReactDnD, ...ReactDndHtml5Backend });
+
+const COMBINATORS = [
+  { name: "and", value: "and", label: "All of (AND)" },
+  { name: "or", value: "or", label: "Any of (OR)" },
+];
+
+const TRANSLATIONS = {
+  addRule: { label: "+ Rule", title: "Add a rule" },
+  addGroup: { label: "+ Group", title: "Add a group of rules" },
+  removeRule: { label: "✕", title: "Remove this rule" },
+  removeGroup: { label: "✕", title: "Remove this group" },
+  cloneRule: { label: "Copy", title: "Duplicate this rule" },
+  cloneRuleGroup: { label: "Copy", title: "Duplicate this group" },
+  notToggle: { label: "Not", title: "Negate this group: leads that do NOT match it" },
+  dragHandle: { label: "⠿", title: "Drag to move" },
+};
+
+type Props = {
+  query: RuleGroupType;
+  onQueryChange: (query: RuleGroupType) => void;
+  fields: Field[];
+  operatorSets: OperatorSet[];
+  eventTypes: EventTypeSummary[];
+  segments: SegmentSummary[];
+  currentSegmentId: number | null;
+};
+
+const kindOfField = (fieldData: FullField | undefined) => fieldData?.kind as FieldKind | undefined;
+
+export function RuleBuilder({ query, onQueryChange, fields, operatorSets, eventTypes, segments, currentSegmentId }: Props) {
+  // Known values per field key, loaded on first use.
+  const [values, setValues] = useState<Record<string, ValueCount[]>>({});
+  const requested = useRef(new Set<string>());
+  const loadFieldValues = useCallback((key: string) => {
+    if (requested.current.has(key)) return;
+    requested.current.add(key);
+    ipc
+      .fieldValues(key)
+      .catch(() => [] as ValueCount[]) // an unknown field simply gets a free-text editor
+      .then((list) => setValues((current) => ({ ...current, [key]: list })));
+  }, []);
+
+  const fieldOptions = useMemo(() => buildFieldOptions(fields), [fields]);
+  const kinds = useMemo(() => fieldKinds(fields), [fields]);
+
+  const hintsFor = useCallback(
+    (key: string): DefaultHints => ({
+      today: isoDate(new Date()),
+      values: values[key]?.map((v) => v.value),
+      eventType: eventTypes[0]?.event_type,
+      segmentId: segments.find((s) => s.segment.id !== currentSegmentId)?.segment.id ?? null,
+    }),
+    [values, eventTypes, segments, currentSegmentId],
+  );
+
+  const handleQueryChange = useCallback(
+    (next: RuleGroupType) => onQueryChange(normalizeQuery(next, (key) => kinds.get(key), hintsFor)),
+    [onQueryChange, kinds, hintsFor],
+  );
+
+  const getOperators = useCallback(
+    (_field: string, { fieldData }: { fieldData: FullField }) => {
+      const kind = kindOfField(fieldData);
+      return kind ? operatorsFor(kind, operatorSets) : null;
+    },
+    [operatorSets],
+  );
+  const getDefaultOperator = useCallback(
+    (_field: string, { fieldData }: { fieldData: FullField }) => defaultOperatorFor(kindOfField(fieldData)),
+    [],
+  );
+  const getDefaultValue = useCallback(
+    (rule: RuleType, { fieldData }: { fieldData: FullField }) =>
+      defaultValue(kindOfField(fieldData), rule.operator, hintsFor(rule.field)),
+    [hintsFor],
+  );
+
+  const context: BuilderContext = useMemo(
+    () => ({ fieldValues: (key) => values[key], loadFieldValues, eventTypes, segments, currentSegmentId }),
+    [values, loadFieldValues, eventTypes, segments, currentSegmentId],
+  );
+
+  return (
+    <div className="segment-builder" data-testid="segment-builder">
+      <QueryBuilderDnD dnd={dnd}>
+        <QueryBuilder
+          query={query}
+          onQueryChange={handleQueryChange}
+          fields={fieldOptions}
+          combinators={COMBINATORS}
+          getOperators={getOperators}
+          getDefaultOperator={getDefaultOperator}
+          getDefaultValue={getDefaultValue}
+          controlElements={{ valueEditor: SegmentValueEditor }}
+          context={context}
+          translations={TRANSLATIONS}
+          listsAsArrays
+          showNotToggle
+          showCloneButtons
+          addRuleToNewGroups
+          controlClassnames={{ queryBuilder: "queryBuilder-branches" }}
+        />
+      </QueryBuilderDnD>
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+// The saved segments, grouped by folder (built-in folders first), each with
+// its colour, name and member count; plus "New segment" and the template menu.
+import type { SegmentSummary } from "../../bindings/SegmentSummary";
+import type { SegmentTemplate } from "../../bindings/SegmentTemplate";
+import { formatCount } from "../../lib/format";
+import { groupSegments } from "../../lib/segmentRules";
+
+type Props = {
+  segments: SegmentSummary[] | null;
+  templates: SegmentTemplate[];
+  selectedId: number | null;
+  onSelect: (summary: SegmentSummary) => void;
+  onNew: () => void;
+  onTemplate: (template: SegmentTemplate) => void;
+};
+
+export function SegmentList({ segments, templates, selectedId, onSelect, onNew, onTemplate }: Props) {
+  const folders = segments ? groupSegments(segments, templates) : [];
+  const templateFolders = [...new Set(templates.map((t) => t.folder))];
+  return (
+    <aside className="segment-sidebar">
+      <div className="segment-sidebar-actions">
+        <button className="primary" data-testid="segment-new" onClick={onNew}>
+          + New segment
+        </button>
+        <select
+          data-testid="segment-template-menu"
+          aria-label="Start from template"
+          value=""
+          onChange={(e) => {
+            const template = templates.find((t) => t.key === e.target.value);
+            if (template) onTemplate(template);
+          }}
+        >
+          <option value="">Start from template…</option>
+          {templateFolders.map((folder) => (
+            <optgroup key={folder} label={folder}>
+              {templates
+                .filter((t) => t.folder === folder)
+                .map((t) => (
+                  <option key={t.key} value={t.key}>
+                    {t.name}
+                  </option>
+                ))}
+            </optgroup>
+          ))}
+        </select>
+      </div>
+      <nav className="segment-list" data-testid="segment-list" aria-label="Saved segments">
+        {segments === null && <p className="muted">Loading segments…</p>}
+        {folders.map((folder) => (
+          <section key={folder.name}>
+            <h3>{folder.name}</h3>
+            {folder.items.map(({ segment, count }) => (
+              <button
+                key={segment.id}
+                className={segment.id === selectedId ? "segment-item selected" : "segment-item"}
+                data-testid={`segment-item-${segment.id}`}
+                title={segment.description || segment.name}
+                onClick={() => onSelect({ segment, count })}
+              >
+                <span className="dot" style={{ background: segment.color }} />
+                <span className="name">{segment.name}</span>
+                <span className="n" data-testid={`segment-count-${segment.id}`} data-count={count}>
+                  {formatCount(count)}
+                </span>
+              </button>
+            ))}
+          </section>
+        ))}
+      </nav>
+    </aside>
+  );
+}
