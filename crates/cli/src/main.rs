@@ -203,6 +203,10 @@ struct PlanArgs {
     /// Plan one lead and print its journey with explanations.
     #[arg(long, value_name = "ID")]
     lead: Option<i64>,
+    /// With --summary: plan this many times and print each run's time to
+    /// stderr (the first includes loading the index): for benchmarks.
+    #[arg(long, default_value_t = 1)]
+    repeat: u32,
 }
 
 #[derive(Subcommand)]
@@ -705,12 +709,29 @@ fn plan_command(workspace: &Workspace, args: PlanArgs, stdout: &mut impl Write) 
         }
         return Ok(());
     }
+    if args.summary {
+        let mut plan = None;
+        for run in 1..=args.repeat.max(1) {
+            let started = std::time::Instant::now();
+            plan = Some(planner::plan_summary(workspace, &request)?);
+            if args.repeat > 1 {
+                eprintln!(
+                    "run {run}: {:.1} ms",
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+        }
+        let plan = plan.expect("planned at least once");
+        match args.format {
+            Format::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&plan)?)?,
+            Format::Csv => print_plan_summary(stdout, &plan)?,
+        }
+        return Ok(());
+    }
     let run = planner::plan(workspace, &request)?;
-    match (args.summary, args.format) {
-        (true, Format::Json) => writeln!(stdout, "{}", serde_json::to_string_pretty(&run.plan)?)?,
-        (true, Format::Csv) => print_plan_summary(stdout, &run.plan)?,
-        (false, Format::Json) => writeln!(stdout, "{}", serde_json::to_string(&run)?)?,
-        (false, Format::Csv) => {
+    match args.format {
+        Format::Json => writeln!(stdout, "{}", serde_json::to_string(&run)?)?,
+        Format::Csv => {
             planner::write_sends_csv(conn, &run, stdout)?;
         }
     }

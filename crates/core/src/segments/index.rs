@@ -170,6 +170,76 @@ impl TextColumnBuilder {
     }
 }
 
+/// Builds one column of any type from stored values.
+enum ColumnBuilder {
+    Text(TextColumnBuilder),
+    List(Vec<Vec<u32>>, TextColumnBuilder),
+    Number(Vec<f64>),
+    Date(Vec<i64>),
+    Bool(Vec<u8>),
+}
+
+impl ColumnBuilder {
+    fn new(field_type: FieldType, len: usize) -> Self {
+        match field_type {
+            FieldType::Text => ColumnBuilder::Text(TextColumnBuilder::new(len)),
+            FieldType::List => {
+                ColumnBuilder::List(vec![Vec::new(); len], TextColumnBuilder::new(0))
+            }
+            FieldType::Number => ColumnBuilder::Number(vec![f64::NAN; len]),
+            FieldType::Date => ColumnBuilder::Date(vec![i64::MIN; len]),
+            FieldType::Boolean => ColumnBuilder::Bool(vec![2; len]),
+        }
+    }
+
+    fn set(&mut self, row: usize, value: ValueRef<'_>) {
+        match self {
+            ColumnBuilder::Text(builder) => builder.set(row, value),
+            ColumnBuilder::List(per_row, builder) => {
+                per_row[row] = values::list_items(value)
+                    .into_iter()
+                    .map(|item| {
+                        let key = Some(fold_key(&item)).filter(|k| !k.is_empty());
+                        builder.code_of_key(key, &item)
+                    })
+                    .filter(|&code| code != EMPTY)
+                    .collect();
+            }
+            ColumnBuilder::Number(numbers) => {
+                numbers[row] = values::number(value).unwrap_or(f64::NAN)
+            }
+            ColumnBuilder::Date(instants) => {
+                instants[row] = values::instant(value).unwrap_or(i64::MIN)
+            }
+            ColumnBuilder::Bool(flags) => flags[row] = values::boolean(value).map_or(2, u8::from),
+        }
+    }
+
+    fn finish(self) -> Column {
+        match self {
+            ColumnBuilder::Text(builder) => Column::Text(builder.column),
+            ColumnBuilder::List(per_row, builder) => {
+                let mut offsets = Vec::with_capacity(per_row.len() + 1);
+                let mut codes = Vec::new();
+                offsets.push(0);
+                for items in per_row {
+                    codes.extend(items);
+                    offsets.push(codes.len() as u32);
+                }
+                Column::List(ListColumn {
+                    offsets,
+                    codes,
+                    dict: builder.column.dict,
+                    display: builder.column.display,
+                })
+            }
+            ColumnBuilder::Number(numbers) => Column::Number(numbers),
+            ColumnBuilder::Date(instants) => Column::Date(instants),
+            ColumnBuilder::Bool(flags) => Column::Bool(flags),
+        }
+    }
+}
+
 /// Folded list elements per row, as offsets into `codes`.
 #[derive(Debug)]
 struct ListColumn {
@@ -324,18 +394,21 @@ impl LeadIndex {
 
     /// Loads whatever `condition` needs that is not loaded yet.
     pub fn prepare(&mut self, conn: &Connection, condition: &Condition) -> Result<()> {
+        let mut fields = Vec::new();
+        fields_of(condition, &mut fields);
+        self.load_fields(conn, &fields)?;
+        self.prepare_events(conn, condition)
+    }
+
+    /// Loads the events and properties `condition`'s behaviour rules need.
+    fn prepare_events(&mut self, conn: &Connection, condition: &Condition) -> Result<()> {
         match condition {
             Condition::Group { children, .. } => {
                 for child in children {
-                    self.prepare(conn, child)?;
+                    self.prepare_events(conn, child)?;
                 }
             }
-            Condition::Field { field, .. } => {
-                if !self.columns.contains_key(&field.key) {
-                    let column = self.load_column(conn, field)?;
-                    self.columns.insert(field.key.clone(), column);
-                }
-            }
+            Condition::Field { .. } => {}
             Condition::Behaviour { behaviour, .. } => {
                 if self.events.is_none() {
                     self.events = Some(self.load_events(conn)?);
@@ -352,7 +425,7 @@ impl LeadIndex {
                     }
                 }
             }
-            Condition::Segment { condition, .. } => self.prepare(conn, condition)?,
+            Condition::Segment { condition, .. } => self.prepare_events(conn, condition)?,
         }
         Ok(())
     }
@@ -386,62 +459,56 @@ impl LeadIndex {
     }
 
     fn load_column(&self, conn: &Connection, field: &FieldRef) -> Result<Column> {
-        let len = self.len();
-        Ok(match field.field_type {
-            FieldType::Text => {
-                let mut builder = TextColumnBuilder::new(len);
-                self.for_each_value(conn, field, |row, value| builder.set(row, value))?;
-                Column::Text(builder.column)
+        let mut builder = ColumnBuilder::new(field.field_type, self.len());
+        self.for_each_value(conn, field, |row, value| builder.set(row, value))?;
+        Ok(builder.finish())
+    }
+
+    /// Loads the columns `fields` need that are not loaded yet. Standard
+    /// fields come from one scan of `leads` together; custom fields from
+    /// their own range of `custom_values` each.
+    pub fn load_fields(&mut self, conn: &Connection, fields: &[FieldRef]) -> Result<()> {
+        let mut missing: Vec<&FieldRef> = Vec::new();
+        for field in fields {
+            if !self.columns.contains_key(&field.key) && !missing.iter().any(|m| m.key == field.key)
+            {
+                missing.push(field);
             }
-            FieldType::Number => {
-                let mut numbers = vec![f64::NAN; len];
-                self.for_each_value(conn, field, |row, value| {
-                    numbers[row] = values::number(value).unwrap_or(f64::NAN)
-                })?;
-                Column::Number(numbers)
-            }
-            FieldType::Date => {
-                let mut instants = vec![i64::MIN; len];
-                self.for_each_value(conn, field, |row, value| {
-                    instants[row] = values::instant(value).unwrap_or(i64::MIN)
-                })?;
-                Column::Date(instants)
-            }
-            FieldType::Boolean => {
-                let mut flags = vec![2u8; len];
-                self.for_each_value(conn, field, |row, value| {
-                    flags[row] = values::boolean(value).map_or(2, u8::from)
-                })?;
-                Column::Bool(flags)
-            }
-            FieldType::List => {
-                let mut per_row: Vec<Vec<u32>> = vec![Vec::new(); len];
-                let mut builder = TextColumnBuilder::new(0);
-                self.for_each_value(conn, field, |row, value| {
-                    per_row[row] = values::list_items(value)
-                        .into_iter()
-                        .map(|item| {
-                            let key = Some(fold_key(&item)).filter(|k| !k.is_empty());
-                            builder.code_of_key(key, &item)
-                        })
-                        .filter(|&code| code != EMPTY)
-                        .collect();
-                })?;
-                let mut offsets = Vec::with_capacity(len + 1);
-                let mut codes = Vec::new();
-                offsets.push(0);
-                for items in per_row {
-                    codes.extend(items);
-                    offsets.push(codes.len() as u32);
+        }
+        let standard: Vec<&FieldRef> = missing
+            .iter()
+            .copied()
+            .filter(|f| matches!(f.storage, Storage::Column(_)))
+            .collect();
+        if !standard.is_empty() {
+            // Keys are standard column names from the catalogue, never user text.
+            let columns: Vec<String> = standard.iter().map(|f| format!("\"{}\"", f.key)).collect();
+            let mut builders: Vec<ColumnBuilder> = standard
+                .iter()
+                .map(|f| ColumnBuilder::new(f.field_type, self.len()))
+                .collect();
+            let mut statement =
+                conn.prepare(&format!("SELECT id, {} FROM leads", columns.join(", ")))?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                if let Some(position) = self.row_of(row.get(0)?) {
+                    for (i, builder) in builders.iter_mut().enumerate() {
+                        builder.set(position, row.get_ref(i + 1)?);
+                    }
                 }
-                Column::List(ListColumn {
-                    offsets,
-                    codes,
-                    dict: builder.column.dict,
-                    display: builder.column.display,
-                })
             }
-        })
+            for (field, builder) in standard.iter().zip(builders) {
+                self.columns.insert(field.key.clone(), builder.finish());
+            }
+        }
+        for field in missing
+            .iter()
+            .filter(|f| matches!(f.storage, Storage::Custom(_)))
+        {
+            let column = self.load_column(conn, field)?;
+            self.columns.insert(field.key.clone(), column);
+        }
+        Ok(())
     }
 
     /// Reads every event once, grouped by folded type and sorted per lead.
@@ -753,17 +820,6 @@ impl LeadIndex {
         }
     }
 
-    /// Loads the columns of these fields, if not loaded yet.
-    pub fn load_fields(&mut self, conn: &Connection, fields: &[FieldRef]) -> Result<()> {
-        for field in fields {
-            if !self.columns.contains_key(&field.key) {
-                let column = self.load_column(conn, field)?;
-                self.columns.insert(field.key.clone(), column);
-            }
-        }
-        Ok(())
-    }
-
     /// A loaded text field of lead `row` as first spelled in the data
     /// (trimmed), and its dictionary code; `None` when empty.
     pub fn text_at(&self, key: &str, row: usize) -> Option<(u32, &str)> {
@@ -951,6 +1007,16 @@ fn property_sql_value(json_type: Option<&str>, value: ValueRef<'_>) -> (Option<S
         values::property_text(&parsed),
         values::property_number(&parsed).unwrap_or(f64::NAN),
     )
+}
+
+/// The fields a condition tests, nested segments included.
+pub(crate) fn fields_of(condition: &Condition, fields: &mut Vec<FieldRef>) {
+    match condition {
+        Condition::Group { children, .. } => children.iter().for_each(|c| fields_of(c, fields)),
+        Condition::Field { field, .. } => fields.push(field.clone()),
+        Condition::Behaviour { .. } => {}
+        Condition::Segment { condition, .. } => fields_of(condition, fields),
+    }
 }
 
 fn property_keys(condition: &PropertyCondition, keys: &mut Vec<String>) {

@@ -506,17 +506,82 @@ struct Planner<'a> {
     quiet: Vec<NaiveDate>,
     default_zone: Tz,
     zones_by_code: HashMap<(bool, u32), Option<Tz>>,
+    /// Whether each lead (by row) has a usable email address.
+    valid_email: Vec<bool>,
+}
+
+/// Is this an address an email tool would accept? One `@` with something
+/// before it, a dot in the domain, no spaces.
+fn is_valid_email(email: &str) -> bool {
+    let email = email.trim();
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !email.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// Which leads (by row) have a usable email address, in one scan.
+fn valid_emails(conn: &Connection, index: &LeadIndex) -> Result<Vec<bool>> {
+    let mut valid = vec![false; index.len()];
+    let mut statement = conn.prepare("SELECT id, email FROM leads WHERE email IS NOT NULL")?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        if let Some(position) = index.row_of_lead(row.get(0)?) {
+            if let Ok(email) = row.get_ref(1)?.as_str() {
+                valid[position] = is_valid_email(email);
+            }
+        }
+    }
+    Ok(valid)
 }
 
 /// Per-lead scratch state and the records the simulation produces.
 #[derive(Default)]
 struct Records {
     sends: Vec<(u32, u16, u16, i64, u8)>,
+    visited_scratch: Vec<Vec<bool>>,
+    edges_scratch: Vec<Vec<bool>>,
     node_hits: Vec<Vec<u64>>,
     edge_hits: Vec<Vec<u64>>,
     entries: Vec<u64>,
     outcomes: HashMap<Outcome, u64>,
     moves: HashMap<MoveReason, u64>,
+}
+
+impl Records {
+    fn new(planner: &Planner<'_>) -> Self {
+        Records {
+            node_hits: planner
+                .streams
+                .iter()
+                .map(|s| vec![0; s.nodes.len()])
+                .collect(),
+            edge_hits: planner
+                .streams
+                .iter()
+                .map(|s| vec![0; s.stream.definition.edges.len()])
+                .collect(),
+            visited_scratch: planner
+                .streams
+                .iter()
+                .map(|s| vec![false; s.nodes.len()])
+                .collect(),
+            edges_scratch: planner
+                .streams
+                .iter()
+                .map(|s| vec![false; s.stream.definition.edges.len()])
+                .collect(),
+            entries: vec![0; planner.streams.len()],
+            ..Records::default()
+        }
+    }
 }
 
 /// Where a trace goes, for one-lead journeys.
@@ -547,14 +612,7 @@ impl Planner<'_> {
 
     /// Why a lead gets nothing, if it must not.
     fn suppression(&self, index: &LeadIndex, row: usize) -> Option<&'static str> {
-        let valid_email = index.text_at("email", row).is_some_and(|(_, email)| {
-            let email = email.trim();
-            let at = email.find('@');
-            at.is_some_and(|i| {
-                i > 0 && email[i + 1..].contains('.') && !email.contains(char::is_whitespace)
-            })
-        });
-        if !valid_email {
+        if !self.valid_email[row] {
             return Some("no valid email address");
         }
         if index.bool_at("do_not_email", row) == Some(true) {
@@ -605,7 +663,7 @@ impl Planner<'_> {
             }
             if let Some(cap) = self.settings.frequency_cap {
                 let span = i64::from(cap.per_days) * DAY;
-                let recent: Vec<i64> = history.iter().copied().filter(|&s| s > at - span).collect();
+                let recent = &history[history.partition_point(|&s| s <= at - span)..];
                 if recent.len() >= cap.max as usize {
                     note(MoveReason::FrequencyCap, &mut reasons);
                     // When enough of the recent sends have left the window.
@@ -638,27 +696,61 @@ impl Planner<'_> {
         index: &LeadIndex,
         row: usize,
         lead_id: i64,
-        mut stream_index: usize,
+        stream_index: usize,
         entered: i64,
+        zone: Tz,
+        overlay: &mut Overlay,
+        history: &mut Vec<i64>,
+        records: &mut Records,
+        trace: Trace<'_>,
+        round: u32,
+    ) -> (i64, Outcome) {
+        let at = entered;
+        let node = self.streams[stream_index].entry;
+        // Which nodes and edges this entry has passed, for the counts.
+        let mut visited = std::mem::take(&mut records.visited_scratch);
+        let mut edges_seen = std::mem::take(&mut records.edges_scratch);
+        visited.iter_mut().for_each(|v| v.fill(false));
+        edges_seen.iter_mut().for_each(|v| v.fill(false));
+        let result = self.walk_from(
+            index,
+            row,
+            lead_id,
+            stream_index,
+            at,
+            node,
+            zone,
+            overlay,
+            history,
+            records,
+            trace,
+            round,
+            &mut visited,
+            &mut edges_seen,
+        );
+        records.visited_scratch = visited;
+        records.edges_scratch = edges_seen;
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn walk_from(
+        &self,
+        index: &LeadIndex,
+        row: usize,
+        lead_id: i64,
+        mut stream_index: usize,
+        mut at: i64,
+        mut node: usize,
         zone: Tz,
         overlay: &mut Overlay,
         history: &mut Vec<i64>,
         records: &mut Records,
         mut trace: Trace<'_>,
         round: u32,
+        visited: &mut [Vec<bool>],
+        edges_seen: &mut [Vec<bool>],
     ) -> (i64, Outcome) {
-        let mut at = entered;
-        let mut node = self.streams[stream_index].entry;
-        let mut visited: Vec<Vec<bool>> = self
-            .streams
-            .iter()
-            .map(|s| vec![false; s.nodes.len()])
-            .collect();
-        let mut edges_seen: Vec<Vec<bool>> = self
-            .streams
-            .iter()
-            .map(|s| vec![false; s.stream.definition.edges.len()])
-            .collect();
         for _ in 0..1_000 {
             let stream = &self.streams[stream_index];
             let current = &stream.nodes[node];
@@ -1090,27 +1182,24 @@ fn prepare<'s>(
         compiled.active_from = i64::MAX; // nobody enters it directly
         streams.push(compiled);
     }
-    let fields: Vec<compile::FieldRef> = [
-        "email",
-        "do_not_email",
-        "email_opt_in",
-        "timezone",
-        "country",
-    ]
-    .iter()
-    .map(|key| compile::field_ref(conn, key))
-    .collect::<Result<_>>()?;
-    index.load_fields(conn, &fields)?;
+    // Every field any condition or the planner itself reads, loaded together.
+    let mut fields: Vec<compile::FieldRef> =
+        ["do_not_email", "email_opt_in", "timezone", "country"]
+            .iter()
+            .map(|key| compile::field_ref(conn, key))
+            .collect::<Result<_>>()?;
+    let mut conditions: Vec<&Condition> = Vec::new();
     for stream in &streams {
-        index.prepare(conn, &stream.eligibility)?;
-        if let Some(goal) = &stream.goal {
-            index.prepare(conn, goal)?;
-        }
-        for node in &stream.nodes {
-            if let Some(condition) = &node.condition {
-                index.prepare(conn, condition)?;
-            }
-        }
+        conditions.push(&stream.eligibility);
+        conditions.extend(stream.goal.as_ref());
+        conditions.extend(stream.nodes.iter().filter_map(|n| n.condition.as_ref()));
+    }
+    for condition in &conditions {
+        segments::index::fields_of(condition, &mut fields);
+    }
+    index.load_fields(conn, &fields)?;
+    for condition in conditions {
+        index.prepare(conn, condition)?;
     }
     let eligible: Vec<segments::index::Bitset> = streams
         .iter()
@@ -1136,35 +1225,33 @@ fn prepare<'s>(
         end,
         quiet,
         zones_by_code: HashMap::new(),
+        valid_email: valid_emails(conn, index)?,
     };
     Ok((planner, eligible))
 }
 
 /// Plans every lead. See the module documentation.
 pub fn plan(workspace: &Workspace, request: &PlanRequest) -> Result<PlanRun> {
+    run_plan(workspace, request, true)
+}
+
+/// Plans every lead and returns the summary only (no list of sends).
+pub fn plan_summary(workspace: &Workspace, request: &PlanRequest) -> Result<Plan> {
+    Ok(run_plan(workspace, request, false)?.plan)
+}
+
+fn run_plan(workspace: &Workspace, request: &PlanRequest, with_sends: bool) -> Result<PlanRun> {
     segments::with_index(workspace, |index| {
         let (mut planner, eligible) = prepare(workspace, request, index)?;
-        let mut records = Records {
-            node_hits: planner
-                .streams
-                .iter()
-                .map(|s| vec![0; s.nodes.len()])
-                .collect(),
-            edge_hits: planner
-                .streams
-                .iter()
-                .map(|s| vec![0; s.stream.definition.edges.len()])
-                .collect(),
-            entries: vec![0; planner.streams.len()],
-            ..Records::default()
-        };
+        let mut records = Records::new(&planner);
         let mut leads_per_stream = vec![0u64; planner.streams.len()];
         let mut overlaps: HashMap<(usize, usize), u64> = HashMap::new();
         let mut suppressed_leads = Vec::new();
         let mut suppressed: HashMap<&'static str, u64> = HashMap::new();
         let mut eligible_count = 0u64;
         let mut zones: Vec<Tz> = Vec::new();
-        let mut zone_of_row: HashMap<u32, u16> = HashMap::new();
+        let mut zone_of_row: Vec<u16> = vec![u16::MAX; index.len()];
+        #[allow(clippy::needless_range_loop)] // `row` also indexes the lead index
         for row in 0..index.len() {
             let Some((stream, others)) = planner.choose(&eligible, row) else {
                 continue;
@@ -1190,7 +1277,7 @@ pub fn plan(workspace: &Workspace, request: &PlanRequest) -> Result<PlanRun> {
                     (zones.len() - 1) as u16
                 }
             };
-            zone_of_row.insert(row as u32, zone_code);
+            zone_of_row[row] = zone_code;
             planner.plan_lead(index, row, stream, &mut records, None, zone);
         }
         summarise(
@@ -1208,6 +1295,7 @@ pub fn plan(workspace: &Workspace, request: &PlanRequest) -> Result<PlanRun> {
                 zones,
                 zone_of_row,
             },
+            with_sends,
         )
     })
 }
@@ -1219,7 +1307,7 @@ struct Summary {
     suppressed: HashMap<&'static str, u64>,
     suppressed_leads: Vec<SuppressedLead>,
     zones: Vec<Tz>,
-    zone_of_row: HashMap<u32, u16>,
+    zone_of_row: Vec<u16>,
 }
 
 fn tallies<K: Copy + Ord>(map: &HashMap<K, u64>, label: impl Fn(K) -> String) -> Vec<ReasonTally> {
@@ -1241,6 +1329,7 @@ fn summarise(
     index: &LeadIndex,
     records: Records,
     summary: Summary,
+    with_sends: bool,
 ) -> Result<PlanRun> {
     let library: HashMap<i64, String> = content::list(conn)?
         .into_iter()
@@ -1248,7 +1337,8 @@ fn summarise(
         .collect();
     let mut sends = Vec::with_capacity(records.sends.len());
     let mut per_day: HashMap<NaiveDate, u64> = HashMap::new();
-    let mut per_content: HashMap<i64, (u64, std::collections::HashSet<u32>)> = HashMap::new();
+    // (sends, leads, last lead row counted); a lead's sends are contiguous.
+    let mut per_content: HashMap<i64, (u64, u64, u32)> = HashMap::new();
     let mut sends_per_stream = vec![0u64; planner.streams.len()];
     let default_zone = planner.default_zone;
     for &(row, stream, node, at, moved_bits) in &records.sends {
@@ -1263,10 +1353,13 @@ fn summarise(
             .with_timezone(&default_zone)
             .date_naive();
         *per_day.entry(day).or_default() += 1;
-        let content = per_content.entry(content_id).or_default();
+        let content = per_content.entry(content_id).or_insert((0, 0, u32::MAX));
         content.0 += 1;
-        content.1.insert(row);
-        let zone = summary.zones[summary.zone_of_row[&row] as usize];
+        if content.2 != row {
+            content.1 += 1;
+            content.2 = row;
+        }
+        let zone = summary.zones[summary.zone_of_row[row as usize] as usize];
         let moved = (moved_bits != 0).then(|| {
             [
                 MoveReason::SendWindow,
@@ -1279,6 +1372,9 @@ fn summarise(
             .collect::<Vec<_>>()
             .join(", ")
         });
+        if !with_sends {
+            continue;
+        }
         sends.push(PlannedSend {
             lead_id: index.lead_id(row as usize),
             stream_id: compiled.stream.id,
@@ -1299,14 +1395,14 @@ fn summarise(
     }
     let mut contents: Vec<ContentCount> = per_content
         .into_iter()
-        .map(|(id, (count, leads))| ContentCount {
+        .map(|(id, (count, leads, _))| ContentCount {
             content_id: id,
             title: library
                 .get(&id)
                 .cloned()
                 .unwrap_or_else(|| format!("#{id}")),
             sends: count,
-            leads: leads.len() as u64,
+            leads,
         })
         .collect();
     contents.sort_by(|a, b| b.sends.cmp(&a.sends).then(a.title.cmp(&b.title)));
@@ -1363,7 +1459,7 @@ fn summarise(
         as_of: crate::leads::iso_datetime(request.as_of),
         settings: request.settings.clone(),
         eligible: summary.eligible,
-        sends: sends.len() as u64,
+        sends: records.sends.len() as u64,
         streams,
         per_day: days,
         per_content: contents,
@@ -1372,7 +1468,12 @@ fn summarise(
         moved: tallies(&records.moves, |r| r.label().to_owned()),
         outcomes: tallies(&records.outcomes, |o| o.label().to_owned()),
         sample_leads: {
-            let mut ids: Vec<i64> = sends.iter().map(|s| s.lead_id).collect();
+            let mut ids: Vec<i64> = records
+                .sends
+                .iter()
+                .take(1_000)
+                .map(|s| index.lead_id(s.0 as usize))
+                .collect();
             ids.dedup();
             ids.truncate(100);
             ids
@@ -1395,20 +1496,7 @@ pub fn journey(workspace: &Workspace, request: &PlanRequest, lead_id: i64) -> Re
             Some((stream, others)) => match planner.suppression(index, row) {
                 Some(reason) => format!("suppressed: {reason}"),
                 None => {
-                    let mut records = Records {
-                        node_hits: planner
-                            .streams
-                            .iter()
-                            .map(|s| vec![0; s.nodes.len()])
-                            .collect(),
-                        edge_hits: planner
-                            .streams
-                            .iter()
-                            .map(|s| vec![0; s.stream.definition.edges.len()])
-                            .collect(),
-                        entries: vec![0; planner.streams.len()],
-                        ..Records::default()
-                    };
+                    let mut records = Records::new(&planner);
                     planner.plan_lead(index, row, stream, &mut records, Some(&mut entries), zone);
                     let library: HashMap<i64, String> = content::list(workspace.conn())?
                         .into_iter()
@@ -2012,6 +2100,24 @@ mod tests {
     }
 
     #[test]
+    fn email_addresses_an_email_tool_would_accept() {
+        assert!(is_valid_email(" ann@example.com "));
+        assert!(is_valid_email("o'brien+news@sub.example.co.uk"));
+        for bad in [
+            "",
+            "ann",
+            "@example.com",
+            "ann@example",
+            "ann@.com",
+            "ann@example.",
+            "a b@example.com",
+            "a@b@example.com",
+        ] {
+            assert!(!is_valid_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn slots_respect_windows_in_the_lead_zone() {
         let settings = PlanSettings::default();
         let planner = Planner {
@@ -2022,6 +2128,7 @@ mod tests {
             quiet: vec![NaiveDate::from_ymd_opt(2026, 9, 23).unwrap()],
             default_zone: Tz::UTC,
             zones_by_code: HashMap::new(),
+            valid_email: Vec::new(),
         };
         // Tuesday 2026-09-22 20:00 in Berlin is after hours; Wednesday is quiet.
         let desired = Tz::Europe__Berlin
