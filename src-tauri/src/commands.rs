@@ -19,7 +19,9 @@ use leadstream_core::segments::{
     self, EventTypeSummary, Explanation, MemberFormat, OperatorSet, RuleGroup, SegmentPreview,
     ValueCount,
 };
-use leadstream_core::streams::content::{self, ContentDraft, ContentItem, MatrixCell};
+use leadstream_core::streams::content::{
+    self, ContentDraft, ContentItem, ContentSuggestion, MatrixCell,
+};
 use leadstream_core::streams::model::{
     self as streams, Stream, StreamDefinition, StreamDraft, StreamProblem,
 };
@@ -367,7 +369,7 @@ pub async fn content_matrix(state: State<'_, AppState>) -> Result<Vec<MatrixCell
 pub async fn content_suggestions(
     state: State<'_, AppState>,
     definition: StreamDefinition,
-) -> Result<Vec<ContentItem>> {
+) -> Result<Vec<ContentSuggestion>> {
     state
         .with_workspace(move |ws| {
             let audience = streams::audience(ws.conn(), &definition)?;

@@ -3,7 +3,7 @@
 // rule JSON, save it, find it in the list with the same count, and open
 // explanations for a lead inside and a lead outside.
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
@@ -137,6 +137,26 @@ describe("segment builder", () => {
     await listCount.waitForDisplayed({ timeout: 10_000 });
     const shown = await browser.execute((id) => document.querySelector(`[data-testid="segment-count-${id}"]`).textContent, saved.segment.id);
     assert.equal(Number(shown.replace(/[^0-9]/g, "")), count);
+
+    // Export the members as CSV through the app's own command (the native
+    // save dialog cannot be driven by WebDriver): same leads, formula-safe.
+    const exportPath = join(app.dataDir, "members.csv");
+    const written = await browser.execute(
+      async (rules, asOf, path) =>
+        window.__TAURI_INTERNALS__.invoke("segment_export", {
+          rules,
+          asOfText: asOf,
+          fields: ["email", "first_name", "last_name", "company"],
+          path,
+        }),
+      rules,
+      today,
+      exportPath,
+    );
+    assert.equal(written, count);
+    const exported = readFileSync(exportPath, "utf8").trim().split("\n");
+    assert.equal(exported[0], "Email,First name,Last name,Company");
+    assert.equal(exported.length, count + 1);
 
     // Explain a member (a sample row) and a non-member.
     const firstRow = await byTestId(browser, "segment-sample-row");

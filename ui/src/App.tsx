@@ -18,6 +18,8 @@ import { StartScreen } from "./views/StartScreen";
 // The segment builder (react-querybuilder, drag and drop) loads on first use,
 // so it does not slow down start-up.
 const SegmentsView = lazy(() => import("./views/SegmentsView").then((m) => ({ default: m.SegmentsView })));
+// Likewise the stream designer and planner (xyflow, dagre, nivo).
+const StreamsView = lazy(() => import("./views/StreamsView").then((m) => ({ default: m.StreamsView })));
 
 export type ViewKey = "leads" | "import" | "segments" | "streams" | "insights";
 
@@ -164,6 +166,10 @@ export function App() {
             ) : view === "segments" ? (
               <Suspense fallback={<div className="loading">Loading the segment builder…</div>}>
                 <SegmentsView key={workspace.path ?? workspace.name} workspace={workspace} onError={report} />
+              </Suspense>
+            ) : view === "streams" ? (
+              <Suspense fallback={<div className="loading">Loading the stream designer…</div>}>
+                <StreamsView key={workspace.path ?? workspace.name} workspace={workspace} onError={report} />
               </Suspense>
             ) : (
               <EmptyView {...EMPTY_VIEWS[view]} />

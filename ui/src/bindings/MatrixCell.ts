@@ -5,6 +5,7 @@
  */
 export type MatrixCell = { persona: string, stage: string, 
 /**
- * Items that suit this persona and stage (untagged items count everywhere).
+ * Prospect content written for this buying stage that suits this
+ * persona (tagged with it, or with no persona).
  */
 items: number, };

@@ -33,6 +33,7 @@ import type { SegmentTemplate } from "../bindings/SegmentTemplate";
 import type { ValueCount } from "../bindings/ValueCount";
 import type { ContentDraft } from "../bindings/ContentDraft";
 import type { ContentItem } from "../bindings/ContentItem";
+import type { ContentSuggestion } from "../bindings/ContentSuggestion";
 import type { LeadJourney } from "../bindings/LeadJourney";
 import type { MatrixCell } from "../bindings/MatrixCell";
 import type { Plan } from "../bindings/Plan";
@@ -109,7 +110,7 @@ export const ipc = {
   /** How many items cover each persona × buying-stage cell. */
   contentMatrix: () => call<MatrixCell[]>("content_matrix"),
   /** The library ordered for a stream: items suiting its entry segments' audience first. */
-  contentSuggestions: (definition: StreamDefinition) => call<ContentItem[]>("content_suggestions", { definition }),
+  contentSuggestions: (definition: StreamDefinition) => call<ContentSuggestion[]>("content_suggestions", { definition }),
 
   streamsList: () => call<Stream[]>("streams_list"),
   /** Creates a stream (`id` null) or updates one; an active stream must have no problems. */

@@ -4,12 +4,7 @@ import type { ViewKey } from "../App";
 
 type EmptyProps = { title: string; text: string; testId: string };
 
-export const EMPTY_VIEWS: Record<Exclude<ViewKey, "leads" | "import" | "segments">, EmptyProps> = {
-  streams: {
-    title: "Nurture streams",
-    text: "No nurture streams yet. The stream designer and planner are not available in this version yet.",
-    testId: "empty-streams",
-  },
+export const EMPTY_VIEWS: Record<Exclude<ViewKey, "leads" | "import" | "segments" | "streams">, EmptyProps> = {
   insights: {
     title: "Insights",
     text: "Nothing to analyse yet. Coverage, overlaps, conversion and engagement per segment will appear here once segments exist.",

@@ -201,12 +201,16 @@ pub(crate) fn suits(tags: &[String], value: &str) -> bool {
 pub struct MatrixCell {
     pub persona: String,
     pub stage: String,
-    /// Items that suit this persona and stage (untagged items count everywhere).
+    /// Prospect content written for this buying stage that suits this
+    /// persona (tagged with it, or with no persona).
     pub items: u32,
 }
 
-/// How many items cover each persona × stage cell. Personas and stages are
-/// the values seen in the workspace's leads, plus any used as tags.
+/// How many items cover each persona × stage cell: items tagged with the
+/// stage, suiting the persona and prospects. Content with no stage (a
+/// newsletter) or only for customers covers no buying-stage cell, so gaps
+/// show. Personas and stages are the values seen in the workspace's leads,
+/// plus any used as tags.
 pub fn matrix(workspace: &crate::Workspace) -> Result<Vec<MatrixCell>> {
     let items = list(workspace.conn())?;
     let seen = |key: &str| -> Result<Vec<String>> {
@@ -236,7 +240,13 @@ pub fn matrix(workspace: &crate::Workspace) -> Result<Vec<MatrixCell>> {
         for stage in &stages {
             let covering = items
                 .iter()
-                .filter(|item| suits(&item.personas, persona) && suits(&item.stages, stage))
+                .filter(|item| {
+                    !item.stages.is_empty()
+                        && suits(&item.stages, stage)
+                        && suits(&item.personas, persona)
+                        && (item.lifecycles.is_empty()
+                            || item.lifecycles.contains(&LifecycleFit::Prospect))
+                })
                 .count();
             cells.push(MatrixCell {
                 persona: persona.clone(),
@@ -304,9 +314,28 @@ impl Audience {
     }
 }
 
+/// A content item for a stream's Send step, and whether it suits the
+/// stream's audience.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ContentSuggestion {
+    pub item: ContentItem,
+    pub suits: bool,
+}
+
 /// The library ordered for a stream: items that suit its audience first,
 /// best fit first, then the rest.
-pub fn suggestions(conn: &Connection, audience: &Audience) -> Result<Vec<ContentItem>> {
+pub fn suggestions(conn: &Connection, audience: &Audience) -> Result<Vec<ContentSuggestion>> {
+    Ok(ordered_for(conn, audience)?
+        .into_iter()
+        .map(|item| ContentSuggestion {
+            suits: audience.suits(&item),
+            item,
+        })
+        .collect())
+}
+
+fn ordered_for(conn: &Connection, audience: &Audience) -> Result<Vec<ContentItem>> {
     let mut items = list(conn)?;
     items.sort_by_key(|item| {
         (
@@ -418,12 +447,11 @@ mod tests {
             stages: vec!["Decision".into()],
             lifecycles: vec![],
         };
-        let titles: Vec<String> = suggestions(conn, &audience)
-            .unwrap()
-            .into_iter()
-            .map(|i| i.title)
-            .collect();
+        let suggested = suggestions(conn, &audience).unwrap();
+        let titles: Vec<&str> = suggested.iter().map(|s| s.item.title.as_str()).collect();
         assert_eq!(titles, vec!["Exec decision", "Anyone", "Awareness blog"]);
+        let suits: Vec<bool> = suggested.iter().map(|s| s.suits).collect();
+        assert_eq!(suits, vec![true, true, false]);
         assert_eq!(
             LifecycleFit::of_stage("Former customer"),
             LifecycleFit::FormerCustomer

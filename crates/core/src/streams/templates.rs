@@ -96,7 +96,7 @@ const LIBRARY: &[LibraryEntry] = &[
         ContentKind::CaseStudy,
         "Contoso's 30% lower acquisition cost",
         &[FIN, EXEC],
-        &["Consideration", "Decision"],
+        &["Consideration"],
         PROSPECT,
     ),
     (
@@ -119,7 +119,7 @@ const LIBRARY: &[LibraryEntry] = &[
         "Book a demo",
         ContentKind::DemoInvitation,
         "See it on your own data: book a demo",
-        &[],
+        &[EXEC, TECH, PRACT],
         &["Decision"],
         PROSPECT,
     ),
@@ -143,7 +143,7 @@ const LIBRARY: &[LibraryEntry] = &[
         "Business case template",
         ContentKind::Guide,
         "Build the business case in an afternoon",
-        &[FIN, EXEC],
+        &[EXEC],
         &["Decision"],
         PROSPECT,
     ),
@@ -151,7 +151,7 @@ const LIBRARY: &[LibraryEntry] = &[
         "First-year discount",
         ContentKind::DiscountOffer,
         "20% off your first year, this month",
-        &[],
+        &[PRACT, TECH, EXEC],
         &["Decision"],
         PROSPECT,
     ),
@@ -610,4 +610,26 @@ pub fn install_demo_nurture(workspace: &Workspace) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_library_has_a_visible_gap() {
+        let workspace = Workspace::in_memory().unwrap();
+        demo_library(workspace.conn()).unwrap();
+        let cells = content::matrix(&workspace).unwrap();
+        let cell = |persona: &str, stage: &str| {
+            cells
+                .iter()
+                .find(|c| c.persona == persona && c.stage == stage)
+                .map(|c| c.items)
+                .unwrap()
+        };
+        assert_eq!(cell(FIN, "Decision"), 0);
+        assert!(cell(EXEC, "Decision") >= 3);
+        assert!(cell(FIN, "Awareness") >= 2);
+    }
 }

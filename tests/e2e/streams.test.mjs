@@ -1,0 +1,183 @@
+// Nurture streams in the real window: draw a stream with a wait and a
+// branch, plan it, check every node's count against the CLI's plan of the
+// saved stream, export the plan's CSV; plan all active streams with the
+// calendar, a lead's journey and a comparison; see the content matrix's gaps.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+
+import { byTestId, clearInput, cli, launchApp, screenshot } from "./support.mjs";
+
+const today = new Date().toISOString().slice(0, 10);
+
+/** Types into an input the way a user does, replacing what was there. */
+async function retype(browser, testId, text) {
+  const input = byTestId(browser, testId);
+  await clearInput(browser, input);
+  await input.setValue(text);
+}
+
+/** The id of the one node of this type on the canvas. */
+async function nodeOfType(browser, type) {
+  const node = browser.$(`[data-node-type="${type}"]`);
+  await node.waitForExist({ timeout: 10_000, timeoutMsg: `no ${type} node appeared` });
+  return (await node.getAttribute("data-testid")).replace("stream-node-", "");
+}
+
+async function selectNode(browser, id) {
+  await byTestId(browser, `stream-node-${id}`).click();
+  await browser.waitUntil(async () => (await byTestId(browser, "node-panel").getAttribute("data-node-id")) === id, {
+    timeout: 5_000,
+    timeoutMsg: `node ${id} was not selected`,
+  });
+}
+
+describe("stream designer and planner", () => {
+  let app;
+  let db;
+  before(async () => {
+    app = await launchApp();
+    db = join(app.dataDir, "Demo.leadstream");
+    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+  });
+  after(async () => {
+    await app?.stop();
+  });
+
+  it("draws a stream with a wait and a branch, plans it like the CLI and exports the plan", async () => {
+    const { browser } = app;
+    await byTestId(browser, "nav-streams").click();
+    await byTestId(browser, "streams-tab-designer").waitForDisplayed({ timeout: 30_000 });
+    await byTestId(browser, "stream-list").waitForDisplayed({ timeout: 30_000 });
+
+    await byTestId(browser, "stream-new").click();
+    await retype(browser, "stream-name", "E2E decision nurture");
+    const segments = JSON.parse(cli("--db", db, "segment", "list", "--json"));
+    const decision = segments.find((s) => s.segment.name === "Decision stage").segment.id;
+    await byTestId(browser, `stream-entry-${decision}`).click();
+
+    // Entry → Wait 3 days → Branch (executives?) → yes: Exit; no: Send → Exit.
+    await selectNode(browser, "entry");
+    await byTestId(browser, "palette-wait").click();
+    const wait = await nodeOfType(browser, "wait");
+    await selectNode(browser, wait);
+    await retype(browser, "node-wait-amount", "3");
+    await byTestId(browser, "palette-branch").click();
+    const branch = await nodeOfType(browser, "branch");
+    await selectNode(browser, branch);
+    const panel = byTestId(browser, "node-panel");
+    await panel.$('[data-testid="add-rule"]').click();
+    const rule = panel.$('[data-testid="rule"]');
+    await rule.$('[data-testid="fields"]').selectByAttribute("value", "persona");
+    await rule.$('[data-testid="operators"]').selectByAttribute("value", "=");
+    const editor = await rule.$('[data-testid="value-editor"]');
+    if ((await editor.getTagName()) === "select") await editor.selectByAttribute("value", "Executive decision maker");
+    else await editor.setValue("Executive decision maker");
+    await byTestId(browser, "palette-send").click();
+    const send = await nodeOfType(browser, "send");
+    await selectNode(browser, send);
+    const firstSuited = await browser.execute(
+      () => document.querySelector('[data-testid="node-content"] optgroup option')?.getAttribute("value") ?? "",
+    );
+    assert.ok(firstSuited, "the content menu offers suitable items first");
+    await byTestId(browser, "node-content").selectByAttribute("value", firstSuited);
+    await byTestId(browser, "node-next-next").selectByAttribute("value", "exit");
+
+    // Once drawn completely, no problem is left on any node.
+    const problems = byTestId(browser, "stream-problems");
+    await browser.waitUntil(async () => (await problems.getAttribute("data-count")) === "0", {
+      timeout: 10_000,
+      timeoutMsg: "the stream still has problems",
+    });
+    await byTestId(browser, "stream-save").click();
+    let saved;
+    await browser.waitUntil(
+      () => {
+        saved = JSON.parse(cli("--db", db, "streams", "list", "--json")).find((s) => s.name === "E2E decision nurture");
+        return Boolean(saved);
+      },
+      { timeout: 10_000, timeoutMsg: "the stream was not saved" },
+    );
+    assert.deepEqual(
+      saved.definition.nodes.map((n) => n.action.type).sort(),
+      ["branch", "entry", "exit", "send", "wait"],
+    );
+
+    await retype(browser, "plan-from", today);
+    await retype(browser, "plan-days", "30");
+    await byTestId(browser, "plan-run").click();
+    const summary = byTestId(browser, "plan-summary");
+    await summary.waitForDisplayed({ timeout: 30_000 });
+    await screenshot(browser, "40-stream-designer-planned");
+
+    const expected = JSON.parse(
+      cli("--db", db, "plan", "--stream", String(saved.id), "--from", today, "--days", "30", "--summary", "--format", "json"),
+    );
+    assert.equal(Number(await summary.getAttribute("data-sends")), expected.sends);
+    const counts = expected.streams[0].nodes;
+    assert.ok(counts.find((n) => n.node_id === send).leads > 0, "some leads reach the send");
+    for (const { node_id, leads } of counts) {
+      const shown = await byTestId(browser, `node-count-${node_id}`).getAttribute("data-count");
+      assert.equal(Number(shown), leads, `node ${node_id}`);
+    }
+
+    // The plan's CSV, through the app's own command (no native dialog in WebDriver).
+    const csvPath = join(app.dataDir, "plan.csv");
+    const written = await browser.execute(
+      async (stream, from, path) => window.__TAURI_INTERNALS__.invoke("plan_export", { streams: [stream], from, days: 30, path }),
+      saved,
+      today,
+      csvPath,
+    );
+    assert.equal(written, expected.sends);
+    const lines = readFileSync(csvPath, "utf8").trim().split("\n");
+    assert.equal(lines[0], "email,send_at_utc,send_at_local,timezone,stream,step,content,subject,link");
+    assert.equal(lines.length, expected.sends + 1);
+  });
+
+  it("plans every active stream with a calendar, a journey and a comparison", async () => {
+    const { browser } = app;
+    await byTestId(browser, "streams-tab-plan").click();
+    await retype(browser, "plan-from", today);
+    await retype(browser, "plan-days", "60");
+    await byTestId(browser, "plan-run").click();
+    const summary = byTestId(browser, "plan-summary");
+    await summary.waitForDisplayed({ timeout: 30_000 });
+    const expected = JSON.parse(cli("--db", db, "plan", "--from", today, "--days", "60", "--summary", "--format", "json"));
+    assert.equal(Number(await summary.getAttribute("data-sends")), expected.sends);
+    await byTestId(browser, "plan-calendar").waitForDisplayed();
+    assert.equal(Number(await byTestId(browser, "plan-calendar").getAttribute("data-total")), expected.sends);
+    await screenshot(browser, "41-plan-calendar");
+
+    await byTestId(browser, "plan-sample-lead").click();
+    const journey = byTestId(browser, "plan-journey");
+    await journey.waitForDisplayed({ timeout: 10_000 });
+    const entries = await browser.$$('[data-testid="journey-entry"]');
+    assert.ok(entries.length >= 3, `a journey of ${entries.length} steps`);
+    const text = await browser.execute(() => document.querySelector('[data-testid="plan-journey"]').textContent);
+    assert.match(text, /enters “/);
+    await journey.scrollIntoView();
+    await screenshot(browser, "42-plan-journey");
+
+    await retype(browser, "plan-days", "30");
+    await byTestId(browser, "plan-run").click();
+    const diff = byTestId(browser, "plan-diff");
+    await diff.waitForDisplayed({ timeout: 30_000 });
+    const shorter = JSON.parse(cli("--db", db, "plan", "--from", today, "--days", "30", "--summary", "--format", "json"));
+    assert.equal(Number(await diff.getAttribute("data-sends-delta")), shorter.sends - expected.sends);
+    await diff.scrollIntoView();
+    await screenshot(browser, "43-plan-comparison");
+  });
+
+  it("shows the content matrix with its gaps", async () => {
+    const { browser } = app;
+    await byTestId(browser, "streams-tab-content").click();
+    await byTestId(browser, "content-matrix").waitForDisplayed({ timeout: 10_000 });
+    const cell = browser.$('[data-testid="matrix-cell"][data-persona="Financial decision maker"][data-stage="Decision"]');
+    assert.equal(await cell.getAttribute("data-items"), "0");
+    const executives = browser.$('[data-testid="matrix-cell"][data-persona="Executive decision maker"][data-stage="Decision"]');
+    assert.ok(Number(await executives.getAttribute("data-items")) > 0);
+    await screenshot(browser, "44-content-matrix");
+  });
+});

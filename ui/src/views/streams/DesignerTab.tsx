@@ -1,0 +1,602 @@
+// The Designer tab: the stream list (saved streams, templates, JSON import),
+// the toolbar (undo/redo, layout, fit, copy/paste, delete, save, export), the
+// palette, the canvas, the side panel (stream settings or the selected node),
+// the live problems of the stream as drawn, and the plan bar that dry-runs
+// this stream and paints its counts onto nodes and edges.
+import { ReactFlowProvider } from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+
+import type { ContentItem } from "../../bindings/ContentItem";
+import type { NodeAction } from "../../bindings/NodeAction";
+import type { Plan } from "../../bindings/Plan";
+import type { Stream } from "../../bindings/Stream";
+import type { StreamDefinition } from "../../bindings/StreamDefinition";
+import type { StreamProblem } from "../../bindings/StreamProblem";
+import type { StreamTemplate } from "../../bindings/StreamTemplate";
+import { formatCount } from "../../lib/format";
+import { canRedo, canUndo, checkpoint, historyOf, push, redo, replace, undo, type History } from "../../lib/history";
+import { ipc } from "../../lib/ipc";
+import { csvFileName, isAsOfDate } from "../../lib/segmentRules";
+import {
+  addNode,
+  autoLayout,
+  blankDefinition,
+  connect,
+  copyNodes,
+  defaultAction,
+  groupProblems,
+  moveNodes,
+  NODE_WIDTH,
+  nodeTitle,
+  PALETTE_LABELS,
+  PALETTE_TYPES,
+  pasteNodes,
+  removeEdges,
+  removeNodes,
+  setAction,
+  toFlow,
+  TYPE_LABELS,
+  type Clipboard,
+  type NodeType,
+} from "../../lib/streamGraph";
+import { useDebounced } from "../../lib/useDebounced";
+import { NodePanel } from "./NodePanel";
+import type { RuleCatalogue } from "./RulesEditor";
+import { StreamCanvas, TYPE_ICONS, type CanvasHandle } from "./StreamCanvas";
+import { StreamSettings, type StreamMeta } from "./StreamSettings";
+import { PlanControls, todayUtc } from "./PlanControls";
+
+type Editable = { meta: StreamMeta; definition: StreamDefinition };
+type Opened = { id: number | null; key: string; baseline: string };
+
+type Props = {
+  /** False while another tab is shown: the designer stays mounted but hidden. */
+  active: boolean;
+  streams: Stream[];
+  templates: StreamTemplate[];
+  content: ContentItem[];
+  rules: RuleCatalogue;
+  refreshStreams: () => Promise<Stream[]>;
+  onError: (error: unknown) => void;
+};
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const snapshot = (e: Editable) => JSON.stringify(e);
+let openCounter = 0;
+
+function editableOf(stream: { name: string; priority: number; is_active: boolean; definition: StreamDefinition }): Editable {
+  return { meta: { name: stream.name, priority: stream.priority, is_active: stream.is_active }, definition: structuredClone(stream.definition) };
+}
+
+/** The stream as drawn, as the backend wants it (id -1 when unsaved). */
+function asStream(id: number | null, e: Editable): Stream {
+  return { id: id ?? -1, name: e.meta.name, priority: e.meta.priority, is_active: e.meta.is_active, definition: e.definition };
+}
+
+/** A stream whose sends are every library item, to learn which items suit the entry segments' audience. */
+
+const isTyping = (target: EventTarget | null) =>
+  target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
+
+export function DesignerTab({ active, streams, templates, content, rules, refreshStreams, onError }: Props) {
+  const [opened, setOpened] = useState<Opened>({ id: null, key: "none", baseline: "" });
+  const [history, setHistory] = useState<History<Editable>>(() => historyOf(editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() })));
+  const [revision, setRevision] = useState(0);
+  const [selectedNodes, setSelectedNodes] = useState<string[]>([]);
+  const [selectedEdges, setSelectedEdges] = useState<string[]>([]);
+  const [notice, setNotice] = useState<{ text: string; bad?: boolean; restore?: () => void } | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const clipboard = useRef<Clipboard | null>(null);
+  const pastes = useRef(0);
+  const canvas = useRef<CanvasHandle>(null);
+  const initialised = useRef(false);
+
+  const present = history.present;
+  const definition = present.definition;
+  const currentJson = snapshot(present);
+  const dirty = opened.id === null || currentJson !== opened.baseline;
+
+  const open = useCallback(
+    (id: number | null, editable: Editable, note?: string) => {
+      const previous = history.present;
+      const wasDirty = opened.key !== "none" && (opened.id === null ? history.past.length > 0 : snapshot(previous) !== opened.baseline);
+      if (wasDirty && note === undefined) {
+        const prevOpened = opened;
+        setNotice({
+          text: `Unsaved changes to “${previous.meta.name}” were left behind.`,
+          restore: () => {
+            setOpened(prevOpened);
+            setHistory(historyOf(previous));
+            setSelectedNodes([]);
+            setRevision((r) => r + 1);
+            setNotice(null);
+          },
+        });
+      } else setNotice(note ? { text: note } : null);
+      setHistory(historyOf(editable));
+      setOpened({ id, key: `${id ?? "new"}-${++openCounter}`, baseline: id === null ? "" : snapshot(editable) });
+      setSelectedNodes([]);
+      setSelectedEdges([]);
+      setRevision((r) => r + 1);
+      setConfirmDelete(false);
+    },
+    [opened, history],
+  );
+
+  // Open the first stream (highest priority) when the tab is first shown.
+  useEffect(() => {
+    if (initialised.current || streams.length === 0) return;
+    initialised.current = true;
+    const first = streams[0];
+    open(first.id, editableOf(first), "");
+  }, [streams, open]);
+
+  // Edits.
+  const edit = useCallback((change: (e: Editable) => Editable) => setHistory((h) => push(h, change(h.present))), []);
+  const editDefinition = useCallback((change: (d: StreamDefinition) => StreamDefinition) => edit((e) => ({ ...e, definition: change(e.definition) })), [edit]);
+  const doUndo = useCallback(() => {
+    setHistory((h) => undo(h));
+    setRevision((r) => r + 1);
+  }, []);
+  const doRedo = useCallback(() => {
+    setHistory((h) => redo(h));
+    setRevision((r) => r + 1);
+  }, []);
+
+  // Names for node titles.
+  const contentTitles = useMemo(() => new Map(content.map((c) => [c.id, c.title])), [content]);
+  const streamNames = useMemo(() => new Map(streams.map((s) => [s.id, s.name])), [streams]);
+  const title = useCallback((action: NodeAction) => nodeTitle(action, { content: (id) => contentTitles.get(id), stream: (id) => streamNames.get(id) }), [contentTitles, streamNames]);
+
+  // Problems of the stream as drawn, 300 ms after the last edit; only the latest answer counts.
+  const streamJson = useMemo(() => JSON.stringify(asStream(opened.id, present)), [opened.id, present]);
+  const debouncedStream = useDebounced(streamJson, 300);
+  const [problems, setProblems] = useState<StreamProblem[]>([]);
+  const [problemsChecked, setProblemsChecked] = useState("");
+  const problemTicket = useRef(0);
+  useEffect(() => {
+    const ticket = ++problemTicket.current;
+    ipc
+      .streamProblems(JSON.parse(debouncedStream) as Stream)
+      .then((found) => {
+        if (ticket !== problemTicket.current) return;
+        setProblems(found);
+        setProblemsChecked(debouncedStream);
+      })
+      .catch((e) => ticket === problemTicket.current && setProblems([{ node_id: null, message: message(e) }]));
+  }, [debouncedStream]);
+  const grouped = useMemo(() => groupProblems(problems), [problems]);
+
+  // Content that suits the entry segments' audience first, as the backend orders and marks it.
+  const segmentsKey = useDebounced(JSON.stringify(definition.entry_segments), 300);
+  const [suited, setSuited] = useState<{ suited: ContentItem[]; others: ContentItem[] }>({ suited: [], others: content });
+  useEffect(() => {
+    const entry = JSON.parse(segmentsKey) as number[];
+    const def: StreamDefinition = { ...blankDefinition(), entry_segments: entry };
+    let live = true;
+    ipc
+      .contentSuggestions(def)
+      .then((list) => {
+        if (!live) return;
+        setSuited({ suited: list.filter((s) => s.suits).map((s) => s.item), others: list.filter((s) => !s.suits).map((s) => s.item) });
+      })
+      .catch(() => live && setSuited({ suited: [], others: content }));
+    return () => {
+      live = false;
+    };
+  }, [segmentsKey, content]);
+
+  // The plan of this stream as drawn.
+  const [planFrom, setPlanFrom] = useState(todayUtc());
+  const [planDays, setPlanDays] = useState("90");
+  const [plan, setPlan] = useState<{ plan: Plan; definition: string; streamId: number } | null>(null);
+  const [planning, setPlanning] = useState(false);
+  const [planError, setPlanError] = useState<string | null>(null);
+  useEffect(() => {
+    setPlan(null);
+    setPlanError(null);
+  }, [opened.key]);
+  const runPlan = async () => {
+    setPlanning(true);
+    setPlanError(null);
+    try {
+      const stream = asStream(opened.id, present);
+      const result = await ipc.planRun([stream], planFrom.trim(), Number(planDays));
+      setPlan({ plan: result, definition: JSON.stringify(present.definition), streamId: stream.id });
+    } catch (e) {
+      setPlanError(message(e));
+    } finally {
+      setPlanning(false);
+    }
+  };
+  const streamPlan = plan ? (plan.plan.streams.find((s) => s.stream_id === plan.streamId) ?? plan.plan.streams[0] ?? null) : null;
+  const stale = plan !== null && plan.definition !== JSON.stringify(definition);
+  const nodeCounts = useMemo(() => (streamPlan ? new Map(streamPlan.nodes.map((n) => [n.node_id, n.leads])) : null), [streamPlan]);
+  const edgeCounts = useMemo(() => (streamPlan ? new Map(streamPlan.edges.map((e) => [e.edge_id, e.leads])) : null), [streamPlan]);
+
+  // Undo/redo can remove selected steps: keep the selection to what exists.
+  useEffect(() => {
+    const ids = new Set(definition.nodes.map((n) => n.id));
+    const edgeIds = new Set(definition.edges.map((e) => e.id));
+    setSelectedNodes((sel) => (sel.every((id) => ids.has(id)) ? sel : sel.filter((id) => ids.has(id))));
+    setSelectedEdges((sel) => (sel.every((id) => edgeIds.has(id)) ? sel : sel.filter((id) => edgeIds.has(id))));
+  }, [definition]);
+
+  // The flow.
+  const selectedNodeSet = useMemo(() => new Set(selectedNodes), [selectedNodes]);
+  const selectedEdgeSet = useMemo(() => new Set(selectedEdges), [selectedEdges]);
+  const flow = useMemo(
+    () => toFlow(definition, { title, problems: grouped.byNode, nodeCounts, edgeCounts, stale, selectedNodes: selectedNodeSet, selectedEdges: selectedEdgeSet }),
+    [definition, title, grouped, nodeCounts, edgeCounts, stale, selectedNodeSet, selectedEdgeSet],
+  );
+
+  const onMove = useCallback((positions: Map<string, { x: number; y: number }>) => setHistory((h) => replace(h, { ...h.present, definition: moveNodes(h.present.definition, positions) })), []);
+  const onDragStart = useCallback(() => setHistory((h) => checkpoint(h)), []);
+  const onSelect = useCallback((nodes: string[], edges: string[]) => {
+    setSelectedNodes(nodes);
+    setSelectedEdges(edges);
+  }, []);
+  const onConnect = useCallback((source: string, handle: string | null, target: string) => editDefinition((d) => connect(d, source, handle, target)), [editDefinition]);
+
+  const hints = useMemo(
+    () => ({
+      contentId: suited.suited[0]?.id ?? content[0]?.id,
+      field: rules.fields.find((f) => f.key === "buying_stage")?.key ?? rules.fields[0]?.key,
+      streamId: streams.find((s) => s.id !== opened.id)?.id,
+      eventType: rules.eventTypes[0]?.event_type,
+    }),
+    [suited, content, rules, streams, opened.id],
+  );
+  const add = useCallback(
+    (type: NodeType, at?: { x: number; y: number }) => {
+      const after = at ? null : (selectedNodes[selectedNodes.length - 1] ?? null);
+      const result = addNode(history.present.definition, defaultAction(type, hints), after, at);
+      setHistory((h) => push(h, { ...h.present, definition: result.definition }));
+      setSelectedNodes([result.id]);
+      setSelectedEdges([]);
+      const placed = result.definition.nodes.find((n) => n.id === result.id);
+      if (placed) setTimeout(() => canvas.current?.reveal(placed), 30);
+    },
+    [history.present.definition, selectedNodes, hints],
+  );
+  const deleteSelected = useCallback(() => {
+    if (selectedNodes.length === 0 && selectedEdges.length === 0) return;
+    editDefinition((d) => removeEdges(removeNodes(d, selectedNodes), selectedEdges));
+    setSelectedNodes([]);
+    setSelectedEdges([]);
+  }, [selectedNodes, selectedEdges, editDefinition]);
+  const copy = useCallback(() => {
+    const clip = copyNodes(history.present.definition, selectedNodes);
+    if (clip) {
+      clipboard.current = clip;
+      pastes.current = 0;
+      setNotice({ text: `Copied ${clip.nodes.length} ${clip.nodes.length === 1 ? "step" : "steps"}.` });
+    }
+  }, [history.present.definition, selectedNodes]);
+  const paste = useCallback(() => {
+    if (!clipboard.current) return;
+    // Each paste lands one node-width further right of the copied steps, so copies never cover them.
+    pastes.current += 1;
+    const result = pasteNodes(history.present.definition, clipboard.current, { x: pastes.current * (NODE_WIDTH + 40), y: 0 });
+    setHistory((h) => push(h, { ...h.present, definition: result.definition }));
+    setSelectedNodes(result.ids);
+    setSelectedEdges([]);
+  }, [history.present.definition]);
+  const layout = () => {
+    editDefinition(autoLayout);
+    setTimeout(() => canvas.current?.fit(), 60);
+  };
+
+  // Keyboard shortcuts (not while typing in a field).
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!active || isTyping(event.target) || !root.current?.isConnected) return;
+      if (document.querySelector(".modal-backdrop")) return;
+      const mod = event.ctrlKey || event.metaKey;
+      const key = event.key.toLowerCase();
+      if (mod && key === "z") {
+        event.preventDefault();
+        if (event.shiftKey) doRedo();
+        else doUndo();
+      } else if (mod && key === "y") {
+        event.preventDefault();
+        doRedo();
+      } else if (mod && key === "c") copy();
+      else if (mod && key === "v") paste();
+      else if (event.key === "Delete" || event.key === "Backspace") deleteSelected();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [active, doUndo, doRedo, copy, paste, deleteSelected]);
+
+  // Stream actions.
+  const startNew = () => open(null, editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() }));
+  const fromTemplate = (t: StreamTemplate) => open(null, editableOf({ name: t.name, priority: t.priority, is_active: false, definition: t.definition }));
+  const save = async () => {
+    try {
+      const saved = await ipc.streamSave(opened.id, { name: present.meta.name, priority: present.meta.priority, is_active: present.meta.is_active, definition: present.definition });
+      await refreshStreams();
+      setOpened((o) => ({ ...o, id: saved.id, baseline: snapshot(editableOf(saved)) }));
+      setHistory((h) => replace(h, editableOf(saved)));
+      setNotice({ text: `Saved “${saved.name}”${saved.is_active ? " (active)" : " (inactive)"}.` });
+    } catch (e) {
+      setNotice({ text: message(e), bad: true });
+    }
+  };
+  const importJson = async () => {
+    try {
+      const path = await ipc.pickJsonFile();
+      if (!path) return;
+      const stream = await ipc.streamImport(path);
+      await refreshStreams();
+      open(stream.id, editableOf(stream), `Imported “${stream.name}” (inactive).`);
+    } catch (e) {
+      setNotice({ text: message(e), bad: true });
+    }
+  };
+  const exportJson = async () => {
+    if (opened.id === null) return;
+    try {
+      const path = await ipc.pickJsonSavePath(csvFileName(present.meta.name).replace(/\.csv$/, ".json"));
+      if (!path) return;
+      await ipc.streamExport(opened.id, path);
+      setNotice({ text: `Exported the saved “${present.meta.name}” to ${path}${dirty ? " (unsaved changes not included)" : ""}.` });
+    } catch (e) {
+      setNotice({ text: message(e), bad: true });
+    }
+  };
+  const deleteStream = async () => {
+    if (opened.id === null) return;
+    if (!confirmDelete) return setConfirmDelete(true);
+    try {
+      await ipc.streamDelete(opened.id);
+      const list = await refreshStreams();
+      const name = present.meta.name;
+      if (list[0]) open(list[0].id, editableOf(list[0]), `Deleted “${name}”.`);
+      else open(null, editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() }), `Deleted “${name}”.`);
+    } catch (e) {
+      setConfirmDelete(false);
+      setNotice({ text: message(e), bad: true });
+    }
+  };
+
+  const selectedNode = selectedNodes.length === 1 ? definition.nodes.find((n) => n.id === selectedNodes[0]) : undefined;
+  const planFromValid = isAsOfDate(planFrom) && planFrom.trim() !== "";
+  const daysValid = Number.isInteger(Number(planDays)) && Number(planDays) >= 1 && Number(planDays) <= 730;
+  void onError;
+
+  return (
+    <div className="designer" ref={root}>
+      <aside className="stream-sidebar">
+        <div className="segment-sidebar-actions">
+          <button className="primary" data-testid="stream-new" onClick={startNew}>
+            + New stream
+          </button>
+          <select
+            data-testid="stream-template-menu"
+            aria-label="Start from a template"
+            value=""
+            onChange={(e) => {
+              const t = templates.find((x) => x.key === e.target.value);
+              if (t) fromTemplate(t);
+            }}
+          >
+            <option value="">Start from template…</option>
+            {templates.map((t) => (
+              <option key={t.key} value={t.key} title={t.description}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+          <button data-testid="stream-import-json" onClick={() => void importJson()}>
+            Import JSON…
+          </button>
+        </div>
+        <nav className="stream-list" data-testid="stream-list" aria-label="Streams">
+          {opened.id === null && opened.key !== "none" && (
+            <div className="stream-item selected unsaved">
+              <span className="name">{present.meta.name || "Untitled"}</span>
+              <span className="badge unsaved">unsaved</span>
+            </div>
+          )}
+          {streams.map((s) => (
+            <button
+              key={s.id}
+              className={s.id === opened.id ? "stream-item selected" : "stream-item"}
+              data-testid={`stream-item-${s.id}`}
+              onClick={() => open(s.id, editableOf(s))}
+              title={s.name}
+            >
+              <span className="name">{s.name}</span>
+              <span className="stream-item-meta">
+                <span className="muted small" title="Priority">
+                  P{s.priority}
+                </span>
+                {s.is_active && (
+                  <span className="badge active" data-testid={`stream-active-${s.id}`}>
+                    active
+                  </span>
+                )}
+              </span>
+            </button>
+          ))}
+          {streams.length === 0 && <p className="muted small">No streams yet: start a new one or from a template.</p>}
+        </nav>
+      </aside>
+
+      <section className="designer-main">
+        <div className="designer-toolbar">
+          <div className="designer-title">
+            <strong>{present.meta.name || "Untitled"}</strong>
+            {dirty && <span className="badge unsaved">{opened.id === null ? "not saved" : "changed"}</span>}
+          </div>
+          <div className="tool-group">
+            <button className="small" data-testid="stream-undo" onClick={doUndo} disabled={!canUndo(history)} title="Undo (Ctrl+Z)">
+              ↶ Undo
+            </button>
+            <button className="small" data-testid="stream-redo" onClick={doRedo} disabled={!canRedo(history)} title="Redo (Ctrl+Shift+Z)">
+              ↷ Redo
+            </button>
+            <button className="small" data-testid="stream-layout" onClick={layout} title="Arrange the steps top to bottom">
+              Layout
+            </button>
+            <button className="small" data-testid="stream-fit" onClick={() => canvas.current?.fit()} title="Zoom to fit">
+              Fit
+            </button>
+            <button className="small" data-testid="stream-copy" onClick={copy} disabled={selectedNodes.length === 0} title="Copy the selected steps (Ctrl+C)">
+              Copy
+            </button>
+            <button className="small" data-testid="stream-paste" onClick={paste} title="Paste (Ctrl+V)">
+              Paste
+            </button>
+            <button className="small" data-testid="stream-delete-node" onClick={deleteSelected} disabled={selectedNodes.length === 0 && selectedEdges.length === 0} title="Delete the selection (Delete)">
+              Delete step
+            </button>
+          </div>
+          <div className="tool-group right">
+            <button className="small primary" data-testid="stream-save" onClick={() => void save()}>
+              Save
+            </button>
+            <button className="small" data-testid="stream-export-json" onClick={() => void exportJson()} disabled={opened.id === null} title="Export the saved stream as JSON">
+              Export
+            </button>
+            <button className={confirmDelete ? "small danger" : "small"} data-testid="stream-delete" onClick={() => void deleteStream()} disabled={opened.id === null} onBlur={() => setConfirmDelete(false)}>
+              {confirmDelete ? "Really delete?" : "Delete"}
+            </button>
+          </div>
+        </div>
+        <div className="palette" aria-label="Add a step">
+          {PALETTE_TYPES.map((type) => (
+            <button
+              key={type}
+              className={`palette-item type-${type}`}
+              data-testid={`palette-${type}`}
+              draggable
+              onDragStart={(e) => {
+                e.dataTransfer.setData("application/x-leadstream-node", type);
+                e.dataTransfer.effectAllowed = "copy";
+              }}
+              onClick={() => add(type)}
+              title={`${TYPE_LABELS[type]}: click to add below the selected step, or drag onto the canvas`}
+            >
+              <span aria-hidden>{TYPE_ICONS[type]}</span> {PALETTE_LABELS[type]}
+            </button>
+          ))}
+        </div>
+        {notice && (
+          <div className={notice.bad ? "designer-notice bad" : "designer-notice"} data-testid="stream-notice" role={notice.bad ? "alert" : "status"}>
+            <span>{notice.text}</span>
+            <span>
+              {notice.restore && (
+                <button className="link" onClick={notice.restore}>
+                  Reopen
+                </button>
+              )}
+              <button className="link" onClick={() => setNotice(null)} aria-label="Dismiss">
+                ✕
+              </button>
+            </span>
+          </div>
+        )}
+        <div className="canvas-wrap">
+          <ReactFlowProvider>
+            <StreamCanvas
+              nodes={flow.nodes}
+              edges={flow.edges}
+              onMove={onMove}
+              onDragStart={onDragStart}
+              onSelect={onSelect}
+              onConnect={onConnect}
+              onDropType={(type, at) => add(type, at)}
+              canvasRef={canvas}
+              streamKey={opened.key}
+            />
+          </ReactFlowProvider>
+          <div className={`problem-box${problems.length ? " has" : ""}`} data-testid="stream-problems" data-count={problems.length} data-checked={problemsChecked === streamJson ? "yes" : "no"}>
+            {problems.length === 0 ? (
+              <span className="ok">✓ No problems</span>
+            ) : (
+              <>
+                <strong>
+                  {problems.length} {problems.length === 1 ? "problem" : "problems"}
+                </strong>
+                {grouped.stream.map((p, i) => (
+                  <div key={i} className="stream-problem" data-testid="stream-problem">
+                    {p}
+                  </div>
+                ))}
+                {grouped.byNode.size > 0 && <div className="muted small">{[...grouped.byNode.values()].flat().length} marked on their steps</div>}
+              </>
+            )}
+          </div>
+        </div>
+        {active && (
+        <div className="plan-bar">
+          <PlanControls from={planFrom} days={planDays} onFrom={setPlanFrom} onDays={setPlanDays} onRun={() => void runPlan()} running={planning} disabled={!planFromValid || !daysValid} />
+          {planError && (
+            <span className="plan-error" data-testid="plan-error">
+              {planError}
+            </span>
+          )}
+          {plan && streamPlan && (
+            <div className={stale ? "plan-summary stale" : "plan-summary"} data-testid="plan-summary" data-sends={plan.plan.sends} data-eligible={plan.plan.eligible}>
+              <span>
+                <b>{formatCount(plan.plan.eligible)}</b> eligible
+              </span>
+              <span>
+                <b>{formatCount(streamPlan.leads)}</b> entered ({formatCount(streamPlan.entries)} entries)
+              </span>
+              <span>
+                <b>{formatCount(plan.plan.sends)}</b> sends
+              </span>
+              {streamPlan.also_eligible.length > 0 && (
+                <span className="muted" data-testid="plan-overlaps">
+                  also eligible for: {streamPlan.also_eligible.map((o) => `${o.name} (${formatCount(o.leads)})`).join(", ")}
+                </span>
+              )}
+              {stale && <span className="muted">· counts are for the stream as planned; run again</span>}
+            </div>
+          )}
+        </div>
+        )}
+      </section>
+
+      <aside className="designer-panel">
+        {selectedNode ? (
+          <NodePanel
+            node={selectedNode}
+            definition={definition}
+            title={(n) => title(n.action)}
+            problems={grouped.byNode.get(selectedNode.id) ?? []}
+            onAction={(action) => editDefinition((d) => setAction(d, selectedNode.id, action))}
+            onConnect={(handle, target) => editDefinition((d) => connect(d, selectedNode.id, handle, target))}
+            onDelete={deleteSelected}
+            content={suited}
+            streams={streams}
+            currentStreamId={opened.id}
+            fields={rules.fields}
+            rules={rules}
+            revision={revision}
+          />
+        ) : selectedNodes.length > 1 ? (
+          <div className="node-panel">
+            <h3>{selectedNodes.length} steps selected</h3>
+            <p className="hint">Copy, paste or delete them with the toolbar or the keyboard.</p>
+          </div>
+        ) : (
+          <StreamSettings
+            meta={present.meta}
+            definition={definition}
+            onMeta={(meta) => edit((e) => ({ ...e, meta }))}
+            onDefinition={(d) => editDefinition(() => d)}
+            rules={rules}
+            problems={grouped.stream}
+            revision={revision}
+            streamKey={opened.key}
+          />
+        )}
+      </aside>
+    </div>
+  );
+}
