@@ -113,7 +113,7 @@ describe("lead browser on the demo workspace", () => {
   });
 
   it("shows honest empty states for views not built yet", async () => {
-    for (const view of ["streams", "insights"]) {
+    for (const view of ["insights"]) {
       await byTestId(app.browser, `nav-${view}`).click();
       await byTestId(app.browser, `empty-${view}`).waitForDisplayed({ timeout: 5_000 });
     }
