@@ -51,6 +51,9 @@ describe("stream designer and planner", () => {
     await byTestId(browser, "streams-tab-designer").waitForDisplayed({ timeout: 30_000 });
     await byTestId(browser, "stream-list").waitForDisplayed({ timeout: 30_000 });
 
+    // The first stream opens planned, with counts on its steps.
+    await browser.$('[data-testid^="node-count-"]').waitForExist({ timeout: 30_000, timeoutMsg: "the first stream was not planned" });
+    await screenshot(browser, "39-streams-first-open");
     await byTestId(browser, "stream-new").click();
     await retype(browser, "stream-name", "E2E decision nurture");
     const segments = JSON.parse(cli("--db", db, "segment", "list", "--json"));
@@ -86,7 +89,7 @@ describe("stream designer and planner", () => {
 
     // Once drawn completely, no problem is left on any node.
     const problems = byTestId(browser, "stream-problems");
-    await browser.waitUntil(async () => (await problems.getAttribute("data-count")) === "0", {
+    await browser.waitUntil(async () => (await problems.getAttribute("data-count")) === "0" && (await problems.getAttribute("data-checked")) === "yes", {
       timeout: 10_000,
       timeoutMsg: "the stream still has problems",
     });
@@ -144,8 +147,12 @@ describe("stream designer and planner", () => {
     await byTestId(browser, "plan-run").click();
     const summary = byTestId(browser, "plan-summary");
     await summary.waitForDisplayed({ timeout: 30_000 });
+    // The tab planned 90 days on opening; wait for this 60-day run to land.
     const expected = JSON.parse(cli("--db", db, "plan", "--from", today, "--days", "60", "--summary", "--format", "json"));
-    assert.equal(Number(await summary.getAttribute("data-sends")), expected.sends);
+    await browser.waitUntil(async () => Number(await summary.getAttribute("data-sends")) === expected.sends, {
+      timeout: 30_000,
+      timeoutMsg: `the plan never showed the CLI's ${expected.sends} sends`,
+    });
     await byTestId(browser, "plan-calendar").waitForDisplayed();
     assert.equal(Number(await byTestId(browser, "plan-calendar").getAttribute("data-total")), expected.sends);
     await screenshot(browser, "41-plan-calendar");
@@ -165,7 +172,10 @@ describe("stream designer and planner", () => {
     const diff = byTestId(browser, "plan-diff");
     await diff.waitForDisplayed({ timeout: 30_000 });
     const shorter = JSON.parse(cli("--db", db, "plan", "--from", today, "--days", "30", "--summary", "--format", "json"));
-    assert.equal(Number(await diff.getAttribute("data-sends-delta")), shorter.sends - expected.sends);
+    await browser.waitUntil(async () => Number(await diff.getAttribute("data-sends-delta")) === shorter.sends - expected.sends, {
+      timeout: 30_000,
+      timeoutMsg: "the comparison does not show the change in sends",
+    });
     await diff.scrollIntoView();
     await screenshot(browser, "43-plan-comparison");
   });

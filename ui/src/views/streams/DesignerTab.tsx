@@ -150,21 +150,21 @@ export function DesignerTab({ active, streams, templates, content, rules, refres
 
   // Problems of the stream as drawn, 300 ms after the last edit; only the latest answer counts.
   const streamJson = useMemo(() => JSON.stringify(asStream(opened.id, present)), [opened.id, present]);
-  const debouncedStream = useDebounced(streamJson, 300);
-  const [problems, setProblems] = useState<StreamProblem[]>([]);
-  const [problemsChecked, setProblemsChecked] = useState("");
+  // The stream and which opened stream it belongs to travel together through the debounce.
+  const debounced = useDebounced(JSON.stringify({ key: opened.key, stream: streamJson }), 300);
+  const [checked, setChecked] = useState<{ problems: StreamProblem[]; stream: string; key: string }>({ problems: [], stream: "", key: "" });
   const problemTicket = useRef(0);
   useEffect(() => {
+    const { key, stream } = JSON.parse(debounced) as { key: string; stream: string };
     const ticket = ++problemTicket.current;
     ipc
-      .streamProblems(JSON.parse(debouncedStream) as Stream)
-      .then((found) => {
-        if (ticket !== problemTicket.current) return;
-        setProblems(found);
-        setProblemsChecked(debouncedStream);
-      })
-      .catch((e) => ticket === problemTicket.current && setProblems([{ node_id: null, message: message(e) }]));
-  }, [debouncedStream]);
+      .streamProblems(JSON.parse(stream) as Stream)
+      .then((found) => ticket === problemTicket.current && setChecked({ problems: found, stream, key }))
+      .catch((e) => ticket === problemTicket.current && setChecked({ problems: [{ node_id: null, message: message(e) }], stream, key }));
+  }, [debounced]);
+  // Problems found for another stream are never shown on this one.
+  const problems = useMemo(() => (checked.key === opened.key ? checked.problems : []), [checked, opened.key]);
+  const problemsChecked = checked.key === opened.key ? checked.stream : "";
   const grouped = useMemo(() => groupProblems(problems), [problems]);
 
   // Content that suits the entry segments' audience first, as the backend orders and marks it.
@@ -195,6 +195,14 @@ export function DesignerTab({ active, streams, templates, content, rules, refres
   useEffect(() => {
     setPlan(null);
     setPlanError(null);
+  }, [opened.key]);
+  // The first stream shown is planned straight away, so a newcomer sees counts on its steps.
+  const autoPlanned = useRef(false);
+  useEffect(() => {
+    if (autoPlanned.current || opened.id === null) return;
+    autoPlanned.current = true;
+    void runPlan();
+    // runPlan reads the stream just opened; it must run once, not on every edit.
   }, [opened.key]);
   const runPlan = async () => {
     setPlanning(true);

@@ -3,7 +3,7 @@
 // day, per-stream and per-content tables, the suppression / moved / outcome
 // reports, CSV export, the comparison with the previous run, and any lead's
 // journey with its explanations. The planner settings dialog lives here too.
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 
 import type { LeadJourney } from "../../bindings/LeadJourney";
 import type { Plan } from "../../bindings/Plan";
@@ -93,6 +93,15 @@ export function PlanTab({ streams, onError }: Props) {
       setRunning(false);
     }
   };
+
+  // Plan the active streams as soon as the tab opens: the first thing to see is a plan.
+  const autoRun = useRef(false);
+  useEffect(() => {
+    if (autoRun.current || !streams.some((s) => s.is_active)) return;
+    autoRun.current = true;
+    void run();
+    // run() reads the current controls; it must run once when the tab opens.
+  }, [streams]);
 
   const showJourney = async (leadId: number) => {
     if (!current) return;
