@@ -71,6 +71,29 @@ pub fn count(workspace: &Workspace, rules: &RuleGroup, as_of: i64) -> Result<u64
     evaluate(workspace, rules, as_of, |_, members| members.count())
 }
 
+/// Counts several rule trees at once, loading every field they need in one
+/// pass first (a segment list at a million leads).
+pub fn count_many(workspace: &Workspace, rule_sets: &[&RuleGroup], as_of: i64) -> Result<Vec<u64>> {
+    let conditions: Vec<compile::Condition> = rule_sets
+        .iter()
+        .map(|rules| compile::compile(workspace.conn(), rules))
+        .collect::<Result<_>>()?;
+    with_index(workspace, |index| {
+        let mut fields = Vec::new();
+        for condition in &conditions {
+            index::fields_of(condition, &mut fields);
+        }
+        index.load_fields(workspace.conn(), &fields)?;
+        conditions
+            .iter()
+            .map(|condition| {
+                index.prepare(workspace.conn(), condition)?;
+                Ok(index.evaluate(condition, as_of).count())
+            })
+            .collect()
+    })
+}
+
 /// The ids of matching leads, ascending, from `offset`, at most `limit`.
 pub fn members(
     workspace: &Workspace,

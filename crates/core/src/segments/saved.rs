@@ -89,13 +89,14 @@ pub fn list(conn: &Connection) -> Result<Vec<Segment>> {
 
 /// Every saved segment with its member count as of `as_of`.
 pub fn list_with_counts(workspace: &Workspace, as_of: i64) -> Result<Vec<SegmentSummary>> {
-    list(workspace.conn())?
+    let segments = list(workspace.conn())?;
+    let rules: Vec<&RuleGroup> = segments.iter().map(|s| &s.rules).collect();
+    let counts = super::count_many(workspace, &rules, as_of)?;
+    Ok(segments
         .into_iter()
-        .map(|segment| {
-            let count = super::count(workspace, &segment.rules, as_of)?;
-            Ok(SegmentSummary { segment, count })
-        })
-        .collect()
+        .zip(counts)
+        .map(|(segment, count)| SegmentSummary { segment, count })
+        .collect())
 }
 
 /// One saved segment.

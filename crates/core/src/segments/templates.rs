@@ -326,9 +326,18 @@ mod tests {
             },
         )
         .unwrap();
-        for template in templates() {
+        let all = templates();
+        let mut one_by_one = Vec::new();
+        for template in &all {
             let n = count(&workspace, &template.rules, anchor).unwrap();
             assert!(n > 0 && n < 2_000, "{} matched {n} of 2000", template.key);
+            one_by_one.push(n);
         }
+        let rules: Vec<&RuleGroup> = all.iter().map(|t| &t.rules).collect();
+        *workspace.segment_index.lock().unwrap() = None;
+        assert_eq!(
+            crate::segments::count_many(&workspace, &rules, anchor).unwrap(),
+            one_by_one
+        );
     }
 }
