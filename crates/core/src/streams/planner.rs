@@ -2100,6 +2100,104 @@ mod tests {
     }
 
     #[test]
+    fn moving_to_another_stream_continues_there() {
+        let workspace = demo(200);
+        let item = any_content(&workspace);
+        let target = save(
+            &workspace,
+            "follow-up",
+            1,
+            definition(
+                vec![segment(&workspace, "Former customers")],
+                vec![
+                    node("entry", NodeAction::Entry),
+                    node("later", NodeAction::Send { content_id: item }),
+                    node("exit", NodeAction::Exit),
+                ],
+                vec![edge("entry", "later", None), edge("later", "exit", None)],
+            ),
+        );
+        let mut source = save(
+            &workspace,
+            "first",
+            5,
+            definition(
+                vec![segment(&workspace, "Practitioners")],
+                vec![
+                    node("entry", NodeAction::Entry),
+                    node("hello", NodeAction::Send { content_id: item }),
+                    node(
+                        "wait",
+                        NodeAction::Wait {
+                            amount: 1,
+                            unit: WaitUnit::Weeks,
+                        },
+                    ),
+                    node(
+                        "move",
+                        NodeAction::MoveToStream {
+                            stream_id: target.id,
+                        },
+                    ),
+                ],
+                vec![
+                    edge("entry", "hello", None),
+                    edge("hello", "wait", None),
+                    edge("wait", "move", None),
+                ],
+            ),
+        );
+        source.is_active = true;
+        // Only the first stream is planned; the one it moves leads into comes along.
+        let run = plan(
+            &workspace,
+            &request(
+                vec![source.clone()],
+                PlanSettings {
+                    require_opt_in: false,
+                    frequency_cap: None,
+                    ..PlanSettings::default()
+                },
+                60,
+            ),
+        )
+        .unwrap();
+        let first = run
+            .plan
+            .streams
+            .iter()
+            .find(|s| s.stream_id == source.id)
+            .unwrap();
+        let follow = run
+            .plan
+            .streams
+            .iter()
+            .find(|s| s.stream_id == target.id)
+            .unwrap();
+        assert!(first.leads > 0);
+        assert_eq!(follow.leads, 0, "nobody enters the follow-up directly");
+        assert_eq!(follow.entries, first.leads, "everyone moved on");
+        let hits = |plan: &StreamPlan, id: &str| {
+            plan.nodes.iter().find(|n| n.node_id == id).unwrap().leads
+        };
+        assert_eq!(hits(follow, "later"), first.leads);
+        // Each lead got both emails, the second a week or more after the first.
+        let mut by_lead: HashMap<i64, Vec<i64>> = HashMap::new();
+        for send in &run.sends {
+            by_lead.entry(send.lead_id).or_default().push(send.at);
+        }
+        assert_eq!(by_lead.len() as u64, first.leads);
+        assert!(by_lead
+            .values()
+            .all(|times| times.len() == 2 && times[1] - times[0] >= 7 * DAY));
+        assert_eq!(
+            run.plan.outcomes.iter().map(|o| o.count).sum::<u64>(),
+            first.leads,
+            "one outcome per lead, however many streams it went through"
+        );
+    }
+
+    #[test]
     fn email_addresses_an_email_tool_would_accept() {
         assert!(is_valid_email(" ann@example.com "));
         assert!(is_valid_email("o'brien+news@sub.example.co.uk"));
