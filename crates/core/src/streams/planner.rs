@@ -2198,6 +2198,76 @@ mod tests {
     }
 
     #[test]
+    fn bad_settings_are_refused_with_a_reason_and_nothing_is_stored() {
+        let workspace = Workspace::in_memory().unwrap();
+        let conn = workspace.conn();
+        let custom = PlanSettings {
+            default_timezone: "Europe/Berlin".into(),
+            quiet_dates: vec!["2026-12-25".into()],
+            ..PlanSettings::default()
+        };
+        save_settings(conn, &custom).unwrap();
+        assert_eq!(load_settings(conn).unwrap(), custom);
+        let cases: Vec<(PlanSettings, &str)> = vec![
+            (
+                PlanSettings {
+                    default_timezone: "Mars/Olympus".into(),
+                    ..custom.clone()
+                },
+                "not a time zone",
+            ),
+            (
+                PlanSettings {
+                    send_window: SendWindow {
+                        weekdays: vec![8],
+                        from_hour: 9,
+                        to_hour: 17,
+                    },
+                    ..custom.clone()
+                },
+                "weekdays",
+            ),
+            (
+                PlanSettings {
+                    send_window: SendWindow {
+                        weekdays: vec![1],
+                        from_hour: 17,
+                        to_hour: 9,
+                    },
+                    ..custom.clone()
+                },
+                "not a window",
+            ),
+            (
+                PlanSettings {
+                    frequency_cap: Some(FrequencyCap {
+                        max: 0,
+                        per_days: 7,
+                    }),
+                    ..custom.clone()
+                },
+                "frequency cap",
+            ),
+            (
+                PlanSettings {
+                    quiet_dates: vec!["25/12/2026".into()],
+                    ..custom.clone()
+                },
+                "quiet date `25/12/2026`",
+            ),
+        ];
+        for (bad, reason) in cases {
+            let error = save_settings(conn, &bad).unwrap_err().to_string();
+            assert!(error.contains(reason), "{error}");
+        }
+        assert_eq!(
+            load_settings(conn).unwrap(),
+            custom,
+            "the stored settings are untouched"
+        );
+    }
+
+    #[test]
     fn email_addresses_an_email_tool_would_accept() {
         assert!(is_valid_email(" ann@example.com "));
         assert!(is_valid_email("o'brien+news@sub.example.co.uk"));
