@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use leadstream_core::{recent, Workspace};
+use leadstream_core::{recent, segments, Workspace};
 use tauri::Manager;
 
 use crate::error::{Error, Result};
@@ -131,9 +131,23 @@ impl AppState {
 }
 
 /// Makes `workspace` the open one and records it in the recent list.
+/// Also starts building the segment index on a background thread, so the
+/// first segment count or plan does not wait for it.
 pub fn install(slot: &mut Option<Workspace>, dirs: &AppDirs, workspace: Workspace) -> Result<()> {
     if let Some(path) = workspace.path() {
         recent::touch(&dirs.data_dir, path, &workspace.name())?;
+    }
+    if let Some(warm) = segments::warm_up(&workspace)? {
+        let spawned = std::thread::Builder::new()
+            .name("segment-index".into())
+            .spawn(move || {
+                if let Err(e) = warm.run() {
+                    eprintln!("leadstream: building the segment index ahead of use: {e}");
+                }
+            });
+        if let Err(e) = spawned {
+            eprintln!("leadstream: could not start the segment index thread: {e}");
+        }
     }
     *slot = Some(workspace);
     Ok(())

@@ -7,7 +7,7 @@ mod migrate;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -35,8 +35,9 @@ pub struct Workspace {
     /// with SQLite's `data_version` (which counts other
     /// connections' commits) it tells caches that the data changed.
     data_generation: u64,
-    /// The segment evaluator's columnar index, built on first use.
-    pub(crate) segment_index: Mutex<Option<LeadIndex>>,
+    /// The segment evaluator's columnar index, built on first use (or
+    /// ahead of it by `segments::warm_up` on another thread).
+    pub(crate) segment_index: Arc<Mutex<Option<LeadIndex>>>,
 }
 
 impl Workspace {
@@ -115,7 +116,7 @@ impl Workspace {
             conn,
             path,
             data_generation: 0,
-            segment_index: Mutex::new(None),
+            segment_index: Arc::new(Mutex::new(None)),
         })
     }
 

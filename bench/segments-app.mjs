@@ -1,0 +1,47 @@
+// The first segment list in the real app: launches it on a workspace, waits
+// WAIT seconds on the Leads view (the segment index builds in the background
+// meanwhile), opens Segments and times until the built-in segments show
+// their counts, then until a template's live count shows.
+//
+// Usage (from the repository root, with a release app):
+//   LEADSTREAM_APP=target/release/leadstream-app \
+//   xvfb-run -a --server-args="-screen 0 1280x800x24" node bench/segments-app.mjs WORKSPACE WAIT
+import { byTestId, launchApp, leadTotal } from "../tests/e2e/support.mjs";
+
+const workspace = process.argv[2];
+const wait = Number(process.argv[3] ?? 0);
+if (!workspace) {
+  console.error("usage: node bench/segments-app.mjs WORKSPACE [WAIT_SECONDS]");
+  process.exit(2);
+}
+
+const app = await launchApp({ args: [workspace] });
+try {
+  const { browser } = app;
+  await byTestId(browser, "workspace-name").waitForDisplayed({ timeout: 120_000 });
+  const leads = await leadTotal(browser);
+  await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+
+  const started = Date.now();
+  await byTestId(browser, "nav-segments").click();
+  const firstCount = byTestId(browser, "segment-count-1");
+  await firstCount.waitForExist({ timeout: 300_000 });
+  await browser.waitUntil(async () => /\d/.test(await browser.execute(() => document.querySelector('[data-testid="segment-count-1"]')?.textContent ?? "")), {
+    timeout: 300_000,
+    interval: 50,
+  });
+  const listMs = Date.now() - started;
+
+  const previewStarted = Date.now();
+  await byTestId(browser, "segment-template-menu").selectByAttribute("value", "actions-whitepaper-downloaders");
+  const live = byTestId(browser, "segment-live-count");
+  await browser.waitUntil(async () => (await live.getAttribute("data-count")) !== "", { timeout: 300_000, interval: 50 });
+  const previewMs = Date.now() - previewStarted;
+
+  console.log(
+    `${leads} leads, waited ${wait} s on Leads: segment list with counts in ${listMs} ms, ` +
+      `then a template's live count in ${previewMs} ms`,
+  );
+} finally {
+  await app.stop();
+}
