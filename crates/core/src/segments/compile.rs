@@ -566,6 +566,18 @@ fn text_test(op: &str, value: &Value) -> std::result::Result<TextTest, String> {
     })
 }
 
+/// The comparison an operator names (`=`, `<`, `<=`, `>`, `>=`).
+fn comparison(op: &str) -> Option<Cmp> {
+    Some(match op {
+        "=" => Cmp::Eq,
+        "<" => Cmp::Lt,
+        "<=" => Cmp::Le,
+        ">" => Cmp::Gt,
+        ">=" => Cmp::Ge,
+        _ => return None,
+    })
+}
+
 fn number_literal(text: &str) -> std::result::Result<f64, String> {
     if text.trim().is_empty() {
         return Err("enter a number".into());
@@ -574,13 +586,11 @@ fn number_literal(text: &str) -> std::result::Result<f64, String> {
 }
 
 fn number_test(op: &str, value: &Value) -> std::result::Result<NumberTest, String> {
-    let single = || number_literal(&scalar_text(value).ok_or("the value must be a number")?);
+    if let Some(cmp) = comparison(op) {
+        let text = scalar_text(value).ok_or("the value must be a number")?;
+        return Ok(NumberTest::Compare(cmp, number_literal(&text)?));
+    }
     Ok(match op {
-        "=" => NumberTest::Compare(Cmp::Eq, single()?),
-        "<" => NumberTest::Compare(Cmp::Lt, single()?),
-        "<=" => NumberTest::Compare(Cmp::Le, single()?),
-        ">" => NumberTest::Compare(Cmp::Gt, single()?),
-        ">=" => NumberTest::Compare(Cmp::Ge, single()?),
         "between" => {
             let (a, b) = pair(value, number_literal)?;
             NumberTest::Between(a.min(b), a.max(b))
@@ -604,13 +614,11 @@ fn date_literal(text: &str) -> std::result::Result<i64, String> {
 }
 
 fn date_test(op: &str, value: &Value) -> std::result::Result<DateTest, String> {
-    let single = || date_literal(&scalar_text(value).ok_or("the value must be a date")?);
+    if let Some(cmp) = comparison(op) {
+        let text = scalar_text(value).ok_or("the value must be a date")?;
+        return Ok(DateTest::Compare(cmp, date_literal(&text)?));
+    }
     Ok(match op {
-        "=" => DateTest::Compare(Cmp::Eq, single()?),
-        "<" => DateTest::Compare(Cmp::Lt, single()?),
-        "<=" => DateTest::Compare(Cmp::Le, single()?),
-        ">" => DateTest::Compare(Cmp::Gt, single()?),
-        ">=" => DateTest::Compare(Cmp::Ge, single()?),
         "between" => {
             let (a, b) = pair(value, date_literal)?;
             DateTest::Between(a.min(b), a.max(b))
