@@ -316,6 +316,15 @@ pub fn segment_operators() -> Vec<OperatorSet> {
     segments::operator_sets()
 }
 
+/// The operators a behaviour rule's event-property filter accepts.
+#[tauri::command]
+pub fn segment_property_operators() -> Vec<String> {
+    segments::PROPERTY_OPERATORS
+        .iter()
+        .map(|op| (*op).to_owned())
+        .collect()
+}
+
 #[tauri::command]
 pub fn segment_templates() -> Vec<SegmentTemplate> {
     templates::templates()

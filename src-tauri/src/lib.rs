@@ -42,6 +42,7 @@ pub fn run() {
             commands::segment_delete,
             commands::segment_templates,
             commands::segment_operators,
+            commands::segment_property_operators,
             commands::field_values,
             commands::event_types,
             commands::content_list,

@@ -105,6 +105,16 @@ describe("segment builder", () => {
     await browser.keys(["Control", "a"]);
     await amount.setValue("30");
 
+    // A property filter on those page views, with the backend's operators.
+    await rule.$('[data-testid="behaviour-add-filter"]').click();
+    const operatorChoices = await browser.execute(
+      () => document.querySelectorAll('[data-testid="behaviour-filter-operator"] option').length,
+    );
+    assert.equal(operatorChoices, 18);
+    await rule.$('[data-testid="behaviour-filter-property"]').setValue("url");
+    await rule.scrollIntoView();
+    await screenshot(browser, "31b-behaviour-filter");
+
     const count = await liveCount(browser);
     assert.ok(count > 0 && count < 5000, `a narrow segment, got ${count}`);
     assert.equal(await byTestId(browser, "segment-rule-error").isExisting(), false);

@@ -100,6 +100,8 @@ export const ipc = {
   segmentDelete: (id: number) => call<void>("segment_delete", { id }),
   segmentTemplates: () => call<SegmentTemplate[]>("segment_templates"),
   segmentOperators: () => call<OperatorSet[]>("segment_operators"),
+  /** The operators a behaviour rule's event-property filter accepts. */
+  segmentPropertyOperators: () => call<string[]>("segment_property_operators"),
   fieldValues: (key: string) => call<ValueCount[]>("field_values", { key }),
   eventTypes: () => call<EventTypeSummary[]>("event_types"),
 

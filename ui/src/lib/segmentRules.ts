@@ -101,28 +101,6 @@ const DATE_LABELS: Record<string, string> = {
   ">=": "is on or after",
 };
 
-/** Operators a property filter of a behaviour rule accepts. */
-export const PROPERTY_OPERATORS = [
-  "=",
-  "!=",
-  "contains",
-  "beginsWith",
-  "endsWith",
-  "doesNotContain",
-  "doesNotBeginWith",
-  "doesNotEndWith",
-  "in",
-  "notIn",
-  "null",
-  "notNull",
-  "<",
-  "<=",
-  ">",
-  ">=",
-  "between",
-  "notBetween",
-];
-
 export function operatorLabel(operator: string, kind?: FieldKind): string {
   if (kind === "date" && DATE_LABELS[operator]) return DATE_LABELS[operator];
   if (kind === "segment") return operator === "in" ? "is a member of" : operator === "notIn" ? "is not a member of" : operator;

@@ -478,9 +478,37 @@ pub(crate) fn field_test(
     Ok((test, negate))
 }
 
+/// The operators a rule over an event property accepts.
+pub const PROPERTY_OPERATORS: &[&str] = &[
+    "=",
+    "!=",
+    "contains",
+    "beginsWith",
+    "endsWith",
+    "doesNotContain",
+    "doesNotBeginWith",
+    "doesNotEndWith",
+    "in",
+    "notIn",
+    "null",
+    "notNull",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "between",
+    "notBetween",
+];
+
 /// A property rule inside a behaviour's `where`: text operators compare the
 /// property's text; `< <= > >= between notBetween` compare it as a number.
 fn property_test(operator: &str, value: &Value) -> std::result::Result<(Test, bool), String> {
+    if !PROPERTY_OPERATORS.contains(&operator) {
+        return Err(format!(
+            "operator `{operator}` does not apply to an event property; use one of {}",
+            PROPERTY_OPERATORS.join(", ")
+        ));
+    }
     let (positive, negate) = positive_form(operator);
     let test = match positive {
         "null" => Test::IsEmpty,
@@ -488,11 +516,7 @@ fn property_test(operator: &str, value: &Value) -> std::result::Result<(Test, bo
             Test::Text(text_test(positive, value)?)
         }
         "<" | "<=" | ">" | ">=" | "between" => Test::Number(number_test(positive, value)?),
-        _ => {
-            return Err(format!(
-                "operator `{operator}` does not apply to an event property"
-            ))
-        }
+        other => unreachable!("property operator {other} is in PROPERTY_OPERATORS"),
     };
     Ok((test, negate))
 }

@@ -18,7 +18,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use compile::operators_for;
+pub use compile::{operators_for, PROPERTY_OPERATORS};
 pub use reference::{ExplainNode, Explanation};
 pub use rules::{BehaviourValue, Combinator, RelativeSpan, Rule, RuleGroup, RuleNode, SpanUnit};
 

@@ -10,9 +10,9 @@ import type { RuleGroup } from "../../bindings/RuleGroup";
 import type { RuleNode } from "../../bindings/RuleNode";
 import type { SpanUnit } from "../../bindings/SpanUnit";
 import { formatCount, humanize } from "../../lib/format";
+import { ipc } from "../../lib/ipc";
 import {
   DEFAULT_SPAN,
-  PROPERTY_OPERATORS,
   SPAN_UNITS,
   cleanBehaviour,
   operatorLabel,
@@ -27,6 +27,23 @@ type Props = {
   eventTypes: EventTypeSummary[];
   onChange: (value: unknown) => void;
 };
+
+/** The backend's property operators, fetched once for every editor. */
+let propertyOperators: string[] | null = null;
+function usePropertyOperators(): string[] {
+  const [operators, setOperators] = useState<string[]>(propertyOperators ?? []);
+  useEffect(() => {
+    if (propertyOperators) return;
+    ipc
+      .segmentPropertyOperators()
+      .then((found) => {
+        propertyOperators = found;
+        setOperators(found);
+      })
+      .catch(() => setOperators([]));
+  }, []);
+  return operators;
+}
 
 const EMPTY_WHERE: RuleGroup = { combinator: "and", not: false, rules: [] };
 const isRule = (node: RuleNode): node is Rule => !("rules" in node);
@@ -189,6 +206,7 @@ function PropertyFilter({
   onChange: (rule: Rule) => void;
   onRemove: () => void;
 }) {
+  const operators = usePropertyOperators();
   // The value is typed as text; the rule gets numbers or lists as the operator needs.
   const [text, setText] = useState(propertyText(rule.value));
   const outside = propertyText(rule.value);
@@ -215,7 +233,7 @@ function PropertyFilter({
         value={rule.operator}
         onChange={(e) => onChange({ ...rule, operator: e.target.value, value: propertyValue(e.target.value, text) })}
       >
-        {PROPERTY_OPERATORS.map((op) => (
+        {(operators.includes(rule.operator) ? operators : [rule.operator, ...operators]).map((op) => (
           <option key={op} value={op}>
             {operatorLabel(op)}
           </option>
