@@ -71,9 +71,12 @@ describe("importing a dropped CSV", () => {
 
     await byTestId(app.browser, "nav-leads").click();
     await app.browser.waitUntil(async () => (await leadTotal(app.browser)) === before + 3, { timeout: 10_000 });
-    await byTestId(app.browser, "lead-search").setValue("lefèvre");
+    const search = byTestId(app.browser, "lead-search");
+    await search.setValue("lefèvre");
+    assert.equal(await search.getValue(), "lefèvre", "the search box holds what was typed");
     await app.browser.waitUntil(async () => Number(await byTestId(app.browser, "lead-total").getAttribute("data-total")) === 1, {
-      timeout: 10_000,
+      timeout: 20_000,
+      timeoutMsg: "searching for lefèvre did not narrow the table to the one imported lead",
     });
     await byTestId(app.browser, "lead-row").waitForDisplayed();
     const rowText = await app.browser.execute(() => document.querySelector('[data-testid="lead-row"]').textContent);

@@ -107,10 +107,12 @@ describe("segment builder", () => {
 
     // A property filter on those page views, with the backend's operators.
     await rule.$('[data-testid="behaviour-add-filter"]').click();
-    const operatorChoices = await browser.execute(
-      () => document.querySelectorAll('[data-testid="behaviour-filter-operator"] option').length,
+    // The operators arrive from the backend once per session.
+    await browser.waitUntil(
+      async () =>
+        (await browser.execute(() => document.querySelectorAll('[data-testid="behaviour-filter-operator"] option').length)) === 18,
+      { timeout: 10_000, timeoutMsg: "the property filter never offered the backend's 18 operators" },
     );
-    assert.equal(operatorChoices, 18);
     await rule.$('[data-testid="behaviour-filter-property"]').setValue("url");
     await rule.scrollIntoView();
     await screenshot(browser, "31b-behaviour-filter");
