@@ -25,6 +25,44 @@ pub enum Error {
     #[error("{path}: no such workspace file")]
     NotFound { path: PathBuf },
 
+    /// The file is an SQLite workspace whose pages are broken (cut off,
+    /// overwritten). Nothing is written to it.
+    #[error(
+        "{}this workspace file is damaged ({reason}); Leadstream left it untouched. \
+         Restore it from a backup, or open another workspace",
+        at(path.as_deref())
+    )]
+    Damaged {
+        path: Option<PathBuf>,
+        reason: String,
+    },
+
+    /// The file (or its folder) cannot be written; Leadstream refuses to
+    /// open workspaces it cannot save to.
+    #[error(
+        "{}this workspace file is read-only, and Leadstream saves every change as you \
+         work. Make the file and its folder writable (or copy it to a folder you can \
+         write to) and open it again",
+        at(path.as_deref())
+    )]
+    ReadOnly { path: Option<PathBuf> },
+
+    /// A write ran out of space; its transaction was rolled back.
+    #[error(
+        "{}the disk is full: nothing was saved, and the workspace still holds everything \
+         it held before. Free some space and try again",
+        at(path.as_deref())
+    )]
+    DiskFull { path: Option<PathBuf> },
+
+    /// Another connection held the write lock for longer than the busy timeout.
+    #[error(
+        "{}the workspace is busy (another Leadstream process is writing to it); nothing \
+         was changed. Try again when it has finished",
+        at(path.as_deref())
+    )]
+    Busy { path: Option<PathBuf> },
+
     #[error("migration {version} ({name}) failed: {source}")]
     Migration {
         version: i64,
@@ -73,7 +111,7 @@ pub enum Error {
     },
 
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
 
     #[error("CSV error: {0}")]
     Csv(#[from] csv::Error),
@@ -93,11 +131,56 @@ fn location(line: Option<u64>, byte: Option<u64>) -> String {
     }
 }
 
+/// `"{path}: "` when the error knows its file, else nothing.
+fn at(path: Option<&std::path::Path>) -> String {
+    path.map(|p| format!("{}: ", p.display()))
+        .unwrap_or_default()
+}
+
 impl Error {
+    /// A file system error on `path`; a full disk reads as [`Error::DiskFull`].
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            source,
+        let path = path.into();
+        if source.kind() == std::io::ErrorKind::StorageFull {
+            return Error::DiskFull { path: Some(path) };
+        }
+        Error::Io { path, source }
+    }
+
+    /// Names the workspace file in errors about it that do not name a file
+    /// yet (a full disk, a busy or damaged workspace).
+    pub fn in_workspace(self, workspace: &std::path::Path) -> Self {
+        let fill = |path: Option<PathBuf>| path.or_else(|| Some(workspace.to_path_buf()));
+        match self {
+            Error::Damaged { path, reason } => Error::Damaged {
+                path: fill(path),
+                reason,
+            },
+            Error::ReadOnly { path } => Error::ReadOnly { path: fill(path) },
+            Error::DiskFull { path } => Error::DiskFull { path: fill(path) },
+            Error::Busy { path } => Error::Busy { path: fill(path) },
+            other => other,
+        }
+    }
+}
+
+/// SQLite errors that a user can act on become their own variants: a busy,
+/// full, damaged or read-only workspace. The rest stay database errors.
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match error.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy) => Error::Busy { path: None },
+            Some(ErrorCode::DiskFull) => Error::DiskFull { path: None },
+            Some(ErrorCode::ReadOnly) => Error::ReadOnly { path: None },
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => Error::Damaged {
+                path: None,
+                reason: match &error {
+                    rusqlite::Error::SqliteFailure(_, Some(message)) => message.clone(),
+                    _ => "its contents are malformed".to_owned(),
+                },
+            },
+            _ => Error::Sqlite(error),
         }
     }
 }

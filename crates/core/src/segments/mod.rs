@@ -98,12 +98,7 @@ impl IndexWarmUp {
     /// meanwhile. If the data changed after [`warm_up`], the index carries
     /// the old stamp and is rebuilt on first use, so it is never stale.
     pub fn run(self) -> Result<()> {
-        use rusqlite::OpenFlags;
-        let conn = rusqlite::Connection::open_with_flags(
-            &self.path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let conn = crate::store::open_connection(&self.path, crate::store::Access::ReadOnly)?;
         let mut index = LeadIndex::load(&conn, self.stamp)?;
         let mut conditions = Vec::new();
         for segment in saved::list(&conn)? {

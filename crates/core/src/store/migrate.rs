@@ -1,7 +1,7 @@
 //! Schema migrations: numbered `.sql` files embedded in the binary, each run in
 //! its own transaction and recorded in `schema_migrations`.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::{Error, Result};
 
@@ -42,22 +42,32 @@ pub(crate) fn recorded_version(conn: &Connection) -> Result<i64> {
 
 /// Applies every migration newer than the recorded version, each in its own
 /// transaction, so a failure leaves the file at the last good version.
+///
+/// Each transaction is `IMMEDIATE` (it takes the write lock first, waiting
+/// up to the busy timeout) and re-reads the version inside, so two
+/// processes opening the same file at once never both run a migration: the
+/// second finds it done. An up-to-date file takes no lock at all.
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
-             version    INTEGER PRIMARY KEY,
-             name       TEXT NOT NULL,
-             applied_at INTEGER NOT NULL DEFAULT (unixepoch())
-         )",
-    )?;
-    let current = recorded_version(conn)?;
-    for migration in MIGRATIONS.iter().filter(|m| m.version > current) {
+    while recorded_version(conn)? < LATEST_SCHEMA_VERSION {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version    INTEGER PRIMARY KEY,
+                 name       TEXT NOT NULL,
+                 applied_at INTEGER NOT NULL DEFAULT (unixepoch())
+             )",
+        )?;
+        let current = recorded_version(&tx)?;
+        let Some(migration) = MIGRATIONS.iter().find(|m| m.version > current) else {
+            // Another process finished the work while we waited for the lock.
+            tx.commit()?;
+            break;
+        };
         let wrap = |source| Error::Migration {
             version: migration.version,
             name: migration.name,
             source,
         };
-        let tx = conn.transaction().map_err(wrap)?;
         tx.execute_batch(migration.sql).map_err(wrap)?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
@@ -66,7 +76,7 @@ pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {
         .map_err(wrap)?;
         tx.pragma_update(None, "user_version", migration.version)
             .map_err(wrap)?;
-        tx.commit().map_err(wrap)?;
+        tx.commit()?;
     }
     Ok(())
 }

@@ -1,14 +1,19 @@
 //! The workspace store: one `.leadstream` SQLite file per workspace, opened
 //! with WAL, foreign keys and a busy timeout, and migrated on open. This module
-//! is the only place that opens connections.
+//! is the only place that opens connections, and every connection it opens is
+//! hardened ([`open_connection`]): no untrusted schema, defensive mode, no
+//! attached databases.
 
 mod migrate;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use std::sync::{Arc, Mutex};
 
+use rusqlite::config::DbConfig;
+use rusqlite::limits::Limit;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::segments::index::LeadIndex;
@@ -24,8 +29,101 @@ const APPLICATION_ID: i32 = 0x4C53_5753;
 /// The page cache of a connection, in KiB (256 MiB).
 const CACHE_KIB: i64 = 256 * 1024;
 
+/// How long a connection waits for another one's write to finish before it
+/// reports the workspace as busy.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The file extension of workspace files.
 pub const WORKSPACE_EXTENSION: &str = "leadstream";
+
+/// The first 16 bytes of every SQLite database file.
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// How a connection may use its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    ReadWrite,
+    ReadOnly,
+}
+
+/// Opens a connection to a workspace file: the only way the app opens one.
+/// The file must exist. See [`harden`] for what the connection may not do.
+pub(crate) fn open_connection(path: &Path, access: Access) -> Result<Connection> {
+    let mode = match access {
+        Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
+        Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
+    };
+    let conn = Connection::open_with_flags(path, mode | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    harden(&conn)?;
+    Ok(conn)
+}
+
+/// What every connection is limited to, whatever the file holds:
+/// - `trusted_schema` off: views, triggers, defaults and indexes stored in
+///   the file may only call functions marked innocuous, so a crafted file
+///   cannot make the app run a side-effecting function by being read;
+/// - defensive mode: no writing to `sqlite_master` or other ways of
+///   corrupting the file from SQL;
+/// - no attached databases: no statement can reach another file.
+///
+/// It also sets the busy timeout, so a writer waits for another one to
+/// finish before it reports the workspace as busy.
+fn harden(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
+    conn.pragma_update(None, "trusted_schema", false)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
+    Ok(())
+}
+
+/// Looks at the file's first bytes, before SQLite does: refuses missing,
+/// empty and non-SQLite files and SQLite files of other applications
+/// without opening (and so without touching) them.
+fn check_header(path: &Path) -> Result<()> {
+    let mut file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::NotFound { path: path.into() },
+        _ => Error::io(path, e),
+    })?;
+    let mut header = Vec::with_capacity(100);
+    file.by_ref()
+        .take(100)
+        .read_to_end(&mut header)
+        .map_err(|e| Error::io(path, e))?;
+    if header.is_empty() {
+        return Err(not_a_workspace(path, "the file is empty"));
+    }
+    if !header.starts_with(SQLITE_MAGIC) {
+        return Err(not_a_workspace(path, "it is not an SQLite database"));
+    }
+    if header.len() < 100 {
+        return Err(Error::Damaged {
+            path: Some(path.into()),
+            reason: "the file is cut off".into(),
+        });
+    }
+    let application_id = i32::from_be_bytes([header[68], header[69], header[70], header[71]]);
+    if application_id != APPLICATION_ID {
+        return Err(not_a_workspace(
+            path,
+            "it is an SQLite database of another application",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a file that cannot be written to (read-only permissions, which
+/// even root's processes respect here), so that opening does not fail
+/// half-way or, worse, seem to work until the first save.
+fn check_writable(path: &Path) -> Result<()> {
+    let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if metadata.permissions().readonly() {
+        return Err(Error::ReadOnly {
+            path: Some(path.into()),
+        });
+    }
+    Ok(())
+}
 
 /// An open workspace.
 pub struct Workspace {
@@ -42,45 +140,57 @@ pub struct Workspace {
 
 impl Workspace {
     /// Creates a new, empty workspace file. Refuses to overwrite anything.
+    ///
+    /// The workspace is built in a hidden temporary file next to `path` and
+    /// moved into place only when complete, without replacing anything: a
+    /// concurrent opener sees either no file or a whole workspace, and of two
+    /// concurrent creators one wins and the other gets `AlreadyExists`.
     pub fn create(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         if path.exists() {
             return Err(Error::AlreadyExists { path: path.into() });
         }
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let parent = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(parent) => parent,
+            None => Path::new("."),
+        };
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let partial = tempfile::Builder::new()
+            .prefix(".leadstream-new-")
+            .suffix(".partial")
+            .tempfile_in(parent)
+            .map_err(|e| Error::io(parent, e))?;
+        {
+            let mut conn = open_connection(partial.path(), Access::ReadWrite)
+                .map_err(|e| e.in_workspace(path))?;
+            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+            Self::configure(&conn)?;
+            migrate::apply_pending(&mut conn).map_err(|e| e.in_workspace(path))?;
+            // Closing checkpoints the WAL into the file, so it moves whole.
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
-        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-        Self::finish_open(conn, Some(path.into()))
+        partial.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::AlreadyExists { path: path.into() }
+            } else {
+                Error::io(path, e.error)
+            }
+        })?;
+        Self::open(path)
     }
 
     /// Opens an existing workspace file, migrating it to the current schema.
-    /// A file that is not a workspace, or that a newer Leadstream wrote, is
-    /// refused before anything is written to it.
+    /// A file that is not a workspace, that a newer Leadstream wrote, that is
+    /// damaged or read-only, is refused before anything is written to it.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::NotFound { path: path.into() },
-            _ => Error::io(path, e),
-        })?;
-        if metadata.len() == 0 {
-            return Err(not_a_workspace(path, "the file is empty"));
-        }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
-        let application_id: i32 = conn
-            .pragma_query_value(None, "application_id", |row| row.get(0))
-            .map_err(|e| not_a_workspace(path, &e.to_string()))?;
-        if application_id != APPLICATION_ID {
-            return Err(not_a_workspace(
-                path,
-                "it is an SQLite database of another application",
-            ));
-        }
+        Self::open_checked(path).map_err(|e| e.in_workspace(path))
+    }
+
+    fn open_checked(path: &Path) -> Result<Self> {
+        check_header(path)?;
+        check_writable(path)?;
+        let mut conn = open_connection(path, Access::ReadWrite)?;
+        // The first read of the schema: a damaged file fails here.
         let found = migrate::recorded_version(&conn)?;
         if found > LATEST_SCHEMA_VERSION {
             return Err(Error::NewerSchema {
@@ -89,18 +199,38 @@ impl Workspace {
                 supported: LATEST_SCHEMA_VERSION,
             });
         }
+        Self::configure(&conn)?;
+        migrate::apply_pending(&mut conn)?;
         Self::finish_open(conn, Some(path.into()))
+    }
+
+    /// Opens `path`, creating the workspace first if there is no file there.
+    /// Safe to call from several processes at once.
+    pub fn open_or_create(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        match Self::open(path) {
+            Err(Error::NotFound { .. }) => match Self::create(path) {
+                // Another process created it meanwhile.
+                Err(Error::AlreadyExists { .. }) => Self::open(path),
+                created => created,
+            },
+            opened => opened,
+        }
     }
 
     /// A private in-memory workspace, for tests.
     pub fn in_memory() -> Result<Self> {
-        let conn = Connection::open_in_memory()?;
+        let mut conn = Connection::open_in_memory()?;
+        harden(&conn)?;
+        Self::configure(&conn)?;
+        migrate::apply_pending(&mut conn)?;
         Self::finish_open(conn, None)
     }
 
-    fn finish_open(mut conn: Connection, path: Option<PathBuf>) -> Result<Self> {
-        conn.busy_timeout(Duration::from_secs(5))?;
-        // In-memory databases answer "memory"; files switch to WAL.
+    /// The per-connection settings of a read-write workspace connection.
+    fn configure(conn: &Connection) -> Result<()> {
+        // In-memory databases answer "memory"; files switch to WAL (once,
+        // persistently: later opens find it set).
         let _mode: String =
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -109,8 +239,11 @@ impl Workspace {
         // This is a cap, not an allocation.
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        crate::text::register_sql_functions(&conn)?;
-        migrate::apply_pending(&mut conn)?;
+        crate::text::register_sql_functions(conn)?;
+        Ok(())
+    }
+
+    fn finish_open(conn: Connection, path: Option<PathBuf>) -> Result<Self> {
         crate::segments::saved::install_builtins(&conn)?;
         Ok(Workspace {
             conn,
@@ -291,5 +424,370 @@ mod tests {
             })
             .unwrap();
         assert_eq!(value, "\"v\"");
+    }
+
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// A workspace file with some data, closed (checkpointed), for tests that
+    /// change the file behind the app's back.
+    fn closed_workspace_with_data(path: &Path) {
+        let mut ws = Workspace::create(path).unwrap();
+        let spec = crate::demo::DemoSpec {
+            leads: 200,
+            events_per_lead: 3,
+            seed: 7,
+            anchor: 1_790_000_000,
+        };
+        crate::demo::generate(&mut ws, &spec).unwrap();
+    }
+
+    /// Registers `exfiltrate(x)`, a side-effecting function a crafted file
+    /// might try to run, and returns the flag it sets when called.
+    fn register_exfiltrate(conn: &Connection) -> Arc<AtomicBool> {
+        let called = Arc::new(AtomicBool::new(false));
+        let flag = called.clone();
+        conn.create_scalar_function(
+            "exfiltrate",
+            1,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+            move |_| {
+                flag.store(true, Ordering::SeqCst);
+                Ok(1)
+            },
+        )
+        .unwrap();
+        called
+    }
+
+    #[test]
+    fn a_crafted_view_or_trigger_cannot_call_an_untrusted_function() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("crafted.leadstream");
+        drop(Workspace::create(&path).unwrap());
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                "CREATE VIEW sneaky_view AS SELECT exfiltrate('view') AS v;
+                 CREATE TRIGGER sneaky_trigger AFTER INSERT ON settings
+                 BEGIN SELECT exfiltrate(NEW.key); END;",
+            )
+            .unwrap();
+
+        let ws = Workspace::open(&path).unwrap();
+        let called = register_exfiltrate(ws.conn());
+        let view = ws
+            .conn()
+            .query_row("SELECT v FROM sneaky_view", [], |r| r.get::<_, i64>(0));
+        let trigger = ws.conn().execute(
+            "INSERT INTO settings (key, value) VALUES ('k', '\"v\"')",
+            [],
+        );
+        assert!(view.is_err(), "the view ran exfiltrate()");
+        assert!(trigger.is_err(), "the trigger ran exfiltrate()");
+        assert!(
+            view.unwrap_err()
+                .to_string()
+                .contains("unsafe use of exfiltrate"),
+            "refused as untrusted"
+        );
+        assert!(
+            !called.load(Ordering::SeqCst),
+            "exfiltrate() was never called"
+        );
+        // The app's own function is innocuous and still usable from the schema.
+        ws.conn()
+            .execute_batch("CREATE TEMP VIEW folded AS SELECT fold('ÄB') AS f")
+            .unwrap();
+    }
+
+    #[test]
+    fn a_workspace_connection_refuses_to_attach_another_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let other = dir.path().join("other.db");
+        let ws = Workspace::create(dir.path().join("a.leadstream")).unwrap();
+        let attach = format!("ATTACH DATABASE '{}' AS other", other.display());
+        let error = ws.conn().execute_batch(&attach).unwrap_err();
+        assert!(
+            error.to_string().contains("too many attached databases"),
+            "{error}"
+        );
+        assert!(!other.exists(), "no file was created by ATTACH");
+        let in_memory = Workspace::in_memory().unwrap();
+        assert!(in_memory.conn().execute_batch(&attach).is_err());
+        assert!(!other.exists());
+    }
+
+    #[test]
+    fn a_workspace_connection_cannot_edit_the_schema_table_directly() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::create(dir.path().join("a.leadstream")).unwrap();
+        let edit = ws.conn().execute_batch(
+            "PRAGMA writable_schema = ON;
+             UPDATE sqlite_master SET sql = 'CREATE TABLE leads(x)' WHERE name = 'leads';",
+        );
+        assert!(
+            edit.is_err(),
+            "defensive mode refuses writable_schema edits"
+        );
+        let sql: String = ws
+            .conn()
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'leads'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_ne!(sql, "CREATE TABLE leads(x)");
+    }
+
+    #[test]
+    fn the_read_only_connection_for_background_work_is_hardened_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.leadstream");
+        drop(Workspace::create(&path).unwrap());
+        let conn = open_connection(&path, Access::ReadOnly).unwrap();
+        let trusted: i64 = conn
+            .pragma_query_value(None, "trusted_schema", |r| r.get(0))
+            .unwrap();
+        assert_eq!(trusted, 0);
+        assert!(conn
+            .execute_batch("ATTACH DATABASE ':memory:' AS other")
+            .is_err());
+        assert!(conn
+            .execute("INSERT INTO settings (key, value) VALUES ('k', '1')", [])
+            .is_err());
+    }
+
+    #[test]
+    fn concurrent_creators_of_a_new_path_all_get_one_complete_workspace() {
+        let dir = tempfile::tempdir().unwrap();
+        for round in 0..20 {
+            let path = dir.path().join(format!("{round}.leadstream"));
+            let start = Arc::new(std::sync::Barrier::new(4));
+            let threads: Vec<_> = (0..4)
+                .map(|_| {
+                    let (path, start) = (path.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        match Workspace::create(&path) {
+                            Err(Error::AlreadyExists { .. }) => Workspace::open(&path),
+                            created => created,
+                        }
+                        .map(|ws| ws.schema_version().unwrap())
+                        .map_err(|e| e.to_string())
+                    })
+                })
+                .collect();
+            for thread in threads {
+                assert_eq!(
+                    thread.join().unwrap(),
+                    Ok(LATEST_SCHEMA_VERSION),
+                    "round {round}"
+                );
+            }
+            let ws = Workspace::open(&path).unwrap();
+            let applied: i64 = ws
+                .conn()
+                .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(applied, migrate::MIGRATIONS.len() as i64);
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".partial"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn concurrent_openers_of_an_unmigrated_file_migrate_it_once() {
+        let dir = tempfile::tempdir().unwrap();
+        for round in 0..20 {
+            let path = dir.path().join(format!("{round}.leadstream"));
+            // A workspace whose migrations have not run yet: what a new
+            // file, or one from an older Leadstream, looks like on open.
+            let raw = Connection::open(&path).unwrap();
+            raw.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+            raw.pragma_update(None, "journal_mode", "WAL").unwrap();
+            drop(raw);
+            let start = Arc::new(std::sync::Barrier::new(4));
+            let threads: Vec<_> = (0..4)
+                .map(|_| {
+                    let (path, start) = (path.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        Workspace::open(&path)
+                            .map(|ws| ws.schema_version().unwrap())
+                            .map_err(|e| e.to_string())
+                    })
+                })
+                .collect();
+            for thread in threads {
+                assert_eq!(
+                    thread.join().unwrap(),
+                    Ok(LATEST_SCHEMA_VERSION),
+                    "round {round}"
+                );
+            }
+            let ws = Workspace::open(&path).unwrap();
+            let applied: i64 = ws
+                .conn()
+                .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(applied, migrate::MIGRATIONS.len() as i64, "round {round}");
+        }
+    }
+
+    #[test]
+    fn a_read_only_workspace_file_is_refused_with_the_reason_and_left_untouched() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("archive.leadstream");
+        closed_workspace_with_data(&path);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let message = match Workspace::open(&path) {
+            Ok(_) => panic!("a read-only file was opened for writing"),
+            Err(e) => e.to_string(),
+        };
+        assert!(message.contains("archive.leadstream"), "{message}");
+        assert!(message.contains("read-only"), "{message}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    /// Damages a copy of a real workspace with `damage` and checks that
+    /// opening it says so, names it, and leaves it as it was.
+    fn assert_damaged_file_is_refused(damage: impl FnOnce(&Path)) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clients.leadstream");
+        closed_workspace_with_data(&path);
+        damage(&path);
+        let before = std::fs::read(&path).unwrap();
+        let message = match Workspace::open(&path) {
+            Ok(ws) => match crate::leads::count(ws.conn()) {
+                Ok(n) => panic!("a damaged workspace opened and counted {n} leads"),
+                Err(e) => e.in_workspace(&path).to_string(),
+            },
+            Err(e) => e.to_string(),
+        };
+        assert!(message.contains("clients.leadstream"), "{message}");
+        assert!(
+            message.contains("this workspace file is damaged"),
+            "{message}"
+        );
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "the file is untouched"
+        );
+    }
+
+    #[test]
+    fn a_truncated_workspace_is_reported_damaged_and_left_untouched() {
+        assert_damaged_file_is_refused(|path| {
+            let length = std::fs::metadata(path).unwrap().len();
+            let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+            file.set_len(length / 2).unwrap();
+        });
+    }
+
+    #[test]
+    fn an_overwritten_workspace_is_reported_damaged_and_left_untouched() {
+        assert_damaged_file_is_refused(|path| {
+            use std::io::{Seek, SeekFrom, Write};
+            let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+            // Page 1 after the file header: the root of the schema table.
+            file.seek(SeekFrom::Start(100)).unwrap();
+            file.write_all(&[0xA5; 400]).unwrap();
+        });
+    }
+
+    #[test]
+    fn a_workspace_cut_off_inside_its_header_is_reported_damaged() {
+        assert_damaged_file_is_refused(|path| {
+            let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+            file.set_len(60).unwrap();
+        });
+    }
+
+    #[test]
+    fn a_full_disk_during_demo_generation_says_so_and_keeps_what_was_there() {
+        // Simulated with SQLite's max_page_count: the file may not grow
+        // beyond a few pages more than it holds (tests/cli/errors.rs runs the
+        // same on a real, full tmpfs).
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("full.leadstream");
+        {
+            let ws = Workspace::create(&path).unwrap();
+            ws.conn()
+                .execute("INSERT INTO settings (key, value) VALUES ('kept', '1')", [])
+                .unwrap();
+        }
+        let mut ws = Workspace::open(&path).unwrap();
+        let pages: i64 = ws
+            .conn()
+            .pragma_query_value(None, "page_count", |r| r.get(0))
+            .unwrap();
+        ws.conn()
+            .pragma_update(None, "max_page_count", pages + 8)
+            .unwrap();
+        let spec = crate::demo::DemoSpec {
+            leads: 2_000,
+            events_per_lead: 5,
+            seed: 1,
+            anchor: 1_790_000_000,
+        };
+        let message = match crate::demo::generate(&mut ws, &spec) {
+            Ok(_) => panic!("the demo fitted in 8 pages"),
+            Err(e) => e.in_workspace(&path).to_string(),
+        };
+        assert!(message.contains("the disk is full"), "{message}");
+        assert!(message.contains("full.leadstream"), "{message}");
+        drop(ws);
+        let ws = Workspace::open(&path).unwrap();
+        assert_eq!(crate::leads::count(ws.conn()).unwrap(), 0);
+        let kept: String = ws
+            .conn()
+            .query_row("SELECT value FROM settings WHERE key = 'kept'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(kept, "1");
+    }
+
+    #[test]
+    fn a_writer_waiting_on_another_process_reports_the_workspace_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.leadstream");
+        drop(Workspace::create(&path).unwrap());
+        let holder = Workspace::open(&path).unwrap();
+        holder
+            .conn()
+            .execute_batch(
+                "BEGIN IMMEDIATE; INSERT INTO settings (key, value) VALUES ('held', '1');",
+            )
+            .unwrap();
+        let ws = Workspace::open(&path).unwrap();
+        let field = crate::fields::NewField {
+            key: "budget",
+            label: "Budget",
+            field_type: crate::fields::FieldType::Number,
+            origin: crate::fields::Origin::Explicit,
+            category: crate::fields::Category::Firmographic,
+        };
+        let started = std::time::Instant::now();
+        let message = match crate::fields::add_custom(ws.conn(), &field) {
+            Ok(_) => panic!("wrote while another connection held the write lock"),
+            Err(e) => e.in_workspace(&path).to_string(),
+        };
+        assert!(started.elapsed() >= BUSY_TIMEOUT, "waited the busy timeout");
+        assert!(
+            message.contains("the workspace is busy (another Leadstream process is writing to it)"),
+            "{message}"
+        );
+        holder.conn().execute_batch("COMMIT").unwrap();
+        crate::fields::add_custom(ws.conn(), &field).unwrap();
     }
 }
