@@ -2,6 +2,7 @@
 //! app's data folder. Most recent first, without duplicates, at most
 //! [`MAX_RECENT`] entries.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -29,20 +30,47 @@ pub fn recent_file(data_dir: &Path) -> PathBuf {
     data_dir.join("recent-workspaces.json")
 }
 
-/// Reads the list; a missing or unreadable file is an empty list, since losing
-/// this convenience list must never stop the app from starting.
+/// Reads the list; a missing file is an empty list, and so is an unreadable
+/// or corrupt one, since losing this convenience list must never stop the
+/// app from starting. [`load_with_warning`] also says why it was ignored.
 pub fn load(data_dir: &Path) -> Vec<RecentWorkspace> {
-    let Ok(text) = std::fs::read_to_string(recent_file(data_dir)) else {
-        return Vec::new();
-    };
-    let mut list: Vec<RecentWorkspace> = serde_json::from_str(&text).unwrap_or_default();
-    for entry in &mut list {
-        entry.exists = Path::new(&entry.path).is_file();
-    }
-    list
+    load_with_warning(data_dir).0
 }
 
-/// Puts `path` at the top of the list and saves it atomically.
+/// The list, and a warning when the file was there but could not be used.
+pub fn load_with_warning(data_dir: &Path) -> (Vec<RecentWorkspace>, Option<String>) {
+    let file = recent_file(data_dir);
+    let text = match std::fs::read_to_string(&file) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), None),
+        Err(e) => {
+            let warning = format!(
+                "{}: the list of recent workspaces could not be read ({e}); it starts empty",
+                file.display()
+            );
+            return (Vec::new(), Some(warning));
+        }
+    };
+    match serde_json::from_str::<Vec<RecentWorkspace>>(&text) {
+        Ok(mut list) => {
+            for entry in &mut list {
+                entry.exists = Path::new(&entry.path).is_file();
+            }
+            (list, None)
+        }
+        Err(e) => {
+            let warning = format!(
+                "{}: the list of recent workspaces is damaged ({e}); it was ignored and starts empty",
+                file.display()
+            );
+            (Vec::new(), Some(warning))
+        }
+    }
+}
+
+/// Puts `path` at the top of the list and saves it atomically: the new list
+/// goes to a temporary file of its own, flushed to disk, then renamed over
+/// the old one, so a crash or a concurrent save never leaves it half-written.
 pub fn touch(data_dir: &Path, path: &Path, name: &str) -> Result<Vec<RecentWorkspace>> {
     let path_text = path.to_string_lossy().into_owned();
     let mut list = load(data_dir);
@@ -59,10 +87,18 @@ pub fn touch(data_dir: &Path, path: &Path, name: &str) -> Result<Vec<RecentWorks
     list.truncate(MAX_RECENT);
     std::fs::create_dir_all(data_dir).map_err(|e| Error::io(data_dir, e))?;
     let file = recent_file(data_dir);
-    let temporary = file.with_extension("json.tmp");
-    std::fs::write(&temporary, serde_json::to_vec_pretty(&list)?)
-        .map_err(|e| Error::io(&temporary, e))?;
-    std::fs::rename(&temporary, &file).map_err(|e| Error::io(&file, e))?;
+    let mut temporary = tempfile::Builder::new()
+        .prefix("recent-workspaces.")
+        .suffix(".tmp")
+        .tempfile_in(data_dir)
+        .map_err(|e| Error::io(data_dir, e))?;
+    temporary
+        .write_all(&serde_json::to_vec_pretty(&list)?)
+        .and_then(|()| temporary.as_file().sync_all())
+        .map_err(|e| Error::io(temporary.path(), e))?;
+    temporary
+        .persist(&file)
+        .map_err(|e| Error::io(&file, e.error))?;
     Ok(list)
 }
 
@@ -90,10 +126,51 @@ mod tests {
     }
 
     #[test]
-    fn a_corrupt_file_reads_as_empty() {
+    fn a_corrupt_file_reads_as_empty_with_a_warning_and_is_replaced_on_save() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(recent_file(dir.path()), b"{not json").unwrap();
         assert!(load(dir.path()).is_empty());
+        let (list, warning) = load_with_warning(dir.path());
+        assert!(list.is_empty());
+        let warning = warning.expect("a warning about the damaged list");
+        assert!(warning.contains("recent-workspaces.json"), "{warning}");
+        assert!(warning.contains("damaged"), "{warning}");
+
+        let a = dir.path().join("a.leadstream");
+        touch(dir.path(), &a, "a").unwrap();
+        assert_eq!(load_with_warning(dir.path()).1, None);
+        assert_eq!(load(dir.path()).len(), 1);
+    }
+
+    #[test]
+    fn concurrent_saves_of_the_recent_list_never_leave_it_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let threads: Vec<_> = (0..6)
+            .map(|thread| {
+                let data_dir = dir.path().to_path_buf();
+                std::thread::spawn(move || {
+                    for round in 0..25 {
+                        let path = data_dir.join(format!("{thread}-{round}.leadstream"));
+                        touch(&data_dir, &path, "w").map_err(|e| e.to_string())?;
+                        let (_, warning) = load_with_warning(&data_dir);
+                        if let Some(warning) = warning {
+                            return Err(warning);
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for thread in threads {
+            assert_eq!(thread.join().unwrap(), Ok(()));
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        assert!(!load(dir.path()).is_empty());
     }
 
     #[test]
