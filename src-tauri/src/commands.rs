@@ -2,15 +2,13 @@
 //! main thread. Their argument and result types come from `leadstream-core`
 //! and reach TypeScript through ts-rs (ui/src/bindings).
 
-use std::path::Path;
-
 use leadstream_core::fields::Field;
 use leadstream_core::import::apply::{run_import, ImportControl};
 use leadstream_core::import::history::{self, ImportRecord, UndoSummary};
 use leadstream_core::import::inspect::{self, ImportInspection};
 use leadstream_core::import::source::SourceFormat;
 use leadstream_core::import::spec::{ImportKind, ImportProgress, ImportReport, ImportSpec};
-use leadstream_core::launch::{self, StartState};
+use leadstream_core::launch::{self, FileKind, StartState};
 use leadstream_core::leads::{self, LeadDetail, LeadPage, LeadQuery};
 use leadstream_core::recent::{self, RecentWorkspace};
 use leadstream_core::segments::saved::{self, Segment, SegmentDraft, SegmentSummary};
@@ -33,7 +31,7 @@ use leadstream_core::{fields, workspace_info as summarise, Workspace, WorkspaceI
 use tauri::{AppHandle, Emitter, State};
 
 use crate::error::Result;
-use crate::state::{install, AppState};
+use crate::state::{install, AppState, PathUse};
 
 /// The event that carries [`ImportProgress`] to the UI.
 pub const IMPORT_PROGRESS_EVENT: &str = "import-progress";
@@ -57,20 +55,30 @@ pub async fn app_start(state: State<'_, AppState>) -> Result<StartState> {
     state
         .with_slot(move |slot, dirs| {
             let mut error = None;
+            let (recent, recent_warning) = recent::load_with_warning(&dirs.data_dir);
+            let mut warnings: Vec<String> = recent_warning.into_iter().collect();
             if slot.is_none() {
                 match launch::initial_workspace(
                     &dirs.data_dir,
                     requested.as_deref(),
                     today_anchor(),
                 ) {
-                    Ok(workspace) => install(slot, dirs, workspace)?,
+                    Ok(workspace) => warnings.extend(install(slot, dirs, workspace)?),
                     Err(e) => error = Some(e.to_string()),
                 }
             }
+            let mut workspace = slot.as_ref().map(summarise).transpose()?;
+            if let Some(info) = workspace.as_mut() {
+                info.warnings = warnings;
+            }
             Ok(StartState {
-                workspace: slot.as_ref().map(summarise).transpose()?,
+                workspace,
                 error,
-                recent: recent::load(&dirs.data_dir),
+                recent: if recent.is_empty() {
+                    recent::load(&dirs.data_dir)
+                } else {
+                    recent
+                },
                 workspaces_dir: dirs.workspaces_dir.to_string_lossy().into_owned(),
             })
         })
@@ -93,8 +101,34 @@ pub async fn workspace_event_count(state: State<'_, AppState>) -> Result<u32> {
 
 #[tauri::command]
 pub async fn workspace_open(state: State<'_, AppState>, path: String) -> Result<WorkspaceInfo> {
+    let path = state.allowed_path(&path, PathUse::Open)?;
     state
         .with_slot(move |slot, dirs| switch_to(slot, dirs, Workspace::open(&path)?))
+        .await
+}
+
+/// Shows the native dialog to choose a file of `kind` to open; the app may
+/// then read the chosen file. Resolves to `null` when cancelled.
+#[tauri::command]
+pub async fn dialog_open(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    kind: FileKind,
+) -> Result<Option<String>> {
+    state.choose_file(app, kind, PathUse::Open, None).await
+}
+
+/// Shows the native dialog to choose where to save a file of `kind`; the
+/// app may then write the chosen file. Resolves to `null` when cancelled.
+#[tauri::command]
+pub async fn dialog_save(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    kind: FileKind,
+    default_name: String,
+) -> Result<Option<String>> {
+    state
+        .choose_file(app, kind, PathUse::Save, Some(default_name))
         .await
 }
 
@@ -153,12 +187,13 @@ fn switch_to(
     dirs: &crate::state::AppDirs,
     workspace: Workspace,
 ) -> Result<WorkspaceInfo> {
-    let info = summarise(&workspace)?;
-    install(slot, dirs, workspace)?;
+    let mut info = summarise(&workspace)?;
+    info.warnings = install(slot, dirs, workspace)?;
     Ok(info)
 }
 
 /// Looks at a dropped or chosen file; `format` and `kind` override detection.
+/// Runs on its own connection: other commands do not wait for it.
 #[tauri::command]
 pub async fn import_inspect(
     state: State<'_, AppState>,
@@ -166,13 +201,15 @@ pub async fn import_inspect(
     format: Option<SourceFormat>,
     kind: Option<ImportKind>,
 ) -> Result<ImportInspection> {
+    let path = state.allowed_path(&path, PathUse::Open)?;
     state
-        .with_workspace(move |ws| inspect::inspect(ws.conn(), Path::new(&path), format, kind))
+        .with_own_connection(move |ws| inspect::inspect(ws.conn(), &path, format, kind))
         .await
 }
 
 /// Runs an import or a dry run, emitting `import-progress` events; cancelled
-/// by `import_cancel`. Runs on a blocking thread; the UI stays responsive.
+/// by `import_cancel`. Runs on a blocking thread with its own connection: the
+/// UI and every other command stay responsive.
 #[tauri::command]
 pub async fn import_run(
     app: AppHandle,
@@ -181,9 +218,10 @@ pub async fn import_run(
     spec: ImportSpec,
     dry_run: bool,
 ) -> Result<ImportReport> {
+    let path = state.allowed_path(&path, PathUse::Open)?;
     let cancel = state.reset_import_cancel();
     state
-        .with_workspace(move |ws| {
+        .with_own_connection(move |ws| {
             let mut progress = |p: &ImportProgress| {
                 let _ = app.emit(IMPORT_PROGRESS_EVENT, p);
             };
@@ -191,7 +229,7 @@ pub async fn import_run(
                 cancel: &cancel,
                 progress: &mut progress,
             };
-            run_import(ws, Path::new(&path), &spec, dry_run, control)
+            run_import(ws, &path, &spec, dry_run, control)
         })
         .await
 }
@@ -208,7 +246,9 @@ pub async fn imports_list(state: State<'_, AppState>) -> Result<Vec<ImportRecord
 
 #[tauri::command]
 pub async fn import_undo(state: State<'_, AppState>, id: i64) -> Result<UndoSummary> {
-    state.with_workspace(move |ws| history::undo(ws, id)).await
+    state
+        .with_own_connection(move |ws| history::undo(ws, id))
+        .await
 }
 
 /// The as-of instant of a segment command: the given date or date-time, or now.
@@ -254,10 +294,11 @@ pub async fn segment_export(
     fields: Vec<String>,
     path: String,
 ) -> Result<u64> {
+    let path = state.allowed_path(&path, PathUse::Save)?;
     state
         .with_workspace(move |ws| {
             let file = std::fs::File::create(&path).map_err(|e| leadstream_core::Error::Io {
-                path: path.clone().into(),
+                path: path.clone(),
                 source: e,
             })?;
             segments::export_members(
@@ -431,13 +472,11 @@ pub async fn stream_templates(state: State<'_, AppState>) -> Result<Vec<StreamTe
 /// Writes a stream's portable JSON to `path`.
 #[tauri::command]
 pub async fn stream_export(state: State<'_, AppState>, id: i64, path: String) -> Result<()> {
+    let path = state.allowed_path(&path, PathUse::Save)?;
     state
         .with_workspace(move |ws| {
             let json = serde_json::to_string_pretty(&streams::export(ws.conn(), id)?)?;
-            std::fs::write(&path, json).map_err(|e| leadstream_core::Error::Io {
-                path: path.into(),
-                source: e,
-            })
+            std::fs::write(&path, json).map_err(|e| leadstream_core::Error::Io { path, source: e })
         })
         .await
 }
@@ -445,10 +484,11 @@ pub async fn stream_export(state: State<'_, AppState>, id: i64, path: String) ->
 /// Adds a stream from a JSON file (inactive).
 #[tauri::command]
 pub async fn stream_import(state: State<'_, AppState>, path: String) -> Result<Stream> {
+    let path = state.allowed_path(&path, PathUse::Open)?;
     state
         .with_workspace(move |ws| {
             let json = std::fs::read_to_string(&path).map_err(|e| leadstream_core::Error::Io {
-                path: path.clone().into(),
+                path: path.clone(),
                 source: e,
             })?;
             streams::import(ws, &json)
@@ -548,12 +588,13 @@ pub async fn plan_export(
     days: u32,
     path: String,
 ) -> Result<u64> {
+    let path = state.allowed_path(&path, PathUse::Save)?;
     state
         .with_workspace(move |ws| {
             let request = plan_request(ws, streams, &from, days)?;
             let run = planner::plan(ws, &request)?;
             let file = std::fs::File::create(&path).map_err(|e| leadstream_core::Error::Io {
-                path: path.clone().into(),
+                path: path.clone(),
                 source: e,
             })?;
             planner::write_sends_csv(ws.conn(), &run, file)

@@ -7,6 +7,12 @@ pub enum Error {
     Core(#[from] leadstream_core::Error),
     #[error("no workspace is open: create or open one from the start screen")]
     NoWorkspace,
+    #[error(
+        "{path}: Leadstream only opens and saves files you chose in one of its file \
+         dialogs, dropped on its window, or opened before (the recent list); choose \
+         the file again"
+    )]
+    PathNotAllowed { path: String },
     #[error("a background task failed: {0}")]
     Task(String),
     #[error("{0}")]

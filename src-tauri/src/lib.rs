@@ -14,8 +14,21 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let dirs = state::AppDirs::resolve(app.handle())?;
-            app.manage(state::AppState::new(dirs, state::requested_workspace()));
+            app.manage(state::AppState::new(
+                dirs,
+                state::requested_workspace(),
+                state::allowed_roots_from_env(),
+            ));
             Ok(())
+        })
+        // Files dropped on the window may be read by the commands the
+        // webview calls next (the import wizard opens on a drop).
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                window
+                    .state::<state::AppState>()
+                    .allow_paths(paths, state::PathUse::Open);
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_start,
@@ -25,6 +38,8 @@ pub fn run() {
             commands::workspace_create,
             commands::workspace_open_demo,
             commands::workspace_recent,
+            commands::dialog_open,
+            commands::dialog_save,
             commands::fields_list,
             commands::leads_page,
             commands::lead_detail,

@@ -70,7 +70,9 @@ export function App() {
       .then((state) => {
         setStart(state);
         setWorkspace(state.workspace);
+        const warnings = state.workspace?.warnings ?? [];
         if (state.error) setError(state.error);
+        else if (warnings.length > 0) setError(warnings.join(" "));
       })
       .catch(report);
     const onError = (event: ErrorEvent) => report(event.error ?? event.message);
@@ -90,7 +92,7 @@ export function App() {
         setWorkspace(info);
         setShowStart(false);
         setView("leads");
-        setError(null);
+        setError(info.warnings.length > 0 ? info.warnings.join(" ") : null);
         const recent = await ipc.workspaceRecent();
         setStart((s) => (s ? { ...s, recent } : s));
       } catch (e) {

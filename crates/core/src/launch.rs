@@ -26,6 +26,31 @@ pub struct StartState {
     pub workspaces_dir: String,
 }
 
+/// The kinds of file the app asks the user for, in its open and save
+/// dialogs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum FileKind {
+    /// A `.leadstream` workspace.
+    Workspace,
+    /// A CSV (or TSV) file to import or to export to.
+    Csv,
+    /// A stream's portable JSON.
+    Json,
+}
+
+impl FileKind {
+    /// The dialog's filter: its name and file extensions.
+    pub fn filter(self) -> (&'static str, &'static [&'static str]) {
+        match self {
+            FileKind::Workspace => ("Leadstream workspace", &[WORKSPACE_EXTENSION]),
+            FileKind::Csv => ("CSV files", &["csv", "tsv", "txt"]),
+            FileKind::Json => ("JSON", &["json"]),
+        }
+    }
+}
+
 /// The demo workspace's file in the app's data folder.
 pub fn demo_path(data_dir: &Path) -> PathBuf {
     data_dir.join(format!("Demo.{WORKSPACE_EXTENSION}"))
@@ -89,6 +114,20 @@ pub fn path_for_name(dir: &Path, name: &str) -> Result<PathBuf> {
     Ok(dir.join(format!("{cleaned}.{WORKSPACE_EXTENSION}")))
 }
 
+/// Puts `workspace` at the top of the recent list. The list is a
+/// convenience: when it cannot be saved, the returned warning says so, and
+/// the workspace stays open.
+pub fn remember(data_dir: &Path, workspace: &Workspace) -> Option<String> {
+    let path = workspace.path()?;
+    recent::touch(data_dir, path, &workspace.name())
+        .err()
+        .map(|e| {
+            format!(
+                "the workspace is open, but the list of recent workspaces could not be saved: {e}"
+            )
+        })
+}
+
 /// The workspace to open at launch: the one asked for, else the most recent
 /// one that still exists, else the demo (generated on first launch).
 pub fn initial_workspace(
@@ -136,6 +175,20 @@ mod tests {
         recent::touch(dir.path(), &dir.path().join("Gone.leadstream"), "Gone").unwrap();
         let workspace = initial_workspace(dir.path(), None, ANCHOR).unwrap();
         assert_eq!(workspace.name(), "Mine");
+    }
+
+    #[test]
+    fn remembering_a_workspace_when_the_recent_list_cannot_be_saved_is_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let workspace = Workspace::create(dir.path().join("Mine.leadstream")).unwrap();
+        // A folder where the list's file should be: saving it must fail.
+        std::fs::create_dir_all(recent::recent_file(dir.path()).join("blocker")).unwrap();
+        let warning = remember(dir.path(), &workspace).expect("a warning");
+        assert!(
+            warning.contains("recent workspaces could not be saved"),
+            "{warning}"
+        );
+        assert_eq!(remember(dir.path(), &Workspace::in_memory().unwrap()), None);
     }
 
     #[test]

@@ -44,6 +44,10 @@ pub struct WorkspaceInfo {
     pub field_count: u32,
     #[ts(type = "number")]
     pub schema_version: i64,
+    /// Things the user should know that did not stop the workspace from
+    /// opening (the recent list could not be saved, say).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// How many events the workspace holds. Kept out of [`WorkspaceInfo`]: on a
@@ -68,5 +72,6 @@ pub fn workspace_info(workspace: &Workspace) -> Result<WorkspaceInfo> {
         lead_count: count("SELECT count(*) FROM leads")?,
         field_count: count("SELECT count(*) FROM fields")?,
         schema_version: workspace.schema_version()?,
+        warnings: Vec::new(),
     })
 }

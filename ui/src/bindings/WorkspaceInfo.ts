@@ -3,4 +3,9 @@
 /**
  * A summary of the open workspace.
  */
-export type WorkspaceInfo = { name: string, path: string | null, lead_count: number, field_count: number, schema_version: number, };
+export type WorkspaceInfo = { name: string, path: string | null, lead_count: number, field_count: number, schema_version: number, 
+/**
+ * Things the user should know that did not stop the workspace from
+ * opening (the recent list could not be saved, say).
+ */
+warnings: Array<string>, };

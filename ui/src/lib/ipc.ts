@@ -4,9 +4,9 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { open, save } from "@tauri-apps/plugin-dialog";
 
 import type { Field } from "../bindings/Field";
+import type { FileKind } from "../bindings/FileKind";
 import type { ImportInspection } from "../bindings/ImportInspection";
 import type { ImportKind } from "../bindings/ImportKind";
 import type { ImportProgress } from "../bindings/ImportProgress";
@@ -134,23 +134,18 @@ export const ipc = {
   planExport: (streams: Stream[] | null, from: string, days: number, path: string) =>
     call<number>("plan_export", { streams, from, days, path }),
 
+  // The native dialogs run in Rust, which records the chosen file: commands
+  // that take a path accept only files chosen there, dropped on the window,
+  // or listed as recent workspaces.
+
   /** Asks for a stream JSON file with the native dialog; null if cancelled. */
-  async pickJsonFile(): Promise<string | null> {
-    const picked = await open({ multiple: false, directory: false, filters: [{ name: "Stream JSON", extensions: ["json"] }] });
-    return typeof picked === "string" ? picked : null;
-  },
+  pickJsonFile: () => openDialog("json"),
 
   /** Asks where to save a JSON file with the native dialog; null if cancelled. */
-  async pickJsonSavePath(defaultName: string): Promise<string | null> {
-    const picked = await save({ defaultPath: defaultName, filters: [{ name: "JSON", extensions: ["json"] }] });
-    return typeof picked === "string" ? picked : null;
-  },
+  pickJsonSavePath: (defaultName: string) => saveDialog("json", defaultName),
 
   /** Asks where to save a CSV export with the native dialog; null if cancelled. */
-  async pickCsvSavePath(defaultName: string): Promise<string | null> {
-    const picked = await save({ defaultPath: defaultName, filters: [{ name: "CSV files", extensions: ["csv"] }] });
-    return typeof picked === "string" ? picked : null;
-  },
+  pickCsvSavePath: (defaultName: string) => saveDialog("csv", defaultName),
 
   /** Calls `onProgress` for each progress report of a running import; returns the unsubscribe function. */
   onImportProgress: (onProgress: (progress: ImportProgress) => void) =>
@@ -163,24 +158,18 @@ export const ipc = {
     }),
 
   /** Asks the user for a CSV file with the native dialog; null if cancelled. */
-  async pickCsvFile(): Promise<string | null> {
-    const picked = await open({
-      multiple: false,
-      directory: false,
-      filters: [{ name: "CSV files", extensions: ["csv", "tsv", "txt"] }],
-    });
-    return typeof picked === "string" ? picked : null;
-  },
+  pickCsvFile: () => openDialog("csv"),
 
   /** Asks the user for a workspace file with the native dialog; null if cancelled. */
-  async pickWorkspaceFile(): Promise<string | null> {
-    const picked = await open({
-      multiple: false,
-      directory: false,
-      filters: [{ name: "Leadstream workspace", extensions: ["leadstream"] }],
-    });
-    return typeof picked === "string" ? picked : null;
-  },
+  pickWorkspaceFile: () => openDialog("workspace"),
 };
+
+function openDialog(kind: FileKind): Promise<string | null> {
+  return call<string | null>("dialog_open", { kind });
+}
+
+function saveDialog(kind: FileKind, defaultName: string): Promise<string | null> {
+  return call<string | null>("dialog_save", { kind, defaultName });
+}
 
 export type Ipc = typeof ipc;
