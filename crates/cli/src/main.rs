@@ -309,9 +309,16 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let db = cli.db.clone();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
+        Err(error) => {
+            // A busy, full or damaged workspace is named in the message.
+            let message = match (error.downcast::<leadstream_core::Error>(), &db) {
+                (Ok(core), Some(db)) => (*core).in_workspace(db).to_string(),
+                (Ok(core), None) => core.to_string(),
+                (Err(other), _) => other.to_string(),
+            };
             eprintln!("leadstream: {message}");
             ExitCode::from(1)
         }
@@ -349,11 +356,7 @@ fn run(cli: Cli) -> CliResult {
                 .expect("midnight exists")
                 .and_utc()
                 .timestamp();
-            let mut workspace = if db.exists() {
-                open()?
-            } else {
-                Workspace::create(&db)?
-            };
+            let mut workspace = Workspace::open_or_create(&db)?;
             if leads::count(workspace.conn())? > 0 {
                 return Err(format!(
                     "{}: the workspace already holds leads; demo data goes into an empty workspace",
