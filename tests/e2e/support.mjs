@@ -43,6 +43,15 @@ async function waitForPort(port, timeoutMs) {
 }
 
 /**
+ * The folders whose files the tests may pass to commands through `invoke`
+ * without a dialog or a drop: the data folder and the fixtures. The app reads
+ * LEADSTREAM_ALLOW_PATHS_UNDER once at start; a webview cannot set it.
+ */
+function allowedFolders(dataDir) {
+  return [dataDir, join(repoRoot, "tests", "fixtures"), resolve(repoRoot, "..", "shared")].join(":");
+}
+
+/**
  * Starts the app with a fresh data folder (optionally prepared by `prepare`)
  * and returns the WebDriver session, the data folder and a `stop` function.
  */
@@ -52,7 +61,7 @@ export async function launchApp({ prepare, args = [] } = {}) {
   const port = await freePort();
   const nativePort = await freePort();
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
-    env: { ...process.env, LEADSTREAM_DATA_DIR: dataDir },
+    env: { ...process.env, LEADSTREAM_DATA_DIR: dataDir, LEADSTREAM_ALLOW_PATHS_UNDER: allowedFolders(dataDir) },
     stdio: ["ignore", "ignore", "inherit"],
   });
   await waitForPort(port, 20_000);

@@ -1,8 +1,10 @@
 // Workspaces in the real window: creating a new one from the menu, switching
-// back through the recent list, and a broken recent entry reported as a
-// readable error instead of a blank screen.
+// back through the recent list, a broken recent entry reported as a
+// readable error instead of a blank screen, and files the user never chose
+// refused.
 import assert from "node:assert/strict";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
@@ -72,5 +74,46 @@ describe("a recent workspace that is not a workspace", () => {
     await screenshot(app.browser, "12-not-a-workspace-error");
     await byTestId(app.browser, "open-demo").click();
     await app.browser.waitUntil(async () => (await leadTotal(app.browser)) === 5000, { timeout: 60_000 });
+  });
+});
+
+describe("files the user never chose", () => {
+  let app;
+  before(async () => {
+    app = await launchApp();
+  });
+  after(async () => {
+    await app?.stop();
+  });
+
+  it("are refused by the commands that take a path", async () => {
+    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    // Outside the data folder and the fixtures (LEADSTREAM_ALLOW_PATHS_UNDER),
+    // never chosen in a dialog, never dropped, not in the recent list.
+    const elsewhere = mkdtempSync(join(tmpdir(), "leadstream-e2e-elsewhere-"));
+    const workspace = join(elsewhere, "Other.leadstream");
+    cli("--db", workspace, "init");
+    const exportPath = join(elsewhere, "members.csv");
+    const results = await app.browser.execute(
+      async (workspacePath, csvPath) => {
+        const attempt = (command, args) =>
+          window.__TAURI_INTERNALS__.invoke(command, args).then(
+            () => "accepted",
+            (error) => String(error),
+          );
+        return {
+          open: await attempt("workspace_open", { path: workspacePath }),
+          inspect: await attempt("import_inspect", { path: csvPath, format: null, kind: null }),
+          exportPlan: await attempt("plan_export", { streams: [], from: "2026-01-01", days: 7, path: csvPath }),
+        };
+      },
+      workspace,
+      exportPath,
+    );
+    for (const [command, outcome] of Object.entries(results)) {
+      assert.match(outcome, /only opens and saves files you chose/, `${command}: ${outcome}`);
+    }
+    assert.ok(!existsSync(exportPath), "nothing was written");
+    assert.equal(await byTestId(app.browser, "workspace-name").getText(), "Demo");
   });
 });
