@@ -57,35 +57,37 @@ pub fn demo_path(data_dir: &Path) -> PathBuf {
 }
 
 /// Opens the demo workspace, generating it first if it does not exist. It is
-/// generated into a temporary file and renamed into place, so an interrupted
-/// first launch never leaves a half-filled demo behind.
+/// generated in a hidden folder of its own and moved into place only when
+/// complete, without replacing anything: an interrupted first launch never
+/// leaves a half-filled demo behind, and of two first launches at once one
+/// generates the demo that both open.
 pub fn open_or_create_demo(data_dir: &Path, anchor: i64) -> Result<Workspace> {
     let path = demo_path(data_dir);
     if path.exists() {
         return Workspace::open(&path);
     }
-    let partial = data_dir.join(format!("Demo.partial.{WORKSPACE_EXTENSION}"));
-    for leftover in [
-        partial.clone(),
-        with_suffix(&partial, "-wal"),
-        with_suffix(&partial, "-shm"),
-    ] {
-        if leftover.exists() {
-            std::fs::remove_file(&leftover).map_err(|e| Error::io(&leftover, e))?;
-        }
-    }
+    std::fs::create_dir_all(data_dir).map_err(|e| Error::io(data_dir, e))?;
+    let scratch = tempfile::Builder::new()
+        .prefix(".demo-")
+        .tempdir_in(data_dir)
+        .map_err(|e| Error::io(data_dir, e))?;
+    let partial = scratch.path().join(format!("Demo.{WORKSPACE_EXTENSION}"));
     {
         let mut workspace = Workspace::create(&partial)?;
         demo::generate(&mut workspace, &DemoSpec::standard(anchor))?;
     }
-    std::fs::rename(&partial, &path).map_err(|e| Error::io(&path, e))?;
+    match std::fs::hard_link(&partial, &path) {
+        Ok(()) => {}
+        // Another launch finished first: open its demo.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        // A file system without hard links: a plain rename, if still free.
+        Err(_) if !path.exists() => {
+            std::fs::rename(&partial, &path).map_err(|e| Error::io(&path, e))?
+        }
+        Err(_) => {}
+    }
+    drop(scratch);
     Workspace::open(&path)
-}
-
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut text = path.as_os_str().to_owned();
-    text.push(suffix);
-    PathBuf::from(text)
 }
 
 /// The file for a new workspace called `name` in `dir`: the name with
@@ -162,7 +164,38 @@ mod tests {
         drop(workspace);
         let again = open_or_create_demo(dir.path(), ANCHOR + 86_400).unwrap();
         assert_eq!(crate::leads::count(again.conn()).unwrap(), 5_000);
-        assert!(!dir.path().join("Demo.partial.leadstream").exists());
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".demo-"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
+    fn two_first_launches_at_once_open_the_same_complete_demo() {
+        let dir = tempfile::tempdir().unwrap();
+        let start = std::sync::Arc::new(std::sync::Barrier::new(3));
+        let launches: Vec<_> = (0..3)
+            .map(|_| {
+                let (data_dir, start) = (dir.path().to_path_buf(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    open_or_create_demo(&data_dir, ANCHOR)
+                        .and_then(|demo| crate::leads::count(demo.conn()))
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        for launch in launches {
+            assert_eq!(launch.join().unwrap(), Ok(5_000));
+        }
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.starts_with("Demo.leadstream"))
+            .collect();
+        assert!(names.is_empty(), "left behind: {names:?}");
     }
 
     #[test]
