@@ -304,3 +304,50 @@ fn a_write_while_another_process_writes_reports_busy_and_loses_nothing() {
     assert_eq!(retry.code, 0, "{}", retry.stderr);
     assert_eq!(sandbox.run(&["leads", "count"]).stdout.trim(), "320");
 }
+
+#[test]
+fn concurrent_inits_and_opens_of_one_new_path_create_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..8 {
+        let db = dir.path().join(format!("{round}.leadstream"));
+        let db_text = db.to_str().unwrap();
+        let spawn = |args: &[&str]| {
+            Command::new(crate::support::leadstream_binary())
+                .args(["--db", db_text])
+                .args(args)
+                .output()
+                .unwrap()
+        };
+        let outputs: Vec<_> = std::thread::scope(|scope| {
+            let inits: Vec<_> = (0..3).map(|_| scope.spawn(|| spawn(&["init"]))).collect();
+            let opens: Vec<_> = (0..2)
+                .map(|_| scope.spawn(|| spawn(&["leads", "count"])))
+                .collect();
+            inits
+                .into_iter()
+                .chain(opens)
+                .map(|handle| handle.join().unwrap())
+                .collect()
+        });
+        let mut created = 0;
+        for (index, output) in outputs.iter().enumerate() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            match (index < 3, output.status.code()) {
+                (true, Some(0)) => created += 1,
+                (true, _) => assert!(stderr.contains("already exists"), "round {round}: {stderr}"),
+                (false, Some(0)) => assert_eq!(stdout.trim(), "0", "round {round}"),
+                (false, _) => assert!(
+                    stderr.contains("no such workspace file"),
+                    "round {round}: an opener saw a half-made workspace: {stderr}"
+                ),
+            }
+        }
+        assert_eq!(
+            created, 1,
+            "round {round}: exactly one init created the file"
+        );
+        let out = run_on(&db, &["leads", "count"]);
+        assert_eq!((out.code, out.stdout.trim()), (0, "0"), "{}", out.stderr);
+    }
+}
