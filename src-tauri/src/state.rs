@@ -404,6 +404,39 @@ mod tests {
     }
 
     #[test]
+    fn what_an_import_on_its_own_connection_writes_is_seen_by_the_next_segment_count() {
+        use leadstream_core::segments::{self, Combinator, RuleGroup};
+        use tauri::async_runtime::block_on;
+
+        let dir = tempfile::tempdir().unwrap();
+        let state = state_in(dir.path(), Vec::new());
+        let workspace = Workspace::create(dir.path().join("a.leadstream")).unwrap();
+        block_on(state.with_slot(move |slot, dirs| install(slot, dirs, workspace).map(drop)))
+            .unwrap();
+        let everyone = RuleGroup {
+            id: None,
+            combinator: Combinator::And,
+            not: false,
+            rules: Vec::new(),
+        };
+        let count = |rules: RuleGroup| {
+            block_on(state.with_workspace(move |ws| segments::count(ws, &rules, segments::now())))
+                .unwrap()
+        };
+        assert_eq!(count(everyone.clone()), 0, "the index is built, empty");
+
+        let spec = leadstream_core::demo::DemoSpec {
+            leads: 50,
+            events_per_lead: 1,
+            seed: 3,
+            anchor: 1_790_000_000,
+        };
+        block_on(state.with_own_connection(move |ws| leadstream_core::demo::generate(ws, &spec)))
+            .unwrap();
+        assert_eq!(count(everyone), 50, "the index was rebuilt after the write");
+    }
+
+    #[test]
     fn paths_not_chosen_by_the_user_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let state = state_in(dir.path(), Vec::new());
