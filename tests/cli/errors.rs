@@ -287,7 +287,7 @@ fn a_write_while_another_process_writes_reports_busy_and_loses_nothing() {
     assert_eq!(writer.code, 1, "{}", writer.stdout);
     assert!(
         writer.stderr.contains(
-            "test.leadstream: the workspace is busy (another Leadstream process is writing to it)"
+            "test.leadstream: the workspace is busy (another Leadstream process is writing)"
         ),
         "{}",
         writer.stderr

@@ -57,7 +57,7 @@ pub enum Error {
 
     /// Another connection held the write lock for longer than the busy timeout.
     #[error(
-        "{}the workspace is busy (another Leadstream process is writing to it); nothing \
+        "{}the workspace is busy (another Leadstream process is writing); nothing \
          was changed. Try again when it has finished",
         at(path.as_deref())
     )]

@@ -784,7 +784,7 @@ mod tests {
         };
         assert!(started.elapsed() >= BUSY_TIMEOUT, "waited the busy timeout");
         assert!(
-            message.contains("the workspace is busy (another Leadstream process is writing to it)"),
+            message.contains("the workspace is busy (another Leadstream process is writing)"),
             "{message}"
         );
         holder.conn().execute_batch("COMMIT").unwrap();
