@@ -49,7 +49,6 @@ export function LeadsView({ workspace, onError }: Props) {
   const [searchInput, setSearchInput] = useState("");
   const search = useDebounced(searchInput.trim(), 250);
   const [selected, setSelected] = useState<number | null>(null);
-  const [total, setTotal] = useState<number | null>(null);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
 
   useEffect(() => {
@@ -100,28 +99,24 @@ export function LeadsView({ workspace, onError }: Props) {
   const sort = sorting[0] ? { field: sorting[0].id, descending: sorting[0].desc } : null;
   const sortKey = sort ? `${sort.field}:${sort.descending}` : "";
 
-  // One cache per query; a stale cache's late answers are ignored.
-  const current = useRef<PageCache | null>(null);
+  // One cache per query. The cache is the only holder of its rows and total:
+  // what is shown is read from the cache of this render, so an answer can
+  // never be applied to the wrong query, nor lost because it arrived before
+  // an effect ran. Answers for a replaced cache only cost a re-render.
   const cache = useMemo(() => {
     if (fields.length === 0) return null;
     const keys = columnsKey.split(",").filter(Boolean);
-    const created: PageCache = new PageCache(
+    return new PageCache(
       (offset, limit) => ipc.leadsPage({ offset, limit, columns: keys, sort, search }),
-      () => {
-        if (current.current !== created) return;
-        setTotal(created.total);
-        rerender();
-      },
+      rerender,
       onError,
     );
-    return created;
     // `sort` is captured through sortKey.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fields.length, columnsKey, sortKey, search, onError, workspace.lead_count]);
+  const total = cache?.total ?? null;
 
   useEffect(() => {
-    current.current = cache;
-    setTotal(null);
     if (cache) void cache.load(0);
   }, [cache]);
 
