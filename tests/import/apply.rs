@@ -432,6 +432,62 @@ fn events_create_or_reject_unknown_leads() {
 }
 
 #[test]
+fn an_empty_event_type_is_rejected_with_its_line_and_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let events_file = write(
+        dir.path(),
+        "events.csv",
+        "email,event,timestamp\n\
+         ann@example.com,page_view,2026-03-01T10:00:00Z\n\
+         ann@example.com,,2026-03-02T10:00:00Z\n\
+         ann@example.com,   ,2026-03-03T10:00:00Z\n\
+         ann@example.com,---,2026-03-04T10:00:00Z\n\
+         ann@example.com,download,\n",
+    );
+    let (ws_dir, mut ws) = workspace();
+    let mut spec = suggested(&ws, &events_file, None);
+    assert_eq!(spec.kind, ImportKind::Events);
+    spec.null_tokens.clear();
+    let report = run(&mut ws, &events_file, &spec, false).unwrap();
+    assert_invariant(&report.counts);
+    assert_eq!((report.counts.inserted, report.counts.rejected), (1, 4));
+    let rejected: Vec<(u64, &str)> = report
+        .rejections
+        .iter()
+        .map(|r| (r.line, r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        rejected,
+        [
+            (3, "the event type is empty (column \"event\")"),
+            (4, "the event type is empty (column \"event\")"),
+            (
+                5,
+                "event type \"---\" in column \"event\" has no letters or digits"
+            ),
+            (6, "the event time is empty (column \"timestamp\")"),
+        ]
+    );
+    let stored_types: Vec<String> = ws
+        .conn()
+        .prepare("SELECT type FROM events ORDER BY occurred_at")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(stored_types, ["page_view"], "no event with an empty type");
+    let saved = report.rejected_file.expect("a rejected-rows file");
+    assert!(Path::new(&saved).starts_with(ws_dir.path()));
+    let lines: Vec<String> = csv::Reader::from_path(&saved)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap()[0].to_owned())
+        .collect();
+    assert_eq!(lines, ["3", "4", "5", "6"]);
+}
+
+#[test]
 fn unreadable_files_are_refused_and_nothing_changes() {
     let dir = tempfile::tempdir().unwrap();
     let (_d, mut ws) = workspace();

@@ -487,7 +487,14 @@ fn convert_row(
             }
             Destination::EventLeadExternalId => values.external_id = Some(text.to_owned()),
             Destination::EventType => {
-                values.event_type = Some(super::mapping::normalize_event_type(text))
+                let event_type = super::mapping::normalize_event_type(text);
+                if event_type.is_empty() {
+                    return Err(format!(
+                        "event type {text:?} in column {:?} has no letters or digits",
+                        column.header
+                    ));
+                }
+                values.event_type = Some(event_type);
             }
             Destination::EventTime => {
                 let format = column.date_format.unwrap_or(DateFormat::Iso);
@@ -501,6 +508,14 @@ fn convert_row(
                     .insert(name.clone(), serde_json::Value::String(text.to_owned()));
             }
         }
+    }
+    for column in columns {
+        let missing = match column.destination {
+            Destination::EventType if values.event_type.is_none() => "the event type",
+            Destination::EventTime if values.event_time.is_none() => "the event time",
+            _ => continue,
+        };
+        return Err(format!("{missing} is empty (column {:?})", column.header));
     }
     Ok(values)
 }
