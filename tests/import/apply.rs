@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use leadstream_core::import::apply::{run_import, ImportControl};
+use leadstream_core::import::apply::{run_import, run_import_tuned, ImportControl, ImportTuning};
 use leadstream_core::import::history;
 use leadstream_core::import::inspect::inspect;
 use leadstream_core::import::spec::{ColumnTarget, ImportKind, MatchKey, OnMatch, UnknownLeads};
@@ -485,6 +485,76 @@ fn an_empty_event_type_is_rejected_with_its_line_and_reason() {
         .map(|r| r.unwrap()[0].to_owned())
         .collect();
     assert_eq!(lines, ["3", "4", "5", "6"]);
+}
+
+#[test]
+fn sql_read_from_the_workspace_file_is_never_executed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_ws_dir, ws) = workspace();
+    let path = ws.path().unwrap().to_path_buf();
+    // A crafted workspace: index names that end a DROP INDEX statement and
+    // start another one.
+    ws.conn()
+        .execute_batch(
+            r#"CREATE TABLE canary (note TEXT);
+               INSERT INTO canary VALUES ('untouched');
+               CREATE INDEX canary_note ON canary (note);
+               CREATE INDEX canary_type ON canary (note);
+               CREATE INDEX "canary_note""; DELETE FROM canary; --" ON leads (city);
+               CREATE INDEX "canary_type""; INSERT INTO canary VALUES ('injected'); --"
+                   ON events (type);"#,
+        )
+        .unwrap();
+    drop(ws);
+    let mut ws = Workspace::open(&path).unwrap();
+    let indexes = |ws: &Workspace| -> Vec<(String, Option<String>)> {
+        ws.conn()
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let before = indexes(&ws);
+
+    let leads_file = write(
+        dir.path(),
+        "leads.csv",
+        "email,first_name,last_name,company,city\nann@example.com,Ann,Lee,Acme,Oslo\n",
+    );
+    let events_file = write(
+        dir.path(),
+        "events.csv",
+        "email,event,timestamp\nann@example.com,page_view,2026-03-01T10:00:00Z\n",
+    );
+    // Every file counts as big: the secondary indexes are dropped and rebuilt.
+    let tuning = ImportTuning {
+        defer_indexes_from_bytes: 0,
+    };
+    for file in [&leads_file, &events_file] {
+        let spec = suggested(&ws, file, None);
+        let cancel = AtomicBool::new(false);
+        let mut progress = |_: &_| {};
+        let control = ImportControl {
+            cancel: &cancel,
+            progress: &mut progress,
+        };
+        let report = run_import_tuned(&mut ws, file, &spec, false, control, tuning).unwrap();
+        assert_eq!(report.counts.inserted, 1, "{:?}", report.rejections);
+    }
+
+    let canary: Vec<String> = ws
+        .conn()
+        .prepare("SELECT note FROM canary")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(canary, ["untouched"], "no SQL from the file ran");
+    assert_eq!(indexes(&ws), before, "every index is back, as it was");
+    assert_eq!(leads::count(ws.conn()).unwrap(), 1);
 }
 
 #[test]
