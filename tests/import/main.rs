@@ -4,6 +4,7 @@
 
 mod apply;
 mod source;
+mod undo;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
