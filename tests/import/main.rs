@@ -5,6 +5,7 @@
 mod apply;
 mod source;
 mod undo;
+mod undo_model;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;

@@ -234,7 +234,7 @@ fn undo_is_refused_while_a_later_import_added_events_to_its_leads() {
 fn undo_that_would_give_back_an_e_mail_another_lead_now_has_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (_d, mut ws) = workspace();
-    let mut by_record_id = |ws: &mut Workspace, name: &str, content: &str| -> i64 {
+    let by_record_id = |ws: &mut Workspace, name: &str, content: &str| -> i64 {
         let file = write(dir.path(), name, content);
         let mut spec = suggested(ws, &file, None);
         spec.match_key = MatchKey::ExternalId;
