@@ -1,6 +1,7 @@
 //! Import history: every import with its file, time, counts and mapping, and
 //! undo, which removes what an import inserted and restores the values it
-//! overwrote.
+//! overwrote. An undo is exact or refused: it is refused, naming them, while
+//! later imports that are still applied build on what it would take away.
 
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -225,6 +226,7 @@ fn restore_updated_at(
 }
 
 /// A later import, still applied, that depends on the one being undone.
+#[derive(Default)]
 struct Dependent {
     import_id: Option<i64>,
     /// How many of the leads the undone import added it changed.
@@ -279,9 +281,7 @@ fn later_dependents(conn: &Connection, import_id: i64) -> Result<Vec<Dependent>>
         for (id, count) in rows {
             let dependent = by_import.entry(id).or_insert_with(|| Dependent {
                 import_id: id,
-                leads_changed: 0,
-                leads_with_events: 0,
-                values_changed: 0,
+                ..Dependent::default()
             });
             set(dependent, count);
         }
@@ -402,4 +402,49 @@ fn identity_taken(conn: &Connection, import_id: i64) -> Result<Option<String>> {
     Ok(Some(format!(
         "it would give the {what} {value:?} back to lead #{lead_id}, but {how}; {advice}"
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_read_as_sentences() {
+        let words = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(and_list(&words(&["a"])), "a");
+        assert_eq!(and_list(&words(&["a", "b", "c"])), "a, b and c");
+        assert_eq!(plural(1, "lead", "leads"), "1 lead");
+        assert_eq!(plural(3, "lead", "leads"), "3 leads");
+    }
+
+    #[test]
+    fn a_refusal_names_every_later_import_newest_first() {
+        let ws = Workspace::in_memory().unwrap();
+        ws.conn()
+            .execute_batch(
+                "INSERT INTO imports (id, kind, file_name, started_at, finished_at) VALUES
+                     (2, 'leads', 'b.csv', 1772359200, 1772359200),
+                     (3, 'events', 'e.csv', 1772362800, 1772362800)",
+            )
+            .unwrap();
+        let dependents = [
+            Dependent {
+                import_id: Some(3),
+                leads_with_events: 2,
+                ..Dependent::default()
+            },
+            Dependent {
+                import_id: Some(2),
+                leads_changed: 1,
+                values_changed: 4,
+                ..Dependent::default()
+            },
+        ];
+        assert_eq!(
+            describe_dependents(ws.conn(), &dependents).unwrap(),
+            "import #3 of e.csv on 2026-03-01 11:00 UTC added events to 2 of the leads it added; \
+             import #2 of b.csv on 2026-03-01 10:00 UTC changed 1 of the leads it added and \
+             changed values it set on 4 leads; undo those imports first, newest first"
+        );
+    }
 }
