@@ -45,6 +45,15 @@ pub enum Error {
     #[error("the import was cancelled; the workspace is unchanged")]
     Cancelled,
 
+    /// An undo that would not be exact: a later import, still applied, built
+    /// on what this import did. `reason` names it and says what it did.
+    #[error("import #{import_id} of {file_name} cannot be undone: {reason}")]
+    UndoRefused {
+        import_id: i64,
+        file_name: String,
+        reason: String,
+    },
+
     #[error("unknown field `{key}`")]
     UnknownField { key: String },
 
