@@ -170,6 +170,12 @@ enum SegmentCommand {
         #[arg(long)]
         id: Option<i64>,
     },
+    /// Delete a saved segment; refused for built-in segments and for segments
+    /// that other segments or streams use.
+    Delete {
+        /// The saved segment's id.
+        id: i64,
+    },
     /// List saved segments with their counts.
     List {
         #[arg(long, value_name = "ISO8601")]
@@ -597,6 +603,11 @@ fn segment_command(
                 None => saved::create(workspace, &draft)?,
             };
             writeln!(stdout, "{}", segment.id)?;
+        }
+        SegmentCommand::Delete { id } => {
+            let name = saved::get(workspace.conn(), id)?.name;
+            saved::delete(workspace, id)?;
+            writeln!(stdout, "Deleted segment {id} (“{name}”)")?;
         }
         SegmentCommand::List { as_of: at, json } => {
             let summaries = saved::list_with_counts(workspace, as_of(&at)?)?;

@@ -6,6 +6,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use ts_rs::TS;
 
 use super::compile;
@@ -215,8 +216,84 @@ fn referrers(conn: &Connection, id: i64) -> Result<Vec<(i64, String)>> {
         .collect())
 }
 
-/// Deletes a saved segment. Built-in segments and segments that others
-/// refer to are kept, with a message that says why.
+/// Where streams use segment `id`: each stream's name with the places
+/// (its entry, a branch, its exit goal, another step), by name. Streams are
+/// read as raw JSON, so a definition that no longer parses as a stream still
+/// counts its references.
+fn stream_users(conn: &Connection, id: i64) -> Result<Vec<(String, Vec<String>)>> {
+    fn refers(value: &Value, id: i64) -> bool {
+        match value {
+            Value::Object(object) => {
+                let is_reference = object.get("field").and_then(Value::as_str) == Some("segment")
+                    && object
+                        .get("value")
+                        .is_some_and(|v| segment_id_of(v) == Some(id));
+                is_reference || object.values().any(|inner| refers(inner, id))
+            }
+            Value::Array(items) => items.iter().any(|inner| refers(inner, id)),
+            _ => false,
+        }
+    }
+    let mut statement = conn.prepare("SELECT name, definition FROM streams ORDER BY name, id")?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
+    let mut users = Vec::new();
+    for row in rows {
+        let (name, definition) = row?;
+        let Ok(definition) = serde_json::from_str::<Value>(&definition) else {
+            continue;
+        };
+        let mut places = Vec::new();
+        let entry = definition.get("entry_segments").and_then(Value::as_array);
+        if entry.is_some_and(|ids| ids.iter().any(|v| segment_id_of(v) == Some(id))) {
+            places.push("the entry".to_owned());
+        }
+        let nodes = definition.get("nodes").and_then(Value::as_array);
+        for node in nodes.into_iter().flatten() {
+            if refers(node, id) {
+                let is_branch =
+                    node.pointer("/action/type").and_then(Value::as_str) == Some("branch");
+                let place = if is_branch { "a branch" } else { "a step" };
+                if !places.iter().any(|p| p == place) {
+                    places.push(place.to_owned());
+                }
+            }
+        }
+        if definition
+            .get("exit_goal")
+            .is_some_and(|goal| refers(goal, id))
+        {
+            places.push("the exit goal".to_owned());
+        }
+        if !places.is_empty() {
+            users.push((name, places));
+        }
+    }
+    Ok(users)
+}
+
+/// A segment id as rules and streams write it: a number or numeric text.
+fn segment_id_of(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Deletes a saved segment. Built-in segments, segments that others refer
+/// to and segments that streams use (entry, branch, exit goal) are kept,
+/// with a message that says who uses them.
 pub fn delete(workspace: &Workspace, id: i64) -> Result<()> {
     let conn = workspace.conn();
     let segment = get(conn, id)?;
@@ -226,20 +303,57 @@ pub fn delete(workspace: &Workspace, id: i64) -> Result<()> {
             segment.name
         )));
     }
-    let users = referrers(conn, id)?;
-    if !users.is_empty() {
-        let names: Vec<String> = users
-            .iter()
-            .map(|(id, name)| format!("“{name}” ({id})"))
-            .collect();
-        return Err(Error::InvalidArgument(format!(
-            "“{}” is used by {}; change those first",
-            segment.name,
-            names.join(", ")
-        )));
+    let segment_users: Vec<String> = referrers(conn, id)?
+        .iter()
+        .map(|(id, name)| format!("“{name}” ({id})"))
+        .collect();
+    let stream_users = stream_users(conn, id)?;
+    if segment_users.is_empty() && stream_users.is_empty() {
+        conn.execute("DELETE FROM segments WHERE id = ?1", [id])?;
+        return Ok(());
     }
-    conn.execute("DELETE FROM segments WHERE id = ?1", [id])?;
-    Ok(())
+    let mut users = Vec::new();
+    if !segment_users.is_empty() {
+        let noun = if segment_users.len() == 1 {
+            "segment"
+        } else {
+            "segments"
+        };
+        users.push(format!("the {noun} {}", and_list(&segment_users)));
+    }
+    let only_entries = stream_users
+        .iter()
+        .all(|(_, places)| places == &["the entry"]);
+    if !stream_users.is_empty() {
+        let names: Vec<String> = stream_users
+            .iter()
+            .map(|(name, places)| {
+                if only_entries {
+                    format!("“{name}”")
+                } else {
+                    format!("“{name}” ({})", and_list(places))
+                }
+            })
+            .collect();
+        let noun = if names.len() == 1 {
+            "stream"
+        } else {
+            "streams"
+        };
+        users.push(format!("the {noun} {}", and_list(&names)));
+    }
+    let advice = match (segment_users.is_empty(), stream_users.len()) {
+        (true, 1) if only_entries => "remove it from its entry first",
+        (true, _) if only_entries => "remove it from their entry first",
+        (true, _) => "remove it from there first",
+        (false, 0) => "change those first",
+        (false, _) => "change or remove it there first",
+    };
+    Err(Error::InvalidArgument(format!(
+        "“{}” is used by {}: {advice}",
+        segment.name,
+        users.join(" and by ")
+    )))
 }
 
 /// The version of the built-in segment set; raise it when templates change.
@@ -353,13 +467,145 @@ mod tests {
         .unwrap();
         let b = create(&workspace, &draft("B", member_of(a.id))).unwrap();
         let error = delete(&workspace, a.id).unwrap_err().to_string();
-        assert!(error.contains("used by “B”"), "{error}");
+        assert!(error.contains("used by the segment “B”"), "{error}");
         delete(&workspace, b.id).unwrap();
         delete(&workspace, a.id).unwrap();
         assert!(matches!(
             get(workspace.conn(), a.id),
             Err(Error::UnknownSegment { .. })
         ));
+    }
+
+    /// Saves a stream (inactive) that uses segments where streams can:
+    /// its entry, a branch and its exit goal.
+    fn stream_using(
+        workspace: &Workspace,
+        name: &str,
+        entry: Vec<i64>,
+        branch_on: Option<i64>,
+        goal_on: Option<i64>,
+    ) -> i64 {
+        use crate::streams::model::{
+            save, NodeAction, Reentry, StreamDefinition, StreamDraft, StreamEdge, StreamNode,
+        };
+        let node = |id: &str, action| StreamNode {
+            id: id.into(),
+            action,
+            x: 0.0,
+            y: 0.0,
+        };
+        let edge = |source: &str, target: &str, handle: Option<&str>| StreamEdge {
+            id: format!("{source}-{target}-{handle:?}"),
+            source: source.into(),
+            target: target.into(),
+            handle: handle.map(str::to_owned),
+        };
+        let mut nodes = vec![
+            node("entry", NodeAction::Entry),
+            node("exit", NodeAction::Exit),
+        ];
+        let mut edges = vec![];
+        match branch_on {
+            Some(id) => {
+                nodes.push(node(
+                    "branch",
+                    NodeAction::Branch {
+                        rules: RuleGroup::from_value(&json!({"combinator": "and", "rules": [
+                            {"combinator": "or", "rules": [
+                                {"field": "segment", "operator": "notIn", "value": id.to_string()}
+                            ]}
+                        ]}))
+                        .unwrap(),
+                        rate: None,
+                    },
+                ));
+                edges.push(edge("entry", "branch", None));
+                edges.push(edge("branch", "exit", Some("yes")));
+                edges.push(edge("branch", "exit", Some("no")));
+            }
+            None => edges.push(edge("entry", "exit", None)),
+        }
+        let draft = StreamDraft {
+            name: name.into(),
+            priority: 1,
+            is_active: false,
+            definition: StreamDefinition {
+                entry_segments: entry,
+                reentry: Reentry::Once,
+                exit_goal: goal_on.map(|id| RuleGroup::from_value(&member_of(id)).unwrap()),
+                active_from: None,
+                active_until: None,
+                nodes,
+                edges,
+            },
+        };
+        save(workspace, None, &draft).unwrap().id
+    }
+
+    #[test]
+    fn deleting_a_segment_that_streams_use_is_refused_with_their_names() {
+        let workspace = Workspace::in_memory().unwrap();
+        let everyone = json!({"combinator": "and", "rules": []});
+        let decision = create(&workspace, &draft("Decision", everyone.clone())).unwrap();
+        let lapsed = create(&workspace, &draft("Lapsed", everyone.clone())).unwrap();
+        let converted = create(&workspace, &draft("Converted", everyone.clone())).unwrap();
+        let unused = create(&workspace, &draft("Unused", everyone)).unwrap();
+        let nurture = stream_using(
+            &workspace,
+            "Decision nurture",
+            vec![decision.id],
+            None,
+            None,
+        );
+        stream_using(
+            &workspace,
+            "Win-back",
+            vec![lapsed.id, decision.id],
+            None,
+            None,
+        );
+        stream_using(
+            &workspace,
+            "Onboarding",
+            vec![lapsed.id],
+            Some(converted.id),
+            None,
+        );
+        stream_using(
+            &workspace,
+            "Upsell",
+            vec![lapsed.id],
+            None,
+            Some(converted.id),
+        );
+
+        let error = delete(&workspace, decision.id).unwrap_err().to_string();
+        assert!(
+            error.contains("used by the streams “Decision nurture” and “Win-back”"),
+            "{error}"
+        );
+        assert!(
+            error.contains("remove it from their entry first"),
+            "{error}"
+        );
+        // Branch conditions and exit goals count as uses too, and say so.
+        let error = delete(&workspace, converted.id).unwrap_err().to_string();
+        assert!(
+            error.contains("“Onboarding” (a branch) and “Upsell” (the exit goal)"),
+            "{error}"
+        );
+        // Nothing was deleted; an unused segment still can be.
+        assert_eq!(get(workspace.conn(), decision.id).unwrap().name, "Decision");
+        assert_eq!(
+            get(workspace.conn(), converted.id).unwrap().name,
+            "Converted"
+        );
+        delete(&workspace, unused.id).unwrap();
+        // Once no stream uses it, it can go.
+        crate::streams::model::delete(workspace.conn(), nurture).unwrap();
+        let error = delete(&workspace, decision.id).unwrap_err().to_string();
+        assert!(error.contains("used by the stream “Win-back”"), "{error}");
+        assert!(error.contains("remove it from its entry first"), "{error}");
     }
 
     #[test]
