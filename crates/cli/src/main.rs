@@ -619,12 +619,19 @@ fn segment_command(
                     let s = &summary.segment;
                     writeln!(
                         stdout,
-                        "{:>4}  {:>9}  {:<18} {}{}",
+                        "{:>4}  {:>9}  {:<18} {}{}{}",
                         s.id,
-                        summary.count,
+                        summary
+                            .count
+                            .map_or_else(|| "—".to_owned(), |n| n.to_string()),
                         s.folder,
                         s.name,
-                        if s.is_builtin { "  (built in)" } else { "" }
+                        if s.is_builtin { "  (built in)" } else { "" },
+                        summary
+                            .problem
+                            .as_deref()
+                            .map(|problem| format!("  (cannot count: {problem})"))
+                            .unwrap_or_default()
                     )?;
                 }
             }

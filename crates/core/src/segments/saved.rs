@@ -45,13 +45,16 @@ pub struct SegmentDraft {
     pub rules: RuleGroup,
 }
 
-/// A saved segment with its current member count.
+/// A saved segment with its current member count, or what keeps it from
+/// being counted (a reference chain too deep, a field that no longer exists).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SegmentSummary {
     pub segment: Segment,
-    #[ts(type = "number")]
-    pub count: u64,
+    /// `None` when the segment cannot be counted; `problem` says why.
+    #[ts(type = "number | null")]
+    pub count: Option<u64>,
+    pub problem: Option<String>,
 }
 
 const SELECT: &str = "SELECT id, name, description, color, folder, rules, is_builtin, created_at, updated_at FROM segments";
@@ -91,12 +94,22 @@ pub fn list(conn: &Connection) -> Result<Vec<Segment>> {
 /// Every saved segment with its member count as of `as_of`.
 pub fn list_with_counts(workspace: &Workspace, as_of: i64) -> Result<Vec<SegmentSummary>> {
     let segments = list(workspace.conn())?;
-    let rules: Vec<&RuleGroup> = segments.iter().map(|s| &s.rules).collect();
-    let counts = super::count_many(workspace, &rules, as_of)?;
+    let counts = super::count_saved(workspace, &segments, as_of)?;
     Ok(segments
         .into_iter()
         .zip(counts)
-        .map(|(segment, count)| SegmentSummary { segment, count })
+        .map(|(segment, count)| match count {
+            Ok(count) => SegmentSummary {
+                segment,
+                count: Some(count),
+                problem: None,
+            },
+            Err(error) => SegmentSummary {
+                segment,
+                count: None,
+                problem: Some(error.to_string()),
+            },
+        })
         .collect())
 }
 
@@ -163,7 +176,8 @@ pub fn update(workspace: &Workspace, id: i64, draft: &SegmentDraft) -> Result<Se
         )));
     }
     compile::compile_segment(conn, id, &draft.rules)?;
-    conn.execute(
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
         "UPDATE segments SET name = ?2, description = ?3, color = ?4, folder = ?5, rules = ?6,
                 updated_at = unixepoch() WHERE id = ?1",
         (
@@ -175,7 +189,46 @@ pub fn update(workspace: &Workspace, id: i64, draft: &SegmentDraft) -> Result<Se
             draft.rules.to_json(),
         ),
     )?;
+    // The segments built on this one must still be within the depth limit.
+    for user in transitive_referrers(&tx, id)? {
+        if let Err(Error::SegmentReferences { message, .. }) =
+            compile::compile_segment(&tx, user.id, &user.rules)
+        {
+            return Err(Error::InvalidArgument(format!(
+                "“{}” cannot change this way: “{}” uses it, and then {message}",
+                existing.name, user.name
+            )));
+        }
+    }
+    tx.commit()?;
     get(conn, id)
+}
+
+/// The segments that refer to segment `id`, directly or through others.
+fn transitive_referrers(conn: &Connection, id: i64) -> Result<Vec<Segment>> {
+    let all = list(conn)?;
+    let mut found: Vec<Segment> = Vec::new();
+    let mut frontier = vec![id];
+    while let Some(target) = frontier.pop() {
+        for segment in &all {
+            if segment.id != id
+                && !found.iter().any(|known| known.id == segment.id)
+                && refers_to(&segment.rules, target)
+            {
+                frontier.push(segment.id);
+                found.push(segment.clone());
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Whether `group` has a membership rule on segment `id`.
+fn refers_to(group: &RuleGroup, id: i64) -> bool {
+    group.rules.iter().any(|node| match node {
+        RuleNode::Group(inner) => refers_to(inner, id),
+        RuleNode::Rule(rule) => rule.field == "segment" && segment_id_of(&rule.value) == Some(id),
+    })
 }
 
 /// Saves a copy of a segment as a new, editable one.
@@ -199,19 +252,9 @@ pub fn duplicate(workspace: &Workspace, id: i64) -> Result<Segment> {
 
 /// The ids of the segments whose rules refer to segment `id`.
 fn referrers(conn: &Connection, id: i64) -> Result<Vec<(i64, String)>> {
-    fn refers(group: &RuleGroup, id: i64) -> bool {
-        group.rules.iter().any(|node| match node {
-            RuleNode::Group(inner) => refers(inner, id),
-            RuleNode::Rule(rule) => {
-                rule.field == "segment"
-                    && (rule.value.as_i64() == Some(id)
-                        || rule.value.as_str().and_then(|s| s.trim().parse().ok()) == Some(id))
-            }
-        })
-    }
     Ok(list(conn)?
         .into_iter()
-        .filter(|segment| segment.id != id && refers(&segment.rules, id))
+        .filter(|segment| segment.id != id && refers_to(&segment.rules, id))
         .map(|segment| (segment.id, segment.name))
         .collect())
 }
@@ -399,6 +442,7 @@ pub(crate) fn install_builtins(conn: &Connection) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::segments::compile::MAX_REFERENCE_DEPTH;
     use serde_json::json;
 
     fn draft(name: &str, rules: serde_json::Value) -> SegmentDraft {
@@ -606,6 +650,197 @@ mod tests {
         let error = delete(&workspace, decision.id).unwrap_err().to_string();
         assert!(error.contains("used by the stream “Win-back”"), "{error}");
         assert!(error.contains("remove it from its entry first"), "{error}");
+    }
+
+    /// A file workspace with ten leads: three in Germany, two in France.
+    fn workspace_with_countries() -> (tempfile::TempDir, Workspace) {
+        let dir = tempfile::tempdir().unwrap();
+        let workspace = Workspace::create(dir.path().join("deep.leadstream")).unwrap();
+        let countries = [
+            "Germany", "France", "Spain", "GERMANY", "Italy", "france", "Peru", "germany", "",
+            "Chile",
+        ];
+        for (index, country) in countries.iter().enumerate() {
+            workspace
+                .conn()
+                .execute(
+                    "INSERT INTO leads (email, country, created_at, updated_at) VALUES (?1, ?2, 0, 0)",
+                    (format!("lead{index}@example.com"), country),
+                )
+                .unwrap();
+        }
+        (dir, workspace)
+    }
+
+    /// Saves a segment with raw SQL, as an older or damaged file may hold it:
+    /// no validation at all.
+    fn insert_raw(workspace: &Workspace, name: &str, rules: serde_json::Value) -> i64 {
+        workspace
+            .conn()
+            .execute(
+                "INSERT INTO segments (name, rules) VALUES (?1, ?2)",
+                (name, rules.to_string()),
+            )
+            .unwrap();
+        workspace.conn().last_insert_rowid()
+    }
+
+    fn in_country(country: &str) -> serde_json::Value {
+        json!({"combinator": "and", "rules": [{"field": "country", "operator": "=", "value": country}]})
+    }
+
+    /// Runs `work` on its own thread with a 1 MiB stack and fails the test
+    /// unless it finishes within `seconds`.
+    fn promptly<T: Send + 'static>(seconds: u64, work: impl FnOnce() -> T + Send + 'static) -> T {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || {
+                let _ = sender.send(work());
+            })
+            .unwrap();
+        receiver
+            .recv_timeout(std::time::Duration::from_secs(seconds))
+            .unwrap_or_else(|_| panic!("did not finish within {seconds} s"))
+    }
+
+    fn counts_by_name(workspace: &Workspace) -> std::collections::HashMap<String, SegmentSummary> {
+        list_with_counts(workspace, 0)
+            .unwrap()
+            .into_iter()
+            .map(|summary| (summary.segment.name.clone(), summary))
+            .collect()
+    }
+
+    #[test]
+    fn a_diamond_of_segment_references_counts_promptly_and_too_deep_levels_report_an_error() {
+        let (_dir, workspace) = workspace_with_countries();
+        // Level 0: Germany (3 leads) and Germany or France (5). Each level
+        // above refers to both segments below twice: A = A∪B, B = A∩B.
+        let mut below = (
+            insert_raw(&workspace, "A0", in_country("Germany")),
+            insert_raw(
+                &workspace,
+                "B0",
+                json!({"combinator": "and", "rules": [{"field": "country", "operator": "in", "value": ["germany", "FRANCE"]}]}),
+            ),
+        );
+        for level in 1..40 {
+            let (a, b) = below;
+            let a_in = json!({"field": "segment", "operator": "in", "value": a});
+            let b_in = json!({"field": "segment", "operator": "in", "value": b});
+            below = (
+                insert_raw(
+                    &workspace,
+                    &format!("A{level}"),
+                    json!({"combinator": "or", "rules": [a_in, b_in, {"combinator": "and", "rules": [a_in, b_in]}]}),
+                ),
+                insert_raw(
+                    &workspace,
+                    &format!("B{level}"),
+                    json!({"combinator": "and", "rules": [a_in, b_in, {"combinator": "or", "rules": [a_in, b_in]}]}),
+                ),
+            );
+        }
+        let (workspace, counts) = promptly(60, move || {
+            let counts = counts_by_name(&workspace);
+            (workspace, counts)
+        });
+        assert_eq!(counts["A0"].count, Some(3));
+        assert_eq!(counts["B0"].count, Some(5));
+        for level in 1..=MAX_REFERENCE_DEPTH {
+            let (a, b) = (&counts[&format!("A{level}")], &counts[&format!("B{level}")]);
+            assert_eq!((a.count, b.count), (Some(5), Some(3)), "level {level}");
+            assert!(a.problem.is_none(), "{:?}", a.problem);
+        }
+        for level in MAX_REFERENCE_DEPTH + 1..40 {
+            let a = &counts[&format!("A{level}")];
+            assert_eq!(a.count, None, "level {level}");
+            let problem = a.problem.as_deref().unwrap_or_default();
+            assert!(
+                problem.contains("more than 32 levels deep")
+                    && problem.contains(&format!("“A{level}”")),
+                "{problem}"
+            );
+        }
+        // The deepest allowed level explains and warms up promptly too.
+        let deepest = counts[&format!("A{MAX_REFERENCE_DEPTH}")].segment.clone();
+        promptly(60, move || {
+            let explanation = super::super::explain(&workspace, &deepest.rules, 1, 0).unwrap();
+            assert!(explanation.matched);
+            *workspace.segment_index.lock().unwrap() = None;
+            super::super::warm_up(&workspace)
+                .unwrap()
+                .unwrap()
+                .run()
+                .unwrap();
+            assert_eq!(
+                super::super::count(&workspace, &deepest.rules, 0).unwrap(),
+                5
+            );
+        });
+    }
+
+    #[test]
+    fn a_chain_of_200_segment_references_never_overflows_the_stack() {
+        let (_dir, workspace) = workspace_with_countries();
+        let mut below = insert_raw(&workspace, "L0", in_country("Germany"));
+        for level in 1..200 {
+            below = insert_raw(&workspace, &format!("L{level}"), member_of(below));
+        }
+        let counts = promptly(60, move || {
+            *workspace.segment_index.lock().unwrap() = None;
+            super::super::warm_up(&workspace)
+                .unwrap()
+                .unwrap()
+                .run()
+                .unwrap();
+            counts_by_name(&workspace)
+        });
+        for level in 0..=MAX_REFERENCE_DEPTH {
+            assert_eq!(counts[&format!("L{level}")].count, Some(3), "level {level}");
+        }
+        for level in MAX_REFERENCE_DEPTH + 1..200 {
+            let summary = &counts[&format!("L{level}")];
+            assert_eq!(summary.count, None, "level {level}");
+            assert!(summary.problem.is_some());
+        }
+        // A built-in segment still counts beside them.
+        assert!(counts["Practitioners"].count.is_some());
+    }
+
+    #[test]
+    fn saving_a_segment_past_the_reference_depth_limit_is_refused_with_the_chain() {
+        let workspace = Workspace::in_memory().unwrap();
+        let bottom = create(&workspace, &draft("L0", in_country("Germany"))).unwrap();
+        let mut top = bottom.clone();
+        for level in 1..=MAX_REFERENCE_DEPTH {
+            top = create(&workspace, &draft(&format!("L{level}"), member_of(top.id))).unwrap();
+        }
+        let error = create(&workspace, &draft("Too deep", member_of(top.id)))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("more than 32 levels deep"), "{error}");
+        assert!(error.contains("“L32”") && error.contains("“L0”"), "{error}");
+        assert_eq!(
+            list(workspace.conn()).unwrap().len(),
+            templates().len() + 33
+        );
+        // Making the bottom refer to one more segment would push the top past
+        // the limit: refused too, naming the top of the chain.
+        let extra = create(&workspace, &draft("Extra", in_country("France"))).unwrap();
+        let error = update(&workspace, bottom.id, &draft("L0", member_of(extra.id)))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("more than 32 levels deep"), "{error}");
+        assert!(
+            error.contains("“L32”") && error.contains("“Extra”"),
+            "{error}"
+        );
+        assert_eq!(
+            get(workspace.conn(), bottom.id).unwrap().rules,
+            RuleGroup::from_value(&in_country("Germany")).unwrap()
+        );
     }
 
     #[test]
