@@ -904,6 +904,9 @@ fn behaviour_value(value: &Value, path: &str) -> Result<Behaviour> {
     })
 }
 
+/// The longest event property name a rule may test.
+const MAX_PROPERTY_NAME: usize = 200;
+
 fn property_group(group: &RuleGroup, path: &str) -> Result<PropertyCondition> {
     let mut children = Vec::with_capacity(group.rules.len());
     for (index, node) in group.rules.iter().enumerate() {
@@ -911,11 +914,13 @@ fn property_group(group: &RuleGroup, path: &str) -> Result<PropertyCondition> {
         children.push(match node {
             RuleNode::Group(inner) => property_group(inner, &child_path)?,
             RuleNode::Rule(rule) => {
-                if !fields::is_valid_key(&rule.field) {
+                // Property names are what the imported file's headers made
+                // them: any text, compared exactly.
+                if rule.field.is_empty() || rule.field.chars().count() > MAX_PROPERTY_NAME {
                     return Err(invalid(
                         &child_path,
                         &rule.field,
-                        "event property names are lower-case letters, digits and _",
+                        format!("choose an event property (a name of 1 to {MAX_PROPERTY_NAME} characters)"),
                     ));
                 }
                 let (test, negate) = property_test(&rule.operator, &rule.value)

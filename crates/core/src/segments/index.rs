@@ -603,7 +603,7 @@ impl LeadIndex {
                 "SELECT lead_id, occurred_at, json_type(properties, ?1), json_extract(properties, ?1)
                  FROM events WHERE type IN ({placeholders}) ORDER BY id"
             ))?;
-            let path = format!("$.\"{key}\"");
+            let path = json_path_of_key(key);
             let params = std::iter::once(path.as_str()).chain(raw_types.iter().map(String::as_str));
             let mut rows = statement.query(rusqlite::params_from_iter(params))?;
             while let Some(row) = rows.next()? {
@@ -1052,6 +1052,14 @@ impl LeadIndex {
     }
 }
 
+/// The SQLite JSON path of the top-level member named `key`: `$."…"` with
+/// the name written as a JSON string, so `"`, `\\` and control characters are
+/// escaped, and `.`, `$`, `[` and spaces inside the quotes are plain
+/// characters. It is bound as a parameter, never spliced into SQL.
+fn json_path_of_key(key: &str) -> String {
+    format!("$.{}", serde_json::Value::from(key))
+}
+
 /// An event property while loading: (lead row, occurred_at, text key, number).
 type PropertyEntry = (u32, i64, Option<String>, f64);
 
@@ -1212,6 +1220,43 @@ mod tests {
         assert!(set.ones().all(|i| i < 70 && i % 3 != 0));
         assert_eq!(Bitset::full(65).count(), 65);
         assert_eq!(Bitset::empty(0).count(), 0);
+    }
+
+    #[test]
+    fn json_paths_of_odd_keys_find_exactly_that_key() {
+        let conn = Connection::open_in_memory().unwrap();
+        let keys = [
+            "url",
+            "a\"b",
+            "\"",
+            "a\\b",
+            "a\\\"b",
+            "a.b",
+            "$",
+            "$.url",
+            "x[0]",
+            "[",
+            "a b",
+            "Größe",
+            "tab\there",
+            "",
+        ];
+        let object: serde_json::Map<String, serde_json::Value> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| ((*key).to_owned(), serde_json::Value::from(i)))
+            .collect();
+        let document = serde_json::Value::Object(object).to_string();
+        for (i, key) in keys.iter().enumerate() {
+            let found: Option<i64> = conn
+                .query_row(
+                    "SELECT json_extract(?1, ?2)",
+                    [&document, &json_path_of_key(key)],
+                    |row| row.get(0),
+                )
+                .unwrap_or_else(|e| panic!("{key:?}: {e}"));
+            assert_eq!(found, Some(i as i64), "{key:?}");
+        }
     }
 
     #[test]
