@@ -406,6 +406,16 @@ const BUILTIN_VERSION: i64 = 1;
 /// version of them yet. Runs at every open; costs one settings read after
 /// the first time.
 pub(crate) fn install_builtins(conn: &Connection) -> Result<()> {
+    install_builtin_set(conn, BUILTIN_VERSION, &templates())
+}
+
+/// Installs `templates` as version `version` of the built-in segments,
+/// unless that version (or a newer one) is installed already.
+fn install_builtin_set(
+    conn: &Connection,
+    version: i64,
+    templates: &[super::templates::SegmentTemplate],
+) -> Result<()> {
     let installed: Option<String> = conn
         .query_row(
             "SELECT value FROM settings WHERE key = 'builtin_segments'",
@@ -413,16 +423,22 @@ pub(crate) fn install_builtins(conn: &Connection) -> Result<()> {
             |row| row.get(0),
         )
         .optional()?;
-    if installed.and_then(|v| v.parse::<i64>().ok()) >= Some(BUILTIN_VERSION) {
+    if installed.and_then(|v| v.parse::<i64>().ok()) >= Some(version) {
         return Ok(());
     }
     let tx = conn.unchecked_transaction()?;
-    tx.execute("DELETE FROM segments WHERE is_builtin = 1", [])?;
-    for template in templates() {
+    // Upserted by key: a built-in keeps its id across versions, so the
+    // segments and streams that use it keep working.
+    for template in templates {
         tx.execute(
-            "INSERT INTO segments (name, description, color, folder, rules, is_builtin)
-             VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+            "INSERT INTO segments (builtin_key, name, description, color, folder, rules, is_builtin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)
+             ON CONFLICT (builtin_key) DO UPDATE SET
+                 name = excluded.name, description = excluded.description,
+                 color = excluded.color, folder = excluded.folder, rules = excluded.rules,
+                 is_builtin = 1, updated_at = unixepoch()",
             (
+                &template.key,
                 &template.name,
                 &template.description,
                 &template.color,
@@ -431,9 +447,37 @@ pub(crate) fn install_builtins(conn: &Connection) -> Result<()> {
             ),
         )?;
     }
+    // Built-ins this version no longer has: deleted when nothing uses them,
+    // else kept as the user's own segments, so no reference dangles.
+    let retired: Vec<i64> = {
+        let mut statement =
+            tx.prepare("SELECT id, builtin_key FROM segments WHERE is_builtin = 1 ORDER BY id")?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?))
+        })?;
+        let mut retired = Vec::new();
+        for row in rows {
+            let (id, key) = row?;
+            if !key.is_some_and(|key| templates.iter().any(|t| t.key == key)) {
+                retired.push(id);
+            }
+        }
+        retired
+    };
+    for id in retired {
+        if referrers(&tx, id)?.is_empty() && stream_users(&tx, id)?.is_empty() {
+            tx.execute("DELETE FROM segments WHERE id = ?1", [id])?;
+        } else {
+            tx.execute(
+                "UPDATE segments SET is_builtin = 0, builtin_key = NULL, updated_at = unixepoch()
+                 WHERE id = ?1",
+                [id],
+            )?;
+        }
+    }
     tx.execute(
         "INSERT OR REPLACE INTO settings (key, value) VALUES ('builtin_segments', ?1)",
-        [BUILTIN_VERSION.to_string()],
+        [version.to_string()],
     )?;
     tx.commit()?;
     Ok(())
@@ -841,6 +885,131 @@ mod tests {
             get(workspace.conn(), bottom.id).unwrap().rules,
             RuleGroup::from_value(&in_country("Germany")).unwrap()
         );
+    }
+
+    #[test]
+    fn raising_the_builtin_version_keeps_builtin_ids_and_references() {
+        let (_dir, workspace) = workspace_with_countries();
+        workspace
+            .conn()
+            .execute(
+                "UPDATE leads SET buying_stage = 'Decision' WHERE id <= 4",
+                [],
+            )
+            .unwrap();
+        let builtin_id = |name: &str| {
+            list(workspace.conn())
+                .unwrap()
+                .into_iter()
+                .find(|s| s.is_builtin && s.name == name)
+                .unwrap_or_else(|| panic!("built-in “{name}”"))
+                .id
+        };
+        let decision = builtin_id("Decision stage");
+        let before: Vec<(i64, String)> = list(workspace.conn())
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.is_builtin)
+            .map(|s| (s.id, s.name))
+            .collect();
+        let mine = create(&workspace, &draft("Deciders", member_of(decision))).unwrap();
+        assert_eq!(super::super::count(&workspace, &mine.rules, 0).unwrap(), 4);
+
+        // Version 2 renames the decision segment and narrows its rules.
+        let mut next = templates();
+        let changed = next.iter_mut().find(|t| t.key == "stage-decision").unwrap();
+        changed.name = "Ready to buy".into();
+        changed.rules = RuleGroup::from_value(&json!({"combinator": "and", "rules": [
+            {"field": "buying_stage", "operator": "=", "value": "Decision"},
+            {"field": "country", "operator": "=", "value": "germany"}
+        ]}))
+        .unwrap();
+        install_builtin_set(workspace.conn(), BUILTIN_VERSION + 1, &next).unwrap();
+
+        assert_eq!(
+            builtin_id("Ready to buy"),
+            decision,
+            "the id did not change"
+        );
+        let after: Vec<i64> = list(workspace.conn())
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.is_builtin)
+            .map(|s| s.id)
+            .collect();
+        let mut before_ids: Vec<i64> = before.iter().map(|(id, _)| *id).collect();
+        let mut after_ids = after.clone();
+        before_ids.sort();
+        after_ids.sort();
+        assert_eq!(after_ids, before_ids, "every built-in keeps its id");
+        // The user's segment follows the new definition: leads 1 and 4 are in Germany.
+        assert_eq!(super::super::count(&workspace, &mine.rules, 0).unwrap(), 2);
+        let listed = counts_by_name(&workspace);
+        assert_eq!(
+            listed["Deciders"].count,
+            Some(2),
+            "{:?}",
+            listed["Deciders"].problem
+        );
+
+        // Version 3 drops two templates: the one a user segment uses stays,
+        // as the user's own; the unused one goes.
+        let smb = builtin_id("Small and medium businesses");
+        let enterprise = builtin_id("Enterprise");
+        let small = create(&workspace, &draft("Small", member_of(smb))).unwrap();
+        next.retain(|t| !t.key.starts_with("size-"));
+        install_builtin_set(workspace.conn(), BUILTIN_VERSION + 2, &next).unwrap();
+        let kept = get(workspace.conn(), smb).unwrap();
+        assert!(!kept.is_builtin, "kept as the user's own segment");
+        assert!(super::super::count(&workspace, &small.rules, 0).is_ok());
+        assert!(matches!(
+            get(workspace.conn(), enterprise),
+            Err(Error::UnknownSegment { .. })
+        ));
+        assert_eq!(builtin_id("Ready to buy"), decision);
+    }
+
+    #[test]
+    fn a_workspace_from_before_builtin_keys_keeps_its_builtin_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.leadstream");
+        let workspace = Workspace::create(&path).unwrap();
+        let decision = list(workspace.conn())
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == "Decision stage")
+            .unwrap()
+            .id;
+        let mine = create(&workspace, &draft("Deciders", member_of(decision))).unwrap();
+        // Back to schema version 1, as files written before the key column are.
+        workspace
+            .conn()
+            .execute_batch(
+                "DROP INDEX segments_builtin_key;
+                 ALTER TABLE segments DROP COLUMN builtin_key;
+                 DELETE FROM schema_migrations WHERE version > 1;
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        drop(workspace);
+
+        let workspace = Workspace::open(&path).unwrap();
+        let keyed: i64 = workspace
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM segments WHERE is_builtin = 1 AND builtin_key IS NOT NULL",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(keyed as usize, templates().len());
+        install_builtin_set(workspace.conn(), BUILTIN_VERSION + 1, &templates()).unwrap();
+        assert_eq!(
+            get(workspace.conn(), decision).unwrap().name,
+            "Decision stage"
+        );
+        assert_eq!(list(workspace.conn()).unwrap().len(), templates().len() + 1);
+        assert!(super::super::count(&workspace, &mine.rules, 0).is_ok());
     }
 
     #[test]

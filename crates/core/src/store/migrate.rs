@@ -13,11 +13,18 @@ pub(crate) struct Migration {
 
 /// Every migration, in order. Add new files here as `NNNN_name.sql`; a unit
 /// test checks this list against the files in `migrations/`.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("migrations/0001_init.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "builtin_segment_keys",
+        sql: include_str!("migrations/0003_builtin_segment_keys.sql"),
+    },
+];
 
 /// The newest schema version this build understands.
 pub const LATEST_SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
