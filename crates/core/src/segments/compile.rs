@@ -179,6 +179,9 @@ pub(crate) enum Condition {
         name: String,
         /// Shared by every reference to the segment in one compiled tree.
         condition: Arc<Condition>,
+        /// Whether its rules refer to other segments: then evaluators
+        /// remember its answer, so a diamond of references is walked once.
+        nested: bool,
         negate: bool,
     },
 }
@@ -465,6 +468,7 @@ impl<'a> Compiler<'a> {
             id,
             name,
             condition,
+            nested: height > 0,
             negate,
         })
     }

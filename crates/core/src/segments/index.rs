@@ -777,11 +777,16 @@ impl LeadIndex {
             Condition::Segment {
                 id,
                 condition,
+                nested,
                 negate,
                 ..
             } => {
                 let member = match memberships.get(id) {
                     Some(&member) => member,
+                    // A segment of plain rules costs no more than a lookup.
+                    None if !nested => {
+                        self.holds_row_within(condition, row, as_of, overlay, memberships)
+                    }
                     None => {
                         let member =
                             self.holds_row_within(condition, row, as_of, overlay, memberships);

@@ -822,6 +822,16 @@ mod tests {
                 super::super::count(&workspace, &deepest.rules, 0).unwrap(),
                 5
             );
+            // Row at a time, as the planner asks.
+            let condition = compile::compile(workspace.conn(), &deepest.rules).unwrap();
+            let rows = super::super::with_index(&workspace, |index| {
+                index.prepare(workspace.conn(), &condition)?;
+                Ok((0..index.len())
+                    .filter(|&row| index.holds_row(&condition, row, 0, &Vec::new()))
+                    .count())
+            })
+            .unwrap();
+            assert_eq!(rows, 5);
         });
     }
 
