@@ -352,11 +352,11 @@ fn leaf() -> impl Strategy<Value = Value> {
         date_rule("renewal"),
         bool_rule(),
         behaviour_rule(),
-        prop::sample::select(&["in", "notIn"][..]).prop_map(|op| rule(
-            "segment",
-            op,
-            json!("SAVED")
-        )),
+        (
+            prop::sample::select(&["in", "notIn"][..]),
+            prop::sample::select(&["SAVED", "NESTED"][..])
+        )
+            .prop_map(|(op, placeholder)| rule("segment", op, json!(placeholder))),
     ]
 }
 
@@ -367,7 +367,7 @@ fn tree() -> impl Strategy<Value = Value> {
     })
 }
 
-fn build_workspace(leads: &[LeadSpec]) -> (Workspace, i64) {
+fn build_workspace(leads: &[LeadSpec]) -> (Workspace, i64, i64) {
     let workspace = Workspace::in_memory().unwrap();
     let conn = workspace.conn();
     let custom = |key: &str, field_type| {
@@ -462,15 +462,44 @@ fn build_workspace(leads: &[LeadSpec]) -> (Workspace, i64) {
         },
     )
     .unwrap();
-    (workspace, saved.id)
+    // A segment that refers to "Saved" from several places, with negation
+    // and behaviour beside it: evaluators work a shared segment out once.
+    let in_saved = rule("segment", "in", json!(saved.id));
+    let nested = saved::create(
+        &workspace,
+        &saved::SegmentDraft {
+            name: "Nested".into(),
+            description: String::new(),
+            color: "#000000".into(),
+            folder: String::new(),
+            rules: RuleGroup::from_value(&json!({"combinator": "or", "rules": [
+                {"combinator": "and", "rules": [
+                    in_saved,
+                    rule("event", "performed", json!({"type": "page_view", "min": 2})),
+                ]},
+                {"combinator": "and", "not": true, "rules": [
+                    rule("segment", "notIn", json!(saved.id)),
+                    rule("email_opt_in", "=", json!(true)),
+                ]},
+            ]}))
+            .unwrap(),
+        },
+    )
+    .unwrap();
+    (workspace, saved.id, nested.id)
 }
 
-/// Replaces the placeholder segment id with the saved segment's.
-fn bind_segment(value: &mut Value, id: i64) {
+/// Replaces the placeholder segment ids with the saved segments'.
+fn bind_segment(value: &mut Value, saved: i64, nested: i64) {
     match value {
-        Value::String(s) if s == "SAVED" => *value = json!(id),
-        Value::Array(items) => items.iter_mut().for_each(|item| bind_segment(item, id)),
-        Value::Object(map) => map.values_mut().for_each(|item| bind_segment(item, id)),
+        Value::String(s) if s == "SAVED" => *value = json!(saved),
+        Value::String(s) if s == "NESTED" => *value = json!(nested),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| bind_segment(item, saved, nested)),
+        Value::Object(map) => map
+            .values_mut()
+            .for_each(|item| bind_segment(item, saved, nested)),
         _ => {}
     }
 }
@@ -489,9 +518,9 @@ proptest! {
         or in any::<bool>(),
         not in any::<bool>(),
     ) {
-        let (workspace, saved_id) = build_workspace(&leads);
+        let (workspace, saved_id, nested_id) = build_workspace(&leads);
         let mut json = root(rules, or, not);
-        bind_segment(&mut json, saved_id);
+        bind_segment(&mut json, saved_id, nested_id);
         let group = RuleGroup::from_value(&json).unwrap();
         // Generated trees are valid by construction; a failure here is a bug.
         compile::compile(workspace.conn(), &group).map_err(|e| TestCaseError::fail(format!("{e}\n{json}")))?;
@@ -550,7 +579,7 @@ fn documented_examples_hold() {
             events: vec![],
         },
     ];
-    let (workspace, _) = build_workspace(&leads);
+    let (workspace, _, _) = build_workspace(&leads);
     let ids = |rules: Value| {
         members(
             &workspace,
@@ -611,7 +640,7 @@ fn a_property_key_with_quotes_counts_the_same_in_both_evaluators() {
             events: vec![("download", -1, Some("/blog"), None, Some((key, "/pricing")))],
         })
         .collect();
-    let (workspace, _) = build_workspace(&leads);
+    let (workspace, _, _) = build_workspace(&leads);
     let reference = Reference::new(workspace.conn(), AS_OF).unwrap();
     for (index, key) in ODD_KEYS.iter().enumerate() {
         for (operator, value) in [("=", json!("/PRICING")), ("notNull", Value::Null)] {
