@@ -3,7 +3,9 @@
 //! field's type and every value against the operator. Negated operators
 //! become their positive form with `negate` set, so each is the exact
 //! complement of its positive form by construction. Errors name the rule's
-//! path and field.
+//! path and field. A referenced saved segment is compiled once per
+//! compilation and shared; references nest at most [`MAX_REFERENCE_DEPTH`]
+//! deep and never in a cycle.
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -1,8 +1,9 @@
 //! Saved segments: name, description, colour, folder and rules, stored in the
 //! workspace. Built-in segments (from [`templates`](super::templates)) are in
-//! every workspace and read-only: duplicate one to change it. A segment that
-//! another segment refers to cannot be deleted, and no save may create a
-//! cycle of references.
+//! every workspace and read-only: duplicate one to change it; they are
+//! upserted by their template's key, so their ids never change. A segment
+//! that another segment or a stream uses cannot be deleted, and no save may
+//! create a cycle of references or a chain deeper than the limit.
 
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
