@@ -992,14 +992,14 @@ mod tests {
             .unwrap()
             .id;
         let mine = create(&workspace, &draft("Deciders", member_of(decision))).unwrap();
-        // Back to schema version 1, as files written before the key column are.
+        // Back to the schema before migration 3, as files written before the
+        // key column are.
         workspace
             .conn()
             .execute_batch(
                 "DROP INDEX segments_builtin_key;
                  ALTER TABLE segments DROP COLUMN builtin_key;
-                 DELETE FROM schema_migrations WHERE version > 1;
-                 PRAGMA user_version = 1;",
+                 DELETE FROM schema_migrations WHERE version = 3;",
             )
             .unwrap();
         drop(workspace);
