@@ -170,6 +170,12 @@ enum SegmentCommand {
         #[arg(long)]
         id: Option<i64>,
     },
+    /// Delete a saved segment; refused for built-in segments and for segments
+    /// that other segments or streams use.
+    Delete {
+        /// The saved segment's id.
+        id: i64,
+    },
     /// List saved segments with their counts.
     List {
         #[arg(long, value_name = "ISO8601")]
@@ -598,6 +604,11 @@ fn segment_command(
             };
             writeln!(stdout, "{}", segment.id)?;
         }
+        SegmentCommand::Delete { id } => {
+            let name = saved::get(workspace.conn(), id)?.name;
+            saved::delete(workspace, id)?;
+            writeln!(stdout, "Deleted segment {id} (“{name}”)")?;
+        }
         SegmentCommand::List { as_of: at, json } => {
             let summaries = saved::list_with_counts(workspace, as_of(&at)?)?;
             if json {
@@ -608,12 +619,19 @@ fn segment_command(
                     let s = &summary.segment;
                     writeln!(
                         stdout,
-                        "{:>4}  {:>9}  {:<18} {}{}",
+                        "{:>4}  {:>9}  {:<18} {}{}{}",
                         s.id,
-                        summary.count,
+                        summary
+                            .count
+                            .map_or_else(|| "—".to_owned(), |n| n.to_string()),
                         s.folder,
                         s.name,
-                        if s.is_builtin { "  (built in)" } else { "" }
+                        if s.is_builtin { "  (built in)" } else { "" },
+                        summary
+                            .problem
+                            .as_deref()
+                            .map(|problem| format!("  (cannot count: {problem})"))
+                            .unwrap_or_default()
                     )?;
                 }
             }

@@ -72,6 +72,12 @@ pub enum Error {
         message: String,
     },
 
+    /// Segment references that cannot be followed: a segment that refers
+    /// back to itself, or a chain of segments using segments deeper than
+    /// the limit. `path` locates the reference in the rules being checked.
+    #[error("rule {path} (field `segment`): {message}")]
+    SegmentReferences { path: String, message: String },
+
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
 

@@ -135,6 +135,27 @@ impl IndexWarmUp {
     }
 }
 
+/// Counts every saved segment: each compiled from its own rules, so one
+/// that cannot be (a chain of references too deep, a field since deleted)
+/// gets its error and the others still count.
+pub(crate) fn count_saved(
+    workspace: &Workspace,
+    segments: &[saved::Segment],
+    as_of: i64,
+) -> Result<Vec<std::result::Result<u64, Error>>> {
+    let compiled: Vec<Result<compile::Condition>> = segments
+        .iter()
+        .map(|segment| compile::compile_segment(workspace.conn(), segment.id, &segment.rules))
+        .collect();
+    let conditions: Vec<&compile::Condition> =
+        compiled.iter().filter_map(|c| c.as_ref().ok()).collect();
+    let mut counts = count_compiled(workspace, &conditions, as_of)?.into_iter();
+    Ok(compiled
+        .into_iter()
+        .map(|condition| condition.map(|_| counts.next().expect("one count per condition")))
+        .collect())
+}
+
 /// Checks rules against the workspace without evaluating them.
 pub fn validate(workspace: &Workspace, rules: &RuleGroup) -> Result<()> {
     compile::compile(workspace.conn(), rules).map(|_| ())
@@ -152,9 +173,18 @@ pub fn count_many(workspace: &Workspace, rule_sets: &[&RuleGroup], as_of: i64) -
         .iter()
         .map(|rules| compile::compile(workspace.conn(), rules))
         .collect::<Result<_>>()?;
+    count_compiled(workspace, &conditions.iter().collect::<Vec<_>>(), as_of)
+}
+
+/// Counts compiled conditions, loading every field they need in one pass.
+fn count_compiled(
+    workspace: &Workspace,
+    conditions: &[&compile::Condition],
+    as_of: i64,
+) -> Result<Vec<u64>> {
     with_index(workspace, |index| {
         let mut fields = Vec::new();
-        for condition in &conditions {
+        for condition in conditions {
             index::fields_of(condition, &mut fields);
         }
         index.load_fields(workspace.conn(), &fields)?;

@@ -24,6 +24,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "stable_lead_ids",
         sql: include_str!("migrations/0002_stable_lead_ids.sql"),
     },
+    Migration {
+        version: 3,
+        name: "builtin_segment_keys",
+        sql: include_str!("migrations/0003_builtin_segment_keys.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.
