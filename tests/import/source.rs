@@ -1030,3 +1030,158 @@ fn preview_stops_at_its_limit_and_reports_progress() {
     while reader.next_record().is_some() {}
     assert_eq!(reader.bytes_read(), reader.total_bytes());
 }
+
+// ---------------------------------------------------------------------------
+// Stray quotes: a quote that never closes rejects its record, not the file
+// ---------------------------------------------------------------------------
+
+/// The line, fields and message of each record, readable or not.
+fn outcomes(read: &Read) -> Vec<(u64, Vec<&str>, Option<&str>)> {
+    read.records
+        .iter()
+        .map(|record| match record {
+            Ok(r) => (r.line, r.fields.iter().map(String::as_str).collect(), None),
+            Err(e) => (
+                e.line,
+                e.fields.iter().map(String::as_str).collect(),
+                Some(e.message.as_str()),
+            ),
+        })
+        .collect()
+}
+
+#[test]
+fn a_stray_quote_does_not_swallow_the_rest_of_the_file() {
+    let file = temp_file(b"email,company\na@x.com,\"Acme\nb@x.com,Beta\nc@x.com,Gamma\n");
+    let read = read(file.path());
+    assert_eq!(
+        outcomes(&read),
+        [
+            (
+                2,
+                vec!["a@x.com", "Acme"],
+                Some(
+                    "a quote opened in column 2 (company) never closes; \
+                     the lines after it are read as rows of their own"
+                )
+            ),
+            (3, vec!["b@x.com", "Beta"], None),
+            (4, vec!["c@x.com", "Gamma"], None),
+        ]
+    );
+}
+
+#[test]
+fn a_stray_quote_at_the_end_of_the_last_line_is_rejected() {
+    let file = temp_file(b"email,company\r\na@x.com,Acme\r\nb@x.com,\"Beta");
+    let read = read(file.path());
+    assert_eq!(
+        outcomes(&read),
+        [
+            (2, vec!["a@x.com", "Acme"], None),
+            (
+                3,
+                vec!["b@x.com", "Beta"],
+                Some(
+                    "a quote opened in column 2 (company) never closes; \
+                     the lines after it are read as rows of their own"
+                )
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_stray_quote_closed_by_a_later_stray_quote_is_still_rejected() {
+    // Line 3's quote would close line 2's, followed by text: not a real close.
+    let file = temp_file(b"email,company\na@x.com,\"Acme\nb@x.com,\"Beta\" Inc\nc@x.com,Gamma\n");
+    let read = read(file.path());
+    let lines: Vec<(u64, bool)> = read
+        .records
+        .iter()
+        .map(|r| match r {
+            Ok(r) => (r.line, true),
+            Err(e) => (e.line, false),
+        })
+        .collect();
+    assert_eq!(lines, [(2, false), (3, true), (4, true)]);
+    assert_eq!(
+        outcomes(&read)[1].1,
+        ["b@x.com", "Beta Inc"],
+        "line 3 is read on its own, its own quotes closing normally"
+    );
+}
+
+#[test]
+fn a_stray_quote_opened_after_a_multiline_field_names_its_own_line() {
+    let file = temp_file(b"id,note,company\n1,\"two\nlines\",\"Acme\n2,ok,Beta\n");
+    let read = read(file.path());
+    let outcomes = outcomes(&read);
+    assert_eq!(outcomes.len(), 2, "{outcomes:?}");
+    assert_eq!(outcomes[0].0, 2);
+    assert_eq!(
+        outcomes[0].2,
+        Some(
+            "a quote opened on line 3 in column 3 (company) never closes; \
+             the lines after it are read as rows of their own"
+        )
+    );
+    assert_eq!(outcomes[1], (4, vec!["2", "ok", "Beta"], None));
+}
+
+#[test]
+fn legitimate_multiline_and_escaped_quotes_still_read() {
+    let file = temp_file(b"id,note\n1,\"a \"\"quoted\"\"\nnote\"\n2,\"x\"\"\"\n3,plain\"quote\n");
+    let read = read(file.path());
+    assert_eq!(
+        read.values(),
+        [
+            vec!["1", "a \"quoted\"\nnote"],
+            vec!["2", "x\""],
+            vec!["3", "plain\"quote"]
+        ]
+    );
+}
+
+#[test]
+fn a_stray_quote_is_one_rejected_row_and_every_line_is_counted() {
+    use leadstream_core::import::apply::{run_import, ImportControl};
+    use leadstream_core::import::inspect::inspect;
+    use leadstream_core::import::spec::{ImportSpec, OnMatch, UnknownLeads};
+    use std::sync::atomic::AtomicBool;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = leadstream_core::Workspace::create(dir.path().join("w.leadstream")).unwrap();
+    let file = temp_file(b"email,company\na@x.com,\"Acme\nb@x.com,Beta\nc@x.com,Gamma\n");
+    let inspection = inspect(ws.conn(), file.path(), None, None).unwrap();
+    let spec = ImportSpec {
+        kind: inspection.kind,
+        format: inspection.format,
+        columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
+        match_key: inspection.match_key,
+        on_match: OnMatch::Update,
+        null_tokens: inspection.suggested_null_tokens,
+        unknown_leads: UnknownLeads::Create,
+    };
+    let cancel = AtomicBool::new(false);
+    let mut progress = |_: &_| {};
+    let control = ImportControl {
+        cancel: &cancel,
+        progress: &mut progress,
+    };
+    let report = run_import(&mut ws, file.path(), &spec, false, control).unwrap();
+    let counts = &report.counts;
+    assert_eq!((counts.rows, counts.inserted, counts.rejected), (3, 2, 1));
+    assert_eq!(report.rejections.len(), 1);
+    assert_eq!(report.rejections[0].line, 2);
+    assert!(
+        report.rejections[0]
+            .reason
+            .starts_with("a quote opened in column 2 (company) never closes"),
+        "{}",
+        report.rejections[0].reason
+    );
+    let rejected = std::fs::read_to_string(report.rejected_file.unwrap()).unwrap();
+    assert!(rejected.contains("\n2,a quote opened"), "{rejected}");
+    assert!(rejected.contains(",a@x.com,Acme\n"), "{rejected}");
+}
