@@ -1185,3 +1185,227 @@ fn a_stray_quote_is_one_rejected_row_and_every_line_is_counted() {
     assert!(rejected.contains("\n2,a quote opened"), "{rejected}");
     assert!(rejected.contains(",a@x.com,Acme\n"), "{rejected}");
 }
+
+// ---------------------------------------------------------------------------
+// Hostile files: records and headers are bounded, with messages naming the line
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_record_over_sixteen_mebibytes_is_rejected_with_its_line_and_size() {
+    let mut text = b"id,notes\n1,short\n2,".to_vec();
+    text.resize(text.len() + 17 * 1024 * 1024 - "2,".len(), b'x');
+    text.extend_from_slice(b"\n3,after\n");
+    let file = temp_file(&text);
+    let read = read_with(file.path(), SourceFormat::default());
+    let outcomes = outcomes(&read);
+    assert_eq!(outcomes.len(), 3);
+    assert_eq!(outcomes[0], (2, vec!["1", "short"], None));
+    assert_eq!(outcomes[1].0, 3);
+    assert_eq!(
+        outcomes[1].2,
+        Some("this record is 17 MiB, more than the 16 MiB a record may have — is a quote missing?")
+    );
+    assert_eq!(outcomes[2], (4, vec!["3", "after"], None));
+}
+
+#[test]
+fn a_record_over_sixteen_thousand_columns_is_rejected() {
+    let wide = vec!["x"; 20_000].join(",");
+    let text = format!("a,b\n1,2\n{wide}\n3,4\n");
+    let file = temp_file(text.as_bytes());
+    let read = read_with(file.path(), SourceFormat::default());
+    let outcomes = outcomes(&read);
+    assert_eq!(outcomes.len(), 3);
+    assert_eq!(outcomes[1].0, 3);
+    assert_eq!(
+        outcomes[1].2,
+        Some("this record has 20,000 columns, more than the 16,384 a record may have")
+    );
+    assert!(
+        outcomes[1].1.len() <= 16_384,
+        "the columns past the limit are not kept"
+    );
+    assert_eq!(outcomes[2], (4, vec!["3", "4"], None));
+}
+
+#[test]
+fn a_header_row_over_sixteen_thousand_columns_refuses_the_file() {
+    let wide = vec!["name"; 20_000].join(",");
+    let file = temp_file(format!("{wide}\n1,2\n").as_bytes());
+    match RecordReader::open(file.path(), &SourceFormat::default()) {
+        Err(Error::UnreadableFile { line, message, .. }) => {
+            assert_eq!(line, Some(1));
+            assert_eq!(
+                message,
+                "the header row cannot be read: this record has 20,000 columns, \
+                 more than the 16,384 a record may have"
+            );
+        }
+        other => panic!(
+            "should be refused, got {:?}",
+            other.map(|r| r.headers().len())
+        ),
+    }
+}
+
+#[test]
+fn an_unterminated_quote_of_twenty_mebibytes_is_rejected_and_reading_resumes() {
+    let mut text = b"id,notes\n1,\"".to_vec();
+    for _ in 0..20 * 1024 {
+        text.resize(text.len() + 1023, b'x');
+        text.push(b'\n');
+    }
+    text.extend_from_slice(b"2,after\n");
+    let file = temp_file(&text);
+    let read = read_with(file.path(), SourceFormat::default());
+    let outcomes = outcomes(&read);
+    assert_eq!(outcomes[0].0, 2);
+    assert_eq!(
+        outcomes[0].2,
+        Some(
+            "a quote opened in column 2 (notes) runs over more than 16 MiB, so it probably \
+             never closes; the lines after it are read as rows of their own"
+        )
+    );
+    assert_eq!(
+        outcomes[0].1[1].len(),
+        1023,
+        "the field as on its opening line"
+    );
+    // Every line after the opening one is read again, as a row of its own.
+    assert_eq!(outcomes.len(), 1 + 20 * 1024);
+    assert_eq!(outcomes[1].0, 3);
+    assert_eq!(
+        outcomes.last().unwrap(),
+        &(20 * 1024 + 2, vec!["2", "after"], None)
+    );
+}
+
+/// Small limits, so that the tests stay fast.
+const SMALL_LIMITS: ReadLimits = ReadLimits {
+    max_record_bytes: 1024,
+    max_columns: 4,
+};
+
+fn read_with_small_limits(bytes: &[u8]) -> Vec<(u64, Vec<String>, Option<String>)> {
+    let file = temp_file(bytes);
+    let reader =
+        RecordReader::open_with_limits(file.path(), &SourceFormat::default(), SMALL_LIMITS)
+            .unwrap();
+    reader
+        .map(|record| match record {
+            Ok(r) => (r.line, r.fields, None),
+            Err(e) => (e.line, e.fields, Some(e.message)),
+        })
+        .collect()
+}
+
+#[test]
+fn the_default_limits_are_the_documented_ones() {
+    assert_eq!(MAX_RECORD_BYTES, 16 * 1024 * 1024);
+    assert_eq!(MAX_COLUMNS, 16_384);
+    assert_eq!(
+        ReadLimits::default(),
+        ReadLimits {
+            max_record_bytes: MAX_RECORD_BYTES,
+            max_columns: MAX_COLUMNS,
+        }
+    );
+}
+
+#[test]
+fn a_record_over_the_size_limit_is_rejected_and_the_next_one_read() {
+    let long = "x".repeat(3000);
+    let records = read_with_small_limits(format!("id,note\n1,{long}\n2,ok\n").as_bytes());
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].0, 2);
+    assert_eq!(
+        records[0].2.as_deref(),
+        Some("this record is 3 KiB, more than the 1 KiB a record may have — is a quote missing?")
+    );
+    assert_eq!(records[1], (3, vec!["2".into(), "ok".into()], None));
+}
+
+#[test]
+fn a_quoted_field_over_the_size_limit_on_one_line_is_rejected_as_a_stray_quote() {
+    let long = "x".repeat(3000);
+    let records = read_with_small_limits(format!("id,note\n1,\"{long}\n2,ok\n").as_bytes());
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].0, 2);
+    assert_eq!(
+        records[0].2.as_deref(),
+        Some(
+            "a quote opened in column 2 (note) runs over more than 1 KiB, so it probably \
+             never closes; the lines after it are read as rows of their own"
+        )
+    );
+    assert_eq!(records[1], (3, vec!["2".into(), "ok".into()], None));
+}
+
+#[test]
+fn a_long_quoted_field_that_closes_on_its_line_is_only_too_big() {
+    let long = "x".repeat(3000);
+    let records = read_with_small_limits(format!("id,note\n1,\"{long}\",tail\n2,ok\n").as_bytes());
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].0, 2);
+    assert_eq!(
+        records[0].2.as_deref(),
+        Some("this record is 3 KiB, more than the 1 KiB a record may have — is a quote missing?")
+    );
+    assert_eq!(records[1], (3, vec!["2".into(), "ok".into()], None));
+}
+
+#[test]
+fn a_multiline_quote_reaching_the_size_limit_resumes_after_its_opening_line() {
+    let mut text = "id,note\n1,\"opens here\n".to_owned();
+    for i in 2..200 {
+        text += &format!("{i},row {i}\n");
+    }
+    let records = read_with_small_limits(text.as_bytes());
+    assert_eq!(records[0].0, 2);
+    assert_eq!(records[0].1, ["1", "opens here"]);
+    assert!(records[0].2.as_deref().is_some_and(
+        |m| m.starts_with("a quote opened in column 2 (note) runs over more than 1 KiB")
+    ));
+    assert_eq!(records.len(), 1 + 198, "every later line is a row");
+    for (index, (line, fields, problem)) in records[1..].iter().enumerate() {
+        let i = index + 2;
+        assert_eq!(*line, i as u64 + 1);
+        assert_eq!(fields, &[i.to_string(), format!("row {i}")]);
+        assert_eq!(*problem, None);
+    }
+}
+
+#[test]
+fn a_record_over_the_column_limit_is_rejected() {
+    let records = read_with_small_limits(b"a,b\n1,2,3,4\n1,2,3,4,5,6\n5,6\n");
+    assert_eq!(records.len(), 3);
+    assert_eq!(
+        records[0],
+        (2, ["1", "2", "3", "4"].map(String::from).to_vec(), None)
+    );
+    assert_eq!(records[1].0, 3);
+    assert_eq!(
+        records[1].2.as_deref(),
+        Some("this record has 6 columns, more than the 4 a record may have")
+    );
+    assert_eq!(records[2], (4, vec!["5".into(), "6".into()], None));
+}
+
+#[test]
+fn rows_wrapped_in_quotes_are_held_to_the_column_limit() {
+    let file = temp_file(b"\"a;b\"\n\"1;2;3;4;5\"\n\"3;4\"\n");
+    let format = SourceFormat {
+        delimiter: ";".into(),
+        rows_wrapped_in_quotes: true,
+        ..SourceFormat::default()
+    };
+    let reader = RecordReader::open_with_limits(file.path(), &format, SMALL_LIMITS).unwrap();
+    let records: Vec<_> = reader.collect();
+    assert_eq!(records.len(), 2);
+    assert_eq!(
+        records[0].as_ref().unwrap_err().message,
+        "this record has 5 columns, more than the 4 a record may have"
+    );
+    assert_eq!(records[1].as_ref().unwrap().fields, ["3", "4"]);
+}
