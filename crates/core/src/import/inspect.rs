@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::mapping::{self, CrmSource, EventColumn};
+use super::mapping::{self, CrmSource, CustomKeys, EventColumn};
 use super::normalize::{self, ColumnProfile};
 use super::source::{self, RecordReader, SourceFormat};
 use super::spec::{ColumnMapping, ColumnTarget, ImportKind, MatchKey};
@@ -132,7 +132,7 @@ pub fn inspect(
         ImportKind::Leads
     });
     let catalogue = fields::list(conn)?;
-    let mut taken: HashSet<String> = catalogue.iter().map(|f| f.key.clone()).collect();
+    let mut custom_keys = CustomKeys::new(catalogue.iter().map(|f| f.key.clone()));
     let mut used_targets: HashSet<String> = HashSet::new();
     let mut columns = Vec::with_capacity(headers.len());
     for (index, header) in headers.iter().enumerate() {
@@ -152,7 +152,7 @@ pub fn inspect(
                 &raw_header,
                 &profile,
                 &catalogue,
-                &mut taken,
+                &mut custom_keys,
                 &mut used_targets,
             ),
             ImportKind::Events => event_target(header, &mut used_targets),
@@ -226,7 +226,7 @@ fn lead_target(
     raw_header: &str,
     profile: &ColumnProfile,
     catalogue: &[fields::Field],
-    taken: &mut HashSet<String>,
+    custom_keys: &mut CustomKeys,
     used: &mut HashSet<String>,
 ) -> ColumnTarget {
     if profile.non_empty == 0 {
@@ -251,8 +251,7 @@ fn lead_target(
             };
         }
     }
-    let key = mapping::custom_key_for_header(header, taken);
-    taken.insert(key.clone());
+    let key = custom_keys.key_for_header(header);
     used.insert(key.clone());
     ColumnTarget::NewField {
         key,
