@@ -1409,3 +1409,22 @@ fn rows_wrapped_in_quotes_are_held_to_the_column_limit() {
     );
     assert_eq!(records[1].as_ref().unwrap().fields, ["3", "4"]);
 }
+
+#[test]
+fn inspecting_sixteen_thousand_columns_of_one_name_finishes() {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let header = vec!["Notes"; MAX_COLUMNS].join(",");
+        let row = vec!["x"; MAX_COLUMNS].join(",");
+        let file = temp_file(format!("{header}\n{row}\n{row}\n").as_bytes());
+        let ws = leadstream_core::Workspace::in_memory().unwrap();
+        let inspection =
+            leadstream_core::import::inspect::inspect(ws.conn(), file.path(), None, None).unwrap();
+        sender.send((inspection.headers, inspection.columns.len()))
+    });
+    let (headers, columns) = receiver
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("inspecting 16,384 columns named alike took more than two minutes");
+    assert_eq!(columns, MAX_COLUMNS);
+    assert_eq!(headers[MAX_COLUMNS - 1], format!("Notes ({MAX_COLUMNS})"));
+}
