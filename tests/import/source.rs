@@ -1456,3 +1456,29 @@ fn inspecting_sixteen_thousand_columns_of_one_name_finishes() {
     assert_eq!(columns, MAX_COLUMNS);
     assert_eq!(headers[MAX_COLUMNS - 1], format!("Notes ({MAX_COLUMNS})"));
 }
+
+#[test]
+fn a_stray_quote_in_the_header_row_refuses_the_file_with_a_way_out() {
+    let file = temp_file(b"email,\"company\na@x.com,Acme\n");
+    match RecordReader::open(file.path(), &SourceFormat::default()) {
+        Err(Error::UnreadableFile { line, message, .. }) => {
+            assert_eq!(line, Some(1));
+            assert_eq!(
+                message,
+                "the header row cannot be read: a quote opened in column 2 never closes; \
+                 if the file does not put quotes around fields, set its quote character to none"
+            );
+        }
+        other => panic!(
+            "should be refused, got {:?}",
+            other.map(|r| r.headers().to_vec())
+        ),
+    }
+    let unquoted = SourceFormat {
+        quote: String::new(),
+        ..SourceFormat::default()
+    };
+    let read = read_with(file.path(), unquoted);
+    assert_eq!(read.headers, names(&["email", "\"company"]));
+    assert_eq!(read.values(), [["a@x.com", "Acme"]]);
+}

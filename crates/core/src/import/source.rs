@@ -979,6 +979,9 @@ pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
 /// sheet). A wider record is rejected; a wider header row refuses the file.
 pub const MAX_COLUMNS: usize = 16_384;
 
+/// How the message of a stray quote ends.
+const STRAY_QUOTE_RESUMES: &str = "; the lines after it are read as rows of their own";
+
 /// The limits a [`RecordReader`] keeps records within. The default is the
 /// documented constants; tests use small ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1322,6 +1325,11 @@ impl RecordReader {
                 byte: Some(first.byte),
                 message: if first.file_failed {
                     problem
+                } else if let Some(stray) = problem.strip_suffix(STRAY_QUOTE_RESUMES) {
+                    format!(
+                        "the header row cannot be read: {stray}; if the file does not put \
+                         quotes around fields, set its quote character to none"
+                    )
                 } else {
                     format!("the header row cannot be read: {problem}")
                 },
@@ -1620,9 +1628,7 @@ impl RecordReader {
             line: self.record.line,
             byte: self.record.byte,
             fields,
-            problem: Some(format!(
-                "{opened} {what}; the lines after it are read as rows of their own"
-            )),
+            problem: Some(format!("{opened} {what}{STRAY_QUOTE_RESUMES}")),
             malformed: true,
             file_failed: false,
         }
