@@ -13,6 +13,12 @@
 //! goes on; UTF-16 and Windows-1252 are transcoded to UTF-8 on the fly. Every
 //! record carries the physical line and the byte offset (in the original
 //! file) where it starts.
+//!
+//! Hostile or broken files cannot take the rest of the file with them: a
+//! record is at most [`MAX_RECORD_BYTES`] and [`MAX_COLUMNS`] wide (see
+//! [`ReadLimits`]), and a stray quote (one that never closes) rejects only
+//! its own record; reading resumes at the line after the one where it
+//! opened, so every line of the file is accounted for.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -2100,6 +2106,24 @@ mod tests {
         assert_eq!(rows, [["1", "a;b"], ["2", "x"]]);
     }
 
+    /// Limits small enough for arbitrary bytes to reach them.
+    const SMALL_LIMITS: ReadLimits = ReadLimits {
+        max_record_bytes: 24,
+        max_columns: 3,
+    };
+
+    #[test]
+    fn sizes_and_counts_read_plainly() {
+        assert_eq!(size_in_words(900), "900 bytes");
+        assert_eq!(size_in_words(1024), "1 KiB");
+        assert_eq!(size_in_words(1025), "1.1 KiB");
+        assert_eq!(size_in_words(16 * 1024 * 1024), "16 MiB");
+        assert_eq!(size_in_words(80 * 1024 * 1024 + 1), "80.1 MiB");
+        assert_eq!(with_thousands(7), "7");
+        assert_eq!(with_thousands(16_384), "16,384");
+        assert_eq!(with_thousands(1_234_567), "1,234,567");
+    }
+
     /// Bytes that look like CSV often enough to reach every branch.
     fn csvish_bytes() -> impl Strategy<Value = Vec<u8>> {
         let byte = prop_oneof![
@@ -2122,19 +2146,27 @@ mod tests {
         ]
     }
 
-    /// Reads a whole file, checking that positions only move forward.
-    fn drain(path: &Path, format: &SourceFormat) {
-        let Ok(mut reader) = RecordReader::open(path, format) else {
+    /// Reads a whole file, checking that positions only move forward and
+    /// that records keep within the limits.
+    fn drain(path: &Path, format: &SourceFormat, limits: ReadLimits) {
+        // Refusing arbitrary bytes (say, an unreadable header) is a fine
+        // outcome here; panicking is not.
+        let Ok(mut reader) = RecordReader::open_with_limits(path, format, limits) else {
             return;
         };
         let (mut line, mut byte) = (0, 0);
         while let Some(record) = reader.next_record() {
-            let (l, b) = match &record {
-                Ok(r) => (r.line, r.byte),
-                Err(e) => (e.line, e.byte),
+            let (l, b, fields) = match &record {
+                Ok(r) => (r.line, r.byte, &r.fields),
+                Err(e) => (e.line, e.byte, &e.fields),
             };
             assert!(l > line || (line == 0 && l >= 1), "lines go forward");
             assert!(b >= byte, "bytes go forward");
+            assert!(fields.len() <= limits.max_columns, "columns are bounded");
+            if record.is_ok() {
+                let size: usize = fields.iter().map(String::len).sum();
+                assert!(size <= limits.max_record_bytes, "records are bounded");
+            }
             (line, byte) = (l, b);
         }
         if format.encoding == TextEncoding::Utf8 {
@@ -2186,7 +2218,9 @@ mod tests {
             let file = temp_file(&bytes);
             for limit in [16, DETECTION_LIMIT] {
                 if let Ok(format) = detect_format_with_limit(file.path(), limit) {
-                    drain(file.path(), &format);
+                    for limits in [ReadLimits::default(), SMALL_LIMITS] {
+                        drain(file.path(), &format, limits);
+                    }
                 }
             }
             for encoding in [TextEncoding::Utf8, TextEncoding::Utf16Le, TextEncoding::Utf16Be, TextEncoding::Windows1252] {
@@ -2199,7 +2233,9 @@ mod tests {
                         quote: quote.to_owned(),
                         ..SourceFormat::default()
                     };
-                    drain(file.path(), &format);
+                    for limits in [ReadLimits::default(), SMALL_LIMITS] {
+                        drain(file.path(), &format, limits);
+                    }
                 }
             }
         }
