@@ -63,6 +63,15 @@ pub enum Error {
         message: String,
     },
 
+    /// A number or date outside its documented range (docs/streams.md,
+    /// "Limits"): `setting` names it as the user sees it.
+    #[error("{setting} must be {allowed}, not {found}")]
+    OutOfRange {
+        setting: String,
+        allowed: String,
+        found: String,
+    },
+
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
 
