@@ -931,22 +931,12 @@ pub fn from_file(conn: &Connection, json: &str) -> Result<Stream> {
 }
 
 /// Imports a stream from its JSON form, inactive. Content items are matched
-/// by title (and kind) or added; Send steps are re-pointed at them.
+/// by title (and kind) or added; Send steps are re-pointed at them. One
+/// transaction: the stream and the content it adds, or nothing.
 pub fn import(workspace: &Workspace, json: &str) -> Result<Stream> {
-    let mut file: StreamExport = serde_json::from_str(json).map_err(|e| {
-        Error::InvalidArgument(format!(
-            "not a Leadstream stream file (line {}, column {}): {e}",
-            e.line(),
-            e.column()
-        ))
-    })?;
-    if file.format != EXPORT_FORMAT || file.version != 1 {
-        return Err(Error::InvalidArgument(format!(
-            "not a Leadstream stream file: format `{}` version {}",
-            file.format, file.version
-        )));
-    }
+    let mut file = parse_export(json)?;
     let conn = workspace.conn();
+    let transaction = conn.unchecked_transaction()?;
     let existing = content::list(conn)?;
     let mut new_ids = HashMap::new();
     for item in &file.content {
@@ -979,7 +969,9 @@ pub fn import(workspace: &Workspace, json: &str) -> Result<Stream> {
         }
     }
     file.stream.is_active = false;
-    save(workspace, None, &file.stream)
+    let stream = save(workspace, None, &file.stream)?;
+    transaction.commit()?;
+    Ok(stream)
 }
 
 #[cfg(test)]
@@ -1316,5 +1308,54 @@ mod tests {
             has("the start date must be a date from 1900-01-01 to 2199-12-31"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_stream_file_that_fails_half_way_adds_nothing() {
+        let workspace = workspace_with_library();
+        let conn = workspace.conn();
+        let template = stream_templates(conn).unwrap().remove(0);
+        let saved_stream = save(
+            &workspace,
+            None,
+            &StreamDraft {
+                name: template.name.clone(),
+                priority: 5,
+                is_active: false,
+                definition: template.definition.clone(),
+            },
+        )
+        .unwrap();
+        let mut file = export(conn, saved_stream.id).unwrap();
+        // Two items new to the library: the first is fine, the second has no
+        // subject, so the import fails after writing the first.
+        let mut fresh = file.content[0].clone();
+        fresh.title = "A brand-new guide".into();
+        let mut broken = fresh.clone();
+        broken.id = fresh.id + 1_000;
+        broken.title = "A guide with no subject".into();
+        broken.subject = String::new();
+        file.content.push(fresh);
+        file.content.push(broken);
+        let json = serde_json::to_string(&file).unwrap();
+        let library_before = content::list(conn).unwrap();
+        let streams_before = list(conn).unwrap();
+        let error = import(&workspace, &json).unwrap_err().to_string();
+        assert!(error.contains("needs a subject line"), "{error}");
+        assert_eq!(content::list(conn).unwrap(), library_before);
+        assert_eq!(list(conn).unwrap(), streams_before);
+
+        // A stream refused after its content was added leaves nothing either.
+        let mut file = export(conn, saved_stream.id).unwrap();
+        let mut fresh = file.content[0].clone();
+        fresh.title = "Another brand-new guide".into();
+        file.content.push(fresh);
+        file.stream.name = "   ".into();
+        let error = import(&workspace, &serde_json::to_string(&file).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("needs a name"), "{error}");
+        assert_eq!(content::list(conn).unwrap(), library_before);
+        assert_eq!(list(conn).unwrap(), streams_before);
     }
 }
