@@ -6,7 +6,7 @@
 use std::fmt::Display;
 use std::ops::RangeInclusive;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 
 use crate::Error;
 
@@ -125,24 +125,25 @@ pub fn parse_date(setting: &str, text: &str) -> crate::Result<NaiveDate> {
     Ok(date)
 }
 
-/// Checks that an instant (seconds since the epoch, UTC) lies on an allowed date.
+/// Does an instant (seconds since the epoch, UTC) lie on an allowed date?
+pub fn instant_in_range(at: i64) -> bool {
+    let first = FIRST_DATE.and_time(NaiveTime::MIN).and_utc().timestamp();
+    let after_last = LAST_DATE.and_time(NaiveTime::MIN).and_utc().timestamp() + 86_400;
+    (first..after_last).contains(&at)
+}
+
+/// Checks that an instant lies on an allowed date, naming `setting` if not.
 pub fn check_instant(setting: &str, at: i64) -> crate::Result<()> {
-    let first = FIRST_DATE
-        .and_hms_opt(0, 0, 0)
-        .map(|d| d.and_utc().timestamp());
-    let last = LAST_DATE
-        .and_hms_opt(23, 59, 59)
-        .map(|d| d.and_utc().timestamp());
-    match (first, last) {
-        (Some(first), Some(last)) if (first..=last).contains(&at) => Ok(()),
-        _ => Err(out_of_range(
-            setting,
-            dates_text(),
-            chrono::DateTime::from_timestamp(at, 0)
-                .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-                .unwrap_or_else(|| format!("{at} seconds")),
-        )),
+    if instant_in_range(at) {
+        return Ok(());
     }
+    Err(out_of_range(
+        setting,
+        dates_text(),
+        chrono::DateTime::from_timestamp(at, 0)
+            .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .unwrap_or_else(|| format!("{} seconds after 1970", grouped(at))),
+    ))
 }
 
 #[cfg(test)]
@@ -168,6 +169,8 @@ mod tests {
             "{error}"
         );
         assert!(check_instant("the as-of instant", i64::MAX).is_err());
-        assert!(check_instant("the as-of instant", 0).is_ok());
+        assert!(instant_in_range(0));
+        let last_second = 7_258_118_399; // 2199-12-31T23:59:59Z
+        assert!(instant_in_range(last_second) && !instant_in_range(last_second + 1));
     }
 }

@@ -494,7 +494,7 @@ pub fn problems(workspace: &Workspace, stream: &Stream) -> Result<Vec<StreamProb
     ] {
         if let Some(date) = date {
             match segments::values::parse_instant(date) {
-                Some(at) if limits::check_instant("", at).is_ok() => active[slot] = Some(at),
+                Some(at) if limits::instant_in_range(at) => active[slot] = Some(at),
                 _ => on(
                     None,
                     limits::out_of_range(
