@@ -14,7 +14,7 @@ use leadstream_core::import::apply::{run_import, ImportControl};
 use leadstream_core::import::history;
 use leadstream_core::import::spec::ImportKind;
 use leadstream_core::segments::{self, saved, RuleGroup};
-use leadstream_core::streams::{content, model as streams, planner};
+use leadstream_core::streams::{content, limits, model as streams, planner};
 use leadstream_core::{fields, leads, Workspace};
 use std::sync::atomic::AtomicBool;
 
@@ -191,13 +191,15 @@ struct PlanArgs {
     /// (docs/streams.md). Repeatable; without any, every active stream.
     #[arg(long = "stream", value_name = "ID|FILE.json")]
     streams: Vec<String>,
-    /// The first day of the plan (YYYY-MM-DD, UTC); default today.
+    /// The first day of the plan (YYYY-MM-DD, UTC, 1900-01-01 to
+    /// 2199-12-31); default today.
     #[arg(long, value_name = "DATE")]
-    from: Option<chrono::NaiveDate>,
-    /// How many days to plan.
+    from: Option<String>,
+    /// How many days to plan (1 to 3,660).
     #[arg(long, default_value_t = 90)]
     days: u32,
-    /// When entry segments are evaluated (default: the first day, 00:00 UTC).
+    /// When entry segments are evaluated (default: the first day, 00:00
+    /// UTC; 1900-01-01 to 2199-12-31).
     #[arg(long, value_name = "ISO8601")]
     as_of: Option<String>,
     /// csv: one row per send, for an email tool; json: the summary and every send.
@@ -684,12 +686,11 @@ fn plan_command(workspace: &Workspace, args: PlanArgs, stdout: &mut impl Write) 
             return Err("no active streams: activate one, or name one with --stream".into());
         }
     }
-    let from = args.from.unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let start = from
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight")
-        .and_utc()
-        .timestamp();
+    let from = match &args.from {
+        Some(text) => limits::parse_date("the plan's first day (--from)", text)?,
+        None => chrono::Utc::now().date_naive(),
+    };
+    let start = from.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
     let request = planner::PlanRequest {
         streams: chosen,
         from,
@@ -741,12 +742,16 @@ fn plan_command(workspace: &Workspace, args: PlanArgs, stdout: &mut impl Write) 
         }
         let plan = plan.expect("planned at least once");
         match args.format {
-            Format::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&plan)?)?,
+            Format::Json => {
+                warn_skipped(&plan.skipped);
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&plan)?)?
+            }
             Format::Csv => print_plan_summary(stdout, &plan)?,
         }
         return Ok(());
     }
     let run = planner::plan(workspace, &request)?;
+    warn_skipped(&run.plan.skipped);
     match args.format {
         Format::Json => writeln!(stdout, "{}", serde_json::to_string(&run)?)?,
         Format::Csv => {
@@ -754,6 +759,18 @@ fn plan_command(workspace: &Workspace, args: PlanArgs, stdout: &mut impl Write) 
         }
     }
     Ok(())
+}
+
+/// Streams the plan left out, on stderr: the plan itself is on stdout.
+fn warn_skipped(skipped: &[planner::SkippedStream]) {
+    for stream in skipped {
+        eprintln!(
+            "leadstream: warning: stream {} “{}” was not planned: {}",
+            stream.stream_id,
+            stream.name,
+            stream.problems.join("; ")
+        );
+    }
 }
 
 fn print_plan_summary(out: &mut impl Write, plan: &planner::Plan) -> CliResult {
@@ -807,6 +824,18 @@ fn print_plan_summary(out: &mut impl Write, plan: &planner::Plan) -> CliResult {
             "  {:>9} sends to {:>9} leads  {}",
             item.sends, item.leads, item.title
         )?;
+    }
+    if !plan.skipped.is_empty() {
+        writeln!(out, "Not planned (fix these streams to plan them):")?;
+        for stream in &plan.skipped {
+            writeln!(
+                out,
+                "  stream {} “{}”: {}",
+                stream.stream_id,
+                stream.name,
+                stream.problems.join("; ")
+            )?;
+        }
     }
     let busiest = plan.per_day.iter().max_by_key(|d| d.sends);
     if let Some(day) = busiest {

@@ -78,6 +78,15 @@ pub enum Error {
     #[error("rule {path} (field `segment`): {message}")]
     SegmentReferences { path: String, message: String },
 
+    /// A number or date outside its documented range (docs/streams.md,
+    /// "Limits"): `setting` names it as the user sees it.
+    #[error("{setting} must be {allowed}, not {found}")]
+    OutOfRange {
+        setting: String,
+        allowed: String,
+        found: String,
+    },
+
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
 
