@@ -30,7 +30,10 @@ fn custom_value(ws: &Workspace, key: &str, lead_id: i64) -> Option<String> {
 }
 
 #[test]
-#[ignore = "needs ../shared/data/leads/x-education/Leads.csv (unlicensed, never copied)"]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "needs ../shared/data/leads/x-education/Leads.csv (unlicensed, never copied)"
+)]
 fn x_education_leads_keyed_by_prospect_id_with_select_as_empty() {
     let path = required_shared("leads/x-education/Leads.csv");
     let (_dir, mut ws) = workspace();

@@ -565,7 +565,10 @@ fn shared_file(relative: &str) -> PathBuf {
 }
 
 #[test]
-#[ignore = "needs ../shared/data/quirks/excel-resaved-variants/marketing_campaign__bom_whole-row-quoted_tab_crlf.csv (licence: none, not copied)"]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "needs ../shared/data/quirks/excel-resaved-variants/marketing_campaign__bom_whole-row-quoted_tab_crlf.csv (licence: none, not copied)"
+)]
 fn excel_rows_wrapped_in_quotes_are_unwrapped() {
     let path = shared_file(
         "quirks/excel-resaved-variants/marketing_campaign__bom_whole-row-quoted_tab_crlf.csv",
@@ -596,7 +599,10 @@ fn excel_rows_wrapped_in_quotes_are_unwrapped() {
 }
 
 #[test]
-#[ignore = "needs ../shared/data/quirks/excel-resaved-variants/marketing_campaign__bom_semicolon_crlf_isodate.csv (licence: none, not copied)"]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "needs ../shared/data/quirks/excel-resaved-variants/marketing_campaign__bom_semicolon_crlf_isodate.csv (licence: none, not copied)"
+)]
 fn excel_semicolon_with_bom() {
     let path = shared_file(
         "quirks/excel-resaved-variants/marketing_campaign__bom_semicolon_crlf_isodate.csv",
@@ -612,7 +618,10 @@ fn excel_semicolon_with_bom() {
 }
 
 #[test]
-#[ignore = "needs ../shared/data/quirks/excel-resaved-variants/marketing_campaign__tab_space-padded.csv (licence: none, not copied)"]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "needs ../shared/data/quirks/excel-resaved-variants/marketing_campaign__tab_space-padded.csv (licence: none, not copied)"
+)]
 fn excel_tab_space_padded() {
     let path =
         shared_file("quirks/excel-resaved-variants/marketing_campaign__tab_space-padded.csv");
@@ -630,7 +639,10 @@ fn excel_tab_space_padded() {
 }
 
 #[test]
-#[ignore = "needs ../shared/data/quirks/excel-resaved-variants/marketing_campaign__comma_excel-serial-dates.csv (licence: none, not copied)"]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "needs ../shared/data/quirks/excel-resaved-variants/marketing_campaign__comma_excel-serial-dates.csv (licence: none, not copied)"
+)]
 fn excel_comma_serial_dates() {
     let path = shared_file(
         "quirks/excel-resaved-variants/marketing_campaign__comma_excel-serial-dates.csv",
@@ -644,7 +656,10 @@ fn excel_comma_serial_dates() {
 }
 
 #[test]
-#[ignore = "needs ../shared/data/quirks/excel-resaved-variants/Leads__trailing-delimiter_crlf.csv (licence: none, not copied)"]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "needs ../shared/data/quirks/excel-resaved-variants/Leads__trailing-delimiter_crlf.csv (licence: none, not copied)"
+)]
 fn excel_trailing_delimiter_adds_an_unnamed_column() {
     let path = shared_file("quirks/excel-resaved-variants/Leads__trailing-delimiter_crlf.csv");
     let file = read(&path);
@@ -712,7 +727,10 @@ fn lead_datasets_in_the_fixtures_read_completely() {
 }
 
 #[test]
-#[ignore = "needs ../shared/data/leads/{customer-personality,x-education} (licence: none, not copied)"]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "needs ../shared/data/leads/{customer-personality,x-education} (licence: none, not copied)"
+)]
 fn unlicensed_lead_datasets_read_completely() {
     let cases: [Dataset; 3] = [
         (
@@ -743,7 +761,10 @@ fn unlicensed_lead_datasets_read_completely() {
 }
 
 #[test]
-#[ignore = "needs ../shared/data/leads/uci-bank-marketing/{bank,bank-additional-full}.csv (licence: CC BY 4.0, not copied)"]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "needs ../shared/data/leads/uci-bank-marketing/{bank,bank-additional-full}.csv (licence: CC BY 4.0, not copied)"
+)]
 fn uci_bank_variants_read_completely() {
     let cases: [Dataset; 2] = [
         (
