@@ -17,13 +17,27 @@ pub enum ExportFormat {
     Json,
 }
 
-/// Neutralises spreadsheet formula injection: a cell starting with `=`, `+`,
-/// `-`, `@`, tab or carriage return gets a leading apostrophe, as OWASP
-/// recommends, so Excel and Sheets show it as text instead of running it.
+/// The characters that make a spreadsheet read a cell as a formula, in
+/// their ASCII and full-width forms (Excel and LibreOffice fold full-width
+/// signs to ASCII on input).
+const FORMULA_TRIGGERS: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+
+/// Neutralises spreadsheet formula injection, as OWASP recommends: a cell
+/// gets a leading apostrophe, so Excel and Sheets show it as text instead of
+/// running it, when it starts with a tab, carriage return, line feed or NUL,
+/// or when its first character after any leading whitespace and control
+/// characters is `=`, `+`, `-`, `@` or their full-width forms `＝＋－＠`
+/// (spreadsheets trim the leading blanks and then run the formula).
 pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
-        _ => cell.into(),
+    let starts_with_control = cell.starts_with(['\t', '\r', '\n', '\0']);
+    let first_visible = cell
+        .chars()
+        .find(|c| !c.is_whitespace() && !c.is_control());
+    let starts_with_formula = first_visible.is_some_and(|c| FORMULA_TRIGGERS.contains(&c));
+    if starts_with_control || starts_with_formula {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
     }
 }
 
@@ -107,6 +121,52 @@ mod tests {
         }
         assert_eq!(csv_safe("Ann"), "Ann");
         assert_eq!(csv_safe(""), "");
+    }
+
+    fn is_neutralised(cell: &str) -> bool {
+        csv_safe(cell) == format!("'{cell}")
+    }
+
+    #[test]
+    fn formula_after_leading_spaces_is_neutralised() {
+        for cell in [" =1+1", "   +SUM(A1)", " -2+3", "  @cmd", "\u{a0}=1", "\u{3000}=1"] {
+            assert!(is_neutralised(cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn formula_after_leading_tabs_is_neutralised() {
+        for cell in ["\t=1+1", "\t\t+1", " \t@cmd", "\t-1"] {
+            assert!(is_neutralised(cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn full_width_formula_signs_are_neutralised() {
+        for cell in ["＝1+1", "＋SUM(A1)", "－2", "＠cmd", " ＝1"] {
+            assert!(is_neutralised(cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn leading_nul_is_neutralised() {
+        for cell in ["\0=1+1", "\0", "\0Ann"] {
+            assert!(is_neutralised(cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn leading_line_breaks_are_neutralised() {
+        for cell in ["\r=1", "\n=1", "\r\n@cmd", "\nAnn", "\rAnn"] {
+            assert!(is_neutralised(cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn harmless_cells_are_left_alone() {
+        for cell in ["Ann", " Ann", "a=b", "ann@example.com", "1-2", "", "  ", "Ｘ＝1"] {
+            assert_eq!(csv_safe(cell), cell, "{cell:?}");
+        }
     }
 
     fn workspace_with_one_lead() -> Workspace {
