@@ -6,8 +6,8 @@ use std::io::Write;
 
 use rusqlite::Connection;
 
-use crate::fields::{self, ResolvedField};
-use crate::leads::CellValue;
+use crate::fields;
+use crate::leads::{CellValue, WholeLeads};
 use crate::Result;
 
 /// Output formats of [`export_leads`].
@@ -30,9 +30,7 @@ const FORMULA_TRIGGERS: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '�
 /// (spreadsheets trim the leading blanks and then run the formula).
 pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     let starts_with_control = cell.starts_with(['\t', '\r', '\n', '\0']);
-    let first_visible = cell
-        .chars()
-        .find(|c| !c.is_whitespace() && !c.is_control());
+    let first_visible = cell.chars().find(|c| !c.is_whitespace() && !c.is_control());
     let starts_with_formula = first_visible.is_some_and(|c| FORMULA_TRIGGERS.contains(&c));
     if starts_with_control || starts_with_formula {
         format!("'{cell}").into()
@@ -41,72 +39,73 @@ pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// How many leads an export reads at a time (fewer when there are many
+/// custom fields).
+const LEADS_PER_CHUNK: usize = 1_000;
+
 /// Writes every lead with every field (id, external_id, then the catalogue
-/// in order) and returns how many leads were written.
+/// in order) and returns how many leads were written. Works for any number
+/// of custom fields: values are read by lead from `custom_values`, never as
+/// one SQL column per field.
 pub fn export_leads(conn: &Connection, format: ExportFormat, out: impl Write) -> Result<u64> {
     let catalogue = fields::list_resolved(conn)?;
-    let select_list: Vec<String> = catalogue.iter().map(ResolvedField::sql_value).collect();
-    let sql = format!(
-        "SELECT l.id, l.external_id, {} FROM leads l ORDER BY l.id",
-        select_list.join(", ")
-    );
-    let mut statement = conn.prepare(&sql)?;
-    let mut rows = statement.query([])?;
-    let mut written = 0u64;
+    let leads = WholeLeads::new(conn, &catalogue);
+    let everyone = i64::MIN..=i64::MAX;
     match format {
         ExportFormat::Csv => {
             let mut writer = csv::Writer::from_writer(out);
             let mut header = vec!["id".to_owned(), "external_id".to_owned()];
-            header.extend(catalogue.iter().map(|f| f.field.key.clone()));
+            header.extend(
+                catalogue
+                    .iter()
+                    .map(|f| csv_safe(&f.field.key).into_owned()),
+            );
             writer.write_record(&header)?;
             let mut record: Vec<String> = Vec::with_capacity(header.len());
-            while let Some(row) = rows.next()? {
+            let written = leads.read(everyone, LEADS_PER_CHUNK, |lead| {
                 record.clear();
-                record.push(row.get::<_, i64>(0)?.to_string());
-                record.push(
-                    csv_safe(&row.get::<_, Option<String>>(1)?.unwrap_or_default()).into_owned(),
-                );
-                for (index, column) in catalogue.iter().enumerate() {
-                    let value =
-                        CellValue::from_sql(column.field.field_type, row.get_ref(index + 2)?);
-                    let text = value.map(|v| v.to_plain_text()).unwrap_or_default();
+                record.push(lead.row.id.to_string());
+                record.push(csv_safe(&lead.external_id.unwrap_or_default()).into_owned());
+                for cell in &lead.row.cells {
+                    let text = cell
+                        .as_ref()
+                        .map(CellValue::to_plain_text)
+                        .unwrap_or_default();
                     record.push(csv_safe(&text).into_owned());
                 }
                 writer.write_record(&record)?;
-                written += 1;
-            }
+                Ok(())
+            })?;
             writer
                 .flush()
                 .map_err(|e| crate::Error::io("<output>", e))?;
+            Ok(written)
         }
         ExportFormat::Json => {
             let mut out = std::io::BufWriter::new(out);
             let io = |e| crate::Error::io("<output>", e);
             out.write_all(b"[").map_err(io)?;
-            while let Some(row) = rows.next()? {
+            let mut first = true;
+            let written = leads.read(everyone, LEADS_PER_CHUNK, |lead| {
                 let mut object = serde_json::Map::new();
-                object.insert("id".into(), row.get::<_, i64>(0)?.into());
-                object.insert(
-                    "external_id".into(),
-                    row.get::<_, Option<String>>(1)?.into(),
-                );
-                for (index, column) in catalogue.iter().enumerate() {
-                    let value =
-                        CellValue::from_sql(column.field.field_type, row.get_ref(index + 2)?);
-                    object.insert(column.field.key.clone(), serde_json::to_value(value)?);
+                object.insert("id".into(), lead.row.id.into());
+                object.insert("external_id".into(), lead.external_id.into());
+                for (column, cell) in catalogue.iter().zip(lead.row.cells) {
+                    object.insert(column.field.key.clone(), serde_json::to_value(cell)?);
                 }
-                if written > 0 {
+                if !first {
                     out.write_all(b",").map_err(io)?;
                 }
+                first = false;
                 out.write_all(b"\n").map_err(io)?;
                 serde_json::to_writer(&mut out, &object)?;
-                written += 1;
-            }
+                Ok(())
+            })?;
             out.write_all(b"\n]\n").map_err(io)?;
             out.flush().map_err(io)?;
+            Ok(written)
         }
     }
-    Ok(written)
 }
 
 #[cfg(test)]
@@ -129,7 +128,14 @@ mod tests {
 
     #[test]
     fn formula_after_leading_spaces_is_neutralised() {
-        for cell in [" =1+1", "   +SUM(A1)", " -2+3", "  @cmd", "\u{a0}=1", "\u{3000}=1"] {
+        for cell in [
+            " =1+1",
+            "   +SUM(A1)",
+            " -2+3",
+            "  @cmd",
+            "\u{a0}=1",
+            "\u{3000}=1",
+        ] {
             assert!(is_neutralised(cell), "{cell:?}");
         }
     }
@@ -164,7 +170,16 @@ mod tests {
 
     #[test]
     fn harmless_cells_are_left_alone() {
-        for cell in ["Ann", " Ann", "a=b", "ann@example.com", "1-2", "", "  ", "Ｘ＝1"] {
+        for cell in [
+            "Ann",
+            " Ann",
+            "a=b",
+            "ann@example.com",
+            "1-2",
+            "",
+            "  ",
+            "Ｘ＝1",
+        ] {
             assert_eq!(csv_safe(cell), cell, "{cell:?}");
         }
     }
