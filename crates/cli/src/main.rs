@@ -87,11 +87,23 @@ enum Command {
         #[command(subcommand)]
         command: ContentCommand,
     },
-    /// List the field catalogue.
+    /// List the field catalogue, or delete a custom field.
     Fields {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        #[command(subcommand)]
+        command: Option<FieldsCommand>,
+    },
+}
+
+#[derive(Subcommand)]
+enum FieldsCommand {
+    /// Delete a custom field and all its values. Standard fields, and fields
+    /// that saved segments or streams use, are refused.
+    Delete {
+        /// The field's key, as `fields` lists it.
+        key: String,
     },
 }
 
@@ -470,7 +482,26 @@ fn run(cli: Cli) -> CliResult {
                 }
             }
         }
-        Command::Fields { json } => {
+        Command::Fields {
+            command: Some(FieldsCommand::Delete { key }),
+            ..
+        } => {
+            let deletion = fields::delete_custom(&mut open()?, &key)?;
+            let values = match deletion.values_deleted {
+                0 => "; it had no values".to_owned(),
+                1 => " and its 1 value".to_owned(),
+                n => format!(" and its {n} values"),
+            };
+            writeln!(
+                stdout,
+                "deleted the field `{}` (“{}”){values}",
+                deletion.key, deletion.label
+            )?;
+        }
+        Command::Fields {
+            json,
+            command: None,
+        } => {
             let catalogue = fields::list(open()?.conn())?;
             if json {
                 let text = serde_json::to_string_pretty(&catalogue)?;
