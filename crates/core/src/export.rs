@@ -1,14 +1,18 @@
 //! Exporting leads as CSV or JSON, streamed row by row so that a million
-//! leads never sit in memory. CSV cells are made safe against formula
-//! injection before they leave the app.
+//! leads never sit in memory; the consent rule of exports for email tools;
+//! writing export files whole or not at all. CSV cells are made safe against
+//! formula injection before they leave the app.
 
 use std::io::Write;
+use std::path::Path;
 
 use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::fields;
 use crate::leads::{CellValue, WholeLeads};
-use crate::Result;
+use crate::{Error, Result};
 
 /// Output formats of [`export_leads`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +112,162 @@ pub fn export_leads(conn: &Connection, format: ExportFormat, out: impl Write) ->
     }
 }
 
+/// Writes the file at `path` whole or not at all: `write` fills a temporary
+/// file in the same folder, which replaces `path` only once `write` has
+/// succeeded and the data is on disk. A failed export (an unknown field, a
+/// rule that does not validate, a full disk) leaves what was at `path`
+/// before. A replaced file keeps its permissions; a new one is readable by
+/// its owner only, as it holds personal data.
+pub fn write_file_atomically<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
+    let io = |e| Error::io(path, e);
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".leadstream-export-").suffix(".tmp");
+    if let Ok(existing) = std::fs::metadata(path) {
+        builder.permissions(existing.permissions());
+    }
+    let mut temporary = builder.tempfile_in(folder).map_err(io)?;
+    let value = {
+        let mut out = std::io::BufWriter::new(temporary.as_file_mut());
+        let value = write(&mut out)?;
+        out.flush().map_err(io)?;
+        value
+    };
+    temporary.as_file().sync_all().map_err(io)?;
+    temporary.persist(path).map_err(|e| io(e.error))?;
+    Ok(value)
+}
+
+/// Whether an export for an email tool (HubSpot, Mailchimp) includes leads
+/// that may not be emailed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConsentPolicy {
+    /// Leave out leads marked "do not email" and leads without an email
+    /// opt-in (the default).
+    #[default]
+    EmailableOnly,
+    /// Include them: the user's explicit choice, which the summary reports.
+    IncludeUnconsented,
+}
+
+/// Why a lead may not be emailed. A lead with both reasons counts under
+/// "do not email".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ConsentReason {
+    /// `do_not_email` is true: the lead unsubscribed or asked not to be emailed.
+    DoNotEmail,
+    /// `email_opt_in` is false or empty: no consent to marketing email is
+    /// recorded (what HubSpot's GDPR mode and the planner also assume).
+    NoEmailOptIn,
+}
+
+impl ConsentReason {
+    /// The reason in a marketer's words, for "left out 3: …".
+    pub fn describe(self, count: u64) -> String {
+        match self {
+            ConsentReason::DoNotEmail => format!("{count} marked “do not email”"),
+            ConsentReason::NoEmailOptIn => format!("{count} without email opt-in"),
+        }
+    }
+}
+
+/// Why a lead with these consent fields may not be emailed, if it may not.
+pub fn consent_problem(
+    do_not_email: Option<bool>,
+    email_opt_in: Option<bool>,
+) -> Option<ConsentReason> {
+    if do_not_email == Some(true) {
+        Some(ConsentReason::DoNotEmail)
+    } else if email_opt_in != Some(true) {
+        Some(ConsentReason::NoEmailOptIn)
+    } else {
+        None
+    }
+}
+
+/// How many members had one reason not to be emailed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ConsentCount {
+    pub reason: ConsentReason,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+/// What an export of segment members did: how many leads the segment has,
+/// how many were written and, by reason, how many may not be emailed (left
+/// out, or written when the user chose to include them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MemberExportSummary {
+    #[ts(type = "number")]
+    pub members: u64,
+    #[ts(type = "number")]
+    pub written: u64,
+    /// True when leads that may not be emailed were included on request.
+    pub included_unconsented: bool,
+    /// Members that may not be emailed, by reason; only reasons that occur.
+    pub unconsented: Vec<ConsentCount>,
+    /// All of the above in one sentence, as the CLI and the app show it.
+    pub message: String,
+}
+
+impl MemberExportSummary {
+    /// Builds the summary and its message from the counts.
+    pub fn new(
+        members: u64,
+        written: u64,
+        policy: ConsentPolicy,
+        do_not_email: u64,
+        no_opt_in: u64,
+    ) -> Self {
+        let unconsented: Vec<ConsentCount> = [
+            (ConsentReason::DoNotEmail, do_not_email),
+            (ConsentReason::NoEmailOptIn, no_opt_in),
+        ]
+        .into_iter()
+        .filter(|(_, count)| *count > 0)
+        .map(|(reason, count)| ConsentCount { reason, count })
+        .collect();
+        let total: u64 = unconsented.iter().map(|c| c.count).sum();
+        let reasons = unconsented
+            .iter()
+            .map(|c| c.reason.describe(c.count))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let leads = |n: u64| if n == 1 { "lead" } else { "leads" };
+        let included_unconsented = policy == ConsentPolicy::IncludeUnconsented;
+        let message = if total == 0 {
+            format!("Exported {written} {}.", leads(written))
+        } else if included_unconsented {
+            format!(
+                "Exported {written} {}, including {total} who may not be emailed ({reasons}), as you chose.",
+                leads(written)
+            )
+        } else {
+            format!(
+                "Exported {written} of {members} {}; left out {total} who may not be emailed: {reasons}.",
+                leads(members)
+            )
+        };
+        MemberExportSummary {
+            members,
+            written,
+            included_unconsented,
+            unconsented,
+            message,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +342,109 @@ mod tests {
         ] {
             assert_eq!(csv_safe(cell), cell, "{cell:?}");
         }
+    }
+
+    #[test]
+    fn failed_export_leaves_the_existing_file_alone() {
+        let folder = tempfile::tempdir().unwrap();
+        let target = folder.path().join("members.csv");
+        std::fs::write(&target, "the previous export\n").unwrap();
+        let failed = write_file_atomically(&target, |out| {
+            out.write_all(b"half a file").unwrap();
+            Err::<(), _>(Error::UnknownField {
+                key: "shoe_size".into(),
+            })
+        });
+        assert!(matches!(failed, Err(Error::UnknownField { .. })));
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "the previous export\n"
+        );
+        let names: Vec<_> = std::fs::read_dir(folder.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["members.csv"], "no temporary file is left behind");
+    }
+
+    #[test]
+    fn successful_export_replaces_the_file_and_keeps_its_permissions() {
+        let folder = tempfile::tempdir().unwrap();
+        let target = folder.path().join("leads.csv");
+        std::fs::write(&target, "old").unwrap();
+        let before = std::fs::metadata(&target).unwrap().permissions();
+        let written = write_file_atomically(&target, |out| {
+            out.write_all(b"new").map_err(|e| Error::io("<test>", e))?;
+            Ok(3)
+        })
+        .unwrap();
+        assert_eq!(written, 3);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        assert_eq!(std::fs::metadata(&target).unwrap().permissions(), before);
+        let fresh = folder.path().join("fresh.json");
+        write_file_atomically(&fresh, |out| {
+            out.write_all(b"[]").map_err(|e| Error::io("<test>", e))
+        })
+        .unwrap();
+        assert_eq!(std::fs::read_to_string(&fresh).unwrap(), "[]");
+    }
+
+    #[test]
+    fn consent_problems_follow_the_planner() {
+        assert_eq!(consent_problem(Some(false), Some(true)), None);
+        assert_eq!(consent_problem(None, Some(true)), None);
+        assert_eq!(
+            consent_problem(Some(true), Some(true)),
+            Some(ConsentReason::DoNotEmail)
+        );
+        assert_eq!(
+            consent_problem(Some(true), None),
+            Some(ConsentReason::DoNotEmail),
+            "one reason per lead: do not email first"
+        );
+        assert_eq!(
+            consent_problem(Some(false), Some(false)),
+            Some(ConsentReason::NoEmailOptIn)
+        );
+        assert_eq!(
+            consent_problem(None, None),
+            Some(ConsentReason::NoEmailOptIn),
+            "no opt-in recorded is no consent"
+        );
+    }
+
+    #[test]
+    fn member_export_summary_says_what_was_left_out_and_why() {
+        let all_fine = MemberExportSummary::new(3, 3, ConsentPolicy::EmailableOnly, 0, 0);
+        assert_eq!(all_fine.message, "Exported 3 leads.");
+        assert!(all_fine.unconsented.is_empty());
+        let left_out = MemberExportSummary::new(10, 7, ConsentPolicy::EmailableOnly, 1, 2);
+        assert_eq!(
+            left_out.message,
+            "Exported 7 of 10 leads; left out 3 who may not be emailed: \
+             1 marked “do not email”, 2 without email opt-in."
+        );
+        assert!(!left_out.included_unconsented);
+        assert_eq!(
+            left_out.unconsented,
+            [
+                ConsentCount {
+                    reason: ConsentReason::DoNotEmail,
+                    count: 1
+                },
+                ConsentCount {
+                    reason: ConsentReason::NoEmailOptIn,
+                    count: 2
+                }
+            ]
+        );
+        let included = MemberExportSummary::new(10, 10, ConsentPolicy::IncludeUnconsented, 0, 4);
+        assert!(included.included_unconsented);
+        assert_eq!(
+            included.message,
+            "Exported 10 leads, including 4 who may not be emailed \
+             (4 without email opt-in), as you chose."
+        );
     }
 
     fn workspace_with_one_lead() -> Workspace {
