@@ -2,7 +2,6 @@
 //! main thread. Their argument and result types come from `leadstream-core`
 //! and reach TypeScript through ts-rs (ui/src/bindings).
 
-use std::io::Write;
 use std::path::Path;
 
 use leadstream_core::export::{write_file_atomically, ConsentPolicy, MemberExportSummary};

@@ -1,5 +1,7 @@
-//! Reading leads: counts, sorted and searched pages for the lead browser, and
-//! one lead's full detail with its event timeline.
+//! Reading leads: counts, sorted and searched pages for the lead browser, one
+//! lead's full detail with its event timeline, and whole leads in chunks for
+//! exports. Custom values are pivoted here from `custom_values`, so any number
+//! of custom fields can be read.
 
 use std::collections::{BTreeMap, HashMap};
 
