@@ -210,7 +210,7 @@ fn rules_use_field(group: &RuleGroup, key: &str) -> bool {
 /// The saved segments and streams that use the field `key`, named for a
 /// message: segments whose rules test it, streams whose exit goal or branch
 /// rules test it or that update it.
-pub fn users(conn: &Connection, key: &str) -> Result<Vec<String>> {
+pub fn used_by(conn: &Connection, key: &str) -> Result<Vec<String>> {
     let mut users: Vec<String> = saved::list(conn)?
         .into_iter()
         .filter(|segment| rules_use_field(&segment.rules, key))
@@ -249,11 +249,11 @@ pub fn delete_custom(workspace: &mut Workspace, key: &str) -> Result<FieldDeleti
             "`{key}` is a standard field and cannot be deleted; only custom fields can"
         )));
     }
-    let used_by = users(&tx, key)?;
-    if !used_by.is_empty() {
+    let users = used_by(&tx, key)?;
+    if !users.is_empty() {
         return Err(Error::FieldInUse {
             key: key.to_owned(),
-            used_by,
+            used_by: users,
         });
     }
     let values_deleted = tx.execute(
