@@ -26,6 +26,7 @@ pub fn run() {
             commands::workspace_open_demo,
             commands::workspace_recent,
             commands::fields_list,
+            commands::field_delete,
             commands::leads_page,
             commands::lead_detail,
             commands::import_inspect,

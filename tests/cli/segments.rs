@@ -34,9 +34,19 @@ fn ok(out: crate::support::Output) -> String {
     out.stdout
 }
 
+/// Every member, whether it may be emailed or not.
 fn member_ids(sandbox: &Sandbox, rules: &str) -> BTreeSet<i64> {
     let json = ok(sandbox.run(&[
-        "segment", "members", rules, "--as-of", AS_OF, "--format", "json", "--fields", "email",
+        "segment",
+        "members",
+        rules,
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "--fields",
+        "email",
+        "--include-unconsented",
     ]));
     let members: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
     members.iter().map(|m| m["id"].as_i64().unwrap()).collect()
@@ -293,7 +303,7 @@ fn member_export_is_safe_and_importable() {
     std::fs::write(&csv_path, "Email,First Name,Last Name,Company\nann@example.com,=HYPERLINK(\"http://x\"),Ng,@Acme\nbo@example.com,Bo,+1,Beta\n").unwrap();
     ok(sandbox.run(&["import", "leads", csv_path.to_str().unwrap()]));
     let rules = write_rules(&sandbox, "all.json", r#"{"combinator":"and","rules":[]}"#);
-    let csv = ok(sandbox.run(&["segment", "members", &rules]));
+    let csv = ok(sandbox.run(&["segment", "members", &rules, "--include-unconsented"]));
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some("Email,First name,Last name,Company"));
     assert_eq!(

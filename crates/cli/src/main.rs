@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use leadstream_core::demo::{self, DemoSpec};
-use leadstream_core::export::{export_leads, ExportFormat};
+use leadstream_core::export::{export_leads, write_file_atomically, ConsentPolicy, ExportFormat};
 use leadstream_core::import::apply::{run_import, ImportControl};
 use leadstream_core::import::history;
 use leadstream_core::import::spec::ImportKind;
@@ -87,11 +87,23 @@ enum Command {
         #[command(subcommand)]
         command: ContentCommand,
     },
-    /// List the field catalogue.
+    /// List the field catalogue, or delete a custom field.
     Fields {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        #[command(subcommand)]
+        command: Option<FieldsCommand>,
+    },
+}
+
+#[derive(Subcommand)]
+enum FieldsCommand {
+    /// Delete a custom field and all its values. Standard fields, and fields
+    /// that saved segments or streams use, are refused.
+    Delete {
+        /// The field's key, as `fields` lists it.
+        key: String,
     },
 }
 
@@ -99,11 +111,36 @@ enum Command {
 enum LeadsCommand {
     /// Print the number of leads.
     Count,
-    /// Write every lead with every field to stdout.
+    /// Write every lead with every field to stdout (or --output FILE).
     Export {
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
+        #[command(flatten)]
+        output: OutputArgs,
     },
+}
+
+/// Where an export goes.
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// Write to this file instead of stdout. The file is replaced only when
+    /// the export succeeds; a failed export leaves it as it was.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// Runs `export` on the output file (written whole or not at all) or on stdout.
+    fn write<T>(
+        &self,
+        stdout: &mut dyn Write,
+        export: impl FnOnce(&mut dyn Write) -> leadstream_core::Result<T>,
+    ) -> leadstream_core::Result<T> {
+        match &self.output {
+            Some(path) => write_file_atomically(path, export),
+            None => export(stdout),
+        }
+    }
 }
 
 /// Where a command's rules come from: a rule JSON file, `-` for stdin, or
@@ -129,7 +166,9 @@ enum SegmentCommand {
         #[arg(long, default_value_t = 1)]
         repeat: u32,
     },
-    /// Write the matching leads with chosen fields.
+    /// Write the matching leads with chosen fields, for an email tool: leads
+    /// marked "do not email" or without email opt-in are left out (counted
+    /// on stderr) unless --include-unconsented.
     Members {
         #[command(flatten)]
         rules: RulesArgs,
@@ -142,6 +181,11 @@ enum SegmentCommand {
             default_value = "email,first_name,last_name,company"
         )]
         fields: Vec<String>,
+        /// Also write members marked "do not email" or without email opt-in.
+        #[arg(long)]
+        include_unconsented: bool,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Explain, rule by rule, why a lead is in or out.
     Explain {
@@ -394,13 +438,16 @@ fn run(cli: Cli) -> CliResult {
             writeln!(stdout, "{count}")?;
         }
         Command::Leads {
-            command: LeadsCommand::Export { format },
+            command: LeadsCommand::Export { format, output },
         } => {
             let format = match format {
                 Format::Csv => ExportFormat::Csv,
                 Format::Json => ExportFormat::Json,
             };
-            export_leads(open()?.conn(), format, &mut stdout)?;
+            let workspace = open()?;
+            output.write(&mut stdout, |out| {
+                export_leads(workspace.conn(), format, out)
+            })?;
         }
         Command::Import { command } => {
             let (kind, args) = match command {
@@ -478,7 +525,26 @@ fn run(cli: Cli) -> CliResult {
                 }
             }
         }
-        Command::Fields { json } => {
+        Command::Fields {
+            command: Some(FieldsCommand::Delete { key }),
+            ..
+        } => {
+            let deletion = fields::delete_custom(&mut open()?, &key)?;
+            let values = match deletion.values_deleted {
+                0 => "; it had no values".to_owned(),
+                1 => " and its 1 value".to_owned(),
+                n => format!(" and its {n} values"),
+            };
+            writeln!(
+                stdout,
+                "deleted the field `{}` (“{}”){values}",
+                deletion.key, deletion.label
+            )?;
+        }
+        Command::Fields {
+            json,
+            command: None,
+        } => {
             let catalogue = fields::list(open()?.conn())?;
             if json {
                 let text = serde_json::to_string_pretty(&catalogue)?;
@@ -553,20 +619,24 @@ fn segment_command(
             rules,
             format,
             fields,
+            include_unconsented,
+            output,
         } => {
             let group = load_rules(workspace, &rules.rules)?;
+            let at = as_of(&rules.as_of)?;
             let format = match format {
                 Format::Csv => segments::MemberFormat::Csv,
                 Format::Json => segments::MemberFormat::Json,
             };
-            segments::export_members(
-                workspace,
-                &group,
-                as_of(&rules.as_of)?,
-                &fields,
-                format,
-                stdout,
-            )?;
+            let consent = if include_unconsented {
+                ConsentPolicy::IncludeUnconsented
+            } else {
+                ConsentPolicy::EmailableOnly
+            };
+            let summary = output.write(stdout, |out| {
+                segments::export_members(workspace, &group, at, &fields, format, consent, out)
+            })?;
+            eprintln!("{}", summary.message);
         }
         SegmentCommand::Explain { rules, lead, json } => {
             let group = load_rules(workspace, &rules.rules)?;

@@ -57,6 +57,11 @@ pub enum Error {
     #[error("unknown field `{key}`")]
     UnknownField { key: String },
 
+    /// A custom field that saved segments or streams still use; `used_by`
+    /// names each of them (`segment “Big budgets” (12)`).
+    #[error("the field `{key}` is used by {}; change those first", used_by.join(", "))]
+    FieldInUse { key: String, used_by: Vec<String> },
+
     #[error("lead {id} does not exist")]
     UnknownLead { id: i64 },
 

@@ -16,6 +16,7 @@ import type { Field } from "../bindings/Field";
 import type { LeadRow } from "../bindings/LeadRow";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 import { ColumnChooser } from "../components/ColumnChooser";
+import { FieldsDialog } from "../components/FieldsDialog";
 import { formatCell, formatCount } from "../lib/format";
 import { ipc } from "../lib/ipc";
 import { PageCache } from "../lib/pageCache";
@@ -51,6 +52,8 @@ export function LeadsView({ workspace, onError }: Props) {
   const [selected, setSelected] = useState<number | null>(null);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
 
+  const [managingFields, setManagingFields] = useState(false);
+
   useEffect(() => {
     ipc
       .fieldsList()
@@ -60,6 +63,22 @@ export function LeadsView({ workspace, onError }: Props) {
       })
       .catch(onError);
   }, [onError]);
+
+  // After a field is deleted: the catalogue without it, other columns as they were.
+  const reloadFields = (deleted: string) => {
+    ipc
+      .fieldsList()
+      .then((list) => {
+        setVisibility((current) => {
+          const next = { ...current };
+          delete next[deleted];
+          return next;
+        });
+        setSorting((current) => current.filter((s) => s.id !== deleted));
+        setFields(list);
+      })
+      .catch(onError);
+  };
 
   // Default columns first, in their order; every other field after them.
   const columns = useMemo(() => {
@@ -161,6 +180,9 @@ export function LeadsView({ workspace, onError }: Props) {
               : `${formatCount(total)} leads`}
         </span>
         <ColumnChooser table={table} fields={fields} />
+        <button data-testid="fields-manage" onClick={() => setManagingFields(true)}>
+          Fields…
+        </button>
       </div>
 
       <div className="table-scroller" ref={scroller} data-testid="lead-table">
@@ -214,6 +236,9 @@ export function LeadsView({ workspace, onError }: Props) {
 
       {selected !== null && (
         <LeadDetailPanel id={selected} onClose={() => setSelected(null)} onError={onError} />
+      )}
+      {managingFields && (
+        <FieldsDialog fields={fields} onDeleted={reloadFields} onClose={() => setManagingFields(false)} />
       )}
     </div>
   );
