@@ -203,6 +203,34 @@ fn a_row_joining_two_leads_is_rejected_not_fatal() {
 }
 
 #[test]
+fn rejected_rows_file_is_neutralised_against_formula_injection() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "formulas.csv",
+        "Email,First Name\n\
+         =HYPERLINK(\"http://evil\"),Ann\n\
+         bo@example.com,Bo\n",
+    );
+    let (_ws_dir, mut ws) = workspace();
+    let spec = suggested(&ws, &file, None);
+    let report = run(&mut ws, &file, &spec, false).unwrap();
+    assert_eq!(report.counts.rejected, 1);
+    let saved = report.rejected_file.expect("a rejected-rows file");
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(&saved)
+        .unwrap();
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(&row[2], "'=HYPERLINK(\"http://evil\")");
+    assert!(
+        !row[1].starts_with('='),
+        "the reason quotes the cell: {:?}",
+        &row[1]
+    );
+}
+
+#[test]
 fn rejected_rows_are_reported_with_line_and_reason_and_saved() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(

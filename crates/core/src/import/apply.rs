@@ -20,6 +20,7 @@ use super::spec::{
     ColumnTarget, ImportCounts, ImportKind, ImportProgress, ImportReport, ImportSpec, MatchKey,
     OnMatch, ReasonCount, Rejection, UnknownLeads,
 };
+use crate::export::csv_safe;
 use crate::fields::{self, FieldType, NewField, Origin};
 use crate::{Error, Result, Workspace};
 
@@ -1064,8 +1065,10 @@ impl RejectLog {
                 self.spool.insert(writer)
             }
         };
-        let mut record = vec![line.to_string(), reason.clone()];
-        record.extend(fields.iter().cloned());
+        // The user opens this file in a spreadsheet to fix the rows, so it
+        // is neutralised against formula injection like every export.
+        let mut record = vec![line.to_string(), csv_safe(&reason).into_owned()];
+        record.extend(fields.iter().map(|field| csv_safe(field).into_owned()));
         writer.write_record(&record)?;
         if self.first.len() < REPORTED_REJECTIONS {
             self.first.push(Rejection { line, reason });
