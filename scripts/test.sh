@@ -41,6 +41,10 @@ step "End-to-end tests of the real window (tauri-driver + WebKitWebDriver, Xvfb)
 export LEADSTREAM_SCREENSHOTS="$PWD/tests/e2e/screenshots"
 rm -rf "$LEADSTREAM_SCREENSHOTS"
 echo "Screenshots go to $LEADSTREAM_SCREENSHOTS"
-(cd tests/e2e && xvfb-run -a --server-args="-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=240000 --test-reporter=spec ./*.test.mjs)
+if ! (cd tests/e2e && xvfb-run -a --server-args="-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=240000 --test-reporter=spec ./*.test.mjs); then
+  echo "End-to-end tests failed. Screenshots and the window's text of each failing test: $LEADSTREAM_SCREENSHOTS/failures" >&2
+  ls -1 "$LEADSTREAM_SCREENSHOTS/failures" 2>/dev/null >&2 || true
+  exit 1
+fi
 
 step "All checks passed in $((SECONDS - started)) s"

@@ -2,7 +2,10 @@
 //! main thread. Their argument and result types come from `leadstream-core`
 //! and reach TypeScript through ts-rs (ui/src/bindings).
 
-use leadstream_core::fields::Field;
+use std::path::Path;
+
+use leadstream_core::export::{write_file_atomically, ConsentPolicy, MemberExportSummary};
+use leadstream_core::fields::{Field, FieldDeletion};
 use leadstream_core::import::apply::{run_import, ImportControl};
 use leadstream_core::import::history::{self, ImportRecord, UndoSummary};
 use leadstream_core::import::inspect::{self, ImportInspection};
@@ -168,6 +171,15 @@ pub async fn fields_list(state: State<'_, AppState>) -> Result<Vec<Field>> {
     state.with_workspace(|ws| fields::list(ws.conn())).await
 }
 
+/// Deletes a custom field and its values; refused for standard fields and
+/// for fields that saved segments or streams use.
+#[tauri::command]
+pub async fn field_delete(state: State<'_, AppState>, key: String) -> Result<FieldDeletion> {
+    state
+        .with_workspace(move |ws| fields::delete_custom(ws, &key))
+        .await
+}
+
 #[tauri::command]
 pub async fn leads_page(state: State<'_, AppState>, query: LeadQuery) -> Result<LeadPage> {
     state
@@ -285,7 +297,9 @@ pub async fn segment_explain(
         .await
 }
 
-/// Writes the members with the chosen fields as CSV to `path`; returns how many.
+/// Writes the members with the chosen fields as CSV to `path`, for an email
+/// tool: leads that may not be emailed are left out unless
+/// `include_unconsented`. The file is replaced only if the export succeeds.
 #[tauri::command]
 pub async fn segment_export(
     state: State<'_, AppState>,
@@ -293,22 +307,20 @@ pub async fn segment_export(
     as_of_text: Option<String>,
     fields: Vec<String>,
     path: String,
-) -> Result<u64> {
+    include_unconsented: bool,
+) -> Result<MemberExportSummary> {
     let path = state.allowed_path(&path, PathUse::Save)?;
+    let consent = if include_unconsented {
+        ConsentPolicy::IncludeUnconsented
+    } else {
+        ConsentPolicy::EmailableOnly
+    };
     state
         .with_workspace(move |ws| {
-            let file = std::fs::File::create(&path).map_err(|e| leadstream_core::Error::Io {
-                path: path.clone(),
-                source: e,
-            })?;
-            segments::export_members(
-                ws,
-                &rules,
-                as_of(as_of_text)?,
-                &fields,
-                MemberFormat::Csv,
-                file,
-            )
+            let at = as_of(as_of_text)?;
+            write_file_atomically(Path::new(&path), |out| {
+                segments::export_members(ws, &rules, at, &fields, MemberFormat::Csv, consent, out)
+            })
         })
         .await
 }
@@ -469,14 +481,20 @@ pub async fn stream_templates(state: State<'_, AppState>) -> Result<Vec<StreamTe
         .await
 }
 
-/// Writes a stream's portable JSON to `path`.
+/// Writes a stream's portable JSON to `path` (replaced only on success).
 #[tauri::command]
 pub async fn stream_export(state: State<'_, AppState>, id: i64, path: String) -> Result<()> {
     let path = state.allowed_path(&path, PathUse::Save)?;
     state
         .with_workspace(move |ws| {
             let json = serde_json::to_string_pretty(&streams::export(ws.conn(), id)?)?;
-            std::fs::write(&path, json).map_err(|e| leadstream_core::Error::Io { path, source: e })
+            write_file_atomically(Path::new(&path), |out| {
+                out.write_all(json.as_bytes())
+                    .map_err(|e| leadstream_core::Error::Io {
+                        path: path.clone(),
+                        source: e,
+                    })
+            })
         })
         .await
 }
@@ -579,7 +597,8 @@ pub async fn plan_journey(
         .await
 }
 
-/// Writes the plan's sends as CSV to `path`; returns how many.
+/// Writes the plan's sends as CSV to `path` (replaced only on success);
+/// returns how many.
 #[tauri::command]
 pub async fn plan_export(
     state: State<'_, AppState>,
@@ -593,11 +612,9 @@ pub async fn plan_export(
         .with_workspace(move |ws| {
             let request = plan_request(ws, streams, &from, days)?;
             let run = planner::plan(ws, &request)?;
-            let file = std::fs::File::create(&path).map_err(|e| leadstream_core::Error::Io {
-                path: path.clone(),
-                source: e,
-            })?;
-            planner::write_sends_csv(ws.conn(), &run, file)
+            write_file_atomically(Path::new(&path), |out| {
+                planner::write_sends_csv(ws.conn(), &run, out)
+            })
         })
         .await
 }

@@ -41,6 +41,7 @@ pub fn run() {
             commands::dialog_open,
             commands::dialog_save,
             commands::fields_list,
+            commands::field_delete,
             commands::leads_page,
             commands::lead_detail,
             commands::import_inspect,

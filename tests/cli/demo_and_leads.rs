@@ -86,3 +86,109 @@ fn export_csv_and_json_agree() {
         "custom fields are exported"
     );
 }
+
+/// Writes a CSV with an Email column and `extra` more columns (`Extra 1`,
+/// `Extra 2`, ...), one row per email; cell `i` of a row is `value i`.
+fn wide_csv(sandbox: &Sandbox, emails: &[&str], extra: usize) -> String {
+    let mut text = String::from("Email");
+    for column in 1..=extra {
+        text.push_str(&format!(",Extra {column}"));
+    }
+    text.push('\n');
+    for email in emails {
+        text.push_str(email);
+        for column in 1..=extra {
+            text.push_str(&format!(",value {column}"));
+        }
+        text.push('\n');
+    }
+    let path = sandbox.path("wide.csv");
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// Checks that `leads export` (CSV and JSON) and the lead detail work and
+/// carry every custom field; returns the number of exported leads.
+fn export_and_detail_work(sandbox: &Sandbox, custom_fields: usize) -> usize {
+    let csv_out = sandbox.run(&["leads", "export", "--format", "csv"]);
+    assert_eq!(csv_out.code, 0, "CSV export: {}", csv_out.stderr);
+    let mut reader = csv::Reader::from_reader(csv_out.stdout.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(
+        header.len(),
+        2 + 23 + custom_fields,
+        "id, external_id, fields"
+    );
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+
+    let json_out = sandbox.run(&["leads", "export", "--format", "json"]);
+    assert_eq!(json_out.code, 0, "JSON export: {}", json_out.stderr);
+    let json: Vec<serde_json::Value> = serde_json::from_str(&json_out.stdout).unwrap();
+    assert_eq!(json.len(), records.len());
+
+    let workspace = leadstream_core::Workspace::open(sandbox.db()).unwrap();
+    let fields = leadstream_core::fields::list(workspace.conn()).unwrap();
+    assert_eq!(fields.len(), 23 + custom_fields);
+    if let Some(first) = json.first() {
+        let id = first["id"].as_i64().unwrap();
+        let detail = leadstream_core::leads::detail(workspace.conn(), id).unwrap();
+        assert_eq!(detail.fields.len(), 23 + custom_fields);
+    }
+    records.len()
+}
+
+#[test]
+fn wide_file_does_not_break_lead_export() {
+    let sandbox = Sandbox::new();
+    sandbox.run(&["init"]);
+    let file = wide_csv(&sandbox, &["ann@example.com", "bo@example.com"], 2_000);
+    let import = sandbox.run(&["import", "leads", &file, "--json"]);
+    assert_eq!(import.code, 0, "{}", import.stderr);
+
+    assert_eq!(export_and_detail_work(&sandbox, 2_000), 2);
+    let csv_out = sandbox.run(&["leads", "export"]).stdout;
+    let mut reader = csv::Reader::from_reader(csv_out.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let last = header.iter().position(|h| h == "extra_2000").unwrap();
+    let record = reader.records().next().unwrap().unwrap();
+    assert_eq!(&record[last], "value 2000");
+    let json: Vec<serde_json::Value> =
+        serde_json::from_str(&sandbox.run(&["leads", "export", "--format", "json"]).stdout)
+            .unwrap();
+    assert_eq!(json[1]["extra_1999"], "value 1999");
+    let workspace = leadstream_core::Workspace::open(sandbox.db()).unwrap();
+    let detail = leadstream_core::leads::detail(workspace.conn(), 1).unwrap();
+    let value = detail
+        .fields
+        .iter()
+        .find(|f| f.field.key == "extra_1234")
+        .and_then(|f| f.value.clone());
+    assert_eq!(
+        value,
+        Some(leadstream_core::leads::CellValue::Text("value 1234".into()))
+    );
+}
+
+#[test]
+fn wide_file_does_not_break_lead_export_after_undo() {
+    let sandbox = Sandbox::new();
+    sandbox.run(&["init"]);
+    let narrow = sandbox.path("narrow.csv");
+    std::fs::write(&narrow, "Email,First Name\ncy@example.com,Cy\n").unwrap();
+    let out = sandbox.run(&["import", "leads", narrow.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let file = wide_csv(&sandbox, &["ann@example.com", "cy@example.com"], 2_000);
+    let import = sandbox.run(&["import", "leads", &file, "--json"]);
+    assert_eq!(import.code, 0, "{}", import.stderr);
+    let undo = sandbox.run(&["imports", "undo", "2"]);
+    assert_eq!(undo.code, 0, "{}", undo.stderr);
+
+    let fields = leadstream_core::fields::list(
+        leadstream_core::Workspace::open(sandbox.db())
+            .unwrap()
+            .conn(),
+    )
+    .unwrap();
+    let custom = fields.iter().filter(|f| !f.is_standard).count();
+    assert_eq!(export_and_detail_work(&sandbox, custom), 1);
+}

@@ -183,3 +183,36 @@ fn unreadable_files_exit_1_with_the_reason() {
     assert_eq!(missing.code, 1);
     assert_eq!(sandbox.run(&["leads", "count"]).stdout.trim(), "0");
 }
+
+#[test]
+fn imports_undo_out_of_order_is_refused_naming_the_later_import() {
+    let sandbox = Sandbox::new();
+    sandbox.run(&["init"]);
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("a.csv");
+    std::fs::write(&first, "email,first_name\na@x.com,Ann\n").unwrap();
+    let second = dir.path().join("b.csv");
+    std::fs::write(&second, "email,first_name\na@x.com,Anna\n").unwrap();
+    for file in [&first, &second] {
+        let out = sandbox.run(&["import", "leads", file.to_str().unwrap()]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let refused = sandbox.run(&["imports", "undo", "1"]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused
+            .stderr
+            .contains("import #1 of a.csv cannot be undone: import #2 of b.csv on ")
+            && refused
+                .stderr
+                .contains("changed 1 of the leads it added; undo it first"),
+        "{}",
+        refused.stderr
+    );
+    assert!(sandbox.run(&["leads", "export"]).stdout.contains("Anna"));
+    for id in ["2", "1"] {
+        let out = sandbox.run(&["imports", "undo", id]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    assert_eq!(sandbox.run(&["leads", "count"]).stdout.trim(), "0");
+}

@@ -6,6 +6,7 @@ mod support;
 
 mod demo_and_leads;
 mod errors;
+mod exports;
 mod fields;
 mod import;
 mod plan;

@@ -190,7 +190,8 @@ fn bad_plans_say_what_is_wrong() {
     let zero = sandbox.run(&["plan", "--from", FROM, "--days", "0"]);
     assert_eq!(zero.code, 1);
     assert!(
-        zero.stderr.contains("plan 1 to 3,660 days"),
+        zero.stderr
+            .contains("the number of days to plan must be 1 to 3,660 days, not 0"),
         "{}",
         zero.stderr
     );
@@ -206,4 +207,172 @@ fn bad_plans_say_what_is_wrong() {
     );
     let content = ok(sandbox.run(&["content", "list"]));
     assert!(content.contains("Book a demo"), "{content}");
+}
+
+/// Runs raw SQL on the sandbox's workspace, as an older version or a user
+/// with an SQLite shell might.
+fn raw_sql(sandbox: &Sandbox, sql: &str) {
+    let workspace = leadstream_core::Workspace::open(sandbox.db()).unwrap();
+    workspace.conn().execute_batch(sql).unwrap();
+}
+
+#[test]
+fn plan_from_the_end_of_time_is_refused_not_a_panic() {
+    let sandbox = demo();
+    for from in ["+262143-12-30", "+262142-12-30", "1899-12-31", "someday"] {
+        let out = sandbox.run(&["plan", "--from", from, "--days", "30"]);
+        assert_eq!(out.code, 1, "{from}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(
+                "the plan's first day (--from) must be a date from 1900-01-01 to 2199-12-31"
+            ),
+            "{from}: {}",
+            out.stderr
+        );
+    }
+    let out = sandbox.run(&["plan", "--from", FROM, "--as-of", "+262142-12-30"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("the as-of instant must be a date from 1900-01-01 to 2199-12-31"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn plan_refuses_a_huge_frequency_cap_stored_by_raw_sql() {
+    let sandbox = demo();
+    raw_sql(
+        &sandbox,
+        r#"INSERT OR REPLACE INTO settings (key, value) VALUES ('planner_settings',
+           '{"send_window":{"weekdays":[1,2,3,4,5],"from_hour":9,"to_hour":17},
+             "default_timezone":"UTC","frequency_cap":{"max":2,"per_days":100000000},
+             "quiet_dates":[],"require_opt_in":false,"seed":1}')"#,
+    );
+    let out = sandbox.run(&["plan", "--from", FROM, "--days", "30"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("frequency cap (days) must be 1 to 365 days, not 100,000,000"),
+        "{}",
+        out.stderr
+    );
+    // A stored value that does not even fit its type names the setting.
+    raw_sql(
+        &sandbox,
+        r#"UPDATE settings SET value = replace(value, '"from_hour":9', '"from_hour":-3')
+           WHERE key = 'planner_settings'"#,
+    );
+    let out = sandbox.run(&["plan", "--from", FROM, "--days", "30"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("planner settings stored in this workspace cannot be read")
+            && out.stderr.contains("send_window.from_hour"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn plan_skips_a_stream_whose_segment_was_deleted() {
+    let sandbox = demo();
+    let rules = sandbox.path("germans.json");
+    std::fs::write(
+        &rules,
+        r#"{"combinator": "and", "rules": [{"field": "country", "operator": "=", "value": "Germany"}]}"#,
+    )
+    .unwrap();
+    let segment = ok(sandbox.run(&[
+        "segment",
+        "save",
+        rules.to_str().unwrap(),
+        "--name",
+        "Germans",
+    ]));
+    let segment = segment.trim();
+    let mut file: serde_json::Value =
+        serde_json::from_str(&ok(sandbox.run(&["streams", "export", "3"]))).unwrap();
+    file["stream"]["name"] = "Germans only".into();
+    file["stream"]["definition"]["entry_segments"] =
+        serde_json::json!([segment.parse::<i64>().unwrap()]);
+    let path = sandbox.path("germans-stream.json");
+    std::fs::write(&path, file.to_string()).unwrap();
+    let stream = ok(sandbox.run(&["streams", "import", path.to_str().unwrap()]));
+    let stream = stream.trim();
+    // An older version, or raw SQL, activated it and deleted its segment.
+    raw_sql(
+        &sandbox,
+        &format!(
+            "UPDATE streams SET is_active = 1 WHERE id = {stream};
+             DELETE FROM segments WHERE id = {segment};"
+        ),
+    );
+    let problem = format!("entry segment #{segment} no longer exists");
+
+    let summary = ok(sandbox.run(&["plan", "--from", FROM, "--days", "30", "--summary"]));
+    assert!(
+        summary.contains("Not planned") && summary.contains(&problem),
+        "{summary}"
+    );
+    let planned: Vec<&str> = summary
+        .lines()
+        .filter(|l| l.trim_start().starts_with("stream ") && l.contains(" sends"))
+        .collect();
+    assert_eq!(planned.len(), 3, "the three demo streams: {summary}");
+    assert!(
+        !planned.iter().any(|l| l.contains("Germans only")),
+        "{summary}"
+    );
+
+    let out = sandbox.run(&["plan", "--from", FROM, "--days", "30"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(csv_rows(&out.stdout).len() > 10);
+    assert!(
+        out.stderr.contains(&format!(
+            "stream {stream} “Germans only” was not planned: {problem}"
+        )),
+        "{}",
+        out.stderr
+    );
+    // Named on its own, it cannot be planned, and the error says why.
+    let alone = sandbox.run(&["plan", "--stream", stream, "--from", FROM]);
+    assert_eq!(alone.code, 1);
+    assert!(
+        alone.stderr.contains("“Germans only” cannot be planned")
+            && alone.stderr.contains(&problem),
+        "{}",
+        alone.stderr
+    );
+}
+
+#[test]
+fn streams_import_that_fails_half_way_adds_nothing() {
+    let sandbox = demo();
+    let mut file: serde_json::Value =
+        serde_json::from_str(&ok(sandbox.run(&["streams", "export", "3"]))).unwrap();
+    let content = file["content"].as_array_mut().unwrap();
+    let mut fresh = content[0].clone();
+    fresh["id"] = 9_001.into();
+    fresh["title"] = "A brand-new guide".into();
+    let mut broken = fresh.clone();
+    broken["id"] = 9_002.into();
+    broken["title"] = "A guide with no subject".into();
+    broken["subject"] = "".into();
+    content.push(fresh);
+    content.push(broken);
+    let path = sandbox.path("half-way.json");
+    std::fs::write(&path, file.to_string()).unwrap();
+    let library = ok(sandbox.run(&["content", "list"]));
+    let streams = ok(sandbox.run(&["streams", "list"]));
+    let out = sandbox.run(&["streams", "import", path.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("half-way.json") && out.stderr.contains("needs a subject line"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(ok(sandbox.run(&["content", "list"])), library);
+    assert_eq!(ok(sandbox.run(&["streams", "list"])), streams);
 }

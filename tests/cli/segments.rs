@@ -34,9 +34,19 @@ fn ok(out: crate::support::Output) -> String {
     out.stdout
 }
 
+/// Every member, whether it may be emailed or not.
 fn member_ids(sandbox: &Sandbox, rules: &str) -> BTreeSet<i64> {
     let json = ok(sandbox.run(&[
-        "segment", "members", rules, "--as-of", AS_OF, "--format", "json", "--fields", "email",
+        "segment",
+        "members",
+        rules,
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "--fields",
+        "email",
+        "--include-unconsented",
     ]));
     let members: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
     members.iter().map(|m| m["id"].as_i64().unwrap()).collect()
@@ -293,7 +303,7 @@ fn member_export_is_safe_and_importable() {
     std::fs::write(&csv_path, "Email,First Name,Last Name,Company\nann@example.com,=HYPERLINK(\"http://x\"),Ng,@Acme\nbo@example.com,Bo,+1,Beta\n").unwrap();
     ok(sandbox.run(&["import", "leads", csv_path.to_str().unwrap()]));
     let rules = write_rules(&sandbox, "all.json", r#"{"combinator":"and","rules":[]}"#);
-    let csv = ok(sandbox.run(&["segment", "members", &rules]));
+    let csv = ok(sandbox.run(&["segment", "members", &rules, "--include-unconsented"]));
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some("Email,First name,Last name,Company"));
     assert_eq!(
@@ -335,4 +345,42 @@ fn rules_can_come_from_stdin() {
         .unwrap();
     let output = child.wait_with_output().unwrap();
     assert_eq!(String::from_utf8(output.stdout).unwrap(), from_file);
+}
+
+#[test]
+fn deleting_a_segment_that_streams_enter_from_is_refused_with_their_names() {
+    let sandbox = demo();
+    let rules = write_rules(&sandbox, "r.json", GERMAN_TECH);
+    let id = ok(sandbox.run(&["segment", "save", &rules, "--name", "German buyers"]));
+    let id: i64 = id.trim().parse().unwrap();
+    let unused = ok(sandbox.run(&["segment", "save", &rules, "--name", "Unused"]));
+    // Two streams enter from the new segment: copies of a demo stream.
+    let exported = ok(sandbox.run(&["streams", "export", "3"]));
+    for name in ["Decision nurture", "Win-back"] {
+        let mut file: serde_json::Value = serde_json::from_str(&exported).unwrap();
+        file["stream"]["name"] = name.into();
+        file["stream"]["definition"]["entry_segments"] = serde_json::json!([id]);
+        let path = sandbox.path(&format!("{name}.json"));
+        std::fs::write(&path, file.to_string()).unwrap();
+        ok(sandbox.run(&["streams", "import", path.to_str().unwrap()]));
+    }
+
+    let refused = sandbox.run(&["segment", "delete", &id.to_string()]);
+    assert_eq!(refused.code, 1, "{}", refused.stdout);
+    assert!(
+        refused
+            .stderr
+            .contains("used by the streams “Decision nurture” and “Win-back”: remove it from their entry first"),
+        "{}",
+        refused.stderr
+    );
+    // The segment is still there and counts as before; planning still works.
+    let list = ok(sandbox.run(&["segment", "list", "--as-of", AS_OF]));
+    assert!(list.contains("German buyers"), "{list}");
+    ok(sandbox.run(&["plan", "--from", AS_OF, "--days", "7", "--summary"]));
+
+    let deleted = ok(sandbox.run(&["segment", "delete", unused.trim()]));
+    assert!(deleted.contains("Unused"), "{deleted}");
+    let list = ok(sandbox.run(&["segment", "list", "--as-of", AS_OF]));
+    assert!(!list.contains("Unused"), "{list}");
 }

@@ -152,20 +152,23 @@ describe("segment builder", () => {
 
     // Export the members as CSV through the app's own command (the native
     // save dialog cannot be driven by WebDriver): same leads, formula-safe.
+    // Including the members who may not be emailed, so every member is there.
     const exportPath = join(app.dataDir, "members.csv");
-    const written = await browser.execute(
+    const summary = await browser.execute(
       async (rules, asOf, path) =>
         window.__TAURI_INTERNALS__.invoke("segment_export", {
           rules,
           asOfText: asOf,
           fields: ["email", "first_name", "last_name", "company"],
           path,
+          includeUnconsented: true,
         }),
       rules,
       today,
       exportPath,
     );
-    assert.equal(written, count);
+    assert.equal(summary.written, count);
+    assert.equal(summary.members, count);
     const exported = readFileSync(exportPath, "utf8").trim().split("\n");
     assert.equal(exported[0], "Email,First name,Last name,Company");
     assert.equal(exported.length, count + 1);
@@ -185,9 +188,9 @@ describe("segment builder", () => {
     await screenshot(browser, "32-segment-explain-member");
 
     const members = new Set(
-      JSON.parse(cli("--db", db, "segment", "members", rulesPath, "--as-of", today, "--format", "json", "--fields", "email")).map(
-        (m) => m.id,
-      ),
+      JSON.parse(
+        cli("--db", db, "segment", "members", rulesPath, "--as-of", today, "--format", "json", "--fields", "email", "--include-unconsented"),
+      ).map((m) => m.id),
     );
     let outsider = 1;
     while (members.has(outsider)) outsider += 1;

@@ -5,7 +5,8 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import { afterEach } from "node:test";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
 
@@ -15,6 +16,32 @@ export const appBinary = process.env.LEADSTREAM_APP ?? join(repoRoot, "target", 
 export const cliBinary = process.env.LEADSTREAM_CLI ?? join(repoRoot, "target", "debug", "leadstream");
 export const screenshotDir = process.env.LEADSTREAM_SCREENSHOTS ?? join(here, "screenshots");
 mkdirSync(screenshotDir, { recursive: true });
+/** Where a failing test leaves a screenshot and the window's visible text. */
+export const failureDir = join(screenshotDir, "failures");
+
+/** The sessions of the apps this test file has running. */
+const running = new Set();
+
+// Whenever a test fails, every running app window is captured: a screenshot
+// and the text a user would see, named after the file and the test.
+afterEach(async (t) => {
+  if (t.passed) return;
+  mkdirSync(failureDir, { recursive: true });
+  const file = basename(process.argv[1] ?? "e2e", ".test.mjs");
+  const name = `${file}--${t.name}`.replace(/[^\p{L}\p{N}._-]+/gu, "-").slice(0, 120);
+  let index = 0;
+  for (const browser of running) {
+    const stem = join(failureDir, running.size > 1 ? `${name}-${++index}` : name);
+    try {
+      await browser.saveScreenshot(`${stem}.png`);
+      const text = await browser.execute(() => document.body.innerText);
+      writeFileSync(`${stem}.txt`, text);
+      console.error(`failure captured: ${stem}.png and ${stem}.txt`);
+    } catch (error) {
+      console.error(`could not capture the window after "${t.name}" failed: ${error}`);
+    }
+  }
+});
 
 /** A free TCP port on loopback, so test files never fight over 4444. */
 async function freePort() {
@@ -71,7 +98,9 @@ export async function launchApp({ prepare, args = [] } = {}) {
     logLevel: "error",
     capabilities: { "tauri:options": { application: appBinary, args } },
   });
+  running.add(browser);
   const stop = async () => {
+    running.delete(browser);
     try {
       await browser.deleteSession();
     } finally {

@@ -1,10 +1,21 @@
 //! Black-box tests of CSV import against the fixtures in tests/fixtures
-//! (and, where present, the unlicensed files in ../shared, never copied).
+//! (and, where present, the unlicensed files in ../shared, never copied), and
+//! of the import history with undo.
 
 mod apply;
 mod source;
+mod undo;
+mod undo_model;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use leadstream_core::import::apply::{run_import, ImportControl};
+use leadstream_core::import::inspect::inspect;
+use leadstream_core::import::spec::{
+    ImportCounts, ImportKind, ImportReport, ImportSpec, OnMatch, UnknownLeads,
+};
+use leadstream_core::Workspace;
 
 /// A file in the repository's tests/fixtures.
 pub fn fixture(relative: &str) -> PathBuf {
@@ -16,13 +27,92 @@ pub fn fixture(relative: &str) -> PathBuf {
 /// A file in the shared data next to the repository (never copied here: no
 /// licence). `None`, with a note, when it is absent.
 pub fn shared(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(relative);
+    let path = shared_path(relative);
     if path.exists() {
         Some(path)
     } else {
         eprintln!("skipped: {} is not present", path.display());
         None
     }
+}
+
+/// A file in the shared data that the test cannot do without. Such tests are
+/// `#[ignore]`d with the path in the reason, so the skip shows in every run;
+/// run explicitly without the file, they fail loudly, naming the path.
+pub fn required_shared(relative: &str) -> PathBuf {
+    let path = shared_path(relative);
+    assert!(
+        path.exists(),
+        "{} is not present: this test needs the shared data next to the repository",
+        path.display()
+    );
+    path
+}
+
+fn shared_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(relative)
+}
+
+pub fn workspace() -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::create(dir.path().join("test.leadstream")).unwrap();
+    (dir, ws)
+}
+
+/// The wizard's suggestions, as the user would accept them.
+pub fn suggested(ws: &Workspace, path: &Path, kind: Option<ImportKind>) -> ImportSpec {
+    try_suggested(ws, path, kind).unwrap()
+}
+
+pub fn try_suggested(
+    ws: &Workspace,
+    path: &Path,
+    kind: Option<ImportKind>,
+) -> leadstream_core::Result<ImportSpec> {
+    let inspection = inspect(ws.conn(), path, None, kind)?;
+    Ok(ImportSpec {
+        kind: inspection.kind,
+        format: inspection.format,
+        columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
+        match_key: inspection.match_key,
+        on_match: OnMatch::Update,
+        null_tokens: inspection.suggested_null_tokens,
+        unknown_leads: UnknownLeads::Create,
+    })
+}
+
+pub fn run(
+    ws: &mut Workspace,
+    path: &Path,
+    spec: &ImportSpec,
+    dry_run: bool,
+) -> leadstream_core::Result<ImportReport> {
+    let cancel = AtomicBool::new(false);
+    let mut progress = |_: &_| {};
+    run_import(
+        ws,
+        path,
+        spec,
+        dry_run,
+        ImportControl {
+            cancel: &cancel,
+            progress: &mut progress,
+        },
+    )
+}
+
+pub fn assert_invariant(counts: &ImportCounts) {
+    assert_eq!(
+        counts.rows,
+        counts.inserted + counts.updated + counts.skipped + counts.merged + counts.rejected,
+        "every row is counted exactly once: {counts:?}"
+    );
+}
+
+pub fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
 }

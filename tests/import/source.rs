@@ -549,16 +549,30 @@ fn every_copied_quirk_file_is_covered() {
 }
 
 // ---------------------------------------------------------------------------
-// Excel re-saved variants and lead datasets (unlicensed: ../shared only)
+// Excel re-saved variants and lead datasets
+//
+// Files with an open licence are in tests/fixtures and always read. The
+// others stay in ../shared/data (no licence, or not copied): their tests are
+// ignored, so a skip shows in every run, and fail naming the missing file
+// when run (`cargo test --test import -- --ignored`) without it.
 // ---------------------------------------------------------------------------
 
+/// A file of ../shared/data; panics, naming it, when it is absent.
+fn shared_file(relative: &str) -> PathBuf {
+    shared(relative).unwrap_or_else(|| {
+        panic!("this test needs ../shared/data/{relative}, which is not present")
+    })
+}
+
 #[test]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "needs ../shared/data/quirks/excel-resaved-variants/marketing_campaign__bom_whole-row-quoted_tab_crlf.csv (licence: none, not copied)"
+)]
 fn excel_rows_wrapped_in_quotes_are_unwrapped() {
-    let Some(path) = shared(
+    let path = shared_file(
         "quirks/excel-resaved-variants/marketing_campaign__bom_whole-row-quoted_tab_crlf.csv",
-    ) else {
-        return;
-    };
+    );
     let file = read(&path);
     assert!(file.format.rows_wrapped_in_quotes);
     assert_eq!(file.format.delimiter, "\t");
@@ -585,12 +599,14 @@ fn excel_rows_wrapped_in_quotes_are_unwrapped() {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "needs ../shared/data/quirks/excel-resaved-variants/marketing_campaign__bom_semicolon_crlf_isodate.csv (licence: none, not copied)"
+)]
 fn excel_semicolon_with_bom() {
-    let Some(path) =
-        shared("quirks/excel-resaved-variants/marketing_campaign__bom_semicolon_crlf_isodate.csv")
-    else {
-        return;
-    };
+    let path = shared_file(
+        "quirks/excel-resaved-variants/marketing_campaign__bom_semicolon_crlf_isodate.csv",
+    );
     let file = read(&path);
     assert_eq!(file.format.delimiter, ";");
     assert!(file.format.has_bom);
@@ -602,12 +618,13 @@ fn excel_semicolon_with_bom() {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "needs ../shared/data/quirks/excel-resaved-variants/marketing_campaign__tab_space-padded.csv (licence: none, not copied)"
+)]
 fn excel_tab_space_padded() {
-    let Some(path) =
-        shared("quirks/excel-resaved-variants/marketing_campaign__tab_space-padded.csv")
-    else {
-        return;
-    };
+    let path =
+        shared_file("quirks/excel-resaved-variants/marketing_campaign__tab_space-padded.csv");
     let file = read(&path);
     assert_eq!(file.format.delimiter, "\t");
     assert_eq!(file.format.encoding, TextEncoding::Utf8);
@@ -622,12 +639,14 @@ fn excel_tab_space_padded() {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "needs ../shared/data/quirks/excel-resaved-variants/marketing_campaign__comma_excel-serial-dates.csv (licence: none, not copied)"
+)]
 fn excel_comma_serial_dates() {
-    let Some(path) =
-        shared("quirks/excel-resaved-variants/marketing_campaign__comma_excel-serial-dates.csv")
-    else {
-        return;
-    };
+    let path = shared_file(
+        "quirks/excel-resaved-variants/marketing_campaign__comma_excel-serial-dates.csv",
+    );
     let file = read(&path);
     assert_eq!(file.format.delimiter, ",");
     assert_eq!(file.format.line_ending, LineEnding::CrLf);
@@ -637,11 +656,12 @@ fn excel_comma_serial_dates() {
 }
 
 #[test]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "needs ../shared/data/quirks/excel-resaved-variants/Leads__trailing-delimiter_crlf.csv (licence: none, not copied)"
+)]
 fn excel_trailing_delimiter_adds_an_unnamed_column() {
-    let Some(path) = shared("quirks/excel-resaved-variants/Leads__trailing-delimiter_crlf.csv")
-    else {
-        return;
-    };
+    let path = shared_file("quirks/excel-resaved-variants/Leads__trailing-delimiter_crlf.csv");
     let file = read(&path);
     assert_eq!(file.format.delimiter, ",");
     assert_eq!(file.format.line_ending, LineEnding::CrLf);
@@ -657,10 +677,62 @@ fn excel_trailing_delimiter_adds_an_unnamed_column() {
         .all(|r| r.fields.len() == 38 && r.fields[37].is_empty()));
 }
 
+/// (file, encoding, delimiter, columns, rows) of a lead dataset.
+type Dataset = (&'static str, TextEncoding, &'static str, usize, usize);
+
+/// Reads a lead dataset completely and checks its shape.
+fn check_dataset(path: &Path, (relative, encoding, delimiter, columns, rows): Dataset) {
+    let file = read(path);
+    assert_eq!(file.format.encoding, encoding, "{relative}");
+    assert_eq!(file.format.delimiter, delimiter, "{relative}");
+    assert_eq!(file.headers.len(), columns, "{relative}");
+    assert_eq!(file.rows().len(), rows, "{relative}");
+    assert!(
+        file.rows().iter().all(|r| r.fields.len() == columns),
+        "{relative}"
+    );
+}
+
 #[test]
-fn lead_datasets_read_completely() {
-    // (file, encoding, delimiter, columns, rows)
-    let cases = [
+fn lead_datasets_in_the_fixtures_read_completely() {
+    let cases: [Dataset; 3] = [
+        (
+            "leads/salesforce-dataloader-samples/accountData.csv",
+            TextEncoding::Windows1252,
+            ",",
+            38,
+            423,
+        ),
+        (
+            "leads/salesforce-dataloader-samples/opportunityData.csv",
+            TextEncoding::Utf8,
+            ",",
+            31,
+            38,
+        ),
+        (
+            "leads/uci-bank-marketing/bank-full.csv",
+            TextEncoding::Utf8,
+            ";",
+            17,
+            45211,
+        ),
+    ];
+    for case in cases {
+        check_dataset(&fixture(case.0), case);
+    }
+    // Its first non-ASCII byte is at offset 33,254, past a naive sniff.
+    let accounts = read_fixture("leads/salesforce-dataloader-samples/accountData.csv");
+    assert!(accounts.any_value("Pébéo of America"));
+}
+
+#[test]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "needs ../shared/data/leads/{customer-personality,x-education} (licence: none, not copied)"
+)]
+fn unlicensed_lead_datasets_read_completely() {
+    let cases: [Dataset; 3] = [
         (
             "leads/customer-personality/marketing_campaign.csv",
             TextEncoding::Utf8,
@@ -682,33 +754,25 @@ fn lead_datasets_read_completely() {
             2,
             37,
         ),
-        (
-            "leads/salesforce-dataloader-samples/accountData.csv",
-            TextEncoding::Windows1252,
-            ",",
-            38,
-            423,
-        ),
-        (
-            "leads/salesforce-dataloader-samples/opportunityData.csv",
-            TextEncoding::Utf8,
-            ",",
-            31,
-            38,
-        ),
+    ];
+    for case in cases {
+        check_dataset(&shared_file(case.0), case);
+    }
+}
+
+#[test]
+#[cfg_attr(
+    not(shared_data),
+    ignore = "needs ../shared/data/leads/uci-bank-marketing/{bank,bank-additional-full}.csv (licence: CC BY 4.0, not copied)"
+)]
+fn uci_bank_variants_read_completely() {
+    let cases: [Dataset; 2] = [
         (
             "leads/uci-bank-marketing/bank.csv",
             TextEncoding::Utf8,
             ";",
             17,
             4521,
-        ),
-        (
-            "leads/uci-bank-marketing/bank-full.csv",
-            TextEncoding::Utf8,
-            ";",
-            17,
-            45211,
         ),
         (
             "leads/uci-bank-marketing/bank-additional-full.csv",
@@ -718,23 +782,8 @@ fn lead_datasets_read_completely() {
             41188,
         ),
     ];
-    for (relative, encoding, delimiter, columns, rows) in cases {
-        let Some(path) = shared(relative) else {
-            continue;
-        };
-        let file = read(&path);
-        assert_eq!(file.format.encoding, encoding, "{relative}");
-        assert_eq!(file.format.delimiter, delimiter, "{relative}");
-        assert_eq!(file.headers.len(), columns, "{relative}");
-        assert_eq!(file.rows().len(), rows, "{relative}");
-        assert!(
-            file.rows().iter().all(|r| r.fields.len() == columns),
-            "{relative}"
-        );
-    }
-    if let Some(path) = shared("leads/salesforce-dataloader-samples/accountData.csv") {
-        // Its first non-ASCII byte is at offset 33,254, past a naive sniff.
-        assert!(read(&path).any_value("Pébéo of America"));
+    for case in cases {
+        check_dataset(&shared_file(case.0), case);
     }
 }
 
@@ -1029,4 +1078,428 @@ fn preview_stops_at_its_limit_and_reports_progress() {
     assert!(early > 0 && early < reader.total_bytes());
     while reader.next_record().is_some() {}
     assert_eq!(reader.bytes_read(), reader.total_bytes());
+}
+
+// ---------------------------------------------------------------------------
+// Stray quotes: a quote that never closes rejects its record, not the file
+// ---------------------------------------------------------------------------
+
+/// The line, fields and message of each record, readable or not.
+fn outcomes(read: &Read) -> Vec<(u64, Vec<&str>, Option<&str>)> {
+    read.records
+        .iter()
+        .map(|record| match record {
+            Ok(r) => (r.line, r.fields.iter().map(String::as_str).collect(), None),
+            Err(e) => (
+                e.line,
+                e.fields.iter().map(String::as_str).collect(),
+                Some(e.message.as_str()),
+            ),
+        })
+        .collect()
+}
+
+#[test]
+fn a_stray_quote_does_not_swallow_the_rest_of_the_file() {
+    let file = temp_file(b"email,company\na@x.com,\"Acme\nb@x.com,Beta\nc@x.com,Gamma\n");
+    let read = read(file.path());
+    assert_eq!(
+        outcomes(&read),
+        [
+            (
+                2,
+                vec!["a@x.com", "Acme"],
+                Some(
+                    "a quote opened in column 2 (company) never closes; \
+                     the lines after it are read as rows of their own"
+                )
+            ),
+            (3, vec!["b@x.com", "Beta"], None),
+            (4, vec!["c@x.com", "Gamma"], None),
+        ]
+    );
+}
+
+#[test]
+fn a_stray_quote_at_the_end_of_the_last_line_is_rejected() {
+    let file = temp_file(b"email,company\r\na@x.com,Acme\r\nb@x.com,\"Beta");
+    let read = read(file.path());
+    assert_eq!(
+        outcomes(&read),
+        [
+            (2, vec!["a@x.com", "Acme"], None),
+            (
+                3,
+                vec!["b@x.com", "Beta"],
+                Some(
+                    "a quote opened in column 2 (company) never closes; \
+                     the lines after it are read as rows of their own"
+                )
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_stray_quote_closed_by_a_later_stray_quote_is_still_rejected() {
+    // Line 3's quote would close line 2's, followed by text: not a real close.
+    let file = temp_file(b"email,company\na@x.com,\"Acme\nb@x.com,\"Beta\" Inc\nc@x.com,Gamma\n");
+    let read = read(file.path());
+    let lines: Vec<(u64, bool)> = read
+        .records
+        .iter()
+        .map(|r| match r {
+            Ok(r) => (r.line, true),
+            Err(e) => (e.line, false),
+        })
+        .collect();
+    assert_eq!(lines, [(2, false), (3, true), (4, true)]);
+    assert_eq!(
+        outcomes(&read)[1].1,
+        ["b@x.com", "Beta Inc"],
+        "line 3 is read on its own, its own quotes closing normally"
+    );
+}
+
+#[test]
+fn a_stray_quote_opened_after_a_multiline_field_names_its_own_line() {
+    let file = temp_file(b"id,note,company\n1,\"two\nlines\",\"Acme\n2,ok,Beta\n");
+    let read = read(file.path());
+    let outcomes = outcomes(&read);
+    assert_eq!(outcomes.len(), 2, "{outcomes:?}");
+    assert_eq!(outcomes[0].0, 2);
+    assert_eq!(
+        outcomes[0].2,
+        Some(
+            "a quote opened on line 3 in column 3 (company) never closes; \
+             the lines after it are read as rows of their own"
+        )
+    );
+    assert_eq!(outcomes[1], (4, vec!["2", "ok", "Beta"], None));
+}
+
+#[test]
+fn legitimate_multiline_and_escaped_quotes_still_read() {
+    let file = temp_file(b"id,note\n1,\"a \"\"quoted\"\"\nnote\"\n2,\"x\"\"\"\n3,plain\"quote\n");
+    let read = read(file.path());
+    assert_eq!(
+        read.values(),
+        [
+            vec!["1", "a \"quoted\"\nnote"],
+            vec!["2", "x\""],
+            vec!["3", "plain\"quote"]
+        ]
+    );
+}
+
+#[test]
+fn a_stray_quote_is_one_rejected_row_and_every_line_is_counted() {
+    use leadstream_core::import::apply::{run_import, ImportControl};
+    use leadstream_core::import::inspect::inspect;
+    use leadstream_core::import::spec::{ImportSpec, OnMatch, UnknownLeads};
+    use std::sync::atomic::AtomicBool;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = leadstream_core::Workspace::create(dir.path().join("w.leadstream")).unwrap();
+    let file = temp_file(b"email,company\na@x.com,\"Acme\nb@x.com,Beta\nc@x.com,Gamma\n");
+    let inspection = inspect(ws.conn(), file.path(), None, None).unwrap();
+    let spec = ImportSpec {
+        kind: inspection.kind,
+        format: inspection.format,
+        columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
+        match_key: inspection.match_key,
+        on_match: OnMatch::Update,
+        null_tokens: inspection.suggested_null_tokens,
+        unknown_leads: UnknownLeads::Create,
+    };
+    let cancel = AtomicBool::new(false);
+    let mut progress = |_: &_| {};
+    let control = ImportControl {
+        cancel: &cancel,
+        progress: &mut progress,
+    };
+    let report = run_import(&mut ws, file.path(), &spec, false, control).unwrap();
+    let counts = &report.counts;
+    assert_eq!((counts.rows, counts.inserted, counts.rejected), (3, 2, 1));
+    assert_eq!(report.rejections.len(), 1);
+    assert_eq!(report.rejections[0].line, 2);
+    assert!(
+        report.rejections[0]
+            .reason
+            .starts_with("a quote opened in column 2 (company) never closes"),
+        "{}",
+        report.rejections[0].reason
+    );
+    let rejected = std::fs::read_to_string(report.rejected_file.unwrap()).unwrap();
+    assert!(rejected.contains("\n2,a quote opened"), "{rejected}");
+    assert!(rejected.contains(",a@x.com,Acme\n"), "{rejected}");
+}
+
+// ---------------------------------------------------------------------------
+// Hostile files: records and headers are bounded, with messages naming the line
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_record_over_sixteen_mebibytes_is_rejected_with_its_line_and_size() {
+    let mut text = b"id,notes\n1,short\n2,".to_vec();
+    text.resize(text.len() + 17 * 1024 * 1024 - "2,".len(), b'x');
+    text.extend_from_slice(b"\n3,after\n");
+    let file = temp_file(&text);
+    let read = read_with(file.path(), SourceFormat::default());
+    let outcomes = outcomes(&read);
+    assert_eq!(outcomes.len(), 3);
+    assert_eq!(outcomes[0], (2, vec!["1", "short"], None));
+    assert_eq!(outcomes[1].0, 3);
+    assert_eq!(
+        outcomes[1].2,
+        Some("this record is 17 MiB, more than the 16 MiB a record may have — is a quote missing?")
+    );
+    assert_eq!(outcomes[2], (4, vec!["3", "after"], None));
+}
+
+#[test]
+fn a_record_over_sixteen_thousand_columns_is_rejected() {
+    let wide = vec!["x"; 20_000].join(",");
+    let text = format!("a,b\n1,2\n{wide}\n3,4\n");
+    let file = temp_file(text.as_bytes());
+    let read = read_with(file.path(), SourceFormat::default());
+    let outcomes = outcomes(&read);
+    assert_eq!(outcomes.len(), 3);
+    assert_eq!(outcomes[1].0, 3);
+    assert_eq!(
+        outcomes[1].2,
+        Some("this record has 20,000 columns, more than the 16,384 a record may have")
+    );
+    assert!(
+        outcomes[1].1.len() <= 16_384,
+        "the columns past the limit are not kept"
+    );
+    assert_eq!(outcomes[2], (4, vec!["3", "4"], None));
+}
+
+#[test]
+fn a_header_row_over_sixteen_thousand_columns_refuses_the_file() {
+    let wide = vec!["name"; 20_000].join(",");
+    let file = temp_file(format!("{wide}\n1,2\n").as_bytes());
+    match RecordReader::open(file.path(), &SourceFormat::default()) {
+        Err(Error::UnreadableFile { line, message, .. }) => {
+            assert_eq!(line, Some(1));
+            assert_eq!(
+                message,
+                "the header row cannot be read: this record has 20,000 columns, \
+                 more than the 16,384 a record may have"
+            );
+        }
+        other => panic!(
+            "should be refused, got {:?}",
+            other.map(|r| r.headers().len())
+        ),
+    }
+}
+
+#[test]
+fn an_unterminated_quote_of_twenty_mebibytes_is_rejected_and_reading_resumes() {
+    let mut text = b"id,notes\n1,\"".to_vec();
+    for _ in 0..20 * 1024 {
+        text.resize(text.len() + 1023, b'x');
+        text.push(b'\n');
+    }
+    text.extend_from_slice(b"2,after\n");
+    let file = temp_file(&text);
+    let read = read_with(file.path(), SourceFormat::default());
+    let outcomes = outcomes(&read);
+    assert_eq!(outcomes[0].0, 2);
+    assert_eq!(
+        outcomes[0].2,
+        Some(
+            "a quote opened in column 2 (notes) runs over more than 16 MiB, so it probably \
+             never closes; the lines after it are read as rows of their own"
+        )
+    );
+    assert_eq!(
+        outcomes[0].1[1].len(),
+        1023,
+        "the field as on its opening line"
+    );
+    // Every line after the opening one is read again, as a row of its own.
+    assert_eq!(outcomes.len(), 1 + 20 * 1024);
+    assert_eq!(outcomes[1].0, 3);
+    assert_eq!(
+        outcomes.last().unwrap(),
+        &(20 * 1024 + 2, vec!["2", "after"], None)
+    );
+}
+
+/// Small limits, so that the tests stay fast.
+const SMALL_LIMITS: ReadLimits = ReadLimits {
+    max_record_bytes: 1024,
+    max_columns: 4,
+};
+
+fn read_with_small_limits(bytes: &[u8]) -> Vec<(u64, Vec<String>, Option<String>)> {
+    let file = temp_file(bytes);
+    let reader =
+        RecordReader::open_with_limits(file.path(), &SourceFormat::default(), SMALL_LIMITS)
+            .unwrap();
+    reader
+        .map(|record| match record {
+            Ok(r) => (r.line, r.fields, None),
+            Err(e) => (e.line, e.fields, Some(e.message)),
+        })
+        .collect()
+}
+
+#[test]
+fn the_default_limits_are_the_documented_ones() {
+    assert_eq!(MAX_RECORD_BYTES, 16 * 1024 * 1024);
+    assert_eq!(MAX_COLUMNS, 16_384);
+    assert_eq!(
+        ReadLimits::default(),
+        ReadLimits {
+            max_record_bytes: MAX_RECORD_BYTES,
+            max_columns: MAX_COLUMNS,
+        }
+    );
+}
+
+#[test]
+fn a_record_over_the_size_limit_is_rejected_and_the_next_one_read() {
+    let long = "x".repeat(3000);
+    let records = read_with_small_limits(format!("id,note\n1,{long}\n2,ok\n").as_bytes());
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].0, 2);
+    assert_eq!(
+        records[0].2.as_deref(),
+        Some("this record is 3 KiB, more than the 1 KiB a record may have — is a quote missing?")
+    );
+    assert_eq!(records[1], (3, vec!["2".into(), "ok".into()], None));
+}
+
+#[test]
+fn a_quoted_field_over_the_size_limit_on_one_line_is_rejected_as_a_stray_quote() {
+    let long = "x".repeat(3000);
+    let records = read_with_small_limits(format!("id,note\n1,\"{long}\n2,ok\n").as_bytes());
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].0, 2);
+    assert_eq!(
+        records[0].2.as_deref(),
+        Some(
+            "a quote opened in column 2 (note) runs over more than 1 KiB, so it probably \
+             never closes; the lines after it are read as rows of their own"
+        )
+    );
+    assert_eq!(records[1], (3, vec!["2".into(), "ok".into()], None));
+}
+
+#[test]
+fn a_long_quoted_field_that_closes_on_its_line_is_only_too_big() {
+    let long = "x".repeat(3000);
+    let records = read_with_small_limits(format!("id,note\n1,\"{long}\",tail\n2,ok\n").as_bytes());
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].0, 2);
+    assert_eq!(
+        records[0].2.as_deref(),
+        Some("this record is 3 KiB, more than the 1 KiB a record may have — is a quote missing?")
+    );
+    assert_eq!(records[1], (3, vec!["2".into(), "ok".into()], None));
+}
+
+#[test]
+fn a_multiline_quote_reaching_the_size_limit_resumes_after_its_opening_line() {
+    let mut text = "id,note\n1,\"opens here\n".to_owned();
+    for i in 2..200 {
+        text += &format!("{i},row {i}\n");
+    }
+    let records = read_with_small_limits(text.as_bytes());
+    assert_eq!(records[0].0, 2);
+    assert_eq!(records[0].1, ["1", "opens here"]);
+    assert!(records[0].2.as_deref().is_some_and(
+        |m| m.starts_with("a quote opened in column 2 (note) runs over more than 1 KiB")
+    ));
+    assert_eq!(records.len(), 1 + 198, "every later line is a row");
+    for (index, (line, fields, problem)) in records[1..].iter().enumerate() {
+        let i = index + 2;
+        assert_eq!(*line, i as u64 + 1);
+        assert_eq!(fields, &[i.to_string(), format!("row {i}")]);
+        assert_eq!(*problem, None);
+    }
+}
+
+#[test]
+fn a_record_over_the_column_limit_is_rejected() {
+    let records = read_with_small_limits(b"a,b\n1,2,3,4\n1,2,3,4,5,6\n5,6\n");
+    assert_eq!(records.len(), 3);
+    assert_eq!(
+        records[0],
+        (2, ["1", "2", "3", "4"].map(String::from).to_vec(), None)
+    );
+    assert_eq!(records[1].0, 3);
+    assert_eq!(
+        records[1].2.as_deref(),
+        Some("this record has 6 columns, more than the 4 a record may have")
+    );
+    assert_eq!(records[2], (4, vec!["5".into(), "6".into()], None));
+}
+
+#[test]
+fn rows_wrapped_in_quotes_are_held_to_the_column_limit() {
+    let file = temp_file(b"\"a;b\"\n\"1;2;3;4;5\"\n\"3;4\"\n");
+    let format = SourceFormat {
+        delimiter: ";".into(),
+        rows_wrapped_in_quotes: true,
+        ..SourceFormat::default()
+    };
+    let reader = RecordReader::open_with_limits(file.path(), &format, SMALL_LIMITS).unwrap();
+    let records: Vec<_> = reader.collect();
+    assert_eq!(records.len(), 2);
+    assert_eq!(
+        records[0].as_ref().unwrap_err().message,
+        "this record has 5 columns, more than the 4 a record may have"
+    );
+    assert_eq!(records[1].as_ref().unwrap().fields, ["3", "4"]);
+}
+
+#[test]
+fn inspecting_sixteen_thousand_columns_of_one_name_finishes() {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let header = vec!["Notes"; MAX_COLUMNS].join(",");
+        let row = vec!["x"; MAX_COLUMNS].join(",");
+        let file = temp_file(format!("{header}\n{row}\n{row}\n").as_bytes());
+        let ws = leadstream_core::Workspace::in_memory().unwrap();
+        let inspection =
+            leadstream_core::import::inspect::inspect(ws.conn(), file.path(), None, None).unwrap();
+        sender.send((inspection.headers, inspection.columns.len()))
+    });
+    let (headers, columns) = receiver
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("inspecting 16,384 columns named alike took more than two minutes");
+    assert_eq!(columns, MAX_COLUMNS);
+    assert_eq!(headers[MAX_COLUMNS - 1], format!("Notes ({MAX_COLUMNS})"));
+}
+
+#[test]
+fn a_stray_quote_in_the_header_row_refuses_the_file_with_a_way_out() {
+    let file = temp_file(b"email,\"company\na@x.com,Acme\n");
+    match RecordReader::open(file.path(), &SourceFormat::default()) {
+        Err(Error::UnreadableFile { line, message, .. }) => {
+            assert_eq!(line, Some(1));
+            assert_eq!(
+                message,
+                "the header row cannot be read: a quote opened in column 2 never closes; \
+                 if the file does not put quotes around fields, set its quote character to none"
+            );
+        }
+        other => panic!(
+            "should be refused, got {:?}",
+            other.map(|r| r.headers().to_vec())
+        ),
+    }
+    let unquoted = SourceFormat {
+        quote: String::new(),
+        ..SourceFormat::default()
+    };
+    let read = read_with(file.path(), unquoted);
+    assert_eq!(read.headers, names(&["email", "\"company"]));
+    assert_eq!(read.values(), [["a@x.com", "Acme"]]);
 }

@@ -9,12 +9,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use leadstream_core::demo::{self, DemoSpec};
-use leadstream_core::export::{export_leads, ExportFormat};
+use leadstream_core::export::{export_leads, write_file_atomically, ConsentPolicy, ExportFormat};
 use leadstream_core::import::apply::{run_import, ImportControl};
 use leadstream_core::import::history;
 use leadstream_core::import::spec::ImportKind;
 use leadstream_core::segments::{self, saved, RuleGroup};
-use leadstream_core::streams::{content, model as streams, planner};
+use leadstream_core::streams::{content, limits, model as streams, planner};
 use leadstream_core::{fields, leads, Workspace};
 use std::sync::atomic::AtomicBool;
 
@@ -87,11 +87,23 @@ enum Command {
         #[command(subcommand)]
         command: ContentCommand,
     },
-    /// List the field catalogue.
+    /// List the field catalogue, or delete a custom field.
     Fields {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        #[command(subcommand)]
+        command: Option<FieldsCommand>,
+    },
+}
+
+#[derive(Subcommand)]
+enum FieldsCommand {
+    /// Delete a custom field and all its values. Standard fields, and fields
+    /// that saved segments or streams use, are refused.
+    Delete {
+        /// The field's key, as `fields` lists it.
+        key: String,
     },
 }
 
@@ -99,11 +111,36 @@ enum Command {
 enum LeadsCommand {
     /// Print the number of leads.
     Count,
-    /// Write every lead with every field to stdout.
+    /// Write every lead with every field to stdout (or --output FILE).
     Export {
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
+        #[command(flatten)]
+        output: OutputArgs,
     },
+}
+
+/// Where an export goes.
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// Write to this file instead of stdout. The file is replaced only when
+    /// the export succeeds; a failed export leaves it as it was.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// Runs `export` on the output file (written whole or not at all) or on stdout.
+    fn write<T>(
+        &self,
+        stdout: &mut dyn Write,
+        export: impl FnOnce(&mut dyn Write) -> leadstream_core::Result<T>,
+    ) -> leadstream_core::Result<T> {
+        match &self.output {
+            Some(path) => write_file_atomically(path, export),
+            None => export(stdout),
+        }
+    }
 }
 
 /// Where a command's rules come from: a rule JSON file, `-` for stdin, or
@@ -129,7 +166,9 @@ enum SegmentCommand {
         #[arg(long, default_value_t = 1)]
         repeat: u32,
     },
-    /// Write the matching leads with chosen fields.
+    /// Write the matching leads with chosen fields, for an email tool: leads
+    /// marked "do not email" or without email opt-in are left out (counted
+    /// on stderr) unless --include-unconsented.
     Members {
         #[command(flatten)]
         rules: RulesArgs,
@@ -142,6 +181,11 @@ enum SegmentCommand {
             default_value = "email,first_name,last_name,company"
         )]
         fields: Vec<String>,
+        /// Also write members marked "do not email" or without email opt-in.
+        #[arg(long)]
+        include_unconsented: bool,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Explain, rule by rule, why a lead is in or out.
     Explain {
@@ -170,6 +214,12 @@ enum SegmentCommand {
         #[arg(long)]
         id: Option<i64>,
     },
+    /// Delete a saved segment; refused for built-in segments and for segments
+    /// that other segments or streams use.
+    Delete {
+        /// The saved segment's id.
+        id: i64,
+    },
     /// List saved segments with their counts.
     List {
         #[arg(long, value_name = "ISO8601")]
@@ -185,13 +235,15 @@ struct PlanArgs {
     /// (docs/streams.md). Repeatable; without any, every active stream.
     #[arg(long = "stream", value_name = "ID|FILE.json")]
     streams: Vec<String>,
-    /// The first day of the plan (YYYY-MM-DD, UTC); default today.
+    /// The first day of the plan (YYYY-MM-DD, UTC, 1900-01-01 to
+    /// 2199-12-31); default today.
     #[arg(long, value_name = "DATE")]
-    from: Option<chrono::NaiveDate>,
-    /// How many days to plan.
+    from: Option<String>,
+    /// How many days to plan (1 to 3,660).
     #[arg(long, default_value_t = 90)]
     days: u32,
-    /// When entry segments are evaluated (default: the first day, 00:00 UTC).
+    /// When entry segments are evaluated (default: the first day, 00:00
+    /// UTC; 1900-01-01 to 2199-12-31).
     #[arg(long, value_name = "ISO8601")]
     as_of: Option<String>,
     /// csv: one row per send, for an email tool; json: the summary and every send.
@@ -389,13 +441,16 @@ fn run(cli: Cli) -> CliResult {
             writeln!(stdout, "{count}")?;
         }
         Command::Leads {
-            command: LeadsCommand::Export { format },
+            command: LeadsCommand::Export { format, output },
         } => {
             let format = match format {
                 Format::Csv => ExportFormat::Csv,
                 Format::Json => ExportFormat::Json,
             };
-            export_leads(open()?.conn(), format, &mut stdout)?;
+            let workspace = open()?;
+            output.write(&mut stdout, |out| {
+                export_leads(workspace.conn(), format, out)
+            })?;
         }
         Command::Import { command } => {
             let (kind, args) = match command {
@@ -473,7 +528,26 @@ fn run(cli: Cli) -> CliResult {
                 }
             }
         }
-        Command::Fields { json } => {
+        Command::Fields {
+            command: Some(FieldsCommand::Delete { key }),
+            ..
+        } => {
+            let deletion = fields::delete_custom(&mut open()?, &key)?;
+            let values = match deletion.values_deleted {
+                0 => "; it had no values".to_owned(),
+                1 => " and its 1 value".to_owned(),
+                n => format!(" and its {n} values"),
+            };
+            writeln!(
+                stdout,
+                "deleted the field `{}` (“{}”){values}",
+                deletion.key, deletion.label
+            )?;
+        }
+        Command::Fields {
+            json,
+            command: None,
+        } => {
             let catalogue = fields::list(open()?.conn())?;
             if json {
                 let text = serde_json::to_string_pretty(&catalogue)?;
@@ -548,20 +622,24 @@ fn segment_command(
             rules,
             format,
             fields,
+            include_unconsented,
+            output,
         } => {
             let group = load_rules(workspace, &rules.rules)?;
+            let at = as_of(&rules.as_of)?;
             let format = match format {
                 Format::Csv => segments::MemberFormat::Csv,
                 Format::Json => segments::MemberFormat::Json,
             };
-            segments::export_members(
-                workspace,
-                &group,
-                as_of(&rules.as_of)?,
-                &fields,
-                format,
-                stdout,
-            )?;
+            let consent = if include_unconsented {
+                ConsentPolicy::IncludeUnconsented
+            } else {
+                ConsentPolicy::EmailableOnly
+            };
+            let summary = output.write(stdout, |out| {
+                segments::export_members(workspace, &group, at, &fields, format, consent, out)
+            })?;
+            eprintln!("{}", summary.message);
         }
         SegmentCommand::Explain { rules, lead, json } => {
             let group = load_rules(workspace, &rules.rules)?;
@@ -601,6 +679,11 @@ fn segment_command(
             };
             writeln!(stdout, "{}", segment.id)?;
         }
+        SegmentCommand::Delete { id } => {
+            let name = saved::get(workspace.conn(), id)?.name;
+            saved::delete(workspace, id)?;
+            writeln!(stdout, "Deleted segment {id} (“{name}”)")?;
+        }
         SegmentCommand::List { as_of: at, json } => {
             let summaries = saved::list_with_counts(workspace, as_of(&at)?)?;
             if json {
@@ -611,12 +694,19 @@ fn segment_command(
                     let s = &summary.segment;
                     writeln!(
                         stdout,
-                        "{:>4}  {:>9}  {:<18} {}{}",
+                        "{:>4}  {:>9}  {:<18} {}{}{}",
                         s.id,
-                        summary.count,
+                        summary
+                            .count
+                            .map_or_else(|| "—".to_owned(), |n| n.to_string()),
                         s.folder,
                         s.name,
-                        if s.is_builtin { "  (built in)" } else { "" }
+                        if s.is_builtin { "  (built in)" } else { "" },
+                        summary
+                            .problem
+                            .as_deref()
+                            .map(|problem| format!("  (cannot count: {problem})"))
+                            .unwrap_or_default()
                     )?;
                 }
             }
@@ -669,12 +759,11 @@ fn plan_command(workspace: &Workspace, args: PlanArgs, stdout: &mut impl Write) 
             return Err("no active streams: activate one, or name one with --stream".into());
         }
     }
-    let from = args.from.unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let start = from
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight")
-        .and_utc()
-        .timestamp();
+    let from = match &args.from {
+        Some(text) => limits::parse_date("the plan's first day (--from)", text)?,
+        None => chrono::Utc::now().date_naive(),
+    };
+    let start = from.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
     let request = planner::PlanRequest {
         streams: chosen,
         from,
@@ -726,12 +815,16 @@ fn plan_command(workspace: &Workspace, args: PlanArgs, stdout: &mut impl Write) 
         }
         let plan = plan.expect("planned at least once");
         match args.format {
-            Format::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&plan)?)?,
+            Format::Json => {
+                warn_skipped(&plan.skipped);
+                writeln!(stdout, "{}", serde_json::to_string_pretty(&plan)?)?
+            }
             Format::Csv => print_plan_summary(stdout, &plan)?,
         }
         return Ok(());
     }
     let run = planner::plan(workspace, &request)?;
+    warn_skipped(&run.plan.skipped);
     match args.format {
         Format::Json => writeln!(stdout, "{}", serde_json::to_string(&run)?)?,
         Format::Csv => {
@@ -739,6 +832,18 @@ fn plan_command(workspace: &Workspace, args: PlanArgs, stdout: &mut impl Write) 
         }
     }
     Ok(())
+}
+
+/// Streams the plan left out, on stderr: the plan itself is on stdout.
+fn warn_skipped(skipped: &[planner::SkippedStream]) {
+    for stream in skipped {
+        eprintln!(
+            "leadstream: warning: stream {} “{}” was not planned: {}",
+            stream.stream_id,
+            stream.name,
+            stream.problems.join("; ")
+        );
+    }
 }
 
 fn print_plan_summary(out: &mut impl Write, plan: &planner::Plan) -> CliResult {
@@ -792,6 +897,18 @@ fn print_plan_summary(out: &mut impl Write, plan: &planner::Plan) -> CliResult {
             "  {:>9} sends to {:>9} leads  {}",
             item.sends, item.leads, item.title
         )?;
+    }
+    if !plan.skipped.is_empty() {
+        writeln!(out, "Not planned (fix these streams to plan them):")?;
+        for stream in &plan.skipped {
+            writeln!(
+                out,
+                "  stream {} “{}”: {}",
+                stream.stream_id,
+                stream.name,
+                stream.problems.join("; ")
+            )?;
+        }
     }
     let busiest = plan.per_day.iter().max_by_key(|d| d.sends);
     if let Some(day) = busiest {

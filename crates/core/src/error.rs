@@ -83,8 +83,22 @@ pub enum Error {
     #[error("the import was cancelled; the workspace is unchanged")]
     Cancelled,
 
+    /// An undo that would not be exact: a later import, still applied, built
+    /// on what this import did. `reason` names it and says what it did.
+    #[error("import #{import_id} of {file_name} cannot be undone: {reason}")]
+    UndoRefused {
+        import_id: i64,
+        file_name: String,
+        reason: String,
+    },
+
     #[error("unknown field `{key}`")]
     UnknownField { key: String },
+
+    /// A custom field that saved segments or streams still use; `used_by`
+    /// names each of them (`segment “Big budgets” (12)`).
+    #[error("the field `{key}` is used by {}; change those first", used_by.join(", "))]
+    FieldInUse { key: String, used_by: Vec<String> },
 
     #[error("lead {id} does not exist")]
     UnknownLead { id: i64 },
@@ -99,6 +113,21 @@ pub enum Error {
         path: String,
         field: Option<String>,
         message: String,
+    },
+
+    /// Segment references that cannot be followed: a segment that refers
+    /// back to itself, or a chain of segments using segments deeper than
+    /// the limit. `path` locates the reference in the rules being checked.
+    #[error("rule {path} (field `segment`): {message}")]
+    SegmentReferences { path: String, message: String },
+
+    /// A number or date outside its documented range (docs/streams.md,
+    /// "Limits"): `setting` names it as the user sees it.
+    #[error("{setting} must be {allowed}, not {found}")]
+    OutOfRange {
+        setting: String,
+        allowed: String,
+        found: String,
     },
 
     #[error("invalid argument: {0}")]

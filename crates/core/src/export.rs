@@ -1,14 +1,18 @@
 //! Exporting leads as CSV or JSON, streamed row by row so that a million
-//! leads never sit in memory. CSV cells are made safe against formula
-//! injection before they leave the app.
+//! leads never sit in memory; the consent rule of exports for email tools;
+//! writing export files whole or not at all. CSV cells are made safe against
+//! formula injection before they leave the app.
 
 use std::io::Write;
+use std::path::Path;
 
 use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-use crate::fields::{self, ResolvedField};
-use crate::leads::CellValue;
-use crate::Result;
+use crate::fields;
+use crate::leads::{CellValue, WholeLeads};
+use crate::{Error, Result};
 
 /// Output formats of [`export_leads`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,82 +21,251 @@ pub enum ExportFormat {
     Json,
 }
 
-/// Neutralises spreadsheet formula injection: a cell starting with `=`, `+`,
-/// `-`, `@`, tab or carriage return gets a leading apostrophe, as OWASP
-/// recommends, so Excel and Sheets show it as text instead of running it.
+/// The characters that make a spreadsheet read a cell as a formula, in
+/// their ASCII and full-width forms (Excel and LibreOffice fold full-width
+/// signs to ASCII on input).
+const FORMULA_TRIGGERS: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+
+/// Neutralises spreadsheet formula injection, as OWASP recommends: a cell
+/// gets a leading apostrophe, so Excel and Sheets show it as text instead of
+/// running it, when it starts with a tab, carriage return, line feed or NUL,
+/// or when its first character after any leading whitespace and control
+/// characters is `=`, `+`, `-`, `@` or their full-width forms `＝＋－＠`
+/// (spreadsheets trim the leading blanks and then run the formula).
 pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
-        _ => cell.into(),
+    let starts_with_control = cell.starts_with(['\t', '\r', '\n', '\0']);
+    let first_visible = cell.chars().find(|c| !c.is_whitespace() && !c.is_control());
+    let starts_with_formula = first_visible.is_some_and(|c| FORMULA_TRIGGERS.contains(&c));
+    if starts_with_control || starts_with_formula {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
     }
 }
 
+/// How many leads an export reads at a time (fewer when there are many
+/// custom fields).
+const LEADS_PER_CHUNK: usize = 1_000;
+
 /// Writes every lead with every field (id, external_id, then the catalogue
-/// in order) and returns how many leads were written.
+/// in order) and returns how many leads were written. Works for any number
+/// of custom fields: values are read by lead from `custom_values`, never as
+/// one SQL column per field.
 pub fn export_leads(conn: &Connection, format: ExportFormat, out: impl Write) -> Result<u64> {
     let catalogue = fields::list_resolved(conn)?;
-    let select_list: Vec<String> = catalogue.iter().map(ResolvedField::sql_value).collect();
-    let sql = format!(
-        "SELECT l.id, l.external_id, {} FROM leads l ORDER BY l.id",
-        select_list.join(", ")
-    );
-    let mut statement = conn.prepare(&sql)?;
-    let mut rows = statement.query([])?;
-    let mut written = 0u64;
+    let leads = WholeLeads::new(conn, &catalogue);
+    let everyone = i64::MIN..=i64::MAX;
     match format {
         ExportFormat::Csv => {
             let mut writer = csv::Writer::from_writer(out);
             let mut header = vec!["id".to_owned(), "external_id".to_owned()];
-            header.extend(catalogue.iter().map(|f| f.field.key.clone()));
+            header.extend(
+                catalogue
+                    .iter()
+                    .map(|f| csv_safe(&f.field.key).into_owned()),
+            );
             writer.write_record(&header)?;
             let mut record: Vec<String> = Vec::with_capacity(header.len());
-            while let Some(row) = rows.next()? {
+            let written = leads.read(everyone, LEADS_PER_CHUNK, |lead| {
                 record.clear();
-                record.push(row.get::<_, i64>(0)?.to_string());
-                record.push(
-                    csv_safe(&row.get::<_, Option<String>>(1)?.unwrap_or_default()).into_owned(),
-                );
-                for (index, column) in catalogue.iter().enumerate() {
-                    let value =
-                        CellValue::from_sql(column.field.field_type, row.get_ref(index + 2)?);
-                    let text = value.map(|v| v.to_plain_text()).unwrap_or_default();
+                record.push(lead.row.id.to_string());
+                record.push(csv_safe(&lead.external_id.unwrap_or_default()).into_owned());
+                for cell in &lead.row.cells {
+                    let text = cell
+                        .as_ref()
+                        .map(CellValue::to_plain_text)
+                        .unwrap_or_default();
                     record.push(csv_safe(&text).into_owned());
                 }
                 writer.write_record(&record)?;
-                written += 1;
-            }
+                Ok(())
+            })?;
             writer
                 .flush()
                 .map_err(|e| crate::Error::io("<output>", e))?;
+            Ok(written)
         }
         ExportFormat::Json => {
             let mut out = std::io::BufWriter::new(out);
             let io = |e| crate::Error::io("<output>", e);
             out.write_all(b"[").map_err(io)?;
-            while let Some(row) = rows.next()? {
+            let mut first = true;
+            let written = leads.read(everyone, LEADS_PER_CHUNK, |lead| {
                 let mut object = serde_json::Map::new();
-                object.insert("id".into(), row.get::<_, i64>(0)?.into());
-                object.insert(
-                    "external_id".into(),
-                    row.get::<_, Option<String>>(1)?.into(),
-                );
-                for (index, column) in catalogue.iter().enumerate() {
-                    let value =
-                        CellValue::from_sql(column.field.field_type, row.get_ref(index + 2)?);
-                    object.insert(column.field.key.clone(), serde_json::to_value(value)?);
+                object.insert("id".into(), lead.row.id.into());
+                object.insert("external_id".into(), lead.external_id.into());
+                for (column, cell) in catalogue.iter().zip(lead.row.cells) {
+                    object.insert(column.field.key.clone(), serde_json::to_value(cell)?);
                 }
-                if written > 0 {
+                if !first {
                     out.write_all(b",").map_err(io)?;
                 }
+                first = false;
                 out.write_all(b"\n").map_err(io)?;
                 serde_json::to_writer(&mut out, &object)?;
-                written += 1;
-            }
+                Ok(())
+            })?;
             out.write_all(b"\n]\n").map_err(io)?;
             out.flush().map_err(io)?;
+            Ok(written)
         }
     }
-    Ok(written)
+}
+
+/// Writes the file at `path` whole or not at all: `write` fills a temporary
+/// file in the same folder, which replaces `path` only once `write` has
+/// succeeded and the data is on disk. A failed export (an unknown field, a
+/// rule that does not validate, a full disk) leaves what was at `path`
+/// before. A replaced file keeps its permissions; a new one is readable by
+/// its owner only, as it holds personal data.
+pub fn write_file_atomically<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
+    let io = |e| Error::io(path, e);
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".leadstream-export-").suffix(".tmp");
+    if let Ok(existing) = std::fs::metadata(path) {
+        builder.permissions(existing.permissions());
+    }
+    let mut temporary = builder.tempfile_in(folder).map_err(io)?;
+    let value = {
+        let mut out = std::io::BufWriter::new(temporary.as_file_mut());
+        let value = write(&mut out)?;
+        out.flush().map_err(io)?;
+        value
+    };
+    temporary.as_file().sync_all().map_err(io)?;
+    temporary.persist(path).map_err(|e| io(e.error))?;
+    Ok(value)
+}
+
+/// Whether an export for an email tool (HubSpot, Mailchimp) includes leads
+/// that may not be emailed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConsentPolicy {
+    /// Leave out leads marked "do not email" and leads without an email
+    /// opt-in (the default).
+    #[default]
+    EmailableOnly,
+    /// Include them: the user's explicit choice, which the summary reports.
+    IncludeUnconsented,
+}
+
+/// Why a lead may not be emailed. A lead with both reasons counts under
+/// "do not email".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ConsentReason {
+    /// `do_not_email` is true: the lead unsubscribed or asked not to be emailed.
+    DoNotEmail,
+    /// `email_opt_in` is false or empty: no consent to marketing email is
+    /// recorded (what HubSpot's GDPR mode and the planner also assume).
+    NoEmailOptIn,
+}
+
+impl ConsentReason {
+    /// The reason in a marketer's words, for "left out 3: …".
+    pub fn describe(self, count: u64) -> String {
+        match self {
+            ConsentReason::DoNotEmail => format!("{count} marked “do not email”"),
+            ConsentReason::NoEmailOptIn => format!("{count} without email opt-in"),
+        }
+    }
+}
+
+/// Why a lead with these consent fields may not be emailed, if it may not.
+pub fn consent_problem(
+    do_not_email: Option<bool>,
+    email_opt_in: Option<bool>,
+) -> Option<ConsentReason> {
+    if do_not_email == Some(true) {
+        Some(ConsentReason::DoNotEmail)
+    } else if email_opt_in != Some(true) {
+        Some(ConsentReason::NoEmailOptIn)
+    } else {
+        None
+    }
+}
+
+/// How many members had one reason not to be emailed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ConsentCount {
+    pub reason: ConsentReason,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+/// What an export of segment members did: how many leads the segment has,
+/// how many were written and, by reason, how many may not be emailed (left
+/// out, or written when the user chose to include them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MemberExportSummary {
+    #[ts(type = "number")]
+    pub members: u64,
+    #[ts(type = "number")]
+    pub written: u64,
+    /// True when leads that may not be emailed were included on request.
+    pub included_unconsented: bool,
+    /// Members that may not be emailed, by reason; only reasons that occur.
+    pub unconsented: Vec<ConsentCount>,
+    /// All of the above in one sentence, as the CLI and the app show it.
+    pub message: String,
+}
+
+impl MemberExportSummary {
+    /// Builds the summary and its message from the counts.
+    pub fn new(
+        members: u64,
+        written: u64,
+        policy: ConsentPolicy,
+        do_not_email: u64,
+        no_opt_in: u64,
+    ) -> Self {
+        let unconsented: Vec<ConsentCount> = [
+            (ConsentReason::DoNotEmail, do_not_email),
+            (ConsentReason::NoEmailOptIn, no_opt_in),
+        ]
+        .into_iter()
+        .filter(|(_, count)| *count > 0)
+        .map(|(reason, count)| ConsentCount { reason, count })
+        .collect();
+        let total: u64 = unconsented.iter().map(|c| c.count).sum();
+        let reasons = unconsented
+            .iter()
+            .map(|c| c.reason.describe(c.count))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let leads = |n: u64| if n == 1 { "lead" } else { "leads" };
+        let included_unconsented = policy == ConsentPolicy::IncludeUnconsented;
+        let message = if total == 0 {
+            format!("Exported {written} {}.", leads(written))
+        } else if included_unconsented {
+            format!(
+                "Exported {written} {}, including {total} who may not be emailed ({reasons}), as you chose.",
+                leads(written)
+            )
+        } else {
+            format!(
+                "Exported {written} of {members} {}; left out {total} who may not be emailed: {reasons}.",
+                leads(members)
+            )
+        };
+        MemberExportSummary {
+            members,
+            written,
+            included_unconsented,
+            unconsented,
+            message,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -107,6 +280,171 @@ mod tests {
         }
         assert_eq!(csv_safe("Ann"), "Ann");
         assert_eq!(csv_safe(""), "");
+    }
+
+    fn is_neutralised(cell: &str) -> bool {
+        csv_safe(cell) == format!("'{cell}")
+    }
+
+    #[test]
+    fn formula_after_leading_spaces_is_neutralised() {
+        for cell in [
+            " =1+1",
+            "   +SUM(A1)",
+            " -2+3",
+            "  @cmd",
+            "\u{a0}=1",
+            "\u{3000}=1",
+        ] {
+            assert!(is_neutralised(cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn formula_after_leading_tabs_is_neutralised() {
+        for cell in ["\t=1+1", "\t\t+1", " \t@cmd", "\t-1"] {
+            assert!(is_neutralised(cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn full_width_formula_signs_are_neutralised() {
+        for cell in ["＝1+1", "＋SUM(A1)", "－2", "＠cmd", " ＝1"] {
+            assert!(is_neutralised(cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn leading_nul_is_neutralised() {
+        for cell in ["\0=1+1", "\0", "\0Ann"] {
+            assert!(is_neutralised(cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn leading_line_breaks_are_neutralised() {
+        for cell in ["\r=1", "\n=1", "\r\n@cmd", "\nAnn", "\rAnn"] {
+            assert!(is_neutralised(cell), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn harmless_cells_are_left_alone() {
+        for cell in [
+            "Ann",
+            " Ann",
+            "a=b",
+            "ann@example.com",
+            "1-2",
+            "",
+            "  ",
+            "Ｘ＝1",
+        ] {
+            assert_eq!(csv_safe(cell), cell, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn failed_export_leaves_the_existing_file_alone() {
+        let folder = tempfile::tempdir().unwrap();
+        let target = folder.path().join("members.csv");
+        std::fs::write(&target, "the previous export\n").unwrap();
+        let failed = write_file_atomically(&target, |out| {
+            out.write_all(b"half a file").unwrap();
+            Err::<(), _>(Error::UnknownField {
+                key: "shoe_size".into(),
+            })
+        });
+        assert!(matches!(failed, Err(Error::UnknownField { .. })));
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "the previous export\n"
+        );
+        let names: Vec<_> = std::fs::read_dir(folder.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["members.csv"], "no temporary file is left behind");
+    }
+
+    #[test]
+    fn successful_export_replaces_the_file_and_keeps_its_permissions() {
+        let folder = tempfile::tempdir().unwrap();
+        let target = folder.path().join("leads.csv");
+        std::fs::write(&target, "old").unwrap();
+        let before = std::fs::metadata(&target).unwrap().permissions();
+        let written = write_file_atomically(&target, |out| {
+            out.write_all(b"new").map_err(|e| Error::io("<test>", e))?;
+            Ok(3)
+        })
+        .unwrap();
+        assert_eq!(written, 3);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        assert_eq!(std::fs::metadata(&target).unwrap().permissions(), before);
+        let fresh = folder.path().join("fresh.json");
+        write_file_atomically(&fresh, |out| {
+            out.write_all(b"[]").map_err(|e| Error::io("<test>", e))
+        })
+        .unwrap();
+        assert_eq!(std::fs::read_to_string(&fresh).unwrap(), "[]");
+    }
+
+    #[test]
+    fn consent_problems_follow_the_planner() {
+        assert_eq!(consent_problem(Some(false), Some(true)), None);
+        assert_eq!(consent_problem(None, Some(true)), None);
+        assert_eq!(
+            consent_problem(Some(true), Some(true)),
+            Some(ConsentReason::DoNotEmail)
+        );
+        assert_eq!(
+            consent_problem(Some(true), None),
+            Some(ConsentReason::DoNotEmail),
+            "one reason per lead: do not email first"
+        );
+        assert_eq!(
+            consent_problem(Some(false), Some(false)),
+            Some(ConsentReason::NoEmailOptIn)
+        );
+        assert_eq!(
+            consent_problem(None, None),
+            Some(ConsentReason::NoEmailOptIn),
+            "no opt-in recorded is no consent"
+        );
+    }
+
+    #[test]
+    fn member_export_summary_says_what_was_left_out_and_why() {
+        let all_fine = MemberExportSummary::new(3, 3, ConsentPolicy::EmailableOnly, 0, 0);
+        assert_eq!(all_fine.message, "Exported 3 leads.");
+        assert!(all_fine.unconsented.is_empty());
+        let left_out = MemberExportSummary::new(10, 7, ConsentPolicy::EmailableOnly, 1, 2);
+        assert_eq!(
+            left_out.message,
+            "Exported 7 of 10 leads; left out 3 who may not be emailed: \
+             1 marked “do not email”, 2 without email opt-in."
+        );
+        assert!(!left_out.included_unconsented);
+        assert_eq!(
+            left_out.unconsented,
+            [
+                ConsentCount {
+                    reason: ConsentReason::DoNotEmail,
+                    count: 1
+                },
+                ConsentCount {
+                    reason: ConsentReason::NoEmailOptIn,
+                    count: 2
+                }
+            ]
+        );
+        let included = MemberExportSummary::new(10, 10, ConsentPolicy::IncludeUnconsented, 0, 4);
+        assert!(included.included_unconsented);
+        assert_eq!(
+            included.message,
+            "Exported 10 leads, including 4 who may not be emailed \
+             (4 without email opt-in), as you chose."
+        );
     }
 
     fn workspace_with_one_lead() -> Workspace {

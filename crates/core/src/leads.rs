@@ -1,11 +1,13 @@
-//! Reading leads: counts, sorted and searched pages for the lead browser, and
-//! one lead's full detail with its event timeline.
+//! Reading leads: counts, sorted and searched pages for the lead browser, one
+//! lead's full detail with its event timeline, and whole leads in chunks for
+//! exports. Custom values are pivoted here from `custom_values`, so any number
+//! of custom fields can be read.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -205,11 +207,10 @@ pub fn page(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> {
         }
         None => "ORDER BY l.id".to_owned(),
     };
-    let mut select_list = vec!["l.id".to_owned()];
-    select_list.extend(columns.iter().map(ResolvedField::sql_value));
+    let plan = ColumnPlan::new(&columns);
     let sql = format!(
-        "SELECT {} FROM leads l {where_clause} {order_by} LIMIT {} OFFSET {}",
-        select_list.join(", "),
+        "SELECT l.id{} FROM leads l {where_clause} {order_by} LIMIT {} OFFSET {}",
+        plan.standard_select_list(),
         query.limit,
         query.offset
     );
@@ -217,21 +218,12 @@ pub fn page(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> {
     let mut rows = statement.query(rusqlite::params_from_iter(&search_params))?;
     let mut page_rows = Vec::with_capacity(query.limit as usize);
     while let Some(row) = rows.next()? {
-        let cells = columns
-            .iter()
-            .enumerate()
-            .map(|(index, column)| {
-                Ok(CellValue::from_sql(
-                    column.field.field_type,
-                    row.get_ref(index + 1)?,
-                ))
-            })
-            .collect::<rusqlite::Result<_>>()?;
         page_rows.push(LeadRow {
             id: row.get(0)?,
-            cells,
+            cells: plan.standard_cells(row, 1)?,
         });
     }
+    plan.fill_custom_cells(conn, &mut page_rows)?;
     Ok(LeadPage {
         total: total.map(|n| n as u32),
         offset: query.offset,
@@ -246,31 +238,191 @@ pub fn rows_by_ids(conn: &Connection, ids: &[i64], columns: &[String]) -> Result
         .iter()
         .map(|key| fields::resolve(conn, key))
         .collect::<Result<_>>()?;
-    let mut select_list = vec!["l.id".to_owned()];
-    select_list.extend(resolved.iter().map(ResolvedField::sql_value));
+    let plan = ColumnPlan::new(&resolved);
     let sql = format!(
-        "SELECT {} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1))",
-        select_list.join(", ")
+        "SELECT l.id{} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1))",
+        plan.standard_select_list()
     );
     let mut statement = conn.prepare_cached(&sql)?;
     let id_list = serde_json::to_string(ids)?;
     let mut rows = statement.query([id_list])?;
-    let mut by_id = std::collections::HashMap::with_capacity(ids.len());
+    let mut found = Vec::with_capacity(ids.len());
     while let Some(row) = rows.next()? {
-        let cells = resolved
+        found.push(LeadRow {
+            id: row.get(0)?,
+            cells: plan.standard_cells(row, 1)?,
+        });
+    }
+    plan.fill_custom_cells(conn, &mut found)?;
+    let mut by_id: HashMap<i64, LeadRow> = found.into_iter().map(|row| (row.id, row)).collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// How the values of a list of columns are read. Standard fields are columns
+/// of `leads` and come from the lead query itself; custom fields are read
+/// from `custom_values` by lead afterwards and pivoted here, so a query never
+/// has one result column per custom field and any number of custom fields
+/// works (SQLite refuses result sets over 2,000 columns).
+struct ColumnPlan<'a> {
+    columns: &'a [ResolvedField],
+    /// The indexes of the standard columns, in the order they are selected.
+    standard: Vec<usize>,
+    /// For each custom field id, the indexes of the columns that show it.
+    custom: HashMap<i64, Vec<usize>>,
+}
+
+impl<'a> ColumnPlan<'a> {
+    fn new(columns: &'a [ResolvedField]) -> Self {
+        let mut standard = Vec::new();
+        let mut custom: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (index, column) in columns.iter().enumerate() {
+            if column.field.is_standard {
+                standard.push(index);
+            } else {
+                custom.entry(column.id).or_default().push(index);
+            }
+        }
+        ColumnPlan {
+            columns,
+            standard,
+            custom,
+        }
+    }
+
+    /// `, l."email", l."company", ...`: the standard columns, to follow the
+    /// query's own leading columns.
+    fn standard_select_list(&self) -> String {
+        self.standard
+            .iter()
+            .map(|&index| format!(", {}", self.columns[index].sql_value()))
+            .collect()
+    }
+
+    /// The cells of one result row, with the standard values read from
+    /// result column `first` on and the custom ones still empty.
+    fn standard_cells(
+        &self,
+        row: &rusqlite::Row<'_>,
+        first: usize,
+    ) -> rusqlite::Result<Vec<Option<CellValue>>> {
+        let mut cells = vec![None; self.columns.len()];
+        for (offset, &index) in self.standard.iter().enumerate() {
+            cells[index] = CellValue::from_sql(
+                self.columns[index].field.field_type,
+                row.get_ref(first + offset)?,
+            );
+        }
+        Ok(cells)
+    }
+
+    /// Fills the custom cells of `rows` from `custom_values`, one query for
+    /// all of them.
+    fn fill_custom_cells(&self, conn: &Connection, rows: &mut [LeadRow]) -> Result<()> {
+        if self.custom.is_empty() || rows.is_empty() {
+            return Ok(());
+        }
+        let position: HashMap<i64, usize> = rows
             .iter()
             .enumerate()
-            .map(|(index, column)| {
-                Ok(CellValue::from_sql(
-                    column.field.field_type,
-                    row.get_ref(index + 1)?,
-                ))
-            })
-            .collect::<rusqlite::Result<_>>()?;
-        let id: i64 = row.get(0)?;
-        by_id.insert(id, LeadRow { id, cells });
+            .map(|(index, row)| (row.id, index))
+            .collect();
+        let lead_ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        let field_ids: Vec<i64> = self.custom.keys().copied().collect();
+        let mut statement = conn.prepare_cached(
+            "SELECT lead_id, field_id, value FROM custom_values
+             WHERE lead_id IN (SELECT value FROM json_each(?1))
+               AND field_id IN (SELECT value FROM json_each(?2))",
+        )?;
+        let mut values = statement.query([
+            serde_json::to_string(&lead_ids)?,
+            serde_json::to_string(&field_ids)?,
+        ])?;
+        while let Some(value) = values.next()? {
+            let (lead_id, field_id): (i64, i64) = (value.get(0)?, value.get(1)?);
+            let (Some(&row), Some(indexes)) = (position.get(&lead_id), self.custom.get(&field_id))
+            else {
+                continue;
+            };
+            for &index in indexes {
+                rows[row].cells[index] =
+                    CellValue::from_sql(self.columns[index].field.field_type, value.get_ref(2)?);
+            }
+        }
+        Ok(())
     }
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// A lead with every field of the catalogue, as exports and the detail
+/// panel read it: `row.cells` line up with the catalogue.
+pub(crate) struct WholeLead {
+    pub row: LeadRow,
+    pub external_id: Option<String>,
+}
+
+/// Reads whole leads in id order, a chunk at a time, so that neither a
+/// million leads nor thousands of custom fields sit in memory or in one
+/// query's result columns.
+pub(crate) struct WholeLeads<'a> {
+    conn: &'a Connection,
+    plan: ColumnPlan<'a>,
+}
+
+/// About how many cells one chunk of [`WholeLeads`] holds in memory.
+const CELLS_PER_CHUNK: usize = 200_000;
+
+impl<'a> WholeLeads<'a> {
+    pub(crate) fn new(conn: &'a Connection, catalogue: &'a [ResolvedField]) -> Self {
+        WholeLeads {
+            conn,
+            plan: ColumnPlan::new(catalogue),
+        }
+    }
+
+    /// Calls `visit` with each lead whose id is in `ids`, ascending, reading
+    /// at most `max_chunk` leads at a time; returns how many it visited.
+    pub(crate) fn read(
+        &self,
+        ids: std::ops::RangeInclusive<i64>,
+        max_chunk: usize,
+        mut visit: impl FnMut(WholeLead) -> Result<()>,
+    ) -> Result<u64> {
+        let chunk = (CELLS_PER_CHUNK / (self.plan.columns.len() + 1)).clamp(1, max_chunk.max(1));
+        let sql = format!(
+            "SELECT l.id, l.external_id{} FROM leads l
+             WHERE l.id >= ?1 AND l.id <= ?2 ORDER BY l.id LIMIT ?3",
+            self.plan.standard_select_list()
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let mut from = *ids.start();
+        let mut visited = 0u64;
+        loop {
+            let mut rows = Vec::with_capacity(chunk);
+            let mut external_ids = Vec::with_capacity(chunk);
+            let mut result = statement.query((from, ids.end(), chunk as i64))?;
+            while let Some(row) = result.next()? {
+                rows.push(LeadRow {
+                    id: row.get(0)?,
+                    cells: self.plan.standard_cells(row, 2)?,
+                });
+                external_ids.push(row.get::<_, Option<String>>(1)?);
+            }
+            drop(result);
+            let Some(last) = rows.last().map(|row| row.id) else {
+                break;
+            };
+            let complete = rows.len() < chunk;
+            self.plan.fill_custom_cells(self.conn, &mut rows)?;
+            for (row, external_id) in rows.into_iter().zip(external_ids) {
+                visit(WholeLead { row, external_id })?;
+                visited += 1;
+            }
+            match last.checked_add(1) {
+                Some(next) if !complete => from = next,
+                _ => break,
+            }
+        }
+        Ok(visited)
+    }
 }
 
 /// One field of a lead with its catalogue entry.
@@ -314,33 +466,23 @@ pub const TIMELINE_LIMIT: u32 = 200;
 /// Every field and the recent events of one lead.
 pub fn detail(conn: &Connection, id: i64) -> Result<LeadDetail> {
     let catalogue = fields::list_resolved(conn)?;
-    let select_list: Vec<String> = catalogue.iter().map(ResolvedField::sql_value).collect();
-    let sql = format!(
-        "SELECT l.external_id, {} FROM leads l WHERE l.id = ?1",
-        select_list.join(", ")
-    );
-    let found = conn
-        .query_row(&sql, [id], |row| {
-            let external_id: Option<String> = row.get(0)?;
-            let values = catalogue
-                .iter()
-                .enumerate()
-                .map(|(index, resolved)| {
-                    Ok(FieldValue {
-                        field: resolved.field.clone(),
-                        value: CellValue::from_sql(
-                            resolved.field.field_type,
-                            row.get_ref(index + 1)?,
-                        ),
-                    })
-                })
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok((external_id, values))
-        })
-        .optional()?;
-    let Some((external_id, values)) = found else {
+    let mut found = Vec::with_capacity(1);
+    WholeLeads::new(conn, &catalogue).read(id..=id, 1, |lead| {
+        found.push(lead);
+        Ok(())
+    })?;
+    let Some(lead) = found.pop() else {
         return Err(Error::UnknownLead { id });
     };
+    let external_id = lead.external_id;
+    let values = catalogue
+        .iter()
+        .zip(lead.row.cells)
+        .map(|(resolved, value)| FieldValue {
+            field: resolved.field.clone(),
+            value,
+        })
+        .collect();
     let event_count: i64 = conn.query_row(
         "SELECT count(*) FROM events WHERE lead_id = ?1",
         [id],
@@ -527,6 +669,103 @@ mod tests {
             detail(ws.conn(), 99),
             Err(Error::UnknownLead { id: 99 })
         ));
+    }
+
+    /// Adds `count` custom text fields `extra_1`, ... and gives lead 1 the
+    /// value `value N` in each.
+    fn add_wide_fields(ws: &Workspace, count: usize) {
+        for n in 1..=count {
+            let key = format!("extra_{n}");
+            let field = fields::add_custom(
+                ws.conn(),
+                &fields::NewField {
+                    key: &key,
+                    label: &key,
+                    field_type: FieldType::Text,
+                    origin: fields::Origin::Explicit,
+                    category: fields::Category::Demographic,
+                },
+            )
+            .unwrap();
+            ws.conn()
+                .execute(
+                    "INSERT INTO custom_values (field_id, lead_id, value)
+                     SELECT id, 1, ?2 FROM fields WHERE key = ?1",
+                    (&field.key, format!("value {n}")),
+                )
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn wide_workspace_does_not_break_lead_detail() {
+        let ws = sample();
+        add_wide_fields(&ws, 2_001);
+        let lead = detail(ws.conn(), 1).unwrap();
+        assert_eq!(lead.fields.len(), 23 + 2_001);
+        let last = lead.fields.last().unwrap();
+        assert_eq!(last.field.key, "extra_2001");
+        assert_eq!(last.value, Some(CellValue::Text("value 2001".into())));
+        let other = detail(ws.conn(), 2).unwrap();
+        assert_eq!(other.fields.last().unwrap().value, None);
+    }
+
+    #[test]
+    fn wide_workspace_does_not_break_lead_pages() {
+        let ws = sample();
+        add_wide_fields(&ws, 2_001);
+        let mut every_column = query("", Some(("extra_7", true)));
+        every_column.columns = fields::list(ws.conn())
+            .unwrap()
+            .into_iter()
+            .map(|f| f.key)
+            .collect();
+        let wide = page(ws.conn(), &every_column).unwrap();
+        assert_eq!(wide.rows[0].id, 1, "sorted by a custom field");
+        assert_eq!(wide.rows[0].cells.len(), 23 + 2_001);
+        assert_eq!(
+            wide.rows[0].cells.last().unwrap(),
+            &Some(CellValue::Text("value 2001".into()))
+        );
+        let by_ids = rows_by_ids(ws.conn(), &[2, 1], &every_column.columns).unwrap();
+        assert_eq!(by_ids.iter().map(|r| r.id).collect::<Vec<_>>(), [2, 1]);
+        assert_eq!(
+            by_ids[1].cells[23 + 1999],
+            Some(CellValue::Text("value 2000".into()))
+        );
+        assert_eq!(by_ids[0].cells[0], Some(CellValue::Text("a@x.com".into())));
+    }
+
+    #[test]
+    fn whole_leads_are_read_in_order_across_chunks() {
+        let ws = sample();
+        insert_lead(&ws, "d@x.com", "Di", "Ng", "Initech");
+        insert_lead(&ws, "e@x.com", "Ed", "Ox", "Hooli");
+        add_wide_fields(&ws, 3);
+        ws.conn()
+            .execute(
+                "INSERT INTO custom_values (field_id, lead_id, value)
+                 SELECT id, 5, 'five' FROM fields WHERE key = 'extra_2'",
+                [],
+            )
+            .unwrap();
+        let catalogue = fields::list_resolved(ws.conn()).unwrap();
+        let mut seen = Vec::new();
+        let visited = WholeLeads::new(ws.conn(), &catalogue)
+            .read(i64::MIN..=i64::MAX, 2, |lead| {
+                seen.push((lead.row.id, lead.row.cells));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(visited, 5);
+        assert_eq!(
+            seen.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+            [1, 2, 3, 4, 5]
+        );
+        assert_eq!(seen[0].1[23], Some(CellValue::Text("value 1".into())));
+        assert_eq!(seen[4].1[24], Some(CellValue::Text("five".into())));
+        assert_eq!(seen[4].1[0], Some(CellValue::Text("e@x.com".into())));
+        assert_eq!(seen[3].1[24], None);
     }
 
     #[test]

@@ -3,6 +3,7 @@ import type { ContentCount } from "./ContentCount";
 import type { DayCount } from "./DayCount";
 import type { PlanSettings } from "./PlanSettings";
 import type { ReasonTally } from "./ReasonTally";
+import type { SkippedStream } from "./SkippedStream";
 import type { StreamPlan } from "./StreamPlan";
 import type { SuppressedLead } from "./SuppressedLead";
 
@@ -35,4 +36,8 @@ outcomes: Array<ReasonTally>,
 /**
  * The first leads with sends (up to 100), for looking at journeys.
  */
-sample_leads: number[], };
+sample_leads: number[], 
+/**
+ * Streams left out of the plan because they cannot be planned.
+ */
+skipped: Array<SkippedStream>, };

@@ -2,6 +2,11 @@
 import type { Segment } from "./Segment";
 
 /**
- * A saved segment with its current member count.
+ * A saved segment with its current member count, or what keeps it from
+ * being counted (a reference chain too deep, a field that no longer exists).
  */
-export type SegmentSummary = { segment: Segment, count: number, };
+export type SegmentSummary = { segment: Segment, 
+/**
+ * `None` when the segment cannot be counted; `problem` says why.
+ */
+count: number | null, problem: string | null, };

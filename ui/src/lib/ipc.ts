@@ -6,6 +6,7 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 
 import type { Field } from "../bindings/Field";
+import type { FieldDeletion } from "../bindings/FieldDeletion";
 import type { FileKind } from "../bindings/FileKind";
 import type { ImportInspection } from "../bindings/ImportInspection";
 import type { ImportKind } from "../bindings/ImportKind";
@@ -23,6 +24,7 @@ import type { StartState } from "../bindings/StartState";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 import type { EventTypeSummary } from "../bindings/EventTypeSummary";
 import type { Explanation } from "../bindings/Explanation";
+import type { MemberExportSummary } from "../bindings/MemberExportSummary";
 import type { OperatorSet } from "../bindings/OperatorSet";
 import type { RuleGroup } from "../bindings/RuleGroup";
 import type { Segment } from "../bindings/Segment";
@@ -73,6 +75,8 @@ export const ipc = {
   workspaceOpenDemo: () => call<WorkspaceInfo>("workspace_open_demo"),
   workspaceRecent: () => call<RecentWorkspace[]>("workspace_recent"),
   fieldsList: () => call<Field[]>("fields_list"),
+  /** Deletes a custom field and its values; refused (with the reason) for standard fields and fields in use. */
+  fieldDelete: (key: string) => call<FieldDeletion>("field_delete", { key }),
   leadsPage: (query: LeadQuery) => call<LeadPage>("leads_page", { query }),
   leadDetail: (id: number) => call<LeadDetail>("lead_detail", { id }),
 
@@ -89,9 +93,12 @@ export const ipc = {
     call<SegmentPreview>("segment_preview", { rules, asOfText: asOf, columns, sample }),
   segmentExplain: (rules: RuleGroup, leadId: number, asOf: string | null) =>
     call<Explanation>("segment_explain", { rules, leadId, asOfText: asOf }),
-  /** Writes the members with `fields` as CSV to `path`; resolves to the number written. */
-  segmentExport: (rules: RuleGroup, asOf: string | null, fields: string[], path: string) =>
-    call<number>("segment_export", { rules, asOfText: asOf, fields, path }),
+  /**
+   * Writes the members with `fields` as CSV to `path`, for an email tool: members marked "do not email" or
+   * without email opt-in are left out unless `includeUnconsented`. The file is replaced only on success.
+   */
+  segmentExport: (rules: RuleGroup, asOf: string | null, fields: string[], path: string, includeUnconsented: boolean) =>
+    call<MemberExportSummary>("segment_export", { rules, asOfText: asOf, fields, path, includeUnconsented }),
   /** Saved segments with counts as of `asOf` (a date or date-time; null for now). */
   segmentsList: (asOf: string | null) => call<SegmentSummary[]>("segments_list", { asOfText: asOf }),
   /** Creates a segment (`id` null) or updates one. */

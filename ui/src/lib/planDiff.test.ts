@@ -20,6 +20,7 @@ function plan(sends: number, streams: [number, string, number][], content: [numb
     moved: [],
     outcomes: [],
     sample_leads: [],
+    skipped: [],
   };
 }
 

@@ -266,6 +266,7 @@ describe("groupSegments", () => {
       updated_at: 0,
     },
     count: 1,
+    problem: null,
   });
   const template = (name: string, folder: string): SegmentTemplate => ({
     key: name,

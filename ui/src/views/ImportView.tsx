@@ -18,6 +18,7 @@ import type { SourceFormat } from "../bindings/SourceFormat";
 import { CATEGORY_LABELS, formatCount } from "../lib/format";
 import { ipc } from "../lib/ipc";
 import { decodeTarget, encodeTarget } from "../lib/importTargets";
+import { needsNewFieldConfirmation, newFieldCount, skipNewFields } from "../lib/newFields";
 
 type Step =
   | { kind: "start" }
@@ -358,6 +359,11 @@ function ColumnsStep(props: {
     for (const field of fields) groups.set(field.category, [...(groups.get(field.category) ?? []), field]);
     return groups;
   }, [fields]);
+  // Hundreds of new custom fields (an unfiltered CRM export) need the user's go-ahead.
+  const newFields = spec.kind === "leads" ? newFieldCount(spec.columns) : 0;
+  const mustConfirm = spec.kind === "leads" && needsNewFieldConfirmation(spec.columns);
+  const [confirmedNewFields, setConfirmedNewFields] = useState<number | null>(null);
+  const blocked = mustConfirm && confirmedNewFields !== newFields;
 
   return (
     <div className="panel" data-testid="import-step-columns">
@@ -369,6 +375,30 @@ function ColumnsStep(props: {
           {w}
         </p>
       ))}
+      {mustConfirm && (
+        <div className="warning" data-testid="import-many-fields-warning" data-count={newFields}>
+          <p>
+            <strong>This import creates {formatCount(newFields)} new custom fields.</strong> Each one appears in the
+            column chooser, the lead detail and every export, until you delete it. Import only the columns you need.
+          </p>
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="import-many-fields-confirm"
+              checked={confirmedNewFields === newFields}
+              onChange={(e) => setConfirmedNewFields(e.target.checked ? newFields : null)}
+            />
+            Yes, create {formatCount(newFields)} new fields
+          </label>
+          <button
+            className="link"
+            data-testid="import-skip-new-fields"
+            onClick={() => onChange({ ...spec, columns: skipNewFields(spec.columns) })}
+          >
+            Don't import the columns without a field
+          </button>
+        </div>
+      )}
       <table className="mapping">
         <thead>
           <tr>
@@ -504,7 +534,13 @@ function ColumnsStep(props: {
       </div>
       <div className="actions">
         <button onClick={props.onBack}>Back</button>
-        <button className="primary" data-testid="import-dry-run" onClick={props.onNext}>
+        <button
+          className="primary"
+          data-testid="import-dry-run"
+          disabled={blocked}
+          title={blocked ? `Confirm the ${formatCount(newFields)} new fields first` : undefined}
+          onClick={props.onNext}
+        >
           Next: check every row
         </button>
       </div>

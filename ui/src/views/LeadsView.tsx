@@ -16,6 +16,7 @@ import type { Field } from "../bindings/Field";
 import type { LeadRow } from "../bindings/LeadRow";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 import { ColumnChooser } from "../components/ColumnChooser";
+import { FieldsDialog } from "../components/FieldsDialog";
 import { formatCell, formatCount } from "../lib/format";
 import { ipc } from "../lib/ipc";
 import { PageCache } from "../lib/pageCache";
@@ -49,8 +50,9 @@ export function LeadsView({ workspace, onError }: Props) {
   const [searchInput, setSearchInput] = useState("");
   const search = useDebounced(searchInput.trim(), 250);
   const [selected, setSelected] = useState<number | null>(null);
-  const [total, setTotal] = useState<number | null>(null);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
+
+  const [managingFields, setManagingFields] = useState(false);
 
   useEffect(() => {
     ipc
@@ -61,6 +63,22 @@ export function LeadsView({ workspace, onError }: Props) {
       })
       .catch(onError);
   }, [onError]);
+
+  // After a field is deleted: the catalogue without it, other columns as they were.
+  const reloadFields = (deleted: string) => {
+    ipc
+      .fieldsList()
+      .then((list) => {
+        setVisibility((current) => {
+          const next = { ...current };
+          delete next[deleted];
+          return next;
+        });
+        setSorting((current) => current.filter((s) => s.id !== deleted));
+        setFields(list);
+      })
+      .catch(onError);
+  };
 
   // Default columns first, in their order; every other field after them.
   const columns = useMemo(() => {
@@ -100,28 +118,24 @@ export function LeadsView({ workspace, onError }: Props) {
   const sort = sorting[0] ? { field: sorting[0].id, descending: sorting[0].desc } : null;
   const sortKey = sort ? `${sort.field}:${sort.descending}` : "";
 
-  // One cache per query; a stale cache's late answers are ignored.
-  const current = useRef<PageCache | null>(null);
+  // One cache per query. The cache is the only holder of its rows and total:
+  // what is shown is read from the cache of this render, so an answer can
+  // never be applied to the wrong query, nor lost because it arrived before
+  // an effect ran. Answers for a replaced cache only cost a re-render.
   const cache = useMemo(() => {
     if (fields.length === 0) return null;
     const keys = columnsKey.split(",").filter(Boolean);
-    const created: PageCache = new PageCache(
+    return new PageCache(
       (offset, limit) => ipc.leadsPage({ offset, limit, columns: keys, sort, search }),
-      () => {
-        if (current.current !== created) return;
-        setTotal(created.total);
-        rerender();
-      },
+      rerender,
       onError,
     );
-    return created;
     // `sort` is captured through sortKey.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fields.length, columnsKey, sortKey, search, onError, workspace.lead_count]);
+  const total = cache?.total ?? null;
 
   useEffect(() => {
-    current.current = cache;
-    setTotal(null);
     if (cache) void cache.load(0);
   }, [cache]);
 
@@ -166,6 +180,9 @@ export function LeadsView({ workspace, onError }: Props) {
               : `${formatCount(total)} leads`}
         </span>
         <ColumnChooser table={table} fields={fields} />
+        <button data-testid="fields-manage" onClick={() => setManagingFields(true)}>
+          Fields…
+        </button>
       </div>
 
       <div className="table-scroller" ref={scroller} data-testid="lead-table">
@@ -219,6 +236,9 @@ export function LeadsView({ workspace, onError }: Props) {
 
       {selected !== null && (
         <LeadDetailPanel id={selected} onClose={() => setSelected(null)} onError={onError} />
+      )}
+      {managingFields && (
+        <FieldsDialog fields={fields} onDeleted={reloadFields} onClose={() => setManagingFields(false)} />
       )}
     </div>
   );

@@ -207,12 +207,13 @@ export function SegmentsView({ workspace, onError }: Props) {
       onError(e);
     }
   };
-  const exportMembers = async (keys: string[]) => {
-    const path = await ipc.pickCsvSavePath(csvFileName(editing.meta.name));
+  const exportMembers = async (keys: string[], includeUnconsented: boolean) => {
+    const name = includeUnconsented ? `${editing.meta.name} including unconsented` : editing.meta.name;
+    const path = await ipc.pickCsvSavePath(csvFileName(name));
     if (!path) return;
-    const written = await ipc.segmentExport(rules, asOf || null, keys, path);
+    const summary = await ipc.segmentExport(rules, asOf || null, keys, path, includeUnconsented);
     setDialog(null);
-    setNotice({ text: `Exported ${formatCount(written)} leads to ${path}` });
+    setNotice({ text: `${summary.message} File: ${path}` });
   };
 
   const folders = useMemo(

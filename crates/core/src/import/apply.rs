@@ -20,6 +20,7 @@ use super::spec::{
     ColumnTarget, ImportCounts, ImportKind, ImportProgress, ImportReport, ImportSpec, MatchKey,
     OnMatch, ReasonCount, Rejection, UnknownLeads,
 };
+use crate::export::csv_safe;
 use crate::fields::{self, FieldType, NewField, Origin};
 use crate::{Error, Result, Workspace};
 
@@ -86,6 +87,23 @@ struct RowValues {
     event_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+/// Thresholds of an import that callers never need to change: tests lower
+/// them to reach the big-file code paths with small files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportTuning {
+    /// Files at least this large (in bytes) drop the secondary indexes of the
+    /// tables they fill and rebuild them once at the end.
+    pub defer_indexes_from_bytes: u64,
+}
+
+impl Default for ImportTuning {
+    fn default() -> Self {
+        ImportTuning {
+            defer_indexes_from_bytes: DEFER_INDEXES_FROM_BYTES,
+        }
+    }
+}
+
 /// Runs an import (or a dry run) of `path` into `workspace`.
 pub fn run_import(
     workspace: &mut Workspace,
@@ -93,6 +111,26 @@ pub fn run_import(
     spec: &ImportSpec,
     dry_run: bool,
     control: ImportControl<'_>,
+) -> Result<ImportReport> {
+    run_import_tuned(
+        workspace,
+        path,
+        spec,
+        dry_run,
+        control,
+        ImportTuning::default(),
+    )
+}
+
+/// [`run_import`] with other thresholds (for tests).
+#[doc(hidden)]
+pub fn run_import_tuned(
+    workspace: &mut Workspace,
+    path: &Path,
+    spec: &ImportSpec,
+    dry_run: bool,
+    control: ImportControl<'_>,
+    tuning: ImportTuning,
 ) -> Result<ImportReport> {
     let workspace_path = workspace.path().map(Path::to_path_buf);
     let tx = workspace
@@ -128,7 +166,11 @@ pub fn run_import(
         .iter()
         .map(|t| t.trim().to_lowercase())
         .collect();
-    let deferred = defer_secondary_indexes(&tx, spec.kind, reader.total_bytes())?;
+    let deferred = if reader.total_bytes() >= tuning.defer_indexes_from_bytes {
+        defer_secondary_indexes(&tx, spec.kind)?
+    } else {
+        Vec::new()
+    };
     let mut writer = RowWriter::new(&tx, import_id, started_at, &columns)?;
     let started = Instant::now();
 
@@ -154,8 +196,8 @@ pub fn run_import(
     counts.rejected = rejects.count;
     (control.progress)(&progress(&counts, &reader, started));
     drop(writer);
-    for (_, sql) in &deferred {
-        tx.execute_batch(sql)?;
+    for create_sql in deferred {
+        tx.execute(create_sql, [])?;
     }
 
     let rejected_file = if dry_run || rejects.count == 0 {
@@ -201,39 +243,60 @@ pub fn run_import(
 /// at the end than maintained row by row.
 const DEFER_INDEXES_FROM_BYTES: u64 = 32 * 1024 * 1024;
 
-/// For a big file, drops the non-unique indexes of the tables the import
-/// fills and returns their definitions, to be recreated (one sort each)
+/// The secondary (non-unique) indexes of the tables an import fills, by the
+/// kind of import that fills them, exactly as the migrations create them.
+/// Only these are ever dropped and rebuilt, from this text: SQL and names
+/// read from a workspace file are never executed (a crafted file could carry
+/// any statement in them). Other indexes stay and are kept up row by row.
+const SECONDARY_INDEXES: &[(ImportKind, &str, &str)] = &[
+    (
+        ImportKind::Leads,
+        "leads_last_name",
+        "CREATE INDEX leads_last_name ON leads (last_name)",
+    ),
+    (
+        ImportKind::Leads,
+        "leads_company",
+        "CREATE INDEX leads_company ON leads (company)",
+    ),
+    (
+        ImportKind::Leads,
+        "leads_created_at",
+        "CREATE INDEX leads_created_at ON leads (created_at)",
+    ),
+    (
+        ImportKind::Leads,
+        "custom_values_lead",
+        "CREATE INDEX custom_values_lead ON custom_values (lead_id)",
+    ),
+    (
+        ImportKind::Events,
+        "events_lead_time",
+        "CREATE INDEX events_lead_time ON events (lead_id, occurred_at)",
+    ),
+];
+
+/// For a big file, drops the secondary indexes of the tables the import
+/// fills and returns the statements that recreate them (one sort each)
 /// before commit. Unique indexes stay: de-duplication looks leads up by them.
 /// All of it is inside the import's transaction, so a cancel or an error
 /// puts them back untouched.
-fn defer_secondary_indexes(
-    tx: &Transaction<'_>,
-    kind: ImportKind,
-    file_bytes: u64,
-) -> Result<Vec<(String, String)>> {
-    if file_bytes < DEFER_INDEXES_FROM_BYTES {
-        return Ok(Vec::new());
-    }
-    let tables: &[&str] = match kind {
-        ImportKind::Leads => &["leads", "custom_values"],
-        ImportKind::Events => &["events"],
-    };
+fn defer_secondary_indexes(tx: &Transaction<'_>, kind: ImportKind) -> Result<Vec<&'static str>> {
     let mut deferred = Vec::new();
-    for table in tables {
-        let mut statement = tx.prepare(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1
-             AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+    for (index_kind, name, create_sql) in SECONDARY_INDEXES {
+        if *index_kind != kind {
+            continue;
+        }
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1)",
+            [name],
+            |r| r.get(0),
         )?;
-        let indexes = statement
-            .query_map([table], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        deferred.extend(indexes);
-    }
-    for (name, _) in &deferred {
-        // Names come from sqlite_master, not from the user.
-        tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+        if exists {
+            // `name` is one of the constants above, never text from the file.
+            tx.execute(&format!("DROP INDEX {name}"), [])?;
+            deferred.push(*create_sql);
+        }
     }
     Ok(deferred)
 }
@@ -487,7 +550,14 @@ fn convert_row(
             }
             Destination::EventLeadExternalId => values.external_id = Some(text.to_owned()),
             Destination::EventType => {
-                values.event_type = Some(super::mapping::normalize_event_type(text))
+                let event_type = super::mapping::normalize_event_type(text);
+                if event_type.is_empty() {
+                    return Err(format!(
+                        "event type {text:?} in column {:?} has no letters or digits",
+                        column.header
+                    ));
+                }
+                values.event_type = Some(event_type);
             }
             Destination::EventTime => {
                 let format = column.date_format.unwrap_or(DateFormat::Iso);
@@ -501,6 +571,14 @@ fn convert_row(
                     .insert(name.clone(), serde_json::Value::String(text.to_owned()));
             }
         }
+    }
+    for column in columns {
+        let missing = match column.destination {
+            Destination::EventType if values.event_type.is_none() => "the event type",
+            Destination::EventTime if values.event_time.is_none() => "the event time",
+            _ => continue,
+        };
+        return Err(format!("{missing} is empty (column {:?})", column.header));
     }
     Ok(values)
 }
@@ -987,8 +1065,10 @@ impl RejectLog {
                 self.spool.insert(writer)
             }
         };
-        let mut record = vec![line.to_string(), reason.clone()];
-        record.extend(fields.iter().cloned());
+        // The user opens this file in a spreadsheet to fix the rows, so it
+        // is neutralised against formula injection like every export.
+        let mut record = vec![line.to_string(), csv_safe(&reason).into_owned()];
+        record.extend(fields.iter().map(|field| csv_safe(field).into_owned()));
         writer.write_record(&record)?;
         if self.first.len() < REPORTED_REJECTIONS {
             self.first.push(Rejection { line, reason });
@@ -1062,26 +1142,56 @@ mod tests {
         let before = index_names(&ws);
         {
             let tx = ws.conn_mut().transaction().unwrap();
-            let small = defer_secondary_indexes(&tx, ImportKind::Leads, 1_000).unwrap();
-            assert!(small.is_empty(), "small files keep their indexes");
-            let deferred = defer_secondary_indexes(&tx, ImportKind::Leads, u64::MAX).unwrap();
-            let names: Vec<&str> = deferred.iter().map(|(n, _)| n.as_str()).collect();
-            assert!(names.contains(&"leads_last_name") && names.contains(&"custom_values_lead"));
+            let deferred = defer_secondary_indexes(&tx, ImportKind::Leads).unwrap();
+            assert_eq!(deferred.len(), 4);
             assert!(
-                !names.iter().any(|n| n.starts_with("sqlite_autoindex")),
-                "unique indexes stay"
+                !index_names_in(&tx).contains(&"leads_last_name".to_owned()),
+                "dropped for the import"
             );
             // Dropped and not restored: a rollback must bring them back.
         }
         assert_eq!(index_names(&ws), before);
         let tx = ws.conn_mut().transaction().unwrap();
-        let deferred = defer_secondary_indexes(&tx, ImportKind::Events, u64::MAX).unwrap();
+        let deferred = defer_secondary_indexes(&tx, ImportKind::Events).unwrap();
         assert_eq!(deferred.len(), 1);
-        for (_, sql) in &deferred {
-            tx.execute_batch(sql).unwrap();
+        for create_sql in deferred {
+            tx.execute(create_sql, []).unwrap();
         }
         tx.commit().unwrap();
         assert_eq!(index_names(&ws), before);
+    }
+
+    fn index_names_in(conn: &rusqlite::Connection) -> Vec<String> {
+        conn.prepare("SELECT name FROM sqlite_master WHERE type = 'index'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|n| n.unwrap())
+            .collect()
+    }
+
+    /// The indexes an import rebuilds are the schema's own, statement for
+    /// statement, so rebuilding changes nothing.
+    #[test]
+    fn secondary_indexes_are_the_schema_indexes() {
+        let ws = Workspace::in_memory().unwrap();
+        for (kind, name, create_sql) in SECONDARY_INDEXES {
+            let (table, sql): (String, String) = ws
+                .conn()
+                .query_row(
+                    "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index' AND name = ?1",
+                    [name],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap_or_else(|e| panic!("index {name} is in the schema: {e}"));
+            let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(squeeze(&sql), squeeze(create_sql), "{name}");
+            let tables: &[&str] = match kind {
+                ImportKind::Leads => &["leads", "custom_values"],
+                ImportKind::Events => &["events"],
+            };
+            assert!(tables.contains(&table.as_str()), "{name} is on {table}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::mapping::{self, CrmSource, EventColumn};
+use super::mapping::{self, CrmSource, CustomKeys, EventColumn};
 use super::normalize::{self, ColumnProfile};
 use super::source::{self, RecordReader, SourceFormat};
 use super::spec::{ColumnMapping, ColumnTarget, ImportKind, MatchKey};
@@ -21,6 +21,15 @@ use crate::Result;
 pub const SAMPLE_ROWS: usize = 2_000;
 /// How many rows the preview shows.
 pub const PREVIEW_ROWS: usize = 20;
+/// The inspection's sample (and preview) may hold about this much memory
+/// (64 MiB), counting each value's text and bookkeeping: a file too wide for
+/// [`SAMPLE_ROWS`] rows in this is sampled on fewer rows, with a warning.
+/// It may go over by one record, itself bounded by
+/// [`source::MAX_RECORD_BYTES`].
+pub const SAMPLE_MEMORY_BYTES: usize = 64 * 1024 * 1024;
+/// What one sampled value costs besides its text: its `String` and the two
+/// `&str` views the type inference makes of it.
+const VALUE_OVERHEAD_BYTES: usize = size_of::<String>() + 2 * size_of::<&str>();
 
 /// One row of the preview, as it will be parsed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -76,6 +85,70 @@ pub fn inspect(
     format: Option<SourceFormat>,
     kind: Option<ImportKind>,
 ) -> Result<ImportInspection> {
+    inspect_within(conn, path, format, kind, SAMPLE_MEMORY_BYTES)
+}
+
+/// The first records of a file, for the preview and the type inference.
+#[derive(Debug)]
+struct Sample {
+    preview: Vec<PreviewRow>,
+    /// The sampled values, column by column.
+    columns: Vec<Vec<String>>,
+    /// Records read (readable or not).
+    records: usize,
+    /// The memory limit stopped the sample before [`SAMPLE_ROWS`].
+    cut_short: bool,
+}
+
+/// Reads up to [`SAMPLE_ROWS`] records, keeping the first `width` values of
+/// each, until the sample holds about `memory_limit` bytes.
+fn read_sample(reader: &mut RecordReader, width: usize, memory_limit: usize) -> Sample {
+    let mut sample = Sample {
+        preview: Vec::new(),
+        columns: vec![Vec::new(); width],
+        records: 0,
+        cut_short: false,
+    };
+    let mut held = 0usize;
+    while sample.records < SAMPLE_ROWS {
+        if held >= memory_limit {
+            sample.cut_short = true;
+            break;
+        }
+        let Some(next) = reader.next_record() else {
+            break;
+        };
+        sample.records += 1;
+        let (line, cells, error) = match next {
+            Ok(record) => {
+                for (index, values) in sample.columns.iter_mut().enumerate() {
+                    let value = record.fields.get(index).cloned().unwrap_or_default();
+                    held += value.len() + VALUE_OVERHEAD_BYTES;
+                    values.push(value);
+                }
+                (record.line, record.fields, None)
+            }
+            Err(error) => (error.line, error.fields, Some(error.message)),
+        };
+        if sample.preview.len() < PREVIEW_ROWS {
+            held += cells
+                .iter()
+                .map(|cell| cell.len() + size_of::<String>())
+                .sum::<usize>();
+            sample.preview.push(PreviewRow { line, cells, error });
+        }
+    }
+    sample
+}
+
+/// [`inspect`] with another memory limit than [`SAMPLE_MEMORY_BYTES`].
+fn inspect_within(
+    conn: &Connection,
+    path: &Path,
+    format: Option<SourceFormat>,
+    kind: Option<ImportKind>,
+    memory_limit: usize,
+) -> Result<ImportInspection> {
     let format = match format {
         Some(format) => format,
         None => source::detect_format(path)?,
@@ -83,38 +156,12 @@ pub fn inspect(
     let mut reader = RecordReader::open(path, &format)?;
     let headers = reader.headers().to_vec();
     let raw_headers = reader.raw_headers().to_vec();
-    let mut preview = Vec::new();
-    let mut sample: Vec<Vec<String>> = vec![Vec::new(); headers.len()];
-    let mut read = 0;
-    while read < SAMPLE_ROWS {
-        let Some(next) = reader.next_record() else {
-            break;
-        };
-        read += 1;
-        match next {
-            Ok(record) => {
-                for (index, values) in sample.iter_mut().enumerate() {
-                    values.push(record.fields.get(index).cloned().unwrap_or_default());
-                }
-                if preview.len() < PREVIEW_ROWS {
-                    preview.push(PreviewRow {
-                        line: record.line,
-                        cells: record.fields,
-                        error: None,
-                    });
-                }
-            }
-            Err(error) => {
-                if preview.len() < PREVIEW_ROWS {
-                    preview.push(PreviewRow {
-                        line: error.line,
-                        cells: error.fields,
-                        error: Some(error.message),
-                    });
-                }
-            }
-        }
-    }
+    let Sample {
+        preview,
+        columns: sample,
+        records: sampled,
+        cut_short,
+    } = read_sample(&mut reader, headers.len(), memory_limit);
 
     let columns_as_str: Vec<Vec<&str>> = sample
         .iter()
@@ -132,7 +179,7 @@ pub fn inspect(
         ImportKind::Leads
     });
     let catalogue = fields::list(conn)?;
-    let mut taken: HashSet<String> = catalogue.iter().map(|f| f.key.clone()).collect();
+    let mut custom_keys = CustomKeys::new(catalogue.iter().map(|f| f.key.clone()));
     let mut used_targets: HashSet<String> = HashSet::new();
     let mut columns = Vec::with_capacity(headers.len());
     for (index, header) in headers.iter().enumerate() {
@@ -152,7 +199,7 @@ pub fn inspect(
                 &raw_header,
                 &profile,
                 &catalogue,
-                &mut taken,
+                &mut custom_keys,
                 &mut used_targets,
             ),
             ImportKind::Events => event_target(header, &mut used_targets),
@@ -188,6 +235,13 @@ pub fn inspect(
             .any(|c| matches!(&c.mapping.target, ColumnTarget::Field { key } if key == wanted))
     };
     let mut warnings = Vec::new();
+    if cut_short {
+        warnings.push(format!(
+            "This file has {} columns, so only its first {sampled} rows were looked at to \
+             suggest what each column holds. Check the suggested types before importing.",
+            headers.len()
+        ));
+    }
     let match_key = if mapped("email") {
         MatchKey::Email
     } else if mapped("external_id") {
@@ -226,7 +280,7 @@ fn lead_target(
     raw_header: &str,
     profile: &ColumnProfile,
     catalogue: &[fields::Field],
-    taken: &mut HashSet<String>,
+    custom_keys: &mut CustomKeys,
     used: &mut HashSet<String>,
 ) -> ColumnTarget {
     if profile.non_empty == 0 {
@@ -251,8 +305,7 @@ fn lead_target(
             };
         }
     }
-    let key = mapping::custom_key_for_header(header, taken);
-    taken.insert(key.clone());
+    let key = custom_keys.key_for_header(header);
     used.insert(key.clone());
     ColumnTarget::NewField {
         key,
@@ -332,4 +385,101 @@ pub fn save_mapping(
         (mapping_key(headers), serde_json::to_string(&saved)?),
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A file of `columns` numbered columns and `rows` rows of short numbers.
+    fn wide_file(columns: usize, rows: usize) -> tempfile::NamedTempFile {
+        let mut file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        let header: Vec<String> = (0..columns).map(|c| format!("c{c}")).collect();
+        writeln!(file, "{}", header.join(",")).unwrap();
+        for row in 0..rows {
+            let values: Vec<String> = (0..columns).map(|c| (row * c % 97).to_string()).collect();
+            writeln!(file, "{}", values.join(",")).unwrap();
+        }
+        file.flush().unwrap();
+        file
+    }
+
+    fn bytes_held(sample: &Sample) -> usize {
+        let values: usize = sample
+            .columns
+            .iter()
+            .flatten()
+            .map(|value| value.len() + VALUE_OVERHEAD_BYTES)
+            .sum();
+        let preview: usize = sample
+            .preview
+            .iter()
+            .flat_map(|row| &row.cells)
+            .map(|cell| cell.len() + size_of::<String>())
+            .sum();
+        values + preview
+    }
+
+    #[test]
+    fn the_inspection_limits_are_the_documented_ones() {
+        assert_eq!(SAMPLE_MEMORY_BYTES, 64 * 1024 * 1024);
+        assert_eq!(SAMPLE_ROWS, 2_000);
+        assert_eq!(PREVIEW_ROWS, 20);
+    }
+
+    #[test]
+    fn a_wide_file_is_sampled_within_the_memory_limit() {
+        let (columns, rows) = (500, 1_000);
+        let file = wide_file(columns, rows);
+        let limit = 256 * 1024;
+        let mut reader = RecordReader::open(file.path(), &SourceFormat::default()).unwrap();
+        let sample = read_sample(&mut reader, columns, limit);
+        let one_row = columns * (2 + VALUE_OVERHEAD_BYTES + 2 + size_of::<String>());
+        let held = bytes_held(&sample);
+        assert!(held <= limit + one_row, "{held} bytes held");
+        assert!(sample.cut_short);
+        assert!(
+            sample.records > 1 && sample.records < rows,
+            "{}",
+            sample.records
+        );
+        assert!(sample
+            .columns
+            .iter()
+            .all(|values| values.len() == sample.records));
+
+        let ws = crate::Workspace::in_memory().unwrap();
+        let inspection = inspect_within(ws.conn(), file.path(), None, None, limit).unwrap();
+        assert_eq!(inspection.columns.len(), columns);
+        let warning = format!(
+            "This file has 500 columns, so only its first {} rows were looked at",
+            sample.records
+        );
+        assert!(
+            inspection.warnings.iter().any(|w| w.starts_with(&warning)),
+            "{:?}",
+            inspection.warnings
+        );
+    }
+
+    #[test]
+    fn a_narrow_file_is_sampled_on_its_first_rows_without_warning() {
+        let file = wide_file(3, 2_500);
+        let mut reader = RecordReader::open(file.path(), &SourceFormat::default()).unwrap();
+        let sample = read_sample(&mut reader, 3, SAMPLE_MEMORY_BYTES);
+        assert_eq!(sample.records, SAMPLE_ROWS);
+        assert!(!sample.cut_short);
+        assert_eq!(sample.preview.len(), PREVIEW_ROWS);
+        let ws = crate::Workspace::in_memory().unwrap();
+        let inspection = inspect(ws.conn(), file.path(), None, None).unwrap();
+        assert!(
+            !inspection
+                .warnings
+                .iter()
+                .any(|w| w.contains("were looked at")),
+            "{:?}",
+            inspection.warnings
+        );
+    }
 }

@@ -561,40 +561,67 @@ pub fn standard_field_for_header(header: &str) -> Option<&'static str> {
     header_index().get(&header_key(header)).copied()
 }
 
-/// A custom-field key for a header: lower-case ASCII snake_case with accents
-/// transliterated (`Année` → `annee`, `NumWebVisitsMonth` →
-/// `num_web_visits_month`), other characters dropped, starting with a letter
-/// (`f_` is prefixed otherwise; a header with no usable character gives
-/// `field`), at most 64 characters, and unique: not in `taken`, not a standard
-/// field key and not reserved (`id`, `external_id`, …), with `_2`, `_3`, …
-/// appended as needed.
-pub fn custom_key_for_header(header: &str, taken: &HashSet<String>) -> String {
-    const MAX_LEN: usize = 64;
-    let ascii_words: Vec<String> = words(header)
-        .into_iter()
-        .map(|word| word.chars().filter(char::is_ascii_alphanumeric).collect())
-        .filter(|word: &String| !word.is_empty())
-        .collect();
-    let base = match ascii_words.join("_") {
-        joined if joined.is_empty() => "field".to_owned(),
-        joined if joined.starts_with(|c: char| c.is_ascii_lowercase()) => joined,
-        joined => format!("f_{joined}"),
-    };
-    let is_free = |key: &str| {
-        !taken.contains(key) && !STANDARD_FIELDS.contains(&key) && !RESERVED_KEYS.contains(&key)
-    };
-    let truncated = |len: usize| base[..base.len().min(len)].trim_end_matches('_').to_owned();
-    let candidate = truncated(MAX_LEN);
-    if is_free(&candidate) {
-        return candidate;
+/// Custom field keys handed out so far: each new key is unique, in constant
+/// time (amortised) however many columns share a name.
+#[derive(Debug, Default)]
+pub struct CustomKeys {
+    taken: HashSet<String>,
+    /// For each base key, the next suffix worth trying.
+    next_suffix: HashMap<String, usize>,
+}
+
+impl CustomKeys {
+    /// Starts with the keys already in use (the field catalogue's).
+    pub fn new(taken: impl IntoIterator<Item = String>) -> Self {
+        CustomKeys {
+            taken: taken.into_iter().collect(),
+            next_suffix: HashMap::new(),
+        }
     }
-    (2usize..)
-        .map(|n| {
-            let suffix = format!("_{n}");
-            format!("{}{suffix}", truncated(MAX_LEN - suffix.len()))
-        })
-        .find(|key| is_free(key))
-        .expect("a finite set leaves some suffix free")
+
+    fn is_free(&self, key: &str) -> bool {
+        !self.taken.contains(key)
+            && !STANDARD_FIELDS.contains(&key)
+            && !RESERVED_KEYS.contains(&key)
+    }
+
+    /// A new custom-field key for a header, now taken: lower-case ASCII
+    /// snake_case with accents transliterated (`Année` → `annee`,
+    /// `NumWebVisitsMonth` → `num_web_visits_month`), other characters
+    /// dropped, starting with a letter (`f_` is prefixed otherwise; a header
+    /// with no usable character gives `field`), at most 64 characters, and
+    /// unique: not taken, not a standard field key and not reserved (`id`,
+    /// `external_id`, …), with `_2`, `_3`, … appended as needed.
+    pub fn key_for_header(&mut self, header: &str) -> String {
+        const MAX_LEN: usize = 64;
+        let ascii_words: Vec<String> = words(header)
+            .into_iter()
+            .map(|word| word.chars().filter(char::is_ascii_alphanumeric).collect())
+            .filter(|word: &String| !word.is_empty())
+            .collect();
+        let base = match ascii_words.join("_") {
+            joined if joined.is_empty() => "field".to_owned(),
+            joined if joined.starts_with(|c: char| c.is_ascii_lowercase()) => joined,
+            joined => format!("f_{joined}"),
+        };
+        let truncated = |len: usize| base[..base.len().min(len)].trim_end_matches('_').to_owned();
+        let mut key = truncated(MAX_LEN);
+        if !self.is_free(&key) {
+            // Suffixes below the remembered one are taken: never try them again.
+            let mut suffix = self.next_suffix.get(&base).copied().unwrap_or(2);
+            loop {
+                let tail = format!("_{suffix}");
+                key = format!("{}{tail}", truncated(MAX_LEN - tail.len()));
+                suffix += 1;
+                if self.is_free(&key) {
+                    break;
+                }
+            }
+            self.next_suffix.insert(base, suffix);
+        }
+        self.taken.insert(key.clone());
+        key
+    }
 }
 
 /// Header words that suggest each category. A multi-word entry matches
@@ -1462,7 +1489,6 @@ mod tests {
 
     #[test]
     fn custom_keys() {
-        let none = HashSet::new();
         let cases: &[(&str, &str)] = &[
             ("Année", "annee"),
             ("Tech Stack", "tech_stack"),
@@ -1484,7 +1510,7 @@ mod tests {
             ("Email", "email_2"),
         ];
         for &(header, expected) in cases {
-            let key = custom_key_for_header(header, &none);
+            let key = CustomKeys::default().key_for_header(header);
             assert_eq!(key, expected, "{header:?}");
             assert!(is_valid_key(&key), "{key}");
         }
@@ -1492,17 +1518,42 @@ mod tests {
 
     #[test]
     fn custom_keys_are_unique_and_short() {
-        let taken: HashSet<String> = ["budget", "budget_2"].map(str::to_owned).into();
-        assert_eq!(custom_key_for_header("Budget", &taken), "budget_3");
+        let mut keys = CustomKeys::new(["budget", "budget_2"].map(str::to_owned));
+        assert_eq!(keys.key_for_header("Budget"), "budget_3");
+        assert_eq!(keys.key_for_header("Budget"), "budget_4");
 
         let long = "I agree to pay the amount through cheque and by any other means available";
-        let key = custom_key_for_header(long, &HashSet::new());
+        let mut keys = CustomKeys::default();
+        let key = keys.key_for_header(long);
         assert!(key.len() <= 64);
         assert!(!key.ends_with('_'));
-        let taken: HashSet<String> = [key.clone()].into();
-        let second = custom_key_for_header(long, &taken);
+        let second = keys.key_for_header(long);
         assert!(second.len() <= 64 && second.ends_with("_2"), "{second}");
         assert!(is_valid_key(&second));
+    }
+
+    /// Runs `work` on a thread and fails when it takes more than a minute
+    /// (a quadratic algorithm takes hours on these inputs; a linear one,
+    /// milliseconds).
+    fn finishes_within_a_minute<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || sender.send(work()));
+        receiver
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("took more than a minute: is it quadratic again?")
+    }
+
+    #[test]
+    fn fifty_thousand_duplicate_headers_get_custom_keys_in_linear_time() {
+        let keys = finishes_within_a_minute(|| {
+            let mut keys = CustomKeys::new(["notes".to_owned(), "notes_3".to_owned()]);
+            (0..50_000)
+                .map(|_| keys.key_for_header("Notes"))
+                .collect::<Vec<_>>()
+        });
+        assert_eq!(keys[..3], ["notes_2", "notes_4", "notes_5"]);
+        assert_eq!(keys.last().unwrap(), "notes_50002");
+        assert_eq!(keys.iter().collect::<HashSet<_>>().len(), 50_000);
     }
 
     #[test]
@@ -1743,7 +1794,7 @@ mod tests {
             header in any::<String>(),
             taken in prop::collection::hash_set("[a-z_0-9]{1,8}", 0..6),
         ) {
-            let key = custom_key_for_header(&header, &taken);
+            let key = CustomKeys::new(taken.iter().cloned()).key_for_header(&header);
             prop_assert!(is_valid_key(&key), "{key:?}");
             prop_assert!(!taken.contains(&key));
             prop_assert!(!STANDARD_FIELDS.contains(&key.as_str()));

@@ -13,8 +13,14 @@
 //! goes on; UTF-16 and Windows-1252 are transcoded to UTF-8 on the fly. Every
 //! record carries the physical line and the byte offset (in the original
 //! file) where it starts.
+//!
+//! Hostile or broken files cannot take the rest of the file with them: a
+//! record is at most [`MAX_RECORD_BYTES`] and [`MAX_COLUMNS`] wide (see
+//! [`ReadLimits`]), and a stray quote (one that never closes) rejects only
+//! its own record; reading resumes at the line after the one where it
+//! opened, so every line of the file is accounted for.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -781,7 +787,10 @@ fn parse_rows(body: &str, layout: &Layout, limit: usize) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     while rows.len() < limit {
         match reader.read_byte_record(&mut record) {
-            Ok(true) => rows.push(layout.fields(&record)),
+            Ok(true) => {
+                let fields: Vec<&[u8]> = record.iter().collect();
+                rows.push(layout.fields(&fields, MAX_COLUMNS).unwrap_or_default());
+            }
             _ => break,
         }
     }
@@ -915,16 +924,26 @@ impl Layout {
     }
 
     /// The fields of a parsed record, decoded lossily (the reader checks
-    /// UTF-8 before) and unwrapped when rows are wrapped in quotes.
-    fn fields(&self, record: &csv::ByteRecord) -> Vec<String> {
-        let decoded = record
+    /// UTF-8 before) and unwrapped when rows are wrapped in quotes. A wrapped
+    /// row holding more than `max_columns` fields is refused with its count.
+    fn fields(&self, raw_fields: &[&[u8]], max_columns: usize) -> Result<Vec<String>, usize> {
+        let decoded = raw_fields
             .iter()
             .map(|field| String::from_utf8_lossy(field).into_owned());
         if !self.wrapped {
-            return decoded.collect();
+            return Ok(decoded.collect());
         }
         let inner = decoded.collect::<Vec<_>>().join(",");
-        split_inner_record(&inner, self.delimiter, self.quote)
+        // Splitting holds one entry per field: count before splitting.
+        let delimiters = inner.bytes().filter(|&b| b == self.delimiter).count();
+        if delimiters >= max_columns.saturating_mul(4) {
+            return Err(delimiters + 1);
+        }
+        let fields = split_inner_record(&inner, self.delimiter, self.quote);
+        if fields.len() > max_columns {
+            return Err(fields.len());
+        }
+        Ok(fields)
     }
 }
 
@@ -944,6 +963,48 @@ fn split_inner_record(inner: &str, delimiter: u8, quote: Option<u8>) -> Vec<Stri
         fields.push(String::new());
     }
     fields
+}
+
+/// A record may hold at most this many bytes as written in the file (16 MiB,
+/// quotes and delimiters included). No real CRM cell is that long: a longer
+/// record is nearly always a missing closing quote. A longer record is
+/// rejected with its size ("line 14: this record is 80 MiB, more than the
+/// 16 MiB a record may have — is a quote missing?"). This also bounds the
+/// reader's memory: about three times this, whatever the file.
+///
+/// A quote that opens a field and then reaches this limit, reaches the end
+/// of the file, or is closed on a later line by a quote followed by text, is
+/// a stray quote: its record is rejected ("a quote opened in column 2
+/// (company) never closes") and reading resumes at the line after the one
+/// where the quote opened, so the lines it would have swallowed are read as
+/// rows of their own. A quoted field that spans lines and closes properly
+/// within the limit is data (a multi-line note), whatever its length.
+pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
+
+/// A record may have at most this many columns (16,384, as many as an Excel
+/// sheet). A wider record is rejected; a wider header row refuses the file.
+pub const MAX_COLUMNS: usize = 16_384;
+
+/// How the message of a stray quote ends.
+const STRAY_QUOTE_RESUMES: &str = "; the lines after it are read as rows of their own";
+
+/// The limits a [`RecordReader`] keeps records within. The default is the
+/// documented constants; tests use small ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// See [`MAX_RECORD_BYTES`].
+    pub max_record_bytes: usize,
+    /// See [`MAX_COLUMNS`].
+    pub max_columns: usize,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        ReadLimits {
+            max_record_bytes: MAX_RECORD_BYTES,
+            max_columns: MAX_COLUMNS,
+        }
+    }
 }
 
 /// The file, as raw bytes (UTF-8) or transcoded to UTF-8.
@@ -984,155 +1045,196 @@ struct Tally {
 }
 
 impl Tally {
-    fn advance(&mut self, bytes: &[u8]) {
-        let Some(&last) = bytes.last() else {
-            return;
-        };
-        let mut after_cr = self.after_cr;
-        let mut breaks = 0u64;
-        for &b in bytes {
-            if b == b'\r' || (b == b'\n' && !after_cr) {
-                breaks += 1;
-            }
-            after_cr = b == b'\r';
+    /// Moves past one byte of the stream.
+    fn step(&mut self, byte: u8) {
+        if byte == b'\r' || (byte == b'\n' && !self.after_cr) {
+            self.line += 1;
         }
-        self.line += breaks;
-        self.after_cr = last == b'\r';
+        self.after_cr = byte == b'\r';
         self.original += match self.units {
-            OriginalUnits::SameBytes => bytes.len() as u64,
-            OriginalUnits::OneBytePerChar => {
-                bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64
-            }
-            OriginalUnits::Utf16 => bytes
-                .iter()
-                .map(|&b| match b {
-                    0x80..=0xBF => 0,
-                    0xF0..=0xFF => 4,
-                    _ => 2,
-                })
-                .sum(),
+            OriginalUnits::SameBytes => 1,
+            OriginalUnits::OneBytePerChar => u64::from(byte & 0xC0 != 0x80),
+            OriginalUnits::Utf16 => match byte {
+                0x80..=0xBF => 0,
+                0xF0..=0xFF => 4,
+                _ => 2,
+            },
         };
+    }
+
+    #[cfg(test)]
+    fn advance(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.step(byte);
+        }
     }
 }
 
-/// The parser's input: hands the stream to `csv` and keeps what it handed out
-/// until the records it belongs to are accounted for (line, byte, UTF-8
-/// check). Skips the format's leading lines before `csv` sees anything.
-struct TrackedInput {
-    input: Input,
-    /// Stream bytes handed to the parser from `history_start` on.
-    history: Vec<u8>,
-    history_start: u64,
-    tally: Tally,
-    lines_to_skip: u32,
-    /// The last skipped line ended with CR: drop an LF right after it.
-    drop_lf: bool,
+/// Where the parser is in the stream.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ParseState {
+    /// In the format's leading lines, which are not read.
+    SkipLines,
+    /// Between records: line breaks here are blank lines, skipped.
+    RecordStart,
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// Right after a quote inside a quoted field: a second quote is an
+    /// escaped quote, a delimiter or line end closes the field.
+    QuoteInQuoted,
 }
 
-/// Where a record starts, and its first invalid UTF-8 byte if any.
-struct Accounted {
+/// Where reading resumes when a quote turns out to be stray: the start of
+/// the line after the one where it opened.
+#[derive(Debug, Clone)]
+struct Resume {
+    /// Index in the record's bytes.
+    raw_index: usize,
+    tally: Tally,
+    /// Bytes of the open field on its opening line.
+    field_len: usize,
+}
+
+/// A quoted field still open.
+#[derive(Debug, Clone)]
+struct OpenQuote {
+    /// The line where the quote opened.
+    line: u64,
+    /// 0-based column of the field.
+    column: usize,
+    /// Where the field starts in the record's field bytes.
+    field_start: usize,
+    /// Set at the first line break inside the field.
+    first_break: Option<Resume>,
+}
+
+/// Why a quote is stray.
+#[derive(Debug, Clone, Copy)]
+enum StrayQuote {
+    /// The file ends inside the field.
+    NeverCloses,
+    TooManyBytes,
+    /// Closed on a later line by a quote followed by text.
+    ClosedByText {
+        line: u64,
+    },
+}
+
+/// The record being read, bounded by the [`ReadLimits`].
+#[derive(Debug, Default)]
+struct RecordBuilder {
     line: u64,
     byte: u64,
-    invalid_utf8_at: Option<u64>,
+    /// The record's bytes as read, up to the size limit.
+    raw: Vec<u8>,
+    /// Its size in bytes, even past the limit.
+    size: u64,
+    /// Past the size limit: nothing more is kept.
+    oversize: bool,
+    /// The fields' bytes, unquoted, up to the column limit.
+    field_bytes: Vec<u8>,
+    field_ends: Vec<usize>,
+    /// Fields ended so far, even past the column limit.
+    columns: usize,
+    open_quote: Option<OpenQuote>,
 }
 
-impl TrackedInput {
-    /// The bytes of a chunk that belong to skipped lines; tallies them.
-    fn skip_lines(&mut self, chunk: &[u8]) -> usize {
-        let mut i = 0;
-        while i < chunk.len() {
-            if self.drop_lf {
-                self.drop_lf = false;
-                if chunk[i] == b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            if self.lines_to_skip == 0 {
-                break;
-            }
-            match chunk[i] {
-                b'\n' => self.lines_to_skip -= 1,
-                b'\r' => {
-                    self.lines_to_skip -= 1;
-                    self.drop_lf = true;
-                }
-                _ => {}
-            }
-            i += 1;
+impl RecordBuilder {
+    fn begin(&mut self, tally: &Tally) {
+        const KEPT_CAPACITY: usize = 4 * READ_BUFFER_BYTES;
+        self.line = tally.line;
+        self.byte = tally.original;
+        for bytes in [&mut self.raw, &mut self.field_bytes] {
+            bytes.clear();
+            bytes.shrink_to(KEPT_CAPACITY);
         }
-        self.tally.advance(&chunk[..i]);
-        i
+        self.field_ends.clear();
+        self.field_ends.shrink_to(KEPT_CAPACITY / 8);
+        self.size = 0;
+        self.oversize = false;
+        self.columns = 0;
+        self.open_quote = None;
     }
 
-    /// Accounts for the stream range `[start, end)` the parser consumed for
-    /// one record (its leading line breaks included), then forgets it.
-    fn account(&mut self, start: u64, end: u64, check_utf8: bool) -> Accounted {
-        let from = start.saturating_sub(self.history_start) as usize;
-        let to = (end.saturating_sub(self.history_start) as usize).min(self.history.len());
-        let region = &self.history[from.min(to)..to];
-        let lead = region
+    fn end_field(&mut self, max_columns: usize) {
+        self.columns += 1;
+        if self.columns <= max_columns {
+            self.field_ends.push(self.field_bytes.len());
+        }
+    }
+
+    fn raw_fields(&self) -> Vec<&[u8]> {
+        let mut start = 0;
+        self.field_ends
             .iter()
-            .position(|&b| b != b'\r' && b != b'\n')
-            .unwrap_or(region.len());
-        self.tally.advance(&region[..lead]);
-        let (line, byte) = (self.tally.line, self.tally.original);
-        let invalid_utf8_at = if check_utf8 {
-            std::str::from_utf8(&region[lead..])
-                .err()
-                .map(|e| byte + e.valid_up_to() as u64)
-        } else {
-            None
-        };
-        self.tally.advance(&region[lead..]);
-        if to >= READ_BUFFER_BYTES {
-            self.history.drain(..to);
-            self.history_start += to as u64;
-            if self.history.capacity() > 16 * READ_BUFFER_BYTES {
-                self.history.shrink_to(4 * READ_BUFFER_BYTES);
-            }
-        }
-        Accounted {
-            line,
-            byte,
-            invalid_utf8_at,
-        }
+            .map(|&end| {
+                let field = &self.field_bytes[start..end];
+                start = end;
+                field
+            })
+            .collect()
     }
 }
 
-impl Read for TrackedInput {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            let read = self.input.read(buf)?;
-            if read == 0 {
-                return Ok(0);
-            }
-            let skipped = if self.lines_to_skip > 0 || self.drop_lf {
-                self.skip_lines(&buf[..read])
+/// "16 MiB", "1.5 KiB", "900 bytes": rounded up, so that a size over a limit
+/// never reads as the limit itself.
+fn size_in_words(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 2] = [(1024 * 1024, "MiB"), (1024, "KiB")];
+    for (unit, name) in UNITS {
+        if bytes >= unit {
+            let tenths = (bytes * 10).div_ceil(unit);
+            return if tenths % 10 == 0 {
+                format!("{} {name}", tenths / 10)
             } else {
-                0
+                format!("{}.{} {name}", tenths / 10, tenths % 10)
             };
-            if skipped < read {
-                buf.copy_within(skipped..read, 0);
-                let kept = read - skipped;
-                self.history.extend_from_slice(&buf[..kept]);
-                return Ok(kept);
-            }
         }
     }
+    format!("{bytes} bytes")
+}
+
+/// 16384 → "16,384".
+fn with_thousands(number: u64) -> String {
+    let digits = number.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 /// Streams records from a file with a given format. Never loads the whole
-/// file: memory is one record plus fixed buffers.
+/// file: memory is one record (at most [`ReadLimits::max_record_bytes`],
+/// held about three times) plus fixed buffers.
+///
+/// The parser reads RFC 4180 CSV as the `csv` crate does (quotes open a
+/// field only at its start, `""` is an escaped quote, text after a closing
+/// quote is kept, blank lines are skipped, CRLF, LF and CR end lines), and
+/// adds what `csv` cannot: it bounds records by the [`ReadLimits`] and
+/// recovers from stray quotes, resuming at the line after the one where the
+/// quote opened.
 pub struct RecordReader {
-    csv: csv::Reader<TrackedInput>,
+    input: Input,
+    /// Stream bytes not parsed yet: `buffer[position..]`.
+    buffer: Vec<u8>,
+    position: usize,
+    tally: Tally,
+    lines_to_skip: u32,
+    state: ParseState,
+    record: RecordBuilder,
     layout: Layout,
+    limits: ReadLimits,
     check_utf8: bool,
     headers: Vec<String>,
     raw_headers: Vec<String>,
+    /// Header names used in messages (none without a header row).
+    column_names: Vec<String>,
     /// The first record, read early for its width when there is no header.
     first_record: Option<Result<SourceRecord, RecordError>>,
-    record: csv::ByteRecord,
     total_bytes: u64,
     finished: bool,
 }
@@ -1141,6 +1243,15 @@ impl RecordReader {
     /// Opens a file and reads its header row when `format.has_header`.
     /// Header-only and empty files are fine: they have no records.
     pub fn open(path: &Path, format: &SourceFormat) -> Result<Self> {
+        Self::open_with_limits(path, format, ReadLimits::default())
+    }
+
+    /// [`RecordReader::open`] with other limits than the documented ones.
+    pub fn open_with_limits(
+        path: &Path,
+        format: &SourceFormat,
+        limits: ReadLimits,
+    ) -> Result<Self> {
         let delimiter = single_ascii_char(&format.delimiter, "delimiter")?;
         let quote = match format.quote.as_str() {
             "" => None,
@@ -1182,10 +1293,10 @@ impl RecordReader {
                 (Input::Decoded(Box::new(decoder)), units)
             }
         };
-        let tracked = TrackedInput {
+        let mut reader = RecordReader {
             input,
-            history: Vec::new(),
-            history_start: 0,
+            buffer: Vec::new(),
+            position: 0,
             tally: Tally {
                 line: 1,
                 original: bom_len as u64,
@@ -1193,36 +1304,41 @@ impl RecordReader {
                 units,
             },
             lines_to_skip: format.skip_lines,
-            drop_lf: false,
-        };
-        let mut builder = csv::ReaderBuilder::new();
-        builder
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(READ_BUFFER_BYTES)
-            .delimiter(layout.outer_delimiter())
-            .quoting(layout.outer_quote().is_some())
-            .quote(layout.outer_quote().unwrap_or(b'"'));
-        let mut reader = RecordReader {
-            csv: builder.from_reader(tracked),
+            state: if format.skip_lines > 0 {
+                ParseState::SkipLines
+            } else {
+                ParseState::RecordStart
+            },
+            record: RecordBuilder::default(),
             layout,
+            limits,
             check_utf8: format.encoding == TextEncoding::Utf8,
             headers: Vec::new(),
             raw_headers: Vec::new(),
+            column_names: Vec::new(),
             first_record: None,
-            record: csv::ByteRecord::new(),
             total_bytes,
             finished: false,
         };
         let Some(first) = reader.parse_record() else {
             return Ok(reader);
         };
-        if first.file_failed && format.has_header {
+        if format.has_header && (first.file_failed || first.malformed) {
+            let problem = first.problem.unwrap_or_default();
             return Err(Error::UnreadableFile {
                 path: path.to_path_buf(),
                 line: Some(first.line),
                 byte: Some(first.byte),
-                message: first.problem.unwrap_or_default(),
+                message: if first.file_failed {
+                    problem
+                } else if let Some(stray) = problem.strip_suffix(STRAY_QUOTE_RESUMES) {
+                    format!(
+                        "the header row cannot be read: {stray}; if the file does not put \
+                         quotes around fields, set its quote character to none"
+                    )
+                } else {
+                    format!("the header row cannot be read: {problem}")
+                },
             });
         }
         if format.has_header {
@@ -1234,6 +1350,9 @@ impl RecordReader {
             }
             reader.headers = unique_header_names(&raw);
             reader.raw_headers = raw;
+            if !layout.wrapped {
+                reader.column_names = reader.headers.clone();
+            }
         } else {
             reader.headers = (1..=first.fields.len())
                 .map(|n| format!("Column {n}"))
@@ -1264,12 +1383,12 @@ impl RecordReader {
         if let Some(first) = self.first_record.take() {
             return Some(first);
         }
-        self.read_record()
+        self.parse_record().map(ParsedRecord::into_result)
     }
 
     /// Bytes of the original file read so far, for progress bars.
     pub fn bytes_read(&self) -> u64 {
-        self.csv.get_ref().tally.original
+        self.tally.original
     }
 
     /// The size of the file.
@@ -1277,52 +1396,337 @@ impl RecordReader {
         self.total_bytes
     }
 
-    fn read_record(&mut self) -> Option<RecordResult> {
-        self.parse_record().map(ParsedRecord::into_result)
+    /// Parses the next record and checks it (limits, stray quotes, UTF-8,
+    /// NUL bytes).
+    fn parse_record(&mut self) -> Option<ParsedRecord> {
+        while !self.finished {
+            if self.position == self.buffer.len() {
+                match self.refill() {
+                    Ok(true) => {}
+                    Ok(false) => return self.end_of_file(),
+                    Err(error) => {
+                        self.finished = true;
+                        return Some(ParsedRecord {
+                            line: self.tally.line,
+                            byte: self.tally.original,
+                            fields: Vec::new(),
+                            problem: Some(format!(
+                                "the rest of the file could not be read: {error}"
+                            )),
+                            malformed: false,
+                            file_failed: true,
+                        });
+                    }
+                }
+            }
+            let byte = self.buffer[self.position];
+            if let Some(record) = self.feed(byte) {
+                return Some(record);
+            }
+        }
+        None
     }
 
-    /// Parses the next record and checks it (UTF-8, NUL bytes).
-    fn parse_record(&mut self) -> Option<ParsedRecord> {
-        if self.finished {
+    /// Reads the next chunk of the stream; false at its end.
+    fn refill(&mut self) -> io::Result<bool> {
+        self.buffer.clear();
+        self.buffer.shrink_to(READ_BUFFER_BYTES);
+        self.buffer.resize(READ_BUFFER_BYTES, 0);
+        self.position = 0;
+        loop {
+            match self.input.read(&mut self.buffer) {
+                Ok(read) => {
+                    self.buffer.truncate(read);
+                    return Ok(read > 0);
+                }
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => {
+                    self.buffer.clear();
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    /// Moves past one byte.
+    fn consume(&mut self, byte: u8) {
+        self.position += 1;
+        self.tally.step(byte);
+    }
+
+    /// Takes one byte into the record (and its current field when
+    /// `into_field`). A record reaching the size limit with a quote open
+    /// across lines is a stray quote: its rejection is returned.
+    fn take_byte(&mut self, byte: u8, into_field: bool) -> Option<ParsedRecord> {
+        let record = &mut self.record;
+        if !record.oversize && record.size >= self.limits.max_record_bytes as u64 {
+            if record
+                .open_quote
+                .as_ref()
+                .is_some_and(|open| open.first_break.is_some())
+            {
+                return Some(self.reject_stray_quote(StrayQuote::TooManyBytes));
+            }
+            record.oversize = true;
+            record.raw = Vec::new();
+            record.field_bytes.shrink_to_fit();
+        }
+        record.size += 1;
+        if !record.oversize {
+            record.raw.push(byte);
+            if into_field && record.columns < self.limits.max_columns {
+                record.field_bytes.push(byte);
+            }
+        }
+        self.consume(byte);
+        None
+    }
+
+    /// Feeds one byte to the parser; returns a record when one ends.
+    fn feed(&mut self, byte: u8) -> Option<ParsedRecord> {
+        let quote = self.layout.outer_quote();
+        let delimiter = self.layout.outer_delimiter();
+        let is_line_break = byte == b'\r' || byte == b'\n';
+        let max_columns = self.limits.max_columns;
+        match self.state {
+            ParseState::SkipLines => {
+                self.consume(byte);
+                if self.tally.line > u64::from(self.lines_to_skip) {
+                    self.state = ParseState::RecordStart;
+                }
+            }
+            ParseState::RecordStart => {
+                if is_line_break {
+                    self.consume(byte);
+                } else {
+                    self.record.begin(&self.tally);
+                    self.state = ParseState::FieldStart;
+                }
+            }
+            ParseState::FieldStart if Some(byte) == quote => {
+                self.record.open_quote = Some(OpenQuote {
+                    line: self.tally.line,
+                    column: self.record.columns,
+                    field_start: self.record.field_bytes.len(),
+                    first_break: None,
+                });
+                self.state = ParseState::Quoted;
+                return self.take_byte(byte, false);
+            }
+            ParseState::FieldStart | ParseState::Unquoted => {
+                if byte == delimiter {
+                    self.record.end_field(max_columns);
+                    self.state = ParseState::FieldStart;
+                    return self.take_byte(byte, false);
+                } else if is_line_break {
+                    self.consume(byte);
+                    self.record.end_field(max_columns);
+                    return Some(self.finish_record());
+                } else {
+                    self.state = ParseState::Unquoted;
+                    return self.take_byte(byte, true);
+                }
+            }
+            ParseState::Quoted => {
+                if Some(byte) == quote {
+                    self.state = ParseState::QuoteInQuoted;
+                    return self.take_byte(byte, false);
+                }
+                let field_len = self.record.field_bytes.len();
+                let line = self.tally.line;
+                if let Some(rejected) = self.take_byte(byte, true) {
+                    return Some(rejected);
+                }
+                if self.tally.line > line {
+                    return self.line_break_in_quotes(field_len);
+                }
+            }
+            ParseState::QuoteInQuoted => {
+                if Some(byte) == quote {
+                    self.state = ParseState::Quoted;
+                    return self.take_byte(byte, true);
+                }
+                let spans_lines = self
+                    .record
+                    .open_quote
+                    .as_ref()
+                    .is_some_and(|open| open.first_break.is_some());
+                if !is_line_break && byte != delimiter && spans_lines {
+                    let line = self.tally.line;
+                    return Some(self.reject_stray_quote(StrayQuote::ClosedByText { line }));
+                }
+                self.record.open_quote = None;
+                self.state = ParseState::Unquoted;
+                return self.feed(byte);
+            }
+        }
+        None
+    }
+
+    /// A line break inside a quoted field: the first one is where reading
+    /// resumes if the quote turns out to be stray.
+    fn line_break_in_quotes(&mut self, field_len_before: usize) -> Option<ParsedRecord> {
+        let oversize = self.record.oversize;
+        let raw_index = self.record.raw.len();
+        let open = self.record.open_quote.as_mut()?;
+        if open.first_break.is_some() {
             return None;
         }
-        let start = self.csv.position().byte();
-        let read = self.csv.read_byte_record(&mut self.record);
-        let end = self.csv.position().byte();
-        let at = self.csv.get_mut().account(start, end, self.check_utf8);
-        match read {
-            Ok(true) => {}
-            Ok(false) => {
-                self.finished = true;
-                return None;
-            }
-            Err(error) => {
-                self.finished = true;
-                return Some(ParsedRecord {
-                    line: at.line,
-                    byte: at.byte,
-                    fields: Vec::new(),
-                    problem: Some(format!("the rest of the file could not be read: {error}")),
-                    file_failed: true,
-                });
+        open.first_break = Some(Resume {
+            raw_index,
+            tally: self.tally.clone(),
+            field_len: field_len_before.saturating_sub(open.field_start),
+        });
+        if oversize {
+            // Past the size limit nothing is kept to read again: this line
+            // break is where reading resumes.
+            return Some(self.reject_stray_quote(StrayQuote::TooManyBytes));
+        }
+        None
+    }
+
+    /// Rejects the record of a stray quote and rewinds to the line after the
+    /// one where the quote opened.
+    fn reject_stray_quote(&mut self, why: StrayQuote) -> ParsedRecord {
+        let open = self.record.open_quote.take();
+        let (line, column) = open
+            .as_ref()
+            .map_or((self.record.line, self.record.columns), |open| {
+                (open.line, open.column)
+            });
+        if let Some(open) = &open {
+            if let Some(resume) = &open.first_break {
+                let kept = (open.field_start + resume.field_len).min(self.record.field_bytes.len());
+                self.record.field_bytes.truncate(kept);
+                if !self.record.oversize && resume.raw_index <= self.record.raw.len() {
+                    let mut replay = self.record.raw[resume.raw_index..].to_vec();
+                    replay.extend_from_slice(&self.buffer[self.position..]);
+                    self.buffer = replay;
+                    self.position = 0;
+                    self.tally = resume.tally.clone();
+                }
             }
         }
-        let fields = self.layout.fields(&self.record);
-        let problem = match at.invalid_utf8_at {
-            Some(byte) => Some(format!("invalid UTF-8 at byte {byte}")),
-            None => fields
-                .iter()
-                .position(|field| field.contains('\0'))
-                .map(|column| format!("contains a NUL byte (column {})", column + 1)),
+        self.record.end_field(self.limits.max_columns);
+        self.state = ParseState::RecordStart;
+        let limits = self.limits;
+        let opened = if line == self.record.line {
+            format!("a quote opened in {}", self.describe_column(column))
+        } else {
+            format!(
+                "a quote opened on line {line} in {}",
+                self.describe_column(column)
+            )
         };
-        Some(ParsedRecord {
-            line: at.line,
-            byte: at.byte,
+        let what = match why {
+            StrayQuote::NeverCloses => "never closes".to_owned(),
+            StrayQuote::TooManyBytes => format!(
+                "runs over more than {}, so it probably never closes",
+                size_in_words(limits.max_record_bytes as u64)
+            ),
+            StrayQuote::ClosedByText { line } => format!(
+                "is closed on line {line} by a quote followed by text, \
+                 so it probably never closes"
+            ),
+        };
+        let fields = self.decoded_fields().unwrap_or_default();
+        ParsedRecord {
+            line: self.record.line,
+            byte: self.record.byte,
+            fields,
+            problem: Some(format!("{opened} {what}{STRAY_QUOTE_RESUMES}")),
+            malformed: true,
+            file_failed: false,
+        }
+    }
+
+    /// "column 2 (company)", or "column 2" without a header row.
+    fn describe_column(&self, column: usize) -> String {
+        match self.column_names.get(column) {
+            Some(name) => format!("column {} ({name})", column + 1),
+            None => format!("column {}", column + 1),
+        }
+    }
+
+    fn decoded_fields(&self) -> Result<Vec<String>, usize> {
+        self.layout
+            .fields(&self.record.raw_fields(), self.limits.max_columns)
+    }
+
+    /// The file ended: ends the record being read, if any.
+    fn end_of_file(&mut self) -> Option<ParsedRecord> {
+        match self.state {
+            ParseState::SkipLines | ParseState::RecordStart => {
+                self.finished = true;
+                None
+            }
+            ParseState::FieldStart | ParseState::Unquoted | ParseState::QuoteInQuoted => {
+                self.record.end_field(self.limits.max_columns);
+                Some(self.finish_record())
+            }
+            ParseState::Quoted => Some(self.reject_stray_quote(StrayQuote::NeverCloses)),
+        }
+    }
+
+    /// A record ended normally: checks it against the limits and for broken
+    /// text.
+    fn finish_record(&mut self) -> ParsedRecord {
+        self.state = ParseState::RecordStart;
+        let record = &self.record;
+        let limits = self.limits;
+        let malformed_problem = if record.oversize {
+            Some(format!(
+                "this record is {}, more than the {} a record may have — is a quote missing?",
+                size_in_words(record.size),
+                size_in_words(limits.max_record_bytes as u64)
+            ))
+        } else if record.columns > limits.max_columns {
+            Some(too_many_columns(record.columns, limits.max_columns))
+        } else {
+            None
+        };
+        let (fields, malformed_problem) = match (malformed_problem, self.decoded_fields()) {
+            (Some(problem), fields) => (fields.unwrap_or_default(), Some(problem)),
+            (None, Ok(fields)) => (fields, None),
+            (None, Err(columns)) => (
+                Vec::new(),
+                Some(too_many_columns(columns, limits.max_columns)),
+            ),
+        };
+        let malformed = malformed_problem.is_some();
+        let problem = malformed_problem.or_else(|| {
+            let invalid_utf8_at = if self.check_utf8 {
+                std::str::from_utf8(&record.raw)
+                    .err()
+                    .map(|e| record.byte + e.valid_up_to() as u64)
+            } else {
+                None
+            };
+            match invalid_utf8_at {
+                Some(byte) => Some(format!("invalid UTF-8 at byte {byte}")),
+                None => fields
+                    .iter()
+                    .position(|field| field.contains('\0'))
+                    .map(|column| format!("contains a NUL byte (column {})", column + 1)),
+            }
+        });
+        ParsedRecord {
+            line: record.line,
+            byte: record.byte,
             fields,
             problem,
+            malformed,
             file_failed: false,
-        })
+        }
     }
+}
+
+fn too_many_columns(columns: usize, max_columns: usize) -> String {
+    format!(
+        "this record has {} columns, more than the {} a record may have",
+        with_thousands(columns as u64),
+        with_thousands(max_columns as u64)
+    )
 }
 
 /// A record as parsed, before it is judged readable or not.
@@ -1332,6 +1736,9 @@ struct ParsedRecord {
     /// Decoded lossily; NUL bytes kept.
     fields: Vec<String>,
     problem: Option<String>,
+    /// Its structure is broken (a stray quote, over a limit), not just its
+    /// text: a header row like this refuses the file.
+    malformed: bool,
     /// The file itself could not be read further (an I/O error).
     file_failed: bool,
 }
@@ -1394,9 +1801,12 @@ fn clean_header_name(raw: &str) -> String {
         .to_owned()
 }
 
-/// Cleaned, non-empty, unique header names.
+/// Cleaned, non-empty, unique header names, in linear time: for each name,
+/// the copy number to try next is remembered, so 50,000 copies of one name
+/// are not compared with each other.
 fn unique_header_names(raw: &[String]) -> Vec<String> {
-    let mut used = HashSet::new();
+    let mut used = HashSet::with_capacity(raw.len());
+    let mut next_copy: HashMap<String, usize> = HashMap::new();
     raw.iter()
         .enumerate()
         .map(|(index, raw)| {
@@ -1405,10 +1815,16 @@ fn unique_header_names(raw: &[String]) -> Vec<String> {
                 base = format!("Column {}", index + 1);
             }
             let mut name = base.clone();
-            let mut copy = 2;
-            while used.contains(&name) {
-                name = format!("{base} ({copy})");
-                copy += 1;
+            if used.contains(&name) {
+                let mut copy = next_copy.get(&base).copied().unwrap_or(2);
+                loop {
+                    name = format!("{base} ({copy})");
+                    copy += 1;
+                    if !used.contains(&name) {
+                        break;
+                    }
+                }
+                next_copy.insert(base, copy);
             }
             used.insert(name.clone());
             name
@@ -1531,6 +1947,22 @@ mod tests {
     }
 
     #[test]
+    fn fifty_thousand_duplicate_headers_are_numbered_in_linear_time() {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let raw = vec!["email".to_owned(); 50_000];
+            sender.send(unique_header_names(&raw))
+        });
+        // A quadratic numbering takes hours here; a linear one, milliseconds.
+        let names = receiver
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("numbering 50,000 duplicate headers took more than a minute");
+        assert_eq!(names[..3], ["email", "email (2)", "email (3)"]);
+        assert_eq!(names[49_999], "email (50000)");
+        assert_eq!(names.iter().collect::<HashSet<_>>().len(), 50_000);
+    }
+
+    #[test]
     fn field_count_stats_prefer_consistency_then_width() {
         let consistent = FieldCountStats::of(&[3, 3, 3]);
         let ragged = FieldCountStats::of(&[5, 5, 4]);
@@ -1607,25 +2039,19 @@ mod tests {
     }
 
     #[test]
-    fn skipped_lines_may_end_with_cr_lf_across_reads() {
-        let file = temp_file(b"");
-        let mut input = TrackedInput {
-            input: Input::Raw(File::open(file.path()).unwrap()),
-            history: Vec::new(),
-            history_start: 0,
-            tally: Tally {
-                line: 1,
-                original: 0,
-                after_cr: false,
-                units: OriginalUnits::SameBytes,
-            },
-            lines_to_skip: 2,
-            drop_lf: false,
+    fn skipped_lines_may_end_with_cr_lf() {
+        let file = temp_file(b"title\r\nsub\r\nname,x\r\n1,2\r\n");
+        let format = SourceFormat {
+            skip_lines: 2,
+            ..SourceFormat::default()
         };
-        assert_eq!(input.skip_lines(b"title\r\nsub\r"), 11);
-        assert_eq!(input.skip_lines(b"\nname"), 1);
-        assert_eq!(input.skip_lines(b"more"), 0);
-        assert_eq!((input.tally.line, input.tally.original), (3, 12));
+        let mut reader = RecordReader::open(file.path(), &format).unwrap();
+        assert_eq!(reader.headers(), ["name", "x"]);
+        let record = reader.next_record().unwrap().unwrap();
+        assert_eq!((record.line, record.byte), (4, 20));
+        assert_eq!(record.fields, ["1", "2"]);
+        assert!(reader.next_record().is_none());
+        assert_eq!(reader.bytes_read(), 25);
     }
 
     #[test]
@@ -1680,6 +2106,24 @@ mod tests {
         assert_eq!(rows, [["1", "a;b"], ["2", "x"]]);
     }
 
+    /// Limits small enough for arbitrary bytes to reach them.
+    const SMALL_LIMITS: ReadLimits = ReadLimits {
+        max_record_bytes: 24,
+        max_columns: 3,
+    };
+
+    #[test]
+    fn sizes_and_counts_read_plainly() {
+        assert_eq!(size_in_words(900), "900 bytes");
+        assert_eq!(size_in_words(1024), "1 KiB");
+        assert_eq!(size_in_words(1025), "1.1 KiB");
+        assert_eq!(size_in_words(16 * 1024 * 1024), "16 MiB");
+        assert_eq!(size_in_words(80 * 1024 * 1024 + 1), "80.1 MiB");
+        assert_eq!(with_thousands(7), "7");
+        assert_eq!(with_thousands(16_384), "16,384");
+        assert_eq!(with_thousands(1_234_567), "1,234,567");
+    }
+
     /// Bytes that look like CSV often enough to reach every branch.
     fn csvish_bytes() -> impl Strategy<Value = Vec<u8>> {
         let byte = prop_oneof![
@@ -1702,19 +2146,27 @@ mod tests {
         ]
     }
 
-    /// Reads a whole file, checking that positions only move forward.
-    fn drain(path: &Path, format: &SourceFormat) {
-        let Ok(mut reader) = RecordReader::open(path, format) else {
+    /// Reads a whole file, checking that positions only move forward and
+    /// that records keep within the limits.
+    fn drain(path: &Path, format: &SourceFormat, limits: ReadLimits) {
+        // Refusing arbitrary bytes (say, an unreadable header) is a fine
+        // outcome here; panicking is not.
+        let Ok(mut reader) = RecordReader::open_with_limits(path, format, limits) else {
             return;
         };
         let (mut line, mut byte) = (0, 0);
         while let Some(record) = reader.next_record() {
-            let (l, b) = match &record {
-                Ok(r) => (r.line, r.byte),
-                Err(e) => (e.line, e.byte),
+            let (l, b, fields) = match &record {
+                Ok(r) => (r.line, r.byte, &r.fields),
+                Err(e) => (e.line, e.byte, &e.fields),
             };
             assert!(l > line || (line == 0 && l >= 1), "lines go forward");
             assert!(b >= byte, "bytes go forward");
+            assert!(fields.len() <= limits.max_columns, "columns are bounded");
+            if record.is_ok() {
+                let size: usize = fields.iter().map(String::len).sum();
+                assert!(size <= limits.max_record_bytes, "records are bounded");
+            }
             (line, byte) = (l, b);
         }
         if format.encoding == TextEncoding::Utf8 {
@@ -1766,7 +2218,9 @@ mod tests {
             let file = temp_file(&bytes);
             for limit in [16, DETECTION_LIMIT] {
                 if let Ok(format) = detect_format_with_limit(file.path(), limit) {
-                    drain(file.path(), &format);
+                    for limits in [ReadLimits::default(), SMALL_LIMITS] {
+                        drain(file.path(), &format, limits);
+                    }
                 }
             }
             for encoding in [TextEncoding::Utf8, TextEncoding::Utf16Le, TextEncoding::Utf16Be, TextEncoding::Windows1252] {
@@ -1779,7 +2233,9 @@ mod tests {
                         quote: quote.to_owned(),
                         ..SourceFormat::default()
                     };
-                    drain(file.path(), &format);
+                    for limits in [ReadLimits::default(), SMALL_LIMITS] {
+                        drain(file.path(), &format, limits);
+                    }
                 }
             }
         }

@@ -3,9 +3,12 @@
 //! field's type and every value against the operator. Negated operators
 //! become their positive form with `negate` set, so each is the exact
 //! complement of its positive form by construction. Errors name the rule's
-//! path and field.
+//! path and field. A referenced saved segment is compiled once per
+//! compilation and shared; references nest at most [`MAX_REFERENCE_DEPTH`]
+//! deep and never in a cycle.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
@@ -176,7 +179,11 @@ pub(crate) enum Condition {
     Segment {
         id: i64,
         name: String,
-        condition: Box<Condition>,
+        /// Shared by every reference to the segment in one compiled tree.
+        condition: Arc<Condition>,
+        /// Whether its rules refer to other segments: then evaluators
+        /// remember its answer, so a diamond of references is walked once.
+        nested: bool,
         negate: bool,
     },
 }
@@ -196,52 +203,61 @@ pub(crate) fn field_ref(conn: &Connection, key: &str) -> Result<FieldRef> {
     })
 }
 
+/// The deepest nesting of segment references a rule tree may have: a rule
+/// tree may go through at most this many segments, one inside the other.
+pub const MAX_REFERENCE_DEPTH: usize = 32;
+
 /// Validates `group` against the workspace's catalogue and saved segments.
 pub(crate) fn compile(conn: &Connection, group: &RuleGroup) -> Result<Condition> {
-    compile_within(conn, group, &mut Vec::new())
+    Compiler::new(conn, None)?.root(group)
 }
 
 /// Like [`compile`], for the rules of saved segment `own_id` (so that a
-/// reference back to it is reported as a cycle).
+/// reference back to it is reported as a cycle, and a chain of references
+/// too deep is named from it).
 pub(crate) fn compile_segment(
     conn: &Connection,
     own_id: i64,
     group: &RuleGroup,
 ) -> Result<Condition> {
-    compile_within(conn, group, &mut vec![own_id])
+    let name: String = conn
+        .query_row("SELECT name FROM segments WHERE id = ?1", [own_id], |row| {
+            row.get(0)
+        })
+        .optional()?
+        .unwrap_or_else(|| format!("segment {own_id}"));
+    Compiler::new(conn, Some((own_id, name)))?.root(group)
 }
 
-fn compile_within(conn: &Connection, group: &RuleGroup, stack: &mut Vec<i64>) -> Result<Condition> {
-    let catalogue: HashMap<String, FieldRef> = fields::list_resolved(conn)?
-        .into_iter()
-        .map(|resolved| {
-            let storage = if resolved.field.is_standard {
-                Storage::Column(resolved.field.key.clone())
-            } else {
-                Storage::Custom(resolved.id)
-            };
-            let field = FieldRef {
-                key: resolved.field.key.clone(),
-                label: resolved.field.label.clone(),
-                field_type: resolved.field.field_type,
-                storage,
-            };
-            (field.key.clone(), field)
-        })
-        .collect();
-    let mut compiler = Compiler {
-        conn,
-        catalogue,
-        stack,
-    };
-    compiler.group(group, "root")
+/// A saved segment compiled once per compilation and shared by every rule
+/// that refers to it, so that a diamond of references costs one compile
+/// per segment, not one per path.
+struct CompiledSegment {
+    condition: Arc<Condition>,
+    /// How many references deep its rules go (0: it refers to no segment).
+    height: usize,
+    /// The segment one level down on its deepest chain of references.
+    deepest: Option<i64>,
+    name: String,
+}
+
+/// A segment whose rules are being compiled.
+struct Frame {
+    /// `None` for rules that are not a saved segment's.
+    segment: Option<(i64, String)>,
+    /// The path of the rule that refers to this segment.
+    site: String,
+    height: usize,
+    deepest: Option<i64>,
 }
 
 struct Compiler<'a> {
     conn: &'a Connection,
     catalogue: HashMap<String, FieldRef>,
-    /// Saved segments being compiled, outermost first, for cycle detection.
-    stack: &'a mut Vec<i64>,
+    /// The rules being compiled (first) and the segments they lead into,
+    /// outermost first: for cycles, depth and the chain in messages.
+    open: Vec<Frame>,
+    compiled: HashMap<i64, CompiledSegment>,
 }
 
 fn invalid(path: &str, field: &str, message: impl Into<String>) -> Error {
@@ -252,7 +268,91 @@ fn invalid(path: &str, field: &str, message: impl Into<String>) -> Error {
     }
 }
 
-impl Compiler<'_> {
+/// `“A” → “B” → “C”`, with the middle left out of a long chain.
+fn describe_chain(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("“{name}”")).collect();
+    if quoted.len() <= 9 {
+        return quoted.join(" → ");
+    }
+    format!(
+        "{} → … {} more … → {}",
+        quoted[..4].join(" → "),
+        quoted.len() - 8,
+        quoted[quoted.len() - 4..].join(" → ")
+    )
+}
+
+impl<'a> Compiler<'a> {
+    fn new(conn: &'a Connection, own: Option<(i64, String)>) -> Result<Self> {
+        let catalogue: HashMap<String, FieldRef> = fields::list_resolved(conn)?
+            .into_iter()
+            .map(|resolved| {
+                let storage = if resolved.field.is_standard {
+                    Storage::Column(resolved.field.key.clone())
+                } else {
+                    Storage::Custom(resolved.id)
+                };
+                let field = FieldRef {
+                    key: resolved.field.key.clone(),
+                    label: resolved.field.label.clone(),
+                    field_type: resolved.field.field_type,
+                    storage,
+                };
+                (field.key.clone(), field)
+            })
+            .collect();
+        Ok(Compiler {
+            conn,
+            catalogue,
+            open: vec![Frame {
+                segment: own,
+                site: "root".into(),
+                height: 0,
+                deepest: None,
+            }],
+            compiled: HashMap::new(),
+        })
+    }
+
+    fn root(mut self, group: &RuleGroup) -> Result<Condition> {
+        self.group(group, "root")
+    }
+
+    /// How many references deep the rule being compiled sits.
+    fn depth(&self) -> usize {
+        self.open.len() - 1
+    }
+
+    /// The error for a chain of references deeper than the limit: the open
+    /// segments, `next`, and the deepest chain below `next` when known.
+    fn too_deep(&self, next: i64, next_name: &str) -> Error {
+        let mut names: Vec<&str> = self
+            .open
+            .iter()
+            .filter_map(|frame| frame.segment.as_ref().map(|(_, name)| name.as_str()))
+            .collect();
+        names.push(next_name);
+        let mut below = self.compiled.get(&next).and_then(|c| c.deepest);
+        while let Some(id) = below {
+            let Some(segment) = self.compiled.get(&id) else {
+                break;
+            };
+            names.push(&segment.name);
+            below = segment.deepest;
+        }
+        let site = self
+            .open
+            .get(1)
+            .map_or_else(|| "root".to_owned(), |frame| frame.site.clone());
+        Error::SegmentReferences {
+            path: site,
+            message: format!(
+                "segments that use other segments go more than {MAX_REFERENCE_DEPTH} levels deep: {}; shorten the chain",
+                describe_chain(&names)
+            ),
+        }
+    }
+
     fn group(&mut self, group: &RuleGroup, path: &str) -> Result<Condition> {
         let mut children = Vec::with_capacity(group.rules.len());
         for (index, node) in group.rules.iter().enumerate() {
@@ -326,6 +426,57 @@ impl Compiler<'_> {
             _ => None,
         }
         .ok_or_else(|| invalid(path, "segment", "the value must be a saved segment's id"))?;
+        if let Some(start) = self
+            .open
+            .iter()
+            .position(|frame| frame.segment.as_ref().is_some_and(|(seen, _)| *seen == id))
+        {
+            let mut chain: Vec<String> = self.open[start..]
+                .iter()
+                .filter_map(|frame| frame.segment.as_ref().map(|(seen, _)| seen.to_string()))
+                .collect();
+            chain.push(id.to_string());
+            let name = self.open[start]
+                .segment
+                .as_ref()
+                .map(|(_, name)| name.clone())
+                .unwrap_or_default();
+            return Err(Error::SegmentReferences {
+                path: path.to_owned(),
+                message: format!(
+                    "segment {id} (\"{name}\") refers back to itself: {}",
+                    chain.join(" → ")
+                ),
+            });
+        }
+        if !self.compiled.contains_key(&id) {
+            self.compile_saved(id, path)?;
+        }
+        let compiled = &self.compiled[&id];
+        let (height, name, condition) = (
+            compiled.height,
+            compiled.name.clone(),
+            compiled.condition.clone(),
+        );
+        if self.depth() + 1 + height > MAX_REFERENCE_DEPTH {
+            return Err(self.too_deep(id, &name));
+        }
+        let frame = self.open.last_mut().expect("the root frame is always open");
+        if frame.deepest.is_none() || 1 + height > frame.height {
+            frame.height = 1 + height;
+            frame.deepest = Some(id);
+        }
+        Ok(Condition::Segment {
+            id,
+            name,
+            condition,
+            nested: height > 0,
+            negate,
+        })
+    }
+
+    /// Compiles saved segment `id`, referred to at `path`, into `compiled`.
+    fn compile_saved(&mut self, id: i64, path: &str) -> Result<()> {
         let saved: Option<(String, String)> = self
             .conn
             .query_row(
@@ -341,20 +492,16 @@ impl Compiler<'_> {
                 format!("segment {id} does not exist"),
             ));
         };
-        if let Some(start) = self.stack.iter().position(|&seen| seen == id) {
-            let mut chain: Vec<String> = self.stack[start..].iter().map(i64::to_string).collect();
-            chain.push(id.to_string());
-            return Err(invalid(
-                path,
-                "segment",
-                format!(
-                    "segment {id} (\"{name}\") refers back to itself: {}",
-                    chain.join(" → ")
-                ),
-            ));
+        if self.depth() + 1 > MAX_REFERENCE_DEPTH {
+            return Err(self.too_deep(id, &name));
         }
         let group = RuleGroup::from_json(&rules_json)?;
-        self.stack.push(id);
+        self.open.push(Frame {
+            segment: Some((id, name.clone())),
+            site: path.to_owned(),
+            height: 0,
+            deepest: None,
+        });
         let condition = self
             .group(&group, &format!("{path}→segment {id}"))
             .map_err(|e| match e {
@@ -362,20 +509,24 @@ impl Compiler<'_> {
                     path: inner,
                     field,
                     message,
-                } if !message.contains("refers back") => Error::InvalidRule {
+                } => Error::InvalidRule {
                     path: inner,
                     field,
                     message: format!("in segment {id} (\"{name}\"): {message}"),
                 },
                 other => other,
             });
-        self.stack.pop();
-        Ok(Condition::Segment {
+        let frame = self.open.pop().expect("pushed above");
+        self.compiled.insert(
             id,
-            name,
-            condition: Box::new(condition?),
-            negate,
-        })
+            CompiledSegment {
+                condition: Arc::new(condition?),
+                height: frame.height,
+                deepest: frame.deepest,
+                name,
+            },
+        );
+        Ok(())
     }
 }
 
@@ -759,6 +910,9 @@ fn behaviour_value(value: &Value, path: &str) -> Result<Behaviour> {
     })
 }
 
+/// The longest event property name a rule may test.
+const MAX_PROPERTY_NAME: usize = 200;
+
 fn property_group(group: &RuleGroup, path: &str) -> Result<PropertyCondition> {
     let mut children = Vec::with_capacity(group.rules.len());
     for (index, node) in group.rules.iter().enumerate() {
@@ -766,11 +920,13 @@ fn property_group(group: &RuleGroup, path: &str) -> Result<PropertyCondition> {
         children.push(match node {
             RuleNode::Group(inner) => property_group(inner, &child_path)?,
             RuleNode::Rule(rule) => {
-                if !fields::is_valid_key(&rule.field) {
+                // Property names are what the imported file's headers made
+                // them: any text, compared exactly.
+                if rule.field.is_empty() || rule.field.chars().count() > MAX_PROPERTY_NAME {
                     return Err(invalid(
                         &child_path,
                         &rule.field,
-                        "event property names are lower-case letters, digits and _",
+                        format!("choose an event property (a name of 1 to {MAX_PROPERTY_NAME} characters)"),
                     ));
                 }
                 let (test, negate) = property_test(&rule.operator, &rule.value)

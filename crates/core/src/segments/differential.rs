@@ -62,6 +62,22 @@ const LIST_ITEMS: &[&str] = &[
 ];
 const EVENT_TYPES: &[&str] = &["page_view", "download", "Page_View", "purchase"];
 const URLS: &[&str] = &["/pricing", "/PRICING", "/blog", "/Blog/Straße", ""];
+/// Event property names as CSV headers can make them: with the characters
+/// that mean something in a JSON path (`"`, `.`, `$`, `[`, `\\`), spaces and
+/// non-ASCII letters.
+const ODD_KEYS: &[&str] = &[
+    "page \"url\"",
+    "\"",
+    "a.b",
+    "$",
+    "$.url",
+    "items[0]",
+    "[",
+    "with space",
+    " url",
+    "back\\slash",
+    "Größe",
+];
 
 #[derive(Debug, Clone)]
 struct LeadSpec {
@@ -72,8 +88,18 @@ struct LeadSpec {
     technologies: Option<Vec<&'static str>>,
     pain_point: Option<&'static str>,
     renewal_days: Option<i64>,
-    events: Vec<(&'static str, i64, Option<&'static str>, Option<Value>)>,
+    events: Vec<Event>,
 }
+
+/// An event: type, day (relative to AS_OF), `url`, `value`, and a property
+/// with an odd name.
+type Event = (
+    &'static str,
+    i64,
+    Option<&'static str>,
+    Option<Value>,
+    Option<(&'static str, &'static str)>,
+);
 
 fn lead_strategy() -> impl Strategy<Value = LeadSpec> {
     let employees = prop_oneof![
@@ -96,6 +122,7 @@ fn lead_strategy() -> impl Strategy<Value = LeadSpec> {
             Just(json!({"nested": "PRICING"})),
             Just(json!(["a", "B"])),
         ]),
+        prop::option::of((prop::sample::select(ODD_KEYS), prop::sample::select(URLS))),
     );
     (
         prop::option::of(prop::sample::select(TEXTS)),
@@ -279,6 +306,12 @@ fn property_rule() -> impl Strategy<Value = Value> {
             json!(v)
         )),
         (0i64..100, 0i64..100).prop_map(|(a, b)| rule("value", "between", json!([a, b]))),
+        (
+            prop::sample::select(&["=", "!=", "contains", "endsWith", "null", "notNull", "in"][..]),
+            prop::sample::select(ODD_KEYS),
+            prop::sample::select(URLS).prop_filter("non-empty", |u| !u.is_empty())
+        )
+            .prop_map(|(op, key, v)| rule(key, op, json!(v))),
     ]
 }
 
@@ -319,11 +352,11 @@ fn leaf() -> impl Strategy<Value = Value> {
         date_rule("renewal"),
         bool_rule(),
         behaviour_rule(),
-        prop::sample::select(&["in", "notIn"][..]).prop_map(|op| rule(
-            "segment",
-            op,
-            json!("SAVED")
-        )),
+        (
+            prop::sample::select(&["in", "notIn"][..]),
+            prop::sample::select(&["SAVED", "NESTED"][..])
+        )
+            .prop_map(|(op, placeholder)| rule("segment", op, json!(placeholder))),
     ]
 }
 
@@ -334,7 +367,7 @@ fn tree() -> impl Strategy<Value = Value> {
     })
 }
 
-fn build_workspace(leads: &[LeadSpec]) -> (Workspace, i64) {
+fn build_workspace(leads: &[LeadSpec]) -> (Workspace, i64, i64) {
     let workspace = Workspace::in_memory().unwrap();
     let conn = workspace.conn();
     let custom = |key: &str, field_type| {
@@ -396,13 +429,16 @@ fn build_workspace(leads: &[LeadSpec]) -> (Workspace, i64) {
         if let Some(days) = lead.renewal_days {
             put(renewal, rusqlite::types::Value::Integer(AS_OF + days * DAY));
         }
-        for (event_type, days, url, value) in &lead.events {
+        for (event_type, days, url, value, odd) in &lead.events {
             let mut properties = serde_json::Map::new();
             if let Some(url) = url {
                 properties.insert("url".into(), json!(url));
             }
             if let Some(value) = value {
                 properties.insert("value".into(), value.clone());
+            }
+            if let Some((key, text)) = odd {
+                properties.insert((*key).into(), json!(text));
             }
             conn.execute(
                 "INSERT INTO events (lead_id, type, occurred_at, properties) VALUES (?1, ?2, ?3, ?4)",
@@ -426,15 +462,44 @@ fn build_workspace(leads: &[LeadSpec]) -> (Workspace, i64) {
         },
     )
     .unwrap();
-    (workspace, saved.id)
+    // A segment that refers to "Saved" from several places, with negation
+    // and behaviour beside it: evaluators work a shared segment out once.
+    let in_saved = rule("segment", "in", json!(saved.id));
+    let nested = saved::create(
+        &workspace,
+        &saved::SegmentDraft {
+            name: "Nested".into(),
+            description: String::new(),
+            color: "#000000".into(),
+            folder: String::new(),
+            rules: RuleGroup::from_value(&json!({"combinator": "or", "rules": [
+                {"combinator": "and", "rules": [
+                    in_saved,
+                    rule("event", "performed", json!({"type": "page_view", "min": 2})),
+                ]},
+                {"combinator": "and", "not": true, "rules": [
+                    rule("segment", "notIn", json!(saved.id)),
+                    rule("email_opt_in", "=", json!(true)),
+                ]},
+            ]}))
+            .unwrap(),
+        },
+    )
+    .unwrap();
+    (workspace, saved.id, nested.id)
 }
 
-/// Replaces the placeholder segment id with the saved segment's.
-fn bind_segment(value: &mut Value, id: i64) {
+/// Replaces the placeholder segment ids with the saved segments'.
+fn bind_segment(value: &mut Value, saved: i64, nested: i64) {
     match value {
-        Value::String(s) if s == "SAVED" => *value = json!(id),
-        Value::Array(items) => items.iter_mut().for_each(|item| bind_segment(item, id)),
-        Value::Object(map) => map.values_mut().for_each(|item| bind_segment(item, id)),
+        Value::String(s) if s == "SAVED" => *value = json!(saved),
+        Value::String(s) if s == "NESTED" => *value = json!(nested),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| bind_segment(item, saved, nested)),
+        Value::Object(map) => map
+            .values_mut()
+            .for_each(|item| bind_segment(item, saved, nested)),
         _ => {}
     }
 }
@@ -453,9 +518,9 @@ proptest! {
         or in any::<bool>(),
         not in any::<bool>(),
     ) {
-        let (workspace, saved_id) = build_workspace(&leads);
+        let (workspace, saved_id, nested_id) = build_workspace(&leads);
         let mut json = root(rules, or, not);
-        bind_segment(&mut json, saved_id);
+        bind_segment(&mut json, saved_id, nested_id);
         let group = RuleGroup::from_value(&json).unwrap();
         // Generated trees are valid by construction; a failure here is a bug.
         compile::compile(workspace.conn(), &group).map_err(|e| TestCaseError::fail(format!("{e}\n{json}")))?;
@@ -498,9 +563,9 @@ fn documented_examples_hold() {
             pain_point: None,
             renewal_days: None,
             events: vec![
-                ("download", -3, None, None),
-                ("download", -20, None, None),
-                ("download", -45, None, None),
+                ("download", -3, None, None, None),
+                ("download", -20, None, None, None),
+                ("download", -45, None, None, None),
             ],
         },
         LeadSpec {
@@ -514,7 +579,7 @@ fn documented_examples_hold() {
             events: vec![],
         },
     ];
-    let (workspace, _) = build_workspace(&leads);
+    let (workspace, _, _) = build_workspace(&leads);
     let ids = |rules: Value| {
         members(
             &workspace,
@@ -556,4 +621,54 @@ fn documented_examples_hold() {
         ids(rule("technologies", "notIn", json!("slack,azure"))),
         vec![2]
     );
+}
+
+#[test]
+fn a_property_key_with_quotes_counts_the_same_in_both_evaluators() {
+    // Every lead has one download whose odd-named property is "/pricing"
+    // (lead i has key ODD_KEYS[i]); its `url` is "/blog".
+    let leads: Vec<LeadSpec> = ODD_KEYS
+        .iter()
+        .map(|&key| LeadSpec {
+            country: None,
+            employees: None,
+            created_days_ago: 10,
+            opt_in: None,
+            technologies: None,
+            pain_point: None,
+            renewal_days: None,
+            events: vec![("download", -1, Some("/blog"), None, Some((key, "/pricing")))],
+        })
+        .collect();
+    let (workspace, _, _) = build_workspace(&leads);
+    let reference = Reference::new(workspace.conn(), AS_OF).unwrap();
+    for (index, key) in ODD_KEYS.iter().enumerate() {
+        for (operator, value) in [("=", json!("/PRICING")), ("notNull", Value::Null)] {
+            let json = root(
+                vec![rule(
+                    "event",
+                    "performed",
+                    json!({"type": "download", "where": {"combinator": "and", "rules": [rule(key, operator, value.clone())]}}),
+                )],
+                false,
+                false,
+            );
+            let group = RuleGroup::from_value(&json).unwrap();
+            let fast = members(&workspace, &group, AS_OF, 0, usize::MAX)
+                .unwrap_or_else(|e| panic!("{key}: {e}"));
+            let expected: Vec<i64> = (1..=ODD_KEYS.len() as i64)
+                .filter(|&id| {
+                    let lead = load_lead(workspace.conn(), id).unwrap();
+                    reference.holds(&group, &lead).unwrap()
+                })
+                .collect();
+            // Only the lead whose event has exactly this key matches.
+            assert_eq!(
+                expected,
+                vec![index as i64 + 1],
+                "reference, key {key:?} {operator}"
+            );
+            assert_eq!(fast, expected, "index, key {key:?} {operator}");
+        }
+    }
 }

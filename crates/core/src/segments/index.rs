@@ -5,7 +5,7 @@
 //! value once and then map codes, behaviour rules count events per lead with
 //! two binary searches over time-sorted runs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
@@ -322,6 +322,13 @@ struct PropertyColumn {
     number: Vec<f64>,
 }
 
+/// The members of segments referred to from several places in the rule
+/// tree being evaluated, computed once each.
+struct SharedMembers {
+    ids: HashSet<i64>,
+    members: HashMap<i64, Bitset>,
+}
+
 /// Maps lead ids to rows.
 #[derive(Debug)]
 enum RowLookup {
@@ -397,15 +404,21 @@ impl LeadIndex {
         let mut fields = Vec::new();
         fields_of(condition, &mut fields);
         self.load_fields(conn, &fields)?;
-        self.prepare_events(conn, condition)
+        self.prepare_events(conn, condition, &mut HashSet::new())
     }
 
-    /// Loads the events and properties `condition`'s behaviour rules need.
-    fn prepare_events(&mut self, conn: &Connection, condition: &Condition) -> Result<()> {
+    /// Loads the events and properties `condition`'s behaviour rules need,
+    /// visiting each referenced segment once (`seen`).
+    fn prepare_events(
+        &mut self,
+        conn: &Connection,
+        condition: &Condition,
+        seen: &mut HashSet<i64>,
+    ) -> Result<()> {
         match condition {
             Condition::Group { children, .. } => {
                 for child in children {
-                    self.prepare_events(conn, child)?;
+                    self.prepare_events(conn, child, seen)?;
                 }
             }
             Condition::Field { .. } => {}
@@ -425,7 +438,11 @@ impl LeadIndex {
                     }
                 }
             }
-            Condition::Segment { condition, .. } => self.prepare_events(conn, condition)?,
+            Condition::Segment { id, condition, .. } => {
+                if seen.insert(*id) {
+                    self.prepare_events(conn, condition, seen)?;
+                }
+            }
         }
         Ok(())
     }
@@ -586,7 +603,7 @@ impl LeadIndex {
                 "SELECT lead_id, occurred_at, json_type(properties, ?1), json_extract(properties, ?1)
                  FROM events WHERE type IN ({placeholders}) ORDER BY id"
             ))?;
-            let path = format!("$.\"{key}\"");
+            let path = json_path_of_key(key);
             let params = std::iter::once(path.as_str()).chain(raw_types.iter().map(String::as_str));
             let mut rows = statement.query(rusqlite::params_from_iter(params))?;
             while let Some(row) = rows.next()? {
@@ -616,7 +633,11 @@ impl LeadIndex {
     /// The leads matching `condition` as of `as_of`. [`prepare`] must have
     /// run for this condition.
     pub fn evaluate(&self, condition: &Condition, as_of: i64) -> Bitset {
-        self.evaluate_within(condition, as_of, None)
+        let mut shared = SharedMembers {
+            ids: shared_segments(condition),
+            members: HashMap::new(),
+        };
+        self.evaluate_within(condition, as_of, None, &mut shared)
     }
 
     /// Evaluates `condition`; when `mask` is given, only rows in the mask are
@@ -624,7 +645,13 @@ impl LeadIndex {
     /// their running result down as the mask and evaluate field rules before
     /// groups and behaviours, so costly behaviour rules only count events of
     /// leads that can still match.
-    fn evaluate_within(&self, condition: &Condition, as_of: i64, mask: Option<&Bitset>) -> Bitset {
+    fn evaluate_within(
+        &self,
+        condition: &Condition,
+        as_of: i64,
+        mask: Option<&Bitset>,
+        shared: &mut SharedMembers,
+    ) -> Bitset {
         let len = self.len();
         let (mut set, negate) = match condition {
             Condition::Group {
@@ -634,7 +661,7 @@ impl LeadIndex {
             } if !children.is_empty() => {
                 let mut set = Bitset::empty(len);
                 for child in children {
-                    set.or_with(&self.evaluate_within(child, as_of, mask));
+                    set.or_with(&self.evaluate_within(child, as_of, mask, shared));
                 }
                 (set, *negate)
             }
@@ -650,7 +677,7 @@ impl LeadIndex {
                 let mut ordered: Vec<&Condition> = children.iter().collect();
                 ordered.sort_by_key(cost);
                 for child in ordered {
-                    let child_set = self.evaluate_within(child, as_of, Some(&set));
+                    let child_set = self.evaluate_within(child, as_of, Some(&set), shared);
                     set.and_with(&child_set);
                 }
                 (set, *negate)
@@ -664,8 +691,25 @@ impl LeadIndex {
                 (self.behaviour_set(behaviour, as_of, mask), *negate)
             }
             Condition::Segment {
-                condition, negate, ..
-            } => (self.evaluate_within(condition, as_of, mask), *negate),
+                id,
+                condition,
+                negate,
+                ..
+            } => {
+                if !shared.ids.contains(id) {
+                    (
+                        self.evaluate_within(condition, as_of, mask, shared),
+                        *negate,
+                    )
+                } else if let Some(members) = shared.members.get(id) {
+                    (members.clone(), *negate)
+                } else {
+                    // Referred to from several places: every member, once.
+                    let members = self.evaluate_within(condition, as_of, None, shared);
+                    shared.members.insert(*id, members.clone());
+                    (members, *negate)
+                }
+            }
         };
         if negate {
             set.negate();
@@ -684,6 +728,19 @@ impl LeadIndex {
         as_of: i64,
         overlay: &Overlay,
     ) -> bool {
+        self.holds_row_within(condition, row, as_of, overlay, &mut HashMap::new())
+    }
+
+    /// [`holds_row`], remembering each referenced segment's answer for the
+    /// row in `memberships`, so a diamond of references is walked once.
+    fn holds_row_within(
+        &self,
+        condition: &Condition,
+        row: usize,
+        as_of: i64,
+        overlay: &Overlay,
+        memberships: &mut HashMap<i64, bool>,
+    ) -> bool {
         match condition {
             Condition::Group {
                 any,
@@ -694,11 +751,11 @@ impl LeadIndex {
                     || if *any {
                         children
                             .iter()
-                            .any(|c| self.holds_row(c, row, as_of, overlay))
+                            .any(|c| self.holds_row_within(c, row, as_of, overlay, memberships))
                     } else {
                         children
                             .iter()
-                            .all(|c| self.holds_row(c, row, as_of, overlay))
+                            .all(|c| self.holds_row_within(c, row, as_of, overlay, memberships))
                     };
                 combined != *negate
             }
@@ -718,8 +775,27 @@ impl LeadIndex {
                 behaviour.count_matches(count) != *negate
             }
             Condition::Segment {
-                condition, negate, ..
-            } => self.holds_row(condition, row, as_of, overlay) != *negate,
+                id,
+                condition,
+                nested,
+                negate,
+                ..
+            } => {
+                let member = match memberships.get(id) {
+                    Some(&member) => member,
+                    // A segment of plain rules costs no more than a lookup.
+                    None if !nested => {
+                        self.holds_row_within(condition, row, as_of, overlay, memberships)
+                    }
+                    None => {
+                        let member =
+                            self.holds_row_within(condition, row, as_of, overlay, memberships);
+                        memberships.insert(*id, member);
+                        member
+                    }
+                };
+                member != *negate
+            }
         }
     }
 
@@ -981,6 +1057,14 @@ impl LeadIndex {
     }
 }
 
+/// The SQLite JSON path of the top-level member named `key`: `$."…"` with
+/// the name written as a JSON string, so `"`, `\\` and control characters are
+/// escaped, and `.`, `$`, `[` and spaces inside the quotes are plain
+/// characters. It is bound as a parameter, never spliced into SQL.
+fn json_path_of_key(key: &str) -> String {
+    format!("$.{}", serde_json::Value::from(key))
+}
+
 /// An event property while loading: (lead row, occurred_at, text key, number).
 type PropertyEntry = (u32, i64, Option<String>, f64);
 
@@ -1009,14 +1093,53 @@ fn property_sql_value(json_type: Option<&str>, value: ValueRef<'_>) -> (Option<S
     )
 }
 
-/// The fields a condition tests, nested segments included.
+/// The fields a condition tests, nested segments included (each once).
 pub(crate) fn fields_of(condition: &Condition, fields: &mut Vec<FieldRef>) {
-    match condition {
-        Condition::Group { children, .. } => children.iter().for_each(|c| fields_of(c, fields)),
-        Condition::Field { field, .. } => fields.push(field.clone()),
-        Condition::Behaviour { .. } => {}
-        Condition::Segment { condition, .. } => fields_of(condition, fields),
+    fn visit(condition: &Condition, fields: &mut Vec<FieldRef>, seen: &mut HashSet<i64>) {
+        match condition {
+            Condition::Group { children, .. } => {
+                children.iter().for_each(|c| visit(c, fields, seen))
+            }
+            Condition::Field { field, .. } => {
+                if !fields.iter().any(|known| known.key == field.key) {
+                    fields.push(field.clone());
+                }
+            }
+            Condition::Behaviour { .. } => {}
+            Condition::Segment { id, condition, .. } => {
+                if seen.insert(*id) {
+                    visit(condition, fields, seen);
+                }
+            }
+        }
     }
+    visit(condition, fields, &mut HashSet::new())
+}
+
+/// The segments referred to from more than one place in `condition`
+/// (counting each segment's own rules once): their members are computed
+/// once per evaluation and reused.
+fn shared_segments(condition: &Condition) -> HashSet<i64> {
+    fn visit(condition: &Condition, sites: &mut HashMap<i64, u32>) {
+        match condition {
+            Condition::Group { children, .. } => children.iter().for_each(|c| visit(c, sites)),
+            Condition::Field { .. } | Condition::Behaviour { .. } => {}
+            Condition::Segment { id, condition, .. } => {
+                let count = sites.entry(*id).or_insert(0);
+                *count += 1;
+                if *count == 1 {
+                    visit(condition, sites);
+                }
+            }
+        }
+    }
+    let mut sites = HashMap::new();
+    visit(condition, &mut sites);
+    sites
+        .into_iter()
+        .filter(|&(_, count)| count > 1)
+        .map(|(id, _)| id)
+        .collect()
 }
 
 fn property_keys(condition: &PropertyCondition, keys: &mut Vec<String>) {
@@ -1102,6 +1225,43 @@ mod tests {
         assert!(set.ones().all(|i| i < 70 && i % 3 != 0));
         assert_eq!(Bitset::full(65).count(), 65);
         assert_eq!(Bitset::empty(0).count(), 0);
+    }
+
+    #[test]
+    fn json_paths_of_odd_keys_find_exactly_that_key() {
+        let conn = Connection::open_in_memory().unwrap();
+        let keys = [
+            "url",
+            "a\"b",
+            "\"",
+            "a\\b",
+            "a\\\"b",
+            "a.b",
+            "$",
+            "$.url",
+            "x[0]",
+            "[",
+            "a b",
+            "Größe",
+            "tab\there",
+            "",
+        ];
+        let object: serde_json::Map<String, serde_json::Value> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| ((*key).to_owned(), serde_json::Value::from(i)))
+            .collect();
+        let document = serde_json::Value::Object(object).to_string();
+        for (i, key) in keys.iter().enumerate() {
+            let found: Option<i64> = conn
+                .query_row(
+                    "SELECT json_extract(?1, ?2)",
+                    [&document, &json_path_of_key(key)],
+                    |row| row.get(0),
+                )
+                .unwrap_or_else(|e| panic!("{key:?}: {e}"));
+            assert_eq!(found, Some(i as i64), "{key:?}");
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod saved;
 pub mod templates;
 pub mod values;
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::time::Instant;
 
@@ -22,7 +23,7 @@ pub use compile::{operators_for, PROPERTY_OPERATORS};
 pub use reference::{ExplainNode, Explanation};
 pub use rules::{BehaviourValue, Combinator, RelativeSpan, Rule, RuleGroup, RuleNode, SpanUnit};
 
-use crate::export::csv_safe;
+use crate::export::{consent_problem, csv_safe, ConsentPolicy, ConsentReason, MemberExportSummary};
 use crate::fields::{self, FieldType};
 use crate::leads::{self, CellValue, LeadRow};
 use crate::{Error, Result, Workspace};
@@ -130,6 +131,27 @@ impl IndexWarmUp {
     }
 }
 
+/// Counts every saved segment: each compiled from its own rules, so one
+/// that cannot be (a chain of references too deep, a field since deleted)
+/// gets its error and the others still count.
+pub(crate) fn count_saved(
+    workspace: &Workspace,
+    segments: &[saved::Segment],
+    as_of: i64,
+) -> Result<Vec<std::result::Result<u64, Error>>> {
+    let compiled: Vec<Result<compile::Condition>> = segments
+        .iter()
+        .map(|segment| compile::compile_segment(workspace.conn(), segment.id, &segment.rules))
+        .collect();
+    let conditions: Vec<&compile::Condition> =
+        compiled.iter().filter_map(|c| c.as_ref().ok()).collect();
+    let mut counts = count_compiled(workspace, &conditions, as_of)?.into_iter();
+    Ok(compiled
+        .into_iter()
+        .map(|condition| condition.map(|_| counts.next().expect("one count per condition")))
+        .collect())
+}
+
 /// Checks rules against the workspace without evaluating them.
 pub fn validate(workspace: &Workspace, rules: &RuleGroup) -> Result<()> {
     compile::compile(workspace.conn(), rules).map(|_| ())
@@ -147,9 +169,18 @@ pub fn count_many(workspace: &Workspace, rule_sets: &[&RuleGroup], as_of: i64) -
         .iter()
         .map(|rules| compile::compile(workspace.conn(), rules))
         .collect::<Result<_>>()?;
+    count_compiled(workspace, &conditions.iter().collect::<Vec<_>>(), as_of)
+}
+
+/// Counts compiled conditions, loading every field they need in one pass.
+fn count_compiled(
+    workspace: &Workspace,
+    conditions: &[&compile::Condition],
+    as_of: i64,
+) -> Result<Vec<u64>> {
     with_index(workspace, |index| {
         let mut fields = Vec::new();
-        for condition in &conditions {
+        for condition in conditions {
             index::fields_of(condition, &mut fields);
         }
         index.load_fields(workspace.conn(), &fields)?;
@@ -243,19 +274,26 @@ pub enum MemberFormat {
     Json,
 }
 
-/// Writes the matching leads with the chosen fields (by key) and returns how
-/// many were written. CSV has one header row of field labels (`Email`,
-/// `First name`, ...), which HubSpot and Mailchimp map on import; cells are
-/// safe against formula injection. JSON is an array of objects keyed by
-/// field key, with `id`.
+/// The consent fields an export for an email tool reads, after the chosen ones.
+const CONSENT_KEYS: [&str; 2] = ["do_not_email", "email_opt_in"];
+
+/// Writes the matching leads with the chosen fields (by key), for an email
+/// tool, and says what it did. CSV has one header row of field labels
+/// (`Email`, `First name`, ...), which HubSpot and Mailchimp map on import;
+/// cells are safe against formula injection. JSON is an array of objects
+/// keyed by field key, with `id`. With [`ConsentPolicy::EmailableOnly`]
+/// members marked "do not email" or without an email opt-in are left out;
+/// the summary counts them by reason either way. Fields and rules are
+/// checked before anything is written.
 pub fn export_members(
     workspace: &Workspace,
     rules: &RuleGroup,
     as_of: i64,
     field_keys: &[String],
     format: MemberFormat,
+    consent: ConsentPolicy,
     out: impl Write,
-) -> Result<u64> {
+) -> Result<MemberExportSummary> {
     let conn = workspace.conn();
     let catalogue = fields::list(conn)?;
     let chosen: Vec<&fields::Field> = field_keys
@@ -268,49 +306,82 @@ pub fn export_members(
         })
         .collect::<Result<_>>()?;
     let ids = members(workspace, rules, as_of, 0, usize::MAX)?;
-    let io = |e| Error::io("<output>", e);
-    let mut written = 0u64;
-    match format {
-        MemberFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
-            writer.write_record(chosen.iter().map(|f| csv_safe(&f.label).into_owned()))?;
+    let mut columns = field_keys.to_vec();
+    columns.extend(CONSENT_KEYS.map(str::to_owned));
+    let mut unconsented: HashMap<ConsentReason, u64> = HashMap::new();
+    // Calls `write` with each member the consent policy lets through (its
+    // chosen cells only), counting the members that may not be emailed.
+    let mut for_each_member =
+        |mut write: Box<dyn FnMut(LeadRow) -> Result<()> + '_>| -> Result<u64> {
+            let mut written = 0u64;
             for chunk in ids.chunks(500) {
-                for row in leads::rows_by_ids(conn, chunk, field_keys)? {
-                    writer.write_record(row.cells.iter().map(|cell| {
-                        let text = cell
-                            .as_ref()
-                            .map(CellValue::to_plain_text)
-                            .unwrap_or_default();
-                        csv_safe(&text).into_owned()
-                    }))?;
+                for mut row in leads::rows_by_ids(conn, chunk, &columns)? {
+                    let consent_cells = row.cells.split_off(field_keys.len());
+                    let flag = |index: usize| match consent_cells[index] {
+                        Some(CellValue::Bool(value)) => Some(value),
+                        _ => None,
+                    };
+                    if let Some(reason) = consent_problem(flag(0), flag(1)) {
+                        *unconsented.entry(reason).or_default() += 1;
+                        if consent == ConsentPolicy::EmailableOnly {
+                            continue;
+                        }
+                    }
+                    write(row)?;
                     written += 1;
                 }
             }
+            Ok(written)
+        };
+    let io = |e| Error::io("<output>", e);
+    let written = match format {
+        MemberFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            writer.write_record(chosen.iter().map(|f| csv_safe(&f.label).into_owned()))?;
+            let written = for_each_member(Box::new(|row| {
+                writer.write_record(row.cells.iter().map(|cell| {
+                    let text = cell
+                        .as_ref()
+                        .map(CellValue::to_plain_text)
+                        .unwrap_or_default();
+                    csv_safe(&text).into_owned()
+                }))?;
+                Ok(())
+            }))?;
             writer.flush().map_err(io)?;
+            written
         }
         MemberFormat::Json => {
             let mut out = std::io::BufWriter::new(out);
             out.write_all(b"[").map_err(io)?;
-            for chunk in ids.chunks(500) {
-                for row in leads::rows_by_ids(conn, chunk, field_keys)? {
-                    let mut object = serde_json::Map::new();
-                    object.insert("id".into(), row.id.into());
-                    for (field, cell) in chosen.iter().zip(row.cells) {
-                        object.insert(field.key.clone(), serde_json::to_value(cell)?);
-                    }
-                    if written > 0 {
-                        out.write_all(b",").map_err(io)?;
-                    }
-                    out.write_all(b"\n").map_err(io)?;
-                    serde_json::to_writer(&mut out, &object)?;
-                    written += 1;
+            let mut first = true;
+            let written = for_each_member(Box::new(|row| {
+                let mut object = serde_json::Map::new();
+                object.insert("id".into(), row.id.into());
+                for (field, cell) in chosen.iter().zip(row.cells) {
+                    object.insert(field.key.clone(), serde_json::to_value(cell)?);
                 }
-            }
+                if !first {
+                    out.write_all(b",").map_err(io)?;
+                }
+                first = false;
+                out.write_all(b"\n").map_err(io)?;
+                serde_json::to_writer(&mut out, &object)?;
+                Ok(())
+            }))?;
             out.write_all(b"\n]\n").map_err(io)?;
             out.flush().map_err(io)?;
+            written
         }
-    }
-    Ok(written)
+    };
+    let count = |reason| unconsented.get(&reason).copied().unwrap_or(0);
+    Ok(MemberExportSummary::new(
+        ids.len() as u64,
+        written,
+        consent,
+        count(ConsentReason::DoNotEmail),
+        count(ConsentReason::NoEmailOptIn),
+    ))
 }
 
 /// A value seen in a field, with how many leads have it.

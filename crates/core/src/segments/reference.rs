@@ -4,6 +4,7 @@
 //! or out" ([`explain`]), and the property tests check the fast index against
 //! it. Rules must have passed validation (`compile`) first.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use rusqlite::types::{Value as SqlValue, ValueRef};
@@ -116,6 +117,9 @@ pub(crate) struct Reference<'a> {
     conn: &'a Connection,
     types: HashMap<String, (FieldType, String)>,
     as_of: i64,
+    /// Segment memberships already worked out for the lead being evaluated:
+    /// a segment referred to from several places is explained once.
+    memberships: RefCell<HashMap<i64, bool>>,
 }
 
 impl<'a> Reference<'a> {
@@ -124,16 +128,23 @@ impl<'a> Reference<'a> {
             .into_iter()
             .map(|f| (f.key, (f.field_type, f.label)))
             .collect();
-        Ok(Reference { conn, types, as_of })
+        Ok(Reference {
+            conn,
+            types,
+            as_of,
+            memberships: RefCell::default(),
+        })
     }
 
     /// Does `lead` belong to the segment `group` describes?
     #[cfg(test)]
     pub fn holds(&self, group: &RuleGroup, lead: &LeadRecord) -> Result<bool> {
+        self.memberships.borrow_mut().clear();
         Ok(self.group(group, lead, "root")?.matched)
     }
 
     pub fn explain(&self, group: &RuleGroup, lead: &LeadRecord) -> Result<Explanation> {
+        self.memberships.borrow_mut().clear();
         let root = self.group(group, lead, "root")?;
         Ok(Explanation {
             lead_id: lead.id,
@@ -208,12 +219,20 @@ impl<'a> Reference<'a> {
                     )
                     .optional()?
                     .ok_or(Error::UnknownSegment { id })?;
-                let inner = self.group(
-                    &RuleGroup::from_json(&rules)?,
-                    lead,
-                    &format!("{path}→segment {id}"),
-                )?;
-                let member = inner.matched;
+                let known = self.memberships.borrow().get(&id).copied();
+                let (member, children) = match known {
+                    // Explained where it first appears.
+                    Some(member) => (member, Vec::new()),
+                    None => {
+                        let inner = self.group(
+                            &RuleGroup::from_json(&rules)?,
+                            lead,
+                            &format!("{path}→segment {id}"),
+                        )?;
+                        self.memberships.borrow_mut().insert(id, inner.matched);
+                        (inner.matched, vec![inner])
+                    }
+                };
                 let matched = if rule.operator == "notIn" {
                     !member
                 } else {
@@ -232,7 +251,7 @@ impl<'a> Reference<'a> {
                         "not a member".to_owned()
                     },
                     format!("{verb} segment “{name}”"),
-                    vec![inner],
+                    children,
                 )
             }
             key => {

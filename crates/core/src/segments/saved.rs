@@ -1,11 +1,13 @@
 //! Saved segments: name, description, colour, folder and rules, stored in the
 //! workspace. Built-in segments (from [`templates`](super::templates)) are in
-//! every workspace and read-only: duplicate one to change it. A segment that
-//! another segment refers to cannot be deleted, and no save may create a
-//! cycle of references.
+//! every workspace and read-only: duplicate one to change it; they are
+//! upserted by their template's key, so their ids never change. A segment
+//! that another segment or a stream uses cannot be deleted, and no save may
+//! create a cycle of references or a chain deeper than the limit.
 
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use ts_rs::TS;
 
 use super::compile;
@@ -44,13 +46,16 @@ pub struct SegmentDraft {
     pub rules: RuleGroup,
 }
 
-/// A saved segment with its current member count.
+/// A saved segment with its current member count, or what keeps it from
+/// being counted (a reference chain too deep, a field that no longer exists).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SegmentSummary {
     pub segment: Segment,
-    #[ts(type = "number")]
-    pub count: u64,
+    /// `None` when the segment cannot be counted; `problem` says why.
+    #[ts(type = "number | null")]
+    pub count: Option<u64>,
+    pub problem: Option<String>,
 }
 
 const SELECT: &str = "SELECT id, name, description, color, folder, rules, is_builtin, created_at, updated_at FROM segments";
@@ -90,12 +95,22 @@ pub fn list(conn: &Connection) -> Result<Vec<Segment>> {
 /// Every saved segment with its member count as of `as_of`.
 pub fn list_with_counts(workspace: &Workspace, as_of: i64) -> Result<Vec<SegmentSummary>> {
     let segments = list(workspace.conn())?;
-    let rules: Vec<&RuleGroup> = segments.iter().map(|s| &s.rules).collect();
-    let counts = super::count_many(workspace, &rules, as_of)?;
+    let counts = super::count_saved(workspace, &segments, as_of)?;
     Ok(segments
         .into_iter()
         .zip(counts)
-        .map(|(segment, count)| SegmentSummary { segment, count })
+        .map(|(segment, count)| match count {
+            Ok(count) => SegmentSummary {
+                segment,
+                count: Some(count),
+                problem: None,
+            },
+            Err(error) => SegmentSummary {
+                segment,
+                count: None,
+                problem: Some(error.to_string()),
+            },
+        })
         .collect())
 }
 
@@ -162,7 +177,8 @@ pub fn update(workspace: &Workspace, id: i64, draft: &SegmentDraft) -> Result<Se
         )));
     }
     compile::compile_segment(conn, id, &draft.rules)?;
-    conn.execute(
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
         "UPDATE segments SET name = ?2, description = ?3, color = ?4, folder = ?5, rules = ?6,
                 updated_at = unixepoch() WHERE id = ?1",
         (
@@ -174,7 +190,46 @@ pub fn update(workspace: &Workspace, id: i64, draft: &SegmentDraft) -> Result<Se
             draft.rules.to_json(),
         ),
     )?;
+    // The segments built on this one must still be within the depth limit.
+    for user in transitive_referrers(&tx, id)? {
+        if let Err(Error::SegmentReferences { message, .. }) =
+            compile::compile_segment(&tx, user.id, &user.rules)
+        {
+            return Err(Error::InvalidArgument(format!(
+                "“{}” cannot change this way: “{}” uses it, and then {message}",
+                existing.name, user.name
+            )));
+        }
+    }
+    tx.commit()?;
     get(conn, id)
+}
+
+/// The segments that refer to segment `id`, directly or through others.
+fn transitive_referrers(conn: &Connection, id: i64) -> Result<Vec<Segment>> {
+    let all = list(conn)?;
+    let mut found: Vec<Segment> = Vec::new();
+    let mut frontier = vec![id];
+    while let Some(target) = frontier.pop() {
+        for segment in &all {
+            if segment.id != id
+                && !found.iter().any(|known| known.id == segment.id)
+                && refers_to(&segment.rules, target)
+            {
+                frontier.push(segment.id);
+                found.push(segment.clone());
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Whether `group` has a membership rule on segment `id`.
+fn refers_to(group: &RuleGroup, id: i64) -> bool {
+    group.rules.iter().any(|node| match node {
+        RuleNode::Group(inner) => refers_to(inner, id),
+        RuleNode::Rule(rule) => rule.field == "segment" && segment_id_of(&rule.value) == Some(id),
+    })
 }
 
 /// Saves a copy of a segment as a new, editable one.
@@ -198,25 +253,91 @@ pub fn duplicate(workspace: &Workspace, id: i64) -> Result<Segment> {
 
 /// The ids of the segments whose rules refer to segment `id`.
 fn referrers(conn: &Connection, id: i64) -> Result<Vec<(i64, String)>> {
-    fn refers(group: &RuleGroup, id: i64) -> bool {
-        group.rules.iter().any(|node| match node {
-            RuleNode::Group(inner) => refers(inner, id),
-            RuleNode::Rule(rule) => {
-                rule.field == "segment"
-                    && (rule.value.as_i64() == Some(id)
-                        || rule.value.as_str().and_then(|s| s.trim().parse().ok()) == Some(id))
-            }
-        })
-    }
     Ok(list(conn)?
         .into_iter()
-        .filter(|segment| segment.id != id && refers(&segment.rules, id))
+        .filter(|segment| segment.id != id && refers_to(&segment.rules, id))
         .map(|segment| (segment.id, segment.name))
         .collect())
 }
 
-/// Deletes a saved segment. Built-in segments and segments that others
-/// refer to are kept, with a message that says why.
+/// Where streams use segment `id`: each stream's name with the places
+/// (its entry, a branch, its exit goal, another step), by name. Streams are
+/// read as raw JSON, so a definition that no longer parses as a stream still
+/// counts its references.
+fn stream_users(conn: &Connection, id: i64) -> Result<Vec<(String, Vec<String>)>> {
+    fn refers(value: &Value, id: i64) -> bool {
+        match value {
+            Value::Object(object) => {
+                let is_reference = object.get("field").and_then(Value::as_str) == Some("segment")
+                    && object
+                        .get("value")
+                        .is_some_and(|v| segment_id_of(v) == Some(id));
+                is_reference || object.values().any(|inner| refers(inner, id))
+            }
+            Value::Array(items) => items.iter().any(|inner| refers(inner, id)),
+            _ => false,
+        }
+    }
+    let mut statement = conn.prepare("SELECT name, definition FROM streams ORDER BY name, id")?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
+    let mut users = Vec::new();
+    for row in rows {
+        let (name, definition) = row?;
+        let Ok(definition) = serde_json::from_str::<Value>(&definition) else {
+            continue;
+        };
+        let mut places = Vec::new();
+        let entry = definition.get("entry_segments").and_then(Value::as_array);
+        if entry.is_some_and(|ids| ids.iter().any(|v| segment_id_of(v) == Some(id))) {
+            places.push("the entry".to_owned());
+        }
+        let nodes = definition.get("nodes").and_then(Value::as_array);
+        for node in nodes.into_iter().flatten() {
+            if refers(node, id) {
+                let is_branch =
+                    node.pointer("/action/type").and_then(Value::as_str) == Some("branch");
+                let place = if is_branch { "a branch" } else { "a step" };
+                if !places.iter().any(|p| p == place) {
+                    places.push(place.to_owned());
+                }
+            }
+        }
+        if definition
+            .get("exit_goal")
+            .is_some_and(|goal| refers(goal, id))
+        {
+            places.push("the exit goal".to_owned());
+        }
+        if !places.is_empty() {
+            users.push((name, places));
+        }
+    }
+    Ok(users)
+}
+
+/// A segment id as rules and streams write it: a number or numeric text.
+fn segment_id_of(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Deletes a saved segment. Built-in segments, segments that others refer
+/// to and segments that streams use (entry, branch, exit goal) are kept,
+/// with a message that says who uses them.
 pub fn delete(workspace: &Workspace, id: i64) -> Result<()> {
     let conn = workspace.conn();
     let segment = get(conn, id)?;
@@ -226,20 +347,57 @@ pub fn delete(workspace: &Workspace, id: i64) -> Result<()> {
             segment.name
         )));
     }
-    let users = referrers(conn, id)?;
-    if !users.is_empty() {
-        let names: Vec<String> = users
-            .iter()
-            .map(|(id, name)| format!("“{name}” ({id})"))
-            .collect();
-        return Err(Error::InvalidArgument(format!(
-            "“{}” is used by {}; change those first",
-            segment.name,
-            names.join(", ")
-        )));
+    let segment_users: Vec<String> = referrers(conn, id)?
+        .iter()
+        .map(|(id, name)| format!("“{name}” ({id})"))
+        .collect();
+    let stream_users = stream_users(conn, id)?;
+    if segment_users.is_empty() && stream_users.is_empty() {
+        conn.execute("DELETE FROM segments WHERE id = ?1", [id])?;
+        return Ok(());
     }
-    conn.execute("DELETE FROM segments WHERE id = ?1", [id])?;
-    Ok(())
+    let mut users = Vec::new();
+    if !segment_users.is_empty() {
+        let noun = if segment_users.len() == 1 {
+            "segment"
+        } else {
+            "segments"
+        };
+        users.push(format!("the {noun} {}", and_list(&segment_users)));
+    }
+    let only_entries = stream_users
+        .iter()
+        .all(|(_, places)| places == &["the entry"]);
+    if !stream_users.is_empty() {
+        let names: Vec<String> = stream_users
+            .iter()
+            .map(|(name, places)| {
+                if only_entries {
+                    format!("“{name}”")
+                } else {
+                    format!("“{name}” ({})", and_list(places))
+                }
+            })
+            .collect();
+        let noun = if names.len() == 1 {
+            "stream"
+        } else {
+            "streams"
+        };
+        users.push(format!("the {noun} {}", and_list(&names)));
+    }
+    let advice = match (segment_users.is_empty(), stream_users.len()) {
+        (true, 1) if only_entries => "remove it from its entry first",
+        (true, _) if only_entries => "remove it from their entry first",
+        (true, _) => "remove it from there first",
+        (false, 0) => "change those first",
+        (false, _) => "change or remove it there first",
+    };
+    Err(Error::InvalidArgument(format!(
+        "“{}” is used by {}: {advice}",
+        segment.name,
+        users.join(" and by ")
+    )))
 }
 
 /// The version of the built-in segment set; raise it when templates change.
@@ -249,6 +407,16 @@ const BUILTIN_VERSION: i64 = 1;
 /// version of them yet. Runs at every open; costs one settings read after
 /// the first time.
 pub(crate) fn install_builtins(conn: &Connection) -> Result<()> {
+    install_builtin_set(conn, BUILTIN_VERSION, &templates())
+}
+
+/// Installs `templates` as version `version` of the built-in segments,
+/// unless that version (or a newer one) is installed already.
+fn install_builtin_set(
+    conn: &Connection,
+    version: i64,
+    templates: &[super::templates::SegmentTemplate],
+) -> Result<()> {
     let installed: Option<String> = conn
         .query_row(
             "SELECT value FROM settings WHERE key = 'builtin_segments'",
@@ -256,16 +424,22 @@ pub(crate) fn install_builtins(conn: &Connection) -> Result<()> {
             |row| row.get(0),
         )
         .optional()?;
-    if installed.and_then(|v| v.parse::<i64>().ok()) >= Some(BUILTIN_VERSION) {
+    if installed.and_then(|v| v.parse::<i64>().ok()) >= Some(version) {
         return Ok(());
     }
     let tx = conn.unchecked_transaction()?;
-    tx.execute("DELETE FROM segments WHERE is_builtin = 1", [])?;
-    for template in templates() {
+    // Upserted by key: a built-in keeps its id across versions, so the
+    // segments and streams that use it keep working.
+    for template in templates {
         tx.execute(
-            "INSERT INTO segments (name, description, color, folder, rules, is_builtin)
-             VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+            "INSERT INTO segments (builtin_key, name, description, color, folder, rules, is_builtin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)
+             ON CONFLICT (builtin_key) DO UPDATE SET
+                 name = excluded.name, description = excluded.description,
+                 color = excluded.color, folder = excluded.folder, rules = excluded.rules,
+                 is_builtin = 1, updated_at = unixepoch()",
             (
+                &template.key,
                 &template.name,
                 &template.description,
                 &template.color,
@@ -274,9 +448,37 @@ pub(crate) fn install_builtins(conn: &Connection) -> Result<()> {
             ),
         )?;
     }
+    // Built-ins this version no longer has: deleted when nothing uses them,
+    // else kept as the user's own segments, so no reference dangles.
+    let retired: Vec<i64> = {
+        let mut statement =
+            tx.prepare("SELECT id, builtin_key FROM segments WHERE is_builtin = 1 ORDER BY id")?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?))
+        })?;
+        let mut retired = Vec::new();
+        for row in rows {
+            let (id, key) = row?;
+            if !key.is_some_and(|key| templates.iter().any(|t| t.key == key)) {
+                retired.push(id);
+            }
+        }
+        retired
+    };
+    for id in retired {
+        if referrers(&tx, id)?.is_empty() && stream_users(&tx, id)?.is_empty() {
+            tx.execute("DELETE FROM segments WHERE id = ?1", [id])?;
+        } else {
+            tx.execute(
+                "UPDATE segments SET is_builtin = 0, builtin_key = NULL, updated_at = unixepoch()
+                 WHERE id = ?1",
+                [id],
+            )?;
+        }
+    }
     tx.execute(
         "INSERT OR REPLACE INTO settings (key, value) VALUES ('builtin_segments', ?1)",
-        [BUILTIN_VERSION.to_string()],
+        [version.to_string()],
     )?;
     tx.commit()?;
     Ok(())
@@ -285,6 +487,7 @@ pub(crate) fn install_builtins(conn: &Connection) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::segments::compile::MAX_REFERENCE_DEPTH;
     use serde_json::json;
 
     fn draft(name: &str, rules: serde_json::Value) -> SegmentDraft {
@@ -353,13 +556,471 @@ mod tests {
         .unwrap();
         let b = create(&workspace, &draft("B", member_of(a.id))).unwrap();
         let error = delete(&workspace, a.id).unwrap_err().to_string();
-        assert!(error.contains("used by “B”"), "{error}");
+        assert!(error.contains("used by the segment “B”"), "{error}");
         delete(&workspace, b.id).unwrap();
         delete(&workspace, a.id).unwrap();
         assert!(matches!(
             get(workspace.conn(), a.id),
             Err(Error::UnknownSegment { .. })
         ));
+    }
+
+    /// Saves a stream (inactive) that uses segments where streams can:
+    /// its entry, a branch and its exit goal.
+    fn stream_using(
+        workspace: &Workspace,
+        name: &str,
+        entry: Vec<i64>,
+        branch_on: Option<i64>,
+        goal_on: Option<i64>,
+    ) -> i64 {
+        use crate::streams::model::{
+            save, NodeAction, Reentry, StreamDefinition, StreamDraft, StreamEdge, StreamNode,
+        };
+        let node = |id: &str, action| StreamNode {
+            id: id.into(),
+            action,
+            x: 0.0,
+            y: 0.0,
+        };
+        let edge = |source: &str, target: &str, handle: Option<&str>| StreamEdge {
+            id: format!("{source}-{target}-{handle:?}"),
+            source: source.into(),
+            target: target.into(),
+            handle: handle.map(str::to_owned),
+        };
+        let mut nodes = vec![
+            node("entry", NodeAction::Entry),
+            node("exit", NodeAction::Exit),
+        ];
+        let mut edges = vec![];
+        match branch_on {
+            Some(id) => {
+                nodes.push(node(
+                    "branch",
+                    NodeAction::Branch {
+                        rules: RuleGroup::from_value(&json!({"combinator": "and", "rules": [
+                            {"combinator": "or", "rules": [
+                                {"field": "segment", "operator": "notIn", "value": id.to_string()}
+                            ]}
+                        ]}))
+                        .unwrap(),
+                        rate: None,
+                    },
+                ));
+                edges.push(edge("entry", "branch", None));
+                edges.push(edge("branch", "exit", Some("yes")));
+                edges.push(edge("branch", "exit", Some("no")));
+            }
+            None => edges.push(edge("entry", "exit", None)),
+        }
+        let draft = StreamDraft {
+            name: name.into(),
+            priority: 1,
+            is_active: false,
+            definition: StreamDefinition {
+                entry_segments: entry,
+                reentry: Reentry::Once,
+                exit_goal: goal_on.map(|id| RuleGroup::from_value(&member_of(id)).unwrap()),
+                active_from: None,
+                active_until: None,
+                nodes,
+                edges,
+            },
+        };
+        save(workspace, None, &draft).unwrap().id
+    }
+
+    #[test]
+    fn deleting_a_segment_that_streams_use_is_refused_with_their_names() {
+        let workspace = Workspace::in_memory().unwrap();
+        let everyone = json!({"combinator": "and", "rules": []});
+        let decision = create(&workspace, &draft("Decision", everyone.clone())).unwrap();
+        let lapsed = create(&workspace, &draft("Lapsed", everyone.clone())).unwrap();
+        let converted = create(&workspace, &draft("Converted", everyone.clone())).unwrap();
+        let unused = create(&workspace, &draft("Unused", everyone)).unwrap();
+        let nurture = stream_using(
+            &workspace,
+            "Decision nurture",
+            vec![decision.id],
+            None,
+            None,
+        );
+        stream_using(
+            &workspace,
+            "Win-back",
+            vec![lapsed.id, decision.id],
+            None,
+            None,
+        );
+        stream_using(
+            &workspace,
+            "Onboarding",
+            vec![lapsed.id],
+            Some(converted.id),
+            None,
+        );
+        stream_using(
+            &workspace,
+            "Upsell",
+            vec![lapsed.id],
+            None,
+            Some(converted.id),
+        );
+
+        let error = delete(&workspace, decision.id).unwrap_err().to_string();
+        assert!(
+            error.contains("used by the streams “Decision nurture” and “Win-back”"),
+            "{error}"
+        );
+        assert!(
+            error.contains("remove it from their entry first"),
+            "{error}"
+        );
+        // Branch conditions and exit goals count as uses too, and say so.
+        let error = delete(&workspace, converted.id).unwrap_err().to_string();
+        assert!(
+            error.contains("“Onboarding” (a branch) and “Upsell” (the exit goal)"),
+            "{error}"
+        );
+        // Nothing was deleted; an unused segment still can be.
+        assert_eq!(get(workspace.conn(), decision.id).unwrap().name, "Decision");
+        assert_eq!(
+            get(workspace.conn(), converted.id).unwrap().name,
+            "Converted"
+        );
+        delete(&workspace, unused.id).unwrap();
+        // Once no stream uses it, it can go.
+        crate::streams::model::delete(workspace.conn(), nurture).unwrap();
+        let error = delete(&workspace, decision.id).unwrap_err().to_string();
+        assert!(error.contains("used by the stream “Win-back”"), "{error}");
+        assert!(error.contains("remove it from its entry first"), "{error}");
+    }
+
+    /// A file workspace with ten leads: three in Germany, two in France.
+    fn workspace_with_countries() -> (tempfile::TempDir, Workspace) {
+        let dir = tempfile::tempdir().unwrap();
+        let workspace = Workspace::create(dir.path().join("deep.leadstream")).unwrap();
+        let countries = [
+            "Germany", "France", "Spain", "GERMANY", "Italy", "france", "Peru", "germany", "",
+            "Chile",
+        ];
+        for (index, country) in countries.iter().enumerate() {
+            workspace
+                .conn()
+                .execute(
+                    "INSERT INTO leads (email, country, created_at, updated_at) VALUES (?1, ?2, 0, 0)",
+                    (format!("lead{index}@example.com"), country),
+                )
+                .unwrap();
+        }
+        (dir, workspace)
+    }
+
+    /// Saves a segment with raw SQL, as an older or damaged file may hold it:
+    /// no validation at all.
+    fn insert_raw(workspace: &Workspace, name: &str, rules: serde_json::Value) -> i64 {
+        workspace
+            .conn()
+            .execute(
+                "INSERT INTO segments (name, rules) VALUES (?1, ?2)",
+                (name, rules.to_string()),
+            )
+            .unwrap();
+        workspace.conn().last_insert_rowid()
+    }
+
+    fn in_country(country: &str) -> serde_json::Value {
+        json!({"combinator": "and", "rules": [{"field": "country", "operator": "=", "value": country}]})
+    }
+
+    /// Runs `work` on its own thread with a 1 MiB stack and fails the test
+    /// unless it finishes within `seconds`.
+    fn promptly<T: Send + 'static>(seconds: u64, work: impl FnOnce() -> T + Send + 'static) -> T {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || {
+                let _ = sender.send(work());
+            })
+            .unwrap();
+        receiver
+            .recv_timeout(std::time::Duration::from_secs(seconds))
+            .unwrap_or_else(|_| panic!("did not finish within {seconds} s"))
+    }
+
+    fn counts_by_name(workspace: &Workspace) -> std::collections::HashMap<String, SegmentSummary> {
+        list_with_counts(workspace, 0)
+            .unwrap()
+            .into_iter()
+            .map(|summary| (summary.segment.name.clone(), summary))
+            .collect()
+    }
+
+    #[test]
+    fn a_diamond_of_segment_references_counts_promptly_and_too_deep_levels_report_an_error() {
+        let (_dir, workspace) = workspace_with_countries();
+        // Level 0: Germany (3 leads) and Germany or France (5). Each level
+        // above refers to both segments below twice: A = A∪B, B = A∩B.
+        let mut below = (
+            insert_raw(&workspace, "A0", in_country("Germany")),
+            insert_raw(
+                &workspace,
+                "B0",
+                json!({"combinator": "and", "rules": [{"field": "country", "operator": "in", "value": ["germany", "FRANCE"]}]}),
+            ),
+        );
+        for level in 1..40 {
+            let (a, b) = below;
+            let a_in = json!({"field": "segment", "operator": "in", "value": a});
+            let b_in = json!({"field": "segment", "operator": "in", "value": b});
+            below = (
+                insert_raw(
+                    &workspace,
+                    &format!("A{level}"),
+                    json!({"combinator": "or", "rules": [a_in, b_in, {"combinator": "and", "rules": [a_in, b_in]}]}),
+                ),
+                insert_raw(
+                    &workspace,
+                    &format!("B{level}"),
+                    json!({"combinator": "and", "rules": [a_in, b_in, {"combinator": "or", "rules": [a_in, b_in]}]}),
+                ),
+            );
+        }
+        let (workspace, counts) = promptly(60, move || {
+            let counts = counts_by_name(&workspace);
+            (workspace, counts)
+        });
+        assert_eq!(counts["A0"].count, Some(3));
+        assert_eq!(counts["B0"].count, Some(5));
+        for level in 1..=MAX_REFERENCE_DEPTH {
+            let (a, b) = (&counts[&format!("A{level}")], &counts[&format!("B{level}")]);
+            assert_eq!((a.count, b.count), (Some(5), Some(3)), "level {level}");
+            assert!(a.problem.is_none(), "{:?}", a.problem);
+        }
+        for level in MAX_REFERENCE_DEPTH + 1..40 {
+            let a = &counts[&format!("A{level}")];
+            assert_eq!(a.count, None, "level {level}");
+            let problem = a.problem.as_deref().unwrap_or_default();
+            assert!(
+                problem.contains("more than 32 levels deep")
+                    && problem.contains(&format!("“A{level}”")),
+                "{problem}"
+            );
+        }
+        // The deepest allowed level explains and warms up promptly too.
+        let deepest = counts[&format!("A{MAX_REFERENCE_DEPTH}")].segment.clone();
+        promptly(60, move || {
+            let explanation = super::super::explain(&workspace, &deepest.rules, 1, 0).unwrap();
+            assert!(explanation.matched);
+            *workspace.segment_index.lock().unwrap() = None;
+            super::super::warm_up(&workspace)
+                .unwrap()
+                .unwrap()
+                .run()
+                .unwrap();
+            assert_eq!(
+                super::super::count(&workspace, &deepest.rules, 0).unwrap(),
+                5
+            );
+            // Row at a time, as the planner asks.
+            let condition = compile::compile(workspace.conn(), &deepest.rules).unwrap();
+            let rows = super::super::with_index(&workspace, |index| {
+                index.prepare(workspace.conn(), &condition)?;
+                Ok((0..index.len())
+                    .filter(|&row| index.holds_row(&condition, row, 0, &Vec::new()))
+                    .count())
+            })
+            .unwrap();
+            assert_eq!(rows, 5);
+        });
+    }
+
+    #[test]
+    fn a_chain_of_200_segment_references_never_overflows_the_stack() {
+        let (_dir, workspace) = workspace_with_countries();
+        let mut below = insert_raw(&workspace, "L0", in_country("Germany"));
+        for level in 1..200 {
+            below = insert_raw(&workspace, &format!("L{level}"), member_of(below));
+        }
+        let counts = promptly(60, move || {
+            *workspace.segment_index.lock().unwrap() = None;
+            super::super::warm_up(&workspace)
+                .unwrap()
+                .unwrap()
+                .run()
+                .unwrap();
+            counts_by_name(&workspace)
+        });
+        for level in 0..=MAX_REFERENCE_DEPTH {
+            assert_eq!(counts[&format!("L{level}")].count, Some(3), "level {level}");
+        }
+        for level in MAX_REFERENCE_DEPTH + 1..200 {
+            let summary = &counts[&format!("L{level}")];
+            assert_eq!(summary.count, None, "level {level}");
+            assert!(summary.problem.is_some());
+        }
+        // A built-in segment still counts beside them.
+        assert!(counts["Practitioners"].count.is_some());
+    }
+
+    #[test]
+    fn saving_a_segment_past_the_reference_depth_limit_is_refused_with_the_chain() {
+        let workspace = Workspace::in_memory().unwrap();
+        let bottom = create(&workspace, &draft("L0", in_country("Germany"))).unwrap();
+        let mut top = bottom.clone();
+        for level in 1..=MAX_REFERENCE_DEPTH {
+            top = create(&workspace, &draft(&format!("L{level}"), member_of(top.id))).unwrap();
+        }
+        let error = create(&workspace, &draft("Too deep", member_of(top.id)))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("more than 32 levels deep"), "{error}");
+        assert!(error.contains("“L32”") && error.contains("“L0”"), "{error}");
+        assert_eq!(
+            list(workspace.conn()).unwrap().len(),
+            templates().len() + 33
+        );
+        // Making the bottom refer to one more segment would push the top past
+        // the limit: refused too, naming the top of the chain.
+        let extra = create(&workspace, &draft("Extra", in_country("France"))).unwrap();
+        let error = update(&workspace, bottom.id, &draft("L0", member_of(extra.id)))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("more than 32 levels deep"), "{error}");
+        assert!(
+            error.contains("“L32”") && error.contains("“Extra”"),
+            "{error}"
+        );
+        assert_eq!(
+            get(workspace.conn(), bottom.id).unwrap().rules,
+            RuleGroup::from_value(&in_country("Germany")).unwrap()
+        );
+    }
+
+    #[test]
+    fn raising_the_builtin_version_keeps_builtin_ids_and_references() {
+        let (_dir, workspace) = workspace_with_countries();
+        workspace
+            .conn()
+            .execute(
+                "UPDATE leads SET buying_stage = 'Decision' WHERE id <= 4",
+                [],
+            )
+            .unwrap();
+        let builtin_id = |name: &str| {
+            list(workspace.conn())
+                .unwrap()
+                .into_iter()
+                .find(|s| s.is_builtin && s.name == name)
+                .unwrap_or_else(|| panic!("built-in “{name}”"))
+                .id
+        };
+        let decision = builtin_id("Decision stage");
+        let before: Vec<(i64, String)> = list(workspace.conn())
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.is_builtin)
+            .map(|s| (s.id, s.name))
+            .collect();
+        let mine = create(&workspace, &draft("Deciders", member_of(decision))).unwrap();
+        assert_eq!(super::super::count(&workspace, &mine.rules, 0).unwrap(), 4);
+
+        // Version 2 renames the decision segment and narrows its rules.
+        let mut next = templates();
+        let changed = next.iter_mut().find(|t| t.key == "stage-decision").unwrap();
+        changed.name = "Ready to buy".into();
+        changed.rules = RuleGroup::from_value(&json!({"combinator": "and", "rules": [
+            {"field": "buying_stage", "operator": "=", "value": "Decision"},
+            {"field": "country", "operator": "=", "value": "germany"}
+        ]}))
+        .unwrap();
+        install_builtin_set(workspace.conn(), BUILTIN_VERSION + 1, &next).unwrap();
+
+        assert_eq!(
+            builtin_id("Ready to buy"),
+            decision,
+            "the id did not change"
+        );
+        let after: Vec<i64> = list(workspace.conn())
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.is_builtin)
+            .map(|s| s.id)
+            .collect();
+        let mut before_ids: Vec<i64> = before.iter().map(|(id, _)| *id).collect();
+        let mut after_ids = after.clone();
+        before_ids.sort();
+        after_ids.sort();
+        assert_eq!(after_ids, before_ids, "every built-in keeps its id");
+        // The user's segment follows the new definition: leads 1 and 4 are in Germany.
+        assert_eq!(super::super::count(&workspace, &mine.rules, 0).unwrap(), 2);
+        let listed = counts_by_name(&workspace);
+        assert_eq!(
+            listed["Deciders"].count,
+            Some(2),
+            "{:?}",
+            listed["Deciders"].problem
+        );
+
+        // Version 3 drops two templates: the one a user segment uses stays,
+        // as the user's own; the unused one goes.
+        let smb = builtin_id("Small and medium businesses");
+        let enterprise = builtin_id("Enterprise");
+        let small = create(&workspace, &draft("Small", member_of(smb))).unwrap();
+        next.retain(|t| !t.key.starts_with("size-"));
+        install_builtin_set(workspace.conn(), BUILTIN_VERSION + 2, &next).unwrap();
+        let kept = get(workspace.conn(), smb).unwrap();
+        assert!(!kept.is_builtin, "kept as the user's own segment");
+        assert!(super::super::count(&workspace, &small.rules, 0).is_ok());
+        assert!(matches!(
+            get(workspace.conn(), enterprise),
+            Err(Error::UnknownSegment { .. })
+        ));
+        assert_eq!(builtin_id("Ready to buy"), decision);
+    }
+
+    #[test]
+    fn a_workspace_from_before_builtin_keys_keeps_its_builtin_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.leadstream");
+        let workspace = Workspace::create(&path).unwrap();
+        let decision = list(workspace.conn())
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == "Decision stage")
+            .unwrap()
+            .id;
+        let mine = create(&workspace, &draft("Deciders", member_of(decision))).unwrap();
+        // Back to the schema before migration 3, as files written before the
+        // key column are.
+        workspace
+            .conn()
+            .execute_batch(
+                "DROP INDEX segments_builtin_key;
+                 ALTER TABLE segments DROP COLUMN builtin_key;
+                 DELETE FROM schema_migrations WHERE version = 3;",
+            )
+            .unwrap();
+        drop(workspace);
+
+        let workspace = Workspace::open(&path).unwrap();
+        let keyed: i64 = workspace
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM segments WHERE is_builtin = 1 AND builtin_key IS NOT NULL",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(keyed as usize, templates().len());
+        install_builtin_set(workspace.conn(), BUILTIN_VERSION + 1, &templates()).unwrap();
+        assert_eq!(
+            get(workspace.conn(), decision).unwrap().name,
+            "Decision stage"
+        );
+        assert_eq!(list(workspace.conn()).unwrap().len(), templates().len() + 1);
+        assert!(super::super::count(&workspace, &mine.rules, 0).is_ok());
     }
 
     #[test]

@@ -13,11 +13,23 @@ pub(crate) struct Migration {
 
 /// Every migration, in order. Add new files here as `NNNN_name.sql`; a unit
 /// test checks this list against the files in `migrations/`.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("migrations/0001_init.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "stable_lead_ids",
+        sql: include_str!("migrations/0002_stable_lead_ids.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "builtin_segment_keys",
+        sql: include_str!("migrations/0003_builtin_segment_keys.sql"),
+    },
+];
 
 /// The newest schema version this build understands.
 pub const LATEST_SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
@@ -47,7 +59,23 @@ pub(crate) fn recorded_version(conn: &Connection) -> Result<i64> {
 /// up to the busy timeout) and re-reads the version inside, so two
 /// processes opening the same file at once never both run a migration: the
 /// second finds it done. An up-to-date file takes no lock at all.
+///
+/// Foreign keys are off while migrations run (SQLite ignores the switch
+/// inside a transaction): a migration that rebuilds a table drops the old
+/// one, which would otherwise cascade deletes to every row referring to it.
+/// Each migration checks every foreign key before it commits instead.
 pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {
+    if recorded_version(conn)? >= LATEST_SCHEMA_VERSION {
+        return Ok(());
+    }
+    let foreign_keys: bool = conn.pragma_query_value(None, "foreign_keys", |row| row.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let applied = apply_each(conn);
+    conn.pragma_update(None, "foreign_keys", foreign_keys)?;
+    applied
+}
+
+fn apply_each(conn: &mut Connection) -> Result<()> {
     while recorded_version(conn)? < LATEST_SCHEMA_VERSION {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(
@@ -69,6 +97,7 @@ pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {
             source,
         };
         tx.execute_batch(migration.sql).map_err(wrap)?;
+        check_foreign_keys(&tx).map_err(wrap)?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
             (migration.version, migration.name),
@@ -79,6 +108,31 @@ pub(crate) fn apply_pending(conn: &mut Connection) -> Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+/// Fails, naming the first offending row, when any row refers to a row that
+/// does not exist.
+fn check_foreign_keys(conn: &Connection) -> rusqlite::Result<()> {
+    let violation: Option<(String, i64, String)> = conn
+        .prepare("PRAGMA foreign_key_check")?
+        .query_map([], |row| {
+            Ok((
+                row.get(0)?,
+                row.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                row.get(2)?,
+            ))
+        })?
+        .next()
+        .transpose()?;
+    match violation {
+        None => Ok(()),
+        Some((table, rowid, parent)) => Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+            Some(format!(
+                "row {rowid} of table {table} refers to a row of {parent} that does not exist"
+            )),
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -106,6 +160,132 @@ mod tests {
                 "versions are contiguous from 1"
             );
         }
+    }
+
+    /// A workspace as version 1 left it, with the undo records that version
+    /// could corrupt.
+    fn version_1_workspace() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        conn.execute_batch(MIGRATIONS[0].sql).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                 applied_at INTEGER NOT NULL DEFAULT (unixepoch()));
+             INSERT INTO schema_migrations (version, name) VALUES (1, 'init');
+             INSERT INTO fields (key, label, type, origin, category)
+                 VALUES ('plan_tier', 'Plan tier', 'text', 'explicit', 'firmographic');
+             INSERT INTO imports (id, kind, file_name, started_at, finished_at) VALUES
+                 (1, 'leads', 'a.csv', 100, 100), (2, 'leads', 'b.csv', 200, 200);
+             INSERT INTO imports (id, kind, file_name, started_at, finished_at, undone_at)
+                 VALUES (3, 'leads', 'c.csv', 300, 300, 400);
+             INSERT INTO leads (id, email, email_key, first_name, created_at, updated_at, import_id)
+                 VALUES (1, 'a@x.com', 'a@x.com', 'Anna', 100, 200, 1),
+                        (2, 'z@x.com', 'z@x.com', 'Zed', 200, 200, 2),
+                        (5, 'd@x.com', 'd@x.com', 'Dee', 50, 50, NULL);
+             INSERT INTO custom_values (field_id, lead_id, value)
+                 SELECT id, 1, 'silver' FROM fields WHERE key = 'plan_tier';
+             INSERT INTO custom_values (field_id, lead_id, value)
+                 SELECT id, 2, 'bronze' FROM fields WHERE key = 'plan_tier';
+             INSERT INTO events (lead_id, type, occurred_at) VALUES (1, 'page_view', 150),
+                 (2, 'download', 250), (5, 'page_view', 60);
+             -- Still good: import 2 changed lead 1, which import 1 added.
+             INSERT INTO import_changes VALUES (2, 1, 'first_name', 'Ann');
+             -- Lead 9 is gone (an undo removed it): nothing to restore.
+             INSERT INTO import_changes VALUES (2, 9, 'first_name', 'Gone');
+             -- Id 2 was reused by import 2: import 1 never changed this lead.
+             INSERT INTO import_changes VALUES (1, 2, 'first_name', 'Someone else');
+             -- Import 3 was undone: its records are spent.
+             INSERT INTO import_changes VALUES (3, 5, 'first_name', 'Old');",
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn
+    }
+
+    fn count(conn: &Connection, table: &str) -> i64 {
+        conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn upgrading_from_version_1_keeps_every_lead_value_and_event() {
+        let mut conn = version_1_workspace();
+        apply_pending(&mut conn).unwrap();
+        assert_eq!(recorded_version(&conn).unwrap(), LATEST_SCHEMA_VERSION);
+        assert_eq!(count(&conn, "leads"), 3);
+        assert_eq!(
+            count(&conn, "custom_values"),
+            2,
+            "no cascade from the rebuild"
+        );
+        assert_eq!(count(&conn, "events"), 3, "no cascade from the rebuild");
+        let anna: (String, i64, i64) = conn
+            .query_row(
+                "SELECT first_name, updated_at, import_id FROM leads WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(anna, ("Anna".to_owned(), 200, 1));
+        let foreign_keys: bool = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert!(foreign_keys, "foreign keys are back on");
+        let index: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index'
+                 AND name IN ('leads_last_name', 'leads_company', 'leads_created_at',
+                              'import_changes_lead')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(index, 4);
+    }
+
+    #[test]
+    fn upgrading_from_version_1_drops_undo_records_that_name_the_wrong_lead() {
+        let mut conn = version_1_workspace();
+        apply_pending(&mut conn).unwrap();
+        let records: Vec<(i64, i64, String, String)> = conn
+            .prepare("SELECT import_id, lead_id, field_key, old_value FROM import_changes")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(records, [(2, 1, "first_name".to_owned(), "Ann".to_owned())]);
+        // The records belong to their lead now.
+        conn.execute("DELETE FROM leads WHERE id = 1", []).unwrap();
+        assert_eq!(count(&conn, "import_changes"), 0);
+    }
+
+    #[test]
+    fn upgraded_workspaces_never_reuse_a_lead_id() {
+        let mut conn = version_1_workspace();
+        apply_pending(&mut conn).unwrap();
+        conn.execute("DELETE FROM leads WHERE id = 5", []).unwrap();
+        conn.execute(
+            "INSERT INTO leads (email_key, created_at, updated_at) VALUES ('n@x.com', 1, 1)",
+            [],
+        )
+        .unwrap();
+        assert_eq!(
+            conn.last_insert_rowid(),
+            10,
+            "above lead 9, which an undo record still named"
+        );
+        conn.execute("DELETE FROM leads WHERE id = 10", []).unwrap();
+        conn.execute(
+            "INSERT INTO leads (email_key, created_at, updated_at) VALUES ('m@x.com', 1, 1)",
+            [],
+        )
+        .unwrap();
+        assert_eq!(
+            conn.last_insert_rowid(),
+            11,
+            "a removed id is never given again"
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Nurture streams: the content library ([`content`]), stream definitions
 //! with their validation and JSON form ([`model`]), ready-made streams
-//! ([`templates`]), lead time zones ([`timezones`]) and the planner that
-//! dry-runs streams on the real leads ([`planner`]). Semantics:
+//! ([`templates`]), lead time zones ([`timezones`]), the planner that
+//! dry-runs streams on the real leads ([`planner`]) and the documented range
+//! of every number and date they accept ([`limits`]). Semantics:
 //! `docs/streams.md`.
 
 pub mod content;
+pub mod limits;
 pub mod model;
 pub mod planner;
 pub mod templates;

@@ -12,6 +12,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use super::content::{self, Audience, ContentDraft, ContentItem, LifecycleFit};
+use super::limits;
 use crate::fields::{self, FieldType};
 use crate::segments::{self, saved, RuleGroup, RuleNode};
 use crate::{Error, Result, Workspace};
@@ -449,26 +450,66 @@ pub fn problems(workspace: &Workspace, stream: &Stream) -> Result<Vec<StreamProb
         on(None, "choose at least one entry segment".into());
     }
     for id in &definition.entry_segments {
-        if saved::get(conn, *id).is_err() {
-            on(None, format!("entry segment {id} does not exist"));
+        match saved::get(conn, *id) {
+            // Saving a segment checks its rules; a workspace edited by an
+            // older version or by hand can still lose a segment they use.
+            Ok(segment) => {
+                if let Err(e) = segments::validate(workspace, &segment.rules) {
+                    on(
+                        None,
+                        format!("entry segment “{}” (#{id}): {e}", segment.name),
+                    );
+                }
+            }
+            Err(_) => on(None, format!("entry segment #{id} no longer exists")),
         }
+    }
+    if let Err(e) = limits::check("the priority", stream.priority, &limits::PRIORITY, "") {
+        on(None, e.to_string());
+    }
+    if let Reentry::AfterDays { days } = definition.reentry {
+        if !limits::REENTRY_DAYS.contains(&days) {
+            let allowed = format!("after {} days", limits::range_text(&limits::REENTRY_DAYS));
+            let e = limits::out_of_range("re-entry", allowed, limits::grouped(days.into()));
+            on(None, e.to_string());
+        }
+    }
+    if definition.nodes.len() > limits::MAX_NODES {
+        let e = limits::out_of_range(
+            "the number of steps",
+            format!("at most {}", limits::grouped(limits::MAX_NODES as i64)),
+            limits::grouped(definition.nodes.len() as i64),
+        );
+        on(None, e.to_string());
     }
     if let Some(goal) = &definition.exit_goal {
         if let Err(e) = segments::validate(workspace, goal) {
             on(None, format!("exit goal: {e}"));
         }
     }
-    for (name, date) in [
-        ("start", &definition.active_from),
-        ("end", &definition.active_until),
+    let mut active = [None, None];
+    for (slot, name, date) in [
+        (0, "start", &definition.active_from),
+        (1, "end", &definition.active_until),
     ] {
         if let Some(date) = date {
-            if segments::values::parse_instant(date).is_none() {
-                on(
+            match segments::values::parse_instant(date) {
+                Some(at) if limits::instant_in_range(at) => active[slot] = Some(at),
+                _ => on(
                     None,
-                    format!("the {name} date `{date}` is not a date (YYYY-MM-DD)"),
-                );
+                    limits::out_of_range(
+                        &format!("the {name} date"),
+                        format!("{} (YYYY-MM-DD)", limits::dates_text()),
+                        format!("`{date}`"),
+                    )
+                    .to_string(),
+                ),
             }
+        }
+    }
+    if let [Some(from), Some(until)] = active {
+        if from > until {
+            on(None, "the start date is after the end date".into());
         }
     }
     let entries: Vec<&StreamNode> = definition
@@ -560,8 +601,25 @@ pub fn problems(workspace: &Workspace, stream: &Stream) -> Result<Vec<StreamProb
                 }
                 _ => {}
             },
-            NodeAction::Wait { amount, .. } if *amount == 0 => {
-                on(id, "a wait needs a duration above 0".into())
+            NodeAction::Wait { amount, unit } => {
+                let longest = i64::from(limits::MAX_WAIT_DAYS) * WaitUnit::Days.seconds();
+                let seconds = i64::from(*amount).saturating_mul(unit.seconds());
+                if *amount == 0 || seconds > longest {
+                    let e = limits::out_of_range(
+                        "the wait",
+                        format!(
+                            "1 hour to {} days ({} weeks)",
+                            limits::MAX_WAIT_DAYS,
+                            limits::MAX_WAIT_DAYS / 7
+                        ),
+                        format!(
+                            "{} {}",
+                            limits::grouped(i64::from(*amount)),
+                            fields::enum_text(unit)
+                        ),
+                    );
+                    on(id, e.to_string());
+                }
             }
             NodeAction::WaitUntil {
                 until:
@@ -571,14 +629,10 @@ pub fn problems(workspace: &Workspace, stream: &Stream) -> Result<Vec<StreamProb
                         to_hour,
                     },
             } => {
-                if weekdays.is_empty() || weekdays.iter().any(|d| !(1..=7).contains(d)) {
-                    on(id, "choose weekdays from Monday (1) to Sunday (7)".into());
-                }
-                if from_hour >= to_hour || *to_hour > 24 {
-                    on(
-                        id,
-                        "the time window must start before it ends, within 0–24 h".into(),
-                    );
+                if let Err(e) =
+                    super::planner::check_window("the time window", weekdays, *from_hour, *to_hour)
+                {
+                    on(id, e.to_string());
                 }
             }
             NodeAction::WaitUntil {
@@ -589,27 +643,47 @@ pub fn problems(workspace: &Workspace, stream: &Stream) -> Result<Vec<StreamProb
                         rate,
                     },
             } => {
-                if event_type.trim().is_empty() || *timeout_days == 0 {
-                    on(
-                        id,
-                        "wait for an event type, with a timeout of at least a day".into(),
-                    );
+                if event_type.trim().is_empty() {
+                    on(id, "choose the event type to wait for".into());
                 }
-                if rate.is_some_and(|r| !(0.0..=1.0).contains(&r)) {
-                    on(id, "the assumed rate must be between 0 and 1".into());
+                let timeout_range = 1..=limits::MAX_WAIT_DAYS;
+                if let Err(e) = limits::check("the timeout", *timeout_days, &timeout_range, " days")
+                {
+                    on(id, e.to_string());
+                }
+                if let Some(message) = rate_problem(*rate) {
+                    on(id, message);
                 }
             }
             NodeAction::Branch { rules, rate } => {
                 if let Err(e) = segments::validate(workspace, rules) {
                     on(id, format!("branch rule: {e}"));
                 }
-                if rate.is_some_and(|r| !(0.0..=1.0).contains(&r)) {
-                    on(id, "the assumed rate must be between 0 and 1".into());
+                if let Some(message) = rate_problem(*rate) {
+                    on(id, message);
                 }
             }
             NodeAction::Split { percentages } => {
-                let sum: u32 = percentages.iter().sum();
-                if percentages.len() < 2 || sum != 100 {
+                let paths = &limits::SPLIT_PATHS;
+                let sum: u64 = percentages.iter().map(|&p| u64::from(p)).sum();
+                if let Some(&wild) = percentages
+                    .iter()
+                    .find(|p| !limits::SPLIT_PERCENT.contains(p))
+                {
+                    let e = limits::out_of_range(
+                        "each split percentage",
+                        limits::range_text(&limits::SPLIT_PERCENT),
+                        limits::grouped(wild.into()),
+                    );
+                    on(id, e.to_string());
+                } else if percentages.len() > *paths.end() {
+                    let e = limits::out_of_range(
+                        "a split",
+                        format!("{} to {} paths", paths.start(), paths.end()),
+                        format!("{} paths", percentages.len()),
+                    );
+                    on(id, e.to_string());
+                } else if percentages.len() < *paths.start() || sum != 100 {
                     on(id, format!("split percentages must be two or more and sum to 100 (they sum to {sum})"));
                 }
             }
@@ -661,6 +735,22 @@ pub fn problems(workspace: &Workspace, stream: &Stream) -> Result<Vec<StreamProb
         );
     }
     Ok(found)
+}
+
+/// What is wrong with an assumed engagement rate, if anything.
+fn rate_problem(rate: Option<f64>) -> Option<String> {
+    let rate = rate?;
+    if limits::RATE.contains(&rate) {
+        return None;
+    }
+    Some(
+        limits::out_of_range(
+            "the assumed rate",
+            format!("{} to {}", limits::RATE.start(), limits::RATE.end()),
+            rate,
+        )
+        .to_string(),
+    )
 }
 
 /// Nodes on a cycle that passes through no wait step.
@@ -841,22 +931,12 @@ pub fn from_file(conn: &Connection, json: &str) -> Result<Stream> {
 }
 
 /// Imports a stream from its JSON form, inactive. Content items are matched
-/// by title (and kind) or added; Send steps are re-pointed at them.
+/// by title (and kind) or added; Send steps are re-pointed at them. One
+/// transaction: the stream and the content it adds, or nothing.
 pub fn import(workspace: &Workspace, json: &str) -> Result<Stream> {
-    let mut file: StreamExport = serde_json::from_str(json).map_err(|e| {
-        Error::InvalidArgument(format!(
-            "not a Leadstream stream file (line {}, column {}): {e}",
-            e.line(),
-            e.column()
-        ))
-    })?;
-    if file.format != EXPORT_FORMAT || file.version != 1 {
-        return Err(Error::InvalidArgument(format!(
-            "not a Leadstream stream file: format `{}` version {}",
-            file.format, file.version
-        )));
-    }
+    let mut file = parse_export(json)?;
     let conn = workspace.conn();
+    let transaction = conn.unchecked_transaction()?;
     let existing = content::list(conn)?;
     let mut new_ids = HashMap::new();
     for item in &file.content {
@@ -889,7 +969,9 @@ pub fn import(workspace: &Workspace, json: &str) -> Result<Stream> {
         }
     }
     file.stream.is_active = false;
-    save(workspace, None, &file.stream)
+    let stream = save(workspace, None, &file.stream)?;
+    transaction.commit()?;
+    Ok(stream)
 }
 
 #[cfg(test)]
@@ -1153,5 +1235,127 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("not a Leadstream stream file"));
+    }
+
+    #[test]
+    fn absurd_step_parameters_are_problems_naming_the_range() {
+        let workspace = workspace_with_library();
+        let item = content::list(workspace.conn()).unwrap()[0].id;
+        let mut candidate = stream(
+            vec![
+                node("entry", NodeAction::Entry),
+                node("send", NodeAction::Send { content_id: item }),
+                node(
+                    "wait",
+                    NodeAction::Wait {
+                        amount: 100_000_000,
+                        unit: WaitUnit::Weeks,
+                    },
+                ),
+                node(
+                    "event",
+                    NodeAction::WaitUntil {
+                        until: WaitCondition::Event {
+                            event_type: "email_click".into(),
+                            timeout_days: u32::MAX,
+                            rate: Some(f64::NAN),
+                        },
+                    },
+                ),
+                node(
+                    "split",
+                    NodeAction::Split {
+                        percentages: vec![u32::MAX, 101],
+                    },
+                ),
+                node("exit", NodeAction::Exit),
+            ],
+            vec![
+                edge("entry", "send", None),
+                edge("send", "wait", None),
+                edge("wait", "event", None),
+                edge("event", "split", Some("event")),
+                edge("event", "split", Some("timeout")),
+                edge("split", "exit", Some("0")),
+                edge("split", "exit", Some("1")),
+            ],
+        );
+        candidate.priority = i32::MAX;
+        candidate.definition.reentry = Reentry::AfterDays { days: 0 };
+        candidate.definition.active_from = Some("+262142-12-30".into());
+        candidate.definition.active_until = Some("2026-01-01".into());
+        let found = messages(&workspace, &candidate);
+        let has = |part: &str| found.iter().any(|m| m.contains(part));
+        assert!(
+            has("node wait: the wait must be 1 hour to 365 days (52 weeks)"),
+            "{found:?}"
+        );
+        assert!(
+            has("node event: the timeout must be 1 to 365 days"),
+            "{found:?}"
+        );
+        assert!(
+            has("node event: the assumed rate must be 0 to 1"),
+            "{found:?}"
+        );
+        assert!(
+            has("node split: each split percentage must be 0 to 100"),
+            "{found:?}"
+        );
+        assert!(has("the priority must be -1,000 to 1,000"), "{found:?}");
+        assert!(has("re-entry must be after 1 to 365 days"), "{found:?}");
+        assert!(
+            has("the start date must be a date from 1900-01-01 to 2199-12-31"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_stream_file_that_fails_half_way_adds_nothing() {
+        let workspace = workspace_with_library();
+        let conn = workspace.conn();
+        let template = stream_templates(conn).unwrap().remove(0);
+        let saved_stream = save(
+            &workspace,
+            None,
+            &StreamDraft {
+                name: template.name.clone(),
+                priority: 5,
+                is_active: false,
+                definition: template.definition.clone(),
+            },
+        )
+        .unwrap();
+        let mut file = export(conn, saved_stream.id).unwrap();
+        // Two items new to the library: the first is fine, the second has no
+        // subject, so the import fails after writing the first.
+        let mut fresh = file.content[0].clone();
+        fresh.title = "A brand-new guide".into();
+        let mut broken = fresh.clone();
+        broken.id = fresh.id + 1_000;
+        broken.title = "A guide with no subject".into();
+        broken.subject = String::new();
+        file.content.push(fresh);
+        file.content.push(broken);
+        let json = serde_json::to_string(&file).unwrap();
+        let library_before = content::list(conn).unwrap();
+        let streams_before = list(conn).unwrap();
+        let error = import(&workspace, &json).unwrap_err().to_string();
+        assert!(error.contains("needs a subject line"), "{error}");
+        assert_eq!(content::list(conn).unwrap(), library_before);
+        assert_eq!(list(conn).unwrap(), streams_before);
+
+        // A stream refused after its content was added leaves nothing either.
+        let mut file = export(conn, saved_stream.id).unwrap();
+        let mut fresh = file.content[0].clone();
+        fresh.title = "Another brand-new guide".into();
+        file.content.push(fresh);
+        file.stream.name = "   ".into();
+        let error = import(&workspace, &serde_json::to_string(&file).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("needs a name"), "{error}");
+        assert_eq!(content::list(conn).unwrap(), library_before);
+        assert_eq!(list(conn).unwrap(), streams_before);
     }
 }

@@ -7,21 +7,23 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::content;
 use super::model::{NodeAction, Reentry, Stream, WaitCondition};
 use super::timezones::{country_zone, parse_zone};
+use super::{content, limits};
 use crate::segments::compile::{self, Condition};
 use crate::segments::index::{LeadIndex, Overlay};
 use crate::segments::{self, values, RuleGroup};
 use crate::{Error, Result, Workspace};
 
 const DAY: i64 = 86_400;
+/// An instant past chrono's calendar: "never", after every horizon.
+const NEVER: i64 = i64::MAX;
 
 /// When sends may go out, in each lead's time zone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -81,20 +83,15 @@ impl Default for PlanSettings {
 }
 
 impl PlanSettings {
-    /// Checks the settings, naming the first problem.
+    /// Checks every setting against its documented range ([`limits`]),
+    /// naming the first one outside it.
     pub fn check(&self) -> Result<()> {
-        let window = &self.send_window;
-        if window.weekdays.is_empty() || window.weekdays.iter().any(|d| !(1..=7).contains(d)) {
-            return Err(Error::InvalidArgument(
-                "send window: choose weekdays from 1 (Monday) to 7 (Sunday)".into(),
-            ));
-        }
-        if window.from_hour >= window.to_hour || window.to_hour > 24 {
-            return Err(Error::InvalidArgument(format!(
-                "send window: {}:00–{}:00 is not a window within a day",
-                window.from_hour, window.to_hour
-            )));
-        }
+        check_window(
+            "send window",
+            &self.send_window.weekdays,
+            self.send_window.from_hour,
+            self.send_window.to_hour,
+        )?;
         if parse_zone(&self.default_timezone).is_none() {
             return Err(Error::InvalidArgument(format!(
                 "`{}` is not a time zone (use an IANA name such as Europe/Berlin)",
@@ -102,24 +99,66 @@ impl PlanSettings {
             )));
         }
         if let Some(cap) = self.frequency_cap {
-            if cap.max == 0 || cap.per_days == 0 {
-                return Err(Error::InvalidArgument(
-                    "frequency cap: at least 1 email per at least 1 day".into(),
-                ));
-            }
+            limits::check(
+                "frequency cap (emails)",
+                cap.max,
+                &limits::CAP_EMAILS,
+                " emails",
+            )?;
+            limits::check(
+                "frequency cap (days)",
+                cap.per_days,
+                &limits::CAP_DAYS,
+                " days",
+            )?;
         }
         for date in &self.quiet_dates {
-            NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
-                Error::InvalidArgument(format!("quiet date `{date}` is not YYYY-MM-DD"))
-            })?;
+            limits::parse_date("each quiet date", date)?;
         }
         Ok(())
     }
 }
 
+/// Checks a window of weekdays and hours (the send window, or a "wait
+/// until" step's), naming it as `what`.
+pub(crate) fn check_window(what: &str, weekdays: &[u8], from_hour: u8, to_hour: u8) -> Result<()> {
+    if weekdays.is_empty() {
+        return Err(limits::out_of_range(
+            &format!("{what} weekdays"),
+            "one or more of 1 (Monday) to 7 (Sunday)",
+            "none",
+        ));
+    }
+    for &day in weekdays {
+        limits::check(
+            &format!("{what} weekdays"),
+            day,
+            &limits::WEEKDAYS,
+            " (1 = Monday, 7 = Sunday)",
+        )?;
+    }
+    limits::check(
+        &format!("{what} start hour"),
+        from_hour,
+        &limits::FROM_HOUR,
+        "",
+    )?;
+    limits::check(&format!("{what} end hour"), to_hour, &limits::TO_HOUR, "")?;
+    if from_hour >= to_hour {
+        return Err(Error::InvalidArgument(format!(
+            "{what}: {from_hour}:00–{to_hour}:00 is not a window within a day \
+             (it must start before it ends)"
+        )));
+    }
+    Ok(())
+}
+
 const SETTINGS_KEY: &str = "planner_settings";
 
-/// The workspace's planner settings, or the defaults.
+/// The workspace's planner settings, or the defaults. Stored settings that do
+/// not fit the settings' types (a workspace edited by hand) are an error
+/// naming the setting; ones that fit but are out of range load, so that the
+/// settings dialog can show and fix them, and planning refuses them.
 pub fn load_settings(conn: &Connection) -> Result<PlanSettings> {
     use rusqlite::OptionalExtension;
     let stored: Option<String> = conn
@@ -129,9 +168,61 @@ pub fn load_settings(conn: &Connection) -> Result<PlanSettings> {
             |row| row.get(0),
         )
         .optional()?;
-    Ok(stored
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default())
+    let Some(json) = stored else {
+        return Ok(PlanSettings::default());
+    };
+    serde_json::from_str(&json).map_err(|error| {
+        let which = serde_json::from_str(&json)
+            .ok()
+            .and_then(|value| unreadable_setting(&value))
+            .map(|key| format!("`{key}`: "))
+            .unwrap_or_default();
+        Error::InvalidArgument(format!(
+            "the planner settings stored in this workspace cannot be read ({which}{error}); \
+             choose them again in Planner settings"
+        ))
+    })
+}
+
+/// The first stored setting that does not fit its type, by its key.
+fn unreadable_setting(stored: &serde_json::Value) -> Option<&'static str> {
+    fn fits<T: serde::de::DeserializeOwned>(value: Option<&serde_json::Value>) -> bool {
+        value.is_some_and(|v| serde_json::from_value::<T>(v.clone()).is_ok())
+    }
+    let at = |path: &[&str]| path.iter().try_fold(stored, |value, key| value.get(key));
+    let capped = at(&["frequency_cap"]).is_some_and(|cap| !cap.is_null());
+    [
+        (
+            "send_window.weekdays",
+            fits::<Vec<u8>>(at(&["send_window", "weekdays"])),
+        ),
+        (
+            "send_window.from_hour",
+            fits::<u8>(at(&["send_window", "from_hour"])),
+        ),
+        (
+            "send_window.to_hour",
+            fits::<u8>(at(&["send_window", "to_hour"])),
+        ),
+        (
+            "default_timezone",
+            fits::<String>(at(&["default_timezone"])),
+        ),
+        (
+            "frequency_cap.max",
+            !capped || fits::<u32>(at(&["frequency_cap", "max"])),
+        ),
+        (
+            "frequency_cap.per_days",
+            !capped || fits::<u32>(at(&["frequency_cap", "per_days"])),
+        ),
+        ("quiet_dates", fits::<Vec<String>>(at(&["quiet_dates"]))),
+        ("require_opt_in", fits::<bool>(at(&["require_opt_in"]))),
+        ("seed", fits::<u64>(at(&["seed"]))),
+    ]
+    .into_iter()
+    .find(|(_, fits)| !fits)
+    .map(|(key, _)| key)
 }
 
 pub fn save_settings(conn: &Connection, settings: &PlanSettings) -> Result<()> {
@@ -260,6 +351,19 @@ pub struct Plan {
     /// The first leads with sends (up to 100), for looking at journeys.
     #[ts(type = "number[]")]
     pub sample_leads: Vec<i64>,
+    /// Streams left out of the plan because they cannot be planned.
+    pub skipped: Vec<SkippedStream>,
+}
+
+/// A stream the plan left out, and why: a workspace edited by an older
+/// version or by hand can hold a stream whose segment no longer exists.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SkippedStream {
+    #[ts(type = "number")]
+    pub stream_id: i64,
+    pub name: String,
+    pub problems: Vec<String>,
 }
 
 /// One planned email.
@@ -402,20 +506,17 @@ fn has_behaviour(group: &RuleGroup) -> bool {
     })
 }
 
+/// Compiles a stream for the planner, or lists the problems (as the
+/// designer marks them) that keep it from being planned.
 fn compile_stream(
     workspace: &Workspace,
     stream: &Stream,
     horizon: (i64, i64),
-) -> Result<CompiledStream> {
+) -> Result<std::result::Result<CompiledStream, Vec<String>>> {
     let conn = workspace.conn();
     let problems = super::model::problems(workspace, stream)?;
     if !problems.is_empty() {
-        let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        return Err(Error::InvalidArgument(format!(
-            "stream “{}” cannot be planned: {}",
-            stream.name,
-            list.join("; ")
-        )));
+        return Ok(Err(problems.iter().map(|p| p.to_string()).collect()));
     }
     let definition = &stream.definition;
     let index_of: HashMap<&str, usize> = definition
@@ -479,10 +580,16 @@ fn compile_stream(
     let date = |text: &Option<String>, end_of_day: bool, fallback: i64| {
         text.as_deref()
             .and_then(values::parse_instant)
-            .map(|at| if end_of_day { at + DAY - 1 } else { at })
+            .map(|at| {
+                if end_of_day {
+                    at.saturating_add(DAY - 1)
+                } else {
+                    at
+                }
+            })
             .unwrap_or(fallback)
     };
-    Ok(CompiledStream {
+    Ok(Ok(CompiledStream {
         stream: stream.clone(),
         entry,
         eligibility: compile::compile(conn, &membership)?,
@@ -494,7 +601,113 @@ fn compile_stream(
         active_from: date(&definition.active_from, false, horizon.0).max(horizon.0),
         active_until: date(&definition.active_until, true, horizon.1).min(horizon.1),
         nodes,
-    })
+    }))
+}
+
+/// The stream ids a stream moves leads into.
+fn move_targets(stream: &Stream) -> impl Iterator<Item = i64> + '_ {
+    stream
+        .definition
+        .nodes
+        .iter()
+        .filter_map(|node| match node.action {
+            NodeAction::MoveToStream { stream_id } => Some(stream_id),
+            _ => None,
+        })
+}
+
+/// Compiles the streams asked for and those they move leads into (which
+/// nobody enters directly). A stream that cannot be planned (a missing
+/// segment, say, in a workspace edited by an older version or by hand) is
+/// left out and reported, with every stream that moves leads into it; the
+/// others are planned. Only when none of the streams asked for can be
+/// planned is that an error.
+fn compile_streams(
+    workspace: &Workspace,
+    requested: &[Stream],
+    horizon: (i64, i64),
+) -> Result<(Vec<CompiledStream>, Vec<SkippedStream>)> {
+    let saved = super::model::list(workspace.conn())?;
+    let mut candidates: Vec<Stream> = requested.to_vec();
+    let mut next = 0;
+    while next < candidates.len() {
+        let targets: Vec<i64> = move_targets(&candidates[next]).collect();
+        for id in targets {
+            if !candidates.iter().any(|s| s.id == id) {
+                // A missing target is one of the mover's problems.
+                if let Some(target) = saved.iter().find(|s| s.id == id) {
+                    candidates.push(target.clone());
+                }
+            }
+        }
+        next += 1;
+    }
+    let mut compiled = Vec::with_capacity(candidates.len());
+    for stream in &candidates {
+        compiled.push(compile_stream(workspace, stream, horizon)?);
+    }
+    // A stream moving leads into one that cannot be planned cannot be either.
+    loop {
+        let mut changed = false;
+        for i in 0..candidates.len() {
+            if compiled[i].is_err() {
+                continue;
+            }
+            let broken_target = move_targets(&candidates[i]).find_map(|id| {
+                let target = candidates.iter().position(|s| s.id == id)?;
+                compiled[target]
+                    .as_ref()
+                    .err()
+                    .map(|problems| (target, problems.join("; ")))
+            });
+            if let Some((target, problems)) = broken_target {
+                compiled[i] = Err(vec![format!(
+                    "it moves leads into “{}”, which cannot be planned: {problems}",
+                    candidates[target].name
+                )]);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut streams = Vec::new();
+    let mut skipped = Vec::new();
+    for (i, (stream, result)) in candidates.iter().zip(compiled).enumerate() {
+        match result {
+            Ok(mut ready) => {
+                if i >= requested.len() {
+                    ready.active_from = NEVER; // nobody enters it directly
+                }
+                streams.push(ready);
+            }
+            Err(problems) if i < requested.len() => skipped.push(SkippedStream {
+                stream_id: stream.id,
+                name: stream.name.clone(),
+                problems,
+            }),
+            Err(_) => {} // reported through the streams moving leads into it
+        }
+    }
+    if !requested.is_empty() && skipped.len() == requested.len() {
+        let why = |s: &SkippedStream| {
+            format!("“{}” cannot be planned: {}", s.name, s.problems.join("; "))
+        };
+        let list: Vec<String> = skipped.iter().map(why).collect();
+        return Err(Error::InvalidArgument(match list.as_slice() {
+            [only] => format!("stream {only}"),
+            all => format!("no stream can be planned: {}", all.join(" — ")),
+        }));
+    }
+    if streams.len() > usize::from(u16::MAX) {
+        return Err(limits::out_of_range(
+            "the number of streams in one plan",
+            "at most 65,535",
+            limits::grouped(streams.len() as i64),
+        ));
+    }
+    Ok((streams, skipped))
 }
 
 /// Everything a plan needs besides the leads.
@@ -508,6 +721,8 @@ struct Planner<'a> {
     zones_by_code: HashMap<(bool, u32), Option<Tz>>,
     /// Whether each lead (by row) has a usable email address.
     valid_email: Vec<bool>,
+    /// Streams asked for that cannot be planned.
+    skipped: Vec<SkippedStream>,
 }
 
 /// Is this an address an email tool would accept? One `@` with something
@@ -637,14 +852,14 @@ impl Planner<'_> {
             }
         };
         for _ in 0..10_000 {
-            let local = zone
-                .timestamp_opt(at, 0)
-                .single()
-                .unwrap_or_else(|| Utc.timestamp_opt(at, 0).unwrap().with_timezone(&zone));
+            let Some(local) = local_time(at, zone) else {
+                return (NEVER, reasons);
+            };
             let date = local.date_naive();
             let weekday = local.weekday().number_from_monday() as u8;
-            let next_day_start = |date: NaiveDate| {
-                start_of_window(zone, date.succ_opt().unwrap_or(date), window.from_hour)
+            let next_day_start = |date: NaiveDate| match date.succ_opt() {
+                Some(next) => start_of_window(zone, next, window.from_hour),
+                None => NEVER,
             };
             if self.quiet.contains(&date) {
                 note(MoveReason::QuietDate, &mut reasons);
@@ -663,18 +878,19 @@ impl Planner<'_> {
             }
             if let Some(cap) = self.settings.frequency_cap {
                 let span = i64::from(cap.per_days) * DAY;
-                let recent = &history[history.partition_point(|&s| s <= at - span)..];
-                if recent.len() >= cap.max as usize {
+                let max = cap.max as usize;
+                let recent = &history[history.partition_point(|&s| s <= at.saturating_sub(span))..];
+                if max > 0 && recent.len() >= max {
                     note(MoveReason::FrequencyCap, &mut reasons);
                     // When enough of the recent sends have left the window.
-                    let oldest_to_leave = recent[recent.len() - cap.max as usize];
-                    at = oldest_to_leave + span;
+                    let oldest_to_leave = recent[recent.len() - max];
+                    at = oldest_to_leave.saturating_add(span);
                     continue;
                 }
             }
             return (at, reasons);
         }
-        (i64::MAX, reasons)
+        (NEVER, reasons)
     }
 
     fn matches(
@@ -838,7 +1054,7 @@ impl Planner<'_> {
                     step = format!("Send content #{content_id}");
                 }
                 NodeAction::Wait { amount, unit } => {
-                    at += i64::from(*amount) * unit.seconds();
+                    at = at.saturating_add(i64::from(*amount).saturating_mul(unit.seconds()));
                     step = format!("Wait {amount} {}", crate::fields::enum_text(unit));
                 }
                 NodeAction::WaitUntil { until } => match until {
@@ -863,12 +1079,12 @@ impl Planner<'_> {
                         if rate > 0.0
                             && draw(self.settings.seed, lead_id, current.salt, round) < rate
                         {
-                            at += DAY.min(i64::from(*timeout_days) * DAY);
+                            at = at.saturating_add(DAY.min(i64::from(*timeout_days) * DAY));
                             handle = Some("event".into());
                             note =
                                 Some(format!("assumed: {} engage ({event_type})", percent(rate)));
                         } else {
-                            at += i64::from(*timeout_days) * DAY;
+                            at = at.saturating_add(i64::from(*timeout_days) * DAY);
                             handle = Some("timeout".into());
                             note = Some(if rate > 0.0 {
                                 format!("assumed not among the {} who engage", percent(rate))
@@ -1028,7 +1244,7 @@ impl Planner<'_> {
             if !matches!(outcome, Outcome::GoalReached | Outcome::Exited) {
                 return;
             }
-            at = ended + i64::from(days.max(1)) * DAY;
+            at = ended.saturating_add(i64::from(days.max(1)) * DAY);
             if at > self.end || at > self.streams[stream].active_until {
                 return;
             }
@@ -1061,17 +1277,23 @@ fn value_text(value: &serde_json::Value) -> String {
     }
 }
 
+/// `at` in `zone`, if `at` is within chrono's calendar.
+fn local_time(at: i64, zone: Tz) -> Option<DateTime<Tz>> {
+    DateTime::<Utc>::from_timestamp(at, 0).map(|utc| utc.with_timezone(&zone))
+}
+
 /// `from_hour`:00 on `date` in `zone`, as an instant (the next valid
 /// instant if that hour does not exist on that day).
 fn start_of_window(zone: Tz, date: NaiveDate, from_hour: u8) -> i64 {
-    let mut local = date
-        .and_hms_opt(u32::from(from_hour.min(23)), 0, 0)
-        .expect("valid hour");
+    let mut local = date.and_time(NaiveTime::MIN) + Duration::hours(i64::from(from_hour.min(23)));
     for _ in 0..4 {
         if let Some(at) = zone.from_local_datetime(&local).earliest() {
             return at.timestamp();
         }
-        local += Duration::minutes(30);
+        match local.checked_add_signed(Duration::minutes(30)) {
+            Some(later) => local = later,
+            None => return NEVER,
+        }
     }
     Utc.from_utc_datetime(&local).timestamp()
 }
@@ -1080,10 +1302,9 @@ fn start_of_window(zone: Tz, date: NaiveDate, from_hour: u8) -> i64 {
 fn next_in_window(at: i64, zone: Tz, weekdays: &[u8], from_hour: u8, to_hour: u8) -> i64 {
     let mut candidate = at;
     for _ in 0..16 {
-        let local = Utc
-            .timestamp_opt(candidate, 0)
-            .unwrap()
-            .with_timezone(&zone);
+        let Some(local) = local_time(candidate, zone) else {
+            return NEVER;
+        };
         let weekday = local.weekday().number_from_monday() as u8;
         let date = local.date_naive();
         if weekdays.contains(&weekday) && local.hour() < u32::from(to_hour) {
@@ -1092,7 +1313,10 @@ fn next_in_window(at: i64, zone: Tz, weekdays: &[u8], from_hour: u8, to_hour: u8
             }
             return start_of_window(zone, date, from_hour);
         }
-        candidate = start_of_window(zone, date.succ_opt().unwrap_or(date), 0);
+        candidate = match date.succ_opt() {
+            Some(next) => start_of_window(zone, next, 0),
+            None => NEVER,
+        };
     }
     candidate
 }
@@ -1139,49 +1363,34 @@ pub struct PlanRequest {
     pub settings: PlanSettings,
 }
 
+impl PlanRequest {
+    /// Checks the settings, the number of days, the first day and the as-of
+    /// instant against their documented ranges ([`limits`]).
+    pub fn check(&self) -> Result<()> {
+        self.settings.check()?;
+        limits::check(
+            "the number of days to plan",
+            self.days,
+            &limits::HORIZON_DAYS,
+            " days",
+        )?;
+        limits::check_date("the plan's first day", self.from)?;
+        limits::check_instant("the as-of instant", self.as_of)?;
+        Ok(())
+    }
+}
+
 /// Prepares the planner: compiled streams, loaded columns, eligibility.
 fn prepare<'s>(
     workspace: &Workspace,
     request: &'s PlanRequest,
     index: &mut LeadIndex,
 ) -> Result<(Planner<'s>, Vec<segments::index::Bitset>)> {
-    request.settings.check()?;
-    if request.days == 0 || request.days > 3_660 {
-        return Err(Error::InvalidArgument(format!(
-            "plan 1 to 3,660 days, not {}",
-            request.days
-        )));
-    }
-    let start = request
-        .from
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight")
-        .and_utc()
-        .timestamp();
+    request.check()?;
+    let start = request.from.and_time(NaiveTime::MIN).and_utc().timestamp();
     let end = start + i64::from(request.days) * DAY - 1;
     let conn = workspace.conn();
-    let mut streams = Vec::with_capacity(request.streams.len());
-    for stream in &request.streams {
-        streams.push(compile_stream(workspace, stream, (start, end))?);
-    }
-    // Streams that active ones move leads into are simulated too.
-    let mut extra = Vec::new();
-    for compiled in &streams {
-        for node in &compiled.nodes {
-            if let NodeAction::MoveToStream { stream_id } = node.action {
-                if !request.streams.iter().any(|s| s.id == stream_id)
-                    && !extra.iter().any(|s: &Stream| s.id == stream_id)
-                {
-                    extra.push(super::model::get(conn, stream_id)?);
-                }
-            }
-        }
-    }
-    for stream in &extra {
-        let mut compiled = compile_stream(workspace, stream, (start, end))?;
-        compiled.active_from = i64::MAX; // nobody enters it directly
-        streams.push(compiled);
-    }
+    let (streams, skipped) = compile_streams(workspace, &request.streams, (start, end))?;
     // Every field any condition or the planner itself reads, loaded together.
     let mut fields: Vec<compile::FieldRef> =
         ["do_not_email", "email_opt_in", "timezone", "country"]
@@ -1226,6 +1435,7 @@ fn prepare<'s>(
         quiet,
         zones_by_code: HashMap::new(),
         valid_email: valid_emails(conn, index)?,
+        skipped,
     };
     Ok((planner, eligible))
 }
@@ -1348,9 +1558,8 @@ fn summarise(
             continue;
         };
         sends_per_stream[stream as usize] += 1;
-        let day = DateTime::<Utc>::from_timestamp(at, 0)
-            .expect("valid")
-            .with_timezone(&default_zone)
+        let day = local_time(at, default_zone)
+            .ok_or_else(|| send_outside_calendar(at))?
             .date_naive();
         *per_day.entry(day).or_default() += 1;
         let content = per_content.entry(content_id).or_insert((0, 0, u32::MAX));
@@ -1386,8 +1595,7 @@ fn summarise(
         });
     }
     let mut days: Vec<DayCount> = Vec::with_capacity(request.days as usize);
-    for offset in 0..request.days {
-        let date = request.from + Duration::days(i64::from(offset));
+    for date in request.from.iter_days().take(request.days as usize) {
         days.push(DayCount {
             date: date.format("%Y-%m-%d").to_string(),
             sends: per_day.get(&date).copied().unwrap_or(0),
@@ -1478,8 +1686,17 @@ fn summarise(
             ids.truncate(100);
             ids
         },
+        skipped: planner.skipped.clone(),
     };
     Ok(PlanRun { plan, sends })
+}
+
+fn send_outside_calendar(at: i64) -> Error {
+    limits::out_of_range(
+        "the time of a send",
+        limits::dates_text(),
+        limits::grouped(at),
+    )
 }
 
 /// One lead's journey through the plan, step by step with explanations.
@@ -1582,7 +1799,8 @@ pub fn write_sends_csv(conn: &Connection, run: &PlanRun, out: impl std::io::Writ
     let mut written = 0;
     for send in &run.sends {
         let zone = parse_zone(&send.timezone).unwrap_or(Tz::UTC);
-        let utc = DateTime::<Utc>::from_timestamp(send.at, 0).expect("valid");
+        let utc = DateTime::<Utc>::from_timestamp(send.at, 0)
+            .ok_or_else(|| send_outside_calendar(send.at))?;
         let item = library.get(&send.content_id);
         let record = [
             emails.get(&send.lead_id).cloned().unwrap_or_default(),
@@ -2253,7 +2471,7 @@ mod tests {
                     quiet_dates: vec!["25/12/2026".into()],
                     ..custom.clone()
                 },
-                "quiet date `25/12/2026`",
+                "each quiet date must be a date from 1900-01-01 to 2199-12-31 (YYYY-MM-DD), not `25/12/2026`",
             ),
         ];
         for (bad, reason) in cases {
@@ -2297,6 +2515,7 @@ mod tests {
             default_zone: Tz::UTC,
             zones_by_code: HashMap::new(),
             valid_email: Vec::new(),
+            skipped: Vec::new(),
         };
         // Tuesday 2026-09-22 20:00 in Berlin is after hours; Wednesday is quiet.
         let desired = Tz::Europe__Berlin
@@ -2311,5 +2530,467 @@ mod tests {
         let (capped, reasons) = planner.slot(slot, Tz::Europe__Berlin, &history);
         assert_eq!(reasons, vec![MoveReason::FrequencyCap]);
         assert_eq!(capped, slot + DAY);
+    }
+
+    fn active_streams(workspace: &Workspace) -> Vec<Stream> {
+        model::list(workspace.conn())
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.is_active)
+            .collect()
+    }
+
+    #[test]
+    fn planner_does_not_panic_on_huge_frequency_cap() {
+        let workspace = demo(120);
+        let settings = PlanSettings {
+            require_opt_in: false,
+            frequency_cap: Some(FrequencyCap {
+                max: 2,
+                per_days: 100_000_000,
+            }),
+            ..PlanSettings::default()
+        };
+        let error = plan(
+            &workspace,
+            &request(active_streams(&workspace), settings.clone(), 60),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("frequency cap") && error.contains("1 to 365 days"),
+            "{error}"
+        );
+        // The settings dialog is refused the same values, with the same reason.
+        let refused = save_settings(workspace.conn(), &settings)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(refused, error);
+    }
+
+    #[test]
+    fn planner_does_not_panic_on_a_plan_from_the_end_of_time() {
+        let workspace = demo(120);
+        let end_of_time = NaiveDate::from_ymd_opt(262_142, 12, 30).unwrap();
+        for from in [end_of_time, NaiveDate::MAX, NaiveDate::MIN] {
+            let mut request = request(active_streams(&workspace), PlanSettings::default(), 60);
+            request.from = from;
+            let error = plan(&workspace, &request).unwrap_err().to_string();
+            assert!(
+                error.contains("first day") && error.contains("1900-01-01 to 2199-12-31"),
+                "{from}: {error}"
+            );
+        }
+        let mut request = request(active_streams(&workspace), PlanSettings::default(), 60);
+        request.as_of = i64::MAX;
+        let error = plan(&workspace, &request).unwrap_err().to_string();
+        assert!(error.contains("as-of"), "{error}");
+    }
+
+    #[test]
+    fn out_of_range_stored_settings_are_an_error_not_a_panic() {
+        let workspace = demo(120);
+        let conn = workspace.conn();
+        let store = |json: serde_json::Value| {
+            conn.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+                [SETTINGS_KEY, &json.to_string()],
+            )
+            .unwrap();
+        };
+        let mut stored = serde_json::to_value(PlanSettings::default()).unwrap();
+        stored["frequency_cap"]["per_days"] = json!(100_000_000);
+        store(stored);
+        // Readable, so the settings dialog can show them and they can be fixed…
+        let settings = load_settings(conn).unwrap();
+        assert_eq!(settings.frequency_cap.unwrap().per_days, 100_000_000);
+        // … but not planned.
+        let error = plan(
+            &workspace,
+            &request(active_streams(&workspace), settings, 60),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("frequency cap"), "{error}");
+
+        // Values that do not fit the settings at all are an error, not the defaults.
+        let mut stored = serde_json::to_value(PlanSettings::default()).unwrap();
+        stored["send_window"]["from_hour"] = json!(300);
+        store(stored);
+        let error = load_settings(conn).unwrap_err().to_string();
+        assert!(
+            error.contains("planner settings") && error.contains("from_hour"),
+            "{error}"
+        );
+    }
+
+    /// A date anywhere in chrono's calendar.
+    fn any_date() -> impl Strategy<Value = NaiveDate> {
+        (NaiveDate::MIN.num_days_from_ce()..=NaiveDate::MAX.num_days_from_ce())
+            .prop_map(|days| NaiveDate::from_num_days_from_ce_opt(days).unwrap())
+    }
+
+    /// A date within a year of the anchor.
+    fn near_date() -> impl Strategy<Value = NaiveDate> {
+        (-400i64..400).prop_map(|offset| {
+            DateTime::<Utc>::from_timestamp(ANCHOR + offset * DAY, 0)
+                .unwrap()
+                .date_naive()
+        })
+    }
+
+    fn date_text(date: NaiveDate) -> String {
+        date.format("%Y-%m-%d").to_string()
+    }
+
+    /// Text that may or may not be a date, and if so anywhere in time.
+    fn any_date_text() -> impl Strategy<Value = String> {
+        prop_oneof![any_date().prop_map(date_text), ".{0,12}"]
+    }
+
+    /// Every numeric and date input of a plan, each either ordinary or wild.
+    #[derive(Debug, Clone)]
+    struct Inputs {
+        cap: Option<(u32, u32)>,
+        from_hour: u8,
+        to_hour: u8,
+        weekdays: Vec<u8>,
+        zone: String,
+        quiet_dates: Vec<String>,
+        from: NaiveDate,
+        days: u32,
+        as_of: i64,
+        wait: u32,
+        timeout_days: u32,
+        rate: f64,
+        split: Vec<u32>,
+        priority: i32,
+        reentry: u32,
+        active_from: Option<String>,
+        active_until: Option<String>,
+    }
+
+    const INPUTS: usize = 18;
+
+    fn ordinary_inputs() -> impl Strategy<Value = Inputs> {
+        (
+            (
+                prop::option::of((1u32..4, 1u32..10)),
+                6u8..12,
+                12u8..=24,
+                prop::sample::subsequence(vec![1u8, 2, 3, 4, 5, 6, 7], 1..=7),
+                prop::sample::select(vec![
+                    "UTC",
+                    "Pacific/Kiritimati",
+                    "America/St_Johns",
+                    "Asia/Kolkata",
+                ]),
+                prop::collection::vec(near_date().prop_map(date_text), 0..3),
+                near_date(),
+                1u32..120,
+                (ANCHOR - 400 * DAY)..(ANCHOR + 400 * DAY),
+            ),
+            (
+                1u32..30,
+                1u32..30,
+                0.0f64..=1.0,
+                Just(vec![30u32, 70]),
+                -5i32..5,
+                1u32..30,
+                prop::option::of(near_date().prop_map(date_text)),
+                prop::option::of(near_date().prop_map(date_text)),
+            ),
+        )
+            .prop_map(|(a, b)| Inputs {
+                cap: a.0,
+                from_hour: a.1,
+                to_hour: a.2,
+                weekdays: a.3,
+                zone: a.4.to_owned(),
+                quiet_dates: a.5,
+                from: a.6,
+                days: a.7,
+                as_of: a.8,
+                wait: b.0,
+                timeout_days: b.1,
+                rate: b.2,
+                split: b.3,
+                priority: b.4,
+                reentry: b.5,
+                active_from: b.6,
+                active_until: b.7,
+            })
+    }
+
+    /// Ordinary inputs with one of them (chosen by `which`) made wild; `which`
+    /// past the last input leaves them all ordinary.
+    fn inputs() -> impl Strategy<Value = Inputs> {
+        (
+            ordinary_inputs(),
+            0..=INPUTS,
+            (
+                any::<u32>(),
+                any::<u32>(),
+                any::<u8>(),
+                any::<i64>(),
+                any::<f64>(),
+                any::<i32>(),
+            ),
+            (
+                any_date(),
+                any_date_text(),
+                prop::collection::vec(any::<u8>(), 0..8),
+                ".{0,12}",
+            ),
+            prop::collection::vec(any::<u32>(), 0..4),
+        )
+            .prop_map(|(mut inputs, which, numbers, dates, split)| {
+                let (big, other, small, instant, rate, priority) = numbers;
+                let (date, text, weekdays, zone) = dates;
+                match which {
+                    0 => inputs.cap = Some((1, big)),
+                    1 => inputs.cap = Some((big, other)),
+                    2 => inputs.from_hour = small,
+                    3 => inputs.to_hour = small,
+                    4 => inputs.weekdays = weekdays,
+                    5 => inputs.zone = zone,
+                    6 => inputs.quiet_dates.push(text),
+                    7 => inputs.from = date,
+                    8 => inputs.days = big,
+                    9 => inputs.as_of = instant,
+                    10 => inputs.wait = big,
+                    11 => inputs.timeout_days = big,
+                    12 => inputs.rate = rate,
+                    13 => inputs.split = split,
+                    14 => inputs.priority = priority,
+                    15 => inputs.reentry = big,
+                    16 => inputs.active_from = Some(text),
+                    17 => inputs.active_until = Some(text),
+                    _ => {}
+                }
+                inputs
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        /// Whatever the settings, dates and step parameters, the planner
+        /// answers with a plan or an error naming the input, and never panics.
+        #[test]
+        fn the_planner_never_panics_on_absurd_settings_and_dates(
+            inputs in inputs(),
+            unit in prop::sample::select(vec![WaitUnit::Hours, WaitUnit::Days, WaitUnit::Weeks]),
+            seed in any::<u64>(),
+        ) {
+            let workspace = demo(60);
+            let item = any_content(&workspace);
+            let paths = inputs.split.len().max(1);
+            let mut nodes = vec![
+                node("entry", NodeAction::Entry),
+                node("send", NodeAction::Send { content_id: item }),
+                node("wait", NodeAction::Wait { amount: inputs.wait, unit }),
+                node("event", NodeAction::WaitUntil {
+                    until: WaitCondition::Event {
+                        event_type: "email_click".into(),
+                        timeout_days: inputs.timeout_days,
+                        rate: Some(inputs.rate),
+                    },
+                }),
+                node("split", NodeAction::Split { percentages: inputs.split.clone() }),
+            ];
+            let mut edges = vec![
+                edge("entry", "send", None),
+                edge("send", "wait", None),
+                edge("wait", "event", None),
+                edge("event", "split", Some("event")),
+                edge("event", "split", Some("timeout")),
+            ];
+            for path in 0..paths {
+                let again = format!("again{path}");
+                nodes.push(node(&again, NodeAction::Send { content_id: item }));
+                nodes.push(node(&format!("exit{path}"), NodeAction::Exit));
+                edges.push(edge("split", &again, Some(&path.to_string())));
+                edges.push(edge(&again, &format!("exit{path}"), None));
+            }
+            let mut stepped = definition(vec![segment(&workspace, "Practitioners")], nodes, edges);
+            stepped.reentry = Reentry::AfterDays { days: inputs.reentry };
+            stepped.active_from = inputs.active_from.clone();
+            stepped.active_until = inputs.active_until.clone();
+            let stepped = Stream {
+                id: -1,
+                name: "every step".into(),
+                priority: inputs.priority,
+                is_active: true,
+                definition: stepped,
+            };
+            let settings = PlanSettings {
+                send_window: SendWindow {
+                    weekdays: inputs.weekdays.clone(),
+                    from_hour: inputs.from_hour,
+                    to_hour: inputs.to_hour,
+                },
+                default_timezone: inputs.zone.clone(),
+                frequency_cap: inputs.cap.map(|(max, per_days)| FrequencyCap { max, per_days }),
+                quiet_dates: inputs.quiet_dates.clone(),
+                require_opt_in: false,
+                seed,
+            };
+            let mut streams = active_streams(&workspace);
+            streams.push(stepped.clone());
+            let request = PlanRequest { streams, from: inputs.from, days: inputs.days, as_of: inputs.as_of, settings };
+            // A panic fails the test; a plan or an error are both answers.
+            match plan(&workspace, &request) {
+                Ok(run) => {
+                    let start = request.from.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+                    let end = start + i64::from(request.days) * DAY;
+                    prop_assert!(run.sends.iter().all(|s| (start..end).contains(&s.at)));
+                    if let Some(send) = run.sends.first() {
+                        journey(&workspace, &request, send.lead_id).unwrap();
+                    }
+                    // A step parameter out of range leaves that stream out, named.
+                    let own_problems = model::problems(&workspace, &stepped).unwrap();
+                    prop_assert_eq!(
+                        run.plan.skipped.iter().any(|s| s.stream_id == -1),
+                        !own_problems.is_empty()
+                    );
+                }
+                // Only inputs out of range are refused: the demo streams can always be planned.
+                Err(error) => prop_assert!(request.check().is_err(), "refused in-range inputs: {}", error),
+            }
+        }
+    }
+
+    fn saved_segment(workspace: &Workspace, name: &str, rules: serde_json::Value) -> i64 {
+        crate::segments::saved::create(
+            workspace,
+            &crate::segments::saved::SegmentDraft {
+                name: name.into(),
+                description: String::new(),
+                color: "#4f46e5".into(),
+                folder: String::new(),
+                rules: RuleGroup::from_value(&rules).unwrap(),
+            },
+        )
+        .unwrap()
+        .id
+    }
+
+    #[test]
+    fn planning_skips_a_stream_whose_segment_was_deleted_and_plans_the_others() {
+        let workspace = demo(200);
+        let item = any_content(&workspace);
+        let germans = json!({"combinator": "and", "rules": [{"field": "country", "operator": "=", "value": "Germany"}]});
+        let entry_segment = saved_segment(&workspace, "Germans", germans.clone());
+        let rule_segment = saved_segment(&workspace, "Germans again", germans);
+        let simple = |segments: Vec<i64>| {
+            definition(
+                segments,
+                vec![
+                    node("entry", NodeAction::Entry),
+                    node("send", NodeAction::Send { content_id: item }),
+                    node("exit", NodeAction::Exit),
+                ],
+                vec![edge("entry", "send", None), edge("send", "exit", None)],
+            )
+        };
+        let orphan = save(
+            &workspace,
+            "orphaned entry",
+            99,
+            simple(vec![entry_segment]),
+        );
+        let mut branching = simple(vec![segment(&workspace, "Practitioners")]);
+        branching.nodes[1] = node(
+            "send",
+            NodeAction::Branch {
+                rules: RuleGroup::from_value(&json!({"combinator": "and", "rules": [{"field": "segment", "operator": "in", "value": rule_segment}]})).unwrap(),
+                rate: None,
+            },
+        );
+        branching.nodes.push(node("no", NodeAction::Exit));
+        branching.edges[1].handle = Some("yes".into());
+        branching.edges.push(edge("send", "no", Some("no")));
+        let orphan_rule = save(&workspace, "orphaned branch", 98, branching);
+        // A stream moving leads into a broken stream cannot be planned either.
+        let mut mover = simple(vec![segment(&workspace, "Practitioners")]);
+        mover.nodes[2] = node(
+            "exit",
+            NodeAction::MoveToStream {
+                stream_id: orphan.id,
+            },
+        );
+        let mover = save(&workspace, "moves into the orphan", 97, mover);
+        // An older version, or raw SQL, deleted the segments under them.
+        workspace
+            .conn()
+            .execute(
+                "DELETE FROM segments WHERE id IN (?1, ?2)",
+                [entry_segment, rule_segment],
+            )
+            .unwrap();
+        let streams = active_streams(&workspace);
+        let healthy = streams.len() - 3;
+        assert!(healthy > 0);
+        let settings = PlanSettings {
+            require_opt_in: false,
+            ..PlanSettings::default()
+        };
+        let request = request(streams, settings, 30);
+        let run = plan(&workspace, &request).expect("the other streams are planned");
+        let skipped: HashMap<i64, String> = run
+            .plan
+            .skipped
+            .iter()
+            .map(|s| (s.stream_id, s.problems.join("; ")))
+            .collect();
+        assert_eq!(skipped.len(), 3, "{skipped:?}");
+        assert!(
+            skipped[&orphan.id]
+                .contains(&format!("entry segment #{entry_segment} no longer exists")),
+            "{skipped:?}"
+        );
+        assert!(
+            skipped[&orphan_rule.id].contains(&format!("segment {rule_segment} does not exist")),
+            "{skipped:?}"
+        );
+        assert!(
+            skipped[&mover.id].contains("“orphaned entry”, which cannot be planned"),
+            "{skipped:?}"
+        );
+        assert_eq!(run.plan.streams.len(), healthy);
+        assert!(run
+            .plan
+            .streams
+            .iter()
+            .all(|s| ![orphan.id, orphan_rule.id, mover.id].contains(&s.stream_id)));
+        assert!(run.plan.sends > 0);
+        // Journeys plan the same way.
+        let lead = run.sends[0].lead_id;
+        assert!(journey(&workspace, &request, lead)
+            .unwrap()
+            .status
+            .starts_with("enters"));
+        // With nothing left to plan, the error names every stream's problem.
+        let broken = request
+            .streams
+            .iter()
+            .filter(|s| skipped.contains_key(&s.id))
+            .cloned()
+            .collect();
+        let error = plan(
+            &workspace,
+            &PlanRequest {
+                streams: broken,
+                ..request.clone()
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("orphaned entry")
+                && error.contains(&format!("entry segment #{entry_segment} no longer exists")),
+            "{error}"
+        );
     }
 }

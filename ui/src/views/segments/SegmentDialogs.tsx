@@ -113,12 +113,14 @@ export const DEFAULT_EXPORT_FIELDS = ["email", "first_name", "last_name", "compa
 type ExportProps = {
   fields: Field[];
   count: number | null;
-  onExport: (keys: string[]) => Promise<void>;
+  /** `includeUnconsented`: also write members marked "do not email" or without email opt-in. */
+  onExport: (keys: string[], includeUnconsented: boolean) => Promise<void>;
   onCancel: () => void;
 };
 
 export function ExportDialog({ fields, count, onExport, onCancel }: ExportProps) {
   const [chosen, setChosen] = useState(() => new Set(DEFAULT_EXPORT_FIELDS.filter((k) => fields.some((f) => f.key === k))));
+  const [includeUnconsented, setIncludeUnconsented] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const toggle = (key: string, on: boolean) =>
@@ -134,7 +136,7 @@ export function ExportDialog({ fields, count, onExport, onCancel }: ExportProps)
     setBusy(true);
     setError(null);
     try {
-      await onExport(keys);
+      await onExport(keys, includeUnconsented);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -171,6 +173,19 @@ export function ExportDialog({ fields, count, onExport, onCancel }: ExportProps)
             );
           })}
         </div>
+        <p className="muted" data-testid="export-consent-note">
+          For HubSpot or Mailchimp: members marked “do not email” or without email opt-in are left out, and the
+          summary says how many.
+        </p>
+        <label className="check">
+          <input
+            type="checkbox"
+            data-testid="export-include-unconsented"
+            checked={includeUnconsented}
+            onChange={(e) => setIncludeUnconsented(e.target.checked)}
+          />
+          Also export members who may not be emailed (the file name says so)
+        </label>
         {error && <p className="rule-error">{error}</p>}
         <div className="actions">
           <button onClick={onCancel}>Cancel</button>

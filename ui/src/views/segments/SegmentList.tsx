@@ -51,18 +51,18 @@ export function SegmentList({ segments, templates, selectedId, onSelect, onNew, 
         {folders.map((folder) => (
           <section key={folder.name}>
             <h3>{folder.name}</h3>
-            {folder.items.map(({ segment, count }) => (
+            {folder.items.map((summary) => (
               <button
-                key={segment.id}
-                className={segment.id === selectedId ? "segment-item selected" : "segment-item"}
-                data-testid={`segment-item-${segment.id}`}
-                title={segment.description || segment.name}
-                onClick={() => onSelect({ segment, count })}
+                key={summary.segment.id}
+                className={summary.segment.id === selectedId ? "segment-item selected" : "segment-item"}
+                data-testid={`segment-item-${summary.segment.id}`}
+                title={summary.problem ?? (summary.segment.description || summary.segment.name)}
+                onClick={() => onSelect(summary)}
               >
-                <span className="dot" style={{ background: segment.color }} />
-                <span className="name">{segment.name}</span>
-                <span className="n" data-testid={`segment-count-${segment.id}`} data-count={count}>
-                  {formatCount(count)}
+                <span className="dot" style={{ background: summary.segment.color }} />
+                <span className="name">{summary.segment.name}</span>
+                <span className="n" data-testid={`segment-count-${summary.segment.id}`} data-count={summary.count ?? ""}>
+                  {summary.count === null ? "—" : formatCount(summary.count)}
                 </span>
               </button>
             ))}

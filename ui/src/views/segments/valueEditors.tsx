@@ -277,7 +277,7 @@ function MembershipEditor({
       {!known && <option value={value ?? ""}>{value === null ? "Choose a segment…" : `Segment #${value}`}</option>}
       {segments.map(({ segment, count }) => (
         <option key={segment.id} value={segment.id}>
-          {segment.name} ({formatCount(count)})
+          {segment.name} ({count === null ? "cannot be counted" : formatCount(count)})
         </option>
       ))}
     </select>

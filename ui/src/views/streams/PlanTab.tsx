@@ -214,6 +214,21 @@ export function PlanTab({ streams, onError }: Props) {
             </div>
           </div>
 
+          {plan.skipped.length > 0 && (
+            <div className="warning" role="alert" data-testid="plan-skipped">
+              <strong>
+                {plan.skipped.length === 1 ? "One stream was" : `${plan.skipped.length} streams were`} not planned:
+              </strong>
+              <ul>
+                {plan.skipped.map((stream) => (
+                  <li key={stream.stream_id}>
+                    “{stream.name}”: {stream.problems.join("; ")}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+
           <section className="plan-section">
             <h3>Sends per day</h3>
             <PlanCalendar plan={plan} />

@@ -1,6 +1,8 @@
 // The planner settings dialog: send window (weekdays and hours), default time
 // zone, frequency cap, quiet dates and opt-in requirement, loaded from and
-// saved to the workspace; the backend checks them and its message is shown.
+// saved to the workspace. Number inputs carry the backend's documented ranges
+// (crates/core/src/streams/limits.rs); the backend checks everything and its
+// message is shown here, also when the stored settings cannot be read.
 import { useEffect, useState } from "react";
 
 import type { PlanSettings } from "../../bindings/PlanSettings";
@@ -9,30 +11,73 @@ import { splitList } from "../../lib/segmentRules";
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
-type Props = { onClose: () => void; onSaved: () => void; onError: (error: unknown) => void };
+/** The allowed ranges, as in crates/core/src/streams/limits.rs. */
+const RANGES = {
+  fromHour: { label: "From hour", min: 0, max: 23 },
+  toHour: { label: "To hour", min: 1, max: 24 },
+  capEmails: { label: "Frequency cap (emails)", min: 1, max: 100 },
+  capDays: { label: "Frequency cap (days)", min: 1, max: 365 },
+} as const;
+type Range = (typeof RANGES)[keyof typeof RANGES];
 
-export function PlannerSettingsDialog({ onClose, onSaved, onError }: Props) {
+/** The settings a workspace starts with (PlanSettings::default in Rust), offered when the stored ones cannot be read. */
+const DEFAULT_SETTINGS: PlanSettings = {
+  send_window: { weekdays: [1, 2, 3, 4, 5], from_hour: 9, to_hour: 17 },
+  default_timezone: "UTC",
+  frequency_cap: { max: 2, per_days: 7 },
+  quiet_dates: [],
+  require_opt_in: true,
+  seed: 1,
+};
+
+/** A whole number typed into an input, within its range; otherwise an error naming the input and the range. */
+function wholeNumber(text: string, range: Range): number {
+  const value = Number(text.trim());
+  if (text.trim() === "" || !Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new Error(`${range.label} must be a whole number from ${range.min} to ${range.max}, not “${text}”`);
+  }
+  return value;
+}
+
+type Props = {
+  onClose: () => void;
+  onSaved: () => void;
+  /** No longer called: every error, loading included, is shown in the dialog. */
+  onError?: (error: unknown) => void;
+};
+
+export function PlannerSettingsDialog({ onClose, onSaved }: Props) {
   const [settings, setSettings] = useState<PlanSettings | null>(null);
   const [capOn, setCapOn] = useState(false);
   const [capMax, setCapMax] = useState("3");
   const [capDays, setCapDays] = useState("7");
+  const [fromHour, setFromHour] = useState("9");
+  const [toHour, setToHour] = useState("17");
   const [quiet, setQuiet] = useState("");
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
+    const show = (s: PlanSettings) => {
+      setSettings(s);
+      setCapOn(s.frequency_cap !== null);
+      if (s.frequency_cap) {
+        setCapMax(String(s.frequency_cap.max));
+        setCapDays(String(s.frequency_cap.per_days));
+      }
+      setFromHour(String(s.send_window.from_hour));
+      setToHour(String(s.send_window.to_hour));
+      setQuiet(s.quiet_dates.join(", "));
+    };
     ipc
       .plannerSettings()
-      .then((s) => {
-        setSettings(s);
-        setCapOn(s.frequency_cap !== null);
-        if (s.frequency_cap) {
-          setCapMax(String(s.frequency_cap.max));
-          setCapDays(String(s.frequency_cap.per_days));
-        }
-        setQuiet(s.quiet_dates.join(", "));
-      })
-      .catch(onError);
-  }, [onError]);
+      .then(show)
+      .catch((e: unknown) => {
+        // Settings a hand-edited workspace stores unreadably: start from the
+        // defaults, say why, and let saving replace them.
+        show(DEFAULT_SETTINGS);
+        setError(`${e instanceof Error ? e.message : String(e)} — these are the defaults; saving replaces the stored settings.`);
+      });
+  }, []);
 
   if (!settings) return null;
   const sendWindow = settings.send_window;
@@ -41,7 +86,8 @@ export function PlannerSettingsDialog({ onClose, onSaved, onError }: Props) {
     try {
       await ipc.plannerSettingsSave({
         ...settings,
-        frequency_cap: capOn ? { max: Math.round(Number(capMax)), per_days: Math.round(Number(capDays)) } : null,
+        send_window: { ...settings.send_window, from_hour: wholeNumber(fromHour, RANGES.fromHour), to_hour: wholeNumber(toHour, RANGES.toHour) },
+        frequency_cap: capOn ? { max: wholeNumber(capMax, RANGES.capEmails), per_days: wholeNumber(capDays, RANGES.capDays) } : null,
         quiet_dates: splitList(quiet),
       });
       onSaved();
@@ -79,11 +125,11 @@ export function PlannerSettingsDialog({ onClose, onSaved, onError }: Props) {
         <div className="field-row">
           <label className="field">
             From hour
-            <input type="number" min={0} max={23} data-testid="planner-from-hour" value={sendWindow.from_hour} onChange={(e) => setSettings({ ...settings, send_window: { ...sendWindow, from_hour: Math.round(Number(e.target.value)) } })} />
+            <input type="number" min={RANGES.fromHour.min} max={RANGES.fromHour.max} step={1} data-testid="planner-from-hour" value={fromHour} onChange={(e) => setFromHour(e.target.value)} />
           </label>
           <label className="field">
             To hour
-            <input type="number" min={1} max={24} data-testid="planner-to-hour" value={sendWindow.to_hour} onChange={(e) => setSettings({ ...settings, send_window: { ...sendWindow, to_hour: Math.round(Number(e.target.value)) } })} />
+            <input type="number" min={RANGES.toHour.min} max={RANGES.toHour.max} step={1} data-testid="planner-to-hour" value={toHour} onChange={(e) => setToHour(e.target.value)} />
           </label>
           <label className="field grow">
             Default time zone
@@ -95,13 +141,13 @@ export function PlannerSettingsDialog({ onClose, onSaved, onError }: Props) {
             <input type="checkbox" data-testid="planner-cap-on" checked={capOn} onChange={(e) => setCapOn(e.target.checked)} />
             Frequency cap: at most
           </label>
-          <input type="number" min={1} data-testid="planner-cap-max" value={capMax} disabled={!capOn} onChange={(e) => setCapMax(e.target.value)} style={{ width: 70 }} />
+          <input type="number" min={RANGES.capEmails.min} max={RANGES.capEmails.max} step={1} data-testid="planner-cap-max" value={capMax} disabled={!capOn} onChange={(e) => setCapMax(e.target.value)} style={{ width: 70 }} />
           <span>emails per</span>
-          <input type="number" min={1} data-testid="planner-cap-days" value={capDays} disabled={!capOn} onChange={(e) => setCapDays(e.target.value)} style={{ width: 70 }} />
+          <input type="number" min={RANGES.capDays.min} max={RANGES.capDays.max} step={1} data-testid="planner-cap-days" value={capDays} disabled={!capOn} onChange={(e) => setCapDays(e.target.value)} style={{ width: 70 }} />
           <span>days</span>
         </div>
         <label className="field">
-          Quiet dates (YYYY-MM-DD, comma-separated)
+          Quiet dates (YYYY-MM-DD between 1900-01-01 and 2199-12-31, comma-separated)
           <input data-testid="planner-quiet-dates" value={quiet} onChange={(e) => setQuiet(e.target.value)} placeholder="2026-12-24, 2026-12-25" />
         </label>
         <label className="check">

@@ -69,7 +69,7 @@ export function StreamSettings({ meta, definition, onMeta, onDefinition, rules, 
                 <input type="checkbox" data-testid={`stream-entry-${segment.id}`} checked={entry.has(segment.id)} onChange={(e) => toggle(segment.id, e.target.checked)} />
                 <span className="dot" style={{ background: segment.color }} />
                 <span className="grow">{segment.name}</span>
-                <span className="muted small">{formatCount(count)}</span>
+                <span className="muted small">{count === null ? "—" : formatCount(count)}</span>
               </label>
             ))}
           </fieldset>

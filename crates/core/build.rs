@@ -1,0 +1,19 @@
+//! Tells the black-box import tests whether the shared data set
+//! (`../shared/data` beside the repository; unlicensed files that are read
+//! there and never copied) is present: with it, the tests that need it run;
+//! without it, they show as ignored with the path, so a skip is never silent.
+
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(shared_data)");
+    println!("cargo::rerun-if-changed=build.rs");
+    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let shared = manifest_dir.join("../../../shared/data");
+    if shared.is_dir() {
+        println!("cargo::rustc-cfg=shared_data");
+        // Only an existing path may be watched: cargo reruns a script that
+        // watches a missing one on every build.
+        println!("cargo::rerun-if-changed={}", shared.display());
+    }
+}

@@ -1,0 +1,259 @@
+//! Import history and undo: undo in any order is exact or refused with the
+//! later import that depends on it; lead ids are never reused.
+
+use leadstream_core::import::history;
+use leadstream_core::import::spec::MatchKey;
+use leadstream_core::Workspace;
+
+use crate::{run, suggested, workspace, write};
+
+/// `(first_name, plan_tier)` of the lead with this e-mail, if there is one.
+fn lead(ws: &Workspace, email: &str) -> Option<(i64, Option<String>, Option<String>)> {
+    ws.conn()
+        .query_row(
+            "SELECT l.id, l.first_name,
+                    (SELECT cv.value FROM custom_values cv JOIN fields f ON f.id = cv.field_id
+                      WHERE f.key = 'plan_tier' AND cv.lead_id = l.id)
+               FROM leads l WHERE l.email_key = ?1",
+            [email],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .ok()
+}
+
+fn import(ws: &mut Workspace, dir: &std::path::Path, name: &str, content: &str) -> i64 {
+    let file = write(dir, name, content);
+    let spec = suggested(ws, &file, None);
+    let report = run(ws, &file, &spec, false).unwrap();
+    assert_eq!(report.counts.rejected, 0, "{:?}", report.rejections);
+    report.import_id.unwrap()
+}
+
+#[test]
+fn undo_in_another_order_does_not_corrupt_other_leads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_d, mut ws) = workspace();
+    let a = import(
+        &mut ws,
+        dir.path(),
+        "a.csv",
+        "email,first_name,plan_tier\na@x.com,Ann,gold\n",
+    );
+    let b = import(
+        &mut ws,
+        dir.path(),
+        "b.csv",
+        "email,first_name,plan_tier\na@x.com,Anna,silver\n",
+    );
+    let ann = lead(&ws, "a@x.com").unwrap();
+    assert_eq!(
+        (ann.1.as_deref(), ann.2.as_deref()),
+        (Some("Anna"), Some("silver"))
+    );
+
+    // B changed the lead A added: undoing A first is refused, naming B.
+    let refused = history::undo(&mut ws, a).expect_err("undo A while B is applied");
+    let message = refused.to_string();
+    assert!(
+        message.contains(&format!("import #{b} of b.csv")) && message.contains("undo"),
+        "{message}"
+    );
+    assert_eq!(lead(&ws, "a@x.com"), Some(ann.clone()), "nothing changed");
+
+    let _c = import(
+        &mut ws,
+        dir.path(),
+        "c.csv",
+        "email,first_name\nz@x.com,Zed\n",
+    );
+    let zed = lead(&ws, "z@x.com").unwrap();
+    assert_eq!((zed.1.as_deref(), zed.2.as_deref()), (Some("Zed"), None));
+
+    history::undo(&mut ws, b).unwrap();
+    assert_eq!(lead(&ws, "z@x.com"), Some(zed.clone()), "Zed is untouched");
+    let ann_again = lead(&ws, "a@x.com").unwrap();
+    assert_eq!(
+        (ann_again.1.as_deref(), ann_again.2.as_deref()),
+        (Some("Ann"), Some("gold"))
+    );
+    history::undo(&mut ws, a).unwrap();
+    assert_eq!(lead(&ws, "a@x.com"), None);
+    assert_eq!(lead(&ws, "z@x.com"), Some(zed), "Zed is untouched");
+}
+
+#[test]
+fn lead_ids_are_never_reused_after_an_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_d, mut ws) = workspace();
+    let a = import(
+        &mut ws,
+        dir.path(),
+        "a.csv",
+        "email,first_name\na@x.com,Ann\n",
+    );
+    let first_id = lead(&ws, "a@x.com").unwrap().0;
+    history::undo(&mut ws, a).unwrap();
+    import(
+        &mut ws,
+        dir.path(),
+        "c.csv",
+        "email,first_name\nz@x.com,Zed\n",
+    );
+    let zed_id = lead(&ws, "z@x.com").unwrap().0;
+    assert!(
+        zed_id > first_id,
+        "a new lead gets a new id ({zed_id}), never the removed lead's ({first_id})"
+    );
+}
+
+fn first_name_company_updated(ws: &Workspace, email: &str) -> (String, String, i64) {
+    ws.conn()
+        .query_row(
+            "SELECT first_name, company, updated_at FROM leads WHERE email_key = ?1",
+            [email],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+}
+
+fn set_updated_at(ws: &Workspace, email: &str, at: i64) {
+    ws.conn()
+        .execute(
+            "UPDATE leads SET updated_at = ?1 WHERE email_key = ?2",
+            rusqlite::params![at, email],
+        )
+        .unwrap();
+}
+
+#[test]
+fn undo_is_refused_while_a_later_import_changed_a_value_it_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_d, mut ws) = workspace();
+    let state = |ws: &Workspace| first_name_company_updated(ws, "a@x.com");
+    let expect = |name: &str, company: &str, at: i64| (name.to_owned(), company.to_owned(), at);
+    import(
+        &mut ws,
+        dir.path(),
+        "a.csv",
+        "email,first_name,company\na@x.com,Ann,Acme\n",
+    );
+    set_updated_at(&ws, "a@x.com", 1_000);
+    let b = import(
+        &mut ws,
+        dir.path(),
+        "b.csv",
+        "email,first_name\na@x.com,Anna\n",
+    );
+    set_updated_at(&ws, "a@x.com", 2_000);
+    let c = import(
+        &mut ws,
+        dir.path(),
+        "c.csv",
+        "email,company\na@x.com,Globex\n",
+    );
+    set_updated_at(&ws, "a@x.com", 3_000);
+    let d = import(
+        &mut ws,
+        dir.path(),
+        "d.csv",
+        "email,first_name\na@x.com,Annie\n",
+    );
+    set_updated_at(&ws, "a@x.com", 4_000);
+
+    let message = history::undo(&mut ws, b).unwrap_err().to_string();
+    assert!(
+        message.contains(&format!("import #{b} of b.csv cannot be undone"))
+            && message.contains(&format!("import #{d} of d.csv on "))
+            && message.contains("changed values it set on 1 lead; undo it first"),
+        "{message}"
+    );
+    assert_eq!(state(&ws), expect("Annie", "Globex", 4_000));
+
+    history::undo(&mut ws, d).unwrap();
+    assert_eq!(state(&ws), expect("Anna", "Globex", 3_000));
+    // C changed another field of the lead: B's value goes back, C's stays,
+    // and the lead keeps C's update time.
+    history::undo(&mut ws, b).unwrap();
+    assert_eq!(state(&ws), expect("Ann", "Globex", 3_000));
+    history::undo(&mut ws, c).unwrap();
+    assert_eq!(
+        state(&ws),
+        expect("Ann", "Acme", 1_000),
+        "the time before B and C"
+    );
+}
+
+#[test]
+fn undo_is_refused_while_a_later_import_added_events_to_its_leads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_d, mut ws) = workspace();
+    let a = import(
+        &mut ws,
+        dir.path(),
+        "a.csv",
+        "email,first_name\na@x.com,Ann\n",
+    );
+    let e = import(
+        &mut ws,
+        dir.path(),
+        "e.csv",
+        "email,event,timestamp\n\
+         a@x.com,page_view,2026-03-01T10:00:00Z\n\
+         new@x.com,download,2026-03-02T10:00:00Z\n",
+    );
+    let l = import(
+        &mut ws,
+        dir.path(),
+        "l.csv",
+        "email,first_name\nnew@x.com,Neo\n",
+    );
+    let message = history::undo(&mut ws, a).unwrap_err().to_string();
+    assert!(
+        message.contains(&format!("import #{e} of e.csv on "))
+            && message.contains("added events to 1 of the leads it added; undo it first"),
+        "{message}"
+    );
+    let message = history::undo(&mut ws, e).unwrap_err().to_string();
+    assert!(
+        message.contains(&format!("import #{l} of l.csv on "))
+            && message.contains("changed 1 of the leads it added; undo it first"),
+        "{message}"
+    );
+    let events: i64 = ws
+        .conn()
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(events, 2, "refused undos change nothing");
+    for id in [l, e, a] {
+        history::undo(&mut ws, id).unwrap();
+    }
+    assert_eq!(leadstream_core::leads::count(ws.conn()).unwrap(), 0);
+}
+
+#[test]
+fn undo_that_would_give_back_an_e_mail_another_lead_now_has_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_d, mut ws) = workspace();
+    let by_record_id = |ws: &mut Workspace, name: &str, content: &str| -> i64 {
+        let file = write(dir.path(), name, content);
+        let mut spec = suggested(ws, &file, None);
+        spec.match_key = MatchKey::ExternalId;
+        let report = run(ws, &file, &spec, false).unwrap();
+        assert_eq!(report.counts.rejected, 0, "{:?}", report.rejections);
+        report.import_id.unwrap()
+    };
+    by_record_id(&mut ws, "a.csv", "Record ID,Email\n1,old@x.com\n");
+    let b = by_record_id(&mut ws, "b.csv", "Record ID,Email\n1,new@x.com\n");
+    let c = by_record_id(&mut ws, "c.csv", "Record ID,Email\n2,old@x.com\n");
+    let message = history::undo(&mut ws, b).unwrap_err().to_string();
+    assert!(
+        message.contains("e-mail address \"old@x.com\" back to lead #1")
+            && message.contains(&format!("import #{c} of c.csv on "))
+            && message.contains("undo that import first"),
+        "{message}"
+    );
+    history::undo(&mut ws, c).unwrap();
+    history::undo(&mut ws, b).unwrap();
+    assert_eq!(lead(&ws, "old@x.com").map(|l| l.0), Some(1));
+    assert_eq!(lead(&ws, "new@x.com"), None);
+}
