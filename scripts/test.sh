@@ -27,6 +27,9 @@ bash scripts/check-bindings.sh
 step "cargo test"
 cargo test --workspace --exclude leadstream-app
 
+step "cargo test of the shell's own unit tests (state, path allowlist)"
+cargo test -p leadstream-app --features custom-protocol
+
 step "UI: tsc --noEmit"
 (cd ui && npx --yes tsc --noEmit)
 
