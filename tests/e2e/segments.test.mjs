@@ -173,6 +173,37 @@ describe("segment builder", () => {
     assert.equal(exported[0], "Email,First name,Last name,Company");
     assert.equal(exported.length, count + 1);
 
+    // By default an export for an email tool leaves out the members who may
+    // not be emailed, exactly as the CLI does, and says how many and why.
+    const emailable = await browser.execute(
+      async (rules, asOf, path) =>
+        window.__TAURI_INTERNALS__.invoke("segment_export", {
+          rules,
+          asOfText: asOf,
+          fields: ["email"],
+          path,
+          includeUnconsented: false,
+        }),
+      rules,
+      today,
+      join(app.dataDir, "members-emailable.csv"),
+    );
+    const emailableFromCli =
+      cli("--db", db, "segment", "members", rulesPath, "--as-of", today, "--fields", "email").trim().split("\n").length - 1;
+    assert.equal(emailable.members, count);
+    assert.equal(emailable.written, emailableFromCli);
+    const leftOut = emailable.unconsented.reduce((sum, reason) => sum + reason.count, 0);
+    assert.equal(emailable.written + leftOut, count, `every member is written or counted as left out: ${emailable.message}`);
+    await byTestId(browser, "segment-export").click();
+    await byTestId(browser, "export-consent-note").waitForDisplayed({ timeout: 10_000 });
+    assert.equal(await byTestId(browser, "export-include-unconsented").isSelected(), false, "consent is respected unless asked");
+    await screenshot(browser, "31c-segment-export-consent");
+    await browser.keys(["Escape"]);
+    if (await byTestId(browser, "export-dialog").isExisting()) {
+      await browser.$('[data-testid="export-dialog"] .actions button:not(.primary)').click();
+    }
+    await byTestId(browser, "export-dialog").waitForDisplayed({ reverse: true, timeout: 10_000 });
+
     // Explain a member (a sample row) and a non-member.
     const firstRow = await byTestId(browser, "segment-sample-row");
     await firstRow.waitForDisplayed({ timeout: 10_000 });

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, clearInput, cli, launchApp, screenshot } from "./support.mjs";
+import { byTestId, clearInput, clickWhenStill, cli, launchApp, screenshot } from "./support.mjs";
 
 const today = new Date().toISOString().slice(0, 10);
 
@@ -26,7 +26,7 @@ async function nodeOfType(browser, type) {
 }
 
 async function selectNode(browser, id) {
-  await byTestId(browser, `stream-node-${id}`).click();
+  await clickWhenStill(browser, byTestId(browser, `stream-node-${id}`));
   await browser.waitUntil(async () => (await byTestId(browser, "node-panel").getAttribute("data-node-id")) === id, {
     timeout: 5_000,
     timeoutMsg: `node ${id} was not selected`,

@@ -159,3 +159,28 @@ export async function clearInput(browser, element) {
   await browser.keys(["Control", "a"]);
   await browser.keys(["Backspace"]);
 }
+
+/**
+ * Clicks an element once it has stopped moving, as a user would: the stream
+ * canvas pans with a short animation after a step is added, and a click
+ * aimed while the element moves lands beside it (more often on a busy
+ * machine, where the animation takes longer).
+ */
+export async function clickWhenStill(browser, selected, timeoutMs = 10_000) {
+  const element = await selected;
+  await element.waitForDisplayed({ timeout: timeoutMs });
+  let previous = null;
+  await browser.waitUntil(
+    async () => {
+      const box = await browser.execute((el) => {
+        const r = el.getBoundingClientRect();
+        return `${r.x},${r.y},${r.width},${r.height}`;
+      }, element);
+      const still = box === previous;
+      previous = box;
+      return still;
+    },
+    { timeout: timeoutMs, interval: 120, timeoutMsg: "the element never stopped moving" },
+  );
+  await element.click();
+}
