@@ -541,9 +541,7 @@ fn plan_request(
     from: &str,
     days: u32,
 ) -> leadstream_core::Result<planner::PlanRequest> {
-    let from = chrono::NaiveDate::parse_from_str(from.trim(), "%Y-%m-%d").map_err(|_| {
-        leadstream_core::Error::InvalidArgument(format!("`{from}` is not a date (YYYY-MM-DD)"))
-    })?;
+    let from = leadstream_core::streams::limits::parse_date("the plan's first day", from)?;
     let chosen = match streams_to_plan {
         Some(chosen) => chosen,
         None => streams::list(ws.conn())?
@@ -555,11 +553,7 @@ fn plan_request(
         streams: chosen,
         from,
         days,
-        as_of: from
-            .and_hms_opt(0, 0, 0)
-            .expect("midnight")
-            .and_utc()
-            .timestamp(),
+        as_of: from.and_time(chrono::NaiveTime::MIN).and_utc().timestamp(),
         settings: planner::load_settings(ws.conn())?,
     })
 }

@@ -44,7 +44,7 @@ import { NodePanel } from "./NodePanel";
 import type { RuleCatalogue } from "./RulesEditor";
 import { StreamCanvas, TYPE_ICONS, type CanvasHandle } from "./StreamCanvas";
 import { StreamSettings, type StreamMeta } from "./StreamSettings";
-import { PlanControls, todayUtc } from "./PlanControls";
+import { PlanControls, isPlanDays, todayUtc } from "./PlanControls";
 
 type Editable = { meta: StreamMeta; definition: StreamDefinition };
 type Opened = { id: number | null; key: string; baseline: string };
@@ -371,7 +371,7 @@ export function DesignerTab({ active, streams, templates, content, rules, refres
 
   const selectedNode = selectedNodes.length === 1 ? definition.nodes.find((n) => n.id === selectedNodes[0]) : undefined;
   const planFromValid = isAsOfDate(planFrom) && planFrom.trim() !== "";
-  const daysValid = Number.isInteger(Number(planDays)) && Number(planDays) >= 1 && Number(planDays) <= 730;
+  const daysValid = isPlanDays(planDays);
   void onError;
 
   return (

@@ -2,6 +2,12 @@
 // Plan tab: start date (YYYY-MM-DD), number of days, and the run button.
 import { isAsOfDate, isoDate } from "../../lib/segmentRules";
 
+/** The longest plan, in days: the backend's range (`streams/limits.rs`, HORIZON_DAYS). */
+export const MAX_PLAN_DAYS = 3660;
+
+/** Is `days` a whole number of days the planner accepts? */
+export const isPlanDays = (days: string) => Number.isInteger(Number(days)) && Number(days) >= 1 && Number(days) <= MAX_PLAN_DAYS;
+
 /** Today in UTC as YYYY-MM-DD, the default start of a plan. */
 export const todayUtc = () => isoDate(new Date());
 
@@ -25,7 +31,7 @@ export function PlanControls({ from, days, onFrom, onDays, onRun, running, disab
       </label>
       <label className="inline-field">
         for
-        <input data-testid="plan-days" type="number" min={1} max={730} className="days-input" value={days} onChange={(e) => onDays(e.target.value)} />
+        <input data-testid="plan-days" type="number" min={1} max={MAX_PLAN_DAYS} className="days-input" value={days} onChange={(e) => onDays(e.target.value)} />
         days
       </label>
       <button className="primary small" data-testid="plan-run" onClick={onRun} disabled={disabled || running}>

@@ -14,7 +14,7 @@ import { ipc } from "../../lib/ipc";
 import { planDiff, signed, type DiffLine } from "../../lib/planDiff";
 import { isAsOfDate } from "../../lib/segmentRules";
 import { PlanCalendar } from "./PlanCalendar";
-import { PlanControls, todayUtc } from "./PlanControls";
+import { PlanControls, isPlanDays, todayUtc } from "./PlanControls";
 import { PlannerSettingsDialog } from "./PlannerSettingsDialog";
 
 type Props = { streams: Stream[]; onError: (error: unknown) => void };
@@ -130,7 +130,7 @@ export function PlanTab({ streams, onError }: Props) {
   };
 
   const fromValid = isAsOfDate(from) && from.trim() !== "";
-  const daysValid = Number.isInteger(Number(days)) && Number(days) >= 1 && Number(days) <= 730;
+  const daysValid = isPlanDays(days);
   const maxStreamSends = plan ? Math.max(1, ...plan.streams.map((s) => s.sends)) : 1;
 
   return (
