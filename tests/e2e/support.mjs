@@ -87,9 +87,12 @@ export async function launchApp({ prepare, args = [] } = {}) {
   if (prepare) prepare(dataDir);
   const port = await freePort();
   const nativePort = await freePort();
+  // tauri-driver leads a process group of its own, with WebKitWebDriver and
+  // the app in it, so `stop` can end all three whatever state they are in.
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     env: { ...process.env, LEADSTREAM_DATA_DIR: dataDir, LEADSTREAM_ALLOW_PATHS_UNDER: allowedFolders(dataDir) },
     stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
   });
   await waitForPort(port, 20_000);
   const browser = await remote({
@@ -99,15 +102,38 @@ export async function launchApp({ prepare, args = [] } = {}) {
     capabilities: { "tauri:options": { application: appBinary, args } },
   });
   running.add(browser);
+  // Ending the session asks WebKitWebDriver to close the app; the process
+  // group is then ended too. Without that, an app whose driver went first (a
+  // slow close on a busy machine) outlived its test and held the test
+  // runner's output open, so the run never finished.
   const stop = async () => {
     running.delete(browser);
     try {
       await browser.deleteSession();
     } finally {
-      driver.kill();
+      await endProcessGroup(driver.pid);
     }
   };
   return { browser, dataDir, stop };
+}
+
+/** Ends every process of the group `leader` leads: politely, then for good. */
+async function endProcessGroup(leader) {
+  const signal = (name) => {
+    try {
+      process.kill(-leader, name);
+      return true;
+    } catch {
+      return false; // ESRCH: the group is gone
+    }
+  };
+  if (!signal("SIGTERM")) return;
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (!signal(0)) return;
+  }
+  signal("SIGKILL");
 }
 
 /** Saves a screenshot named `name.png` and returns its path. */
