@@ -12,6 +12,7 @@ use ts_rs::TS;
 
 use crate::fields;
 use crate::leads::{CellValue, WholeLeads};
+use crate::text::grouped;
 use crate::{Error, Result};
 
 /// Output formats of [`export_leads`].
@@ -173,8 +174,8 @@ impl ConsentReason {
     /// The reason in a marketer's words, for "left out 3: …".
     pub fn describe(self, count: u64) -> String {
         match self {
-            ConsentReason::DoNotEmail => format!("{count} marked “do not email”"),
-            ConsentReason::NoEmailOptIn => format!("{count} without email opt-in"),
+            ConsentReason::DoNotEmail => format!("{} marked “do not email”", grouped(count)),
+            ConsentReason::NoEmailOptIn => format!("{} without email opt-in", grouped(count)),
         }
     }
 }
@@ -246,16 +247,21 @@ impl MemberExportSummary {
         let leads = |n: u64| if n == 1 { "lead" } else { "leads" };
         let included_unconsented = policy == ConsentPolicy::IncludeUnconsented;
         let message = if total == 0 {
-            format!("Exported {written} {}.", leads(written))
+            format!("Exported {} {}.", grouped(written), leads(written))
         } else if included_unconsented {
             format!(
-                "Exported {written} {}, including {total} who may not be emailed ({reasons}), as you chose.",
-                leads(written)
+                "Exported {} {}, including {} who may not be emailed ({reasons}), as you chose.",
+                grouped(written),
+                leads(written),
+                grouped(total)
             )
         } else {
             format!(
-                "Exported {written} of {members} {}; left out {total} who may not be emailed: {reasons}.",
-                leads(members)
+                "Exported {} of {} {}; left out {} who may not be emailed: {reasons}.",
+                grouped(written),
+                grouped(members),
+                leads(members),
+                grouped(total)
             )
         };
         MemberExportSummary {

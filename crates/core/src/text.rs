@@ -1,6 +1,7 @@
 //! Text keys for matching: trimming, Unicode normalisation and full case
 //! folding. SQLite's own `lower()`, `LIKE` and `NOCASE` fold ASCII only, so the
-//! store registers [`fold_key`] as the SQL function `fold()`.
+//! store registers [`fold_key`] as the SQL function `fold()`. Also numbers as
+//! messages show them ([`grouped`]).
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -39,9 +40,35 @@ pub(crate) fn register_sql_functions(conn: &rusqlite::Connection) -> rusqlite::R
     )
 }
 
+/// A whole number as messages show it: 16384 as "16,384", -1000 as "-1,000".
+pub fn grouped(number: impl Into<i128>) -> String {
+    let number: i128 = number.into();
+    let digits = number.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if number < 0 {
+        out.push('-');
+    }
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grouped_puts_a_comma_every_three_digits() {
+        assert_eq!(grouped(7u8), "7");
+        assert_eq!(grouped(16_384u64), "16,384");
+        assert_eq!(grouped(1_234_567i64), "1,234,567");
+        assert_eq!(grouped(-1_000i64), "-1,000");
+        assert_eq!(grouped(u64::MAX), "18,446,744,073,709,551,615");
+    }
 
     #[test]
     fn folds_beyond_ascii() {

@@ -1194,19 +1194,6 @@ fn size_in_words(bytes: u64) -> String {
     format!("{bytes} bytes")
 }
 
-/// 16384 → "16,384".
-fn with_thousands(number: u64) -> String {
-    let digits = number.to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
-}
-
 /// Streams records from a file with a given format. Never loads the whole
 /// file: memory is one record (at most [`ReadLimits::max_record_bytes`],
 /// held about three times) plus fixed buffers.
@@ -1724,8 +1711,8 @@ impl RecordReader {
 fn too_many_columns(columns: usize, max_columns: usize) -> String {
     format!(
         "this record has {} columns, more than the {} a record may have",
-        with_thousands(columns as u64),
-        with_thousands(max_columns as u64)
+        crate::text::grouped(columns as u64),
+        crate::text::grouped(max_columns as u64)
     )
 }
 
@@ -2119,9 +2106,6 @@ mod tests {
         assert_eq!(size_in_words(1025), "1.1 KiB");
         assert_eq!(size_in_words(16 * 1024 * 1024), "16 MiB");
         assert_eq!(size_in_words(80 * 1024 * 1024 + 1), "80.1 MiB");
-        assert_eq!(with_thousands(7), "7");
-        assert_eq!(with_thousands(16_384), "16,384");
-        assert_eq!(with_thousands(1_234_567), "1,234,567");
     }
 
     /// Bytes that look like CSV often enough to reach every branch.

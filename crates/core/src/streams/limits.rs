@@ -65,22 +65,7 @@ pub fn range_text<T: Copy + Into<i64>>(range: &RangeInclusive<T>) -> String {
     )
 }
 
-/// 100000 as "100,000".
-pub fn grouped(number: i64) -> String {
-    let digits = number.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    if number < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
+pub use crate::text::grouped;
 
 /// The allowed dates, as text.
 pub fn dates_text() -> String {

@@ -470,7 +470,7 @@ pub fn problems(workspace: &Workspace, stream: &Stream) -> Result<Vec<StreamProb
     if let Reentry::AfterDays { days } = definition.reentry {
         if !limits::REENTRY_DAYS.contains(&days) {
             let allowed = format!("after {} days", limits::range_text(&limits::REENTRY_DAYS));
-            let e = limits::out_of_range("re-entry", allowed, limits::grouped(days.into()));
+            let e = limits::out_of_range("re-entry", allowed, limits::grouped(days));
             on(None, e.to_string());
         }
     }
@@ -673,7 +673,7 @@ pub fn problems(workspace: &Workspace, stream: &Stream) -> Result<Vec<StreamProb
                     let e = limits::out_of_range(
                         "each split percentage",
                         limits::range_text(&limits::SPLIT_PERCENT),
-                        limits::grouped(wild.into()),
+                        limits::grouped(wild),
                     );
                     on(id, e.to_string());
                 } else if percentages.len() > *paths.end() {
