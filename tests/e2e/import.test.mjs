@@ -6,18 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, cli, launchApp, leadTotal, repoRoot, screenshot } from "./support.mjs";
-
-/** Emits the same event an OS file drop produces (WebDriver cannot drop files). */
-async function dropFile(browser, path) {
-  await browser.execute(async (paths) => {
-    await window.__TAURI_INTERNALS__.invoke("plugin:event|emit_to", {
-      target: { kind: "AnyLabel", label: "main" },
-      event: "tauri://drag-drop",
-      payload: { paths, position: { x: 400, y: 300 } },
-    });
-  }, [path]);
-}
+import { byTestId, cli, dropFile, launchApp, leadTotal, repoRoot, screenshot } from "./support.mjs";
 
 async function countValue(browser, name) {
   return Number(await byTestId(browser, `count-${name}`).getAttribute("data-value"));

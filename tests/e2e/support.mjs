@@ -210,3 +210,18 @@ export async function clickWhenStill(browser, selected, timeoutMs = 10_000) {
   );
   await element.click();
 }
+
+/**
+ * Emits the event an OS file drop produces (WebDriver cannot drop files);
+ * the path must be under LEADSTREAM_ALLOW_PATHS_UNDER, since a real drop is
+ * what the app's Rust side records.
+ */
+export async function dropFile(browser, path) {
+  await browser.execute(async (paths) => {
+    await window.__TAURI_INTERNALS__.invoke("plugin:event|emit_to", {
+      target: { kind: "AnyLabel", label: "main" },
+      event: "tauri://drag-drop",
+      payload: { paths, position: { x: 400, y: 300 } },
+    });
+  }, [path]);
+}

@@ -87,10 +87,7 @@ pub fn export_leads(conn: &Connection, format: ExportFormat, out: impl Write) ->
             Ok(written)
         }
         ExportFormat::Json => {
-            let mut out = std::io::BufWriter::new(out);
-            let io = |e| crate::Error::io("<output>", e);
-            out.write_all(b"[").map_err(io)?;
-            let mut first = true;
+            let mut array = JsonArrayWriter::new(out)?;
             let written = leads.read(everyone, LEADS_PER_CHUNK, |lead| {
                 let mut object = serde_json::Map::new();
                 object.insert("id".into(), lead.row.id.into());
@@ -98,19 +95,44 @@ pub fn export_leads(conn: &Connection, format: ExportFormat, out: impl Write) ->
                 for (column, cell) in catalogue.iter().zip(lead.row.cells) {
                     object.insert(column.field.key.clone(), serde_json::to_value(cell)?);
                 }
-                if !first {
-                    out.write_all(b",").map_err(io)?;
-                }
-                first = false;
-                out.write_all(b"\n").map_err(io)?;
-                serde_json::to_writer(&mut out, &object)?;
-                Ok(())
+                array.push(&object)
             })?;
-            out.write_all(b"\n]\n").map_err(io)?;
-            out.flush().map_err(io)?;
+            array.finish()?;
             Ok(written)
         }
     }
+}
+
+/// Streams a JSON array to `out`, one element per line, so an export of a
+/// million objects never holds more than one of them.
+pub(crate) struct JsonArrayWriter<W: Write> {
+    out: std::io::BufWriter<W>,
+    empty: bool,
+}
+
+impl<W: Write> JsonArrayWriter<W> {
+    pub(crate) fn new(out: W) -> Result<Self> {
+        let mut out = std::io::BufWriter::new(out);
+        out.write_all(b"[").map_err(output_error)?;
+        Ok(JsonArrayWriter { out, empty: true })
+    }
+
+    pub(crate) fn push(&mut self, element: &impl Serialize) -> Result<()> {
+        let separator: &[u8] = if self.empty { b"\n" } else { b",\n" };
+        self.empty = false;
+        self.out.write_all(separator).map_err(output_error)?;
+        serde_json::to_writer(&mut self.out, element)?;
+        Ok(())
+    }
+
+    pub(crate) fn finish(mut self) -> Result<()> {
+        self.out.write_all(b"\n]\n").map_err(output_error)?;
+        self.out.flush().map_err(output_error)
+    }
+}
+
+fn output_error(error: std::io::Error) -> Error {
+    Error::io("<output>", error)
 }
 
 /// Writes the file at `path` whole or not at all: `write` fills a temporary

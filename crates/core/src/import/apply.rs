@@ -1127,13 +1127,7 @@ mod tests {
     use super::*;
 
     fn index_names(ws: &Workspace) -> Vec<String> {
-        ws.conn()
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(|n| n.unwrap())
-            .collect()
+        index_names_in(ws.conn())
     }
 
     #[test]
@@ -1162,7 +1156,7 @@ mod tests {
     }
 
     fn index_names_in(conn: &rusqlite::Connection) -> Vec<String> {
-        conn.prepare("SELECT name FROM sqlite_master WHERE type = 'index'")
+        conn.prepare("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()

@@ -23,7 +23,9 @@ pub use compile::{operators_for, PROPERTY_OPERATORS};
 pub use reference::{ExplainNode, Explanation};
 pub use rules::{BehaviourValue, Combinator, RelativeSpan, Rule, RuleGroup, RuleNode, SpanUnit};
 
-use crate::export::{consent_problem, csv_safe, ConsentPolicy, ConsentReason, MemberExportSummary};
+use crate::export::{
+    consent_problem, csv_safe, ConsentPolicy, ConsentReason, JsonArrayWriter, MemberExportSummary,
+};
 use crate::fields::{self, FieldType};
 use crate::leads::{self, CellValue, LeadRow};
 use crate::{Error, Result, Workspace};
@@ -352,25 +354,16 @@ pub fn export_members(
             written
         }
         MemberFormat::Json => {
-            let mut out = std::io::BufWriter::new(out);
-            out.write_all(b"[").map_err(io)?;
-            let mut first = true;
+            let mut array = JsonArrayWriter::new(out)?;
             let written = for_each_member(Box::new(|row| {
                 let mut object = serde_json::Map::new();
                 object.insert("id".into(), row.id.into());
                 for (field, cell) in chosen.iter().zip(row.cells) {
                     object.insert(field.key.clone(), serde_json::to_value(cell)?);
                 }
-                if !first {
-                    out.write_all(b",").map_err(io)?;
-                }
-                first = false;
-                out.write_all(b"\n").map_err(io)?;
-                serde_json::to_writer(&mut out, &object)?;
-                Ok(())
+                array.push(&object)
             }))?;
-            out.write_all(b"\n]\n").map_err(io)?;
-            out.flush().map_err(io)?;
+            array.finish()?;
             written
         }
     };
