@@ -74,6 +74,51 @@ describe("importing a dropped CSV", () => {
     const fromCli = Number(cli("--db", join(app.dataDir, "Demo.leadstream"), "leads", "count").trim());
     assert.equal(fromCli, before + 3);
   });
+
+  it("refuses to undo an import a later one built on, naming it, and undoes both in order", async () => {
+    const { browser } = app;
+    const db = join(app.dataDir, "Demo.leadstream");
+    const leadCount = () => Number(cli("--db", db, "leads", "count").trim());
+    const undoButtons = () => browser.$$('[data-testid="import-undo"]');
+    const withImports = leadCount();
+    const update = join(app.dataDir, "amelie-update.csv");
+    writeFileSync(update, "Email,Job Title\namelie.lefevre@example.fr,Chief Marketing Officer\n");
+    await dropFile(browser, update);
+    await byTestId(browser, "import-step-file").waitForDisplayed({ timeout: 30_000 });
+    await byTestId(browser, "import-next").click();
+    await byTestId(browser, "import-step-columns").waitForDisplayed();
+    await byTestId(browser, "import-dry-run").click();
+    await byTestId(browser, "import-step-review").waitForDisplayed({ timeout: 30_000 });
+    assert.equal(await countValue(browser, "updated"), 1);
+    await byTestId(browser, "import-run").click();
+    await byTestId(browser, "import-done").waitForDisplayed({ timeout: 30_000 });
+    await browser.waitUntil(async () => (await undoButtons()).length === 2, {
+      timeout: 10_000,
+      timeoutMsg: "the history does not offer to undo both imports",
+    });
+
+    // Newest first: the second row is the HubSpot import the update built on.
+    await (await undoButtons())[1].click();
+    const banner = byTestId(browser, "error-banner");
+    await banner.waitForDisplayed({ timeout: 10_000 });
+    const refusal = await banner.getText();
+    assert.match(refusal, /amelie-update\.csv/, "the refusal names the later import");
+    assert.match(refusal, /undo it first/);
+    await screenshot(browser, "27-undo-refused");
+    assert.equal(leadCount(), withImports, "a refused undo changes nothing");
+
+    await (await undoButtons())[0].click();
+    await browser.waitUntil(async () => (await undoButtons()).length === 1, {
+      timeout: 10_000,
+      timeoutMsg: "undoing the update did not show in the history",
+    });
+    await (await undoButtons())[0].click();
+    await browser.waitUntil(async () => (await undoButtons()).length === 0, {
+      timeout: 10_000,
+      timeoutMsg: "undoing the first import did not show in the history",
+    });
+    assert.equal(leadCount(), withImports - 3, "both imports undone: the three leads are gone");
+  });
 });
 
 describe("cancelling a large import", () => {
