@@ -1,6 +1,7 @@
 //! Text keys for matching: trimming, Unicode normalisation and full case
 //! folding. SQLite's own `lower()`, `LIKE` and `NOCASE` fold ASCII only, so the
-//! store registers [`fold_key`] as the SQL function `fold()`. Also numbers as
+//! store registers [`fold_key`] as the SQL function `fold()`. Also the one rule
+//! for what counts as an e-mail address ([`is_email_address`]) and numbers as
 //! messages show them ([`grouped`]).
 
 use unicode_normalization::UnicodeNormalization;
@@ -40,6 +41,22 @@ pub(crate) fn register_sql_functions(conn: &rusqlite::Connection) -> rusqlite::R
     )
 }
 
+/// Whether `text` (trimmed) is an e-mail address an e-mail tool would take:
+/// one `@` with something before it, a domain of two or more non-empty
+/// labels, and no blank or control character. The import's validation and
+/// the planner's "can be e-mailed" both ask this, so they never disagree.
+pub fn is_email_address(text: &str) -> bool {
+    let address = text.trim();
+    let Some((local, domain)) = address.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && !address.chars().any(|c| c.is_whitespace() || c.is_control())
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|label| !label.is_empty())
+}
+
 /// A whole number as messages show it: 16384 as "16,384", -1000 as "-1,000".
 pub fn grouped(number: impl Into<i128>) -> String {
     let number: i128 = number.into();
@@ -60,6 +77,26 @@ pub fn grouped(number: impl Into<i128>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn email_addresses_an_email_tool_would_take() {
+        assert!(is_email_address(" ann@example.com "));
+        assert!(is_email_address("o'brien+news@sub.example.co.uk"));
+        for bad in [
+            "",
+            "ann",
+            "@example.com",
+            "ann@example",
+            "ann@.com",
+            "ann@example.",
+            "ann@example..com",
+            "a b@example.com",
+            "a@b@example.com",
+            "ann@exa\u{7}mple.com",
+        ] {
+            assert!(!is_email_address(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn grouped_puts_a_comma_every_three_digits() {

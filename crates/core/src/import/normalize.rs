@@ -174,20 +174,7 @@ pub fn parse_bool(text: &str) -> Option<bool> {
 /// whitespace or control characters. Returns the trimmed address with its
 /// case kept.
 pub fn normalize_email(text: &str) -> Option<String> {
-    let address = text.trim();
-    let (local, domain) = address.split_once('@')?;
-    if local.is_empty()
-        || domain.contains('@')
-        || address.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
-        return None;
-    }
-    let mut labels = domain.split('.');
-    let label_count = labels.clone().count();
-    if label_count < 2 || labels.any(str::is_empty) {
-        return None;
-    }
-    Some(address.to_owned())
+    crate::text::is_email_address(text).then(|| text.trim().to_owned())
 }
 
 /// The matching key of an e-mail: [`fold_key`] of the trimmed address, with
