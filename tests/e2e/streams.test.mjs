@@ -3,6 +3,7 @@
 // saved stream, export the plan's CSV; plan all active streams with the
 // calendar, a lead's journey and a comparison; see the content matrix's gaps.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -189,5 +190,32 @@ describe("stream designer and planner", () => {
     const executives = browser.$('[data-testid="matrix-cell"][data-persona="Executive decision maker"][data-stage="Decision"]');
     assert.ok(Number(await executives.getAttribute("data-items")) > 0);
     await screenshot(browser, "44-content-matrix");
+  });
+
+  it("plans the other streams when one stream's segment was deleted behind its back", async () => {
+    const { browser } = app;
+    // A file edited by hand or by an older version: the win-back stream's
+    // entry segment is gone. The app refuses such a deletion; sqlite3 does not.
+    const winBack = JSON.parse(cli("--db", db, "streams", "list", "--json")).find((s) => s.name === "Former customers: win-back");
+    assert.ok(winBack?.is_active, "the demo's win-back stream is active");
+    const [gone] = winBack.definition.entry_segments;
+    execFileSync("sqlite3", [db, `DELETE FROM segments WHERE id = ${Number(gone)}`]);
+
+    await byTestId(browser, "streams-tab-plan").click();
+    await retype(browser, "plan-from", today);
+    await retype(browser, "plan-days", "14");
+    await byTestId(browser, "plan-run").click();
+    const skipped = byTestId(browser, "plan-skipped");
+    await skipped.waitForDisplayed({ timeout: 30_000 });
+    assert.match(await skipped.getText(), /Former customers: win-back/);
+    assert.match(await skipped.getText(), new RegExp(`#${gone}`));
+    const expected = JSON.parse(cli("--db", db, "plan", "--from", today, "--days", "14", "--summary", "--format", "json"));
+    assert.ok(expected.sends > 0, "the other active streams are still planned");
+    const summary = byTestId(browser, "plan-summary");
+    await browser.waitUntil(async () => Number(await summary.getAttribute("data-sends")) === expected.sends, {
+      timeout: 30_000,
+      timeoutMsg: `the plan never showed the CLI's ${expected.sends} sends`,
+    });
+    await screenshot(browser, "45-plan-skipped-stream");
   });
 });
