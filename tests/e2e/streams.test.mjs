@@ -192,6 +192,24 @@ describe("stream designer and planner", () => {
     await screenshot(browser, "44-content-matrix");
   });
 
+  it("refuses an absurd frequency cap in the planner settings, saying the range", async () => {
+    const { browser } = app;
+    await byTestId(browser, "streams-tab-plan").click();
+    await byTestId(browser, "planner-settings-open").click();
+    await byTestId(browser, "planner-settings").waitForDisplayed({ timeout: 10_000 });
+    const capOn = byTestId(browser, "planner-cap-on");
+    if (!(await capOn.isSelected())) await capOn.click();
+    await retype(browser, "planner-cap-days", "100000000");
+    await byTestId(browser, "planner-settings-save").click();
+    const error = browser.$('[data-testid="planner-settings"] .rule-error');
+    await error.waitForDisplayed({ timeout: 10_000 });
+    assert.match(await error.getText(), /1 to 365/);
+    assert.ok(await byTestId(browser, "planner-settings").isDisplayed(), "the dialog stays open to fix the value");
+    await screenshot(browser, "46-planner-settings-out-of-range");
+    await browser.$('[data-testid="planner-settings"] .actions button:not(.primary)').click();
+    await byTestId(browser, "planner-settings").waitForDisplayed({ reverse: true, timeout: 10_000 });
+  });
+
   it("plans the other streams when one stream's segment was deleted behind its back", async () => {
     const { browser } = app;
     // A file edited by hand or by an older version: the win-back stream's
