@@ -22,7 +22,10 @@ pub fn run() {
             Ok(())
         })
         // Files dropped on the window may be read by the commands the
-        // webview calls next (the import wizard opens on a drop).
+        // webview calls next (the import wizard opens on a drop). Tauri 2.12
+        // runs this handler on the main thread in the same callback that
+        // queues `tauri://drag-drop` for the webview, so the path is allowed
+        // before the webview can hear of the drop (manager/window.rs).
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
                 window
