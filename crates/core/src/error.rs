@@ -23,7 +23,12 @@ pub enum Error {
     AlreadyExists { path: PathBuf },
 
     #[error("{path}: no such workspace file")]
-    NotFound { path: PathBuf },
+    NoSuchWorkspace { path: PathBuf },
+
+    /// Something the caller named by id or key that the workspace does not
+    /// hold: `what` says what it is (`stream`, `content item`), `key` which.
+    #[error("{what} {key} does not exist")]
+    NotFound { what: &'static str, key: String },
 
     /// The file is an SQLite workspace whose pages are broken (cut off,
     /// overwritten). Nothing is written to it.
@@ -214,13 +219,96 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
-/// Errors cross IPC as their readable message: the UI shows it as is.
+/// What kind of failure an [`Error`] is, for callers that react to kinds
+/// (the UI marks a failing rule, offers to retry a busy workspace).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorKind {
+    /// The file is not a workspace, is newer, damaged, read-only or missing.
+    Workspace,
+    /// The workspace is busy or the disk is full: trying again may work.
+    Retry,
+    /// A file to import could not be read.
+    UnreadableFile,
+    /// Something named by id or key does not exist.
+    NotFound,
+    /// A segment rule (or reference) that cannot be evaluated: see `rule_path`.
+    InvalidRule,
+    /// A value outside its documented range, or an argument that makes no sense.
+    InvalidInput,
+    /// An action refused to keep the workspace consistent (undo, field in use).
+    Refused,
+    /// The user cancelled.
+    Cancelled,
+    /// Anything else: a bug or an environment failure.
+    Internal,
+}
+
+/// How an error crosses IPC: its kind, its readable message, and where it
+/// is when it has a place (a rule's path in the tree, a field's key).
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ErrorReport {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// `root.rules[1].rules[0]`: the rule the error is about.
+    pub rule_path: Option<String>,
+    /// The key of the field the error is about.
+    pub field: Option<String>,
+}
+
+impl Error {
+    /// The kind of this error; see [`ErrorKind`].
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::NotAWorkspace { .. }
+            | Error::NewerSchema { .. }
+            | Error::AlreadyExists { .. }
+            | Error::NoSuchWorkspace { .. }
+            | Error::Damaged { .. }
+            | Error::ReadOnly { .. } => ErrorKind::Workspace,
+            Error::DiskFull { .. } | Error::Busy { .. } => ErrorKind::Retry,
+            Error::UnreadableFile { .. } | Error::Csv(_) => ErrorKind::UnreadableFile,
+            Error::NotFound { .. }
+            | Error::UnknownField { .. }
+            | Error::UnknownLead { .. }
+            | Error::UnknownSegment { .. } => ErrorKind::NotFound,
+            Error::InvalidRule { .. } | Error::SegmentReferences { .. } => ErrorKind::InvalidRule,
+            Error::OutOfRange { .. } | Error::InvalidArgument(_) | Error::Json(_) => {
+                ErrorKind::InvalidInput
+            }
+            Error::UndoRefused { .. } | Error::FieldInUse { .. } => ErrorKind::Refused,
+            Error::Cancelled => ErrorKind::Cancelled,
+            Error::Migration { .. } | Error::Io { .. } | Error::Sqlite(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// This error as it crosses IPC.
+    pub fn report(&self) -> ErrorReport {
+        let (rule_path, field) = match self {
+            Error::InvalidRule { path, field, .. } => (Some(path.clone()), field.clone()),
+            Error::SegmentReferences { path, .. } => (Some(path.clone()), Some("segment".into())),
+            Error::UnknownField { key } | Error::FieldInUse { key, .. } => (None, Some(key.clone())),
+            _ => (None, None),
+        };
+        ErrorReport {
+            kind: self.kind(),
+            message: self.to_string(),
+            rule_path,
+            field,
+        }
+    }
+}
+
+/// Errors cross IPC as an [`ErrorReport`]: the UI shows the message and
+/// marks the rule or field it names.
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_string())
+        self.report().serialize(serializer)
     }
 }
 
@@ -242,8 +330,25 @@ mod tests {
     }
 
     #[test]
-    fn serializes_as_its_message() {
-        let json = serde_json::to_string(&Error::UnknownField { key: "x".into() }).unwrap();
-        assert_eq!(json, "\"unknown field `x`\"");
+    fn serializes_as_a_report_with_kind_message_and_place() {
+        let json = serde_json::to_value(Error::UnknownField { key: "x".into() }).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "kind": "not_found",
+                "message": "unknown field `x`",
+                "rule_path": null,
+                "field": "x",
+            })
+        );
+        let rule = Error::InvalidRule {
+            path: "root.rules[1]".into(),
+            field: Some("budget".into()),
+            message: "not a number".into(),
+        };
+        let json = serde_json::to_value(rule).unwrap();
+        assert_eq!(json["kind"], "invalid_rule");
+        assert_eq!(json["rule_path"], "root.rules[1]");
+        assert_eq!(json["field"], "budget");
     }
 }

@@ -28,7 +28,7 @@ pub mod store;
 pub mod streams;
 pub mod text;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, ErrorReport, Result};
 pub use store::Workspace;
 
 use serde::{Deserialize, Serialize};

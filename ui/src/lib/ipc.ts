@@ -37,6 +37,8 @@ import type { ContentDraft } from "../bindings/ContentDraft";
 import type { ContentItem } from "../bindings/ContentItem";
 import type { ContentSuggestion } from "../bindings/ContentSuggestion";
 import type { LeadJourney } from "../bindings/LeadJourney";
+import type { ErrorKind } from "../bindings/ErrorKind";
+import type { ErrorReport } from "../bindings/ErrorReport";
 import type { MatrixCell } from "../bindings/MatrixCell";
 import type { Plan } from "../bindings/Plan";
 import type { PlanSettings } from "../bindings/PlanSettings";
@@ -46,23 +48,39 @@ import type { StreamDraft } from "../bindings/StreamDraft";
 import type { StreamProblem } from "../bindings/StreamProblem";
 import type { StreamTemplate } from "../bindings/StreamTemplate";
 
-/** A backend failure, carrying the backend's readable message. */
+/** A backend failure: the backend's readable message, its kind, and the rule or field it is about. */
 export class IpcError extends Error {
+  readonly kind: ErrorKind;
+  readonly rulePath: string | null;
+  readonly field: string | null;
   constructor(
     readonly command: string,
-    message: string,
+    report: ErrorReport,
   ) {
-    super(message);
+    super(report.message);
     this.name = "IpcError";
+    this.kind = report.kind;
+    this.rulePath = report.rule_path;
+    this.field = report.field;
   }
+}
+
+function isErrorReport(value: unknown): value is ErrorReport {
+  return typeof value === "object" && value !== null && "kind" in value && "message" in value;
+}
+
+/** Turns whatever `invoke` rejected with into a report (the shell's own failures can be plain strings). */
+export function toErrorReport(error: unknown): ErrorReport {
+  if (isErrorReport(error)) return error;
+  const message = typeof error === "string" ? error : error instanceof Error ? error.message : JSON.stringify(error);
+  return { kind: "internal", message, rule_path: null, field: null };
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (error) {
-    const message = typeof error === "string" ? error : error instanceof Error ? error.message : JSON.stringify(error);
-    throw new IpcError(command, message);
+    throw new IpcError(command, toErrorReport(error));
   }
 }
 

@@ -82,7 +82,7 @@ fn harden(conn: &Connection) -> Result<()> {
 /// without opening (and so without touching) them.
 fn check_header(path: &Path) -> Result<()> {
     let mut file = std::fs::File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::NotFound { path: path.into() },
+        std::io::ErrorKind::NotFound => Error::NoSuchWorkspace { path: path.into() },
         _ => Error::io(path, e),
     })?;
     let mut header = Vec::with_capacity(100);
@@ -209,7 +209,7 @@ impl Workspace {
     pub fn open_or_create(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         match Self::open(path) {
-            Err(Error::NotFound { .. }) => match Self::create(path) {
+            Err(Error::NoSuchWorkspace { .. }) => match Self::create(path) {
                 // Another process created it meanwhile.
                 Err(Error::AlreadyExists { .. }) => Self::open(path),
                 created => created,
@@ -342,7 +342,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert!(matches!(
             Workspace::open(dir.path().join("missing.leadstream")),
-            Err(Error::NotFound { .. })
+            Err(Error::NoSuchWorkspace { .. })
         ));
 
         let empty = dir.path().join("empty.leadstream");
