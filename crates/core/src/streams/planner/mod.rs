@@ -321,15 +321,10 @@ mod tests {
     }
 
     fn request(streams: Vec<Stream>, settings: PlanSettings, days: u32) -> PlanRequest {
-        PlanRequest {
-            streams,
-            from: DateTime::<Utc>::from_timestamp(ANCHOR, 0)
-                .unwrap()
-                .date_naive(),
-            days,
-            as_of: ANCHOR,
-            settings,
-        }
+        let from = DateTime::<Utc>::from_timestamp(ANCHOR, 0)
+            .unwrap()
+            .date_naive();
+        PlanRequest::new(streams, from, days, Some(ANCHOR), settings)
     }
 
     /// Checks every invariant the issue names on one plan.
@@ -1005,6 +1000,37 @@ mod tests {
             custom,
             "the stored settings are untouched"
         );
+    }
+
+    #[test]
+    fn as_of_is_a_date_at_midnight_utc_or_a_date_time() {
+        assert_eq!(parse_as_of("2026-09-22").unwrap(), ANCHOR);
+        assert_eq!(parse_as_of("2026-09-22T01:00:00Z").unwrap(), ANCHOR + 3_600);
+        let error = parse_as_of("next tuesday").unwrap_err().to_string();
+        assert!(
+            error.contains("`next tuesday` is not an as-of date"),
+            "{error}"
+        );
+        let day = NaiveDate::from_ymd_opt(2026, 9, 22).unwrap();
+        assert_eq!(midnight_utc(day), ANCHOR);
+    }
+
+    #[test]
+    fn a_request_decides_entry_at_its_first_midnight_unless_told() {
+        let day = NaiveDate::from_ymd_opt(2026, 9, 22).unwrap();
+        let request = PlanRequest::new(Vec::new(), day, 30, None, PlanSettings::default());
+        assert_eq!(request.as_of, ANCHOR);
+        assert_eq!(request.horizon(), (ANCHOR, ANCHOR + 30 * DAY - 1));
+        let later = PlanRequest::new(
+            Vec::new(),
+            day,
+            30,
+            Some(ANCHOR + 5),
+            PlanSettings::default(),
+        );
+        assert_eq!(later.as_of, ANCHOR + 5);
+        assert_eq!(later.from, day);
+        assert_eq!(later.days, 30);
     }
 
     fn active_streams(workspace: &Workspace) -> Vec<Stream> {
