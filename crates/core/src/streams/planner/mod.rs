@@ -187,7 +187,7 @@ fn run_plan(workspace: &Workspace, request: &PlanRequest, with_sends: bool) -> R
         let mut eligible_count = 0u64;
         let mut zones = Vec::new();
         let mut zone_of_row: Vec<u16> = vec![u16::MAX; engine.len()];
-        for row in 0..engine.len() {
+        for (row, zone_of_lead) in zone_of_row.iter_mut().enumerate() {
             let Some((stream, others)) = planner.choose(&eligible, row) else {
                 continue;
             };
@@ -212,7 +212,7 @@ fn run_plan(workspace: &Workspace, request: &PlanRequest, with_sends: bool) -> R
                     (zones.len() - 1) as u16
                 }
             };
-            zone_of_row[row] = zone_code;
+            *zone_of_lead = zone_code;
             planner.plan_lead(row, stream, &mut records, None, zone);
         }
         summarise(
