@@ -255,3 +255,29 @@ pub(super) fn compile_streams(
     }
     Ok((streams, skipped))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behaviour_is_found_in_nested_groups() {
+        let plain = RuleGroup::from_value(&serde_json::json!({
+            "combinator": "and",
+            "rules": [{"field": "country", "operator": "=", "value": "Germany"}]
+        }))
+        .unwrap();
+        assert!(!has_behaviour(&plain));
+        let nested = RuleGroup::from_value(&serde_json::json!({
+            "combinator": "and",
+            "rules": [
+                {"field": "country", "operator": "=", "value": "Germany"},
+                {"combinator": "or", "rules": [
+                    {"field": "segment", "operator": "in", "value": 1}
+                ]}
+            ]
+        }))
+        .unwrap();
+        assert!(has_behaviour(&nested));
+    }
+}

@@ -84,3 +84,45 @@ pub fn write_sends_csv(conn: &Connection, run: &PlanRun, out: impl std::io::Writ
     writer.flush().map_err(|e| Error::io("<output>", e))?;
     Ok(written)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::streams::planner::{Plan, PlanSettings};
+    use crate::Workspace;
+
+    #[test]
+    fn a_plan_without_sends_is_a_header_only() {
+        let workspace = Workspace::in_memory().unwrap();
+        let run = PlanRun {
+            plan: Plan {
+                from: String::new(),
+                until: String::new(),
+                days: 0,
+                as_of: String::new(),
+                settings: PlanSettings::default(),
+                eligible: 0,
+                sends: 0,
+                streams: Vec::new(),
+                per_day: Vec::new(),
+                per_content: Vec::new(),
+                suppressed: Vec::new(),
+                suppressed_leads: Vec::new(),
+                moved: Vec::new(),
+                outcomes: Vec::new(),
+                sample_leads: Vec::new(),
+                skipped: Vec::new(),
+            },
+            sends: Vec::new(),
+        };
+        let mut out = Vec::new();
+        assert_eq!(
+            write_sends_csv(workspace.conn(), &run, &mut out).unwrap(),
+            0
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "email,send_at_utc,send_at_local,timezone,stream,step,content,subject,link\n"
+        );
+    }
+}

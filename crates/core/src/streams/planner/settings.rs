@@ -218,3 +218,90 @@ pub fn save_settings(conn: &Connection, settings: &PlanSettings) -> Result<()> {
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Workspace;
+
+    #[test]
+    fn bad_settings_are_refused_with_a_reason_and_nothing_is_stored() {
+        let workspace = Workspace::in_memory().unwrap();
+        let conn = workspace.conn();
+        let custom = PlanSettings {
+            default_timezone: "Europe/Berlin".into(),
+            quiet_dates: vec!["2026-12-25".into()],
+            ..PlanSettings::default()
+        };
+        save_settings(conn, &custom).unwrap();
+        assert_eq!(load_settings(conn).unwrap(), custom);
+        let cases: Vec<(PlanSettings, &str)> = vec![
+            (
+                PlanSettings {
+                    default_timezone: "Mars/Olympus".into(),
+                    ..custom.clone()
+                },
+                "not a time zone",
+            ),
+            (
+                PlanSettings {
+                    send_window: SendWindow {
+                        weekdays: vec![8],
+                        from_hour: 9,
+                        to_hour: 17,
+                    },
+                    ..custom.clone()
+                },
+                "weekdays",
+            ),
+            (
+                PlanSettings {
+                    send_window: SendWindow {
+                        weekdays: vec![1],
+                        from_hour: 17,
+                        to_hour: 9,
+                    },
+                    ..custom.clone()
+                },
+                "not a window",
+            ),
+            (
+                PlanSettings {
+                    frequency_cap: Some(FrequencyCap {
+                        max: 0,
+                        per_days: 7,
+                    }),
+                    ..custom.clone()
+                },
+                "frequency cap",
+            ),
+            (
+                PlanSettings {
+                    quiet_dates: vec!["25/12/2026".into()],
+                    ..custom.clone()
+                },
+                "each quiet date must be a date from 1900-01-01 to 2199-12-31 (YYYY-MM-DD), not `25/12/2026`",
+            ),
+        ];
+        for (bad, reason) in cases {
+            let error = save_settings(conn, &bad).unwrap_err().to_string();
+            assert!(error.contains(reason), "{error}");
+        }
+        assert_eq!(
+            load_settings(conn).unwrap(),
+            custom,
+            "the stored settings are untouched"
+        );
+    }
+
+    #[test]
+    fn the_first_unreadable_setting_is_named() {
+        let mut stored = serde_json::to_value(PlanSettings::default()).unwrap();
+        assert_eq!(unreadable_setting(&stored), None);
+        stored["seed"] = serde_json::json!("one");
+        assert_eq!(unreadable_setting(&stored), Some("seed"));
+        stored["frequency_cap"] = serde_json::Value::Null;
+        stored["send_window"]["weekdays"] = serde_json::json!([-1]);
+        assert_eq!(unreadable_setting(&stored), Some("send_window.weekdays"));
+    }
+}

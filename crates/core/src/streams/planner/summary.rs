@@ -207,3 +207,27 @@ pub(super) fn send_outside_calendar(at: i64) -> Error {
         limits::grouped(at),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tallies_are_in_key_order_with_their_labels() {
+        let counts: HashMap<MoveReason, u64> =
+            [(MoveReason::FrequencyCap, 2), (MoveReason::SendWindow, 5)]
+                .into_iter()
+                .collect();
+        let tallied = tallies(&counts, |r| r.label().to_owned());
+        assert_eq!(tallied.len(), 2);
+        assert_eq!(tallied[0].reason, "outside the send window");
+        assert_eq!(tallied[0].count, 5);
+        assert_eq!(tallied[1].reason, "frequency cap");
+    }
+
+    #[test]
+    fn a_send_outside_the_calendar_is_out_of_range() {
+        let error = send_outside_calendar(i64::MAX).to_string();
+        assert!(error.contains("the time of a send"), "{error}");
+    }
+}

@@ -589,3 +589,28 @@ fn entry(
         note,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draws_are_deterministic_and_within_the_unit_interval() {
+        let first = draw(1, 42, 7, 0);
+        assert_eq!(first, draw(1, 42, 7, 0));
+        assert_ne!(first, draw(2, 42, 7, 0), "the seed changes the draw");
+        assert_ne!(first, draw(1, 42, 7, 1), "each re-entry round draws anew");
+        let draws: Vec<f64> = (0..1_000).map(|lead| draw(1, lead, 7, 0)).collect();
+        assert!(draws.iter().all(|d| (0.0..1.0).contains(d)));
+        let mean = draws.iter().sum::<f64>() / draws.len() as f64;
+        assert!((0.45..0.55).contains(&mean), "{mean}");
+    }
+
+    #[test]
+    fn outcomes_read_as_sentences() {
+        assert_eq!(Outcome::GoalReached.label(), "exit goal reached");
+        assert_eq!(percent(0.25), "25%");
+        assert_eq!(value_text(&serde_json::json!("won")), "won");
+        assert_eq!(value_text(&serde_json::json!(3)), "3");
+    }
+}
