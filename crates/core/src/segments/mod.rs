@@ -5,6 +5,7 @@
 //! what the CLI and the app call. Semantics: `docs/segment-rules.md`.
 
 pub(crate) mod compile;
+pub(crate) mod engine;
 pub(crate) mod index;
 mod reference;
 pub mod rules;
@@ -42,11 +43,13 @@ pub(crate) fn with_index<T>(
         .segment_index
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if slot.as_ref().is_none_or(|index| index.stamp != stamp) {
-        *slot = None;
-        *slot = Some(LeadIndex::load(workspace.conn(), stamp)?);
+    match slot.as_mut() {
+        Some(index) if index.stamp == stamp => work(index),
+        _ => {
+            *slot = None;
+            work(slot.insert(LeadIndex::load(workspace.conn(), stamp)?))
+        }
     }
-    work(slot.as_mut().expect("filled above"))
 }
 
 /// Evaluates `rules` to the set of matching rows, with the index.
@@ -66,18 +69,33 @@ fn evaluate<T>(
 
 /// Building the segment index ahead of its first use, on another thread,
 /// from a read-only connection of its own: the lead ids, every field the
-/// saved segments and the planner read, and the events and event properties
-/// their behaviour rules need. A million-lead workspace then answers its
-/// first segment count or plan in milliseconds instead of seconds.
+/// saved segments read and the fields the caller names, and the events and
+/// event properties their behaviour rules need. A million-lead workspace
+/// then answers its first segment count or plan in milliseconds instead of
+/// seconds.
 pub struct IndexWarmUp {
     path: std::path::PathBuf,
     stamp: index::Stamp,
     slot: std::sync::Arc<std::sync::Mutex<Option<LeadIndex>>>,
+    /// Fields to load besides those of the saved segments, by key.
+    extra_fields: Vec<String>,
+}
+
+/// Prepares a warm-up for a workspace file that also loads the fields the
+/// planner reads ([`crate::streams::planner::LEAD_FIELDS_READ`]); see
+/// [`warm_up_with_fields`].
+pub fn warm_up(workspace: &Workspace) -> Result<Option<IndexWarmUp>> {
+    warm_up_with_fields(workspace, &crate::streams::planner::LEAD_FIELDS_READ)
 }
 
 /// Prepares a warm-up for a workspace file (`None` in memory or when an
-/// index is already there). Call [`IndexWarmUp::run`] on another thread.
-pub fn warm_up(workspace: &Workspace) -> Result<Option<IndexWarmUp>> {
+/// index is already there) that loads the saved segments' fields and
+/// `extra_fields` (keys; unknown ones are skipped). Call
+/// [`IndexWarmUp::run`] on another thread.
+pub fn warm_up_with_fields(
+    workspace: &Workspace,
+    extra_fields: &[&str],
+) -> Result<Option<IndexWarmUp>> {
     let Some(path) = workspace.path() else {
         return Ok(None);
     };
@@ -93,6 +111,7 @@ pub fn warm_up(workspace: &Workspace) -> Result<Option<IndexWarmUp>> {
         path: path.to_owned(),
         stamp: workspace.data_stamp()?,
         slot: workspace.segment_index.clone(),
+        extra_fields: extra_fields.iter().map(|key| (*key).to_owned()).collect(),
     }))
 }
 
@@ -110,11 +129,11 @@ impl IndexWarmUp {
                 conditions.push(condition);
             }
         }
-        let mut fields: Vec<compile::FieldRef> =
-            ["do_not_email", "email_opt_in", "timezone", "country"]
-                .iter()
-                .filter_map(|key| compile::field_ref(&conn, key).ok())
-                .collect();
+        let mut fields: Vec<compile::FieldRef> = self
+            .extra_fields
+            .iter()
+            .filter_map(|key| compile::field_ref(&conn, key).ok())
+            .collect();
         for condition in &conditions {
             index::fields_of(condition, &mut fields);
         }

@@ -1,0 +1,185 @@
+//! The segment engine as the rest of the core sees it: compiled rules as
+//! opaque values, sets of member leads, and read-only lookups of a lead's
+//! fields by row. The planner uses only this module, never the index's
+//! columns, bitsets or conditions directly.
+//!
+//! The flow is: compile each rule tree with [`CompiledRule::compile`]
+//! (outside the index, so validation errors surface before anything is
+//! loaded), then call [`with_engine`] with the fields to read and the rules
+//! to evaluate; inside, the [`Engine`] answers questions about leads.
+
+use rusqlite::Connection;
+
+use super::compile::{self, Condition, FieldRef};
+use super::index::{self, Bitset, LeadIndex, Overlay};
+use super::RuleGroup;
+use crate::{Result, Workspace};
+
+/// A rule tree validated and compiled against the workspace's fields and
+/// saved segments, ready to evaluate.
+#[derive(Debug)]
+pub(crate) struct CompiledRule(Condition);
+
+impl CompiledRule {
+    /// Validates and compiles `rules` (unknown fields, missing segments and
+    /// malformed values are errors).
+    pub fn compile(conn: &Connection, rules: &RuleGroup) -> Result<Self> {
+        compile::compile(conn, rules).map(CompiledRule)
+    }
+}
+
+/// The leads (by row) a rule holds for at one instant.
+#[derive(Debug, Clone)]
+pub(crate) struct Members(Bitset);
+
+impl Members {
+    /// A set with no lead, over `len` rows.
+    pub fn none(len: usize) -> Self {
+        Members(Bitset::empty(len))
+    }
+
+    /// Whether lead `row` is a member.
+    pub fn contains(&self, row: usize) -> bool {
+        self.0.get(row)
+    }
+}
+
+/// Field values a simulation has changed for one lead, by field key; they
+/// replace the stored values when a rule is tested with [`Engine::holds`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FieldChanges(Overlay);
+
+impl FieldChanges {
+    /// Sets field `key` to the stored `value`, replacing an earlier change.
+    pub fn set(&mut self, key: String, value: rusqlite::types::Value) {
+        self.0.retain(|(changed, _)| *changed != key);
+        self.0.push((key, value));
+    }
+}
+
+/// Read-only answers about the workspace's leads, in row order (ascending
+/// lead id). Rows are `0..len()`.
+pub(crate) struct Engine<'i> {
+    index: &'i LeadIndex,
+}
+
+impl Engine<'_> {
+    /// How many leads there are.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// The lead id of `row`.
+    pub fn lead_id(&self, row: usize) -> i64 {
+        self.index.lead_id(row)
+    }
+
+    /// The row of lead `id`, if the lead exists.
+    pub fn row_of_lead(&self, id: i64) -> Option<usize> {
+        self.index.row_of_lead(id)
+    }
+
+    /// Text field `key` of lead `row` as first spelled in the data, with a
+    /// code equal for equal values; `None` when empty. The field must be
+    /// one of those passed to [`with_engine`].
+    pub fn text(&self, key: &str, row: usize) -> Option<(u32, &str)> {
+        self.index.text_at(key, row)
+    }
+
+    /// Yes/no field `key` of lead `row`; `None` when empty. The field must
+    /// be one of those passed to [`with_engine`].
+    pub fn flag(&self, key: &str, row: usize) -> Option<bool> {
+        self.index.bool_at(key, row)
+    }
+
+    /// The members of `rule` as of `as_of` (seconds since the epoch). The
+    /// rule must be one of those passed to [`with_engine`].
+    pub fn members(&self, rule: &CompiledRule, as_of: i64) -> Members {
+        Members(self.index.evaluate(&rule.0, as_of))
+    }
+
+    /// Whether lead `row` matches `rule` as of `at`, with `changes`
+    /// replacing its stored field values. The rule must be one of those
+    /// passed to [`with_engine`].
+    pub fn holds(&self, rule: &CompiledRule, row: usize, at: i64, changes: &FieldChanges) -> bool {
+        self.index.holds_row(&rule.0, row, at, &changes.0)
+    }
+}
+
+/// Runs `work` with the engine, after loading (in one pass) the fields
+/// named in `field_keys` and everything `rules` need. A field key that does
+/// not exist is an error.
+pub(crate) fn with_engine<T>(
+    workspace: &Workspace,
+    field_keys: &[&str],
+    rules: &[&CompiledRule],
+    work: impl FnOnce(&Engine<'_>) -> Result<T>,
+) -> Result<T> {
+    let conn = workspace.conn();
+    let mut fields: Vec<FieldRef> = field_keys
+        .iter()
+        .map(|key| compile::field_ref(conn, key))
+        .collect::<Result<_>>()?;
+    super::with_index(workspace, |lead_index| {
+        for rule in rules {
+            index::fields_of(&rule.0, &mut fields);
+        }
+        lead_index.load_fields(conn, &fields)?;
+        for rule in rules {
+            lead_index.prepare(conn, &rule.0)?;
+        }
+        work(&Engine { index: lead_index })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segments::rules::RuleGroup;
+
+    #[test]
+    fn changes_replace_earlier_changes_of_the_same_field() {
+        let mut changes = FieldChanges::default();
+        changes.set("stage".into(), rusqlite::types::Value::Text("lead".into()));
+        changes.set("stage".into(), rusqlite::types::Value::Text("won".into()));
+        assert_eq!(changes.0.len(), 1);
+        assert_eq!(changes.0[0].1, rusqlite::types::Value::Text("won".into()));
+    }
+
+    #[test]
+    fn the_engine_answers_membership_and_fields() {
+        let mut workspace = Workspace::in_memory().unwrap();
+        crate::demo::generate(
+            &mut workspace,
+            &crate::demo::DemoSpec {
+                leads: 50,
+                events_per_lead: 2,
+                seed: 3,
+                anchor: 1_790_035_200,
+            },
+        )
+        .unwrap();
+        let everyone = RuleGroup::from_value(&serde_json::json!({
+            "combinator": "and", "rules": []
+        }))
+        .unwrap();
+        let rule = CompiledRule::compile(workspace.conn(), &everyone).unwrap();
+        with_engine(&workspace, &["country"], &[&rule], |engine| {
+            assert_eq!(engine.len(), 50);
+            let members = engine.members(&rule, 1_790_035_200);
+            assert!((0..engine.len()).all(|row| members.contains(row)));
+            assert!(!Members::none(engine.len()).contains(0));
+            let first = engine.lead_id(0);
+            assert_eq!(engine.row_of_lead(first), Some(0));
+            assert!(engine.holds(&rule, 0, 0, &FieldChanges::default()));
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn an_unknown_field_is_an_error() {
+        let workspace = Workspace::in_memory().unwrap();
+        assert!(with_engine(&workspace, &["no_such_field"], &[], |_| Ok(())).is_err());
+    }
+}

@@ -1,0 +1,112 @@
+//! A set of lead rows as bits: one bit per row of the index.
+
+/// One bit per lead row.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Bitset {
+    pub(super) words: Vec<u64>,
+    pub(super) len: usize,
+}
+
+impl Bitset {
+    pub fn empty(len: usize) -> Self {
+        Bitset {
+            words: vec![0; len.div_ceil(64)],
+            len,
+        }
+    }
+
+    pub fn full(len: usize) -> Self {
+        let mut set = Bitset {
+            words: vec![u64::MAX; len.div_ceil(64)],
+            len,
+        };
+        set.clear_tail();
+        set
+    }
+
+    pub(super) fn from_fn(len: usize, mut test: impl FnMut(usize) -> bool) -> Self {
+        let mut words = vec![0u64; len.div_ceil(64)];
+        for (w, word) in words.iter_mut().enumerate() {
+            let base = w * 64;
+            let end = (base + 64).min(len);
+            let mut bits = 0u64;
+            for i in base..end {
+                bits |= (test(i) as u64) << (i - base);
+            }
+            *word = bits;
+        }
+        Bitset { words, len }
+    }
+
+    pub(super) fn clear_tail(&mut self) {
+        let tail = self.len % 64;
+        if tail != 0 {
+            if let Some(last) = self.words.last_mut() {
+                *last &= (1u64 << tail) - 1;
+            }
+        }
+    }
+
+    pub fn get(&self, i: usize) -> bool {
+        self.words[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    pub fn count(&self) -> u64 {
+        self.words.iter().map(|w| u64::from(w.count_ones())).sum()
+    }
+
+    pub(super) fn and_with(&mut self, other: &Bitset) {
+        self.words
+            .iter_mut()
+            .zip(&other.words)
+            .for_each(|(a, b)| *a &= b);
+    }
+
+    pub(super) fn or_with(&mut self, other: &Bitset) {
+        self.words
+            .iter_mut()
+            .zip(&other.words)
+            .for_each(|(a, b)| *a |= b);
+    }
+
+    pub(super) fn negate(&mut self) {
+        self.words.iter_mut().for_each(|w| *w = !*w);
+        self.clear_tail();
+    }
+
+    /// The set positions, ascending.
+    pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let bit = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    w * 64 + bit
+                })
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bitset_negation_keeps_the_tail_clear() {
+        let mut set = Bitset::from_fn(70, |i| i % 3 == 0);
+        assert_eq!(set.count(), 24);
+        set.negate();
+        assert_eq!(set.count(), 46);
+        assert!(set.ones().all(|i| i < 70 && i % 3 != 0));
+        assert_eq!(Bitset::full(65).count(), 65);
+        assert_eq!(Bitset::empty(0).count(), 0);
+    }
+
+    #[test]
+    fn ones_are_ascending() {
+        let set = Bitset::from_fn(200, |i| i == 3 || i == 64 || i == 199);
+        assert_eq!(set.ones().collect::<Vec<_>>(), vec![3, 64, 199]);
+    }
+}

@@ -1,0 +1,438 @@
+//! Field columns: dictionary-encoded text and lists, numbers, dates and
+//! yes/no per lead row; loading them and testing them with a rule.
+
+use std::collections::HashMap;
+
+use rusqlite::types::ValueRef;
+use rusqlite::Connection;
+
+use super::*;
+use crate::fields::FieldType;
+use crate::segments::compile::{FieldRef, Storage, Test};
+use crate::segments::values;
+use crate::text::fold_key;
+use crate::Result;
+
+/// A code for "empty" in dictionary-encoded columns.
+pub(super) const EMPTY: u32 = u32::MAX;
+
+/// Dictionary-encoded folded text: `codes[row]` indexes `dict`.
+#[derive(Debug, Default)]
+pub(super) struct TextColumn {
+    pub(super) codes: Vec<u32>,
+    pub(super) dict: Vec<String>,
+    /// The first stored spelling of each dictionary entry, for display.
+    pub(super) display: Vec<String>,
+}
+
+/// Builds a [`TextColumn`], folding each distinct raw value once.
+pub(super) struct TextColumnBuilder {
+    pub(super) column: TextColumn,
+    pub(super) by_raw: HashMap<Vec<u8>, u32>,
+    pub(super) by_key: HashMap<String, u32>,
+}
+
+impl TextColumnBuilder {
+    pub(super) fn new(len: usize) -> Self {
+        TextColumnBuilder {
+            column: TextColumn {
+                codes: vec![EMPTY; len],
+                dict: Vec::new(),
+                display: Vec::new(),
+            },
+            by_raw: HashMap::new(),
+            by_key: HashMap::new(),
+        }
+    }
+
+    pub(super) fn code_of_key(&mut self, key: Option<String>, display: &str) -> u32 {
+        let Some(key) = key else { return EMPTY };
+        if let Some(&code) = self.by_key.get(&key) {
+            return code;
+        }
+        let code = self.column.dict.len() as u32;
+        self.column.dict.push(key.clone());
+        self.column.display.push(display.trim().to_owned());
+        self.by_key.insert(key, code);
+        code
+    }
+
+    pub(super) fn set(&mut self, row: usize, value: ValueRef<'_>) {
+        let code = match value {
+            ValueRef::Text(raw) => match self.by_raw.get(raw) {
+                Some(&code) => code,
+                None => {
+                    let display = String::from_utf8_lossy(raw).into_owned();
+                    let code = self.code_of_key(values::text_key(value), &display);
+                    self.by_raw.insert(raw.to_vec(), code);
+                    code
+                }
+            },
+            other => {
+                let key = values::text_key(other);
+                let display = key.clone().unwrap_or_default();
+                self.code_of_key(key, &display)
+            }
+        };
+        self.column.codes[row] = code;
+    }
+}
+
+/// Builds one column of any type from stored values.
+pub(super) enum ColumnBuilder {
+    Text(TextColumnBuilder),
+    List(Vec<Vec<u32>>, TextColumnBuilder),
+    Number(Vec<f64>),
+    Date(Vec<i64>),
+    Bool(Vec<u8>),
+}
+
+impl ColumnBuilder {
+    pub(super) fn new(field_type: FieldType, len: usize) -> Self {
+        match field_type {
+            FieldType::Text => ColumnBuilder::Text(TextColumnBuilder::new(len)),
+            FieldType::List => {
+                ColumnBuilder::List(vec![Vec::new(); len], TextColumnBuilder::new(0))
+            }
+            FieldType::Number => ColumnBuilder::Number(vec![f64::NAN; len]),
+            FieldType::Date => ColumnBuilder::Date(vec![i64::MIN; len]),
+            FieldType::Boolean => ColumnBuilder::Bool(vec![2; len]),
+        }
+    }
+
+    pub(super) fn set(&mut self, row: usize, value: ValueRef<'_>) {
+        match self {
+            ColumnBuilder::Text(builder) => builder.set(row, value),
+            ColumnBuilder::List(per_row, builder) => {
+                per_row[row] = values::list_items(value)
+                    .into_iter()
+                    .map(|item| {
+                        let key = Some(fold_key(&item)).filter(|k| !k.is_empty());
+                        builder.code_of_key(key, &item)
+                    })
+                    .filter(|&code| code != EMPTY)
+                    .collect();
+            }
+            ColumnBuilder::Number(numbers) => {
+                numbers[row] = values::number(value).unwrap_or(f64::NAN)
+            }
+            ColumnBuilder::Date(instants) => {
+                instants[row] = values::instant(value).unwrap_or(i64::MIN)
+            }
+            ColumnBuilder::Bool(flags) => flags[row] = values::boolean(value).map_or(2, u8::from),
+        }
+    }
+
+    pub(super) fn finish(self) -> Column {
+        match self {
+            ColumnBuilder::Text(builder) => Column::Text(builder.column),
+            ColumnBuilder::List(per_row, builder) => {
+                let mut offsets = Vec::with_capacity(per_row.len() + 1);
+                let mut codes = Vec::new();
+                offsets.push(0);
+                for items in per_row {
+                    codes.extend(items);
+                    offsets.push(codes.len() as u32);
+                }
+                Column::List(ListColumn {
+                    offsets,
+                    codes,
+                    dict: builder.column.dict,
+                    display: builder.column.display,
+                })
+            }
+            ColumnBuilder::Number(numbers) => Column::Number(numbers),
+            ColumnBuilder::Date(instants) => Column::Date(instants),
+            ColumnBuilder::Bool(flags) => Column::Bool(flags),
+        }
+    }
+}
+
+/// Folded list elements per row, as offsets into `codes`.
+#[derive(Debug)]
+pub(super) struct ListColumn {
+    pub(super) offsets: Vec<u32>,
+    pub(super) codes: Vec<u32>,
+    pub(super) dict: Vec<String>,
+    pub(super) display: Vec<String>,
+}
+
+#[derive(Debug)]
+pub(super) enum Column {
+    Text(TextColumn),
+    List(ListColumn),
+    /// NaN when empty or not a number.
+    Number(Vec<f64>),
+    /// `i64::MIN` when empty.
+    Date(Vec<i64>),
+    /// 0, 1, or 2 when empty.
+    Bool(Vec<u8>),
+}
+
+/// Tests one stored value, decoded by its field's type.
+pub(crate) fn test_stored(
+    field_type: FieldType,
+    test: &Test,
+    value: ValueRef<'_>,
+    as_of: i64,
+) -> bool {
+    match field_type {
+        FieldType::Text => match (values::text_key(value), test) {
+            (key, Test::IsEmpty) => key.is_none(),
+            (Some(key), Test::Text(t)) => t.holds(&key),
+            _ => false,
+        },
+        FieldType::List => {
+            let keys = values::list_keys(value);
+            match test {
+                Test::IsEmpty => keys.is_empty(),
+                Test::Text(t) => keys.iter().any(|key| t.holds(key)),
+                _ => false,
+            }
+        }
+        FieldType::Number => match (values::number(value), test) {
+            (n, Test::IsEmpty) => n.is_none(),
+            (Some(n), Test::Number(t)) => t.holds(n),
+            _ => false,
+        },
+        FieldType::Date => match (values::instant(value), test) {
+            (at, Test::IsEmpty) => at.is_none(),
+            (Some(at), Test::Date(t)) => t.holds(at, as_of),
+            _ => false,
+        },
+        FieldType::Boolean => match (values::boolean(value), test) {
+            (flag, Test::IsEmpty) => flag.is_none(),
+            (Some(flag), Test::Bool(wanted)) => flag == *wanted,
+            _ => false,
+        },
+    }
+}
+
+pub(super) fn text_set(column: &TextColumn, test: &Test) -> Bitset {
+    let len = column.codes.len();
+    match test {
+        Test::IsEmpty => Bitset::from_fn(len, |i| column.codes[i] == EMPTY),
+        Test::Text(text_test) => {
+            let matching: Vec<bool> = column.dict.iter().map(|key| text_test.holds(key)).collect();
+            Bitset::from_fn(len, |i| {
+                let code = column.codes[i];
+                code != EMPTY && matching[code as usize]
+            })
+        }
+        _ => Bitset::empty(len),
+    }
+}
+
+pub(super) fn test_column(column: &Column, test: &Test, as_of: i64) -> Bitset {
+    match (column, test) {
+        (Column::Text(text), test) => text_set(text, test),
+        (Column::List(list), test) => {
+            let len = list.offsets.len() - 1;
+            let items = |row: usize| {
+                &list.codes[list.offsets[row] as usize..list.offsets[row + 1] as usize]
+            };
+            match test {
+                Test::IsEmpty => Bitset::from_fn(len, |row| items(row).is_empty()),
+                Test::Text(text_test) => {
+                    let matching: Vec<bool> =
+                        list.dict.iter().map(|key| text_test.holds(key)).collect();
+                    Bitset::from_fn(len, |row| {
+                        items(row).iter().any(|&code| matching[code as usize])
+                    })
+                }
+                _ => Bitset::empty(len),
+            }
+        }
+        (Column::Number(numbers), Test::IsEmpty) => {
+            Bitset::from_fn(numbers.len(), |i| numbers[i].is_nan())
+        }
+        (Column::Number(numbers), Test::Number(number_test)) => {
+            Bitset::from_fn(numbers.len(), |i| {
+                let n = numbers[i];
+                !n.is_nan() && number_test.holds(n)
+            })
+        }
+        (Column::Date(instants), Test::IsEmpty) => {
+            Bitset::from_fn(instants.len(), |i| instants[i] == i64::MIN)
+        }
+        (Column::Date(instants), Test::Date(date_test)) => Bitset::from_fn(instants.len(), |i| {
+            let at = instants[i];
+            at != i64::MIN && date_test.holds(at, as_of)
+        }),
+        (Column::Bool(flags), Test::IsEmpty) => Bitset::from_fn(flags.len(), |i| flags[i] == 2),
+        (Column::Bool(flags), Test::Bool(wanted)) => {
+            Bitset::from_fn(flags.len(), |i| flags[i] == u8::from(*wanted))
+        }
+        (Column::Number(v), _) => Bitset::empty(v.len()),
+        (Column::Date(v), _) => Bitset::empty(v.len()),
+        (Column::Bool(v), _) => Bitset::empty(v.len()),
+    }
+}
+
+impl LeadIndex {
+    /// Reads `(lead id, value)` pairs of a field, in any order.
+    pub(super) fn for_each_value(
+        &self,
+        conn: &Connection,
+        field: &FieldRef,
+        mut visit: impl FnMut(usize, ValueRef<'_>),
+    ) -> Result<()> {
+        let (sql, param) = match &field.storage {
+            // The key is a standard column name from the catalogue, never user text.
+            Storage::Column(key) => (format!("SELECT id, \"{key}\" FROM leads"), None),
+            Storage::Custom(id) => (
+                "SELECT lead_id, value FROM custom_values WHERE field_id = ?1".to_owned(),
+                Some(*id),
+            ),
+        };
+        let mut statement = conn.prepare(&sql)?;
+        let mut rows = match param {
+            Some(id) => statement.query([id])?,
+            None => statement.query([])?,
+        };
+        while let Some(row) = rows.next()? {
+            if let Some(position) = self.row_of(row.get(0)?) {
+                visit(position, row.get_ref(1)?);
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn load_column(&self, conn: &Connection, field: &FieldRef) -> Result<Column> {
+        let mut builder = ColumnBuilder::new(field.field_type, self.len());
+        self.for_each_value(conn, field, |row, value| builder.set(row, value))?;
+        Ok(builder.finish())
+    }
+
+    /// Loads the columns `fields` need that are not loaded yet. Standard
+    /// fields come from one scan of `leads` together; custom fields from
+    /// their own range of `custom_values` each.
+    pub fn load_fields(&mut self, conn: &Connection, fields: &[FieldRef]) -> Result<()> {
+        let mut missing: Vec<&FieldRef> = Vec::new();
+        for field in fields {
+            if !self.columns.contains_key(&field.key) && !missing.iter().any(|m| m.key == field.key)
+            {
+                missing.push(field);
+            }
+        }
+        let standard: Vec<&FieldRef> = missing
+            .iter()
+            .copied()
+            .filter(|f| matches!(f.storage, Storage::Column(_)))
+            .collect();
+        if !standard.is_empty() {
+            // Keys are standard column names from the catalogue, never user text.
+            let columns: Vec<String> = standard.iter().map(|f| format!("\"{}\"", f.key)).collect();
+            let mut builders: Vec<ColumnBuilder> = standard
+                .iter()
+                .map(|f| ColumnBuilder::new(f.field_type, self.len()))
+                .collect();
+            let mut statement =
+                conn.prepare(&format!("SELECT id, {} FROM leads", columns.join(", ")))?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                if let Some(position) = self.row_of(row.get(0)?) {
+                    for (i, builder) in builders.iter_mut().enumerate() {
+                        builder.set(position, row.get_ref(i + 1)?);
+                    }
+                }
+            }
+            for (field, builder) in standard.iter().zip(builders) {
+                self.columns.insert(field.key.clone(), builder.finish());
+            }
+        }
+        for field in missing
+            .iter()
+            .filter(|f| matches!(f.storage, Storage::Custom(_)))
+        {
+            let column = self.load_column(conn, field)?;
+            self.columns.insert(field.key.clone(), column);
+        }
+        Ok(())
+    }
+
+    pub(super) fn column_holds(
+        &self,
+        column: &Column,
+        test: &Test,
+        row: usize,
+        as_of: i64,
+    ) -> bool {
+        match (column, test) {
+            (Column::Text(text), Test::IsEmpty) => text.codes[row] == EMPTY,
+            (Column::Text(text), Test::Text(t)) => {
+                let code = text.codes[row];
+                code != EMPTY && t.holds(&text.dict[code as usize])
+            }
+            (Column::List(list), test) => {
+                let items = &list.codes[list.offsets[row] as usize..list.offsets[row + 1] as usize];
+                match test {
+                    Test::IsEmpty => items.is_empty(),
+                    Test::Text(t) => items.iter().any(|&code| t.holds(&list.dict[code as usize])),
+                    _ => false,
+                }
+            }
+            (Column::Number(numbers), Test::IsEmpty) => numbers[row].is_nan(),
+            (Column::Number(numbers), Test::Number(t)) => {
+                !numbers[row].is_nan() && t.holds(numbers[row])
+            }
+            (Column::Date(instants), Test::IsEmpty) => instants[row] == i64::MIN,
+            (Column::Date(instants), Test::Date(t)) => {
+                instants[row] != i64::MIN && t.holds(instants[row], as_of)
+            }
+            (Column::Bool(flags), Test::IsEmpty) => flags[row] == 2,
+            (Column::Bool(flags), Test::Bool(wanted)) => flags[row] == u8::from(*wanted),
+            _ => false,
+        }
+    }
+
+    /// A loaded text field of lead `row` as first spelled in the data
+    /// (trimmed), and its dictionary code; `None` when empty.
+    pub fn text_at(&self, key: &str, row: usize) -> Option<(u32, &str)> {
+        match self.columns.get(key)? {
+            Column::Text(text) => {
+                let code = text.codes[row];
+                (code != EMPTY).then(|| (code, text.display[code as usize].as_str()))
+            }
+            _ => None,
+        }
+    }
+
+    /// A loaded boolean field of lead `row`; `None` when empty.
+    pub fn bool_at(&self, key: &str, row: usize) -> Option<bool> {
+        match self.columns.get(key)? {
+            Column::Bool(flags) => match flags[row] {
+                2 => None,
+                flag => Some(flag == 1),
+            },
+            _ => None,
+        }
+    }
+
+    /// The distinct values of a loaded text or list column with how many
+    /// leads have each, most common first; `None` past `limit` values.
+    pub fn value_counts(&self, key: &str, limit: usize) -> Option<Vec<(String, u64)>> {
+        let (display, mut counts) = match self.columns.get(key)? {
+            Column::Text(text) => {
+                let mut counts = vec![0u64; text.dict.len()];
+                text.codes
+                    .iter()
+                    .filter(|&&c| c != EMPTY)
+                    .for_each(|&c| counts[c as usize] += 1);
+                (&text.display, counts)
+            }
+            Column::List(list) => {
+                let mut counts = vec![0u64; list.dict.len()];
+                list.codes.iter().for_each(|&c| counts[c as usize] += 1);
+                (&list.display, counts)
+            }
+            _ => return None,
+        };
+        if display.len() > limit {
+            return None;
+        }
+        let mut pairs: Vec<(String, u64)> = display.iter().cloned().zip(counts.drain(..)).collect();
+        pairs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Some(pairs)
+    }
+}

@@ -1,0 +1,449 @@
+//! Events per type as time-sorted runs per lead, and event properties
+//! aligned with them; behaviour rules counted over them.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::types::ValueRef;
+use rusqlite::Connection;
+
+use super::*;
+use crate::segments::compile::{Behaviour, Condition, PropertyCondition, Test};
+use crate::segments::values::{self, span_start};
+use crate::text::fold_key;
+use crate::Result;
+
+/// The events of one (folded) type: `times[offsets[row]..offsets[row + 1]]`
+/// are a lead's events, oldest first (ties by event id).
+#[derive(Debug, Default)]
+pub(super) struct TypeEvents {
+    pub(super) raw_types: Vec<String>,
+    pub(super) offsets: Vec<u32>,
+    pub(super) times: Vec<i64>,
+}
+
+/// An event while loading: (lead row, occurred_at).
+pub(super) type EventEntry = (u32, i64);
+
+/// An event property over one type's events, aligned with `TypeEvents::times`.
+#[derive(Debug)]
+pub(super) struct PropertyColumn {
+    pub(super) text: TextColumn,
+    pub(super) number: Vec<f64>,
+}
+
+/// The SQLite JSON path of the top-level member named `key`: `$."…"` with
+/// the name written as a JSON string, so `"`, `\\` and control characters are
+/// escaped, and `.`, `$`, `[` and spaces inside the quotes are plain
+/// characters. It is bound as a parameter, never spliced into SQL.
+pub(super) fn json_path_of_key(key: &str) -> String {
+    format!("$.{}", serde_json::Value::from(key))
+}
+
+/// An event property while loading: (lead row, occurred_at, text key, number).
+pub(super) type PropertyEntry = (u32, i64, Option<String>, f64);
+
+/// A property's text key and number from SQLite's `json_type` and
+/// `json_extract`, matching what [`values::property_text`] and
+/// [`values::property_number`] give for the parsed JSON value.
+pub(super) fn property_sql_value(
+    json_type: Option<&str>,
+    value: ValueRef<'_>,
+) -> (Option<String>, f64) {
+    let parsed = match (json_type, value) {
+        (None | Some("null"), _) => serde_json::Value::Null,
+        (Some("true"), _) => serde_json::Value::Bool(true),
+        (Some("false"), _) => serde_json::Value::Bool(false),
+        (Some("integer"), ValueRef::Integer(i)) => serde_json::Value::from(i),
+        (Some("real"), ValueRef::Real(f)) => serde_json::Value::from(f),
+        (Some("text"), ValueRef::Text(bytes)) => {
+            serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned())
+        }
+        // Objects and arrays come back as JSON text.
+        (_, ValueRef::Text(bytes)) => {
+            serde_json::from_slice(bytes).unwrap_or(serde_json::Value::Null)
+        }
+        _ => serde_json::Value::Null,
+    };
+    (
+        values::property_text(&parsed),
+        values::property_number(&parsed).unwrap_or(f64::NAN),
+    )
+}
+
+pub(super) fn property_keys(condition: &PropertyCondition, keys: &mut Vec<String>) {
+    match condition {
+        PropertyCondition::Group { children, .. } => {
+            children.iter().for_each(|child| property_keys(child, keys))
+        }
+        PropertyCondition::Rule { key, .. } => keys.push(key.clone()),
+    }
+}
+
+impl LeadIndex {
+    /// Loads the events and properties `condition`'s behaviour rules need,
+    /// visiting each referenced segment once (`seen`).
+    pub(super) fn prepare_events(
+        &mut self,
+        conn: &Connection,
+        condition: &Condition,
+        seen: &mut HashSet<i64>,
+    ) -> Result<()> {
+        match condition {
+            Condition::Group { children, .. } => {
+                for child in children {
+                    self.prepare_events(conn, child, seen)?;
+                }
+            }
+            Condition::Field { .. } => {}
+            Condition::Behaviour { behaviour, .. } => {
+                if self.events.is_none() {
+                    self.events = Some(self.load_events(conn)?);
+                }
+                if let Some(filter) = &behaviour.filter {
+                    let mut keys = Vec::new();
+                    property_keys(filter, &mut keys);
+                    for key in keys {
+                        let slot = (behaviour.event_type.clone(), key);
+                        if !self.properties.contains_key(&slot) {
+                            let column = self.load_property(conn, &slot.0, &slot.1)?;
+                            self.properties.insert(slot, column);
+                        }
+                    }
+                }
+            }
+            Condition::Segment { id, condition, .. } => {
+                if seen.insert(*id) {
+                    self.prepare_events(conn, condition, seen)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads every event once, grouped by folded type and sorted per lead.
+    pub(super) fn load_events(&self, conn: &Connection) -> Result<HashMap<String, TypeEvents>> {
+        let mut slot_of_raw: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut slot_of_key: HashMap<String, usize> = HashMap::new();
+        let mut slots: Vec<(TypeEvents, Vec<EventEntry>)> = Vec::new();
+        // In id order (the table's own order, no sort), so that a stable sort
+        // by (lead, time) breaks ties by id.
+        let mut statement =
+            conn.prepare("SELECT lead_id, type, occurred_at FROM events ORDER BY id")?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let Some(lead_row) = self.row_of(row.get(0)?) else {
+                continue;
+            };
+            let raw = row.get_ref(1)?.as_bytes().unwrap_or_default();
+            let slot = match slot_of_raw.get(raw) {
+                Some(&slot) => slot,
+                None => {
+                    let raw_text = String::from_utf8_lossy(raw).into_owned();
+                    let key = fold_key(&raw_text);
+                    let slot = *slot_of_key.entry(key).or_insert_with(|| {
+                        slots.push((TypeEvents::default(), Vec::new()));
+                        slots.len() - 1
+                    });
+                    slots[slot].0.raw_types.push(raw_text);
+                    slot_of_raw.insert(raw.to_vec(), slot);
+                    slot
+                }
+            };
+            slots[slot].1.push((lead_row as u32, row.get(2)?));
+        }
+        let len = self.len();
+        let mut by_type = HashMap::with_capacity(slots.len());
+        let keys: HashMap<usize, String> = slot_of_key.into_iter().map(|(k, s)| (s, k)).collect();
+        for (slot, (mut events, mut entries)) in slots.into_iter().enumerate() {
+            entries.sort_by_key(|&(row, time)| (row, time));
+            events.offsets = Vec::with_capacity(len + 1);
+            events.offsets.push(0);
+            let mut next = 0usize;
+            for row in 0..len {
+                while next < entries.len() && entries[next].0 as usize == row {
+                    next += 1;
+                }
+                events.offsets.push(next as u32);
+            }
+            events.times = entries.into_iter().map(|(_, time)| time).collect();
+            by_type.insert(keys[&slot].clone(), events);
+        }
+        Ok(by_type)
+    }
+
+    /// Reads one property of one event type, aligned with its events.
+    pub(super) fn load_property(
+        &self,
+        conn: &Connection,
+        event_type: &str,
+        key: &str,
+    ) -> Result<PropertyColumn> {
+        let raw_types = self
+            .events
+            .as_ref()
+            .and_then(|events| events.get(event_type))
+            .map(|events| events.raw_types.clone())
+            .unwrap_or_default();
+        let mut entries: Vec<PropertyEntry> = Vec::new();
+        if !raw_types.is_empty() {
+            // json_type/json_extract run in SQLite's C code, much faster than
+            // parsing every object here; `property_sql_value` maps their
+            // answers exactly as `values::property_text`/`property_number`
+            // map the parsed JSON (a property test holds them to it).
+            let placeholders = vec!["?"; raw_types.len()].join(", ");
+            let mut statement = conn.prepare(&format!(
+                "SELECT lead_id, occurred_at, json_type(properties, ?1), json_extract(properties, ?1)
+                 FROM events WHERE type IN ({placeholders}) ORDER BY id"
+            ))?;
+            let path = json_path_of_key(key);
+            let params = std::iter::once(path.as_str()).chain(raw_types.iter().map(String::as_str));
+            let mut rows = statement.query(rusqlite::params_from_iter(params))?;
+            while let Some(row) = rows.next()? {
+                let Some(lead_row) = self.row_of(row.get(0)?) else {
+                    continue;
+                };
+                let json_type: Option<String> = row.get(2).unwrap_or(None);
+                let (text, number) = property_sql_value(json_type.as_deref(), row.get_ref(3)?);
+                entries.push((lead_row as u32, row.get(1)?, text, number));
+            }
+        }
+        entries.sort_by_key(|entry| (entry.0, entry.1));
+        let mut text = TextColumnBuilder::new(entries.len());
+        let mut number = Vec::with_capacity(entries.len());
+        for (position, (_, _, key, n)) in entries.into_iter().enumerate() {
+            let display = key.clone().unwrap_or_default();
+            let code = text.code_of_key(key, &display);
+            text.column.codes[position] = code;
+            number.push(n);
+        }
+        Ok(PropertyColumn {
+            text: text.column,
+            number,
+        })
+    }
+
+    /// How many of the lead's events count for `behaviour` as of `as_of`.
+    pub(super) fn event_count(&self, behaviour: &Behaviour, row: usize, as_of: i64) -> u64 {
+        let Some(events) = self
+            .events
+            .as_ref()
+            .and_then(|events| events.get(&behaviour.event_type))
+        else {
+            return 0;
+        };
+        let low = behaviour
+            .in_last
+            .map(|span| span_start(as_of, span))
+            .unwrap_or(i64::MIN);
+        let (start, end) = (
+            events.offsets[row] as usize,
+            events.offsets[row + 1] as usize,
+        );
+        let times = &events.times[start..end];
+        let first = start + times.partition_point(|&t| t < low);
+        let last = start + times.partition_point(|&t| t <= as_of);
+        match &behaviour.filter {
+            None => (last - first) as u64,
+            Some(filter) => (first..last)
+                .filter(|&i| self.property_holds(&behaviour.event_type, filter, i))
+                .count() as u64,
+        }
+    }
+
+    pub(super) fn property_holds(
+        &self,
+        event_type: &str,
+        condition: &PropertyCondition,
+        event: usize,
+    ) -> bool {
+        match condition {
+            PropertyCondition::Group {
+                any,
+                negate,
+                children,
+            } => {
+                let combined = children.is_empty()
+                    || if *any {
+                        children
+                            .iter()
+                            .any(|c| self.property_holds(event_type, c, event))
+                    } else {
+                        children
+                            .iter()
+                            .all(|c| self.property_holds(event_type, c, event))
+                    };
+                combined != *negate
+            }
+            PropertyCondition::Rule { key, test, negate } => {
+                let column = &self.properties[&(event_type.to_owned(), key.clone())];
+                let code = column.text.codes[event];
+                let held = match test {
+                    Test::IsEmpty => code == EMPTY,
+                    Test::Text(t) => code != EMPTY && t.holds(&column.text.dict[code as usize]),
+                    Test::Number(t) => {
+                        !column.number[event].is_nan() && t.holds(column.number[event])
+                    }
+                    _ => false,
+                };
+                held != *negate
+            }
+        }
+    }
+
+    /// Each event type (folded), its stored spellings and its event count,
+    /// most common first. Loads the events if needed.
+    pub fn event_type_counts(
+        &mut self,
+        conn: &Connection,
+    ) -> Result<Vec<(String, Vec<String>, u64)>> {
+        if self.events.is_none() {
+            self.events = Some(self.load_events(conn)?);
+        }
+        let mut counts: Vec<(String, Vec<String>, u64)> = self
+            .events
+            .iter()
+            .flatten()
+            .map(|(key, events)| {
+                (
+                    key.clone(),
+                    events.raw_types.clone(),
+                    events.times.len() as u64,
+                )
+            })
+            .collect();
+        counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        Ok(counts)
+    }
+
+    pub(super) fn behaviour_set(
+        &self,
+        behaviour: &Behaviour,
+        as_of: i64,
+        mask: Option<&Bitset>,
+    ) -> Bitset {
+        let len = self.len();
+        let Some(events) = self
+            .events
+            .as_ref()
+            .and_then(|events| events.get(&behaviour.event_type))
+        else {
+            return if behaviour.count_matches(0) {
+                Bitset::full(len)
+            } else {
+                Bitset::empty(len)
+            };
+        };
+        let low = behaviour
+            .in_last
+            .map(|span| span_start(as_of, span))
+            .unwrap_or(i64::MIN);
+        let filtered = behaviour
+            .filter
+            .as_ref()
+            .map(|filter| self.property_set(&behaviour.event_type, filter, events.times.len()));
+        Bitset::from_fn(len, |row| {
+            if mask.is_some_and(|mask| !mask.get(row)) {
+                return false;
+            }
+            let (start, end) = (
+                events.offsets[row] as usize,
+                events.offsets[row + 1] as usize,
+            );
+            let times = &events.times[start..end];
+            let first = start + times.partition_point(|&t| t < low);
+            let last = start + times.partition_point(|&t| t <= as_of);
+            let count = match &filtered {
+                None => (last - first) as u64,
+                Some(matching) => (first..last).filter(|&i| matching.get(i)).count() as u64,
+            };
+            behaviour.count_matches(count)
+        })
+    }
+
+    pub(super) fn property_set(
+        &self,
+        event_type: &str,
+        condition: &PropertyCondition,
+        len: usize,
+    ) -> Bitset {
+        let (mut set, negate) = match condition {
+            PropertyCondition::Group {
+                any,
+                negate,
+                children,
+            } => {
+                let mut set = if *any && !children.is_empty() {
+                    Bitset::empty(len)
+                } else {
+                    Bitset::full(len)
+                };
+                for child in children {
+                    let child_set = self.property_set(event_type, child, len);
+                    if *any {
+                        set.or_with(&child_set);
+                    } else {
+                        set.and_with(&child_set);
+                    }
+                }
+                (set, *negate)
+            }
+            PropertyCondition::Rule { key, test, negate } => {
+                let column = &self.properties[&(event_type.to_owned(), key.clone())];
+                let set = match test {
+                    Test::Number(number_test) => Bitset::from_fn(len, |i| {
+                        let n = column.number[i];
+                        !n.is_nan() && number_test.holds(n)
+                    }),
+                    other => text_set(&column.text, other),
+                };
+                (set, *negate)
+            }
+        };
+        if negate {
+            set.negate();
+        }
+        set
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    pub(super) fn json_paths_of_odd_keys_find_exactly_that_key() {
+        let conn = Connection::open_in_memory().unwrap();
+        let keys = [
+            "url",
+            "a\"b",
+            "\"",
+            "a\\b",
+            "a\\\"b",
+            "a.b",
+            "$",
+            "$.url",
+            "x[0]",
+            "[",
+            "a b",
+            "Größe",
+            "tab\there",
+            "",
+        ];
+        let object: serde_json::Map<String, serde_json::Value> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| ((*key).to_owned(), serde_json::Value::from(i)))
+            .collect();
+        let document = serde_json::Value::Object(object).to_string();
+        for (i, key) in keys.iter().enumerate() {
+            let found: Option<i64> = conn
+                .query_row(
+                    "SELECT json_extract(?1, ?2)",
+                    [&document, &json_path_of_key(key)],
+                    |row| row.get(0),
+                )
+                .unwrap_or_else(|e| panic!("{key:?}: {e}"));
+            assert_eq!(found, Some(i as i64), "{key:?}");
+        }
+    }
+}
