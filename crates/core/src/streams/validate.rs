@@ -560,7 +560,7 @@ fn returns_without_wait(subject: &Subject<'_>, waits: &HashSet<&str>, start: &st
 mod tests {
     use super::*;
     use crate::segments::RuleGroup;
-    use crate::streams::templates::demo_library;
+    use crate::streams::templates::{demo_library, stream_templates};
 
     fn workspace_with_library() -> Workspace {
         let workspace = Workspace::in_memory().unwrap();
@@ -874,5 +874,263 @@ mod tests {
         };
         stream.definition.nodes[2].action = wait;
         assert!(run(loops_without_wait, &workspace, &stream).is_empty());
+    }
+
+    fn stream(nodes: Vec<StreamNode>, edges: Vec<StreamEdge>) -> Stream {
+        Stream {
+            id: 99,
+            name: "t".into(),
+            priority: 1,
+            is_active: false,
+            definition: StreamDefinition {
+                entry_segments: vec![1],
+                reentry: Reentry::Once,
+                exit_goal: None,
+                active_from: None,
+                active_until: None,
+                nodes,
+                edges,
+            },
+        }
+    }
+
+    fn messages(workspace: &Workspace, stream: &Stream) -> Vec<String> {
+        problems(workspace, stream)
+            .unwrap()
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn templates_have_no_problems() {
+        let workspace = workspace_with_library();
+        for template in stream_templates(workspace.conn()).unwrap() {
+            let candidate = Stream {
+                id: 0,
+                name: template.name.clone(),
+                priority: template.priority,
+                is_active: false,
+                definition: template.definition,
+            };
+            assert_eq!(
+                messages(&workspace, &candidate),
+                Vec::<String>::new(),
+                "{}",
+                template.name
+            );
+        }
+    }
+
+    #[test]
+    fn marks_structural_problems_on_their_nodes() {
+        let workspace = workspace_with_library();
+        let found = messages(
+            &workspace,
+            &stream(
+                vec![
+                    node("entry", NodeAction::Entry),
+                    node(
+                        "branch",
+                        NodeAction::Branch {
+                            rules: RuleGroup::everyone(),
+                            rate: None,
+                        },
+                    ),
+                    node(
+                        "split",
+                        NodeAction::Split {
+                            percentages: vec![50, 40],
+                        },
+                    ),
+                    node(
+                        "a",
+                        NodeAction::UpdateField {
+                            field: "score".into(),
+                            value: serde_json::json!("high"),
+                        },
+                    ),
+                    node(
+                        "b",
+                        NodeAction::UpdateField {
+                            field: "score".into(),
+                            value: serde_json::json!(5),
+                        },
+                    ),
+                    node("orphan", NodeAction::Exit),
+                ],
+                vec![
+                    edge("entry", "branch", None),
+                    edge("branch", "split", Some("yes")),
+                    edge("split", "a", Some("0")),
+                    edge("split", "b", Some("1")),
+                    edge("a", "b", None),
+                    edge("b", "a", None),
+                ],
+            ),
+        );
+        let has = |part: &str| found.iter().any(|m| m.contains(part));
+        assert!(has("node branch: Branch has no “no” path"), "{found:?}");
+        assert!(
+            has(
+                "node split: split percentages must be two or more and sum to 100 (they sum to 90)"
+            ),
+            "{found:?}"
+        );
+        assert!(has("node a: `high` is not a number"), "{found:?}");
+        assert!(has("node orphan: unreachable"), "{found:?}");
+        assert!(has("node a: this loop has no Wait"), "{found:?}");
+        assert!(has("node b: this loop has no Wait"), "{found:?}");
+    }
+
+    #[test]
+    fn a_loop_through_a_wait_is_fine_and_dead_ends_are_marked() {
+        let workspace = workspace_with_library();
+        let found = messages(
+            &workspace,
+            &stream(
+                vec![
+                    node("entry", NodeAction::Entry),
+                    node(
+                        "wait",
+                        NodeAction::Wait {
+                            amount: 7,
+                            unit: WaitUnit::Days,
+                        },
+                    ),
+                    node(
+                        "check",
+                        NodeAction::Branch {
+                            rules: RuleGroup::everyone(),
+                            rate: None,
+                        },
+                    ),
+                    node("send", NodeAction::Send { content_id: 1 }),
+                ],
+                vec![
+                    edge("entry", "wait", None),
+                    edge("wait", "check", None),
+                    edge("check", "wait", Some("no")),
+                    edge("check", "send", Some("yes")),
+                ],
+            ),
+        );
+        assert!(!found.iter().any(|m| m.contains("loop")), "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("node send: Send is a dead end")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn unsuitable_content_is_marked() {
+        let workspace = workspace_with_library();
+        let conn = workspace.conn();
+        let decision = saved::list(conn)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == "Decision stage")
+            .unwrap();
+        let awareness_item = content::list(conn)
+            .unwrap()
+            .into_iter()
+            .find(|i| i.stages == vec!["Awareness".to_owned()])
+            .unwrap();
+        let mut candidate = stream(
+            vec![
+                node("entry", NodeAction::Entry),
+                node(
+                    "send",
+                    NodeAction::Send {
+                        content_id: awareness_item.id,
+                    },
+                ),
+                node("exit", NodeAction::Exit),
+            ],
+            vec![edge("entry", "send", None), edge("send", "exit", None)],
+        );
+        candidate.definition.entry_segments = vec![decision.id];
+        let found = messages(&workspace, &candidate);
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("does not suit this stream's audience (Decision")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn absurd_step_parameters_are_problems_naming_the_range() {
+        let workspace = workspace_with_library();
+        let item = content::list(workspace.conn()).unwrap()[0].id;
+        let mut candidate = stream(
+            vec![
+                node("entry", NodeAction::Entry),
+                node("send", NodeAction::Send { content_id: item }),
+                node(
+                    "wait",
+                    NodeAction::Wait {
+                        amount: 100_000_000,
+                        unit: WaitUnit::Weeks,
+                    },
+                ),
+                node(
+                    "event",
+                    NodeAction::WaitUntil {
+                        until: WaitCondition::Event {
+                            event_type: "email_click".into(),
+                            timeout_days: u32::MAX,
+                            rate: Some(f64::NAN),
+                        },
+                    },
+                ),
+                node(
+                    "split",
+                    NodeAction::Split {
+                        percentages: vec![u32::MAX, 101],
+                    },
+                ),
+                node("exit", NodeAction::Exit),
+            ],
+            vec![
+                edge("entry", "send", None),
+                edge("send", "wait", None),
+                edge("wait", "event", None),
+                edge("event", "split", Some("event")),
+                edge("event", "split", Some("timeout")),
+                edge("split", "exit", Some("0")),
+                edge("split", "exit", Some("1")),
+            ],
+        );
+        candidate.priority = i32::MAX;
+        candidate.definition.reentry = Reentry::AfterDays { days: 0 };
+        candidate.definition.active_from = Some("+262142-12-30".into());
+        candidate.definition.active_until = Some("2026-01-01".into());
+        let found = messages(&workspace, &candidate);
+        let has = |part: &str| found.iter().any(|m| m.contains(part));
+        assert!(
+            has("node wait: the wait must be 1 hour to 365 days (52 weeks)"),
+            "{found:?}"
+        );
+        assert!(
+            has("node event: the timeout must be 1 to 365 days"),
+            "{found:?}"
+        );
+        assert!(
+            has("node event: the assumed rate must be 0 to 1"),
+            "{found:?}"
+        );
+        assert!(
+            has("node split: each split percentage must be 0 to 100"),
+            "{found:?}"
+        );
+        assert!(has("the priority must be -1,000 to 1,000"), "{found:?}");
+        assert!(has("re-entry must be after 1 to 365 days"), "{found:?}");
+        assert!(
+            has("the start date must be a date from 1900-01-01 to 2199-12-31"),
+            "{found:?}"
+        );
     }
 }
