@@ -2,6 +2,6 @@
 
 /**
  * A connection; `handle` names the path of branching nodes (`yes`/`no`,
- * `event`/`timeout`, split bucket `0`, `1`, …).
+ * `event`/`timeout`, split bucket `0`, `1`, …: a [`NodeHandle`]).
  */
 export type StreamEdge = { id: string, source: string, target: string, handle?: string, };

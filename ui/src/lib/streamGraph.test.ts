@@ -11,6 +11,7 @@ import {
   firstFreeHandle,
   fromFlow,
   groupProblems,
+  HANDLE_LABELS,
   newNodeId,
   nodeTitle,
   outputHandles,
@@ -65,6 +66,11 @@ describe("outputHandles", () => {
     expect(outputHandles({ type: "wait_until", until: { kind: "window", weekdays: [1], from_hour: 9, to_hour: 10 } })).toEqual([{ id: null, label: "" }]);
     expect(outputHandles({ type: "send", content_id: 1 })).toEqual([{ id: null, label: "" }]);
     expect(outputHandles({ type: "entry" })).toEqual([{ id: null, label: "" }]);
+  });
+
+  it("labels the named handles from one table", () => {
+    expect(outputHandles({ type: "branch", rules: { combinator: "and", not: false, rules: [] } }).map((h) => h.label)).toEqual([HANDLE_LABELS.yes, HANDLE_LABELS.no]);
+    expect(Object.keys(HANDLE_LABELS).sort()).toEqual(["event", "no", "timeout", "yes"]);
   });
 });
 

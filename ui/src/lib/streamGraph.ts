@@ -6,6 +6,7 @@
 import dagre from "@dagrejs/dagre";
 
 import type { NodeAction } from "../bindings/NodeAction";
+import type { NodeHandle } from "../bindings/NodeHandle";
 import type { StreamDefinition } from "../bindings/StreamDefinition";
 import type { StreamEdge } from "../bindings/StreamEdge";
 import type { StreamNode } from "../bindings/StreamNode";
@@ -62,29 +63,37 @@ const ID_PREFIX: Record<NodeType, string> = {
   exit: "exit",
 };
 
-/** One output of a node: `id` is the edge handle (null for the single untyped output). */
-export type OutputHandle = { id: string | null; label: string };
+/** The handles with a fixed name (a split's paths are numbered "0", "1", …). */
+export type NamedHandle = Exclude<NodeHandle, `${number}`>;
 
-/** The outputs of a node, in display order (left to right). */
+/** How the designer labels the named handles; tsc makes it list every one of the backend's. */
+export const HANDLE_LABELS: Record<NamedHandle, string> = {
+  yes: "yes",
+  no: "no",
+  event: "event",
+  timeout: "timeout",
+};
+
+/** The handle of a split's path, by its index. */
+export const splitHandle = (index: number): NodeHandle => `${index}`;
+
+/** One output of a node: `id` is the edge handle (null for the single untyped output). */
+export type OutputHandle = { id: NodeHandle | null; label: string };
+
+const named = (id: NamedHandle): OutputHandle => ({ id, label: HANDLE_LABELS[id] });
+
+/** The outputs of a node, in display order (left to right); the same as the backend's `handles::outputs`. */
 export function outputHandles(action: NodeAction): OutputHandle[] {
   switch (action.type) {
     case "exit":
     case "move_to_stream":
       return [];
     case "branch":
-      return [
-        { id: "yes", label: "yes" },
-        { id: "no", label: "no" },
-      ];
+      return [named("yes"), named("no")];
     case "split":
-      return action.percentages.map((p, i) => ({ id: String(i), label: `${p}%` }));
+      return action.percentages.map((p, i) => ({ id: splitHandle(i), label: `${p}%` }));
     case "wait_until":
-      return action.until.kind === "event"
-        ? [
-            { id: "event", label: "event" },
-            { id: "timeout", label: "timeout" },
-          ]
-        : [{ id: null, label: "" }];
+      return action.until.kind === "event" ? [named("event"), named("timeout")] : [{ id: null, label: "" }];
     default:
       return [{ id: null, label: "" }];
   }

@@ -117,7 +117,10 @@ pub fn list(conn: &Connection) -> Result<Vec<ContentItem>> {
 pub fn get(conn: &Connection, id: i64) -> Result<ContentItem> {
     conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
         .optional()?
-        .ok_or_else(|| Error::InvalidArgument(format!("content item {id} does not exist")))
+        .ok_or_else(|| Error::NotFound {
+            what: "content item",
+            key: id.to_string(),
+        })
 }
 
 fn check(draft: &ContentDraft) -> Result<()> {

@@ -4,7 +4,7 @@
 //! stored in the workspace, exported and imported as JSON (docs/streams.md),
 //! and checked for the problems the designer marks on nodes.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -12,8 +12,9 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use super::content::{self, Audience, ContentDraft, ContentItem, LifecycleFit};
-use super::limits;
-use crate::fields::{self, FieldType};
+use super::handles::NodeHandle;
+pub use super::validate::problems;
+use crate::fields::FieldType;
 use crate::segments::{self, saved, RuleGroup, RuleNode};
 use crate::{Error, Result, Workspace};
 
@@ -121,7 +122,7 @@ pub struct StreamNode {
 }
 
 /// A connection; `handle` names the path of branching nodes (`yes`/`no`,
-/// `event`/`timeout`, split bucket `0`, `1`, …).
+/// `event`/`timeout`, split bucket `0`, `1`, …: a [`NodeHandle`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct StreamEdge {
@@ -131,6 +132,14 @@ pub struct StreamEdge {
     #[serde(default)]
     #[ts(optional)]
     pub handle: Option<String>,
+}
+
+impl StreamEdge {
+    /// The named output this edge leaves through (None for the untyped
+    /// output, or a handle string no node has).
+    pub fn node_handle(&self) -> Option<NodeHandle> {
+        self.handle.as_deref().and_then(NodeHandle::for_edge)
+    }
 }
 
 /// When a lead that left the stream may enter it again.
@@ -236,7 +245,10 @@ pub fn list(conn: &Connection) -> Result<Vec<Stream>> {
 pub fn get(conn: &Connection, id: i64) -> Result<Stream> {
     conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
         .optional()?
-        .ok_or_else(|| Error::InvalidArgument(format!("stream {id} does not exist")))
+        .ok_or_else(|| Error::NotFound {
+            what: "stream",
+            key: id.to_string(),
+        })
 }
 
 /// Saves a new stream (`id` None) or replaces one. A stream with problems
@@ -335,29 +347,16 @@ impl std::fmt::Display for StreamProblem {
     }
 }
 
-/// The paths a node must have, by handle.
-fn required_handles(action: &NodeAction) -> Vec<Option<String>> {
-    match action {
-        NodeAction::Exit | NodeAction::MoveToStream { .. } => Vec::new(),
-        NodeAction::Branch { .. } => vec![Some("yes".into()), Some("no".into())],
-        NodeAction::WaitUntil {
-            until: WaitCondition::Event { .. },
-        } => vec![Some("event".into()), Some("timeout".into())],
-        NodeAction::Split { percentages } => (0..percentages.len())
-            .map(|i| Some(i.to_string()))
-            .collect(),
-        _ => vec![None],
-    }
-}
-
-fn is_wait(action: &NodeAction) -> bool {
+/// Whether a step waits (a loop through it is not endless).
+pub(super) fn is_wait(action: &NodeAction) -> bool {
     matches!(
         action,
         NodeAction::Wait { .. } | NodeAction::WaitUntil { .. }
     )
 }
 
-fn label(action: &NodeAction) -> &'static str {
+/// How messages name a step's kind.
+pub(super) fn label(action: &NodeAction) -> &'static str {
     match action {
         NodeAction::Entry => "Entry",
         NodeAction::Send { .. } => "Send",
@@ -431,374 +430,6 @@ pub fn audience(conn: &Connection, definition: &StreamDefinition) -> Result<Audi
     audience.stages.dedup();
     audience.lifecycles.dedup();
     Ok(audience)
-}
-
-/// Everything the designer marks: structure (one entry, reachability, dead
-/// ends, missing paths, loops without a wait), splits that do not sum to
-/// 100, and references (segments, content, fields, streams, rules).
-pub fn problems(workspace: &Workspace, stream: &Stream) -> Result<Vec<StreamProblem>> {
-    let conn = workspace.conn();
-    let definition = &stream.definition;
-    let mut found = Vec::new();
-    let mut on = |node: Option<&str>, message: String| {
-        found.push(StreamProblem {
-            node_id: node.map(str::to_owned),
-            message,
-        })
-    };
-    if definition.entry_segments.is_empty() {
-        on(None, "choose at least one entry segment".into());
-    }
-    for id in &definition.entry_segments {
-        match saved::get(conn, *id) {
-            // Saving a segment checks its rules; a workspace edited by an
-            // older version or by hand can still lose a segment they use.
-            Ok(segment) => {
-                if let Err(e) = segments::validate(workspace, &segment.rules) {
-                    on(
-                        None,
-                        format!("entry segment “{}” (#{id}): {e}", segment.name),
-                    );
-                }
-            }
-            Err(_) => on(None, format!("entry segment #{id} no longer exists")),
-        }
-    }
-    if let Err(e) = limits::check("the priority", stream.priority, &limits::PRIORITY, "") {
-        on(None, e.to_string());
-    }
-    if let Reentry::AfterDays { days } = definition.reentry {
-        if !limits::REENTRY_DAYS.contains(&days) {
-            let allowed = format!("after {} days", limits::range_text(&limits::REENTRY_DAYS));
-            let e = limits::out_of_range("re-entry", allowed, limits::grouped(days));
-            on(None, e.to_string());
-        }
-    }
-    if definition.nodes.len() > limits::MAX_NODES {
-        let e = limits::out_of_range(
-            "the number of steps",
-            format!("at most {}", limits::grouped(limits::MAX_NODES as i64)),
-            limits::grouped(definition.nodes.len() as i64),
-        );
-        on(None, e.to_string());
-    }
-    if let Some(goal) = &definition.exit_goal {
-        if let Err(e) = segments::validate(workspace, goal) {
-            on(None, format!("exit goal: {e}"));
-        }
-    }
-    let mut active = [None, None];
-    for (slot, name, date) in [
-        (0, "start", &definition.active_from),
-        (1, "end", &definition.active_until),
-    ] {
-        if let Some(date) = date {
-            match segments::values::parse_instant(date) {
-                Some(at) if limits::instant_in_range(at) => active[slot] = Some(at),
-                _ => on(
-                    None,
-                    limits::out_of_range(
-                        &format!("the {name} date"),
-                        format!("{} (YYYY-MM-DD)", limits::dates_text()),
-                        format!("`{date}`"),
-                    )
-                    .to_string(),
-                ),
-            }
-        }
-    }
-    if let [Some(from), Some(until)] = active {
-        if from > until {
-            on(None, "the start date is after the end date".into());
-        }
-    }
-    let entries: Vec<&StreamNode> = definition
-        .nodes
-        .iter()
-        .filter(|n| n.action == NodeAction::Entry)
-        .collect();
-    if entries.len() != 1 {
-        on(
-            None,
-            format!(
-                "a stream needs exactly one Entry node, found {}",
-                entries.len()
-            ),
-        );
-    }
-    let mut ids = HashSet::new();
-    for node in &definition.nodes {
-        if !ids.insert(node.id.as_str()) {
-            on(Some(&node.id), "two nodes have this id".into());
-        }
-    }
-    let mut outgoing: HashMap<&str, Vec<&StreamEdge>> = HashMap::new();
-    for edge in &definition.edges {
-        match (definition.node(&edge.source), definition.node(&edge.target)) {
-            (Some(_), Some(_)) => outgoing.entry(edge.source.as_str()).or_default().push(edge),
-            _ => on(
-                None,
-                format!("connection {} joins a node that does not exist", edge.id),
-            ),
-        }
-    }
-    let audience = audience(conn, definition)?;
-    let library: HashMap<i64, ContentItem> = content::list(conn)?
-        .into_iter()
-        .map(|i| (i.id, i))
-        .collect();
-    let catalogue = fields::list(conn)?;
-    for node in &definition.nodes {
-        let id = Some(node.id.as_str());
-        let edges = outgoing
-            .get(node.id.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        let required = required_handles(&node.action);
-        if required.is_empty() && !edges.is_empty() && node.action == NodeAction::Exit {
-            on(
-                id,
-                "Exit ends the stream; remove its outgoing connection".into(),
-            );
-        }
-        for handle in &required {
-            let has = edges
-                .iter()
-                .any(|e| &e.handle == handle || (handle.is_none() && required.len() == 1));
-            if !has {
-                let message = match (handle, &node.action) {
-                    (None, NodeAction::Entry) => {
-                        "Entry leads nowhere: connect it to the first step".to_owned()
-                    }
-                    (None, action) => format!(
-                        "{} is a dead end: connect it to a next step or an Exit",
-                        label(action)
-                    ),
-                    (Some(h), action) => format!("{} has no “{h}” path", label(action)),
-                };
-                on(id, message);
-            }
-        }
-        match &node.action {
-            NodeAction::Send { content_id } => match library.get(content_id) {
-                None => on(id, format!("content item {content_id} does not exist")),
-                Some(item) if !audience.suits(item) => {
-                    let wanted: Vec<String> = audience
-                        .stages
-                        .iter()
-                        .chain(audience.personas.iter())
-                        .cloned()
-                        .chain(audience.lifecycles.iter().map(fields::enum_text))
-                        .collect();
-                    on(
-                        id,
-                        format!(
-                            "“{}” does not suit this stream's audience ({})",
-                            item.title,
-                            wanted.join(", ")
-                        ),
-                    )
-                }
-                _ => {}
-            },
-            NodeAction::Wait { amount, unit } => {
-                let longest = i64::from(limits::MAX_WAIT_DAYS) * WaitUnit::Days.seconds();
-                let seconds = i64::from(*amount).saturating_mul(unit.seconds());
-                if *amount == 0 || seconds > longest {
-                    let e = limits::out_of_range(
-                        "the wait",
-                        format!(
-                            "1 hour to {} days ({} weeks)",
-                            limits::MAX_WAIT_DAYS,
-                            limits::MAX_WAIT_DAYS / 7
-                        ),
-                        format!(
-                            "{} {}",
-                            limits::grouped(i64::from(*amount)),
-                            fields::enum_text(unit)
-                        ),
-                    );
-                    on(id, e.to_string());
-                }
-            }
-            NodeAction::WaitUntil {
-                until:
-                    WaitCondition::Window {
-                        weekdays,
-                        from_hour,
-                        to_hour,
-                    },
-            } => {
-                if let Err(e) =
-                    super::planner::check_window("the time window", weekdays, *from_hour, *to_hour)
-                {
-                    on(id, e.to_string());
-                }
-            }
-            NodeAction::WaitUntil {
-                until:
-                    WaitCondition::Event {
-                        event_type,
-                        timeout_days,
-                        rate,
-                    },
-            } => {
-                if event_type.trim().is_empty() {
-                    on(id, "choose the event type to wait for".into());
-                }
-                let timeout_range = 1..=limits::MAX_WAIT_DAYS;
-                if let Err(e) = limits::check("the timeout", *timeout_days, &timeout_range, " days")
-                {
-                    on(id, e.to_string());
-                }
-                if let Some(message) = rate_problem(*rate) {
-                    on(id, message);
-                }
-            }
-            NodeAction::Branch { rules, rate } => {
-                if let Err(e) = segments::validate(workspace, rules) {
-                    on(id, format!("branch rule: {e}"));
-                }
-                if let Some(message) = rate_problem(*rate) {
-                    on(id, message);
-                }
-            }
-            NodeAction::Split { percentages } => {
-                let paths = &limits::SPLIT_PATHS;
-                let sum: u64 = percentages.iter().map(|&p| u64::from(p)).sum();
-                if let Some(&wild) = percentages
-                    .iter()
-                    .find(|p| !limits::SPLIT_PERCENT.contains(p))
-                {
-                    let e = limits::out_of_range(
-                        "each split percentage",
-                        limits::range_text(&limits::SPLIT_PERCENT),
-                        limits::grouped(wild),
-                    );
-                    on(id, e.to_string());
-                } else if percentages.len() > *paths.end() {
-                    let e = limits::out_of_range(
-                        "a split",
-                        format!("{} to {} paths", paths.start(), paths.end()),
-                        format!("{} paths", percentages.len()),
-                    );
-                    on(id, e.to_string());
-                } else if percentages.len() < *paths.start() || sum != 100 {
-                    on(id, format!("split percentages must be two or more and sum to 100 (they sum to {sum})"));
-                }
-            }
-            NodeAction::UpdateField { field, value } => {
-                match catalogue.iter().find(|f| &f.key == field) {
-                    None => on(id, format!("field `{field}` does not exist")),
-                    Some(f) => {
-                        if let Err(message) = field_value(f.field_type, value) {
-                            on(id, message);
-                        }
-                    }
-                }
-            }
-            NodeAction::MoveToStream { stream_id } => {
-                if *stream_id == stream.id {
-                    on(id, "a stream cannot move leads into itself".into());
-                } else if get(conn, *stream_id).is_err() {
-                    on(id, format!("stream {stream_id} does not exist"));
-                }
-            }
-            _ => {}
-        }
-    }
-    // Reachability from the entry.
-    if let Some(entry) = entries.first() {
-        let mut seen: HashSet<&str> = HashSet::from([entry.id.as_str()]);
-        let mut queue = VecDeque::from([entry.id.as_str()]);
-        while let Some(current) = queue.pop_front() {
-            for edge in outgoing.get(current).into_iter().flatten() {
-                if seen.insert(edge.target.as_str()) {
-                    queue.push_back(edge.target.as_str());
-                }
-            }
-        }
-        for node in &definition.nodes {
-            if !seen.contains(node.id.as_str()) {
-                on(
-                    Some(&node.id),
-                    "unreachable: no path from Entry leads here".into(),
-                );
-            }
-        }
-    }
-    // Loops without a wait: cycles among the nodes that are not waits.
-    for node in loop_nodes(definition, &outgoing) {
-        on(
-            Some(&node),
-            "this loop has no Wait: leads would go round it endlessly".into(),
-        );
-    }
-    Ok(found)
-}
-
-/// What is wrong with an assumed engagement rate, if anything.
-fn rate_problem(rate: Option<f64>) -> Option<String> {
-    let rate = rate?;
-    if limits::RATE.contains(&rate) {
-        return None;
-    }
-    Some(
-        limits::out_of_range(
-            "the assumed rate",
-            format!("{} to {}", limits::RATE.start(), limits::RATE.end()),
-            rate,
-        )
-        .to_string(),
-    )
-}
-
-/// Nodes on a cycle that passes through no wait step.
-fn loop_nodes(
-    definition: &StreamDefinition,
-    outgoing: &HashMap<&str, Vec<&StreamEdge>>,
-) -> Vec<String> {
-    let waits: HashSet<&str> = definition
-        .nodes
-        .iter()
-        .filter(|n| is_wait(&n.action))
-        .map(|n| n.id.as_str())
-        .collect();
-    let mut on_cycle = Vec::new();
-    for node in &definition.nodes {
-        if waits.contains(node.id.as_str()) {
-            continue;
-        }
-        // Can we get back to `node` without passing a wait?
-        let mut seen = HashSet::new();
-        let mut stack: Vec<&str> = outgoing
-            .get(node.id.as_str())
-            .into_iter()
-            .flatten()
-            .map(|e| e.target.as_str())
-            .collect();
-        let mut back = false;
-        while let Some(current) = stack.pop() {
-            if current == node.id {
-                back = true;
-                break;
-            }
-            if waits.contains(current) || !seen.insert(current) {
-                continue;
-            }
-            stack.extend(
-                outgoing
-                    .get(current)
-                    .into_iter()
-                    .flatten()
-                    .map(|e| e.target.as_str()),
-            );
-        }
-        if back {
-            on_cycle.push(node.id.clone());
-        }
-    }
-    on_cycle
 }
 
 /// The SQL value an update-field step stores, checked against the field type.
@@ -994,198 +625,17 @@ mod tests {
         }
     }
 
-    fn edge(source: &str, target: &str, handle: Option<&str>) -> StreamEdge {
-        StreamEdge {
-            id: format!("{source}-{target}"),
-            source: source.into(),
-            target: target.into(),
-            handle: handle.map(str::to_owned),
-        }
-    }
-
-    fn stream(nodes: Vec<StreamNode>, edges: Vec<StreamEdge>) -> Stream {
-        Stream {
-            id: 99,
-            name: "t".into(),
-            priority: 1,
-            is_active: false,
-            definition: StreamDefinition {
-                entry_segments: vec![1],
-                reentry: Reentry::Once,
-                exit_goal: None,
-                active_from: None,
-                active_until: None,
-                nodes,
-                edges,
-            },
-        }
-    }
-
-    fn messages(workspace: &Workspace, stream: &Stream) -> Vec<String> {
-        problems(workspace, stream)
-            .unwrap()
-            .iter()
-            .map(|p| p.to_string())
-            .collect()
-    }
-
     #[test]
-    fn templates_have_no_problems() {
-        let workspace = workspace_with_library();
-        for template in stream_templates(workspace.conn()).unwrap() {
-            let candidate = Stream {
-                id: 0,
-                name: template.name.clone(),
-                priority: template.priority,
-                is_active: false,
-                definition: template.definition,
-            };
-            assert_eq!(
-                messages(&workspace, &candidate),
-                Vec::<String>::new(),
-                "{}",
-                template.name
-            );
-        }
-    }
-
-    #[test]
-    fn marks_structural_problems_on_their_nodes() {
-        let workspace = workspace_with_library();
-        let found = messages(
-            &workspace,
-            &stream(
-                vec![
-                    node("entry", NodeAction::Entry),
-                    node(
-                        "branch",
-                        NodeAction::Branch {
-                            rules: RuleGroup::everyone(),
-                            rate: None,
-                        },
-                    ),
-                    node(
-                        "split",
-                        NodeAction::Split {
-                            percentages: vec![50, 40],
-                        },
-                    ),
-                    node(
-                        "a",
-                        NodeAction::UpdateField {
-                            field: "score".into(),
-                            value: serde_json::json!("high"),
-                        },
-                    ),
-                    node(
-                        "b",
-                        NodeAction::UpdateField {
-                            field: "score".into(),
-                            value: serde_json::json!(5),
-                        },
-                    ),
-                    node("orphan", NodeAction::Exit),
-                ],
-                vec![
-                    edge("entry", "branch", None),
-                    edge("branch", "split", Some("yes")),
-                    edge("split", "a", Some("0")),
-                    edge("split", "b", Some("1")),
-                    edge("a", "b", None),
-                    edge("b", "a", None),
-                ],
-            ),
-        );
-        let has = |part: &str| found.iter().any(|m| m.contains(part));
-        assert!(has("node branch: Branch has no “no” path"), "{found:?}");
-        assert!(
-            has(
-                "node split: split percentages must be two or more and sum to 100 (they sum to 90)"
-            ),
-            "{found:?}"
-        );
-        assert!(has("node a: `high` is not a number"), "{found:?}");
-        assert!(has("node orphan: unreachable"), "{found:?}");
-        assert!(has("node a: this loop has no Wait"), "{found:?}");
-        assert!(has("node b: this loop has no Wait"), "{found:?}");
-    }
-
-    #[test]
-    fn a_loop_through_a_wait_is_fine_and_dead_ends_are_marked() {
-        let workspace = workspace_with_library();
-        let found = messages(
-            &workspace,
-            &stream(
-                vec![
-                    node("entry", NodeAction::Entry),
-                    node(
-                        "wait",
-                        NodeAction::Wait {
-                            amount: 7,
-                            unit: WaitUnit::Days,
-                        },
-                    ),
-                    node(
-                        "check",
-                        NodeAction::Branch {
-                            rules: RuleGroup::everyone(),
-                            rate: None,
-                        },
-                    ),
-                    node("send", NodeAction::Send { content_id: 1 }),
-                ],
-                vec![
-                    edge("entry", "wait", None),
-                    edge("wait", "check", None),
-                    edge("check", "wait", Some("no")),
-                    edge("check", "send", Some("yes")),
-                ],
-            ),
-        );
-        assert!(!found.iter().any(|m| m.contains("loop")), "{found:?}");
-        assert!(
-            found
-                .iter()
-                .any(|m| m.contains("node send: Send is a dead end")),
-            "{found:?}"
-        );
-    }
-
-    #[test]
-    fn unsuitable_content_is_marked() {
-        let workspace = workspace_with_library();
-        let conn = workspace.conn();
-        let decision = saved::list(conn)
-            .unwrap()
-            .into_iter()
-            .find(|s| s.name == "Decision stage")
-            .unwrap();
-        let awareness_item = content::list(conn)
-            .unwrap()
-            .into_iter()
-            .find(|i| i.stages == vec!["Awareness".to_owned()])
-            .unwrap();
-        let mut candidate = stream(
-            vec![
-                node("entry", NodeAction::Entry),
-                node(
-                    "send",
-                    NodeAction::Send {
-                        content_id: awareness_item.id,
-                    },
-                ),
-                node("exit", NodeAction::Exit),
-            ],
-            vec![edge("entry", "send", None), edge("send", "exit", None)],
-        );
-        candidate.definition.entry_segments = vec![decision.id];
-        let found = messages(&workspace, &candidate);
-        assert!(
-            found
-                .iter()
-                .any(|m| m.contains("does not suit this stream's audience (Decision")),
-            "{found:?}"
-        );
+    fn edges_name_their_node_handle() {
+        let mut edge = StreamEdge {
+            id: "e".into(),
+            source: "a".into(),
+            target: "b".into(),
+            handle: Some("no".into()),
+        };
+        assert_eq!(edge.node_handle(), Some(NodeHandle::No));
+        edge.handle = None;
+        assert_eq!(edge.node_handle(), None);
     }
 
     #[test]
@@ -1235,79 +685,6 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("not a Leadstream stream file"));
-    }
-
-    #[test]
-    fn absurd_step_parameters_are_problems_naming_the_range() {
-        let workspace = workspace_with_library();
-        let item = content::list(workspace.conn()).unwrap()[0].id;
-        let mut candidate = stream(
-            vec![
-                node("entry", NodeAction::Entry),
-                node("send", NodeAction::Send { content_id: item }),
-                node(
-                    "wait",
-                    NodeAction::Wait {
-                        amount: 100_000_000,
-                        unit: WaitUnit::Weeks,
-                    },
-                ),
-                node(
-                    "event",
-                    NodeAction::WaitUntil {
-                        until: WaitCondition::Event {
-                            event_type: "email_click".into(),
-                            timeout_days: u32::MAX,
-                            rate: Some(f64::NAN),
-                        },
-                    },
-                ),
-                node(
-                    "split",
-                    NodeAction::Split {
-                        percentages: vec![u32::MAX, 101],
-                    },
-                ),
-                node("exit", NodeAction::Exit),
-            ],
-            vec![
-                edge("entry", "send", None),
-                edge("send", "wait", None),
-                edge("wait", "event", None),
-                edge("event", "split", Some("event")),
-                edge("event", "split", Some("timeout")),
-                edge("split", "exit", Some("0")),
-                edge("split", "exit", Some("1")),
-            ],
-        );
-        candidate.priority = i32::MAX;
-        candidate.definition.reentry = Reentry::AfterDays { days: 0 };
-        candidate.definition.active_from = Some("+262142-12-30".into());
-        candidate.definition.active_until = Some("2026-01-01".into());
-        let found = messages(&workspace, &candidate);
-        let has = |part: &str| found.iter().any(|m| m.contains(part));
-        assert!(
-            has("node wait: the wait must be 1 hour to 365 days (52 weeks)"),
-            "{found:?}"
-        );
-        assert!(
-            has("node event: the timeout must be 1 to 365 days"),
-            "{found:?}"
-        );
-        assert!(
-            has("node event: the assumed rate must be 0 to 1"),
-            "{found:?}"
-        );
-        assert!(
-            has("node split: each split percentage must be 0 to 100"),
-            "{found:?}"
-        );
-        assert!(has("the priority must be -1,000 to 1,000"), "{found:?}");
-        assert!(has("re-entry must be after 1 to 365 days"), "{found:?}");
-        assert!(
-            has("the start date must be a date from 1900-01-01 to 2199-12-31"),
-            "{found:?}"
-        );
     }
 
     #[test]
