@@ -60,7 +60,10 @@ mod tests {
     fn shell_errors_cross_ipc_as_reports() {
         let json = serde_json::to_value(Error::NoWorkspace).unwrap();
         assert_eq!(json["kind"], "workspace");
-        assert!(json["message"].as_str().unwrap().contains("no workspace is open"));
+        assert!(json["message"]
+            .as_str()
+            .unwrap()
+            .contains("no workspace is open"));
         let core = Error::Core(leadstream_core::Error::UnknownField { key: "x".into() });
         assert_eq!(serde_json::to_value(core).unwrap()["field"], "x");
     }

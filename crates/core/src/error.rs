@@ -289,7 +289,9 @@ impl Error {
         let (rule_path, field) = match self {
             Error::InvalidRule { path, field, .. } => (Some(path.clone()), field.clone()),
             Error::SegmentReferences { path, .. } => (Some(path.clone()), Some("segment".into())),
-            Error::UnknownField { key } | Error::FieldInUse { key, .. } => (None, Some(key.clone())),
+            Error::UnknownField { key } | Error::FieldInUse { key, .. } => {
+                (None, Some(key.clone()))
+            }
             _ => (None, None),
         };
         ErrorReport {

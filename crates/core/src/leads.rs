@@ -119,7 +119,7 @@ pub const MAX_PAGE_SIZE: u32 = 1_000;
 
 /// How many leads the workspace holds.
 pub fn count(conn: &Connection) -> Result<u64> {
-    Ok(conn.query_row("SELECT count(*) FROM leads", [], |row| row.get::<_, i64>(0))? as u64)
+    crate::store::tables::leads::count_on(conn)
 }
 
 /// The text the quick search looks in: name, email and company.

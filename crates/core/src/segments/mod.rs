@@ -32,21 +32,26 @@ use crate::{Error, Result, Workspace};
 use index::LeadIndex;
 
 /// Runs `work` with the workspace's segment index, rebuilding it first if
-/// the data changed since it was built.
+/// the data changed since it was built. The index lives in the workspace's
+/// derived-data slot, which the store keeps without knowing its type.
 pub(crate) fn with_index<T>(
     workspace: &Workspace,
     work: impl FnOnce(&mut LeadIndex) -> Result<T>,
 ) -> Result<T> {
     let stamp = workspace.data_stamp()?;
-    let mut slot = workspace
-        .segment_index
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if slot.as_ref().is_none_or(|index| index.stamp != stamp) {
-        *slot = None;
-        *slot = Some(LeadIndex::load(workspace.conn(), stamp)?);
+    let mut slot = crate::store::lock_slot(workspace.derived_slot());
+    if let Some(index) = slot
+        .as_mut()
+        .and_then(|derived| derived.downcast_mut::<LeadIndex>())
+        .filter(|index| index.stamp == stamp)
+    {
+        return work(index);
     }
-    work(slot.as_mut().expect("filled above"))
+    *slot = None;
+    let mut index = LeadIndex::load(workspace.conn(), stamp)?;
+    let result = work(&mut index);
+    *slot = Some(Box::new(index));
+    result
 }
 
 /// Evaluates `rules` to the set of matching rows, with the index.
@@ -70,29 +75,24 @@ fn evaluate<T>(
 /// their behaviour rules need. A million-lead workspace then answers its
 /// first segment count or plan in milliseconds instead of seconds.
 pub struct IndexWarmUp {
-    path: std::path::PathBuf,
+    reader: crate::store::Reader,
     stamp: index::Stamp,
-    slot: std::sync::Arc<std::sync::Mutex<Option<LeadIndex>>>,
+    slot: crate::store::DerivedSlot,
 }
 
 /// Prepares a warm-up for a workspace file (`None` in memory or when an
 /// index is already there). Call [`IndexWarmUp::run`] on another thread.
 pub fn warm_up(workspace: &Workspace) -> Result<Option<IndexWarmUp>> {
-    let Some(path) = workspace.path() else {
+    let Some(reader) = workspace.reader() else {
         return Ok(None);
     };
-    if workspace
-        .segment_index
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .is_some()
-    {
+    if crate::store::lock_slot(workspace.derived_slot()).is_some() {
         return Ok(None);
     }
     Ok(Some(IndexWarmUp {
-        path: path.to_owned(),
+        reader,
         stamp: workspace.data_stamp()?,
-        slot: workspace.segment_index.clone(),
+        slot: workspace.derived_slot().clone(),
     }))
 }
 
@@ -101,7 +101,7 @@ impl IndexWarmUp {
     /// meanwhile. If the data changed after [`warm_up`], the index carries
     /// the old stamp and is rebuilt on first use, so it is never stale.
     pub fn run(self) -> Result<()> {
-        let conn = crate::store::open_connection(&self.path, crate::store::Access::ReadOnly)?;
+        let conn = self.reader.open()?;
         let mut index = LeadIndex::load(&conn, self.stamp)?;
         let mut conditions = Vec::new();
         for segment in saved::list(&conn)? {
@@ -122,12 +122,9 @@ impl IndexWarmUp {
         for condition in &conditions {
             index.prepare(&conn, condition)?;
         }
-        let mut slot = self
-            .slot
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut slot = crate::store::lock_slot(&self.slot);
         if slot.is_none() {
-            *slot = Some(index);
+            *slot = Some(Box::new(index));
         }
         Ok(())
     }
