@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::fields::{self, Field, FieldType, ResolvedField};
+use crate::store::tables::events;
 use crate::text::fold_key;
 use crate::{Error, Result};
 
@@ -187,7 +188,7 @@ pub fn page(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> {
     };
 
     let total: Option<i64> = match (query.offset, needle.is_empty()) {
-        (0, true) => Some(conn.query_row("SELECT count(*) FROM leads", [], |row| row.get(0))?),
+        (0, true) => Some(crate::store::tables::leads::count_on(conn)? as i64),
         (0, false) => Some(conn.query_row(
             &format!("SELECT count(*) FROM leads l {where_clause}"),
             rusqlite::params_from_iter(&search_params),
@@ -328,26 +329,22 @@ impl<'a> ColumnPlan<'a> {
             .collect();
         let lead_ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
         let field_ids: Vec<i64> = self.custom.keys().copied().collect();
-        let mut statement = conn.prepare_cached(
-            "SELECT lead_id, field_id, value FROM custom_values
-             WHERE lead_id IN (SELECT value FROM json_each(?1))
-               AND field_id IN (SELECT value FROM json_each(?2))",
+        crate::store::tables::custom_values::visit_values(
+            conn,
+            &lead_ids,
+            &field_ids,
+            |lead_id, field_id, value| {
+                let (Some(&row), Some(indexes)) =
+                    (position.get(&lead_id), self.custom.get(&field_id))
+                else {
+                    return;
+                };
+                for &index in indexes {
+                    rows[row].cells[index] =
+                        CellValue::from_sql(self.columns[index].field.field_type, value);
+                }
+            },
         )?;
-        let mut values = statement.query([
-            serde_json::to_string(&lead_ids)?,
-            serde_json::to_string(&field_ids)?,
-        ])?;
-        while let Some(value) = values.next()? {
-            let (lead_id, field_id): (i64, i64) = (value.get(0)?, value.get(1)?);
-            let (Some(&row), Some(indexes)) = (position.get(&lead_id), self.custom.get(&field_id))
-            else {
-                continue;
-            };
-            for &index in indexes {
-                rows[row].cells[index] =
-                    CellValue::from_sql(self.columns[index].field.field_type, value.get_ref(2)?);
-            }
-        }
         Ok(())
     }
 }
@@ -483,26 +480,16 @@ pub fn detail(conn: &Connection, id: i64) -> Result<LeadDetail> {
             value,
         })
         .collect();
-    let event_count: i64 = conn.query_row(
-        "SELECT count(*) FROM events WHERE lead_id = ?1",
-        [id],
-        |r| r.get(0),
-    )?;
-    let mut statement = conn.prepare_cached(
-        "SELECT id, type, occurred_at, properties FROM events WHERE lead_id = ?1
-         ORDER BY occurred_at DESC, id DESC LIMIT ?2",
-    )?;
-    let events = statement
-        .query_map((id, TIMELINE_LIMIT), |row| {
-            let properties: String = row.get(3)?;
-            Ok(EventRecord {
-                id: row.get(0)?,
-                event_type: row.get(1)?,
-                occurred_at: iso_datetime(row.get(2)?),
-                properties: properties_as_text(&properties),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let event_count = events::count_of_lead_on(conn, id)?;
+    let events = events::latest_of_lead_on(conn, id, TIMELINE_LIMIT)?
+        .into_iter()
+        .map(|event| EventRecord {
+            id: event.id,
+            event_type: event.event_type,
+            occurred_at: iso_datetime(event.occurred_at),
+            properties: properties_as_text(&event.properties),
+        })
+        .collect();
     Ok(LeadDetail {
         id,
         external_id,
