@@ -244,7 +244,7 @@ fn insert_leads_and_events(
         insert_value.insert(field_ids[1], index, &serde_json::to_string(&technologies)?)?;
         insert_value.insert(field_ids[2], index, &serde_json::to_string(&interests)?)?;
         if rng.chance(0.7) {
-            let pain_point: &str = *rng.pick(PAIN_POINTS);
+            let pain_point = *rng.pick(PAIN_POINTS);
             insert_value.insert(field_ids[3], index, &pain_point)?;
         }
         if rng.chance(0.5) {
