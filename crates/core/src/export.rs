@@ -2,6 +2,10 @@
 //! leads never sit in memory; the consent rule of exports for email tools;
 //! writing export files whole or not at all. CSV cells are made safe against
 //! formula injection before they leave the app.
+//!
+//! This module owns the one export format type, [`ExportFormat`], and the
+//! writers every export goes through: [`SafeCsvWriter`] (every cell through
+//! [`csv_safe`]) and [`JsonArrayWriter`] (a streamed JSON array).
 
 use std::io::Write;
 use std::path::Path;
@@ -15,7 +19,8 @@ use crate::leads::{CellValue, WholeLeads};
 use crate::text::grouped;
 use crate::{Error, Result};
 
-/// Output formats of [`export_leads`].
+/// The output formats of every export: all leads ([`export_leads`]),
+/// segment members, plans.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
     Csv,
@@ -58,32 +63,19 @@ pub fn export_leads(conn: &Connection, format: ExportFormat, out: impl Write) ->
     let everyone = i64::MIN..=i64::MAX;
     match format {
         ExportFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
-            let mut header = vec!["id".to_owned(), "external_id".to_owned()];
-            header.extend(
-                catalogue
-                    .iter()
-                    .map(|f| csv_safe(&f.field.key).into_owned()),
-            );
-            writer.write_record(&header)?;
-            let mut record: Vec<String> = Vec::with_capacity(header.len());
+            let mut writer = SafeCsvWriter::new(out);
+            let mut header = vec!["id", "external_id"];
+            header.extend(catalogue.iter().map(|f| f.field.key.as_str()));
+            writer.write_row(header)?;
+            let mut record: Vec<String> = Vec::with_capacity(catalogue.len() + 2);
             let written = leads.read(everyone, LEADS_PER_CHUNK, |lead| {
                 record.clear();
                 record.push(lead.row.id.to_string());
-                record.push(csv_safe(&lead.external_id.unwrap_or_default()).into_owned());
-                for cell in &lead.row.cells {
-                    let text = cell
-                        .as_ref()
-                        .map(CellValue::to_plain_text)
-                        .unwrap_or_default();
-                    record.push(csv_safe(&text).into_owned());
-                }
-                writer.write_record(&record)?;
-                Ok(())
+                record.push(lead.external_id.unwrap_or_default());
+                record.extend(lead.row.cells.iter().map(cell_text));
+                writer.write_row(&record)
             })?;
-            writer
-                .flush()
-                .map_err(|e| crate::Error::io("<output>", e))?;
+            writer.finish()?;
             Ok(written)
         }
         ExportFormat::Json => {
@@ -103,21 +95,61 @@ pub fn export_leads(conn: &Connection, format: ExportFormat, out: impl Write) ->
     }
 }
 
+/// The plain text of a cell as exports write it; empty for no value.
+pub fn cell_text(cell: &Option<CellValue>) -> String {
+    cell.as_ref()
+        .map(CellValue::to_plain_text)
+        .unwrap_or_default()
+}
+
+/// Writes CSV with every cell made safe against formula injection
+/// ([`csv_safe`]): the one way exports write CSV.
+pub struct SafeCsvWriter<W: Write> {
+    writer: csv::Writer<W>,
+}
+
+impl<W: Write> SafeCsvWriter<W> {
+    pub fn new(out: W) -> Self {
+        SafeCsvWriter {
+            writer: csv::Writer::from_writer(out),
+        }
+    }
+
+    /// Writes one record (a header or a row), each cell through [`csv_safe`].
+    pub fn write_row<I>(&mut self, cells: I) -> Result<()>
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.writer.write_record(
+            cells
+                .into_iter()
+                .map(|cell| csv_safe(cell.as_ref()).into_owned()),
+        )?;
+        Ok(())
+    }
+
+    /// Flushes what is buffered to the output.
+    pub fn finish(mut self) -> Result<()> {
+        self.writer.flush().map_err(output_error)
+    }
+}
+
 /// Streams a JSON array to `out`, one element per line, so an export of a
 /// million objects never holds more than one of them.
-pub(crate) struct JsonArrayWriter<W: Write> {
+pub struct JsonArrayWriter<W: Write> {
     out: std::io::BufWriter<W>,
     empty: bool,
 }
 
 impl<W: Write> JsonArrayWriter<W> {
-    pub(crate) fn new(out: W) -> Result<Self> {
+    pub fn new(out: W) -> Result<Self> {
         let mut out = std::io::BufWriter::new(out);
         out.write_all(b"[").map_err(output_error)?;
         Ok(JsonArrayWriter { out, empty: true })
     }
 
-    pub(crate) fn push(&mut self, element: &impl Serialize) -> Result<()> {
+    pub fn push(&mut self, element: &impl Serialize) -> Result<()> {
         let separator: &[u8] = if self.empty { b"\n" } else { b",\n" };
         self.empty = false;
         self.out.write_all(separator).map_err(output_error)?;
@@ -125,7 +157,7 @@ impl<W: Write> JsonArrayWriter<W> {
         Ok(())
     }
 
-    pub(crate) fn finish(mut self) -> Result<()> {
+    pub fn finish(mut self) -> Result<()> {
         self.out.write_all(b"\n]\n").map_err(output_error)?;
         self.out.flush().map_err(output_error)
     }

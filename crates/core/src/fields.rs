@@ -4,11 +4,12 @@
 //! Other modules resolve field keys here before touching SQL, so a key never
 //! reaches a query unchecked.
 
-use rusqlite::{Connection, Row};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::segments::{saved, RuleGroup, RuleNode};
+use crate::store::tables::fields::{self as stored_fields, NewFieldRow, StoredField};
 use crate::streams::model::{self as streams, NodeAction};
 use crate::{Error, Result, Workspace};
 
@@ -97,25 +98,24 @@ pub struct NewField<'a> {
     pub category: Category,
 }
 
-const SELECT_FIELDS: &str =
-    "SELECT id, key, label, type, origin, category, is_standard FROM fields";
-
 fn parse_enum<T: serde::de::DeserializeOwned>(index: usize, text: String) -> rusqlite::Result<T> {
     serde_json::from_value(serde_json::Value::String(text)).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
     })
 }
 
-fn field_from_row(row: &Row<'_>) -> rusqlite::Result<ResolvedField> {
+/// A stored catalogue row as a catalogue entry; an enum the app does not
+/// know is reported as SQLite reports an unreadable column.
+fn resolved_from_stored(stored: StoredField) -> Result<ResolvedField> {
     Ok(ResolvedField {
-        id: row.get(0)?,
+        id: stored.id,
         field: Field {
-            key: row.get(1)?,
-            label: row.get(2)?,
-            field_type: parse_enum(3, row.get(3)?)?,
-            origin: parse_enum(4, row.get(4)?)?,
-            category: parse_enum(5, row.get(5)?)?,
-            is_standard: row.get(6)?,
+            key: stored.key,
+            label: stored.label,
+            field_type: parse_enum(3, stored.field_type)?,
+            origin: parse_enum(4, stored.origin)?,
+            category: parse_enum(5, stored.category)?,
+            is_standard: stored.is_standard,
         },
     })
 }
@@ -127,19 +127,16 @@ pub fn list(conn: &Connection) -> Result<Vec<Field>> {
 }
 
 pub(crate) fn list_resolved(conn: &Connection) -> Result<Vec<ResolvedField>> {
-    let mut statement = conn.prepare_cached(&format!(
-        "{SELECT_FIELDS} ORDER BY is_standard DESC, position, id"
-    ))?;
-    let rows = statement.query_map([], field_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    stored_fields::list_on(conn)?
+        .into_iter()
+        .map(resolved_from_stored)
+        .collect()
 }
 
 /// Looks a key up in the catalogue.
 pub(crate) fn resolve(conn: &Connection, key: &str) -> Result<ResolvedField> {
-    let mut statement = conn.prepare_cached(&format!("{SELECT_FIELDS} WHERE key = ?1"))?;
-    let mut rows = statement.query_map([key], field_from_row)?;
-    match rows.next() {
-        Some(field) => Ok(field?),
+    match stored_fields::find_on(conn, key)? {
+        Some(field) => resolved_from_stored(field),
         None => Err(Error::UnknownField {
             key: key.to_owned(),
         }),
@@ -174,16 +171,15 @@ pub fn add_custom(conn: &Connection, new: &NewField<'_>) -> Result<Field> {
             new.key
         )));
     }
-    conn.execute(
-        "INSERT INTO fields (key, label, type, origin, category, is_standard, position)
-         VALUES (?1, ?2, ?3, ?4, ?5, 0, 1000)",
-        (
-            new.key,
-            new.label,
-            enum_text(&new.field_type),
-            enum_text(&new.origin),
-            enum_text(&new.category),
-        ),
+    stored_fields::insert_custom_on(
+        conn,
+        &NewFieldRow {
+            key: new.key,
+            label: new.label,
+            field_type: &enum_text(&new.field_type),
+            origin: &enum_text(&new.origin),
+            category: &enum_text(&new.category),
+        },
     )?;
     Ok(resolve(conn, new.key)?.field)
 }
@@ -256,16 +252,7 @@ pub fn delete_custom(workspace: &mut Workspace, key: &str) -> Result<FieldDeleti
             used_by: users,
         });
     }
-    let values_deleted = tx.execute(
-        "DELETE FROM custom_values WHERE field_id = ?1",
-        [resolved.id],
-    )? as u64;
-    tx.execute("DELETE FROM import_changes WHERE field_key = ?1", [key])?;
-    tx.execute("DELETE FROM fields WHERE id = ?1", [resolved.id])?;
-    tx.execute(
-        "INSERT INTO audit_log (action, detail) VALUES ('delete_field', ?1)",
-        [serde_json::json!({"key": key, "values_deleted": values_deleted}).to_string()],
-    )?;
+    let values_deleted = stored_fields::delete_custom(&tx, resolved.id, key)?;
     tx.commit()?;
     Ok(FieldDeletion {
         key: resolved.field.key,

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::fields::{self, Field, FieldType, ResolvedField};
+use crate::store::tables::events;
+use crate::store::tables::leads as stored_leads;
 use crate::text::fold_key;
 use crate::{Error, Result};
 
@@ -119,50 +121,7 @@ pub const MAX_PAGE_SIZE: u32 = 1_000;
 
 /// How many leads the workspace holds.
 pub fn count(conn: &Connection) -> Result<u64> {
-    Ok(conn.query_row("SELECT count(*) FROM leads", [], |row| row.get::<_, i64>(0))? as u64)
-}
-
-/// The text the quick search looks in: name, email and company.
-const SEARCH_HAYSTACK: &str =
-    "(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, '') || ' ' \
-     || coalesce(l.email, '') || ' ' || coalesce(l.company, ''))";
-
-/// The quick search's SQL condition and its bound parameters (`?1`, `?2`).
-///
-/// Matching is a substring test under full Unicode case folding (`fold()`).
-/// Calling `fold()` on every row costs seconds at a million leads, so SQLite's
-/// own `LIKE` (ASCII case-insensitive, in C) does the work where it gives the
-/// same answer: an ASCII needle is matched with `LIKE` alone, and a non-ASCII
-/// needle is first narrowed with `LIKE` on its longest ASCII run. The only
-/// cases this misses are foldings that turn non-ASCII letters into ASCII ones
-/// (`ß` → `ss`, `ﬁ` → `fi`, the Kelvin sign): an ASCII needle `strasse` does
-/// not find `Straße`.
-fn search_condition(needle: &str) -> (String, Vec<String>) {
-    let like = |text: &str| {
-        let escaped = text
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{escaped}%")
-    };
-    if needle.is_ascii() {
-        return (
-            format!("{SEARCH_HAYSTACK} LIKE ?1 ESCAPE '\\'"),
-            vec![like(needle)],
-        );
-    }
-    let longest_ascii_run = needle
-        .split(|c: char| !c.is_ascii())
-        .max_by_key(|run| run.len())
-        .unwrap_or("");
-    let folded = format!("instr(fold({SEARCH_HAYSTACK}), ?1) > 0");
-    if longest_ascii_run.len() < 2 {
-        return (folded, vec![needle.to_owned()]);
-    }
-    (
-        format!("{SEARCH_HAYSTACK} LIKE ?2 ESCAPE '\\' AND {folded}"),
-        vec![needle.to_owned(), like(longest_ascii_run)],
-    )
+    crate::store::tables::leads::count_on(conn)
 }
 
 /// A page of leads for the browser.
@@ -179,50 +138,37 @@ pub fn page(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> {
         .map(|key| fields::resolve(conn, key))
         .collect::<Result<_>>()?;
     let needle = fold_key(&query.search);
-    let (where_clause, search_params) = if needle.is_empty() {
-        (String::new(), Vec::new())
-    } else {
-        let (condition, params) = search_condition(&needle);
-        (format!("WHERE {condition}"), params)
-    };
-
+    let (filter, search_params) = stored_leads::search_filter(&needle);
     let total: Option<i64> = match (query.offset, needle.is_empty()) {
-        (0, true) => Some(conn.query_row("SELECT count(*) FROM leads", [], |row| row.get(0))?),
-        (0, false) => Some(conn.query_row(
-            &format!("SELECT count(*) FROM leads l {where_clause}"),
-            rusqlite::params_from_iter(&search_params),
-            |row| row.get(0),
-        )?),
+        (0, true) => Some(stored_leads::count_on(conn)? as i64),
+        (0, false) => Some(stored_leads::count_matching_on(conn, &filter, &search_params)? as i64),
         _ => None,
     };
-
-    let order_by = match &query.sort {
-        Some(sort) => {
-            let field = fields::resolve(conn, &sort.field)?;
-            let direction = if sort.descending { "DESC" } else { "ASC" };
-            format!(
-                "ORDER BY {} {direction} NULLS LAST, l.id {direction}",
-                field.sql_value()
-            )
-        }
-        None => "ORDER BY l.id".to_owned(),
+    let sort_by = match &query.sort {
+        Some(sort) => Some((
+            fields::resolve(conn, &sort.field)?.sql_value(),
+            sort.descending,
+        )),
+        None => None,
     };
     let plan = ColumnPlan::new(&columns);
-    let sql = format!(
-        "SELECT l.id{} FROM leads l {where_clause} {order_by} LIMIT {} OFFSET {}",
-        plan.standard_select_list(),
-        query.limit,
-        query.offset
-    );
-    let mut statement = conn.prepare(&sql)?;
-    let mut rows = statement.query(rusqlite::params_from_iter(&search_params))?;
+    let select_list = plan.standard_select_list();
+    let selection = stored_leads::LeadSelection {
+        columns: &select_list,
+        filter: &filter,
+        params: &search_params,
+        order_by: &stored_leads::order_clause(sort_by.as_ref().map(|(e, d)| (e.as_str(), *d))),
+        limit: query.limit,
+        offset: query.offset,
+    };
     let mut page_rows = Vec::with_capacity(query.limit as usize);
-    while let Some(row) = rows.next()? {
+    stored_leads::visit_page_on(conn, &selection, |row| {
         page_rows.push(LeadRow {
             id: row.get(0)?,
             cells: plan.standard_cells(row, 1)?,
         });
-    }
+        Ok(())
+    })?;
     plan.fill_custom_cells(conn, &mut page_rows)?;
     Ok(LeadPage {
         total: total.map(|n| n as u32),
@@ -239,20 +185,14 @@ pub fn rows_by_ids(conn: &Connection, ids: &[i64], columns: &[String]) -> Result
         .map(|key| fields::resolve(conn, key))
         .collect::<Result<_>>()?;
     let plan = ColumnPlan::new(&resolved);
-    let sql = format!(
-        "SELECT l.id{} FROM leads l WHERE l.id IN (SELECT value FROM json_each(?1))",
-        plan.standard_select_list()
-    );
-    let mut statement = conn.prepare_cached(&sql)?;
-    let id_list = serde_json::to_string(ids)?;
-    let mut rows = statement.query([id_list])?;
     let mut found = Vec::with_capacity(ids.len());
-    while let Some(row) = rows.next()? {
+    stored_leads::visit_by_ids_on(conn, &plan.standard_select_list(), ids, |row| {
         found.push(LeadRow {
             id: row.get(0)?,
             cells: plan.standard_cells(row, 1)?,
         });
-    }
+        Ok(())
+    })?;
     plan.fill_custom_cells(conn, &mut found)?;
     let mut by_id: HashMap<i64, LeadRow> = found.into_iter().map(|row| (row.id, row)).collect();
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
@@ -328,26 +268,22 @@ impl<'a> ColumnPlan<'a> {
             .collect();
         let lead_ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
         let field_ids: Vec<i64> = self.custom.keys().copied().collect();
-        let mut statement = conn.prepare_cached(
-            "SELECT lead_id, field_id, value FROM custom_values
-             WHERE lead_id IN (SELECT value FROM json_each(?1))
-               AND field_id IN (SELECT value FROM json_each(?2))",
+        crate::store::tables::custom_values::visit_values(
+            conn,
+            &lead_ids,
+            &field_ids,
+            |lead_id, field_id, value| {
+                let (Some(&row), Some(indexes)) =
+                    (position.get(&lead_id), self.custom.get(&field_id))
+                else {
+                    return;
+                };
+                for &index in indexes {
+                    rows[row].cells[index] =
+                        CellValue::from_sql(self.columns[index].field.field_type, value);
+                }
+            },
         )?;
-        let mut values = statement.query([
-            serde_json::to_string(&lead_ids)?,
-            serde_json::to_string(&field_ids)?,
-        ])?;
-        while let Some(value) = values.next()? {
-            let (lead_id, field_id): (i64, i64) = (value.get(0)?, value.get(1)?);
-            let (Some(&row), Some(indexes)) = (position.get(&lead_id), self.custom.get(&field_id))
-            else {
-                continue;
-            };
-            for &index in indexes {
-                rows[row].cells[index] =
-                    CellValue::from_sql(self.columns[index].field.field_type, value.get_ref(2)?);
-            }
-        }
         Ok(())
     }
 }
@@ -387,26 +323,25 @@ impl<'a> WholeLeads<'a> {
         mut visit: impl FnMut(WholeLead) -> Result<()>,
     ) -> Result<u64> {
         let chunk = (CELLS_PER_CHUNK / (self.plan.columns.len() + 1)).clamp(1, max_chunk.max(1));
-        let sql = format!(
-            "SELECT l.id, l.external_id{} FROM leads l
-             WHERE l.id >= ?1 AND l.id <= ?2 ORDER BY l.id LIMIT ?3",
-            self.plan.standard_select_list()
-        );
-        let mut statement = self.conn.prepare(&sql)?;
+        let select_list = self.plan.standard_select_list();
         let mut from = *ids.start();
         let mut visited = 0u64;
         loop {
             let mut rows = Vec::with_capacity(chunk);
             let mut external_ids = Vec::with_capacity(chunk);
-            let mut result = statement.query((from, ids.end(), chunk as i64))?;
-            while let Some(row) = result.next()? {
+            let range = stored_leads::IdRange {
+                from,
+                to: *ids.end(),
+                limit: chunk,
+            };
+            stored_leads::visit_id_range_on(self.conn, &select_list, &range, |row| {
                 rows.push(LeadRow {
                     id: row.get(0)?,
                     cells: self.plan.standard_cells(row, 2)?,
                 });
                 external_ids.push(row.get::<_, Option<String>>(1)?);
-            }
-            drop(result);
+                Ok(())
+            })?;
             let Some(last) = rows.last().map(|row| row.id) else {
                 break;
             };
@@ -483,26 +418,16 @@ pub fn detail(conn: &Connection, id: i64) -> Result<LeadDetail> {
             value,
         })
         .collect();
-    let event_count: i64 = conn.query_row(
-        "SELECT count(*) FROM events WHERE lead_id = ?1",
-        [id],
-        |r| r.get(0),
-    )?;
-    let mut statement = conn.prepare_cached(
-        "SELECT id, type, occurred_at, properties FROM events WHERE lead_id = ?1
-         ORDER BY occurred_at DESC, id DESC LIMIT ?2",
-    )?;
-    let events = statement
-        .query_map((id, TIMELINE_LIMIT), |row| {
-            let properties: String = row.get(3)?;
-            Ok(EventRecord {
-                id: row.get(0)?,
-                event_type: row.get(1)?,
-                occurred_at: iso_datetime(row.get(2)?),
-                properties: properties_as_text(&properties),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let event_count = events::count_of_lead_on(conn, id)?;
+    let events = events::latest_of_lead_on(conn, id, TIMELINE_LIMIT)?
+        .into_iter()
+        .map(|event| EventRecord {
+            id: event.id,
+            event_type: event.event_type,
+            occurred_at: iso_datetime(event.occurred_at),
+            properties: properties_as_text(&event.properties),
+        })
+        .collect();
     Ok(LeadDetail {
         id,
         external_id,

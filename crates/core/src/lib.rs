@@ -14,6 +14,8 @@
 //! - [`segments`]: segment rules, the fast evaluator, explanations, saved
 //!   segments and templates.
 //! - [`workspace_info`]: the summary the shell shows in its header.
+//! - `workspace_open`: opening a workspace with what the layers above the
+//!   store add to it (the built-in segments).
 
 pub mod demo;
 mod error;
@@ -27,6 +29,7 @@ pub mod segments;
 pub mod store;
 pub mod streams;
 pub mod text;
+mod workspace_open;
 
 pub use error::{Error, ErrorKind, ErrorReport, Result};
 pub use store::Workspace;
@@ -54,23 +57,16 @@ pub struct WorkspaceInfo {
 /// cold 10M-event file this count reads hundreds of megabytes, so the UI asks
 /// for it after the first screen is drawn.
 pub fn event_count(workspace: &Workspace) -> Result<u32> {
-    let count: i64 = workspace
-        .conn()
-        .query_row("SELECT count(*) FROM events", [], |row| row.get(0))?;
-    Ok(count as u32)
+    Ok(store::tables::events::count(workspace)? as u32)
 }
 
 /// Summarises the open workspace: cheap enough to run at start-up.
 pub fn workspace_info(workspace: &Workspace) -> Result<WorkspaceInfo> {
-    let conn = workspace.conn();
-    let count = |sql: &str| -> Result<u32> {
-        Ok(conn.query_row(sql, [], |row| row.get::<_, i64>(0))? as u32)
-    };
     Ok(WorkspaceInfo {
         name: workspace.name(),
         path: workspace.path().map(|p| p.to_string_lossy().into_owned()),
-        lead_count: count("SELECT count(*) FROM leads")?,
-        field_count: count("SELECT count(*) FROM fields")?,
+        lead_count: store::tables::leads::count(workspace)? as u32,
+        field_count: store::tables::fields::count(workspace)? as u32,
         schema_version: workspace.schema_version()?,
         warnings: Vec::new(),
     })

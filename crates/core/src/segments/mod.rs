@@ -33,23 +33,26 @@ use crate::{Error, Result, Workspace};
 use index::LeadIndex;
 
 /// Runs `work` with the workspace's segment index, rebuilding it first if
-/// the data changed since it was built.
+/// the data changed since it was built. The index lives in the workspace's
+/// derived-data slot, which the store keeps without knowing its type.
 pub(crate) fn with_index<T>(
     workspace: &Workspace,
     work: impl FnOnce(&mut LeadIndex) -> Result<T>,
 ) -> Result<T> {
     let stamp = workspace.data_stamp()?;
-    let mut slot = workspace
-        .segment_index
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    match slot.as_mut() {
-        Some(index) if index.stamp == stamp => work(index),
-        _ => {
-            *slot = None;
-            work(slot.insert(LeadIndex::load(workspace.conn(), stamp)?))
-        }
+    let mut slot = crate::store::lock_slot(workspace.derived_slot());
+    if let Some(index) = slot
+        .as_mut()
+        .and_then(|derived| derived.downcast_mut::<LeadIndex>())
+        .filter(|index| index.stamp == stamp)
+    {
+        return work(index);
     }
+    *slot = None;
+    let mut index = LeadIndex::load(workspace.conn(), stamp)?;
+    let result = work(&mut index);
+    *slot = Some(Box::new(index));
+    result
 }
 
 /// Evaluates `rules` to the set of matching rows, with the index.
@@ -74,43 +77,37 @@ fn evaluate<T>(
 /// then answers its first segment count or plan in milliseconds instead of
 /// seconds.
 pub struct IndexWarmUp {
-    path: std::path::PathBuf,
+    reader: crate::store::Reader,
     stamp: index::Stamp,
-    slot: std::sync::Arc<std::sync::Mutex<Option<LeadIndex>>>,
+    slot: crate::store::DerivedSlot,
     /// Fields to load besides those of the saved segments, by key.
     extra_fields: Vec<String>,
 }
 
-/// Prepares a warm-up for a workspace file that also loads the fields the
-/// planner reads ([`crate::streams::planner::LEAD_FIELDS_READ`]); see
-/// [`warm_up_with_fields`].
+/// Prepares a warm-up for a workspace file that loads the saved segments'
+/// fields only; see [`warm_up_with_fields`].
 pub fn warm_up(workspace: &Workspace) -> Result<Option<IndexWarmUp>> {
-    warm_up_with_fields(workspace, &crate::streams::planner::LEAD_FIELDS_READ)
+    warm_up_with_fields(workspace, &[])
 }
 
 /// Prepares a warm-up for a workspace file (`None` in memory or when an
 /// index is already there) that loads the saved segments' fields and
-/// `extra_fields` (keys; unknown ones are skipped). Call
-/// [`IndexWarmUp::run`] on another thread.
+/// `extra_fields` (keys; unknown ones are skipped): the planner passes the
+/// fields it reads. Call [`IndexWarmUp::run`] on another thread.
 pub fn warm_up_with_fields(
     workspace: &Workspace,
     extra_fields: &[&str],
 ) -> Result<Option<IndexWarmUp>> {
-    let Some(path) = workspace.path() else {
+    let Some(reader) = workspace.reader() else {
         return Ok(None);
     };
-    if workspace
-        .segment_index
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .is_some()
-    {
+    if crate::store::lock_slot(workspace.derived_slot()).is_some() {
         return Ok(None);
     }
     Ok(Some(IndexWarmUp {
-        path: path.to_owned(),
+        reader,
         stamp: workspace.data_stamp()?,
-        slot: workspace.segment_index.clone(),
+        slot: workspace.derived_slot().clone(),
         extra_fields: extra_fields.iter().map(|key| (*key).to_owned()).collect(),
     }))
 }
@@ -120,7 +117,7 @@ impl IndexWarmUp {
     /// meanwhile. If the data changed after [`warm_up`], the index carries
     /// the old stamp and is rebuilt on first use, so it is never stale.
     pub fn run(self) -> Result<()> {
-        let conn = crate::store::open_connection(&self.path, crate::store::Access::ReadOnly)?;
+        let conn = self.reader.open()?;
         let mut index = LeadIndex::load(&conn, self.stamp)?;
         let mut conditions = Vec::new();
         for segment in saved::list(&conn)? {
@@ -141,12 +138,9 @@ impl IndexWarmUp {
         for condition in &conditions {
             index.prepare(&conn, condition)?;
         }
-        let mut slot = self
-            .slot
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut slot = crate::store::lock_slot(&self.slot);
         if slot.is_none() {
-            *slot = Some(index);
+            *slot = Some(Box::new(index));
         }
         Ok(())
     }

@@ -2,9 +2,19 @@
 //! with WAL, foreign keys and a busy timeout, and migrated on open. This module
 //! is the only place that opens connections, and every connection it opens is
 //! hardened ([`open_connection`]): no untrusted schema, defensive mode, no
-//! attached databases.
+//! attached databases. It is the ground floor: it knows nothing of the layers
+//! above it (segments, streams), which keep what they derive from the data in
+//! the workspace's [`DerivedSlot`] and add their built-in rows when a
+//! workspace is opened (`crate::workspace_open`).
+//!
+//! - [`settings`]: the `settings` table, one typed get and set.
+//! - [`tables`]: the SQL of the other tables, one module per table family.
 
 mod migrate;
+pub mod settings;
+pub mod tables;
+
+use std::any::Any;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -15,8 +25,6 @@ use std::sync::{Arc, Mutex};
 use rusqlite::config::DbConfig;
 use rusqlite::limits::Limit;
 use rusqlite::{Connection, OpenFlags};
-
-use crate::segments::index::LeadIndex;
 
 pub use migrate::LATEST_SCHEMA_VERSION;
 
@@ -125,6 +133,13 @@ fn check_writable(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Where a layer above the store keeps data it derives from the workspace
+/// (the segment index): one boxed value of a type only that layer knows,
+/// recovered with `downcast_ref`/`downcast_mut`. The store never looks
+/// inside; the owner tags what it keeps with [`Workspace::data_stamp`] and
+/// rebuilds it when the stamp moved, so it is never stale.
+pub type DerivedSlot = Arc<Mutex<Option<Box<dyn Any + Send>>>>;
+
 /// An open workspace.
 pub struct Workspace {
     conn: Connection,
@@ -133,9 +148,12 @@ pub struct Workspace {
     /// with SQLite's `data_version` (which counts other
     /// connections' commits) it tells caches that the data changed.
     data_generation: u64,
-    /// The segment evaluator's columnar index, built on first use (or
-    /// ahead of it by `segments::warm_up` on another thread).
-    pub(crate) segment_index: Arc<Mutex<Option<LeadIndex>>>,
+    /// Data derived from the workspace by a layer above (the segment
+    /// evaluator's columnar index), built on first use or ahead of it on
+    /// another thread. Named for its one user so far; the store treats it
+    /// as opaque. TODO(merge): tests in segments/{saved,templates,mod}.rs
+    /// clear it directly; they could call [`Workspace::clear_derived`].
+    pub(crate) segment_index: DerivedSlot,
 }
 
 impl Workspace {
@@ -145,8 +163,7 @@ impl Workspace {
     /// moved into place only when complete, without replacing anything: a
     /// concurrent opener sees either no file or a whole workspace, and of two
     /// concurrent creators one wins and the other gets `AlreadyExists`.
-    pub fn create(path: impl AsRef<Path>) -> Result<Self> {
-        let path = path.as_ref();
+    pub(crate) fn create_store(path: &Path) -> Result<Self> {
         if path.exists() {
             return Err(Error::AlreadyExists { path: path.into() });
         }
@@ -175,14 +192,13 @@ impl Workspace {
                 Error::io(path, e.error)
             }
         })?;
-        Self::open(path)
+        Self::open_store(path)
     }
 
     /// Opens an existing workspace file, migrating it to the current schema.
     /// A file that is not a workspace, that a newer Leadstream wrote, that is
     /// damaged or read-only, is refused before anything is written to it.
-    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        let path = path.as_ref();
+    pub(crate) fn open_store(path: &Path) -> Result<Self> {
         Self::open_checked(path).map_err(|e| e.in_workspace(path))
     }
 
@@ -204,22 +220,8 @@ impl Workspace {
         Self::finish_open(conn, Some(path.into()))
     }
 
-    /// Opens `path`, creating the workspace first if there is no file there.
-    /// Safe to call from several processes at once.
-    pub fn open_or_create(path: impl AsRef<Path>) -> Result<Self> {
-        let path = path.as_ref();
-        match Self::open(path) {
-            Err(Error::NoSuchWorkspace { .. }) => match Self::create(path) {
-                // Another process created it meanwhile.
-                Err(Error::AlreadyExists { .. }) => Self::open(path),
-                created => created,
-            },
-            opened => opened,
-        }
-    }
-
     /// A private in-memory workspace, for tests.
-    pub fn in_memory() -> Result<Self> {
+    pub(crate) fn in_memory_store() -> Result<Self> {
         let mut conn = Connection::open_in_memory()?;
         harden(&conn)?;
         Self::configure(&conn)?;
@@ -244,7 +246,6 @@ impl Workspace {
     }
 
     fn finish_open(conn: Connection, path: Option<PathBuf>) -> Result<Self> {
-        crate::segments::saved::install_builtins(&conn)?;
         Ok(Workspace {
             conn,
             path,
@@ -291,6 +292,46 @@ impl Workspace {
             .pragma_query_value(None, "data_version", |row| row.get(0))?;
         Ok((self.data_generation, version))
     }
+
+    /// The slot where a layer above keeps what it derives from the data;
+    /// shared, so a background thread can fill it.
+    pub(crate) fn derived_slot(&self) -> &DerivedSlot {
+        &self.segment_index
+    }
+
+    /// Drops whatever a layer above derived from the data, so it is
+    /// rebuilt on its next use.
+    pub fn clear_derived(&self) {
+        *lock_slot(&self.segment_index) = None;
+    }
+
+    /// How to open read-only connections of their own to this workspace's
+    /// file, for background work beside this one (WAL lets them read while
+    /// this connection writes); `None` for a workspace in memory.
+    pub fn reader(&self) -> Option<Reader> {
+        self.path.clone().map(Reader)
+    }
+}
+
+/// Opens read-only, hardened connections to one workspace file, on any
+/// thread: what background work (the segment index warm-up) reads through,
+/// so the store stays the only place that opens connections.
+#[derive(Debug, Clone)]
+pub struct Reader(PathBuf);
+
+impl Reader {
+    /// A new read-only connection to the workspace file.
+    pub fn open(&self) -> Result<Connection> {
+        open_connection(&self.0, Access::ReadOnly)
+    }
+}
+
+/// Locks a derived-data slot, recovering it if a thread panicked while
+/// holding it (the value is then only a cache, rebuilt when stale).
+pub(crate) fn lock_slot(
+    slot: &DerivedSlot,
+) -> std::sync::MutexGuard<'_, Option<Box<dyn Any + Send>>> {
+    slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn not_a_workspace(path: &Path, reason: &str) -> Error {

@@ -46,8 +46,14 @@ const NEVER: i64 = i64::MAX;
 
 /// The lead fields the planner reads besides those its rules test: consent
 /// (suppression) and time zone and country (each lead's zone). The index
-/// warm-up loads them too ([`crate::segments::warm_up`]).
+/// warm-up loads them too ([`warm_up_index`]).
 pub const LEAD_FIELDS_READ: [&str; 4] = ["do_not_email", "email_opt_in", "timezone", "country"];
+
+/// Prepares the segment index's warm-up with the fields the planner reads
+/// besides those of the saved segments, so the first plan is fast too.
+pub fn warm_up_index(workspace: &Workspace) -> Result<Option<crate::segments::IndexWarmUp>> {
+    crate::segments::warm_up_with_fields(workspace, &LEAD_FIELDS_READ)
+}
 
 /// 00:00 UTC on `date`, in seconds since the epoch.
 pub fn midnight_utc(date: NaiveDate) -> i64 {

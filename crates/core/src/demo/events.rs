@@ -1,0 +1,96 @@
+//! One demo lead's history: the event that brought the lead in, then a mix
+//! of events weighted by lifecycle stage, with purchases for customers.
+
+use super::rng::Rng;
+use super::vocabulary::{Lifecycle, CAMPAIGNS, DAY, PAGES, WHITEPAPERS};
+
+/// Generates the events of one lead: an entry event matching how the lead
+/// came in, then a mix weighted by lifecycle, with purchases for customers.
+pub(super) fn plan_events(
+    rng: &mut Rng,
+    timeline: &mut Vec<(i64, &'static str, String)>,
+    count: usize,
+    start: i64,
+    end: i64,
+    entry_point: &str,
+    lifecycle: Lifecycle,
+) {
+    if count == 0 || end <= start {
+        return;
+    }
+    let entry = match entry_point {
+        "Whitepaper download" => (
+            "download",
+            format!(r#"{{"asset":"{}"}}"#, rng.pick(WHITEPAPERS)),
+        ),
+        "Trade show" => (
+            "trade_show_visit",
+            r#"{"campaign":"saastr-europa"}"#.to_owned(),
+        ),
+        "Abandoned cart" => (
+            "cart_add",
+            format!(r#"{{"value":{}}}"#, 49 + rng.below(950)),
+        ),
+        "Free trial" => ("trial_start", r#"{"url":"/signup"}"#.to_owned()),
+        "Webinar registration" => (
+            "webinar_attend",
+            r#"{"campaign":"webinar-invite"}"#.to_owned(),
+        ),
+        "Demo request" => ("demo_request", r#"{"url":"/demo"}"#.to_owned()),
+        _ => ("form_submit", r#"{"url":"/contact"}"#.to_owned()),
+    };
+    timeline.push((rng.between(start, (start + DAY).min(end)), entry.0, entry.1));
+    let decision_weight = match lifecycle {
+        Lifecycle::Sql | Lifecycle::Opportunity => 4,
+        Lifecycle::Mql => 2,
+        _ => 1,
+    };
+    let kinds: [(&str, u32); 9] = [
+        ("page_view", 40),
+        ("email_open", 22),
+        ("email_click", 9),
+        ("download", 6),
+        ("webinar_attend", 2),
+        ("cart_add", 2),
+        ("trial_start", decision_weight),
+        ("demo_request", decision_weight),
+        ("form_submit", 2),
+    ];
+    for _ in 1..count {
+        let at = rng.between(start, end);
+        let kind = *rng.weighted(&kinds);
+        let properties = match kind {
+            "page_view" => format!(r#"{{"url":"{}"}}"#, rng.weighted(PAGES)),
+            "email_open" => format!(r#"{{"campaign":"{}"}}"#, rng.pick(CAMPAIGNS)),
+            "email_click" => format!(
+                r#"{{"campaign":"{}","url":"{}"}}"#,
+                rng.pick(CAMPAIGNS),
+                rng.weighted(PAGES)
+            ),
+            "download" => format!(r#"{{"asset":"{}"}}"#, rng.pick(WHITEPAPERS)),
+            "cart_add" => format!(r#"{{"value":{}}}"#, 49 + rng.below(950)),
+            "webinar_attend" => r#"{"campaign":"webinar-invite"}"#.to_owned(),
+            _ => "{}".to_owned(),
+        };
+        timeline.push((at, kind, properties));
+    }
+    match lifecycle {
+        Lifecycle::Customer => {
+            let at = rng.between(start, end);
+            timeline.push((
+                at,
+                "purchase",
+                format!(r#"{{"value":{}}}"#, 990 + rng.below(20_000)),
+            ));
+        }
+        Lifecycle::FormerCustomer => {
+            let at = rng.between(start, start + (end - start) / 3);
+            timeline.push((
+                at,
+                "purchase",
+                format!(r#"{{"value":{}}}"#, 990 + rng.below(20_000)),
+            ));
+        }
+        _ => {}
+    }
+}

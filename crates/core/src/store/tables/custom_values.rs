@@ -1,0 +1,50 @@
+//! The `custom_values` table: custom field values, `(field_id, lead_id,
+//! value)`, clustered by field.
+
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, Statement, ToSql, Transaction};
+
+use crate::Result;
+
+/// Calls `visit(lead_id, field_id, value)` with every value that one of
+/// `lead_ids` has in one of `field_ids`, in one query for all of them.
+pub fn visit_values(
+    conn: &Connection,
+    lead_ids: &[i64],
+    field_ids: &[i64],
+    mut visit: impl FnMut(i64, i64, ValueRef<'_>),
+) -> Result<()> {
+    let mut statement = conn.prepare_cached(
+        "SELECT lead_id, field_id, value FROM custom_values
+         WHERE lead_id IN (SELECT value FROM json_each(?1))
+           AND field_id IN (SELECT value FROM json_each(?2))",
+    )?;
+    let mut values = statement.query([
+        serde_json::to_string(lead_ids)?,
+        serde_json::to_string(field_ids)?,
+    ])?;
+    while let Some(value) = values.next()? {
+        visit(value.get(0)?, value.get(1)?, value.get_ref(2)?);
+    }
+    Ok(())
+}
+
+/// Inserts custom values inside one transaction, with one prepared statement.
+pub struct CustomValueInserter<'tx> {
+    statement: Statement<'tx>,
+}
+
+impl<'tx> CustomValueInserter<'tx> {
+    pub fn new(tx: &'tx Transaction<'_>) -> Result<Self> {
+        let statement =
+            tx.prepare("INSERT INTO custom_values (field_id, lead_id, value) VALUES (?1, ?2, ?3)")?;
+        Ok(CustomValueInserter { statement })
+    }
+
+    /// Sets field `field_id` of lead `lead_id` to `value` (text, a number or
+    /// JSON text, as the field's type stores it).
+    pub fn insert(&mut self, field_id: i64, lead_id: i64, value: &dyn ToSql) -> Result<()> {
+        self.statement.execute((field_id, lead_id, value))?;
+        Ok(())
+    }
+}

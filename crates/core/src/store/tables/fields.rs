@@ -1,0 +1,120 @@
+//! The `fields` table: the field catalogue (standard and custom fields),
+//! as stored: types, origins and categories as their serde names. Turning
+//! rows into catalogue types is `crate::fields`' work.
+
+use rusqlite::{Connection, OptionalExtension, Transaction};
+
+use crate::{Result, Workspace};
+
+/// How many fields the catalogue holds.
+pub fn count(workspace: &Workspace) -> Result<u64> {
+    super::count_rows(workspace.conn(), "fields")
+}
+
+/// One row of the catalogue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredField {
+    pub id: i64,
+    pub key: String,
+    pub label: String,
+    /// The serde names of the field's type, origin and category.
+    pub field_type: String,
+    pub origin: String,
+    pub category: String,
+    pub is_standard: bool,
+}
+
+/// A new custom field, with its enums as their serde names.
+#[derive(Debug, Clone, Copy)]
+pub struct NewFieldRow<'a> {
+    pub key: &'a str,
+    pub label: &'a str,
+    pub field_type: &'a str,
+    pub origin: &'a str,
+    pub category: &'a str,
+}
+
+const SELECT_FIELDS: &str =
+    "SELECT id, key, label, type, origin, category, is_standard FROM fields";
+
+fn stored_field(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredField> {
+    Ok(StoredField {
+        id: row.get(0)?,
+        key: row.get(1)?,
+        label: row.get(2)?,
+        field_type: row.get(3)?,
+        origin: row.get(4)?,
+        category: row.get(5)?,
+        is_standard: row.get(6)?,
+    })
+}
+
+/// Every field, standard ones first in their fixed order, then custom ones
+/// in the order they were added.
+pub fn list_on(conn: &Connection) -> Result<Vec<StoredField>> {
+    let mut statement = conn.prepare_cached(&format!(
+        "{SELECT_FIELDS} ORDER BY is_standard DESC, position, id"
+    ))?;
+    let rows = statement.query_map([], stored_field)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The field with this key, if there is one.
+pub fn find_on(conn: &Connection, key: &str) -> Result<Option<StoredField>> {
+    let mut statement = conn.prepare_cached(&format!("{SELECT_FIELDS} WHERE key = ?1"))?;
+    Ok(statement.query_row([key], stored_field).optional()?)
+}
+
+/// Adds a custom field after the standard ones.
+///
+/// TODO(merge): takes a connection because imports add fields inside
+/// their own transaction (`import/apply.rs`); writes should come through a
+/// transaction or `&mut Workspace` once those callers can pass one.
+pub fn insert_custom_on(conn: &Connection, new: &NewFieldRow<'_>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO fields (key, label, type, origin, category, is_standard, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, 1000)",
+        (new.key, new.label, new.field_type, new.origin, new.category),
+    )?;
+    Ok(())
+}
+
+/// Deletes a custom field, its values and the import records that would
+/// restore values into it, and notes the deletion in the audit log; returns
+/// how many values were deleted.
+pub fn delete_custom(tx: &Transaction<'_>, field_id: i64, key: &str) -> Result<u64> {
+    let values_deleted =
+        tx.execute("DELETE FROM custom_values WHERE field_id = ?1", [field_id])? as u64;
+    tx.execute("DELETE FROM import_changes WHERE field_key = ?1", [key])?;
+    tx.execute("DELETE FROM fields WHERE id = ?1", [field_id])?;
+    tx.execute(
+        "INSERT INTO audit_log (action, detail) VALUES ('delete_field', ?1)",
+        [serde_json::json!({"key": key, "values_deleted": values_deleted}).to_string()],
+    )?;
+    Ok(values_deleted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_custom_field_is_listed_after_the_standard_ones_and_found_by_key() {
+        let workspace = Workspace::in_memory().unwrap();
+        let before = count(&workspace).unwrap();
+        let new = NewFieldRow {
+            key: "budget",
+            label: "Budget",
+            field_type: "number",
+            origin: "explicit",
+            category: "firmographic",
+        };
+        insert_custom_on(workspace.conn(), &new).unwrap();
+        assert_eq!(count(&workspace).unwrap(), before + 1);
+        let listed = list_on(workspace.conn()).unwrap();
+        assert_eq!(listed.last().map(|f| f.key.as_str()), Some("budget"));
+        let found = find_on(workspace.conn(), "budget").unwrap().unwrap();
+        assert!(!found.is_standard);
+        assert_eq!(find_on(workspace.conn(), "nope").unwrap(), None);
+    }
+}

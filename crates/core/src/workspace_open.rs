@@ -1,0 +1,69 @@
+//! Opening a workspace for the app: the store's open and create, then what
+//! the layers above the store add to every workspace (the built-in
+//! segments). The store itself knows nothing of those layers; this is the
+//! one place that puts them together, so every opener (CLI, shell, tests)
+//! gets the same workspace.
+
+use std::path::Path;
+
+use crate::{Error, Result, Workspace};
+
+impl Workspace {
+    /// Creates a new, empty workspace file. Refuses to overwrite anything.
+    ///
+    /// The workspace is built in a hidden temporary file next to `path` and
+    /// moved into place only when complete, without replacing anything: a
+    /// concurrent opener sees either no file or a whole workspace, and of two
+    /// concurrent creators one wins and the other gets `AlreadyExists`.
+    pub fn create(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        with_layers_above(Self::create_store(path)?).map_err(|e| e.in_workspace(path))
+    }
+
+    /// Opens an existing workspace file, migrating it to the current schema.
+    /// A file that is not a workspace, that a newer Leadstream wrote, that is
+    /// damaged or read-only, is refused before anything is written to it.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        with_layers_above(Self::open_store(path)?).map_err(|e| e.in_workspace(path))
+    }
+
+    /// Opens `path`, creating the workspace first if there is no file there.
+    /// Safe to call from several processes at once.
+    pub fn open_or_create(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        match Self::open(path) {
+            Err(Error::NoSuchWorkspace { .. }) => match Self::create(path) {
+                // Another process created it meanwhile.
+                Err(Error::AlreadyExists { .. }) => Self::open(path),
+                created => created,
+            },
+            opened => opened,
+        }
+    }
+
+    /// A private in-memory workspace, for tests.
+    pub fn in_memory() -> Result<Self> {
+        with_layers_above(Self::in_memory_store()?)
+    }
+}
+
+/// Adds what the layers above the store keep in every workspace: the
+/// built-in segments (a settings read once they are there).
+fn with_layers_above(workspace: Workspace) -> Result<Workspace> {
+    crate::segments::saved::install_builtins(workspace.conn())?;
+    Ok(workspace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_new_workspace_has_the_built_in_segments() {
+        let workspace = Workspace::in_memory().unwrap();
+        assert!(!crate::segments::saved::list(workspace.conn())
+            .unwrap()
+            .is_empty());
+    }
+}
