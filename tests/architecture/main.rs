@@ -234,7 +234,12 @@ fn root_reexports(lib_rs: &str) -> BTreeMap<String, String> {
         let Some((module, items)) = path.split_once("::") else {
             continue;
         };
-        let items = items.trim_start_matches('{').trim_end_matches('}');
+        // `a::{B, C}`, `a::b::{C}` or `a::b::C`: the names after the last `::`
+        // outside the braces.
+        let items = match items.split_once('{') {
+            Some((_, group)) => group.trim_end_matches('}'),
+            None => items,
+        };
         for item in items.split(',') {
             let item = item.trim();
             let exported = item.rsplit(" as ").next().unwrap_or(item);
@@ -409,8 +414,11 @@ mod checker {
 
     #[test]
     fn reads_root_reexports() {
-        let names = root_reexports("pub use error::{Error, Result};\npub use store::Workspace;\n");
+        let names = root_reexports(
+            "pub use error::{Error, Result};\npub use store::Workspace;\npub use store::info::{event_count, WorkspaceInfo};\n",
+        );
         assert_eq!(names["Error"], "error");
         assert_eq!(names["Workspace"], "store");
+        assert_eq!(names["WorkspaceInfo"], "store");
     }
 }

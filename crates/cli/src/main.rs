@@ -532,7 +532,7 @@ fn run(cli: Cli) -> CliResult {
             command: Some(FieldsCommand::Delete { key }),
             ..
         } => {
-            let deletion = fields::delete_custom(&mut open()?, &key)?;
+            let deletion = leadstream_core::field_usage::delete_custom(&mut open()?, &key)?;
             let values = match deletion.values_deleted {
                 0 => "; it had no values".to_owned(),
                 1 => " and its 1 value".to_owned(),

@@ -10,6 +10,7 @@
 //! - [`settings`]: the `settings` table, one typed get and set.
 //! - [`tables`]: the SQL of the other tables, one module per table family.
 
+pub mod info;
 mod migrate;
 pub mod settings;
 pub mod tables;
