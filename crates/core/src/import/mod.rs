@@ -9,5 +9,6 @@ pub mod history;
 pub mod inspect;
 pub mod mapping;
 pub mod normalize;
+mod presets;
 pub mod source;
 pub mod spec;
