@@ -510,4 +510,54 @@ mod tests {
             inspection.warnings
         );
     }
+
+    #[test]
+    fn every_column_has_a_free_key_of_its_own_and_a_property_name() {
+        let mut file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        writeln!(
+            file,
+            "Email,Année,NumWebVisitsMonth,Num Web Visits Month,Blank"
+        )
+        .unwrap();
+        writeln!(file, "a@example.com,2001,3,4,").unwrap();
+        writeln!(file, "b@example.com,1999,5,6,").unwrap();
+        file.flush().unwrap();
+        let ws = crate::Workspace::in_memory().unwrap();
+        let inspection = inspect(ws.conn(), file.path(), None, None).unwrap();
+        let keys: Vec<&str> = inspection
+            .columns
+            .iter()
+            .map(|c| c.suggested_key.as_str())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "email_2",
+                "annee",
+                "num_web_visits_month",
+                "num_web_visits_month_2",
+                "blank"
+            ]
+        );
+        for column in &inspection.columns {
+            if let ColumnTarget::NewField { key, .. } = &column.mapping.target {
+                assert_eq!(key, &column.suggested_key);
+            }
+        }
+        let properties: Vec<&str> = inspection
+            .columns
+            .iter()
+            .map(|c| c.suggested_property.as_str())
+            .collect();
+        assert_eq!(
+            properties,
+            [
+                "email",
+                "annee",
+                "num_web_visits_month",
+                "num_web_visits_month",
+                "blank"
+            ]
+        );
+    }
 }
