@@ -45,7 +45,13 @@ describe("import targets", () => {
     });
   });
   it("keeps a new field the column already has", () => {
-    const target = { kind: "new_field", key: "birth_year", label: "Year", field_type: "number", category: "demographic" } as const;
+    const target = {
+      kind: "new_field",
+      key: "birth_year",
+      label: "Year",
+      field_type: "number",
+      category: "demographic",
+    } as const;
     expect(decodeTarget("new:birth_year", { ...column, target }, hints("text"))).toBe(target);
   });
 });
