@@ -55,9 +55,8 @@ pub(super) struct RowValues {
     pub(super) event_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Thresholds of an import that callers never need to change: tests lower
-/// them to reach the big-file code paths with small files.
-
+/// Resolves every mapped column against the catalogue, creating new custom
+/// fields, and refuses a mapping that cannot work.
 pub(super) fn prepare_columns(
     tx: &Transaction<'_>,
     spec: &ImportSpec,

@@ -43,6 +43,8 @@ pub struct ImportControl<'a> {
     pub progress: &'a mut dyn FnMut(&ImportProgress),
 }
 
+/// Thresholds of an import that callers never need to change: tests lower
+/// them to reach the big-file code paths with small files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ImportTuning {
     /// Files at least this large (in bytes) drop the secondary indexes of the
@@ -289,8 +291,6 @@ fn rejected_rows_path(workspace: Option<&Path>, import_id: i64, file_name: &str)
     }
 }
 
-/// Resolves every mapped column against the catalogue, creating new custom
-/// fields, and refuses a mapping that cannot work.
 #[cfg(test)]
 mod tests {
     use super::*;

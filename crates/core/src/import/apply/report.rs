@@ -3,6 +3,8 @@
 
 use super::*;
 
+/// Rejected rows: the first ones for the report, counts per reason, and all
+/// of them buffered to a temporary CSV until the import knows its file name.
 pub(super) struct RejectLog {
     pub(super) headers: Vec<String>,
     pub(super) first: Vec<Rejection>,

@@ -412,9 +412,6 @@ pub(super) fn policy_writes(policy: OnMatch, old: &Value, new: &Value) -> bool {
     }
 }
 
-/// Rejected rows: the first ones for the report, counts per reason, and all
-/// of them buffered to a temporary CSV until the import knows its file name.
-
 #[cfg(test)]
 mod tests {
     use super::*;
