@@ -500,7 +500,9 @@ fn check_sequence(ops: &[Op]) -> Result<(), TestCaseError> {
                                 message
                             );
                         }
-                        prop_assert!(message.contains("undo") || message.contains("no import"));
+                        prop_assert!(
+                            message.contains("undo") || message.contains("does not exist")
+                        );
                         prop_assert_eq!(&snapshot(&ws), &state, "a refused undo changes nothing");
                     }
                     (expected, actual) => {

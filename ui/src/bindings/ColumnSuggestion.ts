@@ -13,4 +13,15 @@ raw_header: string, profile: ColumnProfile,
 /**
  * A few non-empty values from the sample.
  */
-samples: Array<string>, };
+samples: Array<string>, 
+/**
+ * The key the column gets if the user makes it a new custom field:
+ * the key of its suggested new field, else one from
+ * [`CustomKeys::key_for_header`] that no other column or field has. The
+ * one definition of a header's key; the wizard never computes its own.
+ */
+suggested_key: string, 
+/**
+ * The name the column gets if the user makes it an event property.
+ */
+suggested_property: string, };

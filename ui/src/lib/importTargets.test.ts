@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ColumnMapping } from "../bindings/ColumnMapping";
-import { decodeTarget, encodeTarget, slugKey } from "./importTargets";
+import { decodeTarget, encodeTarget, type TargetHints } from "./importTargets";
 
 const column: ColumnMapping = {
   index: 0,
@@ -9,6 +9,13 @@ const column: ColumnMapping = {
   date_format: null,
   number_style: null,
 };
+
+/** As the inspection suggests them for that header. */
+const hints = (field_type: TargetHints["profile"]["field_type"]): TargetHints => ({
+  suggested_key: "annee_de_naissance",
+  suggested_property: "annee_de_naissance",
+  profile: { field_type },
+});
 
 describe("import targets", () => {
   it("round-trips every target through the select value", () => {
@@ -19,11 +26,11 @@ describe("import targets", () => {
       { kind: "event_type" },
       { kind: "event_time" },
     ] as const) {
-      expect(decodeTarget(encodeTarget(target), column, "text")).toEqual(target);
+      expect(decodeTarget(encodeTarget(target), column, hints("text"))).toEqual(target);
     }
   });
-  it("makes a new field from the header", () => {
-    expect(decodeTarget("new", column, "number")).toEqual({
+  it("makes a new field with the key the backend suggests", () => {
+    expect(decodeTarget("new", column, hints("number"))).toEqual({
       kind: "new_field",
       key: "annee_de_naissance",
       label: "Année de naissance",
@@ -31,9 +38,20 @@ describe("import targets", () => {
       category: "demographic",
     });
   });
-  it("slugs keys like the backend", () => {
-    expect(slugKey("Number of Employees")).toBe("number_of_employees");
-    expect(slugKey("2nd choice")).toBe("f_2nd_choice");
-    expect(slugKey("!!!")).toBe("field");
+  it("names an event property as the backend suggests", () => {
+    expect(decodeTarget("event:property", column, hints("text"))).toEqual({
+      kind: "event_property",
+      name: "annee_de_naissance",
+    });
+  });
+  it("keeps a new field the column already has", () => {
+    const target = {
+      kind: "new_field",
+      key: "birth_year",
+      label: "Year",
+      field_type: "number",
+      category: "demographic",
+    } as const;
+    expect(decodeTarget("new:birth_year", { ...column, target }, hints("text"))).toBe(target);
   });
 });

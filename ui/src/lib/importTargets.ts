@@ -1,21 +1,18 @@
 // Column targets of the import wizard as <select> values and back. Pure
 // functions, unit-tested.
 import type { ColumnMapping } from "../bindings/ColumnMapping";
+import type { ColumnProfile } from "../bindings/ColumnProfile";
+import type { ColumnSuggestion } from "../bindings/ColumnSuggestion";
 import type { ColumnTarget } from "../bindings/ColumnTarget";
-import type { FieldType } from "../bindings/FieldType";
 
-/** A field key for a header, as the backend would suggest it (lower snake case, ASCII). */
-export function slugKey(header: string): string {
-  const ascii = header
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "_")
-    .replace(/^_+|_+$/g, "")
-    .slice(0, 64);
-  if (!ascii) return "field";
-  return /^[a-z]/.test(ascii) ? ascii : `f_${ascii}`.slice(0, 64);
-}
+/**
+ * What decodeTarget needs from the inspection's suggestion for a column. The
+ * new-field key and the event property name come from the backend, which
+ * defines them once (unique among the columns and the catalogue).
+ */
+export type TargetHints = Pick<ColumnSuggestion, "suggested_key" | "suggested_property"> & {
+  profile: Pick<ColumnProfile, "field_type">;
+};
 
 export function encodeTarget(target: ColumnTarget): string {
   switch (target.kind) {
@@ -38,12 +35,18 @@ export function encodeTarget(target: ColumnTarget): string {
   }
 }
 
-export function decodeTarget(value: string, column: ColumnMapping, inferred: FieldType): ColumnTarget {
+export function decodeTarget(value: string, column: ColumnMapping, hints: TargetHints | undefined): ColumnTarget {
   if (value === "skip") return { kind: "skip" };
   if (value.startsWith("field:")) return { kind: "field", key: value.slice("field:".length) };
   if (value === "new" || value.startsWith("new:")) {
     if (column.target.kind === "new_field") return column.target;
-    return { kind: "new_field", key: slugKey(column.header), label: column.header, field_type: inferred, category: "demographic" };
+    return {
+      kind: "new_field",
+      key: hints?.suggested_key ?? "field",
+      label: column.header,
+      field_type: hints?.profile.field_type ?? "text",
+      category: "demographic",
+    };
   }
   switch (value) {
     case "event:lead_email":
@@ -55,6 +58,6 @@ export function decodeTarget(value: string, column: ColumnMapping, inferred: Fie
     case "event:time":
       return { kind: "event_time" };
     default:
-      return { kind: "event_property", name: slugKey(column.header) };
+      return { kind: "event_property", name: hints?.suggested_property ?? "property" };
   }
 }

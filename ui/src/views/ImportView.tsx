@@ -424,7 +424,7 @@ function ColumnsStep(props: {
                     onChange={(e) =>
                       setColumn(index, {
                         ...column,
-                        target: decodeTarget(e.target.value, column, suggestion?.profile.field_type ?? "text"),
+                        target: decodeTarget(e.target.value, column, suggestion),
                       })
                     }
                   >

@@ -90,9 +90,10 @@ pub fn undo(workspace: &mut Workspace, import_id: i64) -> Result<UndoSummary> {
         .optional()?;
     let file_name = match state {
         None | Some((_, None, _)) => {
-            return Err(Error::InvalidArgument(format!(
-                "there is no import {import_id}"
-            )));
+            return Err(Error::NotFound {
+                what: "import",
+                key: import_id.to_string(),
+            });
         }
         Some((_, _, Some(_))) => {
             return Err(Error::InvalidArgument(format!(

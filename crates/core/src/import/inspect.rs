@@ -52,6 +52,13 @@ pub struct ColumnSuggestion {
     pub profile: ColumnProfile,
     /// A few non-empty values from the sample.
     pub samples: Vec<String>,
+    /// The key the column gets if the user makes it a new custom field:
+    /// the key of its suggested new field, else one from
+    /// [`CustomKeys::key_for_header`] that no other column or field has. The
+    /// one definition of a header's key; the wizard never computes its own.
+    pub suggested_key: String,
+    /// The name the column gets if the user makes it an event property.
+    pub suggested_property: String,
 }
 
 /// What the wizard shows after a file is dropped.
@@ -216,8 +223,11 @@ fn inspect_within(
             raw_header,
             profile,
             samples,
+            suggested_key: String::new(),
+            suggested_property: property_name(header),
         });
     }
+    suggest_keys(&mut columns, &custom_keys);
 
     let mut used_saved_mapping = false;
     if let Some(saved) = saved_mapping(conn, &headers)? {
@@ -333,13 +343,31 @@ fn event_target(header: &str, used: &mut HashSet<String>) -> ColumnTarget {
 /// Event properties are named by their header in snake_case (`Page URL` →
 /// `page_url`); unlike field keys they may repeat standard field names.
 fn property_target(header: &str) -> ColumnTarget {
-    let name = normalize::words(header).join("_");
     ColumnTarget::EventProperty {
-        name: if name.is_empty() {
-            "property".into()
-        } else {
-            name
-        },
+        name: property_name(header),
+    }
+}
+
+/// The event property name for a header (see [`property_target`]).
+fn property_name(header: &str) -> String {
+    let name = normalize::words(header).join("_");
+    if name.is_empty() {
+        "property".into()
+    } else {
+        name
+    }
+}
+
+/// Fills each column's [`ColumnSuggestion::suggested_key`]: a column
+/// suggested as a new field keeps that key; the others get a key of their
+/// own, after every key handed out so far (`custom_keys`).
+fn suggest_keys(columns: &mut [ColumnSuggestion], custom_keys: &CustomKeys) {
+    let mut spare_keys = custom_keys.clone();
+    for column in columns {
+        column.suggested_key = match &column.mapping.target {
+            ColumnTarget::NewField { key, .. } => key.clone(),
+            _ => spare_keys.key_for_header(&column.mapping.header),
+        };
     }
 }
 
@@ -480,6 +508,56 @@ mod tests {
                 .any(|w| w.contains("were looked at")),
             "{:?}",
             inspection.warnings
+        );
+    }
+
+    #[test]
+    fn every_column_has_a_free_key_of_its_own_and_a_property_name() {
+        let mut file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        writeln!(
+            file,
+            "Email,Année,NumWebVisitsMonth,Num Web Visits Month,Blank"
+        )
+        .unwrap();
+        writeln!(file, "a@example.com,2001,3,4,").unwrap();
+        writeln!(file, "b@example.com,1999,5,6,").unwrap();
+        file.flush().unwrap();
+        let ws = crate::Workspace::in_memory().unwrap();
+        let inspection = inspect(ws.conn(), file.path(), None, None).unwrap();
+        let keys: Vec<&str> = inspection
+            .columns
+            .iter()
+            .map(|c| c.suggested_key.as_str())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "email_2",
+                "annee",
+                "num_web_visits_month",
+                "num_web_visits_month_2",
+                "blank"
+            ]
+        );
+        for column in &inspection.columns {
+            if let ColumnTarget::NewField { key, .. } = &column.mapping.target {
+                assert_eq!(key, &column.suggested_key);
+            }
+        }
+        let properties: Vec<&str> = inspection
+            .columns
+            .iter()
+            .map(|c| c.suggested_property.as_str())
+            .collect();
+        assert_eq!(
+            properties,
+            [
+                "email",
+                "annee",
+                "num_web_visits_month",
+                "num_web_visits_month",
+                "blank"
+            ]
         );
     }
 }

@@ -7,7 +7,7 @@
 //! punctuation, spacing and camel-case humps do not matter, so `FirstName`,
 //! `FIRSTNAME`, `first_name` and `First Name` all match the preset entry
 //! `First Name`, and `Country/Region` matches `Country Region`. The preset
-//! tables ([`PRESETS`], [`COMMON_HEADERS`]) are data: one static slice of
+//! tables are data (JSON files in `import/presets/`, see [`super::presets`]):
 //! `(header, field key)` pairs per CRM, plus the headers every CRM and
 //! spreadsheet uses. A header maps to a standard field when any table lists
 //! it; the tables agree wherever they overlap (a unit test checks this).
@@ -31,12 +31,13 @@
 //! unknown.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::normalize::words;
+use super::presets::{category_words, common_headers, crm_presets, event_types};
 use crate::fields::{Category, FieldType};
 
 /// A CRM whose export headers we recognise.
@@ -102,386 +103,6 @@ pub const STANDARD_FIELDS: &[&str] = &[
 /// Keys a custom field may never take (see `fields::add_custom`).
 const RESERVED_KEYS: &[&str] = &["id", "external_id", "email_key", "event", "segment"];
 
-/// The header presets of one CRM.
-struct Preset {
-    source: CrmSource,
-    /// Headers this CRM writes and the field each fills (a standard field key
-    /// or `external_id`).
-    fields: &'static [(&'static str, &'static str)],
-    /// Headers only this CRM writes, mapped or not: evidence for
-    /// [`detect_source`]. Compared lower-cased, spaces kept.
-    signature: &'static [&'static str],
-    /// Header prefixes and suffixes only this CRM writes.
-    signature_prefixes: &'static [&'static str],
-    signature_suffixes: &'static [&'static str],
-}
-
-/// HubSpot contact exports (property labels).
-const HUBSPOT_FIELDS: &[(&str, &str)] = &[
-    ("Record ID", "external_id"),
-    ("Contact ID", "external_id"),
-    ("First Name", "first_name"),
-    ("Last Name", "last_name"),
-    ("Email", "email"),
-    ("Phone Number", "phone"),
-    ("Company Name", "company"),
-    ("Job Title", "job_title"),
-    ("Persona", "persona"),
-    ("Country/Region", "country"),
-    ("State/Region", "region"),
-    ("City", "city"),
-    ("Time Zone", "timezone"),
-    ("Industry", "industry"),
-    ("Number of Employees", "employees"),
-    ("Annual Revenue", "annual_revenue"),
-    ("Lifecycle Stage", "lifecycle_stage"),
-    ("Original Source", "lead_source"),
-    ("First Page Seen", "entry_point"),
-    ("Marketing contact status", "email_opt_in"),
-    ("Unsubscribed from all email", "do_not_email"),
-    ("Opted out of all email", "do_not_email"),
-    ("HubSpot Score", "score"),
-    ("Create Date", "created_at"),
-    ("Last Modified Date", "updated_at"),
-];
-
-/// Salesforce exports: API names (Data Loader, Workbench) and report labels.
-const SALESFORCE_FIELDS: &[(&str, &str)] = &[
-    ("Id", "external_id"),
-    ("Lead ID", "external_id"),
-    ("Contact ID", "external_id"),
-    ("FirstName", "first_name"),
-    ("LastName", "last_name"),
-    ("Email", "email"),
-    ("Phone", "phone"),
-    ("Company", "company"),
-    ("Account Name", "company"),
-    ("Company / Account", "company"),
-    ("Title", "job_title"),
-    ("Country", "country"),
-    ("MailingCountry", "country"),
-    ("BillingCountry", "country"),
-    ("State", "region"),
-    ("State/Province", "region"),
-    ("MailingState", "region"),
-    ("BillingState", "region"),
-    ("City", "city"),
-    ("MailingCity", "city"),
-    ("BillingCity", "city"),
-    ("Industry", "industry"),
-    ("NumberOfEmployees", "employees"),
-    ("Employees", "employees"),
-    ("AnnualRevenue", "annual_revenue"),
-    ("LeadSource", "lead_source"),
-    ("Lead Source", "lead_source"),
-    ("HasOptedOutOfEmail", "do_not_email"),
-    ("Email Opt Out", "do_not_email"),
-    ("CreatedDate", "created_at"),
-    ("Created Date", "created_at"),
-    ("LastModifiedDate", "updated_at"),
-    ("Last Modified Date", "updated_at"),
-];
-
-/// Zoho CRM lead and contact exports.
-const ZOHO_FIELDS: &[(&str, &str)] = &[
-    ("Record Id", "external_id"),
-    ("Lead Id", "external_id"),
-    ("Contact Id", "external_id"),
-    ("First Name", "first_name"),
-    ("Last Name", "last_name"),
-    ("Email", "email"),
-    ("Phone", "phone"),
-    ("Company", "company"),
-    ("Account Name", "company"),
-    ("Designation", "job_title"),
-    ("Title", "job_title"),
-    ("Country", "country"),
-    ("State", "region"),
-    ("City", "city"),
-    ("Industry", "industry"),
-    ("No. of Employees", "employees"),
-    ("Annual Revenue", "annual_revenue"),
-    ("Lead Source", "lead_source"),
-    ("Email Opt Out", "do_not_email"),
-    ("Created Time", "created_at"),
-    ("Modified Time", "updated_at"),
-];
-
-/// Pipedrive exports: `Entity - Field` headers.
-const PIPEDRIVE_FIELDS: &[(&str, &str)] = &[
-    ("Person - ID", "external_id"),
-    ("Person - First name", "first_name"),
-    ("Person - Last name", "last_name"),
-    ("Person - Email", "email"),
-    ("Person - Email - Work", "email"),
-    ("Person - Phone", "phone"),
-    ("Person - Phone - Work", "phone"),
-    ("Person - Organization", "company"),
-    ("Organization - Name", "company"),
-    ("Person - Job title", "job_title"),
-    ("Person - Postal address - Country", "country"),
-    ("Person - Postal address - State/county", "region"),
-    (
-        "Person - Postal address - City/town/village/locality",
-        "city",
-    ),
-    ("Organization - Industry", "industry"),
-    ("Organization - Number of employees", "employees"),
-    ("Organization - Employee count", "employees"),
-    ("Organization - Annual revenue", "annual_revenue"),
-    ("Lead - Source", "lead_source"),
-    ("Person - Marketing status", "email_opt_in"),
-    ("Person - Add time", "created_at"),
-    ("Person - Update time", "updated_at"),
-];
-
-const PRESETS: &[Preset] = &[
-    Preset {
-        source: CrmSource::Hubspot,
-        fields: HUBSPOT_FIELDS,
-        signature: &[
-            "create date",
-            "lifecycle stage",
-            "original source",
-            "original source drill-down 1",
-            "original source drill-down 2",
-            "latest source",
-            "marketing contact status",
-            "contact owner",
-            "country/region",
-            "state/region",
-            "mobile phone number",
-            "hubspot score",
-            "first page seen",
-            "first conversion",
-            "recent conversion",
-            "associated company",
-            "email domain",
-            "became a lead date",
-            "became a customer date",
-            "unsubscribed from all email",
-            "opted out of all email",
-            "last activity date",
-        ],
-        signature_prefixes: &[],
-        signature_suffixes: &[],
-    },
-    Preset {
-        source: CrmSource::Salesforce,
-        fields: SALESFORCE_FIELDS,
-        signature: &[
-            "firstname",
-            "lastname",
-            "leadsource",
-            "hasoptedoutofemail",
-            "hasoptedoutoffax",
-            "donotcall",
-            "createddate",
-            "lastmodifieddate",
-            "numberofemployees",
-            "annualrevenue",
-            "mobilephone",
-            "isdeleted",
-            "isconverted",
-            "ownerid",
-            "masterrecordid",
-            "systemmodstamp",
-            "lastactivitydate",
-            "createdbyid",
-            "lastmodifiedbyid",
-            "accountid",
-            "stagename",
-            "mailingcity",
-            "mailingstate",
-            "mailingcountry",
-            "billingcity",
-            "billingstate",
-            "billingcountry",
-            "contact id",
-            "company / account",
-            "state/province",
-            "zip/postal code",
-            "mailing city",
-            "mailing state/province",
-            "mailing country",
-        ],
-        signature_prefixes: &[],
-        signature_suffixes: &["__c"],
-    },
-    Preset {
-        source: CrmSource::Zoho,
-        fields: ZOHO_FIELDS,
-        signature: &[
-            "designation",
-            "no. of employees",
-            "created time",
-            "modified time",
-            "created by",
-            "modified by",
-            "lead conversion time",
-            "last activity time",
-            "skype id",
-            "secondary email",
-            "zip code",
-            "unsubscribed mode",
-            "unsubscribed time",
-            "change log time",
-            "tag",
-        ],
-        signature_prefixes: &[],
-        signature_suffixes: &[],
-    },
-    Preset {
-        source: CrmSource::Pipedrive,
-        fields: PIPEDRIVE_FIELDS,
-        signature: &[],
-        signature_prefixes: &[
-            "person - ",
-            "organization - ",
-            "organisation - ",
-            "lead - ",
-            "deal - ",
-            "activity - ",
-            "product - ",
-        ],
-        signature_suffixes: &[],
-    },
-    Preset {
-        source: CrmSource::WebAnalytics,
-        fields: &[],
-        signature: &[
-            "page path",
-            "page url",
-            "page title",
-            "page_location",
-            "page_referrer",
-            "landing page",
-            "referrer",
-            "session id",
-            "session_id",
-            "client id",
-            "client_id",
-            "user_pseudo_id",
-            "ga client id",
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-            "utm source",
-            "utm medium",
-            "utm campaign",
-            "pageviews",
-            "sessions",
-            "bounce rate",
-            "event name",
-            "event_name",
-            "event category",
-            "event action",
-            "event label",
-            "event_timestamp",
-            "hostname",
-            "device category",
-            "user agent",
-            "ip address",
-        ],
-        signature_prefixes: &[],
-        signature_suffixes: &[],
-    },
-];
-
-/// Headers of any source: generic names, spreadsheets, our own field keys
-/// (so exported workspaces re-import), and the X Education lead file.
-const COMMON_HEADERS: &[(&str, &str)] = &[
-    ("External ID", "external_id"),
-    ("ID", "external_id"),
-    ("Customer ID", "external_id"),
-    ("Prospect ID", "external_id"),
-    ("Email", "email"),
-    ("E-mail", "email"),
-    ("Email Address", "email"),
-    ("E-mail Address", "email"),
-    ("Work Email", "email"),
-    ("Business Email", "email"),
-    ("First Name", "first_name"),
-    ("Given Name", "first_name"),
-    ("Forename", "first_name"),
-    ("Last Name", "last_name"),
-    ("Surname", "last_name"),
-    ("Family Name", "last_name"),
-    ("Phone", "phone"),
-    ("Phone Number", "phone"),
-    ("Telephone", "phone"),
-    ("Tel", "phone"),
-    ("Work Phone", "phone"),
-    ("Business Phone", "phone"),
-    ("Company", "company"),
-    ("Company Name", "company"),
-    ("Organization", "company"),
-    ("Organisation", "company"),
-    ("Organization Name", "company"),
-    ("Employer", "company"),
-    ("Job Title", "job_title"),
-    ("Title", "job_title"),
-    ("Job Role", "job_title"),
-    ("Persona", "persona"),
-    ("Buyer Persona", "persona"),
-    ("Country", "country"),
-    ("Country Name", "country"),
-    ("Region", "region"),
-    ("State", "region"),
-    ("Province", "region"),
-    ("State/Province", "region"),
-    ("State/Region", "region"),
-    ("City", "city"),
-    ("Town", "city"),
-    ("Time Zone", "timezone"),
-    ("Timezone", "timezone"),
-    ("TZ", "timezone"),
-    ("Industry", "industry"),
-    ("Employees", "employees"),
-    ("Number of Employees", "employees"),
-    ("Employee Count", "employees"),
-    ("Headcount", "employees"),
-    ("Annual Revenue", "annual_revenue"),
-    ("Revenue", "annual_revenue"),
-    ("Lifecycle Stage", "lifecycle_stage"),
-    ("Lifecycle", "lifecycle_stage"),
-    ("Buying Stage", "buying_stage"),
-    ("Buyer Stage", "buying_stage"),
-    ("Lead Source", "lead_source"),
-    ("Source", "lead_source"),
-    ("Entry Point", "entry_point"),
-    ("Landing Page", "entry_point"),
-    ("Lead Origin", "entry_point"),
-    ("Email Opt In", "email_opt_in"),
-    ("Email Opt-in", "email_opt_in"),
-    ("Opt In", "email_opt_in"),
-    ("Opted In", "email_opt_in"),
-    ("Subscribed", "email_opt_in"),
-    ("Marketing Opt In", "email_opt_in"),
-    ("Email Consent", "email_opt_in"),
-    ("Marketing Consent", "email_opt_in"),
-    ("Do Not Email", "do_not_email"),
-    ("Email Opt Out", "do_not_email"),
-    ("Opted Out", "do_not_email"),
-    ("Unsubscribed", "do_not_email"),
-    ("Score", "score"),
-    ("Lead Score", "score"),
-    ("Created", "created_at"),
-    ("Created At", "created_at"),
-    ("Created Date", "created_at"),
-    ("Create Date", "created_at"),
-    ("Date Created", "created_at"),
-    ("Creation Date", "created_at"),
-    ("Updated", "updated_at"),
-    ("Updated At", "updated_at"),
-    ("Last Updated", "updated_at"),
-    ("Last Modified", "updated_at"),
-    ("Last Modified Date", "updated_at"),
-    ("Modified", "updated_at"),
-    ("Modified Date", "updated_at"),
-    ("Date Modified", "updated_at"),
-];
-
 /// The matching form of a header: its words run together (`Country/Region`
 /// → `countryregion`, `FIRSTNAME` and `First Name` → `firstname`).
 fn header_key(header: &str) -> String {
@@ -500,36 +121,36 @@ fn signature_form(header: &str) -> String {
 
 /// Every preset and common header by matching form; presets first.
 fn header_index() -> &'static HashMap<String, &'static str> {
-    static INDEX: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
-    INDEX.get_or_init(|| {
+    static INDEX: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
         let mut index = HashMap::new();
-        let tables = PRESETS
+        let tables = crm_presets()
             .iter()
-            .map(|preset| preset.fields)
-            .chain([COMMON_HEADERS]);
+            .map(|preset| preset.fields.as_slice())
+            .chain([common_headers()]);
         for table in tables {
-            for &(header, field) in table {
-                index.entry(header_key(header)).or_insert(field);
+            for (header, field) in table {
+                index.entry(header_key(header)).or_insert(field.as_str());
             }
         }
         for &field in STANDARD_FIELDS {
             index.entry(header_key(field)).or_insert(field);
         }
         index
-    })
+    });
+    &INDEX
 }
 
 /// Guesses which CRM wrote a file from its headers (see the module
 /// documentation).
 pub fn detect_source(headers: &[String]) -> CrmSource {
     let forms: Vec<String> = headers.iter().map(|h| signature_form(h)).collect();
-    let mut scores: Vec<(CrmSource, usize)> = PRESETS
+    let mut scores: Vec<(CrmSource, usize)> = crm_presets()
         .iter()
         .map(|preset| {
             let score = forms
                 .iter()
                 .filter(|form| {
-                    preset.signature.contains(&form.as_str())
+                    preset.signature.contains(form)
                         || preset
                             .signature_prefixes
                             .iter()
@@ -563,7 +184,7 @@ pub fn standard_field_for_header(header: &str) -> Option<&'static str> {
 
 /// Custom field keys handed out so far: each new key is unique, in constant
 /// time (amortised) however many columns share a name.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CustomKeys {
     taken: HashSet<String>,
     /// For each base key, the next suffix worth trying.
@@ -624,215 +245,7 @@ impl CustomKeys {
     }
 }
 
-/// Header words that suggest each category. A multi-word entry matches
-/// consecutive header words; an entry ending in `*` matches any word starting
-/// with it; other entries match a word exactly or with a plural `s`.
-const CATEGORY_WORDS: &[(Category, &[&str])] = &[
-    (
-        Category::Technographic,
-        &[
-            "tech stack",
-            "technology",
-            "technologies",
-            "tech",
-            "stack",
-            "cms",
-            "crm",
-            "erp",
-            "esp",
-            "martech",
-            "software",
-            "platform",
-            "tool",
-            "browser",
-            "device",
-            "operating system",
-            "os",
-            "hosting",
-            "cloud",
-            "framework",
-            "integration",
-            "app",
-            "email client",
-        ],
-    ),
-    (
-        Category::NeedsBased,
-        &[
-            "budget",
-            "pain point",
-            "pain",
-            "need",
-            "challenge",
-            "problem",
-            "requirement",
-            "goal",
-            "objective",
-            "priority",
-            "priorities",
-            "use case",
-            "timeframe",
-            "purchase timeline",
-            "looking for",
-        ],
-    ),
-    (
-        Category::Psychographic,
-        &[
-            "interest",
-            "values",
-            "core values",
-            "lifestyle",
-            "personality",
-            "attitude",
-            "opinion",
-            "hobby",
-            "hobbies",
-            "motivation",
-            "preference",
-            "belief",
-            "persona",
-            "profile",
-            "matters most",
-        ],
-    ),
-    (
-        Category::Demographic,
-        &[
-            "age",
-            "gender",
-            "sex",
-            "education",
-            "income",
-            "marital",
-            "job",
-            "occupation",
-            "profession",
-            "birth",
-            "birthday",
-            "dob",
-            "kid*",
-            "teen*",
-            "children",
-            "household",
-            "family",
-            "nationality",
-            "ethnicity",
-            "language",
-            "seniority",
-            "department",
-            "degree",
-            "specialization",
-            "specialisation",
-            "salary",
-        ],
-    ),
-    (
-        Category::Geographic,
-        &[
-            "country",
-            "city",
-            "state",
-            "zip*",
-            "postal",
-            "postcode",
-            "region",
-            "province",
-            "county",
-            "address",
-            "street",
-            "location",
-            "latitude",
-            "longitude",
-            "geo",
-            "time zone",
-            "timezone",
-            "territory",
-            "continent",
-        ],
-    ),
-    (
-        Category::Firmographic,
-        &[
-            "industry",
-            "revenue",
-            "employee",
-            "company",
-            "company size",
-            "organization",
-            "organisation",
-            "account",
-            "sector",
-            "sic",
-            "naics",
-            "ownership",
-            "headcount",
-            "website",
-            "domain",
-            "fiscal year",
-            "ticker*",
-        ],
-    ),
-    (
-        Category::Behavioral,
-        &[
-            "visit*",
-            "open*",
-            "click*",
-            "purchas*",
-            "order",
-            "activity",
-            "activities",
-            "last activity",
-            "time spent",
-            "page view*",
-            "pageview*",
-            "session",
-            "download*",
-            "recency",
-            "frequency",
-            "spend",
-            "spent",
-            "mnt",
-            "cost",
-            "engagement",
-            "campaign",
-            "cmp*",
-            "accepted",
-            "converted",
-            "conversion",
-            "response",
-            "responded",
-            "complain*",
-            "score",
-            "quality",
-            "rating",
-            "status",
-            "stage",
-            "source",
-            "origin",
-            "channel",
-            "utm",
-            "referrer",
-            "hear about",
-            "lifetime value",
-            "deal",
-            "bounce*",
-            "subscri*",
-            "unsubscri*",
-            "webinar",
-            "event",
-            "attended",
-            "trial",
-            "demo",
-            "signup",
-            "login",
-            "duration",
-        ],
-    ),
-];
-
-/// Does `pattern` (one or more words, see [`CATEGORY_WORDS`]) occur in
+/// Does `pattern` (one or more words, see `category_words.json`) occur in
 /// `header_words`?
 fn phrase_matches(pattern: &str, header_words: &[String]) -> bool {
     let pattern: Vec<&str> = pattern.split(' ').collect();
@@ -849,7 +262,7 @@ fn phrase_matches(pattern: &str, header_words: &[String]) -> bool {
 }
 
 /// Guesses the segmentation category of a new custom field from its header
-/// words ([`CATEGORY_WORDS`]): multi-word phrases are tried before single
+/// words (`category_words.json`): multi-word phrases are tried before single
 /// words ("Total Time Spent on Website" is behavioural, not firmographic),
 /// and within each pass the categories in the table's order. A header that
 /// is one run-together word (`SHIPPINGCITY`, `ANNUALREVENUE`) is then
@@ -859,7 +272,8 @@ fn phrase_matches(pattern: &str, header_words: &[String]) -> bool {
 pub fn guess_category(header: &str, field_type: FieldType) -> Category {
     let header_words = words(header);
     for multi_word in [true, false] {
-        for (category, patterns) in CATEGORY_WORDS {
+        for entry in category_words() {
+            let (category, patterns) = (&entry.category, &entry.words);
             let found = patterns
                 .iter()
                 .filter(|pattern| pattern.contains(' ') == multi_word)
@@ -870,7 +284,8 @@ pub fn guess_category(header: &str, field_type: FieldType) -> Category {
         }
     }
     if let [word] = header_words.as_slice() {
-        for (category, patterns) in CATEGORY_WORDS {
+        for entry in category_words() {
+            let (category, patterns) = (&entry.category, &entry.words);
             let found = patterns.iter().any(|pattern| {
                 let letters = pattern.replace([' ', '*'], "");
                 letters.len() >= 4 && word.contains(&letters)
@@ -998,151 +413,8 @@ pub fn looks_like_events(headers: &[String]) -> bool {
         && lead_attributes <= 2.max(headers.len() / 4)
 }
 
-/// Our event types and the names other tools give them. Compared by words
-/// run together, so `Page View`, `page_view` and `PageView` are one name.
-const EVENT_TYPES: &[(&str, &[&str])] = &[
-    (
-        "page_view",
-        &[
-            "page view",
-            "pageview",
-            "viewed page",
-            "view page",
-            "page visit",
-            "page visited",
-            "page visited on website",
-            "visited page",
-            "web visit",
-            "website visit",
-            "page_view",
-        ],
-    ),
-    (
-        "download",
-        &[
-            "download",
-            "downloaded",
-            "file download",
-            "asset download",
-            "content download",
-        ],
-    ),
-    (
-        "cart_add",
-        &[
-            "add to cart",
-            "added to cart",
-            "cart add",
-            "add_to_cart",
-            "addtocart",
-            "cart addition",
-        ],
-    ),
-    (
-        "email_open",
-        &[
-            "email open",
-            "email opened",
-            "opened email",
-            "open email",
-            "open",
-            "opened",
-        ],
-    ),
-    (
-        "email_click",
-        &[
-            "email click",
-            "email clicked",
-            "email link clicked",
-            "clicked email",
-            "clicked email link",
-            "email link click",
-            "link click",
-            "link clicked",
-            "click",
-            "clicked",
-        ],
-    ),
-    (
-        "trial_start",
-        &[
-            "trial start",
-            "trial started",
-            "started trial",
-            "start trial",
-            "free trial",
-            "trial signup",
-            "trial sign up",
-        ],
-    ),
-    (
-        "demo_request",
-        &[
-            "demo request",
-            "demo requested",
-            "request demo",
-            "requested demo",
-            "request a demo",
-            "requested a demo",
-            "book a demo",
-            "demo booked",
-        ],
-    ),
-    (
-        "purchase",
-        &[
-            "purchase",
-            "purchased",
-            "order",
-            "order placed",
-            "order completed",
-            "checkout completed",
-            "transaction",
-            "buy",
-            "bought",
-        ],
-    ),
-    (
-        "form_submit",
-        &[
-            "form submit",
-            "form submitted",
-            "form submission",
-            "submitted form",
-            "form fill",
-            "form filled",
-            "form completed",
-            "form submitted on website",
-        ],
-    ),
-    (
-        "webinar_attend",
-        &[
-            "webinar attend",
-            "webinar attended",
-            "attended webinar",
-            "webinar attendance",
-            "webinar attendee",
-        ],
-    ),
-    (
-        "trade_show_visit",
-        &[
-            "trade show visit",
-            "trade show visited",
-            "visited trade show",
-            "trade show",
-            "tradeshow",
-            "tradeshow visit",
-            "booth visit",
-            "visited booth",
-        ],
-    ),
-];
-
 /// Maps a free-text event name to one of our event types when the name is
-/// one of its known spellings ([`EVENT_TYPES`]: `Email Opened` →
+/// one of its known spellings (`event_types.json`: `Email Opened` →
 /// `email_open`, `Page Visited on Website` → `page_view`, `Add to Cart` →
 /// `cart_add`). Anything else becomes the snake_case of its words, so a name
 /// that merely contains a type keeps its meaning: `Whitepaper Download` →
@@ -1151,11 +423,11 @@ const EVENT_TYPES: &[(&str, &[&str])] = &[
 pub fn normalize_event_type(raw: &str) -> String {
     let raw_words = words(raw);
     let key = raw_words.concat();
-    let known = EVENT_TYPES.iter().find(|(canonical, spellings)| {
-        header_key(canonical) == key || spellings.iter().any(|s| header_key(s) == key)
+    let known = event_types().iter().find(|entry| {
+        header_key(&entry.event_type) == key || entry.spellings.iter().any(|s| header_key(s) == key)
     });
     match known {
-        Some((canonical, _)) => (*canonical).to_owned(),
+        Some(entry) => entry.event_type.clone(),
         None => raw_words.join("_"),
     }
 }
@@ -1345,9 +617,13 @@ mod tests {
     #[test]
     fn preset_tables_agree_and_name_real_fields() {
         let mut seen: HashMap<String, &str> = HashMap::new();
-        let tables = PRESETS.iter().map(|p| p.fields).chain([COMMON_HEADERS]);
+        let tables = crm_presets()
+            .iter()
+            .map(|p| p.fields.as_slice())
+            .chain([common_headers()]);
         for table in tables {
-            for &(header, field) in table {
+            for (header, field) in table {
+                let field = field.as_str();
                 assert!(
                     STANDARD_FIELDS.contains(&field) || field == "external_id",
                     "{header} → {field}"
