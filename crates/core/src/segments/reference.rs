@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use super::compile::{invalid as invalid_rule, rebase_path};
 use super::rules::{Combinator, Rule, RuleGroup, RuleNode};
 use super::values::{
     self, parse_bool, parse_instant, parse_number, property_number, property_text, span_start,
@@ -209,7 +210,9 @@ impl<'a> Reference<'a> {
                     Value::String(s) => s.trim().parse().ok(),
                     _ => None,
                 }
-                .ok_or(Error::UnknownSegment { id: -1 })?;
+                .ok_or_else(|| {
+                    invalid_rule(path, "segment", "the value must be a saved segment's id")
+                })?;
                 let (name, rules): (String, String) = self
                     .conn
                     .query_row(
@@ -218,17 +221,18 @@ impl<'a> Reference<'a> {
                         |row| Ok((row.get(0)?, row.get(1)?)),
                     )
                     .optional()?
-                    .ok_or(Error::UnknownSegment { id })?;
+                    .ok_or_else(|| {
+                        invalid_rule(path, "segment", format!("segment {id} does not exist"))
+                    })?;
                 let known = self.memberships.borrow().get(&id).copied();
                 let (member, children) = match known {
                     // Explained where it first appears.
                     Some(member) => (member, Vec::new()),
                     None => {
-                        let inner = self.group(
-                            &RuleGroup::from_json(&rules)?,
-                            lead,
-                            &format!("{path}→segment {id}"),
-                        )?;
+                        let site = format!("{path}→segment {id}");
+                        let group =
+                            RuleGroup::from_json(&rules).map_err(|e| rebase_path(e, &site))?;
+                        let inner = self.group(&group, lead, &site)?;
                         self.memberships.borrow_mut().insert(id, inner.matched);
                         (inner.matched, vec![inner])
                     }
@@ -256,12 +260,9 @@ impl<'a> Reference<'a> {
             }
             key => {
                 let (field_type, label) =
-                    self.types
-                        .get(key)
-                        .cloned()
-                        .ok_or_else(|| Error::UnknownField {
-                            key: key.to_owned(),
-                        })?;
+                    self.types.get(key).cloned().ok_or_else(|| {
+                        invalid_rule(path, key, "no such field in this workspace")
+                    })?;
                 let stored = lead
                     .values
                     .get(key)

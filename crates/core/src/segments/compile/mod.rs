@@ -88,7 +88,8 @@ struct Compiler<'a> {
     compiled: HashMap<i64, CompiledSegment>,
 }
 
-fn invalid(path: &str, field: &str, message: impl Into<String>) -> Error {
+/// The error of the rule at `path` on `field`.
+pub(crate) fn invalid(path: &str, field: &str, message: impl Into<String>) -> Error {
     Error::InvalidRule {
         path: path.to_owned(),
         field: Some(field.to_owned()),
@@ -98,7 +99,7 @@ fn invalid(path: &str, field: &str, message: impl Into<String>) -> Error {
 
 /// `error` with its rule path (which starts at `root`) moved under `site`,
 /// for rules parsed on their own and compiled as part of a larger tree.
-fn rebase_path(error: Error, site: &str) -> Error {
+pub(crate) fn rebase_path(error: Error, site: &str) -> Error {
     match error {
         Error::InvalidRule {
             path,
@@ -493,5 +494,71 @@ mod tests {
             missing_segment.contains("segment 42 does not exist"),
             "{missing_segment}"
         );
+    }
+
+    /// The path and field of an `InvalidRule` error, or a panic naming it.
+    fn rule_error(result: Result<Condition>) -> (String, Option<String>) {
+        match result {
+            Err(Error::InvalidRule { path, field, .. }) => (path, field),
+            other => panic!("expected an invalid rule, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn error_paths_follow_nested_groups() {
+        let workspace = Workspace::in_memory().unwrap();
+        let ok = r#"{"field":"country","operator":"=","value":"Germany"}"#;
+        let bad = r#"{"field":"employees","operator":">","value":"lots"}"#;
+        let json = format!(
+            r#"{{"combinator":"and","rules":[{ok},{{"combinator":"or","rules":[{ok},{{"combinator":"and","not":true,"rules":[{ok},{ok},{bad}]}}]}}]}}"#
+        );
+        let (path, field) = rule_error(compile_text(&workspace, &json));
+        assert_eq!(path, "root.rules[1].rules[1].rules[2]");
+        assert_eq!(field.as_deref(), Some("employees"));
+
+        let json = format!(
+            r#"{{"combinator":"or","rules":[{{"combinator":"and","rules":[{bad}]}},{ok}]}}"#
+        );
+        let (path, _) = rule_error(compile_text(&workspace, &json));
+        assert_eq!(path, "root.rules[0].rules[0]");
+
+        let unknown_operator = format!(
+            r#"{{"combinator":"and","rules":[{ok},{{"combinator":"and","rules":[{{"field":"event","operator":"did","value":{{"type":"x"}}}}]}}]}}"#
+        );
+        let (path, field) = rule_error(compile_text(&workspace, &unknown_operator));
+        assert_eq!(path, "root.rules[1].rules[0]");
+        assert_eq!(field.as_deref(), Some("event"));
+    }
+
+    #[test]
+    fn error_paths_go_through_saved_segments_and_property_filters() {
+        let workspace = Workspace::in_memory().unwrap();
+        workspace
+            .conn()
+            .execute(
+                "INSERT INTO segments (id, name, rules) VALUES (1000, 'Broken', ?1)",
+                [r#"{"combinator":"and","rules":[{"combinator":"or","rules":[{"field":"shoe_size","operator":"=","value":"9"}]}]}"#],
+            )
+            .unwrap();
+        let (path, field) = rule_error(compile_text(
+            &workspace,
+            r#"{"combinator":"and","rules":[{"combinator":"and","rules":[{"field":"segment","operator":"in","value":1000}]}]}"#,
+        ));
+        assert_eq!(path, "root.rules[0].rules[0]→segment 1000.rules[0].rules[0]");
+        assert_eq!(field.as_deref(), Some("shoe_size"));
+
+        let (path, field) = rule_error(compile_text(
+            &workspace,
+            r#"{"combinator":"and","rules":[{"combinator":"or","rules":[{"field":"event","operator":"performed","value":{"type":"download","where":{"combinator":"and","rules":[{"combinator":"or","rules":[{"field":"url","operator":"=","value":"/a"},{"field":"url","operator":"inLast","value":"x"}]}]}}}]}]}"#,
+        ));
+        assert_eq!(path, "root.rules[0].rules[0].value.where.rules[0].rules[1]");
+        assert_eq!(field.as_deref(), Some("url"));
+
+        let (path, field) = rule_error(compile_text(
+            &workspace,
+            r#"{"combinator":"and","rules":[{"field":"country","operator":"=","value":"x"},{"field":"segment","operator":"notIn","value":99}]}"#,
+        ));
+        assert_eq!(path, "root.rules[1]");
+        assert_eq!(field.as_deref(), Some("segment"));
     }
 }
