@@ -340,7 +340,7 @@ pub fn catalogue_typescript() -> String {
         let types: Vec<String> = operator
             .field_types()
             .iter()
-            .map(|field_type| json_text(field_type))
+            .map(json_text)
             .collect();
         text.push_str(&format!(
             "  {}: {{ label: {}, shape: {}, fieldTypes: [{}] }},\n",
