@@ -337,11 +337,7 @@ pub fn catalogue_typescript() -> String {
          export const OPERATOR_CATALOGUE: Record<Operator, OperatorInfo> = {\n",
     );
     for operator in Operator::ALL {
-        let types: Vec<String> = operator
-            .field_types()
-            .iter()
-            .map(json_text)
-            .collect();
+        let types: Vec<String> = operator.field_types().iter().map(json_text).collect();
         text.push_str(&format!(
             "  {}: {{ label: {}, shape: {}, fieldTypes: [{}] }},\n",
             json_text(&operator.as_str()),

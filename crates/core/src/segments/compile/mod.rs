@@ -544,7 +544,10 @@ mod tests {
             &workspace,
             r#"{"combinator":"and","rules":[{"combinator":"and","rules":[{"field":"segment","operator":"in","value":1000}]}]}"#,
         ));
-        assert_eq!(path, "root.rules[0].rules[0]→segment 1000.rules[0].rules[0]");
+        assert_eq!(
+            path,
+            "root.rules[0].rules[0]→segment 1000.rules[0].rules[0]"
+        );
         assert_eq!(field.as_deref(), Some("shoe_size"));
 
         let (path, field) = rule_error(compile_text(
