@@ -19,8 +19,6 @@ mod value_tests;
 
 pub use super::operators::{operators_for, PROPERTY_OPERATORS};
 use behaviour::behaviour_value;
-#[cfg(test)]
-use condition::TextTest;
 pub(crate) use condition::{
     field_ref, Behaviour, Condition, FieldRef, PropertyCondition, Storage, Test,
 };
@@ -395,6 +393,7 @@ impl<'a> Compiler<'a> {
 
 #[cfg(test)]
 mod tests {
+    use super::condition::TextTest;
     use super::*;
     use crate::Workspace;
 
