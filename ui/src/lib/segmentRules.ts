@@ -97,13 +97,17 @@ export function operatorLabel(operator: string, kind?: FieldKind): string {
   return OPERATOR_LABELS[operator];
 }
 
+/** The operators of a behaviour rule (field `event`) and of a membership rule (field `segment`). */
+export const BEHAVIOUR_OPERATORS: Operator[] = ["performed", "notPerformed"];
+export const MEMBERSHIP_OPERATORS: Operator[] = ["in", "notIn"];
+
 /** The operator options for a field kind, from the backend's operator sets. */
 export function operatorsFor(kind: FieldKind, sets: OperatorSet[]): OperatorOption[] {
   const names: string[] =
     kind === "event"
-      ? ["performed", "notPerformed"]
+      ? BEHAVIOUR_OPERATORS
       : kind === "segment"
-        ? ["in", "notIn"]
+        ? MEMBERSHIP_OPERATORS
         : (sets.find((s) => s.field_type === kind)?.operators ?? []);
   return names.map((name) => ({ name, value: name, label: operatorLabel(name, kind) }));
 }
