@@ -1,4 +1,4 @@
-// Generated from crates/core/src/segments/operators.rs by the test `export_operator_catalogue`. Do not edit.
+// Generated from crates/core/src/segments/operators.rs by the test `export_bindings_operator_catalogue`. Do not edit.
 import type { FieldType } from "./FieldType";
 import type { Operator } from "./Operator";
 import type { ValueShape } from "./ValueShape";
