@@ -14,6 +14,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use super::compile::{invalid as invalid_rule, rebase_path};
+use super::operators::{Operator, ValueShape};
 use super::rules::{Combinator, Rule, RuleGroup, RuleNode};
 use super::values::{
     self, parse_bool, parse_instant, parse_number, property_number, property_text, span_start,
@@ -295,17 +296,8 @@ impl<'a> Reference<'a> {
         stored: ValueRef<'_>,
     ) -> bool {
         // Negated operators are the exact complements of their positive forms.
-        let complement = |positive: &str| !self.field_holds(field_type, positive, value, stored);
-        match operator {
-            "!=" => return complement("="),
-            "doesNotContain" => return complement("contains"),
-            "doesNotBeginWith" => return complement("beginsWith"),
-            "doesNotEndWith" => return complement("endsWith"),
-            "notIn" => return complement("in"),
-            "notBetween" => return complement("between"),
-            "notNull" => return complement("null"),
-            "notInLast" => return complement("inLast"),
-            _ => {}
+        if let Some((positive, true)) = Operator::parse(operator).map(Operator::positive_form) {
+            return !self.field_holds(field_type, positive.as_str(), value, stored);
         }
         match field_type {
             FieldType::Text | FieldType::List => {
@@ -588,35 +580,16 @@ fn show_literal(value: &Value) -> String {
 
 /// "is one of Germany, France", "is in the last 30 days".
 pub(crate) fn describe_operator(operator: &str, value: &Value) -> String {
-    let phrase = match operator {
-        "=" => "is",
-        "!=" => "is not",
-        "<" => "is less than",
-        "<=" => "is at most",
-        ">" => "is more than",
-        ">=" => "is at least",
-        "contains" => "contains",
-        "beginsWith" => "begins with",
-        "endsWith" => "ends with",
-        "doesNotContain" => "does not contain",
-        "doesNotBeginWith" => "does not begin with",
-        "doesNotEndWith" => "does not end with",
-        "in" => "is one of",
-        "notIn" => "is not one of",
-        "between" => "is between",
-        "notBetween" => "is not between",
-        "inLast" => "is in the last",
-        "notInLast" => "is not in the last",
-        "null" => return "is empty".to_owned(),
-        "notNull" => return "is not empty".to_owned(),
-        other => other,
+    let Some(known) = Operator::parse(operator) else {
+        return format!("{operator} {}", show_literal(value));
     };
-    let shown = match operator {
-        "between" | "notBetween" => literal_list(value).join(" and "),
-        "in" | "notIn" => literal_list(value).join(", "),
+    let shown = match known.value_shape() {
+        ValueShape::None => return known.label().to_owned(),
+        ValueShape::Pair => literal_list(value).join(" and "),
+        ValueShape::List => literal_list(value).join(", "),
         _ => show_literal(value),
     };
-    format!("{phrase} {shown}")
+    format!("{} {shown}", known.label())
 }
 
 /// "Performed download at least 2 times in the last 30 days, where …".
