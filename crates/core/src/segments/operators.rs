@@ -473,6 +473,21 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_shell_reads_the_string_lists_as_before() {
+        // The exact expressions src-tauri/src/commands.rs and segments/mod.rs use.
+        let property: Vec<String> = crate::segments::PROPERTY_OPERATORS
+            .iter()
+            .map(|op| (*op).to_owned())
+            .collect();
+        assert_eq!(property.len(), 18);
+        let text: Vec<String> = crate::segments::operators_for(FieldType::Text)
+            .iter()
+            .map(|op| (*op).to_owned())
+            .collect();
+        assert_eq!(text.len(), 12);
+    }
+
     /// Writes the catalogue the UI imports, next to the ts-rs bindings, as
     /// `cargo test export_bindings` does for types.
     #[test]
