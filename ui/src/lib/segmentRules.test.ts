@@ -3,6 +3,7 @@ import type { RuleGroupType } from "react-querybuilder";
 
 import type { ExplainNode } from "../bindings/ExplainNode";
 import type { Field } from "../bindings/Field";
+import { OPERATOR_CATALOGUE, PROPERTY_OPERATORS } from "../bindings/OperatorCatalogue";
 import type { OperatorSet } from "../bindings/OperatorSet";
 import type { SegmentSummary } from "../bindings/SegmentSummary";
 import type { SegmentTemplate } from "../bindings/SegmentTemplate";
@@ -18,6 +19,9 @@ import {
   fromRuleGroup,
   groupSegments,
   isAsOfDate,
+  isNumericPropertyOperator,
+  isOperator,
+  operatorLabel,
   normalizeQuery,
   operatorsFor,
   propertyText,
@@ -305,5 +309,29 @@ describe("small formats", () => {
     expect(shareText(0, 0)).toBe("0.0% of 0 leads");
     expect(csvFileName("Trade-show contacts (copy)")).toBe("trade-show-contacts-copy.csv");
     expect(csvFileName("***")).toBe("segment.csv");
+  });
+});
+
+describe("the operator catalogue generated from Rust", () => {
+  it("labels and shapes every operator the way the builder always has", () => {
+    expect(operatorLabel("!=")).toBe("is not");
+    expect(operatorLabel("<", "date")).toBe("is before");
+    expect(operatorLabel("in", "segment")).toBe("is a member of");
+    expect(operatorLabel("notPerformed")).toBe("did not perform");
+    expect(operatorLabel("~")).toBe("~");
+    expect(valueShape("number", "notBetween")).toBe("pair");
+    expect(valueShape("date", "inLast")).toBe("span");
+    expect(valueShape("text", "notIn")).toBe("list");
+    expect(valueShape("text", "doesNotContain")).toBe("scalar");
+    expect(valueShape("text", "~")).toBe("scalar");
+    for (const operator of Object.keys(OPERATOR_CATALOGUE)) expect(isOperator(operator)).toBe(true);
+    expect(isOperator("toString")).toBe(false);
+  });
+
+  it("compares event properties as numbers only for the comparisons text lacks", () => {
+    const numeric = PROPERTY_OPERATORS.filter(isNumericPropertyOperator);
+    expect(numeric).toEqual(["<", "<=", ">", ">=", "between", "notBetween"]);
+    expect(propertyValue("between", "1, 5")).toEqual([1, 5]);
+    expect(propertyValue("in", "1, x")).toEqual(["1", "x"]);
   });
 });

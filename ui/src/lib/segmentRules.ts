@@ -10,12 +10,15 @@ import type { Category } from "../bindings/Category";
 import type { ExplainNode } from "../bindings/ExplainNode";
 import type { Field } from "../bindings/Field";
 import type { FieldType } from "../bindings/FieldType";
+import type { Operator } from "../bindings/Operator";
+import { OPERATOR_CATALOGUE, PROPERTY_OPERATORS } from "../bindings/OperatorCatalogue";
 import type { OperatorSet } from "../bindings/OperatorSet";
 import type { RelativeSpan } from "../bindings/RelativeSpan";
 import type { RuleGroup } from "../bindings/RuleGroup";
 import type { SegmentSummary } from "../bindings/SegmentSummary";
 import type { SegmentTemplate } from "../bindings/SegmentTemplate";
 import type { SpanUnit } from "../bindings/SpanUnit";
+import type { ValueShape } from "../bindings/ValueShape";
 import { CATEGORY_LABELS } from "./format";
 
 /** The special behaviour field: "performed an event". */
@@ -69,32 +72,17 @@ export function fieldKinds(fields: Field[]): Map<string, FieldKind> {
   return kinds;
 }
 
-export const OPERATOR_LABELS: Record<string, string> = {
-  "=": "is",
-  "!=": "is not",
-  "<": "is less than",
-  "<=": "is at most",
-  ">": "is more than",
-  ">=": "is at least",
-  contains: "contains",
-  beginsWith: "begins with",
-  endsWith: "ends with",
-  doesNotContain: "does not contain",
-  doesNotBeginWith: "does not begin with",
-  doesNotEndWith: "does not end with",
-  in: "is one of",
-  notIn: "is not one of",
-  between: "is between",
-  notBetween: "is not between",
-  inLast: "is in the last",
-  notInLast: "is not in the last",
-  null: "is empty",
-  notNull: "is not empty",
-  performed: "performed",
-  notPerformed: "did not perform",
-};
+/** Whether `name` is an operator the backend knows (react-querybuilder hands us plain strings). */
+export function isOperator(name: string): name is Operator {
+  return Object.prototype.hasOwnProperty.call(OPERATOR_CATALOGUE, name);
+}
 
-const DATE_LABELS: Record<string, string> = {
+/** Each operator's label, from the catalogue generated from the Rust `Operator` enum. */
+export const OPERATOR_LABELS = Object.fromEntries(
+  Object.entries(OPERATOR_CATALOGUE).map(([operator, info]) => [operator, info.label]),
+) as Record<Operator, string>;
+
+const DATE_LABELS: Partial<Record<Operator, string>> = {
   "<": "is before",
   "<=": "is on or before",
   ">": "is after",
@@ -102,23 +90,29 @@ const DATE_LABELS: Record<string, string> = {
 };
 
 export function operatorLabel(operator: string, kind?: FieldKind): string {
-  if (kind === "date" && DATE_LABELS[operator]) return DATE_LABELS[operator];
+  if (!isOperator(operator)) return operator;
+  const dateLabel = DATE_LABELS[operator];
+  if (kind === "date" && dateLabel) return dateLabel;
   if (kind === "segment") return operator === "in" ? "is a member of" : operator === "notIn" ? "is not a member of" : operator;
-  return OPERATOR_LABELS[operator] ?? operator;
+  return OPERATOR_LABELS[operator];
 }
+
+/** The operators of a behaviour rule (field `event`) and of a membership rule (field `segment`). */
+export const BEHAVIOUR_OPERATORS: Operator[] = ["performed", "notPerformed"];
+export const MEMBERSHIP_OPERATORS: Operator[] = ["in", "notIn"];
 
 /** The operator options for a field kind, from the backend's operator sets. */
 export function operatorsFor(kind: FieldKind, sets: OperatorSet[]): OperatorOption[] {
-  const names =
+  const names: string[] =
     kind === "event"
-      ? ["performed", "notPerformed"]
+      ? BEHAVIOUR_OPERATORS
       : kind === "segment"
-        ? ["in", "notIn"]
+        ? MEMBERSHIP_OPERATORS
         : (sets.find((s) => s.field_type === kind)?.operators ?? []);
   return names.map((name) => ({ name, value: name, label: operatorLabel(name, kind) }));
 }
 
-export function defaultOperatorFor(kind: FieldKind | undefined): string {
+export function defaultOperatorFor(kind: FieldKind | undefined): Operator {
   switch (kind) {
     case "event":
       return "performed";
@@ -133,17 +127,13 @@ export function defaultOperatorFor(kind: FieldKind | undefined): string {
   }
 }
 
-/** The shape of value a field kind and operator take. */
-export type ValueShape = "none" | "scalar" | "list" | "pair" | "span" | "behaviour" | "segment";
+/** The shape of value a field kind and operator take (generated from Rust). */
+export type { ValueShape };
 
 export function valueShape(kind: FieldKind | undefined, operator: string): ValueShape {
   if (kind === "event") return "behaviour";
   if (kind === "segment") return "segment";
-  if (operator === "null" || operator === "notNull") return "none";
-  if (operator === "in" || operator === "notIn") return "list";
-  if (operator === "between" || operator === "notBetween") return "pair";
-  if (operator === "inLast" || operator === "notInLast") return "span";
-  return "scalar";
+  return isOperator(operator) ? OPERATOR_CATALOGUE[operator].shape : "scalar";
 }
 
 /** What the defaults may draw on: today, the field's common values, the event types, the segments. */
@@ -363,15 +353,25 @@ export function parseCount(text: string): number | null {
 
 /** A property filter value typed as text: numbers for numeric comparisons, lists split on commas. */
 export function propertyValue(operator: string, text: string): unknown {
-  if (operator === "null" || operator === "notNull") return null;
-  if (["in", "notIn", "between", "notBetween"].includes(operator)) {
+  const shape = valueShape(undefined, operator);
+  if (shape === "none") return null;
+  if (shape === "list" || shape === "pair") {
     return splitList(text).map((item) => numberOrText(item, operator));
   }
   return numberOrText(text, operator);
 }
 
+/** A property operator compares numbers when text fields cannot use it (`<`, `between`…). */
+export function isNumericPropertyOperator(operator: string): boolean {
+  return (
+    isOperator(operator) &&
+    PROPERTY_OPERATORS.includes(operator) &&
+    !OPERATOR_CATALOGUE[operator].fieldTypes.includes("text")
+  );
+}
+
 function numberOrText(text: string, operator: string): string | number {
-  const numeric = ["<", "<=", ">", ">=", "between", "notBetween"].includes(operator);
+  const numeric = isNumericPropertyOperator(operator);
   return numeric && text.trim() !== "" && Number.isFinite(Number(text)) ? Number(text) : text;
 }
 

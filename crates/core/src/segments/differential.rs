@@ -11,7 +11,7 @@ use super::reference::{load_lead, Reference};
 use super::rules::RuleGroup;
 use super::{compile, members, saved};
 use crate::fields::{self, Category, FieldType, NewField, Origin};
-use crate::Workspace;
+use crate::{Result, Workspace};
 
 const AS_OF: i64 = 1_780_000_000;
 const DAY: i64 = 86_400;
@@ -188,12 +188,13 @@ fn span() -> impl Strategy<Value = Value> {
 
 fn date_literal() -> impl Strategy<Value = Value> {
     (-400i64..40, any::<bool>()).prop_map(|(days, date_only)| {
-        let at = chrono::DateTime::from_timestamp(AS_OF + days * DAY, 0).unwrap();
-        if date_only {
-            json!(at.format("%Y-%m-%d").to_string())
+        let format = if date_only {
+            "%Y-%m-%d"
         } else {
-            json!(at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        }
+            "%Y-%m-%dT%H:%M:%SZ"
+        };
+        chrono::DateTime::from_timestamp(AS_OF + days * DAY, 0)
+            .map_or(Value::Null, |at| json!(at.format(format).to_string()))
     })
 }
 
@@ -367,10 +368,10 @@ fn tree() -> impl Strategy<Value = Value> {
     })
 }
 
-fn build_workspace(leads: &[LeadSpec]) -> (Workspace, i64, i64) {
-    let workspace = Workspace::in_memory().unwrap();
+fn build_workspace(leads: &[LeadSpec]) -> Result<(Workspace, i64, i64)> {
+    let workspace = Workspace::in_memory()?;
     let conn = workspace.conn();
-    let custom = |key: &str, field_type| {
+    let custom = |key: &str, field_type| -> Result<i64> {
         fields::add_custom(
             conn,
             &NewField {
@@ -380,21 +381,23 @@ fn build_workspace(leads: &[LeadSpec]) -> (Workspace, i64, i64) {
                 origin: Origin::Explicit,
                 category: Category::Technographic,
             },
+        )?;
+        Ok(
+            conn.query_row("SELECT id FROM fields WHERE key = ?1", [key], |r| {
+                r.get::<_, i64>(0)
+            })?,
         )
-        .unwrap();
-        conn.query_row("SELECT id FROM fields WHERE key = ?1", [key], |r| {
-            r.get::<_, i64>(0)
-        })
-        .unwrap()
     };
-    let technologies = custom("technologies", FieldType::List);
-    let pain_point = custom("pain_point", FieldType::Text);
-    let renewal = custom("renewal", FieldType::Date);
+    let technologies = custom("technologies", FieldType::List)?;
+    let pain_point = custom("pain_point", FieldType::Text)?;
+    let renewal = custom("renewal", FieldType::Date)?;
     for (index, lead) in leads.iter().enumerate() {
         let employees: Option<rusqlite::types::Value> = lead.employees.as_ref().map(|v| match v {
-            Value::Number(n) if n.is_i64() => rusqlite::types::Value::Integer(n.as_i64().unwrap()),
-            Value::Number(n) => rusqlite::types::Value::Real(n.as_f64().unwrap()),
-            other => rusqlite::types::Value::Text(other.as_str().unwrap().to_owned()),
+            Value::Number(n) => match n.as_i64() {
+                Some(integer) => rusqlite::types::Value::Integer(integer),
+                None => rusqlite::types::Value::Real(n.as_f64().unwrap_or_default()),
+            },
+            other => rusqlite::types::Value::Text(other.as_str().unwrap_or_default().to_owned()),
         });
         let created = AS_OF - lead.created_days_ago * DAY + (index as i64 * 3_600) % DAY;
         conn.execute(
@@ -407,27 +410,26 @@ fn build_workspace(leads: &[LeadSpec]) -> (Workspace, i64, i64) {
                 lead.opt_in,
                 created
             ],
-        )
-        .unwrap();
+        )?;
         let id = conn.last_insert_rowid();
-        let put = |field: i64, value: rusqlite::types::Value| {
+        let put = |field: i64, value: rusqlite::types::Value| -> Result<()> {
             conn.execute(
                 "INSERT INTO custom_values (field_id, lead_id, value) VALUES (?1, ?2, ?3)",
                 params![field, id, value],
-            )
-            .unwrap();
+            )?;
+            Ok(())
         };
         if let Some(items) = &lead.technologies {
             put(
                 technologies,
-                rusqlite::types::Value::Text(serde_json::to_string(items).unwrap()),
-            );
+                rusqlite::types::Value::Text(json!(items).to_string()),
+            )?;
         }
         if let Some(text) = lead.pain_point {
-            put(pain_point, rusqlite::types::Value::Text(text.to_owned()));
+            put(pain_point, rusqlite::types::Value::Text(text.to_owned()))?;
         }
         if let Some(days) = lead.renewal_days {
-            put(renewal, rusqlite::types::Value::Integer(AS_OF + days * DAY));
+            put(renewal, rusqlite::types::Value::Integer(AS_OF + days * DAY))?;
         }
         for (event_type, days, url, value, odd) in &lead.events {
             let mut properties = serde_json::Map::new();
@@ -443,8 +445,7 @@ fn build_workspace(leads: &[LeadSpec]) -> (Workspace, i64, i64) {
             conn.execute(
                 "INSERT INTO events (lead_id, type, occurred_at, properties) VALUES (?1, ?2, ?3, ?4)",
                 params![id, event_type, AS_OF + days * DAY, Value::Object(properties).to_string()],
-            )
-            .unwrap();
+            )?;
         }
     }
     let saved = saved::create(
@@ -457,11 +458,9 @@ fn build_workspace(leads: &[LeadSpec]) -> (Workspace, i64, i64) {
             rules: RuleGroup::from_value(&json!({"combinator": "or", "rules": [
                 rule("country", "=", json!("germany")),
                 rule("event", "performed", json!({"type": "download"})),
-            ]}))
-            .unwrap(),
+            ]}))?,
         },
-    )
-    .unwrap();
+    )?;
     // A segment that refers to "Saved" from several places, with negation
     // and behaviour beside it: evaluators work a shared segment out once.
     let in_saved = rule("segment", "in", json!(saved.id));
@@ -481,12 +480,10 @@ fn build_workspace(leads: &[LeadSpec]) -> (Workspace, i64, i64) {
                     rule("segment", "notIn", json!(saved.id)),
                     rule("email_opt_in", "=", json!(true)),
                 ]},
-            ]}))
-            .unwrap(),
+            ]}))?,
         },
-    )
-    .unwrap();
-    (workspace, saved.id, nested.id)
+    )?;
+    Ok((workspace, saved.id, nested.id))
 }
 
 /// Replaces the placeholder segment ids with the saved segments'.
@@ -508,6 +505,28 @@ fn root(rules: Vec<Value>, or: bool, not: bool) -> Value {
     json!({"combinator": if or { "or" } else { "and" }, "not": not, "rules": rules})
 }
 
+fn fail(error: crate::Error) -> TestCaseError {
+    TestCaseError::fail(error.to_string())
+}
+
+/// The leads the reference evaluator puts in the segment, by id.
+fn reference_members(workspace: &Workspace, group: &RuleGroup) -> Result<Vec<i64>> {
+    let reference = Reference::new(workspace.conn(), AS_OF)?;
+    let ids: Vec<i64> = workspace
+        .conn()
+        .prepare("SELECT id FROM leads ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut members = Vec::new();
+    for id in ids {
+        let lead = load_lead(workspace.conn(), id)?;
+        if reference.holds(group, &lead)? {
+            members.push(id);
+        }
+    }
+    Ok(members)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
@@ -518,27 +537,17 @@ proptest! {
         or in any::<bool>(),
         not in any::<bool>(),
     ) {
-        let (workspace, saved_id, nested_id) = build_workspace(&leads);
+        let (workspace, saved_id, nested_id) = build_workspace(&leads).map_err(fail)?;
         let mut json = root(rules, or, not);
         bind_segment(&mut json, saved_id, nested_id);
-        let group = RuleGroup::from_value(&json).unwrap();
+        let group = RuleGroup::from_value(&json).map_err(fail)?;
         // Generated trees are valid by construction; a failure here is a bug.
-        compile::compile(workspace.conn(), &group).map_err(|e| TestCaseError::fail(format!("{e}\n{json}")))?;
-        let fast = members(&workspace, &group, AS_OF, 0, usize::MAX).unwrap();
-        let reference = Reference::new(workspace.conn(), AS_OF).unwrap();
-        let mut expected = Vec::new();
-        let mut ids: Vec<i64> = workspace.conn().prepare("SELECT id FROM leads ORDER BY id").unwrap()
-            .query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
-        ids.sort();
-        for id in ids {
-            let lead = load_lead(workspace.conn(), id).unwrap();
-            if reference.holds(&group, &lead).unwrap() {
-                expected.push(id);
-            }
-        }
+        let condition = compile::compile(workspace.conn(), &group)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{json}")))?;
+        let fast = members(&workspace, &group, AS_OF, 0, usize::MAX).map_err(fail)?;
+        let expected = reference_members(&workspace, &group).map_err(fail)?;
         prop_assert_eq!(&fast, &expected, "rules: {}", json);
         // Row-at-a-time evaluation (the planner's) agrees with the bitset.
-        let condition = compile::compile(workspace.conn(), &group).unwrap();
         let by_row: Vec<i64> = super::with_index(&workspace, |index| {
             index.prepare(workspace.conn(), &condition)?;
             Ok((0..index.len())
@@ -546,13 +555,13 @@ proptest! {
                 .map(|row| index.lead_id(row))
                 .collect())
         })
-        .unwrap();
+        .map_err(fail)?;
         prop_assert_eq!(by_row, expected, "rules: {}", json);
     }
 }
 
 #[test]
-fn documented_examples_hold() {
+fn documented_examples_hold() -> Result<()> {
     let leads = vec![
         LeadSpec {
             country: Some("MÜNCHEN"),
@@ -579,32 +588,31 @@ fn documented_examples_hold() {
             events: vec![],
         },
     ];
-    let (workspace, _, _) = build_workspace(&leads);
-    let ids = |rules: Value| {
+    let (workspace, _, _) = build_workspace(&leads)?;
+    let ids = |rules: Value| -> Result<Vec<i64>> {
         members(
             &workspace,
-            &RuleGroup::from_value(&root(vec![rules], false, false)).unwrap(),
+            &RuleGroup::from_value(&root(vec![rules], false, false))?,
             AS_OF,
             0,
             10,
         )
-        .unwrap()
     };
     // Case folding beyond ASCII.
-    assert_eq!(ids(rule("country", "=", json!("münchen"))), vec![1]);
+    assert_eq!(ids(rule("country", "=", json!("münchen")))?, vec![1]);
     // Two-valued logic: an empty country IS matched by !=.
-    assert_eq!(ids(rule("country", "!=", json!("münchen"))), vec![2]);
+    assert_eq!(ids(rule("country", "!=", json!("münchen")))?, vec![2]);
     // Non-numeric values fail every positive comparison, and match their complements.
-    assert_eq!(ids(rule("employees", ">", json!(0))), Vec::<i64>::new());
-    assert_eq!(ids(rule("employees", "<=", json!(0))), Vec::<i64>::new());
-    assert_eq!(ids(rule("employees", "null", Value::Null)), vec![1, 2]);
+    assert_eq!(ids(rule("employees", ">", json!(0)))?, Vec::<i64>::new());
+    assert_eq!(ids(rule("employees", "<=", json!(0)))?, Vec::<i64>::new());
+    assert_eq!(ids(rule("employees", "null", Value::Null))?, vec![1, 2]);
     // "Downloaded a whitepaper twice in the last 30 days".
     assert_eq!(
         ids(rule(
             "event",
             "performed",
             json!({"type": "download", "min": 2, "inLast": {"amount": 30, "unit": "days"}})
-        )),
+        ))?,
         vec![1]
     );
     assert_eq!(
@@ -612,19 +620,20 @@ fn documented_examples_hold() {
             "event",
             "notPerformed",
             json!({"type": "download", "min": 2, "inLast": {"amount": 30, "unit": "days"}})
-        )),
+        ))?,
         vec![2]
     );
     // List fields: any element.
-    assert_eq!(ids(rule("technologies", "=", json!("slack"))), vec![1]);
+    assert_eq!(ids(rule("technologies", "=", json!("slack")))?, vec![1]);
     assert_eq!(
-        ids(rule("technologies", "notIn", json!("slack,azure"))),
+        ids(rule("technologies", "notIn", json!("slack,azure")))?,
         vec![2]
     );
+    Ok(())
 }
 
 #[test]
-fn a_property_key_with_quotes_counts_the_same_in_both_evaluators() {
+fn a_property_key_with_quotes_counts_the_same_in_both_evaluators() -> Result<()> {
     // Every lead has one download whose odd-named property is "/pricing"
     // (lead i has key ODD_KEYS[i]); its `url` is "/blog".
     let leads: Vec<LeadSpec> = ODD_KEYS
@@ -640,8 +649,7 @@ fn a_property_key_with_quotes_counts_the_same_in_both_evaluators() {
             events: vec![("download", -1, Some("/blog"), None, Some((key, "/pricing")))],
         })
         .collect();
-    let (workspace, _, _) = build_workspace(&leads);
-    let reference = Reference::new(workspace.conn(), AS_OF).unwrap();
+    let (workspace, _, _) = build_workspace(&leads)?;
     for (index, key) in ODD_KEYS.iter().enumerate() {
         for (operator, value) in [("=", json!("/PRICING")), ("notNull", Value::Null)] {
             let json = root(
@@ -653,15 +661,10 @@ fn a_property_key_with_quotes_counts_the_same_in_both_evaluators() {
                 false,
                 false,
             );
-            let group = RuleGroup::from_value(&json).unwrap();
+            let group = RuleGroup::from_value(&json)?;
             let fast = members(&workspace, &group, AS_OF, 0, usize::MAX)
                 .unwrap_or_else(|e| panic!("{key}: {e}"));
-            let expected: Vec<i64> = (1..=ODD_KEYS.len() as i64)
-                .filter(|&id| {
-                    let lead = load_lead(workspace.conn(), id).unwrap();
-                    reference.holds(&group, &lead).unwrap()
-                })
-                .collect();
+            let expected = reference_members(&workspace, &group)?;
             // Only the lead whose event has exactly this key matches.
             assert_eq!(
                 expected,
@@ -671,4 +674,5 @@ fn a_property_key_with_quotes_counts_the_same_in_both_evaluators() {
             assert_eq!(fast, expected, "index, key {key:?} {operator}");
         }
     }
+    Ok(())
 }

@@ -7,6 +7,7 @@
 pub(crate) mod compile;
 pub(crate) mod engine;
 pub(crate) mod index;
+pub mod operators;
 mod reference;
 pub mod rules;
 pub mod saved;

@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use super::compile::{invalid as invalid_rule, rebase_path};
+use super::operators::{Operator, ValueShape};
 use super::rules::{Combinator, Rule, RuleGroup, RuleNode};
 use super::values::{
     self, parse_bool, parse_instant, parse_number, property_number, property_text, span_start,
@@ -209,7 +211,9 @@ impl<'a> Reference<'a> {
                     Value::String(s) => s.trim().parse().ok(),
                     _ => None,
                 }
-                .ok_or(Error::UnknownSegment { id: -1 })?;
+                .ok_or_else(|| {
+                    invalid_rule(path, "segment", "the value must be a saved segment's id")
+                })?;
                 let (name, rules): (String, String) = self
                     .conn
                     .query_row(
@@ -218,17 +222,18 @@ impl<'a> Reference<'a> {
                         |row| Ok((row.get(0)?, row.get(1)?)),
                     )
                     .optional()?
-                    .ok_or(Error::UnknownSegment { id })?;
+                    .ok_or_else(|| {
+                        invalid_rule(path, "segment", format!("segment {id} does not exist"))
+                    })?;
                 let known = self.memberships.borrow().get(&id).copied();
                 let (member, children) = match known {
                     // Explained where it first appears.
                     Some(member) => (member, Vec::new()),
                     None => {
-                        let inner = self.group(
-                            &RuleGroup::from_json(&rules)?,
-                            lead,
-                            &format!("{path}→segment {id}"),
-                        )?;
+                        let site = format!("{path}→segment {id}");
+                        let group =
+                            RuleGroup::from_json(&rules).map_err(|e| rebase_path(e, &site))?;
+                        let inner = self.group(&group, lead, &site)?;
                         self.memberships.borrow_mut().insert(id, inner.matched);
                         (inner.matched, vec![inner])
                     }
@@ -256,12 +261,9 @@ impl<'a> Reference<'a> {
             }
             key => {
                 let (field_type, label) =
-                    self.types
-                        .get(key)
-                        .cloned()
-                        .ok_or_else(|| Error::UnknownField {
-                            key: key.to_owned(),
-                        })?;
+                    self.types.get(key).cloned().ok_or_else(|| {
+                        invalid_rule(path, key, "no such field in this workspace")
+                    })?;
                 let stored = lead
                     .values
                     .get(key)
@@ -294,17 +296,8 @@ impl<'a> Reference<'a> {
         stored: ValueRef<'_>,
     ) -> bool {
         // Negated operators are the exact complements of their positive forms.
-        let complement = |positive: &str| !self.field_holds(field_type, positive, value, stored);
-        match operator {
-            "!=" => return complement("="),
-            "doesNotContain" => return complement("contains"),
-            "doesNotBeginWith" => return complement("beginsWith"),
-            "doesNotEndWith" => return complement("endsWith"),
-            "notIn" => return complement("in"),
-            "notBetween" => return complement("between"),
-            "notNull" => return complement("null"),
-            "notInLast" => return complement("inLast"),
-            _ => {}
+        if let Some((positive, true)) = Operator::parse(operator).map(Operator::positive_form) {
+            return !self.field_holds(field_type, positive.as_str(), value, stored);
         }
         match field_type {
             FieldType::Text | FieldType::List => {
@@ -587,35 +580,16 @@ fn show_literal(value: &Value) -> String {
 
 /// "is one of Germany, France", "is in the last 30 days".
 pub(crate) fn describe_operator(operator: &str, value: &Value) -> String {
-    let phrase = match operator {
-        "=" => "is",
-        "!=" => "is not",
-        "<" => "is less than",
-        "<=" => "is at most",
-        ">" => "is more than",
-        ">=" => "is at least",
-        "contains" => "contains",
-        "beginsWith" => "begins with",
-        "endsWith" => "ends with",
-        "doesNotContain" => "does not contain",
-        "doesNotBeginWith" => "does not begin with",
-        "doesNotEndWith" => "does not end with",
-        "in" => "is one of",
-        "notIn" => "is not one of",
-        "between" => "is between",
-        "notBetween" => "is not between",
-        "inLast" => "is in the last",
-        "notInLast" => "is not in the last",
-        "null" => return "is empty".to_owned(),
-        "notNull" => return "is not empty".to_owned(),
-        other => other,
+    let Some(known) = Operator::parse(operator) else {
+        return format!("{operator} {}", show_literal(value));
     };
-    let shown = match operator {
-        "between" | "notBetween" => literal_list(value).join(" and "),
-        "in" | "notIn" => literal_list(value).join(", "),
+    let shown = match known.value_shape() {
+        ValueShape::None => return known.label().to_owned(),
+        ValueShape::Pair => literal_list(value).join(" and "),
+        ValueShape::List => literal_list(value).join(", "),
         _ => show_literal(value),
     };
-    format!("{phrase} {shown}")
+    format!("{} {shown}", known.label())
 }
 
 /// "Performed download at least 2 times in the last 30 days, where …".

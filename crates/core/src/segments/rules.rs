@@ -128,9 +128,12 @@ impl RuleGroup {
         parse_group(value, "root")
     }
 
-    /// The group as compact JSON, the storage form.
+    /// The group as compact JSON, the storage form. (Serialising a group
+    /// cannot fail: every key is text and every value plain JSON; the empty
+    /// group is the fallback all the same.)
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("rule groups always serialize")
+        serde_json::to_string(self)
+            .unwrap_or_else(|_| r#"{"combinator":"and","not":false,"rules":[]}"#.to_owned())
     }
 }
 

@@ -1,13 +1,16 @@
 //! The segments that matter in practice, as real rules over standard fields
 //! and events: persona, buying stage, lifecycle, previous actions, entry path
-//! and company size. Every workspace gets them as built-in segments, and the
-//! builder offers them as templates to start from.
+//! and company size. They are data, one JSON file per folder under
+//! `templates/`, built into the binary. Every workspace gets them as built-in
+//! segments, and the builder offers them as templates to start from.
+
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use ts_rs::TS;
 
 use super::rules::RuleGroup;
+use crate::{Error, Result};
 
 /// A ready-made segment definition.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -22,273 +25,81 @@ pub struct SegmentTemplate {
     pub rules: RuleGroup,
 }
 
-const NOT_CUSTOMER: &[&str] = &["Customer", "Former customer"];
+/// The template files (name, text), folders in display order.
+const TEMPLATE_FILES: [(&str, &str); 6] = [
+    ("persona.json", include_str!("templates/persona.json")),
+    (
+        "buying-stage.json",
+        include_str!("templates/buying-stage.json"),
+    ),
+    ("lifecycle.json", include_str!("templates/lifecycle.json")),
+    (
+        "previous-actions.json",
+        include_str!("templates/previous-actions.json"),
+    ),
+    ("entry-path.json", include_str!("templates/entry-path.json")),
+    (
+        "company-size.json",
+        include_str!("templates/company-size.json"),
+    ),
+];
+
+/// One template file: a folder and its templates in display order.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TemplateFile {
+    folder: String,
+    templates: Vec<TemplateEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TemplateEntry {
+    key: String,
+    name: String,
+    description: String,
+    color: String,
+    rules: serde_json::Value,
+}
+
+/// The templates of one file; errors name the file and the template.
+fn parse_template_file(file_name: &str, text: &str) -> Result<Vec<SegmentTemplate>> {
+    let file: TemplateFile = serde_json::from_str(text)
+        .map_err(|e| Error::InvalidArgument(format!("segment template file {file_name}: {e}")))?;
+    file.templates
+        .into_iter()
+        .map(|entry| {
+            let rules = RuleGroup::from_value(&entry.rules).map_err(|e| {
+                Error::InvalidArgument(format!(
+                    "segment template {} in {file_name}: {e}",
+                    entry.key
+                ))
+            })?;
+            Ok(SegmentTemplate {
+                key: entry.key,
+                name: entry.name,
+                description: entry.description,
+                folder: file.folder.clone(),
+                color: entry.color,
+                rules,
+            })
+        })
+        .collect()
+}
+
+/// Every template file parsed once. The files are built in and checked by
+/// the unit tests below, so a file that does not parse (which those tests
+/// refuse) contributes no templates rather than stopping the app.
+static TEMPLATES: LazyLock<Vec<SegmentTemplate>> = LazyLock::new(|| {
+    TEMPLATE_FILES
+        .iter()
+        .flat_map(|(file_name, text)| parse_template_file(file_name, text).unwrap_or_default())
+        .collect()
+});
 
 /// Every template, grouped by folder in display order.
 pub fn templates() -> Vec<SegmentTemplate> {
-    let not_customer =
-        json!({"field": "lifecycle_stage", "operator": "notIn", "value": NOT_CUSTOMER});
-    let days = |n: u32| json!({"amount": n, "unit": "days"});
-    let all = |rules: serde_json::Value| json!({"combinator": "and", "not": false, "rules": rules});
-    let any = |rules: serde_json::Value| json!({"combinator": "or", "not": false, "rules": rules});
-    let field = |key: &str, operator: &str, value: serde_json::Value| json!({"field": key, "operator": operator, "value": value});
-    let event = |operator: &str, value: serde_json::Value| json!({"field": "event", "operator": operator, "value": value});
-    let entries: Vec<(&str, &str, &str, &str, &str, serde_json::Value)> = vec![
-        (
-            "persona-executive",
-            "Executive decision makers",
-            "Persona",
-            "#7c3aed",
-            "Leaders who buy on ROI and strategy.",
-            all(json!([field(
-                "persona",
-                "=",
-                json!("Executive decision maker")
-            )])),
-        ),
-        (
-            "persona-technical",
-            "Technical decision makers",
-            "Persona",
-            "#2563eb",
-            "Engineers and IT leads who care about integration and security.",
-            all(json!([field(
-                "persona",
-                "=",
-                json!("Technical decision maker")
-            )])),
-        ),
-        (
-            "persona-financial",
-            "Financial decision makers",
-            "Persona",
-            "#059669",
-            "Finance leads who sign off on budget and cost.",
-            all(json!([field(
-                "persona",
-                "=",
-                json!("Financial decision maker")
-            )])),
-        ),
-        (
-            "persona-practitioner",
-            "Practitioners",
-            "Persona",
-            "#0891b2",
-            "Day-to-day users who champion a tool.",
-            all(json!([field("persona", "=", json!("Practitioner"))])),
-        ),
-        (
-            "stage-awareness",
-            "Awareness stage",
-            "Buying stage",
-            "#f59e0b",
-            "Prospects learning about the problem: send helpful content.",
-            all(json!([
-                field("buying_stage", "=", json!("Awareness")),
-                not_customer
-            ])),
-        ),
-        (
-            "stage-consideration",
-            "Consideration stage",
-            "Buying stage",
-            "#f97316",
-            "Prospects comparing solutions: send case studies and a trial.",
-            all(json!([
-                field("buying_stage", "=", json!("Consideration")),
-                not_customer
-            ])),
-        ),
-        (
-            "stage-decision",
-            "Decision stage",
-            "Buying stage",
-            "#dc2626",
-            "Prospects ready to choose: offer a demo.",
-            all(json!([
-                field("buying_stage", "=", json!("Decision")),
-                not_customer
-            ])),
-        ),
-        (
-            "lifecycle-new-prospects",
-            "New prospects",
-            "Lifecycle",
-            "#4f46e5",
-            "Prospects created in the last 30 days.",
-            all(json!([
-                not_customer,
-                field("created_at", "inLast", days(30))
-            ])),
-        ),
-        (
-            "lifecycle-customers",
-            "Current customers",
-            "Lifecycle",
-            "#16a34a",
-            "Leads whose lifecycle stage is Customer.",
-            all(json!([field("lifecycle_stage", "=", json!("Customer"))])),
-        ),
-        (
-            "lifecycle-former-customers",
-            "Former customers",
-            "Lifecycle",
-            "#64748b",
-            "Customers who left: candidates for win-back.",
-            all(json!([field(
-                "lifecycle_stage",
-                "=",
-                json!("Former customer")
-            )])),
-        ),
-        (
-            "actions-first-time-visitors",
-            "First-time visitors",
-            "Previous actions",
-            "#0ea5e9",
-            "Exactly one page view ever, and it was in the last 30 days.",
-            all(json!([
-                event(
-                    "performed",
-                    json!({"type": "page_view", "min": 1, "max": 1})
-                ),
-                event(
-                    "performed",
-                    json!({"type": "page_view", "inLast": days(30)})
-                ),
-            ])),
-        ),
-        (
-            "actions-active-prospects",
-            "Active prospects",
-            "Previous actions",
-            "#22c55e",
-            "Prospects with three page views or an email click in the last 30 days.",
-            all(json!([
-                not_customer,
-                any(json!([
-                    event(
-                        "performed",
-                        json!({"type": "page_view", "min": 3, "inLast": days(30)})
-                    ),
-                    event(
-                        "performed",
-                        json!({"type": "email_click", "inLast": days(30)})
-                    ),
-                ])),
-            ])),
-        ),
-        (
-            "actions-lapsed-leads",
-            "Lapsed leads",
-            "Previous actions",
-            "#a8a29e",
-            "Prospects older than 90 days with no visit, open or click in the last 90 days.",
-            all(json!([
-                not_customer,
-                field("created_at", "notInLast", days(90)),
-                event(
-                    "notPerformed",
-                    json!({"type": "page_view", "inLast": days(90)})
-                ),
-                event(
-                    "notPerformed",
-                    json!({"type": "email_open", "inLast": days(90)})
-                ),
-                event(
-                    "notPerformed",
-                    json!({"type": "email_click", "inLast": days(90)})
-                ),
-            ])),
-        ),
-        (
-            "actions-whitepaper-downloaders",
-            "Whitepaper downloaders",
-            "Previous actions",
-            "#8b5cf6",
-            "Downloaded a whitepaper at least once.",
-            all(json!([event(
-                "performed",
-                json!({"type": "download", "where": all(json!([field("asset", "notNull", json!(null))]))})
-            )])),
-        ),
-        (
-            "actions-demo-requested",
-            "Requested a demo",
-            "Previous actions",
-            "#e11d48",
-            "Asked for a demo at least once.",
-            all(json!([event("performed", json!({"type": "demo_request"}))])),
-        ),
-        (
-            "entry-trade-show",
-            "Trade-show contacts",
-            "Entry path",
-            "#d97706",
-            "Met at a trade show: by source, entry point or a booth visit.",
-            any(json!([
-                field("lead_source", "=", json!("Trade show")),
-                field("entry_point", "=", json!("Trade show")),
-                event("performed", json!({"type": "trade_show_visit"})),
-            ])),
-        ),
-        (
-            "entry-whitepaper",
-            "Came in through a whitepaper",
-            "Entry path",
-            "#7c3aed",
-            "Entry point: whitepaper download.",
-            all(json!([field(
-                "entry_point",
-                "=",
-                json!("Whitepaper download")
-            )])),
-        ),
-        (
-            "entry-abandoned-cart",
-            "Abandoned cart",
-            "Entry path",
-            "#ea580c",
-            "Added to the cart in the last 30 days and bought nothing since.",
-            all(json!([
-                event("performed", json!({"type": "cart_add", "inLast": days(30)})),
-                event(
-                    "notPerformed",
-                    json!({"type": "purchase", "inLast": days(30)})
-                ),
-            ])),
-        ),
-        (
-            "size-enterprise",
-            "Enterprise",
-            "Company size",
-            "#1d4ed8",
-            "Companies with 1,000 employees or more.",
-            all(json!([field("employees", ">=", json!(1000))])),
-        ),
-        (
-            "size-smb",
-            "Small and medium businesses",
-            "Company size",
-            "#0d9488",
-            "Companies with fewer than 200 employees.",
-            all(json!([field("employees", "<", json!(200))])),
-        ),
-    ];
-    entries
-        .into_iter()
-        .map(
-            |(key, name, folder, color, description, rules)| SegmentTemplate {
-                key: key.to_owned(),
-                name: name.to_owned(),
-                description: description.to_owned(),
-                folder: folder.to_owned(),
-                color: color.to_owned(),
-                rules: RuleGroup::from_value(&rules).expect("templates are well-formed"),
-            },
-        )
-        .collect()
+    TEMPLATES.clone()
 }
 
 #[cfg(test)]
@@ -296,6 +107,28 @@ mod tests {
     use super::*;
     use crate::segments::{compile, count};
     use crate::Workspace;
+
+    #[test]
+    fn every_template_file_parses() {
+        let mut total = 0;
+        for (file_name, text) in TEMPLATE_FILES {
+            let parsed =
+                parse_template_file(file_name, text).unwrap_or_else(|e| panic!("{file_name}: {e}"));
+            assert!(!parsed.is_empty(), "{file_name} holds no templates");
+            total += parsed.len();
+        }
+        assert_eq!(templates().len(), total);
+        let error = parse_template_file(
+            "bad.json",
+            r##"{"folder":"F","templates":[{"key":"k","name":"n","description":"","color":"#000000","rules":{"combinator":"xor","rules":[]}}]}"##,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("template k in bad.json") && error.contains("xor"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn every_template_is_valid_and_keys_are_unique() {
