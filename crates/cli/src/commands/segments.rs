@@ -72,15 +72,7 @@ pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResul
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&explanation)?)?;
             } else {
-                writeln!(
-                    out,
-                    "Lead {} ({}) is {} the segment as of {}",
-                    explanation.lead_id,
-                    explanation.lead_name,
-                    if explanation.matched { "IN" } else { "NOT IN" },
-                    explanation.as_of
-                )?;
-                print_explain_node(out, &explanation.root, 0)?;
+                print_explanation(out, &explanation)?;
             }
         }
         SegmentCommand::Save {
@@ -114,28 +106,48 @@ pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResul
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&summaries)?)?;
             } else {
-                writeln!(out, "{:>4}  {:>9}  {:<18} name", "id", "count", "folder")?;
-                for summary in summaries {
-                    let s = &summary.segment;
-                    writeln!(
-                        out,
-                        "{:>4}  {:>9}  {:<18} {}{}{}",
-                        s.id,
-                        summary
-                            .count
-                            .map_or_else(|| "—".to_owned(), |n| n.to_string()),
-                        s.folder,
-                        s.name,
-                        if s.is_builtin { "  (built in)" } else { "" },
-                        summary
-                            .problem
-                            .as_deref()
-                            .map(|problem| format!("  (cannot count: {problem})"))
-                            .unwrap_or_default()
-                    )?;
-                }
+                print_segment_table(out, &summaries)?;
             }
         }
+    }
+    Ok(())
+}
+
+/// `segment explain` as text: the verdict, then the rule tree with a mark
+/// per rule.
+fn print_explanation(out: &mut impl Write, explanation: &segments::Explanation) -> CliResult {
+    writeln!(
+        out,
+        "Lead {} ({}) is {} the segment as of {}",
+        explanation.lead_id,
+        explanation.lead_name,
+        if explanation.matched { "IN" } else { "NOT IN" },
+        explanation.as_of
+    )?;
+    print_explain_node(out, &explanation.root, 0)
+}
+
+/// `segment list` as a table: id, count, folder and name, with notes.
+fn print_segment_table(out: &mut impl Write, summaries: &[saved::SegmentSummary]) -> CliResult {
+    writeln!(out, "{:>4}  {:>9}  {:<18} name", "id", "count", "folder")?;
+    for summary in summaries {
+        let s = &summary.segment;
+        writeln!(
+            out,
+            "{:>4}  {:>9}  {:<18} {}{}{}",
+            s.id,
+            summary
+                .count
+                .map_or_else(|| "—".to_owned(), |n| n.to_string()),
+            s.folder,
+            s.name,
+            if s.is_builtin { "  (built in)" } else { "" },
+            summary
+                .problem
+                .as_deref()
+                .map(|problem| format!("  (cannot count: {problem})"))
+                .unwrap_or_default()
+        )?;
     }
     Ok(())
 }
