@@ -67,4 +67,53 @@ mod tests {
         let core = Error::Core(leadstream_core::Error::UnknownField { key: "x".into() });
         assert_eq!(serde_json::to_value(core).unwrap()["field"], "x");
     }
+
+    #[test]
+    fn an_invalid_rule_from_the_core_crosses_ipc_with_its_rule_path() {
+        let rule = leadstream_core::Error::InvalidRule {
+            path: "root.rules[1]".into(),
+            field: Some("budget".into()),
+            message: "not a number".into(),
+        };
+        let json = serde_json::to_value(Error::from(rule)).unwrap();
+        assert_eq!(json["kind"], "invalid_rule");
+        assert_eq!(json["rule_path"], "root.rules[1]");
+        assert_eq!(json["field"], "budget");
+        assert!(
+            json["message"].as_str().unwrap().contains("not a number"),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn a_core_error_from_a_workspace_command_keeps_its_rule_path() {
+        use tauri::async_runtime::block_on;
+
+        let dir = tempfile::tempdir().unwrap();
+        let dirs = crate::state::AppDirs {
+            data_dir: dir.path().join("data"),
+            workspaces_dir: dir.path().join("workspaces"),
+        };
+        let state = crate::state::AppState::new(dirs, None, Vec::new());
+        let workspace =
+            leadstream_core::Workspace::create(dir.path().join("a.leadstream")).unwrap();
+        block_on(
+            state.with_slot(move |slot, dirs| {
+                crate::state::install(slot, dirs, workspace).map(drop)
+            }),
+        )
+        .unwrap();
+        let error = block_on(state.with_workspace(|_| -> leadstream_core::Result<()> {
+            Err(leadstream_core::Error::InvalidRule {
+                path: "root.rules[0].rules[2]".into(),
+                field: None,
+                message: "no value".into(),
+            })
+        }))
+        .unwrap_err();
+        let json = serde_json::to_value(error).unwrap();
+        assert_eq!(json["kind"], "invalid_rule");
+        assert_eq!(json["rule_path"], "root.rules[0].rules[2]");
+        assert_eq!(json["field"], serde_json::Value::Null);
+    }
 }

@@ -1,107 +1,29 @@
-//! App state: the open workspace behind a mutex, the folders the app uses,
-//! and the files the webview may name (chosen in a dialog, dropped on the
-//! window, or in the recent list). Database work runs on blocking threads so
-//! the UI never waits on SQLite; imports and inspections use a connection of
-//! their own, so they never hold the workspace that other commands need.
+//! App state: the open workspace behind a mutex, the folders the app uses
+//! ([`dirs`]), and the files the webview may name ([`paths`]). Database work
+//! runs on blocking threads so the UI never waits on SQLite; imports and
+//! inspections use a connection of their own, so they never hold the
+//! workspace that other commands need.
 
-use std::collections::HashSet;
-use std::path::{Component, Path, PathBuf};
+mod dirs;
+mod paths;
+
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use leadstream_core::launch::FileKind;
-use leadstream_core::{launch, recent, segments, Workspace};
-use tauri::Manager;
-use tauri_plugin_dialog::DialogExt;
+use leadstream_core::{launch, segments, Workspace};
+
+pub use dirs::{requested_workspace, AppDirs};
+pub use paths::{allowed_roots_from_env, PathUse};
 
 use crate::error::{Error, Result};
-
-/// Where the app keeps its files.
-#[derive(Debug, Clone)]
-pub struct AppDirs {
-    /// The demo workspace and the recent-workspaces list.
-    pub data_dir: PathBuf,
-    /// Where workspaces created by name go.
-    pub workspaces_dir: PathBuf,
-}
-
-impl AppDirs {
-    /// `LEADSTREAM_DATA_DIR` overrides everything (tests and portable
-    /// installs use it); otherwise the platform's app-data folder, and
-    /// `~/Documents/Leadstream` for new workspaces.
-    pub fn resolve(app: &tauri::AppHandle) -> Result<Self> {
-        if let Some(dir) = std::env::var_os("LEADSTREAM_DATA_DIR") {
-            let data_dir = PathBuf::from(dir);
-            return Ok(AppDirs {
-                workspaces_dir: data_dir.join("workspaces"),
-                data_dir,
-            });
-        }
-        let paths = app.path();
-        let data_dir = paths
-            .app_data_dir()
-            .map_err(|e| Error::Setup(e.to_string()))?;
-        let workspaces_dir = paths
-            .document_dir()
-            .map(|documents| documents.join("Leadstream"))
-            .unwrap_or_else(|_| data_dir.join("workspaces"));
-        Ok(AppDirs {
-            data_dir,
-            workspaces_dir,
-        })
-    }
-}
-
-/// The workspace named on the command line (`leadstream-app FILE`) or in
-/// `LEADSTREAM_WORKSPACE`, if any.
-pub fn requested_workspace() -> Option<PathBuf> {
-    std::env::args_os()
-        .skip(1)
-        .find(|arg| !arg.to_string_lossy().starts_with('-'))
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("LEADSTREAM_WORKSPACE").map(PathBuf::from))
-}
-
-/// What the webview may do with a path it names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PathUse {
-    /// Read it (a workspace to open, a file to import).
-    Open,
-    /// Write it (an export).
-    Save,
-}
-
-/// The environment variable that lets automation (the end-to-end tests)
-/// name files under these folders without a dialog: `DIR[:DIR...]`, read
-/// once at start-up. A webview cannot set it.
-pub const ALLOW_PATHS_UNDER_VAR: &str = "LEADSTREAM_ALLOW_PATHS_UNDER";
-
-/// The folders of [`ALLOW_PATHS_UNDER_VAR`]; relative ones are ignored.
-pub fn allowed_roots_from_env() -> Vec<PathBuf> {
-    std::env::var_os(ALLOW_PATHS_UNDER_VAR)
-        .map(|dirs| {
-            std::env::split_paths(&dirs)
-                .filter(|dir| is_plain_absolute(dir))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Absolute and without `.` or `..`, so that "under a folder" means what
-/// it says.
-fn is_plain_absolute(path: &Path) -> bool {
-    path.is_absolute()
-        && path
-            .components()
-            .all(|c| !matches!(c, Component::ParentDir | Component::CurDir))
-}
+use paths::PathAllowlist;
 
 struct Inner {
     workspace: Mutex<Option<Workspace>>,
-    /// Paths the user chose in a dialog or dropped on the window since the
-    /// app started, with what they were chosen for.
-    chosen_paths: Mutex<HashSet<(PathBuf, PathUse)>>,
-    allowed_roots: Vec<PathBuf>,
+    /// The files the webview may name.
+    allowed_paths: PathAllowlist,
     /// Set by `import_cancel`; outside the workspace lock, which a running
     /// import holds.
     import_cancel: Arc<AtomicBool>,
@@ -120,8 +42,7 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 workspace: Mutex::new(None),
-                chosen_paths: Mutex::new(HashSet::new()),
-                allowed_roots,
+                allowed_paths: PathAllowlist::new(allowed_roots),
                 import_cancel: Arc::new(AtomicBool::new(false)),
                 dirs,
                 requested,
@@ -143,51 +64,19 @@ impl AppState {
         self.inner.requested.clone()
     }
 
-    /// Records paths the user chose or dropped, for `use`.
+    /// Records paths the user chose or dropped, for `use_`.
     pub fn allow_paths<'a>(&self, paths: impl IntoIterator<Item = &'a PathBuf>, use_: PathUse) {
-        let mut chosen = self
-            .inner
-            .chosen_paths
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        chosen.extend(paths.into_iter().map(|path| (path.clone(), use_)));
+        self.inner.allowed_paths.allow(paths, use_);
     }
 
     /// `path` from the webview, if the user gave it to the app for `use_`:
     /// chosen in a dialog or dropped on the window since the app started,
     /// listed in the recent workspaces (to open), or under a folder of
-    /// [`ALLOW_PATHS_UNDER_VAR`]. Anything else is refused.
+    /// [`paths::ALLOW_PATHS_UNDER_VAR`]. Anything else is refused.
     pub fn allowed_path(&self, path: &str, use_: PathUse) -> Result<PathBuf> {
-        let candidate = PathBuf::from(path);
-        let refused = || Error::PathNotAllowed {
-            path: path.to_owned(),
-        };
-        if !is_plain_absolute(&candidate) {
-            return Err(refused());
-        }
-        let chosen = self
-            .inner
-            .chosen_paths
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .contains(&(candidate.clone(), use_));
-        let recent = || {
-            use_ == PathUse::Open
-                && recent::load(&self.inner.dirs.data_dir)
-                    .iter()
-                    .any(|entry| Path::new(&entry.path) == candidate)
-        };
-        let under_root = || {
-            self.inner
-                .allowed_roots
-                .iter()
-                .any(|root| candidate.starts_with(root))
-        };
-        if chosen || recent() || under_root() {
-            Ok(candidate)
-        } else {
-            Err(refused())
-        }
+        self.inner
+            .allowed_paths
+            .check(path, use_, &self.inner.dirs.data_dir)
     }
 
     /// Shows the native dialog to open (`PathUse::Open`) or save a file of
@@ -200,25 +89,9 @@ impl AppState {
         use_: PathUse,
         default_name: Option<String>,
     ) -> Result<Option<String>> {
-        let (name, extensions) = kind.filter();
-        let picked = tauri::async_runtime::spawn_blocking(move || {
-            let mut dialog = app.dialog().file().add_filter(name, extensions);
-            if let Some(file_name) = default_name {
-                dialog = dialog.set_file_name(file_name);
-            }
-            match use_ {
-                PathUse::Open => dialog.blocking_pick_file(),
-                PathUse::Save => dialog.blocking_save_file(),
-            }
-        })
-        .await
-        .map_err(|e| Error::Task(e.to_string()))?;
-        let Some(picked) = picked else {
+        let Some(path) = paths::show_file_dialog(app, kind, use_, default_name).await? else {
             return Ok(None);
         };
-        let path = picked
-            .into_path()
-            .map_err(|e| Error::Setup(format!("the chosen file has no usable path: {e}")))?;
         self.allow_paths([&path], use_);
         Ok(Some(path.to_string_lossy().into_owned()))
     }
@@ -333,6 +206,7 @@ pub fn install(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use leadstream_core::recent;
 
     fn state_in(dir: &Path, roots: Vec<PathBuf>) -> AppState {
         let dirs = AppDirs {
@@ -434,58 +308,5 @@ mod tests {
         block_on(state.with_own_connection(move |ws| leadstream_core::demo::generate(ws, &spec)))
             .unwrap();
         assert_eq!(count(everyone), 50, "the index was rebuilt after the write");
-    }
-
-    #[test]
-    fn paths_not_chosen_by_the_user_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = state_in(dir.path(), Vec::new());
-        let secret = dir.path().join("secret.leadstream");
-        let message = state
-            .allowed_path(&secret.to_string_lossy(), PathUse::Open)
-            .unwrap_err()
-            .to_string();
-        assert!(message.contains("secret.leadstream"), "{message}");
-        assert!(message.contains("chose"), "{message}");
-        assert!(state.allowed_path("relative.csv", PathUse::Open).is_err());
-    }
-
-    #[test]
-    fn chosen_dropped_and_recent_paths_are_allowed_for_their_use() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = state_in(dir.path(), Vec::new());
-        let dropped = dir.path().join("export.csv");
-        let save_to = dir.path().join("members.csv");
-        state.allow_paths([&dropped], PathUse::Open);
-        state.allow_paths([&save_to], PathUse::Save);
-        let text = |p: &Path| p.to_string_lossy().into_owned();
-        assert!(state.allowed_path(&text(&dropped), PathUse::Open).is_ok());
-        assert!(
-            state.allowed_path(&text(&dropped), PathUse::Save).is_err(),
-            "a file chosen to read is not one to overwrite"
-        );
-        assert!(state.allowed_path(&text(&save_to), PathUse::Save).is_ok());
-
-        let listed = dir.path().join("Listed.leadstream");
-        recent::touch(&dir.path().join("data"), &listed, "Listed").unwrap();
-        assert!(state.allowed_path(&text(&listed), PathUse::Open).is_ok());
-        assert!(state.allowed_path(&text(&listed), PathUse::Save).is_err());
-    }
-
-    #[test]
-    fn the_automation_folders_allow_what_is_under_them_and_nothing_else() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("fixtures");
-        let state = state_in(dir.path(), vec![root.clone()]);
-        let inside = root.join("e2e/contacts.csv");
-        assert!(state
-            .allowed_path(&inside.to_string_lossy(), PathUse::Open)
-            .is_ok());
-        let escape = format!("{}/../secret.leadstream", root.display());
-        assert!(state.allowed_path(&escape, PathUse::Open).is_err());
-        let sibling = dir.path().join("fixtures-other/x.csv");
-        assert!(state
-            .allowed_path(&sibling.to_string_lossy(), PathUse::Save)
-            .is_err());
     }
 }

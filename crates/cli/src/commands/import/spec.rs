@@ -12,9 +12,8 @@ use leadstream_core::import::spec::{
 };
 use leadstream_core::Workspace;
 
+use crate::commands::CliResult;
 use crate::{ImportArgs, OnMatchArg, UnknownLeadsArg};
-
-type CliResult<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// The spec for `args`: suggestions for the file, overridden by the options.
 pub fn import_spec(

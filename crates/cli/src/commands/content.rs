@@ -1,0 +1,31 @@
+//! `content list`: the content library.
+
+use std::io::Write;
+use std::path::Path;
+
+use leadstream_core::streams::content;
+use leadstream_core::{fields, Workspace};
+
+use super::CliResult;
+use crate::ContentCommand;
+
+pub fn run(db: &Path, command: ContentCommand, out: &mut impl Write) -> CliResult {
+    let ContentCommand::List { json } = command;
+    let items = content::list(Workspace::open(db)?.conn())?;
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
+    } else {
+        for item in items {
+            writeln!(
+                out,
+                "{:>4}  {:<16} {}  [{}] [{}]",
+                item.id,
+                fields::enum_text(&item.kind),
+                item.title,
+                item.personas.join(", "),
+                item.stages.join(", ")
+            )?;
+        }
+    }
+    Ok(())
+}

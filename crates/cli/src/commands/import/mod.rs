@@ -1,0 +1,77 @@
+//! `import leads|events` and `imports list|undo`: importing a CSV file and
+//! the import history.
+
+mod spec;
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use leadstream_core::import::apply::{run_import, ImportControl};
+use leadstream_core::import::history;
+use leadstream_core::import::spec::{ImportKind, ImportProgress};
+use leadstream_core::{fields, Workspace};
+
+use super::CliResult;
+use crate::{ImportCommand, ImportsCommand};
+use spec::{import_spec, print_report};
+
+/// `import leads|events FILE`: imports (or dry-runs) the file and prints
+/// the counts.
+pub fn run(db: &Path, command: ImportCommand, out: &mut impl Write) -> CliResult {
+    let (kind, args) = match command {
+        ImportCommand::Leads(args) => (ImportKind::Leads, args),
+        ImportCommand::Events(args) => (ImportKind::Events, args),
+    };
+    let mut workspace = Workspace::open(db)?;
+    let spec = import_spec(&workspace, kind, &args)?;
+    let cancel = AtomicBool::new(false);
+    let mut progress = |_: &ImportProgress| {};
+    let control = ImportControl {
+        cancel: &cancel,
+        progress: &mut progress,
+    };
+    let report = run_import(&mut workspace, &args.file, &spec, args.dry_run, control)?;
+    print_report(out, &report, args.json)?;
+    Ok(())
+}
+
+/// `imports list` and `imports undo ID`.
+pub fn history(db: &Path, command: ImportsCommand, out: &mut impl Write) -> CliResult {
+    match command {
+        ImportsCommand::List { json } => {
+            let imports = history::list(Workspace::open(db)?.conn())?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&imports)?)?;
+            } else {
+                for import in imports {
+                    let c = &import.counts;
+                    writeln!(
+                        out,
+                        "{:>4}  {}  {:<6} {}  rows {} inserted {} updated {} skipped {} merged {} rejected {}{}",
+                        import.id,
+                        import.started_at,
+                        fields::enum_text(&import.kind),
+                        import.file_name,
+                        c.rows,
+                        c.inserted,
+                        c.updated,
+                        c.skipped,
+                        c.merged,
+                        c.rejected,
+                        import.undone_at.map(|at| format!("  (undone {at})")).unwrap_or_default()
+                    )?;
+                }
+            }
+        }
+        ImportsCommand::Undo { id } => {
+            let summary = history::undo(&mut Workspace::open(db)?, id)?;
+            writeln!(
+                out,
+                "undid import {id}: removed {} leads and {} events, restored {} values",
+                summary.leads_removed, summary.events_removed, summary.values_restored
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! `leads count` and `leads export`.
+
+use std::io::Write;
+use std::path::Path;
+
+use leadstream_core::export::{export_leads, ExportFormat};
+use leadstream_core::{leads, Workspace};
+
+use super::CliResult;
+use crate::{Format, LeadsCommand};
+
+pub fn run(db: &Path, command: LeadsCommand, out: &mut impl Write) -> CliResult {
+    match command {
+        LeadsCommand::Count => {
+            let count = leads::count(Workspace::open(db)?.conn())?;
+            writeln!(out, "{count}")?;
+        }
+        LeadsCommand::Export { format, output } => {
+            let format = match format {
+                Format::Csv => ExportFormat::Csv,
+                Format::Json => ExportFormat::Json,
+            };
+            let workspace = Workspace::open(db)?;
+            output.write(out, |file| export_leads(workspace.conn(), format, file))?;
+        }
+    }
+    Ok(())
+}

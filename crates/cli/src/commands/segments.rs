@@ -1,0 +1,176 @@
+//! `segment count|members|explain|save|delete|list`: evaluating rules
+//! (from a file, stdin or a saved segment) and saved segments.
+
+use std::io::Write;
+use std::path::Path;
+
+use leadstream_core::export::ConsentPolicy;
+use leadstream_core::segments::{self, saved, RuleGroup};
+use leadstream_core::Workspace;
+
+use super::moments::as_of;
+use super::{print_run_time, CliResult};
+use crate::{Format, SegmentCommand};
+
+/// Reads rules from a file, stdin (`-`) or a saved segment id.
+fn load_rules(workspace: &Workspace, source: &str) -> CliResult<RuleGroup> {
+    if let Ok(id) = source.parse::<i64>() {
+        return Ok(saved::get(workspace.conn(), id)?.rules);
+    }
+    let text = if source == "-" {
+        std::io::read_to_string(std::io::stdin())?
+    } else {
+        std::fs::read_to_string(source).map_err(|e| format!("{source}: {e}"))?
+    };
+    RuleGroup::from_json(&text).map_err(|e| format!("{source}: {e}").into())
+}
+
+/// `segment count|members|explain|save|delete|list`.
+pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResult {
+    let workspace = &Workspace::open(db)?;
+    match command {
+        SegmentCommand::Count { rules, repeat } => {
+            let group = load_rules(workspace, &rules.rules)?;
+            let at = as_of(rules.as_of.as_deref())?;
+            let mut count = 0;
+            for run in 1..=repeat.max(1) {
+                let started = std::time::Instant::now();
+                count = segments::count(workspace, &group, at)?;
+                if repeat > 1 {
+                    print_run_time(run, started, 3);
+                }
+            }
+            writeln!(out, "{count}")?;
+        }
+        SegmentCommand::Members {
+            rules,
+            format,
+            fields,
+            include_unconsented,
+            output,
+        } => {
+            let group = load_rules(workspace, &rules.rules)?;
+            let at = as_of(rules.as_of.as_deref())?;
+            let format = match format {
+                Format::Csv => segments::MemberFormat::Csv,
+                Format::Json => segments::MemberFormat::Json,
+            };
+            let consent = if include_unconsented {
+                ConsentPolicy::IncludeUnconsented
+            } else {
+                ConsentPolicy::EmailableOnly
+            };
+            let summary = output.write(out, |out| {
+                segments::export_members(workspace, &group, at, &fields, format, consent, out)
+            })?;
+            eprintln!("{}", summary.message);
+        }
+        SegmentCommand::Explain { rules, lead, json } => {
+            let group = load_rules(workspace, &rules.rules)?;
+            let explanation =
+                segments::explain(workspace, &group, lead, as_of(rules.as_of.as_deref())?)?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&explanation)?)?;
+            } else {
+                print_explanation(out, &explanation)?;
+            }
+        }
+        SegmentCommand::Save {
+            rules,
+            name,
+            description,
+            color,
+            folder,
+            id,
+        } => {
+            let draft = saved::SegmentDraft {
+                name,
+                description,
+                color,
+                folder,
+                rules: load_rules(workspace, &rules)?,
+            };
+            let segment = match id {
+                Some(id) => saved::update(workspace, id, &draft)?,
+                None => saved::create(workspace, &draft)?,
+            };
+            writeln!(out, "{}", segment.id)?;
+        }
+        SegmentCommand::Delete { id } => {
+            let name = saved::get(workspace.conn(), id)?.name;
+            saved::delete(workspace, id)?;
+            writeln!(out, "Deleted segment {id} (“{name}”)")?;
+        }
+        SegmentCommand::List { as_of: at, json } => {
+            let summaries = saved::list_with_counts(workspace, as_of(at.as_deref())?)?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&summaries)?)?;
+            } else {
+                print_segment_table(out, &summaries)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `segment explain` as text: the verdict, then the rule tree with a mark
+/// per rule.
+fn print_explanation(out: &mut impl Write, explanation: &segments::Explanation) -> CliResult {
+    writeln!(
+        out,
+        "Lead {} ({}) is {} the segment as of {}",
+        explanation.lead_id,
+        explanation.lead_name,
+        if explanation.matched { "IN" } else { "NOT IN" },
+        explanation.as_of
+    )?;
+    print_explain_node(out, &explanation.root, 0)
+}
+
+/// `segment list` as a table: id, count, folder and name, with notes.
+fn print_segment_table(out: &mut impl Write, summaries: &[saved::SegmentSummary]) -> CliResult {
+    writeln!(out, "{:>4}  {:>9}  {:<18} name", "id", "count", "folder")?;
+    for summary in summaries {
+        let s = &summary.segment;
+        writeln!(
+            out,
+            "{:>4}  {:>9}  {:<18} {}{}{}",
+            s.id,
+            summary
+                .count
+                .map_or_else(|| "—".to_owned(), |n| n.to_string()),
+            s.folder,
+            s.name,
+            if s.is_builtin { "  (built in)" } else { "" },
+            summary
+                .problem
+                .as_deref()
+                .map(|problem| format!("  (cannot count: {problem})"))
+                .unwrap_or_default()
+        )?;
+    }
+    Ok(())
+}
+
+fn print_explain_node(
+    out: &mut impl Write,
+    node: &segments::ExplainNode,
+    depth: usize,
+) -> CliResult {
+    let mark = if node.matched { "✓" } else { "✗" };
+    let actual = node
+        .actual
+        .as_deref()
+        .map(|a| format!("  [{a}]"))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "{}{mark} {}{actual}",
+        "  ".repeat(depth),
+        node.description
+    )?;
+    for child in &node.children {
+        print_explain_node(out, child, depth + 1)?;
+    }
+    Ok(())
+}

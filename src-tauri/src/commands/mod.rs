@@ -1,0 +1,17 @@
+//! Tauri commands, one module per domain: each command is a few lines over
+//! one core function, run off the main thread. Their argument and result
+//! types come from `leadstream-core` and reach TypeScript through ts-rs
+//! (ui/src/bindings). Every command that can fail returns the shell's
+//! [`Result`](crate::error::Result), whose error crosses IPC as a core
+//! `ErrorReport`.
+
+pub mod content;
+pub mod dialogs;
+pub mod fields;
+pub mod import;
+pub mod leads;
+pub mod moments;
+pub mod plan;
+pub mod segments;
+pub mod streams;
+pub mod workspace;

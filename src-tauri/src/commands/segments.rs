@@ -1,0 +1,131 @@
+//! Segment commands: the builder's preview and explanation, exporting
+//! members, saved segments, and the operators and templates the builder
+//! offers.
+
+use std::path::Path;
+
+use leadstream_core::export::{write_file_atomically, ConsentPolicy, MemberExportSummary};
+use leadstream_core::segments::saved::{self, Segment, SegmentDraft, SegmentSummary};
+use leadstream_core::segments::templates::{self, SegmentTemplate};
+use leadstream_core::segments::{
+    self, Explanation, MemberFormat, OperatorSet, RuleGroup, SegmentPreview,
+};
+use tauri::State;
+
+use super::moments::as_of;
+use crate::error::Result;
+use crate::state::{AppState, PathUse};
+
+/// The builder's live preview: exact count, share and a sample of members.
+#[tauri::command]
+pub async fn segment_preview(
+    state: State<'_, AppState>,
+    rules: RuleGroup,
+    as_of_text: Option<String>,
+    columns: Vec<String>,
+    sample: usize,
+) -> Result<SegmentPreview> {
+    state
+        .with_workspace(move |ws| {
+            segments::preview(ws, &rules, as_of(as_of_text)?, &columns, sample)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn segment_explain(
+    state: State<'_, AppState>,
+    rules: RuleGroup,
+    lead_id: i64,
+    as_of_text: Option<String>,
+) -> Result<Explanation> {
+    state
+        .with_workspace(move |ws| segments::explain(ws, &rules, lead_id, as_of(as_of_text)?))
+        .await
+}
+
+/// Writes the members with the chosen fields as CSV to `path`, for an email
+/// tool: leads that may not be emailed are left out unless
+/// `include_unconsented`. The file is replaced only if the export succeeds.
+#[tauri::command]
+pub async fn segment_export(
+    state: State<'_, AppState>,
+    rules: RuleGroup,
+    as_of_text: Option<String>,
+    fields: Vec<String>,
+    path: String,
+    include_unconsented: bool,
+) -> Result<MemberExportSummary> {
+    let path = state.allowed_path(&path, PathUse::Save)?;
+    let consent = if include_unconsented {
+        ConsentPolicy::IncludeUnconsented
+    } else {
+        ConsentPolicy::EmailableOnly
+    };
+    state
+        .with_workspace(move |ws| {
+            let at = as_of(as_of_text)?;
+            write_file_atomically(Path::new(&path), |out| {
+                segments::export_members(ws, &rules, at, &fields, MemberFormat::Csv, consent, out)
+            })
+        })
+        .await
+}
+
+/// Saved segments with their counts as of `as_of_text` (default now).
+#[tauri::command]
+pub async fn segments_list(
+    state: State<'_, AppState>,
+    as_of_text: Option<String>,
+) -> Result<Vec<SegmentSummary>> {
+    state
+        .with_workspace(move |ws| saved::list_with_counts(ws, as_of(as_of_text)?))
+        .await
+}
+
+/// Creates (`id` null) or updates a saved segment.
+#[tauri::command]
+pub async fn segment_save(
+    state: State<'_, AppState>,
+    id: Option<i64>,
+    draft: SegmentDraft,
+) -> Result<Segment> {
+    state
+        .with_workspace(move |ws| match id {
+            Some(id) => saved::update(ws, id, &draft),
+            None => saved::create(ws, &draft),
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn segment_duplicate(state: State<'_, AppState>, id: i64) -> Result<Segment> {
+    state
+        .with_workspace(move |ws| saved::duplicate(ws, id))
+        .await
+}
+
+#[tauri::command]
+pub async fn segment_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
+    state.with_workspace(move |ws| saved::delete(ws, id)).await
+}
+
+/// The operators each field type accepts.
+#[tauri::command]
+pub fn segment_operators() -> Vec<OperatorSet> {
+    segments::operator_sets()
+}
+
+/// The operators a behaviour rule's event-property filter accepts.
+#[tauri::command]
+pub fn segment_property_operators() -> Vec<String> {
+    segments::PROPERTY_OPERATORS
+        .iter()
+        .map(|op| (*op).to_owned())
+        .collect()
+}
+
+#[tauri::command]
+pub fn segment_templates() -> Vec<SegmentTemplate> {
+    templates::templates()
+}

@@ -1,0 +1,115 @@
+//! Workspace commands: the launch state, opening, creating and switching
+//! workspaces, the demo and the recent list.
+
+use leadstream_core::launch::{self, StartState};
+use leadstream_core::recent::{self, RecentWorkspace};
+use leadstream_core::{workspace_info as summarise, Workspace, WorkspaceInfo};
+use tauri::State;
+
+use super::moments::today_anchor;
+use crate::error::Result;
+use crate::state::{install, AppDirs, AppState, PathUse};
+
+/// Opens the launch workspace (the one asked for, the most recent, or the
+/// demo) and returns what the first screen needs. A workspace that fails to
+/// open leaves the app on the start screen with the reason.
+#[tauri::command]
+pub async fn app_start(state: State<'_, AppState>) -> Result<StartState> {
+    let requested = state.requested();
+    state
+        .with_slot(move |slot, dirs| {
+            let mut error = None;
+            let (recent, recent_warning) = recent::load_with_warning(&dirs.data_dir);
+            let mut warnings: Vec<String> = recent_warning.into_iter().collect();
+            if slot.is_none() {
+                match launch::initial_workspace(
+                    &dirs.data_dir,
+                    requested.as_deref(),
+                    today_anchor(),
+                ) {
+                    Ok(workspace) => warnings.extend(install(slot, dirs, workspace)?),
+                    Err(e) => error = Some(e.to_string()),
+                }
+            }
+            let mut workspace = slot.as_ref().map(summarise).transpose()?;
+            if let Some(info) = workspace.as_mut() {
+                info.warnings = warnings;
+            }
+            Ok(StartState {
+                workspace,
+                error,
+                recent: if recent.is_empty() {
+                    recent::load(&dirs.data_dir)
+                } else {
+                    recent
+                },
+                workspaces_dir: dirs.workspaces_dir.to_string_lossy().into_owned(),
+            })
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn workspace_info(state: State<'_, AppState>) -> Result<Option<WorkspaceInfo>> {
+    state
+        .with_slot(|slot, _| Ok(slot.as_ref().map(summarise).transpose()?))
+        .await
+}
+
+#[tauri::command]
+pub async fn workspace_event_count(state: State<'_, AppState>) -> Result<u32> {
+    state
+        .with_workspace(|ws| leadstream_core::event_count(ws))
+        .await
+}
+
+#[tauri::command]
+pub async fn workspace_open(state: State<'_, AppState>, path: String) -> Result<WorkspaceInfo> {
+    let path = state.allowed_path(&path, PathUse::Open)?;
+    state
+        .with_slot(move |slot, dirs| switch_to(slot, dirs, Workspace::open(&path)?))
+        .await
+}
+
+/// Creates an empty workspace called `name` in the workspaces folder.
+#[tauri::command]
+pub async fn workspace_create(state: State<'_, AppState>, name: String) -> Result<WorkspaceInfo> {
+    state
+        .with_slot(move |slot, dirs| {
+            let path = launch::path_for_name(&dirs.workspaces_dir, &name)?;
+            switch_to(slot, dirs, Workspace::create(path)?)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn workspace_open_demo(state: State<'_, AppState>) -> Result<WorkspaceInfo> {
+    state
+        .with_slot(|slot, dirs| {
+            switch_to(
+                slot,
+                dirs,
+                launch::open_or_create_demo(&dirs.data_dir, today_anchor())?,
+            )
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn workspace_recent(state: State<'_, AppState>) -> Result<Vec<RecentWorkspace>> {
+    state
+        .with_slot(|_, dirs| Ok(recent::load(&dirs.data_dir)))
+        .await
+}
+
+/// Makes `workspace` the open one and describes it, with the warnings that
+/// installing it raised.
+fn switch_to(
+    slot: &mut Option<Workspace>,
+    dirs: &AppDirs,
+    workspace: Workspace,
+) -> Result<WorkspaceInfo> {
+    let mut info = summarise(&workspace)?;
+    info.warnings = install(slot, dirs, workspace)?;
+    Ok(info)
+}
