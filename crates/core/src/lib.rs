@@ -31,6 +31,7 @@ pub mod segments;
 pub mod store;
 pub mod streams;
 pub mod text;
+pub mod time;
 mod workspace_open;
 
 pub use error::{Error, ErrorKind, ErrorReport, Result};

@@ -50,8 +50,8 @@ impl Workspace {
 
 /// Adds what the layers above the store keep in every workspace: the
 /// built-in segments (a settings read once they are there).
-fn with_layers_above(workspace: Workspace) -> Result<Workspace> {
-    crate::segments::saved::install_builtins(workspace.conn())?;
+fn with_layers_above(mut workspace: Workspace) -> Result<Workspace> {
+    crate::segments::saved::install_builtins(&mut workspace)?;
     Ok(workspace)
 }
 

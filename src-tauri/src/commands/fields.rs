@@ -21,7 +21,7 @@ pub async fn fields_list(state: State<'_, AppState>) -> Result<Vec<Field>> {
 #[tauri::command]
 pub async fn field_delete(state: State<'_, AppState>, key: String) -> Result<FieldDeletion> {
     state
-        .with_workspace(move |ws| fields::delete_custom(ws, &key))
+        .with_workspace(move |ws| leadstream_core::field_usage::delete_custom(ws, &key))
         .await
 }
 

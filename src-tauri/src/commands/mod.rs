@@ -10,7 +10,6 @@ pub mod dialogs;
 pub mod fields;
 pub mod import;
 pub mod leads;
-pub mod moments;
 pub mod plan;
 pub mod segments;
 pub mod streams;

@@ -4,11 +4,12 @@
 use std::path::Path;
 
 use leadstream_core::export::write_file_atomically;
+use leadstream_core::streams::limits;
 use leadstream_core::streams::model::Stream;
 use leadstream_core::streams::planner::{self, LeadJourney, Plan, PlanSettings};
+use leadstream_core::Workspace;
 use tauri::State;
 
-use super::moments::plan_request;
 use crate::error::Result;
 use crate::state::{AppState, PathUse};
 
@@ -85,4 +86,16 @@ pub async fn plan_export(
             })
         })
         .await
+}
+
+/// The request of a plan command: `streams` (every active one when `None`)
+/// from the day `from` names, for `days` days.
+fn plan_request(
+    ws: &Workspace,
+    streams: Option<Vec<Stream>>,
+    from: &str,
+    days: u32,
+) -> leadstream_core::Result<planner::PlanRequest> {
+    let from = limits::parse_date("the plan's first day", from)?;
+    planner::PlanRequest::for_workspace(ws, streams, from, days, None)
 }

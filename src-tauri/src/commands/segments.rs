@@ -7,12 +7,9 @@ use std::path::Path;
 use leadstream_core::export::{write_file_atomically, ConsentPolicy, MemberExportSummary};
 use leadstream_core::segments::saved::{self, Segment, SegmentDraft, SegmentSummary};
 use leadstream_core::segments::templates::{self, SegmentTemplate};
-use leadstream_core::segments::{
-    self, Explanation, MemberFormat, OperatorSet, RuleGroup, SegmentPreview,
-};
+use leadstream_core::segments::{self, Explanation, OperatorSet, RuleGroup, SegmentPreview};
 use tauri::State;
 
-use super::moments::as_of;
 use crate::error::Result;
 use crate::state::{AppState, PathUse};
 
@@ -27,7 +24,13 @@ pub async fn segment_preview(
 ) -> Result<SegmentPreview> {
     state
         .with_workspace(move |ws| {
-            segments::preview(ws, &rules, as_of(as_of_text)?, &columns, sample)
+            segments::preview(
+                ws,
+                &rules,
+                segments::as_of_or_now(as_of_text.as_deref())?,
+                &columns,
+                sample,
+            )
         })
         .await
 }
@@ -40,7 +43,14 @@ pub async fn segment_explain(
     as_of_text: Option<String>,
 ) -> Result<Explanation> {
     state
-        .with_workspace(move |ws| segments::explain(ws, &rules, lead_id, as_of(as_of_text)?))
+        .with_workspace(move |ws| {
+            segments::explain(
+                ws,
+                &rules,
+                lead_id,
+                segments::as_of_or_now(as_of_text.as_deref())?,
+            )
+        })
         .await
 }
 
@@ -64,9 +74,17 @@ pub async fn segment_export(
     };
     state
         .with_workspace(move |ws| {
-            let at = as_of(as_of_text)?;
+            let at = segments::as_of_or_now(as_of_text.as_deref())?;
             write_file_atomically(Path::new(&path), |out| {
-                segments::export_members(ws, &rules, at, &fields, MemberFormat::Csv, consent, out)
+                segments::export_members(
+                    ws,
+                    &rules,
+                    at,
+                    &fields,
+                    leadstream_core::export::ExportFormat::Csv,
+                    consent,
+                    out,
+                )
             })
         })
         .await
@@ -79,7 +97,9 @@ pub async fn segments_list(
     as_of_text: Option<String>,
 ) -> Result<Vec<SegmentSummary>> {
     state
-        .with_workspace(move |ws| saved::list_with_counts(ws, as_of(as_of_text)?))
+        .with_workspace(move |ws| {
+            saved::list_with_counts(ws, segments::as_of_or_now(as_of_text.as_deref())?)
+        })
         .await
 }
 

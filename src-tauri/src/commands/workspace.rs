@@ -3,10 +3,9 @@
 
 use leadstream_core::launch::{self, StartState};
 use leadstream_core::recent::{self, RecentWorkspace};
-use leadstream_core::{workspace_info as summarise, Workspace, WorkspaceInfo};
+use leadstream_core::{time, workspace_info as summarise, Workspace, WorkspaceInfo};
 use tauri::State;
 
-use super::moments::today_anchor;
 use crate::error::Result;
 use crate::state::{install, AppDirs, AppState, PathUse};
 
@@ -25,7 +24,7 @@ pub async fn app_start(state: State<'_, AppState>) -> Result<StartState> {
                 match launch::initial_workspace(
                     &dirs.data_dir,
                     requested.as_deref(),
-                    today_anchor(),
+                    time::midnight_utc(time::today_utc()),
                 ) {
                     Ok(workspace) => warnings.extend(install(slot, dirs, workspace)?),
                     Err(e) => error = Some(e.to_string()),
@@ -89,7 +88,7 @@ pub async fn workspace_open_demo(state: State<'_, AppState>) -> Result<Workspace
             switch_to(
                 slot,
                 dirs,
-                launch::open_or_create_demo(&dirs.data_dir, today_anchor())?,
+                launch::open_or_create_demo(&dirs.data_dir, time::midnight_utc(time::today_utc()))?,
             )
         })
         .await

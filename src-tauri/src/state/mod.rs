@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use leadstream_core::launch::FileKind;
-use leadstream_core::{launch, segments, Workspace};
+use leadstream_core::{launch, Workspace};
 
 pub use dirs::{requested_workspace, AppDirs};
 pub use paths::{allowed_roots_from_env, PathUse};
@@ -187,7 +187,7 @@ pub fn install(
         .into_iter()
         .inspect(|warning| eprintln!("leadstream: {warning}"))
         .collect();
-    if let Some(warm) = segments::warm_up(&workspace)? {
+    if let Some(warm) = leadstream_core::streams::planner::warm_up_index(&workspace)? {
         let spawned = std::thread::Builder::new()
             .name("segment-index".into())
             .spawn(move || {

@@ -23,7 +23,7 @@ pub fn run(
 }
 
 fn delete(db: &Path, key: &str, out: &mut impl Write) -> CliResult {
-    let deletion = fields::delete_custom(&mut Workspace::open(db)?, key)?;
+    let deletion = leadstream_core::field_usage::delete_custom(&mut Workspace::open(db)?, key)?;
     let values = match deletion.values_deleted {
         0 => "; it had no values".to_owned(),
         1 => " and its 1 value".to_owned(),

@@ -6,7 +6,6 @@ pub mod content;
 pub mod fields;
 pub mod import;
 pub mod leads;
-pub mod moments;
 pub mod plan;
 pub mod segments;
 pub mod streams;

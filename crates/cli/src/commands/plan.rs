@@ -4,10 +4,9 @@
 use std::io::Write;
 use std::path::Path;
 
-use leadstream_core::streams::{model as streams, planner};
-use leadstream_core::Workspace;
+use leadstream_core::streams::{limits, model as streams, planner};
+use leadstream_core::{segments, time, Workspace};
 
-use super::moments::{plan_request, PlanWindow};
 use super::{print_run_time, CliResult};
 use crate::{Format, PlanArgs};
 
@@ -16,12 +15,17 @@ use crate::{Format, PlanArgs};
 pub fn run(db: &Path, args: &PlanArgs, out: &mut impl Write) -> CliResult {
     let workspace = &Workspace::open(db)?;
     let chosen = chosen_streams(workspace, &args.streams)?;
-    let window = PlanWindow {
-        from: args.from.as_deref(),
-        days: args.days,
-        as_of: args.as_of.as_deref(),
+    let from = match args.from.as_deref() {
+        Some(text) => limits::parse_date("the plan's first day (--from)", text)?,
+        None => time::today_utc(),
     };
-    let request = plan_request(workspace, chosen, &window)?;
+    let as_of = args
+        .as_of
+        .as_deref()
+        .map(segments::parse_as_of)
+        .transpose()?;
+    let request =
+        planner::PlanRequest::for_workspace(workspace, Some(chosen), from, args.days, as_of)?;
     if let Some(lead) = args.lead {
         let journey = planner::journey(workspace, &request, lead)?;
         return print_journey(out, &journey, args.format);

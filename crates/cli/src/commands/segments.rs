@@ -4,11 +4,10 @@
 use std::io::Write;
 use std::path::Path;
 
-use leadstream_core::export::ConsentPolicy;
+use leadstream_core::export::{ConsentPolicy, ExportFormat};
 use leadstream_core::segments::{self, saved, RuleGroup};
 use leadstream_core::Workspace;
 
-use super::moments::as_of;
 use super::{print_run_time, CliResult};
 use crate::{Format, SegmentCommand};
 
@@ -31,7 +30,7 @@ pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResul
     match command {
         SegmentCommand::Count { rules, repeat } => {
             let group = load_rules(workspace, &rules.rules)?;
-            let at = as_of(rules.as_of.as_deref())?;
+            let at = segments::as_of_or_now(rules.as_of.as_deref())?;
             let mut count = 0;
             for run in 1..=repeat.max(1) {
                 let started = std::time::Instant::now();
@@ -50,10 +49,10 @@ pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResul
             output,
         } => {
             let group = load_rules(workspace, &rules.rules)?;
-            let at = as_of(rules.as_of.as_deref())?;
+            let at = segments::as_of_or_now(rules.as_of.as_deref())?;
             let format = match format {
-                Format::Csv => segments::MemberFormat::Csv,
-                Format::Json => segments::MemberFormat::Json,
+                Format::Csv => ExportFormat::Csv,
+                Format::Json => ExportFormat::Json,
             };
             let consent = if include_unconsented {
                 ConsentPolicy::IncludeUnconsented
@@ -67,8 +66,12 @@ pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResul
         }
         SegmentCommand::Explain { rules, lead, json } => {
             let group = load_rules(workspace, &rules.rules)?;
-            let explanation =
-                segments::explain(workspace, &group, lead, as_of(rules.as_of.as_deref())?)?;
+            let explanation = segments::explain(
+                workspace,
+                &group,
+                lead,
+                segments::as_of_or_now(rules.as_of.as_deref())?,
+            )?;
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&explanation)?)?;
             } else {
@@ -102,7 +105,8 @@ pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResul
             writeln!(out, "Deleted segment {id} (“{name}”)")?;
         }
         SegmentCommand::List { as_of: at, json } => {
-            let summaries = saved::list_with_counts(workspace, as_of(at.as_deref())?)?;
+            let summaries =
+                saved::list_with_counts(workspace, segments::as_of_or_now(at.as_deref())?)?;
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&summaries)?)?;
             } else {

@@ -5,9 +5,8 @@ use std::io::Write;
 use std::path::Path;
 
 use leadstream_core::demo::{self, DemoSpec};
-use leadstream_core::{leads, Workspace};
+use leadstream_core::{leads, time, Workspace};
 
-use super::moments::demo_anchor;
 use super::CliResult;
 
 /// `init`: creates an empty workspace at `db`.
@@ -32,7 +31,7 @@ pub struct DemoOptions {
 /// `demo`: fills the workspace at `db` (created if missing, and empty) with
 /// generated data.
 pub fn demo(db: &Path, options: &DemoOptions, out: &mut impl Write) -> CliResult {
-    let anchor = demo_anchor(options.anchor);
+    let anchor = time::midnight_utc(options.anchor.unwrap_or_else(time::today_utc));
     let mut workspace = Workspace::open_or_create(db)?;
     if leads::count(workspace.conn())? > 0 {
         return Err(format!(

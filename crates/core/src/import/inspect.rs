@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -381,20 +381,14 @@ fn mapping_key(headers: &[String]) -> String {
 
 /// The column mapping the last import of a file with these headers used.
 pub fn saved_mapping(conn: &Connection, headers: &[String]) -> Result<Option<Vec<ColumnMapping>>> {
-    let text: Option<String> = conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            [mapping_key(headers)],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let text = crate::store::settings::get_text_on(conn, &mapping_key(headers))?;
     Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
 }
 
 /// Remembers a mapping for the next file with the same headers. New fields
 /// exist after the import, so they are saved as plain field targets.
 pub fn save_mapping(
-    conn: &Connection,
+    tx: &rusqlite::Transaction<'_>,
     headers: &[String],
     columns: &[ColumnMapping],
 ) -> Result<()> {
@@ -408,11 +402,7 @@ pub fn save_mapping(
             column
         })
         .collect();
-    conn.execute(
-        "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
-        (mapping_key(headers), serde_json::to_string(&saved)?),
-    )?;
-    Ok(())
+    crate::store::settings::set_in(tx, &mapping_key(headers), &saved)
 }
 
 #[cfg(test)]

@@ -26,7 +26,8 @@ pub use reference::{ExplainNode, Explanation};
 pub use rules::{BehaviourValue, Combinator, RelativeSpan, Rule, RuleGroup, RuleNode, SpanUnit};
 
 use crate::export::{
-    consent_problem, csv_safe, ConsentPolicy, ConsentReason, JsonArrayWriter, MemberExportSummary,
+    cell_text, consent_problem, ConsentPolicy, ConsentReason, ExportFormat, JsonArrayWriter,
+    MemberExportSummary, SafeCsvWriter,
 };
 use crate::fields::{self, FieldType};
 use crate::leads::{self, CellValue, LeadRow};
@@ -283,13 +284,6 @@ pub fn explain(
     reference::Reference::new(workspace.conn(), as_of)?.explain(rules, &lead)
 }
 
-/// Output formats of [`export_members`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MemberFormat {
-    Csv,
-    Json,
-}
-
 /// The consent fields an export for an email tool reads, after the chosen ones.
 const CONSENT_KEYS: [&str; 2] = ["do_not_email", "email_opt_in"];
 
@@ -306,7 +300,7 @@ pub fn export_members(
     rules: &RuleGroup,
     as_of: i64,
     field_keys: &[String],
-    format: MemberFormat,
+    format: ExportFormat,
     consent: ConsentPolicy,
     out: impl Write,
 ) -> Result<MemberExportSummary> {
@@ -349,25 +343,17 @@ pub fn export_members(
             }
             Ok(written)
         };
-    let io = |e| Error::io("<output>", e);
     let written = match format {
-        MemberFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
-            writer.write_record(chosen.iter().map(|f| csv_safe(&f.label).into_owned()))?;
+        ExportFormat::Csv => {
+            let mut writer = SafeCsvWriter::new(out);
+            writer.write_row(chosen.iter().map(|f| f.label.as_str()))?;
             let written = for_each_member(Box::new(|row| {
-                writer.write_record(row.cells.iter().map(|cell| {
-                    let text = cell
-                        .as_ref()
-                        .map(CellValue::to_plain_text)
-                        .unwrap_or_default();
-                    csv_safe(&text).into_owned()
-                }))?;
-                Ok(())
+                writer.write_row(row.cells.iter().map(cell_text))
             }))?;
-            writer.flush().map_err(io)?;
+            writer.finish()?;
             written
         }
-        MemberFormat::Json => {
+        ExportFormat::Json => {
             let mut array = JsonArrayWriter::new(out)?;
             let written = for_each_member(Box::new(|row| {
                 let mut object = serde_json::Map::new();
@@ -495,11 +481,20 @@ pub fn operator_sets() -> Vec<OperatorSet> {
 
 /// Now, in seconds since the epoch: the default as-of instant.
 pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
+    crate::time::now()
+}
+
+/// The as-of instant of a segment command: `text` read by [`parse_as_of`],
+/// or now when it is absent or blank.
+pub fn as_of_or_now(text: Option<&str>) -> Result<i64> {
+    match text.map(str::trim).filter(|text| !text.is_empty()) {
+        Some(text) => parse_as_of(text),
+        None => Ok(now()),
+    }
 }
 
 /// Reads an as-of instant: a date (`2026-11-25`, 00:00 UTC) or an ISO 8601
-/// date-time.
+/// date-time. The one as-of parser of the core, the CLI and the shell.
 pub fn parse_as_of(text: &str) -> Result<i64> {
     values::parse_instant(text).ok_or_else(|| {
         Error::InvalidArgument(format!(
@@ -537,7 +532,7 @@ mod tests {
             .map(|s| count(&workspace, &s.rules, anchor).unwrap())
             .collect();
 
-        *workspace.segment_index.lock().unwrap() = None;
+        workspace.clear_derived();
         let warm = warm_up(&workspace)
             .unwrap()
             .expect("a file workspace warms up");
@@ -545,7 +540,7 @@ mod tests {
             .join()
             .unwrap()
             .unwrap();
-        assert!(workspace.segment_index.lock().unwrap().is_some());
+        assert!(crate::store::lock_slot(workspace.derived_slot()).is_some());
         assert!(
             warm_up(&workspace).unwrap().is_none(),
             "nothing to do once warm"
@@ -558,7 +553,7 @@ mod tests {
 
         // A write after the warm-up started makes the warmed index stale: it
         // is rebuilt, not used.
-        *workspace.segment_index.lock().unwrap() = None;
+        workspace.clear_derived();
         let warm = warm_up(&workspace).unwrap().unwrap();
         workspace
             .conn_mut()

@@ -406,28 +406,25 @@ const BUILTIN_VERSION: i64 = 1;
 /// Adds the built-in segments to a workspace that does not have this
 /// version of them yet. Runs at every open; costs one settings read after
 /// the first time.
-pub(crate) fn install_builtins(conn: &Connection) -> Result<()> {
-    install_builtin_set(conn, BUILTIN_VERSION, &templates())
+pub(crate) fn install_builtins(workspace: &mut Workspace) -> Result<()> {
+    install_builtin_set(workspace, BUILTIN_VERSION, &templates())
 }
+
+/// The settings key of the installed built-in segment set's version.
+const BUILTIN_VERSION_KEY: &str = "builtin_segments";
 
 /// Installs `templates` as version `version` of the built-in segments,
 /// unless that version (or a newer one) is installed already.
 fn install_builtin_set(
-    conn: &Connection,
+    workspace: &mut Workspace,
     version: i64,
     templates: &[super::templates::SegmentTemplate],
 ) -> Result<()> {
-    let installed: Option<String> = conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = 'builtin_segments'",
-            [],
-            |row| row.get(0),
-        )
-        .optional()?;
+    let installed = crate::store::settings::get_text(workspace, BUILTIN_VERSION_KEY)?;
     if installed.and_then(|v| v.parse::<i64>().ok()) >= Some(version) {
         return Ok(());
     }
-    let tx = conn.unchecked_transaction()?;
+    let tx = workspace.conn_mut().transaction()?;
     // Upserted by key: a built-in keeps its id across versions, so the
     // segments and streams that use it keep working.
     for template in templates {
@@ -476,10 +473,7 @@ fn install_builtin_set(
             )?;
         }
     }
-    tx.execute(
-        "INSERT OR REPLACE INTO settings (key, value) VALUES ('builtin_segments', ?1)",
-        [version.to_string()],
-    )?;
+    crate::store::settings::set_in(&tx, BUILTIN_VERSION_KEY, &version)?;
     tx.commit()?;
     Ok(())
 }
@@ -506,7 +500,7 @@ mod tests {
 
     #[test]
     fn workspaces_start_with_read_only_builtins() {
-        let workspace = Workspace::in_memory().unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
         let segments = list(workspace.conn()).unwrap();
         assert_eq!(segments.len(), templates().len());
         let first = &segments[0];
@@ -518,7 +512,7 @@ mod tests {
         assert!(!copy.is_builtin && copy.name.ends_with("(copy)"));
         assert_eq!(copy.rules, first.rules);
         // Opening again does not add them twice.
-        install_builtins(workspace.conn()).unwrap();
+        install_builtins(&mut workspace).unwrap();
         assert_eq!(list(workspace.conn()).unwrap().len(), templates().len() + 1);
     }
 
@@ -813,7 +807,7 @@ mod tests {
         promptly(60, move || {
             let explanation = super::super::explain(&workspace, &deepest.rules, 1, 0).unwrap();
             assert!(explanation.matched);
-            *workspace.segment_index.lock().unwrap() = None;
+            workspace.clear_derived();
             super::super::warm_up(&workspace)
                 .unwrap()
                 .unwrap()
@@ -844,7 +838,7 @@ mod tests {
             below = insert_raw(&workspace, &format!("L{level}"), member_of(below));
         }
         let counts = promptly(60, move || {
-            *workspace.segment_index.lock().unwrap() = None;
+            workspace.clear_derived();
             super::super::warm_up(&workspace)
                 .unwrap()
                 .unwrap()
@@ -900,7 +894,7 @@ mod tests {
 
     #[test]
     fn raising_the_builtin_version_keeps_builtin_ids_and_references() {
-        let (_dir, workspace) = workspace_with_countries();
+        let (_dir, mut workspace) = workspace_with_countries();
         workspace
             .conn()
             .execute(
@@ -908,7 +902,7 @@ mod tests {
                 [],
             )
             .unwrap();
-        let builtin_id = |name: &str| {
+        let builtin_id = |workspace: &Workspace, name: &str| {
             list(workspace.conn())
                 .unwrap()
                 .into_iter()
@@ -916,7 +910,7 @@ mod tests {
                 .unwrap_or_else(|| panic!("built-in “{name}”"))
                 .id
         };
-        let decision = builtin_id("Decision stage");
+        let decision = builtin_id(&workspace, "Decision stage");
         let before: Vec<(i64, String)> = list(workspace.conn())
             .unwrap()
             .into_iter()
@@ -935,10 +929,10 @@ mod tests {
             {"field": "country", "operator": "=", "value": "germany"}
         ]}))
         .unwrap();
-        install_builtin_set(workspace.conn(), BUILTIN_VERSION + 1, &next).unwrap();
+        install_builtin_set(&mut workspace, BUILTIN_VERSION + 1, &next).unwrap();
 
         assert_eq!(
-            builtin_id("Ready to buy"),
+            builtin_id(&workspace, "Ready to buy"),
             decision,
             "the id did not change"
         );
@@ -965,11 +959,11 @@ mod tests {
 
         // Version 3 drops two templates: the one a user segment uses stays,
         // as the user's own; the unused one goes.
-        let smb = builtin_id("Small and medium businesses");
-        let enterprise = builtin_id("Enterprise");
+        let smb = builtin_id(&workspace, "Small and medium businesses");
+        let enterprise = builtin_id(&workspace, "Enterprise");
         let small = create(&workspace, &draft("Small", member_of(smb))).unwrap();
         next.retain(|t| !t.key.starts_with("size-"));
-        install_builtin_set(workspace.conn(), BUILTIN_VERSION + 2, &next).unwrap();
+        install_builtin_set(&mut workspace, BUILTIN_VERSION + 2, &next).unwrap();
         let kept = get(workspace.conn(), smb).unwrap();
         assert!(!kept.is_builtin, "kept as the user's own segment");
         assert!(super::super::count(&workspace, &small.rules, 0).is_ok());
@@ -977,7 +971,7 @@ mod tests {
             get(workspace.conn(), enterprise),
             Err(Error::UnknownSegment { .. })
         ));
-        assert_eq!(builtin_id("Ready to buy"), decision);
+        assert_eq!(builtin_id(&workspace, "Ready to buy"), decision);
     }
 
     #[test]
@@ -1004,7 +998,7 @@ mod tests {
             .unwrap();
         drop(workspace);
 
-        let workspace = Workspace::open(&path).unwrap();
+        let mut workspace = Workspace::open(&path).unwrap();
         let keyed: i64 = workspace
             .conn()
             .query_row(
@@ -1014,7 +1008,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!(keyed as usize, templates().len());
-        install_builtin_set(workspace.conn(), BUILTIN_VERSION + 1, &templates()).unwrap();
+        install_builtin_set(&mut workspace, BUILTIN_VERSION + 1, &templates()).unwrap();
         assert_eq!(
             get(workspace.conn(), decision).unwrap().name,
             "Decision stage"

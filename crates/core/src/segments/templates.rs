@@ -167,7 +167,7 @@ mod tests {
             one_by_one.push(n);
         }
         let rules: Vec<&RuleGroup> = all.iter().map(|t| &t.rules).collect();
-        *workspace.segment_index.lock().unwrap() = None;
+        workspace.clear_derived();
         assert_eq!(
             crate::segments::count_many(&workspace, &rules, anchor).unwrap(),
             one_by_one

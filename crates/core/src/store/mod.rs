@@ -154,7 +154,7 @@ pub struct Workspace {
     /// another thread. Named for its one user so far; the store treats it
     /// as opaque. TODO(merge): tests in segments/{saved,templates,mod}.rs
     /// clear it directly; they could call [`Workspace::clear_derived`].
-    pub(crate) segment_index: DerivedSlot,
+    pub(crate) derived: DerivedSlot,
 }
 
 impl Workspace {
@@ -251,7 +251,7 @@ impl Workspace {
             conn,
             path,
             data_generation: 0,
-            segment_index: Arc::new(Mutex::new(None)),
+            derived: Arc::new(Mutex::new(None)),
         })
     }
 
@@ -297,13 +297,13 @@ impl Workspace {
     /// The slot where a layer above keeps what it derives from the data;
     /// shared, so a background thread can fill it.
     pub(crate) fn derived_slot(&self) -> &DerivedSlot {
-        &self.segment_index
+        &self.derived
     }
 
     /// Drops whatever a layer above derived from the data, so it is
     /// rebuilt on its next use.
     pub fn clear_derived(&self) {
-        *lock_slot(&self.segment_index) = None;
+        *lock_slot(&self.derived) = None;
     }
 
     /// How to open read-only connections of their own to this workspace's

@@ -21,7 +21,7 @@ mod walk;
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 
 pub use self::csv::write_sends_csv;
 pub use report::{
@@ -34,7 +34,6 @@ pub use settings::{load_settings, save_settings, FrequencyCap, PlanSettings, Sen
 use super::model::Stream;
 use super::{content, limits};
 use crate::segments::engine::{self, CompiledRule};
-use crate::segments::values;
 use crate::{Error, Result, Workspace};
 use compile::CompiledStream;
 use summary::{summarise, Summary};
@@ -55,20 +54,8 @@ pub fn warm_up_index(workspace: &Workspace) -> Result<Option<crate::segments::In
     crate::segments::warm_up_with_fields(workspace, &LEAD_FIELDS_READ)
 }
 
-/// 00:00 UTC on `date`, in seconds since the epoch.
-pub fn midnight_utc(date: NaiveDate) -> i64 {
-    date.and_time(NaiveTime::MIN).and_utc().timestamp()
-}
-
-/// Reads an as-of instant: a date (`2026-11-25`, 00:00 UTC) or an ISO 8601
-/// date-time, in seconds since the epoch.
-pub fn parse_as_of(text: &str) -> Result<i64> {
-    values::parse_instant(text).ok_or_else(|| {
-        Error::InvalidArgument(format!(
-            "`{text}` is not an as-of date: use YYYY-MM-DD or an ISO 8601 date-time"
-        ))
-    })
-}
+pub use crate::segments::parse_as_of;
+pub use crate::time::midnight_utc;
 
 /// What to plan.
 #[derive(Debug, Clone)]
@@ -103,6 +90,28 @@ impl PlanRequest {
             as_of: as_of.unwrap_or_else(|| midnight_utc(from)),
             settings,
         }
+    }
+
+    /// The request the CLI and the shell make: `streams` (all active ones
+    /// when `None`) for `days` days from `from`, entry decided as of `as_of`
+    /// (the first day's midnight UTC when `None`), with the workspace's
+    /// planner settings.
+    pub fn for_workspace(
+        workspace: &Workspace,
+        streams: Option<Vec<Stream>>,
+        from: NaiveDate,
+        days: u32,
+        as_of: Option<i64>,
+    ) -> Result<Self> {
+        let streams = match streams {
+            Some(chosen) => chosen,
+            None => super::model::list(workspace.conn())?
+                .into_iter()
+                .filter(|stream| stream.is_active)
+                .collect(),
+        };
+        let settings = load_settings(workspace.conn())?;
+        Ok(PlanRequest::new(streams, from, days, as_of, settings))
     }
 
     /// Checks the settings, the number of days, the first day and the as-of

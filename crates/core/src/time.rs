@@ -1,0 +1,42 @@
+//! Instants as the core counts them: seconds since the epoch, UTC. "Now",
+//! "today" and midnight UTC of a day, defined once for the core, the CLI and
+//! the shell.
+
+use chrono::{NaiveDate, NaiveTime, Utc};
+
+/// Now, in seconds since the epoch.
+pub fn now() -> i64 {
+    Utc::now().timestamp()
+}
+
+/// Today's date in UTC.
+pub fn today_utc() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// 00:00 UTC on `date`, in seconds since the epoch.
+pub fn midnight_utc(date: NaiveDate) -> i64 {
+    date.and_time(NaiveTime::MIN).and_utc().timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn midnight_utc_is_the_start_of_the_day() {
+        let day = NaiveDate::from_ymd_opt(2026, 9, 22).unwrap();
+        assert_eq!(midnight_utc(day), 1_790_035_200);
+        assert_eq!(
+            midnight_utc(day.succ_opt().unwrap()) - midnight_utc(day),
+            86_400
+        );
+    }
+
+    #[test]
+    fn now_is_within_today() {
+        let start = midnight_utc(today_utc());
+        let now = now();
+        assert!(now >= start && now < start + 86_400 + 1);
+    }
+}
