@@ -10,16 +10,16 @@ import { ErrorBoundary } from "./components/ErrorBoundary";
 import { WorkspaceMenu } from "./components/WorkspaceMenu";
 import iconUrl from "../../icons/icon.svg";
 import { ipc } from "./lib/ipc";
-import { EmptyView, EMPTY_VIEWS } from "./views/EmptyView";
-import { ImportView } from "./views/ImportView";
-import { LeadsView } from "./views/LeadsView";
-import { StartScreen } from "./views/StartScreen";
+import { EmptyView, EMPTY_VIEWS } from "./features/workspace/EmptyView";
+import { ImportView } from "./features/import/ImportView";
+import { LeadsView } from "./features/leads/LeadsView";
+import { StartScreen } from "./features/workspace/StartScreen";
 
 // The segment builder (react-querybuilder, drag and drop) loads on first use,
 // so it does not slow down start-up.
-const SegmentsView = lazy(() => import("./views/SegmentsView").then((m) => ({ default: m.SegmentsView })));
+const SegmentsView = lazy(() => import("./features/segments/SegmentsView").then((m) => ({ default: m.SegmentsView })));
 // Likewise the stream designer and planner (xyflow, dagre, nivo).
-const StreamsView = lazy(() => import("./views/StreamsView").then((m) => ({ default: m.StreamsView })));
+const StreamsView = lazy(() => import("./features/streams/StreamsView").then((m) => ({ default: m.StreamsView })));
 
 export type ViewKey = "leads" | "import" | "segments" | "streams" | "insights";
 

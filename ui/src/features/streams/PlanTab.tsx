@@ -11,7 +11,7 @@ import type { ReasonTally } from "../../bindings/ReasonTally";
 import type { Stream } from "../../bindings/Stream";
 import { formatCount } from "../../lib/format";
 import { ipc } from "../../lib/ipc";
-import { planDiff, signed, type DiffLine } from "../../lib/planDiff";
+import { planDiff, signed, type DiffLine } from "./planDiff";
 import { isAsOfDate } from "../../lib/segmentRules";
 import { PlanCalendar } from "./PlanCalendar";
 import { PlanControls, isPlanDays, todayUtc } from "./PlanControls";

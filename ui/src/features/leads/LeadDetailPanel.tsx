@@ -2,9 +2,9 @@
 // explicit/implicit marked), and the event timeline, newest first.
 import { useEffect, useState } from "react";
 
-import type { LeadDetail } from "../bindings/LeadDetail";
-import { CATEGORY_LABELS, formatCell, formatCount, formatDate, humanize } from "../lib/format";
-import { ipc } from "../lib/ipc";
+import type { LeadDetail } from "../../bindings/LeadDetail";
+import { CATEGORY_LABELS, formatCell, formatCount, formatDate, humanize } from "../../lib/format";
+import { ipc } from "../../lib/ipc";
 
 type Props = { id: number; onClose: () => void; onError: (error: unknown) => void };
 

@@ -3,9 +3,9 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
-import type { Field } from "../bindings/Field";
-import type { LeadPage } from "../bindings/LeadPage";
-import type { LeadQuery } from "../bindings/LeadQuery";
+import type { Field } from "../../bindings/Field";
+import type { LeadPage } from "../../bindings/LeadPage";
+import type { LeadQuery } from "../../bindings/LeadQuery";
 
 const MULLERS = 3;
 const ALL = 5000;
@@ -27,7 +27,7 @@ const FIELDS: Field[] = [
   { key: "last_name", label: "Last name", type: "text", origin: "explicit", category: "demographic", is_standard: true },
 ];
 
-vi.mock("../lib/ipc", () => ({
+vi.mock("../../lib/ipc", () => ({
   ipc: {
     fieldsList: async () => FIELDS,
     leadsPage: (query: LeadQuery) => leadsPage(query),

@@ -4,15 +4,15 @@
 // streams, and the Content library with its persona × stage matrix.
 import { useCallback, useEffect, useState } from "react";
 
-import type { ContentItem } from "../bindings/ContentItem";
-import type { Stream } from "../bindings/Stream";
-import type { StreamTemplate } from "../bindings/StreamTemplate";
-import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
-import { ipc } from "../lib/ipc";
-import { ContentTab } from "./streams/ContentTab";
-import { DesignerTab } from "./streams/DesignerTab";
-import { PlanTab } from "./streams/PlanTab";
-import type { RuleCatalogue } from "./streams/RulesEditor";
+import type { ContentItem } from "../../bindings/ContentItem";
+import type { Stream } from "../../bindings/Stream";
+import type { StreamTemplate } from "../../bindings/StreamTemplate";
+import type { WorkspaceInfo } from "../../bindings/WorkspaceInfo";
+import { ipc } from "../../lib/ipc";
+import { ContentTab } from "./ContentTab";
+import { DesignerTab } from "./DesignerTab";
+import { PlanTab } from "./PlanTab";
+import type { RuleCatalogue } from "./RulesEditor";
 
 type Props = { workspace: WorkspaceInfo; onError: (error: unknown) => void };
 type Tab = "designer" | "plan" | "content";

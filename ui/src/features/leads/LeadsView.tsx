@@ -12,15 +12,15 @@ import {
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useReducer, useRef, useState } from "react";
 
-import type { Field } from "../bindings/Field";
-import type { LeadRow } from "../bindings/LeadRow";
-import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
-import { ColumnChooser } from "../components/ColumnChooser";
-import { FieldsDialog } from "../components/FieldsDialog";
-import { formatCell, formatCount } from "../lib/format";
-import { ipc } from "../lib/ipc";
-import { PageCache } from "../lib/pageCache";
-import { useDebounced } from "../lib/useDebounced";
+import type { Field } from "../../bindings/Field";
+import type { LeadRow } from "../../bindings/LeadRow";
+import type { WorkspaceInfo } from "../../bindings/WorkspaceInfo";
+import { ColumnChooser } from "../../components/ColumnChooser";
+import { FieldsDialog } from "../../components/FieldsDialog";
+import { formatCell, formatCount } from "../../lib/format";
+import { ipc } from "../../lib/ipc";
+import { PageCache } from "../../lib/pageCache";
+import { useDebounced } from "../../lib/useDebounced";
 import { LeadDetailPanel } from "./LeadDetailPanel";
 
 export const DEFAULT_COLUMNS = [

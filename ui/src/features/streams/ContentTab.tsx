@@ -12,7 +12,7 @@ import type { MatrixCell } from "../../bindings/MatrixCell";
 import { humanize } from "../../lib/format";
 import { ipc } from "../../lib/ipc";
 import { splitList } from "../../lib/segmentRules";
-import { itemSuitsCell, targetedItems } from "../../lib/contentMatrix";
+import { itemSuitsCell, targetedItems } from "./contentMatrix";
 
 const KINDS: ContentKind[] = ["blog_post", "guide", "whitepaper", "case_study", "webinar", "free_trial", "demo_invitation", "discount_offer", "newsletter", "win_back"];
 const LIFECYCLES: LifecycleFit[] = ["prospect", "customer", "former_customer"];

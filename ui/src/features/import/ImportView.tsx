@@ -5,20 +5,20 @@
 // import with Undo.
 import { useCallback, useEffect, useMemo, useState } from "react";
 
-import type { ColumnMapping } from "../bindings/ColumnMapping";
-import type { ColumnTarget } from "../bindings/ColumnTarget";
-import type { Field } from "../bindings/Field";
-import type { ImportInspection } from "../bindings/ImportInspection";
-import type { ImportKind } from "../bindings/ImportKind";
-import type { ImportProgress } from "../bindings/ImportProgress";
-import type { ImportRecord } from "../bindings/ImportRecord";
-import type { ImportReport } from "../bindings/ImportReport";
-import type { ImportSpec } from "../bindings/ImportSpec";
-import type { SourceFormat } from "../bindings/SourceFormat";
-import { CATEGORY_LABELS, formatCount } from "../lib/format";
-import { ipc } from "../lib/ipc";
-import { decodeTarget, encodeTarget } from "../lib/importTargets";
-import { needsNewFieldConfirmation, newFieldCount, skipNewFields } from "../lib/newFields";
+import type { ColumnMapping } from "../../bindings/ColumnMapping";
+import type { ColumnTarget } from "../../bindings/ColumnTarget";
+import type { Field } from "../../bindings/Field";
+import type { ImportInspection } from "../../bindings/ImportInspection";
+import type { ImportKind } from "../../bindings/ImportKind";
+import type { ImportProgress } from "../../bindings/ImportProgress";
+import type { ImportRecord } from "../../bindings/ImportRecord";
+import type { ImportReport } from "../../bindings/ImportReport";
+import type { ImportSpec } from "../../bindings/ImportSpec";
+import type { SourceFormat } from "../../bindings/SourceFormat";
+import { CATEGORY_LABELS, formatCount } from "../../lib/format";
+import { ipc } from "../../lib/ipc";
+import { decodeTarget, encodeTarget } from "../../lib/importTargets";
+import { needsNewFieldConfirmation, newFieldCount, skipNewFields } from "../../lib/newFields";
 
 type Step =
   | { kind: "start" }
