@@ -1,7 +1,8 @@
 // The app frame: the start screen until a workspace is open, then the header
 // with the workspace menu, the navigation and the current view. Every error
 // from the backend or the UI itself ends up in the error banner.
-import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 
 import type { StartState } from "./bindings/StartState";
 import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
@@ -44,6 +45,16 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
   const [dropped, setDropped] = useState<{ path: string; at: number } | null>(null);
   const report = useCallback((e: unknown) => setError(describe(e)), []);
+
+  // Another workspace, or new leads in this one: every cached backend answer is asked again.
+  const queryClient = useQueryClient();
+  const workspaceScope = workspace ? `${workspace.path ?? workspace.name}|${workspace.lead_count}` : "";
+  const previousScope = useRef(workspaceScope);
+  useEffect(() => {
+    if (previousScope.current === workspaceScope) return;
+    previousScope.current = workspaceScope;
+    void queryClient.invalidateQueries();
+  }, [queryClient, workspaceScope]);
 
   // A file dropped anywhere on the window opens the import wizard.
   useEffect(() => {

@@ -2,13 +2,23 @@
 // fields grouped by segmentation category plus behaviour and membership,
 // operators per field type from the backend, our value editors, and valid
 // defaults. Every change is normalised (values reshaped to their operator)
-// before it reaches the view. It also caches each field's known values.
+// before it reaches the view. It also caches each field's known values, and
+// marks the rule or group the backend refused, with the reason beside it.
 import { QueryBuilderDnD } from "@react-querybuilder/dnd";
 import { createReactDnDAdapter } from "@react-querybuilder/dnd/react-dnd";
 import { useCallback, useMemo, useRef, useState } from "react";
 import * as ReactDnD from "react-dnd";
 import * as ReactDndHtml5Backend from "react-dnd-html5-backend";
-import { QueryBuilder, type FullField, type RuleGroupType, type RuleType } from "react-querybuilder";
+import {
+  ActionElement,
+  QueryBuilder,
+  findPath,
+  type ActionWithRulesProps,
+  type FullField,
+  type RuleGroupTypeAny,
+  type RuleGroupType,
+  type RuleType,
+} from "react-querybuilder";
 import "react-querybuilder/dist/query-builder.css";
 
 import type { EventTypeSummary } from "../../bindings/EventTypeSummary";
@@ -28,6 +38,7 @@ import {
   type DefaultHints,
   type FieldKind,
 } from "../../lib/segmentRules";
+import { samePath, type RuleFailure } from "./failingRule";
 import { SegmentValueEditor, type BuilderContext } from "./valueEditors";
 
 const dnd = createReactDnDAdapter({ ...ReactDnD, ...ReactDndHtml5Backend });
@@ -56,11 +67,47 @@ type Props = {
   eventTypes: EventTypeSummary[];
   segments: SegmentSummary[];
   currentSegmentId: number | null;
+  /** The rule or group the backend refused, if any: it is marked and its message shown beside it. */
+  failure?: RuleFailure | null;
+};
+
+/** The builder's context: the value editors' catalogue and the refused rule. */
+type FailureContext = BuilderContext & { failure: RuleFailure | null };
+
+/** A remove button that shows, before it, why the backend refused this rule or group. */
+function RemoveWithFailure(props: ActionWithRulesProps) {
+  const failure = (props.context as FailureContext | undefined)?.failure ?? null;
+  const failing = failure !== null && samePath(failure.path, props.path);
+  return (
+    <>
+      {failing && (
+        <span className="rule-failure" role="alert" data-testid="segment-rule-failure">
+          {failure.message}
+        </span>
+      )}
+      <ActionElement {...props} />
+    </>
+  );
+}
+
+const CONTROL_ELEMENTS = {
+  valueEditor: SegmentValueEditor,
+  removeRuleAction: RemoveWithFailure,
+  removeGroupAction: RemoveWithFailure,
 };
 
 const kindOfField = (fieldData: FullField | undefined) => fieldData?.kind as FieldKind | undefined;
 
-export function RuleBuilder({ query, onQueryChange, fields, operatorSets, eventTypes, segments, currentSegmentId }: Props) {
+export function RuleBuilder({
+  query,
+  onQueryChange,
+  fields,
+  operatorSets,
+  eventTypes,
+  segments,
+  currentSegmentId,
+  failure = null,
+}: Props) {
   // Known values per field key, loaded on first use.
   const [values, setValues] = useState<Record<string, ValueCount[]>>({});
   const requested = useRef(new Set<string>());
@@ -108,9 +155,16 @@ export function RuleBuilder({ query, onQueryChange, fields, operatorSets, eventT
     [hintsFor],
   );
 
-  const context: BuilderContext = useMemo(
-    () => ({ fieldValues: (key) => values[key], loadFieldValues, eventTypes, segments, currentSegmentId }),
-    [values, loadFieldValues, eventTypes, segments, currentSegmentId],
+  const context: FailureContext = useMemo(
+    () => ({ fieldValues: (key) => values[key], loadFieldValues, eventTypes, segments, currentSegmentId, failure }),
+    [values, loadFieldValues, eventTypes, segments, currentSegmentId, failure],
+  );
+
+  // The refused rule or group, found by its path in the tree as it was sent.
+  const failingId = useMemo(() => (failure ? findPath(failure.path, query)?.id : undefined), [failure, query]);
+  const markFailing = useCallback(
+    (node: RuleType | RuleGroupTypeAny) => (failingId !== undefined && node.id === failingId ? "rule-failing" : ""),
+    [failingId],
   );
 
   return (
@@ -124,7 +178,9 @@ export function RuleBuilder({ query, onQueryChange, fields, operatorSets, eventT
           getOperators={getOperators}
           getDefaultOperator={getDefaultOperator}
           getDefaultValue={getDefaultValue}
-          controlElements={{ valueEditor: SegmentValueEditor }}
+          controlElements={CONTROL_ELEMENTS}
+          getRuleClassname={markFailing}
+          getRuleGroupClassname={markFailing}
           context={context}
           translations={TRANSLATIONS}
           listsAsArrays
