@@ -4,10 +4,13 @@
 // a late answer to an old request never overwrites the latest one.
 import { QueryClient, keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
+import type { ContentDraft } from "../bindings/ContentDraft";
+import type { PlanSettings } from "../bindings/PlanSettings";
 import type { RuleGroup } from "../bindings/RuleGroup";
 import type { SegmentDraft } from "../bindings/SegmentDraft";
 import type { Stream } from "../bindings/Stream";
 import type { StreamDefinition } from "../bindings/StreamDefinition";
+import type { StreamDraft } from "../bindings/StreamDraft";
 import { ipc } from "./ipc";
 
 /** One client for the app: answers are kept until a write invalidates them, and failures are shown, not retried. */
@@ -39,7 +42,14 @@ export const queryKeys = {
   content: ["content"] as const,
   streamProblems: (streamJson: string) => ["stream-problems", streamJson] as const,
   contentSuggestions: (entrySegments: number[]) => ["content-suggestions", entrySegments] as const,
+  contentMatrix: ["content-matrix"] as const,
+  fieldValues: (key: string) => ["field-values", key] as const,
+  plannerSettings: ["planner-settings"] as const,
+  planJourney: (request: PlanRequest, leadId: number) => ["plan-journey", request, leadId] as const,
 };
+
+/** What a plan is run with: the streams (null for every active one), the first day and the number of days. */
+export type PlanRequest = { streams: Stream[] | null; from: string; days: number };
 
 export const useFields = () => useQuery({ queryKey: queryKeys.fields, queryFn: ipc.fieldsList });
 export const useSegmentOperators = () =>
@@ -118,5 +128,98 @@ export function useDeleteSegment() {
   return useMutation({
     mutationFn: (id: number) => ipc.segmentDelete(id),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.segmentsAll }),
+  });
+}
+
+export const useContentMatrix = () => useQuery({ queryKey: queryKeys.contentMatrix, queryFn: ipc.contentMatrix });
+
+/** A field's known values, most common first; an unknown field has none. */
+export const useFieldValues = (key: string) =>
+  useQuery({
+    queryKey: queryKeys.fieldValues(key),
+    queryFn: () => ipc.fieldValues(key).catch(() => []),
+  });
+
+export const usePlannerSettings = () => useQuery({ queryKey: queryKeys.plannerSettings, queryFn: ipc.plannerSettings });
+
+/** A lead's journey through a plan run with `request`; asked only for a lead. */
+export const usePlanJourney = (request: PlanRequest | null, leadId: number | null) =>
+  useQuery({
+    queryKey: queryKeys.planJourney(request ?? { streams: null, from: "", days: 0 }, leadId ?? 0),
+    queryFn: () => ipc.planJourney(request?.streams ?? null, request?.from ?? "", request?.days ?? 0, leadId ?? 0),
+    enabled: request !== null && leadId !== null,
+  });
+
+/** Runs a plan: an explicit action whose answers the Plan tab keeps to compare runs, so a mutation. */
+export const useRunPlan = () =>
+  useMutation({ mutationFn: (request: PlanRequest) => ipc.planRun(request.streams, request.from, request.days) });
+
+/** Saves a stream (id null creates one); the stream list is asked again. */
+export function useSaveStream() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, draft }: { id: number | null; draft: StreamDraft }) => ipc.streamSave(id, draft),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.streams }),
+  });
+}
+
+export function useImportStream() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (path: string) => ipc.streamImport(path),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.streams }),
+  });
+}
+
+export function useDeleteStream() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => ipc.streamDelete(id),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.streams }),
+  });
+}
+
+/** Content changes the library, its matrix and the suggestions for streams. */
+function useInvalidateContent() {
+  const client = useQueryClient();
+  return () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: queryKeys.content }),
+      client.invalidateQueries({ queryKey: queryKeys.contentMatrix }),
+      client.invalidateQueries({ queryKey: ["content-suggestions"] }),
+    ]);
+}
+
+export function useSaveContent() {
+  const invalidate = useInvalidateContent();
+  return useMutation({
+    mutationFn: ({ id, draft }: { id: number | null; draft: ContentDraft }) => ipc.contentSave(id, draft),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteContent() {
+  const invalidate = useInvalidateContent();
+  return useMutation({ mutationFn: (id: number) => ipc.contentDelete(id), onSuccess: invalidate });
+}
+
+export function useSavePlannerSettings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (settings: PlanSettings) => ipc.plannerSettingsSave(settings),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.plannerSettings }),
+  });
+}
+
+/** Deletes a custom field: the field list, and the values known for it, are asked again. */
+export function useDeleteField() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (key: string) => ipc.fieldDelete(key),
+    onSuccess: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.fields }),
+        client.invalidateQueries({ queryKey: ["field-values"] }),
+      ]),
   });
 }

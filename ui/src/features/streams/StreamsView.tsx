@@ -1,14 +1,23 @@
 // The Streams view: three tabs over one catalogue (streams, templates, the
-// content library, segments, fields, operators and event types, loaded here
-// and refreshed on change): the stream Designer, the Plan of all active
-// streams, and the Content library with its persona × stage matrix.
-import { useCallback, useEffect, useState } from "react";
+// content library, segments, fields, operators and event types, each a cached
+// backend read asked again after a write): the stream Designer, the Plan of all
+// active streams, and the Content library with its persona × stage matrix.
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useState } from "react";
 
 import type { ContentItem } from "../../bindings/ContentItem";
 import type { Stream } from "../../bindings/Stream";
-import type { StreamTemplate } from "../../bindings/StreamTemplate";
 import type { WorkspaceInfo } from "../../bindings/WorkspaceInfo";
-import { ipc } from "../../lib/ipc";
+import {
+  queryKeys,
+  useContent,
+  useEventTypes,
+  useFields,
+  useSegmentOperators,
+  useSegments,
+  useStreams,
+  useStreamTemplates,
+} from "../../lib/queries";
 import { ContentTab } from "./ContentTab";
 import { DesignerTab } from "./DesignerTab";
 import { PlanTab } from "./PlanTab";
@@ -23,53 +32,86 @@ const TABS: { key: Tab; label: string }[] = [
   { key: "content", label: "Content" },
 ];
 
-export function StreamsView({ workspace, onError }: Props) {
+export function StreamsView({ onError }: Props) {
   const [tab, setTab] = useState<Tab>("designer");
-  const [streams, setStreams] = useState<Stream[] | null>(null);
-  const [templates, setTemplates] = useState<StreamTemplate[]>([]);
-  const [content, setContent] = useState<ContentItem[]>([]);
-  const [rules, setRules] = useState<RuleCatalogue | null>(null);
+  const client = useQueryClient();
+  const streamsQuery = useStreams();
+  const templatesQuery = useStreamTemplates();
+  const contentQuery = useContent();
+  const fields = useFields();
+  const operators = useSegmentOperators();
+  const eventTypes = useEventTypes();
+  const segments = useSegments(null);
 
-  const refreshStreams = useCallback(async () => {
-    const list = await ipc.streamsList();
-    setStreams(list);
-    return list;
-  }, []);
-  const refreshContent = useCallback(async () => {
-    const list = await ipc.contentList();
-    setContent(list);
-    return list;
-  }, []);
-
+  const error =
+    streamsQuery.error ??
+    templatesQuery.error ??
+    contentQuery.error ??
+    fields.error ??
+    operators.error ??
+    eventTypes.error ??
+    segments.error;
   useEffect(() => {
-    Promise.all([ipc.fieldsList(), ipc.segmentOperators(), ipc.eventTypes(), ipc.segmentsList(null), ipc.streamTemplates()])
-      .then(([fields, operators, eventTypes, segments, templateList]) => {
-        setRules({ fields, operators, eventTypes, segments });
-        setTemplates(templateList);
-      })
-      .catch(onError);
-    refreshStreams().catch(onError);
-    refreshContent().catch(onError);
-  }, [onError, refreshStreams, refreshContent, workspace.lead_count]);
+    if (error) onError(error);
+  }, [error, onError]);
 
-  if (!streams || !rules) return <div className="loading">Loading streams…</div>;
+  const rules: RuleCatalogue | null = useMemo(
+    () =>
+      fields.data && operators.data && eventTypes.data && segments.data
+        ? { fields: fields.data, operators: operators.data, eventTypes: eventTypes.data, segments: segments.data }
+        : null,
+    [fields.data, operators.data, eventTypes.data, segments.data],
+  );
+
+  // After a write: the list asked again, and its new answer.
+  const refreshStreams = useCallback(async () => {
+    await client.invalidateQueries({ queryKey: queryKeys.streams });
+    return client.getQueryData<Stream[]>(queryKeys.streams) ?? [];
+  }, [client]);
+  const refreshContent = useCallback(async () => {
+    await client.invalidateQueries({ queryKey: queryKeys.content });
+    return client.getQueryData<ContentItem[]>(queryKeys.content) ?? [];
+  }, [client]);
+
+  const streams = streamsQuery.data;
+  const content = contentQuery.data ?? [];
+  const templates = templatesQuery.data ?? [];
+  if (!streams || !rules || !templatesQuery.data || !contentQuery.data) {
+    return <div className="loading">Loading streams…</div>;
+  }
 
   return (
     <div className="streams-view">
       <div className="tabs" role="tablist">
         {TABS.map((t) => (
-          <button key={t.key} role="tab" aria-selected={tab === t.key} className={tab === t.key ? "tab active" : "tab"} data-testid={`streams-tab-${t.key}`} onClick={() => setTab(t.key)}>
+          <button
+            key={t.key}
+            role="tab"
+            aria-selected={tab === t.key}
+            className={tab === t.key ? "tab active" : "tab"}
+            data-testid={`streams-tab-${t.key}`}
+            onClick={() => setTab(t.key)}
+          >
             {t.label}
           </button>
         ))}
         <span className="tabs-note muted small">
-          {streams.filter((s) => s.is_active).length} active of {streams.length} streams · {content.length} content items
+          {streams.filter((s) => s.is_active).length} active of {streams.length} streams · {content.length} content
+          items
         </span>
       </div>
       <div className="tab-body">
         {/* The designer stays mounted so its unsaved edits and history survive a look at the other tabs. */}
         <div className="tab-pane" hidden={tab !== "designer"}>
-          <DesignerTab active={tab === "designer"} streams={streams} templates={templates} content={content} rules={rules} refreshStreams={refreshStreams} onError={onError} />
+          <DesignerTab
+            active={tab === "designer"}
+            streams={streams}
+            templates={templates}
+            content={content}
+            rules={rules}
+            refreshStreams={refreshStreams}
+            onError={onError}
+          />
         </div>
         {tab === "plan" && <PlanTab streams={streams} onError={onError} />}
         {tab === "content" && <ContentTab content={content} refreshContent={refreshContent} onError={onError} />}
