@@ -9,7 +9,6 @@ import type { PlanSettings } from "../bindings/PlanSettings";
 import type { RuleGroup } from "../bindings/RuleGroup";
 import type { SegmentDraft } from "../bindings/SegmentDraft";
 import type { Stream } from "../bindings/Stream";
-import type { StreamDefinition } from "../bindings/StreamDefinition";
 import type { StreamDraft } from "../bindings/StreamDraft";
 import { ipc } from "./ipc";
 
@@ -97,13 +96,6 @@ export const useStreamProblems = (streamJson: string) =>
   useQuery({
     queryKey: queryKeys.streamProblems(streamJson),
     queryFn: () => ipc.streamProblems(JSON.parse(streamJson) as Stream),
-  });
-
-/** The content library ordered for a stream whose entry segments are these. */
-export const useContentSuggestions = (entrySegments: number[], blank: StreamDefinition) =>
-  useQuery({
-    queryKey: queryKeys.contentSuggestions(entrySegments),
-    queryFn: () => ipc.contentSuggestions({ ...blank, entry_segments: entrySegments }),
   });
 
 /** Saves a segment (id null creates one); every segment list is asked again. */

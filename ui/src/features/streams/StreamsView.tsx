@@ -2,14 +2,10 @@
 // content library, segments, fields, operators and event types, each a cached
 // backend read asked again after a write): the stream Designer, the Plan of all
 // active streams, and the Content library with its persona × stage matrix.
-import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 
-import type { ContentItem } from "../../bindings/ContentItem";
-import type { Stream } from "../../bindings/Stream";
 import type { WorkspaceInfo } from "../../bindings/WorkspaceInfo";
 import {
-  queryKeys,
   useContent,
   useEventTypes,
   useFields,
@@ -34,7 +30,6 @@ const TABS: { key: Tab; label: string }[] = [
 
 export function StreamsView({ onError }: Props) {
   const [tab, setTab] = useState<Tab>("designer");
-  const client = useQueryClient();
   const streamsQuery = useStreams();
   const templatesQuery = useStreamTemplates();
   const contentQuery = useContent();
@@ -62,16 +57,6 @@ export function StreamsView({ onError }: Props) {
         : null,
     [fields.data, operators.data, eventTypes.data, segments.data],
   );
-
-  // After a write: the list asked again, and its new answer.
-  const refreshStreams = useCallback(async () => {
-    await client.invalidateQueries({ queryKey: queryKeys.streams });
-    return client.getQueryData<Stream[]>(queryKeys.streams) ?? [];
-  }, [client]);
-  const refreshContent = useCallback(async () => {
-    await client.invalidateQueries({ queryKey: queryKeys.content });
-    return client.getQueryData<ContentItem[]>(queryKeys.content) ?? [];
-  }, [client]);
 
   const streams = streamsQuery.data;
   const content = contentQuery.data ?? [];
@@ -109,12 +94,10 @@ export function StreamsView({ onError }: Props) {
             templates={templates}
             content={content}
             rules={rules}
-            refreshStreams={refreshStreams}
-            onError={onError}
           />
         </div>
         {tab === "plan" && <PlanTab streams={streams} onError={onError} />}
-        {tab === "content" && <ContentTab content={content} refreshContent={refreshContent} onError={onError} />}
+        {tab === "content" && <ContentTab content={content} onError={onError} />}
       </div>
     </div>
   );
