@@ -115,24 +115,32 @@ export function LeadsView({ workspace, onError }: Props) {
   const visibleKeys = visibleColumns.map((c) => c.id);
   const fieldByKey = useMemo(() => new Map(fields.map((f) => [f.key, f])), [fields]);
   const columnsKey = visibleKeys.join(",");
-  const sort = sorting[0] ? { field: sorting[0].id, descending: sorting[0].desc } : null;
-  const sortKey = sort ? `${sort.field}:${sort.descending}` : "";
+  const sortField = sorting[0]?.id ?? null;
+  const sortDescending = sorting[0]?.desc ?? false;
 
   // One cache per query. The cache is the only holder of its rows and total:
   // what is shown is read from the cache of this render, so an answer can
   // never be applied to the wrong query, nor lost because it arrived before
   // an effect ran. Answers for a replaced cache only cost a re-render.
+  // The query a cache answers, with the workspace's lead count: new leads (an import) mean a new cache.
+  const request = useMemo(
+    () => ({
+      columns: columnsKey.split(",").filter(Boolean),
+      sort: sortField === null ? null : { field: sortField, descending: sortDescending },
+      search,
+      leadCount: workspace.lead_count,
+    }),
+    [columnsKey, sortField, sortDescending, search, workspace.lead_count],
+  );
   const cache = useMemo(() => {
     if (fields.length === 0) return null;
-    const keys = columnsKey.split(",").filter(Boolean);
+    const { columns: keys, sort, search: text } = request;
     return new PageCache(
-      (offset, limit) => ipc.leadsPage({ offset, limit, columns: keys, sort, search }),
+      (offset, limit) => ipc.leadsPage({ offset, limit, columns: keys, sort, search: text }),
       rerender,
       onError,
     );
-    // `sort` is captured through sortKey.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [fields.length, columnsKey, sortKey, search, onError, workspace.lead_count]);
+  }, [fields.length, request, onError, rerender]);
   const total = cache?.total ?? null;
 
   useEffect(() => {
