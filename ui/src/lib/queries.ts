@@ -44,6 +44,7 @@ export const queryKeys = {
   contentMatrix: ["content-matrix"] as const,
   fieldValues: (key: string) => ["field-values", key] as const,
   plannerSettings: ["planner-settings"] as const,
+  leadDetail: (id: number) => ["lead-detail", id] as const,
   planJourney: (request: PlanRequest, leadId: number) => ["plan-journey", request, leadId] as const,
 };
 
@@ -215,3 +216,6 @@ export function useDeleteField() {
       ]),
   });
 }
+
+export const useLeadDetail = (id: number) =>
+  useQuery({ queryKey: queryKeys.leadDetail(id), queryFn: () => ipc.leadDetail(id) });

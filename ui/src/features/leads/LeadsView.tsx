@@ -8,6 +8,7 @@ import {
   useReactTable,
   type SortingState,
   type VisibilityState,
+  type OnChangeFn,
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useReducer, useRef, useState } from "react";
@@ -20,6 +21,7 @@ import { FieldsDialog } from "../../components/FieldsDialog";
 import { formatCell, formatCount } from "../../lib/format";
 import { ipc } from "../../lib/ipc";
 import { PageCache } from "../../lib/pageCache";
+import { useFields } from "../../lib/queries";
 import { useDebounced } from "../../lib/useDebounced";
 import { LeadDetailPanel } from "./LeadDetailPanel";
 
@@ -40,12 +42,21 @@ const ROW_HEIGHT = 34;
 export const FIRST_ROWS_MARK = "leadstream:first-rows";
 
 const columnHelper = createColumnHelper<LeadRow>();
+const NO_FIELDS: Field[] = [];
 
 type Props = { workspace: WorkspaceInfo; onError: (error: unknown) => void };
 
 export function LeadsView({ workspace, onError }: Props) {
-  const [fields, setFields] = useState<Field[]>([]);
-  const [visibility, setVisibility] = useState<VisibilityState>({});
+  const fieldsQuery = useFields();
+  const fields = useMemo(() => fieldsQuery.data ?? NO_FIELDS, [fieldsQuery.data]);
+  // Column visibility: the default columns until the user changes it.
+  const [chosenVisibility, setChosenVisibility] = useState<VisibilityState | null>(null);
+  const visibility = useMemo(
+    () => chosenVisibility ?? Object.fromEntries(fields.map((f) => [f.key, DEFAULT_COLUMNS.includes(f.key)])),
+    [chosenVisibility, fields],
+  );
+  const setVisibility: OnChangeFn<VisibilityState> = (change) =>
+    setChosenVisibility(typeof change === "function" ? change(visibility) : change);
   const [sorting, setSorting] = useState<SortingState>([]);
   const [searchInput, setSearchInput] = useState("");
   const search = useDebounced(searchInput.trim(), 250);
@@ -55,29 +66,17 @@ export function LeadsView({ workspace, onError }: Props) {
   const [managingFields, setManagingFields] = useState(false);
 
   useEffect(() => {
-    ipc
-      .fieldsList()
-      .then((list) => {
-        setFields(list);
-        setVisibility(Object.fromEntries(list.map((f) => [f.key, DEFAULT_COLUMNS.includes(f.key)])));
-      })
-      .catch(onError);
-  }, [onError]);
+    if (fieldsQuery.error) onError(fieldsQuery.error);
+  }, [fieldsQuery.error, onError]);
 
-  // After a field is deleted: the catalogue without it, other columns as they were.
+  // After a field is deleted (the field list is asked again): other columns as they were.
   const reloadFields = (deleted: string) => {
-    ipc
-      .fieldsList()
-      .then((list) => {
-        setVisibility((current) => {
-          const next = { ...current };
-          delete next[deleted];
-          return next;
-        });
-        setSorting((current) => current.filter((s) => s.id !== deleted));
-        setFields(list);
-      })
-      .catch(onError);
+    setChosenVisibility((current) => {
+      const next = { ...(current ?? visibility) };
+      delete next[deleted];
+      return next;
+    });
+    setSorting((current) => current.filter((s) => s.id !== deleted));
   };
 
   // Default columns first, in their order; every other field after them.
