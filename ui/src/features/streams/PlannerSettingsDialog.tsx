@@ -50,7 +50,7 @@ export function PlannerSettingsDialog({ onClose, onSaved }: Props) {
   // Asked afresh each time the dialog opens: the workspace may have been changed behind the app's back.
   const stored = usePlannerSettings();
   if (!stored.isFetchedAfterMount) return null;
-  if (stored.data) return <PlannerSettingsForm initial={stored.data} loadError={null} onClose={onClose} onSaved={onSaved} />;
+  if (stored.data && !stored.error) return <PlannerSettingsForm initial={stored.data} loadError={null} onClose={onClose} onSaved={onSaved} />;
   // Settings a hand-edited workspace stores unreadably: start from the
   // defaults, say why, and let saving replace them.
   const why = stored.error instanceof Error ? stored.error.message : String(stored.error);
