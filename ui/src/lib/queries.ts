@@ -45,6 +45,7 @@ export const queryKeys = {
   fieldValues: (key: string) => ["field-values", key] as const,
   plannerSettings: ["planner-settings"] as const,
   leadDetail: (id: number) => ["lead-detail", id] as const,
+  imports: ["imports"] as const,
   planJourney: (request: PlanRequest, leadId: number) => ["plan-journey", request, leadId] as const,
 };
 
@@ -219,3 +220,20 @@ export function useDeleteField() {
 
 export const useLeadDetail = (id: number) =>
   useQuery({ queryKey: queryKeys.leadDetail(id), queryFn: () => ipc.leadDetail(id) });
+
+export const useImports = () => useQuery({ queryKey: queryKeys.imports, queryFn: ipc.importsList });
+
+/** After an import or an undo: the history and the field list (imports add fields) are asked again. */
+export function useInvalidateImports() {
+  const client = useQueryClient();
+  return () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: queryKeys.imports }),
+      client.invalidateQueries({ queryKey: queryKeys.fields }),
+    ]);
+}
+
+export function useUndoImport() {
+  const invalidate = useInvalidateImports();
+  return useMutation({ mutationFn: (id: number) => ipc.importUndo(id), onSettled: invalidate });
+}
