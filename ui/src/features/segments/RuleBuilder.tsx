@@ -5,8 +5,9 @@
 // before it reaches the view. It also caches each field's known values, and
 // marks the rule or group the backend refused, with the reason beside it.
 import { QueryBuilderDnD } from "@react-querybuilder/dnd";
+import { useQueries } from "@tanstack/react-query";
 import { createReactDnDAdapter } from "@react-querybuilder/dnd/react-dnd";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import * as ReactDnD from "react-dnd";
 import * as ReactDndHtml5Backend from "react-dnd-html5-backend";
 import {
@@ -27,6 +28,7 @@ import type { OperatorSet } from "../../bindings/OperatorSet";
 import type { SegmentSummary } from "../../bindings/SegmentSummary";
 import type { ValueCount } from "../../bindings/ValueCount";
 import { ipc } from "../../lib/ipc";
+import { queryKeys } from "../../lib/queries";
 import {
   buildFieldOptions,
   defaultOperatorFor,
@@ -108,17 +110,26 @@ export function RuleBuilder({
   currentSegmentId,
   failure = null,
 }: Props) {
-  // Known values per field key, loaded on first use.
-  const [values, setValues] = useState<Record<string, ValueCount[]>>({});
-  const requested = useRef(new Set<string>());
-  const loadFieldValues = useCallback((key: string) => {
-    if (requested.current.has(key)) return;
-    requested.current.add(key);
-    ipc
-      .fieldValues(key)
-      .catch(() => [] as ValueCount[]) // an unknown field simply gets a free-text editor
-      .then((list) => setValues((current) => ({ ...current, [key]: list })));
-  }, []);
+  // Known values per field key, asked on first use (an unknown field simply gets a free-text editor).
+  const [requested, setRequested] = useState<string[]>([]);
+  const loadFieldValues = useCallback(
+    (key: string) => setRequested((keys) => (keys.includes(key) ? keys : [...keys, key])),
+    [],
+  );
+  const byKey = useCallback(
+    (answers: { data?: ValueCount[] }[]) =>
+      Object.fromEntries(
+        answers.flatMap((answer, i) => (answer.data ? [[requested[i], answer.data] as const] : [])),
+      ) as Record<string, ValueCount[]>,
+    [requested],
+  );
+  const values = useQueries({
+    queries: requested.map((key) => ({
+      queryKey: queryKeys.fieldValues(key),
+      queryFn: () => ipc.fieldValues(key).catch(() => [] as ValueCount[]),
+    })),
+    combine: byKey,
+  });
 
   const fieldOptions = useMemo(() => buildFieldOptions(fields), [fields]);
   const kinds = useMemo(() => fieldKinds(fields), [fields]);
