@@ -41,6 +41,7 @@ import {
 import { NodePanel } from "./NodePanel";
 import type { RuleCatalogue } from "./RulesEditor";
 import { StreamCanvas, TYPE_ICONS, type CanvasHandle } from "./StreamCanvas";
+import { StreamList } from "./StreamList";
 import { StreamSettings, type StreamMeta } from "./StreamSettings";
 import { DesignerPlanBar } from "./DesignerPlanBar";
 import { useDesignerPlan } from "./useDesignerPlan";
@@ -306,62 +307,16 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
 
   return (
     <div className="designer" ref={root}>
-      <aside className="stream-sidebar">
-        <div className="segment-sidebar-actions">
-          <button className="primary" data-testid="stream-new" onClick={startNew}>
-            + New stream
-          </button>
-          <select
-            data-testid="stream-template-menu"
-            aria-label="Start from a template"
-            value=""
-            onChange={(e) => {
-              const t = templates.find((x) => x.key === e.target.value);
-              if (t) fromTemplate(t);
-            }}
-          >
-            <option value="">Start from template…</option>
-            {templates.map((t) => (
-              <option key={t.key} value={t.key} title={t.description}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-          <button data-testid="stream-import-json" onClick={() => void importJson()}>
-            Import JSON…
-          </button>
-        </div>
-        <nav className="stream-list" data-testid="stream-list" aria-label="Streams">
-          {opened.id === null && opened.key !== "none" && (
-            <div className="stream-item selected unsaved">
-              <span className="name">{present.meta.name || "Untitled"}</span>
-              <span className="badge unsaved">unsaved</span>
-            </div>
-          )}
-          {streams.map((s) => (
-            <button
-              key={s.id}
-              className={s.id === opened.id ? "stream-item selected" : "stream-item"}
-              data-testid={`stream-item-${s.id}`}
-              onClick={() => open(s.id, editableOf(s))}
-              title={s.name}
-            >
-              <span className="name">{s.name}</span>
-              <span className="stream-item-meta">
-                <span className="muted small" title="Priority">
-                  P{s.priority}
-                </span>
-                {s.is_active && (
-                  <span className="badge active" data-testid={`stream-active-${s.id}`}>
-                    active
-                  </span>
-                )}
-              </span>
-            </button>
-          ))}
-          {streams.length === 0 && <p className="muted small">No streams yet: start a new one or from a template.</p>}
-        </nav>
-      </aside>
+      <StreamList
+        streams={streams}
+        templates={templates}
+        openedId={opened.id}
+        unsavedName={opened.id === null && opened.key !== "none" ? present.meta.name : null}
+        onNew={startNew}
+        onTemplate={fromTemplate}
+        onImport={() => void importJson()}
+        onOpen={(stream) => open(stream.id, editableOf(stream))}
+      />
 
       <section className="designer-main">
         <div className="designer-toolbar">
