@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command, and all that CI runs: installs what is missing,
 # then formatting, lints, Rust tests, the IPC bindings drift check, UI type
-# checks and unit tests, and the end-to-end tests of the real app window under
+# checks, lint and unit tests, and the end-to-end tests of the real app window under
 # Xvfb. Stops at the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,9 @@ cargo test -p leadstream-app --features custom-protocol
 
 step "UI: tsc --noEmit"
 (cd ui && npx --yes tsc --noEmit)
+
+step "UI: ESLint (typescript-eslint, hooks rules, only ipc.ts imports @tauri-apps)"
+(cd ui && npm run --silent lint)
 
 step "UI: vitest"
 (cd ui && npx --yes vitest run)

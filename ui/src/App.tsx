@@ -1,7 +1,8 @@
 // The app frame: the start screen until a workspace is open, then the header
 // with the workspace menu, the navigation and the current view. Every error
 // from the backend or the UI itself ends up in the error banner.
-import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 
 import type { StartState } from "./bindings/StartState";
 import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
@@ -10,16 +11,16 @@ import { ErrorBoundary } from "./components/ErrorBoundary";
 import { WorkspaceMenu } from "./components/WorkspaceMenu";
 import iconUrl from "../../icons/icon.svg";
 import { ipc } from "./lib/ipc";
-import { EmptyView, EMPTY_VIEWS } from "./views/EmptyView";
-import { ImportView } from "./views/ImportView";
-import { LeadsView } from "./views/LeadsView";
-import { StartScreen } from "./views/StartScreen";
+import { EmptyView, EMPTY_VIEWS } from "./features/workspace/EmptyView";
+import { ImportView } from "./features/import/ImportView";
+import { LeadsView } from "./features/leads/LeadsView";
+import { StartScreen } from "./features/workspace/StartScreen";
 
 // The segment builder (react-querybuilder, drag and drop) loads on first use,
 // so it does not slow down start-up.
-const SegmentsView = lazy(() => import("./views/SegmentsView").then((m) => ({ default: m.SegmentsView })));
+const SegmentsView = lazy(() => import("./features/segments/SegmentsView").then((m) => ({ default: m.SegmentsView })));
 // Likewise the stream designer and planner (xyflow, dagre, nivo).
-const StreamsView = lazy(() => import("./views/StreamsView").then((m) => ({ default: m.StreamsView })));
+const StreamsView = lazy(() => import("./features/streams/StreamsView").then((m) => ({ default: m.StreamsView })));
 
 export type ViewKey = "leads" | "import" | "segments" | "streams" | "insights";
 
@@ -44,6 +45,16 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
   const [dropped, setDropped] = useState<{ path: string; at: number } | null>(null);
   const report = useCallback((e: unknown) => setError(describe(e)), []);
+
+  // Another workspace, or new leads in this one: every cached backend answer is asked again.
+  const queryClient = useQueryClient();
+  const workspaceScope = workspace ? `${workspace.path ?? workspace.name}|${workspace.lead_count}` : "";
+  const previousScope = useRef(workspaceScope);
+  useEffect(() => {
+    if (previousScope.current === workspaceScope) return;
+    previousScope.current = workspaceScope;
+    void queryClient.invalidateQueries();
+  }, [queryClient, workspaceScope]);
 
   // A file dropped anywhere on the window opens the import wizard.
   useEffect(() => {

@@ -6,11 +6,11 @@ import { useState } from "react";
 
 import type { Field } from "../bindings/Field";
 import { CATEGORY_LABELS, formatCount } from "../lib/format";
-import { ipc } from "../lib/ipc";
+import { useDeleteField } from "../lib/queries";
 
 type Props = {
   fields: Field[];
-  /** Called after a field was deleted, so the caller reloads the catalogue. */
+  /** Called after a field was deleted (the field list is asked again), so the caller can forget it. */
   onDeleted: (key: string) => void;
   onClose: () => void;
 };
@@ -22,12 +22,13 @@ export function FieldsDialog({ fields, onDeleted, onClose }: Props) {
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<Message | null>(null);
+  const deleteField = useDeleteField();
 
   const remove = async (field: Field) => {
     setBusy(true);
     setMessage(null);
     try {
-      const deletion = await ipc.fieldDelete(field.key);
+      const deletion = await deleteField.mutateAsync(field.key);
       const values = deletion.values_deleted === 1 ? "1 value" : `${formatCount(deletion.values_deleted)} values`;
       setMessage({ kind: "done", text: `Deleted the field “${deletion.label}” and its ${values}.` });
       onDeleted(field.key);

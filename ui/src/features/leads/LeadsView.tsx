@@ -8,19 +8,21 @@ import {
   useReactTable,
   type SortingState,
   type VisibilityState,
+  type OnChangeFn,
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useReducer, useRef, useState } from "react";
 
-import type { Field } from "../bindings/Field";
-import type { LeadRow } from "../bindings/LeadRow";
-import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
-import { ColumnChooser } from "../components/ColumnChooser";
-import { FieldsDialog } from "../components/FieldsDialog";
-import { formatCell, formatCount } from "../lib/format";
-import { ipc } from "../lib/ipc";
-import { PageCache } from "../lib/pageCache";
-import { useDebounced } from "../lib/useDebounced";
+import type { Field } from "../../bindings/Field";
+import type { LeadRow } from "../../bindings/LeadRow";
+import type { WorkspaceInfo } from "../../bindings/WorkspaceInfo";
+import { ColumnChooser } from "../../components/ColumnChooser";
+import { FieldsDialog } from "../../components/FieldsDialog";
+import { formatCell, formatCount } from "../../lib/format";
+import { ipc } from "../../lib/ipc";
+import { PageCache } from "../../lib/pageCache";
+import { useFields } from "../../lib/queries";
+import { useDebounced } from "../../lib/useDebounced";
 import { LeadDetailPanel } from "./LeadDetailPanel";
 
 export const DEFAULT_COLUMNS = [
@@ -40,12 +42,21 @@ const ROW_HEIGHT = 34;
 export const FIRST_ROWS_MARK = "leadstream:first-rows";
 
 const columnHelper = createColumnHelper<LeadRow>();
+const NO_FIELDS: Field[] = [];
 
 type Props = { workspace: WorkspaceInfo; onError: (error: unknown) => void };
 
 export function LeadsView({ workspace, onError }: Props) {
-  const [fields, setFields] = useState<Field[]>([]);
-  const [visibility, setVisibility] = useState<VisibilityState>({});
+  const fieldsQuery = useFields();
+  const fields = useMemo(() => fieldsQuery.data ?? NO_FIELDS, [fieldsQuery.data]);
+  // Column visibility: the default columns until the user changes it.
+  const [chosenVisibility, setChosenVisibility] = useState<VisibilityState | null>(null);
+  const visibility = useMemo(
+    () => chosenVisibility ?? Object.fromEntries(fields.map((f) => [f.key, DEFAULT_COLUMNS.includes(f.key)])),
+    [chosenVisibility, fields],
+  );
+  const setVisibility: OnChangeFn<VisibilityState> = (change) =>
+    setChosenVisibility(typeof change === "function" ? change(visibility) : change);
   const [sorting, setSorting] = useState<SortingState>([]);
   const [searchInput, setSearchInput] = useState("");
   const search = useDebounced(searchInput.trim(), 250);
@@ -55,29 +66,17 @@ export function LeadsView({ workspace, onError }: Props) {
   const [managingFields, setManagingFields] = useState(false);
 
   useEffect(() => {
-    ipc
-      .fieldsList()
-      .then((list) => {
-        setFields(list);
-        setVisibility(Object.fromEntries(list.map((f) => [f.key, DEFAULT_COLUMNS.includes(f.key)])));
-      })
-      .catch(onError);
-  }, [onError]);
+    if (fieldsQuery.error) onError(fieldsQuery.error);
+  }, [fieldsQuery.error, onError]);
 
-  // After a field is deleted: the catalogue without it, other columns as they were.
+  // After a field is deleted (the field list is asked again): other columns as they were.
   const reloadFields = (deleted: string) => {
-    ipc
-      .fieldsList()
-      .then((list) => {
-        setVisibility((current) => {
-          const next = { ...current };
-          delete next[deleted];
-          return next;
-        });
-        setSorting((current) => current.filter((s) => s.id !== deleted));
-        setFields(list);
-      })
-      .catch(onError);
+    setChosenVisibility((current) => {
+      const next = { ...(current ?? visibility) };
+      delete next[deleted];
+      return next;
+    });
+    setSorting((current) => current.filter((s) => s.id !== deleted));
   };
 
   // Default columns first, in their order; every other field after them.
@@ -115,24 +114,32 @@ export function LeadsView({ workspace, onError }: Props) {
   const visibleKeys = visibleColumns.map((c) => c.id);
   const fieldByKey = useMemo(() => new Map(fields.map((f) => [f.key, f])), [fields]);
   const columnsKey = visibleKeys.join(",");
-  const sort = sorting[0] ? { field: sorting[0].id, descending: sorting[0].desc } : null;
-  const sortKey = sort ? `${sort.field}:${sort.descending}` : "";
+  const sortField = sorting[0]?.id ?? null;
+  const sortDescending = sorting[0]?.desc ?? false;
 
   // One cache per query. The cache is the only holder of its rows and total:
   // what is shown is read from the cache of this render, so an answer can
   // never be applied to the wrong query, nor lost because it arrived before
   // an effect ran. Answers for a replaced cache only cost a re-render.
+  // The query a cache answers, with the workspace's lead count: new leads (an import) mean a new cache.
+  const request = useMemo(
+    () => ({
+      columns: columnsKey.split(",").filter(Boolean),
+      sort: sortField === null ? null : { field: sortField, descending: sortDescending },
+      search,
+      leadCount: workspace.lead_count,
+    }),
+    [columnsKey, sortField, sortDescending, search, workspace.lead_count],
+  );
   const cache = useMemo(() => {
     if (fields.length === 0) return null;
-    const keys = columnsKey.split(",").filter(Boolean);
+    const { columns: keys, sort, search: text } = request;
     return new PageCache(
-      (offset, limit) => ipc.leadsPage({ offset, limit, columns: keys, sort, search }),
+      (offset, limit) => ipc.leadsPage({ offset, limit, columns: keys, sort, search: text }),
       rerender,
       onError,
     );
-    // `sort` is captured through sortKey.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [fields.length, columnsKey, sortKey, search, onError, workspace.lead_count]);
+  }, [fields.length, request, onError, rerender]);
   const total = cache?.total ?? null;
 
   useEffect(() => {

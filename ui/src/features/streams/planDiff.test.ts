@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { Plan } from "../bindings/Plan";
+import type { Plan } from "../../bindings/Plan";
 import { planDiff, signed } from "./planDiff";
 
 function plan(sends: number, streams: [number, string, number][], content: [number, string, number][]): Plan {

@@ -8,24 +8,25 @@ import type { ContentDraft } from "../../bindings/ContentDraft";
 import type { ContentItem } from "../../bindings/ContentItem";
 import type { ContentKind } from "../../bindings/ContentKind";
 import type { LifecycleFit } from "../../bindings/LifecycleFit";
-import type { MatrixCell } from "../../bindings/MatrixCell";
 import { humanize } from "../../lib/format";
-import { ipc } from "../../lib/ipc";
+import { useContentMatrix, useDeleteContent, useFieldValues, useSaveContent } from "../../lib/queries";
 import { splitList } from "../../lib/segmentRules";
-import { itemSuitsCell, targetedItems } from "../../lib/contentMatrix";
+import { itemSuitsCell, targetedItems } from "./contentMatrix";
 
 const KINDS: ContentKind[] = ["blog_post", "guide", "whitepaper", "case_study", "webinar", "free_trial", "demo_invitation", "discount_offer", "newsletter", "win_back"];
 const LIFECYCLES: LifecycleFit[] = ["prospect", "customer", "former_customer"];
 
 const EMPTY_DRAFT: ContentDraft = { title: "", kind: "guide", subject: "", link: "", body: "", personas: [], stages: [], lifecycles: ["prospect"] };
 
-type Props = { content: ContentItem[]; refreshContent: () => Promise<ContentItem[]>; onError: (error: unknown) => void };
+type Props = { content: ContentItem[]; onError: (error: unknown) => void };
 
 /** Checkboxes for the known values plus a free-text box for others. */
 function TagPicker({ known, value, onChange, testId, label }: { known: string[]; value: string[]; onChange: (v: string[]) => void; testId: string; label: string }) {
   const extra = value.filter((v) => !known.some((k) => k.toLowerCase() === v.toLowerCase()));
   const [text, setText] = useState(extra.join(", "));
-  useEffect(() => setText(extra.join(", ")), [extra.join("|")]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The free text follows the values from outside (another item opened), compared by content.
+  const extraJson = JSON.stringify(extra);
+  useEffect(() => setText((JSON.parse(extraJson) as string[]).join(", ")), [extraJson]);
   const has = (k: string) => value.some((v) => v.toLowerCase() === k.toLowerCase());
   return (
     <fieldset className="tag-picker" data-testid={testId}>
@@ -56,26 +57,22 @@ function TagPicker({ known, value, onChange, testId, label }: { known: string[];
   );
 }
 
-export function ContentTab({ content, refreshContent, onError }: Props) {
-  const [matrix, setMatrix] = useState<MatrixCell[]>([]);
-  const [personas, setPersonas] = useState<string[]>([]);
-  const [stages, setStages] = useState<string[]>([]);
+export function ContentTab({ content, onError }: Props) {
+  const matrixQuery = useContentMatrix();
+  const matrix = useMemo(() => matrixQuery.data ?? [], [matrixQuery.data]);
+  const personaValues = useFieldValues("persona");
+  const stageValues = useFieldValues("buying_stage");
+  const personas = useMemo(() => (personaValues.data ?? []).map((x) => x.value), [personaValues.data]);
+  const stages = useMemo(() => (stageValues.data ?? []).map((x) => x.value), [stageValues.data]);
+  const saveContent = useSaveContent();
+  const deleteContent = useDeleteContent();
   const [filter, setFilter] = useState<{ persona: string; stage: string } | null>(null);
   const [editing, setEditing] = useState<{ id: number | null; draft: ContentDraft } | null>(null);
   const [notice, setNotice] = useState<{ text: string; bad?: boolean } | null>(null);
 
-  const refreshMatrix = () => ipc.contentMatrix().then(setMatrix).catch(onError);
   useEffect(() => {
-    void refreshMatrix();
-    ipc
-      .fieldValues("persona")
-      .then((v) => setPersonas(v.map((x) => x.value)))
-      .catch(() => setPersonas([]));
-    ipc
-      .fieldValues("buying_stage")
-      .then((v) => setStages(v.map((x) => x.value)))
-      .catch(() => setStages([]));
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+    if (matrixQuery.error) onError(matrixQuery.error);
+  }, [matrixQuery.error, onError]);
 
   // Matrix rows and columns in the backend's order.
   const rows = useMemo(() => [...new Set(matrix.map((c) => c.persona))], [matrix]);
@@ -88,9 +85,8 @@ export function ContentTab({ content, refreshContent, onError }: Props) {
   const save = async () => {
     if (!editing) return;
     try {
-      const saved = await ipc.contentSave(editing.id, editing.draft);
-      await refreshContent();
-      await refreshMatrix();
+      // The library, its matrix and the suggestions are asked again.
+      const saved = await saveContent.mutateAsync({ id: editing.id, draft: editing.draft });
       setEditing({ id: saved.id, draft: draftOf(saved) });
       setNotice({ text: `Saved “${saved.title}”.` });
     } catch (e) {
@@ -100,9 +96,7 @@ export function ContentTab({ content, refreshContent, onError }: Props) {
   const remove = async () => {
     if (!editing || editing.id === null) return;
     try {
-      await ipc.contentDelete(editing.id);
-      await refreshContent();
-      await refreshMatrix();
+      await deleteContent.mutateAsync(editing.id);
       setNotice({ text: `Deleted “${editing.draft.title}”.` });
       setEditing(null);
     } catch (e) {

@@ -2,10 +2,10 @@
 // or pick a recently opened workspace.
 import { useState } from "react";
 
-import iconUrl from "../../../icons/icon.svg";
-import type { RecentWorkspace } from "../bindings/RecentWorkspace";
-import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
-import { ipc } from "../lib/ipc";
+import iconUrl from "../../../../icons/icon.svg";
+import type { RecentWorkspace } from "../../bindings/RecentWorkspace";
+import type { WorkspaceInfo } from "../../bindings/WorkspaceInfo";
+import { ipc } from "../../lib/ipc";
 
 type Props = {
   recent: RecentWorkspace[];

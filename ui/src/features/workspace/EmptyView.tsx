@@ -1,6 +1,6 @@
 // Honest empty states for the views whose features are not built yet: they
 // say what will be here, and show nothing invented.
-import type { ViewKey } from "../App";
+import type { ViewKey } from "../../App";
 
 type EmptyProps = { title: string; text: string; testId: string };
 

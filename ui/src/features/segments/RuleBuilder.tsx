@@ -2,13 +2,24 @@
 // fields grouped by segmentation category plus behaviour and membership,
 // operators per field type from the backend, our value editors, and valid
 // defaults. Every change is normalised (values reshaped to their operator)
-// before it reaches the view. It also caches each field's known values.
+// before it reaches the view. It also caches each field's known values, and
+// marks the rule or group the backend refused, with the reason beside it.
 import { QueryBuilderDnD } from "@react-querybuilder/dnd";
+import { useQueries } from "@tanstack/react-query";
 import { createReactDnDAdapter } from "@react-querybuilder/dnd/react-dnd";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import * as ReactDnD from "react-dnd";
 import * as ReactDndHtml5Backend from "react-dnd-html5-backend";
-import { QueryBuilder, type FullField, type RuleGroupType, type RuleType } from "react-querybuilder";
+import {
+  ActionElement,
+  QueryBuilder,
+  findPath,
+  type ActionWithRulesProps,
+  type FullField,
+  type RuleGroupTypeAny,
+  type RuleGroupType,
+  type RuleType,
+} from "react-querybuilder";
 import "react-querybuilder/dist/query-builder.css";
 
 import type { EventTypeSummary } from "../../bindings/EventTypeSummary";
@@ -17,6 +28,7 @@ import type { OperatorSet } from "../../bindings/OperatorSet";
 import type { SegmentSummary } from "../../bindings/SegmentSummary";
 import type { ValueCount } from "../../bindings/ValueCount";
 import { ipc } from "../../lib/ipc";
+import { queryKeys } from "../../lib/queries";
 import {
   buildFieldOptions,
   defaultOperatorFor,
@@ -28,6 +40,7 @@ import {
   type DefaultHints,
   type FieldKind,
 } from "../../lib/segmentRules";
+import { samePath, type RuleFailure } from "./failingRule";
 import { SegmentValueEditor, type BuilderContext } from "./valueEditors";
 
 const dnd = createReactDnDAdapter({ ...ReactDnD, ...ReactDndHtml5Backend });
@@ -56,22 +69,67 @@ type Props = {
   eventTypes: EventTypeSummary[];
   segments: SegmentSummary[];
   currentSegmentId: number | null;
+  /** The rule or group the backend refused, if any: it is marked and its message shown beside it. */
+  failure?: RuleFailure | null;
+};
+
+/** The builder's context: the value editors' catalogue and the refused rule. */
+type FailureContext = BuilderContext & { failure: RuleFailure | null };
+
+/** A remove button that shows, before it, why the backend refused this rule or group. */
+function RemoveWithFailure(props: ActionWithRulesProps) {
+  const failure = (props.context as FailureContext | undefined)?.failure ?? null;
+  const failing = failure !== null && samePath(failure.path, props.path);
+  return (
+    <>
+      {failing && (
+        <span className="rule-failure" role="alert" data-testid="segment-rule-failure">
+          {failure.message}
+        </span>
+      )}
+      <ActionElement {...props} />
+    </>
+  );
+}
+
+const CONTROL_ELEMENTS = {
+  valueEditor: SegmentValueEditor,
+  removeRuleAction: RemoveWithFailure,
+  removeGroupAction: RemoveWithFailure,
 };
 
 const kindOfField = (fieldData: FullField | undefined) => fieldData?.kind as FieldKind | undefined;
 
-export function RuleBuilder({ query, onQueryChange, fields, operatorSets, eventTypes, segments, currentSegmentId }: Props) {
-  // Known values per field key, loaded on first use.
-  const [values, setValues] = useState<Record<string, ValueCount[]>>({});
-  const requested = useRef(new Set<string>());
-  const loadFieldValues = useCallback((key: string) => {
-    if (requested.current.has(key)) return;
-    requested.current.add(key);
-    ipc
-      .fieldValues(key)
-      .catch(() => [] as ValueCount[]) // an unknown field simply gets a free-text editor
-      .then((list) => setValues((current) => ({ ...current, [key]: list })));
-  }, []);
+export function RuleBuilder({
+  query,
+  onQueryChange,
+  fields,
+  operatorSets,
+  eventTypes,
+  segments,
+  currentSegmentId,
+  failure = null,
+}: Props) {
+  // Known values per field key, asked on first use (an unknown field simply gets a free-text editor).
+  const [requested, setRequested] = useState<string[]>([]);
+  const loadFieldValues = useCallback(
+    (key: string) => setRequested((keys) => (keys.includes(key) ? keys : [...keys, key])),
+    [],
+  );
+  const byKey = useCallback(
+    (answers: { data?: ValueCount[] }[]) =>
+      Object.fromEntries(
+        answers.flatMap((answer, i) => (answer.data ? [[requested[i], answer.data] as const] : [])),
+      ) as Record<string, ValueCount[]>,
+    [requested],
+  );
+  const values = useQueries({
+    queries: requested.map((key) => ({
+      queryKey: queryKeys.fieldValues(key),
+      queryFn: () => ipc.fieldValues(key).catch(() => [] as ValueCount[]),
+    })),
+    combine: byKey,
+  });
 
   const fieldOptions = useMemo(() => buildFieldOptions(fields), [fields]);
   const kinds = useMemo(() => fieldKinds(fields), [fields]);
@@ -108,9 +166,16 @@ export function RuleBuilder({ query, onQueryChange, fields, operatorSets, eventT
     [hintsFor],
   );
 
-  const context: BuilderContext = useMemo(
-    () => ({ fieldValues: (key) => values[key], loadFieldValues, eventTypes, segments, currentSegmentId }),
-    [values, loadFieldValues, eventTypes, segments, currentSegmentId],
+  const context: FailureContext = useMemo(
+    () => ({ fieldValues: (key) => values[key], loadFieldValues, eventTypes, segments, currentSegmentId, failure }),
+    [values, loadFieldValues, eventTypes, segments, currentSegmentId, failure],
+  );
+
+  // The refused rule or group, found by its path in the tree as it was sent.
+  const failingId = useMemo(() => (failure ? findPath(failure.path, query)?.id : undefined), [failure, query]);
+  const markFailing = useCallback(
+    (node: RuleType | RuleGroupTypeAny) => (failingId !== undefined && node.id === failingId ? "rule-failing" : ""),
+    [failingId],
   );
 
   return (
@@ -124,7 +189,9 @@ export function RuleBuilder({ query, onQueryChange, fields, operatorSets, eventT
           getOperators={getOperators}
           getDefaultOperator={getDefaultOperator}
           getDefaultValue={getDefaultValue}
-          controlElements={{ valueEditor: SegmentValueEditor }}
+          controlElements={CONTROL_ELEMENTS}
+          getRuleClassname={markFailing}
+          getRuleGroupClassname={markFailing}
           context={context}
           translations={TRANSLATIONS}
           listsAsArrays

@@ -149,18 +149,18 @@ export function StreamCanvas({ nodes, edges, onMove, onDragStart, onSelect, onCo
   // xyflow measures nodes; controlled nodes must carry those measurements.
   const measured = useRef(new Map<string, { width: number; height: number }>());
   const cache = useRef(new Map<string, { source: FlowNode; node: StreamFlowNode }>());
-  const [sizes, setSizes] = useState(0);
+  // The measurements as of the last resize: a new map each time, so the nodes are rebuilt with them.
+  const [sizes, setSizes] = useState<ReadonlyMap<string, { width: number; height: number }>>(() => new Map());
   const flowNodes = useMemo(
     () =>
       nodes.map((n) => {
         const cached = cache.current.get(n.id);
-        const size = measured.current.get(n.id);
+        const size = sizes.get(n.id);
         if (cached && cached.source === n && (cached.node.measured?.width ?? null) === (size?.width ?? null)) return cached.node;
         const node: StreamFlowNode = { ...n, measured: size };
         cache.current.set(n.id, { source: n, node });
         return node;
       }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [nodes, sizes],
   );
 
@@ -217,7 +217,7 @@ export function StreamCanvas({ nodes, edges, onMove, onDragStart, onSelect, onCo
       }
       if (moved.size > 0) onMove(moved, done);
       if (selectChanged) onSelect([...selected], [...selection.current.edges]);
-      if (resized) setSizes((n) => n + 1); // re-render with the measurements
+      if (resized) setSizes(new Map(measured.current)); // re-render with the measurements
     },
     [onMove, onSelect],
   );

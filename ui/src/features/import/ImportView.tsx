@@ -5,20 +5,21 @@
 // import with Undo.
 import { useCallback, useEffect, useMemo, useState } from "react";
 
-import type { ColumnMapping } from "../bindings/ColumnMapping";
-import type { ColumnTarget } from "../bindings/ColumnTarget";
-import type { Field } from "../bindings/Field";
-import type { ImportInspection } from "../bindings/ImportInspection";
-import type { ImportKind } from "../bindings/ImportKind";
-import type { ImportProgress } from "../bindings/ImportProgress";
-import type { ImportRecord } from "../bindings/ImportRecord";
-import type { ImportReport } from "../bindings/ImportReport";
-import type { ImportSpec } from "../bindings/ImportSpec";
-import type { SourceFormat } from "../bindings/SourceFormat";
-import { CATEGORY_LABELS, formatCount } from "../lib/format";
-import { ipc } from "../lib/ipc";
-import { decodeTarget, encodeTarget } from "../lib/importTargets";
-import { needsNewFieldConfirmation, newFieldCount, skipNewFields } from "../lib/newFields";
+import type { ColumnMapping } from "../../bindings/ColumnMapping";
+import type { ColumnTarget } from "../../bindings/ColumnTarget";
+import type { Field } from "../../bindings/Field";
+import type { ImportInspection } from "../../bindings/ImportInspection";
+import type { ImportKind } from "../../bindings/ImportKind";
+import type { ImportProgress } from "../../bindings/ImportProgress";
+import type { ImportRecord } from "../../bindings/ImportRecord";
+import type { ImportReport } from "../../bindings/ImportReport";
+import type { ImportSpec } from "../../bindings/ImportSpec";
+import type { SourceFormat } from "../../bindings/SourceFormat";
+import { CATEGORY_LABELS, formatCount } from "../../lib/format";
+import { ipc } from "../../lib/ipc";
+import { useFields, useImports, useInvalidateImports, useUndoImport } from "../../lib/queries";
+import { decodeTarget, encodeTarget } from "../../lib/importTargets";
+import { needsNewFieldConfirmation, newFieldCount, skipNewFields } from "../../lib/newFields";
 
 type Step =
   | { kind: "start" }
@@ -55,21 +56,23 @@ const ENCODINGS: [string, string][] = [
   ["windows1252", "Windows-1252 / Latin-1"],
 ];
 
+const NO_FIELDS: Field[] = [];
+const NO_IMPORTS: ImportRecord[] = [];
+
 export function ImportView({ droppedPath, onImported, onError }: Props) {
   const [step, setStep] = useState<Step>({ kind: "start" });
   const [inspection, setInspection] = useState<ImportInspection | null>(null);
   const [spec, setSpec] = useState<ImportSpec | null>(null);
-  const [fields, setFields] = useState<Field[]>([]);
-  const [history, setHistory] = useState<ImportRecord[]>([]);
-
-  const refreshHistory = useCallback(() => {
-    ipc.importsList().then(setHistory).catch(onError);
-  }, [onError]);
-
+  const fieldsQuery = useFields();
+  const historyQuery = useImports();
+  const fields = fieldsQuery.data ?? NO_FIELDS;
+  const history = historyQuery.data ?? NO_IMPORTS;
+  const refreshHistory = useInvalidateImports();
+  const undoImport = useUndoImport();
+  const loadError = fieldsQuery.error ?? historyQuery.error;
   useEffect(() => {
-    refreshHistory();
-    ipc.fieldsList().then(setFields).catch(onError);
-  }, [refreshHistory, onError]);
+    if (loadError) onError(loadError);
+  }, [loadError, onError]);
 
   const open = useCallback(
     async (path: string, format: SourceFormat | null = null, kind: ImportKind | null = null) => {
@@ -128,18 +131,16 @@ export function ImportView({ droppedPath, onImported, onError }: Props) {
       setStep({ kind: "columns" });
     } finally {
       unlisten();
-      refreshHistory();
+      void refreshHistory();
     }
   };
 
   const undo = async (id: number) => {
     try {
-      await ipc.importUndo(id);
+      await undoImport.mutateAsync(id);
       onImported();
     } catch (error) {
       onError(error);
-    } finally {
-      refreshHistory();
     }
   };
 

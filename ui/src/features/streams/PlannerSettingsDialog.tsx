@@ -3,10 +3,10 @@
 // saved to the workspace. Number inputs carry the backend's documented ranges
 // (crates/core/src/streams/limits.rs); the backend checks everything and its
 // message is shown here, also when the stored settings cannot be read.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 
 import type { PlanSettings } from "../../bindings/PlanSettings";
-import { ipc } from "../../lib/ipc";
+import { usePlannerSettings, useSavePlannerSettings } from "../../lib/queries";
 import { splitList } from "../../lib/segmentRules";
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -47,44 +47,41 @@ type Props = {
 };
 
 export function PlannerSettingsDialog({ onClose, onSaved }: Props) {
-  const [settings, setSettings] = useState<PlanSettings | null>(null);
-  const [capOn, setCapOn] = useState(false);
-  const [capMax, setCapMax] = useState("3");
-  const [capDays, setCapDays] = useState("7");
-  const [fromHour, setFromHour] = useState("9");
-  const [toHour, setToHour] = useState("17");
-  const [quiet, setQuiet] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  // Asked afresh each time the dialog opens: the workspace may have been changed behind the app's back.
+  const stored = usePlannerSettings();
+  if (!stored.isFetchedAfterMount) return null;
+  if (stored.data && !stored.error) return <PlannerSettingsForm initial={stored.data} loadError={null} onClose={onClose} onSaved={onSaved} />;
+  // Settings a hand-edited workspace stores unreadably: start from the
+  // defaults, say why, and let saving replace them.
+  const why = stored.error instanceof Error ? stored.error.message : String(stored.error);
+  return (
+    <PlannerSettingsForm
+      initial={DEFAULT_SETTINGS}
+      loadError={`${why} — these are the defaults; saving replaces the stored settings.`}
+      onClose={onClose}
+      onSaved={onSaved}
+    />
+  );
+}
 
-  useEffect(() => {
-    const show = (s: PlanSettings) => {
-      setSettings(s);
-      setCapOn(s.frequency_cap !== null);
-      if (s.frequency_cap) {
-        setCapMax(String(s.frequency_cap.max));
-        setCapDays(String(s.frequency_cap.per_days));
-      }
-      setFromHour(String(s.send_window.from_hour));
-      setToHour(String(s.send_window.to_hour));
-      setQuiet(s.quiet_dates.join(", "));
-    };
-    ipc
-      .plannerSettings()
-      .then(show)
-      .catch((e: unknown) => {
-        // Settings a hand-edited workspace stores unreadably: start from the
-        // defaults, say why, and let saving replace them.
-        show(DEFAULT_SETTINGS);
-        setError(`${e instanceof Error ? e.message : String(e)} — these are the defaults; saving replaces the stored settings.`);
-      });
-  }, []);
+type FormProps = { initial: PlanSettings; loadError: string | null; onClose: () => void; onSaved: () => void };
 
-  if (!settings) return null;
+function PlannerSettingsForm({ initial, loadError, onClose, onSaved }: FormProps) {
+  const [settings, setSettings] = useState<PlanSettings>(initial);
+  const [capOn, setCapOn] = useState(initial.frequency_cap !== null);
+  const [capMax, setCapMax] = useState(String(initial.frequency_cap?.max ?? 3));
+  const [capDays, setCapDays] = useState(String(initial.frequency_cap?.per_days ?? 7));
+  const [fromHour, setFromHour] = useState(String(initial.send_window.from_hour));
+  const [toHour, setToHour] = useState(String(initial.send_window.to_hour));
+  const [quiet, setQuiet] = useState(initial.quiet_dates.join(", "));
+  const [error, setError] = useState<string | null>(loadError);
+  const saveSettings = useSavePlannerSettings();
+
   const sendWindow = settings.send_window;
   const save = async () => {
     setError(null);
     try {
-      await ipc.plannerSettingsSave({
+      await saveSettings.mutateAsync({
         ...settings,
         send_window: { ...settings.send_window, from_hour: wholeNumber(fromHour, RANGES.fromHour), to_hour: wholeNumber(toHour, RANGES.toHour) },
         frequency_cap: capOn ? { max: wholeNumber(capMax, RANGES.capEmails), per_days: wholeNumber(capDays, RANGES.capDays) } : null,

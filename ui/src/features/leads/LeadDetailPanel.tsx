@@ -1,27 +1,18 @@
 // One lead in full: every field grouped by its segmentation category (with
 // explicit/implicit marked), and the event timeline, newest first.
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 
-import type { LeadDetail } from "../bindings/LeadDetail";
-import { CATEGORY_LABELS, formatCell, formatCount, formatDate, humanize } from "../lib/format";
-import { ipc } from "../lib/ipc";
+import { CATEGORY_LABELS, formatCell, formatCount, formatDate, humanize } from "../../lib/format";
+import { useLeadDetail } from "../../lib/queries";
 
 type Props = { id: number; onClose: () => void; onError: (error: unknown) => void };
 
 export function LeadDetailPanel({ id, onClose, onError }: Props) {
-  const [lead, setLead] = useState<LeadDetail | null>(null);
-
+  const detail = useLeadDetail(id);
+  const lead = detail.data ?? null;
   useEffect(() => {
-    let live = true;
-    setLead(null);
-    ipc
-      .leadDetail(id)
-      .then((detail) => live && setLead(detail))
-      .catch(onError);
-    return () => {
-      live = false;
-    };
-  }, [id, onError]);
+    if (detail.error) onError(detail.error);
+  }, [detail.error, onError]);
 
   const value = (key: string) => lead?.fields.find((f) => f.field.key === key)?.value;
   const name = [value("first_name"), value("last_name")].filter(Boolean).join(" ") || "Unnamed lead";

@@ -1,11 +1,12 @@
 // The lead browser against a fake backend: the quick search must always end
 // on the answer to the last query typed, however fast the backend answers.
+import { QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
-import type { Field } from "../bindings/Field";
-import type { LeadPage } from "../bindings/LeadPage";
-import type { LeadQuery } from "../bindings/LeadQuery";
+import type { Field } from "../../bindings/Field";
+import type { LeadPage } from "../../bindings/LeadPage";
+import type { LeadQuery } from "../../bindings/LeadQuery";
 
 const MULLERS = 3;
 const ALL = 5000;
@@ -27,7 +28,7 @@ const FIELDS: Field[] = [
   { key: "last_name", label: "Last name", type: "text", origin: "explicit", category: "demographic", is_standard: true },
 ];
 
-vi.mock("../lib/ipc", () => ({
+vi.mock("../../lib/ipc", () => ({
   ipc: {
     fieldsList: async () => FIELDS,
     leadsPage: (query: LeadQuery) => leadsPage(query),
@@ -38,6 +39,7 @@ vi.mock("../lib/ipc", () => ({
 }));
 
 const { LeadsView } = await import("./LeadsView");
+const { createQueryClient } = await import("../../lib/queries");
 
 beforeAll(() => {
   // jsdom has no layout: give the table a height so the virtualiser renders
@@ -64,7 +66,11 @@ describe("LeadsView quick search", () => {
   it("quick search never stays on Counting when the answer beats the effect", async () => {
     (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
     const onError = vi.fn();
-    render(<LeadsView workspace={workspace} onError={onError} />);
+    render(
+      <QueryClientProvider client={createQueryClient()}>
+        <LeadsView workspace={workspace} onError={onError} />
+      </QueryClientProvider>,
+    );
     const total = await screen.findByTestId("lead-total");
     await waitFor(() => expect(total.getAttribute("data-total")).toBe(String(ALL)));
 

@@ -1,7 +1,7 @@
 // Comparing two plan runs: the change in total sends and eligible leads, per
 // stream (matched by id, else name) and per content item, for the Plan tab's
 // "compared with the previous run" report.
-import type { Plan } from "../bindings/Plan";
+import type { Plan } from "../../bindings/Plan";
 
 export type DiffLine = { key: string; label: string; before: number; after: number; delta: number };
 export type PlanDiff = { sends: DiffLine; eligible: DiffLine; streams: DiffLine[]; content: DiffLine[] };

@@ -3,20 +3,19 @@
 // palette, the canvas, the side panel (stream settings or the selected node),
 // the live problems of the stream as drawn, and the plan bar that dry-runs
 // this stream and paints its counts onto nodes and edges.
+import { useQueryClient } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import type { ContentItem } from "../../bindings/ContentItem";
 import type { NodeAction } from "../../bindings/NodeAction";
-import type { Plan } from "../../bindings/Plan";
 import type { Stream } from "../../bindings/Stream";
 import type { StreamDefinition } from "../../bindings/StreamDefinition";
-import type { StreamProblem } from "../../bindings/StreamProblem";
 import type { StreamTemplate } from "../../bindings/StreamTemplate";
-import { formatCount } from "../../lib/format";
 import { canRedo, canUndo, checkpoint, historyOf, push, redo, replace, undo, type History } from "../../lib/history";
 import { ipc } from "../../lib/ipc";
-import { csvFileName, isAsOfDate } from "../../lib/segmentRules";
+import { queryKeys, useDeleteStream, useImportStream, useSaveStream } from "../../lib/queries";
+import { csvFileName } from "../../lib/segmentRules";
 import {
   addNode,
   autoLayout,
@@ -39,12 +38,14 @@ import {
   type Clipboard,
   type NodeType,
 } from "../../lib/streamGraph";
-import { useDebounced } from "../../lib/useDebounced";
 import { NodePanel } from "./NodePanel";
 import type { RuleCatalogue } from "./RulesEditor";
 import { StreamCanvas, TYPE_ICONS, type CanvasHandle } from "./StreamCanvas";
+import { StreamList } from "./StreamList";
 import { StreamSettings, type StreamMeta } from "./StreamSettings";
-import { PlanControls, isPlanDays, todayUtc } from "./PlanControls";
+import { DesignerPlanBar } from "./DesignerPlanBar";
+import { useDesignerPlan } from "./useDesignerPlan";
+import { useStreamProblemCheck, useSuitedContent } from "./useStreamChecks";
 
 type Editable = { meta: StreamMeta; definition: StreamDefinition };
 type Opened = { id: number | null; key: string; baseline: string };
@@ -56,8 +57,6 @@ type Props = {
   templates: StreamTemplate[];
   content: ContentItem[];
   rules: RuleCatalogue;
-  refreshStreams: () => Promise<Stream[]>;
-  onError: (error: unknown) => void;
 };
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -73,12 +72,10 @@ function asStream(id: number | null, e: Editable): Stream {
   return { id: id ?? -1, name: e.meta.name, priority: e.meta.priority, is_active: e.meta.is_active, definition: e.definition };
 }
 
-/** A stream whose sends are every library item, to learn which items suit the entry segments' audience. */
-
 const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
 
-export function DesignerTab({ active, streams, templates, content, rules, refreshStreams, onError }: Props) {
+export function DesignerTab({ active, streams, templates, content, rules }: Props) {
   const [opened, setOpened] = useState<Opened>({ id: null, key: "none", baseline: "" });
   const [history, setHistory] = useState<History<Editable>>(() => historyOf(editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() })));
   const [revision, setRevision] = useState(0);
@@ -148,79 +145,14 @@ export function DesignerTab({ active, streams, templates, content, rules, refres
   const streamNames = useMemo(() => new Map(streams.map((s) => [s.id, s.name])), [streams]);
   const title = useCallback((action: NodeAction) => nodeTitle(action, { content: (id) => contentTitles.get(id), stream: (id) => streamNames.get(id) }), [contentTitles, streamNames]);
 
-  // Problems of the stream as drawn, 300 ms after the last edit; only the latest answer counts.
-  const streamJson = useMemo(() => JSON.stringify(asStream(opened.id, present)), [opened.id, present]);
-  // The stream and which opened stream it belongs to travel together through the debounce.
-  const debounced = useDebounced(JSON.stringify({ key: opened.key, stream: streamJson }), 300);
-  const [checked, setChecked] = useState<{ problems: StreamProblem[]; stream: string; key: string }>({ problems: [], stream: "", key: "" });
-  const problemTicket = useRef(0);
-  useEffect(() => {
-    const { key, stream } = JSON.parse(debounced) as { key: string; stream: string };
-    const ticket = ++problemTicket.current;
-    ipc
-      .streamProblems(JSON.parse(stream) as Stream)
-      .then((found) => ticket === problemTicket.current && setChecked({ problems: found, stream, key }))
-      .catch((e) => ticket === problemTicket.current && setChecked({ problems: [{ node_id: null, message: message(e) }], stream, key }));
-  }, [debounced]);
-  // Problems found for another stream are never shown on this one.
-  const problems = useMemo(() => (checked.key === opened.key ? checked.problems : []), [checked, opened.key]);
-  const problemsChecked = checked.key === opened.key ? checked.stream : "";
+  // What the backend says about the stream as drawn: problems, content suited to its audience, a plan.
+  const drawn = useMemo(() => asStream(opened.id, present), [opened.id, present]);
+  const streamJson = useMemo(() => JSON.stringify(drawn), [drawn]);
+  const { problems, checkedStream: problemsChecked } = useStreamProblemCheck(opened.key, streamJson);
   const grouped = useMemo(() => groupProblems(problems), [problems]);
-
-  // Content that suits the entry segments' audience first, as the backend orders and marks it.
-  const segmentsKey = useDebounced(JSON.stringify(definition.entry_segments), 300);
-  const [suited, setSuited] = useState<{ suited: ContentItem[]; others: ContentItem[] }>({ suited: [], others: content });
-  useEffect(() => {
-    const entry = JSON.parse(segmentsKey) as number[];
-    const def: StreamDefinition = { ...blankDefinition(), entry_segments: entry };
-    let live = true;
-    ipc
-      .contentSuggestions(def)
-      .then((list) => {
-        if (!live) return;
-        setSuited({ suited: list.filter((s) => s.suits).map((s) => s.item), others: list.filter((s) => !s.suits).map((s) => s.item) });
-      })
-      .catch(() => live && setSuited({ suited: [], others: content }));
-    return () => {
-      live = false;
-    };
-  }, [segmentsKey, content]);
-
-  // The plan of this stream as drawn.
-  const [planFrom, setPlanFrom] = useState(todayUtc());
-  const [planDays, setPlanDays] = useState("90");
-  const [plan, setPlan] = useState<{ plan: Plan; definition: string; streamId: number } | null>(null);
-  const [planning, setPlanning] = useState(false);
-  const [planError, setPlanError] = useState<string | null>(null);
-  useEffect(() => {
-    setPlan(null);
-    setPlanError(null);
-  }, [opened.key]);
-  // The first stream shown is planned straight away, so a newcomer sees counts on its steps.
-  const autoPlanned = useRef(false);
-  useEffect(() => {
-    if (autoPlanned.current || opened.id === null) return;
-    autoPlanned.current = true;
-    void runPlan();
-    // runPlan reads the stream just opened; it must run once, not on every edit.
-  }, [opened.key]);
-  const runPlan = async () => {
-    setPlanning(true);
-    setPlanError(null);
-    try {
-      const stream = asStream(opened.id, present);
-      const result = await ipc.planRun([stream], planFrom.trim(), Number(planDays));
-      setPlan({ plan: result, definition: JSON.stringify(present.definition), streamId: stream.id });
-    } catch (e) {
-      setPlanError(message(e));
-    } finally {
-      setPlanning(false);
-    }
-  };
-  const streamPlan = plan ? (plan.plan.streams.find((s) => s.stream_id === plan.streamId) ?? plan.plan.streams[0] ?? null) : null;
-  const stale = plan !== null && plan.definition !== JSON.stringify(definition);
-  const nodeCounts = useMemo(() => (streamPlan ? new Map(streamPlan.nodes.map((n) => [n.node_id, n.leads])) : null), [streamPlan]);
-  const edgeCounts = useMemo(() => (streamPlan ? new Map(streamPlan.edges.map((e) => [e.edge_id, e.leads])) : null), [streamPlan]);
+  const suited = useSuitedContent(definition.entry_segments, content);
+  const plan = useDesignerPlan(opened.key, opened.id, drawn);
+  const { stale, nodeCounts, edgeCounts } = plan;
 
   // Undo/redo can remove selected steps: keep the selection to what exists.
   useEffect(() => {
@@ -318,13 +250,16 @@ export function DesignerTab({ active, streams, templates, content, rules, refres
     return () => window.removeEventListener("keydown", onKey);
   }, [active, doUndo, doRedo, copy, paste, deleteSelected]);
 
-  // Stream actions.
+  // Stream actions: each write asks for the stream list again.
+  const queryClient = useQueryClient();
+  const saveStream = useSaveStream();
+  const importStream = useImportStream();
+  const deleteStreamById = useDeleteStream();
   const startNew = () => open(null, editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() }));
   const fromTemplate = (t: StreamTemplate) => open(null, editableOf({ name: t.name, priority: t.priority, is_active: false, definition: t.definition }));
   const save = async () => {
     try {
-      const saved = await ipc.streamSave(opened.id, { name: present.meta.name, priority: present.meta.priority, is_active: present.meta.is_active, definition: present.definition });
-      await refreshStreams();
+      const saved = await saveStream.mutateAsync({ id: opened.id, draft: { name: present.meta.name, priority: present.meta.priority, is_active: present.meta.is_active, definition: present.definition } });
       setOpened((o) => ({ ...o, id: saved.id, baseline: snapshot(editableOf(saved)) }));
       setHistory((h) => replace(h, editableOf(saved)));
       setNotice({ text: `Saved “${saved.name}”${saved.is_active ? " (active)" : " (inactive)"}.` });
@@ -336,8 +271,7 @@ export function DesignerTab({ active, streams, templates, content, rules, refres
     try {
       const path = await ipc.pickJsonFile();
       if (!path) return;
-      const stream = await ipc.streamImport(path);
-      await refreshStreams();
+      const stream = await importStream.mutateAsync(path);
       open(stream.id, editableOf(stream), `Imported “${stream.name}” (inactive).`);
     } catch (e) {
       setNotice({ text: message(e), bad: true });
@@ -358,8 +292,8 @@ export function DesignerTab({ active, streams, templates, content, rules, refres
     if (opened.id === null) return;
     if (!confirmDelete) return setConfirmDelete(true);
     try {
-      await ipc.streamDelete(opened.id);
-      const list = await refreshStreams();
+      await deleteStreamById.mutateAsync(opened.id);
+      const list = queryClient.getQueryData<Stream[]>(queryKeys.streams) ?? [];
       const name = present.meta.name;
       if (list[0]) open(list[0].id, editableOf(list[0]), `Deleted “${name}”.`);
       else open(null, editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() }), `Deleted “${name}”.`);
@@ -370,68 +304,19 @@ export function DesignerTab({ active, streams, templates, content, rules, refres
   };
 
   const selectedNode = selectedNodes.length === 1 ? definition.nodes.find((n) => n.id === selectedNodes[0]) : undefined;
-  const planFromValid = isAsOfDate(planFrom) && planFrom.trim() !== "";
-  const daysValid = isPlanDays(planDays);
-  void onError;
 
   return (
     <div className="designer" ref={root}>
-      <aside className="stream-sidebar">
-        <div className="segment-sidebar-actions">
-          <button className="primary" data-testid="stream-new" onClick={startNew}>
-            + New stream
-          </button>
-          <select
-            data-testid="stream-template-menu"
-            aria-label="Start from a template"
-            value=""
-            onChange={(e) => {
-              const t = templates.find((x) => x.key === e.target.value);
-              if (t) fromTemplate(t);
-            }}
-          >
-            <option value="">Start from template…</option>
-            {templates.map((t) => (
-              <option key={t.key} value={t.key} title={t.description}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-          <button data-testid="stream-import-json" onClick={() => void importJson()}>
-            Import JSON…
-          </button>
-        </div>
-        <nav className="stream-list" data-testid="stream-list" aria-label="Streams">
-          {opened.id === null && opened.key !== "none" && (
-            <div className="stream-item selected unsaved">
-              <span className="name">{present.meta.name || "Untitled"}</span>
-              <span className="badge unsaved">unsaved</span>
-            </div>
-          )}
-          {streams.map((s) => (
-            <button
-              key={s.id}
-              className={s.id === opened.id ? "stream-item selected" : "stream-item"}
-              data-testid={`stream-item-${s.id}`}
-              onClick={() => open(s.id, editableOf(s))}
-              title={s.name}
-            >
-              <span className="name">{s.name}</span>
-              <span className="stream-item-meta">
-                <span className="muted small" title="Priority">
-                  P{s.priority}
-                </span>
-                {s.is_active && (
-                  <span className="badge active" data-testid={`stream-active-${s.id}`}>
-                    active
-                  </span>
-                )}
-              </span>
-            </button>
-          ))}
-          {streams.length === 0 && <p className="muted small">No streams yet: start a new one or from a template.</p>}
-        </nav>
-      </aside>
+      <StreamList
+        streams={streams}
+        templates={templates}
+        openedId={opened.id}
+        unsavedName={opened.id === null && opened.key !== "none" ? present.meta.name : null}
+        onNew={startNew}
+        onTemplate={fromTemplate}
+        onImport={() => void importJson()}
+        onOpen={(stream) => open(stream.id, editableOf(stream))}
+      />
 
       <section className="designer-main">
         <div className="designer-toolbar">
@@ -539,35 +424,7 @@ export function DesignerTab({ active, streams, templates, content, rules, refres
             )}
           </div>
         </div>
-        {active && (
-        <div className="plan-bar">
-          <PlanControls from={planFrom} days={planDays} onFrom={setPlanFrom} onDays={setPlanDays} onRun={() => void runPlan()} running={planning} disabled={!planFromValid || !daysValid} />
-          {planError && (
-            <span className="plan-error" data-testid="plan-error">
-              {planError}
-            </span>
-          )}
-          {plan && streamPlan && (
-            <div className={stale ? "plan-summary stale" : "plan-summary"} data-testid="plan-summary" data-sends={plan.plan.sends} data-eligible={plan.plan.eligible}>
-              <span>
-                <b>{formatCount(plan.plan.eligible)}</b> eligible
-              </span>
-              <span>
-                <b>{formatCount(streamPlan.leads)}</b> entered ({formatCount(streamPlan.entries)} entries)
-              </span>
-              <span>
-                <b>{formatCount(plan.plan.sends)}</b> sends
-              </span>
-              {streamPlan.also_eligible.length > 0 && (
-                <span className="muted" data-testid="plan-overlaps">
-                  also eligible for: {streamPlan.also_eligible.map((o) => `${o.name} (${formatCount(o.leads)})`).join(", ")}
-                </span>
-              )}
-              {stale && <span className="muted">· counts are for the stream as planned; run again</span>}
-            </div>
-          )}
-        </div>
-        )}
+        {active && <DesignerPlanBar plan={plan} />}
       </section>
 
       <aside className="designer-panel">

@@ -2,7 +2,7 @@
 // cell, as the backend's matrix counts it (prospect content tagged with the
 // stage; an item with no persona suits every persona; tags compare
 // case-insensitively), used to filter the library by a cell.
-import type { ContentItem } from "../bindings/ContentItem";
+import type { ContentItem } from "../../bindings/ContentItem";
 
 const fold = (s: string) => s.trim().toLowerCase();
 

@@ -1,0 +1,85 @@
+// The open segment's title, badges and actions (save, save as, duplicate,
+// delete, export, JSON), and the notice under them with its undo.
+import type { SegmentMeta } from "./SegmentDialogs";
+
+/** A message after an action, with an undo when the action can be undone. */
+export type Notice = { text: string; undo?: () => void };
+
+type Props = {
+  meta: SegmentMeta;
+  saved: boolean;
+  builtin: boolean;
+  dirty: boolean;
+  showJson: boolean;
+  onSave: () => void;
+  onSaveAs: () => void;
+  onDuplicate: () => void;
+  onDelete: () => void;
+  onExport: () => void;
+  onToggleJson: () => void;
+};
+
+export function SegmentHeader({ meta, saved, builtin, dirty, showJson, ...on }: Props) {
+  return (
+    <header className="segment-head">
+      <div className="segment-title-block">
+        <h2>
+          <span className="dot" style={{ background: meta.color }} />
+          <span data-testid="segment-title">{meta.name}</span>
+          {builtin && (
+            <span className="badge" data-testid="segment-builtin-note">
+              Built in — duplicate to edit
+            </span>
+          )}
+          {dirty && (
+            <span className="badge unsaved" data-testid="segment-unsaved">
+              {saved ? "Unsaved changes" : "Not saved yet"}
+            </span>
+          )}
+        </h2>
+        {meta.description && <p className="muted">{meta.description}</p>}
+      </div>
+      <div className="segment-actions">
+        <button className="primary" data-testid="segment-save" disabled={builtin} onClick={on.onSave}>
+          Save…
+        </button>
+        {saved && !builtin && (
+          <button data-testid="segment-save-as" onClick={on.onSaveAs}>
+            Save as…
+          </button>
+        )}
+        <button data-testid="segment-duplicate" disabled={!saved} onClick={on.onDuplicate}>
+          Duplicate
+        </button>
+        <button data-testid="segment-delete" disabled={!saved || builtin} onClick={on.onDelete}>
+          Delete
+        </button>
+        <button data-testid="segment-export" onClick={on.onExport}>
+          Export…
+        </button>
+        <button data-testid="segment-json-toggle" aria-pressed={showJson} onClick={on.onToggleJson}>
+          {showJson ? "Hide JSON" : "JSON"}
+        </button>
+      </div>
+    </header>
+  );
+}
+
+export function SegmentNotice({ notice, onDismiss }: { notice: Notice | null; onDismiss: () => void }) {
+  if (!notice) return null;
+  return (
+    <div className="note segment-notice" data-testid="segment-notice">
+      <span>{notice.text}</span>
+      <span>
+        {notice.undo && (
+          <button className="link" data-testid="segment-undo" onClick={() => notice.undo?.()}>
+            Undo
+          </button>
+        )}
+        <button className="link" onClick={onDismiss} aria-label="Dismiss">
+          ✕
+        </button>
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+// The segment builder against a fake backend: a refused rule is marked in the
+// tree with its message, and the saved-segment list is asked again after a save.
+import { QueryClientProvider } from "@tanstack/react-query";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+import type { Field } from "../../bindings/Field";
+import type { RuleGroup } from "../../bindings/RuleGroup";
+import type { Segment } from "../../bindings/Segment";
+import type { SegmentDraft } from "../../bindings/SegmentDraft";
+import type { SegmentSummary } from "../../bindings/SegmentSummary";
+import type { SegmentTemplate } from "../../bindings/SegmentTemplate";
+import type { WorkspaceInfo } from "../../bindings/WorkspaceInfo";
+import { createQueryClient } from "../../lib/queries";
+
+const FIELDS: Field[] = [
+  { key: "country", label: "Country", type: "text", origin: "explicit", category: "firmographic", is_standard: true },
+  { key: "score", label: "Score", type: "number", origin: "explicit", category: "behavioral", is_standard: true },
+];
+
+const TEMPLATE: SegmentTemplate = {
+  key: "two-rules",
+  name: "Two rules",
+  description: "",
+  folder: "Tests",
+  color: "#123456",
+  rules: {
+    combinator: "and",
+    not: false,
+    rules: [
+      { field: "country", operator: "=", value: "DE" },
+      { field: "score", operator: ">", value: "lots" },
+    ],
+  },
+};
+
+const saved: Segment[] = [];
+const summaries = (): SegmentSummary[] => saved.map((segment) => ({ segment, count: 1, problem: null }));
+
+const ipc = vi.hoisted(() => ({
+  fieldsList: vi.fn(),
+  segmentOperators: vi.fn(),
+  eventTypes: vi.fn(),
+  segmentTemplates: vi.fn(),
+  segmentsList: vi.fn(),
+  segmentPreview: vi.fn(),
+  segmentExplain: vi.fn(),
+  segmentSave: vi.fn(),
+  fieldValues: vi.fn(),
+}));
+
+vi.mock("../../lib/ipc", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../lib/ipc")>()),
+  ipc,
+}));
+
+const { IpcError } = await import("../../lib/ipc");
+const { SegmentsView } = await import("./SegmentsView");
+
+function setUpBackend() {
+  saved.length = 0;
+  ipc.fieldsList.mockResolvedValue(FIELDS);
+  ipc.segmentOperators.mockResolvedValue([
+    { field_type: "text", operators: ["=", "!="] },
+    { field_type: "number", operators: ["=", ">"] },
+  ]);
+  ipc.eventTypes.mockResolvedValue([]);
+  ipc.segmentTemplates.mockResolvedValue([TEMPLATE]);
+  ipc.segmentsList.mockImplementation(async () => summaries());
+  ipc.fieldValues.mockResolvedValue([]);
+  ipc.segmentPreview.mockImplementation(async (rules: RuleGroup) => {
+    if (rules.rules.length > 1) {
+      throw new IpcError("segment_preview", {
+        kind: "invalid_rule",
+        message: "Score needs a number, not “lots”",
+        rule_path: "root.rules[1]",
+        field: "score",
+      });
+    }
+    return { count: 7, total: 10, elapsed_ms: 1, sample: [] };
+  });
+  ipc.segmentSave.mockImplementation(async (_id: number | null, draft: SegmentDraft) => {
+    const segment: Segment = { ...draft, id: saved.length + 1, is_builtin: false, created_at: 0, updated_at: 0 };
+    saved.push(segment);
+    return segment;
+  });
+}
+
+const WORKSPACE = { name: "test", path: "/tmp/test.leadstream", lead_count: 10 } as unknown as WorkspaceInfo;
+
+function renderView() {
+  return render(
+    <QueryClientProvider client={createQueryClient()}>
+      <SegmentsView workspace={WORKSPACE} onError={(e) => console.error(e)} />
+    </QueryClientProvider>,
+  );
+}
+
+afterEach(() => {
+  cleanup();
+  vi.clearAllMocks();
+});
+
+describe("SegmentsView", () => {
+  it("marks the rule the backend refused and shows its message beside it", async () => {
+    setUpBackend();
+    const { container } = renderView();
+    const menu = await screen.findByTestId("segment-template-menu");
+    fireEvent.change(menu, { target: { value: "two-rules" } });
+
+    const note = await screen.findByTestId("segment-rule-failure", {}, { timeout: 3000 });
+    expect(note.textContent).toContain("Score needs a number");
+    const rules = container.querySelectorAll(".rule");
+    expect(rules).toHaveLength(2);
+    expect(rules[0].classList.contains("rule-failing")).toBe(false);
+    expect(rules[1].classList.contains("rule-failing")).toBe(true);
+    expect(rules[1].contains(note)).toBe(true);
+    expect(screen.getByTestId("segment-rule-error").textContent).toContain("Score needs a number");
+  });
+
+  it("asks for the segment list again after a save, and lists the new segment", async () => {
+    setUpBackend();
+    renderView();
+    await waitFor(() => expect(screen.getByTestId("segment-live-count").dataset.count).toBe("7"), { timeout: 3000 });
+    const listCalls = ipc.segmentsList.mock.calls.length;
+    expect(screen.queryByTestId("segment-item-1")).toBeNull();
+
+    fireEvent.click(screen.getByTestId("segment-save"));
+    fireEvent.change(await screen.findByTestId("segment-name"), { target: { value: "Germany" } });
+    fireEvent.click(screen.getByTestId("segment-save-confirm"));
+
+    const item = await screen.findByTestId("segment-item-1");
+    expect(item.textContent).toContain("Germany");
+    expect(ipc.segmentsList.mock.calls.length).toBeGreaterThan(listCalls);
+    expect(screen.getByTestId("segment-title").textContent).toBe("Germany");
+  });
+});

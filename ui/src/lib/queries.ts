@@ -1,0 +1,239 @@
+// The UI's data layer: TanStack Query over the typed IPC functions. Every
+// backend read has a query key here and a hook; writes go through mutations
+// that invalidate the keys they change. A query answers for its key only, so
+// a late answer to an old request never overwrites the latest one.
+import { QueryClient, keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import type { ContentDraft } from "../bindings/ContentDraft";
+import type { PlanSettings } from "../bindings/PlanSettings";
+import type { RuleGroup } from "../bindings/RuleGroup";
+import type { SegmentDraft } from "../bindings/SegmentDraft";
+import type { Stream } from "../bindings/Stream";
+import type { StreamDraft } from "../bindings/StreamDraft";
+import { ipc } from "./ipc";
+
+/** One client for the app: answers are kept until a write invalidates them, and failures are shown, not retried. */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      // A view that mounts again asks again, as the views did before, while showing what it had.
+      queries: { retry: false, refetchOnWindowFocus: false, staleTime: 0 },
+      mutations: { retry: false },
+    },
+  });
+}
+
+/** Every query key, in one place, so writes can invalidate exactly what they change. */
+export const queryKeys = {
+  fields: ["fields"] as const,
+  segmentOperators: ["segment-operators"] as const,
+  eventTypes: ["event-types"] as const,
+  segmentTemplates: ["segment-templates"] as const,
+  /** All saved-segment lists, whatever their as-of date. */
+  segmentsAll: ["segments"] as const,
+  segments: (asOf: string | null) => ["segments", asOf] as const,
+  segmentPreview: (rulesJson: string, asOf: string | null, columns: string[], sample: number) =>
+    ["segment-preview", rulesJson, asOf, columns, sample] as const,
+  segmentExplain: (rulesJson: string, leadId: number, asOf: string | null) =>
+    ["segment-explain", rulesJson, leadId, asOf] as const,
+  streams: ["streams"] as const,
+  streamTemplates: ["stream-templates"] as const,
+  content: ["content"] as const,
+  streamProblems: (streamJson: string) => ["stream-problems", streamJson] as const,
+  contentSuggestions: (entrySegments: number[]) => ["content-suggestions", entrySegments] as const,
+  contentMatrix: ["content-matrix"] as const,
+  fieldValues: (key: string) => ["field-values", key] as const,
+  plannerSettings: ["planner-settings"] as const,
+  leadDetail: (id: number) => ["lead-detail", id] as const,
+  imports: ["imports"] as const,
+  planJourney: (request: PlanRequest, leadId: number) => ["plan-journey", request, leadId] as const,
+};
+
+/** What a plan is run with: the streams (null for every active one), the first day and the number of days. */
+export type PlanRequest = { streams: Stream[] | null; from: string; days: number };
+
+export const useFields = () => useQuery({ queryKey: queryKeys.fields, queryFn: ipc.fieldsList });
+export const useSegmentOperators = () =>
+  useQuery({ queryKey: queryKeys.segmentOperators, queryFn: ipc.segmentOperators });
+export const useEventTypes = () => useQuery({ queryKey: queryKeys.eventTypes, queryFn: ipc.eventTypes });
+export const useSegmentTemplates = () =>
+  useQuery({ queryKey: queryKeys.segmentTemplates, queryFn: ipc.segmentTemplates });
+export const useStreamTemplates = () => useQuery({ queryKey: queryKeys.streamTemplates, queryFn: ipc.streamTemplates });
+export const useStreams = () => useQuery({ queryKey: queryKeys.streams, queryFn: ipc.streamsList });
+export const useContent = () => useQuery({ queryKey: queryKeys.content, queryFn: ipc.contentList });
+
+/** Saved segments with their counts as of `asOf` (null for now); the previous list stays while a new date counts. */
+export const useSegments = (asOf: string | null) =>
+  useQuery({
+    queryKey: queryKeys.segments(asOf),
+    queryFn: () => ipc.segmentsList(asOf),
+    placeholderData: keepPreviousData,
+  });
+
+/** The exact count and sample of a rule tree (given as its JSON). */
+export const useSegmentPreview = (
+  rulesJson: string,
+  asOf: string | null,
+  columns: string[],
+  sample: number,
+  enabled: boolean,
+) =>
+  useQuery({
+    queryKey: queryKeys.segmentPreview(rulesJson, asOf, columns, sample),
+    queryFn: () => ipc.segmentPreview(JSON.parse(rulesJson) as RuleGroup, asOf, columns, sample),
+    enabled,
+  });
+
+/** Why a lead is in or out of a rule tree; an explanation of the same lead stays while the rules change. */
+export const useSegmentExplain = (rulesJson: string, leadId: number | null, asOf: string | null) =>
+  useQuery({
+    queryKey: queryKeys.segmentExplain(rulesJson, leadId ?? 0, asOf),
+    queryFn: () => ipc.segmentExplain(JSON.parse(rulesJson) as RuleGroup, leadId ?? 0, asOf),
+    enabled: leadId !== null,
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[2] === leadId ? previous : undefined),
+  });
+
+/** The problems of a stream as drawn (given as its JSON). */
+export const useStreamProblems = (streamJson: string) =>
+  useQuery({
+    queryKey: queryKeys.streamProblems(streamJson),
+    queryFn: () => ipc.streamProblems(JSON.parse(streamJson) as Stream),
+  });
+
+/** Saves a segment (id null creates one); every segment list is asked again. */
+export function useSaveSegment() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, draft }: { id: number | null; draft: SegmentDraft }) => ipc.segmentSave(id, draft),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.segmentsAll }),
+  });
+}
+
+export function useDuplicateSegment() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => ipc.segmentDuplicate(id),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.segmentsAll }),
+  });
+}
+
+export function useDeleteSegment() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => ipc.segmentDelete(id),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.segmentsAll }),
+  });
+}
+
+export const useContentMatrix = () => useQuery({ queryKey: queryKeys.contentMatrix, queryFn: ipc.contentMatrix });
+
+/** A field's known values, most common first; an unknown field has none. */
+export const useFieldValues = (key: string) =>
+  useQuery({
+    queryKey: queryKeys.fieldValues(key),
+    queryFn: () => ipc.fieldValues(key).catch(() => []),
+  });
+
+export const usePlannerSettings = () => useQuery({ queryKey: queryKeys.plannerSettings, queryFn: ipc.plannerSettings });
+
+/** A lead's journey through a plan run with `request`; asked only for a lead. */
+export const usePlanJourney = (request: PlanRequest | null, leadId: number | null) =>
+  useQuery({
+    queryKey: queryKeys.planJourney(request ?? { streams: null, from: "", days: 0 }, leadId ?? 0),
+    queryFn: () => ipc.planJourney(request?.streams ?? null, request?.from ?? "", request?.days ?? 0, leadId ?? 0),
+    enabled: request !== null && leadId !== null,
+  });
+
+/** Runs a plan: an explicit action whose answers the Plan tab keeps to compare runs, so a mutation. */
+export const useRunPlan = () =>
+  useMutation({ mutationFn: (request: PlanRequest) => ipc.planRun(request.streams, request.from, request.days) });
+
+/** Saves a stream (id null creates one); the stream list is asked again. */
+export function useSaveStream() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, draft }: { id: number | null; draft: StreamDraft }) => ipc.streamSave(id, draft),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.streams }),
+  });
+}
+
+export function useImportStream() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (path: string) => ipc.streamImport(path),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.streams }),
+  });
+}
+
+export function useDeleteStream() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => ipc.streamDelete(id),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.streams }),
+  });
+}
+
+/** Content changes the library, its matrix and the suggestions for streams. */
+function useInvalidateContent() {
+  const client = useQueryClient();
+  return () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: queryKeys.content }),
+      client.invalidateQueries({ queryKey: queryKeys.contentMatrix }),
+      client.invalidateQueries({ queryKey: ["content-suggestions"] }),
+    ]);
+}
+
+export function useSaveContent() {
+  const invalidate = useInvalidateContent();
+  return useMutation({
+    mutationFn: ({ id, draft }: { id: number | null; draft: ContentDraft }) => ipc.contentSave(id, draft),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteContent() {
+  const invalidate = useInvalidateContent();
+  return useMutation({ mutationFn: (id: number) => ipc.contentDelete(id), onSuccess: invalidate });
+}
+
+export function useSavePlannerSettings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (settings: PlanSettings) => ipc.plannerSettingsSave(settings),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.plannerSettings }),
+  });
+}
+
+/** Deletes a custom field: the field list, and the values known for it, are asked again. */
+export function useDeleteField() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (key: string) => ipc.fieldDelete(key),
+    onSuccess: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.fields }),
+        client.invalidateQueries({ queryKey: ["field-values"] }),
+      ]),
+  });
+}
+
+export const useLeadDetail = (id: number) =>
+  useQuery({ queryKey: queryKeys.leadDetail(id), queryFn: () => ipc.leadDetail(id) });
+
+export const useImports = () => useQuery({ queryKey: queryKeys.imports, queryFn: ipc.importsList });
+
+/** After an import or an undo: the history and the field list (imports add fields) are asked again. */
+export function useInvalidateImports() {
+  const client = useQueryClient();
+  return () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: queryKeys.imports }),
+      client.invalidateQueries({ queryKey: queryKeys.fields }),
+    ]);
+}
+
+export function useUndoImport() {
+  const invalidate = useInvalidateImports();
+  return useMutation({ mutationFn: (id: number) => ipc.importUndo(id), onSettled: invalidate });
+}
