@@ -36,6 +36,9 @@ step "UI: tsc --noEmit"
 step "UI: ESLint (typescript-eslint, hooks rules, only ipc.ts imports @tauri-apps)"
 (cd ui && npm run --silent lint)
 
+step "UI: Prettier (formatting)"
+(cd ui && npm run --silent format:check)
+
 step "UI: vitest"
 (cd ui && npx --yes vitest run)
 

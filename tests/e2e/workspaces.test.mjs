@@ -99,7 +99,8 @@ describe("files the user never chose", () => {
         const attempt = (command, args) =>
           window.__TAURI_INTERNALS__.invoke(command, args).then(
             () => "accepted",
-            (error) => String(error),
+            // Errors cross IPC as reports: {kind, message, rule_path, field}.
+            (error) => `${error.kind}: ${error.message}`,
           );
         return {
           open: await attempt("workspace_open", { path: workspacePath }),
@@ -111,7 +112,7 @@ describe("files the user never chose", () => {
       exportPath,
     );
     for (const [command, outcome] of Object.entries(results)) {
-      assert.match(outcome, /only opens and saves files you chose/, `${command}: ${outcome}`);
+      assert.match(outcome, /^refused: .*only opens and saves files you chose/, `${command}: ${outcome}`);
     }
     assert.ok(!existsSync(exportPath), "nothing was written");
     assert.equal(await byTestId(app.browser, "workspace-name").getText(), "Demo");

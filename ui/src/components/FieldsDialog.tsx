@@ -42,13 +42,23 @@ export function FieldsDialog({ fields, onDeleted, onClose }: Props) {
 
   return (
     <div className="modal-backdrop" onClick={onClose}>
-      <div className="modal wide" role="dialog" aria-label="Fields" data-testid="fields-dialog" onClick={(e) => e.stopPropagation()}>
+      <div
+        className="modal wide"
+        role="dialog"
+        aria-label="Fields"
+        data-testid="fields-dialog"
+        onClick={(e) => e.stopPropagation()}
+      >
         <h2>Custom fields</h2>
         <p className="muted">
           Fields your imports added. Deleting one removes it and its values from every lead; standard fields stay.
         </p>
         {message && (
-          <p className={message.kind === "error" ? "rule-error" : "note"} data-testid="fields-message" data-kind={message.kind}>
+          <p
+            className={message.kind === "error" ? "rule-error" : "note"}
+            data-testid="fields-message"
+            data-kind={message.kind}
+          >
             {message.text}
           </p>
         )}

@@ -137,7 +137,8 @@ export const ipc = {
   /** How many items cover each persona × buying-stage cell. */
   contentMatrix: () => call<MatrixCell[]>("content_matrix"),
   /** The library ordered for a stream: items suiting its entry segments' audience first. */
-  contentSuggestions: (definition: StreamDefinition) => call<ContentSuggestion[]>("content_suggestions", { definition }),
+  contentSuggestions: (definition: StreamDefinition) =>
+    call<ContentSuggestion[]>("content_suggestions", { definition }),
 
   streamsList: () => call<Stream[]>("streams_list"),
   /** Creates a stream (`id` null) or updates one; an active stream must have no problems. */

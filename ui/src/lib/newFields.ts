@@ -23,5 +23,7 @@ export function needsNewFieldConfirmation(columns: ColumnMapping[]): boolean {
 
 /** The mapping with every would-be new custom field skipped instead. */
 export function skipNewFields(columns: ColumnMapping[]): ColumnMapping[] {
-  return columns.map((column) => (column.target.kind === "new_field" ? { ...column, target: { kind: "skip" } } : column));
+  return columns.map((column) =>
+    column.target.kind === "new_field" ? { ...column, target: { kind: "skip" } } : column,
+  );
 }

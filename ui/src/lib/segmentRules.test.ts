@@ -175,7 +175,10 @@ describe("normalizeQuery", () => {
     const untouched = { field: "country", operator: "=", value: "Germany" };
     const query: RuleGroupType = {
       combinator: "and",
-      rules: [untouched, { combinator: "or", rules: [{ id: "r2", field: "created_at", operator: "inLast", value: "" }] }],
+      rules: [
+        untouched,
+        { combinator: "or", rules: [{ id: "r2", field: "created_at", operator: "inLast", value: "" }] },
+      ],
     };
     const next = normalizeQuery(query, kindOf, () => HINTS);
     expect(next).not.toBe(query);
@@ -192,7 +195,10 @@ describe("rule JSON", () => {
     const query: RuleGroupType = {
       id: "g1",
       combinator: "or",
-      rules: [{ id: "r1", field: "country", operator: "in", value: ["DE"], valueSource: "value" }, { combinator: "and", rules: [] }],
+      rules: [
+        { id: "r1", field: "country", operator: "in", value: ["DE"], valueSource: "value" },
+        { combinator: "and", rules: [] },
+      ],
     };
     expect(toRuleGroup(query)).toEqual({
       id: "g1",
@@ -209,14 +215,28 @@ describe("rule JSON", () => {
 
 describe("behaviour values", () => {
   it("leave out empty optional keys", () => {
-    expect(cleanBehaviour({ type: "download", min: null, max: undefined, inLast: null, where: { combinator: "and", not: false, rules: [] } })).toEqual({
+    expect(
+      cleanBehaviour({
+        type: "download",
+        min: null,
+        max: undefined,
+        inLast: null,
+        where: { combinator: "and", not: false, rules: [] },
+      }),
+    ).toEqual({
       type: "download",
     });
     expect(Object.keys(cleanBehaviour({ type: "x", min: Number.NaN }))).toEqual(["type"]);
   });
   it("keep the ones that are set, as whole counts", () => {
-    const where = { combinator: "and" as const, not: false, rules: [{ field: "asset", operator: "notNull", value: null }] };
-    expect(cleanBehaviour({ type: "page_view", min: 3, max: 5.7, inLast: { amount: 2, unit: "weeks" }, where })).toEqual({
+    const where = {
+      combinator: "and" as const,
+      not: false,
+      rules: [{ field: "asset", operator: "notNull", value: null }],
+    };
+    expect(
+      cleanBehaviour({ type: "page_view", min: 3, max: 5.7, inLast: { amount: 2, unit: "weeks" }, where }),
+    ).toEqual({
       type: "page_view",
       min: 3,
       max: 5,
@@ -245,7 +265,10 @@ describe("flattenExplanation", () => {
     children,
   });
   it("lists nodes depth first with their depth", () => {
-    const root = node("root", false, [node("root.rules[0]", true), node("root.rules[1]", false, [node("root.rules[1].rules[0]", false)])]);
+    const root = node("root", false, [
+      node("root.rules[0]", true),
+      node("root.rules[1]", false, [node("root.rules[1].rules[0]", false)]),
+    ]);
     expect(flattenExplanation(root).map((l) => [l.node.path, l.depth, l.node.matched])).toEqual([
       ["root", 0, false],
       ["root.rules[0]", 1, true],

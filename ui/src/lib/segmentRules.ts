@@ -93,7 +93,8 @@ export function operatorLabel(operator: string, kind?: FieldKind): string {
   if (!isOperator(operator)) return operator;
   const dateLabel = DATE_LABELS[operator];
   if (kind === "date" && dateLabel) return dateLabel;
-  if (kind === "segment") return operator === "in" ? "is a member of" : operator === "notIn" ? "is not a member of" : operator;
+  if (kind === "segment")
+    return operator === "in" ? "is a member of" : operator === "notIn" ? "is not a member of" : operator;
   return OPERATOR_LABELS[operator];
 }
 
@@ -215,7 +216,8 @@ function isBehaviour(value: unknown): value is BehaviourValue {
   return typeof value === "object" && value !== null && typeof (value as Record<string, unknown>).type === "string";
 }
 
-const isPlainScalar = (value: unknown) => typeof value === "string" || typeof value === "number" || typeof value === "boolean";
+const isPlainScalar = (value: unknown) =>
+  typeof value === "string" || typeof value === "number" || typeof value === "boolean";
 
 /** Comma-separated text as a list of trimmed, non-empty items. */
 export function splitList(text: string): string[] {
@@ -230,7 +232,12 @@ export function splitList(text: string): string[] {
  * already fits (so typing is never disturbed), carried over when it can be
  * (`Germany` → `[Germany]` when `=` becomes `in`), a valid default otherwise.
  */
-export function coerceValue(kind: FieldKind | undefined, operator: string, value: unknown, hints: DefaultHints): unknown {
+export function coerceValue(
+  kind: FieldKind | undefined,
+  operator: string,
+  value: unknown,
+  hints: DefaultHints,
+): unknown {
   const fallback = () => defaultValue(kind, operator, hints);
   switch (valueShape(kind, operator)) {
     case "none":

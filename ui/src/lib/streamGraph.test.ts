@@ -41,7 +41,12 @@ function sample(): StreamDefinition {
     nodes: [
       { id: "entry", action: { type: "entry" }, x: 250, y: 0 },
       { id: "send1", action: { type: "send", content_id: 7 }, x: 250, y: 110 },
-      { id: "branch1", action: { type: "branch", rules: { combinator: "and", not: false, rules: [] } }, x: 250, y: 220 },
+      {
+        id: "branch1",
+        action: { type: "branch", rules: { combinator: "and", not: false, rules: [] } },
+        x: 250,
+        y: 220,
+      },
       { id: "exit", action: { type: "exit" }, x: 100, y: 330 },
     ],
     edges: [
@@ -56,32 +61,49 @@ describe("outputHandles", () => {
   it("gives each node type its outputs", () => {
     expect(outputHandles({ type: "exit" })).toEqual([]);
     expect(outputHandles({ type: "move_to_stream", stream_id: 2 })).toEqual([]);
-    expect(outputHandles({ type: "branch", rules: { combinator: "and", not: false, rules: [] } }).map((h) => h.id)).toEqual(["yes", "no"]);
+    expect(
+      outputHandles({ type: "branch", rules: { combinator: "and", not: false, rules: [] } }).map((h) => h.id),
+    ).toEqual(["yes", "no"]);
     expect(outputHandles({ type: "split", percentages: [20, 30, 50] }).map((h) => [h.id, h.label])).toEqual([
       ["0", "20%"],
       ["1", "30%"],
       ["2", "50%"],
     ]);
-    expect(outputHandles({ type: "wait_until", until: { kind: "event", event_type: "email_click", timeout_days: 5 } }).map((h) => h.id)).toEqual(["event", "timeout"]);
-    expect(outputHandles({ type: "wait_until", until: { kind: "window", weekdays: [1], from_hour: 9, to_hour: 10 } })).toEqual([{ id: null, label: "" }]);
+    expect(
+      outputHandles({ type: "wait_until", until: { kind: "event", event_type: "email_click", timeout_days: 5 } }).map(
+        (h) => h.id,
+      ),
+    ).toEqual(["event", "timeout"]);
+    expect(
+      outputHandles({ type: "wait_until", until: { kind: "window", weekdays: [1], from_hour: 9, to_hour: 10 } }),
+    ).toEqual([{ id: null, label: "" }]);
     expect(outputHandles({ type: "send", content_id: 1 })).toEqual([{ id: null, label: "" }]);
     expect(outputHandles({ type: "entry" })).toEqual([{ id: null, label: "" }]);
   });
 
   it("labels the named handles from one table", () => {
-    expect(outputHandles({ type: "branch", rules: { combinator: "and", not: false, rules: [] } }).map((h) => h.label)).toEqual([HANDLE_LABELS.yes, HANDLE_LABELS.no]);
+    expect(
+      outputHandles({ type: "branch", rules: { combinator: "and", not: false, rules: [] } }).map((h) => h.label),
+    ).toEqual([HANDLE_LABELS.yes, HANDLE_LABELS.no]);
     expect(Object.keys(HANDLE_LABELS).sort()).toEqual(["event", "no", "timeout", "yes"]);
   });
 });
 
 describe("nodeTitle", () => {
   it("reads like the step", () => {
-    expect(nodeTitle({ type: "send", content_id: 4 }, { content: (id) => (id === 4 ? "Book a demo" : undefined) })).toBe("Send: Book a demo");
+    expect(
+      nodeTitle({ type: "send", content_id: 4 }, { content: (id) => (id === 4 ? "Book a demo" : undefined) }),
+    ).toBe("Send: Book a demo");
     expect(nodeTitle({ type: "wait", amount: 5, unit: "days" })).toBe("Wait 5 days");
     expect(nodeTitle({ type: "wait", amount: 1, unit: "weeks" })).toBe("Wait 1 week");
     expect(nodeTitle({ type: "split", percentages: [50, 50] })).toBe("Split 50/50");
     expect(nodeTitle({ type: "branch", rules: { combinator: "and", not: false, rules: [] } })).toBe("Branch");
-    expect(nodeTitle({ type: "wait_until", until: { kind: "window", weekdays: [1, 2, 3, 4, 5], from_hour: 9, to_hour: 17 } })).toBe("Wait until weekdays 9–17 h");
+    expect(
+      nodeTitle({
+        type: "wait_until",
+        until: { kind: "window", weekdays: [1, 2, 3, 4, 5], from_hour: 9, to_hour: 17 },
+      }),
+    ).toBe("Wait until weekdays 9–17 h");
   });
 });
 
@@ -150,7 +172,8 @@ describe("click-to-add", () => {
     for (const anchor of ["send1", "branch1", "entry"]) {
       const { definition } = addNode(sample(), defaultAction("wait"), anchor);
       for (const a of definition.nodes)
-        for (const b of definition.nodes) if (a !== b) expect(Math.abs(a.x - b.x) >= 220 || Math.abs(a.y - b.y) >= 76).toBe(true);
+        for (const b of definition.nodes)
+          if (a !== b) expect(Math.abs(a.x - b.x) >= 220 || Math.abs(a.y - b.y) >= 76).toBe(true);
     }
   });
 });
@@ -163,7 +186,12 @@ describe("connect", () => {
       ["no", "send1"],
     ]);
     def = connect(def, "branch1", "yes", "send1");
-    expect(def.edges.filter((e) => e.source === "branch1").map((e) => [e.handle, e.target]).sort()).toEqual([
+    expect(
+      def.edges
+        .filter((e) => e.source === "branch1")
+        .map((e) => [e.handle, e.target])
+        .sort(),
+    ).toEqual([
       ["no", "send1"],
       ["yes", "send1"],
     ]);
@@ -213,7 +241,9 @@ describe("editing nodes", () => {
     const copy = definition.nodes.find((n) => n.id === "send2")!;
     expect([copy.x, copy.y]).toEqual([290, 150]);
     // The clipboard is independent of later edits.
-    expect(definition.nodes.find((n) => n.id === "branch2")!.action).not.toBe(def.nodes.find((n) => n.id === "branch1")!.action);
+    expect(definition.nodes.find((n) => n.id === "branch2")!.action).not.toBe(
+      def.nodes.find((n) => n.id === "branch1")!.action,
+    );
   });
 });
 
@@ -229,7 +259,8 @@ describe("layout", () => {
     expect(y("branch1")).toBeLessThan(y("exit"));
     // No two nodes overlap.
     for (const a of laid.nodes)
-      for (const b of laid.nodes) if (a !== b) expect(Math.abs(a.x - b.x) >= 220 || Math.abs(a.y - b.y) >= 76).toBe(true);
+      for (const b of laid.nodes)
+        if (a !== b) expect(Math.abs(a.x - b.x) >= 220 || Math.abs(a.y - b.y) >= 76).toBe(true);
     // yes (exit) is laid left of no (wait1).
     expect(laid.nodes.find((n) => n.id === "exit")!.x).toBeLessThan(laid.nodes.find((n) => n.id === "wait1")!.x);
   });
@@ -253,15 +284,22 @@ describe("layout with loops and splits", () => {
 describe("definition ⇄ flow", () => {
   it("maps nodes, handles, problems and counts, and back", () => {
     const def = sample();
-    const { nodes, edges } = toFlow(def, overlay({
-      problems: new Map([["branch1", ["Branch has no “no” path"]]]),
-      nodeCounts: new Map([["send1", 612]]),
-      edgeCounts: new Map([["branch1:yes->exit", 40]]),
-      selectedNodes: new Set(["send1"]),
-    }));
+    const { nodes, edges } = toFlow(
+      def,
+      overlay({
+        problems: new Map([["branch1", ["Branch has no “no” path"]]]),
+        nodeCounts: new Map([["send1", 612]]),
+        edgeCounts: new Map([["branch1:yes->exit", 40]]),
+        selectedNodes: new Set(["send1"]),
+      }),
+    );
     expect(nodes.map((n) => n.id)).toEqual(["entry", "send1", "branch1", "exit"]);
     expect(nodes.find((n) => n.id === "entry")!.deletable).toBe(false);
-    expect(nodes.find((n) => n.id === "send1")).toMatchObject({ selected: true, position: { x: 250, y: 110 }, data: { count: 612, title: "Send: content 7" } });
+    expect(nodes.find((n) => n.id === "send1")).toMatchObject({
+      selected: true,
+      position: { x: 250, y: 110 },
+      data: { count: 612, title: "Send: content 7" },
+    });
     expect(nodes.find((n) => n.id === "exit")!.data.count).toBe(0);
     expect(nodes.find((n) => n.id === "branch1")!.data.problems).toEqual(["Branch has no “no” path"]);
     expect(nodes.find((n) => n.id === "branch1")!.data.handles.map((h) => h.id)).toEqual(["yes", "no"]);

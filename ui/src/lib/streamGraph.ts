@@ -119,7 +119,10 @@ export function weekdayNames(days: number[]): string {
 const plural = (n: number, unit: string) => `${n} ${n === 1 ? unit.replace(/s$/, "") : unit}`;
 
 /** The title shown on a node: "Send: Book a demo", "Wait 5 days", "Split 50/50". */
-export function nodeTitle(action: NodeAction, names: { content?: (id: number) => string | undefined; stream?: (id: number) => string | undefined } = {}): string {
+export function nodeTitle(
+  action: NodeAction,
+  names: { content?: (id: number) => string | undefined; stream?: (id: number) => string | undefined } = {},
+): string {
   switch (action.type) {
     case "entry":
       return "Entry";
@@ -145,7 +148,10 @@ export function nodeTitle(action: NodeAction, names: { content?: (id: number) =>
 }
 
 /** A new node's action with sensible defaults. */
-export function defaultAction(type: NodeType, hints: { contentId?: number; field?: string; streamId?: number; eventType?: string } = {}): NodeAction {
+export function defaultAction(
+  type: NodeType,
+  hints: { contentId?: number; field?: string; streamId?: number; eventType?: string } = {},
+): NodeAction {
   switch (type) {
     case "entry":
       return { type: "entry" };
@@ -197,7 +203,12 @@ export function firstFreeHandle(definition: StreamDefinition, nodeId: string): O
  * Connects `source`'s output `handle` to `target`, replacing the edge that
  * handle had (target null just removes it). Self-loops are refused.
  */
-export function connect(definition: StreamDefinition, source: string, handle: string | null, target: string | null): StreamDefinition {
+export function connect(
+  definition: StreamDefinition,
+  source: string,
+  handle: string | null,
+  target: string | null,
+): StreamDefinition {
   if (target === source) return definition;
   const kept = definition.edges.filter((e) => !(e.source === source && edgeUsesHandle(e, handle)));
   if (target === null) return { ...definition, edges: kept };
@@ -221,7 +232,10 @@ export function addNode(
   after: string | null,
   at?: { x: number; y: number },
 ): { definition: StreamDefinition; id: string } {
-  const id = newNodeId(action.type, definition.nodes.map((n) => n.id));
+  const id = newNodeId(
+    action.type,
+    definition.nodes.map((n) => n.id),
+  );
   const anchor = after ? definition.nodes.find((n) => n.id === after) : undefined;
   let position: { x: number; y: number } | undefined = at;
   if (!position) {
@@ -230,8 +244,14 @@ export function addNode(
       // unless the new node is inserted into the anchor's only path (which makes room).
       let x = anchor.x;
       const y = anchor.y + ROW_GAP;
-      const inserting = !firstFreeHandle(definition, anchor.id) && outputHandles(anchor.action).length === 1 && outputHandles(action).length >= 1 && definition.edges.some((e) => e.source === anchor.id);
-      if (!inserting) while (definition.nodes.some((n) => Math.abs(n.x - x) < NODE_WIDTH && Math.abs(n.y - y) < NODE_HEIGHT)) x += NODE_WIDTH + 40;
+      const inserting =
+        !firstFreeHandle(definition, anchor.id) &&
+        outputHandles(anchor.action).length === 1 &&
+        outputHandles(action).length >= 1 &&
+        definition.edges.some((e) => e.source === anchor.id);
+      if (!inserting)
+        while (definition.nodes.some((n) => Math.abs(n.x - x) < NODE_WIDTH && Math.abs(n.y - y) < NODE_HEIGHT))
+          x += NODE_WIDTH + 40;
       position = { x, y };
     } else {
       const lowest = definition.nodes.reduce<StreamNode | null>((low, n) => (!low || n.y > low.y ? n : low), null);
@@ -239,7 +259,10 @@ export function addNode(
     }
   }
   const placed = position;
-  let next: StreamDefinition = { ...definition, nodes: [...definition.nodes, { id, action, x: placed.x, y: placed.y }] };
+  let next: StreamDefinition = {
+    ...definition,
+    nodes: [...definition.nodes, { id, action, x: placed.x, y: placed.y }],
+  };
   if (anchor) {
     const free = firstFreeHandle(definition, anchor.id);
     if (free) next = connect(next, anchor.id, free.id, id);
@@ -253,7 +276,12 @@ export function addNode(
         next = connect(next, anchor.id, outputs[0].id, id);
         next = connect(next, id, own[0].id, old.target);
         // Make room: everything from the old target down moves one row lower.
-        next = { ...next, nodes: next.nodes.map((n) => (n.id !== id && n.y >= placed.y - NODE_HEIGHT / 2 ? { ...n, y: n.y + ROW_GAP } : n)) };
+        next = {
+          ...next,
+          nodes: next.nodes.map((n) =>
+            n.id !== id && n.y >= placed.y - NODE_HEIGHT / 2 ? { ...n, y: n.y + ROW_GAP } : n,
+          ),
+        };
       }
     }
   }
@@ -289,7 +317,11 @@ export function copyNodes(definition: StreamDefinition, ids: string[]): Clipboar
 }
 
 /** Pastes a clipboard with fresh ids, offset so the copy is visible; returns the new ids. */
-export function pasteNodes(definition: StreamDefinition, clip: Clipboard, offset: { x: number; y: number } = { x: 40, y: 40 }): { definition: StreamDefinition; ids: string[] } {
+export function pasteNodes(
+  definition: StreamDefinition,
+  clip: Clipboard,
+  offset: { x: number; y: number } = { x: 40, y: 40 },
+): { definition: StreamDefinition; ids: string[] } {
   const taken = definition.nodes.map((n) => n.id);
   const renamed = new Map<string, string>();
   const nodes: StreamNode[] = [];
@@ -319,7 +351,10 @@ export function setAction(definition: StreamDefinition, id: string, action: Node
   };
 }
 
-export function moveNodes(definition: StreamDefinition, positions: Map<string, { x: number; y: number }>): StreamDefinition {
+export function moveNodes(
+  definition: StreamDefinition,
+  positions: Map<string, { x: number; y: number }>,
+): StreamDefinition {
   if (positions.size === 0) return definition;
   return {
     ...definition,
@@ -341,7 +376,9 @@ export function autoLayout(definition: StreamDefinition): StreamDefinition {
     const node = definition.nodes.find((n) => n.id === e.source);
     return node ? outputHandles(node.action).findIndex((h) => edgeUsesHandle(e, h.id)) : 0;
   };
-  const edges = [...definition.edges].filter((e) => ids.has(e.source) && ids.has(e.target)).sort((a, b) => order(a) - order(b));
+  const edges = [...definition.edges]
+    .filter((e) => ids.has(e.source) && ids.has(e.target))
+    .sort((a, b) => order(a) - order(b));
   // Nodes in breadth-first order from the entry along those edges (dagre's initial order follows insertion).
   const visited: string[] = [];
   const queue = definition.nodes.filter((n) => n.action.type === "entry").map((n) => n.id);
@@ -387,9 +424,24 @@ export type FlowNodeData = {
   stale: boolean;
 };
 
-export type FlowNode = { id: string; type: "stream"; position: { x: number; y: number }; data: FlowNodeData; selected: boolean; deletable: boolean };
+export type FlowNode = {
+  id: string;
+  type: "stream";
+  position: { x: number; y: number };
+  data: FlowNodeData;
+  selected: boolean;
+  deletable: boolean;
+};
 export type FlowEdgeData = { label: string; count: number | null; stale: boolean };
-export type FlowEdge = { id: string; source: string; target: string; sourceHandle: string | null; type: "stream"; data: FlowEdgeData; selected: boolean };
+export type FlowEdge = {
+  id: string;
+  source: string;
+  target: string;
+  sourceHandle: string | null;
+  type: "stream";
+  data: FlowEdgeData;
+  selected: boolean;
+};
 
 export type FlowOverlay = {
   title: (action: NodeAction) => string;
@@ -421,7 +473,9 @@ export function toFlow(definition: StreamDefinition, overlay: FlowOverlay): { no
   const byId = new Map(definition.nodes.map((n) => [n.id, n]));
   const edges: FlowEdge[] = definition.edges.map((e) => {
     const source = byId.get(e.source);
-    const label = source ? (outputHandles(source.action).find((h) => edgeUsesHandle(e, h.id))?.label ?? e.handle ?? "") : "";
+    const label = source
+      ? (outputHandles(source.action).find((h) => edgeUsesHandle(e, h.id))?.label ?? e.handle ?? "")
+      : "";
     return {
       id: e.id,
       source: e.source,
@@ -436,12 +490,18 @@ export function toFlow(definition: StreamDefinition, overlay: FlowOverlay): { no
 }
 
 /** Back from xyflow: positions of the flow nodes written into the definition. */
-export function fromFlow(definition: StreamDefinition, nodes: { id: string; position: { x: number; y: number } }[]): StreamDefinition {
+export function fromFlow(
+  definition: StreamDefinition,
+  nodes: { id: string; position: { x: number; y: number } }[],
+): StreamDefinition {
   return moveNodes(definition, new Map(nodes.map((n) => [n.id, n.position])));
 }
 
 /** Problems grouped by node id; stream-level ones (node_id null) separately. */
-export function groupProblems(problems: { node_id: string | null; message: string }[]): { byNode: Map<string, string[]>; stream: string[] } {
+export function groupProblems(problems: { node_id: string | null; message: string }[]): {
+  byNode: Map<string, string[]>;
+  stream: string[];
+} {
   const byNode = new Map<string, string[]>();
   const stream: string[] = [];
   for (const p of problems) {

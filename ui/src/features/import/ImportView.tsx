@@ -217,8 +217,8 @@ function DropZone({ onChoose }: { onChoose: () => void }) {
     <div className="drop-zone" data-testid="import-drop-zone">
       <h2>Drop a CSV file anywhere on this window</h2>
       <p className="muted">
-        HubSpot, Salesforce, Zoho and Pipedrive exports, Excel files saved as CSV, and web-analytics event logs. Encoding,
-        delimiter and columns are recognised; you confirm everything before anything is stored.
+        HubSpot, Salesforce, Zoho and Pipedrive exports, Excel files saved as CSV, and web-analytics event logs.
+        Encoding, delimiter and columns are recognised; you confirm everything before anything is stored.
       </p>
       <button className="primary" data-testid="import-choose-file" onClick={onChoose}>
         Choose a file…
@@ -266,7 +266,11 @@ function FileStep(props: {
         </label>
         <label>
           Delimiter
-          <select data-testid="import-delimiter" value={format.delimiter} onChange={(e) => change({ delimiter: e.target.value })}>
+          <select
+            data-testid="import-delimiter"
+            value={format.delimiter}
+            onChange={(e) => change({ delimiter: e.target.value })}
+          >
             <Options choices={DELIMITERS} />
           </select>
         </label>
@@ -289,7 +293,11 @@ function FileStep(props: {
           />
         </label>
         <label className="check">
-          <input type="checkbox" checked={format.has_header} onChange={(e) => change({ has_header: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={format.has_header}
+            onChange={(e) => change({ has_header: e.target.checked })}
+          />
           First row is a header
         </label>
       </div>
@@ -348,8 +356,7 @@ function ColumnsStep(props: {
   const { inspection, spec, fields, onChange } = props;
   const setColumn = (index: number, mapping: ColumnMapping) =>
     onChange({ ...spec, columns: spec.columns.map((c, i) => (i === index ? mapping : c)) });
-  const hasTarget = (key: string) =>
-    spec.columns.some((c) => c.target.kind === "field" && c.target.key === key);
+  const hasTarget = (key: string) => spec.columns.some((c) => c.target.kind === "field" && c.target.key === key);
   const toggleToken = (token: string, on: boolean) =>
     onChange({
       ...spec,
@@ -567,7 +574,10 @@ function TypeEditor({ column, onChange }: { column: ColumnMapping; onChange: (m:
       onChange({ ...column, target: { ...target, ...patch } });
     return (
       <div className="type-editor">
-        <select value={target.field_type} onChange={(e) => set({ field_type: e.target.value as typeof target.field_type })}>
+        <select
+          value={target.field_type}
+          onChange={(e) => set({ field_type: e.target.value as typeof target.field_type })}
+        >
           <option value="text">Text</option>
           <option value="number">Number</option>
           <option value="date">Date</option>
@@ -738,5 +748,3 @@ function History({ records, onUndo }: { records: ImportRecord[]; onUndo: (id: nu
     </div>
   );
 }
-
-

@@ -24,8 +24,22 @@ const leadsPage = vi.fn(async (query: LeadQuery): Promise<LeadPage> => {
 });
 
 const FIELDS: Field[] = [
-  { key: "first_name", label: "First name", type: "text", origin: "explicit", category: "demographic", is_standard: true },
-  { key: "last_name", label: "Last name", type: "text", origin: "explicit", category: "demographic", is_standard: true },
+  {
+    key: "first_name",
+    label: "First name",
+    type: "text",
+    origin: "explicit",
+    category: "demographic",
+    is_standard: true,
+  },
+  {
+    key: "last_name",
+    label: "Last name",
+    type: "text",
+    origin: "explicit",
+    category: "demographic",
+    is_standard: true,
+  },
 ];
 
 vi.mock("../../lib/ipc", () => ({
@@ -45,7 +59,12 @@ beforeAll(() => {
   // jsdom has no layout: give the table a height so the virtualiser renders
   // rows, as it does in the window, and let updates run as they do there
   // (scheduled, not flushed synchronously by act()).
-  for (const [name, value] of [["clientHeight", 600], ["clientWidth", 1000], ["offsetHeight", 600], ["offsetWidth", 1000]] as const) {
+  for (const [name, value] of [
+    ["clientHeight", 600],
+    ["clientWidth", 1000],
+    ["offsetHeight", 600],
+    ["offsetWidth", 1000],
+  ] as const) {
     Object.defineProperty(HTMLElement.prototype, name, { configurable: true, get: () => value });
   }
   HTMLElement.prototype.scrollTo ??= () => {};

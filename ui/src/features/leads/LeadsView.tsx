@@ -221,7 +221,11 @@ export function LeadsView({ workspace, onError }: Props) {
                   className={row && row.id === selected ? "tr selected" : "tr"}
                   data-testid={row ? "lead-row" : "lead-row-loading"}
                   data-lead-id={row?.id}
-                  style={{ gridTemplateColumns: gridTemplate, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                  style={{
+                    gridTemplateColumns: gridTemplate,
+                    transform: `translateY(${item.start}px)`,
+                    height: ROW_HEIGHT,
+                  }}
                   onClick={() => row && setSelected(row.id)}
                 >
                   {visibleKeys.map((key, index) => (
@@ -241,9 +245,7 @@ export function LeadsView({ workspace, onError }: Props) {
         </div>
       </div>
 
-      {selected !== null && (
-        <LeadDetailPanel id={selected} onClose={() => setSelected(null)} onError={onError} />
-      )}
+      {selected !== null && <LeadDetailPanel id={selected} onClose={() => setSelected(null)} onError={onError} />}
       {managingFields && (
         <FieldsDialog fields={fields} onDeleted={reloadFields} onClose={() => setManagingFields(false)} />
       )}

@@ -57,10 +57,13 @@ export function BehaviourEditor({ value, eventTypes, onChange }: Props) {
 
   const setFilter = (index: number, rule: Rule) =>
     update({ where: { ...where, rules: where.rules.map((node, i) => (i === index ? rule : node)) } });
-  const removeFilter = (index: number) => update({ where: { ...where, rules: where.rules.filter((_, i) => i !== index) } });
+  const removeFilter = (index: number) =>
+    update({ where: { ...where, rules: where.rules.filter((_, i) => i !== index) } });
   // A new filter starts valid: "where <first property> is not empty".
   const addFilter = () =>
-    update({ where: { ...where, rules: [...where.rules, { field: properties[0] ?? "", operator: "notNull", value: null }] } });
+    update({
+      where: { ...where, rules: [...where.rules, { field: properties[0] ?? "", operator: "notNull", value: null }] },
+    });
 
   return (
     <div className="behaviour">
@@ -98,7 +101,8 @@ export function BehaviourEditor({ value, eventTypes, onChange }: Props) {
               value={value.inLast ? value.inLast.amount : ""}
               placeholder="—"
               onChange={(e) =>
-                value.inLast && update({ inLast: { ...value.inLast, amount: Math.max(0, Math.floor(Number(e.target.value) || 0)) } })
+                value.inLast &&
+                update({ inLast: { ...value.inLast, amount: Math.max(0, Math.floor(Number(e.target.value) || 0)) } })
               }
             />
             <select

@@ -25,7 +25,8 @@ export function ExplainPanel({ leadId, explanation, error, onClose }: Props) {
               data-matched={String(explanation.matched)}
             >
               Lead <strong>{explanation.lead_name || "Unnamed lead"}</strong> (#{explanation.lead_id}) is{" "}
-              <strong className="verdict">{explanation.matched ? "IN" : "NOT IN"}</strong> this segment as of {formatDate(explanation.as_of)}
+              <strong className="verdict">{explanation.matched ? "IN" : "NOT IN"}</strong> this segment as of{" "}
+              {formatDate(explanation.as_of)}
             </p>
           ) : (
             <p className="muted">{error ? `Lead #${leadId}` : `Checking lead #${leadId}…`}</p>
@@ -57,7 +58,9 @@ export function ExplainPanel({ leadId, explanation, error, onClose }: Props) {
                 </span>
                 <span className="what">
                   {node.description}
-                  {node.actual !== null && <span className="actual">{node.actual === "" ? "(empty)" : node.actual}</span>}
+                  {node.actual !== null && (
+                    <span className="actual">{node.actual === "" ? "(empty)" : node.actual}</span>
+                  )}
                 </span>
               </li>
             ))}

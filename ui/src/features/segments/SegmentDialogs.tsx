@@ -72,7 +72,12 @@ export function SaveDialog({ initial, creating, folders, onSave, onCancel }: Sav
         <div className="field-row">
           <label className="field">
             <span>Colour</span>
-            <input type="color" data-testid="segment-color" value={meta.color} onChange={(e) => set({ color: e.target.value })} />
+            <input
+              type="color"
+              data-testid="segment-color"
+              value={meta.color}
+              onChange={(e) => set({ color: e.target.value })}
+            />
           </label>
           <label className="field grow">
             <span>Folder</span>
@@ -119,7 +124,9 @@ type ExportProps = {
 };
 
 export function ExportDialog({ fields, count, onExport, onCancel }: ExportProps) {
-  const [chosen, setChosen] = useState(() => new Set(DEFAULT_EXPORT_FIELDS.filter((k) => fields.some((f) => f.key === k))));
+  const [chosen, setChosen] = useState(
+    () => new Set(DEFAULT_EXPORT_FIELDS.filter((k) => fields.some((f) => f.key === k))),
+  );
   const [includeUnconsented, setIncludeUnconsented] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -145,7 +152,13 @@ export function ExportDialog({ fields, count, onExport, onCancel }: ExportProps)
   };
   return (
     <div className="modal-backdrop" onClick={onCancel}>
-      <div className="modal wide" role="dialog" aria-label="Export members" data-testid="export-dialog" onClick={(e) => e.stopPropagation()}>
+      <div
+        className="modal wide"
+        role="dialog"
+        aria-label="Export members"
+        data-testid="export-dialog"
+        onClick={(e) => e.stopPropagation()}
+      >
         <h2>Export members as CSV</h2>
         <p className="muted">
           {count === null ? "The members" : `The ${count.toLocaleString("en-US")} members`} of this segment, with the
@@ -174,8 +187,8 @@ export function ExportDialog({ fields, count, onExport, onCancel }: ExportProps)
           })}
         </div>
         <p className="muted" data-testid="export-consent-note">
-          For HubSpot or Mailchimp: members marked “do not email” or without email opt-in are left out, and the
-          summary says how many.
+          For HubSpot or Mailchimp: members marked “do not email” or without email opt-in are left out, and the summary
+          says how many.
         </p>
         <label className="check">
           <input
@@ -189,7 +202,12 @@ export function ExportDialog({ fields, count, onExport, onCancel }: ExportProps)
         {error && <p className="rule-error">{error}</p>}
         <div className="actions">
           <button onClick={onCancel}>Cancel</button>
-          <button className="primary" data-testid="export-confirm" disabled={busy || keys.length === 0} onClick={() => void submit()}>
+          <button
+            className="primary"
+            data-testid="export-confirm"
+            disabled={busy || keys.length === 0}
+            onClick={() => void submit()}
+          >
             {busy ? "Exporting…" : `Export ${keys.length} field${keys.length === 1 ? "" : "s"}…`}
           </button>
         </div>

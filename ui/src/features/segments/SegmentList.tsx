@@ -61,7 +61,11 @@ export function SegmentList({ segments, templates, selectedId, onSelect, onNew, 
               >
                 <span className="dot" style={{ background: summary.segment.color }} />
                 <span className="name">{summary.segment.name}</span>
-                <span className="n" data-testid={`segment-count-${summary.segment.id}`} data-count={summary.count ?? ""}>
+                <span
+                  className="n"
+                  data-testid={`segment-count-${summary.segment.id}`}
+                  data-count={summary.count ?? ""}
+                >
                   {summary.count === null ? "—" : formatCount(summary.count)}
                 </span>
               </button>

@@ -41,7 +41,8 @@ export function SegmentValueEditor(props: ValueEditorProps) {
   const context = props.context as BuilderContext;
   const kind = fieldData?.kind as FieldKind | undefined;
   const shape = valueShape(kind, operator);
-  const enumCapable = (kind === "text" || kind === "list") && (shape === "list" || ENUM_SCALAR_OPERATORS.includes(operator));
+  const enumCapable =
+    (kind === "text" || kind === "list") && (shape === "list" || ENUM_SCALAR_OPERATORS.includes(operator));
   const values = enumCapable ? context.fieldValues(field) : undefined;
 
   useEffect(() => {
@@ -56,7 +57,9 @@ export function SegmentValueEditor(props: ValueEditorProps) {
   const wrap = (editor: React.ReactNode) => <span {...own}>{editor}</span>;
 
   if (shape === "behaviour") {
-    return wrap(<BehaviourEditor value={value as BehaviourDraft} eventTypes={context.eventTypes} onChange={handleOnChange} />);
+    return wrap(
+      <BehaviourEditor value={value as BehaviourDraft} eventTypes={context.eventTypes} onChange={handleOnChange} />,
+    );
   }
   if (shape === "segment") {
     return wrap(
@@ -67,17 +70,25 @@ export function SegmentValueEditor(props: ValueEditorProps) {
       />,
     );
   }
-  if (shape === "span") return wrap(<SpanEditor value={isSpan(value) ? value : DEFAULT_SPAN} onChange={handleOnChange} />);
+  if (shape === "span")
+    return wrap(<SpanEditor value={isSpan(value) ? value : DEFAULT_SPAN} onChange={handleOnChange} />);
   if (kind === "boolean") {
     return (
-      <select {...own} value={String(value === true)} onChange={(e) => handleOnChange(e.target.value === "true")} disabled={disabled}>
+      <select
+        {...own}
+        value={String(value === true)}
+        onChange={(e) => handleOnChange(e.target.value === "true")}
+        disabled={disabled}
+      >
         <option value="true">Yes</option>
         <option value="false">No</option>
       </select>
     );
   }
   if (values && values.length > 0 && shape === "list") {
-    return wrap(<MultiSelect options={values} value={Array.isArray(value) ? value.map(String) : []} onChange={handleOnChange} />);
+    return wrap(
+      <MultiSelect options={values} value={Array.isArray(value) ? value.map(String) : []} onChange={handleOnChange} />,
+    );
   }
   if (values && values.length > 0 && shape === "scalar") {
     return <EnumSelect own={own} options={values} value={String(value ?? "")} onChange={handleOnChange} />;
@@ -162,7 +173,8 @@ function ListTextInput({
   useEffect(() => {
     setText((current) => (splitList(current).join(", ") === joined ? current : joined));
   }, [joined]);
-  const parse = (input: string) => splitList(input).map((item) => (kind === "number" && Number.isFinite(Number(item)) ? Number(item) : item));
+  const parse = (input: string) =>
+    splitList(input).map((item) => (kind === "number" && Number.isFinite(Number(item)) ? Number(item) : item));
   return (
     <input
       type="text"
@@ -195,7 +207,12 @@ function EnumSelect({
   }, [value, options, onChange]);
   const known = options.some((o) => o.value === value);
   return (
-    <select {...own} className={`${own.className ?? ""} value-enum`} value={value} onChange={(e) => onChange(e.target.value)}>
+    <select
+      {...own}
+      className={`${own.className ?? ""} value-enum`}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    >
       {!known && <option value={value}>{value === "" ? "Choose a value…" : value}</option>}
       {options.map((o) => (
         <option key={o.value} value={o.value}>
@@ -207,27 +224,45 @@ function EnumSelect({
 }
 
 /** Several of the field's known values, as a checkbox list (with a filter when long). */
-function MultiSelect({ options, value, onChange }: { options: ValueCount[]; value: string[]; onChange: (value: string[]) => void }) {
+function MultiSelect({
+  options,
+  value,
+  onChange,
+}: {
+  options: ValueCount[];
+  value: string[];
+  onChange: (value: string[]) => void;
+}) {
   const [filter, setFilter] = useState("");
   const chosen = new Set(value);
   const needle = filter.trim().toLowerCase();
   const shown = needle ? options.filter((o) => o.value.toLowerCase().includes(needle) || chosen.has(o.value)) : options;
   // Values the rule has that the workspace does not (any more) stay visible and removable.
   const unknown = value.filter((v) => !options.some((o) => o.value === v));
-  const toggle = (item: string, on: boolean) =>
-    onChange(on ? [...value, item] : value.filter((v) => v !== item));
+  const toggle = (item: string, on: boolean) => onChange(on ? [...value, item] : value.filter((v) => v !== item));
   return (
     <div className="multiselect" data-testid="value-multiselect">
       <div className="multiselect-head">
         <span className="muted">{value.length === 0 ? "Choose values" : `${value.length} chosen`}</span>
         {options.length > 8 && (
-          <input type="search" placeholder="Filter" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter values" />
+          <input
+            type="search"
+            placeholder="Filter"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            aria-label="Filter values"
+          />
         )}
       </div>
       <div className="multiselect-options">
         {[...unknown.map((v) => ({ value: v, count: 0 })), ...shown].map((o) => (
           <label key={o.value} className="check">
-            <input type="checkbox" value={o.value} checked={chosen.has(o.value)} onChange={(e) => toggle(o.value, e.target.checked)} />
+            <input
+              type="checkbox"
+              value={o.value}
+              checked={chosen.has(o.value)}
+              onChange={(e) => toggle(o.value, e.target.checked)}
+            />
             <span>{o.value}</span>
             <span className="muted">{formatCount(o.count)}</span>
           </label>
@@ -250,7 +285,12 @@ export function SpanEditor({ value, onChange }: { value: RelativeSpan; onChange:
         value={value.amount}
         onChange={(e) => onChange({ ...value, amount: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
       />
-      <select data-testid="span-unit" aria-label="Unit" value={value.unit} onChange={(e) => onChange({ ...value, unit: e.target.value as SpanUnit })}>
+      <select
+        data-testid="span-unit"
+        aria-label="Unit"
+        value={value.unit}
+        onChange={(e) => onChange({ ...value, unit: e.target.value as SpanUnit })}
+      >
         {SPAN_UNITS.map((unit) => (
           <option key={unit} value={unit}>
             {unit}

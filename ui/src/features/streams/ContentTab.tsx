@@ -13,15 +13,47 @@ import { useContentMatrix, useDeleteContent, useFieldValues, useSaveContent } fr
 import { splitList } from "../../lib/segmentRules";
 import { itemSuitsCell, targetedItems } from "./contentMatrix";
 
-const KINDS: ContentKind[] = ["blog_post", "guide", "whitepaper", "case_study", "webinar", "free_trial", "demo_invitation", "discount_offer", "newsletter", "win_back"];
+const KINDS: ContentKind[] = [
+  "blog_post",
+  "guide",
+  "whitepaper",
+  "case_study",
+  "webinar",
+  "free_trial",
+  "demo_invitation",
+  "discount_offer",
+  "newsletter",
+  "win_back",
+];
 const LIFECYCLES: LifecycleFit[] = ["prospect", "customer", "former_customer"];
 
-const EMPTY_DRAFT: ContentDraft = { title: "", kind: "guide", subject: "", link: "", body: "", personas: [], stages: [], lifecycles: ["prospect"] };
+const EMPTY_DRAFT: ContentDraft = {
+  title: "",
+  kind: "guide",
+  subject: "",
+  link: "",
+  body: "",
+  personas: [],
+  stages: [],
+  lifecycles: ["prospect"],
+};
 
 type Props = { content: ContentItem[]; onError: (error: unknown) => void };
 
 /** Checkboxes for the known values plus a free-text box for others. */
-function TagPicker({ known, value, onChange, testId, label }: { known: string[]; value: string[]; onChange: (v: string[]) => void; testId: string; label: string }) {
+function TagPicker({
+  known,
+  value,
+  onChange,
+  testId,
+  label,
+}: {
+  known: string[];
+  value: string[];
+  onChange: (v: string[]) => void;
+  testId: string;
+  label: string;
+}) {
   const extra = value.filter((v) => !known.some((k) => k.toLowerCase() === v.toLowerCase()));
   const [text, setText] = useState(extra.join(", "));
   // The free text follows the values from outside (another item opened), compared by content.
@@ -37,7 +69,9 @@ function TagPicker({ known, value, onChange, testId, label }: { known: string[];
             type="checkbox"
             data-testid={`${testId}-${k}`}
             checked={has(k)}
-            onChange={(e) => onChange(e.target.checked ? [...value, k] : value.filter((v) => v.toLowerCase() !== k.toLowerCase()))}
+            onChange={(e) =>
+              onChange(e.target.checked ? [...value, k] : value.filter((v) => v.toLowerCase() !== k.toLowerCase()))
+            }
           />
           {k}
         </label>
@@ -49,7 +83,10 @@ function TagPicker({ known, value, onChange, testId, label }: { known: string[];
         value={text}
         onChange={(e) => {
           setText(e.target.value);
-          onChange([...value.filter((v) => known.some((k) => k.toLowerCase() === v.toLowerCase())), ...splitList(e.target.value)]);
+          onChange([
+            ...value.filter((v) => known.some((k) => k.toLowerCase() === v.toLowerCase())),
+            ...splitList(e.target.value),
+          ]);
         }}
       />
       <span className="hint">None ticked: suits any.</span>
@@ -77,7 +114,8 @@ export function ContentTab({ content, onError }: Props) {
   // Matrix rows and columns in the backend's order.
   const rows = useMemo(() => [...new Set(matrix.map((c) => c.persona))], [matrix]);
   const columns = useMemo(() => [...new Set(matrix.map((c) => c.stage))], [matrix]);
-  const cell = (persona: string, stage: string) => matrix.find((c) => c.persona === persona && c.stage === stage)?.items ?? 0;
+  const cell = (persona: string, stage: string) =>
+    matrix.find((c) => c.persona === persona && c.stage === stage)?.items ?? 0;
   const gaps = matrix.filter((c) => c.items === 0).length;
 
   const shown = filter ? content.filter((item) => itemSuitsCell(item, filter.persona, filter.stage)) : content;
@@ -103,13 +141,18 @@ export function ContentTab({ content, onError }: Props) {
       setNotice({ text: e instanceof Error ? e.message : String(e), bad: true });
     }
   };
-  const set = (change: Partial<ContentDraft>) => setEditing((e) => (e ? { ...e, draft: { ...e.draft, ...change } } : e));
+  const set = (change: Partial<ContentDraft>) =>
+    setEditing((e) => (e ? { ...e, draft: { ...e.draft, ...change } } : e));
 
   return (
     <div className="content-tab">
       <div className="content-left">
         <div className="content-toolbar">
-          <button className="primary small" data-testid="content-new" onClick={() => setEditing({ id: null, draft: { ...EMPTY_DRAFT } })}>
+          <button
+            className="primary small"
+            data-testid="content-new"
+            onClick={() => setEditing({ id: null, draft: { ...EMPTY_DRAFT } })}
+          >
             + New content
           </button>
           {filter ? (
@@ -155,11 +198,17 @@ export function ContentTab({ content, onError }: Props) {
                 <span role="cell" className="fits">
                   <span className="fits-line">{item.stages.length ? item.stages.join(", ") : "any stage"}</span>
                   <span className="fits-line">{item.personas.length ? item.personas.join(", ") : "any persona"}</span>
-                  <span className="fits-line">{item.lifecycles.length ? item.lifecycles.map(humanize).join(", ") : "any lifecycle"}</span>
+                  <span className="fits-line">
+                    {item.lifecycles.length ? item.lifecycles.map(humanize).join(", ") : "any lifecycle"}
+                  </span>
                 </span>
               </div>
             ))}
-            {shown.length === 0 && <p className="muted empty-list">{filter ? "No content for this persona and stage: a gap worth filling." : "The library is empty."}</p>}
+            {shown.length === 0 && (
+              <p className="muted empty-list">
+                {filter ? "No content for this persona and stage: a gap worth filling." : "The library is empty."}
+              </p>
+            )}
           </div>
         </div>
       </div>
@@ -198,7 +247,11 @@ export function ContentTab({ content, onError }: Props) {
                           data-stage={s}
                           data-items={n}
                           data-targeted={targeted}
-                          title={n === 0 ? `No content for ${p} in ${s}` : `${n} items suit ${p} in ${s}; ${targeted} are tagged for exactly this persona and stage`}
+                          title={
+                            n === 0
+                              ? `No content for ${p} in ${s}`
+                              : `${n} items suit ${p} in ${s}; ${targeted} are tagged for exactly this persona and stage`
+                          }
                           onClick={() => setFilter(active ? null : { persona: p, stage: s })}
                         >
                           {n === 0 ? (
@@ -206,7 +259,9 @@ export function ContentTab({ content, onError }: Props) {
                           ) : (
                             <>
                               <span className="cell-n">{n}</span>
-                              <span className="cell-targeted">{targeted === 0 ? "generic only" : `${targeted} targeted`}</span>
+                              <span className="cell-targeted">
+                                {targeted === 0 ? "generic only" : `${targeted} targeted`}
+                              </span>
                             </>
                           )}
                         </button>
@@ -217,7 +272,11 @@ export function ContentTab({ content, onError }: Props) {
               ))}
             </tbody>
           </table>
-          <p className="hint">A cell counts prospect content written for that buying stage that suits the persona (items with no persona suit every persona); “targeted” counts the items tagged with exactly that persona. Cells with no content are gaps.</p>
+          <p className="hint">
+            A cell counts prospect content written for that buying stage that suits the persona (items with no persona
+            suit every persona); “targeted” counts the items tagged with exactly that persona. Cells with no content are
+            gaps.
+          </p>
         </section>
 
         {editing && (
@@ -226,11 +285,19 @@ export function ContentTab({ content, onError }: Props) {
             <div className="field-row">
               <label className="field grow">
                 Title
-                <input data-testid="content-title" value={editing.draft.title} onChange={(e) => set({ title: e.target.value })} />
+                <input
+                  data-testid="content-title"
+                  value={editing.draft.title}
+                  onChange={(e) => set({ title: e.target.value })}
+                />
               </label>
               <label className="field">
                 Kind
-                <select data-testid="content-kind" value={editing.draft.kind} onChange={(e) => set({ kind: e.target.value as ContentKind })}>
+                <select
+                  data-testid="content-kind"
+                  value={editing.draft.kind}
+                  onChange={(e) => set({ kind: e.target.value as ContentKind })}
+                >
                   {KINDS.map((k) => (
                     <option key={k} value={k}>
                       {humanize(k)}
@@ -241,19 +308,45 @@ export function ContentTab({ content, onError }: Props) {
             </div>
             <label className="field">
               Subject line
-              <input data-testid="content-subject" value={editing.draft.subject} onChange={(e) => set({ subject: e.target.value })} />
+              <input
+                data-testid="content-subject"
+                value={editing.draft.subject}
+                onChange={(e) => set({ subject: e.target.value })}
+              />
             </label>
             <label className="field">
               Link
-              <input data-testid="content-link" value={editing.draft.link} onChange={(e) => set({ link: e.target.value })} placeholder="https://" />
+              <input
+                data-testid="content-link"
+                value={editing.draft.link}
+                onChange={(e) => set({ link: e.target.value })}
+                placeholder="https://"
+              />
             </label>
             <label className="field">
               Body
-              <textarea data-testid="content-body" rows={3} value={editing.draft.body} onChange={(e) => set({ body: e.target.value })} />
+              <textarea
+                data-testid="content-body"
+                rows={3}
+                value={editing.draft.body}
+                onChange={(e) => set({ body: e.target.value })}
+              />
             </label>
             <div className="field-row tags-row">
-              <TagPicker known={personas} value={editing.draft.personas} onChange={(v) => set({ personas: v })} testId="content-personas" label="Personas" />
-              <TagPicker known={stages} value={editing.draft.stages} onChange={(v) => set({ stages: v })} testId="content-stages" label="Buying stages" />
+              <TagPicker
+                known={personas}
+                value={editing.draft.personas}
+                onChange={(v) => set({ personas: v })}
+                testId="content-personas"
+                label="Personas"
+              />
+              <TagPicker
+                known={stages}
+                value={editing.draft.stages}
+                onChange={(v) => set({ stages: v })}
+                testId="content-stages"
+                label="Buying stages"
+              />
               <fieldset className="tag-picker" data-testid="content-lifecycles">
                 <legend>Lifecycles</legend>
                 {LIFECYCLES.map((l) => (
@@ -262,7 +355,13 @@ export function ContentTab({ content, onError }: Props) {
                       type="checkbox"
                       data-testid={`content-lifecycle-${l}`}
                       checked={editing.draft.lifecycles.includes(l)}
-                      onChange={(e) => set({ lifecycles: e.target.checked ? [...editing.draft.lifecycles, l] : editing.draft.lifecycles.filter((x) => x !== l) })}
+                      onChange={(e) =>
+                        set({
+                          lifecycles: e.target.checked
+                            ? [...editing.draft.lifecycles, l]
+                            : editing.draft.lifecycles.filter((x) => x !== l),
+                        })
+                      }
                     />
                     {humanize(l)}
                   </label>
@@ -288,5 +387,14 @@ export function ContentTab({ content, onError }: Props) {
 }
 
 function draftOf(item: ContentItem): ContentDraft {
-  return { title: item.title, kind: item.kind, subject: item.subject, link: item.link, body: item.body, personas: [...item.personas], stages: [...item.stages], lifecycles: [...item.lifecycles] };
+  return {
+    title: item.title,
+    kind: item.kind,
+    subject: item.subject,
+    link: item.link,
+    body: item.body,
+    personas: [...item.personas],
+    stages: [...item.stages],
+    lifecycles: [...item.lifecycles],
+  };
 }

@@ -63,21 +63,38 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 const snapshot = (e: Editable) => JSON.stringify(e);
 let openCounter = 0;
 
-function editableOf(stream: { name: string; priority: number; is_active: boolean; definition: StreamDefinition }): Editable {
-  return { meta: { name: stream.name, priority: stream.priority, is_active: stream.is_active }, definition: structuredClone(stream.definition) };
+function editableOf(stream: {
+  name: string;
+  priority: number;
+  is_active: boolean;
+  definition: StreamDefinition;
+}): Editable {
+  return {
+    meta: { name: stream.name, priority: stream.priority, is_active: stream.is_active },
+    definition: structuredClone(stream.definition),
+  };
 }
 
 /** The stream as drawn, as the backend wants it (id -1 when unsaved). */
 function asStream(id: number | null, e: Editable): Stream {
-  return { id: id ?? -1, name: e.meta.name, priority: e.meta.priority, is_active: e.meta.is_active, definition: e.definition };
+  return {
+    id: id ?? -1,
+    name: e.meta.name,
+    priority: e.meta.priority,
+    is_active: e.meta.is_active,
+    definition: e.definition,
+  };
 }
 
 const isTyping = (target: EventTarget | null) =>
-  target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
+  target instanceof HTMLElement &&
+  (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
 
 export function DesignerTab({ active, streams, templates, content, rules }: Props) {
   const [opened, setOpened] = useState<Opened>({ id: null, key: "none", baseline: "" });
-  const [history, setHistory] = useState<History<Editable>>(() => historyOf(editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() })));
+  const [history, setHistory] = useState<History<Editable>>(() =>
+    historyOf(editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() })),
+  );
   const [revision, setRevision] = useState(0);
   const [selectedNodes, setSelectedNodes] = useState<string[]>([]);
   const [selectedEdges, setSelectedEdges] = useState<string[]>([]);
@@ -96,7 +113,9 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
   const open = useCallback(
     (id: number | null, editable: Editable, note?: string) => {
       const previous = history.present;
-      const wasDirty = opened.key !== "none" && (opened.id === null ? history.past.length > 0 : snapshot(previous) !== opened.baseline);
+      const wasDirty =
+        opened.key !== "none" &&
+        (opened.id === null ? history.past.length > 0 : snapshot(previous) !== opened.baseline);
       if (wasDirty && note === undefined) {
         const prevOpened = opened;
         setNotice({
@@ -130,7 +149,10 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
 
   // Edits.
   const edit = useCallback((change: (e: Editable) => Editable) => setHistory((h) => push(h, change(h.present))), []);
-  const editDefinition = useCallback((change: (d: StreamDefinition) => StreamDefinition) => edit((e) => ({ ...e, definition: change(e.definition) })), [edit]);
+  const editDefinition = useCallback(
+    (change: (d: StreamDefinition) => StreamDefinition) => edit((e) => ({ ...e, definition: change(e.definition) })),
+    [edit],
+  );
   const doUndo = useCallback(() => {
     setHistory((h) => undo(h));
     setRevision((r) => r + 1);
@@ -143,7 +165,11 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
   // Names for node titles.
   const contentTitles = useMemo(() => new Map(content.map((c) => [c.id, c.title])), [content]);
   const streamNames = useMemo(() => new Map(streams.map((s) => [s.id, s.name])), [streams]);
-  const title = useCallback((action: NodeAction) => nodeTitle(action, { content: (id) => contentTitles.get(id), stream: (id) => streamNames.get(id) }), [contentTitles, streamNames]);
+  const title = useCallback(
+    (action: NodeAction) =>
+      nodeTitle(action, { content: (id) => contentTitles.get(id), stream: (id) => streamNames.get(id) }),
+    [contentTitles, streamNames],
+  );
 
   // What the backend says about the stream as drawn: problems, content suited to its audience, a plan.
   const drawn = useMemo(() => asStream(opened.id, present), [opened.id, present]);
@@ -166,17 +192,34 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
   const selectedNodeSet = useMemo(() => new Set(selectedNodes), [selectedNodes]);
   const selectedEdgeSet = useMemo(() => new Set(selectedEdges), [selectedEdges]);
   const flow = useMemo(
-    () => toFlow(definition, { title, problems: grouped.byNode, nodeCounts, edgeCounts, stale, selectedNodes: selectedNodeSet, selectedEdges: selectedEdgeSet }),
+    () =>
+      toFlow(definition, {
+        title,
+        problems: grouped.byNode,
+        nodeCounts,
+        edgeCounts,
+        stale,
+        selectedNodes: selectedNodeSet,
+        selectedEdges: selectedEdgeSet,
+      }),
     [definition, title, grouped, nodeCounts, edgeCounts, stale, selectedNodeSet, selectedEdgeSet],
   );
 
-  const onMove = useCallback((positions: Map<string, { x: number; y: number }>) => setHistory((h) => replace(h, { ...h.present, definition: moveNodes(h.present.definition, positions) })), []);
+  const onMove = useCallback(
+    (positions: Map<string, { x: number; y: number }>) =>
+      setHistory((h) => replace(h, { ...h.present, definition: moveNodes(h.present.definition, positions) })),
+    [],
+  );
   const onDragStart = useCallback(() => setHistory((h) => checkpoint(h)), []);
   const onSelect = useCallback((nodes: string[], edges: string[]) => {
     setSelectedNodes(nodes);
     setSelectedEdges(edges);
   }, []);
-  const onConnect = useCallback((source: string, handle: string | null, target: string) => editDefinition((d) => connect(d, source, handle, target)), [editDefinition]);
+  const onConnect = useCallback(
+    (source: string, handle: string | null, target: string) =>
+      editDefinition((d) => connect(d, source, handle, target)),
+    [editDefinition],
+  );
 
   const hints = useMemo(
     () => ({
@@ -217,7 +260,10 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
     if (!clipboard.current) return;
     // Each paste lands one node-width further right of the copied steps, so copies never cover them.
     pastes.current += 1;
-    const result = pasteNodes(history.present.definition, clipboard.current, { x: pastes.current * (NODE_WIDTH + 40), y: 0 });
+    const result = pasteNodes(history.present.definition, clipboard.current, {
+      x: pastes.current * (NODE_WIDTH + 40),
+      y: 0,
+    });
     setHistory((h) => push(h, { ...h.present, definition: result.definition }));
     setSelectedNodes(result.ids);
     setSelectedEdges([]);
@@ -255,11 +301,21 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
   const saveStream = useSaveStream();
   const importStream = useImportStream();
   const deleteStreamById = useDeleteStream();
-  const startNew = () => open(null, editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() }));
-  const fromTemplate = (t: StreamTemplate) => open(null, editableOf({ name: t.name, priority: t.priority, is_active: false, definition: t.definition }));
+  const startNew = () =>
+    open(null, editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() }));
+  const fromTemplate = (t: StreamTemplate) =>
+    open(null, editableOf({ name: t.name, priority: t.priority, is_active: false, definition: t.definition }));
   const save = async () => {
     try {
-      const saved = await saveStream.mutateAsync({ id: opened.id, draft: { name: present.meta.name, priority: present.meta.priority, is_active: present.meta.is_active, definition: present.definition } });
+      const saved = await saveStream.mutateAsync({
+        id: opened.id,
+        draft: {
+          name: present.meta.name,
+          priority: present.meta.priority,
+          is_active: present.meta.is_active,
+          definition: present.definition,
+        },
+      });
       setOpened((o) => ({ ...o, id: saved.id, baseline: snapshot(editableOf(saved)) }));
       setHistory((h) => replace(h, editableOf(saved)));
       setNotice({ text: `Saved “${saved.name}”${saved.is_active ? " (active)" : " (inactive)"}.` });
@@ -283,7 +339,9 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
       const path = await ipc.pickJsonSavePath(csvFileName(present.meta.name).replace(/\.csv$/, ".json"));
       if (!path) return;
       await ipc.streamExport(opened.id, path);
-      setNotice({ text: `Exported the saved “${present.meta.name}” to ${path}${dirty ? " (unsaved changes not included)" : ""}.` });
+      setNotice({
+        text: `Exported the saved “${present.meta.name}” to ${path}${dirty ? " (unsaved changes not included)" : ""}.`,
+      });
     } catch (e) {
       setNotice({ text: message(e), bad: true });
     }
@@ -296,7 +354,12 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
       const list = queryClient.getQueryData<Stream[]>(queryKeys.streams) ?? [];
       const name = present.meta.name;
       if (list[0]) open(list[0].id, editableOf(list[0]), `Deleted “${name}”.`);
-      else open(null, editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() }), `Deleted “${name}”.`);
+      else
+        open(
+          null,
+          editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() }),
+          `Deleted “${name}”.`,
+        );
     } catch (e) {
       setConfirmDelete(false);
       setNotice({ text: message(e), bad: true });
@@ -325,25 +388,59 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
             {dirty && <span className="badge unsaved">{opened.id === null ? "not saved" : "changed"}</span>}
           </div>
           <div className="tool-group">
-            <button className="small" data-testid="stream-undo" onClick={doUndo} disabled={!canUndo(history)} title="Undo (Ctrl+Z)">
+            <button
+              className="small"
+              data-testid="stream-undo"
+              onClick={doUndo}
+              disabled={!canUndo(history)}
+              title="Undo (Ctrl+Z)"
+            >
               ↶ Undo
             </button>
-            <button className="small" data-testid="stream-redo" onClick={doRedo} disabled={!canRedo(history)} title="Redo (Ctrl+Shift+Z)">
+            <button
+              className="small"
+              data-testid="stream-redo"
+              onClick={doRedo}
+              disabled={!canRedo(history)}
+              title="Redo (Ctrl+Shift+Z)"
+            >
               ↷ Redo
             </button>
-            <button className="small" data-testid="stream-layout" onClick={layout} title="Arrange the steps top to bottom">
+            <button
+              className="small"
+              data-testid="stream-layout"
+              onClick={layout}
+              title="Arrange the steps top to bottom"
+            >
               Layout
             </button>
-            <button className="small" data-testid="stream-fit" onClick={() => canvas.current?.fit()} title="Zoom to fit">
+            <button
+              className="small"
+              data-testid="stream-fit"
+              onClick={() => canvas.current?.fit()}
+              title="Zoom to fit"
+            >
               Fit
             </button>
-            <button className="small" data-testid="stream-copy" onClick={copy} disabled={selectedNodes.length === 0} title="Copy the selected steps (Ctrl+C)">
+            <button
+              className="small"
+              data-testid="stream-copy"
+              onClick={copy}
+              disabled={selectedNodes.length === 0}
+              title="Copy the selected steps (Ctrl+C)"
+            >
               Copy
             </button>
             <button className="small" data-testid="stream-paste" onClick={paste} title="Paste (Ctrl+V)">
               Paste
             </button>
-            <button className="small" data-testid="stream-delete-node" onClick={deleteSelected} disabled={selectedNodes.length === 0 && selectedEdges.length === 0} title="Delete the selection (Delete)">
+            <button
+              className="small"
+              data-testid="stream-delete-node"
+              onClick={deleteSelected}
+              disabled={selectedNodes.length === 0 && selectedEdges.length === 0}
+              title="Delete the selection (Delete)"
+            >
               Delete step
             </button>
           </div>
@@ -351,10 +448,22 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
             <button className="small primary" data-testid="stream-save" onClick={() => void save()}>
               Save
             </button>
-            <button className="small" data-testid="stream-export-json" onClick={() => void exportJson()} disabled={opened.id === null} title="Export the saved stream as JSON">
+            <button
+              className="small"
+              data-testid="stream-export-json"
+              onClick={() => void exportJson()}
+              disabled={opened.id === null}
+              title="Export the saved stream as JSON"
+            >
               Export
             </button>
-            <button className={confirmDelete ? "small danger" : "small"} data-testid="stream-delete" onClick={() => void deleteStream()} disabled={opened.id === null} onBlur={() => setConfirmDelete(false)}>
+            <button
+              className={confirmDelete ? "small danger" : "small"}
+              data-testid="stream-delete"
+              onClick={() => void deleteStream()}
+              disabled={opened.id === null}
+              onBlur={() => setConfirmDelete(false)}
+            >
               {confirmDelete ? "Really delete?" : "Delete"}
             </button>
           </div>
@@ -378,7 +487,11 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
           ))}
         </div>
         {notice && (
-          <div className={notice.bad ? "designer-notice bad" : "designer-notice"} data-testid="stream-notice" role={notice.bad ? "alert" : "status"}>
+          <div
+            className={notice.bad ? "designer-notice bad" : "designer-notice"}
+            data-testid="stream-notice"
+            role={notice.bad ? "alert" : "status"}
+          >
             <span>{notice.text}</span>
             <span>
               {notice.restore && (
@@ -406,7 +519,12 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
               streamKey={opened.key}
             />
           </ReactFlowProvider>
-          <div className={`problem-box${problems.length ? " has" : ""}`} data-testid="stream-problems" data-count={problems.length} data-checked={problemsChecked === streamJson ? "yes" : "no"}>
+          <div
+            className={`problem-box${problems.length ? " has" : ""}`}
+            data-testid="stream-problems"
+            data-count={problems.length}
+            data-checked={problemsChecked === streamJson ? "yes" : "no"}
+          >
             {problems.length === 0 ? (
               <span className="ok">✓ No problems</span>
             ) : (
@@ -419,7 +537,9 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
                     {p}
                   </div>
                 ))}
-                {grouped.byNode.size > 0 && <div className="muted small">{[...grouped.byNode.values()].flat().length} marked on their steps</div>}
+                {grouped.byNode.size > 0 && (
+                  <div className="muted small">{[...grouped.byNode.values()].flat().length} marked on their steps</div>
+                )}
               </>
             )}
           </div>

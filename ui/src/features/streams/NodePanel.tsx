@@ -37,10 +37,28 @@ type Props = {
 };
 
 /** A number input that lets the user type freely and reports valid numbers. */
-function NumberInput({ value, onChange, testId, min, max, step, label }: { value: number | undefined; onChange: (n: number | undefined) => void; testId: string; min?: number; max?: number; step?: number; label: string }) {
+function NumberInput({
+  value,
+  onChange,
+  testId,
+  min,
+  max,
+  step,
+  label,
+}: {
+  value: number | undefined;
+  onChange: (n: number | undefined) => void;
+  testId: string;
+  min?: number;
+  max?: number;
+  step?: number;
+  label: string;
+}) {
   const [text, setText] = useState(value === undefined ? "" : String(value));
   useEffect(() => {
-    setText((current) => (Number(current) === value && current !== "" ? current : value === undefined ? "" : String(value)));
+    setText((current) =>
+      Number(current) === value && current !== "" ? current : value === undefined ? "" : String(value),
+    );
   }, [value]);
   return (
     <input
@@ -61,7 +79,15 @@ function NumberInput({ value, onChange, testId, min, max, step, label }: { value
 }
 
 /** Assumed engagement as a percentage input over a 0–1 rate. */
-function RateInput({ rate, onChange, testId }: { rate: number | undefined; onChange: (rate: number | undefined) => void; testId: string }) {
+function RateInput({
+  rate,
+  onChange,
+  testId,
+}: {
+  rate: number | undefined;
+  onChange: (rate: number | undefined) => void;
+  testId: string;
+}) {
   return (
     <label className="field">
       Assumed engagement rate (%)
@@ -79,7 +105,21 @@ function RateInput({ rate, onChange, testId }: { rate: number | undefined; onCha
 }
 
 export function NodePanel(props: Props) {
-  const { node, definition, title, problems, onAction, onConnect, onDelete, content, streams, currentStreamId, fields, rules, revision } = props;
+  const {
+    node,
+    definition,
+    title,
+    problems,
+    onAction,
+    onConnect,
+    onDelete,
+    content,
+    streams,
+    currentStreamId,
+    fields,
+    rules,
+    revision,
+  } = props;
   const action = node.action;
   const handles = outputHandles(action);
   const others = definition.nodes.filter((n) => n.id !== node.id && n.action.type !== "entry");
@@ -116,13 +156,24 @@ export function NodePanel(props: Props) {
         </ul>
       )}
 
-      {action.type === "entry" && <p className="hint">Leads in the stream's entry segments start here. Choose the segments in the stream settings (click the empty canvas).</p>}
+      {action.type === "entry" && (
+        <p className="hint">
+          Leads in the stream's entry segments start here. Choose the segments in the stream settings (click the empty
+          canvas).
+        </p>
+      )}
 
       {action.type === "send" && (
         <label className="field">
           Content
-          <select data-testid="node-content" value={action.content_id} onChange={(e) => onAction({ type: "send", content_id: Number(e.target.value) })}>
-            {!content.suited.concat(content.others).some((c) => c.id === action.content_id) && <option value={action.content_id}>Choose content…</option>}
+          <select
+            data-testid="node-content"
+            value={action.content_id}
+            onChange={(e) => onAction({ type: "send", content_id: Number(e.target.value) })}
+          >
+            {!content.suited.concat(content.others).some((c) => c.id === action.content_id) && (
+              <option value={action.content_id}>Choose content…</option>
+            )}
             {content.suited.length > 0 && (
               <optgroup label="Suits this stream">
                 {content.suited.map((c) => (
@@ -150,11 +201,21 @@ export function NodePanel(props: Props) {
         <div className="field-row">
           <label className="field">
             Wait
-            <NumberInput label="Wait amount" testId="node-wait-amount" min={1} value={action.amount} onChange={(n) => onAction({ ...action, amount: Math.max(0, Math.round(n ?? 0)) })} />
+            <NumberInput
+              label="Wait amount"
+              testId="node-wait-amount"
+              min={1}
+              value={action.amount}
+              onChange={(n) => onAction({ ...action, amount: Math.max(0, Math.round(n ?? 0)) })}
+            />
           </label>
           <label className="field">
             Unit
-            <select data-testid="node-wait-unit" value={action.unit} onChange={(e) => onAction({ ...action, unit: e.target.value as WaitUnit })}>
+            <select
+              data-testid="node-wait-unit"
+              value={action.unit}
+              onChange={(e) => onAction({ ...action, unit: e.target.value as WaitUnit })}
+            >
               <option value="hours">hours</option>
               <option value="days">days</option>
               <option value="weeks">weeks</option>
@@ -184,84 +245,132 @@ export function NodePanel(props: Props) {
               <option value="event">an event (with a timeout)</option>
             </select>
           </label>
-          {action.until.kind === "window" ? (
-            (() => {
-              const until = action.until;
-              return (
-                <>
-                  <div className="weekday-row">
-                    {WEEKDAY_LABELS.map((label, i) => (
-                      <label key={label} className="check">
-                        <input
-                          type="checkbox"
-                          data-testid={`node-window-day-${i + 1}`}
-                          checked={until.weekdays.includes(i + 1)}
-                          onChange={(e) =>
-                            onAction({
-                              type: "wait_until",
-                              until: { ...until, weekdays: e.target.checked ? [...until.weekdays, i + 1].sort() : until.weekdays.filter((d) => d !== i + 1) },
-                            })
+          {action.until.kind === "window"
+            ? (() => {
+                const until = action.until;
+                return (
+                  <>
+                    <div className="weekday-row">
+                      {WEEKDAY_LABELS.map((label, i) => (
+                        <label key={label} className="check">
+                          <input
+                            type="checkbox"
+                            data-testid={`node-window-day-${i + 1}`}
+                            checked={until.weekdays.includes(i + 1)}
+                            onChange={(e) =>
+                              onAction({
+                                type: "wait_until",
+                                until: {
+                                  ...until,
+                                  weekdays: e.target.checked
+                                    ? [...until.weekdays, i + 1].sort()
+                                    : until.weekdays.filter((d) => d !== i + 1),
+                                },
+                              })
+                            }
+                          />
+                          {label}
+                        </label>
+                      ))}
+                    </div>
+                    <div className="field-row">
+                      <label className="field">
+                        From hour
+                        <NumberInput
+                          label="From hour"
+                          testId="node-window-from"
+                          min={0}
+                          max={23}
+                          value={until.from_hour}
+                          onChange={(n) =>
+                            onAction({ type: "wait_until", until: { ...until, from_hour: Math.round(n ?? 0) } })
                           }
                         />
-                        {label}
                       </label>
-                    ))}
-                  </div>
-                  <div className="field-row">
+                      <label className="field">
+                        To hour
+                        <NumberInput
+                          label="To hour"
+                          testId="node-window-to"
+                          min={1}
+                          max={24}
+                          value={until.to_hour}
+                          onChange={(n) =>
+                            onAction({ type: "wait_until", until: { ...until, to_hour: Math.round(n ?? 0) } })
+                          }
+                        />
+                      </label>
+                    </div>
+                    <p className="hint">In each lead's own time zone.</p>
+                  </>
+                );
+              })()
+            : (() => {
+                const until = action.until;
+                return (
+                  <>
                     <label className="field">
-                      From hour
-                      <NumberInput label="From hour" testId="node-window-from" min={0} max={23} value={until.from_hour} onChange={(n) => onAction({ type: "wait_until", until: { ...until, from_hour: Math.round(n ?? 0) } })} />
+                      Event
+                      <select
+                        data-testid="node-event-type"
+                        value={until.event_type}
+                        onChange={(e) =>
+                          onAction({ type: "wait_until", until: { ...until, event_type: e.target.value } })
+                        }
+                      >
+                        {!rules.eventTypes.some((t) => t.event_type === until.event_type) && (
+                          <option value={until.event_type}>{until.event_type || "Choose…"}</option>
+                        )}
+                        {rules.eventTypes.map((t) => (
+                          <option key={t.event_type} value={t.event_type}>
+                            {t.event_type}
+                          </option>
+                        ))}
+                      </select>
                     </label>
                     <label className="field">
-                      To hour
-                      <NumberInput label="To hour" testId="node-window-to" min={1} max={24} value={until.to_hour} onChange={(n) => onAction({ type: "wait_until", until: { ...until, to_hour: Math.round(n ?? 0) } })} />
+                      Timeout (days)
+                      <NumberInput
+                        label="Timeout in days"
+                        testId="node-event-timeout"
+                        min={1}
+                        value={until.timeout_days}
+                        onChange={(n) =>
+                          onAction({
+                            type: "wait_until",
+                            until: { ...until, timeout_days: Math.max(0, Math.round(n ?? 0)) },
+                          })
+                        }
+                      />
                     </label>
-                  </div>
-                  <p className="hint">In each lead's own time zone.</p>
-                </>
-              );
-            })()
-          ) : (
-            (() => {
-              const until = action.until;
-              return (
-                <>
-                  <label className="field">
-                    Event
-                    <select data-testid="node-event-type" value={until.event_type} onChange={(e) => onAction({ type: "wait_until", until: { ...until, event_type: e.target.value } })}>
-                      {!rules.eventTypes.some((t) => t.event_type === until.event_type) && <option value={until.event_type}>{until.event_type || "Choose…"}</option>}
-                      {rules.eventTypes.map((t) => (
-                        <option key={t.event_type} value={t.event_type}>
-                          {t.event_type}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <label className="field">
-                    Timeout (days)
-                    <NumberInput label="Timeout in days" testId="node-event-timeout" min={1} value={until.timeout_days} onChange={(n) => onAction({ type: "wait_until", until: { ...until, timeout_days: Math.max(0, Math.round(n ?? 0)) } })} />
-                  </label>
-                  <RateInput
-                    testId="node-event-rate"
-                    rate={until.rate}
-                    onChange={(rate) => {
-                      const next = { ...until, rate };
-                      if (rate === undefined) delete next.rate;
-                      onAction({ type: "wait_until", until: next });
-                    }}
-                  />
-                  <p className="hint">The planner cannot see the future: this share of leads is assumed to do the event before the timeout. Empty: nobody does (everyone takes the timeout path).</p>
-                </>
-              );
-            })()
-          )}
+                    <RateInput
+                      testId="node-event-rate"
+                      rate={until.rate}
+                      onChange={(rate) => {
+                        const next = { ...until, rate };
+                        if (rate === undefined) delete next.rate;
+                        onAction({ type: "wait_until", until: next });
+                      }}
+                    />
+                    <p className="hint">
+                      The planner cannot see the future: this share of leads is assumed to do the event before the
+                      timeout. Empty: nobody does (everyone takes the timeout path).
+                    </p>
+                  </>
+                );
+              })()}
         </>
       )}
 
       {action.type === "branch" && (
         <>
           <p className="hint">Leads matching these rules take the “yes” path, the others “no”.</p>
-          <RulesEditor key={`${node.id}-${revision}`} value={action.rules} catalogue={rules} onChange={(r) => onAction({ ...action, rules: r })} />
+          <RulesEditor
+            key={`${node.id}-${revision}`}
+            value={action.rules}
+            catalogue={rules}
+            onChange={(r) => onAction({ ...action, rules: r })}
+          />
           <RateInput
             testId="node-branch-rate"
             rate={action.rate}
@@ -272,8 +381,8 @@ export function NodePanel(props: Props) {
             }}
           />
           <p className="hint">
-            For rules about behaviour (events, e.g. clicked an email): the planner assumes this share of leads engages from now on and takes “yes”. Empty means “no further
-            engagement”: only what leads have already done counts.
+            For rules about behaviour (events, e.g. clicked an email): the planner assumes this share of leads engages
+            from now on and takes “yes”. Empty means “no further engagement”: only what leads have already done counts.
           </p>
         </>
       )}
@@ -291,10 +400,22 @@ export function NodePanel(props: Props) {
                     min={0}
                     max={100}
                     value={p}
-                    onChange={(n) => onAction({ type: "split", percentages: action.percentages.map((q, j) => (j === i ? Math.max(0, Math.round(n ?? 0)) : q)) })}
+                    onChange={(n) =>
+                      onAction({
+                        type: "split",
+                        percentages: action.percentages.map((q, j) => (j === i ? Math.max(0, Math.round(n ?? 0)) : q)),
+                      })
+                    }
                   />
                   {action.percentages.length > 2 && (
-                    <button className="link" data-testid={`node-split-remove-${i}`} title="Remove this path" onClick={() => onAction({ type: "split", percentages: action.percentages.filter((_, j) => j !== i) })}>
+                    <button
+                      className="link"
+                      data-testid={`node-split-remove-${i}`}
+                      title="Remove this path"
+                      onClick={() =>
+                        onAction({ type: "split", percentages: action.percentages.filter((_, j) => j !== i) })
+                      }
+                    >
                       ✕
                     </button>
                   )}
@@ -302,10 +423,17 @@ export function NodePanel(props: Props) {
               </label>
             ))}
           </div>
-          <button className="small" data-testid="node-split-add" onClick={() => onAction({ type: "split", percentages: [...action.percentages, 0] })}>
+          <button
+            className="small"
+            data-testid="node-split-add"
+            onClick={() => onAction({ type: "split", percentages: [...action.percentages, 0] })}
+          >
             + Add path
           </button>
-          <p className={action.percentages.reduce((a, b) => a + b, 0) === 100 ? "hint" : "hint bad"}>Sum: {action.percentages.reduce((a, b) => a + b, 0)}% (must be 100%). Leads are assigned at random, reproducibly.</p>
+          <p className={action.percentages.reduce((a, b) => a + b, 0) === 100 ? "hint" : "hint bad"}>
+            Sum: {action.percentages.reduce((a, b) => a + b, 0)}% (must be 100%). Leads are assigned at random,
+            reproducibly.
+          </p>
         </>
       )}
 
@@ -313,8 +441,14 @@ export function NodePanel(props: Props) {
         <>
           <label className="field">
             Field
-            <select data-testid="node-update-field" value={action.field} onChange={(e) => onAction({ ...action, field: e.target.value })}>
-              {!fields.some((f) => f.key === action.field) && <option value={action.field}>{action.field || "Choose a field…"}</option>}
+            <select
+              data-testid="node-update-field"
+              value={action.field}
+              onChange={(e) => onAction({ ...action, field: e.target.value })}
+            >
+              {!fields.some((f) => f.key === action.field) && (
+                <option value={action.field}>{action.field || "Choose a field…"}</option>
+              )}
               {fields.map((f) => (
                 <option key={f.key} value={f.key}>
                   {f.label}
@@ -324,7 +458,12 @@ export function NodePanel(props: Props) {
           </label>
           <label className="field">
             New value
-            <input data-testid="node-update-value" list="node-update-values" value={String(action.value ?? "")} onChange={(e) => onAction({ ...action, value: e.target.value })} />
+            <input
+              data-testid="node-update-value"
+              list="node-update-values"
+              value={String(action.value ?? "")}
+              onChange={(e) => onAction({ ...action, value: e.target.value })}
+            />
             <datalist id="node-update-values">
               {fieldValues.slice(0, 50).map((v) => (
                 <option key={v.value} value={v.value} />
@@ -337,8 +476,14 @@ export function NodePanel(props: Props) {
       {action.type === "move_to_stream" && (
         <label className="field">
           Move leads to stream
-          <select data-testid="node-move-stream" value={action.stream_id} onChange={(e) => onAction({ type: "move_to_stream", stream_id: Number(e.target.value) })}>
-            {!streams.some((s) => s.id === action.stream_id) && <option value={action.stream_id}>Choose a stream…</option>}
+          <select
+            data-testid="node-move-stream"
+            value={action.stream_id}
+            onChange={(e) => onAction({ type: "move_to_stream", stream_id: Number(e.target.value) })}
+          >
+            {!streams.some((s) => s.id === action.stream_id) && (
+              <option value={action.stream_id}>Choose a stream…</option>
+            )}
             {streams
               .filter((s) => s.id !== currentStreamId)
               .map((s) => (
@@ -361,7 +506,11 @@ export function NodePanel(props: Props) {
             return (
               <label key={handleKey(h.id)} className="field next-row">
                 {h.id === null ? "Then" : `On “${h.label}”`}
-                <select data-testid={`node-next-${handleKey(h.id)}`} value={edge?.target ?? ""} onChange={(e) => onConnect(h.id, e.target.value || null)}>
+                <select
+                  data-testid={`node-next-${handleKey(h.id)}`}
+                  value={edge?.target ?? ""}
+                  onChange={(e) => onConnect(h.id, e.target.value || null)}
+                >
                   <option value="">— not connected —</option>
                   {others.map((n) => (
                     <option key={n.id} value={n.id}>

@@ -13,7 +13,10 @@ export function PlanCalendar({ plan }: { plan: Plan }) {
   const from = plan.from.slice(0, 10);
   // The horizon's last day (until is an exclusive instant when it falls on midnight).
   const until = plan.until.slice(0, 10);
-  const busiest = plan.per_day.reduce<{ date: string; sends: number } | null>((best, d) => (!best || d.sends > best.sends ? d : best), null);
+  const busiest = plan.per_day.reduce<{ date: string; sends: number } | null>(
+    (best, d) => (!best || d.sends > best.sends ? d : best),
+    null,
+  );
   const total = plan.per_day.reduce((a, d) => a + d.sends, 0);
   const activeDays = plan.per_day.filter((d) => d.sends > 0).length;
   return (
@@ -41,7 +44,11 @@ export function PlanCalendar({ plan }: { plan: Plan }) {
       </div>
       <p className="muted small">
         <span className="calendar-legend" aria-hidden>
-          fewer {COLORS.map((c) => <i key={c} style={{ background: c }} />)} more
+          fewer{" "}
+          {COLORS.map((c) => (
+            <i key={c} style={{ background: c }} />
+          ))}{" "}
+          more
         </span>
         {formatCount(total)} sends on {activeDays} of {plan.days} days
         {busiest && busiest.sends > 0 && (

@@ -6,7 +6,8 @@ import { isAsOfDate, isoDate } from "../../lib/segmentRules";
 export const MAX_PLAN_DAYS = 3660;
 
 /** Is `days` a whole number of days the planner accepts? */
-export const isPlanDays = (days: string) => Number.isInteger(Number(days)) && Number(days) >= 1 && Number(days) <= MAX_PLAN_DAYS;
+export const isPlanDays = (days: string) =>
+  Number.isInteger(Number(days)) && Number(days) >= 1 && Number(days) <= MAX_PLAN_DAYS;
 
 /** Today in UTC as YYYY-MM-DD, the default start of a plan. */
 export const todayUtc = () => isoDate(new Date());
@@ -27,11 +28,25 @@ export function PlanControls({ from, days, onFrom, onDays, onRun, running, disab
     <div className="plan-controls">
       <label className="inline-field">
         From
-        <input data-testid="plan-from" className={fromValid ? "date-input" : "date-input invalid"} value={from} onChange={(e) => onFrom(e.target.value)} placeholder="YYYY-MM-DD" />
+        <input
+          data-testid="plan-from"
+          className={fromValid ? "date-input" : "date-input invalid"}
+          value={from}
+          onChange={(e) => onFrom(e.target.value)}
+          placeholder="YYYY-MM-DD"
+        />
       </label>
       <label className="inline-field">
         for
-        <input data-testid="plan-days" type="number" min={1} max={MAX_PLAN_DAYS} className="days-input" value={days} onChange={(e) => onDays(e.target.value)} />
+        <input
+          data-testid="plan-days"
+          type="number"
+          min={1}
+          max={MAX_PLAN_DAYS}
+          className="days-input"
+          value={days}
+          onChange={(e) => onDays(e.target.value)}
+        />
         days
       </label>
       <button className="primary small" data-testid="plan-run" onClick={onRun} disabled={disabled || running}>

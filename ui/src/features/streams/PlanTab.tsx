@@ -47,7 +47,9 @@ export function PlanTab({ streams, onError }: Props) {
       streams: allActive ? null : chosenStreams,
       from: from.trim(),
       days: Number(days),
-      label: allActive ? "all active streams" : `${chosenStreams.length} chosen ${chosenStreams.length === 1 ? "stream" : "streams"}`,
+      label: allActive
+        ? "all active streams"
+        : `${chosenStreams.length} chosen ${chosenStreams.length === 1 ? "stream" : "streams"}`,
     };
     setError(null);
     setNotice(null);
@@ -88,10 +90,23 @@ export function PlanTab({ streams, onError }: Props) {
   return (
     <div className="plan-tab">
       <div className="plan-head">
-        <PlanControls from={from} days={days} onFrom={setFrom} onDays={setDays} onRun={() => void run()} running={running} disabled={!fromValid || !daysValid || (!allActive && chosen.size === 0)} />
+        <PlanControls
+          from={from}
+          days={days}
+          onFrom={setFrom}
+          onDays={setDays}
+          onRun={() => void run()}
+          running={running}
+          disabled={!fromValid || !daysValid || (!allActive && chosen.size === 0)}
+        />
         <div className="plan-streams">
           <label className="check">
-            <input type="checkbox" data-testid="plan-all-active" checked={allActive} onChange={(e) => setAllActive(e.target.checked)} />
+            <input
+              type="checkbox"
+              data-testid="plan-all-active"
+              checked={allActive}
+              onChange={(e) => setAllActive(e.target.checked)}
+            />
             All active streams
           </label>
           {!allActive &&
@@ -144,7 +159,13 @@ export function PlanTab({ streams, onError }: Props) {
           <PlanJourney plan={plan} request={current.request} />
         </div>
       )}
-      {settingsOpen && <PlannerSettingsDialog onClose={() => setSettingsOpen(false)} onError={onError} onSaved={() => setNotice("Planner settings saved; run the plan again to see their effect.")} />}
+      {settingsOpen && (
+        <PlannerSettingsDialog
+          onClose={() => setSettingsOpen(false)}
+          onError={onError}
+          onSaved={() => setNotice("Planner settings saved; run the plan again to see their effect.")}
+        />
+      )}
     </div>
   );
 }

@@ -50,7 +50,8 @@ export function PlannerSettingsDialog({ onClose, onSaved }: Props) {
   // Asked afresh each time the dialog opens: the workspace may have been changed behind the app's back.
   const stored = usePlannerSettings();
   if (!stored.isFetchedAfterMount) return null;
-  if (stored.data && !stored.error) return <PlannerSettingsForm initial={stored.data} loadError={null} onClose={onClose} onSaved={onSaved} />;
+  if (stored.data && !stored.error)
+    return <PlannerSettingsForm initial={stored.data} loadError={null} onClose={onClose} onSaved={onSaved} />;
   // Settings a hand-edited workspace stores unreadably: start from the
   // defaults, say why, and let saving replace them.
   const why = stored.error instanceof Error ? stored.error.message : String(stored.error);
@@ -83,8 +84,14 @@ function PlannerSettingsForm({ initial, loadError, onClose, onSaved }: FormProps
     try {
       await saveSettings.mutateAsync({
         ...settings,
-        send_window: { ...settings.send_window, from_hour: wholeNumber(fromHour, RANGES.fromHour), to_hour: wholeNumber(toHour, RANGES.toHour) },
-        frequency_cap: capOn ? { max: wholeNumber(capMax, RANGES.capEmails), per_days: wholeNumber(capDays, RANGES.capDays) } : null,
+        send_window: {
+          ...settings.send_window,
+          from_hour: wholeNumber(fromHour, RANGES.fromHour),
+          to_hour: wholeNumber(toHour, RANGES.toHour),
+        },
+        frequency_cap: capOn
+          ? { max: wholeNumber(capMax, RANGES.capEmails), per_days: wholeNumber(capDays, RANGES.capDays) }
+          : null,
         quiet_dates: splitList(quiet),
       });
       onSaved();
@@ -96,7 +103,13 @@ function PlannerSettingsForm({ initial, loadError, onClose, onSaved }: FormProps
 
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal planner-modal" role="dialog" aria-label="Planner settings" data-testid="planner-settings" onKeyDown={(e) => e.key === "Escape" && onClose()}>
+      <div
+        className="modal planner-modal"
+        role="dialog"
+        aria-label="Planner settings"
+        data-testid="planner-settings"
+        onKeyDown={(e) => e.key === "Escape" && onClose()}
+      >
         <h2>Planner settings</h2>
         <div className="field">
           Send window (in each lead's time zone)
@@ -110,7 +123,12 @@ function PlannerSettingsForm({ initial, loadError, onClose, onSaved }: FormProps
                   onChange={(e) =>
                     setSettings({
                       ...settings,
-                      send_window: { ...sendWindow, weekdays: e.target.checked ? [...sendWindow.weekdays, i + 1].sort() : sendWindow.weekdays.filter((d) => d !== i + 1) },
+                      send_window: {
+                        ...sendWindow,
+                        weekdays: e.target.checked
+                          ? [...sendWindow.weekdays, i + 1].sort()
+                          : sendWindow.weekdays.filter((d) => d !== i + 1),
+                      },
                     })
                   }
                 />
@@ -122,33 +140,89 @@ function PlannerSettingsForm({ initial, loadError, onClose, onSaved }: FormProps
         <div className="field-row">
           <label className="field">
             From hour
-            <input type="number" min={RANGES.fromHour.min} max={RANGES.fromHour.max} step={1} data-testid="planner-from-hour" value={fromHour} onChange={(e) => setFromHour(e.target.value)} />
+            <input
+              type="number"
+              min={RANGES.fromHour.min}
+              max={RANGES.fromHour.max}
+              step={1}
+              data-testid="planner-from-hour"
+              value={fromHour}
+              onChange={(e) => setFromHour(e.target.value)}
+            />
           </label>
           <label className="field">
             To hour
-            <input type="number" min={RANGES.toHour.min} max={RANGES.toHour.max} step={1} data-testid="planner-to-hour" value={toHour} onChange={(e) => setToHour(e.target.value)} />
+            <input
+              type="number"
+              min={RANGES.toHour.min}
+              max={RANGES.toHour.max}
+              step={1}
+              data-testid="planner-to-hour"
+              value={toHour}
+              onChange={(e) => setToHour(e.target.value)}
+            />
           </label>
           <label className="field grow">
             Default time zone
-            <input data-testid="planner-timezone" value={settings.default_timezone} onChange={(e) => setSettings({ ...settings, default_timezone: e.target.value })} placeholder="Europe/Berlin" />
+            <input
+              data-testid="planner-timezone"
+              value={settings.default_timezone}
+              onChange={(e) => setSettings({ ...settings, default_timezone: e.target.value })}
+              placeholder="Europe/Berlin"
+            />
           </label>
         </div>
         <div className="field-row cap-row">
           <label className="check">
-            <input type="checkbox" data-testid="planner-cap-on" checked={capOn} onChange={(e) => setCapOn(e.target.checked)} />
+            <input
+              type="checkbox"
+              data-testid="planner-cap-on"
+              checked={capOn}
+              onChange={(e) => setCapOn(e.target.checked)}
+            />
             Frequency cap: at most
           </label>
-          <input type="number" min={RANGES.capEmails.min} max={RANGES.capEmails.max} step={1} data-testid="planner-cap-max" value={capMax} disabled={!capOn} onChange={(e) => setCapMax(e.target.value)} style={{ width: 70 }} />
+          <input
+            type="number"
+            min={RANGES.capEmails.min}
+            max={RANGES.capEmails.max}
+            step={1}
+            data-testid="planner-cap-max"
+            value={capMax}
+            disabled={!capOn}
+            onChange={(e) => setCapMax(e.target.value)}
+            style={{ width: 70 }}
+          />
           <span>emails per</span>
-          <input type="number" min={RANGES.capDays.min} max={RANGES.capDays.max} step={1} data-testid="planner-cap-days" value={capDays} disabled={!capOn} onChange={(e) => setCapDays(e.target.value)} style={{ width: 70 }} />
+          <input
+            type="number"
+            min={RANGES.capDays.min}
+            max={RANGES.capDays.max}
+            step={1}
+            data-testid="planner-cap-days"
+            value={capDays}
+            disabled={!capOn}
+            onChange={(e) => setCapDays(e.target.value)}
+            style={{ width: 70 }}
+          />
           <span>days</span>
         </div>
         <label className="field">
           Quiet dates (YYYY-MM-DD between 1900-01-01 and 2199-12-31, comma-separated)
-          <input data-testid="planner-quiet-dates" value={quiet} onChange={(e) => setQuiet(e.target.value)} placeholder="2026-12-24, 2026-12-25" />
+          <input
+            data-testid="planner-quiet-dates"
+            value={quiet}
+            onChange={(e) => setQuiet(e.target.value)}
+            placeholder="2026-12-24, 2026-12-25"
+          />
         </label>
         <label className="check">
-          <input type="checkbox" data-testid="planner-require-opt-in" checked={settings.require_opt_in} onChange={(e) => setSettings({ ...settings, require_opt_in: e.target.checked })} />
+          <input
+            type="checkbox"
+            data-testid="planner-require-opt-in"
+            checked={settings.require_opt_in}
+            onChange={(e) => setSettings({ ...settings, require_opt_in: e.target.checked })}
+          />
           Only leads who opted in to email (email_opt_in = yes)
         </label>
         {error && <div className="rule-error">{error}</div>}

@@ -13,13 +13,20 @@ import type { SegmentSummary } from "../../bindings/SegmentSummary";
 import { EMPTY_QUERY, fromRuleGroup, toRuleGroup } from "../../lib/segmentRules";
 import { RuleBuilder } from "../segments/RuleBuilder";
 
-export type RuleCatalogue = { fields: Field[]; operators: OperatorSet[]; eventTypes: EventTypeSummary[]; segments: SegmentSummary[] };
+export type RuleCatalogue = {
+  fields: Field[];
+  operators: OperatorSet[];
+  eventTypes: EventTypeSummary[];
+  segments: SegmentSummary[];
+};
 
 type Props = { value: RuleGroup | undefined; onChange: (rules: RuleGroup) => void; catalogue: RuleCatalogue };
 
 /** The rules without react-querybuilder's ids, as JSON. */
 function withoutIds(group: RuleGroup | undefined): string {
-  return JSON.stringify(group ?? { combinator: "and", not: false, rules: [] }, (key, v) => (key === "id" ? undefined : v));
+  return JSON.stringify(group ?? { combinator: "and", not: false, rules: [] }, (key, v) =>
+    key === "id" ? undefined : v,
+  );
 }
 
 const sameRules = (a: RuleGroup | undefined, b: RuleGroup | undefined) => withoutIds(a) === withoutIds(b);

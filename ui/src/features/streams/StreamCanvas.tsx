@@ -26,7 +26,16 @@ import "@xyflow/react/dist/style.css";
 import { memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from "react";
 
 import { formatCount } from "../../lib/format";
-import { handleKey, NODE_HEIGHT, NODE_WIDTH, type FlowEdge, type FlowEdgeData, type FlowNode, type FlowNodeData, type NodeType } from "../../lib/streamGraph";
+import {
+  handleKey,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  type FlowEdge,
+  type FlowEdgeData,
+  type FlowNode,
+  type FlowNodeData,
+  type NodeType,
+} from "../../lib/streamGraph";
 
 type StreamFlowNode = Node<FlowNodeData, "stream">;
 type StreamFlowEdge = Edge<FlowEdgeData, "stream">;
@@ -49,9 +58,19 @@ const StreamNodeView = memo(function StreamNodeView({ id, data, selected }: Node
   const signature = data.handles.map((h) => handleKey(h.id)).join("|");
   useEffect(() => updateInternals(id), [id, signature, updateInternals]);
   const problems = data.problems;
-  const className = ["flow-node", `flow-node-${type}`, selected ? "selected" : "", problems.length ? "has-problem" : ""].join(" ");
+  const className = [
+    "flow-node",
+    `flow-node-${type}`,
+    selected ? "selected" : "",
+    problems.length ? "has-problem" : "",
+  ].join(" ");
   return (
-    <div className={className} data-testid={`stream-node-${id}`} data-node-type={type} title={problems.join("\n") || undefined}>
+    <div
+      className={className}
+      data-testid={`stream-node-${id}`}
+      data-node-type={type}
+      title={problems.join("\n") || undefined}
+    >
       {type !== "entry" && <Handle type="target" position={Position.Top} className="flow-handle" />}
       <div className="flow-node-head">
         <span className="flow-node-icon" aria-hidden>
@@ -62,7 +81,11 @@ const StreamNodeView = memo(function StreamNodeView({ id, data, selected }: Node
       <div className="flow-node-meta">
         <span className="flow-node-id">{id}</span>
         {data.count !== null && (
-          <span className={data.stale ? "flow-node-count stale" : "flow-node-count"} data-testid={`node-count-${id}`} data-count={data.count}>
+          <span
+            className={data.stale ? "flow-node-count stale" : "flow-node-count"}
+            data-testid={`node-count-${id}`}
+            data-count={data.count}
+          >
             {formatCount(data.count)} {data.count === 1 ? "lead" : "leads"}
           </span>
         )}
@@ -99,7 +122,15 @@ const StreamNodeView = memo(function StreamNodeView({ id, data, selected }: Node
 
 const StreamEdgeView = memo(function StreamEdgeView(props: EdgeProps<StreamFlowEdge>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, markerEnd } = props;
-  const [path, labelX, labelY] = getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: 10 });
+  const [path, labelX, labelY] = getSmoothStepPath({
+    sourceX,
+    sourceY,
+    targetX,
+    targetY,
+    sourcePosition,
+    targetPosition,
+    borderRadius: 10,
+  });
   const count = data?.count ?? null;
   const label = data?.label ?? "";
   // Counts of labelled paths (yes/no, split buckets, event/timeout) sit just under their
@@ -144,7 +175,17 @@ type Props = {
   streamKey: string;
 };
 
-export function StreamCanvas({ nodes, edges, onMove, onDragStart, onSelect, onConnect, onDropType, canvasRef, streamKey }: Props) {
+export function StreamCanvas({
+  nodes,
+  edges,
+  onMove,
+  onDragStart,
+  onSelect,
+  onConnect,
+  onDropType,
+  canvasRef,
+  streamKey,
+}: Props) {
   const flow = useReactFlow();
   // xyflow measures nodes; controlled nodes must carry those measurements.
   const measured = useRef(new Map<string, { width: number; height: number }>());
@@ -156,7 +197,8 @@ export function StreamCanvas({ nodes, edges, onMove, onDragStart, onSelect, onCo
       nodes.map((n) => {
         const cached = cache.current.get(n.id);
         const size = sizes.get(n.id);
-        if (cached && cached.source === n && (cached.node.measured?.width ?? null) === (size?.width ?? null)) return cached.node;
+        if (cached && cached.source === n && (cached.node.measured?.width ?? null) === (size?.width ?? null))
+          return cached.node;
         const node: StreamFlowNode = { ...n, measured: size };
         cache.current.set(n.id, { source: n, node });
         return node;
@@ -176,7 +218,8 @@ export function StreamCanvas({ nodes, edges, onMove, onDragStart, onSelect, onCo
         const { x, y, zoom } = flow.getViewport();
         const left = at.x * zoom + x;
         const top = at.y * zoom + y;
-        const inside = left >= 0 && top >= 0 && left + NODE_WIDTH * zoom <= box.width && top + NODE_HEIGHT * zoom <= box.height;
+        const inside =
+          left >= 0 && top >= 0 && left + NODE_WIDTH * zoom <= box.width && top + NODE_HEIGHT * zoom <= box.height;
         if (!inside) void flow.setCenter(at.x + NODE_WIDTH / 2, at.y + NODE_HEIGHT / 2, { zoom, duration: 200 });
       },
     }),
@@ -191,7 +234,10 @@ export function StreamCanvas({ nodes, edges, onMove, onDragStart, onSelect, onCo
 
   const selection = useRef<{ nodes: Set<string>; edges: Set<string> }>({ nodes: new Set(), edges: new Set() });
   useEffect(() => {
-    selection.current = { nodes: new Set(nodes.filter((n) => n.selected).map((n) => n.id)), edges: new Set(edges.filter((e) => e.selected).map((e) => e.id)) };
+    selection.current = {
+      nodes: new Set(nodes.filter((n) => n.selected).map((n) => n.id)),
+      edges: new Set(edges.filter((e) => e.selected).map((e) => e.id)),
+    };
   }, [nodes, edges]);
 
   const onNodesChange = useCallback(
@@ -240,7 +286,8 @@ export function StreamCanvas({ nodes, edges, onMove, onDragStart, onSelect, onCo
 
   const handleConnect = useCallback(
     (connection: Connection) => {
-      if (connection.source && connection.target) onConnect(connection.source, connection.sourceHandle ?? null, connection.target);
+      if (connection.source && connection.target)
+        onConnect(connection.source, connection.sourceHandle ?? null, connection.target);
     },
     [onConnect],
   );

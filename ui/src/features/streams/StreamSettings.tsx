@@ -28,18 +28,34 @@ function setDate(definition: StreamDefinition, key: "active_from" | "active_unti
   return next;
 }
 
-export function StreamSettings({ meta, definition, onMeta, onDefinition, rules, problems, revision, streamKey }: Props) {
+export function StreamSettings({
+  meta,
+  definition,
+  onMeta,
+  onDefinition,
+  rules,
+  problems,
+  revision,
+  streamKey,
+}: Props) {
   const folders = groupSegments(rules.segments, []);
   const entry = new Set(definition.entry_segments);
   const toggle = (id: number, on: boolean) =>
-    onDefinition({ ...definition, entry_segments: on ? [...definition.entry_segments, id] : definition.entry_segments.filter((s) => s !== id) });
+    onDefinition({
+      ...definition,
+      entry_segments: on ? [...definition.entry_segments, id] : definition.entry_segments.filter((s) => s !== id),
+    });
   const reentry = definition.reentry;
   return (
     <div className="stream-settings" data-testid="stream-settings">
       <h3>Stream settings</h3>
       <label className="field">
         Name
-        <input data-testid="stream-name" value={meta.name} onChange={(e) => onMeta({ ...meta, name: e.target.value })} />
+        <input
+          data-testid="stream-name"
+          value={meta.name}
+          onChange={(e) => onMeta({ ...meta, name: e.target.value })}
+        />
       </label>
       <div className="field-row">
         <label className="field">
@@ -53,11 +69,19 @@ export function StreamSettings({ meta, definition, onMeta, onDefinition, rules, 
           />
         </label>
         <label className="check active-check">
-          <input type="checkbox" data-testid="stream-active" checked={meta.is_active} onChange={(e) => onMeta({ ...meta, is_active: e.target.checked })} />
+          <input
+            type="checkbox"
+            data-testid="stream-active"
+            checked={meta.is_active}
+            onChange={(e) => onMeta({ ...meta, is_active: e.target.checked })}
+          />
           Active
         </label>
       </div>
-      <p className="hint">Higher priority wins when a lead is eligible for several streams. A stream with problems can be saved but not activated.</p>
+      <p className="hint">
+        Higher priority wins when a lead is eligible for several streams. A stream with problems can be saved but not
+        activated.
+      </p>
 
       <h4>Entry segments</h4>
       <div className="entry-segments" data-testid="stream-entry-segments">
@@ -66,7 +90,12 @@ export function StreamSettings({ meta, definition, onMeta, onDefinition, rules, 
             <legend>{folder.name}</legend>
             {folder.items.map(({ segment, count }) => (
               <label key={segment.id} className="check">
-                <input type="checkbox" data-testid={`stream-entry-${segment.id}`} checked={entry.has(segment.id)} onChange={(e) => toggle(segment.id, e.target.checked)} />
+                <input
+                  type="checkbox"
+                  data-testid={`stream-entry-${segment.id}`}
+                  checked={entry.has(segment.id)}
+                  onChange={(e) => toggle(segment.id, e.target.checked)}
+                />
                 <span className="dot" style={{ background: segment.color }} />
                 <span className="grow">{segment.name}</span>
                 <span className="muted small">{count === null ? "—" : formatCount(count)}</span>
@@ -82,7 +111,12 @@ export function StreamSettings({ meta, definition, onMeta, onDefinition, rules, 
         <select
           data-testid="stream-reentry"
           value={reentry.kind}
-          onChange={(e) => onDefinition({ ...definition, reentry: e.target.value === "after_days" ? { kind: "after_days", days: 30 } : { kind: "once" } })}
+          onChange={(e) =>
+            onDefinition({
+              ...definition,
+              reentry: e.target.value === "after_days" ? { kind: "after_days", days: 30 } : { kind: "once" },
+            })
+          }
         >
           <option value="once">Once per lead</option>
           <option value="after_days">Again after some days</option>
@@ -95,7 +129,12 @@ export function StreamSettings({ meta, definition, onMeta, onDefinition, rules, 
               min={1}
               data-testid="stream-reentry-days"
               value={reentry.days}
-              onChange={(e) => onDefinition({ ...definition, reentry: { kind: "after_days", days: Math.max(0, Math.round(Number(e.target.value) || 0)) } })}
+              onChange={(e) =>
+                onDefinition({
+                  ...definition,
+                  reentry: { kind: "after_days", days: Math.max(0, Math.round(Number(e.target.value) || 0)) },
+                })
+              }
               style={{ width: 80 }}
             />
             days

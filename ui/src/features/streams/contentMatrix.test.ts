@@ -5,11 +5,29 @@ import { itemSuitsCell, targetedItems } from "./contentMatrix";
 describe("itemSuitsCell", () => {
   it("needs the stage tagged, takes untagged personas everywhere and compares case-insensitively", () => {
     expect(itemSuitsCell({ personas: [], stages: [], lifecycles: [] }, "Practitioner", "Decision")).toBe(false);
-    expect(itemSuitsCell({ personas: [], stages: ["Decision"], lifecycles: [] }, "Practitioner", "Decision")).toBe(true);
-    expect(itemSuitsCell({ personas: ["practitioner "], stages: ["Decision"], lifecycles: ["prospect"] }, "Practitioner", "decision")).toBe(true);
-    expect(itemSuitsCell({ personas: ["Executive decision maker"], stages: ["Decision"], lifecycles: [] }, "Financial decision maker", "Decision")).toBe(false);
-    expect(itemSuitsCell({ personas: [], stages: ["Awareness"], lifecycles: [] }, "Financial decision maker", "Decision")).toBe(false);
-    expect(itemSuitsCell({ personas: [], stages: ["Decision"], lifecycles: ["customer"] }, "Practitioner", "Decision")).toBe(false);
+    expect(itemSuitsCell({ personas: [], stages: ["Decision"], lifecycles: [] }, "Practitioner", "Decision")).toBe(
+      true,
+    );
+    expect(
+      itemSuitsCell(
+        { personas: ["practitioner "], stages: ["Decision"], lifecycles: ["prospect"] },
+        "Practitioner",
+        "decision",
+      ),
+    ).toBe(true);
+    expect(
+      itemSuitsCell(
+        { personas: ["Executive decision maker"], stages: ["Decision"], lifecycles: [] },
+        "Financial decision maker",
+        "Decision",
+      ),
+    ).toBe(false);
+    expect(
+      itemSuitsCell({ personas: [], stages: ["Awareness"], lifecycles: [] }, "Financial decision maker", "Decision"),
+    ).toBe(false);
+    expect(
+      itemSuitsCell({ personas: [], stages: ["Decision"], lifecycles: ["customer"] }, "Practitioner", "Decision"),
+    ).toBe(false);
   });
 });
 

@@ -10,12 +10,20 @@ function fits(tags: string[], wanted: string): boolean {
   return tags.length === 0 || tags.some((t) => fold(t) === fold(wanted));
 }
 
-export function itemSuitsCell(item: Pick<ContentItem, "personas" | "stages" | "lifecycles">, persona: string, stage: string): boolean {
+export function itemSuitsCell(
+  item: Pick<ContentItem, "personas" | "stages" | "lifecycles">,
+  persona: string,
+  stage: string,
+): boolean {
   const forProspects = item.lifecycles.length === 0 || item.lifecycles.includes("prospect");
   return item.stages.length > 0 && fits(item.stages, stage) && fits(item.personas, persona) && forProspects;
 }
 
 /** Items tagged for both this persona and this stage (not counting generic, untagged ones). */
-export function targetedItems(items: Pick<ContentItem, "personas" | "stages" | "lifecycles">[], persona: string, stage: string): number {
+export function targetedItems(
+  items: Pick<ContentItem, "personas" | "stages" | "lifecycles">[],
+  persona: string,
+  stage: string,
+): number {
   return items.filter((i) => i.personas.length > 0 && i.stages.length > 0 && itemSuitsCell(i, persona, stage)).length;
 }

@@ -9,10 +9,27 @@ function plan(sends: number, streams: [number, string, number][], content: [numb
     until: "2026-03-31T00:00:00Z",
     days: 90,
     as_of: "2026-01-01T00:00:00Z",
-    settings: { send_window: { weekdays: [1, 2, 3, 4, 5], from_hour: 9, to_hour: 17 }, default_timezone: "UTC", frequency_cap: null, quiet_dates: [], require_opt_in: false, seed: 1 },
+    settings: {
+      send_window: { weekdays: [1, 2, 3, 4, 5], from_hour: 9, to_hour: 17 },
+      default_timezone: "UTC",
+      frequency_cap: null,
+      quiet_dates: [],
+      require_opt_in: false,
+      seed: 1,
+    },
     eligible: 100,
     sends,
-    streams: streams.map(([stream_id, name, s]) => ({ stream_id, name, priority: 0, leads: 0, entries: 0, sends: s, also_eligible: [], nodes: [], edges: [] })),
+    streams: streams.map(([stream_id, name, s]) => ({
+      stream_id,
+      name,
+      priority: 0,
+      leads: 0,
+      entries: 0,
+      sends: s,
+      also_eligible: [],
+      nodes: [],
+      edges: [],
+    })),
     per_day: [],
     per_content: content.map(([content_id, title, s]) => ({ content_id, title, sends: s, leads: s })),
     suppressed: [],
@@ -26,8 +43,28 @@ function plan(sends: number, streams: [number, string, number][], content: [numb
 
 describe("planDiff", () => {
   it("compares totals, streams and content, including ones that appear or disappear", () => {
-    const before = plan(100, [[1, "Decision", 60], [2, "ROI", 40]], [[10, "Demo", 60], [11, "Guide", 40]]);
-    const after = plan(112, [[1, "Decision", 72], [3, "Win-back", 40]], [[10, "Demo", 72], [12, "Offer", 40]]);
+    const before = plan(
+      100,
+      [
+        [1, "Decision", 60],
+        [2, "ROI", 40],
+      ],
+      [
+        [10, "Demo", 60],
+        [11, "Guide", 40],
+      ],
+    );
+    const after = plan(
+      112,
+      [
+        [1, "Decision", 72],
+        [3, "Win-back", 40],
+      ],
+      [
+        [10, "Demo", 72],
+        [12, "Offer", 40],
+      ],
+    );
     const diff = planDiff(before, after);
     expect(diff.sends).toMatchObject({ before: 100, after: 112, delta: 12 });
     expect(diff.eligible.delta).toBe(0);

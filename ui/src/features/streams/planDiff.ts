@@ -10,7 +10,13 @@ function line(key: string, label: string, before: number, after: number): DiffLi
   return { key, label, before, after, delta: after - before };
 }
 
-function compare<T>(before: T[], after: T[], key: (t: T) => string, label: (t: T) => string, value: (t: T) => number): DiffLine[] {
+function compare<T>(
+  before: T[],
+  after: T[],
+  key: (t: T) => string,
+  label: (t: T) => string,
+  value: (t: T) => number,
+): DiffLine[] {
   const old = new Map(before.map((t) => [key(t), t]));
   const seen = new Set<string>();
   const lines: DiffLine[] = [];
@@ -28,8 +34,20 @@ export function planDiff(before: Plan, after: Plan): PlanDiff {
   return {
     sends: line("sends", "Sends", before.sends, after.sends),
     eligible: line("eligible", "Eligible leads", before.eligible, after.eligible),
-    streams: compare(before.streams, after.streams, (s) => `${s.stream_id}:${s.name}`, (s) => s.name, (s) => s.sends),
-    content: compare(before.per_content, after.per_content, (c) => String(c.content_id), (c) => c.title, (c) => c.sends),
+    streams: compare(
+      before.streams,
+      after.streams,
+      (s) => `${s.stream_id}:${s.name}`,
+      (s) => s.name,
+      (s) => s.sends,
+    ),
+    content: compare(
+      before.per_content,
+      after.per_content,
+      (c) => String(c.content_id),
+      (c) => c.title,
+      (c) => c.sends,
+    ),
   };
 }
 
