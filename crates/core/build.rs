@@ -8,7 +8,10 @@ use std::path::PathBuf;
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(shared_data)");
     println!("cargo::rerun-if-changed=build.rs");
-    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    // Cargo always sets it for build scripts; without it there is nothing to look beside.
+    let Some(manifest_dir) = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from) else {
+        return;
+    };
     let shared = manifest_dir.join("../../../shared/data");
     if shared.is_dir() {
         println!("cargo::rustc-cfg=shared_data");
