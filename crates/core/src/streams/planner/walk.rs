@@ -13,6 +13,7 @@ use super::report::TimelineEntry;
 use super::settings::PlanSettings;
 use super::{PlanRequest, Prepared, DAY};
 use crate::segments::engine::{Engine, FieldChanges, Members};
+use crate::streams::handles::NodeHandle;
 use crate::streams::model::{NodeAction, Reentry, WaitCondition};
 use crate::streams::timezones::{country_zone, parse_zone};
 use crate::Result;
@@ -296,7 +297,7 @@ impl Planner<'_> {
                     return (at, Outcome::GoalReached);
                 }
             }
-            let mut handle: Option<String> = None;
+            let mut handle: Option<NodeHandle> = None;
             let mut note: Option<String> = None;
             let step: String;
             match &current.action {
@@ -378,12 +379,12 @@ impl Planner<'_> {
                                 < rate
                         {
                             at = at.saturating_add(DAY.min(i64::from(*timeout_days) * DAY));
-                            handle = Some("event".into());
+                            handle = Some(NodeHandle::of_event_wait(true));
                             note =
                                 Some(format!("assumed: {} engage ({event_type})", percent(rate)));
                         } else {
                             at = at.saturating_add(i64::from(*timeout_days) * DAY);
-                            handle = Some("timeout".into());
+                            handle = Some(NodeHandle::of_event_wait(false));
                             note = Some(if rate > 0.0 {
                                 format!("assumed not among the {} who engage", percent(rate))
                             } else {
@@ -411,8 +412,9 @@ impl Planner<'_> {
                             note = Some("on data known now; assumed no further engagement".into());
                         }
                     }
-                    handle = Some(if yes { "yes" } else { "no" }.into());
-                    step = format!("Branch: {}", if yes { "yes" } else { "no" });
+                    let taken = NodeHandle::of_branch(yes);
+                    handle = Some(taken);
+                    step = format!("Branch: {}", taken.label());
                 }
                 NodeAction::Split { percentages } => {
                     let point =
@@ -426,7 +428,7 @@ impl Planner<'_> {
                             break;
                         }
                     }
-                    handle = Some(bucket.to_string());
+                    handle = Some(NodeHandle::Split(bucket));
                     step = format!("Split: path {} ({}%)", bucket + 1, percentages[bucket]);
                 }
                 NodeAction::UpdateField { field, value } => {
@@ -465,12 +467,9 @@ impl Planner<'_> {
             if let Some(trace) = lead.trace.as_deref_mut() {
                 trace.push(entry(at, zone, stream, &current.id, step, note));
             }
-            let next = match &handle {
+            let next = match handle {
                 None => current.next.first(),
-                Some(wanted) => current
-                    .next
-                    .iter()
-                    .find(|(h, _, _)| h.as_deref() == Some(wanted.as_str())),
+                Some(wanted) => current.next.iter().find(|(h, _, _)| *h == Some(wanted)),
             };
             let Some(&(_, target, edge)) = next else {
                 return (at, Outcome::Exited);
