@@ -13,6 +13,7 @@ use super::report::TimelineEntry;
 use super::settings::PlanSettings;
 use super::{PlanRequest, Prepared, DAY};
 use crate::segments::engine::{Engine, FieldChanges, Members};
+use crate::store::tables::leads;
 use crate::streams::handles::NodeHandle;
 use crate::streams::model::{NodeAction, Reentry, WaitCondition};
 use crate::streams::timezones::{country_zone, parse_zone};
@@ -75,15 +76,14 @@ pub(super) struct Planner<'a> {
 /// Which leads (by row) have a usable email address, in one scan.
 fn valid_emails(conn: &Connection, engine: &Engine<'_>) -> Result<Vec<bool>> {
     let mut valid = vec![false; engine.len()];
-    let mut statement = conn.prepare("SELECT id, email FROM leads WHERE email IS NOT NULL")?;
-    let mut rows = statement.query([])?;
-    while let Some(row) = rows.next()? {
+    leads::visit_emails_on(conn, |row| {
         if let Some(position) = engine.row_of_lead(row.get(0)?) {
             if let Ok(email) = row.get_ref(1)?.as_str() {
                 valid[position] = crate::text::is_email_address(email);
             }
         }
-    }
+        Ok(())
+    })?;
     Ok(valid)
 }
 
