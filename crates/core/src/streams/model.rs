@@ -15,6 +15,7 @@ use super::content::{self, Audience, ContentDraft, ContentItem, LifecycleFit};
 use super::handles::NodeHandle;
 pub use super::validate::problems;
 use crate::fields::FieldType;
+use crate::segments::operators::Operator;
 use crate::segments::{self, saved, RuleGroup, RuleNode};
 use crate::{Error, Result, Workspace};
 
@@ -396,7 +397,8 @@ pub fn audience(conn: &Connection, definition: &StreamDefinition) -> Result<Audi
             match node {
                 RuleNode::Group(inner) => walk(inner, audience),
                 RuleNode::Rule(rule) => {
-                    let positive = matches!(rule.operator.as_str(), "=" | "in");
+                    let operator = Operator::parse(&rule.operator);
+                    let positive = matches!(operator, Some(Operator::Equals | Operator::In));
                     let found = values(&rule.value);
                     match (rule.field.as_str(), positive) {
                         ("persona", true) => audience.personas.extend(found),
@@ -405,7 +407,7 @@ pub fn audience(conn: &Connection, definition: &StreamDefinition) -> Result<Audi
                             .lifecycles
                             .extend(found.iter().map(|s| LifecycleFit::of_stage(s))),
                         ("lifecycle_stage", false)
-                            if matches!(rule.operator.as_str(), "!=" | "notIn") =>
+                            if matches!(operator, Some(Operator::NotEquals | Operator::NotIn)) =>
                         {
                             let excluded: Vec<LifecycleFit> =
                                 found.iter().map(|s| LifecycleFit::of_stage(s)).collect();

@@ -256,6 +256,22 @@ impl<'tx> LeadInserter<'tx> {
     }
 }
 
+/// Calls `visit` with the row (`id`, `email`) of each lead that has an
+/// e-mail address stored (the planner checks which can be sent to), in no
+/// particular order.
+pub fn visit_emails_on(
+    conn: &Connection,
+    mut visit: impl FnMut(&Row<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut statement =
+        conn.prepare_cached("SELECT id, email FROM leads WHERE email IS NOT NULL")?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        visit(row)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ use super::report::SkippedStream;
 use super::{DAY, NEVER};
 use crate::segments::engine::CompiledRule;
 use crate::segments::{self, values, RuleGroup};
+use crate::streams::handles::NodeHandle;
 use crate::streams::limits;
 use crate::streams::model::{self, NodeAction, Stream};
 use crate::{Error, Result, Workspace};
@@ -17,7 +18,7 @@ pub(super) struct CompiledNode {
     pub id: String,
     pub action: NodeAction,
     /// (handle, target node index, edge index)
-    pub next: Vec<(Option<String>, usize, usize)>,
+    pub next: Vec<(Option<NodeHandle>, usize, usize)>,
     /// For branches: the rule.
     pub condition: Option<CompiledRule>,
     /// For update-field steps: the key and stored value.
@@ -75,7 +76,7 @@ fn compile_stream(
             .iter()
             .enumerate()
             .filter(|(_, e)| e.source == node.id)
-            .map(|(edge_index, e)| (e.handle.clone(), index_of[e.target.as_str()], edge_index))
+            .map(|(edge_index, e)| (e.node_handle(), index_of[e.target.as_str()], edge_index))
             .collect();
         let (condition, behavioural) = match &node.action {
             NodeAction::Branch { rules, .. } => (

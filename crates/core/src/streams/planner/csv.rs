@@ -8,15 +8,16 @@ use rusqlite::Connection;
 
 use super::report::PlanRun;
 use super::summary::send_outside_calendar;
+use crate::export::SafeCsvWriter;
+use crate::store::tables::leads;
 use crate::streams::content;
 use crate::streams::timezones::parse_zone;
-use crate::{Error, Result};
+use crate::Result;
 
 /// The plan's sends as CSV for an email tool: one row per send with the
 /// lead's email, the send time in UTC and in the lead's zone, the stream,
 /// step, content title, subject and link. Safe against formula injection.
 pub fn write_sends_csv(conn: &Connection, run: &PlanRun, out: impl std::io::Write) -> Result<u64> {
-    use crate::export::csv_safe;
     let library: HashMap<i64, content::ContentItem> = content::list(conn)?
         .into_iter()
         .map(|i| (i.id, i))
@@ -32,19 +33,14 @@ pub fn write_sends_csv(conn: &Connection, run: &PlanRun, out: impl std::io::Writ
     ids.sort_unstable();
     ids.dedup();
     for chunk in ids.chunks(5_000) {
-        let mut statement = conn.prepare_cached(
-            "SELECT id, email FROM leads WHERE id IN (SELECT value FROM json_each(?1))",
-        )?;
-        let rows = statement.query_map([serde_json::to_string(chunk)?], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?))
+        leads::visit_by_ids_on(conn, ", l.email", chunk, |row| {
+            let email: Option<String> = row.get(1)?;
+            emails.insert(row.get(0)?, email.unwrap_or_default().trim().to_owned());
+            Ok(())
         })?;
-        for row in rows {
-            let (id, email) = row?;
-            emails.insert(id, email.unwrap_or_default().trim().to_owned());
-        }
     }
-    let mut writer = ::csv::Writer::from_writer(out);
-    writer.write_record([
+    let mut writer = SafeCsvWriter::new(out);
+    writer.write_row([
         "email",
         "send_at_utc",
         "send_at_local",
@@ -78,10 +74,10 @@ pub fn write_sends_csv(conn: &Connection, run: &PlanRun, out: impl std::io::Writ
             item.map(|i| i.subject.clone()).unwrap_or_default(),
             item.map(|i| i.link.clone()).unwrap_or_default(),
         ];
-        writer.write_record(record.iter().map(|cell| csv_safe(cell).into_owned()))?;
+        writer.write_row(&record)?;
         written += 1;
     }
-    writer.flush().map_err(|e| Error::io("<output>", e))?;
+    writer.finish()?;
     Ok(written)
 }
 

@@ -571,6 +571,99 @@ mod tests {
     }
 
     #[test]
+    fn a_journey_names_each_step_and_the_path_it_took() {
+        let workspace = demo(200);
+        let item = any_content(&workspace);
+        let germans = json!({"combinator": "and", "rules": [{"field": "country", "operator": "=", "value": "Germany"}]});
+        let stream = save(
+            &workspace,
+            "named steps",
+            1,
+            definition(
+                vec![segment(&workspace, "Practitioners")],
+                vec![
+                    node("entry", NodeAction::Entry),
+                    node(
+                        "check",
+                        NodeAction::Branch {
+                            rules: RuleGroup::from_value(&germans).unwrap(),
+                            rate: None,
+                        },
+                    ),
+                    node(
+                        "split",
+                        NodeAction::Split {
+                            percentages: vec![50, 50],
+                        },
+                    ),
+                    node(
+                        "event",
+                        NodeAction::WaitUntil {
+                            until: WaitCondition::Event {
+                                event_type: "email_click".into(),
+                                timeout_days: 3,
+                                rate: Some(0.5),
+                            },
+                        },
+                    ),
+                    node("send", NodeAction::Send { content_id: item }),
+                    node("exit", NodeAction::Exit),
+                ],
+                vec![
+                    edge("entry", "check", None),
+                    edge("check", "split", Some("yes")),
+                    edge("check", "split", Some("no")),
+                    edge("split", "event", Some("0")),
+                    edge("split", "event", Some("1")),
+                    edge("event", "send", Some("event")),
+                    edge("event", "send", Some("timeout")),
+                    edge("send", "exit", None),
+                ],
+            ),
+        );
+        let settings = PlanSettings {
+            require_opt_in: false,
+            frequency_cap: None,
+            ..PlanSettings::default()
+        };
+        let request = request(vec![stream], settings, 60);
+        let run = plan(&workspace, &request).unwrap();
+        let mut branches = std::collections::BTreeSet::new();
+        let mut notes = std::collections::BTreeSet::new();
+        for send in run.sends.iter().take(40) {
+            let journey = journey(&workspace, &request, send.lead_id).unwrap();
+            let steps: Vec<&str> = journey.entries.iter().map(|e| e.step.as_str()).collect();
+            assert_eq!(steps.len(), 6, "{steps:?}");
+            assert_eq!(steps[0], "Entered “named steps”");
+            assert!(
+                steps[1] == "Branch: yes" || steps[1] == "Branch: no",
+                "{steps:?}"
+            );
+            assert!(
+                steps[2] == "Split: path 1 (50%)" || steps[2] == "Split: path 2 (50%)",
+                "{steps:?}"
+            );
+            assert_eq!(steps[3], "Wait for email_click");
+            assert_eq!(steps[4], "Send “Monthly newsletter”");
+            assert_eq!(steps[5], "Exit");
+            branches.insert(steps[1].to_owned());
+            notes.extend(journey.entries[3].note.clone());
+        }
+        assert_eq!(
+            branches.len(),
+            2,
+            "both branch paths are taken: {branches:?}"
+        );
+        assert_eq!(
+            notes.into_iter().collect::<Vec<_>>(),
+            [
+                "assumed not among the 50% who engage",
+                "assumed: 50% engage (email_click)"
+            ]
+        );
+    }
+
+    #[test]
     fn overlapping_leads_enter_the_highest_priority_stream_only() {
         let workspace = demo(300);
         let item = any_content(&workspace);

@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::streams::limits;
 use crate::streams::timezones::parse_zone;
-use crate::{Error, Result};
+use crate::{store, Error, Result, Workspace};
 
 /// When sends may go out, in each lead's time zone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -144,15 +144,32 @@ pub(super) const SETTINGS_KEY: &str = "planner_settings";
 /// not fit the settings' types (a workspace edited by hand) are an error
 /// naming the setting; ones that fit but are out of range load, so that the
 /// settings dialog can show and fix them, and planning refuses them.
+pub fn load(workspace: &Workspace) -> Result<PlanSettings> {
+    decode(store::settings::get_text(workspace, SETTINGS_KEY)?)
+}
+
+/// Checks `settings` and stores them as the workspace's planner settings.
+pub fn save(workspace: &mut Workspace, settings: &PlanSettings) -> Result<()> {
+    settings.check()?;
+    store::settings::set(workspace, SETTINGS_KEY, settings)
+}
+
+/// [`load`] for callers that hold only a connection. TODO(merge): the CLI
+/// and the shell move to [`load`].
 pub fn load_settings(conn: &Connection) -> Result<PlanSettings> {
-    use rusqlite::OptionalExtension;
-    let stored: Option<String> = conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = ?1",
-            [SETTINGS_KEY],
-            |row| row.get(0),
-        )
-        .optional()?;
+    decode(store::settings::get_text_on(conn, SETTINGS_KEY)?)
+}
+
+/// [`save`] for callers that hold only a connection. TODO(merge): the shell
+/// moves to [`save`].
+pub fn save_settings(conn: &Connection, settings: &PlanSettings) -> Result<()> {
+    settings.check()?;
+    store::settings::set_on(conn, SETTINGS_KEY, settings)
+}
+
+/// The settings stored as `stored` (JSON text), or the defaults when none
+/// are; an error naming the first setting that does not fit its type.
+fn decode(stored: Option<String>) -> Result<PlanSettings> {
     let Some(json) = stored else {
         return Ok(PlanSettings::default());
     };
@@ -210,19 +227,24 @@ fn unreadable_setting(stored: &serde_json::Value) -> Option<&'static str> {
     .map(|(key, _)| key)
 }
 
-pub fn save_settings(conn: &Connection, settings: &PlanSettings) -> Result<()> {
-    settings.check()?;
-    conn.execute(
-        "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
-        [SETTINGS_KEY, &serde_json::to_string(settings)?],
-    )?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Workspace;
+
+    #[test]
+    fn settings_round_trip_through_the_workspace_settings_table() {
+        let mut workspace = Workspace::in_memory().unwrap();
+        assert_eq!(load(&workspace).unwrap(), PlanSettings::default());
+        let custom = PlanSettings {
+            seed: 7,
+            ..PlanSettings::default()
+        };
+        save(&mut workspace, &custom).unwrap();
+        assert_eq!(load(&workspace).unwrap(), custom);
+        assert_eq!(load_settings(workspace.conn()).unwrap(), custom);
+        let stored: Option<PlanSettings> = store::settings::get(&workspace, SETTINGS_KEY).unwrap();
+        assert_eq!(stored, Some(custom));
+    }
 
     #[test]
     fn bad_settings_are_refused_with_a_reason_and_nothing_is_stored() {

@@ -13,6 +13,8 @@ use super::report::TimelineEntry;
 use super::settings::PlanSettings;
 use super::{PlanRequest, Prepared, DAY};
 use crate::segments::engine::{Engine, FieldChanges, Members};
+use crate::store::tables::leads;
+use crate::streams::handles::NodeHandle;
 use crate::streams::model::{NodeAction, Reentry, WaitCondition};
 use crate::streams::timezones::{country_zone, parse_zone};
 use crate::Result;
@@ -74,15 +76,14 @@ pub(super) struct Planner<'a> {
 /// Which leads (by row) have a usable email address, in one scan.
 fn valid_emails(conn: &Connection, engine: &Engine<'_>) -> Result<Vec<bool>> {
     let mut valid = vec![false; engine.len()];
-    let mut statement = conn.prepare("SELECT id, email FROM leads WHERE email IS NOT NULL")?;
-    let mut rows = statement.query([])?;
-    while let Some(row) = rows.next()? {
+    leads::visit_emails_on(conn, |row| {
         if let Some(position) = engine.row_of_lead(row.get(0)?) {
             if let Ok(email) = row.get_ref(1)?.as_str() {
                 valid[position] = crate::text::is_email_address(email);
             }
         }
-    }
+        Ok(())
+    })?;
     Ok(valid)
 }
 
@@ -152,6 +153,41 @@ struct LeadWalk<'r, 't> {
 struct Passed<'s> {
     nodes: &'s mut [Vec<bool>],
     edges: &'s mut [Vec<bool>],
+}
+
+/// Where a lead is on its walk: the stream, the node and the instant.
+#[derive(Debug, Clone, Copy)]
+struct Position {
+    stream: usize,
+    node: usize,
+    at: i64,
+}
+
+/// What a node's step decided.
+enum Step {
+    /// Traced as `text` (with `note`); the walk leaves through `handle`
+    /// (`None`: the node's single output).
+    Done {
+        text: String,
+        note: Option<String>,
+        handle: Option<NodeHandle>,
+    },
+    /// The walk ends here (traced already).
+    End(Outcome),
+    /// The lead moves to the entry of the stream at this index (traced
+    /// already).
+    MoveTo(usize),
+}
+
+impl Step {
+    /// A step with nothing to note that leaves through the single output.
+    fn next(text: String) -> Step {
+        Step::Done {
+            text,
+            note: None,
+            handle: None,
+        }
+    }
 }
 
 impl<'a> Planner<'a> {
@@ -245,246 +281,340 @@ impl Planner<'_> {
             nodes: &mut visited,
             edges: &mut edges_seen,
         };
-        let result = self.walk_from(lead, stream_index, entered, node, passed);
+        let position = Position {
+            stream: stream_index,
+            node,
+            at: entered,
+        };
+        let result = self.walk_from(lead, position, passed);
         lead.records.visited_scratch = visited;
         lead.records.edges_scratch = edges_seen;
         result
     }
 
-    /// Walks one lead on from `node` of stream `stream_index` at `at`.
+    /// Walks one lead on from `position`, step by step: it arrives at a
+    /// node (counted; the stream's end and exit goal checked), takes the
+    /// node's step, and follows the edge the step chose.
     fn walk_from(
         &self,
         lead: &mut LeadWalk<'_, '_>,
-        mut stream_index: usize,
-        mut at: i64,
-        mut node: usize,
-        passed: Passed<'_>,
+        mut position: Position,
+        mut passed: Passed<'_>,
     ) -> (i64, Outcome) {
-        let zone = lead.zone;
-        let row = lead.row;
-        let visited = passed.nodes;
-        let edges_seen = passed.edges;
         for _ in 0..1_000 {
-            let stream = &self.streams[stream_index];
-            let current = &stream.nodes[node];
-            if !visited[stream_index][node] {
-                visited[stream_index][node] = true;
-                lead.records.node_hits[stream_index][node] += 1;
+            if let Some(outcome) = self.arrive(lead, position, &mut passed) {
+                return (position.at, outcome);
             }
-            if at > stream.active_until {
-                return (
-                    at,
-                    if at > self.end {
-                        Outcome::InStreamAtHorizon
-                    } else {
-                        Outcome::StreamEnded
-                    },
-                );
-            }
-            if let Some(goal) = &stream.goal {
-                if self.engine.holds(goal, row, at, &lead.changes) {
+            match self.take_step(lead, &mut position) {
+                Step::End(outcome) => return (position.at, outcome),
+                Step::MoveTo(target) => {
+                    position.stream = target;
+                    position.node = self.streams[target].entry;
+                    lead.records.entries[target] += 1;
+                }
+                Step::Done { text, note, handle } => {
+                    let stream = &self.streams[position.stream];
+                    let node_id = &stream.nodes[position.node].id;
                     if let Some(trace) = lead.trace.as_deref_mut() {
-                        trace.push(entry(
-                            at,
-                            zone,
-                            stream,
-                            "goal",
-                            "Exit goal reached".into(),
-                            None,
-                        ));
+                        trace.push(entry(position.at, lead.zone, stream, node_id, text, note));
                     }
-                    return (at, Outcome::GoalReached);
+                    if let Some(outcome) = self.follow(lead, &mut position, handle, &mut passed) {
+                        return (position.at, outcome);
+                    }
                 }
             }
-            let mut handle: Option<String> = None;
-            let mut note: Option<String> = None;
-            let step: String;
-            match &current.action {
-                NodeAction::Entry => step = format!("Entered “{}”", stream.stream.name),
-                NodeAction::Send { content_id } => {
-                    let (slot, reasons) = self.slots.slot(at, zone, &lead.history);
-                    if !reasons.is_empty() {
-                        note = Some(format!(
-                            "moved from {} to {}: {}",
-                            local_text(at, zone),
-                            local_text(slot, zone),
-                            reasons
-                                .iter()
-                                .map(|r| r.label())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ));
-                    }
-                    if slot > self.end || slot > stream.active_until {
-                        if let Some(trace) = lead.trace.as_deref_mut() {
-                            let why = format!(
-                                "due {} — after the plan's horizon",
-                                local_text(slot.min(i64::MAX - 1), zone)
-                            );
-                            trace.push(entry(
-                                at,
-                                zone,
-                                stream,
-                                &current.id,
-                                format!("Send #{content_id} (not planned)"),
-                                Some(why),
-                            ));
-                        }
-                        return (at, Outcome::SendAfterHorizon);
-                    }
-                    for reason in &reasons {
-                        *lead.records.moves.entry(*reason).or_default() += 1;
-                    }
-                    let mut moved_bits = 0u8;
-                    for reason in &reasons {
-                        moved_bits |= 1 << (*reason as u8);
-                    }
-                    at = slot;
-                    lead.history.push(slot);
-                    lead.records.sends.push((
-                        row as u32,
-                        stream_index as u16,
-                        node as u16,
-                        slot,
-                        moved_bits,
-                    ));
-                    step = format!("Send content #{content_id}");
-                }
-                NodeAction::Wait { amount, unit } => {
-                    at = at.saturating_add(i64::from(*amount).saturating_mul(unit.seconds()));
-                    step = format!("Wait {amount} {}", crate::fields::enum_text(unit));
-                }
-                NodeAction::WaitUntil { until } => match until {
+        }
+        (position.at, Outcome::StepLimit)
+    }
+
+    /// Counts the lead's arrival at its node (once per entry) and checks
+    /// whether the walk ends there: the stream's active dates are over, or
+    /// its exit goal is reached.
+    fn arrive(
+        &self,
+        lead: &mut LeadWalk<'_, '_>,
+        position: Position,
+        passed: &mut Passed<'_>,
+    ) -> Option<Outcome> {
+        let Position {
+            stream: s,
+            node,
+            at,
+        } = position;
+        let stream = &self.streams[s];
+        if !passed.nodes[s][node] {
+            passed.nodes[s][node] = true;
+            lead.records.node_hits[s][node] += 1;
+        }
+        if at > stream.active_until {
+            return Some(if at > self.end {
+                Outcome::InStreamAtHorizon
+            } else {
+                Outcome::StreamEnded
+            });
+        }
+        let goal = stream.goal.as_ref()?;
+        if !self.engine.holds(goal, lead.row, at, &lead.changes) {
+            return None;
+        }
+        if let Some(trace) = lead.trace.as_deref_mut() {
+            trace.push(entry(
+                at,
+                lead.zone,
+                stream,
+                "goal",
+                "Exit goal reached".into(),
+                None,
+            ));
+        }
+        Some(Outcome::GoalReached)
+    }
+
+    /// Takes the step of the lead's node, moving its instant on.
+    fn take_step(&self, lead: &mut LeadWalk<'_, '_>, position: &mut Position) -> Step {
+        let stream = &self.streams[position.stream];
+        let current = &stream.nodes[position.node];
+        match &current.action {
+            NodeAction::Entry => Step::next(format!("Entered “{}”", stream.stream.name)),
+            NodeAction::Send { content_id } => self.send(lead, position, *content_id),
+            NodeAction::Wait { amount, unit } => {
+                position.at = position
+                    .at
+                    .saturating_add(i64::from(*amount).saturating_mul(unit.seconds()));
+                Step::next(format!("Wait {amount} {}", crate::fields::enum_text(unit)))
+            }
+            NodeAction::WaitUntil {
+                until:
                     WaitCondition::Window {
                         weekdays,
                         from_hour,
                         to_hour,
-                    } => {
-                        let before = at;
-                        at = next_in_window(at, zone, weekdays, *from_hour, *to_hour);
-                        step = "Wait until the window".to_owned();
-                        if at != before {
-                            note = Some(format!("waited until {}", local_text(at, zone)));
-                        }
-                    }
+                    },
+            } => {
+                let before = position.at;
+                position.at = next_in_window(before, lead.zone, weekdays, *from_hour, *to_hour);
+                let note = (position.at != before)
+                    .then(|| format!("waited until {}", local_text(position.at, lead.zone)));
+                Step::Done {
+                    text: "Wait until the window".to_owned(),
+                    note,
+                    handle: None,
+                }
+            }
+            NodeAction::WaitUntil {
+                until:
                     WaitCondition::Event {
                         event_type,
                         timeout_days,
                         rate,
-                    } => {
-                        let rate = rate.unwrap_or(0.0);
-                        if rate > 0.0
-                            && draw(self.settings.seed, lead.lead_id, current.salt, lead.round)
-                                < rate
-                        {
-                            at = at.saturating_add(DAY.min(i64::from(*timeout_days) * DAY));
-                            handle = Some("event".into());
-                            note =
-                                Some(format!("assumed: {} engage ({event_type})", percent(rate)));
-                        } else {
-                            at = at.saturating_add(i64::from(*timeout_days) * DAY);
-                            handle = Some("timeout".into());
-                            note = Some(if rate > 0.0 {
-                                format!("assumed not among the {} who engage", percent(rate))
-                            } else {
-                                "assumed: no further engagement".into()
-                            });
-                        }
-                        step = format!("Wait for {event_type}");
-                    }
-                },
-                NodeAction::Branch { rate, .. } => {
-                    // Branches are compiled with their rule; one without is never taken.
-                    let mut yes = current
-                        .condition
-                        .as_ref()
-                        .is_some_and(|rule| self.engine.holds(rule, row, at, &lead.changes));
-                    if !yes && current.behavioural {
-                        let rate = rate.unwrap_or(0.0);
-                        if rate > 0.0
-                            && draw(self.settings.seed, lead.lead_id, current.salt, lead.round)
-                                < rate
-                        {
-                            yes = true;
-                            note = Some(format!("assumed: {} engage", percent(rate)));
-                        } else {
-                            note = Some("on data known now; assumed no further engagement".into());
-                        }
-                    }
-                    handle = Some(if yes { "yes" } else { "no" }.into());
-                    step = format!("Branch: {}", if yes { "yes" } else { "no" });
+                    },
+            } => self.wait_for_event(lead, position, event_type, *timeout_days, *rate),
+            NodeAction::Branch { rate, .. } => self.branch(lead, position, *rate),
+            NodeAction::Split { percentages } => self.split(lead, current.salt, percentages),
+            NodeAction::UpdateField { field, value } => {
+                if let Some((key, stored)) = current.update.clone() {
+                    lead.changes.set(key, stored);
                 }
-                NodeAction::Split { percentages } => {
-                    let point =
-                        draw(self.settings.seed, lead.lead_id, current.salt, lead.round) * 100.0;
-                    let mut sum = 0.0;
-                    let mut bucket = percentages.len() - 1;
-                    for (i, share) in percentages.iter().enumerate() {
-                        sum += f64::from(*share);
-                        if point < sum {
-                            bucket = i;
-                            break;
-                        }
-                    }
-                    handle = Some(bucket.to_string());
-                    step = format!("Split: path {} ({}%)", bucket + 1, percentages[bucket]);
-                }
-                NodeAction::UpdateField { field, value } => {
-                    if let Some((key, stored)) = current.update.clone() {
-                        lead.changes.set(key, stored);
-                    }
-                    step = format!("Set {field} to {}", value_text(value));
-                }
-                NodeAction::MoveToStream { stream_id } => {
-                    let Some(target) = self.streams.iter().position(|s| s.stream.id == *stream_id)
-                    else {
-                        return (at, Outcome::MovedOn);
-                    };
-                    if let Some(trace) = lead.trace.as_deref_mut() {
-                        trace.push(entry(
-                            at,
-                            zone,
-                            stream,
-                            &current.id,
-                            format!("Move to “{}”", self.streams[target].stream.name),
-                            None,
-                        ));
-                    }
-                    stream_index = target;
-                    node = self.streams[target].entry;
-                    lead.records.entries[target] += 1;
-                    continue;
-                }
-                NodeAction::Exit => {
-                    if let Some(trace) = lead.trace.as_deref_mut() {
-                        trace.push(entry(at, zone, stream, &current.id, "Exit".into(), None));
-                    }
-                    return (at, Outcome::Exited);
-                }
+                Step::next(format!("Set {field} to {}", value_text(value)))
             }
-            if let Some(trace) = lead.trace.as_deref_mut() {
-                trace.push(entry(at, zone, stream, &current.id, step, note));
+            NodeAction::MoveToStream { stream_id } => {
+                let Some(target) = self.streams.iter().position(|s| s.stream.id == *stream_id)
+                else {
+                    return Step::End(Outcome::MovedOn);
+                };
+                if let Some(trace) = lead.trace.as_deref_mut() {
+                    trace.push(entry(
+                        position.at,
+                        lead.zone,
+                        stream,
+                        &current.id,
+                        format!("Move to “{}”", self.streams[target].stream.name),
+                        None,
+                    ));
+                }
+                Step::MoveTo(target)
             }
-            let next = match &handle {
-                None => current.next.first(),
-                Some(wanted) => current
-                    .next
-                    .iter()
-                    .find(|(h, _, _)| h.as_deref() == Some(wanted.as_str())),
-            };
-            let Some(&(_, target, edge)) = next else {
-                return (at, Outcome::Exited);
-            };
-            if !edges_seen[stream_index][edge] {
-                edges_seen[stream_index][edge] = true;
-                lead.records.edge_hits[stream_index][edge] += 1;
-            }
-            node = target;
-            if at > self.end {
-                return (at, Outcome::InStreamAtHorizon);
+            NodeAction::Exit => {
+                if let Some(trace) = lead.trace.as_deref_mut() {
+                    trace.push(entry(
+                        position.at,
+                        lead.zone,
+                        stream,
+                        &current.id,
+                        "Exit".into(),
+                        None,
+                    ));
+                }
+                Step::End(Outcome::Exited)
             }
         }
-        (at, Outcome::StepLimit)
+    }
+
+    /// A send step: the send goes into the lead's next free slot (send
+    /// window, quiet dates, frequency cap) unless that falls after the
+    /// horizon or the stream's end, which ends the walk.
+    fn send(&self, lead: &mut LeadWalk<'_, '_>, position: &mut Position, content_id: i64) -> Step {
+        let Position {
+            stream: s,
+            node,
+            at,
+        } = *position;
+        let zone = lead.zone;
+        let stream = &self.streams[s];
+        let (slot, reasons) = self.slots.slot(at, zone, &lead.history);
+        let note = (!reasons.is_empty()).then(|| {
+            format!(
+                "moved from {} to {}: {}",
+                local_text(at, zone),
+                local_text(slot, zone),
+                reasons
+                    .iter()
+                    .map(|r| r.label())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+        if slot > self.end || slot > stream.active_until {
+            if let Some(trace) = lead.trace.as_deref_mut() {
+                let why = format!(
+                    "due {} — after the plan's horizon",
+                    local_text(slot.min(i64::MAX - 1), zone)
+                );
+                trace.push(entry(
+                    at,
+                    zone,
+                    stream,
+                    &stream.nodes[node].id,
+                    format!("Send #{content_id} (not planned)"),
+                    Some(why),
+                ));
+            }
+            return Step::End(Outcome::SendAfterHorizon);
+        }
+        for reason in &reasons {
+            *lead.records.moves.entry(*reason).or_default() += 1;
+        }
+        let mut moved_bits = 0u8;
+        for reason in &reasons {
+            moved_bits |= 1 << (*reason as u8);
+        }
+        position.at = slot;
+        lead.history.push(slot);
+        lead.records
+            .sends
+            .push((lead.row as u32, s as u16, node as u16, slot, moved_bits));
+        Step::Done {
+            text: format!("Send content #{content_id}"),
+            note,
+            handle: None,
+        }
+    }
+
+    /// A "wait until event" step: the lead performs the event (within a
+    /// day) with the step's assumed rate, else waits out the timeout.
+    fn wait_for_event(
+        &self,
+        lead: &LeadWalk<'_, '_>,
+        position: &mut Position,
+        event_type: &str,
+        timeout_days: u32,
+        rate: Option<f64>,
+    ) -> Step {
+        let salt = self.streams[position.stream].nodes[position.node].salt;
+        let rate = rate.unwrap_or(0.0);
+        let happened =
+            rate > 0.0 && draw(self.settings.seed, lead.lead_id, salt, lead.round) < rate;
+        let note = if happened {
+            position.at = position
+                .at
+                .saturating_add(DAY.min(i64::from(timeout_days) * DAY));
+            format!("assumed: {} engage ({event_type})", percent(rate))
+        } else {
+            position.at = position.at.saturating_add(i64::from(timeout_days) * DAY);
+            if rate > 0.0 {
+                format!("assumed not among the {} who engage", percent(rate))
+            } else {
+                "assumed: no further engagement".into()
+            }
+        };
+        Step::Done {
+            text: format!("Wait for {event_type}"),
+            note: Some(note),
+            handle: Some(NodeHandle::of_event_wait(happened)),
+        }
+    }
+
+    /// A branch: `yes` when the lead matches its rule now; a behavioural
+    /// rule that does not match yet is taken with the branch's assumed rate.
+    fn branch(&self, lead: &LeadWalk<'_, '_>, position: &Position, rate: Option<f64>) -> Step {
+        let current = &self.streams[position.stream].nodes[position.node];
+        // Branches are compiled with their rule; one without is never taken.
+        let mut yes = current.condition.as_ref().is_some_and(|rule| {
+            self.engine
+                .holds(rule, lead.row, position.at, &lead.changes)
+        });
+        let mut note = None;
+        if !yes && current.behavioural {
+            let rate = rate.unwrap_or(0.0);
+            if rate > 0.0 && draw(self.settings.seed, lead.lead_id, current.salt, lead.round) < rate
+            {
+                yes = true;
+                note = Some(format!("assumed: {} engage", percent(rate)));
+            } else {
+                note = Some("on data known now; assumed no further engagement".into());
+            }
+        }
+        let taken = NodeHandle::of_branch(yes);
+        Step::Done {
+            text: format!("Branch: {}", taken.label()),
+            note,
+            handle: Some(taken),
+        }
+    }
+
+    /// A split: the lead's path, drawn by the percentages.
+    fn split(&self, lead: &LeadWalk<'_, '_>, salt: u64, percentages: &[u32]) -> Step {
+        let point = draw(self.settings.seed, lead.lead_id, salt, lead.round) * 100.0;
+        let mut sum = 0.0;
+        let mut bucket = percentages.len() - 1;
+        for (i, share) in percentages.iter().enumerate() {
+            sum += f64::from(*share);
+            if point < sum {
+                bucket = i;
+                break;
+            }
+        }
+        Step::Done {
+            text: format!("Split: path {} ({}%)", bucket + 1, percentages[bucket]),
+            note: None,
+            handle: Some(NodeHandle::Split(bucket)),
+        }
+    }
+
+    /// Follows the node's edge for `handle` (counted once per entry) to its
+    /// target; the walk ends when there is none or the horizon is passed.
+    fn follow(
+        &self,
+        lead: &mut LeadWalk<'_, '_>,
+        position: &mut Position,
+        handle: Option<NodeHandle>,
+        passed: &mut Passed<'_>,
+    ) -> Option<Outcome> {
+        let current = &self.streams[position.stream].nodes[position.node];
+        let next = match handle {
+            None => current.next.first(),
+            Some(wanted) => current.next.iter().find(|(h, _, _)| *h == Some(wanted)),
+        };
+        let Some(&(_, target, edge)) = next else {
+            return Some(Outcome::Exited);
+        };
+        let s = position.stream;
+        if !passed.edges[s][edge] {
+            passed.edges[s][edge] = true;
+            lead.records.edge_hits[s][edge] += 1;
+        }
+        position.node = target;
+        (position.at > self.end).then_some(Outcome::InStreamAtHorizon)
     }
 
     /// The stream lead `row` enters first (highest priority among those it
