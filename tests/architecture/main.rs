@@ -5,6 +5,10 @@
 //!
 //! Run it alone with `cargo test -p leadstream-core --test architecture`.
 
+// Test code: a panic is how a test fails (the workspace warns on these in
+// production code only).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,10 @@
 //! Black-box tests of the `leadstream` command line, run against temporary
 //! workspaces. One file per subcommand family.
 
+// Test code: a panic is how a test fails (the workspace warns on these in
+// production code only).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../support/mod.rs"]
 mod support;
 

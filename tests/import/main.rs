@@ -2,6 +2,10 @@
 //! (and, where present, the unlicensed files in ../shared, never copied), and
 //! of the import history with undo.
 
+// Test code: a panic is how a test fails (the workspace warns on these in
+// production code only).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod apply;
 mod source;
 mod undo;

@@ -15,9 +15,7 @@ use crate::state::{AppState, PathUse};
 
 #[tauri::command]
 pub async fn planner_settings(state: State<'_, AppState>) -> Result<PlanSettings> {
-    state
-        .with_workspace(|ws| planner::load_settings(ws.conn()))
-        .await
+    state.with_workspace(|ws| planner::settings::load(ws)).await
 }
 
 #[tauri::command]
@@ -27,8 +25,8 @@ pub async fn planner_settings_save(
 ) -> Result<PlanSettings> {
     state
         .with_workspace(move |ws| {
-            planner::save_settings(ws.conn(), &settings)?;
-            planner::load_settings(ws.conn())
+            planner::settings::save(ws, &settings)?;
+            planner::settings::load(ws)
         })
         .await
 }

@@ -165,7 +165,14 @@ pub(crate) fn count_saved(
     let mut counts = count_compiled(workspace, &conditions, as_of)?.into_iter();
     Ok(compiled
         .into_iter()
-        .map(|condition| condition.map(|_| counts.next().expect("one count per condition")))
+        .map(|condition| {
+            condition.and_then(|_| {
+                // One count per compiled condition, in order.
+                counts.next().ok_or_else(|| {
+                    Error::InvalidArgument("a segment count went missing".to_owned())
+                })
+            })
+        })
         .collect())
 }
 

@@ -29,7 +29,7 @@ pub use report::{
     PlannedSend, ReasonTally, SkippedStream, StreamPlan, SuppressedLead, TimelineEntry,
 };
 pub(crate) use settings::check_window;
-pub use settings::{load_settings, save_settings, FrequencyCap, PlanSettings, SendWindow};
+pub use settings::{FrequencyCap, PlanSettings, SendWindow};
 
 use super::model::Stream;
 use super::{content, limits};
@@ -110,7 +110,7 @@ impl PlanRequest {
                 .filter(|stream| stream.is_active)
                 .collect(),
         };
-        let settings = load_settings(workspace.conn())?;
+        let settings = settings::load(workspace)?;
         Ok(PlanRequest::new(streams, from, days, as_of, settings))
     }
 
@@ -1081,7 +1081,7 @@ mod tests {
 
     #[test]
     fn planner_does_not_panic_on_huge_frequency_cap() {
-        let workspace = demo(120);
+        let mut workspace = demo(120);
         let settings = PlanSettings {
             require_opt_in: false,
             frequency_cap: Some(FrequencyCap {
@@ -1101,7 +1101,7 @@ mod tests {
             "{error}"
         );
         // The settings dialog is refused the same values, with the same reason.
-        let refused = save_settings(workspace.conn(), &settings)
+        let refused = settings::save(&mut workspace, &settings)
             .unwrap_err()
             .to_string();
         assert_eq!(refused, error);
@@ -1141,7 +1141,7 @@ mod tests {
         stored["frequency_cap"]["per_days"] = json!(100_000_000);
         store(stored);
         // Readable, so the settings dialog can show them and they can be fixed…
-        let settings = load_settings(conn).unwrap();
+        let settings = settings::load(&workspace).unwrap();
         assert_eq!(settings.frequency_cap.unwrap().per_days, 100_000_000);
         // … but not planned.
         let error = plan(
@@ -1156,7 +1156,7 @@ mod tests {
         let mut stored = serde_json::to_value(PlanSettings::default()).unwrap();
         stored["send_window"]["from_hour"] = json!(300);
         store(stored);
-        let error = load_settings(conn).unwrap_err().to_string();
+        let error = settings::load(&workspace).unwrap_err().to_string();
         assert!(
             error.contains("planner settings") && error.contains("from_hour"),
             "{error}"

@@ -2,7 +2,6 @@
 //! quiet dates, opt-in and seed; their checks against [`limits`] and their
 //! storage in the workspace.
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -154,19 +153,6 @@ pub fn save(workspace: &mut Workspace, settings: &PlanSettings) -> Result<()> {
     store::settings::set(workspace, SETTINGS_KEY, settings)
 }
 
-/// [`load`] for callers that hold only a connection. TODO(merge): the CLI
-/// and the shell move to [`load`].
-pub fn load_settings(conn: &Connection) -> Result<PlanSettings> {
-    decode(store::settings::get_text_on(conn, SETTINGS_KEY)?)
-}
-
-/// [`save`] for callers that hold only a connection. TODO(merge): the shell
-/// moves to [`save`].
-pub fn save_settings(conn: &Connection, settings: &PlanSettings) -> Result<()> {
-    settings.check()?;
-    store::settings::set_on(conn, SETTINGS_KEY, settings)
-}
-
 /// The settings stored as `stored` (JSON text), or the defaults when none
 /// are; an error naming the first setting that does not fit its type.
 fn decode(stored: Option<String>) -> Result<PlanSettings> {
@@ -241,22 +227,20 @@ mod tests {
         };
         save(&mut workspace, &custom).unwrap();
         assert_eq!(load(&workspace).unwrap(), custom);
-        assert_eq!(load_settings(workspace.conn()).unwrap(), custom);
         let stored: Option<PlanSettings> = store::settings::get(&workspace, SETTINGS_KEY).unwrap();
         assert_eq!(stored, Some(custom));
     }
 
     #[test]
     fn bad_settings_are_refused_with_a_reason_and_nothing_is_stored() {
-        let workspace = Workspace::in_memory().unwrap();
-        let conn = workspace.conn();
+        let mut workspace = Workspace::in_memory().unwrap();
         let custom = PlanSettings {
             default_timezone: "Europe/Berlin".into(),
             quiet_dates: vec!["2026-12-25".into()],
             ..PlanSettings::default()
         };
-        save_settings(conn, &custom).unwrap();
-        assert_eq!(load_settings(conn).unwrap(), custom);
+        save(&mut workspace, &custom).unwrap();
+        assert_eq!(load(&workspace).unwrap(), custom);
         let cases: Vec<(PlanSettings, &str)> = vec![
             (
                 PlanSettings {
@@ -306,11 +290,11 @@ mod tests {
             ),
         ];
         for (bad, reason) in cases {
-            let error = save_settings(conn, &bad).unwrap_err().to_string();
+            let error = save(&mut workspace, &bad).unwrap_err().to_string();
             assert!(error.contains(reason), "{error}");
         }
         assert_eq!(
-            load_settings(conn).unwrap(),
+            load(&workspace).unwrap(),
             custom,
             "the stored settings are untouched"
         );
