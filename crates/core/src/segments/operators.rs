@@ -488,13 +488,17 @@ mod tests {
         assert_eq!(text.len(), 12);
     }
 
-    /// Writes the catalogue the UI imports, next to the ts-rs bindings, as
-    /// `cargo test export_bindings` does for types.
+    /// Writes the catalogue the UI imports, next to the ts-rs bindings and
+    /// into the same folder (`TS_RS_EXPORT_DIR`, set in .cargo/config.toml,
+    /// or a temporary one when scripts/check-bindings.sh checks for drift),
+    /// as `cargo test export_bindings` does for types.
     #[test]
     fn export_bindings_operator_catalogue() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings");
-        if dir.is_dir() {
-            std::fs::write(dir.join("OperatorCatalogue.ts"), catalogue_typescript()).unwrap();
-        }
+        let dir = std::path::PathBuf::from(
+            std::env::var_os("TS_RS_EXPORT_DIR")
+                .expect("TS_RS_EXPORT_DIR is set by .cargo/config.toml"),
+        );
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("OperatorCatalogue.ts"), catalogue_typescript()).unwrap();
     }
 }
