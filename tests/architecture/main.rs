@@ -369,6 +369,58 @@ fn the_shell_is_not_a_default_member() {
     assert!(!default_members.contains("src-tauri"), "{default_members}");
 }
 
+/// The most lines of production code a source file may hold (the lines
+/// before its `#[cfg(test)]` module; UI tests live in files of their own).
+const MAX_PRODUCTION_LINES: usize = 800;
+
+fn production_line_count(source: &str) -> usize {
+    source
+        .lines()
+        .take_while(|line| !line.starts_with("#[cfg(test)]"))
+        .count()
+}
+
+fn source_files(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).expect("source folder is readable") {
+        let path = entry.expect("directory entry").path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = name.unwrap_or_default();
+        if path.is_dir() {
+            if name != "bindings" && name != "node_modules" {
+                source_files(&path, extensions, out);
+            }
+        } else if extensions.iter().any(|ext| name.ends_with(ext)) && !name.contains(".test.") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn no_source_file_holds_more_than_800_lines_of_production_code() {
+    let root = repository();
+    let mut files = Vec::new();
+    for dir in ["crates/core/src", "crates/cli/src", "src-tauri/src"] {
+        source_files(&root.join(dir), &[".rs"], &mut files);
+    }
+    source_files(&root.join("ui/src"), &[".ts", ".tsx"], &mut files);
+    assert!(files.len() > 100, "found the sources: {}", files.len());
+    let too_long: Vec<String> = files
+        .iter()
+        .filter_map(|file| {
+            let lines = production_line_count(&fs::read_to_string(file).expect("source file"));
+            (lines > MAX_PRODUCTION_LINES).then(|| {
+                let shown = file.strip_prefix(&root).unwrap_or(file);
+                format!("{}: {lines} lines", shown.display())
+            })
+        })
+        .collect();
+    assert!(
+        too_long.is_empty(),
+        "split these along their seams (at most {MAX_PRODUCTION_LINES} lines of production code):\n{}",
+        too_long.join("\n")
+    );
+}
+
 // The checker's own parts, on made-up sources: it must see what it claims to.
 #[cfg(test)]
 mod checker {
@@ -414,6 +466,15 @@ mod checker {
     fn super_within_the_module_is_not_a_crate_path() {
         let path = vec!["segments".to_owned(), "index".to_owned()];
         assert!(referenced_modules("use super::compile;", &path, &BTreeMap::new()).is_empty());
+    }
+
+    #[test]
+    fn production_lines_stop_at_the_test_module() {
+        assert_eq!(
+            production_line_count("a\nb\n#[cfg(test)]\nmod tests {}\n"),
+            2
+        );
+        assert_eq!(production_line_count("a\nb\n"), 2);
     }
 
     #[test]
