@@ -18,7 +18,7 @@ import type { SourceFormat } from "../../bindings/SourceFormat";
 import { CATEGORY_LABELS, formatCount } from "../../lib/format";
 import { ipc } from "../../lib/ipc";
 import { useFields, useImports, useInvalidateImports, useUndoImport } from "../../lib/queries";
-import { decodeTarget, encodeTarget } from "../../lib/importTargets";
+import { decodeTarget, encodeTarget } from "./importTargets";
 import { needsNewFieldConfirmation, newFieldCount, skipNewFields } from "../../lib/newFields";
 
 type Step =

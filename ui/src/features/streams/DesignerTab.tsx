@@ -37,7 +37,7 @@ import {
   TYPE_LABELS,
   type Clipboard,
   type NodeType,
-} from "../../lib/streamGraph";
+} from "./streamGraph";
 import { NodePanel } from "./NodePanel";
 import type { RuleCatalogue } from "./RulesEditor";
 import { StreamCanvas, TYPE_ICONS, type CanvasHandle } from "./StreamCanvas";

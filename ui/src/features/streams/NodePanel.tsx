@@ -13,7 +13,7 @@ import type { StreamNode } from "../../bindings/StreamNode";
 import type { ValueCount } from "../../bindings/ValueCount";
 import type { WaitUnit } from "../../bindings/WaitUnit";
 import { ipc } from "../../lib/ipc";
-import { edgeUsesHandle, handleKey, outputHandles, TYPE_LABELS } from "../../lib/streamGraph";
+import { edgeUsesHandle, handleKey, outputHandles, TYPE_LABELS } from "./streamGraph";
 import { TYPE_ICONS } from "./StreamCanvas";
 import { RulesEditor, type RuleCatalogue } from "./RulesEditor";
 

@@ -35,7 +35,7 @@ import {
   type FlowNode,
   type FlowNodeData,
   type NodeType,
-} from "../../lib/streamGraph";
+} from "./streamGraph";
 
 type StreamFlowNode = Node<FlowNodeData, "stream">;
 type StreamFlowEdge = Edge<FlowEdgeData, "stream">;

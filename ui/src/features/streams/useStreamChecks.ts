@@ -9,7 +9,7 @@ import type { ContentItem } from "../../bindings/ContentItem";
 import type { StreamProblem } from "../../bindings/StreamProblem";
 import { ipc } from "../../lib/ipc";
 import { queryKeys, useStreamProblems } from "../../lib/queries";
-import { blankDefinition } from "../../lib/streamGraph";
+import { blankDefinition } from "./streamGraph";
 import { useDebounced } from "../../lib/useDebounced";
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));

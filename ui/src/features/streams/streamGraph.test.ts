@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { StreamDefinition } from "../bindings/StreamDefinition";
+import type { StreamDefinition } from "../../bindings/StreamDefinition";
 import {
   addNode,
   autoLayout,

@@ -5,11 +5,11 @@
 // nodes/edges. No React and no IPC here, so it is all unit-tested.
 import dagre from "@dagrejs/dagre";
 
-import type { NodeAction } from "../bindings/NodeAction";
-import type { NodeHandle } from "../bindings/NodeHandle";
-import type { StreamDefinition } from "../bindings/StreamDefinition";
-import type { StreamEdge } from "../bindings/StreamEdge";
-import type { StreamNode } from "../bindings/StreamNode";
+import type { NodeAction } from "../../bindings/NodeAction";
+import type { NodeHandle } from "../../bindings/NodeHandle";
+import type { StreamDefinition } from "../../bindings/StreamDefinition";
+import type { StreamEdge } from "../../bindings/StreamEdge";
+import type { StreamNode } from "../../bindings/StreamNode";
 
 export type NodeType = NodeAction["type"];
 

@@ -1,9 +1,9 @@
 // Column targets of the import wizard as <select> values and back. Pure
 // functions, unit-tested.
-import type { ColumnMapping } from "../bindings/ColumnMapping";
-import type { ColumnProfile } from "../bindings/ColumnProfile";
-import type { ColumnSuggestion } from "../bindings/ColumnSuggestion";
-import type { ColumnTarget } from "../bindings/ColumnTarget";
+import type { ColumnMapping } from "../../bindings/ColumnMapping";
+import type { ColumnProfile } from "../../bindings/ColumnProfile";
+import type { ColumnSuggestion } from "../../bindings/ColumnSuggestion";
+import type { ColumnTarget } from "../../bindings/ColumnTarget";
 
 /**
  * What decodeTarget needs from the inspection's suggestion for a column. The

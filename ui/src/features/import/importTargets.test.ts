@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ColumnMapping } from "../bindings/ColumnMapping";
+import type { ColumnMapping } from "../../bindings/ColumnMapping";
 import { decodeTarget, encodeTarget, type TargetHints } from "./importTargets";
 
 const column: ColumnMapping = {
