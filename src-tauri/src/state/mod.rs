@@ -204,11 +204,12 @@ pub fn install(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use leadstream_core::recent;
 
-    fn state_in(dir: &Path, roots: Vec<PathBuf>) -> AppState {
+    /// App state whose folders are under `dir`, allowing paths under `roots`.
+    pub(crate) fn state_in(dir: &Path, roots: Vec<PathBuf>) -> AppState {
         let dirs = AppDirs {
             data_dir: dir.join("data"),
             workspaces_dir: dir.join("workspaces"),

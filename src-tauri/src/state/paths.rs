@@ -136,15 +136,7 @@ pub async fn show_file_dialog(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::{AppDirs, AppState};
-
-    fn state_in(dir: &Path, roots: Vec<PathBuf>) -> AppState {
-        let dirs = AppDirs {
-            data_dir: dir.join("data"),
-            workspaces_dir: dir.join("workspaces"),
-        };
-        AppState::new(dirs, None, roots)
-    }
+    use crate::state::tests::state_in;
 
     #[test]
     fn paths_not_chosen_by_the_user_are_refused() {
