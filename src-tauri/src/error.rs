@@ -39,6 +39,7 @@ impl Error {
             message: self.to_string(),
             rule_path: None,
             field: None,
+            detail: None,
         }
     }
 }

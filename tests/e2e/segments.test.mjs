@@ -255,6 +255,15 @@ describe("segment builder", () => {
     const error = byTestId(browser, "segment-rule-error");
     await error.waitForDisplayed({ timeout: 10_000 });
     assert.match(await error.getText(), /employees/);
+    // The backend names the rule (its path in the tree): the builder marks
+    // that rule and says what is wrong beside it.
+    await browser.waitUntil(async () => /\brule-failing\b/.test((await rule.getAttribute("class")) ?? ""), {
+      timeout: 10_000,
+      timeoutMsg: "the refused rule should be marked",
+    });
+    const note = await rule.$('[data-testid="segment-rule-failure"]');
+    assert.ok(await note.isDisplayed(), "the failure note stands beside the rule");
+    assert.match(await note.getText(), /employees|number|value/i);
     await screenshot(browser, "34-segment-rule-error");
   });
 

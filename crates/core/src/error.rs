@@ -256,6 +256,9 @@ pub struct ErrorReport {
     pub rule_path: Option<String>,
     /// The key of the field the error is about.
     pub field: Option<String>,
+    /// What is wrong, without where: shown beside the rule or field that
+    /// `rule_path` or `field` names (`enter a number`).
+    pub detail: Option<String>,
 }
 
 impl Error {
@@ -286,19 +289,28 @@ impl Error {
 
     /// This error as it crosses IPC.
     pub fn report(&self) -> ErrorReport {
-        let (rule_path, field) = match self {
-            Error::InvalidRule { path, field, .. } => (Some(path.clone()), field.clone()),
-            Error::SegmentReferences { path, .. } => (Some(path.clone()), Some("segment".into())),
+        let (rule_path, field, detail) = match self {
+            Error::InvalidRule {
+                path,
+                field,
+                message,
+            } => (Some(path.clone()), field.clone(), Some(message.clone())),
+            Error::SegmentReferences { path, message } => (
+                Some(path.clone()),
+                Some("segment".into()),
+                Some(message.clone()),
+            ),
             Error::UnknownField { key } | Error::FieldInUse { key, .. } => {
-                (None, Some(key.clone()))
+                (None, Some(key.clone()), None)
             }
-            _ => (None, None),
+            _ => (None, None, None),
         };
         ErrorReport {
             kind: self.kind(),
             message: self.to_string(),
             rule_path,
             field,
+            detail,
         }
     }
 }
@@ -341,6 +353,7 @@ mod tests {
                 "message": "unknown field `x`",
                 "rule_path": null,
                 "field": "x",
+                "detail": null,
             })
         );
         let rule = Error::InvalidRule {
@@ -352,5 +365,6 @@ mod tests {
         assert_eq!(json["kind"], "invalid_rule");
         assert_eq!(json["rule_path"], "root.rules[1]");
         assert_eq!(json["field"], "budget");
+        assert_eq!(json["detail"], "not a number");
     }
 }

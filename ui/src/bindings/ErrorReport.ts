@@ -13,4 +13,9 @@ rule_path: string | null,
 /**
  * The key of the field the error is about.
  */
-field: string | null, };
+field: string | null, 
+/**
+ * What is wrong, without where: shown beside the rule or field that
+ * `rule_path` or `field` names (`enter a number`).
+ */
+detail: string | null, };

@@ -53,6 +53,8 @@ export class IpcError extends Error {
   readonly kind: ErrorKind;
   readonly rulePath: string | null;
   readonly field: string | null;
+  /** What is wrong, without where: for a note beside the rule or field. */
+  readonly detail: string | null;
   constructor(
     readonly command: string,
     report: ErrorReport,
@@ -62,6 +64,7 @@ export class IpcError extends Error {
     this.kind = report.kind;
     this.rulePath = report.rule_path;
     this.field = report.field;
+    this.detail = report.detail;
   }
 }
 
@@ -73,7 +76,7 @@ function isErrorReport(value: unknown): value is ErrorReport {
 export function toErrorReport(error: unknown): ErrorReport {
   if (isErrorReport(error)) return error;
   const message = typeof error === "string" ? error : error instanceof Error ? error.message : JSON.stringify(error);
-  return { kind: "internal", message, rule_path: null, field: null };
+  return { kind: "internal", message, rule_path: null, field: null, detail: null };
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {

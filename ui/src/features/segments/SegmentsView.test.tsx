@@ -75,6 +75,7 @@ function setUpBackend() {
         message: "Score needs a number, not “lots”",
         rule_path: "root.rules[1]",
         field: "score",
+        detail: null,
       });
     }
     return { count: 7, total: 10, elapsed_ms: 1, sample: [] };

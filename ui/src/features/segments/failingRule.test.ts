@@ -22,13 +22,24 @@ describe("ruleFailureOf", () => {
       message: "bad value",
       rule_path: "root.rules[0]",
       field: "value",
+      detail: null,
     });
     expect(ruleFailureOf(error)).toEqual({ path: [0], message: "bad value" });
+  });
+  it("prefers what is wrong without where, since the builder shows where", () => {
+    const error = new IpcError("segment_preview", {
+      kind: "invalid_rule",
+      message: "rule root.rules[1] (field `employees`): enter a number",
+      rule_path: "root.rules[1]",
+      field: "employees",
+      detail: "enter a number",
+    });
+    expect(ruleFailureOf(error)).toEqual({ path: [1], message: "enter a number" });
   });
   it("ignores errors without a rule path", () => {
     expect(ruleFailureOf(new Error("x"))).toBeNull();
     expect(
-      ruleFailureOf(new IpcError("c", { kind: "internal", message: "x", rule_path: null, field: null })),
+      ruleFailureOf(new IpcError("c", { kind: "internal", message: "x", rule_path: null, field: null, detail: null })),
     ).toBeNull();
   });
   it("compares paths", () => {

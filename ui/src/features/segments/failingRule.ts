@@ -4,7 +4,7 @@ import type { Path } from "react-querybuilder";
 
 import { IpcError } from "../../lib/ipc";
 
-/** A rule or group the backend refused, and why. */
+/** A rule or group the backend refused, and what is wrong with it (the builder shows where). */
 export type RuleFailure = { path: Path; message: string };
 
 /** A report's rule path as a react-querybuilder path; null when it is not a rule path. */
@@ -18,7 +18,7 @@ export function parseRulePath(rulePath: string): Path | null {
 export function ruleFailureOf(error: unknown): RuleFailure | null {
   if (!(error instanceof IpcError) || error.rulePath === null) return null;
   const path = parseRulePath(error.rulePath);
-  return path ? { path, message: error.message } : null;
+  return path ? { path, message: error.detail ?? error.message } : null;
 }
 
 export const samePath = (a: Path, b: Path) => a.length === b.length && a.every((step, i) => step === b[i]);
