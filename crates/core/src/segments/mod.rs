@@ -31,6 +31,7 @@ use crate::export::{
 };
 use crate::fields::{self, FieldType};
 use crate::leads::{self, CellValue, LeadRow};
+use crate::store::tables::columns;
 use crate::{Error, Result, Workspace};
 use index::LeadIndex;
 
@@ -440,14 +441,7 @@ pub fn event_types(workspace: &Workspace) -> Result<Vec<EventTypeSummary>> {
     let counts = with_index(workspace, |index| index.event_type_counts(conn))?;
     let mut summaries = Vec::with_capacity(counts.len());
     for (event_type, raw_types, count) in counts {
-        let placeholders = vec!["?"; raw_types.len()].join(", ");
-        let mut statement = conn.prepare(&format!(
-            "SELECT DISTINCT k.key FROM (SELECT properties FROM events WHERE type IN ({placeholders}) LIMIT 1000) e,
-             json_each(e.properties) k ORDER BY 1"
-        ))?;
-        let properties = statement
-            .query_map(rusqlite::params_from_iter(&raw_types), |row| row.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let properties = columns::event_property_keys(conn, &raw_types)?;
         summaries.push(EventTypeSummary {
             event_type,
             count,

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use rusqlite::types::{Value as SqlValue, ValueRef};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -21,6 +21,8 @@ use super::values::{
 };
 use crate::fields::{self, FieldType};
 use crate::leads::iso_datetime;
+use crate::store::tables::columns;
+use crate::store::tables::segments as segment_table;
 use crate::text::fold_key;
 use crate::{Error, Result};
 
@@ -35,39 +37,19 @@ pub(crate) struct LeadRecord {
 
 /// Reads one lead with all its field values and events.
 pub(crate) fn load_lead(conn: &Connection, id: i64) -> Result<LeadRecord> {
-    let mut statement = conn.prepare("SELECT * FROM leads WHERE id = ?1")?;
-    let names: Vec<String> = statement.column_names().map(|n| n.to_string()).collect();
-    let values: Option<HashMap<String, SqlValue>> = statement
-        .query_row([id], |row| {
-            names
-                .iter()
-                .enumerate()
-                .map(|(i, name)| Ok((name.clone(), row.get::<_, SqlValue>(i)?)))
-                .collect()
-        })
-        .optional()?;
-    let mut values = values.ok_or(Error::UnknownLead { id })?;
-    let mut custom = conn.prepare(
-        "SELECT f.key, cv.value FROM custom_values cv JOIN fields f ON f.id = cv.field_id WHERE cv.lead_id = ?1",
-    )?;
-    for pair in custom.query_map([id], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, SqlValue>(1)?))
-    })? {
-        let (key, value) = pair?;
-        values.insert(key, value);
-    }
-    let mut events_statement =
-        conn.prepare("SELECT type, occurred_at, properties FROM events WHERE lead_id = ?1")?;
-    let events = events_statement
-        .query_map([id], |row| {
-            let properties: String = row.get(2)?;
-            Ok((
-                fold_key(&row.get::<_, String>(0)?),
-                row.get(1)?,
+    let lead = columns::lead_with_events(conn, id)?.ok_or(Error::UnknownLead { id })?;
+    let values = lead.values;
+    let events = lead
+        .events
+        .into_iter()
+        .map(|(event_type, occurred_at, properties)| {
+            (
+                fold_key(&event_type),
+                occurred_at,
                 serde_json::from_str(&properties).unwrap_or(Value::Null),
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+            )
+        })
+        .collect();
     let text = |key: &str| match values.get(key) {
         Some(SqlValue::Text(t)) => t.trim().to_owned(),
         _ => String::new(),
@@ -214,15 +196,8 @@ impl<'a> Reference<'a> {
                 .ok_or_else(|| {
                     invalid_rule(path, "segment", "the value must be a saved segment's id")
                 })?;
-                let (name, rules): (String, String) = self
-                    .conn
-                    .query_row(
-                        "SELECT name, rules FROM segments WHERE id = ?1",
-                        [id],
-                        |row| Ok((row.get(0)?, row.get(1)?)),
-                    )
-                    .optional()?
-                    .ok_or_else(|| {
+                let (name, rules) =
+                    segment_table::name_and_rules_on(self.conn, id)?.ok_or_else(|| {
                         invalid_rule(path, "segment", format!("segment {id} does not exist"))
                     })?;
                 let known = self.memberships.borrow().get(&id).copied();

@@ -5,7 +5,7 @@
 //! that another segment or a stream uses cannot be deleted, and no save may
 //! create a cycle of references or a chain deeper than the limit.
 
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -13,6 +13,8 @@ use ts_rs::TS;
 use super::compile;
 use super::rules::{RuleGroup, RuleNode};
 use super::templates::templates;
+use crate::store::tables::segments::{self as table, SegmentColumns, SegmentRow};
+use crate::store::tables::streams as stream_table;
 use crate::{Error, Result, Workspace};
 
 /// A saved segment.
@@ -58,38 +60,23 @@ pub struct SegmentSummary {
     pub problem: Option<String>,
 }
 
-const SELECT: &str = "SELECT id, name, description, color, folder, rules, is_builtin, created_at, updated_at FROM segments";
-
-fn from_row(row: &Row<'_>) -> rusqlite::Result<(Segment, String)> {
-    let rules_json: String = row.get(5)?;
-    Ok((
-        Segment {
-            id: row.get(0)?,
-            name: row.get(1)?,
-            description: row.get(2)?,
-            color: row.get(3)?,
-            folder: row.get(4)?,
-            rules: RuleGroup::everyone(),
-            is_builtin: row.get(6)?,
-            created_at: row.get(7)?,
-            updated_at: row.get(8)?,
-        },
-        rules_json,
-    ))
-}
-
-fn with_rules((mut segment, json): (Segment, String)) -> Result<Segment> {
-    segment.rules = RuleGroup::from_json(&json)?;
-    Ok(segment)
+fn from_row(row: SegmentRow) -> Result<Segment> {
+    Ok(Segment {
+        rules: RuleGroup::from_json(&row.rules)?,
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        color: row.color,
+        folder: row.folder,
+        is_builtin: row.is_builtin,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
 }
 
 /// Every saved segment: built-in ones first, then by folder and name.
 pub fn list(conn: &Connection) -> Result<Vec<Segment>> {
-    let mut statement = conn.prepare(&format!(
-        "{SELECT} ORDER BY is_builtin DESC, folder, name, id"
-    ))?;
-    let rows = statement.query_map([], from_row)?;
-    rows.map(|row| with_rules(row?)).collect()
+    table::list_on(conn)?.into_iter().map(from_row).collect()
 }
 
 /// Every saved segment with its member count as of `as_of`.
@@ -116,11 +103,18 @@ pub fn list_with_counts(workspace: &Workspace, as_of: i64) -> Result<Vec<Segment
 
 /// One saved segment.
 pub fn get(conn: &Connection, id: i64) -> Result<Segment> {
-    let row = conn
-        .query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
-        .optional()?
-        .ok_or(Error::UnknownSegment { id })?;
-    with_rules(row)
+    from_row(table::get_on(conn, id)?.ok_or(Error::UnknownSegment { id })?)
+}
+
+/// The columns a draft saves, with its rules already as JSON text.
+fn columns_of<'a>(draft: &'a SegmentDraft, rules: &'a str) -> SegmentColumns<'a> {
+    SegmentColumns {
+        name: draft.name.trim(),
+        description: draft.description.trim(),
+        color: &draft.color,
+        folder: draft.folder.trim(),
+        rules,
+    }
 }
 
 fn check_draft(draft: &SegmentDraft) -> Result<()> {
@@ -150,17 +144,9 @@ pub fn create(workspace: &Workspace, draft: &SegmentDraft) -> Result<Segment> {
     check_draft(draft)?;
     let conn = workspace.conn();
     compile::compile(conn, &draft.rules)?;
-    conn.execute(
-        "INSERT INTO segments (name, description, color, folder, rules) VALUES (?1, ?2, ?3, ?4, ?5)",
-        (
-            draft.name.trim(),
-            draft.description.trim(),
-            &draft.color,
-            draft.folder.trim(),
-            draft.rules.to_json(),
-        ),
-    )?;
-    get(conn, conn.last_insert_rowid())
+    let rules = draft.rules.to_json();
+    let id = table::insert_on(conn, &columns_of(draft, &rules))?;
+    get(conn, id)
 }
 
 /// Replaces a saved segment's definition. Built-in segments are read-only,
@@ -178,18 +164,8 @@ pub fn update(workspace: &Workspace, id: i64, draft: &SegmentDraft) -> Result<Se
     }
     compile::compile_segment(conn, id, &draft.rules)?;
     let tx = conn.unchecked_transaction()?;
-    tx.execute(
-        "UPDATE segments SET name = ?2, description = ?3, color = ?4, folder = ?5, rules = ?6,
-                updated_at = unixepoch() WHERE id = ?1",
-        (
-            id,
-            draft.name.trim(),
-            draft.description.trim(),
-            &draft.color,
-            draft.folder.trim(),
-            draft.rules.to_json(),
-        ),
-    )?;
+    let rules = draft.rules.to_json();
+    table::update_in(&tx, id, &columns_of(draft, &rules))?;
     // The segments built on this one must still be within the depth limit.
     for user in transitive_referrers(&tx, id)? {
         if let Err(Error::SegmentReferences { message, .. }) =
@@ -278,13 +254,8 @@ fn stream_users(conn: &Connection, id: i64) -> Result<Vec<(String, Vec<String>)>
             _ => false,
         }
     }
-    let mut statement = conn.prepare("SELECT name, definition FROM streams ORDER BY name, id")?;
-    let rows = statement.query_map([], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-    })?;
     let mut users = Vec::new();
-    for row in rows {
-        let (name, definition) = row?;
+    for (name, definition) in stream_table::names_and_definitions_on(conn)? {
         let Ok(definition) = serde_json::from_str::<Value>(&definition) else {
             continue;
         };
@@ -353,7 +324,7 @@ pub fn delete(workspace: &Workspace, id: i64) -> Result<()> {
         .collect();
     let stream_users = stream_users(conn, id)?;
     if segment_users.is_empty() && stream_users.is_empty() {
-        conn.execute("DELETE FROM segments WHERE id = ?1", [id])?;
+        table::delete_on(conn, id)?;
         return Ok(());
     }
     let mut users = Vec::new();
@@ -428,49 +399,34 @@ fn install_builtin_set(
     // Upserted by key: a built-in keeps its id across versions, so the
     // segments and streams that use it keep working.
     for template in templates {
-        tx.execute(
-            "INSERT INTO segments (builtin_key, name, description, color, folder, rules, is_builtin)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)
-             ON CONFLICT (builtin_key) DO UPDATE SET
-                 name = excluded.name, description = excluded.description,
-                 color = excluded.color, folder = excluded.folder, rules = excluded.rules,
-                 is_builtin = 1, updated_at = unixepoch()",
-            (
-                &template.key,
-                &template.name,
-                &template.description,
-                &template.color,
-                &template.folder,
-                template.rules.to_json(),
-            ),
+        let rules = template.rules.to_json();
+        table::upsert_builtin_in(
+            &tx,
+            &template.key,
+            &SegmentColumns {
+                name: &template.name,
+                description: &template.description,
+                color: &template.color,
+                folder: &template.folder,
+                rules: &rules,
+            },
         )?;
     }
     // Built-ins this version no longer has: deleted when nothing uses them,
     // else kept as the user's own segments, so no reference dangles.
-    let retired: Vec<i64> = {
-        let mut statement =
-            tx.prepare("SELECT id, builtin_key FROM segments WHERE is_builtin = 1 ORDER BY id")?;
-        let rows = statement.query_map([], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?))
-        })?;
-        let mut retired = Vec::new();
-        for row in rows {
-            let (id, key) = row?;
-            if !key.is_some_and(|key| templates.iter().any(|t| t.key == key)) {
-                retired.push(id);
-            }
-        }
-        retired
-    };
+    let retired: Vec<i64> = table::builtin_keys_on(&tx)?
+        .into_iter()
+        .filter(|(_, key)| {
+            !key.as_ref()
+                .is_some_and(|key| templates.iter().any(|t| &t.key == key))
+        })
+        .map(|(id, _)| id)
+        .collect();
     for id in retired {
         if referrers(&tx, id)?.is_empty() && stream_users(&tx, id)?.is_empty() {
-            tx.execute("DELETE FROM segments WHERE id = ?1", [id])?;
+            table::delete_on(&tx, id)?;
         } else {
-            tx.execute(
-                "UPDATE segments SET is_builtin = 0, builtin_key = NULL, updated_at = unixepoch()
-                 WHERE id = ?1",
-                [id],
-            )?;
+            table::unmark_builtin_in(&tx, id)?;
         }
     }
     crate::store::settings::set_in(&tx, BUILTIN_VERSION_KEY, &version)?;

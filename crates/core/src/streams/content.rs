@@ -2,10 +2,11 @@
 //! personas, buying stages and lifecycles it suits. Also the persona × stage
 //! coverage matrix and content suggestions for a stream.
 
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::store::tables::content::{self as table, ContentColumns, ContentRow};
 use crate::text::fold_key;
 use crate::{Error, Result};
 
@@ -80,47 +81,41 @@ pub struct ContentDraft {
     pub lifecycles: Vec<LifecycleFit>,
 }
 
-const SELECT: &str =
-    "SELECT id, title, kind, subject, link, body, personas, stages, lifecycles FROM content_items";
-
-fn json_column<T: serde::de::DeserializeOwned>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
-    let text: String = row.get(index)?;
-    serde_json::from_str(&text).map_err(|e| {
+/// A JSON column's text as `T`, failing as a conversion of column `index`.
+fn json_column<T: serde::de::DeserializeOwned>(text: &str, index: usize) -> rusqlite::Result<T> {
+    serde_json::from_str(text).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
     })
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<ContentItem> {
-    let kind: String = row.get(2)?;
+fn from_row(row: ContentRow) -> rusqlite::Result<ContentItem> {
     Ok(ContentItem {
-        id: row.get(0)?,
-        title: row.get(1)?,
-        kind: serde_json::from_value(serde_json::Value::String(kind)).map_err(|e| {
+        id: row.id,
+        kind: serde_json::from_value(serde_json::Value::String(row.kind)).map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
         })?,
-        subject: row.get(3)?,
-        link: row.get(4)?,
-        body: row.get(5)?,
-        personas: json_column(row, 6)?,
-        stages: json_column(row, 7)?,
-        lifecycles: json_column(row, 8)?,
+        personas: json_column(&row.personas, 6)?,
+        stages: json_column(&row.stages, 7)?,
+        lifecycles: json_column(&row.lifecycles, 8)?,
+        title: row.title,
+        subject: row.subject,
+        link: row.link,
+        body: row.body,
     })
 }
 
 /// Every content item, by title.
 pub fn list(conn: &Connection) -> Result<Vec<ContentItem>> {
-    let mut statement = conn.prepare(&format!("{SELECT} ORDER BY title, id"))?;
-    let items = statement.query_map([], from_row)?;
+    let items = table::list_on(conn)?.into_iter().map(from_row);
     Ok(items.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<ContentItem> {
-    conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
-        .optional()?
-        .ok_or_else(|| Error::NotFound {
-            what: "content item",
-            key: id.to_string(),
-        })
+    let row = table::get_on(conn, id)?.ok_or_else(|| Error::NotFound {
+        what: "content item",
+        key: id.to_string(),
+    })?;
+    Ok(from_row(row)?)
 }
 
 fn check(draft: &ContentDraft) -> Result<()> {
@@ -142,34 +137,26 @@ fn check(draft: &ContentDraft) -> Result<()> {
 pub fn save(conn: &Connection, id: Option<i64>, draft: &ContentDraft) -> Result<ContentItem> {
     check(draft)?;
     let kind = crate::fields::enum_text(&draft.kind);
-    let params = (
-        draft.title.trim(),
-        kind,
-        draft.subject.trim(),
-        draft.link.trim(),
-        draft.body.trim(),
-        serde_json::to_string(&draft.personas)?,
-        serde_json::to_string(&draft.stages)?,
-        serde_json::to_string(&draft.lifecycles)?,
-    );
+    let personas = serde_json::to_string(&draft.personas)?;
+    let stages = serde_json::to_string(&draft.stages)?;
+    let lifecycles = serde_json::to_string(&draft.lifecycles)?;
+    let columns = ContentColumns {
+        title: draft.title.trim(),
+        kind: &kind,
+        subject: draft.subject.trim(),
+        link: draft.link.trim(),
+        body: draft.body.trim(),
+        personas: &personas,
+        stages: &stages,
+        lifecycles: &lifecycles,
+    };
     let id = match id {
         Some(id) => {
             get(conn, id)?;
-            conn.execute(
-                "UPDATE content_items SET title = ?1, kind = ?2, subject = ?3, link = ?4, body = ?5,
-                 personas = ?6, stages = ?7, lifecycles = ?8 WHERE id = ?9",
-                rusqlite::params![params.0, params.1, params.2, params.3, params.4, params.5, params.6, params.7, id],
-            )?;
+            table::update_on(conn, id, &columns)?;
             id
         }
-        None => {
-            conn.execute(
-                "INSERT INTO content_items (title, kind, subject, link, body, personas, stages, lifecycles)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params,
-            )?;
-            conn.last_insert_rowid()
-        }
+        None => table::insert_on(conn, &columns)?,
     };
     get(conn, id)
 }
@@ -189,7 +176,7 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
             users.join(", ")
         )));
     }
-    conn.execute("DELETE FROM content_items WHERE id = ?1", [id])?;
+    table::delete_on(conn, id)?;
     Ok(())
 }
 

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -17,6 +17,7 @@ pub use super::validate::problems;
 use crate::fields::FieldType;
 use crate::segments::operators::Operator;
 use crate::segments::{self, saved, RuleGroup, RuleNode};
+use crate::store::tables::streams::{self as table, StreamColumns, StreamRow};
 use crate::{Error, Result, Workspace};
 
 /// The unit of a wait.
@@ -221,16 +222,13 @@ pub struct StreamDraft {
     pub definition: StreamDefinition,
 }
 
-const SELECT: &str = "SELECT id, name, priority, is_active, definition FROM streams";
-
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Stream> {
-    let definition: String = row.get(4)?;
+fn from_row(row: StreamRow) -> rusqlite::Result<Stream> {
     Ok(Stream {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        priority: row.get(2)?,
-        is_active: row.get(3)?,
-        definition: serde_json::from_str(&definition).map_err(|e| {
+        id: row.id,
+        name: row.name,
+        priority: row.priority,
+        is_active: row.is_active,
+        definition: serde_json::from_str(&row.definition).map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
         })?,
     })
@@ -238,18 +236,16 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Stream> {
 
 /// Every stream, highest priority first.
 pub fn list(conn: &Connection) -> Result<Vec<Stream>> {
-    let mut statement = conn.prepare(&format!("{SELECT} ORDER BY priority DESC, id"))?;
-    let streams = statement.query_map([], from_row)?;
+    let streams = table::list_on(conn)?.into_iter().map(from_row);
     Ok(streams.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Stream> {
-    conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
-        .optional()?
-        .ok_or_else(|| Error::NotFound {
-            what: "stream",
-            key: id.to_string(),
-        })
+    let row = table::get_on(conn, id)?.ok_or_else(|| Error::NotFound {
+        what: "stream",
+        key: id.to_string(),
+    })?;
+    Ok(from_row(row)?)
 }
 
 /// Saves a new stream (`id` None) or replaces one. A stream with problems
@@ -278,29 +274,19 @@ pub fn save(workspace: &Workspace, id: Option<i64>, draft: &StreamDraft) -> Resu
         }
     }
     let definition = serde_json::to_string(&draft.definition)?;
+    let columns = StreamColumns {
+        name: draft.name.trim(),
+        priority: draft.priority,
+        is_active: draft.is_active,
+        definition: &definition,
+    };
     let id = match id {
         Some(id) => {
             get(conn, id)?;
-            conn.execute(
-                "UPDATE streams SET name = ?1, priority = ?2, is_active = ?3, definition = ?4,
-                 updated_at = unixepoch() WHERE id = ?5",
-                rusqlite::params![
-                    draft.name.trim(),
-                    draft.priority,
-                    draft.is_active,
-                    definition,
-                    id
-                ],
-            )?;
+            table::update_on(conn, id, &columns)?;
             id
         }
-        None => {
-            conn.execute(
-                "INSERT INTO streams (name, priority, is_active, definition) VALUES (?1, ?2, ?3, ?4)",
-                rusqlite::params![draft.name.trim(), draft.priority, draft.is_active, definition],
-            )?;
-            conn.last_insert_rowid()
-        }
+        None => table::insert_on(conn, &columns)?,
     };
     get(conn, id)
 }
@@ -327,7 +313,7 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
             stream.name
         )));
     }
-    conn.execute("DELETE FROM streams WHERE id = ?1", [id])?;
+    table::delete_on(conn, id)?;
     Ok(())
 }
 

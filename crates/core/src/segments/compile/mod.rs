@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde_json::Value;
 
 mod behaviour;
@@ -27,6 +27,7 @@ pub(crate) use value_tests::field_test;
 use super::operators::{Operator, BEHAVIOUR_OPERATORS, MEMBERSHIP_OPERATORS};
 use super::rules::{Combinator, Rule, RuleGroup, RuleNode};
 use crate::fields;
+use crate::store::tables::segments as segment_table;
 use crate::{Error, Result};
 
 /// The deepest nesting of segment references a rule tree may have: a rule
@@ -46,12 +47,7 @@ pub(crate) fn compile_segment(
     own_id: i64,
     group: &RuleGroup,
 ) -> Result<Condition> {
-    let name: String = conn
-        .query_row("SELECT name FROM segments WHERE id = ?1", [own_id], |row| {
-            row.get(0)
-        })
-        .optional()?
-        .unwrap_or_else(|| format!("segment {own_id}"));
+    let name = segment_table::name_on(conn, own_id)?.unwrap_or_else(|| format!("segment {own_id}"));
     Compiler::new(conn, Some((own_id, name)))?.root(group)
 }
 
@@ -336,14 +332,7 @@ impl<'a> Compiler<'a> {
 
     /// Compiles saved segment `id`, referred to at `path`, into `compiled`.
     fn compile_saved(&mut self, id: i64, path: &str) -> Result<()> {
-        let saved: Option<(String, String)> = self
-            .conn
-            .query_row(
-                "SELECT name, rules FROM segments WHERE id = ?1",
-                [id],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
+        let saved = segment_table::name_and_rules_on(self.conn, id)?;
         let Some((name, rules_json)) = saved else {
             return Err(invalid(
                 path,

@@ -10,6 +10,7 @@ use super::*;
 use crate::fields::FieldType;
 use crate::segments::compile::{FieldRef, Storage, Test};
 use crate::segments::values;
+use crate::store::tables::columns;
 use crate::text::fold_key;
 use crate::Result;
 
@@ -277,25 +278,16 @@ impl LeadIndex {
         field: &FieldRef,
         mut visit: impl FnMut(usize, ValueRef<'_>),
     ) -> Result<()> {
-        let (sql, param) = match &field.storage {
-            // The key is a standard column name from the catalogue, never user text.
-            Storage::Column(key) => (format!("SELECT id, \"{key}\" FROM leads"), None),
-            Storage::Custom(id) => (
-                "SELECT lead_id, value FROM custom_values WHERE field_id = ?1".to_owned(),
-                Some(*id),
-            ),
-        };
-        let mut statement = conn.prepare(&sql)?;
-        let mut rows = match param {
-            Some(id) => statement.query([id])?,
-            None => statement.query([])?,
-        };
-        while let Some(row) = rows.next()? {
-            if let Some(position) = self.row_of(row.get(0)?) {
-                visit(position, row.get_ref(1)?);
+        let mut visit_known = |lead_id: i64, value: ValueRef<'_>| {
+            if let Some(position) = self.row_of(lead_id) {
+                visit(position, value);
             }
+            Ok(())
+        };
+        match &field.storage {
+            Storage::Column(key) => columns::for_each_lead_value(conn, key, &mut visit_known),
+            Storage::Custom(id) => columns::for_each_custom_value(conn, *id, &mut visit_known),
         }
-        Ok(())
     }
 
     pub(super) fn load_column(&self, conn: &Connection, field: &FieldRef) -> Result<Column> {
@@ -322,21 +314,19 @@ impl LeadIndex {
             .collect();
         if !standard.is_empty() {
             // Keys are standard column names from the catalogue, never user text.
-            let columns: Vec<String> = standard.iter().map(|f| format!("\"{}\"", f.key)).collect();
+            let keys: Vec<&str> = standard.iter().map(|f| f.key.as_str()).collect();
             let mut builders: Vec<ColumnBuilder> = standard
                 .iter()
                 .map(|f| ColumnBuilder::new(f.field_type, self.len()))
                 .collect();
-            let mut statement =
-                conn.prepare(&format!("SELECT id, {} FROM leads", columns.join(", ")))?;
-            let mut rows = statement.query([])?;
-            while let Some(row) = rows.next()? {
-                if let Some(position) = self.row_of(row.get(0)?) {
+            columns::for_each_lead_columns(conn, &keys, |lead_id, values| {
+                if let Some(position) = self.row_of(lead_id) {
                     for (i, builder) in builders.iter_mut().enumerate() {
-                        builder.set(position, row.get_ref(i + 1)?);
+                        builder.set(position, values.get(i)?);
                     }
                 }
-            }
+                Ok(())
+            })?;
             for (field, builder) in standard.iter().zip(builders) {
                 self.columns.insert(field.key.clone(), builder.finish());
             }

@@ -9,6 +9,7 @@ use rusqlite::Connection;
 use super::*;
 use crate::segments::compile::{Behaviour, Condition, PropertyCondition, Test};
 use crate::segments::values::{self, span_start};
+use crate::store::tables::columns;
 use crate::text::fold_key;
 use crate::Result;
 
@@ -127,14 +128,10 @@ impl LeadIndex {
         let mut slots: Vec<(TypeEvents, Vec<EventEntry>)> = Vec::new();
         // In id order (the table's own order, no sort), so that a stable sort
         // by (lead, time) breaks ties by id.
-        let mut statement =
-            conn.prepare("SELECT lead_id, type, occurred_at FROM events ORDER BY id")?;
-        let mut rows = statement.query([])?;
-        while let Some(row) = rows.next()? {
-            let Some(lead_row) = self.row_of(row.get(0)?) else {
-                continue;
+        columns::for_each_event(conn, |lead_id, raw, occurred_at| {
+            let Some(lead_row) = self.row_of(lead_id) else {
+                return Ok(());
             };
-            let raw = row.get_ref(1)?.as_bytes().unwrap_or_default();
             let slot = match slot_of_raw.get(raw) {
                 Some(&slot) => slot,
                 None => {
@@ -149,8 +146,9 @@ impl LeadIndex {
                     slot
                 }
             };
-            slots[slot].1.push((lead_row as u32, row.get(2)?));
-        }
+            slots[slot].1.push((lead_row as u32, occurred_at));
+            Ok(())
+        })?;
         let len = self.len();
         let mut by_type = HashMap::with_capacity(slots.len());
         let keys: HashMap<usize, String> = slot_of_key.into_iter().map(|(k, s)| (s, k)).collect();
@@ -185,28 +183,19 @@ impl LeadIndex {
             .map(|events| events.raw_types.clone())
             .unwrap_or_default();
         let mut entries: Vec<PropertyEntry> = Vec::new();
-        if !raw_types.is_empty() {
-            // json_type/json_extract run in SQLite's C code, much faster than
-            // parsing every object here; `property_sql_value` maps their
-            // answers exactly as `values::property_text`/`property_number`
-            // map the parsed JSON (a property test holds them to it).
-            let placeholders = vec!["?"; raw_types.len()].join(", ");
-            let mut statement = conn.prepare(&format!(
-                "SELECT lead_id, occurred_at, json_type(properties, ?1), json_extract(properties, ?1)
-                 FROM events WHERE type IN ({placeholders}) ORDER BY id"
-            ))?;
-            let path = json_path_of_key(key);
-            let params = std::iter::once(path.as_str()).chain(raw_types.iter().map(String::as_str));
-            let mut rows = statement.query(rusqlite::params_from_iter(params))?;
-            while let Some(row) = rows.next()? {
-                let Some(lead_row) = self.row_of(row.get(0)?) else {
-                    continue;
-                };
-                let json_type: Option<String> = row.get(2).unwrap_or(None);
-                let (text, number) = property_sql_value(json_type.as_deref(), row.get_ref(3)?);
-                entries.push((lead_row as u32, row.get(1)?, text, number));
-            }
-        }
+        // json_type/json_extract run in SQLite's C code, much faster than
+        // parsing every object here; `property_sql_value` maps their answers
+        // exactly as `values::property_text`/`property_number` map the parsed
+        // JSON (a property test holds them to it).
+        let path = json_path_of_key(key);
+        columns::for_each_event_property(conn, &raw_types, &path, |property| {
+            let Some(lead_row) = self.row_of(property.lead_id) else {
+                return Ok(());
+            };
+            let (text, number) = property_sql_value(property.json_type.as_deref(), property.value);
+            entries.push((lead_row as u32, property.occurred_at, text, number));
+            Ok(())
+        })?;
         entries.sort_by_key(|entry| (entry.0, entry.1));
         let mut text = TextColumnBuilder::new(entries.len());
         let mut number = Vec::with_capacity(entries.len());

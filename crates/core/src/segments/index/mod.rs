@@ -58,10 +58,7 @@ pub(crate) struct LeadIndex {
 impl LeadIndex {
     /// Loads the lead ids; columns and events load on first use.
     pub fn load(conn: &Connection, stamp: Stamp) -> Result<Self> {
-        let mut statement = conn.prepare("SELECT id FROM leads ORDER BY id")?;
-        let lead_ids: Vec<i64> = statement
-            .query_map([], |row| row.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let lead_ids = crate::store::tables::columns::lead_ids(conn)?;
         let max_id = lead_ids.last().copied().unwrap_or(0);
         let lookup = if max_id >= 0 && (max_id as u64) < 4 * lead_ids.len() as u64 + 1_000_000 {
             let mut rows = vec![u32::MAX; max_id as usize + 1];

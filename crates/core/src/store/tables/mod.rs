@@ -10,10 +10,14 @@
 //!
 //! The `settings` table has its own typed module, `store::settings`.
 
+pub mod columns;
+pub mod content;
 pub mod custom_values;
 pub mod events;
 pub mod fields;
 pub mod leads;
+pub mod segments;
+pub mod streams;
 
 use rusqlite::Connection;
 

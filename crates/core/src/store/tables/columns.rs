@@ -1,0 +1,278 @@
+//! Bulk column reads for the segment index and the reference evaluator:
+//! whole columns of `leads`, the values of one custom field, every event,
+//! one event property, and one lead with all its values and events. Rows
+//! stream into callbacks (the index builds its columns from them without
+//! holding the rows) or come back as vectors.
+//!
+//! These take a `&Connection` rather than a `&Workspace`: the segment index
+//! is warmed up on its own reader connection on a background thread, and
+//! the rule compiler (which these feed) works on a connection. All are reads.
+
+use std::collections::HashMap;
+
+use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use crate::Result;
+
+/// Every lead id, ascending.
+pub fn lead_ids(conn: &Connection) -> Result<Vec<i64>> {
+    let mut statement = conn.prepare("SELECT id FROM leads ORDER BY id")?;
+    let lead_ids = statement
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(lead_ids)
+}
+
+/// One row of a scan of standard columns: the values of the columns asked
+/// for, in the order asked.
+pub struct LeadColumnValues<'r> {
+    row: &'r Row<'r>,
+}
+
+impl LeadColumnValues<'_> {
+    /// The value of the `position`-th column asked for.
+    pub fn get(&self, position: usize) -> Result<ValueRef<'_>> {
+        Ok(self.row.get_ref(position + 1)?)
+    }
+}
+
+/// Calls `visit(lead id, values)` for every lead, in table order, with the
+/// values of the standard columns `keys`. The keys must be standard column
+/// names from the field catalogue, never user text: they are quoted into
+/// the statement.
+pub fn for_each_lead_columns(
+    conn: &Connection,
+    keys: &[&str],
+    mut visit: impl FnMut(i64, &LeadColumnValues<'_>) -> Result<()>,
+) -> Result<()> {
+    let columns: Vec<String> = keys.iter().map(|key| format!("\"{key}\"")).collect();
+    let mut statement = conn.prepare(&format!("SELECT id, {} FROM leads", columns.join(", ")))?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        visit(row.get(0)?, &LeadColumnValues { row })?;
+    }
+    Ok(())
+}
+
+/// Calls `visit(lead id, value)` for every lead, in table order, with its
+/// value of the standard column `key` (a catalogue column name, never user
+/// text).
+pub fn for_each_lead_value(
+    conn: &Connection,
+    key: &str,
+    mut visit: impl FnMut(i64, ValueRef<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut statement = conn.prepare(&format!("SELECT id, \"{key}\" FROM leads"))?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        visit(row.get(0)?, row.get_ref(1)?)?;
+    }
+    Ok(())
+}
+
+/// Calls `visit(lead id, value)` for every stored value of custom field
+/// `field_id`, in any order.
+pub fn for_each_custom_value(
+    conn: &Connection,
+    field_id: i64,
+    mut visit: impl FnMut(i64, ValueRef<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut statement =
+        conn.prepare("SELECT lead_id, value FROM custom_values WHERE field_id = ?1")?;
+    let mut rows = statement.query([field_id])?;
+    while let Some(row) = rows.next()? {
+        visit(row.get(0)?, row.get_ref(1)?)?;
+    }
+    Ok(())
+}
+
+/// Calls `visit(lead id, raw type bytes, occurred_at)` for every event in
+/// id order (the table's own order, no sort). A type that is not text is
+/// passed as empty bytes.
+pub fn for_each_event(
+    conn: &Connection,
+    mut visit: impl FnMut(i64, &[u8], i64) -> Result<()>,
+) -> Result<()> {
+    let mut statement =
+        conn.prepare("SELECT lead_id, type, occurred_at FROM events ORDER BY id")?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let raw = row.get_ref(1)?.as_bytes().unwrap_or_default();
+        visit(row.get(0)?, raw, row.get(2)?)?;
+    }
+    Ok(())
+}
+
+/// One event's view of one property, as SQLite's JSON functions see it.
+pub struct EventProperty<'r> {
+    pub lead_id: i64,
+    pub occurred_at: i64,
+    /// `json_type` of the property (`None` when absent or unreadable).
+    pub json_type: Option<String>,
+    /// `json_extract` of the property.
+    pub value: ValueRef<'r>,
+}
+
+/// Calls `visit` for every event whose raw type is one of `raw_types`, in
+/// id order, with the property at JSON path `path`. `json_type` and
+/// `json_extract` run in SQLite's C code, much faster than parsing every
+/// object in Rust.
+pub fn for_each_event_property(
+    conn: &Connection,
+    raw_types: &[String],
+    path: &str,
+    mut visit: impl FnMut(EventProperty<'_>) -> Result<()>,
+) -> Result<()> {
+    if raw_types.is_empty() {
+        return Ok(());
+    }
+    let placeholders = vec!["?"; raw_types.len()].join(", ");
+    let mut statement = conn.prepare(&format!(
+        "SELECT lead_id, occurred_at, json_type(properties, ?1), json_extract(properties, ?1)
+         FROM events WHERE type IN ({placeholders}) ORDER BY id"
+    ))?;
+    let params = std::iter::once(path).chain(raw_types.iter().map(String::as_str));
+    let mut rows = statement.query(rusqlite::params_from_iter(params))?;
+    while let Some(row) = rows.next()? {
+        visit(EventProperty {
+            lead_id: row.get(0)?,
+            occurred_at: row.get(1)?,
+            json_type: row.get(2).unwrap_or(None),
+            value: row.get_ref(3)?,
+        })?;
+    }
+    Ok(())
+}
+
+/// The property keys found in the first 1,000 events whose raw type is one
+/// of `raw_types`, sorted and distinct.
+pub fn event_property_keys(conn: &Connection, raw_types: &[String]) -> Result<Vec<String>> {
+    let placeholders = vec!["?"; raw_types.len()].join(", ");
+    let mut statement = conn.prepare(&format!(
+        "SELECT DISTINCT k.key FROM (SELECT properties FROM events WHERE type IN ({placeholders}) LIMIT 1000) e,
+         json_each(e.properties) k ORDER BY 1"
+    ))?;
+    let keys = statement
+        .query_map(rusqlite::params_from_iter(raw_types), |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(keys)
+}
+
+/// One lead as the reference evaluator reads it: every `leads` column and
+/// custom value by key, and its events.
+pub struct LeadWithEvents {
+    pub values: HashMap<String, SqlValue>,
+    /// `(raw type, occurred_at, properties JSON text)`, in table order.
+    pub events: Vec<(String, i64, String)>,
+}
+
+/// Reads lead `id` with all its values and events; `None` when it does not
+/// exist.
+pub fn lead_with_events(conn: &Connection, id: i64) -> Result<Option<LeadWithEvents>> {
+    let mut statement = conn.prepare("SELECT * FROM leads WHERE id = ?1")?;
+    let names: Vec<String> = statement.column_names().map(|n| n.to_string()).collect();
+    let values: Option<HashMap<String, SqlValue>> = statement
+        .query_row([id], |row| {
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| Ok((name.clone(), row.get::<_, SqlValue>(i)?)))
+                .collect()
+        })
+        .optional()?;
+    let Some(mut values) = values else {
+        return Ok(None);
+    };
+    let mut custom = conn.prepare(
+        "SELECT f.key, cv.value FROM custom_values cv JOIN fields f ON f.id = cv.field_id WHERE cv.lead_id = ?1",
+    )?;
+    for pair in custom.query_map([id], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, SqlValue>(1)?))
+    })? {
+        let (key, value) = pair?;
+        values.insert(key, value);
+    }
+    let mut events_statement =
+        conn.prepare("SELECT type, occurred_at, properties FROM events WHERE lead_id = ?1")?;
+    let events = events_statement
+        .query_map([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(LeadWithEvents { values, events }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Workspace;
+
+    fn workspace() -> Workspace {
+        let workspace = Workspace::in_memory_store().unwrap();
+        workspace
+            .conn()
+            .execute_batch(
+                "INSERT INTO leads (id, email, country, created_at, updated_at) VALUES
+                   (1, 'a@example.com', 'Germany', 0, 0), (2, 'b@example.com', NULL, 0, 0);
+                 INSERT INTO events (lead_id, type, occurred_at, properties) VALUES
+                   (2, 'page_view', 20, '{\"url\": \"/pricing\"}'),
+                   (1, 'Page_View', 10, '{\"url\": \"/\", \"n\": 3}');",
+            )
+            .unwrap();
+        workspace
+    }
+
+    #[test]
+    fn lead_columns_and_events_stream_in_table_order() {
+        let workspace = workspace();
+        let conn = workspace.conn();
+        assert_eq!(lead_ids(conn).unwrap(), vec![1, 2]);
+        let mut countries = Vec::new();
+        for_each_lead_columns(conn, &["country", "email"], |id, values| {
+            let country = values.get(0)?.as_str().ok().map(str::to_owned);
+            countries.push((id, country));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(countries, vec![(1, Some("Germany".to_owned())), (2, None)]);
+        let mut events = Vec::new();
+        for_each_event(conn, |lead, raw, at| {
+            events.push((lead, String::from_utf8_lossy(raw).into_owned(), at));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            events,
+            vec![
+                (2, "page_view".to_owned(), 20),
+                (1, "Page_View".to_owned(), 10)
+            ]
+        );
+        let raw_types = vec!["page_view".to_owned(), "Page_View".to_owned()];
+        let mut urls = Vec::new();
+        for_each_event_property(conn, &raw_types, "$.\"url\"", |property| {
+            urls.push((property.lead_id, property.json_type));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            urls,
+            vec![(2, Some("text".to_owned())), (1, Some("text".to_owned()))]
+        );
+        assert_eq!(
+            event_property_keys(conn, &raw_types).unwrap(),
+            vec!["n", "url"]
+        );
+    }
+
+    #[test]
+    fn a_lead_reads_with_its_values_and_events_or_not_at_all() {
+        let workspace = workspace();
+        let lead = lead_with_events(workspace.conn(), 1).unwrap().unwrap();
+        assert_eq!(
+            lead.values.get("country"),
+            Some(&SqlValue::Text("Germany".to_owned()))
+        );
+        assert_eq!(lead.events.len(), 1);
+        assert!(lead_with_events(workspace.conn(), 99).unwrap().is_none());
+    }
+}
