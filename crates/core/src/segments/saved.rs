@@ -75,13 +75,20 @@ fn from_row(row: SegmentRow) -> Result<Segment> {
 }
 
 /// Every saved segment: built-in ones first, then by folder and name.
-pub fn list(conn: &Connection) -> Result<Vec<Segment>> {
+pub fn list(workspace: &Workspace) -> Result<Vec<Segment>> {
+    list_on(workspace.conn())
+}
+
+/// [`list`] on a connection, for callers that hold no workspace: the index
+/// warm-up reads on its own read-only connection, and the checks for what
+/// uses a segment or a field read inside their write transaction.
+pub fn list_on(conn: &Connection) -> Result<Vec<Segment>> {
     table::list_on(conn)?.into_iter().map(from_row).collect()
 }
 
 /// Every saved segment with its member count as of `as_of`.
 pub fn list_with_counts(workspace: &Workspace, as_of: i64) -> Result<Vec<SegmentSummary>> {
-    let segments = list(workspace.conn())?;
+    let segments = list(workspace)?;
     let counts = super::count_saved(workspace, &segments, as_of)?;
     Ok(segments
         .into_iter()
@@ -102,8 +109,8 @@ pub fn list_with_counts(workspace: &Workspace, as_of: i64) -> Result<Vec<Segment
 }
 
 /// One saved segment.
-pub fn get(conn: &Connection, id: i64) -> Result<Segment> {
-    from_row(table::get_on(conn, id)?.ok_or(Error::UnknownSegment { id })?)
+pub fn get(workspace: &Workspace, id: i64) -> Result<Segment> {
+    from_row(table::get(workspace, id)?.ok_or(Error::UnknownSegment { id })?)
 }
 
 /// The columns a draft saves, with its rules already as JSON text.
@@ -140,30 +147,28 @@ fn check_draft(draft: &SegmentDraft) -> Result<()> {
 }
 
 /// Saves a new segment after validating its rules.
-pub fn create(workspace: &Workspace, draft: &SegmentDraft) -> Result<Segment> {
+pub fn create(workspace: &mut Workspace, draft: &SegmentDraft) -> Result<Segment> {
     check_draft(draft)?;
-    let conn = workspace.conn();
-    compile::compile(conn, &draft.rules)?;
+    compile::compile(workspace.conn(), &draft.rules)?;
     let rules = draft.rules.to_json();
-    let id = table::insert_on(conn, &columns_of(draft, &rules))?;
-    get(conn, id)
+    let id = table::insert(workspace, &columns_of(draft, &rules))?;
+    get(workspace, id)
 }
 
 /// Replaces a saved segment's definition. Built-in segments are read-only,
 /// and a reference back to the segment itself (directly or through others)
 /// is refused.
-pub fn update(workspace: &Workspace, id: i64, draft: &SegmentDraft) -> Result<Segment> {
+pub fn update(workspace: &mut Workspace, id: i64, draft: &SegmentDraft) -> Result<Segment> {
     check_draft(draft)?;
-    let conn = workspace.conn();
-    let existing = get(conn, id)?;
+    let existing = get(workspace, id)?;
     if existing.is_builtin {
         return Err(Error::InvalidArgument(format!(
             "“{}” is built in and cannot be changed; duplicate it to make your own",
             existing.name
         )));
     }
-    compile::compile_segment(conn, id, &draft.rules)?;
-    let tx = conn.unchecked_transaction()?;
+    compile::compile_segment(workspace.conn(), id, &draft.rules)?;
+    let tx = workspace.conn_mut().transaction()?;
     let rules = draft.rules.to_json();
     table::update_in(&tx, id, &columns_of(draft, &rules))?;
     // The segments built on this one must still be within the depth limit.
@@ -178,12 +183,12 @@ pub fn update(workspace: &Workspace, id: i64, draft: &SegmentDraft) -> Result<Se
         }
     }
     tx.commit()?;
-    get(conn, id)
+    get(workspace, id)
 }
 
 /// The segments that refer to segment `id`, directly or through others.
 fn transitive_referrers(conn: &Connection, id: i64) -> Result<Vec<Segment>> {
-    let all = list(conn)?;
+    let all = list_on(conn)?;
     let mut found: Vec<Segment> = Vec::new();
     let mut frontier = vec![id];
     while let Some(target) = frontier.pop() {
@@ -209,8 +214,8 @@ fn refers_to(group: &RuleGroup, id: i64) -> bool {
 }
 
 /// Saves a copy of a segment as a new, editable one.
-pub fn duplicate(workspace: &Workspace, id: i64) -> Result<Segment> {
-    let original = get(workspace.conn(), id)?;
+pub fn duplicate(workspace: &mut Workspace, id: i64) -> Result<Segment> {
+    let original = get(workspace, id)?;
     create(
         workspace,
         &SegmentDraft {
@@ -229,7 +234,7 @@ pub fn duplicate(workspace: &Workspace, id: i64) -> Result<Segment> {
 
 /// The ids of the segments whose rules refer to segment `id`.
 fn referrers(conn: &Connection, id: i64) -> Result<Vec<(i64, String)>> {
-    Ok(list(conn)?
+    Ok(list_on(conn)?
         .into_iter()
         .filter(|segment| segment.id != id && refers_to(&segment.rules, id))
         .map(|segment| (segment.id, segment.name))
@@ -309,9 +314,9 @@ fn and_list(items: &[String]) -> String {
 /// Deletes a saved segment. Built-in segments, segments that others refer
 /// to and segments that streams use (entry, branch, exit goal) are kept,
 /// with a message that says who uses them.
-pub fn delete(workspace: &Workspace, id: i64) -> Result<()> {
+pub fn delete(workspace: &mut Workspace, id: i64) -> Result<()> {
     let conn = workspace.conn();
-    let segment = get(conn, id)?;
+    let segment = get(workspace, id)?;
     if segment.is_builtin {
         return Err(Error::InvalidArgument(format!(
             "“{}” is built in and cannot be deleted",
@@ -324,7 +329,7 @@ pub fn delete(workspace: &Workspace, id: i64) -> Result<()> {
         .collect();
     let stream_users = stream_users(conn, id)?;
     if segment_users.is_empty() && stream_users.is_empty() {
-        table::delete_on(conn, id)?;
+        table::delete(workspace, id)?;
         return Ok(());
     }
     let mut users = Vec::new();
@@ -424,7 +429,7 @@ fn install_builtin_set(
         .collect();
     for id in retired {
         if referrers(&tx, id)?.is_empty() && stream_users(&tx, id)?.is_empty() {
-            table::delete_on(&tx, id)?;
+            table::delete_in(&tx, id)?;
         } else {
             table::unmark_builtin_in(&tx, id)?;
         }

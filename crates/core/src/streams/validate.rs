@@ -80,8 +80,8 @@ impl<'a> Subject<'a> {
             workspace,
             stream,
             outgoing,
-            audience: model::audience(conn, definition)?,
-            library: content::list(conn)?
+            audience: model::audience(workspace, definition)?,
+            library: content::list(workspace)?
                 .into_iter()
                 .map(|item| (item.id, item))
                 .collect(),
@@ -138,7 +138,7 @@ fn entry_segments(subject: &Subject<'_>) -> Vec<StreamProblem> {
         found.push(on_stream("choose at least one entry segment"));
     }
     for id in ids {
-        match saved::get(subject.conn(), *id) {
+        match saved::get(subject.workspace, *id) {
             Ok(segment) => {
                 if let Err(e) = segments::validate(subject.workspace, &segment.rules) {
                     found.push(on_stream(format!(
@@ -487,7 +487,7 @@ fn field_update(subject: &Subject<'_>, field: &str, value: &serde_json::Value) -
 fn stream_move(subject: &Subject<'_>, stream_id: i64) -> Vec<String> {
     if stream_id == subject.stream.id {
         vec!["a stream cannot move leads into itself".to_owned()]
-    } else if model::get(subject.conn(), stream_id).is_err() {
+    } else if model::get(subject.workspace, stream_id).is_err() {
         vec![format!("stream {stream_id} does not exist")]
     } else {
         Vec::new()

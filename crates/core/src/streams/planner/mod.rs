@@ -105,7 +105,7 @@ impl PlanRequest {
     ) -> Result<Self> {
         let streams = match streams {
             Some(chosen) => chosen,
-            None => super::model::list(workspace.conn())?
+            None => super::model::list(workspace)?
                 .into_iter()
                 .filter(|stream| stream.is_active)
                 .collect(),
@@ -154,7 +154,7 @@ impl Prepared {
         let (start, end) = request.horizon();
         let (streams, skipped) =
             compile::compile_streams(workspace, &request.streams, (start, end))?;
-        let titles = content::list(workspace.conn())?
+        let titles = content::list(workspace)?
             .into_iter()
             .map(|item| (item.id, item.title))
             .collect();
