@@ -527,7 +527,7 @@ mod tests {
             },
         )
         .unwrap();
-        let segments = saved::list(workspace.conn()).unwrap();
+        let segments = saved::list(&workspace).unwrap();
         let fresh: Vec<u64> = segments
             .iter()
             .map(|s| count(&workspace, &s.rules, anchor).unwrap())

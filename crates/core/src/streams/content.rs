@@ -135,7 +135,11 @@ fn check(draft: &ContentDraft) -> Result<()> {
 }
 
 /// Adds an item (`id` None) or replaces one; returns it.
-pub fn save(workspace: &mut Workspace, id: Option<i64>, draft: &ContentDraft) -> Result<ContentItem> {
+pub fn save(
+    workspace: &mut Workspace,
+    id: Option<i64>,
+    draft: &ContentDraft,
+) -> Result<ContentItem> {
     check(draft)?;
     let text = DraftText::of(draft)?;
     let columns = text.columns(draft);
@@ -386,42 +390,45 @@ mod tests {
 
     #[test]
     fn saves_lists_and_checks_items() {
-        let workspace = Workspace::in_memory().unwrap();
-        let conn = workspace.conn();
+        let mut workspace = Workspace::in_memory().unwrap();
         let item = save(
-            conn,
+            &mut workspace,
             None,
             &draft("ROI guide", &["Executive decision maker"], &["Decision"]),
         )
         .unwrap();
-        assert_eq!(get(conn, item.id).unwrap(), item);
-        let renamed = save(conn, Some(item.id), &draft("ROI playbook", &[], &[])).unwrap();
+        assert_eq!(get(&workspace, item.id).unwrap(), item);
+        let renamed = save(
+            &mut workspace,
+            Some(item.id),
+            &draft("ROI playbook", &[], &[]),
+        )
+        .unwrap();
         assert_eq!(renamed.title, "ROI playbook");
-        assert_eq!(list(conn).unwrap().len(), 1);
+        assert_eq!(list(&workspace).unwrap().len(), 1);
         let mut untitled = draft(" ", &[], &[]);
-        assert!(save(conn, None, &untitled).is_err());
+        assert!(save(&mut workspace, None, &untitled).is_err());
         untitled.title = "x".into();
         untitled.subject = " ".into();
-        assert!(save(conn, None, &untitled)
+        assert!(save(&mut workspace, None, &untitled)
             .unwrap_err()
             .to_string()
             .contains("subject"));
-        delete(conn, item.id).unwrap();
-        assert!(list(conn).unwrap().is_empty());
+        delete(&mut workspace, item.id).unwrap();
+        assert!(list(&workspace).unwrap().is_empty());
     }
 
     #[test]
     fn matrix_shows_gaps() {
-        let workspace = Workspace::in_memory().unwrap();
-        let conn = workspace.conn();
+        let mut workspace = Workspace::in_memory().unwrap();
         save(
-            conn,
+            &mut workspace,
             None,
             &draft("A", &["Executive decision maker"], &["Decision"]),
         )
         .unwrap();
         save(
-            conn,
+            &mut workspace,
             None,
             &draft(
                 "B",
@@ -447,11 +454,15 @@ mod tests {
 
     #[test]
     fn suggestions_put_suitable_items_first() {
-        let workspace = Workspace::in_memory().unwrap();
-        let conn = workspace.conn();
-        save(conn, None, &draft("Awareness blog", &[], &["Awareness"])).unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
         save(
-            conn,
+            &mut workspace,
+            None,
+            &draft("Awareness blog", &[], &["Awareness"]),
+        )
+        .unwrap();
+        save(
+            &mut workspace,
             None,
             &draft(
                 "Exec decision",
@@ -460,13 +471,13 @@ mod tests {
             ),
         )
         .unwrap();
-        save(conn, None, &draft("Anyone", &[], &[])).unwrap();
+        save(&mut workspace, None, &draft("Anyone", &[], &[])).unwrap();
         let audience = Audience {
             personas: vec!["executive decision maker".into()],
             stages: vec!["Decision".into()],
             lifecycles: vec![],
         };
-        let suggested = suggestions(conn, &audience).unwrap();
+        let suggested = suggestions(&workspace, &audience).unwrap();
         let titles: Vec<&str> = suggested.iter().map(|s| s.item.title.as_str()).collect();
         assert_eq!(titles, vec!["Exec decision", "Anyone", "Awareness blog"]);
         let suits: Vec<bool> = suggested.iter().map(|s| s.suits).collect();

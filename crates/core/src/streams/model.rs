@@ -616,8 +616,8 @@ mod tests {
     use crate::streams::templates::{demo_library, stream_templates};
 
     fn workspace_with_library() -> Workspace {
-        let workspace = Workspace::in_memory().unwrap();
-        demo_library(workspace.conn()).unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
+        demo_library(&mut workspace).unwrap();
         workspace
     }
 
@@ -645,19 +645,18 @@ mod tests {
 
     #[test]
     fn active_streams_must_be_clean_and_export_round_trips() {
-        let workspace = workspace_with_library();
-        let conn = workspace.conn();
-        let template = stream_templates(conn).unwrap().remove(0);
+        let mut workspace = workspace_with_library();
+        let template = stream_templates(&workspace).unwrap().remove(0);
         let mut draft = StreamDraft {
             name: template.name.clone(),
             priority: 5,
             is_active: true,
             definition: template.definition.clone(),
         };
-        let saved_stream = save(&workspace, None, &draft).unwrap();
+        let saved_stream = save(&mut workspace, None, &draft).unwrap();
         assert!(saved_stream.is_active);
         draft.definition.nodes.push(node("stray", NodeAction::Exit));
-        let refused = save(&workspace, Some(saved_stream.id), &draft)
+        let refused = save(&mut workspace, Some(saved_stream.id), &draft)
             .unwrap_err()
             .to_string();
         assert!(
@@ -665,9 +664,9 @@ mod tests {
             "{refused}"
         );
 
-        let json = serde_json::to_string(&export(conn, saved_stream.id).unwrap()).unwrap();
-        let other = Workspace::in_memory().unwrap();
-        let imported = import(&other, &json).unwrap();
+        let json = serde_json::to_string(&export(&workspace, saved_stream.id).unwrap()).unwrap();
+        let mut other = Workspace::in_memory().unwrap();
+        let imported = import(&mut other, &json).unwrap();
         assert!(!imported.is_active);
         assert_eq!(
             imported.definition.nodes.len(),
@@ -677,16 +676,16 @@ mod tests {
             .definition
             .content_ids()
             .iter()
-            .map(|id| content::get(other.conn(), *id).unwrap().title)
+            .map(|id| content::get(&other, *id).unwrap().title)
             .collect();
         let original: Vec<String> = template
             .definition
             .content_ids()
             .iter()
-            .map(|id| content::get(conn, *id).unwrap().title)
+            .map(|id| content::get(&workspace, *id).unwrap().title)
             .collect();
         assert_eq!(sent, original);
-        assert!(import(&other, "{\"format\":\"x\"}")
+        assert!(import(&mut other, "{\"format\":\"x\"}")
             .unwrap_err()
             .to_string()
             .contains("not a Leadstream stream file"));
@@ -694,11 +693,10 @@ mod tests {
 
     #[test]
     fn a_stream_file_that_fails_half_way_adds_nothing() {
-        let workspace = workspace_with_library();
-        let conn = workspace.conn();
-        let template = stream_templates(conn).unwrap().remove(0);
+        let mut workspace = workspace_with_library();
+        let template = stream_templates(&workspace).unwrap().remove(0);
         let saved_stream = save(
-            &workspace,
+            &mut workspace,
             None,
             &StreamDraft {
                 name: template.name.clone(),
@@ -708,7 +706,7 @@ mod tests {
             },
         )
         .unwrap();
-        let mut file = export(conn, saved_stream.id).unwrap();
+        let mut file = export(&workspace, saved_stream.id).unwrap();
         // Two items new to the library: the first is fine, the second has no
         // subject, so the import fails after writing the first.
         let mut fresh = file.content[0].clone();
@@ -720,24 +718,24 @@ mod tests {
         file.content.push(fresh);
         file.content.push(broken);
         let json = serde_json::to_string(&file).unwrap();
-        let library_before = content::list(conn).unwrap();
-        let streams_before = list(conn).unwrap();
-        let error = import(&workspace, &json).unwrap_err().to_string();
+        let library_before = content::list(&workspace).unwrap();
+        let streams_before = list(&workspace).unwrap();
+        let error = import(&mut workspace, &json).unwrap_err().to_string();
         assert!(error.contains("needs a subject line"), "{error}");
-        assert_eq!(content::list(conn).unwrap(), library_before);
-        assert_eq!(list(conn).unwrap(), streams_before);
+        assert_eq!(content::list(&workspace).unwrap(), library_before);
+        assert_eq!(list(&workspace).unwrap(), streams_before);
 
         // A stream refused after its content was added leaves nothing either.
-        let mut file = export(conn, saved_stream.id).unwrap();
+        let mut file = export(&workspace, saved_stream.id).unwrap();
         let mut fresh = file.content[0].clone();
         fresh.title = "Another brand-new guide".into();
         file.content.push(fresh);
         file.stream.name = "   ".into();
-        let error = import(&workspace, &serde_json::to_string(&file).unwrap())
+        let error = import(&mut workspace, &serde_json::to_string(&file).unwrap())
             .unwrap_err()
             .to_string();
         assert!(error.contains("needs a name"), "{error}");
-        assert_eq!(content::list(conn).unwrap(), library_before);
-        assert_eq!(list(conn).unwrap(), streams_before);
+        assert_eq!(content::list(&workspace).unwrap(), library_before);
+        assert_eq!(list(&workspace).unwrap(), streams_before);
     }
 }

@@ -395,8 +395,8 @@ mod tests {
 
     #[test]
     fn the_demo_library_has_a_visible_gap() {
-        let workspace = Workspace::in_memory().unwrap();
-        demo_library(workspace.conn()).unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
+        demo_library(&mut workspace).unwrap();
         let cells = content::matrix(&workspace).unwrap();
         let cell = |persona: &str, stage: &str| {
             cells
@@ -412,12 +412,12 @@ mod tests {
 
     #[test]
     fn every_template_file_parses_and_has_no_problems() {
-        let workspace = Workspace::in_memory().unwrap();
-        demo_library(workspace.conn()).unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
+        demo_library(&mut workspace).unwrap();
         for (file, json) in TEMPLATE_FILES {
             let parsed = parse_template(file, json).unwrap();
             assert_eq!(&parsed.key, file);
-            let template = resolve_template(workspace.conn(), parsed).unwrap();
+            let template = resolve_template(&workspace, parsed).unwrap();
             let candidate = model::Stream {
                 id: 0,
                 name: template.name.clone(),
@@ -435,7 +435,7 @@ mod tests {
         let workspace = Workspace::in_memory().unwrap();
         let (file, json) = TEMPLATE_FILES[0];
         let parsed = parse_template(file, json).unwrap();
-        let error = resolve_template(workspace.conn(), parsed).unwrap_err();
+        let error = resolve_template(&workspace, parsed).unwrap_err();
         assert!(
             error.to_string().contains("is missing from the library"),
             "{error}"

@@ -58,7 +58,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<ContentRow> {
 
 /// Every content item, by title.
 pub fn list(workspace: &Workspace) -> Result<Vec<ContentRow>> {
-    let mut statement = workspace.conn().prepare(&format!("{SELECT} ORDER BY title, id"))?;
+    let mut statement = workspace
+        .conn()
+        .prepare(&format!("{SELECT} ORDER BY title, id"))?;
     let items = statement.query_map([], from_row)?;
     Ok(items.collect::<rusqlite::Result<_>>()?)
 }

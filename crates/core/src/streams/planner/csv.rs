@@ -115,10 +115,7 @@ mod tests {
             sends: Vec::new(),
         };
         let mut out = Vec::new();
-        assert_eq!(
-            write_sends_csv(workspace.conn(), &run, &mut out).unwrap(),
-            0
-        );
+        assert_eq!(write_sends_csv(&workspace, &run, &mut out).unwrap(), 0);
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "email,send_at_utc,send_at_local,timezone,stream,step,content,subject,link\n"
