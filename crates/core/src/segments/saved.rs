@@ -866,7 +866,7 @@ mod tests {
             )
             .unwrap();
         let builtin_id = |workspace: &Workspace, name: &str| {
-            list(&workspace)
+            list(workspace)
                 .unwrap()
                 .into_iter()
                 .find(|s| s.is_builtin && s.name == name)

@@ -582,7 +582,7 @@ mod tests {
 
     /// The demo library's item for everyone (no tags).
     fn untagged_item(workspace: &Workspace) -> i64 {
-        content::list(&workspace)
+        content::list(workspace)
             .unwrap()
             .into_iter()
             .find(|item| item.title == "Monthly newsletter")

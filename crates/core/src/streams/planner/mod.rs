@@ -479,7 +479,7 @@ mod tests {
     }
 
     fn segment(workspace: &Workspace, name: &str) -> i64 {
-        crate::segments::saved::list(&workspace)
+        crate::segments::saved::list(workspace)
             .unwrap()
             .into_iter()
             .find(|s| s.name == name)
@@ -507,7 +507,7 @@ mod tests {
     }
 
     fn any_content(workspace: &Workspace) -> i64 {
-        content::list(&workspace)
+        content::list(workspace)
             .unwrap()
             .into_iter()
             .find(|i| i.title == "Monthly newsletter")
@@ -1072,7 +1072,7 @@ mod tests {
     }
 
     fn active_streams(workspace: &Workspace) -> Vec<Stream> {
-        model::list(&workspace)
+        model::list(workspace)
             .unwrap()
             .into_iter()
             .filter(|s| s.is_active)
