@@ -68,12 +68,8 @@ pub fn list_on(conn: &Connection) -> Result<Vec<SegmentRow>> {
 
 /// One saved segment; `None` when it does not exist.
 pub fn get(workspace: &Workspace, id: i64) -> Result<Option<SegmentRow>> {
-    get_on(workspace.conn(), id)
-}
-
-/// [`get`] on a connection (see the module doc).
-pub fn get_on(conn: &Connection, id: i64) -> Result<Option<SegmentRow>> {
-    Ok(conn
+    Ok(workspace
+        .conn()
         .query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
         .optional()?)
 }

@@ -64,12 +64,8 @@ pub fn names_and_definitions_on(conn: &Connection) -> Result<Vec<(String, String
 
 /// One stream; `None` when it does not exist.
 pub fn get(workspace: &Workspace, id: i64) -> Result<Option<StreamRow>> {
-    get_on(workspace.conn(), id)
-}
-
-/// [`get`] on a connection (see the module doc).
-pub fn get_on(conn: &Connection, id: i64) -> Result<Option<StreamRow>> {
-    Ok(conn
+    Ok(workspace
+        .conn()
         .query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
         .optional()?)
 }
