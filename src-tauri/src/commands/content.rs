@@ -12,7 +12,7 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn content_list(state: State<'_, AppState>) -> Result<Vec<ContentItem>> {
-    state.with_workspace(|ws| content::list(ws.conn())).await
+    state.with_workspace(|ws| content::list(ws)).await
 }
 
 #[tauri::command]
@@ -22,14 +22,14 @@ pub async fn content_save(
     draft: ContentDraft,
 ) -> Result<ContentItem> {
     state
-        .with_workspace(move |ws| content::save(ws.conn(), id, &draft))
+        .with_workspace(move |ws| content::save(ws, id, &draft))
         .await
 }
 
 #[tauri::command]
 pub async fn content_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
     state
-        .with_workspace(move |ws| content::delete(ws.conn(), id))
+        .with_workspace(move |ws| content::delete(ws, id))
         .await
 }
 
@@ -47,8 +47,8 @@ pub async fn content_suggestions(
 ) -> Result<Vec<ContentSuggestion>> {
     state
         .with_workspace(move |ws| {
-            let audience = streams::audience(ws.conn(), &definition)?;
-            content::suggestions(ws.conn(), &audience)
+            let audience = streams::audience(ws, &definition)?;
+            content::suggestions(ws, &audience)
         })
         .await
 }

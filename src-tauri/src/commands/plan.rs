@@ -80,7 +80,7 @@ pub async fn plan_export(
             let request = plan_request(ws, streams, &from, days)?;
             let run = planner::plan(ws, &request)?;
             write_file_atomically(Path::new(&path), |out| {
-                planner::write_sends_csv(ws.conn(), &run, out)
+                planner::write_sends_csv(ws, &run, out)
             })
         })
         .await

@@ -15,7 +15,7 @@ use crate::state::{AppState, PathUse};
 
 #[tauri::command]
 pub async fn streams_list(state: State<'_, AppState>) -> Result<Vec<Stream>> {
-    state.with_workspace(|ws| streams::list(ws.conn())).await
+    state.with_workspace(|ws| streams::list(ws)).await
 }
 
 #[tauri::command]
@@ -32,7 +32,7 @@ pub async fn stream_save(
 #[tauri::command]
 pub async fn stream_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
     state
-        .with_workspace(move |ws| streams::delete(ws.conn(), id))
+        .with_workspace(move |ws| streams::delete(ws, id))
         .await
 }
 
@@ -49,9 +49,7 @@ pub async fn stream_problems(
 
 #[tauri::command]
 pub async fn stream_templates(state: State<'_, AppState>) -> Result<Vec<StreamTemplate>> {
-    state
-        .with_workspace(|ws| stream_templates_of(ws.conn()))
-        .await
+    state.with_workspace(|ws| stream_templates_of(ws)).await
 }
 
 /// Writes a stream's portable JSON to `path` (replaced only on success).
@@ -60,7 +58,7 @@ pub async fn stream_export(state: State<'_, AppState>, id: i64, path: String) ->
     let path = state.allowed_path(&path, PathUse::Save)?;
     state
         .with_workspace(move |ws| {
-            let json = serde_json::to_string_pretty(&streams::export(ws.conn(), id)?)?;
+            let json = serde_json::to_string_pretty(&streams::export(ws, id)?)?;
             write_file_atomically(Path::new(&path), |out| {
                 out.write_all(json.as_bytes())
                     .map_err(|e| leadstream_core::Error::Io {

@@ -11,7 +11,7 @@ use crate::ContentCommand;
 
 pub fn run(db: &Path, command: ContentCommand, out: &mut impl Write) -> CliResult {
     let ContentCommand::List { json } = command;
-    let items = content::list(Workspace::open(db)?.conn())?;
+    let items = content::list(&Workspace::open(db)?)?;
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
     } else {

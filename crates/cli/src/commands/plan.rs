@@ -38,7 +38,7 @@ pub fn run(db: &Path, args: &PlanArgs, out: &mut impl Write) -> CliResult {
     match args.format {
         Format::Json => writeln!(out, "{}", serde_json::to_string(&run)?)?,
         Format::Csv => {
-            planner::write_sends_csv(workspace.conn(), &run, out)?;
+            planner::write_sends_csv(workspace, &run, out)?;
         }
     }
     Ok(())
@@ -47,9 +47,8 @@ pub fn run(db: &Path, args: &PlanArgs, out: &mut impl Write) -> CliResult {
 /// The streams named by `--stream` (saved ids or JSON files), or every
 /// active stream when none is named.
 fn chosen_streams(workspace: &Workspace, sources: &[String]) -> CliResult<Vec<streams::Stream>> {
-    let conn = workspace.conn();
     if sources.is_empty() {
-        let active: Vec<_> = streams::list(conn)?
+        let active: Vec<_> = streams::list(workspace)?
             .into_iter()
             .filter(|s| s.is_active)
             .collect();
@@ -61,10 +60,10 @@ fn chosen_streams(workspace: &Workspace, sources: &[String]) -> CliResult<Vec<st
     let mut chosen = Vec::new();
     for source in sources {
         chosen.push(match source.parse::<i64>() {
-            Ok(id) => streams::get(conn, id)?,
+            Ok(id) => streams::get(workspace, id)?,
             Err(_) => {
                 let json = std::fs::read_to_string(source).map_err(|e| format!("{source}: {e}"))?;
-                streams::from_file(conn, &json).map_err(|e| format!("{source}: {e}"))?
+                streams::from_file(workspace, &json).map_err(|e| format!("{source}: {e}"))?
             }
         });
     }

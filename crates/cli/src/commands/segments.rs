@@ -14,7 +14,7 @@ use crate::{Format, SegmentCommand};
 /// Reads rules from a file, stdin (`-`) or a saved segment id.
 fn load_rules(workspace: &Workspace, source: &str) -> CliResult<RuleGroup> {
     if let Ok(id) = source.parse::<i64>() {
-        return Ok(saved::get(workspace.conn(), id)?.rules);
+        return Ok(saved::get(workspace, id)?.rules);
     }
     let text = if source == "-" {
         std::io::read_to_string(std::io::stdin())?
@@ -26,7 +26,7 @@ fn load_rules(workspace: &Workspace, source: &str) -> CliResult<RuleGroup> {
 
 /// `segment count|members|explain|save|delete|list`.
 pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResult {
-    let workspace = &Workspace::open(db)?;
+    let workspace = &mut Workspace::open(db)?;
     match command {
         SegmentCommand::Count { rules, repeat } => {
             let group = load_rules(workspace, &rules.rules)?;
@@ -100,7 +100,7 @@ pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResul
             writeln!(out, "{}", segment.id)?;
         }
         SegmentCommand::Delete { id } => {
-            let name = saved::get(workspace.conn(), id)?.name;
+            let name = saved::get(workspace, id)?.name;
             saved::delete(workspace, id)?;
             writeln!(out, "Deleted segment {id} (“{name}”)")?;
         }

@@ -11,11 +11,10 @@ use crate::StreamsCommand;
 
 /// `streams list|export|import`.
 pub fn run(db: &Path, command: StreamsCommand, out: &mut impl Write) -> CliResult {
-    let workspace = &Workspace::open(db)?;
-    let conn = workspace.conn();
+    let workspace = &mut Workspace::open(db)?;
     match command {
         StreamsCommand::List { json } => {
-            let all = streams::list(conn)?;
+            let all = streams::list(workspace)?;
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
             } else {
@@ -45,7 +44,7 @@ pub fn run(db: &Path, command: StreamsCommand, out: &mut impl Write) -> CliResul
             writeln!(
                 out,
                 "{}",
-                serde_json::to_string_pretty(&streams::export(conn, id)?)?
+                serde_json::to_string_pretty(&streams::export(workspace, id)?)?
             )?;
         }
         StreamsCommand::Import { file } => {

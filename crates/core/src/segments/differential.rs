@@ -369,7 +369,7 @@ fn tree() -> impl Strategy<Value = Value> {
 }
 
 fn build_workspace(leads: &[LeadSpec]) -> Result<(Workspace, i64, i64)> {
-    let workspace = Workspace::in_memory()?;
+    let mut workspace = Workspace::in_memory()?;
     let conn = workspace.conn();
     let custom = |key: &str, field_type| -> Result<i64> {
         fields::add_custom(
@@ -449,7 +449,7 @@ fn build_workspace(leads: &[LeadSpec]) -> Result<(Workspace, i64, i64)> {
         }
     }
     let saved = saved::create(
-        &workspace,
+        &mut workspace,
         &saved::SegmentDraft {
             name: "Saved".into(),
             description: String::new(),
@@ -465,7 +465,7 @@ fn build_workspace(leads: &[LeadSpec]) -> Result<(Workspace, i64, i64)> {
     // and behaviour beside it: evaluators work a shared segment out once.
     let in_saved = rule("segment", "in", json!(saved.id));
     let nested = saved::create(
-        &workspace,
+        &mut workspace,
         &saved::SegmentDraft {
             name: "Nested".into(),
             description: String::new(),

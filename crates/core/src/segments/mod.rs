@@ -123,7 +123,7 @@ impl IndexWarmUp {
         let conn = self.reader.open()?;
         let mut index = LeadIndex::load(&conn, self.stamp)?;
         let mut conditions = Vec::new();
-        for segment in saved::list(&conn)? {
+        for segment in saved::list_on(&conn)? {
             // A segment that no longer validates is left for its first use to report.
             if let Ok(condition) = compile::compile(&conn, &segment.rules) {
                 conditions.push(condition);
@@ -527,7 +527,7 @@ mod tests {
             },
         )
         .unwrap();
-        let segments = saved::list(workspace.conn()).unwrap();
+        let segments = saved::list(&workspace).unwrap();
         let fresh: Vec<u64> = segments
             .iter()
             .map(|s| count(&workspace, &s.rules, anchor).unwrap())

@@ -75,13 +75,20 @@ fn from_row(row: SegmentRow) -> Result<Segment> {
 }
 
 /// Every saved segment: built-in ones first, then by folder and name.
-pub fn list(conn: &Connection) -> Result<Vec<Segment>> {
+pub fn list(workspace: &Workspace) -> Result<Vec<Segment>> {
+    list_on(workspace.conn())
+}
+
+/// [`list`] on a connection, for callers that hold no workspace: the index
+/// warm-up reads on its own read-only connection, and the checks for what
+/// uses a segment or a field read inside their write transaction.
+pub fn list_on(conn: &Connection) -> Result<Vec<Segment>> {
     table::list_on(conn)?.into_iter().map(from_row).collect()
 }
 
 /// Every saved segment with its member count as of `as_of`.
 pub fn list_with_counts(workspace: &Workspace, as_of: i64) -> Result<Vec<SegmentSummary>> {
-    let segments = list(workspace.conn())?;
+    let segments = list(workspace)?;
     let counts = super::count_saved(workspace, &segments, as_of)?;
     Ok(segments
         .into_iter()
@@ -102,8 +109,8 @@ pub fn list_with_counts(workspace: &Workspace, as_of: i64) -> Result<Vec<Segment
 }
 
 /// One saved segment.
-pub fn get(conn: &Connection, id: i64) -> Result<Segment> {
-    from_row(table::get_on(conn, id)?.ok_or(Error::UnknownSegment { id })?)
+pub fn get(workspace: &Workspace, id: i64) -> Result<Segment> {
+    from_row(table::get(workspace, id)?.ok_or(Error::UnknownSegment { id })?)
 }
 
 /// The columns a draft saves, with its rules already as JSON text.
@@ -140,30 +147,28 @@ fn check_draft(draft: &SegmentDraft) -> Result<()> {
 }
 
 /// Saves a new segment after validating its rules.
-pub fn create(workspace: &Workspace, draft: &SegmentDraft) -> Result<Segment> {
+pub fn create(workspace: &mut Workspace, draft: &SegmentDraft) -> Result<Segment> {
     check_draft(draft)?;
-    let conn = workspace.conn();
-    compile::compile(conn, &draft.rules)?;
+    compile::compile(workspace.conn(), &draft.rules)?;
     let rules = draft.rules.to_json();
-    let id = table::insert_on(conn, &columns_of(draft, &rules))?;
-    get(conn, id)
+    let id = table::insert(workspace, &columns_of(draft, &rules))?;
+    get(workspace, id)
 }
 
 /// Replaces a saved segment's definition. Built-in segments are read-only,
 /// and a reference back to the segment itself (directly or through others)
 /// is refused.
-pub fn update(workspace: &Workspace, id: i64, draft: &SegmentDraft) -> Result<Segment> {
+pub fn update(workspace: &mut Workspace, id: i64, draft: &SegmentDraft) -> Result<Segment> {
     check_draft(draft)?;
-    let conn = workspace.conn();
-    let existing = get(conn, id)?;
+    let existing = get(workspace, id)?;
     if existing.is_builtin {
         return Err(Error::InvalidArgument(format!(
             "“{}” is built in and cannot be changed; duplicate it to make your own",
             existing.name
         )));
     }
-    compile::compile_segment(conn, id, &draft.rules)?;
-    let tx = conn.unchecked_transaction()?;
+    compile::compile_segment(workspace.conn(), id, &draft.rules)?;
+    let tx = workspace.conn_mut().transaction()?;
     let rules = draft.rules.to_json();
     table::update_in(&tx, id, &columns_of(draft, &rules))?;
     // The segments built on this one must still be within the depth limit.
@@ -178,12 +183,12 @@ pub fn update(workspace: &Workspace, id: i64, draft: &SegmentDraft) -> Result<Se
         }
     }
     tx.commit()?;
-    get(conn, id)
+    get(workspace, id)
 }
 
 /// The segments that refer to segment `id`, directly or through others.
 fn transitive_referrers(conn: &Connection, id: i64) -> Result<Vec<Segment>> {
-    let all = list(conn)?;
+    let all = list_on(conn)?;
     let mut found: Vec<Segment> = Vec::new();
     let mut frontier = vec![id];
     while let Some(target) = frontier.pop() {
@@ -209,8 +214,8 @@ fn refers_to(group: &RuleGroup, id: i64) -> bool {
 }
 
 /// Saves a copy of a segment as a new, editable one.
-pub fn duplicate(workspace: &Workspace, id: i64) -> Result<Segment> {
-    let original = get(workspace.conn(), id)?;
+pub fn duplicate(workspace: &mut Workspace, id: i64) -> Result<Segment> {
+    let original = get(workspace, id)?;
     create(
         workspace,
         &SegmentDraft {
@@ -229,7 +234,7 @@ pub fn duplicate(workspace: &Workspace, id: i64) -> Result<Segment> {
 
 /// The ids of the segments whose rules refer to segment `id`.
 fn referrers(conn: &Connection, id: i64) -> Result<Vec<(i64, String)>> {
-    Ok(list(conn)?
+    Ok(list_on(conn)?
         .into_iter()
         .filter(|segment| segment.id != id && refers_to(&segment.rules, id))
         .map(|segment| (segment.id, segment.name))
@@ -309,9 +314,9 @@ fn and_list(items: &[String]) -> String {
 /// Deletes a saved segment. Built-in segments, segments that others refer
 /// to and segments that streams use (entry, branch, exit goal) are kept,
 /// with a message that says who uses them.
-pub fn delete(workspace: &Workspace, id: i64) -> Result<()> {
+pub fn delete(workspace: &mut Workspace, id: i64) -> Result<()> {
     let conn = workspace.conn();
-    let segment = get(conn, id)?;
+    let segment = get(workspace, id)?;
     if segment.is_builtin {
         return Err(Error::InvalidArgument(format!(
             "“{}” is built in and cannot be deleted",
@@ -324,7 +329,7 @@ pub fn delete(workspace: &Workspace, id: i64) -> Result<()> {
         .collect();
     let stream_users = stream_users(conn, id)?;
     if segment_users.is_empty() && stream_users.is_empty() {
-        table::delete_on(conn, id)?;
+        table::delete(workspace, id)?;
         return Ok(());
     }
     let mut users = Vec::new();
@@ -424,7 +429,7 @@ fn install_builtin_set(
         .collect();
     for id in retired {
         if referrers(&tx, id)?.is_empty() && stream_users(&tx, id)?.is_empty() {
-            table::delete_on(&tx, id)?;
+            table::delete_in(&tx, id)?;
         } else {
             table::unmark_builtin_in(&tx, id)?;
         }
@@ -457,32 +462,33 @@ mod tests {
     #[test]
     fn workspaces_start_with_read_only_builtins() {
         let mut workspace = Workspace::in_memory().unwrap();
-        let segments = list(workspace.conn()).unwrap();
+        let segments = list(&workspace).unwrap();
         assert_eq!(segments.len(), templates().len());
         let first = &segments[0];
         assert!(first.is_builtin);
-        let error = update(&workspace, first.id, &draft("x", json!({"rules": []}))).unwrap_err();
+        let error =
+            update(&mut workspace, first.id, &draft("x", json!({"rules": []}))).unwrap_err();
         assert!(error.to_string().contains("built in"), "{error}");
-        assert!(delete(&workspace, first.id).is_err());
-        let copy = duplicate(&workspace, first.id).unwrap();
+        assert!(delete(&mut workspace, first.id).is_err());
+        let copy = duplicate(&mut workspace, first.id).unwrap();
         assert!(!copy.is_builtin && copy.name.ends_with("(copy)"));
         assert_eq!(copy.rules, first.rules);
         // Opening again does not add them twice.
         install_builtins(&mut workspace).unwrap();
-        assert_eq!(list(workspace.conn()).unwrap().len(), templates().len() + 1);
+        assert_eq!(list(&workspace).unwrap().len(), templates().len() + 1);
     }
 
     #[test]
     fn cycles_are_refused_with_the_chain() {
-        let workspace = Workspace::in_memory().unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
         let a = create(
-            &workspace,
+            &mut workspace,
             &draft("A", json!({"combinator": "and", "rules": []})),
         )
         .unwrap();
-        let b = create(&workspace, &draft("B", member_of(a.id))).unwrap();
-        let c = create(&workspace, &draft("C", member_of(b.id))).unwrap();
-        let error = update(&workspace, a.id, &draft("A", member_of(c.id)))
+        let b = create(&mut workspace, &draft("B", member_of(a.id))).unwrap();
+        let c = create(&mut workspace, &draft("C", member_of(b.id))).unwrap();
+        let error = update(&mut workspace, a.id, &draft("A", member_of(c.id)))
             .unwrap_err()
             .to_string();
         assert!(error.contains("refers back"), "{error}");
@@ -490,27 +496,28 @@ mod tests {
             error.contains(&format!("{} → {} → {} → {}", a.id, c.id, b.id, a.id)),
             "{error}"
         );
-        let self_reference = update(&workspace, a.id, &draft("A", member_of(a.id))).unwrap_err();
+        let self_reference =
+            update(&mut workspace, a.id, &draft("A", member_of(a.id))).unwrap_err();
         assert!(self_reference.to_string().contains("refers back"));
         // Nothing changed.
-        assert!(get(workspace.conn(), a.id).unwrap().rules.rules.is_empty());
+        assert!(get(&workspace, a.id).unwrap().rules.rules.is_empty());
     }
 
     #[test]
     fn referenced_segments_cannot_be_deleted() {
-        let workspace = Workspace::in_memory().unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
         let a = create(
-            &workspace,
+            &mut workspace,
             &draft("A", json!({"combinator": "and", "rules": []})),
         )
         .unwrap();
-        let b = create(&workspace, &draft("B", member_of(a.id))).unwrap();
-        let error = delete(&workspace, a.id).unwrap_err().to_string();
+        let b = create(&mut workspace, &draft("B", member_of(a.id))).unwrap();
+        let error = delete(&mut workspace, a.id).unwrap_err().to_string();
         assert!(error.contains("used by the segment “B”"), "{error}");
-        delete(&workspace, b.id).unwrap();
-        delete(&workspace, a.id).unwrap();
+        delete(&mut workspace, b.id).unwrap();
+        delete(&mut workspace, a.id).unwrap();
         assert!(matches!(
-            get(workspace.conn(), a.id),
+            get(&workspace, a.id),
             Err(Error::UnknownSegment { .. })
         ));
     }
@@ -518,7 +525,7 @@ mod tests {
     /// Saves a stream (inactive) that uses segments where streams can:
     /// its entry, a branch and its exit goal.
     fn stream_using(
-        workspace: &Workspace,
+        workspace: &mut Workspace,
         name: &str,
         entry: Vec<i64>,
         branch_on: Option<i64>,
@@ -583,42 +590,42 @@ mod tests {
 
     #[test]
     fn deleting_a_segment_that_streams_use_is_refused_with_their_names() {
-        let workspace = Workspace::in_memory().unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
         let everyone = json!({"combinator": "and", "rules": []});
-        let decision = create(&workspace, &draft("Decision", everyone.clone())).unwrap();
-        let lapsed = create(&workspace, &draft("Lapsed", everyone.clone())).unwrap();
-        let converted = create(&workspace, &draft("Converted", everyone.clone())).unwrap();
-        let unused = create(&workspace, &draft("Unused", everyone)).unwrap();
+        let decision = create(&mut workspace, &draft("Decision", everyone.clone())).unwrap();
+        let lapsed = create(&mut workspace, &draft("Lapsed", everyone.clone())).unwrap();
+        let converted = create(&mut workspace, &draft("Converted", everyone.clone())).unwrap();
+        let unused = create(&mut workspace, &draft("Unused", everyone)).unwrap();
         let nurture = stream_using(
-            &workspace,
+            &mut workspace,
             "Decision nurture",
             vec![decision.id],
             None,
             None,
         );
         stream_using(
-            &workspace,
+            &mut workspace,
             "Win-back",
             vec![lapsed.id, decision.id],
             None,
             None,
         );
         stream_using(
-            &workspace,
+            &mut workspace,
             "Onboarding",
             vec![lapsed.id],
             Some(converted.id),
             None,
         );
         stream_using(
-            &workspace,
+            &mut workspace,
             "Upsell",
             vec![lapsed.id],
             None,
             Some(converted.id),
         );
 
-        let error = delete(&workspace, decision.id).unwrap_err().to_string();
+        let error = delete(&mut workspace, decision.id).unwrap_err().to_string();
         assert!(
             error.contains("used by the streams “Decision nurture” and “Win-back”"),
             "{error}"
@@ -628,21 +635,20 @@ mod tests {
             "{error}"
         );
         // Branch conditions and exit goals count as uses too, and say so.
-        let error = delete(&workspace, converted.id).unwrap_err().to_string();
+        let error = delete(&mut workspace, converted.id)
+            .unwrap_err()
+            .to_string();
         assert!(
             error.contains("“Onboarding” (a branch) and “Upsell” (the exit goal)"),
             "{error}"
         );
         // Nothing was deleted; an unused segment still can be.
-        assert_eq!(get(workspace.conn(), decision.id).unwrap().name, "Decision");
-        assert_eq!(
-            get(workspace.conn(), converted.id).unwrap().name,
-            "Converted"
-        );
-        delete(&workspace, unused.id).unwrap();
+        assert_eq!(get(&workspace, decision.id).unwrap().name, "Decision");
+        assert_eq!(get(&workspace, converted.id).unwrap().name, "Converted");
+        delete(&mut workspace, unused.id).unwrap();
         // Once no stream uses it, it can go.
-        crate::streams::model::delete(workspace.conn(), nurture).unwrap();
-        let error = delete(&workspace, decision.id).unwrap_err().to_string();
+        crate::streams::model::delete(&mut workspace, nurture).unwrap();
+        let error = delete(&mut workspace, decision.id).unwrap_err().to_string();
         assert!(error.contains("used by the stream “Win-back”"), "{error}");
         assert!(error.contains("remove it from its entry first"), "{error}");
     }
@@ -816,25 +822,26 @@ mod tests {
 
     #[test]
     fn saving_a_segment_past_the_reference_depth_limit_is_refused_with_the_chain() {
-        let workspace = Workspace::in_memory().unwrap();
-        let bottom = create(&workspace, &draft("L0", in_country("Germany"))).unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
+        let bottom = create(&mut workspace, &draft("L0", in_country("Germany"))).unwrap();
         let mut top = bottom.clone();
         for level in 1..=MAX_REFERENCE_DEPTH {
-            top = create(&workspace, &draft(&format!("L{level}"), member_of(top.id))).unwrap();
+            top = create(
+                &mut workspace,
+                &draft(&format!("L{level}"), member_of(top.id)),
+            )
+            .unwrap();
         }
-        let error = create(&workspace, &draft("Too deep", member_of(top.id)))
+        let error = create(&mut workspace, &draft("Too deep", member_of(top.id)))
             .unwrap_err()
             .to_string();
         assert!(error.contains("more than 32 levels deep"), "{error}");
         assert!(error.contains("“L32”") && error.contains("“L0”"), "{error}");
-        assert_eq!(
-            list(workspace.conn()).unwrap().len(),
-            templates().len() + 33
-        );
+        assert_eq!(list(&workspace).unwrap().len(), templates().len() + 33);
         // Making the bottom refer to one more segment would push the top past
         // the limit: refused too, naming the top of the chain.
-        let extra = create(&workspace, &draft("Extra", in_country("France"))).unwrap();
-        let error = update(&workspace, bottom.id, &draft("L0", member_of(extra.id)))
+        let extra = create(&mut workspace, &draft("Extra", in_country("France"))).unwrap();
+        let error = update(&mut workspace, bottom.id, &draft("L0", member_of(extra.id)))
             .unwrap_err()
             .to_string();
         assert!(error.contains("more than 32 levels deep"), "{error}");
@@ -843,7 +850,7 @@ mod tests {
             "{error}"
         );
         assert_eq!(
-            get(workspace.conn(), bottom.id).unwrap().rules,
+            get(&workspace, bottom.id).unwrap().rules,
             RuleGroup::from_value(&in_country("Germany")).unwrap()
         );
     }
@@ -859,7 +866,7 @@ mod tests {
             )
             .unwrap();
         let builtin_id = |workspace: &Workspace, name: &str| {
-            list(workspace.conn())
+            list(workspace)
                 .unwrap()
                 .into_iter()
                 .find(|s| s.is_builtin && s.name == name)
@@ -867,13 +874,13 @@ mod tests {
                 .id
         };
         let decision = builtin_id(&workspace, "Decision stage");
-        let before: Vec<(i64, String)> = list(workspace.conn())
+        let before: Vec<(i64, String)> = list(&workspace)
             .unwrap()
             .into_iter()
             .filter(|s| s.is_builtin)
             .map(|s| (s.id, s.name))
             .collect();
-        let mine = create(&workspace, &draft("Deciders", member_of(decision))).unwrap();
+        let mine = create(&mut workspace, &draft("Deciders", member_of(decision))).unwrap();
         assert_eq!(super::super::count(&workspace, &mine.rules, 0).unwrap(), 4);
 
         // Version 2 renames the decision segment and narrows its rules.
@@ -892,7 +899,7 @@ mod tests {
             decision,
             "the id did not change"
         );
-        let after: Vec<i64> = list(workspace.conn())
+        let after: Vec<i64> = list(&workspace)
             .unwrap()
             .into_iter()
             .filter(|s| s.is_builtin)
@@ -917,14 +924,14 @@ mod tests {
         // as the user's own; the unused one goes.
         let smb = builtin_id(&workspace, "Small and medium businesses");
         let enterprise = builtin_id(&workspace, "Enterprise");
-        let small = create(&workspace, &draft("Small", member_of(smb))).unwrap();
+        let small = create(&mut workspace, &draft("Small", member_of(smb))).unwrap();
         next.retain(|t| !t.key.starts_with("size-"));
         install_builtin_set(&mut workspace, BUILTIN_VERSION + 2, &next).unwrap();
-        let kept = get(workspace.conn(), smb).unwrap();
+        let kept = get(&workspace, smb).unwrap();
         assert!(!kept.is_builtin, "kept as the user's own segment");
         assert!(super::super::count(&workspace, &small.rules, 0).is_ok());
         assert!(matches!(
-            get(workspace.conn(), enterprise),
+            get(&workspace, enterprise),
             Err(Error::UnknownSegment { .. })
         ));
         assert_eq!(builtin_id(&workspace, "Ready to buy"), decision);
@@ -934,14 +941,14 @@ mod tests {
     fn a_workspace_from_before_builtin_keys_keeps_its_builtin_ids() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.leadstream");
-        let workspace = Workspace::create(&path).unwrap();
-        let decision = list(workspace.conn())
+        let mut workspace = Workspace::create(&path).unwrap();
+        let decision = list(&workspace)
             .unwrap()
             .into_iter()
             .find(|s| s.name == "Decision stage")
             .unwrap()
             .id;
-        let mine = create(&workspace, &draft("Deciders", member_of(decision))).unwrap();
+        let mine = create(&mut workspace, &draft("Deciders", member_of(decision))).unwrap();
         // Back to the schema before migration 3, as files written before the
         // key column are.
         workspace
@@ -965,22 +972,19 @@ mod tests {
             .unwrap();
         assert_eq!(keyed as usize, templates().len());
         install_builtin_set(&mut workspace, BUILTIN_VERSION + 1, &templates()).unwrap();
-        assert_eq!(
-            get(workspace.conn(), decision).unwrap().name,
-            "Decision stage"
-        );
-        assert_eq!(list(workspace.conn()).unwrap().len(), templates().len() + 1);
+        assert_eq!(get(&workspace, decision).unwrap().name, "Decision stage");
+        assert_eq!(list(&workspace).unwrap().len(), templates().len() + 1);
         assert!(super::super::count(&workspace, &mine.rules, 0).is_ok());
     }
 
     #[test]
     fn drafts_are_checked() {
-        let workspace = Workspace::in_memory().unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
         let mut bad = draft(" ", json!({"rules": []}));
-        assert!(create(&workspace, &bad).is_err());
+        assert!(create(&mut workspace, &bad).is_err());
         bad.name = "ok".into();
         bad.color = "red".into();
-        assert!(create(&workspace, &bad)
+        assert!(create(&mut workspace, &bad)
             .unwrap_err()
             .to_string()
             .contains("#rrggbb"));
@@ -988,7 +992,7 @@ mod tests {
             "x",
             json!({"rules": [{"field": "nope", "operator": "=", "value": "1"}]}),
         );
-        assert!(create(&workspace, &invalid_rules)
+        assert!(create(&mut workspace, &invalid_rules)
             .unwrap_err()
             .to_string()
             .contains("nope"));

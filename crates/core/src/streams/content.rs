@@ -2,13 +2,13 @@
 //! personas, buying stages and lifecycles it suits. Also the persona × stage
 //! coverage matrix and content suggestions for a stream.
 
-use rusqlite::Connection;
+use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::store::tables::content::{self as table, ContentColumns, ContentRow};
 use crate::text::fold_key;
-use crate::{Error, Result};
+use crate::{Error, Result, Workspace};
 
 /// What kind of content an item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -105,13 +105,14 @@ fn from_row(row: ContentRow) -> rusqlite::Result<ContentItem> {
 }
 
 /// Every content item, by title.
-pub fn list(conn: &Connection) -> Result<Vec<ContentItem>> {
-    let items = table::list_on(conn)?.into_iter().map(from_row);
+pub fn list(workspace: &Workspace) -> Result<Vec<ContentItem>> {
+    let items = table::list(workspace)?.into_iter().map(from_row);
     Ok(items.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<ContentItem> {
-    let row = table::get_on(conn, id)?.ok_or_else(|| Error::NotFound {
+/// One content item.
+pub fn get(workspace: &Workspace, id: i64) -> Result<ContentItem> {
+    let row = table::get(workspace, id)?.ok_or_else(|| Error::NotFound {
         what: "content item",
         key: id.to_string(),
     })?;
@@ -134,37 +135,69 @@ fn check(draft: &ContentDraft) -> Result<()> {
 }
 
 /// Adds an item (`id` None) or replaces one; returns it.
-pub fn save(conn: &Connection, id: Option<i64>, draft: &ContentDraft) -> Result<ContentItem> {
+pub fn save(
+    workspace: &mut Workspace,
+    id: Option<i64>,
+    draft: &ContentDraft,
+) -> Result<ContentItem> {
     check(draft)?;
-    let kind = crate::fields::enum_text(&draft.kind);
-    let personas = serde_json::to_string(&draft.personas)?;
-    let stages = serde_json::to_string(&draft.stages)?;
-    let lifecycles = serde_json::to_string(&draft.lifecycles)?;
-    let columns = ContentColumns {
-        title: draft.title.trim(),
-        kind: &kind,
-        subject: draft.subject.trim(),
-        link: draft.link.trim(),
-        body: draft.body.trim(),
-        personas: &personas,
-        stages: &stages,
-        lifecycles: &lifecycles,
-    };
+    let text = DraftText::of(draft)?;
+    let columns = text.columns(draft);
     let id = match id {
         Some(id) => {
-            get(conn, id)?;
-            table::update_on(conn, id, &columns)?;
+            get(workspace, id)?;
+            table::update(workspace, id, &columns)?;
             id
         }
-        None => table::insert_on(conn, &columns)?,
+        None => table::insert(workspace, &columns)?,
     };
-    get(conn, id)
+    get(workspace, id)
+}
+
+/// Adds an item inside `tx` (a stream import adds its content with the
+/// stream, or nothing); returns its id.
+pub(crate) fn insert_in(tx: &Transaction<'_>, draft: &ContentDraft) -> Result<i64> {
+    check(draft)?;
+    let text = DraftText::of(draft)?;
+    table::insert_in(tx, &text.columns(draft))
+}
+
+/// A draft's columns stored as text: its kind and its tags as JSON.
+struct DraftText {
+    kind: String,
+    personas: String,
+    stages: String,
+    lifecycles: String,
+}
+
+impl DraftText {
+    fn of(draft: &ContentDraft) -> Result<DraftText> {
+        Ok(DraftText {
+            kind: crate::fields::enum_text(&draft.kind),
+            personas: serde_json::to_string(&draft.personas)?,
+            stages: serde_json::to_string(&draft.stages)?,
+            lifecycles: serde_json::to_string(&draft.lifecycles)?,
+        })
+    }
+
+    fn columns<'a>(&'a self, draft: &'a ContentDraft) -> ContentColumns<'a> {
+        ContentColumns {
+            title: draft.title.trim(),
+            kind: &self.kind,
+            subject: draft.subject.trim(),
+            link: draft.link.trim(),
+            body: draft.body.trim(),
+            personas: &self.personas,
+            stages: &self.stages,
+            lifecycles: &self.lifecycles,
+        }
+    }
 }
 
 /// Deletes an item; refused while a stream sends it.
-pub fn delete(conn: &Connection, id: i64) -> Result<()> {
-    let item = get(conn, id)?;
-    let users: Vec<String> = super::model::list(conn)?
+pub fn delete(workspace: &mut Workspace, id: i64) -> Result<()> {
+    let item = get(workspace, id)?;
+    let users: Vec<String> = super::model::list(workspace)?
         .into_iter()
         .filter(|stream| stream.definition.content_ids().contains(&id))
         .map(|stream| format!("“{}”", stream.name))
@@ -176,7 +209,7 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
             users.join(", ")
         )));
     }
-    table::delete_on(conn, id)?;
+    table::delete(workspace, id)?;
     Ok(())
 }
 
@@ -201,8 +234,8 @@ pub struct MatrixCell {
 /// newsletter) or only for customers covers no buying-stage cell, so gaps
 /// show. Personas and stages are the values seen in the workspace's leads,
 /// plus any used as tags.
-pub fn matrix(workspace: &crate::Workspace) -> Result<Vec<MatrixCell>> {
-    let items = list(workspace.conn())?;
+pub fn matrix(workspace: &Workspace) -> Result<Vec<MatrixCell>> {
+    let items = list(workspace)?;
     let seen = |key: &str| -> Result<Vec<String>> {
         Ok(crate::segments::field_values(workspace, key, 50)?
             .into_iter()
@@ -315,8 +348,8 @@ pub struct ContentSuggestion {
 
 /// The library ordered for a stream: items that suit its audience first,
 /// best fit first, then the rest.
-pub fn suggestions(conn: &Connection, audience: &Audience) -> Result<Vec<ContentSuggestion>> {
-    Ok(ordered_for(conn, audience)?
+pub fn suggestions(workspace: &Workspace, audience: &Audience) -> Result<Vec<ContentSuggestion>> {
+    Ok(ordered_for(workspace, audience)?
         .into_iter()
         .map(|item| ContentSuggestion {
             suits: audience.suits(&item),
@@ -325,8 +358,8 @@ pub fn suggestions(conn: &Connection, audience: &Audience) -> Result<Vec<Content
         .collect())
 }
 
-fn ordered_for(conn: &Connection, audience: &Audience) -> Result<Vec<ContentItem>> {
-    let mut items = list(conn)?;
+fn ordered_for(workspace: &Workspace, audience: &Audience) -> Result<Vec<ContentItem>> {
+    let mut items = list(workspace)?;
     items.sort_by_key(|item| {
         (
             !audience.suits(item),
@@ -357,42 +390,45 @@ mod tests {
 
     #[test]
     fn saves_lists_and_checks_items() {
-        let workspace = Workspace::in_memory().unwrap();
-        let conn = workspace.conn();
+        let mut workspace = Workspace::in_memory().unwrap();
         let item = save(
-            conn,
+            &mut workspace,
             None,
             &draft("ROI guide", &["Executive decision maker"], &["Decision"]),
         )
         .unwrap();
-        assert_eq!(get(conn, item.id).unwrap(), item);
-        let renamed = save(conn, Some(item.id), &draft("ROI playbook", &[], &[])).unwrap();
+        assert_eq!(get(&workspace, item.id).unwrap(), item);
+        let renamed = save(
+            &mut workspace,
+            Some(item.id),
+            &draft("ROI playbook", &[], &[]),
+        )
+        .unwrap();
         assert_eq!(renamed.title, "ROI playbook");
-        assert_eq!(list(conn).unwrap().len(), 1);
+        assert_eq!(list(&workspace).unwrap().len(), 1);
         let mut untitled = draft(" ", &[], &[]);
-        assert!(save(conn, None, &untitled).is_err());
+        assert!(save(&mut workspace, None, &untitled).is_err());
         untitled.title = "x".into();
         untitled.subject = " ".into();
-        assert!(save(conn, None, &untitled)
+        assert!(save(&mut workspace, None, &untitled)
             .unwrap_err()
             .to_string()
             .contains("subject"));
-        delete(conn, item.id).unwrap();
-        assert!(list(conn).unwrap().is_empty());
+        delete(&mut workspace, item.id).unwrap();
+        assert!(list(&workspace).unwrap().is_empty());
     }
 
     #[test]
     fn matrix_shows_gaps() {
-        let workspace = Workspace::in_memory().unwrap();
-        let conn = workspace.conn();
+        let mut workspace = Workspace::in_memory().unwrap();
         save(
-            conn,
+            &mut workspace,
             None,
             &draft("A", &["Executive decision maker"], &["Decision"]),
         )
         .unwrap();
         save(
-            conn,
+            &mut workspace,
             None,
             &draft(
                 "B",
@@ -418,11 +454,15 @@ mod tests {
 
     #[test]
     fn suggestions_put_suitable_items_first() {
-        let workspace = Workspace::in_memory().unwrap();
-        let conn = workspace.conn();
-        save(conn, None, &draft("Awareness blog", &[], &["Awareness"])).unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
         save(
-            conn,
+            &mut workspace,
+            None,
+            &draft("Awareness blog", &[], &["Awareness"]),
+        )
+        .unwrap();
+        save(
+            &mut workspace,
             None,
             &draft(
                 "Exec decision",
@@ -431,13 +471,13 @@ mod tests {
             ),
         )
         .unwrap();
-        save(conn, None, &draft("Anyone", &[], &[])).unwrap();
+        save(&mut workspace, None, &draft("Anyone", &[], &[])).unwrap();
         let audience = Audience {
             personas: vec!["executive decision maker".into()],
             stages: vec!["Decision".into()],
             lifecycles: vec![],
         };
-        let suggested = suggestions(conn, &audience).unwrap();
+        let suggested = suggestions(&workspace, &audience).unwrap();
         let titles: Vec<&str> = suggested.iter().map(|s| s.item.title.as_str()).collect();
         assert_eq!(titles, vec!["Exec decision", "Anyone", "Awareness blog"]);
         let suits: Vec<bool> = suggested.iter().map(|s| s.suits).collect();

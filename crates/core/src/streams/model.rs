@@ -235,13 +235,20 @@ fn from_row(row: StreamRow) -> rusqlite::Result<Stream> {
 }
 
 /// Every stream, highest priority first.
-pub fn list(conn: &Connection) -> Result<Vec<Stream>> {
+pub fn list(workspace: &Workspace) -> Result<Vec<Stream>> {
+    list_on(workspace.conn())
+}
+
+/// [`list`] on a connection, for callers that hold no workspace: the check
+/// for what uses a field reads inside its write transaction.
+pub fn list_on(conn: &Connection) -> Result<Vec<Stream>> {
     let streams = table::list_on(conn)?.into_iter().map(from_row);
     Ok(streams.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<Stream> {
-    let row = table::get_on(conn, id)?.ok_or_else(|| Error::NotFound {
+/// One stream.
+pub fn get(workspace: &Workspace, id: i64) -> Result<Stream> {
+    let row = table::get(workspace, id)?.ok_or_else(|| Error::NotFound {
         what: "stream",
         key: id.to_string(),
     })?;
@@ -250,11 +257,8 @@ pub fn get(conn: &Connection, id: i64) -> Result<Stream> {
 
 /// Saves a new stream (`id` None) or replaces one. A stream with problems
 /// can be saved as a draft but not active.
-pub fn save(workspace: &Workspace, id: Option<i64>, draft: &StreamDraft) -> Result<Stream> {
-    let conn = workspace.conn();
-    if draft.name.trim().is_empty() {
-        return Err(Error::InvalidArgument("a stream needs a name".into()));
-    }
+pub fn save(workspace: &mut Workspace, id: Option<i64>, draft: &StreamDraft) -> Result<Stream> {
+    check_name(draft)?;
     if draft.is_active {
         let candidate = Stream {
             id: id.unwrap_or(-1),
@@ -274,27 +278,39 @@ pub fn save(workspace: &Workspace, id: Option<i64>, draft: &StreamDraft) -> Resu
         }
     }
     let definition = serde_json::to_string(&draft.definition)?;
-    let columns = StreamColumns {
+    let columns = columns_of(draft, &definition);
+    let id = match id {
+        Some(id) => {
+            get(workspace, id)?;
+            table::update(workspace, id, &columns)?;
+            id
+        }
+        None => table::insert(workspace, &columns)?,
+    };
+    get(workspace, id)
+}
+
+fn check_name(draft: &StreamDraft) -> Result<()> {
+    if draft.name.trim().is_empty() {
+        return Err(Error::InvalidArgument("a stream needs a name".into()));
+    }
+    Ok(())
+}
+
+/// The columns a draft saves, with its definition already as JSON text.
+fn columns_of<'a>(draft: &'a StreamDraft, definition: &'a str) -> StreamColumns<'a> {
+    StreamColumns {
         name: draft.name.trim(),
         priority: draft.priority,
         is_active: draft.is_active,
-        definition: &definition,
-    };
-    let id = match id {
-        Some(id) => {
-            get(conn, id)?;
-            table::update_on(conn, id, &columns)?;
-            id
-        }
-        None => table::insert_on(conn, &columns)?,
-    };
-    get(conn, id)
+        definition,
+    }
 }
 
 /// Deletes a stream; refused while another stream moves leads into it.
-pub fn delete(conn: &Connection, id: i64) -> Result<()> {
-    let stream = get(conn, id)?;
-    let movers: Vec<String> = list(conn)?
+pub fn delete(workspace: &mut Workspace, id: i64) -> Result<()> {
+    let stream = get(workspace, id)?;
+    let movers: Vec<String> = list(workspace)?
         .into_iter()
         .filter(|other| other.id != id)
         .filter(|other| {
@@ -313,7 +329,7 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
             stream.name
         )));
     }
-    table::delete_on(conn, id)?;
+    table::delete(workspace, id)?;
     Ok(())
 }
 
@@ -359,7 +375,7 @@ pub(super) fn label(action: &NodeAction) -> &'static str {
 
 /// The audience of a stream, read from its entry segments' rules: the
 /// personas, buying stages and lifecycles they require.
-pub fn audience(conn: &Connection, definition: &StreamDefinition) -> Result<Audience> {
+pub fn audience(workspace: &Workspace, definition: &StreamDefinition) -> Result<Audience> {
     let mut audience = Audience::default();
     fn values(value: &Value) -> Vec<String> {
         match value {
@@ -410,7 +426,7 @@ pub fn audience(conn: &Connection, definition: &StreamDefinition) -> Result<Audi
         }
     }
     for id in &definition.entry_segments {
-        if let Ok(segment) = saved::get(conn, *id) {
+        if let Ok(segment) = saved::get(workspace, *id) {
             walk(&segment.rules, &mut audience);
         }
     }
@@ -473,10 +489,10 @@ pub struct StreamExport {
 pub const EXPORT_FORMAT: &str = "leadstream-stream";
 
 /// A stream as portable JSON (docs/streams.md).
-pub fn export(conn: &Connection, id: i64) -> Result<StreamExport> {
-    let stream = get(conn, id)?;
+pub fn export(workspace: &Workspace, id: i64) -> Result<StreamExport> {
+    let stream = get(workspace, id)?;
     let wanted = stream.definition.content_ids();
-    let content = content::list(conn)?
+    let content = content::list(workspace)?
         .into_iter()
         .filter(|i| wanted.contains(&i.id))
         .collect();
@@ -513,9 +529,9 @@ fn parse_export(json: &str) -> Result<StreamExport> {
 /// A stream from its JSON form, for planning without saving it. Its Send
 /// steps are re-pointed at the library's items with the same titles; an item
 /// missing from the library is an error.
-pub fn from_file(conn: &Connection, json: &str) -> Result<Stream> {
+pub fn from_file(workspace: &Workspace, json: &str) -> Result<Stream> {
     let mut file = parse_export(json)?;
-    let library = content::list(conn)?;
+    let library = content::list(workspace)?;
     for node in &mut file.stream.definition.nodes {
         if let NodeAction::Send { content_id } = &mut node.action {
             let item = file
@@ -552,11 +568,11 @@ pub fn from_file(conn: &Connection, json: &str) -> Result<Stream> {
 /// Imports a stream from its JSON form, inactive. Content items are matched
 /// by title (and kind) or added; Send steps are re-pointed at them. One
 /// transaction: the stream and the content it adds, or nothing.
-pub fn import(workspace: &Workspace, json: &str) -> Result<Stream> {
+pub fn import(workspace: &mut Workspace, json: &str) -> Result<Stream> {
     let mut file = parse_export(json)?;
-    let conn = workspace.conn();
-    let transaction = conn.unchecked_transaction()?;
-    let existing = content::list(conn)?;
+    file.stream.is_active = false;
+    let existing = content::list(workspace)?;
+    let transaction = workspace.conn_mut().transaction()?;
     let mut new_ids = HashMap::new();
     for item in &file.content {
         let id = match existing
@@ -575,7 +591,7 @@ pub fn import(workspace: &Workspace, json: &str) -> Result<Stream> {
                     stages: item.stages.clone(),
                     lifecycles: item.lifecycles.clone(),
                 };
-                content::save(conn, None, &draft)?.id
+                content::insert_in(&transaction, &draft)?
             }
         };
         new_ids.insert(item.id, id);
@@ -587,10 +603,11 @@ pub fn import(workspace: &Workspace, json: &str) -> Result<Stream> {
             }
         }
     }
-    file.stream.is_active = false;
-    let stream = save(workspace, None, &file.stream)?;
+    check_name(&file.stream)?;
+    let definition = serde_json::to_string(&file.stream.definition)?;
+    let id = table::insert_in(&transaction, &columns_of(&file.stream, &definition))?;
     transaction.commit()?;
-    Ok(stream)
+    get(workspace, id)
 }
 
 #[cfg(test)]
@@ -599,8 +616,8 @@ mod tests {
     use crate::streams::templates::{demo_library, stream_templates};
 
     fn workspace_with_library() -> Workspace {
-        let workspace = Workspace::in_memory().unwrap();
-        demo_library(workspace.conn()).unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
+        demo_library(&mut workspace).unwrap();
         workspace
     }
 
@@ -628,19 +645,18 @@ mod tests {
 
     #[test]
     fn active_streams_must_be_clean_and_export_round_trips() {
-        let workspace = workspace_with_library();
-        let conn = workspace.conn();
-        let template = stream_templates(conn).unwrap().remove(0);
+        let mut workspace = workspace_with_library();
+        let template = stream_templates(&workspace).unwrap().remove(0);
         let mut draft = StreamDraft {
             name: template.name.clone(),
             priority: 5,
             is_active: true,
             definition: template.definition.clone(),
         };
-        let saved_stream = save(&workspace, None, &draft).unwrap();
+        let saved_stream = save(&mut workspace, None, &draft).unwrap();
         assert!(saved_stream.is_active);
         draft.definition.nodes.push(node("stray", NodeAction::Exit));
-        let refused = save(&workspace, Some(saved_stream.id), &draft)
+        let refused = save(&mut workspace, Some(saved_stream.id), &draft)
             .unwrap_err()
             .to_string();
         assert!(
@@ -648,9 +664,9 @@ mod tests {
             "{refused}"
         );
 
-        let json = serde_json::to_string(&export(conn, saved_stream.id).unwrap()).unwrap();
-        let other = Workspace::in_memory().unwrap();
-        let imported = import(&other, &json).unwrap();
+        let json = serde_json::to_string(&export(&workspace, saved_stream.id).unwrap()).unwrap();
+        let mut other = Workspace::in_memory().unwrap();
+        let imported = import(&mut other, &json).unwrap();
         assert!(!imported.is_active);
         assert_eq!(
             imported.definition.nodes.len(),
@@ -660,16 +676,16 @@ mod tests {
             .definition
             .content_ids()
             .iter()
-            .map(|id| content::get(other.conn(), *id).unwrap().title)
+            .map(|id| content::get(&other, *id).unwrap().title)
             .collect();
         let original: Vec<String> = template
             .definition
             .content_ids()
             .iter()
-            .map(|id| content::get(conn, *id).unwrap().title)
+            .map(|id| content::get(&workspace, *id).unwrap().title)
             .collect();
         assert_eq!(sent, original);
-        assert!(import(&other, "{\"format\":\"x\"}")
+        assert!(import(&mut other, "{\"format\":\"x\"}")
             .unwrap_err()
             .to_string()
             .contains("not a Leadstream stream file"));
@@ -677,11 +693,10 @@ mod tests {
 
     #[test]
     fn a_stream_file_that_fails_half_way_adds_nothing() {
-        let workspace = workspace_with_library();
-        let conn = workspace.conn();
-        let template = stream_templates(conn).unwrap().remove(0);
+        let mut workspace = workspace_with_library();
+        let template = stream_templates(&workspace).unwrap().remove(0);
         let saved_stream = save(
-            &workspace,
+            &mut workspace,
             None,
             &StreamDraft {
                 name: template.name.clone(),
@@ -691,7 +706,7 @@ mod tests {
             },
         )
         .unwrap();
-        let mut file = export(conn, saved_stream.id).unwrap();
+        let mut file = export(&workspace, saved_stream.id).unwrap();
         // Two items new to the library: the first is fine, the second has no
         // subject, so the import fails after writing the first.
         let mut fresh = file.content[0].clone();
@@ -703,24 +718,24 @@ mod tests {
         file.content.push(fresh);
         file.content.push(broken);
         let json = serde_json::to_string(&file).unwrap();
-        let library_before = content::list(conn).unwrap();
-        let streams_before = list(conn).unwrap();
-        let error = import(&workspace, &json).unwrap_err().to_string();
+        let library_before = content::list(&workspace).unwrap();
+        let streams_before = list(&workspace).unwrap();
+        let error = import(&mut workspace, &json).unwrap_err().to_string();
         assert!(error.contains("needs a subject line"), "{error}");
-        assert_eq!(content::list(conn).unwrap(), library_before);
-        assert_eq!(list(conn).unwrap(), streams_before);
+        assert_eq!(content::list(&workspace).unwrap(), library_before);
+        assert_eq!(list(&workspace).unwrap(), streams_before);
 
         // A stream refused after its content was added leaves nothing either.
-        let mut file = export(conn, saved_stream.id).unwrap();
+        let mut file = export(&workspace, saved_stream.id).unwrap();
         let mut fresh = file.content[0].clone();
         fresh.title = "Another brand-new guide".into();
         file.content.push(fresh);
         file.stream.name = "   ".into();
-        let error = import(&workspace, &serde_json::to_string(&file).unwrap())
+        let error = import(&mut workspace, &serde_json::to_string(&file).unwrap())
             .unwrap_err()
             .to_string();
         assert!(error.contains("needs a name"), "{error}");
-        assert_eq!(content::list(conn).unwrap(), library_before);
-        assert_eq!(list(conn).unwrap(), streams_before);
+        assert_eq!(content::list(&workspace).unwrap(), library_before);
+        assert_eq!(list(&workspace).unwrap(), streams_before);
     }
 }

@@ -4,7 +4,6 @@
 //! built-in segments, written as JSON data files under `templates/`. The
 //! demo workspace gets the library and three active streams.
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -189,7 +188,7 @@ const LIBRARY: &[LibraryEntry] = &[
 ];
 
 /// Adds the demo content library to a workspace.
-pub fn demo_library(conn: &Connection) -> Result<()> {
+pub fn demo_library(workspace: &mut Workspace) -> Result<()> {
     for (title, kind, subject, personas, stages, lifecycles) in LIBRARY {
         let slug: String = title
             .chars()
@@ -202,7 +201,7 @@ pub fn demo_library(conn: &Connection) -> Result<()> {
             })
             .collect();
         content::save(
-            conn,
+            workspace,
             None,
             &ContentDraft {
                 title: (*title).into(),
@@ -230,16 +229,16 @@ pub struct StreamTemplate {
     pub definition: StreamDefinition,
 }
 
-fn segment_id(conn: &Connection, name: &str) -> Result<i64> {
-    saved::list(conn)?
+fn segment_id(workspace: &Workspace, name: &str) -> Result<i64> {
+    saved::list(workspace)?
         .into_iter()
         .find(|s| s.is_builtin && s.name == name)
         .map(|s| s.id)
         .ok_or_else(|| Error::InvalidArgument(format!("built-in segment “{name}” is missing")))
 }
 
-fn content_id(conn: &Connection, title: &str) -> Result<i64> {
-    content::list(conn)?
+fn content_id(workspace: &Workspace, title: &str) -> Result<i64> {
+    content::list(workspace)?
         .into_iter()
         .find(|i| i.title == title)
         .map(|i| i.id)
@@ -312,12 +311,12 @@ fn parse_template(file: &str, json: &str) -> Result<TemplateFile> {
 }
 
 /// A template's node with its content title resolved to this library's id.
-fn resolve_node(conn: &Connection, node: TemplateNode) -> Result<StreamNode> {
+fn resolve_node(workspace: &Workspace, node: TemplateNode) -> Result<StreamNode> {
     let mut action = node.action;
     if let Some(fields) = action.as_object_mut() {
         if let Some(title) = fields.remove("content") {
             let title = title.as_str().unwrap_or_default();
-            fields.insert("content_id".into(), json!(content_id(conn, title)?));
+            fields.insert("content_id".into(), json!(content_id(workspace, title)?));
         }
     }
     let action: NodeAction = serde_json::from_value(action)
@@ -331,16 +330,16 @@ fn resolve_node(conn: &Connection, node: TemplateNode) -> Result<StreamNode> {
 }
 
 /// A template file on this workspace's built-in segments and library.
-fn resolve_template(conn: &Connection, file: TemplateFile) -> Result<StreamTemplate> {
+fn resolve_template(workspace: &Workspace, file: TemplateFile) -> Result<StreamTemplate> {
     let entry_segments = file
         .entry_segments
         .iter()
-        .map(|name| segment_id(conn, name))
+        .map(|name| segment_id(workspace, name))
         .collect::<Result<_>>()?;
     let nodes = file
         .nodes
         .into_iter()
-        .map(|node| resolve_node(conn, node))
+        .map(|node| resolve_node(workspace, node))
         .collect::<Result<_>>()?;
     Ok(StreamTemplate {
         key: file.key,
@@ -361,10 +360,10 @@ fn resolve_template(conn: &Connection, file: TemplateFile) -> Result<StreamTempl
 
 /// The stream templates, built on this workspace's built-in segments and a
 /// content library holding the demo titles ([`demo_library`]).
-pub fn stream_templates(conn: &Connection) -> Result<Vec<StreamTemplate>> {
+pub fn stream_templates(workspace: &Workspace) -> Result<Vec<StreamTemplate>> {
     TEMPLATE_FILES
         .iter()
-        .map(|(file, json)| resolve_template(conn, parse_template(file, json)?))
+        .map(|(file, json)| resolve_template(workspace, parse_template(file, json)?))
         .collect()
 }
 
@@ -373,9 +372,9 @@ pub const DEMO_ACTIVE: &[&str] = &["stage-decision", "persona-executive", "lifec
 
 /// Fills a workspace with the demo library and all stream templates, the
 /// [`DEMO_ACTIVE`] ones active.
-pub fn install_demo_nurture(workspace: &Workspace) -> Result<()> {
-    demo_library(workspace.conn())?;
-    for template in stream_templates(workspace.conn())? {
+pub fn install_demo_nurture(workspace: &mut Workspace) -> Result<()> {
+    demo_library(workspace)?;
+    for template in stream_templates(workspace)? {
         model::save(
             workspace,
             None,
@@ -396,8 +395,8 @@ mod tests {
 
     #[test]
     fn the_demo_library_has_a_visible_gap() {
-        let workspace = Workspace::in_memory().unwrap();
-        demo_library(workspace.conn()).unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
+        demo_library(&mut workspace).unwrap();
         let cells = content::matrix(&workspace).unwrap();
         let cell = |persona: &str, stage: &str| {
             cells
@@ -413,12 +412,12 @@ mod tests {
 
     #[test]
     fn every_template_file_parses_and_has_no_problems() {
-        let workspace = Workspace::in_memory().unwrap();
-        demo_library(workspace.conn()).unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
+        demo_library(&mut workspace).unwrap();
         for (file, json) in TEMPLATE_FILES {
             let parsed = parse_template(file, json).unwrap();
             assert_eq!(&parsed.key, file);
-            let template = resolve_template(workspace.conn(), parsed).unwrap();
+            let template = resolve_template(&workspace, parsed).unwrap();
             let candidate = model::Stream {
                 id: 0,
                 name: template.name.clone(),
@@ -436,7 +435,7 @@ mod tests {
         let workspace = Workspace::in_memory().unwrap();
         let (file, json) = TEMPLATE_FILES[0];
         let parsed = parse_template(file, json).unwrap();
-        let error = resolve_template(workspace.conn(), parsed).unwrap_err();
+        let error = resolve_template(&workspace, parsed).unwrap_err();
         assert!(
             error.to_string().contains("is missing from the library"),
             "{error}"

@@ -6,8 +6,6 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use rusqlite::Connection;
-
 use super::content::{self, Audience, ContentItem};
 use super::handles::{self, NodeHandle};
 use super::limits;
@@ -80,17 +78,13 @@ impl<'a> Subject<'a> {
             workspace,
             stream,
             outgoing,
-            audience: model::audience(conn, definition)?,
-            library: content::list(conn)?
+            audience: model::audience(workspace, definition)?,
+            library: content::list(workspace)?
                 .into_iter()
                 .map(|item| (item.id, item))
                 .collect(),
             catalogue: fields::list(conn)?,
         })
-    }
-
-    fn conn(&self) -> &Connection {
-        self.workspace.conn()
     }
 
     fn definition(&self) -> &'a StreamDefinition {
@@ -138,7 +132,7 @@ fn entry_segments(subject: &Subject<'_>) -> Vec<StreamProblem> {
         found.push(on_stream("choose at least one entry segment"));
     }
     for id in ids {
-        match saved::get(subject.conn(), *id) {
+        match saved::get(subject.workspace, *id) {
             Ok(segment) => {
                 if let Err(e) = segments::validate(subject.workspace, &segment.rules) {
                     found.push(on_stream(format!(
@@ -487,7 +481,7 @@ fn field_update(subject: &Subject<'_>, field: &str, value: &serde_json::Value) -
 fn stream_move(subject: &Subject<'_>, stream_id: i64) -> Vec<String> {
     if stream_id == subject.stream.id {
         vec!["a stream cannot move leads into itself".to_owned()]
-    } else if model::get(subject.conn(), stream_id).is_err() {
+    } else if model::get(subject.workspace, stream_id).is_err() {
         vec![format!("stream {stream_id} does not exist")]
     } else {
         Vec::new()
@@ -563,8 +557,8 @@ mod tests {
     use crate::streams::templates::{demo_library, stream_templates};
 
     fn workspace_with_library() -> Workspace {
-        let workspace = Workspace::in_memory().unwrap();
-        demo_library(workspace.conn()).unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
+        demo_library(&mut workspace).unwrap();
         workspace
     }
 
@@ -588,7 +582,7 @@ mod tests {
 
     /// The demo library's item for everyone (no tags).
     fn untagged_item(workspace: &Workspace) -> i64 {
-        content::list(workspace.conn())
+        content::list(workspace)
             .unwrap()
             .into_iter()
             .find(|item| item.title == "Monthly newsletter")
@@ -905,7 +899,7 @@ mod tests {
     #[test]
     fn templates_have_no_problems() {
         let workspace = workspace_with_library();
-        for template in stream_templates(workspace.conn()).unwrap() {
+        for template in stream_templates(&workspace).unwrap() {
             let candidate = Stream {
                 id: 0,
                 name: template.name.clone(),
@@ -1027,13 +1021,12 @@ mod tests {
     #[test]
     fn unsuitable_content_is_marked() {
         let workspace = workspace_with_library();
-        let conn = workspace.conn();
-        let decision = saved::list(conn)
+        let decision = saved::list(&workspace)
             .unwrap()
             .into_iter()
             .find(|s| s.name == "Decision stage")
             .unwrap();
-        let awareness_item = content::list(conn)
+        let awareness_item = content::list(&workspace)
             .unwrap()
             .into_iter()
             .find(|i| i.stages == vec!["Awareness".to_owned()])
@@ -1064,7 +1057,7 @@ mod tests {
     #[test]
     fn absurd_step_parameters_are_problems_naming_the_range() {
         let workspace = workspace_with_library();
-        let item = content::list(workspace.conn()).unwrap()[0].id;
+        let item = content::list(&workspace).unwrap()[0].id;
         let mut candidate = stream(
             vec![
                 node("entry", NodeAction::Entry),

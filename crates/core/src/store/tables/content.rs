@@ -1,11 +1,10 @@
 //! The `content_items` table: the content library's rows, with the kind as
 //! its text and the persona, stage and lifecycle tags as JSON text.
 //!
-//! The `_on` variants take a connection: `streams::content`'s public API
-//! (used by the CLI and the shell) still takes a `&Connection`.
-//! TODO(merge): drop them once those callers pass the workspace.
+//! Reads take `&Workspace`; writes take `&mut Workspace`, or a
+//! `&Transaction` (`insert_in`) for content imported together with a stream.
 
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 
 use crate::{Result, Workspace};
 
@@ -59,35 +58,33 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<ContentRow> {
 
 /// Every content item, by title.
 pub fn list(workspace: &Workspace) -> Result<Vec<ContentRow>> {
-    list_on(workspace.conn())
-}
-
-/// [`list`] on a connection (see the module doc).
-pub fn list_on(conn: &Connection) -> Result<Vec<ContentRow>> {
-    let mut statement = conn.prepare(&format!("{SELECT} ORDER BY title, id"))?;
+    let mut statement = workspace
+        .conn()
+        .prepare(&format!("{SELECT} ORDER BY title, id"))?;
     let items = statement.query_map([], from_row)?;
     Ok(items.collect::<rusqlite::Result<_>>()?)
 }
 
 /// One content item; `None` when it does not exist.
 pub fn get(workspace: &Workspace, id: i64) -> Result<Option<ContentRow>> {
-    get_on(workspace.conn(), id)
-}
-
-/// [`get`] on a connection (see the module doc).
-pub fn get_on(conn: &Connection, id: i64) -> Result<Option<ContentRow>> {
-    Ok(conn
+    Ok(workspace
+        .conn()
         .query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
         .optional()?)
 }
 
 /// Adds an item; returns its id.
 pub fn insert(workspace: &mut Workspace, columns: &ContentColumns<'_>) -> Result<i64> {
-    insert_on(workspace.conn_mut(), columns)
+    insert_with(workspace.conn_mut(), columns)
 }
 
-/// [`insert`] on a connection (see the module doc).
-pub fn insert_on(conn: &Connection, columns: &ContentColumns<'_>) -> Result<i64> {
+/// [`insert`] inside `tx`.
+pub fn insert_in(tx: &Transaction<'_>, columns: &ContentColumns<'_>) -> Result<i64> {
+    insert_with(tx, columns)
+}
+
+/// The insert itself, on a connection taken for writing.
+fn insert_with(conn: &Connection, columns: &ContentColumns<'_>) -> Result<i64> {
     conn.execute(
         "INSERT INTO content_items (title, kind, subject, link, body, personas, stages, lifecycles)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -107,11 +104,11 @@ pub fn insert_on(conn: &Connection, columns: &ContentColumns<'_>) -> Result<i64>
 
 /// Replaces item `id`'s columns.
 pub fn update(workspace: &mut Workspace, id: i64, columns: &ContentColumns<'_>) -> Result<()> {
-    update_on(workspace.conn_mut(), id, columns)
+    update_with(workspace.conn_mut(), id, columns)
 }
 
-/// [`update`] on a connection (see the module doc).
-pub fn update_on(conn: &Connection, id: i64, columns: &ContentColumns<'_>) -> Result<()> {
+/// The update itself, on the workspace's connection taken for writing.
+fn update_with(conn: &Connection, id: i64, columns: &ContentColumns<'_>) -> Result<()> {
     conn.execute(
         "UPDATE content_items SET title = ?1, kind = ?2, subject = ?3, link = ?4, body = ?5,
          personas = ?6, stages = ?7, lifecycles = ?8 WHERE id = ?9",
@@ -132,11 +129,11 @@ pub fn update_on(conn: &Connection, id: i64, columns: &ContentColumns<'_>) -> Re
 
 /// Deletes item `id`.
 pub fn delete(workspace: &mut Workspace, id: i64) -> Result<()> {
-    delete_on(workspace.conn_mut(), id)
+    delete_with(workspace.conn_mut(), id)
 }
 
-/// [`delete`] on a connection (see the module doc).
-pub fn delete_on(conn: &Connection, id: i64) -> Result<()> {
+/// The delete itself, on the workspace's connection taken for writing.
+fn delete_with(conn: &Connection, id: i64) -> Result<()> {
     conn.execute("DELETE FROM content_items WHERE id = ?1", [id])?;
     Ok(())
 }

@@ -7,6 +7,11 @@
 //! - [`events`]: the `events` table: counts and inserts.
 //! - [`custom_values`]: custom field values, `(field_id, lead_id, value)`.
 //! - [`fields`]: the field catalogue's table.
+//! - [`columns`]: bulk column reads for the segment index and the reference
+//!   evaluator (lead columns, custom values, events).
+//! - [`segments`]: saved segments, their rules as JSON, built-ins by key.
+//! - [`streams`]: nurture streams, their definitions as JSON.
+//! - [`content`]: the content library's items and their tags.
 //!
 //! The `settings` table has its own typed module, `store::settings`.
 

@@ -1,11 +1,11 @@
 //! The `segments` table: saved segments with their rules as JSON text,
 //! built-in ones marked and keyed by their template's key.
 //!
-//! The `_on` variants take a connection: the rule compiler and the reference
-//! evaluator work on a `&Connection` (the index warm-up compiles on its own
-//! reader), and `segments::saved`'s public reads and writes (used by the CLI
-//! and the shell) hold a `&Connection` or `&Workspace`. TODO(merge): move
-//! the writes to `&mut Workspace` once those callers pass one.
+//! Reads take `&Workspace`; the `_on` reads take a connection because their
+//! callers hold no workspace: the rule compiler and the reference evaluator
+//! work on a `&Connection` (the index warm-up compiles on its own read-only
+//! reader), and checks run inside a write transaction read through it.
+//! Writes take `&mut Workspace` or a `&Transaction` (`_in`).
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 
@@ -68,12 +68,8 @@ pub fn list_on(conn: &Connection) -> Result<Vec<SegmentRow>> {
 
 /// One saved segment; `None` when it does not exist.
 pub fn get(workspace: &Workspace, id: i64) -> Result<Option<SegmentRow>> {
-    get_on(workspace.conn(), id)
-}
-
-/// [`get`] on a connection (see the module doc).
-pub fn get_on(conn: &Connection, id: i64) -> Result<Option<SegmentRow>> {
-    Ok(conn
+    Ok(workspace
+        .conn()
         .query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
         .optional()?)
 }
@@ -111,11 +107,11 @@ pub fn builtin_keys_on(conn: &Connection) -> Result<Vec<(i64, Option<String>)>> 
 
 /// Adds a user segment; returns its id.
 pub fn insert(workspace: &mut Workspace, columns: &SegmentColumns<'_>) -> Result<i64> {
-    insert_on(workspace.conn_mut(), columns)
+    insert_with(workspace.conn_mut(), columns)
 }
 
-/// [`insert`] on a connection (see the module doc).
-pub fn insert_on(conn: &Connection, columns: &SegmentColumns<'_>) -> Result<i64> {
+/// The insert itself, on the workspace's connection taken for writing.
+fn insert_with(conn: &Connection, columns: &SegmentColumns<'_>) -> Result<i64> {
     conn.execute(
         "INSERT INTO segments (name, description, color, folder, rules) VALUES (?1, ?2, ?3, ?4, ?5)",
         (
@@ -186,11 +182,16 @@ pub fn unmark_builtin_in(tx: &Transaction<'_>, id: i64) -> Result<()> {
 
 /// Deletes segment `id`.
 pub fn delete(workspace: &mut Workspace, id: i64) -> Result<()> {
-    delete_on(workspace.conn_mut(), id)
+    delete_with(workspace.conn_mut(), id)
 }
 
-/// [`delete`] on a connection or inside a transaction (see the module doc).
-pub fn delete_on(conn: &Connection, id: i64) -> Result<()> {
+/// [`delete`] inside `tx` (the built-in installer retires segments there).
+pub fn delete_in(tx: &Transaction<'_>, id: i64) -> Result<()> {
+    delete_with(tx, id)
+}
+
+/// The delete itself, on a connection taken for writing.
+fn delete_with(conn: &Connection, id: i64) -> Result<()> {
     conn.execute("DELETE FROM segments WHERE id = ?1", [id])?;
     Ok(())
 }

@@ -1,12 +1,12 @@
 //! The `streams` table: each nurture stream's name, priority, whether it is
 //! active, and its definition as JSON text.
 //!
-//! The `_on` variants take a connection: `streams::model`'s public reads and
-//! `delete` (used by the CLI and the shell) still take a `&Connection`, and
-//! `save` holds a `&Workspace`. TODO(merge): drop them once those callers
-//! pass the workspace (`&mut` for writes).
+//! Reads take `&Workspace`; the `_on` reads take a connection for callers
+//! that read inside a write transaction (what uses a segment or a field).
+//! Writes take `&mut Workspace`, or a `&Transaction` (`insert_in`) for a
+//! stream imported together with its content.
 
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 
 use crate::{Result, Workspace};
 
@@ -64,23 +64,24 @@ pub fn names_and_definitions_on(conn: &Connection) -> Result<Vec<(String, String
 
 /// One stream; `None` when it does not exist.
 pub fn get(workspace: &Workspace, id: i64) -> Result<Option<StreamRow>> {
-    get_on(workspace.conn(), id)
-}
-
-/// [`get`] on a connection (see the module doc).
-pub fn get_on(conn: &Connection, id: i64) -> Result<Option<StreamRow>> {
-    Ok(conn
+    Ok(workspace
+        .conn()
         .query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
         .optional()?)
 }
 
 /// Adds a stream; returns its id.
 pub fn insert(workspace: &mut Workspace, columns: &StreamColumns<'_>) -> Result<i64> {
-    insert_on(workspace.conn_mut(), columns)
+    insert_with(workspace.conn_mut(), columns)
 }
 
-/// [`insert`] on a connection (see the module doc).
-pub fn insert_on(conn: &Connection, columns: &StreamColumns<'_>) -> Result<i64> {
+/// [`insert`] inside `tx`.
+pub fn insert_in(tx: &Transaction<'_>, columns: &StreamColumns<'_>) -> Result<i64> {
+    insert_with(tx, columns)
+}
+
+/// The insert itself, on a connection taken for writing.
+fn insert_with(conn: &Connection, columns: &StreamColumns<'_>) -> Result<i64> {
     conn.execute(
         "INSERT INTO streams (name, priority, is_active, definition) VALUES (?1, ?2, ?3, ?4)",
         rusqlite::params![
@@ -95,11 +96,11 @@ pub fn insert_on(conn: &Connection, columns: &StreamColumns<'_>) -> Result<i64> 
 
 /// Replaces stream `id`'s columns and stamps `updated_at`.
 pub fn update(workspace: &mut Workspace, id: i64, columns: &StreamColumns<'_>) -> Result<()> {
-    update_on(workspace.conn_mut(), id, columns)
+    update_with(workspace.conn_mut(), id, columns)
 }
 
-/// [`update`] on a connection (see the module doc).
-pub fn update_on(conn: &Connection, id: i64, columns: &StreamColumns<'_>) -> Result<()> {
+/// The update itself, on the workspace's connection taken for writing.
+fn update_with(conn: &Connection, id: i64, columns: &StreamColumns<'_>) -> Result<()> {
     conn.execute(
         "UPDATE streams SET name = ?1, priority = ?2, is_active = ?3, definition = ?4,
          updated_at = unixepoch() WHERE id = ?5",
@@ -116,11 +117,11 @@ pub fn update_on(conn: &Connection, id: i64, columns: &StreamColumns<'_>) -> Res
 
 /// Deletes stream `id`.
 pub fn delete(workspace: &mut Workspace, id: i64) -> Result<()> {
-    delete_on(workspace.conn_mut(), id)
+    delete_with(workspace.conn_mut(), id)
 }
 
-/// [`delete`] on a connection (see the module doc).
-pub fn delete_on(conn: &Connection, id: i64) -> Result<()> {
+/// The delete itself, on the workspace's connection taken for writing.
+fn delete_with(conn: &Connection, id: i64) -> Result<()> {
     conn.execute("DELETE FROM streams WHERE id = ?1", [id])?;
     Ok(())
 }

@@ -174,7 +174,7 @@ pub(super) fn compile_streams(
     requested: &[Stream],
     horizon: (i64, i64),
 ) -> Result<(Vec<CompiledStream>, Vec<SkippedStream>)> {
-    let saved = model::list(workspace.conn())?;
+    let saved = model::list(workspace)?;
     let mut candidates: Vec<Stream> = requested.to_vec();
     let mut next = 0;
     while next < candidates.len() {

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use rusqlite::Connection;
 
 use super::report::PlanRun;
 use super::summary::send_outside_calendar;
@@ -12,13 +11,17 @@ use crate::export::SafeCsvWriter;
 use crate::store::tables::leads;
 use crate::streams::content;
 use crate::streams::timezones::parse_zone;
-use crate::Result;
+use crate::{Result, Workspace};
 
 /// The plan's sends as CSV for an email tool: one row per send with the
 /// lead's email, the send time in UTC and in the lead's zone, the stream,
 /// step, content title, subject and link. Safe against formula injection.
-pub fn write_sends_csv(conn: &Connection, run: &PlanRun, out: impl std::io::Write) -> Result<u64> {
-    let library: HashMap<i64, content::ContentItem> = content::list(conn)?
+pub fn write_sends_csv(
+    workspace: &Workspace,
+    run: &PlanRun,
+    out: impl std::io::Write,
+) -> Result<u64> {
+    let library: HashMap<i64, content::ContentItem> = content::list(workspace)?
         .into_iter()
         .map(|i| (i.id, i))
         .collect();
@@ -33,7 +36,7 @@ pub fn write_sends_csv(conn: &Connection, run: &PlanRun, out: impl std::io::Writ
     ids.sort_unstable();
     ids.dedup();
     for chunk in ids.chunks(5_000) {
-        leads::visit_by_ids_on(conn, ", l.email", chunk, |row| {
+        leads::visit_by_ids_on(workspace.conn(), ", l.email", chunk, |row| {
             let email: Option<String> = row.get(1)?;
             emails.insert(row.get(0)?, email.unwrap_or_default().trim().to_owned());
             Ok(())
@@ -112,10 +115,7 @@ mod tests {
             sends: Vec::new(),
         };
         let mut out = Vec::new();
-        assert_eq!(
-            write_sends_csv(workspace.conn(), &run, &mut out).unwrap(),
-            0
-        );
+        assert_eq!(write_sends_csv(&workspace, &run, &mut out).unwrap(), 0);
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "email,send_at_utc,send_at_local,timezone,stream,step,content,subject,link\n"

@@ -105,7 +105,7 @@ impl PlanRequest {
     ) -> Result<Self> {
         let streams = match streams {
             Some(chosen) => chosen,
-            None => super::model::list(workspace.conn())?
+            None => super::model::list(workspace)?
                 .into_iter()
                 .filter(|stream| stream.is_active)
                 .collect(),
@@ -154,7 +154,7 @@ impl Prepared {
         let (start, end) = request.horizon();
         let (streams, skipped) =
             compile::compile_streams(workspace, &request.streams, (start, end))?;
-        let titles = content::list(workspace.conn())?
+        let titles = content::list(workspace)?
             .into_iter()
             .map(|item| (item.id, item.title))
             .collect();
@@ -446,7 +446,7 @@ mod tests {
                 require_opt_in,
                 seed,
             };
-            let streams = model::list(workspace.conn()).unwrap();
+            let streams = model::list(&workspace).unwrap();
             let request = request(streams, settings, 60);
             let run = plan(&workspace, &request).unwrap();
             prop_assert!(run.plan.sends > 0);
@@ -479,7 +479,7 @@ mod tests {
     }
 
     fn segment(workspace: &Workspace, name: &str) -> i64 {
-        crate::segments::saved::list(workspace.conn())
+        crate::segments::saved::list(workspace)
             .unwrap()
             .into_iter()
             .find(|s| s.name == name)
@@ -488,7 +488,7 @@ mod tests {
     }
 
     fn save(
-        workspace: &Workspace,
+        workspace: &mut Workspace,
         name: &str,
         priority: i32,
         definition: StreamDefinition,
@@ -507,7 +507,7 @@ mod tests {
     }
 
     fn any_content(workspace: &Workspace) -> i64 {
-        content::list(workspace.conn())
+        content::list(workspace)
             .unwrap()
             .into_iter()
             .find(|i| i.title == "Monthly newsletter")
@@ -533,10 +533,11 @@ mod tests {
 
     #[test]
     fn an_updated_field_is_seen_by_a_later_branch() {
-        let workspace = demo(200);
+        let mut workspace = demo(200);
         let item = any_content(&workspace);
-        let stream = save(&workspace, "update then branch", 1, definition(
-            vec![segment(&workspace, "Awareness stage")],
+        let entry_awareness_stage = segment(&workspace, "Awareness stage");
+        let stream = save(&mut workspace, "update then branch", 1, definition(
+            vec![entry_awareness_stage],
             vec![
                 node("entry", NodeAction::Entry),
                 node("set", NodeAction::UpdateField { field: "buying_stage".into(), value: json!("Decision") }),
@@ -572,15 +573,16 @@ mod tests {
 
     #[test]
     fn a_journey_names_each_step_and_the_path_it_took() {
-        let workspace = demo(200);
+        let mut workspace = demo(200);
         let item = any_content(&workspace);
         let germans = json!({"combinator": "and", "rules": [{"field": "country", "operator": "=", "value": "Germany"}]});
+        let entry_practitioners = segment(&workspace, "Practitioners");
         let stream = save(
-            &workspace,
+            &mut workspace,
             "named steps",
             1,
             definition(
-                vec![segment(&workspace, "Practitioners")],
+                vec![entry_practitioners],
                 vec![
                     node("entry", NodeAction::Entry),
                     node(
@@ -665,7 +667,7 @@ mod tests {
 
     #[test]
     fn overlapping_leads_enter_the_highest_priority_stream_only() {
-        let workspace = demo(300);
+        let mut workspace = demo(300);
         let item = any_content(&workspace);
         let flow = || {
             (
@@ -678,26 +680,22 @@ mod tests {
             )
         };
         let (nodes, edges) = flow();
+        let entry_technical_decision_makers = segment(&workspace, "Technical decision makers");
         let low = save(
-            &workspace,
+            &mut workspace,
             "low",
             1,
-            definition(
-                vec![segment(&workspace, "Technical decision makers")],
-                nodes,
-                edges,
-            ),
+            definition(vec![entry_technical_decision_makers], nodes, edges),
         );
         let (nodes, edges) = flow();
+        let entry_enterprise = segment(&workspace, "Enterprise");
+        let entry_technical_decision_makers = segment(&workspace, "Technical decision makers");
         let high = save(
-            &workspace,
+            &mut workspace,
             "high",
             9,
             definition(
-                vec![
-                    segment(&workspace, "Technical decision makers"),
-                    segment(&workspace, "Enterprise"),
-                ],
+                vec![entry_technical_decision_makers, entry_enterprise],
                 nodes,
                 edges,
             ),
@@ -742,7 +740,7 @@ mod tests {
 
     #[test]
     fn exit_goals_and_suppression_are_reported() {
-        let workspace = demo(300);
+        let mut workspace = demo(300);
         let item = any_content(&workspace);
         let mut def = definition(
             vec![segment(&workspace, "Practitioners")],
@@ -765,7 +763,7 @@ mod tests {
             ],
         );
         def.exit_goal = Some(RuleGroup::from_value(&json!({"combinator": "and", "rules": [{"field": "country", "operator": "=", "value": "Germany"}]})).unwrap());
-        let stream = save(&workspace, "goal", 1, def);
+        let stream = save(&mut workspace, "goal", 1, def);
         let run = plan(
             &workspace,
             &request(vec![stream], PlanSettings::default(), 30),
@@ -799,12 +797,12 @@ mod tests {
     /// could e-mail it. Both now ask `text::is_email_address`.
     #[test]
     fn planner_and_import_agree_on_an_address_with_an_empty_domain_label() {
-        let workspace = demo(300);
+        let mut workspace = demo(300);
         let item = any_content(&workspace);
         let practitioners = segment(&workspace, "Practitioners");
         let lead: i64 = crate::segments::members(
             &workspace,
-            &crate::segments::saved::get(workspace.conn(), practitioners)
+            &crate::segments::saved::get(&workspace, practitioners)
                 .unwrap()
                 .rules,
             ANCHOR,
@@ -829,7 +827,7 @@ mod tests {
             ],
             vec![edge("entry", "send", None), edge("send", "exit", None)],
         );
-        let stream = save(&workspace, "one send", 1, def);
+        let stream = save(&mut workspace, "one send", 1, def);
         let run = plan(
             &workspace,
             &request(vec![stream], PlanSettings::default(), 30),
@@ -851,10 +849,9 @@ mod tests {
 
     #[test]
     fn journeys_explain_moves_and_csv_is_safe() {
-        let workspace = demo(300);
-        let conn = workspace.conn();
+        let mut workspace = demo(300);
         let evil = content::save(
-            conn,
+            &mut workspace,
             None,
             &content::ContentDraft {
                 title: "=HYPERLINK(\"x\")".into(),
@@ -868,12 +865,13 @@ mod tests {
             },
         )
         .unwrap();
+        let entry_executive_decision_makers = segment(&workspace, "Executive decision makers");
         let stream = save(
-            &workspace,
+            &mut workspace,
             "two quick sends",
             1,
             definition(
-                vec![segment(&workspace, "Executive decision makers")],
+                vec![entry_executive_decision_makers],
                 vec![
                     node("entry", NodeAction::Entry),
                     node(
@@ -931,7 +929,7 @@ mod tests {
             journey.entries
         );
         let mut csv = Vec::new();
-        write_sends_csv(conn, &run, &mut csv).unwrap();
+        write_sends_csv(&workspace, &run, &mut csv).unwrap();
         let text = String::from_utf8(csv).unwrap();
         assert!(text.starts_with(
             "email,send_at_utc,send_at_local,timezone,stream,step,content,subject,link\n"
@@ -944,14 +942,15 @@ mod tests {
 
     #[test]
     fn moving_to_another_stream_continues_there() {
-        let workspace = demo(200);
+        let mut workspace = demo(200);
         let item = any_content(&workspace);
+        let entry_former_customers = segment(&workspace, "Former customers");
         let target = save(
-            &workspace,
+            &mut workspace,
             "follow-up",
             1,
             definition(
-                vec![segment(&workspace, "Former customers")],
+                vec![entry_former_customers],
                 vec![
                     node("entry", NodeAction::Entry),
                     node("later", NodeAction::Send { content_id: item }),
@@ -960,12 +959,13 @@ mod tests {
                 vec![edge("entry", "later", None), edge("later", "exit", None)],
             ),
         );
+        let entry_practitioners = segment(&workspace, "Practitioners");
         let mut source = save(
-            &workspace,
+            &mut workspace,
             "first",
             5,
             definition(
-                vec![segment(&workspace, "Practitioners")],
+                vec![entry_practitioners],
                 vec![
                     node("entry", NodeAction::Entry),
                     node("hello", NodeAction::Send { content_id: item }),
@@ -1072,7 +1072,7 @@ mod tests {
     }
 
     fn active_streams(workspace: &Workspace) -> Vec<Stream> {
-        model::list(workspace.conn())
+        model::list(workspace)
             .unwrap()
             .into_iter()
             .filter(|s| s.is_active)
@@ -1400,7 +1400,7 @@ mod tests {
         }
     }
 
-    fn saved_segment(workspace: &Workspace, name: &str, rules: serde_json::Value) -> i64 {
+    fn saved_segment(workspace: &mut Workspace, name: &str, rules: serde_json::Value) -> i64 {
         crate::segments::saved::create(
             workspace,
             &crate::segments::saved::SegmentDraft {
@@ -1417,11 +1417,11 @@ mod tests {
 
     #[test]
     fn planning_skips_a_stream_whose_segment_was_deleted_and_plans_the_others() {
-        let workspace = demo(200);
+        let mut workspace = demo(200);
         let item = any_content(&workspace);
         let germans = json!({"combinator": "and", "rules": [{"field": "country", "operator": "=", "value": "Germany"}]});
-        let entry_segment = saved_segment(&workspace, "Germans", germans.clone());
-        let rule_segment = saved_segment(&workspace, "Germans again", germans);
+        let entry_segment = saved_segment(&mut workspace, "Germans", germans.clone());
+        let rule_segment = saved_segment(&mut workspace, "Germans again", germans);
         let simple = |segments: Vec<i64>| {
             definition(
                 segments,
@@ -1434,7 +1434,7 @@ mod tests {
             )
         };
         let orphan = save(
-            &workspace,
+            &mut workspace,
             "orphaned entry",
             99,
             simple(vec![entry_segment]),
@@ -1450,7 +1450,7 @@ mod tests {
         branching.nodes.push(node("no", NodeAction::Exit));
         branching.edges[1].handle = Some("yes".into());
         branching.edges.push(edge("send", "no", Some("no")));
-        let orphan_rule = save(&workspace, "orphaned branch", 98, branching);
+        let orphan_rule = save(&mut workspace, "orphaned branch", 98, branching);
         // A stream moving leads into a broken stream cannot be planned either.
         let mut mover = simple(vec![segment(&workspace, "Practitioners")]);
         mover.nodes[2] = node(
@@ -1459,7 +1459,7 @@ mod tests {
                 stream_id: orphan.id,
             },
         );
-        let mover = save(&workspace, "moves into the orphan", 97, mover);
+        let mover = save(&mut workspace, "moves into the orphan", 97, mover);
         // An older version, or raw SQL, deleted the segments under them.
         workspace
             .conn()
