@@ -21,12 +21,12 @@ fn rules_use_field(group: &RuleGroup, key: &str) -> bool {
 /// message: segments whose rules test it, streams whose exit goal or branch
 /// rules test it or that update it.
 pub fn used_by(conn: &Connection, key: &str) -> Result<Vec<String>> {
-    let mut users: Vec<String> = saved::list(conn)?
+    let mut users: Vec<String> = saved::list_on(conn)?
         .into_iter()
         .filter(|segment| rules_use_field(&segment.rules, key))
         .map(|segment| format!("segment “{}” ({})", segment.name, segment.id))
         .collect();
-    for stream in streams::list(conn)? {
+    for stream in streams::list_on(conn)? {
         let definition = &stream.definition;
         let in_exit_goal = definition
             .exit_goal
@@ -168,7 +168,7 @@ mod tests {
     fn field_used_by_a_segment_or_stream_is_not_deleted() {
         let mut ws = workspace_with_shoe_sizes();
         let segment = crate::segments::saved::create(
-            &ws,
+            &mut ws,
             &crate::segments::saved::SegmentDraft {
                 name: "Size 38".into(),
                 description: String::new(),

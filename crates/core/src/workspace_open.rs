@@ -62,8 +62,6 @@ mod tests {
     #[test]
     fn every_new_workspace_has_the_built_in_segments() {
         let workspace = Workspace::in_memory().unwrap();
-        assert!(!crate::segments::saved::list(workspace.conn())
-            .unwrap()
-            .is_empty());
+        assert!(!crate::segments::saved::list(&workspace).unwrap().is_empty());
     }
 }

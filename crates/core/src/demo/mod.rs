@@ -119,8 +119,8 @@ pub fn generate(workspace: &mut Workspace, spec: &DemoSpec) -> Result<DemoSummar
         leads: spec.leads as u64,
         events,
         custom_fields: DEMO_FIELDS.len() as u64,
-        content_items: crate::streams::content::list(workspace.conn())?.len() as u64,
-        streams: crate::streams::model::list(workspace.conn())?.len() as u64,
+        content_items: crate::streams::content::list(workspace)?.len() as u64,
+        streams: crate::streams::model::list(workspace)?.len() as u64,
     })
 }
 

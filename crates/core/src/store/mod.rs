@@ -151,9 +151,7 @@ pub struct Workspace {
     data_generation: u64,
     /// Data derived from the workspace by a layer above (the segment
     /// evaluator's columnar index), built on first use or ahead of it on
-    /// another thread. Named for its one user so far; the store treats it
-    /// as opaque. TODO(merge): tests in segments/{saved,templates,mod}.rs
-    /// clear it directly; they could call [`Workspace::clear_derived`].
+    /// another thread. The store treats it as opaque.
     pub(crate) derived: DerivedSlot,
 }
 
