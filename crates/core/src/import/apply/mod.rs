@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use rusqlite::types::Value;
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Transaction, TransactionBehavior};
 
 use crate::export::csv_safe;
 use crate::fields::{self, FieldType, NewField, Origin};
@@ -22,6 +22,8 @@ use crate::import::spec::{
     ColumnTarget, ImportCounts, ImportKind, ImportProgress, ImportReport, ImportSpec, MatchKey,
     OnMatch, ReasonCount, Rejection, UnknownLeads,
 };
+use crate::store::tables::audit;
+use crate::store::tables::imports::{self, NewImport};
 use crate::{Error, Result, Workspace};
 
 mod convert;
@@ -101,16 +103,15 @@ pub fn run_import_tuned(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let started_at = chrono::Utc::now().timestamp();
-    tx.execute(
-        "INSERT INTO imports (kind, file_name, started_at, mapping) VALUES (?1, ?2, ?3, ?4)",
-        params![
-            fields::enum_text(&spec.kind),
-            file_name,
+    let import_id = imports::begin(
+        &tx,
+        &NewImport {
+            kind: &fields::enum_text(&spec.kind),
+            file_name: &file_name,
             started_at,
-            serde_json::to_string(spec)?
-        ],
+            mapping: &serde_json::to_string(spec)?,
+        },
     )?;
-    let import_id = tx.last_insert_rowid();
 
     let mut reader = RecordReader::open(path, &spec.format)?;
     let headers = reader.headers().to_vec();
@@ -163,20 +164,16 @@ pub fn run_import_tuned(
         rejects.save(&target)?;
         Some(target.to_string_lossy().into_owned())
     };
-    tx.execute(
-        "UPDATE imports SET finished_at = ?1, counts = ?2 WHERE id = ?3",
-        params![
-            chrono::Utc::now().timestamp(),
-            serde_json::to_string(&counts)?,
-            import_id
-        ],
+    imports::finish(
+        &tx,
+        import_id,
+        chrono::Utc::now().timestamp(),
+        &serde_json::to_string(&counts)?,
     )?;
-    tx.execute(
-        "INSERT INTO audit_log (action, detail) VALUES ('import', ?1)",
-        [
-            serde_json::json!({"import_id": import_id, "file": file_name, "counts": &counts})
-                .to_string(),
-        ],
+    audit::record(
+        &tx,
+        "import",
+        &serde_json::json!({"import_id": import_id, "file": file_name, "counts": &counts}),
     )?;
     if dry_run {
         tx.rollback()?;

@@ -4,15 +4,20 @@
 //! data generation and caches derived from the data are never stale.
 //!
 //! - [`leads`]: the `leads` table: counts and the one insert of a whole lead.
-//! - [`events`]: the `events` table: counts and inserts.
+//! - [`events`]: the `events` table: counts, inserts, an import's events.
 //! - [`custom_values`]: custom field values, `(field_id, lead_id, value)`.
 //! - [`fields`]: the field catalogue's table.
+//! - [`imports`]: the import history, its undo records, and what later
+//!   imports built on earlier ones.
+//! - [`audit`]: the audit log.
 //!
 //! The `settings` table has its own typed module, `store::settings`.
 
+pub mod audit;
 pub mod custom_values;
 pub mod events;
 pub mod fields;
+pub mod imports;
 pub mod leads;
 
 use rusqlite::Connection;
