@@ -131,7 +131,7 @@ fn export_and_detail_work(sandbox: &Sandbox, custom_fields: usize) -> usize {
     assert_eq!(fields.len(), 23 + custom_fields);
     if let Some(first) = json.first() {
         let id = first["id"].as_i64().unwrap();
-        let detail = leadstream_core::leads::detail(workspace.conn(), id).unwrap();
+        let detail = leadstream_core::leads::detail(&workspace, id).unwrap();
         assert_eq!(detail.fields.len(), 23 + custom_fields);
     }
     records.len()
@@ -157,7 +157,7 @@ fn wide_file_does_not_break_lead_export() {
             .unwrap();
     assert_eq!(json[1]["extra_1999"], "value 1999");
     let workspace = leadstream_core::Workspace::open(sandbox.db()).unwrap();
-    let detail = leadstream_core::leads::detail(workspace.conn(), 1).unwrap();
+    let detail = leadstream_core::leads::detail(&workspace, 1).unwrap();
     let value = detail
         .fields
         .iter()

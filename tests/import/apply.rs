@@ -307,7 +307,7 @@ fn dry_run_counts_match_the_import_and_change_nothing() {
         fields_before,
         "no field created"
     );
-    assert!(history::list(ws.conn()).unwrap().is_empty());
+    assert!(history::list(&ws).unwrap().is_empty());
     let real = run(&mut ws, &path, &spec, false).unwrap();
     assert_eq!(dry.counts, real.counts);
 }
@@ -356,7 +356,7 @@ fn cancel_leaves_the_workspace_exactly_as_it_was() {
     assert!(seen_progress >= 2);
     assert_eq!(leads::count(ws.conn()).unwrap(), 1);
     assert_eq!(
-        history::list(ws.conn()).unwrap().len(),
+        history::list(&ws).unwrap().len(),
         1,
         "only the seed import is recorded"
     );
@@ -604,7 +604,7 @@ fn unreadable_files_are_refused_and_nothing_changes() {
     )
     .unwrap();
     for bad in [empty, png] {
-        let error = inspect(ws.conn(), &bad, None, None).unwrap_err();
+        let error = inspect(&ws, &bad, None, None).unwrap_err();
         assert!(matches!(error, Error::UnreadableFile { .. }), "{error}");
         assert!(error
             .to_string()
@@ -632,7 +632,7 @@ fn a_saved_mapping_is_reused_for_the_same_layout() {
     spec.match_key = MatchKey::Email;
     run(&mut ws, &file, &spec, false).unwrap();
     let again = write(dir.path(), "b.csv", "Mail,Firma\nbob@example.com,Globex\n");
-    let inspection = inspect(ws.conn(), &again, None, None).unwrap();
+    let inspection = inspect(&ws, &again, None, None).unwrap();
     assert!(inspection.used_saved_mapping);
     assert_eq!(
         inspection.columns[1].mapping.target,

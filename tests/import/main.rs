@@ -75,7 +75,7 @@ pub fn try_suggested(
     path: &Path,
     kind: Option<ImportKind>,
 ) -> leadstream_core::Result<ImportSpec> {
-    let inspection = inspect(ws.conn(), path, None, kind)?;
+    let inspection = inspect(ws, path, None, kind)?;
     Ok(ImportSpec {
         kind: inspection.kind,
         format: inspection.format,

@@ -1202,7 +1202,7 @@ fn a_stray_quote_is_one_rejected_row_and_every_line_is_counted() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = leadstream_core::Workspace::create(dir.path().join("w.leadstream")).unwrap();
     let file = temp_file(b"email,company\na@x.com,\"Acme\nb@x.com,Beta\nc@x.com,Gamma\n");
-    let inspection = inspect(ws.conn(), file.path(), None, None).unwrap();
+    let inspection = inspect(&ws, file.path(), None, None).unwrap();
     let spec = ImportSpec {
         kind: inspection.kind,
         format: inspection.format,
@@ -1468,7 +1468,7 @@ fn inspecting_sixteen_thousand_columns_of_one_name_finishes() {
         let file = temp_file(format!("{header}\n{row}\n{row}\n").as_bytes());
         let ws = leadstream_core::Workspace::in_memory().unwrap();
         let inspection =
-            leadstream_core::import::inspect::inspect(ws.conn(), file.path(), None, None).unwrap();
+            leadstream_core::import::inspect::inspect(&ws, file.path(), None, None).unwrap();
         sender.send((inspection.headers, inspection.columns.len()))
     });
     let (headers, columns) = receiver

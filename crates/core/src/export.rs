@@ -10,14 +10,13 @@
 use std::io::Write;
 use std::path::Path;
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::fields;
 use crate::leads::{CellValue, WholeLeads};
 use crate::text::grouped;
-use crate::{Error, Result};
+use crate::{Error, Result, Workspace};
 
 /// The output formats of every export: all leads ([`export_leads`]),
 /// segment members, plans.
@@ -57,7 +56,8 @@ const LEADS_PER_CHUNK: usize = 1_000;
 /// in order) and returns how many leads were written. Works for any number
 /// of custom fields: values are read by lead from `custom_values`, never as
 /// one SQL column per field.
-pub fn export_leads(conn: &Connection, format: ExportFormat, out: impl Write) -> Result<u64> {
+pub fn export_leads(workspace: &Workspace, format: ExportFormat, out: impl Write) -> Result<u64> {
+    let conn = workspace.conn();
     let catalogue = fields::list_resolved(conn)?;
     let leads = WholeLeads::new(conn, &catalogue);
     let everyone = i64::MIN..=i64::MAX;
@@ -523,10 +523,7 @@ mod tests {
     fn csv_export_has_header_and_safe_cells() {
         let ws = workspace_with_one_lead();
         let mut out = Vec::new();
-        assert_eq!(
-            export_leads(ws.conn(), ExportFormat::Csv, &mut out).unwrap(),
-            1
-        );
+        assert_eq!(export_leads(&ws, ExportFormat::Csv, &mut out).unwrap(), 1);
         let mut reader = csv::Reader::from_reader(out.as_slice());
         let header = reader.headers().unwrap().clone();
         assert_eq!(&header[0], "id");
@@ -544,7 +541,7 @@ mod tests {
     fn json_export_is_an_array_of_typed_objects() {
         let ws = workspace_with_one_lead();
         let mut out = Vec::new();
-        export_leads(ws.conn(), ExportFormat::Json, &mut out).unwrap();
+        export_leads(&ws, ExportFormat::Json, &mut out).unwrap();
         let parsed: Vec<serde_json::Value> = serde_json::from_slice(&out).unwrap();
         assert_eq!(parsed.len(), 1);
         assert_eq!(parsed[0]["employees"], 42.0);
@@ -552,7 +549,7 @@ mod tests {
         assert_eq!(parsed[0]["phone"], serde_json::Value::Null);
         let empty = Workspace::in_memory().unwrap();
         let mut out = Vec::new();
-        export_leads(empty.conn(), ExportFormat::Json, &mut out).unwrap();
+        export_leads(&empty, ExportFormat::Json, &mut out).unwrap();
         assert_eq!(
             serde_json::from_slice::<Vec<serde_json::Value>>(&out)
                 .unwrap()

@@ -120,6 +120,10 @@ fn resolved_from_stored(stored: StoredField) -> Result<ResolvedField> {
 
 /// Every field, standard ones first in their fixed order, then custom ones in
 /// the order they were added.
+///
+/// Takes a connection, not the workspace: segment and stream code (owned
+/// elsewhere) calls it with `workspace.conn()`, and an import reads the
+/// catalogue inside its own transaction.
 pub fn list(conn: &Connection) -> Result<Vec<Field>> {
     Ok(list_resolved(conn)?.into_iter().map(|f| f.field).collect())
 }
@@ -131,7 +135,9 @@ pub(crate) fn list_resolved(conn: &Connection) -> Result<Vec<ResolvedField>> {
         .collect()
 }
 
-/// Looks a key up in the catalogue.
+/// Looks a key up in the catalogue. Takes a connection for the reasons
+/// [`list`] does (an import and an undo resolve keys inside their
+/// transaction).
 pub(crate) fn resolve(conn: &Connection, key: &str) -> Result<ResolvedField> {
     match stored_fields::find_on(conn, key)? {
         Some(field) => resolved_from_stored(field),
@@ -151,6 +157,10 @@ pub fn is_valid_key(key: &str) -> bool {
 }
 
 /// Adds a custom field to the catalogue and returns it.
+///
+/// Takes a connection: an import adds fields inside its own transaction,
+/// and segment tests and the store's tests (owned elsewhere) call it with
+/// `workspace.conn()`.
 pub fn add_custom(conn: &Connection, new: &NewField<'_>) -> Result<Field> {
     if !is_valid_key(new.key) {
         return Err(Error::InvalidArgument(format!(

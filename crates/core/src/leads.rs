@@ -15,7 +15,7 @@ use crate::fields::{self, Field, FieldType, ResolvedField};
 use crate::store::tables::events;
 use crate::store::tables::leads as stored_leads;
 use crate::text::fold_key;
-use crate::{Error, Result};
+use crate::{Error, Result, Workspace};
 
 /// One field value of a lead, as shown and exported. Dates are ISO-8601 UTC.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -119,13 +119,15 @@ pub struct LeadPage {
 /// The largest page the browser may ask for.
 pub const MAX_PAGE_SIZE: u32 = 1_000;
 
-/// How many leads the workspace holds.
+/// How many leads the workspace holds. Takes a connection: the store's
+/// open check (`store/mod.rs`, owned elsewhere) calls it with `ws.conn()`.
 pub fn count(conn: &Connection) -> Result<u64> {
     crate::store::tables::leads::count_on(conn)
 }
 
 /// A page of leads for the browser.
-pub fn page(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> {
+pub fn page(workspace: &Workspace, query: &LeadQuery) -> Result<LeadPage> {
+    let conn = workspace.conn();
     if query.limit > MAX_PAGE_SIZE {
         return Err(Error::InvalidArgument(format!(
             "page size {} is over the limit of {MAX_PAGE_SIZE}",
@@ -140,8 +142,10 @@ pub fn page(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> {
     let needle = fold_key(&query.search);
     let (filter, search_params) = stored_leads::search_filter(&needle);
     let total: Option<i64> = match (query.offset, needle.is_empty()) {
-        (0, true) => Some(stored_leads::count_on(conn)? as i64),
-        (0, false) => Some(stored_leads::count_matching_on(conn, &filter, &search_params)? as i64),
+        (0, true) => Some(stored_leads::count(workspace)? as i64),
+        (0, false) => {
+            Some(stored_leads::count_matching(workspace, &filter, &search_params)? as i64)
+        }
         _ => None,
     };
     let sort_by = match &query.sort {
@@ -162,7 +166,7 @@ pub fn page(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> {
         offset: query.offset,
     };
     let mut page_rows = Vec::with_capacity(query.limit as usize);
-    stored_leads::visit_page_on(conn, &selection, |row| {
+    stored_leads::visit_page(workspace, &selection, |row| {
         page_rows.push(LeadRow {
             id: row.get(0)?,
             cells: plan.standard_cells(row, 1)?,
@@ -178,7 +182,8 @@ pub fn page(conn: &Connection, query: &LeadQuery) -> Result<LeadPage> {
 }
 
 /// The leads with these ids, in the order given, with `columns` filled.
-/// Ids that do not exist are left out.
+/// Ids that do not exist are left out. Takes a connection: segment code
+/// (owned elsewhere) calls it with `workspace.conn()`.
 pub fn rows_by_ids(conn: &Connection, ids: &[i64], columns: &[String]) -> Result<Vec<LeadRow>> {
     let resolved: Vec<ResolvedField> = columns
         .iter()
@@ -399,7 +404,8 @@ pub struct LeadDetail {
 pub const TIMELINE_LIMIT: u32 = 200;
 
 /// Every field and the recent events of one lead.
-pub fn detail(conn: &Connection, id: i64) -> Result<LeadDetail> {
+pub fn detail(workspace: &Workspace, id: i64) -> Result<LeadDetail> {
+    let conn = workspace.conn();
     let catalogue = fields::list_resolved(conn)?;
     let mut found = Vec::with_capacity(1);
     WholeLeads::new(conn, &catalogue).read(id..=id, 1, |lead| {
@@ -418,8 +424,8 @@ pub fn detail(conn: &Connection, id: i64) -> Result<LeadDetail> {
             value,
         })
         .collect();
-    let event_count = events::count_of_lead_on(conn, id)?;
-    let events = events::latest_of_lead_on(conn, id, TIMELINE_LIMIT)?
+    let event_count = events::count_of_lead(workspace, id)?;
+    let events = events::latest_of_lead(workspace, id, TIMELINE_LIMIT)?
         .into_iter()
         .map(|event| EventRecord {
             id: event.id,
@@ -500,10 +506,10 @@ mod tests {
     #[test]
     fn pages_sort_both_ways() {
         let ws = sample();
-        let asc = page(ws.conn(), &query("", Some(("last_name", false)))).unwrap();
+        let asc = page(&ws, &query("", Some(("last_name", false)))).unwrap();
         assert_eq!(asc.total, Some(3));
         assert_eq!(emails(&asc), ["c@x.com", "b@x.com", "a@x.com"]);
-        let desc = page(ws.conn(), &query("", Some(("email", true)))).unwrap();
+        let desc = page(&ws, &query("", Some(("email", true)))).unwrap();
         assert_eq!(emails(&desc), ["c@x.com", "b@x.com", "a@x.com"]);
         assert_eq!(
             asc.rows[0].cells[2],
@@ -514,38 +520,35 @@ mod tests {
     #[test]
     fn search_folds_unicode_case_and_counts_matches() {
         let ws = sample();
-        let hits = page(ws.conn(), &query("münchen", None)).unwrap();
+        let hits = page(&ws, &query("münchen", None)).unwrap();
         assert_eq!(hits.total, Some(1));
         assert_eq!(emails(&hits), ["c@x.com"]);
-        let by_name = page(ws.conn(), &query("MÜLLER", None)).unwrap();
+        let by_name = page(&ws, &query("MÜLLER", None)).unwrap();
         assert_eq!(emails(&by_name), ["b@x.com"]);
-        let ascii = page(ws.conn(), &query("AL ZETA", None)).unwrap();
+        let ascii = page(&ws, &query("AL ZETA", None)).unwrap();
         assert_eq!(
             emails(&ascii),
             ["a@x.com"],
             "ASCII needles match across fields, any case"
         );
-        let wildcard = page(ws.conn(), &query("%", None)).unwrap();
+        let wildcard = page(&ws, &query("%", None)).unwrap();
         assert_eq!(
             wildcard.total,
             Some(0),
             "LIKE wildcards in the needle are literal"
         );
-        let quote = page(ws.conn(), &query("o'b", None)).unwrap();
+        let quote = page(&ws, &query("o'b", None)).unwrap();
         assert_eq!(quote.total, Some(0));
-        let accented = page(ws.conn(), &query("ünchen w", None)).unwrap();
+        let accented = page(&ws, &query("ünchen w", None)).unwrap();
         assert_eq!(
             emails(&accented),
             ["c@x.com"],
             "non-ASCII needle with an ASCII run"
         );
-        assert_eq!(
-            page(ws.conn(), &query("nobody", None)).unwrap().total,
-            Some(0)
-        );
+        assert_eq!(page(&ws, &query("nobody", None)).unwrap().total, Some(0));
         let mut second_page = query("müller", None);
         second_page.offset = 1;
-        let later = page(ws.conn(), &second_page).unwrap();
+        let later = page(&ws, &second_page).unwrap();
         assert_eq!(later.total, None, "only the first page counts");
         assert!(later.rows.is_empty());
     }
@@ -555,16 +558,10 @@ mod tests {
         let ws = sample();
         let mut bad = query("", None);
         bad.columns.push("id; DROP TABLE leads".into());
-        assert!(matches!(
-            page(ws.conn(), &bad),
-            Err(Error::UnknownField { .. })
-        ));
+        assert!(matches!(page(&ws, &bad), Err(Error::UnknownField { .. })));
         let mut huge = query("", None);
         huge.limit = MAX_PAGE_SIZE + 1;
-        assert!(matches!(
-            page(ws.conn(), &huge),
-            Err(Error::InvalidArgument(_))
-        ));
+        assert!(matches!(page(&ws, &huge), Err(Error::InvalidArgument(_))));
         assert_eq!(count(ws.conn()).unwrap(), 3);
     }
 
@@ -578,7 +575,7 @@ mod tests {
                 [],
             )
             .unwrap();
-        let lead = detail(ws.conn(), 1).unwrap();
+        let lead = detail(&ws, 1).unwrap();
         assert_eq!(lead.fields.len(), 23);
         assert_eq!(lead.event_count, 2);
         assert_eq!(lead.events[0].event_type, "download");
@@ -591,7 +588,7 @@ mod tests {
             .unwrap();
         assert_eq!(last_name.value, Some(CellValue::Text("Müller".into())));
         assert!(matches!(
-            detail(ws.conn(), 99),
+            detail(&ws, 99),
             Err(Error::UnknownLead { id: 99 })
         ));
     }
@@ -626,12 +623,12 @@ mod tests {
     fn wide_workspace_does_not_break_lead_detail() {
         let ws = sample();
         add_wide_fields(&ws, 2_001);
-        let lead = detail(ws.conn(), 1).unwrap();
+        let lead = detail(&ws, 1).unwrap();
         assert_eq!(lead.fields.len(), 23 + 2_001);
         let last = lead.fields.last().unwrap();
         assert_eq!(last.field.key, "extra_2001");
         assert_eq!(last.value, Some(CellValue::Text("value 2001".into())));
-        let other = detail(ws.conn(), 2).unwrap();
+        let other = detail(&ws, 2).unwrap();
         assert_eq!(other.fields.last().unwrap().value, None);
     }
 
@@ -645,7 +642,7 @@ mod tests {
             .into_iter()
             .map(|f| f.key)
             .collect();
-        let wide = page(ws.conn(), &every_column).unwrap();
+        let wide = page(&ws, &every_column).unwrap();
         assert_eq!(wide.rows[0].id, 1, "sorted by a custom field");
         assert_eq!(wide.rows[0].cells.len(), 23 + 2_001);
         assert_eq!(

@@ -25,7 +25,7 @@ pub async fn import_inspect(
 ) -> Result<ImportInspection> {
     let path = state.allowed_path(&path, PathUse::Open)?;
     state
-        .with_own_connection(move |ws| inspect::inspect(ws.conn(), &path, format, kind))
+        .with_own_connection(move |ws| inspect::inspect(ws, &path, format, kind))
         .await
 }
 
@@ -63,7 +63,7 @@ pub fn import_cancel(state: State<'_, AppState>) {
 
 #[tauri::command]
 pub async fn imports_list(state: State<'_, AppState>) -> Result<Vec<ImportRecord>> {
-    state.with_workspace(|ws| history::list(ws.conn())).await
+    state.with_workspace(|ws| history::list(ws)).await
 }
 
 #[tauri::command]

@@ -21,7 +21,7 @@ pub fn run(db: &Path, command: LeadsCommand, out: &mut impl Write) -> CliResult 
                 Format::Json => ExportFormat::Json,
             };
             let workspace = Workspace::open(db)?;
-            output.write(out, |file| export_leads(workspace.conn(), format, file))?;
+            output.write(out, |file| export_leads(&workspace, format, file))?;
         }
     }
     Ok(())

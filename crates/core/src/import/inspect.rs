@@ -6,7 +6,6 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -15,7 +14,7 @@ use super::normalize::{self, ColumnProfile};
 use super::source::{self, RecordReader, SourceFormat};
 use super::spec::{ColumnMapping, ColumnTarget, ImportKind, MatchKey};
 use crate::fields;
-use crate::Result;
+use crate::{Result, Workspace};
 
 /// How many records the inspection reads to infer types and placeholders.
 pub const SAMPLE_ROWS: usize = 2_000;
@@ -85,14 +84,16 @@ pub struct ImportInspection {
 }
 
 /// Looks at a file. `format` and `kind` override detection (the user changed
-/// them in the wizard).
+/// them in the wizard). It only reads the workspace (the catalogue and the
+/// saved mappings), so the shell runs it on a workspace opened on a
+/// connection of its own, beside a running import.
 pub fn inspect(
-    conn: &Connection,
+    workspace: &Workspace,
     path: &Path,
     format: Option<SourceFormat>,
     kind: Option<ImportKind>,
 ) -> Result<ImportInspection> {
-    inspect_within(conn, path, format, kind, SAMPLE_MEMORY_BYTES)
+    inspect_within(workspace, path, format, kind, SAMPLE_MEMORY_BYTES)
 }
 
 /// The first records of a file, for the preview and the type inference.
@@ -150,7 +151,7 @@ fn read_sample(reader: &mut RecordReader, width: usize, memory_limit: usize) -> 
 
 /// [`inspect`] with another memory limit than [`SAMPLE_MEMORY_BYTES`].
 fn inspect_within(
-    conn: &Connection,
+    workspace: &Workspace,
     path: &Path,
     format: Option<SourceFormat>,
     kind: Option<ImportKind>,
@@ -185,7 +186,7 @@ fn inspect_within(
     } else {
         ImportKind::Leads
     });
-    let catalogue = fields::list(conn)?;
+    let catalogue = fields::list(workspace.conn())?;
     let mut custom_keys = CustomKeys::new(catalogue.iter().map(|f| f.key.clone()));
     let mut used_targets: HashSet<String> = HashSet::new();
     let mut columns = Vec::with_capacity(headers.len());
@@ -230,7 +231,7 @@ fn inspect_within(
     suggest_keys(&mut columns, &custom_keys);
 
     let mut used_saved_mapping = false;
-    if let Some(saved) = saved_mapping(conn, &headers)? {
+    if let Some(saved) = saved_mapping(workspace, &headers)? {
         if saved.len() == columns.len() {
             for (column, saved) in columns.iter_mut().zip(saved) {
                 column.mapping = saved;
@@ -380,8 +381,11 @@ fn mapping_key(headers: &[String]) -> String {
 }
 
 /// The column mapping the last import of a file with these headers used.
-pub fn saved_mapping(conn: &Connection, headers: &[String]) -> Result<Option<Vec<ColumnMapping>>> {
-    let text = crate::store::settings::get_text_on(conn, &mapping_key(headers))?;
+pub fn saved_mapping(
+    workspace: &Workspace,
+    headers: &[String],
+) -> Result<Option<Vec<ColumnMapping>>> {
+    let text = crate::store::settings::get_text(workspace, &mapping_key(headers))?;
     Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
 }
 
@@ -468,7 +472,7 @@ mod tests {
             .all(|values| values.len() == sample.records));
 
         let ws = crate::Workspace::in_memory().unwrap();
-        let inspection = inspect_within(ws.conn(), file.path(), None, None, limit).unwrap();
+        let inspection = inspect_within(&ws, file.path(), None, None, limit).unwrap();
         assert_eq!(inspection.columns.len(), columns);
         let warning = format!(
             "This file has 500 columns, so only its first {} rows were looked at",
@@ -490,7 +494,7 @@ mod tests {
         assert!(!sample.cut_short);
         assert_eq!(sample.preview.len(), PREVIEW_ROWS);
         let ws = crate::Workspace::in_memory().unwrap();
-        let inspection = inspect(ws.conn(), file.path(), None, None).unwrap();
+        let inspection = inspect(&ws, file.path(), None, None).unwrap();
         assert!(
             !inspection
                 .warnings
@@ -513,7 +517,7 @@ mod tests {
         writeln!(file, "b@example.com,1999,5,6,").unwrap();
         file.flush().unwrap();
         let ws = crate::Workspace::in_memory().unwrap();
-        let inspection = inspect(ws.conn(), file.path(), None, None).unwrap();
+        let inspection = inspect(&ws, file.path(), None, None).unwrap();
         let keys: Vec<&str> = inspection
             .columns
             .iter()

@@ -15,7 +15,12 @@ use crate::{Result, Workspace};
 /// The stored JSON text of `key`, for callers that decode it themselves (to
 /// name what is wrong in it, or to ignore a value that no longer parses).
 pub fn get_text(workspace: &Workspace, key: &str) -> Result<Option<String>> {
-    get_text_on(workspace.conn(), key)
+    Ok(workspace
+        .conn()
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
+            row.get(0)
+        })
+        .optional()?)
 }
 
 /// The value of `key`, decoded as `T`; `None` when it was never set, an
@@ -28,32 +33,18 @@ pub fn get<T: DeserializeOwned>(workspace: &Workspace, key: &str) -> Result<Opti
 
 /// Sets `key` to `value`, replacing what was there.
 pub fn set<T: Serialize + ?Sized>(workspace: &mut Workspace, key: &str, value: &T) -> Result<()> {
-    set_on(workspace.conn_mut(), key, value)
+    write(workspace.conn_mut(), key, value)
 }
 
 /// Sets `key` to `value` inside a transaction (the built-in segments are
 /// installed with their version in one).
 pub fn set_in<T: Serialize + ?Sized>(tx: &Transaction<'_>, key: &str, value: &T) -> Result<()> {
-    set_on(tx, key, value)
+    write(tx, key, value)
 }
 
-/// For callers that still hold only a connection. TODO(merge): callers in
-/// segments/saved.rs, import/inspect.rs and streams/planner.rs move to
-/// [`get_text`]/[`get`].
-#[doc(hidden)]
-pub fn get_text_on(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
-            row.get(0)
-        })
-        .optional()?)
-}
-
-/// For callers that still hold only a connection. TODO(merge): callers in
-/// segments/saved.rs, import/inspect.rs and streams/planner.rs move to
-/// [`set`]/[`set_in`].
-#[doc(hidden)]
-pub fn set_on<T: Serialize + ?Sized>(conn: &Connection, key: &str, value: &T) -> Result<()> {
+/// The one write of [`set`] and [`set_in`]: private, so only a
+/// `&mut Workspace` or a transaction reaches it.
+fn write<T: Serialize + ?Sized>(conn: &Connection, key: &str, value: &T) -> Result<()> {
     conn.execute(
         "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
         (key, serde_json::to_string(value)?),

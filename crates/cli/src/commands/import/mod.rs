@@ -40,7 +40,7 @@ pub fn run(db: &Path, command: ImportCommand, out: &mut impl Write) -> CliResult
 pub fn history(db: &Path, command: ImportsCommand, out: &mut impl Write) -> CliResult {
     match command {
         ImportsCommand::List { json } => {
-            let imports = history::list(Workspace::open(db)?.conn())?;
+            let imports = history::list(&Workspace::open(db)?)?;
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&imports)?)?;
             } else {

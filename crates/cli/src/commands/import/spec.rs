@@ -22,7 +22,7 @@ pub fn import_spec(
     args: &ImportArgs,
 ) -> CliResult<ImportSpec> {
     let format = format_override(args)?;
-    let inspection = inspect(workspace.conn(), &args.file, format, Some(kind))?;
+    let inspection = inspect(workspace, &args.file, format, Some(kind))?;
     let mut columns: Vec<_> = inspection
         .columns
         .iter()

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use rusqlite::types::Value;
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Transaction, TransactionBehavior};
 
 use crate::export::csv_safe;
 use crate::fields::{self, FieldType, NewField, Origin};
@@ -22,6 +22,8 @@ use crate::import::spec::{
     ColumnTarget, ImportCounts, ImportKind, ImportProgress, ImportReport, ImportSpec, MatchKey,
     OnMatch, ReasonCount, Rejection, UnknownLeads,
 };
+use crate::store::tables::imports::{self, NewImport};
+use crate::store::tables::{audit, defer_secondary_indexes, BulkFill, DeferredIndexes};
 use crate::{Error, Result, Workspace};
 
 mod convert;
@@ -101,16 +103,15 @@ pub fn run_import_tuned(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let started_at = chrono::Utc::now().timestamp();
-    tx.execute(
-        "INSERT INTO imports (kind, file_name, started_at, mapping) VALUES (?1, ?2, ?3, ?4)",
-        params![
-            fields::enum_text(&spec.kind),
-            file_name,
+    let import_id = imports::begin(
+        &tx,
+        &NewImport {
+            kind: &fields::enum_text(&spec.kind),
+            file_name: &file_name,
             started_at,
-            serde_json::to_string(spec)?
-        ],
+            mapping: &serde_json::to_string(spec)?,
+        },
     )?;
-    let import_id = tx.last_insert_rowid();
 
     let mut reader = RecordReader::open(path, &spec.format)?;
     let headers = reader.headers().to_vec();
@@ -123,9 +124,13 @@ pub fn run_import_tuned(
         .map(|t| t.trim().to_lowercase())
         .collect();
     let deferred = if reader.total_bytes() >= tuning.defer_indexes_from_bytes {
-        defer_secondary_indexes(&tx, spec.kind)?
+        let filled = match spec.kind {
+            ImportKind::Leads => BulkFill::Leads,
+            ImportKind::Events => BulkFill::Events,
+        };
+        defer_secondary_indexes(&tx, filled)?
     } else {
-        Vec::new()
+        DeferredIndexes::default()
     };
     let mut writer = RowWriter::new(&tx, import_id, started_at, &columns)?;
     let started = Instant::now();
@@ -152,9 +157,7 @@ pub fn run_import_tuned(
     counts.rejected = rejects.count;
     (control.progress)(&progress(&counts, &reader, started));
     drop(writer);
-    for create_sql in deferred {
-        tx.execute(create_sql, [])?;
-    }
+    deferred.rebuild(&tx)?;
 
     let rejected_file = if dry_run || rejects.count == 0 {
         None
@@ -163,20 +166,16 @@ pub fn run_import_tuned(
         rejects.save(&target)?;
         Some(target.to_string_lossy().into_owned())
     };
-    tx.execute(
-        "UPDATE imports SET finished_at = ?1, counts = ?2 WHERE id = ?3",
-        params![
-            chrono::Utc::now().timestamp(),
-            serde_json::to_string(&counts)?,
-            import_id
-        ],
+    imports::finish(
+        &tx,
+        import_id,
+        chrono::Utc::now().timestamp(),
+        &serde_json::to_string(&counts)?,
     )?;
-    tx.execute(
-        "INSERT INTO audit_log (action, detail) VALUES ('import', ?1)",
-        [
-            serde_json::json!({"import_id": import_id, "file": file_name, "counts": &counts})
-                .to_string(),
-        ],
+    audit::record(
+        &tx,
+        "import",
+        &serde_json::json!({"import_id": import_id, "file": file_name, "counts": &counts}),
     )?;
     if dry_run {
         tx.rollback()?;
@@ -198,64 +197,6 @@ pub fn run_import_tuned(
 /// Files at least this large load faster with secondary indexes rebuilt once
 /// at the end than maintained row by row.
 const DEFER_INDEXES_FROM_BYTES: u64 = 32 * 1024 * 1024;
-
-/// The secondary (non-unique) indexes of the tables an import fills, by the
-/// kind of import that fills them, exactly as the migrations create them.
-/// Only these are ever dropped and rebuilt, from this text: SQL and names
-/// read from a workspace file are never executed (a crafted file could carry
-/// any statement in them). Other indexes stay and are kept up row by row.
-const SECONDARY_INDEXES: &[(ImportKind, &str, &str)] = &[
-    (
-        ImportKind::Leads,
-        "leads_last_name",
-        "CREATE INDEX leads_last_name ON leads (last_name)",
-    ),
-    (
-        ImportKind::Leads,
-        "leads_company",
-        "CREATE INDEX leads_company ON leads (company)",
-    ),
-    (
-        ImportKind::Leads,
-        "leads_created_at",
-        "CREATE INDEX leads_created_at ON leads (created_at)",
-    ),
-    (
-        ImportKind::Leads,
-        "custom_values_lead",
-        "CREATE INDEX custom_values_lead ON custom_values (lead_id)",
-    ),
-    (
-        ImportKind::Events,
-        "events_lead_time",
-        "CREATE INDEX events_lead_time ON events (lead_id, occurred_at)",
-    ),
-];
-
-/// For a big file, drops the secondary indexes of the tables the import
-/// fills and returns the statements that recreate them (one sort each)
-/// before commit. Unique indexes stay: de-duplication looks leads up by them.
-/// All of it is inside the import's transaction, so a cancel or an error
-/// puts them back untouched.
-fn defer_secondary_indexes(tx: &Transaction<'_>, kind: ImportKind) -> Result<Vec<&'static str>> {
-    let mut deferred = Vec::new();
-    for (index_kind, name, create_sql) in SECONDARY_INDEXES {
-        if *index_kind != kind {
-            continue;
-        }
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1)",
-            [name],
-            |r| r.get(0),
-        )?;
-        if exists {
-            // `name` is one of the constants above, never text from the file.
-            tx.execute(&format!("DROP INDEX {name}"), [])?;
-            deferred.push(*create_sql);
-        }
-    }
-    Ok(deferred)
-}
 
 fn progress(counts: &ImportCounts, reader: &RecordReader, started: Instant) -> ImportProgress {
     let elapsed = started.elapsed().as_secs_f64().max(1e-6);
@@ -295,65 +236,12 @@ fn rejected_rows_path(workspace: Option<&Path>, import_id: i64, file_name: &str)
 mod tests {
     use super::*;
 
-    fn index_names(ws: &Workspace) -> Vec<String> {
-        index_names_in(ws.conn())
-    }
-
     #[test]
-    fn deferred_indexes_come_back_on_commit_and_on_rollback() {
-        let mut ws = Workspace::in_memory().unwrap();
-        let before = index_names(&ws);
-        {
-            let tx = ws.conn_mut().transaction().unwrap();
-            let deferred = defer_secondary_indexes(&tx, ImportKind::Leads).unwrap();
-            assert_eq!(deferred.len(), 4);
-            assert!(
-                !index_names_in(&tx).contains(&"leads_last_name".to_owned()),
-                "dropped for the import"
-            );
-            // Dropped and not restored: a rollback must bring them back.
-        }
-        assert_eq!(index_names(&ws), before);
-        let tx = ws.conn_mut().transaction().unwrap();
-        let deferred = defer_secondary_indexes(&tx, ImportKind::Events).unwrap();
-        assert_eq!(deferred.len(), 1);
-        for create_sql in deferred {
-            tx.execute(create_sql, []).unwrap();
-        }
-        tx.commit().unwrap();
-        assert_eq!(index_names(&ws), before);
-    }
-
-    fn index_names_in(conn: &rusqlite::Connection) -> Vec<String> {
-        conn.prepare("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(|n| n.unwrap())
-            .collect()
-    }
-
-    /// The indexes an import rebuilds are the schema's own, statement for
-    /// statement, so rebuilding changes nothing.
-    #[test]
-    fn secondary_indexes_are_the_schema_indexes() {
-        let ws = Workspace::in_memory().unwrap();
-        for (kind, name, create_sql) in SECONDARY_INDEXES {
-            let (table, sql): (String, String) = ws
-                .conn()
-                .query_row(
-                    "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index' AND name = ?1",
-                    [name],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .unwrap_or_else(|e| panic!("index {name} is in the schema: {e}"));
-            let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-            assert_eq!(squeeze(&sql), squeeze(create_sql), "{name}");
-            let tables: &[&str] = match kind {
-                ImportKind::Leads => &["leads", "custom_values"],
-                ImportKind::Events => &["events"],
-            };
-            assert!(tables.contains(&table.as_str()), "{name} is on {table}");
-        }
+    fn rejected_rows_go_next_to_the_workspace() {
+        let path = rejected_rows_path(Some(Path::new("/data/crm.leadstream")), 4, "march.csv");
+        assert_eq!(
+            path,
+            Path::new("/data/crm.import-4-march-rejected.csv").to_path_buf()
+        );
     }
 }

@@ -2,6 +2,10 @@
 //! updating, merging or skipping per the policy; events for event files.
 
 use super::*;
+use crate::store::tables::custom_values;
+use crate::store::tables::events::{self, ImportedEvent};
+use crate::store::tables::imports::{self, TouchedLeads};
+use crate::store::tables::leads::{self as stored_leads, ColumnsInserter};
 
 /// Writes converted rows: finds the lead a row belongs to, and inserts,
 /// updates, merges or skips per the policy. It keeps no per-row state in
@@ -12,11 +16,11 @@ pub(super) struct RowWriter<'tx> {
     pub(super) tx: &'tx Transaction<'tx>,
     pub(super) import_id: i64,
     pub(super) now: i64,
-    /// The columns every new lead is inserted with: identity, times and
-    /// import first, then each mapped standard field (empty ones as NULL).
-    pub(super) lead_columns: Vec<String>,
-    /// `INSERT INTO leads (lead_columns) VALUES (?1, ...)`, built once.
-    pub(super) insert_sql: String,
+    /// Inserts new leads with identity, times and import first, then each
+    /// mapped standard field (empty ones as NULL).
+    pub(super) leads: ColumnsInserter<'tx>,
+    /// The existing leads this import already changed.
+    pub(super) touched: TouchedLeads<'tx>,
     /// Event files: identity → lead id for recent identities (bounded).
     pub(super) recent_leads: HashMap<String, i64>,
 }
@@ -38,10 +42,7 @@ impl<'tx> RowWriter<'tx> {
         now: i64,
         columns: &[PreparedColumn],
     ) -> Result<Self> {
-        tx.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS import_touched (lead_id INTEGER PRIMARY KEY);
-             DELETE FROM temp.import_touched;",
-        )?;
+        let touched = TouchedLeads::new(tx)?;
         let mut lead_columns: Vec<String> = [
             "external_id",
             "email_key",
@@ -63,24 +64,12 @@ impl<'tx> RowWriter<'tx> {
             lead_columns.push("email".into());
         }
         // Column names are catalogue keys checked in prepare_columns.
-        let insert_sql = format!(
-            "INSERT INTO leads ({}) VALUES ({})",
-            lead_columns
-                .iter()
-                .map(|c| format!("\"{c}\""))
-                .collect::<Vec<_>>()
-                .join(", "),
-            (1..=lead_columns.len())
-                .map(|i| format!("?{i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
         Ok(RowWriter {
             tx,
             import_id,
             now,
-            lead_columns,
-            insert_sql,
+            leads: ColumnsInserter::new(tx, lead_columns),
+            touched,
             recent_leads: HashMap::new(),
         })
     }
@@ -99,41 +88,23 @@ impl<'tx> RowWriter<'tx> {
     }
 
     pub(super) fn find_lead(&self, values: &RowValues, key: MatchKey) -> Result<Option<FoundLead>> {
-        let row = |r: &rusqlite::Row<'_>| {
-            Ok(FoundLead {
-                id: r.get(0)?,
-                inserted_here: r.get::<_, Option<i64>>(1)? == Some(self.import_id),
-            })
-        };
         let found = match key {
             MatchKey::Email => match values.email.as_deref() {
-                Some(email) => self
-                    .tx
-                    .prepare_cached("SELECT id, import_id FROM leads WHERE email_key = ?1")?
-                    .query_row([normalize::email_key(email)], row)
-                    .optional()?,
+                Some(email) => {
+                    stored_leads::find_by_email_key(self.tx, &normalize::email_key(email))?
+                }
                 None => None,
             },
             MatchKey::ExternalId => match values.external_id.as_deref() {
-                Some(id) => self
-                    .tx
-                    .prepare_cached("SELECT id, import_id FROM leads WHERE external_id = ?1")?
-                    .query_row([id], row)
-                    .optional()?,
+                Some(id) => stored_leads::find_by_external_id(self.tx, id)?,
                 None => None,
             },
             MatchKey::None => None,
         };
-        Ok(found)
-    }
-
-    /// Marks an existing lead as touched by this import; true if it already was.
-    pub(super) fn touch(&self, lead_id: i64) -> Result<bool> {
-        let inserted = self
-            .tx
-            .prepare_cached("INSERT OR IGNORE INTO temp.import_touched (lead_id) VALUES (?1)")?
-            .execute([lead_id])?;
-        Ok(inserted == 0)
+        Ok(found.map(|lead| FoundLead {
+            id: lead.id,
+            inserted_here: lead.import_id == Some(self.import_id),
+        }))
     }
 
     pub(super) fn write_lead(
@@ -157,7 +128,7 @@ impl<'tx> RowWriter<'tx> {
             }
         }
         // A lead this file already inserted or touched: a duplicate row.
-        let duplicate = lead.inserted_here || self.touch(lead.id)?;
+        let duplicate = lead.inserted_here || self.touched.touch(lead.id)?;
         match (duplicate, spec.on_match) {
             (true, OnMatch::Skip) => counts.merged += 1,
             (true, policy) => {
@@ -225,7 +196,8 @@ impl<'tx> RowWriter<'tx> {
                 )));
             }
         }
-        let mut params: Vec<Value> = vec![Value::Null; self.lead_columns.len()];
+        let columns = self.leads.columns();
+        let mut params: Vec<Value> = vec![Value::Null; columns.len()];
         params[0] = values.external_id.clone().map_or(Value::Null, Value::Text);
         params[1] = values
             .email
@@ -235,19 +207,13 @@ impl<'tx> RowWriter<'tx> {
         params[3] = Value::Integer(self.now);
         params[4] = Value::Integer(self.import_id);
         for (key, value) in &values.standard {
-            if let Some(position) = self.lead_columns.iter().position(|c| c == key) {
+            if let Some(position) = columns.iter().position(|c| c == key) {
                 params[position] = value.clone();
             }
         }
-        self.tx
-            .prepare_cached(&self.insert_sql)?
-            .execute(rusqlite::params_from_iter(params.iter()))?;
-        let lead_id = self.tx.last_insert_rowid();
-        let mut insert_custom = self.tx.prepare_cached(
-            "INSERT INTO custom_values (field_id, lead_id, value) VALUES (?1, ?2, ?3)",
-        )?;
+        let lead_id = self.leads.insert(&params)?;
         for (field_id, _, value) in &values.custom {
-            insert_custom.execute(params![field_id, lead_id, value])?;
+            custom_values::insert(self.tx, *field_id, lead_id, value)?;
         }
         Ok(Ok(lead_id))
     }
@@ -271,62 +237,38 @@ impl<'tx> RowWriter<'tx> {
         }
         for (key, value) in &standard {
             // Keys are catalogue keys (checked) or our own identity columns.
-            let old: Value = self
-                .tx
-                .prepare_cached(&format!("SELECT \"{key}\" FROM leads WHERE id = ?1"))?
-                .query_row([lead_id], |r| r.get(0))?;
+            let old = stored_leads::column_value(self.tx, lead_id, key)?;
             if policy_writes(policy, &old, value) {
                 if record_undo {
                     self.record_change(lead_id, key, &old)?;
                 }
-                self.tx
-                    .prepare_cached(&format!("UPDATE leads SET \"{key}\" = ?1 WHERE id = ?2"))?
-                    .execute(params![value, lead_id])?;
+                stored_leads::set_column(self.tx, lead_id, key, value)?;
                 changed = true;
             }
         }
         for (field_id, key, value) in &values.custom {
-            let old: Value = self
-                .tx
-                .prepare_cached(
-                    "SELECT value FROM custom_values WHERE field_id = ?1 AND lead_id = ?2",
-                )?
-                .query_row(params![field_id, lead_id], |r| r.get(0))
-                .optional()?
-                .unwrap_or(Value::Null);
+            let old = custom_values::value_of(self.tx, *field_id, lead_id)?.unwrap_or(Value::Null);
             if policy_writes(policy, &old, value) {
                 if record_undo {
                     self.record_change(lead_id, key, &old)?;
                 }
-                self.tx
-                    .prepare_cached("INSERT OR REPLACE INTO custom_values (field_id, lead_id, value) VALUES (?1, ?2, ?3)")?
-                    .execute(params![field_id, lead_id, value])?;
+                custom_values::set(self.tx, *field_id, lead_id, value)?;
                 changed = true;
             }
         }
         if changed {
             if record_undo {
-                let old: Value = self
-                    .tx
-                    .prepare_cached("SELECT updated_at FROM leads WHERE id = ?1")?
-                    .query_row([lead_id], |r| r.get(0))?;
+                let old = stored_leads::column_value(self.tx, lead_id, "updated_at")?;
                 self.record_change(lead_id, "updated_at", &old)?;
             }
-            self.tx
-                .prepare_cached("UPDATE leads SET updated_at = ?1 WHERE id = ?2")?
-                .execute(params![self.now, lead_id])?;
+            stored_leads::set_column(self.tx, lead_id, "updated_at", &Value::Integer(self.now))?;
         }
         Ok(())
     }
 
     /// Keeps the value a field had before this import (the first one only).
     pub(super) fn record_change(&self, lead_id: i64, key: &str, old: &Value) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT OR IGNORE INTO import_changes (import_id, lead_id, field_key, old_value) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![self.import_id, lead_id, key, old])?;
-        Ok(())
+        imports::record_change(self.tx, self.import_id, lead_id, key, old)
     }
 
     pub(super) fn write_event(
@@ -387,17 +329,16 @@ impl<'tx> RowWriter<'tx> {
                 found
             }
         };
-        self.tx
-            .prepare_cached(
-                "INSERT INTO events (lead_id, type, occurred_at, properties, import_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
+        events::insert_imported(
+            self.tx,
+            &ImportedEvent {
                 lead_id,
-                event_type,
+                event_type: &event_type,
                 occurred_at,
-                serde_json::Value::Object(values.event_properties).to_string(),
-                self.import_id
-            ])?;
+                properties: &serde_json::Value::Object(values.event_properties).to_string(),
+                import_id: self.import_id,
+            },
+        )?;
         counts.inserted += 1;
         Ok(Ok(()))
     }

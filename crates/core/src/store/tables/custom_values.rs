@@ -1,8 +1,8 @@
 //! The `custom_values` table: custom field values, `(field_id, lead_id,
 //! value)`, clustered by field.
 
-use rusqlite::types::ValueRef;
-use rusqlite::{Connection, Statement, ToSql, Transaction};
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{params, Connection, OptionalExtension, Statement, ToSql, Transaction};
 
 use crate::Result;
 
@@ -27,6 +27,45 @@ pub fn visit_values(
         visit(value.get(0)?, value.get(1)?, value.get_ref(2)?);
     }
     Ok(())
+}
+
+/// The value lead `lead_id` has in field `field_id`, if it has one.
+pub fn value_of(tx: &Transaction<'_>, field_id: i64, lead_id: i64) -> Result<Option<Value>> {
+    Ok(tx
+        .prepare_cached("SELECT value FROM custom_values WHERE field_id = ?1 AND lead_id = ?2")?
+        .query_row(params![field_id, lead_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Sets field `field_id` of lead `lead_id` to `value`, replacing any value.
+pub fn set(tx: &Transaction<'_>, field_id: i64, lead_id: i64, value: &dyn ToSql) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO custom_values (field_id, lead_id, value) VALUES (?1, ?2, ?3)",
+    )?
+    .execute((field_id, lead_id, value))?;
+    Ok(())
+}
+
+/// Inserts the value of field `field_id` of a new lead `lead_id` (the
+/// statement is prepared once per transaction).
+pub fn insert(tx: &Transaction<'_>, field_id: i64, lead_id: i64, value: &dyn ToSql) -> Result<()> {
+    tx.prepare_cached("INSERT INTO custom_values (field_id, lead_id, value) VALUES (?1, ?2, ?3)")?
+        .execute((field_id, lead_id, value))?;
+    Ok(())
+}
+
+/// Removes the value lead `lead_id` has in field `field_id`.
+pub fn delete(tx: &Transaction<'_>, field_id: i64, lead_id: i64) -> Result<()> {
+    tx.execute(
+        "DELETE FROM custom_values WHERE field_id = ?1 AND lead_id = ?2",
+        params![field_id, lead_id],
+    )?;
+    Ok(())
+}
+
+/// Removes every value of field `field_id`; returns how many.
+pub fn delete_of_field(tx: &Transaction<'_>, field_id: i64) -> Result<u64> {
+    Ok(tx.execute("DELETE FROM custom_values WHERE field_id = ?1", [field_id])? as u64)
 }
 
 /// Inserts custom values inside one transaction, with one prepared statement.

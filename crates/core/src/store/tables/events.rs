@@ -1,7 +1,7 @@
 //! The `events` table: what leads did, `(lead_id, type, occurred_at,
 //! properties)` with properties a JSON object.
 
-use rusqlite::{params, Connection, Statement, Transaction};
+use rusqlite::{params, Statement, Transaction};
 
 use crate::{Result, Workspace};
 
@@ -13,14 +13,7 @@ pub fn count(workspace: &Workspace) -> Result<u64> {
 
 /// How many events one lead has.
 pub fn count_of_lead(workspace: &Workspace, lead_id: i64) -> Result<u64> {
-    count_of_lead_on(workspace.conn(), lead_id)
-}
-
-/// For callers that still hold only a connection. TODO(merge): `leads::detail`
-/// takes a connection until its callers pass the workspace.
-#[doc(hidden)]
-pub fn count_of_lead_on(conn: &Connection, lead_id: i64) -> Result<u64> {
-    let count: i64 = conn.query_row(
+    let count: i64 = workspace.conn().query_row(
         "SELECT count(*) FROM events WHERE lead_id = ?1",
         [lead_id],
         |row| row.get(0),
@@ -41,14 +34,7 @@ pub struct StoredEvent {
 
 /// The latest `limit` events of one lead, newest first.
 pub fn latest_of_lead(workspace: &Workspace, lead_id: i64, limit: u32) -> Result<Vec<StoredEvent>> {
-    latest_of_lead_on(workspace.conn(), lead_id, limit)
-}
-
-/// For callers that still hold only a connection. TODO(merge): `leads::detail`
-/// takes a connection until its callers pass the workspace.
-#[doc(hidden)]
-pub fn latest_of_lead_on(conn: &Connection, lead_id: i64, limit: u32) -> Result<Vec<StoredEvent>> {
-    let mut statement = conn.prepare_cached(
+    let mut statement = workspace.conn().prepare_cached(
         "SELECT id, type, occurred_at, properties FROM events WHERE lead_id = ?1
          ORDER BY occurred_at DESC, id DESC LIMIT ?2",
     )?;
@@ -90,6 +76,40 @@ impl<'tx> EventInserter<'tx> {
             .execute(params![lead_id, event_type, occurred_at, properties])?;
         Ok(())
     }
+}
+
+/// An event an import adds, tagged with the import.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportedEvent<'a> {
+    pub lead_id: i64,
+    pub event_type: &'a str,
+    /// Seconds since the epoch (UTC).
+    pub occurred_at: i64,
+    /// A JSON object, as text.
+    pub properties: &'a str,
+    pub import_id: i64,
+}
+
+/// Inserts one event an import adds (the statement is prepared once per
+/// transaction).
+pub fn insert_imported(tx: &Transaction<'_>, event: &ImportedEvent<'_>) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO events (lead_id, type, occurred_at, properties, import_id)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        event.lead_id,
+        event.event_type,
+        event.occurred_at,
+        event.properties,
+        event.import_id
+    ])?;
+    Ok(())
+}
+
+/// Deletes the events import `import_id` added; returns how many.
+pub fn delete_imported(tx: &Transaction<'_>, import_id: i64) -> Result<u64> {
+    Ok(tx.execute("DELETE FROM events WHERE import_id = ?1", [import_id])? as u64)
 }
 
 #[cfg(test)]

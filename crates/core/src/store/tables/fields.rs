@@ -67,9 +67,10 @@ pub fn find_on(conn: &Connection, key: &str) -> Result<Option<StoredField>> {
 
 /// Adds a custom field after the standard ones.
 ///
-/// TODO(merge): takes a connection because imports add fields inside
-/// their own transaction (`import/apply.rs`); writes should come through a
-/// transaction or `&mut Workspace` once those callers can pass one.
+/// Takes a connection: `crate::fields::add_custom` is called inside an
+/// import's transaction (`import/apply/convert.rs`) and, with
+/// `workspace.conn()`, from segment code and store tests that this layer's
+/// owner does not edit; a `&Connection` is the one type all of them hold.
 pub fn insert_custom_on(conn: &Connection, new: &NewFieldRow<'_>) -> Result<()> {
     conn.execute(
         "INSERT INTO fields (key, label, type, origin, category, is_standard, position)
@@ -83,13 +84,13 @@ pub fn insert_custom_on(conn: &Connection, new: &NewFieldRow<'_>) -> Result<()> 
 /// restore values into it, and notes the deletion in the audit log; returns
 /// how many values were deleted.
 pub fn delete_custom(tx: &Transaction<'_>, field_id: i64, key: &str) -> Result<u64> {
-    let values_deleted =
-        tx.execute("DELETE FROM custom_values WHERE field_id = ?1", [field_id])? as u64;
-    tx.execute("DELETE FROM import_changes WHERE field_key = ?1", [key])?;
+    let values_deleted = super::custom_values::delete_of_field(tx, field_id)?;
+    super::imports::delete_changes_of_field(tx, key)?;
     tx.execute("DELETE FROM fields WHERE id = ?1", [field_id])?;
-    tx.execute(
-        "INSERT INTO audit_log (action, detail) VALUES ('delete_field', ?1)",
-        [serde_json::json!({"key": key, "values_deleted": values_deleted}).to_string()],
+    super::audit::record(
+        tx,
+        "delete_field",
+        &serde_json::json!({"key": key, "values_deleted": values_deleted}),
     )?;
     Ok(values_deleted)
 }

@@ -1,9 +1,12 @@
 //! The `leads` table: its counts; the quick search and the reads of pages,
 //! of leads by id and of id ranges (the column lists come checked from the
-//! field catalogue); and the one statement that inserts a whole lead (every
-//! standard column, id included), used by the demo generator.
+//! field catalogue); the one statement that inserts a whole lead (every
+//! standard column, id included), used by the demo generator; and an
+//! import's writes: finding leads by identity, inserting them with the
+//! mapped columns, changing one column, deleting an import's leads.
 
-use rusqlite::{params, Connection, Row, Statement, Transaction};
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension, Row, Statement, Transaction};
 
 use crate::{Result, Workspace};
 
@@ -12,9 +15,9 @@ pub fn count(workspace: &Workspace) -> Result<u64> {
     count_on(workspace.conn())
 }
 
-/// For callers that still hold only a connection. TODO(merge): callers of
-/// `leads::count(conn)` in streams/, segments/ and tests move to [`count`].
-#[doc(hidden)]
+/// [`count`] on a connection: for `crate::leads::count`, which still takes
+/// one because the workspace check in `store/mod.rs` (another module's
+/// code) calls it with `ws.conn()`. Reads only.
 pub fn count_on(conn: &Connection) -> Result<u64> {
     super::count_rows(conn, "leads")
 }
@@ -86,8 +89,8 @@ pub fn order_clause(sort_by: Option<(&str, bool)>) -> String {
 
 /// How many leads (aliased `l`) pass `filter`, a `WHERE` clause from
 /// [`search_filter`] with its parameters.
-pub fn count_matching_on(conn: &Connection, filter: &str, params: &[String]) -> Result<u64> {
-    let count: i64 = conn.query_row(
+pub fn count_matching(workspace: &Workspace, filter: &str, params: &[String]) -> Result<u64> {
+    let count: i64 = workspace.conn().query_row(
         &format!("SELECT count(*) FROM leads l {filter}"),
         rusqlite::params_from_iter(params),
         |row| row.get(0),
@@ -110,8 +113,8 @@ pub struct LeadSelection<'a> {
 }
 
 /// Calls `visit` with each row of a page, in order.
-pub fn visit_page_on(
-    conn: &Connection,
+pub fn visit_page(
+    workspace: &Workspace,
     selection: &LeadSelection<'_>,
     mut visit: impl FnMut(&Row<'_>) -> Result<()>,
 ) -> Result<()> {
@@ -119,7 +122,7 @@ pub fn visit_page_on(
         "SELECT l.id{} FROM leads l {} {} LIMIT {} OFFSET {}",
         selection.columns, selection.filter, selection.order_by, selection.limit, selection.offset
     );
-    let mut statement = conn.prepare(&sql)?;
+    let mut statement = workspace.conn().prepare(&sql)?;
     let mut rows = statement.query(rusqlite::params_from_iter(selection.params))?;
     while let Some(row) = rows.next()? {
         visit(row)?;
@@ -254,6 +257,107 @@ impl<'tx> LeadInserter<'tx> {
         ])?;
         Ok(())
     }
+}
+
+/// An existing lead found by an identity, and the import that added it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeadByIdentity {
+    pub id: i64,
+    pub import_id: Option<i64>,
+}
+
+/// The lead with this folded e-mail address, if there is one (inside an
+/// import's transaction: the statement is prepared once per import).
+pub fn find_by_email_key(tx: &Transaction<'_>, email_key: &str) -> Result<Option<LeadByIdentity>> {
+    find_by(
+        tx,
+        "SELECT id, import_id FROM leads WHERE email_key = ?1",
+        email_key,
+    )
+}
+
+/// The lead with this external id, if there is one.
+pub fn find_by_external_id(
+    tx: &Transaction<'_>,
+    external_id: &str,
+) -> Result<Option<LeadByIdentity>> {
+    find_by(
+        tx,
+        "SELECT id, import_id FROM leads WHERE external_id = ?1",
+        external_id,
+    )
+}
+
+fn find_by(tx: &Transaction<'_>, sql: &str, key: &str) -> Result<Option<LeadByIdentity>> {
+    Ok(tx
+        .prepare_cached(sql)?
+        .query_row([key], |r| {
+            Ok(LeadByIdentity {
+                id: r.get(0)?,
+                import_id: r.get(1)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Inserts leads with a chosen set of columns (an import's mapped ones),
+/// the statement built once and prepared once per transaction.
+pub struct ColumnsInserter<'tx> {
+    tx: &'tx Transaction<'tx>,
+    columns: Vec<String>,
+    sql: String,
+}
+
+impl<'tx> ColumnsInserter<'tx> {
+    /// `columns` are checked column names (catalogue keys or the table's
+    /// own identity, time and import columns): they are quoted, not bound.
+    pub fn new(tx: &'tx Transaction<'tx>, columns: Vec<String>) -> Self {
+        let sql = format!(
+            "INSERT INTO leads ({}) VALUES ({})",
+            columns
+                .iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+            (1..=columns.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        ColumnsInserter { tx, columns, sql }
+    }
+
+    /// The columns, in the order [`ColumnsInserter::insert`] takes values.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// Inserts one lead with one value per column; returns its id.
+    pub fn insert(&self, values: &[Value]) -> Result<i64> {
+        self.tx
+            .prepare_cached(&self.sql)?
+            .execute(rusqlite::params_from_iter(values.iter()))?;
+        Ok(self.tx.last_insert_rowid())
+    }
+}
+
+/// The stored value of `column` (a checked column name) of lead `lead_id`.
+pub fn column_value(tx: &Transaction<'_>, lead_id: i64, column: &str) -> Result<Value> {
+    Ok(tx
+        .prepare_cached(&format!("SELECT \"{column}\" FROM leads WHERE id = ?1"))?
+        .query_row([lead_id], |r| r.get(0))?)
+}
+
+/// Sets `column` (a checked column name) of lead `lead_id` to `value`.
+pub fn set_column(tx: &Transaction<'_>, lead_id: i64, column: &str, value: &Value) -> Result<()> {
+    tx.prepare_cached(&format!("UPDATE leads SET \"{column}\" = ?1 WHERE id = ?2"))?
+        .execute(params![value, lead_id])?;
+    Ok(())
+}
+
+/// Deletes the leads import `import_id` added; returns how many.
+pub fn delete_imported(tx: &Transaction<'_>, import_id: i64) -> Result<u64> {
+    Ok(tx.execute("DELETE FROM leads WHERE import_id = ?1", [import_id])? as u64)
 }
 
 /// Calls `visit` with the row (`id`, `email`) of each lead that has an

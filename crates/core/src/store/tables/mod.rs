@@ -4,7 +4,7 @@
 //! data generation and caches derived from the data are never stale.
 //!
 //! - [`leads`]: the `leads` table: counts and the one insert of a whole lead.
-//! - [`events`]: the `events` table: counts and inserts.
+//! - [`events`]: the `events` table: counts, inserts, an import's events.
 //! - [`custom_values`]: custom field values, `(field_id, lead_id, value)`.
 //! - [`fields`]: the field catalogue's table.
 //! - [`columns`]: bulk column reads for the segment index and the reference
@@ -12,19 +12,26 @@
 //! - [`segments`]: saved segments, their rules as JSON, built-ins by key.
 //! - [`streams`]: nurture streams, their definitions as JSON.
 //! - [`content`]: the content library's items and their tags.
+//! - [`imports`]: the import history, its undo records, and what later
+//!   imports built on earlier ones.
+//! - [`audit`]: the audit log.
 //!
-//! The `settings` table has its own typed module, `store::settings`.
+//! The `settings` table has its own typed module, `store::settings`. This
+//! module also drops and rebuilds the secondary indexes of a family a big
+//! import fills ([`defer_secondary_indexes`]).
 
+pub mod audit;
 pub mod columns;
 pub mod content;
 pub mod custom_values;
 pub mod events;
 pub mod fields;
+pub mod imports;
 pub mod leads;
 pub mod segments;
 pub mod streams;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
 use crate::Result;
 
@@ -34,4 +41,152 @@ fn count_rows(conn: &Connection, table: &str) -> Result<u64> {
         row.get(0)
     })?;
     Ok(count as u64)
+}
+
+/// The table families a big import fills in bulk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkFill {
+    /// `leads` and `custom_values`.
+    Leads,
+    /// `events`.
+    Events,
+}
+
+/// Secondary indexes dropped for a bulk fill, to be rebuilt before commit.
+#[derive(Debug, Default)]
+pub struct DeferredIndexes {
+    create: Vec<&'static str>,
+}
+
+impl DeferredIndexes {
+    /// Recreates the dropped indexes, inside the same transaction.
+    pub fn rebuild(self, tx: &Transaction<'_>) -> Result<()> {
+        for create_sql in self.create {
+            tx.execute(create_sql, [])?;
+        }
+        Ok(())
+    }
+}
+
+/// The secondary (non-unique) indexes of the tables an import fills, by the
+/// family that is filled, exactly as the migrations create them.
+/// Only these are ever dropped and rebuilt, from this text: SQL and names
+/// read from a workspace file are never executed (a crafted file could carry
+/// any statement in them). Other indexes stay and are kept up row by row.
+const SECONDARY_INDEXES: &[(BulkFill, &str, &str)] = &[
+    (
+        BulkFill::Leads,
+        "leads_last_name",
+        "CREATE INDEX leads_last_name ON leads (last_name)",
+    ),
+    (
+        BulkFill::Leads,
+        "leads_company",
+        "CREATE INDEX leads_company ON leads (company)",
+    ),
+    (
+        BulkFill::Leads,
+        "leads_created_at",
+        "CREATE INDEX leads_created_at ON leads (created_at)",
+    ),
+    (
+        BulkFill::Leads,
+        "custom_values_lead",
+        "CREATE INDEX custom_values_lead ON custom_values (lead_id)",
+    ),
+    (
+        BulkFill::Events,
+        "events_lead_time",
+        "CREATE INDEX events_lead_time ON events (lead_id, occurred_at)",
+    ),
+];
+
+/// For a big import, drops the secondary indexes of the tables it fills
+/// and returns them, to be rebuilt (one sort each) before commit. Unique indexes stay: de-duplication looks leads up by them.
+/// All of it is inside the import's transaction, so a cancel or an error
+/// puts them back untouched.
+pub fn defer_secondary_indexes(tx: &Transaction<'_>, filled: BulkFill) -> Result<DeferredIndexes> {
+    let mut deferred = DeferredIndexes::default();
+    for (family, name, create_sql) in SECONDARY_INDEXES {
+        if *family != filled {
+            continue;
+        }
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1)",
+            [name],
+            |r| r.get(0),
+        )?;
+        if exists {
+            // `name` is one of the constants above, never text from the file.
+            tx.execute(&format!("DROP INDEX {name}"), [])?;
+            deferred.create.push(*create_sql);
+        }
+    }
+    Ok(deferred)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Workspace;
+
+    fn index_names(ws: &Workspace) -> Vec<String> {
+        index_names_in(ws.conn())
+    }
+
+    #[test]
+    fn deferred_indexes_come_back_on_commit_and_on_rollback() {
+        let mut ws = Workspace::in_memory().unwrap();
+        let before = index_names(&ws);
+        {
+            let tx = ws.conn_mut().transaction().unwrap();
+            let deferred = defer_secondary_indexes(&tx, BulkFill::Leads).unwrap();
+            assert_eq!(deferred.create.len(), 4);
+            assert!(
+                !index_names_in(&tx).contains(&"leads_last_name".to_owned()),
+                "dropped for the import"
+            );
+            // Dropped and not restored: a rollback must bring them back.
+        }
+        assert_eq!(index_names(&ws), before);
+        let tx = ws.conn_mut().transaction().unwrap();
+        let deferred = defer_secondary_indexes(&tx, BulkFill::Events).unwrap();
+        assert_eq!(deferred.create.len(), 1);
+        deferred.rebuild(&tx).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(index_names(&ws), before);
+    }
+
+    fn index_names_in(conn: &rusqlite::Connection) -> Vec<String> {
+        conn.prepare("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|n| n.unwrap())
+            .collect()
+    }
+
+    /// The indexes an import rebuilds are the schema's own, statement for
+    /// statement, so rebuilding changes nothing.
+    #[test]
+    fn secondary_indexes_are_the_schema_indexes() {
+        let ws = Workspace::in_memory().unwrap();
+        for (kind, name, create_sql) in SECONDARY_INDEXES {
+            let (table, sql): (String, String) = ws
+                .conn()
+                .query_row(
+                    "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index' AND name = ?1",
+                    [name],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap_or_else(|e| panic!("index {name} is in the schema: {e}"));
+            let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(squeeze(&sql), squeeze(create_sql), "{name}");
+            let tables: &[&str] = match kind {
+                BulkFill::Leads => &["leads", "custom_values"],
+                BulkFill::Events => &["events"],
+            };
+            assert!(tables.contains(&table.as_str()), "{name} is on {table}");
+        }
+    }
 }
