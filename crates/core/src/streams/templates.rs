@@ -234,7 +234,10 @@ fn segment_id(workspace: &Workspace, name: &str) -> Result<i64> {
         .into_iter()
         .find(|s| s.is_builtin && s.name == name)
         .map(|s| s.id)
-        .ok_or_else(|| Error::InvalidArgument(format!("built-in segment “{name}” is missing")))
+        .ok_or_else(|| Error::NotFound {
+            what: "built-in segment",
+            key: format!("“{name}”"),
+        })
 }
 
 fn content_id(workspace: &Workspace, title: &str) -> Result<i64> {
@@ -242,8 +245,9 @@ fn content_id(workspace: &Workspace, title: &str) -> Result<i64> {
         .into_iter()
         .find(|i| i.title == title)
         .map(|i| i.id)
-        .ok_or_else(|| {
-            Error::InvalidArgument(format!("content “{title}” is missing from the library"))
+        .ok_or_else(|| Error::NotFound {
+            what: "content item",
+            key: format!("“{title}” of the library"),
         })
 }
 
@@ -437,7 +441,7 @@ mod tests {
         let parsed = parse_template(file, json).unwrap();
         let error = resolve_template(&workspace, parsed).unwrap_err();
         assert!(
-            error.to_string().contains("is missing from the library"),
+            error.to_string().contains("of the library does not exist"),
             "{error}"
         );
         assert!(parse_template("broken", "{").is_err());
