@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-bench/data}
-cli=target/release/leadstream
+cli=${LEADSTREAM_CLI:-target/release/leadstream}  # another build: LEADSTREAM_CLI=/path/to/leadstream
 db=$work/1m.leadstream
 as_of=2026-11-01
 mkdir -p "$work"
