@@ -56,7 +56,7 @@ fn x_education_leads_keyed_by_prospect_id_with_select_as_empty() {
     assert_eq!(report.counts.inserted, 9_240);
     assert_eq!(report.counts.rejected, 0, "{:?}", report.reasons);
     assert_invariant(&report.counts);
-    assert_eq!(leads::count(ws.conn()).unwrap(), 9_240);
+    assert_eq!(leads::count(&ws).unwrap(), 9_240);
     let selects: i64 = ws
         .conn()
         .query_row(
@@ -301,7 +301,7 @@ fn dry_run_counts_match_the_import_and_change_nothing() {
     let fields_before = leadstream_core::fields::list(ws.conn()).unwrap().len();
     let dry = run(&mut ws, &path, &spec, true).unwrap();
     assert!(dry.dry_run && dry.import_id.is_none());
-    assert_eq!(leads::count(ws.conn()).unwrap(), 0);
+    assert_eq!(leads::count(&ws).unwrap(), 0);
     assert_eq!(
         leadstream_core::fields::list(ws.conn()).unwrap().len(),
         fields_before,
@@ -354,7 +354,7 @@ fn cancel_leaves_the_workspace_exactly_as_it_was() {
         result.map(|r| r.counts)
     );
     assert!(seen_progress >= 2);
-    assert_eq!(leads::count(ws.conn()).unwrap(), 1);
+    assert_eq!(leads::count(&ws).unwrap(), 1);
     assert_eq!(
         history::list(&ws).unwrap().len(),
         1,
@@ -406,7 +406,7 @@ fn undo_removes_inserted_leads_and_restores_updated_values() {
         custom_value(&ws, "budget", ann).as_deref(),
         Some("Real(100.0)")
     );
-    assert_eq!(leads::count(ws.conn()).unwrap(), 1);
+    assert_eq!(leads::count(&ws).unwrap(), 1);
     assert!(
         history::undo(&mut ws, report.import_id.unwrap()).is_err(),
         "undo twice is refused"
@@ -585,7 +585,7 @@ fn sql_read_from_the_workspace_file_is_never_executed() {
         .collect();
     assert_eq!(canary, ["untouched"], "no SQL from the file ran");
     assert_eq!(indexes(&ws), before, "every index is back, as it was");
-    assert_eq!(leads::count(ws.conn()).unwrap(), 1);
+    assert_eq!(leads::count(&ws).unwrap(), 1);
 }
 
 #[test]
@@ -614,7 +614,7 @@ fn unreadable_files_are_refused_and_nothing_changes() {
     let spec = suggested(&ws, &header_only, None);
     let report = run(&mut ws, &header_only, &spec, false).unwrap();
     assert_eq!(report.counts.rows, 0);
-    assert_eq!(leads::count(ws.conn()).unwrap(), 1);
+    assert_eq!(leads::count(&ws).unwrap(), 1);
 }
 
 #[test]
@@ -713,7 +713,7 @@ mod fuzz {
                                 + report.counts.rejected,
                             "every row is counted exactly once"
                         );
-                        prop_assert_eq!(leads::count(ws.conn()).unwrap(), report.counts.inserted);
+                        prop_assert_eq!(leads::count(&ws).unwrap(), report.counts.inserted);
                         checked.set(checked.get() + 1);
                     }
                     Err(error @ Error::UnreadableFile { .. }) => {

@@ -227,7 +227,7 @@ fn undo_is_refused_while_a_later_import_added_events_to_its_leads() {
     for id in [l, e, a] {
         history::undo(&mut ws, id).unwrap();
     }
-    assert_eq!(leadstream_core::leads::count(ws.conn()).unwrap(), 0);
+    assert_eq!(leadstream_core::leads::count(&ws).unwrap(), 0);
 }
 
 #[test]

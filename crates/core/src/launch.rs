@@ -159,11 +159,11 @@ mod tests {
     fn first_launch_generates_the_demo_once() {
         let dir = tempfile::tempdir().unwrap();
         let workspace = initial_workspace(dir.path(), None, ANCHOR).unwrap();
-        assert_eq!(crate::leads::count(workspace.conn()).unwrap(), 5_000);
+        assert_eq!(crate::leads::count(&workspace).unwrap(), 5_000);
         assert_eq!(workspace.path().unwrap(), demo_path(dir.path()));
         drop(workspace);
         let again = open_or_create_demo(dir.path(), ANCHOR + 86_400).unwrap();
-        assert_eq!(crate::leads::count(again.conn()).unwrap(), 5_000);
+        assert_eq!(crate::leads::count(&again).unwrap(), 5_000);
         let left: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -182,7 +182,7 @@ mod tests {
                 std::thread::spawn(move || {
                     start.wait();
                     open_or_create_demo(&data_dir, ANCHOR)
-                        .and_then(|demo| crate::leads::count(demo.conn()))
+                        .and_then(|demo| crate::leads::count(&demo))
                         .map_err(|e| e.to_string())
                 })
             })

@@ -119,10 +119,9 @@ pub struct LeadPage {
 /// The largest page the browser may ask for.
 pub const MAX_PAGE_SIZE: u32 = 1_000;
 
-/// How many leads the workspace holds. Takes a connection: the store's
-/// open check (`store/mod.rs`, owned elsewhere) calls it with `ws.conn()`.
-pub fn count(conn: &Connection) -> Result<u64> {
-    crate::store::tables::leads::count_on(conn)
+/// How many leads the workspace holds.
+pub fn count(workspace: &Workspace) -> Result<u64> {
+    crate::store::tables::leads::count(workspace)
 }
 
 /// A page of leads for the browser.
@@ -562,7 +561,7 @@ mod tests {
         let mut huge = query("", None);
         huge.limit = MAX_PAGE_SIZE + 1;
         assert!(matches!(page(&ws, &huge), Err(Error::InvalidArgument(_))));
-        assert_eq!(count(ws.conn()).unwrap(), 3);
+        assert_eq!(count(&ws).unwrap(), 3);
     }
 
     #[test]

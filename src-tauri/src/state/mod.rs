@@ -254,7 +254,7 @@ pub(crate) mod tests {
             block_on(importer.with_own_connection(move |ws| {
                 started.send(()).unwrap();
                 released.recv().unwrap();
-                leadstream_core::leads::count(ws.conn())
+                leadstream_core::leads::count(ws)
             }))
         });
         import_started
@@ -264,8 +264,7 @@ pub(crate) mod tests {
         let other = state.clone();
         let (answer, answered) = mpsc::channel();
         std::thread::spawn(move || {
-            let count =
-                block_on(other.with_workspace(|ws| leadstream_core::leads::count(ws.conn())));
+            let count = block_on(other.with_workspace(|ws| leadstream_core::leads::count(ws)));
             answer.send(count.is_ok()).unwrap();
         });
         let answer = answered.recv_timeout(Duration::from_secs(5));
@@ -295,8 +294,10 @@ pub(crate) mod tests {
             rules: Vec::new(),
         };
         let count = |rules: RuleGroup| {
-            block_on(state.with_workspace(move |ws| segments::count(ws, &rules, segments::now())))
-                .unwrap()
+            block_on(state.with_workspace(move |ws| {
+                segments::count(ws, &rules, leadstream_core::time::now())
+            }))
+            .unwrap()
         };
         assert_eq!(count(everyone.clone()), 0, "the index is built, empty");
 

@@ -12,7 +12,7 @@ use crate::{Format, LeadsCommand};
 pub fn run(db: &Path, command: LeadsCommand, out: &mut impl Write) -> CliResult {
     match command {
         LeadsCommand::Count => {
-            let count = leads::count(Workspace::open(db)?.conn())?;
+            let count = leads::count(&Workspace::open(db)?)?;
             writeln!(out, "{count}")?;
         }
         LeadsCommand::Export { format, output } => {

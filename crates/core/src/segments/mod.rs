@@ -87,20 +87,11 @@ pub struct IndexWarmUp {
     extra_fields: Vec<String>,
 }
 
-/// Prepares a warm-up for a workspace file that loads the saved segments'
-/// fields only; see [`warm_up_with_fields`].
-pub fn warm_up(workspace: &Workspace) -> Result<Option<IndexWarmUp>> {
-    warm_up_with_fields(workspace, &[])
-}
-
 /// Prepares a warm-up for a workspace file (`None` in memory or when an
 /// index is already there) that loads the saved segments' fields and
 /// `extra_fields` (keys; unknown ones are skipped): the planner passes the
 /// fields it reads. Call [`IndexWarmUp::run`] on another thread.
-pub fn warm_up_with_fields(
-    workspace: &Workspace,
-    extra_fields: &[&str],
-) -> Result<Option<IndexWarmUp>> {
+pub fn warm_up(workspace: &Workspace, extra_fields: &[&str]) -> Result<Option<IndexWarmUp>> {
     let Some(reader) = workspace.reader() else {
         return Ok(None);
     };
@@ -480,17 +471,12 @@ pub fn operator_sets() -> Vec<OperatorSet> {
     .collect()
 }
 
-/// Now, in seconds since the epoch: the default as-of instant.
-pub fn now() -> i64 {
-    crate::time::now()
-}
-
 /// The as-of instant of a segment command: `text` read by [`parse_as_of`],
 /// or now when it is absent or blank.
 pub fn as_of_or_now(text: Option<&str>) -> Result<i64> {
     match text.map(str::trim).filter(|text| !text.is_empty()) {
         Some(text) => parse_as_of(text),
-        None => Ok(now()),
+        None => Ok(crate::time::now()),
     }
 }
 
@@ -534,7 +520,7 @@ mod tests {
             .collect();
 
         workspace.clear_derived();
-        let warm = warm_up(&workspace)
+        let warm = warm_up(&workspace, &[])
             .unwrap()
             .expect("a file workspace warms up");
         std::thread::spawn(move || warm.run())
@@ -543,7 +529,7 @@ mod tests {
             .unwrap();
         assert!(crate::store::lock_slot(workspace.derived_slot()).is_some());
         assert!(
-            warm_up(&workspace).unwrap().is_none(),
+            warm_up(&workspace, &[]).unwrap().is_none(),
             "nothing to do once warm"
         );
         let warmed: Vec<u64> = segments
@@ -555,7 +541,7 @@ mod tests {
         // A write after the warm-up started makes the warmed index stale: it
         // is rebuilt, not used.
         workspace.clear_derived();
-        let warm = warm_up(&workspace).unwrap().unwrap();
+        let warm = warm_up(&workspace, &[]).unwrap().unwrap();
         workspace
             .conn_mut()
             .execute("UPDATE leads SET persona = 'Practitioner'", [])

@@ -770,7 +770,7 @@ mod tests {
             let explanation = super::super::explain(&workspace, &deepest.rules, 1, 0).unwrap();
             assert!(explanation.matched);
             workspace.clear_derived();
-            super::super::warm_up(&workspace)
+            super::super::warm_up(&workspace, &[])
                 .unwrap()
                 .unwrap()
                 .run()
@@ -801,7 +801,7 @@ mod tests {
         }
         let counts = promptly(60, move || {
             workspace.clear_derived();
-            super::super::warm_up(&workspace)
+            super::super::warm_up(&workspace, &[])
                 .unwrap()
                 .unwrap()
                 .run()

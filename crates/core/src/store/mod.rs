@@ -706,7 +706,7 @@ mod tests {
         damage(&path);
         let before = std::fs::read(&path).unwrap();
         let message = match Workspace::open(&path) {
-            Ok(ws) => match crate::leads::count(ws.conn()) {
+            Ok(ws) => match crate::store::tables::leads::count(&ws) {
                 Ok(n) => panic!("a damaged workspace opened and counted {n} leads"),
                 Err(e) => e.in_workspace(&path).to_string(),
             },
@@ -787,7 +787,7 @@ mod tests {
         assert!(message.contains("full.leadstream"), "{message}");
         drop(ws);
         let ws = Workspace::open(&path).unwrap();
-        assert_eq!(crate::leads::count(ws.conn()).unwrap(), 0);
+        assert_eq!(crate::store::tables::leads::count(&ws).unwrap(), 0);
         let kept: String = ws
             .conn()
             .query_row("SELECT value FROM settings WHERE key = 'kept'", [], |r| {

@@ -12,14 +12,7 @@ use crate::{Result, Workspace};
 
 /// How many leads the workspace holds.
 pub fn count(workspace: &Workspace) -> Result<u64> {
-    count_on(workspace.conn())
-}
-
-/// [`count`] on a connection: for `crate::leads::count`, which still takes
-/// one because the workspace check in `store/mod.rs` (another module's
-/// code) calls it with `ws.conn()`. Reads only.
-pub fn count_on(conn: &Connection) -> Result<u64> {
-    super::count_rows(conn, "leads")
+    super::count_rows(workspace.conn(), "leads")
 }
 
 /// The text the quick search looks in: name, email and company.

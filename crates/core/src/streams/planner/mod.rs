@@ -51,7 +51,7 @@ pub const LEAD_FIELDS_READ: [&str; 4] = ["do_not_email", "email_opt_in", "timezo
 /// Prepares the segment index's warm-up with the fields the planner reads
 /// besides those of the saved segments, so the first plan is fast too.
 pub fn warm_up_index(workspace: &Workspace) -> Result<Option<crate::segments::IndexWarmUp>> {
-    crate::segments::warm_up_with_fields(workspace, &LEAD_FIELDS_READ)
+    crate::segments::warm_up(workspace, &LEAD_FIELDS_READ)
 }
 
 pub use crate::segments::parse_as_of;
