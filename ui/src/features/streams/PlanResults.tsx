@@ -8,6 +8,51 @@ import { formatCount } from "../../lib/format";
 import { PlanCalendar } from "./PlanCalendar";
 import { signed, type DiffLine, type PlanDiff } from "./planDiff";
 
+/** Before, after and change per line of a plan comparison; `empty` shows when there are no lines. */
+function DiffTable({
+  heading,
+  lines,
+  rowTestId,
+  empty,
+}: {
+  heading: string;
+  lines: DiffLine[];
+  rowTestId?: string;
+  empty?: string;
+}) {
+  return (
+    <table className="plan-table">
+      <thead>
+        <tr>
+          <th>{heading}</th>
+          <th>Before</th>
+          <th>After</th>
+          <th>Change</th>
+        </tr>
+      </thead>
+      <tbody>
+        {lines.map((l) => (
+          <tr key={l.key} data-testid={rowTestId}>
+            <td>{l.label}</td>
+            <td className="num">{formatCount(l.before)}</td>
+            <td className="num">{formatCount(l.after)}</td>
+            <td className="num">
+              <DeltaCell line={l} />
+            </td>
+          </tr>
+        ))}
+        {lines.length === 0 && empty && (
+          <tr>
+            <td colSpan={4} className="muted">
+              {empty}
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </table>
+  );
+}
+
 function Tally({ title, items, unit, testId }: { title: string; items: ReasonTally[]; unit: string; testId: string }) {
   const total = items.reduce((a, b) => a + b.count, 0);
   return (
@@ -108,59 +153,12 @@ export function PlanResults({ plan, label, diff }: Props) {
             <DeltaCell line={diff.eligible} /> eligible leads
           </p>
           <div className="diff-columns">
-            <table className="plan-table">
-              <thead>
-                <tr>
-                  <th>Stream</th>
-                  <th>Before</th>
-                  <th>After</th>
-                  <th>Change</th>
-                </tr>
-              </thead>
-              <tbody>
-                {diff.streams.map((l) => (
-                  <tr key={l.key} data-testid="plan-diff-stream">
-                    <td>{l.label}</td>
-                    <td className="num">{formatCount(l.before)}</td>
-                    <td className="num">{formatCount(l.after)}</td>
-                    <td className="num">
-                      <DeltaCell line={l} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <table className="plan-table">
-              <thead>
-                <tr>
-                  <th>Content</th>
-                  <th>Before</th>
-                  <th>After</th>
-                  <th>Change</th>
-                </tr>
-              </thead>
-              <tbody>
-                {diff.content
-                  .filter((l) => l.delta !== 0)
-                  .map((l) => (
-                    <tr key={l.key}>
-                      <td>{l.label}</td>
-                      <td className="num">{formatCount(l.before)}</td>
-                      <td className="num">{formatCount(l.after)}</td>
-                      <td className="num">
-                        <DeltaCell line={l} />
-                      </td>
-                    </tr>
-                  ))}
-                {diff.content.every((l) => l.delta === 0) && (
-                  <tr>
-                    <td colSpan={4} className="muted">
-                      No change per content item.
-                    </td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
+            <DiffTable heading="Stream" lines={diff.streams} rowTestId="plan-diff-stream" />
+            <DiffTable
+              heading="Content"
+              lines={diff.content.filter((l) => l.delta !== 0)}
+              empty="No change per content item."
+            />
           </div>
         </section>
       )}
