@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, cli, dropFile, launchApp, leadTotal, repoRoot, screenshot } from "./support.mjs";
+import { byTestId, cli, dropFile, launchApp, leadTotal, repoRoot, screenshot, typeInto } from "./support.mjs";
 
 async function countValue(browser, name) {
   return Number(await byTestId(browser, `count-${name}`).getAttribute("data-value"));
@@ -61,7 +61,7 @@ describe("importing a dropped CSV", () => {
     await byTestId(app.browser, "nav-leads").click();
     await app.browser.waitUntil(async () => (await leadTotal(app.browser)) === before + 3, { timeout: 10_000 });
     const search = byTestId(app.browser, "lead-search");
-    await search.setValue("lefèvre");
+    await typeInto(app.browser, search, "lefèvre");
     assert.equal(await search.getValue(), "lefèvre", "the search box holds what was typed");
     await app.browser.waitUntil(async () => Number(await byTestId(app.browser, "lead-total").getAttribute("data-total")) === 1, {
       timeout: 20_000,

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, clearInput, cli, columnTexts, launchApp, leadTotal, screenshot } from "./support.mjs";
+import { byTestId, clearInput, cli, columnTexts, launchApp, leadTotal, screenshot, typeInto } from "./support.mjs";
 
 const LAST_NAME = 1; // column index of last_name among the default columns
 
@@ -58,7 +58,7 @@ describe("lead browser on the demo workspace", () => {
 
   it("narrows the table with the quick search, folding case beyond ASCII", async () => {
     const search = byTestId(app.browser, "lead-search");
-    await search.setValue("MÜLLER");
+    await typeInto(app.browser, search, "MÜLLER");
     await app.browser.waitUntil(async () => {
       const total = Number(await byTestId(app.browser, "lead-total").getAttribute("data-total"));
       return total > 0 && total < 5000;
@@ -71,7 +71,7 @@ describe("lead browser on the demo workspace", () => {
     assert.ok(rowsText.every((text) => text.includes("müller")), "every shown lead matches the search");
     await screenshot(app.browser, "03-search-muller");
 
-    await search.setValue("zzzz-no-such-lead");
+    await typeInto(app.browser, search, "zzzz-no-such-lead");
     await byTestId(app.browser, "no-leads").waitForDisplayed({ timeout: 10_000 });
     await clearInput(app.browser, search);
     await app.browser.waitUntil(async () => (await leadTotal(app.browser)) === 5000, { timeout: 10_000 });

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, cli, launchApp, screenshot } from "./support.mjs";
+import { byTestId, cli, launchApp, screenshot, typeInto } from "./support.mjs";
 
 /** Today (UTC) as YYYY-MM-DD: the demo's anchor, used as the as-of date by both the app and the CLI. */
 const today = new Date().toISOString().slice(0, 10);
@@ -29,12 +29,12 @@ async function liveCount(browser) {
 }
 
 /** Sets a rule's value, whatever editor the field has (text input or select). */
-async function setValue(rule, value) {
+async function setValue(browser, rule, value) {
   const editor = await rule.$('[data-testid="value-editor"]');
   if ((await editor.getTagName()) === "select") {
     await editor.selectByAttribute("value", value);
   } else {
-    await editor.setValue(value);
+    await typeInto(browser, editor, value);
   }
 }
 
@@ -64,7 +64,7 @@ describe("segment builder", () => {
     await screenshot(browser, "30-segments-builtin-list");
 
     await byTestId(browser, "segment-new").click();
-    await byTestId(browser, "segment-as-of").setValue(today);
+    await typeInto(browser, byTestId(browser, "segment-as-of"), today);
     assert.equal(await liveCount(browser), 5000, "an empty segment matches every lead");
 
     const root = await browser.$('[data-testid="rule-group"]');
@@ -73,7 +73,7 @@ describe("segment builder", () => {
     let rule = await lastRule(root);
     await rule.$('[data-testid="fields"]').selectByAttribute("value", "persona");
     await rule.$('[data-testid="operators"]').selectByAttribute("value", "=");
-    await setValue(rule, "Technical decision maker");
+    await setValue(browser, rule, "Technical decision maker");
 
     // 2. A nested OR group: country is Germany, or employees at least 1000.
     await root.$('[data-testid="add-group"]').click();
@@ -85,12 +85,12 @@ describe("segment builder", () => {
     rule = await lastRule(nested);
     await rule.$('[data-testid="fields"]').selectByAttribute("value", "country");
     await rule.$('[data-testid="operators"]').selectByAttribute("value", "=");
-    await setValue(rule, "Germany");
+    await setValue(browser, rule, "Germany");
     await nested.$('[data-testid="add-rule"]').click();
     rule = await lastRule(nested);
     await rule.$('[data-testid="fields"]').selectByAttribute("value", "employees");
     await rule.$('[data-testid="operators"]').selectByAttribute("value", ">=");
-    await setValue(rule, "1000");
+    await setValue(browser, rule, "1000");
 
     // 3. Behaviour: viewed a page at least twice in the last 30 days.
     await root.$('[data-testid="add-rule"]').click();
@@ -98,12 +98,9 @@ describe("segment builder", () => {
     await rule.$('[data-testid="fields"]').selectByAttribute("value", "event");
     await rule.$('[data-testid="operators"]').selectByAttribute("value", "performed");
     await rule.$('[data-testid="behaviour-type"]').selectByAttribute("value", "page_view");
-    await rule.$('[data-testid="behaviour-min"]').setValue("2");
+    await typeInto(browser, await rule.$('[data-testid="behaviour-min"]'), "2");
     await rule.$('[data-testid="behaviour-window-unit"]').selectByAttribute("value", "days");
-    const amount = await rule.$('[data-testid="behaviour-window-amount"]');
-    await amount.click();
-    await browser.keys(["Control", "a"]);
-    await amount.setValue("30");
+    await typeInto(browser, await rule.$('[data-testid="behaviour-window-amount"]'), "30");
 
     // A property filter on those page views, with the backend's operators.
     await rule.$('[data-testid="behaviour-add-filter"]').click();
@@ -113,7 +110,7 @@ describe("segment builder", () => {
         (await browser.execute(() => document.querySelectorAll('[data-testid="behaviour-filter-operator"] option').length)) === 18,
       { timeout: 10_000, timeoutMsg: "the property filter never offered the backend's 18 operators" },
     );
-    await rule.$('[data-testid="behaviour-filter-property"]').setValue("url");
+    await typeInto(browser, await rule.$('[data-testid="behaviour-filter-property"]'), "url");
     await rule.scrollIntoView();
     await screenshot(browser, "31b-behaviour-filter");
 
@@ -135,8 +132,8 @@ describe("segment builder", () => {
 
     // Save it, and find it in the list with the same count.
     await byTestId(browser, "segment-save").click();
-    await byTestId(browser, "segment-name").setValue("E2E technical buyers");
-    await byTestId(browser, "segment-folder").setValue("E2E");
+    await typeInto(browser, byTestId(browser, "segment-name"), "E2E technical buyers");
+    await typeInto(browser, byTestId(browser, "segment-folder"), "E2E");
     await byTestId(browser, "segment-save-confirm").click();
     await browser.waitUntil(async () => (await byTestId(browser, "segment-title").getText()).includes("E2E technical buyers"), {
       timeout: 10_000,
@@ -226,9 +223,7 @@ describe("segment builder", () => {
     let outsider = 1;
     while (members.has(outsider)) outsider += 1;
     const leadInput = byTestId(browser, "explain-lead-id");
-    await leadInput.click();
-    await browser.keys(["Control", "a"]);
-    await leadInput.setValue(String(outsider));
+    await typeInto(browser, leadInput, String(outsider));
     await byTestId(browser, "explain-button").click();
     await browser.waitUntil(async () => (await byTestId(browser, "explain-result").getAttribute("data-matched")) === "false", {
       timeout: 10_000,
@@ -273,7 +268,7 @@ describe("segment builder", () => {
     const count = await liveCount(browser);
     const builtin = JSON.parse(cli("--db", db, "segment", "list", "--json", "--as-of", today)).find((s) => s.segment.name === "Abandoned cart");
     // The builder counts as of "now" unless told otherwise; the CLI as of today 00:00.
-    await byTestId(browser, "segment-as-of").setValue(today);
+    await typeInto(browser, byTestId(browser, "segment-as-of"), today);
     assert.equal(await liveCount(browser), builtin.count);
     assert.ok(count > 0);
   });

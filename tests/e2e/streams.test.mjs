@@ -8,15 +8,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, clearInput, clickWhenStill, cli, launchApp, screenshot } from "./support.mjs";
+import { byTestId, clickWhenStill, cli, launchApp, screenshot, typeInto } from "./support.mjs";
 
 const today = new Date().toISOString().slice(0, 10);
 
 /** Types into an input the way a user does, replacing what was there. */
 async function retype(browser, testId, text) {
   const input = byTestId(browser, testId);
-  await clearInput(browser, input);
-  await input.setValue(text);
+  await typeInto(browser, input, text);
 }
 
 /** The id of the one node of this type on the canvas. */
@@ -77,7 +76,7 @@ describe("stream designer and planner", () => {
     await rule.$('[data-testid="operators"]').selectByAttribute("value", "=");
     const editor = await rule.$('[data-testid="value-editor"]');
     if ((await editor.getTagName()) === "select") await editor.selectByAttribute("value", "Executive decision maker");
-    else await editor.setValue("Executive decision maker");
+    else await typeInto(browser, editor, "Executive decision maker");
     await byTestId(browser, "palette-send").click();
     const send = await nodeOfType(browser, "send");
     await selectNode(browser, send);

@@ -182,8 +182,44 @@ export function writeJson(path, value) {
  */
 export async function clearInput(browser, element) {
   await element.click();
-  await browser.keys(["Control", "a"]);
+  await selectAll(browser);
   await browser.keys(["Backspace"]);
+}
+
+/**
+ * Control+A, with Control released again: `browser.keys` leaves modifiers
+ * pressed, and the next keys would be read as shortcuts.
+ */
+async function selectAll(browser) {
+  await browser.action("key").down("\uE009").down("a").up("a").up("\uE009").perform();
+}
+
+/**
+ * Replaces an input's text the way a user does: click, select all, type.
+ * WebDriver's setValue clears first, and WebKit's element clear fires no
+ * input event, so React does not see it: when anything re-renders the input
+ * before the keys arrive (more likely on a busy machine), React puts the old
+ * value back and the keys are appended to it ("30" became "3030"). Waits
+ * until the input shows exactly `text`.
+ */
+export async function typeInto(browser, element, text) {
+  await element.click();
+  await selectAll(browser);
+  // Each character pressed and released (`browser.keys` merges repeated
+  // characters: "MÜLLER" came out as "MÜLER").
+  const typing = browser.action("key");
+  for (const character of String(text)) typing.down(character).up(character);
+  await typing.perform();
+  let shown = "";
+  await browser.waitUntil(
+    async () => {
+      shown = await element.getValue();
+      return shown === String(text);
+    },
+    { timeout: 10_000, timeoutMsg: `the input should read ${JSON.stringify(String(text))}` },
+  ).catch((error) => {
+    throw new Error(`${error.message}; it reads ${JSON.stringify(shown)}`);
+  });
 }
 
 /**

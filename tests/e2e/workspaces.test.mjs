@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, cli, launchApp, leadTotal, screenshot, writeJson } from "./support.mjs";
+import { byTestId, cli, launchApp, leadTotal, screenshot, typeInto, writeJson } from "./support.mjs";
 
 describe("creating and switching workspaces", () => {
   let app;
@@ -24,7 +24,7 @@ describe("creating and switching workspaces", () => {
     await byTestId(app.browser, "workspace-menu").click();
     await byTestId(app.browser, "menu-new").click();
     await byTestId(app.browser, "start-screen").waitForDisplayed();
-    await byTestId(app.browser, "new-workspace-name").setValue("Q1 EMEA leads");
+    await typeInto(app.browser, byTestId(app.browser, "new-workspace-name"), "Q1 EMEA leads");
     await screenshot(app.browser, "10-start-screen-new-workspace");
     await byTestId(app.browser, "create-workspace").click();
 
