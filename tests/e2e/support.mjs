@@ -2,7 +2,7 @@
 // Leadstream binary through tauri-driver (which fronts WebKitWebDriver) with a
 // private data folder, and saves screenshots to a folder printed at start.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -260,4 +260,34 @@ export async function dropFile(browser, path) {
       payload: { paths, position: { x: 400, y: 300 } },
     });
   }, [path]);
+}
+
+const axeSource = readFileSync(join(here, "node_modules", "axe-core", "axe.min.js"), "utf8");
+
+/**
+ * Runs axe-core (WCAG 2.x A and AA rules) on what the window shows now and
+ * fails with each serious or critical violation: its rule, what a user
+ * loses, and the elements affected. `what` names the screen in the message.
+ */
+export async function checkAccessibility(browser, what) {
+  // The page's CSP forbids eval, so axe goes in as the body of the WebDriver
+  // script itself (WebDriver scripts are not subject to the page's CSP).
+  const script = `${axeSource}
+    ;const done = arguments[arguments.length - 1];
+    window.axe
+      .run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] })
+      .then((result) => done(result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + " — " + ((n.failureSummary || "").split("\\n")[1] || "").trim()),
+      }))))
+      .catch((error) => done([{ id: "axe-error", impact: "critical", help: String(error), targets: [] }]));`;
+  const violations = await browser.executeAsync(script);
+  const blocking = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (blocking.length > 0) {
+    const lines = blocking.map((v) => `- ${v.id} (${v.impact}): ${v.help}\n    ${v.targets.join("\n    ")}`);
+    throw new Error(`Accessibility check of ${what}: ${blocking.length} serious or critical violation(s)\n${lines.join("\n")}`);
+  }
+  return violations.length;
 }

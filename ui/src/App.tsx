@@ -8,9 +8,11 @@ import type { StartState } from "./bindings/StartState";
 import type { WorkspaceInfo } from "./bindings/WorkspaceInfo";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { ErrorBoundary } from "./components/ErrorBoundary";
+import { UnsavedChangesDialog } from "./components/UnsavedChangesDialog";
 import { WorkspaceMenu } from "./components/WorkspaceMenu";
 import iconUrl from "../../icons/icon.svg";
 import { ipc } from "./lib/ipc";
+import { confirmLeave } from "./lib/unsavedChanges";
 import { EmptyView, EMPTY_VIEWS } from "./features/workspace/EmptyView";
 import { ImportView } from "./features/import/ImportView";
 import { LeadsView } from "./features/leads/LeadsView";
@@ -60,8 +62,11 @@ export function App() {
   useEffect(() => {
     const unlisten = ipc.onFileDrop((paths) => {
       if (paths.length === 0) return;
-      setDropped({ path: paths[0], at: Date.now() });
-      setView("import");
+      void confirmLeave().then((leave) => {
+        if (!leave) return;
+        setDropped({ path: paths[0], at: Date.now() });
+        setView("import");
+      });
     });
     return () => {
       void unlisten.then((stop) => stop());
@@ -98,6 +103,7 @@ export function App() {
 
   const switchTo = useCallback(
     async (open: () => Promise<WorkspaceInfo>) => {
+      if (!(await confirmLeave())) return;
       try {
         const info = await open();
         setWorkspace(info);
@@ -147,11 +153,12 @@ export function App() {
           workspace={workspace}
           recent={start.recent}
           onSwitch={switchTo}
-          onShowStart={() => setShowStart(true)}
+          onShowStart={() => void confirmLeave().then((leave) => leave && setShowStart(true))}
           onError={report}
         />
       </header>
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
+      <UnsavedChangesDialog />
       <div className="body">
         <nav className="sidebar" aria-label="Main">
           {NAVIGATION.map((item) => (
@@ -159,7 +166,7 @@ export function App() {
               key={item.key}
               className={view === item.key ? "nav-item active" : "nav-item"}
               data-testid={`nav-${item.key}`}
-              onClick={() => setView(item.key)}
+              onClick={() => void confirmLeave().then((leave) => leave && setView(item.key))}
             >
               {item.label}
             </button>
