@@ -42,6 +42,8 @@ pub fn run() -> tauri::Result<()> {
             commands::workspace::workspace_create,
             commands::workspace::workspace_open_demo,
             commands::workspace::workspace_recent,
+            commands::workspace::workspace_welcome,
+            commands::workspace::workspace_dismiss_welcome,
             commands::dialogs::dialog_open,
             commands::dialogs::dialog_save,
             commands::fields::fields_list,

@@ -1,6 +1,7 @@
-// The app frame: the start screen until a workspace is open, then the header
-// with the workspace menu, the navigation and the current view. Every error
-// from the backend or the UI itself ends up in the error banner.
+// The app frame: the start screen until a workspace is open, then the skip
+// link, the header with the workspace menu, the navigation and the current
+// view (the home view with the first-run welcome above it). Every error from
+// the backend or the UI itself ends up in the error banner.
 import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 
@@ -17,6 +18,7 @@ import { EmptyView, EMPTY_VIEWS } from "./features/workspace/EmptyView";
 import { ImportView } from "./features/import/ImportView";
 import { LeadsView } from "./features/leads/LeadsView";
 import { StartScreen } from "./features/workspace/StartScreen";
+import { Welcome } from "./features/workspace/Welcome";
 
 // The segment builder (react-querybuilder, drag and drop) loads on first use,
 // so it does not slow down start-up.
@@ -72,6 +74,12 @@ export function App() {
       void unlisten.then((stop) => stop());
     };
   }, []);
+
+  // Every change of view asks about unsaved work first.
+  const openView = useCallback((next: ViewKey) => {
+    void confirmLeave().then((leave) => leave && setView(next));
+  }, []);
+  const main = useRef<HTMLElement>(null);
 
   const refreshWorkspace = useCallback(() => {
     ipc
@@ -144,11 +152,22 @@ export function App() {
 
   return (
     <div className="frame">
+      <a
+        className="skip-link"
+        href="#main-content"
+        data-testid="skip-link"
+        onClick={(event) => {
+          event.preventDefault();
+          main.current?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <header className="topbar">
-        <div className="brand">
+        <h1 className="brand">
           <img src={iconUrl} alt="" width={22} height={22} />
           Leadstream
-        </div>
+        </h1>
         <WorkspaceMenu
           workspace={workspace}
           recent={start.recent}
@@ -165,17 +184,26 @@ export function App() {
             <button
               key={item.key}
               className={view === item.key ? "nav-item active" : "nav-item"}
+              aria-current={view === item.key ? "page" : undefined}
               data-testid={`nav-${item.key}`}
-              onClick={() => void confirmLeave().then((leave) => leave && setView(item.key))}
+              onClick={() => openView(item.key)}
             >
               {item.label}
             </button>
           ))}
         </nav>
-        <main className="content">
+        <main className="content" id="main-content" tabIndex={-1} ref={main} data-testid="main-content">
           <ErrorBoundary onError={report}>
             {view === "leads" ? (
-              <LeadsView key={workspace.path ?? workspace.name} workspace={workspace} onError={report} />
+              <>
+                <Welcome
+                  workspace={workspace.path ?? workspace.name}
+                  leadCount={workspace.lead_count}
+                  onOpen={openView}
+                  onError={report}
+                />
+                <LeadsView key={workspace.path ?? workspace.name} workspace={workspace} onError={report} />
+              </>
             ) : view === "import" ? (
               <ImportView
                 key={workspace.path ?? workspace.name}

@@ -1,6 +1,7 @@
 //! What the app opens at launch, and where workspaces live: the demo
-//! workspace on first launch, the most recent workspace afterwards, and paths
-//! for new workspaces created by name.
+//! workspace on first launch, the most recent workspace afterwards, paths
+//! for new workspaces created by name, and the first-run welcome each
+//! workspace shows until it is dismissed.
 
 use std::path::{Path, PathBuf};
 
@@ -90,6 +91,44 @@ pub fn open_or_create_demo(data_dir: &Path, anchor: i64) -> Result<Workspace> {
     Workspace::open(&path)
 }
 
+/// The setting that remembers, in the workspace itself, that its welcome
+/// was dismissed.
+const WELCOME_DISMISSED_KEY: &str = "welcome_dismissed";
+
+/// The first-run welcome a workspace shows above its home view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Welcome {
+    /// Made-up leads: say so, and suggest the first steps.
+    Demo,
+    /// No leads yet: say how to import them.
+    Empty,
+}
+
+/// The welcome `workspace` shows, if any: none once dismissed, and none for
+/// a workspace that already holds the user's own leads. The demo is
+/// recognised by its mark, or by its place in `data_dir` (a demo generated
+/// before the mark existed).
+pub fn welcome(workspace: &Workspace, data_dir: &Path) -> Result<Option<Welcome>> {
+    let dismissed: bool =
+        crate::store::settings::get(workspace, WELCOME_DISMISSED_KEY)?.unwrap_or(false);
+    if dismissed {
+        return Ok(None);
+    }
+    let at_demo_path = workspace.path() == Some(demo_path(data_dir).as_path());
+    if at_demo_path || demo::is_demo_data(workspace)? {
+        return Ok(Some(Welcome::Demo));
+    }
+    Ok((crate::leads::count(workspace)? == 0).then_some(Welcome::Empty))
+}
+
+/// Remembers in the workspace that its welcome was dismissed, so it stays
+/// dismissed after a restart and wherever the file is opened.
+pub fn dismiss_welcome(workspace: &mut Workspace) -> Result<()> {
+    crate::store::settings::set(workspace, WELCOME_DISMISSED_KEY, &true)
+}
+
 /// The file for a new workspace called `name` in `dir`: the name with
 /// characters that are unsafe in file names replaced, plus the extension.
 pub fn path_for_name(dir: &Path, name: &str) -> Result<PathBuf> {
@@ -154,6 +193,50 @@ mod tests {
     use super::*;
 
     const ANCHOR: i64 = 1_790_000_000;
+
+    #[test]
+    fn the_demo_welcomes_until_dismissed_even_after_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut demo = open_or_create_demo(dir.path(), ANCHOR).unwrap();
+        assert_eq!(welcome(&demo, dir.path()).unwrap(), Some(Welcome::Demo));
+        dismiss_welcome(&mut demo).unwrap();
+        drop(demo);
+        let demo = Workspace::open(demo_path(dir.path())).unwrap();
+        assert_eq!(welcome(&demo, dir.path()).unwrap(), None);
+    }
+
+    #[test]
+    fn an_empty_workspace_says_how_to_import_and_own_leads_need_no_welcome() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut own = Workspace::create(dir.path().join("Own.leadstream")).unwrap();
+        assert_eq!(welcome(&own, dir.path()).unwrap(), Some(Welcome::Empty));
+        let tx = own.conn_mut().transaction().unwrap();
+        let lead = crate::store::tables::leads::NewLead {
+            id: 1,
+            email: Some("ann@example.com"),
+            ..Default::default()
+        };
+        crate::store::tables::leads::LeadInserter::new(&tx)
+            .unwrap()
+            .insert(&lead)
+            .unwrap();
+        tx.commit().unwrap();
+        assert_eq!(welcome(&own, dir.path()).unwrap(), None);
+    }
+
+    #[test]
+    fn generated_leads_anywhere_are_demo_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut made_up = Workspace::create(dir.path().join("Bench.leadstream")).unwrap();
+        let spec = DemoSpec {
+            leads: 3,
+            events_per_lead: 1,
+            seed: 1,
+            anchor: ANCHOR,
+        };
+        demo::generate(&mut made_up, &spec).unwrap();
+        assert_eq!(welcome(&made_up, dir.path()).unwrap(), Some(Welcome::Demo));
+    }
 
     #[test]
     fn first_launch_generates_the_demo_once() {

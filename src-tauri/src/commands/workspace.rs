@@ -1,7 +1,7 @@
 //! Workspace commands: the launch state, opening, creating and switching
-//! workspaces, the demo and the recent list.
+//! workspaces, the demo, the recent list and the first-run welcome.
 
-use leadstream_core::launch::{self, StartState};
+use leadstream_core::launch::{self, StartState, Welcome};
 use leadstream_core::recent::{self, RecentWorkspace};
 use leadstream_core::{time, workspace_info as summarise, Workspace, WorkspaceInfo};
 use tauri::State;
@@ -99,6 +99,23 @@ pub async fn workspace_recent(state: State<'_, AppState>) -> Result<Vec<RecentWo
     state
         .with_slot(|_, dirs| Ok(recent::load(&dirs.data_dir)))
         .await
+}
+
+/// The first-run welcome the open workspace shows, if any.
+#[tauri::command]
+pub async fn workspace_welcome(state: State<'_, AppState>) -> Result<Option<Welcome>> {
+    state
+        .with_slot(|slot, dirs| match slot.as_ref() {
+            Some(workspace) => Ok(launch::welcome(workspace, &dirs.data_dir)?),
+            None => Ok(None),
+        })
+        .await
+}
+
+/// Remembers in the open workspace that its welcome was dismissed.
+#[tauri::command]
+pub async fn workspace_dismiss_welcome(state: State<'_, AppState>) -> Result<()> {
+    state.with_workspace(launch::dismiss_welcome).await
 }
 
 /// Makes `workspace` the open one and describes it, with the warnings that

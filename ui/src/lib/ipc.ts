@@ -47,6 +47,7 @@ import type { StreamDefinition } from "../bindings/StreamDefinition";
 import type { StreamDraft } from "../bindings/StreamDraft";
 import type { StreamProblem } from "../bindings/StreamProblem";
 import type { StreamTemplate } from "../bindings/StreamTemplate";
+import type { Welcome } from "../bindings/Welcome";
 
 /** A backend failure: the backend's readable message, its kind, and the rule or field it is about. */
 export class IpcError extends Error {
@@ -191,6 +192,11 @@ export const ipc = {
 
   /** Asks the user for a workspace file with the native dialog; null if cancelled. */
   pickWorkspaceFile: () => openDialog("workspace"),
+
+  /** The first-run welcome the open workspace shows (demo data, or how to import); null when none. */
+  workspaceWelcome: () => call<Welcome | null>("workspace_welcome"),
+  /** Remembers in the open workspace that its welcome was dismissed. */
+  workspaceDismissWelcome: () => call<void>("workspace_dismiss_welcome"),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

@@ -237,3 +237,16 @@ export function useUndoImport() {
   const invalidate = useInvalidateImports();
   return useMutation({ mutationFn: (id: number) => ipc.importUndo(id), onSettled: invalidate });
 }
+
+/** The open workspace's first-run welcome; `workspace` (its path or name) keeps each workspace's answer apart. */
+export const useWelcome = (workspace: string) =>
+  useQuery({ queryKey: ["welcome", workspace], queryFn: ipc.workspaceWelcome });
+
+/** Dismisses the open workspace's welcome for good (remembered in the workspace file). */
+export function useDismissWelcome(workspace: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ipc.workspaceDismissWelcome,
+    onSuccess: () => client.setQueryData(["welcome", workspace], null),
+  });
+}

@@ -50,6 +50,15 @@ impl DemoSpec {
     }
 }
 
+/// The setting that marks a workspace filled by this generator, so the app
+/// can say plainly that its leads are made up.
+const DEMO_DATA_KEY: &str = "demo_data";
+
+/// Whether the workspace's leads were made up by this generator.
+pub fn is_demo_data(workspace: &Workspace) -> Result<bool> {
+    Ok(crate::store::settings::get(workspace, DEMO_DATA_KEY)?.unwrap_or(false))
+}
+
 /// What was generated.
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoSummary {
@@ -113,6 +122,7 @@ pub fn generate(workspace: &mut Workspace, spec: &DemoSpec) -> Result<DemoSummar
         })
         .collect::<Result<Vec<i64>>>()?;
     let events = insert_leads_and_events(&tx, spec, &field_ids)?;
+    crate::store::settings::set_in(&tx, DEMO_DATA_KEY, &true)?;
     tx.commit()?;
     crate::streams::templates::install_demo_nurture(workspace)?;
     Ok(DemoSummary {
@@ -372,5 +382,16 @@ mod tests {
         assert!(!serde_json::from_str::<Vec<String>>(&technologies)
             .unwrap()
             .is_empty());
+    }
+
+    #[test]
+    fn generated_workspaces_are_marked_as_demo_data() {
+        let mut ws = Workspace::in_memory().unwrap();
+        assert!(
+            !is_demo_data(&ws).unwrap(),
+            "an empty workspace is not demo data"
+        );
+        generate(&mut ws, &small(7)).unwrap();
+        assert!(is_demo_data(&ws).unwrap());
     }
 }

@@ -1,5 +1,6 @@
-// Honest empty states for the views whose features are not built yet: they
-// say what will be here, and show nothing invented.
+// Honest placeholders for the views whose features are not built yet: they
+// say that the view is not built, what is planned, and where to go meanwhile;
+// they show nothing invented and never blame missing data.
 import type { ViewKey } from "../../App";
 
 type EmptyProps = { title: string; text: string; testId: string };
@@ -7,7 +8,10 @@ type EmptyProps = { title: string; text: string; testId: string };
 export const EMPTY_VIEWS: Record<Exclude<ViewKey, "leads" | "import" | "segments" | "streams">, EmptyProps> = {
   insights: {
     title: "Insights",
-    text: "Nothing to analyse yet. Coverage, overlaps, conversion and engagement per segment will appear here once segments exist.",
+    text:
+      "Insights is not built yet. It is planned to show, for each segment, how many leads it covers, " +
+      "how segments overlap, and their conversion and engagement. Until then, the Segments view counts " +
+      "each segment's members, and a stream's Plan tab shows who would receive what, and when.",
     testId: "empty-insights",
   },
 };
