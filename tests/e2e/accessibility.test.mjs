@@ -1,0 +1,178 @@
+// Accessibility of every screen in the real window: axe-core (WCAG 2.x A and
+// AA) runs on each view as a user reaches it (Leads with the welcome, the
+// workspace menu open, the fields dialog, Import, Segments, the stream
+// Designer, Plan and Content tabs, Insights, the start screen and a new
+// empty workspace); any serious or critical violation fails. Also the skip
+// link: the first Tab reaches it, and Enter moves focus to the content.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+
+import {
+  byTestId,
+  checkAccessibility,
+  launchApp,
+  leadTotal,
+  screenshot,
+  typeInto,
+} from "./support.mjs";
+
+/** Opens a view from the navigation and waits for the element that says it is drawn. */
+async function openView(browser, view, readyTestId) {
+  await byTestId(browser, `nav-${view}`).click();
+  await byTestId(browser, readyTestId).waitForDisplayed({ timeout: 30_000 });
+}
+
+/** The data-testid (or id, or tag) of the focused element. */
+async function focused(browser) {
+  return browser.execute(() => {
+    const el = document.activeElement;
+    return el?.getAttribute("data-testid") ?? el?.id ?? el?.tagName ?? "";
+  });
+}
+
+describe("accessibility of every screen", () => {
+  let app;
+  before(async () => {
+    app = await launchApp();
+    await byTestId(app.browser, "workspace-name").waitForDisplayed({
+      timeout: 60_000,
+    });
+    assert.equal(await leadTotal(app.browser), 5000);
+  });
+  after(async () => {
+    await app?.stop();
+  });
+
+  it("the skip link is the first stop of Tab and moves focus to the content", async () => {
+    const { browser } = app;
+    await browser.execute(() => document.activeElement?.blur());
+    await browser.keys(["Tab"]);
+    assert.equal(await focused(browser), "skip-link");
+    assert.equal(
+      await byTestId(browser, "skip-link").getText(),
+      "Skip to content",
+    );
+    await screenshot(browser, "90-skip-link");
+    await browser.keys(["Enter"]);
+    await browser.waitUntil(
+      async () => (await focused(browser)) === "main-content",
+      {
+        timeout: 5_000,
+        timeoutMsg: "Enter on the skip link did not move focus to the content",
+      },
+    );
+  });
+
+  it("Leads, with the first-run welcome", async () => {
+    const { browser } = app;
+    await byTestId(browser, "welcome").waitForDisplayed({ timeout: 30_000 });
+    await byTestId(browser, "lead-row").waitForDisplayed({ timeout: 30_000 });
+    await checkAccessibility(browser, "the Leads view with the welcome");
+  });
+
+  it("the workspace menu, open", async () => {
+    const { browser } = app;
+    await byTestId(browser, "workspace-menu").click();
+    await byTestId(browser, "workspace-menu-items").waitForDisplayed();
+    try {
+      await checkAccessibility(browser, "the open workspace menu");
+    } finally {
+      await browser.keys(["Escape"]);
+      await byTestId(browser, "workspace-menu-items").waitForExist({
+        reverse: true,
+      });
+    }
+  });
+
+  it("the fields dialog", async () => {
+    const { browser } = app;
+    await byTestId(browser, "fields-manage").click();
+    await byTestId(browser, "fields-dialog").waitForDisplayed({
+      timeout: 10_000,
+    });
+    try {
+      await checkAccessibility(browser, "the fields dialog");
+    } finally {
+      await byTestId(browser, "fields-close").click();
+    }
+  });
+
+  it("Import", async () => {
+    const { browser } = app;
+    await openView(browser, "import", "import-drop-zone");
+    await checkAccessibility(browser, "the Import view");
+  });
+
+  it("Segments", async () => {
+    const { browser } = app;
+    await openView(browser, "segments", "segment-list");
+    await browser
+      .$('[data-testid^="segment-item-"]')
+      .waitForDisplayed({ timeout: 30_000 });
+    await checkAccessibility(browser, "the Segments view");
+  });
+
+  it("Streams: the Designer tab", async () => {
+    const { browser } = app;
+    await openView(browser, "streams", "stream-list");
+    await browser
+      .$('[data-testid^="node-count-"]')
+      .waitForExist({
+        timeout: 30_000,
+        timeoutMsg: "the first stream was not planned",
+      });
+    await checkAccessibility(browser, "the stream Designer tab");
+  });
+
+  it("Streams: the Plan tab", async () => {
+    const { browser } = app;
+    await byTestId(browser, "streams-tab-plan").click();
+    await byTestId(browser, "plan-calendar").waitForDisplayed({
+      timeout: 60_000,
+    });
+    await checkAccessibility(browser, "the stream Plan tab");
+  });
+
+  it("Streams: the Content tab", async () => {
+    const { browser } = app;
+    await byTestId(browser, "streams-tab-content").click();
+    await byTestId(browser, "content-matrix").waitForDisplayed({
+      timeout: 30_000,
+    });
+    await checkAccessibility(browser, "the stream Content tab");
+  });
+
+  it("Insights", async () => {
+    const { browser } = app;
+    await openView(browser, "insights", "empty-insights");
+    assert.match(
+      await byTestId(browser, "empty-insights").getText(),
+      /not built yet/,
+    );
+    await checkAccessibility(browser, "the Insights view");
+  });
+
+  it("the start screen, and a new empty workspace with its welcome", async () => {
+    const { browser } = app;
+    await byTestId(browser, "workspace-menu").click();
+    await byTestId(browser, "menu-new").click();
+    await byTestId(browser, "start-screen").waitForDisplayed();
+    await checkAccessibility(browser, "the start screen");
+    await typeInto(
+      browser,
+      byTestId(browser, "new-workspace-name"),
+      "Accessible leads",
+    );
+    await byTestId(browser, "create-workspace").click();
+    await browser.waitUntil(
+      async () =>
+        (await byTestId(browser, "workspace-name").getText()) ===
+        "Accessible leads",
+      {
+        timeout: 10_000,
+      },
+    );
+    await byTestId(browser, "welcome").waitForDisplayed({ timeout: 10_000 });
+    await checkAccessibility(browser, "a new empty workspace");
+  });
+});
