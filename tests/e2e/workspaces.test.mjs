@@ -10,15 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import {
-  byTestId,
-  cli,
-  launchApp,
-  leadTotal,
-  screenshot,
-  typeInto,
-  writeJson,
-} from "./support.mjs";
+import { byTestId, cli, launchApp, leadTotal, screenshot, typeInto, writeJson } from "./support.mjs";
 
 describe("creating and switching workspaces", () => {
   let app;
@@ -30,35 +22,23 @@ describe("creating and switching workspaces", () => {
   });
 
   it("creates a new empty workspace from the menu", async () => {
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({
-      timeout: 60_000,
-    });
+    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
     await byTestId(app.browser, "workspace-menu").click();
     await byTestId(app.browser, "menu-new").click();
     await byTestId(app.browser, "start-screen").waitForDisplayed();
-    await typeInto(
-      app.browser,
-      byTestId(app.browser, "new-workspace-name"),
-      "Q1 EMEA leads",
-    );
+    await typeInto(app.browser, byTestId(app.browser, "new-workspace-name"), "Q1 EMEA leads");
     await screenshot(app.browser, "10-start-screen-new-workspace");
     await byTestId(app.browser, "create-workspace").click();
 
     const name = byTestId(app.browser, "workspace-name");
-    await app.browser.waitUntil(
-      async () => (await name.getText()) === "Q1 EMEA leads",
-      { timeout: 10_000 },
-    );
+    await app.browser.waitUntil(async () => (await name.getText()) === "Q1 EMEA leads", { timeout: 10_000 });
     assert.equal(await leadTotal(app.browser), 0);
     await byTestId(app.browser, "no-leads").waitForDisplayed();
     // The welcome of an empty workspace says how to import.
     const welcome = byTestId(app.browser, "welcome");
     await welcome.waitForDisplayed({ timeout: 10_000 });
     assert.equal(await welcome.getAttribute("data-kind"), "empty");
-    assert.match(
-      await byTestId(app.browser, "welcome-intro").getText(),
-      /drop a CSV file anywhere on this window/,
-    );
+    assert.match(await byTestId(app.browser, "welcome-intro").getText(), /drop a CSV file anywhere on this window/);
     await screenshot(app.browser, "11-new-empty-workspace");
 
     const file = join(app.dataDir, "workspaces", "Q1 EMEA leads.leadstream");
@@ -69,24 +49,16 @@ describe("creating and switching workspaces", () => {
   it("switches back to the demo through the menu", async () => {
     await byTestId(app.browser, "workspace-menu").click();
     await byTestId(app.browser, "menu-demo").click();
-    await app.browser.waitUntil(
-      async () =>
-        (await byTestId(app.browser, "workspace-name").getText()) === "Demo",
-      {
-        timeout: 10_000,
-      },
-    );
+    await app.browser.waitUntil(async () => (await byTestId(app.browser, "workspace-name").getText()) === "Demo", {
+      timeout: 10_000,
+    });
     assert.equal(await leadTotal(app.browser), 5000);
   });
 });
 
 /** The data-testid of the focused element. */
 async function focusedTestId(browser) {
-  return browser.execute(
-    () =>
-      document.activeElement?.getAttribute("data-testid") ??
-      document.activeElement?.tagName,
-  );
+  return browser.execute(() => document.activeElement?.getAttribute("data-testid") ?? document.activeElement?.tagName);
 }
 
 describe("the first-run welcome", () => {
@@ -95,9 +67,7 @@ describe("the first-run welcome", () => {
   before(async () => {
     app = await launchApp();
     demo = join(app.dataDir, "Demo.leadstream");
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({
-      timeout: 60_000,
-    });
+    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
   });
   after(async () => {
     await app?.stop();
@@ -108,10 +78,7 @@ describe("the first-run welcome", () => {
     const welcome = byTestId(browser, "welcome");
     await welcome.waitForDisplayed({ timeout: 30_000 });
     assert.equal(await welcome.getAttribute("data-kind"), "demo");
-    assert.match(
-      await byTestId(browser, "welcome-intro").getText(),
-      /^This is demo data: 5,000 made-up leads/,
-    );
+    assert.match(await byTestId(browser, "welcome-intro").getText(), /^This is demo data: 5,000 made-up leads/);
     await screenshot(browser, "13-welcome-demo");
 
     for (const [step, ready] of [
@@ -121,10 +88,7 @@ describe("the first-run welcome", () => {
     ]) {
       await byTestId(browser, `welcome-step-${step}`).click();
       await byTestId(browser, ready).waitForDisplayed({ timeout: 30_000 });
-      assert.equal(
-        await byTestId(browser, `nav-${step}`).getAttribute("aria-current"),
-        "page",
-      );
+      assert.equal(await byTestId(browser, `nav-${step}`).getAttribute("aria-current"), "page");
       await byTestId(browser, "nav-leads").click();
       await welcome.waitForDisplayed({ timeout: 10_000 });
     }
@@ -132,26 +96,15 @@ describe("the first-run welcome", () => {
 
   it("stays dismissed, also after a relaunch", async () => {
     await byTestId(app.browser, "welcome-dismiss").click();
-    await byTestId(app.browser, "welcome").waitForExist({
-      reverse: true,
-      timeout: 10_000,
-    });
+    await byTestId(app.browser, "welcome").waitForExist({ reverse: true, timeout: 10_000 });
     await app.stop();
 
     // The same workspace file, opened by a fresh app.
     app = await launchApp({ args: [demo] });
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({
-      timeout: 60_000,
-    });
+    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
     assert.equal(await leadTotal(app.browser), 5000);
-    await byTestId(app.browser, "lead-row").waitForDisplayed({
-      timeout: 30_000,
-    });
-    assert.equal(
-      await byTestId(app.browser, "welcome").isExisting(),
-      false,
-      "the dismissed welcome came back",
-    );
+    await byTestId(app.browser, "lead-row").waitForDisplayed({ timeout: 30_000 });
+    assert.equal(await byTestId(app.browser, "welcome").isExisting(), false, "the dismissed welcome came back");
     await screenshot(app.browser, "14-welcome-dismissed-after-relaunch");
   });
 });
@@ -160,9 +113,7 @@ describe("the workspace menu", () => {
   let app;
   before(async () => {
     app = await launchApp();
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({
-      timeout: 60_000,
-    });
+    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
   });
   after(async () => {
     await app?.stop();
@@ -173,25 +124,15 @@ describe("the workspace menu", () => {
     await byTestId(browser, "workspace-menu").click();
     const items = byTestId(browser, "workspace-menu-items");
     await items.waitForDisplayed();
-    assert.equal(
-      await byTestId(browser, "workspace-menu").getAttribute("aria-expanded"),
-      "true",
-    );
-    assert.equal(
-      await focusedTestId(browser),
-      "menu-new",
-      "opening puts focus on the first item",
-    );
+    assert.equal(await byTestId(browser, "workspace-menu").getAttribute("aria-expanded"), "true");
+    assert.equal(await focusedTestId(browser), "menu-new", "opening puts focus on the first item");
     await browser.keys(["ArrowDown"]);
     assert.equal(await focusedTestId(browser), "menu-open");
     await screenshot(browser, "15-workspace-menu-open");
     await browser.keys(["Escape"]);
     await items.waitForExist({ reverse: true, timeout: 5_000 });
     assert.equal(await focusedTestId(browser), "workspace-menu");
-    assert.equal(
-      await byTestId(browser, "workspace-menu").getAttribute("aria-expanded"),
-      "false",
-    );
+    assert.equal(await byTestId(browser, "workspace-menu").getAttribute("aria-expanded"), "false");
   });
 
   it("closes on a click outside, with focus back on its button", async () => {
@@ -202,13 +143,10 @@ describe("the workspace menu", () => {
     // The app's name in the top bar: outside the menu, and not focusable.
     await browser.$("header h1").click();
     await items.waitForExist({ reverse: true, timeout: 5_000 });
-    await browser.waitUntil(
-      async () => (await focusedTestId(browser)) === "workspace-menu",
-      {
-        timeout: 5_000,
-        timeoutMsg: "focus did not return to the workspace menu's button",
-      },
-    );
+    await browser.waitUntil(async () => (await focusedTestId(browser)) === "workspace-menu", {
+      timeout: 5_000,
+      timeoutMsg: "focus did not return to the workspace menu's button",
+    });
   });
 });
 
@@ -218,10 +156,7 @@ describe("a recent workspace that is not a workspace", () => {
     app = await launchApp({
       prepare(dataDir) {
         const fake = join(dataDir, "contacts.leadstream");
-        writeFileSync(
-          fake,
-          "email,first_name\nann@example.com,Ann\n".repeat(50),
-        );
+        writeFileSync(fake, "email,first_name\nann@example.com,Ann\n".repeat(50));
         writeJson(join(dataDir, "recent-workspaces.json"), [
           { path: fake, name: "contacts", opened_at: "2026-01-01T00:00:00Z" },
         ]);
@@ -235,17 +170,11 @@ describe("a recent workspace that is not a workspace", () => {
   it("shows the start screen with a readable error", async () => {
     const banner = byTestId(app.browser, "error-banner");
     await banner.waitForDisplayed({ timeout: 30_000 });
-    assert.match(
-      await banner.getText(),
-      /contacts\.leadstream: not a Leadstream workspace/,
-    );
+    assert.match(await banner.getText(), /contacts\.leadstream: not a Leadstream workspace/);
     await byTestId(app.browser, "start-screen").waitForDisplayed();
     await screenshot(app.browser, "12-not-a-workspace-error");
     await byTestId(app.browser, "open-demo").click();
-    await app.browser.waitUntil(
-      async () => (await leadTotal(app.browser)) === 5000,
-      { timeout: 60_000 },
-    );
+    await app.browser.waitUntil(async () => (await leadTotal(app.browser)) === 5000, { timeout: 60_000 });
   });
 });
 
@@ -259,9 +188,7 @@ describe("files the user never chose", () => {
   });
 
   it("are refused by the commands that take a path", async () => {
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({
-      timeout: 60_000,
-    });
+    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
     // Outside the data folder and the fixtures (LEADSTREAM_ALLOW_PATHS_UNDER),
     // never chosen in a dialog, never dropped, not in the recent list.
     const elsewhere = mkdtempSync(join(tmpdir(), "leadstream-e2e-elsewhere-"));
@@ -278,33 +205,17 @@ describe("files the user never chose", () => {
           );
         return {
           open: await attempt("workspace_open", { path: workspacePath }),
-          inspect: await attempt("import_inspect", {
-            path: csvPath,
-            format: null,
-            kind: null,
-          }),
-          exportPlan: await attempt("plan_export", {
-            streams: [],
-            from: "2026-01-01",
-            days: 7,
-            path: csvPath,
-          }),
+          inspect: await attempt("import_inspect", { path: csvPath, format: null, kind: null }),
+          exportPlan: await attempt("plan_export", { streams: [], from: "2026-01-01", days: 7, path: csvPath }),
         };
       },
       workspace,
       exportPath,
     );
     for (const [command, outcome] of Object.entries(results)) {
-      assert.match(
-        outcome,
-        /^refused: .*only opens and saves files you chose/,
-        `${command}: ${outcome}`,
-      );
+      assert.match(outcome, /^refused: .*only opens and saves files you chose/, `${command}: ${outcome}`);
     }
     assert.ok(!existsSync(exportPath), "nothing was written");
-    assert.equal(
-      await byTestId(app.browser, "workspace-name").getText(),
-      "Demo",
-    );
+    assert.equal(await byTestId(app.browser, "workspace-name").getText(), "Demo");
   });
 });

@@ -1,5 +1,5 @@
-// The start screen: create a workspace by name, open a file, open the demo,
-// or pick a recently opened workspace.
+// The start screen (the page's main landmark): create a workspace by name,
+// open a file, open the demo, or pick a recently opened workspace.
 import { useState } from "react";
 
 import iconUrl from "../../../../icons/icon.svg";
@@ -28,7 +28,7 @@ export function StartScreen({ recent, workspacesDir, onSwitch, onCancel }: Props
   };
 
   return (
-    <div className="start" data-testid="start-screen">
+    <main className="start" data-testid="start-screen">
       <div className="start-card">
         <div className="start-title">
           <img src={iconUrl} alt="" width={48} height={48} />
@@ -43,6 +43,7 @@ export function StartScreen({ recent, workspacesDir, onSwitch, onCancel }: Props
           <div className="row">
             <input
               data-testid="new-workspace-name"
+              aria-label="Workspace name"
               placeholder="Workspace name, e.g. Q1 EMEA leads"
               value={name}
               onChange={(e) => setName(e.target.value)}
@@ -94,6 +95,6 @@ export function StartScreen({ recent, workspacesDir, onSwitch, onCancel }: Props
           </div>
         )}
       </div>
-    </div>
+    </main>
   );
 }
