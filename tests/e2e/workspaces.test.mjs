@@ -89,6 +89,11 @@ describe("the first-run welcome", () => {
       await byTestId(browser, `welcome-step-${step}`).click();
       await byTestId(browser, ready).waitForDisplayed({ timeout: 30_000 });
       assert.equal(await byTestId(browser, `nav-${step}`).getAttribute("aria-current"), "page");
+      // The step's button is gone with the welcome: focus moves on to the view.
+      await browser.waitUntil(async () => (await focusedTestId(browser)) === "main-content", {
+        timeout: 5_000,
+        timeoutMsg: `focus was lost after opening ${step} from the welcome`,
+      });
       await byTestId(browser, "nav-leads").click();
       await welcome.waitForDisplayed({ timeout: 10_000 });
     }
@@ -97,6 +102,10 @@ describe("the first-run welcome", () => {
   it("stays dismissed, also after a relaunch", async () => {
     await byTestId(app.browser, "welcome-dismiss").click();
     await byTestId(app.browser, "welcome").waitForExist({ reverse: true, timeout: 10_000 });
+    await app.browser.waitUntil(async () => (await focusedTestId(app.browser)) === "main-content", {
+      timeout: 5_000,
+      timeoutMsg: "focus was lost when the welcome was dismissed",
+    });
     await app.stop();
 
     // The same workspace file, opened by a fresh app.

@@ -80,6 +80,19 @@ export function App() {
     void confirmLeave().then((leave) => leave && setView(next));
   }, []);
   const main = useRef<HTMLElement>(null);
+  // The welcome's buttons go away with it: focus moves on to the content
+  // instead of being lost.
+  const focusContent = useCallback(() => requestAnimationFrame(() => main.current?.focus()), []);
+  const openViewFromWelcome = useCallback(
+    (next: ViewKey) => {
+      void confirmLeave().then((leave) => {
+        if (!leave) return;
+        setView(next);
+        focusContent();
+      });
+    },
+    [focusContent],
+  );
 
   const refreshWorkspace = useCallback(() => {
     ipc
@@ -199,7 +212,8 @@ export function App() {
                 <Welcome
                   workspace={workspace.path ?? workspace.name}
                   leadCount={workspace.lead_count}
-                  onOpen={openView}
+                  onOpen={openViewFromWelcome}
+                  onDismissed={focusContent}
                   onError={report}
                 />
                 <LeadsView key={workspace.path ?? workspace.name} workspace={workspace} onError={report} />

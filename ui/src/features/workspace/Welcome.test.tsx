@@ -23,11 +23,19 @@ const { createQueryClient } = await import("../../lib/queries");
 
 afterEach(cleanup);
 
+const onDismissed = vi.fn();
+
 function show(kind: WelcomeKind | null, onOpen = vi.fn()) {
   answer = kind;
   render(
     <QueryClientProvider client={createQueryClient()}>
-      <Welcome workspace="/data/Demo.leadstream" leadCount={5000} onOpen={onOpen} onError={vi.fn()} />
+      <Welcome
+        workspace="/data/Demo.leadstream"
+        leadCount={5000}
+        onOpen={onOpen}
+        onDismissed={onDismissed}
+        onError={vi.fn()}
+      />
     </QueryClientProvider>,
   );
   return onOpen;
@@ -63,6 +71,7 @@ describe("Welcome", () => {
     fireEvent.click(screen.getByTestId("welcome-dismiss"));
     await waitFor(() => expect(screen.queryByTestId("welcome")).toBeNull());
     expect(dismissed).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(onDismissed).toHaveBeenCalledTimes(1));
   });
 
   it("shows nothing when the workspace has no welcome", async () => {

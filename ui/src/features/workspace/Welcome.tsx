@@ -14,6 +14,8 @@ type Props = {
   leadCount: number;
   /** Opens a view (after asking about unsaved work). */
   onOpen: (view: ViewKey) => void;
+  /** After the welcome is dismissed (and its buttons are gone). */
+  onDismissed?: () => void;
   onError: (error: unknown) => void;
 };
 
@@ -53,7 +55,7 @@ export function welcomeIntro(kind: WelcomeKind, leadCount: number): string {
   );
 }
 
-export function Welcome({ workspace, leadCount, onOpen, onError }: Props) {
+export function Welcome({ workspace, leadCount, onOpen, onDismissed, onError }: Props) {
   const welcome = useWelcome(workspace);
   const dismiss = useDismissWelcome(workspace);
   const kind = welcome.data;
@@ -67,7 +69,7 @@ export function Welcome({ workspace, leadCount, onOpen, onError }: Props) {
           className="link"
           data-testid="welcome-dismiss"
           disabled={dismiss.isPending}
-          onClick={() => dismiss.mutate(undefined, { onError })}
+          onClick={() => dismiss.mutate(undefined, { onSuccess: onDismissed, onError })}
         >
           Dismiss
         </button>
