@@ -20,10 +20,23 @@ import {
   typeInto,
 } from "./support.mjs";
 
-/** Opens a view from the navigation and waits for the element that says it is drawn. */
+/**
+ * Opens a view from the navigation and waits for the element that says it is
+ * drawn; work left unsaved in the view before (a wizard, an editor) is
+ * discarded when the app asks.
+ */
 async function openView(browser, view, readyTestId) {
   await byTestId(browser, `nav-${view}`).click();
-  await byTestId(browser, readyTestId).waitForDisplayed({ timeout: 30_000 });
+  const ready = byTestId(browser, readyTestId);
+  const question = byTestId(browser, "unsaved-dialog");
+  await browser.waitUntil(async () => (await ready.isDisplayed()) || (await question.isDisplayed()), {
+    timeout: 30_000,
+    timeoutMsg: `the ${view} view did not open`,
+  });
+  if (await question.isDisplayed()) {
+    await byTestId(browser, "unsaved-discard").click();
+    await ready.waitForDisplayed({ timeout: 30_000 });
+  }
 }
 
 /** The data-testid (or id, or tag) of the focused element. */
