@@ -63,6 +63,8 @@ pub fn run() -> tauri::Result<()> {
             commands::segments::segment_templates,
             commands::segments::segment_operators,
             commands::segments::segment_property_operators,
+            commands::segments::segment_property_values,
+            commands::segments::segment_as_of,
             commands::fields::field_values,
             commands::fields::event_types,
             commands::content::content_list,
