@@ -65,6 +65,7 @@ pub fn run() -> tauri::Result<()> {
             commands::segments::segment_property_operators,
             commands::segments::segment_property_values,
             commands::segments::segment_as_of,
+            commands::segments::segment_parse_rules,
             commands::fields::field_values,
             commands::fields::event_types,
             commands::content::content_list,

@@ -174,3 +174,11 @@ const PROPERTY_VALUES_SHOWN: u32 = 50;
 pub fn segment_as_of(as_of_text: Option<String>) -> Result<i64> {
     Ok(segments::as_of_or_now(as_of_text.as_deref())?)
 }
+
+/// Reads pasted rule JSON and checks it as a save would.
+#[tauri::command]
+pub async fn segment_parse_rules(state: State<'_, AppState>, text: String) -> Result<RuleGroup> {
+    state
+        .with_workspace(move |ws| segments::parse_rules_json(ws, &text))
+        .await
+}

@@ -472,6 +472,15 @@ pub fn event_property_values(
     )
 }
 
+/// Reads pasted or imported rule JSON and checks it as a save would: the
+/// rules, or the first problem with the rule it is in (its path) in plain
+/// words, such as "not valid JSON" with the line and column.
+pub fn parse_rules_json(workspace: &Workspace, text: &str) -> Result<RuleGroup> {
+    let rules = RuleGroup::from_json(text)?;
+    validate(workspace, &rules)?;
+    Ok(rules)
+}
+
 /// The operators a field type accepts, as the builder offers them.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -618,5 +627,26 @@ mod tests {
         assert!(event_property_values(&workspace, "download", " ", 50)
             .unwrap()
             .is_empty());
+    }
+
+    #[test]
+    fn pasted_rule_json_is_read_and_checked_like_a_save() {
+        let workspace = Workspace::in_memory().unwrap();
+        let rules = parse_rules_json(
+            &workspace,
+            r#"{"combinator":"and","rules":[{"field":"employees","operator":">=","value":1000}]}"#,
+        )
+        .unwrap();
+        assert_eq!(rules.rules.len(), 1);
+        let broken = parse_rules_json(&workspace, "{\"combinator\":").unwrap_err();
+        assert!(broken.to_string().contains("not valid JSON"), "{broken}");
+        let empty = parse_rules_json(
+            &workspace,
+            r#"{"combinator":"and","rules":[{"field":"employees","operator":">=","value":""}]}"#,
+        )
+        .unwrap_err();
+        let report = empty.report();
+        assert_eq!(report.rule_path.as_deref(), Some("root.rules[0]"));
+        assert_eq!(report.detail.as_deref(), Some("enter a number"));
     }
 }
