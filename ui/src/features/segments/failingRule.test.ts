@@ -91,6 +91,17 @@ describe("plain rule errors", () => {
       "Line 1, column 5: not valid JSON",
     );
     expect(describeRulePath([], query, labelOf)).toBe("The rules");
+    // Pasted rules are not on screen yet: the error's field names the rule.
+    const pasted = new IpcError("segment_parse_rules", {
+      kind: "invalid_rule",
+      message: "x",
+      rule_path: "root.rules[0]",
+      field: "employees",
+      detail: "enter a number",
+    });
+    expect(plainRuleError(pasted, { combinator: "and", rules: [] }, labelOf)).toBe(
+      "Rule 1 (Employees): enter a number",
+    );
     expect(plainRuleError(new Error("offline"), query, labelOf)).toBe("offline");
   });
 });

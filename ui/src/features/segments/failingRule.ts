@@ -35,7 +35,13 @@ const isGroup = (node: Node | string | undefined): node is RuleGroupTypeAny =>
  * "Group 2, rule 1 (Country)". Rules and groups are numbered by position, as
  * they appear on screen; `labelOf` names a field.
  */
-export function describeRulePath(path: Path, query: RuleGroupTypeAny, labelOf: (field: string) => string): string {
+export function describeRulePath(
+  path: Path,
+  query: RuleGroupTypeAny,
+  labelOf: (field: string) => string,
+  /** The field to name when the path is not in `query` (rules pasted, not yet shown). */
+  fallbackField?: string | null,
+): string {
   if (path.length === 0) return "The rules";
   const parts: string[] = [];
   let group: RuleGroupTypeAny | null = query;
@@ -45,7 +51,7 @@ export function describeRulePath(path: Path, query: RuleGroupTypeAny, labelOf: (
       parts.push(`group ${step + 1}`);
       group = node;
     } else {
-      const field = typeof node === "object" && node !== null ? node.field : "";
+      const field = typeof node === "object" && node !== null ? node.field : (fallbackField ?? "");
       parts.push(field ? `rule ${step + 1} (${labelOf(field)})` : `rule ${step + 1}`);
       group = null;
     }
@@ -69,7 +75,8 @@ export function plainRuleError(error: unknown, query: RuleGroupTypeAny, labelOf:
     return `${where.charAt(0).toUpperCase()}${where.slice(1)}: ${detail}`;
   }
   const path = [...match[1].matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
-  let place = describeRulePath(path, query, labelOf);
+  const field = error.field && error.field !== "value" ? error.field : null;
+  let place = describeRulePath(path, query, labelOf, field);
   const filter = /where\.rules\[(\d+)\]/.exec(match[2]);
   if (filter) place += `, property filter ${Number(filter[1]) + 1}`;
   return `${place}: ${detail}`;
