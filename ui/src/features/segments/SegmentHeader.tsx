@@ -46,12 +46,9 @@ export function SegmentHeader({ meta, id, saved, builtin, dirty, showJson, ...on
         </h2>
         {meta.description && <p className="muted">{meta.description}</p>}
         {id !== null && (
-          <p className="segment-id">
+          <p className="segment-id" title={`The CLI takes this id: leadstream segment count ${id}`}>
             <span>
               ID <code data-testid="segment-id">{id}</code>
-            </span>
-            <span className="muted">
-              for the CLI: <code>leadstream segment count {id}</code>
             </span>
             <button
               type="button"
