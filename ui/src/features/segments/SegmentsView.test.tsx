@@ -199,12 +199,18 @@ describe("SegmentsView", () => {
         rules: [{ id: "r-Germany", field: "country", operator: "=", value: "CH" }],
       },
     });
+    // Written a while ago: restoring it keeps that time.
+    const key = `leadstream.draft.${WORKSPACE.path}::segment:1`;
+    const written = { ...JSON.parse(localStorage.getItem(key)!), savedAt: "2026-01-02T13:05:00.000Z" };
+    localStorage.setItem(key, JSON.stringify(written));
     renderView();
     fireEvent.click(await screen.findByTestId("segment-item-1"));
     const notice = await screen.findByTestId("segment-notice");
     expect(notice.textContent).toMatch(/Unsaved changes from .+ restored/);
     expect((screen.getByLabelText("Country value") as HTMLInputElement).value).toBe("CH");
     expect(screen.getByTestId("segment-unsaved")).toBeTruthy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readDraft(WORKSPACE.path!, "segment:1")?.savedAt).toBe("2026-01-02T13:05:00.000Z");
     fireEvent.click(screen.getByTestId("segment-draft-discard"));
     await waitFor(() => expect((screen.getByLabelText("Country value") as HTMLInputElement).value).toBe("DE"));
     expect(readDraft(WORKSPACE.path!, "segment:1")).toBeNull();

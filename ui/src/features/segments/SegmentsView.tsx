@@ -106,6 +106,8 @@ export function SegmentsView({ workspace, onError }: Props) {
   const [saveFailure, setSaveFailure] = useState<RuleFailure | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const main = useRef<HTMLDivElement>(null);
+  // The rules last written as a draft (a restored draft counts), so a draft keeps the time of the edit.
+  const lastDraft = useRef(initial.restoredAt ? rulesJson(initial.query) : "");
   const [explainLead, setExplainLead] = useState<number | null>(null);
 
   useEffect(() => {
@@ -140,6 +142,7 @@ export function SegmentsView({ workspace, onError }: Props) {
   const load = useCallback(
     (id: number | null, builtin: boolean, meta: SegmentMeta, rules: RuleGroup, keepQuery?: RuleGroupType) => {
       const opened = opening(space, id, builtin, meta, rules, keepQuery);
+      lastDraft.current = opened.restoredAt ? rulesJson(opened.query) : "";
       setNotice(opened.restoredAt ? restoredNotice(id, opened.restoredAt, opened.prepared) : null);
       setExplainLead(null); // an explanation belongs to the segment it was asked for
       setSaveFailure(null);
@@ -176,7 +179,6 @@ export function SegmentsView({ workspace, onError }: Props) {
   // Unsaved edits: registered, so leaving asks first, and kept as a draft that survives a restart.
   const discardDraft = useCallback(() => clearSegmentDraft(space, editing.id), [space, editing.id]);
   useUnsavedChanges("segment-builder", `segment “${editing.meta.name}”`, changed && !editing.builtin, discardDraft);
-  const lastDraft = useRef(initial.restoredAt ? rulesJson(initial.query) : "");
   useEffect(() => {
     if (editing.builtin) return;
     if (!changed) {
