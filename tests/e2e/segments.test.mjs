@@ -601,6 +601,8 @@ describe("unsaved segment edits (issue 17, major 1)", () => {
     browser = app.browser;
     await byTestId(browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
     await byTestId(browser, "nav-segments").click();
+    // The list marks the segment whose edits are kept as a draft.
+    await byTestId(browser, `segment-draft-${id}`).waitForExist({ timeout: 30_000 });
     await byTestId(browser, `segment-item-${id}`).click();
     const notice = byTestId(browser, "segment-notice");
     await notice.waitForDisplayed({ timeout: 10_000 });

@@ -17,6 +17,7 @@ import { ipc } from "../../lib/ipc";
 import { useAsOfCheck, useDeleteSegment, useDuplicateSegment, useSaveSegment, useSegments } from "../../lib/queries";
 import { EMPTY_QUERY, csvFileName, fieldLabeller, fromRuleGroup, toRuleGroup } from "../../lib/segmentRules";
 import { confirmLeave, useUnsavedChanges } from "../../lib/unsavedChanges";
+import { useDebounced } from "../../lib/useDebounced";
 import { ExplainPanel } from "./ExplainPanel";
 import {
   describeRulePath,
@@ -86,14 +87,17 @@ export function SegmentsView({ workspace, onError }: Props) {
   // The as-of date as typed (empty for now), read by the core's parser (the CLI's --as-of): an invalid one is
   // said and nothing is counted; the last valid one stays for the list of segments.
   const [asOfText, setAsOfText] = useState("");
-  const asOfCheck = useAsOfCheck(asOfText);
+  // Checked once typing pauses, so a date half typed is not called invalid.
+  const checkedAsOf = useDebounced(asOfText, 300);
+  const asOfSettled = checkedAsOf === asOfText;
+  const asOfCheck = useAsOfCheck(checkedAsOf);
   const asOfBlank = asOfText.trim() === "";
   // The core's message, without the "invalid argument:" its CLI form starts with.
   const asOfError =
-    !asOfBlank && asOfCheck.error
+    !asOfBlank && asOfSettled && asOfCheck.error
       ? plainRuleError(asOfCheck.error, query, String).replace(/^invalid argument:\s*/i, "")
       : null;
-  const asOfValid = asOfBlank || asOfCheck.data !== undefined;
+  const asOfValid = asOfBlank || (asOfSettled && asOfCheck.data !== undefined);
   const [lastValidAsOf, setLastValidAsOf] = useState("");
   const asOf = asOfBlank ? "" : asOfValid ? asOfText.trim() : lastValidAsOf;
   useEffect(() => {
@@ -305,6 +309,7 @@ export function SegmentsView({ workspace, onError }: Props) {
         segments={segments}
         templates={catalogue.templates}
         selectedId={editing.id}
+        hasDraft={(id) => id !== editing.id && readSegmentDraft(space, id) !== null}
         onSelect={({ segment }) => segment.id !== editing.id && leaveThen(() => openSegment(segment))}
         onNew={() => leaveThen(startNew)}
         onTemplate={(template) => leaveThen(() => startFromTemplate(template))}
