@@ -38,7 +38,9 @@ export function SegmentSummary({ preview, ruleError, waitingNote, asOfText, asOf
         <span className="unit">leads</span>
       </div>
       <div className="share-block">
-        <span data-testid="segment-share">{shown ? shareText(shown.count, shown.total) : "Counting…"}</span>
+        <span data-testid="segment-share">
+          {blocked ? "Not counted" : shown ? shareText(shown.count, shown.total) : "Counting…"}
+        </span>
         <span className="muted small">
           {blocked
             ? "not counted: the as-of date is not valid"

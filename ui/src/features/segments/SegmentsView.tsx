@@ -171,6 +171,8 @@ export function SegmentsView({ workspace, onError }: Props) {
     });
   const changeQuery = (next: RuleGroupType) => {
     setSaveFailure(null);
+    // "Saved …" no longer holds once the rules change; a notice with an undo or an action stays.
+    setNotice((current) => (current && !current.undo && !current.action ? null : current));
     setUntouched((current) => untouchedRules(query, next, current));
     setQuery(next);
   };
