@@ -277,6 +277,10 @@ fn invalid_rules_say_what_and_where() {
             vec!["segment 424242 does not exist"],
         ),
         (
+            r#"{"combinator":"and","rules":[{"field":"employees","operator":">=","value":"1e999"}]}"#,
+            vec!["root.rules[0]", "`1e999` is too large to be a number"],
+        ),
+        (
             "{\"combinator\":\"and\",\n\"rules\": [",
             vec!["r.json", "not valid JSON", "line 2"],
         ),

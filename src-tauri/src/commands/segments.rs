@@ -149,3 +149,36 @@ pub fn segment_property_operators() -> Vec<String> {
 pub fn segment_templates() -> Vec<SegmentTemplate> {
     templates::templates()
 }
+
+/// The known values of one property of one event type, most frequent first,
+/// for the behaviour editor's property value box.
+#[tauri::command]
+pub async fn segment_property_values(
+    state: State<'_, AppState>,
+    event_type: String,
+    property: String,
+) -> Result<Vec<segments::ValueCount>> {
+    state
+        .with_workspace(move |ws| {
+            segments::event_property_values(ws, &event_type, &property, PROPERTY_VALUES_SHOWN)
+        })
+        .await
+}
+
+/// How many property values the behaviour editor suggests.
+const PROPERTY_VALUES_SHOWN: u32 = 50;
+
+/// Reads an as-of date with the core's one parser (the CLI's `--as-of`):
+/// the instant in seconds, or a plain-words error. Blank means now.
+#[tauri::command]
+pub fn segment_as_of(as_of_text: Option<String>) -> Result<i64> {
+    Ok(segments::as_of_or_now(as_of_text.as_deref())?)
+}
+
+/// Reads pasted rule JSON and checks it as a save would.
+#[tauri::command]
+pub async fn segment_parse_rules(state: State<'_, AppState>, text: String) -> Result<RuleGroup> {
+    state
+        .with_workspace(move |ws| segments::parse_rules_json(ws, &text))
+        .await
+}

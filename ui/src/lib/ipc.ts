@@ -133,6 +133,13 @@ export const ipc = {
   segmentPropertyOperators: () => call<string[]>("segment_property_operators"),
   fieldValues: (key: string) => call<ValueCount[]>("field_values", { key }),
   eventTypes: () => call<EventTypeSummary[]>("event_types"),
+  /** The known values of one property of one event type, most frequent first (bounded). */
+  segmentPropertyValues: (eventType: string, property: string) =>
+    call<ValueCount[]>("segment_property_values", { eventType, property }),
+  /** Reads an as-of text with the core's one parser (the CLI's --as-of): seconds since the epoch, or an error. */
+  segmentAsOf: (asOf: string | null) => call<number>("segment_as_of", { asOfText: asOf }),
+  /** Reads pasted rule JSON and checks it as a save would; errors name the rule. */
+  segmentParseRules: (text: string) => call<RuleGroup>("segment_parse_rules", { text }),
 
   contentList: () => call<ContentItem[]>("content_list"),
   /** Creates a content item (`id` null) or updates one. */

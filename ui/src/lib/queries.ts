@@ -43,6 +43,8 @@ export const queryKeys = {
   contentSuggestions: (entrySegments: number[]) => ["content-suggestions", entrySegments] as const,
   contentMatrix: ["content-matrix"] as const,
   fieldValues: (key: string) => ["field-values", key] as const,
+  eventPropertyValues: (eventType: string, property: string) => ["event-property-values", eventType, property] as const,
+  segmentAsOf: (text: string) => ["segment-as-of", text] as const,
   plannerSettings: ["planner-settings"] as const,
   leadDetail: (id: number) => ["lead-detail", id] as const,
   imports: ["imports"] as const,
@@ -250,3 +252,21 @@ export function useDismissWelcome(workspace: string) {
     onSuccess: () => client.setQueryData(["welcome", workspace], null),
   });
 }
+/** The known values of one event property, most frequent first; none until a property is named. */
+export const useEventPropertyValues = (eventType: string, property: string) =>
+  useQuery({
+    queryKey: queryKeys.eventPropertyValues(eventType, property),
+    queryFn: () => ipc.segmentPropertyValues(eventType, property),
+    enabled: eventType !== "" && property.trim() !== "",
+    staleTime: 60_000,
+  });
+
+/** An as-of text read by the core's parser: the instant, or the error saying why the text is not a date. */
+export const useAsOfCheck = (text: string) =>
+  useQuery({
+    queryKey: queryKeys.segmentAsOf(text.trim()),
+    queryFn: () => ipc.segmentAsOf(text.trim() || null),
+    enabled: text.trim() !== "",
+    retry: false,
+    staleTime: Infinity,
+  });

@@ -8,6 +8,11 @@ import type { OperatorSet } from "../bindings/OperatorSet";
 import type { SegmentSummary } from "../bindings/SegmentSummary";
 import type { SegmentTemplate } from "../bindings/SegmentTemplate";
 import {
+  availableBehaviours,
+  behaviourKey,
+  numberHint,
+  numberInputValue,
+  reversedPairNote,
   buildFieldOptions,
   cleanBehaviour,
   coerceValue,
@@ -356,5 +361,40 @@ describe("the operator catalogue generated from Rust", () => {
     expect(numeric).toEqual(["<", "<=", ">", ">=", "between", "notBetween"]);
     expect(propertyValue("between", "1, 5")).toEqual([1, 5]);
     expect(propertyValue("in", "1, x")).toEqual(["1", "x"]);
+  });
+});
+
+describe("number values and hints", () => {
+  it("keeps text that is not a finite number, so the backend can say what is wrong", () => {
+    expect(numberInputValue("1000")).toBe(1000);
+    expect(numberInputValue("")).toBe("");
+    expect(numberInputValue("1e999")).toBe("1e999");
+    expect(numberInputValue("-5")).toBe(-5);
+  });
+  it("hints at negative counts and numbers too large to hold", () => {
+    expect(numberHint("employees", "Employees", -5)).toBe("Employees is never negative: did you mean 5?");
+    expect(numberHint("score", "Score", -5)).toBeNull();
+    expect(numberHint("employees", "Employees", "1e999")).toBe("1e999 is too large to be a number");
+    expect(numberHint("employees", "Employees", "12x")).toBe("12x is not a number");
+    expect(numberHint("employees", "Employees", 1000)).toBeNull();
+  });
+  it("says when between bounds are reversed and how they count", () => {
+    expect(reversedPairNote("number", [500, 10])).toBe("From is larger than To: counted as between 10 and 500");
+    expect(reversedPairNote("number", [10, 500])).toBeNull();
+    expect(reversedPairNote("number", ["", 5])).toBeNull();
+    expect(reversedPairNote("date", ["2026-03-01", "2026-01-01"])).toBe(
+      "From is after To: counted as between 2026-01-01 and 2026-03-01",
+    );
+    expect(reversedPairNote("text", ["b", "a"])).toBeNull();
+  });
+});
+
+describe("common behaviours", () => {
+  it("offers only those whose event type the workspace has, and recognises them", () => {
+    const offered = availableBehaviours(["download", "page_view"]).map((b) => b.label);
+    expect(offered).toEqual(["Downloaded a whitepaper", "Visited the pricing page"]);
+    const whitepaper = availableBehaviours(["download"])[0].value;
+    expect(behaviourKey({ ...whitepaper, min: 2, inLast: { amount: 30, unit: "days" } })).toBe("whitepaper");
+    expect(behaviourKey({ type: "download" })).toBe("");
   });
 });

@@ -445,3 +445,103 @@ export function csvFileName(name: string): string {
     .replace(/^-+|-+$/g, "");
   return `${slug || "segment"}.csv`;
 }
+
+/** Standard number fields that count things and so are never negative. */
+export const NON_NEGATIVE_FIELDS = new Set(["employees", "annual_revenue"]);
+
+/**
+ * A number input's text as a rule value: a finite number, blank as "", and
+ * anything else (`1e999`, `12abc`) as the text itself, so the backend says
+ * what is wrong with it instead of a silent null.
+ */
+export function numberInputValue(text: string): number | string {
+  if (text.trim() === "") return "";
+  const n = Number(text);
+  return Number.isFinite(n) ? n : text.trim();
+}
+
+/** A hint about a number value that will not do what the user expects, or null. */
+export function numberHint(field: string, label: string, value: unknown): string | null {
+  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : NaN;
+  if (typeof value === "string" && value.trim() !== "" && !Number.isFinite(n)) {
+    return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value.trim())
+      ? `${value.trim()} is too large to be a number`
+      : `${value.trim()} is not a number`;
+  }
+  if (Number.isFinite(n) && n < 0 && NON_NEGATIVE_FIELDS.has(field)) {
+    return `${label} is never negative: did you mean ${-n}?`;
+  }
+  return null;
+}
+
+/**
+ * A note when `between` bounds are reversed: the rule counts them in order
+ * (docs/decisions.md), and the user is told so. Null when they are in order.
+ */
+export function reversedPairNote(kind: FieldKind | undefined, value: unknown): string | null {
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const [from, to] = value;
+  if (kind === "number") {
+    const a = Number(from);
+    const b = Number(to);
+    if (from === "" || to === "" || !Number.isFinite(a) || !Number.isFinite(b) || a <= b) return null;
+    return `From is larger than To: counted as between ${to} and ${from}`;
+  }
+  if (kind === "date") {
+    if (typeof from !== "string" || typeof to !== "string" || !from || !to || from <= to) return null;
+    return `From is after To: counted as between ${to} and ${from}`;
+  }
+  return null;
+}
+
+/** A common behaviour, named as marketers say it, and the behaviour rule it stands for. */
+export type CommonBehaviour = { key: string; label: string; value: BehaviourValue };
+
+/** The named behaviours offered as quick choices; only those whose event type the workspace has are shown. */
+export const COMMON_BEHAVIOURS: CommonBehaviour[] = [
+  {
+    key: "whitepaper",
+    label: "Downloaded a whitepaper",
+    value: {
+      type: "download",
+      where: { combinator: "and", not: false, rules: [{ field: "asset", operator: "notNull", value: null }] },
+    },
+  },
+  { key: "email-open", label: "Opened an e-mail", value: { type: "email_open" } },
+  { key: "email-click", label: "Clicked a link in an e-mail", value: { type: "email_click" } },
+  {
+    key: "pricing",
+    label: "Visited the pricing page",
+    value: {
+      type: "page_view",
+      where: { combinator: "and", not: false, rules: [{ field: "url", operator: "contains", value: "pricing" }] },
+    },
+  },
+  { key: "webinar", label: "Attended a webinar", value: { type: "webinar_attend" } },
+  { key: "demo", label: "Requested a demo", value: { type: "demo_request" } },
+  { key: "trial", label: "Started a free trial", value: { type: "trial_start" } },
+  { key: "trade-show", label: "Visited us at a trade show", value: { type: "trade_show_visit" } },
+];
+
+/** The common behaviours whose event type is in `eventTypes`. */
+export function availableBehaviours(eventTypes: string[]): CommonBehaviour[] {
+  const known = new Set(eventTypes);
+  return COMMON_BEHAVIOURS.filter((b) => known.has(b.value.type));
+}
+
+/** The common behaviour a behaviour value is (same type and filters, whatever its counts and window), if any. */
+export function behaviourKey(value: BehaviourDraft): string {
+  const found = COMMON_BEHAVIOURS.find(
+    (b) =>
+      b.value.type === value.type &&
+      JSON.stringify(b.value.where?.rules ?? []) === JSON.stringify(value.where?.rules ?? []),
+  );
+  return found?.key ?? "";
+}
+
+/** A field key's label for messages: the catalogue's, or the builder's name of the two special fields. */
+export function fieldLabeller(fields: Field[]): (key: string) => string {
+  const labels = new Map(fields.map((f) => [f.key, f.label]));
+  return (key) =>
+    labels.get(key) ?? (key === EVENT_FIELD ? "Performed an event" : key === SEGMENT_FIELD ? "Member of segment" : key);
+}

@@ -442,6 +442,45 @@ pub fn event_types(workspace: &Workspace) -> Result<Vec<EventTypeSummary>> {
     Ok(summaries)
 }
 
+/// The known values of property `property` on events of type `event_type`
+/// (the behaviour editor's type, as [`event_types`] names it), most frequent
+/// first, at most `limit`, from a bounded sample of those events: what the
+/// property value box suggests. Empty for an unknown type or property.
+pub fn event_property_values(
+    workspace: &Workspace,
+    event_type: &str,
+    property: &str,
+    limit: u32,
+) -> Result<Vec<ValueCount>> {
+    let property = property.trim();
+    if property.is_empty() {
+        return Ok(Vec::new());
+    }
+    let conn = workspace.conn();
+    let counts = with_index(workspace, |index| index.event_type_counts(conn))?;
+    let wanted = crate::text::fold_key(event_type);
+    let raw_types: Vec<String> = counts
+        .into_iter()
+        .filter(|(key, _, _)| *key == event_type || crate::text::fold_key(key) == wanted)
+        .flat_map(|(_, raw, _)| raw)
+        .collect();
+    Ok(
+        crate::store::tables::events::property_values(workspace, &raw_types, property, limit)?
+            .into_iter()
+            .map(|(value, count)| ValueCount { value, count })
+            .collect(),
+    )
+}
+
+/// Reads pasted or imported rule JSON and checks it as a save would: the
+/// rules, or the first problem with the rule it is in (its path) in plain
+/// words, such as "not valid JSON" with the line and column.
+pub fn parse_rules_json(workspace: &Workspace, text: &str) -> Result<RuleGroup> {
+    let rules = RuleGroup::from_json(text)?;
+    validate(workspace, &rules)?;
+    Ok(rules)
+}
+
 /// The operators a field type accepts, as the builder offers them.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -552,5 +591,62 @@ mod tests {
             count(&workspace, &practitioners.rules, anchor).unwrap(),
             500
         );
+    }
+
+    #[test]
+    fn event_property_values_suggest_the_known_assets() {
+        let mut workspace = Workspace::in_memory().unwrap();
+        crate::demo::generate(
+            &mut workspace,
+            &crate::demo::DemoSpec {
+                leads: 200,
+                events_per_lead: 8,
+                seed: 5,
+                anchor: 1_790_000_000,
+            },
+        )
+        .unwrap();
+        let values = event_property_values(&workspace, "download", "asset", 50).unwrap();
+        assert!(!values.is_empty(), "downloads carry an asset");
+        assert!(values.windows(2).all(|w| w[0].count >= w[1].count));
+        assert!(values.iter().all(|v| !v.value.is_empty()));
+        assert_eq!(
+            event_property_values(&workspace, "download", "asset", 2)
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(event_property_values(&workspace, "download", "nope", 50)
+            .unwrap()
+            .is_empty());
+        assert!(
+            event_property_values(&workspace, "no_such_type", "asset", 50)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(event_property_values(&workspace, "download", " ", 50)
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn pasted_rule_json_is_read_and_checked_like_a_save() {
+        let workspace = Workspace::in_memory().unwrap();
+        let rules = parse_rules_json(
+            &workspace,
+            r#"{"combinator":"and","rules":[{"field":"employees","operator":">=","value":1000}]}"#,
+        )
+        .unwrap();
+        assert_eq!(rules.rules.len(), 1);
+        let broken = parse_rules_json(&workspace, "{\"combinator\":").unwrap_err();
+        assert!(broken.to_string().contains("not valid JSON"), "{broken}");
+        let empty = parse_rules_json(
+            &workspace,
+            r#"{"combinator":"and","rules":[{"field":"employees","operator":">=","value":""}]}"#,
+        )
+        .unwrap_err();
+        let report = empty.report();
+        assert_eq!(report.rule_path.as_deref(), Some("root.rules[0]"));
+        assert_eq!(report.detail.as_deref(), Some("enter a number"));
     }
 }

@@ -2,6 +2,8 @@
 // which event type, how many times (min/max, blank for no bound), in which
 // time window (or ever), and property filters on the events, which become
 // the value's `where` group. Empty optional parts are left out of the JSON.
+// Common behaviours are offered by name ("Downloaded a whitepaper"), and a
+// property value box suggests the values the workspace's events have.
 import { useEffect, useId, useState } from "react";
 
 import type { EventTypeSummary } from "../../bindings/EventTypeSummary";
@@ -11,9 +13,12 @@ import type { RuleNode } from "../../bindings/RuleNode";
 import type { SpanUnit } from "../../bindings/SpanUnit";
 import { formatCount, humanize } from "../../lib/format";
 import { ipc } from "../../lib/ipc";
+import { useEventPropertyValues } from "../../lib/queries";
 import {
   DEFAULT_SPAN,
   SPAN_UNITS,
+  availableBehaviours,
+  behaviourKey,
   cleanBehaviour,
   operatorLabel,
   parseCount,
@@ -21,11 +26,13 @@ import {
   propertyValue,
   type BehaviourDraft,
 } from "../../lib/segmentRules";
+import { AmountInput } from "./AmountInput";
 
 type Props = {
   value: BehaviourDraft;
   eventTypes: EventTypeSummary[];
   onChange: (value: unknown) => void;
+  disabled?: boolean;
 };
 
 /** The backend's property operators, fetched once for every editor. */
@@ -48,8 +55,15 @@ function usePropertyOperators(): string[] {
 const EMPTY_WHERE: RuleGroup = { combinator: "and", not: false, rules: [] };
 const isRule = (node: RuleNode): node is Rule => !("rules" in node);
 
-export function BehaviourEditor({ value, eventTypes, onChange }: Props) {
+export function BehaviourEditor({ value, eventTypes, onChange, disabled }: Props) {
   const listId = useId();
+  const common = availableBehaviours(eventTypes.map((t) => t.event_type));
+  const commonKey = behaviourKey(value);
+  // A named behaviour sets the event and its filters; counts and the window stay as chosen.
+  const chooseCommon = (key: string) => {
+    const chosen = common.find((b) => b.key === key);
+    if (chosen) update({ type: chosen.value.type, where: chosen.value.where ?? null });
+  };
   const update = (patch: Partial<BehaviourDraft>) => onChange(cleanBehaviour({ ...value, ...patch }));
   const where = value.where ?? EMPTY_WHERE;
   const properties = eventTypes.find((t) => t.event_type === value.type)?.properties ?? [];
@@ -67,6 +81,26 @@ export function BehaviourEditor({ value, eventTypes, onChange }: Props) {
 
   return (
     <div className="behaviour">
+      {common.length > 0 && (
+        <div className="behaviour-line">
+          <label>
+            <span>Behaviour</span>
+            <select
+              data-testid="behaviour-common"
+              value={commonKey}
+              disabled={disabled}
+              onChange={(e) => chooseCommon(e.target.value)}
+            >
+              <option value="">{commonKey ? "Custom" : "Custom (choose the event below)"}</option>
+              {common.map((b) => (
+                <option key={b.key} value={b.key}>
+                  {b.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
       <div className="behaviour-line">
         <label>
           <span>Event</span>
@@ -91,23 +125,17 @@ export function BehaviourEditor({ value, eventTypes, onChange }: Props) {
         <label>
           <span>In the last</span>
           <span className="behaviour-window">
-            <input
-              type="number"
-              min={1}
-              data-testid="behaviour-window-amount"
-              aria-label="Window amount"
-              className="value-number"
-              disabled={!value.inLast}
-              value={value.inLast ? value.inLast.amount : ""}
+            <AmountInput
+              testId="behaviour-window-amount"
+              label="In the last: how many"
+              disabled={disabled || !value.inLast}
+              value={value.inLast ? value.inLast.amount : null}
               placeholder="—"
-              onChange={(e) =>
-                value.inLast &&
-                update({ inLast: { ...value.inLast, amount: Math.max(0, Math.floor(Number(e.target.value) || 0)) } })
-              }
+              onChange={(amount) => value.inLast && update({ inLast: { ...value.inLast, amount } })}
             />
             <select
               data-testid="behaviour-window-unit"
-              aria-label="Window unit"
+              aria-label="In the last: days, weeks or months, or ever"
               value={value.inLast ? value.inLast.unit : "ever"}
               onChange={(e) =>
                 update({
@@ -145,6 +173,7 @@ export function BehaviourEditor({ value, eventTypes, onChange }: Props) {
             <PropertyFilter
               key={index}
               rule={node}
+              eventType={value.type}
               listId={listId}
               first={index === 0 && where.rules.length === 1}
               onChange={(rule) => setFilter(index, rule)}
@@ -199,12 +228,14 @@ function CountInput({
 
 function PropertyFilter({
   rule,
+  eventType,
   listId,
   first,
   onChange,
   onRemove,
 }: {
   rule: Rule;
+  eventType: string;
   listId: string;
   first: boolean;
   onChange: (rule: Rule) => void;
@@ -218,6 +249,9 @@ function PropertyFilter({
     setText((current) => (propertyText(propertyValue(rule.operator, current)) === outside ? current : outside));
   }, [outside, rule.operator]);
   const takesValue = rule.operator !== "null" && rule.operator !== "notNull";
+  // The values this property has on the workspace's events, most frequent first.
+  const known = useEventPropertyValues(takesValue ? eventType : "", rule.field).data ?? [];
+  const valuesId = useId();
   return (
     <div className="behaviour-filter">
       <span className="muted">{first ? "where" : "and"}</span>
@@ -246,9 +280,10 @@ function PropertyFilter({
       {takesValue && (
         <input
           type="text"
+          list={valuesId}
           className="value-text"
           data-testid="behaviour-filter-value"
-          aria-label="Property value"
+          aria-label={rule.field ? `Value of ${rule.field}` : "Property value"}
           placeholder={["in", "notIn", "between", "notBetween"].includes(rule.operator) ? "a, b" : "value"}
           value={text}
           onChange={(e) => {
@@ -257,7 +292,43 @@ function PropertyFilter({
           }}
         />
       )}
-      <button className="link" onClick={onRemove} aria-label="Remove property filter" title="Remove filter">
+      {takesValue && known.length > 0 && (
+        <select
+          className="property-known"
+          data-testid="behaviour-filter-known"
+          aria-label={`Known values of ${rule.field}`}
+          value=""
+          onChange={(e) => {
+            if (!e.target.value) return;
+            const listed = ["in", "notIn"].includes(rule.operator) && text.trim() !== "";
+            const next = listed ? `${text.replace(/,\s*$/, "")}, ${e.target.value}` : e.target.value;
+            setText(next);
+            onChange({ ...rule, value: propertyValue(rule.operator, next) });
+          }}
+        >
+          <option value="">Known values…</option>
+          {known.map((v) => (
+            <option key={v.value} value={v.value}>
+              {`${v.value} (${formatCount(v.count)})`}
+            </option>
+          ))}
+        </select>
+      )}
+      {takesValue && (
+        <datalist id={valuesId} data-testid="behaviour-filter-values">
+          {known.map((v) => (
+            <option key={v.value} value={v.value}>
+              {`${v.value} (${formatCount(v.count)})`}
+            </option>
+          ))}
+        </datalist>
+      )}
+      <button
+        className="link"
+        onClick={onRemove}
+        aria-label={`Remove the filter on ${rule.field || "a property"}`}
+        title="Remove filter"
+      >
         ✕
       </button>
     </div>

@@ -4,6 +4,10 @@
 // defaults. Every change is normalised (values reshaped to their operator)
 // before it reaches the view. It also caches each field's known values, and
 // marks the rule or group the backend refused, with the reason beside it.
+// Remove buttons are named after what they remove ("Remove rule 2
+// (Employees)") and hand focus on to the next rule, or to "+ Rule"; a
+// read-only builder (built-in segments) shows the rules with every control
+// disabled.
 import { QueryBuilderDnD } from "@react-querybuilder/dnd";
 import { useQueries } from "@tanstack/react-query";
 import { createReactDnDAdapter } from "@react-querybuilder/dnd/react-dnd";
@@ -11,7 +15,6 @@ import { useCallback, useMemo, useState } from "react";
 import * as ReactDnD from "react-dnd";
 import * as ReactDndHtml5Backend from "react-dnd-html5-backend";
 import {
-  ActionElement,
   QueryBuilder,
   findPath,
   type ActionWithRulesProps,
@@ -34,13 +37,14 @@ import {
   defaultOperatorFor,
   defaultValue,
   fieldKinds,
+  fieldLabeller,
   isoDate,
   normalizeQuery,
   operatorsFor,
   type DefaultHints,
   type FieldKind,
 } from "../../lib/segmentRules";
-import { samePath, type RuleFailure } from "./failingRule";
+import { describeRulePath, samePath, type RuleFailure } from "./failingRule";
 import { SegmentValueEditor, type BuilderContext } from "./valueEditors";
 
 const dnd = createReactDnDAdapter({ ...ReactDnD, ...ReactDndHtml5Backend });
@@ -55,8 +59,8 @@ const TRANSLATIONS = {
   addGroup: { label: "+ Group", title: "Add a group of rules" },
   removeRule: { label: "✕", title: "Remove this rule" },
   removeGroup: { label: "✕", title: "Remove this group" },
-  cloneRule: { label: "Copy", title: "Duplicate this rule" },
-  cloneRuleGroup: { label: "Copy", title: "Duplicate this group" },
+  cloneRule: { label: "Duplicate", title: "Duplicate this rule" },
+  cloneRuleGroup: { label: "Duplicate", title: "Duplicate this group" },
   notToggle: { label: "Not", title: "Negate this group: leads that do NOT match it" },
   dragHandle: { label: "⠿", title: "Drag to move" },
 };
@@ -71,15 +75,36 @@ type Props = {
   currentSegmentId: number | null;
   /** The rule or group the backend refused, if any: it is marked and its message shown beside it. */
   failure?: RuleFailure | null;
+  /** Shows the rules without letting them be changed (built-in segments). */
+  readOnly?: boolean;
 };
 
-/** The builder's context: the value editors' catalogue and the refused rule. */
-type FailureContext = BuilderContext & { failure: RuleFailure | null };
+/** The builder's context: the value editors' catalogue, the refused rule, and how to name a rule. */
+type FailureContext = BuilderContext & {
+  failure: RuleFailure | null;
+  query: RuleGroupType;
+  labelOf: (field: string) => string;
+};
 
-/** A remove button that shows, before it, why the backend refused this rule or group. */
+/** After a rule or group is removed: focus the next one's first control, else the group's "+ Rule". */
+export function focusAfterRemoval(next: Element | null, group: Element | null) {
+  const target =
+    next?.isConnected === true
+      ? next.querySelector<HTMLElement>("select, input, button, textarea")
+      : (group?.querySelector<HTMLElement>(':scope > .ruleGroup-header [data-testid="add-rule"]') ?? null);
+  target?.focus();
+}
+
+/**
+ * A remove button named after what it removes, which moves focus on
+ * afterwards, and shows before it why the backend refused this rule or group.
+ */
 function RemoveWithFailure(props: ActionWithRulesProps) {
-  const failure = (props.context as FailureContext | undefined)?.failure ?? null;
+  const context = props.context as FailureContext | undefined;
+  const failure = context?.failure ?? null;
   const failing = failure !== null && samePath(failure.path, props.path);
+  const what = context ? describeRulePath(props.path, context.query, context.labelOf) : "this rule";
+  const name = `Remove ${what.charAt(0).toLowerCase()}${what.slice(1)}`;
   return (
     <>
       {failing && (
@@ -87,7 +112,23 @@ function RemoveWithFailure(props: ActionWithRulesProps) {
           {failure.message}
         </span>
       )}
-      <ActionElement {...props} />
+      <button
+        type="button"
+        className={props.className}
+        title={props.title}
+        aria-label={name}
+        data-testid={props.testID}
+        disabled={props.disabled}
+        onClick={(e) => {
+          const item = e.currentTarget.closest(".rule, .ruleGroup");
+          const next = item?.nextElementSibling ?? null;
+          const group = item?.parentElement?.closest(".ruleGroup") ?? null;
+          props.handleOnClick(e);
+          requestAnimationFrame(() => focusAfterRemoval(next, group));
+        }}
+      >
+        {props.label}
+      </button>
     </>
   );
 }
@@ -109,6 +150,7 @@ export function RuleBuilder({
   segments,
   currentSegmentId,
   failure = null,
+  readOnly = false,
 }: Props) {
   // Known values per field key, asked on first use (an unknown field simply gets a free-text editor).
   const [requested, setRequested] = useState<string[]>([]);
@@ -166,9 +208,19 @@ export function RuleBuilder({
     [hintsFor],
   );
 
+  const labelOf = useMemo(() => fieldLabeller(fields), [fields]);
   const context: FailureContext = useMemo(
-    () => ({ fieldValues: (key) => values[key], loadFieldValues, eventTypes, segments, currentSegmentId, failure }),
-    [values, loadFieldValues, eventTypes, segments, currentSegmentId, failure],
+    () => ({
+      fieldValues: (key) => values[key],
+      loadFieldValues,
+      eventTypes,
+      segments,
+      currentSegmentId,
+      failure,
+      query,
+      labelOf,
+    }),
+    [values, loadFieldValues, eventTypes, segments, currentSegmentId, failure, query, labelOf],
   );
 
   // The refused rule or group, found by its path in the tree as it was sent.
@@ -179,7 +231,12 @@ export function RuleBuilder({
   );
 
   return (
-    <div className="segment-builder" data-testid="segment-builder">
+    <fieldset
+      className={readOnly ? "segment-builder read-only" : "segment-builder"}
+      data-testid="segment-builder"
+      disabled={readOnly}
+      aria-label={readOnly ? "Rules (read-only)" : "Rules"}
+    >
       <QueryBuilderDnD dnd={dnd}>
         <QueryBuilder
           query={query}
@@ -199,8 +256,10 @@ export function RuleBuilder({
           showCloneButtons
           addRuleToNewGroups
           controlClassnames={{ queryBuilder: "queryBuilder-branches" }}
+          disabled={readOnly}
+          enableDragAndDrop={!readOnly}
         />
       </QueryBuilderDnD>
-    </div>
+    </fieldset>
   );
 }

@@ -1,12 +1,18 @@
-// The open segment's title, badges and actions (save, save as, duplicate,
-// delete, export, JSON), and the notice under them with its undo.
+// The open segment's title, badges, id (copyable, for the CLI) and actions
+// (save, save as, duplicate, delete, export, JSON), and the notice under them
+// with its undo or other action.
+import { useState } from "react";
+
+import { copyText } from "./clipboard";
 import type { SegmentMeta } from "./SegmentDialogs";
 
-/** A message after an action, with an undo when the action can be undone. */
-export type Notice = { text: string; undo?: () => void };
+/** A message after an action, with an undo when the action can be undone, or another action. */
+export type Notice = { text: string; undo?: () => void; action?: { label: string; run: () => void; testId: string } };
 
 type Props = {
   meta: SegmentMeta;
+  /** The saved segment's id (what the CLI takes), null while it is not saved. */
+  id: number | null;
   saved: boolean;
   builtin: boolean;
   dirty: boolean;
@@ -19,7 +25,8 @@ type Props = {
   onToggleJson: () => void;
 };
 
-export function SegmentHeader({ meta, saved, builtin, dirty, showJson, ...on }: Props) {
+export function SegmentHeader({ meta, id, saved, builtin, dirty, showJson, ...on }: Props) {
+  const [copiedId, setCopiedId] = useState<number | null>(null);
   return (
     <header className="segment-head">
       <div className="segment-title-block">
@@ -38,6 +45,21 @@ export function SegmentHeader({ meta, saved, builtin, dirty, showJson, ...on }: 
           )}
         </h2>
         {meta.description && <p className="muted">{meta.description}</p>}
+        {id !== null && (
+          <p className="segment-id" title={`The CLI takes this id: leadstream segment count ${id}`}>
+            <span>
+              ID <code data-testid="segment-id">{id}</code>
+            </span>
+            <button
+              type="button"
+              className="link"
+              data-testid="segment-copy-id"
+              onClick={() => void copyText(String(id)).then((ok) => setCopiedId(ok ? id : null))}
+            >
+              {copiedId === id ? "Copied" : "Copy ID"}
+            </button>
+          </p>
+        )}
       </div>
       <div className="segment-actions">
         <button className="primary" data-testid="segment-save" disabled={builtin} onClick={on.onSave}>
@@ -76,7 +98,12 @@ export function SegmentNotice({ notice, onDismiss }: { notice: Notice | null; on
             Undo
           </button>
         )}
-        <button className="link" onClick={onDismiss} aria-label="Dismiss">
+        {notice.action && (
+          <button className="link" data-testid={notice.action.testId} onClick={() => notice.action?.run()}>
+            {notice.action.label}
+          </button>
+        )}
+        <button className="link" onClick={onDismiss} aria-label="Dismiss this message">
           ✕
         </button>
       </span>

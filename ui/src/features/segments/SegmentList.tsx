@@ -1,5 +1,6 @@
 // The saved segments, grouped by folder (built-in folders first), each with
-// its colour, name and member count; plus "New segment" and the template menu.
+// its colour, name and member count (and a mark when unsaved edits of it are
+// kept as a draft); plus "New segment" and the template menu.
 import type { SegmentSummary } from "../../bindings/SegmentSummary";
 import type { SegmentTemplate } from "../../bindings/SegmentTemplate";
 import { formatCount } from "../../lib/format";
@@ -9,12 +10,14 @@ type Props = {
   segments: SegmentSummary[] | null;
   templates: SegmentTemplate[];
   selectedId: number | null;
+  /** Whether unsaved edits of this segment are kept as a draft. */
+  hasDraft: (id: number) => boolean;
   onSelect: (summary: SegmentSummary) => void;
   onNew: () => void;
   onTemplate: (template: SegmentTemplate) => void;
 };
 
-export function SegmentList({ segments, templates, selectedId, onSelect, onNew, onTemplate }: Props) {
+export function SegmentList({ segments, templates, selectedId, hasDraft, onSelect, onNew, onTemplate }: Props) {
   const folders = segments ? groupSegments(segments, templates) : [];
   const templateFolders = [...new Set(templates.map((t) => t.folder))];
   return (
@@ -61,6 +64,16 @@ export function SegmentList({ segments, templates, selectedId, onSelect, onNew, 
               >
                 <span className="dot" style={{ background: summary.segment.color }} />
                 <span className="name">{summary.segment.name}</span>
+                {hasDraft(summary.segment.id) && (
+                  <span
+                    className="draft-mark"
+                    data-testid={`segment-draft-${summary.segment.id}`}
+                    title="Unsaved changes kept as a draft"
+                  >
+                    <span aria-hidden="true">✎</span>
+                    <span className="visually-hidden">(unsaved changes kept as a draft)</span>
+                  </span>
+                )}
                 <span
                   className="n"
                   data-testid={`segment-count-${summary.segment.id}`}

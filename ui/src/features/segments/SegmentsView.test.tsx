@@ -11,7 +11,10 @@ import type { SegmentDraft } from "../../bindings/SegmentDraft";
 import type { SegmentSummary } from "../../bindings/SegmentSummary";
 import type { SegmentTemplate } from "../../bindings/SegmentTemplate";
 import type { WorkspaceInfo } from "../../bindings/WorkspaceInfo";
+import { UnsavedChangesDialog } from "../../components/UnsavedChangesDialog";
+import { readDraft, writeDraft } from "../../lib/drafts";
 import { createQueryClient } from "../../lib/queries";
+import { resetUnsavedChanges } from "../../lib/unsavedChanges";
 
 const FIELDS: Field[] = [
   { key: "country", label: "Country", type: "text", origin: "explicit", category: "firmographic", is_standard: true },
@@ -93,6 +96,7 @@ function renderView() {
   return render(
     <QueryClientProvider client={createQueryClient()}>
       <SegmentsView workspace={WORKSPACE} onError={(e) => console.error(e)} />
+      <UnsavedChangesDialog />
     </QueryClientProvider>,
   );
 }
@@ -100,7 +104,33 @@ function renderView() {
 afterEach(() => {
   cleanup();
   vi.clearAllMocks();
+  resetUnsavedChanges();
+  localStorage.clear();
 });
+
+/** Two saved segments, "Germany" (id 1) and "France" (id 2), each one rule on the country. */
+function saveTwo() {
+  for (const [name, country] of [
+    ["Germany", "DE"],
+    ["France", "FR"],
+  ]) {
+    saved.push({
+      id: saved.length + 1,
+      name,
+      description: "",
+      color: "#123456",
+      folder: "",
+      is_builtin: false,
+      created_at: 0,
+      updated_at: 0,
+      rules: {
+        combinator: "and",
+        not: false,
+        rules: [{ id: `r-${name}`, field: "country", operator: "=", value: country }],
+      },
+    } as Segment);
+  }
+}
 
 describe("SegmentsView", () => {
   it("marks the rule the backend refused and shows its message beside it", async () => {
@@ -134,5 +164,94 @@ describe("SegmentsView", () => {
     expect(item.textContent).toContain("Germany");
     expect(ipc.segmentsList.mock.calls.length).toBeGreaterThan(listCalls);
     expect(screen.getByTestId("segment-title").textContent).toBe("Germany");
+  });
+
+  it("asks before switching segment with unsaved edits, keeps them on Keep editing, drops them on Discard", async () => {
+    setUpBackend();
+    saveTwo();
+    renderView();
+    fireEvent.click(await screen.findByTestId("segment-item-1"));
+    const value = await screen.findByLabelText("Country value");
+    fireEvent.change(value, { target: { value: "AT" } });
+    expect(screen.getByTestId("segment-unsaved")).toBeTruthy();
+    await waitFor(() => expect(readDraft(WORKSPACE.path!, "segment:1")).not.toBeNull());
+
+    fireEvent.click(screen.getByTestId("segment-item-2"));
+    fireEvent.click(await screen.findByTestId("unsaved-keep"));
+    await waitFor(() => expect(screen.queryByTestId("unsaved-dialog")).toBeNull());
+    expect(screen.getByTestId("segment-title").textContent).toBe("Germany");
+    expect((screen.getByLabelText("Country value") as HTMLInputElement).value).toBe("AT");
+
+    fireEvent.click(screen.getByTestId("segment-item-2"));
+    fireEvent.click(await screen.findByTestId("unsaved-discard"));
+    await waitFor(() => expect(screen.getByTestId("segment-title").textContent).toBe("France"));
+    expect(readDraft(WORKSPACE.path!, "segment:1")).toBeNull();
+  });
+
+  it("restores a segment's draft with a notice, and Discard goes back to the saved rules", async () => {
+    setUpBackend();
+    saveTwo();
+    writeDraft(WORKSPACE.path!, "segment:1", {
+      meta: { name: "Germany", description: "", color: "#123456", folder: "" },
+      rules: {
+        combinator: "and",
+        not: false,
+        rules: [{ id: "r-Germany", field: "country", operator: "=", value: "CH" }],
+      },
+    });
+    // Written a while ago: restoring it keeps that time.
+    const key = `leadstream.draft.${WORKSPACE.path}::segment:1`;
+    const written = { ...JSON.parse(localStorage.getItem(key)!), savedAt: "2026-01-02T13:05:00.000Z" };
+    localStorage.setItem(key, JSON.stringify(written));
+    renderView();
+    fireEvent.click(await screen.findByTestId("segment-item-1"));
+    const notice = await screen.findByTestId("segment-notice");
+    expect(notice.textContent).toMatch(/Unsaved changes from .+ restored/);
+    expect((screen.getByLabelText("Country value") as HTMLInputElement).value).toBe("CH");
+    expect(screen.getByTestId("segment-unsaved")).toBeTruthy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readDraft(WORKSPACE.path!, "segment:1")?.savedAt).toBe("2026-01-02T13:05:00.000Z");
+    fireEvent.click(screen.getByTestId("segment-draft-discard"));
+    await waitFor(() => expect((screen.getByLabelText("Country value") as HTMLInputElement).value).toBe("DE"));
+    expect(readDraft(WORKSPACE.path!, "segment:1")).toBeNull();
+  });
+
+  it("shows a saved segment's id for the CLI, and built-in rules read-only", async () => {
+    setUpBackend();
+    saveTwo();
+    saved.push({ ...saved[0], id: 3, name: "Built in", is_builtin: true });
+    renderView();
+    fireEvent.click(await screen.findByTestId("segment-item-1"));
+    expect((await screen.findByTestId("segment-id")).textContent).toBe("1");
+    fireEvent.click(screen.getByTestId("segment-item-3"));
+    expect(await screen.findByTestId("segment-readonly-note")).toBeTruthy();
+    expect((screen.getByLabelText("Country value") as HTMLInputElement).closest("fieldset")?.disabled).toBe(true);
+    expect(screen.getByTestId("segment-duplicate-to-edit")).toBeTruthy();
+  });
+
+  it("says a refused rule in plain words, and waits for a rule just added", async () => {
+    setUpBackend();
+    ipc.segmentPreview.mockImplementation(async (rules: RuleGroup) => {
+      const first = rules.rules[0] as { value?: unknown } | undefined;
+      if (first && first.value === "") {
+        throw new IpcError("segment_preview", {
+          kind: "invalid_rule",
+          message: "rule root.rules[0] (field `country`): enter a value",
+          rule_path: "root.rules[0]",
+          field: "country",
+          detail: "enter a value",
+        });
+      }
+      return { count: 7, total: 10, elapsed_ms: 1, sample: [] };
+    });
+    renderView();
+    fireEvent.click(await screen.findByTestId("add-rule"));
+    expect(await screen.findByTestId("segment-rule-waiting", {}, { timeout: 3000 })).toBeTruthy();
+    expect(screen.queryByTestId("segment-rule-error")).toBeNull();
+    const value = screen.getByLabelText("Country value");
+    fireEvent.change(value, { target: { value: "x" } });
+    fireEvent.change(value, { target: { value: "" } });
+    const error = await screen.findByTestId("segment-rule-error", {}, { timeout: 3000 });
+    expect(error.textContent).toBe("Rule 1 (Country): enter a value");
   });
 });

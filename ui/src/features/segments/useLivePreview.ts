@@ -19,6 +19,8 @@ export type LivePreview = {
   shown: SegmentPreview | null;
   /** Why the rules as typed were refused, and the rule it is about. */
   error: string | null;
+  /** The refusal itself, for plain words naming the rule. */
+  errorObject: unknown;
   failure: RuleFailure | null;
   /** The rules and date the answer is for (debounced), which explanations follow too. */
   debouncedRules: string;
@@ -42,8 +44,9 @@ export function useLivePreview(rulesJson: string, asOf: string, columns: string[
   const loading = debouncedKey !== requestKey || !enabled || preview.isFetching;
   const current = !loading && preview.data ? preview.data : null;
   const error = !loading && preview.error ? message(preview.error) : null;
+  const errorObject: unknown = !loading && preview.error ? preview.error : null;
   const failure = !loading && preview.error ? ruleFailureOf(preview.error) : null;
-  return { loading, current, shown: current ?? lastGood, error, failure, debouncedRules, debouncedAsOf };
+  return { loading, current, shown: current ?? lastGood, error, errorObject, failure, debouncedRules, debouncedAsOf };
 }
 
 /** Why a lead is in or out, following the rules and date while it is open. */

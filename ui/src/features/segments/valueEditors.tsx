@@ -2,7 +2,9 @@
 // text, enum select / checkbox multi-select (fields with a known set of
 // values), number and date inputs (two for between), the relative-date span,
 // yes/no, saved-segment membership and the behaviour editor. react-querybuilder
-// renders `SegmentValueEditor` for every rule; it picks the editor.
+// renders `SegmentValueEditor` for every rule; it picks the editor. Every
+// control is named after its field ("Employees value"), and number values
+// carry a hint when they will not do what the user expects.
 import { useEffect, useState } from "react";
 import type { ValueEditorProps } from "react-querybuilder";
 
@@ -16,11 +18,15 @@ import {
   DEFAULT_SPAN,
   SPAN_UNITS,
   isSpan,
+  numberHint,
+  numberInputValue,
+  reversedPairNote,
   splitList,
   valueShape,
   type BehaviourDraft,
   type FieldKind,
 } from "../../lib/segmentRules";
+import { AmountInput } from "./AmountInput";
 import { BehaviourEditor } from "./BehaviourEditor";
 
 /** What the editors need beyond the rule itself; passed as react-querybuilder's `context`. */
@@ -44,6 +50,7 @@ export function SegmentValueEditor(props: ValueEditorProps) {
   const enumCapable =
     (kind === "text" || kind === "list") && (shape === "list" || ENUM_SCALAR_OPERATORS.includes(operator));
   const values = enumCapable ? context.fieldValues(field) : undefined;
+  const fieldLabel = (fieldData?.label as string | undefined) ?? field;
 
   useEffect(() => {
     if (enumCapable) context.loadFieldValues(field);
@@ -58,7 +65,12 @@ export function SegmentValueEditor(props: ValueEditorProps) {
 
   if (shape === "behaviour") {
     return wrap(
-      <BehaviourEditor value={value as BehaviourDraft} eventTypes={context.eventTypes} onChange={handleOnChange} />,
+      <BehaviourEditor
+        value={value as BehaviourDraft}
+        eventTypes={context.eventTypes}
+        onChange={handleOnChange}
+        disabled={disabled}
+      />,
     );
   }
   if (shape === "segment") {
@@ -67,15 +79,24 @@ export function SegmentValueEditor(props: ValueEditorProps) {
         value={typeof value === "number" ? value : null}
         segments={context.segments.filter((s) => s.segment.id !== context.currentSegmentId)}
         onChange={handleOnChange}
+        disabled={disabled}
       />,
     );
   }
   if (shape === "span")
-    return wrap(<SpanEditor value={isSpan(value) ? value : DEFAULT_SPAN} onChange={handleOnChange} />);
+    return wrap(
+      <SpanEditor
+        value={isSpan(value) ? value : DEFAULT_SPAN}
+        onChange={handleOnChange}
+        label={fieldLabel}
+        disabled={disabled}
+      />,
+    );
   if (kind === "boolean") {
     return (
       <select
         {...own}
+        aria-label={`${fieldLabel} value`}
         value={String(value === true)}
         onChange={(e) => handleOnChange(e.target.value === "true")}
         disabled={disabled}
@@ -87,26 +108,75 @@ export function SegmentValueEditor(props: ValueEditorProps) {
   }
   if (values && values.length > 0 && shape === "list") {
     return wrap(
-      <MultiSelect options={values} value={Array.isArray(value) ? value.map(String) : []} onChange={handleOnChange} />,
+      <MultiSelect
+        options={values}
+        label={fieldLabel}
+        value={Array.isArray(value) ? value.map(String) : []}
+        onChange={handleOnChange}
+      />,
     );
   }
   if (values && values.length > 0 && shape === "scalar") {
-    return <EnumSelect own={own} options={values} value={String(value ?? "")} onChange={handleOnChange} />;
+    return (
+      <EnumSelect
+        own={own}
+        label={`${fieldLabel} value`}
+        options={values}
+        value={String(value ?? "")}
+        onChange={handleOnChange}
+        disabled={disabled}
+      />
+    );
   }
   if (shape === "pair") {
     const pair = Array.isArray(value) ? value : ["", ""];
+    const reversed = reversedPairNote(kind, pair);
     return wrap(
       <>
-        <ScalarInput kind={kind} value={pair[0]} onChange={(v) => handleOnChange([v, pair[1]])} label="From" />
+        <ScalarInput
+          kind={kind}
+          field={field}
+          value={pair[0]}
+          onChange={(v) => handleOnChange([v, pair[1]])}
+          label={`${fieldLabel} from`}
+        />
         <span className="muted">and</span>
-        <ScalarInput kind={kind} value={pair[1]} onChange={(v) => handleOnChange([pair[0], v])} label="To" />
+        <ScalarInput
+          kind={kind}
+          field={field}
+          value={pair[1]}
+          onChange={(v) => handleOnChange([pair[0], v])}
+          label={`${fieldLabel} to`}
+        />
+        {reversed && (
+          <span className="value-hint" role="status" data-testid="value-hint">
+            {reversed}
+          </span>
+        )}
       </>,
     );
   }
   if (shape === "list") {
-    return <ListTextInput own={own} kind={kind} value={Array.isArray(value) ? value : []} onChange={handleOnChange} />;
+    return (
+      <ListTextInput
+        own={own}
+        kind={kind}
+        label={`${fieldLabel} values`}
+        value={Array.isArray(value) ? value : []}
+        onChange={handleOnChange}
+      />
+    );
   }
-  return <ScalarInput own={own} kind={kind} value={value} onChange={handleOnChange} label="Value" />;
+  return (
+    <ScalarInput
+      own={own}
+      kind={kind}
+      field={field}
+      value={value}
+      onChange={handleOnChange}
+      label={`${fieldLabel} value`}
+    />
+  );
 }
 
 /** react-querybuilder's class name and test id, for editors that are a single control. */
@@ -116,12 +186,14 @@ type Own = { className?: string; "data-testid"?: string };
 function ScalarInput({
   own,
   kind,
+  field,
   value,
   onChange,
   label,
 }: {
   own?: Own;
   kind: FieldKind | undefined;
+  field: string;
   value: unknown;
   onChange: (value: unknown) => void;
   label: string;
@@ -129,13 +201,13 @@ function ScalarInput({
   const classes = (extra: string) => `${own?.className ?? ""} ${extra}`.trim();
   if (kind === "number") {
     return (
-      <input
-        type="number"
-        {...own}
+      <NumberInput
+        own={own}
         className={classes("value-number")}
-        aria-label={label}
-        value={value === null || value === undefined ? "" : String(value)}
-        onChange={(e) => onChange(e.target.value === "" ? "" : Number(e.target.value))}
+        field={field}
+        value={value}
+        onChange={onChange}
+        label={label}
       />
     );
   }
@@ -155,15 +227,67 @@ function ScalarInput({
   );
 }
 
+/**
+ * A number typed as text: finite numbers reach the rule as numbers, anything
+ * else as the text typed (so `1e999` is refused by name, not sent as null),
+ * with a hint beside it (a negative count, a number too large).
+ */
+function NumberInput({
+  own,
+  className,
+  field,
+  value,
+  onChange,
+  label,
+}: {
+  own?: Own;
+  className: string;
+  field: string;
+  value: unknown;
+  onChange: (value: unknown) => void;
+  label: string;
+}) {
+  const outside = value === null || value === undefined ? "" : String(value);
+  const [text, setText] = useState(outside);
+  useEffect(() => {
+    setText((current) => (String(numberInputValue(current)) === outside ? current : outside));
+  }, [outside]);
+  const hint = numberHint(field, label.replace(/ (value|from|to)$/, ""), numberInputValue(text));
+  return (
+    <>
+      <input
+        type="text"
+        inputMode="decimal"
+        {...own}
+        className={className}
+        aria-label={label}
+        aria-invalid={hint !== null && !Number.isFinite(Number(text)) ? true : undefined}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          onChange(numberInputValue(e.target.value));
+        }}
+      />
+      {hint && (
+        <span className="value-hint" role="status" data-testid="value-hint">
+          {hint}
+        </span>
+      )}
+    </>
+  );
+}
+
 /** Free-text list for `in`/`notIn` on fields without a known set of values: comma-separated. */
 function ListTextInput({
   own,
   kind,
+  label,
   value,
   onChange,
 }: {
   own: Own;
   kind: FieldKind | undefined;
+  label: string;
   value: unknown[];
   onChange: (value: unknown[]) => void;
 }) {
@@ -180,6 +304,7 @@ function ListTextInput({
       type="text"
       {...own}
       className={`${own.className ?? ""} value-list`}
+      aria-label={label}
       placeholder="Values, separated by commas"
       value={text}
       onChange={(e) => {
@@ -193,14 +318,18 @@ function ListTextInput({
 /** One of the field's known values. Fills in the most common one when the value is still blank. */
 function EnumSelect({
   own,
+  label,
   options,
   value,
   onChange,
+  disabled,
 }: {
   own: Own;
+  label: string;
   options: ValueCount[];
   value: string;
   onChange: (value: string) => void;
+  disabled?: boolean;
 }) {
   useEffect(() => {
     if (value === "" && options.length > 0) onChange(options[0].value);
@@ -210,6 +339,8 @@ function EnumSelect({
     <select
       {...own}
       className={`${own.className ?? ""} value-enum`}
+      aria-label={label}
+      disabled={disabled}
       value={value}
       onChange={(e) => onChange(e.target.value)}
     >
@@ -226,10 +357,12 @@ function EnumSelect({
 /** Several of the field's known values, as a checkbox list (with a filter when long). */
 function MultiSelect({
   options,
+  label,
   value,
   onChange,
 }: {
   options: ValueCount[];
+  label: string;
   value: string[];
   onChange: (value: string[]) => void;
 }) {
@@ -241,7 +374,7 @@ function MultiSelect({
   const unknown = value.filter((v) => !options.some((o) => o.value === v));
   const toggle = (item: string, on: boolean) => onChange(on ? [...value, item] : value.filter((v) => v !== item));
   return (
-    <div className="multiselect" data-testid="value-multiselect">
+    <div className="multiselect" data-testid="value-multiselect" role="group" aria-label={`${label} values`}>
       <div className="multiselect-head">
         <span className="muted">{value.length === 0 ? "Choose values" : `${value.length} chosen`}</span>
         {options.length > 8 && (
@@ -250,7 +383,7 @@ function MultiSelect({
             placeholder="Filter"
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
-            aria-label="Filter values"
+            aria-label={`Filter ${label} values`}
           />
         )}
       </div>
@@ -273,21 +406,30 @@ function MultiSelect({
 }
 
 /** "the last N days/weeks/months". */
-export function SpanEditor({ value, onChange }: { value: RelativeSpan; onChange: (value: RelativeSpan) => void }) {
+export function SpanEditor({
+  value,
+  onChange,
+  label,
+  disabled,
+}: {
+  value: RelativeSpan;
+  onChange: (value: RelativeSpan) => void;
+  label: string;
+  disabled?: boolean;
+}) {
   return (
     <>
-      <input
-        type="number"
-        min={1}
-        className="value-number"
-        data-testid="span-amount"
-        aria-label="Amount"
+      <AmountInput
+        testId="span-amount"
+        label={`${label}: how many`}
         value={value.amount}
-        onChange={(e) => onChange({ ...value, amount: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
+        disabled={disabled}
+        onChange={(amount) => onChange({ ...value, amount })}
       />
       <select
         data-testid="span-unit"
-        aria-label="Unit"
+        aria-label={`${label}: days, weeks or months`}
+        disabled={disabled}
         value={value.unit}
         onChange={(e) => onChange({ ...value, unit: e.target.value as SpanUnit })}
       >
@@ -306,14 +448,22 @@ function MembershipEditor({
   value,
   segments,
   onChange,
+  disabled,
 }: {
   value: number | null;
   segments: SegmentSummary[];
   onChange: (value: number) => void;
+  disabled?: boolean;
 }) {
   const known = segments.some((s) => s.segment.id === value);
   return (
-    <select data-testid="segment-ref" value={value ?? ""} onChange={(e) => onChange(Number(e.target.value))}>
+    <select
+      data-testid="segment-ref"
+      aria-label="Segment"
+      disabled={disabled}
+      value={value ?? ""}
+      onChange={(e) => onChange(Number(e.target.value))}
+    >
       {!known && <option value={value ?? ""}>{value === null ? "Choose a segment…" : `Segment #${value}`}</option>}
       {segments.map(({ segment, count }) => (
         <option key={segment.id} value={segment.id}>

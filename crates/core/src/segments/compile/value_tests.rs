@@ -203,7 +203,13 @@ fn number_literal(text: &str) -> std::result::Result<f64, String> {
     if text.trim().is_empty() {
         return Err("enter a number".into());
     }
-    parse_number(text).ok_or_else(|| format!("`{text}` is not a number"))
+    parse_number(text).ok_or_else(|| match text.trim().parse::<f64>() {
+        Ok(_) => format!(
+            "`{}` is too large to be a number: enter a value such as 1000",
+            text.trim()
+        ),
+        Err(_) => format!("`{}` is not a number", text.trim()),
+    })
 }
 
 fn date_literal(text: &str) -> std::result::Result<i64, String> {
@@ -294,6 +300,19 @@ mod tests {
         let (between, _) =
             field_test(FieldType::Number, "between", &serde_json::json!("500,10")).unwrap();
         assert_eq!(between, Test::Number(NumberTest::Between(10.0, 500.0)));
+    }
+
+    #[test]
+    fn numbers_too_large_to_hold_are_refused_in_plain_words() {
+        let error = field_test(FieldType::Number, ">=", &serde_json::json!("1e999")).unwrap_err();
+        assert_eq!(
+            error,
+            "`1e999` is too large to be a number: enter a value such as 1000"
+        );
+        let error = field_test(FieldType::Number, ">=", &serde_json::json!("lots")).unwrap_err();
+        assert_eq!(error, "`lots` is not a number");
+        let (negative, _) = field_test(FieldType::Number, ">=", &serde_json::json!(-5)).unwrap();
+        assert_eq!(negative, Test::Number(NumberTest::Compare(Cmp::Ge, -5.0)));
     }
 
     #[test]

@@ -51,6 +51,48 @@ pub fn latest_of_lead(workspace: &Workspace, lead_id: i64, limit: u32) -> Result
     Ok(events)
 }
 
+/// How many events of one type a property-values query reads at most: the
+/// suggestions come from a bounded sample, so a 10M-event file answers fast.
+pub const PROPERTY_VALUES_SAMPLE: u32 = 200_000;
+
+/// The distinct values of property `property` on events whose raw type is one
+/// of `raw_types`, most frequent first (ties by value), at most `limit`,
+/// counted over the first [`PROPERTY_VALUES_SAMPLE`] such events. Objects,
+/// arrays, nulls and empty text are left out.
+pub fn property_values(
+    workspace: &Workspace,
+    raw_types: &[String],
+    property: &str,
+    limit: u32,
+) -> Result<Vec<(String, u64)>> {
+    if raw_types.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (0..raw_types.len())
+        .map(|i| format!("?{}", i + 4))
+        .collect();
+    let sql = format!(
+        "SELECT CAST(k.value AS TEXT) AS v, count(*) AS n
+         FROM (SELECT properties FROM events WHERE type IN ({}) LIMIT ?2) e, json_each(e.properties) k
+         WHERE k.key = ?1 AND k.type NOT IN ('object', 'array', 'null') AND trim(CAST(k.value AS TEXT)) <> ''
+         GROUP BY v ORDER BY n DESC, v LIMIT ?3",
+        placeholders.join(", ")
+    );
+    let mut statement = workspace.conn().prepare(&sql)?;
+    let mut params: Vec<rusqlite::types::Value> = vec![
+        property.to_owned().into(),
+        i64::from(PROPERTY_VALUES_SAMPLE).into(),
+        i64::from(limit).into(),
+    ];
+    params.extend(raw_types.iter().map(|t| t.clone().into()));
+    let values = statement
+        .query_map(rusqlite::params_from_iter(params), |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(values)
+}
+
 /// Inserts events inside one transaction, with one prepared statement.
 pub struct EventInserter<'tx> {
     statement: Statement<'tx>,
@@ -136,5 +178,52 @@ mod tests {
         let latest = latest_of_lead(&workspace, 1, 2).unwrap();
         let times: Vec<i64> = latest.iter().map(|e| e.occurred_at).collect();
         assert_eq!(times, [30, 20]);
+    }
+
+    #[test]
+    fn property_values_come_most_frequent_first_and_bounded() {
+        let mut workspace = Workspace::in_memory().unwrap();
+        let tx = workspace.conn_mut().transaction().unwrap();
+        tx.execute(
+            "INSERT INTO leads (id, created_at, updated_at) VALUES (1, 0, 0)",
+            [],
+        )
+        .unwrap();
+        let mut events = EventInserter::new(&tx).unwrap();
+        for properties in [
+            r#"{"asset":"whitepaper"}"#,
+            r#"{"asset":"ebook"}"#,
+            r#"{"asset":"whitepaper"}"#,
+            r#"{"asset":""}"#,
+            r#"{"asset":{"nested":1}}"#,
+            r#"{"other":"x"}"#,
+            r#"{"asset":3}"#,
+        ] {
+            events.insert(1, "download", 10, properties).unwrap();
+        }
+        events
+            .insert(1, "page_view", 10, r#"{"asset":"nope"}"#)
+            .unwrap();
+        drop(events);
+        tx.commit().unwrap();
+        let types = ["download".to_owned()];
+        let values = property_values(&workspace, &types, "asset", 10).unwrap();
+        assert_eq!(
+            values,
+            [
+                ("whitepaper".to_owned(), 2),
+                ("3".to_owned(), 1),
+                ("ebook".to_owned(), 1)
+            ]
+        );
+        assert_eq!(
+            property_values(&workspace, &types, "asset", 1)
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(property_values(&workspace, &[], "asset", 10)
+            .unwrap()
+            .is_empty());
     }
 }
