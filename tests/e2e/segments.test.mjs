@@ -281,30 +281,6 @@ describe("segment builder", () => {
   });
 });
 
-/**
- * axe-core on the window, as `checkAccessibility`, except that colour
- * contrast of the shared teal accent and muted grey is reported, not failed:
- * it is fixed globally in ui/src/styles.css by the "general" change of
- * issue 17, which this branch does not own. Every other violation fails.
- */
-async function checkBuilderAccessibility(browser, what) {
-  try {
-    await checkAccessibility(browser, what);
-  } catch (error) {
-    const violations = String(error.message)
-      .split("\n")
-      .filter((line) => line.startsWith("- "));
-    const onlySharedColours =
-      violations.length > 0 &&
-      violations.every((line) => line.startsWith("- color-contrast")) &&
-      [...String(error.message).matchAll(/foreground color: (#[0-9a-f]+), background color: (#[0-9a-f]+)/g)].every(
-        ([, fg, bg]) => ["#0d9488", "#6b7088"].includes(fg) || ["#0d9488", "#6b7088"].includes(bg),
-      );
-    if (!onlySharedColours) throw error;
-    console.error(`known, fixed in styles.css by the general change: ${error.message}`);
-  }
-}
-
 /** The id of a saved segment, by name, as the CLI lists it. */
 function segmentIdByName(db, name) {
   const found = JSON.parse(cli("--db", db, "segment", "list", "--json")).find((s) => s.segment.name === name);
@@ -437,7 +413,7 @@ describe("a marketer's first hour in the segment builder (issue 17)", () => {
     await typeInto(browser, byTestId(browser, "segment-as-of"), asOf);
     assert.equal(await liveCount(browser), Number(cli("--db", db, "segment", "count", rulesPath, "--as-of", asOf).trim()));
     assert.ok(count >= 0);
-    await checkBuilderAccessibility(browser, "the segment builder with a behaviour rule and its JSON");
+    await checkAccessibility(browser, "the segment builder with a behaviour rule and its JSON");
   });
 
   it("reads the as-of date as the CLI does, and counts nothing for an invalid one", async () => {
@@ -487,7 +463,7 @@ describe("a marketer's first hour in the segment builder (issue 17)", () => {
     assert.equal(await byTestId(browser, "segment-id").getText(), String(builtinId));
     assert.equal(await browser.$('[data-testid="segment-builder"]').getAttribute("disabled"), "true");
     await screenshot(browser, "38-segment-builtin-read-only");
-    await checkBuilderAccessibility(browser, "a built-in segment, read-only");
+    await checkAccessibility(browser, "a built-in segment, read-only");
   });
 
   it("has a skip link past the segment list, and keeps focus when a rule is removed", async () => {
@@ -568,7 +544,7 @@ describe("unsaved segment edits (issue 17, major 1)", () => {
     await byTestId(browser, "unsaved-dialog").waitForDisplayed({ timeout: 10_000 });
     assert.match(await byTestId(browser, "unsaved-dialog").getText(), /E2E unsaved edits/);
     await screenshot(browser, "39-segment-unsaved-question");
-    await checkBuilderAccessibility(browser, "the unsaved-changes question over the segment builder");
+    await checkAccessibility(browser, "the unsaved-changes question over the segment builder");
 
     // Keep editing: the edits and their count stay.
     await byTestId(browser, "unsaved-keep").click();
