@@ -213,11 +213,8 @@ pub(super) fn convert_row(
     columns: &[PreparedColumn],
     null_tokens: &HashSet<String>,
 ) -> std::result::Result<RowValues, String> {
-    if record.fields.len() > width && record.fields[width..].iter().any(|f| !f.trim().is_empty()) {
-        return Err(format!(
-            "wrong number of fields: the header has {width}, this row has {}",
-            record.fields.len()
-        ));
+    if let Some(reason) = record.too_long(width) {
+        return Err(reason);
     }
     let mut values = RowValues::default();
     for column in columns {
