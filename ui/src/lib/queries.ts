@@ -235,5 +235,9 @@ export function useInvalidateImports() {
 
 export function useUndoImport() {
   const invalidate = useInvalidateImports();
-  return useMutation({ mutationFn: (id: number) => ipc.importUndo(id), onSettled: invalidate });
+  return useMutation({
+    mutationFn: ({ id, removeCreatedFields }: { id: number; removeCreatedFields: boolean }) =>
+      ipc.importUndo(id, removeCreatedFields),
+    onSettled: invalidate,
+  });
 }
