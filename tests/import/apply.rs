@@ -101,6 +101,14 @@ fn uci_bank_semicolons_unknown_as_empty_no_identity() {
         .warnings
         .iter()
         .any(|w| w.contains("No identity column")));
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("None of these leads can be e-mailed")),
+        "{:?}",
+        report.warnings
+    );
     let unknown: i64 = ws
         .conn()
         .query_row(

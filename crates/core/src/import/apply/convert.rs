@@ -159,6 +159,11 @@ pub(super) fn prepare_columns(
     }
 }
 
+/// The warning of a lead import with no column mapped to the e-mail address
+/// (the wizard says it live on its columns step too).
+pub const NO_EMAIL_WARNING: &str =
+    "None of these leads can be e-mailed: no column is imported as the e-mail address.";
+
 pub(super) fn validate_identity(
     spec: &ImportSpec,
     columns: &[PreparedColumn],
@@ -167,6 +172,9 @@ pub(super) fn validate_identity(
     let has = |wanted: fn(&Destination) -> bool| columns.iter().any(|c| wanted(&c.destination));
     let email = has(|d| matches!(d, Destination::Standard { key, .. } if key == "email"));
     let external = has(|d| matches!(d, Destination::ExternalId));
+    if spec.kind == ImportKind::Leads && !email {
+        warnings.push(NO_EMAIL_WARNING.into());
+    }
     match spec.kind {
         ImportKind::Leads => match spec.match_key {
             MatchKey::Email if !email => Err(Error::InvalidArgument(
