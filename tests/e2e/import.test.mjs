@@ -6,10 +6,35 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, cli, dropFile, launchApp, leadTotal, repoRoot, screenshot, typeInto } from "./support.mjs";
+import {
+  byTestId,
+  checkAccessibility,
+  cli,
+  dropFile,
+  launchApp,
+  leadTotal,
+  repoRoot,
+  screenshot,
+  typeInto,
+} from "./support.mjs";
 
 async function countValue(browser, name) {
   return Number(await byTestId(browser, `count-${name}`).getAttribute("data-value"));
+}
+
+/** Undo the `index`-th import of the history (newest first), confirming the question. */
+async function undoConfirmed(browser, index) {
+  await (await browser.$$('[data-testid="import-undo"]'))[index].click();
+  await byTestId(browser, "import-undo-dialog").waitForDisplayed({ timeout: 10_000 });
+  await byTestId(browser, "import-undo-confirm").click();
+}
+
+/** The data-testid of the element that has the focus, or its tag name. */
+async function focusedStepHeading(browser) {
+  return browser.execute(() => {
+    const active = document.activeElement;
+    return active?.hasAttribute("data-step-heading") ? active.textContent : `<${active?.tagName}>`;
+  });
 }
 
 describe("importing a dropped CSV", () => {
@@ -98,7 +123,7 @@ describe("importing a dropped CSV", () => {
     });
 
     // Newest first: the second row is the HubSpot import the update built on.
-    await (await undoButtons())[1].click();
+    await undoConfirmed(browser, 1);
     const banner = byTestId(browser, "error-banner");
     await banner.waitForDisplayed({ timeout: 10_000 });
     const refusal = await banner.getText();
@@ -107,17 +132,145 @@ describe("importing a dropped CSV", () => {
     await screenshot(browser, "27-undo-refused");
     assert.equal(leadCount(), withImports, "a refused undo changes nothing");
 
-    await (await undoButtons())[0].click();
+    await undoConfirmed(browser, 0);
     await browser.waitUntil(async () => (await undoButtons()).length === 1, {
       timeout: 10_000,
       timeoutMsg: "undoing the update did not show in the history",
     });
-    await (await undoButtons())[0].click();
+    await undoConfirmed(browser, 0);
     await browser.waitUntil(async () => (await undoButtons()).length === 0, {
       timeout: 10_000,
       timeoutMsg: "undoing the first import did not show in the history",
     });
     assert.equal(leadCount(), withImports - 3, "both imports undone: the three leads are gone");
+  });
+});
+
+describe("a CRM export without e-mail addresses, imported and undone", () => {
+  let app;
+  let crmFile;
+  let headerOnly;
+  before(async () => {
+    app = await launchApp({
+      prepare(dataDir) {
+        // X Education's shape (no name, no e-mail; an id and Yes/No flags), written here: that file has no licence.
+        crmFile = join(dataDir, "crm-export.csv");
+        writeFileSync(
+          crmFile,
+          "Prospect ID,Lead Number,Do Not Call,Search,Magazine,Score Band\n" +
+            "p-1,660737,No,No,No,High\n" +
+            "p-2,660728,Yes,No,Yes\n" +
+            "p-3,660727,No,Yes,No,Low,extra\n" +
+            "p-4,660719,No,No,No,Low\n",
+        );
+        headerOnly = join(dataDir, "header-only.csv");
+        writeFileSync(headerOnly, "Email,First Name,Company\n");
+      },
+    });
+    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+  });
+  after(async () => {
+    await app?.stop();
+  });
+
+  it("warns that no lead can be e-mailed, passes the accessibility check at every step, and undoes on confirmation", async () => {
+    const { browser } = app;
+    const db = join(app.dataDir, "Demo.leadstream");
+    const before = await leadTotal(browser);
+    await dropFile(browser, crmFile);
+
+    await byTestId(browser, "import-step-file").waitForDisplayed({ timeout: 30_000 });
+    assert.match(await byTestId(browser, "import-detected").getText(), /lines ending the Unix\/Mac way \(LF\)/);
+    const widths = (await browser.$$('[data-testid="import-row-widths"]')).length;
+    assert.equal(widths, 2, "the preview names the short and the long row");
+    const widthText = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="import-row-widths"]')].map((e) => e.textContent).join(" "),
+    );
+    assert.match(widthText, /fewer than the header's 6 fields \(line 3\): the missing cells will be empty/);
+    assert.match(widthText, /more than the header's 6 fields \(line 4\): it will be rejected/);
+    assert.equal((await browser.$$('[data-testid="import-preview-short"]')).length, 1);
+    assert.equal((await browser.$$('[data-testid="import-preview-bad"]')).length, 1);
+    await checkAccessibility(browser, "the import wizard's file step");
+    await screenshot(browser, "28-import-file-step-row-widths");
+    await byTestId(browser, "import-next").click();
+
+    await byTestId(browser, "import-step-columns").waitForDisplayed();
+    assert.equal(await focusedStepHeading(browser), "Where each column goes", "focus moves to the new step");
+    const warning = byTestId(browser, "import-no-email-warning");
+    assert.ok(await warning.isDisplayed(), "the wizard warns before the import");
+    assert.match(await warning.getText(), /None of these leads can be e-mailed/);
+    assert.equal(await byTestId(browser, "import-target-1").getAttribute("aria-label"), "Map column ‘Lead Number’ to");
+    // One new-field choice per column, and the identifier stays text.
+    const newChoices = await browser.execute(
+      () => [...document.querySelectorAll('[data-testid="import-target-1"] option')].filter((o) => /new/i.test(o.textContent)).length,
+    );
+    assert.equal(newChoices, 1);
+    const samples = await browser.execute(() => document.querySelector('[data-testid="import-step-columns"]').textContent);
+    assert.doesNotMatch(samples, /660,737/);
+    // Another empty-value token, typed.
+    await typeInto(browser, byTestId(browser, "import-null-token-input"), "n.v.");
+    await byTestId(browser, "import-null-token-add").click();
+    await browser.waitUntil(async () => /“n\.v\.”/.test(await byTestId(browser, "import-null-tokens").getText()), {
+      timeout: 5_000,
+      timeoutMsg: "the typed empty value was not added",
+    });
+    await checkAccessibility(browser, "the import wizard's columns step");
+    await screenshot(browser, "29-import-no-email-warning");
+    await byTestId(browser, "import-dry-run").click();
+
+    await byTestId(browser, "import-step-review").waitForDisplayed({ timeout: 30_000 });
+    assert.match(await focusedStepHeading(browser), /Dry run/);
+    assert.equal(await countValue(browser, "inserted"), 3);
+    assert.equal(await countValue(browser, "rejected"), 1);
+    await checkAccessibility(browser, "the import wizard's review step");
+    await byTestId(browser, "import-run").click();
+    await byTestId(browser, "import-done").waitForDisplayed({ timeout: 30_000 });
+    assert.equal(await focusedStepHeading(browser), "Import finished");
+    await checkAccessibility(browser, "the import wizard's last step");
+    const fields = () => cli("--db", db, "fields", "--json");
+    assert.match(fields(), /lead_number/);
+
+    // Undo asks first, with the row count, and offers to remove the fields the import created.
+    await (await browser.$$('[data-testid="import-undo"]'))[0].click();
+    await byTestId(browser, "import-undo-dialog").waitForDisplayed({ timeout: 10_000 });
+    assert.match(await byTestId(browser, "import-undo-question").getText(), /crm-export\.csv\? This removes the 3 leads it added/);
+    assert.match(await byTestId(browser, "import-undo-fields").getText(), /Lead Number/);
+    assert.equal(await byTestId(browser, "import-undo-remove-fields").isSelected(), true);
+    await checkAccessibility(browser, "the undo confirmation");
+    await screenshot(browser, "30-import-undo-question");
+    await byTestId(browser, "import-undo-cancel").click();
+    await byTestId(browser, "import-undo-dialog").waitForDisplayed({ reverse: true });
+    assert.equal(Number(cli("--db", db, "leads", "count").trim()), before + 3, "cancelling the question changes nothing");
+
+    await byTestId(browser, "import-undo").click();
+    await byTestId(browser, "import-undo-confirm").click();
+    const outcome = byTestId(browser, "import-undo-outcome");
+    await outcome.waitForDisplayed({ timeout: 10_000 });
+    const said = await outcome.getText();
+    assert.match(said, /Undid the import of crm-export\.csv: removed 3 leads/);
+    assert.match(said, /Removed 5 fields it created: Lead Number, Do Not Call, Search, Magazine, Score Band/);
+    await screenshot(browser, "31-import-undone");
+    assert.equal(Number(cli("--db", db, "leads", "count").trim()), before);
+    assert.doesNotMatch(fields(), /lead_number|do_not_call|score_band/, "the fields the import created are gone");
+  });
+
+  it("says a header-only file has no rows and offers no import", async () => {
+    const { browser } = app;
+    await dropFile(browser, headerOnly);
+    await byTestId(browser, "import-step-file").waitForDisplayed({ timeout: 30_000 });
+    const noRows = byTestId(browser, "import-no-rows");
+    await noRows.waitForDisplayed();
+    assert.match(await noRows.getText(), /has a header but no rows/);
+    assert.equal(await byTestId(browser, "import-next").isEnabled(), false);
+    await screenshot(browser, "32-import-header-only");
+  });
+
+  it("starts a fresh wizard when the user comes back to Import", async () => {
+    const { browser } = app;
+    await byTestId(browser, "nav-leads").click();
+    await byTestId(browser, "nav-import").click();
+    await byTestId(browser, "import-drop-zone").waitForDisplayed({ timeout: 10_000 });
+    assert.equal((await browser.$$('[data-testid="import-step-file"]')).length, 0, "not the same file again");
   });
 });
 

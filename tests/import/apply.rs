@@ -101,6 +101,14 @@ fn uci_bank_semicolons_unknown_as_empty_no_identity() {
         .warnings
         .iter()
         .any(|w| w.contains("No identity column")));
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("None of these leads can be e-mailed")),
+        "{:?}",
+        report.warnings
+    );
     let unknown: i64 = ws
         .conn()
         .query_row(
@@ -133,7 +141,8 @@ fn salesforce_windows_1252_keeps_accents() {
     assert_eq!(report.counts.rejected, 0, "{:?}", report.reasons);
     let names: Vec<String> = ws
         .conn()
-        .prepare("SELECT value FROM custom_values WHERE value IN ('Crédito Inmobiliario Terras', 'Pébéo of America')")
+        // An Account's NAME is the company (the walkthrough of issue 17).
+        .prepare("SELECT company FROM leads WHERE company IN ('Crédito Inmobiliario Terras', 'Pébéo of America')")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()

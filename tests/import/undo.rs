@@ -257,3 +257,93 @@ fn undo_that_would_give_back_an_e_mail_another_lead_now_has_is_refused() {
     assert_eq!(lead(&ws, "old@x.com").map(|l| l.0), Some(1));
     assert_eq!(lead(&ws, "new@x.com"), None);
 }
+
+/// The keys of the custom fields in the catalogue.
+fn custom_keys(ws: &Workspace) -> Vec<String> {
+    leadstream_core::fields::list(ws.conn())
+        .unwrap()
+        .into_iter()
+        .filter(|f| !f.is_standard)
+        .map(|f| f.key)
+        .collect()
+}
+
+#[test]
+fn an_undo_offers_and_removes_the_fields_its_import_created_that_nothing_else_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_d, mut ws) = workspace();
+    let first = import(
+        &mut ws,
+        dir.path(),
+        "first.csv",
+        "email,plan_tier,shoe_size,hobby\na@x.com,gold,38,chess\n",
+    );
+    // A second import fills `hobby` for another lead; a segment tests `plan_tier`.
+    let second = import(
+        &mut ws,
+        dir.path(),
+        "second.csv",
+        "email,hobby\nb@x.com,golf\n",
+    );
+    ws.conn()
+        .execute(
+            "INSERT INTO segments (name, rules) VALUES ('Gold', ?1)",
+            [r#"{"combinator":"and","rules":[{"field":"plan_tier","operator":"=","value":"gold"}]}"#],
+        )
+        .unwrap();
+    let listed = history::list(&ws).unwrap();
+    let offered = |id: i64| -> Vec<String> {
+        let record = listed.iter().find(|r| r.id == id).unwrap();
+        record
+            .created_fields
+            .iter()
+            .map(|f| f.label.clone())
+            .collect()
+    };
+    assert_eq!(offered(first), ["plan_tier", "shoe_size", "hobby"]);
+    assert!(
+        offered(second).is_empty(),
+        "the second import created nothing"
+    );
+
+    let summary = history::undo_and_remove_fields(&mut ws, first).unwrap();
+    assert_eq!(summary.leads_removed, 1);
+    assert_eq!(summary.created_fields.removed, ["shoe_size"]);
+    let kept: Vec<(&str, &str)> = summary
+        .created_fields
+        .kept
+        .iter()
+        .map(|k| (k.label.as_str(), k.reason.as_str()))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            ("plan_tier", "a segment or stream uses it"),
+            ("hobby", "other leads have values in it"),
+        ]
+    );
+    assert_eq!(custom_keys(&ws), ["plan_tier", "hobby"]);
+    let record = history::list(&ws)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == first)
+        .unwrap();
+    assert!(record.undone_at.is_some());
+    assert!(
+        record.created_fields.is_empty(),
+        "an undone import offers nothing"
+    );
+
+    // The same file again: the saved mapping's deleted field is a new field again.
+    let again = import(
+        &mut ws,
+        dir.path(),
+        "first.csv",
+        "email,plan_tier,shoe_size,hobby\na@x.com,gold,38,chess\n",
+    );
+    assert!(custom_keys(&ws).contains(&"shoe_size".to_owned()));
+    // A plain undo keeps every field.
+    let summary = history::undo(&mut ws, again).unwrap();
+    assert_eq!(summary.created_fields, Default::default());
+    assert!(custom_keys(&ws).contains(&"shoe_size".to_owned()));
+}

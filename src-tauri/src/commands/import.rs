@@ -66,9 +66,15 @@ pub async fn imports_list(state: State<'_, AppState>) -> Result<Vec<ImportRecord
     state.with_workspace(|ws| history::list(ws)).await
 }
 
+/// Undoes an import; with `remove_created_fields`, also deletes the custom
+/// fields it created that nothing else uses.
 #[tauri::command]
-pub async fn import_undo(state: State<'_, AppState>, id: i64) -> Result<UndoSummary> {
+pub async fn import_undo(
+    state: State<'_, AppState>,
+    id: i64,
+    remove_created_fields: bool,
+) -> Result<UndoSummary> {
     state
-        .with_own_connection(move |ws| history::undo(ws, id))
+        .with_own_connection(move |ws| history::undo_with(ws, id, remove_created_fields))
         .await
 }

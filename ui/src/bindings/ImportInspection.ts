@@ -4,6 +4,7 @@ import type { CrmSource } from "./CrmSource";
 import type { ImportKind } from "./ImportKind";
 import type { MatchKey } from "./MatchKey";
 import type { PreviewRow } from "./PreviewRow";
+import type { RowWidths } from "./RowWidths";
 import type { SourceFormat } from "./SourceFormat";
 
 /**
@@ -18,4 +19,13 @@ suggested_null_tokens: Array<string>, match_key: MatchKey,
  * True when the columns come from a mapping saved by an earlier import
  * of a file with the same headers.
  */
-used_saved_mapping: boolean, warnings: Array<string>, };
+used_saved_mapping: boolean, warnings: Array<string>, 
+/**
+ * Data rows read for the sample (at most [`SAMPLE_ROWS`]); 0 for a file
+ * with a header and no rows.
+ */
+sampled_rows: number, 
+/**
+ * Short and long rows among the sampled ones.
+ */
+row_widths: RowWidths, };

@@ -5,6 +5,11 @@
  */
 export type PreviewRow = { line: number, cells: Array<string>, 
 /**
- * Why this row cannot be read, if it cannot.
+ * Why this row cannot be read or will be rejected, if so.
  */
-error: string | null, };
+error: string | null, 
+/**
+ * Something the import does with this row that the user should know
+ * (a short row padded with empty cells).
+ */
+note: string | null, };

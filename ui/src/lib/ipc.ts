@@ -108,7 +108,9 @@ export const ipc = {
     call<ImportReport>("import_run", { path, spec, dryRun }),
   importCancel: () => call<void>("import_cancel"),
   importsList: () => call<ImportRecord[]>("imports_list"),
-  importUndo: (id: number) => call<UndoSummary>("import_undo", { id }),
+  /** Undoes an import; `removeCreatedFields` also deletes the custom fields it created that nothing else uses. */
+  importUndo: (id: number, removeCreatedFields: boolean) =>
+    call<UndoSummary>("import_undo", { id, removeCreatedFields }),
 
   /** Exact count, share and sample of a rule tree; `asOf` is a date or date-time, null for now. */
   segmentPreview: (rules: RuleGroup, asOf: string | null, columns: string[], sample: number) =>

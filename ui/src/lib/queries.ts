@@ -237,7 +237,11 @@ export function useInvalidateImports() {
 
 export function useUndoImport() {
   const invalidate = useInvalidateImports();
-  return useMutation({ mutationFn: (id: number) => ipc.importUndo(id), onSettled: invalidate });
+  return useMutation({
+    mutationFn: ({ id, removeCreatedFields }: { id: number; removeCreatedFields: boolean }) =>
+      ipc.importUndo(id, removeCreatedFields),
+    onSettled: invalidate,
+  });
 }
 
 /** The open workspace's first-run welcome; `workspace` (its path or name) keeps each workspace's answer apart. */

@@ -8,6 +8,7 @@ use rusqlite::{Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::created_fields::{self, CreatedField, CreatedFieldsOutcome};
 use super::spec::{ImportCounts, ImportKind};
 use crate::fields;
 use crate::leads::iso_datetime;
@@ -29,13 +30,21 @@ pub struct ImportRecord {
     pub finished_at: Option<String>,
     pub counts: ImportCounts,
     pub undone_at: Option<String>,
+    /// The custom fields this import created that are still in the
+    /// catalogue (its undo offers to remove them).
+    pub created_fields: Vec<CreatedField>,
 }
 
 /// Every finished import, newest first.
 pub fn list(workspace: &Workspace) -> Result<Vec<ImportRecord>> {
-    let records = imports::list_finished(workspace)?
-        .into_iter()
-        .map(|stored| ImportRecord {
+    let mut records = Vec::new();
+    for stored in imports::list_finished(workspace)? {
+        let created_fields = if stored.undone_at.is_none() {
+            created_fields::still_in_catalogue(workspace.conn(), &stored.mapping)?
+        } else {
+            Vec::new()
+        };
+        records.push(ImportRecord {
             id: stored.id,
             kind: if stored.kind == "events" {
                 ImportKind::Events
@@ -50,8 +59,9 @@ pub fn list(workspace: &Workspace) -> Result<Vec<ImportRecord>> {
                 .and_then(|counts| serde_json::from_str(&counts).ok())
                 .unwrap_or_default(),
             undone_at: stored.undone_at.map(iso_datetime),
-        })
-        .collect();
+            created_fields,
+        });
+    }
     Ok(records)
 }
 
@@ -65,11 +75,29 @@ pub struct UndoSummary {
     pub events_removed: u64,
     #[ts(type = "number")]
     pub values_restored: u64,
+    /// What became of the custom fields the import created, when the undo
+    /// was asked to remove them (else nothing removed, nothing kept).
+    pub created_fields: CreatedFieldsOutcome,
+}
+
+/// Undoes an import, leaving the custom fields it created in the catalogue
+/// (see [`undo_and_remove_fields`]).
+pub fn undo(workspace: &mut Workspace, import_id: i64) -> Result<UndoSummary> {
+    undo_with(workspace, import_id, false)
+}
+
+/// Undoes an import and, in the same transaction, deletes the custom fields
+/// it created that nothing else uses: no other lead has a value in them, no
+/// other applied import maps a column to them, and no saved segment or
+/// stream mentions them. The others are kept, each with its reason.
+pub fn undo_and_remove_fields(workspace: &mut Workspace, import_id: i64) -> Result<UndoSummary> {
+    undo_with(workspace, import_id, true)
 }
 
 /// Undoes an import in one transaction: deletes the leads and events it
 /// inserted and puts back the field values it overwrote. Custom fields it
-/// created stay in the catalogue (empty), so saved segments keep working.
+/// created stay in the catalogue (empty), so saved segments keep working,
+/// unless `remove_created_fields` asks to delete those nothing else uses.
 ///
 /// An undo is exact or refused. It is refused, with
 /// [`Error::UndoRefused`] naming the later imports to undo first, when a
@@ -78,11 +106,15 @@ pub struct UndoSummary {
 /// (the lead's `updated_at` aside), or took an e-mail address or external id
 /// that this undo would give back. Lead ids are never reused, so the undo
 /// records always name the lead they were written for.
-pub fn undo(workspace: &mut Workspace, import_id: i64) -> Result<UndoSummary> {
+pub fn undo_with(
+    workspace: &mut Workspace,
+    import_id: i64,
+    remove_created_fields: bool,
+) -> Result<UndoSummary> {
     let tx = workspace
         .conn_mut()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let file_name = match imports::find(&tx, import_id)? {
+    let (file_name, mapping) = match imports::find(&tx, import_id)? {
         None
         | Some(StoredImport {
             finished_at: None, ..
@@ -99,7 +131,7 @@ pub fn undo(workspace: &mut Workspace, import_id: i64) -> Result<UndoSummary> {
                 "import {import_id} was already undone"
             )));
         }
-        Some(stored) => stored.file_name,
+        Some(stored) => (stored.file_name, stored.mapping),
     };
     let refuse = |reason: String| Error::UndoRefused {
         import_id,
@@ -151,17 +183,24 @@ pub fn undo(workspace: &mut Workspace, import_id: i64) -> Result<UndoSummary> {
     }
     // Spent: an undone import is never undone again.
     imports::mark_undone(&tx, import_id, chrono::Utc::now().timestamp())?;
+    let created_fields = if remove_created_fields {
+        created_fields::remove_unused(&tx, import_id, &mapping)?
+    } else {
+        CreatedFieldsOutcome::default()
+    };
     audit::record(
         &tx,
         "undo_import",
         &serde_json::json!({"import_id": import_id, "leads_removed": leads_removed,
-        "events_removed": events_removed, "values_restored": values_restored}),
+        "events_removed": events_removed, "values_restored": values_restored,
+        "fields_removed": created_fields.removed}),
     )?;
     tx.commit()?;
     Ok(UndoSummary {
         leads_removed,
         events_removed,
         values_restored,
+        created_fields,
     })
 }
 

@@ -3,7 +3,7 @@
 //! values look like "empty" placeholders, and how rows should match leads.
 //! Everything here is a suggestion the user confirms or changes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ use super::mapping::{self, CrmSource, CustomKeys, EventColumn};
 use super::normalize::{self, ColumnProfile};
 use super::source::{self, RecordReader, SourceFormat};
 use super::spec::{ColumnMapping, ColumnTarget, ImportKind, MatchKey};
-use crate::fields;
+use crate::fields::{self, Category, FieldType};
 use crate::{Result, Workspace};
 
 /// How many records the inspection reads to infer types and placeholders.
@@ -37,8 +37,41 @@ pub struct PreviewRow {
     #[ts(type = "number")]
     pub line: u64,
     pub cells: Vec<String>,
-    /// Why this row cannot be read, if it cannot.
+    /// Why this row cannot be read or will be rejected, if so.
     pub error: Option<String>,
+    /// Something the import does with this row that the user should know
+    /// (a short row padded with empty cells).
+    pub note: Option<String>,
+}
+
+/// How many lines of each kind [`RowWidths`] names.
+pub const ROW_WIDTH_LINES: usize = 10;
+
+/// Rows of the sample whose number of fields differs from the header's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RowWidths {
+    /// Rows with fewer fields: their missing cells read as empty.
+    #[ts(type = "number")]
+    pub short_rows: u64,
+    /// The lines of the first [`ROW_WIDTH_LINES`] short rows.
+    #[ts(type = "number[]")]
+    pub short_lines: Vec<u64>,
+    /// Rows with more non-empty fields: the import rejects them.
+    #[ts(type = "number")]
+    pub long_rows: u64,
+    /// The lines of the first [`ROW_WIDTH_LINES`] long rows.
+    #[ts(type = "number[]")]
+    pub long_lines: Vec<u64>,
+}
+
+impl RowWidths {
+    fn note(count: &mut u64, lines: &mut Vec<u64>, line: u64) {
+        *count += 1;
+        if lines.len() < ROW_WIDTH_LINES {
+            lines.push(line);
+        }
+    }
 }
 
 /// A column with what the inspection found and suggests.
@@ -81,6 +114,11 @@ pub struct ImportInspection {
     /// of a file with the same headers.
     pub used_saved_mapping: bool,
     pub warnings: Vec<String>,
+    /// Data rows read for the sample (at most [`SAMPLE_ROWS`]); 0 for a file
+    /// with a header and no rows.
+    pub sampled_rows: u32,
+    /// Short and long rows among the sampled ones.
+    pub row_widths: RowWidths,
 }
 
 /// Looks at a file. `format` and `kind` override detection (the user changed
@@ -106,6 +144,7 @@ struct Sample {
     records: usize,
     /// The memory limit stopped the sample before [`SAMPLE_ROWS`].
     cut_short: bool,
+    row_widths: RowWidths,
 }
 
 /// Reads up to [`SAMPLE_ROWS`] records, keeping the first `width` values of
@@ -116,6 +155,7 @@ fn read_sample(reader: &mut RecordReader, width: usize, memory_limit: usize) -> 
         columns: vec![Vec::new(); width],
         records: 0,
         cut_short: false,
+        row_widths: RowWidths::default(),
     };
     let mut held = 0usize;
     while sample.records < SAMPLE_ROWS {
@@ -127,23 +167,43 @@ fn read_sample(reader: &mut RecordReader, width: usize, memory_limit: usize) -> 
             break;
         };
         sample.records += 1;
-        let (line, cells, error) = match next {
+        let widths = &mut sample.row_widths;
+        let (line, cells, error, note) = match next {
             Ok(record) => {
                 for (index, values) in sample.columns.iter_mut().enumerate() {
                     let value = record.fields.get(index).cloned().unwrap_or_default();
                     held += value.len() + VALUE_OVERHEAD_BYTES;
                     values.push(value);
                 }
-                (record.line, record.fields, None)
+                let too_long = record.too_long(width);
+                let note = if too_long.is_some() {
+                    RowWidths::note(&mut widths.long_rows, &mut widths.long_lines, record.line);
+                    None
+                } else if record.is_short(width) {
+                    RowWidths::note(&mut widths.short_rows, &mut widths.short_lines, record.line);
+                    Some(format!(
+                        "{} of {width} fields: the missing cells read as empty",
+                        record.fields.len()
+                    ))
+                } else {
+                    None
+                };
+                let error = too_long.map(|reason| format!("{reason}; it will be rejected"));
+                (record.line, record.fields, error, note)
             }
-            Err(error) => (error.line, error.fields, Some(error.message)),
+            Err(error) => (error.line, error.fields, Some(error.message), None),
         };
         if sample.preview.len() < PREVIEW_ROWS {
             held += cells
                 .iter()
                 .map(|cell| cell.len() + size_of::<String>())
                 .sum::<usize>();
-            sample.preview.push(PreviewRow { line, cells, error });
+            sample.preview.push(PreviewRow {
+                line,
+                cells,
+                error,
+                note,
+            });
         }
     }
     sample
@@ -169,6 +229,7 @@ fn inspect_within(
         columns: sample,
         records: sampled,
         cut_short,
+        row_widths,
     } = read_sample(&mut reader, headers.len(), memory_limit);
 
     let columns_as_str: Vec<Vec<&str>> = sample
@@ -187,6 +248,7 @@ fn inspect_within(
         ImportKind::Leads
     });
     let catalogue = fields::list(workspace.conn())?;
+    let kind_fields = mapping::record_kind_fields(&raw_headers);
     let mut custom_keys = CustomKeys::new(catalogue.iter().map(|f| f.key.clone()));
     let mut used_targets: HashSet<String> = HashSet::new();
     let mut columns = Vec::with_capacity(headers.len());
@@ -206,7 +268,7 @@ fn inspect_within(
                 header,
                 &raw_header,
                 &profile,
-                &catalogue,
+                (&catalogue, &kind_fields),
                 &mut custom_keys,
                 &mut used_targets,
             ),
@@ -229,12 +291,25 @@ fn inspect_within(
         });
     }
     suggest_keys(&mut columns, &custom_keys);
+    if kind == ImportKind::Leads {
+        align_sibling_flags(&mut columns, &catalogue);
+    }
 
     let mut used_saved_mapping = false;
     if let Some(saved) = saved_mapping(workspace, &headers)? {
         if saved.len() == columns.len() {
             for (column, saved) in columns.iter_mut().zip(saved) {
-                column.mapping = saved;
+                // A field the saved mapping names may have been deleted
+                // since (with the undo of the import that created it).
+                let field_exists = match &saved.target {
+                    ColumnTarget::Field { key } => {
+                        key == "external_id" || catalogue.iter().any(|f| &f.key == key)
+                    }
+                    _ => true,
+                };
+                if field_exists {
+                    column.mapping = saved;
+                }
             }
             used_saved_mapping = true;
         }
@@ -283,6 +358,8 @@ fn inspect_within(
         match_key,
         used_saved_mapping,
         warnings,
+        sampled_rows: u32::try_from(sampled).unwrap_or(u32::MAX),
+        row_widths,
     })
 }
 
@@ -290,15 +367,15 @@ fn lead_target(
     header: &str,
     raw_header: &str,
     profile: &ColumnProfile,
-    catalogue: &[fields::Field],
+    (catalogue, kind_fields): (&[fields::Field], &HashMap<String, &'static str>),
     custom_keys: &mut CustomKeys,
     used: &mut HashSet<String>,
 ) -> ColumnTarget {
     if profile.non_empty == 0 {
         return ColumnTarget::Skip;
     }
-    let standard = mapping::standard_field_for_header(raw_header)
-        .or_else(|| mapping::standard_field_for_header(header));
+    let standard = mapping::standard_field_in_file(raw_header, kind_fields)
+        .or_else(|| mapping::standard_field_in_file(header, kind_fields));
     if let Some(key) = standard {
         if used.insert(key.to_owned()) {
             return ColumnTarget::Field {
@@ -356,6 +433,62 @@ fn property_name(header: &str) -> String {
         "property".into()
     } else {
         name
+    }
+}
+
+/// Gives Yes/No columns that stand side by side in the file (X Education's
+/// `Search`, `Magazine`, `Newspaper`, … or `Do Not Email`, `Do Not Call`)
+/// one category: the one most of them got from their header (standard
+/// fields count with their catalogue category), ties to the first. A
+/// header's words alone would scatter such siblings (`X Education Forums`
+/// reads as demographic among behavioural flags).
+fn align_sibling_flags(columns: &mut [ColumnSuggestion], catalogue: &[fields::Field]) {
+    let category_of = |column: &ColumnSuggestion| match &column.mapping.target {
+        ColumnTarget::NewField {
+            field_type: FieldType::Boolean,
+            category,
+            ..
+        } => Some(*category),
+        ColumnTarget::Field { key } => catalogue
+            .iter()
+            .find(|f| &f.key == key && f.field_type == FieldType::Boolean)
+            .map(|f| f.category),
+        _ => None,
+    };
+    let mut start = 0;
+    while start < columns.len() {
+        let run = columns[start..]
+            .iter()
+            .take_while(|c| category_of(c).is_some())
+            .count();
+        if run < 2 {
+            start += 1;
+            continue;
+        }
+        let siblings = &mut columns[start..start + run];
+        let guesses: Vec<Category> = siblings.iter().filter_map(category_of).collect();
+        let most_common = guesses
+            .iter()
+            .max_by_key(|&&candidate| {
+                let votes = guesses.iter().filter(|&&g| g == candidate).count();
+                let first = guesses.iter().position(|&g| g == candidate);
+                (votes, std::cmp::Reverse(first))
+            })
+            .copied();
+        for column in siblings.iter_mut() {
+            if let (
+                ColumnTarget::NewField {
+                    field_type: FieldType::Boolean,
+                    category,
+                    ..
+                },
+                Some(shared),
+            ) = (&mut column.mapping.target, most_common)
+            {
+                *category = shared;
+            }
+        }
+        start += run;
     }
 }
 
@@ -553,5 +686,150 @@ mod tests {
                 "blank"
             ]
         );
+    }
+
+    fn csv_file(text: &str) -> tempfile::NamedTempFile {
+        let mut file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        file.write_all(text.as_bytes()).unwrap();
+        file.flush().unwrap();
+        file
+    }
+
+    fn category_of(inspection: &ImportInspection, header: &str) -> Option<Category> {
+        let column = inspection
+            .columns
+            .iter()
+            .find(|c| c.mapping.header == header)?;
+        match &column.mapping.target {
+            ColumnTarget::NewField { category, .. } => Some(*category),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn sibling_yes_no_columns_get_one_category() {
+        let file = csv_file(
+            "Email,Do Not Email,Do Not Call,Notes,Search,Magazine,X Education Forums,Newspaper\n\
+             a@example.com,No,No,hi,No,No,No,Yes\n\
+             b@example.com,Yes,No,ho,No,Yes,No,No\n",
+        );
+        let ws = crate::Workspace::in_memory().unwrap();
+        let inspection = inspect(&ws, file.path(), None, None).unwrap();
+        // Beside the standard `do_not_email` (behavioural).
+        assert_eq!(
+            category_of(&inspection, "Do Not Call"),
+            Some(Category::Behavioral)
+        );
+        // Alone, "X Education Forums" reads as demographic (education).
+        assert_eq!(
+            mapping::guess_category("X Education Forums", FieldType::Boolean),
+            Category::Demographic
+        );
+        for header in ["Search", "Magazine", "X Education Forums", "Newspaper"] {
+            assert_eq!(
+                category_of(&inspection, header),
+                Some(Category::Behavioral),
+                "{header}"
+            );
+        }
+        // A text column is no sibling.
+        assert_eq!(
+            category_of(&inspection, "Notes"),
+            Some(Category::Demographic)
+        );
+    }
+
+    #[test]
+    fn the_preview_names_short_and_long_rows() {
+        let file = csv_file("Email,Name,Company\na@example.com,Ann,Acme\nb@example.com,Bo\nc@example.com,Cy,Corp,extra\nd@example.com,Di,Dyn,\n");
+        let ws = crate::Workspace::in_memory().unwrap();
+        let inspection = inspect(&ws, file.path(), None, None).unwrap();
+        assert_eq!(inspection.sampled_rows, 4);
+        assert_eq!(
+            inspection.row_widths,
+            RowWidths {
+                short_rows: 1,
+                short_lines: vec![3],
+                long_rows: 1,
+                long_lines: vec![4],
+            }
+        );
+        let row = |line: u64| inspection.preview.iter().find(|r| r.line == line).unwrap();
+        assert_eq!(
+            row(3).note.as_deref(),
+            Some("2 of 3 fields: the missing cells read as empty")
+        );
+        assert_eq!(row(3).error, None);
+        assert_eq!(
+            row(4).error.as_deref(),
+            Some("wrong number of fields: the header has 3, this row has 4; it will be rejected")
+        );
+        // A trailing delimiter is no long row.
+        assert_eq!((row(5).error.as_ref(), row(5).note.as_ref()), (None, None));
+    }
+
+    #[test]
+    fn a_header_only_file_has_no_rows() {
+        let file = csv_file("Email,First Name\n");
+        let ws = crate::Workspace::in_memory().unwrap();
+        let inspection = inspect(&ws, file.path(), None, None).unwrap();
+        assert_eq!(inspection.sampled_rows, 0);
+        assert!(inspection.preview.is_empty());
+    }
+
+    #[test]
+    fn a_salesforce_account_export_maps_name_to_company() {
+        let file = csv_file(
+            "\"ID\",\"ISDELETED\",\"NAME\",\"BILLINGSTREET\",\"BILLINGCITY\",\"ACCOUNTNUMBER\"\n\
+             \"001x0000002xLCVAA2\",\"false\",\"Gravity Investments\",\"150 Palmer Drive\",\"FORT COLLINS\",\"4-203974\"\n",
+        );
+        let ws = crate::Workspace::in_memory().unwrap();
+        let inspection = inspect(&ws, file.path(), None, None).unwrap();
+        let target = |header: &str| {
+            inspection
+                .columns
+                .iter()
+                .find(|c| c.mapping.header == header)
+                .map(|c| c.mapping.target.clone())
+        };
+        assert_eq!(
+            target("NAME"),
+            Some(ColumnTarget::Field {
+                key: "company".into()
+            })
+        );
+        assert_eq!(
+            target("ID"),
+            Some(ColumnTarget::Field {
+                key: "external_id".into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_saved_mapping_to_a_deleted_field_falls_back_to_the_suggestion() {
+        let file = csv_file("Email,Shoe Size\na@example.com,38\n");
+        let mut ws = crate::Workspace::in_memory().unwrap();
+        let headers = vec!["Email".to_owned(), "Shoe Size".to_owned()];
+        let inspection = inspect(&ws, file.path(), None, None).unwrap();
+        let mut columns: Vec<ColumnMapping> = inspection
+            .columns
+            .iter()
+            .map(|c| c.mapping.clone())
+            .collect();
+        columns[1].target = ColumnTarget::Field {
+            key: "gone_field".into(),
+        };
+        columns[0].target = ColumnTarget::Skip;
+        let tx = ws.conn_mut().transaction().unwrap();
+        save_mapping(&tx, &headers, &columns).unwrap();
+        tx.commit().unwrap();
+        let again = inspect(&ws, file.path(), None, None).unwrap();
+        assert!(again.used_saved_mapping);
+        assert_eq!(again.columns[0].mapping.target, ColumnTarget::Skip);
+        assert!(matches!(
+            again.columns[1].mapping.target,
+            ColumnTarget::NewField { .. }
+        ));
     }
 }

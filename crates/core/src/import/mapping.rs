@@ -182,6 +182,34 @@ pub fn standard_field_for_header(header: &str) -> Option<&'static str> {
     header_index().get(&header_key(header)).copied()
 }
 
+/// The headers whose field depends on the kind of record the file holds
+/// (`record_kinds` in `crm.json`): for a Salesforce Account export, `Name`
+/// fills `company`. Keys are headers in their matching form; an empty map
+/// for any other file. Looked up before [`standard_field_for_header`].
+pub fn record_kind_fields(headers: &[String]) -> HashMap<String, &'static str> {
+    let present: HashSet<String> = headers.iter().map(|h| header_key(h)).collect();
+    let has_any = |list: &[String]| list.iter().any(|h| present.contains(&header_key(h)));
+    crm_presets()
+        .iter()
+        .flat_map(|preset| &preset.record_kinds)
+        .filter(|kind| has_any(&kind.when_any) && !has_any(&kind.unless_any))
+        .flat_map(|kind| &kind.fields)
+        .map(|(header, field)| (header_key(header), field.as_str()))
+        .collect()
+}
+
+/// The standard field for `header` in a file whose [`record_kind_fields`]
+/// are `kind_fields`: the record kind's field first, then the presets'.
+pub fn standard_field_in_file(
+    header: &str,
+    kind_fields: &HashMap<String, &'static str>,
+) -> Option<&'static str> {
+    kind_fields
+        .get(&header_key(header))
+        .copied()
+        .or_else(|| standard_field_for_header(header))
+}
+
 /// Custom field keys handed out so far: each new key is unique, in constant
 /// time (amortised) however many columns share a name.
 #[derive(Debug, Clone, Default)]
@@ -585,6 +613,31 @@ mod tests {
             ("Page Views Per Visit", None),
             ("Last Activity", None),
         ]);
+    }
+
+    #[test]
+    fn a_salesforce_account_name_is_the_company_but_not_elsewhere() {
+        let account = strings(&[
+            "ID",
+            "ISDELETED",
+            "NAME",
+            "TYPE",
+            "BILLINGSTREET",
+            "BILLINGCITY",
+            "ACCOUNTNUMBER",
+            "WEBSITE",
+            "INDUSTRY",
+        ]);
+        let kind = record_kind_fields(&account);
+        assert_eq!(standard_field_in_file("NAME", &kind), Some("company"));
+        assert_eq!(standard_field_in_file("BILLINGCITY", &kind), Some("city"));
+        // An opportunity's name (it has an AccountId) and a person's stay custom.
+        let opportunity = strings(&["ID", "ACCOUNTID", "NAME", "STAGENAME", "BILLINGSTREET"]);
+        let kind = record_kind_fields(&opportunity);
+        assert_eq!(standard_field_in_file("NAME", &kind), None);
+        let contact = strings(&["Id", "FirstName", "LastName", "Name", "MailingStreet"]);
+        assert!(record_kind_fields(&contact).is_empty());
+        assert_eq!(standard_field_for_header("NAME"), None);
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //! values ([`normalize`]), suggesting where columns go ([`mapping`], whose
 //! tables are data in `presets/`, and [`inspect`]), applying the rows to a
 //! workspace in one transaction ([`apply`], described by [`spec`]), and the
-//! history with undo ([`history`]).
+//! history with undo ([`history`], which may remove the fields an import
+//! created: [`created_fields`]).
 
 pub mod apply;
+pub mod created_fields;
 pub mod history;
 pub mod inspect;
 pub mod mapping;

@@ -2,8 +2,8 @@
 // user checks how it is read, where each column goes and which placeholder
 // values mean "empty", reviews a dry run with exact counts and reasons, and
 // imports with a progress bar and Cancel. The history below lists every
-// import with Undo.
-import { useCallback, useEffect, useMemo, useState } from "react";
+// import with Undo (ImportHistory). Each new step moves focus to its heading.
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import type { ColumnMapping } from "../../bindings/ColumnMapping";
 import type { ColumnTarget } from "../../bindings/ColumnTarget";
@@ -20,6 +20,17 @@ import { ipc } from "../../lib/ipc";
 import { useFields, useImports, useInvalidateImports, useUndoImport } from "../../lib/queries";
 import { decodeTarget, encodeTarget } from "./importTargets";
 import { needsNewFieldConfirmation, newFieldCount, skipNewFields } from "../../lib/newFields";
+import { ImportHistory } from "./ImportHistory";
+import { addToken, mapsEmail } from "./wizardText";
+import { FileStep } from "./FileStep";
+import "./import.css";
+
+/**
+ * The drop (by its time) the wizard last opened. The view unmounts when the
+ * user goes elsewhere; coming back must start a fresh wizard, not reopen the
+ * file that was already imported.
+ */
+let lastOpenedDrop = 0;
 
 type Step =
   | { kind: "start" }
@@ -35,26 +46,6 @@ type Props = {
   onImported: () => void;
   onError: (error: unknown) => void;
 };
-
-const DELIMITERS: [string, string][] = [
-  [",", "Comma"],
-  [";", "Semicolon"],
-  ["\t", "Tab"],
-  ["|", "Pipe"],
-];
-const SOURCE_LABELS: Record<string, string> = {
-  hubspot: "HubSpot",
-  salesforce: "Salesforce",
-  zoho: "Zoho",
-  pipedrive: "Pipedrive",
-  web_analytics: "web-analytics",
-};
-const ENCODINGS: [string, string][] = [
-  ["utf8", "UTF-8"],
-  ["utf16_le", "UTF-16 LE"],
-  ["utf16_be", "UTF-16 BE"],
-  ["windows1252", "Windows-1252 / Latin-1"],
-];
 
 const NO_FIELDS: Field[] = [];
 const NO_IMPORTS: ImportRecord[] = [];
@@ -99,8 +90,23 @@ export function ImportView({ droppedPath, onImported, onError }: Props) {
   );
 
   useEffect(() => {
-    if (droppedPath) void open(droppedPath.path);
+    if (droppedPath && droppedPath.at !== lastOpenedDrop) {
+      lastOpenedDrop = droppedPath.at;
+      void open(droppedPath.path);
+    }
   }, [droppedPath, open]);
+
+  // Focus follows the wizard: each new step's heading takes it, so keyboard
+  // and screen-reader users land on what just appeared.
+  const wizard = useRef<HTMLDivElement>(null);
+  const firstRender = useRef(true);
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    wizard.current?.querySelector<HTMLElement>("[data-step-heading]")?.focus();
+  }, [step.kind]);
 
   const choose = async () => {
     const path = await ipc.pickCsvFile().catch(onError);
@@ -135,23 +141,27 @@ export function ImportView({ droppedPath, onImported, onError }: Props) {
     }
   };
 
-  const undo = async (id: number) => {
+  const undo = async (id: number, removeCreatedFields: boolean) => {
     try {
-      await undoImport.mutateAsync(id);
+      const summary = await undoImport.mutateAsync({ id, removeCreatedFields });
       onImported();
+      return summary;
     } catch (error) {
       onError(error);
+      throw error;
     }
   };
 
   return (
     <div className="import-view" data-testid="import-view">
-      <div className="wizard">
+      <div className="wizard" ref={wizard}>
         <Steps step={step} />
         {step.kind === "start" && <DropZone onChoose={choose} />}
         {step.kind === "busy" && (
-          <div className="panel" data-testid="import-busy">
-            {step.message}
+          <div className="panel" data-testid="import-busy" role="status">
+            <h2 tabIndex={-1} data-step-heading>
+              {step.message}
+            </h2>
           </div>
         )}
         {step.kind === "file" && inspection && spec && (
@@ -179,21 +189,8 @@ export function ImportView({ droppedPath, onImported, onError }: Props) {
         {step.kind === "running" && <RunningStep progress={step.progress} onCancel={() => void ipc.importCancel()} />}
         {step.kind === "done" && <DoneStep report={step.report} onAnother={() => setStep({ kind: "start" })} />}
       </div>
-      <History records={history} onUndo={undo} />
+      <ImportHistory records={history} onUndo={undo} />
     </div>
-  );
-}
-
-/** The <option>s of a select from (value, label) pairs. */
-function Options({ choices }: { choices: [string, string][] }) {
-  return (
-    <>
-      {choices.map(([value, label]) => (
-        <option key={value} value={value}>
-          {label}
-        </option>
-      ))}
-    </>
   );
 }
 
@@ -204,7 +201,11 @@ function Steps({ step }: { step: Step }) {
   return (
     <ol className="steps">
       {labels.map((label, index) => (
-        <li key={label} className={index === current ? "current" : index < current ? "past" : ""}>
+        <li
+          key={label}
+          className={index === current ? "current" : index < current ? "past" : ""}
+          aria-current={index === current ? "step" : undefined}
+        >
           {index + 1}. {label}
         </li>
       ))}
@@ -215,7 +216,9 @@ function Steps({ step }: { step: Step }) {
 function DropZone({ onChoose }: { onChoose: () => void }) {
   return (
     <div className="drop-zone" data-testid="import-drop-zone">
-      <h2>Drop a CSV file anywhere on this window</h2>
+      <h2 tabIndex={-1} data-step-heading>
+        Drop a CSV file anywhere on this window
+      </h2>
       <p className="muted">
         HubSpot, Salesforce, Zoho and Pipedrive exports, Excel files saved as CSV, and web-analytics event logs.
         Encoding, delimiter and columns are recognised; you confirm everything before anything is stored.
@@ -223,124 +226,6 @@ function DropZone({ onChoose }: { onChoose: () => void }) {
       <button className="primary" data-testid="import-choose-file" onClick={onChoose}>
         Choose a file…
       </button>
-    </div>
-  );
-}
-
-function FileStep(props: {
-  inspection: ImportInspection;
-  spec: ImportSpec;
-  onReread: (format: SourceFormat, kind: ImportKind) => void;
-  onNext: () => void;
-  onCancel: () => void;
-}) {
-  const { inspection, spec, onReread } = props;
-  const format = spec.format;
-  const change = (patch: Partial<SourceFormat>) => onReread({ ...format, ...patch }, spec.kind);
-  return (
-    <div className="panel" data-testid="import-step-file">
-      <h2>
-        {inspection.file_name} <span className="muted">({formatCount(inspection.total_bytes)} bytes)</span>
-      </h2>
-      <div className="form-row">
-        <label>
-          Contains
-          <select
-            data-testid="import-kind"
-            value={spec.kind}
-            onChange={(e) => onReread(format, e.target.value as ImportKind)}
-          >
-            <option value="leads">Leads (one row per person)</option>
-            <option value="events">Events (one row per action)</option>
-          </select>
-        </label>
-        <label>
-          Encoding
-          <select
-            data-testid="import-encoding"
-            value={format.encoding}
-            onChange={(e) => change({ encoding: e.target.value as SourceFormat["encoding"] })}
-          >
-            <Options choices={ENCODINGS} />
-          </select>
-        </label>
-        <label>
-          Delimiter
-          <select
-            data-testid="import-delimiter"
-            value={format.delimiter}
-            onChange={(e) => change({ delimiter: e.target.value })}
-          >
-            <Options choices={DELIMITERS} />
-          </select>
-        </label>
-        <label>
-          Quotes
-          <select data-testid="import-quote" value={format.quote} onChange={(e) => change({ quote: e.target.value })}>
-            <option value={'"'}>Double quotes "</option>
-            <option value="'">Single quotes '</option>
-            <option value="">None</option>
-          </select>
-        </label>
-        <label>
-          Skip lines before the header
-          <input
-            type="number"
-            min={0}
-            max={1000}
-            value={format.skip_lines}
-            onChange={(e) => change({ skip_lines: Math.max(0, Number(e.target.value) || 0) })}
-          />
-        </label>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={format.has_header}
-            onChange={(e) => change({ has_header: e.target.checked })}
-          />
-          First row is a header
-        </label>
-      </div>
-      <p className="muted" data-testid="import-detected">
-        Detected: {ENCODINGS.find(([v]) => v === format.encoding)?.[1]}
-        {format.has_bom ? " with BOM" : ""}, {DELIMITERS.find(([v]) => v === format.delimiter)?.[1] ?? format.delimiter}
-        -separated, {format.line_ending.toUpperCase()} line endings
-        {inspection.source !== "unknown" ? `, looks like a ${SOURCE_LABELS[inspection.source]} export` : ""}.
-      </p>
-      <PreviewTable inspection={inspection} />
-      <div className="actions">
-        <button onClick={props.onCancel}>Cancel</button>
-        <button className="primary" data-testid="import-next" onClick={props.onNext}>
-          Next: columns
-        </button>
-      </div>
-    </div>
-  );
-}
-
-function PreviewTable({ inspection }: { inspection: ImportInspection }) {
-  return (
-    <div className="preview" data-testid="import-preview">
-      <table>
-        <thead>
-          <tr>
-            <th>Line</th>
-            {inspection.headers.map((h, i) => (
-              <th key={i}>{h}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {inspection.preview.map((row) => (
-            <tr key={row.line} className={row.error ? "bad" : ""} title={row.error ?? undefined}>
-              <td className="muted">{row.line}</td>
-              {inspection.headers.map((_, i) => (
-                <td key={i}>{row.cells[i] ?? ""}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
     </div>
   );
 }
@@ -375,6 +260,15 @@ function ColumnsStep(props: {
 
   return (
     <div className="panel" data-testid="import-step-columns">
+      <h2 tabIndex={-1} data-step-heading>
+        Where each column goes
+      </h2>
+      {spec.kind === "leads" && !mapsEmail(spec.columns) && (
+        <p className="warning" role="alert" data-testid="import-no-email-warning">
+          <strong>None of these leads can be e-mailed:</strong> no column is imported as the e-mail address. They will
+          not receive any stream's messages. If the file has an e-mail column, import it as “Email” below.
+        </p>
+      )}
       {inspection.used_saved_mapping && (
         <p className="note">Using the mapping of your last import of a file with these columns.</p>
       )}
@@ -428,6 +322,7 @@ function ColumnsStep(props: {
                 <td>
                   <select
                     data-testid={`import-target-${index}`}
+                    aria-label={`Map column ‘${column.header}’ to`}
                     value={encodeTarget(column.target)}
                     onChange={(e) =>
                       setColumn(index, {
@@ -439,7 +334,9 @@ function ColumnsStep(props: {
                     <option value="skip">Don't import</option>
                     {spec.kind === "leads" ? (
                       <>
-                        <option value="new">New custom field “{column.header}”</option>
+                        <option value={`new:${newFieldKey(column, suggestion?.suggested_key)}`}>
+                          New custom field “{column.target.kind === "new_field" ? column.target.label : column.header}”
+                        </option>
                         <option value="field:external_id">External ID (CRM record id)</option>
                         {[...grouped.entries()].map(([category, list]) => (
                           <optgroup key={category} label={CATEGORY_LABELS[category] ?? category}>
@@ -450,9 +347,6 @@ function ColumnsStep(props: {
                             ))}
                           </optgroup>
                         ))}
-                        {column.target.kind === "new_field" && (
-                          <option value={`new:${column.target.key}`}>New field: {column.target.label}</option>
-                        )}
                       </>
                     ) : (
                       <>
@@ -479,21 +373,12 @@ function ColumnsStep(props: {
         </tbody>
       </table>
 
-      {inspection.suggested_null_tokens.length > 0 && (
-        <div className="tokens" data-testid="import-null-tokens">
-          <strong>Treat these values as empty:</strong>
-          {inspection.suggested_null_tokens.map((token) => (
-            <label key={token} className="check">
-              <input
-                type="checkbox"
-                checked={spec.null_tokens.includes(token)}
-                onChange={(e) => toggleToken(token, e.target.checked)}
-              />
-              “{token}”
-            </label>
-          ))}
-        </div>
-      )}
+      <NullTokens
+        offered={inspection.suggested_null_tokens}
+        chosen={spec.null_tokens}
+        onToggle={toggleToken}
+        onAdd={(typed) => onChange({ ...spec, null_tokens: addToken(spec.null_tokens, typed) })}
+      />
 
       <div className="form-row">
         {spec.kind === "leads" ? (
@@ -560,6 +445,7 @@ function TypeEditor({ column, onChange }: { column: ColumnMapping; onChange: (m:
   const target = column.target;
   const dateSelect = (
     <select
+      aria-label={`Date format of column ‘${column.header}’`}
       value={column.date_format ?? "iso"}
       onChange={(e) => onChange({ ...column, date_format: e.target.value as ColumnMapping["date_format"] })}
     >
@@ -575,6 +461,7 @@ function TypeEditor({ column, onChange }: { column: ColumnMapping; onChange: (m:
     return (
       <div className="type-editor">
         <select
+          aria-label={`Type of the new field ‘${target.label}’`}
           value={target.field_type}
           onChange={(e) => set({ field_type: e.target.value as typeof target.field_type })}
         >
@@ -584,7 +471,11 @@ function TypeEditor({ column, onChange }: { column: ColumnMapping; onChange: (m:
           <option value="boolean">Yes/no</option>
           <option value="list">List (; separated)</option>
         </select>
-        <select value={target.category} onChange={(e) => set({ category: e.target.value as typeof target.category })}>
+        <select
+          aria-label={`Category of the new field ‘${target.label}’`}
+          value={target.category}
+          onChange={(e) => set({ category: e.target.value as typeof target.category })}
+        >
           {Object.entries(CATEGORY_LABELS).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
@@ -654,9 +545,12 @@ function Reasons({ report }: { report: ImportReport }) {
 }
 
 function ReviewStep({ report, onBack, onImport }: { report: ImportReport; onBack: () => void; onImport: () => void }) {
+  const importable = report.counts.rows - report.counts.rejected;
   return (
     <div className="panel" data-testid="import-step-review">
-      <h2>Dry run: this is what the import will do</h2>
+      <h2 tabIndex={-1} data-step-heading>
+        Dry run: this is what the import will do
+      </h2>
       <Counts report={report} />
       {report.warnings.map((w) => (
         <p key={w} className="warning">
@@ -665,11 +559,20 @@ function ReviewStep({ report, onBack, onImport }: { report: ImportReport; onBack
       ))}
       <Reasons report={report} />
       <p className="muted">Nothing has been stored yet. Rejected rows will be saved to a CSV next to the workspace.</p>
+      {importable === 0 && (
+        <p className="warning" role="alert" data-testid="import-nothing-to-import">
+          {report.counts.rows === 0
+            ? "The file has no rows: there is nothing to import."
+            : "Every row would be rejected: there is nothing to import. Go back and check the columns."}
+        </p>
+      )}
       <div className="actions">
         <button onClick={onBack}>Back</button>
-        <button className="primary" data-testid="import-run" onClick={onImport}>
-          Import {formatCount(report.counts.rows - report.counts.rejected)} rows
-        </button>
+        {importable > 0 && (
+          <button className="primary" data-testid="import-run" onClick={onImport}>
+            Import {formatCount(importable)} {importable === 1 ? "row" : "rows"}
+          </button>
+        )}
       </div>
     </div>
   );
@@ -679,7 +582,9 @@ function RunningStep({ progress, onCancel }: { progress: ImportProgress | null; 
   const share = progress && progress.total_bytes > 0 ? progress.bytes_read / progress.total_bytes : 0;
   return (
     <div className="panel" data-testid="import-running">
-      <h2>Importing…</h2>
+      <h2 tabIndex={-1} data-step-heading>
+        Importing…
+      </h2>
       <div className="progress">
         <div className="bar" style={{ width: `${Math.round(share * 100)}%` }} />
       </div>
@@ -700,7 +605,9 @@ function RunningStep({ progress, onCancel }: { progress: ImportProgress | null; 
 function DoneStep({ report, onAnother }: { report: ImportReport; onAnother: () => void }) {
   return (
     <div className="panel" data-testid="import-done">
-      <h2>Import finished</h2>
+      <h2 tabIndex={-1} data-step-heading>
+        Import finished
+      </h2>
       <Counts report={report} />
       <Reasons report={report} />
       {report.rejected_file && (
@@ -717,34 +624,54 @@ function DoneStep({ report, onAnother }: { report: ImportReport; onAnother: () =
   );
 }
 
-function History({ records, onUndo }: { records: ImportRecord[]; onUndo: (id: number) => void }) {
-  if (records.length === 0) return null;
+/** The key a column gets as a new custom field: its own, else the backend's suggestion. */
+function newFieldKey(column: ColumnMapping, suggested: string | undefined): string {
+  return column.target.kind === "new_field" ? column.target.key : (suggested ?? "field");
+}
+
+/** The placeholders that mean "empty": the suggested ones to tick, and a box to type another. */
+function NullTokens(props: {
+  offered: string[];
+  chosen: string[];
+  onToggle: (token: string, on: boolean) => void;
+  onAdd: (typed: string) => void;
+}) {
+  const { offered, chosen, onToggle } = props;
+  const [typed, setTyped] = useState("");
+  const all = [...offered, ...chosen.filter((t) => !offered.includes(t))];
+  const add = () => {
+    props.onAdd(typed);
+    setTyped("");
+  };
   return (
-    <div className="history" data-testid="import-history">
-      <h3>Import history</h3>
-      <table>
-        <tbody>
-          {records.map((r) => (
-            <tr key={r.id} data-testid="import-history-row">
-              <td>{r.started_at.slice(0, 16).replace("T", " ")}</td>
-              <td>{r.file_name}</td>
-              <td className="muted">
-                {formatCount(r.counts.inserted)} inserted · {formatCount(r.counts.updated)} updated ·{" "}
-                {formatCount(r.counts.rejected)} rejected
-              </td>
-              <td>
-                {r.undone_at ? (
-                  <span className="muted">undone</span>
-                ) : (
-                  <button className="link" data-testid="import-undo" onClick={() => onUndo(r.id)}>
-                    Undo
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <fieldset className="tokens" data-testid="import-null-tokens">
+      <legend>Treat these values as empty:</legend>
+      {all.length === 0 && <span className="muted">none suggested</span>}
+      {all.map((token) => (
+        <label key={token} className="check">
+          <input type="checkbox" checked={chosen.includes(token)} onChange={(e) => onToggle(token, e.target.checked)} />
+          “{token}”
+        </label>
+      ))}
+      <span className="token-add">
+        <input
+          type="text"
+          data-testid="import-null-token-input"
+          aria-label="Another value that means empty"
+          placeholder="another value, e.g. n/a"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter") {
+              e.preventDefault();
+              add();
+            }
+          }}
+        />
+        <button data-testid="import-null-token-add" disabled={!typed.trim()} onClick={add}>
+          Add
+        </button>
+      </span>
+    </fieldset>
   );
 }

@@ -159,6 +159,11 @@ pub(super) fn prepare_columns(
     }
 }
 
+/// The warning of a lead import with no column mapped to the e-mail address
+/// (the wizard says it live on its columns step too).
+pub const NO_EMAIL_WARNING: &str =
+    "None of these leads can be e-mailed: no column is imported as the e-mail address.";
+
 pub(super) fn validate_identity(
     spec: &ImportSpec,
     columns: &[PreparedColumn],
@@ -167,6 +172,9 @@ pub(super) fn validate_identity(
     let has = |wanted: fn(&Destination) -> bool| columns.iter().any(|c| wanted(&c.destination));
     let email = has(|d| matches!(d, Destination::Standard { key, .. } if key == "email"));
     let external = has(|d| matches!(d, Destination::ExternalId));
+    if spec.kind == ImportKind::Leads && !email {
+        warnings.push(NO_EMAIL_WARNING.into());
+    }
     match spec.kind {
         ImportKind::Leads => match spec.match_key {
             MatchKey::Email if !email => Err(Error::InvalidArgument(
@@ -213,11 +221,8 @@ pub(super) fn convert_row(
     columns: &[PreparedColumn],
     null_tokens: &HashSet<String>,
 ) -> std::result::Result<RowValues, String> {
-    if record.fields.len() > width && record.fields[width..].iter().any(|f| !f.trim().is_empty()) {
-        return Err(format!(
-            "wrong number of fields: the header has {width}, this row has {}",
-            record.fields.len()
-        ));
+    if let Some(reason) = record.too_long(width) {
+        return Err(reason);
     }
     let mut values = RowValues::default();
     for column in columns {

@@ -78,7 +78,10 @@ pub fn infer_column(header: &str, values: &[&str]) -> ColumnProfile {
     let header_words = words(header);
     if is_boolean_column(&header_words, &counts) {
         profile.field_type = FieldType::Boolean;
-    } else if names_code(&header_words) || mostly_phone_numbers(&counts) {
+    } else if names_code(&header_words)
+        || names_identifier(&header_words)
+        || mostly_phone_numbers(&counts)
+    {
         profile.field_type = FieldType::Text;
     } else if let Some((format, ambiguous)) = infer_date_format(&header_words, &counts) {
         profile.field_type = FieldType::Date;
@@ -261,6 +264,29 @@ pub(super) fn names_code(header_words: &[String]) -> bool {
                 w.as_str(),
                 "fax" | "tel" | "mobile" | "cell" | "whatsapp" | "postcode"
             )
+    })
+}
+
+/// Does the header name an identifier (`Lead Number`, `Account No`,
+/// `Customer ID`, `Order Ref`), which stays text even when it holds digits:
+/// an id is never summed, compared or written with thousands separators.
+/// The last word decides, so `Number of Employees` is still a number.
+pub(super) fn names_identifier(header_words: &[String]) -> bool {
+    header_words.last().is_some_and(|last| {
+        matches!(
+            last.as_str(),
+            "id" | "ids"
+                | "number"
+                | "no"
+                | "nr"
+                | "num"
+                | "ref"
+                | "reference"
+                | "identifier"
+                | "uuid"
+                | "guid"
+                | "key"
+        )
     })
 }
 
@@ -622,7 +648,7 @@ mod tests {
         assert_eq!(field_type("Last Modified Date", &serials), FieldType::Date);
 
         // The same values under other headers are numbers.
-        for header in ["Income", "Lead Number", "ID", "Customer Lifetime Value"] {
+        for header in ["Income", "Customer Lifetime Value", "Visits"] {
             let profile = infer(header, &serials);
             assert_eq!(profile.field_type, FieldType::Number, "{header}");
         }
@@ -688,6 +714,32 @@ mod tests {
 
     #[test]
     fn codes_phones_and_ids_stay_text() {
+        // Identifiers (X Education's `Lead Number`): never "660,737".
+        for header in [
+            "Lead Number",
+            "ID",
+            "Customer ID",
+            "Account No",
+            "Order Ref",
+            "lead_num",
+        ] {
+            assert_eq!(
+                field_type(header, &["660737", "660728", "660727"]),
+                FieldType::Text,
+                "{header}"
+            );
+        }
+        for header in [
+            "Number of Employees",
+            "NumWebVisitsMonth",
+            "Page Views Per Visit",
+        ] {
+            assert_eq!(
+                field_type(header, &["660737", "660728"]),
+                FieldType::Number,
+                "{header}"
+            );
+        }
         assert_eq!(
             field_type("Code", &["001001", "001002", "1003"]),
             FieldType::Text

@@ -38,7 +38,9 @@
 //!    `Has …`, `opt…`, `flag`, `accepted`, `converted`, `complain`,
 //!    `response`, `subscribed`, …); otherwise it goes on to the number rule.
 //! 2. **Text** when the header names a phone, fax, zip or postal code or any
-//!    `…code`, or when at least half the values look like international phone
+//!    `…code`, when its last word names an identifier (`Lead Number`,
+//!    `Customer ID`, `Account No`, `Order Ref`: ids are never formatted as
+//!    numbers), or when at least half the values look like international phone
 //!    numbers (`+` then 7 to 15 digits).
 //! 3. **Date** when most values parse under one format. ISO, month-first and
 //!    day-first are always tried. Excel serials are tried only when the header

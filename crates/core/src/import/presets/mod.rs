@@ -29,6 +29,26 @@ pub(crate) struct CrmPreset {
     /// Header prefixes and suffixes only this CRM writes.
     pub(crate) signature_prefixes: Vec<String>,
     pub(crate) signature_suffixes: Vec<String>,
+    /// Kinds of record this CRM exports whose headers mean something else
+    /// than in a lead export (a Salesforce Account's `Name` is the company).
+    #[serde(default)]
+    pub(crate) record_kinds: Vec<RecordKind>,
+}
+
+/// A kind of record a CRM exports (`crm.json`), recognised by its headers,
+/// and the fields some of its headers fill in that kind of file.
+#[derive(Debug, Deserialize)]
+pub(crate) struct RecordKind {
+    /// What the record is, for the reader of the JSON file.
+    #[allow(dead_code)]
+    pub(crate) about: String,
+    /// The file is of this kind when it has any of these headers
+    /// (compared in their matching form, see `mapping::header_key`) …
+    pub(crate) when_any: Vec<String>,
+    /// … and none of these.
+    pub(crate) unless_any: Vec<String>,
+    /// Headers of this kind of record and the field each fills.
+    pub(crate) fields: Vec<(String, String)>,
 }
 
 /// The words that suggest one category (`category_words.json`).
@@ -156,6 +176,15 @@ mod tests {
             assert_no_duplicates(&what, preset.signature.iter().map(String::as_str));
             for signature in &preset.signature {
                 assert_eq!(signature, &signature.to_lowercase(), "{what}");
+            }
+            for kind in &preset.record_kinds {
+                assert!(!kind.when_any.is_empty(), "{what}: {}", kind.about);
+                for (header, field) in &kind.fields {
+                    assert!(
+                        STANDARD_FIELDS.contains(&field.as_str()),
+                        "{what}: {header} → {field} is not a known field"
+                    );
+                }
             }
         }
     }

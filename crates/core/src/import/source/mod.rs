@@ -213,6 +213,27 @@ pub struct SourceRecord {
     pub fields: Vec<String>,
 }
 
+impl SourceRecord {
+    /// Excel drops trailing empty cells: a record with fewer fields than the
+    /// header reads the missing ones as empty.
+    pub fn is_short(&self, width: usize) -> bool {
+        self.fields.len() < width
+    }
+
+    /// Why the import rejects this record for its width, if it does: more
+    /// non-empty fields than the header (its values may be shifted). Extra
+    /// fields that are all empty (a trailing delimiter) are fine.
+    pub fn too_long(&self, width: usize) -> Option<String> {
+        let extra = self.fields.get(width..)?;
+        extra.iter().any(|f| !f.trim().is_empty()).then(|| {
+            format!(
+                "wrong number of fields: the header has {width}, this row has {}",
+                self.fields.len()
+            )
+        })
+    }
+}
+
 /// A record that cannot be read; the import rejects it (with line and
 /// reason) and goes on with the next one.
 #[derive(Debug, Clone, PartialEq)]

@@ -63,6 +63,13 @@ pub fn delete(tx: &Transaction<'_>, field_id: i64, lead_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Does field `field_id` hold any value?
+pub fn field_has_values(conn: &Connection, field_id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM custom_values WHERE field_id = ?1)")?
+        .query_row([field_id], |r| r.get(0))?)
+}
+
 /// Removes every value of field `field_id`; returns how many.
 pub fn delete_of_field(tx: &Transaction<'_>, field_id: i64) -> Result<u64> {
     Ok(tx.execute("DELETE FROM custom_values WHERE field_id = ?1", [field_id])? as u64)

@@ -95,6 +95,20 @@ pub fn delete_custom(tx: &Transaction<'_>, field_id: i64, key: &str) -> Result<u
     Ok(values_deleted)
 }
 
+/// Does the text of any saved segment's rules or any stream's definition
+/// mention the key `key` (as a JSON string)? A conservative test: a
+/// mention that is not a field reference (a value that happens to equal the
+/// key) also counts, so a field is kept rather than deleted in doubt.
+pub fn mentioned_by_segments_or_streams(conn: &Connection, key: &str) -> Result<bool> {
+    let quoted = serde_json::to_string(key)?;
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM segments WHERE instr(rules, ?1) > 0)
+             OR EXISTS (SELECT 1 FROM streams WHERE instr(definition, ?1) > 0)",
+        [quoted],
+        |r| r.get(0),
+    )?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +131,26 @@ mod tests {
         let found = find_on(workspace.conn(), "budget").unwrap().unwrap();
         assert!(!found.is_standard);
         assert_eq!(find_on(workspace.conn(), "nope").unwrap(), None);
+    }
+
+    #[test]
+    fn a_key_in_a_segment_or_stream_counts_as_mentioned() {
+        let workspace = Workspace::in_memory().unwrap();
+        let conn = workspace.conn();
+        assert!(!mentioned_by_segments_or_streams(conn, "shoe_size").unwrap());
+        conn.execute(
+            "INSERT INTO segments (name, rules) VALUES ('Big feet', ?1)",
+            [r#"{"combinator":"and","rules":[{"field":"shoe_size","operator":">","value":44}]}"#],
+        )
+        .unwrap();
+        assert!(mentioned_by_segments_or_streams(conn, "shoe_size").unwrap());
+        // A longer key that starts the same is another key.
+        assert!(!mentioned_by_segments_or_streams(conn, "shoe").unwrap());
+        conn.execute(
+            "INSERT INTO streams (name, definition) VALUES ('S', ?1)",
+            [r#"{"nodes":[{"action":{"kind":"update_field","field":"tier"}}]}"#],
+        )
+        .unwrap();
+        assert!(mentioned_by_segments_or_streams(conn, "tier").unwrap());
     }
 }

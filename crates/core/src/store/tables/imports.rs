@@ -62,10 +62,12 @@ pub struct StoredImport {
     pub finished_at: Option<i64>,
     pub counts: Option<String>,
     pub undone_at: Option<i64>,
+    /// The import's spec as JSON text.
+    pub mapping: String,
 }
 
 const SELECT_IMPORTS: &str =
-    "SELECT id, kind, file_name, started_at, finished_at, counts, undone_at FROM imports";
+    "SELECT id, kind, file_name, started_at, finished_at, counts, undone_at, mapping FROM imports";
 
 fn stored_import(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredImport> {
     Ok(StoredImport {
@@ -76,6 +78,7 @@ fn stored_import(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredImport> {
         finished_at: row.get(4)?,
         counts: row.get(5)?,
         undone_at: row.get(6)?,
+        mapping: row.get(7)?,
     })
 }
 
@@ -99,6 +102,18 @@ pub fn find(conn: &Connection, import_id: i64) -> Result<Option<StoredImport>> {
             stored_import,
         )
         .optional()?)
+}
+
+/// Does an import other than `import_id`, finished and not undone, map a
+/// column to the field `key` (its spec names it as a field or new field)?
+pub fn other_applied_import_maps_to(conn: &Connection, import_id: i64, key: &str) -> Result<bool> {
+    let needle = format!("\"key\":{}", serde_json::to_string(key)?);
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM imports WHERE id <> ?1 AND finished_at IS NOT NULL
+                          AND undone_at IS NULL AND instr(mapping, ?2) > 0)",
+        params![import_id, needle],
+        |r| r.get(0),
+    )?)
 }
 
 /// Keeps the value `field_key` of lead `lead_id` had before import

@@ -1,0 +1,144 @@
+// The import history under the wizard: every import with Undo. Undo asks
+// first (what it removes, with the row count, and whether to remove the custom
+// fields the import created that nothing else uses), then says what it did.
+import { useEffect, useRef, useState } from "react";
+
+import type { ImportRecord } from "../../bindings/ImportRecord";
+import type { UndoSummary } from "../../bindings/UndoSummary";
+import { formatCount } from "../../lib/format";
+import { plural, undoOutcome, undoQuestion } from "./wizardText";
+
+type Props = {
+  records: ImportRecord[];
+  /** Runs the undo; rejects with the backend's error (a refusal names the later import). */
+  onUndo: (id: number, removeCreatedFields: boolean) => Promise<UndoSummary>;
+};
+
+export function ImportHistory({ records, onUndo }: Props) {
+  const [asking, setAsking] = useState<ImportRecord | null>(null);
+  const [outcome, setOutcome] = useState<string | null>(null);
+
+  const confirm = async (record: ImportRecord, removeCreatedFields: boolean) => {
+    setAsking(null);
+    setOutcome(null);
+    try {
+      const summary = await onUndo(record.id, removeCreatedFields);
+      setOutcome(undoOutcome(record.file_name, summary));
+    } catch {
+      // The caller shows the error banner.
+    }
+  };
+
+  if (records.length === 0 && !outcome) return null;
+  return (
+    <div className="history" data-testid="import-history">
+      <h3>Import history</h3>
+      {outcome && (
+        <p className="note" role="status" data-testid="import-undo-outcome">
+          {outcome}
+        </p>
+      )}
+      <table>
+        <tbody>
+          {records.map((r) => (
+            <tr key={r.id} data-testid="import-history-row">
+              <td>{r.started_at.slice(0, 16).replace("T", " ")}</td>
+              <td>{r.file_name}</td>
+              <td className="muted">
+                {formatCount(r.counts.inserted)} inserted · {formatCount(r.counts.updated)} updated ·{" "}
+                {formatCount(r.counts.rejected)} rejected
+              </td>
+              <td>
+                {r.undone_at ? (
+                  <span className="muted">undone</span>
+                ) : (
+                  <button
+                    className="link"
+                    data-testid="import-undo"
+                    aria-label={`Undo the import of ${r.file_name}`}
+                    onClick={() => {
+                      setOutcome(null);
+                      setAsking(r);
+                    }}
+                  >
+                    Undo
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {asking && (
+        <UndoDialog
+          record={asking}
+          onCancel={() => setAsking(null)}
+          onConfirm={(remove) => void confirm(asking, remove)}
+        />
+      )}
+    </div>
+  );
+}
+
+function UndoDialog(props: {
+  record: ImportRecord;
+  onCancel: () => void;
+  onConfirm: (removeCreatedFields: boolean) => void;
+}) {
+  const { record, onCancel } = props;
+  const created = record.created_fields;
+  const [removeFields, setRemoveFields] = useState(created.length > 0);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  const latestCancel = useRef(onCancel);
+  useEffect(() => {
+    latestCancel.current = onCancel;
+  }, [onCancel]);
+  useEffect(() => {
+    cancelButton.current?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === "Escape") latestCancel.current();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+  const shown = created.slice(0, 12).map((f) => f.label);
+  return (
+    <div className="modal-backdrop" onClick={onCancel}>
+      <div
+        className="modal"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="import-undo-title"
+        aria-describedby="import-undo-question"
+        data-testid="import-undo-dialog"
+        onClick={(e) => e.stopPropagation()}
+      >
+        <h2 id="import-undo-title">Undo this import?</h2>
+        <p id="import-undo-question" data-testid="import-undo-question">
+          {undoQuestion(record)}
+        </p>
+        {created.length > 0 && (
+          <label className="check" data-testid="import-undo-fields">
+            <input
+              type="checkbox"
+              data-testid="import-undo-remove-fields"
+              checked={removeFields}
+              onChange={(e) => setRemoveFields(e.target.checked)}
+            />
+            Also remove the {plural(created.length, "custom field", "custom fields")} it created ({shown.join(", ")}
+            {created.length > shown.length ? ", …" : ""}), unless other data, another import, a segment or a stream
+            still uses them
+          </label>
+        )}
+        <div className="actions">
+          <button ref={cancelButton} data-testid="import-undo-cancel" onClick={onCancel}>
+            Keep the import
+          </button>
+          <button className="danger" data-testid="import-undo-confirm" onClick={() => props.onConfirm(removeFields)}>
+            Undo the import
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

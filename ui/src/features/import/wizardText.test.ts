@@ -1,0 +1,76 @@
+// Tests of the import wizard's words: line endings, the e-mail check, short
+// and long rows, typed placeholders, and the undo's question and answer.
+import { describe, expect, it } from "vitest";
+
+import type { ColumnMapping } from "../../bindings/ColumnMapping";
+import type { ImportRecord } from "../../bindings/ImportRecord";
+import { addToken, lineEndingWords, mapsEmail, rowWidthNotes, undoOutcome, undoQuestion } from "./wizardText";
+
+const column = (target: ColumnMapping["target"]): ColumnMapping => ({
+  index: 0,
+  header: "h",
+  target,
+  date_format: null,
+  number_style: null,
+});
+
+const record: ImportRecord = {
+  id: 3,
+  kind: "leads",
+  file_name: "Leads.csv",
+  started_at: "2026-11-29T10:00:00Z",
+  finished_at: "2026-11-29T10:00:05Z",
+  counts: { rows: 9240, inserted: 9240, updated: 0, skipped: 0, merged: 0, rejected: 0, leads_created: 0 },
+  undone_at: null,
+  created_fields: [],
+};
+
+describe("the import wizard's words", () => {
+  it("says line endings in plain words", () => {
+    expect(lineEndingWords("cr_lf")).toBe("lines ending the Windows way (CR LF)");
+    expect(lineEndingWords("lf")).not.toMatch(/_/);
+  });
+
+  it("knows whether a mapping reaches anyone by e-mail", () => {
+    expect(mapsEmail([column({ kind: "field", key: "external_id" })])).toBe(false);
+    expect(mapsEmail([column({ kind: "skip" }), column({ kind: "field", key: "email" })])).toBe(true);
+  });
+
+  it("names short and long rows with their lines", () => {
+    const notes = rowWidthNotes({ short_rows: 2, short_lines: [4, 9], long_rows: 1, long_lines: [12] }, 5);
+    expect(notes).toEqual([
+      "2 rows have fewer than the header's 5 fields (lines 4 and 9): the missing cells will be empty.",
+      "1 row has more than the header's 5 fields (line 12): it will be rejected, as the values may be shifted.",
+    ]);
+    expect(rowWidthNotes({ short_rows: 0, short_lines: [], long_rows: 0, long_lines: [] }, 5)).toEqual([]);
+    const many = rowWidthNotes({ short_rows: 40, short_lines: [2, 3], long_rows: 0, long_lines: [] }, 3);
+    expect(many[0]).toContain("(lines 2, 3, … (40 in all))");
+  });
+
+  it("adds a typed placeholder once, trimmed", () => {
+    expect(addToken(["Select"], "  n.v. ")).toEqual(["Select", "n.v."]);
+    expect(addToken(["Select"], "select")).toEqual(["Select"]);
+    expect(addToken(["Select"], "   ")).toEqual(["Select"]);
+  });
+
+  it("asks before an undo, with the row count, and says what it did", () => {
+    expect(undoQuestion(record)).toBe("Undo the import of Leads.csv? This removes the 9,240 leads it added.");
+    expect(undoQuestion({ ...record, counts: { ...record.counts, updated: 3 } })).toContain(
+      "and puts back the values it changed on 3 leads",
+    );
+    expect(
+      undoOutcome("Leads.csv", {
+        leads_removed: 9240,
+        events_removed: 0,
+        values_restored: 0,
+        created_fields: {
+          removed: ["Lead Number", "Tags"],
+          kept: [{ label: "Hobby", reason: "another import fills it" }],
+        },
+      }),
+    ).toBe(
+      "Undid the import of Leads.csv: removed 9,240 leads and 0 events, and put back 0 values. " +
+        "Removed 2 fields it created: Lead Number, Tags. Kept Hobby (another import fills it).",
+    );
+  });
+});
