@@ -135,6 +135,34 @@ fn imports_list_and_undo() {
 }
 
 #[test]
+fn undo_can_remove_the_fields_the_import_created() {
+    let sandbox = Sandbox::new();
+    sandbox.run(&["init"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("leads.csv");
+    std::fs::write(
+        &file,
+        "email,Favourite Colour\nann@example.com,teal\nbob@example.com,red\n",
+    )
+    .unwrap();
+    let imported = sandbox.run(&["import", "leads", file.to_str().unwrap()]);
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    let fields = sandbox.run(&["fields"]).stdout;
+    assert!(fields.contains("Favourite Colour"), "{fields}");
+
+    let undo = sandbox.run(&["imports", "undo", "1", "--remove-fields"]);
+    assert_eq!(undo.code, 0, "{}", undo.stderr);
+    assert!(undo.stdout.contains("removed 2 leads"), "{}", undo.stdout);
+    assert!(
+        undo.stdout.contains("removed field Favourite Colour"),
+        "{}",
+        undo.stdout
+    );
+    let fields = sandbox.run(&["fields"]).stdout;
+    assert!(!fields.contains("Favourite Colour"), "{fields}");
+}
+
+#[test]
 fn events_import_creates_unknown_leads_by_default() {
     let sandbox = Sandbox::new();
     sandbox.run(&["init"]);

@@ -343,7 +343,13 @@ enum ImportsCommand {
         json: bool,
     },
     /// Undo an import: remove what it inserted, restore what it overwrote.
-    Undo { id: i64 },
+    Undo {
+        id: i64,
+        /// Also delete the custom fields the import created that nothing
+        /// else uses (no other lead, import, segment or stream).
+        #[arg(long)]
+        remove_fields: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]

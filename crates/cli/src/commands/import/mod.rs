@@ -64,13 +64,24 @@ pub fn history(db: &Path, command: ImportsCommand, out: &mut impl Write) -> CliR
                 }
             }
         }
-        ImportsCommand::Undo { id } => {
-            let summary = history::undo(&mut Workspace::open(db)?, id)?;
+        ImportsCommand::Undo { id, remove_fields } => {
+            let mut workspace = Workspace::open(db)?;
+            let summary = if remove_fields {
+                history::undo_and_remove_fields(&mut workspace, id)?
+            } else {
+                history::undo(&mut workspace, id)?
+            };
             writeln!(
                 out,
                 "undid import {id}: removed {} leads and {} events, restored {} values",
                 summary.leads_removed, summary.events_removed, summary.values_restored
             )?;
+            for label in &summary.created_fields.removed {
+                writeln!(out, "removed field {label}")?;
+            }
+            for kept in &summary.created_fields.kept {
+                writeln!(out, "kept field {}: {}", kept.label, kept.reason)?;
+            }
         }
     }
     Ok(())
