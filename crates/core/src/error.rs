@@ -135,7 +135,7 @@ pub enum Error {
         found: String,
     },
 
-    #[error("invalid argument: {0}")]
+    #[error("{0}")]
     InvalidArgument(String),
 
     #[error("{path}: {source}")]

@@ -92,11 +92,8 @@ export function SegmentsView({ workspace, onError }: Props) {
   const asOfSettled = checkedAsOf === asOfText;
   const asOfCheck = useAsOfCheck(checkedAsOf);
   const asOfBlank = asOfText.trim() === "";
-  // The core's message, without the "invalid argument:" its CLI form starts with.
   const asOfError =
-    !asOfBlank && asOfSettled && asOfCheck.error
-      ? plainRuleError(asOfCheck.error, query, String).replace(/^invalid argument:\s*/i, "")
-      : null;
+    !asOfBlank && asOfSettled && asOfCheck.error ? plainRuleError(asOfCheck.error, query, String) : null;
   const asOfValid = asOfBlank || (asOfSettled && asOfCheck.data !== undefined);
   const [lastValidAsOf, setLastValidAsOf] = useState("");
   const asOf = asOfBlank ? "" : asOfValid ? asOfText.trim() : lastValidAsOf;
