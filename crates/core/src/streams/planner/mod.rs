@@ -736,6 +736,63 @@ mod tests {
             .unwrap();
         assert!(overlap.leads > 0 && overlap.leads <= high_plan.leads);
         assert!(run.sends.iter().all(|s| s.stream_id == high.id));
+        assert_eq!(
+            low_plan
+                .lost_to
+                .iter()
+                .map(|o| (o.stream_id, o.leads))
+                .collect::<Vec<_>>(),
+            vec![(high.id, overlap.leads)],
+            "the low stream says which stream took its leads, and how many"
+        );
+        assert!(high_plan.lost_to.is_empty());
+    }
+
+    #[test]
+    fn leads_lost_to_higher_priority_streams_are_the_difference_from_planning_alone() {
+        let mut workspace = demo(300);
+        let item = any_content(&workspace);
+        let flow = |entry: Vec<i64>| {
+            definition(
+                entry,
+                vec![
+                    node("entry", NodeAction::Entry),
+                    node("send", NodeAction::Send { content_id: item }),
+                    node("exit", NodeAction::Exit),
+                ],
+                vec![edge("entry", "send", None), edge("send", "exit", None)],
+            )
+        };
+        let wide = flow(vec![segment(&workspace, "Technical decision makers")]);
+        let low = save(&mut workspace, "low", 1, wide);
+        let narrow = flow(vec![segment(&workspace, "Enterprise")]);
+        let high = save(&mut workspace, "high", 9, narrow);
+        let settings = PlanSettings {
+            require_opt_in: false,
+            ..PlanSettings::default()
+        };
+        let alone = plan_summary(
+            &workspace,
+            &request(vec![low.clone()], settings.clone(), 30),
+        )
+        .unwrap();
+        let together = plan_summary(
+            &workspace,
+            &request(vec![low.clone(), high.clone()], settings, 30),
+        )
+        .unwrap();
+        let low_alone = &alone.streams[0];
+        let low_together = together
+            .streams
+            .iter()
+            .find(|s| s.stream_id == low.id)
+            .unwrap();
+        let lost: u64 = low_together.lost_to.iter().map(|o| o.leads).sum();
+        assert!(
+            lost > 0,
+            "some technical decision makers are enterprise leads"
+        );
+        assert_eq!(low_alone.leads, low_together.leads + lost);
     }
 
     #[test]

@@ -59,6 +59,9 @@ pub struct StreamPlan {
     pub sends: u64,
     /// Leads it won that a lower-priority stream also wanted.
     pub also_eligible: Vec<OverlapCount>,
+    /// Leads it wanted that entered a higher-priority stream instead, by
+    /// that stream: its entry count on its own minus its count here.
+    pub lost_to: Vec<OverlapCount>,
     pub nodes: Vec<NodeCount>,
     pub edges: Vec<EdgeCount>,
 }

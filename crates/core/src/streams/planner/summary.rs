@@ -140,6 +140,17 @@ pub(super) fn summarise(
                 })
                 .collect();
             also.sort_by_key(|o| std::cmp::Reverse(o.leads));
+            let mut lost_to: Vec<OverlapCount> = summary
+                .overlaps
+                .iter()
+                .filter(|((_, other), _)| *other == i)
+                .map(|((winner, _), leads)| OverlapCount {
+                    stream_id: planner.streams[*winner].stream.id,
+                    name: planner.streams[*winner].stream.name.clone(),
+                    leads: *leads,
+                })
+                .collect();
+            lost_to.sort_by(|a, b| b.leads.cmp(&a.leads).then(a.name.cmp(&b.name)));
             StreamPlan {
                 stream_id: compiled.stream.id,
                 name: compiled.stream.name.clone(),
@@ -148,6 +159,7 @@ pub(super) fn summarise(
                 entries: records.entries[i],
                 sends: sends_per_stream[i],
                 also_eligible: also,
+                lost_to,
                 nodes: compiled
                     .nodes
                     .iter()
