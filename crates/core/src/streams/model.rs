@@ -290,6 +290,53 @@ pub fn save(workspace: &mut Workspace, id: Option<i64>, draft: &StreamDraft) -> 
     get(workspace, id)
 }
 
+/// What saving from the designer did: the stream as saved, and when it was
+/// asked to be active but has problems, those problems (it was saved
+/// inactive instead, so no edit is lost).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SavedStream {
+    pub stream: Stream,
+    /// Why it is not active although asked to be; empty when it is as asked.
+    pub not_activated: Vec<StreamProblem>,
+}
+
+/// Saves like [`save`], except that a stream asked to be active while it
+/// has problems is saved inactive, with the problems that keep it so.
+pub fn save_or_keep_inactive(
+    workspace: &mut Workspace,
+    id: Option<i64>,
+    draft: &StreamDraft,
+) -> Result<SavedStream> {
+    check_name(draft)?;
+    let mut not_activated = Vec::new();
+    if draft.is_active {
+        let candidate = Stream {
+            id: id.unwrap_or(-1),
+            name: draft.name.clone(),
+            priority: draft.priority,
+            is_active: true,
+            definition: draft.definition.clone(),
+        };
+        not_activated = problems(workspace, &candidate)?;
+    }
+    let inactive;
+    let draft = if not_activated.is_empty() {
+        draft
+    } else {
+        inactive = StreamDraft {
+            is_active: false,
+            ..draft.clone()
+        };
+        &inactive
+    };
+    let stream = save(workspace, id, draft)?;
+    Ok(SavedStream {
+        stream,
+        not_activated,
+    })
+}
+
 fn check_name(draft: &StreamDraft) -> Result<()> {
     if draft.name.trim().is_empty() {
         return Err(Error::InvalidArgument("a stream needs a name".into()));
@@ -663,6 +710,20 @@ mod tests {
             refused.contains("cannot be active") && refused.contains("stray"),
             "{refused}"
         );
+
+        let kept = save_or_keep_inactive(&mut workspace, Some(saved_stream.id), &draft).unwrap();
+        assert!(!kept.stream.is_active, "saved, but not active");
+        assert_eq!(kept.stream.definition, draft.definition, "no edit is lost");
+        assert!(
+            kept.not_activated
+                .iter()
+                .any(|p| p.node_id.as_deref() == Some("stray")),
+            "{:?}",
+            kept.not_activated
+        );
+        draft.definition.nodes.pop();
+        let clean = save_or_keep_inactive(&mut workspace, Some(saved_stream.id), &draft).unwrap();
+        assert!(clean.stream.is_active && clean.not_activated.is_empty());
 
         let json = serde_json::to_string(&export(&workspace, saved_stream.id).unwrap()).unwrap();
         let mut other = Workspace::in_memory().unwrap();

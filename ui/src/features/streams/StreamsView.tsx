@@ -28,7 +28,7 @@ const TABS: { key: Tab; label: string }[] = [
   { key: "content", label: "Content" },
 ];
 
-export function StreamsView({ onError }: Props) {
+export function StreamsView({ workspace, onError }: Props) {
   const [tab, setTab] = useState<Tab>("designer");
   const streamsQuery = useStreams();
   const templatesQuery = useStreamTemplates();
@@ -89,6 +89,7 @@ export function StreamsView({ onError }: Props) {
         {/* The designer stays mounted so its unsaved edits and history survive a look at the other tabs. */}
         <div className="tab-pane" hidden={tab !== "designer"}>
           <DesignerTab
+            workspaceKey={workspace.path ?? workspace.name}
             active={tab === "designer"}
             streams={streams}
             templates={templates}

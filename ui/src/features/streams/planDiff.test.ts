@@ -27,6 +27,7 @@ function plan(sends: number, streams: [number, string, number][], content: [numb
       entries: 0,
       sends: s,
       also_eligible: [],
+      lost_to: [],
       nodes: [],
       edges: [],
     })),
