@@ -241,7 +241,7 @@ export function DesignerTab({ workspaceKey, active, streams, templates, content,
   const { problems, checkedStream: problemsChecked } = useStreamProblemCheck(opened.key, streamJson);
   const grouped = useMemo(() => groupProblems(problems), [problems]);
   const suited = useSuitedContent(definition.entry_segments, content);
-  const plan = useDesignerPlan(opened.key, opened.id, drawn);
+  const plan = useDesignerPlan(opened.key, opened.id, drawn, streams);
   const { stale, nodeCounts, edgeCounts } = plan;
 
   // Undo/redo can remove selected steps: keep the selection to what exists.
@@ -585,6 +585,32 @@ export function DesignerTab({ workspaceKey, active, streams, templates, content,
             </span>
           </div>
         )}
+        <div
+          className={`problem-box${problems.length ? " has" : ""}`}
+          data-testid="stream-problems"
+          data-count={problems.length}
+          data-checked={problemsChecked === streamJson ? "yes" : "no"}
+        >
+          {problems.length === 0 && problemsChecked !== streamJson ? (
+            <span className="muted">Checking for problems…</span>
+          ) : problems.length === 0 ? (
+            <span className="ok">✓ No problems</span>
+          ) : (
+            <>
+              <strong>
+                {problems.length} {problems.length === 1 ? "problem" : "problems"}
+              </strong>
+              {grouped.stream.map((p, i) => (
+                <div key={i} className="stream-problem" data-testid="stream-problem">
+                  {p}
+                </div>
+              ))}
+              {grouped.byNode.size > 0 && (
+                <div className="muted small">{[...grouped.byNode.values()].flat().length} marked on their steps</div>
+              )}
+            </>
+          )}
+        </div>
         <div className="canvas-wrap">
           <ReactFlowProvider>
             <StreamCanvas
@@ -599,30 +625,6 @@ export function DesignerTab({ workspaceKey, active, streams, templates, content,
               streamKey={opened.key}
             />
           </ReactFlowProvider>
-          <div
-            className={`problem-box${problems.length ? " has" : ""}`}
-            data-testid="stream-problems"
-            data-count={problems.length}
-            data-checked={problemsChecked === streamJson ? "yes" : "no"}
-          >
-            {problems.length === 0 ? (
-              <span className="ok">✓ No problems</span>
-            ) : (
-              <>
-                <strong>
-                  {problems.length} {problems.length === 1 ? "problem" : "problems"}
-                </strong>
-                {grouped.stream.map((p, i) => (
-                  <div key={i} className="stream-problem" data-testid="stream-problem">
-                    {p}
-                  </div>
-                ))}
-                {grouped.byNode.size > 0 && (
-                  <div className="muted small">{[...grouped.byNode.values()].flat().length} marked on their steps</div>
-                )}
-              </>
-            )}
-          </div>
         </div>
         {active && <DesignerPlanBar plan={plan} />}
       </section>

@@ -412,6 +412,7 @@ export function NodePanel(props: Props) {
                       className="link"
                       data-testid={`node-split-remove-${i}`}
                       title="Remove this path"
+                      aria-label={`Remove path ${i + 1}`}
                       onClick={() =>
                         onAction({ type: "split", percentages: action.percentages.filter((_, j) => j !== i) })
                       }

@@ -18,6 +18,7 @@ import { ContentTab } from "./ContentTab";
 import { DesignerTab } from "./DesignerTab";
 import { PlanTab } from "./PlanTab";
 import type { RuleCatalogue } from "./RulesEditor";
+import "./streams.css";
 
 type Props = { workspace: WorkspaceInfo; onError: (error: unknown) => void };
 type Tab = "designer" | "plan" | "content";
