@@ -32,6 +32,7 @@ function plan(sends: number, streams: [number, string, number][], content: [numb
       edges: [],
     })),
     per_day: [],
+    per_local_day: [],
     per_content: content.map(([content_id, title, s]) => ({ content_id, title, sends: s, leads: s })),
     suppressed: [],
     suppressed_leads: [],

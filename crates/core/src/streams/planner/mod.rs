@@ -415,6 +415,29 @@ mod tests {
         if outcomes != entries {
             return Err(format!("{outcomes} outcomes for {entries} entries"));
         }
+        // The calendar's days in each lead's zone are the send window's days.
+        let mut local_days: HashMap<String, u64> = HashMap::new();
+        for send in &run.sends {
+            let zone = parse_zone(&send.timezone).unwrap();
+            let local = Utc.timestamp_opt(send.at, 0).unwrap().with_timezone(&zone);
+            *local_days
+                .entry(local.format("%Y-%m-%d").to_string())
+                .or_default() += 1;
+        }
+        for day in &run.plan.per_local_day {
+            if local_days.get(&day.date).copied().unwrap_or(0) != day.sends {
+                return Err(format!("{} local sends on {}", day.sends, day.date));
+            }
+            let date = NaiveDate::parse_from_str(&day.date, "%Y-%m-%d").unwrap();
+            let weekday = date.weekday().number_from_monday() as u8;
+            if day.sends > 0 && !settings.send_window.weekdays.contains(&weekday) {
+                return Err(format!("local sends on {}, outside the window", day.date));
+            }
+        }
+        let listed: u64 = run.plan.per_local_day.iter().map(|d| d.sends).sum();
+        if listed != run.sends.len() as u64 {
+            return Err(format!("{listed} local-day sends of {}", run.sends.len()));
+        }
         let _ = workspace;
         Ok(())
     }

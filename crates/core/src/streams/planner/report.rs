@@ -114,6 +114,10 @@ pub struct Plan {
     pub sends: u64,
     pub streams: Vec<StreamPlan>,
     pub per_day: Vec<DayCount>,
+    /// Sends per day in each lead's own time zone, the day the lead gets
+    /// them (the send window's days): every day of the horizon, and a day
+    /// before or after it where a zone reaches there.
+    pub per_local_day: Vec<DayCount>,
     pub per_content: Vec<ContentCount>,
     /// Eligible leads that get nothing, by reason.
     pub suppressed: Vec<ReasonTally>,
