@@ -16,7 +16,7 @@ import {
 } from "../../lib/queries";
 import { ContentTab } from "./ContentTab";
 import { DesignerTab } from "./DesignerTab";
-import { PlanTab } from "./PlanTab";
+import { PlanTab, type PlanShown } from "./PlanTab";
 import type { RuleCatalogue } from "./RulesEditor";
 import "./streams.css";
 
@@ -31,6 +31,8 @@ const TABS: { key: Tab; label: string }[] = [
 
 export function StreamsView({ workspace, onError }: Props) {
   const [tab, setTab] = useState<Tab>("designer");
+  // The Plan tab's last runs outlive the tab, so reopening it compares with the plan seen before.
+  const [planRuns, setPlanRuns] = useState<PlanShown[]>([]);
   const streamsQuery = useStreams();
   const templatesQuery = useStreamTemplates();
   const contentQuery = useContent();
@@ -98,7 +100,7 @@ export function StreamsView({ workspace, onError }: Props) {
             rules={rules}
           />
         </div>
-        {tab === "plan" && <PlanTab streams={streams} onError={onError} />}
+        {tab === "plan" && <PlanTab streams={streams} runs={planRuns} onRuns={setPlanRuns} onError={onError} />}
         {tab === "content" && <ContentTab content={content} onError={onError} />}
       </div>
     </div>
