@@ -174,6 +174,12 @@ impl Prepared {
             rules.push(&stream.eligibility);
             rules.extend(stream.goal.as_ref());
             rules.extend(stream.nodes.iter().filter_map(|n| n.condition.as_ref()));
+            rules.extend(
+                stream
+                    .nodes
+                    .iter()
+                    .flat_map(|n| n.parts.iter().map(|(_, r)| r)),
+            );
         }
         rules
     }
@@ -673,6 +679,13 @@ mod tests {
             assert_eq!(steps[5], "Exit");
             branches.insert(steps[1].to_owned());
             notes.extend(journey.entries[3].note.clone());
+            let why = journey.entries[1].note.clone().unwrap_or_default();
+            let expected = if steps[1] == "Branch: yes" {
+                "matched “Country is Germany”"
+            } else {
+                "did not match “Country is Germany”"
+            };
+            assert_eq!(why, expected, "the journey says which condition matched");
         }
         assert_eq!(
             branches.len(),

@@ -12,7 +12,7 @@ use super::compile::CompiledStream;
 use super::report::TimelineEntry;
 use super::settings::PlanSettings;
 use super::{PlanRequest, Prepared, DAY};
-use crate::segments::engine::{Engine, FieldChanges, Members};
+use crate::segments::engine::{CompiledRule, Engine, FieldChanges, Members};
 use crate::store::tables::leads;
 use crate::streams::handles::NodeHandle;
 use crate::streams::model::{NodeAction, Reentry, WaitCondition};
@@ -563,6 +563,33 @@ impl Planner<'_> {
             } else {
                 note = Some("on data known now; assumed no further engagement".into());
             }
+        }
+        // Journeys say which conditions matched; plans skip the work.
+        if lead.trace.is_some() && !current.parts.is_empty() {
+            let (matched, unmatched): (Vec<_>, Vec<_>) =
+                current.parts.iter().partition(|(_, rule)| {
+                    self.engine
+                        .holds(rule, lead.row, position.at, &lead.changes)
+                });
+            let names = |parts: &[&(String, CompiledRule)]| {
+                parts
+                    .iter()
+                    .map(|(text, _)| format!("“{text}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut why = Vec::new();
+            if !matched.is_empty() {
+                why.push(format!("matched {}", names(&matched)));
+            }
+            if !unmatched.is_empty() {
+                why.push(format!("did not match {}", names(&unmatched)));
+            }
+            let why = why.join("; ");
+            note = Some(match note {
+                Some(assumption) => format!("{why}; {assumption}"),
+                None => why,
+            });
         }
         let taken = NodeHandle::of_branch(yes);
         Step::Done {
