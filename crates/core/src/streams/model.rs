@@ -65,6 +65,27 @@ pub enum WaitCondition {
     },
 }
 
+/// What a branch tests of an email this stream sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Engagement {
+    Opened,
+    Clicked,
+}
+
+/// A branch's test of this stream's own email: did the lead open (or
+/// click) the email that the Send step `send_node` sent on this entry? A
+/// dry run has no opens of emails it only planned: the branch's `rate` is
+/// the share of leads sent that email assumed to engage (none when unset);
+/// leads the step never sent it to take “no” (docs/decisions.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EmailEngagement {
+    pub send_node: String,
+    pub engagement: Engagement,
+}
+
 /// What a node does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -92,6 +113,10 @@ pub enum NodeAction {
         #[serde(default)]
         #[ts(optional)]
         rate: Option<f64>,
+        /// Tests this stream's own email instead of rules.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        email: Option<EmailEngagement>,
     },
     /// Paths `0`, `1`, …: a deterministic random split by percentages.
     Split {

@@ -10,7 +10,7 @@ use crate::segments::engine::CompiledRule;
 use crate::segments::{self, values, RuleGroup, RuleNode};
 use crate::streams::handles::NodeHandle;
 use crate::streams::limits;
-use crate::streams::model::{self, NodeAction, Stream};
+use crate::streams::model::{self, Engagement, NodeAction, Stream};
 use crate::{Error, Result, Workspace};
 
 /// A compiled node, with its outgoing edges by handle.
@@ -30,6 +30,8 @@ pub(super) struct CompiledNode {
     /// For branches: each top-level condition in words and compiled on its
     /// own, so a journey can say which matched.
     pub parts: Vec<(String, CompiledRule)>,
+    /// For branches testing this stream's own email: the Send step's index.
+    pub email_node: Option<(usize, Engagement)>,
 }
 
 /// A top-level condition of a branch in words: "Persona is Executive
@@ -153,6 +155,14 @@ fn compile_stream(
             ),
             _ => (None, false),
         };
+        let email_node = match &node.action {
+            NodeAction::Branch {
+                email: Some(email), ..
+            } => index_of
+                .get(email.send_node.as_str())
+                .map(|&i| (i, email.engagement)),
+            _ => None,
+        };
         let parts = match &node.action {
             NodeAction::Branch { rules, .. } => branch_parts(conn, rules, &catalogue)?,
             _ => Vec::new(),
@@ -181,6 +191,7 @@ fn compile_stream(
             }),
             behavioural,
             parts,
+            email_node,
         });
     }
     // problems() has checked that there is one.

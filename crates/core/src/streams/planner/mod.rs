@@ -573,6 +573,7 @@ mod tests {
                 node("check", NodeAction::Branch {
                     rules: RuleGroup::from_value(&json!({"combinator": "and", "rules": [{"field": "buying_stage", "operator": "=", "value": "decision"}]})).unwrap(),
                     rate: None,
+                    email: None,
                 }),
                 node("yes", NodeAction::Send { content_id: item }),
                 node("no", NodeAction::Exit),
@@ -619,6 +620,7 @@ mod tests {
                         NodeAction::Branch {
                             rules: RuleGroup::from_value(&germans).unwrap(),
                             rate: None,
+                            email: None,
                         },
                     ),
                     node(
@@ -782,6 +784,104 @@ mod tests {
             "the low stream says which stream took its leads, and how many"
         );
         assert!(high_plan.lost_to.is_empty());
+    }
+
+    #[test]
+    fn a_branch_on_this_streams_own_email_assumes_its_rate_of_the_leads_sent_it() {
+        let mut workspace = demo(300);
+        let item = any_content(&workspace);
+        let practitioners = segment(&workspace, "Practitioners");
+        let flow = |rate: Option<f64>| {
+            definition(
+                vec![practitioners],
+                vec![
+                    node("entry", NodeAction::Entry),
+                    node("welcome", NodeAction::Send { content_id: item }),
+                    node(
+                        "opened",
+                        NodeAction::Branch {
+                            rules: RuleGroup::from_value(
+                                &json!({"combinator": "and", "rules": []}),
+                            )
+                            .unwrap(),
+                            rate,
+                            email: Some(model::EmailEngagement {
+                                send_node: "welcome".into(),
+                                engagement: model::Engagement::Opened,
+                            }),
+                        },
+                    ),
+                    node("exit", NodeAction::Exit),
+                ],
+                vec![
+                    edge("entry", "welcome", None),
+                    edge("welcome", "opened", None),
+                    edge("opened", "exit", Some("yes")),
+                    edge("opened", "exit", Some("no")),
+                ],
+            )
+        };
+        let settings = PlanSettings {
+            require_opt_in: false,
+            frequency_cap: None,
+            ..PlanSettings::default()
+        };
+        let yes_and_no = |workspace: &Workspace, stream: &Stream| {
+            let plan = plan_summary(
+                workspace,
+                &request(vec![stream.clone()], settings.clone(), 30),
+            )
+            .unwrap();
+            let edges = &plan.streams[0].edges;
+            (edges[2].leads, edges[3].leads)
+        };
+        let half = save(&mut workspace, "half open", 1, flow(Some(0.5)));
+        let (yes, no) = yes_and_no(&workspace, &half);
+        assert!(yes > 0 && no > 0, "{yes} opened, {no} did not");
+        let share = yes as f64 / (yes + no) as f64;
+        assert!((0.3..0.7).contains(&share), "{share}");
+        let lead = plan(
+            &workspace,
+            &request(vec![half.clone()], settings.clone(), 30),
+        )
+        .unwrap()
+        .sends[0]
+            .lead_id;
+        let journey =
+            journey(&workspace, &request(vec![half], settings.clone(), 30), lead).unwrap();
+        let note = journey.entries[2].note.clone().unwrap_or_default();
+        assert!(
+            note.contains("50% who open the email of step welcome"),
+            "{note}"
+        );
+
+        let unknown = save(&mut workspace, "no rate", 1, flow(None));
+        let (yes, no) = yes_and_no(&workspace, &unknown);
+        assert_eq!(
+            yes, 0,
+            "without an assumed rate nobody opens a planned email"
+        );
+        assert!(no > 0);
+
+        let mut wrong = flow(None);
+        if let NodeAction::Branch { email: Some(e), .. } = &mut wrong.nodes[2].action {
+            e.send_node = "exit".into();
+        }
+        let candidate = Stream {
+            id: -1,
+            name: "wrong".into(),
+            priority: 1,
+            is_active: true,
+            definition: wrong,
+        };
+        let found = model::problems(&workspace, &candidate).unwrap();
+        assert!(
+            found
+                .iter()
+                .any(|p| p.node_id.as_deref() == Some("opened")
+                    && p.message.contains("sends nothing")),
+            "{found:?}"
+        );
     }
 
     #[test]
@@ -1538,6 +1638,7 @@ mod tests {
             NodeAction::Branch {
                 rules: RuleGroup::from_value(&json!({"combinator": "and", "rules": [{"field": "segment", "operator": "in", "value": rule_segment}]})).unwrap(),
                 rate: None,
+                email: None,
             },
         );
         branching.nodes.push(node("no", NodeAction::Exit));

@@ -53,9 +53,7 @@ fn local_day_counts(
 ) -> Vec<DayCount> {
     let horizon_last = request
         .from
-        .iter_days()
-        .take(request.days as usize)
-        .last()
+        .checked_add_days(chrono::Days::new(u64::from(request.days.saturating_sub(1))))
         .unwrap_or(request.from);
     let first = per_local_day
         .keys()

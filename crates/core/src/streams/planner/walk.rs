@@ -15,7 +15,7 @@ use super::{PlanRequest, Prepared, DAY};
 use crate::segments::engine::{CompiledRule, Engine, FieldChanges, Members};
 use crate::store::tables::leads;
 use crate::streams::handles::NodeHandle;
-use crate::streams::model::{NodeAction, Reentry, WaitCondition};
+use crate::streams::model::{Engagement, NodeAction, Reentry, WaitCondition};
 use crate::streams::timezones::{country_zone, parse_zone};
 use crate::Result;
 
@@ -305,7 +305,7 @@ impl Planner<'_> {
             if let Some(outcome) = self.arrive(lead, position, &mut passed) {
                 return (position.at, outcome);
             }
-            match self.take_step(lead, &mut position) {
+            match self.take_step(lead, &mut position, &passed) {
                 Step::End(outcome) => return (position.at, outcome),
                 Step::MoveTo(target) => {
                     position.stream = target;
@@ -371,7 +371,12 @@ impl Planner<'_> {
     }
 
     /// Takes the step of the lead's node, moving its instant on.
-    fn take_step(&self, lead: &mut LeadWalk<'_, '_>, position: &mut Position) -> Step {
+    fn take_step(
+        &self,
+        lead: &mut LeadWalk<'_, '_>,
+        position: &mut Position,
+        passed: &Passed<'_>,
+    ) -> Step {
         let stream = &self.streams[position.stream];
         let current = &stream.nodes[position.node];
         match &current.action {
@@ -409,7 +414,13 @@ impl Planner<'_> {
                         rate,
                     },
             } => self.wait_for_event(lead, position, event_type, *timeout_days, *rate),
-            NodeAction::Branch { rate, .. } => self.branch(lead, position, *rate),
+            NodeAction::Branch { rate, .. } => match current.email_node {
+                Some((send, engagement)) => {
+                    let sent = passed.nodes[position.stream][send];
+                    self.email_branch(lead, position, sent, engagement, *rate)
+                }
+                None => self.branch(lead, position, *rate),
+            },
             NodeAction::Split { percentages } => self.split(lead, current.salt, percentages),
             NodeAction::UpdateField { field, value } => {
                 if let Some((key, stored)) = current.update.clone() {
@@ -595,6 +606,59 @@ impl Planner<'_> {
         Step::Done {
             text: format!("Branch: {}", taken.label()),
             note,
+            handle: Some(taken),
+        }
+    }
+
+    /// A branch on this stream's own email (sent on this entry, or not): a
+    /// dry run knows no opens of planned emails, so `rate` of the leads sent
+    /// it are assumed to engage; nobody when unset.
+    fn email_branch(
+        &self,
+        lead: &LeadWalk<'_, '_>,
+        position: &Position,
+        sent: bool,
+        engagement: Engagement,
+        rate: Option<f64>,
+    ) -> Step {
+        let current = &self.streams[position.stream].nodes[position.node];
+        let (send_id, verb) = match current.email_node {
+            Some((send, _)) => (
+                self.streams[position.stream].nodes[send].id.as_str(),
+                match engagement {
+                    Engagement::Opened => "open",
+                    Engagement::Clicked => "click",
+                },
+            ),
+            None => ("?", "open"),
+        };
+        let rate = rate.unwrap_or(0.0);
+        let (yes, note) = if !sent {
+            (
+                false,
+                format!("the email of step {send_id} was not sent on this entry"),
+            )
+        } else if rate <= 0.0 {
+            (
+                false,
+                format!(
+                    "a planned email has no {verb}s yet: assumed nobody does (no assumed rate)"
+                ),
+            )
+        } else {
+            let yes = draw(self.settings.seed, lead.lead_id, current.salt, lead.round) < rate;
+            let share = percent(rate);
+            let note = if yes {
+                format!("assumed among the {share} who {verb} the email of step {send_id}")
+            } else {
+                format!("assumed not among the {share} who {verb} the email of step {send_id}")
+            };
+            (yes, note)
+        };
+        let taken = NodeHandle::of_branch(yes);
+        Step::Done {
+            text: format!("Branch: {}", taken.label()),
+            note: Some(note),
             handle: Some(taken),
         }
     }
