@@ -274,9 +274,12 @@ async function streamDrafts(browser) {
   return browser.execute(() => Object.keys(localStorage).filter((k) => k.startsWith("leadstream.draft.") && k.includes("::stream:")));
 }
 
-/** Opens the Streams view's designer with the stream `id`, answering no question. */
-async function openStream(browser, id) {
+/** Opens the Streams view's designer with the stream `id`; with `discard`, unsaved edits asked about go. */
+async function openStream(browser, id, { discard = false } = {}) {
   await byTestId(browser, `stream-item-${id}`).click();
+  if (discard) await browser.pause(300);
+  if (discard && (await byTestId(browser, "unsaved-dialog").isDisplayed().catch(() => false)))
+    await byTestId(browser, "unsaved-discard").click();
   await browser.waitUntil(async () => (await byTestId(browser, `stream-item-${id}`).getAttribute("class")).includes("selected"), {
     timeout: 10_000,
     timeoutMsg: `stream ${id} did not open`,
@@ -433,10 +436,71 @@ describe("a marketer's first hour with streams (issue 17)", () => {
     assert.equal(covered, 0, "steps under the problems box or the zoom controls");
   });
 
+  it("branches on whether a lead opened this stream's welcome email, with the assumption said", async (t) => {
+    const { browser } = app;
+    await byTestId(browser, "stream-template-menu").selectByAttribute("value", "lifecycle-welcome");
+    const dialog = byTestId(browser, "unsaved-dialog");
+    if (await dialog.isDisplayed().catch(() => false)) await byTestId(browser, "unsaved-discard").click();
+    await browser.waitUntil(async () => (await byTestId(browser, "stream-name").getValue()) === "New prospects: welcome", {
+      timeout: 10_000,
+      timeoutMsg: "the welcome template did not open",
+    });
+    await selectNode(browser, "welcome");
+    await byTestId(browser, "palette-branch").click();
+    const branch = await nodeOfType(browser, "branch");
+    await selectNode(browser, branch);
+    await byTestId(browser, "node-branch-test").selectByAttribute("value", "email");
+    assert.equal(await byTestId(browser, "node-branch-email").getValue(), "welcome");
+    await byTestId(browser, "node-branch-engagement").selectByAttribute("value", "opened");
+    await retype(browser, "node-branch-rate", "40");
+    await browser.waitUntil(async () => /Opened the email of\s+welcome\?/.test(await byTestId(browser, `stream-node-${branch}`).getText()), {
+      timeout: 5_000,
+      timeoutMsg: "the branch does not say what it tests",
+    });
+    assert.match(await byTestId(browser, "node-panel").getText(), /cannot know who will open an email it only planned/);
+    await checkStreamsAccessibility(t, browser, "the designer with a branch on an email");
+    await screenshot(browser, "51-branch-on-the-welcome-email");
+    // The branch's rules, in the wider panel.
+    await byTestId(browser, "node-branch-test").selectByAttribute("value", "rules");
+    await byTestId(browser, "node-panel").$('[data-testid="add-rule"]').click();
+    await checkStreamsAccessibility(t, browser, "the designer with a branch's rules");
+    await screenshot(browser, "52-branch-rules-in-the-side-panel");
+  });
+
+  it("plans on opening without comparing the plan with itself, and counts days in each lead's own zone", async () => {
+    const { browser } = app;
+    await byTestId(browser, "streams-tab-plan").click();
+    const summary = byTestId(browser, "plan-summary");
+    await summary.waitForDisplayed({ timeout: 60_000 });
+    assert.equal(await byTestId(browser, "plan-diff").isExisting(), false, "no comparison before a second run");
+    await byTestId(browser, "plan-run").click();
+    const diff = byTestId(browser, "plan-diff");
+    await diff.waitForDisplayed({ timeout: 60_000 });
+    assert.equal(await diff.getAttribute("data-unchanged"), "yes");
+    assert.match(await diff.getText(), /Same as the previous run/);
+
+    const calendar = byTestId(browser, "plan-calendar");
+    assert.equal(await calendar.getAttribute("data-zone"), "lead");
+    await browser.$('[data-testid="plan-days-table"] summary').click();
+    const days = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="plan-day"]')].map((r) => [r.getAttribute("data-date"), Number(r.getAttribute("data-sends"))]),
+    );
+    assert.ok(days.length > 0, "days with sends are listed with their counts");
+    const total = days.reduce((sum, [, n]) => sum + n, 0);
+    assert.equal(total, Number(await calendar.getAttribute("data-total")));
+    const weekend = days.filter(([date]) => [0, 6].includes(new Date(`${date}T12:00:00Z`).getUTCDay()));
+    assert.deepEqual(weekend, [], "a Monday–Friday window sends nothing on a lead's weekend");
+    await calendar.scrollIntoView();
+    await screenshot(browser, "53-plan-calendar-lead-days");
+    await byTestId(browser, "plan-calendar-zone-default").click();
+    await browser.waitUntil(async () => (await calendar.getAttribute("data-zone")) === "default", { timeout: 5_000 });
+    assert.equal(Number(await calendar.getAttribute("data-total")), total, "the same sends, counted on other days");
+  });
+
   it("passes the accessibility check on the designer, the Plan tab and the Content tab", async (t) => {
     const { browser } = app;
     await byTestId(browser, "streams-tab-designer").click();
-    await byTestId(browser, "stream-settings").waitForDisplayed({ timeout: 10_000 });
+    await byTestId(browser, "stream-canvas").waitForDisplayed({ timeout: 10_000 });
     await checkStreamsAccessibility(t, browser, "the stream designer");
     await byTestId(browser, "streams-tab-plan").click();
     await byTestId(browser, "plan-summary").waitForDisplayed({ timeout: 60_000 });
@@ -450,7 +514,7 @@ describe("a marketer's first hour with streams (issue 17)", () => {
     const { browser } = app;
     await byTestId(browser, "streams-tab-designer").click();
     const target = streams[streams.length - 1];
-    await openStream(browser, target.id);
+    await openStream(browser, target.id, { discard: true });
     await retype(browser, "stream-name", `${target.name} (draft)`);
     await browser.waitUntil(async () => (await streamDrafts(browser)).some((k) => k.endsWith(`::stream:${target.id}`)), {
       timeout: 5_000,

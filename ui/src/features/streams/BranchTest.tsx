@@ -58,7 +58,7 @@ export function BranchTest({ action, nodeId, definition, title, rules, revision,
       </label>
       {action.email ? (
         <>
-          <div className="field-row branch-email">
+          <div className="branch-email">
             <label className="field">
               Did the lead
               <select
