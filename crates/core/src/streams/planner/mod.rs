@@ -11,6 +11,7 @@
 //! into what the walk runs), `walk`, `calendar`, `summary` and `csv`. The
 //! planner reads leads only through [`crate::segments::engine`].
 
+mod branching;
 mod calendar;
 mod compile;
 mod csv;

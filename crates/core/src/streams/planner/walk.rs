@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono_tz::Tz;
 use rusqlite::Connection;
 
+use super::branching;
 use super::calendar::{local_text, next_in_window, MoveReason, SendSlots};
 use super::compile::CompiledStream;
 use super::report::TimelineEntry;
@@ -577,26 +578,11 @@ impl Planner<'_> {
         }
         // Journeys say which conditions matched; plans skip the work.
         if lead.trace.is_some() && !current.parts.is_empty() {
-            let (matched, unmatched): (Vec<_>, Vec<_>) =
-                current.parts.iter().partition(|(_, rule)| {
-                    self.engine
-                        .holds(rule, lead.row, position.at, &lead.changes)
-                });
-            let names = |parts: &[&(String, CompiledRule)]| {
-                parts
-                    .iter()
-                    .map(|(text, _)| format!("“{text}”"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            let holds = |rule: &CompiledRule| {
+                self.engine
+                    .holds(rule, lead.row, position.at, &lead.changes)
             };
-            let mut why = Vec::new();
-            if !matched.is_empty() {
-                why.push(format!("matched {}", names(&matched)));
-            }
-            if !unmatched.is_empty() {
-                why.push(format!("did not match {}", names(&unmatched)));
-            }
-            let why = why.join("; ");
+            let why = branching::conditions_matched(&current.parts, holds);
             note = Some(match note {
                 Some(assumption) => format!("{why}; {assumption}"),
                 None => why,
@@ -622,39 +608,11 @@ impl Planner<'_> {
         rate: Option<f64>,
     ) -> Step {
         let current = &self.streams[position.stream].nodes[position.node];
-        let (send_id, verb) = match current.email_node {
-            Some((send, _)) => (
-                self.streams[position.stream].nodes[send].id.as_str(),
-                match engagement {
-                    Engagement::Opened => "open",
-                    Engagement::Clicked => "click",
-                },
-            ),
-            None => ("?", "open"),
-        };
-        let rate = rate.unwrap_or(0.0);
-        let (yes, note) = if !sent {
-            (
-                false,
-                format!("the email of step {send_id} was not sent on this entry"),
-            )
-        } else if rate <= 0.0 {
-            (
-                false,
-                format!(
-                    "a planned email has no {verb}s yet: assumed nobody does (no assumed rate)"
-                ),
-            )
-        } else {
-            let yes = draw(self.settings.seed, lead.lead_id, current.salt, lead.round) < rate;
-            let share = percent(rate);
-            let note = if yes {
-                format!("assumed among the {share} who {verb} the email of step {send_id}")
-            } else {
-                format!("assumed not among the {share} who {verb} the email of step {send_id}")
-            };
-            (yes, note)
-        };
+        let send_id = current.email_node.map_or("?", |(send, _)| {
+            self.streams[position.stream].nodes[send].id.as_str()
+        });
+        let draw = || draw(self.settings.seed, lead.lead_id, current.salt, lead.round);
+        let (yes, note) = branching::email_engaged(sent, engagement, rate, send_id, draw);
         let taken = NodeHandle::of_branch(yes);
         Step::Done {
             text: format!("Branch: {}", taken.label()),
