@@ -368,6 +368,7 @@ describe("a marketer's first hour with streams (issue 17)", () => {
     await dialog.waitForDisplayed({ reverse: true, timeout: 5_000 });
     assert.equal(await byTestId(browser, "stream-name").getValue(), `${first.name} (edited)`);
     assert.ok((await byTestId(browser, `stream-item-${first.id}`).getAttribute("class")).includes("selected"));
+    assert.ok(await byTestId(browser, `stream-draft-${first.id}`).isExisting(), "the list marks the stream as changed");
 
     // Another view: the same question.
     await byTestId(browser, "nav-leads").click();

@@ -446,6 +446,12 @@ export function DesignerTab({ workspaceKey, active, streams, templates, content,
     }
   };
 
+  // Streams whose unsaved changes are kept (the opened one while it differs from what was saved).
+  const withDrafts = new Set(
+    streams
+      .filter((s) => (s.id === opened.id ? edited : readStreamDraft(workspaceKey, s.id) !== null))
+      .map((s) => s.id),
+  );
   const selectedNode = selectedNodes.length === 1 ? definition.nodes.find((n) => n.id === selectedNodes[0]) : undefined;
 
   return (
@@ -455,6 +461,7 @@ export function DesignerTab({ workspaceKey, active, streams, templates, content,
         templates={templates}
         openedId={opened.id}
         unsavedName={opened.id === null && opened.key !== "none" ? present.meta.name : null}
+        withDrafts={withDrafts}
         onNew={() => void startNew()}
         onTemplate={(t) => void fromTemplate(t)}
         onImport={() => void importJson()}
