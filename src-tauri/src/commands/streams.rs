@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use leadstream_core::export::write_file_atomically;
-use leadstream_core::streams::model::{self as streams, Stream, StreamDraft, StreamProblem};
+use leadstream_core::streams::model::{
+    self as streams, SavedStream, Stream, StreamDraft, StreamProblem,
+};
 use leadstream_core::streams::templates::{
     stream_templates as stream_templates_of, StreamTemplate,
 };
@@ -18,14 +20,16 @@ pub async fn streams_list(state: State<'_, AppState>) -> Result<Vec<Stream>> {
     state.with_workspace(|ws| streams::list(ws)).await
 }
 
+/// Saves the stream as drawn; one asked to be active that has problems is
+/// saved inactive, and the answer says what keeps it so.
 #[tauri::command]
 pub async fn stream_save(
     state: State<'_, AppState>,
     id: Option<i64>,
     draft: StreamDraft,
-) -> Result<Stream> {
+) -> Result<SavedStream> {
     state
-        .with_workspace(move |ws| streams::save(ws, id, &draft))
+        .with_workspace(move |ws| streams::save_or_keep_inactive(ws, id, &draft))
         .await
 }
 

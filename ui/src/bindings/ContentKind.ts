@@ -3,4 +3,4 @@
 /**
  * What kind of content an item is.
  */
-export type ContentKind = "blog_post" | "guide" | "whitepaper" | "case_study" | "webinar" | "free_trial" | "demo_invitation" | "discount_offer" | "newsletter" | "win_back";
+export type ContentKind = "blog_post" | "guide" | "whitepaper" | "case_study" | "webinar" | "free_trial" | "demo_invitation" | "discount_offer" | "newsletter" | "win_back" | "welcome" | "onboarding";

@@ -19,7 +19,13 @@ from: string, until: string, days: number, as_of: string, settings: PlanSettings
 /**
  * Leads eligible for at least one stream.
  */
-eligible: number, sends: number, streams: Array<StreamPlan>, per_day: Array<DayCount>, per_content: Array<ContentCount>, 
+eligible: number, sends: number, streams: Array<StreamPlan>, per_day: Array<DayCount>, 
+/**
+ * Sends per day in each lead's own time zone, the day the lead gets
+ * them (the send window's days): every day of the horizon, and a day
+ * before or after it where a zone reaches there.
+ */
+per_local_day: Array<DayCount>, per_content: Array<ContentCount>, 
 /**
  * Eligible leads that get nothing, by reason.
  */

@@ -18,4 +18,9 @@ entries: number, sends: number,
 /**
  * Leads it won that a lower-priority stream also wanted.
  */
-also_eligible: Array<OverlapCount>, nodes: Array<NodeCount>, edges: Array<EdgeCount>, };
+also_eligible: Array<OverlapCount>, 
+/**
+ * Leads it wanted that entered a higher-priority stream instead, by
+ * that stream: its entry count on its own minus its count here.
+ */
+lost_to: Array<OverlapCount>, nodes: Array<NodeCount>, edges: Array<EdgeCount>, };

@@ -41,6 +41,7 @@ import type { ErrorKind } from "../bindings/ErrorKind";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { MatrixCell } from "../bindings/MatrixCell";
 import type { Plan } from "../bindings/Plan";
+import type { SavedStream } from "../bindings/SavedStream";
 import type { PlanSettings } from "../bindings/PlanSettings";
 import type { Stream } from "../bindings/Stream";
 import type { StreamDefinition } from "../bindings/StreamDefinition";
@@ -155,7 +156,8 @@ export const ipc = {
 
   streamsList: () => call<Stream[]>("streams_list"),
   /** Creates a stream (`id` null) or updates one; an active stream must have no problems. */
-  streamSave: (id: number | null, draft: StreamDraft) => call<Stream>("stream_save", { id, draft }),
+  /** Saves; a stream asked to be active that has problems is saved inactive, with the problems. */
+  streamSave: (id: number | null, draft: StreamDraft) => call<SavedStream>("stream_save", { id, draft }),
   streamDelete: (id: number) => call<void>("stream_delete", { id }),
   /** The problems of a stream as drawn (use id -1 for an unsaved one). */
   streamProblems: (stream: Stream) => call<StreamProblem[]>("stream_problems", { stream }),

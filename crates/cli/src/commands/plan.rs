@@ -170,6 +170,13 @@ fn print_plan_summary(out: &mut impl Write, plan: &planner::Plan) -> CliResult {
                 other.leads, other.name
             )?;
         }
+        for winner in &stream.lost_to {
+            writeln!(
+                out,
+                "    {} lost to the higher-priority “{}”",
+                winner.leads, winner.name
+            )?;
+        }
         for node in &stream.nodes {
             writeln!(out, "    {:<14} {:>9} leads", node.node_id, node.leads)?;
         }

@@ -9,6 +9,7 @@ pub(crate) mod engine;
 pub(crate) mod index;
 pub mod operators;
 mod reference;
+pub(crate) use reference::{describe_behaviour, describe_operator};
 pub mod rules;
 pub mod saved;
 pub mod templates;

@@ -563,6 +563,7 @@ mod tests {
                         ]}))
                         .unwrap(),
                         rate: None,
+                        email: None,
                     },
                 ));
                 edges.push(edge("entry", "branch", None));

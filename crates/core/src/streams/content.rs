@@ -25,6 +25,10 @@ pub enum ContentKind {
     DiscountOffer,
     Newsletter,
     WinBack,
+    /// The first email after a lead arrives or signs up.
+    Welcome,
+    /// Getting a new customer started: set-up, first steps.
+    Onboarding,
 }
 
 /// Where in the customer lifecycle a lead is, for content.

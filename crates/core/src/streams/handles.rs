@@ -154,6 +154,7 @@ mod tests {
         let branch = NodeAction::Branch {
             rules: RuleGroup::everyone(),
             rate: None,
+            email: None,
         };
         assert_eq!(
             outputs(&branch),

@@ -65,6 +65,27 @@ pub enum WaitCondition {
     },
 }
 
+/// What a branch tests of an email this stream sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Engagement {
+    Opened,
+    Clicked,
+}
+
+/// A branch's test of this stream's own email: did the lead open (or
+/// click) the email that the Send step `send_node` sent on this entry? A
+/// dry run has no opens of emails it only planned: the branch's `rate` is
+/// the share of leads sent that email assumed to engage (none when unset);
+/// leads the step never sent it to take “no” (docs/decisions.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EmailEngagement {
+    pub send_node: String,
+    pub engagement: Engagement,
+}
+
 /// What a node does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -92,6 +113,10 @@ pub enum NodeAction {
         #[serde(default)]
         #[ts(optional)]
         rate: Option<f64>,
+        /// Tests this stream's own email instead of rules.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        email: Option<EmailEngagement>,
     },
     /// Paths `0`, `1`, …: a deterministic random split by percentages.
     Split {
@@ -288,6 +313,53 @@ pub fn save(workspace: &mut Workspace, id: Option<i64>, draft: &StreamDraft) -> 
         None => table::insert(workspace, &columns)?,
     };
     get(workspace, id)
+}
+
+/// What saving from the designer did: the stream as saved, and when it was
+/// asked to be active but has problems, those problems (it was saved
+/// inactive instead, so no edit is lost).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SavedStream {
+    pub stream: Stream,
+    /// Why it is not active although asked to be; empty when it is as asked.
+    pub not_activated: Vec<StreamProblem>,
+}
+
+/// Saves like [`save`], except that a stream asked to be active while it
+/// has problems is saved inactive, with the problems that keep it so.
+pub fn save_or_keep_inactive(
+    workspace: &mut Workspace,
+    id: Option<i64>,
+    draft: &StreamDraft,
+) -> Result<SavedStream> {
+    check_name(draft)?;
+    let mut not_activated = Vec::new();
+    if draft.is_active {
+        let candidate = Stream {
+            id: id.unwrap_or(-1),
+            name: draft.name.clone(),
+            priority: draft.priority,
+            is_active: true,
+            definition: draft.definition.clone(),
+        };
+        not_activated = problems(workspace, &candidate)?;
+    }
+    let inactive;
+    let draft = if not_activated.is_empty() {
+        draft
+    } else {
+        inactive = StreamDraft {
+            is_active: false,
+            ..draft.clone()
+        };
+        &inactive
+    };
+    let stream = save(workspace, id, draft)?;
+    Ok(SavedStream {
+        stream,
+        not_activated,
+    })
 }
 
 fn check_name(draft: &StreamDraft) -> Result<()> {
@@ -663,6 +735,20 @@ mod tests {
             refused.contains("cannot be active") && refused.contains("stray"),
             "{refused}"
         );
+
+        let kept = save_or_keep_inactive(&mut workspace, Some(saved_stream.id), &draft).unwrap();
+        assert!(!kept.stream.is_active, "saved, but not active");
+        assert_eq!(kept.stream.definition, draft.definition, "no edit is lost");
+        assert!(
+            kept.not_activated
+                .iter()
+                .any(|p| p.node_id.as_deref() == Some("stray")),
+            "{:?}",
+            kept.not_activated
+        );
+        draft.definition.nodes.pop();
+        let clean = save_or_keep_inactive(&mut workspace, Some(saved_stream.id), &draft).unwrap();
+        assert!(clean.stream.is_active && clean.not_activated.is_empty());
 
         let json = serde_json::to_string(&export(&workspace, saved_stream.id).unwrap()).unwrap();
         let mut other = Workspace::in_memory().unwrap();

@@ -170,6 +170,30 @@ const LIBRARY: &[LibraryEntry] = &[
         &[LifecycleFit::Customer],
     ),
     (
+        "Welcome: what to expect from us",
+        ContentKind::Welcome,
+        "Welcome! Here is what you will get from us",
+        &[],
+        &[],
+        PROSPECT,
+    ),
+    (
+        "Getting started: your first week",
+        ContentKind::Onboarding,
+        "Your first week: three steps to your first segment",
+        &[],
+        &[],
+        &[LifecycleFit::Customer],
+    ),
+    (
+        "Onboarding: connect your CRM",
+        ContentKind::Onboarding,
+        "Bring your CRM leads in, in ten minutes",
+        &[],
+        &[],
+        &[LifecycleFit::Customer],
+    ),
+    (
         "What's new since you left",
         ContentKind::WinBack,
         "A lot has changed since you left",
@@ -278,6 +302,14 @@ const TEMPLATE_FILES: &[(&str, &str)] = &[
     (
         "lifecycle-winback",
         include_str!("templates/lifecycle-winback.json"),
+    ),
+    (
+        "lifecycle-welcome",
+        include_str!("templates/lifecycle-welcome.json"),
+    ),
+    (
+        "lifecycle-onboarding",
+        include_str!("templates/lifecycle-onboarding.json"),
     ),
 ];
 
@@ -412,6 +444,33 @@ mod tests {
         assert_eq!(cell(FIN, "Decision"), 0);
         assert!(cell(EXEC, "Decision") >= 3);
         assert!(cell(FIN, "Awareness") >= 2);
+    }
+
+    #[test]
+    fn the_library_and_templates_welcome_new_leads_and_onboard_new_customers() {
+        let mut workspace = Workspace::in_memory().unwrap();
+        demo_library(&mut workspace).unwrap();
+        let kinds: Vec<ContentKind> = content::list(&workspace)
+            .unwrap()
+            .iter()
+            .map(|c| c.kind)
+            .collect();
+        assert!(kinds.contains(&ContentKind::Welcome));
+        assert!(kinds.contains(&ContentKind::Onboarding));
+        let keys: Vec<String> = stream_templates(&workspace)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.key)
+            .collect();
+        assert!(keys.contains(&"lifecycle-welcome".to_owned()), "{keys:?}");
+        assert!(
+            keys.contains(&"lifecycle-onboarding".to_owned()),
+            "{keys:?}"
+        );
+        assert_eq!(
+            serde_json::to_string(&ContentKind::Onboarding).unwrap(),
+            "\"onboarding\""
+        );
     }
 
     #[test]

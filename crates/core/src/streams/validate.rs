@@ -320,7 +320,11 @@ fn step_settings(subject: &Subject<'_>, node: &StreamNode) -> Vec<StreamProblem>
         NodeAction::Send { content_id } => sent_content(subject, *content_id),
         NodeAction::Wait { amount, unit } => wait_length(*amount, *unit),
         NodeAction::WaitUntil { until } => wait_condition(until),
-        NodeAction::Branch { rules, rate } => branch(subject, rules, *rate),
+        NodeAction::Branch { rules, rate, email } => {
+            let mut found = branch(subject, rules, *rate);
+            found.extend(email.as_ref().and_then(|e| email_test(subject, rules, e)));
+            found
+        }
         NodeAction::Split { percentages } => split(percentages),
         NodeAction::UpdateField { field, value } => field_update(subject, field, value),
         NodeAction::MoveToStream { stream_id } => stream_move(subject, *stream_id),
@@ -418,6 +422,35 @@ fn branch(subject: &Subject<'_>, rules: &segments::RuleGroup, rate: Option<f64>)
     }
     found.extend(rate_problem(&rate));
     found
+}
+
+/// A branch testing an email must name a Send step of this stream, and test
+/// nothing else.
+fn email_test(
+    subject: &Subject<'_>,
+    rules: &segments::RuleGroup,
+    email: &super::model::EmailEngagement,
+) -> Option<String> {
+    let step = subject
+        .definition()
+        .nodes
+        .iter()
+        .find(|n| n.id == email.send_node);
+    match step {
+        None => Some(format!(
+            "tests the email of step {}, which is not in this stream: choose one of its Send steps",
+            email.send_node
+        )),
+        Some(n) if !matches!(n.action, NodeAction::Send { .. }) => Some(format!(
+            "tests the email of step {}, which sends nothing: choose a Send step",
+            n.id
+        )),
+        Some(_) if !rules.rules.is_empty() => Some(
+            "tests both rules and an email: keep one (a branch after another branch can test the other)"
+                .into(),
+        ),
+        Some(_) => None,
+    }
 }
 
 /// What is wrong with an assumed engagement rate, if anything.
@@ -725,6 +758,7 @@ mod tests {
             NodeAction::Branch {
                 rules: RuleGroup::everyone(),
                 rate: None,
+                email: None,
             },
         ));
         stream.definition.edges = vec![
@@ -929,6 +963,7 @@ mod tests {
                         NodeAction::Branch {
                             rules: RuleGroup::everyone(),
                             rate: None,
+                            email: None,
                         },
                     ),
                     node(
@@ -997,6 +1032,7 @@ mod tests {
                         NodeAction::Branch {
                             rules: RuleGroup::everyone(),
                             rate: None,
+                            email: None,
                         },
                     ),
                     node("send", NodeAction::Send { content_id: 1 }),

@@ -24,6 +24,8 @@ const KINDS: ContentKind[] = [
   "discount_offer",
   "newsletter",
   "win_back",
+  "welcome",
+  "onboarding",
 ];
 const LIFECYCLES: LifecycleFit[] = ["prospect", "customer", "former_customer"];
 

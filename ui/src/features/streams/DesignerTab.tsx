@@ -16,6 +16,7 @@ import { canRedo, canUndo, checkpoint, historyOf, push, redo, replace, undo, typ
 import { ipc } from "../../lib/ipc";
 import { queryKeys, useDeleteStream, useImportStream, useSaveStream } from "../../lib/queries";
 import { csvFileName } from "../../lib/segmentRules";
+import { confirmLeave } from "../../lib/unsavedChanges";
 import {
   addNode,
   autoLayout,
@@ -42,15 +43,21 @@ import { NodePanel } from "./NodePanel";
 import type { RuleCatalogue } from "./RulesEditor";
 import { StreamCanvas, TYPE_ICONS, type CanvasHandle } from "./StreamCanvas";
 import { StreamList } from "./StreamList";
-import { StreamSettings, type StreamMeta } from "./StreamSettings";
+import { StreamSettings } from "./StreamSettings";
 import { DesignerPlanBar } from "./DesignerPlanBar";
 import { useDesignerPlan } from "./useDesignerPlan";
+import { notActivatedText } from "./activation";
 import { useStreamProblemCheck, useSuitedContent } from "./useStreamChecks";
+import { clearStreamDraft, readStreamDraft, useStreamDraft, type Editable } from "./useStreamDraft";
 
-type Editable = { meta: StreamMeta; definition: StreamDefinition };
+/** The stream opened: its id once saved, a key per opening, and the stream as saved (or as first opened). */
 type Opened = { id: number | null; key: string; baseline: string };
+/** A line above the canvas; `saved` ones go once the stream changes again; `action` is a link beside the text. */
+type Notice = { text: string; bad?: boolean; saved?: boolean; action?: { label: string; run: () => void } };
 
 type Props = {
+  /** The open workspace (its path), whose drafts the designer keeps. */
+  workspaceKey: string;
   /** False while another tab is shown: the designer stays mounted but hidden. */
   active: boolean;
   streams: Stream[];
@@ -90,7 +97,7 @@ const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement &&
   (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
 
-export function DesignerTab({ active, streams, templates, content, rules }: Props) {
+export function DesignerTab({ workspaceKey, active, streams, templates, content, rules }: Props) {
   const [opened, setOpened] = useState<Opened>({ id: null, key: "none", baseline: "" });
   const [history, setHistory] = useState<History<Editable>>(() =>
     historyOf(editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() })),
@@ -98,7 +105,7 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
   const [revision, setRevision] = useState(0);
   const [selectedNodes, setSelectedNodes] = useState<string[]>([]);
   const [selectedEdges, setSelectedEdges] = useState<string[]>([]);
-  const [notice, setNotice] = useState<{ text: string; bad?: boolean; restore?: () => void } | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const clipboard = useRef<Clipboard | null>(null);
   const pastes = useRef(0);
@@ -108,29 +115,37 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
   const present = history.present;
   const definition = present.definition;
   const currentJson = snapshot(present);
-  const dirty = opened.id === null || currentJson !== opened.baseline;
+  /** Edited since opened or saved: the work a switch would lose. */
+  const edited = opened.key !== "none" && currentJson !== opened.baseline;
+  const dirty = opened.id === null || edited;
+  useStreamDraft(workspaceKey, opened.id, present.meta.name, edited, present);
 
+  /**
+   * Opens `editable` as the stream `id`. A note replaces the notice (the empty one clears it); without one, edits
+   * just discarded can be reopened. `baseline` is the stream as saved when `editable` is a restored draft.
+   */
   const open = useCallback(
-    (id: number | null, editable: Editable, note?: string) => {
+    (id: number | null, editable: Editable, note?: string | Notice, baseline?: Editable) => {
       const previous = history.present;
-      const wasDirty =
-        opened.key !== "none" &&
-        (opened.id === null ? history.past.length > 0 : snapshot(previous) !== opened.baseline);
-      if (wasDirty && note === undefined) {
+      const wasEdited = opened.key !== "none" && snapshot(previous) !== opened.baseline;
+      if (wasEdited && note === undefined) {
         const prevOpened = opened;
         setNotice({
-          text: `Unsaved changes to “${previous.meta.name}” were left behind.`,
-          restore: () => {
-            setOpened(prevOpened);
-            setHistory(historyOf(previous));
-            setSelectedNodes([]);
-            setRevision((r) => r + 1);
-            setNotice(null);
+          text: `Discarded the unsaved changes to “${previous.meta.name}”.`,
+          action: {
+            label: "Reopen them",
+            run: () => {
+              setOpened(prevOpened);
+              setHistory(historyOf(previous));
+              setSelectedNodes([]);
+              setRevision((r) => r + 1);
+              setNotice(null);
+            },
           },
         });
-      } else setNotice(note ? { text: note } : null);
+      } else setNotice(typeof note === "string" ? (note ? { text: note } : null) : (note ?? null));
       setHistory(historyOf(editable));
-      setOpened({ id, key: `${id ?? "new"}-${++openCounter}`, baseline: id === null ? "" : snapshot(editable) });
+      setOpened({ id, key: `${id ?? "new"}-${++openCounter}`, baseline: snapshot(baseline ?? editable) });
       setSelectedNodes([]);
       setSelectedEdges([]);
       setRevision((r) => r + 1);
@@ -139,13 +154,62 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
     [opened, history],
   );
 
-  // Open the first stream (highest priority) when the tab is first shown.
+  /**
+   * Opens a saved stream (`stream`) or a new one (`id` null), with the draft kept for it if there is one: restored
+   * with a notice that says so and offers to discard it.
+   */
+  const openWithDraft = useCallback(
+    (id: number | null, saved: Editable, note?: string) => {
+      const draft = readStreamDraft(workspaceKey, id);
+      if (!draft || snapshot(draft.value.editable) === snapshot(saved)) {
+        if (draft) clearStreamDraft(workspaceKey, id);
+        return open(id, saved, note);
+      }
+      const when = new Date(draft.savedAt).toLocaleString();
+      const restored = draft.value.editable;
+      open(
+        id,
+        restored,
+        {
+          text: `Restored your unsaved changes to “${restored.meta.name}” from ${when}.`,
+          action: {
+            label: "Discard them",
+            run: () => {
+              clearStreamDraft(workspaceKey, id);
+              open(id, saved, `Discarded the unsaved changes to “${restored.meta.name}”.`);
+            },
+          },
+        },
+        id === null ? undefined : saved,
+      );
+      // A restored new stream is unsaved work although nothing was edited since.
+      if (id === null) setOpened((o) => ({ ...o, baseline: "" }));
+    },
+    [workspaceKey, open],
+  );
+
+  // Open the first stream (highest priority) when the tab is first shown, or the stream with unsaved work kept
+  // from last time.
   useEffect(() => {
-    if (initialised.current || streams.length === 0) return;
-    initialised.current = true;
-    const first = streams[0];
-    open(first.id, editableOf(first), "");
-  }, [streams, open]);
+    if (initialised.current) return;
+    const blank = editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() });
+    const withDraft = streams.find((s) => readStreamDraft(workspaceKey, s.id));
+    if (readStreamDraft(workspaceKey, null)) {
+      initialised.current = true;
+      openWithDraft(null, blank, "");
+    } else if (withDraft) {
+      initialised.current = true;
+      openWithDraft(withDraft.id, editableOf(withDraft), "");
+    } else if (streams.length > 0) {
+      initialised.current = true;
+      open(streams[0].id, editableOf(streams[0]), "");
+    }
+  }, [streams, open, openWithDraft, workspaceKey]);
+
+  // A "Saved" notice goes as soon as the stream changes again.
+  useEffect(() => {
+    if (notice?.saved && dirty) setNotice(null);
+  }, [notice, dirty]);
 
   // Edits.
   const edit = useCallback((change: (e: Editable) => Editable) => setHistory((h) => push(h, change(h.present))), []);
@@ -177,7 +241,7 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
   const { problems, checkedStream: problemsChecked } = useStreamProblemCheck(opened.key, streamJson);
   const grouped = useMemo(() => groupProblems(problems), [problems]);
   const suited = useSuitedContent(definition.entry_segments, content);
-  const plan = useDesignerPlan(opened.key, opened.id, drawn);
+  const plan = useDesignerPlan(opened.key, opened.id, drawn, streams);
   const { stale, nodeCounts, edgeCounts } = plan;
 
   // Undo/redo can remove selected steps: keep the selection to what exists.
@@ -301,13 +365,25 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
   const saveStream = useSaveStream();
   const importStream = useImportStream();
   const deleteStreamById = useDeleteStream();
-  const startNew = () =>
-    open(null, editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() }));
-  const fromTemplate = (t: StreamTemplate) =>
+  // Switching to another stream asks first when the opened one has unsaved changes.
+  const startNew = async () => {
+    if (!(await confirmLeave())) return;
+    openWithDraft(
+      null,
+      editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() }),
+    );
+  };
+  const fromTemplate = async (t: StreamTemplate) => {
+    if (!(await confirmLeave())) return;
     open(null, editableOf({ name: t.name, priority: t.priority, is_active: false, definition: t.definition }));
+  };
+  const openSaved = async (stream: Stream) => {
+    if (stream.id === opened.id || !(await confirmLeave())) return;
+    openWithDraft(stream.id, editableOf(stream));
+  };
   const save = async () => {
     try {
-      const saved = await saveStream.mutateAsync({
+      const { stream: saved, not_activated: blocked } = await saveStream.mutateAsync({
         id: opened.id,
         draft: {
           name: present.meta.name,
@@ -316,14 +392,18 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
           definition: present.definition,
         },
       });
+      clearStreamDraft(workspaceKey, opened.id);
+      clearStreamDraft(workspaceKey, saved.id);
       setOpened((o) => ({ ...o, id: saved.id, baseline: snapshot(editableOf(saved)) }));
       setHistory((h) => replace(h, editableOf(saved)));
-      setNotice({ text: `Saved “${saved.name}”${saved.is_active ? " (active)" : " (inactive)"}.` });
+      if (blocked.length > 0) setNotice({ text: notActivatedText(saved.name, blocked, title, definition), bad: true });
+      else setNotice({ text: `Saved “${saved.name}”${saved.is_active ? " (active)" : " (inactive)"}.`, saved: true });
     } catch (e) {
       setNotice({ text: message(e), bad: true });
     }
   };
   const importJson = async () => {
+    if (!(await confirmLeave())) return;
     try {
       const path = await ipc.pickJsonFile();
       if (!path) return;
@@ -366,6 +446,12 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
     }
   };
 
+  // Streams whose unsaved changes are kept (the opened one while it differs from what was saved).
+  const withDrafts = new Set(
+    streams
+      .filter((s) => (s.id === opened.id ? edited : readStreamDraft(workspaceKey, s.id) !== null))
+      .map((s) => s.id),
+  );
   const selectedNode = selectedNodes.length === 1 ? definition.nodes.find((n) => n.id === selectedNodes[0]) : undefined;
 
   return (
@@ -375,10 +461,11 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
         templates={templates}
         openedId={opened.id}
         unsavedName={opened.id === null && opened.key !== "none" ? present.meta.name : null}
-        onNew={startNew}
-        onTemplate={fromTemplate}
+        withDrafts={withDrafts}
+        onNew={() => void startNew()}
+        onTemplate={(t) => void fromTemplate(t)}
         onImport={() => void importJson()}
-        onOpen={(stream) => open(stream.id, editableOf(stream))}
+        onOpen={(stream) => void openSaved(stream)}
       />
 
       <section className="designer-main">
@@ -494,17 +581,43 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
           >
             <span>{notice.text}</span>
             <span>
-              {notice.restore && (
-                <button className="link" onClick={notice.restore}>
-                  Reopen
+              {notice.action && (
+                <button className="link" data-testid="stream-notice-action" onClick={notice.action.run}>
+                  {notice.action.label}
                 </button>
               )}
-              <button className="link" onClick={() => setNotice(null)} aria-label="Dismiss">
+              <button className="link" onClick={() => setNotice(null)} aria-label="Dismiss this message">
                 ✕
               </button>
             </span>
           </div>
         )}
+        <div
+          className={`problem-box${problems.length ? " has" : ""}`}
+          data-testid="stream-problems"
+          data-count={problems.length}
+          data-checked={problemsChecked === streamJson ? "yes" : "no"}
+        >
+          {problems.length === 0 && problemsChecked !== streamJson ? (
+            <span className="muted">Checking for problems…</span>
+          ) : problems.length === 0 ? (
+            <span className="ok">✓ No problems</span>
+          ) : (
+            <>
+              <strong>
+                {problems.length} {problems.length === 1 ? "problem" : "problems"}
+              </strong>
+              {grouped.stream.map((p, i) => (
+                <div key={i} className="stream-problem" data-testid="stream-problem">
+                  {p}
+                </div>
+              ))}
+              {grouped.byNode.size > 0 && (
+                <div className="muted small">{[...grouped.byNode.values()].flat().length} marked on their steps</div>
+              )}
+            </>
+          )}
+        </div>
         <div className="canvas-wrap">
           <ReactFlowProvider>
             <StreamCanvas
@@ -519,30 +632,6 @@ export function DesignerTab({ active, streams, templates, content, rules }: Prop
               streamKey={opened.key}
             />
           </ReactFlowProvider>
-          <div
-            className={`problem-box${problems.length ? " has" : ""}`}
-            data-testid="stream-problems"
-            data-count={problems.length}
-            data-checked={problemsChecked === streamJson ? "yes" : "no"}
-          >
-            {problems.length === 0 ? (
-              <span className="ok">✓ No problems</span>
-            ) : (
-              <>
-                <strong>
-                  {problems.length} {problems.length === 1 ? "problem" : "problems"}
-                </strong>
-                {grouped.stream.map((p, i) => (
-                  <div key={i} className="stream-problem" data-testid="stream-problem">
-                    {p}
-                  </div>
-                ))}
-                {grouped.byNode.size > 0 && (
-                  <div className="muted small">{[...grouped.byNode.values()].flat().length} marked on their steps</div>
-                )}
-              </>
-            )}
-          </div>
         </div>
         {active && <DesignerPlanBar plan={plan} />}
       </section>

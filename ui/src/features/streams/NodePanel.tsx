@@ -15,7 +15,8 @@ import type { WaitUnit } from "../../bindings/WaitUnit";
 import { ipc } from "../../lib/ipc";
 import { edgeUsesHandle, handleKey, outputHandles, TYPE_LABELS } from "./streamGraph";
 import { TYPE_ICONS } from "./StreamCanvas";
-import { RulesEditor, type RuleCatalogue } from "./RulesEditor";
+import { BranchTest } from "./BranchTest";
+import type { RuleCatalogue } from "./RulesEditor";
 
 const WEEKDAY_LABELS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -363,28 +364,27 @@ export function NodePanel(props: Props) {
       )}
 
       {action.type === "branch" && (
-        <>
-          <p className="hint">Leads matching these rules take the “yes” path, the others “no”.</p>
-          <RulesEditor
-            key={`${node.id}-${revision}`}
-            value={action.rules}
-            catalogue={rules}
-            onChange={(r) => onAction({ ...action, rules: r })}
-          />
-          <RateInput
-            testId="node-branch-rate"
-            rate={action.rate}
-            onChange={(rate) => {
-              const next: NodeAction = { type: "branch", rules: action.rules };
-              if (rate !== undefined) next.rate = rate;
-              onAction(next);
-            }}
-          />
-          <p className="hint">
-            For rules about behaviour (events, e.g. clicked an email): the planner assumes this share of leads engages
-            from now on and takes “yes”. Empty means “no further engagement”: only what leads have already done counts.
-          </p>
-        </>
+        <BranchTest
+          action={action}
+          nodeId={node.id}
+          definition={definition}
+          title={title}
+          rules={rules}
+          revision={revision}
+          onAction={onAction}
+          rateEditor={
+            <RateInput
+              testId="node-branch-rate"
+              rate={action.rate}
+              onChange={(rate) => {
+                const next: NodeAction = { ...action };
+                if (rate === undefined) delete next.rate;
+                else next.rate = rate;
+                onAction(next);
+              }}
+            />
+          }
+        />
       )}
 
       {action.type === "split" && (
@@ -412,6 +412,7 @@ export function NodePanel(props: Props) {
                       className="link"
                       data-testid={`node-split-remove-${i}`}
                       title="Remove this path"
+                      aria-label={`Remove path ${i + 1}`}
                       onClick={() =>
                         onAction({ type: "split", percentages: action.percentages.filter((_, j) => j !== i) })
                       }

@@ -6,7 +6,7 @@ import type { Plan } from "../../bindings/Plan";
 import type { ReasonTally } from "../../bindings/ReasonTally";
 import { formatCount } from "../../lib/format";
 import { PlanCalendar } from "./PlanCalendar";
-import { signed, type DiffLine, type PlanDiff } from "./planDiff";
+import { signed, unchanged, type DiffLine, type PlanDiff } from "./planDiff";
 
 /** Before, after and change per line of a plan comparison; `empty` shows when there are no lines. */
 function DiffTable({
@@ -92,9 +92,11 @@ type Props = {
   label: string;
   /** The comparison with the previous run, when there is one. */
   diff: PlanDiff | null;
+  /** What the previous run was for (its label, first day and days), when there is one. */
+  previous: { label: string; from: string; days: number } | null;
 };
 
-export function PlanResults({ plan, label, diff }: Props) {
+export function PlanResults({ plan, label, diff, previous }: Props) {
   const maxStreamSends = Math.max(1, ...plan.streams.map((s) => s.sends));
   return (
     <>
@@ -145,9 +147,20 @@ export function PlanResults({ plan, label, diff }: Props) {
         <PlanCalendar plan={plan} />
       </section>
 
-      {diff && (
+      {diff && previous && unchanged(diff) && (
+        <section className="plan-section plan-diff" data-testid="plan-diff" data-sends-delta={0} data-unchanged="yes">
+          <h3>Compared with the previous run</h3>
+          <p>
+            Same as the previous run ({previous.label} from {previous.from} for {previous.days} days): no count changed.
+          </p>
+        </section>
+      )}
+      {diff && previous && !unchanged(diff) && (
         <section className="plan-section plan-diff" data-testid="plan-diff" data-sends-delta={diff.sends.delta}>
           <h3>Compared with the previous run</h3>
+          <p className="muted small">
+            The previous run: {previous.label} from {previous.from} for {previous.days} days.
+          </p>
           <p>
             <DeltaCell line={diff.sends} /> sends ({formatCount(diff.sends.before)} → {formatCount(diff.sends.after)}),{" "}
             <DeltaCell line={diff.eligible} /> eligible leads

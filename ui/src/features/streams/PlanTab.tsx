@@ -17,19 +17,30 @@ import { PlanJourney } from "./PlanJourney";
 import { PlannerSettingsDialog } from "./PlannerSettingsDialog";
 import { PlanResults } from "./PlanResults";
 
-type Props = { streams: Stream[]; onError: (error: unknown) => void };
-
 /** What a plan was run with, so journeys and exports use the same request. */
 type Request = PlanRequest & { label: string };
+/** A plan the user was shown, and what it was run with. */
+export type PlanShown = { plan: Plan; request: Request };
+
+type Props = {
+  streams: Stream[];
+  /**
+   * The last two plans shown, kept by the Streams view across visits of this tab: the plan made on opening the tab
+   * is compared with the one the user saw before, not with itself.
+   */
+  runs: PlanShown[];
+  onRuns: (update: (runs: PlanShown[]) => PlanShown[]) => void;
+  onError: (error: unknown) => void;
+};
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export function PlanTab({ streams, onError }: Props) {
-  const [from, setFrom] = useState(todayUtc());
-  const [days, setDays] = useState("90");
+export function PlanTab({ streams, runs, onRuns: setRuns, onError }: Props) {
+  // The horizon of the plan seen last, so the plan made on opening compares like with like.
+  const [from, setFrom] = useState(() => runs[runs.length - 1]?.request.from ?? todayUtc());
+  const [days, setDays] = useState(() => String(runs[runs.length - 1]?.request.days ?? 90));
   const [allActive, setAllActive] = useState(true);
   const [chosen, setChosen] = useState<Set<number>>(() => new Set(streams.filter((s) => s.is_active).map((s) => s.id)));
-  const [runs, setRuns] = useState<{ plan: Plan; request: Request }[]>([]);
   const planRun = useRunPlan();
   const running = planRun.isPending;
   const [error, setError] = useState<string | null>(null);
@@ -155,7 +166,7 @@ export function PlanTab({ streams, onError }: Props) {
         </div>
       ) : (
         <div className="plan-body">
-          <PlanResults plan={plan} label={current.request.label} diff={diff} />
+          <PlanResults plan={plan} label={current.request.label} diff={diff} previous={previous?.request ?? null} />
           <PlanJourney plan={plan} request={current.request} />
         </div>
       )}

@@ -157,6 +157,8 @@ const StreamEdgeView = memo(function StreamEdgeView(props: EdgeProps<StreamFlowE
 });
 
 const NODE_TYPES = { stream: StreamNodeView };
+/** Room around the steps when the view fits them: the zoom controls sit in the bottom-left corner. */
+const FIT_PADDING = { top: "24px", right: "24px", bottom: "24px", left: "64px" } as const;
 const EDGE_TYPES = { stream: StreamEdgeView };
 
 export type CanvasHandle = { fit: () => void; reveal: (at: { x: number; y: number }) => void };
@@ -207,10 +209,39 @@ export function StreamCanvas({
   );
 
   const wrapper = useRef<HTMLDivElement>(null);
+  // Whether the view is as fitted (not panned or zoomed by the user since): then a resize of the canvas (a notice
+  // or the plan bar growing) fits it again, so no step is left outside.
+  const fitted = useRef(true);
+  const fitNow = useCallback(
+    (duration?: number) => {
+      fitted.current = true;
+      void flow.fitView({ padding: FIT_PADDING, minZoom: 0.4, maxZoom: 1.1, duration });
+    },
+    [flow],
+  );
+  useEffect(() => {
+    const element = wrapper.current;
+    if (!element || typeof ResizeObserver === "undefined") return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const observer = new ResizeObserver(() => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (fitted.current) fitNow();
+      }, 60);
+    });
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      clearTimeout(timer);
+    };
+  }, [fitNow]);
   useImperativeHandle(
     canvasRef,
     () => ({
-      fit: () => void flow.fitView({ padding: 0.1, duration: 200 }),
+      fit: () => {
+        fitted.current = true;
+        void flow.fitView({ padding: FIT_PADDING, duration: 200 });
+      },
       // Pans (keeping the zoom) so a node at this flow position is in view.
       reveal: (at) => {
         const box = wrapper.current?.getBoundingClientRect();
@@ -220,6 +251,7 @@ export function StreamCanvas({
         const top = at.y * zoom + y;
         const inside =
           left >= 0 && top >= 0 && left + NODE_WIDTH * zoom <= box.width && top + NODE_HEIGHT * zoom <= box.height;
+        if (!inside) fitted.current = false;
         if (!inside) void flow.setCenter(at.x + NODE_WIDTH / 2, at.y + NODE_HEIGHT / 2, { zoom, duration: 200 });
       },
     }),
@@ -228,9 +260,9 @@ export function StreamCanvas({
 
   // Fit when another stream is opened (after its nodes are measured).
   useEffect(() => {
-    const timer = setTimeout(() => void flow.fitView({ padding: 0.1, minZoom: 0.7, maxZoom: 1.1 }), 80);
+    const timer = setTimeout(() => fitNow(), 80);
     return () => clearTimeout(timer);
-  }, [streamKey, flow]);
+  }, [streamKey, fitNow]);
 
   const selection = useRef<{ nodes: Set<string>; edges: Set<string> }>({ nodes: new Set(), edges: new Set() });
   useEffect(() => {
@@ -320,6 +352,10 @@ export function StreamCanvas({
         onEdgesChange={onEdgesChange}
         onConnect={handleConnect}
         onNodeDragStart={onDragStart}
+        onMoveStart={(event) => {
+          // Only a user's pan or zoom comes with an event.
+          if (event) fitted.current = false;
+        }}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={["Shift", "Meta", "Control"]}
@@ -328,7 +364,7 @@ export function StreamCanvas({
         defaultEdgeOptions={{ type: "stream" }}
         proOptions={{ hideAttribution: true }}
         fitView
-        fitViewOptions={{ padding: 0.1, minZoom: 0.7, maxZoom: 1.1 }}
+        fitViewOptions={{ padding: FIT_PADDING, minZoom: 0.4, maxZoom: 1.1 }}
       >
         <Background gap={20} color="#dde2ec" />
         <Controls showInteractive={false} />

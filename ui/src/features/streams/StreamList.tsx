@@ -10,13 +10,25 @@ type Props = {
   openedId: number | null;
   /** The name of the new stream being drawn, null when none is. */
   unsavedName: string | null;
+  /** The saved streams with unsaved changes kept as drafts. */
+  withDrafts: Set<number>;
   onNew: () => void;
   onTemplate: (template: StreamTemplate) => void;
   onImport: () => void;
   onOpen: (stream: Stream) => void;
 };
 
-export function StreamList({ streams, templates, openedId, unsavedName, onNew, onTemplate, onImport, onOpen }: Props) {
+export function StreamList({
+  streams,
+  templates,
+  openedId,
+  unsavedName,
+  withDrafts,
+  onNew,
+  onTemplate,
+  onImport,
+  onOpen,
+}: Props) {
   return (
     <aside className="stream-sidebar">
       <div className="segment-sidebar-actions">
@@ -63,6 +75,15 @@ export function StreamList({ streams, templates, openedId, unsavedName, onNew, o
               <span className="muted small" title="Priority">
                 P{s.priority}
               </span>
+              {withDrafts.has(s.id) && (
+                <span
+                  className="badge unsaved"
+                  data-testid={`stream-draft-${s.id}`}
+                  title="Unsaved changes are kept for this stream"
+                >
+                  changed
+                </span>
+              )}
               {s.is_active && (
                 <span className="badge active" data-testid={`stream-active-${s.id}`}>
                   active

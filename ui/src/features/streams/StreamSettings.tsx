@@ -106,10 +106,11 @@ export function StreamSettings({
         {folders.length === 0 && <p className="muted">No saved segments yet: create one in Segments.</p>}
       </div>
 
-      <h4>Re-entry</h4>
+      <h4 id="stream-reentry-heading">Re-entry</h4>
       <div className="field-row">
         <select
           data-testid="stream-reentry"
+          aria-labelledby="stream-reentry-heading"
           value={reentry.kind}
           onChange={(e) =>
             onDefinition({

@@ -16,8 +16,9 @@ import {
 } from "../../lib/queries";
 import { ContentTab } from "./ContentTab";
 import { DesignerTab } from "./DesignerTab";
-import { PlanTab } from "./PlanTab";
+import { PlanTab, type PlanShown } from "./PlanTab";
 import type { RuleCatalogue } from "./RulesEditor";
+import "./streams.css";
 
 type Props = { workspace: WorkspaceInfo; onError: (error: unknown) => void };
 type Tab = "designer" | "plan" | "content";
@@ -28,8 +29,10 @@ const TABS: { key: Tab; label: string }[] = [
   { key: "content", label: "Content" },
 ];
 
-export function StreamsView({ onError }: Props) {
+export function StreamsView({ workspace, onError }: Props) {
   const [tab, setTab] = useState<Tab>("designer");
+  // The Plan tab's last runs outlive the tab, so reopening it compares with the plan seen before.
+  const [planRuns, setPlanRuns] = useState<PlanShown[]>([]);
   const streamsQuery = useStreams();
   const templatesQuery = useStreamTemplates();
   const contentQuery = useContent();
@@ -89,6 +92,7 @@ export function StreamsView({ onError }: Props) {
         {/* The designer stays mounted so its unsaved edits and history survive a look at the other tabs. */}
         <div className="tab-pane" hidden={tab !== "designer"}>
           <DesignerTab
+            workspaceKey={workspace.path ?? workspace.name}
             active={tab === "designer"}
             streams={streams}
             templates={templates}
@@ -96,7 +100,7 @@ export function StreamsView({ onError }: Props) {
             rules={rules}
           />
         </div>
-        {tab === "plan" && <PlanTab streams={streams} onError={onError} />}
+        {tab === "plan" && <PlanTab streams={streams} runs={planRuns} onRuns={setPlanRuns} onError={onError} />}
         {tab === "content" && <ContentTab content={content} onError={onError} />}
       </div>
     </div>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { Plan } from "../../bindings/Plan";
-import { planDiff, signed } from "./planDiff";
+import { planDiff, signed, unchanged } from "./planDiff";
 
 function plan(sends: number, streams: [number, string, number][], content: [number, string, number][]): Plan {
   return {
@@ -27,10 +27,12 @@ function plan(sends: number, streams: [number, string, number][], content: [numb
       entries: 0,
       sends: s,
       also_eligible: [],
+      lost_to: [],
       nodes: [],
       edges: [],
     })),
     per_day: [],
+    per_local_day: [],
     per_content: content.map(([content_id, title, s]) => ({ content_id, title, sends: s, leads: s })),
     suppressed: [],
     suppressed_leads: [],
@@ -78,6 +80,14 @@ describe("planDiff", () => {
       ["Offer", 0, 40],
       ["Guide", 40, 0],
     ]);
+  });
+
+  it("says when two runs are the same, so the tab shows no table of ±0", () => {
+    const one = plan(100, [[1, "Decision", 100]], [[10, "Demo", 100]]);
+    const same = plan(100, [[1, "Decision", 100]], [[10, "Demo", 100]]);
+    expect(unchanged(planDiff(one, same))).toBe(true);
+    const moved = plan(100, [[1, "Decision", 100]], [[11, "Guide", 100]]);
+    expect(unchanged(planDiff(one, moved))).toBe(false);
   });
 
   it("formats signed changes", () => {

@@ -51,6 +51,11 @@ export function planDiff(before: Plan, after: Plan): PlanDiff {
   };
 }
 
+/** Whether nothing changed between the two runs: every count is the same. */
+export function unchanged(diff: PlanDiff): boolean {
+  return [diff.sends, diff.eligible, ...diff.streams, ...diff.content].every((l) => l.delta === 0);
+}
+
 /** "+12", "−3", "±0". */
 export function signed(n: number): string {
   if (n > 0) return `+${n.toLocaleString("en-US")}`;

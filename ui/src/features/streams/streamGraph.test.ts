@@ -100,6 +100,13 @@ describe("nodeTitle", () => {
     expect(nodeTitle({ type: "branch", rules: { combinator: "and", not: false, rules: [] } })).toBe("Branch");
     expect(
       nodeTitle({
+        type: "branch",
+        rules: { combinator: "and", not: false, rules: [] },
+        email: { send_node: "welcome", engagement: "clicked" },
+      }),
+    ).toBe("Clicked the email of welcome?");
+    expect(
+      nodeTitle({
         type: "wait_until",
         until: { kind: "window", weekdays: [1, 2, 3, 4, 5], from_hour: 9, to_hour: 17 },
       }),

@@ -135,7 +135,9 @@ export function nodeTitle(
         ? `Wait until ${weekdayNames(action.until.weekdays)} ${action.until.from_hour}–${action.until.to_hour} h`
         : `Wait for ${action.until.event_type || "an event"} (≤ ${plural(action.until.timeout_days, "days")})`;
     case "branch":
-      return "Branch";
+      return action.email
+        ? `${action.email.engagement === "clicked" ? "Clicked" : "Opened"} the email of ${action.email.send_node}?`
+        : "Branch";
     case "split":
       return `Split ${action.percentages.join("/")}`;
     case "update_field":

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use super::report::SkippedStream;
 use super::{DAY, NEVER};
 use crate::segments::engine::CompiledRule;
-use crate::segments::{self, values, RuleGroup};
+use crate::segments::{self, values, RuleGroup, RuleNode};
 use crate::streams::handles::NodeHandle;
 use crate::streams::limits;
-use crate::streams::model::{self, NodeAction, Stream};
+use crate::streams::model::{self, Engagement, NodeAction, Stream};
 use crate::{Error, Result, Workspace};
 
 /// A compiled node, with its outgoing edges by handle.
@@ -27,6 +27,76 @@ pub(super) struct CompiledNode {
     pub salt: u64,
     /// Does the branch rule look at behaviour (which the future may change)?
     pub behavioural: bool,
+    /// For branches: each top-level condition in words and compiled on its
+    /// own, so a journey can say which matched.
+    pub parts: Vec<(String, CompiledRule)>,
+    /// For branches testing this stream's own email: the Send step's index.
+    pub email_node: Option<(usize, Engagement)>,
+}
+
+/// A top-level condition of a branch in words: "Persona is Executive
+/// decision maker", "Performed download at least 2 times …".
+fn describe_condition(node: &RuleNode, catalogue: &[crate::fields::Field]) -> String {
+    match node {
+        RuleNode::Group(group) => {
+            let joiner = match group.combinator {
+                segments::Combinator::And => " and ",
+                segments::Combinator::Or => " or ",
+            };
+            let inner: Vec<String> = group
+                .rules
+                .iter()
+                .map(|child| describe_condition(child, catalogue))
+                .collect();
+            let not = if group.not { "not " } else { "" };
+            format!("{not}({})", inner.join(joiner))
+        }
+        RuleNode::Rule(rule) => match rule.field.as_str() {
+            "event" => segments::describe_behaviour(&rule.operator, &rule.value),
+            "segment" => {
+                let verb = if rule.operator == "notIn" {
+                    "Is not in"
+                } else {
+                    "Is in"
+                };
+                format!("{verb} segment #{}", rule.value)
+            }
+            key => {
+                let label = catalogue
+                    .iter()
+                    .find(|f| f.key == key)
+                    .map_or(key, |f| f.label.as_str());
+                format!(
+                    "{label} {}",
+                    segments::describe_operator(&rule.operator, &rule.value)
+                )
+            }
+        },
+    }
+}
+
+/// Each top-level condition of a branch's rules, described and compiled.
+fn branch_parts(
+    conn: &rusqlite::Connection,
+    rules: &RuleGroup,
+    catalogue: &[crate::fields::Field],
+) -> Result<Vec<(String, CompiledRule)>> {
+    rules
+        .rules
+        .iter()
+        .map(|child| {
+            let alone = RuleGroup {
+                id: None,
+                combinator: segments::Combinator::And,
+                not: false,
+                rules: vec![child.clone()],
+            };
+            Ok((
+                describe_condition(child, catalogue),
+                CompiledRule::compile(conn, &alone)?,
+            ))
+        })
+        .collect()
 }
 
 /// A stream ready to walk.
@@ -85,6 +155,18 @@ fn compile_stream(
             ),
             _ => (None, false),
         };
+        let email_node = match &node.action {
+            NodeAction::Branch {
+                email: Some(email), ..
+            } => index_of
+                .get(email.send_node.as_str())
+                .map(|&i| (i, email.engagement)),
+            _ => None,
+        };
+        let parts = match &node.action {
+            NodeAction::Branch { rules, .. } => branch_parts(conn, rules, &catalogue)?,
+            _ => Vec::new(),
+        };
         let update = match &node.action {
             NodeAction::UpdateField { field, value } => {
                 let field_type = catalogue
@@ -108,6 +190,8 @@ fn compile_stream(
                 (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
             }),
             behavioural,
+            parts,
+            email_node,
         });
     }
     // problems() has checked that there is one.

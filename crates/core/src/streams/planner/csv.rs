@@ -104,6 +104,7 @@ mod tests {
                 sends: 0,
                 streams: Vec::new(),
                 per_day: Vec::new(),
+                per_local_day: Vec::new(),
                 per_content: Vec::new(),
                 suppressed: Vec::new(),
                 suppressed_leads: Vec::new(),

@@ -11,6 +11,7 @@
 //! into what the walk runs), `walk`, `calendar`, `summary` and `csv`. The
 //! planner reads leads only through [`crate::segments::engine`].
 
+mod branching;
 mod calendar;
 mod compile;
 mod csv;
@@ -174,6 +175,12 @@ impl Prepared {
             rules.push(&stream.eligibility);
             rules.extend(stream.goal.as_ref());
             rules.extend(stream.nodes.iter().filter_map(|n| n.condition.as_ref()));
+            rules.extend(
+                stream
+                    .nodes
+                    .iter()
+                    .flat_map(|n| n.parts.iter().map(|(_, r)| r)),
+            );
         }
         rules
     }
@@ -415,6 +422,29 @@ mod tests {
         if outcomes != entries {
             return Err(format!("{outcomes} outcomes for {entries} entries"));
         }
+        // The calendar's days in each lead's zone are the send window's days.
+        let mut local_days: HashMap<String, u64> = HashMap::new();
+        for send in &run.sends {
+            let zone = parse_zone(&send.timezone).unwrap();
+            let local = Utc.timestamp_opt(send.at, 0).unwrap().with_timezone(&zone);
+            *local_days
+                .entry(local.format("%Y-%m-%d").to_string())
+                .or_default() += 1;
+        }
+        for day in &run.plan.per_local_day {
+            if local_days.get(&day.date).copied().unwrap_or(0) != day.sends {
+                return Err(format!("{} local sends on {}", day.sends, day.date));
+            }
+            let date = NaiveDate::parse_from_str(&day.date, "%Y-%m-%d").unwrap();
+            let weekday = date.weekday().number_from_monday() as u8;
+            if day.sends > 0 && !settings.send_window.weekdays.contains(&weekday) {
+                return Err(format!("local sends on {}, outside the window", day.date));
+            }
+        }
+        let listed: u64 = run.plan.per_local_day.iter().map(|d| d.sends).sum();
+        if listed != run.sends.len() as u64 {
+            return Err(format!("{listed} local-day sends of {}", run.sends.len()));
+        }
         let _ = workspace;
         Ok(())
     }
@@ -544,6 +574,7 @@ mod tests {
                 node("check", NodeAction::Branch {
                     rules: RuleGroup::from_value(&json!({"combinator": "and", "rules": [{"field": "buying_stage", "operator": "=", "value": "decision"}]})).unwrap(),
                     rate: None,
+                    email: None,
                 }),
                 node("yes", NodeAction::Send { content_id: item }),
                 node("no", NodeAction::Exit),
@@ -590,6 +621,7 @@ mod tests {
                         NodeAction::Branch {
                             rules: RuleGroup::from_value(&germans).unwrap(),
                             rate: None,
+                            email: None,
                         },
                     ),
                     node(
@@ -650,6 +682,13 @@ mod tests {
             assert_eq!(steps[5], "Exit");
             branches.insert(steps[1].to_owned());
             notes.extend(journey.entries[3].note.clone());
+            let why = journey.entries[1].note.clone().unwrap_or_default();
+            let expected = if steps[1] == "Branch: yes" {
+                "matched “Country is Germany”"
+            } else {
+                "did not match “Country is Germany”"
+            };
+            assert_eq!(why, expected, "the journey says which condition matched");
         }
         assert_eq!(
             branches.len(),
@@ -736,6 +775,161 @@ mod tests {
             .unwrap();
         assert!(overlap.leads > 0 && overlap.leads <= high_plan.leads);
         assert!(run.sends.iter().all(|s| s.stream_id == high.id));
+        assert_eq!(
+            low_plan
+                .lost_to
+                .iter()
+                .map(|o| (o.stream_id, o.leads))
+                .collect::<Vec<_>>(),
+            vec![(high.id, overlap.leads)],
+            "the low stream says which stream took its leads, and how many"
+        );
+        assert!(high_plan.lost_to.is_empty());
+    }
+
+    #[test]
+    fn a_branch_on_this_streams_own_email_assumes_its_rate_of_the_leads_sent_it() {
+        let mut workspace = demo(300);
+        let item = any_content(&workspace);
+        let practitioners = segment(&workspace, "Practitioners");
+        let flow = |rate: Option<f64>| {
+            definition(
+                vec![practitioners],
+                vec![
+                    node("entry", NodeAction::Entry),
+                    node("welcome", NodeAction::Send { content_id: item }),
+                    node(
+                        "opened",
+                        NodeAction::Branch {
+                            rules: RuleGroup::from_value(
+                                &json!({"combinator": "and", "rules": []}),
+                            )
+                            .unwrap(),
+                            rate,
+                            email: Some(model::EmailEngagement {
+                                send_node: "welcome".into(),
+                                engagement: model::Engagement::Opened,
+                            }),
+                        },
+                    ),
+                    node("exit", NodeAction::Exit),
+                ],
+                vec![
+                    edge("entry", "welcome", None),
+                    edge("welcome", "opened", None),
+                    edge("opened", "exit", Some("yes")),
+                    edge("opened", "exit", Some("no")),
+                ],
+            )
+        };
+        let settings = PlanSettings {
+            require_opt_in: false,
+            frequency_cap: None,
+            ..PlanSettings::default()
+        };
+        let yes_and_no = |workspace: &Workspace, stream: &Stream| {
+            let plan = plan_summary(
+                workspace,
+                &request(vec![stream.clone()], settings.clone(), 30),
+            )
+            .unwrap();
+            let edges = &plan.streams[0].edges;
+            (edges[2].leads, edges[3].leads)
+        };
+        let half = save(&mut workspace, "half open", 1, flow(Some(0.5)));
+        let (yes, no) = yes_and_no(&workspace, &half);
+        assert!(yes > 0 && no > 0, "{yes} opened, {no} did not");
+        let share = yes as f64 / (yes + no) as f64;
+        assert!((0.3..0.7).contains(&share), "{share}");
+        let lead = plan(
+            &workspace,
+            &request(vec![half.clone()], settings.clone(), 30),
+        )
+        .unwrap()
+        .sends[0]
+            .lead_id;
+        let journey =
+            journey(&workspace, &request(vec![half], settings.clone(), 30), lead).unwrap();
+        let note = journey.entries[2].note.clone().unwrap_or_default();
+        assert!(
+            note.contains("50% who open the email of step welcome"),
+            "{note}"
+        );
+
+        let unknown = save(&mut workspace, "no rate", 1, flow(None));
+        let (yes, no) = yes_and_no(&workspace, &unknown);
+        assert_eq!(
+            yes, 0,
+            "without an assumed rate nobody opens a planned email"
+        );
+        assert!(no > 0);
+
+        let mut wrong = flow(None);
+        if let NodeAction::Branch { email: Some(e), .. } = &mut wrong.nodes[2].action {
+            e.send_node = "exit".into();
+        }
+        let candidate = Stream {
+            id: -1,
+            name: "wrong".into(),
+            priority: 1,
+            is_active: true,
+            definition: wrong,
+        };
+        let found = model::problems(&workspace, &candidate).unwrap();
+        assert!(
+            found
+                .iter()
+                .any(|p| p.node_id.as_deref() == Some("opened")
+                    && p.message.contains("sends nothing")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn leads_lost_to_higher_priority_streams_are_the_difference_from_planning_alone() {
+        let mut workspace = demo(300);
+        let item = any_content(&workspace);
+        let flow = |entry: Vec<i64>| {
+            definition(
+                entry,
+                vec![
+                    node("entry", NodeAction::Entry),
+                    node("send", NodeAction::Send { content_id: item }),
+                    node("exit", NodeAction::Exit),
+                ],
+                vec![edge("entry", "send", None), edge("send", "exit", None)],
+            )
+        };
+        let wide = flow(vec![segment(&workspace, "Technical decision makers")]);
+        let low = save(&mut workspace, "low", 1, wide);
+        let narrow = flow(vec![segment(&workspace, "Enterprise")]);
+        let high = save(&mut workspace, "high", 9, narrow);
+        let settings = PlanSettings {
+            require_opt_in: false,
+            ..PlanSettings::default()
+        };
+        let alone = plan_summary(
+            &workspace,
+            &request(vec![low.clone()], settings.clone(), 30),
+        )
+        .unwrap();
+        let together = plan_summary(
+            &workspace,
+            &request(vec![low.clone(), high.clone()], settings, 30),
+        )
+        .unwrap();
+        let low_alone = &alone.streams[0];
+        let low_together = together
+            .streams
+            .iter()
+            .find(|s| s.stream_id == low.id)
+            .unwrap();
+        let lost: u64 = low_together.lost_to.iter().map(|o| o.leads).sum();
+        assert!(
+            lost > 0,
+            "some technical decision makers are enterprise leads"
+        );
+        assert_eq!(low_alone.leads, low_together.leads + lost);
     }
 
     #[test]
@@ -1445,6 +1639,7 @@ mod tests {
             NodeAction::Branch {
                 rules: RuleGroup::from_value(&json!({"combinator": "and", "rules": [{"field": "segment", "operator": "in", "value": rule_segment}]})).unwrap(),
                 rate: None,
+                email: None,
             },
         );
         branching.nodes.push(node("no", NodeAction::Exit));

@@ -59,6 +59,9 @@ pub struct StreamPlan {
     pub sends: u64,
     /// Leads it won that a lower-priority stream also wanted.
     pub also_eligible: Vec<OverlapCount>,
+    /// Leads it wanted that entered a higher-priority stream instead, by
+    /// that stream: its entry count on its own minus its count here.
+    pub lost_to: Vec<OverlapCount>,
     pub nodes: Vec<NodeCount>,
     pub edges: Vec<EdgeCount>,
 }
@@ -111,6 +114,10 @@ pub struct Plan {
     pub sends: u64,
     pub streams: Vec<StreamPlan>,
     pub per_day: Vec<DayCount>,
+    /// Sends per day in each lead's own time zone, the day the lead gets
+    /// them (the send window's days): every day of the horizon, and a day
+    /// before or after it where a zone reaches there.
+    pub per_local_day: Vec<DayCount>,
     pub per_content: Vec<ContentCount>,
     /// Eligible leads that get nothing, by reason.
     pub suppressed: Vec<ReasonTally>,

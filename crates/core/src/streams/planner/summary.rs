@@ -44,6 +44,35 @@ fn tallies<K: Copy + Ord>(map: &HashMap<K, u64>, label: impl Fn(K) -> String) ->
         .collect()
 }
 
+/// Sends per day in each lead's own time zone, every day of the horizon and
+/// any day just outside it that a lead's zone reaches (a send early on the
+/// first day in UTC is the day before in America).
+fn local_day_counts(
+    request: &PlanRequest,
+    per_local_day: &std::collections::BTreeMap<NaiveDate, u64>,
+) -> Vec<DayCount> {
+    let horizon_last = request
+        .from
+        .checked_add_days(chrono::Days::new(u64::from(request.days.saturating_sub(1))))
+        .unwrap_or(request.from);
+    let first = per_local_day
+        .keys()
+        .next()
+        .map_or(request.from, |d| (*d).min(request.from));
+    let last = per_local_day
+        .keys()
+        .next_back()
+        .map_or(horizon_last, |d| (*d).max(horizon_last));
+    first
+        .iter_days()
+        .take_while(|d| *d <= last)
+        .map(|date| DayCount {
+            date: date.format("%Y-%m-%d").to_string(),
+            sends: per_local_day.get(&date).copied().unwrap_or(0),
+        })
+        .collect()
+}
+
 /// The plan from what the walk recorded; with every send when `with_sends`.
 pub(super) fn summarise(
     request: &PlanRequest,
@@ -56,6 +85,7 @@ pub(super) fn summarise(
     let engine: &Engine<'_> = planner.engine;
     let mut sends = Vec::with_capacity(records.sends.len());
     let mut per_day: HashMap<NaiveDate, u64> = HashMap::new();
+    let mut per_local_day: std::collections::BTreeMap<NaiveDate, u64> = Default::default();
     // (sends, leads, last lead row counted); a lead's sends are contiguous.
     let mut per_content: HashMap<i64, (u64, u64, u32)> = HashMap::new();
     let mut sends_per_stream = vec![0u64; planner.streams.len()];
@@ -71,13 +101,17 @@ pub(super) fn summarise(
             .ok_or_else(|| send_outside_calendar(at))?
             .date_naive();
         *per_day.entry(day).or_default() += 1;
+        let zone = summary.zones[summary.zone_of_row[row as usize] as usize];
+        let local_day = local_time(at, zone)
+            .ok_or_else(|| send_outside_calendar(at))?
+            .date_naive();
+        *per_local_day.entry(local_day).or_default() += 1;
         let content = per_content.entry(content_id).or_insert((0, 0, u32::MAX));
         content.0 += 1;
         if content.2 != row {
             content.1 += 1;
             content.2 = row;
         }
-        let zone = summary.zones[summary.zone_of_row[row as usize] as usize];
         let moved = (moved_bits != 0).then(|| {
             [
                 MoveReason::SendWindow,
@@ -110,6 +144,7 @@ pub(super) fn summarise(
             sends: per_day.get(&date).copied().unwrap_or(0),
         });
     }
+    let local_days = local_day_counts(request, &per_local_day);
     let mut contents: Vec<ContentCount> = per_content
         .into_iter()
         .map(|(id, (count, leads, _))| ContentCount {
@@ -140,6 +175,17 @@ pub(super) fn summarise(
                 })
                 .collect();
             also.sort_by_key(|o| std::cmp::Reverse(o.leads));
+            let mut lost_to: Vec<OverlapCount> = summary
+                .overlaps
+                .iter()
+                .filter(|((_, other), _)| *other == i)
+                .map(|((winner, _), leads)| OverlapCount {
+                    stream_id: planner.streams[*winner].stream.id,
+                    name: planner.streams[*winner].stream.name.clone(),
+                    leads: *leads,
+                })
+                .collect();
+            lost_to.sort_by(|a, b| b.leads.cmp(&a.leads).then(a.name.cmp(&b.name)));
             StreamPlan {
                 stream_id: compiled.stream.id,
                 name: compiled.stream.name.clone(),
@@ -148,6 +194,7 @@ pub(super) fn summarise(
                 entries: records.entries[i],
                 sends: sends_per_stream[i],
                 also_eligible: also,
+                lost_to,
                 nodes: compiled
                     .nodes
                     .iter()
@@ -179,6 +226,7 @@ pub(super) fn summarise(
         sends: records.sends.len() as u64,
         streams,
         per_day: days,
+        per_local_day: local_days,
         per_content: contents,
         suppressed: tallies(&summary.suppressed, |r| r.to_owned()),
         suppressed_leads: summary.suppressed_leads,

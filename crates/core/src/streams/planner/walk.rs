@@ -7,15 +7,16 @@ use std::collections::HashMap;
 use chrono_tz::Tz;
 use rusqlite::Connection;
 
+use super::branching;
 use super::calendar::{local_text, next_in_window, MoveReason, SendSlots};
 use super::compile::CompiledStream;
 use super::report::TimelineEntry;
 use super::settings::PlanSettings;
 use super::{PlanRequest, Prepared, DAY};
-use crate::segments::engine::{Engine, FieldChanges, Members};
+use crate::segments::engine::{CompiledRule, Engine, FieldChanges, Members};
 use crate::store::tables::leads;
 use crate::streams::handles::NodeHandle;
-use crate::streams::model::{NodeAction, Reentry, WaitCondition};
+use crate::streams::model::{Engagement, NodeAction, Reentry, WaitCondition};
 use crate::streams::timezones::{country_zone, parse_zone};
 use crate::Result;
 
@@ -305,7 +306,7 @@ impl Planner<'_> {
             if let Some(outcome) = self.arrive(lead, position, &mut passed) {
                 return (position.at, outcome);
             }
-            match self.take_step(lead, &mut position) {
+            match self.take_step(lead, &mut position, &passed) {
                 Step::End(outcome) => return (position.at, outcome),
                 Step::MoveTo(target) => {
                     position.stream = target;
@@ -371,7 +372,12 @@ impl Planner<'_> {
     }
 
     /// Takes the step of the lead's node, moving its instant on.
-    fn take_step(&self, lead: &mut LeadWalk<'_, '_>, position: &mut Position) -> Step {
+    fn take_step(
+        &self,
+        lead: &mut LeadWalk<'_, '_>,
+        position: &mut Position,
+        passed: &Passed<'_>,
+    ) -> Step {
         let stream = &self.streams[position.stream];
         let current = &stream.nodes[position.node];
         match &current.action {
@@ -409,7 +415,13 @@ impl Planner<'_> {
                         rate,
                     },
             } => self.wait_for_event(lead, position, event_type, *timeout_days, *rate),
-            NodeAction::Branch { rate, .. } => self.branch(lead, position, *rate),
+            NodeAction::Branch { rate, .. } => match current.email_node {
+                Some((send, engagement)) => {
+                    let sent = passed.nodes[position.stream][send];
+                    self.email_branch(lead, position, sent, engagement, *rate)
+                }
+                None => self.branch(lead, position, *rate),
+            },
             NodeAction::Split { percentages } => self.split(lead, current.salt, percentages),
             NodeAction::UpdateField { field, value } => {
                 if let Some((key, stored)) = current.update.clone() {
@@ -564,10 +576,47 @@ impl Planner<'_> {
                 note = Some("on data known now; assumed no further engagement".into());
             }
         }
+        // Journeys say which conditions matched; plans skip the work.
+        if lead.trace.is_some() && !current.parts.is_empty() {
+            let holds = |rule: &CompiledRule| {
+                self.engine
+                    .holds(rule, lead.row, position.at, &lead.changes)
+            };
+            let why = branching::conditions_matched(&current.parts, holds);
+            note = Some(match note {
+                Some(assumption) => format!("{why}; {assumption}"),
+                None => why,
+            });
+        }
         let taken = NodeHandle::of_branch(yes);
         Step::Done {
             text: format!("Branch: {}", taken.label()),
             note,
+            handle: Some(taken),
+        }
+    }
+
+    /// A branch on this stream's own email (sent on this entry, or not): a
+    /// dry run knows no opens of planned emails, so `rate` of the leads sent
+    /// it are assumed to engage; nobody when unset.
+    fn email_branch(
+        &self,
+        lead: &LeadWalk<'_, '_>,
+        position: &Position,
+        sent: bool,
+        engagement: Engagement,
+        rate: Option<f64>,
+    ) -> Step {
+        let current = &self.streams[position.stream].nodes[position.node];
+        let send_id = current.email_node.map_or("?", |(send, _)| {
+            self.streams[position.stream].nodes[send].id.as_str()
+        });
+        let draw = || draw(self.settings.seed, lead.lead_id, current.salt, lead.round);
+        let (yes, note) = branching::email_engaged(sent, engagement, rate, send_id, draw);
+        let taken = NodeHandle::of_branch(yes);
+        Step::Done {
+            text: format!("Branch: {}", taken.label()),
+            note: Some(note),
             handle: Some(taken),
         }
     }
