@@ -149,7 +149,7 @@ export function FileStep(props: {
 
 function PreviewTable({ inspection }: { inspection: ImportInspection }) {
   return (
-    <div className="preview" data-testid="import-preview">
+    <div className="preview" data-testid="import-preview" tabIndex={0} role="region" aria-label="Preview of the file">
       <table>
         <thead>
           <tr>
