@@ -62,7 +62,7 @@ export function LeadDetailPanel({ id, onClose, onError }: Props) {
         </button>
       </div>
       {lead && (
-        <div className="detail-body">
+        <div className="detail-body" tabIndex={0} role="region" aria-label="Fields and events">
           {hasImplicit && (
             <p className="muted origin-note" id="origin-note" data-testid="origin-note">
               {ORIGIN_NOTE}

@@ -233,10 +233,18 @@ export function LeadsView({ workspace, onError }: Props) {
     activeIndex,
     virtualItems.map((item) => item.index),
   );
-  // The name columns a nameless lead's stand-in name is shown across: the
-  // first visible one, spanning the next when it is the other name column.
+  // A nameless lead's stand-in name is shown from the first visible name
+  // column across the empty cells after it (at most three columns).
   const firstNameColumn = visibleKeys.findIndex((key) => NAME_COLUMNS.includes(key));
-  const nameSpan = firstNameColumn >= 0 && NAME_COLUMNS.includes(visibleKeys[firstNameColumn + 1] ?? "") ? 2 : 1;
+  const standInSpan = (row: LeadRow) => {
+    let span = 1;
+    while (span < 3 && firstNameColumn + span < visibleKeys.length) {
+      const cell = row.cells[firstNameColumn + span];
+      if (cell !== null && cell !== undefined && cell !== "") break;
+      span++;
+    }
+    return span;
+  };
   const width = visibleColumns.reduce((sum, c) => sum + c.getSize(), 0);
 
   return (
@@ -326,6 +334,7 @@ export function LeadsView({ workspace, onError }: Props) {
                   onClick={() => row && setSelected(row.id)}
                 >
                   {visibleKeys.map((key, index) => {
+                    const nameSpan = row?.stand_in_name && firstNameColumn >= 0 ? standInSpan(row) : 1;
                     if (row?.stand_in_name && index > firstNameColumn && index < firstNameColumn + nameSpan) {
                       return null;
                     }
