@@ -124,6 +124,9 @@ describe("lead browser on the demo workspace", () => {
     }
     assert.equal(now.testId, "lead-row", "Tab reaches the lead table's rows");
     assert.equal(now.rowIndex, "0", "Tab lands on the first row");
+    const scrollLeft = () => browser.execute(() => document.querySelector('[data-testid="lead-table"]').scrollLeft);
+    await browser.pause(100);
+    assert.equal(await scrollLeft(), 0, "focusing a row does not scroll the table sideways");
     await browser.keys(["ArrowDown"]);
     await browser.waitUntil(async () => (now = await focused()).rowIndex === "1", {
       timeout: 5_000,

@@ -194,6 +194,28 @@ export function LeadsView({ workspace, onError }: Props) {
     if (pendingFocus.current !== null) focusRow(pendingFocus.current);
   });
 
+  // A row is wider than the view: focusing it would scroll the table
+  // sideways to show it. A click or a move from row to row keeps the
+  // horizontal position the user chose; Tab into the table (past the column
+  // headers, which scroll it right) shows the start of the row.
+  const keptScrollLeft = useRef(0);
+  const rowJustFocused = useRef(false);
+  const pointerOnRow = useRef(false);
+  const keepHorizontalScroll = () => {
+    if (!rowJustFocused.current && scroller.current) keptScrollLeft.current = scroller.current.scrollLeft;
+  };
+  const onRowFocus = (index: number, from: EventTarget | null) => {
+    setActiveIndex(index);
+    const fromRow = from instanceof HTMLElement && from.dataset.rowIndex !== undefined;
+    const left = pointerOnRow.current || fromRow ? keptScrollLeft.current : 0;
+    pointerOnRow.current = false;
+    rowJustFocused.current = true;
+    requestAnimationFrame(() => {
+      if (scroller.current) scroller.current.scrollLeft = left;
+      rowJustFocused.current = false;
+    });
+  };
+
   const moveTo = (index: number) => {
     setActiveIndex(index);
     virtualizer.scrollToIndex(index, { align: "auto" });
@@ -284,7 +306,7 @@ export function LeadsView({ workspace, onError }: Props) {
         </button>
       </div>
 
-      <div className="table-scroller" ref={scroller} data-testid="lead-table">
+      <div className="table-scroller" ref={scroller} data-testid="lead-table" onScroll={keepHorizontalScroll}>
         <div style={{ width, minWidth: "100%" }}>
           <div className="table-header" style={{ gridTemplateColumns: gridTemplate }}>
             {table.getHeaderGroups()[0]?.headers.map((header) => {
@@ -330,7 +352,10 @@ export function LeadsView({ workspace, onError }: Props) {
                     transform: `translateY(${item.start}px)`,
                     height: ROW_HEIGHT,
                   }}
-                  onFocus={() => setActiveIndex(item.index)}
+                  onFocus={(event) => onRowFocus(item.index, event.relatedTarget)}
+                  onPointerDown={() => {
+                    pointerOnRow.current = true;
+                  }}
                   onClick={() => row && setSelected(row.id)}
                 >
                   {visibleKeys.map((key, index) => {
