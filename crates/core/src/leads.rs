@@ -213,6 +213,10 @@ pub struct LeadPage {
 /// The largest page the browser may ask for.
 pub const MAX_PAGE_SIZE: u32 = 1_000;
 
+/// Up to how many matches a sorted search's first page is sorted among
+/// their ids rather than by a second scan with the search condition.
+const SORT_AMONG_IDS_LIMIT: usize = 100_000;
+
 /// How many leads the workspace holds.
 pub fn count(workspace: &Workspace) -> Result<u64> {
     crate::store::tables::leads::count(workspace)
@@ -233,25 +237,29 @@ pub fn page(workspace: &Workspace, query: &LeadQuery) -> Result<LeadPage> {
         .map(|key| fields::resolve(conn, key))
         .collect::<Result<_>>()?;
     let needle = search_key(&query.search);
-    let (filter, search_params) = stored_leads::search_filter(&needle, query.search_custom_fields);
-    if query.offset == 0 && query.sort.is_none() && !needle.is_empty() {
-        // The first page of a search in id order: one scan finds every match,
-        // which gives the count and the page's ids together.
+    let (mut filter, mut search_params) =
+        stored_leads::search_filter(&needle, query.search_custom_fields);
+    let mut total: Option<usize> = None;
+    if query.offset == 0 && !needle.is_empty() {
+        // The first page of a search: one scan finds every match, which gives
+        // the count, and in id order the page's ids too; a sort then orders
+        // only the matches when they are few enough to name.
         let ids = stored_leads::matching_ids(workspace, &filter, &search_params)?;
-        let first = &ids[..ids.len().min(query.limit as usize)];
-        return Ok(LeadPage {
-            total: Some(ids.len() as u32),
-            offset: 0,
-            rows: rows_by_ids(conn, first, &query.columns)?,
-        });
-    }
-    let total: Option<i64> = match (query.offset, needle.is_empty()) {
-        (0, true) => Some(stored_leads::count(workspace)? as i64),
-        (0, false) => {
-            Some(stored_leads::count_matching(workspace, &filter, &search_params)? as i64)
+        total = Some(ids.len());
+        if query.sort.is_none() {
+            let first = &ids[..ids.len().min(query.limit as usize)];
+            return Ok(LeadPage {
+                total: Some(ids.len() as u32),
+                offset: 0,
+                rows: rows_by_ids(conn, first, &query.columns)?,
+            });
         }
-        _ => None,
-    };
+        if ids.len() <= SORT_AMONG_IDS_LIMIT {
+            (filter, search_params) = stored_leads::id_filter(&ids)?;
+        }
+    } else if query.offset == 0 {
+        total = Some(stored_leads::count(workspace)? as usize);
+    }
     let sort_by = match &query.sort {
         Some(sort) => Some((
             fields::resolve(conn, &sort.field)?.sql_value(),

@@ -63,17 +63,6 @@ pub fn order_clause(sort_by: Option<(&str, bool)>) -> String {
     }
 }
 
-/// How many leads (aliased `l`) pass `filter`, a `WHERE` clause from
-/// [`search_filter`] with its parameters.
-pub fn count_matching(workspace: &Workspace, filter: &str, params: &[String]) -> Result<u64> {
-    let count: i64 = workspace.conn().query_row(
-        &format!("SELECT count(*) FROM leads l {filter}"),
-        rusqlite::params_from_iter(params),
-        |row| row.get(0),
-    )?;
-    Ok(count as u64)
-}
-
 /// The ids of the leads (aliased `l`) that pass `filter`, a `WHERE` clause
 /// from [`search_filter`] with its parameters, ascending: one scan gives
 /// both a search's count and its first page.
@@ -85,6 +74,15 @@ pub fn matching_ids(workspace: &Workspace, filter: &str, params: &[String]) -> R
         .query_map(rusqlite::params_from_iter(params), |row| row.get(0))?
         .collect::<rusqlite::Result<Vec<i64>>>()?;
     Ok(ids)
+}
+
+/// A `WHERE` clause and its parameter that keep the leads (aliased `l`)
+/// with these ids, for [`LeadSelection`].
+pub fn id_filter(ids: &[i64]) -> Result<(String, Vec<String>)> {
+    Ok((
+        "WHERE l.id IN (SELECT value FROM json_each(?1))".to_owned(),
+        vec![serde_json::to_string(ids)?],
+    ))
 }
 
 /// One page of leads: `l.id` then `columns`, a list of checked column
