@@ -975,15 +975,19 @@ mod bench {
     fn quick_search_timings() {
         let path = std::env::var("LEADSTREAM_BENCH_DB").expect("LEADSTREAM_BENCH_DB");
         let ws = Workspace::open(std::path::Path::new(&path)).unwrap();
-        for needle in [
-            "muller",
-            "Müller",
-            "pebeo",
-            "acme",
-            "zzzz-none",
-            "straße",
-            "@example",
-        ] {
+        let cases = [
+            ("muller", None),
+            ("Müller", None),
+            ("pebeo", None),
+            ("acme", None),
+            ("zzzz-none", None),
+            ("straße", None),
+            ("@example", None),
+            ("muller", Some("last_name")),
+            ("acme", Some("company")),
+            ("zzzz-none", Some("company")),
+        ];
+        for (needle, sorted_by) in cases {
             let mut times = Vec::new();
             let mut total = None;
             for _ in 0..3 {
@@ -994,7 +998,10 @@ mod bench {
                         offset: 0,
                         limit: 100,
                         columns: vec!["first_name".into(), "last_name".into(), "email".into()],
-                        sort: None,
+                        sort: sorted_by.map(|field| SortSpec {
+                            field: field.into(),
+                            descending: false,
+                        }),
                         search: needle.into(),
                         search_custom_fields: false,
                     },
@@ -1005,7 +1012,7 @@ mod bench {
             }
             times.sort();
             println!(
-                "{needle:>10}: {total:?} matches, median {} ms ({times:?})",
+                "{needle:>10} sorted by {sorted_by:?}: {total:?} matches, median {} ms ({times:?})",
                 times[1]
             );
         }
