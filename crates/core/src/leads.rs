@@ -14,7 +14,7 @@ use ts_rs::TS;
 use crate::fields::{self, Field, FieldType, ResolvedField};
 use crate::store::tables::events;
 use crate::store::tables::leads as stored_leads;
-use crate::text::fold_key;
+use crate::text::search_key;
 use crate::{Error, Result, Workspace};
 
 /// One field value of a lead, as shown and exported. Dates are ISO-8601 UTC.
@@ -86,7 +86,9 @@ pub struct SortSpec {
 }
 
 /// What the lead browser asks for: a window of rows, the columns to fill,
-/// an optional sort and a quick search over name, email and company.
+/// an optional sort and a quick search over name, e-mail, company and
+/// external id (and custom field values, when `search_custom_fields`),
+/// insensitive to case and accents.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct LeadQuery {
@@ -95,6 +97,8 @@ pub struct LeadQuery {
     pub columns: Vec<String>,
     pub sort: Option<SortSpec>,
     pub search: String,
+    #[serde(default)]
+    pub search_custom_fields: bool,
 }
 
 /// One row of the lead browser: `cells` line up with the query's columns.
@@ -104,6 +108,96 @@ pub struct LeadRow {
     #[ts(type = "number")]
     pub id: i64,
     pub cells: Vec<Option<CellValue>>,
+    /// For a lead with no name, what the table shows in its name columns so
+    /// that it can be recognised ([`LeadIdentity::stand_in_name`]); `None`
+    /// for a named lead.
+    pub stand_in_name: Option<String>,
+}
+
+/// The stored values that name a lead to a person.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LeadIdentity {
+    pub id: i64,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub company: Option<String>,
+    pub external_id: Option<String>,
+}
+
+/// The identity columns, in [`LeadIdentity::from_row`]'s order, each led by
+/// a comma, to follow `l.id` in a select list.
+const IDENTITY_COLUMNS: &str = ", l.first_name, l.last_name, l.email, l.company, l.external_id";
+/// How many result columns [`IDENTITY_COLUMNS`] adds.
+const IDENTITY_COLUMN_COUNT: usize = 5;
+
+impl LeadIdentity {
+    /// Reads `l.id` (column 0) and [`IDENTITY_COLUMNS`] (columns 1 to 5).
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let text = |index: usize| -> rusqlite::Result<Option<String>> {
+            Ok(match row.get_ref(index)? {
+                ValueRef::Null => None,
+                value => CellValue::from_sql(FieldType::Text, value).map(|v| v.to_plain_text()),
+            })
+        };
+        Ok(LeadIdentity {
+            id: row.get(0)?,
+            first_name: text(1)?,
+            last_name: text(2)?,
+            email: text(3)?,
+            company: text(4)?,
+            external_id: text(5)?,
+        })
+    }
+
+    /// The first and last name, or `None` when both are blank.
+    pub fn name(&self) -> Option<String> {
+        let parts: Vec<&str> = [&self.first_name, &self.last_name]
+            .into_iter()
+            .flatten()
+            .map(|part| part.trim())
+            .filter(|part| !part.is_empty())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+
+    /// How to recognise a lead with no name, as CRMs list such records: its
+    /// company and external id (`Acme · ID 42-7`), else its e-mail address,
+    /// else its number in this workspace (`Lead 17`). `None` when the lead
+    /// has a name.
+    pub fn stand_in_name(&self) -> Option<String> {
+        if self.name().is_some() {
+            return None;
+        }
+        let present = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let parts: Vec<String> = [
+            present(&self.company),
+            present(&self.external_id).map(|id| format!("ID {id}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        Some(if !parts.is_empty() {
+            parts.join(" · ")
+        } else if let Some(email) = present(&self.email) {
+            email
+        } else {
+            format!("Lead {}", self.id)
+        })
+    }
+
+    /// The lead's title: its name, else its stand-in name.
+    pub fn title(&self) -> String {
+        self.name()
+            .or_else(|| self.stand_in_name())
+            .unwrap_or_else(|| format!("Lead {}", self.id))
+    }
 }
 
 /// A page of leads and, for the first page only, the total number of leads
@@ -118,6 +212,10 @@ pub struct LeadPage {
 
 /// The largest page the browser may ask for.
 pub const MAX_PAGE_SIZE: u32 = 1_000;
+
+/// Up to how many matches a sorted search's first page is sorted among
+/// their ids rather than by a second scan with the search condition.
+const SORT_AMONG_IDS_LIMIT: usize = 100_000;
 
 /// How many leads the workspace holds.
 pub fn count(workspace: &Workspace) -> Result<u64> {
@@ -138,15 +236,30 @@ pub fn page(workspace: &Workspace, query: &LeadQuery) -> Result<LeadPage> {
         .iter()
         .map(|key| fields::resolve(conn, key))
         .collect::<Result<_>>()?;
-    let needle = fold_key(&query.search);
-    let (filter, search_params) = stored_leads::search_filter(&needle);
-    let total: Option<i64> = match (query.offset, needle.is_empty()) {
-        (0, true) => Some(stored_leads::count(workspace)? as i64),
-        (0, false) => {
-            Some(stored_leads::count_matching(workspace, &filter, &search_params)? as i64)
+    let needle = search_key(&query.search);
+    let (mut filter, mut search_params) =
+        stored_leads::search_filter(&needle, query.search_custom_fields);
+    let mut total: Option<usize> = None;
+    if query.offset == 0 && !needle.is_empty() {
+        // The first page of a search: one scan finds every match, which gives
+        // the count, and in id order the page's ids too; a sort then orders
+        // only the matches when they are few enough to name.
+        let ids = stored_leads::matching_ids(workspace, &filter, &search_params)?;
+        total = Some(ids.len());
+        if query.sort.is_none() {
+            let first = &ids[..ids.len().min(query.limit as usize)];
+            return Ok(LeadPage {
+                total: Some(ids.len() as u32),
+                offset: 0,
+                rows: rows_by_ids(conn, first, &query.columns)?,
+            });
         }
-        _ => None,
-    };
+        if ids.len() <= SORT_AMONG_IDS_LIMIT {
+            (filter, search_params) = stored_leads::id_filter(&ids)?;
+        }
+    } else if query.offset == 0 {
+        total = Some(stored_leads::count(workspace)? as usize);
+    }
     let sort_by = match &query.sort {
         Some(sort) => Some((
             fields::resolve(conn, &sort.field)?.sql_value(),
@@ -155,7 +268,7 @@ pub fn page(workspace: &Workspace, query: &LeadQuery) -> Result<LeadPage> {
         None => None,
     };
     let plan = ColumnPlan::new(&columns);
-    let select_list = plan.standard_select_list();
+    let select_list = format!("{IDENTITY_COLUMNS}{}", plan.standard_select_list());
     let selection = stored_leads::LeadSelection {
         columns: &select_list,
         filter: &filter,
@@ -166,10 +279,7 @@ pub fn page(workspace: &Workspace, query: &LeadQuery) -> Result<LeadPage> {
     };
     let mut page_rows = Vec::with_capacity(query.limit as usize);
     stored_leads::visit_page(workspace, &selection, |row| {
-        page_rows.push(LeadRow {
-            id: row.get(0)?,
-            cells: plan.standard_cells(row, 1)?,
-        });
+        page_rows.push(plan.identified_row(row)?);
         Ok(())
     })?;
     plan.fill_custom_cells(conn, &mut page_rows)?;
@@ -190,11 +300,9 @@ pub fn rows_by_ids(conn: &Connection, ids: &[i64], columns: &[String]) -> Result
         .collect::<Result<_>>()?;
     let plan = ColumnPlan::new(&resolved);
     let mut found = Vec::with_capacity(ids.len());
-    stored_leads::visit_by_ids_on(conn, &plan.standard_select_list(), ids, |row| {
-        found.push(LeadRow {
-            id: row.get(0)?,
-            cells: plan.standard_cells(row, 1)?,
-        });
+    let select_list = format!("{IDENTITY_COLUMNS}{}", plan.standard_select_list());
+    stored_leads::visit_by_ids_on(conn, &select_list, ids, |row| {
+        found.push(plan.identified_row(row)?);
         Ok(())
     })?;
     plan.fill_custom_cells(conn, &mut found)?;
@@ -240,6 +348,16 @@ impl<'a> ColumnPlan<'a> {
             .iter()
             .map(|&index| format!(", {}", self.columns[index].sql_value()))
             .collect()
+    }
+
+    /// A row of a query that selected `l.id`, [`IDENTITY_COLUMNS`] and then
+    /// [`ColumnPlan::standard_select_list`]; custom cells still empty.
+    fn identified_row(&self, row: &rusqlite::Row<'_>) -> rusqlite::Result<LeadRow> {
+        Ok(LeadRow {
+            id: row.get(0)?,
+            stand_in_name: LeadIdentity::from_row(row)?.stand_in_name(),
+            cells: self.standard_cells(row, 1 + IDENTITY_COLUMN_COUNT)?,
+        })
     }
 
     /// The cells of one result row, with the standard values read from
@@ -342,6 +460,7 @@ impl<'a> WholeLeads<'a> {
                 rows.push(LeadRow {
                     id: row.get(0)?,
                     cells: self.plan.standard_cells(row, 2)?,
+                    stand_in_name: None,
                 });
                 external_ids.push(row.get::<_, Option<String>>(1)?);
                 Ok(())
@@ -392,6 +511,9 @@ pub struct EventRecord {
 pub struct LeadDetail {
     #[ts(type = "number")]
     pub id: i64,
+    /// What the panel is titled: the name, else the company and external
+    /// id, else the e-mail address ([`LeadIdentity::title`]).
+    pub title: String,
     pub external_id: Option<String>,
     pub fields: Vec<FieldValue>,
     /// The most recent events, newest first (at most [`TIMELINE_LIMIT`]).
@@ -415,6 +537,22 @@ pub fn detail(workspace: &Workspace, id: i64) -> Result<LeadDetail> {
         return Err(Error::UnknownLead { id });
     };
     let external_id = lead.external_id;
+    let text_of = |key: &str| {
+        catalogue
+            .iter()
+            .position(|resolved| resolved.field.key == key)
+            .and_then(|index| lead.row.cells.get(index).cloned().flatten())
+            .map(|value| value.to_plain_text())
+    };
+    let title = LeadIdentity {
+        id,
+        first_name: text_of("first_name"),
+        last_name: text_of("last_name"),
+        email: text_of("email"),
+        company: text_of("company"),
+        external_id: external_id.clone(),
+    }
+    .title();
     let values = catalogue
         .iter()
         .zip(lead.row.cells)
@@ -435,6 +573,7 @@ pub fn detail(workspace: &Workspace, id: i64) -> Result<LeadDetail> {
         .collect();
     Ok(LeadDetail {
         id,
+        title,
         external_id,
         fields: values,
         events,
@@ -468,7 +607,7 @@ mod tests {
             .execute(
                 "INSERT INTO leads (email, email_key, first_name, last_name, company, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, 0, 0)",
-                (email, fold_key(email), first, last, company),
+                (email, crate::text::fold_key(email), first, last, company),
             )
             .unwrap();
         ws.conn().last_insert_rowid()
@@ -484,6 +623,7 @@ mod tests {
                 descending,
             }),
             search: search.into(),
+            search_custom_fields: false,
         }
     }
 
@@ -550,6 +690,93 @@ mod tests {
         let later = page(&ws, &second_page).unwrap();
         assert_eq!(later.total, None, "only the first page counts");
         assert!(later.rows.is_empty());
+    }
+
+    /// A lead as a CRM export gives it: an external id and maybe a company,
+    /// no name and no e-mail.
+    fn insert_crm_lead(ws: &Workspace, external_id: &str, company: Option<&str>) -> i64 {
+        ws.conn()
+            .execute(
+                "INSERT INTO leads (external_id, company, created_at, updated_at) VALUES (?1, ?2, 0, 0)",
+                (external_id, company),
+            )
+            .unwrap();
+        ws.conn().last_insert_rowid()
+    }
+
+    fn ids(page: &LeadPage) -> Vec<i64> {
+        page.rows.iter().map(|row| row.id).collect()
+    }
+
+    #[test]
+    fn search_ignores_accents_and_keeps_full_case_folding() {
+        let ws = sample();
+        let pebeo = insert_lead(&ws, "p@x.com", "Anne", "Roux", "Pébéo");
+        let strasse = insert_lead(&ws, "s@x.com", "Otto", "Weg", "Straße AG");
+        assert_eq!(ids(&page(&ws, &query("pebeo", None)).unwrap()), [pebeo]);
+        assert_eq!(ids(&page(&ws, &query("PÉBÉO", None)).unwrap()), [pebeo]);
+        assert_eq!(
+            emails(&page(&ws, &query("muller", None)).unwrap()),
+            ["b@x.com"]
+        );
+        assert_eq!(ids(&page(&ws, &query("STRASSE", None)).unwrap()), [strasse]);
+        assert_eq!(ids(&page(&ws, &query("straße", None)).unwrap()), [strasse]);
+        let sorted = page(&ws, &query("x.com", Some(("email", true)))).unwrap();
+        assert_eq!(sorted.total, Some(5), "sorted searches count too");
+        assert_eq!(emails(&sorted)[0], "s@x.com");
+    }
+
+    #[test]
+    fn search_finds_external_ids_and_asks_before_custom_fields() {
+        let ws = sample();
+        let crm = insert_crm_lead(&ws, "7927b2df-8bba-4d29-b9a2-b6e0beafe620", None);
+        add_wide_fields(&ws, 1);
+        let found = page(&ws, &query("7927B2DF-8BBA", None)).unwrap();
+        assert_eq!((found.total, ids(&found)), (Some(1), vec![crm]));
+        assert_eq!(page(&ws, &query("value 1", None)).unwrap().total, Some(0));
+        let mut with_custom = query("VALUE 1", None);
+        with_custom.search_custom_fields = true;
+        assert_eq!(ids(&page(&ws, &with_custom).unwrap()), [1]);
+    }
+
+    #[test]
+    fn nameless_leads_are_shown_by_company_and_external_id() {
+        let ws = sample();
+        let crm = insert_crm_lead(&ws, "660737", None);
+        let acme = insert_crm_lead(&ws, "A-1", Some("Acme"));
+        let shown = page(&ws, &query("", None)).unwrap();
+        assert_eq!(
+            shown.rows[0].stand_in_name, None,
+            "named leads keep their name"
+        );
+        let stand_in = |id: i64| {
+            shown
+                .rows
+                .iter()
+                .find(|row| row.id == id)
+                .and_then(|row| row.stand_in_name.clone())
+        };
+        assert_eq!(stand_in(crm).as_deref(), Some("ID 660737"));
+        assert_eq!(stand_in(acme).as_deref(), Some("Acme · ID A-1"));
+        assert_eq!(detail(&ws, crm).unwrap().title, "ID 660737");
+        assert_eq!(detail(&ws, 1).unwrap().title, "Bea Müller");
+        let by_ids = rows_by_ids(ws.conn(), &[acme], &["email".into()]).unwrap();
+        assert_eq!(by_ids[0].stand_in_name.as_deref(), Some("Acme · ID A-1"));
+    }
+
+    #[test]
+    fn a_title_falls_back_to_email_then_the_lead_number() {
+        let mut lead = LeadIdentity {
+            id: 17,
+            email: Some("ann@example.com".into()),
+            first_name: Some("  ".into()),
+            ..LeadIdentity::default()
+        };
+        assert_eq!(lead.title(), "ann@example.com");
+        lead.email = None;
+        assert_eq!(lead.title(), "Lead 17");
+        lead.last_name = Some("Ng".into());
+        assert_eq!((lead.title(), lead.stand_in_name()), ("Ng".into(), None));
     }
 
     #[test]
@@ -697,5 +924,97 @@ mod tests {
             Some(CellValue::List(vec!["react".into(), "rust".into()]))
         );
         assert_eq!(value.unwrap().to_plain_text(), "react;rust");
+    }
+}
+
+/// The quick search on a large workspace, timed: not run by `cargo test`.
+/// `LEADSTREAM_BENCH_DB=/tmp/copy-of-1m.leadstream cargo test -p leadstream-core --lib
+/// quick_search_timings -- --ignored --nocapture` (on a copy: opening may migrate it).
+#[cfg(test)]
+mod bench {
+    use super::*;
+
+    #[test]
+    #[ignore = "needs LEADSTREAM_BENCH_DB, a large workspace"]
+    fn quick_search_sql_timings() {
+        let path = std::env::var("LEADSTREAM_BENCH_DB").expect("LEADSTREAM_BENCH_DB");
+        let ws = Workspace::open(std::path::Path::new(&path)).unwrap();
+        let hay = "(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, '') || ' ' || coalesce(l.email, '') || ' ' || coalesce(l.company, ''))";
+        let run = |sql: &str| -> usize {
+            let mut statement = ws.conn().prepare(sql).unwrap();
+            let rows = statement.query_map([], |r| r.get::<_, i64>(0)).unwrap();
+            rows.count()
+        };
+        for needle in ["zzzz", "muller", "acme"] {
+            let mut old = Vec::new();
+            let mut new = Vec::new();
+            for _ in 0..5 {
+                // Before: a count and a page, each a LIKE scan over the joined text.
+                let started = std::time::Instant::now();
+                run(&format!(
+                    "SELECT count(*) FROM leads l WHERE {hay} LIKE '%{needle}%'"
+                ));
+                run(&format!("SELECT l.id FROM leads l WHERE {hay} LIKE '%{needle}%' ORDER BY l.id LIMIT 100"));
+                old.push(started.elapsed().as_millis());
+                // After: one scan with search_match() gives the count and the page.
+                let started = std::time::Instant::now();
+                run(&format!("SELECT l.id FROM leads l WHERE search_match('{needle}', l.first_name, l.last_name, l.email, l.company, l.external_id) ORDER BY l.id"));
+                new.push(started.elapsed().as_millis());
+            }
+            old.sort();
+            new.sort();
+            println!(
+                "{needle:>8}: before median {} ms {old:?}, after median {} ms {new:?}",
+                old[2], new[2]
+            );
+        }
+    }
+
+    #[test]
+    #[ignore = "needs LEADSTREAM_BENCH_DB, a large workspace"]
+    fn quick_search_timings() {
+        let path = std::env::var("LEADSTREAM_BENCH_DB").expect("LEADSTREAM_BENCH_DB");
+        let ws = Workspace::open(std::path::Path::new(&path)).unwrap();
+        let cases = [
+            ("muller", None),
+            ("Müller", None),
+            ("pebeo", None),
+            ("acme", None),
+            ("zzzz-none", None),
+            ("straße", None),
+            ("@example", None),
+            ("muller", Some("last_name")),
+            ("acme", Some("company")),
+            ("zzzz-none", Some("company")),
+        ];
+        for (needle, sorted_by) in cases {
+            let mut times = Vec::new();
+            let mut total = None;
+            for _ in 0..3 {
+                let started = std::time::Instant::now();
+                let found = page(
+                    &ws,
+                    &LeadQuery {
+                        offset: 0,
+                        limit: 100,
+                        columns: vec!["first_name".into(), "last_name".into(), "email".into()],
+                        sort: sorted_by.map(|field| SortSpec {
+                            field: field.into(),
+                            descending: false,
+                        }),
+                        search: needle.into(),
+                        search_custom_fields: false,
+                    },
+                )
+                .unwrap();
+                times.push(started.elapsed().as_millis());
+                total = found.total;
+            }
+            times.sort();
+            println!(
+                "{needle:>10} sorted by {sorted_by:?}: {total:?} matches, median {} ms ({times:?})",
+                times[1]
+            );
+        }
     }
 }

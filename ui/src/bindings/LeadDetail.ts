@@ -5,7 +5,12 @@ import type { FieldValue } from "./FieldValue";
 /**
  * Everything known about one lead.
  */
-export type LeadDetail = { id: number, external_id: string | null, fields: Array<FieldValue>, 
+export type LeadDetail = { id: number, 
+/**
+ * What the panel is titled: the name, else the company and external
+ * id, else the e-mail address ([`LeadIdentity::title`]).
+ */
+title: string, external_id: string | null, fields: Array<FieldValue>, 
 /**
  * The most recent events, newest first (at most [`TIMELINE_LIMIT`]).
  */

@@ -3,6 +3,8 @@ import type { SortSpec } from "./SortSpec";
 
 /**
  * What the lead browser asks for: a window of rows, the columns to fill,
- * an optional sort and a quick search over name, email and company.
+ * an optional sort and a quick search over name, e-mail, company and
+ * external id (and custom field values, when `search_custom_fields`),
+ * insensitive to case and accents.
  */
-export type LeadQuery = { offset: number, limit: number, columns: Array<string>, sort: SortSpec | null, search: string, };
+export type LeadQuery = { offset: number, limit: number, columns: Array<string>, sort: SortSpec | null, search: string, search_custom_fields: boolean, };

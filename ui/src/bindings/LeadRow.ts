@@ -4,4 +4,10 @@ import type { CellValue } from "./CellValue";
 /**
  * One row of the lead browser: `cells` line up with the query's columns.
  */
-export type LeadRow = { id: number, cells: Array<CellValue | null>, };
+export type LeadRow = { id: number, cells: Array<CellValue | null>, 
+/**
+ * For a lead with no name, what the table shows in its name columns so
+ * that it can be recognised ([`LeadIdentity::stand_in_name`]); `None`
+ * for a named lead.
+ */
+stand_in_name: string | null, };

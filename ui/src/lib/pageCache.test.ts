@@ -5,7 +5,7 @@ import { PAGE_SIZE, PageCache } from "./pageCache";
 function fakeBackend(total: number) {
   return vi.fn(async (offset: number, limit: number): Promise<LeadPage> => {
     const rows = [];
-    for (let i = offset; i < Math.min(offset + limit, total); i++) rows.push({ id: i + 1, cells: [`lead ${i}`] });
+    for (let i = offset; i < Math.min(offset + limit, total); i++) rows.push({ id: i + 1, cells: [`lead ${i}`], stand_in_name: null });
     return { total: offset === 0 ? total : null, offset, rows };
   });
 }
@@ -33,7 +33,7 @@ describe("PageCache", () => {
     const cache = new PageCache(
       async (offset) => {
         if (fail) throw new Error("disk on fire");
-        return { total: offset === 0 ? 1 : null, offset, rows: [{ id: 1, cells: [] }] };
+        return { total: offset === 0 ? 1 : null, offset, rows: [{ id: 1, cells: [], stand_in_name: null }] };
       },
       () => {},
       onError,

@@ -1,11 +1,18 @@
 // One lead in full: every field grouped by its segmentation category (with
-// explicit/implicit marked), and the event timeline, newest first.
-import { useEffect } from "react";
+// explicit/implicit marked and explained), and the event timeline, newest
+// first. Titled by the lead's name, else its company and external id. Takes
+// the focus when it opens; Escape closes it.
+import { useEffect, useRef, type KeyboardEvent } from "react";
 
 import { CATEGORY_LABELS, formatCell, formatCount, formatDate, humanize } from "../../lib/format";
 import { useLeadDetail } from "../../lib/queries";
 
 type Props = { id: number; onClose: () => void; onError: (error: unknown) => void };
+
+/** What explicit and implicit mean, for the badge and the note under the title. */
+export const ORIGIN_NOTE =
+  "Implicit fields are inferred from what the lead did (its events, scoring and dates); " +
+  "the others are explicit: told by the lead or by the source it was imported from.";
 
 export function LeadDetailPanel({ id, onClose, onError }: Props) {
   const detail = useLeadDetail(id);
@@ -14,22 +21,53 @@ export function LeadDetailPanel({ id, onClose, onError }: Props) {
     if (detail.error) onError(detail.error);
   }, [detail.error, onError]);
 
+  const panel = useRef<HTMLElement>(null);
+  useEffect(() => {
+    panel.current?.focus({ preventScroll: true });
+  }, [id]);
+  const closeOnEscape = (event: KeyboardEvent<HTMLElement>) => {
+    if (event.key !== "Escape") return;
+    event.preventDefault();
+    onClose();
+  };
+
   const value = (key: string) => lead?.fields.find((f) => f.field.key === key)?.value;
-  const name = [value("first_name"), value("last_name")].filter(Boolean).join(" ") || "Unnamed lead";
+  const email = value("email");
+  const hasImplicit = lead?.fields.some((f) => f.field.origin === "implicit") ?? false;
 
   return (
-    <aside className="detail" data-testid="lead-detail" data-lead-id={id} aria-label="Lead detail">
+    <aside
+      className="detail"
+      data-testid="lead-detail"
+      data-lead-id={id}
+      aria-labelledby="lead-detail-title"
+      tabIndex={-1}
+      ref={panel}
+      onKeyDown={closeOnEscape}
+    >
       <div className="detail-head">
         <div>
-          <h2 data-testid="detail-name">{lead ? name : "Loading…"}</h2>
-          <div className="muted">{lead ? String(value("email") ?? "no email") : ""}</div>
+          <h2 id="lead-detail-title" data-testid="detail-name">
+            {lead ? lead.title : "Loading…"}
+          </h2>
+          {lead && (
+            <div className="muted" data-testid="detail-subtitle">
+              {email ? String(email) : "No e-mail address"}
+              {lead.external_id && !lead.title.includes(lead.external_id) && ` · External ID ${lead.external_id}`}
+            </div>
+          )}
         </div>
-        <button className="link" data-testid="detail-close" onClick={onClose} aria-label="Close">
+        <button className="link" data-testid="detail-close" onClick={onClose} aria-label="Close the lead detail">
           ✕
         </button>
       </div>
       {lead && (
-        <div className="detail-body">
+        <div className="detail-body" tabIndex={0} role="region" aria-label="Fields and events">
+          {hasImplicit && (
+            <p className="muted origin-note" id="origin-note" data-testid="origin-note">
+              {ORIGIN_NOTE}
+            </p>
+          )}
           {Object.entries(CATEGORY_LABELS).map(([category, label]) => {
             const entries = lead.fields.filter((f) => f.field.category === category);
             if (entries.length === 0) return null;
@@ -41,7 +79,11 @@ export function LeadDetailPanel({ id, onClose, onError }: Props) {
                     <div className="kv" key={field.key}>
                       <dt>
                         {field.label}
-                        {field.origin === "implicit" && <span className="tag">implicit</span>}
+                        {field.origin === "implicit" && (
+                          <span className="tag" title={ORIGIN_NOTE} aria-describedby="origin-note">
+                            implicit
+                          </span>
+                        )}
                       </dt>
                       <dd>{formatCell(value, field.type) || <span className="muted">—</span>}</dd>
                     </div>

@@ -18,7 +18,11 @@ const leadsPage = vi.fn(async (query: LeadQuery): Promise<LeadPage> => {
   const total = search === "" ? ALL : search === "müller" ? MULLERS : 0;
   const rows = [];
   for (let i = query.offset; i < Math.min(query.offset + query.limit, total); i++) {
-    rows.push({ id: i + 1, cells: query.columns.map((key) => (key === "last_name" ? "Müller" : `${key} ${i}`)) });
+    rows.push({
+      id: i + 1,
+      cells: query.columns.map((key) => (key === "last_name" ? "Müller" : `${key} ${i}`)),
+      stand_in_name: null,
+    });
   }
   return { total: query.offset === 0 ? total : null, offset: query.offset, rows };
 });

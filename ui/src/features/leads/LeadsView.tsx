@@ -2,6 +2,11 @@
 // paged from the backend as it scrolls, with column choice, sorting, a quick
 // search and a detail panel. It stays smooth at a million leads because only
 // the rows on screen exist in the DOM and only their pages are fetched.
+// Rows are a listbox with a roving tabindex: Tab lands on one row, the arrows,
+// Page Up/Down and Home/End move between rows, Enter opens the detail, and
+// closing the detail (Escape or ✕) puts the focus back on the row. Leads
+// without a name show their stand-in name (company, external id) in the name
+// columns.
 import {
   createColumnHelper,
   getCoreRowModel,
@@ -11,7 +16,7 @@ import {
   type OnChangeFn,
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } from "react";
 
 import type { Field } from "../../bindings/Field";
 import type { LeadRow } from "../../bindings/LeadRow";
@@ -24,6 +29,8 @@ import { PageCache } from "../../lib/pageCache";
 import { useFields } from "../../lib/queries";
 import { useDebounced } from "../../lib/useDebounced";
 import { LeadDetailPanel } from "./LeadDetailPanel";
+import "./leads.css";
+import { nextRowIndex, opensRow, tabbableRow } from "./rowKeys";
 
 export const DEFAULT_COLUMNS = [
   "first_name",
@@ -39,6 +46,7 @@ export const DEFAULT_COLUMNS = [
   "created_at",
 ];
 const ROW_HEIGHT = 34;
+const NAME_COLUMNS = ["first_name", "last_name"];
 export const FIRST_ROWS_MARK = "leadstream:first-rows";
 
 const columnHelper = createColumnHelper<LeadRow>();
@@ -60,7 +68,11 @@ export function LeadsView({ workspace, onError }: Props) {
   const [sorting, setSorting] = useState<SortingState>([]);
   const [searchInput, setSearchInput] = useState("");
   const search = useDebounced(searchInput.trim(), 250);
+  const [searchCustomFields, setSearchCustomFields] = useState(false);
   const [selected, setSelected] = useState<number | null>(null);
+  // The row that holds the table's one tab stop, and a row waiting to be focused once rendered.
+  const [activeIndex, setActiveIndex] = useState(0);
+  const pendingFocus = useRef<number | null>(null);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
 
   const [managingFields, setManagingFields] = useState(false);
@@ -127,15 +139,17 @@ export function LeadsView({ workspace, onError }: Props) {
       columns: columnsKey.split(",").filter(Boolean),
       sort: sortField === null ? null : { field: sortField, descending: sortDescending },
       search,
+      searchCustomFields: search !== "" && searchCustomFields,
       leadCount: workspace.lead_count,
     }),
-    [columnsKey, sortField, sortDescending, search, workspace.lead_count],
+    [columnsKey, sortField, sortDescending, search, searchCustomFields, workspace.lead_count],
   );
   const cache = useMemo(() => {
     if (fields.length === 0) return null;
-    const { columns: keys, sort, search: text } = request;
+    const { columns: keys, sort, search: text, searchCustomFields: custom } = request;
     return new PageCache(
-      (offset, limit) => ipc.leadsPage({ offset, limit, columns: keys, sort, search: text }),
+      (offset, limit) =>
+        ipc.leadsPage({ offset, limit, columns: keys, sort, search: text, search_custom_fields: custom }),
       rerender,
       onError,
     );
@@ -163,9 +177,96 @@ export function LeadsView({ workspace, onError }: Props) {
   });
   useEffect(() => {
     scroller.current?.scrollTo({ top: 0 });
+    setActiveIndex(0);
   }, [cache]);
 
+  // Focuses row `index` if it is rendered; else asks again after the next render.
+  const focusRow = useCallback((index: number) => {
+    const element = scroller.current?.querySelector<HTMLElement>(`[data-row-index="${index}"]`);
+    if (element) {
+      element.focus({ preventScroll: true });
+      pendingFocus.current = null;
+    } else {
+      pendingFocus.current = index;
+    }
+  }, []);
+  useEffect(() => {
+    if (pendingFocus.current !== null) focusRow(pendingFocus.current);
+  });
+
+  // A row is wider than the view: focusing it would scroll the table
+  // sideways to show it. A click or a move from row to row keeps the
+  // horizontal position the user chose; Tab into the table (past the column
+  // headers, which scroll it right) shows the start of the row.
+  const keptScrollLeft = useRef(0);
+  const rowJustFocused = useRef(false);
+  const pointerOnRow = useRef(false);
+  const keepHorizontalScroll = () => {
+    if (!rowJustFocused.current && scroller.current) keptScrollLeft.current = scroller.current.scrollLeft;
+  };
+  const onRowFocus = (index: number, from: EventTarget | null) => {
+    setActiveIndex(index);
+    const fromRow = from instanceof HTMLElement && from.dataset.rowIndex !== undefined;
+    const left = pointerOnRow.current || fromRow ? keptScrollLeft.current : 0;
+    pointerOnRow.current = false;
+    rowJustFocused.current = true;
+    requestAnimationFrame(() => {
+      if (scroller.current) scroller.current.scrollLeft = left;
+      rowJustFocused.current = false;
+    });
+  };
+
+  const moveTo = (index: number) => {
+    setActiveIndex(index);
+    virtualizer.scrollToIndex(index, { align: "auto" });
+    focusRow(index);
+  };
+  const openRow = (index: number) => {
+    const row = cache?.row(index);
+    if (row) setSelected(row.id);
+  };
+  const closeDetail = () => {
+    setSelected(null);
+    virtualizer.scrollToIndex(activeIndex, { align: "auto" });
+    focusRow(activeIndex);
+  };
+  const onRowKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (!(event.target instanceof HTMLElement) || event.target.dataset.rowIndex === undefined) return;
+    if (opensRow(event.key)) {
+      event.preventDefault();
+      openRow(activeIndex);
+      return;
+    }
+    if (event.key === "Escape" && selected !== null) {
+      event.preventDefault();
+      closeDetail();
+      return;
+    }
+    const rowsPerPage = Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT);
+    const next = nextRowIndex(event.key, activeIndex, total ?? 0, rowsPerPage);
+    if (next === null) return;
+    event.preventDefault();
+    moveTo(next);
+  };
+
   const gridTemplate = visibleColumns.map((c) => `${c.getSize()}px`).join(" ");
+  const virtualItems = virtualizer.getVirtualItems();
+  const tabStop = tabbableRow(
+    activeIndex,
+    virtualItems.map((item) => item.index),
+  );
+  // A nameless lead's stand-in name is shown from the first visible name
+  // column across the empty cells after it (at most three columns).
+  const firstNameColumn = visibleKeys.findIndex((key) => NAME_COLUMNS.includes(key));
+  const standInSpan = (row: LeadRow) => {
+    let span = 1;
+    while (span < 3 && firstNameColumn + span < visibleKeys.length) {
+      const cell = row.cells[firstNameColumn + span];
+      if (cell !== null && cell !== undefined && cell !== "") break;
+      span++;
+    }
+    return span;
+  };
   const width = visibleColumns.reduce((sum, c) => sum + c.getSize(), 0);
 
   return (
@@ -174,11 +275,24 @@ export function LeadsView({ workspace, onError }: Props) {
         <input
           className="search"
           type="search"
-          placeholder="Search name, email or company"
+          placeholder="Search name, e-mail, company or ID"
+          aria-label="Search leads by name, e-mail, company or external ID"
           data-testid="lead-search"
           value={searchInput}
           onChange={(e) => setSearchInput(e.target.value)}
         />
+        <label
+          className="check search-custom"
+          title="Also look in the values of custom fields (slower on large workspaces)"
+        >
+          <input
+            type="checkbox"
+            data-testid="lead-search-custom-fields"
+            checked={searchCustomFields}
+            onChange={(e) => setSearchCustomFields(e.target.checked)}
+          />
+          Custom fields too
+        </label>
         <span className="count" data-testid="lead-total" data-total={total ?? ""}>
           {total === null
             ? "Counting…"
@@ -192,7 +306,7 @@ export function LeadsView({ workspace, onError }: Props) {
         </button>
       </div>
 
-      <div className="table-scroller" ref={scroller} data-testid="lead-table">
+      <div className="table-scroller" ref={scroller} data-testid="lead-table" onScroll={keepHorizontalScroll}>
         <div style={{ width, minWidth: "100%" }}>
           <div className="table-header" style={{ gridTemplateColumns: gridTemplate }}>
             {table.getHeaderGroups()[0]?.headers.map((header) => {
@@ -212,13 +326,25 @@ export function LeadsView({ workspace, onError }: Props) {
               );
             })}
           </div>
-          <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
-            {virtualizer.getVirtualItems().map((item) => {
+          <div
+            style={{ height: virtualizer.getTotalSize(), position: "relative" }}
+            role={total ? "listbox" : undefined}
+            aria-label={total ? "Leads: arrow keys move, Enter opens" : undefined}
+            onKeyDown={onRowKeyDown}
+          >
+            {virtualItems.map((item) => {
               const row = cache?.row(item.index);
+              const isOpen = row !== undefined && row.id === selected;
               return (
                 <div
                   key={item.key}
-                  className={row && row.id === selected ? "tr selected" : "tr"}
+                  className={isOpen ? "tr selected" : "tr"}
+                  role="option"
+                  aria-selected={isOpen}
+                  aria-posinset={item.index + 1}
+                  aria-setsize={total ?? undefined}
+                  tabIndex={item.index === tabStop ? 0 : -1}
+                  data-row-index={item.index}
                   data-testid={row ? "lead-row" : "lead-row-loading"}
                   data-lead-id={row?.id}
                   style={{
@@ -226,13 +352,40 @@ export function LeadsView({ workspace, onError }: Props) {
                     transform: `translateY(${item.start}px)`,
                     height: ROW_HEIGHT,
                   }}
+                  onFocus={(event) => onRowFocus(item.index, event.relatedTarget)}
+                  onPointerDown={() => {
+                    pointerOnRow.current = true;
+                  }}
                   onClick={() => row && setSelected(row.id)}
                 >
-                  {visibleKeys.map((key, index) => (
-                    <div className="td" key={key}>
-                      {row ? formatCell(row.cells[index], fieldByKey.get(key)?.type ?? "text") : index === 0 ? "…" : ""}
-                    </div>
-                  ))}
+                  {visibleKeys.map((key, index) => {
+                    const nameSpan = row?.stand_in_name && firstNameColumn >= 0 ? standInSpan(row) : 1;
+                    if (row?.stand_in_name && index > firstNameColumn && index < firstNameColumn + nameSpan) {
+                      return null;
+                    }
+                    if (row?.stand_in_name && index === firstNameColumn) {
+                      return (
+                        <div
+                          className="td stand-in-name"
+                          key={key}
+                          data-testid="lead-stand-in-name"
+                          style={{ gridColumn: `span ${nameSpan}` }}
+                          title="This lead has no name: shown by its company and external ID"
+                        >
+                          {row.stand_in_name}
+                        </div>
+                      );
+                    }
+                    return (
+                      <div className="td" key={key}>
+                        {row
+                          ? formatCell(row.cells[index], fieldByKey.get(key)?.type ?? "text")
+                          : index === 0
+                            ? "…"
+                            : ""}
+                      </div>
+                    );
+                  })}
                 </div>
               );
             })}
@@ -245,7 +398,7 @@ export function LeadsView({ workspace, onError }: Props) {
         </div>
       </div>
 
-      {selected !== null && <LeadDetailPanel id={selected} onClose={() => setSelected(null)} onError={onError} />}
+      {selected !== null && <LeadDetailPanel id={selected} onClose={closeDetail} onError={onError} />}
       {managingFields && (
         <FieldsDialog fields={fields} onDeleted={reloadFields} onClose={() => setManagingFields(false)} />
       )}
