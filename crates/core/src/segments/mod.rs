@@ -631,6 +631,26 @@ mod tests {
     }
 
     #[test]
+    fn an_explanation_names_a_lead_without_a_name_by_company_and_external_id() {
+        let workspace = Workspace::in_memory().unwrap();
+        workspace
+            .conn()
+            .execute(
+                "INSERT INTO leads (company, external_id, created_at, updated_at) VALUES ('Acme', 'P-1', 0, 0)",
+                [],
+            )
+            .unwrap();
+        let id = workspace.conn().last_insert_rowid();
+        let rules: RuleGroup = serde_json::from_str(
+            r#"{"combinator":"and","rules":[{"field":"company","operator":"=","value":"Acme"}]}"#,
+        )
+        .unwrap();
+        let explanation = explain(&workspace, &rules, id, 0).unwrap();
+        assert!(explanation.matched);
+        assert_eq!(explanation.lead_name, "Acme · ID P-1");
+    }
+
+    #[test]
     fn pasted_rule_json_is_read_and_checked_like_a_save() {
         let workspace = Workspace::in_memory().unwrap();
         let rules = parse_rules_json(

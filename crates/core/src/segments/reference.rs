@@ -21,6 +21,7 @@ use super::values::{
 };
 use crate::fields::{self, FieldType};
 use crate::leads::iso_datetime;
+use crate::leads::LeadIdentity;
 use crate::store::tables::columns;
 use crate::store::tables::segments as segment_table;
 use crate::text::fold_key;
@@ -54,10 +55,17 @@ pub(crate) fn load_lead(conn: &Connection, id: i64) -> Result<LeadRecord> {
         Some(SqlValue::Text(t)) => t.trim().to_owned(),
         _ => String::new(),
     };
-    let name = format!("{} {}", text("first_name"), text("last_name"))
-        .trim()
-        .to_owned();
-    let name = if name.is_empty() { text("email") } else { name };
+    let present = |key: &str| Some(text(key)).filter(|t| !t.is_empty());
+    // Titled as the lead browser titles it: name, else company and external id, else e-mail.
+    let name = LeadIdentity {
+        id,
+        first_name: present("first_name"),
+        last_name: present("last_name"),
+        email: present("email"),
+        company: present("company"),
+        external_id: present("external_id"),
+    }
+    .title();
     Ok(LeadRecord {
         id,
         name,

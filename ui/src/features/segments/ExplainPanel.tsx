@@ -24,7 +24,7 @@ export function ExplainPanel({ leadId, explanation, error, onClose }: Props) {
               data-testid="explain-result"
               data-matched={String(explanation.matched)}
             >
-              Lead <strong>{explanation.lead_name || "Unnamed lead"}</strong> (#{explanation.lead_id}) is{" "}
+              Lead <strong>{explanation.lead_name}</strong> (#{explanation.lead_id}) is{" "}
               <strong className="verdict">{explanation.matched ? "IN" : "NOT IN"}</strong> this segment as of{" "}
               {formatDate(explanation.as_of)}
             </p>
