@@ -5,7 +5,8 @@ import { PAGE_SIZE, PageCache } from "./pageCache";
 function fakeBackend(total: number) {
   return vi.fn(async (offset: number, limit: number): Promise<LeadPage> => {
     const rows = [];
-    for (let i = offset; i < Math.min(offset + limit, total); i++) rows.push({ id: i + 1, cells: [`lead ${i}`], stand_in_name: null });
+    for (let i = offset; i < Math.min(offset + limit, total); i++)
+      rows.push({ id: i + 1, cells: [`lead ${i}`], stand_in_name: null });
     return { total: offset === 0 ? total : null, offset, rows };
   });
 }
