@@ -285,14 +285,7 @@ pub fn get(workspace: &Workspace, id: i64) -> Result<Stream> {
 pub fn save(workspace: &mut Workspace, id: Option<i64>, draft: &StreamDraft) -> Result<Stream> {
     check_name(draft)?;
     if draft.is_active {
-        let candidate = Stream {
-            id: id.unwrap_or(-1),
-            name: draft.name.clone(),
-            priority: draft.priority,
-            is_active: true,
-            definition: draft.definition.clone(),
-        };
-        let found = problems(workspace, &candidate)?;
+        let found = activation_problems(workspace, id, draft)?;
         if !found.is_empty() {
             let list: Vec<String> = found.iter().map(StreamProblem::to_string).collect();
             return Err(Error::InvalidArgument(format!(
@@ -334,17 +327,11 @@ pub fn save_or_keep_inactive(
     draft: &StreamDraft,
 ) -> Result<SavedStream> {
     check_name(draft)?;
-    let mut not_activated = Vec::new();
-    if draft.is_active {
-        let candidate = Stream {
-            id: id.unwrap_or(-1),
-            name: draft.name.clone(),
-            priority: draft.priority,
-            is_active: true,
-            definition: draft.definition.clone(),
-        };
-        not_activated = problems(workspace, &candidate)?;
-    }
+    let not_activated = if draft.is_active {
+        activation_problems(workspace, id, draft)?
+    } else {
+        Vec::new()
+    };
     let inactive;
     let draft = if not_activated.is_empty() {
         draft
@@ -360,6 +347,22 @@ pub fn save_or_keep_inactive(
         stream,
         not_activated,
     })
+}
+
+/// The problems that keep `draft` (stream `id`, or a new one) from being active.
+fn activation_problems(
+    workspace: &Workspace,
+    id: Option<i64>,
+    draft: &StreamDraft,
+) -> Result<Vec<StreamProblem>> {
+    let candidate = Stream {
+        id: id.unwrap_or(-1),
+        name: draft.name.clone(),
+        priority: draft.priority,
+        is_active: true,
+        definition: draft.definition.clone(),
+    };
+    problems(workspace, &candidate)
 }
 
 fn check_name(draft: &StreamDraft) -> Result<()> {
