@@ -13,11 +13,11 @@ import {
   byTestId,
   checkAccessibility,
   dropFile,
-  launchApp,
   leadTotal,
   repoRoot,
   screenshot,
   typeInto,
+  launchOpen,
 } from "./support.mjs";
 
 /**
@@ -50,8 +50,7 @@ async function focused(browser) {
 describe("accessibility of every screen", () => {
   let app;
   before(async () => {
-    app = await launchApp();
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    app = await launchOpen();
     assert.equal(await leadTotal(app.browser), 5000);
   });
   after(async () => {

@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, cli, dropFile, launchApp, screenshot } from "./support.mjs";
+import { byTestId, cli, dropFile, screenshot, launchOpen } from "./support.mjs";
 
 describe("custom fields", () => {
   let app;
@@ -14,8 +14,7 @@ describe("custom fields", () => {
   const fieldKeys = () => JSON.parse(cli("--db", db, "fields", "--json")).map((f) => f.key);
 
   before(async () => {
-    app = await launchApp();
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    app = await launchOpen();
     db = join(app.dataDir, "Demo.leadstream");
   });
   after(async () => {

@@ -16,6 +16,7 @@ import {
   repoRoot,
   screenshot,
   typeInto,
+  launchOpen,
 } from "./support.mjs";
 
 async function countValue(browser, name) {
@@ -40,8 +41,7 @@ async function focusedStepHeading(browser) {
 describe("importing a dropped CSV", () => {
   let app;
   before(async () => {
-    app = await launchApp();
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    app = await launchOpen();
   });
   after(async () => {
     await app?.stop();

@@ -22,6 +22,7 @@ import {
   repoRoot,
   screenshot,
   typeInto,
+  launchOpen,
 } from "./support.mjs";
 
 const LAST_NAME = 1; // column index of last_name among the default columns
@@ -233,8 +234,7 @@ describe("an imported CRM file with no names (X Education)", () => {
     if (!source) return;
     // Copied into the test's own data folder (never into the repository: the
     // file has no licence); the app accepts drops from there.
-    app = await launchApp({ prepare: (dataDir) => copyFileSync(source, join(dataDir, "Leads.csv")) });
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    app = await launchOpen({ prepare: (dataDir) => copyFileSync(source, join(dataDir, "Leads.csv")) });
   });
   after(async () => {
     await app?.stop();

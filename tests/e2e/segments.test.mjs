@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, checkAccessibility, clearInput, cli, launchApp, screenshot, typeInto } from "./support.mjs";
+import { byTestId, checkAccessibility, clearInput, cli, screenshot, typeInto, launchOpen } from "./support.mjs";
 
 /** Today (UTC) as YYYY-MM-DD: the demo's anchor, used as the as-of date by both the app and the CLI. */
 const today = new Date().toISOString().slice(0, 10);
@@ -51,9 +51,8 @@ describe("segment builder", () => {
   let app;
   let db;
   before(async () => {
-    app = await launchApp();
-    db = join(app.dataDir, "Demo.leadstream");
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    app = await launchOpen();
+    db = app.demoDb;
   });
   after(async () => {
     await app?.stop();
@@ -313,9 +312,8 @@ describe("a marketer's first hour in the segment builder (issue 17)", () => {
   let app;
   let db;
   before(async () => {
-    app = await launchApp();
-    db = join(app.dataDir, "Demo.leadstream");
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    app = await launchOpen();
+    db = app.demoDb;
     await byTestId(app.browser, "nav-segments").click();
     await byTestId(app.browser, "segment-list").waitForDisplayed({ timeout: 30_000 });
   });
@@ -507,9 +505,8 @@ describe("unsaved segment edits (issue 17, major 1)", () => {
   const employeesValue = async (browser) => (await browser.$('[data-testid="rule"] [data-testid="value-editor"]')).getValue();
 
   before(async () => {
-    app = await launchApp();
-    db = join(app.dataDir, "Demo.leadstream");
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    app = await launchOpen();
+    db = app.demoDb;
   });
   after(async () => {
     await app?.stop();
@@ -573,9 +570,8 @@ describe("unsaved segment edits (issue 17, major 1)", () => {
     await byTestId(browser, "segment-unsaved").waitForDisplayed({ timeout: 10_000 });
     await browser.pause(1500); // local storage reaches the disk shortly after a write
     await app.stop();
-    app = await launchApp({ args: [db] });
+    app = await launchOpen({ args: [db] });
     browser = app.browser;
-    await byTestId(browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
     await byTestId(browser, "nav-segments").click();
     // The list marks the segment whose edits are kept as a draft.
     await byTestId(browser, `segment-draft-${id}`).waitForExist({ timeout: 30_000 });

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, checkAccessibility, clickWhenStill, cli, launchApp, screenshot, typeInto } from "./support.mjs";
+import { byTestId, checkAccessibility, clickWhenStill, cli, screenshot, typeInto, launchOpen } from "./support.mjs";
 
 const today = new Date().toISOString().slice(0, 10);
 
@@ -37,9 +37,8 @@ describe("stream designer and planner", () => {
   let app;
   let db;
   before(async () => {
-    app = await launchApp();
-    db = join(app.dataDir, "Demo.leadstream");
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    app = await launchOpen();
+    db = app.demoDb;
   });
   after(async () => {
     await app?.stop();
@@ -268,9 +267,8 @@ describe("a marketer's first hour with streams (issue 17)", () => {
   let db;
   let streams;
   before(async () => {
-    app = await launchApp();
-    db = join(app.dataDir, "Demo.leadstream");
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    app = await launchOpen();
+    db = app.demoDb;
     streams = JSON.parse(cli("--db", db, "streams", "list", "--json"));
     await byTestId(app.browser, "nav-streams").click();
     await byTestId(app.browser, "stream-list").waitForDisplayed({ timeout: 30_000 });
@@ -501,9 +499,8 @@ describe("a marketer's first hour with streams (issue 17)", () => {
     // WebKit writes local storage to disk a moment after a change: give it that moment before closing.
     await browser.pause(3_000);
     await app.stop();
-    app = await launchApp({ args: [db] });
+    app = await launchOpen({ args: [db] });
     const again = app.browser;
-    await byTestId(again, "workspace-name").waitForDisplayed({ timeout: 60_000 });
     assert.ok((await streamDrafts(again, db)).length > 0, "the draft did not survive the relaunch");
     await byTestId(again, "nav-streams").click();
     const notice = byTestId(again, "stream-notice");

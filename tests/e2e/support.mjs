@@ -136,6 +136,21 @@ async function endProcessGroup(leader) {
   signal("SIGKILL");
 }
 
+/**
+ * `launchApp`, then waits until the workspace is open (its name shows in the
+ * header). `demoDb` is where the first launch's demo workspace lives.
+ */
+export async function launchOpen(options) {
+  const app = await launchApp(options);
+  try {
+    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+  } catch (error) {
+    await app.stop(); // the caller never gets the app to stop it
+    throw error;
+  }
+  return { ...app, demoDb: join(app.dataDir, "Demo.leadstream") };
+}
+
 /** Saves a screenshot named `name.png` and returns its path. */
 export async function screenshot(browser, name) {
   const path = join(screenshotDir, `${name}.png`);

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, cli, launchApp, leadTotal, screenshot, typeInto, writeJson } from "./support.mjs";
+import { byTestId, cli, launchApp, leadTotal, screenshot, typeInto, writeJson, launchOpen } from "./support.mjs";
 
 describe("creating and switching workspaces", () => {
   let app;
@@ -65,9 +65,8 @@ describe("the first-run welcome", () => {
   let app;
   let demo;
   before(async () => {
-    app = await launchApp();
-    demo = join(app.dataDir, "Demo.leadstream");
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    app = await launchOpen();
+    demo = app.demoDb;
   });
   after(async () => {
     await app?.stop();
@@ -109,8 +108,7 @@ describe("the first-run welcome", () => {
     await app.stop();
 
     // The same workspace file, opened by a fresh app.
-    app = await launchApp({ args: [demo] });
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    app = await launchOpen({ args: [demo] });
     assert.equal(await leadTotal(app.browser), 5000);
     await byTestId(app.browser, "lead-row").waitForDisplayed({ timeout: 30_000 });
     assert.equal(await byTestId(app.browser, "welcome").isExisting(), false, "the dismissed welcome came back");
@@ -121,8 +119,7 @@ describe("the first-run welcome", () => {
 describe("the workspace menu", () => {
   let app;
   before(async () => {
-    app = await launchApp();
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    app = await launchOpen();
   });
   after(async () => {
     await app?.stop();
