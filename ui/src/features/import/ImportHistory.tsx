@@ -1,8 +1,9 @@
 // The import history under the wizard: every import with Undo. Undo asks
 // first (what it removes, with the row count, and whether to remove the custom
 // fields the import created that nothing else uses), then says what it did.
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 
+import { AlertDialog } from "../../components/AlertDialog";
 import type { ImportRecord } from "../../bindings/ImportRecord";
 import type { UndoSummary } from "../../bindings/UndoSummary";
 import { formatCount } from "../../lib/format";
@@ -89,56 +90,37 @@ function UndoDialog(props: {
   const created = record.created_fields;
   const [removeFields, setRemoveFields] = useState(created.length > 0);
   const cancelButton = useRef<HTMLButtonElement>(null);
-  const latestCancel = useRef(onCancel);
-  useEffect(() => {
-    latestCancel.current = onCancel;
-  }, [onCancel]);
-  useEffect(() => {
-    cancelButton.current?.focus();
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape") latestCancel.current();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
   const shown = created.slice(0, 12).map((f) => f.label);
   return (
-    <div className="modal-backdrop" onClick={onCancel}>
-      <div
-        className="modal"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="import-undo-title"
-        aria-describedby="import-undo-question"
-        data-testid="import-undo-dialog"
-        onClick={(e) => e.stopPropagation()}
-      >
-        <h2 id="import-undo-title">Undo this import?</h2>
-        <p id="import-undo-question" data-testid="import-undo-question">
-          {undoQuestion(record)}
-        </p>
-        {created.length > 0 && (
-          <label className="check" data-testid="import-undo-fields">
-            <input
-              type="checkbox"
-              data-testid="import-undo-remove-fields"
-              checked={removeFields}
-              onChange={(e) => setRemoveFields(e.target.checked)}
-            />
-            Also remove the {plural(created.length, "custom field", "custom fields")} it created ({shown.join(", ")}
-            {created.length > shown.length ? ", …" : ""}), unless other data, another import, a segment or a stream
-            still uses them
-          </label>
-        )}
-        <div className="actions">
-          <button ref={cancelButton} data-testid="import-undo-cancel" onClick={onCancel}>
-            Keep the import
-          </button>
-          <button className="danger" data-testid="import-undo-confirm" onClick={() => props.onConfirm(removeFields)}>
-            Undo the import
-          </button>
-        </div>
+    <AlertDialog
+      title="Undo this import?"
+      description={undoQuestion(record)}
+      descriptionTestId="import-undo-question"
+      testId="import-undo-dialog"
+      onCancel={onCancel}
+      initialFocus={cancelButton}
+    >
+      {created.length > 0 && (
+        <label className="check" data-testid="import-undo-fields">
+          <input
+            type="checkbox"
+            data-testid="import-undo-remove-fields"
+            checked={removeFields}
+            onChange={(e) => setRemoveFields(e.target.checked)}
+          />
+          Also remove the {plural(created.length, "custom field", "custom fields")} it created ({shown.join(", ")}
+          {created.length > shown.length ? ", …" : ""}), unless other data, another import, a segment or a stream still
+          uses them
+        </label>
+      )}
+      <div className="actions">
+        <button ref={cancelButton} data-testid="import-undo-cancel" onClick={onCancel}>
+          Keep the import
+        </button>
+        <button className="danger" data-testid="import-undo-confirm" onClick={() => props.onConfirm(removeFields)}>
+          Undo the import
+        </button>
       </div>
-    </div>
+    </AlertDialog>
   );
 }
