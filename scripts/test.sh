@@ -53,6 +53,10 @@ echo "Screenshots go to $LEADSTREAM_SCREENSHOTS"
 if ! (cd tests/e2e && xvfb-run -a --server-args="-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=240000 --test-reporter=spec ./*.test.mjs); then
   echo "End-to-end tests failed. Screenshots and the window's text of each failing test: $LEADSTREAM_SCREENSHOTS/failures" >&2
   ls -1 "$LEADSTREAM_SCREENSHOTS/failures" 2>/dev/null >&2 || true
+  # A window that vanished: how the app ended and what it said last.
+  for log in "$LEADSTREAM_SCREENSHOTS"/failures/*.log; do
+    [ -e "$log" ] && { echo "--- $log" >&2; tail -n 25 "$log" >&2; }
+  done
   exit 1
 fi
 

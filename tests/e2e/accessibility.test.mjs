@@ -187,9 +187,12 @@ describe("accessibility of every screen", () => {
 
   it("Insights", async () => {
     const { browser } = app;
-    await openView(browser, "insights", "empty-insights");
-    assert.match(await byTestId(browser, "empty-insights").getText(), /not built yet/);
-    await checkAccessibility(browser, "the Insights view");
+    await openView(browser, "insights", "insights-view");
+    for (const tab of ["overlap", "hierarchies", "coverage", "performance", "actions", "crosstab", "discover"]) {
+      await byTestId(browser, `insights-tab-${tab}`).click();
+      await byTestId(browser, `insights-${tab}`).waitForDisplayed({ timeout: 30_000 });
+      await checkAccessibility(browser, `the Insights ${tab} tab`);
+    }
   });
 
   it("the start screen, and a new empty workspace with its welcome", async () => {

@@ -206,16 +206,6 @@ describe("lead browser on the demo workspace", () => {
     await byTestId(app.browser, "lead-total").click();
     await byTestId(app.browser, "column-menu").waitForExist({ reverse: true, timeout: 5_000 });
   });
-
-  it("shows honest empty states for views not built yet", async () => {
-    for (const view of ["insights"]) {
-      await byTestId(app.browser, `nav-${view}`).click();
-      await byTestId(app.browser, `empty-${view}`).waitForDisplayed({ timeout: 5_000 });
-    }
-    await screenshot(app.browser, "06-empty-insights");
-    await byTestId(app.browser, "nav-leads").click();
-    await byTestId(app.browser, "lead-table").waitForDisplayed();
-  });
 });
 
 /** The X Education export beside the repository (or beside its worktrees folder), if present. */

@@ -21,6 +21,9 @@ export const failureDir = join(screenshotDir, "failures");
 
 /** The sessions of the apps this test file has running. */
 const running = new Set();
+/** The last lines each running app's driver, WebKit and the app wrote on stderr, by session. */
+const stderrTails = new Map();
+const STDERR_TAIL_LINES = 40;
 
 // Whenever a test fails, every running app window is captured: a screenshot
 // and the text a user would see, named after the file and the test.
@@ -38,7 +41,10 @@ afterEach(async (t) => {
       writeFileSync(`${stem}.txt`, text);
       console.error(`failure captured: ${stem}.png and ${stem}.txt`);
     } catch (error) {
-      console.error(`could not capture the window after "${t.name}" failed: ${error}`);
+      // The window is gone (the app or its web view ended): what they said last tells why.
+      const tail = (stderrTails.get(browser) ?? []).join("\n");
+      writeFileSync(`${stem}.log`, `${error}\n--- the app's last lines on stderr ---\n${tail}\n`);
+      console.error(`could not capture the window after "${t.name}" failed: ${error}; the app's last lines: ${stem}.log`);
     }
   }
 });
@@ -90,24 +96,40 @@ export async function launchApp({ prepare, args = [] } = {}) {
   // tauri-driver leads a process group of its own, with WebKitWebDriver and
   // the app in it, so `stop` can end all three whatever state they are in.
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
-    env: { ...process.env, LEADSTREAM_DATA_DIR: dataDir, LEADSTREAM_ALLOW_PATHS_UNDER: allowedFolders(dataDir) },
-    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      LEADSTREAM_DATA_DIR: dataDir,
+      LEADSTREAM_ALLOW_PATHS_UNDER: allowedFolders(dataDir),
+      LEADSTREAM_E2E_APP_BINARY: appBinary,
+    },
+    stdio: ["ignore", "ignore", "pipe"],
     detached: true,
+  });
+  // Passed on as it comes, and its last lines kept for a failure report.
+  const tail = [];
+  driver.stderr.setEncoding("utf8");
+  driver.stderr.on("data", (chunk) => {
+    process.stderr.write(chunk);
+    tail.push(...chunk.split("\n").filter((line) => line.trim() !== ""));
+    tail.splice(0, Math.max(0, tail.length - STDERR_TAIL_LINES));
   });
   await waitForPort(port, 20_000);
   const browser = await remote({
     hostname: "127.0.0.1",
     port,
     logLevel: "error",
-    capabilities: { "tauri:options": { application: appBinary, args } },
+    // The app runs through a wrapper that says how it ended, if it crashed.
+    capabilities: { "tauri:options": { application: join(here, "app-under-test.sh"), args } },
   });
   running.add(browser);
+  stderrTails.set(browser, tail);
   // Ending the session asks WebKitWebDriver to close the app; the process
   // group is then ended too. Without that, an app whose driver went first (a
   // slow close on a busy machine) outlived its test and held the test
   // runner's output open, so the run never finished.
   const stop = async () => {
     running.delete(browser);
+    stderrTails.delete(browser);
     try {
       await browser.deleteSession();
     } finally {

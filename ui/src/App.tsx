@@ -13,8 +13,8 @@ import { UnsavedChangesDialog } from "./components/UnsavedChangesDialog";
 import { WorkspaceMenu } from "./components/WorkspaceMenu";
 import iconUrl from "../../icons/icon.svg";
 import { ipc } from "./lib/ipc";
+import { holdIntent, onNavigate } from "./lib/navigation";
 import { confirmLeave } from "./lib/unsavedChanges";
-import { EmptyView, EMPTY_VIEWS } from "./features/workspace/EmptyView";
 import { ImportView } from "./features/import/ImportView";
 import { LeadsView } from "./features/leads/LeadsView";
 import { StartScreen } from "./features/workspace/StartScreen";
@@ -25,6 +25,8 @@ import { Welcome } from "./features/workspace/Welcome";
 const SegmentsView = lazy(() => import("./features/segments/SegmentsView").then((m) => ({ default: m.SegmentsView })));
 // Likewise the stream designer and planner (xyflow, dagre, nivo).
 const StreamsView = lazy(() => import("./features/streams/StreamsView").then((m) => ({ default: m.StreamsView })));
+// And the Insights view (its charts).
+const InsightsView = lazy(() => import("./features/insights/InsightsView").then((m) => ({ default: m.InsightsView })));
 
 export type ViewKey = "leads" | "import" | "segments" | "streams" | "insights";
 
@@ -79,6 +81,21 @@ export function App() {
   const openView = useCallback((next: ViewKey) => {
     void confirmLeave().then((leave) => leave && setView(next));
   }, []);
+  // A view asked to open another one on something (lib/navigation): the view
+  // remounts, and takes the intent as it mounts.
+  const [navigations, setNavigations] = useState(0);
+  useEffect(
+    () =>
+      onNavigate((intent) => {
+        void confirmLeave().then((leave) => {
+          if (!leave) return;
+          holdIntent(intent);
+          setView(intent.view);
+          setNavigations((n) => n + 1);
+        });
+      }),
+    [],
+  );
   const main = useRef<HTMLElement>(null);
   // The welcome's buttons go away with it: focus moves on to the content
   // instead of being lost.
@@ -227,14 +244,24 @@ export function App() {
               />
             ) : view === "segments" ? (
               <Suspense fallback={<div className="loading">Loading the segment builder…</div>}>
-                <SegmentsView key={workspace.path ?? workspace.name} workspace={workspace} onError={report} />
+                <SegmentsView
+                  key={`${workspace.path ?? workspace.name}#${navigations}`}
+                  workspace={workspace}
+                  onError={report}
+                />
               </Suspense>
             ) : view === "streams" ? (
               <Suspense fallback={<div className="loading">Loading the stream designer…</div>}>
                 <StreamsView key={workspace.path ?? workspace.name} workspace={workspace} onError={report} />
               </Suspense>
             ) : (
-              <EmptyView {...EMPTY_VIEWS[view]} />
+              <Suspense fallback={<div className="loading">Loading insights…</div>}>
+                <InsightsView
+                  key={`${workspace.path ?? workspace.name}#${navigations}`}
+                  workspace={workspace}
+                  onError={report}
+                />
+              </Suspense>
             )}
           </ErrorBoundary>
         </main>

@@ -12,7 +12,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use leadstream_core::export::write_file_atomically;
 
 mod commands;
-use commands::{content, fields, import, leads, plan, segments, streams, workspace, CliResult};
+use commands::{
+    content, fields, hierarchy, import, insights, leads, plan, segments, streams, workspace,
+    CliResult,
+};
 
 #[derive(Parser)]
 #[command(
@@ -67,6 +70,16 @@ enum Command {
     Segment {
         #[command(subcommand)]
         command: SegmentCommand,
+    },
+    /// Hierarchies: ordered segments that give each lead one primary segment.
+    Hierarchy {
+        #[command(subcommand)]
+        command: hierarchy::HierarchyCommand,
+    },
+    /// Overlaps, coverage and performance of segments; what predicts conversion.
+    Insights {
+        #[command(subcommand)]
+        command: insights::InsightsCommand,
     },
     /// Dry-run nurture streams on the leads: who gets which message when.
     Plan(PlanArgs),
@@ -408,6 +421,8 @@ fn run(cli: Cli) -> CliResult {
         Command::Import { command } => import::run(&db, command, out),
         Command::Imports { command } => import::history(&db, command, out),
         Command::Segment { command } => segments::run(&db, command, out),
+        Command::Hierarchy { command } => hierarchy::run(&db, command, out),
+        Command::Insights { command } => insights::run(&db, command, out),
         Command::Plan(args) => plan::run(&db, &args, out),
         Command::Streams { command } => streams::run(&db, command, out),
         Command::Content { command } => content::run(&db, command, out),

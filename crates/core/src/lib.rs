@@ -24,6 +24,7 @@ pub mod export;
 pub mod field_usage;
 pub mod fields;
 pub mod import;
+pub mod insights;
 pub mod launch;
 pub mod leads;
 pub mod recent;

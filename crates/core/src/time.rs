@@ -4,6 +4,9 @@
 
 use chrono::{NaiveDate, NaiveTime, Utc};
 
+/// Seconds in a day of UTC (no leap seconds, as Unix time counts).
+pub const SECONDS_PER_DAY: i64 = 86_400;
+
 /// Now, in seconds since the epoch.
 pub fn now() -> i64 {
     Utc::now().timestamp()

@@ -4,7 +4,9 @@
 
 pub mod content;
 pub mod fields;
+pub mod hierarchy;
 pub mod import;
+pub mod insights;
 pub mod leads;
 pub mod plan;
 pub mod segments;

@@ -211,6 +211,34 @@ fn count_compiled(
     })
 }
 
+/// Evaluates several rule trees as of `as_of` and hands their member sets,
+/// in order, to `work` with the index they came from (for lead ids and
+/// events): what overlaps, coverage and performance are computed from.
+pub(crate) fn with_member_sets<T>(
+    workspace: &Workspace,
+    rule_sets: &[&RuleGroup],
+    as_of: i64,
+    work: impl FnOnce(&mut LeadIndex, Vec<index::Bitset>) -> Result<T>,
+) -> Result<T> {
+    let conditions: Vec<compile::Condition> = rule_sets
+        .iter()
+        .map(|rules| compile::compile(workspace.conn(), rules))
+        .collect::<Result<_>>()?;
+    with_index(workspace, |index| {
+        let mut fields = Vec::new();
+        for condition in &conditions {
+            index::fields_of(condition, &mut fields);
+        }
+        index.load_fields(workspace.conn(), &fields)?;
+        let mut sets = Vec::with_capacity(conditions.len());
+        for condition in &conditions {
+            index.prepare(workspace.conn(), condition)?;
+            sets.push(index.evaluate(condition, as_of));
+        }
+        work(index, sets)
+    })
+}
+
 /// The ids of matching leads, ascending, from `offset`, at most `limit`.
 pub fn members(
     workspace: &Workspace,

@@ -16,6 +16,7 @@ import type { WorkspaceInfo } from "../../bindings/WorkspaceInfo";
 import { ipc } from "../../lib/ipc";
 import { useAsOfCheck, useDeleteSegment, useDuplicateSegment, useSaveSegment, useSegments } from "../../lib/queries";
 import { EMPTY_QUERY, csvFileName, fieldLabeller, fromRuleGroup, toRuleGroup } from "../../lib/segmentRules";
+import { takeIntent } from "../../lib/navigation";
 import { confirmLeave, useUnsavedChanges } from "../../lib/unsavedChanges";
 import { useDebounced } from "../../lib/useDebounced";
 import { ExplainPanel } from "./ExplainPanel";
@@ -79,7 +80,13 @@ function opening(
 export function SegmentsView({ workspace, onError }: Props) {
   const space = workspace.path ?? workspace.name;
   const { catalogue, error: catalogueError } = useSegmentCatalogue();
-  const [initial] = useState(() => opening(space, null, false, NEW_META, toRuleGroup(EMPTY_QUERY)));
+  // Opened from elsewhere (an overlap cell, a proposed segment): new rules with a name, else the last draft.
+  const [initial] = useState(() => {
+    const intent = takeIntent("segments");
+    if (!intent) return opening(space, null, false, NEW_META, toRuleGroup(EMPTY_QUERY));
+    const meta = { ...NEW_META, name: intent.name };
+    return opening(space, null, false, meta, intent.rules, prepareRuleGroup(fromRuleGroup(intent.rules)));
+  });
   const [editing, setEditing] = useState<Editing>(initial.editing);
   const [query, setQuery] = useState<RuleGroupType>(initial.query);
   // Rules just added and not yet touched: their errors wait until the user has filled them in.

@@ -24,7 +24,7 @@ impl Bitset {
         set
     }
 
-    pub(super) fn from_fn(len: usize, mut test: impl FnMut(usize) -> bool) -> Self {
+    pub(crate) fn from_fn(len: usize, mut test: impl FnMut(usize) -> bool) -> Self {
         let mut words = vec![0u64; len.div_ceil(64)];
         for (w, word) in words.iter_mut().enumerate() {
             let base = w * 64;
@@ -55,23 +55,28 @@ impl Bitset {
         self.words.iter().map(|w| u64::from(w.count_ones())).sum()
     }
 
-    pub(super) fn and_with(&mut self, other: &Bitset) {
+    pub(crate) fn and_with(&mut self, other: &Bitset) {
         self.words
             .iter_mut()
             .zip(&other.words)
             .for_each(|(a, b)| *a &= b);
     }
 
-    pub(super) fn or_with(&mut self, other: &Bitset) {
+    pub(crate) fn or_with(&mut self, other: &Bitset) {
         self.words
             .iter_mut()
             .zip(&other.words)
             .for_each(|(a, b)| *a |= b);
     }
 
-    pub(super) fn negate(&mut self) {
+    pub(crate) fn negate(&mut self) {
         self.words.iter_mut().for_each(|w| *w = !*w);
         self.clear_tail();
+    }
+
+    /// Adds row `i`.
+    pub fn insert(&mut self, i: usize) {
+        self.words[i / 64] |= 1 << (i % 64);
     }
 
     /// The set positions, ascending.
@@ -102,6 +107,14 @@ mod tests {
         assert!(set.ones().all(|i| i < 70 && i % 3 != 0));
         assert_eq!(Bitset::full(65).count(), 65);
         assert_eq!(Bitset::empty(0).count(), 0);
+    }
+
+    #[test]
+    fn insert_adds_one_row() {
+        let mut set = Bitset::empty(130);
+        set.insert(129);
+        set.insert(0);
+        assert_eq!(set.ones().collect::<Vec<_>>(), vec![0, 129]);
     }
 
     #[test]

@@ -121,6 +121,26 @@ impl LeadIndex {
         Ok(())
     }
 
+    /// Loads every event (once), for analyses that read events directly
+    /// rather than through a behaviour rule (the insights).
+    pub(crate) fn ensure_events(&mut self, conn: &Connection) -> Result<()> {
+        if self.events.is_none() {
+            self.events = Some(self.load_events(conn)?);
+        }
+        Ok(())
+    }
+
+    /// Lead `row`'s events of the folded type `key`, as times (seconds since
+    /// the epoch), oldest first; empty for a type without events.
+    pub(crate) fn event_times(&self, key: &str, row: usize) -> &[i64] {
+        let Some(events) = self.events.as_ref().and_then(|events| events.get(key)) else {
+            return &[];
+        };
+        let start = events.offsets[row] as usize;
+        let end = events.offsets[row + 1] as usize;
+        &events.times[start..end]
+    }
+
     /// Reads every event once, grouped by folded type and sorted per lead.
     pub(super) fn load_events(&self, conn: &Connection) -> Result<HashMap<String, TypeEvents>> {
         let mut slot_of_raw: HashMap<Vec<u8>, usize> = HashMap::new();

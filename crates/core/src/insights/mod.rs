@@ -1,0 +1,7 @@
+//! Insights: analyses over the saved segments and the events, for the
+//! Insights view and the `insights` CLI commands. [`outcome`] says what
+//! counts as a conversion and how sure a rate is; the other modules each own
+//! one analysis. Everything here reads the segment index
+//! (`segments::with_member_sets`) and never writes.
+
+pub mod outcome;

@@ -1,0 +1,55 @@
+// Moving between views with something to open there: an insight that opens
+// the segment builder on "in A and in B", a coverage bucket that opens its
+// leads, the Plan tab's link to the overlap view. A view calls
+// `navigate(intent)`; App asks about unsaved work, switches view, and the
+// view that mounts takes its intent with `takeIntent`.
+import type { RuleGroup } from "../bindings/RuleGroup";
+
+/** The Insights view's tabs, in order. */
+export const INSIGHTS_TABS = [
+  { key: "overlap", label: "Overlap" },
+  { key: "hierarchies", label: "Hierarchies" },
+  { key: "coverage", label: "Coverage" },
+  { key: "performance", label: "Performance" },
+  { key: "actions", label: "Actions" },
+  { key: "crosstab", label: "Cross-tab" },
+  { key: "discover", label: "Discover" },
+] as const;
+export type InsightsTab = (typeof INSIGHTS_TABS)[number]["key"];
+
+/** What to open in the view navigated to. */
+export type NavigationIntent =
+  /** The segment builder on new, unsaved rules, titled `name`. */
+  | { view: "segments"; rules: RuleGroup; name: string }
+  /** An Insights tab, with these segments chosen where the tab chooses segments. */
+  | { view: "insights"; tab: InsightsTab; segmentIds?: number[] };
+
+type Listener = (intent: NavigationIntent) => void;
+let listener: Listener | null = null;
+let pending: NavigationIntent | null = null;
+
+/** App's side: called with every intent; App switches view (after asking about unsaved work). */
+export function onNavigate(next: Listener): () => void {
+  listener = next;
+  return () => {
+    if (listener === next) listener = null;
+  };
+}
+
+/** Opens `intent.view` with the intent waiting for it. */
+export function navigate(intent: NavigationIntent): void {
+  listener?.(intent);
+}
+
+/** App's side: the intent is to be taken by the view about to mount. */
+export function holdIntent(intent: NavigationIntent): void {
+  pending = intent;
+}
+
+/** The intent waiting for `view`, if any, taken once (a later mount gets nothing). */
+export function takeIntent<V extends NavigationIntent["view"]>(view: V): Extract<NavigationIntent, { view: V }> | null {
+  if (pending?.view !== view) return null;
+  const intent = pending as Extract<NavigationIntent, { view: V }>;
+  pending = null;
+  return intent;
+}
