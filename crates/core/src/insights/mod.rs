@@ -5,3 +5,4 @@
 //! (`segments::with_member_sets`) and never writes.
 
 pub mod outcome;
+pub mod overlap;

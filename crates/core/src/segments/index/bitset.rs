@@ -74,6 +74,20 @@ impl Bitset {
         self.clear_tail();
     }
 
+    /// How many rows are in both sets, without building the intersection.
+    pub(crate) fn count_and(&self, other: &Bitset) -> u64 {
+        self.words
+            .iter()
+            .zip(&other.words)
+            .map(|(a, b)| u64::from((a & b).count_ones()))
+            .sum()
+    }
+
+    /// The rows as 64-bit words, row `i` at bit `i % 64` of word `i / 64`.
+    pub(crate) fn words(&self) -> &[u64] {
+        &self.words
+    }
+
     /// Adds row `i`.
     pub fn insert(&mut self, i: usize) {
         self.words[i / 64] |= 1 << (i % 64);
@@ -115,6 +129,17 @@ mod tests {
         set.insert(129);
         set.insert(0);
         assert_eq!(set.ones().collect::<Vec<_>>(), vec![0, 129]);
+    }
+
+    #[test]
+    fn count_and_counts_the_common_rows() {
+        let threes = Bitset::from_fn(200, |i| i % 3 == 0);
+        let fives = Bitset::from_fn(200, |i| i % 5 == 0);
+        assert_eq!(
+            threes.count_and(&fives),
+            (0..200).filter(|i| i % 15 == 0).count() as u64
+        );
+        assert_eq!(threes.words().len(), 4);
     }
 
     #[test]
