@@ -83,7 +83,7 @@ pub struct OverlapReport {
 }
 
 /// The overlap of saved segments `ids` (none: every segment that is not
-/// built in) as of `as_of`, listing at most `max_intersections` exact
+/// built in, or every built-in one when there are none) as of `as_of`, listing at most `max_intersections` exact
 /// combinations. An unknown id is an error; a segment whose rules no longer
 /// compile is reported with its problem and left out of the matrix.
 pub fn overlap(
@@ -166,11 +166,13 @@ pub fn overlap(
 }
 
 /// The segments chosen by id, in the order given, each once; none given:
-/// every saved segment that is not built in.
+/// every saved segment that is not built in, or, in a workspace that has
+/// none of its own yet (a new or demo workspace), the built-in ones.
 fn choose(workspace: &Workspace, ids: &[i64]) -> Result<Vec<Segment>> {
     let all = saved::list(workspace)?;
     if ids.is_empty() {
-        return Ok(all.into_iter().filter(|s| !s.is_builtin).collect());
+        let own: Vec<Segment> = all.iter().filter(|s| !s.is_builtin).cloned().collect();
+        return Ok(if own.is_empty() { all } else { own });
     }
     let mut chosen: Vec<Segment> = Vec::with_capacity(ids.len());
     for &id in ids {
@@ -461,6 +463,13 @@ mod tests {
         assert_eq!(report.cells.len(), 9);
         let all = report.total_leads;
         assert_eq!(report.segments[1].count, Some(all));
+        // Without segments of its own, a workspace shows its built-in ones.
+        let fresh_dir = tempfile::tempdir().unwrap();
+        let fresh = demo_workspace(fresh_dir.path());
+        let defaults = overlap(&fresh, &[], 1_790_000_000, 10).unwrap();
+        assert!(defaults.segments.len() > 3);
+        assert!(defaults.segments.iter().all(|s| s.is_builtin));
+        assert!(!defaults.intersections.is_empty());
         assert!(matches!(
             overlap(&workspace, &[987_654], 1_790_000_000, 10),
             Err(Error::UnknownSegment { id: 987_654 })
