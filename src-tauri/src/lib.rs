@@ -87,6 +87,7 @@ pub fn run() -> tauri::Result<()> {
             commands::plan::plan_run,
             commands::plan::plan_journey,
             commands::plan::plan_export,
+            commands::overlap::insights_overlap,
         ])
         .run(tauri::generate_context!())
 }

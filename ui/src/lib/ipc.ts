@@ -27,6 +27,7 @@ import type { Explanation } from "../bindings/Explanation";
 import type { MemberExportSummary } from "../bindings/MemberExportSummary";
 import type { OperatorSet } from "../bindings/OperatorSet";
 import type { RuleGroup } from "../bindings/RuleGroup";
+import type { OverlapReport } from "../bindings/OverlapReport";
 import type { Segment } from "../bindings/Segment";
 import type { SegmentDraft } from "../bindings/SegmentDraft";
 import type { SegmentPreview } from "../bindings/SegmentPreview";
@@ -208,6 +209,10 @@ export const ipc = {
   workspaceWelcome: () => call<Welcome | null>("workspace_welcome"),
   /** Remembers in the open workspace that its welcome was dismissed. */
   workspaceDismissWelcome: () => call<void>("workspace_dismiss_welcome"),
+
+  /** How saved segments overlap as of `asOf` (null for now); no ids: the default choice. */
+  insightsOverlap: (segmentIds: number[], asOf: string | null, top: number | null) =>
+    call<OverlapReport>("insights_overlap", { segmentIds, asOfText: asOf, top }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

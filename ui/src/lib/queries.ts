@@ -274,3 +274,15 @@ export const useAsOfCheck = (text: string) =>
     retry: false,
     staleTime: Infinity,
   });
+
+/** How the chosen saved segments overlap (asked only once some are chosen); recounted when segments change. */
+export const useOverlap = (segmentIds: number[], asOf: string | null) =>
+  useQuery({
+    queryKey: [...queryKeys.segmentsAll, "overlap", segmentIds, asOf] as const,
+    queryFn: () => ipc.insightsOverlap(segmentIds, asOf, null),
+    enabled: segmentIds.length > 0,
+    placeholderData: keepPreviousData,
+  });
+
+/** The open workspace (its path keys what the UI remembers per workspace). */
+export const useWorkspaceInfo = () => useQuery({ queryKey: ["workspace-info"] as const, queryFn: ipc.workspaceInfo });

@@ -1,10 +1,13 @@
 // A plan's results: headline counts, the streams that were not planned, the
 // calendar heatmap of sends per day, the comparison with the previous run,
 // the per-stream and per-content tables, and the suppression / moved /
-// outcome reports.
+// outcome reports. "Also eligible for" links to the Insights overlap of the
+// streams' entry segments.
 import type { Plan } from "../../bindings/Plan";
 import type { ReasonTally } from "../../bindings/ReasonTally";
+import type { Stream } from "../../bindings/Stream";
 import { formatCount } from "../../lib/format";
+import { navigate } from "../../lib/navigation";
 import { PlanCalendar } from "./PlanCalendar";
 import { signed, unchanged, type DiffLine, type PlanDiff } from "./planDiff";
 
@@ -94,9 +97,18 @@ type Props = {
   diff: PlanDiff | null;
   /** What the previous run was for (its label, first day and days), when there is one. */
   previous: { label: string; from: string; days: number } | null;
+  /** The streams, for the link from "also eligible for" to the overlap of their entry segments. */
+  streams?: Stream[];
 };
 
-export function PlanResults({ plan, label, diff, previous }: Props) {
+/** The entry segments of the streams `ids`, each once, in stream order: what the overlap link opens. */
+export function entrySegmentsOf(streams: Stream[], ids: number[]): number[] {
+  const wanted = new Set(ids);
+  const segments = streams.filter((s) => wanted.has(s.id)).flatMap((s) => s.definition.entry_segments);
+  return [...new Set(segments)];
+}
+
+export function PlanResults({ plan, label, diff, previous, streams }: Props) {
   const maxStreamSends = Math.max(1, ...plan.streams.map((s) => s.sends));
   return (
     <>
@@ -203,7 +215,29 @@ export function PlanResults({ plan, label, diff, previous }: Props) {
                   <td className="num">{formatCount(s.sends)}</td>
                   <td className="small">
                     {s.also_eligible.length ? (
-                      s.also_eligible.map((o) => `${o.name} (${formatCount(o.leads)})`).join(", ")
+                      <>
+                        {s.also_eligible.map((o) => `${o.name} (${formatCount(o.leads)})`).join(", ")}{" "}
+                        {streams && (
+                          <button
+                            type="button"
+                            className="link inline"
+                            data-testid={`plan-overlap-link-${s.stream_id}`}
+                            aria-label={`See how the entry segments of ${s.name} and the streams it shares leads with overlap`}
+                            onClick={() =>
+                              navigate({
+                                view: "insights",
+                                tab: "overlap",
+                                segmentIds: entrySegmentsOf(streams, [
+                                  s.stream_id,
+                                  ...s.also_eligible.map((o) => o.stream_id),
+                                ]),
+                              })
+                            }
+                          >
+                            See the overlap
+                          </button>
+                        )}
+                      </>
                     ) : (
                       <span className="muted">—</span>
                     )}

@@ -166,7 +166,13 @@ export function PlanTab({ streams, runs, onRuns: setRuns, onError }: Props) {
         </div>
       ) : (
         <div className="plan-body">
-          <PlanResults plan={plan} label={current.request.label} diff={diff} previous={previous?.request ?? null} />
+          <PlanResults
+            plan={plan}
+            label={current.request.label}
+            diff={diff}
+            previous={previous?.request ?? null}
+            streams={streams}
+          />
           <PlanJourney plan={plan} request={current.request} />
         </div>
       )}
