@@ -40,9 +40,12 @@ export function OverlapHeatmap({ rows, columns }: Props) {
   const width = MARGIN.left + MARGIN.right + columns.length * CELL_WIDTH;
   const height = MARGIN.top + MARGIN.bottom + rows.length * CELL_HEIGHT;
   return (
-    <div className="overlap-heatmap" data-testid="overlap-heatmap">
+    <div className="overlap-heatmap-block">
       <div
+        className="overlap-heatmap"
+        data-testid="overlap-heatmap"
         role="img"
+        tabIndex={0}
         aria-label={`Heatmap of the leads shared by ${columns.length} segments, as a share of each row's segment; the table below gives every number.`}
       >
         <HeatMap<Datum, Record<string, never>>

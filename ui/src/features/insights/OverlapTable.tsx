@@ -36,7 +36,12 @@ export function OverlapTable({ rows, columns }: Props) {
                 const text = (
                   <>
                     <span className="overlap-count">{formatCount(cell.count)}</span>
+                    <span className="overlap-hidden">
+                      {" "}
+                      leads in {segment.name} and in {column.name},{" "}
+                    </span>
                     <span className="overlap-share">{formatShare(cell.share_of_row)}</span>
+                    <span className="overlap-hidden"> of {segment.name}</span>
                   </>
                 );
                 const testId = `overlap-cell-${segment.id}-${column.id}`;
@@ -52,7 +57,6 @@ export function OverlapTable({ rows, columns }: Props) {
                         className="overlap-cell"
                         data-testid={testId}
                         data-count={cell.count}
-                        aria-label={`${formatCount(cell.count)} leads in ${segment.name} and in ${column.name}, ${formatShare(cell.share_of_row)} of ${segment.name}: open in the segment builder`}
                         onClick={() => openBoth(segment, column)}
                       >
                         {text}
