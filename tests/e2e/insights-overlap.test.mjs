@@ -69,18 +69,26 @@ async function cellCount(browser, a, b) {
   return Number(await cell.getAttribute("data-count"));
 }
 
-/** Waits until the segment builder's live count settles and returns it. */
-async function liveCount(browser) {
+/**
+ * Waits until the segment builder's live count has counted the cell's rules
+ * and returns it: the count of the rules first shown may be of the empty
+ * rules, so this waits (up to 30 s) for `expected` and returns the last
+ * count seen otherwise, for the assertion to report.
+ */
+async function liveCount(browser, expected) {
   const live = byTestId(browser, "segment-live-count");
   await live.waitForDisplayed({ timeout: 30_000 });
-  await browser.waitUntil(
-    async () => (await live.getAttribute("data-count")) !== "",
-    {
-      timeout: 30_000,
-      timeoutMsg: "the builder never counted the cell's rules",
-    },
-  );
-  return Number(await live.getAttribute("data-count"));
+  let seen = "";
+  await browser
+    .waitUntil(
+      async () => {
+        seen = await live.getAttribute("data-count");
+        return seen === String(expected);
+      },
+      { timeout: 30_000 },
+    )
+    .catch(() => {});
+  return Number(seen);
 }
 
 describe("Insights: overlap", () => {
@@ -182,7 +190,7 @@ describe("Insights: overlap", () => {
       browser,
       `overlap-cell-${practitioners}-${decision}`,
     ).click();
-    assert.equal(await liveCount(browser), shown);
+    assert.equal(await liveCount(browser, shown), shown);
     await screenshot(browser, "insights-overlap-builder");
 
     // Back: the choice is remembered; Enter on the mirrored cell opens the same leads.
@@ -196,7 +204,9 @@ describe("Insights: overlap", () => {
       browser,
       `overlap-cell-${decision}-${practitioners}`,
     ).click();
-    assert.equal(await liveCount(browser), shown);
+    const again = await liveCount(browser, shown);
+    await screenshot(browser, "insights-overlap-builder-again");
+    assert.equal(again, shown);
   });
 
   it("the Plan tab's “also eligible for” opens the overlap of the streams' entry segments", async (t) => {

@@ -3,6 +3,8 @@
 // leads, the Plan tab's link to the overlap view. A view calls
 // `navigate(intent)`; App asks about unsaved work, switches view, and the
 // view that mounts takes its intent with `takeIntent`.
+import { useEffect, useState } from "react";
+
 import type { RuleGroup } from "../bindings/RuleGroup";
 
 /** The Insights view's tabs, in order. */
@@ -51,5 +53,24 @@ export function takeIntent<V extends NavigationIntent["view"]>(view: V): Extract
   if (pending?.view !== view) return null;
   const intent = pending as Extract<NavigationIntent, { view: V }>;
   pending = null;
+  return intent;
+}
+
+/** The intent waiting for `view`, if any, without taking it. */
+export function peekIntent<V extends NavigationIntent["view"]>(view: V): Extract<NavigationIntent, { view: V }> | null {
+  return pending?.view === view ? (pending as Extract<NavigationIntent, { view: V }>) : null;
+}
+
+/**
+ * A view's side: the intent waiting for `view`, taken for good once the view
+ * has mounted. Taking it in the first render instead loses it when React
+ * throws that render away (a lazy child such as the rule builder suspends
+ * on first use) and renders the view again.
+ */
+export function useIntent<V extends NavigationIntent["view"]>(view: V): Extract<NavigationIntent, { view: V }> | null {
+  const [intent] = useState(() => peekIntent(view));
+  useEffect(() => {
+    if (intent && pending === intent) pending = null;
+  }, [intent]);
   return intent;
 }

@@ -5,7 +5,7 @@
 import { useState } from "react";
 
 import type { WorkspaceInfo } from "../../bindings/WorkspaceInfo";
-import { INSIGHTS_TABS, takeIntent, type InsightsTab } from "../../lib/navigation";
+import { INSIGHTS_TABS, useIntent, type InsightsTab } from "../../lib/navigation";
 import { AnalysisSettingsBar, defaultAnalysisSettings, type AnalysisSettings } from "./AnalysisSettings";
 import { ActionsTab } from "./ActionsTab";
 import { CoverageTab } from "./CoverageTab";
@@ -22,7 +22,7 @@ type Props = { workspace: WorkspaceInfo; onError: (error: unknown) => void };
 const MEASURING: InsightsTab[] = ["performance", "actions", "crosstab", "discover"];
 
 export function InsightsView({ onError }: Props) {
-  const [intent] = useState(() => takeIntent("insights"));
+  const intent = useIntent("insights");
   const [tab, setTab] = useState<InsightsTab>(intent?.tab ?? "overlap");
   const [settings, setSettings] = useState<AnalysisSettings>(defaultAnalysisSettings);
   return (

@@ -16,7 +16,7 @@ import type { WorkspaceInfo } from "../../bindings/WorkspaceInfo";
 import { ipc } from "../../lib/ipc";
 import { useAsOfCheck, useDeleteSegment, useDuplicateSegment, useSaveSegment, useSegments } from "../../lib/queries";
 import { EMPTY_QUERY, csvFileName, fieldLabeller, fromRuleGroup, toRuleGroup } from "../../lib/segmentRules";
-import { takeIntent } from "../../lib/navigation";
+import { useIntent } from "../../lib/navigation";
 import { confirmLeave, useUnsavedChanges } from "../../lib/unsavedChanges";
 import { useDebounced } from "../../lib/useDebounced";
 import { ExplainPanel } from "./ExplainPanel";
@@ -81,8 +81,8 @@ export function SegmentsView({ workspace, onError }: Props) {
   const space = workspace.path ?? workspace.name;
   const { catalogue, error: catalogueError } = useSegmentCatalogue();
   // Opened from elsewhere (an overlap cell, a proposed segment): new rules with a name, else the last draft.
+  const intent = useIntent("segments");
   const [initial] = useState(() => {
-    const intent = takeIntent("segments");
     if (!intent) return opening(space, null, false, NEW_META, toRuleGroup(EMPTY_QUERY));
     const meta = { ...NEW_META, name: intent.name };
     return opening(space, null, false, meta, intent.rules, prepareRuleGroup(fromRuleGroup(intent.rules)));
