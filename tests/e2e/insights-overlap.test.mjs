@@ -11,6 +11,7 @@ import { after, before, describe, it } from "node:test";
 import {
   byTestId,
   checkAccessibility,
+  clickWhenStill,
   cli,
   launchOpen,
   screenshot,
@@ -30,11 +31,26 @@ function cliOverlap(demoDb, ...segments) {
   );
 }
 
+/**
+ * Opens a view from the navigation; the builder's unsaved rules (opened from
+ * a cell) are discarded when the app asks.
+ */
+async function openView(browser, view, readyTestId) {
+  await byTestId(browser, `nav-${view}`).click();
+  const ready = byTestId(browser, readyTestId);
+  const question = byTestId(browser, "unsaved-dialog");
+  await browser.waitUntil(
+    async () => (await ready.isDisplayed()) || (await question.isDisplayed()),
+    { timeout: 30_000, timeoutMsg: `the ${view} view did not open` },
+  );
+  if (await question.isDisplayed()) {
+    await clickWhenStill(browser, byTestId(browser, "unsaved-discard"));
+  }
+  await ready.waitForDisplayed({ timeout: 30_000 });
+}
+
 async function openOverlap(browser) {
-  await byTestId(browser, "nav-insights").click();
-  await byTestId(browser, "insights-view").waitForDisplayed({
-    timeout: 30_000,
-  });
+  await openView(browser, "insights", "insights-view");
   await byTestId(browser, "insights-tab-overlap").click();
   await byTestId(browser, "insights-overlap").waitForDisplayed({
     timeout: 30_000,
@@ -200,10 +216,12 @@ describe("Insights: overlap", () => {
       timeoutMsg: "the chosen segments were not remembered",
     });
     assert.equal(await cellCount(browser, decision, practitioners), shown);
-    await byTestId(
+    const mirrored = await byTestId(
       browser,
       `overlap-cell-${decision}-${practitioners}`,
-    ).click();
+    );
+    await browser.execute((el) => el.focus(), mirrored);
+    await browser.keys(["Enter"]);
     const again = await liveCount(browser, shown);
     await screenshot(browser, "insights-overlap-builder-again");
     assert.equal(again, shown);
@@ -211,10 +229,7 @@ describe("Insights: overlap", () => {
 
   it("the Plan tab's “also eligible for” opens the overlap of the streams' entry segments", async (t) => {
     const { browser } = app;
-    await byTestId(browser, "nav-streams").click();
-    await byTestId(browser, "streams-tab-plan").waitForDisplayed({
-      timeout: 30_000,
-    });
+    await openView(browser, "streams", "streams-tab-plan");
     await byTestId(browser, "streams-tab-plan").click();
     await byTestId(browser, "plan-streams-table").waitForDisplayed({
       timeout: 60_000,

@@ -16,7 +16,7 @@ type Datum = { x: string; y: number; count: number; row: OverlapSegment; column:
 
 const CELL_WIDTH = 92;
 const CELL_HEIGHT = 40;
-const MARGIN = { top: 130, right: 16, bottom: 8, left: 210 };
+const MARGIN = { top: 130, right: 130, bottom: 8, left: 210 };
 
 const short = (name: string, max: number) => (name.length > max ? `${name.slice(0, max - 1)}…` : name);
 
