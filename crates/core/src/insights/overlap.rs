@@ -5,6 +5,7 @@
 //! counted with bit-parallel AND and popcount over the segment index.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -196,13 +197,41 @@ fn share(part: u64, whole: u64) -> f64 {
     }
 }
 
+/// A multiply-rotate hasher (as rustc's FxHash) for the combination masks:
+/// they are not attacker-chosen, and SipHash would cost more than the rest
+/// of the counting at a million leads.
+#[derive(Default)]
+struct MaskHasher(u64);
+
+impl Hasher for MaskHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.write_u64(word as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Combinations = HashMap<Vec<u64>, u64, BuildHasherDefault<MaskHasher>>;
+
 /// Counts the leads by the exact set of `sets` they are in, keeping only
 /// the combinations of at least `min_sets` sets. A combination is a bit
 /// mask over the sets' positions (one `u64` per 64 sets). Each block of 64
 /// leads is transposed from the sets' words into one mask per lead, so the
 /// work grows with the memberships, not with leads × sets.
-fn exact_combinations(sets: &[Bitset], min_sets: u32) -> HashMap<Vec<u64>, u64> {
-    let mut found: HashMap<Vec<u64>, u64> = HashMap::new();
+fn exact_combinations(sets: &[Bitset], min_sets: u32) -> Combinations {
+    let mut found = Combinations::default();
     let Some(first) = sets.first() else {
         return found;
     };
@@ -240,7 +269,7 @@ fn exact_combinations(sets: &[Bitset], min_sets: u32) -> HashMap<Vec<u64>, u64> 
 
 /// The `limit` largest combinations as set positions, ascending, with their
 /// counts: biggest first, then fewer sets, then earlier sets.
-fn largest(combinations: HashMap<Vec<u64>, u64>, limit: usize) -> Vec<(Vec<usize>, u64)> {
+fn largest(combinations: Combinations, limit: usize) -> Vec<(Vec<usize>, u64)> {
     let mut listed: Vec<(Vec<usize>, u64)> = combinations
         .into_iter()
         .map(|(mask, count)| {
