@@ -269,6 +269,7 @@ describe("Insights: overlap", () => {
       ),
     );
     await screenshot(browser, "insights-overlap-plan-link");
+    await checkAccessibility(browser, "the Plan tab with its links to the overlap");
     await links[0].click();
     await byTestId(browser, "insights-overlap").waitForDisplayed({
       timeout: 30_000,

@@ -222,7 +222,7 @@ export function PlanResults({ plan, label, diff, previous, streams }: Props) {
                             type="button"
                             className="link inline"
                             data-testid={`plan-overlap-link-${s.stream_id}`}
-                            aria-label={`See how the entry segments of ${s.name} and the streams it shares leads with overlap`}
+                            aria-label={`See the overlap of the entry segments of ${s.name} and of the streams it shares leads with`}
                             onClick={() =>
                               navigate({
                                 view: "insights",
