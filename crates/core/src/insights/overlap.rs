@@ -535,3 +535,50 @@ mod tests {
         assert_eq!(report.cells[0].share_of_row, 1.0);
     }
 }
+
+/// The overlap of every saved segment on a large workspace, split into the
+/// segments' evaluation and the overlap's own counting: not run by `cargo
+/// test`. `LEADSTREAM_BENCH_DB=/tmp/copy-of-1m.leadstream cargo test -p
+/// leadstream-core --release --lib overlap_timings -- --ignored --nocapture`
+/// (on a copy: opening may migrate it).
+#[cfg(test)]
+mod bench {
+    use super::*;
+
+    #[test]
+    #[ignore = "needs LEADSTREAM_BENCH_DB, a large workspace"]
+    fn overlap_timings() {
+        let path = std::env::var("LEADSTREAM_BENCH_DB").expect("LEADSTREAM_BENCH_DB");
+        let ws = Workspace::open(std::path::Path::new(&path)).unwrap();
+        let as_of = crate::segments::parse_as_of("2026-11-29").unwrap();
+        let chosen = choose(&ws, &[]).unwrap();
+        let rules: Vec<&RuleGroup> = chosen.iter().map(|s| &s.rules).collect();
+        overlap(&ws, &[], as_of, 10).unwrap(); // warms the index
+        for run in 1..=5 {
+            let started = std::time::Instant::now();
+            let sets = segments::with_member_sets(&ws, &rules, as_of, |_, sets| Ok(sets)).unwrap();
+            let evaluated = started.elapsed();
+            let started = std::time::Instant::now();
+            let mut cells = 0u64;
+            for a in &sets {
+                for b in &sets {
+                    cells += a.count_and(b);
+                }
+            }
+            let matrix = started.elapsed();
+            let started = std::time::Instant::now();
+            let combinations = exact_combinations(&sets, 3);
+            let listed = largest(combinations, 10);
+            let combined = started.elapsed();
+            let started = std::time::Instant::now();
+            overlap(&ws, &[], as_of, 10).unwrap();
+            let whole = started.elapsed();
+            eprintln!(
+                "run {run}: {} segments evaluated {evaluated:.1?}, matrix {matrix:.1?} ({cells}), \
+                 combinations {combined:.1?} ({}), overlap() {whole:.1?}",
+                sets.len(),
+                listed.len()
+            );
+        }
+    }
+}
