@@ -6,11 +6,19 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, checkAccessibility, cli, launchOpen, screenshot } from "./support.mjs";
+import {
+  byTestId,
+  checkAccessibility,
+  cli,
+  launchOpen,
+  screenshot,
+} from "./support.mjs";
 
 /** The CLI's assignment of hierarchy `id` on the app's demo workspace. */
 function assignByCli(db, id) {
-  return JSON.parse(cli("--db", db, "hierarchy", "assign", String(id), "--json"));
+  return JSON.parse(
+    cli("--db", db, "hierarchy", "assign", String(id), "--json"),
+  );
 }
 
 /** A number the tab shows in element `testId`; null while it is still counting or absent. */
@@ -18,7 +26,9 @@ async function shownNumber(browser, testId) {
   const element = byTestId(browser, testId);
   if (!(await element.isExisting())) return null;
   const text = (await element.getText()).trim();
-  return text === "" || text.includes("…") ? null : Number(text.replace(/,/g, ""));
+  return text === "" || text.includes("…")
+    ? null
+    : Number(text.replace(/,/g, ""));
 }
 
 /** The counts the tab shows, by segment id, and "in none". */
@@ -37,20 +47,33 @@ async function countsOnScreen(browser, segmentIds) {
 /** The CLI assignment in the shape `countsOnScreen` returns. */
 function expected(assignment) {
   return {
-    rows: assignment.segments.map((s) => ({ id: s.segment.id, primary: s.primary, secondary: s.secondary })),
+    rows: assignment.segments.map((s) => ({
+      id: s.segment.id,
+      primary: s.primary,
+      secondary: s.secondary,
+    })),
     none: assignment.none,
   };
 }
 
 async function waitForCounts(browser, want, what) {
   let seen;
-  await browser.waitUntil(
-    async () => {
-      seen = await countsOnScreen(browser, want.rows.map((r) => r.id));
-      return JSON.stringify(seen) === JSON.stringify(want);
-    },
-    { timeout: 30_000, timeoutMsg: `${what}: the tab shows ${JSON.stringify(seen)}, expected ${JSON.stringify(want)}` },
-  );
+  try {
+    await browser.waitUntil(
+      async () => {
+        seen = await countsOnScreen(
+          browser,
+          want.rows.map((r) => r.id),
+        );
+        return JSON.stringify(seen) === JSON.stringify(want);
+      },
+      { timeout: 30_000 },
+    );
+  } catch {
+    assert.fail(
+      `${what}: the tab shows ${JSON.stringify(seen)}, expected ${JSON.stringify(want)}`,
+    );
+  }
 }
 
 describe("Insights: hierarchies", () => {
@@ -59,11 +82,15 @@ describe("Insights: hierarchies", () => {
   let demoRequested;
   before(async () => {
     app = await launchOpen();
-    const hierarchies = JSON.parse(cli("--db", app.demoDb, "hierarchy", "list", "--json"));
+    const hierarchies = JSON.parse(
+      cli("--db", app.demoDb, "hierarchy", "list", "--json"),
+    );
     persona = hierarchies.find((h) => h.name === "By persona");
     const engagement = hierarchies.find((h) => h.name === "By engagement");
     assert.ok(persona && engagement, "the demo has its two hierarchies");
-    demoRequested = engagement.segments.find((s) => s.name === "Requested a demo");
+    demoRequested = engagement.segments.find(
+      (s) => s.name === "Requested a demo",
+    );
     assert.ok(demoRequested);
   });
   after(async () => {
@@ -74,52 +101,103 @@ describe("Insights: hierarchies", () => {
     const { browser } = app;
     await byTestId(browser, "nav-insights").click();
     await byTestId(browser, "insights-tab-hierarchies").click();
-    await byTestId(browser, "insights-hierarchies").waitForDisplayed({ timeout: 30_000 });
+    await byTestId(browser, "insights-hierarchies").waitForDisplayed({
+      timeout: 30_000,
+    });
     await byTestId(browser, `hierarchy-item-${persona.id}`).click();
     const cliCounts = assignByCli(app.demoDb, persona.id);
     assert.equal(cliCounts.segments.length, 4);
     assert.ok(cliCounts.segments.every((s) => s.primary > 0));
-    await waitForCounts(browser, expected(cliCounts), "the saved persona hierarchy");
+    await waitForCounts(
+      browser,
+      expected(cliCounts),
+      "the saved persona hierarchy",
+    );
   });
 
   it("adding a segment and moving it up changes the counts, and saving matches the CLI", async () => {
     const { browser } = app;
     const before = assignByCli(app.demoDb, persona.id);
-    await byTestId(browser, "hierarchy-add-select").selectByAttribute("value", String(demoRequested.id));
+    await byTestId(browser, "hierarchy-add-select").selectByAttribute(
+      "value",
+      String(demoRequested.id),
+    );
     await byTestId(browser, "hierarchy-add").click();
-    await byTestId(browser, `hierarchy-row-${demoRequested.id}`).waitForDisplayed({ timeout: 10_000 });
+    await byTestId(
+      browser,
+      `hierarchy-row-${demoRequested.id}`,
+    ).waitForDisplayed({ timeout: 10_000 });
     const members = Number(
-      cli("--db", app.demoDb, "segment", "count", String(demoRequested.id)).trim(),
+      cli(
+        "--db",
+        app.demoDb,
+        "segment",
+        "count",
+        String(demoRequested.id),
+      ).trim(),
     );
     // At the bottom it is primary only for leads with no persona.
     const bottom = await countsOnScreen(browser, [demoRequested.id]);
-    await browser.waitUntil(async () => (await countsOnScreen(browser, [demoRequested.id])).rows[0].primary !== null);
+    await browser.waitUntil(
+      async () =>
+        (await countsOnScreen(browser, [demoRequested.id])).rows[0].primary !==
+        null,
+    );
     for (let step = 0; step < 4; step++) {
       await byTestId(browser, `hierarchy-up-${demoRequested.id}`).click();
     }
-    const firstRow = await byTestId(browser, "hierarchy-table").$("tbody tr").getAttribute("data-testid");
-    assert.equal(firstRow, `hierarchy-row-${demoRequested.id}`, "moved to the top");
+    const firstRow = await byTestId(browser, "hierarchy-table")
+      .$("tbody tr")
+      .getAttribute("data-testid");
+    assert.equal(
+      firstRow,
+      `hierarchy-row-${demoRequested.id}`,
+      "moved to the top",
+    );
     // At the top every member is primary, and the personas lose those leads to it.
     await browser.waitUntil(
-      async () => (await countsOnScreen(browser, [demoRequested.id])).rows[0].primary === members,
-      { timeout: 30_000, timeoutMsg: `the moved segment's primary count did not become ${members}` },
+      async () =>
+        (await countsOnScreen(browser, [demoRequested.id])).rows[0].primary ===
+        members,
+      {
+        timeout: 30_000,
+        timeoutMsg: `the moved segment's primary count did not become ${members}`,
+      },
     );
     const moved = await countsOnScreen(
       browser,
       before.segments.map((s) => s.segment.id),
     );
     const personaPrimaries = moved.rows.reduce((sum, r) => sum + r.primary, 0);
-    const beforePrimaries = before.segments.reduce((sum, s) => sum + s.primary, 0);
-    assert.ok(personaPrimaries < beforePrimaries, "the personas have fewer primary leads");
-    assert.ok(moved.rows.some((r) => r.secondary > 0), "their leads who requested a demo are now secondary");
-    assert.ok(bottom.rows[0].primary === null || bottom.rows[0].primary <= members);
+    const beforePrimaries = before.segments.reduce(
+      (sum, s) => sum + s.primary,
+      0,
+    );
+    assert.ok(
+      personaPrimaries < beforePrimaries,
+      "the personas have fewer primary leads",
+    );
+    assert.ok(
+      moved.rows.some((r) => r.secondary > 0),
+      "their leads who requested a demo are now secondary",
+    );
+    assert.ok(
+      bottom.rows[0].primary === null || bottom.rows[0].primary <= members,
+    );
     await byTestId(browser, "hierarchy-unsaved").waitForDisplayed();
     await screenshot(browser, "insights-hierarchies-reordered");
 
     await byTestId(browser, "hierarchy-save").click();
-    await byTestId(browser, "hierarchy-unsaved").waitForDisplayed({ reverse: true, timeout: 10_000 });
+    await byTestId(browser, "hierarchy-unsaved").waitForDisplayed({
+      reverse: true,
+      timeout: 10_000,
+    });
     const after = assignByCli(app.demoDb, persona.id);
-    assert.equal(after.segments[0].segment.id, demoRequested.id, "the CLI sees the saved order");
+    assert.equal(
+      after.segments[0].segment.id,
+      demoRequested.id,
+      "the CLI sees the saved order",
+    );
     assert.equal(after.segments[0].primary, members);
     await waitForCounts(browser, expected(after), "after saving");
     await screenshot(browser, "insights-hierarchies-saved");
@@ -137,11 +215,27 @@ describe("Insights: hierarchies", () => {
     const leadId = Number(await panel.getAttribute("data-lead-id"));
     const placement = byTestId(browser, `detail-hierarchy-${persona.id}`);
     await placement.waitForDisplayed({ timeout: 30_000 });
-    const leads = JSON.parse(cli("--db", app.demoDb, "hierarchy", "assign", String(persona.id), "--leads", "--json"));
+    const leads = JSON.parse(
+      cli(
+        "--db",
+        app.demoDb,
+        "hierarchy",
+        "assign",
+        String(persona.id),
+        "--leads",
+        "--json",
+      ),
+    );
     const lead = leads.find((l) => l.lead_id === leadId);
-    const segments = assignByCli(app.demoDb, persona.id).segments.map((s) => s.segment);
-    const primaryName = segments.find((s) => s.id === lead.primary)?.name ?? "In none of its segments";
-    const shown = await placement.$('[data-testid="detail-hierarchy-primary"]').getText();
+    const segments = assignByCli(app.demoDb, persona.id).segments.map(
+      (s) => s.segment,
+    );
+    const primaryName =
+      segments.find((s) => s.id === lead.primary)?.name ??
+      "In none of its segments";
+    const shown = await placement
+      .$('[data-testid="detail-hierarchy-primary"]')
+      .getText();
     assert.equal(shown, primaryName);
     await placement.scrollIntoView();
     await screenshot(browser, "insights-hierarchies-lead-detail");

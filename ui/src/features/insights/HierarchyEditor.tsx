@@ -246,7 +246,7 @@ function SegmentRow({ id, index, count, name, color, row, total, onMove, onRemov
       </td>
       <td className="hierarchy-actions">
         <button
-          aria-label={`Move “${name}” up`}
+          aria-label={`Move up “${name}”`}
           data-testid={`hierarchy-up-${id}`}
           disabled={index === 0}
           onClick={() => onMove(index, index - 1)}
@@ -254,7 +254,7 @@ function SegmentRow({ id, index, count, name, color, row, total, onMove, onRemov
           Move up
         </button>
         <button
-          aria-label={`Move “${name}” down`}
+          aria-label={`Move down “${name}”`}
           data-testid={`hierarchy-down-${id}`}
           disabled={index === count - 1}
           onClick={() => onMove(index, index + 1)}
