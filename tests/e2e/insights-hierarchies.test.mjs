@@ -241,4 +241,55 @@ describe("Insights: hierarchies", () => {
     await screenshot(browser, "insights-hierarchies-lead-detail");
     await checkAccessibility(browser, "the lead detail panel with hierarchies");
   });
+
+  it("the segment builder offers the hierarchy rule, and its count is the CLI's secondary count", async () => {
+    const { browser } = app;
+    const engagement = JSON.parse(
+      cli("--db", app.demoDb, "hierarchy", "list", "--json"),
+    ).find((h) => h.name === "By engagement");
+    const active = engagement.segments.find(
+      (s) => s.name === "Active prospects",
+    );
+    await byTestId(browser, "nav-segments").click();
+    await byTestId(browser, "segment-list").waitForDisplayed({
+      timeout: 30_000,
+    });
+    await byTestId(browser, "segment-new").click();
+    const root = await browser.$('[data-testid="rule-group"]');
+    await root.$('[data-testid="add-rule"]').click();
+    const rules = await root.$$(
+      ':scope > .ruleGroup-body > [data-testid="rule"]',
+    );
+    const rule = rules[rules.length - 1];
+    await rule
+      .$('[data-testid="fields"]')
+      .selectByAttribute("value", "hierarchy");
+    await rule
+      .$('[data-testid="operators"]')
+      .selectByAttribute("value", "secondaryIs");
+    await rule
+      .$('[data-testid="hierarchy-ref"]')
+      .selectByAttribute("value", String(engagement.id));
+    await rule
+      .$('[data-testid="hierarchy-segment-ref"]')
+      .selectByAttribute("value", String(active.id));
+    const secondary = assignByCli(app.demoDb, engagement.id).segments.find(
+      (s) => s.segment.id === active.id,
+    ).secondary;
+    assert.ok(secondary > 0);
+    const count = byTestId(browser, "segment-live-count");
+    await browser.waitUntil(
+      async () =>
+        (await count.getAttribute("data-count")) === String(secondary),
+      {
+        timeout: 30_000,
+        timeoutMsg: `the live count did not become ${secondary}`,
+      },
+    );
+    await screenshot(browser, "insights-hierarchies-rule");
+    await checkAccessibility(
+      browser,
+      "the segment builder with a hierarchy rule",
+    );
+  });
 });

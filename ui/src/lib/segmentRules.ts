@@ -102,8 +102,8 @@ const DATE_LABELS: Partial<Record<Operator, string>> = {
 };
 
 export function operatorLabel(operator: string, kind?: FieldKind): string {
-  if (operator === "primaryIs") return "primary segment is";
-  if (operator === "secondaryIs") return "has as a secondary segment";
+  if (operator === "primaryIs") return "primary is";
+  if (operator === "secondaryIs") return "secondary includes";
   if (!isOperator(operator)) return operator;
   const dateLabel = DATE_LABELS[operator];
   if (kind === "date" && dateLabel) return dateLabel;
