@@ -962,13 +962,15 @@ mod tests {
             .id;
         let mine = create(&mut workspace, &draft("Deciders", member_of(decision))).unwrap();
         // Back to the schema before migration 3, as files written before the
-        // key column are.
+        // key column are (and so before the later migrations too).
         workspace
             .conn()
             .execute_batch(
-                "DROP INDEX segments_builtin_key;
+                "DROP TABLE hierarchy_segments;
+                 DROP TABLE hierarchies;
+                 DROP INDEX segments_builtin_key;
                  ALTER TABLE segments DROP COLUMN builtin_key;
-                 DELETE FROM schema_migrations WHERE version = 3;",
+                 DELETE FROM schema_migrations WHERE version >= 3;",
             )
             .unwrap();
         drop(workspace);
