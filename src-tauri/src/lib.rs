@@ -88,6 +88,12 @@ pub fn run() -> tauri::Result<()> {
             commands::plan::plan_journey,
             commands::plan::plan_export,
             commands::overlap::insights_overlap,
+
+            commands::hierarchies::hierarchies_list,
+            commands::hierarchies::hierarchy_save,
+            commands::hierarchies::hierarchy_delete,
+            commands::hierarchies::hierarchy_assign,
+            commands::hierarchies::lead_hierarchies,
         ])
         .run(tauri::generate_context!())
 }

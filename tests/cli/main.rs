@@ -12,6 +12,7 @@ mod demo_and_leads;
 mod errors;
 mod exports;
 mod fields;
+mod hierarchy;
 mod import;
 mod plan;
 mod segments;

@@ -8,6 +8,7 @@
 pub mod content;
 pub mod dialogs;
 pub mod fields;
+pub mod hierarchies;
 pub mod import;
 pub mod leads;
 pub mod overlap;

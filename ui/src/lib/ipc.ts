@@ -24,6 +24,10 @@ import type { StartState } from "../bindings/StartState";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 import type { EventTypeSummary } from "../bindings/EventTypeSummary";
 import type { Explanation } from "../bindings/Explanation";
+import type { Assignment } from "../bindings/Assignment";
+import type { Hierarchy } from "../bindings/Hierarchy";
+import type { HierarchyDraft } from "../bindings/HierarchyDraft";
+import type { Placement } from "../bindings/Placement";
 import type { MemberExportSummary } from "../bindings/MemberExportSummary";
 import type { OperatorSet } from "../bindings/OperatorSet";
 import type { RuleGroup } from "../bindings/RuleGroup";
@@ -213,6 +217,17 @@ export const ipc = {
   /** How saved segments overlap as of `asOf` (null for now); no ids: the default choice. */
   insightsOverlap: (segmentIds: number[], asOf: string | null, top: number | null) =>
     call<OverlapReport>("insights_overlap", { segmentIds, asOfText: asOf, top }),
+  /** Every saved hierarchy with its segments in order. */
+  hierarchiesList: () => call<Hierarchy[]>("hierarchies_list"),
+  /** Creates (no `id`) or replaces a hierarchy. */
+  hierarchySave: (draft: HierarchyDraft) => call<Hierarchy>("hierarchy_save", { draft }),
+  hierarchyDelete: (id: number) => call<void>("hierarchy_delete", { id }),
+  /** The primary, secondary and none counts of segments in this order (saved or not). */
+  hierarchyAssign: (segmentIds: number[], asOf: string | null) =>
+    call<Assignment>("hierarchy_assign", { segmentIds, asOfText: asOf }),
+  /** Where a lead sits in every hierarchy, with the reason for its primary segment. */
+  leadHierarchies: (leadId: number, asOf: string | null) =>
+    call<Placement[]>("lead_hierarchies", { leadId, asOfText: asOf }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

@@ -5,6 +5,7 @@
 import { QueryClient, keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import type { ContentDraft } from "../bindings/ContentDraft";
+import type { HierarchyDraft } from "../bindings/HierarchyDraft";
 import type { PlanSettings } from "../bindings/PlanSettings";
 import type { RuleGroup } from "../bindings/RuleGroup";
 import type { SegmentDraft } from "../bindings/SegmentDraft";
@@ -49,6 +50,9 @@ export const queryKeys = {
   leadDetail: (id: number) => ["lead-detail", id] as const,
   imports: ["imports"] as const,
   planJourney: (request: PlanRequest, leadId: number) => ["plan-journey", request, leadId] as const,
+  hierarchies: ["hierarchies"] as const,
+  hierarchyAssign: (segmentIds: number[], asOf: string | null) => ["hierarchy-assign", segmentIds, asOf] as const,
+  leadHierarchies: (leadId: number, asOf: string | null) => ["lead-hierarchies", leadId, asOf] as const,
 };
 
 /** What a plan is run with: the streams (null for every active one), the first day and the number of days. */
@@ -286,3 +290,48 @@ export const useOverlap = (segmentIds: number[], asOf: string | null) =>
 
 /** The open workspace (its path keys what the UI remembers per workspace). */
 export const useWorkspaceInfo = () => useQuery({ queryKey: ["workspace-info"] as const, queryFn: ipc.workspaceInfo });
+/** The saved hierarchies. */
+export const useHierarchies = () => useQuery({ queryKey: queryKeys.hierarchies, queryFn: ipc.hierarchiesList });
+
+/** The live counts of segments in an order (saved or being edited); the previous counts stay while new ones come. */
+export const useHierarchyAssign = (segmentIds: number[], asOf: string | null) =>
+  useQuery({
+    queryKey: queryKeys.hierarchyAssign(segmentIds, asOf),
+    queryFn: () => ipc.hierarchyAssign(segmentIds, asOf),
+    placeholderData: keepPreviousData,
+  });
+
+/** Where a lead sits in every hierarchy (none until a lead is chosen). */
+export const useLeadHierarchies = (leadId: number | null, asOf: string | null) =>
+  useQuery({
+    queryKey: queryKeys.leadHierarchies(leadId ?? 0, asOf),
+    queryFn: () => ipc.leadHierarchies(leadId ?? 0, asOf),
+    enabled: leadId !== null,
+  });
+
+/** Saves a hierarchy; hierarchies, their counts, placements and rules that test them are read again. */
+export function useSaveHierarchy() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (draft: HierarchyDraft) => ipc.hierarchySave(draft),
+    onSuccess: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.hierarchies }),
+        client.invalidateQueries({ queryKey: ["hierarchy-assign"] }),
+        client.invalidateQueries({ queryKey: ["lead-hierarchies"] }),
+        client.invalidateQueries({ queryKey: queryKeys.segmentsAll }),
+      ]),
+  });
+}
+
+export function useDeleteHierarchy() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => ipc.hierarchyDelete(id),
+    onSuccess: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.hierarchies }),
+        client.invalidateQueries({ queryKey: ["lead-hierarchies"] }),
+      ]),
+  });
+}

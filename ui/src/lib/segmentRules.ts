@@ -25,9 +25,17 @@ import { CATEGORY_LABELS } from "./format";
 export const EVENT_FIELD = "event";
 /** The special membership field: "member of a saved segment". */
 export const SEGMENT_FIELD = "segment";
+/** The special hierarchy field: "primary (or secondary) segment in a hierarchy". */
+export const HIERARCHY_FIELD = "hierarchy";
+/** The operators of a hierarchy rule. */
+export const HIERARCHY_OPERATORS = ["primaryIs", "secondaryIs"] as const;
+/** The value of a hierarchy rule: a hierarchy and a segment in it. */
+export type HierarchyValue = { hierarchy: number; segment: number };
+/** The value shapes of the builder: the backend's, plus the hierarchy rule's. */
+export type BuilderShape = ValueShape | "hierarchy";
 
 /** What kind of value a builder field holds: a catalogue type or one of the two special fields. */
-export type FieldKind = FieldType | "event" | "segment";
+export type FieldKind = FieldType | "event" | "segment" | "hierarchy";
 
 /** One entry of the field selector (react-querybuilder's field option, plus our kind). */
 export type FieldOption = { name: string; value: string; label: string; kind: FieldKind };
@@ -59,7 +67,10 @@ export function buildFieldOptions(fields: Field[]): FieldOptionGroup[] {
   });
   groups.push({
     label: "Segments",
-    options: [{ name: SEGMENT_FIELD, value: SEGMENT_FIELD, label: "Member of segment", kind: "segment" }],
+    options: [
+      { name: SEGMENT_FIELD, value: SEGMENT_FIELD, label: "Member of segment", kind: "segment" },
+      { name: HIERARCHY_FIELD, value: HIERARCHY_FIELD, label: "Place in a hierarchy", kind: "hierarchy" },
+    ],
   });
   return groups;
 }
@@ -69,6 +80,7 @@ export function fieldKinds(fields: Field[]): Map<string, FieldKind> {
   const kinds = new Map<string, FieldKind>(fields.map((f) => [f.key, f.type]));
   kinds.set(EVENT_FIELD, "event");
   kinds.set(SEGMENT_FIELD, "segment");
+  kinds.set(HIERARCHY_FIELD, "hierarchy");
   return kinds;
 }
 
@@ -90,6 +102,8 @@ const DATE_LABELS: Partial<Record<Operator, string>> = {
 };
 
 export function operatorLabel(operator: string, kind?: FieldKind): string {
+  if (operator === "primaryIs") return "primary is";
+  if (operator === "secondaryIs") return "secondary includes";
   if (!isOperator(operator)) return operator;
   const dateLabel = DATE_LABELS[operator];
   if (kind === "date" && dateLabel) return dateLabel;
@@ -104,17 +118,21 @@ export const MEMBERSHIP_OPERATORS: Operator[] = ["in", "notIn"];
 
 /** The operator options for a field kind, from the backend's operator sets. */
 export function operatorsFor(kind: FieldKind, sets: OperatorSet[]): OperatorOption[] {
-  const names: string[] =
-    kind === "event"
-      ? BEHAVIOUR_OPERATORS
-      : kind === "segment"
-        ? MEMBERSHIP_OPERATORS
-        : (sets.find((s) => s.field_type === kind)?.operators ?? []);
+  const names: readonly string[] =
+    kind === "hierarchy"
+      ? HIERARCHY_OPERATORS
+      : kind === "event"
+        ? BEHAVIOUR_OPERATORS
+        : kind === "segment"
+          ? MEMBERSHIP_OPERATORS
+          : (sets.find((s) => s.field_type === kind)?.operators ?? []);
   return names.map((name) => ({ name, value: name, label: operatorLabel(name, kind) }));
 }
 
-export function defaultOperatorFor(kind: FieldKind | undefined): Operator {
+export function defaultOperatorFor(kind: FieldKind | undefined): Operator | "primaryIs" {
   switch (kind) {
+    case "hierarchy":
+      return "primaryIs";
     case "event":
       return "performed";
     case "segment":
@@ -131,7 +149,8 @@ export function defaultOperatorFor(kind: FieldKind | undefined): Operator {
 /** The shape of value a field kind and operator take (generated from Rust). */
 export type { ValueShape };
 
-export function valueShape(kind: FieldKind | undefined, operator: string): ValueShape {
+export function valueShape(kind: FieldKind | undefined, operator: string): BuilderShape {
+  if (kind === "hierarchy") return "hierarchy";
   if (kind === "event") return "behaviour";
   if (kind === "segment") return "segment";
   return isOperator(operator) ? OPERATOR_CATALOGUE[operator].shape : "scalar";
@@ -146,6 +165,8 @@ export type DefaultHints = {
   eventType?: string;
   /** A saved segment to point a membership rule at. */
   segmentId?: number | null;
+  /** A hierarchy and its first segment, to point a hierarchy rule at. */
+  hierarchy?: HierarchyValue | null;
 };
 
 export const DEFAULT_SPAN: RelativeSpan = { amount: 30, unit: "days" };
@@ -193,6 +214,8 @@ export function defaultValue(kind: FieldKind | undefined, operator: string, hint
       return { type: hints.eventType ?? "page_view" };
     case "segment":
       return hints.segmentId ?? null;
+    case "hierarchy":
+      return hints.hierarchy ?? null;
     case "span":
       return { ...DEFAULT_SPAN };
     case "list":
@@ -204,6 +227,12 @@ export function defaultValue(kind: FieldKind | undefined, operator: string, hint
     case "scalar":
       return defaultScalar(kind, hints);
   }
+}
+
+export function isHierarchyValue(value: unknown): value is HierarchyValue {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.hierarchy === "number" && typeof v.segment === "number";
 }
 
 export function isSpan(value: unknown): value is RelativeSpan {
@@ -244,6 +273,8 @@ export function coerceValue(
       return value === null ? value : null;
     case "behaviour":
       return isBehaviour(value) ? value : fallback();
+    case "hierarchy":
+      return isHierarchyValue(value) ? value : fallback();
     case "segment":
       if (typeof value === "number") return value;
       if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);

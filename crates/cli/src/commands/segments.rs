@@ -1,11 +1,12 @@
 //! `segment count|members|explain|save|delete|list`: evaluating rules
-//! (from a file, stdin or a saved segment) and saved segments.
+//! (from a file, stdin or a saved segment) and saved segments; `explain`
+//! also shows the lead's place in each hierarchy.
 
 use std::io::Write;
 use std::path::Path;
 
 use leadstream_core::export::{ConsentPolicy, ExportFormat};
-use leadstream_core::segments::{self, saved, RuleGroup};
+use leadstream_core::segments::{self, hierarchies, saved, RuleGroup};
 use leadstream_core::Workspace;
 
 use super::{print_run_time, CliResult};
@@ -66,16 +67,16 @@ pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResul
         }
         SegmentCommand::Explain { rules, lead, json } => {
             let group = load_rules(workspace, &rules.rules)?;
-            let explanation = segments::explain(
-                workspace,
-                &group,
-                lead,
-                segments::as_of_or_now(rules.as_of.as_deref())?,
-            )?;
+            let at = segments::as_of_or_now(rules.as_of.as_deref())?;
+            let explanation = segments::explain(workspace, &group, lead, at)?;
+            let placements = hierarchies::placements(workspace, lead, at)?;
             if json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&explanation)?)?;
+                let mut value = serde_json::to_value(&explanation)?;
+                value["hierarchies"] = serde_json::to_value(&placements)?;
+                writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
             } else {
                 print_explanation(out, &explanation)?;
+                print_placements(out, &placements)?;
             }
         }
         SegmentCommand::Save {
@@ -129,6 +130,45 @@ fn print_explanation(out: &mut impl Write, explanation: &segments::Explanation) 
         explanation.as_of
     )?;
     print_explain_node(out, &explanation.root, 0)
+}
+
+/// The lead's place in each hierarchy: its primary segment with the rules
+/// that put it there, and its secondary segments.
+fn print_placements(out: &mut impl Write, placements: &[hierarchies::Placement]) -> CliResult {
+    if placements.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "Hierarchies:")?;
+    for placement in placements {
+        let Some(primary) = &placement.primary else {
+            writeln!(
+                out,
+                "  {}: in none of its segments",
+                placement.hierarchy_name
+            )?;
+            continue;
+        };
+        let secondary: Vec<String> = placement
+            .secondary
+            .iter()
+            .map(|s| format!("“{}”", s.name))
+            .collect();
+        writeln!(
+            out,
+            "  {}: primary “{}”; secondary: {}",
+            placement.hierarchy_name,
+            primary.name,
+            if secondary.is_empty() {
+                "none".to_owned()
+            } else {
+                secondary.join(", ")
+            }
+        )?;
+        if let Some(why) = &placement.why {
+            print_explain_node(out, &why.root, 2)?;
+        }
+    }
+    Ok(())
 }
 
 /// `segment list` as a table: id, count, folder and name, with notes.

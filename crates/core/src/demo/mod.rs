@@ -6,10 +6,12 @@
 //! - `rng`: SplitMix64 and the picks made with it.
 //! - `vocabulary`: names, companies, places, personas, stages and weights.
 //! - `events`: one lead's event history.
+//! - `hierarchy`: the saved hierarchies (by persona, by engagement).
 //!
 //! The rows are written through the store's tables layer (`store::tables`).
 
 mod events;
+mod hierarchy;
 mod rng;
 mod vocabulary;
 
@@ -125,6 +127,7 @@ pub fn generate(workspace: &mut Workspace, spec: &DemoSpec) -> Result<DemoSummar
     crate::store::settings::set_in(&tx, DEMO_DATA_KEY, &true)?;
     tx.commit()?;
     crate::streams::templates::install_demo_nurture(workspace)?;
+    hierarchy::install_demo_hierarchies(workspace)?;
     Ok(DemoSummary {
         leads: spec.leads as u64,
         events,

@@ -1,11 +1,13 @@
 //! Segments: the rule format ([`rules`]), validation into typed conditions
 //! (`compile`), the fast columnar evaluator (`index`), the one-lead reference
 //! evaluator that explains membership (`reference`), saved segments
-//! ([`saved`]) and built-in templates ([`templates`]). The functions here are
+//! ([`saved`]), built-in templates ([`templates`]) and hierarchies of
+//! segments ([`hierarchies`]). The functions here are
 //! what the CLI and the app call. Semantics: `docs/segment-rules.md`.
 
 pub(crate) mod compile;
 pub(crate) mod engine;
+pub mod hierarchies;
 pub(crate) mod index;
 pub mod operators;
 mod reference;

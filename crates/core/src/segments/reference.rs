@@ -179,6 +179,18 @@ impl<'a> Reference<'a> {
     }
 
     fn rule(&self, rule: &Rule, lead: &LeadRecord, path: &str) -> Result<ExplainNode> {
+        if rule.field == "hierarchy" {
+            // The membership rules it stands for, explained under its own words.
+            let read = super::hierarchies::read_rule(self.conn, rule, path)?;
+            let inner = self.group(&read.expansion()?, lead, path)?;
+            return Ok(ExplainNode {
+                id: rule.id.clone(),
+                description: read.description(),
+                actual: Some(if inner.matched { "yes" } else { "no" }.to_owned()),
+                children: inner.children,
+                ..inner
+            });
+        }
         let (matched, actual, description, children) = match rule.field.as_str() {
             "event" => {
                 let (performed, count) = self.performed(&rule.value, lead);

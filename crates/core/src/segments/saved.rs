@@ -328,7 +328,8 @@ pub fn delete(workspace: &mut Workspace, id: i64) -> Result<()> {
         .map(|(id, name)| format!("“{name}” ({id})"))
         .collect();
     let stream_users = stream_users(conn, id)?;
-    if segment_users.is_empty() && stream_users.is_empty() {
+    let hierarchy_users = super::hierarchies::containing(conn, id)?;
+    if segment_users.is_empty() && stream_users.is_empty() && hierarchy_users.is_empty() {
         table::delete(workspace, id)?;
         return Ok(());
     }
@@ -362,7 +363,17 @@ pub fn delete(workspace: &mut Workspace, id: i64) -> Result<()> {
         };
         users.push(format!("the {noun} {}", and_list(&names)));
     }
+    if !hierarchy_users.is_empty() {
+        let names: Vec<String> = hierarchy_users.iter().map(|n| format!("“{n}”")).collect();
+        let noun = if names.len() == 1 {
+            "hierarchy"
+        } else {
+            "hierarchies"
+        };
+        users.push(format!("the {noun} {}", and_list(&names)));
+    }
     let advice = match (segment_users.is_empty(), stream_users.len()) {
+        (true, 0) => "remove it from there first",
         (true, 1) if only_entries => "remove it from its entry first",
         (true, _) if only_entries => "remove it from their entry first",
         (true, _) => "remove it from there first",
@@ -951,13 +962,15 @@ mod tests {
             .id;
         let mine = create(&mut workspace, &draft("Deciders", member_of(decision))).unwrap();
         // Back to the schema before migration 3, as files written before the
-        // key column are.
+        // key column are (and so before the later migrations too).
         workspace
             .conn()
             .execute_batch(
-                "DROP INDEX segments_builtin_key;
+                "DROP TABLE hierarchy_segments;
+                 DROP TABLE hierarchies;
+                 DROP INDEX segments_builtin_key;
                  ALTER TABLE segments DROP COLUMN builtin_key;
-                 DELETE FROM schema_migrations WHERE version = 3;",
+                 DELETE FROM schema_migrations WHERE version >= 3;",
             )
             .unwrap();
         drop(workspace);

@@ -29,6 +29,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "builtin_segment_keys",
         sql: include_str!("migrations/0003_builtin_segment_keys.sql"),
     },
+    Migration {
+        version: 4,
+        name: "hierarchies",
+        sql: include_str!("migrations/0004_hierarchies.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.

@@ -1,11 +1,12 @@
 // One lead in full: every field grouped by its segmentation category (with
-// explicit/implicit marked and explained), and the event timeline, newest
-// first. Titled by the lead's name, else its company and external id. Takes
+// explicit/implicit marked and explained), its place in each hierarchy, and
+// the event timeline, newest first. Titled by the lead's name, else its company and external id. Takes
 // the focus when it opens; Escape closes it.
 import { useEffect, useRef, type KeyboardEvent } from "react";
 
 import { CATEGORY_LABELS, formatCell, formatCount, formatDate, humanize } from "../../lib/format";
 import { useLeadDetail } from "../../lib/queries";
+import { LeadHierarchies } from "./LeadHierarchies";
 
 type Props = { id: number; onClose: () => void; onError: (error: unknown) => void };
 
@@ -92,6 +93,7 @@ export function LeadDetailPanel({ id, onClose, onError }: Props) {
               </section>
             );
           })}
+          <LeadHierarchies leadId={id} />
           <section data-testid="detail-timeline">
             <h3>
               Events <span className="muted">({formatCount(lead.event_count)})</span>

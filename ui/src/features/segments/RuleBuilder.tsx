@@ -27,11 +27,12 @@ import "react-querybuilder/dist/query-builder.css";
 
 import type { EventTypeSummary } from "../../bindings/EventTypeSummary";
 import type { Field } from "../../bindings/Field";
+import type { Hierarchy } from "../../bindings/Hierarchy";
 import type { OperatorSet } from "../../bindings/OperatorSet";
 import type { SegmentSummary } from "../../bindings/SegmentSummary";
 import type { ValueCount } from "../../bindings/ValueCount";
 import { ipc } from "../../lib/ipc";
-import { queryKeys } from "../../lib/queries";
+import { queryKeys, useHierarchies } from "../../lib/queries";
 import {
   buildFieldOptions,
   defaultOperatorFor,
@@ -43,6 +44,7 @@ import {
   operatorsFor,
   type DefaultHints,
   type FieldKind,
+  type HierarchyValue,
 } from "../../lib/segmentRules";
 import { describeRulePath, samePath, type RuleFailure } from "./failingRule";
 import { SegmentValueEditor, type BuilderContext } from "./valueEditors";
@@ -139,6 +141,12 @@ const CONTROL_ELEMENTS = {
   removeGroupAction: RemoveWithFailure,
 };
 
+/** The first hierarchy with a segment, and that segment: a new hierarchy rule's value. */
+function firstHierarchyValue(hierarchies: Hierarchy[]): HierarchyValue | null {
+  const first = hierarchies.find((h) => h.segments.length > 0);
+  return first ? { hierarchy: first.id, segment: first.segments[0].id } : null;
+}
+
 const kindOfField = (fieldData: FullField | undefined) => fieldData?.kind as FieldKind | undefined;
 
 export function RuleBuilder({
@@ -173,6 +181,9 @@ export function RuleBuilder({
     combine: byKey,
   });
 
+  // Hierarchies for the hierarchy rule; none usable: the rule defaults to none and says so.
+  const hierarchyList = useHierarchies();
+  const hierarchies = useMemo(() => hierarchyList.data ?? [], [hierarchyList.data]);
   const fieldOptions = useMemo(() => buildFieldOptions(fields), [fields]);
   const kinds = useMemo(() => fieldKinds(fields), [fields]);
 
@@ -182,8 +193,9 @@ export function RuleBuilder({
       values: values[key]?.map((v) => v.value),
       eventType: eventTypes[0]?.event_type,
       segmentId: segments.find((s) => s.segment.id !== currentSegmentId)?.segment.id ?? null,
+      hierarchy: firstHierarchyValue(hierarchies),
     }),
-    [values, eventTypes, segments, currentSegmentId],
+    [values, eventTypes, segments, currentSegmentId, hierarchies],
   );
 
   const handleQueryChange = useCallback(
@@ -215,12 +227,13 @@ export function RuleBuilder({
       loadFieldValues,
       eventTypes,
       segments,
+      hierarchies,
       currentSegmentId,
       failure,
       query,
       labelOf,
     }),
-    [values, loadFieldValues, eventTypes, segments, currentSegmentId, failure, query, labelOf],
+    [values, loadFieldValues, eventTypes, segments, hierarchies, currentSegmentId, failure, query, labelOf],
   );
 
   // The refused rule or group, found by its path in the tree as it was sent.

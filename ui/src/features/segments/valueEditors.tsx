@@ -1,7 +1,7 @@
 // The value editors of the segment builder, one per field type and operator:
 // text, enum select / checkbox multi-select (fields with a known set of
 // values), number and date inputs (two for between), the relative-date span,
-// yes/no, saved-segment membership and the behaviour editor. react-querybuilder
+// yes/no, saved-segment membership, a place in a hierarchy and the behaviour editor. react-querybuilder
 // renders `SegmentValueEditor` for every rule; it picks the editor. Every
 // control is named after its field ("Employees value"), and number values
 // carry a hint when they will not do what the user expects.
@@ -9,6 +9,7 @@ import { useEffect, useState } from "react";
 import type { ValueEditorProps } from "react-querybuilder";
 
 import type { EventTypeSummary } from "../../bindings/EventTypeSummary";
+import type { Hierarchy } from "../../bindings/Hierarchy";
 import type { RelativeSpan } from "../../bindings/RelativeSpan";
 import type { SegmentSummary } from "../../bindings/SegmentSummary";
 import type { SpanUnit } from "../../bindings/SpanUnit";
@@ -25,6 +26,8 @@ import {
   valueShape,
   type BehaviourDraft,
   type FieldKind,
+  isHierarchyValue,
+  type HierarchyValue,
 } from "../../lib/segmentRules";
 import { AmountInput } from "./AmountInput";
 import { BehaviourEditor } from "./BehaviourEditor";
@@ -36,6 +39,8 @@ export type BuilderContext = {
   loadFieldValues: (key: string) => void;
   eventTypes: EventTypeSummary[];
   segments: SegmentSummary[];
+  /** The saved hierarchies, for the hierarchy rule. */
+  hierarchies: Hierarchy[];
   /** The segment being edited, which a membership rule may not point at. */
   currentSegmentId: number | null;
 };
@@ -68,6 +73,16 @@ export function SegmentValueEditor(props: ValueEditorProps) {
       <BehaviourEditor
         value={value as BehaviourDraft}
         eventTypes={context.eventTypes}
+        onChange={handleOnChange}
+        disabled={disabled}
+      />,
+    );
+  }
+  if (shape === "hierarchy") {
+    return wrap(
+      <HierarchyRuleEditor
+        value={isHierarchyValue(value) ? value : null}
+        hierarchies={context.hierarchies}
         onChange={handleOnChange}
         disabled={disabled}
       />,
@@ -471,5 +486,59 @@ function MembershipEditor({
         </option>
       ))}
     </select>
+  );
+}
+
+/** A hierarchy, then one of its segments: the value of a hierarchy rule. */
+function HierarchyRuleEditor({
+  value,
+  hierarchies,
+  onChange,
+  disabled,
+}: {
+  value: HierarchyValue | null;
+  hierarchies: Hierarchy[];
+  onChange: (value: HierarchyValue) => void;
+  disabled?: boolean;
+}) {
+  if (hierarchies.length === 0)
+    return <span className="muted">No hierarchies yet: make one in Insights → Hierarchies.</span>;
+  const chosen = hierarchies.find((h) => h.id === value?.hierarchy);
+  return (
+    <>
+      <select
+        data-testid="hierarchy-ref"
+        aria-label="Hierarchy"
+        disabled={disabled}
+        value={value?.hierarchy ?? ""}
+        onChange={(e) => {
+          const next = hierarchies.find((h) => h.id === Number(e.target.value));
+          if (next && next.segments.length > 0) onChange({ hierarchy: next.id, segment: next.segments[0].id });
+        }}
+      >
+        {!chosen && <option value={value?.hierarchy ?? ""}>Choose a hierarchy…</option>}
+        {hierarchies.map((h) => (
+          <option key={h.id} value={h.id} disabled={h.segments.length === 0}>
+            {h.name}
+          </option>
+        ))}
+      </select>
+      <select
+        data-testid="hierarchy-segment-ref"
+        aria-label="Segment in the hierarchy"
+        disabled={disabled || !chosen}
+        value={value?.segment ?? ""}
+        onChange={(e) => value && onChange({ hierarchy: value.hierarchy, segment: Number(e.target.value) })}
+      >
+        {chosen && !chosen.segments.some((s) => s.id === value?.segment) && (
+          <option value={value?.segment ?? ""}>Choose a segment…</option>
+        )}
+        {(chosen?.segments ?? []).map((s, i) => (
+          <option key={s.id} value={s.id}>
+            {i + 1}. {s.name}
+          </option>
+        ))}
+      </select>
+    </>
   );
 }

@@ -216,6 +216,7 @@ impl<'a> Compiler<'a> {
         match rule.field.as_str() {
             "event" => self.behaviour(rule, path),
             "segment" => self.membership(rule, path),
+            "hierarchy" => self.hierarchy(rule, path),
             key => {
                 let Some(field) = self.catalogue.get(key).cloned() else {
                     return Err(invalid(path, key, "no such field in this workspace"));
@@ -328,6 +329,30 @@ impl<'a> Compiler<'a> {
             nested: height > 0,
             negate,
         })
+    }
+
+    /// A hierarchy rule, compiled as the membership rules it stands for
+    /// (see [`super::hierarchies`]). A segment of the hierarchy that tests
+    /// the hierarchy, itself or through other segments, is a cycle.
+    fn hierarchy(&mut self, rule: &Rule, path: &str) -> Result<Condition> {
+        let read = super::hierarchies::read_rule(self.conn, rule, path)?;
+        let inside = self.open.iter().find_map(|frame| {
+            frame
+                .segment
+                .as_ref()
+                .filter(|(id, _)| read.hierarchy.segments.iter().any(|s| s.id == *id))
+        });
+        if let Some((id, name)) = inside {
+            return Err(Error::SegmentReferences {
+                path: path.to_owned(),
+                message: format!(
+                    "segment {id} (“{name}”) is in hierarchy “{}” and cannot test it (directly or through other segments): a lead's primary segment would depend on itself",
+                    read.hierarchy.name
+                ),
+            });
+        }
+        let expansion = read.expansion()?;
+        self.group(&expansion, path)
     }
 
     /// Compiles saved segment `id`, referred to at `path`, into `compiled`.

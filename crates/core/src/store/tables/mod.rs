@@ -10,6 +10,7 @@
 //! - [`columns`]: bulk column reads for the segment index and the reference
 //!   evaluator (lead columns, custom values, events).
 //! - [`segments`]: saved segments, their rules as JSON, built-ins by key.
+//! - [`hierarchies`]: hierarchies, each an ordered list of segment ids.
 //! - [`streams`]: nurture streams, their definitions as JSON.
 //! - [`content`]: the content library's items and their tags.
 //! - [`imports`]: the import history, its undo records, and what later
@@ -26,6 +27,7 @@ pub mod content;
 pub mod custom_values;
 pub mod events;
 pub mod fields;
+pub mod hierarchies;
 pub mod imports;
 pub mod leads;
 pub mod segments;
