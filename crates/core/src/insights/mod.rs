@@ -4,4 +4,5 @@
 //! one analysis. Everything here reads the segment index
 //! (`segments::with_member_sets`) and never writes.
 
+pub mod coverage;
 pub mod outcome;
