@@ -87,6 +87,10 @@ pub fn run() -> tauri::Result<()> {
             commands::plan::plan_run,
             commands::plan::plan_journey,
             commands::plan::plan_export,
+            commands::coverage::coverage_settings,
+            commands::coverage::coverage_settings_save,
+            commands::coverage::coverage_report,
+            commands::coverage::coverage_leads_page,
         ])
         .run(tauri::generate_context!())
 }

@@ -675,7 +675,10 @@ mod tests {
 
     #[test]
     fn sorted_id_lists_intersect() {
-        assert_eq!(intersect_sorted(&[1, 3, 5, 7], &[2, 3, 4, 7, 9]), vec![3, 7]);
+        assert_eq!(
+            intersect_sorted(&[1, 3, 5, 7], &[2, 3, 4, 7, 9]),
+            vec![3, 7]
+        );
         assert!(intersect_sorted(&[], &[1]).is_empty());
     }
     use crate::Workspace;

@@ -115,7 +115,7 @@ pub fn save_settings(workspace: &mut Workspace, new: &CoverageSettings) -> Resul
 /// A segment with its size.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct SegmentSize {
+pub struct CoverageSegment {
     #[ts(type = "number")]
     pub id: i64,
     pub name: String,
@@ -129,9 +129,9 @@ pub struct SegmentSize {
 /// Two segments that hold nearly the same leads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct NearDuplicate {
-    pub first: SegmentSize,
-    pub second: SegmentSize,
+pub struct NearDuplicatePair {
+    pub first: CoverageSegment,
+    pub second: CoverageSegment,
     /// Leads in both.
     #[ts(type = "number")]
     pub both: u64,
@@ -144,7 +144,7 @@ pub struct NearDuplicate {
 /// One value of a profiled field among the uncovered leads and overall.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct ValueShare {
+pub struct UncoveredValueShare {
     /// The value as spelled in the data; `None` for "no value".
     pub value: Option<String>,
     #[ts(type = "number")]
@@ -160,19 +160,19 @@ pub struct ValueShare {
 /// How the uncovered leads spread over one field's values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct FieldProfile {
+pub struct UncoveredFieldProfile {
     pub key: String,
     pub label: String,
     /// How differently the bucket spreads over the values than all leads
     /// (total variation distance, 0–1): the fields are ranked by it.
     pub difference: f64,
-    pub values: Vec<ValueShare>,
+    pub values: Vec<UncoveredValueShare>,
 }
 
 /// One of the seven segmentation types and the segments that use it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct TypeUse {
+pub struct SegmentationTypeUse {
     pub category: Category,
     pub label: String,
     pub used: bool,
@@ -183,7 +183,7 @@ pub struct TypeUse {
 /// A segment left out because it cannot be evaluated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct SkippedSegment {
+pub struct CoverageSkippedSegment {
     #[ts(type = "number")]
     pub id: i64,
     pub name: String,
@@ -200,7 +200,7 @@ pub struct Coverage {
     #[ts(type = "number")]
     pub total_leads: u64,
     /// The segments counted, largest first.
-    pub segments: Vec<SegmentSize>,
+    pub segments: Vec<CoverageSegment>,
     #[ts(type = "number")]
     pub in_none: u64,
     #[ts(type = "number")]
@@ -208,19 +208,19 @@ pub struct Coverage {
     #[ts(type = "number")]
     pub in_more_than: u64,
     /// The uncovered leads' profile, the most telling field first.
-    pub uncovered_profile: Vec<FieldProfile>,
-    pub too_small: Vec<SegmentSize>,
-    pub too_large: Vec<SegmentSize>,
-    pub near_duplicates: Vec<NearDuplicate>,
-    pub types: Vec<TypeUse>,
-    pub skipped: Vec<SkippedSegment>,
+    pub uncovered_profile: Vec<UncoveredFieldProfile>,
+    pub too_small: Vec<CoverageSegment>,
+    pub too_large: Vec<CoverageSegment>,
+    pub near_duplicates: Vec<NearDuplicatePair>,
+    pub types: Vec<SegmentationTypeUse>,
+    pub skipped: Vec<CoverageSkippedSegment>,
 }
 
 /// The three buckets of leads by how many segments hold them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
-pub enum Bucket {
+pub enum CoverageBucket {
     None,
     One,
     MoreThan,
@@ -230,8 +230,8 @@ pub enum Bucket {
 /// instant the report was made, with the settings it was made with.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct BucketScope {
-    pub bucket: Bucket,
+pub struct CoverageScope {
+    pub bucket: CoverageBucket,
     #[ts(type = "number")]
     pub as_of: i64,
     pub more_than: u32,
@@ -242,7 +242,7 @@ pub struct BucketScope {
 fn counted_segments(
     workspace: &Workspace,
     include_builtins: bool,
-) -> Result<(Vec<Segment>, Vec<SkippedSegment>)> {
+) -> Result<(Vec<Segment>, Vec<CoverageSkippedSegment>)> {
     let mut counted = Vec::new();
     let mut skipped = Vec::new();
     for segment in saved::list(workspace)? {
@@ -251,7 +251,7 @@ fn counted_segments(
         }
         match segments::validate(workspace, &segment.rules) {
             Ok(()) => counted.push(segment),
-            Err(error) => skipped.push(SkippedSegment {
+            Err(error) => skipped.push(CoverageSkippedSegment {
                 id: segment.id,
                 name: segment.name.clone(),
                 problem: error.to_string(),
@@ -273,11 +273,11 @@ fn memberships(len: usize, sets: &[Bitset]) -> Vec<u8> {
 }
 
 /// Whether a lead in `count` segments is in `bucket`.
-fn in_bucket(bucket: Bucket, count: u8, more_than: u32) -> bool {
+fn in_bucket(bucket: CoverageBucket, count: u8, more_than: u32) -> bool {
     match bucket {
-        Bucket::None => count == 0,
-        Bucket::One => count == 1,
-        Bucket::MoreThan => u32::from(count) > more_than,
+        CoverageBucket::None => count == 0,
+        CoverageBucket::One => count == 1,
+        CoverageBucket::MoreThan => u32::from(count) > more_than,
     }
 }
 
@@ -301,7 +301,7 @@ pub fn coverage(workspace: &Workspace, as_of: i64, options: &CoverageSettings) -
                 .filter(|&&c| in_bucket(bucket, c, options.more_than))
                 .count() as u64
         };
-        let sizes: Vec<SegmentSize> = counted
+        let sizes: Vec<CoverageSegment> = counted
             .iter()
             .zip(&sets)
             .map(|(segment, set)| size_of(segment, set.count(), total))
@@ -323,9 +323,9 @@ pub fn coverage(workspace: &Workspace, as_of: i64, options: &CoverageSettings) -
             as_of,
             settings: *options,
             total_leads: total,
-            in_none: tally(Bucket::None),
-            in_one: tally(Bucket::One),
-            in_more_than: tally(Bucket::MoreThan),
+            in_none: tally(CoverageBucket::None),
+            in_one: tally(CoverageBucket::One),
+            in_more_than: tally(CoverageBucket::MoreThan),
             uncovered_profile: profile(index, &profiled, &uncovered),
             too_small,
             too_large,
@@ -337,8 +337,8 @@ pub fn coverage(workspace: &Workspace, as_of: i64, options: &CoverageSettings) -
     })
 }
 
-fn size_of(segment: &Segment, count: u64, total: u64) -> SegmentSize {
-    SegmentSize {
+fn size_of(segment: &Segment, count: u64, total: u64) -> CoverageSegment {
+    CoverageSegment {
         id: segment.id,
         name: segment.name.clone(),
         is_builtin: segment.is_builtin,
@@ -357,7 +357,7 @@ fn share(part: u64, whole: u64) -> f64 {
 
 /// Pairs where each segment holds more than [`NEAR_DUPLICATE_SHARE`] of the
 /// other, the closest first.
-fn near_duplicates(sizes: &[SegmentSize], sets: &[Bitset]) -> Vec<NearDuplicate> {
+fn near_duplicates(sizes: &[CoverageSegment], sets: &[Bitset]) -> Vec<NearDuplicatePair> {
     let mut pairs = Vec::new();
     for i in 0..sets.len() {
         for j in i + 1..sets.len() {
@@ -369,7 +369,7 @@ fn near_duplicates(sizes: &[SegmentSize], sets: &[Bitset]) -> Vec<NearDuplicate>
             let share_of_first = share(both, first.count);
             let share_of_second = share(both, second.count);
             if share_of_first > NEAR_DUPLICATE_SHARE && share_of_second > NEAR_DUPLICATE_SHARE {
-                pairs.push(NearDuplicate {
+                pairs.push(NearDuplicatePair {
                     first: first.clone(),
                     second: second.clone(),
                     both,
@@ -380,7 +380,7 @@ fn near_duplicates(sizes: &[SegmentSize], sets: &[Bitset]) -> Vec<NearDuplicate>
         }
     }
     pairs.sort_by(|a, b| {
-        let closeness = |p: &NearDuplicate| p.share_of_first.min(p.share_of_second);
+        let closeness = |p: &NearDuplicatePair| p.share_of_first.min(p.share_of_second);
         closeness(b).total_cmp(&closeness(a))
     });
     pairs
@@ -461,10 +461,17 @@ fn counts_among(
 
 /// How the leads of `bucket` spread over each profiled field, against all
 /// leads; fields ranked by how differently.
-fn profile(index: &LeadIndex, fields: &[ProfiledField], bucket: &Bitset) -> Vec<FieldProfile> {
+fn profile(
+    index: &LeadIndex,
+    fields: &[ProfiledField],
+    bucket: &Bitset,
+) -> Vec<UncoveredFieldProfile> {
     let everyone = Bitset::full(index.len());
     let (bucket_total, total) = (bucket.count(), index.len() as u64);
     let mut profiles = Vec::new();
+    if bucket_total == 0 {
+        return profiles;
+    }
     for ProfiledField {
         key,
         label,
@@ -479,13 +486,13 @@ fn profile(index: &LeadIndex, fields: &[ProfiledField], bucket: &Bitset) -> Vec<
             continue;
         };
         let overall: HashMap<Option<String>, u64> = overall.into_iter().collect();
-        let mut values: Vec<ValueShare> = inside
+        let mut values: Vec<UncoveredValueShare> = inside
             .into_iter()
             .map(|(value, in_bucket)| {
                 let all = overall.get(&value).copied().unwrap_or(0);
                 let (bucket_share, overall_share) =
                     (share(in_bucket, bucket_total), share(all, total));
-                ValueShare {
+                UncoveredValueShare {
                     over_represented: bucket_share >= overall_share * OVER_REPRESENTED_RATIO
                         && (bucket_share - overall_share) * 100.0 >= OVER_REPRESENTED_POINTS,
                     value,
@@ -511,10 +518,10 @@ fn profile(index: &LeadIndex, fields: &[ProfiledField], bucket: &Bitset) -> Vec<
                 .then_with(|| b.overall.cmp(&a.overall))
         });
         values.truncate(VALUES_PER_FIELD);
-        profiles.push(FieldProfile {
+        profiles.push(UncoveredFieldProfile {
             key: key.clone(),
             label: label.clone(),
-            difference: if bucket_total == 0 { 0.0 } else { difference },
+            difference,
             values,
         });
     }
@@ -549,7 +556,7 @@ pub const CATEGORIES: [Category; 7] = [
 /// Which types each segment's rules test: the catalogue category of each
 /// field tested, behavioral for behaviour rules, and the types of the
 /// segments a rule refers to.
-fn type_use(workspace: &Workspace, counted: &[Segment]) -> Result<Vec<TypeUse>> {
+fn type_use(workspace: &Workspace, counted: &[Segment]) -> Result<Vec<SegmentationTypeUse>> {
     let catalogue: HashMap<String, Category> = fields::list(workspace.conn())?
         .into_iter()
         .map(|f| (f.key, f.category))
@@ -558,9 +565,9 @@ fn type_use(workspace: &Workspace, counted: &[Segment]) -> Result<Vec<TypeUse>> 
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    let mut types: Vec<TypeUse> = CATEGORIES
+    let mut types: Vec<SegmentationTypeUse> = CATEGORIES
         .iter()
-        .map(|&category| TypeUse {
+        .map(|&category| SegmentationTypeUse {
             category,
             label: category_label(category).to_owned(),
             used: false,
@@ -613,7 +620,7 @@ fn categories_of(
 }
 
 /// The lead ids of a bucket, ascending.
-pub fn bucket_ids(workspace: &Workspace, scope: &BucketScope) -> Result<Vec<i64>> {
+pub fn bucket_ids(workspace: &Workspace, scope: &CoverageScope) -> Result<Vec<i64>> {
     let options = CoverageSettings {
         more_than: scope.more_than,
         include_builtins: scope.include_builtins,
@@ -639,7 +646,7 @@ pub fn bucket_ids(workspace: &Workspace, scope: &BucketScope) -> Result<Vec<i64>
 /// columns.
 pub fn bucket_page(
     workspace: &Workspace,
-    scope: &BucketScope,
+    scope: &CoverageScope,
     query: &LeadQuery,
 ) -> Result<LeadPage> {
     let ids = bucket_ids(workspace, scope)?;
@@ -749,10 +756,10 @@ mod tests {
         let c = Bitset::from_fn(6, |r| r == 2);
         let counts = memberships(6, &[a, b, c]);
         assert_eq!(counts, vec![1, 2, 3, 0, 1, 0]);
-        assert!(in_bucket(Bucket::None, 0, 3));
-        assert!(in_bucket(Bucket::One, 1, 3));
-        assert!(!in_bucket(Bucket::MoreThan, 3, 3));
-        assert!(in_bucket(Bucket::MoreThan, 3, 2));
+        assert!(in_bucket(CoverageBucket::None, 0, 3));
+        assert!(in_bucket(CoverageBucket::One, 1, 3));
+        assert!(!in_bucket(CoverageBucket::MoreThan, 3, 3));
+        assert!(in_bucket(CoverageBucket::MoreThan, 3, 2));
     }
 
     #[test]
@@ -766,7 +773,7 @@ mod tests {
 
     #[test]
     fn near_duplicates_need_both_shares_above_ninety_percent() {
-        let size = |id, count| SegmentSize {
+        let size = |id, count| CoverageSegment {
             id,
             name: format!("s{id}"),
             is_builtin: false,
@@ -862,16 +869,22 @@ mod tests {
                 include_builtins
                     || (report.in_none > 0 && report.in_one > 0 && report.in_more_than > 0)
             );
-            let scope = |bucket| BucketScope {
+            let scope = |bucket| CoverageScope {
                 bucket,
                 as_of: AS_OF,
                 more_than: options.more_than,
                 include_builtins,
             };
-            assert_eq!(bucket_ids(&workspace, &scope(Bucket::None)).unwrap(), none);
-            assert_eq!(bucket_ids(&workspace, &scope(Bucket::One)).unwrap(), one);
             assert_eq!(
-                bucket_ids(&workspace, &scope(Bucket::MoreThan)).unwrap(),
+                bucket_ids(&workspace, &scope(CoverageBucket::None)).unwrap(),
+                none
+            );
+            assert_eq!(
+                bucket_ids(&workspace, &scope(CoverageBucket::One)).unwrap(),
+                one
+            );
+            assert_eq!(
+                bucket_ids(&workspace, &scope(CoverageBucket::MoreThan)).unwrap(),
                 many
             );
             for size in &report.segments {
@@ -915,8 +928,8 @@ mod tests {
         let report = coverage(&workspace, AS_OF, &CoverageSettings::default()).unwrap();
         let none: HashSet<i64> = bucket_ids(
             &workspace,
-            &BucketScope {
-                bucket: Bucket::None,
+            &CoverageScope {
+                bucket: CoverageBucket::None,
                 as_of: AS_OF,
                 more_than: 3,
                 include_builtins: false,
@@ -999,8 +1012,8 @@ mod tests {
     #[test]
     fn a_bucket_pages_with_search_and_sort() {
         let (_dir, workspace) = demo();
-        let scope = BucketScope {
-            bucket: Bucket::None,
+        let scope = CoverageScope {
+            bucket: CoverageBucket::None,
             as_of: AS_OF,
             more_than: 3,
             include_builtins: false,

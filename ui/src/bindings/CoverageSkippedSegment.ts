@@ -3,4 +3,4 @@
 /**
  * A segment left out because it cannot be evaluated.
  */
-export type SkippedSegment = { id: number, name: string, problem: string, };
+export type CoverageSkippedSegment = { id: number, name: string, problem: string, };

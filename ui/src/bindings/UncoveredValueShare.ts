@@ -3,7 +3,7 @@
 /**
  * One value of a profiled field among the uncovered leads and overall.
  */
-export type ValueShare = { 
+export type UncoveredValueShare = { 
 /**
  * The value as spelled in the data; `None` for "no value".
  */

@@ -3,7 +3,7 @@
 /**
  * A segment with its size.
  */
-export type SegmentSize = { id: number, name: string, is_builtin: boolean, count: number, 
+export type CoverageSegment = { id: number, name: string, is_builtin: boolean, count: number, 
 /**
  * `count` as a share of all leads, 0–1.
  */

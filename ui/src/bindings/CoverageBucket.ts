@@ -3,4 +3,4 @@
 /**
  * The three buckets of leads by how many segments hold them.
  */
-export type Bucket = "none" | "one" | "more_than";
+export type CoverageBucket = "none" | "one" | "more_than";

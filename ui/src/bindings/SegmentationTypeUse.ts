@@ -4,7 +4,7 @@ import type { Category } from "./Category";
 /**
  * One of the seven segmentation types and the segments that use it.
  */
-export type TypeUse = { category: Category, label: string, used: boolean, 
+export type SegmentationTypeUse = { category: Category, label: string, used: boolean, 
 /**
  * The names of the segments whose rules test a field of this type.
  */
