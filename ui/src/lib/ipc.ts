@@ -49,6 +49,9 @@ import type { StreamDraft } from "../bindings/StreamDraft";
 import type { StreamProblem } from "../bindings/StreamProblem";
 import type { StreamTemplate } from "../bindings/StreamTemplate";
 import type { Welcome } from "../bindings/Welcome";
+import type { Coverage } from "../bindings/Coverage";
+import type { CoverageScope } from "../bindings/CoverageScope";
+import type { CoverageSettings } from "../bindings/CoverageSettings";
 
 /** A backend failure: the backend's readable message, its kind, and the rule or field it is about. */
 export class IpcError extends Error {
@@ -208,6 +211,17 @@ export const ipc = {
   workspaceWelcome: () => call<Welcome | null>("workspace_welcome"),
   /** Remembers in the open workspace that its welcome was dismissed. */
   workspaceDismissWelcome: () => call<void>("workspace_dismiss_welcome"),
+
+  /** The coverage thresholds saved in the workspace (or the defaults). */
+  coverageSettings: () => call<CoverageSettings>("coverage_settings"),
+  /** Saves the coverage thresholds; returns them as saved. */
+  coverageSettingsSave: (settings: CoverageSettings) => call<CoverageSettings>("coverage_settings_save", { settings }),
+  /** The coverage report with these thresholds, as of `asOfText` (null: now). */
+  coverageReport: (settings: CoverageSettings, asOfText: string | null) =>
+    call<Coverage>("coverage_report", { settings, asOfText }),
+  /** A page of the leads of one coverage bucket, with the lead browser's query. */
+  coverageLeadsPage: (scope: CoverageScope, query: LeadQuery) =>
+    call<LeadPage>("coverage_leads_page", { scope, query }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

@@ -5,6 +5,7 @@
 import { QueryClient, keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import type { ContentDraft } from "../bindings/ContentDraft";
+import type { CoverageSettings } from "../bindings/CoverageSettings";
 import type { PlanSettings } from "../bindings/PlanSettings";
 import type { RuleGroup } from "../bindings/RuleGroup";
 import type { SegmentDraft } from "../bindings/SegmentDraft";
@@ -49,6 +50,10 @@ export const queryKeys = {
   leadDetail: (id: number) => ["lead-detail", id] as const,
   imports: ["imports"] as const,
   planJourney: (request: PlanRequest, leadId: number) => ["plan-journey", request, leadId] as const,
+  coverageSettings: ["coverage-settings"] as const,
+  /** Every coverage report, whatever its thresholds. */
+  coverageAll: ["coverage"] as const,
+  coverage: (settings: CoverageSettings | null) => ["coverage", settings] as const,
 };
 
 /** What a plan is run with: the streams (null for every active one), the first day and the number of days. */
@@ -274,3 +279,25 @@ export const useAsOfCheck = (text: string) =>
     retry: false,
     staleTime: Infinity,
   });
+
+/** The coverage thresholds saved in the workspace. */
+export const useCoverageSettings = () =>
+  useQuery({ queryKey: queryKeys.coverageSettings, queryFn: ipc.coverageSettings });
+
+/** The coverage report with these thresholds, as of now; asked once the thresholds are known. */
+export const useCoverage = (settings: CoverageSettings | null) =>
+  useQuery({
+    queryKey: queryKeys.coverage(settings),
+    queryFn: () => ipc.coverageReport(settings as CoverageSettings, null),
+    enabled: settings !== null,
+    placeholderData: keepPreviousData,
+  });
+
+/** Saves the coverage thresholds: the saved settings are asked again. */
+export function useSaveCoverageSettings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (settings: CoverageSettings) => ipc.coverageSettingsSave(settings),
+    onSuccess: (saved) => client.setQueryData(queryKeys.coverageSettings, saved),
+  });
+}
