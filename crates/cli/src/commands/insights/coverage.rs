@@ -5,10 +5,12 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::time::Instant;
 
 use leadstream_core::insights::coverage::{
     self, Coverage, CoverageBucket, CoverageScope, CoverageSettings,
 };
+use leadstream_core::leads::{LeadQuery, SortSpec};
 use leadstream_core::segments;
 use leadstream_core::text::grouped;
 use leadstream_core::Workspace;
@@ -43,6 +45,11 @@ pub struct CoverageArgs {
     /// The whole report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Benchmarks: computes the report and a first page (100 leads, by id
+    /// and by score) of the leads in no segment N times in one process and
+    /// prints each time to stderr.
+    #[arg(long, value_name = "N")]
+    pub repeat: Option<u32>,
 }
 
 pub fn run(db: &Path, args: CoverageArgs, out: &mut impl Write) -> CliResult {
@@ -78,11 +85,67 @@ pub fn run(db: &Path, args: CoverageArgs, out: &mut impl Write) -> CliResult {
         }
         return Ok(());
     }
+    if let Some(runs) = args.repeat {
+        return time_runs(&workspace, as_of, &options, runs);
+    }
     let report = coverage::coverage(&workspace, as_of, &options)?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
     } else {
         print_report(out, &report)?;
+    }
+    Ok(())
+}
+
+/// `--repeat`: each run's report, unsorted page and sorted page times.
+fn time_runs(
+    workspace: &Workspace,
+    as_of: i64,
+    options: &CoverageSettings,
+    runs: u32,
+) -> CliResult {
+    let scope = CoverageScope {
+        bucket: CoverageBucket::None,
+        as_of,
+        more_than: options.more_than,
+        include_builtins: options.include_builtins,
+    };
+    let page = |sort: Option<SortSpec>| LeadQuery {
+        offset: 0,
+        limit: 100,
+        columns: [
+            "first_name",
+            "last_name",
+            "email",
+            "company",
+            "persona",
+            "score",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        sort,
+        search: String::new(),
+        search_custom_fields: false,
+    };
+    let by_score = Some(SortSpec {
+        field: "score".to_owned(),
+        descending: true,
+    });
+    for run in 1..=runs {
+        let started = Instant::now();
+        let report = coverage::coverage(workspace, as_of, options)?;
+        let report_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let started = Instant::now();
+        let first = coverage::bucket_page(workspace, &scope, &page(None))?;
+        let page_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let started = Instant::now();
+        coverage::bucket_page(workspace, &scope, &page(by_score.clone()))?;
+        let sorted_ms = started.elapsed().as_secs_f64() * 1000.0;
+        eprintln!(
+            "run {run}: report {report_ms:.1} ms, page of {} in none {page_ms:.1} ms, sorted by score {sorted_ms:.1} ms",
+            grouped(first.total.unwrap_or(0)),
+        );
+        debug_assert_eq!(u64::from(first.total.unwrap_or(0)), report.in_none);
     }
     Ok(())
 }
