@@ -247,11 +247,29 @@ describe("Insights: coverage", () => {
     ]);
     // The built-ins include segments over half of the leads: the tab lists the same ones as the CLI.
     assert.ok(report.too_large.length > 0);
-    const tooLarge = byTestId(browser, "coverage-too-large");
-    await tooLarge.scrollIntoView();
-    const listed = await tooLarge.getText();
-    for (const segment of report.too_large)
-      assert.ok(listed.includes(segment.name), `${segment.name} is too large`);
+    const names = report.too_large.map((segment) => segment.name);
+    let listed = "";
+    await browser
+      .waitUntil(
+        async () => {
+          listed = await browser.execute(
+            () =>
+              document.querySelector('[data-testid="coverage-list-too-large"]')
+                ?.textContent ?? "",
+          );
+          return names.every((name) => listed.includes(name));
+        },
+        {
+          timeout: 15_000,
+          timeoutMsg:
+            "the too-large list should name the CLI's too-large segments",
+        },
+      )
+      .catch((error) => {
+        throw new Error(
+          `${error.message}: ${names.join(", ")} vs ${JSON.stringify(listed)}`,
+        );
+      });
     await byTestId(browser, "coverage-types").scrollIntoView();
     await screenshot(browser, "insights-coverage-lists");
     await checkAccessibility(

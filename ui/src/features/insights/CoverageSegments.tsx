@@ -90,9 +90,9 @@ function SizeList({ id, title, segments }: { id: string; title: string; segments
     <section className="coverage-section" aria-labelledby={`coverage-${id}-title`}>
       <h3 id={`coverage-${id}-title`}>{title}</h3>
       {segments.length === 0 ? (
-        <p data-testid={`coverage-${id}-none`}>None.</p>
+        <p data-testid={`coverage-list-${id}-none`}>None.</p>
       ) : (
-        <ul className="coverage-list" data-testid={`coverage-${id}`}>
+        <ul className="coverage-list" data-testid={`coverage-list-${id}`}>
           {segments.map((s) => (
             <li key={s.id}>
               <strong>{s.name}</strong>
