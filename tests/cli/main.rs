@@ -15,3 +15,4 @@ mod fields;
 mod import;
 mod plan;
 mod segments;
+mod coverage;
