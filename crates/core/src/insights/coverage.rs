@@ -28,7 +28,8 @@ pub const NEAR_DUPLICATE_SHARE: f64 = 0.9;
 /// stages, industry, country…); fields with more (names, cities, job
 /// titles) say little about a group.
 const MAX_PROFILE_VALUES: usize = 40;
-/// The values shown per profiled field, most frequent in the bucket first.
+/// The values shown per profiled field: the most frequent among the
+/// uncovered leads or among all leads.
 const VALUES_PER_FIELD: usize = 8;
 /// Fields that identify a lead rather than describe it: never profiled.
 const IDENTITY_FIELDS: [&str; 6] = [
@@ -512,10 +513,13 @@ fn profile(
             .map(|v| (v.bucket_share - v.overall_share).abs())
             .sum::<f64>()
             / 2.0;
+        // The values frequent among the uncovered or among all leads: the
+        // common values the segments do cover (0% here) say as much.
+        let weight = |v: &UncoveredValueShare| v.bucket_share.max(v.overall_share);
         values.sort_by(|a, b| {
-            b.in_bucket
-                .cmp(&a.in_bucket)
-                .then_with(|| b.overall.cmp(&a.overall))
+            weight(b)
+                .total_cmp(&weight(a))
+                .then_with(|| b.in_bucket.cmp(&a.in_bucket))
         });
         values.truncate(VALUES_PER_FIELD);
         profiles.push(UncoveredFieldProfile {
