@@ -94,6 +94,11 @@ pub fn run() -> tauri::Result<()> {
             commands::hierarchies::hierarchy_delete,
             commands::hierarchies::hierarchy_assign,
             commands::hierarchies::lead_hierarchies,
+
+            commands::coverage::coverage_settings,
+            commands::coverage::coverage_settings_save,
+            commands::coverage::coverage_report,
+            commands::coverage::coverage_leads_page,
         ])
         .run(tauri::generate_context!())
 }

@@ -8,6 +8,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod coverage;
 mod demo_and_leads;
 mod errors;
 mod exports;

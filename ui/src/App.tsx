@@ -233,7 +233,11 @@ export function App() {
                   onDismissed={focusContent}
                   onError={report}
                 />
-                <LeadsView key={workspace.path ?? workspace.name} workspace={workspace} onError={report} />
+                <LeadsView
+                  key={`${workspace.path ?? workspace.name}#${navigations}`}
+                  workspace={workspace}
+                  onError={report}
+                />
               </>
             ) : view === "import" ? (
               <ImportView

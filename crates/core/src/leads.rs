@@ -260,6 +260,82 @@ pub fn page(workspace: &Workspace, query: &LeadQuery) -> Result<LeadPage> {
     } else if query.offset == 0 {
         total = Some(stored_leads::count(workspace)? as usize);
     }
+    let rows = sorted_rows(workspace, query, &columns, &filter, &search_params)?;
+    Ok(LeadPage {
+        total: total.map(|n| n as u32),
+        offset: query.offset,
+        rows,
+    })
+}
+
+/// A page of the leads with these ids (ascending), for the lead browser
+/// showing a scope such as a coverage bucket: the same search, sort and
+/// columns as [`page`], among `ids` only. The total (first page only)
+/// counts the scoped leads that match the search.
+pub fn page_within(workspace: &Workspace, query: &LeadQuery, ids: &[i64]) -> Result<LeadPage> {
+    let conn = workspace.conn();
+    if query.limit > MAX_PAGE_SIZE {
+        return Err(Error::InvalidArgument(format!(
+            "page size {} is over the limit of {MAX_PAGE_SIZE}",
+            query.limit
+        )));
+    }
+    let columns: Vec<ResolvedField> = query
+        .columns
+        .iter()
+        .map(|key| fields::resolve(conn, key))
+        .collect::<Result<_>>()?;
+    let needle = search_key(&query.search);
+    let scoped: Vec<i64> = if needle.is_empty() {
+        ids.to_vec()
+    } else {
+        let (filter, params) = stored_leads::search_filter(&needle, query.search_custom_fields);
+        let matching = stored_leads::matching_ids(workspace, &filter, &params)?;
+        intersect_sorted(ids, &matching)
+    };
+    let total = (query.offset == 0).then_some(scoped.len() as u32);
+    let rows = if query.sort.is_none() {
+        let start = (query.offset as usize).min(scoped.len());
+        let end = (start + query.limit as usize).min(scoped.len());
+        rows_by_ids(conn, &scoped[start..end], &query.columns)?
+    } else {
+        let (filter, params) = stored_leads::id_filter(&scoped)?;
+        sorted_rows(workspace, query, &columns, &filter, &params)?
+    };
+    Ok(LeadPage {
+        total,
+        offset: query.offset,
+        rows,
+    })
+}
+
+/// The ids in both ascending lists, ascending.
+fn intersect_sorted(a: &[i64], b: &[i64]) -> Vec<i64> {
+    let (mut i, mut j, mut both) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    both
+}
+
+/// The rows of a page of the leads that pass `filter`, in the query's sort
+/// order (by id without one).
+fn sorted_rows(
+    workspace: &Workspace,
+    query: &LeadQuery,
+    columns: &[ResolvedField],
+    filter: &str,
+    search_params: &[String],
+) -> Result<Vec<LeadRow>> {
+    let conn = workspace.conn();
     let sort_by = match &query.sort {
         Some(sort) => Some((
             fields::resolve(conn, &sort.field)?.sql_value(),
@@ -267,12 +343,12 @@ pub fn page(workspace: &Workspace, query: &LeadQuery) -> Result<LeadPage> {
         )),
         None => None,
     };
-    let plan = ColumnPlan::new(&columns);
+    let plan = ColumnPlan::new(columns);
     let select_list = format!("{IDENTITY_COLUMNS}{}", plan.standard_select_list());
     let selection = stored_leads::LeadSelection {
         columns: &select_list,
-        filter: &filter,
-        params: &search_params,
+        filter,
+        params: search_params,
         order_by: &stored_leads::order_clause(sort_by.as_ref().map(|(e, d)| (e.as_str(), *d))),
         limit: query.limit,
         offset: query.offset,
@@ -283,11 +359,7 @@ pub fn page(workspace: &Workspace, query: &LeadQuery) -> Result<LeadPage> {
         Ok(())
     })?;
     plan.fill_custom_cells(conn, &mut page_rows)?;
-    Ok(LeadPage {
-        total: total.map(|n| n as u32),
-        offset: query.offset,
-        rows: page_rows,
-    })
+    Ok(page_rows)
 }
 
 /// The leads with these ids, in the order given, with `columns` filled.
@@ -600,6 +672,15 @@ fn properties_as_text(json: &str) -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sorted_id_lists_intersect() {
+        assert_eq!(
+            intersect_sorted(&[1, 3, 5, 7], &[2, 3, 4, 7, 9]),
+            vec![3, 7]
+        );
+        assert!(intersect_sorted(&[], &[1]).is_empty());
+    }
     use crate::Workspace;
 
     fn insert_lead(ws: &Workspace, email: &str, first: &str, last: &str, company: &str) -> i64 {

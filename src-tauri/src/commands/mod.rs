@@ -6,6 +6,7 @@
 //! `ErrorReport`.
 
 pub mod content;
+pub mod coverage;
 pub mod dialogs;
 pub mod fields;
 pub mod hierarchies;

@@ -54,6 +54,9 @@ import type { StreamDraft } from "../bindings/StreamDraft";
 import type { StreamProblem } from "../bindings/StreamProblem";
 import type { StreamTemplate } from "../bindings/StreamTemplate";
 import type { Welcome } from "../bindings/Welcome";
+import type { Coverage } from "../bindings/Coverage";
+import type { CoverageScope } from "../bindings/CoverageScope";
+import type { CoverageSettings } from "../bindings/CoverageSettings";
 
 /** A backend failure: the backend's readable message, its kind, and the rule or field it is about. */
 export class IpcError extends Error {
@@ -228,6 +231,16 @@ export const ipc = {
   /** Where a lead sits in every hierarchy, with the reason for its primary segment. */
   leadHierarchies: (leadId: number, asOf: string | null) =>
     call<Placement[]>("lead_hierarchies", { leadId, asOfText: asOf }),
+  /** The coverage thresholds saved in the workspace (or the defaults). */
+  coverageSettings: () => call<CoverageSettings>("coverage_settings"),
+  /** Saves the coverage thresholds; returns them as saved. */
+  coverageSettingsSave: (settings: CoverageSettings) => call<CoverageSettings>("coverage_settings_save", { settings }),
+  /** The coverage report with these thresholds, as of `asOfText` (null: now). */
+  coverageReport: (settings: CoverageSettings, asOfText: string | null) =>
+    call<Coverage>("coverage_report", { settings, asOfText }),
+  /** A page of the leads of one coverage bucket, with the lead browser's query. */
+  coverageLeadsPage: (scope: CoverageScope, query: LeadQuery) =>
+    call<LeadPage>("coverage_leads_page", { scope, query }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

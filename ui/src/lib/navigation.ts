@@ -5,6 +5,7 @@
 // view that mounts takes its intent with `takeIntent`.
 import { useEffect, useState } from "react";
 
+import type { CoverageScope } from "../bindings/CoverageScope";
 import type { RuleGroup } from "../bindings/RuleGroup";
 
 /** The Insights view's tabs, in order. */
@@ -24,7 +25,12 @@ export type NavigationIntent =
   /** The segment builder on new, unsaved rules, titled `name`. */
   | { view: "segments"; rules: RuleGroup; name: string }
   /** An Insights tab, with these segments chosen where the tab chooses segments. */
-  | { view: "insights"; tab: InsightsTab; segmentIds?: number[] };
+  | { view: "insights"; tab: InsightsTab; segmentIds?: number[] }
+  /** The lead browser showing only the leads of `scope`. */
+  | { view: "leads"; scope: LeadScope };
+
+/** A set of leads the lead browser can be limited to, with the words its banner uses ("in no saved segment"). */
+export type LeadScope = { kind: "coverage"; coverage: CoverageScope; description: string };
 
 type Listener = (intent: NavigationIntent) => void;
 let listener: Listener | null = null;

@@ -6,6 +6,7 @@ import { QueryClient, keepPreviousData, useMutation, useQuery, useQueryClient } 
 
 import type { ContentDraft } from "../bindings/ContentDraft";
 import type { HierarchyDraft } from "../bindings/HierarchyDraft";
+import type { CoverageSettings } from "../bindings/CoverageSettings";
 import type { PlanSettings } from "../bindings/PlanSettings";
 import type { RuleGroup } from "../bindings/RuleGroup";
 import type { SegmentDraft } from "../bindings/SegmentDraft";
@@ -53,6 +54,10 @@ export const queryKeys = {
   hierarchies: ["hierarchies"] as const,
   hierarchyAssign: (segmentIds: number[], asOf: string | null) => ["hierarchy-assign", segmentIds, asOf] as const,
   leadHierarchies: (leadId: number, asOf: string | null) => ["lead-hierarchies", leadId, asOf] as const,
+  coverageSettings: ["coverage-settings"] as const,
+  /** Every coverage report, whatever its thresholds. */
+  coverageAll: ["coverage"] as const,
+  coverage: (settings: CoverageSettings | null) => ["coverage", settings] as const,
 };
 
 /** What a plan is run with: the streams (null for every active one), the first day and the number of days. */
@@ -333,5 +338,24 @@ export function useDeleteHierarchy() {
         client.invalidateQueries({ queryKey: queryKeys.hierarchies }),
         client.invalidateQueries({ queryKey: ["lead-hierarchies"] }),
       ]),
+/** The coverage thresholds saved in the workspace. */
+export const useCoverageSettings = () =>
+  useQuery({ queryKey: queryKeys.coverageSettings, queryFn: ipc.coverageSettings });
+
+/** The coverage report with these thresholds, as of now; asked once the thresholds are known. */
+export const useCoverage = (settings: CoverageSettings | null) =>
+  useQuery({
+    queryKey: queryKeys.coverage(settings),
+    queryFn: () => ipc.coverageReport(settings as CoverageSettings, null),
+    enabled: settings !== null,
+    placeholderData: keepPreviousData,
+  });
+
+/** Saves the coverage thresholds: the saved settings are asked again. */
+export function useSaveCoverageSettings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (settings: CoverageSettings) => ipc.coverageSettingsSave(settings),
+    onSuccess: (saved) => client.setQueryData(queryKeys.coverageSettings, saved),
   });
 }

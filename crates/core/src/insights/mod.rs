@@ -4,5 +4,6 @@
 //! one analysis. Everything here reads the segment index
 //! (`segments::with_member_sets`) and never writes.
 
+pub mod coverage;
 pub mod outcome;
 pub mod overlap;

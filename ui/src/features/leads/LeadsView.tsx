@@ -6,7 +6,8 @@
 // Page Up/Down and Home/End move between rows, Enter opens the detail, and
 // closing the detail (Escape or ✕) puts the focus back on the row. Leads
 // without a name show their stand-in name (company, external id) in the name
-// columns.
+// columns. Another view can open it on a scope (lib/navigation), such as the
+// leads of a coverage bucket: a banner says so and "Show all leads" leaves it.
 import {
   createColumnHelper,
   getCoreRowModel,
@@ -25,6 +26,7 @@ import { ColumnChooser } from "../../components/ColumnChooser";
 import { FieldsDialog } from "../../components/FieldsDialog";
 import { formatCell, formatCount } from "../../lib/format";
 import { ipc } from "../../lib/ipc";
+import { useIntent, type LeadScope } from "../../lib/navigation";
 import { PageCache } from "../../lib/pageCache";
 import { useFields } from "../../lib/queries";
 import { useDebounced } from "../../lib/useDebounced";
@@ -76,6 +78,9 @@ export function LeadsView({ workspace, onError }: Props) {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
 
   const [managingFields, setManagingFields] = useState(false);
+  // The leads of a scope another view opened this one on (a coverage bucket), until "Show all leads".
+  const intent = useIntent("leads");
+  const [scope, setScope] = useState<LeadScope | null>(() => intent?.scope ?? null);
 
   useEffect(() => {
     if (fieldsQuery.error) onError(fieldsQuery.error);
@@ -141,15 +146,18 @@ export function LeadsView({ workspace, onError }: Props) {
       search,
       searchCustomFields: search !== "" && searchCustomFields,
       leadCount: workspace.lead_count,
+      scope,
     }),
-    [columnsKey, sortField, sortDescending, search, searchCustomFields, workspace.lead_count],
+    [columnsKey, sortField, sortDescending, search, searchCustomFields, workspace.lead_count, scope],
   );
   const cache = useMemo(() => {
     if (fields.length === 0) return null;
-    const { columns: keys, sort, search: text, searchCustomFields: custom } = request;
+    const { columns: keys, sort, search: text, searchCustomFields: custom, scope: within } = request;
     return new PageCache(
-      (offset, limit) =>
-        ipc.leadsPage({ offset, limit, columns: keys, sort, search: text, search_custom_fields: custom }),
+      (offset, limit) => {
+        const query = { offset, limit, columns: keys, sort, search: text, search_custom_fields: custom };
+        return within ? ipc.coverageLeadsPage(within.coverage, query) : ipc.leadsPage(query);
+      },
       rerender,
       onError,
     );
@@ -296,15 +304,31 @@ export function LeadsView({ workspace, onError }: Props) {
         <span className="count" data-testid="lead-total" data-total={total ?? ""}>
           {total === null
             ? "Counting…"
-            : search
-              ? `${formatCount(total)} of ${formatCount(workspace.lead_count)} leads match`
-              : `${formatCount(total)} leads`}
+            : search && scope
+              ? `${formatCount(total)} leads match`
+              : search
+                ? `${formatCount(total)} of ${formatCount(workspace.lead_count)} leads match`
+                : `${formatCount(total)} leads`}
         </span>
         <ColumnChooser table={table} fields={fields} />
         <button data-testid="fields-manage" onClick={() => setManagingFields(true)}>
           Fields…
         </button>
       </div>
+
+      {scope && (
+        <div className="scope-banner" role="status" data-testid="lead-scope">
+          <span data-testid="lead-scope-text">
+            {total === null
+              ? `Showing the leads ${scope.description}`
+              : `Showing ${formatCount(total)} ${total === 1 ? "lead" : "leads"} ${scope.description}${search ? " that match the search" : ""}`}
+          </span>
+          <span aria-hidden="true"> · </span>
+          <button className="link" data-testid="lead-scope-clear" onClick={() => setScope(null)}>
+            Show all leads
+          </button>
+        </div>
+      )}
 
       <div className="table-scroller" ref={scroller} data-testid="lead-table" onScroll={keepHorizontalScroll}>
         <div style={{ width, minWidth: "100%" }}>
@@ -392,7 +416,11 @@ export function LeadsView({ workspace, onError }: Props) {
           </div>
           {total === 0 && (
             <div className="empty-table" data-testid="no-leads">
-              {search ? "No lead matches this search." : "This workspace has no leads yet."}
+              {search
+                ? "No lead matches this search."
+                : scope
+                  ? `No lead is ${scope.description}.`
+                  : "This workspace has no leads yet."}
             </div>
           )}
         </div>

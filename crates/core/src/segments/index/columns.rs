@@ -399,6 +399,68 @@ impl LeadIndex {
         }
     }
 
+    /// A loaded number field of lead `row`; `None` when empty or not a number.
+    pub(crate) fn number_at(&self, key: &str, row: usize) -> Option<f64> {
+        match self.columns.get(key)? {
+            Column::Number(numbers) => Some(numbers[row]).filter(|n| !n.is_nan()),
+            _ => None,
+        }
+    }
+
+    /// How many leads of `rows` hold each value of a loaded text, list or
+    /// yes/no column ("Yes"/"No"), by display text, most common first (a
+    /// list counts a lead once per value); `None` when the column is not
+    /// loaded, is of another type or has more than `limit` distinct values.
+    pub(crate) fn value_counts_among(
+        &self,
+        key: &str,
+        rows: &Bitset,
+        limit: usize,
+    ) -> Option<Vec<(String, u64)>> {
+        let (display, counts): (Vec<String>, Vec<u64>) = match self.columns.get(key)? {
+            Column::Text(text) => {
+                let mut counts = vec![0u64; text.dict.len()];
+                for row in rows.ones() {
+                    let code = text.codes[row];
+                    if code != EMPTY {
+                        counts[code as usize] += 1;
+                    }
+                }
+                (text.display.clone(), counts)
+            }
+            Column::List(list) => {
+                let mut counts = vec![0u64; list.dict.len()];
+                for row in rows.ones() {
+                    let items =
+                        &list.codes[list.offsets[row] as usize..list.offsets[row + 1] as usize];
+                    let mut seen: Vec<u32> = items.to_vec();
+                    seen.sort_unstable();
+                    seen.dedup();
+                    seen.iter().for_each(|&c| counts[c as usize] += 1);
+                }
+                (list.display.clone(), counts)
+            }
+            Column::Bool(flags) => {
+                let mut counts = vec![0u64; 2];
+                for row in rows.ones() {
+                    match flags[row] {
+                        1 => counts[0] += 1,
+                        0 => counts[1] += 1,
+                        _ => {}
+                    }
+                }
+                (vec!["Yes".to_owned(), "No".to_owned()], counts)
+            }
+            _ => return None,
+        };
+        if display.len() > limit {
+            return None;
+        }
+        let mut pairs: Vec<(String, u64)> = display.into_iter().zip(counts).collect();
+        pairs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Some(pairs)
+    }
+
     /// The distinct values of a loaded text or list column with how many
     /// leads have each, most common first; `None` past `limit` values.
     pub fn value_counts(&self, key: &str, limit: usize) -> Option<Vec<(String, u64)>> {
