@@ -7,3 +7,5 @@
 pub mod actions;
 pub mod outcome;
 pub mod performance;
+#[cfg(test)]
+mod performance_differential;
