@@ -87,6 +87,8 @@ pub fn run() -> tauri::Result<()> {
             commands::plan::plan_run,
             commands::plan::plan_journey,
             commands::plan::plan_export,
+            commands::performance::insights_performance,
+            commands::performance::insights_actions,
         ])
         .run(tauri::generate_context!())
 }
