@@ -38,6 +38,9 @@ import type { ContentItem } from "../bindings/ContentItem";
 import type { ContentSuggestion } from "../bindings/ContentSuggestion";
 import type { LeadJourney } from "../bindings/LeadJourney";
 import type { ErrorKind } from "../bindings/ErrorKind";
+import type { ActionsReport } from "../bindings/ActionsReport";
+import type { Outcome } from "../bindings/Outcome";
+import type { PerformanceReport } from "../bindings/PerformanceReport";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { MatrixCell } from "../bindings/MatrixCell";
 import type { Plan } from "../bindings/Plan";
@@ -208,6 +211,13 @@ export const ipc = {
   workspaceWelcome: () => call<Welcome | null>("workspace_welcome"),
   /** Remembers in the open workspace that its welcome was dismissed. */
   workspaceDismissWelcome: () => call<void>("workspace_dismiss_welcome"),
+
+  /** Conversion, engagement and revenue per saved segment (all when `segmentIds` is empty) from `from` to `to` (dates). */
+  insightsPerformance: (segmentIds: number[], outcome: Outcome, from: string, to: string) =>
+    call<PerformanceReport>("insights_performance", { segmentIds, outcome, from, to }),
+  /** The actions that predict conversion from `from` to `to`, ranked by lift. */
+  insightsActions: (outcome: Outcome, from: string, to: string) =>
+    call<ActionsReport>("insights_actions", { outcome, from, to }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

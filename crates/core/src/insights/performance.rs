@@ -24,7 +24,7 @@ pub const AMOUNT_PROPERTIES: [&str; 3] = ["value", "amount", "revenue"];
 /// Engagement of a group of leads in the period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct Engagement {
+pub struct EngagementPerLead {
     /// Events per lead in the period.
     pub email_opens: f64,
     pub email_clicks: f64,
@@ -48,7 +48,7 @@ pub struct GroupPerformance {
     /// Whether the interval leaves out all leads' rate; when not, the
     /// segment is "not yet distinguishable" from the baseline.
     pub distinguishable: bool,
-    pub engagement: Engagement,
+    pub engagement: EngagementPerLead,
     /// The sum of the outcome events' amounts in the period.
     pub revenue: f64,
     pub revenue_per_member: f64,
@@ -295,7 +295,7 @@ fn measure(activity: &LeadActivity, members: &Bitset, baseline: &Rate) -> GroupP
         lift: conversion.lift_over(baseline),
         distinguishable: count > 0 && conversion.differs_from(baseline),
         conversion,
-        engagement: Engagement {
+        engagement: EngagementPerLead {
             email_opens: per(engagement[0] as f64),
             email_clicks: per(engagement[1] as f64),
             page_views: per(engagement[2] as f64),
