@@ -79,7 +79,7 @@ describe("Insights: which segments perform and which actions predict conversion"
       assert.equal(number(await cell("members")), segment.conversion.trials, `${segment.name}: members`);
       assert.equal(number(await cell("converted")), segment.conversion.successes, `${segment.name}: converted`);
       assert.equal(await cell("rate"), `${(segment.conversion.rate * 100).toFixed(1)}%`, `${segment.name}: rate`);
-      const verdict = await row.$('[data-testid="perf-verdict"]').getAttribute("data-verdict");
+      const verdict = await row.$('[data-testid="perf-verdict-badge"]').getAttribute("data-verdict");
       assert.equal(verdict === "same", !segment.distinguishable, `${segment.name}: marked as the CLI says`);
     }
     // The table is ranked by rate, as the CLI.

@@ -73,20 +73,19 @@ export function ActionsTab({ settings }: Props) {
           {report.actions.length === 0 && <p className="muted">No lead did anything but convert in this workspace.</p>}
           <div className="perf-table-wrap">
             <table className="perf-table actions-table" data-testid="actions-table">
-              <caption className="visually-hidden">Actions ranked by lift</caption>
+              <caption className="perf-hidden">Actions ranked by lift</caption>
               <thead>
                 <tr>
                   <th scope="col">Did before converting</th>
                   <th scope="col">Leads</th>
                   <th scope="col">Converted</th>
-                  <th scope="col">Rate</th>
-                  <th scope="col">95% interval</th>
+                  <th scope="col">Rate (95% interval)</th>
                   <th scope="col">Did not: leads</th>
                   <th scope="col">Did not: rate</th>
                   <th scope="col">Lift</th>
-                  <th scope="col">Evidence</th>
+                  <th scope="col">Against the others</th>
                   <th scope="col">
-                    <span className="visually-hidden">Open as a segment</span>
+                    <span className="perf-hidden">Open as a segment</span>
                   </th>
                 </tr>
               </thead>
@@ -107,8 +106,9 @@ export function ActionsTab({ settings }: Props) {
                       </th>
                       <td data-testid="action-leads">{formatCount(a.did.trials)}</td>
                       <td data-testid="action-converted">{formatCount(a.did.successes)}</td>
-                      <td data-testid="action-rate">{percent(a.did.rate)}</td>
-                      <td>{interval(a.did)}</td>
+                      <td data-testid="action-rate">
+                        {percent(a.did.rate)} <span className="perf-interval">({interval(a.did)})</span>
+                      </td>
                       <td>{formatCount(a.did_not.trials)}</td>
                       <td>{percent(a.did_not.rate)}</td>
                       <td className="lift-cell" data-testid="action-lift">

@@ -91,6 +91,7 @@ export function PerformanceChart({ rows, baseline }: { rows: SegmentPerformance[
           enableGridY={false}
           enableGridX
           isInteractive={false}
+          animate={false}
           role="img"
           ariaLabel={summary}
           axisLeft={{ format: (id) => shortName(names.get(String(id)) ?? String(id)), tickSize: 0, tickPadding: 8 }}

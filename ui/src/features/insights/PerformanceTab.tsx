@@ -86,7 +86,7 @@ type TableMeta = { baseline: number };
 function VerdictBadge({ row, baseline }: { row: SegmentPerformance; baseline: number }) {
   const v = verdict(row.distinguishable, row.conversion.rate, baseline);
   return (
-    <span className={`perf-badge perf-badge-${v}`} data-testid="perf-verdict" data-verdict={v}>
+    <span className={`perf-badge perf-badge-${v}`} data-testid="perf-verdict-badge" data-verdict={v}>
       {VERDICT_LABEL[v]}
     </span>
   );
@@ -170,7 +170,7 @@ export function PerformanceTab({ settings }: Props) {
           {rows.length > 0 && <PerformanceChart rows={sortedRows} baseline={report.all_leads.conversion.rate} />}
           <div className="perf-table-wrap">
             <table className="perf-table" data-testid="performance-table">
-              <caption className="visually-hidden">Performance of each segment in the period</caption>
+              <caption className="perf-hidden">Performance of each segment in the period</caption>
               <thead>
                 {table.getHeaderGroups().map((group) => (
                   <tr key={group.id}>
