@@ -111,12 +111,14 @@ export function ActionsTab({ settings }: Props) {
                       </td>
                       <td>{formatCount(a.did_not.trials)}</td>
                       <td>{percent(a.did_not.rate)}</td>
-                      <td className="lift-cell" data-testid="action-lift">
-                        <span className="lift-bar-track" aria-hidden="true">
-                          <span className={`lift-bar lift-bar-${v}`} style={{ width: `${width}%` }} />
-                          <span className="lift-bar-one" style={{ left: `${(1 / scale) * 100}%` }} />
+                      <td data-testid="action-lift">
+                        <span className="lift-cell">
+                          <span className="lift-bar-track" aria-hidden="true">
+                            <span className={`lift-bar lift-bar-${v}`} style={{ width: `${width}%` }} />
+                            <span className="lift-bar-one" style={{ left: `${(1 / scale) * 100}%` }} />
+                          </span>
+                          <span className="lift-value">{liftText(a.lift)}</span>
                         </span>
-                        <span className="lift-value">{liftText(a.lift)}</span>
                       </td>
                       <td>
                         <span className={`perf-badge perf-badge-${v}`}>
