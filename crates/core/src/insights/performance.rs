@@ -321,7 +321,7 @@ fn rank(rows: &mut [SegmentPerformance], sort: PerformanceSort) {
         }
     };
     if sort == PerformanceSort::Name {
-        rows.sort_by(|a, b| fold_key(&a.name).cmp(&fold_key(&b.name)));
+        rows.sort_by_key(|row| fold_key(&row.name));
         return;
     }
     // Highest first; ties by the interval's low end (surer first), then name.

@@ -167,7 +167,7 @@ fn performance_matches_members_and_events_read_from_sql() {
             };
             let revenue: f64 = members
                 .iter()
-                .flat_map(|l| in_period(l))
+                .flat_map(in_period)
                 .filter(|e| types.contains(&e.0))
                 .map(|e| e.2.unwrap_or(0.0))
                 .sum();
