@@ -10,6 +10,8 @@
 //! The rows are written through the store's tables layer (`store::tables`).
 
 mod events;
+#[cfg(test)]
+mod insights_differential;
 mod rng;
 mod vocabulary;
 

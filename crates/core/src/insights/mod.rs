@@ -7,5 +7,3 @@
 pub mod actions;
 pub mod outcome;
 pub mod performance;
-#[cfg(test)]
-mod performance_differential;

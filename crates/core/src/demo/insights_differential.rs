@@ -1,13 +1,14 @@
-//! Differential test of the performance table and the action ranking: on a
-//! generated demo workspace, every number is recomputed from the members
+//! Differential test of the performance table and the action ranking (issue
+//! 11's insights, here because it runs on the demo): on a generated demo
+//! workspace, every number is recomputed from the members
 //! that `segments::members` exports and the events read straight from SQL,
 //! and must match.
 
 use std::collections::{HashMap, HashSet};
 
-use super::actions::actions;
-use super::outcome::{Outcome, Period};
-use super::performance::{performance, PerformanceSort};
+use crate::insights::actions::actions;
+use crate::insights::outcome::{Outcome, Period};
+use crate::insights::performance::{performance, PerformanceSort};
 use crate::segments::{self, saved, RuleGroup};
 use crate::Workspace;
 
