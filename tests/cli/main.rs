@@ -13,5 +13,6 @@ mod errors;
 mod exports;
 mod fields;
 mod import;
+mod insights;
 mod plan;
 mod segments;
