@@ -88,6 +88,8 @@ describe("Insights: which segments perform and which actions predict conversion"
     await byTestId(browser, "performance-chart").waitForDisplayed();
     await screenshot(browser, "insights-performance");
     await checkAccessibility(browser, "Insights, Performance");
+    await byTestId(browser, "performance-table").scrollIntoView();
+    await screenshot(browser, "insights-performance-table");
 
     // Sort by members: the largest segment comes first.
     await byTestId(browser, "perf-sort-members").click();
