@@ -99,6 +99,9 @@ pub fn run() -> tauri::Result<()> {
             commands::coverage::coverage_settings_save,
             commands::coverage::coverage_report,
             commands::coverage::coverage_leads_page,
+
+            commands::performance::insights_performance,
+            commands::performance::insights_actions,
         ])
         .run(tauri::generate_context!())
 }

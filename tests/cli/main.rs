@@ -15,5 +15,6 @@ mod exports;
 mod fields;
 mod hierarchy;
 mod import;
+mod insights;
 mod plan;
 mod segments;

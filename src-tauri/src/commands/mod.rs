@@ -13,6 +13,7 @@ pub mod hierarchies;
 pub mod import;
 pub mod leads;
 pub mod overlap;
+pub mod performance;
 pub mod plan;
 pub mod segments;
 pub mod streams;

@@ -43,6 +43,9 @@ import type { ContentItem } from "../bindings/ContentItem";
 import type { ContentSuggestion } from "../bindings/ContentSuggestion";
 import type { LeadJourney } from "../bindings/LeadJourney";
 import type { ErrorKind } from "../bindings/ErrorKind";
+import type { ActionsReport } from "../bindings/ActionsReport";
+import type { Outcome } from "../bindings/Outcome";
+import type { PerformanceReport } from "../bindings/PerformanceReport";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { MatrixCell } from "../bindings/MatrixCell";
 import type { Plan } from "../bindings/Plan";
@@ -241,6 +244,12 @@ export const ipc = {
   /** A page of the leads of one coverage bucket, with the lead browser's query. */
   coverageLeadsPage: (scope: CoverageScope, query: LeadQuery) =>
     call<LeadPage>("coverage_leads_page", { scope, query }),
+  /** Conversion, engagement and revenue per saved segment (all when `segmentIds` is empty) from `from` to `to` (dates). */
+  insightsPerformance: (segmentIds: number[], outcome: Outcome, from: string, to: string) =>
+    call<PerformanceReport>("insights_performance", { segmentIds, outcome, from, to }),
+  /** The actions that predict conversion from `from` to `to`, ranked by lift. */
+  insightsActions: (outcome: Outcome, from: string, to: string) =>
+    call<ActionsReport>("insights_actions", { outcome, from, to }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

@@ -7,6 +7,7 @@ import { QueryClient, keepPreviousData, useMutation, useQuery, useQueryClient } 
 import type { ContentDraft } from "../bindings/ContentDraft";
 import type { HierarchyDraft } from "../bindings/HierarchyDraft";
 import type { CoverageSettings } from "../bindings/CoverageSettings";
+import type { Outcome } from "../bindings/Outcome";
 import type { PlanSettings } from "../bindings/PlanSettings";
 import type { RuleGroup } from "../bindings/RuleGroup";
 import type { SegmentDraft } from "../bindings/SegmentDraft";
@@ -58,6 +59,12 @@ export const queryKeys = {
   /** Every coverage report, whatever its thresholds. */
   coverageAll: ["coverage"] as const,
   coverage: (settings: CoverageSettings | null) => ["coverage", settings] as const,
+  /** Every conversion measure of Insights: invalidated by any write to leads, events or segments. */
+  insightsAll: ["insights"] as const,
+  insightsPerformance: (segmentIds: number[], outcome: Outcome, from: string, to: string) =>
+    ["insights", "performance", segmentIds, JSON.stringify(outcome), from, to] as const,
+  insightsActions: (outcome: Outcome, from: string, to: string) =>
+    ["insights", "actions", JSON.stringify(outcome), from, to] as const,
 };
 
 /** What a plan is run with: the streams (null for every active one), the first day and the number of days. */
@@ -359,3 +366,26 @@ export function useSaveCoverageSettings() {
     onSuccess: (saved) => client.setQueryData(queryKeys.coverageSettings, saved),
   });
 }
+/** The performance table for the period and outcome; the previous table stays while a new one is measured. */
+export const useInsightsPerformance = (
+  segmentIds: number[],
+  outcome: Outcome,
+  from: string,
+  to: string,
+  enabled: boolean,
+) =>
+  useQuery({
+    queryKey: queryKeys.insightsPerformance(segmentIds, outcome, from, to),
+    queryFn: () => ipc.insightsPerformance(segmentIds, outcome, from, to),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+
+/** The action ranking for the period and outcome; the previous ranking stays while a new one is measured. */
+export const useInsightsActions = (outcome: Outcome, from: string, to: string, enabled: boolean) =>
+  useQuery({
+    queryKey: queryKeys.insightsActions(outcome, from, to),
+    queryFn: () => ipc.insightsActions(outcome, from, to),
+    placeholderData: keepPreviousData,
+    enabled,
+  });

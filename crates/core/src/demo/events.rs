@@ -94,3 +94,42 @@ pub(super) fn plan_events(
         _ => {}
     }
 }
+
+/// What a customer did on the way to the purchase at `purchase` (between
+/// `start` and `end`): often a free trial and a demo request shortly before,
+/// pricing page views, and sometimes a repeat purchase later. This is what
+/// makes the demo's action ranking show that trials predict purchases. It
+/// draws from `journey`, a generator of its own, so that adding it left the
+/// rest of the demo as it was.
+pub(super) fn plan_buying_journey(
+    journey: &mut Rng,
+    timeline: &mut Vec<(i64, &'static str, String)>,
+    start: i64,
+    purchase: i64,
+    end: i64,
+) {
+    let before = |journey: &mut Rng, days: i64| {
+        let earliest = (purchase - days * DAY).max(start);
+        (earliest < purchase).then(|| journey.between(earliest, purchase))
+    };
+    if journey.chance(0.6) {
+        if let Some(at) = before(journey, 30) {
+            timeline.push((at, "trial_start", r#"{"url":"/signup"}"#.to_owned()));
+        }
+    }
+    if journey.chance(0.4) {
+        if let Some(at) = before(journey, 21) {
+            timeline.push((at, "demo_request", r#"{"url":"/demo"}"#.to_owned()));
+        }
+    }
+    for _ in 0..journey.below(3) {
+        if let Some(at) = before(journey, 14) {
+            timeline.push((at, "page_view", r#"{"url":"/pricing"}"#.to_owned()));
+        }
+    }
+    if journey.chance(0.25) && purchase + DAY < end {
+        let at = journey.between(purchase + DAY, end);
+        let value = 490 + journey.below(9_000);
+        timeline.push((at, "purchase", format!(r#"{{"value":{value}}}"#)));
+    }
+}

@@ -12,6 +12,8 @@
 
 mod events;
 mod hierarchy;
+#[cfg(test)]
+mod insights_differential;
 mod rng;
 mod vocabulary;
 
@@ -24,7 +26,7 @@ use crate::store::tables::events::EventInserter;
 use crate::store::tables::leads::{LeadInserter, NewLead};
 use crate::text::fold_key;
 use crate::{Result, Workspace};
-use events::plan_events;
+use events::{plan_buying_journey, plan_events};
 use rng::{pick_some, Rng};
 use vocabulary::*;
 
@@ -213,6 +215,13 @@ fn insert_leads_and_events(
             entry_point,
             lifecycle,
         );
+        if matches!(lifecycle, Lifecycle::Customer) {
+            if let Some(&(purchase, _, _)) = timeline.iter().find(|event| event.1 == "purchase") {
+                let journey =
+                    &mut Rng(spec.seed ^ (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+                plan_buying_journey(journey, &mut timeline, window_start, purchase, spec.anchor);
+            }
+        }
         timeline.sort_by_key(|(at, _, _)| *at);
         let updated_at = timeline
             .last()

@@ -4,6 +4,8 @@
 //! one analysis. Everything here reads the segment index
 //! (`segments::with_member_sets`) and never writes.
 
+pub mod actions;
 pub mod coverage;
 pub mod outcome;
 pub mod overlap;
+pub mod performance;

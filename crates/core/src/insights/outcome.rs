@@ -81,7 +81,6 @@ pub(crate) struct Conversions {
     pub converted: Bitset,
     /// Each lead's first outcome event in the period; `i64::MAX` when it
     /// has none (also for leads converted by the rules alone).
-    #[allow(dead_code)] // until the action ranking (issue 11) reads it
     pub first_at: Vec<i64>,
 }
 

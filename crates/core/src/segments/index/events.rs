@@ -141,6 +141,51 @@ impl LeadIndex {
         &events.times[start..end]
     }
 
+    /// The folded event types the index holds events of, sorted (empty until
+    /// the events are loaded).
+    pub(crate) fn event_type_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .events
+            .iter()
+            .flatten()
+            .map(|(k, _)| k.clone())
+            .collect();
+        keys.sort_unstable();
+        keys
+    }
+
+    /// Loads property `property` of the events of folded type `key` (once),
+    /// for [`LeadIndex::event_numbers`].
+    pub(crate) fn ensure_event_property(
+        &mut self,
+        conn: &Connection,
+        key: &str,
+        property: &str,
+    ) -> Result<()> {
+        self.ensure_events(conn)?;
+        let slot = (key.to_owned(), property.to_owned());
+        if !self.properties.contains_key(&slot) {
+            let column = self.load_property(conn, key, property)?;
+            self.properties.insert(slot, column);
+        }
+        Ok(())
+    }
+
+    /// Lead `row`'s values of `property` as numbers (NaN where missing or not
+    /// a number), aligned with [`LeadIndex::event_times`] for `key`; empty
+    /// until [`LeadIndex::ensure_event_property`] loaded them.
+    pub(crate) fn event_numbers(&self, key: &str, property: &str, row: usize) -> &[f64] {
+        let Some(events) = self.events.as_ref().and_then(|events| events.get(key)) else {
+            return &[];
+        };
+        let Some(column) = self.properties.get(&(key.to_owned(), property.to_owned())) else {
+            return &[];
+        };
+        let start = events.offsets[row] as usize;
+        let end = events.offsets[row + 1] as usize;
+        column.number.get(start..end).unwrap_or(&[])
+    }
+
     /// Reads every event once, grouped by folded type and sorted per lead.
     pub(super) fn load_events(&self, conn: &Connection) -> Result<HashMap<String, TypeEvents>> {
         let mut slot_of_raw: HashMap<Vec<u8>, usize> = HashMap::new();
