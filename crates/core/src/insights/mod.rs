@@ -4,4 +4,6 @@
 //! one analysis. Everything here reads the segment index
 //! (`segments::with_member_sets`) and never writes.
 
+pub mod crosstab;
+pub mod discover;
 pub mod outcome;

@@ -74,6 +74,15 @@ impl Bitset {
         self.clear_tail();
     }
 
+    /// How many rows are in both sets (without building the intersection).
+    pub(crate) fn count_and(&self, other: &Bitset) -> u64 {
+        self.words
+            .iter()
+            .zip(&other.words)
+            .map(|(a, b)| u64::from((a & b).count_ones()))
+            .sum()
+    }
+
     /// Adds row `i`.
     pub fn insert(&mut self, i: usize) {
         self.words[i / 64] |= 1 << (i % 64);

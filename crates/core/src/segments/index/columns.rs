@@ -399,6 +399,22 @@ impl LeadIndex {
         }
     }
 
+    /// A loaded number column (NaN where empty), for binning.
+    pub(crate) fn numbers_of(&self, key: &str) -> Option<&[f64]> {
+        match self.columns.get(key)? {
+            Column::Number(numbers) => Some(numbers),
+            _ => None,
+        }
+    }
+
+    /// A loaded date column (`i64::MIN` where empty), for binning.
+    pub(crate) fn instants_of(&self, key: &str) -> Option<&[i64]> {
+        match self.columns.get(key)? {
+            Column::Date(instants) => Some(instants),
+            _ => None,
+        }
+    }
+
     /// The distinct values of a loaded text or list column with how many
     /// leads have each, most common first; `None` past `limit` values.
     pub fn value_counts(&self, key: &str, limit: usize) -> Option<Vec<(String, u64)>> {
