@@ -28,7 +28,9 @@ const NUMBER_THRESHOLDS: usize = 9;
 /// "Did X at least k times": the k tried.
 const BEHAVIOUR_COUNTS: [u64; 3] = [1, 2, 3];
 /// Fields never split on: a lifecycle stage of Customer is what a purchase
-/// leads to, not what predicts it (field values have no history).
+/// leads to, not what predicts it (field values have no history). Implicit
+/// fields (score, buying stage, interests) are also left out: Leadstream
+/// derives them from all events, those of the period included.
 const EXCLUDED_FIELDS: [&str; 1] = ["lifecycle_stage"];
 
 /// How deep the tree grows and how small a group may get.
@@ -89,6 +91,16 @@ pub struct Discovery {
 struct Condition {
     rule: RuleNode,
     text: String,
+    /// Set for "text field is not value", which a path may merge.
+    excluded_value: Option<Excluded>,
+}
+
+/// "`label` is not `value`" on field `key`.
+#[derive(Debug, Clone)]
+struct Excluded {
+    key: String,
+    label: String,
+    value: String,
 }
 
 /// A split: the rule (`yes`) and its exact complement (`no`).
@@ -148,10 +160,11 @@ pub fn discover(
             grower.grow(&everyone, &mut Vec::new(), &mut leaves);
             Ok((Rate::new(converted.count(), index.len() as u64), leaves))
         })?;
-    let mut proposals: Vec<Proposal> = leaves
+    let leaf_count = leaves.len() as u32;
+    let mut proposals: Vec<Proposal> = merge_siblings(leaves, &baseline)
         .iter()
+        .filter(|leaf| beats(leaf, &baseline))
         .map(|leaf| proposal_of(leaf, &splits, &baseline))
-        .filter(|p| p.conversion.low > baseline.rate)
         .collect();
     let counted = segments::count_many(
         workspace,
@@ -170,7 +183,7 @@ pub fn discover(
     Ok(Discovery {
         baseline,
         proposals,
-        leaves: leaves.len() as u32,
+        leaves: leaf_count,
         min_leaf,
         max_depth: options.max_depth,
         candidates: splits.len() as u32,
@@ -233,6 +246,37 @@ impl Grower<'_> {
     }
 }
 
+/// Whether a leaf's 95% interval lies above the baseline rate.
+fn beats(leaf: &Leaf, baseline: &Rate) -> bool {
+    Rate::new(leaf.converted, leaf.size).low > baseline.rate
+}
+
+/// Two sibling leaves that both beat the baseline say one thing twice: offer
+/// their parent instead, when it beats the baseline too (repeatedly, so a
+/// whole subtree can fold back).
+fn merge_siblings(mut leaves: Vec<Leaf>, baseline: &Rate) -> Vec<Leaf> {
+    loop {
+        let pair = (0..leaves.len()).find_map(|a| {
+            let (last, parent) = leaves[a].path.split_last()?;
+            let b = leaves
+                .iter()
+                .position(|other| other.path.split_last() == Some((&(last.0, !last.1), parent)))?;
+            let merged = Leaf {
+                path: parent.to_vec(),
+                size: leaves[a].size + leaves[b].size,
+                converted: leaves[a].converted + leaves[b].converted,
+            };
+            (beats(&leaves[a], baseline) && beats(&leaves[b], baseline) && beats(&merged, baseline))
+                .then_some((a, b, merged))
+        });
+        let Some((a, b, merged)) = pair else {
+            return leaves;
+        };
+        leaves[a] = merged;
+        leaves.remove(b);
+    }
+}
+
 fn gini(size: u64, converted: u64) -> f64 {
     if size == 0 {
         return 0.0;
@@ -242,11 +286,12 @@ fn gini(size: u64, converted: u64) -> f64 {
 }
 
 fn proposal_of(leaf: &Leaf, splits: &[Split], baseline: &Rate) -> Proposal {
-    let conditions: Vec<&Condition> = leaf
-        .path
-        .iter()
-        .map(|&(i, yes)| if yes { &splits[i].yes } else { &splits[i].no })
-        .collect();
+    let conditions = simplify(
+        leaf.path
+            .iter()
+            .map(|&(i, yes)| if yes { &splits[i].yes } else { &splits[i].no })
+            .collect(),
+    );
     let texts: Vec<String> = conditions.iter().map(|c| c.text.clone()).collect();
     let conversion = Rate::new(leaf.converted, leaf.size);
     let mut name = texts.join(", ");
@@ -290,6 +335,7 @@ fn candidate_splits(
     let catalogue: Vec<fields::Field> = fields::list(workspace.conn())?
         .into_iter()
         .filter(|f| !EXCLUDED_FIELDS.contains(&f.key.as_str()))
+        .filter(|f| f.origin == fields::Origin::Explicit)
         .filter(|f| !outcome_fields.contains(&format!("\"field\":\"{}\"", f.key)))
         .filter(|f| f.field_type != FieldType::Date)
         .collect();
@@ -350,16 +396,67 @@ fn condition(rule: segments::Rule, text: String) -> Condition {
     Condition {
         rule: RuleNode::Rule(rule),
         text,
+        excluded_value: None,
     }
+}
+
+/// Says a path more simply, with the same leads: "is not A" and "is not B"
+/// on one field become "is none of A, B"; "is not B" after "is A" goes.
+fn simplify(conditions: Vec<&Condition>) -> Vec<Condition> {
+    let is_value_of = |key: &str| {
+        conditions.iter().any(|c| {
+            c.excluded_value.is_none()
+                && matches!(&c.rule, RuleNode::Rule(r) if r.field == key && r.operator == "=")
+        })
+    };
+    let mut simpler: Vec<Condition> = Vec::new();
+    for condition in &conditions {
+        let Some(excluded) = &condition.excluded_value else {
+            simpler.push((*condition).clone());
+            continue;
+        };
+        if is_value_of(&excluded.key) {
+            continue;
+        }
+        let first = simpler.iter().position(|c| {
+            c.excluded_value
+                .as_ref()
+                .is_some_and(|e| e.key == excluded.key)
+        });
+        match first {
+            None => simpler.push((*condition).clone()),
+            Some(at) => {
+                let values: Vec<String> = conditions
+                    .iter()
+                    .filter_map(|c| c.excluded_value.as_ref())
+                    .filter(|e| e.key == excluded.key)
+                    .map(|e| e.value.clone())
+                    .collect();
+                simpler[at] = Condition {
+                    rule: RuleNode::Rule(rule(&excluded.key, "notIn", json!(values))),
+                    text: format!("{} is none of {}", excluded.label, values.join(", ")),
+                    excluded_value: None,
+                };
+            }
+        }
+    }
+    simpler
 }
 
 fn text_split(key: &str, label: &str, value: &str) -> Split {
     Split {
         yes: condition(rule(key, "=", json!(value)), format!("{label} is {value}")),
-        no: condition(
-            rule(key, "!=", json!(value)),
-            format!("{label} is not {value}"),
-        ),
+        no: Condition {
+            excluded_value: Some(Excluded {
+                key: key.to_owned(),
+                label: label.to_owned(),
+                value: value.to_owned(),
+            }),
+            ..condition(
+                rule(key, "!=", json!(value)),
+                format!("{label} is not {value}"),
+            )
+        },
     }
 }
 
@@ -376,6 +473,7 @@ fn number_split(key: &str, label: &str, threshold: f64) -> Split {
                 ..group(vec![at_least])
             }),
             text: format!("{label} is below {shown} or unknown"),
+            excluded_value: None,
         },
     }
 }
@@ -456,6 +554,25 @@ mod tests {
     }
 
     #[test]
+    fn siblings_that_both_beat_the_baseline_fold_into_their_parent() {
+        let baseline = Rate::new(100, 1000);
+        let leaf = |path: Vec<(usize, bool)>, size, converted| Leaf {
+            path,
+            size,
+            converted,
+        };
+        let leaves = vec![
+            leaf(vec![(0, true), (1, true)], 100, 60),
+            leaf(vec![(0, true), (1, false)], 100, 50),
+            leaf(vec![(0, false)], 800, 10),
+        ];
+        let merged = merge_siblings(leaves, &baseline);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged[0].path, vec![(0, true)]);
+        assert_eq!((merged[0].size, merged[0].converted), (200, 110));
+    }
+
+    #[test]
     fn leaves_respect_the_minimum_size() {
         let len = 300;
         let tiny = Bitset::from_fn(len, |i| i < 10);
@@ -470,6 +587,20 @@ mod tests {
         let mut leaves = Vec::new();
         grower.grow(&Bitset::full(len), &mut Vec::new(), &mut leaves);
         assert_eq!(leaves.len(), 1, "a 10-lead group is never split off");
+    }
+
+    #[test]
+    fn paths_merge_exclusions_of_one_field() {
+        let not_a = text_split("industry", "Industry", "Retail").no;
+        let not_b = text_split("industry", "Industry", "Media").no;
+        let is_c = text_split("country", "Country", "France").yes;
+        let not_d = text_split("country", "Country", "Spain").no;
+        let simpler = simplify(vec![&not_a, &is_c, &not_b, &not_d]);
+        let texts: Vec<&str> = simpler.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["Industry is none of Retail, Media", "Country is France"]
+        );
     }
 
     #[test]

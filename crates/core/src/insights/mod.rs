@@ -6,4 +6,6 @@
 
 pub mod crosstab;
 pub mod discover;
+#[cfg(test)]
+mod discover_differential;
 pub mod outcome;
