@@ -87,6 +87,8 @@ pub fn run() -> tauri::Result<()> {
             commands::plan::plan_run,
             commands::plan::plan_journey,
             commands::plan::plan_export,
+            commands::discover::insights_crosstab,
+            commands::discover::insights_discover,
         ])
         .run(tauri::generate_context!())
 }

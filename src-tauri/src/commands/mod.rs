@@ -14,3 +14,4 @@ pub mod plan;
 pub mod segments;
 pub mod streams;
 pub mod workspace;
+pub mod discover;
