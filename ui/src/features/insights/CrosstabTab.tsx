@@ -135,11 +135,20 @@ export function CrosstabTab({ settings, onError }: Props) {
                         <button
                           className="crosstab-cell"
                           title={`${row.label} and ${data.columns[c].label}: ${formatCount(cell.trials)} leads, ${rateWithInterval(cell)} converted`}
-                          aria-label={`${row.label} and ${data.columns[c].label}: ${formatCount(cell.trials)} leads, ${rateWithInterval(cell)} converted. Open in the segment builder`}
                           onClick={() => open(row, data.columns[c])}
                         >
                           <span className="n">{formatCount(cell.trials)}</span>
+                          <span className="visually-hidden">
+                            {" "}
+                            leads in {row.label} and {data.columns[c].label},{" "}
+                          </span>
                           <span className="rate">{cell.trials > 0 ? percent(cell.rate) : "–"}</span>
+                          <span className="visually-hidden">
+                            {" "}
+                            converted
+                            {cell.trials > 0 && ` (95% interval ${percent(cell.low)} to ${percent(cell.high)})`}; open
+                            in the segment builder
+                          </span>
                         </button>
                       </td>
                     ))}
