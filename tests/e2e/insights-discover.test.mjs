@@ -198,6 +198,11 @@ describe("insights: cross-tab and proposed segments", () => {
         .split(/\s+/)[0],
     );
     assert.equal(cliCount, size);
+    const live = byTestId(browser, "segment-live-count");
+    await browser.waitUntil(async () => Number(await live.getAttribute("data-count")) === size, {
+      timeout: 30_000,
+      timeoutMsg: `the builder should count ${size} leads as of ${period.from}`,
+    });
     await screenshot(browser, "insights-discover-saved-segment");
   });
 });
