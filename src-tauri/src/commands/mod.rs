@@ -7,6 +7,7 @@
 
 pub mod content;
 pub mod dialogs;
+pub mod discover;
 pub mod fields;
 pub mod import;
 pub mod leads;
@@ -14,4 +15,3 @@ pub mod plan;
 pub mod segments;
 pub mod streams;
 pub mod workspace;
-pub mod discover;

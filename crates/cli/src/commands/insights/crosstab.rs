@@ -10,7 +10,7 @@ use leadstream_core::insights::outcome::Rate;
 use leadstream_core::Workspace;
 
 use super::OutcomeArgs;
-use crate::commands::CliResult;
+use crate::commands::{print_run_time, CliResult};
 
 #[derive(clap::Args)]
 pub struct CrosstabArgs {
@@ -23,6 +23,10 @@ pub struct CrosstabArgs {
     pub columns: String,
     #[command(flatten)]
     pub outcome: OutcomeArgs,
+    /// Run this many times and print each run's time to stderr (the first
+    /// loads the index): for benchmarks.
+    #[arg(long, default_value_t = 1)]
+    pub repeat: u32,
     /// Print JSON: the buckets with their rules, the cells, the totals.
     #[arg(long)]
     pub json: bool,
@@ -32,13 +36,20 @@ pub fn run(db: &Path, args: CrosstabArgs, out: &mut impl Write) -> CliResult {
     let workspace = Workspace::open(db)?;
     let rows = Dimension::parse(&args.rows)?;
     let columns = Dimension::parse(&args.columns)?;
-    let table = crosstab::crosstab(
-        &workspace,
-        &rows,
-        &columns,
-        &args.outcome.outcome()?,
-        args.outcome.period()?,
-    )?;
+    let (outcome, period) = (args.outcome.outcome()?, args.outcome.period()?);
+    let mut table = None;
+    for run in 1..=args.repeat.max(1) {
+        let started = std::time::Instant::now();
+        table = Some(crosstab::crosstab(
+            &workspace, &rows, &columns, &outcome, period,
+        )?);
+        if args.repeat > 1 {
+            print_run_time(run, started, 1);
+        }
+    }
+    let Some(table) = table else {
+        return Ok(());
+    };
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&table)?)?;
         return Ok(());

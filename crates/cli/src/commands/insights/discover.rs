@@ -9,7 +9,7 @@ use leadstream_core::insights::discover::{self, DiscoverOptions};
 use leadstream_core::Workspace;
 
 use super::OutcomeArgs;
-use crate::commands::CliResult;
+use crate::commands::{print_run_time, CliResult};
 
 #[derive(clap::Args)]
 pub struct DiscoverArgs {
@@ -21,6 +21,10 @@ pub struct DiscoverArgs {
     /// The smallest group, in leads (default: 1% of the leads, at least 50).
     #[arg(long, value_name = "LEADS")]
     pub min_size: Option<u64>,
+    /// Run this many times and print each run's time to stderr (the first
+    /// loads the index): for benchmarks.
+    #[arg(long, default_value_t = 1)]
+    pub repeat: u32,
     /// Print JSON: the baseline and each proposal with its rule group.
     #[arg(long)]
     pub json: bool,
@@ -32,12 +36,18 @@ pub fn run(db: &Path, args: DiscoverArgs, out: &mut impl Write) -> CliResult {
         max_depth: args.depth,
         min_leaf: args.min_size,
     };
-    let found = discover::discover(
-        &workspace,
-        &args.outcome.outcome()?,
-        args.outcome.period()?,
-        options,
-    )?;
+    let (outcome, period) = (args.outcome.outcome()?, args.outcome.period()?);
+    let mut found = None;
+    for run in 1..=args.repeat.max(1) {
+        let started = std::time::Instant::now();
+        found = Some(discover::discover(&workspace, &outcome, period, options)?);
+        if args.repeat > 1 {
+            print_run_time(run, started, 1);
+        }
+    }
+    let Some(found) = found else {
+        return Ok(());
+    };
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?;
         return Ok(());
