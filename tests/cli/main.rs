@@ -13,5 +13,6 @@ mod errors;
 mod exports;
 mod fields;
 mod import;
+mod insights_discover;
 mod plan;
 mod segments;
