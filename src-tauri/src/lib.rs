@@ -88,20 +88,19 @@ pub fn run() -> tauri::Result<()> {
             commands::plan::plan_journey,
             commands::plan::plan_export,
             commands::overlap::insights_overlap,
-
             commands::hierarchies::hierarchies_list,
             commands::hierarchies::hierarchy_save,
             commands::hierarchies::hierarchy_delete,
             commands::hierarchies::hierarchy_assign,
             commands::hierarchies::lead_hierarchies,
-
             commands::coverage::coverage_settings,
             commands::coverage::coverage_settings_save,
             commands::coverage::coverage_report,
             commands::coverage::coverage_leads_page,
-
             commands::performance::insights_performance,
             commands::performance::insights_actions,
+            commands::discover::insights_crosstab,
+            commands::discover::insights_discover,
         ])
         .run(tauri::generate_context!())
 }

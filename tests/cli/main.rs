@@ -16,5 +16,6 @@ mod fields;
 mod hierarchy;
 mod import;
 mod insights;
+mod insights_discover;
 mod plan;
 mod segments;

@@ -8,6 +8,7 @@
 pub mod content;
 pub mod coverage;
 pub mod dialogs;
+pub mod discover;
 pub mod fields;
 pub mod hierarchies;
 pub mod import;

@@ -56,6 +56,11 @@ import type { StreamDefinition } from "../bindings/StreamDefinition";
 import type { StreamDraft } from "../bindings/StreamDraft";
 import type { StreamProblem } from "../bindings/StreamProblem";
 import type { StreamTemplate } from "../bindings/StreamTemplate";
+import type { Crosstab } from "../bindings/Crosstab";
+import type { Dimension } from "../bindings/Dimension";
+import type { DiscoverOptions } from "../bindings/DiscoverOptions";
+import type { Discovery } from "../bindings/Discovery";
+import type { Outcome } from "../bindings/Outcome";
 import type { Welcome } from "../bindings/Welcome";
 import type { Coverage } from "../bindings/Coverage";
 import type { CoverageScope } from "../bindings/CoverageScope";
@@ -250,6 +255,12 @@ export const ipc = {
   /** The actions that predict conversion from `from` to `to`, ranked by lift. */
   insightsActions: (outcome: Outcome, from: string, to: string) =>
     call<ActionsReport>("insights_actions", { outcome, from, to }),
+  /** The cross-tab of two dimensions over a period (dates; `to` includes its day). */
+  insightsCrosstab: (rows: Dimension, columns: Dimension, outcome: Outcome, from: string, to: string) =>
+    call<Crosstab>("insights_crosstab", { rows, columns, outcome, from, to }),
+  /** Segments proposed from the data: the groups that convert clearly better in the period. */
+  insightsDiscover: (outcome: Outcome, from: string, to: string, options: DiscoverOptions | null) =>
+    call<Discovery>("insights_discover", { outcome, from, to, options }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

@@ -13,6 +13,9 @@ import type { RuleGroup } from "../bindings/RuleGroup";
 import type { SegmentDraft } from "../bindings/SegmentDraft";
 import type { Stream } from "../bindings/Stream";
 import type { StreamDraft } from "../bindings/StreamDraft";
+import type { Dimension } from "../bindings/Dimension";
+import type { DiscoverOptions } from "../bindings/DiscoverOptions";
+import type { Outcome } from "../bindings/Outcome";
 import { ipc } from "./ipc";
 
 /** One client for the app: answers are kept until a write invalidates them, and failures are shown, not retried. */
@@ -65,6 +68,10 @@ export const queryKeys = {
     ["insights", "performance", segmentIds, JSON.stringify(outcome), from, to] as const,
   insightsActions: (outcome: Outcome, from: string, to: string) =>
     ["insights", "actions", JSON.stringify(outcome), from, to] as const,
+  insightsCrosstab: (rows: Dimension, columns: Dimension, outcome: Outcome, from: string, to: string) =>
+    ["insights-crosstab", rows, columns, outcome, from, to] as const,
+  insightsDiscover: (outcome: Outcome, from: string, to: string, options: DiscoverOptions | null) =>
+    ["insights-discover", outcome, from, to, options] as const,
 };
 
 /** What a plan is run with: the streams (null for every active one), the first day and the number of days. */
@@ -388,4 +395,33 @@ export const useInsightsActions = (outcome: Outcome, from: string, to: string, e
     queryFn: () => ipc.insightsActions(outcome, from, to),
     placeholderData: keepPreviousData,
     enabled,
+/** The cross-tab of two dimensions; off until both are chosen. */
+export const useCrosstab = (
+  rows: Dimension | null,
+  columns: Dimension | null,
+  outcome: Outcome,
+  from: string,
+  to: string,
+) =>
+  useQuery({
+    queryKey: queryKeys.insightsCrosstab(
+      rows ?? { kind: "field", key: "" },
+      columns ?? { kind: "field", key: "" },
+      outcome,
+      from,
+      to,
+    ),
+    queryFn: () =>
+      rows && columns
+        ? ipc.insightsCrosstab(rows, columns, outcome, from, to)
+        : Promise.reject(new Error("choose the rows and the columns")),
+    enabled: rows !== null && columns !== null && from !== "" && to !== "",
+  });
+
+/** The segments proposed from the data for a period and outcome. */
+export const useDiscovery = (outcome: Outcome, from: string, to: string, options: DiscoverOptions | null) =>
+  useQuery({
+    queryKey: queryKeys.insightsDiscover(outcome, from, to, options),
+    queryFn: () => ipc.insightsDiscover(outcome, from, to, options),
+    enabled: from !== "" && to !== "",
   });

@@ -6,6 +6,10 @@
 
 pub mod actions;
 pub mod coverage;
+pub mod crosstab;
+pub mod discover;
+#[cfg(test)]
+mod discover_differential;
 pub mod outcome;
 pub mod overlap;
 pub mod performance;

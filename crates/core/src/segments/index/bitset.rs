@@ -55,15 +55,6 @@ impl Bitset {
         self.words.iter().map(|w| u64::from(w.count_ones())).sum()
     }
 
-    /// How many members this set and `other` (of the same length) share.
-    pub(crate) fn count_and(&self, other: &Bitset) -> u64 {
-        self.words
-            .iter()
-            .zip(&other.words)
-            .map(|(a, b)| u64::from((a & b).count_ones()))
-            .sum()
-    }
-
     pub(crate) fn and_with(&mut self, other: &Bitset) {
         self.words
             .iter_mut()

@@ -399,6 +399,22 @@ impl LeadIndex {
         }
     }
 
+    /// A loaded number column (NaN where empty), for binning.
+    pub(crate) fn numbers_of(&self, key: &str) -> Option<&[f64]> {
+        match self.columns.get(key)? {
+            Column::Number(numbers) => Some(numbers),
+            _ => None,
+        }
+    }
+
+    /// A loaded date column (`i64::MIN` where empty), for binning.
+    pub(crate) fn instants_of(&self, key: &str) -> Option<&[i64]> {
+        match self.columns.get(key)? {
+            Column::Date(instants) => Some(instants),
+            _ => None,
+        }
+    }
+
     /// A loaded number field of lead `row`; `None` when empty or not a number.
     pub(crate) fn number_at(&self, key: &str, row: usize) -> Option<f64> {
         match self.columns.get(key)? {
