@@ -60,7 +60,6 @@ import type { Crosstab } from "../bindings/Crosstab";
 import type { Dimension } from "../bindings/Dimension";
 import type { DiscoverOptions } from "../bindings/DiscoverOptions";
 import type { Discovery } from "../bindings/Discovery";
-import type { Outcome } from "../bindings/Outcome";
 import type { Welcome } from "../bindings/Welcome";
 import type { Coverage } from "../bindings/Coverage";
 import type { CoverageScope } from "../bindings/CoverageScope";

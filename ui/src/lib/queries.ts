@@ -15,7 +15,6 @@ import type { Stream } from "../bindings/Stream";
 import type { StreamDraft } from "../bindings/StreamDraft";
 import type { Dimension } from "../bindings/Dimension";
 import type { DiscoverOptions } from "../bindings/DiscoverOptions";
-import type { Outcome } from "../bindings/Outcome";
 import { ipc } from "./ipc";
 
 /** One client for the app: answers are kept until a write invalidates them, and failures are shown, not retried. */
@@ -69,9 +68,9 @@ export const queryKeys = {
   insightsActions: (outcome: Outcome, from: string, to: string) =>
     ["insights", "actions", JSON.stringify(outcome), from, to] as const,
   insightsCrosstab: (rows: Dimension, columns: Dimension, outcome: Outcome, from: string, to: string) =>
-    ["insights-crosstab", rows, columns, outcome, from, to] as const,
+    ["insights", "crosstab", rows, columns, outcome, from, to] as const,
   insightsDiscover: (outcome: Outcome, from: string, to: string, options: DiscoverOptions | null) =>
-    ["insights-discover", outcome, from, to, options] as const,
+    ["insights", "discover", outcome, from, to, options] as const,
 };
 
 /** What a plan is run with: the streams (null for every active one), the first day and the number of days. */
@@ -125,12 +124,25 @@ export const useStreamProblems = (streamJson: string) =>
     queryFn: () => ipc.streamProblems(JSON.parse(streamJson) as Stream),
   });
 
-/** Saves a segment (id null creates one); every segment list is asked again. */
+/** After a segment changes: every segment list, and every analysis that reads segments, is asked again. */
+function invalidateSegments(client: QueryClient) {
+  return Promise.all(
+    [
+      queryKeys.segmentsAll,
+      queryKeys.insightsAll,
+      queryKeys.coverageAll,
+      ["hierarchy-assign"],
+      ["lead-hierarchies"],
+    ].map((queryKey) => client.invalidateQueries({ queryKey })),
+  );
+}
+
+/** Saves a segment (id null creates one); every segment list and analysis is asked again. */
 export function useSaveSegment() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ id, draft }: { id: number | null; draft: SegmentDraft }) => ipc.segmentSave(id, draft),
-    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.segmentsAll }),
+    onSuccess: () => invalidateSegments(client),
   });
 }
 
@@ -138,7 +150,7 @@ export function useDuplicateSegment() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (id: number) => ipc.segmentDuplicate(id),
-    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.segmentsAll }),
+    onSuccess: () => invalidateSegments(client),
   });
 }
 
@@ -146,7 +158,7 @@ export function useDeleteSegment() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (id: number) => ipc.segmentDelete(id),
-    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.segmentsAll }),
+    onSuccess: () => invalidateSegments(client),
   });
 }
 
@@ -352,6 +364,9 @@ export function useDeleteHierarchy() {
         client.invalidateQueries({ queryKey: queryKeys.hierarchies }),
         client.invalidateQueries({ queryKey: ["lead-hierarchies"] }),
       ]),
+  });
+}
+
 /** The coverage thresholds saved in the workspace. */
 export const useCoverageSettings = () =>
   useQuery({ queryKey: queryKeys.coverageSettings, queryFn: ipc.coverageSettings });
@@ -395,6 +410,8 @@ export const useInsightsActions = (outcome: Outcome, from: string, to: string, e
     queryFn: () => ipc.insightsActions(outcome, from, to),
     placeholderData: keepPreviousData,
     enabled,
+  });
+
 /** The cross-tab of two dimensions; off until both are chosen. */
 export const useCrosstab = (
   rows: Dimension | null,

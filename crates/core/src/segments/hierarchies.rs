@@ -509,52 +509,9 @@ fn with_segment_sets<T>(
         for condition in &conditions {
             index.prepare(conn, condition)?;
         }
-        let sets = evaluate_in_parallel(index, &conditions, as_of);
+        let sets = super::evaluate_in_parallel(index, &conditions, as_of);
         let index = &*index;
         work(index.len(), &sets, &|row| index.lead_id(row))
-    })
-}
-
-/// Evaluates prepared conditions on the available cores (scoped threads
-/// over the shared, read-only index), in order.
-fn evaluate_in_parallel(
-    index: &super::index::LeadIndex,
-    conditions: &[compile::Condition],
-    as_of: i64,
-) -> Vec<Bitset> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(conditions.len())
-        .max(1);
-    if threads == 1 {
-        return conditions
-            .iter()
-            .map(|c| index.evaluate(c, as_of))
-            .collect();
-    }
-    let chunk = conditions.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = conditions
-            .chunks(chunk)
-            .map(|part| {
-                let worker = scope.spawn(move || {
-                    part.iter()
-                        .map(|c| index.evaluate(c, as_of))
-                        .collect::<Vec<_>>()
-                });
-                (part, worker)
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|(part, worker)| {
-                // A worker only fails if evaluation panics: evaluating the
-                // part here again then panics as a sequential run would.
-                worker
-                    .join()
-                    .unwrap_or_else(|_| part.iter().map(|c| index.evaluate(c, as_of)).collect())
-            })
-            .collect()
     })
 }
 

@@ -232,12 +232,54 @@ pub(crate) fn with_member_sets<T>(
             index::fields_of(condition, &mut fields);
         }
         index.load_fields(workspace.conn(), &fields)?;
-        let mut sets = Vec::with_capacity(conditions.len());
         for condition in &conditions {
             index.prepare(workspace.conn(), condition)?;
-            sets.push(index.evaluate(condition, as_of));
         }
+        let sets = evaluate_in_parallel(index, &conditions, as_of);
         work(index, sets)
+    })
+}
+
+/// Evaluates prepared conditions on the available cores (scoped threads
+/// over the shared, read-only index), in order.
+pub(crate) fn evaluate_in_parallel(
+    index: &LeadIndex,
+    conditions: &[compile::Condition],
+    as_of: i64,
+) -> Vec<index::Bitset> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(conditions.len())
+        .max(1);
+    if threads == 1 {
+        return conditions
+            .iter()
+            .map(|c| index.evaluate(c, as_of))
+            .collect();
+    }
+    let chunk = conditions.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = conditions
+            .chunks(chunk)
+            .map(|part| {
+                let worker = scope.spawn(move || {
+                    part.iter()
+                        .map(|c| index.evaluate(c, as_of))
+                        .collect::<Vec<_>>()
+                });
+                (part, worker)
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|(part, worker)| {
+                // A worker only fails if evaluation panics: evaluating the
+                // part here again then panics as a sequential run would.
+                worker
+                    .join()
+                    .unwrap_or_else(|_| part.iter().map(|c| index.evaluate(c, as_of)).collect())
+            })
+            .collect()
     })
 }
 
