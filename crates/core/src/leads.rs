@@ -222,20 +222,25 @@ pub fn count(workspace: &Workspace) -> Result<u64> {
     crate::store::tables::leads::count(workspace)
 }
 
-/// A page of leads for the browser.
-pub fn page(workspace: &Workspace, query: &LeadQuery) -> Result<LeadPage> {
-    let conn = workspace.conn();
+/// The page's columns, resolved, once the page size is checked.
+fn page_columns(conn: &rusqlite::Connection, query: &LeadQuery) -> Result<Vec<ResolvedField>> {
     if query.limit > MAX_PAGE_SIZE {
         return Err(Error::InvalidArgument(format!(
             "page size {} is over the limit of {MAX_PAGE_SIZE}",
             query.limit
         )));
     }
-    let columns: Vec<ResolvedField> = query
+    query
         .columns
         .iter()
         .map(|key| fields::resolve(conn, key))
-        .collect::<Result<_>>()?;
+        .collect()
+}
+
+/// A page of leads for the browser.
+pub fn page(workspace: &Workspace, query: &LeadQuery) -> Result<LeadPage> {
+    let conn = workspace.conn();
+    let columns = page_columns(conn, query)?;
     let needle = search_key(&query.search);
     let (mut filter, mut search_params) =
         stored_leads::search_filter(&needle, query.search_custom_fields);
@@ -274,17 +279,7 @@ pub fn page(workspace: &Workspace, query: &LeadQuery) -> Result<LeadPage> {
 /// counts the scoped leads that match the search.
 pub fn page_within(workspace: &Workspace, query: &LeadQuery, ids: &[i64]) -> Result<LeadPage> {
     let conn = workspace.conn();
-    if query.limit > MAX_PAGE_SIZE {
-        return Err(Error::InvalidArgument(format!(
-            "page size {} is over the limit of {MAX_PAGE_SIZE}",
-            query.limit
-        )));
-    }
-    let columns: Vec<ResolvedField> = query
-        .columns
-        .iter()
-        .map(|key| fields::resolve(conn, key))
-        .collect::<Result<_>>()?;
+    let columns = page_columns(conn, query)?;
     let needle = search_key(&query.search);
     let scoped: Vec<i64> = if needle.is_empty() {
         ids.to_vec()

@@ -1,7 +1,7 @@
 // The lead detail panel's "Hierarchies" section: for each saved hierarchy,
 // the lead's primary segment (with the rules that put it there, as the
 // segment explanation shows them) and its secondary segments.
-import { flattenExplanation } from "../../lib/segmentRules";
+import { ExplanationTree } from "../segments/ExplanationTree";
 import { useLeadHierarchies } from "../../lib/queries";
 
 type Props = { leadId: number };
@@ -37,25 +37,7 @@ export function LeadHierarchies({ leadId }: Props) {
                   {p.why && (
                     <details>
                       <summary>Why “{p.primary.name}”</summary>
-                      <ul className="explain-tree">
-                        {flattenExplanation(p.why.root).map(({ node, depth }) => (
-                          <li
-                            key={node.path}
-                            className={node.matched ? "explain-node ok" : "explain-node fail"}
-                            style={{ paddingLeft: 8 + depth * 18 }}
-                          >
-                            <span className="mark" aria-label={node.matched ? "holds" : "fails"}>
-                              {node.matched ? "✓" : "✗"}
-                            </span>
-                            <span className="what">
-                              {node.description}
-                              {node.actual !== null && (
-                                <span className="actual">{node.actual === "" ? "(empty)" : node.actual}</span>
-                              )}
-                            </span>
-                          </li>
-                        ))}
-                      </ul>
+                      <ExplanationTree root={p.why.root} />
                     </details>
                   )}
                 </>

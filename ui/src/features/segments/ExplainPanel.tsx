@@ -3,7 +3,7 @@
 // and the lead's actual value.
 import type { Explanation } from "../../bindings/Explanation";
 import { formatDate } from "../../lib/format";
-import { flattenExplanation } from "../../lib/segmentRules";
+import { ExplanationTree } from "./ExplanationTree";
 
 type Props = {
   leadId: number;
@@ -42,30 +42,7 @@ export function ExplainPanel({ leadId, explanation, error, onClose }: Props) {
             {error}
           </p>
         )}
-        {explanation && (
-          <ul className="explain-tree">
-            {flattenExplanation(explanation.root).map(({ node, depth }) => (
-              <li
-                key={node.path}
-                className={node.matched ? "explain-node ok" : "explain-node fail"}
-                data-testid="explain-node"
-                data-matched={String(node.matched)}
-                data-path={node.path}
-                style={{ paddingLeft: 8 + depth * 18 }}
-              >
-                <span className="mark" aria-label={node.matched ? "holds" : "fails"}>
-                  {node.matched ? "✓" : "✗"}
-                </span>
-                <span className="what">
-                  {node.description}
-                  {node.actual !== null && (
-                    <span className="actual">{node.actual === "" ? "(empty)" : node.actual}</span>
-                  )}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
+        {explanation && <ExplanationTree root={explanation.root} />}
       </div>
     </aside>
   );
