@@ -4,14 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::support::Sandbox;
+use crate::support::{ok, Sandbox};
 
 const AS_OF: &str = "2026-06-01";
-
-fn ok(out: crate::support::Output) -> String {
-    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
-    out.stdout
-}
 
 /// A small demo workspace with three segments of its own, two of them
 /// near-duplicates; returns the sandbox and the segments' rule files.
@@ -51,23 +46,6 @@ fn demo() -> (Sandbox, Vec<String>) {
     (sandbox, files)
 }
 
-fn member_ids(sandbox: &Sandbox, rules: &str) -> BTreeSet<i64> {
-    let json = ok(sandbox.run(&[
-        "segment",
-        "members",
-        rules,
-        "--as-of",
-        AS_OF,
-        "--format",
-        "json",
-        "--fields",
-        "email",
-        "--include-unconsented",
-    ]));
-    let members: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
-    members.iter().map(|m| m["id"].as_i64().unwrap()).collect()
-}
-
 fn bucket(sandbox: &Sandbox, name: &str, more_than: &str) -> BTreeSet<i64> {
     ok(sandbox.run(&[
         "insights",
@@ -87,7 +65,7 @@ fn bucket(sandbox: &Sandbox, name: &str, more_than: &str) -> BTreeSet<i64> {
 #[test]
 fn buckets_agree_with_the_exported_members() {
     let (sandbox, files) = demo();
-    let sets: Vec<BTreeSet<i64>> = files.iter().map(|f| member_ids(&sandbox, f)).collect();
+    let sets: Vec<BTreeSet<i64>> = files.iter().map(|f| sandbox.member_ids(f, AS_OF)).collect();
     let export = ok(sandbox.run(&["leads", "export", "--format", "json"]));
     let leads: Vec<serde_json::Value> = serde_json::from_str(&export).unwrap();
     let mut times: BTreeMap<i64, usize> = BTreeMap::new();

@@ -1,7 +1,7 @@
 //! `insights crosstab` and `insights discover`: the JSON against the
 //! segment counts the CLI itself gives, the text forms, and bad dimensions.
 
-use crate::support::Sandbox;
+use crate::support::{ok, Sandbox};
 
 const ANCHOR: &str = "2026-06-01";
 const FROM: &str = "2026-03-01";
@@ -19,11 +19,6 @@ fn demo() -> Sandbox {
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     sandbox
-}
-
-fn ok(out: crate::support::Output) -> String {
-    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
-    out.stdout
 }
 
 fn count(sandbox: &Sandbox, rules: &serde_json::Value) -> u64 {

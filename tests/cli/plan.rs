@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::support::Sandbox;
+use crate::support::{ok, Sandbox};
 
 const FROM: &str = "2026-06-01";
 
@@ -20,11 +20,6 @@ fn demo() -> Sandbox {
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     sandbox
-}
-
-fn ok(out: crate::support::Output) -> String {
-    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
-    out.stdout
 }
 
 fn csv_rows(text: &str) -> Vec<HashMap<String, String>> {

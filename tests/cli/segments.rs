@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::support::Sandbox;
+use crate::support::{ok, Sandbox};
 
 const AS_OF: &str = "2026-06-01";
 
@@ -27,29 +27,6 @@ fn write_rules(sandbox: &Sandbox, name: &str, json: &str) -> String {
     let path = sandbox.path(name);
     std::fs::write(&path, json).unwrap();
     path.to_str().unwrap().to_owned()
-}
-
-fn ok(out: crate::support::Output) -> String {
-    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
-    out.stdout
-}
-
-/// Every member, whether it may be emailed or not.
-fn member_ids(sandbox: &Sandbox, rules: &str) -> BTreeSet<i64> {
-    let json = ok(sandbox.run(&[
-        "segment",
-        "members",
-        rules,
-        "--as-of",
-        AS_OF,
-        "--format",
-        "json",
-        "--fields",
-        "email",
-        "--include-unconsented",
-    ]));
-    let members: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
-    members.iter().map(|m| m["id"].as_i64().unwrap()).collect()
 }
 
 const GERMAN_TECH: &str = r#"{"combinator":"and","rules":[
@@ -82,7 +59,7 @@ fn count_agrees_with_the_exported_leads() {
         .collect();
     assert!(count > 0);
     assert_eq!(count, expected.len());
-    assert_eq!(member_ids(&sandbox, &rules), expected);
+    assert_eq!(sandbox.member_ids(&rules, AS_OF), expected);
 }
 
 #[test]
@@ -171,8 +148,8 @@ fn not_performed_is_the_complement_of_performed() {
             r#"{{"combinator":"and","rules":[{{"field":"event","operator":"notPerformed","value":{value}}}]}}"#
         ),
     );
-    let yes = member_ids(&sandbox, &performed);
-    let no = member_ids(&sandbox, &not_performed);
+    let yes = sandbox.member_ids(&performed, AS_OF);
+    let no = sandbox.member_ids(&not_performed, AS_OF);
     assert!(!yes.is_empty() && !no.is_empty());
     assert!(yes.is_disjoint(&no));
     assert_eq!(yes.len() + no.len(), 600);
@@ -182,7 +159,7 @@ fn not_performed_is_the_complement_of_performed() {
 fn explain_agrees_with_membership() {
     let sandbox = demo();
     let rules = write_rules(&sandbox, "r.json", GERMAN_TECH);
-    let members = member_ids(&sandbox, &rules);
+    let members = sandbox.member_ids(&rules, AS_OF);
     let inside = *members.iter().next().unwrap();
     let text = ok(sandbox.run(&[
         "segment",

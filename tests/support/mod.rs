@@ -17,6 +17,13 @@ pub struct Output {
     pub stderr: String,
 }
 
+/// The output of a run that must succeed: its stdout (the test fails with
+/// stderr otherwise).
+pub fn ok(out: Output) -> String {
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    out.stdout
+}
+
 /// A temporary folder holding one workspace file, removed on drop.
 pub struct Sandbox {
     dir: tempfile::TempDir,
@@ -42,6 +49,25 @@ impl Sandbox {
     /// The default workspace file of this sandbox.
     pub fn db(&self) -> PathBuf {
         self.path("test.leadstream")
+    }
+
+    /// The ids of every member of `rules` (a rule file or a saved segment's
+    /// id) as of `as_of`, whether they may be emailed or not.
+    pub fn member_ids(&self, rules: &str, as_of: &str) -> std::collections::BTreeSet<i64> {
+        let json = ok(self.run(&[
+            "segment",
+            "members",
+            rules,
+            "--as-of",
+            as_of,
+            "--format",
+            "json",
+            "--fields",
+            "email",
+            "--include-unconsented",
+        ]));
+        let members: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+        members.iter().map(|m| m["id"].as_i64().unwrap()).collect()
     }
 
     /// Runs `leadstream --db <sandbox db> ARGS...`.
