@@ -46,8 +46,16 @@ impl Period {
     /// give it: dates (YYYY-MM-DD) or ISO 8601 date-times. A bare date in
     /// `to` includes that whole day.
     pub fn parse(from: &str, to: &str) -> Result<Period> {
-        let start = parse_as_of(from.trim())?;
-        let mut end = parse_as_of(to.trim())?;
+        let date = |which: &str, text: &str| {
+            parse_as_of(text.trim()).map_err(|_| {
+                Error::InvalidArgument(format!(
+                    "the period's {which} `{}` is not a date: use YYYY-MM-DD or an ISO 8601 date-time",
+                    text.trim()
+                ))
+            })
+        };
+        let start = date("start", from)?;
+        let mut end = date("end", to)?;
         if is_bare_date(to) {
             end += SECONDS_PER_DAY;
         }
