@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, checkAccessibility, clearInput, cli, screenshot, typeInto, launchOpen } from "./support.mjs";
+import { byTestId, checkAccessibility, clearInput, cli, discardIfAsked, screenshot, typeInto, launchOpen } from "./support.mjs";
 
 /** Today (UTC) as YYYY-MM-DD: the demo's anchor, used as the as-of date by both the app and the CLI. */
 const today = new Date().toISOString().slice(0, 10);
@@ -300,12 +300,11 @@ async function addRootRule(browser, field, operator) {
 /** Starts a new segment, answering "Discard" if unsaved work is in the way. */
 async function startNewSegment(browser) {
   await byTestId(browser, "segment-new").click();
-  const question = byTestId(browser, "unsaved-dialog");
-  if (await question.isExisting()) await byTestId(browser, "unsaved-discard").click();
-  await browser.waitUntil(async () => (await byTestId(browser, "segment-title").getText()) === "New segment", {
-    timeout: 10_000,
-    timeoutMsg: "a new segment should open",
-  });
+  await discardIfAsked(
+    browser,
+    async () => (await byTestId(browser, "segment-title").getText().catch(() => "")) === "New segment",
+    "a new segment opening",
+  );
 }
 
 describe("a marketer's first hour in the segment builder (issue 17)", () => {
@@ -455,9 +454,11 @@ describe("a marketer's first hour in the segment builder (issue 17)", () => {
     // A built-in segment: read-only rules, "Duplicate to edit", and its id for the CLI.
     const builtinId = segmentIdByName(db, "Abandoned cart");
     await byTestId(browser, `segment-item-${builtinId}`).click();
-    const question = byTestId(browser, "unsaved-dialog");
-    if (await question.isExisting()) await byTestId(browser, "unsaved-discard").click();
-    await byTestId(browser, "segment-readonly-note").waitForDisplayed({ timeout: 10_000 });
+    await discardIfAsked(
+      browser,
+      async () => byTestId(browser, "segment-readonly-note").isDisplayed().catch(() => false),
+      "the built-in segment opening",
+    );
     assert.equal(await byTestId(browser, "segment-id").getText(), String(builtinId));
     assert.equal(await browser.$('[data-testid="segment-builder"]').getAttribute("disabled"), "true");
     await screenshot(browser, "38-segment-builtin-read-only");

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, checkAccessibility, clickWhenStill, cli, screenshot, typeInto, launchOpen } from "./support.mjs";
+import { byTestId, checkAccessibility, clickWhenStill, cli, discardIfAsked, screenshot, typeInto, launchOpen } from "./support.mjs";
 
 const today = new Date().toISOString().slice(0, 10);
 
@@ -375,8 +375,7 @@ describe("a marketer's first hour with streams (issue 17)", () => {
   it("saves a stream asked to be active that has problems, inactive, saying what blocks it and where", async () => {
     const { browser } = app;
     await byTestId(browser, "stream-new").click();
-    await browser.pause(300);
-    if (await byTestId(browser, "unsaved-dialog").isDisplayed().catch(() => false)) await byTestId(browser, "unsaved-discard").click();
+    await discardIfAsked(browser, async () => (await byTestId(browser, "stream-name").getValue()) === "New stream", "a new stream");
     await retype(browser, "stream-name", "E2E half-drawn");
     await byTestId(browser, "stream-active").click();
     await byTestId(browser, "stream-save").click();
@@ -414,12 +413,11 @@ describe("a marketer's first hour with streams (issue 17)", () => {
   it("branches on whether a lead opened this stream's welcome email, with the assumption said", async () => {
     const { browser } = app;
     await byTestId(browser, "stream-template-menu").selectByAttribute("value", "lifecycle-welcome");
-    const dialog = byTestId(browser, "unsaved-dialog");
-    if (await dialog.isDisplayed().catch(() => false)) await byTestId(browser, "unsaved-discard").click();
-    await browser.waitUntil(async () => (await byTestId(browser, "stream-name").getValue()) === "New prospects: welcome", {
-      timeout: 10_000,
-      timeoutMsg: "the welcome template did not open",
-    });
+    await discardIfAsked(
+      browser,
+      async () => (await byTestId(browser, "stream-name").getValue()) === "New prospects: welcome",
+      "the welcome template opening",
+    );
     await selectNode(browser, "welcome");
     await byTestId(browser, "palette-branch").click();
     const branch = await nodeOfType(browser, "branch");

@@ -260,6 +260,21 @@ export async function typeInto(browser, element, text) {
 }
 
 /**
+ * After an action that may ask about unsaved work: waits until `isReady()`
+ * holds or the question shows (it can come late on a busy machine), answers
+ * "Discard" if it did, then waits until `isReady()` holds. Checking for the
+ * question once, right away, raced the dialog: keys meant for the editor
+ * then reached the dialog's buttons.
+ */
+export async function discardIfAsked(browser, isReady, what) {
+  const question = byTestId(browser, "unsaved-dialog");
+  const asked = async () => question.isDisplayed().catch(() => false);
+  await browser.waitUntil(async () => (await isReady()) || (await asked()), { timeout: 30_000, timeoutMsg: `${what}: neither ready nor asked` });
+  if (await asked()) await byTestId(browser, "unsaved-discard").click();
+  await browser.waitUntil(isReady, { timeout: 30_000, timeoutMsg: `${what} did not happen` });
+}
+
+/**
  * Clicks an element once it has stopped moving, as a user would: the stream
  * canvas pans with a short animation after a step is added, and a click
  * aimed while the element moves lands beside it (more often on a busy
