@@ -25,12 +25,24 @@ async function nodeOfType(browser, type) {
   return (await node.getAttribute("data-testid")).replace("stream-node-", "");
 }
 
+/**
+ * Waits until the backend has checked the stream as drawn: its problems are listed at the top of the side panel, so
+ * until then the controls below them can move down as a click lands (CI clicked "+ Rule" into the hint above it).
+ */
+async function problemsChecked(browser) {
+  await browser.waitUntil(async () => (await byTestId(browser, "stream-problems").getAttribute("data-checked")) === "yes", {
+    timeout: 15_000,
+    timeoutMsg: "the stream's problems were never checked",
+  });
+}
+
 async function selectNode(browser, id) {
   await clickWhenStill(browser, byTestId(browser, `stream-node-${id}`));
   await browser.waitUntil(async () => (await byTestId(browser, "node-panel").getAttribute("data-node-id")) === id, {
     timeout: 5_000,
     timeoutMsg: `node ${id} was not selected`,
   });
+  await problemsChecked(browser);
 }
 
 describe("stream designer and planner", () => {
@@ -69,8 +81,9 @@ describe("stream designer and planner", () => {
     const branch = await nodeOfType(browser, "branch");
     await selectNode(browser, branch);
     const panel = byTestId(browser, "node-panel");
-    await panel.$('[data-testid="add-rule"]').click();
+    await clickWhenStill(browser, panel.$('[data-testid="add-rule"]'));
     const rule = panel.$('[data-testid="rule"]');
+    await rule.waitForExist({ timeout: 10_000, timeoutMsg: "“+ Rule” added no rule to the branch" });
     await rule.$('[data-testid="fields"]').selectByAttribute("value", "persona");
     await rule.$('[data-testid="operators"]').selectByAttribute("value", "=");
     const editor = await rule.$('[data-testid="value-editor"]');
@@ -436,7 +449,9 @@ describe("a marketer's first hour with streams (issue 17)", () => {
     await screenshot(browser, "51-branch-on-the-welcome-email");
     // The branch's rules, in the wider panel.
     await byTestId(browser, "node-branch-test").selectByAttribute("value", "rules");
-    await byTestId(browser, "node-panel").$('[data-testid="add-rule"]').click();
+    await problemsChecked(browser);
+    await clickWhenStill(browser, byTestId(browser, "node-panel").$('[data-testid="add-rule"]'));
+    await byTestId(browser, "node-panel").$('[data-testid="rule"]').waitForExist({ timeout: 10_000, timeoutMsg: "“+ Rule” added no rule" });
     await checkAccessibility(browser, "the designer with a branch's rules");
     await screenshot(browser, "52-branch-rules-in-the-side-panel");
   });

@@ -1,7 +1,8 @@
 // The one shell of a modal question (WAI-ARIA alertdialog): a title, the
 // question, then the caller's controls. Focus starts on `initialFocus` (the
 // safe answer), Tab and Shift+Tab stay inside, Escape and a click outside
-// cancel, and focus goes back to where it was when the dialog closes.
+// cancel, and focus goes back to where it was when the dialog closes (unless
+// the user has put it somewhere since).
 import { useEffect, useId, useRef, type ReactNode, type RefObject } from "react";
 
 const FOCUSABLE =
@@ -36,7 +37,12 @@ export function AlertDialog({
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     initialFocus.current?.focus();
     return () => {
-      if (before?.isConnected) requestAnimationFrame(() => before.focus());
+      // Only when nothing took the focus since: a click the user made right after answering (before the next
+      // frame, likelier on a busy machine) keeps its focus, and keys typed there do not reach `before`.
+      requestAnimationFrame(() => {
+        const unclaimed = document.activeElement === null || document.activeElement === document.body;
+        if (before?.isConnected && unclaimed) before.focus();
+      });
     };
   }, [initialFocus]);
   const keepTabInside = (event: React.KeyboardEvent) => {

@@ -13,7 +13,12 @@ afterEach(() => {
 
 function Editor() {
   useUnsavedChanges("segment", "segment “Hot”", true);
-  return <input data-testid="editor" />;
+  return (
+    <>
+      <input data-testid="editor" />
+      <input data-testid="elsewhere" />
+    </>
+  );
 }
 
 async function ask() {
@@ -59,5 +64,17 @@ describe("UnsavedChangesDialog", () => {
       fireEvent.click(screen.getByTestId("unsaved-discard"));
     });
     await expect(answer).resolves.toBe(true);
+  });
+
+  it("leaves the focus where the user put it right after answering", async () => {
+    const answer = ask();
+    act(() => {
+      fireEvent.click(screen.getByTestId("unsaved-discard"));
+    });
+    await expect(answer).resolves.toBe(true);
+    // A click into another input before the next frame (as on a busy machine): the focus stays there.
+    screen.getByTestId("elsewhere").focus();
+    await new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
+    expect(document.activeElement).toBe(screen.getByTestId("elsewhere"));
   });
 });
