@@ -28,6 +28,7 @@ pub mod insights;
 pub mod launch;
 pub mod leads;
 pub mod recent;
+pub mod scoring;
 pub mod segments;
 pub mod store;
 pub mod streams;

@@ -34,6 +34,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "hierarchies",
         sql: include_str!("migrations/0004_hierarchies.sql"),
     },
+    Migration {
+        version: 5,
+        name: "scoring",
+        sql: include_str!("migrations/0005_scoring.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.

@@ -304,6 +304,44 @@ impl LeadIndex {
         }
     }
 
+    /// The times of lead `row`'s events that count for `behaviour` as of
+    /// `as_of` (its type, its `where` and its `inLast` window; its counts
+    /// aside), oldest first: what a scoring rule gives points for, each.
+    pub(crate) fn matching_event_times(
+        &self,
+        behaviour: &Behaviour,
+        row: usize,
+        as_of: i64,
+    ) -> Vec<i64> {
+        let Some(events) = self
+            .events
+            .as_ref()
+            .and_then(|events| events.get(&behaviour.event_type))
+        else {
+            return Vec::new();
+        };
+        let low = behaviour
+            .in_last
+            .map(|span| span_start(as_of, span))
+            .unwrap_or(i64::MIN);
+        let (start, end) = (
+            events.offsets[row] as usize,
+            events.offsets[row + 1] as usize,
+        );
+        let times = &events.times[start..end];
+        let first = start + times.partition_point(|&t| t < low);
+        let last = start + times.partition_point(|&t| t <= as_of);
+        (first..last)
+            .filter(|&i| {
+                behaviour
+                    .filter
+                    .as_ref()
+                    .is_none_or(|filter| self.property_holds(&behaviour.event_type, filter, i))
+            })
+            .map(|i| events.times[i])
+            .collect()
+    }
+
     pub(super) fn property_holds(
         &self,
         event_type: &str,

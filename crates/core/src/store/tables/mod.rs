@@ -11,6 +11,7 @@
 //!   evaluator (lead columns, custom values, events).
 //! - [`segments`]: saved segments, their rules as JSON, built-ins by key.
 //! - [`hierarchies`]: hierarchies, each an ordered list of segment ids.
+//! - [`scoring`]: lead scoring models, their definitions as JSON.
 //! - [`streams`]: nurture streams, their definitions as JSON.
 //! - [`content`]: the content library's items and their tags.
 //! - [`imports`]: the import history, its undo records, and what later
@@ -30,6 +31,7 @@ pub mod fields;
 pub mod hierarchies;
 pub mod imports;
 pub mod leads;
+pub mod scoring;
 pub mod segments;
 pub mod streams;
 
