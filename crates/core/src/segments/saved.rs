@@ -966,7 +966,8 @@ mod tests {
         workspace
             .conn()
             .execute_batch(
-                "DROP TABLE hierarchy_segments;
+                "DROP TABLE scoring_models;
+                 DROP TABLE hierarchy_segments;
                  DROP TABLE hierarchies;
                  DROP INDEX segments_builtin_key;
                  ALTER TABLE segments DROP COLUMN builtin_key;
