@@ -172,7 +172,7 @@ pub struct Backtest {
 }
 
 /// The leads created before `at`, as a rule.
-fn created_before(at: i64) -> Result<RuleGroup> {
+pub(crate) fn created_before(at: i64) -> Result<RuleGroup> {
     let when = chrono::DateTime::from_timestamp(at, 0)
         .ok_or_else(|| Error::InvalidArgument(format!("{at} is not a date the app can read")))?;
     let json = serde_json::json!({
