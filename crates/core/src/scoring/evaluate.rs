@@ -10,8 +10,9 @@ use ts_rs::TS;
 use super::backtest::{report, ModelReport};
 use super::engine::{with_scorer, LeadScore};
 use super::model::ModelDefinition;
+use crate::fields::FieldType;
 use crate::segments::{compile, RuleGroup};
-use crate::{Result, Workspace};
+use crate::{Error, Result, Workspace};
 
 /// Whether lead `lead_id` is in the held-out half: the last bit of the
 /// SplitMix64 finaliser of its id (`docs/scoring.md`). Suggestions are
@@ -94,6 +95,45 @@ pub fn evaluate(
             shared_fields,
         })
     })
+}
+
+/// The outcome rules of `FIELD[=VALUE]` (the CLI's `--outcome-field`):
+/// `FIELD=VALUE` is "the field equals VALUE"; a bare yes/no field means
+/// "is yes", a bare number field "equals 1" (a 0/1 flag such as X
+/// Education's `Converted`); a bare text field needs its value. The field
+/// is a key or a label, as the catalogue lists them.
+pub fn field_outcome(workspace: &Workspace, spec: &str) -> Result<RuleGroup> {
+    let (name, value) = match spec.split_once('=') {
+        Some((name, value)) => (name.trim(), Some(value.trim())),
+        None => (spec.trim(), None),
+    };
+    let catalogue = crate::fields::list(workspace.conn())?;
+    let field = catalogue
+        .iter()
+        .find(|f| f.key == name)
+        .or_else(|| {
+            catalogue
+                .iter()
+                .find(|f| crate::text::fold_key(&f.label) == crate::text::fold_key(name))
+        })
+        .ok_or_else(|| Error::NotFound {
+            what: "field",
+            key: name.to_owned(),
+        })?;
+    let value = match (value, field.field_type) {
+        (Some(value), _) => serde_json::Value::String(value.to_owned()),
+        (None, FieldType::Boolean) => serde_json::Value::Bool(true),
+        (None, FieldType::Number) => serde_json::json!(1),
+        (None, _) => {
+            return Err(Error::InvalidArgument(format!(
+                "say which value of `{}` counts as converted, for example `{}=Customer`",
+                field.key, field.key
+            )))
+        }
+    };
+    Ok(crate::insights::crosstab::group(vec![
+        crate::insights::crosstab::rule(&field.key, "=", value),
+    ]))
 }
 
 /// The field keys of `rules`' leaf rules (behaviour rules read `event`).
@@ -226,12 +266,29 @@ mod tests {
         assert_eq!(evaluation.report.population.trials, held.len() as u64);
         let customers = held
             .iter()
-            .filter(|&&id| if id % 2 == 0 { id % 8 != 0 } else { id % 10 == 1 })
+            .filter(|&&id| {
+                if id % 2 == 0 {
+                    id % 8 != 0
+                } else {
+                    id % 10 == 1
+                }
+            })
             .count();
-        assert_eq!(
-            evaluation.report.population.successes,
-            customers as u64
-        );
+        assert_eq!(evaluation.report.population.successes, customers as u64);
+    }
+
+    #[test]
+    fn an_outcome_field_becomes_rules() {
+        let (_dir, workspace) = workspace();
+        let rules = field_outcome(&workspace, "Lifecycle stage=Customer").unwrap();
+        assert_eq!(rules, request(false).outcome_rules);
+        let message = field_outcome(&workspace, "persona")
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("persona=Customer"), "{message}");
+        let flag = field_outcome(&workspace, "do_not_email").unwrap();
+        assert!(flag.to_json().contains("true"), "{}", flag.to_json());
+        assert!(field_outcome(&workspace, "nope").is_err());
     }
 
     #[test]

@@ -7,14 +7,14 @@
 
 pub mod backtest;
 pub mod engine;
-pub mod model;
 pub mod evaluate;
+pub mod model;
 pub mod suggest;
 
 pub use backtest::{backtest, Backtest, BacktestRequest, ModelReport};
 pub use engine::{explain, score_all, EventPoints, LeadScore, RulePoints, ScoreExplanation};
+pub use evaluate::{evaluate, field_outcome, is_held_out, EvaluateRequest, Evaluation};
 pub use model::{Band, Decay, ModelDefinition, ScoreKind, ScoreRule, ScoringModel};
-pub use evaluate::{evaluate, is_held_out, EvaluateRequest, Evaluation};
 pub use suggest::{suggest, SuggestOutcome, Suggestion, Suggestions};
 
 use crate::store::tables::scoring::{self as stored, ModelRow};

@@ -207,7 +207,10 @@ pub fn suggest(workspace: &Workspace, outcome: &SuggestOutcome) -> Result<Sugges
         training.negate();
         training.and_with(&scored);
         scored.and_with(&held);
-        let halves = [Half::new(training, &converted), Half::new(scored, &converted)];
+        let halves = [
+            Half::new(training, &converted),
+            Half::new(scored, &converted),
+        ];
         let mut suggestions: Vec<Suggestion> = candidates
             .iter()
             .zip(&features)
@@ -463,7 +466,11 @@ mod tests {
                 if downloaded {
                     events.insert(id, "download", T - 5 * DAY, "{}").unwrap();
                 }
-                let buys = if downloaded { id % 8 != 0 } else { id % 10 == 1 };
+                let buys = if downloaded {
+                    id % 8 != 0
+                } else {
+                    id % 10 == 1
+                };
                 if buys && id != 400 {
                     events.insert(id, "purchase", T + 3 * DAY, "{}").unwrap();
                 }
@@ -511,7 +518,10 @@ mod tests {
         };
         for (evidence, held) in [(&download.training, false), (&download.held_out, true)] {
             let (with, with_hits, all, hits) = recount(held);
-            assert_eq!((evidence.with.trials, evidence.with.successes), (with, with_hits));
+            assert_eq!(
+                (evidence.with.trials, evidence.with.successes),
+                (with, with_hits)
+            );
             assert_eq!(
                 (evidence.without.trials, evidence.without.successes),
                 (all - with, hits - with_hits)
@@ -522,7 +532,10 @@ mod tests {
         assert_eq!(download.rule.points, download.points);
         assert_eq!(download.rule.kind, ScoreKind::Engagement);
         // The outcome's own event type is not a suggestion; Persona is.
-        assert!(found.suggestions.iter().all(|s| !s.label.contains("purchase")));
+        assert!(found
+            .suggestions
+            .iter()
+            .all(|s| !s.label.contains("purchase")));
         let persona = found
             .suggestions
             .iter()
@@ -531,7 +544,10 @@ mod tests {
         assert_eq!(persona.kind, ScoreKind::Fit);
         // Sorted by points, largest first.
         assert_eq!(found.suggestions[0].label, "Did download");
-        assert!(found.left_out.iter().any(|l| l.starts_with("lifecycle_stage")));
+        assert!(found
+            .left_out
+            .iter()
+            .any(|l| l.starts_with("lifecycle_stage")));
     }
 
     #[test]
@@ -550,7 +566,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(found.training.trials + found.held_out.trials, 400);
-        assert!(found.suggestions.iter().all(|s| !s.label.starts_with("Persona")));
+        assert!(found
+            .suggestions
+            .iter()
+            .all(|s| !s.label.starts_with("Persona")));
         assert_eq!(found.left_out, ["persona: the outcome rules read it"]);
         assert!(found.suggestions.iter().any(|s| s.label == "Did download"));
     }
