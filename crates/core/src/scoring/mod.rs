@@ -95,3 +95,6 @@ pub fn delete_model(workspace: &mut Workspace, id: i64) -> Result<()> {
         })
     }
 }
+
+#[cfg(test)]
+mod properties;
