@@ -43,7 +43,9 @@ fn when_rules() -> Vec<RuleGroup> {
         group(json!({"field": "persona", "operator": "=", "value": "Executive decision maker"})),
         group(json!({"field": "employees", "operator": ">=", "value": 200})),
         group(json!({"field": "country", "operator": "in", "value": ["United States", "Germany"]})),
-        group(json!({"field": "event", "operator": "performed", "value": {"type": "download", "min": 2}})),
+        group(
+            json!({"field": "event", "operator": "performed", "value": {"type": "download", "min": 2}}),
+        ),
         group(json!({"field": "event", "operator": "performed",
                      "value": {"type": "webinar_attend", "inLast": {"amount": 30, "unit": "days"}}})),
     ]
