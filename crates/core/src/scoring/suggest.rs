@@ -21,7 +21,7 @@ use crate::insights::crosstab::{group, rule};
 use crate::insights::outcome::{conversions, Outcome, Period, Rate};
 use crate::segments::index::Bitset;
 use crate::segments::{self, Combinator, RuleGroup};
-use crate::text::fold_key;
+use crate::text::{fold_key, grouped};
 use crate::time::SECONDS_PER_DAY;
 use crate::{Error, Result, Workspace};
 
@@ -356,11 +356,16 @@ fn candidates(
             for (low, high) in EMPLOYEE_RANGES {
                 let (label, test) = match high {
                     Some(high) => (
-                        format!("{} {low}–{high}", field.label),
+                        format!(
+                            "{} {}–{}",
+                            field.label,
+                            grouped(low as i128),
+                            grouped(high as i128)
+                        ),
                         rule("employees", "between", json!([low, high])),
                     ),
                     None => (
-                        format!("{} {low} or more", field.label),
+                        format!("{} {} or more", field.label, grouped(low as i128)),
                         rule("employees", ">=", json!(low)),
                     ),
                 };
