@@ -287,6 +287,10 @@ fn backtest_scores_the_leads_known_at_t_and_compares_two_models() {
     let header = text.lines().find(|l| l.contains("Checkable")).unwrap();
     assert!(header.contains("Fit only"), "side by side: {text}");
     assert!(text.contains("ROC AUC"), "{text}");
+    // A window past the data's last purchase says so.
+    let late = ok(sandbox.run(&["score", "backtest", "--at", "2026-05-15", "--window", "60"]));
+    assert!(late.contains("before the window ends"), "{late}");
+    assert!(!text.contains("before the window ends"), "{text}");
 }
 
 #[test]

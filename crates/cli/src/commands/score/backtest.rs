@@ -78,6 +78,22 @@ pub fn run(db: &Path, args: BacktestArgs, out: &mut impl Write) -> CliResult {
         request.outcome.event_types.join(" or "),
         date_time(request.at + i64::from(request.window_days) * 86_400)
     )?;
+    let last = results.first().and_then(|r| r.last_outcome_at);
+    let to = request.at + i64::from(request.window_days) * 86_400;
+    match last {
+        None => writeln!(
+            out,
+            "Note: no event of type {} in the workspace: nobody can have converted.",
+            request.outcome.event_types.join(" or ")
+        )?,
+        Some(last) if last < to => writeln!(
+            out,
+            "Note: the last {} event is at {} UTC, before the window ends: later conversions are not in the data yet.",
+            request.outcome.event_types.join(" or "),
+            date_time(last)
+        )?,
+        Some(_) => {}
+    }
     writeln!(out)?;
     let blocks: Vec<Vec<String>> = models
         .iter()
