@@ -13,7 +13,7 @@ use leadstream_core::export::write_file_atomically;
 
 mod commands;
 use commands::{
-    content, fields, hierarchy, import, insights, leads, plan, segments, streams, workspace,
+    content, fields, hierarchy, import, insights, leads, plan, score, segments, streams, workspace,
     CliResult,
 };
 
@@ -36,6 +36,11 @@ struct Cli {
 enum Command {
     /// Create a new, empty workspace file.
     Init,
+    /// Lead scoring: models, explanations, back-tests, evaluation, suggested points.
+    Score {
+        #[command(subcommand)]
+        command: score::ScoreCommand,
+    },
     /// Fill a new workspace with generated demo or benchmark data.
     Demo {
         /// How many leads to generate.
@@ -427,5 +432,6 @@ fn run(cli: Cli) -> CliResult {
         Command::Streams { command } => streams::run(&db, command, out),
         Command::Content { command } => content::run(&db, command, out),
         Command::Fields { json, command } => fields::run(&db, json, command, out),
+        Command::Score { command } => score::run(&db, command, out),
     }
 }

@@ -9,4 +9,10 @@ export type Backtest = { at: number, to: number,
  * Leads that existed at `at` and had not converted before it: the ones
  * scored.
  */
-report: ModelReport, };
+report: ModelReport, 
+/**
+ * The latest outcome event in the workspace (seconds since the epoch),
+ * if any: when it is before `to`, the data may stop before the window
+ * ends, and later conversions are not in it yet.
+ */
+last_outcome_at?: number, };

@@ -9,8 +9,9 @@ use ts_rs::TS;
 use super::engine::{CompiledModel, LeadScore, Scorer};
 use super::model::ModelDefinition;
 use crate::insights::outcome::{conversions, Outcome, Period, Rate};
-use crate::segments::index::Bitset;
+use crate::segments::index::{Bitset, LeadIndex};
 use crate::segments::{self, compile, RuleGroup};
+use crate::text::fold_key;
 use crate::time::SECONDS_PER_DAY;
 use crate::{Error, Result, Workspace};
 
@@ -169,10 +170,16 @@ pub struct Backtest {
     /// Leads that existed at `at` and had not converted before it: the ones
     /// scored.
     pub report: ModelReport,
+    /// The latest outcome event in the workspace (seconds since the epoch),
+    /// if any: when it is before `to`, the data may stop before the window
+    /// ends, and later conversions are not in it yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub last_outcome_at: Option<i64>,
 }
 
 /// The leads created before `at`, as a rule.
-fn created_before(at: i64) -> Result<RuleGroup> {
+pub(crate) fn created_before(at: i64) -> Result<RuleGroup> {
     let when = chrono::DateTime::from_timestamp(at, 0)
         .ok_or_else(|| Error::InvalidArgument(format!("{at} is not a date the app can read")))?;
     let json = serde_json::json!({
@@ -227,14 +234,28 @@ pub fn backtest(
         let mut converted_before = before.converted;
         converted_before.negate();
         scored.and_with(&converted_before);
+        let last_outcome_at = last_outcome_at(index, &request.outcome);
         let scorer = Scorer::new(&model, index, at);
         let (totals, converted) = totals_and_outcomes(&scorer, &scored, &after.converted);
         Ok(Backtest {
             at,
             to,
             report: report(definition, &totals, &converted),
+            last_outcome_at,
         })
     })
+}
+
+/// The latest event of the outcome's types (events loaded).
+fn last_outcome_at(index: &LeadIndex, outcome: &Outcome) -> Option<i64> {
+    let mut keys: Vec<String> = outcome.event_types.iter().map(|t| fold_key(t)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.iter()
+        .flat_map(|key| {
+            (0..index.len()).filter_map(move |row| index.event_times(key, row).last().copied())
+        })
+        .max()
 }
 
 /// The totals of the rows in `scored` and whether each is in `converted`.
@@ -379,6 +400,7 @@ mod tests {
                 .unwrap();
             assert_eq!(warm.rate.trials, 10);
             assert_eq!(warm.rate.successes, 8);
+            assert_eq!(result.last_outcome_at, Some(T + 3 * DAY));
         }
 
         #[test]

@@ -7,11 +7,15 @@
 
 pub mod backtest;
 pub mod engine;
+pub mod evaluate;
 pub mod model;
+pub mod suggest;
 
 pub use backtest::{backtest, Backtest, BacktestRequest, ModelReport};
 pub use engine::{explain, score_all, EventPoints, LeadScore, RulePoints, ScoreExplanation};
+pub use evaluate::{evaluate, field_outcome, is_held_out, EvaluateRequest, Evaluation};
 pub use model::{Band, Decay, ModelDefinition, ScoreKind, ScoreRule, ScoringModel};
+pub use suggest::{suggest, SuggestOutcome, Suggestion, Suggestions};
 
 use crate::store::tables::scoring::{self as stored, ModelRow};
 use crate::{Error, Result, Workspace};
@@ -91,3 +95,6 @@ pub fn delete_model(workspace: &mut Workspace, id: i64) -> Result<()> {
         })
     }
 }
+
+#[cfg(test)]
+mod properties;
