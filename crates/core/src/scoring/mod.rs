@@ -8,10 +8,12 @@
 pub mod backtest;
 pub mod engine;
 pub mod model;
+pub mod preview;
 
 pub use backtest::{backtest, Backtest, BacktestRequest, ModelReport};
 pub use engine::{explain, score_all, EventPoints, LeadScore, RulePoints, ScoreExplanation};
 pub use model::{Band, Decay, ModelDefinition, ScoreKind, ScoreRule, ScoringModel};
+pub use preview::{band_changes, BandChanges, BandCount, BandMove};
 
 use crate::store::tables::scoring::{self as stored, ModelRow};
 use crate::{Error, Result, Workspace};
