@@ -93,3 +93,16 @@ pub fn delete_model(workspace: &mut Workspace, id: i64) -> Result<()> {
         })
     }
 }
+
+/// Model `id`, or the active one when `id` is `None` (an error says so
+/// when no model is active).
+pub fn model_or_active(workspace: &Workspace, id: Option<i64>) -> Result<ScoringModel> {
+    match id {
+        Some(id) => get_model(workspace, id),
+        None => active_model(workspace)?.ok_or_else(|| {
+            Error::InvalidArgument(
+                "no scoring model is active: activate one in Scoring, or name a model".into(),
+            )
+        }),
+    }
+}
