@@ -37,7 +37,7 @@ export function BacktestTab({ models }: Props) {
   }
   return (
     <div className="backtest" data-testid="backtest">
-      <div className="analysis-settings backtest-settings">
+      <div className="backtest-settings">
         <label htmlFor={`${id}-at`}>Score as of</label>
         <input
           id={`${id}-at`}
@@ -89,7 +89,7 @@ export function BacktestTab({ models }: Props) {
             ))}
         </select>
       </div>
-      <fieldset className="analysis-outcome" data-testid="backtest-outcome">
+      <fieldset className="backtest-outcome" data-testid="backtest-outcome">
         <legend>Counts as a conversion: any of these events in the window</legend>
         {(eventTypes.data ?? []).map((t) => (
           <label key={t.event_type} className="checkbox">

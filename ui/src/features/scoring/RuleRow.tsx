@@ -55,8 +55,8 @@ export function RuleRow({ rule, index, catalogue, problem, onChange, onRemove }:
           data-testid={`score-rule-mode-${index}`}
           onChange={(e) => onChange({ mode: e.target.value as RuleForm["mode"] })}
         >
-          <option value="when">once, when the lead matches rules</option>
-          <option value="each">each event of a type</option>
+          <option value="when">once, if the lead matches</option>
+          <option value="each">per event of a type</option>
         </select>
         <label htmlFor={`${id}-points`}>Points</label>
         <input
