@@ -356,7 +356,16 @@ describe("Scoring: build a model, preview, save, explain and back-test", () => {
       points.reduce((a, b) => a + b, 0),
       Number(await total.getText()),
     );
-    await byTestId(browser, "detail-score").scrollIntoView();
+    // Scrolled into view (smoothly, where the page asks for it) before the screenshot.
+    await browser.waitUntil(
+      () =>
+        browser.execute(() => {
+          const section = document.querySelector('[data-testid="detail-score"]');
+          section.scrollIntoView({ block: "start", behavior: "instant" });
+          return section.getBoundingClientRect().top < 300;
+        }),
+      { timeout: 10_000, timeoutMsg: "the Score section did not scroll into view" },
+    );
     await screenshot(browser, "73-scoring-lead-explanation");
     await checkAccessibility(browser, "a lead's score explanation");
   });
@@ -420,5 +429,70 @@ describe("Scoring: build a model, preview, save, explain and back-test", () => {
       Number(cliAuc).toFixed(3),
       "the app's AUC is the CLI's",
     );
+  });
+  it("compares a second model side by side on the same dates", async () => {
+    const { browser } = app;
+    await byTestId(browser, "scoring-tab-models").click();
+    await byTestId(browser, "score-new").click();
+    await byTestId(browser, "score-editor").waitForDisplayed({
+      timeout: 30_000,
+    });
+    await typeInto(
+      browser,
+      byTestId(browser, "score-model-name"),
+      "E2E trials only",
+    );
+    await byTestId(browser, "score-add-engagement").click();
+    await typeInto(browser, byTestId(browser, "score-rule-label-0"), "Trial");
+    await byTestId(browser, "score-rule-event-0").selectByAttribute(
+      "value",
+      "trial_start",
+    );
+    await byTestId(browser, "score-preview-changed").waitForDisplayed({
+      timeout: 60_000,
+    });
+    await byTestId(browser, "score-save").click();
+    await browser.waitUntil(
+      async () => (await byTestId(browser, "score-save").getText()) === "Saved",
+      {
+        timeout: 30_000,
+        timeoutMsg: "the second model was not saved",
+      },
+    );
+    await byTestId(browser, "scoring-tab-backtest").click();
+    await byTestId(browser, "backtest-compare").waitForDisplayed({
+      timeout: 30_000,
+    });
+    const second = await browser.execute(
+      () =>
+        [
+          ...document.querySelectorAll(
+            '[data-testid="backtest-compare"] option',
+          ),
+        ].find((o) => o.value !== "")?.value,
+    );
+    assert.ok(second, "the second model can be compared");
+    await byTestId(browser, "backtest-compare").selectByAttribute(
+      "value",
+      second,
+    );
+    for (const column of [0, 1]) {
+      const auc = byTestId(browser, `backtest-auc-${column}`);
+      await auc.waitForDisplayed({ timeout: 60_000 });
+      const value = Number(await auc.getText());
+      assert.ok(
+        value > 0 && value < 1,
+        `column ${column}: an AUC between 0 and 1`,
+      );
+    }
+    const population = async (column) =>
+      byTestId(browser, `backtest-population-${column}`).getText();
+    assert.equal(
+      await population(0),
+      await population(1),
+      "both models are tested on the same leads and window",
+    );
+    await screenshot(browser, "75-scoring-backtest-compare");
+    await checkAccessibility(browser, "two models compared");
   });
 });

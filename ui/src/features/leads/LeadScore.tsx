@@ -58,7 +58,7 @@ export function LeadScore({ leadId }: { leadId: number }) {
                     <ul className="lead-score-events">
                       {rule.events.map((event, i) => (
                         <li key={i}>
-                          {formatDate(new Date(event.at * 1000).toISOString())}: {points(event.points)}
+                          {formatDate(new Date(event.at * 1000).toISOString())} · {points(event.points)} points
                         </li>
                       ))}
                     </ul>
