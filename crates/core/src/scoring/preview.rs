@@ -157,7 +157,7 @@ fn count_changes(
                 });
             }
         }
-        moves.sort_by(|a, b| b.leads.cmp(&a.leads));
+        moves.sort_by_key(|m| std::cmp::Reverse(m.leads));
     }
     BandChanges {
         as_of,
@@ -289,6 +289,39 @@ mod tests {
                 .count() as u64;
             assert_eq!(m.leads, expected, "{} → {}", m.from, m.to);
         }
+    }
+
+    /// The band of lead `id` worked out by hand from the data: 30 points
+    /// for leads 1–4, `points` per download (lead i has i), no decay.
+    fn band_by_hand(id: u64, points: f64) -> &'static str {
+        let total = if id <= 4 { 30.0 } else { 0.0 } + id as f64 * points;
+        match total {
+            t if t >= 80.0 => "sales-ready",
+            t if t >= 50.0 => "hot",
+            t if t >= 20.0 => "warm",
+            _ => "cold",
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_bands_worked_out_by_hand() {
+        let (_dir, workspace) = workspace();
+        let changes = band_changes(&workspace, Some(&model(5.0)), &model(10.0), NOW).unwrap();
+        let mut changed = 0;
+        for band in &changes.bands {
+            let count = |points: f64| {
+                (1..=10)
+                    .filter(|&id| band_by_hand(id, points) == band.band)
+                    .count() as u64
+            };
+            assert_eq!(band.before, count(5.0), "before {}", band.band);
+            assert_eq!(band.after, count(10.0), "after {}", band.band);
+        }
+        for id in 1..=10 {
+            changed += u64::from(band_by_hand(id, 5.0) != band_by_hand(id, 10.0));
+        }
+        assert_eq!(changes.changed, changed);
+        assert!(changed >= 5, "{changed}");
     }
 
     #[test]
