@@ -345,6 +345,66 @@ mod tests {
         assert_eq!(unchanged.changed, 0);
     }
 
+    /// The preview's time on a large workspace (docs/benchmarks.md): set
+    /// `LEADSTREAM_PREVIEW_BENCH` to a copy of the 1M-lead workspace and run
+    /// `cargo test --release -p leadstream-core --lib preview_on_a_large_workspace -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "a benchmark: needs LEADSTREAM_PREVIEW_BENCH"]
+    fn preview_on_a_large_workspace() {
+        let Ok(path) = std::env::var("LEADSTREAM_PREVIEW_BENCH") else {
+            panic!(
+                "set LEADSTREAM_PREVIEW_BENCH to a workspace file (a copy: opening may migrate it)"
+            );
+        };
+        let workspace = Workspace::open(&path).unwrap();
+        let persona = serde_json::from_str(
+            r#"{"combinator":"and","rules":[{"field":"persona","operator":"=","value":"Technical decision maker"}]}"#,
+        )
+        .unwrap();
+        let saved = ModelDefinition {
+            rules: vec![
+                ScoreRule {
+                    label: "Technical buyer".into(),
+                    kind: ScoreKind::Fit,
+                    when: Some(persona),
+                    each: None,
+                    points: 30.0,
+                    cap: None,
+                },
+                ScoreRule {
+                    label: "Demo request".into(),
+                    kind: ScoreKind::Engagement,
+                    when: None,
+                    each: Some(serde_json::json!({"type": "demo_request"})),
+                    points: 25.0,
+                    cap: Some(50.0),
+                },
+                ScoreRule {
+                    label: "Page view".into(),
+                    kind: ScoreKind::Engagement,
+                    when: None,
+                    each: Some(serde_json::json!({"type": "page_view"})),
+                    points: 2.0,
+                    cap: Some(20.0),
+                },
+            ],
+            ..ModelDefinition::default()
+        };
+        let mut edited = saved.clone();
+        edited.rules[0].points = 60.0;
+        let now = crate::time::now();
+        for run in ["cold (index built)", "warm", "warm"] {
+            let started = std::time::Instant::now();
+            let changes = band_changes(&workspace, Some(&saved), &edited, now).unwrap();
+            eprintln!(
+                "band_changes, {run}: {:?} for {} leads, {} change band",
+                started.elapsed(),
+                changes.leads,
+                changes.changed
+            );
+        }
+    }
+
     #[test]
     fn a_rule_that_does_not_compile_is_named() {
         let (_dir, workspace) = workspace();

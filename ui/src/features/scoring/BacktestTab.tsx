@@ -23,7 +23,10 @@ export function BacktestTab({ models }: Props) {
   const [types, setTypes] = useState<string[]>(["purchase"]);
   const [first, setFirst] = useState<number | null>(null);
   const [second, setSecond] = useState<number | null>(null);
-  const firstId = first ?? models[0]?.id ?? null;
+  // A model deleted meanwhile is no longer chosen.
+  const known = (id: number | null) => (id !== null && models.some((m) => m.id === id) ? id : null);
+  const firstId = known(first) ?? models[0]?.id ?? null;
+  const secondId = known(second) === firstId ? null : known(second);
   const windowDays = Number(windowText);
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(at) && Number.isInteger(windowDays) && windowDays >= 1 && types.length > 0;
   const toggle = (type: string) =>
@@ -75,7 +78,7 @@ export function BacktestTab({ models }: Props) {
         <label htmlFor={`${id}-compare`}>compare with</label>
         <select
           id={`${id}-compare`}
-          value={second ?? ""}
+          value={secondId ?? ""}
           data-testid="backtest-compare"
           onChange={(e) => setSecond(e.target.value === "" ? null : Number(e.target.value))}
         >
@@ -108,8 +111,8 @@ export function BacktestTab({ models }: Props) {
           Choose a date, a window of at least 1 day and at least one outcome event type.
         </p>
       )}
-      <div className={second !== null ? "backtest-columns two" : "backtest-columns"}>
-        {[firstId, second]
+      <div className={secondId !== null ? "backtest-columns two" : "backtest-columns"}>
+        {[firstId, secondId]
           .filter((m): m is number => m !== null)
           .map((modelId, column) => (
             <BacktestColumn
