@@ -220,6 +220,16 @@ describe("Scoring: build a model, preview, save, explain and back-test", () => {
     await previewBands(browser, expected);
     await screenshot(browser, "71-scoring-new-model-preview");
     await checkAccessibility(browser, "the scoring model editor");
+    await browser.waitUntil(
+      () =>
+        browser.execute(() => {
+          const bands = document.querySelector('[data-testid="score-bands"]');
+          bands.scrollIntoView({ block: "end", behavior: "instant" });
+          return bands.getBoundingClientRect().bottom <= window.innerHeight;
+        }),
+      { timeout: 10_000, timeoutMsg: "the bands did not scroll into view" },
+    );
+    await screenshot(browser, "71-scoring-new-model-settings");
 
     await byTestId(browser, "score-save").click();
     await browser.waitUntil(

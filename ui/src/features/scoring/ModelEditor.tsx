@@ -180,45 +180,48 @@ export function ModelEditor({ model, initial, catalogue, onSaved }: Props) {
 
         <fieldset className="score-section">
           <legend>Grades: fit A–D × engagement 1–4 (lowest score of each grade)</legend>
-          {(["A", "B", "C"] as const).map((grade, i) => (
-            <span key={grade} className="score-threshold">
-              <label htmlFor={`${id}-fit-${grade}`}>Fit {grade} from</label>
-              <input
-                id={`${id}-fit-${grade}`}
-                className="score-number"
-                type="number"
-                step="any"
-                value={form.fitGrades[i]}
-                data-testid={`score-fit-grade-${grade}`}
-                onChange={(e) => {
-                  const next = [...form.fitGrades] as ModelForm["fitGrades"];
-                  next[i] = e.target.value;
-                  set({ fitGrades: next });
-                }}
-              />
-            </span>
-          ))}
-          <span className="muted">below: D</span>
-          <br />
-          {(["1", "2", "3"] as const).map((grade, i) => (
-            <span key={grade} className="score-threshold">
-              <label htmlFor={`${id}-eng-${grade}`}>Engagement {grade} from</label>
-              <input
-                id={`${id}-eng-${grade}`}
-                className="score-number"
-                type="number"
-                step="any"
-                value={form.engagementGrades[i]}
-                data-testid={`score-engagement-grade-${grade}`}
-                onChange={(e) => {
-                  const next = [...form.engagementGrades] as ModelForm["engagementGrades"];
-                  next[i] = e.target.value;
-                  set({ engagementGrades: next });
-                }}
-              />
-            </span>
-          ))}
-          <span className="muted">below: 4</span>
+          <div className="score-grade-row">
+            {(["A", "B", "C"] as const).map((grade, i) => (
+              <span key={grade} className="score-threshold">
+                <label htmlFor={`${id}-fit-${grade}`}>Fit {grade} from</label>
+                <input
+                  id={`${id}-fit-${grade}`}
+                  className="score-number"
+                  type="number"
+                  step="any"
+                  value={form.fitGrades[i]}
+                  data-testid={`score-fit-grade-${grade}`}
+                  onChange={(e) => {
+                    const next = [...form.fitGrades] as ModelForm["fitGrades"];
+                    next[i] = e.target.value;
+                    set({ fitGrades: next });
+                  }}
+                />
+              </span>
+            ))}
+            <span className="muted">below: D</span>
+          </div>
+          <div className="score-grade-row">
+            {(["1", "2", "3"] as const).map((grade, i) => (
+              <span key={grade} className="score-threshold">
+                <label htmlFor={`${id}-eng-${grade}`}>Engagement {grade} from</label>
+                <input
+                  id={`${id}-eng-${grade}`}
+                  className="score-number"
+                  type="number"
+                  step="any"
+                  value={form.engagementGrades[i]}
+                  data-testid={`score-engagement-grade-${grade}`}
+                  onChange={(e) => {
+                    const next = [...form.engagementGrades] as ModelForm["engagementGrades"];
+                    next[i] = e.target.value;
+                    set({ engagementGrades: next });
+                  }}
+                />
+              </span>
+            ))}
+            <span className="muted">below: 4</span>
+          </div>
         </fieldset>
 
         <fieldset className="score-section" data-testid="score-bands">
@@ -228,7 +231,7 @@ export function ModelEditor({ model, initial, catalogue, onSaved }: Props) {
               const last = index === form.bands.length - 1;
               return (
                 <li key={band.key} data-testid={`score-band-${index}`}>
-                  <label htmlFor={`${id}-band-${band.key}`}>Band {index + 1} name</label>
+                  <label htmlFor={`${id}-band-${band.key}`}>Band {index + 1}</label>
                   <input
                     id={`${id}-band-${band.key}`}
                     value={band.name}
