@@ -220,15 +220,10 @@ describe("Scoring: build a model, preview, save, explain and back-test", () => {
     await previewBands(browser, expected);
     await screenshot(browser, "71-scoring-new-model-preview");
     await checkAccessibility(browser, "the scoring model editor");
-    await browser.waitUntil(
-      () =>
-        browser.execute(() => {
-          const bands = document.querySelector('[data-testid="score-bands"]');
-          bands.scrollIntoView({ block: "end", behavior: "instant" });
-          return bands.getBoundingClientRect().bottom <= window.innerHeight;
-        }),
-      { timeout: 10_000, timeoutMsg: "the bands did not scroll into view" },
-    );
+    // Each setting's own screenshot: the decay, grades and bands under the rules.
+    await browser.execute(() => document.activeElement?.blur());
+    await byTestId(browser, "score-band-add").scrollIntoView({ block: "end" });
+    await browser.pause(300);
     await screenshot(browser, "71-scoring-new-model-settings");
 
     await byTestId(browser, "score-save").click();
