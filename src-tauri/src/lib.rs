@@ -101,6 +101,13 @@ pub fn run() -> tauri::Result<()> {
             commands::performance::insights_actions,
             commands::discover::insights_crosstab,
             commands::discover::insights_discover,
+            commands::scoring::scoring_models,
+            commands::scoring::scoring_save,
+            commands::scoring::scoring_activate,
+            commands::scoring::scoring_delete,
+            commands::scoring::scoring_preview,
+            commands::scoring::scoring_explain,
+            commands::scoring::scoring_backtest,
         ])
         .run(tauri::generate_context!())
 }

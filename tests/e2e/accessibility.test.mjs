@@ -2,7 +2,7 @@
 // AA) runs on each view as a user reaches it (Leads with the welcome, the
 // workspace menu open, the fields dialog, Import and its wizard steps,
 // Segments and a rule being edited, the unsaved-changes question, the stream
-// Designer, Plan and Content tabs, Insights, the start screen and a new
+// Designer, Plan and Content tabs, Insights, Scoring, the start screen and a new
 // empty workspace); any serious or critical violation fails. Also the skip
 // link: the first Tab reaches it, and Enter moves focus to the content.
 import assert from "node:assert/strict";
@@ -12,6 +12,7 @@ import { after, before, describe, it } from "node:test";
 import {
   byTestId,
   checkAccessibility,
+  discardIfAsked,
   dropFile,
   leadTotal,
   repoRoot,
@@ -193,6 +194,26 @@ describe("accessibility of every screen", () => {
       await byTestId(browser, `insights-${tab}`).waitForDisplayed({ timeout: 30_000 });
       await checkAccessibility(browser, `the Insights ${tab} tab`);
     }
+  });
+
+  it("Scoring: the models tab with a new model's editor, and the back-test tab", async () => {
+    const { browser } = app;
+    await openView(browser, "scoring", "score-model-list");
+    await byTestId(browser, "score-new").click();
+    await byTestId(browser, "score-editor").waitForDisplayed({ timeout: 30_000 });
+    await byTestId(browser, "score-add-fit").click();
+    await byTestId(browser, "score-add-engagement").click();
+    await checkAccessibility(browser, "the Scoring model editor");
+    await byTestId(browser, "scoring-tab-backtest").click();
+    // The new model is unsaved: the app asks before leaving it.
+    await discardIfAsked(
+      browser,
+      async () =>
+        (await byTestId(browser, "backtest").isDisplayed().catch(() => false)) ||
+        (await byTestId(browser, "backtest-no-models").isDisplayed().catch(() => false)),
+      "opening the back-test tab",
+    );
+    await checkAccessibility(browser, "the Scoring back-test tab");
   });
 
   it("the start screen, and a new empty workspace with its welcome", async () => {

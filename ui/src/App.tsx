@@ -27,8 +27,10 @@ const SegmentsView = lazy(() => import("./features/segments/SegmentsView").then(
 const StreamsView = lazy(() => import("./features/streams/StreamsView").then((m) => ({ default: m.StreamsView })));
 // And the Insights view (its charts).
 const InsightsView = lazy(() => import("./features/insights/InsightsView").then((m) => ({ default: m.InsightsView })));
+// And the Scoring view (its editor and back-test chart).
+const ScoringView = lazy(() => import("./features/scoring/ScoringView").then((m) => ({ default: m.ScoringView })));
 
-export type ViewKey = "leads" | "import" | "segments" | "streams" | "insights";
+export type ViewKey = "leads" | "import" | "segments" | "streams" | "insights" | "scoring";
 
 const NAVIGATION: { key: ViewKey; label: string }[] = [
   { key: "leads", label: "Leads" },
@@ -36,6 +38,7 @@ const NAVIGATION: { key: ViewKey; label: string }[] = [
   { key: "segments", label: "Segments" },
   { key: "streams", label: "Streams" },
   { key: "insights", label: "Insights" },
+  { key: "scoring", label: "Scoring" },
 ];
 
 function describe(error: unknown): string {
@@ -257,6 +260,10 @@ export function App() {
             ) : view === "streams" ? (
               <Suspense fallback={<div className="loading">Loading the stream designer…</div>}>
                 <StreamsView key={workspace.path ?? workspace.name} workspace={workspace} onError={report} />
+              </Suspense>
+            ) : view === "scoring" ? (
+              <Suspense fallback={<div className="loading">Loading scoring…</div>}>
+                <ScoringView key={workspace.path ?? workspace.name} workspace={workspace} onError={report} />
               </Suspense>
             ) : (
               <Suspense fallback={<div className="loading">Loading insights…</div>}>

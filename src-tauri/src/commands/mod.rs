@@ -16,6 +16,7 @@ pub mod leads;
 pub mod overlap;
 pub mod performance;
 pub mod plan;
+pub mod scoring;
 pub mod segments;
 pub mod streams;
 pub mod workspace;

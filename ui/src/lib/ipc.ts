@@ -64,6 +64,11 @@ import type { Welcome } from "../bindings/Welcome";
 import type { Coverage } from "../bindings/Coverage";
 import type { CoverageScope } from "../bindings/CoverageScope";
 import type { CoverageSettings } from "../bindings/CoverageSettings";
+import type { BandChanges } from "../bindings/BandChanges";
+import type { Backtest } from "../bindings/Backtest";
+import type { ModelDefinition } from "../bindings/ModelDefinition";
+import type { ScoreExplanation } from "../bindings/ScoreExplanation";
+import type { ScoringModel } from "../bindings/ScoringModel";
 
 /** A backend failure: the backend's readable message, its kind, and the rule or field it is about. */
 export class IpcError extends Error {
@@ -260,6 +265,29 @@ export const ipc = {
   /** Segments proposed from the data: the groups that convert clearly better in the period. */
   insightsDiscover: (outcome: Outcome, from: string, to: string, options: DiscoverOptions | null) =>
     call<Discovery>("insights_discover", { outcome, from, to, options }),
+
+  /** Every stored scoring model, the active one first. */
+  scoringModels: () => call<ScoringModel[]>("scoring_models"),
+  /** Saves a scoring model (`id` null creates one) after compiling every rule; errors name the rule. */
+  scoringSave: (id: number | null, name: string, definition: ModelDefinition) =>
+    call<ScoringModel>("scoring_save", { id, name, definition }),
+  /** Makes a model the active one (its scores become the leads' score fields). */
+  scoringActivate: (id: number) => call<ScoringModel>("scoring_activate", { id }),
+  scoringDelete: (id: number) => call<void>("scoring_delete", { id }),
+  /** Leads per band under the saved model `savedId` (null: a new model) and under `definition` as edited, now. */
+  scoringPreview: (savedId: number | null, definition: ModelDefinition) =>
+    call<BandChanges>("scoring_preview", { savedId, definition }),
+  /** Why a lead has its score now, under `modelId` (null: the active model). */
+  scoringExplain: (leadId: number, modelId: number | null) =>
+    call<ScoreExplanation>("scoring_explain", { leadId, modelId }),
+  /** Back-tests a stored model (or a definition) scored as of `at` (YYYY-MM-DD) over the next `windowDays` days. */
+  scoringBacktest: (
+    modelId: number | null,
+    definition: ModelDefinition | null,
+    at: string,
+    windowDays: number,
+    outcomeTypes: string[],
+  ) => call<Backtest>("scoring_backtest", { modelId, definition, at, windowDays, outcomeTypes }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

@@ -15,6 +15,7 @@ import type { Stream } from "../bindings/Stream";
 import type { StreamDraft } from "../bindings/StreamDraft";
 import type { Dimension } from "../bindings/Dimension";
 import type { DiscoverOptions } from "../bindings/DiscoverOptions";
+import type { ModelDefinition } from "../bindings/ModelDefinition";
 import { ipc } from "./ipc";
 
 /** One client for the app: answers are kept until a write invalidates them, and failures are shown, not retried. */
@@ -442,3 +443,88 @@ export const useDiscovery = (outcome: Outcome, from: string, to: string, options
     queryFn: () => ipc.insightsDiscover(outcome, from, to, options),
     enabled: from !== "" && to !== "",
   });
+
+/** Scoring's query keys: every one starts with "scoring", so a model write invalidates them all. */
+export const scoringKeys = {
+  all: ["scoring"] as const,
+  models: ["scoring", "models"] as const,
+  preview: (savedId: number | null, definitionJson: string) => ["scoring", "preview", savedId, definitionJson] as const,
+  explain: (leadId: number, modelId: number | null) => ["scoring", "explain", leadId, modelId] as const,
+  backtest: (modelId: number | null, definitionJson: string | null, at: string, windowDays: number, types: string[]) =>
+    ["scoring", "backtest", modelId, definitionJson, at, windowDays, types] as const,
+};
+
+/** The stored scoring models, the active one first. */
+export const useScoringModels = () => useQuery({ queryKey: scoringKeys.models, queryFn: ipc.scoringModels });
+
+/** The band counts before and after an edit (the definition as JSON); the previous counts stay while new ones come. */
+export const useScoringPreview = (savedId: number | null, definitionJson: string, enabled: boolean) =>
+  useQuery({
+    queryKey: scoringKeys.preview(savedId, definitionJson),
+    queryFn: () => ipc.scoringPreview(savedId, JSON.parse(definitionJson) as ModelDefinition),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+
+/** Why a lead has its score under a model (null: the active one); none asked while there is no model. */
+export const useScoreExplanation = (leadId: number, modelId: number | null, enabled: boolean) =>
+  useQuery({
+    queryKey: scoringKeys.explain(leadId, modelId),
+    queryFn: () => ipc.scoringExplain(leadId, modelId),
+    enabled,
+  });
+
+/** A back-test of a stored model (or an edited definition, as JSON); asked only once a model and a date are set. */
+export const useScoringBacktest = (
+  modelId: number | null,
+  definitionJson: string | null,
+  at: string,
+  windowDays: number,
+  types: string[],
+  enabled: boolean,
+) =>
+  useQuery({
+    queryKey: scoringKeys.backtest(modelId, definitionJson, at, windowDays, types),
+    queryFn: () =>
+      ipc.scoringBacktest(
+        modelId,
+        definitionJson ? (JSON.parse(definitionJson) as ModelDefinition) : null,
+        at,
+        windowDays,
+        types,
+      ),
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+
+/** After a model changes: every scoring answer, and the leads and segments (scores are lead fields), are asked again. */
+function invalidateScoring(client: QueryClient) {
+  return Promise.all(
+    [scoringKeys.all, ["leads"], ["lead-detail"], ["field-values"], queryKeys.fields].map((queryKey) =>
+      client.invalidateQueries({ queryKey }),
+    ),
+  ).then(() => invalidateSegments(client));
+}
+
+/** Saves a scoring model (id null creates one). */
+export function useSaveScoringModel() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, name, definition }: { id: number | null; name: string; definition: ModelDefinition }) =>
+      ipc.scoringSave(id, name, definition),
+    onSuccess: () => invalidateScoring(client),
+  });
+}
+
+export function useActivateScoringModel() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => ipc.scoringActivate(id),
+    onSuccess: () => invalidateScoring(client),
+  });
+}
+
+export function useDeleteScoringModel() {
+  const client = useQueryClient();
+  return useMutation({ mutationFn: (id: number) => ipc.scoringDelete(id), onSuccess: () => invalidateScoring(client) });
+}

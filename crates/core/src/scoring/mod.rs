@@ -9,12 +9,14 @@ pub mod backtest;
 pub mod engine;
 pub mod evaluate;
 pub mod model;
+pub mod preview;
 pub mod suggest;
 
 pub use backtest::{backtest, Backtest, BacktestRequest, ModelReport};
 pub use engine::{explain, score_all, EventPoints, LeadScore, RulePoints, ScoreExplanation};
 pub use evaluate::{evaluate, field_outcome, is_held_out, EvaluateRequest, Evaluation};
 pub use model::{Band, Decay, ModelDefinition, ScoreKind, ScoreRule, ScoringModel};
+pub use preview::{band_changes, BandChanges, BandCount, BandMove};
 pub use suggest::{suggest, SuggestOutcome, Suggestion, Suggestions};
 
 use crate::store::tables::scoring::{self as stored, ModelRow};
@@ -93,6 +95,19 @@ pub fn delete_model(workspace: &mut Workspace, id: i64) -> Result<()> {
             what: "scoring model",
             key: id.to_string(),
         })
+    }
+}
+
+/// Model `id`, or the active one when `id` is `None` (an error says so
+/// when no model is active).
+pub fn model_or_active(workspace: &Workspace, id: Option<i64>) -> Result<ScoringModel> {
+    match id {
+        Some(id) => get_model(workspace, id),
+        None => active_model(workspace)?.ok_or_else(|| {
+            Error::InvalidArgument(
+                "no scoring model is active: activate one in Scoring, or name a model".into(),
+            )
+        }),
     }
 }
 

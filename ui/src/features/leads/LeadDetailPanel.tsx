@@ -7,6 +7,7 @@ import { useEffect, useRef, type KeyboardEvent } from "react";
 import { CATEGORY_LABELS, formatCell, formatCount, formatDate, humanize } from "../../lib/format";
 import { useLeadDetail } from "../../lib/queries";
 import { LeadHierarchies } from "./LeadHierarchies";
+import { LeadScore } from "./LeadScore";
 
 type Props = { id: number; onClose: () => void; onError: (error: unknown) => void };
 
@@ -93,6 +94,7 @@ export function LeadDetailPanel({ id, onClose, onError }: Props) {
               </section>
             );
           })}
+          <LeadScore leadId={id} />
           <LeadHierarchies leadId={id} />
           <section data-testid="detail-timeline">
             <h3>
