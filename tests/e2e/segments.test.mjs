@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, checkAccessibility, clearInput, cli, discardIfAsked, screenshot, typeInto, launchOpen } from "./support.mjs";
+import { byTestId, checkAccessibility, clearInput, cli, discardIfAsked, ruleValueEditor, screenshot, setRuleValue, typeInto, launchOpen } from "./support.mjs";
 
 /** Today (UTC) as YYYY-MM-DD: the demo's anchor, used as the as-of date by both the app and the CLI. */
 const today = new Date().toISOString().slice(0, 10);
@@ -31,15 +31,7 @@ async function liveCount(browser) {
   return Number(last);
 }
 
-/** Sets a rule's value, whatever editor the field has (text input or select). */
-async function setValue(browser, rule, value) {
-  const editor = await rule.$('[data-testid="value-editor"]');
-  if ((await editor.getTagName()) === "select") {
-    await editor.selectByAttribute("value", value);
-  } else {
-    await typeInto(browser, editor, value);
-  }
-}
+const setValue = setRuleValue;
 
 /** The last rule of a group (rules are appended). */
 async function lastRule(group) {
@@ -330,7 +322,7 @@ describe("a marketer's first hour in the segment builder (issue 17)", () => {
     assert.equal(await byTestId(browser, "segment-rule-error").isExisting(), false, "no error for a rule just added");
     assert.equal(await rule.$('[data-testid="segment-rule-failure"]').isExisting(), false);
 
-    const editor = await rule.$('[data-testid="value-editor"]');
+    const editor = await ruleValueEditor(browser, rule);
     await typeInto(browser, editor, "x");
     await clearInput(browser, editor);
     const error = byTestId(browser, "segment-rule-error");

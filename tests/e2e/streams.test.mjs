@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, checkAccessibility, clickWhenStill, cli, discardIfAsked, screenshot, typeInto, launchOpen } from "./support.mjs";
+import { byTestId, checkAccessibility, clickWhenStill, cli, discardIfAsked, screenshot, setRuleValue, typeInto, launchOpen } from "./support.mjs";
 
 const today = new Date().toISOString().slice(0, 10);
 
@@ -86,9 +86,7 @@ describe("stream designer and planner", () => {
     await rule.waitForExist({ timeout: 10_000, timeoutMsg: "“+ Rule” added no rule to the branch" });
     await rule.$('[data-testid="fields"]').selectByAttribute("value", "persona");
     await rule.$('[data-testid="operators"]').selectByAttribute("value", "=");
-    const editor = await rule.$('[data-testid="value-editor"]');
-    if ((await editor.getTagName()) === "select") await editor.selectByAttribute("value", "Executive decision maker");
-    else await typeInto(browser, editor, "Executive decision maker");
+    await setRuleValue(browser, rule, "Executive decision maker");
     await byTestId(browser, "palette-send").click();
     const send = await nodeOfType(browser, "send");
     await selectNode(browser, send);

@@ -260,6 +260,27 @@ export async function typeInto(browser, element, text) {
 }
 
 /**
+ * Sets the value of a rule in the rule builder, whatever its editor: a menu of
+ * the field's known values, or text. The editor is a disabled menu marked
+ * `data-loading` until those values arrive, so this waits for them first.
+ */
+export async function setRuleValue(browser, rule, value) {
+  const element = await ruleValueEditor(browser, rule);
+  if ((await element.getTagName()) === "select") await element.selectByAttribute("value", value);
+  else await typeInto(browser, element, value);
+}
+
+/** A rule's value editor, once the field's known values have come (see `setRuleValue`). */
+export async function ruleValueEditor(browser, rule) {
+  const editor = () => rule.$('[data-testid="value-editor"]');
+  await browser.waitUntil(async () => (await editor().getAttribute("data-loading")) !== "yes", {
+    timeout: 30_000,
+    timeoutMsg: "the field's known values never came",
+  });
+  return editor();
+}
+
+/**
  * After an action that may ask about unsaved work: waits until `isReady()`
  * holds or the question shows (it can come late on a busy machine), answers
  * "Discard" if it did, then waits until `isReady()` holds. Checking for the

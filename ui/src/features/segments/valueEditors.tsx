@@ -121,6 +121,21 @@ export function SegmentValueEditor(props: ValueEditorProps) {
       </select>
     );
   }
+  // Until the field's known values arrive, a disabled menu holds the place of the editor they decide (a menu of
+  // them, or free text when there are none): an input swapped for a menu while the user types lost the keys.
+  if (enumCapable && values === undefined && (shape === "scalar" || shape === "list")) {
+    return (
+      <EnumSelect
+        own={own}
+        label={`${fieldLabel} value`}
+        options={[]}
+        value={shape === "scalar" ? String(value ?? "") : ""}
+        onChange={handleOnChange}
+        disabled
+        loading
+      />
+    );
+  }
   if (values && values.length > 0 && shape === "list") {
     return wrap(
       <MultiSelect
@@ -338,6 +353,7 @@ function EnumSelect({
   value,
   onChange,
   disabled,
+  loading = false,
 }: {
   own: Own;
   label: string;
@@ -345,6 +361,8 @@ function EnumSelect({
   value: string;
   onChange: (value: string) => void;
   disabled?: boolean;
+  /** The options are still being fetched: says so, and `data-loading` tells tests to wait. */
+  loading?: boolean;
 }) {
   useEffect(() => {
     if (value === "" && options.length > 0) onChange(options[0].value);
@@ -355,11 +373,15 @@ function EnumSelect({
       {...own}
       className={`${own.className ?? ""} value-enum`}
       aria-label={label}
+      aria-busy={loading || undefined}
+      data-loading={loading ? "yes" : undefined}
       disabled={disabled}
       value={value}
       onChange={(e) => onChange(e.target.value)}
     >
-      {!known && <option value={value}>{value === "" ? "Choose a value…" : value}</option>}
+      {!known && (
+        <option value={value}>{value !== "" ? value : loading ? "Loading values…" : "Choose a value…"}</option>
+      )}
       {options.map((o) => (
         <option key={o.value} value={o.value}>
           {o.value} ({formatCount(o.count)})
