@@ -968,6 +968,14 @@ mod tests {
             .execute_batch(
                 "DROP TABLE hierarchy_segments;
                  DROP TABLE hierarchies;
+                 DROP TABLE scoring_models;
+                 DELETE FROM fields WHERE is_computed = 1;
+                 ALTER TABLE fields DROP COLUMN is_computed;
+                 ALTER TABLE leads DROP COLUMN score_fit;
+                 ALTER TABLE leads DROP COLUMN score_engagement;
+                 ALTER TABLE leads DROP COLUMN score_total;
+                 ALTER TABLE leads DROP COLUMN score_grade;
+                 ALTER TABLE leads DROP COLUMN score_band;
                  DROP INDEX segments_builtin_key;
                  ALTER TABLE segments DROP COLUMN builtin_key;
                  DELETE FROM schema_migrations WHERE version >= 3;",
