@@ -13,7 +13,7 @@ use leadstream_core::export::write_file_atomically;
 
 mod commands;
 use commands::{
-    content, fields, hierarchy, import, insights, leads, plan, segments, streams, workspace,
+    content, fields, hierarchy, import, insights, leads, plan, score, segments, streams, workspace,
     CliResult,
 };
 
@@ -83,6 +83,11 @@ enum Command {
     },
     /// Dry-run nurture streams on the leads: who gets which message when.
     Plan(PlanArgs),
+    /// Lead scoring: store every lead's scores with the active model.
+    Score {
+        #[command(subcommand)]
+        command: score::ScoreCommand,
+    },
     /// Nurture streams: list, export and import as JSON.
     Streams {
         #[command(subcommand)]
@@ -424,6 +429,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Hierarchy { command } => hierarchy::run(&db, command, out),
         Command::Insights { command } => insights::run(&db, command, out),
         Command::Plan(args) => plan::run(&db, &args, out),
+        Command::Score { command } => score::run(&db, command, out),
         Command::Streams { command } => streams::run(&db, command, out),
         Command::Content { command } => content::run(&db, command, out),
         Command::Fields { json, command } => fields::run(&db, json, command, out),

@@ -9,6 +9,7 @@ pub mod import;
 pub mod insights;
 pub mod leads;
 pub mod plan;
+pub mod score;
 pub mod segments;
 pub mod streams;
 pub mod workspace;

@@ -13,7 +13,9 @@ pub mod run;
 pub use backtest::{backtest, Backtest, BacktestRequest, ModelReport};
 pub use engine::{explain, score_all, EventPoints, LeadScore, RulePoints, ScoreExplanation};
 pub use model::{Band, Decay, ModelDefinition, ScoreKind, ScoreRule, ScoringModel};
-pub use run::{last_run, refresh_if_stale, run, BandCount, RunSummary, SCORE_FIELDS};
+pub use run::{
+    last_run, refresh_if_stale, rescore_after_change, run, BandCount, RunSummary, SCORE_FIELDS,
+};
 
 use crate::store::tables::scoring::{self as stored, ModelRow};
 use crate::{Error, Result, Workspace};

@@ -136,6 +136,18 @@ pub fn last_run(workspace: &Workspace) -> Result<Option<RunSummary>> {
     Ok(stored::last_run::<RunSummary>(workspace).unwrap_or(None))
 }
 
+/// Re-runs the scores as of now after the leads or events changed (an
+/// import, an undo) when a model is active, or clears scores a model left
+/// when none is any more; does nothing when scoring was never used.
+pub fn rescore_after_change(workspace: &mut Workspace) -> Result<Option<RunSummary>> {
+    let scored_before = last_run(workspace)?.is_some_and(|last| last.model_id.is_some());
+    if super::active_model(workspace)?.is_some() || scored_before {
+        run(workspace, crate::time::now()).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 /// How old stored scores may get before opening the workspace re-runs them.
 pub const STALE_AFTER_SECONDS: i64 = crate::time::SECONDS_PER_DAY;
 
