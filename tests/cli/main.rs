@@ -18,4 +18,5 @@ mod import;
 mod insights;
 mod insights_discover;
 mod plan;
+mod score_run;
 mod segments;

@@ -23,25 +23,39 @@ pub struct StoredScore<'a> {
     pub band: &'a str,
 }
 
-/// Writes every lead's scores and the run's record in one transaction:
-/// a prepared `UPDATE … WHERE id = ?` per lead, in id order (each a rowid
-/// lookup on the pages just visited). Leads not in `scores` keep no score.
-/// Returns how many leads were updated.
+/// Writes every lead's scores and the run's record in one transaction, in
+/// one pass: a prepared `UPDATE … WHERE id = ?` per lead (each a rowid
+/// lookup on the pages just visited), and for each gap between the ids of
+/// `scores` (which must come in increasing id order) a rowid-range `UPDATE`
+/// that clears a lead left out, so a lead not in `scores` keeps no score.
+/// Returns how many leads were given scores.
 pub fn write_all<'a, R: Serialize>(
     workspace: &mut Workspace,
     scores: impl IntoIterator<Item = StoredScore<'a>>,
     record: &R,
 ) -> Result<u64> {
     let tx = workspace.conn_mut().transaction()?;
-    clear_in(&tx)?;
     let mut updated = 0u64;
     {
-        let mut statement = tx.prepare(
+        let mut update = tx.prepare(
             "UPDATE leads SET score_fit = ?2, score_engagement = ?3, score_total = ?4, \
              score_grade = ?5, score_band = ?6 WHERE id = ?1",
         )?;
+        let mut clear_between = tx.prepare(&format!(
+            "{CLEAR} WHERE id > ?1 AND id < ?2 AND ({ANY_SET})"
+        ))?;
+        let mut previous = i64::MIN;
         for score in scores {
-            updated += statement.execute((
+            if score.lead_id <= previous {
+                return Err(crate::Error::InvalidArgument(format!(
+                    "lead scores must be written in increasing id order (lead {} after {previous})",
+                    score.lead_id
+                )));
+            }
+            if score.lead_id > previous.saturating_add(1) {
+                clear_between.execute((previous, score.lead_id))?;
+            }
+            updated += update.execute((
                 score.lead_id,
                 score.fit,
                 score.engagement,
@@ -49,7 +63,9 @@ pub fn write_all<'a, R: Serialize>(
                 score.grade,
                 score.band,
             ))? as u64;
+            previous = score.lead_id;
         }
+        clear_between.execute((previous, i64::MAX))?;
     }
     crate::store::settings::set_in(&tx, LAST_RUN_KEY, record)?;
     tx.commit()?;
@@ -65,15 +81,14 @@ pub fn clear_all<R: Serialize>(workspace: &mut Workspace, record: &R) -> Result<
     Ok(())
 }
 
+const CLEAR: &str = "UPDATE leads SET score_fit = NULL, score_engagement = NULL, \
+     score_total = NULL, score_grade = NULL, score_band = NULL";
+const ANY_SET: &str = "score_total IS NOT NULL OR score_band IS NOT NULL \
+     OR score_grade IS NOT NULL OR score_fit IS NOT NULL OR score_engagement IS NOT NULL";
+
 /// Sets the five columns to NULL where any is set.
 fn clear_in(tx: &Transaction<'_>) -> Result<()> {
-    tx.execute(
-        "UPDATE leads SET score_fit = NULL, score_engagement = NULL, score_total = NULL, \
-         score_grade = NULL, score_band = NULL \
-         WHERE score_total IS NOT NULL OR score_band IS NOT NULL OR score_grade IS NOT NULL \
-            OR score_fit IS NOT NULL OR score_engagement IS NOT NULL",
-        [],
-    )?;
+    tx.execute(&format!("{CLEAR} WHERE {ANY_SET}"), [])?;
     Ok(())
 }
 
@@ -140,6 +155,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!(stored(&workspace, a), (None, None));
+        assert_eq!(stored(&workspace, b), (Some(12.5), Some("cold".into())));
+        // Leads between, before and after the scored ones are cleared too.
+        let c = lead(&workspace, "c@x.io");
+        write_all(
+            &mut workspace,
+            [a, b, c].map(|lead_id| StoredScore { lead_id, ..score }),
+            &"all",
+        )
+        .unwrap();
+        write_all(&mut workspace, [StoredScore { lead_id: b, ..score }], &"middle").unwrap();
+        assert_eq!(stored(&workspace, a), (None, None));
+        assert_eq!(stored(&workspace, c), (None, None));
+        assert_eq!(stored(&workspace, b), (Some(12.5), Some("cold".into())));
+        let unordered = [c, a].map(|lead_id| StoredScore { lead_id, ..score });
+        assert!(write_all(&mut workspace, unordered, &"x").is_err());
         assert_eq!(stored(&workspace, b), (Some(12.5), Some("cold".into())));
         clear_all(&mut workspace, &"cleared").unwrap();
         assert_eq!(stored(&workspace, b), (None, None));
