@@ -54,7 +54,13 @@ fn run_stores_bands_that_segments_count() {
             ),
         )
         .unwrap();
-        let count = sandbox.run(&["segment", "count", rules.to_str().unwrap(), "--as-of", AS_OF]);
+        let count = sandbox.run(&[
+            "segment",
+            "count",
+            rules.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+        ]);
         assert_eq!(count.code, 0, "{}", count.stderr);
         assert_eq!(count.stdout.trim(), stored.to_string(), "{name}");
         in_bands += stored;

@@ -2,11 +2,11 @@
 //! cancelling an import, and the import history with undo.
 
 use leadstream_core::import::apply::{run_import, ImportControl};
-use leadstream_core::scoring;
 use leadstream_core::import::history::{self, ImportRecord, UndoSummary};
 use leadstream_core::import::inspect::{self, ImportInspection};
 use leadstream_core::import::source::SourceFormat;
 use leadstream_core::import::spec::{ImportKind, ImportProgress, ImportReport, ImportSpec};
+use leadstream_core::scoring;
 use tauri::{AppHandle, Emitter, State};
 
 use crate::error::Result;

@@ -1,7 +1,7 @@
 //! The lead score columns of `leads` (`score_fit`, `score_engagement`,
 //! `score_total`, `score_grade`, `score_band`, migration 0006): the one bulk
-//! write of every lead's scores, clearing them, and the record of the last
-//! run (a setting), each in one transaction.
+//! write of every lead's changed scores, clearing them, and the record of
+//! the last run (a setting), each in one transaction.
 
 use rusqlite::Transaction;
 use serde::de::DeserializeOwned;
@@ -23,27 +23,74 @@ pub struct StoredScore<'a> {
     pub band: &'a str,
 }
 
-/// Writes every lead's scores and the run's record in one transaction, in
-/// one pass: a prepared `UPDATE … WHERE id = ?` per lead (each a rowid
-/// lookup on the pages just visited), and for each gap between the ids of
-/// `scores` (which must come in increasing id order) a rowid-range `UPDATE`
-/// that clears a lead left out, so a lead not in `scores` keeps no score.
-/// Returns how many leads were given scores.
+/// A lead's five stored score values, hashed: what a run compares to skip
+/// the leads whose scores did not change.
+fn fingerprint(
+    fit: Option<f64>,
+    engagement: Option<f64>,
+    total: Option<f64>,
+    grade: Option<&str>,
+    band: Option<&str>,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for number in [fit, engagement, total] {
+        number.map(f64::to_bits).hash(&mut hasher);
+    }
+    grade.hash(&mut hasher);
+    band.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The fingerprint of a lead with no score.
+fn unscored() -> u64 {
+    fingerprint(None, None, None, None, None)
+}
+
+/// Every lead's id and the fingerprint of its stored scores, by id: one
+/// scan of `leads`, 16 bytes a lead.
+fn stored_fingerprints(tx: &Transaction<'_>) -> Result<Vec<(i64, u64)>> {
+    let mut statement = tx.prepare(
+        "SELECT id, score_fit, score_engagement, score_total, score_grade, score_band \
+         FROM leads ORDER BY id",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            fingerprint(
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get::<_, Option<String>>(4)?.as_deref(),
+                row.get::<_, Option<String>>(5)?.as_deref(),
+            ),
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Writes every lead's scores and the run's record in one transaction.
+/// `scores` must come in increasing id order. The stored scores are read
+/// first (one scan), and only the leads whose five values change are
+/// written, each with a prepared `UPDATE … WHERE id = ?`; a lead not in
+/// `scores` that has a score is cleared. Returns how many leads were written
+/// (changed or cleared).
 pub fn write_all<'a, R: Serialize>(
     workspace: &mut Workspace,
     scores: impl IntoIterator<Item = StoredScore<'a>>,
     record: &R,
 ) -> Result<u64> {
     let tx = workspace.conn_mut().transaction()?;
-    let mut updated = 0u64;
+    let stored = stored_fingerprints(&tx)?;
+    let empty = unscored();
+    let mut written = 0u64;
     {
         let mut update = tx.prepare(
             "UPDATE leads SET score_fit = ?2, score_engagement = ?3, score_total = ?4, \
              score_grade = ?5, score_band = ?6 WHERE id = ?1",
         )?;
-        let mut clear_between = tx.prepare(&format!(
-            "{CLEAR} WHERE id > ?1 AND id < ?2 AND ({ANY_SET})"
-        ))?;
+        let mut clear = tx.prepare(&format!("{CLEAR} WHERE id = ?1"))?;
+        let mut existing = stored.iter().peekable();
         let mut previous = i64::MIN;
         for score in scores {
             if score.lead_id <= previous {
@@ -52,24 +99,46 @@ pub fn write_all<'a, R: Serialize>(
                     score.lead_id
                 )));
             }
-            if score.lead_id > previous.saturating_add(1) {
-                clear_between.execute((previous, score.lead_id))?;
-            }
-            updated += update.execute((
-                score.lead_id,
-                score.fit,
-                score.engagement,
-                score.total,
-                score.grade,
-                score.band,
-            ))? as u64;
             previous = score.lead_id;
+            let mut current = None;
+            while let Some(&&(id, print)) = existing.peek() {
+                if id > score.lead_id {
+                    break;
+                }
+                existing.next();
+                if id == score.lead_id {
+                    current = Some(print);
+                } else if print != empty {
+                    written += clear.execute([id])? as u64;
+                }
+            }
+            let new = fingerprint(
+                Some(score.fit),
+                Some(score.engagement),
+                Some(score.total),
+                Some(score.grade),
+                Some(score.band),
+            );
+            if current != Some(new) {
+                written += update.execute((
+                    score.lead_id,
+                    score.fit,
+                    score.engagement,
+                    score.total,
+                    score.grade,
+                    score.band,
+                ))? as u64;
+            }
         }
-        clear_between.execute((previous, i64::MAX))?;
+        for &(id, print) in existing {
+            if print != empty {
+                written += clear.execute([id])? as u64;
+            }
+        }
     }
     crate::store::settings::set_in(&tx, LAST_RUN_KEY, record)?;
     tx.commit()?;
-    Ok(updated)
+    Ok(written)
 }
 
 /// Clears every lead's scores (no model is active) and records the run.
@@ -83,6 +152,7 @@ pub fn clear_all<R: Serialize>(workspace: &mut Workspace, record: &R) -> Result<
 
 const CLEAR: &str = "UPDATE leads SET score_fit = NULL, score_engagement = NULL, \
      score_total = NULL, score_grade = NULL, score_band = NULL";
+/// Leads with any of the five set.
 const ANY_SET: &str = "score_total IS NOT NULL OR score_band IS NOT NULL \
      OR score_grade IS NOT NULL OR score_fit IS NOT NULL OR score_engagement IS NOT NULL";
 
@@ -136,13 +206,15 @@ mod tests {
             grade: "C4",
             band: "cold",
         };
-        let updated = write_all(&mut workspace, [score], &"first").unwrap();
-        assert_eq!(updated, 1);
+        let written = write_all(&mut workspace, [score], &"first").unwrap();
+        assert_eq!(written, 1);
+        // The same scores again: nothing to write.
+        assert_eq!(write_all(&mut workspace, [score], &"again").unwrap(), 0);
         assert_eq!(stored(&workspace, a), (Some(12.5), Some("cold".into())));
         assert_eq!(stored(&workspace, b), (None, None));
         assert_eq!(
             last_run::<String>(&workspace).unwrap().as_deref(),
-            Some("first")
+            Some("again")
         );
         // A second run starts from nothing: a lead it leaves out has no score.
         write_all(
@@ -164,7 +236,15 @@ mod tests {
             &"all",
         )
         .unwrap();
-        write_all(&mut workspace, [StoredScore { lead_id: b, ..score }], &"middle").unwrap();
+        write_all(
+            &mut workspace,
+            [StoredScore {
+                lead_id: b,
+                ..score
+            }],
+            &"middle",
+        )
+        .unwrap();
         assert_eq!(stored(&workspace, a), (None, None));
         assert_eq!(stored(&workspace, c), (None, None));
         assert_eq!(stored(&workspace, b), (Some(12.5), Some("cold".into())));
