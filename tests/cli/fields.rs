@@ -11,8 +11,8 @@ fn fields_json_lists_every_field_with_its_metadata() {
     let fields: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(
         fields.len(),
-        23 + 5,
-        "23 standard fields and 5 demo custom fields"
+        28 + 5,
+        "28 standard fields (5 of them computed scores) and 5 demo custom fields"
     );
     let by_key = |key: &str| fields.iter().find(|f| f["key"] == key).unwrap().clone();
     let email = by_key("email");
@@ -24,6 +24,9 @@ fn fields_json_lists_every_field_with_its_metadata() {
     assert_eq!(by_key("technologies")["category"], "technographic");
     assert_eq!(by_key("budget")["category"], "needs_based");
     assert_eq!(by_key("score")["origin"], "implicit");
+    assert_eq!(by_key("score")["is_computed"], false, "a CRM's own score");
+    assert_eq!(by_key("score_total")["label"], "Lead score");
+    assert_eq!(by_key("score_total")["is_computed"], true);
     for field in &fields {
         for property in ["key", "label", "type", "category", "origin"] {
             assert!(field[property].is_string(), "{field} has {property}");
@@ -38,7 +41,7 @@ fn fields_table_has_a_header_and_a_row_per_field() {
     let out = sandbox.run(&["fields"]);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(lines[0].starts_with("key"));
-    assert_eq!(lines.len(), 1 + 23);
+    assert_eq!(lines.len(), 1 + 28);
     assert!(lines
         .iter()
         .any(|l| l.starts_with("annual_revenue") && l.contains("firmographic")));

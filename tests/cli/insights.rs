@@ -33,7 +33,7 @@ fn performance_ranks_every_saved_segment_against_all_leads() {
     assert_eq!(all["trials"], 600);
     assert!(all["successes"].as_u64().unwrap() > 0, "{all}");
     let rows = report["segments"].as_array().unwrap();
-    assert_eq!(rows.len(), 20, "the built-in segments");
+    assert_eq!(rows.len(), 23, "the built-in segments (three score groups)");
     let rates: Vec<f64> = rows
         .iter()
         .map(|r| r["conversion"]["rate"].as_f64().unwrap())

@@ -19,4 +19,5 @@ mod insights;
 mod insights_discover;
 mod plan;
 mod score;
+mod score_run;
 mod segments;

@@ -36,11 +36,6 @@ struct Cli {
 enum Command {
     /// Create a new, empty workspace file.
     Init,
-    /// Lead scoring: models, explanations, back-tests, evaluation, suggested points.
-    Score {
-        #[command(subcommand)]
-        command: score::ScoreCommand,
-    },
     /// Fill a new workspace with generated demo or benchmark data.
     Demo {
         /// How many leads to generate.
@@ -88,6 +83,12 @@ enum Command {
     },
     /// Dry-run nurture streams on the leads: who gets which message when.
     Plan(PlanArgs),
+    /// Lead scoring: models, storing every lead's scores, explanations,
+    /// back-tests, evaluation and suggested points.
+    Score {
+        #[command(subcommand)]
+        command: score::ScoreCommand,
+    },
     /// Nurture streams: list, export and import as JSON.
     Streams {
         #[command(subcommand)]
@@ -429,9 +430,9 @@ fn run(cli: Cli) -> CliResult {
         Command::Hierarchy { command } => hierarchy::run(&db, command, out),
         Command::Insights { command } => insights::run(&db, command, out),
         Command::Plan(args) => plan::run(&db, &args, out),
+        Command::Score { command } => score::run(&db, command, out),
         Command::Streams { command } => streams::run(&db, command, out),
         Command::Content { command } => content::run(&db, command, out),
         Command::Fields { json, command } => fields::run(&db, json, command, out),
-        Command::Score { command } => score::run(&db, command, out),
     }
 }

@@ -61,6 +61,9 @@ pub struct Field {
     pub category: Category,
     /// Standard fields are columns of `leads`; custom ones live in `custom_values`.
     pub is_standard: bool,
+    /// Computed by Leadstream (the active scoring model's scores): read like
+    /// any field, never written by an import or a stream.
+    pub is_computed: bool,
 }
 
 /// A field resolved against the catalogue, with where its value is stored.
@@ -114,6 +117,7 @@ fn resolved_from_stored(stored: StoredField) -> Result<ResolvedField> {
             origin: parse_enum(4, stored.origin)?,
             category: parse_enum(5, stored.category)?,
             is_standard: stored.is_standard,
+            is_computed: stored.is_computed,
         },
     })
 }
@@ -221,7 +225,23 @@ mod tests {
         let ws = Workspace::in_memory().unwrap();
         let fields = list(ws.conn()).unwrap();
         let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
-        assert_eq!(keys.len(), 23);
+        assert_eq!(keys.len(), 28);
+        assert_eq!(keys[22], "updated_at");
+        let computed: Vec<&str> = fields
+            .iter()
+            .filter(|f| f.is_computed)
+            .map(|f| f.key.as_str())
+            .collect();
+        assert_eq!(
+            computed,
+            [
+                "score_fit",
+                "score_engagement",
+                "score_total",
+                "score_grade",
+                "score_band"
+            ]
+        );
         assert_eq!(&keys[..3], ["email", "first_name", "last_name"]);
         let employees = fields.iter().find(|f| f.key == "employees").unwrap();
         assert_eq!(employees.field_type, FieldType::Number);

@@ -1,6 +1,6 @@
 //! Opening a workspace for the app: the store's open and create, then what
 //! the layers above the store add to every workspace (the built-in
-//! segments). The store itself knows nothing of those layers; this is the
+//! segments), and on open the refresh of stale lead scores. The store itself knows nothing of those layers; this is the
 //! one place that puts them together, so every opener (CLI, shell, tests)
 //! gets the same workspace.
 
@@ -25,7 +25,14 @@ impl Workspace {
     /// damaged or read-only, is refused before anything is written to it.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        with_layers_above(Self::open_store(path)?).map_err(|e| e.in_workspace(path))
+        let mut workspace =
+            with_layers_above(Self::open_store(path)?).map_err(|e| e.in_workspace(path))?;
+        // Scores run more than a day ago are re-run as of now (decay moves
+        // them as time passes). A model that no longer compiles keeps the
+        // old scores rather than refuse the workspace: `score run` and the
+        // scoring view name the problem.
+        crate::scoring::refresh_if_stale(&mut workspace).ok();
+        Ok(workspace)
     }
 
     /// Opens `path`, creating the workspace first if there is no file there.

@@ -6,6 +6,7 @@ use leadstream_core::import::history::{self, ImportRecord, UndoSummary};
 use leadstream_core::import::inspect::{self, ImportInspection};
 use leadstream_core::import::source::SourceFormat;
 use leadstream_core::import::spec::{ImportKind, ImportProgress, ImportReport, ImportSpec};
+use leadstream_core::scoring;
 use tauri::{AppHandle, Emitter, State};
 
 use crate::error::Result;
@@ -51,7 +52,13 @@ pub async fn import_run(
                 cancel: &cancel,
                 progress: &mut progress,
             };
-            run_import(ws, &path, &spec, dry_run, control)
+            let report = run_import(ws, &path, &spec, dry_run, control)?;
+            if !dry_run {
+                // The import is done and stays; a model that no longer
+                // compiles keeps the old scores (the scoring view names why).
+                scoring::rescore_after_change(ws).ok();
+            }
+            Ok(report)
         })
         .await
 }
@@ -75,6 +82,10 @@ pub async fn import_undo(
     remove_created_fields: bool,
 ) -> Result<UndoSummary> {
     state
-        .with_own_connection(move |ws| history::undo_with(ws, id, remove_created_fields))
+        .with_own_connection(move |ws| {
+            let summary = history::undo_with(ws, id, remove_created_fields)?;
+            scoring::rescore_after_change(ws).ok();
+            Ok(summary)
+        })
         .await
 }

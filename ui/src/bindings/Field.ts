@@ -14,4 +14,9 @@ label: string, type: FieldType, origin: Origin, category: Category,
 /**
  * Standard fields are columns of `leads`; custom ones live in `custom_values`.
  */
-is_standard: boolean, };
+is_standard: boolean, 
+/**
+ * Computed by Leadstream (the active scoring model's scores): read like
+ * any field, never written by an import or a stream.
+ */
+is_computed: boolean, };

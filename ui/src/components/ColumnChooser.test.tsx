@@ -9,7 +9,15 @@ import type { LeadRow } from "../bindings/LeadRow";
 import { ColumnChooser } from "./ColumnChooser";
 
 const FIELDS: Field[] = [
-  { key: "email", label: "Email", type: "text", origin: "explicit", category: "demographic", is_standard: true },
+  {
+    key: "email",
+    label: "Email",
+    type: "text",
+    origin: "explicit",
+    category: "demographic",
+    is_standard: true,
+    is_computed: false,
+  },
 ];
 
 function Harness() {

@@ -45,6 +45,7 @@ const field = (key: string, type: Field["type"], category: Field["category"]): F
   origin: "explicit",
   category,
   is_standard: true,
+  is_computed: false,
 });
 
 const FIELDS: Field[] = [

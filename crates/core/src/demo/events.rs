@@ -132,4 +132,43 @@ pub(super) fn plan_buying_journey(
         let value = 490 + journey.below(9_000);
         timeline.push((at, "purchase", format!(r#"{{"value":{value}}}"#)));
     }
+    plan_research(journey, timeline, start, purchase);
+}
+
+/// The weeks of research before a purchase (drawn after the rest of the
+/// journey, so the events above stay as they were): a whitepaper, pricing
+/// page views and e-mail clicks, in the 90 days before it. Buyers engage
+/// for weeks before they buy, as real ones do, which is what lets the
+/// demo's scoring model predict purchases in a back-test.
+fn plan_research(
+    journey: &mut Rng,
+    timeline: &mut Vec<(i64, &'static str, String)>,
+    start: i64,
+    purchase: i64,
+) {
+    let before = |journey: &mut Rng, days: i64| {
+        let earliest = (purchase - days * DAY).max(start);
+        (earliest < purchase).then(|| journey.between(earliest, purchase))
+    };
+    if journey.chance(0.7) {
+        if let Some(at) = before(journey, 90) {
+            let asset = journey.pick(WHITEPAPERS);
+            timeline.push((at, "download", format!(r#"{{"asset":"{asset}"}}"#)));
+        }
+    }
+    for _ in 0..1 + journey.below(4) {
+        if let Some(at) = before(journey, 75) {
+            timeline.push((at, "page_view", r#"{"url":"/pricing"}"#.to_owned()));
+        }
+    }
+    for _ in 0..journey.below(3) {
+        if let Some(at) = before(journey, 60) {
+            let campaign = journey.pick(CAMPAIGNS);
+            timeline.push((
+                at,
+                "email_click",
+                format!(r#"{{"campaign":"{campaign}","url":"/pricing"}}"#),
+            ));
+        }
+    }
 }

@@ -7,6 +7,7 @@
 //! - `vocabulary`: names, companies, places, personas, stages and weights.
 //! - `events`: one lead's event history.
 //! - `hierarchy`: the saved hierarchies (by persona, by engagement).
+//! - `scoring`: the active scoring model "Demo scoring", run as of the anchor.
 //!
 //! The rows are written through the store's tables layer (`store::tables`).
 
@@ -15,6 +16,7 @@ mod hierarchy;
 #[cfg(test)]
 mod insights_differential;
 mod rng;
+mod scoring;
 mod vocabulary;
 
 use rusqlite::Transaction;
@@ -28,6 +30,7 @@ use crate::text::fold_key;
 use crate::{Result, Workspace};
 use events::{plan_buying_journey, plan_events};
 use rng::{pick_some, Rng};
+pub use scoring::{demo_model, DEMO_MODEL_NAME};
 use vocabulary::*;
 
 /// What to generate.
@@ -130,6 +133,7 @@ pub fn generate(workspace: &mut Workspace, spec: &DemoSpec) -> Result<DemoSummar
     tx.commit()?;
     crate::streams::templates::install_demo_nurture(workspace)?;
     hierarchy::install_demo_hierarchies(workspace)?;
+    scoring::install_demo_scoring(workspace, spec.anchor)?;
     Ok(DemoSummary {
         leads: spec.leads as u64,
         events,

@@ -303,7 +303,8 @@ fn inspect_within(
                 // since (with the undo of the import that created it).
                 let field_exists = match &saved.target {
                     ColumnTarget::Field { key } => {
-                        key == "external_id" || catalogue.iter().any(|f| &f.key == key)
+                        key == "external_id"
+                            || catalogue.iter().any(|f| &f.key == key && !f.is_computed)
                     }
                     _ => true,
                 };

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod evaluate;
 pub mod model;
 pub mod preview;
+pub mod run;
 pub mod suggest;
 
 pub use backtest::{backtest, Backtest, BacktestRequest, ModelReport};
@@ -17,6 +18,9 @@ pub use engine::{explain, score_all, EventPoints, LeadScore, RulePoints, ScoreEx
 pub use evaluate::{evaluate, field_outcome, is_held_out, EvaluateRequest, Evaluation};
 pub use model::{Band, Decay, ModelDefinition, ScoreKind, ScoreRule, ScoringModel};
 pub use preview::{band_changes, BandChanges, BandCount, BandMove};
+pub use run::{
+    last_run, refresh_if_stale, rescore_after_change, run, BandLeads, RunSummary, SCORE_FIELDS,
+};
 pub use suggest::{suggest, SuggestOutcome, Suggestion, Suggestions};
 
 use crate::store::tables::scoring::{self as stored, ModelRow};
@@ -77,18 +81,37 @@ pub fn save_model(
     let json = serde_json::to_string(definition)
         .map_err(|e| Error::InvalidArgument(format!("the model cannot be written: {e}")))?;
     let id = stored::save(workspace, id, name, &json)?;
-    get_model(workspace, id)
+    let model = get_model(workspace, id)?;
+    if model.is_active {
+        run(workspace, crate::time::now())?;
+    }
+    Ok(model)
 }
 
-/// Makes model `id` the active one.
+/// Makes model `id` the active one and stores its scores as of now.
 pub fn activate_model(workspace: &mut Workspace, id: i64) -> Result<ScoringModel> {
+    activate_model_as_of(workspace, id, crate::time::now())
+}
+
+/// Makes model `id` the active one and stores its scores as of `as_of`
+/// (the demo scores as of its own "today").
+pub fn activate_model_as_of(
+    workspace: &mut Workspace,
+    id: i64,
+    as_of: i64,
+) -> Result<ScoringModel> {
     stored::activate(workspace, id)?;
+    run(workspace, as_of)?;
     get_model(workspace, id)
 }
 
-/// Deletes model `id`.
+/// Deletes model `id` (the active one's scores are cleared).
 pub fn delete_model(workspace: &mut Workspace, id: i64) -> Result<()> {
+    let was_active = get_model(workspace, id).is_ok_and(|m| m.is_active);
     if stored::delete(workspace, id)? {
+        if was_active {
+            run(workspace, crate::time::now())?;
+        }
         Ok(())
     } else {
         Err(Error::NotFound {

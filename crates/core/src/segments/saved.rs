@@ -388,7 +388,7 @@ pub fn delete(workspace: &mut Workspace, id: i64) -> Result<()> {
 }
 
 /// The version of the built-in segment set; raise it when templates change.
-const BUILTIN_VERSION: i64 = 1;
+const BUILTIN_VERSION: i64 = 2;
 
 /// Adds the built-in segments to a workspace that does not have this
 /// version of them yet. Runs at every open; costs one settings read after
@@ -966,9 +966,18 @@ mod tests {
         workspace
             .conn()
             .execute_batch(
-                "DROP TABLE scoring_models;
-                 DROP TABLE hierarchy_segments;
+                "DROP TABLE hierarchy_segments;
                  DROP TABLE hierarchies;
+                 DROP TABLE scoring_models;
+                 DELETE FROM fields WHERE is_computed = 1;
+                 ALTER TABLE fields DROP COLUMN is_computed;
+                 ALTER TABLE leads DROP COLUMN score_fit;
+                 ALTER TABLE leads DROP COLUMN score_engagement;
+                 ALTER TABLE leads DROP COLUMN score_total;
+                 ALTER TABLE leads DROP COLUMN score_grade;
+                 ALTER TABLE leads DROP COLUMN score_band;
+                 DELETE FROM segments WHERE builtin_key LIKE 'score-%';
+                 UPDATE settings SET value = '1' WHERE key = 'builtin_segments';
                  DROP INDEX segments_builtin_key;
                  ALTER TABLE segments DROP COLUMN builtin_key;
                  DELETE FROM schema_migrations WHERE version >= 3;",

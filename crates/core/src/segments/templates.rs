@@ -1,6 +1,7 @@
 //! The segments that matter in practice, as real rules over standard fields
 //! and events: persona, buying stage, lifecycle, previous actions, entry path
-//! and company size. They are data, one JSON file per folder under
+//! and company size, and the lead score groups (bands and grades of the
+//! active scoring model, stored as computed fields). They are data, one JSON file per folder under
 //! `templates/`, built into the binary. Every workspace gets them as built-in
 //! segments, and the builder offers them as templates to start from.
 
@@ -26,7 +27,7 @@ pub struct SegmentTemplate {
 }
 
 /// The template files (name, text), folders in display order.
-const TEMPLATE_FILES: [(&str, &str); 6] = [
+const TEMPLATE_FILES: [(&str, &str); 7] = [
     ("persona.json", include_str!("templates/persona.json")),
     (
         "buying-stage.json",
@@ -42,6 +43,7 @@ const TEMPLATE_FILES: [(&str, &str); 6] = [
         "company-size.json",
         include_str!("templates/company-size.json"),
     ),
+    ("lead-score.json", include_str!("templates/lead-score.json")),
 ];
 
 /// One template file: a folder and its templates in display order.

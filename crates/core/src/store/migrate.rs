@@ -39,6 +39,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "scoring",
         sql: include_str!("migrations/0005_scoring.sql"),
     },
+    Migration {
+        version: 6,
+        name: "score_fields",
+        sql: include_str!("migrations/0006_score_fields.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.

@@ -503,6 +503,10 @@ fn split(percentages: &[u32]) -> Vec<String> {
 fn field_update(subject: &Subject<'_>, field: &str, value: &serde_json::Value) -> Vec<String> {
     match subject.catalogue.iter().find(|f| f.key == field) {
         None => vec![format!("field `{field}` does not exist")],
+        Some(f) if f.is_computed => vec![format!(
+            "“{}” (`{field}`) is computed by the active scoring model: a stream cannot set it",
+            f.label
+        )],
         Some(f) => model::field_value(f.field_type, value)
             .err()
             .into_iter()
@@ -862,6 +866,10 @@ mod tests {
             ["`high` is not a number"]
         );
         assert!(field_update(&subject, "score", &serde_json::json!(5)).is_empty());
+        assert_eq!(
+            field_update(&subject, "score_band", &serde_json::json!("hot")),
+            ["“Score band” (`score_band`) is computed by the active scoring model: a stream cannot set it"]
+        );
     }
 
     #[test]

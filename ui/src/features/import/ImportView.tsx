@@ -249,7 +249,9 @@ function ColumnsStep(props: {
     });
   const grouped = useMemo(() => {
     const groups = new Map<string, Field[]>();
-    for (const field of fields) groups.set(field.category, [...(groups.get(field.category) ?? []), field]);
+    // Computed fields (the lead scores) are never imported: a CRM's own score goes to "Score" or a new field.
+    for (const field of fields.filter((f) => !f.is_computed))
+      groups.set(field.category, [...(groups.get(field.category) ?? []), field]);
     return groups;
   }, [fields]);
   // Hundreds of new custom fields (an unfiltered CRM export) need the user's go-ahead.

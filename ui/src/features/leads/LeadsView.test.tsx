@@ -35,6 +35,7 @@ const FIELDS: Field[] = [
     origin: "explicit",
     category: "demographic",
     is_standard: true,
+    is_computed: false,
   },
   {
     key: "last_name",
@@ -43,6 +44,7 @@ const FIELDS: Field[] = [
     origin: "explicit",
     category: "demographic",
     is_standard: true,
+    is_computed: false,
   },
 ];
 

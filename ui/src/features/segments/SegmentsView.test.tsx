@@ -17,8 +17,24 @@ import { createQueryClient } from "../../lib/queries";
 import { resetUnsavedChanges } from "../../lib/unsavedChanges";
 
 const FIELDS: Field[] = [
-  { key: "country", label: "Country", type: "text", origin: "explicit", category: "firmographic", is_standard: true },
-  { key: "score", label: "Score", type: "number", origin: "explicit", category: "behavioral", is_standard: true },
+  {
+    key: "country",
+    label: "Country",
+    type: "text",
+    origin: "explicit",
+    category: "firmographic",
+    is_standard: true,
+    is_computed: false,
+  },
+  {
+    key: "score",
+    label: "Score",
+    type: "number",
+    origin: "explicit",
+    category: "behavioral",
+    is_standard: true,
+    is_computed: false,
+  },
 ];
 
 const TEMPLATE: SegmentTemplate = {

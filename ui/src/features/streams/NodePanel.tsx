@@ -450,11 +450,14 @@ export function NodePanel(props: Props) {
               {!fields.some((f) => f.key === action.field) && (
                 <option value={action.field}>{action.field || "Choose a field…"}</option>
               )}
-              {fields.map((f) => (
-                <option key={f.key} value={f.key}>
-                  {f.label}
-                </option>
-              ))}
+              {/* Computed fields (the lead scores) are set by the scoring model, never by a stream. */}
+              {fields
+                .filter((f) => !f.is_computed)
+                .map((f) => (
+                  <option key={f.key} value={f.key}>
+                    {f.label}
+                  </option>
+                ))}
             </select>
           </label>
           <label className="field">

@@ -32,6 +32,9 @@ pub fn run(db: &Path, command: ImportCommand, out: &mut impl Write) -> CliResult
         progress: &mut progress,
     };
     let report = run_import(&mut workspace, &args.file, &spec, args.dry_run, control)?;
+    if !args.dry_run {
+        super::score::run::rescore_after_change(&mut workspace);
+    }
     print_report(out, &report, args.json)?;
     Ok(())
 }
@@ -71,6 +74,7 @@ pub fn history(db: &Path, command: ImportsCommand, out: &mut impl Write) -> CliR
             } else {
                 history::undo(&mut workspace, id)?
             };
+            super::score::run::rescore_after_change(&mut workspace);
             writeln!(
                 out,
                 "undid import {id}: removed {} leads and {} events, restored {} values",

@@ -1,7 +1,8 @@
 //! `leadstream score …`: scoring models (`model`), why a lead has its score
 //! (`explain`), and proving a model: back-tests on history (`backtest`),
 //! evaluation against an outcome field (`evaluate`) and suggested points
-//! (`suggest`). One module per command; this one dispatches and holds what
+//! (`suggest`); storing every lead's scores in its score fields (`run`).
+//! One module per command; this one dispatches and holds what
 //! they share: which models to use and how to print several side by side.
 
 use std::path::Path;
@@ -17,6 +18,7 @@ pub mod evaluate;
 pub mod explain;
 pub mod model;
 pub mod report;
+pub mod run;
 pub mod suggest;
 
 #[derive(Subcommand)]
@@ -34,9 +36,13 @@ pub enum ScoreCommand {
     Evaluate(evaluate::EvaluateArgs),
     /// Suggested points for behaviours and fit values, from their lift.
     Suggest(suggest::SuggestArgs),
+    /// Score every lead with the active model and store the scores (the
+    /// fields score_fit, score_engagement, score_total, score_grade and
+    /// score_band); with no active model, clear them.
+    Run(run::RunArgs),
 }
 
-/// `score model|explain|backtest|evaluate|suggest`.
+/// `score model|explain|backtest|evaluate|suggest|run`.
 pub fn run(db: &Path, command: ScoreCommand, out: &mut impl std::io::Write) -> CliResult {
     match command {
         ScoreCommand::Model { command } => model::run(db, command, out),
@@ -44,6 +50,7 @@ pub fn run(db: &Path, command: ScoreCommand, out: &mut impl std::io::Write) -> C
         ScoreCommand::Backtest(args) => backtest::run(db, args, out),
         ScoreCommand::Evaluate(args) => evaluate::run(db, args, out),
         ScoreCommand::Suggest(args) => suggest::run(db, args, out),
+        ScoreCommand::Run(args) => run::run(db, &args, out),
     }
 }
 

@@ -69,6 +69,14 @@ pub(super) fn prepare_columns(
             ColumnTarget::Field { key } if key == "external_id" => Destination::ExternalId,
             ColumnTarget::Field { key } => {
                 let field = fields::resolve(tx, key)?;
+                if field.field.is_computed {
+                    return Err(Error::InvalidArgument(format!(
+                        "column “{}” is mapped to “{}” (`{key}`), which Leadstream computes \
+                         from the active scoring model: map it to a field of its own \
+                         (an imported CRM score goes to “Score” or a new field)",
+                        column.header, field.field.label
+                    )));
+                }
                 if field.field.is_standard {
                     Destination::Standard {
                         key: key.clone(),

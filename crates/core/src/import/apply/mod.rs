@@ -244,4 +244,63 @@ mod tests {
             Path::new("/data/crm.import-4-march-rejected.csv").to_path_buf()
         );
     }
+
+    /// A CRM export with its own lead score: the suggestions keep it out of
+    /// the computed score fields, and an explicit mapping to one is refused
+    /// with the column's name.
+    #[test]
+    fn computed_score_fields_are_never_import_targets() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("crm.csv");
+        std::fs::write(
+            &path,
+            "Email,Lead Score,Score Band,score_total\na@x.io,42,hot,7\nb@x.io,12,cold,3\n",
+        )
+        .unwrap();
+        let mut workspace = Workspace::in_memory().unwrap();
+        let inspection = crate::import::inspect::inspect(&workspace, &path, None, None).unwrap();
+        let computed: Vec<String> = fields::list(workspace.conn())
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.is_computed)
+            .map(|f| f.key)
+            .collect();
+        assert_eq!(computed.len(), 5);
+        for column in &inspection.columns {
+            if let ColumnTarget::Field { key } = &column.mapping.target {
+                assert!(!computed.contains(key), "{} → {key}", column.mapping.header);
+            }
+        }
+        let mut spec = ImportSpec {
+            kind: inspection.kind,
+            format: inspection.format,
+            columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
+            match_key: inspection.match_key,
+            on_match: crate::import::spec::OnMatch::Update,
+            null_tokens: inspection.suggested_null_tokens,
+            unknown_leads: crate::import::spec::UnknownLeads::Create,
+        };
+        spec.columns[2].target = ColumnTarget::Field {
+            key: "score_band".into(),
+        };
+        let cancel = AtomicBool::new(false);
+        let mut progress = |_: &ImportProgress| {};
+        let refused = run_import(
+            &mut workspace,
+            &path,
+            &spec,
+            false,
+            ImportControl {
+                cancel: &cancel,
+                progress: &mut progress,
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            refused.contains("column “Score Band” is mapped to “Score band” (`score_band`)"),
+            "{refused}"
+        );
+        assert_eq!(crate::store::tables::leads::count(&workspace).unwrap(), 0);
+    }
 }

@@ -22,6 +22,8 @@ pub struct StoredField {
     pub origin: String,
     pub category: String,
     pub is_standard: bool,
+    /// Computed by Leadstream (the lead scores): never imported or set by a stream.
+    pub is_computed: bool,
 }
 
 /// A new custom field, with its enums as their serde names.
@@ -35,7 +37,7 @@ pub struct NewFieldRow<'a> {
 }
 
 const SELECT_FIELDS: &str =
-    "SELECT id, key, label, type, origin, category, is_standard FROM fields";
+    "SELECT id, key, label, type, origin, category, is_standard, is_computed FROM fields";
 
 fn stored_field(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredField> {
     Ok(StoredField {
@@ -46,6 +48,7 @@ fn stored_field(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredField> {
         origin: row.get(4)?,
         category: row.get(5)?,
         is_standard: row.get(6)?,
+        is_computed: row.get(7)?,
     })
 }
 

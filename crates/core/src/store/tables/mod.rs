@@ -12,6 +12,7 @@
 //! - [`segments`]: saved segments, their rules as JSON, built-ins by key.
 //! - [`hierarchies`]: hierarchies, each an ordered list of segment ids.
 //! - [`scoring`]: lead scoring models, their definitions as JSON.
+//! - [`scores`]: the lead score columns of `leads`, written in bulk.
 //! - [`streams`]: nurture streams, their definitions as JSON.
 //! - [`content`]: the content library's items and their tags.
 //! - [`imports`]: the import history, its undo records, and what later
@@ -31,6 +32,7 @@ pub mod fields;
 pub mod hierarchies;
 pub mod imports;
 pub mod leads;
+pub mod scores;
 pub mod scoring;
 pub mod segments;
 pub mod streams;

@@ -1,0 +1,77 @@
+//! `score run [--as-of ISO8601] [--json]`: stores every lead's scores under
+//! the active model and prints how many leads each band holds; and the
+//! re-scoring after an import or an undo.
+
+use std::io::Write;
+use std::path::Path;
+
+use clap::Args;
+use leadstream_core::{scoring, segments, Workspace};
+
+use crate::commands::{print_run_time, CliResult};
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// Score as of this instant (YYYY-MM-DD or ISO 8601; default: now).
+    #[arg(long, value_name = "ISO8601")]
+    pub as_of: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Run this many times and print each run's time to stderr (warm figures).
+    #[arg(long, default_value_t = 1)]
+    pub repeat: u32,
+}
+
+pub fn run(db: &Path, args: &RunArgs, out: &mut impl Write) -> CliResult {
+    let workspace = &mut Workspace::open(db)?;
+    let as_of = match args.as_of.as_deref() {
+        Some(text) => segments::parse_as_of(text)?,
+        None => leadstream_core::time::now(),
+    };
+    let mut summary = None;
+    for run in 1..=args.repeat.max(1) {
+        let started = std::time::Instant::now();
+        summary = Some(scoring::run(workspace, as_of)?);
+        if args.repeat > 1 {
+            print_run_time(run, started, 0);
+        }
+    }
+    let Some(summary) = summary else {
+        return Ok(());
+    };
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
+        return Ok(());
+    }
+    let when = chrono::DateTime::from_timestamp(summary.as_of, 0)
+        .map_or_else(|| summary.as_of.to_string(), |t| t.to_rfc3339());
+    match &summary.model_name {
+        None => writeln!(
+            out,
+            "no active scoring model: scores cleared (as of {when})"
+        )?,
+        Some(name) => {
+            writeln!(
+                out,
+                "scored {} leads with “{name}” as of {when}",
+                summary.leads
+            )?;
+            for band in &summary.bands {
+                writeln!(out, "{:>10}  {}", band.leads, band.name)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// After an import or an undo changed the leads: re-runs the scores. The
+/// change itself is done and stays; a scoring problem is a warning on
+/// stderr naming the command that re-runs them.
+pub fn rescore_after_change(workspace: &mut Workspace) {
+    if let Err(error) = scoring::rescore_after_change(workspace) {
+        eprintln!(
+            "leadstream: the lead scores were not updated ({error}); run `leadstream score run` after fixing the active model"
+        );
+    }
+}

@@ -1,0 +1,275 @@
+//! Storing scores: `run` scores every lead with the active model and writes
+//! the five score fields (`score_fit`, `score_engagement`, `score_total`,
+//! `score_grade`, `score_band`) in one transaction, or clears them when no
+//! model is active; `refresh_if_stale` re-runs scores computed more than a
+//! day ago (decay moves scores as time passes).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::model::ModelDefinition;
+use crate::store::tables::scores::{self as stored, StoredScore};
+use crate::{Result, Workspace};
+
+/// The keys of the computed score fields, in catalogue order.
+pub const SCORE_FIELDS: [&str; 5] = [
+    "score_fit",
+    "score_engagement",
+    "score_total",
+    "score_grade",
+    "score_band",
+];
+
+/// How many leads one band holds after a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BandLeads {
+    pub name: String,
+    #[ts(type = "number")]
+    pub leads: u64,
+}
+
+/// What a run stored: with which model, as of when, and how many leads per
+/// band (highest band first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RunSummary {
+    /// The active model's id and name; none when no model is active (the
+    /// scores were cleared).
+    #[ts(type = "number | null")]
+    pub model_id: Option<i64>,
+    pub model_name: Option<String>,
+    /// The scoring date, in seconds since the epoch.
+    #[ts(type = "number")]
+    pub as_of: i64,
+    /// When the run happened (wall clock), in seconds since the epoch.
+    #[ts(type = "number")]
+    pub ran_at: i64,
+    /// Leads given a score.
+    #[ts(type = "number")]
+    pub leads: u64,
+    pub bands: Vec<BandLeads>,
+}
+
+/// Scores every lead with the active model as of `as_of` and stores the
+/// scores; with no active model, clears them. One transaction either way.
+pub fn run(workspace: &mut Workspace, as_of: i64) -> Result<RunSummary> {
+    let Some(model) = super::active_model(workspace)? else {
+        let summary = RunSummary {
+            model_id: None,
+            model_name: None,
+            as_of,
+            ran_at: crate::time::now(),
+            leads: 0,
+            bands: Vec::new(),
+        };
+        stored::clear_all(workspace, &summary)?;
+        return Ok(summary);
+    };
+    let definition = &model.definition;
+    let scores = super::score_all(workspace, definition, as_of)?;
+    let grades = grade_names();
+    let mut bands: Vec<BandLeads> = definition
+        .bands
+        .iter()
+        .map(|band| BandLeads {
+            name: band.name.clone(),
+            leads: 0,
+        })
+        .collect();
+    let placed: Vec<(usize, usize)> = scores
+        .iter()
+        .map(|(_, score)| {
+            (
+                grade_index(definition, score.fit, score.engagement),
+                definition.band_index(score.total),
+            )
+        })
+        .collect();
+    for &(_, band) in &placed {
+        if let Some(count) = bands.get_mut(band) {
+            count.leads += 1;
+        }
+    }
+    let summary = RunSummary {
+        model_id: Some(model.id),
+        model_name: Some(model.name.clone()),
+        as_of,
+        ran_at: crate::time::now(),
+        leads: scores.len() as u64,
+        bands,
+    };
+    let rows = scores
+        .iter()
+        .zip(&placed)
+        .map(|((lead_id, score), &(grade, band))| StoredScore {
+            lead_id: *lead_id,
+            fit: score.fit,
+            engagement: score.engagement,
+            total: score.total,
+            grade: &grades[grade],
+            band: definition.bands.get(band).map_or("", |b| b.name.as_str()),
+        });
+    stored::write_all(workspace, rows, &summary)?;
+    Ok(summary)
+}
+
+/// The 16 grades, A1 to D4, in the order of [`grade_index`].
+fn grade_names() -> Vec<String> {
+    ['A', 'B', 'C', 'D']
+        .iter()
+        .flat_map(|fit| ['1', '2', '3', '4'].map(move |engaged| format!("{fit}{engaged}")))
+        .collect()
+}
+
+/// The position of a lead's grade in [`grade_names`].
+fn grade_index(definition: &ModelDefinition, fit: f64, engagement: f64) -> usize {
+    let fit = (definition.fit_grade(fit) as u8 - b'A') as usize;
+    let engaged = (definition.engagement_grade(engagement) as u8 - b'1') as usize;
+    fit * 4 + engaged
+}
+
+/// The last run's summary, if scores were ever run.
+pub fn last_run(workspace: &Workspace) -> Result<Option<RunSummary>> {
+    // A record this version cannot read counts as no run: the next refresh
+    // writes a new one.
+    Ok(stored::last_run::<RunSummary>(workspace).unwrap_or(None))
+}
+
+/// Re-runs the scores as of now after the leads or events changed (an
+/// import, an undo) when a model is active, or clears scores a model left
+/// when none is any more; does nothing when scoring was never used.
+pub fn rescore_after_change(workspace: &mut Workspace) -> Result<Option<RunSummary>> {
+    let scored_before = last_run(workspace)?.is_some_and(|last| last.model_id.is_some());
+    if super::active_model(workspace)?.is_some() || scored_before {
+        run(workspace, crate::time::now()).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// How old stored scores may get before opening the workspace re-runs them.
+pub const STALE_AFTER_SECONDS: i64 = crate::time::SECONDS_PER_DAY;
+
+/// Re-runs the scores as of now when a model is active and they were last
+/// run more than a day ago (or never); returns the run's summary if one ran.
+pub fn refresh_if_stale(workspace: &mut Workspace) -> Result<Option<RunSummary>> {
+    if super::active_model(workspace)?.is_none() {
+        return Ok(None);
+    }
+    let now = crate::time::now();
+    let stale = last_run(workspace)?
+        .is_none_or(|last| last.model_id.is_none() || now - last.ran_at > STALE_AFTER_SECONDS);
+    if stale {
+        run(workspace, now).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scoring::{save_model, ModelDefinition, ScoreKind, ScoreRule};
+    use crate::segments::rules::RuleGroup;
+
+    #[test]
+    fn grade_names_follow_grade_index() {
+        let definition = ModelDefinition::default();
+        let names = grade_names();
+        for (fit, engagement) in [(30.0, 40.0), (25.0, 0.0), (0.0, 25.0), (-1.0, -1.0)] {
+            assert_eq!(
+                names[grade_index(&definition, fit, engagement)],
+                definition.grade(fit, engagement)
+            );
+        }
+    }
+
+    fn fit_rule(label: &str, rules: serde_json::Value, points: f64) -> ScoreRule {
+        ScoreRule {
+            label: label.into(),
+            kind: ScoreKind::Fit,
+            when: Some(serde_json::from_value::<RuleGroup>(rules).unwrap()),
+            each: None,
+            points,
+            cap: None,
+        }
+    }
+
+    #[test]
+    fn with_no_active_model_a_run_clears_the_scores() {
+        let mut workspace = Workspace::in_memory().unwrap();
+        workspace
+            .conn()
+            .execute(
+                "INSERT INTO leads (email, score_total, score_band, created_at, updated_at) VALUES ('a@x.io', 5, 'hot', 0, 0)",
+                [],
+            )
+            .unwrap();
+        let summary = run(&mut workspace, 1_700_000_000).unwrap();
+        assert_eq!(summary.model_id, None);
+        let band: Option<String> = workspace
+            .conn()
+            .query_row("SELECT score_band FROM leads", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(band, None);
+        assert_eq!(last_run(&workspace).unwrap(), Some(summary));
+    }
+
+    #[test]
+    fn activating_a_model_stores_its_scores_and_refresh_waits_a_day() {
+        let mut workspace = Workspace::in_memory().unwrap();
+        for (email, persona) in [("a@x.io", "Executive"), ("b@x.io", "Student")] {
+            workspace
+                .conn()
+                .execute(
+                    "INSERT INTO leads (email, persona, created_at, updated_at) VALUES (?1, ?2, 0, 0)",
+                    [email, persona],
+                )
+                .unwrap();
+        }
+        let mut definition = ModelDefinition::default();
+        definition.rules.push(fit_rule(
+            "Executive",
+            serde_json::json!({"combinator": "and", "rules": [
+                {"field": "persona", "operator": "=", "value": "Executive"}]}),
+            85.0,
+        ));
+        let model = save_model(&mut workspace, None, "M", &definition).unwrap();
+        crate::scoring::activate_model(&mut workspace, model.id).unwrap();
+        let stored: Vec<(String, f64, String, String)> = workspace
+            .conn()
+            .prepare("SELECT email, score_total, score_grade, score_band FROM leads ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            stored,
+            [
+                ("a@x.io".into(), 85.0, "A4".into(), "sales-ready".into()),
+                ("b@x.io".into(), 0.0, "D4".into(), "cold".into()),
+            ]
+        );
+        let last = last_run(&workspace).unwrap().unwrap();
+        assert_eq!(last.model_id, Some(model.id));
+        assert_eq!(
+            last.bands.iter().map(|b| b.leads).collect::<Vec<_>>(),
+            [1, 0, 0, 1]
+        );
+        assert_eq!(refresh_if_stale(&mut workspace).unwrap(), None);
+        // A day later, opening re-runs.
+        let mut old = last.clone();
+        old.ran_at -= STALE_AFTER_SECONDS + 1;
+        crate::store::settings::set(&mut workspace, "score_last_run", &old).unwrap();
+        assert!(refresh_if_stale(&mut workspace).unwrap().is_some());
+        // Deleting the active model clears the scores.
+        crate::scoring::delete_model(&mut workspace, model.id).unwrap();
+        let scored: i64 = workspace
+            .conn()
+            .query_row("SELECT count(score_total) FROM leads", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(scored, 0);
+    }
+}

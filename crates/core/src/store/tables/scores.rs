@@ -1,0 +1,261 @@
+//! The lead score columns of `leads` (`score_fit`, `score_engagement`,
+//! `score_total`, `score_grade`, `score_band`, migration 0006): the one bulk
+//! write of every lead's changed scores, clearing them, and the record of
+//! the last run (a setting), each in one transaction.
+
+use rusqlite::Transaction;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::{Result, Workspace};
+
+/// The setting that records the last scoring run.
+const LAST_RUN_KEY: &str = "score_last_run";
+
+/// One lead's scores as stored.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StoredScore<'a> {
+    pub lead_id: i64,
+    pub fit: f64,
+    pub engagement: f64,
+    pub total: f64,
+    pub grade: &'a str,
+    pub band: &'a str,
+}
+
+/// A lead's five stored score values, hashed: what a run compares to skip
+/// the leads whose scores did not change.
+fn fingerprint(
+    fit: Option<f64>,
+    engagement: Option<f64>,
+    total: Option<f64>,
+    grade: Option<&str>,
+    band: Option<&str>,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for number in [fit, engagement, total] {
+        number.map(f64::to_bits).hash(&mut hasher);
+    }
+    grade.hash(&mut hasher);
+    band.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The fingerprint of a lead with no score.
+fn unscored() -> u64 {
+    fingerprint(None, None, None, None, None)
+}
+
+/// Every lead's id and the fingerprint of its stored scores, by id: one
+/// scan of `leads`, 16 bytes a lead.
+fn stored_fingerprints(tx: &Transaction<'_>) -> Result<Vec<(i64, u64)>> {
+    let mut statement = tx.prepare(
+        "SELECT id, score_fit, score_engagement, score_total, score_grade, score_band \
+         FROM leads ORDER BY id",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            fingerprint(
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get::<_, Option<String>>(4)?.as_deref(),
+                row.get::<_, Option<String>>(5)?.as_deref(),
+            ),
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Writes every lead's scores and the run's record in one transaction.
+/// `scores` must come in increasing id order. The stored scores are read
+/// first (one scan), and only the leads whose five values change are
+/// written, each with a prepared `UPDATE … WHERE id = ?`; a lead not in
+/// `scores` that has a score is cleared. Returns how many leads were written
+/// (changed or cleared).
+pub fn write_all<'a, R: Serialize>(
+    workspace: &mut Workspace,
+    scores: impl IntoIterator<Item = StoredScore<'a>>,
+    record: &R,
+) -> Result<u64> {
+    let tx = workspace.conn_mut().transaction()?;
+    let stored = stored_fingerprints(&tx)?;
+    let empty = unscored();
+    let mut written = 0u64;
+    {
+        let mut update = tx.prepare(
+            "UPDATE leads SET score_fit = ?2, score_engagement = ?3, score_total = ?4, \
+             score_grade = ?5, score_band = ?6 WHERE id = ?1",
+        )?;
+        let mut clear = tx.prepare(&format!("{CLEAR} WHERE id = ?1"))?;
+        let mut existing = stored.iter().peekable();
+        let mut previous = i64::MIN;
+        for score in scores {
+            if score.lead_id <= previous {
+                return Err(crate::Error::InvalidArgument(format!(
+                    "lead scores must be written in increasing id order (lead {} after {previous})",
+                    score.lead_id
+                )));
+            }
+            previous = score.lead_id;
+            let mut current = None;
+            while let Some(&&(id, print)) = existing.peek() {
+                if id > score.lead_id {
+                    break;
+                }
+                existing.next();
+                if id == score.lead_id {
+                    current = Some(print);
+                } else if print != empty {
+                    written += clear.execute([id])? as u64;
+                }
+            }
+            let new = fingerprint(
+                Some(score.fit),
+                Some(score.engagement),
+                Some(score.total),
+                Some(score.grade),
+                Some(score.band),
+            );
+            if current != Some(new) {
+                written += update.execute((
+                    score.lead_id,
+                    score.fit,
+                    score.engagement,
+                    score.total,
+                    score.grade,
+                    score.band,
+                ))? as u64;
+            }
+        }
+        for &(id, print) in existing {
+            if print != empty {
+                written += clear.execute([id])? as u64;
+            }
+        }
+    }
+    crate::store::settings::set_in(&tx, LAST_RUN_KEY, record)?;
+    tx.commit()?;
+    Ok(written)
+}
+
+/// Clears every lead's scores (no model is active) and records the run.
+pub fn clear_all<R: Serialize>(workspace: &mut Workspace, record: &R) -> Result<()> {
+    let tx = workspace.conn_mut().transaction()?;
+    clear_in(&tx)?;
+    crate::store::settings::set_in(&tx, LAST_RUN_KEY, record)?;
+    tx.commit()?;
+    Ok(())
+}
+
+const CLEAR: &str = "UPDATE leads SET score_fit = NULL, score_engagement = NULL, \
+     score_total = NULL, score_grade = NULL, score_band = NULL";
+/// Leads with any of the five set.
+const ANY_SET: &str = "score_total IS NOT NULL OR score_band IS NOT NULL \
+     OR score_grade IS NOT NULL OR score_fit IS NOT NULL OR score_engagement IS NOT NULL";
+
+/// Sets the five columns to NULL where any is set.
+fn clear_in(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute(&format!("{CLEAR} WHERE {ANY_SET}"), [])?;
+    Ok(())
+}
+
+/// The record of the last run, if any ran.
+pub fn last_run<R: DeserializeOwned>(workspace: &Workspace) -> Result<Option<R>> {
+    crate::store::settings::get(workspace, LAST_RUN_KEY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lead(workspace: &Workspace, email: &str) -> i64 {
+        workspace
+            .conn()
+            .execute(
+                "INSERT INTO leads (email, created_at, updated_at) VALUES (?1, 0, 0)",
+                [email],
+            )
+            .unwrap();
+        workspace.conn().last_insert_rowid()
+    }
+
+    fn stored(workspace: &Workspace, id: i64) -> (Option<f64>, Option<String>) {
+        workspace
+            .conn()
+            .query_row(
+                "SELECT score_total, score_band FROM leads WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn scores_are_written_cleared_and_the_run_recorded() {
+        let mut workspace = Workspace::in_memory().unwrap();
+        let a = lead(&workspace, "a@x.io");
+        let b = lead(&workspace, "b@x.io");
+        let score = StoredScore {
+            lead_id: a,
+            fit: 10.0,
+            engagement: 2.5,
+            total: 12.5,
+            grade: "C4",
+            band: "cold",
+        };
+        let written = write_all(&mut workspace, [score], &"first").unwrap();
+        assert_eq!(written, 1);
+        // The same scores again: nothing to write.
+        assert_eq!(write_all(&mut workspace, [score], &"again").unwrap(), 0);
+        assert_eq!(stored(&workspace, a), (Some(12.5), Some("cold".into())));
+        assert_eq!(stored(&workspace, b), (None, None));
+        assert_eq!(
+            last_run::<String>(&workspace).unwrap().as_deref(),
+            Some("again")
+        );
+        // A second run starts from nothing: a lead it leaves out has no score.
+        write_all(
+            &mut workspace,
+            [StoredScore {
+                lead_id: b,
+                ..score
+            }],
+            &"second",
+        )
+        .unwrap();
+        assert_eq!(stored(&workspace, a), (None, None));
+        assert_eq!(stored(&workspace, b), (Some(12.5), Some("cold".into())));
+        // Leads between, before and after the scored ones are cleared too.
+        let c = lead(&workspace, "c@x.io");
+        write_all(
+            &mut workspace,
+            [a, b, c].map(|lead_id| StoredScore { lead_id, ..score }),
+            &"all",
+        )
+        .unwrap();
+        write_all(
+            &mut workspace,
+            [StoredScore {
+                lead_id: b,
+                ..score
+            }],
+            &"middle",
+        )
+        .unwrap();
+        assert_eq!(stored(&workspace, a), (None, None));
+        assert_eq!(stored(&workspace, c), (None, None));
+        assert_eq!(stored(&workspace, b), (Some(12.5), Some("cold".into())));
+        let unordered = [c, a].map(|lead_id| StoredScore { lead_id, ..score });
+        assert!(write_all(&mut workspace, unordered, &"x").is_err());
+        assert_eq!(stored(&workspace, b), (Some(12.5), Some("cold".into())));
+        clear_all(&mut workspace, &"cleared").unwrap();
+        assert_eq!(stored(&workspace, b), (None, None));
+        assert_eq!(
+            last_run::<String>(&workspace).unwrap().as_deref(),
+            Some("cleared")
+        );
+    }
+}
