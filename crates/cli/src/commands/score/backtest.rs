@@ -12,8 +12,8 @@ use leadstream_core::segments::parse_as_of;
 use leadstream_core::Workspace;
 
 use super::explain::date_time;
-use super::{models, print_json, print_side_by_side, report};
-use crate::commands::{print_run_time, CliResult};
+use super::{for_each_model, models, print_json, print_side_by_side, report};
+use crate::commands::CliResult;
 
 #[derive(clap::Args)]
 pub struct BacktestArgs {
@@ -52,18 +52,9 @@ pub fn run(db: &Path, args: BacktestArgs, out: &mut impl Write) -> CliResult {
             }
         },
     };
-    let mut results = Vec::new();
-    for model in &models {
-        let mut result = None;
-        for run in 1..=args.repeat.max(1) {
-            let started = std::time::Instant::now();
-            result = Some(backtest(&workspace, &model.definition, &request)?);
-            if args.repeat > 1 {
-                print_run_time(run, started, 1);
-            }
-        }
-        results.push(result.ok_or("no run")?);
-    }
+    let results = for_each_model(&models, args.repeat, |model| {
+        backtest(&workspace, &model.definition, &request)
+    })?;
     if args.json {
         let values = results
             .iter()

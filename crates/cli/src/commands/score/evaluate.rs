@@ -11,8 +11,8 @@ use leadstream_core::segments::{parse_as_of, RuleGroup};
 use leadstream_core::Workspace;
 
 use super::explain::date_time;
-use super::{models, print_json, print_side_by_side, report};
-use crate::commands::{print_run_time, CliResult};
+use super::{for_each_model, models, print_json, print_side_by_side, report};
+use crate::commands::CliResult;
 
 /// Where the outcome comes from: a field (and value) or a rule file.
 #[derive(clap::Args)]
@@ -75,18 +75,9 @@ pub fn run(db: &Path, args: EvaluateArgs, out: &mut impl Write) -> CliResult {
         }),
         holdout: args.holdout,
     };
-    let mut results = Vec::new();
-    for model in &models {
-        let mut result = None;
-        for run in 1..=args.repeat.max(1) {
-            let started = std::time::Instant::now();
-            result = Some(evaluate(&workspace, &model.definition, &request)?);
-            if args.repeat > 1 {
-                print_run_time(run, started, 1);
-            }
-        }
-        results.push(result.ok_or("no run")?);
-    }
+    let results = for_each_model(&models, args.repeat, |model| {
+        evaluate(&workspace, &model.definition, &request)
+    })?;
     if args.json {
         let values = results
             .iter()

@@ -112,3 +112,25 @@ pub fn print_side_by_side(out: &mut impl std::io::Write, blocks: &[Vec<String>])
     }
     Ok(())
 }
+
+/// Runs `report` for each model, `repeat` times each (the last answer kept;
+/// with `repeat` > 1 each run's time goes to stderr, for benchmarks).
+pub fn for_each_model<T>(
+    models: &[ScoringModel],
+    repeat: u32,
+    mut report: impl FnMut(&ScoringModel) -> leadstream_core::Result<T>,
+) -> CliResult<Vec<T>> {
+    let mut results = Vec::with_capacity(models.len());
+    for model in models {
+        let mut result = None;
+        for run in 1..=repeat.max(1) {
+            let started = std::time::Instant::now();
+            result = Some(report(model)?);
+            if repeat > 1 {
+                super::print_run_time(run, started, 1);
+            }
+        }
+        results.push(result.ok_or("no run")?);
+    }
+    Ok(results)
+}

@@ -276,15 +276,16 @@ impl LeadIndex {
         })
     }
 
-    /// How many of the lead's events count for `behaviour` as of `as_of`.
-    pub(super) fn event_count(&self, behaviour: &Behaviour, row: usize, as_of: i64) -> u64 {
-        let Some(events) = self
-            .events
-            .as_ref()
-            .and_then(|events| events.get(&behaviour.event_type))
-        else {
-            return 0;
-        };
+    /// Lead `row`'s events of `behaviour`'s type in its window as of
+    /// `as_of` (its `inLast` span, up to `as_of`), as positions in the
+    /// type's event columns, with their `where` test applied.
+    fn matching_events<'a>(
+        &'a self,
+        behaviour: &'a Behaviour,
+        row: usize,
+        as_of: i64,
+    ) -> Option<(&'a TypeEvents, impl Iterator<Item = usize> + 'a)> {
+        let events = self.events.as_ref()?.get(&behaviour.event_type)?;
         let low = behaviour
             .in_last
             .map(|span| span_start(as_of, span))
@@ -296,12 +297,19 @@ impl LeadIndex {
         let times = &events.times[start..end];
         let first = start + times.partition_point(|&t| t < low);
         let last = start + times.partition_point(|&t| t <= as_of);
-        match &behaviour.filter {
-            None => (last - first) as u64,
-            Some(filter) => (first..last)
-                .filter(|&i| self.property_holds(&behaviour.event_type, filter, i))
-                .count() as u64,
-        }
+        let matching = (first..last).filter(move |&i| {
+            behaviour
+                .filter
+                .as_ref()
+                .is_none_or(|filter| self.property_holds(&behaviour.event_type, filter, i))
+        });
+        Some((events, matching))
+    }
+
+    /// How many of the lead's events count for `behaviour` as of `as_of`.
+    pub(super) fn event_count(&self, behaviour: &Behaviour, row: usize, as_of: i64) -> u64 {
+        self.matching_events(behaviour, row, as_of)
+            .map_or(0, |(_, matching)| matching.count() as u64)
     }
 
     /// The times of lead `row`'s events that count for `behaviour` as of
@@ -313,33 +321,9 @@ impl LeadIndex {
         row: usize,
         as_of: i64,
     ) -> Vec<i64> {
-        let Some(events) = self
-            .events
-            .as_ref()
-            .and_then(|events| events.get(&behaviour.event_type))
-        else {
-            return Vec::new();
-        };
-        let low = behaviour
-            .in_last
-            .map(|span| span_start(as_of, span))
-            .unwrap_or(i64::MIN);
-        let (start, end) = (
-            events.offsets[row] as usize,
-            events.offsets[row + 1] as usize,
-        );
-        let times = &events.times[start..end];
-        let first = start + times.partition_point(|&t| t < low);
-        let last = start + times.partition_point(|&t| t <= as_of);
-        (first..last)
-            .filter(|&i| {
-                behaviour
-                    .filter
-                    .as_ref()
-                    .is_none_or(|filter| self.property_holds(&behaviour.event_type, filter, i))
-            })
-            .map(|i| events.times[i])
-            .collect()
+        self.matching_events(behaviour, row, as_of)
+            .map(|(events, matching)| matching.map(|i| events.times[i]).collect())
+            .unwrap_or_default()
     }
 
     pub(super) fn property_holds(
