@@ -67,8 +67,10 @@ export function SuggestPanel({ onAdd }: Props) {
   };
   const data = result.data;
   return (
-    <details className="suggest-panel" data-testid="suggest-panel" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary data-testid="suggest-open">Suggest points from the data</summary>
+    <details className="suggest-panel" data-testid="suggest-panel">
+      <summary data-testid="suggest-open" onClick={() => setOpen((o) => !o)}>
+        Suggest points from the data
+      </summary>
       {open && (
         <>
           <p className="muted">
@@ -157,7 +159,7 @@ export function SuggestPanel({ onAdd }: Props) {
                         <button
                           type="button"
                           data-testid={`suggest-add-${index}`}
-                          aria-label={`Add “${s.label}” to the model`}
+                          aria-label={`${added.includes(s.label) ? "Added" : "Add to model"}: ${s.label}`}
                           disabled={s.points === 0 || added.includes(s.label)}
                           onClick={() => add(s)}
                         >
