@@ -62,6 +62,20 @@ async function shownBands(browser) {
   );
 }
 
+/** Scrolls the Scoring view's body (only it) so that `testId` is at its top. */
+async function scrollBodyTo(browser, testId) {
+  await browser.execute((id) => {
+    const body = document.querySelector(".scoring-body");
+    const target = document.querySelector(`[data-testid="${id}"]`);
+    if (body && target)
+      body.scrollTop +=
+        target.getBoundingClientRect().top -
+        body.getBoundingClientRect().top -
+        8;
+  }, testId);
+  await browser.pause(300);
+}
+
 /** Waits until the AUC shown in column 0 is `expected` (three decimals). */
 async function waitForAuc(browser, expected) {
   const auc = byTestId(browser, "backtest-auc-0");
@@ -260,10 +274,15 @@ describe("Scoring: evaluate against an outcome field, and suggested points", () 
       fromCli.suggestions.length,
       "every suggestion is listed",
     );
-    await browser.execute(() =>
-      document
-        .querySelector('[data-testid="suggest-table"]')
-        ?.scrollIntoView({ block: "nearest" }),
+    await scrollBodyTo(browser, "suggest-table");
+    assert.equal(
+      await browser.execute(
+        () =>
+          document.documentElement.scrollWidth <=
+          document.documentElement.clientWidth,
+      ),
+      true,
+      "the suggestions table scrolls inside its panel, not the page",
     );
     await browser.pause(300);
     await screenshot(browser, "78-scoring-suggestions");
@@ -332,11 +351,7 @@ describe("Scoring: evaluate against an outcome field, and suggested points", () 
       });
     // Never saved silently: the model is not listed until the user saves.
     assert.equal(await byTestId(browser, "score-save").getText(), "Save model");
-    await browser.execute(() =>
-      document
-        .querySelector('[data-testid="score-preview"]')
-        ?.scrollIntoView({ block: "nearest" }),
-    );
+    await scrollBodyTo(browser, "score-preview");
     await browser.pause(300);
     await screenshot(browser, "79-scoring-suggestion-added");
     await checkAccessibility(

@@ -24,7 +24,10 @@ function EvidenceCells({ evidence, testId }: { evidence: Evidence; testId: strin
   return (
     <>
       <td>
-        {formatCount(evidence.with.successes)} / {formatCount(evidence.with.trials)} ({percent(evidence.with.rate)})
+        <span className="nowrap">
+          {formatCount(evidence.with.successes)} / {formatCount(evidence.with.trials)}
+        </span>{" "}
+        <span className="nowrap">({percent(evidence.with.rate)})</span>
       </td>
       <td>{percent(evidence.without.rate)}</td>
       <td data-testid={testId}>{liftText(evidence.lift)}</td>
@@ -113,63 +116,65 @@ export function SuggestPanel({ onAdd }: Props) {
                   Not tried: {data.left_out.join("; ")}.
                 </p>
               )}
-              <table className="score-table" data-testid="suggest-table" aria-labelledby={`${id}-caption`}>
-                <caption id={`${id}-caption`}>
-                  Suggestions, largest points first (converted / leads with it; rate without it; lift)
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col" rowSpan={2}>
-                      Leads who…
-                    </th>
-                    <th scope="colgroup" colSpan={3}>
-                      Training half
-                    </th>
-                    <th scope="colgroup" colSpan={3}>
-                      Held-out half
-                    </th>
-                    <th scope="col" rowSpan={2}>
-                      Points
-                    </th>
-                    <th scope="col" rowSpan={2}>
-                      <span className="visually-hidden">Action</span>
-                    </th>
-                  </tr>
-                  <tr>
-                    <th scope="col">With</th>
-                    <th scope="col">Without</th>
-                    <th scope="col">Lift</th>
-                    <th scope="col">With</th>
-                    <th scope="col">Without</th>
-                    <th scope="col">Lift</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.suggestions.map((s, index) => (
-                    <tr key={s.label} data-testid={`suggest-row-${index}`}>
-                      <th scope="row">
-                        {s.label} <span className="muted">({s.kind})</span>
+              <div className="suggest-scroll" role="region" aria-labelledby={`${id}-caption`} tabIndex={0}>
+                <table className="score-table" data-testid="suggest-table" aria-labelledby={`${id}-caption`}>
+                  <caption id={`${id}-caption`}>
+                    Suggestions, largest points first (converted / leads with it; rate without it; lift)
+                  </caption>
+                  <thead>
+                    <tr>
+                      <th scope="col" rowSpan={2}>
+                        Leads who…
                       </th>
-                      <EvidenceCells evidence={s.training} testId={`suggest-training-lift-${index}`} />
-                      <EvidenceCells evidence={s.held_out} testId={`suggest-held-out-lift-${index}`} />
-                      <td data-testid={`suggest-points-${index}`}>
-                        {s.points === 0 ? "0 (no clear effect)" : `${s.points > 0 ? "+" : ""}${s.points}`}
-                      </td>
-                      <td>
-                        <button
-                          type="button"
-                          data-testid={`suggest-add-${index}`}
-                          aria-label={`${added.includes(s.label) ? "Added" : "Add to model"}: ${s.label}`}
-                          disabled={s.points === 0 || added.includes(s.label)}
-                          onClick={() => add(s)}
-                        >
-                          {added.includes(s.label) ? "Added" : "Add to model"}
-                        </button>
-                      </td>
+                      <th scope="colgroup" colSpan={3}>
+                        Training half
+                      </th>
+                      <th scope="colgroup" colSpan={3}>
+                        Held-out half
+                      </th>
+                      <th scope="col" rowSpan={2}>
+                        Points
+                      </th>
+                      <th scope="col" rowSpan={2}>
+                        <span className="visually-hidden">Action</span>
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                    <tr>
+                      <th scope="col">With</th>
+                      <th scope="col">Without</th>
+                      <th scope="col">Lift</th>
+                      <th scope="col">With</th>
+                      <th scope="col">Without</th>
+                      <th scope="col">Lift</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.suggestions.map((s, index) => (
+                      <tr key={s.label} data-testid={`suggest-row-${index}`}>
+                        <th scope="row">
+                          {s.label} <span className="muted">({s.kind})</span>
+                        </th>
+                        <EvidenceCells evidence={s.training} testId={`suggest-training-lift-${index}`} />
+                        <EvidenceCells evidence={s.held_out} testId={`suggest-held-out-lift-${index}`} />
+                        <td data-testid={`suggest-points-${index}`}>
+                          {s.points === 0 ? "0 (no clear effect)" : `${s.points > 0 ? "+" : ""}${s.points}`}
+                        </td>
+                        <td>
+                          <button
+                            type="button"
+                            data-testid={`suggest-add-${index}`}
+                            aria-label={`${added.includes(s.label) ? "Added" : "Add to model"}: ${s.label}`}
+                            disabled={s.points === 0 || added.includes(s.label)}
+                            onClick={() => add(s)}
+                          >
+                            {added.includes(s.label) ? "Added" : "Add to model"}
+                          </button>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             </div>
           )}
         </>
