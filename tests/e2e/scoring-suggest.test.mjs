@@ -182,6 +182,41 @@ describe("Scoring: evaluate against an outcome field, and suggested points", () 
       /Held-out half/,
     );
     await screenshot(browser, "77-scoring-evaluate-holdout");
+
+    // A field the demo model reads itself: the warning names it, as the CLI's shared_fields.
+    const personaSpec = "persona=Technical decision maker";
+    const persona = JSON.parse(
+      cli(
+        "--db",
+        app.demoDb,
+        "score",
+        "evaluate",
+        "--outcome-field",
+        personaSpec,
+        "--holdout",
+        "--json",
+      ),
+    );
+    assert.deepEqual(persona.shared_fields, ["persona"]);
+    await byTestId(browser, "backtest-field").selectByAttribute(
+      "value",
+      "persona",
+    );
+    await typeInto(
+      browser,
+      byTestId(browser, "backtest-field-value"),
+      "Technical decision maker",
+    );
+    await waitForAuc(browser, persona.report.auc.toFixed(3));
+    await byTestId(browser, "backtest-shared-0").waitForDisplayed({
+      timeout: 30_000,
+    });
+    assert.match(
+      await byTestId(browser, "backtest-shared-0").getText(),
+      /reads the outcome's own field \(persona\)/,
+    );
+    await screenshot(browser, "77-scoring-evaluate-shared-field");
+    await checkAccessibility(browser, "the shared-field warning");
   });
 
   it("suggests points against the same field, as the CLI does, and adds one to a new model as an unsaved edit", async () => {

@@ -17,7 +17,8 @@ import { fieldSpec, outcomeProblem, suggestedModels, type OutcomeState } from ".
 
 type Props = { models: ScoringModel[] };
 
-const lift = (value: number | undefined) => (value === undefined ? "—" : `${value.toFixed(2)}×`);
+// The core sends null (not an absent field) for "no AUC" and "no lift".
+const lift = (value: number | undefined | null) => (value == null ? "—" : `${value.toFixed(2)}×`);
 
 export function BacktestTab({ models }: Props) {
   const id = useId();
@@ -219,10 +220,10 @@ function BacktestReport({ report, column, population }: { report: ModelReport; c
     <>
       <p className="backtest-auc">
         ROC AUC{" "}
-        <strong data-testid={`backtest-auc-${column}`}>{report.auc === undefined ? "—" : report.auc.toFixed(3)}</strong>
+        <strong data-testid={`backtest-auc-${column}`}>{report.auc == null ? "—" : report.auc.toFixed(3)}</strong>
         <span className="muted" data-testid={`backtest-auc-reading-${column}`}>
           {" "}
-          {aucReading(report.auc)}
+          {aucReading(report.auc ?? undefined)}
         </span>
       </p>
       <p className="muted" data-testid={`backtest-population-${column}`}>

@@ -18,7 +18,7 @@ type Props = { onAdd: (rule: ScoreRule) => void };
 
 type Asked = { field: string | null; at: string; windowDays: number; types: string[] };
 
-const liftText = (lift: number | undefined) => (lift === undefined ? "—" : `${lift.toFixed(2)}×`);
+const liftText = (lift: number | undefined | null) => (lift == null ? "—" : `${lift.toFixed(2)}×`);
 
 function EvidenceCells({ evidence, testId }: { evidence: Evidence; testId: string }) {
   return (
