@@ -10,6 +10,7 @@ import type { ModelReport } from "../../bindings/ModelReport";
 import type { ScoringModel } from "../../bindings/ScoringModel";
 import { formatCount } from "../../lib/format";
 import { useScoringBacktest, useScoringEvaluate } from "../../lib/queries";
+import { useDebounced } from "../../lib/useDebounced";
 import { GainsChart } from "./GainsChart";
 import { OutcomeFields } from "./OutcomeFields";
 import { aucReading, daysBefore, percent } from "./backtestFormat";
@@ -40,7 +41,8 @@ export function BacktestTab({ models }: Props) {
   // Points that came from suggestions were fitted on the training half: the held-out half is the fair test.
   const holdout = holdoutChoice ?? (firstId !== null && suggestedModels().includes(firstId));
   const problem = outcomeProblem(outcome);
-  const spec = fieldSpec(outcome.field, outcome.value);
+  // The value is typed: the core is asked once typing pauses, not for every letter.
+  const spec = useDebounced(fieldSpec(outcome.field, outcome.value), 400);
   if (models.length === 0) {
     return (
       <p className="muted" data-testid="backtest-no-models">
