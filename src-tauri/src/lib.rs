@@ -108,6 +108,8 @@ pub fn run() -> tauri::Result<()> {
             commands::scoring::scoring_preview,
             commands::scoring::scoring_explain,
             commands::scoring::scoring_backtest,
+            commands::scoring::scoring_evaluate,
+            commands::scoring::scoring_suggest,
         ])
         .run(tauri::generate_context!())
 }

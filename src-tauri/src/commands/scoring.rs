@@ -1,9 +1,11 @@
 //! Scoring commands: the stored models (list, save, activate, delete), the
-//! editor's live band preview, a lead's score explanation and back-tests.
+//! editor's live band preview, a lead's score explanation, back-tests,
+//! evaluation against an outcome field and suggested points.
 
 use leadstream_core::insights::outcome::Outcome;
 use leadstream_core::scoring::{
-    self, Backtest, BacktestRequest, BandChanges, ModelDefinition, ScoreExplanation, ScoringModel,
+    self, Backtest, BacktestRequest, BandChanges, EvaluateRequest, Evaluation, ModelDefinition,
+    ScoreExplanation, ScoringModel, SuggestOutcome, Suggestions,
 };
 use leadstream_core::segments;
 use tauri::State;
@@ -105,6 +107,58 @@ pub async fn scoring_backtest(
                 },
             };
             scoring::backtest(ws, &definition, &request)
+        })
+        .await
+}
+
+/// Evaluates model `model_id` (the active one when null) now against the
+/// outcome field `outcome_field` (`FIELD[=VALUE]`, as `score evaluate
+/// --outcome-field` takes it), on the held-out half only when `holdout`.
+#[tauri::command]
+pub async fn scoring_evaluate(
+    state: State<'_, AppState>,
+    model_id: Option<i64>,
+    outcome_field: String,
+    holdout: bool,
+) -> Result<Evaluation> {
+    state
+        .with_workspace(move |ws| {
+            let model = scoring::model_or_active(ws, model_id)?;
+            let request = EvaluateRequest {
+                outcome_rules: scoring::field_outcome(ws, &outcome_field)?,
+                as_of: None,
+                holdout,
+            };
+            scoring::evaluate(ws, &model.definition, &request)
+        })
+        .await
+}
+
+/// Suggested points: against the outcome field `outcome_field`
+/// (`FIELD[=VALUE]`) when given, else against `outcome_types` events in the
+/// `window_days` after `at` (a date).
+#[tauri::command]
+pub async fn scoring_suggest(
+    state: State<'_, AppState>,
+    outcome_field: Option<String>,
+    at: String,
+    window_days: u32,
+    outcome_types: Vec<String>,
+) -> Result<Suggestions> {
+    state
+        .with_workspace(move |ws| {
+            let outcome = match outcome_field {
+                Some(spec) => SuggestOutcome::Field {
+                    rules: scoring::field_outcome(ws, &spec)?,
+                    as_of: None,
+                },
+                None => SuggestOutcome::History {
+                    at: segments::parse_as_of(&at)?,
+                    window_days,
+                    event_types: outcome_types,
+                },
+            };
+            scoring::suggest(ws, &outcome)
         })
         .await
 }

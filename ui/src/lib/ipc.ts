@@ -69,6 +69,8 @@ import type { Backtest } from "../bindings/Backtest";
 import type { ModelDefinition } from "../bindings/ModelDefinition";
 import type { ScoreExplanation } from "../bindings/ScoreExplanation";
 import type { ScoringModel } from "../bindings/ScoringModel";
+import type { Evaluation } from "../bindings/Evaluation";
+import type { Suggestions } from "../bindings/Suggestions";
 
 /** A backend failure: the backend's readable message, its kind, and the rule or field it is about. */
 export class IpcError extends Error {
@@ -288,6 +290,12 @@ export const ipc = {
     windowDays: number,
     outcomeTypes: string[],
   ) => call<Backtest>("scoring_backtest", { modelId, definition, at, windowDays, outcomeTypes }),
+  /** Evaluates a stored model (null: the active one) now against an outcome field `FIELD[=VALUE]`, on the held-out half only when `holdout`. */
+  scoringEvaluate: (modelId: number | null, outcomeField: string, holdout: boolean) =>
+    call<Evaluation>("scoring_evaluate", { modelId, outcomeField, holdout }),
+  /** Suggested points against an outcome field `FIELD[=VALUE]` when given, else against `outcomeTypes` events in the `windowDays` after `at`. */
+  scoringSuggest: (outcomeField: string | null, at: string, windowDays: number, outcomeTypes: string[]) =>
+    call<Suggestions>("scoring_suggest", { outcomeField, at, windowDays, outcomeTypes }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

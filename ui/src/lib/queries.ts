@@ -528,3 +528,26 @@ export function useDeleteScoringModel() {
   const client = useQueryClient();
   return useMutation({ mutationFn: (id: number) => ipc.scoringDelete(id), onSuccess: () => invalidateScoring(client) });
 }
+
+/** A stored model evaluated now against an outcome field (`FIELD[=VALUE]`); asked only once a field is chosen. */
+export const useScoringEvaluate = (modelId: number | null, outcomeField: string, holdout: boolean, enabled: boolean) =>
+  useQuery({
+    queryKey: ["scoring", "evaluate", modelId, outcomeField, holdout] as const,
+    queryFn: () => ipc.scoringEvaluate(modelId, outcomeField, holdout),
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+
+/** Suggested points: against an outcome field when `outcomeField` is set, else against events after `at`; asked on demand. */
+export const useScoringSuggest = (
+  outcomeField: string | null,
+  at: string,
+  windowDays: number,
+  types: string[],
+  enabled: boolean,
+) =>
+  useQuery({
+    queryKey: ["scoring", "suggest", outcomeField, at, windowDays, types] as const,
+    queryFn: () => ipc.scoringSuggest(outcomeField, at, windowDays, types),
+    enabled,
+  });

@@ -1,36 +1,48 @@
 // The Back-test tab: score every lead as of a past date T with what was known
-// then, and see who converted in the W days after: the AUC in plain words,
-// conversion and lift by band and by decile, and the cumulative gains chart
-// with its table; a second model side by side on the same dates.
+// then, and see who converted in the W days after — or, for data without
+// history, score every lead now against an outcome field (all leads or the
+// held-out half): the AUC in plain words, conversion and lift by band and by
+// decile, and the cumulative gains chart with its table; a second model side
+// by side on the same outcome.
 import { useId, useState } from "react";
 
-import type { Backtest } from "../../bindings/Backtest";
+import type { ModelReport } from "../../bindings/ModelReport";
 import type { ScoringModel } from "../../bindings/ScoringModel";
 import { formatCount } from "../../lib/format";
-import { useEventTypes, useScoringBacktest } from "../../lib/queries";
+import { useScoringBacktest, useScoringEvaluate } from "../../lib/queries";
+import { useDebounced } from "../../lib/useDebounced";
 import { GainsChart } from "./GainsChart";
+import { OutcomeFields } from "./OutcomeFields";
 import { aucReading, daysBefore, percent } from "./backtestFormat";
+import { fieldSpec, outcomeProblem, suggestedModels, type OutcomeState } from "./outcomeChoice";
 
 type Props = { models: ScoringModel[] };
 
-const lift = (value: number | undefined) => (value === undefined ? "—" : `${value.toFixed(2)}×`);
+// The core sends null (not an absent field) for "no AUC" and "no lift".
+const lift = (value: number | undefined | null) => (value == null ? "—" : `${value.toFixed(2)}×`);
 
 export function BacktestTab({ models }: Props) {
   const id = useId();
-  const eventTypes = useEventTypes();
-  const [at, setAt] = useState(() => daysBefore(new Date(), 90));
-  const [windowText, setWindowText] = useState("60");
-  const [types, setTypes] = useState<string[]>(["purchase"]);
+  const [outcome, setOutcome] = useState<OutcomeState>(() => ({
+    kind: "events",
+    at: daysBefore(new Date(), 90),
+    windowText: "60",
+    types: ["purchase"],
+    field: "",
+    value: "",
+  }));
   const [first, setFirst] = useState<number | null>(null);
   const [second, setSecond] = useState<number | null>(null);
+  const [holdoutChoice, setHoldoutChoice] = useState<boolean | null>(null);
   // A model deleted meanwhile is no longer chosen.
   const known = (id: number | null) => (id !== null && models.some((m) => m.id === id) ? id : null);
   const firstId = known(first) ?? models[0]?.id ?? null;
   const secondId = known(second) === firstId ? null : known(second);
-  const windowDays = Number(windowText);
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(at) && Number.isInteger(windowDays) && windowDays >= 1 && types.length > 0;
-  const toggle = (type: string) =>
-    setTypes((current) => (current.includes(type) ? current.filter((t) => t !== type) : [...current, type].sort()));
+  // Points that came from suggestions were fitted on the training half: the held-out half is the fair test.
+  const holdout = holdoutChoice ?? (firstId !== null && suggestedModels().includes(firstId));
+  const problem = outcomeProblem(outcome);
+  // The value is typed: the core is asked once typing pauses, not for every letter.
+  const spec = useDebounced(fieldSpec(outcome.field, outcome.value), 400);
   if (models.length === 0) {
     return (
       <p className="muted" data-testid="backtest-no-models">
@@ -41,26 +53,6 @@ export function BacktestTab({ models }: Props) {
   return (
     <div className="backtest" data-testid="backtest">
       <div className="backtest-settings">
-        <label htmlFor={`${id}-at`}>Score as of</label>
-        <input
-          id={`${id}-at`}
-          type="date"
-          value={at}
-          data-testid="backtest-at"
-          onChange={(e) => setAt(e.target.value)}
-        />
-        <label htmlFor={`${id}-window`}>then count conversions for</label>
-        <input
-          id={`${id}-window`}
-          className="score-number"
-          type="number"
-          min={1}
-          max={3650}
-          value={windowText}
-          data-testid="backtest-window"
-          onChange={(e) => setWindowText(e.target.value)}
-        />
-        <span>days</span>
         <label htmlFor={`${id}-model`}>Model</label>
         <select
           id={`${id}-model`}
@@ -92,39 +84,59 @@ export function BacktestTab({ models }: Props) {
             ))}
         </select>
       </div>
-      <fieldset className="backtest-outcome" data-testid="backtest-outcome">
-        <legend>Counts as a conversion: any of these events in the window</legend>
-        {(eventTypes.data ?? []).map((t) => (
-          <label key={t.event_type} className="checkbox">
+      <OutcomeFields
+        outcome={outcome}
+        onChange={(patch) => setOutcome((o) => ({ ...o, ...patch }))}
+        testId="backtest"
+      />
+      {outcome.kind === "field" && (
+        <div className="backtest-settings">
+          <label className="checkbox">
             <input
               type="checkbox"
-              checked={types.includes(t.event_type)}
-              data-testid={`backtest-outcome-${t.event_type}`}
-              onChange={() => toggle(t.event_type)}
+              checked={holdout}
+              aria-describedby={`${id}-holdout-hint`}
+              data-testid="backtest-holdout"
+              onChange={(e) => setHoldoutChoice(e.target.checked)}
             />
-            {t.event_type}
+            Held-out half only
           </label>
-        ))}
-      </fieldset>
-      {!valid && (
+          <span id={`${id}-holdout-hint`} className="muted">
+            Suggested points are fitted on a fixed half of the leads; the other half (the held-out half) was never seen
+            by them, so only it shows how well they predict new leads.
+          </span>
+        </div>
+      )}
+      {problem && (
         <p className="rule-error" role="alert">
-          Choose a date, a window of at least 1 day and at least one outcome event type.
+          {problem}
         </p>
       )}
       <div className={secondId !== null ? "backtest-columns two" : "backtest-columns"}>
         {[firstId, secondId]
           .filter((m): m is number => m !== null)
-          .map((modelId, column) => (
-            <BacktestColumn
-              key={`${column}-${modelId}`}
-              model={models.find((m) => m.id === modelId) ?? null}
-              column={column}
-              at={at}
-              windowDays={windowDays}
-              types={types}
-              enabled={valid}
-            />
-          ))}
+          .map((modelId, column) =>
+            outcome.kind === "field" ? (
+              <EvaluateColumn
+                key={`field-${column}-${modelId}`}
+                model={models.find((m) => m.id === modelId) ?? null}
+                column={column}
+                spec={spec ?? ""}
+                holdout={holdout}
+                enabled={problem === null}
+              />
+            ) : (
+              <BacktestColumn
+                key={`${column}-${modelId}`}
+                model={models.find((m) => m.id === modelId) ?? null}
+                column={column}
+                at={outcome.at}
+                windowDays={Number(outcome.windowText)}
+                types={outcome.types}
+                enabled={problem === null}
+              />
+            ),
+          )}
       </div>
     </div>
   );
@@ -156,27 +168,68 @@ function BacktestColumn({ model, column, at, windowDays, types, enabled }: Colum
         </p>
       )}
       {!result.data && result.isFetching && <p className="muted">Scoring every lead as of {at}…</p>}
-      {result.data && <BacktestReport result={result.data} column={column} />}
+      {result.data && (
+        <BacktestReport
+          report={result.data.report}
+          column={column}
+          population={`${formatCount(result.data.report.population.trials)} leads existed and had not converted by then; ${formatCount(result.data.report.population.successes)} converted in the window (${percent(result.data.report.population.rate)}).`}
+        />
+      )}
     </section>
   );
 }
 
-function BacktestReport({ result, column }: { result: Backtest; column: number }) {
-  const { report } = result;
-  const population = report.population;
+type EvaluateProps = { model: ScoringModel | null; column: number; spec: string; holdout: boolean; enabled: boolean };
+
+function EvaluateColumn({ model, column, spec, holdout, enabled }: EvaluateProps) {
+  const result = useScoringEvaluate(model?.id ?? null, spec, holdout, enabled && model !== null);
+  const error = result.error instanceof Error ? result.error.message : result.error ? String(result.error) : null;
+  const data = result.data;
+  const population = data?.report.population;
+  return (
+    <section
+      className="backtest-column"
+      data-testid={`backtest-result-${column}`}
+      aria-labelledby={`backtest-title-${column}`}
+      aria-busy={result.isFetching}
+    >
+      <h3 id={`backtest-title-${column}`}>{model?.name ?? "Model"}</h3>
+      {error && (
+        <p className="rule-error" role="alert">
+          {error}
+        </p>
+      )}
+      {!data && result.isFetching && <p className="muted">Scoring every lead now…</p>}
+      {data && data.shared_fields.length > 0 && (
+        <div className="evaluate-shared" role="alert" data-testid={`backtest-shared-${column}`}>
+          <strong>The model reads the outcome's own field</strong> ({data.shared_fields.join(", ")}): it scores the
+          answer itself, so this AUC overstates how well it predicts. Evaluate against a field the model does not read.
+        </div>
+      )}
+      {data && population && (
+        <BacktestReport
+          report={data.report}
+          column={column}
+          population={`${data.held_out ? "Held-out half" : "Every lead"}: ${formatCount(population.trials)} of ${formatCount(data.leads)} leads scored now; ${formatCount(population.successes)} match ${spec} (${percent(population.rate)}).`}
+        />
+      )}
+    </section>
+  );
+}
+
+function BacktestReport({ report, column, population }: { report: ModelReport; column: number; population: string }) {
   return (
     <>
       <p className="backtest-auc">
         ROC AUC{" "}
-        <strong data-testid={`backtest-auc-${column}`}>{report.auc === undefined ? "—" : report.auc.toFixed(3)}</strong>
+        <strong data-testid={`backtest-auc-${column}`}>{report.auc == null ? "—" : report.auc.toFixed(3)}</strong>
         <span className="muted" data-testid={`backtest-auc-reading-${column}`}>
           {" "}
-          {aucReading(report.auc)}
+          {aucReading(report.auc ?? undefined)}
         </span>
       </p>
       <p className="muted" data-testid={`backtest-population-${column}`}>
-        {formatCount(population.trials)} leads existed and had not converted by then;{" "}
-        {formatCount(population.successes)} converted in the window ({percent(population.rate)}).
+        {population}
       </p>
       <h4>By band</h4>
       <table className="score-table" data-testid={`backtest-bands-${column}`}>

@@ -1,7 +1,8 @@
 // The scoring model editor: name, rules (fit and engagement), decay, grade
 // thresholds and bands, with the live preview of how many leads change band
 // before saving (debounced). Unsaved edits ask before the user leaves; a
-// core error that names a rule is shown beside that rule.
+// core error that names a rule is shown beside that rule. Suggested points
+// (collapsed panel) are added as unsaved edits only when chosen.
 import { useEffect, useId, useMemo, useState } from "react";
 
 import type { ScoringModel } from "../../bindings/ScoringModel";
@@ -17,12 +18,15 @@ import {
   newRule,
   placeCoreError,
   removeBand,
+  ruleToForm,
   toDefinition,
   type DecayKindText,
   type ModelForm,
   type RuleForm,
 } from "./modelForm";
+import { markSuggested } from "./outcomeChoice";
 import { RuleRow } from "./RuleRow";
+import { SuggestPanel } from "./SuggestPanel";
 
 type Props = {
   /** The stored model edited, or null for a new one. */
@@ -39,6 +43,7 @@ export function ModelEditor({ model, initial, catalogue, onSaved }: Props) {
   const [form, setForm] = useState<ModelForm>(initial);
   const [saved, setSaved] = useState(() => formFingerprint(initial));
   const [saveError, setSaveError] = useState<string | null>(null);
+  const [tookSuggestion, setTookSuggestion] = useState(false);
   const save = useSaveScoringModel();
   const dirty = formFingerprint(form) !== saved;
   useUnsavedChanges("scoring-model", `scoring model “${form.name || "New model"}”`, dirty);
@@ -65,6 +70,7 @@ export function ModelEditor({ model, initial, catalogue, onSaved }: Props) {
     try {
       const stored = await save.mutateAsync({ id: model?.id ?? null, name: form.name, definition });
       setSaved(formFingerprint(form));
+      if (tookSuggestion) markSuggested(stored.id);
       onSaved(stored);
     } catch (e) {
       setSaveError(message(e));
@@ -145,6 +151,12 @@ export function ModelEditor({ model, initial, catalogue, onSaved }: Props) {
             + Engagement rule
           </button>
         </div>
+        <SuggestPanel
+          onAdd={(rule) => {
+            setTookSuggestion(true);
+            setForm((f) => ({ ...f, rules: [...f.rules, ruleToForm(rule)] }));
+          }}
+        />
       </section>
 
       <div className="score-settings">

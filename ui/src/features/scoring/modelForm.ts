@@ -57,7 +57,8 @@ export const DEFAULT_DEFINITION: ModelDefinition = {
 
 const text = (n: number | undefined | null) => (typeof n === "number" ? String(n) : "");
 
-function ruleToForm(rule: ScoreRule): RuleForm {
+/** The form of a core rule (a stored model's, or a suggestion's ready rule), with a fresh key. */
+export function ruleToForm(rule: ScoreRule): RuleForm {
   const each = (rule.each ?? null) as {
     type?: string;
     inLast?: { amount?: number; unit?: string };
