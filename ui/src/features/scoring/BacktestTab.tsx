@@ -13,24 +13,14 @@ import { useScoringBacktest, useScoringEvaluate } from "../../lib/queries";
 import { useDebounced } from "../../lib/useDebounced";
 import { GainsChart } from "./GainsChart";
 import { OutcomeFields } from "./OutcomeFields";
-import { aucReading, daysBefore, percent } from "./backtestFormat";
-import { fieldSpec, outcomeProblem, suggestedModels, type OutcomeState } from "./outcomeChoice";
+import { aucReading, liftText, percent } from "./backtestFormat";
+import { defaultOutcome, fieldSpec, outcomeProblem, suggestedModels, type OutcomeState } from "./outcomeChoice";
 
 type Props = { models: ScoringModel[] };
 
-// The core sends null (not an absent field) for "no AUC" and "no lift".
-const lift = (value: number | undefined | null) => (value == null ? "—" : `${value.toFixed(2)}×`);
-
 export function BacktestTab({ models }: Props) {
   const id = useId();
-  const [outcome, setOutcome] = useState<OutcomeState>(() => ({
-    kind: "events",
-    at: daysBefore(new Date(), 90),
-    windowText: "60",
-    types: ["purchase"],
-    field: "",
-    value: "",
-  }));
+  const [outcome, setOutcome] = useState<OutcomeState>(defaultOutcome);
   const [first, setFirst] = useState<number | null>(null);
   const [second, setSecond] = useState<number | null>(null);
   const [holdoutChoice, setHoldoutChoice] = useState<boolean | null>(null);
@@ -249,7 +239,7 @@ function BacktestReport({ report, column, population }: { report: ModelReport; c
               <td>{formatCount(b.rate.trials)}</td>
               <td>{formatCount(b.rate.successes)}</td>
               <td>{percent(b.rate.rate)}</td>
-              <td>{lift(b.lift)}</td>
+              <td>{liftText(b.lift)}</td>
             </tr>
           ))}
         </tbody>
@@ -277,7 +267,7 @@ function BacktestReport({ report, column, population }: { report: ModelReport; c
               </td>
               <td>{formatCount(d.rate.trials)}</td>
               <td>{percent(d.rate.rate)}</td>
-              <td>{lift(d.lift)}</td>
+              <td>{liftText(d.lift)}</td>
               <td>{percent(d.cumulative_share)}</td>
             </tr>
           ))}

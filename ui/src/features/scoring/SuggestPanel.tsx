@@ -11,14 +11,12 @@ import type { Suggestion } from "../../bindings/Suggestion";
 import { formatCount } from "../../lib/format";
 import { useScoringSuggest } from "../../lib/queries";
 import { OutcomeFields } from "./OutcomeFields";
-import { daysBefore, percent } from "./backtestFormat";
-import { fieldSpec, outcomeProblem, type OutcomeState } from "./outcomeChoice";
+import { liftText, percent } from "./backtestFormat";
+import { defaultOutcome, fieldSpec, outcomeProblem, type OutcomeState } from "./outcomeChoice";
 
 type Props = { onAdd: (rule: ScoreRule) => void };
 
 type Asked = { field: string | null; at: string; windowDays: number; types: string[] };
-
-const liftText = (lift: number | undefined | null) => (lift == null ? "—" : `${lift.toFixed(2)}×`);
 
 function EvidenceCells({ evidence, testId }: { evidence: Evidence; testId: string }) {
   return (
@@ -37,14 +35,7 @@ function EvidenceCells({ evidence, testId }: { evidence: Evidence; testId: strin
 
 export function SuggestPanel({ onAdd }: Props) {
   const id = useId();
-  const [outcome, setOutcome] = useState<OutcomeState>(() => ({
-    kind: "events",
-    at: daysBefore(new Date(), 90),
-    windowText: "60",
-    types: ["purchase"],
-    field: "",
-    value: "",
-  }));
+  const [outcome, setOutcome] = useState<OutcomeState>(defaultOutcome);
   const [asked, setAsked] = useState<Asked | null>(null);
   const [added, setAdded] = useState<string[]>([]);
   const [open, setOpen] = useState(false);

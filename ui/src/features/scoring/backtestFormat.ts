@@ -20,3 +20,6 @@ export function daysBefore(today: Date, days: number): string {
   const at = new Date(today.getTime() - days * 86_400_000);
   return at.toISOString().slice(0, 10);
 }
+
+/** A lift as "2.39×"; the core sends null (not an absent field) for "no lift", shown as a dash. */
+export const liftText = (value: number | undefined | null) => (value == null ? "—" : `${value.toFixed(2)}×`);

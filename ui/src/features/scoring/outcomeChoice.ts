@@ -4,6 +4,8 @@
 // and which saved models got points from suggestions (their evaluation
 // defaults to the held-out half).
 
+import { daysBefore } from "./backtestFormat";
+
 export type OutcomeKind = "events" | "field";
 
 export type OutcomeState = {
@@ -19,6 +21,16 @@ export type OutcomeState = {
 };
 
 /** `FIELD=VALUE`, or the bare field when no value is given; null without a field. */
+/** The outcome asked first: a purchase in the 60 days after a date 90 days ago (as the back-test's defaults). */
+export const defaultOutcome = (today: Date = new Date()): OutcomeState => ({
+  kind: "events",
+  at: daysBefore(today, 90),
+  windowText: "60",
+  types: ["purchase"],
+  field: "",
+  value: "",
+});
+
 export function fieldSpec(field: string, value: string): string | null {
   const key = field.trim();
   if (key === "") return null;

@@ -12,7 +12,7 @@ use leadstream_core::segments::parse_as_of;
 use leadstream_core::Workspace;
 
 use super::explain::date_time;
-use super::{for_each_model, models, print_json, print_side_by_side, report};
+use super::{for_each_model, models, print_json, print_reports};
 use crate::commands::CliResult;
 
 #[derive(clap::Args)]
@@ -86,15 +86,5 @@ pub fn run(db: &Path, args: BacktestArgs, out: &mut impl Write) -> CliResult {
         Some(_) => {}
     }
     writeln!(out)?;
-    let blocks: Vec<Vec<String>> = models
-        .iter()
-        .zip(&results)
-        .map(|(model, result)| {
-            report::lines(
-                &format!("Model {} “{}”", model.id, model.name),
-                &result.report,
-            )
-        })
-        .collect();
-    print_side_by_side(out, &blocks)
+    print_reports(out, &models, results.iter().map(|result| &result.report))
 }

@@ -11,7 +11,7 @@ use leadstream_core::segments::{parse_as_of, RuleGroup};
 use leadstream_core::Workspace;
 
 use super::explain::date_time;
-use super::{for_each_model, models, print_json, print_side_by_side, report};
+use super::{for_each_model, models, print_json, print_reports};
 use crate::commands::CliResult;
 
 /// Where the outcome comes from: a field (and value) or a rule file.
@@ -112,15 +112,5 @@ pub fn run(db: &Path, args: EvaluateArgs, out: &mut impl Write) -> CliResult {
         }
     }
     writeln!(out)?;
-    let blocks: Vec<Vec<String>> = models
-        .iter()
-        .zip(&results)
-        .map(|(model, result)| {
-            report::lines(
-                &format!("Model {} “{}”", model.id, model.name),
-                &result.report,
-            )
-        })
-        .collect();
-    print_side_by_side(out, &blocks)
+    print_reports(out, &models, results.iter().map(|result| &result.report))
 }

@@ -134,3 +134,20 @@ pub fn for_each_model<T>(
     }
     Ok(results)
 }
+
+/// Prints each model's report (bands, deciles, AUC) side by side, one
+/// column per model.
+pub fn print_reports<'a>(
+    out: &mut impl std::io::Write,
+    models: &[ScoringModel],
+    reports: impl Iterator<Item = &'a leadstream_core::scoring::ModelReport>,
+) -> CliResult {
+    let blocks: Vec<Vec<String>> = models
+        .iter()
+        .zip(reports)
+        .map(|(model, result)| {
+            report::lines(&format!("Model {} “{}”", model.id, model.name), result)
+        })
+        .collect();
+    print_side_by_side(out, &blocks)
+}
