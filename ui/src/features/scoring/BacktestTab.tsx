@@ -143,6 +143,33 @@ type ColumnProps = {
 
 function BacktestColumn({ model, column, at, windowDays, types, enabled }: ColumnProps) {
   const result = useScoringBacktest(model?.id ?? null, null, at, windowDays, types, enabled && model !== null);
+  return (
+    <ResultColumn model={model} column={column} result={result} waiting={`Scoring every lead as of ${at}…`}>
+      {result.data && (
+        <BacktestReport
+          report={result.data.report}
+          column={column}
+          population={`${formatCount(result.data.report.population.trials)} leads existed and had not converted by then; ${formatCount(result.data.report.population.successes)} converted in the window (${percent(result.data.report.population.rate)}).`}
+        />
+      )}
+    </ResultColumn>
+  );
+}
+
+/** One model's column of results: its name, the error if asking failed, a line while the first answer comes. */
+function ResultColumn({
+  model,
+  column,
+  result,
+  waiting,
+  children,
+}: {
+  model: ScoringModel | null;
+  column: number;
+  result: { error: unknown; isFetching: boolean; data?: unknown };
+  waiting: string;
+  children: React.ReactNode;
+}) {
   const error = result.error instanceof Error ? result.error.message : result.error ? String(result.error) : null;
   return (
     <section
@@ -157,14 +184,8 @@ function BacktestColumn({ model, column, at, windowDays, types, enabled }: Colum
           {error}
         </p>
       )}
-      {!result.data && result.isFetching && <p className="muted">Scoring every lead as of {at}…</p>}
-      {result.data && (
-        <BacktestReport
-          report={result.data.report}
-          column={column}
-          population={`${formatCount(result.data.report.population.trials)} leads existed and had not converted by then; ${formatCount(result.data.report.population.successes)} converted in the window (${percent(result.data.report.population.rate)}).`}
-        />
-      )}
+      {!result.data && result.isFetching && <p className="muted">{waiting}</p>}
+      {children}
     </section>
   );
 }
@@ -173,23 +194,10 @@ type EvaluateProps = { model: ScoringModel | null; column: number; spec: string;
 
 function EvaluateColumn({ model, column, spec, holdout, enabled }: EvaluateProps) {
   const result = useScoringEvaluate(model?.id ?? null, spec, holdout, enabled && model !== null);
-  const error = result.error instanceof Error ? result.error.message : result.error ? String(result.error) : null;
   const data = result.data;
   const population = data?.report.population;
   return (
-    <section
-      className="backtest-column"
-      data-testid={`backtest-result-${column}`}
-      aria-labelledby={`backtest-title-${column}`}
-      aria-busy={result.isFetching}
-    >
-      <h3 id={`backtest-title-${column}`}>{model?.name ?? "Model"}</h3>
-      {error && (
-        <p className="rule-error" role="alert">
-          {error}
-        </p>
-      )}
-      {!data && result.isFetching && <p className="muted">Scoring every lead now…</p>}
+    <ResultColumn model={model} column={column} result={result} waiting="Scoring every lead now…">
       {data && data.shared_fields.length > 0 && (
         <div className="evaluate-shared" role="alert" data-testid={`backtest-shared-${column}`}>
           <strong>The model reads the outcome's own field</strong> ({data.shared_fields.join(", ")}): it scores the
@@ -203,7 +211,7 @@ function EvaluateColumn({ model, column, spec, holdout, enabled }: EvaluateProps
           population={`${data.held_out ? "Held-out half" : "Every lead"}: ${formatCount(population.trials)} of ${formatCount(data.leads)} leads scored now; ${formatCount(population.successes)} match ${spec} (${percent(population.rate)}).`}
         />
       )}
-    </section>
+    </ResultColumn>
   );
 }
 
