@@ -29,8 +29,10 @@ const StreamsView = lazy(() => import("./features/streams/StreamsView").then((m)
 const InsightsView = lazy(() => import("./features/insights/InsightsView").then((m) => ({ default: m.InsightsView })));
 // And the Scoring view (its editor and back-test chart).
 const ScoringView = lazy(() => import("./features/scoring/ScoringView").then((m) => ({ default: m.ScoringView })));
+// And the Strategy view (ICE, goals, reviews, history and their charts).
+const StrategyView = lazy(() => import("./features/strategy/StrategyView").then((m) => ({ default: m.StrategyView })));
 
-export type ViewKey = "leads" | "import" | "segments" | "streams" | "insights" | "scoring";
+export type ViewKey = "leads" | "import" | "segments" | "streams" | "insights" | "scoring" | "strategy";
 
 const NAVIGATION: { key: ViewKey; label: string }[] = [
   { key: "leads", label: "Leads" },
@@ -39,6 +41,7 @@ const NAVIGATION: { key: ViewKey; label: string }[] = [
   { key: "streams", label: "Streams" },
   { key: "insights", label: "Insights" },
   { key: "scoring", label: "Scoring" },
+  { key: "strategy", label: "Strategy" },
 ];
 
 function describe(error: unknown): string {
@@ -264,6 +267,14 @@ export function App() {
             ) : view === "scoring" ? (
               <Suspense fallback={<div className="loading">Loading scoring…</div>}>
                 <ScoringView key={workspace.path ?? workspace.name} workspace={workspace} onError={report} />
+              </Suspense>
+            ) : view === "strategy" ? (
+              <Suspense fallback={<div className="loading">Loading strategy…</div>}>
+                <StrategyView
+                  key={`${workspace.path ?? workspace.name}#${navigations}`}
+                  workspace={workspace}
+                  onError={report}
+                />
               </Suspense>
             ) : (
               <Suspense fallback={<div className="loading">Loading insights…</div>}>

@@ -13,8 +13,8 @@ use leadstream_core::export::write_file_atomically;
 
 mod commands;
 use commands::{
-    content, fields, hierarchy, import, insights, leads, plan, score, segments, streams, workspace,
-    CliResult,
+    content, fields, hierarchy, import, insights, leads, plan, score, segments, strategy, streams,
+    workspace, CliResult,
 };
 
 #[derive(Parser)]
@@ -88,6 +88,16 @@ enum Command {
     Score {
         #[command(subcommand)]
         command: score::ScoreCommand,
+    },
+    /// SMART goals of segments and streams, and their progress.
+    Goal {
+        #[command(subcommand)]
+        command: strategy::goals::GoalCommand,
+    },
+    /// Segment reviews: what is due, and recording a decision.
+    Review {
+        #[command(subcommand)]
+        command: strategy::reviews::ReviewCommand,
     },
     /// Nurture streams: list, export and import as JSON.
     Streams {
@@ -239,6 +249,13 @@ enum SegmentCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The ICE ranking of segments and streams, with suggestions; or set
+    /// one's scores (`segment ice set`).
+    Ice(strategy::ice::IceArgs),
+    /// A saved segment's recorded member counts over time.
+    History(strategy::history::HistoryArgs),
+    /// Who joined and who left a saved segment between two dates, and why.
+    Diff(strategy::history::DiffArgs),
 }
 
 #[derive(clap::Args)]
@@ -431,6 +448,8 @@ fn run(cli: Cli) -> CliResult {
         Command::Insights { command } => insights::run(&db, command, out),
         Command::Plan(args) => plan::run(&db, &args, out),
         Command::Score { command } => score::run(&db, command, out),
+        Command::Goal { command } => strategy::goals::run(&db, command, out),
+        Command::Review { command } => strategy::reviews::run(&db, command, out),
         Command::Streams { command } => streams::run(&db, command, out),
         Command::Content { command } => content::run(&db, command, out),
         Command::Fields { json, command } => fields::run(&db, json, command, out),

@@ -15,8 +15,12 @@
 //!   segments and templates.
 //! - [`workspace_info`]: the summary the shell shows in its header (in `store::info`).
 //! - [`field_usage`]: what uses a custom field, and deleting fields nothing uses.
+//! - [`scoring`]: lead scoring models, scores, grades and back-tests.
+//! - [`strategy`]: ICE prioritisation, SMART goals, reviews and segment
+//!   history.
 //! - `workspace_open`: opening a workspace with what the layers above the
-//!   store add to it (the built-in segments).
+//!   store add to it (the built-in segments), and what follows an import
+//!   or undo ([`Workspace::after_data_change`]).
 
 pub mod demo;
 mod error;
@@ -31,10 +35,12 @@ pub mod recent;
 pub mod scoring;
 pub mod segments;
 pub mod store;
+pub mod strategy;
 pub mod streams;
 pub mod text;
 pub mod time;
 mod workspace_open;
+pub use workspace_open::DataChange;
 
 pub use error::{Error, ErrorKind, ErrorReport, Result};
 pub use store::info::{event_count, workspace_info, WorkspaceInfo};

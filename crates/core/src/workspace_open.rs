@@ -1,12 +1,24 @@
 //! Opening a workspace for the app: the store's open and create, then what
 //! the layers above the store add to every workspace (the built-in
-//! segments), and on open the refresh of stale lead scores. The store itself knows nothing of those layers; this is the
-//! one place that puts them together, so every opener (CLI, shell, tests)
-//! gets the same workspace.
+//! segments), on open the refresh of stale lead scores and the day's
+//! segment history, and after every import or undo what follows from the
+//! changed data ([`Workspace::after_data_change`]). The store itself knows
+//! nothing of those layers; this is the one place that puts them together,
+//! so every opener (CLI, shell, tests) gets the same workspace.
 
 use std::path::Path;
 
+use crate::strategy::history::SnapshotReason;
 use crate::{Error, Result, Workspace};
+
+/// A change to the data that the layers above react to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataChange {
+    /// An import added or updated leads or events.
+    Import,
+    /// An import was undone.
+    Undo,
+}
 
 impl Workspace {
     /// Creates a new, empty workspace file. Refuses to overwrite anything.
@@ -32,7 +44,31 @@ impl Workspace {
         // old scores rather than refuse the workspace: `score run` and the
         // scoring view name the problem.
         crate::scoring::refresh_if_stale(&mut workspace).ok();
+        // The day's snapshot of every saved segment's members, once a day.
+        // A failure costs one day's history, never the opening.
+        crate::strategy::history::record_daily_if_due(&mut workspace).ok();
         Ok(workspace)
+    }
+
+    /// What follows an import or an undo that changed the data: the lead
+    /// scores are re-run and every saved segment's members recorded. The
+    /// change itself is done and stays; what could not follow is returned
+    /// as a message for the user (the import still succeeded).
+    pub fn after_data_change(&mut self, change: DataChange) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let Err(error) = crate::scoring::rescore_after_change(self) {
+            problems.push(format!(
+                "the lead scores were not updated ({error}); run the scores again after fixing the active model"
+            ));
+        }
+        let reason = match change {
+            DataChange::Import => SnapshotReason::Import,
+            DataChange::Undo => SnapshotReason::Undo,
+        };
+        if let Err(error) = crate::strategy::history::record_after_change(self, reason) {
+            problems.push(format!("the segment history was not recorded ({error})"));
+        }
+        problems
     }
 
     /// Opens `path`, creating the workspace first if there is no file there.

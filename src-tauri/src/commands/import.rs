@@ -6,7 +6,7 @@ use leadstream_core::import::history::{self, ImportRecord, UndoSummary};
 use leadstream_core::import::inspect::{self, ImportInspection};
 use leadstream_core::import::source::SourceFormat;
 use leadstream_core::import::spec::{ImportKind, ImportProgress, ImportReport, ImportSpec};
-use leadstream_core::scoring;
+use leadstream_core::DataChange;
 use tauri::{AppHandle, Emitter, State};
 
 use crate::error::Result;
@@ -56,7 +56,7 @@ pub async fn import_run(
             if !dry_run {
                 // The import is done and stays; a model that no longer
                 // compiles keeps the old scores (the scoring view names why).
-                scoring::rescore_after_change(ws).ok();
+                ws.after_data_change(DataChange::Import);
             }
             Ok(report)
         })
@@ -84,7 +84,7 @@ pub async fn import_undo(
     state
         .with_own_connection(move |ws| {
             let summary = history::undo_with(ws, id, remove_created_fields)?;
-            scoring::rescore_after_change(ws).ok();
+            ws.after_data_change(DataChange::Undo);
             Ok(summary)
         })
         .await

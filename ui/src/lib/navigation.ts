@@ -20,12 +20,23 @@ export const INSIGHTS_TABS = [
 ] as const;
 export type InsightsTab = (typeof INSIGHTS_TABS)[number]["key"];
 
+/** The Strategy view's tabs, in order. */
+export const STRATEGY_TABS = [
+  { key: "priorities", label: "Priorities" },
+  { key: "goals", label: "Goals" },
+  { key: "reviews", label: "Reviews" },
+  { key: "history", label: "History" },
+] as const;
+export type StrategyTab = (typeof STRATEGY_TABS)[number]["key"];
+
 /** What to open in the view navigated to. */
 export type NavigationIntent =
   /** The segment builder on new, unsaved rules, titled `name`. */
   | { view: "segments"; rules: RuleGroup; name: string }
   /** An Insights tab, with these segments chosen where the tab chooses segments. */
   | { view: "insights"; tab: InsightsTab; segmentIds?: number[] }
+  /** A Strategy tab, on this segment where the tab shows one segment. */
+  | { view: "strategy"; tab: StrategyTab; segmentId?: number }
   /** The lead browser showing only the leads of `scope`. */
   | { view: "leads"; scope: LeadScope };
 

@@ -11,6 +11,7 @@ pub mod leads;
 pub mod plan;
 pub mod score;
 pub mod segments;
+pub mod strategy;
 pub mod streams;
 pub mod workspace;
 

@@ -9,7 +9,7 @@ use leadstream_core::export::{ConsentPolicy, ExportFormat};
 use leadstream_core::segments::{self, hierarchies, saved, RuleGroup};
 use leadstream_core::Workspace;
 
-use super::{print_run_time, CliResult};
+use super::{print_run_time, strategy, CliResult};
 use crate::{Format, SegmentCommand};
 
 /// Reads rules from a file, stdin (`-`) or a saved segment id.
@@ -25,7 +25,8 @@ fn load_rules(workspace: &Workspace, source: &str) -> CliResult<RuleGroup> {
     RuleGroup::from_json(&text).map_err(|e| format!("{source}: {e}").into())
 }
 
-/// `segment count|members|explain|save|delete|list`.
+/// `segment count|members|explain|save|delete|list`, and the strategy
+/// commands `segment ice|history|diff` (in [`strategy`]).
 pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResult {
     let workspace = &mut Workspace::open(db)?;
     match command {
@@ -114,6 +115,9 @@ pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResul
                 print_segment_table(out, &summaries)?;
             }
         }
+        SegmentCommand::Ice(args) => strategy::ice::run(workspace, args, out)?,
+        SegmentCommand::History(args) => strategy::history::history(workspace, args, out)?,
+        SegmentCommand::Diff(args) => strategy::history::diff(workspace, args, out)?,
     }
     Ok(())
 }

@@ -8,11 +8,16 @@
 //! - `events`: one lead's event history.
 //! - `hierarchy`: the saved hierarchies (by persona, by engagement).
 //! - `scoring`: the active scoring model "Demo scoring", run as of the anchor.
+//! - `history`, `goals`, `ice_scores`: the strategy area's demo data: a few
+//!   weeks of segment history, goals and reviews, ICE scores.
 //!
 //! The rows are written through the store's tables layer (`store::tables`).
 
 mod events;
+mod goals;
 mod hierarchy;
+mod history;
+mod ice_scores;
 #[cfg(test)]
 mod insights_differential;
 mod rng;
@@ -134,6 +139,9 @@ pub fn generate(workspace: &mut Workspace, spec: &DemoSpec) -> Result<DemoSummar
     crate::streams::templates::install_demo_nurture(workspace)?;
     hierarchy::install_demo_hierarchies(workspace)?;
     scoring::install_demo_scoring(workspace, spec.anchor)?;
+    history::install_demo_history(workspace, spec.anchor)?;
+    goals::install_demo_goals_and_reviews(workspace, spec.anchor)?;
+    ice_scores::install_demo_ice_scores(workspace, spec.anchor)?;
     Ok(DemoSummary {
         leads: spec.leads as u64,
         events,

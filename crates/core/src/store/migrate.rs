@@ -44,6 +44,21 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "score_fields",
         sql: include_str!("migrations/0006_score_fields.sql"),
     },
+    Migration {
+        version: 7,
+        name: "ice_scores",
+        sql: include_str!("migrations/0007_ice_scores.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "goals_and_reviews",
+        sql: include_str!("migrations/0008_goals_and_reviews.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "segment_history",
+        sql: include_str!("migrations/0009_segment_history.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.

@@ -10,7 +10,7 @@ use std::sync::atomic::AtomicBool;
 use leadstream_core::import::apply::{run_import, ImportControl};
 use leadstream_core::import::history;
 use leadstream_core::import::spec::{ImportKind, ImportProgress};
-use leadstream_core::{fields, Workspace};
+use leadstream_core::{fields, DataChange, Workspace};
 
 use super::CliResult;
 use crate::{ImportCommand, ImportsCommand};
@@ -33,7 +33,7 @@ pub fn run(db: &Path, command: ImportCommand, out: &mut impl Write) -> CliResult
     };
     let report = run_import(&mut workspace, &args.file, &spec, args.dry_run, control)?;
     if !args.dry_run {
-        super::score::run::rescore_after_change(&mut workspace);
+        warn_after_change(&mut workspace, DataChange::Import);
     }
     print_report(out, &report, args.json)?;
     Ok(())
@@ -74,7 +74,7 @@ pub fn history(db: &Path, command: ImportsCommand, out: &mut impl Write) -> CliR
             } else {
                 history::undo(&mut workspace, id)?
             };
-            super::score::run::rescore_after_change(&mut workspace);
+            warn_after_change(&mut workspace, DataChange::Undo);
             writeln!(
                 out,
                 "undid import {id}: removed {} leads and {} events, restored {} values",
@@ -89,4 +89,13 @@ pub fn history(db: &Path, command: ImportsCommand, out: &mut impl Write) -> CliR
         }
     }
     Ok(())
+}
+
+/// After an import or an undo changed the data: what follows it (scores,
+/// segment history). The change itself is done and stays; what could not
+/// follow is a warning on stderr.
+fn warn_after_change(workspace: &mut Workspace, change: DataChange) {
+    for problem in workspace.after_data_change(change) {
+        eprintln!("leadstream: {problem}");
+    }
 }

@@ -1,6 +1,5 @@
 //! `score run [--as-of ISO8601] [--json]`: stores every lead's scores under
-//! the active model and prints how many leads each band holds; and the
-//! re-scoring after an import or an undo.
+//! the active model and prints how many leads each band holds.
 
 use std::io::Write;
 use std::path::Path;
@@ -63,15 +62,4 @@ pub fn run(db: &Path, args: &RunArgs, out: &mut impl Write) -> CliResult {
         }
     }
     Ok(())
-}
-
-/// After an import or an undo changed the leads: re-runs the scores. The
-/// change itself is done and stays; a scoring problem is a warning on
-/// stderr naming the command that re-runs them.
-pub fn rescore_after_change(workspace: &mut Workspace) {
-    if let Err(error) = scoring::rescore_after_change(workspace) {
-        eprintln!(
-            "leadstream: the lead scores were not updated ({error}); run `leadstream score run` after fixing the active model"
-        );
-    }
 }

@@ -14,6 +14,10 @@
 //! - [`scoring`]: lead scoring models, their definitions as JSON.
 //! - [`scores`]: the lead score columns of `leads`, written in bulk.
 //! - [`streams`]: nurture streams, their definitions as JSON.
+//! - [`ice`]: ICE scores of segments and streams.
+//! - [`goals`]: SMART goals of segments and streams.
+//! - [`reviews`]: segment review cadences and recorded reviews.
+//! - [`history`]: snapshots of saved segments' members.
 //! - [`content`]: the content library's items and their tags.
 //! - [`imports`]: the import history, its undo records, and what later
 //!   imports built on earlier ones.
@@ -29,9 +33,13 @@ pub mod content;
 pub mod custom_values;
 pub mod events;
 pub mod fields;
+pub mod goals;
 pub mod hierarchies;
+pub mod history;
+pub mod ice;
 pub mod imports;
 pub mod leads;
+pub mod reviews;
 pub mod scores;
 pub mod scoring;
 pub mod segments;

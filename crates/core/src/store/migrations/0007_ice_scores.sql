@@ -1,0 +1,1 @@
+-- 0007_ice_scores: filled in by the strategy work (issue 12).

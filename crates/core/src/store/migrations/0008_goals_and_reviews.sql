@@ -1,0 +1,1 @@
+-- 0008_goals_and_reviews: filled in by the strategy work (issue 12).

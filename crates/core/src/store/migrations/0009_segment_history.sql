@@ -1,0 +1,1 @@
+-- 0009_segment_history: filled in by the strategy work (issue 12).

@@ -1,0 +1,1 @@
+//! The goal tables: SMART goals of segments and streams.

@@ -1,0 +1,1 @@
+//! The `segment_snapshots` table: saved segments' members over time.

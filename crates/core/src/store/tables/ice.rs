@@ -1,0 +1,1 @@
+//! The `ice_scores` table: ICE scores of segments and streams.

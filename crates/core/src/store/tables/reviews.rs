@@ -1,0 +1,1 @@
+//! The review tables: review cadences and recorded segment reviews.

@@ -1,0 +1,1 @@
+//! SMART goals of segments and streams, measured from the data.

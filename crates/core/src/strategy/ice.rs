@@ -1,0 +1,1 @@
+//! ICE prioritisation of segments and streams.

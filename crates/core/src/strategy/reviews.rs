@@ -1,0 +1,1 @@
+//! Segment reviews: cadences, what is due, and recorded decisions.
