@@ -966,7 +966,12 @@ mod tests {
         workspace
             .conn()
             .execute_batch(
-                "DROP TABLE hierarchy_segments;
+                "DROP TRIGGER goals_and_reviews_segment_deleted;
+                 DROP TRIGGER goals_stream_deleted;
+                 DROP TABLE goals;
+                 DROP TABLE review_settings;
+                 DROP TABLE reviews;
+                 DROP TABLE hierarchy_segments;
                  DROP TABLE hierarchies;
                  DROP TABLE scoring_models;
                  DELETE FROM fields WHERE is_computed = 1;

@@ -15,3 +15,4 @@ pub mod goals;
 pub mod history;
 pub mod ice;
 pub mod reviews;
+pub mod metrics;
