@@ -110,6 +110,15 @@ pub fn run() -> tauri::Result<()> {
             commands::scoring::scoring_backtest,
             commands::scoring::scoring_evaluate,
             commands::scoring::scoring_suggest,
+            commands::goals::goals_list,
+            commands::goals::goal_progress,
+            commands::goals::goal_baseline,
+            commands::goals::goal_add,
+            commands::goals::goal_delete,
+            commands::goals::reviews_due,
+            commands::goals::review_record,
+            commands::goals::review_cadence,
+            commands::goals::reviews_list,
         ])
         .run(tauri::generate_context!())
 }

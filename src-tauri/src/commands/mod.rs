@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod dialogs;
 pub mod discover;
 pub mod fields;
+pub mod goals;
 pub mod hierarchies;
 pub mod import;
 pub mod leads;

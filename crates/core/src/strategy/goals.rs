@@ -315,14 +315,8 @@ pub fn add(workspace: &mut Workspace, draft: &GoalDraft, now: i64) -> Result<Goa
     check_target(draft.metric, measured.value, draft.target)?;
     let outcome_types = outcome_types_or_default(&draft.outcome_types);
     let span = day_start(deadline) - start_at;
-    let history = history(workspace, &rules, draft.metric, &outcome_types, measured.at, span)?;
-    let feasibility = judge_feasibility(
-        draft.metric,
-        &history,
-        measured.value,
-        draft.target,
-        span,
-    );
+    let history = history(workspace, &rules, draft.metric, &outcome_types, now, span)?;
+    let feasibility = judge_feasibility(draft.metric, &history, measured.value, draft.target, span);
     let name = if draft.name.trim().is_empty() {
         format!("{}: {}", subject_name, draft.metric.label())
     } else {
@@ -352,7 +346,8 @@ pub fn add(workspace: &mut Workspace, draft: &GoalDraft, now: i64) -> Result<Goa
     get(workspace, id)
 }
 
-/// The metric's weekly history over the year before `until`: for
+/// The metric's weekly history over the year before `until` (when the goal
+/// is set): for
 /// conversions, those in the span of the goal's length ending each week
 /// (at most a year); for the others, the value each week.
 fn history(

@@ -14,5 +14,5 @@
 pub mod goals;
 pub mod history;
 pub mod ice;
-pub mod reviews;
 pub mod metrics;
+pub mod reviews;

@@ -214,7 +214,9 @@ pub fn due(workspace: &Workspace, as_of: i64) -> Result<DueReport> {
             .is_some_and(|at| at <= as_of);
         let last = latest.get(&segment.id);
         let since = last.map_or(segment.created_at, |r| r.reviewed_at);
-        let next = cadence.filter(|_| !retired).map(|days| due_state(since, days, as_of));
+        let next = cadence
+            .filter(|_| !retired)
+            .map(|days| due_state(since, days, as_of));
         states.push(ReviewState {
             segment_id: segment.id,
             name: segment.name.clone(),
@@ -260,7 +262,9 @@ pub fn due(workspace: &Workspace, as_of: i64) -> Result<DueReport> {
             }
             Err(error) => item.problem = Some(error.to_string()),
         }
-        let keys: Vec<String> = fields_tested(workspace, &segment.rules).into_iter().collect();
+        let keys: Vec<String> = fields_tested(workspace, &segment.rules)
+            .into_iter()
+            .collect();
         item.shifted_fields = table::leads_changed_by_imports(workspace, &keys, since, as_of)?
             .into_iter()
             .map(|(field, count)| FieldShift {
@@ -386,10 +390,22 @@ mod tests {
     #[test]
     fn a_review_falls_due_after_its_cadence_and_is_overdue_a_week_later() {
         let since = 1_000 * DAY;
-        assert_eq!(due_state(since, 90, since + 89 * DAY), (since + 90 * DAY, false, false));
-        assert_eq!(due_state(since, 90, since + 90 * DAY), (since + 90 * DAY, true, false));
-        assert_eq!(due_state(since, 90, since + 97 * DAY), (since + 90 * DAY, true, false));
-        assert_eq!(due_state(since, 90, since + 97 * DAY + 1), (since + 90 * DAY, true, true));
+        assert_eq!(
+            due_state(since, 90, since + 89 * DAY),
+            (since + 90 * DAY, false, false)
+        );
+        assert_eq!(
+            due_state(since, 90, since + 90 * DAY),
+            (since + 90 * DAY, true, false)
+        );
+        assert_eq!(
+            due_state(since, 90, since + 97 * DAY),
+            (since + 90 * DAY, true, false)
+        );
+        assert_eq!(
+            due_state(since, 90, since + 97 * DAY + 1),
+            (since + 90 * DAY, true, true)
+        );
     }
 
     #[test]
@@ -435,7 +451,10 @@ mod tests {
         let report = due(&workspace, later).unwrap();
         assert!(report.due.iter().all(|d| d.segment_id != id));
         let state = report.states.iter().find(|s| s.segment_id == id).unwrap();
-        assert_eq!(state.next_due.as_deref(), Some(date_text(later + 90 * DAY).as_str()));
+        assert_eq!(
+            state.next_due.as_deref(),
+            Some(date_text(later + 90 * DAY).as_str())
+        );
         // Due again after the cadence; the stored numbers are "then".
         let again = due(&workspace, later + 90 * DAY).unwrap();
         let item = again.due.iter().find(|d| d.segment_id == id).unwrap();
@@ -449,13 +468,24 @@ mod tests {
         let created = saved::get(&workspace, id).unwrap().created_at;
         set_cadence(&mut workspace, id, None).unwrap();
         let far = created + 1000 * DAY;
-        assert!(due(&workspace, far).unwrap().due.iter().all(|d| d.segment_id != id));
+        assert!(due(&workspace, far)
+            .unwrap()
+            .due
+            .iter()
+            .all(|d| d.segment_id != id));
         set_cadence(&mut workspace, id, Some(30)).unwrap();
-        assert!(due(&workspace, far).unwrap().due.iter().any(|d| d.segment_id == id));
+        assert!(due(&workspace, far)
+            .unwrap()
+            .due
+            .iter()
+            .any(|d| d.segment_id == id));
         record(&mut workspace, id, Decision::Retire, "unused", far).unwrap();
         let report = due(&workspace, far + 100 * DAY).unwrap();
         assert!(report.due.iter().all(|d| d.segment_id != id));
-        assert!(report.states.iter().any(|s| s.segment_id == id && s.retired));
+        assert!(report
+            .states
+            .iter()
+            .any(|s| s.segment_id == id && s.retired));
         assert!(set_cadence(&mut workspace, id, Some(0))
             .unwrap_err()
             .to_string()

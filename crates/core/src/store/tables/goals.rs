@@ -26,7 +26,8 @@ pub struct GoalRow {
     pub created_at: i64,
 }
 
-const COLUMNS: &str = "id, name, segment_id, stream_id, metric, outcome_types, objective, baseline, \
+const COLUMNS: &str =
+    "id, name, segment_id, stream_id, metric, outcome_types, objective, baseline, \
      baseline_at, target, start_date, deadline, feasibility, created_at";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<GoalRow> {
@@ -50,9 +51,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<GoalRow> {
 
 /// Every goal, by deadline then id.
 pub fn list(workspace: &Workspace) -> Result<Vec<GoalRow>> {
-    let mut statement = workspace
-        .conn()
-        .prepare(&format!("SELECT {COLUMNS} FROM goals ORDER BY deadline, id"))?;
+    let mut statement = workspace.conn().prepare(&format!(
+        "SELECT {COLUMNS} FROM goals ORDER BY deadline, id"
+    ))?;
     let rows = statement.query_map([], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

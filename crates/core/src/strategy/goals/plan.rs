@@ -225,7 +225,11 @@ mod tests {
         let far = judge_feasibility(Metric::ConversionRate, &history, 15.2, 25.0, span);
         assert!(!far.achievable);
         assert!((far.required_per_week - 0.98).abs() < 1e-9);
-        assert!(far.reason.contains("probably not achievable"), "{}", far.reason);
+        assert!(
+            far.reason.contains("probably not achievable"),
+            "{}",
+            far.reason
+        );
         // Falling goals read falls.
         let fall = judge_feasibility(Metric::ConversionRate, &history, 15.2, 14.0, span);
         assert!(!fall.achievable, "the rate never fell: {}", fall.reason);

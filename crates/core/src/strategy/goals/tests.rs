@@ -36,7 +36,11 @@ fn reference(workspace: &Workspace, rules: &RuleGroup, moment: Moment) -> Measur
         .filter(|id| created[id] <= moment.at)
         .collect();
     let events = |types: &[&str], from: i64| -> HashSet<i64> {
-        let list = types.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(",");
+        let list = types
+            .iter()
+            .map(|t| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(",");
         query_pairs(
             workspace,
             &format!(
@@ -49,7 +53,10 @@ fn reference(workspace: &Workspace, rules: &RuleGroup, moment: Moment) -> Measur
     };
     let since = events(&["purchase"], moment.conversions_since);
     let recent = events(&["purchase"], moment.at - 90 * DAY + 1);
-    let engaged = events(&["email_open", "email_click", "page_view", "download"], moment.at - 30 * DAY + 1);
+    let engaged = events(
+        &["email_open", "email_click", "page_view", "download"],
+        moment.at - 30 * DAY + 1,
+    );
     let emailable: HashSet<i64> = query_pairs(
         workspace,
         "SELECT id, 0 FROM leads WHERE email_opt_in = 1 AND (do_not_email IS NULL OR do_not_email = 0)",
@@ -160,7 +167,10 @@ fn a_goal_measures_its_baseline_at_the_start_and_progress_at_any_date() {
     }
     assert_eq!(list(&workspace).unwrap().len(), goals_before + 1);
     delete(&mut workspace, goal.id).unwrap();
-    assert!(matches!(get(&workspace, goal.id), Err(Error::NotFound { .. })));
+    assert!(matches!(
+        get(&workspace, goal.id),
+        Err(Error::NotFound { .. })
+    ));
 }
 
 #[test]
@@ -171,16 +181,27 @@ fn drafts_with_impossible_values_are_refused_saying_which_and_why() {
     let refuse = |workspace: &mut Workspace, draft: GoalDraft| {
         add(workspace, &draft, ANCHOR).unwrap_err().to_string()
     };
-    let rate = refuse(&mut workspace, draft(subject, Metric::ConversionRate, 140.0));
+    let rate = refuse(
+        &mut workspace,
+        draft(subject, Metric::ConversionRate, 140.0),
+    );
     assert!(rate.contains("target 140 is not a rate"), "{rate}");
     let mut backwards = draft(subject, Metric::Size, 10.0);
     backwards.deadline = "2026-08-01".to_owned();
     let dates = refuse(&mut workspace, backwards);
-    assert!(dates.contains("deadline 2026-08-01 is not after its start 2026-09-01"), "{dates}");
+    assert!(
+        dates.contains("deadline 2026-08-01 is not after its start 2026-09-01"),
+        "{dates}"
+    );
     let base = baseline(&workspace, &draft(subject, Metric::Size, 1.0), ANCHOR).unwrap();
     let same = refuse(&mut workspace, draft(subject, Metric::Size, base.value));
     assert!(same.contains("equals its baseline"), "{same}");
-    let conversions = baseline(&workspace, &draft(subject, Metric::Conversions, 1.0), ANCHOR).unwrap();
+    let conversions = baseline(
+        &workspace,
+        &draft(subject, Metric::Conversions, 1.0),
+        ANCHOR,
+    )
+    .unwrap();
     if conversions.value > 0.0 {
         let fewer = refuse(&mut workspace, draft(subject, Metric::Conversions, 0.0));
         assert!(fewer.contains("only add up"), "{fewer}");
@@ -188,7 +209,10 @@ fn drafts_with_impossible_values_are_refused_saying_which_and_why() {
     let mut bad_date = draft(subject, Metric::Size, 10.0);
     bad_date.start = "Sept 1".to_owned();
     assert!(refuse(&mut workspace, bad_date).contains("start `Sept 1` is not a date"));
-    let missing = refuse(&mut workspace, draft(GoalSubject::Stream(999), Metric::Size, 1.0));
+    let missing = refuse(
+        &mut workspace,
+        draft(GoalSubject::Stream(999), Metric::Size, 1.0),
+    );
     assert!(missing.contains("999"), "{missing}");
 }
 
@@ -202,13 +226,18 @@ fn a_stream_goal_measures_the_leads_of_its_entry_segments() {
     else {
         panic!("the demo has a stream with an entry segment");
     };
-    let base = baseline(&workspace, &draft(GoalSubject::Stream(stream.id), Metric::Size, 1.0), ANCHOR)
-        .unwrap();
+    let base = baseline(
+        &workspace,
+        &draft(GoalSubject::Stream(stream.id), Metric::Size, 1.0),
+        ANCHOR,
+    )
+    .unwrap();
     let mut union = HashSet::new();
     for id in &stream.definition.entry_segments {
         let rules = saved::get(&workspace, *id).unwrap().rules;
         let at = base.at;
-        let created: HashMap<i64, i64> = query_pairs(&workspace, "SELECT id, created_at FROM leads");
+        let created: HashMap<i64, i64> =
+            query_pairs(&workspace, "SELECT id, created_at FROM leads");
         union.extend(
             segments::members(&workspace, &rules, at, 0, usize::MAX)
                 .unwrap()
@@ -219,7 +248,11 @@ fn a_stream_goal_measures_the_leads_of_its_entry_segments() {
     assert_eq!(base.value, union.len() as f64);
     let goal = add(
         &mut workspace,
-        &draft(GoalSubject::Stream(stream.id), Metric::Size, base.value + 5.0),
+        &draft(
+            GoalSubject::Stream(stream.id),
+            Metric::Size,
+            base.value + 5.0,
+        ),
         ANCHOR,
     )
     .unwrap();
