@@ -71,6 +71,13 @@ import type { ScoreExplanation } from "../bindings/ScoreExplanation";
 import type { ScoringModel } from "../bindings/ScoringModel";
 import type { Evaluation } from "../bindings/Evaluation";
 import type { Suggestions } from "../bindings/Suggestions";
+import type { Baseline } from "../bindings/Baseline";
+import type { Decision } from "../bindings/Decision";
+import type { DueReport } from "../bindings/DueReport";
+import type { Goal } from "../bindings/Goal";
+import type { GoalDraft } from "../bindings/GoalDraft";
+import type { GoalProgress } from "../bindings/GoalProgress";
+import type { Review } from "../bindings/Review";
 
 /** A backend failure: the backend's readable message, its kind, and the rule or field it is about. */
 export class IpcError extends Error {
@@ -296,6 +303,25 @@ export const ipc = {
   /** Suggested points against an outcome field `FIELD[=VALUE]` when given, else against `outcomeTypes` events in the `windowDays` after `at`. */
   scoringSuggest: (outcomeField: string | null, at: string, windowDays: number, outcomeTypes: string[]) =>
     call<Suggestions>("scoring_suggest", { outcomeField, at, windowDays, outcomeTypes }),
+
+  /** Every goal measured as of `asOf` (YYYY-MM-DD; null: now), without trajectories. */
+  goalsList: (asOf: string | null) => call<GoalProgress[]>("goals_list", { asOf }),
+  /** A goal measured as of `asOf` with its trajectory. */
+  goalProgress: (id: number, asOf: string | null) => call<GoalProgress>("goal_progress", { id, asOf }),
+  /** The baseline a goal draft would get if saved now. */
+  goalBaseline: (draft: GoalDraft) => call<Baseline>("goal_baseline", { draft }),
+  /** Sets a goal; errors say which value is wrong and why. */
+  goalAdd: (draft: GoalDraft) => call<Goal>("goal_add", { draft }),
+  goalDelete: (id: number) => call<void>("goal_delete", { id }),
+  /** The segments due for review as of `asOf` (null: now), and every segment's review state. */
+  reviewsDue: (asOf: string | null) => call<DueReport>("reviews_due", { asOf }),
+  /** Records a review of a segment now, with today's numbers. */
+  reviewRecord: (segmentId: number, decision: Decision, note: string) =>
+    call<Review>("review_record", { segmentId, decision, note }),
+  /** Sets a segment's review cadence in days (null: never). */
+  reviewCadence: (segmentId: number, days: number | null) => call<void>("review_cadence", { segmentId, days }),
+  /** A segment's recorded reviews, newest first. */
+  reviewsList: (segmentId: number) => call<Review[]>("reviews_list", { segmentId }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

@@ -16,6 +16,8 @@ import type { StreamDraft } from "../bindings/StreamDraft";
 import type { Dimension } from "../bindings/Dimension";
 import type { DiscoverOptions } from "../bindings/DiscoverOptions";
 import type { ModelDefinition } from "../bindings/ModelDefinition";
+import type { Decision } from "../bindings/Decision";
+import type { GoalDraft } from "../bindings/GoalDraft";
 import { ipc } from "./ipc";
 
 /** One client for the app: answers are kept until a write invalidates them, and failures are shown, not retried. */
@@ -551,3 +553,83 @@ export const useScoringSuggest = (
     queryFn: () => ipc.scoringSuggest(outcomeField, at, windowDays, types),
     enabled,
   });
+
+/** Goals' and reviews' query keys: every one starts with "strategy-goals" or "strategy-reviews". */
+export const goalKeys = {
+  all: ["strategy-goals"] as const,
+  list: (asOf: string | null) => ["strategy-goals", "list", asOf] as const,
+  progress: (id: number, asOf: string | null) => ["strategy-goals", "progress", id, asOf] as const,
+  baseline: (draftJson: string) => ["strategy-goals", "baseline", draftJson] as const,
+};
+export const reviewKeys = {
+  all: ["strategy-reviews"] as const,
+  due: (asOf: string | null) => ["strategy-reviews", "due", asOf] as const,
+  list: (segmentId: number) => ["strategy-reviews", "list", segmentId] as const,
+};
+
+/** Every goal measured as of `asOf` (null: now). */
+export const useGoals = (asOf: string | null) =>
+  useQuery({ queryKey: goalKeys.list(asOf), queryFn: () => ipc.goalsList(asOf), placeholderData: keepPreviousData });
+
+/** One goal's progress with its trajectory as of `asOf`. */
+export const useGoalProgress = (id: number | null, asOf: string | null) =>
+  useQuery({
+    queryKey: goalKeys.progress(id ?? 0, asOf),
+    queryFn: () => ipc.goalProgress(id ?? 0, asOf),
+    enabled: id !== null,
+    placeholderData: keepPreviousData,
+  });
+
+/** The baseline of a goal draft (given as its JSON), measured live while the user picks. */
+export const useGoalBaseline = (draftJson: string, enabled: boolean) =>
+  useQuery({
+    queryKey: goalKeys.baseline(draftJson),
+    queryFn: () => ipc.goalBaseline(JSON.parse(draftJson) as GoalDraft),
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+
+export function useAddGoal() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (draft: GoalDraft) => ipc.goalAdd(draft),
+    onSuccess: () => client.invalidateQueries({ queryKey: goalKeys.all }),
+  });
+}
+
+export function useDeleteGoal() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => ipc.goalDelete(id),
+    onSuccess: () => client.invalidateQueries({ queryKey: goalKeys.all }),
+  });
+}
+
+/** The due list and every segment's review state as of `asOf` (null: now). */
+export const useReviewsDue = (asOf: string | null) =>
+  useQuery({ queryKey: reviewKeys.due(asOf), queryFn: () => ipc.reviewsDue(asOf), placeholderData: keepPreviousData });
+
+/** A segment's recorded reviews, newest first. */
+export const useReviews = (segmentId: number | null) =>
+  useQuery({
+    queryKey: reviewKeys.list(segmentId ?? 0),
+    queryFn: () => ipc.reviewsList(segmentId ?? 0),
+    enabled: segmentId !== null,
+  });
+
+export function useRecordReview() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ segmentId, decision, note }: { segmentId: number; decision: Decision; note: string }) =>
+      ipc.reviewRecord(segmentId, decision, note),
+    onSuccess: () => client.invalidateQueries({ queryKey: reviewKeys.all }),
+  });
+}
+
+export function useSetReviewCadence() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ segmentId, days }: { segmentId: number; days: number | null }) => ipc.reviewCadence(segmentId, days),
+    onSuccess: () => client.invalidateQueries({ queryKey: reviewKeys.all }),
+  });
+}
