@@ -13,6 +13,7 @@ mod demo_and_leads;
 mod errors;
 mod exports;
 mod fields;
+mod goals;
 mod hierarchy;
 mod import;
 mod insights;
