@@ -51,6 +51,14 @@ describe("strategy: goals and reviews", () => {
     await byTestId(browser, "goal-detail").waitForDisplayed({
       timeout: 60_000,
     });
+    // The chart draws the straight line over its bars.
+    const line = byTestId(browser, "goal-chart-line");
+    await line.waitForExist({ timeout: 30_000 });
+    const points = (await line.getAttribute("points")).split(" ");
+    assert.ok(
+      points.length > 1 && !points.join(" ").includes("NaN"),
+      `the line's points: ${points}`,
+    );
     await screenshot(browser, "strategy-goals-demo");
 
     await clickWhenStill(browser, byTestId(browser, "goal-add"));
@@ -148,6 +156,12 @@ describe("strategy: goals and reviews", () => {
       1,
       "the goal starts today: one point",
     );
+    assert.equal(
+      progress.status,
+      "on-track",
+      "on its first day a goal is on its line",
+    );
+    assert.equal(await byTestId(browser, "goal-status").getText(), "On track");
     await screenshot(browser, "strategy-goals-detail");
     await checkAccessibility(browser, "goals tab");
   });

@@ -482,7 +482,11 @@ fn measure_goal(
             .collect::<Vec<_>>(),
     )?;
     let row = measured.into_iter().next().unwrap_or_default();
-    let line = |at: i64| expected_at(goal.baseline, goal.target, start_at, deadline_at, at);
+    // The line moves a day at a time: on the start day it is the baseline.
+    let line = |at: i64| {
+        let day = at - at.rem_euclid(SECONDS_PER_DAY);
+        expected_at(goal.baseline, goal.target, start_at, deadline_at, day)
+    };
     let trajectory: Vec<TrajectoryPoint> = if with_trajectory && as_of >= start_at {
         row.iter()
             .map(|m| TrajectoryPoint {

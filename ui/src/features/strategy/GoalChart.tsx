@@ -15,7 +15,7 @@ export function GoalChart({ metric, points, target }: { metric: Metric; points: 
   const top = Math.max(target, ...points.map((p) => Math.max(p.value, p.expected)), 1) * 1.05;
   const Line = ({ bars, yScale }: BarCustomLayerProps<Datum>) => {
     const y = (v: number) => (yScale as (v: number) => number)(v);
-    const coordinates = bars.map((bar) => `${bar.x + bar.width / 2},${y(bar.data.data.expected)}`);
+    const coordinates = bars.map((bar, i) => `${bar.x + bar.width / 2},${y(data[i]?.expected ?? 0)}`);
     return (
       <polyline
         points={coordinates.join(" ")}
