@@ -80,7 +80,7 @@ fn a_size_goal_measures_members_at_its_start_and_at_any_date() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|p| p["goal"]["id"].to_string() == goal_id));
+        .any(|p| p["goal"]["id"].as_i64().map(|v| v.to_string()) == Some(goal_id.clone())));
     assert!(ok(sandbox.run(&["goal", "show", &goal_id])).contains("Personalised communication"));
     ok(sandbox.run(&["goal", "delete", &goal_id]));
     let gone = sandbox.run(&["goal", "show", &goal_id]);
@@ -178,7 +178,7 @@ fn the_demo_has_two_goals_and_reviews_due_and_a_review_takes_one_off_the_list() 
         .as_array()
         .unwrap()
         .iter()
-        .any(|d| d["segment_id"].to_string() == id));
+        .any(|d| d["segment_id"].as_i64().map(|v| v.to_string()) == Some(id.clone())));
     let reviews = json(&ok(sandbox.run(&["review", "list", &id, "--json"])));
     assert_eq!(reviews[0]["note"], "checked");
     assert_eq!(reviews[0]["decision"], "keep");
@@ -194,7 +194,7 @@ fn the_demo_has_two_goals_and_reviews_due_and_a_review_takes_one_off_the_list() 
         .as_array()
         .unwrap()
         .iter()
-        .any(|d| d["segment_id"].to_string() == id));
+        .any(|d| d["segment_id"].as_i64().map(|v| v.to_string()) == Some(id.clone())));
     let bad = sandbox.run(&["review", "cadence", &id, "--days", "0"]);
     assert!(bad.stderr.contains("out of range"), "{}", bad.stderr);
     let text = ok(sandbox.run(&["review", "due", "--as-of", ANCHOR]));

@@ -17,6 +17,9 @@ fn date_text(at: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A demo review: how many days before the anchor, the decision, the note.
+type DemoReview = (i64, Decision, &'static str);
+
 /// A demo goal: its name, start and deadline (days from the anchor), the
 /// target as a multiple of the conversions since the start, the objective.
 struct DemoGoal {
@@ -91,7 +94,7 @@ pub(super) fn install_demo_goals_and_reviews(workspace: &mut Workspace, anchor: 
     }
     // Reviews: overdue (120 days ago), due (95 days ago), not due (20 days
     // ago, after an older one), and a 30-day cadence reviewed 40 days ago.
-    let reviewed: [(&[(i64, Decision, &str)], Option<i64>); 4] = [
+    let reviewed: [(&[DemoReview], Option<i64>); 4] = [
         (
             &[(
                 120,
