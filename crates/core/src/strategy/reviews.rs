@@ -491,4 +491,35 @@ mod tests {
             .to_string()
             .contains("out of range"));
     }
+
+    #[test]
+    fn deleting_a_segment_deletes_its_goals_reviews_and_cadence() {
+        let (mut workspace, id) = workspace_with_segment();
+        set_cadence(&mut workspace, id, Some(30)).unwrap();
+        record(&mut workspace, id, Decision::Keep, "", 1_800_000_000).unwrap();
+        assert_eq!(table::list_for(&workspace, id).unwrap().len(), 1);
+        let goal = crate::strategy::goals::add(
+            &mut workspace,
+            &crate::strategy::goals::GoalDraft {
+                name: String::new(),
+                subject: crate::strategy::goals::GoalSubject::Segment(id),
+                metric: crate::strategy::metrics::Metric::Size,
+                target: 5.0,
+                start: "2026-01-01".to_owned(),
+                deadline: "2026-06-01".to_owned(),
+                objective: String::new(),
+                outcome_types: Vec::new(),
+            },
+            1_800_000_000,
+        )
+        .unwrap();
+        assert_eq!(goal.name, "Germany: Segment size");
+        saved::delete(&mut workspace, id).unwrap();
+        assert!(crate::strategy::goals::list(&workspace).unwrap().is_empty());
+        assert!(table::list_for(&workspace, id).unwrap().is_empty());
+        assert!(table::settings(&workspace)
+            .unwrap()
+            .iter()
+            .all(|s| s.segment_id != id));
+    }
 }
