@@ -966,7 +966,10 @@ mod tests {
         workspace
             .conn()
             .execute_batch(
-                "DROP TABLE hierarchy_segments;
+                "DROP TRIGGER ice_scores_segment_deleted;
+                 DROP TRIGGER ice_scores_stream_deleted;
+                 DROP TABLE ice_scores;
+                 DROP TABLE hierarchy_segments;
                  DROP TABLE hierarchies;
                  DROP TABLE scoring_models;
                  DELETE FROM fields WHERE is_computed = 1;
