@@ -88,8 +88,7 @@ const STREAM_SCORE: (&str, u8, u8, u8, &str) = (
 /// time). Segments or a stream the demo lacks are skipped.
 pub(super) fn install_demo_ice_scores(workspace: &mut Workspace, anchor: i64) -> Result<()> {
     let keyed = segment_table::builtin_keys_on(workspace.conn())?;
-    for (key, impact, confidence, ease, note_impact, note_confidence, note_ease) in SEGMENT_SCORES
-    {
+    for (key, impact, confidence, ease, note_impact, note_confidence, note_ease) in SEGMENT_SCORES {
         let Some((id, _)) = keyed.iter().find(|(_, k)| k.as_deref() == Some(key)) else {
             continue;
         };

@@ -458,7 +458,13 @@ mod tests {
             ease: Some(e),
             ..StoredRow::default()
         });
-        row_of(TargetKind::Segment, id, name.into(), stored.as_ref(), formula)
+        row_of(
+            TargetKind::Segment,
+            id,
+            name.into(),
+            stored.as_ref(),
+            formula,
+        )
     }
 
     #[test]
@@ -592,18 +598,27 @@ mod tests {
         .unwrap();
         let beta = table.rows.iter().find(|r| r.id == b).unwrap();
         assert_eq!(beta.rank, Some(1));
-        assert_eq!((beta.impact, beta.confidence, beta.ease), (Some(9), Some(5), Some(5)));
+        assert_eq!(
+            (beta.impact, beta.confidence, beta.ease),
+            (Some(9), Some(5), Some(5))
+        );
         assert_eq!(beta.note_impact, "bigger than we thought");
         // Effort 2 is ease 9; the weighted score reads it back as effort 2.
         let table = set_scores(
             &mut ws,
             TargetKind::Segment,
             a,
-            &IceUpdate { effort: Some(2), ..IceUpdate::default() },
+            &IceUpdate {
+                effort: Some(2),
+                ..IceUpdate::default()
+            },
         )
         .unwrap();
         let alpha = table.rows.iter().find(|r| r.id == a).unwrap();
-        assert_eq!((alpha.ease, alpha.e, alpha.score), (Some(9), Some(2), Some(12.5)));
+        assert_eq!(
+            (alpha.ease, alpha.e, alpha.score),
+            (Some(9), Some(2), Some(12.5))
+        );
         set_formula(&mut ws, IceFormula::Product).unwrap();
         let table = ranked_table(&ws, formula(&ws).unwrap()).unwrap();
         let alpha = table.rows.iter().find(|r| r.id == a).unwrap();
@@ -620,23 +635,36 @@ mod tests {
             &mut ws,
             TargetKind::Segment,
             a,
-            &IceUpdate { confidence: Some(11), ..IceUpdate::default() },
+            &IceUpdate {
+                confidence: Some(11),
+                ..IceUpdate::default()
+            },
         )
         .unwrap_err();
         assert_eq!(
             error.to_string(),
             "Confidence must be a whole number from 1 to 10, not 11"
         );
-        let both = IceUpdate { ease: Some(3), effort: Some(3), ..IceUpdate::default() };
+        let both = IceUpdate {
+            ease: Some(3),
+            effort: Some(3),
+            ..IceUpdate::default()
+        };
         assert!(set_scores(&mut ws, TargetKind::Segment, a, &both).is_err());
         let missing = set_scores(&mut ws, TargetKind::Stream, 999, &IceUpdate::default());
-        assert!(matches!(missing, Err(Error::NotFound { .. })), "{missing:?}");
+        assert!(
+            matches!(missing, Err(Error::NotFound { .. })),
+            "{missing:?}"
+        );
     }
 
     #[test]
     fn deleting_a_segment_deletes_its_scores() {
         let (mut ws, a, _) = workspace_with_two_segments();
-        let update = IceUpdate { impact: Some(3), ..IceUpdate::default() };
+        let update = IceUpdate {
+            impact: Some(3),
+            ..IceUpdate::default()
+        };
         set_scores(&mut ws, TargetKind::Segment, a, &update).unwrap();
         assert_eq!(table::list(&ws).unwrap().len(), 1);
         saved::delete(&mut ws, a).unwrap();
@@ -655,7 +683,10 @@ mod tests {
         };
         let table = set_scores(&mut ws, TargetKind::Segment, a, &update).unwrap();
         let mut out = Vec::new();
-        assert_eq!(write_csv(&table, &mut out).unwrap(), table.rows.len() as u64);
+        assert_eq!(
+            write_csv(&table, &mut out).unwrap(),
+            table.rows.len() as u64
+        );
         assert!(table.rows.len() > 2, "the built-ins are listed too");
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();

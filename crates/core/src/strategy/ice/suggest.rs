@@ -206,7 +206,9 @@ pub fn impact(f: &TargetFacts) -> IceSuggestion {
             percent(revenue_share)
         ));
     } else {
-        reasons.push(format!("no revenue recorded in the last {PERIOD_DAYS} days"));
+        reasons.push(format!(
+            "no revenue recorded in the last {PERIOD_DAYS} days"
+        ));
     }
     IceSuggestion {
         value: scale(&parts),
@@ -231,8 +233,7 @@ pub fn confidence(f: &TargetFacts) -> IceSuggestion {
     if f.completeness.is_empty() {
         reasons.push("its rules test no lead field (behaviour or all leads)".to_owned());
     } else {
-        let mean =
-            f.completeness.iter().map(|(_, s)| s).sum::<f64>() / f.completeness.len() as f64;
+        let mean = f.completeness.iter().map(|(_, s)| s).sum::<f64>() / f.completeness.len() as f64;
         parts.push(mean);
         let fields: Vec<String> = f
             .completeness
@@ -461,10 +462,11 @@ pub fn facts(workspace: &Workspace, as_of: i64) -> Result<Vec<(TargetKind, i64, 
     let mut rule_sets: Vec<RuleGroup> = segments.iter().map(|s| s.rules.clone()).collect();
     rule_sets.extend(field_keys.iter().map(|key| not_empty_rule(key)));
     let refs: Vec<&RuleGroup> = rule_sets.iter().collect();
-    let profile: Vec<compile::FieldRef> = ["persona", "buying_stage", "email_opt_in", "do_not_email"]
-        .iter()
-        .filter_map(|key| compile::field_ref(workspace.conn(), key).ok())
-        .collect();
+    let profile: Vec<compile::FieldRef> =
+        ["persona", "buying_stage", "email_opt_in", "do_not_email"]
+            .iter()
+            .filter_map(|key| compile::field_ref(workspace.conn(), key).ok())
+            .collect();
     segments::with_member_sets(workspace, &refs, as_of, |index, sets| {
         index.load_fields(workspace.conn(), &profile)?;
         let all_leads = index.len() as u64;
@@ -618,5 +620,251 @@ impl Context<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
+    use crate::demo::{generate, DemoSpec};
+
+    #[test]
+    fn scale_maps_the_mean_part_to_one_to_ten() {
+        assert_eq!(scale(&[]), 1);
+        assert_eq!(scale(&[0.0]), 1);
+        assert_eq!(scale(&[1.0, 1.0]), 10);
+        assert_eq!(scale(&[0.5]), 6); // 1 + 4.5 = 5.5, rounded up
+        assert_eq!(scale(&[1.0, 0.0, 0.5]), 6);
+        assert_eq!(scale(&[2.0, -1.0]), 6, "parts are clamped first");
+    }
+
+    fn sample() -> TargetFacts {
+        TargetFacts {
+            members: 250,
+            all_leads: 1_000,
+            conversion: Rate::new(25, 200),
+            baseline: Rate::new(50, 1_000),
+            revenue: 2_500.0,
+            total_revenue: 10_000.0,
+            completeness: vec![("Persona".into(), 0.8), ("Country".into(), 0.4)],
+            personas: vec!["Executive".into()],
+            stages: vec![],
+            audience_from_rules: true,
+            content_cells: Some((1, 4)),
+            in_active_stream: Some(125),
+            emailable: 200,
+            stream_emails: None,
+        }
+    }
+
+    #[test]
+    fn impact_reads_reach_lift_and_revenue_share() {
+        // Reach 25% → 1; lift 12.5% / 5% = 2.5 → (2.5 − 0.5) / 2.5 = 0.8;
+        // revenue share 25% → 1. Mean 0.933 → 1 + 8.4 = 9.4 → 9.
+        let s = impact(&sample());
+        assert_eq!(s.value, 9);
+        assert_eq!(s.reasons[0], "250 leads, 25% of all leads");
+        assert_eq!(
+            s.reasons[1],
+            "converted 12% in the last 90 days, 2.5× all leads (5%)"
+        );
+        assert_eq!(
+            s.reasons[2],
+            "2,500 revenue in the last 90 days, 25% of all revenue"
+        );
+        // No conversions and no revenue at all: only reach counts, and says so.
+        let quiet = TargetFacts {
+            conversion: Rate::new(0, 200),
+            baseline: Rate::new(0, 1_000),
+            revenue: 0.0,
+            total_revenue: 0.0,
+            members: 125,
+            ..sample()
+        };
+        let s = impact(&quiet);
+        assert_eq!(s.value, 6); // reach 12.5% → 0.5 → 5.5 → 6
+        assert!(
+            s.reasons[1].contains("no lead had conversions"),
+            "{:?}",
+            s.reasons
+        );
+        assert!(s.reasons[2].starts_with("no revenue"));
+    }
+
+    #[test]
+    fn confidence_reads_the_interval_width_and_completeness() {
+        let f = sample();
+        let width = f.conversion.high - f.conversion.low;
+        let expected = scale(&[(width - NO_WIDTH) / (FULL_WIDTH - NO_WIDTH), 0.6]);
+        let s = confidence(&f);
+        assert_eq!(s.value, expected);
+        assert!(s.reasons[1].contains("60% of leads on average (Persona 80%, Country 40%)"));
+        let behaviour_only = TargetFacts {
+            completeness: vec![],
+            conversion: Rate::new(500, 10_000_000),
+            ..sample()
+        };
+        assert_eq!(
+            confidence(&behaviour_only).value,
+            10,
+            "a very narrow interval alone"
+        );
+    }
+
+    #[test]
+    fn ease_reads_content_streams_and_consent() {
+        // Cells 1/4 = 0.25, in a stream 125/250 = 0.5, e-mailable 200/250 = 0.8.
+        let s = ease(&sample());
+        assert_eq!(s.value, scale(&[0.25, 0.5, 0.8]));
+        assert_eq!(s.value, 6);
+        assert!(s.reasons[0]
+            .contains("covers 1 of 4 persona × stage cells (Executive, from its rules)"));
+        let stream = TargetFacts {
+            content_cells: None,
+            in_active_stream: None,
+            stream_emails: Some((0, 0)),
+            ..sample()
+        };
+        let s = ease(&stream);
+        assert_eq!(s.value, scale(&[0.0, 0.8]));
+        assert_eq!(s.reasons[0], "the stream sends no e-mail yet");
+    }
+
+    #[test]
+    fn rule_audience_reads_equals_and_in_outside_negated_groups() {
+        let rules = RuleGroup::from_json(
+            r#"{"combinator":"and","rules":[
+                {"field":"persona","operator":"=","value":"Executive"},
+                {"field":"buying_stage","operator":"in","value":["Awareness","Decision"]},
+                {"combinator":"and","not":true,"rules":[{"field":"persona","operator":"=","value":"Technical"}]},
+                {"field":"country","operator":"!=","value":"FR"}]}"#,
+        )
+        .unwrap();
+        let (mut personas, mut stages) = (Vec::new(), Vec::new());
+        rule_audience(&rules, &mut personas, &mut stages);
+        assert_eq!(personas, vec!["Executive"]);
+        assert_eq!(stages, vec!["Awareness", "Decision"]);
+        let mut fields = Vec::new();
+        rule_fields(&rules, &mut fields);
+        assert_eq!(fields, vec!["persona", "buying_stage", "country"]);
+    }
+
+    const ANCHOR: i64 = 1_790_000_000;
+
+    fn ids(ws: &Workspace, rules: &RuleGroup, as_of: i64) -> HashSet<i64> {
+        segments::members(ws, rules, as_of, 0, usize::MAX)
+            .unwrap()
+            .into_iter()
+            .collect()
+    }
+
+    fn sql_ids(ws: &Workspace, sql: &str, params: impl rusqlite::Params) -> HashSet<i64> {
+        let mut statement = ws.conn().prepare(sql).unwrap();
+        let rows = statement.query_map(params, |r| r.get(0)).unwrap();
+        rows.map(|r| r.unwrap()).collect()
+    }
+
+    /// The facts every suggestion is made from agree with an independent
+    /// computation: members per segment from `segments::members`, consent,
+    /// field values and purchases read straight from SQL.
+    #[test]
+    fn facts_agree_with_members_and_sql_on_the_demo() {
+        let mut ws = Workspace::in_memory().unwrap();
+        let spec = DemoSpec {
+            leads: 400,
+            ..DemoSpec::standard(ANCHOR)
+        };
+        generate(&mut ws, &spec).unwrap();
+        let all = facts(&ws, ANCHOR).unwrap();
+        let segments = saved::list(&ws).unwrap();
+        let streams = streams::list(&ws).unwrap();
+        assert_eq!(all.len(), segments.len() + streams.len());
+        let total: i64 = ws
+            .conn()
+            .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
+            .unwrap();
+        let emailable = sql_ids(
+            &ws,
+            "SELECT id FROM leads WHERE email_opt_in = 1 AND coalesce(do_not_email, 0) = 0",
+            [],
+        );
+        let from = ANCHOR - PERIOD_DAYS * SECONDS_PER_DAY;
+        let buyers = sql_ids(
+            &ws,
+            "SELECT lead_id FROM events WHERE type = 'purchase' AND occurred_at >= ?1 AND occurred_at < ?2",
+            (from, ANCHOR),
+        );
+        let mut reached = HashSet::new();
+        for stream in streams.iter().filter(|s| s.is_active) {
+            for id in &stream.definition.entry_segments {
+                let segment = segments.iter().find(|s| s.id == *id).unwrap();
+                reached.extend(ids(&ws, &segment.rules, ANCHOR));
+            }
+        }
+        let mut checked_completeness = 0;
+        for (kind, id, f) in &all {
+            assert_eq!(f.all_leads, total as u64);
+            if *kind == TargetKind::Stream {
+                continue;
+            }
+            let segment = segments.iter().find(|s| s.id == *id).unwrap();
+            let members = ids(&ws, &segment.rules, ANCHOR);
+            assert_eq!(f.members, members.len() as u64, "{}", segment.name);
+            assert_eq!(
+                f.emailable,
+                members.intersection(&emailable).count() as u64,
+                "{}",
+                segment.name
+            );
+            assert_eq!(
+                f.in_active_stream,
+                Some(members.intersection(&reached).count() as u64),
+                "{}",
+                segment.name
+            );
+            let at_start = ids(&ws, &segment.rules, from);
+            assert_eq!(
+                f.conversion.trials,
+                at_start.len() as u64,
+                "{}",
+                segment.name
+            );
+            assert_eq!(
+                f.conversion.successes,
+                at_start.intersection(&buyers).count() as u64,
+                "{}",
+                segment.name
+            );
+            let mut keys = Vec::new();
+            rule_fields(&segment.rules, &mut keys);
+            for key in keys.iter().filter(|k| {
+                ["persona", "buying_stage", "lifecycle_stage", "country"].contains(&k.as_str())
+            }) {
+                // Standard text columns: filled when not null and not blank.
+                let filled: i64 = ws
+                    .conn()
+                    .query_row(
+                        &format!(
+                            "SELECT count(*) FROM leads WHERE trim(coalesce({key}, '')) <> ''"
+                        ),
+                        [],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                let label = compile::field_ref(ws.conn(), key).unwrap().label;
+                let (_, share) = f.completeness.iter().find(|(l, _)| *l == label).unwrap();
+                assert!(
+                    (share - filled as f64 / total as f64).abs() < 1e-12,
+                    "{key}"
+                );
+                checked_completeness += 1;
+            }
+        }
+        assert!(checked_completeness >= 5);
+        let suggested = suggestions(&ws, ANCHOR).unwrap();
+        assert_eq!(suggested.len(), all.len());
+        for s in &suggested {
+            assert_eq!(s.ease.value + s.effort.value, 11);
+            for value in [s.impact.value, s.confidence.value, s.ease.value] {
+                assert!((1..=10).contains(&value));
+            }
+        }
+    }
 }
