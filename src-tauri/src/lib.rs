@@ -110,6 +110,11 @@ pub fn run() -> tauri::Result<()> {
             commands::scoring::scoring_backtest,
             commands::scoring::scoring_evaluate,
             commands::scoring::scoring_suggest,
+            commands::ice::ice_table,
+            commands::ice::ice_suggestions,
+            commands::ice::ice_set,
+            commands::ice::ice_set_formula,
+            commands::ice::ice_export,
         ])
         .run(tauri::generate_context!())
 }

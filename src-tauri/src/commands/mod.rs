@@ -20,3 +20,4 @@ pub mod scoring;
 pub mod segments;
 pub mod streams;
 pub mod workspace;
+pub mod ice;
