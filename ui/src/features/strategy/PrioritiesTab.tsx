@@ -111,7 +111,13 @@ export function PrioritiesTab({ onError }: Props) {
           <select
             data-testid="ice-formula"
             value={data.formula}
-            onChange={(e) => setFormula.mutate(e.target.value as IceFormula, { onError })}
+            onChange={(e) => {
+              const formula = e.target.value as IceFormula;
+              setFormula.mutate(formula, {
+                onSuccess: (t) => setStatus(`Ranked with the ${formula} formula: ${t.formula_text}`),
+                onError,
+              });
+            }}
           >
             {FORMULAS.map((f) => (
               <option key={f.value} value={f.value}>
