@@ -1,4 +1,4 @@
-//! `segment ice [--json|--csv] [--formula F] [--suggest]`, `segment ice set
+//! `segment ice [--json|--csv] [--formula F] [--suggest] [--repeat N]`, `segment ice set
 //! ID ...`, `segment ice clear ID` and `segment ice formula F`: the ICE
 //! ranking of segments and streams, setting their scores, and the
 //! workspace's formula.
@@ -13,7 +13,7 @@ use leadstream_core::strategy::ice::{
 };
 use leadstream_core::Workspace;
 
-use crate::commands::CliResult;
+use crate::commands::{print_run_time, CliResult};
 
 /// `segment ice`: the ranked table, or a subcommand.
 #[derive(Args)]
@@ -34,6 +34,10 @@ pub struct IceArgs {
     /// Suggestions as of this instant (default: now).
     #[arg(long, value_name = "ISO8601")]
     pub as_of: Option<String>,
+    /// Works the table and its suggestions out N times and prints each
+    /// time to stderr (benchmarks).
+    #[arg(long, value_name = "N")]
+    pub repeat: Option<u32>,
     #[command(subcommand)]
     pub command: Option<IceCommand>,
 }
@@ -203,8 +207,14 @@ fn print_table(workspace: &Workspace, args: &IceArgs, out: &mut impl Write) -> C
         ice::write_csv(&table, out)?;
         return Ok(());
     }
+    let as_of = as_of_or_now(args.as_of.as_deref())?;
+    for run in 1..=args.repeat.unwrap_or(0) {
+        let started = std::time::Instant::now();
+        ice::ranked_table(workspace, formula)?;
+        ice::suggestions(workspace, as_of)?;
+        print_run_time(run, started, 1);
+    }
     let suggestions = if args.json || args.suggest {
-        let as_of = as_of_or_now(args.as_of.as_deref())?;
         ice::suggestions(workspace, as_of)?
     } else {
         Vec::new()
