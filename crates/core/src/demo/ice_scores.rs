@@ -155,5 +155,16 @@ mod tests {
             1
         );
         assert!(table.rows.iter().any(|r| r.rank.is_none()), "unscored too");
+        // Deleting the scored stream deletes its scores (the trigger).
+        let stream = scored
+            .iter()
+            .find(|r| r.kind == TargetKind::Stream)
+            .unwrap();
+        crate::streams::model::delete(&mut ws, stream.id).unwrap();
+        let table = ice::ranked_table(&ws, IceFormula::Weighted).unwrap();
+        assert_eq!(table.rows.iter().filter(|r| r.rank.is_some()).count(), 6);
+        assert!(crate::store::tables::ice::get(&ws, "stream", stream.id)
+            .unwrap()
+            .is_none());
     }
 }
