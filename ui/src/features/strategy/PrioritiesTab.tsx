@@ -110,6 +110,7 @@ export function PrioritiesTab({ onError }: Props) {
           <span>Formula</span>
           <select
             data-testid="ice-formula"
+            className="ice-formula-select"
             value={data.formula}
             onChange={(e) => {
               const formula = e.target.value as IceFormula;
