@@ -148,4 +148,19 @@ describe("PrioritiesTab", () => {
     fireEvent.change(screen.getByTestId("ice-search"), { target: { value: "gam" } });
     expect(ranks()).toEqual([["ice-row-segment-3", "–"]]);
   });
+  it("sends a second edit only after the first is written, so the last typed value wins", async () => {
+    renderTab();
+    const input = await screen.findByTestId("ice-impact-segment-2");
+    let finishFirst: (table: IceTable) => void = () => {};
+    ipc.iceSet.mockImplementationOnce(() => new Promise<IceTable>((resolve) => (finishFirst = resolve)));
+    ipc.iceSet.mockResolvedValueOnce(AFTER);
+    fireEvent.change(input, { target: { value: "1" } });
+    fireEvent.change(input, { target: { value: "10" } });
+    await waitFor(() => expect(ipc.iceSet).toHaveBeenCalledTimes(1));
+    expect(ipc.iceSet).toHaveBeenLastCalledWith("segment", 2, { impact: 1 });
+    finishFirst(BEFORE);
+    await waitFor(() => expect(ipc.iceSet).toHaveBeenCalledTimes(2));
+    expect(ipc.iceSet).toHaveBeenLastCalledWith("segment", 2, { impact: 10 });
+    await waitFor(() => expect(ranks()[0]).toEqual(["ice-row-segment-2", "1"]));
+  });
 });

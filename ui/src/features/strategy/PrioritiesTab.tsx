@@ -5,6 +5,7 @@
 // says which way it runs), suggestions from the data beside each score
 // with their reasons and a "Use" button, a kind filter and a search, and
 // "Export CSV". An edit re-ranks at once and says where the row went.
+import { useQueryClient } from "@tanstack/react-query";
 import { Fragment, useEffect, useRef, useState } from "react";
 
 import type { IceFormula } from "../../bindings/IceFormula";
@@ -13,7 +14,7 @@ import type { IceTable } from "../../bindings/IceTable";
 import type { IceUpdate } from "../../bindings/IceUpdate";
 import { formatCount } from "../../lib/format";
 import { ipc } from "../../lib/ipc";
-import { useIceSuggestions, useIceTable, useSetIceFormula, useSetIceScores } from "../../lib/queries";
+import { iceKeys, useIceSuggestions, useIceTable, useSetIceFormula, useSetIceScores } from "../../lib/queries";
 import { IceDetails } from "./IceDetails";
 import { IceScoreCell } from "./IceScoreCell";
 import { moveMessage, rowKey, scoreText, suggestionFor, visibleRows, type KindFilter, type ScoreKey } from "./iceView";
@@ -39,6 +40,8 @@ export function PrioritiesTab({ onError }: Props) {
   const [moved, setMoved] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const latest = useRef(0);
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const client = useQueryClient();
 
   useEffect(() => {
     if (table.error) onError(table.error);
@@ -52,24 +55,25 @@ export function PrioritiesTab({ onError }: Props) {
   const data: IceTable | undefined = table.data;
   if (!data) return <p className="muted">{table.isLoading ? "Loading the ranking…" : "No ranking."}</p>;
 
+  // Writes go one after the other, in the order they were made: typing
+  // "10" sends 1 then 10, and the 10 must land last.
   const save = (row: IceRow, update: IceUpdate) => {
     const key = rowKey(row);
-    const before = data;
     const call = ++latest.current;
-    setScores.mutate(
-      { kind: row.kind, id: row.id, update },
-      {
-        onSuccess: (after) => {
-          if (call !== latest.current) return;
-          const message = moveMessage(before, after, key);
-          if (message) {
-            setStatus(message);
-            setMoved(key);
-          }
-        },
-        onError,
-      },
-    );
+    queue.current = queue.current.then(async () => {
+      const before = client.getQueryData<IceTable>(iceKeys.table);
+      try {
+        const after = await setScores.mutateAsync({ kind: row.kind, id: row.id, update });
+        if (call !== latest.current) return;
+        const message = moveMessage(before, after, key);
+        if (message) {
+          setStatus(message);
+          setMoved(key);
+        }
+      } catch (e) {
+        onError(e);
+      }
+    });
   };
   const commitScore = (row: IceRow, key: ScoreKey, value: number) => {
     if (key === "e") save(row, data.e_is_effort ? { effort: value } : { ease: value });
