@@ -107,7 +107,14 @@ describe("Strategy: ICE priorities", () => {
       async () => Number(await rankOf(browser, lowKey)) < low.rank,
       { timeout: 30_000, timeoutMsg: `“${low.name}” never moved up from rank ${low.rank}` },
     );
-    const status = await byTestId(browser, "ice-status").getText();
+    let status = "";
+    await browser.waitUntil(
+      async () => {
+        status = await byTestId(browser, "ice-status").getText();
+        return status !== "";
+      },
+      { timeout: 10_000, timeoutMsg: "no status line said where the row went" },
+    );
     assert.match(status, new RegExp(`moved up from rank ${low.rank} to rank`));
     const afterRaise = cliTable(app);
     const raised = afterRaise.rows.find((r) => key(r) === lowKey);

@@ -162,5 +162,8 @@ describe("PrioritiesTab", () => {
     await waitFor(() => expect(ipc.iceSet).toHaveBeenCalledTimes(2));
     expect(ipc.iceSet).toHaveBeenLastCalledWith("segment", 2, { impact: 10 });
     await waitFor(() => expect(ranks()[0]).toEqual(["ice-row-segment-2", "1"]));
+    await waitFor(() =>
+      expect(screen.getByTestId("ice-status").textContent).toBe("“Beta” moved up from rank 2 to rank 1"),
+    );
   });
 });

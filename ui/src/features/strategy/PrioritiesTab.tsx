@@ -41,6 +41,8 @@ export function PrioritiesTab({ onError }: Props) {
   const [notice, setNotice] = useState<string | null>(null);
   const latest = useRef(0);
   const queue = useRef<Promise<void>>(Promise.resolve());
+  const pending = useRef(0);
+  const burstStart = useRef<IceTable | undefined>(undefined);
   const client = useQueryClient();
 
   useEffect(() => {
@@ -56,22 +58,26 @@ export function PrioritiesTab({ onError }: Props) {
   if (!data) return <p className="muted">{table.isLoading ? "Loading the ranking…" : "No ranking."}</p>;
 
   // Writes go one after the other, in the order they were made: typing
-  // "10" sends 1 then 10, and the 10 must land last.
+  // "10" sends 1 then 10, and the 10 must land last. A burst of edits is
+  // reported once, from the ranking before its first write.
   const save = (row: IceRow, update: IceUpdate) => {
     const key = rowKey(row);
     const call = ++latest.current;
+    if (pending.current === 0) burstStart.current = client.getQueryData<IceTable>(iceKeys.table);
+    pending.current += 1;
     queue.current = queue.current.then(async () => {
-      const before = client.getQueryData<IceTable>(iceKeys.table);
       try {
         const after = await setScores.mutateAsync({ kind: row.kind, id: row.id, update });
         if (call !== latest.current) return;
-        const message = moveMessage(before, after, key);
+        const message = moveMessage(burstStart.current, after, key);
         if (message) {
           setStatus(message);
           setMoved(key);
         }
       } catch (e) {
         onError(e);
+      } finally {
+        pending.current -= 1;
       }
     });
   };
