@@ -4,8 +4,11 @@
 // rank number seen to change (up); an unscored segment's suggested Impact
 // used (the value the CLI suggests); the formula switched to the product
 // form and the ranking and the E column's label following it, compared with
-// the CLI again. Screenshots, and axe on the tab with a row's notes open.
+// the CLI again; the exported CSV equal to the CLI's. Screenshots, and axe
+// on the tab with a row's notes open.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
 import {
@@ -31,7 +34,9 @@ async function shownRows(browser) {
     [...document.querySelectorAll('[data-testid^="ice-row-"]')].map((row) => {
       const k = row.getAttribute("data-testid").replace("ice-row-", "");
       const text = (id) =>
-        document.querySelector(`[data-testid="${id}-${k}"]`)?.textContent?.trim() ?? "";
+        document
+          .querySelector(`[data-testid="${id}-${k}"]`)
+          ?.textContent?.trim() ?? "";
       return { key: k, rank: text("ice-rank"), score: text("ice-score") };
     }),
   );
@@ -49,15 +54,20 @@ async function waitForCliRanking(browser, expected, what) {
     score: scoreText(r.score),
   }));
   let shown = [];
-  await browser.waitUntil(
-    async () => {
-      shown = await shownRows(browser);
-      return JSON.stringify(shown) === JSON.stringify(wanted);
-    },
-    { timeout: 30_000, timeoutMsg: `${what}: the window's ranking never matched the CLI's` },
-  ).catch((error) => {
-    assert.deepEqual(shown, wanted, error.message);
-  });
+  await browser
+    .waitUntil(
+      async () => {
+        shown = await shownRows(browser);
+        return JSON.stringify(shown) === JSON.stringify(wanted);
+      },
+      {
+        timeout: 30_000,
+        timeoutMsg: `${what}: the window's ranking never matched the CLI's`,
+      },
+    )
+    .catch((error) => {
+      assert.deepEqual(shown, wanted, error.message);
+    });
 }
 
 async function rankOf(browser, k) {
@@ -105,7 +115,10 @@ describe("Strategy: ICE priorities", () => {
     await typeInto(browser, byTestId(browser, `ice-impact-${lowKey}`), "10");
     await browser.waitUntil(
       async () => Number(await rankOf(browser, lowKey)) < low.rank,
-      { timeout: 30_000, timeoutMsg: `“${low.name}” never moved up from rank ${low.rank}` },
+      {
+        timeout: 30_000,
+        timeoutMsg: `“${low.name}” never moved up from rank ${low.rank}`,
+      },
     );
     let status = "";
     await browser.waitUntil(
@@ -124,43 +137,69 @@ describe("Strategy: ICE priorities", () => {
     await screenshot(browser, "strategy-ice-moved");
 
     // Use the suggested Impact of an unscored segment: the CLI's suggestion.
-    const unscored = afterRaise.rows.find((r) => r.rank === null && r.kind === "segment");
+    const unscored = afterRaise.rows.find(
+      (r) => r.rank === null && r.kind === "segment",
+    );
     const unscoredKey = key(unscored);
     const suggestion = afterRaise.suggestions.find(
       (s) => s.kind === unscored.kind && s.id === unscored.id,
     ).impact.value;
-    await byTestId(browser, `ice-impact-${unscoredKey}-suggested`).waitForDisplayed({
+    await byTestId(
+      browser,
+      `ice-impact-${unscoredKey}-suggested`,
+    ).waitForDisplayed({
       timeout: 60_000,
     });
     assert.equal(
       await byTestId(browser, `ice-impact-${unscoredKey}-suggested`).getText(),
       `Suggests ${suggestion}`,
     );
-    await clickWhenStill(browser, byTestId(browser, `ice-impact-${unscoredKey}-use`));
+    await clickWhenStill(
+      browser,
+      byTestId(browser, `ice-impact-${unscoredKey}-use`),
+    );
     await browser.waitUntil(
       async () =>
-        (await byTestId(browser, `ice-impact-${unscoredKey}`).getValue()) === String(suggestion),
+        (await byTestId(browser, `ice-impact-${unscoredKey}`).getValue()) ===
+        String(suggestion),
       { timeout: 30_000, timeoutMsg: "the suggested Impact was never used" },
     );
     const afterUse = cliTable(app);
-    assert.equal(afterUse.rows.find((r) => key(r) === unscoredKey).impact, suggestion);
+    assert.equal(
+      afterUse.rows.find((r) => key(r) === unscoredKey).impact,
+      suggestion,
+    );
 
     // Notes and reasons of the raised row; axe on the tab with them open.
     await clickWhenStill(browser, byTestId(browser, `ice-toggle-${lowKey}`));
-    await byTestId(browser, `ice-details-${lowKey}`).waitForDisplayed({ timeout: 10_000 });
+    await byTestId(browser, `ice-details-${lowKey}`).waitForDisplayed({
+      timeout: 10_000,
+    });
     const details = await byTestId(browser, `ice-details-${lowKey}`).getText();
     assert.match(details, /leads, \d+(\.\d)?% of all leads/);
     await screenshot(browser, "strategy-ice-details");
-    await checkAccessibility(browser, "Strategy → Priorities (ICE) with a row's notes open");
+    await checkAccessibility(
+      browser,
+      "Strategy → Priorities (ICE) with a row's notes open",
+    );
 
     // The product formula: E reads as ease, and the ranking follows.
-    await byTestId(browser, "ice-formula").selectByAttribute("value", "product");
+    await byTestId(browser, "ice-formula").selectByAttribute(
+      "value",
+      "product",
+    );
     await browser.waitUntil(
-      async () => (await byTestId(browser, "ice-e-header").getText()) === "Ease (10 = easiest)",
+      async () =>
+        (await byTestId(browser, "ice-e-header").getText()) ===
+        "Ease (10 = easiest)",
       { timeout: 30_000, timeoutMsg: "the E column never turned into Ease" },
     );
     const product = cliTable(app);
-    assert.equal(product.formula, "product", "the formula is the workspace's setting");
+    assert.equal(
+      product.formula,
+      "product",
+      "the formula is the workspace's setting",
+    );
     await waitForCliRanking(browser, product, "under the product formula");
     const lowUnderProduct = product.rows.find((r) => key(r) === lowKey);
     assert.equal(
@@ -168,5 +207,20 @@ describe("Strategy: ICE priorities", () => {
       String(lowUnderProduct.ease),
     );
     await screenshot(browser, "strategy-ice-product");
+
+    // The CSV, through the app's own command (no native dialog in
+    // WebDriver): the CLI's CSV of the same workspace, line for line.
+    const csvPath = join(app.dataDir, "ice.csv");
+    const written = await browser.execute(
+      async (path) => window.__TAURI_INTERNALS__.invoke("ice_export", { path }),
+      csvPath,
+    );
+    assert.equal(written, product.rows.length);
+    const fromApp = readFileSync(csvPath, "utf8");
+    assert.equal(fromApp, cli("segment", "ice", "--csv", "--db", app.demoDb));
+    assert.match(
+      fromApp.split("\n")[0],
+      /,Ease \(10 = easiest\),Score,Formula,/,
+    );
   });
 });
