@@ -54,20 +54,25 @@ async function waitForCliRanking(browser, expected, what) {
     score: scoreText(r.score),
   }));
   let shown = [];
-  await browser
-    .waitUntil(
-      async () => {
-        shown = await shownRows(browser);
-        return JSON.stringify(shown) === JSON.stringify(wanted);
-      },
-      {
-        timeout: 30_000,
-        timeoutMsg: `${what}: the window's ranking never matched the CLI's`,
-      },
-    )
-    .catch((error) => {
-      assert.deepEqual(shown, wanted, error.message);
-    });
+  const same = () =>
+    shown.length === wanted.length &&
+    shown.every(
+      (row, i) =>
+        row.key === wanted[i].key &&
+        row.rank === wanted[i].rank &&
+        row.score === wanted[i].score,
+    );
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    shown = await shownRows(browser);
+    if (same() || Date.now() > deadline) break;
+    await browser.pause(250);
+  }
+  assert.deepEqual(
+    shown,
+    wanted,
+    `${what}: the window's ranking never matched the CLI's`,
+  );
 }
 
 async function rankOf(browser, k) {
