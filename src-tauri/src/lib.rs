@@ -119,6 +119,11 @@ pub fn run() -> tauri::Result<()> {
             commands::goals::review_record,
             commands::goals::review_cadence,
             commands::goals::reviews_list,
+            commands::ice::ice_table,
+            commands::ice::ice_suggestions,
+            commands::ice::ice_set,
+            commands::ice::ice_set_formula,
+            commands::ice::ice_export,
         ])
         .run(tauri::generate_context!())
 }

@@ -22,6 +22,11 @@ import type { LeadQuery } from "../bindings/LeadQuery";
 import type { RecentWorkspace } from "../bindings/RecentWorkspace";
 import type { StartState } from "../bindings/StartState";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
+import type { IceFormula } from "../bindings/IceFormula";
+import type { IceTable } from "../bindings/IceTable";
+import type { IceUpdate } from "../bindings/IceUpdate";
+import type { TargetKind } from "../bindings/TargetKind";
+import type { TargetSuggestions } from "../bindings/TargetSuggestions";
 import type { EventTypeSummary } from "../bindings/EventTypeSummary";
 import type { Explanation } from "../bindings/Explanation";
 import type { Assignment } from "../bindings/Assignment";
@@ -322,6 +327,16 @@ export const ipc = {
   reviewCadence: (segmentId: number, days: number | null) => call<void>("review_cadence", { segmentId, days }),
   /** A segment's recorded reviews, newest first. */
   reviewsList: (segmentId: number) => call<Review[]>("reviews_list", { segmentId }),
+  /** The ICE ranking of every segment and stream under the workspace's formula. */
+  iceTable: () => call<IceTable>("ice_table"),
+  /** Suggested ICE scores of every segment and stream from the data, with reasons. */
+  iceSuggestions: () => call<TargetSuggestions[]>("ice_suggestions"),
+  /** Changes a segment's or stream's ICE scores and notes; resolves to the re-ranked table. */
+  iceSet: (kind: TargetKind, id: number, update: IceUpdate) => call<IceTable>("ice_set", { kind, id, update }),
+  /** Sets the workspace's ICE formula; resolves to the table ranked under it. */
+  iceSetFormula: (formula: IceFormula) => call<IceTable>("ice_set_formula", { formula }),
+  /** Writes the ranked ICE table as CSV to `path` (chosen with the save dialog); resolves to the row count. */
+  iceExport: (path: string) => call<number>("ice_export", { path }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

@@ -18,6 +18,9 @@ import type { DiscoverOptions } from "../bindings/DiscoverOptions";
 import type { ModelDefinition } from "../bindings/ModelDefinition";
 import type { Decision } from "../bindings/Decision";
 import type { GoalDraft } from "../bindings/GoalDraft";
+import type { IceFormula } from "../bindings/IceFormula";
+import type { IceUpdate } from "../bindings/IceUpdate";
+import type { TargetKind } from "../bindings/TargetKind";
 import { ipc } from "./ipc";
 
 /** One client for the app: answers are kept until a write invalidates them, and failures are shown, not retried. */
@@ -631,5 +634,38 @@ export function useSetReviewCadence() {
   return useMutation({
     mutationFn: ({ segmentId, days }: { segmentId: number; days: number | null }) => ipc.reviewCadence(segmentId, days),
     onSuccess: () => client.invalidateQueries({ queryKey: reviewKeys.all }),
+  });
+}
+
+/** ICE prioritisation's query keys: every one starts with "ice". */
+export const iceKeys = {
+  all: ["ice"] as const,
+  table: ["ice", "table"] as const,
+  suggestions: ["ice", "suggestions"] as const,
+};
+
+/** The ranked ICE table under the workspace's formula. */
+export const useIceTable = () => useQuery({ queryKey: iceKeys.table, queryFn: ipc.iceTable });
+
+/** Suggested ICE scores from the data (slower: read once per visit). */
+export const useIceSuggestions = () =>
+  useQuery({ queryKey: iceKeys.suggestions, queryFn: ipc.iceSuggestions, staleTime: 60_000 });
+
+/** Changes a target's scores; the answer (the re-ranked table) replaces the cached table at once. */
+export function useSetIceScores() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ kind, id, update }: { kind: TargetKind; id: number; update: IceUpdate }) =>
+      ipc.iceSet(kind, id, update),
+    onSuccess: (table) => client.setQueryData(iceKeys.table, table),
+  });
+}
+
+/** Sets the workspace's formula; the table ranked under it replaces the cached one. */
+export function useSetIceFormula() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (formula: IceFormula) => ipc.iceSetFormula(formula),
+    onSuccess: (table) => client.setQueryData(iceKeys.table, table),
   });
 }

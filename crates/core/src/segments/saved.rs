@@ -971,6 +971,9 @@ mod tests {
                  DROP TABLE goals;
                  DROP TABLE review_settings;
                  DROP TABLE reviews;
+                 DROP TRIGGER ice_scores_segment_deleted;
+                 DROP TRIGGER ice_scores_stream_deleted;
+                 DROP TABLE ice_scores;
                  DROP TABLE hierarchy_segments;
                  DROP TABLE hierarchies;
                  DROP TABLE scoring_models;
