@@ -966,7 +966,9 @@ mod tests {
         workspace
             .conn()
             .execute_batch(
-                "DROP TABLE hierarchy_segments;
+                "DROP TRIGGER IF EXISTS segment_snapshots_follow_segments;
+                 DROP TABLE IF EXISTS segment_snapshots;
+                 DROP TABLE hierarchy_segments;
                  DROP TABLE hierarchies;
                  DROP TABLE scoring_models;
                  DELETE FROM fields WHERE is_computed = 1;
