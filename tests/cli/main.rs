@@ -14,6 +14,7 @@ mod errors;
 mod exports;
 mod fields;
 mod hierarchy;
+mod history;
 mod import;
 mod insights;
 mod insights_discover;

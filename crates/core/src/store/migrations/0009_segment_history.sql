@@ -1,6 +1,6 @@
 -- 0009_segment_history: snapshots of every saved segment's members over
 -- time (issue 12). One row per segment per snapshot: when its members were
--- taken (as of), why (daily, import, undo, demo), the import it followed,
+-- taken (as of), why (daily, import, undo, demo, or manual: `segment history --record`), the import it followed,
 -- the member count, the rules as they were, and the members as a
 -- serialized roaring bitmap of lead ids. A segment whose rules did not
 -- compile at that time has no members and says why in `problem`.
@@ -9,7 +9,7 @@ CREATE TABLE segment_snapshots (
     segment_id   INTEGER NOT NULL,
     taken_at     INTEGER NOT NULL,
     recorded_at  INTEGER NOT NULL,
-    reason       TEXT NOT NULL CHECK (reason IN ('daily', 'import', 'undo', 'demo')),
+    reason       TEXT NOT NULL CHECK (reason IN ('daily', 'import', 'undo', 'demo', 'manual')),
     import_id    INTEGER,
     member_count INTEGER,
     rules        TEXT NOT NULL,

@@ -112,13 +112,16 @@ pub fn write_and_thin(
     Ok(deleted)
 }
 
-/// Whether any snapshot was taken at or after `since`.
-pub fn any_since(workspace: &Workspace, since: i64) -> Result<bool> {
-    Ok(workspace.conn().query_row(
-        "SELECT EXISTS (SELECT 1 FROM segment_snapshots WHERE taken_at >= ?1)",
-        [since],
-        |row| row.get(0),
-    )?)
+/// The segments with a snapshot taken at or after `since`.
+pub fn segments_recorded_since(
+    workspace: &Workspace,
+    since: i64,
+) -> Result<std::collections::HashSet<i64>> {
+    let mut statement = workspace
+        .conn()
+        .prepare("SELECT DISTINCT segment_id FROM segment_snapshots WHERE taken_at >= ?1")?;
+    let rows = statement.query_map([since], |row| row.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A segment's snapshots, oldest first, without their members.
@@ -388,8 +391,10 @@ mod tests {
         );
         assert_eq!(rows[0].bytes, 3);
         assert_eq!(members_of(&ws, rows[0].id).unwrap(), Some(vec![1, 2, 3]));
-        assert!(any_since(&ws, 30).unwrap());
-        assert!(!any_since(&ws, 31).unwrap());
+        assert!(segments_recorded_since(&ws, 30)
+            .unwrap()
+            .contains(&segment_id));
+        assert!(segments_recorded_since(&ws, 31).unwrap().is_empty());
         assert_eq!(storage(&ws).unwrap(), (2, 6));
     }
 

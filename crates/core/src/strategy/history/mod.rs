@@ -28,6 +28,8 @@ pub enum SnapshotReason {
     Undo,
     /// The demo's generated data and its backfilled weeks.
     Demo,
+    /// Asked for (`segment history --record`, the benchmarks).
+    Manual,
 }
 
 impl SnapshotReason {
@@ -38,6 +40,7 @@ impl SnapshotReason {
             SnapshotReason::Import => "import",
             SnapshotReason::Undo => "undo",
             SnapshotReason::Demo => "demo",
+            SnapshotReason::Manual => "manual",
         }
     }
 }
@@ -72,14 +75,21 @@ pub fn record_after_change(workspace: &mut Workspace, reason: SnapshotReason) ->
     record(workspace, now, now, reason, import.map(|i| i.id)).map(|_| ())
 }
 
-/// Records every saved segment's members if none was recorded today (UTC).
+/// Records the members of every saved segment that has no snapshot today
+/// (UTC): all of them on the first opening of the day, and a segment saved
+/// since on the next opening.
 pub fn record_daily_if_due(workspace: &mut Workspace) -> Result<()> {
     let today = crate::time::midnight_utc(crate::time::today_utc());
-    if table::any_since(workspace, today)? {
+    let done = table::segments_recorded_since(workspace, today)?;
+    let due: Vec<saved::Segment> = saved::list(workspace)?
+        .into_iter()
+        .filter(|s| !done.contains(&s.id))
+        .collect();
+    if due.is_empty() {
         return Ok(());
     }
     let now = crate::time::now();
-    record(workspace, now, now, SnapshotReason::Daily, None).map(|_| ())
+    record_segments(workspace, &due, now, now, SnapshotReason::Daily, None).map(|_| ())
 }
 
 /// Records every saved segment's members as of `taken_at` in one index pass
@@ -94,6 +104,18 @@ pub fn record(
     import_id: Option<i64>,
 ) -> Result<RecordSummary> {
     let segments = saved::list(workspace)?;
+    record_segments(workspace, &segments, taken_at, now, reason, import_id)
+}
+
+/// [`record`] for some of the saved segments.
+fn record_segments(
+    workspace: &mut Workspace,
+    segments: &[saved::Segment],
+    taken_at: i64,
+    now: i64,
+    reason: SnapshotReason,
+    import_id: Option<i64>,
+) -> Result<RecordSummary> {
     let checks: Vec<Option<String>> = segments
         .iter()
         .map(|s| {

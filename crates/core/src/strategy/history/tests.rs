@@ -100,6 +100,21 @@ fn the_daily_snapshot_is_taken_once_a_day() {
     let rows = table::list_of_segment(&ws, segment).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].reason, "daily");
+    // A segment saved since is recorded on the next opening, alone.
+    let everyone = saved::create(
+        &mut ws,
+        &SegmentDraft {
+            name: "Everyone".into(),
+            description: String::new(),
+            color: "#0f766e".into(),
+            folder: String::new(),
+            rules: RuleGroup::everyone(),
+        },
+    )
+    .unwrap();
+    record_daily_if_due(&mut ws).unwrap();
+    assert_eq!(table::list_of_segment(&ws, everyone.id).unwrap().len(), 1);
+    assert_eq!(table::list_of_segment(&ws, segment).unwrap().len(), 1);
 }
 
 #[test]
