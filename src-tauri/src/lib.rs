@@ -110,6 +110,9 @@ pub fn run() -> tauri::Result<()> {
             commands::scoring::scoring_backtest,
             commands::scoring::scoring_evaluate,
             commands::scoring::scoring_suggest,
+            commands::history::segment_history,
+            commands::history::segment_diff,
+            commands::history::segment_diff_export,
         ])
         .run(tauri::generate_context!())
 }

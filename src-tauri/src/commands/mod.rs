@@ -11,6 +11,7 @@ pub mod dialogs;
 pub mod discover;
 pub mod fields;
 pub mod hierarchies;
+pub mod history;
 pub mod import;
 pub mod leads;
 pub mod overlap;
