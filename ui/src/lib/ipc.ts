@@ -71,6 +71,8 @@ import type { ScoreExplanation } from "../bindings/ScoreExplanation";
 import type { ScoringModel } from "../bindings/ScoringModel";
 import type { Evaluation } from "../bindings/Evaluation";
 import type { Suggestions } from "../bindings/Suggestions";
+import type { SegmentDiff } from "../bindings/SegmentDiff";
+import type { SegmentHistory } from "../bindings/SegmentHistory";
 
 /** A backend failure: the backend's readable message, its kind, and the rule or field it is about. */
 export class IpcError extends Error {
@@ -296,6 +298,13 @@ export const ipc = {
   /** Suggested points against an outcome field `FIELD[=VALUE]` when given, else against `outcomeTypes` events in the `windowDays` after `at`. */
   scoringSuggest: (outcomeField: string | null, at: string, windowDays: number, outcomeTypes: string[]) =>
     call<Suggestions>("scoring_suggest", { outcomeField, at, windowDays, outcomeTypes }),
+  /** Segment `id`'s recorded snapshots (counts, who joined and left between them), oldest first. */
+  segmentHistory: (id: number) => call<SegmentHistory>("segment_history", { id }),
+  /** Who joined or left segment `id` between the snapshots at or before `from` and `to` (YYYY-MM-DD: end of that day). */
+  segmentDiff: (id: number, from: string, to: string) => call<SegmentDiff>("segment_diff", { id, from, to }),
+  /** Writes that diff as CSV to `path` (chosen with `pickCsvSavePath`); resolves to the number of leads. */
+  segmentDiffExport: (id: number, from: string, to: string, path: string) =>
+    call<number>("segment_diff_export", { id, from, to, path }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {
