@@ -15,7 +15,7 @@ export function HistoryChart({ points, name }: { points: HistoryPoint[]; name: s
     .map((p) => ({ id: String(p.snapshot_id), label: timeOf(p.taken_at).slice(5, 10), count: p.count ?? 0 }));
   const labels = new Map(data.map((d) => [d.id, d.label]));
   const every = Math.max(1, Math.ceil(data.length / 10));
-  const ticks = data.filter((_, i) => i % every === 0 || i === data.length - 1).map((d) => d.id);
+  const ticks = data.filter((_, i) => (data.length - 1 - i) % every === 0).map((d) => d.id);
   const last = data[data.length - 1];
   const summary = `Members of “${name}” at each of ${data.length} snapshots${
     last ? `, ${formatCount(last.count)} at the last` : ""

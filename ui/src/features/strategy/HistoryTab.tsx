@@ -143,7 +143,7 @@ export function HistoryTab({ initialSegmentId, onError }: Props) {
                 {toErrorReport(diff.error).message}
               </p>
             )}
-            {diff.data && datesOk && !diff.error && (
+            {diff.data && diff.data.segment_id === segmentId && datesOk && !diff.error && (
               <>
                 <p data-testid="diff-summary" className={diff.isPlaceholderData ? "stale" : undefined}>
                   From the snapshot of {timeOf(diff.data.from.taken_at)} ({formatCount(diff.data.from.count)} members)
@@ -169,10 +169,12 @@ export function HistoryTab({ initialSegmentId, onError }: Props) {
                     selectedId={selected?.side === "left" ? selected.lead.lead_id : null}
                     onSelect={(lead) => setSelected({ lead, side: "left" })}
                   />
+                  {selected ? (
+                    <DiffLeadDetail lead={selected.lead} side={selected.side} onClose={() => setSelected(null)} />
+                  ) : (
+                    <p className="muted diff-detail-hint">Choose a lead to read in full why it joined or left.</p>
+                  )}
                 </div>
-                {selected && (
-                  <DiffLeadDetail lead={selected.lead} side={selected.side} onClose={() => setSelected(null)} />
-                )}
               </>
             )}
           </section>
