@@ -222,6 +222,20 @@ describe("segment history and diff", () => {
         timeoutMsg: "the newest snapshot names the import",
       },
     );
+    // The default diff ends on today's newest snapshot: the import's.
+    const importTime = last.taken_at.replace("T", " ").slice(0, 16);
+    await browser.waitUntil(
+      async () =>
+        (
+          await byTestId(browser, "diff-summary")
+            .getText()
+            .catch(() => "")
+        ).includes(`to the one of ${importTime}`),
+      {
+        timeout: 30_000,
+        timeoutMsg: `the default diff should end on the import's snapshot of ${importTime}`,
+      },
+    );
     await screenshot(browser, "strategy-history-after-import");
   });
 });

@@ -145,7 +145,11 @@ export function HistoryTab({ initialSegmentId, onError }: Props) {
             )}
             {diff.data && diff.data.segment_id === segmentId && datesOk && !diff.error && (
               <>
-                <p data-testid="diff-summary" className={diff.isPlaceholderData ? "stale" : undefined}>
+                <p
+                  data-testid="diff-summary"
+                  className={diff.isPlaceholderData || diff.isFetching ? "stale" : undefined}
+                  aria-busy={diff.isFetching}
+                >
                   From the snapshot of {timeOf(diff.data.from.taken_at)} ({formatCount(diff.data.from.count)} members)
                   to the one of {timeOf(diff.data.to.taken_at)} ({formatCount(diff.data.to.count)} members):{" "}
                   <strong>{formatCount(diff.data.joined.length)} joined</strong>,{" "}
