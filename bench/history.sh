@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Segment history on the 1M-lead / 10M-event workspace: a snapshot of every
-# saved segment (the demo's 23 built-in ones plus the benchmark's own up to
-# 20+), the diff of one segment between two snapshots, and the storage per
+# saved segment (its 23 built-in ones), the diff of one segment between two snapshots, and the storage per
 # snapshot and per year after thinning. Works on a COPY of the workspace:
 # opening it migrates it and records the day's snapshot.
 # Usage: bench/history.sh SOURCE.leadstream WORKDIR
@@ -26,23 +25,21 @@ timed() {
 # The first open migrates, refreshes the scores and records the day's snapshot.
 timed segment list
 echo "segments: $("$cli" --db "$db" segment list --json | grep -c '"is_builtin"')"
-# A snapshot of every saved segment (the time printed is the snapshot alone:
-# one index pass over all segments, serialising and one transaction).
-timed segment history --record
-timed segment history --record
-# Rewind the second snapshot a week, so that a diff spans two snapshots a
-# week apart with time-based rules moving leads in and out (sqlite3 CLI).
+# A snapshot of every saved segment (the times printed are the snapshot
+# alone: one index pass over all segments, serialising, one transaction;
+# run 1 includes loading the index, as the first snapshot after opening).
+timed segment history --record --repeat 4
+# Two snapshots a month apart, as of dates in the data (events end on
+# 2026-10-31): relative windows move leads in and out between them.
+timed segment history --record --as-of 2026-10-01
+timed segment history --record --as-of 2026-10-31
 id=$("$cli" --db "$db" segment list --json | python3 -c '
 import json, sys
 for s in json.load(sys.stdin):
     if "inLast" in json.dumps(s["segment"]["rules"]):
         print(s["segment"]["id"]); break')
-first=$(sqlite3 "$db" "SELECT min(id) FROM segment_snapshots WHERE segment_id = $id")
-sqlite3 "$db" "UPDATE segment_snapshots SET taken_at = taken_at - 7 * 86400 WHERE id = $first"
-from=$(sqlite3 "$db" "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', taken_at, 'unixepoch') FROM segment_snapshots WHERE id = $first")
-to=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-echo "segment $id: diff from $from to $to"
-timed segment diff "$id" --from "$from" --to "$to" --format json
+echo "segment $id: diff from 2026-10-01 to 2026-10-31"
+timed segment diff "$id" --from 2026-10-01 --to 2026-10-31 --format json
 python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use leadstream_core::strategy::history::{self, SegmentDiff, SnapshotReason};
 use leadstream_core::Workspace;
 
-use crate::commands::CliResult;
+use crate::commands::{print_run_time, CliResult};
 
 /// `segment history`.
 #[derive(Args)]
@@ -24,6 +24,13 @@ pub struct HistoryArgs {
     /// what it took and what the history stores.
     #[arg(long, conflicts_with = "id")]
     pub record: bool,
+    /// With `--record`: the members as of this date (YYYY-MM-DD or ISO
+    /// 8601) instead of now, as the demo's backfilled weeks are taken.
+    #[arg(long, requires = "record", value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// With `--record`: record N times and print each time on stderr (benchmarks).
+    #[arg(long, requires = "record", default_value_t = 1, value_name = "N")]
+    pub repeat: u32,
 }
 
 /// How a diff is printed.
@@ -57,10 +64,18 @@ pub struct DiffArgs {
 /// `segment history ...`.
 pub fn history(workspace: &mut Workspace, args: HistoryArgs, out: &mut impl Write) -> CliResult {
     if args.record {
-        let started = std::time::Instant::now();
         let now = leadstream_core::time::now();
-        let summary = history::record(workspace, now, now, SnapshotReason::Manual, None)?;
-        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        let taken_at = leadstream_core::segments::as_of_or_now(args.as_of.as_deref())?;
+        let mut last = None;
+        for run in 1..=args.repeat.max(1) {
+            let started = std::time::Instant::now();
+            let summary = history::record(workspace, taken_at, now, SnapshotReason::Manual, None)?;
+            if args.repeat > 1 {
+                print_run_time(run, started, 1);
+            }
+            last = Some((summary, started.elapsed().as_secs_f64() * 1000.0));
+        }
+        let (summary, elapsed) = last.ok_or("nothing was recorded")?;
         let (rows, bytes) = history::storage(workspace)?;
         if args.json {
             let value = serde_json::json!({
