@@ -335,12 +335,7 @@ impl<'a> Context<'a> {
         explain: bool,
     ) -> Result<LeadReason> {
         let Some(line) = self.leads.get(&id) else {
-            let mut undone: Vec<&ImportRef> = self
-                .imports
-                .values()
-                .filter(|i| self.in_window(i.undone_at))
-                .collect();
-            undone.sort_by_key(|i| i.id);
+            let undone = self.undone_in_window();
             let details: Vec<String> = undone
                 .iter()
                 .map(|i| {
@@ -414,9 +409,13 @@ impl<'a> Context<'a> {
             });
         }
         if !explain {
-            return Ok(unknown(format!(
-                "not analysed: more than {MAX_EXPLAINED} leads moved in this diff"
-            )));
+            return Ok(LeadReason {
+                kind: ReasonKind::Unknown,
+                summary: format!("not analysed: more than {MAX_EXPLAINED} leads moved"),
+                details: vec![format!(
+                    "the reasons that need the rules evaluated at both dates are given for the first {MAX_EXPLAINED} leads of a diff"
+                )],
+            });
         }
         let before = segments::explain(workspace, self.rules, id, self.from)?;
         let after = segments::explain(workspace, self.rules, id, self.to)?;
@@ -433,9 +432,38 @@ impl<'a> Context<'a> {
                 details,
             });
         }
+        let undone = self.undone_in_window();
+        if let Some(first) = undone.first() {
+            return Ok(LeadReason {
+                kind: ReasonKind::Unknown,
+                summary: format!("probably the undo of {}", self.import_name(first.id)),
+                details: undone
+                    .iter()
+                    .map(|i| {
+                        format!(
+                            "{} was undone on {}, which put back the values it had overwritten",
+                            self.import_name(i.id),
+                            day(i.undone_at.unwrap_or(0))
+                        )
+                    })
+                    .collect(),
+            });
+        }
         Ok(unknown(
             "the recorded data does not say why (a change the history does not keep, such as an edit outside an import)".to_owned(),
         ))
+    }
+
+    /// The imports undone between the two snapshots (the undo's own
+    /// snapshot may share its second), oldest first.
+    fn undone_in_window(&self) -> Vec<&ImportRef> {
+        let mut undone: Vec<&ImportRef> = self
+            .imports
+            .values()
+            .filter(|i| i.undone_at.is_some_and(|t| t >= self.from && t <= self.to))
+            .collect();
+        undone.sort_by_key(|i| i.id);
+        undone
     }
 }
 

@@ -354,6 +354,19 @@ mod on_demo_workspaces {
             .expect("c left the workspace");
         assert_eq!(c.reason.kind, ReasonKind::Removed);
         assert!(c.reason.summary.contains("second.csv"), "{:?}", c.reason);
+        // a's country went back to France: the undo is the likely reason.
+        let a = undone
+            .left
+            .iter()
+            .find(|l| l.email.as_deref() == Some("a@x.io"))
+            .expect("a left with its old country");
+        assert_eq!(a.reason.kind, ReasonKind::Unknown);
+        assert!(
+            a.reason.summary.contains("probably the undo of import")
+                && a.reason.summary.contains("second.csv"),
+            "{:?}",
+            a.reason
+        );
     }
 
     #[test]
