@@ -16,8 +16,11 @@ use ts_rs::TS;
 use super::{deserialize, import_label, same_rules};
 use crate::export::SafeCsvWriter;
 use crate::leads::{iso_datetime, LeadIdentity};
-use crate::segments::{self, saved, ExplainNode, RuleGroup, RuleNode};
+use crate::segments::values::span_start;
+use crate::segments::{self, saved, BehaviourValue, ExplainNode, RuleGroup, RuleNode};
+use crate::store::tables::columns;
 use crate::store::tables::history::{self as table, ImportRef, SnapshotRow};
+use crate::text::fold_key;
 use crate::{Error, Result, Workspace};
 
 /// Leads beyond this many in one diff are listed without the costly
@@ -420,8 +423,29 @@ impl<'a> Context<'a> {
         let before = segments::explain(workspace, self.rules, id, self.from)?;
         let after = segments::explain(workspace, self.rules, id, self.to)?;
         if before.matched != joined && after.matched == joined {
-            let mut details = Vec::new();
-            flipped(&before.root, &after.root, self.from, self.to, &mut details);
+            let mut flips = Vec::new();
+            flipped(&before.root, &after.root, self.from, self.to, &mut flips);
+            let windowed: Vec<Option<BehaviourValue>> = flips
+                .iter()
+                .map(|(path, _)| windowed_behaviour(self.rules, path))
+                .collect();
+            let events = if windowed.iter().any(Option::is_some) {
+                columns::lead_with_events(workspace.conn(), id)?
+                    .map(|lead| lead.events)
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            let details: Vec<String> = flips
+                .into_iter()
+                .zip(windowed)
+                .map(|((_, text), rule)| match rule {
+                    Some(rule) => {
+                        format!("{text}{}", window_moves(&rule, &events, self.from, self.to))
+                    }
+                    None => text,
+                })
+                .collect();
             let summary = details
                 .first()
                 .cloned()
@@ -476,8 +500,14 @@ fn unknown(detail: String) -> LeadReason {
 }
 
 /// The rules (leaves) whose result differs between two explanations of the
-/// same rules, in words.
-fn flipped(before: &ExplainNode, after: &ExplainNode, from: i64, to: i64, out: &mut Vec<String>) {
+/// same rules: their paths and, in words, what each gave at each date.
+fn flipped(
+    before: &ExplainNode,
+    after: &ExplainNode,
+    from: i64,
+    to: i64,
+    out: &mut Vec<(String, String)>,
+) {
     if before.children.is_empty() || before.children.len() != after.children.len() {
         if before.matched != after.matched {
             let held = |matched: bool| if matched { "held" } else { "did not hold" };
@@ -487,21 +517,102 @@ fn flipped(before: &ExplainNode, after: &ExplainNode, from: i64, to: i64, out: &
                     .map(|a| format!(" ({a})"))
                     .unwrap_or_default()
             };
-            out.push(format!(
-                "“{}” {} on {}{} and {} on {}{}: time passed",
-                before.description,
-                held(before.matched),
-                day(from),
-                actual(before),
-                held(after.matched),
-                day(to),
-                actual(after)
+            out.push((
+                before.path.clone(),
+                format!(
+                    "“{}” {} on {}{} and {} on {}{}: time passed",
+                    before.description,
+                    held(before.matched),
+                    day(from),
+                    actual(before),
+                    held(after.matched),
+                    day(to),
+                    actual(after)
+                ),
             ));
         }
         return;
     }
     for (b, a) in before.children.iter().zip(&after.children) {
         flipped(b, a, from, to, out);
+    }
+}
+
+/// The behaviour rule at `path` (`root.rules[0].rules[2]`, as explanations
+/// name them) when it counts events of one type in a relative window,
+/// without a property filter: the rules whose flips events can explain.
+fn windowed_behaviour(rules: &RuleGroup, path: &str) -> Option<BehaviourValue> {
+    let mut group = rules;
+    let mut steps = path
+        .strip_prefix("root")?
+        .split(".rules[")
+        .skip(1)
+        .peekable();
+    while let Some(step) = steps.next() {
+        let index: usize = step.strip_suffix(']')?.parse().ok()?;
+        match (group.rules.get(index)?, steps.peek()) {
+            (RuleNode::Group(inner), Some(_)) => group = inner,
+            (RuleNode::Rule(rule), None) if rule.field == "event" => {
+                let value: BehaviourValue = serde_json::from_value(rule.value.clone()).ok()?;
+                return (value.in_last.is_some() && value.filter.is_none()).then_some(value);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Which events of a windowed behaviour rule left its window or came into
+/// it between the two dates: ", the download of 2026-10-03 aged out".
+fn window_moves(
+    rule: &BehaviourValue,
+    events: &[(String, i64, String)],
+    from: i64,
+    to: i64,
+) -> String {
+    let Some(span) = rule.in_last else {
+        return String::new();
+    };
+    let kind = fold_key(&rule.event_type);
+    let inside = |at: i64, as_of: i64| span_start(as_of, span) <= at && at <= as_of;
+    let (mut aged, mut entered) = (Vec::new(), Vec::new());
+    for (raw, at, _) in events {
+        if fold_key(raw) != kind {
+            continue;
+        }
+        match (inside(*at, from), inside(*at, to)) {
+            (true, false) => aged.push(*at),
+            (false, true) => entered.push(*at),
+            _ => {}
+        }
+    }
+    let dates = |mut ats: Vec<i64>| {
+        ats.sort_unstable();
+        let mut text: Vec<String> = ats.iter().take(3).map(|at| day(*at)).collect();
+        if ats.len() > 3 {
+            text.push(format!("{} more", ats.len() - 3));
+        }
+        text.join(", ")
+    };
+    let mut parts = Vec::new();
+    if !aged.is_empty() {
+        parts.push(format!(
+            "the {} of {} aged out",
+            rule.event_type,
+            dates(aged)
+        ));
+    }
+    if !entered.is_empty() {
+        parts.push(format!(
+            "the {} of {} came into the window",
+            rule.event_type,
+            dates(entered)
+        ));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", parts.join(" and "))
     }
 }
 

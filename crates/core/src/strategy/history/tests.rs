@@ -384,6 +384,22 @@ mod on_demo_workspaces {
             assert_eq!(lead.reason.kind, ReasonKind::TimePassed, "{lead:?}");
             assert!(lead.reason.summary.contains("time passed"), "{lead:?}");
         }
+        // The events behind the flips: one that aged out for a lead that
+        // left, one that came into the window for a lead that joined.
+        assert!(
+            diff.left
+                .iter()
+                .any(|l| l.reason.summary.contains(" aged out")),
+            "{:?}",
+            diff.left.first()
+        );
+        assert!(
+            diff.joined
+                .iter()
+                .any(|l| l.reason.summary.contains(" came into the window")),
+            "{:?}",
+            diff.joined.first()
+        );
     }
 
     #[test]
