@@ -658,3 +658,61 @@ pub fn write_diff_csv(diff: &SegmentDiff, out: impl Write) -> Result<()> {
     }
     writer.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = crate::time::SECONDS_PER_DAY;
+
+    fn rules() -> RuleGroup {
+        RuleGroup::from_json(
+            r#"{"combinator":"and","rules":[
+                {"field":"country","operator":"=","value":"France"},
+                {"combinator":"or","rules":[
+                    {"field":"event","operator":"performed","value":{"type":"Download","inLast":{"amount":30,"unit":"days"}}},
+                    {"field":"event","operator":"performed","value":{"type":"download","where":{"combinator":"and","rules":[]},"inLast":{"amount":7,"unit":"days"}}}
+                ]}]}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn only_windowed_behaviours_without_a_filter_are_found_by_path() {
+        let rules = rules();
+        assert!(
+            windowed_behaviour(&rules, "root.rules[0]").is_none(),
+            "a field rule"
+        );
+        let found = windowed_behaviour(&rules, "root.rules[1].rules[0]").unwrap();
+        assert_eq!(found.event_type, "Download");
+        assert!(
+            windowed_behaviour(&rules, "root.rules[1].rules[1]").is_none(),
+            "filtered"
+        );
+        assert!(
+            windowed_behaviour(&rules, "root.rules[1]").is_none(),
+            "a group"
+        );
+        assert!(windowed_behaviour(&rules, "root.rules[9]").is_none());
+    }
+
+    #[test]
+    fn window_moves_name_what_aged_out_and_what_came_in() {
+        let rule = windowed_behaviour(&rules(), "root.rules[1].rules[0]").unwrap();
+        let from = 1_790_000_000;
+        let to = from + 20 * DAY;
+        let event = |days: i64, kind: &str| (kind.to_owned(), from + days * DAY, "{}".to_owned());
+        let events = [
+            event(-25, "download"), // in the window at `from`, out at `to`
+            event(-5, "DOWNLOAD"),  // in both
+            event(10, "download"),  // only at `to`
+            event(-25, "page_view"),
+        ];
+        assert_eq!(
+            window_moves(&rule, &events, from, to),
+            ", the Download of 2026-08-27 aged out and the Download of 2026-10-01 came into the window"
+        );
+        assert_eq!(window_moves(&rule, &events[1..2], from, to), "");
+    }
+}
