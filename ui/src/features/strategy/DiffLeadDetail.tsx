@@ -22,6 +22,8 @@ export function DiffLeadDetail({
   side: "joined" | "left";
   onClose: () => void;
 }) {
+  // The summary is usually the first detail: listed once.
+  const more = lead.reason.details.filter((line) => line !== lead.reason.summary);
   return (
     <section className="diff-detail" data-testid="diff-lead-detail" aria-labelledby="diff-detail-title">
       <header>
@@ -41,9 +43,9 @@ export function DiffLeadDetail({
         <strong data-testid="diff-reason-kind">{KIND_LABEL[lead.reason.kind]}</strong>:{" "}
         <span data-testid="diff-reason-summary">{lead.reason.summary}</span>
       </p>
-      {lead.reason.details.length > 0 && (
+      {more.length > 0 && (
         <ul className="diff-detail-lines" data-testid="diff-reason-details">
-          {lead.reason.details.map((line) => (
+          {more.map((line) => (
             <li key={line}>{line}</li>
           ))}
         </ul>
