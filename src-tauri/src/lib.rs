@@ -124,6 +124,9 @@ pub fn run() -> tauri::Result<()> {
             commands::ice::ice_set,
             commands::ice::ice_set_formula,
             commands::ice::ice_export,
+            commands::history::segment_history,
+            commands::history::segment_diff,
+            commands::history::segment_diff_export,
         ])
         .run(tauri::generate_context!())
 }

@@ -15,6 +15,7 @@ mod exports;
 mod fields;
 mod goals;
 mod hierarchy;
+mod history;
 mod ice;
 mod import;
 mod insights;

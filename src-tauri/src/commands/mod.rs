@@ -12,6 +12,7 @@ pub mod discover;
 pub mod fields;
 pub mod goals;
 pub mod hierarchies;
+pub mod history;
 pub mod ice;
 pub mod import;
 pub mod leads;

@@ -83,6 +83,8 @@ import type { Goal } from "../bindings/Goal";
 import type { GoalDraft } from "../bindings/GoalDraft";
 import type { GoalProgress } from "../bindings/GoalProgress";
 import type { Review } from "../bindings/Review";
+import type { SegmentDiff } from "../bindings/SegmentDiff";
+import type { SegmentHistory } from "../bindings/SegmentHistory";
 
 /** A backend failure: the backend's readable message, its kind, and the rule or field it is about. */
 export class IpcError extends Error {
@@ -337,6 +339,13 @@ export const ipc = {
   iceSetFormula: (formula: IceFormula) => call<IceTable>("ice_set_formula", { formula }),
   /** Writes the ranked ICE table as CSV to `path` (chosen with the save dialog); resolves to the row count. */
   iceExport: (path: string) => call<number>("ice_export", { path }),
+  /** Segment `id`'s recorded snapshots (counts, who joined and left between them), oldest first. */
+  segmentHistory: (id: number) => call<SegmentHistory>("segment_history", { id }),
+  /** Who joined or left segment `id` between the snapshots at or before `from` and `to` (YYYY-MM-DD: end of that day). */
+  segmentDiff: (id: number, from: string, to: string) => call<SegmentDiff>("segment_diff", { id, from, to }),
+  /** Writes that diff as CSV to `path` (chosen with `pickCsvSavePath`); resolves to the number of leads. */
+  segmentDiffExport: (id: number, from: string, to: string, path: string) =>
+    call<number>("segment_diff_export", { id, from, to, path }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

@@ -669,3 +669,26 @@ export function useSetIceFormula() {
     onSuccess: (table) => client.setQueryData(iceKeys.table, table),
   });
 }
+/** Segment history (Strategy → History): keys under "history", asked again whenever the tab mounts. */
+export const historyKeys = {
+  all: ["history"] as const,
+  segment: (id: number) => ["history", "segment", id] as const,
+  diff: (id: number, from: string, to: string) => ["history", "diff", id, from, to] as const,
+};
+
+/** Segment `id`'s recorded snapshots; nothing is asked while `id` is null. */
+export const useSegmentHistory = (id: number | null) =>
+  useQuery({
+    queryKey: historyKeys.segment(id ?? 0),
+    queryFn: () => ipc.segmentHistory(id ?? 0),
+    enabled: id !== null,
+  });
+
+/** Who joined or left segment `id` between two dates; asked once both dates are complete. */
+export const useSegmentDiff = (id: number | null, from: string, to: string, enabled: boolean) =>
+  useQuery({
+    queryKey: historyKeys.diff(id ?? 0, from, to),
+    queryFn: () => ipc.segmentDiff(id ?? 0, from, to),
+    enabled: enabled && id !== null,
+    placeholderData: keepPreviousData,
+  });

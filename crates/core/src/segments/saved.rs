@@ -974,6 +974,8 @@ mod tests {
                  DROP TRIGGER ice_scores_segment_deleted;
                  DROP TRIGGER ice_scores_stream_deleted;
                  DROP TABLE ice_scores;
+                 DROP TRIGGER IF EXISTS segment_snapshots_follow_segments;
+                 DROP TABLE IF EXISTS segment_snapshots;
                  DROP TABLE hierarchy_segments;
                  DROP TABLE hierarchies;
                  DROP TABLE scoring_models;
