@@ -216,6 +216,17 @@ describe("accessibility of every screen", () => {
     await checkAccessibility(browser, "the Scoring back-test tab");
   });
 
+  it("Strategy: priorities, goals, reviews and history", async () => {
+    const { browser } = app;
+    await openView(browser, "strategy", "strategy-view");
+    const loaded = { priorities: "ice-table", goals: "goals-table", reviews: "reviews-due", history: "diff-summary" };
+    for (const [tab, content] of Object.entries(loaded)) {
+      await byTestId(browser, `strategy-tab-${tab}`).click();
+      await byTestId(browser, content).waitForDisplayed({ timeout: 30_000 });
+      await checkAccessibility(browser, `the Strategy ${tab} tab`);
+    }
+  });
+
   it("the start screen, and a new empty workspace with its welcome", async () => {
     const { browser } = app;
     await byTestId(browser, "workspace-menu").click();

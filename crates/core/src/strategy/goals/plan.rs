@@ -131,8 +131,10 @@ pub fn judge_feasibility(
     let required = target - baseline;
     let achievable = required.abs() <= largest * FEASIBLE_FACTOR + EPSILON;
     let unit = if metric.is_rate() { " points" } else { "" };
+    // Counts read as whole numbers, rates to two decimals.
+    let total = if metric.is_rate() { 2 } else { 0 };
     let reason = format!(
-        "needs {:+.2}{unit} ({:+.2}{unit} a week over {:.1} weeks); the largest {} over any {:.1}-week span in the last year was {:.2}{unit} ({:.2}{unit} a week){}",
+        "needs {:+.total$}{unit} ({:+.2}{unit} a week over {:.1} weeks); the largest {} over any {:.1}-week span in the last year was {:.total$}{unit} ({:.2}{unit} a week){}",
         required,
         required / span_weeks,
         span_weeks,
