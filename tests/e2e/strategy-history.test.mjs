@@ -173,6 +173,20 @@ describe("segment history and diff", () => {
       browser,
       "Strategy → History with a diff and a lead's reason",
     );
+
+    // The lead opens in the lead browser, its detail panel showing it.
+    assert.ok(first.email, "the demo's leads have e-mail addresses");
+    await byTestId(browser, "diff-open-lead").click();
+    const leadDetail = byTestId(browser, "lead-detail");
+    await leadDetail.waitForDisplayed({ timeout: 30_000 });
+    await browser.waitUntil(
+      async () => (await leadDetail.getText()).includes(first.email),
+      {
+        timeout: 30_000,
+        timeoutMsg: `the lead browser should show lead ${first.lead_id} (${first.email})`,
+      },
+    );
+    await screenshot(browser, "strategy-history-lead-opened");
   });
 
   it("records a snapshot after an import in the app, naming the import", async () => {

@@ -37,8 +37,8 @@ export type NavigationIntent =
   | { view: "insights"; tab: InsightsTab; segmentIds?: number[] }
   /** A Strategy tab, on this segment where the tab shows one segment. */
   | { view: "strategy"; tab: StrategyTab; segmentId?: number }
-  /** The lead browser showing only the leads of `scope`. */
-  | { view: "leads"; scope: LeadScope };
+  /** The lead browser showing only the leads of `scope`, or every lead with lead `leadId`'s detail open. */
+  | { view: "leads"; scope?: LeadScope; leadId?: number };
 
 /** A set of leads the lead browser can be limited to, with the words its banner uses ("in no saved segment"). */
 export type LeadScope = { kind: "coverage"; coverage: CoverageScope; description: string };

@@ -71,7 +71,6 @@ export function LeadsView({ workspace, onError }: Props) {
   const [searchInput, setSearchInput] = useState("");
   const search = useDebounced(searchInput.trim(), 250);
   const [searchCustomFields, setSearchCustomFields] = useState(false);
-  const [selected, setSelected] = useState<number | null>(null);
   // The row that holds the table's one tab stop, and a row waiting to be focused once rendered.
   const [activeIndex, setActiveIndex] = useState(0);
   const pendingFocus = useRef<number | null>(null);
@@ -81,6 +80,8 @@ export function LeadsView({ workspace, onError }: Props) {
   // The leads of a scope another view opened this one on (a coverage bucket), until "Show all leads".
   const intent = useIntent("leads");
   const [scope, setScope] = useState<LeadScope | null>(() => intent?.scope ?? null);
+  // The lead whose detail panel is open; another view may open it on one lead (a segment diff's lead).
+  const [selected, setSelected] = useState<number | null>(() => intent?.leadId ?? null);
 
   useEffect(() => {
     if (fieldsQuery.error) onError(fieldsQuery.error);

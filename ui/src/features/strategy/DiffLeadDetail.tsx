@@ -1,5 +1,6 @@
-// A lead of a diff in full: who it is, whether it joined or left, and every
-// line of its reason.
+// A lead of a diff in full: who it is, whether it joined or left, every line
+// of its reason, and a link that opens the lead in the lead browser.
+import { navigate } from "../../lib/navigation";
 import type { DiffLead } from "../../bindings/DiffLead";
 import type { ReasonKind } from "../../bindings/ReasonKind";
 
@@ -39,6 +40,16 @@ export function DiffLeadDetail({
         {lead.email ? ` · ${lead.email}` : ""}
         {lead.exists ? "" : " · no longer in the workspace"}
       </p>
+      {lead.exists && (
+        <button
+          type="button"
+          className="link"
+          data-testid="diff-open-lead"
+          onClick={() => navigate({ view: "leads", leadId: lead.lead_id })}
+        >
+          Open the lead in the lead browser
+        </button>
+      )}
       <p>
         <strong data-testid="diff-reason-kind">{KIND_LABEL[lead.reason.kind]}</strong>:{" "}
         <span data-testid="diff-reason-summary">{lead.reason.summary}</span>
