@@ -2,10 +2,16 @@
 // each valid value at once (the row re-ranks while the user types; the
 // typed text stays until the input loses focus), and the suggestion from
 // the data beside it with a "Use" button. Nothing is applied by itself.
-import { useState } from "react";
+// "1" is the one value that may be the start of another ("10"): it waits
+// for Enter, the focus leaving, or a pause, so typing 10 never ranks the
+// row at 1 on the way (on a busy laptop that write could land first).
+import { useEffect, useRef, useState } from "react";
 
 import type { IceSuggestion } from "../../bindings/IceSuggestion";
 import { parseScore } from "./iceView";
+
+/** How long a typed "1" waits for a second digit before it counts. */
+const PAUSE_BEFORE_ONE_MS = 1200;
 
 type Props = {
   /** "Impact", "Confidence", "Effort" or "Ease". */
@@ -20,7 +26,14 @@ type Props = {
 
 export function IceScoreCell({ label, targetName, value, suggestion, suggestionsLoading, testId, onCommit }: Props) {
   const [draft, setDraft] = useState<string | null>(null);
+  const waiting = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(waiting.current), []);
   const shown = draft ?? (value === null ? "" : String(value));
+  const commitText = (text: string) => {
+    clearTimeout(waiting.current);
+    const parsed = parseScore(text);
+    if (parsed !== null && parsed !== value) onCommit(parsed);
+  };
   const invalid = draft !== null && draft.trim() !== "" && parseScore(draft) === null;
   const errorId = `${testId}-error`;
   return (
@@ -38,10 +51,17 @@ export function IceScoreCell({ label, targetName, value, suggestion, suggestions
         onChange={(e) => {
           const text = e.target.value;
           setDraft(text);
-          const parsed = parseScore(text);
-          if (parsed !== null && parsed !== value) onCommit(parsed);
+          clearTimeout(waiting.current);
+          if (text.trim() === "1") waiting.current = setTimeout(() => commitText(text), PAUSE_BEFORE_ONE_MS);
+          else commitText(text);
         }}
-        onBlur={() => setDraft(null)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && draft !== null) commitText(draft);
+        }}
+        onBlur={() => {
+          if (draft !== null && draft.trim() === "1") commitText(draft);
+          setDraft(null);
+        }}
       />
       {invalid && (
         <span id={errorId} className="ice-score-error" role="alert">

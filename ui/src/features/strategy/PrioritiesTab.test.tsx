@@ -154,16 +154,32 @@ describe("PrioritiesTab", () => {
     let finishFirst: (table: IceTable) => void = () => {};
     ipc.iceSet.mockImplementationOnce(() => new Promise<IceTable>((resolve) => (finishFirst = resolve)));
     ipc.iceSet.mockResolvedValueOnce(AFTER);
-    fireEvent.change(input, { target: { value: "1" } });
-    fireEvent.change(input, { target: { value: "10" } });
+    fireEvent.change(input, { target: { value: "3" } });
+    fireEvent.change(input, { target: { value: "9" } });
     await waitFor(() => expect(ipc.iceSet).toHaveBeenCalledTimes(1));
-    expect(ipc.iceSet).toHaveBeenLastCalledWith("segment", 2, { impact: 1 });
+    expect(ipc.iceSet).toHaveBeenLastCalledWith("segment", 2, { impact: 3 });
     finishFirst(BEFORE);
     await waitFor(() => expect(ipc.iceSet).toHaveBeenCalledTimes(2));
-    expect(ipc.iceSet).toHaveBeenLastCalledWith("segment", 2, { impact: 10 });
+    expect(ipc.iceSet).toHaveBeenLastCalledWith("segment", 2, { impact: 9 });
     await waitFor(() => expect(ranks()[0]).toEqual(["ice-row-segment-2", "1"]));
     await waitFor(() =>
       expect(screen.getByTestId("ice-status").textContent).toBe("“Beta” moved up from rank 2 to rank 1"),
     );
+  });
+
+  it("holds a typed 1 that may become 10, and sends it on Enter or when the focus leaves", async () => {
+    renderTab();
+    const input = await screen.findByTestId("ice-impact-segment-2");
+    ipc.iceSet.mockResolvedValue(AFTER);
+    fireEvent.change(input, { target: { value: "1" } });
+    fireEvent.change(input, { target: { value: "10" } });
+    await waitFor(() => expect(ipc.iceSet).toHaveBeenCalledWith("segment", 2, { impact: 10 }));
+    expect(ipc.iceSet).toHaveBeenCalledTimes(1);
+    ipc.iceSet.mockClear();
+    const other = screen.getByTestId("ice-impact-segment-1");
+    fireEvent.change(other, { target: { value: "1" } });
+    expect(ipc.iceSet).not.toHaveBeenCalled();
+    fireEvent.keyDown(other, { key: "Enter" });
+    await waitFor(() => expect(ipc.iceSet).toHaveBeenCalledWith("segment", 1, { impact: 1 }));
   });
 });
