@@ -6,6 +6,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/re
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { createQueryClient } from "../../lib/queries";
+import { savedSegmentSummary } from "../../testing/fixtures";
 
 const ipc = vi.hoisted(() => ({
   segmentsList: vi.fn(),
@@ -19,26 +20,10 @@ vi.mock("../../lib/ipc", async (importOriginal) => ({
 }));
 const { GoalForm } = await import("./GoalForm");
 
-const segment = (id: number, name: string) => ({
-  segment: {
-    id,
-    name,
-    description: "",
-    color: "#0f766e",
-    folder: "",
-    rules: { combinator: "and", not: false, rules: [] },
-    is_builtin: false,
-    created_at: 0,
-    updated_at: 0,
-  },
-  count: 10,
-  problem: null,
-});
-
 const measurement = { at: 0, members: 250, converted_since: 0, converted_recently: 30, engaged: 100, emailable: 200 };
 
 function renderForm(onAdded = vi.fn()) {
-  ipc.segmentsList.mockResolvedValue([segment(7, "Germany")]);
+  ipc.segmentsList.mockResolvedValue([savedSegmentSummary(7, "Germany")]);
   ipc.streamsList.mockResolvedValue([]);
   ipc.goalBaseline.mockImplementation(async (draft: { metric: string }) => ({
     value: draft.metric === "conversion-rate" ? 12 : 250,

@@ -9,6 +9,7 @@ import type { DiffLead } from "../../bindings/DiffLead";
 import type { HistoryPoint } from "../../bindings/HistoryPoint";
 import type { SegmentDiff } from "../../bindings/SegmentDiff";
 import { createQueryClient } from "../../lib/queries";
+import { savedSegmentSummary } from "../../testing/fixtures";
 
 const ipc = vi.hoisted(() => ({ segmentsList: vi.fn(), segmentHistory: vi.fn(), segmentDiff: vi.fn() }));
 vi.mock("../../lib/ipc", async (importOriginal) => ({
@@ -16,22 +17,6 @@ vi.mock("../../lib/ipc", async (importOriginal) => ({
   ipc,
 }));
 const { HistoryTab } = await import("./HistoryTab");
-
-const segment = (id: number, name: string) => ({
-  segment: {
-    id,
-    name,
-    description: "",
-    color: "#0f766e",
-    folder: "",
-    rules: { combinator: "and", not: false, rules: [] },
-    is_builtin: false,
-    created_at: 0,
-    updated_at: 0,
-  },
-  count: 10,
-  problem: null,
-});
 
 const point = (id: number, taken_at: string, count: number): HistoryPoint => ({
   snapshot_id: id,
@@ -90,7 +75,7 @@ afterEach(() => {
 
 describe("HistoryTab", () => {
   it("diffs the last 30 days of snapshots and shows a lead's reason in full", async () => {
-    ipc.segmentsList.mockResolvedValue([segment(7, "Engaged"), segment(8, "Dormant")]);
+    ipc.segmentsList.mockResolvedValue([savedSegmentSummary(7, "Engaged"), savedSegmentSummary(8, "Dormant")]);
     ipc.segmentHistory.mockImplementation(async (id: number) => ({
       segment_id: id,
       segment_name: `Segment ${id}`,
