@@ -32,7 +32,10 @@ const ScoringView = lazy(() => import("./features/scoring/ScoringView").then((m)
 // And the Strategy view (ICE, goals, reviews, history and their charts).
 const StrategyView = lazy(() => import("./features/strategy/StrategyView").then((m) => ({ default: m.StrategyView })));
 
-export type ViewKey = "leads" | "import" | "segments" | "streams" | "insights" | "scoring" | "strategy";
+// And the Quality view (report, duplicates, fixes).
+const QualityView = lazy(() => import("./features/quality/QualityView").then((m) => ({ default: m.QualityView })));
+
+export type ViewKey = "leads" | "import" | "segments" | "streams" | "insights" | "scoring" | "strategy" | "quality";
 
 const NAVIGATION: { key: ViewKey; label: string }[] = [
   { key: "leads", label: "Leads" },
@@ -42,6 +45,7 @@ const NAVIGATION: { key: ViewKey; label: string }[] = [
   { key: "insights", label: "Insights" },
   { key: "scoring", label: "Scoring" },
   { key: "strategy", label: "Strategy" },
+  { key: "quality", label: "Quality" },
 ];
 
 function describe(error: unknown): string {
@@ -267,6 +271,14 @@ export function App() {
             ) : view === "scoring" ? (
               <Suspense fallback={<div className="loading">Loading scoring…</div>}>
                 <ScoringView key={workspace.path ?? workspace.name} workspace={workspace} onError={report} />
+              </Suspense>
+            ) : view === "quality" ? (
+              <Suspense fallback={<div className="loading">Loading quality…</div>}>
+                <QualityView
+                  key={`${workspace.path ?? workspace.name}#${navigations}`}
+                  workspace={workspace}
+                  onError={report}
+                />
               </Suspense>
             ) : view === "strategy" ? (
               <Suspense fallback={<div className="loading">Loading strategy…</div>}>

@@ -13,8 +13,8 @@ use leadstream_core::export::write_file_atomically;
 
 mod commands;
 use commands::{
-    content, fields, hierarchy, import, insights, leads, plan, score, segments, strategy, streams,
-    workspace, CliResult,
+    content, fields, hierarchy, import, insights, leads, plan, quality, score, segments, strategy,
+    streams, workspace, CliResult,
 };
 
 #[derive(Parser)]
@@ -99,6 +99,16 @@ enum Command {
         #[command(subcommand)]
         command: strategy::reviews::ReviewCommand,
     },
+    /// Data quality: the report and likely duplicates.
+    Quality {
+        #[command(subcommand)]
+        command: quality::QualityCommand,
+    },
+    /// Data-quality fixes (recorded in the history; `imports undo ID` undoes one).
+    Fix {
+        #[command(subcommand)]
+        command: quality::fix::FixCommand,
+    },
     /// Nurture streams: list, export and import as JSON.
     Streams {
         #[command(subcommand)]
@@ -140,6 +150,8 @@ enum LeadsCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Merge duplicates into the first id (a fix: `imports undo ID` undoes it).
+    Merge(quality::merge::MergeArgs),
 }
 
 /// Where an export goes.
@@ -450,6 +462,8 @@ fn run(cli: Cli) -> CliResult {
         Command::Score { command } => score::run(&db, command, out),
         Command::Goal { command } => strategy::goals::run(&db, command, out),
         Command::Review { command } => strategy::reviews::run(&db, command, out),
+        Command::Quality { command } => quality::run(&db, command, out),
+        Command::Fix { command } => quality::fix::run(&db, command, out),
         Command::Streams { command } => streams::run(&db, command, out),
         Command::Content { command } => content::run(&db, command, out),
         Command::Fields { json, command } => fields::run(&db, json, command, out),

@@ -18,6 +18,8 @@
 //! - [`scoring`]: lead scoring models, scores, grades and back-tests.
 //! - [`strategy`]: ICE prioritisation, SMART goals, reviews and segment
 //!   history.
+//! - [`quality`]: the data-quality report, duplicates, and fixes (merge,
+//!   normalise, mark not sendable) recorded and undone like imports.
 //! - `workspace_open`: opening a workspace with what the layers above the
 //!   store add to it (the built-in segments), and what follows an import
 //!   or undo ([`Workspace::after_data_change`]).
@@ -31,6 +33,7 @@ pub mod import;
 pub mod insights;
 pub mod launch;
 pub mod leads;
+pub mod quality;
 pub mod recent;
 pub mod scoring;
 pub mod segments;

@@ -6,6 +6,10 @@ import type { CreatedFieldsOutcome } from "./CreatedFieldsOutcome";
  */
 export type UndoSummary = { leads_removed: number, events_removed: number, values_restored: number, 
 /**
+ * Leads a merge had merged away, put back.
+ */
+leads_restored: number, 
+/**
  * What became of the custom fields the import created, when the undo
  * was asked to remove them (else nothing removed, nothing kept).
  */

@@ -29,6 +29,14 @@ export const STRATEGY_TABS = [
 ] as const;
 export type StrategyTab = (typeof STRATEGY_TABS)[number]["key"];
 
+/** The Quality view's tabs, in order. */
+export const QUALITY_TABS = [
+  { key: "overview", label: "Overview" },
+  { key: "duplicates", label: "Duplicates" },
+  { key: "fixes", label: "Fixes" },
+] as const;
+export type QualityTab = (typeof QUALITY_TABS)[number]["key"];
+
 /** What to open in the view navigated to. */
 export type NavigationIntent =
   /** The segment builder on new, unsaved rules, titled `name`. */
@@ -37,6 +45,8 @@ export type NavigationIntent =
   | { view: "insights"; tab: InsightsTab; segmentIds?: number[] }
   /** A Strategy tab, on this segment where the tab shows one segment. */
   | { view: "strategy"; tab: StrategyTab; segmentId?: number }
+  /** A Quality tab, on this field where the tab shows one field. */
+  | { view: "quality"; tab: QualityTab; field?: string }
   /** The lead browser showing only the leads of `scope`, or every lead with lead `leadId`'s detail open. */
   | { view: "leads"; scope?: LeadScope; leadId?: number };
 

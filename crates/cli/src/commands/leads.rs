@@ -23,6 +23,7 @@ pub fn run(db: &Path, command: LeadsCommand, out: &mut impl Write) -> CliResult 
             let workspace = Workspace::open(db)?;
             output.write(out, |file| export_leads(&workspace, format, file))?;
         }
+        LeadsCommand::Merge(args) => crate::commands::quality::merge::run(db, &args, out)?,
     }
     Ok(())
 }

@@ -10,6 +10,7 @@
 //! - `scoring`: the active scoring model "Demo scoring", run as of the anchor.
 //! - `history`, `goals`, `ice_scores`: the strategy area's demo data: a few
 //!   weeks of segment history, goals and reviews, ICE scores.
+//! - `quality`: the planted data-quality problems and valid phone numbers.
 //!
 //! The rows are written through the store's tables layer (`store::tables`).
 
@@ -20,6 +21,7 @@ mod history;
 mod ice_scores;
 #[cfg(test)]
 mod insights_differential;
+mod quality;
 mod rng;
 mod scoring;
 mod vocabulary;
@@ -34,6 +36,7 @@ use crate::store::tables::leads::{LeadInserter, NewLead};
 use crate::text::fold_key;
 use crate::{Result, Workspace};
 use events::{plan_buying_journey, plan_events};
+pub use quality::{planted, PlantedPair, PlantedProblems, MIN_LEADS_FOR_PLANTS};
 use rng::{pick_some, Rng};
 pub use scoring::{demo_model, DEMO_MODEL_NAME};
 use vocabulary::*;
@@ -133,7 +136,8 @@ pub fn generate(workspace: &mut Workspace, spec: &DemoSpec) -> Result<DemoSummar
             Ok(fields::resolve(&tx, new.key)?.id)
         })
         .collect::<Result<Vec<i64>>>()?;
-    let events = insert_leads_and_events(&tx, spec, &field_ids)?;
+    let events = insert_leads_and_events(&tx, spec, &field_ids)?
+        + quality::plant(&tx, spec.leads, spec.anchor, field_ids[4])?;
     crate::store::settings::set_in(&tx, DEMO_DATA_KEY, &true)?;
     tx.commit()?;
     crate::streams::templates::install_demo_nurture(workspace)?;
@@ -206,12 +210,8 @@ fn insert_leads_and_events(
             None => 45.0,
         };
         let score = (stage_score + rng.unit() * 40.0).round();
-        let phone = format!(
-            "+{} {:03} {:04}",
-            1 + rng.below(98),
-            rng.below(1000),
-            rng.below(10000)
-        );
+        let draws = [rng.below(98), rng.below(1000), rng.below(10000)];
+        let phone = quality::phone_for(place.city, draws, draws[0] % 5 == 0);
 
         // Events: a year of history at most, never before the lead existed.
         timeline.clear();

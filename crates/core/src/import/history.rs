@@ -1,7 +1,9 @@
-//! Import history: every import with its file, time, counts and mapping, and
-//! undo, which removes what an import inserted and restores the values it
-//! overwrote. An undo is exact or refused: it is refused, naming them, while
-//! later imports that are still applied build on what it would take away.
+//! The change history: every import with its file, time, counts and mapping,
+//! and every data-quality fix (merge, normalisation, addresses marked not
+//! sendable, see `quality::fixes`), and undo, which removes what an import
+//! inserted, restores the values an import or fix overwrote and puts merged
+//! leads back. An undo is exact or refused: it is refused, naming them, while
+//! later changes that are still applied build on what it would take away.
 
 use rusqlite::types::Value;
 use rusqlite::{Transaction, TransactionBehavior};
@@ -9,21 +11,68 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::created_fields::{self, CreatedField, CreatedFieldsOutcome};
-use super::spec::{ImportCounts, ImportKind};
+use super::spec::ImportCounts;
 use crate::fields;
 use crate::leads::iso_datetime;
 use crate::store::tables::imports::{self, Change, Dependence, StoredImport, TakenIdentity};
 use crate::store::tables::leads as stored_leads;
-use crate::store::tables::{audit, custom_values, events};
+use crate::store::tables::{audit, custom_values, events, merges};
 use crate::{Error, Result, Workspace};
 
-/// One import in the history.
+/// What one change in the history is: an import of a leads or events file,
+/// or a data-quality fix. Stored as its serde name in `imports.kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ChangeKind {
+    Leads,
+    Events,
+    /// Duplicates merged into a survivor.
+    Merge,
+    /// A field's values normalised (countries, phones, a value mapping).
+    Normalise,
+    /// Addresses marked as not sendable.
+    Unsendable,
+}
+
+impl ChangeKind {
+    /// The name stored in `imports.kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Leads => "leads",
+            ChangeKind::Events => "events",
+            ChangeKind::Merge => "merge",
+            ChangeKind::Normalise => "normalise",
+            ChangeKind::Unsendable => "unsendable",
+        }
+    }
+
+    /// The kind stored as `kind` (the schema's CHECK allows no other).
+    pub fn from_stored(kind: &str) -> ChangeKind {
+        match kind {
+            "events" => ChangeKind::Events,
+            "merge" => ChangeKind::Merge,
+            "normalise" => ChangeKind::Normalise,
+            "unsendable" => ChangeKind::Unsendable,
+            _ => ChangeKind::Leads,
+        }
+    }
+
+    /// A data-quality fix rather than an import of a file.
+    pub fn is_fix(self) -> bool {
+        !matches!(self, ChangeKind::Leads | ChangeKind::Events)
+    }
+}
+
+/// One change in the history: an import, or a fix (whose `file_name` is its
+/// title, "Normalise country", and whose counts say how many leads it
+/// `updated` and, for a merge, how many it `merged` away).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ImportRecord {
     #[ts(type = "number")]
     pub id: i64,
-    pub kind: ImportKind,
+    pub kind: ChangeKind,
     pub file_name: String,
     /// ISO-8601 UTC.
     pub started_at: String,
@@ -46,11 +95,7 @@ pub fn list(workspace: &Workspace) -> Result<Vec<ImportRecord>> {
         };
         records.push(ImportRecord {
             id: stored.id,
-            kind: if stored.kind == "events" {
-                ImportKind::Events
-            } else {
-                ImportKind::Leads
-            },
+            kind: ChangeKind::from_stored(&stored.kind),
             file_name: stored.file_name,
             started_at: iso_datetime(stored.started_at),
             finished_at: stored.finished_at.map(iso_datetime),
@@ -75,6 +120,9 @@ pub struct UndoSummary {
     pub events_removed: u64,
     #[ts(type = "number")]
     pub values_restored: u64,
+    /// Leads a merge had merged away, put back.
+    #[ts(type = "number")]
+    pub leads_restored: u64,
     /// What became of the custom fields the import created, when the undo
     /// was asked to remove them (else nothing removed, nothing kept).
     pub created_fields: CreatedFieldsOutcome,
@@ -145,6 +193,9 @@ pub fn undo_with(
     if let Some(reason) = identity_taken(&tx, import_id)? {
         return Err(refuse(reason));
     }
+    if let Some(reason) = merges::undo_blocker(&tx, import_id)? {
+        return Err(refuse(reason));
+    }
 
     let events_removed = events::delete_imported(&tx, import_id)?;
     // Before the restore: a lead this import added may hold an identity that
@@ -181,6 +232,9 @@ pub fn undo_with(
         }
         values_restored += 1;
     }
+    // After the survivors' values are back: a merged lead takes back its
+    // identity, its custom values, its events and its segment history.
+    let leads_restored = merges::restore(&tx, import_id)?;
     // Spent: an undone import is never undone again.
     imports::mark_undone(&tx, import_id, chrono::Utc::now().timestamp())?;
     let created_fields = if remove_created_fields {
@@ -193,13 +247,14 @@ pub fn undo_with(
         "undo_import",
         &serde_json::json!({"import_id": import_id, "leads_removed": leads_removed,
         "events_removed": events_removed, "values_restored": values_restored,
-        "fields_removed": created_fields.removed}),
+        "leads_restored": leads_restored, "fields_removed": created_fields.removed}),
     )?;
     tx.commit()?;
     Ok(UndoSummary {
         leads_removed,
         events_removed,
         values_restored,
+        leads_restored,
         created_fields,
     })
 }
@@ -235,6 +290,8 @@ struct Dependent {
     leads_with_events: i64,
     /// On how many leads it changed a value the undone import set.
     values_changed: i64,
+    /// How many leads the undone import added or changed it merged away.
+    leads_merged: i64,
 }
 
 /// What later imports did on top of `import_id`, newest first.
@@ -256,6 +313,13 @@ fn later_dependents(tx: &Transaction<'_>, import_id: i64) -> Result<Vec<Dependen
                 Dependence::ChangedItsValues => dependent.values_changed = count,
             }
         }
+    }
+    for (id, count) in merges::merged_leads_of(tx, import_id)? {
+        let dependent = by_import.entry(Some(id)).or_insert_with(|| Dependent {
+            import_id: Some(id),
+            ..Dependent::default()
+        });
+        dependent.leads_merged = count;
     }
     Ok(by_import.into_values().rev().collect())
 }
@@ -284,6 +348,12 @@ fn describe_dependents(tx: &Transaction<'_>, dependents: &[Dependent]) -> Result
                 plural(dependent.values_changed, "lead", "leads")
             ));
         }
+        if dependent.leads_merged > 0 {
+            did.push(format!(
+                "merged away {} of the leads it added or changed",
+                dependent.leads_merged
+            ));
+        }
         let who = match dependent.import_id {
             Some(id) => describe_import(tx, id)?,
             None => "events not added by an import".to_owned(),
@@ -309,10 +379,12 @@ fn describe_import(tx: &Transaction<'_>, import_id: i64) -> Result<String> {
     let when = chrono::DateTime::from_timestamp(started_at, 0)
         .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_else(|| started_at.to_string());
-    Ok(format!(
-        "import #{import_id} of {} on {when}",
-        import.file_name
-    ))
+    let kind = ChangeKind::from_stored(&import.kind);
+    Ok(if kind.is_fix() {
+        format!("fix #{import_id} ({}) on {when}", import.file_name)
+    } else {
+        format!("import #{import_id} of {} on {when}", import.file_name)
+    })
 }
 
 fn plural(count: i64, one: &str, many: &str) -> String {

@@ -966,7 +966,8 @@ mod tests {
         workspace
             .conn()
             .execute_batch(
-                "DROP TRIGGER goals_and_reviews_segment_deleted;
+                "DROP TABLE lead_merges;
+                 DROP TRIGGER goals_and_reviews_segment_deleted;
                  DROP TRIGGER goals_stream_deleted;
                  DROP TABLE goals;
                  DROP TABLE review_settings;

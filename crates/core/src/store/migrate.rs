@@ -59,6 +59,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "segment_history",
         sql: include_str!("migrations/0009_segment_history.sql"),
     },
+    Migration {
+        version: 10,
+        name: "quality_fixes",
+        sql: include_str!("migrations/0010_quality_fixes.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.

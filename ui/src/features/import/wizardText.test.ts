@@ -63,6 +63,7 @@ describe("the import wizard's words", () => {
         leads_removed: 9240,
         events_removed: 0,
         values_restored: 0,
+        leads_restored: 0,
         created_fields: {
           removed: ["Lead Number", "Tags"],
           kept: [{ label: "Hobby", reason: "another import fills it" }],

@@ -335,6 +335,16 @@ pub fn column_value(tx: &Transaction<'_>, lead_id: i64, column: &str) -> Result<
         .query_row([lead_id], |r| r.get(0))?)
 }
 
+/// Every lead's id, first and last name and company, by id: what the demo
+/// reads to keep its made-up people from sharing a name at one company.
+pub fn names_and_companies(tx: &Transaction<'_>) -> Result<Vec<(i64, [Option<String>; 3])>> {
+    let rows = tx
+        .prepare("SELECT id, first_name, last_name, company FROM leads ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, [r.get(1)?, r.get(2)?, r.get(3)?])))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// Sets `column` (a checked column name) of lead `lead_id` to `value`.
 pub fn set_column(tx: &Transaction<'_>, lead_id: i64, column: &str, value: &Value) -> Result<()> {
     tx.prepare_cached(&format!("UPDATE leads SET \"{column}\" = ?1 WHERE id = ?2"))?

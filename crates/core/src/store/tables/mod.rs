@@ -19,8 +19,11 @@
 //! - [`reviews`]: segment review cadences and recorded reviews.
 //! - [`history`]: snapshots of saved segments' members.
 //! - [`content`]: the content library's items and their tags.
-//! - [`imports`]: the import history, its undo records, and what later
-//!   imports built on earlier ones.
+//! - [`imports`]: the change history (imports and data-quality fixes), its
+//!   undo records, and what later changes built on earlier ones.
+//! - [`merges`]: the leads merge fixes merged away, kept for their undo.
+//! - [`quality`]: the data-quality report's reads.
+//! - [`field_values`]: one field's distinct values, for normalisations.
 //! - [`audit`]: the audit log.
 //!
 //! The `settings` table has its own typed module, `store::settings`. This
@@ -32,6 +35,7 @@ pub mod columns;
 pub mod content;
 pub mod custom_values;
 pub mod events;
+pub mod field_values;
 pub mod fields;
 pub mod goals;
 pub mod hierarchies;
@@ -39,6 +43,8 @@ pub mod history;
 pub mod ice;
 pub mod imports;
 pub mod leads;
+pub mod merges;
+pub mod quality;
 pub mod reviews;
 pub mod scores;
 pub mod scoring;
