@@ -276,6 +276,28 @@ mod tests {
             )
             .unwrap();
         assert_eq!(index, 4);
+        // Migration 10 rebuilt `imports`: every import is kept, with its id,
+        // and the fix kinds are accepted.
+        let imports: Vec<(i64, String, Option<i64>)> = conn
+            .prepare("SELECT id, file_name, undone_at FROM imports ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(
+            imports,
+            [
+                (1, "a.csv".to_owned(), None),
+                (2, "b.csv".to_owned(), None),
+                (3, "c.csv".to_owned(), Some(400))
+            ]
+        );
+        conn.execute(
+            "INSERT INTO imports (kind, file_name, started_at) VALUES ('merge', 'Merge', 500)",
+            [],
+        )
+        .unwrap();
     }
 
     #[test]
