@@ -319,9 +319,14 @@ impl<'a> Context<'a> {
     fn import_name(&self, id: i64) -> String {
         let import = self.imports.get(&id);
         let label = import_label(id, import.map(|i| i.file_name.as_str()));
+        // A data-quality fix is a change in the same history, named as one.
+        let what = match import {
+            Some(i) if crate::import::history::ChangeKind::from_stored(&i.kind).is_fix() => "fix",
+            _ => "import",
+        };
         match import.and_then(|i| i.finished_at) {
-            Some(at) => format!("import {label} of {}", day(at)),
-            None => format!("import {label}"),
+            Some(at) => format!("{what} {label} of {}", day(at)),
+            None => format!("{what} {label}"),
         }
     }
 
