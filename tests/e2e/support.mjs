@@ -2,7 +2,7 @@
 // Leadstream binary through tauri-driver (which fronts WebKitWebDriver) with a
 // private data folder, and saves screenshots to a folder printed at start.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -90,6 +90,7 @@ function allowedFolders(dataDir) {
  */
 export async function launchApp({ prepare, args = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "leadstream-e2e-"));
+  dataDirs.add(dataDir);
   if (prepare) prepare(dataDir);
   const port = await freePort();
   const nativePort = await freePort();
@@ -138,6 +139,15 @@ export async function launchApp({ prepare, args = [] } = {}) {
   };
   return { browser, dataDir, stop };
 }
+
+// Every data folder a launch made, removed when the test file's process ends
+// (a test may read its folder after stopping the app; set
+// LEADSTREAM_KEEP_E2E_DATA=1 to keep them for a post-mortem).
+const dataDirs = new Set();
+process.on("exit", () => {
+  if (process.env.LEADSTREAM_KEEP_E2E_DATA) return;
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Ends every process of the group `leader` leads: politely, then for good. */
 async function endProcessGroup(leader) {
