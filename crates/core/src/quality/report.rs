@@ -92,7 +92,7 @@ pub struct CategoryCompleteness {
 /// A saved segment, named.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct SegmentRef {
+pub struct AffectedSegment {
     pub id: i64,
     pub name: String,
 }
@@ -107,7 +107,7 @@ pub struct EmptyFieldImpact {
     pub empty: u64,
     pub empty_share: f64,
     /// Saved segments with a rule on the field (emptiness tests aside).
-    pub segments: Vec<SegmentRef>,
+    pub segments: Vec<AffectedSegment>,
     /// "budget is empty for 62% of leads: rules on it can never match those leads".
     pub message: String,
 }
@@ -116,7 +116,7 @@ pub struct EmptyFieldImpact {
 /// (`do_not_email`), and the first [`LEAD_IDS_SHOWN`] ids in id order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct LeadList {
+pub struct FlaggedLeads {
     #[ts(type = "number")]
     pub total: u64,
     #[ts(type = "number")]
@@ -124,7 +124,7 @@ pub struct LeadList {
     pub lead_ids: Vec<i64>,
 }
 
-impl LeadList {
+impl FlaggedLeads {
     fn add(&mut self, lead_id: i64, unsendable: bool) {
         self.total += 1;
         if unsendable {
@@ -141,21 +141,21 @@ impl LeadList {
 #[ts(export)]
 pub struct EmailReport {
     /// No address.
-    pub missing: LeadList,
+    pub missing: FlaggedLeads,
     /// An address that is not one (`text::is_email_address`).
-    pub invalid: LeadList,
+    pub invalid: FlaggedLeads,
     /// A valid address of a function, not a person (info@, sales@, ...).
-    pub role: LeadList,
+    pub role: FlaggedLeads,
     /// A valid address at a disposable domain (the `mailchecker` list).
-    pub disposable: LeadList,
+    pub disposable: FlaggedLeads,
     /// Leads with a hard-bounce event.
-    pub hard_bounced: LeadList,
+    pub hard_bounced: FlaggedLeads,
 }
 
 /// A reason and how many values have it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct ReasonCount {
+pub struct PhoneReasonCount {
     pub reason: String,
     #[ts(type = "number")]
     pub count: u64,
@@ -171,16 +171,16 @@ pub struct PhoneReport {
     #[ts(type = "number")]
     pub e164: u64,
     /// Valid, but written otherwise: a normalisation would rewrite them.
-    pub normalisable: LeadList,
-    pub invalid: LeadList,
+    pub normalisable: FlaggedLeads,
+    pub invalid: FlaggedLeads,
     /// Why the invalid ones are, most frequent first.
-    pub invalid_reasons: Vec<ReasonCount>,
+    pub invalid_reasons: Vec<PhoneReasonCount>,
 }
 
 /// A value as written and how many leads hold it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct ValueCount {
+pub struct CountryCount {
     pub value: String,
     #[ts(type = "number")]
     pub count: u64,
@@ -205,12 +205,12 @@ pub struct CountryReport {
     #[ts(type = "number")]
     pub empty: u64,
     /// Values written as the one name, with their counts.
-    pub canonical: Vec<ValueCount>,
+    pub canonical: Vec<CountryCount>,
     pub variants: Vec<CountryVariant>,
     /// Leads holding a variant.
     #[ts(type = "number")]
     pub variant_leads: u64,
-    pub unrecognised: Vec<ValueCount>,
+    pub unrecognised: Vec<CountryCount>,
     #[ts(type = "number")]
     pub unrecognised_leads: u64,
 }
@@ -224,12 +224,12 @@ pub struct StaleReport {
     #[ts(type = "number")]
     pub cutoff: i64,
     /// No event since the cutoff (leads without events: created before it).
-    pub inactive: LeadList,
+    pub inactive: FlaggedLeads,
     /// Of `inactive`, leads without any event.
     #[ts(type = "number")]
     pub inactive_without_events: u64,
     /// Leads whose last event (or none) is older than their last import.
-    pub activity_before_import: LeadList,
+    pub activity_before_import: FlaggedLeads,
 }
 
 /// The whole report.
@@ -452,10 +452,10 @@ fn empty_field_impacts(
         .iter()
         .filter(|field| field.filled + field.empty > 0 && field.empty_share >= MOSTLY_EMPTY_SHARE)
         .map(|field| {
-            let users: Vec<SegmentRef> = segments
+            let users: Vec<AffectedSegment> = segments
                 .iter()
                 .filter(|segment| tests_field(&segment.rules, &field.key))
-                .map(|segment| SegmentRef {
+                .map(|segment| AffectedSegment {
                     id: segment.id,
                     name: segment.name.clone(),
                 })
@@ -510,10 +510,10 @@ impl PhoneScan {
     }
 
     fn finish(mut self) -> PhoneReport {
-        let mut reasons: Vec<ReasonCount> = self
+        let mut reasons: Vec<PhoneReasonCount> = self
             .reasons
             .into_iter()
-            .map(|(reason, count)| ReasonCount {
+            .map(|(reason, count)| PhoneReasonCount {
                 reason: reason.to_owned(),
                 count,
             })
@@ -532,7 +532,7 @@ fn countries(workspace: &Workspace) -> Result<CountryReport> {
         filled += count;
         match country::lookup(&value) {
             Some(found) if found.name == value => {
-                report.canonical.push(ValueCount { value, count })
+                report.canonical.push(CountryCount { value, count })
             }
             Some(found) => {
                 report.variant_leads += count;
@@ -545,7 +545,7 @@ fn countries(workspace: &Workspace) -> Result<CountryReport> {
             }
             None => {
                 report.unrecognised_leads += count;
-                report.unrecognised.push(ValueCount { value, count });
+                report.unrecognised.push(CountryCount { value, count });
             }
         }
     }

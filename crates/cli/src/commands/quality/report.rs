@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use leadstream_core::quality::report::{self, percent, LeadList, QualityReport, ReportOptions};
+use leadstream_core::quality::report::{self, percent, FlaggedLeads, QualityReport, ReportOptions};
 use leadstream_core::text::grouped;
 use leadstream_core::Workspace;
 
@@ -52,7 +52,7 @@ fn category_name(category: leadstream_core::fields::Category) -> String {
     }
 }
 
-fn ids(list: &LeadList) -> String {
+fn ids(list: &FlaggedLeads) -> String {
     if list.lead_ids.is_empty() {
         return String::new();
     }
@@ -70,7 +70,12 @@ fn ids(list: &LeadList) -> String {
     format!("  leads {}{more}", shown.join(", "))
 }
 
-fn list_line(out: &mut impl Write, label: &str, list: &LeadList, unsendable: bool) -> CliResult {
+fn list_line(
+    out: &mut impl Write,
+    label: &str,
+    list: &FlaggedLeads,
+    unsendable: bool,
+) -> CliResult {
     let marked = if unsendable && list.total > 0 {
         format!(" ({} already not sendable)", grouped(list.unsendable))
     } else {

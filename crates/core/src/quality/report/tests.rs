@@ -35,12 +35,6 @@ fn options() -> ReportOptions {
     }
 }
 
-fn sorted(ids: &[i64]) -> Vec<i64> {
-    let mut ids = ids.to_vec();
-    ids.sort_unstable();
-    ids
-}
-
 #[test]
 fn every_planted_problem_is_found_and_nothing_else() {
     let (_dir, ws) = demo_workspace(400);
@@ -277,7 +271,7 @@ fn each_check_on_a_small_workspace() {
     assert_eq!(c.variant_leads, 2);
     assert_eq!(
         c.unrecognised,
-        vec![ValueCount {
+        vec![CountryCount {
             value: "Narnia".into(),
             count: 1
         }]
