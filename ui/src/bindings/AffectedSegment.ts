@@ -3,4 +3,4 @@
 /**
  * A saved segment, named.
  */
-export type AffectedSegment = { id: bigint, name: string, };
+export type AffectedSegment = { id: number, name: string, };

@@ -4,4 +4,4 @@
  * Some leads: how many, how many of them are already marked not sendable
  * (`do_not_email`), and the first [`LEAD_IDS_SHOWN`] ids in id order.
  */
-export type FlaggedLeads = { total: number, unsendable: number, lead_ids: Array<bigint>, };
+export type FlaggedLeads = { total: number, unsendable: number, lead_ids: number[], };

@@ -93,6 +93,7 @@ pub struct CategoryCompleteness {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct AffectedSegment {
+    #[ts(type = "number")]
     pub id: i64,
     pub name: String,
 }
@@ -121,6 +122,7 @@ pub struct FlaggedLeads {
     pub total: u64,
     #[ts(type = "number")]
     pub unsendable: u64,
+    #[ts(type = "number[]")]
     pub lead_ids: Vec<i64>,
 }
 
