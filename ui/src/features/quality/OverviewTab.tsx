@@ -51,7 +51,7 @@ function IssueRow({
             type="button"
             className="link"
             data-testid={`quality-${id}-show`}
-            aria-label={`Show the leads: ${label.toLowerCase()}`}
+            aria-label={`Show leads: ${label.toLowerCase()}`}
             onClick={() => onShow({ id, title: label, list })}
           >
             Show leads
