@@ -69,6 +69,9 @@ describe("quality overview", () => {
     assert.match(await budget.getText(), new RegExp(`empty for ${Math.round(budgetShare * 100)}% of leads`));
     await screenshot(browser, "quality-overview");
     await checkAccessibility(browser, "the quality overview");
+    const completeness = byTestId(browser, "quality-completeness");
+    await completeness.scrollIntoView();
+    await screenshot(browser, "quality-overview-completeness");
 
     // The invalid e-mails' leads, in a panel; one opens in Leads.
     await clickWhenStill(browser, byTestId(browser, "quality-email-invalid-show"));
@@ -105,7 +108,7 @@ describe("quality overview", () => {
     const budget = report.mostly_empty.find((f) => f.key === "budget");
     await byTestId(browser, "nav-segments").click();
     await byTestId(browser, "segments-view").waitForDisplayed({ timeout: 30_000 });
-    await byTestId(browser, "segment-new").click();
+    await clickWhenStill(browser, byTestId(browser, "segment-new"), 30_000);
     const root = await browser.$('[data-testid="rule-group"]');
     await root.$('[data-testid="add-rule"]').click();
     const rules = await root.$$(':scope > .ruleGroup-body > [data-testid="rule"]');

@@ -3,7 +3,7 @@
 // (a panel listing them, each opening in Leads) and a "Fix…" link to the
 // Fixes tab where a fix exists; then the mostly-empty fields and what they
 // mean for the saved segments, and completeness by segmentation type.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import type { FlaggedLeads } from "../../bindings/FlaggedLeads";
 import type { QualityReport } from "../../bindings/QualityReport";
@@ -43,7 +43,7 @@ function IssueRow({
         {formatCount(list.total)}
       </td>
       <td className="overview-note">
-        {unsendable && list.total > 0 ? `${formatCount(list.unsendable)} already not sendable` : ""}
+        {unsendable && list.unsendable > 0 ? `${formatCount(list.unsendable)} already not sendable` : ""}
       </td>
       <td className="overview-action">
         {list.total > 0 && (
@@ -253,10 +253,16 @@ function LeadsPanel({ shown, onClose }: { shown: Shown; onClose: () => void }) {
   const ids = shown.list.lead_ids.slice(0, count);
   const more = shown.list.lead_ids.length - ids.length;
   const beyond = shown.list.total - shown.list.lead_ids.length;
+  // The panel opens below the cards: bring it into view and move focus to it.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.scrollIntoView({ block: "nearest" });
+    heading.current?.focus();
+  }, []);
   return (
     <section className="overview-leads" aria-labelledby="overview-leads-title" data-testid="quality-leads-panel">
       <div className="overview-leads-head">
-        <h3 id="overview-leads-title">
+        <h3 id="overview-leads-title" ref={heading} tabIndex={-1}>
           {shown.title}: {formatCount(shown.list.total)} leads
         </h3>
         <button type="button" onClick={onClose} data-testid="quality-leads-close">
