@@ -127,6 +127,8 @@ pub fn run() -> tauri::Result<()> {
             commands::history::segment_history,
             commands::history::segment_diff,
             commands::history::segment_diff_export,
+            commands::quality_report::quality_report,
+            commands::quality_report::field_completeness,
         ])
         .run(tauri::generate_context!())
 }

@@ -85,6 +85,9 @@ import type { GoalProgress } from "../bindings/GoalProgress";
 import type { Review } from "../bindings/Review";
 import type { SegmentDiff } from "../bindings/SegmentDiff";
 import type { SegmentHistory } from "../bindings/SegmentHistory";
+import type { FieldCompleteness } from "../bindings/FieldCompleteness";
+import type { QualityReport } from "../bindings/QualityReport";
+import type { ReportOptions } from "../bindings/ReportOptions";
 
 /** A backend failure: the backend's readable message, its kind, and the rule or field it is about. */
 export class IpcError extends Error {
@@ -346,6 +349,10 @@ export const ipc = {
   /** Writes that diff as CSV to `path` (chosen with `pickCsvSavePath`); resolves to the number of leads. */
   segmentDiffExport: (id: number, from: string, to: string, path: string) =>
     call<number>("segment_diff_export", { id, from, to, path }),
+  /** The data-quality report (Quality → Overview): completeness, e-mails, phones, countries, stale leads. */
+  qualityReport: (options: ReportOptions) => call<QualityReport>("quality_report", { options }),
+  /** Every field's completeness (computed score fields aside), for the segment builder's warnings. */
+  fieldCompleteness: () => call<FieldCompleteness[]>("field_completeness"),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

@@ -21,6 +21,7 @@ import type { GoalDraft } from "../bindings/GoalDraft";
 import type { IceFormula } from "../bindings/IceFormula";
 import type { IceUpdate } from "../bindings/IceUpdate";
 import type { TargetKind } from "../bindings/TargetKind";
+import type { ReportOptions } from "../bindings/ReportOptions";
 import { ipc } from "./ipc";
 
 /** One client for the app: answers are kept until a write invalidates them, and failures are shown, not retried. */
@@ -692,3 +693,22 @@ export const useSegmentDiff = (id: number | null, from: string, to: string, enab
     enabled: enabled && id !== null,
     placeholderData: keepPreviousData,
   });
+
+/** The quality report (Quality → Overview) and field completeness (the builder's warnings): keys under "quality-report". */
+export const qualityReportKeys = {
+  all: ["quality-report"] as const,
+  report: (staleMonths: number) => ["quality-report", "report", staleMonths] as const,
+  completeness: ["quality-report", "completeness"] as const,
+};
+
+/** The quality report with stale leads counted over `staleMonths`; asked again when the tab mounts. */
+export const useQualityReport = (staleMonths: number) =>
+  useQuery({
+    queryKey: qualityReportKeys.report(staleMonths),
+    queryFn: () => ipc.qualityReport({ stale_months: staleMonths, as_of: null } satisfies ReportOptions),
+    placeholderData: keepPreviousData,
+  });
+
+/** Every field's completeness; kept a minute (the builder asks on every mount). */
+export const useFieldCompleteness = () =>
+  useQuery({ queryKey: qualityReportKeys.completeness, queryFn: () => ipc.fieldCompleteness(), staleTime: 60_000 });

@@ -8,6 +8,24 @@ use std::str::FromStr;
 use phonenumber::country::Id;
 use phonenumber::Mode;
 
+/// How many compiled patterns libphonenumber's cache keeps: more than the
+/// metadata holds, so none is ever compiled twice.
+const PATTERN_CACHE_SIZE: usize = 20_000;
+
+/// libphonenumber's metadata compiles its patterns lazily into an LRU cache
+/// of 100. Numbers from a dozen countries need more than that, so they evict
+/// each other's patterns and nearly every check recompiled some: the quality
+/// report of the 5,000-lead demo took 27 s in a debug build, 2.2 s with a
+/// cache that holds every pattern (docs/benchmarks.md has release figures).
+fn hold_every_pattern() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
+            *cache = regex_cache::RegexCache::new(PATTERN_CACHE_SIZE);
+        }
+    });
+}
+
 /// What a phone value is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhoneCheck {
@@ -22,6 +40,7 @@ pub enum PhoneCheck {
 /// Checks `raw`, reading a number without a country code in the country
 /// with ISO 3166 alpha-2 code `default_region` ("US"), if one is given.
 pub fn check(raw: &str, default_region: Option<&str>) -> PhoneCheck {
+    hold_every_pattern();
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return PhoneCheck::Empty;

@@ -7,7 +7,9 @@
 // Remove buttons are named after what they remove ("Remove rule 2
 // (Employees)") and hand focus on to the next rule, or to "+ Rule"; a
 // read-only builder (built-in segments) shows the rules with every control
-// disabled.
+// disabled. A rule on a field empty for at least half the leads says so
+// beside it ("Budget is empty for 62% of leads: this rule can never match
+// them"), from the quality report's field completeness.
 import { QueryBuilderDnD } from "@react-querybuilder/dnd";
 import { useQueries } from "@tanstack/react-query";
 import { createReactDnDAdapter } from "@react-querybuilder/dnd/react-dnd";
@@ -32,7 +34,9 @@ import type { OperatorSet } from "../../bindings/OperatorSet";
 import type { SegmentSummary } from "../../bindings/SegmentSummary";
 import type { ValueCount } from "../../bindings/ValueCount";
 import { ipc } from "../../lib/ipc";
-import { queryKeys, useHierarchies } from "../../lib/queries";
+import { queryKeys, useFieldCompleteness, useHierarchies } from "../../lib/queries";
+import type { FieldCompleteness } from "../../bindings/FieldCompleteness";
+import { emptyFieldWarning } from "../quality/overviewFormat";
 import {
   buildFieldOptions,
   defaultOperatorFor,
@@ -86,6 +90,8 @@ type FailureContext = BuilderContext & {
   failure: RuleFailure | null;
   query: RuleGroupType;
   labelOf: (field: string) => string;
+  /** Each field's completeness by key (empty until it arrives). */
+  completeness: Map<string, FieldCompleteness>;
 };
 
 /** After a rule or group is removed: focus the next one's first control, else the group's "+ Rule". */
@@ -107,8 +113,15 @@ function RemoveWithFailure(props: ActionWithRulesProps) {
   const failing = failure !== null && samePath(failure.path, props.path);
   const what = context ? describeRulePath(props.path, context.query, context.labelOf) : "this rule";
   const name = `Remove ${what.charAt(0).toLowerCase()}${what.slice(1)}`;
+  const rule = "rules" in props.ruleOrGroup ? null : props.ruleOrGroup;
+  const emptyWarning = rule ? emptyFieldWarning(context?.completeness.get(rule.field), rule.operator) : null;
   return (
     <>
+      {emptyWarning && (
+        <span className="rule-empty-warning" role="status" data-testid="rule-empty-warning">
+          {emptyWarning}
+        </span>
+      )}
       {failing && (
         <span className="rule-failure" role="alert" data-testid="segment-rule-failure">
           {failure.message}
@@ -221,6 +234,11 @@ export function RuleBuilder({
   );
 
   const labelOf = useMemo(() => fieldLabeller(fields), [fields]);
+  const completenessList = useFieldCompleteness();
+  const completeness = useMemo(
+    () => new Map((completenessList.data ?? []).map((f) => [f.key, f] as const)),
+    [completenessList.data],
+  );
   const context: FailureContext = useMemo(
     () => ({
       fieldValues: (key) => values[key],
@@ -232,8 +250,20 @@ export function RuleBuilder({
       failure,
       query,
       labelOf,
+      completeness,
     }),
-    [values, loadFieldValues, eventTypes, segments, hierarchies, currentSegmentId, failure, query, labelOf],
+    [
+      values,
+      loadFieldValues,
+      eventTypes,
+      segments,
+      hierarchies,
+      currentSegmentId,
+      failure,
+      query,
+      labelOf,
+      completeness,
+    ],
   );
 
   // The refused rule or group, found by its path in the tree as it was sent.

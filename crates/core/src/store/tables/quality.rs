@@ -1,2 +1,255 @@
 //! The data-quality report's reads: completeness of every field, the
 //! e-mail, phone and country values to check, and last activity per lead.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+
+use crate::Result;
+
+/// What makes a stored value empty: NULL, blank text, or an empty list.
+/// Used in both completeness reads so they agree.
+const FILLED_TEXT: &str = "trim(CAST({v} AS TEXT)) NOT IN ('', '[]')";
+
+/// The columns of the `leads` table, as the schema has them (never names
+/// read from anything but SQLite's own table description).
+pub fn lead_columns(conn: &Connection) -> Result<Vec<String>> {
+    let mut statement = conn.prepare("SELECT name FROM pragma_table_info('leads')")?;
+    let names = statement
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(names)
+}
+
+/// The number of leads, and for each of `columns` (names of `leads`
+/// columns from [`lead_columns`]) how many leads have a value in it: one
+/// pass over the table.
+pub fn filled_lead_columns(conn: &Connection, columns: &[String]) -> Result<(u64, Vec<u64>)> {
+    let known = lead_columns(conn)?;
+    let mut counts = Vec::with_capacity(columns.len());
+    for column in columns {
+        if !known.contains(column) {
+            return Err(crate::Error::InvalidArgument(format!(
+                "completeness: `{column}` is not a column of the leads table"
+            )));
+        }
+        let quoted = format!("\"{}\"", column.replace('"', "\"\""));
+        let filled = FILLED_TEXT.replace("{v}", &quoted);
+        counts.push(format!("sum(CASE WHEN {filled} THEN 1 ELSE 0 END)"));
+    }
+    let select = if counts.is_empty() {
+        "SELECT count(*) FROM leads".to_owned()
+    } else {
+        format!("SELECT count(*), {} FROM leads", counts.join(", "))
+    };
+    conn.query_row(&select, [], |row| {
+        let total: i64 = row.get(0)?;
+        let filled = (0..columns.len())
+            .map(|i| {
+                row.get::<_, Option<i64>>(i + 1)
+                    .map(|n| n.unwrap_or(0) as u64)
+            })
+            .collect::<rusqlite::Result<Vec<u64>>>()?;
+        Ok((total as u64, filled))
+    })
+    .map_err(Into::into)
+}
+
+/// How many leads have a value, by custom field id (fields with no value
+/// at all are absent).
+pub fn filled_custom_fields(conn: &Connection) -> Result<HashMap<i64, u64>> {
+    let filled = FILLED_TEXT.replace("{v}", "value");
+    let mut statement = conn.prepare(&format!(
+        "SELECT field_id, count(*) FROM custom_values WHERE {filled} GROUP BY field_id"
+    ))?;
+    let rows = statement
+        .query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as u64))
+        })?
+        .collect::<rusqlite::Result<HashMap<i64, u64>>>()?;
+    Ok(rows)
+}
+
+/// How many leads have a value in the custom field `field_id`.
+pub fn filled_custom_field(conn: &Connection, field_id: i64) -> Result<u64> {
+    let filled = FILLED_TEXT.replace("{v}", "value");
+    let count: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM custom_values WHERE field_id = ?1 AND {filled}"),
+        [field_id],
+        |r| r.get(0),
+    )?;
+    Ok(count as u64)
+}
+
+/// The values of one lead the report checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadContact {
+    pub id: i64,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub country: Option<String>,
+    pub do_not_email: bool,
+    pub created_at: i64,
+}
+
+/// Calls `visit` with every lead's contact values, in id order, streaming.
+pub fn each_lead_contact(conn: &Connection, mut visit: impl FnMut(LeadContact)) -> Result<()> {
+    let mut statement = conn.prepare(
+        "SELECT id, CAST(email AS TEXT), CAST(phone AS TEXT), CAST(country AS TEXT),
+                coalesce(do_not_email, 0), created_at
+         FROM leads ORDER BY id",
+    )?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        visit(LeadContact {
+            id: row.get(0)?,
+            email: row.get(1)?,
+            phone: row.get(2)?,
+            country: row.get(3)?,
+            do_not_email: row.get::<_, i64>(4)? != 0,
+            created_at: row.get(5)?,
+        });
+    }
+    Ok(())
+}
+
+/// The leads with a hard bounce: an event of one of `bounce_types` whose
+/// `bounce_type` (or else `type`) property is "hard" in any case, or any
+/// event of one of `hard_types` (such as `hard_bounce`). Sorted, distinct.
+pub fn hard_bounced_leads(
+    conn: &Connection,
+    bounce_types: &[&str],
+    hard_types: &[&str],
+) -> Result<Vec<i64>> {
+    let list = |types: &[&str]| {
+        if types.is_empty() {
+            "NULL".to_owned()
+        } else {
+            types
+                .iter()
+                .map(|t| format!("'{}'", t.replace('\'', "''")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let sql = format!(
+        "SELECT DISTINCT lead_id FROM events
+         WHERE type IN ({hard})
+            OR (type IN ({bounce}) AND json_valid(properties)
+                AND lower(trim(CAST(coalesce(json_extract(properties, '$.bounce_type'),
+                                             json_extract(properties, '$.type')) AS TEXT))) = 'hard')
+         ORDER BY lead_id",
+        hard = list(hard_types),
+        bounce = list(bounce_types),
+    );
+    let mut statement = conn.prepare(&sql)?;
+    let ids = statement
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
+/// Each lead's last event time (leads without events are absent).
+pub fn last_activity(conn: &Connection) -> Result<HashMap<i64, i64>> {
+    let mut statement =
+        conn.prepare("SELECT lead_id, max(occurred_at) FROM events GROUP BY lead_id")?;
+    let rows = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<HashMap<i64, i64>>>()?;
+    Ok(rows)
+}
+
+/// Each lead's last import: when the latest applied (finished, not undone)
+/// lead import that added the lead or changed one of its values finished.
+/// Fixes (merges, normalisations) are not imports and do not count.
+pub fn last_import(conn: &Connection) -> Result<HashMap<i64, i64>> {
+    let mut statement = conn.prepare(
+        "SELECT lead_id, max(at) FROM (
+             SELECT l.id AS lead_id, i.finished_at AS at
+             FROM leads l JOIN imports i ON i.id = l.import_id
+             WHERE i.kind = 'leads' AND i.finished_at IS NOT NULL AND i.undone_at IS NULL
+             UNION ALL
+             SELECT c.lead_id, i.finished_at
+             FROM import_changes c JOIN imports i ON i.id = c.import_id
+             WHERE i.kind = 'leads' AND i.finished_at IS NOT NULL AND i.undone_at IS NULL
+         ) GROUP BY lead_id",
+    )?;
+    let rows = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<HashMap<i64, i64>>>()?;
+    Ok(rows)
+}
+
+/// The distinct non-blank countries as written, with their lead counts.
+pub fn country_counts(conn: &Connection) -> Result<Vec<(String, u64)>> {
+    let mut statement = conn.prepare(
+        "SELECT CAST(country AS TEXT), count(*) FROM leads
+         WHERE country IS NOT NULL AND trim(CAST(country AS TEXT)) <> ''
+         GROUP BY CAST(country AS TEXT) ORDER BY count(*) DESC, 1",
+    )?;
+    let rows = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
+        .collect::<rusqlite::Result<Vec<(String, u64)>>>()?;
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Workspace;
+
+    fn workspace() -> Workspace {
+        let ws = Workspace::in_memory().unwrap();
+        ws.conn()
+            .execute_batch(
+                "INSERT INTO leads (id, email, phone, country, do_not_email, created_at, updated_at)
+                 VALUES (1, 'a@x.com', '', 'USA', 1, 10, 10),
+                        (2, '  ', NULL, 'USA', NULL, 20, 20),
+                        (3, NULL, '+1', 'Germany', 0, 30, 30);
+                 INSERT INTO events (lead_id, type, occurred_at, properties) VALUES
+                        (1, 'email_bounce', 100, '{\"bounce_type\":\"Hard\"}'),
+                        (2, 'email_bounce', 110, '{\"bounce_type\":\"soft\"}'),
+                        (2, 'email_bounced', 120, 'not json'),
+                        (3, 'hard_bounce', 90, '{}'),
+                        (3, 'page_view', 150, '{}');",
+            )
+            .unwrap();
+        ws
+    }
+
+    #[test]
+    fn blank_values_are_not_filled() {
+        let ws = workspace();
+        let columns = vec!["email".to_owned(), "phone".to_owned(), "country".to_owned()];
+        let (total, filled) = filled_lead_columns(ws.conn(), &columns).unwrap();
+        assert_eq!(total, 3);
+        assert_eq!(filled, vec![1, 1, 3]);
+        assert!(filled_lead_columns(ws.conn(), &["nope".to_owned()]).is_err());
+    }
+
+    #[test]
+    fn hard_bounces_by_property_or_type() {
+        let ws = workspace();
+        let ids = hard_bounced_leads(
+            ws.conn(),
+            &["email_bounce", "email_bounced"],
+            &["hard_bounce"],
+        )
+        .unwrap();
+        assert_eq!(ids, vec![1, 3]);
+    }
+
+    #[test]
+    fn last_activity_and_countries() {
+        let ws = workspace();
+        let last = last_activity(ws.conn()).unwrap();
+        assert_eq!(last[&3], 150);
+        assert_eq!(last[&1], 100);
+        let countries = country_counts(ws.conn()).unwrap();
+        assert_eq!(
+            countries,
+            vec![("USA".to_owned(), 2), ("Germany".to_owned(), 1)]
+        );
+        assert!(last_import(ws.conn()).unwrap().is_empty());
+    }
+}
