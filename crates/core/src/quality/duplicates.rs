@@ -323,9 +323,8 @@ fn evidence_of(
             }
         }
         EvidenceKind::NameCompany => {
-            let domain_of = |lead: &LeadMatchColumns| {
-                lead.email.as_deref().and_then(keys::email_domain)
-            };
+            let domain_of =
+                |lead: &LeadMatchColumns| lead.email.as_deref().and_then(keys::email_domain);
             let same_domain = matches!((domain_of(a), domain_of(b)), (Some(x), Some(y)) if x == y);
             let who = format!(
                 "{} at {}",
@@ -353,7 +352,7 @@ fn full_name(lead: &LeadMatchColumns) -> String {
         .join(" ")
 }
 
-fn summary(lead: &LeadMatchColumns) -> LeadSummary {
+pub(crate) fn summary(lead: &LeadMatchColumns) -> LeadSummary {
     LeadSummary {
         id: lead.id,
         name: full_name(lead),

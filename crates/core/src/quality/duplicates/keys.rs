@@ -26,8 +26,9 @@ pub fn provider_rule(domain: &str) -> Option<(ProviderRule, &str)> {
     Some(match domain {
         "gmail.com" | "googlemail.com" => (ProviderRule::DotsAndPlusTags, "gmail.com"),
         "outlook.com" | "hotmail.com" | "live.com" | "msn.com" | "icloud.com" | "me.com"
-        | "mac.com" | "fastmail.com" | "fastmail.fm" | "protonmail.com" | "proton.me"
-        | "pm.me" => (ProviderRule::PlusTags, domain),
+        | "mac.com" | "fastmail.com" | "fastmail.fm" | "protonmail.com" | "proton.me" | "pm.me" => {
+            (ProviderRule::PlusTags, domain)
+        }
         "yahoo.com" | "ymail.com" => (ProviderRule::DashTags, domain),
         _ => return None,
     })
@@ -58,11 +59,7 @@ pub fn provider_email_key(email: &str) -> Option<String> {
     }
     let (rule, domain) = provider_rule(domain)?;
     let local = match rule {
-        ProviderRule::DotsAndPlusTags => local
-            .split('+')
-            .next()
-            .unwrap_or(local)
-            .replace('.', ""),
+        ProviderRule::DotsAndPlusTags => local.split('+').next().unwrap_or(local).replace('.', ""),
         ProviderRule::PlusTags => local.split('+').next().unwrap_or(local).to_owned(),
         ProviderRule::DashTags => local.split('-').next().unwrap_or(local).to_owned(),
     };
@@ -119,9 +116,18 @@ mod tests {
 
     #[test]
     fn gmail_ignores_dots_and_plus_tags_and_googlemail_is_gmail() {
-        assert_eq!(key("Jane.Doe+webinar@gmail.com").as_deref(), Some("janedoe@gmail.com"));
-        assert_eq!(key("j.a.n.e.doe@googlemail.com").as_deref(), Some("janedoe@gmail.com"));
-        assert_eq!(key("janedoe@GMAIL.com").as_deref(), Some("janedoe@gmail.com"));
+        assert_eq!(
+            key("Jane.Doe+webinar@gmail.com").as_deref(),
+            Some("janedoe@gmail.com")
+        );
+        assert_eq!(
+            key("j.a.n.e.doe@googlemail.com").as_deref(),
+            Some("janedoe@gmail.com")
+        );
+        assert_eq!(
+            key("janedoe@GMAIL.com").as_deref(),
+            Some("janedoe@gmail.com")
+        );
     }
 
     #[test]
@@ -151,7 +157,10 @@ mod tests {
 
     #[test]
     fn yahoo_ignores_dash_tags_only() {
-        assert_eq!(key("sam-shopping@yahoo.com").as_deref(), Some("sam@yahoo.com"));
+        assert_eq!(
+            key("sam-shopping@yahoo.com").as_deref(),
+            Some("sam@yahoo.com")
+        );
         assert_eq!(key("sam+x@yahoo.com").as_deref(), Some("sam+x@yahoo.com"));
         assert_eq!(key("s.am@yahoo.com").as_deref(), Some("s.am@yahoo.com"));
     }

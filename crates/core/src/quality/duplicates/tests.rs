@@ -39,12 +39,44 @@ fn each_kind_of_pair_is_found_with_its_confidence() {
     let ws = workspace_with(&[
         (1, "Jane", "Doe", "jane.doe@gmail.com", "", "", ""),
         (2, "J", "D", "janedoe+news@googlemail.com", "", "", ""),
-        (3, "Chris", "Patel", "c@a.example", "+1 415 234 5678", "", ""),
-        (4, "Christopher", "Patel", "c@b.example", "(415) 234-5678", "", "USA"),
+        (
+            3,
+            "Chris",
+            "Patel",
+            "c@a.example",
+            "+1 415 234 5678",
+            "",
+            "",
+        ),
+        (
+            4,
+            "Christopher",
+            "Patel",
+            "c@b.example",
+            "(415) 234-5678",
+            "",
+            "USA",
+        ),
         (5, "Sam", "Lee", "s@c.example", "+44 20 7946 0123", "", ""),
         (6, "Kim", "Park", "k@d.example", "020 7946 0123", "", "UK"),
-        (7, "Priya", "Raman", "p1@oceanic.example", "", "Oceanic GmbH", ""),
-        (8, "PRIYA", "Ramán", "p2@oceanic.example", "", "oceanic gmbh", ""),
+        (
+            7,
+            "Priya",
+            "Raman",
+            "p1@oceanic.example",
+            "",
+            "Oceanic GmbH",
+            "",
+        ),
+        (
+            8,
+            "PRIYA",
+            "Ramán",
+            "p2@oceanic.example",
+            "",
+            "oceanic gmbh",
+            "",
+        ),
         (9, "Ann", "Vo", "a@x.example", "", "Acme", ""),
         (10, "Ann", "Vo", "a@y.example", "", "Acme", ""),
         (11, "Ann", "Vo", "a@z.example", "", "Globex", ""),
@@ -72,8 +104,24 @@ fn each_kind_of_pair_is_found_with_its_confidence() {
 #[test]
 fn evidence_from_several_blocks_is_combined() {
     let ws = workspace_with(&[
-        (1, "Jane", "Doe", "jane.doe@gmail.com", "+1 415 234 5678", "Acme", ""),
-        (2, "Jane", "Doe", "janedoe@gmail.com", "+1 415 234 5678", "Acme", ""),
+        (
+            1,
+            "Jane",
+            "Doe",
+            "jane.doe@gmail.com",
+            "+1 415 234 5678",
+            "Acme",
+            "",
+        ),
+        (
+            2,
+            "Jane",
+            "Doe",
+            "janedoe@gmail.com",
+            "+1 415 234 5678",
+            "Acme",
+            "",
+        ),
     ]);
     let report = find(&ws, &DuplicateOptions::default()).unwrap();
     assert_eq!(report.pairs.len(), 1);
@@ -98,10 +146,22 @@ fn the_minimum_confidence_filters_and_is_checked() {
         (3, "Jane", "Doe", "jane.doe@gmail.com", "", "", ""),
         (4, "Jane", "Doe", "janedoe@gmail.com", "", "", ""),
     ]);
-    let strict = find(&ws, &DuplicateOptions { min_confidence: 0.9 }).unwrap();
+    let strict = find(
+        &ws,
+        &DuplicateOptions {
+            min_confidence: 0.9,
+        },
+    )
+    .unwrap();
     assert_eq!(strict.pairs.len(), 1);
     assert_eq!(strict.pairs[0].first.id, 3);
-    assert!(find(&ws, &DuplicateOptions { min_confidence: 1.5 }).is_err());
+    assert!(find(
+        &ws,
+        &DuplicateOptions {
+            min_confidence: 1.5
+        }
+    )
+    .is_err());
 }
 
 #[test]

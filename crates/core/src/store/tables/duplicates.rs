@@ -19,8 +19,7 @@ pub struct LeadMatchColumns {
     pub country: Option<String>,
 }
 
-const SELECT: &str =
-    "SELECT id, first_name, last_name, email, phone, company, country FROM leads";
+const SELECT: &str = "SELECT id, first_name, last_name, email, phone, company, country FROM leads";
 
 fn text(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<String>> {
     Ok(match row.get::<_, Value>(index)? {
@@ -61,8 +60,7 @@ pub fn of_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<LeadMatchColumns>> {
     let mut found = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(",");
-        let mut statement =
-            conn.prepare(&format!("{SELECT} WHERE id IN ({marks}) ORDER BY id"))?;
+        let mut statement = conn.prepare(&format!("{SELECT} WHERE id IN ({marks}) ORDER BY id"))?;
         let rows = statement.query_map(rusqlite::params_from_iter(chunk), columns)?;
         for row in rows {
             found.push(row?);
