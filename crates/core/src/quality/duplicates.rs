@@ -128,14 +128,20 @@ pub struct DuplicateReport {
     pub leads_checked: u64,
 }
 
-/// The blocking keys of one lead, exactly.
-fn lead_keys(lead: &LeadMatchColumns) -> [Option<String>; 3] {
+/// The blocking keys of one lead: exactly, or with the cheap phone key.
+fn lead_keys(lead: &LeadMatchColumns, exact: bool) -> [Option<String>; 3] {
     let text = |value: &Option<String>| value.as_deref().unwrap_or("").to_owned();
     [
         lead.email.as_deref().and_then(keys::provider_email_key),
         lead.phone
             .as_deref()
-            .and_then(|phone| keys::phone_key(phone, lead.country.as_deref())),
+            .and_then(|phone| {
+                if exact {
+                    keys::phone_key(phone, lead.country.as_deref())
+                } else {
+                    keys::phone_block_key(phone, lead.country.as_deref())
+                }
+            }),
         keys::name_company_key(
             &text(&lead.first_name),
             &text(&lead.last_name),
@@ -176,7 +182,7 @@ pub fn find(workspace: &Workspace, options: &DuplicateOptions) -> Result<Duplica
     let mut leads_checked = 0u64;
     stored::visit_all(conn, |lead| {
         leads_checked += 1;
-        for (kind, key) in lead_keys(&lead).iter().enumerate() {
+        for (kind, key) in lead_keys(&lead, false).iter().enumerate() {
             let Some(key) = key else { continue };
             match buckets.entry(hash_of(kind, key)) {
                 std::collections::hash_map::Entry::Vacant(slot) => {
@@ -211,7 +217,7 @@ pub fn find(workspace: &Workspace, options: &DuplicateOptions) -> Result<Duplica
     // Exact keys of the candidates: hash collisions fall apart here.
     let mut blocks: BTreeMap<(usize, String), Vec<i64>> = BTreeMap::new();
     for lead in leads.values() {
-        for (kind, key) in lead_keys(lead).into_iter().enumerate() {
+        for (kind, key) in lead_keys(lead, true).into_iter().enumerate() {
             if let Some(key) = key {
                 blocks.entry((kind, key)).or_default().push(lead.id);
             }
