@@ -133,15 +133,13 @@ fn lead_keys(lead: &LeadMatchColumns, exact: bool) -> [Option<String>; 3] {
     let text = |value: &Option<String>| value.as_deref().unwrap_or("").to_owned();
     [
         lead.email.as_deref().and_then(keys::provider_email_key),
-        lead.phone
-            .as_deref()
-            .and_then(|phone| {
-                if exact {
-                    keys::phone_key(phone, lead.country.as_deref())
-                } else {
-                    keys::phone_block_key(phone, lead.country.as_deref())
-                }
-            }),
+        lead.phone.as_deref().and_then(|phone| {
+            if exact {
+                keys::phone_key(phone, lead.country.as_deref())
+            } else {
+                keys::phone_block_key(phone, lead.country.as_deref())
+            }
+        }),
         keys::name_company_key(
             &text(&lead.first_name),
             &text(&lead.last_name),

@@ -25,7 +25,10 @@ fn lead_line(lead: &LeadSummary) -> String {
     if !lead.name.is_empty() {
         parts.push(lead.name.clone());
     }
-    for value in [&lead.email, &lead.company, &lead.phone].into_iter().flatten() {
+    for value in [&lead.email, &lead.company, &lead.phone]
+        .into_iter()
+        .flatten()
+    {
         parts.push(value.clone());
     }
     parts.join("  ")
