@@ -127,6 +127,9 @@ pub fn run() -> tauri::Result<()> {
             commands::history::segment_history,
             commands::history::segment_diff,
             commands::history::segment_diff_export,
+            commands::quality_merge::quality_duplicates,
+            commands::quality_merge::merge_preview,
+            commands::quality_merge::merge_leads,
         ])
         .run(tauri::generate_context!())
 }

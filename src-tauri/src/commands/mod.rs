@@ -23,3 +23,4 @@ pub mod scoring;
 pub mod segments;
 pub mod streams;
 pub mod workspace;
+pub mod quality_merge;
