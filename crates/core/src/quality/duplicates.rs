@@ -71,7 +71,7 @@ impl EvidenceKind {
 
 /// One piece of evidence, in words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "DuplicateEvidence")]
 pub struct Evidence {
     pub kind: EvidenceKind,
     /// What links them, e.g. "the same Gmail address janedoe@gmail.com
@@ -83,7 +83,7 @@ pub struct Evidence {
 
 /// A lead as a pair shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "DuplicateLead")]
 pub struct LeadSummary {
     #[ts(type = "number")]
     pub id: i64,

@@ -40,7 +40,7 @@ const NOT_MERGED: [&str; 4] = ["score", "created_at", "updated_at", "email"];
 /// Why the survivor gets a field's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
+#[ts(export, rename = "MergeChoiceReason")]
 pub enum ChoiceReason {
     /// The most recently updated lead with a value.
     MostRecent,
@@ -55,7 +55,7 @@ pub enum ChoiceReason {
 
 /// One lead's value of a field, as shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "MergeLeadValue")]
 pub struct LeadValue {
     #[ts(type = "number")]
     pub lead_id: i64,
@@ -64,7 +64,7 @@ pub struct LeadValue {
 
 /// One field of the merge: each lead's value and the one chosen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "MergeFieldChoice")]
 pub struct FieldChoice {
     pub key: String,
     pub label: String,

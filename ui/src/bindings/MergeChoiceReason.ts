@@ -3,4 +3,4 @@
 /**
  * Why the survivor gets a field's value.
  */
-export type ChoiceReason = "most_recent" | "picked" | "empty" | "identity";
+export type MergeChoiceReason = "most_recent" | "picked" | "empty" | "identity";

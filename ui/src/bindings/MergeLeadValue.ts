@@ -3,4 +3,4 @@
 /**
  * One lead's value of a field, as shown.
  */
-export type LeadValue = { lead_id: number, value: string | null, };
+export type MergeLeadValue = { lead_id: number, value: string | null, };

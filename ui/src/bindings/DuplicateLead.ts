@@ -3,7 +3,7 @@
 /**
  * A lead as a pair shows it.
  */
-export type LeadSummary = { id: number, 
+export type DuplicateLead = { id: number, 
 /**
  * First and last name; empty when neither is known.
  */
