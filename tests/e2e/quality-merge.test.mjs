@@ -6,6 +6,8 @@
 // pair back in the list). Screenshots of the list and the preview; axe on
 // both.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
 import {
@@ -17,9 +19,11 @@ import {
   screenshot,
 } from "./support.mjs";
 
-/** Every lead of the workspace, by id, read with the CLI. */
-function leadsById(db) {
-  const leads = JSON.parse(cli("--db", db, "leads", "export", "--format", "json"));
+/** Every lead of the workspace, by id, read with the CLI (through a file: the JSON is larger than a pipe's buffer). */
+function leadsById(db, dir) {
+  const file = join(dir, "leads-export.json");
+  cli("--db", db, "leads", "export", "--format", "json", "--output", file);
+  const leads = JSON.parse(readFileSync(file, "utf8"));
   return new Map(leads.map((lead) => [lead.id, lead]));
 }
 
@@ -62,7 +66,7 @@ describe("quality: duplicates and merge", () => {
     await byTestId(browser, "duplicates-min-confidence").selectByAttribute("value", "0");
     await browser.waitUntil(async () => (await rows()) === expected, { timeout: 30_000 });
 
-    const before = leadsById(demoDb);
+    const before = leadsById(demoDb, app.dataDir);
     const company102 = before.get(102).company;
     assert.notEqual(before.get(101).company, company102);
 
@@ -90,7 +94,7 @@ describe("quality: duplicates and merge", () => {
       timeout: 60_000,
       timeoutMsg: "the merged pair never left the list",
     });
-    const merged = leadsById(demoDb);
+    const merged = leadsById(demoDb, app.dataDir);
     assert.equal(merged.size, before.size - 1);
     assert.equal(merged.has(102), false);
     assert.equal(merged.get(101).company, company102);
@@ -101,7 +105,7 @@ describe("quality: duplicates and merge", () => {
       timeout: 60_000,
       timeoutMsg: "the pair never came back after the undo",
     });
-    const undone = leadsById(demoDb);
+    const undone = leadsById(demoDb, app.dataDir);
     assert.equal(undone.size, before.size);
     assert.equal(undone.get(102).email, before.get(102).email);
     assert.equal(undone.get(101).company, before.get(101).company);

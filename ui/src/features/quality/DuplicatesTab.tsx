@@ -69,7 +69,7 @@ export function DuplicatesTab({ onError }: Props) {
         </label>
         <span className="muted" data-testid="duplicates-count" aria-live="polite">
           {duplicates.data
-            ? `${pairs.length} likely duplicate ${pairs.length === 1 ? "pair" : "pairs"} among ${duplicates.data.leads_checked} leads`
+            ? `${pairs.length} likely duplicate ${pairs.length === 1 ? "pair" : "pairs"} among ${duplicates.data.leads_checked.toLocaleString("en-US")} leads`
             : "Looking for duplicates…"}
         </span>
       </div>

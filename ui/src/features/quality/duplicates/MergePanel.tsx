@@ -114,7 +114,7 @@ export function MergePanel({ pair, onMerged, onCancel, onError }: Props) {
                       </td>
                     ))}
                     <td data-testid={`merge-kept-${field.key}`}>{field.chosen ?? "—"}</td>
-                    <td className="muted">{reasonText(field.reason)}</td>
+                    <td className="muted merge-why">{reasonText(field.reason)}</td>
                   </tr>
                 ))}
               </tbody>
