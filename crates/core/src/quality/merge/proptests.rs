@@ -96,6 +96,9 @@ enum Change {
     Nothing,
 }
 
+/// Leads by e-mail: the compared values and the lead's events (type, time).
+type State = BTreeMap<String, (Vec<Value>, Vec<(String, i64)>)>;
+
 struct Sandbox {
     dir: tempfile::TempDir,
     ws: Workspace,
@@ -213,7 +216,7 @@ impl Sandbox {
     }
 
     /// Leads by e-mail: the compared fields and their events (type, time).
-    fn state(&self) -> BTreeMap<String, (Vec<Value>, Vec<(String, i64)>)> {
+    fn state(&self) -> State {
         let mut state = BTreeMap::new();
         for email in self.emails() {
             let id = self.id_of(&email);
