@@ -129,6 +129,9 @@ pub fn run() -> tauri::Result<()> {
             commands::history::segment_diff_export,
             commands::quality_report::quality_report,
             commands::quality_report::field_completeness,
+            commands::quality_merge::quality_duplicates,
+            commands::quality_merge::merge_preview,
+            commands::quality_merge::merge_leads,
         ])
         .run(tauri::generate_context!())
 }

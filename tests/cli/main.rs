@@ -22,6 +22,7 @@ mod insights;
 mod insights_discover;
 mod plan;
 mod quality_report;
+mod quality_merge;
 mod score;
 mod score_run;
 mod segments;

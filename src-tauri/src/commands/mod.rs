@@ -20,6 +20,7 @@ pub mod overlap;
 pub mod performance;
 pub mod plan;
 pub mod quality_report;
+pub mod quality_merge;
 pub mod scoring;
 pub mod segments;
 pub mod streams;

@@ -22,6 +22,9 @@ import type { LeadQuery } from "../bindings/LeadQuery";
 import type { RecentWorkspace } from "../bindings/RecentWorkspace";
 import type { StartState } from "../bindings/StartState";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
+import type { DuplicateReport } from "../bindings/DuplicateReport";
+import type { FixOutcome } from "../bindings/FixOutcome";
+import type { MergePreview } from "../bindings/MergePreview";
 import type { IceFormula } from "../bindings/IceFormula";
 import type { IceTable } from "../bindings/IceTable";
 import type { IceUpdate } from "../bindings/IceUpdate";
@@ -353,6 +356,14 @@ export const ipc = {
   qualityReport: (options: ReportOptions) => call<QualityReport>("quality_report", { options }),
   /** Every field's completeness (computed score fields aside), for the segment builder's warnings. */
   fieldCompleteness: () => call<FieldCompleteness[]>("field_completeness"),
+  /** Likely duplicate pairs at least `minConfidence` (0-1) confident, most confident first. */
+  qualityDuplicates: (minConfidence: number) => call<DuplicateReport>("quality_duplicates", { minConfidence }),
+  /** What merging `merged` into `survivor` would do; `picks` maps a field key to the lead whose value wins. */
+  mergePreview: (survivor: number, merged: number[], picks: Record<string, number>) =>
+    call<MergePreview>("merge_preview", { survivor, merged, picks }),
+  /** Merges `merged` into `survivor` (a fix in the history: `importUndo(change_id)` undoes it). */
+  mergeLeads: (survivor: number, merged: number[], picks: Record<string, number>) =>
+    call<FixOutcome>("merge_leads", { survivor, merged, picks }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

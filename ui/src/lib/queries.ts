@@ -712,3 +712,55 @@ export const useQualityReport = (staleMonths: number) =>
 /** Every field's completeness; kept a minute (the builder asks on every mount). */
 export const useFieldCompleteness = () =>
   useQuery({ queryKey: qualityReportKeys.completeness, queryFn: () => ipc.fieldCompleteness(), staleTime: 60_000 });
+/** Duplicates and merges (Quality → Duplicates): keys under "duplicates". */
+export const duplicateKeys = {
+  all: ["duplicates"] as const,
+  list: (minConfidence: number) => ["duplicates", "list", minConfidence] as const,
+  preview: (survivor: number, merged: number[], picks: Record<string, number>) =>
+    ["duplicates", "preview", survivor, merged, picks] as const,
+};
+
+/** Likely duplicate pairs at least `minConfidence` confident. */
+export const useDuplicates = (minConfidence: number) =>
+  useQuery({
+    queryKey: duplicateKeys.list(minConfidence),
+    queryFn: () => ipc.qualityDuplicates(minConfidence),
+    placeholderData: keepPreviousData,
+  });
+
+/** A merge's preview; nothing is asked while `survivor` is null. */
+export const useMergePreview = (survivor: number | null, merged: number[], picks: Record<string, number>) =>
+  useQuery({
+    queryKey: duplicateKeys.preview(survivor ?? 0, merged, picks),
+    queryFn: () => ipc.mergePreview(survivor ?? 0, merged, picks),
+    enabled: survivor !== null,
+    placeholderData: keepPreviousData,
+  });
+
+/**
+ * After a merge or its undo, leads, segments, scores, the segment history and the change history all
+ * changed: every cached answer is asked again (as after an import).
+ */
+function useInvalidateAfterMerge() {
+  const client = useQueryClient();
+  return () => client.invalidateQueries();
+}
+
+/** Merges leads into a survivor. */
+export function useMergeLeads() {
+  const invalidate = useInvalidateAfterMerge();
+  return useMutation({
+    mutationFn: ({ survivor, merged, picks }: { survivor: number; merged: number[]; picks: Record<string, number> }) =>
+      ipc.mergeLeads(survivor, merged, picks),
+    onSettled: invalidate,
+  });
+}
+
+/** Undoes a merge (any change in the history) by its change id. */
+export function useUndoMerge() {
+  const invalidate = useInvalidateAfterMerge();
+  return useMutation({
+    mutationFn: (changeId: number) => ipc.importUndo(changeId, false),
+    onSettled: invalidate,
+  });
+}

@@ -23,18 +23,24 @@ DROP TABLE imports;
 ALTER TABLE imports_new RENAME TO imports;
 
 -- One lead merged into another by a merge fix: what the undo needs to put
--- the merged lead back exactly. `merged_lead` is JSON: the lead's row, its
--- custom values and its undo records (import_changes rows, which go with the
--- lead when it is deleted). `moved_events` is a JSON array of the event ids
--- moved to the survivor. `history` is a JSON array of [snapshot id,
--- survivor was a member] for every segment snapshot the merged lead was in.
+-- the merged lead back exactly. `merged_lead` is JSON: the lead's row
+-- ([[column, value]]), its custom values ([[field id, value]]) and its undo
+-- records ([[change id, field key, old value]]: import_changes rows, which
+-- go with the lead when it is deleted); values keep their SQLite type (a
+-- real is {"real": x}). `merged_import_id` is the import that added the
+-- merged lead (the undo of that import asks about it). `moved_events` is a
+-- JSON array of the event ids moved to the survivor. `history` is a JSON
+-- array of [snapshot id, survivor was a member] for every segment snapshot
+-- the merged lead was in.
 CREATE TABLE lead_merges (
-    fix_id        INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
-    survivor_id   INTEGER NOT NULL,
-    merged_id     INTEGER NOT NULL,
-    merged_lead   TEXT NOT NULL,
-    moved_events  TEXT NOT NULL DEFAULT '[]',
-    history       TEXT NOT NULL DEFAULT '[]',
+    fix_id           INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+    survivor_id      INTEGER NOT NULL,
+    merged_id        INTEGER NOT NULL,
+    merged_import_id INTEGER,
+    merged_lead      TEXT NOT NULL,
+    moved_events     TEXT NOT NULL DEFAULT '[]',
+    history          TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (fix_id, merged_id)
 );
 CREATE INDEX lead_merges_survivor ON lead_merges (survivor_id);
+CREATE INDEX lead_merges_merged ON lead_merges (merged_id);

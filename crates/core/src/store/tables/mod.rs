@@ -22,6 +22,7 @@
 //! - [`imports`]: the change history (imports and data-quality fixes), its
 //!   undo records, and what later changes built on earlier ones.
 //! - [`merges`]: the leads merge fixes merged away, kept for their undo.
+//! - [`duplicates`]: duplicate detection's reads of the leads.
 //! - [`quality`]: the data-quality report's reads.
 //! - [`field_values`]: one field's distinct values, for normalisations.
 //! - [`audit`]: the audit log.
@@ -34,6 +35,7 @@ pub mod audit;
 pub mod columns;
 pub mod content;
 pub mod custom_values;
+pub mod duplicates;
 pub mod events;
 pub mod field_values;
 pub mod fields;

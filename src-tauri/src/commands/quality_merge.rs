@@ -1,0 +1,57 @@
+//! Duplicates and merge commands for the Quality view's Duplicates tab:
+//! likely duplicate pairs, a merge's preview, and the merge itself (undone
+//! through `import_undo`, like every change in the history).
+
+use std::collections::BTreeMap;
+
+use leadstream_core::quality::duplicates::{self, DuplicateOptions, DuplicateReport};
+use leadstream_core::quality::fixes::FixOutcome;
+use leadstream_core::quality::merge::{self, MergePreview};
+use leadstream_core::DataChange;
+use tauri::State;
+
+use crate::error::Result;
+use crate::state::AppState;
+
+/// Likely duplicates at least `min_confidence` (0-1) confident.
+#[tauri::command]
+pub async fn quality_duplicates(
+    state: State<'_, AppState>,
+    min_confidence: f64,
+) -> Result<DuplicateReport> {
+    state
+        .with_workspace(move |ws| duplicates::find(ws, &DuplicateOptions { min_confidence }))
+        .await
+}
+
+/// What merging `merged` into `survivor` would do; `picks` maps a field
+/// key to the lead whose value the survivor takes.
+#[tauri::command]
+pub async fn merge_preview(
+    state: State<'_, AppState>,
+    survivor: i64,
+    merged: Vec<i64>,
+    picks: BTreeMap<String, i64>,
+) -> Result<MergePreview> {
+    state
+        .with_workspace(move |ws| merge::preview(ws, survivor, &merged, &picks))
+        .await
+}
+
+/// Merges `merged` into `survivor`, then refreshes the scores and the
+/// segment history as an import does.
+#[tauri::command]
+pub async fn merge_leads(
+    state: State<'_, AppState>,
+    survivor: i64,
+    merged: Vec<i64>,
+    picks: BTreeMap<String, i64>,
+) -> Result<FixOutcome> {
+    state
+        .with_workspace(move |ws| {
+            let outcome = merge::merge(ws, survivor, &merged, &picks)?;
+            ws.after_data_change(DataChange::Import);
+            Ok(outcome)
+        })
+        .await
+}
