@@ -21,6 +21,7 @@ mod import;
 mod insights;
 mod insights_discover;
 mod plan;
+mod quality_fixes;
 mod score;
 mod score_run;
 mod segments;

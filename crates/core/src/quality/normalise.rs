@@ -555,6 +555,43 @@ pub fn apply(workspace: &mut Workspace, normalisation: &Normalisation) -> Result
     Ok(outcome)
 }
 
+/// The normalisation of `field` that maps each `(from, to)` pair: for
+/// phones, in every country where a lead holds `from` (one mapping per
+/// region); for other fields, one mapping each.
+pub fn mapping_in_every_region(
+    workspace: &Workspace,
+    field: &str,
+    pairs: &[(String, String)],
+) -> Result<Normalisation> {
+    let conn = workspace.conn();
+    let resolved = normalisable(conn, field)?;
+    let mut mappings = Vec::new();
+    for (from, to) in pairs {
+        if resolved.field.key != "phone" {
+            mappings.push(ValueMapping {
+                from: from.clone(),
+                to: to.clone(),
+                region: None,
+            });
+            continue;
+        }
+        let regions: std::collections::BTreeSet<Option<String>> =
+            field_values::leads_with_phone(conn, from)?
+                .into_iter()
+                .map(|(_, country_value)| region_of(country_value.as_deref()))
+                .collect();
+        mappings.extend(regions.into_iter().map(|region| ValueMapping {
+            from: from.clone(),
+            to: to.clone(),
+            region,
+        }));
+    }
+    Ok(Normalisation {
+        field: resolved.field.key.clone(),
+        mappings,
+    })
+}
+
 /// The normalisation that confirms every suggestion of `plan`.
 pub fn confirm_all(plan: &NormalisationPlan) -> Normalisation {
     Normalisation {
