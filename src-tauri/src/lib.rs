@@ -127,6 +127,12 @@ pub fn run() -> tauri::Result<()> {
             commands::history::segment_history,
             commands::history::segment_diff,
             commands::history::segment_diff_export,
+            commands::quality_fixes::normalise_suggest,
+            commands::quality_fixes::normalise_preview,
+            commands::quality_fixes::normalise_apply,
+            commands::quality_fixes::spelling_fields,
+            commands::quality_fixes::unsendable_preview,
+            commands::quality_fixes::unsendable_apply,
         ])
         .run(tauri::generate_context!())
 }

@@ -19,6 +19,7 @@ pub mod leads;
 pub mod overlap;
 pub mod performance;
 pub mod plan;
+pub mod quality_fixes;
 pub mod scoring;
 pub mod segments;
 pub mod streams;

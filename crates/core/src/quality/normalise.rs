@@ -118,7 +118,7 @@ pub struct NormalisationPlan {
 /// A lead a preview names: what its value is and becomes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct PreviewLead {
+pub struct NormalisedLead {
     #[ts(type = "number")]
     pub lead_id: i64,
     pub name: String,
@@ -139,7 +139,7 @@ pub struct NormalisationPreview {
     /// Each mapping with the leads it changes now.
     pub mappings: Vec<SuggestedMapping>,
     /// The first leads that change, by id.
-    pub sample: Vec<PreviewLead>,
+    pub sample: Vec<NormalisedLead>,
 }
 
 /// A text field with values written several ways.
@@ -495,7 +495,7 @@ pub fn preview(
         .filter_map(|change| {
             let label = labels.get(&change.lead_id)?;
             let mapping = &normalisation.mappings[change.mapping];
-            Some(PreviewLead {
+            Some(NormalisedLead {
                 lead_id: change.lead_id,
                 name: label.name.clone(),
                 email: label.email.clone(),

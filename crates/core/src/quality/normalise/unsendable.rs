@@ -96,7 +96,7 @@ pub struct Unsendable {
 /// How many leads one reason marks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct ReasonCount {
+pub struct UnsendableCount {
     pub reason: UnsendableReason,
     /// Leads not yet marked that this reason would mark.
     #[ts(type = "number")]
@@ -128,7 +128,7 @@ pub struct UnsendablePreview {
     /// Leads that match but are already marked.
     #[ts(type = "number")]
     pub already_marked: u64,
-    pub by_reason: Vec<ReasonCount>,
+    pub by_reason: Vec<UnsendableCount>,
     /// The first leads to mark, by id.
     pub sample: Vec<UnsendableLead>,
 }
@@ -240,9 +240,9 @@ pub fn preview_unsendable(workspace: &Workspace, what: &Unsendable) -> Result<Un
             }
         }
     }
-    let mut by_reason: Vec<ReasonCount> = counts
+    let mut by_reason: Vec<UnsendableCount> = counts
         .into_iter()
-        .map(|(reason, (leads, already_marked))| ReasonCount {
+        .map(|(reason, (leads, already_marked))| UnsendableCount {
             reason,
             leads,
             already_marked,

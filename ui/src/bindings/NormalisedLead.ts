@@ -3,4 +3,4 @@
 /**
  * A lead a preview names: what its value is and becomes.
  */
-export type PreviewLead = { lead_id: number, name: string, email: string | null, from: string, to: string, };
+export type NormalisedLead = { lead_id: number, name: string, email: string | null, from: string, to: string, };
