@@ -434,37 +434,47 @@ fn check_mappings(field: &ResolvedField, normalisation: &Normalisation) -> Resul
     Ok(())
 }
 
-/// The leads each mapping changes, by lead id.
+/// The leads each mapping changes, by lead id: one read of the field's
+/// values matched against every mapping (phones by value and region).
 fn lead_changes(
     conn: &Connection,
     field: &ResolvedField,
     normalisation: &Normalisation,
 ) -> Result<Vec<LeadChange>> {
     check_mappings(field, normalisation)?;
-    let mut changes = Vec::new();
+    let mut by_key: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+    let is_phone = field.field.key == "phone";
     for (index, mapping) in normalisation.mappings.iter().enumerate() {
-        if mapping.from == mapping.to {
-            continue;
+        if mapping.from != mapping.to {
+            let region = if is_phone {
+                mapping.region.as_deref()
+            } else {
+                None
+            };
+            by_key.insert((mapping.from.as_str(), region), index);
         }
-        if field.field.key == "phone" {
-            for (lead_id, country_value) in field_values::leads_with_phone(conn, &mapping.from)? {
-                if region_of(country_value.as_deref()) == mapping.region {
-                    changes.push(LeadChange {
-                        lead_id,
-                        mapping: index,
-                    });
-                }
+    }
+    if by_key.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut changes = Vec::new();
+    if is_phone {
+        let mut regions: HashMap<Option<String>, Option<String>> = HashMap::new();
+        for (lead_id, raw, country_value) in field_values::phones_and_countries(conn)? {
+            let region = regions
+                .entry(country_value)
+                .or_insert_with_key(|value| region_of(value.as_deref()));
+            if let Some(&mapping) = by_key.get(&(raw.as_str(), region.as_deref())) {
+                changes.push(LeadChange { lead_id, mapping });
             }
-        } else {
-            for lead_id in field_values::leads_with_value(conn, source_of(field), &mapping.from)? {
-                changes.push(LeadChange {
-                    lead_id,
-                    mapping: index,
-                });
+        }
+    } else {
+        for (lead_id, value) in field_values::lead_values(conn, source_of(field))? {
+            if let Some(&mapping) = by_key.get(&(value.as_str(), None)) {
+                changes.push(LeadChange { lead_id, mapping });
             }
         }
     }
-    changes.sort_by_key(|change| change.lead_id);
     Ok(changes)
 }
 

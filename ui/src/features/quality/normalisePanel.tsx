@@ -89,8 +89,11 @@ export function NormalisePanel({ field, onApplied, onError }: Props) {
             </button>
           </div>
           <div className="normalise-table-wrap">
-            <table className="normalise-table" data-testid="normalise-table">
-              <caption className="visually-hidden">Suggested mappings of {data.label}</caption>
+            <table
+              className="normalise-table"
+              data-testid="normalise-table"
+              aria-label={`Suggested mappings of ${data.label}`}
+            >
               <thead>
                 <tr>
                   <th scope="col">Apply</th>

@@ -39,28 +39,39 @@ pub fn value_counts(conn: &Connection, source: FieldSource<'_>) -> Result<Vec<(S
     Ok(rows)
 }
 
-/// The ids of the leads whose field holds exactly `value`, ascending.
-pub fn leads_with_value(
-    conn: &Connection,
-    source: FieldSource<'_>,
-    value: &str,
-) -> Result<Vec<i64>> {
-    let ids = match source {
+/// Every lead's non-empty text value of the field, by lead id: one pass
+/// that a normalisation matches against all its mappings at once.
+pub fn lead_values(conn: &Connection, source: FieldSource<'_>) -> Result<Vec<(i64, String)>> {
+    let rows = match source {
         FieldSource::Column(column) => conn
-            .prepare_cached(&format!(
-                "SELECT id FROM leads WHERE \"{column}\" = ?1 ORDER BY id"
+            .prepare(&format!(
+                "SELECT id, \"{column}\" FROM leads
+                 WHERE typeof(\"{column}\") = 'text' AND trim(\"{column}\") <> '' ORDER BY id"
             ))?
-            .query_map([value], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?,
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
         FieldSource::Custom(field_id) => conn
-            .prepare_cached(
-                "SELECT lead_id FROM custom_values WHERE field_id = ?1 AND value = ?2
+            .prepare(
+                "SELECT lead_id, value FROM custom_values
+                 WHERE field_id = ?1 AND typeof(value) = 'text' AND trim(value) <> ''
                  ORDER BY lead_id",
             )?
-            .query_map(rusqlite::params![field_id, value], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?,
+            .query_map([field_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
     };
-    Ok(ids)
+    Ok(rows)
+}
+
+/// Every lead with a phone: id, phone and country, by id.
+pub fn phones_and_countries(conn: &Connection) -> Result<Vec<(i64, String, Option<String>)>> {
+    let rows = conn
+        .prepare(
+            "SELECT id, phone, country FROM leads
+             WHERE typeof(phone) = 'text' AND trim(phone) <> '' ORDER BY id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 /// Every distinct (phone, country) pair of the leads with a phone, with how
@@ -180,8 +191,6 @@ mod tests {
         let ws = workspace();
         let counts = value_counts(ws.conn(), FieldSource::Column("country")).unwrap();
         assert_eq!(counts, vec![("USA".into(), 2), ("UK".into(), 1)]);
-        let ids = leads_with_value(ws.conn(), FieldSource::Column("country"), "USA").unwrap();
-        assert_eq!(ids, vec![1, 3]);
         let phones = phone_country_counts(ws.conn()).unwrap();
         assert_eq!(phones.len(), 2);
         assert_eq!(
