@@ -115,7 +115,6 @@ describe("Quality: fixes", () => {
     const done = byTestId(browser, "fixes-done");
     await done.waitForDisplayed({ timeout: 30_000 });
     assert.match(await done.getText(), new RegExp(`Normalise country: ${remaining} leads changed`));
-    await screenshot(browser, "quality-fixes-applied");
 
     assert.equal(countryCount(app, "United States"), before.us + before.usa + before.usoa);
     assert.equal(countryCount(app, "USA"), 0);
@@ -129,6 +128,12 @@ describe("Quality: fixes", () => {
       },
       { timeout: 30_000, timeoutMsg: "after the fix, the preview did not offer only U.S." },
     );
+    await browser.waitUntil(
+      async () =>
+        (await byTestId(browser, "normalise-total").getText()).startsWith(`${before.dotted} leads will change`),
+      { timeout: 30_000, timeoutMsg: "after the fix, the total never read the U.S. leads" },
+    );
+    await screenshot(browser, "quality-fixes-applied");
 
     // The Import view's history lists the fix with its kind; undo it there.
     await byTestId(browser, "nav-import").click();
@@ -187,5 +192,30 @@ describe("Quality: fixes", () => {
     await byTestId(browser, "unsendable-sample").waitForDisplayed({ timeout: 10_000 });
     await screenshot(browser, "quality-fixes-unsendable");
     await checkAccessibility(browser, "Quality → Fixes → Mark not sendable");
+  });
+
+  it("lists every phone to write as E.164, read in the lead's country, with the CLI's total", async () => {
+    const { browser } = app;
+    await byTestId(browser, "nav-quality").click();
+    await byTestId(browser, "quality-tab-fixes").click();
+    await clickWhenStill(browser, byTestId(browser, "fixes-item-phone"));
+    const expected = JSON.parse(
+      cli("fix", "normalise", "phone", "--dry-run", "--json", "--db", app.demoDb),
+    );
+    assert.ok(expected.mappings.length > 100, "the demo writes most phones nationally or spaced");
+    await browser.waitUntil(
+      async () =>
+        (await byTestId(browser, "normalise-total").getText()).startsWith(
+          `${expected.leads_changing.toLocaleString("en-US")} leads will change`,
+        ),
+      { timeout: 60_000, timeoutMsg: `the total never read ${expected.leads_changing} leads` },
+    );
+    const shown = await shownMappings(browser);
+    assert.equal(shown.length, expected.mappings.length);
+    const invalid = expected.untouched.map((u) => u.value).sort();
+    for (const planted of ["12345", "n/a", "+1 000 000 0000"]) {
+      assert.ok(invalid.includes(planted), `${planted} is left alone as invalid`);
+    }
+    await screenshot(browser, "quality-fixes-phones");
   });
 });

@@ -736,7 +736,11 @@ export const useUnsendablePreview = (what: Unsendable, enabled: boolean) =>
  */
 function useInvalidateAfterFix() {
   const client = useQueryClient();
-  return () => client.invalidateQueries();
+  // Not awaited: the fix is done when the backend answers; the refetches
+  // follow in the background, so "Applying…" does not wait for every view.
+  return () => {
+    void client.invalidateQueries();
+  };
 }
 
 /** Applies a normalisation. */
