@@ -132,6 +132,12 @@ pub fn run() -> tauri::Result<()> {
             commands::quality_merge::quality_duplicates,
             commands::quality_merge::merge_preview,
             commands::quality_merge::merge_leads,
+            commands::quality_fixes::normalise_suggest,
+            commands::quality_fixes::normalise_preview,
+            commands::quality_fixes::normalise_apply,
+            commands::quality_fixes::spelling_fields,
+            commands::quality_fixes::unsendable_preview,
+            commands::quality_fixes::unsendable_apply,
         ])
         .run(tauri::generate_context!())
 }

@@ -23,6 +23,7 @@ mod insights_discover;
 mod plan;
 mod quality_report;
 mod quality_merge;
+mod quality_fixes;
 mod score;
 mod score_run;
 mod segments;

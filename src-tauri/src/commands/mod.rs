@@ -21,6 +21,7 @@ pub mod performance;
 pub mod plan;
 pub mod quality_report;
 pub mod quality_merge;
+pub mod quality_fixes;
 pub mod scoring;
 pub mod segments;
 pub mod streams;

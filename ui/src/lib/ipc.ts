@@ -5,6 +5,13 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 
+import type { FixOutcome } from "../bindings/FixOutcome";
+import type { Normalisation } from "../bindings/Normalisation";
+import type { NormalisationPlan } from "../bindings/NormalisationPlan";
+import type { NormalisationPreview } from "../bindings/NormalisationPreview";
+import type { SpellingField } from "../bindings/SpellingField";
+import type { Unsendable } from "../bindings/Unsendable";
+import type { UnsendablePreview } from "../bindings/UnsendablePreview";
 import type { Field } from "../bindings/Field";
 import type { FieldDeletion } from "../bindings/FieldDeletion";
 import type { FileKind } from "../bindings/FileKind";
@@ -23,7 +30,6 @@ import type { RecentWorkspace } from "../bindings/RecentWorkspace";
 import type { StartState } from "../bindings/StartState";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 import type { DuplicateReport } from "../bindings/DuplicateReport";
-import type { FixOutcome } from "../bindings/FixOutcome";
 import type { MergePreview } from "../bindings/MergePreview";
 import type { IceFormula } from "../bindings/IceFormula";
 import type { IceTable } from "../bindings/IceTable";
@@ -364,6 +370,19 @@ export const ipc = {
   /** Merges `merged` into `survivor` (a fix in the history: `importUndo(change_id)` undoes it). */
   mergeLeads: (survivor: number, merged: number[], picks: Record<string, number>) =>
     call<FixOutcome>("merge_leads", { survivor, merged, picks }),
+  /** What could be normalised in `field` (countries, phones, spellings), and what is left alone. */
+  normaliseSuggest: (field: string) => call<NormalisationPlan>("normalise_suggest", { field }),
+  /** What the confirmed mappings would change: leads, per mapping, a sample. */
+  normalisePreview: (normalisation: Normalisation) =>
+    call<NormalisationPreview>("normalise_preview", { normalisation }),
+  /** Applies the confirmed mappings as one fix in the change history. */
+  normaliseApply: (normalisation: Normalisation) => call<FixOutcome>("normalise_apply", { normalisation }),
+  /** The text fields with values written several ways. */
+  spellingFields: () => call<SpellingField[]>("spelling_fields"),
+  /** What marking addresses as not sendable would do. */
+  unsendablePreview: (what: Unsendable) => call<UnsendablePreview>("unsendable_preview", { what }),
+  /** Marks addresses as not sendable ("Do not email") as one fix in the change history. */
+  unsendableApply: (what: Unsendable) => call<FixOutcome>("unsendable_apply", { what }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

@@ -16,6 +16,8 @@ import type { StreamDraft } from "../bindings/StreamDraft";
 import type { Dimension } from "../bindings/Dimension";
 import type { DiscoverOptions } from "../bindings/DiscoverOptions";
 import type { ModelDefinition } from "../bindings/ModelDefinition";
+import type { Normalisation } from "../bindings/Normalisation";
+import type { Unsendable } from "../bindings/Unsendable";
 import type { Decision } from "../bindings/Decision";
 import type { GoalDraft } from "../bindings/GoalDraft";
 import type { IceFormula } from "../bindings/IceFormula";
@@ -763,4 +765,70 @@ export function useUndoMerge() {
     mutationFn: (changeId: number) => ipc.importUndo(changeId, false),
     onSettled: invalidate,
   });
+}
+
+/** The Fixes tab's reads: one key family, all asked again after any fix or undo. */
+export const fixKeys = {
+  all: ["quality-fixes"] as const,
+  suggest: (field: string) => ["quality-fixes", "suggest", field] as const,
+  preview: (normalisation: Normalisation) => ["quality-fixes", "preview", JSON.stringify(normalisation)] as const,
+  spellingFields: ["quality-fixes", "spelling-fields"] as const,
+  unsendable: (what: Unsendable) => ["quality-fixes", "unsendable", JSON.stringify(what)] as const,
+};
+
+/** What could be normalised in `field`. */
+export const useNormaliseSuggest = (field: string) =>
+  useQuery({ queryKey: fixKeys.suggest(field), queryFn: () => ipc.normaliseSuggest(field) });
+
+/** What the confirmed mappings would change; the previous answer stays shown while the next one comes. */
+export const useNormalisePreview = (normalisation: Normalisation, enabled: boolean) =>
+  useQuery({
+    queryKey: fixKeys.preview(normalisation),
+    queryFn: () => ipc.normalisePreview(normalisation),
+    enabled,
+    placeholderData: (previous) => previous,
+  });
+
+/** The text fields with values written several ways. */
+export const useSpellingFields = () => useQuery({ queryKey: fixKeys.spellingFields, queryFn: ipc.spellingFields });
+
+/** What marking `what` as not sendable would do. */
+export const useUnsendablePreview = (what: Unsendable, enabled: boolean) =>
+  useQuery({
+    queryKey: fixKeys.unsendable(what),
+    queryFn: () => ipc.unsendablePreview(what),
+    enabled,
+    placeholderData: (previous) => previous,
+  });
+
+/**
+ * After a fix or its undo every value may have changed (leads, segments,
+ * scores, history, the import history): every query is asked again, as
+ * after an import.
+ */
+function useInvalidateAfterFix() {
+  const client = useQueryClient();
+  // Not awaited: the fix is done when the backend answers; the refetches
+  // follow in the background, so "Applying…" does not wait for every view.
+  return () => {
+    void client.invalidateQueries();
+  };
+}
+
+/** Applies a normalisation. */
+export function useApplyNormalisation() {
+  const invalidate = useInvalidateAfterFix();
+  return useMutation({ mutationFn: ipc.normaliseApply, onSettled: invalidate });
+}
+
+/** Marks addresses as not sendable. */
+export function useApplyUnsendable() {
+  const invalidate = useInvalidateAfterFix();
+  return useMutation({ mutationFn: ipc.unsendableApply, onSettled: invalidate });
+}
+
+/** Undoes a fix from where it was applied (the import history undoes it too). */
+export function useUndoFix() {
+  const invalidate = useInvalidateAfterFix();
+  return useMutation({ mutationFn: (id: number) => ipc.importUndo(id, false), onSettled: invalidate });
 }

@@ -7,7 +7,8 @@ import { AlertDialog } from "../../components/AlertDialog";
 import type { ImportRecord } from "../../bindings/ImportRecord";
 import type { UndoSummary } from "../../bindings/UndoSummary";
 import { formatCount } from "../../lib/format";
-import { plural, undoOutcome, undoQuestion } from "./wizardText";
+import { changeKindLabel, isFix, plural, undoOutcome, undoQuestion } from "./wizardText";
+import "./importHistory.css";
 
 type Props = {
   records: ImportRecord[];
@@ -24,7 +25,7 @@ export function ImportHistory({ records, onUndo }: Props) {
     setOutcome(null);
     try {
       const summary = await onUndo(record.id, removeCreatedFields);
-      setOutcome(undoOutcome(record.file_name, summary));
+      setOutcome(undoOutcome(record.file_name, summary, record.kind));
     } catch {
       // The caller shows the error banner.
     }
@@ -42,12 +43,28 @@ export function ImportHistory({ records, onUndo }: Props) {
       <table>
         <tbody>
           {records.map((r) => (
-            <tr key={r.id} data-testid="import-history-row">
+            <tr key={r.id} data-testid="import-history-row" data-kind={r.kind}>
               <td>{r.started_at.slice(0, 16).replace("T", " ")}</td>
-              <td>{r.file_name}</td>
+              <td>
+                {isFix(r.kind) && (
+                  <span className="change-kind" data-testid="import-history-kind">
+                    {changeKindLabel(r.kind)}
+                  </span>
+                )}
+                {r.file_name}
+              </td>
               <td className="muted">
-                {formatCount(r.counts.inserted)} inserted · {formatCount(r.counts.updated)} updated ·{" "}
-                {formatCount(r.counts.rejected)} rejected
+                {isFix(r.kind) ? (
+                  <>
+                    {plural(r.counts.updated, "lead", "leads")} changed
+                    {r.counts.merged > 0 && <> · {formatCount(r.counts.merged)} merged</>}
+                  </>
+                ) : (
+                  <>
+                    {formatCount(r.counts.inserted)} inserted · {formatCount(r.counts.updated)} updated ·{" "}
+                    {formatCount(r.counts.rejected)} rejected
+                  </>
+                )}
               </td>
               <td>
                 {r.undone_at ? (
@@ -56,7 +73,7 @@ export function ImportHistory({ records, onUndo }: Props) {
                   <button
                     className="link"
                     data-testid="import-undo"
-                    aria-label={`Undo the import of ${r.file_name}`}
+                    aria-label={isFix(r.kind) ? `Undo the fix ${r.file_name}` : `Undo the import of ${r.file_name}`}
                     onClick={() => {
                       setOutcome(null);
                       setAsking(r);
@@ -91,9 +108,10 @@ function UndoDialog(props: {
   const [removeFields, setRemoveFields] = useState(created.length > 0);
   const cancelButton = useRef<HTMLButtonElement>(null);
   const shown = created.slice(0, 12).map((f) => f.label);
+  const noun = isFix(record.kind) ? "fix" : "import";
   return (
     <AlertDialog
-      title="Undo this import?"
+      title={`Undo this ${noun}?`}
       description={undoQuestion(record)}
       descriptionTestId="import-undo-question"
       testId="import-undo-dialog"
@@ -115,10 +133,10 @@ function UndoDialog(props: {
       )}
       <div className="actions">
         <button ref={cancelButton} data-testid="import-undo-cancel" onClick={onCancel}>
-          Keep the import
+          Keep the {noun}
         </button>
         <button className="danger" data-testid="import-undo-confirm" onClick={() => props.onConfirm(removeFields)}>
-          Undo the import
+          Undo the {noun}
         </button>
       </div>
     </AlertDialog>

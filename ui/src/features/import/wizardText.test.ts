@@ -4,7 +4,16 @@ import { describe, expect, it } from "vitest";
 
 import type { ColumnMapping } from "../../bindings/ColumnMapping";
 import type { ImportRecord } from "../../bindings/ImportRecord";
-import { addToken, lineEndingWords, mapsEmail, rowWidthNotes, undoOutcome, undoQuestion } from "./wizardText";
+import {
+  addToken,
+  changeKindLabel,
+  isFix,
+  lineEndingWords,
+  mapsEmail,
+  rowWidthNotes,
+  undoOutcome,
+  undoQuestion,
+} from "./wizardText";
 
 const column = (target: ColumnMapping["target"]): ColumnMapping => ({
   index: 0,
@@ -72,6 +81,41 @@ describe("the import wizard's words", () => {
     ).toBe(
       "Undid the import of Leads.csv: removed 9,240 leads and 0 events, and put back 0 values. " +
         "Removed 2 fields it created: Lead Number, Tags. Kept Hobby (another import fills it).",
+    );
+  });
+
+  it("names fixes by their kind and says what undoing one puts back", () => {
+    const fix = (kind: ImportRecord["kind"], title: string, updated: number, merged = 0): ImportRecord => ({
+      ...record,
+      kind,
+      file_name: title,
+      counts: { ...record.counts, rows: 0, inserted: 0, updated, merged },
+    });
+    expect(
+      ["leads", "events", "merge", "normalise", "unsendable"].map((k) => changeKindLabel(k as ImportRecord["kind"])),
+    ).toEqual(["Import", "Import", "Merge", "Normalisation", "Not sendable"]);
+    expect(isFix("normalise") && !isFix("events")).toBe(true);
+    expect(undoQuestion(fix("normalise", "Normalise country", 20))).toBe(
+      'Undo the normalisation fix "Normalise country"? This puts back the values it changed on 20 leads.',
+    );
+    expect(undoQuestion(fix("merge", "Merge 2 leads into #101", 1, 1))).toBe(
+      'Undo the merge fix "Merge 2 leads into #101"? This puts back the 1 merged lead and puts back the values it changed on 1 lead.',
+    );
+    expect(undoQuestion(fix("unsendable", "Mark not sendable: role", 3))).toBe(
+      'Undo the not sendable fix "Mark not sendable: role"? This makes the 3 leads it marked sendable again.',
+    );
+    const summary = {
+      leads_removed: 0,
+      events_removed: 0,
+      values_restored: 20,
+      leads_restored: 0,
+      created_fields: { removed: [], kept: [] },
+    };
+    expect(undoOutcome("Normalise country", summary, "normalise")).toBe(
+      'Undid "Normalise country": put back 20 values.',
+    );
+    expect(undoOutcome("Merge", { ...summary, values_restored: 1, leads_restored: 2 }, "merge")).toBe(
+      'Undid "Merge": put back 1 value and restored 2 merged leads.',
     );
   });
 });

@@ -2,6 +2,7 @@
 // line endings in plain words, whether a mapping can reach anyone by e-mail,
 // what the preview says about short and long rows, typed placeholder tokens,
 // and the undo's question and answer.
+import type { ChangeKind } from "../../bindings/ChangeKind";
 import type { ColumnMapping } from "../../bindings/ColumnMapping";
 import type { ImportRecord } from "../../bindings/ImportRecord";
 import type { LineEnding } from "../../bindings/LineEnding";
@@ -65,8 +66,43 @@ export function addToken(tokens: string[], typed: string): string[] {
   return [...tokens, token];
 }
 
+/** How the history names a change's kind: "Import", "Merge", "Normalisation", "Not sendable". */
+export function changeKindLabel(kind: ChangeKind): string {
+  switch (kind) {
+    case "merge":
+      return "Merge";
+    case "normalise":
+      return "Normalisation";
+    case "unsendable":
+      return "Not sendable";
+    default:
+      return "Import";
+  }
+}
+
+/** A data-quality fix rather than an import of a file. */
+export function isFix(kind: ChangeKind): boolean {
+  return kind === "merge" || kind === "normalise" || kind === "unsendable";
+}
+
+/** What undoing a fix puts back, as the end of a sentence. */
+function fixUndoWhat(record: ImportRecord): string {
+  const c = record.counts;
+  if (record.kind === "unsendable") {
+    return `makes the ${plural(c.updated, "lead", "leads")} it marked sendable again`;
+  }
+  const parts: string[] = [];
+  if (c.merged > 0) parts.push(`puts back the ${plural(c.merged, "merged lead", "merged leads")}`);
+  if (c.updated > 0) parts.push(`puts back the values it changed on ${plural(c.updated, "lead", "leads")}`);
+  if (parts.length === 0) return "changes nothing (it changed no lead)";
+  return parts.join(" and ");
+}
+
 /** The undo's confirmation question. */
 export function undoQuestion(record: ImportRecord): string {
+  if (isFix(record.kind)) {
+    return `Undo the ${changeKindLabel(record.kind).toLowerCase()} fix "${record.file_name}"? This ${fixUndoWhat(record)}.`;
+  }
   const c = record.counts;
   const parts: string[] = [];
   if (record.kind === "events") {
@@ -80,8 +116,15 @@ export function undoQuestion(record: ImportRecord): string {
   return `Undo the import of ${record.file_name}? This ${what}.`;
 }
 
-/** What the undo did, in one sentence or two. */
-export function undoOutcome(fileName: string, summary: UndoSummary): string {
+/** What the undo did, in one sentence or two; `kind` is the change's (an import when absent). */
+export function undoOutcome(fileName: string, summary: UndoSummary, kind: ChangeKind = "leads"): string {
+  if (isFix(kind)) {
+    let text = `Undid "${fileName}": put back ${plural(summary.values_restored, "value", "values")}`;
+    if (summary.leads_restored > 0) {
+      text += ` and restored ${plural(summary.leads_restored, "merged lead", "merged leads")}`;
+    }
+    return `${text}.`;
+  }
   const done = [
     `removed ${plural(summary.leads_removed, "lead", "leads")}`,
     `${plural(summary.events_removed, "event", "events")}`,

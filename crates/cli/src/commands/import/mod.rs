@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use leadstream_core::import::apply::{run_import, ImportControl};
-use leadstream_core::import::history;
+use leadstream_core::import::history::{self, ImportRecord, UndoSummary};
 use leadstream_core::import::spec::{ImportKind, ImportProgress};
 use leadstream_core::{fields, DataChange, Workspace};
 
@@ -48,38 +48,20 @@ pub fn history(db: &Path, command: ImportsCommand, out: &mut impl Write) -> CliR
                 writeln!(out, "{}", serde_json::to_string_pretty(&imports)?)?;
             } else {
                 for import in imports {
-                    let c = &import.counts;
-                    writeln!(
-                        out,
-                        "{:>4}  {}  {:<6} {}  rows {} inserted {} updated {} skipped {} merged {} rejected {}{}",
-                        import.id,
-                        import.started_at,
-                        fields::enum_text(&import.kind),
-                        import.file_name,
-                        c.rows,
-                        c.inserted,
-                        c.updated,
-                        c.skipped,
-                        c.merged,
-                        c.rejected,
-                        import.undone_at.map(|at| format!("  (undone {at})")).unwrap_or_default()
-                    )?;
+                    writeln!(out, "{}", history_line(&import))?;
                 }
             }
         }
         ImportsCommand::Undo { id, remove_fields } => {
             let mut workspace = Workspace::open(db)?;
+            let change = history::list(&workspace)?.into_iter().find(|i| i.id == id);
             let summary = if remove_fields {
                 history::undo_and_remove_fields(&mut workspace, id)?
             } else {
                 history::undo(&mut workspace, id)?
             };
             warn_after_change(&mut workspace, DataChange::Undo);
-            writeln!(
-                out,
-                "undid import {id}: removed {} leads and {} events, restored {} values",
-                summary.leads_removed, summary.events_removed, summary.values_restored
-            )?;
+            writeln!(out, "{}", undo_line(id, change.as_ref(), &summary))?;
             for label in &summary.created_fields.removed {
                 writeln!(out, "removed field {label}")?;
             }
@@ -89,6 +71,61 @@ pub fn history(db: &Path, command: ImportsCommand, out: &mut impl Write) -> CliR
         }
     }
     Ok(())
+}
+
+/// One change of the history as `imports list` prints it: a fix with its
+/// kind, title and the leads it changed or merged; an import with its file
+/// and counts.
+fn history_line(import: &ImportRecord) -> String {
+    let c = &import.counts;
+    let undone = import
+        .undone_at
+        .as_ref()
+        .map(|at| format!("  (undone {at})"))
+        .unwrap_or_default();
+    let kind = fields::enum_text(&import.kind);
+    if import.kind.is_fix() {
+        return format!(
+            "{:>4}  {}  {:<10} {}  leads changed {} merged {}{undone}",
+            import.id, import.started_at, kind, import.file_name, c.updated, c.merged
+        );
+    }
+    format!(
+        "{:>4}  {}  {:<10} {}  rows {} inserted {} updated {} skipped {} merged {} rejected {}{undone}",
+        import.id,
+        import.started_at,
+        kind,
+        import.file_name,
+        c.rows,
+        c.inserted,
+        c.updated,
+        c.skipped,
+        c.merged,
+        c.rejected,
+    )
+}
+
+/// What `imports undo ID` did, for an import or a fix.
+fn undo_line(id: i64, change: Option<&ImportRecord>, summary: &UndoSummary) -> String {
+    match change {
+        Some(fix) if fix.kind.is_fix() => {
+            let mut line = format!(
+                "undid fix {id} ({}): restored {} values",
+                fix.file_name, summary.values_restored
+            );
+            if summary.leads_restored > 0 {
+                line.push_str(&format!(
+                    ", put back {} merged leads",
+                    summary.leads_restored
+                ));
+            }
+            line
+        }
+        _ => format!(
+            "undid import {id}: removed {} leads and {} events, restored {} values",
+            summary.leads_removed, summary.events_removed, summary.values_restored
+        ),
+    }
 }
 
 /// After an import or an undo changed the data: what follows it (scores,
