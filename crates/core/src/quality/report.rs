@@ -5,14 +5,14 @@
 //! What each check counts is documented in docs/quality-report.md.
 
 pub mod emails;
-mod phones;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::country;
+use super::phone::{self, PhoneCheck};
 use crate::fields::{self, Category, Field};
 use crate::segments::operators::Operator;
 use crate::segments::values::span_start;
@@ -282,7 +282,7 @@ pub fn report(workspace: &Workspace, options: &ReportOptions) -> Result<QualityR
     );
 
     let mut email_report = EmailReport::default();
-    let mut phone_inputs = Vec::new();
+    let mut phones = PhoneScan::default();
     let mut stale = StaleReport {
         months: options.stale_months,
         cutoff,
@@ -310,12 +310,7 @@ pub fn report(workspace: &Workspace, options: &ReportOptions) -> Result<QualityR
                 .or_insert_with(|| country::lookup(name).map(|c| c.alpha2)),
             None => None,
         };
-        phone_inputs.push(phones::PhoneInput {
-            lead_id: lead.id,
-            raw: lead.phone,
-            region,
-            unsendable,
-        });
+        phones.add(lead.id, lead.phone.as_deref(), region, unsendable);
 
         let last = last_activity.get(&lead.id).copied();
         if last.unwrap_or(lead.created_at) < cutoff {
@@ -337,7 +332,7 @@ pub fn report(workspace: &Workspace, options: &ReportOptions) -> Result<QualityR
         completeness,
         mostly_empty,
         emails: email_report,
-        phones: phones::scan(&phone_inputs),
+        phones: phones.finish(),
         countries: countries(workspace)?,
         stale,
     })
@@ -494,6 +489,41 @@ fn empty_field_impacts(
             .then(b.empty_share.total_cmp(&a.empty_share))
     });
     Ok(impacts)
+}
+
+#[derive(Default)]
+struct PhoneScan {
+    report: PhoneReport,
+    reasons: BTreeMap<&'static str, u64>,
+}
+
+impl PhoneScan {
+    fn add(&mut self, lead_id: i64, raw: Option<&str>, region: Option<&str>, unsendable: bool) {
+        let raw = raw.unwrap_or("");
+        match phone::check(raw, region) {
+            PhoneCheck::Empty => self.report.empty += 1,
+            PhoneCheck::Valid { e164 } if e164 == raw => self.report.e164 += 1,
+            PhoneCheck::Valid { .. } => self.report.normalisable.add(lead_id, unsendable),
+            PhoneCheck::Invalid { reason } => {
+                self.report.invalid.add(lead_id, unsendable);
+                *self.reasons.entry(reason).or_default() += 1;
+            }
+        }
+    }
+
+    fn finish(mut self) -> PhoneReport {
+        let mut reasons: Vec<PhoneReasonCount> = self
+            .reasons
+            .into_iter()
+            .map(|(reason, count)| PhoneReasonCount {
+                reason: reason.to_owned(),
+                count,
+            })
+            .collect();
+        reasons.sort_by(|a, b| b.count.cmp(&a.count).then(a.reason.cmp(&b.reason)));
+        self.report.invalid_reasons = reasons;
+        self.report
+    }
 }
 
 fn countries(workspace: &Workspace) -> Result<CountryReport> {
