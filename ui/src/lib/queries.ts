@@ -711,7 +711,10 @@ export const useQualityReport = (staleMonths: number) =>
     placeholderData: keepPreviousData,
   });
 
-/** Every field's completeness; kept a minute (the builder asks on every mount). */
+/**
+ * Every field's completeness, for the builder's warnings: kept a minute (seconds at 1M leads);
+ * a new lead count asks again (App invalidates every query), and emptiness changes little otherwise.
+ */
 export const useFieldCompleteness = () =>
   useQuery({ queryKey: qualityReportKeys.completeness, queryFn: () => ipc.fieldCompleteness(), staleTime: 60_000 });
 /** Duplicates and merges (Quality → Duplicates): keys under "duplicates". */

@@ -256,7 +256,8 @@ function LeadsPanel({ shown, onClose }: { shown: Shown; onClose: () => void }) {
   // The panel opens below the cards: bring it into view and move focus to it.
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    heading.current?.scrollIntoView({ block: "nearest" });
+    // (jsdom has no scrollIntoView.)
+    heading.current?.scrollIntoView?.({ block: "nearest" });
     heading.current?.focus();
   }, []);
   return (
