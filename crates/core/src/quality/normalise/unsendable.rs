@@ -5,12 +5,11 @@
 //! left alone. Leads already marked are not counted. One fix in the change
 //! history, undoable like an import.
 //!
-//! The e-mail checks are small local functions (syntax as the import checks
-//! it, a role list, `mailchecker`'s disposable domains, hard-bounce events)
-//! so this module stands apart from the quality report's own checks.
+//! What counts as invalid, a role address, disposable or hard-bounced is the
+//! quality report's (`quality::report::emails`), so the report's counts and
+//! what this marks are the same leads.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::OnceLock;
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, TransactionBehavior};
@@ -19,39 +18,12 @@ use ts_rs::TS;
 
 use crate::import::history::ChangeKind;
 use crate::quality::fixes::{self, FixOutcome};
+use crate::quality::report::emails;
 use crate::store::tables::field_values::{self, Sendability};
-use crate::text::is_email_address;
+use crate::store::tables::quality as stored_quality;
 use crate::{Error, Result, Workspace};
 
 const SAMPLE_SIZE: usize = 20;
-
-/// Local parts that reach a team or a function, not a person.
-const ROLE_LOCAL_PARTS: &[&str] = &[
-    "abuse",
-    "accounts",
-    "admin",
-    "billing",
-    "careers",
-    "contact",
-    "enquiries",
-    "help",
-    "hello",
-    "hr",
-    "info",
-    "inquiries",
-    "jobs",
-    "marketing",
-    "noreply",
-    "no-reply",
-    "office",
-    "postmaster",
-    "press",
-    "sales",
-    "service",
-    "support",
-    "team",
-    "webmaster",
-];
 
 /// Why an address is not sendable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
@@ -134,41 +106,6 @@ pub struct UnsendablePreview {
     pub sample: Vec<UnsendableLead>,
 }
 
-/// Whether `address` is a role address (its local part, before any +tag).
-pub fn is_role_address(address: &str) -> bool {
-    let Some((local, _)) = address.trim().rsplit_once('@') else {
-        return false;
-    };
-    let local = local.split('+').next().unwrap_or(local).to_lowercase();
-    ROLE_LOCAL_PARTS.contains(&local.as_str())
-}
-
-/// `mailchecker`'s disposable domains as a set (the crate's own check scans
-/// its list of tens of thousands for every address: 40 s over 1M leads).
-fn disposable_domains() -> &'static HashSet<&'static str> {
-    static DOMAINS: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    DOMAINS.get_or_init(|| mailchecker::blacklist().into_iter().collect())
-}
-
-/// Whether `address` is at a disposable domain (`mailchecker`'s list), or
-/// at a subdomain of one, as `mailchecker` itself decides.
-pub fn is_disposable_address(address: &str) -> bool {
-    let Some((_, domain)) = address.trim().rsplit_once('@') else {
-        return false;
-    };
-    let domain = domain.to_lowercase();
-    let domains = disposable_domains();
-    let mut suffix = domain.as_str();
-    // Every suffix of two labels or more: "a.33mail.com", "33mail.com".
-    while let Some((_, rest)) = suffix.split_once('.') {
-        if domains.contains(suffix) {
-            return true;
-        }
-        suffix = rest;
-    }
-    false
-}
-
 /// The reasons among `asked` that lead `lead` has.
 fn reasons_of(
     lead: &Sendability,
@@ -176,15 +113,14 @@ fn reasons_of(
     hard_bounced: &HashSet<i64>,
     chosen: &HashSet<i64>,
 ) -> Vec<UnsendableReason> {
-    let address = lead.email.as_deref().map(str::trim).unwrap_or("");
-    let valid = is_email_address(address);
+    let verdict = emails::check(lead.email.as_deref());
     asked
         .iter()
         .copied()
         .filter(|reason| match reason {
-            UnsendableReason::Invalid => !address.is_empty() && !valid,
-            UnsendableReason::Role => valid && is_role_address(address),
-            UnsendableReason::Disposable => valid && is_disposable_address(address),
+            UnsendableReason::Invalid => verdict.invalid,
+            UnsendableReason::Role => verdict.role,
+            UnsendableReason::Disposable => verdict.disposable,
             UnsendableReason::HardBounce => hard_bounced.contains(&lead.id),
             UnsendableReason::Chosen => chosen.contains(&lead.id),
         })
@@ -210,9 +146,13 @@ fn matching(conn: &Connection, what: &Unsendable) -> Result<Vec<Matched>> {
     }
     let chosen: HashSet<i64> = what.lead_ids.iter().copied().collect();
     let hard_bounced: HashSet<i64> = if asked.contains(&UnsendableReason::HardBounce) {
-        field_values::hard_bounced_leads(conn)?
-            .into_iter()
-            .collect()
+        stored_quality::hard_bounced_leads(
+            conn,
+            emails::BOUNCE_EVENT_TYPES,
+            emails::HARD_BOUNCE_EVENT_TYPES,
+        )?
+        .into_iter()
+        .collect()
     } else {
         HashSet::new()
     };
@@ -419,30 +359,5 @@ mod tests {
             Err(Error::NotFound { .. })
         ));
         assert!(preview_unsendable(&ws, &Unsendable::default()).is_err());
-    }
-
-    #[test]
-    fn role_and_disposable_checks() {
-        assert!(is_role_address("Info@x.example"));
-        assert!(is_role_address("sales+eu@x.example"));
-        assert!(!is_role_address("ann@x.example"));
-        assert!(is_disposable_address("a@mailinator.com"));
-        assert!(is_disposable_address("a@10minutemail.com"));
-        assert!(!is_disposable_address("a@gmail.com"));
-        assert!(is_disposable_address("a@Sub.Mailinator.com"));
-        assert!(!is_disposable_address("a@com"));
-        // The same answer as the crate's own (slow) check.
-        for address in [
-            "x@33mail.com",
-            "x@ok.33mail.com",
-            "x@acme.example",
-            "x@yopmail.com",
-        ] {
-            assert_eq!(
-                is_disposable_address(address),
-                !mailchecker::is_valid(address),
-                "{address}"
-            );
-        }
     }
 }

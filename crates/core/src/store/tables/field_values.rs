@@ -148,21 +148,6 @@ pub fn sendability(conn: &Connection) -> Result<Vec<Sendability>> {
     Ok(rows)
 }
 
-/// The ids of the leads with at least one hard bounce (an `email_bounce`
-/// event whose `bounce_type` is `hard`), ascending.
-pub fn hard_bounced_leads(conn: &Connection) -> Result<Vec<i64>> {
-    let ids = conn
-        .prepare(
-            "SELECT DISTINCT lead_id FROM events
-             WHERE type = 'email_bounce' AND json_valid(properties)
-               AND lower(json_extract(properties, '$.bounce_type')) = 'hard'
-             ORDER BY lead_id",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(ids)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,12 +185,11 @@ mod tests {
     }
 
     #[test]
-    fn sendability_and_hard_bounces_are_read() {
+    fn sendability_and_labels_are_read() {
         let ws = workspace();
         let leads = sendability(ws.conn()).unwrap();
         assert_eq!(leads.len(), 4);
         assert!(leads[1].do_not_email && !leads[0].do_not_email);
-        assert_eq!(hard_bounced_leads(ws.conn()).unwrap(), vec![1]);
         let labels = lead_labels(ws.conn(), &[2, 1, 99]).unwrap();
         assert_eq!(labels.iter().map(|l| l.id).collect::<Vec<_>>(), vec![1, 2]);
     }
