@@ -227,6 +227,17 @@ describe("accessibility of every screen", () => {
     }
   });
 
+  it("Quality: overview, duplicates and fixes", async () => {
+    const { browser } = app;
+    await openView(browser, "quality", "quality-view");
+    const loaded = { overview: "quality-overview", duplicates: "duplicates-table", fixes: "fixes-tab" };
+    for (const [tab, content] of Object.entries(loaded)) {
+      await byTestId(browser, `quality-tab-${tab}`).click();
+      await byTestId(browser, content).waitForDisplayed({ timeout: 60_000 });
+      await checkAccessibility(browser, `the Quality ${tab} tab`);
+    }
+  });
+
   it("the start screen, and a new empty workspace with its welcome", async () => {
     const { browser } = app;
     await byTestId(browser, "workspace-menu").click();
