@@ -349,8 +349,9 @@ export const ipc = {
   /** Writes that diff as CSV to `path` (chosen with `pickCsvSavePath`); resolves to the number of leads. */
   segmentDiffExport: (id: number, from: string, to: string, path: string) =>
     call<number>("segment_diff_export", { id, from, to, path }),
-  /** Likely duplicate pairs at least `minConfidence` (0-1) confident, most confident first. */
-  qualityDuplicates: (minConfidence: number) => call<DuplicateReport>("quality_duplicates", { minConfidence }),
+  /** The `limit` most confident likely duplicate pairs at least `minConfidence` (0-1) confident, and how many in all. */
+  qualityDuplicates: (minConfidence: number, limit: number) =>
+    call<DuplicateReport>("quality_duplicates", { minConfidence, limit }),
   /** What merging `merged` into `survivor` would do; `picks` maps a field key to the lead whose value wins. */
   mergePreview: (survivor: number, merged: number[], picks: Record<string, number>) =>
     call<MergePreview>("merge_preview", { survivor, merged, picks }),
