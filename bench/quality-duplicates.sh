@@ -26,13 +26,13 @@ if [ ! -f "$db" ]; then
 fi
 for run in 1 2 3; do
   echo "quality duplicates, run $run:"
-  /usr/bin/time -f "  %e s wall, %M KB peak" "$cli" --db "$db" quality duplicates --json > "$workdir/duplicates.json"
+  /usr/bin/time -f "  %e s wall, %M KB peak" "$cli" --db "$db" quality duplicates --limit 1000 --json > "$workdir/duplicates.json"
 done
 python3 - "$workdir/duplicates.json" <<'PY'
 import json, sys, collections
 report = json.load(open(sys.argv[1]))
 kinds = collections.Counter(e["kind"] for p in report["pairs"] for e in p["evidence"])
-print(f"  {report['leads_checked']} leads, {len(report['pairs'])} pairs, evidence {dict(kinds)}, "
+print(f"  {report['leads_checked']} leads, {report['total_pairs']} pairs ({len(report['pairs'])} printed), evidence {dict(kinds)}, "
       f"{len(report['skipped_blocks'])} blocks skipped")
 PY
 echo "sqlite3 self-join on lower(first_name, last_name, company):"

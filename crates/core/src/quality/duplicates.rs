@@ -256,14 +256,29 @@ pub fn find(workspace: &Workspace, options: &DuplicateOptions) -> Result<Duplica
         }
     }
 
-    // Exact keys of the candidates: hash collisions fall apart here.
+    // Exact keys of the candidates: hash collisions fall apart here. Phones
+    // are parsed in the order of their cheap key, so one country's numbers
+    // follow each other: libphonenumber keeps only 100 compiled patterns, and
+    // parsing countries in turn would compile them again for every number.
     let mut blocks: BTreeMap<(usize, String), Vec<i64>> = BTreeMap::new();
+    let mut phones: Vec<(String, i64)> = Vec::new();
     for (id, kinds) in &candidates {
         let Some(lead) = leads.get(id) else { continue };
         for kind in (0..KINDS.len()).filter(|kind| kinds[*kind]) {
-            if let Some(key) = lead_key(lead, kind, true) {
+            if kind == 1 {
+                if let Some(cheap) = lead_key(lead, kind, false) {
+                    phones.push((cheap, *id));
+                }
+            } else if let Some(key) = lead_key(lead, kind, true) {
                 blocks.entry((kind, key)).or_default().push(*id);
             }
+        }
+    }
+    phones.sort_unstable();
+    for (_, id) in phones {
+        let Some(lead) = leads.get(&id) else { continue };
+        if let Some(key) = lead_key(lead, 1, true) {
+            blocks.entry((1, key)).or_default().push(id);
         }
     }
     let blocks: Vec<((usize, String), Vec<i64>)> = blocks
