@@ -49,29 +49,44 @@ describe("quality: duplicates and merge", () => {
     await table.waitForDisplayed({ timeout: 60_000 });
     const rows = () =>
       browser.execute(
-        () => document.querySelectorAll('[data-testid="duplicates-table"] tbody tr').length,
+        () =>
+          document.querySelectorAll('[data-testid="duplicates-table"] tbody tr')
+            .length,
       );
     assert.equal(await rows(), expected);
     const count = byTestId(browser, "duplicates-count");
-    assert.match(await count.getText(), new RegExp(`^${expected} likely duplicate pairs`));
+    assert.match(
+      await count.getText(),
+      new RegExp(`^${expected} likely duplicate pairs`),
+    );
     await screenshot(browser, "quality-duplicates-list");
     await checkAccessibility(browser, "the Duplicates tab");
 
     // The filter narrows the list: 90% or more keeps the addresses and phones with the same last name.
-    await byTestId(browser, "duplicates-min-confidence").selectByAttribute("value", "0.9");
+    await byTestId(browser, "duplicates-min-confidence").selectByAttribute(
+      "value",
+      "0.9",
+    );
     await browser.waitUntil(async () => (await rows()) === 4, {
       timeout: 30_000,
       timeoutMsg: "the filter never narrowed the list to 4 pairs",
     });
-    await byTestId(browser, "duplicates-min-confidence").selectByAttribute("value", "0");
-    await browser.waitUntil(async () => (await rows()) === expected, { timeout: 30_000 });
+    await byTestId(browser, "duplicates-min-confidence").selectByAttribute(
+      "value",
+      "0",
+    );
+    await browser.waitUntil(async () => (await rows()) === expected, {
+      timeout: 30_000,
+    });
 
     const before = leadsById(demoDb, app.dataDir);
     const company102 = before.get(102).company;
     assert.notEqual(before.get(101).company, company102);
 
     await clickWhenStill(browser, byTestId(browser, "merge-open-101-102"));
-    await byTestId(browser, "merge-table").waitForDisplayed({ timeout: 60_000 });
+    await byTestId(browser, "merge-table").waitForDisplayed({
+      timeout: 60_000,
+    });
     const kept = byTestId(browser, "merge-kept-company");
     assert.equal(await kept.getText(), before.get(101).company);
     await clickWhenStill(browser, byTestId(browser, "merge-pick-company-102"));
@@ -79,7 +94,10 @@ describe("quality: duplicates and merge", () => {
       timeout: 30_000,
       timeoutMsg: "the picked company never became the kept value",
     });
-    assert.match(await byTestId(browser, "merge-summary").getText(), /Merge 2 leads into Jane Doe/);
+    assert.match(
+      await byTestId(browser, "merge-summary").getText(),
+      /Merge 2 leads into Jane Doe/,
+    );
     await screenshot(browser, "quality-merge-preview");
     await checkAccessibility(browser, "the merge preview");
 

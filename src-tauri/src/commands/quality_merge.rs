@@ -13,14 +13,20 @@ use tauri::State;
 use crate::error::Result;
 use crate::state::AppState;
 
-/// Likely duplicates at least `min_confidence` (0-1) confident.
+/// Likely duplicates at least `min_confidence` (0-1) confident: the `limit`
+/// most confident, and how many there are in all.
 #[tauri::command]
 pub async fn quality_duplicates(
     state: State<'_, AppState>,
     min_confidence: f64,
+    limit: usize,
 ) -> Result<DuplicateReport> {
+    let options = DuplicateOptions {
+        min_confidence,
+        limit: Some(limit),
+    };
     state
-        .with_workspace(move |ws| duplicates::find(ws, &DuplicateOptions { min_confidence }))
+        .with_workspace(move |ws| duplicates::find(ws, &options))
         .await
 }
 

@@ -5,7 +5,15 @@ import type { SkippedBlock } from "./SkippedBlock";
 /**
  * Likely duplicates, most confident first.
  */
-export type DuplicateReport = { pairs: Array<DuplicatePair>, skipped_blocks: Array<SkippedBlock>, 
+export type DuplicateReport = { 
+/**
+ * The most confident pairs, at most the limit asked for.
+ */
+pairs: Array<DuplicatePair>, 
+/**
+ * Every pair at or above the minimum confidence.
+ */
+total_pairs: number, skipped_blocks: Array<SkippedBlock>, 
 /**
  * How many leads were read.
  */

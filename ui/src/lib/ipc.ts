@@ -362,8 +362,9 @@ export const ipc = {
   qualityReport: (options: ReportOptions) => call<QualityReport>("quality_report", { options }),
   /** Every field's completeness (computed score fields aside), for the segment builder's warnings. */
   fieldCompleteness: () => call<FieldCompleteness[]>("field_completeness"),
-  /** Likely duplicate pairs at least `minConfidence` (0-1) confident, most confident first. */
-  qualityDuplicates: (minConfidence: number) => call<DuplicateReport>("quality_duplicates", { minConfidence }),
+  /** The `limit` most confident likely duplicate pairs at least `minConfidence` (0-1) confident, and how many in all. */
+  qualityDuplicates: (minConfidence: number, limit: number) =>
+    call<DuplicateReport>("quality_duplicates", { minConfidence, limit }),
   /** What merging `merged` into `survivor` would do; `picks` maps a field key to the lead whose value wins. */
   mergePreview: (survivor: number, merged: number[], picks: Record<string, number>) =>
     call<MergePreview>("merge_preview", { survivor, merged, picks }),

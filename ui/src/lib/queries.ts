@@ -725,11 +725,11 @@ export const duplicateKeys = {
     ["duplicates", "preview", survivor, merged, picks] as const,
 };
 
-/** Likely duplicate pairs at least `minConfidence` confident. */
-export const useDuplicates = (minConfidence: number) =>
+/** The `limit` most confident likely duplicate pairs at least `minConfidence` confident. */
+export const useDuplicates = (minConfidence: number, limit: number) =>
   useQuery({
-    queryKey: duplicateKeys.list(minConfidence),
-    queryFn: () => ipc.qualityDuplicates(minConfidence),
+    queryKey: [...duplicateKeys.list(minConfidence), limit],
+    queryFn: () => ipc.qualityDuplicates(minConfidence, limit),
     placeholderData: keepPreviousData,
   });
 

@@ -18,6 +18,7 @@
 pub mod keys;
 
 use std::collections::hash_map::DefaultHasher;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 
@@ -35,12 +36,16 @@ pub const MAX_BLOCK_SIZE: usize = 20;
 pub struct DuplicateOptions {
     /// Pairs below this confidence (0 to 1) are left out.
     pub min_confidence: f64,
+    /// At most this many pairs are reported (the most confident); all are
+    /// counted in `total_pairs`. `None`: every pair.
+    pub limit: Option<usize>,
 }
 
 impl Default for DuplicateOptions {
     fn default() -> Self {
         DuplicateOptions {
             min_confidence: 0.0,
+            limit: None,
         }
     }
 }
@@ -121,31 +126,36 @@ pub struct SkippedBlock {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DuplicateReport {
+    /// The most confident pairs, at most the limit asked for.
     pub pairs: Vec<DuplicatePair>,
+    /// Every pair at or above the minimum confidence.
+    #[ts(type = "number")]
+    pub total_pairs: u64,
     pub skipped_blocks: Vec<SkippedBlock>,
     /// How many leads were read.
     #[ts(type = "number")]
     pub leads_checked: u64,
 }
 
-/// The blocking keys of one lead: exactly, or with the cheap phone key.
-fn lead_keys(lead: &LeadMatchColumns, exact: bool) -> [Option<String>; 3] {
+/// The blocking key of kind `kind` (an index of [`KINDS`]) of one lead:
+/// exactly, or with the cheap phone key.
+fn lead_key(lead: &LeadMatchColumns, kind: usize, exact: bool) -> Option<String> {
     let text = |value: &Option<String>| value.as_deref().unwrap_or("").to_owned();
-    [
-        lead.email.as_deref().and_then(keys::provider_email_key),
-        lead.phone.as_deref().and_then(|phone| {
+    match kind {
+        0 => lead.email.as_deref().and_then(keys::provider_email_key),
+        1 => lead.phone.as_deref().and_then(|phone| {
             if exact {
                 keys::phone_key(phone, lead.country.as_deref())
             } else {
                 keys::phone_block_key(phone, lead.country.as_deref())
             }
         }),
-        keys::name_company_key(
+        _ => keys::name_company_key(
             &text(&lead.first_name),
             &text(&lead.last_name),
             &text(&lead.company),
         ),
-    ]
+    }
 }
 
 const KINDS: [EvidenceKind; 3] = [
@@ -167,6 +177,15 @@ enum Bucket {
     Many(Vec<i64>),
 }
 
+/// One piece of evidence of one pair, before it is put in words: the pair,
+/// the kind (an index of [`KINDS`]), the block and its confidence.
+struct Link {
+    pair: (i64, i64),
+    kind: usize,
+    block: usize,
+    confidence: f64,
+}
+
 /// Finds likely duplicates among all leads.
 pub fn find(workspace: &Workspace, options: &DuplicateOptions) -> Result<DuplicateReport> {
     if !(0.0..=1.0).contains(&options.min_confidence) {
@@ -180,13 +199,15 @@ pub fn find(workspace: &Workspace, options: &DuplicateOptions) -> Result<Duplica
     let mut leads_checked = 0u64;
     stored::visit_all(conn, |lead| {
         leads_checked += 1;
-        for (kind, key) in lead_keys(&lead, false).iter().enumerate() {
-            let Some(key) = key else { continue };
-            match buckets.entry(hash_of(kind, key)) {
-                std::collections::hash_map::Entry::Vacant(slot) => {
+        for kind in 0..KINDS.len() {
+            let Some(key) = lead_key(&lead, kind, false) else {
+                continue;
+            };
+            match buckets.entry(hash_of(kind, &key)) {
+                Entry::Vacant(slot) => {
                     slot.insert(Bucket::One(lead.id));
                 }
-                std::collections::hash_map::Entry::Occupied(mut slot) => match slot.get_mut() {
+                Entry::Occupied(mut slot) => match slot.get_mut() {
                     Bucket::One(first) => {
                         let first = *first;
                         slot.insert(Bucket::Many(vec![first, lead.id]));
@@ -197,40 +218,84 @@ pub fn find(workspace: &Workspace, options: &DuplicateOptions) -> Result<Duplica
         }
         Ok(())
     })?;
-    let mut candidates: Vec<i64> = buckets
-        .into_values()
-        .filter_map(|bucket| match bucket {
-            Bucket::Many(ids) => Some(ids),
-            Bucket::One(_) => None,
-        })
-        .flatten()
-        .collect();
-    candidates.sort_unstable();
-    candidates.dedup();
-    let leads: BTreeMap<i64, LeadMatchColumns> = stored::of_ids(conn, &candidates)?
+    // Which keys of which leads are worth computing exactly: those whose
+    // hash another lead shares.
+    let mut candidates: HashMap<i64, [bool; 3]> = HashMap::new();
+    let mut shared: Vec<Vec<i64>> = Vec::new();
+    for bucket in buckets.into_values() {
+        if let Bucket::Many(ids) = bucket {
+            shared.push(ids);
+        }
+    }
+    let mut wanted: Vec<i64> = shared.iter().flatten().copied().collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let leads: BTreeMap<i64, LeadMatchColumns> = stored::of_ids(conn, &wanted)?
         .into_iter()
         .map(|lead| (lead.id, lead))
         .collect();
-
-    // Exact keys of the candidates: hash collisions fall apart here.
-    let mut blocks: BTreeMap<(usize, String), Vec<i64>> = BTreeMap::new();
-    for lead in leads.values() {
-        for (kind, key) in lead_keys(lead, true).into_iter().enumerate() {
-            if let Some(key) = key {
-                blocks.entry((kind, key)).or_default().push(lead.id);
+    // Which kinds of key to compute exactly for each candidate: a lead is a
+    // phone candidate only if its cheap phone key is shared.
+    for ids in &shared {
+        let Some(first) = leads.get(&ids[0]) else {
+            continue;
+        };
+        let hashes: Vec<Option<u64>> = (0..KINDS.len())
+            .map(|kind| lead_key(first, kind, false).map(|key| hash_of(kind, &key)))
+            .collect();
+        for id in ids {
+            let Some(lead) = leads.get(id) else { continue };
+            let entry = candidates.entry(*id).or_default();
+            for (kind, hash) in hashes.iter().enumerate() {
+                if hash.is_some()
+                    && lead_key(lead, kind, false).map(|key| hash_of(kind, &key)) == *hash
+                {
+                    entry[kind] = true;
+                }
             }
         }
     }
-    let mut evidence: BTreeMap<(i64, i64), Vec<Evidence>> = BTreeMap::new();
-    let mut skipped_blocks = Vec::new();
-    for ((kind, key), ids) in blocks {
-        if ids.len() < 2 {
-            continue;
+
+    // Exact keys of the candidates: hash collisions fall apart here. Phones
+    // are parsed in the order of their cheap key, so one country's numbers
+    // follow each other: libphonenumber keeps only 100 compiled patterns, and
+    // parsing countries in turn would compile them again for every number.
+    let mut blocks: BTreeMap<(usize, String), Vec<i64>> = BTreeMap::new();
+    let mut phones: Vec<(String, i64)> = Vec::new();
+    for (id, kinds) in &candidates {
+        let Some(lead) = leads.get(id) else { continue };
+        for kind in (0..KINDS.len()).filter(|kind| kinds[*kind]) {
+            if kind == 1 {
+                if let Some(cheap) = lead_key(lead, kind, false) {
+                    phones.push((cheap, *id));
+                }
+            } else if let Some(key) = lead_key(lead, kind, true) {
+                blocks.entry((kind, key)).or_default().push(*id);
+            }
         }
+    }
+    phones.sort_unstable();
+    for (_, id) in phones {
+        let Some(lead) = leads.get(&id) else { continue };
+        if let Some(key) = lead_key(lead, 1, true) {
+            blocks.entry((1, key)).or_default().push(id);
+        }
+    }
+    let blocks: Vec<((usize, String), Vec<i64>)> = blocks
+        .into_iter()
+        .filter(|(_, ids)| ids.len() > 1)
+        .map(|(key, mut ids)| {
+            ids.sort_unstable();
+            (key, ids)
+        })
+        .collect();
+    let mut links = Vec::new();
+    let mut skipped_blocks = Vec::new();
+    for (block, ((kind, key), ids)) in blocks.iter().enumerate() {
         if ids.len() > MAX_BLOCK_SIZE {
             skipped_blocks.push(SkippedBlock {
-                kind: KINDS[kind],
-                key,
+                kind: KINDS[*kind],
+                key: key.clone(),
                 size: ids.len() as u64,
             });
             continue;
@@ -240,36 +305,60 @@ pub fn find(workspace: &Workspace, options: &DuplicateOptions) -> Result<Duplica
                 let (Some(a), Some(b)) = (leads.get(first), leads.get(second)) else {
                     continue;
                 };
-                evidence
-                    .entry((*first, *second))
-                    .or_default()
-                    .push(evidence_of(KINDS[kind], &key, a, b));
+                links.push(Link {
+                    pair: (*first, *second),
+                    kind: *kind,
+                    block,
+                    confidence: confidence_of(KINDS[*kind], a, b),
+                });
             }
         }
     }
-    let mut pairs: Vec<DuplicatePair> = evidence
+    links.sort_unstable_by_key(|link| (link.pair, link.kind));
+    // Each pair: its links, and their combined confidence.
+    let mut pairs: Vec<(f64, std::ops::Range<usize>)> = Vec::new();
+    let mut start = 0;
+    while start < links.len() {
+        let mut end = start + 1;
+        while end < links.len() && links[end].pair == links[start].pair {
+            end += 1;
+        }
+        let confidence = combined(links[start..end].iter().map(|l| l.confidence));
+        if confidence + 1e-9 >= options.min_confidence {
+            pairs.push((confidence, start..end));
+        }
+        start = end;
+    }
+    pairs.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(links[a.1.start].pair.cmp(&links[b.1.start].pair))
+    });
+    let total_pairs = pairs.len() as u64;
+    pairs.truncate(options.limit.unwrap_or(usize::MAX));
+    let pairs = pairs
         .into_iter()
-        .filter_map(|((first, second), mut found)| {
-            found.sort_by_key(|e| e.kind);
-            let confidence = combined(found.iter().map(|e| e.confidence));
+        .filter_map(|(confidence, range)| {
+            let (first, second) = links[range.start].pair;
             let (a, b) = (leads.get(&first)?, leads.get(&second)?);
-            (confidence + 1e-9 >= options.min_confidence).then(|| DuplicatePair {
+            let evidence = links[range]
+                .iter()
+                .map(|link| {
+                    let key = &blocks[link.block].0 .1;
+                    evidence_of(KINDS[link.kind], key, a, b)
+                })
+                .collect();
+            Some(DuplicatePair {
                 first: summary(a),
                 second: summary(b),
-                evidence: found,
+                evidence,
                 confidence,
             })
         })
         .collect();
-    pairs.sort_by(|a, b| {
-        b.confidence
-            .total_cmp(&a.confidence)
-            .then(a.first.id.cmp(&b.first.id))
-            .then(a.second.id.cmp(&b.second.id))
-    });
     skipped_blocks.sort_by(|a, b| b.size.cmp(&a.size).then(a.key.cmp(&b.key)));
     Ok(DuplicateReport {
         pairs,
+        total_pairs,
         skipped_blocks,
         leads_checked,
     })
@@ -288,6 +377,22 @@ fn same_folded(a: &Option<String>, b: &Option<String>) -> bool {
             !a.is_empty() && a == b
         }
         _ => false,
+    }
+}
+
+fn same_domain(a: &LeadMatchColumns, b: &LeadMatchColumns) -> bool {
+    let domain_of = |lead: &LeadMatchColumns| lead.email.as_deref().and_then(keys::email_domain);
+    matches!((domain_of(a), domain_of(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// The confidence of one piece of evidence (see the module's comment).
+fn confidence_of(kind: EvidenceKind, a: &LeadMatchColumns, b: &LeadMatchColumns) -> f64 {
+    match kind {
+        EvidenceKind::EmailProvider => 0.95,
+        EvidenceKind::Phone if same_folded(&a.last_name, &b.last_name) => 0.9,
+        EvidenceKind::Phone => 0.8,
+        EvidenceKind::NameCompany if same_domain(a, b) => 0.85,
+        EvidenceKind::NameCompany => 0.75,
     }
 }
 
@@ -311,7 +416,7 @@ fn evidence_of(
                     "one {} address, {key} ({ignored})",
                     keys::provider_name(domain)
                 ),
-                confidence: 0.95,
+                confidence: confidence_of(kind, a, b),
             }
         }
         EvidenceKind::Phone => {
@@ -323,13 +428,11 @@ fn evidence_of(
                 } else {
                     format!("the same phone number, {key}")
                 },
-                confidence: if same_last { 0.9 } else { 0.8 },
+                confidence: confidence_of(kind, a, b),
             }
         }
         EvidenceKind::NameCompany => {
-            let domain_of =
-                |lead: &LeadMatchColumns| lead.email.as_deref().and_then(keys::email_domain);
-            let same_domain = matches!((domain_of(a), domain_of(b)), (Some(x), Some(y)) if x == y);
+            let same_domain = same_domain(a, b);
             let who = format!(
                 "{} at {}",
                 full_name(a),
@@ -342,7 +445,7 @@ fn evidence_of(
                 } else {
                     format!("the same name at the same company ({who})")
                 },
-                confidence: if same_domain { 0.85 } else { 0.75 },
+                confidence: confidence_of(kind, a, b),
             }
         }
     }

@@ -13,7 +13,7 @@ import "./duplicates/duplicates.css";
 
 type Props = { onError: (error: unknown) => void };
 
-/** The most pairs drawn at once; the filter narrows a longer list. */
+/** The most pairs asked for and drawn at once; the filter narrows a longer list. */
 const SHOWN_PAIRS = 200;
 
 type Done = { changeId: number; message: string };
@@ -39,7 +39,8 @@ export function DuplicatesTab({ onError }: Props) {
   const [minConfidence, setMinConfidence] = useState(0);
   const [merging, setMerging] = useState<DuplicatePair | null>(null);
   const [done, setDone] = useState<Done | null>(null);
-  const duplicates = useDuplicates(minConfidence);
+  const duplicates = useDuplicates(minConfidence, SHOWN_PAIRS);
+  const total = duplicates.data?.total_pairs ?? 0;
   const undo = useUndoMerge();
   const pairs = duplicates.data?.pairs ?? [];
   const skipped = duplicates.data?.skipped_blocks ?? [];
@@ -69,7 +70,7 @@ export function DuplicatesTab({ onError }: Props) {
         </label>
         <span className="muted" data-testid="duplicates-count" aria-live="polite">
           {duplicates.data
-            ? `${pairs.length} likely duplicate ${pairs.length === 1 ? "pair" : "pairs"} among ${duplicates.data.leads_checked.toLocaleString("en-US")} leads`
+            ? `${total.toLocaleString("en-US")} likely duplicate ${total === 1 ? "pair" : "pairs"} among ${duplicates.data.leads_checked.toLocaleString("en-US")} leads`
             : "Looking for duplicates…"}
         </span>
       </div>
@@ -106,7 +107,9 @@ export function DuplicatesTab({ onError }: Props) {
         <table className="duplicates-table" data-testid="duplicates-table">
           <caption className="muted">
             Leads that are likely one person, most confident first
-            {pairs.length > SHOWN_PAIRS ? ` (the first ${SHOWN_PAIRS}: raise the minimum confidence to narrow)` : ""}
+            {total > pairs.length
+              ? ` (the ${pairs.length} most confident: raise the minimum confidence to narrow)`
+              : ""}
           </caption>
           <thead>
             <tr>
@@ -120,7 +123,7 @@ export function DuplicatesTab({ onError }: Props) {
             </tr>
           </thead>
           <tbody>
-            {pairs.slice(0, SHOWN_PAIRS).map((pair) => (
+            {pairs.map((pair) => (
               <tr
                 key={`${pair.first.id}-${pair.second.id}`}
                 data-testid={`duplicate-${pair.first.id}-${pair.second.id}`}

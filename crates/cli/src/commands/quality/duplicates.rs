@@ -15,6 +15,9 @@ pub struct DuplicatesArgs {
     /// Only pairs at least this confident (0-1).
     #[arg(long, value_name = "X")]
     pub min_confidence: Option<f64>,
+    /// Print at most N pairs, the most confident (all are counted).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -38,6 +41,7 @@ pub fn run(db: &Path, args: &DuplicatesArgs, out: &mut impl Write) -> CliResult 
     let workspace = Workspace::open(db)?;
     let options = DuplicateOptions {
         min_confidence: args.min_confidence.unwrap_or(0.0),
+        limit: args.limit,
     };
     let report = duplicates::find(&workspace, &options)?;
     if args.json {
@@ -47,9 +51,11 @@ pub fn run(db: &Path, args: &DuplicatesArgs, out: &mut impl Write) -> CliResult 
     writeln!(
         out,
         "{} likely duplicate pairs among {} leads",
-        report.pairs.len(),
-        report.leads_checked
+        report.total_pairs, report.leads_checked
     )?;
+    if (report.pairs.len() as u64) < report.total_pairs {
+        writeln!(out, "the {} most confident:", report.pairs.len())?;
+    }
     for pair in &report.pairs {
         writeln!(out)?;
         writeln!(out, "{:.0}% confident", pair.confidence * 100.0)?;

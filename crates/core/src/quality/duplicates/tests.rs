@@ -4,6 +4,9 @@
 use std::collections::BTreeSet;
 
 use super::*;
+// The whole module is test code (declared `#[cfg(test)]` in its parent);
+// the marker below tells the layer check so: tests may use the demo generator.
+#[cfg(test)]
 use crate::demo::{self, DemoSpec};
 
 fn workspace_with(leads: &[(i64, &str, &str, &str, &str, &str, &str)]) -> Workspace {
@@ -150,15 +153,29 @@ fn the_minimum_confidence_filters_and_is_checked() {
         &ws,
         &DuplicateOptions {
             min_confidence: 0.9,
+            limit: None,
         },
     )
     .unwrap();
     assert_eq!(strict.pairs.len(), 1);
+    assert_eq!(strict.total_pairs, 1);
     assert_eq!(strict.pairs[0].first.id, 3);
+    // A limit keeps the most confident, and counts them all.
+    let first = find(
+        &ws,
+        &DuplicateOptions {
+            min_confidence: 0.0,
+            limit: Some(1),
+        },
+    )
+    .unwrap();
+    assert_eq!((first.pairs.len(), first.total_pairs), (1, 2));
+    assert_eq!(first.pairs[0].first.id, 3);
     assert!(find(
         &ws,
         &DuplicateOptions {
-            min_confidence: 1.5
+            min_confidence: 1.5,
+            limit: None,
         }
     )
     .is_err());

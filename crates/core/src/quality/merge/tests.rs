@@ -5,6 +5,9 @@
 use rusqlite::types::Value;
 
 use super::*;
+// The whole module is test code (declared `#[cfg(test)]` in its parent);
+// the marker below tells the layer check so: tests may use the demo generator.
+#[cfg(test)]
 use crate::demo::{self, DemoSpec};
 use crate::import::history;
 
