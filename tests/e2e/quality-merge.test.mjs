@@ -114,6 +114,15 @@ describe("quality: duplicates and merge", () => {
     });
     const merged = leadsById(demoDb, app.dataDir);
     assert.equal(merged.size, before.size - 1);
+    // The header's count follows the merge ("4,999 leads · … events").
+    const headerCount = async () => {
+      const text = await byTestId(browser, "workspace-menu").getText();
+      return Number((text.match(/([\d,.\s\u202f]+) leads/)?.[1] ?? "").replace(/\D/g, ""));
+    };
+    await browser.waitUntil(async () => (await headerCount()) === before.size - 1, {
+      timeout: 30_000,
+      timeoutMsg: "the header's lead count never followed the merge",
+    });
     assert.equal(merged.has(102), false);
     assert.equal(merged.get(101).company, company102);
     await screenshot(browser, "quality-merge-done");
@@ -128,5 +137,9 @@ describe("quality: duplicates and merge", () => {
     assert.equal(undone.get(102).email, before.get(102).email);
     assert.equal(undone.get(101).company, before.get(101).company);
     await byTestId(browser, "duplicate-101-102").waitForDisplayed();
+    await browser.waitUntil(async () => (await headerCount()) === before.size, {
+      timeout: 30_000,
+      timeoutMsg: "the header's lead count never followed the undo",
+    });
   });
 });

@@ -277,6 +277,7 @@ export function App() {
                 <QualityView
                   key={`${workspace.path ?? workspace.name}#${navigations}`}
                   workspace={workspace}
+                  onLeadCountChanged={refreshWorkspace}
                   onError={report}
                 />
               </Suspense>

@@ -11,7 +11,8 @@ import { CONFIDENCE_CHOICES, EVIDENCE_LABELS, mergedMessage, percent } from "./d
 import { MergePanel } from "./duplicates/MergePanel";
 import "./duplicates/duplicates.css";
 
-type Props = { onError: (error: unknown) => void };
+/** `onLeadCountChanged`: a merge or its undo changed how many leads there are (the header's count). */
+type Props = { onLeadCountChanged?: () => void; onError: (error: unknown) => void };
 
 /** The most pairs asked for and drawn at once; the filter narrows a longer list. */
 const SHOWN_PAIRS = 200;
@@ -35,7 +36,7 @@ function LeadCell({ lead }: { lead: LeadSummary }) {
   );
 }
 
-export function DuplicatesTab({ onError }: Props) {
+export function DuplicatesTab({ onLeadCountChanged, onError }: Props) {
   const [minConfidence, setMinConfidence] = useState(0);
   const [merging, setMerging] = useState<DuplicatePair | null>(null);
   const [done, setDone] = useState<Done | null>(null);
@@ -47,7 +48,10 @@ export function DuplicatesTab({ onError }: Props) {
 
   const undoMerge = (changeId: number) =>
     undo.mutate(changeId, {
-      onSuccess: () => setDone(null),
+      onSuccess: () => {
+        setDone(null);
+        onLeadCountChanged?.();
+      },
       onError,
     });
 
@@ -94,6 +98,7 @@ export function DuplicatesTab({ onError }: Props) {
           onCancel={() => setMerging(null)}
           onError={onError}
           onMerged={(outcome, survivor, merged) => {
+            onLeadCountChanged?.();
             setMerging(null);
             setDone({ changeId: outcome.change_id, message: mergedMessage([merged], survivor) });
           }}

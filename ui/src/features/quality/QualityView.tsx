@@ -12,9 +12,10 @@ import { FixesTab } from "./FixesTab";
 import { OverviewTab } from "./OverviewTab";
 import "./quality.css";
 
-type Props = { workspace: WorkspaceInfo; onError: (error: unknown) => void };
+/** `onLeadCountChanged`: called after a merge or its undo, so the header's lead count follows. */
+type Props = { workspace: WorkspaceInfo; onLeadCountChanged?: () => void; onError: (error: unknown) => void };
 
-export function QualityView({ onError }: Props) {
+export function QualityView({ onLeadCountChanged, onError }: Props) {
   const intent = useIntent("quality");
   const [tab, setTab] = useState<QualityTab>(intent?.tab ?? "overview");
   return (
@@ -37,7 +38,7 @@ export function QualityView({ onError }: Props) {
       </div>
       <div className="tab-body quality-body" id="quality-panel" role="tabpanel" aria-labelledby={`quality-tab-${tab}`}>
         {tab === "overview" && <OverviewTab onError={onError} />}
-        {tab === "duplicates" && <DuplicatesTab onError={onError} />}
+        {tab === "duplicates" && <DuplicatesTab onLeadCountChanged={onLeadCountChanged} onError={onError} />}
         {tab === "fixes" && <FixesTab field={intent?.field} onError={onError} />}
       </div>
     </div>
