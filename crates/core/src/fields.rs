@@ -38,6 +38,20 @@ pub enum Category {
     Technographic,
 }
 
+impl Category {
+    /// The seven segmentation types in their usual order (how the coverage
+    /// analysis and the quality report list them).
+    pub const ALL: [Category; 7] = [
+        Category::Demographic,
+        Category::Geographic,
+        Category::Firmographic,
+        Category::Psychographic,
+        Category::Behavioral,
+        Category::NeedsBased,
+        Category::Technographic,
+    ];
+}
+
 /// Explicit data is what a lead or a CRM told us; implicit data is inferred
 /// from behaviour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

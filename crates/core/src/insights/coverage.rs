@@ -546,17 +546,6 @@ fn category_label(category: Category) -> &'static str {
     }
 }
 
-/// The seven types in their usual order.
-pub const CATEGORIES: [Category; 7] = [
-    Category::Demographic,
-    Category::Geographic,
-    Category::Firmographic,
-    Category::Psychographic,
-    Category::Behavioral,
-    Category::NeedsBased,
-    Category::Technographic,
-];
-
 /// Which types each segment's rules test: the catalogue category of each
 /// field tested, behavioral for behaviour rules, and the types of the
 /// segments a rule refers to.
@@ -569,7 +558,7 @@ fn type_use(workspace: &Workspace, counted: &[Segment]) -> Result<Vec<Segmentati
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    let mut types: Vec<SegmentationTypeUse> = CATEGORIES
+    let mut types: Vec<SegmentationTypeUse> = Category::ALL
         .iter()
         .map(|&category| SegmentationTypeUse {
             category,

@@ -31,17 +31,6 @@ pub const LEAD_IDS_SHOWN: usize = 100;
 /// The default "no activity for N months".
 pub const DEFAULT_STALE_MONTHS: u32 = 6;
 
-/// The segmentation types in the order the report shows them.
-pub const CATEGORIES: [Category; 7] = [
-    Category::Demographic,
-    Category::Geographic,
-    Category::Firmographic,
-    Category::Psychographic,
-    Category::Behavioral,
-    Category::NeedsBased,
-    Category::Technographic,
-];
-
 /// What the report is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -402,7 +391,7 @@ fn share(part: u64, whole: u64) -> f64 {
 }
 
 fn group_by_category(fields: Vec<FieldCompleteness>) -> Vec<CategoryCompleteness> {
-    CATEGORIES
+    Category::ALL
         .iter()
         .map(|category| {
             let fields: Vec<FieldCompleteness> = fields
