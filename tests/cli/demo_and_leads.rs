@@ -116,7 +116,7 @@ fn export_and_detail_work(sandbox: &Sandbox, custom_fields: usize) -> usize {
     let header = reader.headers().unwrap().clone();
     assert_eq!(
         header.len(),
-        2 + 28 + custom_fields,
+        2 + 30 + custom_fields,
         "id, external_id, fields"
     );
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
@@ -128,11 +128,11 @@ fn export_and_detail_work(sandbox: &Sandbox, custom_fields: usize) -> usize {
 
     let workspace = leadstream_core::Workspace::open(sandbox.db()).unwrap();
     let fields = leadstream_core::fields::list(workspace.conn()).unwrap();
-    assert_eq!(fields.len(), 28 + custom_fields);
+    assert_eq!(fields.len(), 30 + custom_fields);
     if let Some(first) = json.first() {
         let id = first["id"].as_i64().unwrap();
         let detail = leadstream_core::leads::detail(&workspace, id).unwrap();
-        assert_eq!(detail.fields.len(), 28 + custom_fields);
+        assert_eq!(detail.fields.len(), 30 + custom_fields);
     }
     records.len()
 }

@@ -11,8 +11,8 @@ fn fields_json_lists_every_field_with_its_metadata() {
     let fields: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(
         fields.len(),
-        28 + 5,
-        "28 standard fields (5 of them computed scores) and 5 demo custom fields"
+        30 + 5,
+        "30 standard fields (5 of them computed scores) and 5 demo custom fields"
     );
     let by_key = |key: &str| fields.iter().find(|f| f["key"] == key).unwrap().clone();
     let email = by_key("email");
@@ -41,7 +41,7 @@ fn fields_table_has_a_header_and_a_row_per_field() {
     let out = sandbox.run(&["fields"]);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(lines[0].starts_with("key"));
-    assert_eq!(lines.len(), 1 + 28);
+    assert_eq!(lines.len(), 1 + 30);
     assert!(lines
         .iter()
         .any(|l| l.starts_with("annual_revenue") && l.contains("firmographic")));

@@ -35,7 +35,11 @@ const StrategyView = lazy(() => import("./features/strategy/StrategyView").then(
 // And the Quality view (report, duplicates, fixes).
 const QualityView = lazy(() => import("./features/quality/QualityView").then((m) => ({ default: m.QualityView })));
 
-export type ViewKey = "leads" | "import" | "segments" | "streams" | "insights" | "scoring" | "strategy" | "quality";
+// And the Privacy view (people, consent, retention, audit log, backups, encryption).
+const PrivacyView = lazy(() => import("./features/privacy/PrivacyView").then((m) => ({ default: m.PrivacyView })));
+
+export type ViewKey =
+  "leads" | "import" | "segments" | "streams" | "insights" | "scoring" | "strategy" | "quality" | "privacy";
 
 const NAVIGATION: { key: ViewKey; label: string }[] = [
   { key: "leads", label: "Leads" },
@@ -46,6 +50,7 @@ const NAVIGATION: { key: ViewKey; label: string }[] = [
   { key: "scoring", label: "Scoring" },
   { key: "strategy", label: "Strategy" },
   { key: "quality", label: "Quality" },
+  { key: "privacy", label: "Privacy" },
 ];
 
 function describe(error: unknown): string {
@@ -278,6 +283,15 @@ export function App() {
                   key={`${workspace.path ?? workspace.name}#${navigations}`}
                   workspace={workspace}
                   onLeadCountChanged={refreshWorkspace}
+                  onError={report}
+                />
+              </Suspense>
+            ) : view === "privacy" ? (
+              <Suspense fallback={<div className="loading">Loading privacy…</div>}>
+                <PrivacyView
+                  key={`${workspace.path ?? workspace.name}#${navigations}`}
+                  workspace={workspace}
+                  onDataChanged={refreshWorkspace}
                   onError={report}
                 />
               </Suspense>

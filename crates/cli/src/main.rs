@@ -13,8 +13,8 @@ use leadstream_core::export::write_file_atomically;
 
 mod commands;
 use commands::{
-    content, fields, hierarchy, import, insights, leads, plan, quality, score, segments, strategy,
-    streams, workspace, CliResult,
+    content, fields, hierarchy, import, insights, leads, plan, privacy, quality, score, segments,
+    strategy, streams, workspace, CliResult,
 };
 
 #[derive(Parser)]
@@ -108,6 +108,26 @@ enum Command {
     Fix {
         #[command(subcommand)]
         command: quality::fix::FixCommand,
+    },
+    /// One person: everything the workspace holds about them, or their erasure.
+    Person {
+        #[command(subcommand)]
+        command: privacy::person::PersonCommand,
+    },
+    /// Retention: delete or anonymise leads without activity.
+    Retention {
+        #[command(subcommand)]
+        command: privacy::retention::RetentionCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: privacy::audit::AuditCommand,
+    },
+    /// Backups of the workspace: create, list, restore.
+    Backup {
+        #[command(subcommand)]
+        command: privacy::backup::BackupCommand,
     },
     /// Nurture streams: list, export and import as JSON.
     Streams {
@@ -464,6 +484,10 @@ fn run(cli: Cli) -> CliResult {
         Command::Review { command } => strategy::reviews::run(&db, command, out),
         Command::Quality { command } => quality::run(&db, command, out),
         Command::Fix { command } => quality::fix::run(&db, command, out),
+        Command::Person { command } => privacy::person::run(&db, command, out),
+        Command::Retention { command } => privacy::retention::run(&db, command, out),
+        Command::Audit { command } => privacy::audit::run(&db, command, out),
+        Command::Backup { command } => privacy::backup::run(&db, command, out),
         Command::Streams { command } => streams::run(&db, command, out),
         Command::Content { command } => content::run(&db, command, out),
         Command::Fields { json, command } => fields::run(&db, json, command, out),

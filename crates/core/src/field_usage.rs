@@ -161,7 +161,7 @@ mod tests {
             delete_custom(&mut ws, "hat_size"),
             Err(Error::UnknownField { .. })
         ));
-        assert_eq!(list(ws.conn()).unwrap().len(), 29);
+        assert_eq!(list(ws.conn()).unwrap().len(), 31);
     }
 
     #[test]

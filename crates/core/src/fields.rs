@@ -239,8 +239,8 @@ mod tests {
         let ws = Workspace::in_memory().unwrap();
         let fields = list(ws.conn()).unwrap();
         let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
-        assert_eq!(keys.len(), 28);
-        assert_eq!(keys[22], "updated_at");
+        assert_eq!(keys.len(), 30);
+        assert_eq!(keys[24], "updated_at");
         let computed: Vec<&str> = fields
             .iter()
             .filter(|f| f.is_computed)

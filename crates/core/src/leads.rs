@@ -878,7 +878,7 @@ mod tests {
             )
             .unwrap();
         let lead = detail(&ws, 1).unwrap();
-        assert_eq!(lead.fields.len(), 28);
+        assert_eq!(lead.fields.len(), 30);
         assert_eq!(lead.event_count, 2);
         assert_eq!(lead.events[0].event_type, "download");
         assert_eq!(lead.events[0].properties["value"], "3");
@@ -926,7 +926,7 @@ mod tests {
         let ws = sample();
         add_wide_fields(&ws, 2_001);
         let lead = detail(&ws, 1).unwrap();
-        assert_eq!(lead.fields.len(), 28 + 2_001);
+        assert_eq!(lead.fields.len(), 30 + 2_001);
         let last = lead.fields.last().unwrap();
         assert_eq!(last.field.key, "extra_2001");
         assert_eq!(last.value, Some(CellValue::Text("value 2001".into())));
@@ -946,7 +946,7 @@ mod tests {
             .collect();
         let wide = page(&ws, &every_column).unwrap();
         assert_eq!(wide.rows[0].id, 1, "sorted by a custom field");
-        assert_eq!(wide.rows[0].cells.len(), 28 + 2_001);
+        assert_eq!(wide.rows[0].cells.len(), 30 + 2_001);
         assert_eq!(
             wide.rows[0].cells.last().unwrap(),
             &Some(CellValue::Text("value 2001".into()))
@@ -954,7 +954,7 @@ mod tests {
         let by_ids = rows_by_ids(ws.conn(), &[2, 1], &every_column.columns).unwrap();
         assert_eq!(by_ids.iter().map(|r| r.id).collect::<Vec<_>>(), [2, 1]);
         assert_eq!(
-            by_ids[1].cells[28 + 1999],
+            by_ids[1].cells[30 + 1999],
             Some(CellValue::Text("value 2000".into()))
         );
         assert_eq!(by_ids[0].cells[0], Some(CellValue::Text("a@x.com".into())));
@@ -986,10 +986,10 @@ mod tests {
             seen.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
             [1, 2, 3, 4, 5]
         );
-        assert_eq!(seen[0].1[28], Some(CellValue::Text("value 1".into())));
-        assert_eq!(seen[4].1[29], Some(CellValue::Text("five".into())));
+        assert_eq!(seen[0].1[30], Some(CellValue::Text("value 1".into())));
+        assert_eq!(seen[4].1[31], Some(CellValue::Text("five".into())));
         assert_eq!(seen[4].1[0], Some(CellValue::Text("e@x.com".into())));
-        assert_eq!(seen[3].1[29], None);
+        assert_eq!(seen[3].1[31], None);
     }
 
     #[test]

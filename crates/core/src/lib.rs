@@ -33,6 +33,7 @@ pub mod import;
 pub mod insights;
 pub mod launch;
 pub mod leads;
+pub mod privacy;
 pub mod quality;
 pub mod recent;
 pub mod scoring;

@@ -37,6 +37,17 @@ export const QUALITY_TABS = [
 ] as const;
 export type QualityTab = (typeof QUALITY_TABS)[number]["key"];
 
+/** The Privacy view's tabs, in order. */
+export const PRIVACY_TABS = [
+  { key: "people", label: "People" },
+  { key: "consent", label: "Consent" },
+  { key: "retention", label: "Retention" },
+  { key: "audit", label: "Audit log" },
+  { key: "backups", label: "Backups" },
+  { key: "encryption", label: "Encryption" },
+] as const;
+export type PrivacyTab = (typeof PRIVACY_TABS)[number]["key"];
+
 /** What to open in the view navigated to. */
 export type NavigationIntent =
   /** The segment builder on new, unsaved rules, titled `name`. */
@@ -47,6 +58,8 @@ export type NavigationIntent =
   | { view: "strategy"; tab: StrategyTab; segmentId?: number }
   /** A Quality tab, on this field where the tab shows one field. */
   | { view: "quality"; tab: QualityTab; field?: string }
+  /** A Privacy tab, on this lead where the tab shows one person. */
+  | { view: "privacy"; tab: PrivacyTab; leadId?: number }
   /** The lead browser showing only the leads of `scope`, or every lead with lead `leadId`'s detail open. */
   | { view: "leads"; scope?: LeadScope; leadId?: number };
 

@@ -695,3 +695,4 @@ export const useSegmentDiff = (id: number | null, from: string, to: string, enab
 
 // The Quality view's reads and fixes live in their own module of this layer.
 export * from "./qualityQueries";
+export * from "./privacyQueries";

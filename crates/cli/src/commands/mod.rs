@@ -9,6 +9,7 @@ pub mod import;
 pub mod insights;
 pub mod leads;
 pub mod plan;
+pub mod privacy;
 pub mod quality;
 pub mod score;
 pub mod segments;

@@ -241,6 +241,11 @@ fn insert_leads_and_events(
             .max(created_at);
 
         let external_id = format!("DEMO-{index:07}");
+        // Advertising consent and "do not sell" come from a generator of
+        // their own, so that adding them left the rest of the data as it was.
+        let privacy = &mut Rng(spec.seed ^ (index as u64).wrapping_mul(0xa076_1d64_78bd_642f));
+        let ads_opt_in = opt_in && privacy.chance(0.7);
+        let do_not_sell = privacy.chance(0.04);
         let email_key = email.as_deref().map(fold_key);
         insert_lead.insert(&NewLead {
             id: index,
@@ -266,6 +271,8 @@ fn insert_leads_and_events(
             entry_point: Some(entry_point),
             email_opt_in: Some(opt_in),
             do_not_email: Some(do_not_email),
+            ads_opt_in: Some(ads_opt_in),
+            do_not_sell: Some(do_not_sell),
             score: Some(score),
             created_at,
             updated_at,

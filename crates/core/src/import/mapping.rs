@@ -95,6 +95,8 @@ pub const STANDARD_FIELDS: &[&str] = &[
     "entry_point",
     "email_opt_in",
     "do_not_email",
+    "ads_opt_in",
+    "do_not_sell",
     "score",
     "created_at",
     "updated_at",

@@ -168,11 +168,16 @@ impl FixRecorder<'_, '_> {
             values_changed: self.values_changed,
             leads_merged: self.leads_merged,
         };
+        // A merge's title names its survivor; the audit log names no one.
+        let audit_title = match self.kind {
+            ChangeKind::Merge => format!("Merge {} leads", outcome.leads_merged + 1),
+            _ => outcome.title.clone(),
+        };
         audit::record(
             self.tx,
             "fix",
             &serde_json::json!({"change_id": outcome.change_id, "kind": self.kind.as_str(),
-                "title": outcome.title, "spec": self.spec,
+                "title": audit_title, "spec": self.spec,
                 "leads_changed": outcome.leads_changed,
                 "values_changed": outcome.values_changed,
                 "leads_merged": outcome.leads_merged}),

@@ -966,7 +966,15 @@ mod tests {
         workspace
             .conn()
             .execute_batch(
-                "DROP TABLE lead_merges;
+                "DROP TRIGGER audit_log_no_update;
+                 DROP TRIGGER audit_log_no_delete;
+                 DROP TABLE consent_events;
+                 DROP TABLE suppression;
+                 DELETE FROM settings WHERE key = 'suppression_salt';
+                 DELETE FROM fields WHERE key IN ('ads_opt_in', 'do_not_sell');
+                 ALTER TABLE leads DROP COLUMN ads_opt_in;
+                 ALTER TABLE leads DROP COLUMN do_not_sell;
+                 DROP TABLE lead_merges;
                  DROP TRIGGER goals_and_reviews_segment_deleted;
                  DROP TRIGGER goals_stream_deleted;
                  DROP TABLE goals;

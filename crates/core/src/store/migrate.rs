@@ -64,6 +64,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "quality_fixes",
         sql: include_str!("migrations/0010_quality_fixes.sql"),
     },
+    Migration {
+        version: 11,
+        name: "privacy",
+        sql: include_str!("migrations/0011_privacy.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.

@@ -10,6 +10,8 @@
 //! - [`settings`]: the `settings` table, one typed get and set.
 //! - [`tables`]: the SQL of the other tables, one module per table family.
 
+pub mod backup;
+pub mod cipher;
 pub mod info;
 mod migrate;
 pub mod settings;
@@ -27,6 +29,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::limits::Limit;
 use rusqlite::{Connection, OpenFlags};
 
+pub use cipher::Passphrase;
 pub use migrate::LATEST_SCHEMA_VERSION;
 
 use crate::{Error, Result};
@@ -55,14 +58,22 @@ pub(crate) enum Access {
     ReadOnly,
 }
 
-/// Opens a connection to a workspace file: the only way the app opens one.
-/// The file must exist. See [`harden`] for what the connection may not do.
-pub(crate) fn open_connection(path: &Path, access: Access) -> Result<Connection> {
+/// Opens a connection to a workspace file (or a backup of one): the only way
+/// the app opens one. The file must exist. An encrypted file needs its
+/// `passphrase`. See [`harden`] for what the connection may not do.
+pub(crate) fn open_connection(
+    path: &Path,
+    access: Access,
+    passphrase: Option<&Passphrase>,
+) -> Result<Connection> {
     let mode = match access {
         Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
         Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
     };
     let conn = Connection::open_with_flags(path, mode | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    if let Some(passphrase) = passphrase {
+        cipher::apply_key(&conn, passphrase)?;
+    }
     harden(&conn)?;
     Ok(conn)
 }
@@ -153,6 +164,9 @@ pub struct Workspace {
     /// evaluator's columnar index), built on first use or ahead of it on
     /// another thread. The store treats it as opaque.
     pub(crate) derived: DerivedSlot,
+    /// The passphrase of an encrypted workspace (SQLCipher), kept for the
+    /// connections opened beside this one (readers, backups).
+    passphrase: Option<Passphrase>,
 }
 
 impl Workspace {
@@ -177,7 +191,7 @@ impl Workspace {
             .tempfile_in(parent)
             .map_err(|e| Error::io(parent, e))?;
         {
-            let mut conn = open_connection(partial.path(), Access::ReadWrite)
+            let mut conn = open_connection(partial.path(), Access::ReadWrite, None)
                 .map_err(|e| e.in_workspace(path))?;
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
             Self::configure(&conn)?;
@@ -204,7 +218,7 @@ impl Workspace {
     fn open_checked(path: &Path) -> Result<Self> {
         check_header(path)?;
         check_writable(path)?;
-        let mut conn = open_connection(path, Access::ReadWrite)?;
+        let mut conn = open_connection(path, Access::ReadWrite, None)?;
         // The first read of the schema: a damaged file fails here.
         let found = migrate::recorded_version(&conn)?;
         if found > LATEST_SCHEMA_VERSION {
@@ -250,6 +264,7 @@ impl Workspace {
             path,
             data_generation: 0,
             derived: Arc::new(Mutex::new(None)),
+            passphrase: None,
         })
     }
 
@@ -308,7 +323,16 @@ impl Workspace {
     /// file, for background work beside this one (WAL lets them read while
     /// this connection writes); `None` for a workspace in memory.
     pub fn reader(&self) -> Option<Reader> {
-        self.path.clone().map(Reader)
+        self.path.clone().map(|path| Reader {
+            path,
+            passphrase: self.passphrase.clone(),
+        })
+    }
+
+    /// The passphrase this encrypted workspace was opened with, if any: the
+    /// key of every other connection to its file and of its backups.
+    pub(crate) fn passphrase(&self) -> Option<&Passphrase> {
+        self.passphrase.as_ref()
     }
 }
 
@@ -316,12 +340,15 @@ impl Workspace {
 /// thread: what background work (the segment index warm-up) reads through,
 /// so the store stays the only place that opens connections.
 #[derive(Debug, Clone)]
-pub struct Reader(PathBuf);
+pub struct Reader {
+    path: PathBuf,
+    passphrase: Option<Passphrase>,
+}
 
 impl Reader {
     /// A new read-only connection to the workspace file.
     pub fn open(&self) -> Result<Connection> {
-        open_connection(&self.0, Access::ReadOnly)
+        open_connection(&self.path, Access::ReadOnly, self.passphrase.as_ref())
     }
 }
 
@@ -585,7 +612,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.leadstream");
         drop(Workspace::create(&path).unwrap());
-        let conn = open_connection(&path, Access::ReadOnly).unwrap();
+        let conn = open_connection(&path, Access::ReadOnly, None).unwrap();
         let trusted: i64 = conn
             .pragma_query_value(None, "trusted_schema", |r| r.get(0))
             .unwrap();

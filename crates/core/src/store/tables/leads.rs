@@ -190,6 +190,8 @@ pub struct NewLead<'a> {
     pub entry_point: Option<&'a str>,
     pub email_opt_in: Option<bool>,
     pub do_not_email: Option<bool>,
+    pub ads_opt_in: Option<bool>,
+    pub do_not_sell: Option<bool>,
     pub score: Option<f64>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -205,10 +207,10 @@ impl<'tx> LeadInserter<'tx> {
         let statement = tx.prepare(
             "INSERT INTO leads (id, external_id, email, email_key, first_name, last_name, phone, company,
                  job_title, persona, country, region, city, timezone, industry, employees, annual_revenue,
-                 lifecycle_stage, buying_stage, lead_source, entry_point, email_opt_in, do_not_email, score,
-                 created_at, updated_at)
+                 lifecycle_stage, buying_stage, lead_source, entry_point, email_opt_in, do_not_email, ads_opt_in,
+                 do_not_sell, score, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-                 ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
         )?;
         Ok(LeadInserter { statement })
     }
@@ -238,6 +240,8 @@ impl<'tx> LeadInserter<'tx> {
             lead.entry_point,
             lead.email_opt_in,
             lead.do_not_email,
+            lead.ads_opt_in,
+            lead.do_not_sell,
             lead.score,
             lead.created_at,
             lead.updated_at,

@@ -26,6 +26,8 @@
 //! - [`quality`]: the data-quality report's reads.
 //! - [`field_values`]: one field's distinct values, for normalisations.
 //! - [`audit`]: the audit log.
+//! - [`consent`]: consent statements per lead and channel (history).
+//! - [`suppression`]: salted hashes of erased people's e-mail addresses.
 //!
 //! The `settings` table has its own typed module, `store::settings`. This
 //! module also drops and rebuilds the secondary indexes of a family a big
@@ -33,6 +35,7 @@
 
 pub mod audit;
 pub mod columns;
+pub mod consent;
 pub mod content;
 pub mod custom_values;
 pub mod duplicates;
@@ -52,6 +55,7 @@ pub mod scores;
 pub mod scoring;
 pub mod segments;
 pub mod streams;
+pub mod suppression;
 
 use rusqlite::{Connection, Transaction};
 

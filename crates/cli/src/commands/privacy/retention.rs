@@ -1,0 +1,15 @@
+//! `retention`: (issue 15; being built).
+
+use std::io::Write;
+use std::path::Path;
+
+use clap::Subcommand;
+
+use crate::commands::CliResult;
+
+#[derive(Subcommand)]
+pub enum RetentionCommand {}
+
+pub fn run(_db: &Path, command: RetentionCommand, _out: &mut impl Write) -> CliResult {
+    match command {}
+}

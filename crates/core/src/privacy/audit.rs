@@ -1,0 +1,1 @@
+//! The audit log: its list and export (issue 15).

@@ -1,0 +1,1 @@
+//! Consent per lead and channel, kept as history (issue 15).
