@@ -494,3 +494,109 @@ fn undo_in_any_order_equals_replaying_the_changes_still_applied() {
         tally.merges_undone.get()
     );
 }
+
+/// Undoes `target` in `real` and checks the result against replaying
+/// `applied` (the changes still applied, in order) on a fresh workspace.
+fn undo_and_compare(real: &mut Sandbox, target: i64, applied: &[&Change]) {
+    history::undo(&mut real.ws, target).unwrap();
+    let mut replayed = Sandbox::new();
+    for change in applied {
+        replayed.replay(change);
+    }
+    assert_eq!(real.state(), replayed.state(), "after undoing {target}");
+}
+
+fn merge_all_from_survivor(survivor: &str, merged: &str) -> Change {
+    Change::Merge {
+        survivor: survivor.into(),
+        merged: merged.into(),
+        sources: BTreeMap::new(),
+    }
+}
+
+/// The case the property test found (shrunk): an event the merge moved to
+/// the survivor is deleted by the undo of its import, a later import's
+/// event takes its id, and the undo of the merge moved that later event to
+/// the merged lead.
+#[test]
+fn a_merge_undo_leaves_a_later_event_that_reused_a_moved_events_id() {
+    let mut real = Sandbox::new();
+    let leads = Change::Leads(
+        "email,first_name,company,plan_tier\np1@x.example,,,\np2@x.example,,,\n".into(),
+    );
+    let first_events = Change::Events(
+        "email,event,timestamp\np2@x.example,page_view,2026-03-01T10:00:00Z\n".into(),
+    );
+    let later_events = Change::Events(
+        "email,event,timestamp\np1@x.example,page_view,2026-03-01T10:00:00Z\n".into(),
+    );
+    real.replay(&leads);
+    real.replay(&first_events);
+    let moved: i64 = real
+        .ws
+        .conn()
+        .query_row("SELECT id FROM events", [], |r| r.get(0))
+        .unwrap();
+    let (p1, p2) = (real.id_of("p1@x.example"), real.id_of("p2@x.example"));
+    let merge_id = merge(&mut real.ws, p1, &[p2], &Picks::new())
+        .unwrap()
+        .change_id;
+    history::undo(&mut real.ws, 2).unwrap();
+    real.replay(&later_events);
+    let reused: i64 = real
+        .ws
+        .conn()
+        .query_row("SELECT id FROM events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        reused, moved,
+        "the later event takes the deleted event's id"
+    );
+    undo_and_compare(&mut real, merge_id, &[&leads, &later_events]);
+    assert_eq!(real.state()["p2@x.example"].1, Vec::new());
+}
+
+/// The brief's reading of the failure: a later events import adds to the
+/// survivor an event equal to one the merge moved. Event imports do not
+/// deduplicate, so both rows exist and the undo moves back only its own.
+#[test]
+fn a_merge_undo_keeps_a_later_event_equal_to_a_moved_one_on_the_survivor() {
+    let mut real = Sandbox::new();
+    let leads = Change::Leads(
+        "email,first_name,company,plan_tier\np1@x.example,,,\np2@x.example,,,\n".into(),
+    );
+    let first_events = Change::Events(
+        "email,event,timestamp\np2@x.example,page_view,2026-03-01T10:00:00Z\n".into(),
+    );
+    let later_events = Change::Events(
+        "email,event,timestamp\np1@x.example,page_view,2026-03-01T10:00:00Z\n".into(),
+    );
+    real.replay(&leads);
+    real.replay(&first_events);
+    let (p1, p2) = (real.id_of("p1@x.example"), real.id_of("p2@x.example"));
+    let merge_id = merge(&mut real.ws, p1, &[p2], &Picks::new())
+        .unwrap()
+        .change_id;
+    real.replay(&later_events);
+    assert_eq!(real.state()["p1@x.example"].1.len(), 2);
+    undo_and_compare(&mut real, merge_id, &[&leads, &first_events, &later_events]);
+}
+
+/// Sibling: the undo of the events import whose event the merge moved
+/// (after the merge) deletes it from the survivor; the merge's undo later
+/// has nothing to move back.
+#[test]
+fn undoing_an_import_whose_events_a_merge_moved_then_the_merge_is_exact() {
+    let mut real = Sandbox::new();
+    let leads = Change::Leads(
+        "email,first_name,company,plan_tier\np1@x.example,,,\np2@x.example,,,\n".into(),
+    );
+    let events =
+        Change::Events("email,event,timestamp\np2@x.example,page_view,2026-03-01T10:00:00Z\np1@x.example,download,2026-03-02T10:00:00Z\n".into());
+    real.replay(&leads);
+    real.replay(&events);
+    let merge_change = merge_all_from_survivor("p1@x.example", "p2@x.example");
+    real.replay(&merge_change);
+    undo_and_compare(&mut real, 2, &[&leads, &merge_change]);
+    undo_and_compare(&mut real, 3, &[&leads]);
+}

@@ -93,15 +93,100 @@ pub fn lead_as_json(tx: &Transaction<'_>, lead_id: i64) -> Result<serde_json::Va
     Ok(json!({ "row": row, "custom": custom, "changes": changes }))
 }
 
-/// Moves lead `from`'s events to lead `to` (ids kept); returns their ids.
-pub fn move_events(tx: &Transaction<'_>, from: i64, to: i64) -> Result<Vec<i64>> {
-    let ids: Vec<i64> = tx
-        .prepare_cached("SELECT id FROM events WHERE lead_id = ?1 ORDER BY id")?
-        .query_map([from], |r| r.get(0))?
+/// An event a merge moved to the survivor, as the undo recognises it.
+///
+/// Event ids alone do not name one event for ever: `events` has no
+/// AUTOINCREMENT, so when the undo of an events import deletes the newest
+/// events, the next import reuses their ids. The import that added the event
+/// and its time go with the id: import ids are never reused (imports are
+/// never deleted) and an undone import adds nothing again, so a later event
+/// that took a moved event's id differs from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MovedEvent {
+    pub id: i64,
+    /// The import that added it; `None` for the demo's events.
+    pub import_id: Option<i64>,
+    /// Seconds since the epoch (UTC).
+    pub occurred_at: i64,
+}
+
+impl MovedEvent {
+    /// As stored in `lead_merges.moved_events`: `[id, import id, time]`.
+    fn to_json(self) -> serde_json::Value {
+        json!([self.id, self.import_id, self.occurred_at])
+    }
+}
+
+/// A stored moved event: `[id, import id, time]`, or a bare id as merges
+/// made before the fingerprint was kept wrote it (`None`: only the id is
+/// known).
+fn moved_event_from_json(json: &serde_json::Value) -> Result<(i64, Option<MovedEvent>)> {
+    if let Some(id) = json.as_i64() {
+        return Ok((id, None));
+    }
+    let id = json[0].as_i64().ok_or_else(|| damaged("a moved event"))?;
+    let occurred_at = json[2].as_i64().ok_or_else(|| damaged("a moved event"))?;
+    Ok((
+        id,
+        Some(MovedEvent {
+            id,
+            import_id: json[1].as_i64(),
+            occurred_at,
+        }),
+    ))
+}
+
+/// Moves lead `from`'s events to lead `to` (ids kept); returns them.
+pub fn move_events(tx: &Transaction<'_>, from: i64, to: i64) -> Result<Vec<MovedEvent>> {
+    let moved: Vec<MovedEvent> = tx
+        .prepare_cached(
+            "SELECT id, import_id, occurred_at FROM events WHERE lead_id = ?1 ORDER BY id",
+        )?
+        .query_map([from], |r| {
+            Ok(MovedEvent {
+                id: r.get(0)?,
+                import_id: r.get(1)?,
+                occurred_at: r.get(2)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     tx.prepare_cached("UPDATE events SET lead_id = ?2 WHERE lead_id = ?1")?
         .execute(params![from, to])?;
-    Ok(ids)
+    Ok(moved)
+}
+
+/// Moves the events a merge moved from `merged` to `survivor` back, each
+/// only if it is still there and still the event that was moved (not a later
+/// event that took its id after it was deleted); returns how many moved.
+fn move_events_back(
+    tx: &Transaction<'_>,
+    merged: i64,
+    survivor: i64,
+    stored: &serde_json::Value,
+) -> Result<u64> {
+    let stored = stored
+        .as_array()
+        .ok_or_else(|| damaged("the moved events"))?;
+    let mut exact = tx.prepare_cached(
+        "UPDATE events SET lead_id = ?1
+         WHERE id = ?2 AND lead_id = ?3 AND import_id IS ?4 AND occurred_at = ?5",
+    )?;
+    let mut moved = 0;
+    for event in stored {
+        moved += match moved_event_from_json(event)? {
+            (_, Some(event)) => exact.execute(params![
+                merged,
+                event.id,
+                survivor,
+                event.import_id,
+                event.occurred_at
+            ])?,
+            (id, None) => tx
+                .prepare_cached("UPDATE events SET lead_id = ?1 WHERE id = ?2 AND lead_id = ?3")?
+                .execute(params![merged, id, survivor])?,
+        } as u64;
+    }
+    Ok(moved)
 }
 
 fn read_bitmap(bytes: &[u8]) -> Result<RoaringBitmap> {
@@ -159,7 +244,7 @@ pub struct MergedLead<'a> {
     pub merged_import_id: Option<i64>,
     /// [`lead_as_json`] of the lead, read before anything moved.
     pub lead: &'a serde_json::Value,
-    pub moved_events: &'a [i64],
+    pub moved_events: &'a [MovedEvent],
     /// [`move_segment_history`]'s answer.
     pub history: &'a serde_json::Value,
 }
@@ -178,7 +263,8 @@ pub fn record_and_delete(tx: &Transaction<'_>, merged: &MergedLead<'_>) -> Resul
         merged.merged_id,
         merged.merged_import_id,
         merged.lead.to_string(),
-        serde_json::to_string(merged.moved_events)?,
+        serde_json::Value::Array(merged.moved_events.iter().map(|e| e.to_json()).collect())
+            .to_string(),
         merged.history.to_string()
     ])?;
     tx.prepare_cached("DELETE FROM leads WHERE id = ?1")?
@@ -325,12 +411,7 @@ pub fn restore(tx: &Transaction<'_>, fix_id: i64) -> Result<u64> {
     for (survivor, merged, lead, moved_events, history) in merges {
         let lead: serde_json::Value = serde_json::from_str(&lead)?;
         insert_lead(tx, &lead)?;
-        let events: Vec<i64> = serde_json::from_str(&moved_events)?;
-        let mut move_back =
-            tx.prepare_cached("UPDATE events SET lead_id = ?1 WHERE id = ?2 AND lead_id = ?3")?;
-        for event in events {
-            move_back.execute(params![merged, event, survivor])?;
-        }
+        move_events_back(tx, merged, survivor, &serde_json::from_str(&moved_events)?)?;
         let history: Vec<(i64, bool)> = serde_json::from_str(&history)?;
         restore_segment_history(tx, merged, survivor, &history)?;
     }
@@ -426,4 +507,74 @@ fn restore_segment_history(
         write_snapshot(tx, *snapshot, &bitmap)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Workspace;
+
+    fn lead_of(tx: &Transaction<'_>, event: i64) -> i64 {
+        tx.query_row("SELECT lead_id FROM events WHERE id = ?1", [event], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn only_the_events_still_as_moved_go_back() {
+        let mut workspace = Workspace::in_memory().unwrap();
+        let tx = workspace.conn_mut().transaction().unwrap();
+        tx.execute_batch(
+            "INSERT INTO imports (id, kind, file_name, started_at, finished_at) VALUES
+                 (1, 'events', 'a.csv', 0, 0), (2, 'events', 'b.csv', 0, 0);
+             INSERT INTO leads (id, created_at, updated_at) VALUES (1, 0, 0), (2, 0, 0);
+             INSERT INTO events (id, lead_id, type, occurred_at, import_id) VALUES
+                 (10, 2, 'page_view', 100, 1), (11, 2, 'download', 200, NULL);",
+        )
+        .unwrap();
+        let moved = move_events(&tx, 2, 1).unwrap();
+        assert_eq!(
+            moved,
+            vec![
+                MovedEvent {
+                    id: 10,
+                    import_id: Some(1),
+                    occurred_at: 100
+                },
+                MovedEvent {
+                    id: 11,
+                    import_id: None,
+                    occurred_at: 200
+                },
+            ]
+        );
+        let stored: serde_json::Value = moved.iter().map(|e| e.to_json()).collect();
+        assert_eq!(stored, json!([[10, 1, 100], [11, null, 200]]));
+        // Event 10 is deleted (its import undone) and a later import's event
+        // on the survivor takes its id.
+        tx.execute_batch(
+            "DELETE FROM events WHERE id = 10;
+             INSERT INTO events (id, lead_id, type, occurred_at, import_id)
+                 VALUES (10, 1, 'page_view', 100, 2);",
+        )
+        .unwrap();
+        assert_eq!(move_events_back(&tx, 2, 1, &stored).unwrap(), 1);
+        assert_eq!((lead_of(&tx, 10), lead_of(&tx, 11)), (1, 2));
+    }
+
+    #[test]
+    fn a_merge_stored_with_bare_event_ids_moves_them_back_by_id() {
+        let mut workspace = Workspace::in_memory().unwrap();
+        let tx = workspace.conn_mut().transaction().unwrap();
+        tx.execute_batch(
+            "INSERT INTO leads (id, created_at, updated_at) VALUES (1, 0, 0), (2, 0, 0);
+             INSERT INTO events (id, lead_id, type, occurred_at) VALUES
+                 (10, 1, 'page_view', 100), (11, 1, 'download', 200);",
+        )
+        .unwrap();
+        assert_eq!(move_events_back(&tx, 2, 1, &json!([10])).unwrap(), 1);
+        assert_eq!((lead_of(&tx, 10), lead_of(&tx, 11)), (2, 1));
+        assert!(move_events_back(&tx, 2, 1, &json!([["x"]])).is_err());
+    }
 }
