@@ -314,6 +314,12 @@ pub fn undo_blocker(tx: &Transaction<'_>, change_id: i64) -> Result<Option<Strin
              import added; undo fix #{later} first"
         )));
     }
+    if let Some((later, survivor)) = identity_used(tx, change_id)? {
+        return Ok(Some(format!(
+            "import #{later} found lead {survivor} by the e-mail address or external id this \
+             merge gave it, and changed it or added events to it; undo import #{later} first"
+        )));
+    }
     let identity_held = identity_held(tx, change_id)?;
     if let Some((merged, key, value, holder)) = identity_held {
         let what = if key == "email_key" {
@@ -327,6 +333,34 @@ pub fn undo_blocker(tx: &Transaction<'_>, change_id: i64) -> Result<Option<Strin
         )));
     }
     Ok(None)
+}
+
+/// For the undo of merge `fix_id`, when it gave its survivor an identity
+/// (e-mail address or external id) the survivor lacked: the latest later
+/// import, still applied, that changed the survivor or added events to it,
+/// with the survivor. Such an import may have found the survivor by that
+/// identity; without the merge it would have found the merged lead, so the
+/// undo could not say where its changes belong.
+fn identity_used(tx: &Transaction<'_>, fix_id: i64) -> Result<Option<(i64, i64)>> {
+    Ok(tx
+        .query_row(
+            "SELECT i.id, m.survivor_id
+             FROM lead_merges m
+             JOIN imports i ON i.id > m.fix_id AND i.undone_at IS NULL
+                           AND i.kind IN ('leads', 'events')
+             WHERE m.fix_id = ?1
+               AND EXISTS (SELECT 1 FROM import_changes given
+                           WHERE given.import_id = ?1 AND given.lead_id = m.survivor_id
+                             AND given.field_key IN ('email_key', 'external_id'))
+               AND (EXISTS (SELECT 1 FROM import_changes later
+                            WHERE later.import_id = i.id AND later.lead_id = m.survivor_id)
+                    OR EXISTS (SELECT 1 FROM events e
+                               WHERE e.lead_id = m.survivor_id AND e.import_id = i.id))
+             ORDER BY i.id DESC LIMIT 1",
+            [fix_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
 }
 
 /// An identity (e-mail key, external id) a lead merge fix `fix_id` merged
