@@ -275,8 +275,10 @@ pub fn record_and_delete(tx: &Transaction<'_>, merged: &MergedLead<'_>) -> Resul
 /// Why change `change_id` (an import or a fix) cannot be undone exactly
 /// because of a merge, if it cannot: a later merge, still applied, merged
 /// away the survivor of this merge or kept a lead this change added as its
-/// survivor; or an identity the merged lead would take back is held by
-/// another lead. `None` when nothing stands in the way.
+/// survivor; or a later import, still applied, changed the survivor or
+/// added events to it after this merge gave it an identity (it may have
+/// found the survivor by it); or an identity the merged lead would take back
+/// is held by another lead. `None` when nothing stands in the way.
 pub fn undo_blocker(tx: &Transaction<'_>, change_id: i64) -> Result<Option<String>> {
     let survivor_merged_away: Option<(i64, i64)> = tx
         .query_row(
