@@ -310,13 +310,28 @@ pub enum DailyBackup {
     Taken,
     /// Being taken on a thread of its own, from a read-only connection.
     Started,
+    /// Due, but the workspace is large and the caller may not wait for it
+    /// nor outlive a thread (the CLI): left for the app, or the next import.
+    Deferred,
+}
+
+/// Where a daily backup of a large workspace may run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DailyMode {
+    /// Only before returning, and only for a small workspace: what every
+    /// opener gets (a short-lived CLI would kill a background thread
+    /// mid-copy, leaving a large partial file behind).
+    SmallOnly,
+    /// A large workspace's backup on a background thread: for the app,
+    /// which outlives it.
+    BackgroundForLarge,
 }
 
 /// Takes the daily backup when none was taken in the last 24 hours: before
-/// returning for a small workspace, on a background thread of its own for
-/// a large one (its online backup reads a connection of its own, so the
-/// workspace is usable meanwhile).
-pub fn create_daily_if_due(workspace: &Workspace) -> Result<DailyBackup> {
+/// returning for a small workspace; for a large one, on a background
+/// thread of its own when `mode` allows (its online backup reads a
+/// connection of its own, so the workspace is usable meanwhile).
+pub fn create_daily_if_due(workspace: &Workspace, mode: DailyMode) -> Result<DailyBackup> {
     let Some(path) = workspace.path() else {
         return Ok(DailyBackup::NotDue);
     };
@@ -324,27 +339,26 @@ pub fn create_daily_if_due(workspace: &Workspace) -> Result<DailyBackup> {
         return Ok(DailyBackup::NotDue);
     }
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let reader = workspace.reader();
-    match reader.filter(|_| size >= BACKGROUND_FROM_BYTES) {
-        None => {
-            create(workspace, DAILY_REASON)?;
-            Ok(DailyBackup::Taken)
-        }
-        Some(reader) => {
-            let keep = keep(workspace)?;
-            let path = path.to_path_buf();
-            let passphrase = workspace.passphrase().cloned();
-            std::thread::spawn(move || {
-                let copied = reader.open().and_then(|source| {
-                    copy_to_folder(&source, &path, DAILY_REASON, passphrase.as_ref())
-                });
-                if copied.is_ok() {
-                    prune_folder(&path, keep).ok();
-                }
-            });
-            Ok(DailyBackup::Started)
-        }
+    if size < BACKGROUND_FROM_BYTES {
+        create(workspace, DAILY_REASON)?;
+        return Ok(DailyBackup::Taken);
     }
+    let reader = match (mode, workspace.reader()) {
+        (DailyMode::BackgroundForLarge, Some(reader)) => reader,
+        _ => return Ok(DailyBackup::Deferred),
+    };
+    let keep = keep(workspace)?;
+    let path = path.to_path_buf();
+    let passphrase = workspace.passphrase().cloned();
+    std::thread::spawn(move || {
+        let copied = reader
+            .open()
+            .and_then(|source| copy_to_folder(&source, &path, DAILY_REASON, passphrase.as_ref()));
+        if copied.is_ok() {
+            prune_folder(&path, keep).ok();
+        }
+    });
+    Ok(DailyBackup::Started)
 }
 
 /// Opens the backup at `backup` read-only and checks that it can replace

@@ -44,7 +44,7 @@ pub fn set_in<T: Serialize + ?Sized>(tx: &Transaction<'_>, key: &str, value: &T)
 
 /// Settings the app writes itself as bookkeeping, not as a change a user
 /// made: not audited (the score run's time would add an entry per import).
-const UNAUDITED_KEYS: [&str; 2] = ["score_last_run", "builtin_segments"];
+const UNAUDITED_KEYS: [&str; 3] = ["score_last_run", "builtin_segments", "demo_data"];
 /// Prefixes of such keys (the remembered mapping of an import file).
 const UNAUDITED_PREFIXES: [&str; 1] = ["import-mapping:"];
 /// Settings whose value the audit log must not hold (it names the key only).
