@@ -516,9 +516,19 @@ mod tests {
         assert!(daily_due(Some(1_000_000), 1_000_000 + 24 * 3600));
         let dir = tempfile::tempdir().unwrap();
         let (path, workspace) = workspace_in(dir.path());
-        assert_eq!(create_daily_if_due(&workspace).unwrap(), DailyBackup::Taken);
+        let mode = DailyMode::SmallOnly;
         assert_eq!(
-            create_daily_if_due(&workspace).unwrap(),
+            create_daily_if_due(&workspace, mode).unwrap(),
+            DailyBackup::Taken
+        );
+        assert_eq!(
+            create_daily_if_due(&workspace, mode).unwrap(),
+            DailyBackup::NotDue
+        );
+        // The CLI's mode never starts a thread: a large file's copy waits
+        // for the app (nothing is due here any more either way).
+        assert_eq!(
+            create_daily_if_due(&workspace, DailyMode::BackgroundForLarge).unwrap(),
             DailyBackup::NotDue
         );
         let files = backup_files(&path).unwrap();
