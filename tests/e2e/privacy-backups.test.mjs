@@ -4,10 +4,11 @@
 // own "before-import" backup); "Restore…" on the manual backup asks in the
 // alert dialog (naming the date and the lead count), and the restore brings
 // the lead count back (read with the CLI and in the header); the Audit log
-// tab shows the restore entry on top, filtered by action. Screenshots of
+// tab shows the restore entry on top, the export of the log (the same rows
+// as the file) on top of it, and the filter by action. Screenshots of
 // both tabs and the question; axe on both tabs and the dialog.
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
@@ -156,6 +157,33 @@ describe("privacy: backups and the audit log", () => {
         (e) => e.action === "import" && /two-more\.csv/.test(e.summary),
       ),
       "the import made after the backup stays in the log",
+    );
+    // The export writes what the window lists (through the app's own command: the native save dialog cannot be
+    // driven by WebDriver), and is itself logged.
+    const exportPath = join(dataDir, "audit-log.csv");
+    const written = await browser.execute(
+      async (path) =>
+        window.__TAURI_INTERNALS__.invoke("audit_export", {
+          filter: { action: null, since: null, until: null },
+          format: "csv",
+          path,
+        }),
+      exportPath,
+    );
+    const exported = readFileSync(exportPath, "utf8").trim().split("\n");
+    assert.equal(exported[0], "id,occurred_at,action,summary,detail");
+    assert.equal(exported.length - 1, written);
+    assert.match(exported[1], /,restore,/);
+    await clickWhenStill(browser, byTestId(browser, "privacy-tab-backups"));
+    await clickWhenStill(browser, byTestId(browser, "privacy-tab-audit"));
+    await browser.waitUntil(
+      async () =>
+        (await byTestId(browser, "audit-row").getAttribute("data-action")) ===
+        "export",
+      {
+        timeout: 30_000,
+        timeoutMsg: "the export never showed in the log",
+      },
     );
     await screenshot(browser, "privacy-audit-log");
     await checkAccessibility(browser, "the Audit log tab");
