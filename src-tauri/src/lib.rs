@@ -138,6 +138,12 @@ pub fn run() -> tauri::Result<()> {
             commands::quality_fixes::spelling_fields,
             commands::quality_fixes::unsendable_preview,
             commands::quality_fixes::unsendable_apply,
+            commands::privacy_backups::backups_overview,
+            commands::privacy_backups::backup_create,
+            commands::privacy_backups::backup_set_keep,
+            commands::privacy_backups::backup_restore,
+            commands::privacy_audit::audit_list,
+            commands::privacy_audit::audit_export,
         ])
         .run(tauri::generate_context!())
 }

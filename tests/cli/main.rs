@@ -8,6 +8,8 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod audit;
+mod backup;
 mod coverage;
 mod demo_and_leads;
 mod errors;

@@ -195,6 +195,21 @@ impl OutputArgs {
             None => export(stdout),
         }
     }
+
+    /// Notes an export written to the output file in the audit log: `rows`
+    /// of `what`. Nothing for an export to stdout (the CLI cannot know
+    /// where it went).
+    pub(crate) fn record(
+        &self,
+        workspace: &mut leadstream_core::Workspace,
+        what: &str,
+        rows: u64,
+    ) -> leadstream_core::Result<()> {
+        match &self.output {
+            Some(path) => leadstream_core::export::record_export(workspace, what, rows, path),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Where a command's rules come from: a rule JSON file, `-` for stdin, or

@@ -138,6 +138,11 @@ pub enum Error {
     #[error("{0}")]
     InvalidArgument(String),
 
+    /// A backup that cannot be restored (damaged, not a workspace, from a
+    /// newer Leadstream); the workspace was not changed.
+    #[error("{path}: this backup cannot be restored ({reason}); the workspace was left untouched")]
+    BadBackup { path: PathBuf, reason: String },
+
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -281,7 +286,9 @@ impl Error {
             Error::OutOfRange { .. } | Error::InvalidArgument(_) | Error::Json(_) => {
                 ErrorKind::InvalidInput
             }
-            Error::UndoRefused { .. } | Error::FieldInUse { .. } => ErrorKind::Refused,
+            Error::UndoRefused { .. } | Error::FieldInUse { .. } | Error::BadBackup { .. } => {
+                ErrorKind::Refused
+            }
             Error::Cancelled => ErrorKind::Cancelled,
             Error::Migration { .. } | Error::Io { .. } | Error::Sqlite(_) => ErrorKind::Internal,
         }

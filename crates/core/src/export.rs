@@ -199,6 +199,24 @@ pub fn write_file_atomically<T>(
     Ok(value)
 }
 
+/// Notes in the audit log (issue 15) that an export wrote `rows` rows of
+/// `what` ("leads", "segment members", ...) to the file at `path`: every
+/// export that writes a file calls this once the file is in place. The
+/// entry holds the path and the count, never a row.
+pub fn record_export(workspace: &mut Workspace, what: &str, rows: u64, path: &Path) -> Result<()> {
+    let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let tx = workspace
+        .conn_mut()
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    crate::store::tables::audit::record(
+        &tx,
+        "export",
+        &serde_json::json!({"what": what, "rows": rows, "file": shown.to_string_lossy()}),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
 /// Whether an export for an email tool (HubSpot, Mailchimp) includes leads
 /// that may not be emailed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

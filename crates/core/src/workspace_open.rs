@@ -47,6 +47,15 @@ impl Workspace {
         // The day's snapshot of every saved segment's members, once a day.
         // A failure costs one day's history, never the opening.
         crate::strategy::history::record_daily_if_due(&mut workspace).ok();
+        // The daily backup (issue 15), when none was taken in 24 hours, for
+        // a small file (a large one's is taken by the app on a thread of its
+        // own). A failure never stops the opening; the Backups tab shows
+        // when the last one was taken.
+        crate::store::backup::create_daily_if_due(
+            &workspace,
+            crate::store::backup::DailyMode::SmallOnly,
+        )
+        .ok();
         Ok(workspace)
     }
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use leadstream_core::export::write_file_atomically;
+use leadstream_core::export::{record_export, write_file_atomically};
 use leadstream_core::strategy::history::{self, SegmentDiff, SegmentHistory};
 use tauri::State;
 
@@ -59,7 +59,9 @@ pub async fn segment_diff_export(
                 history::diff_bound(&to)?,
             )?;
             write_file_atomically(Path::new(&path), |out| history::write_diff_csv(&diff, out))?;
-            Ok((diff.joined.len() + diff.left.len()) as u64)
+            let rows = (diff.joined.len() + diff.left.len()) as u64;
+            record_export(ws, "segment history changes", rows, Path::new(&path))?;
+            Ok(rows)
         })
         .await
 }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use leadstream_core::export::write_file_atomically;
+use leadstream_core::export::{record_export, write_file_atomically};
 use leadstream_core::segments;
 use leadstream_core::strategy::ice::{
     self, IceFormula, IceTable, IceUpdate, TargetKind, TargetSuggestions,
@@ -65,7 +65,9 @@ pub async fn ice_export(state: State<'_, AppState>, path: String) -> Result<u64>
     state
         .with_workspace(move |ws| {
             let table = ice::ranked_table(ws, ice::formula(ws)?)?;
-            write_file_atomically(Path::new(&path), |out| ice::write_csv(&table, out))
+            let rows = write_file_atomically(Path::new(&path), |out| ice::write_csv(&table, out))?;
+            record_export(ws, "ICE table", rows, Path::new(&path))?;
+            Ok(rows)
         })
         .await
 }

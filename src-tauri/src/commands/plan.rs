@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use leadstream_core::export::write_file_atomically;
+use leadstream_core::export::{record_export, write_file_atomically};
 use leadstream_core::streams::limits;
 use leadstream_core::streams::model::Stream;
 use leadstream_core::streams::planner::{self, LeadJourney, Plan, PlanSettings};
@@ -79,9 +79,11 @@ pub async fn plan_export(
         .with_workspace(move |ws| {
             let request = plan_request(ws, streams, &from, days)?;
             let run = planner::plan(ws, &request)?;
-            write_file_atomically(Path::new(&path), |out| {
+            let rows = write_file_atomically(Path::new(&path), |out| {
                 planner::write_sends_csv(ws, &run, out)
-            })
+            })?;
+            record_export(ws, "planned sends", rows, Path::new(&path))?;
+            Ok(rows)
         })
         .await
 }

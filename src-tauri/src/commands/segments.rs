@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use leadstream_core::export::{write_file_atomically, ConsentPolicy, MemberExportSummary};
+use leadstream_core::export::{
+    record_export, write_file_atomically, ConsentPolicy, MemberExportSummary,
+};
 use leadstream_core::segments::saved::{self, Segment, SegmentDraft, SegmentSummary};
 use leadstream_core::segments::templates::{self, SegmentTemplate};
 use leadstream_core::segments::{self, Explanation, OperatorSet, RuleGroup, SegmentPreview};
@@ -75,7 +77,7 @@ pub async fn segment_export(
     state
         .with_workspace(move |ws| {
             let at = segments::as_of_or_now(as_of_text.as_deref())?;
-            write_file_atomically(Path::new(&path), |out| {
+            let summary = write_file_atomically(Path::new(&path), |out| {
                 segments::export_members(
                     ws,
                     &rules,
@@ -85,7 +87,9 @@ pub async fn segment_export(
                     consent,
                     out,
                 )
-            })
+            })?;
+            record_export(ws, "segment members", summary.written, Path::new(&path))?;
+            Ok(summary)
         })
         .await
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use leadstream_core::export::write_file_atomically;
+use leadstream_core::export::{record_export, write_file_atomically};
 use leadstream_core::streams::model::{
     self as streams, SavedStream, Stream, StreamDraft, StreamProblem,
 };
@@ -69,7 +69,8 @@ pub async fn stream_export(state: State<'_, AppState>, id: i64, path: String) ->
                         path: path.clone(),
                         source: e,
                     })
-            })
+            })?;
+            record_export(ws, "stream definition", 1, Path::new(&path))
         })
         .await
 }

@@ -126,6 +126,12 @@ fn switch_to(
     workspace: Workspace,
 ) -> Result<WorkspaceInfo> {
     let mut info = summarise(&workspace)?;
+    // A large workspace's daily backup (issue 15) runs beside the app.
+    leadstream_core::store::backup::create_daily_if_due(
+        &workspace,
+        leadstream_core::store::backup::DailyMode::BackgroundForLarge,
+    )
+    .ok();
     info.warnings = install(slot, dirs, workspace)?;
     Ok(info)
 }

@@ -6,6 +6,12 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 
 import type { FixOutcome } from "../bindings/FixOutcome";
+import type { AuditExportFormat } from "../bindings/AuditExportFormat";
+import type { AuditFilter } from "../bindings/AuditFilter";
+import type { AuditPage } from "../bindings/AuditPage";
+import type { BackupInfo } from "../bindings/BackupInfo";
+import type { BackupsOverview } from "../bindings/BackupsOverview";
+import type { RestoreOutcome } from "../bindings/RestoreOutcome";
 import type { Normalisation } from "../bindings/Normalisation";
 import type { NormalisationPlan } from "../bindings/NormalisationPlan";
 import type { NormalisationPreview } from "../bindings/NormalisationPreview";
@@ -384,6 +390,22 @@ export const ipc = {
   unsendablePreview: (what: Unsendable) => call<UnsendablePreview>("unsendable_preview", { what }),
   /** Marks addresses as not sendable ("Do not email") as one fix in the change history. */
   unsendableApply: (what: Unsendable) => call<FixOutcome>("unsendable_apply", { what }),
+
+  // --- Privacy: backups and the audit log (issue 15) ---
+  /** The backups, newest first, and how many are kept. */
+  backupsOverview: () => call<BackupsOverview>("backups_overview"),
+  /** Takes a backup now (reason "manual" when none). */
+  backupCreate: (reason: string | null) => call<BackupInfo>("backup_create", { reason }),
+  /** Sets how many backups are kept (1 to 1,000); older ones are deleted. */
+  backupSetKeep: (count: number) => call<void>("backup_set_keep", { count }),
+  /** Replaces the workspace with a backup (a backup of the current state is taken first). */
+  backupRestore: (id: string) => call<RestoreOutcome>("backup_restore", { id }),
+  /** A page of the audit log, newest first. */
+  auditList: (filter: AuditFilter, limit: number, offset: number) =>
+    call<AuditPage>("audit_list", { filter, limit, offset }),
+  /** Writes the audit log (what `filter` keeps) to `path`; returns how many entries. */
+  auditExport: (filter: AuditFilter, format: AuditExportFormat, path: string) =>
+    call<number>("audit_export", { filter, format, path }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

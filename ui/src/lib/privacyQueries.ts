@@ -1,3 +1,74 @@
 // TanStack Query hooks of the Privacy view (issue 15), re-exported by
 // queries.ts: the same query keys and invalidation rules as the rest.
-export {};
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import type { AuditExportFormat } from "../bindings/AuditExportFormat";
+import type { AuditFilter } from "../bindings/AuditFilter";
+import { ipc } from "./ipc";
+
+// --- Backups and the audit log (issue 15) ---
+// Keys under "backups" and "audit-log". A backup taken or the keep setting changed asks for the list again;
+// a restore changes the whole workspace, so every query is asked again.
+
+/** The Backups tab's and the Audit log tab's query keys. */
+export const backupKeys = {
+  all: ["backups"] as const,
+  audit: (filter: AuditFilter, limit: number) => ["audit-log", filter, limit] as const,
+  auditAll: ["audit-log"] as const,
+};
+
+/** The backups, newest first, with how many are kept. */
+export const useBackups = () => useQuery({ queryKey: backupKeys.all, queryFn: () => ipc.backupsOverview() });
+
+/** Takes a backup now; the list and the audit log follow. */
+export function useCreateBackup() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (reason: string | null) => ipc.backupCreate(reason),
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: backupKeys.all }),
+        client.invalidateQueries({ queryKey: backupKeys.auditAll }),
+      ]),
+  });
+}
+
+/** Sets how many backups are kept; older ones are deleted. */
+export function useSetBackupKeep() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (count: number) => ipc.backupSetKeep(count),
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: backupKeys.all }),
+        client.invalidateQueries({ queryKey: backupKeys.auditAll }),
+      ]),
+  });
+}
+
+/** Replaces the workspace with a backup: every query is asked again. */
+export function useRestoreBackup() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => ipc.backupRestore(id),
+    onSettled: () => client.invalidateQueries(),
+  });
+}
+
+/** The newest `limit` audit entries that `filter` keeps. */
+export const useAuditLog = (filter: AuditFilter, limit: number) =>
+  useQuery({
+    queryKey: backupKeys.audit(filter, limit),
+    queryFn: () => ipc.auditList(filter, limit, 0),
+    placeholderData: keepPreviousData,
+  });
+
+/** Exports the audit log; the export is itself an entry, so the log is asked again. */
+export function useExportAudit() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ filter, format, path }: { filter: AuditFilter; format: AuditExportFormat; path: string }) =>
+      ipc.auditExport(filter, format, path),
+    onSettled: () => client.invalidateQueries({ queryKey: backupKeys.auditAll }),
+  });
+}

@@ -20,8 +20,9 @@ pub fn run(db: &Path, command: LeadsCommand, out: &mut impl Write) -> CliResult 
                 Format::Csv => ExportFormat::Csv,
                 Format::Json => ExportFormat::Json,
             };
-            let workspace = Workspace::open(db)?;
-            output.write(out, |file| export_leads(&workspace, format, file))?;
+            let mut workspace = Workspace::open(db)?;
+            let rows = output.write(out, |file| export_leads(&workspace, format, file))?;
+            output.record(&mut workspace, "leads", rows)?;
         }
         LeadsCommand::Merge(args) => crate::commands::quality::merge::run(db, &args, out)?,
     }

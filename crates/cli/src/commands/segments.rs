@@ -64,6 +64,7 @@ pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResul
             let summary = output.write(out, |out| {
                 segments::export_members(workspace, &group, at, &fields, format, consent, out)
             })?;
+            output.record(workspace, "segment members", summary.written)?;
             eprintln!("{}", summary.message);
         }
         SegmentCommand::Explain { rules, lead, json } => {

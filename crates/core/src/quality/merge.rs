@@ -387,6 +387,8 @@ pub fn merge(
     merged: &[i64],
     picks: &Picks,
 ) -> Result<FixOutcome> {
+    // A copy of the workspace before the merge changes it (issue 15).
+    crate::store::backup::create(workspace, "before-merge")?;
     let tx = workspace
         .conn_mut()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -4,15 +4,59 @@
 //! The backups of `Deals.leadstream` live in `Deals.leadstream-backups/`
 //! beside it, one complete workspace file each, named
 //! `<UTC time>-<reason>.leadstream`, encrypted with the workspace's
-//! passphrase when it has one.
+//! passphrase when it has one. The newest [`keep`] of them are kept
+//! (one budget for every reason, daily ones included); older ones are
+//! deleted after each new one.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::backup::Backup;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-use super::{cipher, harden, open_connection, Access, Workspace};
+use super::tables::backups as sql;
+use super::{cipher, harden, migrate, open_connection, Access, Passphrase, Workspace};
 use crate::{Error, Result};
+
+/// The setting that holds how many backups are kept.
+pub const KEEP_SETTING: &str = "backup_keep";
+/// How many backups are kept when the setting was never changed.
+pub const DEFAULT_KEEP: u32 = 10;
+/// The most backups one may ask to keep.
+pub const MAX_KEEP: u32 = 1_000;
+/// The reason of the backup taken once a day when a workspace opens.
+pub const DAILY_REASON: &str = "daily";
+/// A workspace whose newest backup is older than this gets a daily one.
+const DAILY_EVERY_SECONDS: i64 = 24 * 3600;
+/// Workspace files at least this large take their daily backup on a
+/// thread of its own, so opening them is not slowed down.
+const BACKGROUND_FROM_BYTES: u64 = 64 * 1024 * 1024;
+/// A hidden partial copy older than this was left by a process that
+/// stopped mid-copy; pruning deletes it.
+const STALE_PARTIAL_SECONDS: u64 = 3600;
+/// How the stamp at the start of a backup's name is written.
+const STAMP_FORMAT: &str = "%Y%m%dT%H%M%S%.3fZ";
+
+/// One backup file, as the Backups tab and `backup list` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BackupInfo {
+    /// The file name without its extension: what `backup restore` takes.
+    pub id: String,
+    /// When it was taken, in Unix seconds (UTC).
+    #[ts(type = "number")]
+    pub taken_at: i64,
+    /// Why: `before-import`, `before-merge`, `daily`, `manual`, ...
+    pub reason: String,
+    #[ts(type = "number")]
+    pub size_bytes: u64,
+    /// How many leads it holds; `None` when it cannot be read (damaged, or
+    /// encrypted with another passphrase).
+    #[ts(type = "number | null")]
+    pub leads: Option<u64>,
+}
 
 /// The folder that holds the backups of the workspace at `workspace_path`.
 pub fn backups_dir(workspace_path: &Path) -> PathBuf {
@@ -51,27 +95,319 @@ pub fn backup_files(workspace_path: &Path) -> Result<Vec<PathBuf>> {
 /// file named after the time and `reason` (a short slug such as
 /// `before-import`), with SQLite's online backup; returns its path, or
 /// `None` for a workspace in memory. The copy is written to a hidden file
-/// and moved into place only when complete.
+/// and moved into place only when complete. Older backups beyond [`keep`]
+/// are deleted afterwards.
 pub fn create(workspace: &Workspace, reason: &str) -> Result<Option<PathBuf>> {
+    let made = create_unpruned(workspace, reason)?;
+    if made.is_some() {
+        prune(workspace)?;
+    }
+    Ok(made)
+}
+
+/// [`create`] without the pruning: a restore takes its safety copy with
+/// this, so the backup it restores cannot be pruned under it.
+pub(crate) fn create_unpruned(workspace: &Workspace, reason: &str) -> Result<Option<PathBuf>> {
     let Some(path) = workspace.path() else {
         return Ok(None);
     };
-    let dir = backups_dir(path);
+    copy_to_folder(workspace.conn(), path, reason, workspace.passphrase()).map(Some)
+}
+
+/// The online backup of `source` (a connection to the workspace at
+/// `workspace_path`) into a new file of its backups folder.
+fn copy_to_folder(
+    source: &Connection,
+    workspace_path: &Path,
+    reason: &str,
+    passphrase: Option<&Passphrase>,
+) -> Result<PathBuf> {
+    let reason = slug(reason);
+    let dir = backups_dir(workspace_path);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+    let stamp = chrono::Utc::now().format(STAMP_FORMAT);
     let target = dir.join(format!("{stamp}-{reason}.{}", super::WORKSPACE_EXTENSION));
     let partial = dir.join(format!(".{stamp}-{reason}.partial"));
-    {
+    let copied = (|| -> Result<()> {
         let mut copy = rusqlite::Connection::open(&partial)?;
-        if let Some(passphrase) = workspace.passphrase() {
+        if let Some(passphrase) = passphrase {
             cipher::apply_key(&copy, passphrase)?;
         }
         harden(&copy)?;
-        let backup = Backup::new(workspace.conn(), &mut copy)?;
+        let backup = Backup::new(source, &mut copy)?;
         backup.run_to_completion(4096, Duration::ZERO, None)?;
+        Ok(())
+    })();
+    if let Err(error) = copied {
+        std::fs::remove_file(&partial).ok();
+        return Err(error);
     }
     std::fs::rename(&partial, &target).map_err(|e| Error::io(&target, e))?;
-    Ok(Some(target))
+    Ok(target)
+}
+
+/// A reason as a file name part: lower-case letters, digits and dashes.
+fn slug(reason: &str) -> String {
+    let slug: String = reason
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let slug = slug.trim_matches('-').chars().take(40).collect::<String>();
+    if slug.is_empty() {
+        "manual".to_owned()
+    } else {
+        slug
+    }
+}
+
+/// How many backups are kept (the setting `backup_keep`, default 10).
+pub fn keep(workspace: &Workspace) -> Result<u32> {
+    Ok(super::settings::get::<u32>(workspace, KEEP_SETTING)
+        .ok()
+        .flatten()
+        .unwrap_or(DEFAULT_KEEP)
+        .clamp(1, MAX_KEEP))
+}
+
+/// Sets how many backups are kept (1 to [`MAX_KEEP`]) and deletes the
+/// older ones beyond it.
+pub fn set_keep(workspace: &mut Workspace, count: u32) -> Result<()> {
+    if !(1..=MAX_KEEP).contains(&count) {
+        return Err(Error::InvalidArgument(format!(
+            "the number of backups to keep must be between 1 and {MAX_KEEP}, not {count}"
+        )));
+    }
+    super::settings::set(workspace, KEEP_SETTING, &count)?;
+    prune(workspace)?;
+    Ok(())
+}
+
+/// Deletes the oldest backups beyond [`keep`] (whatever their reason) and
+/// partial copies a stopped process left; returns the deleted backups.
+pub fn prune(workspace: &Workspace) -> Result<Vec<PathBuf>> {
+    let Some(path) = workspace.path() else {
+        return Ok(Vec::new());
+    };
+    prune_folder(path, keep(workspace)?)
+}
+
+fn prune_folder(workspace_path: &Path, keep: u32) -> Result<Vec<PathBuf>> {
+    remove_stale_partials(&backups_dir(workspace_path));
+    let files = backup_files(workspace_path)?;
+    let excess = files.len().saturating_sub(keep.max(1) as usize);
+    let mut deleted = Vec::new();
+    for file in files.into_iter().take(excess) {
+        std::fs::remove_file(&file).map_err(|e| Error::io(&file, e))?;
+        for suffix in ["-wal", "-shm"] {
+            let mut side = file.clone().into_os_string();
+            side.push(suffix);
+            std::fs::remove_file(PathBuf::from(side)).ok();
+        }
+        deleted.push(file);
+    }
+    Ok(deleted)
+}
+
+fn remove_stale_partials(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_partial = path.extension().is_some_and(|ext| ext == "partial");
+        let age = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok());
+        if is_partial && age.is_some_and(|age| age.as_secs() >= STALE_PARTIAL_SECONDS) {
+            std::fs::remove_file(&path).ok();
+        }
+    }
+}
+
+/// The backups of `workspace`, newest first, with their lead counts.
+pub fn list(workspace: &Workspace) -> Result<Vec<BackupInfo>> {
+    let Some(path) = workspace.path() else {
+        return Ok(Vec::new());
+    };
+    let mut infos = Vec::new();
+    for file in backup_files(path)?.into_iter().rev() {
+        let Some((taken_at, reason)) = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(parse_stem)
+        else {
+            continue;
+        };
+        let size_bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+        let leads = open_connection(&file, Access::ReadOnly, workspace.passphrase())
+            .and_then(|conn| sql::lead_count(&conn))
+            .ok();
+        infos.push(BackupInfo {
+            id: stem_of(&file),
+            taken_at,
+            reason,
+            size_bytes,
+            leads,
+        });
+    }
+    Ok(infos)
+}
+
+fn stem_of(file: &Path) -> String {
+    file.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The time and reason in a backup's name (`20261130T040638.123Z-daily`).
+fn parse_stem(stem: &str) -> Option<(i64, String)> {
+    let (stamp, reason) = stem.split_once('-')?;
+    let taken = chrono::NaiveDateTime::parse_from_str(stamp, STAMP_FORMAT).ok()?;
+    Some((taken.and_utc().timestamp(), reason.to_owned()))
+}
+
+/// The file of the backup `id` of `workspace`: one of its backup files,
+/// never a path elsewhere.
+pub fn path_of(workspace: &Workspace, id: &str) -> Result<PathBuf> {
+    let not_found = || Error::NotFound {
+        what: "backup",
+        key: id.to_owned(),
+    };
+    let path = workspace.path().ok_or_else(not_found)?;
+    backup_files(path)?
+        .into_iter()
+        .find(|file| stem_of(file) == id)
+        .ok_or_else(not_found)
+}
+
+/// When the newest backup of `workspace` was taken, if it has any.
+pub fn newest_taken_at(workspace: &Workspace) -> Result<Option<i64>> {
+    let Some(path) = workspace.path() else {
+        return Ok(None);
+    };
+    Ok(backup_files(path)?
+        .iter()
+        .rev()
+        .find_map(|file| parse_stem(&stem_of(file)))
+        .map(|(taken_at, _)| taken_at))
+}
+
+/// Is a daily backup due at `now` (Unix seconds): none taken in the last
+/// 24 hours, whatever their reason?
+pub fn daily_due(newest_taken_at: Option<i64>, now: i64) -> bool {
+    newest_taken_at.is_none_or(|taken| now - taken >= DAILY_EVERY_SECONDS)
+}
+
+/// How a daily backup was taken, if one was due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DailyBackup {
+    NotDue,
+    /// Taken before returning (small workspaces).
+    Taken,
+    /// Being taken on a thread of its own, from a read-only connection.
+    Started,
+    /// Due, but the workspace is large and the caller may not wait for it
+    /// nor outlive a thread (the CLI): left for the app, or the next import.
+    Deferred,
+}
+
+/// Where a daily backup of a large workspace may run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DailyMode {
+    /// Only before returning, and only for a small workspace: what every
+    /// opener gets (a short-lived CLI would kill a background thread
+    /// mid-copy, leaving a large partial file behind).
+    SmallOnly,
+    /// A large workspace's backup on a background thread: for the app,
+    /// which outlives it.
+    BackgroundForLarge,
+}
+
+/// Takes the daily backup when none was taken in the last 24 hours: before
+/// returning for a small workspace; for a large one, on a background
+/// thread of its own when `mode` allows (its online backup reads a
+/// connection of its own, so the workspace is usable meanwhile).
+pub fn create_daily_if_due(workspace: &Workspace, mode: DailyMode) -> Result<DailyBackup> {
+    let Some(path) = workspace.path() else {
+        return Ok(DailyBackup::NotDue);
+    };
+    if !daily_due(newest_taken_at(workspace)?, chrono::Utc::now().timestamp()) {
+        return Ok(DailyBackup::NotDue);
+    }
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size < BACKGROUND_FROM_BYTES {
+        create(workspace, DAILY_REASON)?;
+        return Ok(DailyBackup::Taken);
+    }
+    let reader = match (mode, workspace.reader()) {
+        (DailyMode::BackgroundForLarge, Some(reader)) => reader,
+        _ => return Ok(DailyBackup::Deferred),
+    };
+    let keep = keep(workspace)?;
+    let path = path.to_path_buf();
+    let passphrase = workspace.passphrase().cloned();
+    std::thread::spawn(move || {
+        let copied = reader
+            .open()
+            .and_then(|source| copy_to_folder(&source, &path, DAILY_REASON, passphrase.as_ref()));
+        if copied.is_ok() {
+            prune_folder(&path, keep).ok();
+        }
+    });
+    Ok(DailyBackup::Started)
+}
+
+/// Opens the backup at `backup` read-only and checks that it can replace
+/// the workspace: a Leadstream workspace, readable with the workspace's
+/// passphrase, not damaged, not from a newer Leadstream. Returns the
+/// connection and its lead count.
+pub fn check(workspace: &Workspace, backup: &Path) -> Result<(Connection, u64)> {
+    let refuse = |reason: String| Error::BadBackup {
+        path: backup.to_path_buf(),
+        reason,
+    };
+    let conn = open_connection(backup, Access::ReadOnly, workspace.passphrase())
+        .map_err(|e| refuse(e.to_string()))?;
+    let application_id = sql::application_id(&conn).map_err(|e| refuse(e.to_string()))?;
+    if application_id != super::APPLICATION_ID {
+        return Err(refuse("it is not a Leadstream workspace".into()));
+    }
+    let verdict = sql::quick_check(&conn).map_err(|e| refuse(e.to_string()))?;
+    if verdict != "ok" {
+        return Err(refuse(format!("it is damaged: {verdict}")));
+    }
+    let version = migrate::recorded_version(&conn).map_err(|e| refuse(e.to_string()))?;
+    if version > super::LATEST_SCHEMA_VERSION {
+        return Err(refuse(format!(
+            "a newer Leadstream wrote it (schema version {version})"
+        )));
+    }
+    let leads = sql::lead_count(&conn).map_err(|e| refuse(e.to_string()))?;
+    Ok((conn, leads))
+}
+
+/// Replaces the whole workspace with the checked backup `source` (from
+/// [`check`]), page by page through SQLite's backup API on the
+/// workspace's own connection (within SQLite's locking), migrates it if an
+/// older Leadstream wrote it, and appends the audit entries written since
+/// the backup was taken (the audit log only grows). Derived data is
+/// cleared; the caller re-runs what follows a change of the data.
+pub fn restore_into(workspace: &mut Workspace, source: &Connection) -> Result<()> {
+    let since = sql::last_audit_id(source)?;
+    let later_audit = sql::audit_rows_after(workspace.conn(), since)?;
+    {
+        let target = workspace.conn_mut();
+        let backup = Backup::new(source, target)?;
+        backup.run_to_completion(4096, Duration::ZERO, None)?;
+    }
+    migrate::apply_pending(workspace.conn_mut())?;
+    sql::append_audit_rows(workspace.conn(), &later_audit)?;
+    workspace.clear_derived();
+    Ok(())
 }
 
 /// A read-write connection to one backup file of `workspace`, keyed with
@@ -116,5 +452,118 @@ mod tests {
     fn a_workspace_in_memory_has_no_backups() {
         let workspace = Workspace::in_memory_store().unwrap();
         assert_eq!(create(&workspace, "daily").unwrap(), None);
+    }
+
+    fn workspace_in(dir: &Path) -> (PathBuf, Workspace) {
+        let path = dir.join("Deals.leadstream");
+        let workspace = Workspace::create_store(&path).unwrap();
+        (path, workspace)
+    }
+
+    #[test]
+    fn listing_names_reason_time_size_and_leads_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, workspace) = workspace_in(dir.path());
+        create(&workspace, "before-import").unwrap();
+        workspace
+            .conn()
+            .execute(
+                "INSERT INTO leads (email, email_key, created_at, updated_at)
+                 VALUES ('a@x.example', 'a@x.example', 0, 0)",
+                [],
+            )
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(5));
+        create(&workspace, "Manual copy!").unwrap();
+        let listed = list(&workspace).unwrap();
+        assert_eq!(listed.len(), 2);
+        assert_eq!(listed[0].reason, "manual-copy");
+        assert_eq!(listed[0].leads, Some(1));
+        assert_eq!(listed[1].reason, "before-import");
+        assert_eq!(listed[1].leads, Some(0));
+        assert!(listed[0].size_bytes > 0);
+        let now = chrono::Utc::now().timestamp();
+        assert!((now - listed[0].taken_at).abs() < 60);
+        assert_eq!(
+            path_of(&workspace, &listed[1].id).unwrap(),
+            backup_files(workspace.path().unwrap()).unwrap()[0]
+        );
+        assert!(path_of(&workspace, "../Deals").is_err());
+    }
+
+    #[test]
+    fn only_the_newest_backups_are_kept_whatever_their_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, mut workspace) = workspace_in(dir.path());
+        assert_eq!(keep(&workspace).unwrap(), DEFAULT_KEEP);
+        set_keep(&mut workspace, 3).unwrap();
+        let mut made = Vec::new();
+        for reason in ["daily", "before-import", "before-merge", "daily", "manual"] {
+            made.push(create(&workspace, reason).unwrap().unwrap());
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        assert_eq!(backup_files(&path).unwrap(), made[2..].to_vec());
+        set_keep(&mut workspace, 1).unwrap();
+        assert_eq!(backup_files(&path).unwrap(), made[4..].to_vec());
+        assert!(set_keep(&mut workspace, 0).is_err());
+        assert!(set_keep(&mut workspace, MAX_KEEP + 1).is_err());
+    }
+
+    #[test]
+    fn a_daily_backup_is_due_after_24_hours_or_when_there_is_none() {
+        assert!(daily_due(None, 1_000_000));
+        assert!(!daily_due(Some(1_000_000), 1_000_000 + 3600));
+        assert!(daily_due(Some(1_000_000), 1_000_000 + 24 * 3600));
+        let dir = tempfile::tempdir().unwrap();
+        let (path, workspace) = workspace_in(dir.path());
+        let mode = DailyMode::SmallOnly;
+        assert_eq!(
+            create_daily_if_due(&workspace, mode).unwrap(),
+            DailyBackup::Taken
+        );
+        assert_eq!(
+            create_daily_if_due(&workspace, mode).unwrap(),
+            DailyBackup::NotDue
+        );
+        // The CLI's mode never starts a thread: a large file's copy waits
+        // for the app (nothing is due here any more either way).
+        assert_eq!(
+            create_daily_if_due(&workspace, DailyMode::BackgroundForLarge).unwrap(),
+            DailyBackup::NotDue
+        );
+        let files = backup_files(&path).unwrap();
+        assert_eq!(files.len(), 1);
+        assert!(stem_of(&files[0]).ends_with("-daily"));
+    }
+
+    #[test]
+    fn a_file_that_is_no_workspace_is_refused_as_a_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, workspace) = workspace_in(dir.path());
+        let junk = dir.path().join("junk.leadstream");
+        std::fs::write(&junk, vec![7u8; 8192]).unwrap();
+        assert!(matches!(
+            check(&workspace, &junk),
+            Err(Error::BadBackup { .. })
+        ));
+        let plain = dir.path().join("plain.leadstream");
+        Connection::open(&plain)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x)")
+            .unwrap();
+        let refused = check(&workspace, &plain).unwrap_err().to_string();
+        assert!(refused.contains("not a Leadstream workspace"), "{refused}");
+    }
+
+    #[test]
+    fn stale_partial_copies_are_cleaned_and_fresh_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, workspace) = workspace_in(dir.path());
+        let folder = backups_dir(&path);
+        std::fs::create_dir_all(&folder).unwrap();
+        let fresh = folder.join(".20261130T000000.000Z-daily.partial");
+        std::fs::write(&fresh, b"x").unwrap();
+        prune(&workspace).unwrap();
+        assert!(fresh.exists());
     }
 }

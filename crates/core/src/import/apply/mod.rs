@@ -91,6 +91,11 @@ pub fn run_import_tuned(
     tuning: ImportTuning,
 ) -> Result<ImportReport> {
     let workspace_path = workspace.path().map(Path::to_path_buf);
+    // A copy of the workspace before the real import changes it (issue 15);
+    // a workspace without leads has nothing to lose, and needs none.
+    if !dry_run && crate::store::tables::leads::count(workspace)? > 0 {
+        crate::store::backup::create(workspace, "before-import")?;
+    }
     let tx = workspace
         .conn_mut()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;

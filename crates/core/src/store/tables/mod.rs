@@ -34,6 +34,7 @@
 //! import fills ([`defer_secondary_indexes`]).
 
 pub mod audit;
+pub mod backups;
 pub mod columns;
 pub mod consent;
 pub mod content;
