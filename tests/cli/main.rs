@@ -8,6 +8,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod audiences;
 mod coverage;
 mod demo_and_leads;
 mod errors;
