@@ -119,6 +119,32 @@ pub fn delete_for_import(tx: &Transaction<'_>, import_id: i64) -> Result<usize> 
     )?)
 }
 
+/// A lead's current consent columns, for generating a demo history.
+#[derive(Debug, Clone, Copy)]
+pub struct LeadConsentColumns {
+    pub lead_id: i64,
+    pub email_opt_in: Option<bool>,
+    pub ads_opt_in: Option<bool>,
+    pub created_at: i64,
+}
+
+/// Every lead's consent columns, by id.
+pub fn lead_columns(tx: &Transaction<'_>) -> Result<Vec<LeadConsentColumns>> {
+    let mut statement =
+        tx.prepare("SELECT id, email_opt_in, ads_opt_in, created_at FROM leads ORDER BY id")?;
+    let rows = statement
+        .query_map([], |row| {
+            Ok(LeadConsentColumns {
+                lead_id: row.get(0)?,
+                email_opt_in: row.get(1)?,
+                ads_opt_in: row.get(2)?,
+                created_at: row.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// One bucket of the overview of a channel: the status of the lead's latest
 /// statement, or for leads without any statement `unrecorded_opt_in`,
 /// `unrecorded_opt_out` or `never_asked` from the status column; with the
