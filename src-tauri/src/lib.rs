@@ -138,6 +138,10 @@ pub fn run() -> tauri::Result<()> {
             commands::quality_fixes::spelling_fields,
             commands::quality_fixes::unsendable_preview,
             commands::quality_fixes::unsendable_apply,
+            commands::privacy_consent::consent_overview,
+            commands::privacy_consent::consent_history,
+            commands::privacy_consent::consent_record,
+            commands::privacy_audiences::audience_export,
         ])
         .run(tauri::generate_context!())
 }

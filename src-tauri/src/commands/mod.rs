@@ -19,6 +19,8 @@ pub mod leads;
 pub mod overlap;
 pub mod performance;
 pub mod plan;
+pub mod privacy_audiences;
+pub mod privacy_consent;
 pub mod quality_fixes;
 pub mod quality_merge;
 pub mod quality_report;
