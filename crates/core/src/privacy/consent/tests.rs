@@ -242,3 +242,125 @@ fn crm_wordings_of_a_lawful_basis_are_read() {
     assert_eq!(LawfulBasis::from_crm_text("Not applicable"), None);
     assert_eq!(LawfulBasis::from_crm_text(""), None);
 }
+
+mod import {
+    use std::sync::atomic::AtomicBool;
+
+    use super::*;
+    use crate::import::apply::{run_import, ImportControl};
+    use crate::import::spec::{ImportSpec, OnMatch, UnknownLeads};
+
+    fn import(ws: &mut Workspace, path: &std::path::Path) -> i64 {
+        let inspection = crate::import::inspect::inspect(ws, path, None, None).unwrap();
+        let spec = ImportSpec {
+            kind: inspection.kind,
+            format: inspection.format,
+            columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
+            match_key: inspection.match_key,
+            on_match: OnMatch::Update,
+            null_tokens: inspection.suggested_null_tokens,
+            unknown_leads: UnknownLeads::Create,
+        };
+        let cancel = AtomicBool::new(false);
+        let mut progress = |_: &crate::import::spec::ImportProgress| {};
+        run_import(
+            ws,
+            path,
+            &spec,
+            false,
+            ImportControl {
+                cancel: &cancel,
+                progress: &mut progress,
+            },
+        )
+        .unwrap()
+        .import_id
+        .unwrap()
+    }
+
+    fn statements(ws: &Workspace) -> Vec<(String, String, String, String, Option<i64>)> {
+        ws.conn()
+            .prepare(
+                "SELECT l.email, c.channel, c.status, c.source, c.import_id
+                   FROM consent_events c JOIN leads l ON l.id = c.lead_id ORDER BY c.id",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn an_import_with_consent_columns_writes_statements_and_its_undo_removes_them() {
+        let mut ws = Workspace::in_memory().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("crm.csv");
+        std::fs::write(
+            &first,
+            "Email,First Name,Email Opt In,Advertising consent,Do not sell or share\n\
+             ann@example.com,Ann,yes,yes,no\n\
+             bo@example.com,Bo,no,,yes\n\
+             cy@example.com,Cy,,,\n",
+        )
+        .unwrap();
+        let first_id = import(&mut ws, &first);
+        let rows = statements(&ws);
+        let expected = |email: &str, channel: &str, status: &str| {
+            (
+                email.to_owned(),
+                channel.to_owned(),
+                status.to_owned(),
+                "Import: crm.csv".to_owned(),
+                Some(first_id),
+            )
+        };
+        assert_eq!(
+            rows,
+            vec![
+                expected("ann@example.com", "email", "granted"),
+                expected("ann@example.com", "ads", "granted"),
+                expected("bo@example.com", "email", "denied"),
+            ]
+        );
+        let dns: Option<bool> = ws
+            .conn()
+            .query_row(
+                "SELECT do_not_sell FROM leads WHERE email = 'bo@example.com'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(dns, Some(true));
+
+        // A later file withdraws Ann's e-mail consent: a withdrawal, which
+        // the undo removes again with the column's old value.
+        let second = dir.path().join("unsubscribed.csv");
+        std::fs::write(&second, "Email,Email Opt In\nann@example.com,no\n").unwrap();
+        let second_id = import(&mut ws, &second);
+        let rows = statements(&ws);
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[3].2, "withdrawn");
+        assert_eq!(rows[3].3, "Import: unsubscribed.csv");
+        crate::import::history::undo(&mut ws, second_id).unwrap();
+        assert_eq!(statements(&ws).len(), 3);
+        let opt_in: Option<bool> = ws
+            .conn()
+            .query_row(
+                "SELECT email_opt_in FROM leads WHERE email = 'ann@example.com'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(opt_in, Some(true));
+        crate::import::history::undo(&mut ws, first_id).unwrap();
+        assert!(statements(&ws).is_empty());
+        let left: i64 = ws
+            .conn()
+            .query_row("SELECT count(*) FROM consent_events", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
+    }
+}
