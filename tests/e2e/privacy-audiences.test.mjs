@@ -1,8 +1,7 @@
 // Audiences in the real window (issue 15): a Meta audience of a segment
 // exported through the Segments view's "Audience for ads…" dialog, with the
 // save dialog answered by a path (WebDriver cannot drive the native dialog:
-// the test answers `dialog_save` in the webview, everything after it is the
-// app's own). The file equals `segment members … --for meta` of the CLI on
+// the shell answers it with LEADSTREAM_E2E_SAVE_PATH under automation). The file equals `segment members … --for meta` of the CLI on
 // the same workspace, and the banner's left-out numbers match the CLI's.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -17,7 +16,11 @@ const today = new Date().toISOString().slice(0, 10);
 describe("audiences for ad platforms", () => {
   let app;
   before(async () => {
+    // The save dialog's answer, in the app's data folder (the shell honours
+    // it only under automation, within the folders it may write to).
+    process.env.LEADSTREAM_E2E_SAVE_PATH = "meta-audience.csv";
     app = await launchOpen();
+    delete process.env.LEADSTREAM_E2E_SAVE_PATH;
   });
   after(async () => {
     await app?.stop();
@@ -35,15 +38,6 @@ describe("audiences for ad platforms", () => {
       timeoutMsg: "the empty segment never counted every lead",
     });
 
-    const exportPath = join(app.dataDir, "meta-audience.csv");
-    // The save dialog answers with this path.
-    await browser.execute((path) => {
-      const internals = window.__TAURI_INTERNALS__;
-      const invoke = internals.invoke.bind(internals);
-      internals.invoke = (cmd, args, options) =>
-        cmd === "dialog_save" ? Promise.resolve(path) : invoke(cmd, args, options);
-    }, exportPath);
-
     await clickWhenStill(browser, byTestId(browser, "segment-audience"));
     await byTestId(browser, "audience-dialog").waitForDisplayed({ timeout: 10_000 });
     await byTestId(browser, "audience-platform-meta").click();
@@ -58,6 +52,7 @@ describe("audiences for ad platforms", () => {
     const banner = await notice.getText();
     await screenshot(browser, "privacy-audience-banner");
 
+    const exportPath = join(app.dataDir, "meta-audience.csv");
     const rulesPath = join(app.dataDir, "everyone.json");
     writeFileSync(rulesPath, JSON.stringify({ combinator: "and", rules: [] }));
     const cliPath = join(app.dataDir, "meta-cli.csv");

@@ -71,7 +71,6 @@ describe("consent history", () => {
     });
     const status = latestEmail.includes("Withdrawn") ? "granted" : "withdrawn";
     const statusWord = status === "granted" ? /Granted/ : /Withdrawn/;
-    await section.scrollIntoView();
     await byTestId(browser, "consent-channel").selectByAttribute("value", "email");
     await byTestId(browser, "consent-status").selectByAttribute("value", status);
     await byTestId(browser, "consent-basis").selectByAttribute("value", "consent");
@@ -86,6 +85,13 @@ describe("consent history", () => {
     assert.match(newest, /E-mail/);
     assert.match(newest, statusWord);
     assert.match(newest, /Phone call with the sales team/);
+    // Show the section at the top of the panel, the window itself unscrolled.
+    await browser.execute(() => {
+      const shown = document.querySelector('[data-testid="detail-consent"]');
+      const body = shown.closest(".detail-body");
+      document.scrollingElement.scrollTop = 0;
+      if (body) body.scrollTop += shown.getBoundingClientRect().top - body.getBoundingClientRect().top;
+    });
     await screenshot(browser, "privacy-consent-lead-detail");
     await checkAccessibility(browser, "the lead detail's Consent section");
     await byTestId(browser, "detail-close").click();
