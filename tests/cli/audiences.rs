@@ -26,7 +26,7 @@ fn demo() -> (Sandbox, String) {
 }
 
 fn raw_count(sandbox: &Sandbox, sql: &str) -> u64 {
-    let ws = Workspace::open(&sandbox.db()).unwrap();
+    let ws = Workspace::open(sandbox.db()).unwrap();
     ws.conn()
         .query_row(sql, [], |r| r.get::<_, i64>(0))
         .unwrap() as u64
@@ -87,7 +87,7 @@ fn a_meta_audience_has_its_layout_hashes_and_left_out_counts() {
         out.stderr
     );
     let detail = {
-        let ws = Workspace::open(&sandbox.db()).unwrap();
+        let ws = Workspace::open(sandbox.db()).unwrap();
         ws.conn()
             .query_row(
                 "SELECT detail FROM audit_log WHERE action = 'export' ORDER BY id DESC LIMIT 1",
@@ -120,7 +120,7 @@ fn a_withdrawn_email_consent_removes_the_lead_from_the_email_export() {
     ]));
     let email = before.lines().nth(1).unwrap().trim().to_owned();
     {
-        let mut ws = Workspace::open(&sandbox.db()).unwrap();
+        let mut ws = Workspace::open(sandbox.db()).unwrap();
         let lead: i64 = ws
             .conn()
             .query_row("SELECT id FROM leads WHERE email = ?1", [&email], |r| {

@@ -55,10 +55,11 @@ pub(super) fn install_demo_consent(tx: &Transaction<'_>, seed: u64, anchor: i64)
                     write("email", "granted", source, lead.created_at)?;
                     let span = (anchor - lead.created_at).max(DAY);
                     let withdrawn_at = lead.created_at + rng.between(DAY / 2, span);
+                    let withdrawal_source = *rng.weighted(&WITHDRAWAL_SOURCES);
                     write(
                         "email",
                         "withdrawn",
-                        *rng.weighted(&WITHDRAWAL_SOURCES),
+                        withdrawal_source,
                         withdrawn_at.min(anchor),
                     )?;
                 } else if draw < 0.75 {

@@ -394,7 +394,7 @@ pub fn overview(workspace: &Workspace) -> Result<ConsentOverview> {
                 }
             }
         }
-        by_basis.sort_by(|a, b| b.leads.cmp(&a.leads));
+        by_basis.sort_by_key(|b| std::cmp::Reverse(b.leads));
         total_leads = buckets.iter().map(|b| b.leads).sum();
         channels.push(ChannelConsentOverview {
             channel,
