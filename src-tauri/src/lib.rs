@@ -144,6 +144,10 @@ pub fn run() -> tauri::Result<()> {
             commands::privacy_backups::backup_restore,
             commands::privacy_audit::audit_list,
             commands::privacy_audit::audit_export,
+            commands::privacy_consent::consent_overview,
+            commands::privacy_consent::consent_history,
+            commands::privacy_consent::consent_record,
+            commands::privacy_audiences::audience_export,
         ])
         .run(tauri::generate_context!())
 }

@@ -10,6 +10,7 @@ mod support;
 
 mod audit;
 mod backup;
+mod audiences;
 mod coverage;
 mod demo_and_leads;
 mod errors;

@@ -179,7 +179,7 @@ enum LeadsCommand {
 struct OutputArgs {
     /// Write to this file instead of stdout. The file is replaced only when
     /// the export succeeds; a failed export leaves it as it was.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(long, short = 'o', visible_alias = "out", value_name = "FILE")]
     output: Option<PathBuf>,
 }
 
@@ -224,6 +224,19 @@ struct RulesArgs {
     as_of: Option<String>,
 }
 
+/// What `segment members` writes a file for.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MembersFor {
+    /// An e-mail tool (HubSpot, Mailchimp).
+    Email,
+    /// Google Ads Customer Match.
+    GoogleAds,
+    /// Meta custom audiences.
+    Meta,
+    /// LinkedIn matched audiences.
+    Linkedin,
+}
+
 #[derive(Subcommand)]
 enum SegmentCommand {
     /// Print the number of matching leads.
@@ -250,9 +263,16 @@ enum SegmentCommand {
             default_value = "email,first_name,last_name,company"
         )]
         fields: Vec<String>,
-        /// Also write members marked "do not email" or without email opt-in.
+        /// Also write members marked "do not email" or without email opt-in
+        /// (only with --for email).
         #[arg(long)]
         include_unconsented: bool,
+        /// Who the file is for: an e-mail tool (the chosen fields, e-mailable
+        /// members only), or an ad platform's audience (its documented
+        /// layout, identifiers normalised and SHA-256 hashed; members without
+        /// advertising consent or marked "do not sell or share" left out).
+        #[arg(long = "for", value_enum, default_value_t = MembersFor::Email)]
+        for_: MembersFor,
         #[command(flatten)]
         output: OutputArgs,
     },

@@ -21,6 +21,8 @@ pub mod performance;
 pub mod plan;
 pub mod privacy_audit;
 pub mod privacy_backups;
+pub mod privacy_audiences;
+pub mod privacy_consent;
 pub mod quality_fixes;
 pub mod quality_merge;
 pub mod quality_report;

@@ -103,6 +103,27 @@ impl PathAllowlist {
     }
 }
 
+/// For WebDriver tests, which cannot drive a native dialog: the file the
+/// save dialog answers with (relative: in the data folder of
+/// `LEADSTREAM_DATA_DIR`), honoured only for an automated run (one that also
+/// sets [`ALLOW_PATHS_UNDER_VAR`]) and only under one of its folders.
+pub const E2E_SAVE_PATH_VAR: &str = "LEADSTREAM_E2E_SAVE_PATH";
+
+/// The save dialog's answer under automation ([`E2E_SAVE_PATH_VAR`]).
+fn automated_save_path() -> Option<PathBuf> {
+    let named = PathBuf::from(std::env::var_os(E2E_SAVE_PATH_VAR)?);
+    let path = if named.is_absolute() {
+        named
+    } else {
+        PathBuf::from(std::env::var_os("LEADSTREAM_DATA_DIR")?).join(named)
+    };
+    let roots = std::env::var_os(ALLOW_PATHS_UNDER_VAR)?;
+    std::env::split_paths(&roots)
+        .filter(|root| root.is_absolute())
+        .any(|root| path.starts_with(root))
+        .then_some(path)
+}
+
 /// Shows the native dialog to open (`PathUse::Open`) or save a file of
 /// `kind`, on a blocking thread. `None` when the user cancels.
 pub async fn show_file_dialog(
@@ -111,6 +132,11 @@ pub async fn show_file_dialog(
     use_: PathUse,
     default_name: Option<String>,
 ) -> Result<Option<PathBuf>> {
+    if use_ == PathUse::Save {
+        if let Some(path) = automated_save_path() {
+            return Ok(Some(path));
+        }
+    }
     let (name, extensions) = kind.filter();
     let picked = tauri::async_runtime::spawn_blocking(move || {
         let mut dialog = app.dialog().file().add_filter(name, extensions);

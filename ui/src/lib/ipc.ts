@@ -103,6 +103,11 @@ import type { SegmentHistory } from "../bindings/SegmentHistory";
 import type { FieldCompleteness } from "../bindings/FieldCompleteness";
 import type { QualityReport } from "../bindings/QualityReport";
 import type { ReportOptions } from "../bindings/ReportOptions";
+import type { AudienceExportSummary } from "../bindings/AudienceExportSummary";
+import type { AudiencePlatform } from "../bindings/AudiencePlatform";
+import type { ConsentEvent } from "../bindings/ConsentEvent";
+import type { ConsentOverview } from "../bindings/ConsentOverview";
+import type { ConsentStatement } from "../bindings/ConsentStatement";
 
 /** A backend failure: the backend's readable message, its kind, and the rule or field it is about. */
 export class IpcError extends Error {
@@ -406,6 +411,22 @@ export const ipc = {
   /** Writes the audit log (what `filter` keeps) to `path`; returns how many entries. */
   auditExport: (filter: AuditFilter, format: AuditExportFormat, path: string) =>
     call<number>("audit_export", { filter, format, path }),
+  // Privacy (issue 15): consent history and audiences for ad platforms.
+  /** Leads per channel by consent status and lawful basis, and how many may be e-mailed / advertised to. */
+  consentOverview: () => call<ConsentOverview>("consent_overview"),
+  /** A lead's consent statements, newest first. */
+  consentHistory: (leadId: number) => call<ConsentEvent[]>("consent_history", { leadId }),
+  /** Records a consent statement for a lead and sets its current status (`email_opt_in` / `ads_opt_in`). */
+  consentRecord: (leadId: number, statement: ConsentStatement) =>
+    call<ConsentEvent>("consent_record", { leadId, statement }),
+  /** Writes a segment's audience for an ad platform to `path` (hashed identifiers; unconsented members left out). */
+  audienceExport: (
+    rules: RuleGroup,
+    asOf: string | null,
+    platform: AudiencePlatform,
+    path: string,
+    segmentLabel: string,
+  ) => call<AudienceExportSummary>("audience_export", { rules, asOfText: asOf, platform, path, segmentLabel }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

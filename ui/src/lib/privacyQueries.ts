@@ -4,6 +4,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 
 import type { AuditExportFormat } from "../bindings/AuditExportFormat";
 import type { AuditFilter } from "../bindings/AuditFilter";
+import type { ConsentStatement } from "../bindings/ConsentStatement";
 import { ipc } from "./ipc";
 
 // --- Backups and the audit log (issue 15) ---
@@ -72,3 +73,32 @@ export function useExportAudit() {
     onSettled: () => client.invalidateQueries({ queryKey: backupKeys.auditAll }),
   });
 }
+
+// --- Consent and audiences (issue 15, s-consent) ---------------------------
+// The consent overview (Privacy → Consent) and a lead's consent history (lead
+// detail panel): keys under "consent". Recording a statement changes the
+// leads' opt-in columns, which segments, counts and plans read: it
+// invalidates every query, as an import does.
+export const consentKeys = {
+  all: ["consent"] as const,
+  overview: ["consent", "overview"] as const,
+  history: (leadId: number) => ["consent", "history", leadId] as const,
+};
+
+/** Leads per channel by consent status and lawful basis. */
+export const useConsentOverview = () =>
+  useQuery({ queryKey: consentKeys.overview, queryFn: () => ipc.consentOverview() });
+
+/** A lead's consent statements, newest first. */
+export const useConsentHistory = (leadId: number) =>
+  useQuery({ queryKey: consentKeys.history(leadId), queryFn: () => ipc.consentHistory(leadId) });
+
+/** Records a statement for a lead; everything that reads opt-in columns is asked again. */
+export const useRecordConsent = () => {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ leadId, statement }: { leadId: number; statement: ConsentStatement }) =>
+      ipc.consentRecord(leadId, statement),
+    onSuccess: () => client.invalidateQueries(),
+  });
+};

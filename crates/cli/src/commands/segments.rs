@@ -6,11 +6,12 @@ use std::io::Write;
 use std::path::Path;
 
 use leadstream_core::export::{ConsentPolicy, ExportFormat};
+use leadstream_core::privacy::audiences::{self, AudiencePlatform};
 use leadstream_core::segments::{self, hierarchies, saved, RuleGroup};
 use leadstream_core::Workspace;
 
 use super::{print_run_time, strategy, CliResult};
-use crate::{Format, SegmentCommand};
+use crate::{Format, MembersFor, SegmentCommand};
 
 /// Reads rules from a file, stdin (`-`) or a saved segment id.
 fn load_rules(workspace: &Workspace, source: &str) -> CliResult<RuleGroup> {
@@ -23,6 +24,29 @@ fn load_rules(workspace: &Workspace, source: &str) -> CliResult<RuleGroup> {
         std::fs::read_to_string(source).map_err(|e| format!("{source}: {e}"))?
     };
     RuleGroup::from_json(&text).map_err(|e| format!("{source}: {e}").into())
+}
+
+/// The ad platform of `--for`, or `None` for an e-mail tool.
+fn audience_platform(for_: MembersFor) -> Option<AudiencePlatform> {
+    match for_ {
+        MembersFor::Email => None,
+        MembersFor::GoogleAds => Some(AudiencePlatform::GoogleAds),
+        MembersFor::Meta => Some(AudiencePlatform::Meta),
+        MembersFor::Linkedin => Some(AudiencePlatform::Linkedin),
+    }
+}
+
+/// How the audit log names the exported segment: "segment 12 (“Name”)" for
+/// a saved one, "rules from FILE" otherwise.
+fn segment_label(workspace: &Workspace, source: &str) -> String {
+    match source.parse::<i64>() {
+        Ok(id) => match saved::get(workspace, id) {
+            Ok(segment) => format!("segment {id} (“{}”)", segment.name),
+            Err(_) => format!("segment {id}"),
+        },
+        Err(_) if source == "-" => "rules from stdin".to_owned(),
+        Err(_) => format!("rules from {source}"),
+    }
 }
 
 /// `segment count|members|explain|save|delete|list`, and the strategy
@@ -48,10 +72,33 @@ pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResul
             format,
             fields,
             include_unconsented,
+            for_,
             output,
         } => {
             let group = load_rules(workspace, &rules.rules)?;
             let at = segments::as_of_or_now(rules.as_of.as_deref())?;
+            if let Some(platform) = audience_platform(for_) {
+                let label = segment_label(workspace, &rules.rules);
+                let summary = match &output.output {
+                    Some(path) => audiences::export_audience_file(
+                        workspace, &group, at, platform, path, &label,
+                    )?,
+                    None => {
+                        let summary =
+                            audiences::export_audience(workspace, &group, at, platform, &mut *out)?;
+                        audiences::note_export(
+                            workspace,
+                            platform,
+                            &label,
+                            summary.written,
+                            "stdout",
+                        )?;
+                        summary
+                    }
+                };
+                eprintln!("{}", summary.message);
+                return Ok(());
+            }
             let format = match format {
                 Format::Csv => ExportFormat::Csv,
                 Format::Json => ExportFormat::Json,

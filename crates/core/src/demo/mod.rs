@@ -14,6 +14,7 @@
 //!
 //! The rows are written through the store's tables layer (`store::tables`).
 
+mod consent;
 mod events;
 mod goals;
 mod hierarchy;
@@ -138,6 +139,7 @@ pub fn generate(workspace: &mut Workspace, spec: &DemoSpec) -> Result<DemoSummar
         .collect::<Result<Vec<i64>>>()?;
     let events = insert_leads_and_events(&tx, spec, &field_ids)?
         + quality::plant(&tx, spec.leads, spec.anchor, field_ids[4])?;
+    consent::install_demo_consent(&tx, spec.seed, spec.anchor)?;
     crate::store::settings::set_in(&tx, DEMO_DATA_KEY, &true)?;
     tx.commit()?;
     crate::streams::templates::install_demo_nurture(workspace)?;

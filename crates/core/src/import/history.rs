@@ -198,6 +198,9 @@ pub fn undo_with(
     }
 
     let events_removed = events::delete_imported(&tx, import_id)?;
+    // The consent statements it wrote (issue 15); the status columns come
+    // back with the other saved old values below.
+    crate::store::tables::consent::delete_for_import(&tx, import_id)?;
     // Before the restore: a lead this import added may hold an identity that
     // an overwritten value gives back to an older lead.
     let leads_removed = stored_leads::delete_imported(&tx, import_id)?;

@@ -6,6 +6,7 @@ import { useEffect, useRef, type KeyboardEvent } from "react";
 
 import { CATEGORY_LABELS, formatCell, formatCount, formatDate, humanize } from "../../lib/format";
 import { useLeadDetail } from "../../lib/queries";
+import { LeadConsent } from "./LeadConsent";
 import { LeadHierarchies } from "./LeadHierarchies";
 import { LeadScore } from "./LeadScore";
 
@@ -96,6 +97,7 @@ export function LeadDetailPanel({ id, onClose, onError }: Props) {
           })}
           <LeadScore leadId={id} />
           <LeadHierarchies leadId={id} />
+          <LeadConsent leadId={id} />
           <section data-testid="detail-timeline">
             <h3>
               Events <span className="muted">({formatCount(lead.event_count)})</span>

@@ -22,6 +22,8 @@ type Props = {
   onDuplicate: () => void;
   onDelete: () => void;
   onExport: () => void;
+  /** Opens the "Audience for ads" dialog (Google Ads, Meta, LinkedIn). */
+  onAudience: () => void;
   onToggleJson: () => void;
 };
 
@@ -78,6 +80,9 @@ export function SegmentHeader({ meta, id, saved, builtin, dirty, showJson, ...on
         </button>
         <button data-testid="segment-export" onClick={on.onExport}>
           Export…
+        </button>
+        <button data-testid="segment-audience" onClick={on.onAudience}>
+          Audience for ads…
         </button>
         <button data-testid="segment-json-toggle" aria-pressed={showJson} onClick={on.onToggleJson}>
           {showJson ? "Hide JSON" : "JSON"}

@@ -30,6 +30,8 @@ import {
 } from "./failingRule";
 import { RuleBuilder } from "./RuleBuilder";
 import { RulesJsonPanel } from "./RulesJsonPanel";
+import type { AudiencePlatform } from "../../bindings/AudiencePlatform";
+import { AUDIENCE_PLATFORMS, AudienceDialog } from "./AudienceDialog";
 import { ExportDialog, SaveDialog, type SegmentMeta } from "./SegmentDialogs";
 import { SegmentHeader, SegmentNotice, type Notice } from "./SegmentHeader";
 import { SegmentList } from "./SegmentList";
@@ -109,7 +111,7 @@ export function SegmentsView({ workspace, onError }: Props) {
   }, [asOfValid, asOfBlank, asOfText]);
   const segmentsQuery = useSegments(asOf || null);
   const segments = segmentsQuery.data ?? null;
-  const [dialog, setDialog] = useState<"save" | "save-new" | "export" | null>(null);
+  const [dialog, setDialog] = useState<"save" | "save-new" | "export" | "audience" | null>(null);
   const [showJson, setShowJson] = useState(false);
   const [saveFailure, setSaveFailure] = useState<RuleFailure | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
@@ -277,6 +279,17 @@ export function SegmentsView({ workspace, onError }: Props) {
     setNotice({ text: `${summary.message} File: ${path}` });
   };
 
+  const exportAudience = async (platform: AudiencePlatform) => {
+    const label = AUDIENCE_PLATFORMS.find((p) => p.key === platform)?.label ?? platform;
+    const path = await ipc.pickCsvSavePath(csvFileName(`${editing.meta.name} ${label} audience`));
+    if (!path) return;
+    const segmentLabel =
+      editing.id === null ? `unsaved segment “${editing.meta.name}”` : `segment ${editing.id} (“${editing.meta.name}”)`;
+    const summary = await ipc.audienceExport(rules, asOf || null, platform, path, segmentLabel);
+    setDialog(null);
+    setNotice({ text: `${summary.message} File: ${path}` });
+  };
+
   const folders = useMemo(
     () =>
       [
@@ -334,6 +347,7 @@ export function SegmentsView({ workspace, onError }: Props) {
           onDuplicate={() => void duplicate()}
           onDelete={() => void remove()}
           onExport={() => setDialog("export")}
+          onAudience={() => setDialog("audience")}
           onToggleJson={() => {
             if (!showJson) scroller.current?.scrollTo({ top: 0 });
             setShowJson(!showJson);
@@ -422,6 +436,13 @@ export function SegmentsView({ workspace, onError }: Props) {
           creating={creating}
           folders={folders}
           onSave={(meta) => save(meta, creating)}
+          onCancel={() => setDialog(null)}
+        />
+      )}
+      {dialog === "audience" && (
+        <AudienceDialog
+          count={preview.current?.count ?? null}
+          onExport={exportAudience}
           onCancel={() => setDialog(null)}
         />
       )}

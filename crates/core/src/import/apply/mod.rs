@@ -137,7 +137,7 @@ pub fn run_import_tuned(
     } else {
         DeferredIndexes::default()
     };
-    let mut writer = RowWriter::new(&tx, import_id, started_at, &columns)?;
+    let mut writer = RowWriter::new(&tx, import_id, started_at, &columns, &file_name)?;
     let started = Instant::now();
 
     while let Some(next) = reader.next_record() {

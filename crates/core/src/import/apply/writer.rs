@@ -2,6 +2,7 @@
 //! updating, merging or skipping per the policy; events for event files.
 
 use super::*;
+use crate::store::tables::consent::{self as consent_table, NewConsentRow};
 use crate::store::tables::custom_values;
 use crate::store::tables::events::{self, ImportedEvent};
 use crate::store::tables::imports::{self, TouchedLeads};
@@ -16,6 +17,8 @@ pub(super) struct RowWriter<'tx> {
     pub(super) tx: &'tx Transaction<'tx>,
     pub(super) import_id: i64,
     pub(super) now: i64,
+    /// The source of the consent statements this import writes ("Import: leads.csv").
+    pub(super) consent_source: String,
     /// Inserts new leads with identity, times and import first, then each
     /// mapped standard field (empty ones as NULL).
     pub(super) leads: ColumnsInserter<'tx>,
@@ -41,6 +44,7 @@ impl<'tx> RowWriter<'tx> {
         import_id: i64,
         now: i64,
         columns: &[PreparedColumn],
+        file_name: &str,
     ) -> Result<Self> {
         let touched = TouchedLeads::new(tx)?;
         let mut lead_columns: Vec<String> = [
@@ -68,6 +72,7 @@ impl<'tx> RowWriter<'tx> {
             tx,
             import_id,
             now,
+            consent_source: format!("Import: {file_name}"),
             leads: ColumnsInserter::new(tx, lead_columns),
             touched,
             recent_leads: HashMap::new(),
@@ -212,6 +217,9 @@ impl<'tx> RowWriter<'tx> {
             }
         }
         let lead_id = self.leads.insert(&params)?;
+        for (key, value) in &values.standard {
+            self.note_consent(lead_id, key, &Value::Null, value)?;
+        }
         for (field_id, _, value) in &values.custom {
             custom_values::insert(self.tx, *field_id, lead_id, value)?;
         }
@@ -243,6 +251,7 @@ impl<'tx> RowWriter<'tx> {
                     self.record_change(lead_id, key, &old)?;
                 }
                 stored_leads::set_column(self.tx, lead_id, key, value)?;
+                self.note_consent(lead_id, key, &old, value)?;
                 changed = true;
             }
         }
@@ -263,6 +272,40 @@ impl<'tx> RowWriter<'tx> {
             }
             stored_leads::set_column(self.tx, lead_id, "updated_at", &Value::Integer(self.now))?;
         }
+        Ok(())
+    }
+
+    /// Writes the consent statement of a change of `email_opt_in`,
+    /// `ads_opt_in` or `do_not_email` (issue 15): opted in → granted; opted
+    /// out → withdrawn when it was opted in, denied otherwise; "do not email"
+    /// set → e-mail withdrawn. No lawful basis; the import's time and id.
+    fn note_consent(&self, lead_id: i64, key: &str, old: &Value, new: &Value) -> Result<()> {
+        if old == new {
+            return Ok(());
+        }
+        let was_on = matches!(old, Value::Integer(1));
+        let statement = match (key, new) {
+            ("email_opt_in", Value::Integer(1)) => ("email", "granted"),
+            ("ads_opt_in", Value::Integer(1)) => ("ads", "granted"),
+            ("email_opt_in", Value::Integer(0)) if was_on => ("email", "withdrawn"),
+            ("email_opt_in", Value::Integer(0)) => ("email", "denied"),
+            ("ads_opt_in", Value::Integer(0)) if was_on => ("ads", "withdrawn"),
+            ("ads_opt_in", Value::Integer(0)) => ("ads", "denied"),
+            ("do_not_email", Value::Integer(1)) => ("email", "withdrawn"),
+            _ => return Ok(()),
+        };
+        consent_table::insert(
+            self.tx,
+            &NewConsentRow {
+                lead_id,
+                channel: statement.0,
+                status: statement.1,
+                lawful_basis: None,
+                source: &self.consent_source,
+                recorded_at: self.now,
+                import_id: Some(self.import_id),
+            },
+        )?;
         Ok(())
     }
 

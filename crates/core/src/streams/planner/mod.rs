@@ -1041,6 +1041,54 @@ mod tests {
         );
     }
 
+    /// Issue 15: a withdrawn e-mail consent, recorded as a statement, takes
+    /// the lead out of the next plan (the statement sets `email_opt_in`).
+    #[test]
+    fn a_withdrawn_consent_removes_the_lead_from_the_plan() {
+        use crate::privacy::consent::{self, ConsentChannel, ConsentStatement, ConsentStatus};
+        let mut workspace = demo(300);
+        let item = any_content(&workspace);
+        let practitioners = segment(&workspace, "Practitioners");
+        let def = definition(
+            vec![practitioners],
+            vec![
+                node("entry", NodeAction::Entry),
+                node("send", NodeAction::Send { content_id: item }),
+                node("exit", NodeAction::Exit),
+            ],
+            vec![edge("entry", "send", None), edge("send", "exit", None)],
+        );
+        let stream = save(&mut workspace, "one send", 1, def);
+        let planned = |workspace: &Workspace| {
+            plan(
+                workspace,
+                &request(vec![stream.clone()], PlanSettings::default(), 30),
+            )
+            .unwrap()
+        };
+        let before = planned(&workspace);
+        let lead = before
+            .sends
+            .first()
+            .expect("the plan sends something")
+            .lead_id;
+        consent::record(
+            &mut workspace,
+            lead,
+            &ConsentStatement {
+                channel: ConsentChannel::Email,
+                status: ConsentStatus::Withdrawn,
+                lawful_basis: None,
+                source: "Phone call".into(),
+                recorded_at: None,
+            },
+        )
+        .unwrap();
+        let after = planned(&workspace);
+        assert!(after.sends.iter().all(|send| send.lead_id != lead));
+        assert!(!after.sends.is_empty());
+    }
+
     #[test]
     fn journeys_explain_moves_and_csv_is_safe() {
         let mut workspace = demo(300);
