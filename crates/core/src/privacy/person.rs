@@ -258,6 +258,23 @@ pub fn export_access(
     let document = access_document(workspace, lead_id)?;
     let rows = write_file_atomically(path, |out| write_access(&document, format, out))?;
     let file = path.to_string_lossy().into_owned();
+    record_access_export(workspace, lead_id, format, &file, rows)?;
+    Ok(AccessExportSummary {
+        lead_id,
+        path: file,
+        rows,
+    })
+}
+
+/// Records an access export in the audit log (`access_export`: the lead
+/// id, where it went, its rows and format; never who the person is).
+pub fn record_access_export(
+    workspace: &mut Workspace,
+    lead_id: i64,
+    format: AccessFormat,
+    file: &str,
+    rows: u64,
+) -> Result<()> {
     let tx = workspace
         .conn_mut()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -267,11 +284,7 @@ pub fn export_access(
         &json!({"lead_id": lead_id, "file": file, "rows": rows, "format": format}),
     )?;
     tx.commit()?;
-    Ok(AccessExportSummary {
-        lead_id,
-        path: file,
-        rows,
-    })
+    Ok(())
 }
 
 #[cfg(test)]
