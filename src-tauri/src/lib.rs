@@ -138,6 +138,12 @@ pub fn run() -> tauri::Result<()> {
             commands::quality_fixes::spelling_fields,
             commands::quality_fixes::unsendable_preview,
             commands::quality_fixes::unsendable_apply,
+            commands::privacy_people::person_erasure_preview,
+            commands::privacy_people::person_erase,
+            commands::privacy_people::person_access_export,
+            commands::privacy_people::retention_preview,
+            commands::privacy_people::retention_months,
+            commands::privacy_people::retention_run,
         ])
         .run(tauri::generate_context!())
 }
