@@ -21,8 +21,8 @@ function plural(n: number, one: string, many: string) {
 }
 
 /** What the erasure removes, in words, for the confirmation and the summary. */
-export function erasureWords(p: ErasurePreview): string {
-  return [
+export function erasureWords(p: ErasurePreview, withBackups = true): string {
+  const words = [
     plural(p.events, "event", "events"),
     plural(p.custom_values, "custom value", "custom values"),
     plural(p.consent_events, "consent statement", "consent statements"),
@@ -30,8 +30,9 @@ export function erasureWords(p: ErasurePreview): string {
     plural(p.merges, "merge record", "merge records"),
     plural(p.snapshots, "segment-history snapshot", "segment-history snapshots"),
     plural(p.rejected_files.length, "rejected-rows file", "rejected-rows files"),
-    plural(p.backups + 1, "backup", "backups"),
-  ].join(", ");
+  ];
+  if (withBackups) words.push(`their rows in ${plural(p.backups + 1, "backup", "backups")}`);
+  return words.join(", ");
 }
 
 export function PeopleTab({ leadId, onDataChanged, onError }: Props) {
@@ -167,7 +168,7 @@ function Person({
       </h3>
       {email !== undefined && email !== null && <p data-testid="person-email">{String(email)}</p>}
       <p data-testid="person-holdings">
-        {preview.data ? `The workspace holds ${erasureWords(preview.data)} about this person.` : "Counting…"}
+        {preview.data ? `The workspace holds ${erasureWords(preview.data, false)} about this person.` : "Counting…"}
       </p>
       <div className="person-actions">
         <button data-testid="person-export-json" onClick={() => download("json")}>
