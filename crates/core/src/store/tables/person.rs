@@ -15,11 +15,7 @@ fn rows_as_json(
     params: &[&dyn ToSql],
 ) -> Result<Vec<serde_json::Value>> {
     let mut statement = conn.prepare(sql)?;
-    let names: Vec<String> = statement
-        .column_names()
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let names: Vec<String> = statement.column_names().map(str::to_owned).collect();
     let rows = statement.query_map(params, |r| {
         let mut object = serde_json::Map::new();
         for (index, name) in names.iter().enumerate() {
@@ -98,9 +94,11 @@ pub fn audit_entries(conn: &Connection, lead_id: i64) -> Result<Vec<serde_json::
     )
 }
 
-/// Every stored segment snapshot: `(segment id, taken at, members)`, by
-/// segment then time.
-pub fn snapshots(conn: &Connection) -> Result<Vec<(i64, i64, Option<Vec<u8>>)>> {
+/// One stored segment snapshot: `(segment id, taken at, members bitmap)`.
+pub type StoredSnapshot = (i64, i64, Option<Vec<u8>>);
+
+/// Every stored segment snapshot, by segment then time.
+pub fn snapshots(conn: &Connection) -> Result<Vec<StoredSnapshot>> {
     let rows = conn
         .prepare(
             "SELECT segment_id, taken_at, members FROM segment_snapshots
