@@ -148,6 +148,12 @@ pub fn run() -> tauri::Result<()> {
             commands::privacy_consent::consent_history,
             commands::privacy_consent::consent_record,
             commands::privacy_audiences::audience_export,
+            commands::privacy_people::person_erasure_preview,
+            commands::privacy_people::person_erase,
+            commands::privacy_people::person_access_export,
+            commands::privacy_people::retention_preview,
+            commands::privacy_people::retention_months,
+            commands::privacy_people::retention_run,
         ])
         .run(tauri::generate_context!())
 }

@@ -13,6 +13,7 @@ mod backup;
 mod audiences;
 mod coverage;
 mod demo_and_leads;
+mod erasure;
 mod errors;
 mod exports;
 mod fields;

@@ -28,4 +28,13 @@ merged: number, rejected: number,
 /**
  * Event files: minimal leads created for unknown identifiers.
  */
-leads_created: number, };
+leads_created: number, 
+/**
+ * Rows of people erased earlier (their e-mail's salted hash is in the
+ * suppression list), never written anywhere; counted in `skipped` too.
+ */
+suppressed: number, 
+/**
+ * The erasure dates (YYYY-MM-DD) of the suppressed rows' people.
+ */
+erased_on: Array<string>, };

@@ -5,6 +5,13 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 
+import type { AccessExportFormat } from "../bindings/AccessExportFormat";
+import type { AccessExportSummary } from "../bindings/AccessExportSummary";
+import type { ErasurePreview } from "../bindings/ErasurePreview";
+import type { ErasureReport } from "../bindings/ErasureReport";
+import type { RetentionMode } from "../bindings/RetentionMode";
+import type { RetentionPreview } from "../bindings/RetentionPreview";
+import type { RetentionReport } from "../bindings/RetentionReport";
 import type { FixOutcome } from "../bindings/FixOutcome";
 import type { AuditExportFormat } from "../bindings/AuditExportFormat";
 import type { AuditFilter } from "../bindings/AuditFilter";
@@ -427,6 +434,20 @@ export const ipc = {
     path: string,
     segmentLabel: string,
   ) => call<AudienceExportSummary>("audience_export", { rules, asOfText: asOf, platform, path, segmentLabel }),
+  // Privacy → People and Retention (issue 15): erasure, access export, retention.
+  /** What erasing lead `leadId` would remove: the confirmation's numbers. */
+  personErasurePreview: (leadId: number) => call<ErasurePreview>("person_erasure_preview", { leadId }),
+  /** Erases lead `leadId` everywhere (workspace, backups, rejected-rows files); keeps a salted hash of the e-mail. */
+  personErase: (leadId: number) => call<ErasureReport>("person_erase", { leadId }),
+  /** Writes lead `leadId`'s access export to `path` (chosen with the save dialog); audited. */
+  personAccessExport: (leadId: number, format: AccessExportFormat, path: string) =>
+    call<AccessExportSummary>("person_access_export", { leadId, format, path }),
+  /** Who and how many are inactive for `months` months (a sample of the first 50). */
+  retentionPreview: (months: number) => call<RetentionPreview>("retention_preview", { months }),
+  /** The months last used for retention, or null. */
+  retentionMonths: () => call<number | null>("retention_months"),
+  /** Deletes or anonymises the leads inactive for `months` months (a backup first). */
+  retentionRun: (months: number, mode: RetentionMode) => call<RetentionReport>("retention_run", { months, mode }),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

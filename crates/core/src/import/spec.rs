@@ -138,6 +138,14 @@ pub struct ImportCounts {
     /// Event files: minimal leads created for unknown identifiers.
     #[ts(type = "number")]
     pub leads_created: u64,
+    /// Rows of people erased earlier (their e-mail's salted hash is in the
+    /// suppression list), never written anywhere; counted in `skipped` too.
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub suppressed: u64,
+    /// The erasure dates (YYYY-MM-DD) of the suppressed rows' people.
+    #[serde(default)]
+    pub erased_on: Vec<String>,
 }
 
 /// One rejected row.

@@ -1,1 +1,410 @@
-//! Erasing a person everywhere, keeping only a salted hash of the e-mail in the suppression list (issue 15).
+//! Erasing a person everywhere (GDPR Art. 17, CCPA deletion), keeping only
+//! a salted hash of the e-mail in the suppression list (issue 15).
+//!
+//! One erasure: a backup first (`before-erasure`), then in one transaction
+//! with `secure_delete` on, the lead and everything hanging off it
+//! ([`store::tables::erasure::erase_lead`]), the suppression hash and the
+//! audit entry `erasure`; then the WAL is checkpointed and truncated. The
+//! rejected-rows files of imports are rewritten without the person's rows
+//! (deleted when nothing else is left), and every backup file is erased
+//! the same way.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::store::tables::erasure::{self, ErasedRows, StoredIdentity};
+use crate::store::tables::{audit, suppression};
+use crate::{DataChange, Error, Result, Workspace};
+
+/// What erasing one person removes, counted before it happens: what the
+/// confirmation names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ErasurePreview {
+    #[ts(type = "number")]
+    pub lead_id: i64,
+    #[ts(type = "number")]
+    pub events: u64,
+    #[ts(type = "number")]
+    pub custom_values: u64,
+    #[ts(type = "number")]
+    pub consent_events: u64,
+    /// Saved old values of imports and fixes (undo records).
+    #[ts(type = "number")]
+    pub import_changes: u64,
+    #[ts(type = "number")]
+    pub merges: u64,
+    /// Segment-history snapshots that hold the person.
+    #[ts(type = "number")]
+    pub snapshots: u64,
+    /// Rejected-rows files that hold a row of theirs.
+    pub rejected_files: Vec<String>,
+    /// Backup files that will be erased too (plus the one taken before).
+    #[ts(type = "number")]
+    pub backups: u64,
+    /// Whether the e-mail goes to the suppression list (a lead without an
+    /// e-mail leaves nothing to suppress).
+    pub will_suppress: bool,
+}
+
+/// What an erasure did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ErasureReport {
+    #[ts(type = "number")]
+    pub lead_id: i64,
+    /// ISO-8601 UTC.
+    pub erased_at: String,
+    #[ts(type = "number")]
+    pub events: u64,
+    #[ts(type = "number")]
+    pub custom_values: u64,
+    #[ts(type = "number")]
+    pub consent_events: u64,
+    #[ts(type = "number")]
+    pub import_changes: u64,
+    #[ts(type = "number")]
+    pub merges: u64,
+    #[ts(type = "number")]
+    pub snapshots: u64,
+    /// The salted hash kept in the suppression list, if the person had an e-mail.
+    pub suppression_hash: Option<String>,
+    /// Rejected-rows files rewritten without the person's rows.
+    pub rejected_files_rewritten: Vec<String>,
+    /// Rejected-rows files deleted (they held only the person's rows).
+    pub rejected_files_deleted: Vec<String>,
+    /// Backup files the person was erased from (the one taken first included).
+    pub backups_erased: Vec<String>,
+    /// Scores and segment history that could not follow (the erasure stands).
+    pub problems: Vec<String>,
+}
+
+fn identity_of(workspace: &Workspace, lead_id: i64) -> Result<StoredIdentity> {
+    erasure::identity(workspace.conn(), lead_id)?.ok_or(Error::UnknownLead { id: lead_id })
+}
+
+/// Counts what erasing lead `lead_id` would remove, by erasing it in a
+/// transaction that is rolled back.
+pub fn preview(workspace: &Workspace, lead_id: i64) -> Result<ErasurePreview> {
+    let person = identity_of(workspace, lead_id)?;
+    let counted = {
+        let tx = workspace.conn().unchecked_transaction()?;
+        let counted = erasure::erase_lead(&tx, &person)?;
+        tx.rollback()?;
+        counted
+    };
+    let rejected_files = rejected_files_holding(workspace, &person)?
+        .into_iter()
+        .map(|(path, _)| path.to_string_lossy().into_owned())
+        .collect();
+    let backups = match workspace.path() {
+        Some(path) => crate::store::backup::backup_files(path)?.len() as u64,
+        None => 0,
+    };
+    Ok(ErasurePreview {
+        lead_id,
+        events: counted.events,
+        custom_values: counted.custom_values,
+        consent_events: counted.consent_events,
+        import_changes: counted.import_changes,
+        merges: counted.merges,
+        snapshots: counted.snapshots,
+        rejected_files,
+        backups,
+        will_suppress: person.email_key.as_deref().is_some_and(|k| !k.is_empty()),
+    })
+}
+
+/// Erases lead `lead_id` everywhere: the workspace, the files the app
+/// wrote beside it and every backup; keeps the salted hash of its e-mail.
+pub fn erase(workspace: &mut Workspace, lead_id: i64) -> Result<ErasureReport> {
+    let person = identity_of(workspace, lead_id)?;
+    crate::store::backup::create(workspace, "before-erasure")?;
+    let now = chrono::Utc::now().timestamp();
+    let salt = suppression::salt(workspace.conn())?;
+    let suppression_hash = person
+        .email_key
+        .as_deref()
+        .filter(|k| !k.is_empty())
+        .map(|key| suppression::hash_of(&salt, key));
+
+    let rejected = rejected_files_holding(workspace, &person)?;
+    let mut rewritten = Vec::new();
+    let mut deleted = Vec::new();
+    for (path, remaining) in &rejected {
+        if *remaining == 0 {
+            std::fs::remove_file(path).map_err(|e| Error::io(path, e))?;
+            deleted.push(path.to_string_lossy().into_owned());
+        } else {
+            rewrite_without(path, &person)?;
+            rewritten.push(path.to_string_lossy().into_owned());
+        }
+    }
+
+    erasure::set_secure_delete(workspace.conn(), true)?;
+    let erased = erase_in_workspace(
+        workspace,
+        &person,
+        suppression_hash.as_deref(),
+        now,
+        &rejected,
+    );
+    let reset = erasure::set_secure_delete(workspace.conn(), false);
+    let erased = erased?;
+    reset?;
+    erasure::checkpoint_truncate(workspace.conn())?;
+
+    let mut backups_erased = Vec::new();
+    if let Some(path) = workspace.path().map(Path::to_path_buf) {
+        for backup in crate::store::backup::backup_files(&path)? {
+            let mut conn = crate::store::backup::open_backup(workspace, &backup)?;
+            erase_in_backup(&mut conn, &person, suppression_hash.as_deref(), now)?;
+            backups_erased.push(backup.to_string_lossy().into_owned());
+        }
+    }
+    let problems = workspace.after_data_change(DataChange::Import);
+    // Scores and history were rewritten: leave no old page in the log.
+    erasure::checkpoint_truncate(workspace.conn())?;
+    Ok(ErasureReport {
+        lead_id,
+        erased_at: crate::leads::iso_datetime(now),
+        events: erased.events,
+        custom_values: erased.custom_values,
+        consent_events: erased.consent_events,
+        import_changes: erased.import_changes,
+        merges: erased.merges,
+        snapshots: erased.snapshots,
+        suppression_hash,
+        rejected_files_rewritten: rewritten,
+        rejected_files_deleted: deleted,
+        backups_erased,
+        problems,
+    })
+}
+
+fn erase_in_workspace(
+    workspace: &mut Workspace,
+    person: &StoredIdentity,
+    suppression_hash: Option<&str>,
+    now: i64,
+    rejected: &[(PathBuf, u64)],
+) -> Result<ErasedRows> {
+    let tx = workspace
+        .conn_mut()
+        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let erased = erasure::erase_lead(&tx, person)?;
+    if let Some(hash) = suppression_hash {
+        suppression::add(&tx, hash, now)?;
+    }
+    let files: Vec<String> = rejected
+        .iter()
+        .map(|(path, _)| path.to_string_lossy().into_owned())
+        .collect();
+    audit::record(
+        &tx,
+        "erasure",
+        &json!({
+            "lead_id": person.id,
+            "suppression_hash": suppression_hash,
+            "events": erased.events,
+            "custom_values": erased.custom_values,
+            "consent_events": erased.consent_events,
+            "import_changes": erased.import_changes,
+            "merges": erased.merges,
+            "snapshots": erased.snapshots,
+            "titles": erased.titles,
+            "rejected_files": files,
+        }),
+    )?;
+    tx.commit()?;
+    Ok(erased)
+}
+
+/// Erases the person from one backup file: by id when the backup's lead
+/// of that id has the same e-mail, and any lead there with their e-mail.
+pub(crate) fn erase_in_backup(
+    conn: &mut Connection,
+    person: &StoredIdentity,
+    suppression_hash: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    erasure::set_secure_delete(conn, true)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut ids = Vec::new();
+    if let Some(same) = erasure::identity(&tx, person.id)? {
+        if same.email_key == person.email_key {
+            ids.push(same);
+        }
+    }
+    if let Some(key) = person.email_key.as_deref() {
+        if let Some(id) = erasure::id_by_email_key(&tx, key)? {
+            if id != person.id {
+                if let Some(other) = erasure::identity(&tx, id)? {
+                    ids.push(other);
+                }
+            }
+        }
+    }
+    for found in &ids {
+        erasure::erase_lead(&tx, found)?;
+    }
+    if let Some(hash) = suppression_hash {
+        suppression::add(&tx, hash, now)?;
+    }
+    tx.commit()?;
+    erasure::checkpoint_truncate(conn)?;
+    Ok(())
+}
+
+/// The rejected-rows files beside the workspace that hold a row of the
+/// person, each with how many rows would remain without theirs.
+pub(crate) fn rejected_files_holding(
+    workspace: &Workspace,
+    person: &StoredIdentity,
+) -> Result<Vec<(PathBuf, u64)>> {
+    let Some(path) = workspace.path() else {
+        return Ok(Vec::new());
+    };
+    let mut found = Vec::new();
+    for (import_id, file_name) in erasure::import_files(workspace.conn())? {
+        let file = crate::import::apply::rejected_rows_path(Some(path), import_id, &file_name);
+        if !file.exists() {
+            continue;
+        }
+        let (kept, dropped) = split_rows(&file, person)?;
+        if dropped > 0 {
+            found.push((file, kept.len() as u64));
+        }
+    }
+    Ok(found)
+}
+
+fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Whether a rejected row (its cells, the line and reason first) is the
+/// person's: a cell is their e-mail (folded), their phone (same digits, at
+/// least 7), or the row has their first and last name as cells.
+pub(crate) fn row_is_persons(cells: &[String], person: &StoredIdentity) -> bool {
+    // Cells were neutralised against formulas with a leading apostrophe.
+    let plain = |cell: &String| -> String {
+        crate::text::fold_key(cell.strip_prefix('\'').unwrap_or(cell))
+    };
+    let folded: Vec<String> = cells.iter().map(plain).collect();
+    let email = person.email_key.as_deref().filter(|k| !k.is_empty());
+    if let Some(email) = email {
+        if folded
+            .iter()
+            .any(|c| c == email || c.contains(&format!("\"{email}\"")))
+        {
+            return true;
+        }
+    }
+    let phone = person.phone.as_deref().map(digits).filter(|d| d.len() >= 7);
+    if let Some(phone) = phone {
+        if cells.iter().any(|c| digits(c) == phone) {
+            return true;
+        }
+    }
+    let name = |n: &Option<String>| {
+        n.as_deref()
+            .map(crate::text::fold_key)
+            .filter(|n| !n.is_empty())
+    };
+    if let (Some(first), Some(last)) = (name(&person.first_name), name(&person.last_name)) {
+        return folded.contains(&first) && folded.contains(&last);
+    }
+    false
+}
+
+type Rows = Vec<Vec<String>>;
+
+/// The file's rows without the person's (the header first), and how many
+/// of theirs there were.
+fn split_rows(file: &Path, person: &StoredIdentity) -> Result<(Rows, u64)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(file)
+        .map_err(|e| Error::InvalidArgument(format!("{}: {e}", file.display())))?;
+    let mut kept = Vec::new();
+    let mut dropped = 0;
+    for (index, record) in reader.records().enumerate() {
+        let record =
+            record.map_err(|e| Error::InvalidArgument(format!("{}: {e}", file.display())))?;
+        let cells: Vec<String> = record.iter().map(str::to_owned).collect();
+        if index > 0 && row_is_persons(&cells, person) {
+            dropped += 1;
+        } else {
+            kept.push(cells);
+        }
+    }
+    // The header alone is no rejected row.
+    let kept = if kept.len() <= 1 { Vec::new() } else { kept };
+    Ok((kept, dropped))
+}
+
+/// Rewrites a rejected-rows file without the person's rows (whole or not at all).
+fn rewrite_without(file: &Path, person: &StoredIdentity) -> Result<()> {
+    let (kept, _) = split_rows(file, person)?;
+    crate::export::write_file_atomically(file, |out| {
+        // The cells were made formula-safe when first written: keep them as they are.
+        let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
+        for row in &kept {
+            writer.write_record(row)?;
+        }
+        writer.flush().map_err(|e| Error::io(file, e))?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jane() -> StoredIdentity {
+        StoredIdentity {
+            id: 7,
+            email: Some("Jane@X.io".into()),
+            email_key: Some("jane@x.io".into()),
+            first_name: Some("Jane".into()),
+            last_name: Some("Doe".into()),
+            phone: Some("+44 20 7946 0958".into()),
+        }
+    }
+
+    fn cells(row: &[&str]) -> Vec<String> {
+        row.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn a_rejected_row_is_the_persons_by_email_phone_or_both_names() {
+        let person = jane();
+        assert!(row_is_persons(
+            &cells(&["3", "bad date", " JANE@x.io "]),
+            &person
+        ));
+        assert!(!row_is_persons(
+            &cells(&["3", "r", "", "020 7946 0958x"]),
+            &person
+        ));
+        assert!(row_is_persons(&cells(&["3", "r", "442079460958"]), &person));
+        assert!(row_is_persons(&cells(&["3", "r", "jane", "DOE"]), &person));
+        assert!(!row_is_persons(
+            &cells(&["3", "r", "Jane", "Smith"]),
+            &person
+        ));
+        assert!(row_is_persons(
+            &cells(&[
+                "3",
+                "invalid e-mail address \"jane@x.io\" in column \"Email\""
+            ]),
+            &person
+        ));
+    }
+}

@@ -21,7 +21,7 @@ import { useFields, useImports, useInvalidateImports, useUndoImport } from "../.
 import { decodeTarget, encodeTarget } from "./importTargets";
 import { needsNewFieldConfirmation, newFieldCount, skipNewFields } from "../../lib/newFields";
 import { ImportHistory } from "./ImportHistory";
-import { addToken, mapsEmail } from "./wizardText";
+import { addToken, mapsEmail, suppressedWords } from "./wizardText";
 import { FileStep } from "./FileStep";
 import "./import.css";
 
@@ -510,6 +510,11 @@ function Counts({ report }: { report: ImportReport }) {
           <div className="muted">{label === "merged" ? "merged duplicates" : label}</div>
         </div>
       ))}
+      {c.suppressed > 0 && (
+        <p className="muted" data-testid="count-suppressed" data-value={c.suppressed}>
+          {suppressedWords(c.suppressed, c.erased_on)}
+        </p>
+      )}
       {c.leads_created > 0 && (
         <div className="count-box">
           <div className="n">{formatCount(c.leads_created)}</div>

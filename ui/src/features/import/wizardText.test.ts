@@ -11,6 +11,7 @@ import {
   lineEndingWords,
   mapsEmail,
   rowWidthNotes,
+  suppressedWords,
   undoOutcome,
   undoQuestion,
 } from "./wizardText";
@@ -29,7 +30,17 @@ const record: ImportRecord = {
   file_name: "Leads.csv",
   started_at: "2026-11-29T10:00:00Z",
   finished_at: "2026-11-29T10:00:05Z",
-  counts: { rows: 9240, inserted: 9240, updated: 0, skipped: 0, merged: 0, rejected: 0, leads_created: 0 },
+  counts: {
+    rows: 9240,
+    inserted: 9240,
+    updated: 0,
+    skipped: 0,
+    merged: 0,
+    rejected: 0,
+    leads_created: 0,
+    suppressed: 0,
+    erased_on: [],
+  },
   undone_at: null,
   created_fields: [],
 };
@@ -116,6 +127,15 @@ describe("the import wizard's words", () => {
     );
     expect(undoOutcome("Merge", { ...summary, values_restored: 1, leads_restored: 2 }, "merge")).toBe(
       'Undid "Merge": put back 1 value and restored 2 merged leads.',
+    );
+  });
+});
+
+describe("rows of erased people", () => {
+  it("says how many were skipped and when they were erased", () => {
+    expect(suppressedWords(0, [])).toBeNull();
+    expect(suppressedWords(2, ["2026-11-29", "2026-11-30"])).toBe(
+      "2 skipped: erased on 2026-11-29, 2026-11-30 (on the suppression list, never imported)",
     );
   });
 });

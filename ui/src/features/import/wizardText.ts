@@ -139,3 +139,10 @@ export function undoOutcome(fileName: string, summary: UndoSummary, kind: Change
   }
   return text;
 }
+
+/** Rows of erased people that an import skipped (issue 15): "2 skipped: erased on 2026-11-30", or null. */
+export function suppressedWords(suppressed: number, erasedOn: string[]): string | null {
+  if (suppressed === 0) return null;
+  const dates = erasedOn.length > 0 ? ` on ${erasedOn.join(", ")}` : "";
+  return `${suppressed.toLocaleString("en-US")} skipped: erased${dates} (on the suppression list, never imported)`;
+}

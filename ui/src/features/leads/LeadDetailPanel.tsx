@@ -5,6 +5,7 @@
 import { useEffect, useRef, type KeyboardEvent } from "react";
 
 import { CATEGORY_LABELS, formatCell, formatCount, formatDate, humanize } from "../../lib/format";
+import { navigate } from "../../lib/navigation";
 import { useLeadDetail } from "../../lib/queries";
 import { LeadConsent } from "./LeadConsent";
 import { LeadHierarchies } from "./LeadHierarchies";
@@ -58,6 +59,15 @@ export function LeadDetailPanel({ id, onClose, onError }: Props) {
               {email ? String(email) : "No e-mail address"}
               {lead.external_id && !lead.title.includes(lead.external_id) && ` · External ID ${lead.external_id}`}
             </div>
+          )}
+          {lead && (
+            <button
+              className="link"
+              data-testid="detail-privacy"
+              onClick={() => navigate({ view: "privacy", tab: "people", leadId: id })}
+            >
+              Privacy…
+            </button>
           )}
         </div>
         <button className="link" data-testid="detail-close" onClick={onClose} aria-label="Close the lead detail">

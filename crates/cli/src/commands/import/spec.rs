@@ -180,6 +180,8 @@ pub fn print_report(out: &mut impl Write, report: &ImportReport, json: bool) -> 
             "rejected_file": report.rejected_file,
             "skipped": c.skipped,
             "leads_created": c.leads_created,
+            "suppressed": c.suppressed,
+            "erased_on": c.erased_on,
             "import_id": report.import_id,
             "dry_run": report.dry_run,
         });
@@ -196,6 +198,14 @@ pub fn print_report(out: &mut impl Write, report: &ImportReport, json: bool) -> 
         "{verb} {} rows: {} inserted, {} updated, {} skipped, {} merged duplicates, {} rejected",
         c.rows, c.inserted, c.updated, c.skipped, c.merged, c.rejected
     )?;
+    if c.suppressed > 0 {
+        writeln!(
+            out,
+            "{} skipped: erased on {} (people on the suppression list)",
+            c.suppressed,
+            c.erased_on.join(", ")
+        )?;
+    }
     if c.leads_created > 0 {
         writeln!(
             out,

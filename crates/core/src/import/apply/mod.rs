@@ -138,13 +138,20 @@ pub fn run_import_tuned(
         DeferredIndexes::default()
     };
     let mut writer = RowWriter::new(&tx, import_id, started_at, &columns, &file_name)?;
+    let mut suppressed = Suppressed::load(&tx)?;
     let started = Instant::now();
 
     while let Some(next) = reader.next_record() {
         counts.rows += 1;
         match next {
-            Err(error) => rejects.add(error.line, error.message, &error.fields)?,
+            Err(error) => {
+                if !suppressed.holds(&error.fields, &mut counts) {
+                    rejects.add(error.line, error.message, &error.fields)?;
+                }
+            }
             Ok(record) => match convert_row(&record, width, &columns, &null_tokens) {
+                // An erased person's row goes nowhere, not even to the rejected rows.
+                _ if suppressed.holds(&record.fields, &mut counts) => {}
                 Err(reason) => rejects.add(record.line, reason, &record.fields)?,
                 Ok(values) => match writer.write(values, spec, &mut counts)? {
                     Ok(()) => {}
@@ -160,6 +167,7 @@ pub fn run_import_tuned(
         }
     }
     counts.rejected = rejects.count;
+    counts.erased_on = suppressed.dates_seen();
     (control.progress)(&progress(&counts, &reader, started));
     drop(writer);
     deferred.rebuild(&tx)?;
@@ -199,6 +207,65 @@ pub fn run_import_tuned(
     })
 }
 
+/// The suppression list, in memory for the import: a row whose cell is an
+/// e-mail address (any column: the identity one, or one the mapping
+/// skips) hashing to an entry is an erased person's.
+struct Suppressed {
+    salt: String,
+    hashes: HashMap<String, i64>,
+    seen: std::collections::BTreeSet<i64>,
+}
+
+impl Suppressed {
+    fn load(tx: &Transaction<'_>) -> Result<Self> {
+        use crate::store::tables::suppression;
+        let hashes = suppression::all(tx)?;
+        let salt = if hashes.is_empty() {
+            String::new()
+        } else {
+            suppression::salt(tx)?
+        };
+        Ok(Suppressed {
+            salt,
+            hashes,
+            seen: Default::default(),
+        })
+    }
+
+    /// Whether the row is an erased person's; counts it (as skipped and
+    /// suppressed) when it is.
+    fn holds(&mut self, fields: &[String], counts: &mut ImportCounts) -> bool {
+        if self.hashes.is_empty() {
+            return false;
+        }
+        for cell in fields {
+            if !cell.contains('@') {
+                continue;
+            }
+            let hash =
+                crate::store::tables::suppression::hash_of(&self.salt, &normalize::email_key(cell));
+            if let Some(erased_at) = self.hashes.get(&hash) {
+                self.seen.insert(*erased_at);
+                counts.skipped += 1;
+                counts.suppressed += 1;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn dates_seen(&self) -> Vec<String> {
+        let mut dates: Vec<String> = self
+            .seen
+            .iter()
+            .filter_map(|t| chrono::DateTime::from_timestamp(*t, 0))
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .collect();
+        dates.dedup();
+        dates
+    }
+}
+
 /// Files at least this large load faster with secondary indexes rebuilt once
 /// at the end than maintained row by row.
 const DEFER_INDEXES_FROM_BYTES: u64 = 32 * 1024 * 1024;
@@ -219,7 +286,11 @@ fn progress(counts: &ImportCounts, reader: &RecordReader, started: Instant) -> I
 }
 
 /// The rejected-rows file of an import: next to the workspace file.
-fn rejected_rows_path(workspace: Option<&Path>, import_id: i64, file_name: &str) -> PathBuf {
+pub(crate) fn rejected_rows_path(
+    workspace: Option<&Path>,
+    import_id: i64,
+    file_name: &str,
+) -> PathBuf {
     let stem = Path::new(file_name)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -28,6 +28,9 @@
 //! - [`audit`]: the audit log.
 //! - [`consent`]: consent statements per lead and channel (history).
 //! - [`suppression`]: salted hashes of erased people's e-mail addresses.
+//! - [`person`]: one person's rows for the access export (issue 15).
+//! - [`erasure`]: erasing one lead's rows everywhere in one database, and
+//!   retention's reads and anonymisation (issue 15).
 //!
 //! The `settings` table has its own typed module, `store::settings`. This
 //! module also drops and rebuilds the secondary indexes of a family a big
@@ -40,6 +43,7 @@ pub mod consent;
 pub mod content;
 pub mod custom_values;
 pub mod duplicates;
+pub mod erasure;
 pub mod events;
 pub mod field_values;
 pub mod fields;
@@ -50,6 +54,7 @@ pub mod ice;
 pub mod imports;
 pub mod leads;
 pub mod merges;
+pub mod person;
 pub mod quality;
 pub mod reviews;
 pub mod scores;
