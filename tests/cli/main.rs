@@ -8,9 +8,9 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod audiences;
 mod audit;
 mod backup;
-mod audiences;
 mod coverage;
 mod demo_and_leads;
 mod erasure;
