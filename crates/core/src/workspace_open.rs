@@ -8,6 +8,7 @@
 
 use std::path::Path;
 
+use crate::store::Passphrase;
 use crate::strategy::history::SnapshotReason;
 use crate::{Error, Result, Workspace};
 
@@ -35,10 +36,25 @@ impl Workspace {
     /// Opens an existing workspace file, migrating it to the current schema.
     /// A file that is not a workspace, that a newer Leadstream wrote, that is
     /// damaged or read-only, is refused before anything is written to it.
+    /// An encrypted workspace is refused with [`Error::PassphraseRequired`]:
+    /// see [`Workspace::open_with_passphrase`].
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_keyed(path, None)
+    }
+
+    /// Opens a workspace encrypted with `passphrase` (issue 15); a wrong
+    /// one is refused with [`Error::WrongPassphrase`], the file untouched.
+    /// A plain workspace opens as with [`Workspace::open`].
+    pub fn open_with_passphrase(path: impl AsRef<Path>, passphrase: Passphrase) -> Result<Self> {
+        Self::open_keyed(path, Some(passphrase))
+    }
+
+    /// Opens a workspace with a passphrase when one is given (the CLI's
+    /// `LEADSTREAM_PASSPHRASE`, the app's passphrase dialog).
+    pub fn open_keyed(path: impl AsRef<Path>, passphrase: Option<Passphrase>) -> Result<Self> {
         let path = path.as_ref();
-        let mut workspace =
-            with_layers_above(Self::open_store(path)?).map_err(|e| e.in_workspace(path))?;
+        let store = Self::open_store_keyed(path, passphrase.as_ref())?;
+        let mut workspace = with_layers_above(store).map_err(|e| e.in_workspace(path))?;
         // Scores run more than a day ago are re-run as of now (decay moves
         // them as time passes). A model that no longer compiles keeps the
         // old scores rather than refuse the workspace: `score run` and the
@@ -74,14 +90,34 @@ impl Workspace {
     /// Opens `path`, creating the workspace first if there is no file there.
     /// Safe to call from several processes at once.
     pub fn open_or_create(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_or_create_keyed(path, None)
+    }
+
+    /// [`Workspace::open_or_create`] with the passphrase of an existing
+    /// encrypted workspace; a new workspace is created plain.
+    pub fn open_or_create_keyed(
+        path: impl AsRef<Path>,
+        passphrase: Option<Passphrase>,
+    ) -> Result<Self> {
         let path = path.as_ref();
-        match Self::open(path) {
+        match Self::open_keyed(path, passphrase.clone()) {
             Err(Error::NoSuchWorkspace { .. }) => match Self::create(path) {
                 // Another process created it meanwhile.
-                Err(Error::AlreadyExists { .. }) => Self::open(path),
+                Err(Error::AlreadyExists { .. }) => Self::open_keyed(path, passphrase),
                 created => created,
             },
             opened => opened,
+        }
+    }
+
+    /// Another workspace on this one's file, opened with the same
+    /// passphrase: for long work on a connection of its own.
+    pub fn open_another(&self) -> Result<Self> {
+        match self.path() {
+            Some(path) => Self::open_keyed(path, self.passphrase().cloned()),
+            None => Err(Error::InvalidArgument(
+                "a workspace in memory cannot be opened twice".into(),
+            )),
         }
     }
 
