@@ -10,6 +10,7 @@ mod support;
 
 mod coverage;
 mod demo_and_leads;
+mod encryption;
 mod errors;
 mod exports;
 mod fields;

@@ -28,7 +28,7 @@ fn load_rules(workspace: &Workspace, source: &str) -> CliResult<RuleGroup> {
 /// `segment count|members|explain|save|delete|list`, and the strategy
 /// commands `segment ice|history|diff` (in [`strategy`]).
 pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResult {
-    let workspace = &mut Workspace::open(db)?;
+    let workspace = &mut crate::commands::open_workspace(db)?;
     match command {
         SegmentCommand::Count { rules, repeat } => {
             let group = load_rules(workspace, &rules.rules)?;
