@@ -138,6 +138,10 @@ pub fn run() -> tauri::Result<()> {
             commands::quality_fixes::spelling_fields,
             commands::quality_fixes::unsendable_preview,
             commands::quality_fixes::unsendable_apply,
+            commands::privacy_encryption::encryption_status,
+            commands::privacy_encryption::encryption_protect,
+            commands::privacy_encryption::encryption_change,
+            commands::privacy_encryption::encryption_unprotect,
         ])
         .run(tauri::generate_context!())
 }

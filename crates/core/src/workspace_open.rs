@@ -110,20 +110,39 @@ impl Workspace {
         }
     }
 
-    /// Another workspace on this one's file, opened with the same
-    /// passphrase: for long work on a connection of its own.
-    pub fn open_another(&self) -> Result<Self> {
-        match self.path() {
-            Some(path) => Self::open_keyed(path, self.passphrase().cloned()),
-            None => Err(Error::InvalidArgument(
-                "a workspace in memory cannot be opened twice".into(),
-            )),
-        }
+    /// How to open this workspace's file again, with the same passphrase,
+    /// on any thread: for long work on a connection of its own (imports).
+    /// `None` for a workspace in memory.
+    pub fn reopener(&self) -> Option<Reopener> {
+        self.path().map(|path| Reopener {
+            path: path.to_path_buf(),
+            passphrase: self.passphrase().cloned(),
+        })
     }
 
     /// A private in-memory workspace, for tests.
     pub fn in_memory() -> Result<Self> {
         with_layers_above(Self::in_memory_store()?)
+    }
+}
+
+/// Opens one workspace's file again, with the passphrase it was opened with
+/// (kept in memory only; never shown by `Debug`).
+#[derive(Debug, Clone)]
+pub struct Reopener {
+    path: std::path::PathBuf,
+    passphrase: Option<Passphrase>,
+}
+
+impl Reopener {
+    /// The workspace's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Another open workspace on the file.
+    pub fn open(&self) -> Result<Workspace> {
+        Workspace::open_keyed(&self.path, self.passphrase.clone())
     }
 }
 
@@ -137,6 +156,19 @@ fn with_layers_above(mut workspace: Workspace) -> Result<Workspace> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reopener_opens_an_encrypted_workspace_with_its_passphrase() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.leadstream");
+        let mut workspace = Workspace::create(&path).unwrap();
+        crate::store::cipher::protect(&mut workspace, Passphrase::new("correct horse")).unwrap();
+        let reopener = workspace.reopener().unwrap();
+        assert_eq!(reopener.path(), path);
+        assert!(!format!("{reopener:?}").contains("correct horse"));
+        assert!(reopener.open().unwrap().is_protected());
+        assert!(Workspace::in_memory().unwrap().reopener().is_none());
+    }
 
     #[test]
     fn every_new_workspace_has_the_built_in_segments() {

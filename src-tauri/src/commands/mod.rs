@@ -19,6 +19,7 @@ pub mod leads;
 pub mod overlap;
 pub mod performance;
 pub mod plan;
+pub mod privacy_encryption;
 pub mod quality_fixes;
 pub mod quality_merge;
 pub mod quality_report;
