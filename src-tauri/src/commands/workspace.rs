@@ -103,15 +103,26 @@ pub async fn workspace_create(state: State<'_, AppState>, name: String) -> Resul
         .await
 }
 
+/// Opens the demo workspace (generated on first use); a protected demo
+/// needs `passphrase`, as in [`workspace_open`].
 #[tauri::command]
-pub async fn workspace_open_demo(state: State<'_, AppState>) -> Result<WorkspaceInfo> {
+pub async fn workspace_open_demo(
+    state: State<'_, AppState>,
+    passphrase: Option<String>,
+) -> Result<WorkspaceInfo> {
     state
-        .with_slot(|slot, dirs| {
-            switch_to(
-                slot,
-                dirs,
-                launch::open_or_create_demo(&dirs.data_dir, time::midnight_utc(time::today_utc()))?,
-            )
+        .with_slot(move |slot, dirs| {
+            let demo = launch::demo_path(&dirs.data_dir);
+            let workspace = match passphrase {
+                Some(passphrase) if demo.exists() => {
+                    Workspace::open_with_passphrase(&demo, Passphrase::new(passphrase))?
+                }
+                _ => launch::open_or_create_demo(
+                    &dirs.data_dir,
+                    time::midnight_utc(time::today_utc()),
+                )?,
+            };
+            switch_to(slot, dirs, workspace)
         })
         .await
 }

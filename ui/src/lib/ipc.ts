@@ -97,6 +97,8 @@ import type { SegmentHistory } from "../bindings/SegmentHistory";
 import type { FieldCompleteness } from "../bindings/FieldCompleteness";
 import type { QualityReport } from "../bindings/QualityReport";
 import type { ReportOptions } from "../bindings/ReportOptions";
+import type { EncryptionChange } from "../bindings/EncryptionChange";
+import type { EncryptionStatus } from "../bindings/EncryptionStatus";
 
 /** A backend failure: the backend's readable message, its kind, and the rule or field it is about. */
 export class IpcError extends Error {
@@ -141,9 +143,13 @@ export const ipc = {
   appStart: () => call<StartState>("app_start"),
   workspaceInfo: () => call<WorkspaceInfo | null>("workspace_info"),
   workspaceEventCount: () => call<number>("workspace_event_count"),
-  workspaceOpen: (path: string) => call<WorkspaceInfo>("workspace_open", { path }),
+  /** Opens a workspace; an encrypted one needs `passphrase` (kind `passphrase_required` or `wrong_passphrase`). */
+  workspaceOpen: (path: string, passphrase?: string) =>
+    call<WorkspaceInfo>("workspace_open", { path, passphrase: passphrase ?? null }),
   workspaceCreate: (name: string) => call<WorkspaceInfo>("workspace_create", { name }),
-  workspaceOpenDemo: () => call<WorkspaceInfo>("workspace_open_demo"),
+  /** Opens the demo workspace; a protected demo needs `passphrase`, as for `workspaceOpen`. */
+  workspaceOpenDemo: (passphrase?: string) =>
+    call<WorkspaceInfo>("workspace_open_demo", { passphrase: passphrase ?? null }),
   workspaceRecent: () => call<RecentWorkspace[]>("workspace_recent"),
   fieldsList: () => call<Field[]>("fields_list"),
   /** Deletes a custom field and its values; refused (with the reason) for standard fields and fields in use. */
@@ -384,6 +390,16 @@ export const ipc = {
   unsendablePreview: (what: Unsendable) => call<UnsendablePreview>("unsendable_preview", { what }),
   /** Marks addresses as not sendable ("Do not email") as one fix in the change history. */
   unsendableApply: (what: Unsendable) => call<FixOutcome>("unsendable_apply", { what }),
+
+  // Encryption at rest (issue 15, Privacy → Encryption). The passphrase crosses IPC once and stays in memory.
+  /** Whether the open workspace is protected with a passphrase, and how many backups follow it. */
+  encryptionStatus: () => call<EncryptionStatus>("encryption_status"),
+  /** Encrypts the workspace and its backups with `passphrase`. */
+  encryptionProtect: (passphrase: string) => call<EncryptionChange>("encryption_protect", { passphrase }),
+  /** Re-encrypts the workspace and its backups with `passphrase`. */
+  encryptionChange: (passphrase: string) => call<EncryptionChange>("encryption_change", { passphrase }),
+  /** Decrypts the workspace and its backups. */
+  encryptionUnprotect: () => call<EncryptionChange>("encryption_unprotect"),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

@@ -1,0 +1,24 @@
+// The Encryption tab's words: what a new passphrase must be, and what each
+// confirmation says will happen (workspace and backups named and counted).
+import { describe, expect, it } from "vitest";
+
+import { confirmation, passphraseProblem } from "./EncryptionTab";
+
+describe("passphraseProblem", () => {
+  it("wants at least 8 characters, typed the same twice", () => {
+    expect(passphraseProblem("short", "short")).toBe("A passphrase needs at least 8 characters.");
+    expect(passphraseProblem("long enough", "long enougH")).toMatch(/differ/);
+    expect(passphraseProblem("long enough", "long enough")).toBeNull();
+    // Characters, not UTF-16 units: eight emoji are eight characters.
+    expect(passphraseProblem("🔑".repeat(8), "🔑".repeat(8))).toBeNull();
+  });
+});
+
+describe("confirmation", () => {
+  it("names the workspace and counts its backups", () => {
+    expect(confirmation("protect", "Deals", 2).text).toContain("encrypt “Deals” and its 2 backups");
+    expect(confirmation("protect", "Deals", 1).text).toContain("its 1 backup with");
+    expect(confirmation("change", "Deals", 0).title).toBe("Change the passphrase?");
+    expect(confirmation("remove", "Deals", 3).text).toContain("decrypt “Deals” and its 3 backups");
+  });
+});
