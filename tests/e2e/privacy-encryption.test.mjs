@@ -35,12 +35,15 @@ function cliWith(env, ...args) {
 }
 
 /** Whether the raw bytes of `path` contain `text`. */
-const rawContains = (path, text) => readFileSync(path).includes(Buffer.from(text, "utf8"));
+const rawContains = (path, text) =>
+  readFileSync(path).includes(Buffer.from(text, "utf8"));
 
 async function openEncryptionTab(browser) {
   await clickWhenStill(browser, '[data-testid="nav-privacy"]');
   await clickWhenStill(browser, '[data-testid="privacy-tab-encryption"]');
-  await byTestId(browser, "encryption-state").waitForDisplayed({ timeout: 20_000 });
+  await byTestId(browser, "encryption-state").waitForDisplayed({
+    timeout: 20_000,
+  });
 }
 
 describe("protecting a workspace with a passphrase", () => {
@@ -54,10 +57,17 @@ describe("protecting a workspace with a passphrase", () => {
     leads = await leadTotal(app.browser);
     // An e-mail the demo holds in clear before, to look for in the raw bytes after.
     const exported = JSON.parse(
-      execFileSync(cliBinary, ["--db", demoDb, "leads", "export", "--format", "json"], { encoding: "utf8" }),
+      execFileSync(
+        cliBinary,
+        ["--db", demoDb, "leads", "export", "--format", "json"],
+        { encoding: "utf8" },
+      ),
     );
     plantedEmail = exported.find((lead) => lead.email)?.email;
-    assert.ok(plantedEmail && rawContains(demoDb, plantedEmail), "the demo holds an e-mail in clear");
+    assert.ok(
+      plantedEmail && rawContains(demoDb, plantedEmail),
+      "the demo holds an e-mail in clear",
+    );
   });
   after(async () => {
     await app?.stop();
@@ -68,7 +78,10 @@ describe("protecting a workspace with a passphrase", () => {
     await openEncryptionTab(browser);
     const state = byTestId(browser, "encryption-state");
     assert.equal(await state.getAttribute("data-protected"), "false");
-    assert.match(await byTestId(browser, "encryption-warning").getText(), /nobody can recover/);
+    assert.match(
+      await byTestId(browser, "encryption-warning").getText(),
+      /nobody can recover/,
+    );
     await checkAccessibility(browser, "the Encryption tab (not protected)");
 
     const first = byTestId(browser, "encryption-new");
@@ -83,13 +96,19 @@ describe("protecting a workspace with a passphrase", () => {
     await typeInto(browser, first, PASSPHRASE);
     await typeInto(browser, second, `${PASSPHRASE}!`);
     await byTestId(browser, "encryption-protect").click();
-    await browser.waitUntil(async () => /differ/.test(await problem.getText()), { timeout: 5_000 });
+    await browser.waitUntil(
+      async () => /differ/.test(await problem.getText()),
+      { timeout: 5_000 },
+    );
 
     await typeInto(browser, second, PASSPHRASE);
     await byTestId(browser, "encryption-protect").click();
     const dialog = byTestId(browser, "encryption-dialog");
     await dialog.waitForDisplayed();
-    assert.match(await byTestId(browser, "encryption-question").getText(), /encrypt “Demo” and its 0 backups/);
+    assert.match(
+      await byTestId(browser, "encryption-question").getText(),
+      /encrypt “Demo” and its 0 backups/,
+    );
     await screenshot(browser, "privacy-encryption-confirm");
     await checkAccessibility(browser, "the protect confirmation");
     await byTestId(browser, "encryption-confirm").click();
@@ -97,18 +116,36 @@ describe("protecting a workspace with a passphrase", () => {
     const outcome = byTestId(browser, "encryption-outcome");
     await outcome.waitForDisplayed({ timeout: 60_000 });
     assert.match(await outcome.getText(), /now protected/);
-    await browser.waitUntil(async () => (await state.getAttribute("data-protected")) === "true", { timeout: 10_000 });
+    await browser.waitUntil(
+      async () => (await state.getAttribute("data-protected")) === "true",
+      { timeout: 10_000 },
+    );
     await screenshot(browser, "privacy-encryption-protected");
     await checkAccessibility(browser, "the Encryption tab (protected)");
 
     // The file on disk is encrypted: no SQLite header, no e-mail in clear.
-    assert.notEqual(readFileSync(demoDb).subarray(0, 15).toString("latin1"), "SQLite format 3");
-    assert.ok(!rawContains(demoDb, plantedEmail), "the e-mail is no longer in clear in the file");
+    assert.notEqual(
+      readFileSync(demoDb).subarray(0, 15).toString("latin1"),
+      "SQLite format 3",
+    );
+    assert.ok(
+      !rawContains(demoDb, plantedEmail),
+      "the e-mail is no longer in clear in the file",
+    );
     // The CLI needs the passphrase now, and counts the same leads with it.
     const without = cliWith({}, "--db", demoDb, "leads", "count");
     assert.equal(without.code, 1);
-    assert.match(without.stderr, /protected with a passphrase: set LEADSTREAM_PASSPHRASE/);
-    const withKey = cliWith({ LEADSTREAM_PASSPHRASE: PASSPHRASE }, "--db", demoDb, "leads", "count");
+    assert.match(
+      without.stderr,
+      /protected with a passphrase: set LEADSTREAM_PASSPHRASE/,
+    );
+    const withKey = cliWith(
+      { LEADSTREAM_PASSPHRASE: PASSPHRASE },
+      "--db",
+      demoDb,
+      "leads",
+      "count",
+    );
     assert.equal(withKey.code, 0, withKey.stderr);
     assert.equal(Number(withKey.stdout.trim()), leads);
     // The app still works on it.
@@ -132,11 +169,16 @@ describe("protecting a workspace with a passphrase", () => {
     await problem.waitForDisplayed({ timeout: 30_000 });
     assert.match(await problem.getText(), /Wrong passphrase/);
     await screenshot(browser, "privacy-encryption-passphrase-dialog-wrong");
-    await checkAccessibility(browser, "the passphrase dialog with a wrong passphrase");
+    await checkAccessibility(
+      browser,
+      "the passphrase dialog with a wrong passphrase",
+    );
 
     await typeInto(browser, input, PASSPHRASE);
     await byTestId(browser, "passphrase-open").click();
-    await byTestId(browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    await byTestId(browser, "workspace-name").waitForDisplayed({
+      timeout: 60_000,
+    });
     await dialog.waitForDisplayed({ reverse: true });
     assert.equal(await byTestId(browser, "workspace-name").getText(), "Demo");
     assert.equal(await leadTotal(browser), leads);
@@ -151,7 +193,11 @@ describe("protecting a workspace with a passphrase", () => {
     await screenshot(browser, "privacy-encryption-passphrase-dialog");
     await byTestId(browser, "passphrase-cancel").click();
     await dialog.waitForDisplayed({ reverse: true });
-    assert.equal(await byTestId(browser, "error-banner").isExisting(), false, "cancelling is not an error");
+    assert.equal(
+      await byTestId(browser, "error-banner").isExisting(),
+      false,
+      "cancelling is not an error",
+    );
     assert.equal(await leadTotal(browser), leads);
   });
 });
