@@ -39,8 +39,8 @@ const rawContains = (path, text) =>
   readFileSync(path).includes(Buffer.from(text, "utf8"));
 
 async function openEncryptionTab(browser) {
-  await clickWhenStill(browser, '[data-testid="nav-privacy"]');
-  await clickWhenStill(browser, '[data-testid="privacy-tab-encryption"]');
+  await clickWhenStill(browser, byTestId(browser, "nav-privacy"));
+  await clickWhenStill(browser, byTestId(browser, "privacy-tab-encryption"));
   await byTestId(browser, "encryption-state").waitForDisplayed({
     timeout: 20_000,
   });
@@ -60,7 +60,7 @@ describe("protecting a workspace with a passphrase", () => {
       execFileSync(
         cliBinary,
         ["--db", demoDb, "leads", "export", "--format", "json"],
-        { encoding: "utf8" },
+        { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
       ),
     );
     plantedEmail = exported.find((lead) => lead.email)?.email;
@@ -107,7 +107,7 @@ describe("protecting a workspace with a passphrase", () => {
     await dialog.waitForDisplayed();
     assert.match(
       await byTestId(browser, "encryption-question").getText(),
-      /encrypt “Demo” and its 0 backups/,
+      /encrypt “Demo” with this passphrase/,
     );
     await screenshot(browser, "privacy-encryption-confirm");
     await checkAccessibility(browser, "the protect confirmation");
@@ -149,7 +149,7 @@ describe("protecting a workspace with a passphrase", () => {
     assert.equal(withKey.code, 0, withKey.stderr);
     assert.equal(Number(withKey.stdout.trim()), leads);
     // The app still works on it.
-    await clickWhenStill(browser, '[data-testid="nav-leads"]');
+    await clickWhenStill(browser, byTestId(browser, "nav-leads"));
     assert.equal(await leadTotal(browser), leads);
   });
 
@@ -186,8 +186,8 @@ describe("protecting a workspace with a passphrase", () => {
 
   it("asks again when the protected workspace is reopened from the menu, and Cancel keeps the open one", async () => {
     const { browser } = app;
-    await clickWhenStill(browser, '[data-testid="workspace-menu"]');
-    await clickWhenStill(browser, '[data-testid="menu-demo"]');
+    await clickWhenStill(browser, byTestId(browser, "workspace-menu"));
+    await clickWhenStill(browser, byTestId(browser, "menu-demo"));
     const dialog = byTestId(browser, "passphrase-dialog");
     await dialog.waitForDisplayed({ timeout: 30_000 });
     await screenshot(browser, "privacy-encryption-passphrase-dialog");

@@ -2,7 +2,7 @@
 // confirmation says will happen (workspace and backups named and counted).
 import { describe, expect, it } from "vitest";
 
-import { confirmation, passphraseProblem } from "./EncryptionTab";
+import { confirmation, outcomeText, passphraseProblem } from "./EncryptionTab";
 
 describe("passphraseProblem", () => {
   it("wants at least 8 characters, typed the same twice", () => {
@@ -20,5 +20,14 @@ describe("confirmation", () => {
     expect(confirmation("protect", "Deals", 1).text).toContain("its 1 backup with");
     expect(confirmation("change", "Deals", 0).title).toBe("Change the passphrase?");
     expect(confirmation("remove", "Deals", 3).text).toContain("decrypt “Deals” and its 3 backups");
+    expect(confirmation("protect", "Deals", 0).text).toContain("encrypt “Deals” with this passphrase");
+  });
+
+  it("says what was done, with the backups when there were any", () => {
+    expect(outcomeText({ change: "protected", backups: 0 })).toBe("The workspace is now protected.");
+    expect(outcomeText({ change: "passphrase_changed", backups: 2 })).toBe(
+      "The passphrase was changed; 2 backups re-encrypted with it.",
+    );
+    expect(outcomeText({ change: "unprotected", backups: 1 })).toBe("The passphrase was removed; 1 backup decrypted.");
   });
 });

@@ -20,6 +20,10 @@ export const MIN_PASSPHRASE_CHARS = 8;
 
 const backupsWords = (count: number) => (count === 1 ? "its 1 backup" : `its ${count} backups`);
 
+/** The files a change rewrites: the workspace, and its backups when it has any. */
+const filesWords = (name: string, backups: number) =>
+  backups === 0 ? `“${name}”` : `“${name}” and ${backupsWords(backups)}`;
+
 /** What is wrong with a new passphrase typed twice, or null when it can be used. */
 export function passphraseProblem(first: string, second: string): string | null {
   if ([...first].length < MIN_PASSPHRASE_CHARS)
@@ -30,7 +34,7 @@ export function passphraseProblem(first: string, second: string): string | null 
 
 /** What the confirmation says will happen, naming the workspace and its backups. */
 export function confirmation(action: Action, name: string, backups: number): { title: string; text: string } {
-  const files = `“${name}” and ${backupsWords(backups)}`;
+  const files = filesWords(name, backups);
   switch (action) {
     case "protect":
       return {
@@ -50,15 +54,15 @@ export function confirmation(action: Action, name: string, backups: number): { t
   }
 }
 
-const outcomeText = (done: EncryptionChange) => {
+export const outcomeText = (done: EncryptionChange) => {
   const backups = done.backups === 1 ? "1 backup" : `${done.backups} backups`;
   switch (done.change) {
     case "protected":
-      return `The workspace is now protected; ${backups} re-encrypted with it.`;
+      return `The workspace is now protected${done.backups > 0 ? `; ${backups} encrypted with it` : ""}.`;
     case "passphrase_changed":
-      return `The passphrase was changed; ${backups} re-encrypted with it.`;
+      return `The passphrase was changed${done.backups > 0 ? `; ${backups} re-encrypted with it` : ""}.`;
     case "unprotected":
-      return `The passphrase was removed; ${backups} decrypted.`;
+      return `The passphrase was removed${done.backups > 0 ? `; ${backups} decrypted` : ""}.`;
   }
 };
 
@@ -148,8 +152,8 @@ export function EncryptionTab({ workspace, onError }: Props) {
           </>
         ) : (
           <>
-            <strong>Not protected.</strong> The workspace file and {backupsWords(backups)} are readable by anyone who
-            can read the files (a lost laptop, a shared folder).
+            <strong>Not protected.</strong> The workspace file{backups > 0 ? ` and ${backupsWords(backups)}` : ""}{" "}
+            {backups > 0 ? "are" : "is"} readable by anyone who can read the file (a lost laptop, a shared folder).
           </>
         )}
       </p>
