@@ -184,10 +184,32 @@ describe("protecting a workspace with a passphrase", () => {
     assert.equal(await leadTotal(browser), leads);
   });
 
-  it("asks again when the protected workspace is reopened from the menu, and Cancel keeps the open one", async () => {
+  it("asks again when it is reopened from the recent list; Cancel keeps the open workspace", async () => {
     const { browser } = app;
+    // Switch to this data folder's own (plain) demo, so the protected one is in the menu's recent list.
     await clickWhenStill(browser, byTestId(browser, "workspace-menu"));
     await clickWhenStill(browser, byTestId(browser, "menu-demo"));
+    await browser.waitUntil(
+      async () =>
+        (await byTestId(browser, "workspace-name").getText()) === "Demo",
+      {
+        timeout: 120_000,
+      },
+    );
+    const recentItem = () => browser.$(`[role="menuitem"][title="${demoDb}"]`);
+    await browser.waitUntil(
+      async () => {
+        if (!(await byTestId(browser, "workspace-menu-items").isExisting()))
+          await byTestId(browser, "workspace-menu").click();
+        return recentItem().isExisting();
+      },
+      {
+        timeout: 120_000,
+        interval: 1_000,
+        timeoutMsg: "the protected workspace is in the recent list",
+      },
+    );
+    await clickWhenStill(browser, recentItem());
     const dialog = byTestId(browser, "passphrase-dialog");
     await dialog.waitForDisplayed({ timeout: 30_000 });
     await screenshot(browser, "privacy-encryption-passphrase-dialog");
@@ -198,6 +220,20 @@ describe("protecting a workspace with a passphrase", () => {
       false,
       "cancelling is not an error",
     );
+
+    await byTestId(browser, "workspace-menu").click();
+    await clickWhenStill(browser, recentItem());
+    await dialog.waitForDisplayed({ timeout: 30_000 });
+    await typeInto(browser, byTestId(browser, "passphrase-input"), PASSPHRASE);
+    await byTestId(browser, "passphrase-open").click();
+    await dialog.waitForDisplayed({ reverse: true, timeout: 60_000 });
     assert.equal(await leadTotal(browser), leads);
+    await openEncryptionTab(browser);
+    assert.equal(
+      await byTestId(browser, "encryption-state").getAttribute(
+        "data-protected",
+      ),
+      "true",
+    );
   });
 });
