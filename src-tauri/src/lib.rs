@@ -154,6 +154,10 @@ pub fn run() -> tauri::Result<()> {
             commands::privacy_people::retention_preview,
             commands::privacy_people::retention_months,
             commands::privacy_people::retention_run,
+            commands::privacy_encryption::encryption_status,
+            commands::privacy_encryption::encryption_protect,
+            commands::privacy_encryption::encryption_change,
+            commands::privacy_encryption::encryption_unprotect,
         ])
         .run(tauri::generate_context!())
 }

@@ -13,6 +13,7 @@ mod audit;
 mod backup;
 mod coverage;
 mod demo_and_leads;
+mod encryption;
 mod erasure;
 mod errors;
 mod exports;

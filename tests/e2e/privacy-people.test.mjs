@@ -4,11 +4,9 @@
 // native dialog cannot be driven) and compare it with the CLI's `person
 // export` of the same lead; erase them through the confirmation, see the
 // summary, the header's lead count drop by one, the lead gone for the CLI,
-// and the `erasure` audit entry (read with `audit list --json` when the
-// Audit log's CLI is there, else straight from the workspace with the sqlite3 shell).
+// and the `erasure` audit entry (read with `audit list --json`).
 // Screenshots and axe on the person and the confirmation.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -40,37 +38,10 @@ function stable(document) {
   return rest;
 }
 
-/** The workspace's audit entries of `action`, with the CLI's `audit list --json` or, without it, in SQL. */
+/** The workspace's audit entries of `action`, as the CLI's `audit list --json` prints them. */
 function auditEntries(db, action) {
-  try {
-    const listed = JSON.parse(cli("--db", db, "audit", "list", "--json"));
-    const entries = Array.isArray(listed) ? listed : listed.entries;
-    return entries
-      .filter((e) => e.action === action)
-      .map((e) => ({
-        ...e,
-        detail: typeof e.detail === "string" ? JSON.parse(e.detail) : e.detail,
-      }));
-  } catch {
-    // No `audit list` in this build: the audit log straight from the (unencrypted) demo file.
-    const out = execFileSync(
-      "sqlite3",
-      [
-        "-readonly",
-        "-json",
-        db,
-        `SELECT action, detail FROM audit_log WHERE action = '${action}'`,
-      ],
-      {
-        encoding: "utf8",
-      },
-    );
-    const rows = out.trim() === "" ? [] : JSON.parse(out);
-    return rows.map((row) => ({
-      action: row.action,
-      detail: JSON.parse(row.detail),
-    }));
-  }
+  const listed = JSON.parse(cli("--db", db, "audit", "list", "--json"));
+  return listed.entries.filter((e) => e.action === action);
 }
 
 describe("privacy: a person's access export and erasure", () => {

@@ -12,11 +12,13 @@ import { ErrorBoundary } from "./components/ErrorBoundary";
 import { UnsavedChangesDialog } from "./components/UnsavedChangesDialog";
 import { WorkspaceMenu } from "./components/WorkspaceMenu";
 import iconUrl from "../../icons/icon.svg";
-import { ipc } from "./lib/ipc";
+import { ipc, IpcError } from "./lib/ipc";
 import { holdIntent, onNavigate } from "./lib/navigation";
 import { confirmLeave } from "./lib/unsavedChanges";
 import { ImportView } from "./features/import/ImportView";
 import { LeadsView } from "./features/leads/LeadsView";
+import { PassphrasePrompt } from "./features/workspace/PassphraseDialog";
+import { openWorkspaceAsking } from "./features/workspace/passphrasePrompt";
 import { StartScreen } from "./features/workspace/StartScreen";
 import { Welcome } from "./features/workspace/Welcome";
 
@@ -65,6 +67,7 @@ export function App() {
   const [view, setView] = useState<ViewKey>("leads");
   const [error, setError] = useState<string | null>(null);
   const [dropped, setDropped] = useState<{ path: string; at: number } | null>(null);
+  const [locked, setLocked] = useState<string | null>(null);
   const report = useCallback((e: unknown) => setError(describe(e)), []);
 
   // Another workspace, or new leads in this one: every cached backend answer is asked again.
@@ -142,6 +145,7 @@ export function App() {
         const warnings = state.workspace?.warnings ?? [];
         if (state.error) setError(state.error);
         else if (warnings.length > 0) setError(warnings.join(" "));
+        setLocked(state.locked);
       })
       .catch(report);
     const onError = (event: ErrorEvent) => report(event.error ?? event.message);
@@ -166,11 +170,18 @@ export function App() {
         const recent = await ipc.workspaceRecent();
         setStart((s) => (s ? { ...s, recent } : s));
       } catch (e) {
+        // A dismissed passphrase dialog is not an error: nothing happens.
+        if (e instanceof IpcError && e.kind === "cancelled") return;
         report(e);
       }
     },
     [report],
   );
+
+  // The launch workspace is protected: ask for its passphrase (the start screen stays behind the dialog).
+  useEffect(() => {
+    if (locked) void switchTo(() => openWorkspaceAsking(locked));
+  }, [locked, switchTo]);
 
   if (!start) {
     return (
@@ -185,6 +196,7 @@ export function App() {
     return (
       <div className="start-page">
         <ErrorBanner message={error} onDismiss={() => setError(null)} />
+        <PassphrasePrompt />
         <StartScreen
           recent={start.recent}
           workspacesDir={start.workspaces_dir}
@@ -223,6 +235,7 @@ export function App() {
       </header>
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
       <UnsavedChangesDialog />
+      <PassphrasePrompt />
       <div className="body">
         <nav className="sidebar" aria-label="Main">
           {NAVIGATION.map((item) => (

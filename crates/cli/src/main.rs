@@ -13,8 +13,8 @@ use leadstream_core::export::write_file_atomically;
 
 mod commands;
 use commands::{
-    content, fields, hierarchy, import, insights, leads, plan, privacy, quality, score, segments,
-    strategy, streams, workspace, CliResult,
+    content, fields, hierarchy, import, insights, leads, passphrase, plan, privacy, quality, score,
+    segments, strategy, streams, workspace, CliResult,
 };
 
 #[derive(Parser)]
@@ -128,6 +128,13 @@ enum Command {
     Backup {
         #[command(subcommand)]
         command: privacy::backup::BackupCommand,
+    },
+    /// Encryption at rest: protect the workspace (and its backups) with a
+    /// passphrase, change it or remove it. Every command reads the current
+    /// passphrase from LEADSTREAM_PASSPHRASE.
+    Passphrase {
+        #[command(subcommand)]
+        command: passphrase::PassphraseCommand,
     },
     /// Nurture streams: list, export and import as JSON.
     Streams {
@@ -523,6 +530,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Retention { command } => privacy::retention::run(&db, command, out),
         Command::Audit { command } => privacy::audit::run(&db, command, out),
         Command::Backup { command } => privacy::backup::run(&db, command, out),
+        Command::Passphrase { command } => passphrase::run(&db, command, out),
         Command::Streams { command } => streams::run(&db, command, out),
         Command::Content { command } => content::run(&db, command, out),
         Command::Fields { json, command } => fields::run(&db, json, command, out),

@@ -25,6 +25,20 @@ pub enum Error {
     #[error("{path}: no such workspace file")]
     NoSuchWorkspace { path: PathBuf },
 
+    /// The workspace is encrypted (issue 15) and was opened without its
+    /// passphrase. Nothing was read or written.
+    #[error(
+        "{path}: this workspace is protected with a passphrase; enter it to open the workspace"
+    )]
+    PassphraseRequired { path: PathBuf },
+
+    /// The passphrase given does not open this encrypted workspace (or the
+    /// file is not a workspace at all). Nothing was written.
+    #[error(
+        "{path}: wrong passphrase: it does not open this workspace; the file was left untouched"
+    )]
+    WrongPassphrase { path: PathBuf },
+
     /// Something the caller named by id or key that the workspace does not
     /// hold: `what` says what it is (`stream`, `content item`), `key` which.
     #[error("{what} {key} does not exist")]
@@ -232,6 +246,10 @@ impl From<rusqlite::Error> for Error {
 pub enum ErrorKind {
     /// The file is not a workspace, is newer, damaged, read-only or missing.
     Workspace,
+    /// The workspace is encrypted: ask for its passphrase.
+    PassphraseRequired,
+    /// The passphrase given does not open the workspace: ask again.
+    WrongPassphrase,
     /// The workspace is busy or the disk is full: trying again may work.
     Retry,
     /// A file to import could not be read.
@@ -276,6 +294,8 @@ impl Error {
             | Error::NoSuchWorkspace { .. }
             | Error::Damaged { .. }
             | Error::ReadOnly { .. } => ErrorKind::Workspace,
+            Error::PassphraseRequired { .. } => ErrorKind::PassphraseRequired,
+            Error::WrongPassphrase { .. } => ErrorKind::WrongPassphrase,
             Error::DiskFull { .. } | Error::Busy { .. } => ErrorKind::Retry,
             Error::UnreadableFile { .. } | Error::Csv(_) => ErrorKind::UnreadableFile,
             Error::NotFound { .. }

@@ -22,6 +22,9 @@ pub struct StartState {
     pub workspace: Option<WorkspaceInfo>,
     /// Why the launch workspace could not be opened, if it could not.
     pub error: Option<String>,
+    /// The launch workspace, when it is encrypted and waits for its
+    /// passphrase (the UI asks for it and opens it).
+    pub locked: Option<String>,
     pub recent: Vec<RecentWorkspace>,
     /// Where workspaces created by name are saved.
     pub workspaces_dir: String,

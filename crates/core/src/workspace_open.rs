@@ -8,6 +8,7 @@
 
 use std::path::Path;
 
+use crate::store::Passphrase;
 use crate::strategy::history::SnapshotReason;
 use crate::{Error, Result, Workspace};
 
@@ -35,10 +36,25 @@ impl Workspace {
     /// Opens an existing workspace file, migrating it to the current schema.
     /// A file that is not a workspace, that a newer Leadstream wrote, that is
     /// damaged or read-only, is refused before anything is written to it.
+    /// An encrypted workspace is refused with [`Error::PassphraseRequired`]:
+    /// see [`Workspace::open_with_passphrase`].
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_keyed(path, None)
+    }
+
+    /// Opens a workspace encrypted with `passphrase` (issue 15); a wrong
+    /// one is refused with [`Error::WrongPassphrase`], the file untouched.
+    /// A plain workspace opens as with [`Workspace::open`].
+    pub fn open_with_passphrase(path: impl AsRef<Path>, passphrase: Passphrase) -> Result<Self> {
+        Self::open_keyed(path, Some(passphrase))
+    }
+
+    /// Opens a workspace with a passphrase when one is given (the CLI's
+    /// `LEADSTREAM_PASSPHRASE`, the app's passphrase dialog).
+    pub fn open_keyed(path: impl AsRef<Path>, passphrase: Option<Passphrase>) -> Result<Self> {
         let path = path.as_ref();
-        let mut workspace =
-            with_layers_above(Self::open_store(path)?).map_err(|e| e.in_workspace(path))?;
+        let store = Self::open_store_keyed(path, passphrase.as_ref())?;
+        let mut workspace = with_layers_above(store).map_err(|e| e.in_workspace(path))?;
         // Scores run more than a day ago are re-run as of now (decay moves
         // them as time passes). A model that no longer compiles keeps the
         // old scores rather than refuse the workspace: `score run` and the
@@ -83,20 +99,59 @@ impl Workspace {
     /// Opens `path`, creating the workspace first if there is no file there.
     /// Safe to call from several processes at once.
     pub fn open_or_create(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_or_create_keyed(path, None)
+    }
+
+    /// [`Workspace::open_or_create`] with the passphrase of an existing
+    /// encrypted workspace; a new workspace is created plain.
+    pub fn open_or_create_keyed(
+        path: impl AsRef<Path>,
+        passphrase: Option<Passphrase>,
+    ) -> Result<Self> {
         let path = path.as_ref();
-        match Self::open(path) {
+        match Self::open_keyed(path, passphrase.clone()) {
             Err(Error::NoSuchWorkspace { .. }) => match Self::create(path) {
                 // Another process created it meanwhile.
-                Err(Error::AlreadyExists { .. }) => Self::open(path),
+                Err(Error::AlreadyExists { .. }) => Self::open_keyed(path, passphrase),
                 created => created,
             },
             opened => opened,
         }
     }
 
+    /// How to open this workspace's file again, with the same passphrase,
+    /// on any thread: for long work on a connection of its own (imports).
+    /// `None` for a workspace in memory.
+    pub fn reopener(&self) -> Option<Reopener> {
+        self.path().map(|path| Reopener {
+            path: path.to_path_buf(),
+            passphrase: self.passphrase().cloned(),
+        })
+    }
+
     /// A private in-memory workspace, for tests.
     pub fn in_memory() -> Result<Self> {
         with_layers_above(Self::in_memory_store()?)
+    }
+}
+
+/// Opens one workspace's file again, with the passphrase it was opened with
+/// (kept in memory only; never shown by `Debug`).
+#[derive(Debug, Clone)]
+pub struct Reopener {
+    path: std::path::PathBuf,
+    passphrase: Option<Passphrase>,
+}
+
+impl Reopener {
+    /// The workspace's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Another open workspace on the file.
+    pub fn open(&self) -> Result<Workspace> {
+        Workspace::open_keyed(&self.path, self.passphrase.clone())
     }
 }
 
@@ -110,6 +165,19 @@ fn with_layers_above(mut workspace: Workspace) -> Result<Workspace> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reopener_opens_an_encrypted_workspace_with_its_passphrase() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.leadstream");
+        let mut workspace = Workspace::create(&path).unwrap();
+        crate::store::cipher::protect(&mut workspace, Passphrase::new("correct horse")).unwrap();
+        let reopener = workspace.reopener().unwrap();
+        assert_eq!(reopener.path(), path);
+        assert!(!format!("{reopener:?}").contains("correct horse"));
+        assert!(reopener.open().unwrap().is_protected());
+        assert!(Workspace::in_memory().unwrap().reopener().is_none());
+    }
 
     #[test]
     fn every_new_workspace_has_the_built_in_segments() {

@@ -23,6 +23,7 @@ pub mod privacy_audiences;
 pub mod privacy_audit;
 pub mod privacy_backups;
 pub mod privacy_consent;
+pub mod privacy_encryption;
 pub mod privacy_people;
 pub mod quality_fixes;
 pub mod quality_merge;

@@ -3,6 +3,7 @@
 
 use leadstream_core::launch::{self, StartState, Welcome};
 use leadstream_core::recent::{self, RecentWorkspace};
+use leadstream_core::store::Passphrase;
 use leadstream_core::{time, workspace_info as summarise, Workspace, WorkspaceInfo};
 use tauri::State;
 
@@ -15,9 +16,10 @@ use crate::state::{install, AppDirs, AppState, PathUse};
 #[tauri::command]
 pub async fn app_start(state: State<'_, AppState>) -> Result<StartState> {
     let requested = state.requested();
-    state
+    let start = state
         .with_slot(move |slot, dirs| {
             let mut error = None;
+            let mut locked = None;
             let (recent, recent_warning) = recent::load_with_warning(&dirs.data_dir);
             let mut warnings: Vec<String> = recent_warning.into_iter().collect();
             if slot.is_none() {
@@ -27,6 +29,8 @@ pub async fn app_start(state: State<'_, AppState>) -> Result<StartState> {
                     time::midnight_utc(time::today_utc()),
                 ) {
                     Ok(workspace) => warnings.extend(install(slot, dirs, workspace)?),
+                    // An encrypted workspace: the UI asks for its passphrase.
+                    Err(leadstream_core::Error::PassphraseRequired { path }) => locked = Some(path),
                     Err(e) => error = Some(e.to_string()),
                 }
             }
@@ -37,6 +41,7 @@ pub async fn app_start(state: State<'_, AppState>) -> Result<StartState> {
             Ok(StartState {
                 workspace,
                 error,
+                locked: locked.as_ref().map(|p| p.to_string_lossy().into_owned()),
                 recent: if recent.is_empty() {
                     recent::load(&dirs.data_dir)
                 } else {
@@ -45,7 +50,13 @@ pub async fn app_start(state: State<'_, AppState>) -> Result<StartState> {
                 workspaces_dir: dirs.workspaces_dir.to_string_lossy().into_owned(),
             })
         })
-        .await
+        .await?;
+    // The launch workspace waiting for its passphrase may be opened (it
+    // was asked for on the command line or is the most recent one).
+    if let Some(locked) = &start.locked {
+        state.allow_paths([&std::path::PathBuf::from(locked)], PathUse::Open);
+    }
+    Ok(start)
 }
 
 #[tauri::command]
@@ -62,11 +73,22 @@ pub async fn workspace_event_count(state: State<'_, AppState>) -> Result<u32> {
         .await
 }
 
+/// Opens the workspace at `path`; an encrypted one needs `passphrase`
+/// (refused with the `passphrase_required` or `wrong_passphrase` kind, so
+/// the UI asks for it). The passphrase stays in memory, in the open
+/// workspace; it is never written or logged.
 #[tauri::command]
-pub async fn workspace_open(state: State<'_, AppState>, path: String) -> Result<WorkspaceInfo> {
+pub async fn workspace_open(
+    state: State<'_, AppState>,
+    path: String,
+    passphrase: Option<String>,
+) -> Result<WorkspaceInfo> {
     let path = state.allowed_path(&path, PathUse::Open)?;
+    let passphrase = passphrase.map(Passphrase::new);
     state
-        .with_slot(move |slot, dirs| switch_to(slot, dirs, Workspace::open(&path)?))
+        .with_slot(move |slot, dirs| {
+            switch_to(slot, dirs, Workspace::open_keyed(&path, passphrase)?)
+        })
         .await
 }
 
@@ -81,15 +103,26 @@ pub async fn workspace_create(state: State<'_, AppState>, name: String) -> Resul
         .await
 }
 
+/// Opens the demo workspace (generated on first use); a protected demo
+/// needs `passphrase`, as in [`workspace_open`].
 #[tauri::command]
-pub async fn workspace_open_demo(state: State<'_, AppState>) -> Result<WorkspaceInfo> {
+pub async fn workspace_open_demo(
+    state: State<'_, AppState>,
+    passphrase: Option<String>,
+) -> Result<WorkspaceInfo> {
     state
-        .with_slot(|slot, dirs| {
-            switch_to(
-                slot,
-                dirs,
-                launch::open_or_create_demo(&dirs.data_dir, time::midnight_utc(time::today_utc()))?,
-            )
+        .with_slot(move |slot, dirs| {
+            let demo = launch::demo_path(&dirs.data_dir);
+            let workspace = match passphrase {
+                Some(passphrase) if demo.exists() => {
+                    Workspace::open_with_passphrase(&demo, Passphrase::new(passphrase))?
+                }
+                _ => launch::open_or_create_demo(
+                    &dirs.data_dir,
+                    time::midnight_utc(time::today_utc()),
+                )?,
+            };
+            switch_to(slot, dirs, workspace)
         })
         .await
 }

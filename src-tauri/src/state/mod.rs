@@ -141,15 +141,15 @@ impl AppState {
     {
         let inner = self.inner.clone();
         tauri::async_runtime::spawn_blocking(move || {
-            let path = {
+            let reopener = {
                 let slot = inner
                     .workspace
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
                 let workspace = slot.as_ref().ok_or(Error::NoWorkspace)?;
-                workspace.path().map(Path::to_path_buf)
+                workspace.reopener()
             };
-            let Some(path) = path else {
+            let Some(reopener) = reopener else {
                 // In memory: there is no file to open a second connection to.
                 let mut slot = inner
                     .workspace
@@ -158,7 +158,9 @@ impl AppState {
                 let workspace = slot.as_mut().ok_or(Error::NoWorkspace)?;
                 return Ok(work(workspace)?);
             };
-            let mut own = Workspace::open(&path)?;
+            // With the passphrase of an encrypted workspace, kept in memory.
+            let path = reopener.path().to_path_buf();
+            let mut own = reopener.open()?;
             work(&mut own).map_err(|e| in_workspace(e, Some(&path)))
         })
         .await

@@ -4,4 +4,4 @@
  * What kind of failure an [`Error`] is, for callers that react to kinds
  * (the UI marks a failing rule, offers to retry a busy workspace).
  */
-export type ErrorKind = "workspace" | "retry" | "unreadable_file" | "not_found" | "invalid_rule" | "invalid_input" | "refused" | "cancelled" | "internal";
+export type ErrorKind = "workspace" | "passphrase_required" | "wrong_passphrase" | "retry" | "unreadable_file" | "not_found" | "invalid_rule" | "invalid_input" | "refused" | "cancelled" | "internal";

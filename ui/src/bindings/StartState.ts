@@ -10,7 +10,12 @@ export type StartState = { workspace: WorkspaceInfo | null,
 /**
  * Why the launch workspace could not be opened, if it could not.
  */
-error: string | null, recent: Array<RecentWorkspace>, 
+error: string | null, 
+/**
+ * The launch workspace, when it is encrypted and waits for its
+ * passphrase (the UI asks for it and opens it).
+ */
+locked: string | null, recent: Array<RecentWorkspace>, 
 /**
  * Where workspaces created by name are saved.
  */

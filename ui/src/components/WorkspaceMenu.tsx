@@ -8,6 +8,7 @@ import type { RecentWorkspace } from "../bindings/RecentWorkspace";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
 import { formatCount } from "../lib/format";
 import { ipc } from "../lib/ipc";
+import { openDemoAsking, openWorkspaceAsking } from "../features/workspace/passphrasePrompt";
 
 type Props = {
   workspace: WorkspaceInfo;
@@ -154,7 +155,7 @@ export function WorkspaceMenu({ workspace, recent, onSwitch, onShowStart, onErro
               choose(async () => {
                 // Cancelling the dialog leaves everything as it is.
                 const path = await ipc.pickWorkspaceFile().catch(onError);
-                if (path) onSwitch(() => ipc.workspaceOpen(path));
+                if (path) onSwitch(() => openWorkspaceAsking(path));
               })
             }
           >
@@ -164,7 +165,7 @@ export function WorkspaceMenu({ workspace, recent, onSwitch, onShowStart, onErro
             role="menuitem"
             tabIndex={-1}
             data-testid="menu-demo"
-            onClick={() => choose(() => onSwitch(ipc.workspaceOpenDemo))}
+            onClick={() => choose(() => onSwitch(openDemoAsking))}
           >
             Open demo workspace
           </button>
@@ -179,7 +180,7 @@ export function WorkspaceMenu({ workspace, recent, onSwitch, onShowStart, onErro
                   role="menuitem"
                   tabIndex={-1}
                   title={item.path}
-                  onClick={() => choose(() => onSwitch(() => ipc.workspaceOpen(item.path)))}
+                  onClick={() => choose(() => onSwitch(() => openWorkspaceAsking(item.path)))}
                 >
                   {item.name}
                 </button>

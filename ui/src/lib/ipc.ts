@@ -115,6 +115,8 @@ import type { AudiencePlatform } from "../bindings/AudiencePlatform";
 import type { ConsentEvent } from "../bindings/ConsentEvent";
 import type { ConsentOverview } from "../bindings/ConsentOverview";
 import type { ConsentStatement } from "../bindings/ConsentStatement";
+import type { EncryptionChange } from "../bindings/EncryptionChange";
+import type { EncryptionStatus } from "../bindings/EncryptionStatus";
 
 /** A backend failure: the backend's readable message, its kind, and the rule or field it is about. */
 export class IpcError extends Error {
@@ -159,9 +161,13 @@ export const ipc = {
   appStart: () => call<StartState>("app_start"),
   workspaceInfo: () => call<WorkspaceInfo | null>("workspace_info"),
   workspaceEventCount: () => call<number>("workspace_event_count"),
-  workspaceOpen: (path: string) => call<WorkspaceInfo>("workspace_open", { path }),
+  /** Opens a workspace; an encrypted one needs `passphrase` (kind `passphrase_required` or `wrong_passphrase`). */
+  workspaceOpen: (path: string, passphrase?: string) =>
+    call<WorkspaceInfo>("workspace_open", { path, passphrase: passphrase ?? null }),
   workspaceCreate: (name: string) => call<WorkspaceInfo>("workspace_create", { name }),
-  workspaceOpenDemo: () => call<WorkspaceInfo>("workspace_open_demo"),
+  /** Opens the demo workspace; a protected demo needs `passphrase`, as for `workspaceOpen`. */
+  workspaceOpenDemo: (passphrase?: string) =>
+    call<WorkspaceInfo>("workspace_open_demo", { passphrase: passphrase ?? null }),
   workspaceRecent: () => call<RecentWorkspace[]>("workspace_recent"),
   fieldsList: () => call<Field[]>("fields_list"),
   /** Deletes a custom field and its values; refused (with the reason) for standard fields and fields in use. */
@@ -448,6 +454,15 @@ export const ipc = {
   retentionMonths: () => call<number | null>("retention_months"),
   /** Deletes or anonymises the leads inactive for `months` months (a backup first). */
   retentionRun: (months: number, mode: RetentionMode) => call<RetentionReport>("retention_run", { months, mode }),
+  // Encryption at rest (issue 15, Privacy → Encryption). The passphrase crosses IPC once and stays in memory.
+  /** Whether the open workspace is protected with a passphrase, and how many backups follow it. */
+  encryptionStatus: () => call<EncryptionStatus>("encryption_status"),
+  /** Encrypts the workspace and its backups with `passphrase`. */
+  encryptionProtect: (passphrase: string) => call<EncryptionChange>("encryption_protect", { passphrase }),
+  /** Re-encrypts the workspace and its backups with `passphrase`. */
+  encryptionChange: (passphrase: string) => call<EncryptionChange>("encryption_change", { passphrase }),
+  /** Decrypts the workspace and its backups. */
+  encryptionUnprotect: () => call<EncryptionChange>("encryption_unprotect"),
 };
 
 function openDialog(kind: FileKind): Promise<string | null> {

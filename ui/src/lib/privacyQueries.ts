@@ -162,3 +162,25 @@ export function useRetentionRun() {
     onSuccess: () => client.invalidateQueries(),
   });
 }
+
+// ---- Encryption at rest (Privacy → Encryption; the "encryption" keys) ----
+/** Whether the open workspace is protected, and how many backups follow it. */
+export const encryptionKeys = { status: ["encryption", "status"] as const };
+
+export const useEncryptionStatus = () =>
+  useQuery({ queryKey: encryptionKeys.status, queryFn: () => ipc.encryptionStatus() });
+
+/** Protects the workspace with a passphrase, changes it, or removes it (`passphrase: null` removes). */
+export const useEncryptionChange = () => {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ action, passphrase }: { action: "protect" | "change" | "remove"; passphrase: string | null }) =>
+      action === "protect"
+        ? ipc.encryptionProtect(passphrase ?? "")
+        : action === "change"
+          ? ipc.encryptionChange(passphrase ?? "")
+          : ipc.encryptionUnprotect(),
+    // The status, and the audit log and backups that the change wrote to.
+    onSuccess: () => client.invalidateQueries(),
+  });
+};

@@ -3,15 +3,15 @@
 use std::io::Write;
 use std::path::Path;
 
+use leadstream_core::fields;
 use leadstream_core::streams::content;
-use leadstream_core::{fields, Workspace};
 
 use super::CliResult;
 use crate::ContentCommand;
 
 pub fn run(db: &Path, command: ContentCommand, out: &mut impl Write) -> CliResult {
     let ContentCommand::List { json } = command;
-    let items = content::list(&Workspace::open(db)?)?;
+    let items = content::list(&crate::commands::open_workspace(db)?)?;
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
     } else {

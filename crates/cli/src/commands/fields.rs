@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use leadstream_core::{fields, Workspace};
+use leadstream_core::fields;
 
 use super::CliResult;
 use crate::FieldsCommand;
@@ -23,7 +23,10 @@ pub fn run(
 }
 
 fn delete(db: &Path, key: &str, out: &mut impl Write) -> CliResult {
-    let deletion = leadstream_core::field_usage::delete_custom(&mut Workspace::open(db)?, key)?;
+    let deletion = leadstream_core::field_usage::delete_custom(
+        &mut crate::commands::open_workspace(db)?,
+        key,
+    )?;
     let values = match deletion.values_deleted {
         0 => "; it had no values".to_owned(),
         1 => " and its 1 value".to_owned(),
@@ -38,7 +41,7 @@ fn delete(db: &Path, key: &str, out: &mut impl Write) -> CliResult {
 }
 
 fn list(db: &Path, json: bool, out: &mut impl Write) -> CliResult {
-    let catalogue = fields::list(Workspace::open(db)?.conn())?;
+    let catalogue = fields::list(crate::commands::open_workspace(db)?.conn())?;
     if json {
         let text = serde_json::to_string_pretty(&catalogue)?;
         writeln!(out, "{text}")?;

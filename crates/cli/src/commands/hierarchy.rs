@@ -54,7 +54,7 @@ pub enum HierarchyCommand {
 }
 
 pub fn run(db: &Path, command: HierarchyCommand, out: &mut impl Write) -> CliResult {
-    let workspace = &mut Workspace::open(db)?;
+    let workspace = &mut crate::commands::open_workspace(db)?;
     match command {
         HierarchyCommand::Save { file } => {
             let text = if file == "-" {

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use leadstream_core::export::{export_leads, ExportFormat};
-use leadstream_core::{leads, Workspace};
+use leadstream_core::leads;
 
 use super::CliResult;
 use crate::{Format, LeadsCommand};
@@ -12,7 +12,7 @@ use crate::{Format, LeadsCommand};
 pub fn run(db: &Path, command: LeadsCommand, out: &mut impl Write) -> CliResult {
     match command {
         LeadsCommand::Count => {
-            let count = leads::count(&Workspace::open(db)?)?;
+            let count = leads::count(&crate::commands::open_workspace(db)?)?;
             writeln!(out, "{count}")?;
         }
         LeadsCommand::Export { format, output } => {
@@ -20,7 +20,7 @@ pub fn run(db: &Path, command: LeadsCommand, out: &mut impl Write) -> CliResult 
                 Format::Csv => ExportFormat::Csv,
                 Format::Json => ExportFormat::Json,
             };
-            let mut workspace = Workspace::open(db)?;
+            let mut workspace = crate::commands::open_workspace(db)?;
             let rows = output.write(out, |file| export_leads(&workspace, format, file))?;
             output.record(&mut workspace, "leads", rows)?;
         }

@@ -13,7 +13,7 @@ use crate::{Format, PlanArgs};
 /// `plan`: dry-runs the chosen streams and prints the sends, the summary
 /// or one lead's journey.
 pub fn run(db: &Path, args: &PlanArgs, out: &mut impl Write) -> CliResult {
-    let workspace = &Workspace::open(db)?;
+    let workspace = &crate::commands::open_workspace(db)?;
     let chosen = chosen_streams(workspace, &args.streams)?;
     let from = match args.from.as_deref() {
         Some(text) => limits::parse_date("the plan's first day (--from)", text)?,

@@ -52,7 +52,7 @@ fn segment_label(workspace: &Workspace, source: &str) -> String {
 /// `segment count|members|explain|save|delete|list`, and the strategy
 /// commands `segment ice|history|diff` (in [`strategy`]).
 pub fn run(db: &Path, command: SegmentCommand, out: &mut impl Write) -> CliResult {
-    let workspace = &mut Workspace::open(db)?;
+    let workspace = &mut crate::commands::open_workspace(db)?;
     match command {
         SegmentCommand::Count { rules, repeat } => {
             let group = load_rules(workspace, &rules.rules)?;

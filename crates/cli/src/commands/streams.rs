@@ -4,14 +4,13 @@ use std::io::Write;
 use std::path::Path;
 
 use leadstream_core::streams::model as streams;
-use leadstream_core::Workspace;
 
 use super::CliResult;
 use crate::StreamsCommand;
 
 /// `streams list|export|import`.
 pub fn run(db: &Path, command: StreamsCommand, out: &mut impl Write) -> CliResult {
-    let workspace = &mut Workspace::open(db)?;
+    let workspace = &mut crate::commands::open_workspace(db)?;
     match command {
         StreamsCommand::List { json } => {
             let all = streams::list(workspace)?;

@@ -32,7 +32,7 @@ pub struct DemoOptions {
 /// generated data.
 pub fn demo(db: &Path, options: &DemoOptions, out: &mut impl Write) -> CliResult {
     let anchor = time::midnight_utc(options.anchor.unwrap_or_else(time::today_utc));
-    let mut workspace = Workspace::open_or_create(db)?;
+    let mut workspace = crate::commands::open_or_create_workspace(db)?;
     if leads::count(&workspace)? > 0 {
         return Err(format!(
             "{}: the workspace already holds leads; demo data goes into an empty workspace",

@@ -97,10 +97,25 @@ fn harden(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// What a workspace file's first bytes say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FileKind {
+    /// A plain SQLite workspace.
+    Plain,
+    /// An encrypted (SQLCipher) file: no SQLite magic, a whole number of
+    /// 512-byte blocks (SQLCipher pages are 4096 bytes; 512 is the
+    /// smallest page SQLite allows). Only its passphrase tells whether it is
+    /// really a workspace.
+    Encrypted,
+}
+
 /// Looks at the file's first bytes, before SQLite does: refuses missing,
 /// empty and non-SQLite files and SQLite files of other applications
-/// without opening (and so without touching) them.
-fn check_header(path: &Path) -> Result<()> {
+/// without opening (and so without touching) them. A file without the
+/// SQLite magic whose size is a whole number of 512-byte pages is taken for
+/// an encrypted workspace (its header is random); anything else without the
+/// magic is "not an SQLite database".
+pub(crate) fn check_header(path: &Path) -> Result<FileKind> {
     let mut file = std::fs::File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::NoSuchWorkspace { path: path.into() },
         _ => Error::io(path, e),
@@ -114,6 +129,10 @@ fn check_header(path: &Path) -> Result<()> {
         return Err(not_a_workspace(path, "the file is empty"));
     }
     if !header.starts_with(SQLITE_MAGIC) {
+        let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        if size >= 512 && size % 512 == 0 {
+            return Ok(FileKind::Encrypted);
+        }
         return Err(not_a_workspace(path, "it is not an SQLite database"));
     }
     if header.len() < 100 {
@@ -129,7 +148,7 @@ fn check_header(path: &Path) -> Result<()> {
             "it is an SQLite database of another application",
         ));
     }
-    Ok(())
+    Ok(FileKind::Plain)
 }
 
 /// Refuses a file that cannot be written to (read-only permissions, which
@@ -212,13 +231,30 @@ impl Workspace {
     /// A file that is not a workspace, that a newer Leadstream wrote, that is
     /// damaged or read-only, is refused before anything is written to it.
     pub(crate) fn open_store(path: &Path) -> Result<Self> {
-        Self::open_checked(path).map_err(|e| e.in_workspace(path))
+        Self::open_store_keyed(path, None)
     }
 
-    fn open_checked(path: &Path) -> Result<Self> {
-        check_header(path)?;
+    /// Opens an existing workspace file that may be encrypted: an encrypted
+    /// file needs `passphrase` ([`Error::PassphraseRequired`] without it,
+    /// [`Error::WrongPassphrase`] with another one, the file untouched
+    /// either way); a plain file ignores it.
+    pub(crate) fn open_store_keyed(path: &Path, passphrase: Option<&Passphrase>) -> Result<Self> {
+        Self::open_checked(path, passphrase).map_err(|e| e.in_workspace(path))
+    }
+
+    fn open_checked(path: &Path, passphrase: Option<&Passphrase>) -> Result<Self> {
+        let key = match check_header(path)? {
+            FileKind::Plain => None,
+            FileKind::Encrypted => match passphrase {
+                Some(passphrase) => Some(passphrase),
+                None => return Err(Error::PassphraseRequired { path: path.into() }),
+            },
+        };
         check_writable(path)?;
-        let mut conn = open_connection(path, Access::ReadWrite, None)?;
+        let mut conn = open_connection(path, Access::ReadWrite, key)?;
+        if key.is_some() {
+            cipher::check_key(&conn, path)?;
+        }
         // The first read of the schema: a damaged file fails here.
         let found = migrate::recorded_version(&conn)?;
         if found > LATEST_SCHEMA_VERSION {
@@ -230,7 +266,9 @@ impl Workspace {
         }
         Self::configure(&conn)?;
         migrate::apply_pending(&mut conn)?;
-        Self::finish_open(conn, Some(path.into()))
+        let mut workspace = Self::finish_open(conn, Some(path.into()))?;
+        workspace.passphrase = key.cloned();
+        Ok(workspace)
     }
 
     /// A private in-memory workspace, for tests.
@@ -333,6 +371,11 @@ impl Workspace {
     /// key of every other connection to its file and of its backups.
     pub(crate) fn passphrase(&self) -> Option<&Passphrase> {
         self.passphrase.as_ref()
+    }
+
+    /// Whether the workspace's file is encrypted with a passphrase.
+    pub fn is_protected(&self) -> bool {
+        self.passphrase.is_some()
     }
 }
 

@@ -6,6 +6,7 @@ import iconUrl from "../../../../icons/icon.svg";
 import type { RecentWorkspace } from "../../bindings/RecentWorkspace";
 import type { WorkspaceInfo } from "../../bindings/WorkspaceInfo";
 import { ipc } from "../../lib/ipc";
+import { openDemoAsking, openWorkspaceAsking } from "./passphrasePrompt";
 
 type Props = {
   recent: RecentWorkspace[];
@@ -24,7 +25,7 @@ export function StartScreen({ recent, workspacesDir, onSwitch, onCancel }: Props
   // Cancelling the dialog is not an error: nothing happens.
   const openFile = async () => {
     const path = await ipc.pickWorkspaceFile();
-    if (path) void onSwitch(() => ipc.workspaceOpen(path));
+    if (path) void onSwitch(() => openWorkspaceAsking(path));
   };
 
   return (
@@ -62,7 +63,7 @@ export function StartScreen({ recent, workspacesDir, onSwitch, onCancel }: Props
             <button data-testid="open-file" onClick={() => void openFile()}>
               Open a workspace file…
             </button>
-            <button data-testid="open-demo" onClick={() => void onSwitch(ipc.workspaceOpenDemo)}>
+            <button data-testid="open-demo" onClick={() => void onSwitch(openDemoAsking)}>
               Open the demo workspace
             </button>
             {onCancel && (
@@ -84,7 +85,7 @@ export function StartScreen({ recent, workspacesDir, onSwitch, onCancel }: Props
                     data-testid="recent-item"
                     disabled={!item.exists}
                     title={item.exists ? item.path : `${item.path} (moved or deleted)`}
-                    onClick={() => void onSwitch(() => ipc.workspaceOpen(item.path))}
+                    onClick={() => void onSwitch(() => openWorkspaceAsking(item.path))}
                   >
                     <span>{item.name}</span>
                     <span className="muted">{item.exists ? item.path : "moved or deleted"}</span>

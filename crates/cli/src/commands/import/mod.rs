@@ -23,7 +23,7 @@ pub fn run(db: &Path, command: ImportCommand, out: &mut impl Write) -> CliResult
         ImportCommand::Leads(args) => (ImportKind::Leads, args),
         ImportCommand::Events(args) => (ImportKind::Events, args),
     };
-    let mut workspace = Workspace::open(db)?;
+    let mut workspace = crate::commands::open_workspace(db)?;
     let spec = import_spec(&workspace, kind, &args)?;
     let cancel = AtomicBool::new(false);
     let mut progress = |_: &ImportProgress| {};
@@ -43,7 +43,7 @@ pub fn run(db: &Path, command: ImportCommand, out: &mut impl Write) -> CliResult
 pub fn history(db: &Path, command: ImportsCommand, out: &mut impl Write) -> CliResult {
     match command {
         ImportsCommand::List { json } => {
-            let imports = history::list(&Workspace::open(db)?)?;
+            let imports = history::list(&crate::commands::open_workspace(db)?)?;
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&imports)?)?;
             } else {
@@ -53,7 +53,7 @@ pub fn history(db: &Path, command: ImportsCommand, out: &mut impl Write) -> CliR
             }
         }
         ImportsCommand::Undo { id, remove_fields } => {
-            let mut workspace = Workspace::open(db)?;
+            let mut workspace = crate::commands::open_workspace(db)?;
             let change = history::list(&workspace)?.into_iter().find(|i| i.id == id);
             let summary = if remove_fields {
                 history::undo_and_remove_fields(&mut workspace, id)?

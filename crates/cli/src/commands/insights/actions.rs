@@ -5,7 +5,6 @@ use std::path::Path;
 
 use leadstream_core::insights::actions::actions;
 use leadstream_core::text::grouped;
-use leadstream_core::Workspace;
 
 use super::OutcomeArgs;
 use crate::commands::{print_run_time, CliResult};
@@ -23,7 +22,7 @@ pub struct ActionsArgs {
 }
 
 pub fn run(db: &Path, args: ActionsArgs, out: &mut impl std::io::Write) -> CliResult {
-    let workspace = Workspace::open(db)?;
+    let workspace = crate::commands::open_workspace(db)?;
     let period = args.outcome.period()?;
     let outcome = args.outcome.outcome()?;
     let mut report = None;

@@ -53,7 +53,7 @@ pub struct CoverageArgs {
 }
 
 pub fn run(db: &Path, args: CoverageArgs, out: &mut impl Write) -> CliResult {
-    let workspace = Workspace::open(db)?;
+    let workspace = crate::commands::open_workspace(db)?;
     let saved = coverage::settings(&workspace)?;
     let options = CoverageSettings {
         more_than: args.more_than.unwrap_or(saved.more_than),

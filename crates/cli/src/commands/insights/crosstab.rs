@@ -7,7 +7,6 @@ use std::path::Path;
 
 use leadstream_core::insights::crosstab::{self, Dimension};
 use leadstream_core::insights::outcome::Rate;
-use leadstream_core::Workspace;
 
 use super::OutcomeArgs;
 use crate::commands::{print_run_time, CliResult};
@@ -33,7 +32,7 @@ pub struct CrosstabArgs {
 }
 
 pub fn run(db: &Path, args: CrosstabArgs, out: &mut impl Write) -> CliResult {
-    let workspace = Workspace::open(db)?;
+    let workspace = crate::commands::open_workspace(db)?;
     let rows = Dimension::parse(&args.rows)?;
     let columns = Dimension::parse(&args.columns)?;
     let (outcome, period) = (args.outcome.outcome()?, args.outcome.period()?);

@@ -6,7 +6,6 @@ use std::io::Write;
 use std::path::Path;
 
 use leadstream_core::insights::discover::{self, DiscoverOptions};
-use leadstream_core::Workspace;
 
 use super::OutcomeArgs;
 use crate::commands::{print_run_time, CliResult};
@@ -31,7 +30,7 @@ pub struct DiscoverArgs {
 }
 
 pub fn run(db: &Path, args: DiscoverArgs, out: &mut impl Write) -> CliResult {
-    let workspace = Workspace::open(db)?;
+    let workspace = crate::commands::open_workspace(db)?;
     let options = DiscoverOptions {
         max_depth: args.depth,
         min_leaf: args.min_size,

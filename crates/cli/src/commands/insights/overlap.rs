@@ -34,7 +34,7 @@ pub struct OverlapArgs {
 }
 
 pub fn run(db: &Path, args: OverlapArgs, out: &mut impl Write) -> CliResult {
-    let workspace = &Workspace::open(db)?;
+    let workspace = &crate::commands::open_workspace(db)?;
     let ids = resolve(workspace, &args.segments)?;
     let at = segments::as_of_or_now(args.as_of.as_deref())?;
     let mut report = None;

@@ -33,7 +33,7 @@ pub struct PerformanceArgs {
 }
 
 pub fn run(db: &Path, args: PerformanceArgs, out: &mut impl std::io::Write) -> CliResult {
-    let workspace = Workspace::open(db)?;
+    let workspace = crate::commands::open_workspace(db)?;
     let ids = segment_ids(&workspace, &args.segments)?;
     let period = args.outcome.period()?;
     let outcome = args.outcome.outcome()?;

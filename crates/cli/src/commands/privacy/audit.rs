@@ -9,7 +9,6 @@ use clap::Subcommand;
 use leadstream_core::privacy::audit::{self, AuditExportFormat, AuditFilter};
 use leadstream_core::segments::parse_as_of;
 use leadstream_core::text::grouped;
-use leadstream_core::Workspace;
 
 use crate::commands::CliResult;
 
@@ -75,7 +74,7 @@ pub fn run(db: &Path, command: AuditCommand, out: &mut impl Write) -> CliResult 
             filter,
             limit,
         } => {
-            let workspace = Workspace::open(db)?;
+            let workspace = crate::commands::open_workspace(db)?;
             let page = audit::list(&workspace, &filter.filter()?, limit, 0)?;
             if json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&page)?)?;
@@ -102,7 +101,7 @@ pub fn run(db: &Path, command: AuditCommand, out: &mut impl Write) -> CliResult 
             out: file,
             filter,
         } => {
-            let mut workspace = Workspace::open(db)?;
+            let mut workspace = crate::commands::open_workspace(db)?;
             let format = match format {
                 AuditFormatArg::Csv => AuditExportFormat::Csv,
                 AuditFormatArg::Json => AuditExportFormat::Json,

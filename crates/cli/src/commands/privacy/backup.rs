@@ -10,7 +10,6 @@ use clap::Subcommand;
 use leadstream_core::privacy::backups;
 use leadstream_core::store::backup::{self, BackupInfo};
 use leadstream_core::text::grouped;
-use leadstream_core::Workspace;
 
 use crate::commands::CliResult;
 
@@ -45,7 +44,7 @@ pub enum BackupCommand {
 }
 
 pub fn run(db: &Path, command: BackupCommand, out: &mut impl Write) -> CliResult {
-    let mut workspace = Workspace::open(db)?;
+    let mut workspace = crate::commands::open_workspace(db)?;
     match command {
         BackupCommand::Create { reason } => {
             let made = backups::create_now(&mut workspace, reason.as_deref())?;

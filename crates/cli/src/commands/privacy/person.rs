@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use leadstream_core::privacy::erase::{self, ErasurePreview};
 use leadstream_core::privacy::person::{self, AccessFormat};
-use leadstream_core::Workspace;
 
 use crate::commands::CliResult;
 
@@ -65,7 +64,7 @@ fn export(
     output: Option<&Path>,
     out: &mut impl Write,
 ) -> CliResult {
-    let mut workspace = Workspace::open(db)?;
+    let mut workspace = crate::commands::open_workspace(db)?;
     let lead_id = person::find(&workspace, query)?;
     let format = match format {
         FormatArg::Json => AccessFormat::Json,
@@ -120,7 +119,7 @@ fn describe(preview: &ErasurePreview) -> String {
 }
 
 fn erase_person(db: &Path, query: &str, yes: bool, json: bool, out: &mut impl Write) -> CliResult {
-    let mut workspace = Workspace::open(db)?;
+    let mut workspace = crate::commands::open_workspace(db)?;
     let lead_id = person::find(&workspace, query)?;
     if !yes {
         let preview = erase::preview(&workspace, lead_id)?;

@@ -7,7 +7,6 @@ use std::path::Path;
 
 use clap::Subcommand;
 use leadstream_core::privacy::retention::{self, RetentionMode};
-use leadstream_core::Workspace;
 
 use crate::commands::CliResult;
 
@@ -44,7 +43,7 @@ pub fn run(db: &Path, command: RetentionCommand, out: &mut impl Write) -> CliRes
         dry_run,
         json,
     } = command;
-    let mut workspace = Workspace::open(db)?;
+    let mut workspace = crate::commands::open_workspace(db)?;
     if dry_run {
         let preview = retention::preview(&workspace, inactive_months)?;
         if json {

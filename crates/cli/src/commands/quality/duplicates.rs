@@ -6,7 +6,6 @@ use std::io::Write;
 use std::path::Path;
 
 use leadstream_core::quality::duplicates::{self, DuplicateOptions, LeadSummary};
-use leadstream_core::Workspace;
 
 use crate::commands::CliResult;
 
@@ -38,7 +37,7 @@ fn lead_line(lead: &LeadSummary) -> String {
 }
 
 pub fn run(db: &Path, args: &DuplicatesArgs, out: &mut impl Write) -> CliResult {
-    let workspace = Workspace::open(db)?;
+    let workspace = crate::commands::open_workspace(db)?;
     let options = DuplicateOptions {
         min_confidence: args.min_confidence.unwrap_or(0.0),
         limit: args.limit,

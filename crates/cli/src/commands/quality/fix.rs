@@ -83,7 +83,7 @@ fn parse_map(text: &str) -> CliResult<(String, String)> {
 }
 
 fn run_normalise(db: &Path, args: &NormaliseArgs, out: &mut impl Write) -> CliResult {
-    let mut workspace = Workspace::open(db)?;
+    let mut workspace = crate::commands::open_workspace(db)?;
     let plan = normalise::suggest(&workspace, &args.field)?;
     let normalisation = if args.maps.is_empty() {
         normalise::confirm_all(&plan)
@@ -180,7 +180,7 @@ fn run_unsendable(db: &Path, args: &UnsendableArgs, out: &mut impl Write) -> Cli
             .collect(),
         lead_ids: args.leads.clone(),
     };
-    let mut workspace = Workspace::open(db)?;
+    let mut workspace = crate::commands::open_workspace(db)?;
     if args.dry_run {
         let preview = unsendable::preview_unsendable(&workspace, &what)?;
         if args.json {

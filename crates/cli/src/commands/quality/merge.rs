@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 use leadstream_core::quality::merge::{self, ChoiceReason, MergeLead, Picks};
-use leadstream_core::{DataChange, Workspace};
+use leadstream_core::DataChange;
 
 use crate::commands::CliResult;
 
@@ -61,7 +61,7 @@ fn describe(lead: &MergeLead) -> String {
 }
 
 pub fn run(db: &Path, args: &MergeArgs, out: &mut impl Write) -> CliResult {
-    let mut workspace = Workspace::open(db)?;
+    let mut workspace = crate::commands::open_workspace(db)?;
     let (survivor, merged) = args
         .ids
         .split_first()

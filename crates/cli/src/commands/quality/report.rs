@@ -7,7 +7,6 @@ use std::path::Path;
 
 use leadstream_core::quality::report::{self, percent, FlaggedLeads, QualityReport, ReportOptions};
 use leadstream_core::text::grouped;
-use leadstream_core::Workspace;
 
 use crate::commands::CliResult;
 
@@ -25,7 +24,7 @@ pub struct ReportArgs {
 }
 
 pub fn run(db: &Path, args: &ReportArgs, out: &mut impl Write) -> CliResult {
-    let workspace = Workspace::open(db)?;
+    let workspace = crate::commands::open_workspace(db)?;
     let options = ReportOptions {
         stale_months: args.stale_months,
         as_of: None,

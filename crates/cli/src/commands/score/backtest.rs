@@ -9,7 +9,6 @@ use std::path::Path;
 use leadstream_core::insights::outcome::Outcome;
 use leadstream_core::scoring::{backtest, BacktestRequest};
 use leadstream_core::segments::parse_as_of;
-use leadstream_core::Workspace;
 
 use super::explain::date_time;
 use super::{for_each_model, models, print_json, print_reports};
@@ -38,7 +37,7 @@ pub struct BacktestArgs {
 }
 
 pub fn run(db: &Path, args: BacktestArgs, out: &mut impl Write) -> CliResult {
-    let workspace = Workspace::open(db)?;
+    let workspace = crate::commands::open_workspace(db)?;
     let models = models(&workspace, &args.models)?;
     let request = BacktestRequest {
         at: parse_as_of(args.at.trim())?,

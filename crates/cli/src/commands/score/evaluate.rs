@@ -65,7 +65,7 @@ pub struct EvaluateArgs {
 }
 
 pub fn run(db: &Path, args: EvaluateArgs, out: &mut impl Write) -> CliResult {
-    let workspace = Workspace::open(db)?;
+    let workspace = crate::commands::open_workspace(db)?;
     let models = models(&workspace, &args.models)?;
     let request = EvaluateRequest {
         outcome_rules: args.outcome.rules(&workspace)?,

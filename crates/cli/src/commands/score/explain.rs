@@ -7,7 +7,6 @@ use std::path::Path;
 
 use leadstream_core::scoring;
 use leadstream_core::segments::as_of_or_now;
-use leadstream_core::Workspace;
 
 use super::models;
 use crate::commands::CliResult;
@@ -37,7 +36,7 @@ pub fn date_time(at: i64) -> String {
 }
 
 pub fn run(db: &Path, args: ExplainArgs, out: &mut impl Write) -> CliResult {
-    let workspace = Workspace::open(db)?;
+    let workspace = crate::commands::open_workspace(db)?;
     let ids: Vec<i64> = args.model.into_iter().collect();
     let model = models(&workspace, &ids)?.remove(0);
     let as_of = as_of_or_now(args.as_of.as_deref())?;

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use leadstream_core::scoring::{self, ModelDefinition};
-use leadstream_core::Workspace;
 
 use crate::commands::CliResult;
 
@@ -53,7 +52,7 @@ pub fn run(db: &Path, command: ModelCommand, out: &mut impl Write) -> CliResult 
     match command {
         ModelCommand::List { json } => list(db, json, out),
         ModelCommand::Show { id } => {
-            let model = scoring::get_model(&Workspace::open(db)?, id)?;
+            let model = scoring::get_model(&crate::commands::open_workspace(db)?, id)?;
             let file = serde_json::json!({
                 "name": model.name,
                 "definition": model.definition,
@@ -69,18 +68,18 @@ pub fn run(db: &Path, command: ModelCommand, out: &mut impl Write) -> CliResult 
                     file.display()
                 )
             })?;
-            let mut workspace = Workspace::open(db)?;
+            let mut workspace = crate::commands::open_workspace(db)?;
             let saved = scoring::save_model(&mut workspace, id, &name, &definition)?;
             writeln!(out, "{}", saved.id)?;
             Ok(())
         }
         ModelCommand::Activate { id } => {
-            let model = scoring::activate_model(&mut Workspace::open(db)?, id)?;
+            let model = scoring::activate_model(&mut crate::commands::open_workspace(db)?, id)?;
             writeln!(out, "model {} (“{}”) is now active", model.id, model.name)?;
             Ok(())
         }
         ModelCommand::Delete { id } => {
-            scoring::delete_model(&mut Workspace::open(db)?, id)?;
+            scoring::delete_model(&mut crate::commands::open_workspace(db)?, id)?;
             writeln!(out, "deleted model {id}")?;
             Ok(())
         }
@@ -122,7 +121,7 @@ pub fn read_model_file(path: &Path) -> CliResult<(Option<String>, ModelDefinitio
 }
 
 fn list(db: &Path, json: bool, out: &mut impl Write) -> CliResult {
-    let models = scoring::list_models(&Workspace::open(db)?)?;
+    let models = scoring::list_models(&crate::commands::open_workspace(db)?)?;
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&models)?)?;
         return Ok(());

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use clap::Args;
-use leadstream_core::{scoring, segments, Workspace};
+use leadstream_core::{scoring, segments};
 
 use crate::commands::{print_run_time, CliResult};
 
@@ -23,7 +23,7 @@ pub struct RunArgs {
 }
 
 pub fn run(db: &Path, args: &RunArgs, out: &mut impl Write) -> CliResult {
-    let workspace = &mut Workspace::open(db)?;
+    let workspace = &mut crate::commands::open_workspace(db)?;
     let as_of = match args.as_of.as_deref() {
         Some(text) => segments::parse_as_of(text)?,
         None => leadstream_core::time::now(),

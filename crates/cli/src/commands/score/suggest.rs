@@ -9,7 +9,6 @@ use std::path::Path;
 use leadstream_core::scoring::suggest::{suggest, Evidence, SuggestOutcome};
 use leadstream_core::segments::parse_as_of;
 use leadstream_core::text::grouped;
-use leadstream_core::Workspace;
 
 use super::evaluate::FieldOutcomeArgs;
 use super::explain::date_time;
@@ -55,7 +54,7 @@ fn evidence(evidence: &Evidence) -> String {
 }
 
 pub fn run(db: &Path, args: SuggestArgs, out: &mut impl Write) -> CliResult {
-    let workspace = Workspace::open(db)?;
+    let workspace = crate::commands::open_workspace(db)?;
     let outcome = match (&args.at, args.window) {
         (Some(at), Some(window_days)) => SuggestOutcome::History {
             at: parse_as_of(at.trim())?,

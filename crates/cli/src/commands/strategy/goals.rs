@@ -5,9 +5,9 @@ use std::io::Write;
 use std::path::Path;
 
 use clap::{ArgGroup, Subcommand};
+use leadstream_core::segments;
 use leadstream_core::strategy::goals::{self, Goal, GoalDraft, GoalProgress, GoalSubject};
 use leadstream_core::strategy::metrics::Metric;
-use leadstream_core::{segments, Workspace};
 
 use crate::commands::CliResult;
 
@@ -72,7 +72,7 @@ pub enum GoalCommand {
 
 /// `goal ...`.
 pub fn run(db: &Path, command: GoalCommand, out: &mut impl Write) -> CliResult {
-    let workspace = &mut Workspace::open(db)?;
+    let workspace = &mut crate::commands::open_workspace(db)?;
     let now = leadstream_core::time::now();
     match command {
         GoalCommand::Add {

@@ -4,8 +4,8 @@ use std::io::Write;
 use std::path::Path;
 
 use clap::{ArgGroup, Subcommand};
+use leadstream_core::segments;
 use leadstream_core::strategy::reviews::{self, Decision, ReviewNumbers};
-use leadstream_core::{segments, Workspace};
 
 use crate::commands::CliResult;
 
@@ -59,7 +59,7 @@ fn numbers(n: &ReviewNumbers) -> String {
 
 /// `review ...`.
 pub fn run(db: &Path, command: ReviewCommand, out: &mut impl Write) -> CliResult {
-    let workspace = &mut Workspace::open(db)?;
+    let workspace = &mut crate::commands::open_workspace(db)?;
     match command {
         ReviewCommand::Due { as_of, json } => {
             let as_of = segments::as_of_or_now(as_of.as_deref())?;
