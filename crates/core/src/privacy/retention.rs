@@ -153,24 +153,13 @@ pub fn saved_months(workspace: &Workspace) -> Result<Option<u32>> {
     crate::store::settings::get(workspace, MONTHS_SETTING)
 }
 
-/// Remembers `months`; a change is audited (`settings`).
+/// Remembers `months`; the store audits a change (`settings`).
 pub fn save_months(workspace: &mut Workspace, months: u32) -> Result<()> {
     cutoff(months, crate::time::now())?;
-    let before = saved_months(workspace)?;
-    if before == Some(months) {
+    if saved_months(workspace)? == Some(months) {
         return Ok(());
     }
-    let tx = workspace
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
-    crate::store::settings::set_in(&tx, MONTHS_SETTING, &months)?;
-    audit::record(
-        &tx,
-        "settings",
-        &json!({"setting": MONTHS_SETTING, "from": before, "to": months}),
-    )?;
-    tx.commit()?;
-    Ok(())
+    crate::store::settings::set(workspace, MONTHS_SETTING, &months)
 }
 
 /// Deletes or anonymises every lead inactive for `months` months.
