@@ -105,9 +105,19 @@ describe("protecting a workspace with a passphrase", () => {
     await byTestId(browser, "encryption-protect").click();
     const dialog = byTestId(browser, "encryption-dialog");
     await dialog.waitForDisplayed();
-    assert.match(
-      await byTestId(browser, "encryption-question").getText(),
-      /encrypt “Demo” with this passphrase/,
+    // The demo workspace may already have backups (the daily one taken when
+    // it opened): the question names how many will be encrypted with it.
+    const listed = cliWith({}, "--db", demoDb, "backup", "list", "--json");
+    assert.equal(listed.code, 0, listed.stderr);
+    const backups = JSON.parse(listed.stdout).backups.length;
+    const withBackups =
+      backups === 0
+        ? ""
+        : ` and its ${backups} backup${backups === 1 ? "" : "s"}`;
+    assert.ok(
+      (await byTestId(browser, "encryption-question").getText()).includes(
+        `encrypt “Demo”${withBackups} with this passphrase`,
+      ),
     );
     await screenshot(browser, "privacy-encryption-confirm");
     await checkAccessibility(browser, "the protect confirmation");
