@@ -6,6 +6,7 @@
 import { useState } from "react";
 
 import type { WorkspaceInfo } from "../../bindings/WorkspaceInfo";
+import { TabbedView } from "../../components/TabbedView";
 import { QUALITY_TABS, useIntent, type QualityTab } from "../../lib/navigation";
 import { DuplicatesTab } from "./DuplicatesTab";
 import { FixesTab } from "./FixesTab";
@@ -19,28 +20,10 @@ export function QualityView({ onLeadCountChanged, onError }: Props) {
   const intent = useIntent("quality");
   const [tab, setTab] = useState<QualityTab>(intent?.tab ?? "overview");
   return (
-    <div className="quality-view" data-testid="quality-view">
-      <div className="tabs" role="tablist" aria-label="Quality">
-        {QUALITY_TABS.map((t) => (
-          <button
-            key={t.key}
-            role="tab"
-            id={`quality-tab-${t.key}`}
-            aria-selected={tab === t.key}
-            aria-controls="quality-panel"
-            className={tab === t.key ? "tab active" : "tab"}
-            data-testid={`quality-tab-${t.key}`}
-            onClick={() => setTab(t.key)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
-      <div className="tab-body quality-body" id="quality-panel" role="tabpanel" aria-labelledby={`quality-tab-${tab}`}>
-        {tab === "overview" && <OverviewTab onError={onError} />}
-        {tab === "duplicates" && <DuplicatesTab onLeadCountChanged={onLeadCountChanged} onError={onError} />}
-        {tab === "fixes" && <FixesTab field={intent?.field} onError={onError} />}
-      </div>
-    </div>
+    <TabbedView area="quality" label="Quality" tabs={QUALITY_TABS} active={tab} onSelect={setTab}>
+      {tab === "overview" && <OverviewTab onError={onError} />}
+      {tab === "duplicates" && <DuplicatesTab onLeadCountChanged={onLeadCountChanged} onError={onError} />}
+      {tab === "fixes" && <FixesTab field={intent?.field} onError={onError} />}
+    </TabbedView>
   );
 }

@@ -5,6 +5,7 @@
 import { useState } from "react";
 
 import type { WorkspaceInfo } from "../../bindings/WorkspaceInfo";
+import { TabbedView } from "../../components/TabbedView";
 import { STRATEGY_TABS, useIntent, type StrategyTab } from "../../lib/navigation";
 import { GoalsTab } from "./GoalsTab";
 import { HistoryTab } from "./HistoryTab";
@@ -18,34 +19,11 @@ export function StrategyView({ onError }: Props) {
   const intent = useIntent("strategy");
   const [tab, setTab] = useState<StrategyTab>(intent?.tab ?? "priorities");
   return (
-    <div className="strategy-view" data-testid="strategy-view">
-      <div className="tabs" role="tablist" aria-label="Strategy">
-        {STRATEGY_TABS.map((t) => (
-          <button
-            key={t.key}
-            role="tab"
-            id={`strategy-tab-${t.key}`}
-            aria-selected={tab === t.key}
-            aria-controls="strategy-panel"
-            className={tab === t.key ? "tab active" : "tab"}
-            data-testid={`strategy-tab-${t.key}`}
-            onClick={() => setTab(t.key)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
-      <div
-        className="tab-body strategy-body"
-        id="strategy-panel"
-        role="tabpanel"
-        aria-labelledby={`strategy-tab-${tab}`}
-      >
-        {tab === "priorities" && <PrioritiesTab onError={onError} />}
-        {tab === "goals" && <GoalsTab onError={onError} />}
-        {tab === "reviews" && <ReviewsTab onError={onError} />}
-        {tab === "history" && <HistoryTab initialSegmentId={intent?.segmentId} onError={onError} />}
-      </div>
-    </div>
+    <TabbedView area="strategy" label="Strategy" tabs={STRATEGY_TABS} active={tab} onSelect={setTab}>
+      {tab === "priorities" && <PrioritiesTab onError={onError} />}
+      {tab === "goals" && <GoalsTab onError={onError} />}
+      {tab === "reviews" && <ReviewsTab onError={onError} />}
+      {tab === "history" && <HistoryTab initialSegmentId={intent?.segmentId} onError={onError} />}
+    </TabbedView>
   );
 }
