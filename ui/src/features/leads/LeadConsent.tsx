@@ -13,6 +13,31 @@ import { useConsentHistory, useRecordConsent } from "../../lib/queries";
 import { BASIS_LABELS, CHANNEL_LABELS, STATUS_LABELS, basisLabel } from "../privacy/consentLabels";
 import "../privacy/consent.css";
 
+/** A labelled select over a map of values to labels, with an optional "none" choice (the value ""). */
+function LabelledSelect<K extends string>(props: {
+  label: string;
+  testId: string;
+  value: K | "";
+  labels: Record<K, string>;
+  none?: string;
+  /** The chosen value, or "" for the "none" choice. */
+  onChange: (value: K | "") => void;
+}) {
+  return (
+    <label>
+      {props.label}
+      <select data-testid={props.testId} value={props.value} onChange={(e) => props.onChange(e.target.value as K | "")}>
+        {props.none !== undefined && <option value="">{props.none}</option>}
+        {(Object.entries(props.labels) as [K, string][]).map(([key, label]) => (
+          <option key={key} value={key}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 const dateOf = (seconds: number) => formatDate(new Date(seconds * 1000).toISOString());
 
 export function LeadConsent({ leadId }: { leadId: number }) {
@@ -80,49 +105,28 @@ export function LeadConsent({ leadId }: { leadId: number }) {
           void submit();
         }}
       >
-        <label>
-          Channel
-          <select
-            data-testid="consent-channel"
-            value={channel}
-            onChange={(e) => setChannel(e.target.value as ConsentChannel)}
-          >
-            {Object.entries(CHANNEL_LABELS).map(([key, label]) => (
-              <option key={key} value={key}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Status
-          <select
-            data-testid="consent-status"
-            value={status}
-            onChange={(e) => setStatus(e.target.value as ConsentStatus)}
-          >
-            {Object.entries(STATUS_LABELS).map(([key, label]) => (
-              <option key={key} value={key}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Lawful basis
-          <select
-            data-testid="consent-basis"
-            value={basis}
-            onChange={(e) => setBasis(e.target.value as LawfulBasis | "")}
-          >
-            <option value="">None recorded</option>
-            {Object.entries(BASIS_LABELS).map(([key, label]) => (
-              <option key={key} value={key}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LabelledSelect
+          label="Channel"
+          testId="consent-channel"
+          value={channel}
+          labels={CHANNEL_LABELS}
+          onChange={(value) => value !== "" && setChannel(value)}
+        />
+        <LabelledSelect
+          label="Status"
+          testId="consent-status"
+          value={status}
+          labels={STATUS_LABELS}
+          onChange={(value) => value !== "" && setStatus(value)}
+        />
+        <LabelledSelect
+          label="Lawful basis"
+          testId="consent-basis"
+          value={basis}
+          labels={BASIS_LABELS}
+          none="None recorded"
+          onChange={setBasis}
+        />
         <label>
           Source
           <input data-testid="consent-source" value={source} onChange={(e) => setSource(e.target.value)} />
