@@ -966,7 +966,9 @@ mod tests {
         workspace
             .conn()
             .execute_batch(
-                "DROP TRIGGER audit_log_no_update;
+                "DROP TABLE derived_cache;
+                 DROP TABLE data_generation;
+                 DROP TRIGGER audit_log_no_update;
                  DROP TRIGGER audit_log_no_delete;
                  DROP TABLE consent_events;
                  DROP TABLE suppression;

@@ -69,6 +69,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "privacy",
         sql: include_str!("migrations/0011_privacy.sql"),
     },
+    Migration {
+        version: 12,
+        name: "derived_cache",
+        sql: include_str!("migrations/0012_derived_cache.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.

@@ -183,6 +183,9 @@ pub struct Workspace {
     /// evaluator's columnar index), built on first use or ahead of it on
     /// another thread. The store treats it as opaque.
     pub(crate) derived: DerivedSlot,
+    /// The quick search's keys of every lead (the leads layer's own cache,
+    /// kept like `derived`).
+    pub(crate) search_keys: DerivedSlot,
     /// The passphrase of an encrypted workspace (SQLCipher), kept for the
     /// connections opened beside this one (readers, backups).
     passphrase: Option<Passphrase>,
@@ -302,6 +305,7 @@ impl Workspace {
             path,
             data_generation: 0,
             derived: Arc::new(Mutex::new(None)),
+            search_keys: Arc::new(Mutex::new(None)),
             passphrase: None,
         })
     }
@@ -331,8 +335,16 @@ impl Workspace {
     /// The connection for writing (transactions). Taking it counts as a
     /// change of the data, so caches built from it (the segment index) are
     /// rebuilt on their next use.
+    ///
+    /// It also empties the cache of derived data kept in the file and bumps
+    /// its generation (`tables::derived_cache::invalidate`), before the caller
+    /// writes, so no process loads a cached part built from older data. If
+    /// that fails (a read-only or busy file), the caller's own write fails
+    /// the same way.
     pub fn conn_mut(&mut self) -> &mut Connection {
         self.data_generation += 1;
+        // A file whose derived cache cannot be emptied cannot be written either.
+        let _ = tables::derived_cache::invalidate(&self.conn);
         &mut self.conn
     }
 
@@ -351,10 +363,17 @@ impl Workspace {
         &self.derived
     }
 
+    /// The slot where the leads layer keeps the quick search's keys.
+    #[allow(dead_code)] // the quick search's (issue 16) until it lands
+    pub(crate) fn search_keys_slot(&self) -> &DerivedSlot {
+        &self.search_keys
+    }
+
     /// Drops whatever a layer above derived from the data, so it is
     /// rebuilt on its next use.
     pub fn clear_derived(&self) {
         *lock_slot(&self.derived) = None;
+        *lock_slot(&self.search_keys) = None;
     }
 
     /// How to open read-only connections of their own to this workspace's

@@ -42,6 +42,7 @@ pub mod columns;
 pub mod consent;
 pub mod content;
 pub mod custom_values;
+pub mod derived_cache;
 pub mod duplicates;
 pub mod erasure;
 pub mod events;

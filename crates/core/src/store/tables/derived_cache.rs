@@ -1,0 +1,149 @@
+//! The `derived_cache` and `data_generation` tables: what layers above derive
+//! from the leads and events (the segment index, the quick search's keys),
+//! stored as named byte blobs tagged with the data generation they were built
+//! from, so a fresh process loads them instead of rebuilding them.
+//!
+//! Never stale: every write through the store ([`crate::Workspace::conn_mut`])
+//! first empties the cache and bumps the generation ([`invalidate`]), and a
+//! part is stored only if no other connection committed since its builder
+//! started reading ([`put`] compares SQLite's `data_version`).
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+
+use crate::Result;
+
+/// The current data generation of the workspace file.
+pub fn generation(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT value FROM data_generation WHERE id = 1",
+        [],
+        |row| row.get(0),
+    )?)
+}
+
+/// SQLite's `data_version` of this connection: it moves whenever another
+/// connection commits a change to the file.
+pub fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "data_version", |row| row.get(0))?)
+}
+
+/// Empties the cache and bumps the generation: called before every write
+/// through the store, so nothing cached can outlive the data it came from
+/// (nor hold an erased person's data).
+pub fn invalidate(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "DELETE FROM derived_cache;
+         UPDATE data_generation SET value = value + 1 WHERE id = 1;",
+    )?;
+    Ok(())
+}
+
+/// The bytes stored under `name` for `generation`, if any.
+pub fn get(conn: &Connection, name: &str, generation: i64) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .query_row(
+            "SELECT bytes FROM derived_cache WHERE name = ?1 AND generation = ?2",
+            (name, generation),
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+/// Where a builder started reading: the generation and this connection's
+/// `data_version`, taken before the first read of the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuiltFrom {
+    pub generation: i64,
+    pub data_version: i64,
+}
+
+/// Where a builder reading through `conn` starts.
+pub fn built_from(conn: &Connection) -> Result<BuiltFrom> {
+    Ok(BuiltFrom {
+        generation: generation(conn)?,
+        data_version: data_version(conn)?,
+    })
+}
+
+/// Stores `bytes` under `name` if the data is still what the builder read
+/// (same generation, and no other connection committed since): in one
+/// immediate transaction, so no commit slips in between the check and the
+/// write. Returns whether it stored them; `Ok(false)` when the data moved on.
+/// `conn` must not be inside a transaction (the caller's own writes would
+/// have bumped the generation anyway).
+pub fn put(conn: &Connection, name: &str, from: BuiltFrom, bytes: &[u8]) -> Result<bool> {
+    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    if generation(&tx)? != from.generation || data_version(&tx)? != from.data_version {
+        return Ok(false);
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO derived_cache (name, generation, bytes) VALUES (?1, ?2, ?3)",
+        (name, from.generation, bytes),
+    )?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// The names and sizes of the stored parts (for `leadstream` diagnostics and
+/// benchmarks), by name.
+pub fn parts(conn: &Connection) -> Result<Vec<(String, i64, u64)>> {
+    let mut statement =
+        conn.prepare("SELECT name, generation, length(bytes) FROM derived_cache ORDER BY name")?;
+    let parts = statement
+        .query_map([], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get::<_, i64>(2)? as u64))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Workspace;
+
+    #[test]
+    fn a_part_is_kept_for_its_generation_only() {
+        let mut ws = Workspace::in_memory().unwrap();
+        let from = built_from(ws.conn()).unwrap();
+        assert!(put(ws.conn(), "lead_ids", from, b"abc").unwrap());
+        assert_eq!(
+            get(ws.conn(), "lead_ids", from.generation)
+                .unwrap()
+                .as_deref(),
+            Some(&b"abc"[..])
+        );
+        // Any write through the store empties the cache and moves the generation.
+        ws.conn_mut().execute("DELETE FROM leads", []).unwrap();
+        let now = generation(ws.conn()).unwrap();
+        assert_eq!(now, from.generation + 1);
+        assert_eq!(parts(ws.conn()).unwrap(), vec![]);
+        // A builder that read before the write cannot store what it built.
+        assert!(!put(ws.conn(), "lead_ids", from, b"old").unwrap());
+        assert_eq!(get(ws.conn(), "lead_ids", now).unwrap(), None);
+    }
+
+    #[test]
+    fn another_connections_commit_refuses_a_part_built_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.leadstream");
+        let mut writer = Workspace::create(&path).unwrap();
+        let builder = Workspace::open(&path).unwrap();
+        let from = built_from(builder.conn()).unwrap();
+        // Another connection commits after the builder started reading.
+        writer
+            .conn_mut()
+            .execute("UPDATE settings SET value = value WHERE 0", [])
+            .unwrap();
+        assert!(!put(builder.conn(), "x", from, b"stale").unwrap());
+        // Started now, it may.
+        let fresh = built_from(builder.conn()).unwrap();
+        assert!(put(builder.conn(), "x", fresh, b"fresh").unwrap());
+        assert_eq!(
+            get(writer.conn(), "x", fresh.generation)
+                .unwrap()
+                .as_deref(),
+            Some(&b"fresh"[..])
+        );
+    }
+}
