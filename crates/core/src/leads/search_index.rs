@@ -195,6 +195,18 @@ fn load_or_build(workspace: &Workspace, stamp: (u64, i64)) -> Result<SearchKeys>
     Ok(keys)
 }
 
+/// How long building the keys and storing them take, in ms (benchmarks).
+#[cfg(test)]
+pub(crate) fn build_and_store_ms(workspace: &Workspace) -> Result<(u128, u128)> {
+    let started = std::time::Instant::now();
+    let from = derived_cache::built_from(workspace.conn())?;
+    let keys = SearchKeys::build(workspace, workspace.data_stamp()?)?;
+    let built = started.elapsed().as_millis();
+    let started = std::time::Instant::now();
+    derived_cache::put(workspace.conn(), CACHE_NAME, from, &keys.bytes)?;
+    Ok((built, started.elapsed().as_millis()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,6 +442,37 @@ mod tests {
         let generation = derived_cache::generation(fresh.conn()).unwrap();
         let stored = derived_cache::get(fresh.conn(), CACHE_NAME, generation).unwrap();
         assert!(stored.is_some_and(|bytes| bytes.ends_with(b"ann muller\xFF")));
+    }
+
+    #[test]
+    fn stored_keys_of_a_deleted_lead_leave_no_trace_in_the_file() {
+        use crate::store::tables::erasure;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.leadstream");
+        let mut ws = Workspace::create(&path).unwrap();
+        ws.conn_mut()
+            .execute(
+                "INSERT INTO leads (last_name, created_at, updated_at) VALUES ('Qzxjvkwy', 0, 0)",
+                [],
+            )
+            .unwrap();
+        assert_eq!(matching_ids(&ws, "qzxjvkwy").unwrap(), [1]);
+        erasure::checkpoint_truncate(ws.conn()).unwrap();
+        let holds = |needle: &[u8]| {
+            let bytes = std::fs::read(&path).unwrap();
+            bytes.windows(needle.len()).any(|window| window == needle)
+        };
+        assert!(holds(b"qzxjvkwy"), "the stored keys are in the file");
+        // An erasure's way: secure_delete on, then the write, then a checkpoint.
+        erasure::set_secure_delete(ws.conn(), true).unwrap();
+        ws.conn_mut()
+            .execute("DELETE FROM leads WHERE id = 1", [])
+            .unwrap();
+        erasure::set_secure_delete(ws.conn(), false).unwrap();
+        erasure::checkpoint_truncate(ws.conn()).unwrap();
+        assert!(!holds(b"qzxjvkwy"), "no key is left behind");
+        assert!(!holds(b"Qzxjvkwy"));
+        assert_eq!(matching_ids(&ws, "qzxjvkwy").unwrap(), Vec::<i64>::new());
     }
 
     #[test]
