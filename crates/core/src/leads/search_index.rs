@@ -18,12 +18,18 @@ use crate::{Error, Result, Workspace};
 /// The name of the stored keys in the derived cache.
 pub(crate) const CACHE_NAME: &str = "search/v1/keys";
 
-/// What starts the stored form: a format tag, then the number of leads.
-const MAGIC: &[u8; 8] = b"LSKEYS01";
+/// What starts the stored form: a format tag, then the number of leads;
+/// the keys follow, then the ids (8 bytes each, little-endian).
+const MAGIC: &[u8; 8] = b"LSKEYS02";
+const HEADER_LEN: usize = MAGIC.len() + 8;
 
 /// Ends each lead's key in the buffer: a byte no UTF-8 text holds, so no
 /// needle (itself text) can match across two leads.
 const SEPARATOR: u8 = 0xFF;
+
+/// Room reserved per lead for its key when building (a typical key is 80
+/// to 90 bytes), so that the buffer is rarely copied while it grows.
+const KEY_BYTES_HINT: usize = 96;
 
 /// Every lead's search key, by id.
 pub(crate) struct SearchKeys {
@@ -31,58 +37,61 @@ pub(crate) struct SearchKeys {
     stamp: (u64, i64),
     /// The lead ids, ascending.
     ids: Vec<i64>,
-    /// The stored form's bytes; the keys start at `keys_start`, each
-    /// followed by [`SEPARATOR`].
+    /// The stored form's bytes: the header, then each lead's key followed
+    /// by [`SEPARATOR`], up to `keys_end` (then the ids, in the stored form).
     bytes: Vec<u8>,
-    keys_start: usize,
-    /// Where each lead's separator is, relative to `keys_start`.
+    keys_end: usize,
+    /// Where each lead's separator is, relative to [`HEADER_LEN`].
     ends: Vec<usize>,
 }
 
 impl SearchKeys {
-    /// Builds the keys from the leads table.
+    /// Builds the keys from the leads table, straight into the stored form.
     fn build(workspace: &Workspace, stamp: (u64, i64)) -> Result<Self> {
-        let mut bytes = Vec::with_capacity(1 << 20);
+        let expected = usize::try_from(stored_leads::count(workspace)?).unwrap_or(0);
+        let mut bytes =
+            Vec::with_capacity(HEADER_LEN + expected.saturating_mul(KEY_BYTES_HINT + 8));
         bytes.extend_from_slice(MAGIC);
         bytes.extend_from_slice(&0u64.to_le_bytes());
-        let mut ids = Vec::new();
-        let mut keys = Vec::new();
-        let mut ends = Vec::new();
+        let mut ids = Vec::with_capacity(expected);
+        let mut ends = Vec::with_capacity(expected);
         let mut key = String::new();
         stored_leads::visit_search_fields(workspace.conn(), |id, values| {
             key.clear();
             push_values_search_key(values, &mut key);
             ids.push(id);
-            keys.extend_from_slice(key.as_bytes());
-            ends.push(keys.len());
-            keys.push(SEPARATOR);
+            bytes.extend_from_slice(key.as_bytes());
+            ends.push(bytes.len() - HEADER_LEN);
+            bytes.push(SEPARATOR);
         })?;
-        bytes[MAGIC.len()..MAGIC.len() + 8].copy_from_slice(&(ids.len() as u64).to_le_bytes());
+        bytes[MAGIC.len()..HEADER_LEN].copy_from_slice(&(ids.len() as u64).to_le_bytes());
+        let keys_end = bytes.len();
         for id in &ids {
             bytes.extend_from_slice(&id.to_le_bytes());
         }
-        let keys_start = bytes.len();
-        bytes.extend_from_slice(&keys);
         Ok(SearchKeys {
             stamp,
             ids,
             bytes,
-            keys_start,
+            keys_end,
             ends,
         })
     }
 
     /// Reads the stored form; `None` when it is not one (another format).
     fn from_stored(bytes: Vec<u8>, stamp: (u64, i64)) -> Option<Self> {
-        let count_end = MAGIC.len() + 8;
         if bytes.get(..MAGIC.len())? != MAGIC {
             return None;
         }
-        let count = u64::from_le_bytes(bytes.get(MAGIC.len()..count_end)?.try_into().ok()?);
+        let count = u64::from_le_bytes(bytes.get(MAGIC.len()..HEADER_LEN)?.try_into().ok()?);
         let count = usize::try_from(count).ok()?;
-        let keys_start = count_end.checked_add(count.checked_mul(8)?)?;
-        let ids: Vec<i64> = bytes
-            .get(count_end..keys_start)?
+        let keys_end = bytes.len().checked_sub(count.checked_mul(8)?)?;
+        let keys = bytes.get(HEADER_LEN..keys_end)?;
+        let ends: Vec<usize> = memchr::memchr_iter(SEPARATOR, keys).collect();
+        if ends.len() != count || keys.last().is_some_and(|&last| last != SEPARATOR) {
+            return None;
+        }
+        let ids: Vec<i64> = bytes[keys_end..]
             .chunks_exact(8)
             .map(|chunk| {
                 let mut id = [0u8; 8];
@@ -90,15 +99,11 @@ impl SearchKeys {
                 i64::from_le_bytes(id)
             })
             .collect();
-        let ends: Vec<usize> = memchr::memchr_iter(SEPARATOR, &bytes[keys_start..]).collect();
-        if ends.len() != count || bytes.last().is_some_and(|&last| last != SEPARATOR) {
-            return None;
-        }
         Some(SearchKeys {
             stamp,
             ids,
             bytes,
-            keys_start,
+            keys_end,
             ends,
         })
     }
@@ -106,7 +111,7 @@ impl SearchKeys {
     /// The ids of the leads whose key contains `needle` (a non-empty search
     /// key), ascending.
     fn matching_ids(&self, needle: &str) -> Vec<i64> {
-        let keys = &self.bytes[self.keys_start..];
+        let keys = &self.bytes[HEADER_LEN..self.keys_end];
         let finder = Finder::new(needle.as_bytes());
         let mut found = Vec::new();
         let mut from = 0;
@@ -422,12 +427,12 @@ mod tests {
         assert!(stored.is_some(), "the first search stores the keys");
 
         // A fresh workspace on the file loads them: a planted key proves it.
-        let mut planted = SearchKeys::from_stored(stored.unwrap(), (0, 0)).unwrap();
-        let keys_start = planted.keys_start;
-        planted.bytes.truncate(keys_start);
-        planted.bytes.extend_from_slice(b"planted\xFF");
+        let planted = SearchKeys::from_stored(stored.unwrap(), (0, 0)).unwrap();
+        let mut planted_bytes = planted.bytes[..HEADER_LEN].to_vec();
+        planted_bytes.extend_from_slice(b"planted\xFF");
+        planted_bytes.extend_from_slice(&planted.bytes[planted.keys_end..]);
         let from = derived_cache::built_from(ws.conn()).unwrap();
-        assert!(derived_cache::put(ws.conn(), CACHE_NAME, from, &planted.bytes).unwrap());
+        assert!(derived_cache::put(ws.conn(), CACHE_NAME, from, &planted_bytes).unwrap());
         let fresh = Workspace::open(&path).unwrap();
         assert_eq!(matching_ids(&fresh, "planted").unwrap(), [1]);
         drop(fresh);
@@ -441,7 +446,8 @@ mod tests {
         assert_eq!(matching_ids(&fresh, "ann mu").unwrap(), [1]);
         let generation = derived_cache::generation(fresh.conn()).unwrap();
         let stored = derived_cache::get(fresh.conn(), CACHE_NAME, generation).unwrap();
-        assert!(stored.is_some_and(|bytes| bytes.ends_with(b"ann muller\xFF")));
+        let keys = SearchKeys::from_stored(stored.unwrap(), (0, 0)).unwrap();
+        assert_eq!(&keys.bytes[HEADER_LEN..keys.keys_end], b"ann muller\xFF");
     }
 
     #[test]
@@ -487,7 +493,10 @@ mod tests {
         let mut short = built.bytes.clone();
         short.pop();
         assert!(SearchKeys::from_stored(short, stamp).is_none());
-        assert!(SearchKeys::from_stored(b"LSKEYS01".to_vec(), stamp).is_none());
+        let mut cut = built.bytes.clone();
+        cut.truncate(built.keys_end - 1);
+        assert!(SearchKeys::from_stored(cut, stamp).is_none());
+        assert!(SearchKeys::from_stored(b"LSKEYS02".to_vec(), stamp).is_none());
         assert!(SearchKeys::from_stored(b"other".to_vec(), stamp).is_none());
     }
 }
