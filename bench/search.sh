@@ -54,11 +54,16 @@ python3 - "$work" "$needle" <<'EOF'
 import sys, time, duckdb
 work, needle = sys.argv[1], sys.argv[2]
 con = duckdb.connect(f"{work}/search.duckdb", read_only=True)
-hay = "strip_accents(lower(concat_ws(' ', first_name, last_name, email, company, external_id)))"
-for run in range(1, 5):
-    started = time.perf_counter()
-    count = con.execute(f"SELECT count(*) FROM leads WHERE {hay} LIKE ?", [f"%{needle}%"]).fetchone()[0]
-    page = con.execute(f"SELECT id FROM leads WHERE {hay} LIKE ? ORDER BY CAST(id AS BIGINT) LIMIT 100", [f"%{needle}%"]).fetchall()
-    print(f"run {run}: {(time.perf_counter() - started) * 1000:.1f} ms  count {count}, page {len(page)}")
+joined = "concat_ws(' ', first_name, last_name, email, company, external_id)"
+for label, condition in [
+    ("accents folded: strip_accents(lower(...)) LIKE", f"strip_accents(lower({joined})) LIKE ?"),
+    ("case only: ILIKE", f"{joined} ILIKE ?"),
+]:
+    print(label)
+    for run in range(1, 5):
+        started = time.perf_counter()
+        count = con.execute(f"SELECT count(*) FROM leads WHERE {condition}", [f"%{needle}%"]).fetchone()[0]
+        page = con.execute(f"SELECT id FROM leads WHERE {condition} ORDER BY CAST(id AS BIGINT) LIMIT 100", [f"%{needle}%"]).fetchall()
+        print(f"  run {run}: {(time.perf_counter() - started) * 1000:.1f} ms  count {count}, page {len(page)}")
 EOF
 uptime
