@@ -150,8 +150,6 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// built in a buffer kept per thread, so a scan of a million leads
 /// allocates nothing per row.
 fn sql_search_match(ctx: &rusqlite::functions::Context<'_>) -> rusqlite::Result<bool> {
-    use rusqlite::types::ValueRef;
-    use std::fmt::Write;
     thread_local! {
         static HAYSTACK: RefCell<String> = const { RefCell::new(String::new()) };
     }
@@ -166,29 +164,45 @@ fn sql_search_match(ctx: &rusqlite::functions::Context<'_>) -> rusqlite::Result<
             .try_borrow_mut()
             .map_err(|error| rusqlite::Error::UserFunctionError(error.into()))?;
         haystack.clear();
-        for index in 1..ctx.len() {
-            let value = ctx.get_raw(index);
-            if value == ValueRef::Null {
-                continue;
-            }
-            if !haystack.is_empty() {
-                haystack.push(' ');
-            }
-            match value {
-                ValueRef::Null => {}
-                ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
-                    push_search_key(&String::from_utf8_lossy(bytes), &mut haystack)
-                }
-                ValueRef::Integer(n) => {
-                    let _ = write!(haystack, "{n}");
-                }
-                ValueRef::Real(f) => {
-                    let _ = write!(haystack, "{f}");
-                }
-            }
-        }
+        push_values_search_key(
+            (1..ctx.len()).map(|index| ctx.get_raw(index)),
+            &mut haystack,
+        );
         Ok(contains(haystack.as_bytes(), needle.as_bytes()))
     })
+}
+
+/// Appends the search key of stored values, as `search_match()` reads them,
+/// to `out`: NULLs left out, numbers as text, the others joined by spaces.
+/// The quick search's index (`leads::search_index`) builds each lead's key
+/// with it too, so both find exactly the same leads.
+pub fn push_values_search_key<'a>(
+    values: impl IntoIterator<Item = rusqlite::types::ValueRef<'a>>,
+    out: &mut String,
+) {
+    use rusqlite::types::ValueRef;
+    use std::fmt::Write;
+    let start = out.len();
+    for value in values {
+        if value == ValueRef::Null {
+            continue;
+        }
+        if out.len() > start {
+            out.push(' ');
+        }
+        match value {
+            ValueRef::Null => {}
+            ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
+                push_search_key(&String::from_utf8_lossy(bytes), out)
+            }
+            ValueRef::Integer(n) => {
+                let _ = write!(out, "{n}");
+            }
+            ValueRef::Real(f) => {
+                let _ = write!(out, "{f}");
+            }
+        }
+    }
 }
 
 /// Registers the SQL functions on a connection:

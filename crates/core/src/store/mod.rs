@@ -364,7 +364,6 @@ impl Workspace {
     }
 
     /// The slot where the leads layer keeps the quick search's keys.
-    #[allow(dead_code)] // the quick search's (issue 16) until it lands
     pub(crate) fn search_keys_slot(&self) -> &DerivedSlot {
         &self.search_keys
     }

@@ -51,6 +51,59 @@ pub fn search_filter(needle: &str, custom_fields: bool) -> (String, Vec<String>)
     )
 }
 
+/// Calls `visit` with each lead's id and the values the quick search reads
+/// (first name, last name, e-mail, company, external id: what
+/// [`search_condition`] passes to `search_match()`), by id: what the quick
+/// search's index is built from.
+pub fn visit_search_fields(
+    conn: &Connection,
+    mut visit: impl FnMut(i64, [rusqlite::types::ValueRef<'_>; 5]),
+) -> Result<()> {
+    let mut statement = conn.prepare(
+        "SELECT l.id, l.first_name, l.last_name, l.email, l.company, l.external_id \
+         FROM leads l ORDER BY l.id",
+    )?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        visit(
+            row.get(0)?,
+            [
+                row.get_ref(1)?,
+                row.get_ref(2)?,
+                row.get_ref(3)?,
+                row.get_ref(4)?,
+                row.get_ref(5)?,
+            ],
+        );
+    }
+    Ok(())
+}
+
+/// The ids of the leads with a custom text, number or list value that
+/// contains `needle`, a search key, ascending: the opt-in part of the quick
+/// search ([`search_condition`] with `custom_fields`).
+pub fn custom_value_matches(conn: &Connection, needle: &str) -> Result<Vec<i64>> {
+    let mut statement = conn.prepare(
+        "SELECT DISTINCT cv.lead_id FROM custom_values cv \
+         JOIN fields f ON f.id = cv.field_id \
+         WHERE f.type IN ('text', 'number', 'list') AND search_match(?1, cv.value) \
+         ORDER BY cv.lead_id",
+    )?;
+    let ids = statement
+        .query_map([needle], |row| row.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
+/// A `WHERE` clause and its parameter that keep the leads (aliased `l`)
+/// other than those with these ids, for [`LeadSelection`].
+pub fn id_exclusion_filter(ids: &[i64]) -> Result<(String, Vec<String>)> {
+    Ok((
+        "WHERE l.id NOT IN (SELECT value FROM json_each(?1))".to_owned(),
+        vec![serde_json::to_string(ids)?],
+    ))
+}
+
 /// The `ORDER BY` clause of a page: by a checked value expression (from the
 /// field catalogue), empty values last and the id breaking ties, or by id.
 pub fn order_clause(sort_by: Option<(&str, bool)>) -> String {

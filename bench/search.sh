@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Quick search benchmark (issue 16): the lead browser's search at 1M leads,
+# "muller" and other needles, count plus first page of 100.
+# - Leadstream: the core's `leads::bench` (release): the search index built
+#   after a write, loaded from the workspace file by a fresh workspace, then
+#   warm; `leads::page` end to end for several needles and sorts.
+# - the sqlite3 shell on the same file: a count and a first page with LIKE
+#   over the joined fields (ASCII case folding only, no accents: less than
+#   Leadstream does, so "müller" would not find "Muller").
+# - DuckDB (Python) on the same fields copied into a DuckDB table:
+#   strip_accents(lower(...)) LIKE, the closest it has to Leadstream's folding.
+# Usage: bench/search.sh WORKSPACE [WORKDIR]
+#   WORKSPACE: a copy of the 1M-lead benchmark workspace (opening migrates it,
+#   and the bench writes its derived cache). Needs sqlite3 and `pip install duckdb`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+db=${1:?usage: bench/search.sh WORKSPACE [WORKDIR]}
+work=${2:-bench/data}
+needle=${NEEDLE:-muller}
+mkdir -p "$work"
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
+uptime
+
+echo "== Leadstream: leads::bench (release), index cold and warm, then leads::page"
+LEADSTREAM_BENCH_DB="$db" cargo test -q -p leadstream-core --release --lib leads::bench \
+  -- --ignored --nocapture --test-threads=1
+
+read -r -d '' HAYSTACK <<'EOF' || true
+coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(email, '') || ' ' || coalesce(company, '') || ' ' || coalesce(external_id, '')
+EOF
+
+echo "== sqlite3 shell, same file (count, then first page of 100 ids; 3 rounds)"
+sqlite3 "$db" <<EOF
+.timer on
+SELECT count(*) FROM leads WHERE $HAYSTACK LIKE '%$needle%';
+SELECT count(*) FROM (SELECT id FROM leads WHERE $HAYSTACK LIKE '%$needle%' ORDER BY id LIMIT 100);
+SELECT count(*) FROM leads WHERE $HAYSTACK LIKE '%$needle%';
+SELECT count(*) FROM (SELECT id FROM leads WHERE $HAYSTACK LIKE '%$needle%' ORDER BY id LIMIT 100);
+SELECT count(*) FROM leads WHERE $HAYSTACK LIKE '%$needle%';
+SELECT count(*) FROM (SELECT id FROM leads WHERE $HAYSTACK LIKE '%$needle%' ORDER BY id LIMIT 100);
+EOF
+
+echo "== DuckDB (Python), the same fields copied into a DuckDB table (count + first page)"
+if [ ! -f "$work/search.duckdb" ]; then
+  sqlite3 -csv -header "$db" "SELECT id, first_name, last_name, email, company, external_id FROM leads" > "$work/search-leads.csv"
+  python3 - "$work" <<'EOF'
+import sys, duckdb
+work = sys.argv[1]
+con = duckdb.connect(f"{work}/search.duckdb")
+con.execute(f"CREATE TABLE leads AS SELECT * FROM read_csv('{work}/search-leads.csv', all_varchar=true)")
+EOF
+fi
+python3 - "$work" "$needle" <<'EOF'
+import sys, time, duckdb
+work, needle = sys.argv[1], sys.argv[2]
+con = duckdb.connect(f"{work}/search.duckdb", read_only=True)
+joined = "concat_ws(' ', first_name, last_name, email, company, external_id)"
+for label, condition in [
+    ("accents folded: strip_accents(lower(...)) LIKE", f"strip_accents(lower({joined})) LIKE ?"),
+    ("case only: ILIKE", f"{joined} ILIKE ?"),
+]:
+    print(label)
+    for run in range(1, 5):
+        started = time.perf_counter()
+        count = con.execute(f"SELECT count(*) FROM leads WHERE {condition}", [f"%{needle}%"]).fetchone()[0]
+        page = con.execute(f"SELECT id FROM leads WHERE {condition} ORDER BY CAST(id AS BIGINT) LIMIT 100", [f"%{needle}%"]).fetchall()
+        print(f"  run {run}: {(time.perf_counter() - started) * 1000:.1f} ms  count {count}, page {len(page)}")
+EOF
+uptime

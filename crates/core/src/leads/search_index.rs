@@ -1,0 +1,502 @@
+//! The quick search's index: every lead's search key (the folded text that
+//! `search_match()` builds from first name, last name, e-mail, company and
+//! external id) in one buffer, with the lead ids, so that a search is one
+//! substring scan in memory instead of folding a million rows in SQL. Kept in
+//! the workspace's `search_keys_slot` tagged with its data stamp, and stored
+//! in the workspace file's derived cache (`search/v1/keys`) for the data's
+//! generation, so a fresh process loads it instead of building it. Never
+//! stale: a change of the data moves both tags.
+
+use memchr::memmem::Finder;
+
+use crate::store::lock_slot;
+use crate::store::tables::derived_cache;
+use crate::store::tables::leads as stored_leads;
+use crate::text::push_values_search_key;
+use crate::{Error, Result, Workspace};
+
+/// The name of the stored keys in the derived cache.
+pub(crate) const CACHE_NAME: &str = "search/v1/keys";
+
+/// What starts the stored form: a format tag, then the number of leads;
+/// the keys follow, then the ids (8 bytes each, little-endian).
+const MAGIC: &[u8; 8] = b"LSKEYS02";
+const HEADER_LEN: usize = MAGIC.len() + 8;
+
+/// Ends each lead's key in the buffer: a byte no UTF-8 text holds, so no
+/// needle (itself text) can match across two leads.
+const SEPARATOR: u8 = 0xFF;
+
+/// Room reserved per lead for its key when building (a typical key is 80
+/// to 90 bytes), so that the buffer is rarely copied while it grows.
+const KEY_BYTES_HINT: usize = 96;
+
+/// Every lead's search key, by id.
+pub(crate) struct SearchKeys {
+    /// The workspace's data stamp these keys were read at.
+    stamp: (u64, i64),
+    /// The lead ids, ascending.
+    ids: Vec<i64>,
+    /// The stored form's bytes: the header, then each lead's key followed
+    /// by [`SEPARATOR`], up to `keys_end` (then the ids, in the stored form).
+    bytes: Vec<u8>,
+    keys_end: usize,
+    /// Where each lead's separator is, relative to [`HEADER_LEN`].
+    ends: Vec<usize>,
+}
+
+impl SearchKeys {
+    /// Builds the keys from the leads table, straight into the stored form.
+    fn build(workspace: &Workspace, stamp: (u64, i64)) -> Result<Self> {
+        let expected = usize::try_from(stored_leads::count(workspace)?).unwrap_or(0);
+        let mut bytes =
+            Vec::with_capacity(HEADER_LEN + expected.saturating_mul(KEY_BYTES_HINT + 8));
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&0u64.to_le_bytes());
+        let mut ids = Vec::with_capacity(expected);
+        let mut ends = Vec::with_capacity(expected);
+        let mut key = String::new();
+        stored_leads::visit_search_fields(workspace.conn(), |id, values| {
+            key.clear();
+            push_values_search_key(values, &mut key);
+            ids.push(id);
+            bytes.extend_from_slice(key.as_bytes());
+            ends.push(bytes.len() - HEADER_LEN);
+            bytes.push(SEPARATOR);
+        })?;
+        bytes[MAGIC.len()..HEADER_LEN].copy_from_slice(&(ids.len() as u64).to_le_bytes());
+        let keys_end = bytes.len();
+        for id in &ids {
+            bytes.extend_from_slice(&id.to_le_bytes());
+        }
+        Ok(SearchKeys {
+            stamp,
+            ids,
+            bytes,
+            keys_end,
+            ends,
+        })
+    }
+
+    /// Reads the stored form; `None` when it is not one (another format).
+    fn from_stored(bytes: Vec<u8>, stamp: (u64, i64)) -> Option<Self> {
+        if bytes.get(..MAGIC.len())? != MAGIC {
+            return None;
+        }
+        let count = u64::from_le_bytes(bytes.get(MAGIC.len()..HEADER_LEN)?.try_into().ok()?);
+        let count = usize::try_from(count).ok()?;
+        let keys_end = bytes.len().checked_sub(count.checked_mul(8)?)?;
+        let keys = bytes.get(HEADER_LEN..keys_end)?;
+        let ends: Vec<usize> = memchr::memchr_iter(SEPARATOR, keys).collect();
+        if ends.len() != count || keys.last().is_some_and(|&last| last != SEPARATOR) {
+            return None;
+        }
+        let ids: Vec<i64> = bytes[keys_end..]
+            .chunks_exact(8)
+            .map(|chunk| {
+                let mut id = [0u8; 8];
+                id.copy_from_slice(chunk);
+                i64::from_le_bytes(id)
+            })
+            .collect();
+        Some(SearchKeys {
+            stamp,
+            ids,
+            bytes,
+            keys_end,
+            ends,
+        })
+    }
+
+    /// The ids of the leads whose key contains `needle` (a non-empty search
+    /// key), ascending.
+    fn matching_ids(&self, needle: &str) -> Vec<i64> {
+        let keys = &self.bytes[HEADER_LEN..self.keys_end];
+        let finder = Finder::new(needle.as_bytes());
+        let mut found = Vec::new();
+        let mut from = 0;
+        let mut row = 0;
+        while let Some(at) = finder.find(&keys[from..]) {
+            let position = from + at;
+            // The lead whose key holds the match: the first whose end is after it.
+            row += self.ends[row..].partition_point(|&end| end < position);
+            let Some(&id) = self.ids.get(row) else {
+                break;
+            };
+            found.push(id);
+            from = self.ends[row] + 1;
+            row += 1;
+        }
+        found
+    }
+
+    /// The lead ids, ascending.
+    pub(crate) fn ids(&self) -> &[i64] {
+        &self.ids
+    }
+
+    /// How many leads the keys cover.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// The size of the keys in memory, in bytes (for benchmarks).
+    #[cfg(test)]
+    pub(crate) fn memory_size(&self) -> usize {
+        self.bytes.capacity() + 8 * self.ids.capacity() + 8 * self.ends.capacity()
+    }
+}
+
+/// The ids of the leads whose name, e-mail, company or external id contain
+/// `needle` (a non-empty search key), ascending: the same leads as
+/// `search_match()` in SQL, from the index (built, or loaded from the
+/// workspace file, when the data changed).
+pub(crate) fn matching_ids(workspace: &Workspace, needle: &str) -> Result<Vec<i64>> {
+    with_keys(workspace, |keys| keys.matching_ids(needle))
+}
+
+/// Runs `work` on the current keys: the ones in memory if the data has not
+/// changed since they were read, else the ones stored for the data's
+/// generation, else new ones (then stored for the next process).
+pub(crate) fn with_keys<T>(
+    workspace: &Workspace,
+    work: impl FnOnce(&SearchKeys) -> T,
+) -> Result<T> {
+    let stamp = workspace.data_stamp()?;
+    let mut slot = lock_slot(workspace.search_keys_slot());
+    if let Some(keys) = slot
+        .as_ref()
+        .and_then(|kept| kept.downcast_ref::<SearchKeys>())
+        .filter(|keys| keys.stamp == stamp)
+    {
+        return Ok(work(keys));
+    }
+    *slot = None;
+    let keys = load_or_build(workspace, stamp)?;
+    let result = work(&keys);
+    *slot = Some(Box::new(keys));
+    Ok(result)
+}
+
+/// The keys stored for the data's generation, or new ones, then stored.
+fn load_or_build(workspace: &Workspace, stamp: (u64, i64)) -> Result<SearchKeys> {
+    let conn = workspace.conn();
+    let from = derived_cache::built_from(conn)?;
+    if let Some(stored) = derived_cache::get(conn, CACHE_NAME, from.generation)? {
+        if let Some(keys) = SearchKeys::from_stored(stored, stamp) {
+            return Ok(keys);
+        }
+    }
+    let keys = SearchKeys::build(workspace, stamp)?;
+    // Inside a caller's transaction the keys are only kept in memory: the
+    // write would fail, and the caller's own write moves the generation.
+    if conn.is_autocommit() {
+        // Storing is only a head start for the next process: a busy or
+        // read-only file keeps the keys in memory only.
+        let _stored: std::result::Result<bool, Error> =
+            derived_cache::put(conn, CACHE_NAME, from, &keys.bytes);
+    }
+    Ok(keys)
+}
+
+/// How long building the keys and storing them take, in ms (benchmarks).
+#[cfg(test)]
+pub(crate) fn build_and_store_ms(workspace: &Workspace) -> Result<(u128, u128)> {
+    let started = std::time::Instant::now();
+    let from = derived_cache::built_from(workspace.conn())?;
+    let keys = SearchKeys::build(workspace, workspace.data_stamp()?)?;
+    let built = started.elapsed().as_millis();
+    let started = std::time::Instant::now();
+    derived_cache::put(workspace.conn(), CACHE_NAME, from, &keys.bytes)?;
+    Ok((built, started.elapsed().as_millis()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::tables::leads::search_filter;
+    use crate::text::search_key;
+
+    fn insert(ws: &Workspace, values: [Option<&str>; 5]) -> i64 {
+        ws.conn()
+            .execute(
+                "INSERT INTO leads (first_name, last_name, email, company, external_id, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, 0)",
+                values,
+            )
+            .unwrap();
+        ws.conn().last_insert_rowid()
+    }
+
+    /// The ids the SQL function finds: what the quick search found before.
+    fn sql_ids(ws: &Workspace, needle: &str) -> Vec<i64> {
+        let (filter, params) = search_filter(needle, false);
+        crate::store::tables::leads::matching_ids(ws, &filter, &params).unwrap()
+    }
+
+    fn workspace_with_variety() -> Workspace {
+        let ws = Workspace::in_memory().unwrap();
+        insert(
+            &ws,
+            [
+                Some("Bea"),
+                Some("Müller"),
+                Some("b@x.com"),
+                Some("Pébéo"),
+                None,
+            ],
+        );
+        insert(
+            &ws,
+            [
+                Some("Otto"),
+                Some("Weg"),
+                None,
+                Some("Straße AG"),
+                Some("A-1"),
+            ],
+        );
+        insert(
+            &ws,
+            [
+                Some("Jo"),
+                Some("Mu\u{308}ller"),
+                Some("jo@muller.de"),
+                None,
+                None,
+            ],
+        );
+        insert(&ws, [None, None, None, None, Some("7927b2df-8bba")]);
+        insert(
+            &ws,
+            [
+                Some(""),
+                Some("STRASSE"),
+                Some("s@ex.org"),
+                Some(""),
+                Some(""),
+            ],
+        );
+        insert(
+            &ws,
+            [Some("Søren"), Some("Ærø"), None, Some("東京 KK"), None],
+        );
+        insert(&ws, [None, None, None, None, None]);
+        ws.conn()
+            .execute(
+                "INSERT INTO leads (first_name, external_id, created_at, updated_at) VALUES ('Num', 660737, 0, 0)",
+                [],
+            )
+            .unwrap();
+        ws
+    }
+
+    #[test]
+    fn the_index_finds_what_the_sql_function_finds() {
+        let ws = workspace_with_variety();
+        for needle in [
+            "muller",
+            "MÜLLER",
+            "Mu\u{308}ller",
+            "pebeo",
+            "Pébéo",
+            "straße",
+            "strasse",
+            "x.com",
+            "@",
+            "8bba",
+            "A-1",
+            "a",
+            "e",
+            " ",
+            "bea mu",
+            "zzz",
+            "東京",
+            "aero",
+            "soren",
+            "660737",
+            "o w",
+            "g s",
+            "ss",
+            "l",
+        ] {
+            let key = search_key(needle);
+            let from_index = matching_ids(&ws, &key).unwrap();
+            assert_eq!(from_index, sql_ids(&ws, &key), "needle {needle:?}");
+        }
+        assert_eq!(matching_ids(&ws, "muller").unwrap(), [1, 3]);
+        assert_eq!(matching_ids(&ws, "strasse").unwrap(), [2, 5]);
+    }
+
+    /// The demo workspace (accented names, e-mails, companies, external ids).
+    fn demo_workspace() -> Workspace {
+        let mut ws = Workspace::in_memory().unwrap();
+        let mut spec = crate::demo::DemoSpec::standard(1_790_035_200);
+        spec.events_per_lead = 0;
+        crate::demo::generate(&mut ws, &spec).unwrap();
+        ws
+    }
+
+    #[test]
+    fn many_needles_agree_with_the_sql_function_on_the_demo_workspace() {
+        let ws = demo_workspace();
+        let texts: Vec<String> = {
+            let mut statement = ws
+                .conn()
+                .prepare(
+                    "SELECT coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || \
+                     coalesce(email, '') || ' ' || coalesce(company, '') || ' ' || coalesce(external_id, '') \
+                     FROM leads",
+                )
+                .unwrap();
+            let texts = statement.query_map([], |r| r.get::<_, String>(0)).unwrap();
+            texts.map(|t| t.unwrap()).collect()
+        };
+        assert!(
+            texts.iter().any(|t| !t.is_ascii()),
+            "the demo has accented names"
+        );
+        let fixed = [
+            "müller",
+            "MULLER",
+            "Mu\u{308}ller",
+            "straße",
+            "@example",
+            ".com",
+            "a",
+            "zzzz-none",
+        ];
+        let mut needles: Vec<String> = fixed.iter().map(|n| search_key(n)).collect();
+        // Random pieces (1 to 6 characters, any case) of the leads' own text.
+        let mut seed = 7u64;
+        for _ in 0..200 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let chars: Vec<char> = texts[(seed >> 33) as usize % texts.len()].chars().collect();
+            let start = (seed >> 20) as usize % chars.len();
+            let len = 1 + (seed >> 44) as usize % 6;
+            let piece: String = chars[start..(start + len).min(chars.len())]
+                .iter()
+                .collect();
+            let piece = if seed % 2 == 0 {
+                piece.to_uppercase()
+            } else {
+                piece
+            };
+            needles.push(search_key(&piece));
+        }
+        let mut matched = 0;
+        for needle in needles.iter().filter(|n| !n.is_empty()) {
+            let from_index = matching_ids(&ws, needle).unwrap();
+            assert_eq!(from_index, sql_ids(&ws, needle), "needle {needle:?}");
+            matched += usize::from(!from_index.is_empty());
+        }
+        assert!(matched > 150, "most needles find someone ({matched})");
+    }
+
+    #[test]
+    fn a_write_is_seen_by_the_next_search() {
+        let mut ws = workspace_with_variety();
+        assert_eq!(matching_ids(&ws, "newname").unwrap(), Vec::<i64>::new());
+        ws.conn_mut()
+            .execute("UPDATE leads SET last_name = 'Newname' WHERE id = 2", [])
+            .unwrap();
+        assert_eq!(matching_ids(&ws, "newname").unwrap(), [2]);
+        ws.conn_mut()
+            .execute("DELETE FROM leads WHERE id = 2", [])
+            .unwrap();
+        assert_eq!(matching_ids(&ws, "newname").unwrap(), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn stored_keys_are_loaded_for_their_generation_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.leadstream");
+        let mut ws = Workspace::create(&path).unwrap();
+        ws.conn_mut()
+            .execute(
+                "INSERT INTO leads (last_name, created_at, updated_at) VALUES ('Müller', 0, 0)",
+                [],
+            )
+            .unwrap();
+        assert_eq!(matching_ids(&ws, "muller").unwrap(), [1]);
+        let generation = derived_cache::generation(ws.conn()).unwrap();
+        let stored = derived_cache::get(ws.conn(), CACHE_NAME, generation).unwrap();
+        assert!(stored.is_some(), "the first search stores the keys");
+
+        // A fresh workspace on the file loads them: a planted key proves it.
+        let planted = SearchKeys::from_stored(stored.unwrap(), (0, 0)).unwrap();
+        let mut planted_bytes = planted.bytes[..HEADER_LEN].to_vec();
+        planted_bytes.extend_from_slice(b"planted\xFF");
+        planted_bytes.extend_from_slice(&planted.bytes[planted.keys_end..]);
+        let from = derived_cache::built_from(ws.conn()).unwrap();
+        assert!(derived_cache::put(ws.conn(), CACHE_NAME, from, &planted_bytes).unwrap());
+        let fresh = Workspace::open(&path).unwrap();
+        assert_eq!(matching_ids(&fresh, "planted").unwrap(), [1]);
+        drop(fresh);
+
+        // After a write, the stored keys are gone and new ones are built.
+        ws.conn_mut()
+            .execute("UPDATE leads SET first_name = 'Ann' WHERE id = 1", [])
+            .unwrap();
+        let fresh = Workspace::open(&path).unwrap();
+        assert_eq!(matching_ids(&fresh, "planted").unwrap(), Vec::<i64>::new());
+        assert_eq!(matching_ids(&fresh, "ann mu").unwrap(), [1]);
+        let generation = derived_cache::generation(fresh.conn()).unwrap();
+        let stored = derived_cache::get(fresh.conn(), CACHE_NAME, generation).unwrap();
+        let keys = SearchKeys::from_stored(stored.unwrap(), (0, 0)).unwrap();
+        assert_eq!(&keys.bytes[HEADER_LEN..keys.keys_end], b"ann muller\xFF");
+    }
+
+    #[test]
+    fn stored_keys_of_a_deleted_lead_leave_no_trace_in_the_file() {
+        use crate::store::tables::erasure;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.leadstream");
+        let mut ws = Workspace::create(&path).unwrap();
+        ws.conn_mut()
+            .execute(
+                "INSERT INTO leads (last_name, created_at, updated_at) VALUES ('Qzxjvkwy', 0, 0)",
+                [],
+            )
+            .unwrap();
+        assert_eq!(matching_ids(&ws, "qzxjvkwy").unwrap(), [1]);
+        erasure::checkpoint_truncate(ws.conn()).unwrap();
+        let holds = |needle: &[u8]| {
+            let bytes = std::fs::read(&path).unwrap();
+            bytes.windows(needle.len()).any(|window| window == needle)
+        };
+        assert!(holds(b"qzxjvkwy"), "the stored keys are in the file");
+        // An erasure's way: secure_delete on, then the write, then a checkpoint.
+        erasure::set_secure_delete(ws.conn(), true).unwrap();
+        ws.conn_mut()
+            .execute("DELETE FROM leads WHERE id = 1", [])
+            .unwrap();
+        erasure::set_secure_delete(ws.conn(), false).unwrap();
+        erasure::checkpoint_truncate(ws.conn()).unwrap();
+        assert!(!holds(b"qzxjvkwy"), "no key is left behind");
+        assert!(!holds(b"Qzxjvkwy"));
+        assert_eq!(matching_ids(&ws, "qzxjvkwy").unwrap(), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn a_stored_form_that_does_not_add_up_is_not_used() {
+        let ws = workspace_with_variety();
+        let stamp = ws.data_stamp().unwrap();
+        let built = SearchKeys::build(&ws, stamp).unwrap();
+        assert_eq!(built.len(), 8);
+        assert!(built.memory_size() > 0);
+        let good = SearchKeys::from_stored(built.bytes.clone(), stamp).unwrap();
+        assert_eq!(good.matching_ids("muller"), [1, 3]);
+        let mut short = built.bytes.clone();
+        short.pop();
+        assert!(SearchKeys::from_stored(short, stamp).is_none());
+        let mut cut = built.bytes.clone();
+        cut.truncate(built.keys_end - 1);
+        assert!(SearchKeys::from_stored(cut, stamp).is_none());
+        assert!(SearchKeys::from_stored(b"LSKEYS02".to_vec(), stamp).is_none());
+        assert!(SearchKeys::from_stored(b"other".to_vec(), stamp).is_none());
+    }
+}
