@@ -84,6 +84,25 @@ pub fn put(conn: &Connection, name: &str, from: BuiltFrom, bytes: &[u8]) -> Resu
     Ok(true)
 }
 
+/// [`put`] for a reader that must not wait: it skips a read-only
+/// connection, one inside a transaction, and a file another connection is
+/// writing to (an import in progress: its commit will empty the cache
+/// anyway), instead of waiting the busy timeout. Any failure means "not
+/// stored" (`Ok(false)`): the part is only a cache.
+pub fn put_if_free(conn: &Connection, name: &str, from: BuiltFrom, bytes: &[u8]) -> bool {
+    if !conn.is_autocommit() || conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
+        return false;
+    }
+    if conn.busy_timeout(std::time::Duration::ZERO).is_err() {
+        return false;
+    }
+    let stored = put(conn, name, from, bytes).unwrap_or(false);
+    // The store's own timeout again; if it cannot be set the next writer
+    // reports the file busy at once rather than wait, which is only worse.
+    let _ = conn.busy_timeout(crate::store::BUSY_TIMEOUT);
+    stored
+}
+
 /// The names and sizes of the stored parts (for `leadstream` diagnostics and
 /// benchmarks), by name.
 pub fn parts(conn: &Connection) -> Result<Vec<(String, i64, u64)>> {
