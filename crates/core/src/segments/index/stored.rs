@@ -623,4 +623,225 @@ mod tests {
         assert_ne!(property_name("a/b", "c"), property_name("a", "b/c"));
         assert_ne!(events_name("x"), field_name("x"));
     }
+
+    mod in_a_workspace {
+        use crate::segments::{count_many, members, templates, RuleGroup};
+        use crate::store::tables::derived_cache;
+        use crate::Workspace;
+
+        const ANCHOR: i64 = 1_790_000_000;
+
+        fn demo(workspace: &mut Workspace, leads: u32) {
+            let spec = crate::demo::DemoSpec {
+                leads,
+                events_per_lead: 8,
+                seed: 11,
+                anchor: ANCHOR,
+            };
+            crate::demo::generate(workspace, &spec).unwrap();
+        }
+
+        /// Every built-in segment and the benchmark's six-condition segment
+        /// (fields, lists, numbers, behaviours with a `where`).
+        fn rule_sets() -> Vec<RuleGroup> {
+            let mut sets: Vec<RuleGroup> = templates::templates()
+                .into_iter()
+                .map(|t| t.rules)
+                .collect();
+            sets.push(
+                serde_json::from_str(
+                    r#"{"combinator": "and", "rules": [
+                      {"field": "country", "operator": "in", "value": ["Germany", "France"]},
+                      {"field": "employees", "operator": ">=", "value": 200},
+                      {"field": "lifecycle_stage", "operator": "notIn", "value": ["Customer"]},
+                      {"field": "event", "operator": "performed",
+                       "value": {"type": "page_view", "inLast": {"amount": 90, "unit": "days"},
+                                 "where": {"combinator": "and", "rules": [
+                                   {"field": "url", "operator": "=", "value": "/pricing"}]}}}]}"#,
+                )
+                .unwrap(),
+            );
+            sets
+        }
+
+        /// Each rule set's members, evaluated by a new index (as in a fresh
+        /// process: whatever the cache holds is used).
+        fn members_of_each(workspace: &Workspace, sets: &[RuleGroup]) -> Vec<Vec<i64>> {
+            sets.iter()
+                .map(|rules| {
+                    workspace.clear_derived();
+                    members(workspace, rules, ANCHOR, 0, usize::MAX).unwrap()
+                })
+                .collect()
+        }
+
+        fn counts(workspace: &Workspace, sets: &[RuleGroup]) -> Vec<u64> {
+            workspace.clear_derived();
+            let refs: Vec<&RuleGroup> = sets.iter().collect();
+            count_many(workspace, &refs, ANCHOR).unwrap()
+        }
+
+        fn part_names(workspace: &Workspace) -> Vec<String> {
+            derived_cache::parts(workspace.conn())
+                .unwrap()
+                .into_iter()
+                .map(|(name, _, _)| name)
+                .collect()
+        }
+
+        #[test]
+        fn a_load_from_the_cache_gives_exactly_the_members_of_a_build_from_sql() {
+            let mut workspace = Workspace::in_memory().unwrap();
+            demo(&mut workspace, 1_500);
+            let sets = rule_sets();
+            workspace
+                .conn()
+                .execute("DELETE FROM derived_cache", [])
+                .unwrap();
+            let built = members_of_each(&workspace, &sets);
+            let names = part_names(&workspace);
+            for part in [
+                "segment-index/v1/lead-ids",
+                "segment-index/v1/field/persona",
+                "segment-index/v1/field/employees",
+                "segment-index/v1/event-types",
+                "segment-index/v1/events/page_view",
+                r#"segment-index/v1/property/["page_view","url"]"#,
+            ] {
+                assert!(names.iter().any(|n| n == part), "{part} in {names:?}");
+            }
+            assert!(built.iter().all(|m| !m.is_empty()), "every set finds leads");
+            assert_eq!(members_of_each(&workspace, &sets), built);
+            // The parts really are what answered: changing the data behind
+            // the store's back (never done outside this test) leaves the
+            // cached answer as it was.
+            workspace
+                .conn()
+                .execute("UPDATE leads SET persona = NULL", [])
+                .unwrap();
+            assert_eq!(members_of_each(&workspace, &sets), built);
+        }
+
+        #[test]
+        fn a_write_empties_the_cache_and_the_next_count_sees_it() {
+            let mut workspace = Workspace::in_memory().unwrap();
+            demo(&mut workspace, 600);
+            let sets = rule_sets();
+            let before = counts(&workspace, &sets);
+            assert!(!part_names(&workspace).is_empty());
+            // Half the leads lose their persona and every event goes: through
+            // the store, as any import, undo, merge or erasure writes.
+            workspace
+                .conn_mut()
+                .execute_batch(
+                    "UPDATE leads SET persona = NULL WHERE id % 2 = 0; DELETE FROM events;",
+                )
+                .unwrap();
+            assert_eq!(part_names(&workspace), Vec::<String>::new());
+            let after = counts(&workspace, &sets);
+            assert_ne!(after, before);
+            // Built from SQL now, stored again, and loaded the same.
+            assert!(!part_names(&workspace).is_empty());
+            assert_eq!(counts(&workspace, &sets), after);
+            // Behaviour segments find no one without events.
+            let pricing = sets.last().unwrap();
+            workspace.clear_derived();
+            assert_eq!(
+                crate::segments::count(&workspace, pricing, ANCHOR).unwrap(),
+                0
+            );
+        }
+
+        #[test]
+        fn another_processs_write_in_between_is_seen_by_every_process() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("w.leadstream");
+            let mut first = Workspace::create(&path).unwrap();
+            demo(&mut first, 400);
+            let sets = rule_sets();
+            let refs: Vec<&RuleGroup> = sets.iter().collect();
+            let before = count_many(&first, &refs, ANCHOR).unwrap();
+            assert!(!part_names(&first).is_empty());
+            // Another process (an import on its own connection) writes.
+            let mut other = Workspace::open(&path).unwrap();
+            other
+                .conn_mut()
+                .execute("DELETE FROM events WHERE type = 'page_view'", [])
+                .unwrap();
+            // The first process's index and the cached parts are both stale:
+            // its next count rebuilds, and a fresh process agrees with it.
+            let after = count_many(&first, &refs, ANCHOR).unwrap();
+            assert_ne!(after, before);
+            let fresh = Workspace::open(&path).unwrap();
+            assert_eq!(count_many(&fresh, &refs, ANCHOR).unwrap(), after);
+            other.clear_derived();
+            assert_eq!(count_many(&other, &refs, ANCHOR).unwrap(), after);
+        }
+
+        #[test]
+        fn a_damaged_part_is_rebuilt_and_never_trusted() {
+            let mut workspace = Workspace::in_memory().unwrap();
+            demo(&mut workspace, 500);
+            let sets = rule_sets();
+            let built = counts(&workspace, &sets);
+            let sizes = derived_cache::parts(workspace.conn()).unwrap();
+            // Cut every part short, flip a byte in the middle of each other
+            // one, and leave the list of event types pointing at them.
+            workspace
+                .conn()
+                .execute_batch(
+                    "UPDATE derived_cache SET bytes = substr(bytes, 1, length(bytes) / 2) WHERE rowid % 2 = 0;
+                     UPDATE derived_cache SET bytes = CAST(substr(bytes, 1, 20) || x'ff' || substr(bytes, 22) AS BLOB) WHERE rowid % 2 = 1;",
+                )
+                .unwrap();
+            assert_eq!(counts(&workspace, &sets), built);
+            // Each damaged part was stored again whole.
+            let mut again = derived_cache::parts(workspace.conn()).unwrap();
+            again.retain(|part| sizes.iter().any(|old| old.0 == part.0));
+            assert_eq!(again, sizes);
+            assert_eq!(counts(&workspace, &sets), built);
+        }
+
+        #[test]
+        fn an_erased_persons_values_are_in_no_cached_part_nor_in_a_backups() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("w.leadstream");
+            let mut workspace = Workspace::create(&path).unwrap();
+            demo(&mut workspace, 300);
+            let marker = "Zebulon Quaxworthy";
+            workspace
+                .conn_mut()
+                .execute("UPDATE leads SET city = ?1 WHERE id = 7", [marker])
+                .unwrap();
+            let by_city: RuleGroup = serde_json::from_str(
+                r#"{"combinator": "and", "rules": [{"field": "city", "operator": "contains", "value": "quax"}]}"#,
+            )
+            .unwrap();
+            assert_eq!(
+                crate::segments::count(&workspace, &by_city, ANCHOR).unwrap(),
+                1
+            );
+            let holding = |conn: &rusqlite::Connection| -> i64 {
+                conn.query_row(
+                    "SELECT count(*) FROM derived_cache WHERE instr(bytes, CAST(?1 AS BLOB)) > 0",
+                    [marker],
+                    |row| row.get(0),
+                )
+                .unwrap()
+            };
+            assert_eq!(holding(workspace.conn()), 1, "the city column is cached");
+            let backup = crate::store::backup::create(&workspace, "test")
+                .unwrap()
+                .unwrap();
+            assert_eq!(holding(&rusqlite::Connection::open(&backup).unwrap()), 1);
+            crate::privacy::erase::erase(&mut workspace, 7).unwrap();
+            assert_eq!(holding(workspace.conn()), 0);
+            assert_eq!(holding(&rusqlite::Connection::open(&backup).unwrap()), 0);
+            workspace.clear_derived();
+            assert_eq!(
+                crate::segments::count(&workspace, &by_city, ANCHOR).unwrap(),
+                0
+            );
+        }
+    }
 }
