@@ -40,8 +40,8 @@ pub(super) fn json_path_of_key(key: &str) -> String {
     format!("$.{}", serde_json::Value::from(key))
 }
 
-/// An event property while loading: (lead row, occurred_at, text key, number).
-pub(super) type PropertyEntry = (u32, i64, Option<String>, f64);
+/// An event property while loading: (lead row, occurred_at, text code, number).
+pub(super) type PropertyEntry = (u32, i64, u32, f64);
 
 /// A property's text key and number from SQLite's `json_type` and
 /// `json_extract`, matching what [`values::property_text`] and
@@ -124,8 +124,9 @@ impl LeadIndex {
         }
         if let Some(types) = self.cached_event_types(conn) {
             let mut complete = true;
-            for (key, raw_types) in types {
-                if !self.events.contains_key(&key) && !self.load_cached_type(conn, &key, raw_types)
+            for (key, stored) in types {
+                if !self.events.contains_key(&key)
+                    && !self.load_cached_type(conn, &key, stored.raw_types)
                 {
                     complete = false;
                     break;
@@ -149,8 +150,8 @@ impl LeadIndex {
             match types.get(key) {
                 // No event of this type in the data.
                 None => return Ok(()),
-                Some(raw_types) => {
-                    if self.load_cached_type(conn, key, raw_types.clone()) {
+                Some(stored) => {
+                    if self.load_cached_type(conn, key, stored.raw_types.clone()) {
                         return Ok(());
                     }
                 }
@@ -160,7 +161,10 @@ impl LeadIndex {
     }
 
     /// The event types the cache lists for this data, read once.
-    fn cached_event_types(&mut self, conn: &Connection) -> Option<HashMap<String, Vec<String>>> {
+    fn cached_event_types(
+        &mut self,
+        conn: &Connection,
+    ) -> Option<HashMap<String, stored::StoredType>> {
         if self.cached_event_types.is_none() {
             self.cached_event_types = self.cached(
                 conn,
@@ -190,11 +194,17 @@ impl LeadIndex {
     /// types, in the workspace's cache.
     fn load_all_events(&mut self, conn: &Connection) -> Result<()> {
         let events = self.load_events(conn)?;
-        let mut types: Vec<(String, Vec<String>)> = events
+        let mut types: Vec<(String, stored::StoredType)> = events
             .iter()
-            .map(|(key, events)| (key.clone(), events.raw_types.clone()))
+            .map(|(key, events)| {
+                let stored = stored::StoredType {
+                    raw_types: events.raw_types.clone(),
+                    events: events.times.len() as u64,
+                };
+                (key.clone(), stored)
+            })
             .collect();
-        types.sort();
+        types.sort_by(|a, b| a.0.cmp(&b.0));
         for (key, type_events) in &events {
             self.store(conn, &stored::events_name(key), || {
                 stored::encode_events(type_events)
@@ -340,6 +350,11 @@ impl LeadIndex {
             .map(|events| events.raw_types.clone())
             .unwrap_or_default();
         let mut entries: Vec<PropertyEntry> = Vec::new();
+        let mut text = TextColumnBuilder::new(0);
+        // Each distinct stored value is mapped to its code and number once
+        // (a property has few distinct values among millions of events).
+        let mut known: HashMap<Vec<u8>, (u32, f64)> = HashMap::new();
+        let mut raw_key = Vec::new();
         // json_type/json_extract run in SQLite's C code, much faster than
         // parsing every object here; `property_sql_value` maps their answers
         // exactly as `values::property_text`/`property_number` map the parsed
@@ -349,19 +364,32 @@ impl LeadIndex {
             let Some(lead_row) = self.row_of(property.lead_id) else {
                 return Ok(());
             };
-            let (text, number) = property_sql_value(property.json_type.as_deref(), property.value);
-            entries.push((lead_row as u32, property.occurred_at, text, number));
+            raw_key.clear();
+            raw_key.extend(property.json_type.as_deref().unwrap_or("").as_bytes());
+            raw_key.push(0);
+            match property.value {
+                ValueRef::Null => raw_key.push(0),
+                ValueRef::Integer(i) => raw_key.extend(i.to_le_bytes()),
+                ValueRef::Real(f) => raw_key.extend(f.to_bits().to_le_bytes()),
+                ValueRef::Text(bytes) | ValueRef::Blob(bytes) => raw_key.extend(bytes),
+            }
+            let (code, number) = match known.get(raw_key.as_slice()) {
+                Some(&known) => known,
+                None => {
+                    let (key, number) =
+                        property_sql_value(property.json_type.as_deref(), property.value);
+                    let display = key.clone().unwrap_or_default();
+                    let code = text.code_of_key(key, &display);
+                    known.insert(raw_key.clone(), (code, number));
+                    (code, number)
+                }
+            };
+            entries.push((lead_row as u32, property.occurred_at, code, number));
             Ok(())
         })?;
         entries.sort_by_key(|entry| (entry.0, entry.1));
-        let mut text = TextColumnBuilder::new(entries.len());
-        let mut number = Vec::with_capacity(entries.len());
-        for (position, (_, _, key, n)) in entries.into_iter().enumerate() {
-            let display = key.clone().unwrap_or_default();
-            let code = text.code_of_key(key, &display);
-            text.column.codes[position] = code;
-            number.push(n);
-        }
+        text.column.codes = entries.iter().map(|entry| entry.2).collect();
+        let number = entries.into_iter().map(|entry| entry.3).collect();
         Ok(PropertyColumn {
             text: text.column,
             number,
@@ -459,23 +487,33 @@ impl LeadIndex {
     }
 
     /// Each event type (folded), its stored spellings and its event count,
-    /// most common first. Loads the events if needed.
+    /// most common first: from the cache's list of types when it has one
+    /// (no event needs loading), else from the events (loaded if needed).
     pub fn event_type_counts(
         &mut self,
         conn: &Connection,
     ) -> Result<Vec<(String, Vec<String>, u64)>> {
-        self.ensure_events(conn)?;
-        let mut counts: Vec<(String, Vec<String>, u64)> = self
-            .events
-            .iter()
-            .map(|(key, events)| {
-                (
-                    key.clone(),
-                    events.raw_types.clone(),
-                    events.times.len() as u64,
-                )
-            })
-            .collect();
+        let listed = if self.all_events {
+            None
+        } else {
+            self.cached_event_types(conn)
+        };
+        let mut counts: Vec<(String, Vec<String>, u64)> = match listed {
+            Some(types) => types
+                .into_iter()
+                .map(|(key, stored)| (key, stored.raw_types, stored.events))
+                .collect(),
+            None => {
+                self.ensure_events(conn)?;
+                self.events
+                    .iter()
+                    .map(|(key, events)| {
+                        let count = events.times.len() as u64;
+                        (key.clone(), events.raw_types.clone(), count)
+                    })
+                    .collect()
+            }
+        };
         counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
         Ok(counts)
     }

@@ -57,9 +57,8 @@ pub(crate) struct LeadIndex {
     events: HashMap<String, TypeEvents>,
     /// Whether `events` holds every type.
     all_events: bool,
-    /// The event types the cache lists (folded key, stored spellings),
-    /// once read.
-    cached_event_types: Option<HashMap<String, Vec<String>>>,
+    /// The event types the cache lists (by folded key), once read.
+    cached_event_types: Option<HashMap<String, stored::StoredType>>,
     properties: HashMap<(String, String), PropertyColumn>,
     /// Where parts are read from and stored (the workspace file's derived
     /// cache, for the generation the index started on).

@@ -23,7 +23,7 @@ use crate::{Error, Result};
 /// The format of every part. Bump it whenever the encoding or what a part
 /// means changes (the folding of text keys, the order of events): older
 /// parts then fail to decode and are rebuilt.
-const FORMAT: u8 = 1;
+const FORMAT: u8 = 2;
 
 /// What a part holds, checked on reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -450,25 +450,35 @@ fn check_offsets(offsets: &[u32], items: usize) -> Result<()> {
     }
 }
 
-/// The event types: each folded key with its stored spellings.
-pub(super) fn encode_event_types(types: &[(String, Vec<String>)]) -> Vec<u8> {
+/// An event type as the cache lists it: its stored spellings and how many
+/// events it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct StoredType {
+    pub(super) raw_types: Vec<String>,
+    pub(super) events: u64,
+}
+
+/// The event types: each folded key with its stored spellings and count.
+pub(super) fn encode_event_types(types: &[(String, StoredType)]) -> Vec<u8> {
     let mut part = PartWriter::new(Kind::EventTypes);
     part.len(types.len());
-    for (key, raw_types) in types {
+    for (key, stored) in types {
         part.u8s(key.as_bytes());
-        part.strings(raw_types);
+        part.strings(&stored.raw_types);
+        part.len(stored.events as usize);
     }
     part.finish()
 }
 
-pub(super) fn decode_event_types(bytes: &[u8]) -> Result<HashMap<String, Vec<String>>> {
+pub(super) fn decode_event_types(bytes: &[u8]) -> Result<HashMap<String, StoredType>> {
     let mut part = PartReader::new(bytes, Kind::EventTypes)?;
-    let count = part.items(16)?;
+    let count = part.items(24)?;
     let mut types = HashMap::with_capacity(count);
     for _ in 0..count {
         let key = String::from_utf8(part.u8s()?).map_err(|_| damaged("text"))?;
         let raw_types = part.strings()?;
-        types.insert(key, raw_types);
+        let events = part.len()? as u64;
+        types.insert(key, StoredType { raw_types, events });
     }
     part.end()?;
     Ok(types)
@@ -562,10 +572,14 @@ mod tests {
         assert_eq!(back.offsets, events.offsets);
         assert_eq!(back.times, events.times);
         assert_eq!(back.raw_types, vec!["Page_View".to_owned()]);
-        let types = vec![("page_view".to_owned(), vec!["Page_View".to_owned()])];
+        let page_views = StoredType {
+            raw_types: vec!["Page_View".to_owned()],
+            events: 3,
+        };
+        let types = vec![("page_view".to_owned(), page_views.clone())];
         assert_eq!(
             decode_event_types(&encode_event_types(&types)).unwrap()["page_view"],
-            vec!["Page_View".to_owned()]
+            page_views
         );
         let property = PropertyColumn {
             text: TextColumn {
@@ -720,6 +734,24 @@ mod tests {
                 .execute("UPDATE leads SET persona = NULL", [])
                 .unwrap();
             assert_eq!(members_of_each(&workspace, &sets), built);
+            // The behaviour editor's event types and counts, from the list of
+            // types alone, as from the events themselves.
+            workspace
+                .conn()
+                .execute("DELETE FROM derived_cache", [])
+                .unwrap();
+            workspace.clear_derived();
+            let types = |w: &Workspace| -> Vec<(String, u64, Vec<String>)> {
+                crate::segments::event_types(w)
+                    .unwrap()
+                    .into_iter()
+                    .map(|t| (t.event_type, t.count, t.properties))
+                    .collect()
+            };
+            let from_events = types(&workspace);
+            assert!(from_events.len() > 5);
+            workspace.clear_derived();
+            assert_eq!(types(&workspace), from_events);
         }
 
         #[test]
