@@ -23,7 +23,7 @@ use crate::{Error, Result};
 /// The format of every part. Bump it whenever the encoding or what a part
 /// means changes (the folding of text keys, the order of events): older
 /// parts then fail to decode and are rebuilt.
-const FORMAT: u8 = 2;
+const FORMAT: u8 = 3;
 
 /// What a part holds, checked on reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,20 +115,73 @@ impl PartWriter {
         self.bytes.extend_from_slice(values);
     }
 
+    /// Codes and offsets in the narrowest width that holds them (1, 2 or 4
+    /// bytes), `u32::MAX` (an empty code) written as the width's maximum.
     fn u32s(&mut self, values: &[u32]) {
-        self.len(values.len());
-        self.bytes.reserve(values.len() * 4);
-        values
+        let max = values
             .iter()
-            .for_each(|v| self.bytes.extend(v.to_le_bytes()));
+            .copied()
+            .filter(|&v| v != u32::MAX)
+            .max()
+            .unwrap_or(0);
+        let width: u8 = if max < 0xFF {
+            1
+        } else if max < 0xFFFF {
+            2
+        } else {
+            4
+        };
+        self.bytes.push(width);
+        self.len(values.len());
+        self.bytes.reserve(values.len() * usize::from(width));
+        match width {
+            1 => values
+                .iter()
+                .for_each(|&v| self.bytes.push(if v == u32::MAX { 0xFF } else { v as u8 })),
+            2 => values.iter().for_each(|&v| {
+                let narrow = if v == u32::MAX { 0xFFFF } else { v as u16 };
+                self.bytes.extend(narrow.to_le_bytes())
+            }),
+            _ => values
+                .iter()
+                .for_each(|v| self.bytes.extend(v.to_le_bytes())),
+        }
     }
 
+    /// Ids, instants and times: as 4-byte offsets from the smallest when
+    /// they span less than 2³² (times of a few years do), else whole;
+    /// `i64::MIN` (an empty date) kept apart.
     fn i64s(&mut self, values: &[i64]) {
-        self.len(values.len());
-        self.bytes.reserve(values.len() * 8);
-        values
+        let (low, high) = values
             .iter()
-            .for_each(|v| self.bytes.extend(v.to_le_bytes()));
+            .copied()
+            .filter(|&v| v != i64::MIN)
+            .fold((i64::MAX, i64::MIN), |(low, high), v| {
+                (low.min(v), high.max(v))
+            });
+        let base = if low > high { 0 } else { low };
+        let narrow = low > high || i128::from(high) - i128::from(low) < i128::from(u32::MAX);
+        if narrow {
+            self.bytes.push(4);
+            self.bytes.extend(base.to_le_bytes());
+            self.len(values.len());
+            self.bytes.reserve(values.len() * 4);
+            values.iter().for_each(|&v| {
+                let offset = if v == i64::MIN {
+                    u32::MAX
+                } else {
+                    (v - base) as u32
+                };
+                self.bytes.extend(offset.to_le_bytes())
+            });
+        } else {
+            self.bytes.push(8);
+            self.len(values.len());
+            self.bytes.reserve(values.len() * 8);
+            values
+                .iter()
+                .for_each(|v| self.bytes.extend(v.to_le_bytes()));
+        }
     }
 
     /// Numbers, or only their count when every one is NaN (the usual case
@@ -249,15 +302,65 @@ impl<'a> PartReader<'a> {
     }
 
     fn u32s(&mut self) -> Result<Vec<u32>> {
-        let len = self.items(4)?;
-        Ok(self
-            .take(len * 4)?
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
+        match self.byte()? {
+            1 => {
+                let len = self.items(1)?;
+                Ok(self
+                    .take(len)?
+                    .iter()
+                    .map(|&b| if b == 0xFF { u32::MAX } else { u32::from(b) })
+                    .collect())
+            }
+            2 => {
+                let len = self.items(2)?;
+                Ok(self
+                    .take(len * 2)?
+                    .chunks_exact(2)
+                    .map(|c| match u16::from_le_bytes([c[0], c[1]]) {
+                        0xFFFF => u32::MAX,
+                        v => u32::from(v),
+                    })
+                    .collect())
+            }
+            4 => {
+                let len = self.items(4)?;
+                Ok(self
+                    .take(len * 4)?
+                    .chunks_exact(4)
+                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                    .collect())
+            }
+            _ => Err(damaged("width")),
+        }
+    }
+
+    fn i64(&mut self) -> Result<i64> {
+        let c = self.take(8)?;
+        Ok(i64::from_le_bytes([
+            c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+        ]))
     }
 
     fn i64s(&mut self) -> Result<Vec<i64>> {
+        match self.byte()? {
+            4 => {
+                let base = self.i64()?;
+                let len = self.items(4)?;
+                Ok(self
+                    .take(len * 4)?
+                    .chunks_exact(4)
+                    .map(|c| match u32::from_le_bytes([c[0], c[1], c[2], c[3]]) {
+                        u32::MAX => i64::MIN,
+                        offset => base.wrapping_add(i64::from(offset)),
+                    })
+                    .collect())
+            }
+            8 => self.whole_i64s(),
+            _ => Err(damaged("width")),
+        }
+    }
+
+    fn whole_i64s(&mut self) -> Result<Vec<i64>> {
         let len = self.items(8)?;
         Ok(self
             .take(len * 8)?
@@ -276,7 +379,7 @@ impl<'a> PartReader<'a> {
                 Ok(vec![f64::NAN; len])
             }
             1 => Ok(self
-                .i64s()?
+                .whole_i64s()?
                 .into_iter()
                 .map(|bits| f64::from_bits(bits as u64))
                 .collect()),
@@ -550,6 +653,34 @@ mod tests {
             decode_lead_ids(&encode_lead_ids(&[1, 5, 9])).unwrap(),
             vec![1, 5, 9]
         );
+        // Each width of codes and of whole numbers, with their empty values.
+        for codes in [
+            vec![0, u32::MAX, 254],
+            vec![255, u32::MAX, 65_534],
+            vec![65_535, u32::MAX - 1, u32::MAX],
+        ] {
+            let mut part = PartWriter::new(Kind::Column);
+            part.u32s(&codes);
+            let bytes = part.finish();
+            let mut read = PartReader::new(&bytes, Kind::Column).unwrap();
+            assert_eq!(read.u32s().unwrap(), codes);
+            read.end().unwrap();
+        }
+        for numbers in [
+            vec![i64::MIN, 1_790_000_000, 1_700_000_000],
+            vec![i64::MIN, i64::MIN],
+            vec![],
+            vec![-5, i64::MAX, i64::MIN, i64::MIN + 1],
+            vec![0, i64::from(u32::MAX) - 1],
+            vec![0, i64::from(u32::MAX)],
+        ] {
+            let mut part = PartWriter::new(Kind::Column);
+            part.i64s(&numbers);
+            let bytes = part.finish();
+            let mut read = PartReader::new(&bytes, Kind::Column).unwrap();
+            assert_eq!(read.i64s().unwrap(), numbers);
+            read.end().unwrap();
+        }
         let text = decode_column(
             &encode_column(FieldType::Text, &text_column()),
             FieldType::Text,
