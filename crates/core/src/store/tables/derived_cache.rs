@@ -29,12 +29,23 @@ pub fn data_version(conn: &Connection) -> Result<i64> {
 
 /// Empties the cache and bumps the generation: called before every write
 /// through the store, so nothing cached can outlive the data it came from
-/// (nor hold an erased person's data).
+/// (nor hold an erased person's data). The parts are deleted with
+/// `secure_delete` on, so their pages are zeroed rather than left in the
+/// file's free list: a part can hold any lead's values (a column's
+/// dictionary), and a later erasure could not reach a free page.
 pub fn invalidate(conn: &Connection) -> Result<()> {
-    conn.execute_batch(
+    let secure: i64 = conn.pragma_query_value(None, "secure_delete", |row| row.get(0))?;
+    if secure == 0 {
+        conn.pragma_update(None, "secure_delete", true)?;
+    }
+    let emptied = conn.execute_batch(
         "DELETE FROM derived_cache;
          UPDATE data_generation SET value = value + 1 WHERE id = 1;",
-    )?;
+    );
+    if secure == 0 {
+        conn.pragma_update(None, "secure_delete", false)?;
+    }
+    emptied?;
     Ok(())
 }
 
