@@ -177,9 +177,10 @@ fn in_workspace(error: leadstream_core::Error, path: Option<&Path>) -> Error {
 
 /// Makes `workspace` the open one and records it in the recent list; a
 /// list that cannot be saved is a warning (returned), not a reason to keep
-/// the workspace closed. Also starts building the segment index on a
-/// background thread, so the first segment count or plan does not wait for
-/// it.
+/// the workspace closed. Nothing is built ahead in the background: the
+/// segment index's parts are kept in the workspace file, so the first count
+/// loads what it needs in a few hundred milliseconds (and builds and stores
+/// what the file does not hold yet).
 pub fn install(
     slot: &mut Option<Workspace>,
     dirs: &AppDirs,
@@ -189,18 +190,6 @@ pub fn install(
         .into_iter()
         .inspect(|warning| eprintln!("leadstream: {warning}"))
         .collect();
-    if let Some(warm) = leadstream_core::streams::planner::warm_up_index(&workspace)? {
-        let spawned = std::thread::Builder::new()
-            .name("segment-index".into())
-            .spawn(move || {
-                if let Err(e) = warm.run() {
-                    eprintln!("leadstream: building the segment index ahead of use: {e}");
-                }
-            });
-        if let Err(e) = spawned {
-            eprintln!("leadstream: could not start the segment index thread: {e}");
-        }
-    }
     *slot = Some(workspace);
     Ok(warnings)
 }

@@ -307,6 +307,21 @@ impl LeadIndex {
                 missing.push(field);
             }
         }
+        // Columns the workspace's cache holds for this data need no SQL.
+        let len = self.len();
+        missing.retain(|field| {
+            let name = super::stored::field_name(&field.key);
+            let cached = self.cached(conn, &name, |bytes| {
+                super::stored::decode_column(bytes, field.field_type, len)
+            });
+            match cached {
+                Some(column) => {
+                    self.columns.insert(field.key.clone(), column);
+                    false
+                }
+                None => true,
+            }
+        });
         let standard: Vec<&FieldRef> = missing
             .iter()
             .copied()
@@ -328,7 +343,7 @@ impl LeadIndex {
                 Ok(())
             })?;
             for (field, builder) in standard.iter().zip(builders) {
-                self.columns.insert(field.key.clone(), builder.finish());
+                self.insert_built_column(conn, field, builder.finish());
             }
         }
         for field in missing
@@ -336,9 +351,17 @@ impl LeadIndex {
             .filter(|f| matches!(f.storage, Storage::Custom(_)))
         {
             let column = self.load_column(conn, field)?;
-            self.columns.insert(field.key.clone(), column);
+            self.insert_built_column(conn, field, column);
         }
         Ok(())
+    }
+
+    /// Keeps a column built from SQL, storing it in the workspace's cache.
+    fn insert_built_column(&mut self, conn: &Connection, field: &FieldRef, column: Column) {
+        self.store(conn, &super::stored::field_name(&field.key), || {
+            super::stored::encode_column(field.field_type, &column)
+        });
+        self.columns.insert(field.key.clone(), column);
     }
 
     pub(super) fn column_holds(

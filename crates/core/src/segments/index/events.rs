@@ -40,8 +40,8 @@ pub(super) fn json_path_of_key(key: &str) -> String {
     format!("$.{}", serde_json::Value::from(key))
 }
 
-/// An event property while loading: (lead row, occurred_at, text key, number).
-pub(super) type PropertyEntry = (u32, i64, Option<String>, f64);
+/// An event property while loading: (lead row, occurred_at, text code, number).
+pub(super) type PropertyEntry = (u32, i64, u32, f64);
 
 /// A property's text key and number from SQLite's `json_type` and
 /// `json_extract`, matching what [`values::property_text`] and
@@ -97,18 +97,12 @@ impl LeadIndex {
             }
             Condition::Field { .. } => {}
             Condition::Behaviour { behaviour, .. } => {
-                if self.events.is_none() {
-                    self.events = Some(self.load_events(conn)?);
-                }
+                self.ensure_event_type(conn, &behaviour.event_type)?;
                 if let Some(filter) = &behaviour.filter {
                     let mut keys = Vec::new();
                     property_keys(filter, &mut keys);
                     for key in keys {
-                        let slot = (behaviour.event_type.clone(), key);
-                        if !self.properties.contains_key(&slot) {
-                            let column = self.load_property(conn, &slot.0, &slot.1)?;
-                            self.properties.insert(slot, column);
-                        }
+                        self.ensure_property(conn, &behaviour.event_type, &key)?;
                     }
                 }
             }
@@ -122,18 +116,137 @@ impl LeadIndex {
     }
 
     /// Loads every event (once), for analyses that read events directly
-    /// rather than through a behaviour rule (the insights).
+    /// rather than through a behaviour rule (the insights): each type from
+    /// the workspace's cache when it holds them all, else one scan of SQL.
     pub(crate) fn ensure_events(&mut self, conn: &Connection) -> Result<()> {
-        if self.events.is_none() {
-            self.events = Some(self.load_events(conn)?);
+        if self.all_events {
+            return Ok(());
         }
+        if let Some(types) = self.cached_event_types(conn) {
+            let mut complete = true;
+            for (key, stored) in types {
+                if !self.events.contains_key(&key)
+                    && !self.load_cached_type(conn, &key, stored.raw_types)
+                {
+                    complete = false;
+                    break;
+                }
+            }
+            if complete {
+                self.all_events = true;
+                return Ok(());
+            }
+        }
+        self.load_all_events(conn)
+    }
+
+    /// Loads the events of folded type `key` (once): from the workspace's
+    /// cache when it holds them, else every type from SQL.
+    fn ensure_event_type(&mut self, conn: &Connection, key: &str) -> Result<()> {
+        if self.all_events || self.events.contains_key(key) {
+            return Ok(());
+        }
+        if let Some(types) = self.cached_event_types(conn) {
+            match types.get(key) {
+                // No event of this type in the data.
+                None => return Ok(()),
+                Some(stored) => {
+                    if self.load_cached_type(conn, key, stored.raw_types.clone()) {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        self.load_all_events(conn)
+    }
+
+    /// The event types the cache lists for this data, read once.
+    fn cached_event_types(
+        &mut self,
+        conn: &Connection,
+    ) -> Option<HashMap<String, stored::StoredType>> {
+        if self.cached_event_types.is_none() {
+            self.cached_event_types = self.cached(
+                conn,
+                &stored::event_types_name(),
+                stored::decode_event_types,
+            );
+        }
+        self.cached_event_types.clone()
+    }
+
+    /// Loads one type's events from the cache; whether it could.
+    fn load_cached_type(&mut self, conn: &Connection, key: &str, raw_types: Vec<String>) -> bool {
+        let len = self.len();
+        let name = stored::events_name(key);
+        match self.cached(conn, &name, |bytes| {
+            stored::decode_events(bytes, raw_types, len)
+        }) {
+            Some(events) => {
+                self.events.insert(key.to_owned(), events);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Reads every event from SQL and stores each type, and the list of
+    /// types, in the workspace's cache.
+    fn load_all_events(&mut self, conn: &Connection) -> Result<()> {
+        let events = self.load_events(conn)?;
+        let mut types: Vec<(String, stored::StoredType)> = events
+            .iter()
+            .map(|(key, events)| {
+                let stored = stored::StoredType {
+                    raw_types: events.raw_types.clone(),
+                    events: events.times.len() as u64,
+                };
+                (key.clone(), stored)
+            })
+            .collect();
+        types.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, type_events) in &events {
+            self.store(conn, &stored::events_name(key), || {
+                stored::encode_events(type_events)
+            });
+        }
+        // The list last: a reader that finds it finds every type's part.
+        self.store(conn, &stored::event_types_name(), || {
+            stored::encode_event_types(&types)
+        });
+        self.events = events;
+        self.all_events = true;
+        Ok(())
+    }
+
+    /// Loads property `property` of the events of folded type `key` (once,
+    /// the events first): from the workspace's cache when it holds it,
+    /// else from SQL (and stores it there).
+    fn ensure_property(&mut self, conn: &Connection, key: &str, property: &str) -> Result<()> {
+        self.ensure_event_type(conn, key)?;
+        let slot = (key.to_owned(), property.to_owned());
+        if self.properties.contains_key(&slot) {
+            return Ok(());
+        }
+        let events = self.events.get(key).map_or(0, |events| events.times.len());
+        let name = stored::property_name(key, property);
+        let column = match self.cached(conn, &name, |bytes| stored::decode_property(bytes, events))
+        {
+            Some(column) => column,
+            None => {
+                let column = self.load_property(conn, key, property)?;
+                self.store(conn, &name, || stored::encode_property(&column));
+                column
+            }
+        };
+        self.properties.insert(slot, column);
         Ok(())
     }
 
     /// Lead `row`'s events of the folded type `key`, as times (seconds since
     /// the epoch), oldest first; empty for a type without events.
     pub(crate) fn event_times(&self, key: &str, row: usize) -> &[i64] {
-        let Some(events) = self.events.as_ref().and_then(|events| events.get(key)) else {
+        let Some(events) = self.events.get(key) else {
             return &[];
         };
         let start = events.offsets[row] as usize;
@@ -144,12 +257,7 @@ impl LeadIndex {
     /// The folded event types the index holds events of, sorted (empty until
     /// the events are loaded).
     pub(crate) fn event_type_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self
-            .events
-            .iter()
-            .flatten()
-            .map(|(k, _)| k.clone())
-            .collect();
+        let mut keys: Vec<String> = self.events.keys().cloned().collect();
         keys.sort_unstable();
         keys
     }
@@ -163,19 +271,14 @@ impl LeadIndex {
         property: &str,
     ) -> Result<()> {
         self.ensure_events(conn)?;
-        let slot = (key.to_owned(), property.to_owned());
-        if !self.properties.contains_key(&slot) {
-            let column = self.load_property(conn, key, property)?;
-            self.properties.insert(slot, column);
-        }
-        Ok(())
+        self.ensure_property(conn, key, property)
     }
 
     /// Lead `row`'s values of `property` as numbers (NaN where missing or not
     /// a number), aligned with [`LeadIndex::event_times`] for `key`; empty
     /// until [`LeadIndex::ensure_event_property`] loaded them.
     pub(crate) fn event_numbers(&self, key: &str, property: &str, row: usize) -> &[f64] {
-        let Some(events) = self.events.as_ref().and_then(|events| events.get(key)) else {
+        let Some(events) = self.events.get(key) else {
             return &[];
         };
         let Some(column) = self.properties.get(&(key.to_owned(), property.to_owned())) else {
@@ -243,11 +346,15 @@ impl LeadIndex {
     ) -> Result<PropertyColumn> {
         let raw_types = self
             .events
-            .as_ref()
-            .and_then(|events| events.get(event_type))
+            .get(event_type)
             .map(|events| events.raw_types.clone())
             .unwrap_or_default();
         let mut entries: Vec<PropertyEntry> = Vec::new();
+        let mut text = TextColumnBuilder::new(0);
+        // Each distinct stored value is mapped to its code and number once
+        // (a property has few distinct values among millions of events).
+        let mut known: HashMap<Vec<u8>, (u32, f64)> = HashMap::new();
+        let mut raw_key = Vec::new();
         // json_type/json_extract run in SQLite's C code, much faster than
         // parsing every object here; `property_sql_value` maps their answers
         // exactly as `values::property_text`/`property_number` map the parsed
@@ -257,19 +364,32 @@ impl LeadIndex {
             let Some(lead_row) = self.row_of(property.lead_id) else {
                 return Ok(());
             };
-            let (text, number) = property_sql_value(property.json_type.as_deref(), property.value);
-            entries.push((lead_row as u32, property.occurred_at, text, number));
+            raw_key.clear();
+            raw_key.extend(property.json_type.as_deref().unwrap_or("").as_bytes());
+            raw_key.push(0);
+            match property.value {
+                ValueRef::Null => raw_key.push(0),
+                ValueRef::Integer(i) => raw_key.extend(i.to_le_bytes()),
+                ValueRef::Real(f) => raw_key.extend(f.to_bits().to_le_bytes()),
+                ValueRef::Text(bytes) | ValueRef::Blob(bytes) => raw_key.extend(bytes),
+            }
+            let (code, number) = match known.get(raw_key.as_slice()) {
+                Some(&known) => known,
+                None => {
+                    let (key, number) =
+                        property_sql_value(property.json_type.as_deref(), property.value);
+                    let display = key.clone().unwrap_or_default();
+                    let code = text.code_of_key(key, &display);
+                    known.insert(raw_key.clone(), (code, number));
+                    (code, number)
+                }
+            };
+            entries.push((lead_row as u32, property.occurred_at, code, number));
             Ok(())
         })?;
         entries.sort_by_key(|entry| (entry.0, entry.1));
-        let mut text = TextColumnBuilder::new(entries.len());
-        let mut number = Vec::with_capacity(entries.len());
-        for (position, (_, _, key, n)) in entries.into_iter().enumerate() {
-            let display = key.clone().unwrap_or_default();
-            let code = text.code_of_key(key, &display);
-            text.column.codes[position] = code;
-            number.push(n);
-        }
+        text.column.codes = entries.iter().map(|entry| entry.2).collect();
+        let number = entries.into_iter().map(|entry| entry.3).collect();
         Ok(PropertyColumn {
             text: text.column,
             number,
@@ -285,7 +405,7 @@ impl LeadIndex {
         row: usize,
         as_of: i64,
     ) -> Option<(&'a TypeEvents, impl Iterator<Item = usize> + 'a)> {
-        let events = self.events.as_ref()?.get(&behaviour.event_type)?;
+        let events = self.events.get(&behaviour.event_type)?;
         let low = behaviour
             .in_last
             .map(|span| span_start(as_of, span))
@@ -367,26 +487,33 @@ impl LeadIndex {
     }
 
     /// Each event type (folded), its stored spellings and its event count,
-    /// most common first. Loads the events if needed.
+    /// most common first: from the cache's list of types when it has one
+    /// (no event needs loading), else from the events (loaded if needed).
     pub fn event_type_counts(
         &mut self,
         conn: &Connection,
     ) -> Result<Vec<(String, Vec<String>, u64)>> {
-        if self.events.is_none() {
-            self.events = Some(self.load_events(conn)?);
-        }
-        let mut counts: Vec<(String, Vec<String>, u64)> = self
-            .events
-            .iter()
-            .flatten()
-            .map(|(key, events)| {
-                (
-                    key.clone(),
-                    events.raw_types.clone(),
-                    events.times.len() as u64,
-                )
-            })
-            .collect();
+        let listed = if self.all_events {
+            None
+        } else {
+            self.cached_event_types(conn)
+        };
+        let mut counts: Vec<(String, Vec<String>, u64)> = match listed {
+            Some(types) => types
+                .into_iter()
+                .map(|(key, stored)| (key, stored.raw_types, stored.events))
+                .collect(),
+            None => {
+                self.ensure_events(conn)?;
+                self.events
+                    .iter()
+                    .map(|(key, events)| {
+                        let count = events.times.len() as u64;
+                        (key.clone(), events.raw_types.clone(), count)
+                    })
+                    .collect()
+            }
+        };
         counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
         Ok(counts)
     }
@@ -398,11 +525,7 @@ impl LeadIndex {
         mask: Option<&Bitset>,
     ) -> Bitset {
         let len = self.len();
-        let Some(events) = self
-            .events
-            .as_ref()
-            .and_then(|events| events.get(&behaviour.event_type))
-        else {
+        let Some(events) = self.events.get(&behaviour.event_type) else {
             return if behaviour.count_matches(0) {
                 Bitset::full(len)
             } else {

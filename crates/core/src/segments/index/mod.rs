@@ -10,6 +10,7 @@
 mod bitset;
 mod columns;
 mod events;
+mod stored;
 
 use std::collections::{HashMap, HashSet};
 
@@ -20,6 +21,7 @@ use crate::Result;
 pub(crate) use bitset::Bitset;
 use columns::*;
 use events::*;
+use stored::PartCache;
 
 /// Field values that replace stored ones for one lead, by field key.
 pub(crate) type Overlay = Vec<(String, rusqlite::types::Value)>;
@@ -51,14 +53,38 @@ pub(crate) struct LeadIndex {
     lead_ids: Vec<i64>,
     lookup: RowLookup,
     columns: HashMap<String, Column>,
-    events: Option<HashMap<String, TypeEvents>>,
+    /// The events of each folded type loaded so far.
+    events: HashMap<String, TypeEvents>,
+    /// Whether `events` holds every type.
+    all_events: bool,
+    /// The event types the cache lists (by folded key), once read.
+    cached_event_types: Option<HashMap<String, stored::StoredType>>,
     properties: HashMap<(String, String), PropertyColumn>,
+    /// Where parts are read from and stored (the workspace file's derived
+    /// cache, for the generation the index started on).
+    cache: Option<PartCache>,
 }
 
 impl LeadIndex {
-    /// Loads the lead ids; columns and events load on first use.
+    /// Loads the lead ids; columns and events load on first use. Each part
+    /// comes from the workspace's derived cache when it holds it for the
+    /// current data, else from SQL (and is then stored there).
     pub fn load(conn: &Connection, stamp: Stamp) -> Result<Self> {
-        let lead_ids = crate::store::tables::columns::lead_ids(conn)?;
+        let cache = PartCache::start(conn);
+        let name = stored::lead_ids_name();
+        let cached = cache
+            .and_then(|cache| cache.get(conn, &name))
+            .and_then(|bytes| stored::decode_lead_ids(&bytes).ok());
+        let lead_ids = match cached {
+            Some(lead_ids) => lead_ids,
+            None => {
+                let lead_ids = crate::store::tables::columns::lead_ids(conn)?;
+                if let Some(cache) = cache {
+                    cache.put(conn, &name, &stored::encode_lead_ids(&lead_ids));
+                }
+                lead_ids
+            }
+        };
         let max_id = lead_ids.last().copied().unwrap_or(0);
         let lookup = if max_id >= 0 && (max_id as u64) < 4 * lead_ids.len() as u64 + 1_000_000 {
             let mut rows = vec![u32::MAX; max_id as usize + 1];
@@ -74,9 +100,31 @@ impl LeadIndex {
             lead_ids,
             lookup,
             columns: HashMap::new(),
-            events: None,
+            events: HashMap::new(),
+            all_events: false,
+            cached_event_types: None,
             properties: HashMap::new(),
+            cache,
         })
+    }
+
+    /// The part `name` from the cache, decoded; `None` when it is not there
+    /// or does not decode (it is then rebuilt, never trusted).
+    fn cached<T>(
+        &self,
+        conn: &Connection,
+        name: &str,
+        decode: impl FnOnce(&[u8]) -> Result<T>,
+    ) -> Option<T> {
+        let bytes = self.cache?.get(conn, name)?;
+        decode(&bytes).ok()
+    }
+
+    /// Stores a part built from SQL, when the cache may take it.
+    fn store(&self, conn: &Connection, name: &str, encode: impl FnOnce() -> Vec<u8>) {
+        if let Some(cache) = self.cache {
+            cache.put(conn, name, &encode());
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -29,12 +29,23 @@ pub fn data_version(conn: &Connection) -> Result<i64> {
 
 /// Empties the cache and bumps the generation: called before every write
 /// through the store, so nothing cached can outlive the data it came from
-/// (nor hold an erased person's data).
+/// (nor hold an erased person's data). The parts are deleted with
+/// `secure_delete` on, so their pages are zeroed rather than left in the
+/// file's free list: a part can hold any lead's values (a column's
+/// dictionary), and a later erasure could not reach a free page.
 pub fn invalidate(conn: &Connection) -> Result<()> {
-    conn.execute_batch(
+    let secure: i64 = conn.pragma_query_value(None, "secure_delete", |row| row.get(0))?;
+    if secure == 0 {
+        conn.pragma_update(None, "secure_delete", true)?;
+    }
+    let emptied = conn.execute_batch(
         "DELETE FROM derived_cache;
          UPDATE data_generation SET value = value + 1 WHERE id = 1;",
-    )?;
+    );
+    if secure == 0 {
+        conn.pragma_update(None, "secure_delete", false)?;
+    }
+    emptied?;
     Ok(())
 }
 
@@ -82,6 +93,25 @@ pub fn put(conn: &Connection, name: &str, from: BuiltFrom, bytes: &[u8]) -> Resu
     )?;
     tx.commit()?;
     Ok(true)
+}
+
+/// [`put`] for a reader that must not wait: it skips a read-only
+/// connection, one inside a transaction, and a file another connection is
+/// writing to (an import in progress: its commit will empty the cache
+/// anyway), instead of waiting the busy timeout. Any failure means "not
+/// stored" (`Ok(false)`): the part is only a cache.
+pub fn put_if_free(conn: &Connection, name: &str, from: BuiltFrom, bytes: &[u8]) -> bool {
+    if !conn.is_autocommit() || conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
+        return false;
+    }
+    if conn.busy_timeout(std::time::Duration::ZERO).is_err() {
+        return false;
+    }
+    let stored = put(conn, name, from, bytes).unwrap_or(false);
+    // The store's own timeout again; if it cannot be set the next writer
+    // reports the file busy at once rather than wait, which is only worse.
+    let _ = conn.busy_timeout(crate::store::BUSY_TIMEOUT);
+    stored
 }
 
 /// The names and sizes of the stored parts (for `leadstream` diagnostics and

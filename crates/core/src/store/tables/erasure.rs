@@ -87,6 +87,11 @@ pub fn erase_lead(conn: &Connection, person: &StoredIdentity) -> Result<ErasedRo
         titles: neutralise_titles(conn, person)?,
         ..ErasedRows::default()
     };
+    // What the segment index keeps of the data may hold the person's values
+    // (a backup's cache was never emptied by the workspace's own write).
+    if has_table(conn, "derived_cache")? {
+        super::derived_cache::invalidate(conn)?;
+    }
     erased.events = delete(conn, "DELETE FROM events WHERE lead_id = ?1", id)?;
     erased.custom_values = delete(conn, "DELETE FROM custom_values WHERE lead_id = ?1", id)?;
     if has_table(conn, "consent_events")? {
