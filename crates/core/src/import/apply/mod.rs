@@ -36,10 +36,12 @@ mod writer;
 
 use convert::*;
 use identities::{Identities, IdentityUse};
-use pipeline::{parse_rows, ParseInput, ParsedRow, Suppressed, BATCHES_IN_FLIGHT};
+use pipeline::{parse_rows, ParseInput, ParsedRow, ParserEnds, Suppressed, BATCHES_IN_FLIGHT};
 use report::*;
 use writer::*;
 
+/// The reason in the name of the backup taken before an import.
+pub const BACKUP_REASON: &str = "before-import";
 /// How many rejections a report carries in full (the file has all of them).
 pub const REPORTED_REJECTIONS: usize = 200;
 /// How often (in rows) the import reports progress and checks for cancel.
@@ -98,10 +100,14 @@ pub fn run_import_tuned(
 ) -> Result<ImportReport> {
     let workspace_path = workspace.path().map(Path::to_path_buf);
     // A copy of the workspace before the real import changes it (issue 15);
-    // a workspace without leads has nothing to lose, and needs none.
-    if !dry_run && crate::store::tables::leads::count(workspace)? > 0 {
-        crate::store::backup::create(workspace, "before-import")?;
-    }
+    // a workspace without leads has nothing to lose, and needs none. It is
+    // taken beside the import, from a snapshot taken before its first write,
+    // and must be complete before the import commits (issue 16).
+    let backup = if !dry_run && crate::store::tables::leads::count(workspace)? > 0 {
+        crate::store::backup::start_beside(workspace, BACKUP_REASON)?
+    } else {
+        None
+    };
     let tx = workspace
         .conn_mut()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -151,14 +157,19 @@ pub fn run_import_tuned(
 
     let suppressed = std::thread::scope(|scope| -> Result<Suppressed> {
         let (sender, batches) = sync_channel(BATCHES_IN_FLIGHT);
+        let (recycle, emptied) = sync_channel(BATCHES_IN_FLIGHT);
         let input = ParseInput {
             width,
             columns: &columns,
             null_tokens: &null_tokens,
         };
-        let parser = scope.spawn(move || parse_rows(reader, input, suppressed, sender));
-        for batch in batches {
-            for row in batch.rows {
+        let ends = ParserEnds {
+            batches: sender,
+            emptied,
+        };
+        let parser = scope.spawn(move || parse_rows(reader, input, suppressed, ends));
+        for mut batch in batches {
+            for row in batch.rows.drain(..) {
                 counts.rows += 1;
                 match row {
                     ParsedRow::Suppressed => {
@@ -188,10 +199,8 @@ pub fn run_import_tuned(
                     (control.progress)(&progress(&counts, read, started));
                 }
             }
-            if counts.rows % CHECK_EVERY != 0 {
-                let read = (batch.bytes_read, total_bytes);
-                (control.progress)(&progress(&counts, read, started));
-            }
+            // The parser may have finished: then the vector is simply dropped.
+            let _ = recycle.try_send(batch.rows);
         }
         parser.join().map_err(|_| Error::UnreadableFile {
             path: path.to_path_buf(),
@@ -228,6 +237,9 @@ pub fn run_import_tuned(
         tx.rollback()?;
     } else {
         crate::import::inspect::save_mapping(&tx, &headers, &spec.columns)?;
+        if let Some(backup) = backup {
+            backup.finish()?;
+        }
         tx.commit()?;
     }
     Ok(ImportReport {

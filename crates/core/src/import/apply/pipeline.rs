@@ -7,7 +7,7 @@
 //! channel closes and the parser stops at its next batch.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::mpsc::SyncSender;
+use std::sync::mpsc::{Receiver, SyncSender};
 
 use rusqlite::Transaction;
 
@@ -53,6 +53,22 @@ pub(super) struct ParseInput<'a> {
     pub(super) null_tokens: &'a HashSet<String>,
 }
 
+/// The two ends of the parser's channels: batches go to the writer, and
+/// the writer sends their emptied row vectors back to be filled again
+/// (freeing a vector of this size costs the allocator a consolidation).
+pub(super) struct ParserEnds {
+    pub(super) batches: SyncSender<Batch>,
+    pub(super) emptied: Receiver<Vec<ParsedRow>>,
+}
+
+impl ParserEnds {
+    fn empty_rows(&self) -> Vec<ParsedRow> {
+        self.emptied
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(BATCH_ROWS))
+    }
+}
+
 /// Reads, converts and checks every record of `reader`, sending them in
 /// batches until the file ends or the writer hangs up; returns the
 /// suppression list with the erasure dates it met.
@@ -60,9 +76,9 @@ pub(super) fn parse_rows(
     mut reader: RecordReader,
     input: ParseInput<'_>,
     mut suppressed: Suppressed,
-    sender: SyncSender<Batch>,
+    ends: ParserEnds,
 ) -> Suppressed {
-    let mut rows = Vec::with_capacity(BATCH_ROWS);
+    let mut rows = ends.empty_rows();
     let mut event_types = EventTypeMemo::default();
     while let Some(next) = reader.next_record() {
         let row = match next {
@@ -103,10 +119,10 @@ pub(super) fn parse_rows(
         rows.push(row);
         if rows.len() == BATCH_ROWS {
             let batch = Batch {
-                rows: std::mem::replace(&mut rows, Vec::with_capacity(BATCH_ROWS)),
+                rows: std::mem::replace(&mut rows, ends.empty_rows()),
                 bytes_read: reader.bytes_read(),
             };
-            if sender.send(batch).is_err() {
+            if ends.batches.send(batch).is_err() {
                 return suppressed;
             }
         }
@@ -116,7 +132,7 @@ pub(super) fn parse_rows(
         bytes_read: reader.bytes_read(),
     };
     // The writer may have hung up already: nothing more to do either way.
-    let _ = sender.send(last);
+    let _ = ends.batches.send(last);
     suppressed
 }
 
