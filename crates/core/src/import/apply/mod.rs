@@ -212,6 +212,7 @@ pub fn run_import_tuned(
     counts.rejected = rejects.count;
     counts.erased_on = suppressed.dates_seen();
     (control.progress)(&progress(&counts, (total_bytes, total_bytes), started));
+    writer.insert_pending_custom_values()?;
     drop(writer);
     deferred.rebuild(&tx)?;
 

@@ -29,6 +29,10 @@ pub(super) struct RowWriter<'tx> {
     /// Each custom field's key, by field id (for undo records).
     pub(super) custom_keys: HashMap<i64, String>,
     pub(super) custom_values: ValueInserter<'tx>,
+    /// New leads' custom values not inserted yet: (field id, lead id, value).
+    /// They are inserted field by field, every [`PENDING_CUSTOM_VALUES`],
+    /// so each field's range of the table is filled in one go.
+    pub(super) pending_custom: Vec<(i64, i64, Value)>,
     pub(super) events: ImportedEventInserter<'tx>,
     /// The leads' identities, and the existing leads this import changed.
     pub(super) identities: Identities,
@@ -62,6 +66,7 @@ impl<'tx> RowWriter<'tx> {
             email_column,
             custom_keys,
             custom_values: ValueInserter::new(tx)?,
+            pending_custom: Vec::new(),
             events: ImportedEventInserter::new(tx)?,
             identities,
         })
@@ -201,8 +206,11 @@ impl<'tx> RowWriter<'tx> {
         for (key, value) in &consents {
             self.note_consent(lead_id, key, &Value::Null, value)?;
         }
-        for (field_id, value) in &values.custom {
-            self.custom_values.insert(*field_id, lead_id, value)?;
+        for (field_id, value) in values.custom {
+            self.pending_custom.push((field_id, lead_id, value));
+        }
+        if self.pending_custom.len() >= PENDING_CUSTOM_VALUES {
+            self.insert_pending_custom_values()?;
         }
         self.identities.inserted(
             lead_id,
@@ -210,6 +218,16 @@ impl<'tx> RowWriter<'tx> {
             values.external_id.as_deref(),
         );
         Ok(Ok(lead_id))
+    }
+
+    /// Inserts the pending custom values, field by field (leads in order).
+    pub(super) fn insert_pending_custom_values(&mut self) -> Result<()> {
+        self.pending_custom
+            .sort_by_key(|(field_id, lead_id, _)| (*field_id, *lead_id));
+        for (field_id, lead_id, value) in self.pending_custom.drain(..) {
+            self.custom_values.insert(field_id, lead_id, &value)?;
+        }
+        Ok(())
     }
 
     /// Applies a row to a lead that exists, recording old values for undo.
@@ -221,6 +239,10 @@ impl<'tx> RowWriter<'tx> {
     ) -> Result<()> {
         let lead_id = lead.id;
         let record_undo = !lead.inserted_here;
+        if lead.inserted_here {
+            // The lead's own custom values may still be pending.
+            self.insert_pending_custom_values()?;
+        }
         let mut changed = false;
         let columns = self.leads.columns();
         let mut standard: Vec<(String, Value)> = values
@@ -365,6 +387,10 @@ impl<'tx> RowWriter<'tx> {
         Ok(Ok(()))
     }
 }
+
+/// How many new leads' custom values wait to be inserted together (a few
+/// megabytes).
+const PENDING_CUSTOM_VALUES: usize = 65_536;
 
 /// The standard columns whose changes write a consent statement.
 const CONSENT_COLUMNS: &[&str] = &["email_opt_in", "ads_opt_in", "do_not_email"];
