@@ -451,13 +451,22 @@ pub fn looks_like_events(headers: &[String]) -> bool {
 /// `whitepaper_download`, `Email Bounced` → `email_bounced`. A name with no
 /// letters or digits gives an empty string.
 pub fn normalize_event_type(raw: &str) -> String {
-    let raw_words = words(raw);
-    let key = raw_words.concat();
-    let known = event_types().iter().find(|entry| {
-        header_key(&entry.event_type) == key || entry.spellings.iter().any(|s| header_key(s) == key)
+    // Each known type's key and its spellings' keys, made once; the first
+    // entry that has a key wins.
+    static KNOWN: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
+        let mut known = HashMap::new();
+        for entry in event_types() {
+            for spelling in std::iter::once(&entry.event_type).chain(&entry.spellings) {
+                known
+                    .entry(header_key(spelling))
+                    .or_insert(entry.event_type.as_str());
+            }
+        }
+        known
     });
-    match known {
-        Some(entry) => entry.event_type.clone(),
+    let raw_words = words(raw);
+    match KNOWN.get(&raw_words.concat()) {
+        Some(event_type) => (*event_type).to_owned(),
         None => raw_words.join("_"),
     }
 }

@@ -9,9 +9,12 @@
 //! deleted after each new one.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
-use rusqlite::backup::Backup;
+use rusqlite::backup::{Backup, StepResult};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -111,16 +114,98 @@ pub(crate) fn create_unpruned(workspace: &Workspace, reason: &str) -> Result<Opt
     let Some(path) = workspace.path() else {
         return Ok(None);
     };
-    copy_to_folder(workspace.conn(), path, reason, workspace.passphrase()).map(Some)
+    copy_to_folder(workspace.conn(), path, reason, workspace.passphrase(), None).map(Some)
+}
+
+/// A backup taken beside a write (an import's, issue 16): on a thread of
+/// its own, from a read-only connection whose read snapshot was taken
+/// before [`start_beside`] returned, so it holds the workspace as it was
+/// before the write began, while the write goes on (the workspace is WAL).
+/// [`BackupBeside::finish`] waits for it; dropping it unfinished stops the
+/// copy and deletes the partial file.
+pub struct BackupBeside {
+    stop: Arc<AtomicBool>,
+    copy: Option<JoinHandle<Result<PathBuf>>>,
+}
+
+/// Starts a backup of `workspace` beside the write that follows; returns
+/// once the backup's snapshot is taken. `None` for a workspace in memory.
+pub fn start_beside(workspace: &Workspace, reason: &str) -> Result<Option<BackupBeside>> {
+    let (Some(path), Some(reader)) = (workspace.path(), workspace.reader()) else {
+        return Ok(None);
+    };
+    let path = path.to_path_buf();
+    let keep = keep(workspace)?;
+    let passphrase = workspace.passphrase().cloned();
+    let reason = reason.to_owned();
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = Arc::clone(&stop);
+    let (snapshot_sender, snapshot_taken) = std::sync::mpsc::sync_channel::<Result<()>>(1);
+    let copy = std::thread::spawn(move || -> Result<PathBuf> {
+        let opened = reader.open().and_then(|source| {
+            // The read transaction stays open for the whole copy: every
+            // step reads the same snapshot, whatever the import writes.
+            sql::begin_read_snapshot(&source)?;
+            Ok(source)
+        });
+        let source = match opened {
+            Ok(source) => {
+                snapshot_sender.send(Ok(())).ok();
+                source
+            }
+            Err(error) => {
+                let message = error.to_string();
+                snapshot_sender.send(Err(error)).ok();
+                return Err(Error::InvalidArgument(message));
+            }
+        };
+        let copied = copy_to_folder(&source, &path, &reason, passphrase.as_ref(), Some(&stopped))?;
+        prune_folder(&path, keep)?;
+        Ok(copied)
+    });
+    match snapshot_taken.recv() {
+        Ok(Ok(())) => Ok(Some(BackupBeside {
+            stop,
+            copy: Some(copy),
+        })),
+        Ok(Err(error)) => Err(error),
+        Err(_) => Err(Error::InvalidArgument(
+            "the backup before the import stopped before it began".into(),
+        )),
+    }
+}
+
+impl BackupBeside {
+    /// Waits for the copy to finish; its error (a failed backup) is the
+    /// caller's.
+    pub fn finish(mut self) -> Result<PathBuf> {
+        match self.copy.take().map(JoinHandle::join) {
+            Some(Ok(copied)) => copied,
+            _ => Err(Error::InvalidArgument(
+                "the backup before the import stopped unexpectedly".into(),
+            )),
+        }
+    }
+}
+
+impl Drop for BackupBeside {
+    fn drop(&mut self) {
+        if let Some(copy) = self.copy.take() {
+            self.stop.store(true, Ordering::Relaxed);
+            copy.join().ok();
+        }
+    }
 }
 
 /// The online backup of `source` (a connection to the workspace at
 /// `workspace_path`) into a new file of its backups folder.
+/// `stop` stops it between steps (the partial file is then deleted).
 fn copy_to_folder(
     source: &Connection,
     workspace_path: &Path,
     reason: &str,
     passphrase: Option<&Passphrase>,
+    stop: Option<&AtomicBool>,
 ) -> Result<PathBuf> {
     let reason = slug(reason);
     let dir = backups_dir(workspace_path);
@@ -135,8 +220,15 @@ fn copy_to_folder(
         }
         harden(&copy)?;
         let backup = Backup::new(source, &mut copy)?;
-        backup.run_to_completion(4096, Duration::ZERO, None)?;
-        Ok(())
+        loop {
+            if stop.is_some_and(|stop| stop.load(Ordering::Relaxed)) {
+                return Err(Error::Cancelled);
+            }
+            // Busy or locked: try again, as run_to_completion does.
+            if backup.step(4096)? == StepResult::Done {
+                return Ok(());
+            }
+        }
     })();
     if let Err(error) = copied {
         std::fs::remove_file(&partial).ok();
@@ -351,9 +443,9 @@ pub fn create_daily_if_due(workspace: &Workspace, mode: DailyMode) -> Result<Dai
     let path = path.to_path_buf();
     let passphrase = workspace.passphrase().cloned();
     std::thread::spawn(move || {
-        let copied = reader
-            .open()
-            .and_then(|source| copy_to_folder(&source, &path, DAILY_REASON, passphrase.as_ref()));
+        let copied = reader.open().and_then(|source| {
+            copy_to_folder(&source, &path, DAILY_REASON, passphrase.as_ref(), None)
+        });
         if copied.is_ok() {
             prune_folder(&path, keep).ok();
         }
@@ -446,6 +538,53 @@ mod tests {
             })
             .unwrap();
         assert_eq!(marker, "1");
+    }
+
+    /// A backup started beside a write holds the data as it was when it
+    /// started, whatever the write changes before it finishes.
+    #[test]
+    fn a_backup_beside_a_write_holds_the_data_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Deals.leadstream");
+        let mut workspace = Workspace::create_store(&path).unwrap();
+        let set_marker = |workspace: &mut Workspace, value: &str| {
+            workspace
+                .conn_mut()
+                .execute(
+                    "INSERT OR REPLACE INTO settings (key, value) VALUES ('marker', ?1)",
+                    [value],
+                )
+                .unwrap();
+        };
+        set_marker(&mut workspace, "before");
+        let beside = start_beside(&workspace, "before-import").unwrap().unwrap();
+        set_marker(&mut workspace, "after");
+        let made = beside.finish().unwrap();
+        let copy = open_backup(&workspace, &made).unwrap();
+        let marker: String = copy
+            .query_row("SELECT value FROM settings WHERE key = 'marker'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(marker, "before");
+        assert!(made
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .ends_with("-before-import.leadstream"));
+    }
+
+    /// A stopped copy (an import cancelled or failed) leaves no file.
+    #[test]
+    fn a_stopped_copy_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Deals.leadstream");
+        let workspace = Workspace::create_store(&path).unwrap();
+        let stop = AtomicBool::new(true);
+        let stopped = copy_to_folder(workspace.conn(), &path, "before-import", None, Some(&stop));
+        assert!(matches!(stopped, Err(Error::Cancelled)), "{stopped:?}");
+        let left = std::fs::read_dir(backups_dir(&path)).unwrap().count();
+        assert_eq!(left, 0);
     }
 
     #[test]

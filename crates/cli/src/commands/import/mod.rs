@@ -6,6 +6,7 @@ mod spec;
 use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
+use std::time::Instant;
 
 use leadstream_core::import::apply::{run_import, ImportControl};
 use leadstream_core::import::history::{self, ImportRecord, UndoSummary};
@@ -15,6 +16,10 @@ use leadstream_core::{fields, DataChange, Workspace};
 use super::CliResult;
 use crate::{ImportCommand, ImportsCommand};
 use spec::{import_spec, print_report};
+
+/// When set, `import` prints on stderr how long the import transaction and
+/// what follows it (scores, segment history) took (`bench/import.sh`).
+const TIMINGS_VARIABLE: &str = "LEADSTREAM_IMPORT_TIMINGS";
 
 /// `import leads|events FILE`: imports (or dry-runs) the file and prints
 /// the counts.
@@ -31,9 +36,18 @@ pub fn run(db: &Path, command: ImportCommand, out: &mut impl Write) -> CliResult
         cancel: &cancel,
         progress: &mut progress,
     };
+    let started = Instant::now();
     let report = run_import(&mut workspace, &args.file, &spec, args.dry_run, control)?;
+    let imported = started.elapsed();
     if !args.dry_run {
         warn_after_change(&mut workspace, DataChange::Import);
+    }
+    if std::env::var_os(TIMINGS_VARIABLE).is_some() {
+        eprintln!(
+            "timings: import transaction {:.2} s, after the change (scores, segment history) {:.2} s",
+            imported.as_secs_f64(),
+            (started.elapsed() - imported).as_secs_f64()
+        );
     }
     print_report(out, &report, args.json)?;
     Ok(())

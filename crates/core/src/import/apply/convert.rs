@@ -1,6 +1,9 @@
 //! Planning the rows: each mapped column resolved against the field
 //! catalogue, and each row converted and checked into the values to write.
 
+use std::collections::HashMap;
+
+use super::properties::properties_json;
 use super::*;
 
 /// Standard fields whose values are numbers, with the range we accept.
@@ -19,6 +22,9 @@ pub(super) enum Destination {
     Standard {
         key: String,
         field_type: FieldType,
+        /// Its position among the columns a new lead is inserted with
+        /// ([`lead_insert_columns`]).
+        lead_column: usize,
     },
     Custom {
         id: i64,
@@ -47,12 +53,17 @@ pub(super) struct PreparedColumn {
 #[derive(Default)]
 pub(super) struct RowValues {
     pub(super) email: Option<String>,
+    /// The e-mail's matching key ([`normalize::email_key`]).
+    pub(super) email_key: Option<String>,
     pub(super) external_id: Option<String>,
-    pub(super) standard: Vec<(String, Value)>,
-    pub(super) custom: Vec<(i64, String, Value)>,
+    /// Standard fields: (position among [`lead_insert_columns`], value).
+    pub(super) standard: Vec<(usize, Value)>,
+    /// Custom fields: (field id, value).
+    pub(super) custom: Vec<(i64, Value)>,
     pub(super) event_type: Option<String>,
     pub(super) event_time: Option<i64>,
-    pub(super) event_properties: serde_json::Map<String, serde_json::Value>,
+    /// The event's properties: a JSON object, as text.
+    pub(super) event_properties: String,
 }
 
 /// Resolves every mapped column against the catalogue, creating new custom
@@ -81,6 +92,7 @@ pub(super) fn prepare_columns(
                     Destination::Standard {
                         key: key.clone(),
                         field_type: field.field.field_type,
+                        lead_column: 0,
                     }
                 } else {
                     Destination::Custom {
@@ -156,6 +168,15 @@ pub(super) fn prepare_columns(
                 | Destination::EventLeadExternalId
         )
     };
+    let lead_columns = lead_insert_columns(&prepared);
+    for column in &mut prepared {
+        if let Destination::Standard {
+            key, lead_column, ..
+        } = &mut column.destination
+        {
+            *lead_column = lead_columns.iter().position(|c| c == key).unwrap_or(0);
+        }
+    }
     match spec.kind {
         ImportKind::Leads if prepared.iter().any(event_only) => Err(Error::InvalidArgument(
             "a lead import cannot map columns to event parts".into(),
@@ -165,6 +186,46 @@ pub(super) fn prepare_columns(
         )),
         _ => Ok(prepared),
     }
+}
+
+/// The columns a new lead is inserted with: identity, times and import
+/// first ([`IDENTITY_AND_TIMES`]), then each mapped standard field, then
+/// `email` if no column maps it (events may create minimal leads with just
+/// an e-mail). Names are catalogue keys checked by [`prepare_columns`].
+pub(super) fn lead_insert_columns(columns: &[PreparedColumn]) -> Vec<String> {
+    let mut lead_columns: Vec<String> = IDENTITY_AND_TIMES.map(String::from).to_vec();
+    for column in columns {
+        if let Destination::Standard { key, .. } = &column.destination {
+            if !lead_columns.contains(key) {
+                lead_columns.push(key.clone());
+            }
+        }
+    }
+    if !lead_columns.iter().any(|c| c == "email") {
+        lead_columns.push("email".into());
+    }
+    lead_columns
+}
+
+/// The first columns of a lead's insert, in this order.
+pub(super) const IDENTITY_AND_TIMES: [&str; 5] = [
+    "external_id",
+    "email_key",
+    "created_at",
+    "updated_at",
+    "import_id",
+];
+
+/// Whether `text` (trimmed) is one of `null_tokens` (lower-case), compared
+/// as `text.to_lowercase()` would, without allocating for ASCII text.
+fn is_null_token(text: &str, null_tokens: &HashSet<String>) -> bool {
+    if null_tokens.is_empty() {
+        return false;
+    }
+    if text.is_ascii() {
+        return null_tokens.iter().any(|t| t.eq_ignore_ascii_case(text));
+    }
+    null_tokens.contains(&text.to_lowercase())
 }
 
 /// The warning of a lead import with no column mapped to the e-mail address
@@ -222,17 +283,42 @@ pub(super) fn validate_identity(
     }
 }
 
+/// The event types of a file's rows, normalised once each: an event file
+/// has few distinct types in millions of rows. Holds at most
+/// [`EventTypeMemo::LIMIT`] of them; others are normalised each time.
+#[derive(Default)]
+pub(super) struct EventTypeMemo {
+    types: HashMap<String, String>,
+}
+
+impl EventTypeMemo {
+    const LIMIT: usize = 10_000;
+
+    fn normalize(&mut self, text: &str) -> String {
+        if let Some(event_type) = self.types.get(text) {
+            return event_type.clone();
+        }
+        let event_type = crate::import::mapping::normalize_event_type(text);
+        if self.types.len() < Self::LIMIT {
+            self.types.insert(text.to_owned(), event_type.clone());
+        }
+        event_type
+    }
+}
+
 /// Converts one record's cells to typed values, or says why it cannot.
 pub(super) fn convert_row(
     record: &SourceRecord,
     width: usize,
     columns: &[PreparedColumn],
     null_tokens: &HashSet<String>,
+    event_types: &mut EventTypeMemo,
 ) -> std::result::Result<RowValues, String> {
     if let Some(reason) = record.too_long(width) {
         return Err(reason);
     }
     let mut values = RowValues::default();
+    let mut properties: Vec<(&str, &str)> = Vec::new();
     for column in columns {
         // Short rows (Excel drops trailing empty cells) read as empty.
         let raw = record
@@ -241,16 +327,21 @@ pub(super) fn convert_row(
             .map(String::as_str)
             .unwrap_or("");
         let text = raw.trim();
-        if text.is_empty() || null_tokens.contains(&text.to_lowercase()) {
+        if text.is_empty() || is_null_token(text, null_tokens) {
             continue;
         }
         let bad = |what: &str| format!("{what} {text:?} in column {:?}", column.header);
         match &column.destination {
             Destination::ExternalId => values.external_id = Some(text.to_owned()),
-            Destination::Standard { key, field_type } => {
+            Destination::Standard {
+                key,
+                field_type,
+                lead_column,
+            } => {
                 let value = if key == "email" {
                     let email = normalize::normalize_email(text)
                         .ok_or_else(|| bad("invalid e-mail address"))?;
+                    values.email_key = Some(normalize::email_key(&email));
                     values.email = Some(email.clone());
                     Value::Text(email)
                 } else {
@@ -269,24 +360,21 @@ pub(super) fn convert_row(
                     ("employees", Value::Real(n)) => Value::Integer(n.round() as i64),
                     (_, value) => value,
                 };
-                values.standard.push((key.clone(), value));
+                values.standard.push((*lead_column, value));
             }
-            Destination::Custom {
-                id,
-                key,
-                field_type,
-            } => {
+            Destination::Custom { id, field_type, .. } => {
                 let value = typed_value(text, *field_type, column, &bad)?;
-                values.custom.push((*id, key.clone(), value));
+                values.custom.push((*id, value));
             }
             Destination::EventLeadEmail => {
                 let email = normalize::normalize_email(text)
                     .ok_or_else(|| bad("invalid e-mail address"))?;
+                values.email_key = Some(normalize::email_key(&email));
                 values.email = Some(email);
             }
             Destination::EventLeadExternalId => values.external_id = Some(text.to_owned()),
             Destination::EventType => {
-                let event_type = crate::import::mapping::normalize_event_type(text);
+                let event_type = event_types.normalize(text);
                 if event_type.is_empty() {
                     return Err(format!(
                         "event type {text:?} in column {:?} has no letters or digits",
@@ -301,11 +389,7 @@ pub(super) fn convert_row(
                     normalize::parse_date(text, format).ok_or_else(|| bad("unreadable date"))?;
                 values.event_time = Some(check_date(seconds, &bad)?);
             }
-            Destination::EventProperty { name } => {
-                values
-                    .event_properties
-                    .insert(name.clone(), serde_json::Value::String(text.to_owned()));
-            }
+            Destination::EventProperty { name } => properties.push((name, text)),
         }
     }
     for column in columns {
@@ -316,6 +400,7 @@ pub(super) fn convert_row(
         };
         return Err(format!("{missing} is empty (column {:?})", column.header));
     }
+    values.event_properties = properties_json(&mut properties);
     Ok(values)
 }
 

@@ -6,9 +6,10 @@
 //! rejected`); rejected rows go, with their line and reason, to a CSV next to
 //! the workspace. Cancelling or failing rolls everything back.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 
 use rusqlite::types::Value;
@@ -27,13 +28,20 @@ use crate::store::tables::{audit, defer_secondary_indexes, BulkFill, DeferredInd
 use crate::{Error, Result, Workspace};
 
 mod convert;
+mod identities;
+mod pipeline;
+mod properties;
 mod report;
 mod writer;
 
 use convert::*;
+use identities::{Identities, IdentityUse};
+use pipeline::{parse_rows, ParseInput, ParsedRow, ParserEnds, Suppressed, BATCHES_IN_FLIGHT};
 use report::*;
 use writer::*;
 
+/// The reason in the name of the backup taken before an import.
+pub const BACKUP_REASON: &str = "before-import";
 /// How many rejections a report carries in full (the file has all of them).
 pub const REPORTED_REJECTIONS: usize = 200;
 /// How often (in rows) the import reports progress and checks for cancel.
@@ -92,10 +100,14 @@ pub fn run_import_tuned(
 ) -> Result<ImportReport> {
     let workspace_path = workspace.path().map(Path::to_path_buf);
     // A copy of the workspace before the real import changes it (issue 15);
-    // a workspace without leads has nothing to lose, and needs none.
-    if !dry_run && crate::store::tables::leads::count(workspace)? > 0 {
-        crate::store::backup::create(workspace, "before-import")?;
-    }
+    // a workspace without leads has nothing to lose, and needs none. It is
+    // taken beside the import, from a snapshot taken before its first write,
+    // and must be complete before the import commits (issue 16).
+    let backup = if !dry_run && crate::store::tables::leads::count(workspace)? > 0 {
+        crate::store::backup::start_beside(workspace, BACKUP_REASON)?
+    } else {
+        None
+    };
     let tx = workspace
         .conn_mut()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -118,9 +130,10 @@ pub fn run_import_tuned(
         },
     )?;
 
-    let mut reader = RecordReader::open(path, &spec.format)?;
+    let reader = RecordReader::open(path, &spec.format)?;
     let headers = reader.headers().to_vec();
     let width = headers.len();
+    let total_bytes = reader.total_bytes();
     let mut rejects = RejectLog::new(reader.raw_headers().to_vec());
     let mut counts = ImportCounts::default();
     let null_tokens: HashSet<String> = spec
@@ -128,7 +141,7 @@ pub fn run_import_tuned(
         .iter()
         .map(|t| t.trim().to_lowercase())
         .collect();
-    let deferred = if reader.total_bytes() >= tuning.defer_indexes_from_bytes {
+    let deferred = if total_bytes >= tuning.defer_indexes_from_bytes {
         let filled = match spec.kind {
             ImportKind::Leads => BulkFill::Leads,
             ImportKind::Events => BulkFill::Events,
@@ -137,38 +150,69 @@ pub fn run_import_tuned(
     } else {
         DeferredIndexes::default()
     };
-    let mut writer = RowWriter::new(&tx, import_id, started_at, &columns, &file_name)?;
-    let mut suppressed = Suppressed::load(&tx)?;
+    let identities = Identities::load(&tx, identity_use(&columns))?;
+    let mut writer = RowWriter::new(&tx, import_id, started_at, &columns, &file_name, identities)?;
+    let suppressed = Suppressed::load(&tx)?;
     let started = Instant::now();
 
-    while let Some(next) = reader.next_record() {
-        counts.rows += 1;
-        match next {
-            Err(error) => {
-                if !suppressed.holds(&error.fields, &mut counts) {
-                    rejects.add(error.line, error.message, &error.fields)?;
+    let suppressed = std::thread::scope(|scope| -> Result<Suppressed> {
+        let (sender, batches) = sync_channel(BATCHES_IN_FLIGHT);
+        let (recycle, emptied) = sync_channel(BATCHES_IN_FLIGHT);
+        let input = ParseInput {
+            width,
+            columns: &columns,
+            null_tokens: &null_tokens,
+        };
+        let ends = ParserEnds {
+            batches: sender,
+            emptied,
+        };
+        let parser = scope.spawn(move || parse_rows(reader, input, suppressed, ends));
+        for mut batch in batches {
+            for row in batch.rows.drain(..) {
+                counts.rows += 1;
+                match row {
+                    ParsedRow::Suppressed => {
+                        counts.skipped += 1;
+                        counts.suppressed += 1;
+                    }
+                    ParsedRow::Rejected {
+                        line,
+                        reason,
+                        fields,
+                    } => rejects.add(line, reason, &fields)?,
+                    ParsedRow::Converted {
+                        line,
+                        fields,
+                        values,
+                    } => {
+                        if let Err(reason) = writer.write(values, spec, &mut counts)? {
+                            rejects.add(line, reason, &fields)?;
+                        }
+                    }
+                }
+                if counts.rows % CHECK_EVERY == 0 {
+                    if control.cancel.load(Ordering::Relaxed) {
+                        return Err(Error::Cancelled);
+                    }
+                    let read = (batch.bytes_read, total_bytes);
+                    (control.progress)(&progress(&counts, read, started));
                 }
             }
-            Ok(record) => match convert_row(&record, width, &columns, &null_tokens) {
-                // An erased person's row goes nowhere, not even to the rejected rows.
-                _ if suppressed.holds(&record.fields, &mut counts) => {}
-                Err(reason) => rejects.add(record.line, reason, &record.fields)?,
-                Ok(values) => match writer.write(values, spec, &mut counts)? {
-                    Ok(()) => {}
-                    Err(reason) => rejects.add(record.line, reason, &record.fields)?,
-                },
-            },
+            // The parser may have finished: then the vector is simply dropped.
+            let _ = recycle.try_send(batch.rows);
         }
-        if counts.rows % CHECK_EVERY == 0 {
-            if control.cancel.load(Ordering::Relaxed) {
-                return Err(Error::Cancelled);
-            }
-            (control.progress)(&progress(&counts, &reader, started));
-        }
-    }
+        parser.join().map_err(|_| Error::UnreadableFile {
+            path: path.to_path_buf(),
+            line: None,
+            byte: None,
+            message: "the import's reader thread stopped unexpectedly".into(),
+        })
+    })?;
     counts.rejected = rejects.count;
     counts.erased_on = suppressed.dates_seen();
-    (control.progress)(&progress(&counts, &reader, started));
+    (control.progress)(&progress(&counts, (total_bytes, total_bytes), started));
+    writer.insert_pending_custom_values()?;
     drop(writer);
     deferred.rebuild(&tx)?;
 
@@ -194,6 +238,9 @@ pub fn run_import_tuned(
         tx.rollback()?;
     } else {
         crate::import::inspect::save_mapping(&tx, &headers, &spec.columns)?;
+        if let Some(backup) = backup {
+            backup.finish()?;
+        }
         tx.commit()?;
     }
     Ok(ImportReport {
@@ -207,73 +254,31 @@ pub fn run_import_tuned(
     })
 }
 
-/// The suppression list, in memory for the import: a row whose cell is an
-/// e-mail address (any column: the identity one, or one the mapping
-/// skips) hashing to an entry is an erased person's.
-struct Suppressed {
-    salt: String,
-    hashes: HashMap<String, i64>,
-    seen: std::collections::BTreeSet<i64>,
-}
-
-impl Suppressed {
-    fn load(tx: &Transaction<'_>) -> Result<Self> {
-        use crate::store::tables::suppression;
-        let hashes = suppression::all(tx)?;
-        let salt = if hashes.is_empty() {
-            String::new()
-        } else {
-            suppression::salt(tx)?
-        };
-        Ok(Suppressed {
-            salt,
-            hashes,
-            seen: Default::default(),
-        })
-    }
-
-    /// Whether the row is an erased person's; counts it (as skipped and
-    /// suppressed) when it is.
-    fn holds(&mut self, fields: &[String], counts: &mut ImportCounts) -> bool {
-        if self.hashes.is_empty() {
-            return false;
-        }
-        for cell in fields {
-            if !cell.contains('@') {
-                continue;
-            }
-            let hash =
-                crate::store::tables::suppression::hash_of(&self.salt, &normalize::email_key(cell));
-            if let Some(erased_at) = self.hashes.get(&hash) {
-                self.seen.insert(*erased_at);
-                counts.skipped += 1;
-                counts.suppressed += 1;
-                return true;
-            }
-        }
-        false
-    }
-
-    fn dates_seen(&self) -> Vec<String> {
-        let mut dates: Vec<String> = self
-            .seen
-            .iter()
-            .filter_map(|t| chrono::DateTime::from_timestamp(*t, 0))
-            .map(|t| t.format("%Y-%m-%d").to_string())
-            .collect();
-        dates.dedup();
-        dates
-    }
-}
-
 /// Files at least this large load faster with secondary indexes rebuilt once
 /// at the end than maintained row by row.
 const DEFER_INDEXES_FROM_BYTES: u64 = 32 * 1024 * 1024;
 
-fn progress(counts: &ImportCounts, reader: &RecordReader, started: Instant) -> ImportProgress {
+/// The identities an import looks leads up by: those its columns map.
+fn identity_use(columns: &[PreparedColumn]) -> IdentityUse {
+    let maps = |wanted: fn(&Destination) -> bool| columns.iter().any(|c| wanted(&c.destination));
+    IdentityUse {
+        email_keys: maps(|d| {
+            matches!(d, Destination::EventLeadEmail)
+                || matches!(d, Destination::Standard { key, .. } if key == "email")
+        }),
+        external_ids: maps(|d| {
+            matches!(
+                d,
+                Destination::ExternalId | Destination::EventLeadExternalId
+            )
+        }),
+    }
+}
+
+/// The progress after `read` (bytes read, file size).
+fn progress(counts: &ImportCounts, read: (u64, u64), started: Instant) -> ImportProgress {
     let elapsed = started.elapsed().as_secs_f64().max(1e-6);
-    let bytes_read = reader.bytes_read();
-    let total_bytes = reader.total_bytes();
+    let (bytes_read, total_bytes) = read;
     let eta_seconds = (bytes_read > 0)
         .then(|| total_bytes.saturating_sub(bytes_read) as f64 * elapsed / bytes_read as f64);
     ImportProgress {

@@ -1,6 +1,8 @@
 //! The rejected rows: their reasons counted for the report and the rows
 //! written, with line and reason, to a CSV next to the workspace.
 
+use std::collections::HashMap;
+
 use super::*;
 
 /// Rejected rows: the first ones for the report, counts per reason, and all

@@ -1,18 +1,20 @@
 //! Writing converted rows: finding the lead a row belongs to, and inserting,
 //! updating, merging or skipping per the policy; events for event files.
 
+use std::collections::HashMap;
+
+use super::identities::{FoundLead, Identities};
 use super::*;
 use crate::store::tables::consent::{self as consent_table, NewConsentRow};
-use crate::store::tables::custom_values;
-use crate::store::tables::events::{self, ImportedEvent};
-use crate::store::tables::imports::{self, TouchedLeads};
+use crate::store::tables::custom_values::{self, ValueInserter};
+use crate::store::tables::events::{ImportedEvent, ImportedEventInserter};
+use crate::store::tables::imports;
 use crate::store::tables::leads::{self as stored_leads, ColumnsInserter};
 
 /// Writes converted rows: finds the lead a row belongs to, and inserts,
-/// updates, merges or skips per the policy. It keeps no per-row state in
-/// memory, so a file of any length imports in bounded memory: leads inserted
-/// by this import are recognised by their `import_id`, and existing leads it
-/// already touched are listed in a temporary table (on disk).
+/// updates, merges or skips per the policy. Leads are found through the
+/// identities held in memory ([`Identities`]); every statement is
+/// prepared once for the import.
 pub(super) struct RowWriter<'tx> {
     pub(super) tx: &'tx Transaction<'tx>,
     pub(super) import_id: i64,
@@ -22,20 +24,18 @@ pub(super) struct RowWriter<'tx> {
     /// Inserts new leads with identity, times and import first, then each
     /// mapped standard field (empty ones as NULL).
     pub(super) leads: ColumnsInserter<'tx>,
-    /// The existing leads this import already changed.
-    pub(super) touched: TouchedLeads<'tx>,
-    /// Event files: identity → lead id for recent identities (bounded).
-    pub(super) recent_leads: HashMap<String, i64>,
-}
-
-/// How many identities an event import remembers before starting over.
-pub(super) const RECENT_LEADS_LIMIT: usize = 100_000;
-
-/// A lead found by identity, and whether this import inserted it.
-#[derive(Clone, Copy)]
-pub(super) struct FoundLead {
-    pub(super) id: i64,
-    pub(super) inserted_here: bool,
+    /// The position of `email` among the lead insert's columns.
+    pub(super) email_column: usize,
+    /// Each custom field's key, by field id (for undo records).
+    pub(super) custom_keys: HashMap<i64, String>,
+    pub(super) custom_values: ValueInserter<'tx>,
+    /// New leads' custom values not inserted yet: (field id, lead id, value).
+    /// They are inserted field by field, every [`PENDING_CUSTOM_VALUES`],
+    /// so each field's range of the table is filled in one go.
+    pub(super) pending_custom: Vec<(i64, i64, Value)>,
+    pub(super) events: ImportedEventInserter<'tx>,
+    /// The leads' identities, and the existing leads this import changed.
+    pub(super) identities: Identities,
 }
 
 impl<'tx> RowWriter<'tx> {
@@ -45,37 +45,30 @@ impl<'tx> RowWriter<'tx> {
         now: i64,
         columns: &[PreparedColumn],
         file_name: &str,
+        identities: Identities,
     ) -> Result<Self> {
-        let touched = TouchedLeads::new(tx)?;
-        let mut lead_columns: Vec<String> = [
-            "external_id",
-            "email_key",
-            "created_at",
-            "updated_at",
-            "import_id",
-        ]
-        .map(String::from)
-        .to_vec();
-        for column in columns {
-            if let Destination::Standard { key, .. } = &column.destination {
-                if !lead_columns.contains(key) {
-                    lead_columns.push(key.clone());
-                }
-            }
-        }
-        // Events may create minimal leads with just an e-mail.
-        if !lead_columns.iter().any(|c| c == "email") {
-            lead_columns.push("email".into());
-        }
+        let lead_columns = lead_insert_columns(columns);
+        let email_column = lead_columns.iter().position(|c| c == "email").unwrap_or(0);
+        let custom_keys = columns
+            .iter()
+            .filter_map(|c| match &c.destination {
+                Destination::Custom { id, key, .. } => Some((*id, key.clone())),
+                _ => None,
+            })
+            .collect();
         // Column names are catalogue keys checked in prepare_columns.
         Ok(RowWriter {
             tx,
             import_id,
             now,
             consent_source: format!("Import: {file_name}"),
-            leads: ColumnsInserter::new(tx, lead_columns),
-            touched,
-            recent_leads: HashMap::new(),
+            leads: ColumnsInserter::new(tx, lead_columns)?,
+            email_column,
+            custom_keys,
+            custom_values: ValueInserter::new(tx)?,
+            pending_custom: Vec::new(),
+            events: ImportedEventInserter::new(tx)?,
+            identities,
         })
     }
 
@@ -92,24 +85,18 @@ impl<'tx> RowWriter<'tx> {
         }
     }
 
-    pub(super) fn find_lead(&self, values: &RowValues, key: MatchKey) -> Result<Option<FoundLead>> {
-        let found = match key {
-            MatchKey::Email => match values.email.as_deref() {
-                Some(email) => {
-                    stored_leads::find_by_email_key(self.tx, &normalize::email_key(email))?
-                }
-                None => None,
-            },
-            MatchKey::ExternalId => match values.external_id.as_deref() {
-                Some(id) => stored_leads::find_by_external_id(self.tx, id)?,
-                None => None,
-            },
+    pub(super) fn find_lead(&self, values: &RowValues, key: MatchKey) -> Option<FoundLead> {
+        match key {
+            MatchKey::Email => values
+                .email_key
+                .as_deref()
+                .and_then(|k| self.identities.by_email_key(k)),
+            MatchKey::ExternalId => values
+                .external_id
+                .as_deref()
+                .and_then(|id| self.identities.by_external_id(id)),
             MatchKey::None => None,
-        };
-        Ok(found.map(|lead| FoundLead {
-            id: lead.id,
-            inserted_here: lead.import_id == Some(self.import_id),
-        }))
+        }
     }
 
     pub(super) fn write_lead(
@@ -118,8 +105,8 @@ impl<'tx> RowWriter<'tx> {
         spec: &ImportSpec,
         counts: &mut ImportCounts,
     ) -> Result<std::result::Result<(), String>> {
-        let Some(lead) = self.find_lead(&values, spec.match_key)? else {
-            return Ok(match self.insert_lead(&values, spec.match_key)? {
+        let Some(lead) = self.find_lead(&values, spec.match_key) else {
+            return Ok(match self.insert_lead(values, spec.match_key)? {
                 Ok(_) => {
                     counts.inserted += 1;
                     Ok(())
@@ -128,12 +115,12 @@ impl<'tx> RowWriter<'tx> {
             });
         };
         if spec.on_match != OnMatch::Skip {
-            if let Some(conflict) = self.identity_conflict(lead.id, &values, spec.match_key)? {
+            if let Some(conflict) = self.identity_conflict(lead.id, &values, spec.match_key) {
                 return Ok(Err(conflict));
             }
         }
         // A lead this file already inserted or touched: a duplicate row.
-        let duplicate = lead.inserted_here || self.touched.touch(lead.id)?;
+        let duplicate = lead.inserted_here || self.identities.touch(lead.id);
         match (duplicate, spec.on_match) {
             (true, OnMatch::Skip) => counts.merged += 1,
             (true, policy) => {
@@ -156,26 +143,26 @@ impl<'tx> RowWriter<'tx> {
         lead_id: i64,
         values: &RowValues,
         key: MatchKey,
-    ) -> Result<Option<String>> {
+    ) -> Option<String> {
         let other = match key {
-            MatchKey::Email => self.find_lead(values, MatchKey::ExternalId)?,
-            MatchKey::ExternalId => self.find_lead(values, MatchKey::Email)?,
+            MatchKey::Email => self.find_lead(values, MatchKey::ExternalId),
+            MatchKey::ExternalId => self.find_lead(values, MatchKey::Email),
             MatchKey::None => None,
         };
-        Ok(match other {
+        match other {
             Some(other) if other.id != lead_id => Some(format!(
                 "this row's e-mail and external id belong to two different leads ({lead_id} and {})",
                 other.id
             )),
             _ => None,
-        })
+        }
     }
 
     /// Inserts a new lead; `already_checked` is the identity the caller just
     /// looked up and found free.
     pub(super) fn insert_lead(
         &mut self,
-        values: &RowValues,
+        values: RowValues,
         already_checked: MatchKey,
     ) -> Result<std::result::Result<i64, String>> {
         // A new lead's identity must be free (another identity column may clash).
@@ -184,7 +171,7 @@ impl<'tx> RowWriter<'tx> {
             .as_deref()
             .filter(|_| already_checked != MatchKey::Email)
         {
-            if self.find_lead(values, MatchKey::Email)?.is_some() {
+            if self.find_lead(&values, MatchKey::Email).is_some() {
                 return Ok(Err(format!(
                     "e-mail {email:?} already belongs to another lead"
                 )));
@@ -195,7 +182,7 @@ impl<'tx> RowWriter<'tx> {
             .as_deref()
             .filter(|_| already_checked != MatchKey::ExternalId)
         {
-            if self.find_lead(values, MatchKey::ExternalId)?.is_some() {
+            if self.find_lead(&values, MatchKey::ExternalId).is_some() {
                 return Ok(Err(format!(
                     "external id {id:?} already belongs to another lead"
                 )));
@@ -204,26 +191,43 @@ impl<'tx> RowWriter<'tx> {
         let columns = self.leads.columns();
         let mut params: Vec<Value> = vec![Value::Null; columns.len()];
         params[0] = values.external_id.clone().map_or(Value::Null, Value::Text);
-        params[1] = values
-            .email
-            .as_deref()
-            .map_or(Value::Null, |e| Value::Text(normalize::email_key(e)));
+        params[1] = values.email_key.clone().map_or(Value::Null, Value::Text);
         params[2] = Value::Integer(self.now);
         params[3] = Value::Integer(self.now);
         params[4] = Value::Integer(self.import_id);
-        for (key, value) in &values.standard {
-            if let Some(position) = columns.iter().position(|c| c == key) {
-                params[position] = value.clone();
+        let mut consents = Vec::new();
+        for (position, value) in values.standard {
+            if CONSENT_COLUMNS.contains(&columns[position].as_str()) {
+                consents.push((columns[position].clone(), value.clone()));
             }
+            params[position] = value;
         }
         let lead_id = self.leads.insert(&params)?;
-        for (key, value) in &values.standard {
+        for (key, value) in &consents {
             self.note_consent(lead_id, key, &Value::Null, value)?;
         }
-        for (field_id, _, value) in &values.custom {
-            custom_values::insert(self.tx, *field_id, lead_id, value)?;
+        for (field_id, value) in values.custom {
+            self.pending_custom.push((field_id, lead_id, value));
         }
+        if self.pending_custom.len() >= PENDING_CUSTOM_VALUES {
+            self.insert_pending_custom_values()?;
+        }
+        self.identities.inserted(
+            lead_id,
+            values.email_key.as_deref(),
+            values.external_id.as_deref(),
+        );
         Ok(Ok(lead_id))
+    }
+
+    /// Inserts the pending custom values, field by field (leads in order).
+    pub(super) fn insert_pending_custom_values(&mut self) -> Result<()> {
+        self.pending_custom
+            .sort_by_key(|(field_id, lead_id, _)| (*field_id, *lead_id));
+        for (field_id, lead_id, value) in self.pending_custom.drain(..) {
+            self.custom_values.insert(field_id, lead_id, &value)?;
+        }
+        Ok(())
     }
 
     /// Applies a row to a lead that exists, recording old values for undo.
@@ -235,13 +239,22 @@ impl<'tx> RowWriter<'tx> {
     ) -> Result<()> {
         let lead_id = lead.id;
         let record_undo = !lead.inserted_here;
+        if lead.inserted_here {
+            // The lead's own custom values may still be pending.
+            self.insert_pending_custom_values()?;
+        }
         let mut changed = false;
-        let mut standard: Vec<(String, Value)> = values.standard.clone();
+        let columns = self.leads.columns();
+        let mut standard: Vec<(String, Value)> = values
+            .standard
+            .iter()
+            .map(|(position, value)| (columns[*position].clone(), value.clone()))
+            .collect();
         if let Some(id) = &values.external_id {
             standard.push(("external_id".into(), Value::Text(id.clone())));
         }
-        if let Some(email) = &values.email {
-            standard.push(("email_key".into(), Value::Text(normalize::email_key(email))));
+        if let Some(email_key) = &values.email_key {
+            standard.push(("email_key".into(), Value::Text(email_key.clone())));
         }
         for (key, value) in &standard {
             // Keys are catalogue keys (checked) or our own identity columns.
@@ -252,13 +265,21 @@ impl<'tx> RowWriter<'tx> {
                 }
                 stored_leads::set_column(self.tx, lead_id, key, value)?;
                 self.note_consent(lead_id, key, &old, value)?;
+                if let (Some(external), Value::Text(new)) = (identity_column(key), value) {
+                    let old = match &old {
+                        Value::Text(old) => Some(old.as_str()),
+                        _ => None,
+                    };
+                    self.identities.changed(lead, external, old, new);
+                }
                 changed = true;
             }
         }
-        for (field_id, key, value) in &values.custom {
+        for (field_id, value) in &values.custom {
             let old = custom_values::value_of(self.tx, *field_id, lead_id)?.unwrap_or(Value::Null);
             if policy_writes(policy, &old, value) {
                 if record_undo {
+                    let key = self.custom_keys.get(field_id).map_or("", String::as_str);
                     self.record_change(lead_id, key, &old)?;
                 }
                 custom_values::set(self.tx, *field_id, lead_id, value)?;
@@ -316,74 +337,71 @@ impl<'tx> RowWriter<'tx> {
 
     pub(super) fn write_event(
         &mut self,
-        values: RowValues,
+        mut values: RowValues,
         spec: &ImportSpec,
         counts: &mut ImportCounts,
     ) -> Result<std::result::Result<(), String>> {
-        let (Some(event_type), Some(occurred_at)) = (values.event_type.clone(), values.event_time)
+        let (Some(event_type), Some(occurred_at)) = (values.event_type.take(), values.event_time)
         else {
             return Ok(Err("the event type or time is empty".into()));
         };
-        let key = values
-            .email
-            .as_deref()
-            .map(|e| format!("e:{}", normalize::email_key(e)))
-            .or_else(|| values.external_id.as_ref().map(|id| format!("x:{id}")));
-        let Some(key) = key else {
-            return Ok(Err("the row has no lead e-mail or external id".into()));
+        let by = match (&values.email_key, &values.external_id) {
+            (Some(_), _) => MatchKey::Email,
+            (None, Some(_)) => MatchKey::ExternalId,
+            (None, None) => return Ok(Err("the row has no lead e-mail or external id".into())),
         };
-        if self.recent_leads.len() >= RECENT_LEADS_LIMIT {
-            self.recent_leads.clear();
-        }
-        let lead_id = match self.recent_leads.get(&key) {
-            Some(id) => *id,
+        let lead_id = match self.find_lead(&values, by) {
+            Some(lead) => lead.id,
+            None if spec.unknown_leads == UnknownLeads::Reject => {
+                return Ok(Err("no lead has this e-mail or external id".into()));
+            }
             None => {
-                let by = if values.email.is_some() {
-                    MatchKey::Email
-                } else {
-                    MatchKey::ExternalId
+                let minimal = RowValues {
+                    standard: values
+                        .email
+                        .iter()
+                        .map(|e| (self.email_column, Value::Text(e.clone())))
+                        .collect(),
+                    email: values.email.take(),
+                    email_key: values.email_key.take(),
+                    external_id: values.external_id.take(),
+                    ..RowValues::default()
                 };
-                let found = match self.find_lead(&values, by)? {
-                    Some(lead) => lead.id,
-                    None if spec.unknown_leads == UnknownLeads::Reject => {
-                        return Ok(Err("no lead has this e-mail or external id".into()));
+                match self.insert_lead(minimal, by)? {
+                    Ok(id) => {
+                        counts.leads_created += 1;
+                        id
                     }
-                    None => {
-                        let minimal = RowValues {
-                            email: values.email.clone(),
-                            external_id: values.external_id.clone(),
-                            standard: values
-                                .email
-                                .iter()
-                                .map(|e| ("email".to_owned(), Value::Text(e.clone())))
-                                .collect(),
-                            ..RowValues::default()
-                        };
-                        match self.insert_lead(&minimal, by)? {
-                            Ok(id) => {
-                                counts.leads_created += 1;
-                                id
-                            }
-                            Err(reason) => return Ok(Err(reason)),
-                        }
-                    }
-                };
-                self.recent_leads.insert(key, found);
-                found
+                    Err(reason) => return Ok(Err(reason)),
+                }
             }
         };
-        events::insert_imported(
-            self.tx,
-            &ImportedEvent {
-                lead_id,
-                event_type: &event_type,
-                occurred_at,
-                properties: &serde_json::Value::Object(values.event_properties).to_string(),
-                import_id: self.import_id,
-            },
-        )?;
+        self.events.insert(&ImportedEvent {
+            lead_id,
+            event_type: &event_type,
+            occurred_at,
+            properties: &values.event_properties,
+            import_id: self.import_id,
+        })?;
         counts.inserted += 1;
         Ok(Ok(()))
+    }
+}
+
+/// How many new leads' custom values wait to be inserted together (a few
+/// megabytes).
+const PENDING_CUSTOM_VALUES: usize = 65_536;
+
+/// The standard columns whose changes write a consent statement.
+const CONSENT_COLUMNS: &[&str] = &["email_opt_in", "ads_opt_in", "do_not_email"];
+
+/// Whether `column` is an identity (`Some(true)` for the external id,
+/// `Some(false)` for the e-mail key).
+fn identity_column(column: &str) -> Option<bool> {
+    match column {
+        "external_id" => Some(true),
+        "email_key" => Some(false),
+        _ => None,
     }
 }
 

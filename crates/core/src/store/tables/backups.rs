@@ -11,6 +11,17 @@ pub fn application_id(conn: &Connection) -> Result<i32> {
     Ok(conn.pragma_query_value(None, "application_id", |row| row.get(0))?)
 }
 
+/// Opens a read transaction on `conn` and takes its snapshot now (a WAL
+/// reader sees the database as of its first read, until it ends): what a
+/// backup beside an import reads, whatever the import writes meanwhile.
+pub fn begin_read_snapshot(conn: &Connection) -> Result<()> {
+    conn.execute_batch("BEGIN")?;
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| {
+        row.get::<_, i64>(0)
+    })?;
+    Ok(())
+}
+
 /// SQLite's `quick_check`: "ok", or the first problem it found.
 pub fn quick_check(conn: &Connection) -> Result<String> {
     Ok(conn.pragma_query_value(None, "quick_check", |row| row.get(0))?)

@@ -46,12 +46,24 @@ pub fn set(tx: &Transaction<'_>, field_id: i64, lead_id: i64, value: &dyn ToSql)
     Ok(())
 }
 
-/// Inserts the value of field `field_id` of a new lead `lead_id` (the
-/// statement is prepared once per transaction).
-pub fn insert(tx: &Transaction<'_>, field_id: i64, lead_id: i64, value: &dyn ToSql) -> Result<()> {
-    tx.prepare_cached("INSERT INTO custom_values (field_id, lead_id, value) VALUES (?1, ?2, ?3)")?
-        .execute((field_id, lead_id, value))?;
-    Ok(())
+/// Inserts the values of new leads (an import's), with one statement
+/// prepared once for the whole import.
+pub struct ValueInserter<'tx> {
+    statement: Statement<'tx>,
+}
+
+impl<'tx> ValueInserter<'tx> {
+    pub fn new(tx: &'tx Transaction<'tx>) -> Result<Self> {
+        let statement =
+            tx.prepare("INSERT INTO custom_values (field_id, lead_id, value) VALUES (?1, ?2, ?3)")?;
+        Ok(ValueInserter { statement })
+    }
+
+    /// Inserts the value of field `field_id` of a new lead `lead_id`.
+    pub fn insert(&mut self, field_id: i64, lead_id: i64, value: &dyn ToSql) -> Result<()> {
+        self.statement.execute((field_id, lead_id, value))?;
+        Ok(())
+    }
 }
 
 /// Removes the value lead `lead_id` has in field `field_id`.

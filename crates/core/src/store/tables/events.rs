@@ -132,21 +132,32 @@ pub struct ImportedEvent<'a> {
     pub import_id: i64,
 }
 
-/// Inserts one event an import adds (the statement is prepared once per
-/// transaction).
-pub fn insert_imported(tx: &Transaction<'_>, event: &ImportedEvent<'_>) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO events (lead_id, type, occurred_at, properties, import_id)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        event.lead_id,
-        event.event_type,
-        event.occurred_at,
-        event.properties,
-        event.import_id
-    ])?;
-    Ok(())
+/// Inserts the events an import adds, with one statement prepared once
+/// for the whole import.
+pub struct ImportedEventInserter<'tx> {
+    statement: Statement<'tx>,
+}
+
+impl<'tx> ImportedEventInserter<'tx> {
+    pub fn new(tx: &'tx Transaction<'tx>) -> Result<Self> {
+        let statement = tx.prepare(
+            "INSERT INTO events (lead_id, type, occurred_at, properties, import_id)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        Ok(ImportedEventInserter { statement })
+    }
+
+    /// Inserts one event.
+    pub fn insert(&mut self, event: &ImportedEvent<'_>) -> Result<()> {
+        self.statement.execute(params![
+            event.lead_id,
+            event.event_type,
+            event.occurred_at,
+            event.properties,
+            event.import_id
+        ])?;
+        Ok(())
+    }
 }
 
 /// Deletes the events import `import_id` added; returns how many.

@@ -307,32 +307,6 @@ pub fn identity_taken(tx: &Transaction<'_>, import_id: i64) -> Result<Option<Tak
     }))
 }
 
-/// The existing leads a running import already changed, in a temporary
-/// table (on disk, so a file of any length imports in bounded memory).
-pub struct TouchedLeads<'tx> {
-    tx: &'tx Transaction<'tx>,
-}
-
-impl<'tx> TouchedLeads<'tx> {
-    /// Starts an empty list for a new import.
-    pub fn new(tx: &'tx Transaction<'tx>) -> Result<Self> {
-        tx.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS import_touched (lead_id INTEGER PRIMARY KEY);
-             DELETE FROM temp.import_touched;",
-        )?;
-        Ok(TouchedLeads { tx })
-    }
-
-    /// Notes lead `lead_id` as touched; true if it already was.
-    pub fn touch(&self, lead_id: i64) -> Result<bool> {
-        let inserted = self
-            .tx
-            .prepare_cached("INSERT OR IGNORE INTO temp.import_touched (lead_id) VALUES (?1)")?
-            .execute([lead_id])?;
-        Ok(inserted == 0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,9 +335,6 @@ mod tests {
         let changes = changes_of(&tx, id).unwrap();
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].old_value, Value::Text("Acme".into()));
-        let touched = TouchedLeads::new(&tx).unwrap();
-        assert!(!touched.touch(1).unwrap());
-        assert!(touched.touch(1).unwrap());
         finish(&tx, id, 200, "{}").unwrap();
         mark_undone(&tx, id, 300).unwrap();
         assert!(changes_of(&tx, id).unwrap().is_empty());

@@ -6,7 +6,7 @@
 //! mapped columns, changing one column, deleting an import's leads.
 
 use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension, Row, Statement, Transaction};
+use rusqlite::{params, Connection, Row, Statement, Transaction};
 
 use crate::{Result, Workspace};
 
@@ -303,59 +303,44 @@ impl<'tx> LeadInserter<'tx> {
     }
 }
 
-/// An existing lead found by an identity, and the import that added it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LeadByIdentity {
-    pub id: i64,
-    pub import_id: Option<i64>,
-}
-
-/// The lead with this folded e-mail address, if there is one (inside an
-/// import's transaction: the statement is prepared once per import).
-pub fn find_by_email_key(tx: &Transaction<'_>, email_key: &str) -> Result<Option<LeadByIdentity>> {
-    find_by(
-        tx,
-        "SELECT id, import_id FROM leads WHERE email_key = ?1",
-        email_key,
-    )
-}
-
-/// The lead with this external id, if there is one.
-pub fn find_by_external_id(
+/// Calls `visit(id, email_key, external_id)` with each lead that has an
+/// e-mail key or an external id, in one scan: what an import holds in
+/// memory to find leads by identity without a lookup per row.
+/// `with_email_keys` and `with_external_ids` choose the identities read.
+pub fn visit_identities(
     tx: &Transaction<'_>,
-    external_id: &str,
-) -> Result<Option<LeadByIdentity>> {
-    find_by(
-        tx,
-        "SELECT id, import_id FROM leads WHERE external_id = ?1",
-        external_id,
-    )
-}
-
-fn find_by(tx: &Transaction<'_>, sql: &str, key: &str) -> Result<Option<LeadByIdentity>> {
-    Ok(tx
-        .prepare_cached(sql)?
-        .query_row([key], |r| {
-            Ok(LeadByIdentity {
-                id: r.get(0)?,
-                import_id: r.get(1)?,
-            })
-        })
-        .optional()?)
+    with_email_keys: bool,
+    with_external_ids: bool,
+    mut visit: impl FnMut(i64, Option<String>, Option<String>),
+) -> Result<()> {
+    let email = if with_email_keys { "email_key" } else { "NULL" };
+    let external = if with_external_ids {
+        "external_id"
+    } else {
+        "NULL"
+    };
+    let mut statement = tx.prepare(&format!(
+        "SELECT id, {email}, {external} FROM leads WHERE {email} IS NOT NULL OR {external} IS NOT NULL"
+    ))?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        visit(row.get(0)?, row.get(1)?, row.get(2)?);
+    }
+    Ok(())
 }
 
 /// Inserts leads with a chosen set of columns (an import's mapped ones),
-/// the statement built once and prepared once per transaction.
+/// the statement built and prepared once per import.
 pub struct ColumnsInserter<'tx> {
     tx: &'tx Transaction<'tx>,
     columns: Vec<String>,
-    sql: String,
+    statement: Statement<'tx>,
 }
 
 impl<'tx> ColumnsInserter<'tx> {
     /// `columns` are checked column names (catalogue keys or the table's
     /// own identity, time and import columns): they are quoted, not bound.
-    pub fn new(tx: &'tx Transaction<'tx>, columns: Vec<String>) -> Self {
+    pub fn new(tx: &'tx Transaction<'tx>, columns: Vec<String>) -> Result<Self> {
         let sql = format!(
             "INSERT INTO leads ({}) VALUES ({})",
             columns
@@ -368,7 +353,12 @@ impl<'tx> ColumnsInserter<'tx> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        ColumnsInserter { tx, columns, sql }
+        let statement = tx.prepare(&sql)?;
+        Ok(ColumnsInserter {
+            tx,
+            columns,
+            statement,
+        })
     }
 
     /// The columns, in the order [`ColumnsInserter::insert`] takes values.
@@ -377,9 +367,8 @@ impl<'tx> ColumnsInserter<'tx> {
     }
 
     /// Inserts one lead with one value per column; returns its id.
-    pub fn insert(&self, values: &[Value]) -> Result<i64> {
-        self.tx
-            .prepare_cached(&self.sql)?
+    pub fn insert(&mut self, values: &[Value]) -> Result<i64> {
+        self.statement
             .execute(rusqlite::params_from_iter(values.iter()))?;
         Ok(self.tx.last_insert_rowid())
     }
