@@ -17,6 +17,7 @@ use crate::fields::{self, Category, Field};
 use crate::segments::operators::Operator;
 use crate::segments::values::span_start;
 use crate::segments::{saved, RelativeSpan, RuleGroup, RuleNode, SpanUnit};
+use crate::store::tables::derived_cache;
 use crate::store::tables::fields as stored_fields;
 use crate::store::tables::quality as table;
 use crate::{Error, Result, Workspace};
@@ -333,7 +334,30 @@ pub fn field_completeness(workspace: &Workspace) -> Result<Vec<FieldCompleteness
     Ok(completeness(workspace)?.1)
 }
 
+/// The name of the completeness figures in the workspace's derived cache.
+const COMPLETENESS_CACHE: &str = "quality/v1/completeness";
+
+/// [`count_completeness`], kept in the workspace's derived cache for the data
+/// generation it was counted from (issue 16): the segment builder asks for it
+/// whenever the Segments view opens, and at 1M leads the count scans every
+/// lead (1–2 s), holding the workspace while the first live count waits.
 fn completeness(workspace: &Workspace) -> Result<(u64, Vec<FieldCompleteness>)> {
+    let conn = workspace.conn();
+    let from = derived_cache::built_from(conn)?;
+    let cached = derived_cache::get(conn, COMPLETENESS_CACHE, from.generation)?
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    if let Some(figures) = cached {
+        return Ok(figures);
+    }
+    let figures = count_completeness(workspace)?;
+    if let Ok(bytes) = serde_json::to_vec(&figures) {
+        // Best effort: a busy or moved-on workspace just counts again next time.
+        derived_cache::put_if_free(conn, COMPLETENESS_CACHE, from, &bytes);
+    }
+    Ok(figures)
+}
+
+fn count_completeness(workspace: &Workspace) -> Result<(u64, Vec<FieldCompleteness>)> {
     let conn = workspace.conn();
     let catalogue: Vec<Field> = fields::list(conn)?
         .into_iter()
