@@ -76,73 +76,6 @@ fn evaluate<T>(
     })
 }
 
-/// Building the segment index ahead of its first use, on another thread,
-/// from a read-only connection of its own: the lead ids, every field the
-/// saved segments read and the fields the caller names, and the events and
-/// event properties their behaviour rules need. A million-lead workspace
-/// then answers its first segment count or plan in milliseconds instead of
-/// seconds.
-pub struct IndexWarmUp {
-    reader: crate::store::Reader,
-    stamp: index::Stamp,
-    slot: crate::store::DerivedSlot,
-    /// Fields to load besides those of the saved segments, by key.
-    extra_fields: Vec<String>,
-}
-
-/// Prepares a warm-up for a workspace file (`None` in memory or when an
-/// index is already there) that loads the saved segments' fields and
-/// `extra_fields` (keys; unknown ones are skipped): the planner passes the
-/// fields it reads. Call [`IndexWarmUp::run`] on another thread.
-pub fn warm_up(workspace: &Workspace, extra_fields: &[&str]) -> Result<Option<IndexWarmUp>> {
-    let Some(reader) = workspace.reader() else {
-        return Ok(None);
-    };
-    if crate::store::lock_slot(workspace.derived_slot()).is_some() {
-        return Ok(None);
-    }
-    Ok(Some(IndexWarmUp {
-        reader,
-        stamp: workspace.data_stamp()?,
-        slot: workspace.derived_slot().clone(),
-        extra_fields: extra_fields.iter().map(|key| (*key).to_owned()).collect(),
-    }))
-}
-
-impl IndexWarmUp {
-    /// Builds the index and installs it, unless the workspace built its own
-    /// meanwhile. If the data changed after [`warm_up`], the index carries
-    /// the old stamp and is rebuilt on first use, so it is never stale.
-    pub fn run(self) -> Result<()> {
-        let conn = self.reader.open()?;
-        let mut index = LeadIndex::load(&conn, self.stamp)?;
-        let mut conditions = Vec::new();
-        for segment in saved::list_on(&conn)? {
-            // A segment that no longer validates is left for its first use to report.
-            if let Ok(condition) = compile::compile(&conn, &segment.rules) {
-                conditions.push(condition);
-            }
-        }
-        let mut fields: Vec<compile::FieldRef> = self
-            .extra_fields
-            .iter()
-            .filter_map(|key| compile::field_ref(&conn, key).ok())
-            .collect();
-        for condition in &conditions {
-            index::fields_of(condition, &mut fields);
-        }
-        index.load_fields(&conn, &fields)?;
-        for condition in &conditions {
-            index.prepare(&conn, condition)?;
-        }
-        let mut slot = crate::store::lock_slot(&self.slot);
-        if slot.is_none() {
-            *slot = Some(Box::new(index));
-        }
-        Ok(())
-    }
-}
-
 /// Counts every saved segment: each compiled from its own rules, so one
 /// that cannot be (a chain of references too deep, a field since deleted)
 /// gets its error and the others still count.
@@ -608,63 +541,6 @@ mod differential;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_warmed_up_index_answers_like_a_fresh_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("warm.leadstream");
-        let mut workspace = Workspace::create(&path).unwrap();
-        let anchor = 1_790_000_000;
-        crate::demo::generate(
-            &mut workspace,
-            &crate::demo::DemoSpec {
-                leads: 500,
-                events_per_lead: 6,
-                seed: 3,
-                anchor,
-            },
-        )
-        .unwrap();
-        let segments = saved::list(&workspace).unwrap();
-        let fresh: Vec<u64> = segments
-            .iter()
-            .map(|s| count(&workspace, &s.rules, anchor).unwrap())
-            .collect();
-
-        workspace.clear_derived();
-        let warm = warm_up(&workspace, &[])
-            .unwrap()
-            .expect("a file workspace warms up");
-        std::thread::spawn(move || warm.run())
-            .join()
-            .unwrap()
-            .unwrap();
-        assert!(crate::store::lock_slot(workspace.derived_slot()).is_some());
-        assert!(
-            warm_up(&workspace, &[]).unwrap().is_none(),
-            "nothing to do once warm"
-        );
-        let warmed: Vec<u64> = segments
-            .iter()
-            .map(|s| count(&workspace, &s.rules, anchor).unwrap())
-            .collect();
-        assert_eq!(warmed, fresh);
-
-        // A write after the warm-up started makes the warmed index stale: it
-        // is rebuilt, not used.
-        workspace.clear_derived();
-        let warm = warm_up(&workspace, &[]).unwrap().unwrap();
-        workspace
-            .conn_mut()
-            .execute("UPDATE leads SET persona = 'Practitioner'", [])
-            .unwrap();
-        warm.run().unwrap();
-        let practitioners = segments.iter().find(|s| s.name == "Practitioners").unwrap();
-        assert_eq!(
-            count(&workspace, &practitioners.rules, anchor).unwrap(),
-            500
-        );
-    }
 
     #[test]
     fn event_property_values_suggest_the_known_assets() {

@@ -79,9 +79,8 @@ pub fn list(workspace: &Workspace) -> Result<Vec<Segment>> {
     list_on(workspace.conn())
 }
 
-/// [`list`] on a connection, for callers that hold no workspace: the index
-/// warm-up reads on its own read-only connection, and the checks for what
-/// uses a segment or a field read inside their write transaction.
+/// [`list`] on a connection, for callers that hold no workspace: the checks
+/// for what uses a segment or a field read inside their write transaction.
 pub fn list_on(conn: &Connection) -> Result<Vec<Segment>> {
     table::list_on(conn)?.into_iter().map(from_row).collect()
 }
@@ -776,17 +775,12 @@ mod tests {
                 "{problem}"
             );
         }
-        // The deepest allowed level explains and warms up promptly too.
+        // The deepest allowed level explains and counts from a new index promptly too.
         let deepest = counts[&format!("A{MAX_REFERENCE_DEPTH}")].segment.clone();
         promptly(60, move || {
             let explanation = super::super::explain(&workspace, &deepest.rules, 1, 0).unwrap();
             assert!(explanation.matched);
             workspace.clear_derived();
-            super::super::warm_up(&workspace, &[])
-                .unwrap()
-                .unwrap()
-                .run()
-                .unwrap();
             assert_eq!(
                 super::super::count(&workspace, &deepest.rules, 0).unwrap(),
                 5
@@ -813,11 +807,6 @@ mod tests {
         }
         let counts = promptly(60, move || {
             workspace.clear_derived();
-            super::super::warm_up(&workspace, &[])
-                .unwrap()
-                .unwrap()
-                .run()
-                .unwrap();
             counts_by_name(&workspace)
         });
         for level in 0..=MAX_REFERENCE_DEPTH {

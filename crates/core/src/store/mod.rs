@@ -398,7 +398,8 @@ impl Workspace {
 }
 
 /// Opens read-only, hardened connections to one workspace file, on any
-/// thread: what background work (the segment index warm-up) reads through,
+/// thread: what background work (the daily backup, the backup beside an
+/// import) reads through,
 /// so the store stays the only place that opens connections.
 #[derive(Debug, Clone)]
 pub struct Reader {

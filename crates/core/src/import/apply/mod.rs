@@ -36,7 +36,9 @@ mod writer;
 
 use convert::*;
 use identities::{Identities, IdentityUse};
-use pipeline::{parse_rows, ParseInput, ParsedRow, ParserEnds, Suppressed, BATCHES_IN_FLIGHT};
+use pipeline::{
+    parse_rows, ParseInput, ParsedRow, ParserEnds, Spent, Suppressed, BATCHES_IN_FLIGHT,
+};
 use report::*;
 use writer::*;
 
@@ -169,7 +171,8 @@ pub fn run_import_tuned(
         };
         let parser = scope.spawn(move || parse_rows(reader, input, suppressed, ends));
         for mut batch in batches {
-            for row in batch.rows.drain(..) {
+            // Rows are read in place and go back to the parser thread to be freed.
+            for row in batch.rows.iter_mut() {
                 counts.rows += 1;
                 match row {
                     ParsedRow::Suppressed => {
@@ -180,14 +183,15 @@ pub fn run_import_tuned(
                         line,
                         reason,
                         fields,
-                    } => rejects.add(line, reason, &fields)?,
+                    } => rejects.add(*line, std::mem::take(reason), fields)?,
                     ParsedRow::Converted {
                         line,
                         fields,
                         values,
                     } => {
+                        let values = std::mem::take(values);
                         if let Err(reason) = writer.write(values, spec, &mut counts)? {
-                            rejects.add(line, reason, &fields)?;
+                            rejects.add(*line, reason, fields)?;
                         }
                     }
                 }
@@ -199,8 +203,12 @@ pub fn run_import_tuned(
                     (control.progress)(&progress(&counts, read, started));
                 }
             }
-            // The parser may have finished: then the vector is simply dropped.
-            let _ = recycle.try_send(batch.rows);
+            // The parser may have finished: then the batch is simply dropped here.
+            let spent = Spent {
+                rows: batch.rows,
+                values: writer.take_spent(),
+            };
+            let _ = recycle.try_send(spent);
         }
         parser.join().map_err(|_| Error::UnreadableFile {
             path: path.to_path_buf(),

@@ -58,14 +58,27 @@ pub(super) struct ParseInput<'a> {
 /// (freeing a vector of this size costs the allocator a consolidation).
 pub(super) struct ParserEnds {
     pub(super) batches: SyncSender<Batch>,
-    pub(super) emptied: Receiver<Vec<ParsedRow>>,
+    pub(super) emptied: Receiver<Spent>,
+}
+
+/// A written batch on its way back to the parser thread, which allocated
+/// its rows and values and so frees them (a free from the writing thread
+/// would contend for glibc's arena lock) and reuses the row vector.
+pub(super) struct Spent {
+    pub(super) rows: Vec<ParsedRow>,
+    pub(super) values: Vec<rusqlite::types::Value>,
 }
 
 impl ParserEnds {
     fn empty_rows(&self) -> Vec<ParsedRow> {
-        self.emptied
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(BATCH_ROWS))
+        match self.emptied.try_recv() {
+            Ok(Spent { mut rows, values }) => {
+                drop(values);
+                rows.clear();
+                rows
+            }
+            Err(_) => Vec::with_capacity(BATCH_ROWS),
+        }
     }
 }
 

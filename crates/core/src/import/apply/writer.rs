@@ -36,6 +36,10 @@ pub(super) struct RowWriter<'tx> {
     pub(super) events: ImportedEventInserter<'tx>,
     /// The leads' identities, and the existing leads this import changed.
     pub(super) identities: Identities,
+    /// Values written since the last [`RowWriter::take_spent`]: the parser
+    /// thread allocated them, so they go back to it to be freed (freeing
+    /// another thread's allocations contends for glibc's arena lock).
+    pub(super) spent: Vec<Value>,
 }
 
 impl<'tx> RowWriter<'tx> {
@@ -69,7 +73,14 @@ impl<'tx> RowWriter<'tx> {
             pending_custom: Vec::new(),
             events: ImportedEventInserter::new(tx)?,
             identities,
+            spent: Vec::new(),
         })
+    }
+
+    /// The values written since the last call, to be freed by the thread
+    /// that allocated them.
+    pub(super) fn take_spent(&mut self) -> Vec<Value> {
+        std::mem::take(&mut self.spent)
     }
 
     /// Writes one row; the inner error is a row rejection.
@@ -203,6 +214,7 @@ impl<'tx> RowWriter<'tx> {
             params[position] = value;
         }
         let lead_id = self.leads.insert(&params)?;
+        self.spent.extend(params);
         for (key, value) in &consents {
             self.note_consent(lead_id, key, &Value::Null, value)?;
         }
@@ -226,6 +238,7 @@ impl<'tx> RowWriter<'tx> {
             .sort_by_key(|(field_id, lead_id, _)| (*field_id, *lead_id));
         for (field_id, lead_id, value) in self.pending_custom.drain(..) {
             self.custom_values.insert(field_id, lead_id, &value)?;
+            self.spent.push(value);
         }
         Ok(())
     }

@@ -3,8 +3,8 @@
 //!
 //! Reads take `&Workspace`; the `_on` reads take a connection because their
 //! callers hold no workspace: the rule compiler and the reference evaluator
-//! work on a `&Connection` (the index warm-up compiles on its own read-only
-//! reader), and checks run inside a write transaction read through it.
+//! work on a `&Connection`, and checks run inside a write transaction read
+//! through it.
 //! Writes take `&mut Workspace` or a `&Transaction` (`_in`).
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};

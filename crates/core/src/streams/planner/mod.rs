@@ -45,15 +45,8 @@ const DAY: i64 = 86_400;
 const NEVER: i64 = i64::MAX;
 
 /// The lead fields the planner reads besides those its rules test: consent
-/// (suppression) and time zone and country (each lead's zone). The index
-/// warm-up loads them too ([`warm_up_index`]).
+/// (suppression) and time zone and country (each lead's zone).
 pub const LEAD_FIELDS_READ: [&str; 4] = ["do_not_email", "email_opt_in", "timezone", "country"];
-
-/// Prepares the segment index's warm-up with the fields the planner reads
-/// besides those of the saved segments, so the first plan is fast too.
-pub fn warm_up_index(workspace: &Workspace) -> Result<Option<crate::segments::IndexWarmUp>> {
-    crate::segments::warm_up(workspace, &LEAD_FIELDS_READ)
-}
 
 pub use crate::segments::parse_as_of;
 pub use crate::time::midnight_utc;
