@@ -5,14 +5,15 @@
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use leadstream_core::import::apply::{run_import, run_import_tuned, ImportControl, ImportTuning};
+use leadstream_core::import::apply::{run_import_tuned, ImportControl, ImportTuning};
 use leadstream_core::import::history;
 use leadstream_core::import::inspect::inspect;
 use leadstream_core::import::spec::{ColumnTarget, ImportKind, MatchKey, OnMatch, UnknownLeads};
 use leadstream_core::{leads, Error, Workspace};
 
 use crate::{
-    assert_invariant, fixture, required_shared, run, suggested, try_suggested, workspace, write,
+    assert_invariant, fixture, required_shared, run, run_cancelled_after, suggested, try_suggested,
+    workspace, write,
 };
 
 fn custom_value(ws: &Workspace, key: &str, lead_id: i64) -> Option<String> {
@@ -339,24 +340,7 @@ fn cancel_leaves_the_workspace_exactly_as_it_was() {
     run(&mut ws, &seed, &seed_spec, false).unwrap();
 
     let spec = suggested(&ws, &file, None);
-    let cancel = AtomicBool::new(false);
-    let mut seen_progress = 0;
-    let mut progress = |p: &leadstream_core::import::spec::ImportProgress| {
-        seen_progress += 1;
-        if p.rows >= 4_000 {
-            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-    };
-    let result = run_import(
-        &mut ws,
-        &file,
-        &spec,
-        false,
-        ImportControl {
-            cancel: &cancel,
-            progress: &mut progress,
-        },
-    );
+    let (result, seen_progress) = run_cancelled_after(&mut ws, &file, &spec, 4_000);
     assert!(
         matches!(result, Err(Error::Cancelled)),
         "{:?}",

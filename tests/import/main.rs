@@ -109,6 +109,35 @@ pub fn run(
     )
 }
 
+/// Runs an import that the user cancels once `rows` rows are read, as the
+/// Cancel button does; returns its result and how often it reported progress.
+pub fn run_cancelled_after(
+    ws: &mut Workspace,
+    path: &Path,
+    spec: &ImportSpec,
+    rows: u64,
+) -> (leadstream_core::Result<ImportReport>, usize) {
+    let cancel = AtomicBool::new(false);
+    let mut reports = 0;
+    let mut progress = |p: &leadstream_core::import::spec::ImportProgress| {
+        reports += 1;
+        if p.rows >= rows {
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    };
+    let result = run_import(
+        ws,
+        path,
+        spec,
+        false,
+        ImportControl {
+            cancel: &cancel,
+            progress: &mut progress,
+        },
+    );
+    (result, reports)
+}
+
 pub fn assert_invariant(counts: &ImportCounts) {
     assert_eq!(
         counts.rows,

@@ -3,11 +3,7 @@
 //! import is copied beside it. Line numbers, rejections, Cancel and the
 //! backup behave as when everything ran in turn.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
-use leadstream_core::import::apply::{run_import, ImportControl};
 use leadstream_core::import::history;
-use leadstream_core::import::spec::ImportProgress;
 use leadstream_core::store::backup;
 use leadstream_core::store::tables::{events, leads};
 use leadstream_core::Error;
@@ -105,22 +101,7 @@ fn cancel_while_the_parser_thread_runs_leaves_nothing_behind() {
     }
     let file = write(dir.path(), "big.csv", &content);
     let spec = suggested(&ws, &file, None);
-    let cancel = AtomicBool::new(false);
-    let mut progress = |p: &ImportProgress| {
-        if p.rows >= 4_000 {
-            cancel.store(true, Ordering::Relaxed);
-        }
-    };
-    let result = run_import(
-        &mut ws,
-        &file,
-        &spec,
-        false,
-        ImportControl {
-            cancel: &cancel,
-            progress: &mut progress,
-        },
-    );
+    let (result, _) = run_cancelled_after(&mut ws, &file, &spec, 4_000);
     assert!(
         matches!(result, Err(Error::Cancelled)),
         "{:?}",
