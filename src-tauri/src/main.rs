@@ -5,6 +5,12 @@
 
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's allocator: an import's parser and writer
+/// threads allocate and free a value per cell, and glibc's arenas made them
+/// wait on each other's locks (docs/decisions.md, "Speed (issue 16)").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match leadstream_app_lib::run() {
         Ok(()) => ExitCode::SUCCESS,

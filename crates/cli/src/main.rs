@@ -8,6 +8,12 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's allocator: an import's parser and writer
+/// threads allocate and free a value per cell, and glibc's arenas made them
+/// wait on each other's locks (docs/decisions.md, "Speed (issue 16)").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use leadstream_core::export::write_file_atomically;
 
