@@ -38,10 +38,12 @@ mod dialect;
 mod encoding;
 mod headers;
 mod reader;
+mod tally;
 
 use dialect::*;
 use encoding::*;
 pub use reader::RecordReader;
+use tally::*;
 
 /// Text encodings we read. Latin-1 files are read as Windows-1252 (its
 /// superset, as browsers do).

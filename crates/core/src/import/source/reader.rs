@@ -19,54 +19,6 @@ impl Read for Input {
     }
 }
 
-/// How many original file bytes a character of the (UTF-8) stream stands for.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum OriginalUnits {
-    /// The stream is the file.
-    SameBytes,
-    /// One byte per character (Windows-1252).
-    OneBytePerChar,
-    /// Two bytes per UTF-16 code unit: 2 per character, 4 beyond the BMP.
-    Utf16,
-}
-
-/// Where the stream is in the original file: physical line and byte.
-#[derive(Debug, Clone)]
-pub(super) struct Tally {
-    /// 1-based physical line of the next byte.
-    pub(super) line: u64,
-    /// Original file offset of the next byte.
-    pub(super) original: u64,
-    pub(super) after_cr: bool,
-    pub(super) units: OriginalUnits,
-}
-
-impl Tally {
-    /// Moves past one byte of the stream.
-    pub(super) fn step(&mut self, byte: u8) {
-        if byte == b'\r' || (byte == b'\n' && !self.after_cr) {
-            self.line += 1;
-        }
-        self.after_cr = byte == b'\r';
-        self.original += match self.units {
-            OriginalUnits::SameBytes => 1,
-            OriginalUnits::OneBytePerChar => u64::from(byte & 0xC0 != 0x80),
-            OriginalUnits::Utf16 => match byte {
-                0x80..=0xBF => 0,
-                0xF0..=0xFF => 4,
-                _ => 2,
-            },
-        };
-    }
-
-    #[cfg(test)]
-    pub(super) fn advance(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.step(byte);
-        }
-    }
-}
-
 /// Where the parser is in the stream.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum ParseState {
@@ -403,6 +355,9 @@ impl RecordReader {
                     }
                 }
             }
+            if self.take_run() {
+                continue;
+            }
             let byte = self.buffer[self.position];
             if let Some(record) = self.feed(byte) {
                 return Some(record);
@@ -436,6 +391,36 @@ impl RecordReader {
     pub(super) fn consume(&mut self, byte: u8) {
         self.position += 1;
         self.tally.step(byte);
+    }
+
+    /// The fast path of [`RecordReader::feed`] inside a field: takes the
+    /// bytes up to the next one that can end it (a delimiter, quote or line
+    /// break) at once, when they cannot reach the size limit. Returns
+    /// whether it took any.
+    pub(super) fn take_run(&mut self) -> bool {
+        let ends = match (self.state, self.layout.outer_quote()) {
+            (ParseState::Unquoted, _) => self.layout.outer_delimiter(),
+            (ParseState::Quoted, Some(quote)) => quote,
+            _ => return false,
+        };
+        let rest = &self.buffer[self.position..];
+        let run = memchr::memchr3(ends, b'\r', b'\n', rest).unwrap_or(rest.len());
+        let record = &mut self.record;
+        if run == 0
+            || record.oversize
+            || record.size + run as u64 > self.limits.max_record_bytes as u64
+        {
+            return false;
+        }
+        let bytes = &rest[..run];
+        record.raw.extend_from_slice(bytes);
+        if record.columns < self.limits.max_columns {
+            record.field_bytes.extend_from_slice(bytes);
+        }
+        record.size += run as u64;
+        self.tally.skip_run(bytes);
+        self.position += run;
+        true
     }
 
     /// Takes one byte into the record (and its current field when
