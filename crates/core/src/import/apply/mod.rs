@@ -24,7 +24,9 @@ use crate::import::spec::{
     OnMatch, ReasonCount, Rejection, UnknownLeads,
 };
 use crate::store::tables::imports::{self, NewImport};
-use crate::store::tables::{audit, defer_secondary_indexes, BulkFill, DeferredIndexes};
+use crate::store::tables::{
+    audit, defer_secondary_indexes, set_foreign_keys, BulkFill, DeferredIndexes,
+};
 use crate::{Error, Result, Workspace};
 
 mod convert;
@@ -93,6 +95,27 @@ pub fn run_import(
 /// [`run_import`] with other thresholds (for tests).
 #[doc(hidden)]
 pub fn run_import_tuned(
+    workspace: &mut Workspace,
+    path: &Path,
+    spec: &ImportSpec,
+    dry_run: bool,
+    control: ImportControl<'_>,
+    tuning: ImportTuning,
+) -> Result<ImportReport> {
+    // Every row an import writes points at a lead, field or import it has
+    // just read or written in its own transaction: the per-row parent
+    // look-ups of foreign-key enforcement are skipped for it, and turned
+    // back on whatever the outcome.
+    let were_on = set_foreign_keys(workspace.conn(), false)?;
+    let imported = import_without_key_checks(workspace, path, spec, dry_run, control, tuning);
+    let restored = set_foreign_keys(workspace.conn(), were_on);
+    let report = imported?;
+    restored?;
+    Ok(report)
+}
+
+/// [`run_import_tuned`] once foreign-key enforcement is off.
+fn import_without_key_checks(
     workspace: &mut Workspace,
     path: &Path,
     spec: &ImportSpec,
@@ -220,7 +243,7 @@ pub fn run_import_tuned(
     counts.rejected = rejects.count;
     counts.erased_on = suppressed.dates_seen();
     (control.progress)(&progress(&counts, (total_bytes, total_bytes), started));
-    writer.insert_pending_custom_values()?;
+    writer.flush()?;
     drop(writer);
     deferred.rebuild(&tx)?;
 
@@ -332,6 +355,86 @@ mod tests {
             path,
             Path::new("/data/crm.import-4-march-rejected.csv").to_path_buf()
         );
+    }
+
+    /// Imports `csv` as mapped by the suggestions; `cancel` stops it at once.
+    fn import_suggested(
+        workspace: &mut Workspace,
+        csv: &str,
+        cancel: bool,
+    ) -> Result<ImportReport> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("file.csv");
+        std::fs::write(&path, csv).unwrap();
+        let inspection = crate::import::inspect::inspect(workspace, &path, None, None).unwrap();
+        let spec = ImportSpec {
+            kind: inspection.kind,
+            format: inspection.format,
+            columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
+            match_key: inspection.match_key,
+            on_match: OnMatch::Update,
+            null_tokens: inspection.suggested_null_tokens,
+            unknown_leads: UnknownLeads::Create,
+        };
+        let cancel = AtomicBool::new(cancel);
+        let mut progress = |_: &ImportProgress| {};
+        let control = ImportControl {
+            cancel: &cancel,
+            progress: &mut progress,
+        };
+        run_import_tuned(
+            workspace,
+            &path,
+            &spec,
+            false,
+            control,
+            ImportTuning {
+                defer_indexes_from_bytes: 0,
+            },
+        )
+    }
+
+    fn count(workspace: &Workspace, sql: &str) -> i64 {
+        workspace.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    /// The import writes with foreign-key enforcement off: what it wrote
+    /// (new, merged and updated leads, custom values, consent statements,
+    /// events, leads created by events) still satisfies every foreign key,
+    /// and enforcement is back on afterwards, also after a cancel.
+    #[test]
+    fn imports_keep_every_foreign_key_and_turn_enforcement_back_on() {
+        let mut workspace = Workspace::in_memory().unwrap();
+        let leads = "Email,Email Opt In,Plan,Company\n\
+                     a@x.io,yes,Pro,Acme\nb@x.io,no,Free,Globex\na@x.io,no,Team,Acme\n";
+        let report = import_suggested(&mut workspace, leads, false).unwrap();
+        assert_eq!((report.counts.inserted, report.counts.merged), (2, 1));
+        let again = import_suggested(
+            &mut workspace,
+            "Email,Plan,Email Opt In\nb@x.io,Team,yes\nc@x.io,Pro,\n",
+            false,
+        );
+        assert_eq!(again.unwrap().counts.updated, 1);
+        let events = "Email,Event,Timestamp,Page URL\n\
+                      a@x.io,Page View,2026-01-02 10:00,/pricing\nnew@x.io,Download,2026-01-03 11:00,/guide\n";
+        assert_eq!(
+            import_suggested(&mut workspace, events, false)
+                .unwrap()
+                .counts
+                .leads_created,
+            1
+        );
+        let many: String = (0..CHECK_EVERY).map(|i| format!("z{i}@x.io\n")).collect();
+        let cancelled = import_suggested(&mut workspace, &format!("Email\n{many}"), true);
+        assert!(matches!(cancelled, Err(Error::Cancelled)));
+
+        assert_eq!(count(&workspace, "SELECT count(*) FROM leads"), 4);
+        assert!(count(&workspace, "SELECT count(*) FROM custom_values") >= 3);
+        assert_eq!(count(&workspace, "SELECT count(*) FROM consent_events"), 4);
+        assert_eq!(count(&workspace, "SELECT count(*) FROM events"), 2);
+        let violations = count(&workspace, "SELECT count(*) FROM pragma_foreign_key_check");
+        assert_eq!(violations, 0);
+        assert_eq!(count(&workspace, "PRAGMA foreign_keys"), 1);
     }
 
     /// A CRM export with its own lead score: the suggestions keep it out of

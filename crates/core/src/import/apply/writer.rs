@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::identities::{FoundLead, Identities};
 use super::*;
-use crate::store::tables::consent::{self as consent_table, NewConsentRow};
+use crate::store::tables::consent::ImportedConsentInserter;
 use crate::store::tables::custom_values::{self, ValueInserter};
 use crate::store::tables::events::{ImportedEvent, ImportedEventInserter};
 use crate::store::tables::imports;
@@ -19,8 +19,8 @@ pub(super) struct RowWriter<'tx> {
     pub(super) tx: &'tx Transaction<'tx>,
     pub(super) import_id: i64,
     pub(super) now: i64,
-    /// The source of the consent statements this import writes ("Import: leads.csv").
-    pub(super) consent_source: String,
+    /// The consent statements this import writes (source "Import: leads.csv").
+    pub(super) consents: ImportedConsentInserter<'tx>,
     /// Inserts new leads with identity, times and import first, then each
     /// mapped standard field (empty ones as NULL).
     pub(super) leads: ColumnsInserter<'tx>,
@@ -65,13 +65,18 @@ impl<'tx> RowWriter<'tx> {
             tx,
             import_id,
             now,
-            consent_source: format!("Import: {file_name}"),
+            consents: ImportedConsentInserter::new(
+                tx,
+                format!("Import: {file_name}"),
+                now,
+                import_id,
+            )?,
             leads: ColumnsInserter::new(tx, lead_columns)?,
             email_column,
             custom_keys,
             custom_values: ValueInserter::new(tx)?,
             pending_custom: Vec::new(),
-            events: ImportedEventInserter::new(tx)?,
+            events: ImportedEventInserter::new(tx, import_id)?,
             identities,
             spent: Vec::new(),
         })
@@ -232,14 +237,20 @@ impl<'tx> RowWriter<'tx> {
         Ok(Ok(lead_id))
     }
 
+    /// Writes every row not written yet: new leads' custom values and events.
+    pub(super) fn flush(&mut self) -> Result<()> {
+        self.insert_pending_custom_values()?;
+        self.consents.flush()?;
+        self.events.flush()
+    }
+
     /// Inserts the pending custom values, field by field (leads in order).
     pub(super) fn insert_pending_custom_values(&mut self) -> Result<()> {
         self.pending_custom
             .sort_by_key(|(field_id, lead_id, _)| (*field_id, *lead_id));
-        for (field_id, lead_id, value) in self.pending_custom.drain(..) {
-            self.custom_values.insert(field_id, lead_id, &value)?;
-            self.spent.push(value);
-        }
+        self.custom_values.insert_all(&self.pending_custom)?;
+        let values = self.pending_custom.drain(..).map(|(_, _, value)| value);
+        self.spent.extend(values);
         Ok(())
     }
 
@@ -313,7 +324,7 @@ impl<'tx> RowWriter<'tx> {
     /// `ads_opt_in` or `do_not_email` (issue 15): opted in → granted; opted
     /// out → withdrawn when it was opted in, denied otherwise; "do not email"
     /// set → e-mail withdrawn. No lawful basis; the import's time and id.
-    fn note_consent(&self, lead_id: i64, key: &str, old: &Value, new: &Value) -> Result<()> {
+    fn note_consent(&mut self, lead_id: i64, key: &str, old: &Value, new: &Value) -> Result<()> {
         if old == new {
             return Ok(());
         }
@@ -328,19 +339,7 @@ impl<'tx> RowWriter<'tx> {
             ("do_not_email", Value::Integer(1)) => ("email", "withdrawn"),
             _ => return Ok(()),
         };
-        consent_table::insert(
-            self.tx,
-            &NewConsentRow {
-                lead_id,
-                channel: statement.0,
-                status: statement.1,
-                lawful_basis: None,
-                source: &self.consent_source,
-                recorded_at: self.now,
-                import_id: Some(self.import_id),
-            },
-        )?;
-        Ok(())
+        self.consents.insert(lead_id, statement.0, statement.1)
     }
 
     /// Keeps the value a field had before this import (the first one only).
@@ -389,12 +388,11 @@ impl<'tx> RowWriter<'tx> {
                 }
             }
         };
-        self.events.insert(&ImportedEvent {
+        self.events.insert(ImportedEvent {
             lead_id,
-            event_type: &event_type,
+            event_type,
             occurred_at,
-            properties: &values.event_properties,
-            import_id: self.import_id,
+            properties: std::mem::take(&mut values.event_properties),
         })?;
         counts.inserted += 1;
         Ok(Ok(()))

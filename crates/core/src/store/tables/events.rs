@@ -120,44 +120,82 @@ impl<'tx> EventInserter<'tx> {
     }
 }
 
-/// An event an import adds, tagged with the import.
-#[derive(Debug, Clone, Copy)]
-pub struct ImportedEvent<'a> {
+/// An event an import adds.
+#[derive(Debug, Clone)]
+pub struct ImportedEvent {
     pub lead_id: i64,
-    pub event_type: &'a str,
+    pub event_type: String,
     /// Seconds since the epoch (UTC).
     pub occurred_at: i64,
     /// A JSON object, as text.
-    pub properties: &'a str,
-    pub import_id: i64,
+    pub properties: String,
 }
 
-/// Inserts the events an import adds, with one statement prepared once
-/// for the whole import.
+/// Rows per multi-row INSERT of [`ImportedEventInserter`].
+const EVENTS_PER_INSERT: usize = 128;
+
+/// Inserts the events an import adds, tagged with the import, in order:
+/// [`EVENTS_PER_INSERT`] at a time in one multi-row statement prepared
+/// once for the whole import, so each statement's own cost is paid once
+/// for all of them. [`ImportedEventInserter::flush`] writes the rest.
 pub struct ImportedEventInserter<'tx> {
-    statement: Statement<'tx>,
+    one: Statement<'tx>,
+    many: Statement<'tx>,
+    import_id: i64,
+    pending: Vec<ImportedEvent>,
 }
 
 impl<'tx> ImportedEventInserter<'tx> {
-    pub fn new(tx: &'tx Transaction<'tx>) -> Result<Self> {
-        let statement = tx.prepare(
-            "INSERT INTO events (lead_id, type, occurred_at, properties, import_id)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        Ok(ImportedEventInserter { statement })
+    pub fn new(tx: &'tx Transaction<'tx>, import_id: i64) -> Result<Self> {
+        let insert =
+            "INSERT INTO events (lead_id, type, occurred_at, properties, import_id) VALUES";
+        let one = tx.prepare(&format!("{insert} (?, ?, ?, ?, ?)"))?;
+        let rows = vec!["(?, ?, ?, ?, ?)"; EVENTS_PER_INSERT].join(", ");
+        let many = tx.prepare(&format!("{insert} {rows}"))?;
+        Ok(ImportedEventInserter {
+            one,
+            many,
+            import_id,
+            pending: Vec::with_capacity(EVENTS_PER_INSERT),
+        })
     }
 
-    /// Inserts one event.
-    pub fn insert(&mut self, event: &ImportedEvent<'_>) -> Result<()> {
-        self.statement.execute(params![
-            event.lead_id,
-            event.event_type,
-            event.occurred_at,
-            event.properties,
-            event.import_id
-        ])?;
+    /// Adds one event (written by this call or a later one).
+    pub fn insert(&mut self, event: ImportedEvent) -> Result<()> {
+        self.pending.push(event);
+        if self.pending.len() == EVENTS_PER_INSERT {
+            for (row, event) in self.pending.iter().enumerate() {
+                bind_event(&mut self.many, row * 5, event, self.import_id)?;
+            }
+            self.many.raw_execute()?;
+            self.pending.clear();
+        }
         Ok(())
     }
+
+    /// Writes the events not written yet.
+    pub fn flush(&mut self) -> Result<()> {
+        for event in self.pending.drain(..) {
+            bind_event(&mut self.one, 0, &event, self.import_id)?;
+            self.one.raw_execute()?;
+        }
+        Ok(())
+    }
+}
+
+/// Binds one event's five values from parameter `first + 1` on.
+fn bind_event(
+    statement: &mut Statement<'_>,
+    first: usize,
+    event: &ImportedEvent,
+    import_id: i64,
+) -> Result<()> {
+    statement.raw_bind_parameter(first + 1, event.lead_id)?;
+    statement.raw_bind_parameter(first + 2, event.event_type.as_str())?;
+    statement.raw_bind_parameter(first + 3, event.occurred_at)?;
+    statement.raw_bind_parameter(first + 4, event.properties.as_str())?;
+    statement.raw_bind_parameter(first + 5, import_id)?;
+    Ok(())
 }
 
 /// Deletes the events import `import_id` added; returns how many.

@@ -158,6 +158,17 @@ pub fn defer_secondary_indexes(tx: &Transaction<'_>, filled: BulkFill) -> Result
     Ok(deferred)
 }
 
+/// Turns SQLite's foreign-key enforcement on or off for `conn` (outside any
+/// transaction: inside one SQLite ignores the change); returns whether it
+/// was on. An import writes only rows whose parents it has just read or
+/// written in its own transaction, so it writes them without the per-row
+/// parent look-ups (docs/decisions.md, "Speed (issue 16)").
+pub fn set_foreign_keys(conn: &Connection, on: bool) -> Result<bool> {
+    let was_on: bool = conn.pragma_query_value(None, "foreign_keys", |row| row.get(0))?;
+    conn.pragma_update(None, "foreign_keys", on)?;
+    Ok(was_on)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
