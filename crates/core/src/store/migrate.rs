@@ -74,6 +74,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "derived_cache",
         sql: include_str!("migrations/0012_derived_cache.sql"),
     },
+    Migration {
+        version: 13,
+        name: "consent_checks",
+        sql: include_str!("migrations/0013_consent_checks.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.

@@ -298,6 +298,45 @@ mod tests {
     use super::*;
     use crate::Workspace;
 
+    /// Migration 0013 wrote the checks without IN lists: they still accept
+    /// every listed value and no basis, and refuse anything else.
+    #[test]
+    fn the_checks_accept_exactly_the_listed_values() {
+        let mut ws = Workspace::in_memory().unwrap();
+        let tx = ws.conn_mut().transaction().unwrap();
+        tx.execute(
+            "INSERT INTO leads (id, created_at, updated_at) VALUES (1, 0, 0)",
+            [],
+        )
+        .unwrap();
+        let row = |channel, status, lawful_basis| NewConsentRow {
+            lead_id: 1,
+            channel,
+            status,
+            lawful_basis,
+            source: "",
+            recorded_at: 0,
+            import_id: None,
+        };
+        for status in ["granted", "denied", "withdrawn"] {
+            insert(&tx, &row("ads", status, None)).unwrap();
+        }
+        for basis in [
+            "consent",
+            "contract",
+            "legal_obligation",
+            "vital_interests",
+            "public_task",
+            "legitimate_interests",
+        ] {
+            insert(&tx, &row("email", "granted", Some(basis))).unwrap();
+        }
+        assert!(insert(&tx, &row("fax", "granted", None)).is_err());
+        assert!(insert(&tx, &row("email", "maybe", None)).is_err());
+        assert!(insert(&tx, &row("email", "granted", Some("hunch"))).is_err());
+        assert_eq!(for_lead(&tx, 1).unwrap().len(), 9);
+    }
+
     #[test]
     fn an_inserted_statement_is_read_back_and_sets_the_column() {
         let mut ws = Workspace::in_memory().unwrap();
