@@ -34,6 +34,8 @@ mod identities;
 mod pipeline;
 mod properties;
 mod report;
+#[cfg(test)]
+pub(crate) mod suggested;
 mod writer;
 
 use convert::*;
@@ -357,7 +359,8 @@ mod tests {
         );
     }
 
-    /// Imports `csv` as mapped by the suggestions; `cancel` stops it at once.
+    /// Imports `csv` as suggested, on the big-file path (secondary indexes
+    /// dropped and rebuilt).
     fn import_suggested(
         workspace: &mut Workspace,
         csv: &str,
@@ -366,32 +369,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("file.csv");
         std::fs::write(&path, csv).unwrap();
-        let inspection = crate::import::inspect::inspect(workspace, &path, None, None).unwrap();
-        let spec = ImportSpec {
-            kind: inspection.kind,
-            format: inspection.format,
-            columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
-            match_key: inspection.match_key,
-            on_match: OnMatch::Update,
-            null_tokens: inspection.suggested_null_tokens,
-            unknown_leads: UnknownLeads::Create,
+        let tuning = ImportTuning {
+            defer_indexes_from_bytes: 0,
         };
-        let cancel = AtomicBool::new(cancel);
-        let mut progress = |_: &ImportProgress| {};
-        let control = ImportControl {
-            cancel: &cancel,
-            progress: &mut progress,
-        };
-        run_import_tuned(
-            workspace,
-            &path,
-            &spec,
-            false,
-            control,
-            ImportTuning {
-                defer_indexes_from_bytes: 0,
-            },
-        )
+        suggested::import_as_suggested(workspace, &path, cancel, tuning)
     }
 
     fn count(workspace: &Workspace, sql: &str) -> i64 {

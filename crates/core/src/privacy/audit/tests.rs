@@ -2,15 +2,12 @@
 //! no audited action writes a person in clear.
 
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 
 use super::*;
 // The whole module is test code (declared `#[cfg(test)]` in its parent);
 // the marker below tells the layer check so: tests may use the demo generator.
 #[cfg(test)]
 use crate::demo::{self, DemoSpec};
-use crate::import::apply::{run_import, ImportControl};
-use crate::import::spec::{ImportSpec, OnMatch, UnknownLeads};
 
 fn demo_workspace(dir: &Path) -> Workspace {
     let mut ws = Workspace::create(dir.join("audit.leadstream")).unwrap();
@@ -25,26 +22,7 @@ fn demo_workspace(dir: &Path) -> Workspace {
 }
 
 fn import(ws: &mut Workspace, path: &Path) -> i64 {
-    let inspection = crate::import::inspect::inspect(ws, path, None, None).unwrap();
-    let spec = ImportSpec {
-        kind: inspection.kind,
-        format: inspection.format,
-        columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
-        match_key: inspection.match_key,
-        on_match: OnMatch::Update,
-        null_tokens: inspection.suggested_null_tokens,
-        unknown_leads: UnknownLeads::Create,
-    };
-    let cancel = AtomicBool::new(false);
-    let mut progress = |_: &crate::import::spec::ImportProgress| {};
-    let control = ImportControl {
-        cancel: &cancel,
-        progress: &mut progress,
-    };
-    run_import(ws, path, &spec, false, control)
-        .unwrap()
-        .import_id
-        .unwrap()
+    crate::import::apply::suggested::import_id_as_suggested(ws, path)
 }
 
 fn people(ws: &Workspace) -> Vec<String> {

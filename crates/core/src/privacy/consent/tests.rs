@@ -244,38 +244,11 @@ fn crm_wordings_of_a_lawful_basis_are_read() {
 }
 
 mod import {
-    use std::sync::atomic::AtomicBool;
 
     use super::*;
-    use crate::import::apply::{run_import, ImportControl};
-    use crate::import::spec::{ImportSpec, OnMatch, UnknownLeads};
 
     fn import(ws: &mut Workspace, path: &std::path::Path) -> i64 {
-        let inspection = crate::import::inspect::inspect(ws, path, None, None).unwrap();
-        let spec = ImportSpec {
-            kind: inspection.kind,
-            format: inspection.format,
-            columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
-            match_key: inspection.match_key,
-            on_match: OnMatch::Update,
-            null_tokens: inspection.suggested_null_tokens,
-            unknown_leads: UnknownLeads::Create,
-        };
-        let cancel = AtomicBool::new(false);
-        let mut progress = |_: &crate::import::spec::ImportProgress| {};
-        run_import(
-            ws,
-            path,
-            &spec,
-            false,
-            ImportControl {
-                cancel: &cancel,
-                progress: &mut progress,
-            },
-        )
-        .unwrap()
-        .import_id
-        .unwrap()
+        crate::import::apply::suggested::import_id_as_suggested(ws, path)
     }
 
     fn statements(ws: &Workspace) -> Vec<(String, String, String, String, Option<i64>)> {

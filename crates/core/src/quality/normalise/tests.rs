@@ -8,12 +8,9 @@
 mod on_workspaces {
     use std::collections::BTreeMap;
     use std::path::Path;
-    use std::sync::atomic::AtomicBool;
 
     use super::super::*;
-    use crate::import::apply::{run_import, ImportControl};
     use crate::import::history;
-    use crate::import::spec::{ImportSpec, OnMatch, UnknownLeads};
 
     fn workspace(rows: &str) -> Workspace {
         let ws = Workspace::in_memory().unwrap();
@@ -211,26 +208,7 @@ mod on_workspaces {
     fn import(ws: &mut Workspace, dir: &Path, name: &str, csv: &str) -> i64 {
         let path = dir.join(name);
         std::fs::write(&path, csv).unwrap();
-        let inspection = crate::import::inspect::inspect(ws, &path, None, None).unwrap();
-        let spec = ImportSpec {
-            kind: inspection.kind,
-            format: inspection.format,
-            columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
-            match_key: inspection.match_key,
-            on_match: OnMatch::Update,
-            null_tokens: inspection.suggested_null_tokens,
-            unknown_leads: UnknownLeads::Create,
-        };
-        let cancel = AtomicBool::new(false);
-        let mut progress = |_: &crate::import::spec::ImportProgress| {};
-        let control = ImportControl {
-            cancel: &cancel,
-            progress: &mut progress,
-        };
-        run_import(ws, &path, &spec, false, control)
-            .unwrap()
-            .import_id
-            .unwrap()
+        crate::import::apply::suggested::import_id_as_suggested(ws, &path)
     }
 
     #[test]

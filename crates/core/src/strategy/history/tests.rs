@@ -7,14 +7,11 @@
 #[cfg(test)]
 mod on_demo_workspaces {
     use std::path::Path;
-    use std::sync::atomic::AtomicBool;
 
     use proptest::prelude::*;
     use proptest::test_runner::{Config, TestRunner};
 
     use super::super::*;
-    use crate::import::apply::{run_import, ImportControl};
-    use crate::import::spec::{ImportSpec, OnMatch, UnknownLeads};
     use crate::segments::saved::SegmentDraft;
     use crate::store::tables::history as table;
     use crate::time::SECONDS_PER_DAY as DAY;
@@ -250,31 +247,9 @@ mod on_demo_workspaces {
     fn import(ws: &mut Workspace, dir: &Path, name: &str, csv: &str) -> i64 {
         let path = dir.join(name);
         std::fs::write(&path, csv).unwrap();
-        let inspection = crate::import::inspect::inspect(ws, &path, None, None).unwrap();
-        let spec = ImportSpec {
-            kind: inspection.kind,
-            format: inspection.format,
-            columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
-            match_key: inspection.match_key,
-            on_match: OnMatch::Update,
-            null_tokens: inspection.suggested_null_tokens,
-            unknown_leads: UnknownLeads::Create,
-        };
-        let cancel = AtomicBool::new(false);
-        let mut progress = |_: &crate::import::spec::ImportProgress| {};
-        let report = run_import(
-            ws,
-            &path,
-            &spec,
-            false,
-            ImportControl {
-                cancel: &cancel,
-                progress: &mut progress,
-            },
-        )
-        .unwrap();
+        let import_id = crate::import::apply::suggested::import_id_as_suggested(ws, &path);
         ws.after_data_change(crate::DataChange::Import);
-        report.import_id.unwrap()
+        import_id
     }
 
     #[test]
