@@ -12,6 +12,21 @@ pub(super) enum OriginalUnits {
     Utf16,
 }
 
+impl OriginalUnits {
+    /// The original file bytes that one byte of the (UTF-8) stream stands for.
+    fn of(self, byte: u8) -> u64 {
+        match self {
+            OriginalUnits::SameBytes => 1,
+            OriginalUnits::OneBytePerChar => u64::from(byte & 0xC0 != 0x80),
+            OriginalUnits::Utf16 => match byte {
+                0x80..=0xBF => 0,
+                0xF0..=0xFF => 4,
+                _ => 2,
+            },
+        }
+    }
+}
+
 /// Where the stream is in the original file: physical line and byte.
 #[derive(Debug, Clone)]
 pub(super) struct Tally {
@@ -30,15 +45,7 @@ impl Tally {
             self.line += 1;
         }
         self.after_cr = byte == b'\r';
-        self.original += match self.units {
-            OriginalUnits::SameBytes => 1,
-            OriginalUnits::OneBytePerChar => u64::from(byte & 0xC0 != 0x80),
-            OriginalUnits::Utf16 => match byte {
-                0x80..=0xBF => 0,
-                0xF0..=0xFF => 4,
-                _ => 2,
-            },
-        };
+        self.original += self.units.of(byte);
     }
 
     /// Moves past a run of bytes that holds no line break.
@@ -46,17 +53,7 @@ impl Tally {
         self.after_cr = false;
         self.original += match self.units {
             OriginalUnits::SameBytes => run.len() as u64,
-            OriginalUnits::OneBytePerChar => {
-                run.iter().filter(|b| *b & 0xC0 != 0x80).count() as u64
-            }
-            OriginalUnits::Utf16 => run
-                .iter()
-                .map(|b| match b {
-                    0x80..=0xBF => 0,
-                    0xF0..=0xFF => 4,
-                    _ => 2,
-                })
-                .sum(),
+            units => run.iter().map(|byte| units.of(*byte)).sum(),
         };
     }
 

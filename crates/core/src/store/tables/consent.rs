@@ -4,7 +4,9 @@
 //! the import that brought it). The leads' `email_opt_in` and `ads_opt_in`
 //! columns hold the current status; [`set_status_column`] writes them.
 
-use rusqlite::{Connection, Statement, Transaction};
+use rusqlite::{Connection, Transaction};
+
+use super::{MultiRowInsert, ROWS_PER_INSERT};
 
 use crate::Result;
 
@@ -51,27 +53,16 @@ pub fn insert(tx: &Transaction<'_>, row: &NewConsentRow<'_>) -> Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
-/// Statements per multi-row INSERT of [`ImportedConsentInserter`].
-const STATEMENTS_PER_INSERT: usize = 128;
-
 /// Writes an import's consent statements (no lawful basis; the import's
-/// source, time and id), [`STATEMENTS_PER_INSERT`] per statement: the
-/// table's checks against lists of values build a temporary index each
-/// time a statement runs, so one statement for many rows builds them once.
-/// [`ImportedConsentInserter::flush`] writes the rest.
+/// source, time and id), [`ROWS_PER_INSERT`] per statement
+/// ([`MultiRowInsert`]). [`ImportedConsentInserter::flush`] writes the rest.
 pub struct ImportedConsentInserter<'tx> {
-    one: Statement<'tx>,
-    many: Statement<'tx>,
-    common: CommonToAnImport,
-    /// (lead id, channel, status) not written yet.
-    pending: Vec<(i64, &'static str, &'static str)>,
-}
-
-/// What every consent statement of one import has in common.
-struct CommonToAnImport {
+    rows: MultiRowInsert<'tx>,
     source: String,
     recorded_at: i64,
     import_id: i64,
+    /// (lead id, channel, status) not written yet.
+    pending: Vec<(i64, &'static str, &'static str)>,
 }
 
 impl<'tx> ImportedConsentInserter<'tx> {
@@ -82,19 +73,13 @@ impl<'tx> ImportedConsentInserter<'tx> {
         import_id: i64,
     ) -> Result<Self> {
         let insert =
-            "INSERT INTO consent_events (lead_id, channel, status, source, recorded_at, import_id) VALUES";
-        let one = tx.prepare(&format!("{insert} (?, ?, ?, ?, ?, ?)"))?;
-        let rows = vec!["(?, ?, ?, ?, ?, ?)"; STATEMENTS_PER_INSERT].join(", ");
-        let many = tx.prepare(&format!("{insert} {rows}"))?;
+            "INSERT INTO consent_events (lead_id, channel, status, source, recorded_at, import_id)";
         Ok(ImportedConsentInserter {
-            one,
-            many,
-            common: CommonToAnImport {
-                source,
-                recorded_at,
-                import_id,
-            },
-            pending: Vec::with_capacity(STATEMENTS_PER_INSERT),
+            rows: MultiRowInsert::new(tx, insert, 6)?,
+            source,
+            recorded_at,
+            import_id,
+            pending: Vec::with_capacity(ROWS_PER_INSERT),
         })
     }
 
@@ -106,40 +91,31 @@ impl<'tx> ImportedConsentInserter<'tx> {
         status: &'static str,
     ) -> Result<()> {
         self.pending.push((lead_id, channel, status));
-        if self.pending.len() == STATEMENTS_PER_INSERT {
-            for (row, statement) in self.pending.iter().enumerate() {
-                bind_imported(&mut self.many, row * 6, *statement, &self.common)?;
-            }
-            self.many.raw_execute()?;
-            self.pending.clear();
+        if self.pending.len() == ROWS_PER_INSERT {
+            self.flush()?;
         }
         Ok(())
     }
 
     /// Writes the statements not written yet.
     pub fn flush(&mut self) -> Result<()> {
-        for statement in self.pending.drain(..) {
-            bind_imported(&mut self.one, 0, statement, &self.common)?;
-            self.one.raw_execute()?;
-        }
+        let (source, recorded_at, import_id) =
+            (self.source.as_str(), self.recorded_at, self.import_id);
+        self.rows.write(
+            &self.pending,
+            |statement, first, (lead_id, channel, status)| {
+                statement.raw_bind_parameter(first + 1, lead_id)?;
+                statement.raw_bind_parameter(first + 2, channel)?;
+                statement.raw_bind_parameter(first + 3, status)?;
+                statement.raw_bind_parameter(first + 4, source)?;
+                statement.raw_bind_parameter(first + 5, recorded_at)?;
+                statement.raw_bind_parameter(first + 6, import_id)?;
+                Ok(())
+            },
+        )?;
+        self.pending.clear();
         Ok(())
     }
-}
-
-/// Binds one imported statement's six values from parameter `first + 1` on.
-fn bind_imported(
-    statement: &mut Statement<'_>,
-    first: usize,
-    (lead_id, channel, status): (i64, &'static str, &'static str),
-    common: &CommonToAnImport,
-) -> Result<()> {
-    statement.raw_bind_parameter(first + 1, lead_id)?;
-    statement.raw_bind_parameter(first + 2, channel)?;
-    statement.raw_bind_parameter(first + 3, status)?;
-    statement.raw_bind_parameter(first + 4, common.source.as_str())?;
-    statement.raw_bind_parameter(first + 5, common.recorded_at)?;
-    statement.raw_bind_parameter(first + 6, common.import_id)?;
-    Ok(())
 }
 
 /// The lead column that holds a channel's current status.

@@ -4,6 +4,7 @@
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, Statement, ToSql, Transaction};
 
+use super::MultiRowInsert;
 use crate::Result;
 
 /// Calls `visit(lead_id, field_id, value)` with every value that one of
@@ -49,47 +50,26 @@ pub fn set(tx: &Transaction<'_>, field_id: i64, lead_id: i64, value: &dyn ToSql)
 /// Inserts the values of new leads (an import's), with one statement
 /// prepared once for the whole import.
 pub struct ValueInserter<'tx> {
-    one: Statement<'tx>,
-    /// [`ROWS_PER_INSERT`] rows at once: the statement's own cost (binding,
-    /// starting and ending it) paid once for all of them.
-    many: Statement<'tx>,
+    rows: MultiRowInsert<'tx>,
 }
-
-/// Rows per multi-row INSERT of [`ValueInserter::insert_all`].
-const ROWS_PER_INSERT: usize = 128;
 
 impl<'tx> ValueInserter<'tx> {
     pub fn new(tx: &'tx Transaction<'tx>) -> Result<Self> {
-        let one =
-            tx.prepare("INSERT INTO custom_values (field_id, lead_id, value) VALUES (?1, ?2, ?3)")?;
-        let rows = vec!["(?, ?, ?)"; ROWS_PER_INSERT].join(", ");
-        let many = tx.prepare(&format!(
-            "INSERT INTO custom_values (field_id, lead_id, value) VALUES {rows}"
-        ))?;
-        Ok(ValueInserter { one, many })
-    }
-
-    /// Inserts the value of field `field_id` of a new lead `lead_id`.
-    pub fn insert(&mut self, field_id: i64, lead_id: i64, value: &dyn ToSql) -> Result<()> {
-        self.one.execute((field_id, lead_id, value))?;
-        Ok(())
+        let insert = "INSERT INTO custom_values (field_id, lead_id, value)";
+        Ok(ValueInserter {
+            rows: MultiRowInsert::new(tx, insert, 3)?,
+        })
     }
 
     /// Inserts new leads' values, `(field_id, lead_id, value)`, in order.
     pub fn insert_all(&mut self, rows: &[(i64, i64, Value)]) -> Result<()> {
-        let mut chunks = rows.chunks_exact(ROWS_PER_INSERT);
-        for chunk in &mut chunks {
-            for (row, (field_id, lead_id, value)) in chunk.iter().enumerate() {
-                self.many.raw_bind_parameter(row * 3 + 1, field_id)?;
-                self.many.raw_bind_parameter(row * 3 + 2, lead_id)?;
-                self.many.raw_bind_parameter(row * 3 + 3, value)?;
-            }
-            self.many.raw_execute()?;
-        }
-        for (field_id, lead_id, value) in chunks.remainder() {
-            self.insert(*field_id, *lead_id, value)?;
-        }
-        Ok(())
+        self.rows
+            .write(rows, |statement, first, (field_id, lead_id, value)| {
+                statement.raw_bind_parameter(first + 1, field_id)?;
+                statement.raw_bind_parameter(first + 2, lead_id)?;
+                statement.raw_bind_parameter(first + 3, value)?;
+                Ok(())
+            })
     }
 }
 

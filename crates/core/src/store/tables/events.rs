@@ -3,6 +3,7 @@
 
 use rusqlite::{params, Statement, Transaction};
 
+use super::{MultiRowInsert, ROWS_PER_INSERT};
 use crate::{Result, Workspace};
 
 /// How many events the workspace holds. On a cold 10M-event file this
@@ -131,71 +132,48 @@ pub struct ImportedEvent {
     pub properties: String,
 }
 
-/// Rows per multi-row INSERT of [`ImportedEventInserter`].
-const EVENTS_PER_INSERT: usize = 128;
-
-/// Inserts the events an import adds, tagged with the import, in order:
-/// [`EVENTS_PER_INSERT`] at a time in one multi-row statement prepared
-/// once for the whole import, so each statement's own cost is paid once
-/// for all of them. [`ImportedEventInserter::flush`] writes the rest.
+/// Inserts the events an import adds, tagged with the import, in order,
+/// [`ROWS_PER_INSERT`] per statement ([`MultiRowInsert`]).
+/// [`ImportedEventInserter::flush`] writes the rest.
 pub struct ImportedEventInserter<'tx> {
-    one: Statement<'tx>,
-    many: Statement<'tx>,
+    rows: MultiRowInsert<'tx>,
     import_id: i64,
     pending: Vec<ImportedEvent>,
 }
 
 impl<'tx> ImportedEventInserter<'tx> {
     pub fn new(tx: &'tx Transaction<'tx>, import_id: i64) -> Result<Self> {
-        let insert =
-            "INSERT INTO events (lead_id, type, occurred_at, properties, import_id) VALUES";
-        let one = tx.prepare(&format!("{insert} (?, ?, ?, ?, ?)"))?;
-        let rows = vec!["(?, ?, ?, ?, ?)"; EVENTS_PER_INSERT].join(", ");
-        let many = tx.prepare(&format!("{insert} {rows}"))?;
+        let insert = "INSERT INTO events (lead_id, type, occurred_at, properties, import_id)";
         Ok(ImportedEventInserter {
-            one,
-            many,
+            rows: MultiRowInsert::new(tx, insert, 5)?,
             import_id,
-            pending: Vec::with_capacity(EVENTS_PER_INSERT),
+            pending: Vec::with_capacity(ROWS_PER_INSERT),
         })
     }
 
     /// Adds one event (written by this call or a later one).
     pub fn insert(&mut self, event: ImportedEvent) -> Result<()> {
         self.pending.push(event);
-        if self.pending.len() == EVENTS_PER_INSERT {
-            for (row, event) in self.pending.iter().enumerate() {
-                bind_event(&mut self.many, row * 5, event, self.import_id)?;
-            }
-            self.many.raw_execute()?;
-            self.pending.clear();
+        if self.pending.len() == ROWS_PER_INSERT {
+            self.flush()?;
         }
         Ok(())
     }
 
     /// Writes the events not written yet.
     pub fn flush(&mut self) -> Result<()> {
-        for event in self.pending.drain(..) {
-            bind_event(&mut self.one, 0, &event, self.import_id)?;
-            self.one.raw_execute()?;
-        }
+        let import_id = self.import_id;
+        self.rows.write(&self.pending, |statement, first, event| {
+            statement.raw_bind_parameter(first + 1, event.lead_id)?;
+            statement.raw_bind_parameter(first + 2, event.event_type.as_str())?;
+            statement.raw_bind_parameter(first + 3, event.occurred_at)?;
+            statement.raw_bind_parameter(first + 4, event.properties.as_str())?;
+            statement.raw_bind_parameter(first + 5, import_id)?;
+            Ok(())
+        })?;
+        self.pending.clear();
         Ok(())
     }
-}
-
-/// Binds one event's five values from parameter `first + 1` on.
-fn bind_event(
-    statement: &mut Statement<'_>,
-    first: usize,
-    event: &ImportedEvent,
-    import_id: i64,
-) -> Result<()> {
-    statement.raw_bind_parameter(first + 1, event.lead_id)?;
-    statement.raw_bind_parameter(first + 2, event.event_type.as_str())?;
-    statement.raw_bind_parameter(first + 3, event.occurred_at)?;
-    statement.raw_bind_parameter(first + 4, event.properties.as_str())?;
-    statement.raw_bind_parameter(first + 5, import_id)?;
-    Ok(())
 }
 
 /// Deletes the events import `import_id` added; returns how many.

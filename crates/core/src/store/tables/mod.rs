@@ -64,7 +64,7 @@ pub mod segments;
 pub mod streams;
 pub mod suppression;
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::{Connection, Statement, Transaction};
 
 use crate::Result;
 
@@ -156,6 +156,53 @@ pub fn defer_secondary_indexes(tx: &Transaction<'_>, filled: BulkFill) -> Result
         }
     }
     Ok(deferred)
+}
+
+/// Rows per statement of a [`MultiRowInsert`].
+pub const ROWS_PER_INSERT: usize = 128;
+
+/// One INSERT prepared for one row and for [`ROWS_PER_INSERT`] rows, so a
+/// bulk write (an import's custom values, consent statements, events) pays
+/// each statement's own cost (binding, stepping, ending it) once for many
+/// rows.
+pub struct MultiRowInsert<'tx> {
+    one: Statement<'tx>,
+    many: Statement<'tx>,
+    columns: usize,
+}
+
+impl<'tx> MultiRowInsert<'tx> {
+    /// `insert` is `INSERT INTO table (column, …)` naming `columns` columns.
+    pub fn new(tx: &'tx Transaction<'tx>, insert: &str, columns: usize) -> Result<Self> {
+        let row = format!("({})", vec!["?"; columns].join(", "));
+        let one = tx.prepare(&format!("{insert} VALUES {row}"))?;
+        let many = tx.prepare(&format!(
+            "{insert} VALUES {}",
+            vec![row.as_str(); ROWS_PER_INSERT].join(", ")
+        ))?;
+        Ok(MultiRowInsert { one, many, columns })
+    }
+
+    /// Writes `rows` in order; `bind(statement, first, row)` binds one
+    /// row's values to the parameters from `first + 1` on.
+    pub fn write<R>(
+        &mut self,
+        rows: &[R],
+        bind: impl Fn(&mut Statement<'tx>, usize, &R) -> Result<()>,
+    ) -> Result<()> {
+        let mut chunks = rows.chunks_exact(ROWS_PER_INSERT);
+        for chunk in &mut chunks {
+            for (index, row) in chunk.iter().enumerate() {
+                bind(&mut self.many, index * self.columns, row)?;
+            }
+            self.many.raw_execute()?;
+        }
+        for row in chunks.remainder() {
+            bind(&mut self.one, 0, row)?;
+            self.one.raw_execute()?;
+        }
+        Ok(())
+    }
 }
 
 /// Turns SQLite's foreign-key enforcement on or off for `conn` (outside any
