@@ -20,7 +20,7 @@ mod value_tests;
 pub use super::operators::{operators_for, PROPERTY_OPERATORS};
 use behaviour::behaviour_value;
 pub(crate) use condition::{
-    field_ref, Behaviour, Condition, FieldRef, PropertyCondition, Storage, Test,
+    field_ref, Behaviour, Condition, FieldRef, NumberTest, PropertyCondition, Storage, Test,
 };
 pub(crate) use value_tests::field_test;
 

@@ -38,6 +38,39 @@ impl Bitset {
         Bitset { words, len }
     }
 
+    /// Like [`Bitset::from_fn`], but only asks `test` of the rows in
+    /// `within` (all rows when `None`); every other row is left clear. An
+    /// `and` group's running result is the mask, so a field rule late in the
+    /// group looks only at the leads that can still match.
+    pub(crate) fn from_fn_within(
+        len: usize,
+        within: Option<&Bitset>,
+        mut test: impl FnMut(usize) -> bool,
+    ) -> Self {
+        let Some(mask) = within else {
+            return Bitset::from_fn(len, test);
+        };
+        let mut words = vec![0u64; len.div_ceil(64)];
+        for ((w, word), &wanted) in words.iter_mut().enumerate().zip(&mask.words) {
+            let base = w * 64;
+            let mut bits = 0u64;
+            if wanted == u64::MAX {
+                for i in base..(base + 64).min(len) {
+                    bits |= (test(i) as u64) << (i - base);
+                }
+            } else {
+                let mut left = wanted;
+                while left != 0 {
+                    let bit = left.trailing_zeros() as usize;
+                    left &= left - 1;
+                    bits |= (test(base + bit) as u64) << bit;
+                }
+            }
+            *word = bits;
+        }
+        Bitset { words, len }
+    }
+
     pub(super) fn clear_tail(&mut self) {
         let tail = self.len % 64;
         if tail != 0 {
@@ -140,6 +173,27 @@ mod tests {
             (0..200).filter(|i| i % 15 == 0).count() as u64
         );
         assert_eq!(threes.words().len(), 4);
+    }
+
+    #[test]
+    fn from_fn_within_asks_only_the_masked_rows() {
+        let mask = Bitset::from_fn(200, |i| i % 2 == 0 || (64..128).contains(&i));
+        let mut asked = Vec::new();
+        let set = Bitset::from_fn_within(200, Some(&mask), |i| {
+            asked.push(i);
+            i % 3 == 0
+        });
+        let expected: Vec<usize> = (0..200).filter(|&i| mask.get(i)).collect();
+        assert_eq!(asked, expected);
+        assert_eq!(
+            set.ones().collect::<Vec<_>>(),
+            expected
+                .into_iter()
+                .filter(|i| i % 3 == 0)
+                .collect::<Vec<_>>()
+        );
+        let everywhere = Bitset::from_fn_within(70, None, |i| i % 3 == 0);
+        assert_eq!(everywhere, Bitset::from_fn(70, |i| i % 3 == 0));
     }
 
     #[test]

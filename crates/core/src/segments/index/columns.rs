@@ -209,13 +209,15 @@ pub(crate) fn test_stored(
     }
 }
 
-pub(super) fn text_set(column: &TextColumn, test: &Test) -> Bitset {
+/// The rows of `column` that pass `test`. Only rows in `within` are
+/// tested (all when `None`); the caller intersects with it.
+pub(super) fn text_set(column: &TextColumn, test: &Test, within: Option<&Bitset>) -> Bitset {
     let len = column.codes.len();
     match test {
-        Test::IsEmpty => Bitset::from_fn(len, |i| column.codes[i] == EMPTY),
+        Test::IsEmpty => Bitset::from_fn_within(len, within, |i| column.codes[i] == EMPTY),
         Test::Text(text_test) => {
             let matching: Vec<bool> = column.dict.iter().map(|key| text_test.holds(key)).collect();
-            Bitset::from_fn(len, |i| {
+            Bitset::from_fn_within(len, within, |i| {
                 let code = column.codes[i];
                 code != EMPTY && matching[code as usize]
             })
@@ -224,20 +226,27 @@ pub(super) fn text_set(column: &TextColumn, test: &Test) -> Bitset {
     }
 }
 
-pub(super) fn test_column(column: &Column, test: &Test, as_of: i64) -> Bitset {
+/// The rows whose value passes `test`; like [`text_set`], only rows in
+/// `within` are tested.
+pub(super) fn test_column(
+    column: &Column,
+    test: &Test,
+    as_of: i64,
+    within: Option<&Bitset>,
+) -> Bitset {
     match (column, test) {
-        (Column::Text(text), test) => text_set(text, test),
+        (Column::Text(text), test) => text_set(text, test, within),
         (Column::List(list), test) => {
             let len = list.offsets.len() - 1;
             let items = |row: usize| {
                 &list.codes[list.offsets[row] as usize..list.offsets[row + 1] as usize]
             };
             match test {
-                Test::IsEmpty => Bitset::from_fn(len, |row| items(row).is_empty()),
+                Test::IsEmpty => Bitset::from_fn_within(len, within, |row| items(row).is_empty()),
                 Test::Text(text_test) => {
                     let matching: Vec<bool> =
                         list.dict.iter().map(|key| text_test.holds(key)).collect();
-                    Bitset::from_fn(len, |row| {
+                    Bitset::from_fn_within(len, within, |row| {
                         items(row).iter().any(|&code| matching[code as usize])
                     })
                 }
@@ -245,24 +254,28 @@ pub(super) fn test_column(column: &Column, test: &Test, as_of: i64) -> Bitset {
             }
         }
         (Column::Number(numbers), Test::IsEmpty) => {
-            Bitset::from_fn(numbers.len(), |i| numbers[i].is_nan())
+            Bitset::from_fn_within(numbers.len(), within, |i| numbers[i].is_nan())
         }
         (Column::Number(numbers), Test::Number(number_test)) => {
-            Bitset::from_fn(numbers.len(), |i| {
+            Bitset::from_fn_within(numbers.len(), within, |i| {
                 let n = numbers[i];
                 !n.is_nan() && number_test.holds(n)
             })
         }
         (Column::Date(instants), Test::IsEmpty) => {
-            Bitset::from_fn(instants.len(), |i| instants[i] == i64::MIN)
+            Bitset::from_fn_within(instants.len(), within, |i| instants[i] == i64::MIN)
         }
-        (Column::Date(instants), Test::Date(date_test)) => Bitset::from_fn(instants.len(), |i| {
-            let at = instants[i];
-            at != i64::MIN && date_test.holds(at, as_of)
-        }),
-        (Column::Bool(flags), Test::IsEmpty) => Bitset::from_fn(flags.len(), |i| flags[i] == 2),
+        (Column::Date(instants), Test::Date(date_test)) => {
+            Bitset::from_fn_within(instants.len(), within, |i| {
+                let at = instants[i];
+                at != i64::MIN && date_test.holds(at, as_of)
+            })
+        }
+        (Column::Bool(flags), Test::IsEmpty) => {
+            Bitset::from_fn_within(flags.len(), within, |i| flags[i] == 2)
+        }
         (Column::Bool(flags), Test::Bool(wanted)) => {
-            Bitset::from_fn(flags.len(), |i| flags[i] == u8::from(*wanted))
+            Bitset::from_fn_within(flags.len(), within, |i| flags[i] == u8::from(*wanted))
         }
         (Column::Number(v), _) => Bitset::empty(v.len()),
         (Column::Date(v), _) => Bitset::empty(v.len()),

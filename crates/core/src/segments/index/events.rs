@@ -7,7 +7,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
 use super::*;
-use crate::segments::compile::{Behaviour, Condition, PropertyCondition, Test};
+use crate::segments::compile::{Behaviour, Condition, NumberTest, PropertyCondition, Test};
 use crate::segments::values::{self, span_start};
 use crate::store::tables::columns;
 use crate::text::fold_key;
@@ -536,14 +536,11 @@ impl LeadIndex {
             .in_last
             .map(|span| span_start(as_of, span))
             .unwrap_or(i64::MIN);
-        let filtered = behaviour
+        let filter = behaviour
             .filter
             .as_ref()
-            .map(|filter| self.property_set(&behaviour.event_type, filter, events.times.len()));
-        Bitset::from_fn(len, |row| {
-            if mask.is_some_and(|mask| !mask.get(row)) {
-                return false;
-            }
+            .map(|filter| EventFilter::new(self, &behaviour.event_type, filter));
+        Bitset::from_fn_within(len, mask, |row| {
             let (start, end) = (
                 events.offsets[row] as usize,
                 events.offsets[row + 1] as usize,
@@ -551,57 +548,108 @@ impl LeadIndex {
             let times = &events.times[start..end];
             let first = start + times.partition_point(|&t| t < low);
             let last = start + times.partition_point(|&t| t <= as_of);
-            let count = match &filtered {
+            let count = match &filter {
                 None => (last - first) as u64,
-                Some(matching) => (first..last).filter(|&i| matching.get(i)).count() as u64,
+                Some(filter) => (first..last).filter(|&i| filter.holds(i)).count() as u64,
             };
             behaviour.count_matches(count)
         })
     }
+}
 
-    pub(super) fn property_set(
-        &self,
-        event_type: &str,
-        condition: &PropertyCondition,
-        len: usize,
-    ) -> Bitset {
-        let (mut set, negate) = match condition {
+/// A behaviour's `where`, resolved once per evaluation: each rule's column,
+/// and for text rules which dictionary entries pass, so an event is tested
+/// by its codes alone, and only the events that can count are tested.
+enum EventFilter<'a> {
+    Group {
+        any: bool,
+        negate: bool,
+        children: Vec<EventFilter<'a>>,
+    },
+    Rule {
+        column: &'a PropertyColumn,
+        test: EventTest<'a>,
+        negate: bool,
+    },
+}
+
+enum EventTest<'a> {
+    IsEmpty,
+    /// Whether each dictionary entry passes.
+    Text(Vec<bool>),
+    Number(&'a NumberTest),
+    Never,
+}
+
+impl<'a> EventFilter<'a> {
+    fn new(index: &'a LeadIndex, event_type: &str, condition: &'a PropertyCondition) -> Self {
+        match condition {
             PropertyCondition::Group {
                 any,
                 negate,
                 children,
-            } => {
-                let mut set = if *any && !children.is_empty() {
-                    Bitset::empty(len)
-                } else {
-                    Bitset::full(len)
-                };
-                for child in children {
-                    let child_set = self.property_set(event_type, child, len);
-                    if *any {
-                        set.or_with(&child_set);
-                    } else {
-                        set.and_with(&child_set);
-                    }
-                }
-                (set, *negate)
-            }
+            } => EventFilter::Group {
+                any: *any,
+                negate: *negate,
+                children: children
+                    .iter()
+                    .map(|child| EventFilter::new(index, event_type, child))
+                    .collect(),
+            },
             PropertyCondition::Rule { key, test, negate } => {
-                let column = &self.properties[&(event_type.to_owned(), key.clone())];
-                let set = match test {
-                    Test::Number(number_test) => Bitset::from_fn(len, |i| {
-                        let n = column.number[i];
-                        !n.is_nan() && number_test.holds(n)
-                    }),
-                    other => text_set(&column.text, other),
+                let column = &index.properties[&(event_type.to_owned(), key.clone())];
+                let test = match test {
+                    Test::IsEmpty => EventTest::IsEmpty,
+                    Test::Text(text) => EventTest::Text(
+                        column.text.dict.iter().map(|key| text.holds(key)).collect(),
+                    ),
+                    Test::Number(number) => EventTest::Number(number),
+                    Test::Date(_) | Test::Bool(_) => EventTest::Never,
                 };
-                (set, *negate)
+                EventFilter::Rule {
+                    column,
+                    test,
+                    negate: *negate,
+                }
             }
-        };
-        if negate {
-            set.negate();
         }
-        set
+    }
+
+    /// Whether event `event` (a position in its type's events) passes; the
+    /// same answer as [`LeadIndex::property_holds`].
+    fn holds(&self, event: usize) -> bool {
+        match self {
+            EventFilter::Group {
+                any,
+                negate,
+                children,
+            } => {
+                let combined = children.is_empty()
+                    || if *any {
+                        children.iter().any(|c| c.holds(event))
+                    } else {
+                        children.iter().all(|c| c.holds(event))
+                    };
+                combined != *negate
+            }
+            EventFilter::Rule {
+                column,
+                test,
+                negate,
+            } => {
+                let code = column.text.codes[event];
+                let held = match test {
+                    EventTest::IsEmpty => code == EMPTY,
+                    EventTest::Text(matching) => code != EMPTY && matching[code as usize],
+                    EventTest::Number(t) => {
+                        let n = column.number[event];
+                        !n.is_nan() && t.holds(n)
+                    }
+                    EventTest::Never => false,
+                };
+                held != *negate
+            }
+        }
     }
 }
 

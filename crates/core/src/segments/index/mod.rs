@@ -210,7 +210,10 @@ impl LeadIndex {
                 field,
                 test,
                 negate,
-            } => (test_column(&self.columns[&field.key], test, as_of), *negate),
+            } => (
+                test_column(&self.columns[&field.key], test, as_of, mask),
+                *negate,
+            ),
             Condition::Behaviour { behaviour, negate } => {
                 (self.behaviour_set(behaviour, as_of, mask), *negate)
             }
