@@ -676,3 +676,64 @@ fn a_property_key_with_quotes_counts_the_same_in_both_evaluators() -> Result<()>
     }
     Ok(())
 }
+
+#[test]
+fn a_where_counts_the_same_for_few_leads_left_and_for_all() -> Result<()> {
+    // Twenty leads with the same mix of page views; leads 1 and 2 are in
+    // Germany. Behind the country rule two leads in twenty are left, so the
+    // `where` is tested on that lead's events alone; on its own, or behind
+    // a rule most leads pass, every page view is marked first.
+    let leads: Vec<LeadSpec> = (0..20)
+        .map(|i| LeadSpec {
+            country: Some(if i < 2 { "Germany" } else { "France" }),
+            employees: None,
+            created_days_ago: 100,
+            opt_in: None,
+            technologies: None,
+            pain_point: None,
+            renewal_days: None,
+            events: vec![
+                ("page_view", -2, Some("/PRICING"), Some(json!(i)), None),
+                (
+                    "page_view",
+                    -5,
+                    Some(if i % 2 == 0 { "/pricing" } else { "/blog" }),
+                    None,
+                    None,
+                ),
+                ("page_view", -50, Some("/pricing"), None, None),
+            ],
+        })
+        .collect();
+    let (workspace, _, _) = build_workspace(&leads)?;
+    let twice_on_pricing = rule(
+        "event",
+        "performed",
+        json!({"type": "page_view", "min": 2, "inLast": {"amount": 30, "unit": "days"},
+               "where": {"combinator": "or", "rules": [
+                   rule("url", "=", json!("/pricing")),
+                   rule("value", ">", json!(100))]}}),
+    );
+    for (rules, expected) in [
+        (
+            vec![twice_on_pricing.clone()],
+            (1..=20).step_by(2).collect::<Vec<i64>>(),
+        ),
+        (
+            vec![
+                rule("country", "=", json!("germany")),
+                twice_on_pricing.clone(),
+            ],
+            vec![1],
+        ),
+        (
+            vec![rule("country", "=", json!("france")), twice_on_pricing],
+            (3..=20).step_by(2).collect(),
+        ),
+    ] {
+        let group = RuleGroup::from_value(&root(rules, false, false))?;
+        assert_eq!(reference_members(&workspace, &group)?, expected);
+        assert_eq!(members(&workspace, &group, AS_OF, 0, usize::MAX)?, expected);
+    }
+    Ok(())
+}

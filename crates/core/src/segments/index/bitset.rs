@@ -47,24 +47,21 @@ impl Bitset {
         within: Option<&Bitset>,
         mut test: impl FnMut(usize) -> bool,
     ) -> Self {
-        let Some(mask) = within else {
-            return Bitset::from_fn(len, test);
-        };
         let mut words = vec![0u64; len.div_ceil(64)];
-        for ((w, word), &wanted) in words.iter_mut().enumerate().zip(&mask.words) {
+        for (w, word) in words.iter_mut().enumerate() {
             let base = w * 64;
+            // One loop over the wanted rows' bits, so `test` is called (and
+            // inlined) in one place.
+            let mut wanted = match within {
+                Some(mask) => mask.words[w],
+                None if len - base >= 64 => u64::MAX,
+                None => (1u64 << (len - base)) - 1,
+            };
             let mut bits = 0u64;
-            if wanted == u64::MAX {
-                for i in base..(base + 64).min(len) {
-                    bits |= (test(i) as u64) << (i - base);
-                }
-            } else {
-                let mut left = wanted;
-                while left != 0 {
-                    let bit = left.trailing_zeros() as usize;
-                    left &= left - 1;
-                    bits |= (test(base + bit) as u64) << bit;
-                }
+            while wanted != 0 {
+                let bit = wanted.trailing_zeros() as usize;
+                wanted &= wanted - 1;
+                bits |= (test(base + bit) as u64) << bit;
             }
             *word = bits;
         }

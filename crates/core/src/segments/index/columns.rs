@@ -217,10 +217,16 @@ pub(super) fn text_set(column: &TextColumn, test: &Test, within: Option<&Bitset>
         Test::IsEmpty => Bitset::from_fn_within(len, within, |i| column.codes[i] == EMPTY),
         Test::Text(text_test) => {
             let matching: Vec<bool> = column.dict.iter().map(|key| text_test.holds(key)).collect();
-            Bitset::from_fn_within(len, within, |i| {
+            let passes = |i: usize| {
                 let code = column.codes[i];
                 code != EMPTY && matching[code as usize]
-            })
+            };
+            // Every row (a behaviour's `where` marks every event of its
+            // type): the counted loop is the faster one.
+            match within {
+                None => Bitset::from_fn(len, passes),
+                Some(_) => Bitset::from_fn_within(len, within, passes),
+            }
         }
         _ => Bitset::empty(len),
     }

@@ -536,10 +536,21 @@ impl LeadIndex {
             .in_last
             .map(|span| span_start(as_of, span))
             .unwrap_or(i64::MIN);
-        let filter = behaviour
-            .filter
-            .as_ref()
-            .map(|filter| EventFilter::new(self, &behaviour.event_type, filter));
+        // Few leads left to test (an `and` group's running result): test
+        // only their events. Otherwise every event of the type, a rule at a
+        // time, is faster.
+        let few_leads = mask.is_some_and(|mask| mask.count() * FEW_LEADS_RATIO < len as u64);
+        let filter = behaviour.filter.as_ref().map(|filter| {
+            if few_leads {
+                PassingEvents::Tested(EventFilter::new(self, &behaviour.event_type, filter))
+            } else {
+                PassingEvents::Marked(self.property_set(
+                    &behaviour.event_type,
+                    filter,
+                    events.times.len(),
+                ))
+            }
+        });
         Bitset::from_fn_within(len, mask, |row| {
             let (start, end) = (
                 events.offsets[row] as usize,
@@ -550,11 +561,75 @@ impl LeadIndex {
             let last = start + times.partition_point(|&t| t <= as_of);
             let count = match &filter {
                 None => (last - first) as u64,
-                Some(filter) => (first..last).filter(|&i| filter.holds(i)).count() as u64,
+                Some(PassingEvents::Tested(filter)) => {
+                    (first..last).filter(|&i| filter.holds(i)).count() as u64
+                }
+                Some(PassingEvents::Marked(passing)) => {
+                    (first..last).filter(|&i| passing.get(i)).count() as u64
+                }
             };
             behaviour.count_matches(count)
         })
     }
+
+    /// The events of `event_type` (`len` of them) that pass `condition`,
+    /// a rule at a time over the property columns: faster per event than
+    /// [`EventFilter`], but it visits every event of the type.
+    pub(super) fn property_set(
+        &self,
+        event_type: &str,
+        condition: &PropertyCondition,
+        len: usize,
+    ) -> Bitset {
+        let (mut set, negate) = match condition {
+            PropertyCondition::Group {
+                any,
+                negate,
+                children,
+            } => {
+                let mut set = if *any && !children.is_empty() {
+                    Bitset::empty(len)
+                } else {
+                    Bitset::full(len)
+                };
+                for child in children {
+                    let child_set = self.property_set(event_type, child, len);
+                    if *any {
+                        set.or_with(&child_set);
+                    } else {
+                        set.and_with(&child_set);
+                    }
+                }
+                (set, *negate)
+            }
+            PropertyCondition::Rule { key, test, negate } => {
+                let column = &self.properties[&(event_type.to_owned(), key.clone())];
+                let set = match test {
+                    Test::Number(number_test) => Bitset::from_fn(len, |i| {
+                        let n = column.number[i];
+                        !n.is_nan() && number_test.holds(n)
+                    }),
+                    other => text_set(&column.text, other, None),
+                };
+                (set, *negate)
+            }
+        };
+        if negate {
+            set.negate();
+        }
+        set
+    }
+}
+
+/// When fewer than one lead in this many is left to test, a behaviour's
+/// `where` is tested on those leads' events only.
+const FEW_LEADS_RATIO: u64 = 8;
+
+/// Which events pass a behaviour's `where`: marked for every event of the
+/// type, or tested one event at a time.
+enum PassingEvents<'a> {
+    Marked(Bitset),
+    Tested(EventFilter<'a>),
 }
 
 /// A behaviour's `where`, resolved once per evaluation: each rule's column,
