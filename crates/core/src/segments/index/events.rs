@@ -457,19 +457,9 @@ impl LeadIndex {
                 any,
                 negate,
                 children,
-            } => {
-                let combined = children.is_empty()
-                    || if *any {
-                        children
-                            .iter()
-                            .any(|c| self.property_holds(event_type, c, event))
-                    } else {
-                        children
-                            .iter()
-                            .all(|c| self.property_holds(event_type, c, event))
-                    };
-                combined != *negate
-            }
+            } => group_holds(children, *any, *negate, |c| {
+                self.property_holds(event_type, c, event)
+            }),
             PropertyCondition::Rule { key, test, negate } => {
                 let column = &self.properties[&(event_type.to_owned(), key.clone())];
                 let code = column.text.codes[event];
@@ -698,15 +688,7 @@ impl<'a> EventFilter<'a> {
                 any,
                 negate,
                 children,
-            } => {
-                let combined = children.is_empty()
-                    || if *any {
-                        children.iter().any(|c| c.holds(event))
-                    } else {
-                        children.iter().all(|c| c.holds(event))
-                    };
-                combined != *negate
-            }
+            } => group_holds(children, *any, *negate, |c| c.holds(event)),
             EventFilter::Rule {
                 column,
                 test,

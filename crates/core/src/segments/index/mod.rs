@@ -273,19 +273,9 @@ impl LeadIndex {
                 any,
                 negate,
                 children,
-            } => {
-                let combined = children.is_empty()
-                    || if *any {
-                        children
-                            .iter()
-                            .any(|c| self.holds_row_within(c, row, as_of, overlay, memberships))
-                    } else {
-                        children
-                            .iter()
-                            .all(|c| self.holds_row_within(c, row, as_of, overlay, memberships))
-                    };
-                combined != *negate
-            }
+            } => group_holds(children, *any, *negate, |c| {
+                self.holds_row_within(c, row, as_of, overlay, memberships)
+            }),
             Condition::Field {
                 field,
                 test,
@@ -353,6 +343,23 @@ pub(crate) fn fields_of(condition: &Condition, fields: &mut Vec<FieldRef>) {
         }
     }
     visit(condition, fields, &mut HashSet::new())
+}
+
+/// Whether a group of `children` holds, one child at a time: all of them
+/// (`any` false) or one (`any` true); an empty group holds; `negate` flips.
+fn group_holds<T>(
+    children: &[T],
+    any: bool,
+    negate: bool,
+    mut holds: impl FnMut(&T) -> bool,
+) -> bool {
+    let combined = children.is_empty()
+        || if any {
+            children.iter().any(&mut holds)
+        } else {
+            children.iter().all(&mut holds)
+        };
+    combined != negate
 }
 
 /// The segments referred to from more than one place in `condition`
