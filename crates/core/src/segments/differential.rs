@@ -681,7 +681,7 @@ fn a_property_key_with_quotes_counts_the_same_in_both_evaluators() -> Result<()>
 fn a_where_counts_the_same_for_few_leads_left_and_for_all() -> Result<()> {
     // Twenty leads with the same mix of page views; leads 1 and 2 are in
     // Germany. Behind the country rule two leads in twenty are left, so the
-    // `where` is tested on that lead's events alone; on its own, or behind
+    // `where` is tested on those leads' events alone; on its own, or behind
     // a rule most leads pass, every page view is marked first.
     let leads: Vec<LeadSpec> = (0..20)
         .map(|i| LeadSpec {
