@@ -18,9 +18,7 @@ use std::sync::atomic::AtomicBool;
 
 use leadstream_core::import::apply::{run_import, ImportControl};
 use leadstream_core::import::inspect::inspect;
-use leadstream_core::import::spec::{
-    ImportCounts, ImportKind, ImportReport, ImportSpec, OnMatch, UnknownLeads,
-};
+use leadstream_core::import::spec::{ImportCounts, ImportKind, ImportReport, ImportSpec};
 use leadstream_core::Workspace;
 
 /// A file in the repository's tests/fixtures.
@@ -78,15 +76,7 @@ pub fn try_suggested(
     kind: Option<ImportKind>,
 ) -> leadstream_core::Result<ImportSpec> {
     let inspection = inspect(ws, path, None, kind)?;
-    Ok(ImportSpec {
-        kind: inspection.kind,
-        format: inspection.format,
-        columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
-        match_key: inspection.match_key,
-        on_match: OnMatch::Update,
-        null_tokens: inspection.suggested_null_tokens,
-        unknown_leads: UnknownLeads::Create,
-    })
+    Ok(inspection.into_suggested_spec())
 }
 
 pub fn run(

@@ -1196,22 +1196,13 @@ fn legitimate_multiline_and_escaped_quotes_still_read() {
 fn a_stray_quote_is_one_rejected_row_and_every_line_is_counted() {
     use leadstream_core::import::apply::{run_import, ImportControl};
     use leadstream_core::import::inspect::inspect;
-    use leadstream_core::import::spec::{ImportSpec, OnMatch, UnknownLeads};
     use std::sync::atomic::AtomicBool;
 
     let dir = tempfile::tempdir().unwrap();
     let mut ws = leadstream_core::Workspace::create(dir.path().join("w.leadstream")).unwrap();
     let file = temp_file(b"email,company\na@x.com,\"Acme\nb@x.com,Beta\nc@x.com,Gamma\n");
     let inspection = inspect(&ws, file.path(), None, None).unwrap();
-    let spec = ImportSpec {
-        kind: inspection.kind,
-        format: inspection.format,
-        columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
-        match_key: inspection.match_key,
-        on_match: OnMatch::Update,
-        null_tokens: inspection.suggested_null_tokens,
-        unknown_leads: UnknownLeads::Create,
-    };
+    let spec = inspection.into_suggested_spec();
     let cancel = AtomicBool::new(false);
     let mut progress = |_: &_| {};
     let control = ImportControl {

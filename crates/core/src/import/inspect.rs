@@ -12,7 +12,9 @@ use ts_rs::TS;
 use super::mapping::{self, CrmSource, CustomKeys, EventColumn};
 use super::normalize::{self, ColumnProfile};
 use super::source::{self, RecordReader, SourceFormat};
-use super::spec::{ColumnMapping, ColumnTarget, ImportKind, MatchKey};
+use super::spec::{
+    ColumnMapping, ColumnTarget, ImportKind, ImportSpec, MatchKey, OnMatch, UnknownLeads,
+};
 use crate::fields::{self, Category, FieldType};
 use crate::{Result, Workspace};
 
@@ -119,6 +121,23 @@ pub struct ImportInspection {
     pub sampled_rows: u32,
     /// Short and long rows among the sampled ones.
     pub row_widths: RowWidths,
+}
+
+impl ImportInspection {
+    /// The import of a user who accepts every suggestion: the suggested
+    /// columns, key and placeholders, matches updated and unknown leads
+    /// created (the wizard's and the CLI's defaults).
+    pub fn into_suggested_spec(self) -> ImportSpec {
+        ImportSpec {
+            kind: self.kind,
+            format: self.format,
+            columns: self.columns.into_iter().map(|c| c.mapping).collect(),
+            match_key: self.match_key,
+            on_match: OnMatch::Update,
+            null_tokens: self.suggested_null_tokens,
+            unknown_leads: UnknownLeads::Create,
+        }
+    }
 }
 
 /// Looks at a file. `format` and `kind` override detection (the user changed

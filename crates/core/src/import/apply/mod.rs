@@ -444,15 +444,7 @@ mod tests {
                 assert!(!computed.contains(key), "{} → {key}", column.mapping.header);
             }
         }
-        let mut spec = ImportSpec {
-            kind: inspection.kind,
-            format: inspection.format,
-            columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
-            match_key: inspection.match_key,
-            on_match: crate::import::spec::OnMatch::Update,
-            null_tokens: inspection.suggested_null_tokens,
-            unknown_leads: crate::import::spec::UnknownLeads::Create,
-        };
+        let mut spec = inspection.into_suggested_spec();
         spec.columns[2].target = ColumnTarget::Field {
             key: "score_band".into(),
         };

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use super::{run_import_tuned, ImportControl, ImportTuning};
-use crate::import::spec::{ImportProgress, ImportReport, ImportSpec, OnMatch, UnknownLeads};
+use crate::import::spec::{ImportProgress, ImportReport};
 use crate::{Result, Workspace};
 
 /// Imports `path` as suggested; a `cancelled` import stops at its first
@@ -18,15 +18,7 @@ pub(crate) fn import_as_suggested(
     tuning: ImportTuning,
 ) -> Result<ImportReport> {
     let inspection = crate::import::inspect::inspect(workspace, path, None, None)?;
-    let spec = ImportSpec {
-        kind: inspection.kind,
-        format: inspection.format,
-        columns: inspection.columns.into_iter().map(|c| c.mapping).collect(),
-        match_key: inspection.match_key,
-        on_match: OnMatch::Update,
-        null_tokens: inspection.suggested_null_tokens,
-        unknown_leads: UnknownLeads::Create,
-    };
+    let spec = inspection.into_suggested_spec();
     let cancel = AtomicBool::new(cancelled);
     let mut progress = |_: &ImportProgress| {};
     let control = ImportControl {
