@@ -86,6 +86,12 @@ impl Engine<'_> {
         self.index.text_at(key, row)
     }
 
+    /// Whether lead `row` has an e-mail address an e-mail tool would take
+    /// ([`crate::text::is_email_address`]).
+    pub fn has_usable_email(&self, row: usize) -> bool {
+        self.index.has_usable_email(row)
+    }
+
     /// Yes/no field `key` of lead `row`; `None` when empty. The field must
     /// be one of those passed to [`with_engine`].
     pub fn flag(&self, key: &str, row: usize) -> Option<bool> {
@@ -107,7 +113,8 @@ impl Engine<'_> {
 }
 
 /// Runs `work` with the engine, after loading (in one pass) the fields
-/// named in `field_keys` and everything `rules` need. A field key that does
+/// named in `field_keys` and everything `rules` need, and which leads have a
+/// usable e-mail address. A field key that does
 /// not exist is an error.
 pub(crate) fn with_engine<T>(
     workspace: &Workspace,
@@ -125,6 +132,7 @@ pub(crate) fn with_engine<T>(
             index::fields_of(&rule.0, &mut fields);
         }
         lead_index.load_fields(conn, &fields)?;
+        lead_index.load_usable_emails(conn)?;
         for rule in rules {
             lead_index.prepare(conn, &rule.0)?;
         }
@@ -175,6 +183,81 @@ mod tests {
             Ok(())
         })
         .unwrap();
+    }
+
+    /// Whether a lead can be e-mailed is read from the stored e-mails once,
+    /// kept as a part of the workspace's cache, and a fresh process's index
+    /// answers from that part; a write through the store brings it up to
+    /// date.
+    #[test]
+    fn usable_emails_come_from_the_stored_ones_then_from_the_cache() {
+        let mut workspace = Workspace::in_memory().unwrap();
+        crate::demo::generate(
+            &mut workspace,
+            &crate::demo::DemoSpec {
+                leads: 60,
+                events_per_lead: 0,
+                seed: 5,
+                anchor: 1_790_035_200,
+            },
+        )
+        .unwrap();
+        workspace
+            .conn_mut()
+            .execute_batch(
+                "UPDATE leads SET email = 'not an address' WHERE id % 5 = 0;
+                 UPDATE leads SET email = NULL WHERE id % 7 = 0;
+                 UPDATE leads SET email = ' padded@example.com ' WHERE id % 11 = 0;",
+            )
+            .unwrap();
+        let stored = |workspace: &Workspace| -> Vec<(i64, bool)> {
+            let mut statement = workspace
+                .conn()
+                .prepare("SELECT id, email FROM leads ORDER BY id")
+                .unwrap();
+            let rows = statement
+                .query_map([], |r| Ok((r.get(0)?, r.get::<_, Option<String>>(1)?)))
+                .unwrap();
+            rows.map(|row| {
+                let (id, email) = row.unwrap();
+                (id, email.is_some_and(|e| crate::text::is_email_address(&e)))
+            })
+            .collect()
+        };
+        let answered = |workspace: &Workspace| -> Vec<(i64, bool)> {
+            workspace.clear_derived();
+            with_engine(workspace, &[], &[], |engine| {
+                Ok((0..engine.len())
+                    .map(|row| (engine.lead_id(row), engine.has_usable_email(row)))
+                    .collect())
+            })
+            .unwrap()
+        };
+        let expected = stored(&workspace);
+        let usable = expected.iter().filter(|(_, ok)| *ok).count();
+        assert!(usable > 30 && usable < 60, "{usable} of 60 usable");
+        assert!(expected
+            .iter()
+            .any(|&(id, ok)| id % 11 == 0 && id % 5 != 0 && ok));
+        assert_eq!(answered(&workspace), expected);
+        // The part answers a fresh index: data changed behind the store's
+        // back (never done outside tests) leaves the answer as it was.
+        workspace
+            .conn()
+            .execute("UPDATE leads SET email = NULL", [])
+            .unwrap();
+        assert_eq!(answered(&workspace), expected);
+        // A write through the store empties the cache; the next answer sees it.
+        workspace
+            .conn_mut()
+            .execute(
+                "UPDATE leads SET email = 'ann@example.com' WHERE id % 2 = 0",
+                [],
+            )
+            .unwrap();
+        let after = stored(&workspace);
+        assert_ne!(after, expected);
+        assert_eq!(answered(&workspace), after);
     }
 
     #[test]

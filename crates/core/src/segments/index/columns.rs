@@ -14,6 +14,10 @@ use crate::store::tables::columns;
 use crate::text::fold_key;
 use crate::Result;
 
+/// The column of [`LeadIndex::load_usable_emails`]. No field key has a
+/// colon, so no field's column can take its place.
+const USABLE_EMAIL: &str = "email:usable";
+
 /// A code for "empty" in dictionary-encoded columns.
 pub(super) const EMPTY: u32 = u32::MAX;
 
@@ -373,6 +377,48 @@ impl LeadIndex {
             self.insert_built_column(conn, field, column);
         }
         Ok(())
+    }
+
+    /// Loads, once per index, whether each lead's e-mail is an address an
+    /// e-mail tool would take ([`crate::text::is_email_address`], which the
+    /// import's validation also asks): from the workspace's cache when it
+    /// holds the part for this data, else in one scan of the stored e-mails
+    /// (then stored). The planner asks it of every lead it plans.
+    pub fn load_usable_emails(&mut self, conn: &Connection) -> Result<()> {
+        if self.columns.contains_key(USABLE_EMAIL) {
+            return Ok(());
+        }
+        let len = self.len();
+        let name = super::stored::field_name(USABLE_EMAIL);
+        let cached = self.cached(conn, &name, |bytes| {
+            super::stored::decode_column(bytes, FieldType::Boolean, len)
+        });
+        let column = match cached {
+            Some(column) => column,
+            None => {
+                let mut flags = vec![0u8; len];
+                columns::for_each_lead_columns(conn, &["email"], |lead_id, values| {
+                    if let (Some(row), Ok(email)) = (self.row_of(lead_id), values.get(0)?.as_str())
+                    {
+                        flags[row] = u8::from(crate::text::is_email_address(email));
+                    }
+                    Ok(())
+                })?;
+                let column = Column::Bool(flags);
+                self.store(conn, &name, || {
+                    super::stored::encode_column(FieldType::Boolean, &column)
+                });
+                column
+            }
+        };
+        self.columns.insert(USABLE_EMAIL.into(), column);
+        Ok(())
+    }
+
+    /// Whether lead `row`'s e-mail is a usable address; false until
+    /// [`LeadIndex::load_usable_emails`] has run.
+    pub fn has_usable_email(&self, row: usize) -> bool {
+        self.bool_at(USABLE_EMAIL, row) == Some(true)
     }
 
     /// Keeps a column built from SQL, storing it in the workspace's cache.

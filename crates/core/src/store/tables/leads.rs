@@ -403,22 +403,6 @@ pub fn delete_imported(tx: &Transaction<'_>, import_id: i64) -> Result<u64> {
     Ok(tx.execute("DELETE FROM leads WHERE import_id = ?1", [import_id])? as u64)
 }
 
-/// Calls `visit` with the row (`id`, `email`) of each lead that has an
-/// e-mail address stored (the planner checks which can be sent to), in no
-/// particular order.
-pub fn visit_emails_on(
-    conn: &Connection,
-    mut visit: impl FnMut(&Row<'_>) -> Result<()>,
-) -> Result<()> {
-    let mut statement =
-        conn.prepare_cached("SELECT id, email FROM leads WHERE email IS NOT NULL")?;
-    let mut rows = statement.query([])?;
-    while let Some(row) = rows.next()? {
-        visit(row)?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -193,7 +193,7 @@ fn run_plan(workspace: &Workspace, request: &PlanRequest, with_sends: bool) -> R
     let prepared = Prepared::new(workspace, request)?;
     let rules = prepared.rules();
     engine::with_engine(workspace, &LEAD_FIELDS_READ, &rules, |engine| {
-        let (mut planner, eligible) = Planner::new(workspace.conn(), request, &prepared, engine)?;
+        let (mut planner, eligible) = Planner::new(request, &prepared, engine);
         let mut records = Records::new(&planner);
         let mut leads_per_stream = vec![0u64; planner.streams.len()];
         let mut overlaps: HashMap<(usize, usize), u64> = HashMap::new();
@@ -255,7 +255,7 @@ pub fn journey(workspace: &Workspace, request: &PlanRequest, lead_id: i64) -> Re
     let prepared = Prepared::new(workspace, request)?;
     let rules = prepared.rules();
     engine::with_engine(workspace, &LEAD_FIELDS_READ, &rules, |engine| {
-        let (mut planner, eligible) = Planner::new(workspace.conn(), request, &prepared, engine)?;
+        let (mut planner, eligible) = Planner::new(request, &prepared, engine);
         let row = engine
             .row_of_lead(lead_id)
             .ok_or(Error::UnknownLead { id: lead_id })?;

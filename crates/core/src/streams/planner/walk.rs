@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use chrono_tz::Tz;
-use rusqlite::Connection;
 
 use super::branching;
 use super::calendar::{local_text, next_in_window, MoveReason, SendSlots};
@@ -14,11 +13,9 @@ use super::report::TimelineEntry;
 use super::settings::PlanSettings;
 use super::{PlanRequest, Prepared, DAY};
 use crate::segments::engine::{CompiledRule, Engine, FieldChanges, Members};
-use crate::store::tables::leads;
 use crate::streams::handles::NodeHandle;
 use crate::streams::model::{Engagement, NodeAction, Reentry, WaitCondition};
 use crate::streams::timezones::{country_zone, parse_zone};
-use crate::Result;
 
 /// What happens to one entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -70,22 +67,6 @@ pub(super) struct Planner<'a> {
     pub default_zone: Tz,
     pub engine: &'a Engine<'a>,
     zones_by_code: HashMap<(bool, u32), Option<Tz>>,
-    /// Whether each lead (by row) has a usable email address.
-    valid_email: Vec<bool>,
-}
-
-/// Which leads (by row) have a usable email address, in one scan.
-fn valid_emails(conn: &Connection, engine: &Engine<'_>) -> Result<Vec<bool>> {
-    let mut valid = vec![false; engine.len()];
-    leads::visit_emails_on(conn, |row| {
-        if let Some(position) = engine.row_of_lead(row.get(0)?) {
-            if let Ok(email) = row.get_ref(1)?.as_str() {
-                valid[position] = crate::text::is_email_address(email);
-            }
-        }
-        Ok(())
-    })?;
-    Ok(valid)
 }
 
 /// Per-lead scratch state and the records the simulation produces.
@@ -195,11 +176,10 @@ impl<'a> Planner<'a> {
     /// The planner for `request`, and which leads (by row) are eligible for
     /// each stream as of the request's as-of instant.
     pub fn new(
-        conn: &Connection,
         request: &'a PlanRequest,
         prepared: &'a Prepared,
         engine: &'a Engine<'a>,
-    ) -> Result<(Self, Vec<Members>)> {
+    ) -> (Self, Vec<Members>) {
         let eligible = prepared
             .streams
             .iter()
@@ -220,9 +200,8 @@ impl<'a> Planner<'a> {
             default_zone: parse_zone(&request.settings.default_timezone).unwrap_or(Tz::UTC),
             engine,
             zones_by_code: HashMap::new(),
-            valid_email: valid_emails(conn, engine)?,
         };
-        Ok((planner, eligible))
+        (planner, eligible)
     }
 }
 
@@ -252,7 +231,7 @@ impl Planner<'_> {
 
     /// Why a lead gets nothing, if it must not.
     pub fn suppression(&self, row: usize) -> Option<&'static str> {
-        if !self.valid_email[row] {
+        if !self.engine.has_usable_email(row) {
             return Some("no valid email address");
         }
         if self.engine.flag("do_not_email", row) == Some(true) {
