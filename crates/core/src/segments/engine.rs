@@ -154,19 +154,25 @@ mod tests {
         assert_eq!(changes.0[0].1, rusqlite::types::Value::Text("won".into()));
     }
 
-    #[test]
-    fn the_engine_answers_membership_and_fields() {
+    /// A demo workspace of `leads` leads with `events_per_lead` events each.
+    fn demo_workspace(leads: u32, events_per_lead: u32) -> Workspace {
         let mut workspace = Workspace::in_memory().unwrap();
         crate::demo::generate(
             &mut workspace,
             &crate::demo::DemoSpec {
-                leads: 50,
-                events_per_lead: 2,
+                leads,
+                events_per_lead,
                 seed: 3,
                 anchor: 1_790_035_200,
             },
         )
         .unwrap();
+        workspace
+    }
+
+    #[test]
+    fn the_engine_answers_membership_and_fields() {
+        let workspace = demo_workspace(50, 2);
         let everyone = RuleGroup::from_value(&serde_json::json!({
             "combinator": "and", "rules": []
         }))
@@ -191,17 +197,7 @@ mod tests {
     /// date.
     #[test]
     fn usable_emails_come_from_the_stored_ones_then_from_the_cache() {
-        let mut workspace = Workspace::in_memory().unwrap();
-        crate::demo::generate(
-            &mut workspace,
-            &crate::demo::DemoSpec {
-                leads: 60,
-                events_per_lead: 0,
-                seed: 5,
-                anchor: 1_790_035_200,
-            },
-        )
-        .unwrap();
+        let mut workspace = demo_workspace(60, 0);
         workspace
             .conn_mut()
             .execute_batch(
