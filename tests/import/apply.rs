@@ -555,6 +555,7 @@ fn sql_read_from_the_workspace_file_is_never_executed() {
     // Every file counts as big: the secondary indexes are dropped and rebuilt.
     let tuning = ImportTuning {
         defer_indexes_from_bytes: 0,
+        keep_indexes_from_rows_per_new_row: u64::MAX,
     };
     for file in [&leads_file, &events_file] {
         let spec = suggested(&ws, file, None);

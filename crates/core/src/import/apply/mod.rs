@@ -25,7 +25,7 @@ use crate::import::spec::{
 };
 use crate::store::tables::imports::{self, NewImport};
 use crate::store::tables::{
-    audit, defer_secondary_indexes, set_foreign_keys, BulkFill, DeferredIndexes,
+    audit, defer_secondary_indexes, rows_held_about, set_foreign_keys, BulkFill, DeferredIndexes,
 };
 use crate::{Error, Result, Workspace};
 
@@ -64,15 +64,34 @@ pub struct ImportControl<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ImportTuning {
     /// Files at least this large (in bytes) drop the secondary indexes of the
-    /// tables they fill and rebuild them once at the end.
+    /// tables they fill and rebuild them once at the end…
     pub defer_indexes_from_bytes: u64,
+    /// …unless the table already holds more than this many rows for each
+    /// row the file can add: the rebuild sorts every row, old and new, and
+    /// then costs more than keeping the indexes up row by row.
+    pub keep_indexes_from_rows_per_new_row: u64,
 }
 
 impl Default for ImportTuning {
     fn default() -> Self {
         ImportTuning {
             defer_indexes_from_bytes: DEFER_INDEXES_FROM_BYTES,
+            keep_indexes_from_rows_per_new_row: KEEP_INDEXES_FROM_ROWS_PER_NEW_ROW,
         }
+    }
+}
+
+impl ImportTuning {
+    /// Whether a file of `file_bytes` with `columns` columns, into a table
+    /// holding about `rows_held` rows, drops the secondary indexes and
+    /// rebuilds them at the end. The file's rows are estimated at
+    /// [`MIN_BYTES_PER_CELL`] a cell, which counts more rows than real files
+    /// have, so a doubt goes to the rebuild (the faster way into an empty
+    /// or small table).
+    fn defers_indexes(&self, file_bytes: u64, columns: usize, rows_held: u64) -> bool {
+        let file_rows = file_bytes / (MIN_BYTES_PER_CELL * columns.max(1) as u64);
+        file_bytes >= self.defer_indexes_from_bytes
+            && rows_held / self.keep_indexes_from_rows_per_new_row.max(1) <= file_rows
     }
 }
 
@@ -168,11 +187,11 @@ fn import_without_key_checks(
         .iter()
         .map(|t| t.trim().to_lowercase())
         .collect();
-    let deferred = if total_bytes >= tuning.defer_indexes_from_bytes {
-        let filled = match spec.kind {
-            ImportKind::Leads => BulkFill::Leads,
-            ImportKind::Events => BulkFill::Events,
-        };
+    let filled = match spec.kind {
+        ImportKind::Leads => BulkFill::Leads,
+        ImportKind::Events => BulkFill::Events,
+    };
+    let deferred = if tuning.defers_indexes(total_bytes, width, rows_held_about(&tx, filled)?) {
         defer_secondary_indexes(&tx, filled)?
     } else {
         DeferredIndexes::default()
@@ -288,8 +307,18 @@ fn import_without_key_checks(
 }
 
 /// Files at least this large load faster with secondary indexes rebuilt once
-/// at the end than maintained row by row.
+/// at the end than maintained row by row…
 const DEFER_INDEXES_FROM_BYTES: u64 = 32 * 1024 * 1024;
+
+/// …when the table holds at most twice the rows the file adds: rebuilding
+/// takes about a microsecond per row of the table, old and new, and keeping
+/// the indexes about three per new row (docs/decisions.md, "Speed (issue
+/// 16): imports into a big workspace").
+const KEEP_INDEXES_FROM_ROWS_PER_NEW_ROW: u64 = 2;
+
+/// The fewest bytes a CSV cell takes on average, delimiter included, for
+/// estimating a file's rows from its size (an overestimate of the rows).
+const MIN_BYTES_PER_CELL: u64 = 8;
 
 /// The identities an import looks leads up by: those its columns map.
 fn identity_use(columns: &[PreparedColumn]) -> IdentityUse {
@@ -371,6 +400,7 @@ mod tests {
         std::fs::write(&path, csv).unwrap();
         let tuning = ImportTuning {
             defer_indexes_from_bytes: 0,
+            keep_indexes_from_rows_per_new_row: u64::MAX,
         };
         suggested::import_as_suggested(workspace, &path, cancel, tuning)
     }
@@ -416,6 +446,26 @@ mod tests {
         let violations = count(&workspace, "SELECT count(*) FROM pragma_foreign_key_check");
         assert_eq!(violations, 0);
         assert_eq!(count(&workspace, "PRAGMA foreign_keys"), 1);
+    }
+
+    /// A big file rebuilds the secondary indexes at the end, unless the
+    /// table already holds more than twice the rows it can add; a small
+    /// file never does.
+    #[test]
+    fn a_big_file_rebuilds_the_indexes_unless_the_table_holds_far_more() {
+        let tuning = ImportTuning::default();
+        let mib = 1024 * 1024;
+        // 100 MiB of 7 columns is taken for at most 1,872,457 rows.
+        assert!(tuning.defers_indexes(100 * mib, 7, 0));
+        assert!(tuning.defers_indexes(100 * mib, 7, 3_744_914));
+        assert!(!tuning.defers_indexes(100 * mib, 7, 3_744_916));
+        assert!(!tuning.defers_indexes(100 * mib, 7, 11_000_000));
+        assert!(!tuning.defers_indexes(mib, 7, 0));
+        let always = ImportTuning {
+            defer_indexes_from_bytes: 0,
+            keep_indexes_from_rows_per_new_row: u64::MAX,
+        };
+        assert!(always.defers_indexes(10, 3, 50_000_000));
     }
 
     /// A CRM export with its own lead score: the suggestions keep it out of
