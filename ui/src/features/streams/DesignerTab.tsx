@@ -118,7 +118,7 @@ export function DesignerTab({ workspaceKey, active, streams, templates, content,
   /** Edited since opened or saved: the work a switch would lose. */
   const edited = opened.key !== "none" && currentJson !== opened.baseline;
   const dirty = opened.id === null || edited;
-  useStreamDraft(workspaceKey, opened.id, present.meta.name, edited, present);
+  const { dropPendingWrite } = useStreamDraft(workspaceKey, opened.id, present.meta.name, edited, present);
 
   /**
    * Opens `editable` as the stream `id`. A note replaces the notice (the empty one clears it); without one, edits
@@ -193,7 +193,12 @@ export function DesignerTab({ workspaceKey, active, streams, templates, content,
   useEffect(() => {
     if (initialised.current) return;
     const blank = editableOf({ name: "New stream", priority: 0, is_active: false, definition: blankDefinition() });
-    const withDraft = streams.find((s) => readStreamDraft(workspaceKey, s.id));
+    // A draft that holds the stream as saved is no unsaved work (openWithDraft drops it): it must not win over one
+    // that does.
+    const withDraft = streams.find((s) => {
+      const draft = readStreamDraft(workspaceKey, s.id);
+      return draft !== null && snapshot(draft.value.editable) !== snapshot(editableOf(s));
+    });
     if (readStreamDraft(workspaceKey, null)) {
       initialised.current = true;
       openWithDraft(null, blank, "");
@@ -392,6 +397,7 @@ export function DesignerTab({ workspaceKey, active, streams, templates, content,
           definition: present.definition,
         },
       });
+      dropPendingWrite();
       clearStreamDraft(workspaceKey, opened.id);
       clearStreamDraft(workspaceKey, saved.id);
       setOpened((o) => ({ ...o, id: saved.id, baseline: snapshot(editableOf(saved)) }));

@@ -2,7 +2,7 @@
 // saved, it is registered with `useUnsavedChanges` (so leaving asks first) and
 // kept as a draft in local storage per workspace and stream (its id, or "new"),
 // so it survives a restart; saving or discarding clears the draft.
-import { useCallback, useEffect } from "react";
+import { useCallback, useEffect, useRef } from "react";
 
 import type { StreamDefinition } from "../../bindings/StreamDefinition";
 import { clearDraft, readDraft, writeDraft, type Draft } from "../../lib/drafts";
@@ -48,17 +48,29 @@ export function clearStreamDraft(workspace: string, id: number | null): void {
 
 /**
  * While `dirty`, registers the stream opened with `id` as unsaved work named `name` and keeps `editable` as its
- * draft. Discarding (from the question asked on leaving) clears the draft.
+ * draft. Discarding (from the question asked on leaving) clears the draft. Returns `dropPendingWrite`, which a
+ * save calls before it clears the draft: the write still waiting for its delay would otherwise put the draft
+ * back between the clear and the next render, which is what ends it.
  */
 export function useStreamDraft(workspace: string, id: number | null, name: string, dirty: boolean, editable: Editable) {
   const onDiscard = useCallback(() => clearStreamDraft(workspace, id), [workspace, id]);
   useUnsavedChanges(`stream-designer`, `stream “${name || "Untitled"}”`, dirty, onDiscard);
+  const pendingWrite = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const dropPendingWrite = useCallback(() => {
+    if (pendingWrite.current !== null) clearTimeout(pendingWrite.current);
+    pendingWrite.current = null;
+  }, []);
   useEffect(() => {
     if (!dirty) return;
-    const timer = setTimeout(
-      () => writeDraft<StreamDraftValue>(workspace, draftKey(id), { id, editable }),
-      WRITE_DELAY_MS,
-    );
-    return () => clearTimeout(timer);
+    const timer = setTimeout(() => {
+      pendingWrite.current = null;
+      writeDraft<StreamDraftValue>(workspace, draftKey(id), { id, editable });
+    }, WRITE_DELAY_MS);
+    pendingWrite.current = timer;
+    return () => {
+      clearTimeout(timer);
+      if (pendingWrite.current === timer) pendingWrite.current = null;
+    };
   }, [workspace, id, dirty, editable]);
+  return { dropPendingWrite };
 }
