@@ -114,8 +114,7 @@ impl Engine<'_> {
 
 /// Runs `work` with the engine, after loading (in one pass) the fields
 /// named in `field_keys` and everything `rules` need, and which leads have a
-/// usable e-mail address. A field key that does
-/// not exist is an error.
+/// usable e-mail address. A field key that does not exist is an error.
 pub(crate) fn with_engine<T>(
     workspace: &Workspace,
     field_keys: &[&str],
