@@ -63,7 +63,7 @@ pub fn run(workspace: &mut Workspace, as_of: i64) -> Result<RunSummary> {
             leads: 0,
             bands: Vec::new(),
         };
-        stored::clear_all(workspace, &summary)?;
+        stored::clear_all(workspace, &summary, survives_a_score_write)?;
         return Ok(summary);
     };
     let definition = &model.definition;
@@ -110,8 +110,19 @@ pub fn run(workspace: &mut Workspace, as_of: i64) -> Result<RunSummary> {
             grade: &grades[grade],
             band: definition.bands.get(band).map_or("", |b| b.name.as_str()),
         });
-    stored::write_all(workspace, rows, &summary)?;
+    stored::write_all(workspace, rows, &summary, survives_a_score_write)?;
     Ok(summary)
+}
+
+/// Whether a part of the workspace's derived cache stays true after a
+/// score write, which changes the five score columns and nothing else: the
+/// segment index's parts other than those columns (lead ids, events,
+/// properties, other fields) and the quick search's keys. They stay cached,
+/// so the segment history that follows an import, and the first counts
+/// after the daily re-run, read them instead of rebuilding them from SQL.
+fn survives_a_score_write(part: &str) -> bool {
+    crate::segments::index::part_reads_none_of(part, &SCORE_FIELDS)
+        || crate::leads::search_keys_read_none_of(part, &SCORE_FIELDS)
 }
 
 /// The 16 grades, A1 to D4, in the order of [`grade_index`].
@@ -271,5 +282,101 @@ mod tests {
             .query_row("SELECT count(score_total) FROM leads", [], |r| r.get(0))
             .unwrap();
         assert_eq!(scored, 0);
+    }
+
+    #[test]
+    fn a_score_write_keeps_the_cached_parts_that_do_not_read_scores() {
+        use crate::store::tables::derived_cache;
+        const ANCHOR: i64 = 1_790_000_000;
+        let mut workspace = Workspace::in_memory().unwrap();
+        let spec = crate::demo::DemoSpec {
+            leads: 400,
+            events_per_lead: 6,
+            seed: 5,
+            anchor: ANCHOR,
+        };
+        crate::demo::generate(&mut workspace, &spec).unwrap();
+        // Recent page views score 60: a year later, nobody has any.
+        let mut definition = ModelDefinition::default();
+        definition.rules.push(fit_rule(
+            "Recent visitor",
+            serde_json::json!({"combinator": "and", "rules": [
+                {"field": "event", "operator": "performed",
+                 "value": {"type": "page_view", "inLast": {"amount": 30, "unit": "days"}}}]}),
+            60.0,
+        ));
+        let model = save_model(&mut workspace, None, "Visits", &definition).unwrap();
+        crate::scoring::activate_model_as_of(&mut workspace, model.id, ANCHOR).unwrap();
+        let rule = |json: serde_json::Value| serde_json::from_value::<RuleGroup>(json).unwrap();
+        let sets = [
+            rule(serde_json::json!({"combinator": "and", "rules": [
+                {"field": "persona", "operator": "=", "value": "Executive"}]})),
+            rule(serde_json::json!({"combinator": "and", "rules": [
+                {"field": "score_total", "operator": ">=", "value": 50}]})),
+            rule(serde_json::json!({"combinator": "and", "rules": [
+                {"field": "event", "operator": "performed",
+                 "value": {"type": "page_view", "inLast": {"amount": 90, "unit": "days"}}}]})),
+        ];
+        let counts = |workspace: &Workspace| {
+            workspace.clear_derived();
+            let refs: Vec<&RuleGroup> = sets.iter().collect();
+            crate::segments::count_many(workspace, &refs, ANCHOR).unwrap()
+        };
+        let before = counts(&workspace);
+        let stored_parts = |workspace: &Workspace| derived_cache::parts(workspace.conn()).unwrap();
+        let names = |parts: &[(String, i64, u64)]| -> Vec<String> {
+            parts.iter().map(|(name, _, _)| name.clone()).collect()
+        };
+        let kept = [
+            "segment-index/v1/lead-ids",
+            "segment-index/v1/field/persona",
+            "segment-index/v1/events/page_view",
+        ];
+        let score_part = "segment-index/v1/field/score_total";
+        let parts_before = names(&stored_parts(&workspace));
+        for part in kept.iter().chain([&score_part]) {
+            assert!(
+                parts_before.iter().any(|n| n == part),
+                "{part} in {parts_before:?}"
+            );
+        }
+
+        run(&mut workspace, ANCHOR + 400 * crate::time::SECONDS_PER_DAY).unwrap();
+        let generation = derived_cache::generation(workspace.conn()).unwrap();
+        let parts_after = stored_parts(&workspace);
+        assert!(parts_after
+            .iter()
+            .all(|(_, built_for, _)| *built_for == generation));
+        let names_after = names(&parts_after);
+        for part in kept {
+            assert!(
+                names_after.iter().any(|n| n == part),
+                "{part} kept: {names_after:?}"
+            );
+        }
+        assert!(
+            !names_after.iter().any(|n| n == score_part),
+            "{names_after:?}"
+        );
+
+        // The kept parts and the rebuilt score column answer as the data
+        // does: the persona and the page views as before, the scores anew.
+        let after = counts(&workspace);
+        let high_scores: i64 = workspace
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM leads WHERE score_total >= 50",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(after[1], high_scores as u64);
+        assert_ne!(after[1], before[1], "the run changed who scores 50 or more");
+        assert_eq!([after[0], after[2]], [before[0], before[2]]);
+        workspace
+            .conn()
+            .execute("DELETE FROM derived_cache", [])
+            .unwrap();
+        assert_eq!(counts(&workspace), after, "as a build from SQL gives");
     }
 }

@@ -348,6 +348,19 @@ impl Workspace {
         &mut self.conn
     }
 
+    /// [`Workspace::conn_mut`] for a write that changes nothing the derived
+    /// parts for which `survives` holds were built from: those stay in the
+    /// file's cache for the new generation instead of being rebuilt from SQL
+    /// by the next reader (a score write keeps the segment index's events
+    /// and other columns, `tables::derived_cache::invalidate_except`).
+    pub(crate) fn conn_mut_keeping(&mut self, survives: impl Fn(&str) -> bool) -> &mut Connection {
+        self.data_generation += 1;
+        // As in `conn_mut`: a file whose cache cannot be updated cannot be
+        // written either.
+        let _ = tables::derived_cache::invalidate_except(&self.conn, survives);
+        &mut self.conn
+    }
+
     /// What identifies the current data: this workspace's write generation
     /// and SQLite's `data_version`, which moves when another process commits.
     pub(crate) fn data_stamp(&self) -> Result<(u64, i64)> {

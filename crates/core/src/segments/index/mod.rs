@@ -21,6 +21,7 @@ use crate::Result;
 pub(crate) use bitset::Bitset;
 use columns::*;
 use events::*;
+pub(crate) use stored::part_reads_none_of;
 use stored::PartCache;
 
 /// Field values that replace stored ones for one lead, by field key.

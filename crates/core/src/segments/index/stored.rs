@@ -65,6 +65,25 @@ pub(super) fn property_name(type_key: &str, property: &str) -> String {
     )
 }
 
+/// Whether `part` is one of the index's parts that reads none of the fields
+/// `keys`: the lead ids, the event types, events and event properties, and
+/// the columns of other fields. A write that changes only those fields
+/// leaves such a part true (a score write, `scoring::run`). Any other name,
+/// this index's or not, is "no".
+pub(crate) fn part_reads_none_of(part: &str, keys: &[&str]) -> bool {
+    if part == lead_ids_name() || part == event_types_name() {
+        return true;
+    }
+    let Some(rest) = part.strip_prefix("segment-index/v1/") else {
+        return false;
+    };
+    if let Some(key) = rest.strip_prefix("field/") {
+        let key = key.strip_suffix(":usable").unwrap_or(key);
+        return !keys.contains(&key);
+    }
+    rest.starts_with("events/") || rest.starts_with("property/")
+}
+
 /// Reading and storing parts for an index started at `from`.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct PartCache {
@@ -761,6 +780,28 @@ mod tests {
         assert!(decode_column(&part.finish(), FieldType::Text, 1).is_err());
         // Lead ids must ascend.
         assert!(decode_lead_ids(&encode_lead_ids(&[3, 2])).is_err());
+    }
+
+    #[test]
+    fn only_the_index_parts_that_read_none_of_the_fields_survive_their_write() {
+        let keys = ["score_total", "email"];
+        for part in [
+            lead_ids_name(),
+            event_types_name(),
+            events_name("page_view"),
+            property_name("page_view", "url"),
+            field_name("persona"),
+        ] {
+            assert!(part_reads_none_of(&part, &keys), "{part}");
+        }
+        for part in [
+            field_name("score_total"),
+            field_name("email:usable"),
+            "quality/v1/completeness".to_owned(),
+            "segment-index/v2/lead-ids".to_owned(),
+        ] {
+            assert!(!part_reads_none_of(&part, &keys), "{part}");
+        }
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! from, so a fresh process loads them instead of rebuilding them.
 //!
 //! Never stale: every write through the store ([`crate::Workspace::conn_mut`])
-//! first empties the cache and bumps the generation ([`invalidate`]), and a
+//! first empties the cache and bumps the generation ([`invalidate`]; a write
+//! that changes only what some parts never read keeps those,
+//! [`invalidate_except`]), and a
 //! part is stored only if no other connection committed since its builder
 //! started reading ([`put`] compares SQLite's `data_version`).
 
@@ -30,23 +32,74 @@ pub fn data_version(conn: &Connection) -> Result<i64> {
 /// Empties the cache and bumps the generation: called before every write
 /// through the store, so nothing cached can outlive the data it came from
 /// (nor hold an erased person's data). The parts are deleted with
-/// `secure_delete` on, so their pages are zeroed rather than left in the
-/// file's free list: a part can hold any lead's values (a column's
-/// dictionary), and a later erasure could not reach a free page.
+/// `secure_delete` on ([`with_secure_delete`]).
 pub fn invalidate(conn: &Connection) -> Result<()> {
+    with_secure_delete(conn, || {
+        conn.execute_batch(
+            "DELETE FROM derived_cache;
+             UPDATE data_generation SET value = value + 1 WHERE id = 1;",
+        )?;
+        Ok(())
+    })
+}
+
+/// [`invalidate`] before a write that changes nothing the parts for which
+/// `survives` holds were built from (a score write changes five columns of
+/// `leads` and nothing a segment's other columns or events are read from):
+/// those parts move to the new generation, every other one is deleted. In
+/// one immediate transaction, so another connection's write cannot slip in
+/// between and leave a moved part older than the data. Inside a caller's
+/// transaction it empties the whole cache, as [`invalidate`] does.
+pub fn invalidate_except(conn: &Connection, survives: impl Fn(&str) -> bool) -> Result<()> {
+    if !conn.is_autocommit() {
+        return invalidate(conn);
+    }
+    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let current = generation(&tx)?;
+    let doomed: Vec<String> = {
+        let mut statement = tx.prepare("SELECT name, generation FROM derived_cache")?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+        })?;
+        let mut doomed = Vec::new();
+        for row in rows {
+            let (name, built_for) = row?;
+            if built_for != current || !survives(&name) {
+                doomed.push(name);
+            }
+        }
+        doomed
+    };
+    with_secure_delete(&tx, || {
+        let mut delete = tx.prepare("DELETE FROM derived_cache WHERE name = ?1")?;
+        for name in &doomed {
+            delete.execute([name])?;
+        }
+        Ok(())
+    })?;
+    tx.execute("UPDATE derived_cache SET generation = ?1", [current + 1])?;
+    tx.execute(
+        "UPDATE data_generation SET value = ?1 WHERE id = 1",
+        [current + 1],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Runs `delete` with `secure_delete` on, so the deleted parts' pages are
+/// zeroed rather than left in the file's free list: a part can hold any
+/// lead's values (a column's dictionary), and a later erasure could not
+/// reach a free page.
+fn with_secure_delete(conn: &Connection, delete: impl FnOnce() -> Result<()>) -> Result<()> {
     let secure: i64 = conn.pragma_query_value(None, "secure_delete", |row| row.get(0))?;
     if secure == 0 {
         conn.pragma_update(None, "secure_delete", true)?;
     }
-    let emptied = conn.execute_batch(
-        "DELETE FROM derived_cache;
-         UPDATE data_generation SET value = value + 1 WHERE id = 1;",
-    );
+    let deleted = delete();
     if secure == 0 {
         conn.pragma_update(None, "secure_delete", false)?;
     }
-    emptied?;
-    Ok(())
+    deleted
 }
 
 /// The bytes stored under `name` for `generation`, if any.
@@ -175,5 +228,32 @@ mod tests {
                 .as_deref(),
             Some(&b"fresh"[..])
         );
+    }
+
+    #[test]
+    fn a_write_that_spares_some_parts_moves_them_to_the_new_generation() {
+        let mut ws = Workspace::in_memory().unwrap();
+        let from = built_from(ws.conn()).unwrap();
+        assert!(put(ws.conn(), "kept", from, b"k").unwrap());
+        assert!(put(ws.conn(), "dropped", from, b"d").unwrap());
+        ws.conn()
+            .execute(
+                "INSERT INTO derived_cache (name, generation, bytes) VALUES ('old', ?1, x'00')",
+                [from.generation - 1],
+            )
+            .unwrap();
+        invalidate_except(ws.conn(), |name| name == "kept" || name == "old").unwrap();
+        let now = generation(ws.conn()).unwrap();
+        assert_eq!(now, from.generation + 1);
+        // A part of another generation never moves, even if spared.
+        assert_eq!(parts(ws.conn()).unwrap(), vec![("kept".to_owned(), now, 1)]);
+        assert_eq!(
+            get(ws.conn(), "kept", now).unwrap().as_deref(),
+            Some(&b"k"[..])
+        );
+        // Inside a caller's transaction, everything goes, as with `invalidate`.
+        let tx = ws.conn_mut().transaction().unwrap();
+        invalidate_except(&tx, |_| true).unwrap();
+        assert_eq!(parts(&tx).unwrap(), vec![]);
     }
 }

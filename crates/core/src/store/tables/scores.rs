@@ -74,13 +74,16 @@ fn stored_fingerprints(tx: &Transaction<'_>) -> Result<Vec<(i64, u64)>> {
 /// first (one scan), and only the leads whose five values change are
 /// written, each with a prepared `UPDATE … WHERE id = ?`; a lead not in
 /// `scores` that has a score is cleared. Returns how many leads were written
-/// (changed or cleared).
+/// (changed or cleared). The parts of the derived cache for which
+/// `survives` holds stay cached (see [`Workspace::conn_mut_keeping`]): the
+/// caller names those that never read the five columns.
 pub fn write_all<'a, R: Serialize>(
     workspace: &mut Workspace,
     scores: impl IntoIterator<Item = StoredScore<'a>>,
     record: &R,
+    survives: impl Fn(&str) -> bool,
 ) -> Result<u64> {
-    let tx = workspace.conn_mut().transaction()?;
+    let tx = workspace.conn_mut_keeping(survives).transaction()?;
     let stored = stored_fingerprints(&tx)?;
     let empty = unscored();
     let mut written = 0u64;
@@ -142,8 +145,12 @@ pub fn write_all<'a, R: Serialize>(
 }
 
 /// Clears every lead's scores (no model is active) and records the run.
-pub fn clear_all<R: Serialize>(workspace: &mut Workspace, record: &R) -> Result<()> {
-    let tx = workspace.conn_mut().transaction()?;
+pub fn clear_all<R: Serialize>(
+    workspace: &mut Workspace,
+    record: &R,
+    survives: impl Fn(&str) -> bool,
+) -> Result<()> {
+    let tx = workspace.conn_mut_keeping(survives).transaction()?;
     clear_in(&tx)?;
     crate::store::settings::set_in(&tx, LAST_RUN_KEY, record)?;
     tx.commit()?;
@@ -206,10 +213,13 @@ mod tests {
             grade: "C4",
             band: "cold",
         };
-        let written = write_all(&mut workspace, [score], &"first").unwrap();
+        let written = write_all(&mut workspace, [score], &"first", |_| false).unwrap();
         assert_eq!(written, 1);
         // The same scores again: nothing to write.
-        assert_eq!(write_all(&mut workspace, [score], &"again").unwrap(), 0);
+        assert_eq!(
+            write_all(&mut workspace, [score], &"again", |_| false).unwrap(),
+            0
+        );
         assert_eq!(stored(&workspace, a), (Some(12.5), Some("cold".into())));
         assert_eq!(stored(&workspace, b), (None, None));
         assert_eq!(
@@ -224,6 +234,7 @@ mod tests {
                 ..score
             }],
             &"second",
+            |_| false,
         )
         .unwrap();
         assert_eq!(stored(&workspace, a), (None, None));
@@ -234,6 +245,7 @@ mod tests {
             &mut workspace,
             [a, b, c].map(|lead_id| StoredScore { lead_id, ..score }),
             &"all",
+            |_| false,
         )
         .unwrap();
         write_all(
@@ -243,15 +255,16 @@ mod tests {
                 ..score
             }],
             &"middle",
+            |_| false,
         )
         .unwrap();
         assert_eq!(stored(&workspace, a), (None, None));
         assert_eq!(stored(&workspace, c), (None, None));
         assert_eq!(stored(&workspace, b), (Some(12.5), Some("cold".into())));
         let unordered = [c, a].map(|lead_id| StoredScore { lead_id, ..score });
-        assert!(write_all(&mut workspace, unordered, &"x").is_err());
+        assert!(write_all(&mut workspace, unordered, &"x", |_| false).is_err());
         assert_eq!(stored(&workspace, b), (Some(12.5), Some("cold".into())));
-        clear_all(&mut workspace, &"cleared").unwrap();
+        clear_all(&mut workspace, &"cleared", |_| false).unwrap();
         assert_eq!(stored(&workspace, b), (None, None));
         assert_eq!(
             last_run::<String>(&workspace).unwrap().as_deref(),
