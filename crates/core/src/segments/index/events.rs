@@ -344,12 +344,13 @@ impl LeadIndex {
         event_type: &str,
         key: &str,
     ) -> Result<PropertyColumn> {
-        let raw_types = self
+        let (raw_types, events) = self
             .events
             .get(event_type)
-            .map(|events| events.raw_types.clone())
+            .map(|events| (events.raw_types.clone(), events.times.len()))
             .unwrap_or_default();
-        let mut entries: Vec<PropertyEntry> = Vec::new();
+        // One entry per event of the type: sized once, not grown by doubling.
+        let mut entries: Vec<PropertyEntry> = Vec::with_capacity(events);
         let mut text = TextColumnBuilder::new(0);
         // Each distinct stored value is mapped to its code and number once
         // (a property has few distinct values among millions of events).
@@ -365,7 +366,7 @@ impl LeadIndex {
                 return Ok(());
             };
             raw_key.clear();
-            raw_key.extend(property.json_type.as_deref().unwrap_or("").as_bytes());
+            raw_key.extend(property.json_type.unwrap_or("").as_bytes());
             raw_key.push(0);
             match property.value {
                 ValueRef::Null => raw_key.push(0),
@@ -376,8 +377,7 @@ impl LeadIndex {
             let (code, number) = match known.get(raw_key.as_slice()) {
                 Some(&known) => known,
                 None => {
-                    let (key, number) =
-                        property_sql_value(property.json_type.as_deref(), property.value);
+                    let (key, number) = property_sql_value(property.json_type, property.value);
                     let display = key.clone().unwrap_or_default();
                     let code = text.code_of_key(key, &display);
                     known.insert(raw_key.clone(), (code, number));

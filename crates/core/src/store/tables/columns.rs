@@ -109,7 +109,7 @@ pub struct EventProperty<'r> {
     pub lead_id: i64,
     pub occurred_at: i64,
     /// `json_type` of the property (`None` when absent or unreadable).
-    pub json_type: Option<String>,
+    pub json_type: Option<&'r str>,
     /// `json_extract` of the property.
     pub value: ValueRef<'r>,
 }
@@ -138,7 +138,8 @@ pub fn for_each_event_property(
         visit(EventProperty {
             lead_id: row.get(0)?,
             occurred_at: row.get(1)?,
-            json_type: row.get(2).unwrap_or(None),
+            // Borrowed, not a `String` per event (millions of them).
+            json_type: row.get_ref(2)?.as_str_or_null().unwrap_or(None),
             value: row.get_ref(3)?,
         })?;
     }
@@ -250,7 +251,7 @@ mod tests {
         let raw_types = vec!["page_view".to_owned(), "Page_View".to_owned()];
         let mut urls = Vec::new();
         for_each_event_property(conn, &raw_types, "$.\"url\"", |property| {
-            urls.push((property.lead_id, property.json_type));
+            urls.push((property.lead_id, property.json_type.map(str::to_owned)));
             Ok(())
         })
         .unwrap();
