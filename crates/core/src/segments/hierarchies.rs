@@ -210,7 +210,7 @@ fn check_draft(conn: &Connection, draft: &HierarchyDraft) -> Result<()> {
 pub fn save(workspace: &mut Workspace, draft: &HierarchyDraft) -> Result<Hierarchy> {
     check_draft(workspace.conn(), draft)?;
     let name = draft.name.trim();
-    let tx = workspace.conn_mut().transaction()?;
+    let tx = workspace.conn_mut_for_definitions().transaction()?;
     let id = match draft.id {
         Some(id) => {
             if !table::update_in(&tx, id, name, &draft.segments)? {

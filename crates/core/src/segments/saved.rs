@@ -167,7 +167,7 @@ pub fn update(workspace: &mut Workspace, id: i64, draft: &SegmentDraft) -> Resul
         )));
     }
     compile::compile_segment(workspace.conn(), id, &draft.rules)?;
-    let tx = workspace.conn_mut().transaction()?;
+    let tx = workspace.conn_mut_for_definitions().transaction()?;
     let rules = draft.rules.to_json();
     table::update_in(&tx, id, &columns_of(draft, &rules))?;
     // The segments built on this one must still be within the depth limit.
@@ -410,7 +410,7 @@ fn install_builtin_set(
     if installed.and_then(|v| v.parse::<i64>().ok()) >= Some(version) {
         return Ok(());
     }
-    let tx = workspace.conn_mut().transaction()?;
+    let tx = workspace.conn_mut_for_definitions().transaction()?;
     // Upserted by key: a built-in keeps its id across versions, so the
     // segments and streams that use it keep working.
     for template in templates {
@@ -1030,5 +1030,57 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("nope"));
+    }
+
+    #[test]
+    fn editing_segments_keeps_the_index_and_its_cached_parts_and_counts_stay_true() {
+        const ANCHOR: i64 = 1_790_000_000;
+        let mut workspace = Workspace::in_memory().unwrap();
+        let spec = crate::demo::DemoSpec {
+            leads: 300,
+            events_per_lead: 4,
+            seed: 3,
+            anchor: ANCHOR,
+        };
+        crate::demo::generate(&mut workspace, &spec).unwrap();
+        let persona = |value: &str| {
+            json!({"combinator": "and", "rules": [
+                {"field": "persona", "operator": "=", "value": value}]})
+        };
+        let count = |workspace: &Workspace, rules: serde_json::Value| {
+            crate::segments::count(workspace, &RuleGroup::from_value(&rules).unwrap(), ANCHOR)
+                .unwrap()
+        };
+        let executives = count(&workspace, persona("Executive decision maker"));
+        let practitioners = count(&workspace, persona("Practitioner"));
+        assert!(executives > 0 && practitioners > 0 && executives != practitioners);
+        let stamp = workspace.data_stamp().unwrap();
+        let parts = crate::store::tables::derived_cache::parts(workspace.conn()).unwrap();
+        assert!(!parts.is_empty());
+
+        let saved = create(
+            &mut workspace,
+            &draft("Executives", persona("Executive decision maker")),
+        )
+        .unwrap();
+        assert_eq!(count(&workspace, member_of(saved.id)), executives);
+        // A new definition of the same segment counts anew: members are
+        // never cached with the index.
+        update(
+            &mut workspace,
+            saved.id,
+            &draft("Practitioners", persona("Practitioner")),
+        )
+        .unwrap();
+        assert_eq!(count(&workspace, member_of(saved.id)), practitioners);
+        delete(&mut workspace, saved.id).unwrap();
+
+        // None of it touched the data: same stamp, so the index in memory
+        // was kept, and the same parts in the file.
+        assert_eq!(workspace.data_stamp().unwrap(), stamp);
+        assert_eq!(
+            crate::store::tables::derived_cache::parts(workspace.conn()).unwrap(),
+            parts
+        );
     }
 }

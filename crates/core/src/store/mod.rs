@@ -348,6 +348,21 @@ impl Workspace {
         &mut self.conn
     }
 
+    /// The connection for writing the definitions a marketer edits and
+    /// nothing else: saved segments, streams, content, hierarchies, scoring models, ICE
+    /// scores, goals and reviews (with the settings and audit entries such a
+    /// write carries). Nothing derived from the data reads those tables: the
+    /// segment index, the quick search's keys and the field completeness are
+    /// built from leads, events, custom values and the field catalogue, and
+    /// a rule tree is compiled afresh at each evaluation. So unlike
+    /// [`Workspace::conn_mut`] this keeps the write generation and the
+    /// derived cache, and saving a segment at 1M leads no longer costs the
+    /// next count a rebuild of the index from SQL (the segment list after a
+    /// save: 10.6 s, against 0.34 s before it).
+    pub(crate) fn conn_mut_for_definitions(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     /// [`Workspace::conn_mut`] for a write that changes nothing the derived
     /// parts for which `survives` holds were built from: those stay in the
     /// file's cache for the new generation instead of being rebuilt from SQL

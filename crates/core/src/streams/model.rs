@@ -647,7 +647,7 @@ pub fn import(workspace: &mut Workspace, json: &str) -> Result<Stream> {
     let mut file = parse_export(json)?;
     file.stream.is_active = false;
     let existing = content::list(workspace)?;
-    let transaction = workspace.conn_mut().transaction()?;
+    let transaction = workspace.conn_mut_for_definitions().transaction()?;
     let mut new_ids = HashMap::new();
     for item in &file.content {
         let id = match existing

@@ -75,7 +75,7 @@ pub fn get(workspace: &Workspace, id: i64) -> Result<Option<ContentRow>> {
 
 /// Adds an item; returns its id.
 pub fn insert(workspace: &mut Workspace, columns: &ContentColumns<'_>) -> Result<i64> {
-    insert_with(workspace.conn_mut(), columns)
+    insert_with(workspace.conn_mut_for_definitions(), columns)
 }
 
 /// [`insert`] inside `tx`.
@@ -104,7 +104,7 @@ fn insert_with(conn: &Connection, columns: &ContentColumns<'_>) -> Result<i64> {
 
 /// Replaces item `id`'s columns.
 pub fn update(workspace: &mut Workspace, id: i64, columns: &ContentColumns<'_>) -> Result<()> {
-    update_with(workspace.conn_mut(), id, columns)
+    update_with(workspace.conn_mut_for_definitions(), id, columns)
 }
 
 /// The update itself, on the workspace's connection taken for writing.
@@ -129,7 +129,7 @@ fn update_with(conn: &Connection, id: i64, columns: &ContentColumns<'_>) -> Resu
 
 /// Deletes item `id`.
 pub fn delete(workspace: &mut Workspace, id: i64) -> Result<()> {
-    delete_with(workspace.conn_mut(), id)
+    delete_with(workspace.conn_mut_for_definitions(), id)
 }
 
 /// The delete itself, on the workspace's connection taken for writing.

@@ -3,10 +3,11 @@
 //! stored as named byte blobs tagged with the data generation they were built
 //! from, so a fresh process loads them instead of rebuilding them.
 //!
-//! Never stale: every write through the store ([`crate::Workspace::conn_mut`])
-//! first empties the cache and bumps the generation ([`invalidate`]; a write
-//! that changes only what some parts never read keeps those,
-//! [`invalidate_except`]), and a
+//! Never stale: every write of the data through the store
+//! ([`crate::Workspace::conn_mut`]) first empties the cache and bumps the
+//! generation ([`invalidate`]; a write that changes only what some parts
+//! never read keeps those, [`invalidate_except`]; writes of tables no part
+//! reads leave both alone, `Workspace::conn_mut_for_definitions`), and a
 //! part is stored only if no other connection committed since its builder
 //! started reading ([`put`] compares SQLite's `data_version`).
 

@@ -72,7 +72,7 @@ pub fn get(workspace: &Workspace, id: i64) -> Result<Option<GoalRow>> {
 
 /// Stores a new goal (its `id` is ignored); returns the new id.
 pub fn insert(workspace: &mut Workspace, goal: &GoalRow) -> Result<i64> {
-    let conn = workspace.conn_mut();
+    let conn = workspace.conn_mut_for_definitions();
     conn.execute(
         "INSERT INTO goals (name, segment_id, stream_id, metric, outcome_types, objective, baseline,
              baseline_at, target, start_date, deadline, feasibility, created_at)
@@ -99,7 +99,7 @@ pub fn insert(workspace: &mut Workspace, goal: &GoalRow) -> Result<i64> {
 /// Deletes goal `id`; whether there was one.
 pub fn delete(workspace: &mut Workspace, id: i64) -> Result<bool> {
     Ok(workspace
-        .conn_mut()
+        .conn_mut_for_definitions()
         .execute("DELETE FROM goals WHERE id = ?1", [id])?
         > 0)
 }

@@ -111,7 +111,7 @@ fn write_segments(conn: &Connection, id: i64, segment_ids: &[i64]) -> Result<()>
 /// Deletes hierarchy `id` and its segment list. Returns false when there
 /// was no such hierarchy.
 pub fn delete(workspace: &mut Workspace, id: i64) -> Result<bool> {
-    let tx = workspace.conn_mut().transaction()?;
+    let tx = workspace.conn_mut_for_definitions().transaction()?;
     tx.execute(
         "DELETE FROM hierarchy_segments WHERE hierarchy_id = ?1",
         [id],

@@ -64,7 +64,7 @@ pub fn get(workspace: &Workspace, kind: &str, target_id: i64) -> Result<Option<I
 
 /// Writes `row` whole, replacing the target's previous row.
 pub fn put(workspace: &mut Workspace, row: &IceRow) -> Result<()> {
-    workspace.conn_mut().execute(
+    workspace.conn_mut_for_definitions().execute(
         "INSERT OR REPLACE INTO ice_scores (target_kind, target_id, impact, confidence, ease, \
          note_impact, note_confidence, note_ease, note, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -86,7 +86,7 @@ pub fn put(workspace: &mut Workspace, row: &IceRow) -> Result<()> {
 
 /// Deletes the target's row; whether there was one.
 pub fn delete(workspace: &mut Workspace, kind: &str, target_id: i64) -> Result<bool> {
-    let deleted = workspace.conn_mut().execute(
+    let deleted = workspace.conn_mut_for_definitions().execute(
         "DELETE FROM ice_scores WHERE target_kind = ?1 AND target_id = ?2",
         (kind, target_id),
     )?;

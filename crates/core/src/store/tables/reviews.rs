@@ -45,7 +45,7 @@ pub fn settings(workspace: &Workspace) -> Result<Vec<ReviewSettingRow>> {
 
 /// Sets a segment's cadence (`None`: never), keeping its retired mark.
 pub fn set_cadence(workspace: &mut Workspace, segment_id: i64, days: Option<i64>) -> Result<()> {
-    workspace.conn_mut().execute(
+    workspace.conn_mut_for_definitions().execute(
         "INSERT INTO review_settings (segment_id, days) VALUES (?1, ?2)
          ON CONFLICT (segment_id) DO UPDATE SET days = excluded.days",
         params![segment_id, days],
@@ -92,7 +92,7 @@ pub fn latest_before(workspace: &Workspace, as_of: i64) -> Result<Vec<ReviewRow>
 /// Stores a review and the retired mark it sets (retire) or clears (keep,
 /// change), in one transaction; returns the review's id.
 pub fn insert(workspace: &mut Workspace, review: &ReviewRow) -> Result<i64> {
-    let tx = workspace.conn_mut().transaction()?;
+    let tx = workspace.conn_mut_for_definitions().transaction()?;
     tx.execute(
         "INSERT INTO reviews (segment_id, reviewed_at, decision, note, members, conversion_rate,
              engagement_rate) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

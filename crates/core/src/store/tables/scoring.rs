@@ -67,7 +67,7 @@ pub fn save(
     name: &str,
     definition: &str,
 ) -> Result<i64> {
-    let tx = workspace.conn_mut().transaction()?;
+    let tx = workspace.conn_mut_for_definitions().transaction()?;
     let taken: Option<i64> = tx
         .query_row(
             "SELECT id FROM scoring_models WHERE name = ?1",
@@ -108,7 +108,7 @@ pub fn save(
 
 /// Makes model `id` the active one (and no other).
 pub fn activate(workspace: &mut Workspace, id: i64) -> Result<()> {
-    let tx = workspace.conn_mut().transaction()?;
+    let tx = workspace.conn_mut_for_definitions().transaction()?;
     if get_on(&tx, id)?.is_none() {
         return Err(Error::NotFound {
             what: "scoring model",
@@ -130,7 +130,7 @@ pub fn activate(workspace: &mut Workspace, id: i64) -> Result<()> {
 /// Deletes model `id`; false when there was none.
 pub fn delete(workspace: &mut Workspace, id: i64) -> Result<bool> {
     let deleted = workspace
-        .conn_mut()
+        .conn_mut_for_definitions()
         .execute("DELETE FROM scoring_models WHERE id = ?1", [id])?;
     Ok(deleted > 0)
 }

@@ -107,7 +107,7 @@ pub fn builtin_keys_on(conn: &Connection) -> Result<Vec<(i64, Option<String>)>> 
 
 /// Adds a user segment; returns its id.
 pub fn insert(workspace: &mut Workspace, columns: &SegmentColumns<'_>) -> Result<i64> {
-    insert_with(workspace.conn_mut(), columns)
+    insert_with(workspace.conn_mut_for_definitions(), columns)
 }
 
 /// The insert itself, on the workspace's connection taken for writing.
@@ -182,7 +182,7 @@ pub fn unmark_builtin_in(tx: &Transaction<'_>, id: i64) -> Result<()> {
 
 /// Deletes segment `id`.
 pub fn delete(workspace: &mut Workspace, id: i64) -> Result<()> {
-    delete_with(workspace.conn_mut(), id)
+    delete_with(workspace.conn_mut_for_definitions(), id)
 }
 
 /// [`delete`] inside `tx` (the built-in installer retires segments there).

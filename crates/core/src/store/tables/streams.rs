@@ -72,7 +72,7 @@ pub fn get(workspace: &Workspace, id: i64) -> Result<Option<StreamRow>> {
 
 /// Adds a stream; returns its id.
 pub fn insert(workspace: &mut Workspace, columns: &StreamColumns<'_>) -> Result<i64> {
-    insert_with(workspace.conn_mut(), columns)
+    insert_with(workspace.conn_mut_for_definitions(), columns)
 }
 
 /// [`insert`] inside `tx`.
@@ -96,7 +96,7 @@ fn insert_with(conn: &Connection, columns: &StreamColumns<'_>) -> Result<i64> {
 
 /// Replaces stream `id`'s columns and stamps `updated_at`.
 pub fn update(workspace: &mut Workspace, id: i64, columns: &StreamColumns<'_>) -> Result<()> {
-    update_with(workspace.conn_mut(), id, columns)
+    update_with(workspace.conn_mut_for_definitions(), id, columns)
 }
 
 /// The update itself, on the workspace's connection taken for writing.
@@ -117,7 +117,7 @@ fn update_with(conn: &Connection, id: i64, columns: &StreamColumns<'_>) -> Resul
 
 /// Deletes stream `id`.
 pub fn delete(workspace: &mut Workspace, id: i64) -> Result<()> {
-    delete_with(workspace.conn_mut(), id)
+    delete_with(workspace.conn_mut_for_definitions(), id)
 }
 
 /// The delete itself, on the workspace's connection taken for writing.
