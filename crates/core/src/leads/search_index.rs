@@ -18,14 +18,13 @@ use crate::{Error, Result, Workspace};
 /// The name of the stored keys in the derived cache.
 pub(crate) const CACHE_NAME: &str = "search/v1/keys";
 
-/// The columns of `leads` each key is built from
-/// (`store::tables::leads::visit_search_fields`).
-const KEY_COLUMNS: [&str; 5] = ["first_name", "last_name", "email", "company", "external_id"];
-
 /// Whether `part` is the stored keys and reads none of the fields `keys`: a
 /// write that changes only those fields leaves the keys true.
 pub(crate) fn part_reads_none_of(part: &str, keys: &[&str]) -> bool {
-    part == CACHE_NAME && !KEY_COLUMNS.iter().any(|column| keys.contains(column))
+    part == CACHE_NAME
+        && !stored_leads::SEARCH_COLUMNS
+            .iter()
+            .any(|column| keys.contains(column))
 }
 
 /// What starts the stored form: a format tag, then the number of leads;

@@ -51,18 +51,22 @@ pub fn search_filter(needle: &str, custom_fields: bool) -> (String, Vec<String>)
     )
 }
 
+/// The columns of `leads` the quick search reads, in the order
+/// [`visit_search_fields`] passes them.
+pub const SEARCH_COLUMNS: [&str; 5] =
+    ["first_name", "last_name", "email", "company", "external_id"];
+
 /// Calls `visit` with each lead's id and the values the quick search reads
-/// (first name, last name, e-mail, company, external id: what
-/// [`search_condition`] passes to `search_match()`), by id: what the quick
-/// search's index is built from.
+/// ([`SEARCH_COLUMNS`]: what [`search_condition`] passes to
+/// `search_match()`), by id: what the quick search's index is built from.
 pub fn visit_search_fields(
     conn: &Connection,
     mut visit: impl FnMut(i64, [rusqlite::types::ValueRef<'_>; 5]),
 ) -> Result<()> {
-    let mut statement = conn.prepare(
-        "SELECT l.id, l.first_name, l.last_name, l.email, l.company, l.external_id \
-         FROM leads l ORDER BY l.id",
-    )?;
+    let mut statement = conn.prepare(&format!(
+        "SELECT l.id, l.{} FROM leads l ORDER BY l.id",
+        SEARCH_COLUMNS.join(", l.")
+    ))?;
     let mut rows = statement.query([])?;
     while let Some(row) = rows.next()? {
         visit(
