@@ -63,7 +63,9 @@ pub fn run(workspace: &mut Workspace, as_of: i64) -> Result<RunSummary> {
             leads: 0,
             bands: Vec::new(),
         };
-        stored::clear_all(workspace, &summary, survives_a_score_write)?;
+        crate::segments::keeping_index_across(workspace, &SCORE_FIELDS, |workspace| {
+            stored::clear_all(workspace, &summary, survives_a_score_write)
+        })?;
         return Ok(summary);
     };
     let definition = &model.definition;
@@ -110,7 +112,9 @@ pub fn run(workspace: &mut Workspace, as_of: i64) -> Result<RunSummary> {
             grade: &grades[grade],
             band: definition.bands.get(band).map_or("", |b| b.name.as_str()),
         });
-    stored::write_all(workspace, rows, &summary, survives_a_score_write)?;
+    crate::segments::keeping_index_across(workspace, &SCORE_FIELDS, |workspace| {
+        stored::write_all(workspace, rows, &summary, survives_a_score_write)
+    })?;
     Ok(summary)
 }
 
@@ -284,10 +288,12 @@ mod tests {
         assert_eq!(scored, 0);
     }
 
-    #[test]
-    fn a_score_write_keeps_the_cached_parts_that_do_not_read_scores() {
-        use crate::store::tables::derived_cache;
-        const ANCHOR: i64 = 1_790_000_000;
+    const ANCHOR: i64 = 1_790_000_000;
+
+    /// 400 demo leads whose active model gives 60 points for a page view in
+    /// the last 30 days (a year later, nobody has any), and three rule sets:
+    /// a persona, a score and a behaviour.
+    fn visits_workspace() -> (Workspace, [RuleGroup; 3]) {
         let mut workspace = Workspace::in_memory().unwrap();
         let spec = crate::demo::DemoSpec {
             leads: 400,
@@ -296,7 +302,6 @@ mod tests {
             anchor: ANCHOR,
         };
         crate::demo::generate(&mut workspace, &spec).unwrap();
-        // Recent page views score 60: a year later, nobody has any.
         let mut definition = ModelDefinition::default();
         definition.rules.push(fit_rule(
             "Recent visitor",
@@ -310,17 +315,39 @@ mod tests {
         let rule = |json: serde_json::Value| serde_json::from_value::<RuleGroup>(json).unwrap();
         let sets = [
             rule(serde_json::json!({"combinator": "and", "rules": [
-                {"field": "persona", "operator": "=", "value": "Executive"}]})),
+                {"field": "persona", "operator": "=", "value": "Executive decision maker"}]})),
             rule(serde_json::json!({"combinator": "and", "rules": [
                 {"field": "score_total", "operator": ">=", "value": 50}]})),
             rule(serde_json::json!({"combinator": "and", "rules": [
                 {"field": "event", "operator": "performed",
                  "value": {"type": "page_view", "inLast": {"amount": 90, "unit": "days"}}}]})),
         ];
+        (workspace, sets)
+    }
+
+    fn count_sets(workspace: &Workspace, sets: &[RuleGroup]) -> Vec<u64> {
+        let refs: Vec<&RuleGroup> = sets.iter().collect();
+        crate::segments::count_many(workspace, &refs, ANCHOR).unwrap()
+    }
+
+    fn high_scores(workspace: &Workspace) -> u64 {
+        workspace
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM leads WHERE score_total >= 50",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap() as u64
+    }
+
+    #[test]
+    fn a_score_write_keeps_the_cached_parts_that_do_not_read_scores() {
+        use crate::store::tables::derived_cache;
+        let (mut workspace, sets) = visits_workspace();
         let counts = |workspace: &Workspace| {
             workspace.clear_derived();
-            let refs: Vec<&RuleGroup> = sets.iter().collect();
-            crate::segments::count_many(workspace, &refs, ANCHOR).unwrap()
+            count_sets(workspace, &sets)
         };
         let before = counts(&workspace);
         let stored_parts = |workspace: &Workspace| derived_cache::parts(workspace.conn()).unwrap();
@@ -362,15 +389,7 @@ mod tests {
         // The kept parts and the rebuilt score column answer as the data
         // does: the persona and the page views as before, the scores anew.
         let after = counts(&workspace);
-        let high_scores: i64 = workspace
-            .conn()
-            .query_row(
-                "SELECT count(*) FROM leads WHERE score_total >= 50",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(after[1], high_scores as u64);
+        assert_eq!(after[1], high_scores(&workspace));
         assert_ne!(after[1], before[1], "the run changed who scores 50 or more");
         assert_eq!([after[0], after[2]], [before[0], before[2]]);
         workspace
@@ -378,5 +397,33 @@ mod tests {
             .execute("DELETE FROM derived_cache", [])
             .unwrap();
         assert_eq!(counts(&workspace), after, "as a build from SQL gives");
+    }
+
+    #[test]
+    fn a_score_write_keeps_the_index_in_memory_without_its_score_columns() {
+        let (mut workspace, sets) = visits_workspace();
+        // The index in memory holds the persona, the scores and the page views.
+        let before = count_sets(&workspace, &sets);
+        assert!(before[0] > 0 && before[2] > 0, "{before:?}");
+        // Behind the index's back, with nothing in the file's cache to fall
+        // back on: an index built after the run would see every persona
+        // changed, the one carried over still counts the old ones.
+        let conn = workspace.conn();
+        conn.execute("UPDATE leads SET persona = 'Changed'", [])
+            .unwrap();
+        conn.execute("DELETE FROM derived_cache", []).unwrap();
+
+        run(&mut workspace, ANCHOR + 400 * crate::time::SECONDS_PER_DAY).unwrap();
+        let after = count_sets(&workspace, &sets);
+
+        assert_eq!(after[0], before[0], "the persona column was carried over");
+        assert_eq!(after[2], before[2], "the page views were carried over");
+        // The score column was not: it is read again, as the run wrote it.
+        assert_eq!(after[1], high_scores(&workspace));
+        assert_ne!(after[1], before[1], "the run changed who scores 50 or more");
+
+        // A write by anything but the score run is not carried over.
+        crate::store::tables::derived_cache::invalidate(workspace.conn_mut()).unwrap();
+        assert_eq!(count_sets(&workspace, &sets)[0], 0, "rebuilt from SQL");
     }
 }

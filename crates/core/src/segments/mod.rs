@@ -61,6 +61,37 @@ pub(crate) fn with_index<T>(
     result
 }
 
+/// Runs `write`, a change of the fields `changed` and of nothing else the
+/// segment index reads, and keeps the index built before it: the columns of
+/// `changed` are dropped and it is stamped for the data after the write. So
+/// what follows a score write (the segment history after an import, the
+/// first counts of a new day) counts with the events and columns already in
+/// memory instead of loading them again. The index is kept only when the
+/// write was the one change in between: this workspace took the write
+/// connection exactly once and no other connection committed.
+pub(crate) fn keeping_index_across<T>(
+    workspace: &mut Workspace,
+    changed: &[&str],
+    write: impl FnOnce(&mut Workspace) -> Result<T>,
+) -> Result<T> {
+    let before = workspace.data_stamp()?;
+    let kept = crate::store::lock_slot(workspace.derived_slot())
+        .take()
+        .and_then(|derived| derived.downcast::<LeadIndex>().ok())
+        .filter(|index| index.stamp == before);
+    let written = write(workspace)?;
+    if let (Some(mut index), Ok(after)) = (kept, workspace.data_stamp()) {
+        if after == (before.0 + 1, before.1) {
+            index.carry_over(workspace.conn(), after, changed);
+            let mut slot = crate::store::lock_slot(workspace.derived_slot());
+            if slot.is_none() {
+                *slot = Some(index);
+            }
+        }
+    }
+    Ok(written)
+}
+
 /// Evaluates `rules` to the set of matching rows, with the index.
 fn evaluate<T>(
     workspace: &Workspace,

@@ -128,6 +128,20 @@ impl LeadIndex {
         }
     }
 
+    /// Carries this index over a write that changed only the fields
+    /// `changed`, to the data stamped `stamp`: their columns are dropped
+    /// (reloaded on next use), everything else (lead ids, events,
+    /// properties, other columns) stays, and parts built from now on go to
+    /// the cache's new generation. Which columns go is decided by the same
+    /// rule as which stored parts survive such a write
+    /// ([`part_reads_none_of`]), so the index and the file's cache agree.
+    pub fn carry_over(&mut self, conn: &Connection, stamp: Stamp, changed: &[&str]) {
+        self.columns
+            .retain(|key, _| part_reads_none_of(&stored::field_name(key), changed));
+        self.stamp = stamp;
+        self.cache = PartCache::start(conn);
+    }
+
     pub fn len(&self) -> usize {
         self.lead_ids.len()
     }
