@@ -18,7 +18,10 @@ use crate::text::search_key;
 use crate::{Error, Result, Workspace};
 
 mod search_index;
-pub(crate) use search_index::part_reads_none_of as search_keys_read_none_of;
+pub(crate) use search_index::{
+    part_reads_no_events as search_keys_read_no_events,
+    part_reads_none_of as search_keys_read_none_of,
+};
 
 /// One field value of a lead, as shown and exported. Dates are ISO-8601 UTC.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -158,6 +158,9 @@ impl Reopener {
 /// Adds what the layers above the store keep in every workspace: the
 /// built-in segments (a settings read once they are there).
 fn with_layers_above(mut workspace: Workspace) -> Result<Workspace> {
+    // What each layer derives without reading events, kept by an events import.
+    workspace.keep_across_event_writes(crate::segments::index::part_reads_no_events);
+    workspace.keep_across_event_writes(crate::leads::search_keys_read_no_events);
     crate::segments::saved::install_builtins(&mut workspace)?;
     Ok(workspace)
 }

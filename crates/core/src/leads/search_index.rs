@@ -27,6 +27,12 @@ pub(crate) fn part_reads_none_of(part: &str, keys: &[&str]) -> bool {
             .any(|column| keys.contains(column))
 }
 
+/// Whether `part` is the stored keys, which read only lead columns: a write
+/// of events alone leaves them true.
+pub(crate) fn part_reads_no_events(part: &str) -> bool {
+    part == CACHE_NAME
+}
+
 /// What starts the stored form: a format tag, then the number of leads;
 /// the keys follow, then the ids (8 bytes each, little-endian).
 const MAGIC: &[u8; 8] = b"LSKEYS02";

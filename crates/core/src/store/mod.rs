@@ -189,6 +189,9 @@ pub struct Workspace {
     /// The passphrase of an encrypted workspace (SQLCipher), kept for the
     /// connections opened beside this one (readers, backups).
     passphrase: Option<Passphrase>,
+    /// How the layers above name the derived parts that read no events
+    /// ([`Workspace::keep_across_event_writes`]).
+    kept_across_event_writes: Vec<fn(&str) -> bool>,
 }
 
 impl Workspace {
@@ -307,6 +310,7 @@ impl Workspace {
             derived: Arc::new(Mutex::new(None)),
             search_keys: Arc::new(Mutex::new(None)),
             passphrase: None,
+            kept_across_event_writes: Vec::new(),
         })
     }
 
@@ -373,6 +377,32 @@ impl Workspace {
         // As in `conn_mut`: a file whose cache cannot be updated cannot be
         // written either.
         let _ = tables::derived_cache::invalidate_except(&self.conn, survives);
+        &mut self.conn
+    }
+
+    /// Declares, for a layer above, which of its derived parts read no
+    /// events: a write of events alone ([`Workspace::conn_mut_for_events`])
+    /// keeps them. Each layer names its own, so a part nobody names (a
+    /// later version's) is deleted, never kept by mistake.
+    pub(crate) fn keep_across_event_writes(&mut self, reads_no_events: fn(&str) -> bool) {
+        self.kept_across_event_writes.push(reads_no_events);
+    }
+
+    /// [`Workspace::conn_mut`] for a write of events and nothing else (an
+    /// events import that creates no lead and no field): the derived parts
+    /// that read no events (the segment index's lead ids and field columns,
+    /// the quick search's keys) stay in the file's cache for the new
+    /// generation. A write that turns out to change more must empty the
+    /// cache inside its own transaction (`tables::derived_cache::invalidate`).
+    pub(crate) fn conn_mut_for_events(&mut self) -> &mut Connection {
+        let kept = self.kept_across_event_writes.clone();
+        self.conn_mut_keeping(move |part| kept.iter().any(|reads_no_events| reads_no_events(part)))
+    }
+
+    /// The connection for a transaction that is always rolled back (an
+    /// import's dry run): nothing it writes is ever seen, so the write
+    /// generation and the derived cache stay as they are.
+    pub(crate) fn conn_mut_rolled_back(&mut self) -> &mut Connection {
         &mut self.conn
     }
 

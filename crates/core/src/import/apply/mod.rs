@@ -25,7 +25,8 @@ use crate::import::spec::{
 };
 use crate::store::tables::imports::{self, NewImport};
 use crate::store::tables::{
-    audit, defer_secondary_indexes, rows_held_about, set_foreign_keys, BulkFill, DeferredIndexes,
+    audit, defer_secondary_indexes, derived_cache, rows_held_about, set_foreign_keys, BulkFill,
+    DeferredIndexes,
 };
 use crate::{Error, Result, Workspace};
 
@@ -154,9 +155,19 @@ fn import_without_key_checks(
     } else {
         None
     };
-    let tx = workspace
-        .conn_mut()
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // A dry run is rolled back, and an events import changes nothing the
+    // lead-side derived parts read (`prepare_columns` refuses an events file
+    // that maps lead fields; leads it creates for unknown e-mails are
+    // checked at the end): both keep those parts cached.
+    let events_only = spec.kind == ImportKind::Events;
+    let conn = if dry_run {
+        workspace.conn_mut_rolled_back()
+    } else if events_only {
+        workspace.conn_mut_for_events()
+    } else {
+        workspace.conn_mut()
+    };
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let columns = prepare_columns(&tx, spec)?;
     let mut warnings = Vec::new();
     validate_identity(spec, &columns, &mut warnings)?;
@@ -289,6 +300,11 @@ fn import_without_key_checks(
     if dry_run {
         tx.rollback()?;
     } else {
+        if events_only && counts.leads_created > 0 {
+            // New leads change the lead ids and every column: nothing
+            // derived stays, as after any other import.
+            derived_cache::invalidate(&tx)?;
+        }
         crate::import::inspect::save_mapping(&tx, &headers, &spec.columns)?;
         if let Some(backup) = backup {
             backup.finish()?;
@@ -446,6 +462,115 @@ mod tests {
         let violations = count(&workspace, "SELECT count(*) FROM pragma_foreign_key_check");
         assert_eq!(violations, 0);
         assert_eq!(count(&workspace, "PRAGMA foreign_keys"), 1);
+    }
+
+    /// An events import keeps the derived parts that read no events (the
+    /// lead ids, the field columns, the quick search's keys) for the new
+    /// generation and drops the events'; one that creates leads keeps none,
+    /// like any other import; a dry run keeps everything and the generation.
+    /// Each time, the counts are what a rebuild from SQL gives.
+    #[test]
+    fn an_events_import_keeps_the_derived_parts_that_read_no_events() {
+        use crate::segments::rules::RuleGroup;
+        let mut workspace = Workspace::in_memory().unwrap();
+        let leads = "Email,Company\na@x.io,Acme\nb@x.io,Globex\n";
+        import_suggested(&mut workspace, leads, false).unwrap();
+        let rule = |json: serde_json::Value| serde_json::from_value::<RuleGroup>(json).unwrap();
+        let sets = [
+            rule(serde_json::json!({"combinator": "and", "rules": [
+                {"field": "company", "operator": "=", "value": "Acme"}]})),
+            rule(serde_json::json!({"combinator": "and", "rules": [
+                {"field": "event", "operator": "performed", "value": {"type": "page_view"}}]})),
+        ];
+        let counts = |workspace: &Workspace| {
+            let refs: Vec<&RuleGroup> = sets.iter().collect();
+            let counts = crate::segments::count_many(workspace, &refs, i64::MAX / 2).unwrap();
+            let query = crate::leads::LeadQuery {
+                offset: 0,
+                limit: 10,
+                columns: vec!["email".into()],
+                sort: None,
+                search: "acme".into(),
+                search_custom_fields: false,
+            };
+            let found = crate::leads::page(workspace, &query).unwrap().total;
+            (counts, found)
+        };
+        let from_sql = |workspace: &Workspace| {
+            workspace.clear_derived();
+            workspace
+                .conn()
+                .execute("DELETE FROM derived_cache", [])
+                .unwrap();
+            counts(workspace)
+        };
+        let parts = |workspace: &Workspace| -> Vec<(String, i64)> {
+            derived_cache::parts(workspace.conn())
+                .unwrap()
+                .into_iter()
+                .map(|(name, generation, _)| (name, generation))
+                .collect()
+        };
+        let generation =
+            |workspace: &Workspace| derived_cache::generation(workspace.conn()).unwrap();
+        assert_eq!(counts(&workspace), (vec![1, 0], Some(1)));
+        let lead_side = [
+            "search/v1/keys",
+            "segment-index/v1/field/company",
+            "segment-index/v1/lead-ids",
+        ];
+        let names = |parts: &[(String, i64)]| -> Vec<String> {
+            parts.iter().map(|(name, _)| name.clone()).collect()
+        };
+        let before = parts(&workspace);
+        for part in lead_side {
+            assert!(
+                names(&before).iter().any(|n| n == part),
+                "{part}: {before:?}"
+            );
+        }
+        assert!(
+            names(&before).iter().any(|n| n.ends_with("/event-types")),
+            "{before:?}"
+        );
+
+        let events = "Email,Event,Timestamp\na@x.io,Page View,2026-01-02 10:00\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.csv");
+        std::fs::write(&path, events).unwrap();
+        let spec = crate::import::inspect::inspect(&workspace, &path, None, None)
+            .unwrap()
+            .into_suggested_spec();
+        let cancel = AtomicBool::new(false);
+        let mut progress = |_: &ImportProgress| {};
+        let control = ImportControl {
+            cancel: &cancel,
+            progress: &mut progress,
+        };
+        let generation_before = generation(&workspace);
+        run_import(&mut workspace, &path, &spec, true, control).unwrap();
+        assert_eq!(parts(&workspace), before, "a dry run keeps every part");
+        assert_eq!(generation(&workspace), generation_before);
+
+        let report = import_suggested(&mut workspace, events, false).unwrap();
+        assert_eq!(report.counts.leads_created, 0);
+        let after = parts(&workspace);
+        assert_eq!(names(&after), lead_side, "only the lead-side parts stay");
+        assert!(after.iter().all(|(_, g)| *g == generation(&workspace)));
+        assert!(generation(&workspace) > generation_before);
+        let counted = counts(&workspace);
+        assert_eq!(counted, (vec![1, 1], Some(1)));
+        assert_eq!(counted, from_sql(&workspace));
+
+        // A lead created for an unknown e-mail changes the lead ids and columns.
+        counts(&workspace);
+        let unknown = "Email,Event,Timestamp\nc@acme.io,Page View,2026-01-03 10:00\n";
+        let report = import_suggested(&mut workspace, unknown, false).unwrap();
+        assert_eq!(report.counts.leads_created, 1);
+        assert_eq!(parts(&workspace), []);
+        let counted = counts(&workspace);
+        assert_eq!(counted, (vec![1, 2], Some(2)));
+        assert_eq!(counted, from_sql(&workspace));
     }
 
     /// A big file rebuilds the secondary indexes at the end, unless the

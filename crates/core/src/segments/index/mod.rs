@@ -21,8 +21,8 @@ use crate::Result;
 pub(crate) use bitset::Bitset;
 use columns::*;
 use events::*;
-pub(crate) use stored::part_reads_none_of;
 use stored::PartCache;
+pub(crate) use stored::{part_reads_no_events, part_reads_none_of};
 
 /// Field values that replace stored ones for one lead, by field key.
 pub(crate) type Overlay = Vec<(String, rusqlite::types::Value)>;

@@ -84,6 +84,16 @@ pub(crate) fn part_reads_none_of(part: &str, keys: &[&str]) -> bool {
     rest.starts_with("events/") || rest.starts_with("property/")
 }
 
+/// Whether `part` reads no events: the lead ids and the field columns (the
+/// usable-e-mail one included), which a write of events alone leaves true
+/// (`Workspace::conn_mut_for_events`).
+pub(crate) fn part_reads_no_events(part: &str) -> bool {
+    part == lead_ids_name()
+        || part
+            .strip_prefix("segment-index/v1/")
+            .is_some_and(|rest| rest.starts_with("field/"))
+}
+
 /// Reading and storing parts for an index started at `from`.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct PartCache {
