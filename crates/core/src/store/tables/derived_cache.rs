@@ -8,8 +8,11 @@
 //! generation ([`invalidate`]; a write that changes only what some parts
 //! never read keeps those, [`invalidate_except`]; writes of tables no part
 //! reads leave both alone, `Workspace::conn_mut_for_definitions`), and a
-//! part is stored only if no other connection committed since its builder
-//! started reading ([`put`] compares SQLite's `data_version`).
+//! part is stored only for the current generation and only if no other
+//! connection committed since its builder started reading ([`put`] compares
+//! SQLite's `data_version`). So a part stays true from the generation it was
+//! built for until a write deletes it: a reader takes any part built for
+//! its generation or an earlier one ([`get`]).
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
@@ -47,25 +50,23 @@ pub fn invalidate(conn: &Connection) -> Result<()> {
 /// [`invalidate`] before a write that changes nothing the parts for which
 /// `survives` holds were built from (a score write changes five columns of
 /// `leads` and nothing a segment's other columns or events are read from):
-/// those parts move to the new generation, every other one is deleted. In
-/// one immediate transaction, so another connection's write cannot slip in
-/// between and leave a moved part older than the data. Inside a caller's
-/// transaction it empties the whole cache, as [`invalidate`] does.
+/// those parts stay, still tagged with the generation they were built for
+/// (readers of the new generation take them, [`get`]), so keeping a part
+/// never rewrites its bytes (224 MB at 1M leads); every other part is
+/// deleted and the generation bumped, in one immediate transaction. Inside a
+/// caller's transaction it empties the whole cache, as [`invalidate`] does.
 pub fn invalidate_except(conn: &Connection, survives: impl Fn(&str) -> bool) -> Result<()> {
     if !conn.is_autocommit() {
         return invalidate(conn);
     }
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    let current = generation(&tx)?;
     let doomed: Vec<String> = {
-        let mut statement = tx.prepare("SELECT name, generation FROM derived_cache")?;
-        let rows = statement.query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
-        })?;
+        let mut statement = tx.prepare("SELECT name FROM derived_cache")?;
+        let names = statement.query_map([], |row| row.get::<_, String>(0))?;
         let mut doomed = Vec::new();
-        for row in rows {
-            let (name, built_for) = row?;
-            if built_for != current || !survives(&name) {
+        for name in names {
+            let name = name?;
+            if !survives(&name) {
                 doomed.push(name);
             }
         }
@@ -78,10 +79,9 @@ pub fn invalidate_except(conn: &Connection, survives: impl Fn(&str) -> bool) -> 
         }
         Ok(())
     })?;
-    tx.execute("UPDATE derived_cache SET generation = ?1", [current + 1])?;
     tx.execute(
-        "UPDATE data_generation SET value = ?1 WHERE id = 1",
-        [current + 1],
+        "UPDATE data_generation SET value = value + 1 WHERE id = 1",
+        [],
     )?;
     tx.commit()?;
     Ok(())
@@ -103,11 +103,14 @@ fn with_secure_delete(conn: &Connection, delete: impl FnOnce() -> Result<()>) ->
     deleted
 }
 
-/// The bytes stored under `name` for `generation`, if any.
+/// The bytes stored under `name` for a reader of `generation`, if any: a
+/// part built for it, or for an earlier generation and kept by every write
+/// since (a write deletes the parts it makes untrue, [`invalidate_except`]).
+/// Never a part built for a later generation than the reader's.
 pub fn get(conn: &Connection, name: &str, generation: i64) -> Result<Option<Vec<u8>>> {
     Ok(conn
         .query_row(
-            "SELECT bytes FROM derived_cache WHERE name = ?1 AND generation = ?2",
+            "SELECT bytes FROM derived_cache WHERE name = ?1 AND generation <= ?2",
             (name, generation),
             |row| row.get(0),
         )
@@ -232,26 +235,38 @@ mod tests {
     }
 
     #[test]
-    fn a_write_that_spares_some_parts_moves_them_to_the_new_generation() {
+    fn a_write_that_spares_some_parts_keeps_them_for_the_new_generation() {
         let mut ws = Workspace::in_memory().unwrap();
         let from = built_from(ws.conn()).unwrap();
         assert!(put(ws.conn(), "kept", from, b"k").unwrap());
         assert!(put(ws.conn(), "dropped", from, b"d").unwrap());
-        ws.conn()
-            .execute(
-                "INSERT INTO derived_cache (name, generation, bytes) VALUES ('old', ?1, x'00')",
-                [from.generation - 1],
-            )
-            .unwrap();
-        invalidate_except(ws.conn(), |name| name == "kept" || name == "old").unwrap();
+        invalidate_except(ws.conn(), |name| name == "kept").unwrap();
         let now = generation(ws.conn()).unwrap();
         assert_eq!(now, from.generation + 1);
-        // A part of another generation never moves, even if spared.
-        assert_eq!(parts(ws.conn()).unwrap(), vec![("kept".to_owned(), now, 1)]);
+        // Kept as it was built (its bytes are not rewritten), and read by
+        // readers of either generation.
         assert_eq!(
-            get(ws.conn(), "kept", now).unwrap().as_deref(),
+            parts(ws.conn()).unwrap(),
+            vec![("kept".to_owned(), from.generation, 1)]
+        );
+        for reader in [from.generation, now] {
+            assert_eq!(
+                get(ws.conn(), "kept", reader).unwrap().as_deref(),
+                Some(&b"k"[..])
+            );
+        }
+        // A part built for the new generation is not read at the old one.
+        let fresh = built_from(ws.conn()).unwrap();
+        assert!(put(ws.conn(), "new", fresh, b"n").unwrap());
+        assert_eq!(get(ws.conn(), "new", from.generation).unwrap(), None);
+        // Kept again by a later write, it is still read at the newest one.
+        invalidate_except(ws.conn(), |name| name == "kept").unwrap();
+        let newest = generation(ws.conn()).unwrap();
+        assert_eq!(
+            get(ws.conn(), "kept", newest).unwrap().as_deref(),
             Some(&b"k"[..])
         );
+        assert_eq!(get(ws.conn(), "new", newest).unwrap(), None);
         // Inside a caller's transaction, everything goes, as with `invalidate`.
         let tx = ws.conn_mut().transaction().unwrap();
         invalidate_except(&tx, |_| true).unwrap();
