@@ -162,18 +162,11 @@ fn count_compiled(
     as_of: i64,
 ) -> Result<Vec<u64>> {
     with_index(workspace, |index| {
-        let mut fields = Vec::new();
-        for condition in conditions {
-            index::fields_of(condition, &mut fields);
-        }
-        index.load_fields(workspace.conn(), &fields)?;
-        conditions
+        index.prepare_all(workspace.conn(), conditions)?;
+        Ok(conditions
             .iter()
-            .map(|condition| {
-                index.prepare(workspace.conn(), condition)?;
-                Ok(index.evaluate(condition, as_of).count())
-            })
-            .collect()
+            .map(|condition| index.evaluate(condition, as_of).count())
+            .collect())
     })
 }
 
@@ -191,14 +184,8 @@ pub(crate) fn with_member_sets<T>(
         .map(|rules| compile::compile(workspace.conn(), rules))
         .collect::<Result<_>>()?;
     with_index(workspace, |index| {
-        let mut fields = Vec::new();
-        for condition in &conditions {
-            index::fields_of(condition, &mut fields);
-        }
-        index.load_fields(workspace.conn(), &fields)?;
-        for condition in &conditions {
-            index.prepare(workspace.conn(), condition)?;
-        }
+        let all: Vec<&compile::Condition> = conditions.iter().collect();
+        index.prepare_all(workspace.conn(), &all)?;
         let sets = evaluate_in_parallel(index, &conditions, as_of);
         work(index, sets)
     })
