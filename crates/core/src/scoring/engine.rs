@@ -95,27 +95,26 @@ impl CompiledModel {
 
     /// Loads what the rules read into the index (fields, events, properties).
     pub(crate) fn prepare(&self, workspace: &Workspace, index: &mut LeadIndex) -> Result<()> {
-        let counted: Vec<Condition> = self
-            .tests
-            .iter()
-            .filter_map(|test| match test {
-                CompiledTest::Each(behaviour) => Some(Condition::Behaviour {
-                    behaviour: behaviour.clone(),
-                    negate: false,
-                }),
-                CompiledTest::When(_) => None,
-            })
-            .collect();
-        let mut conditions: Vec<&Condition> = self
-            .tests
-            .iter()
-            .filter_map(|test| match test {
-                CompiledTest::When(condition) => Some(condition),
-                CompiledTest::Each(_) => None,
-            })
-            .collect();
-        conditions.extend(&counted);
-        index.prepare_all(workspace.conn(), &conditions)
+        let mut fields = Vec::new();
+        for test in &self.tests {
+            if let CompiledTest::When(condition) = test {
+                crate::segments::index::fields_of(condition, &mut fields);
+            }
+        }
+        index.load_fields(workspace.conn(), &fields)?;
+        for test in &self.tests {
+            match test {
+                CompiledTest::When(condition) => index.prepare(workspace.conn(), condition)?,
+                CompiledTest::Each(behaviour) => {
+                    let condition = Condition::Behaviour {
+                        behaviour: behaviour.clone(),
+                        negate: false,
+                    };
+                    index.prepare(workspace.conn(), &condition)?;
+                }
+            }
+        }
+        Ok(())
     }
 }
 

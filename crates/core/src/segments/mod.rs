@@ -162,11 +162,18 @@ fn count_compiled(
     as_of: i64,
 ) -> Result<Vec<u64>> {
     with_index(workspace, |index| {
-        index.prepare_all(workspace.conn(), conditions)?;
-        Ok(conditions
+        let mut fields = Vec::new();
+        for condition in conditions {
+            index::fields_of(condition, &mut fields);
+        }
+        index.load_fields(workspace.conn(), &fields)?;
+        conditions
             .iter()
-            .map(|condition| index.evaluate(condition, as_of).count())
-            .collect())
+            .map(|condition| {
+                index.prepare(workspace.conn(), condition)?;
+                Ok(index.evaluate(condition, as_of).count())
+            })
+            .collect()
     })
 }
 
@@ -184,8 +191,14 @@ pub(crate) fn with_member_sets<T>(
         .map(|rules| compile::compile(workspace.conn(), rules))
         .collect::<Result<_>>()?;
     with_index(workspace, |index| {
-        let all: Vec<&compile::Condition> = conditions.iter().collect();
-        index.prepare_all(workspace.conn(), &all)?;
+        let mut fields = Vec::new();
+        for condition in &conditions {
+            index::fields_of(condition, &mut fields);
+        }
+        index.load_fields(workspace.conn(), &fields)?;
+        for condition in &conditions {
+            index.prepare(workspace.conn(), condition)?;
+        }
         let sets = evaluate_in_parallel(index, &conditions, as_of);
         work(index, sets)
     })

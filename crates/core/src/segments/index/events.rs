@@ -10,6 +10,7 @@ use super::*;
 use crate::segments::compile::{Behaviour, Condition, NumberTest, PropertyCondition, Test};
 use crate::segments::values::{self, span_start};
 use crate::store::tables::columns;
+use crate::text::fold_key;
 use crate::Result;
 
 /// The events of one (folded) type: `times[offsets[row]..offsets[row + 1]]`
@@ -38,6 +39,9 @@ pub(super) struct PropertyColumn {
 pub(super) fn json_path_of_key(key: &str) -> String {
     format!("$.{}", serde_json::Value::from(key))
 }
+
+/// An event property while loading: (lead row, occurred_at, text code, number).
+pub(super) type PropertyEntry = (u32, i64, u32, f64);
 
 /// A property's text key and number from SQLite's `json_type` and
 /// `json_extract`, matching what [`values::property_text`] and
@@ -157,7 +161,7 @@ impl LeadIndex {
     }
 
     /// The event types the cache lists for this data, read once.
-    pub(super) fn cached_event_types(
+    fn cached_event_types(
         &mut self,
         conn: &Connection,
     ) -> Option<HashMap<String, stored::StoredType>> {
@@ -189,18 +193,7 @@ impl LeadIndex {
     /// Reads every event from SQL and stores each type, and the list of
     /// types, in the workspace's cache.
     fn load_all_events(&mut self, conn: &Connection) -> Result<()> {
-        let (events, _) = self.read_events(conn, &mut [])?;
-        self.keep_read_events(conn, events);
-        Ok(())
-    }
-
-    /// Keeps every event type read from SQL, and stores each type, and the
-    /// list of types, in the workspace's cache.
-    pub(super) fn keep_read_events(
-        &mut self,
-        conn: &Connection,
-        events: HashMap<String, TypeEvents>,
-    ) {
+        let events = self.load_events(conn)?;
         let mut types: Vec<(String, stored::StoredType)> = events
             .iter()
             .map(|(key, events)| {
@@ -223,6 +216,7 @@ impl LeadIndex {
         });
         self.events = events;
         self.all_events = true;
+        Ok(())
     }
 
     /// Loads property `property` of the events of folded type `key` (once,
@@ -295,6 +289,54 @@ impl LeadIndex {
         column.number.get(start..end).unwrap_or(&[])
     }
 
+    /// Reads every event once, grouped by folded type and sorted per lead.
+    pub(super) fn load_events(&self, conn: &Connection) -> Result<HashMap<String, TypeEvents>> {
+        let mut slot_of_raw: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut slot_of_key: HashMap<String, usize> = HashMap::new();
+        let mut slots: Vec<(TypeEvents, Vec<EventEntry>)> = Vec::new();
+        // In id order (the table's own order, no sort), so that a stable sort
+        // by (lead, time) breaks ties by id.
+        columns::for_each_event(conn, |lead_id, raw, occurred_at| {
+            let Some(lead_row) = self.row_of(lead_id) else {
+                return Ok(());
+            };
+            let slot = match slot_of_raw.get(raw) {
+                Some(&slot) => slot,
+                None => {
+                    let raw_text = String::from_utf8_lossy(raw).into_owned();
+                    let key = fold_key(&raw_text);
+                    let slot = *slot_of_key.entry(key).or_insert_with(|| {
+                        slots.push((TypeEvents::default(), Vec::new()));
+                        slots.len() - 1
+                    });
+                    slots[slot].0.raw_types.push(raw_text);
+                    slot_of_raw.insert(raw.to_vec(), slot);
+                    slot
+                }
+            };
+            slots[slot].1.push((lead_row as u32, occurred_at));
+            Ok(())
+        })?;
+        let len = self.len();
+        let mut by_type = HashMap::with_capacity(slots.len());
+        let keys: HashMap<usize, String> = slot_of_key.into_iter().map(|(k, s)| (s, k)).collect();
+        for (slot, (mut events, mut entries)) in slots.into_iter().enumerate() {
+            entries.sort_by_key(|&(row, time)| (row, time));
+            events.offsets = Vec::with_capacity(len + 1);
+            events.offsets.push(0);
+            let mut next = 0usize;
+            for row in 0..len {
+                while next < entries.len() && entries[next].0 as usize == row {
+                    next += 1;
+                }
+                events.offsets.push(next as u32);
+            }
+            events.times = entries.into_iter().map(|(_, time)| time).collect();
+            by_type.insert(keys[&slot].clone(), events);
+        }
+        Ok(by_type)
+    }
+
     /// Reads one property of one event type, aligned with its events.
     pub(super) fn load_property(
         &self,
@@ -307,25 +349,51 @@ impl LeadIndex {
             .get(event_type)
             .map(|events| (events.raw_types.clone(), events.times.len()))
             .unwrap_or_default();
+        // One entry per event of the type: sized once, not grown by doubling.
+        let mut entries: Vec<PropertyEntry> = Vec::with_capacity(events);
+        let mut text = TextColumnBuilder::new(0);
+        // Each distinct stored value is mapped to its code and number once
+        // (a property has few distinct values among millions of events).
+        let mut known: HashMap<Vec<u8>, (u32, f64)> = HashMap::new();
+        let mut raw_key = Vec::new();
         // json_type/json_extract run in SQLite's C code, much faster than
         // parsing every object here; `property_sql_value` maps their answers
         // exactly as `values::property_text`/`property_number` map the parsed
         // JSON (a property test holds them to it).
         let path = json_path_of_key(key);
-        // One entry per event of the type: sized once, not grown by doubling.
-        let mut values = PropertyBuilder::with_capacity(events);
-        let mut entries: Vec<EventEntry> = Vec::with_capacity(events);
         columns::for_each_event_property(conn, &raw_types, &path, |property| {
             let Some(lead_row) = self.row_of(property.lead_id) else {
                 return Ok(());
             };
-            let coded = values.code_of(property.json_type, property.value);
-            values.values.push(coded);
-            entries.push((lead_row as u32, property.occurred_at));
+            raw_key.clear();
+            raw_key.extend(property.json_type.unwrap_or("").as_bytes());
+            raw_key.push(0);
+            match property.value {
+                ValueRef::Null => raw_key.push(0),
+                ValueRef::Integer(i) => raw_key.extend(i.to_le_bytes()),
+                ValueRef::Real(f) => raw_key.extend(f.to_bits().to_le_bytes()),
+                ValueRef::Text(bytes) | ValueRef::Blob(bytes) => raw_key.extend(bytes),
+            }
+            let (code, number) = match known.get(raw_key.as_slice()) {
+                Some(&known) => known,
+                None => {
+                    let (key, number) = property_sql_value(property.json_type, property.value);
+                    let display = key.clone().unwrap_or_default();
+                    let code = text.code_of_key(key, &display);
+                    known.insert(raw_key.clone(), (code, number));
+                    (code, number)
+                }
+            };
+            entries.push((lead_row as u32, property.occurred_at, code, number));
             Ok(())
         })?;
-        let order = super::event_scan::sorted_order(&entries);
-        Ok(values.finish(order.into_iter().map(|i| i as usize)))
+        entries.sort_by_key(|entry| (entry.0, entry.1));
+        text.column.codes = entries.iter().map(|entry| entry.2).collect();
+        let number = entries.into_iter().map(|entry| entry.3).collect();
+        Ok(PropertyColumn {
+            text: text.column,
+            number,
+        })
     }
 
     /// Lead `row`'s events of `behaviour`'s type in its window as of

@@ -9,7 +9,6 @@
 
 mod bitset;
 mod columns;
-mod event_scan;
 mod events;
 mod stored;
 
@@ -21,7 +20,6 @@ use super::compile::{Condition, FieldRef};
 use crate::Result;
 pub(crate) use bitset::Bitset;
 use columns::*;
-use event_scan::*;
 use events::*;
 use stored::PartCache;
 pub(crate) use stored::{part_reads_no_events, part_reads_none_of};
@@ -161,25 +159,6 @@ impl LeadIndex {
                 .map(|&row| row as usize),
             RowLookup::Sparse => self.lead_ids.binary_search(&id).ok(),
         }
-    }
-
-    /// Loads whatever `conditions` need that is not loaded yet: the field
-    /// columns of all of them in one pass, every event with the event
-    /// properties they filter on in one scan, then the rest of each.
-    pub fn prepare_all(&mut self, conn: &Connection, conditions: &[&Condition]) -> Result<()> {
-        let mut fields = Vec::new();
-        let mut properties = Vec::new();
-        let mut seen = HashSet::new();
-        for condition in conditions {
-            fields_of(condition, &mut fields);
-            event_properties_of(condition, &mut seen, &mut properties);
-        }
-        self.load_fields(conn, &fields)?;
-        self.load_events_with_properties(conn, &properties)?;
-        for condition in conditions {
-            self.prepare(conn, condition)?;
-        }
-        Ok(())
     }
 
     /// Loads whatever `condition` needs that is not loaded yet.

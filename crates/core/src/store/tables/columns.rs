@@ -87,61 +87,21 @@ pub fn for_each_custom_value(
     Ok(())
 }
 
-/// Calls `visit` for every event in id order (the table's own order, no
-/// sort), with its lead id, raw type (empty bytes for a type that is not
-/// text) and time, and for each of `properties` (a raw type and a JSON
-/// path) the property of events stored under exactly that type, read by
-/// SQLite's JSON functions in the same scan.
-pub fn for_each_event_with_properties(
+/// Calls `visit(lead id, raw type bytes, occurred_at)` for every event in
+/// id order (the table's own order, no sort). A type that is not text is
+/// passed as empty bytes.
+pub fn for_each_event(
     conn: &Connection,
-    properties: &[(&str, &str)],
-    mut visit: impl FnMut(EventWithProperties<'_>) -> Result<()>,
+    mut visit: impl FnMut(i64, &[u8], i64) -> Result<()>,
 ) -> Result<()> {
-    // For each property, `json_type` and `json_extract` of the events
-    // stored under exactly its type; NULL (never computed) for the others.
-    let mut select = String::from("SELECT lead_id, type, occurred_at");
-    for i in 0..properties.len() {
-        let (raw, path) = (2 * i + 1, 2 * i + 2);
-        select.push_str(&format!(
-            ", CASE WHEN type = ?{raw} THEN json_type(properties, ?{path}) END\
-             , CASE WHEN type = ?{raw} THEN json_extract(properties, ?{path}) END"
-        ));
-    }
-    select.push_str(" FROM events ORDER BY id");
-    let mut statement = conn.prepare(&select)?;
-    let params = properties.iter().flat_map(|(raw, path)| [*raw, *path]);
-    let mut rows = statement.query(rusqlite::params_from_iter(params))?;
+    let mut statement =
+        conn.prepare("SELECT lead_id, type, occurred_at FROM events ORDER BY id")?;
+    let mut rows = statement.query([])?;
     while let Some(row) = rows.next()? {
-        visit(EventWithProperties {
-            lead_id: row.get(0)?,
-            raw_type: row.get_ref(1)?.as_bytes().unwrap_or_default(),
-            occurred_at: row.get(2)?,
-            row,
-        })?;
+        let raw = row.get_ref(1)?.as_bytes().unwrap_or_default();
+        visit(row.get(0)?, raw, row.get(2)?)?;
     }
     Ok(())
-}
-
-/// One event as [`for_each_event_with_properties`] reads it.
-pub struct EventWithProperties<'r> {
-    pub lead_id: i64,
-    /// The type as stored.
-    pub raw_type: &'r [u8],
-    pub occurred_at: i64,
-    row: &'r rusqlite::Row<'r>,
-}
-
-impl<'r> EventWithProperties<'r> {
-    /// The `json_type` and `json_extract` of property `i` (in the order
-    /// asked for); both NULL for an event of another type.
-    pub fn property(&self, i: usize) -> Result<(Option<&'r str>, ValueRef<'r>)> {
-        let json_type = self
-            .row
-            .get_ref(3 + 2 * i)?
-            .as_str_or_null()
-            .unwrap_or(None);
-        Ok((json_type, self.row.get_ref(4 + 2 * i)?))
-    }
 }
 
 /// One event's view of one property, as SQLite's JSON functions see it.
@@ -276,38 +236,16 @@ mod tests {
         .unwrap();
         assert_eq!(countries, vec![(1, Some("Germany".to_owned())), (2, None)]);
         let mut events = Vec::new();
-        // The url of events stored as `page_view` only, and `n` of `Page_View`.
-        let properties = [("page_view", "$.\"url\""), ("Page_View", "$.\"n\"")];
-        for_each_event_with_properties(conn, &properties, |event| {
-            let raw = String::from_utf8_lossy(event.raw_type).into_owned();
-            let (url_type, url) = event.property(0)?;
-            let (n_type, n) = event.property(1)?;
-            let read = (
-                url_type.map(str::to_owned),
-                url.as_str_or_null().unwrap().map(str::to_owned),
-            );
-            let number = (n_type.map(str::to_owned), n.as_i64_or_null().unwrap());
-            events.push((event.lead_id, raw, event.occurred_at, read, number));
+        for_each_event(conn, |lead, raw, at| {
+            events.push((lead, String::from_utf8_lossy(raw).into_owned(), at));
             Ok(())
         })
         .unwrap();
         assert_eq!(
             events,
             vec![
-                (
-                    2,
-                    "page_view".to_owned(),
-                    20,
-                    (Some("text".to_owned()), Some("/pricing".to_owned())),
-                    (None, None)
-                ),
-                (
-                    1,
-                    "Page_View".to_owned(),
-                    10,
-                    (None, None),
-                    (Some("integer".to_owned()), Some(3))
-                ),
+                (2, "page_view".to_owned(), 20),
+                (1, "Page_View".to_owned(), 10)
             ]
         );
         let raw_types = vec!["page_view".to_owned(), "Page_View".to_owned()];
