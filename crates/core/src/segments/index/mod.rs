@@ -1,6 +1,7 @@
 //! The fast path: an in-memory columnar index of the workspace, loaded lazily
 //! (a field's column the first time a rule tests it, all events the first
-//! time a behaviour rule runs) and dropped when the data changes. A rule tree
+//! time a behaviour rule runs) and dropped when the data changes (a score
+//! write carries it over without the score columns, `carry_over`). A rule tree
 //! evaluates to a bitset over leads: text rules test each distinct folded
 //! value once and then map codes, behaviour rules count events per lead with
 //! two binary searches over time-sorted runs.
