@@ -3,8 +3,9 @@
 //! ids, each field column, the events of each type and each event property,
 //! so a fresh process loads them instead of rebuilding them from SQL.
 //!
-//! A part is read only for the data generation the index was started on and
-//! stored only if no write came in between (the cache's own guarantees).
+//! A part is read for the data generation the index was started on (built
+//! for it, or for an earlier one and kept by every write since) and stored
+//! only if no write came in between (the cache's own guarantees).
 //! Each part starts with a format byte and a kind byte and ends with a
 //! checksum; a part that does not decode exactly (another format, short,
 //! damaged, of the wrong size) is an error that the index answers by
