@@ -85,10 +85,11 @@ function allowedFolders(dataDir) {
 }
 
 /**
- * Starts the app with a fresh data folder (optionally prepared by `prepare`)
- * and returns the WebDriver session, the data folder and a `stop` function.
+ * Starts the app with a fresh data folder (optionally prepared by `prepare`),
+ * with `env` added to its environment, and returns the WebDriver session, the
+ * data folder, the driver's process id and a `stop` function.
  */
-export async function launchApp({ prepare, args = [] } = {}) {
+export async function launchApp({ prepare, args = [], env = {} } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "leadstream-e2e-"));
   dataDirs.add(dataDir);
   if (prepare) prepare(dataDir);
@@ -102,6 +103,7 @@ export async function launchApp({ prepare, args = [] } = {}) {
       LEADSTREAM_DATA_DIR: dataDir,
       LEADSTREAM_ALLOW_PATHS_UNDER: allowedFolders(dataDir),
       LEADSTREAM_E2E_APP_BINARY: appBinary,
+      ...env,
     },
     stdio: ["ignore", "ignore", "pipe"],
     detached: true,
@@ -137,7 +139,7 @@ export async function launchApp({ prepare, args = [] } = {}) {
       await endProcessGroup(driver.pid);
     }
   };
-  return { browser, dataDir, stop };
+  return { browser, dataDir, driverPid: driver.pid, stop };
 }
 
 // Every data folder a launch made, removed when the test file's process ends
