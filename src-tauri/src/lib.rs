@@ -20,6 +20,8 @@ pub fn run() -> tauri::Result<()> {
                 state::requested_workspace(),
                 state::allowed_roots_from_env(),
             ));
+            #[cfg(target_os = "linux")]
+            reload_when_the_page_process_ends(app)?;
             Ok(())
         })
         // Files dropped on the window may be read by the commands the
@@ -160,4 +162,29 @@ pub fn run() -> tauri::Result<()> {
             commands::privacy_encryption::encryption_unprotect,
         ])
         .run(tauri::generate_context!())
+}
+
+/// WebKitGTK renders the page in a process of its own. When that process
+/// ends (it crashed, or the system killed it for memory), the window would
+/// stay blank until the app is restarted. The page is loaded again instead,
+/// as a browser does, and the reason goes to stderr. Nothing is lost: all
+/// data lives in the workspace, which this process holds open.
+#[cfg(target_os = "linux")]
+fn reload_when_the_page_process_ends(app: &tauri::App) -> tauri::Result<()> {
+    use webkit2gtk::WebViewExt;
+    let Some(window) = app.get_webview_window("main") else {
+        return Ok(());
+    };
+    window.with_webview(|webview| {
+        webview
+            .inner()
+            .connect_web_process_terminated(|view, reason| {
+                // One write, so the line is never split among other output.
+                let line = format!(
+                    "leadstream: the window's page process ended ({reason:?}); loading the page again\n"
+                );
+                eprint!("{line}");
+                view.reload();
+            });
+    })
 }

@@ -1,17 +1,16 @@
-// How the window paints: the app asks WebKitGTK to paint without GPU
-// compositing, because its compositor thread crashed in Mesa's software
-// rasterizer under Xvfb and left a blank window (docs/decisions.md, "The
-// window paints without GPU compositing"). The page's web process is found
-// among the app's descendants and its threads are read from /proc: no
-// compositor and no llvmpipe thread by default, and both again when the user
-// turns compositing back on, which shows the check can see them.
+// When the page's process ends (WebKitGTK renders the page in a process of
+// its own; here it is killed, as a crash or the system's out-of-memory killer
+// would end it), the app loads the page again in a new one, says so on
+// stderr, and shows the workspace it had open.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 
-import { launchOpen, screenshot } from "./support.mjs";
+import { byTestId, launchOpen, recentStderr, screenshotDir } from "./support.mjs";
 
-/** Process ids of every live process, each with its parent and name. */
+/** Every live process: its id, its parent's and its name. */
 function processTable() {
   const table = [];
   for (const entry of readdirSync("/proc")) {
@@ -30,8 +29,8 @@ function processTable() {
   return table;
 }
 
-/** The names of the threads of every WebKit web process under `rootPid`. */
-function webProcessThreads(rootPid) {
+/** The process ids of every WebKit web process under `rootPid`. */
+function webProcesses(rootPid) {
   const table = processTable();
   const below = new Set([rootPid]);
   for (let grew = true; grew; ) {
@@ -43,43 +42,59 @@ function webProcessThreads(rootPid) {
       }
     }
   }
-  const webProcesses = table.filter(({ pid, name }) => below.has(pid) && name.startsWith("WebKitWebProces"));
-  return webProcesses.map(({ pid }) =>
-    readdirSync(`/proc/${pid}/task`).map((tid) => readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim()),
-  );
+  return table.filter(({ pid, name }) => below.has(pid) && name.startsWith("WebKitWebProces")).map(({ pid }) => pid);
 }
 
-const GPU_THREAD = /Compositor|llvmpipe/;
-
-async function threadsOfALaunch(env) {
-  const app = await launchOpen({ env });
-  try {
-    return webProcessThreads(app.driverPid);
-  } finally {
-    await app.stop();
-  }
+/** The mean brightness (0 black, 1 white) of a region of a PNG, and its spread. */
+function brightness(png, region) {
+  const [mean, spread] = execFileSync("convert", [png, "-crop", region, "-colorspace", "Gray", "-format", "%[fx:mean] %[fx:standard_deviation]", "info:"])
+    .toString()
+    .trim()
+    .split(" ")
+    .map(Number);
+  return { mean, spread };
 }
 
-describe("how the window paints", () => {
-  it("paints the page without a GPU compositor thread", async () => {
+describe("the page's process", () => {
+  it("is replaced when it ends, and the page comes back with the open workspace", async () => {
     const app = await launchOpen();
     try {
-      const perProcess = webProcessThreads(app.driverPid);
-      assert.equal(perProcess.length, 1, "the app has one web process");
-      const gpuThreads = perProcess[0].filter((name) => GPU_THREAD.test(name));
-      assert.deepEqual(gpuThreads, [], "no compositor or llvmpipe thread in the web process");
-      await screenshot(app.browser, "00-painted-without-compositing");
+      await byTestId(app.browser, "lead-row").waitForDisplayed({ timeout: 30_000 });
+      const [first, ...others] = webProcesses(app.driverPid);
+      assert.ok(first, "the app has a web process");
+      assert.deepEqual(others, [], "the app has one web process");
+      process.kill(first, "SIGKILL");
+      // WebKitWebDriver ends its session with the page's process, so from
+      // here the window is watched through /proc, stderr and X.
+      const deadline = Date.now() + 30_000;
+      let replacement = [];
+      while (Date.now() < deadline) {
+        replacement = webProcesses(app.driverPid);
+        if (replacement.length === 1 && replacement[0] !== first) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(replacement.length, 1, "one new web process replaced the killed one");
+      assert.notEqual(replacement[0], first, "the web process is a new one");
+      assert.ok(
+        recentStderr(app.browser).some((line) => line.includes("the window's page process ended")),
+        "the app says on stderr that the page process ended",
+      );
+      // The page is loaded again: the header band is painted (dark teal to
+      // navy) and the lead table below it shows text, not a blank window.
+      const png = join(screenshotDir, "00-page-loaded-again-after-its-process-ended.png");
+      let header = { mean: 1 };
+      let table = { spread: 0 };
+      for (let tries = 0; tries < 60 && !(header.mean < 0.5 && table.spread > 0.1); tries++) {
+        await new Promise((r) => setTimeout(r, 500));
+        execFileSync("import", ["-window", "root", png]);
+        header = brightness(png, "1280x40+0+0");
+        table = brightness(png, "1100x400+170+300");
+      }
+      assert.ok(header.mean < 0.5, `the header is painted again (mean brightness ${header.mean})`);
+      assert.ok(table.spread > 0.1, `the lead table shows text again (brightness spread ${table.spread})`);
     } finally {
-      await app.stop();
+      // The session ended with the killed process: only the processes remain to be stopped.
+      await app.stop().catch(() => {});
     }
-  });
-
-  it("composites on the GPU again when the user asks for it", async () => {
-    const threads = await threadsOfALaunch({ WEBKIT_DISABLE_COMPOSITING_MODE: "0" });
-    assert.equal(threads.length, 1, "the app has one web process");
-    assert.ok(
-      threads[0].some((name) => GPU_THREAD.test(name)),
-      `a compositor thread runs when WEBKIT_DISABLE_COMPOSITING_MODE=0 (threads: ${threads[0].join(", ")})`,
-    );
   });
 });

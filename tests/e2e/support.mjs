@@ -170,6 +170,11 @@ async function endProcessGroup(leader) {
   signal("SIGKILL");
 }
 
+/** The last lines the app, its driver and WebKit wrote on stderr. */
+export function recentStderr(browser) {
+  return [...(stderrTails.get(browser) ?? [])];
+}
+
 /**
  * `launchApp`, then waits until the workspace is open (its name shows in the
  * header). `demoDb` is where the first launch's demo workspace lives.
