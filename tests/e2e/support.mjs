@@ -4,7 +4,7 @@
 import { spawn, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { constants as osConstants, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { afterEach } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -108,6 +108,7 @@ export async function launchApp({ prepare, args = [], env = {} } = {}) {
     stdio: ["ignore", "ignore", "pipe"],
     detached: true,
   });
+  driverGroups.add(driver.pid);
   // Passed on as it comes, and its last lines kept for a failure report.
   const tail = [];
   driver.stderr.setEncoding("utf8");
@@ -137,6 +138,7 @@ export async function launchApp({ prepare, args = [], env = {} } = {}) {
       await browser.deleteSession();
     } finally {
       await endProcessGroup(driver.pid);
+      driverGroups.delete(driver.pid);
     }
   };
   return { browser, dataDir, driverPid: driver.pid, stop };
@@ -146,10 +148,31 @@ export async function launchApp({ prepare, args = [], env = {} } = {}) {
 // (a test may read its folder after stopping the app; set
 // LEADSTREAM_KEEP_E2E_DATA=1 to keep them for a post-mortem).
 const dataDirs = new Set();
+/** The process groups (tauri-driver, WebKitWebDriver, the app) not yet stopped. */
+const driverGroups = new Set();
 process.on("exit", () => {
+  // A test that never stopped its app (it hung, or threw before `stop`)
+  // must not leave the app running beside the next test file.
+  for (const leader of driverGroups) {
+    try {
+      process.kill(-leader, "SIGKILL");
+    } catch {
+      // ESRCH: the group is gone
+    }
+  }
   if (process.env.LEADSTREAM_KEEP_E2E_DATA) return;
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
+// The test runner ends a test file that ran out of time with SIGTERM, which
+// skips "exit" handlers unless the file exits by itself; before this, such a
+// file's apps kept running (and competing for the cores) through the files
+// after it.
+for (const signalName of ["SIGTERM", "SIGINT"]) {
+  process.once(signalName, () => {
+    console.error(`e2e: ${signalName} received; ending ${driverGroups.size} running app(s)`);
+    process.exit(128 + osConstants.signals[signalName]);
+  });
+}
 
 /** Ends every process of the group `leader` leads: politely, then for good. */
 async function endProcessGroup(leader) {
