@@ -168,10 +168,11 @@ pub fn run() -> tauri::Result<()> {
 /// ends (it crashed, or the system killed it for memory), the window would
 /// stay blank until the app is restarted. The page is loaded again instead,
 /// as a browser does, and the reason goes to stderr. Nothing is lost: all
-/// data lives in the workspace, which this process holds open.
+/// data lives in the workspace, which this process holds open. A process
+/// ended on purpose through WebKit's API is left ended.
 #[cfg(target_os = "linux")]
 fn reload_when_the_page_process_ends(app: &tauri::App) -> tauri::Result<()> {
-    use webkit2gtk::WebViewExt;
+    use webkit2gtk::{WebProcessTerminationReason, WebViewExt};
     let Some(window) = app.get_webview_window("main") else {
         return Ok(());
     };
@@ -179,6 +180,9 @@ fn reload_when_the_page_process_ends(app: &tauri::App) -> tauri::Result<()> {
         webview
             .inner()
             .connect_web_process_terminated(|view, reason| {
+                if reason == WebProcessTerminationReason::TerminatedByApi {
+                    return;
+                }
                 // One write, so the line is never split among other output.
                 let line = format!(
                     "leadstream: the window's page process ended ({reason:?}); loading the page again\n"

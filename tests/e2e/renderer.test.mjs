@@ -75,10 +75,13 @@ describe("the page's process", () => {
       }
       assert.equal(replacement.length, 1, "one new web process replaced the killed one");
       assert.notEqual(replacement[0], first, "the web process is a new one");
-      assert.ok(
-        recentStderr(app.browser).some((line) => line.includes("the window's page process ended")),
-        "the app says on stderr that the page process ended",
-      );
+      // The app wrote its line before it started the new process, but the
+      // pipe from it may be read later than /proc shows the new process.
+      const saysWhy = () => recentStderr(app.browser).some((line) => line.includes("the window's page process ended"));
+      for (const until = Date.now() + 10_000; !saysWhy() && Date.now() < until; ) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(saysWhy(), "the app says on stderr that the page process ended");
       // The page is loaded again: the header band is painted (dark teal to
       // navy) and the lead table below it shows text, not a blank window.
       const png = join(screenshotDir, "00-page-loaded-again-after-its-process-ended.png");
