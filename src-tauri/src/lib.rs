@@ -169,26 +169,44 @@ pub fn run() -> tauri::Result<()> {
 /// stay blank until the app is restarted. The page is loaded again instead,
 /// as a browser does, and the reason goes to stderr. Nothing is lost: all
 /// data lives in the workspace, which this process holds open. A process
-/// ended on purpose through WebKit's API is left ended.
+/// ended on purpose through WebKit's API is left ended, and so is one that
+/// ends again soon after a reload: a page that cannot stay up would
+/// otherwise be reloaded in a loop.
 #[cfg(target_os = "linux")]
 fn reload_when_the_page_process_ends(app: &tauri::App) -> tauri::Result<()> {
+    use std::cell::Cell;
+    use std::time::{Duration, Instant};
     use webkit2gtk::{WebProcessTerminationReason, WebViewExt};
+    const RELOAD_AGAIN_AFTER: Duration = Duration::from_secs(30);
     let Some(window) = app.get_webview_window("main") else {
         return Ok(());
     };
     window.with_webview(|webview| {
+        let last_reload: Cell<Option<Instant>> = Cell::new(None);
         webview
             .inner()
-            .connect_web_process_terminated(|view, reason| {
+            .connect_web_process_terminated(move |view, reason| {
                 if reason == WebProcessTerminationReason::TerminatedByApi {
                     return;
                 }
-                // One write, so the line is never split among other output.
-                let line = format!(
-                    "leadstream: the window's page process ended ({reason:?}); loading the page again\n"
-                );
+                let again_soon = last_reload
+                    .get()
+                    .is_some_and(|reloaded| reloaded.elapsed() < RELOAD_AGAIN_AFTER);
+                let line = if again_soon {
+                    format!(
+                        "leadstream: the window's page process ended again ({reason:?}) within {} s of a reload; not loading the page again, restart Leadstream\n",
+                        RELOAD_AGAIN_AFTER.as_secs()
+                    )
+                } else {
+                    format!("leadstream: the window's page process ended ({reason:?}); loading the page again\n")
+                };
+                // Formatted first and written at once: stderr is unbuffered,
+                // and a formatted `eprint!` writes piece by piece.
                 eprint!("{line}");
-                view.reload();
+                if !again_soon {
+                    last_reload.set(Some(Instant::now()));
+                    view.reload();
+                }
             });
     })
 }

@@ -85,11 +85,11 @@ function allowedFolders(dataDir) {
 }
 
 /**
- * Starts the app with a fresh data folder (optionally prepared by `prepare`),
- * with `env` added to its environment, and returns the WebDriver session, the
- * data folder, the driver's process id and a `stop` function.
+ * Starts the app with a fresh data folder (optionally prepared by `prepare`)
+ * and returns the WebDriver session, the data folder, the driver's process
+ * id and a `stop` function.
  */
-export async function launchApp({ prepare, args = [], env = {} } = {}) {
+export async function launchApp({ prepare, args = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "leadstream-e2e-"));
   dataDirs.add(dataDir);
   if (prepare) prepare(dataDir);
@@ -103,7 +103,6 @@ export async function launchApp({ prepare, args = [], env = {} } = {}) {
       LEADSTREAM_DATA_DIR: dataDir,
       LEADSTREAM_ALLOW_PATHS_UNDER: allowedFolders(dataDir),
       LEADSTREAM_E2E_APP_BINARY: appBinary,
-      ...env,
     },
     stdio: ["ignore", "ignore", "pipe"],
     detached: true,
