@@ -25,6 +25,19 @@ async function countValue(browser, name) {
   return Number(await byTestId(browser, `count-${name}`).getAttribute("data-value"));
 }
 
+/**
+ * Drops `path` on the window and walks the wizard with the mapping it
+ * proposes up to the dry run's review.
+ */
+async function dryRunDroppedFile(browser, path, { reviewTimeout = 30_000 } = {}) {
+  await dropFile(browser, path);
+  await byTestId(browser, "import-step-file").waitForDisplayed({ timeout: 30_000 });
+  await byTestId(browser, "import-next").click();
+  await byTestId(browser, "import-step-columns").waitForDisplayed();
+  await byTestId(browser, "import-dry-run").click();
+  await byTestId(browser, "import-step-review").waitForDisplayed({ timeout: reviewTimeout });
+}
+
 /** Undo the `index`-th import of the history (newest first), confirming the question. */
 async function undoConfirmed(browser, index) {
   await (await browser.$$('[data-testid="import-undo"]'))[index].click();
@@ -110,12 +123,7 @@ describe("importing a dropped CSV", () => {
     const withImports = leadCount();
     const update = join(app.dataDir, "amelie-update.csv");
     writeFileSync(update, "Email,Job Title\namelie.lefevre@example.fr,Chief Marketing Officer\n");
-    await dropFile(browser, update);
-    await byTestId(browser, "import-step-file").waitForDisplayed({ timeout: 30_000 });
-    await byTestId(browser, "import-next").click();
-    await byTestId(browser, "import-step-columns").waitForDisplayed();
-    await byTestId(browser, "import-dry-run").click();
-    await byTestId(browser, "import-step-review").waitForDisplayed({ timeout: 30_000 });
+    await dryRunDroppedFile(browser, update);
     assert.equal(await countValue(browser, "updated"), 1);
     await byTestId(browser, "import-run").click();
     await byTestId(browser, "import-done").waitForDisplayed({ timeout: 30_000 });
@@ -181,12 +189,7 @@ describe("importing a dropped CSV", () => {
       eventsPath,
       `Email,Event,Timestamp\n${first},Podcast Listen,2026-11-02 10:00\n${first},Podcast Listen,2026-11-03 10:00\n${second},Podcast Listen,2026-11-04 10:00\n`,
     );
-    await dropFile(browser, eventsPath);
-    await byTestId(browser, "import-step-file").waitForDisplayed({ timeout: 30_000 });
-    await byTestId(browser, "import-next").click();
-    await byTestId(browser, "import-step-columns").waitForDisplayed();
-    await byTestId(browser, "import-dry-run").click();
-    await byTestId(browser, "import-step-review").waitForDisplayed({ timeout: 30_000 });
+    await dryRunDroppedFile(browser, eventsPath);
     assert.equal(await countValue(browser, "rows"), 3);
     assert.equal(await countValue(browser, "inserted"), 3);
     await byTestId(browser, "import-run").click();
@@ -358,11 +361,7 @@ describe("cancelling a large import", () => {
 
   it("rolls everything back", async () => {
     const before = await leadTotal(app.browser);
-    await dropFile(app.browser, bigFile);
-    await byTestId(app.browser, "import-step-file").waitForDisplayed({ timeout: 30_000 });
-    await byTestId(app.browser, "import-next").click();
-    await byTestId(app.browser, "import-dry-run").click();
-    await byTestId(app.browser, "import-step-review").waitForDisplayed({ timeout: 120_000 });
+    await dryRunDroppedFile(app.browser, bigFile, { reviewTimeout: 120_000 });
     assert.equal(await countValue(app.browser, "inserted"), 200_000);
     await byTestId(app.browser, "import-run").click();
 
