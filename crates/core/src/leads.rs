@@ -1284,6 +1284,64 @@ mod bench {
             times.sort();
             println!("warm {needle:>10}: median {} ms ({times:?})", times[2]);
         }
+        // Writes in this process, then its first search: the keys are
+        // patched for the leads the write touched (the data is left as it
+        // was: each statement writes the same names back, or inserts leads
+        // and deletes them again).
+        let mut ws = ws;
+        for (label, statement) in [
+            (
+                "one lead renamed",
+                "UPDATE leads SET last_name = last_name WHERE id = 1000",
+            ),
+            (
+                "100 leads renamed",
+                "UPDATE leads SET last_name = last_name WHERE id % 10000 = 0",
+            ),
+            (
+                "10,000 leads renamed",
+                "UPDATE leads SET email = email WHERE id % 100 = 0",
+            ),
+            (
+                "100 leads inserted",
+                "INSERT INTO leads (first_name, last_name, created_at, updated_at) \
+              SELECT first_name, 'Benchmark', 0, 0 FROM leads LIMIT 100",
+            ),
+            (
+                "those 100 deleted",
+                "DELETE FROM leads WHERE last_name = 'Benchmark'",
+            ),
+            (
+                "a score written (no search field)",
+                "UPDATE leads SET score_fit = score_fit WHERE id = 1000",
+            ),
+        ] {
+            let started = std::time::Instant::now();
+            ws.conn_mut().execute_batch(statement).unwrap();
+            let written = started.elapsed().as_millis();
+            let mut times: Vec<u128> = Vec::new();
+            let (first, total) = search(&ws, "muller");
+            times.push(first);
+            times.extend((0..2).map(|_| search(&ws, "muller").0));
+            println!(
+                "after a write ({label}, {written} ms): first search {first} ms, then {:?} ({total:?} matches)",
+                &times[1..]
+            );
+        }
+        // The app's way: the write on a workspace of its own beside this
+        // one, handed over once committed.
+        let mut beside = ws.reopener().unwrap().open().unwrap();
+        for statement in [
+            "UPDATE leads SET last_name = last_name WHERE id % 10000 = 0",
+            "UPDATE leads SET last_name = last_name WHERE id % 10000 = 1",
+        ] {
+            beside.conn_mut().execute_batch(statement).unwrap();
+            ws.absorb_lead_changes_of(&beside);
+            let (first, total) = search(&ws, "muller");
+            println!(
+                "after 100 leads renamed beside, handed over: first search {first} ms ({total:?} matches)"
+            );
+        }
     }
 
     fn bench_query(needle: &str, sorted_by: Option<&str>) -> LeadQuery {

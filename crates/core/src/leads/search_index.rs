@@ -50,6 +50,9 @@ const KEY_BYTES_HINT: usize = 96;
 pub(crate) struct SearchKeys {
     /// The workspace's data stamp these keys were read at.
     stamp: (u64, i64),
+    /// The file's data generation (`derived_cache::generation`) they were
+    /// read at; `None` when not known (then they are never patched).
+    file_generation: Option<i64>,
     /// The lead ids, ascending.
     ids: Vec<i64>,
     /// The stored form's bytes: the header, then each lead's key followed
@@ -86,6 +89,7 @@ impl SearchKeys {
         }
         Ok(SearchKeys {
             stamp,
+            file_generation: None,
             ids,
             bytes,
             keys_end,
@@ -116,6 +120,7 @@ impl SearchKeys {
             .collect();
         Some(SearchKeys {
             stamp,
+            file_generation: None,
             ids,
             bytes,
             keys_end,
@@ -145,6 +150,73 @@ impl SearchKeys {
         found
     }
 
+    /// These keys with `changes` applied (ascending by id: each lead's new
+    /// key, or `None` for a lead that is gone), stamped `stamp`. The keys in
+    /// between are copied in runs, so the cost is one copy of the buffer
+    /// plus a look-up per change.
+    fn with_changes(&self, changes: &[(i64, Option<String>)], stamp: (u64, i64)) -> SearchKeys {
+        let added: usize = changes
+            .iter()
+            .map(|(_, key)| key.as_ref().map_or(0, |key| key.len() + 1))
+            .sum();
+        let capacity = self.ids.len() + changes.len();
+        let mut bytes = Vec::with_capacity(self.bytes.len() + added + 8 * changes.len());
+        bytes.extend_from_slice(&self.bytes[..HEADER_LEN]);
+        let mut ids = Vec::with_capacity(capacity);
+        let mut ends = Vec::with_capacity(capacity);
+        // The first old lead not yet copied.
+        let mut next = 0;
+        for (id, key) in changes {
+            let row = self.ids.partition_point(|old| old < id);
+            self.copy_rows(next..row.max(next), &mut bytes, &mut ids, &mut ends);
+            next = next.max(row);
+            if self.ids.get(row) == Some(id) {
+                next = row + 1; // the old key is replaced or dropped
+            }
+            if let Some(key) = key {
+                ids.push(*id);
+                bytes.extend_from_slice(key.as_bytes());
+                ends.push(bytes.len() - HEADER_LEN);
+                bytes.push(SEPARATOR);
+            }
+        }
+        self.copy_rows(next..self.ids.len(), &mut bytes, &mut ids, &mut ends);
+        bytes[MAGIC.len()..HEADER_LEN].copy_from_slice(&(ids.len() as u64).to_le_bytes());
+        let keys_end = bytes.len();
+        for id in &ids {
+            bytes.extend_from_slice(&id.to_le_bytes());
+        }
+        SearchKeys {
+            stamp,
+            file_generation: None,
+            ids,
+            bytes,
+            keys_end,
+            ends,
+        }
+    }
+
+    /// Appends the keys, ids and ends of the old leads at `rows` (of
+    /// `self.ids`) to a new keys' parts, in one copy.
+    fn copy_rows(
+        &self,
+        rows: std::ops::Range<usize>,
+        bytes: &mut Vec<u8>,
+        ids: &mut Vec<i64>,
+        ends: &mut Vec<usize>,
+    ) {
+        if rows.is_empty() {
+            return;
+        }
+        let key_start = |row: usize| if row == 0 { 0 } else { self.ends[row - 1] + 1 };
+        let (from, to) = (key_start(rows.start), key_start(rows.end));
+        // Where the copied keys land in the new buffer, less where they were.
+        let landed = bytes.len() - HEADER_LEN;
+        bytes.extend_from_slice(&self.bytes[HEADER_LEN + from..HEADER_LEN + to]);
+        ids.extend_from_slice(&self.ids[rows.clone()]);
+        ends.extend(self.ends[rows].iter().map(|&end| end - from + landed));
+    }
+
     /// The lead ids, ascending.
     pub(crate) fn ids(&self) -> &[i64] {
         &self.ids
@@ -172,46 +244,112 @@ pub(crate) fn matching_ids(workspace: &Workspace, needle: &str) -> Result<Vec<i6
 }
 
 /// Runs `work` on the current keys: the ones in memory if the data has not
-/// changed since they were read, else the ones stored for the data's
-/// generation, else new ones (then stored for the next process).
+/// changed since they were read; else those patched for the leads this
+/// connection changed since (`Workspace::take_lead_changes`); else the ones stored
+/// for the data's generation; else new ones (then stored for the next
+/// process). Inside a caller's transaction the keys are built for that one
+/// use and not kept: the transaction may still be rolled back.
 pub(crate) fn with_keys<T>(
     workspace: &Workspace,
     work: impl FnOnce(&SearchKeys) -> T,
 ) -> Result<T> {
     let stamp = workspace.data_stamp()?;
-    let mut slot = lock_slot(workspace.search_keys_slot());
-    if let Some(keys) = slot
-        .as_ref()
-        .and_then(|kept| kept.downcast_ref::<SearchKeys>())
-        .filter(|keys| keys.stamp == stamp)
-    {
-        return Ok(work(keys));
+    if !workspace.conn().is_autocommit() {
+        return Ok(work(&SearchKeys::build(workspace, stamp)?));
     }
-    *slot = None;
-    let keys = load_or_build(workspace, stamp)?;
+    let mut slot = lock_slot(workspace.search_keys_slot());
+    let kept = slot
+        .take()
+        .and_then(|kept| kept.downcast::<SearchKeys>().ok());
+    let keys = match kept {
+        Some(keys) if keys.stamp == stamp => *keys,
+        Some(keys) => match patched(workspace, *keys, stamp)? {
+            Some(keys) => keys,
+            None => load_or_build(workspace, stamp)?,
+        },
+        None => load_or_build(workspace, stamp)?,
+    };
     let result = work(&keys);
     *slot = Some(Box::new(keys));
     Ok(result)
 }
 
+/// `keys` brought up to `stamp` by re-reading only the leads this
+/// workspace's connection inserted, updated or deleted since they were read
+/// (`Workspace::take_lead_changes`), or `None` when that is not known to be
+/// all of the change, or is so much that building afresh is as quick.
+///
+/// All of the change is in the notes when every data generation the file
+/// gained since the keys were read was created by a write the notes saw
+/// (`Workspace::created_every_generation`): every write of the data through
+/// the store creates one (`derived_cache::invalidate`), so a write by
+/// another process, or one that bumped the generation a second time, makes
+/// the keys read again. SQLite's `data_version` cannot tell: it also moves
+/// when this process stores a derived part, or imports, on another
+/// connection.
+fn patched(
+    workspace: &Workspace,
+    keys: SearchKeys,
+    stamp: (u64, i64),
+) -> Result<Option<SearchKeys>> {
+    let conn = workspace.conn();
+    let file_generation = derived_cache::generation(conn)?;
+    let all_noted = keys
+        .file_generation
+        .is_some_and(|read_at| workspace.created_every_generation(read_at, file_generation));
+    let most = (keys.ids.len() / PATCH_AT_MOST_ONE_IN).max(PATCH_ALWAYS_UP_TO);
+    if !all_noted || workspace.lead_changes_noted() > 2 * most {
+        return Ok(None);
+    }
+    let Some(changed) = workspace
+        .take_lead_changes()
+        .filter(|ids| ids.len() <= most)
+    else {
+        return Ok(None);
+    };
+    let mut changes = Vec::with_capacity(changed.len());
+    let mut key = String::new();
+    stored_leads::visit_search_fields_of(conn, &changed, |id, fields| {
+        changes.push((
+            id,
+            fields.map(|values| {
+                key.clear();
+                push_values_search_key(values, &mut key);
+                key.clone()
+            }),
+        ));
+    })?;
+    let mut patched = keys.with_changes(&changes, stamp);
+    patched.file_generation = Some(file_generation);
+    Ok(Some(patched))
+}
+
+/// A patch re-reads the changed leads one by one (by id) and copies the
+/// other keys, so past one lead in this many building afresh is as quick.
+const PATCH_AT_MOST_ONE_IN: usize = 8;
+
+/// Below this many changed leads a patch is always the quicker.
+const PATCH_ALWAYS_UP_TO: usize = 1_000;
+
 /// The keys stored for the data's generation, or new ones, then stored.
+/// Either way the notes of changed leads start afresh, relative to these
+/// keys.
 fn load_or_build(workspace: &Workspace, stamp: (u64, i64)) -> Result<SearchKeys> {
     let conn = workspace.conn();
+    let _forgotten = workspace.take_lead_changes();
     let from = derived_cache::built_from(conn)?;
     if let Some(stored) = derived_cache::get(conn, CACHE_NAME, from.generation)? {
-        if let Some(keys) = SearchKeys::from_stored(stored, stamp) {
+        if let Some(mut keys) = SearchKeys::from_stored(stored, stamp) {
+            keys.file_generation = Some(from.generation);
             return Ok(keys);
         }
     }
-    let keys = SearchKeys::build(workspace, stamp)?;
-    // Inside a caller's transaction the keys are only kept in memory: the
-    // write would fail, and the caller's own write moves the generation.
-    if conn.is_autocommit() {
-        // Storing is only a head start for the next process: a busy or
-        // read-only file keeps the keys in memory only.
-        let _stored: std::result::Result<bool, Error> =
-            derived_cache::put(conn, CACHE_NAME, from, &keys.bytes);
-    }
+    let mut keys = SearchKeys::build(workspace, stamp)?;
+    keys.file_generation = Some(from.generation);
+    // Storing is only a head start for the next process: a busy or
+    // read-only file keeps the keys in memory only.
+    let _stored: std::result::Result<bool, Error> =
+        derived_cache::put(conn, CACHE_NAME, from, &keys.bytes);
     Ok(keys)
 }
 
@@ -423,6 +561,261 @@ mod tests {
             .execute("DELETE FROM leads WHERE id = 2", [])
             .unwrap();
         assert_eq!(matching_ids(&ws, "newname").unwrap(), Vec::<i64>::new());
+    }
+
+    /// Puts keys in the slot as if read at the current data, with lead
+    /// `id`'s key replaced by `planted`: a search that finds it used them.
+    fn plant(ws: &Workspace, id: i64, planted: &str) {
+        let stamp = ws.data_stamp().unwrap();
+        let _forgotten = ws.take_lead_changes();
+        let built = SearchKeys::build(ws, stamp).unwrap();
+        let mut planted = built.with_changes(&[(id, Some(planted.to_owned()))], stamp);
+        planted.file_generation = Some(derived_cache::generation(ws.conn()).unwrap());
+        *lock_slot(ws.search_keys_slot()) = Some(Box::new(planted));
+    }
+
+    #[test]
+    fn a_small_write_patches_the_keys_in_memory() {
+        let mut ws = workspace_with_variety();
+        plant(&ws, 1, "planted");
+        ws.conn_mut()
+            .execute("UPDATE leads SET last_name = 'Newname' WHERE id = 2", [])
+            .unwrap();
+        assert_eq!(matching_ids(&ws, "newname").unwrap(), [2]);
+        assert_eq!(
+            matching_ids(&ws, "planted").unwrap(),
+            [1],
+            "the other keys were kept, not read again"
+        );
+        // A change of a field the keys do not read, then a delete and an insert.
+        ws.conn_mut()
+            .execute_batch(
+                "UPDATE leads SET job_title = 'Muller' WHERE id = 4;
+                 DELETE FROM leads WHERE id = 2;
+                 INSERT INTO leads (id, company, created_at, updated_at) VALUES (20, 'Newname Ltd', 0, 0);",
+            )
+            .unwrap();
+        assert_eq!(matching_ids(&ws, "newname").unwrap(), [20]);
+        assert_eq!(matching_ids(&ws, "planted").unwrap(), [1]);
+        assert_eq!(all_ids(&ws), [1, 3, 4, 5, 6, 7, 8, 20]);
+    }
+
+    fn all_ids(ws: &Workspace) -> Vec<i64> {
+        with_keys(ws, |keys| keys.ids().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn a_write_the_log_did_not_see_makes_the_keys_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.leadstream");
+        let mut ws = Workspace::create(&path).unwrap();
+        ws.conn_mut()
+            .execute(
+                "INSERT INTO leads (last_name, created_at, updated_at) VALUES ('Alpha', 0, 0), ('Beta', 0, 0)",
+                [],
+            )
+            .unwrap();
+        // Another process writes: SQLite's data_version moves.
+        plant(&ws, 1, "planted");
+        let mut other = Workspace::open(&path).unwrap();
+        other
+            .conn_mut()
+            .execute("UPDATE leads SET last_name = 'Gamma' WHERE id = 2", [])
+            .unwrap();
+        assert_eq!(matching_ids(&ws, "gamma").unwrap(), [2]);
+        assert_eq!(matching_ids(&ws, "planted").unwrap(), Vec::<i64>::new());
+
+        // Another connection stores a derived part (as this process's
+        // segment index does in the background), then this one writes:
+        // `data_version` moved, the data only moved here, so the keys are
+        // patched.
+        plant(&ws, 1, "planted");
+        let from = derived_cache::built_from(other.conn()).unwrap();
+        assert!(derived_cache::put(other.conn(), "test/part", from, b"bytes").unwrap());
+        ws.conn_mut()
+            .execute("UPDATE leads SET last_name = 'Delta' WHERE id = 2", [])
+            .unwrap();
+        assert_eq!(matching_ids(&ws, "delta").unwrap(), [2]);
+        assert_eq!(matching_ids(&ws, "planted").unwrap(), [1]);
+
+        // A write that empties the cache inside its own transaction (an
+        // events import that turned out to create leads) moves the file's
+        // generation once more than this workspace counted: read again.
+        plant(&ws, 1, "planted");
+        let tx = ws.conn_mut().transaction().unwrap();
+        derived_cache::invalidate(&tx).unwrap();
+        tx.execute("UPDATE leads SET last_name = 'Epsilon' WHERE id = 2", [])
+            .unwrap();
+        tx.commit().unwrap();
+        assert_eq!(matching_ids(&ws, "epsilon").unwrap(), [2]);
+        assert_eq!(matching_ids(&ws, "planted").unwrap(), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn a_workspace_beside_hands_its_changes_over_once_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.leadstream");
+        let mut ws = Workspace::create(&path).unwrap();
+        ws.conn_mut()
+            .execute(
+                "INSERT INTO leads (last_name, created_at, updated_at) VALUES ('Alpha', 0, 0), ('Beta', 0, 0)",
+                [],
+            )
+            .unwrap();
+        // The app's import: its own workspace on the file, handed over after.
+        plant(&ws, 1, "planted");
+        let mut beside = ws.reopener().unwrap().open().unwrap();
+        beside
+            .conn_mut()
+            .execute_batch(
+                "UPDATE leads SET last_name = 'Gamma' WHERE id = 2;
+                 INSERT INTO leads (last_name, created_at, updated_at) VALUES ('Zeta', 0, 0);",
+            )
+            .unwrap();
+        ws.absorb_lead_changes_of(&beside);
+        assert_eq!(matching_ids(&ws, "gamma").unwrap(), [2]);
+        assert_eq!(matching_ids(&ws, "zeta").unwrap(), [3]);
+        assert_eq!(
+            matching_ids(&ws, "planted").unwrap(),
+            [1],
+            "patched, not rebuilt"
+        );
+
+        // Searched before the hand-over: the keys are read again, and the
+        // notes handed over later change nothing they do not already hold.
+        plant(&ws, 1, "planted");
+        beside
+            .conn_mut()
+            .execute("UPDATE leads SET last_name = 'Iota' WHERE id = 3", [])
+            .unwrap();
+        assert_eq!(matching_ids(&ws, "iota").unwrap(), [3]);
+        assert_eq!(matching_ids(&ws, "planted").unwrap(), Vec::<i64>::new());
+        ws.absorb_lead_changes_of(&beside);
+        assert_eq!(matching_ids(&ws, "iota").unwrap(), [3]);
+        ws.conn_mut()
+            .execute("UPDATE leads SET last_name = 'Theta' WHERE id = 1", [])
+            .unwrap();
+        assert_eq!(matching_ids(&ws, "theta").unwrap(), [1]);
+        assert_eq!(matching_ids(&ws, "iota").unwrap(), [3]);
+
+        // A workspace on another file hands nothing over.
+        let other_path = dir.path().join("other.leadstream");
+        let mut other = Workspace::create(&other_path).unwrap();
+        other.conn_mut();
+        ws.absorb_lead_changes_of(&other);
+        ws.absorb_lead_changes_of(&ws);
+        assert_eq!(matching_ids(&ws, "theta").unwrap(), [1]);
+    }
+
+    #[test]
+    fn writes_after_the_file_is_encrypted_are_still_seen() {
+        use crate::store::cipher;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.leadstream");
+        let mut ws = Workspace::create(&path).unwrap();
+        ws.conn_mut()
+            .execute(
+                "INSERT INTO leads (last_name, created_at, updated_at) VALUES ('Alpha', 0, 0), ('Beta', 0, 0)",
+                [],
+            )
+            .unwrap();
+        cipher::protect(&mut ws, cipher::Passphrase::new("correct horse battery")).unwrap();
+        plant(&ws, 1, "planted");
+        ws.conn_mut()
+            .execute("UPDATE leads SET last_name = 'Gamma' WHERE id = 2", [])
+            .unwrap();
+        assert_eq!(
+            matching_ids(&ws, "gamma").unwrap(),
+            [2],
+            "the new connection is watched"
+        );
+        assert_eq!(
+            matching_ids(&ws, "planted").unwrap(),
+            [1],
+            "and patched, not rebuilt"
+        );
+    }
+
+    #[test]
+    fn a_big_write_makes_the_keys_read_again() {
+        let mut ws = Workspace::in_memory().unwrap();
+        let tx = ws.conn_mut().transaction().unwrap();
+        for n in 0..8_000 {
+            tx.execute(
+                "INSERT INTO leads (last_name, created_at, updated_at) VALUES (?1, 0, 0)",
+                [format!("Name{n}")],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+        plant(&ws, 1, "planted");
+        // 1,001 changes of 8,000 leads: more than both limits.
+        ws.conn_mut()
+            .execute("UPDATE leads SET last_name = 'Renamed' WHERE id > 6999", [])
+            .unwrap();
+        assert_eq!(matching_ids(&ws, "renamed").unwrap().len(), 1_001);
+        assert_eq!(matching_ids(&ws, "planted").unwrap(), Vec::<i64>::new());
+        // 1,000 changes: patched.
+        plant(&ws, 1, "planted");
+        ws.conn_mut()
+            .execute("UPDATE leads SET last_name = 'Again' WHERE id > 7000", [])
+            .unwrap();
+        assert_eq!(matching_ids(&ws, "again").unwrap().len(), 1_000);
+        assert_eq!(matching_ids(&ws, "planted").unwrap(), [1]);
+    }
+
+    #[test]
+    fn a_search_inside_a_transaction_sees_it_and_keeps_nothing_of_it() {
+        let mut ws = workspace_with_variety();
+        assert_eq!(matching_ids(&ws, "newname").unwrap(), Vec::<i64>::new());
+        let tx = ws.conn_mut().transaction().unwrap();
+        tx.execute("UPDATE leads SET last_name = 'Newname' WHERE id = 3", [])
+            .unwrap();
+        drop(tx); // rolled back
+        ws.conn_mut()
+            .execute_batch("BEGIN; UPDATE leads SET last_name = 'Newname' WHERE id = 3;")
+            .unwrap();
+        assert_eq!(matching_ids(&ws, "newname").unwrap(), [3]);
+        ws.conn().execute_batch("ROLLBACK").unwrap();
+        assert_eq!(matching_ids(&ws, "newname").unwrap(), Vec::<i64>::new());
+        assert_eq!(matching_ids(&ws, "muller").unwrap(), [1, 3]);
+    }
+
+    #[test]
+    fn patched_keys_are_the_keys_built_afresh() {
+        let mut ws = demo_workspace();
+        matching_ids(&ws, "a").unwrap();
+        let max_id: i64 = ws
+            .conn()
+            .query_row("SELECT max(id) FROM leads", [], |r| r.get(0))
+            .unwrap();
+        let mut seed = 11u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            seed >> 33
+        };
+        for round in 0..20 {
+            let id = 1 + (next() as i64 % max_id);
+            let statement = match next() % 4 {
+                0 => format!("UPDATE leads SET first_name = 'Zoë{round}' WHERE id = {id}"),
+                1 => format!("UPDATE leads SET email = NULL, company = 'Straße {round}' WHERE id = {id}"),
+                2 => format!("DELETE FROM leads WHERE id = {id}"),
+                _ => format!(
+                    "INSERT INTO leads (first_name, external_id, created_at, updated_at) VALUES ('Nåm{round}', {round}, 0, 0)"
+                ),
+            };
+            ws.conn_mut().execute_batch(&statement).unwrap();
+            let patched = with_keys(&ws, |keys| {
+                (keys.ids.clone(), keys.bytes.clone(), keys.ends.clone())
+            })
+            .unwrap();
+            let built = SearchKeys::build(&ws, ws.data_stamp().unwrap()).unwrap();
+            assert_eq!(patched.0, built.ids, "round {round}: {statement}");
+            assert_eq!(patched.1, built.bytes, "round {round}: {statement}");
+            assert_eq!(patched.2, built.ends, "round {round}: {statement}");
+        }
     }
 
     #[test]

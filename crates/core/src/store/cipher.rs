@@ -220,10 +220,8 @@ fn rekey(
     };
     let conn = open_connection(&path, Access::ReadWrite, reopened)?;
     Workspace::configure(&conn)?;
-    workspace.conn = conn;
+    workspace.replace_connection(conn)?;
     workspace.passphrase = reopened.cloned();
-    workspace.data_generation += 1;
-    workspace.clear_derived();
     swapped?;
 
     let mut backups = 0;

@@ -13,6 +13,7 @@
 pub mod backup;
 pub mod cipher;
 pub mod info;
+pub(crate) mod lead_changes;
 mod migrate;
 pub mod settings;
 pub mod tables;
@@ -192,6 +193,9 @@ pub struct Workspace {
     /// How the layers above name the derived parts that read no events
     /// ([`Workspace::keep_across_event_writes`]).
     kept_across_event_writes: Vec<fn(&str) -> bool>,
+    /// The leads `conn` changed since the quick search last read them
+    /// (`lead_changes`: noted by the connection's update hook).
+    lead_changes: lead_changes::LeadChangeLog,
 }
 
 impl Workspace {
@@ -302,7 +306,9 @@ impl Workspace {
         Ok(())
     }
 
-    fn finish_open(conn: Connection, path: Option<PathBuf>) -> Result<Self> {
+    fn finish_open(mut conn: Connection, path: Option<PathBuf>) -> Result<Self> {
+        let lead_changes = lead_changes::LeadChangeLog::default();
+        lead_changes::watch(&mut conn, &lead_changes)?;
         Ok(Workspace {
             conn,
             path,
@@ -311,7 +317,19 @@ impl Workspace {
             search_keys: Arc::new(Mutex::new(None)),
             passphrase: None,
             kept_across_event_writes: Vec::new(),
+            lead_changes,
         })
+    }
+
+    /// Puts `conn` in place of the workspace's connection (re-keying an
+    /// encrypted file reopens it), watched like the first, and drops what
+    /// was derived from the data.
+    pub(crate) fn replace_connection(&mut self, mut conn: Connection) -> Result<()> {
+        lead_changes::watch(&mut conn, &self.lead_changes)?;
+        self.conn = conn;
+        self.data_generation += 1;
+        self.clear_derived();
+        Ok(())
     }
 
     /// The file behind this workspace, or `None` in memory.
@@ -348,7 +366,9 @@ impl Workspace {
     pub fn conn_mut(&mut self) -> &mut Connection {
         self.data_generation += 1;
         // A file whose derived cache cannot be emptied cannot be written either.
-        let _ = tables::derived_cache::invalidate(&self.conn);
+        if let Ok(generation) = tables::derived_cache::invalidate(&self.conn) {
+            lead_changes::lock(&self.lead_changes).note_generation(generation);
+        }
         &mut self.conn
     }
 
@@ -376,7 +396,9 @@ impl Workspace {
         self.data_generation += 1;
         // As in `conn_mut`: a file whose cache cannot be updated cannot be
         // written either.
-        let _ = tables::derived_cache::invalidate_except(&self.conn, survives);
+        if let Ok(generation) = tables::derived_cache::invalidate_except(&self.conn, survives) {
+            lead_changes::lock(&self.lead_changes).note_generation(generation);
+        }
         &mut self.conn
     }
 
@@ -424,6 +446,58 @@ impl Workspace {
     /// The slot where the leads layer keeps the quick search's keys.
     pub(crate) fn search_keys_slot(&self) -> &DerivedSlot {
         &self.search_keys
+    }
+
+    /// The leads this workspace's connection inserted, updated or deleted
+    /// since the last call, ascending and distinct, or `None` when too many
+    /// to keep did (see `lead_changes`): what the quick search re-reads to
+    /// patch its keys.
+    pub(crate) fn take_lead_changes(&self) -> Option<Vec<i64>> {
+        lead_changes::lock(&self.lead_changes).take()
+    }
+
+    /// Whether every data generation of the file after `after` up to
+    /// `up_to` was created by a write through this workspace, or through
+    /// one it absorbed ([`Workspace::absorb_lead_changes_of`]): then the
+    /// notes of changed leads hold every lead those writes changed.
+    pub(crate) fn created_every_generation(&self, after: i64, up_to: i64) -> bool {
+        lead_changes::lock(&self.lead_changes).created_every_generation(after, up_to)
+    }
+
+    /// Takes over the notes of changed leads of `other`, a workspace on the
+    /// same file opened beside this one (the app runs imports on a
+    /// connection of their own), once its writes are committed or rolled
+    /// back: the quick search then patches its keys for them instead of
+    /// reading every lead again. Does nothing for a workspace on another
+    /// file.
+    pub fn absorb_lead_changes_of(&self, other: &Workspace) {
+        let same_log = Arc::ptr_eq(&self.lead_changes, &other.lead_changes);
+        if same_log || self.path.is_none() || self.path != other.path {
+            return;
+        }
+        let mut theirs = lead_changes::lock(&other.lead_changes);
+        lead_changes::lock(&self.lead_changes).absorb(&mut theirs);
+    }
+
+    /// Where the notes of changed leads end now: give it to
+    /// [`Workspace::forget_lead_changes_since`] after a write of columns
+    /// the quick search does not read.
+    pub(crate) fn lead_changes_mark(&self) -> usize {
+        lead_changes::lock(&self.lead_changes).noted()
+    }
+
+    /// Drops the notes of changed leads made since `mark`
+    /// ([`Workspace::lead_changes_mark`]): for a write that changed none of
+    /// the columns the quick search reads (scores), so that it does not
+    /// cost the next search a re-read of every lead it touched.
+    pub(crate) fn forget_lead_changes_since(&self, mark: usize) {
+        lead_changes::lock(&self.lead_changes).forget_since(mark);
+    }
+
+    /// How many lead changes are noted (a lead changed twice counts twice;
+    /// `usize::MAX` when too many to keep).
+    pub(crate) fn lead_changes_noted(&self) -> usize {
+        lead_changes::lock(&self.lead_changes).noted()
     }
 
     /// Drops whatever a layer above derived from the data, so it is

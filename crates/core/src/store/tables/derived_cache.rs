@@ -36,15 +36,23 @@ pub fn data_version(conn: &Connection) -> Result<i64> {
 /// Empties the cache and bumps the generation: called before every write
 /// through the store, so nothing cached can outlive the data it came from
 /// (nor hold an erased person's data). The parts are deleted with
-/// `secure_delete` on ([`with_secure_delete`]).
-pub fn invalidate(conn: &Connection) -> Result<()> {
+/// `secure_delete` on ([`with_secure_delete`]). Returns the generation this
+/// bump created (each bump creates its own).
+pub fn invalidate(conn: &Connection) -> Result<i64> {
     with_secure_delete(conn, || {
-        conn.execute_batch(
-            "DELETE FROM derived_cache;
-             UPDATE data_generation SET value = value + 1 WHERE id = 1;",
-        )?;
+        conn.execute("DELETE FROM derived_cache", [])?;
         Ok(())
-    })
+    })?;
+    bump(conn)
+}
+
+/// Adds one to the generation; returns the new value.
+fn bump(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "UPDATE data_generation SET value = value + 1 WHERE id = 1 RETURNING value",
+        [],
+        |row| row.get(0),
+    )?)
 }
 
 /// [`invalidate`] before a write that changes nothing the parts for which
@@ -55,7 +63,8 @@ pub fn invalidate(conn: &Connection) -> Result<()> {
 /// never rewrites its bytes (224 MB at 1M leads); every other part is
 /// deleted and the generation bumped, in one immediate transaction. Inside a
 /// caller's transaction it empties the whole cache, as [`invalidate`] does.
-pub fn invalidate_except(conn: &Connection, survives: impl Fn(&str) -> bool) -> Result<()> {
+/// Returns the generation the bump created.
+pub fn invalidate_except(conn: &Connection, survives: impl Fn(&str) -> bool) -> Result<i64> {
     if !conn.is_autocommit() {
         return invalidate(conn);
     }
@@ -79,12 +88,9 @@ pub fn invalidate_except(conn: &Connection, survives: impl Fn(&str) -> bool) -> 
         }
         Ok(())
     })?;
-    tx.execute(
-        "UPDATE data_generation SET value = value + 1 WHERE id = 1",
-        [],
-    )?;
+    let generation = bump(&tx)?;
     tx.commit()?;
-    Ok(())
+    Ok(generation)
 }
 
 /// Runs `delete` with `secure_delete` on, so the deleted parts' pages are

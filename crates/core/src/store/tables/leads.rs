@@ -83,6 +83,38 @@ pub fn visit_search_fields(
     Ok(())
 }
 
+/// Calls `visit` with each of `ids` (ascending) and that lead's search
+/// fields, as [`visit_search_fields`] reads them, or `None` for an id no
+/// lead has: what the quick search re-reads to patch its index after a
+/// write.
+pub fn visit_search_fields_of(
+    conn: &Connection,
+    ids: &[i64],
+    mut visit: impl FnMut(i64, Option<[rusqlite::types::ValueRef<'_>; 5]>),
+) -> Result<()> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT l.{} FROM leads l WHERE l.id = ?1",
+        SEARCH_COLUMNS.join(", l.")
+    ))?;
+    for &id in ids {
+        let mut rows = statement.query([id])?;
+        match rows.next()? {
+            Some(row) => visit(
+                id,
+                Some([
+                    row.get_ref(0)?,
+                    row.get_ref(1)?,
+                    row.get_ref(2)?,
+                    row.get_ref(3)?,
+                    row.get_ref(4)?,
+                ]),
+            ),
+            None => visit(id, None),
+        }
+    }
+    Ok(())
+}
+
 /// The ids of the leads with a custom text, number or list value that
 /// contains `needle`, a search key, ascending: the opt-in part of the quick
 /// search ([`search_condition`] with `custom_fields`).

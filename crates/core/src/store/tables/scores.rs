@@ -83,6 +83,7 @@ pub fn write_all<'a, R: Serialize>(
     record: &R,
     survives: impl Fn(&str) -> bool,
 ) -> Result<u64> {
+    let mark = workspace.lead_changes_mark();
     let tx = workspace.conn_mut_keeping(survives).transaction()?;
     let stored = stored_fingerprints(&tx)?;
     let empty = unscored();
@@ -141,6 +142,8 @@ pub fn write_all<'a, R: Serialize>(
     }
     crate::store::settings::set_in(&tx, LAST_RUN_KEY, record)?;
     tx.commit()?;
+    // Only score columns changed: the quick search need not re-read the leads.
+    workspace.forget_lead_changes_since(mark);
     Ok(written)
 }
 
@@ -150,10 +153,12 @@ pub fn clear_all<R: Serialize>(
     record: &R,
     survives: impl Fn(&str) -> bool,
 ) -> Result<()> {
+    let mark = workspace.lead_changes_mark();
     let tx = workspace.conn_mut_keeping(survives).transaction()?;
     clear_in(&tx)?;
     crate::store::settings::set_in(&tx, LAST_RUN_KEY, record)?;
     tx.commit()?;
+    workspace.forget_lead_changes_since(mark);
     Ok(())
 }
 
@@ -198,6 +203,29 @@ mod tests {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .unwrap()
+    }
+
+    #[test]
+    fn a_score_write_leaves_no_notes_for_the_quick_search() {
+        let mut workspace = Workspace::in_memory().unwrap();
+        let a = lead(&workspace, "a@x.io");
+        let noted = workspace.lead_changes_noted();
+        assert!(noted > 0, "the insert is noted");
+        let score = StoredScore {
+            lead_id: a,
+            fit: 1.0,
+            engagement: 1.0,
+            total: 2.0,
+            grade: "C4",
+            band: "cold",
+        };
+        assert_eq!(
+            write_all(&mut workspace, [score], &"run", |_| false).unwrap(),
+            1
+        );
+        assert_eq!(workspace.lead_changes_noted(), noted);
+        clear_all(&mut workspace, &"cleared", |_| false).unwrap();
+        assert_eq!(workspace.lead_changes_noted(), noted);
     }
 
     #[test]
