@@ -10,6 +10,7 @@ import { after, before, describe, it } from "node:test";
 import {
   byTestId,
   checkAccessibility,
+  clearInput,
   cli,
   cliBinary,
   dropFile,
@@ -20,6 +21,21 @@ import {
   typeInto,
   launchOpen,
 } from "./support.mjs";
+
+/**
+ * Types `needle` into the Leads view's quick search and waits until the
+ * table's total is `expected`; then empties the search box again.
+ */
+async function searchFinds(browser, needle, expected, why) {
+  await byTestId(browser, "nav-leads").click();
+  const search = byTestId(browser, "lead-search");
+  await typeInto(browser, search, needle);
+  await browser.waitUntil(async () => Number(await byTestId(browser, "lead-total").getAttribute("data-total")) === expected, {
+    timeout: 20_000,
+    timeoutMsg: `searching for ${needle} should find ${expected} lead(s): ${why}`,
+  });
+  await clearInput(browser, search);
+}
 
 async function countValue(browser, name) {
   return Number(await byTestId(browser, `count-${name}`).getAttribute("data-value"));
@@ -64,6 +80,10 @@ describe("importing a dropped CSV", () => {
 
   it("walks the wizard and shows the imported leads", async () => {
     const before = await leadTotal(app.browser);
+    // A search before the import: the app then holds the search's keys, and
+    // the import has to bring them up to date (they are patched, not rebuilt).
+    await searchFinds(app.browser, "lefèvre", 0, "nobody is called so before the import");
+    await app.browser.waitUntil(async () => (await leadTotal(app.browser)) === before, { timeout: 10_000 });
     await dropFile(app.browser, join(repoRoot, "tests/fixtures/e2e/hubspot-contacts.csv"));
 
     await byTestId(app.browser, "import-step-file").waitForDisplayed({ timeout: 30_000 });
@@ -153,6 +173,7 @@ describe("importing a dropped CSV", () => {
       timeoutMsg: "undoing the first import did not show in the history",
     });
     assert.equal(leadCount(), withImports - 3, "both imports undone: the three leads are gone");
+    await searchFinds(browser, "lefèvre", 0, "the undo took the imported lead away");
   });
 
   it("imports an events file: a saved segment's count follows, the leads stay as they were", async () => {

@@ -161,7 +161,18 @@ impl AppState {
             // With the passphrase of an encrypted workspace, kept in memory.
             let path = reopener.path().to_path_buf();
             let mut own = reopener.open()?;
-            work(&mut own).map_err(|e| in_workspace(e, Some(&path)))
+            let done = work(&mut own).map_err(|e| in_workspace(e, Some(&path)));
+            // Its writes are committed or rolled back: the shared workspace
+            // takes over which leads they changed (its quick search then
+            // patches its keys instead of reading every lead again).
+            let slot = inner
+                .workspace
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some(workspace) = slot.as_ref() {
+                workspace.absorb_lead_changes_of(&own);
+            }
+            done
         })
         .await
         .map_err(|e| Error::Task(e.to_string()))?
