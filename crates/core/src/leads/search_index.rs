@@ -82,19 +82,25 @@ impl SearchKeys {
             ends.push(bytes.len() - HEADER_LEN);
             bytes.push(SEPARATOR);
         })?;
+        Ok(SearchKeys::finished(stamp, bytes, ids, ends))
+    }
+
+    /// The keys from their parts: `bytes` holds the header and each key
+    /// with its separator; the lead count and the ids are written here.
+    fn finished(stamp: (u64, i64), mut bytes: Vec<u8>, ids: Vec<i64>, ends: Vec<usize>) -> Self {
         bytes[MAGIC.len()..HEADER_LEN].copy_from_slice(&(ids.len() as u64).to_le_bytes());
         let keys_end = bytes.len();
         for id in &ids {
             bytes.extend_from_slice(&id.to_le_bytes());
         }
-        Ok(SearchKeys {
+        SearchKeys {
             stamp,
             file_generation: None,
             ids,
             bytes,
             keys_end,
             ends,
-        })
+        }
     }
 
     /// Reads the stored form; `None` when it is not one (another format).
@@ -181,19 +187,7 @@ impl SearchKeys {
             }
         }
         self.copy_rows(next..self.ids.len(), &mut bytes, &mut ids, &mut ends);
-        bytes[MAGIC.len()..HEADER_LEN].copy_from_slice(&(ids.len() as u64).to_le_bytes());
-        let keys_end = bytes.len();
-        for id in &ids {
-            bytes.extend_from_slice(&id.to_le_bytes());
-        }
-        SearchKeys {
-            stamp,
-            file_generation: None,
-            ids,
-            bytes,
-            keys_end,
-            ends,
-        }
+        SearchKeys::finished(stamp, bytes, ids, ends)
     }
 
     /// Appends the keys, ids and ends of the old leads at `rows` (of
@@ -604,17 +598,29 @@ mod tests {
         with_keys(ws, |keys| keys.ids().to_vec()).unwrap()
     }
 
+    /// A workspace file in `dir` with one lead per last name, ids from 1.
+    fn file_with_leads(
+        dir: &tempfile::TempDir,
+        last_names: &[&str],
+    ) -> (Workspace, std::path::PathBuf) {
+        let path = dir.path().join("w.leadstream");
+        let mut ws = Workspace::create(&path).unwrap();
+        let tx = ws.conn_mut().transaction().unwrap();
+        for name in last_names {
+            tx.execute(
+                "INSERT INTO leads (last_name, created_at, updated_at) VALUES (?1, 0, 0)",
+                [name],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+        (ws, path)
+    }
+
     #[test]
     fn a_write_the_log_did_not_see_makes_the_keys_read_again() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.leadstream");
-        let mut ws = Workspace::create(&path).unwrap();
-        ws.conn_mut()
-            .execute(
-                "INSERT INTO leads (last_name, created_at, updated_at) VALUES ('Alpha', 0, 0), ('Beta', 0, 0)",
-                [],
-            )
-            .unwrap();
+        let (mut ws, path) = file_with_leads(&dir, &["Alpha", "Beta"]);
         // Another process writes: SQLite's data_version moves.
         plant(&ws, 1, "planted");
         let mut other = Workspace::open(&path).unwrap();
@@ -654,14 +660,7 @@ mod tests {
     #[test]
     fn a_workspace_beside_hands_its_changes_over_once_written() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.leadstream");
-        let mut ws = Workspace::create(&path).unwrap();
-        ws.conn_mut()
-            .execute(
-                "INSERT INTO leads (last_name, created_at, updated_at) VALUES ('Alpha', 0, 0), ('Beta', 0, 0)",
-                [],
-            )
-            .unwrap();
+        let (mut ws, _) = file_with_leads(&dir, &["Alpha", "Beta"]);
         // The app's import: its own workspace on the file, handed over after.
         plant(&ws, 1, "planted");
         let mut beside = ws.reopener().unwrap().open().unwrap();
@@ -711,14 +710,7 @@ mod tests {
     fn writes_after_the_file_is_encrypted_are_still_seen() {
         use crate::store::cipher;
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.leadstream");
-        let mut ws = Workspace::create(&path).unwrap();
-        ws.conn_mut()
-            .execute(
-                "INSERT INTO leads (last_name, created_at, updated_at) VALUES ('Alpha', 0, 0), ('Beta', 0, 0)",
-                [],
-            )
-            .unwrap();
+        let (mut ws, _) = file_with_leads(&dir, &["Alpha", "Beta"]);
         cipher::protect(&mut ws, cipher::Passphrase::new("correct horse battery")).unwrap();
         plant(&ws, 1, "planted");
         ws.conn_mut()
@@ -821,14 +813,7 @@ mod tests {
     #[test]
     fn stored_keys_are_loaded_for_their_generation_only() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.leadstream");
-        let mut ws = Workspace::create(&path).unwrap();
-        ws.conn_mut()
-            .execute(
-                "INSERT INTO leads (last_name, created_at, updated_at) VALUES ('Müller', 0, 0)",
-                [],
-            )
-            .unwrap();
+        let (mut ws, path) = file_with_leads(&dir, &["Müller"]);
         assert_eq!(matching_ids(&ws, "muller").unwrap(), [1]);
         let generation = derived_cache::generation(ws.conn()).unwrap();
         let stored = derived_cache::get(ws.conn(), CACHE_NAME, generation).unwrap();
@@ -862,14 +847,7 @@ mod tests {
     fn stored_keys_of_a_deleted_lead_leave_no_trace_in_the_file() {
         use crate::store::tables::erasure;
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.leadstream");
-        let mut ws = Workspace::create(&path).unwrap();
-        ws.conn_mut()
-            .execute(
-                "INSERT INTO leads (last_name, created_at, updated_at) VALUES ('Qzxjvkwy', 0, 0)",
-                [],
-            )
-            .unwrap();
+        let (mut ws, path) = file_with_leads(&dir, &["Qzxjvkwy"]);
         assert_eq!(matching_ids(&ws, "qzxjvkwy").unwrap(), [1]);
         erasure::checkpoint_truncate(ws.conn()).unwrap();
         let holds = |needle: &[u8]| {
