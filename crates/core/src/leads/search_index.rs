@@ -301,6 +301,14 @@ fn patched(
     else {
         return Ok(None);
     };
+    if changed.is_empty() {
+        // Nothing the keys read changed (another connection stored a
+        // derived part, or a write touched no lead): the same keys, no copy.
+        let mut kept = keys;
+        kept.stamp = stamp;
+        kept.file_generation = Some(file_generation);
+        return Ok(Some(kept));
+    }
     let mut changes = Vec::with_capacity(changed.len());
     let mut key = String::new();
     stored_leads::visit_search_fields_of(conn, &changed, |id, fields| {
@@ -726,6 +734,31 @@ mod tests {
             [1],
             "and patched, not rebuilt"
         );
+    }
+
+    #[test]
+    fn a_change_of_no_lead_keeps_the_same_keys_without_a_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut ws, path) = file_with_leads(&dir, &["Alpha", "Beta"]);
+        let buffer = || with_keys(&ws, |keys| keys.bytes.as_ptr() as usize).unwrap();
+        let first = buffer();
+        // Another connection stores a derived part: `data_version` moves.
+        let other = Workspace::open(&path).unwrap();
+        let from = derived_cache::built_from(other.conn()).unwrap();
+        assert!(derived_cache::put(other.conn(), "test/part", from, b"bytes").unwrap());
+        assert_eq!(buffer(), first);
+        // A write of events only.
+        ws.conn_mut()
+            .execute(
+                "INSERT INTO events (lead_id, type, occurred_at) VALUES (1, 'page_view', 0)",
+                [],
+            )
+            .unwrap();
+        assert_eq!(
+            with_keys(&ws, |keys| keys.bytes.as_ptr() as usize).unwrap(),
+            first
+        );
+        assert_eq!(matching_ids(&ws, "beta").unwrap(), [2]);
     }
 
     #[test]
