@@ -39,11 +39,22 @@ pub fn data_version(conn: &Connection) -> Result<i64> {
 /// `secure_delete` on ([`with_secure_delete`]). Returns the generation this
 /// bump created (each bump creates its own).
 pub fn invalidate(conn: &Connection) -> Result<i64> {
+    // Outside a caller's transaction, the delete and the bump are one
+    // transaction: a part stored between them would keep the old
+    // generation's tag and outlive the write.
+    let own = conn
+        .is_autocommit()
+        .then(|| rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate))
+        .transpose()?;
     with_secure_delete(conn, || {
         conn.execute("DELETE FROM derived_cache", [])?;
         Ok(())
     })?;
-    bump(conn)
+    let generation = bump(conn)?;
+    if let Some(own) = own {
+        own.commit()?;
+    }
+    Ok(generation)
 }
 
 /// Adds one to the generation; returns the new value.
@@ -121,6 +132,19 @@ pub fn get(conn: &Connection, name: &str, generation: i64) -> Result<Option<Vec<
             |row| row.get(0),
         )
         .optional()?)
+}
+
+/// Whether the cache holds a part named `name` for a reader of
+/// `generation` ([`get`] would find one), without reading its bytes.
+pub fn holds(conn: &Connection, name: &str, generation: i64) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM derived_cache WHERE name = ?1 AND generation <= ?2",
+            (name, generation),
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 /// Where a builder started reading: the generation and this connection's

@@ -84,7 +84,12 @@ pub fn write_all<'a, R: Serialize>(
     survives: impl Fn(&str) -> bool,
 ) -> Result<u64> {
     let mark = workspace.lead_changes_mark();
-    let tx = workspace.conn_mut_keeping(survives).transaction()?;
+    // Immediate: the write lock is taken before the stored scores are read
+    // (about a second at 1M leads), so no other connection can store a
+    // derived part for the new generation from the scores before this write.
+    let tx = workspace
+        .conn_mut_keeping(survives)
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let stored = stored_fingerprints(&tx)?;
     let empty = unscored();
     let mut written = 0u64;
