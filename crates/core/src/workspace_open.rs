@@ -161,6 +161,8 @@ fn with_layers_above(mut workspace: Workspace) -> Result<Workspace> {
     // What each layer derives without reading events, kept by an events import.
     workspace.keep_across_event_writes(crate::segments::index::part_reads_no_events);
     workspace.keep_across_event_writes(crate::leads::search_keys_read_no_events);
+    // What each layer stores for the next process when the workspace closes.
+    workspace.on_close(crate::leads::store_search_keys_on_close);
     crate::segments::saved::install_builtins(&mut workspace)?;
     Ok(workspace)
 }

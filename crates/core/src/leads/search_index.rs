@@ -13,7 +13,7 @@ use crate::store::lock_slot;
 use crate::store::tables::derived_cache;
 use crate::store::tables::leads as stored_leads;
 use crate::text::push_values_search_key;
-use crate::{Error, Result, Workspace};
+use crate::{Result, Workspace};
 
 /// The name of the stored keys in the derived cache.
 pub(crate) const CACHE_NAME: &str = "search/v1/keys";
@@ -333,26 +333,76 @@ const PATCH_AT_MOST_ONE_IN: usize = 8;
 /// Below this many changed leads a patch is always the quicker.
 const PATCH_ALWAYS_UP_TO: usize = 1_000;
 
-/// The keys stored for the data's generation, or new ones, then stored.
-/// Either way the notes of changed leads start afresh, relative to these
-/// keys.
+/// The keys stored for the data's generation, or new ones. Either way the
+/// notes of changed leads start afresh, relative to these keys. New keys
+/// are stored when the workspace closes ([`store_on_close`]), not here: the
+/// user waiting for this search does not wait for the write of the file too
+/// (about 0.4 s at 1M leads).
 fn load_or_build(workspace: &Workspace, stamp: (u64, i64)) -> Result<SearchKeys> {
     let conn = workspace.conn();
     let _forgotten = workspace.take_lead_changes();
-    let from = derived_cache::built_from(conn)?;
-    if let Some(stored) = derived_cache::get(conn, CACHE_NAME, from.generation)? {
+    let generation = derived_cache::generation(conn)?;
+    if let Some(stored) = derived_cache::get(conn, CACHE_NAME, generation)? {
         if let Some(mut keys) = SearchKeys::from_stored(stored, stamp) {
-            keys.file_generation = Some(from.generation);
+            keys.file_generation = Some(generation);
             return Ok(keys);
         }
     }
     let mut keys = SearchKeys::build(workspace, stamp)?;
-    keys.file_generation = Some(from.generation);
-    // Storing is only a head start for the next process: a busy or
-    // read-only file keeps the keys in memory only.
-    let _stored: std::result::Result<bool, Error> =
-        derived_cache::put(conn, CACHE_NAME, from, &keys.bytes);
+    keys.file_generation = Some(generation);
     Ok(keys)
+}
+
+/// Stores the keys this workspace holds in memory, if the file does not
+/// hold them yet, so that the next process to open it loads them instead of
+/// reading every lead (0.15 s instead of about 1 s at 1M leads). Registered
+/// with `Workspace::on_close` (the app closes a workspace when another one
+/// opens and when its window closes; the CLI when a command ends). Keys
+/// behind the data are brought up to date first if a patch can
+/// ([`patched`]); never built afresh here. Storing is only a head start:
+/// a busy or read-only file, or one another connection changed since the
+/// keys were read, keeps nothing.
+pub(crate) fn store_on_close(workspace: &Workspace) {
+    let _stored: Result<bool> = store_unstored(workspace);
+}
+
+/// [`store_on_close`]: whether it stored the keys.
+fn store_unstored(workspace: &Workspace) -> Result<bool> {
+    let conn = workspace.conn();
+    if !conn.is_autocommit() {
+        return Ok(false);
+    }
+    let mut slot = lock_slot(workspace.search_keys_slot());
+    let Some(kept) = slot
+        .take()
+        .and_then(|kept| kept.downcast::<SearchKeys>().ok())
+    else {
+        return Ok(false);
+    };
+    let stamp = workspace.data_stamp()?;
+    let keys = if kept.stamp == stamp {
+        *kept
+    } else {
+        match patched(workspace, *kept, stamp)? {
+            Some(keys) => keys,
+            None => return Ok(false),
+        }
+    };
+    let stored = match keys.file_generation {
+        Some(generation) if !derived_cache::holds(conn, CACHE_NAME, generation)? => {
+            // The keys were read at `stamp`: this connection's
+            // `data_version` then, so `put` refuses if another connection
+            // committed since, and the generation refuses any later write.
+            let from = derived_cache::BuiltFrom {
+                generation,
+                data_version: keys.stamp.1,
+            };
+            derived_cache::put(conn, CACHE_NAME, from, &keys.bytes)?
+        }
+        _ => false,
+    };
+    *slot = Some(Box::new(keys));
+    Ok(stored)
 }
 
 /// How long building the keys and storing them take, in ms (benchmarks).
@@ -849,8 +899,11 @@ mod tests {
         let (mut ws, path) = file_with_leads(&dir, &["Müller"]);
         assert_eq!(matching_ids(&ws, "muller").unwrap(), [1]);
         let generation = derived_cache::generation(ws.conn()).unwrap();
-        let stored = derived_cache::get(ws.conn(), CACHE_NAME, generation).unwrap();
-        assert!(stored.is_some(), "the first search stores the keys");
+        let stored = || derived_cache::get(ws.conn(), CACHE_NAME, generation).unwrap();
+        assert!(stored().is_none(), "the search does not wait for the store");
+        assert!(store_unstored(&ws).unwrap(), "closing stores the keys");
+        assert!(!store_unstored(&ws).unwrap(), "once");
+        let stored = stored();
 
         // A fresh workspace on the file loads them: a planted key proves it.
         let planted = SearchKeys::from_stored(stored.unwrap(), (0, 0)).unwrap();
@@ -870,6 +923,8 @@ mod tests {
         let fresh = Workspace::open(&path).unwrap();
         assert_eq!(matching_ids(&fresh, "planted").unwrap(), Vec::<i64>::new());
         assert_eq!(matching_ids(&fresh, "ann mu").unwrap(), [1]);
+        drop(fresh); // stores the keys it built
+        let fresh = Workspace::open(&path).unwrap();
         let generation = derived_cache::generation(fresh.conn()).unwrap();
         let stored = derived_cache::get(fresh.conn(), CACHE_NAME, generation).unwrap();
         let keys = SearchKeys::from_stored(stored.unwrap(), (0, 0)).unwrap();
@@ -882,6 +937,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (mut ws, path) = file_with_leads(&dir, &["Qzxjvkwy"]);
         assert_eq!(matching_ids(&ws, "qzxjvkwy").unwrap(), [1]);
+        assert!(store_unstored(&ws).unwrap());
         erasure::checkpoint_truncate(ws.conn()).unwrap();
         let holds = |needle: &[u8]| {
             let bytes = std::fs::read(&path).unwrap();
@@ -898,6 +954,65 @@ mod tests {
         assert!(!holds(b"qzxjvkwy"), "no key is left behind");
         assert!(!holds(b"Qzxjvkwy"));
         assert_eq!(matching_ids(&ws, "qzxjvkwy").unwrap(), Vec::<i64>::new());
+    }
+
+    /// Whether the file holds search keys for its current generation.
+    fn file_holds_keys(path: &std::path::Path) -> bool {
+        let ws = Workspace::open_store(path).unwrap();
+        let generation = derived_cache::generation(ws.conn()).unwrap();
+        derived_cache::holds(ws.conn(), CACHE_NAME, generation).unwrap()
+    }
+
+    #[test]
+    fn closing_stores_keys_patched_after_a_write_for_the_next_process() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, path) = file_with_leads(&dir, &["Alpha", "Beta"]);
+        assert_eq!(matching_ids(&ws, "alpha").unwrap(), [1]);
+        drop(ws);
+        assert!(file_holds_keys(&path), "built keys are stored on close");
+
+        let mut ws = Workspace::open(&path).unwrap();
+        assert_eq!(matching_ids(&ws, "beta").unwrap(), [2]);
+        plant(&ws, 1, "planted");
+        ws.conn_mut()
+            .execute("UPDATE leads SET last_name = 'Gamma' WHERE id = 2", [])
+            .unwrap();
+        assert!(!file_holds_keys(&path), "the write deleted the stored keys");
+        // No search since the write: closing patches the keys, then stores them.
+        drop(ws);
+        assert!(file_holds_keys(&path));
+        let fresh = Workspace::open(&path).unwrap();
+        assert_eq!(matching_ids(&fresh, "gamma").unwrap(), [2]);
+        assert_eq!(matching_ids(&fresh, "beta").unwrap(), Vec::<i64>::new());
+        assert_eq!(
+            matching_ids(&fresh, "planted").unwrap(),
+            [1],
+            "the next process loaded the patched keys instead of building them"
+        );
+    }
+
+    #[test]
+    fn closing_stores_nothing_after_another_process_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut ws, path) = file_with_leads(&dir, &["Alpha", "Beta"]);
+        ws.conn_mut()
+            .execute("UPDATE leads SET last_name = 'Delta' WHERE id = 1", [])
+            .unwrap();
+        assert_eq!(matching_ids(&ws, "delta").unwrap(), [1]);
+        let mut other = Workspace::open_store(&path).unwrap();
+        other
+            .conn_mut()
+            .execute("UPDATE leads SET last_name = 'Gamma' WHERE id = 2", [])
+            .unwrap();
+        assert!(
+            !store_unstored(&ws).unwrap(),
+            "the keys are behind the file"
+        );
+        drop(ws);
+        assert!(!file_holds_keys(&path));
+        // A workspace that never searched has nothing to store.
+        drop(Workspace::open(&path).unwrap());
+        assert!(!file_holds_keys(&path));
     }
 
     #[test]

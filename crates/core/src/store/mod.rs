@@ -193,6 +193,9 @@ pub struct Workspace {
     /// How the layers above name the derived parts that read no events
     /// ([`Workspace::keep_across_event_writes`]).
     kept_across_event_writes: Vec<fn(&str) -> bool>,
+    /// What the layers above do when the workspace closes
+    /// ([`Workspace::on_close`]).
+    closers: Vec<fn(&Workspace)>,
     /// The leads `conn` changed since the quick search last read them
     /// (`lead_changes`: noted by the connection's update hook).
     lead_changes: lead_changes::LeadChangeLog,
@@ -317,6 +320,7 @@ impl Workspace {
             search_keys: Arc::new(Mutex::new(None)),
             passphrase: None,
             kept_across_event_writes: Vec::new(),
+            closers: Vec::new(),
             lead_changes,
         })
     }
@@ -408,6 +412,15 @@ impl Workspace {
     /// later version's) is deleted, never kept by mistake.
     pub(crate) fn keep_across_event_writes(&mut self, reads_no_events: fn(&str) -> bool) {
         self.kept_across_event_writes.push(reads_no_events);
+    }
+
+    /// Registers, for a layer above, work to do when the workspace closes
+    /// (it is dropped), before its connection closes: storing in the file
+    /// what it derived and has not stored yet, so that the next process
+    /// loads it instead of building it again. A closer must not fail or
+    /// wait long: it runs as a window closes or another workspace opens.
+    pub(crate) fn on_close(&mut self, closer: fn(&Workspace)) {
+        self.closers.push(closer);
     }
 
     /// [`Workspace::conn_mut`] for a write of events and nothing else (an
@@ -526,6 +539,16 @@ impl Workspace {
     /// Whether the workspace's file is encrypted with a passphrase.
     pub fn is_protected(&self) -> bool {
         self.passphrase.is_some()
+    }
+}
+
+impl Drop for Workspace {
+    /// Runs what the layers above registered with [`Workspace::on_close`],
+    /// while the connection is still open.
+    fn drop(&mut self) {
+        for closer in std::mem::take(&mut self.closers) {
+            closer(self);
+        }
     }
 }
 

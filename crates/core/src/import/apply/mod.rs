@@ -514,6 +514,8 @@ mod tests {
         let generation =
             |workspace: &Workspace| derived_cache::generation(workspace.conn()).unwrap();
         assert_eq!(counts(&workspace), (vec![1, 0], Some(1)));
+        // The search's keys are stored when a workspace closes, as here.
+        crate::leads::store_search_keys_on_close(&workspace);
         let lead_side = [
             "search/v1/keys",
             "segment-index/v1/field/company",
