@@ -8,8 +8,8 @@ mod state;
 
 use tauri::Manager;
 
-/// Starts the desktop app and runs it until its last window closes; the
-/// error is why it could not start or stopped.
+/// Starts the desktop app and runs it until its last window closes, then
+/// closes the open workspace; the error is why it could not start.
 pub fn run() -> tauri::Result<()> {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -38,6 +38,7 @@ pub fn run() -> tauri::Result<()> {
         })
         .invoke_handler(tauri::generate_handler![
             commands::workspace::app_start,
+            commands::workspace::app_quit,
             commands::workspace::workspace_info,
             commands::workspace::workspace_event_count,
             commands::workspace::workspace_open,
@@ -161,7 +162,13 @@ pub fn run() -> tauri::Result<()> {
             commands::privacy_encryption::encryption_change,
             commands::privacy_encryption::encryption_unprotect,
         ])
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())?
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                app.state::<state::AppState>().close_on_exit();
+            }
+        });
+    Ok(())
 }
 
 /// WebKitGTK renders the page in a process of its own. When that process

@@ -1,16 +1,29 @@
 // Workspaces in the real window: the first-run welcome (demo data said
 // plainly, first steps that open their views, dismissal kept after a
 // relaunch), the workspace menu closing on Escape and on a click outside,
-// creating a new one from the menu, switching back through the recent list,
+// creating a new one from the menu (the one closed stores its quick search's
+// keys for the next start, as quitting does), switching back through the
+// recent list,
 // a broken recent entry reported as a readable error instead of a blank
 // screen, and files the user never chose refused.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, cli, launchApp, leadTotal, screenshot, typeInto, writeJson, launchOpen } from "./support.mjs";
+import {
+  byTestId,
+  clearInput,
+  cli,
+  launchApp,
+  leadTotal,
+  screenshot,
+  typeInto,
+  writeJson,
+  launchOpen,
+} from "./support.mjs";
 
 describe("creating and switching workspaces", () => {
   let app;
@@ -23,6 +36,18 @@ describe("creating and switching workspaces", () => {
 
   it("creates a new empty workspace from the menu", async () => {
     await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    // A search in the demo: the app builds the search's keys, and stores them
+    // in the demo's file when the demo closes (here, as the new one opens).
+    const demoFile = join(app.dataDir, "Demo.leadstream");
+    assert.equal(storedSearchKeys(demoFile), 0, "the demo's file holds no search keys yet");
+    await byTestId(app.browser, "nav-leads").click();
+    const search = byTestId(app.browser, "lead-search");
+    await typeInto(app.browser, search, "zzqxj");
+    await app.browser.waitUntil(async () => (await leadTotal(app.browser)) === 0, {
+      timeout: 20_000,
+      timeoutMsg: "nobody in the demo matches zzqxj",
+    });
+    await clearInput(app.browser, search);
     await byTestId(app.browser, "workspace-menu").click();
     await byTestId(app.browser, "menu-new").click();
     await byTestId(app.browser, "start-screen").waitForDisplayed();
@@ -41,6 +66,8 @@ describe("creating and switching workspaces", () => {
     assert.match(await byTestId(app.browser, "welcome-intro").getText(), /drop a CSV file anywhere on this window/);
     await screenshot(app.browser, "11-new-empty-workspace");
 
+    assert.equal(storedSearchKeys(demoFile), 1, "closing the demo stored its search keys for the next start");
+
     const file = join(app.dataDir, "workspaces", "Q1 EMEA leads.leadstream");
     assert.ok(existsSync(file), `${file} exists`);
     assert.equal(cli("--db", file, "leads", "count").trim(), "0");
@@ -53,6 +80,50 @@ describe("creating and switching workspaces", () => {
       timeout: 10_000,
     });
     assert.equal(await leadTotal(app.browser), 5000);
+  });
+});
+
+/**
+ * How many stored copies of the quick search's keys `file` holds for its
+ * data as it is now (the next start loads them instead of reading every lead).
+ */
+function storedSearchKeys(file) {
+  const sql =
+    "SELECT count(*) FROM derived_cache WHERE name = 'search/v1/keys' " +
+    "AND generation <= (SELECT value FROM data_generation WHERE id = 1)";
+  return Number(execFileSync("sqlite3", ["-readonly", file, sql], { encoding: "utf8" }).trim());
+}
+
+describe("quitting from the workspace menu", () => {
+  let app;
+  before(async () => {
+    app = await launchOpen();
+  });
+  after(async () => {
+    await app?.stop();
+  });
+
+  it("ends the app, and the demo keeps its search keys for the next start", async () => {
+    assert.equal(storedSearchKeys(app.demoDb), 0, "the demo's file holds no search keys yet");
+    await byTestId(app.browser, "nav-leads").click();
+    await typeInto(app.browser, byTestId(app.browser, "lead-search"), "zzqxj");
+    await app.browser.waitUntil(async () => (await leadTotal(app.browser)) === 0, {
+      timeout: 20_000,
+      timeoutMsg: "nobody in the demo matches zzqxj",
+    });
+    await byTestId(app.browser, "workspace-menu").click();
+    const quit = byTestId(app.browser, "menu-quit");
+    await quit.waitForDisplayed();
+    assert.equal(await quit.getText(), "Quit Leadstream");
+    await screenshot(app.browser, "12-workspace-menu-quit");
+    // The app ends while WebDriver waits for the click's answer, so the
+    // click itself reports the session gone.
+    await quit.click().catch((error) => assert.match(String(error), /session/i));
+    const deadline = Date.now() + 20_000;
+    while (storedSearchKeys(app.demoDb) === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(storedSearchKeys(app.demoDb), 1, "quitting stored the demo's search keys");
   });
 });
 

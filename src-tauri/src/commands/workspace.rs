@@ -1,5 +1,5 @@
 //! Workspace commands: the launch state, opening, creating and switching
-//! workspaces, the demo, the recent list and the first-run welcome.
+//! workspaces, the demo, the recent list, the first-run welcome, and quitting.
 
 use leadstream_core::launch::{self, StartState, Welcome};
 use leadstream_core::recent::{self, RecentWorkspace};
@@ -167,4 +167,12 @@ fn switch_to(
     .ok();
     info.warnings = install(slot, dirs, workspace)?;
     Ok(info)
+}
+
+/// Quits the app as closing its window does: the event loop ends and the
+/// open workspace is closed on `RunEvent::Exit` (`AppState::close_on_exit`).
+/// Async, so that it runs off the event loop that `exit` asks to end.
+#[tauri::command]
+pub async fn app_quit(app: tauri::AppHandle) {
+    app.exit(0);
 }

@@ -96,6 +96,19 @@ impl AppState {
         Ok(Some(path.to_string_lossy().into_owned()))
     }
 
+    /// Closes the open workspace as the app exits: what the core keeps for
+    /// the next start (the quick search's keys) is stored, and the file is
+    /// closed cleanly. Skipped, not waited for, while a command still holds
+    /// the workspace: closing the window never hangs.
+    pub fn close_on_exit(&self) {
+        let closed = match self.inner.workspace.try_lock() {
+            Ok(mut slot) => slot.take(),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner().take(),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        };
+        drop(closed);
+    }
+
     /// Runs `work` on a blocking thread with the state's slot for the open
     /// workspace, which it may fill, replace or use.
     pub async fn with_slot<T, F>(&self, work: F) -> Result<T>
@@ -234,6 +247,26 @@ pub(crate) mod tests {
         assert_eq!(slot.as_ref().map(Workspace::name).as_deref(), Some("Mine"));
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].contains("could not be saved"), "{warnings:?}");
+    }
+
+    #[test]
+    fn exiting_closes_the_workspace_unless_a_command_holds_it() {
+        use tauri::async_runtime::block_on;
+        let dir = tempfile::tempdir().unwrap();
+        let state = state_in(dir.path(), Vec::new());
+        let workspace = Workspace::create(dir.path().join("a.leadstream")).unwrap();
+        block_on(state.with_slot(move |slot, dirs| install(slot, dirs, workspace).map(drop)))
+            .unwrap();
+        let is_open = |state: &AppState| block_on(state.with_slot(|slot, _| Ok(slot.is_some())));
+
+        // A command holds the workspace: exiting does not wait for it.
+        let held = state.inner.workspace.lock().unwrap();
+        state.close_on_exit();
+        drop(held);
+        assert!(is_open(&state).unwrap());
+
+        state.close_on_exit();
+        assert!(!is_open(&state).unwrap(), "the workspace was closed");
     }
 
     #[test]

@@ -3,8 +3,9 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
+const appQuit = vi.fn(async () => {});
 vi.mock("../lib/ipc", () => ({
-  ipc: { workspaceEventCount: async () => 50_000 },
+  ipc: { workspaceEventCount: async () => 50_000, appQuit },
 }));
 
 const { WorkspaceMenu, nextMenuIndex } = await import("./WorkspaceMenu");
@@ -60,6 +61,18 @@ describe("WorkspaceMenu", () => {
     expect(screen.queryByRole("menu")).toBeNull();
     expect(document.activeElement).toBe(button);
     expect(button.getAttribute("aria-expanded")).toBe("false");
+  });
+
+  it("ends with Quit, which the up arrow reaches from the first item, and which quits the app", async () => {
+    showMenu();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("menu-new")));
+    fireEvent.keyDown(document.activeElement as Element, { key: "ArrowUp" });
+    const quit = screen.getByTestId("menu-quit");
+    expect(document.activeElement).toBe(quit);
+    expect(quit.textContent).toBe("Quit Leadstream");
+    fireEvent.click(quit);
+    expect(appQuit).toHaveBeenCalledTimes(1);
+    expect(screen.queryByRole("menu")).toBeNull();
   });
 
   it("closes on a click outside and gives focus back to its button", async () => {

@@ -1,5 +1,6 @@
 // The workspace menu in the top bar: shows the open workspace and switches to
-// a recent one, the demo, a file, or the start screen to create a new one.
+// a recent one, the demo, a file, or the start screen to create a new one;
+// and quits the app.
 // It behaves as a menu button: arrow keys move through the items, Escape or
 // a click outside closes it, and focus goes back to its button.
 import { useCallback, useEffect, useRef, useState } from "react";
@@ -187,6 +188,15 @@ export function WorkspaceMenu({ workspace, recent, onSwitch, onShowStart, onErro
               ))}
             </div>
           )}
+          <div role="separator" className="menu-separator" />
+          <button
+            role="menuitem"
+            tabIndex={-1}
+            data-testid="menu-quit"
+            onClick={() => choose(() => void ipc.appQuit().catch(onError))}
+          >
+            Quit Leadstream
+          </button>
         </div>
       )}
     </div>

@@ -169,6 +169,8 @@ export const ipc = {
   workspaceOpenDemo: (passphrase?: string) =>
     call<WorkspaceInfo>("workspace_open_demo", { passphrase: passphrase ?? null }),
   workspaceRecent: () => call<RecentWorkspace[]>("workspace_recent"),
+  /** Quits the app, as closing its window does (the workspace is closed first). */
+  appQuit: () => call<void>("app_quit"),
   fieldsList: () => call<Field[]>("fields_list"),
   /** Deletes a custom field and its values; refused (with the reason) for standard fields and fields in use. */
   fieldDelete: (key: string) => call<FieldDeletion>("field_delete", { key }),
