@@ -361,7 +361,7 @@ fn load_or_build(workspace: &Workspace, stamp: (u64, i64)) -> Result<SearchKeys>
 /// behind the data are brought up to date first if a patch can
 /// ([`patched`]); never built afresh here. Storing is only a head start:
 /// a busy or read-only file, or one another connection changed since the
-/// keys were read, keeps nothing.
+/// keys were read, keeps nothing, at once.
 pub(crate) fn store_on_close(workspace: &Workspace) {
     let _stored: Result<bool> = store_unstored(workspace);
 }
@@ -397,7 +397,9 @@ fn store_unstored(workspace: &Workspace) -> Result<bool> {
                 generation,
                 data_version: keys.stamp.1,
             };
-            derived_cache::put(conn, CACHE_NAME, from, &keys.bytes)?
+            // Without waiting: a file another connection is writing to (an
+            // import on the app's own connection) keeps nothing.
+            derived_cache::put_if_free(conn, CACHE_NAME, from, &keys.bytes)
         }
         _ => false,
     };
@@ -989,6 +991,24 @@ mod tests {
             [1],
             "the next process loaded the patched keys instead of building them"
         );
+    }
+
+    #[test]
+    fn closing_does_not_wait_for_another_connection_that_is_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, path) = file_with_leads(&dir, &["Alpha"]);
+        assert_eq!(matching_ids(&ws, "alpha").unwrap(), [1]);
+        let other = Workspace::open_store(&path).unwrap();
+        other.conn().execute_batch("BEGIN IMMEDIATE").unwrap();
+        let started = std::time::Instant::now();
+        assert!(!store_unstored(&ws).unwrap(), "the file is busy");
+        assert!(
+            started.elapsed() < crate::store::BUSY_TIMEOUT / 2,
+            "closing waited {:?}",
+            started.elapsed()
+        );
+        other.conn().execute_batch("ROLLBACK").unwrap();
+        assert!(store_unstored(&ws).unwrap(), "stored once the file is free");
     }
 
     #[test]
