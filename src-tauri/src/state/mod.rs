@@ -232,6 +232,17 @@ pub(crate) mod tests {
         AppState::new(dirs, None, roots)
     }
 
+    /// App state under `dir` with a new workspace `a.leadstream` open.
+    fn state_with_new_workspace(dir: &Path) -> AppState {
+        let state = state_in(dir, Vec::new());
+        let workspace = Workspace::create(dir.join("a.leadstream")).unwrap();
+        tauri::async_runtime::block_on(
+            state.with_slot(move |slot, dirs| install(slot, dirs, workspace).map(drop)),
+        )
+        .unwrap();
+        state
+    }
+
     #[test]
     fn failing_recent_list_write_does_not_block_opening() {
         let dir = tempfile::tempdir().unwrap();
@@ -253,10 +264,7 @@ pub(crate) mod tests {
     fn exiting_closes_the_workspace_unless_a_command_holds_it() {
         use tauri::async_runtime::block_on;
         let dir = tempfile::tempdir().unwrap();
-        let state = state_in(dir.path(), Vec::new());
-        let workspace = Workspace::create(dir.path().join("a.leadstream")).unwrap();
-        block_on(state.with_slot(move |slot, dirs| install(slot, dirs, workspace).map(drop)))
-            .unwrap();
+        let state = state_with_new_workspace(dir.path());
         let is_open = |state: &AppState| block_on(state.with_slot(|slot, _| Ok(slot.is_some())));
 
         // A command holds the workspace: exiting does not wait for it.
@@ -276,10 +284,7 @@ pub(crate) mod tests {
         use tauri::async_runtime::block_on;
 
         let dir = tempfile::tempdir().unwrap();
-        let state = state_in(dir.path(), Vec::new());
-        let workspace = Workspace::create(dir.path().join("a.leadstream")).unwrap();
-        block_on(state.with_slot(move |slot, dirs| install(slot, dirs, workspace).map(drop)))
-            .unwrap();
+        let state = state_with_new_workspace(dir.path());
 
         let (started, import_started) = mpsc::channel();
         let (release, released) = mpsc::channel::<()>();
@@ -318,10 +323,7 @@ pub(crate) mod tests {
         use tauri::async_runtime::block_on;
 
         let dir = tempfile::tempdir().unwrap();
-        let state = state_in(dir.path(), Vec::new());
-        let workspace = Workspace::create(dir.path().join("a.leadstream")).unwrap();
-        block_on(state.with_slot(move |slot, dirs| install(slot, dirs, workspace).map(drop)))
-            .unwrap();
+        let state = state_with_new_workspace(dir.path());
         let everyone = RuleGroup {
             id: None,
             combinator: Combinator::And,
