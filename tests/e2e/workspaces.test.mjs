@@ -91,7 +91,11 @@ function storedSearchKeys(file) {
   const sql =
     "SELECT count(*) FROM derived_cache WHERE name = 'search/v1/keys' " +
     "AND generation <= (SELECT value FROM data_generation WHERE id = 1)";
-  return Number(execFileSync("sqlite3", ["-readonly", file, sql], { encoding: "utf8" }).trim());
+  // The app may be closing the file as this reads (its last connection
+  // checkpoints and removes the WAL): wait for the lock as the app's own
+  // connections do, instead of failing at once.
+  const args = ["-readonly", "-cmd", ".timeout 5000", file, sql];
+  return Number(execFileSync("sqlite3", args, { encoding: "utf8" }).trim());
 }
 
 describe("quitting from the workspace menu", () => {
