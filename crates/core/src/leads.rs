@@ -1277,13 +1277,7 @@ mod bench {
             "after a write: first search {built} ms ({total:?} matches; index of {leads} leads, {} MiB in memory; stored {parts:?})",
             size >> 20
         );
-        let started = std::time::Instant::now();
-        drop(ws);
-        println!(
-            "closing the workspace (stores the keys): {} ms",
-            started.elapsed().as_millis()
-        );
-        let ws = Workspace::open(path).unwrap();
+        let ws = closed_and_reopened(ws, path, "closing the workspace (stores the keys)");
         let (loaded, total) = search(&ws, "muller");
         println!("fresh workspace, keys in the file: first search {loaded} ms ({total:?} matches)");
         for needle in ["muller", "zzzz-none", "a"] {
@@ -1356,15 +1350,22 @@ mod bench {
             .execute_batch("UPDATE leads SET last_name = last_name WHERE id % 10000 = 2")
             .unwrap();
         drop(beside);
-        let started = std::time::Instant::now();
-        drop(ws);
-        println!(
-            "after a write, closing the workspace (patches and stores the keys): {} ms",
-            started.elapsed().as_millis()
+        let ws = closed_and_reopened(
+            ws,
+            path,
+            "after a write, closing the workspace (patches and stores the keys)",
         );
-        let ws = Workspace::open(path).unwrap();
         let (first, total) = search(&ws, "muller");
         println!("fresh workspace after that write: first search {first} ms ({total:?} matches)");
+    }
+
+    /// Closes `ws` (its closers store what it derived), printing how long
+    /// that took after `label`, and opens the file again.
+    fn closed_and_reopened(ws: Workspace, path: &std::path::Path, label: &str) -> Workspace {
+        let started = std::time::Instant::now();
+        drop(ws);
+        println!("{label}: {} ms", started.elapsed().as_millis());
+        Workspace::open(path).unwrap()
     }
 
     fn bench_query(needle: &str, sorted_by: Option<&str>) -> LeadQuery {
