@@ -32,11 +32,11 @@ for ((run = 1; run <= runs; run++)); do
   rm -rf "$LEADSTREAM_SCREENSHOTS"
   run_started=$SECONDS
   if (cd tests/e2e && xvfb-run -a --server-args="-screen 0 1280x800x24" \
-      node --test --test-concurrency=1 --test-timeout=240000 ./*.test.mjs) >"/tmp/leadstream-e2e-run-$run.log" 2>&1; then
-    echo "run $run/$runs passed in $((SECONDS - run_started)) s ($(grep -E '^# (pass|fail)' "/tmp/leadstream-e2e-run-$run.log" | tr '\n' ' '))"
+      node run.mjs) >"/tmp/leadstream-e2e-run-$run.log" 2>&1; then
+    echo "run $run/$runs passed in $((SECONDS - run_started)) s ($(grep -E '^e2e: ' "/tmp/leadstream-e2e-run-$run.log" | tr '\n' ' '))"
   else
     echo "run $run/$runs FAILED after $((SECONDS - run_started)) s; log: /tmp/leadstream-e2e-run-$run.log; captures: $LEADSTREAM_SCREENSHOTS/failures" >&2
-    grep -E '^# (pass|fail)|^not ok' "/tmp/leadstream-e2e-run-$run.log" >&2 || true
+    grep -E '^e2e: |^✖' "/tmp/leadstream-e2e-run-$run.log" >&2 || true
     exit 1
   fi
 done

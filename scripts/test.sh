@@ -50,7 +50,7 @@ step "End-to-end tests of the real window (tauri-driver + WebKitWebDriver, Xvfb)
 export LEADSTREAM_SCREENSHOTS="$PWD/tests/e2e/screenshots"
 rm -rf "$LEADSTREAM_SCREENSHOTS"
 echo "Screenshots go to $LEADSTREAM_SCREENSHOTS"
-if ! (cd tests/e2e && xvfb-run -a --server-args="-screen 0 1280x800x24" node --test --test-concurrency=1 --test-timeout=240000 --test-reporter=spec ./*.test.mjs); then
+if ! (cd tests/e2e && xvfb-run -a --server-args="-screen 0 1280x800x24" node run.mjs); then
   echo "End-to-end tests failed. Screenshots and the window's text of each failing test: $LEADSTREAM_SCREENSHOTS/failures" >&2
   ls -1 "$LEADSTREAM_SCREENSHOTS/failures" 2>/dev/null >&2 || true
   # A window that vanished: how the app ended and what it said last.

@@ -9,7 +9,11 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 
-import { byTestId, launchOpen, recentStderr, screenshotDir } from "./support.mjs";
+import { byTestId, expectPageCrashes, launchOpen, recentStderr, screenshotDir } from "./support.mjs";
+
+// This file ends the page's process itself: run.mjs must not take that for
+// a crash and run it again.
+expectPageCrashes();
 
 /** Every live process: its id, its parent's and its name. */
 function processTable() {

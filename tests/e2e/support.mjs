@@ -2,11 +2,11 @@
 // Leadstream binary through tauri-driver (which fronts WebKitWebDriver) with a
 // private data folder, and saves screenshots to a folder printed at start.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { constants as osConstants, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { afterEach } from "node:test";
+import { afterEach, beforeEach } from "node:test";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
 
@@ -24,6 +24,32 @@ const running = new Set();
 /** The last lines each running app's driver, WebKit and the app wrote on stderr, by session. */
 const stderrTails = new Map();
 const STDERR_TAIL_LINES = 40;
+
+/** The test running now, named in a page-crash report. */
+let currentTest = "(before the first test)";
+beforeEach((t) => {
+  currentTest = t.name;
+});
+
+/** The line the app writes when WebKit's page process ends (src-tauri/src/lib.rs). */
+const PAGE_PROCESS_ENDED = "the window's page process ended (";
+let pageCrashesExpected = false;
+/**
+ * Says that this file ends the page's process on purpose, so its crashes are
+ * not reported to run.mjs, which runs a file again only after a crash nobody
+ * caused.
+ */
+export function expectPageCrashes() {
+  pageCrashesExpected = true;
+}
+
+/** Tells run.mjs (through the file it names) that an app's page process ended. */
+function reportPageCrash(line) {
+  const log = process.env.LEADSTREAM_E2E_PAGE_CRASH_LOG;
+  if (pageCrashesExpected || !log || !line.includes(PAGE_PROCESS_ENDED)) return;
+  mkdirSync(dirname(log), { recursive: true });
+  appendFileSync(log, `${JSON.stringify({ test: currentTest, line })}\n`);
+}
 
 // Whenever a test fails, every running app window is captured: a screenshot
 // and the text a user would see, named after the file and the test.
@@ -110,10 +136,16 @@ export async function launchApp({ prepare, args = [] } = {}) {
   driverGroups.add(driver.pid);
   // Passed on as it comes, and its last lines kept for a failure report.
   const tail = [];
+  let partLine = "";
   driver.stderr.setEncoding("utf8");
   driver.stderr.on("data", (chunk) => {
     process.stderr.write(chunk);
-    tail.push(...chunk.split("\n").filter((line) => line.trim() !== ""));
+    const lines = (partLine + chunk).split("\n");
+    partLine = lines.pop();
+    for (const line of lines.filter((text) => text.trim() !== "")) {
+      tail.push(line);
+      reportPageCrash(line);
+    }
     tail.splice(0, Math.max(0, tail.length - STDERR_TAIL_LINES));
   });
   await waitForPort(port, 20_000);
