@@ -51,7 +51,7 @@ pub fn used_by(conn: &Connection, key: &str) -> Result<Vec<String>> {
 /// would restore into the field are gone with it.
 pub fn delete_custom(workspace: &mut Workspace, key: &str) -> Result<FieldDeletion> {
     let tx = workspace
-        .conn_mut()
+        .conn_mut()?
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let resolved = resolve(&tx, key)?;
     if resolved.field.is_standard {

@@ -213,7 +213,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut own = Workspace::create(dir.path().join("Own.leadstream")).unwrap();
         assert_eq!(welcome(&own, dir.path()).unwrap(), Some(Welcome::Empty));
-        let tx = own.conn_mut().transaction().unwrap();
+        let tx = own.conn_mut().unwrap().transaction().unwrap();
         let lead = crate::store::tables::leads::NewLead {
             id: 1,
             email: Some("ann@example.com"),

@@ -1259,12 +1259,12 @@ mod bench {
         };
         let mut ws = Workspace::open(path).unwrap();
         for _ in 0..2 {
-            ws.conn_mut();
+            ws.conn_mut().unwrap();
             let (build, store) = search_index::build_and_store_ms(&ws).unwrap();
             println!("build {build} ms, store {store} ms");
         }
         let started = std::time::Instant::now();
-        ws.conn_mut(); // as after a write: the stored keys are dropped
+        ws.conn_mut().unwrap(); // as after a write: the stored keys are dropped
         println!(
             "a write's emptying of the cache: {} ms",
             started.elapsed().as_millis()
@@ -1318,7 +1318,7 @@ mod bench {
             ),
         ] {
             let started = std::time::Instant::now();
-            ws.conn_mut().execute_batch(statement).unwrap();
+            ws.conn_mut().unwrap().execute_batch(statement).unwrap();
             let written = started.elapsed().as_millis();
             let mut times: Vec<u128> = Vec::new();
             let (first, total) = search(&ws, "muller");
@@ -1336,7 +1336,7 @@ mod bench {
             "UPDATE leads SET last_name = last_name WHERE id % 10000 = 0",
             "UPDATE leads SET last_name = last_name WHERE id % 10000 = 1",
         ] {
-            beside.conn_mut().execute_batch(statement).unwrap();
+            beside.conn_mut().unwrap().execute_batch(statement).unwrap();
             ws.absorb_lead_changes_of(&beside);
             let (first, total) = search(&ws, "muller");
             println!(
@@ -1347,6 +1347,7 @@ mod bench {
         // keys are patched and stored as it closes, and the next process
         // loads them.
         ws.conn_mut()
+            .unwrap()
             .execute_batch("UPDATE leads SET last_name = last_name WHERE id % 10000 = 2")
             .unwrap();
         drop(beside);

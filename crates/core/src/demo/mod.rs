@@ -129,7 +129,7 @@ const DEMO_FIELDS: &[NewField<'static>] = &[
 /// transaction. The workspace should be empty; generated emails are unique
 /// within one run.
 pub fn generate(workspace: &mut Workspace, spec: &DemoSpec) -> Result<DemoSummary> {
-    let tx = workspace.conn_mut().transaction()?;
+    let tx = workspace.conn_mut()?.transaction()?;
     let field_ids = DEMO_FIELDS
         .iter()
         .map(|new| {

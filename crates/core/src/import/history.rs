@@ -160,7 +160,7 @@ pub fn undo_with(
     remove_created_fields: bool,
 ) -> Result<UndoSummary> {
     let tx = workspace
-        .conn_mut()
+        .conn_mut()?
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     let (file_name, mapping) = match imports::find(&tx, import_id)? {
         None
@@ -452,7 +452,7 @@ mod tests {
     #[test]
     fn a_refusal_names_every_later_import_newest_first() {
         let mut ws = Workspace::in_memory().unwrap();
-        let tx = ws.conn_mut().transaction().unwrap();
+        let tx = ws.conn_mut().unwrap().transaction().unwrap();
         tx.execute_batch(
             "INSERT INTO imports (id, kind, file_name, started_at, finished_at) VALUES
                      (2, 'leads', 'b.csv', 1772359200, 1772359200),

@@ -841,7 +841,7 @@ mod tests {
             key: "gone_field".into(),
         };
         columns[0].target = ColumnTarget::Skip;
-        let tx = ws.conn_mut().transaction().unwrap();
+        let tx = ws.conn_mut().unwrap().transaction().unwrap();
         save_mapping(&tx, &headers, &columns).unwrap();
         tx.commit().unwrap();
         let again = inspect(&ws, file.path(), None, None).unwrap();

@@ -608,10 +608,12 @@ mod tests {
         let mut ws = workspace_with_variety();
         assert_eq!(matching_ids(&ws, "newname").unwrap(), Vec::<i64>::new());
         ws.conn_mut()
+            .unwrap()
             .execute("UPDATE leads SET last_name = 'Newname' WHERE id = 2", [])
             .unwrap();
         assert_eq!(matching_ids(&ws, "newname").unwrap(), [2]);
         ws.conn_mut()
+            .unwrap()
             .execute("DELETE FROM leads WHERE id = 2", [])
             .unwrap();
         assert_eq!(matching_ids(&ws, "newname").unwrap(), Vec::<i64>::new());
@@ -633,6 +635,7 @@ mod tests {
         let mut ws = workspace_with_variety();
         plant(&ws, 1, "planted");
         ws.conn_mut()
+            .unwrap()
             .execute("UPDATE leads SET last_name = 'Newname' WHERE id = 2", [])
             .unwrap();
         assert_eq!(matching_ids(&ws, "newname").unwrap(), [2]);
@@ -642,7 +645,7 @@ mod tests {
             "the other keys were kept, not read again"
         );
         // A change of a field the keys do not read, then a delete and an insert.
-        ws.conn_mut()
+        ws.conn_mut().unwrap()
             .execute_batch(
                 "UPDATE leads SET job_title = 'Muller' WHERE id = 4;
                  DELETE FROM leads WHERE id = 2;
@@ -665,7 +668,7 @@ mod tests {
     ) -> (Workspace, std::path::PathBuf) {
         let path = dir.path().join("w.leadstream");
         let mut ws = Workspace::create(&path).unwrap();
-        let tx = ws.conn_mut().transaction().unwrap();
+        let tx = ws.conn_mut().unwrap().transaction().unwrap();
         for name in last_names {
             tx.execute(
                 "INSERT INTO leads (last_name, created_at, updated_at) VALUES (?1, 0, 0)",
@@ -686,6 +689,7 @@ mod tests {
         let mut other = Workspace::open(&path).unwrap();
         other
             .conn_mut()
+            .unwrap()
             .execute("UPDATE leads SET last_name = 'Gamma' WHERE id = 2", [])
             .unwrap();
         assert_eq!(matching_ids(&ws, "gamma").unwrap(), [2]);
@@ -699,6 +703,7 @@ mod tests {
         let from = derived_cache::built_from(other.conn()).unwrap();
         assert!(derived_cache::put(other.conn(), "test/part", from, b"bytes").unwrap());
         ws.conn_mut()
+            .unwrap()
             .execute("UPDATE leads SET last_name = 'Delta' WHERE id = 2", [])
             .unwrap();
         assert_eq!(matching_ids(&ws, "delta").unwrap(), [2]);
@@ -708,7 +713,7 @@ mod tests {
         // events import that turned out to create leads) moves the file's
         // generation once more than this workspace counted: read again.
         plant(&ws, 1, "planted");
-        let tx = ws.conn_mut().transaction().unwrap();
+        let tx = ws.conn_mut().unwrap().transaction().unwrap();
         derived_cache::invalidate(&tx).unwrap();
         tx.execute("UPDATE leads SET last_name = 'Epsilon' WHERE id = 2", [])
             .unwrap();
@@ -726,6 +731,7 @@ mod tests {
         let mut beside = ws.reopener().unwrap().open().unwrap();
         beside
             .conn_mut()
+            .unwrap()
             .execute_batch(
                 "UPDATE leads SET last_name = 'Gamma' WHERE id = 2;
                  INSERT INTO leads (last_name, created_at, updated_at) VALUES ('Zeta', 0, 0);",
@@ -745,6 +751,7 @@ mod tests {
         plant(&ws, 1, "planted");
         beside
             .conn_mut()
+            .unwrap()
             .execute("UPDATE leads SET last_name = 'Iota' WHERE id = 3", [])
             .unwrap();
         assert_eq!(matching_ids(&ws, "iota").unwrap(), [3]);
@@ -752,6 +759,7 @@ mod tests {
         ws.absorb_lead_changes_of(&beside);
         assert_eq!(matching_ids(&ws, "iota").unwrap(), [3]);
         ws.conn_mut()
+            .unwrap()
             .execute("UPDATE leads SET last_name = 'Theta' WHERE id = 1", [])
             .unwrap();
         assert_eq!(matching_ids(&ws, "theta").unwrap(), [1]);
@@ -760,7 +768,7 @@ mod tests {
         // A workspace on another file hands nothing over.
         let other_path = dir.path().join("other.leadstream");
         let mut other = Workspace::create(&other_path).unwrap();
-        other.conn_mut();
+        other.conn_mut().unwrap();
         ws.absorb_lead_changes_of(&other);
         ws.absorb_lead_changes_of(&ws);
         assert_eq!(matching_ids(&ws, "theta").unwrap(), [1]);
@@ -774,6 +782,7 @@ mod tests {
         cipher::protect(&mut ws, cipher::Passphrase::new("correct horse battery")).unwrap();
         plant(&ws, 1, "planted");
         ws.conn_mut()
+            .unwrap()
             .execute("UPDATE leads SET last_name = 'Gamma' WHERE id = 2", [])
             .unwrap();
         assert_eq!(
@@ -801,6 +810,7 @@ mod tests {
         assert_eq!(buffer(), first);
         // A write of events only.
         ws.conn_mut()
+            .unwrap()
             .execute(
                 "INSERT INTO events (lead_id, type, occurred_at) VALUES (1, 'page_view', 0)",
                 [],
@@ -816,7 +826,7 @@ mod tests {
     #[test]
     fn a_big_write_makes_the_keys_read_again() {
         let mut ws = Workspace::in_memory().unwrap();
-        let tx = ws.conn_mut().transaction().unwrap();
+        let tx = ws.conn_mut().unwrap().transaction().unwrap();
         for n in 0..8_000 {
             tx.execute(
                 "INSERT INTO leads (last_name, created_at, updated_at) VALUES (?1, 0, 0)",
@@ -828,6 +838,7 @@ mod tests {
         plant(&ws, 1, "planted");
         // 1,001 changes of 8,000 leads: more than both limits.
         ws.conn_mut()
+            .unwrap()
             .execute("UPDATE leads SET last_name = 'Renamed' WHERE id > 6999", [])
             .unwrap();
         assert_eq!(matching_ids(&ws, "renamed").unwrap().len(), 1_001);
@@ -835,6 +846,7 @@ mod tests {
         // 1,000 changes: patched.
         plant(&ws, 1, "planted");
         ws.conn_mut()
+            .unwrap()
             .execute("UPDATE leads SET last_name = 'Again' WHERE id > 7000", [])
             .unwrap();
         assert_eq!(matching_ids(&ws, "again").unwrap().len(), 1_000);
@@ -845,11 +857,12 @@ mod tests {
     fn a_search_inside_a_transaction_sees_it_and_keeps_nothing_of_it() {
         let mut ws = workspace_with_variety();
         assert_eq!(matching_ids(&ws, "newname").unwrap(), Vec::<i64>::new());
-        let tx = ws.conn_mut().transaction().unwrap();
+        let tx = ws.conn_mut().unwrap().transaction().unwrap();
         tx.execute("UPDATE leads SET last_name = 'Newname' WHERE id = 3", [])
             .unwrap();
         drop(tx); // rolled back
         ws.conn_mut()
+            .unwrap()
             .execute_batch("BEGIN; UPDATE leads SET last_name = 'Newname' WHERE id = 3;")
             .unwrap();
         assert_eq!(matching_ids(&ws, "newname").unwrap(), [3]);
@@ -883,7 +896,7 @@ mod tests {
                     "INSERT INTO leads (first_name, external_id, created_at, updated_at) VALUES ('Nåm{round}', {round}, 0, 0)"
                 ),
             };
-            ws.conn_mut().execute_batch(&statement).unwrap();
+            ws.conn_mut().unwrap().execute_batch(&statement).unwrap();
             let patched = with_keys(&ws, |keys| {
                 (keys.ids.clone(), keys.bytes.clone(), keys.ends.clone())
             })
@@ -920,6 +933,7 @@ mod tests {
 
         // After a write, the stored keys are gone and new ones are built.
         ws.conn_mut()
+            .unwrap()
             .execute("UPDATE leads SET first_name = 'Ann' WHERE id = 1", [])
             .unwrap();
         let fresh = Workspace::open(&path).unwrap();
@@ -949,6 +963,7 @@ mod tests {
         // An erasure's way: secure_delete on, then the write, then a checkpoint.
         erasure::set_secure_delete(ws.conn(), true).unwrap();
         ws.conn_mut()
+            .unwrap()
             .execute("DELETE FROM leads WHERE id = 1", [])
             .unwrap();
         erasure::set_secure_delete(ws.conn(), false).unwrap();
@@ -977,6 +992,7 @@ mod tests {
         assert_eq!(matching_ids(&ws, "beta").unwrap(), [2]);
         plant(&ws, 1, "planted");
         ws.conn_mut()
+            .unwrap()
             .execute("UPDATE leads SET last_name = 'Gamma' WHERE id = 2", [])
             .unwrap();
         assert!(!file_holds_keys(&path), "the write deleted the stored keys");
@@ -1016,12 +1032,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (mut ws, path) = file_with_leads(&dir, &["Alpha", "Beta"]);
         ws.conn_mut()
+            .unwrap()
             .execute("UPDATE leads SET last_name = 'Delta' WHERE id = 1", [])
             .unwrap();
         assert_eq!(matching_ids(&ws, "delta").unwrap(), [1]);
         let mut other = Workspace::open_store(&path).unwrap();
         other
             .conn_mut()
+            .unwrap()
             .execute("UPDATE leads SET last_name = 'Gamma' WHERE id = 2", [])
             .unwrap();
         assert!(

@@ -78,7 +78,7 @@ pub fn create_now(workspace: &mut Workspace, reason: Option<&str>) -> Result<Bac
             key: id.clone(),
         })?;
     let tx = workspace
-        .conn_mut()
+        .conn_mut()?
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     audit::record(
         &tx,
@@ -115,7 +115,7 @@ pub fn restore(workspace: &mut Workspace, id: &str) -> Result<RestoreOutcome> {
         .and_then(|p| p.file_stem())
         .map(|s| s.to_string_lossy().into_owned());
     let tx = workspace
-        .conn_mut()
+        .conn_mut()?
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     audit::record(
         &tx,

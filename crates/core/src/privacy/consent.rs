@@ -196,7 +196,7 @@ pub fn record(
     }
     let recorded_at = statement.recorded_at.unwrap_or_else(crate::time::now);
     let tx = workspace
-        .conn_mut()
+        .conn_mut()?
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     if !table::lead_exists(&tx, lead_id)? {
         return Err(Error::UnknownLead { id: lead_id });

@@ -194,7 +194,7 @@ fn erase_in_workspace(
     rejected: &[(PathBuf, u64)],
 ) -> Result<ErasedRows> {
     let tx = workspace
-        .conn_mut()
+        .conn_mut()?
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     let erased = erasure::erase_lead(&tx, person)?;
     if let Some(hash) = suppression_hash {

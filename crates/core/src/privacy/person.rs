@@ -276,7 +276,7 @@ pub fn record_access_export(
     rows: u64,
 ) -> Result<()> {
     let tx = workspace
-        .conn_mut()
+        .conn_mut()?
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     audit::record(
         &tx,

@@ -205,7 +205,7 @@ fn run_in_transaction(
     cut: i64,
 ) -> Result<(u64, u64)> {
     let tx = workspace
-        .conn_mut()
+        .conn_mut()?
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     erasure::stage_ids(&tx, ids)?;
     let (leads, events) = match mode {

@@ -206,7 +206,7 @@ mod tests {
     #[test]
     fn a_fix_is_listed_in_the_history_and_undone_exactly() {
         let mut ws = workspace_with_lead();
-        let tx = ws.conn_mut().transaction().unwrap();
+        let tx = ws.conn_mut().unwrap().transaction().unwrap();
         let mut fix = begin(
             &tx,
             ChangeKind::Normalise,
@@ -238,7 +238,7 @@ mod tests {
     #[test]
     fn an_import_kind_is_not_a_fix() {
         let mut ws = workspace_with_lead();
-        let tx = ws.conn_mut().transaction().unwrap();
+        let tx = ws.conn_mut().unwrap().transaction().unwrap();
         let refused = begin(&tx, ChangeKind::Leads, "x", serde_json::json!({}));
         assert!(matches!(refused, Err(Error::InvalidArgument(_))));
     }

@@ -390,7 +390,7 @@ pub fn merge(
     // A copy of the workspace before the merge changes it (issue 15).
     crate::store::backup::create(workspace, "before-merge")?;
     let tx = workspace
-        .conn_mut()
+        .conn_mut()?
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     let leads = checked_leads(&tx, survivor, merged)?;
     let fields = merge_fields(&tx)?;

@@ -540,7 +540,7 @@ pub fn preview(
 /// change no lead.
 pub fn apply(workspace: &mut Workspace, normalisation: &Normalisation) -> Result<FixOutcome> {
     let tx = workspace
-        .conn_mut()
+        .conn_mut()?
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     let field = normalisable(&tx, &normalisation.field)?;
     let changes = lead_changes(&tx, &field, normalisation)?;

@@ -311,7 +311,7 @@ mod on_demo_workspaces {
             let model = model_of(&rules, &decay);
             let at = ANCHOR - days_back * DAY;
             let before = score_all(&workspace, &model, at).unwrap();
-            let tx = workspace.conn_mut().transaction().unwrap();
+            let tx = workspace.conn_mut()?.transaction().unwrap();
             {
                 let mut events = EventInserter::new(&tx).unwrap();
                 let types = ["page_view", "download", "webinar_attend", "demo_request", "trial_start", "email_click"];

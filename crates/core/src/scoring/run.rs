@@ -424,7 +424,7 @@ mod tests {
         assert_ne!(after[1], before[1], "the run changed who scores 50 or more");
 
         // A write by anything but the score run is not carried over.
-        crate::store::tables::derived_cache::invalidate(workspace.conn_mut()).unwrap();
+        crate::store::tables::derived_cache::invalidate(workspace.conn_mut().unwrap()).unwrap();
         assert_eq!(count_sets(&workspace, &sets)[0], 0, "rebuilt from SQL");
     }
 }

@@ -453,7 +453,7 @@ mod tests {
     fn workspace() -> (tempfile::TempDir, Workspace) {
         let dir = tempfile::tempdir().unwrap();
         let mut workspace = Workspace::create(dir.path().join("suggest.leadstream")).unwrap();
-        let tx = workspace.conn_mut().transaction().unwrap();
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         {
             let mut leads = LeadInserter::new(&tx).unwrap();
             let mut events = EventInserter::new(&tx).unwrap();

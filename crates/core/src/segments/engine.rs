@@ -199,6 +199,7 @@ mod tests {
         let mut workspace = demo_workspace(60, 0);
         workspace
             .conn_mut()
+            .unwrap()
             .execute_batch(
                 "UPDATE leads SET email = 'not an address' WHERE id % 5 = 0;
                  UPDATE leads SET email = NULL WHERE id % 7 = 0;
@@ -245,6 +246,7 @@ mod tests {
         // A write through the store empties the cache; the next answer sees it.
         workspace
             .conn_mut()
+            .unwrap()
             .execute(
                 "UPDATE leads SET email = 'ann@example.com' WHERE id % 2 = 0",
                 [],

@@ -492,11 +492,11 @@ pub fn restore_into(workspace: &mut Workspace, source: &Connection) -> Result<()
     let since = sql::last_audit_id(source)?;
     let later_audit = sql::audit_rows_after(workspace.conn(), since)?;
     {
-        let target = workspace.conn_mut();
+        let target = workspace.conn_mut()?;
         let backup = Backup::new(source, target)?;
         backup.run_to_completion(4096, Duration::ZERO, None)?;
     }
-    migrate::apply_pending(workspace.conn_mut())?;
+    migrate::apply_pending(workspace.conn_mut()?)?;
     sql::append_audit_rows(workspace.conn(), &later_audit)?;
     workspace.clear_derived();
     Ok(())
@@ -550,6 +550,7 @@ mod tests {
         let set_marker = |workspace: &mut Workspace, value: &str| {
             workspace
                 .conn_mut()
+                .unwrap()
                 .execute(
                     "INSERT OR REPLACE INTO settings (key, value) VALUES ('marker', ?1)",
                     [value],

@@ -231,7 +231,7 @@ fn rekey(
         }
     }
     let tx = workspace
-        .conn_mut()
+        .conn_mut()?
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     super::tables::audit::record(
         &tx,

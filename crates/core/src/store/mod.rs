@@ -365,15 +365,15 @@ impl Workspace {
     /// It also empties the cache of derived data kept in the file and bumps
     /// its generation (`tables::derived_cache::invalidate`), before the caller
     /// writes, so no process loads a cached part built from older data. If
-    /// that fails (a read-only or busy file), the caller's own write fails
-    /// the same way.
-    pub fn conn_mut(&mut self) -> &mut Connection {
+    /// that fails (a file another process kept busy past the timeout, or a
+    /// read-only one), so does this, and the caller writes nothing: a write
+    /// that went through once the file was free again would leave the old
+    /// parts in the file under a generation that did not move.
+    pub fn conn_mut(&mut self) -> Result<&mut Connection> {
         self.data_generation += 1;
-        // A file whose derived cache cannot be emptied cannot be written either.
-        if let Ok(generation) = tables::derived_cache::invalidate(&self.conn) {
-            lead_changes::lock(&self.lead_changes).note_generation(generation);
-        }
-        &mut self.conn
+        let generation = tables::derived_cache::invalidate(&self.conn)?;
+        lead_changes::lock(&self.lead_changes).note_generation(generation);
+        Ok(&mut self.conn)
     }
 
     /// The connection for writing the definitions a marketer edits and
@@ -396,14 +396,15 @@ impl Workspace {
     /// file's cache for the new generation instead of being rebuilt from SQL
     /// by the next reader (a score write keeps the segment index's events
     /// and other columns, `tables::derived_cache::invalidate_except`).
-    pub(crate) fn conn_mut_keeping(&mut self, survives: impl Fn(&str) -> bool) -> &mut Connection {
+    pub(crate) fn conn_mut_keeping(
+        &mut self,
+        survives: impl Fn(&str) -> bool,
+    ) -> Result<&mut Connection> {
         self.data_generation += 1;
-        // As in `conn_mut`: a file whose cache cannot be updated cannot be
-        // written either.
-        if let Ok(generation) = tables::derived_cache::invalidate_except(&self.conn, survives) {
-            lead_changes::lock(&self.lead_changes).note_generation(generation);
-        }
-        &mut self.conn
+        // As in `conn_mut`: no write without the bump.
+        let generation = tables::derived_cache::invalidate_except(&self.conn, survives)?;
+        lead_changes::lock(&self.lead_changes).note_generation(generation);
+        Ok(&mut self.conn)
     }
 
     /// Declares, for a layer above, which of its derived parts read no
@@ -429,7 +430,7 @@ impl Workspace {
     /// the quick search's keys) stay in the file's cache for the new
     /// generation. A write that turns out to change more must empty the
     /// cache inside its own transaction (`tables::derived_cache::invalidate`).
-    pub(crate) fn conn_mut_for_events(&mut self) -> &mut Connection {
+    pub(crate) fn conn_mut_for_events(&mut self) -> Result<&mut Connection> {
         let kept = self.kept_across_event_writes.clone();
         self.conn_mut_keeping(move |part| kept.iter().any(|reads_no_events| reads_no_events(part)))
     }
@@ -607,6 +608,37 @@ mod tests {
         assert_eq!(pragma_i64(&ws, "busy_timeout"), 5000);
         assert_eq!(ws.schema_version().unwrap(), LATEST_SCHEMA_VERSION);
         assert_eq!(ws.name(), "a");
+    }
+
+    #[test]
+    fn a_write_the_generation_cannot_follow_is_refused_and_the_next_one_goes_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.leadstream");
+        let mut ws = Workspace::create(&path).unwrap();
+        ws.conn()
+            .busy_timeout(std::time::Duration::from_millis(50))
+            .unwrap();
+        let before = tables::derived_cache::generation(ws.conn()).unwrap();
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+
+        // Another process holds the write lock past the timeout: no
+        // connection to write with, and so no write under an old generation.
+        assert!(matches!(ws.conn_mut(), Err(Error::Busy { .. })));
+
+        other.execute_batch("COMMIT").unwrap();
+        assert_eq!(
+            tables::derived_cache::generation(ws.conn()).unwrap(),
+            before
+        );
+        ws.conn_mut()
+            .unwrap()
+            .execute_batch("INSERT INTO settings (key, value) VALUES ('k', 'v')")
+            .unwrap();
+        assert_eq!(
+            tables::derived_cache::generation(ws.conn()).unwrap(),
+            before + 1
+        );
     }
 
     #[test]

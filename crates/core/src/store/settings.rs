@@ -33,7 +33,7 @@ pub fn get<T: DeserializeOwned>(workspace: &Workspace, key: &str) -> Result<Opti
 
 /// Sets `key` to `value`, replacing what was there.
 pub fn set<T: Serialize + ?Sized>(workspace: &mut Workspace, key: &str, value: &T) -> Result<()> {
-    write(workspace.conn_mut(), key, value)
+    write(workspace.conn_mut()?, key, value)
 }
 
 /// Sets `key` to `value` inside a transaction (the built-in segments are

@@ -122,7 +122,7 @@ mod tests {
     #[test]
     fn identities_are_read_once_and_kept_up() {
         let mut workspace = Workspace::in_memory().unwrap();
-        let tx = workspace.conn_mut().transaction().unwrap();
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         tx.execute_batch(
             "INSERT INTO leads (id, email_key, external_id, created_at, updated_at)
              VALUES (1, 'a@x.io', 'crm-1', 0, 0), (2, NULL, 'crm-2', 0, 0), (3, 'c@x.io', NULL, 0, 0);",

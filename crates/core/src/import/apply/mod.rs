@@ -163,9 +163,9 @@ fn import_without_key_checks(
     let conn = if dry_run {
         workspace.conn_mut_rolled_back()
     } else if events_only {
-        workspace.conn_mut_for_events()
+        workspace.conn_mut_for_events()?
     } else {
-        workspace.conn_mut()
+        workspace.conn_mut()?
     };
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let columns = prepare_columns(&tx, spec)?;

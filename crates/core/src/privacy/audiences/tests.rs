@@ -160,7 +160,7 @@ fn linkedin_hashes_only_the_email_and_writes_the_rest_as_its_template_asks() {
 fn exclusions_are_counted_against_raw_sql() {
     let mut ws = demo_workspace();
     // A lead with consent but nothing to match on.
-    ws.conn_mut()
+    ws.conn_mut().unwrap()
         .execute_batch(
             "UPDATE leads SET email = NULL, email_key = NULL, phone = NULL, company = NULL, ads_opt_in = 1, do_not_sell = 0 WHERE id = 5",
         )

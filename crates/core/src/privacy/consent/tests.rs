@@ -139,6 +139,7 @@ fn overview_counts_match_raw_sql() {
     let mut ws = demo_workspace();
     // A lead opted in without a record, and one never asked.
     ws.conn_mut()
+        .unwrap()
         .execute_batch(
             "DELETE FROM consent_events WHERE lead_id IN (11, 12);
              UPDATE leads SET email_opt_in = 1 WHERE id = 11;

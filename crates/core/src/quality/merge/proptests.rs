@@ -169,7 +169,7 @@ impl Sandbox {
     /// Returns the fix's id and whether it changed the value.
     fn normalise(&mut self, email: &str, field: &str, value: &Value) -> (i64, bool) {
         let lead = self.id_of(email);
-        let tx = self.ws.conn_mut().transaction().unwrap();
+        let tx = self.ws.conn_mut().unwrap().transaction().unwrap();
         let mut fix = fixes::begin(
             &tx,
             ChangeKind::Normalise,

@@ -295,7 +295,7 @@ fn undoing_a_merge_is_refused_while_another_lead_holds_the_merged_address() {
 #[test]
 fn undoing_a_fix_that_changed_a_merged_lead_is_refused_until_the_merge_is_undone() {
     let (_dir, mut ws) = demo_workspace();
-    let tx = ws.conn_mut().transaction().unwrap();
+    let tx = ws.conn_mut().unwrap().transaction().unwrap();
     let mut fix = fixes::begin(
         &tx,
         ChangeKind::Normalise,

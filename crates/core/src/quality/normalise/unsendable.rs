@@ -241,7 +241,7 @@ pub fn preview_unsendable(workspace: &Workspace, what: &Unsendable) -> Result<Un
 /// would change.
 pub fn mark_unsendable(workspace: &mut Workspace, what: &Unsendable) -> Result<FixOutcome> {
     let tx = workspace
-        .conn_mut()
+        .conn_mut()?
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     let to_mark: Vec<i64> = matching(&tx, what)?
         .into_iter()

@@ -355,7 +355,7 @@ mod on_demo_and_small_workspaces {
         let company = |figures: &[FieldCompleteness]| {
             figures.iter().find(|f| f.key == "company").unwrap().filled
         };
-        ws.conn_mut()
+        ws.conn_mut().unwrap()
             .execute("UPDATE leads SET company = NULL WHERE company IS NOT NULL AND id IN (SELECT id FROM leads LIMIT 7)", [])
             .unwrap();
         let recounted = field_completeness(&ws).unwrap();

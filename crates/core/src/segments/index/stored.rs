@@ -948,6 +948,7 @@ mod tests {
             // the store, as any import, undo, merge or erasure writes.
             workspace
                 .conn_mut()
+                .unwrap()
                 .execute_batch(
                     "UPDATE leads SET persona = NULL WHERE id % 2 = 0; DELETE FROM events;",
                 )
@@ -981,6 +982,7 @@ mod tests {
             let mut other = Workspace::open(&path).unwrap();
             other
                 .conn_mut()
+                .unwrap()
                 .execute("DELETE FROM events WHERE type = 'page_view'", [])
                 .unwrap();
             // The first process's index and the cached parts are both stale:
@@ -1032,6 +1034,7 @@ mod tests {
             let marker = "Zebulon Quaxworthy";
             workspace
                 .conn_mut()
+                .unwrap()
                 .execute("UPDATE leads SET city = ?1 WHERE id = 7", [marker])
                 .unwrap();
             let by_city: RuleGroup = serde_json::from_str(

@@ -113,7 +113,7 @@ mod tests {
     #[test]
     fn a_recorded_action_is_in_the_log_with_its_detail() {
         let mut workspace = Workspace::in_memory().unwrap();
-        let tx = workspace.conn_mut().transaction().unwrap();
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         record(&tx, "import", &serde_json::json!({"import_id": 3})).unwrap();
         tx.commit().unwrap();
         let (action, detail): (String, String) = workspace
@@ -130,7 +130,7 @@ mod tests {
     fn rows_are_read_newest_first_filtered_and_paged() {
         let mut workspace = Workspace::in_memory().unwrap();
         let before = count(&workspace, &AuditQuery::default()).unwrap();
-        let tx = workspace.conn_mut().transaction().unwrap();
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         for (action, at) in [("import", 100), ("export", 200), ("import", 300)] {
             tx.execute(
                 "INSERT INTO audit_log (occurred_at, action) VALUES (?1, ?2)",

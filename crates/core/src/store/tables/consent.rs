@@ -279,7 +279,7 @@ mod tests {
     #[test]
     fn the_checks_accept_exactly_the_listed_values() {
         let mut ws = Workspace::in_memory().unwrap();
-        let tx = ws.conn_mut().transaction().unwrap();
+        let tx = ws.conn_mut().unwrap().transaction().unwrap();
         tx.execute(
             "INSERT INTO leads (id, created_at, updated_at) VALUES (1, 0, 0)",
             [],
@@ -316,7 +316,7 @@ mod tests {
     #[test]
     fn an_inserted_statement_is_read_back_and_sets_the_column() {
         let mut ws = Workspace::in_memory().unwrap();
-        let tx = ws.conn_mut().transaction().unwrap();
+        let tx = ws.conn_mut().unwrap().transaction().unwrap();
         tx.execute(
             "INSERT INTO leads (id, created_at, updated_at) VALUES (1, 0, 0)",
             [],

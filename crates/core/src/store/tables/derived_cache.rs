@@ -231,7 +231,10 @@ mod tests {
             Some(&b"abc"[..])
         );
         // Any write through the store empties the cache and moves the generation.
-        ws.conn_mut().execute("DELETE FROM leads", []).unwrap();
+        ws.conn_mut()
+            .unwrap()
+            .execute("DELETE FROM leads", [])
+            .unwrap();
         let now = generation(ws.conn()).unwrap();
         assert_eq!(now, from.generation + 1);
         assert_eq!(parts(ws.conn()).unwrap(), vec![]);
@@ -250,6 +253,7 @@ mod tests {
         // Another connection commits after the builder started reading.
         writer
             .conn_mut()
+            .unwrap()
             .execute("UPDATE settings SET value = value WHERE 0", [])
             .unwrap();
         assert!(!put(builder.conn(), "x", from, b"stale").unwrap());
@@ -298,7 +302,7 @@ mod tests {
         );
         assert_eq!(get(ws.conn(), "new", newest).unwrap(), None);
         // Inside a caller's transaction, everything goes, as with `invalidate`.
-        let tx = ws.conn_mut().transaction().unwrap();
+        let tx = ws.conn_mut().unwrap().transaction().unwrap();
         invalidate_except(&tx, |_| true).unwrap();
         assert_eq!(parts(&tx).unwrap(), vec![]);
     }

@@ -188,7 +188,7 @@ mod tests {
     #[test]
     fn a_leads_latest_events_come_newest_first() {
         let mut workspace = Workspace::in_memory().unwrap();
-        let tx = workspace.conn_mut().transaction().unwrap();
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         tx.execute(
             "INSERT INTO leads (id, created_at, updated_at) VALUES (1, 0, 0)",
             [],
@@ -210,7 +210,7 @@ mod tests {
     #[test]
     fn property_values_come_most_frequent_first_and_bounded() {
         let mut workspace = Workspace::in_memory().unwrap();
-        let tx = workspace.conn_mut().transaction().unwrap();
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         tx.execute(
             "INSERT INTO leads (id, created_at, updated_at) VALUES (1, 0, 0)",
             [],

@@ -127,7 +127,7 @@ mod tests {
 
     fn segment(workspace: &mut Workspace, name: &str) -> i64 {
         workspace
-            .conn_mut()
+            .conn_mut().unwrap()
             .execute(
                 "INSERT INTO segments (name, rules) VALUES (?1, '{\"combinator\":\"and\",\"rules\":[]}')",
                 [name],
@@ -141,7 +141,7 @@ mod tests {
         let mut workspace = Workspace::in_memory_store().unwrap();
         let a = segment(&mut workspace, "A");
         let b = segment(&mut workspace, "B");
-        let tx = workspace.conn_mut().transaction().unwrap();
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         let id = insert_in(&tx, "By persona", &[b, a]).unwrap();
         tx.commit().unwrap();
         let row = get_on(workspace.conn(), id).unwrap().unwrap();
@@ -149,7 +149,7 @@ mod tests {
             (row.name.as_str(), row.segment_ids),
             ("By persona", vec![b, a])
         );
-        let tx = workspace.conn_mut().transaction().unwrap();
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         assert!(update_in(&tx, id, "Renamed", &[a, b]).unwrap());
         assert!(!update_in(&tx, id + 1, "x", &[]).unwrap());
         tx.commit().unwrap();

@@ -314,7 +314,7 @@ mod tests {
     #[test]
     fn a_finished_import_is_listed_and_its_changes_are_kept_once() {
         let mut workspace = Workspace::in_memory().unwrap();
-        let tx = workspace.conn_mut().transaction().unwrap();
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         let id = begin(
             &tx,
             &NewImport {

@@ -447,7 +447,7 @@ mod tests {
     fn an_inserted_lead_is_counted() {
         let mut workspace = Workspace::in_memory().unwrap();
         assert_eq!(count(&workspace).unwrap(), 0);
-        let tx = workspace.conn_mut().transaction().unwrap();
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         LeadInserter::new(&tx)
             .unwrap()
             .insert(&NewLead {

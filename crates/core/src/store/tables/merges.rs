@@ -560,7 +560,7 @@ mod tests {
     #[test]
     fn only_the_events_still_as_moved_go_back() {
         let mut workspace = Workspace::in_memory().unwrap();
-        let tx = workspace.conn_mut().transaction().unwrap();
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         tx.execute_batch(
             "INSERT INTO imports (id, kind, file_name, started_at, finished_at) VALUES
                  (1, 'events', 'a.csv', 0, 0), (2, 'events', 'b.csv', 0, 0);
@@ -602,7 +602,7 @@ mod tests {
     #[test]
     fn a_merge_stored_with_bare_event_ids_moves_them_back_by_id() {
         let mut workspace = Workspace::in_memory().unwrap();
-        let tx = workspace.conn_mut().transaction().unwrap();
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         tx.execute_batch(
             "INSERT INTO leads (id, created_at, updated_at) VALUES (1, 0, 0), (2, 0, 0);
              INSERT INTO events (id, lead_id, type, occurred_at) VALUES

@@ -244,7 +244,7 @@ mod tests {
     #[test]
     fn rows_held_are_the_span_of_the_ids() {
         let mut ws = Workspace::in_memory().unwrap();
-        let tx = ws.conn_mut().transaction().unwrap();
+        let tx = ws.conn_mut().unwrap().transaction().unwrap();
         assert_eq!(rows_held_about(&tx, BulkFill::Leads).unwrap(), 0);
         assert_eq!(rows_held_about(&tx, BulkFill::Events).unwrap(), 0);
         for id in [5, 6, 9] {
@@ -262,7 +262,7 @@ mod tests {
         let mut ws = Workspace::in_memory().unwrap();
         let before = index_names(&ws);
         {
-            let tx = ws.conn_mut().transaction().unwrap();
+            let tx = ws.conn_mut().unwrap().transaction().unwrap();
             let deferred = defer_secondary_indexes(&tx, BulkFill::Leads).unwrap();
             assert_eq!(deferred.create.len(), 4);
             assert!(
@@ -272,7 +272,7 @@ mod tests {
             // Dropped and not restored: a rollback must bring them back.
         }
         assert_eq!(index_names(&ws), before);
-        let tx = ws.conn_mut().transaction().unwrap();
+        let tx = ws.conn_mut().unwrap().transaction().unwrap();
         let deferred = defer_secondary_indexes(&tx, BulkFill::Events).unwrap();
         assert_eq!(deferred.create.len(), 1);
         deferred.rebuild(&tx).unwrap();

@@ -88,7 +88,7 @@ pub fn write_all<'a, R: Serialize>(
     // (about a second at 1M leads), so no other connection can store a
     // derived part for the new generation from the scores before this write.
     let tx = workspace
-        .conn_mut_keeping(survives)
+        .conn_mut_keeping(survives)?
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let stored = stored_fingerprints(&tx)?;
     let empty = unscored();
@@ -159,7 +159,7 @@ pub fn clear_all<R: Serialize>(
     survives: impl Fn(&str) -> bool,
 ) -> Result<()> {
     let mark = workspace.lead_changes_mark();
-    let tx = workspace.conn_mut_keeping(survives).transaction()?;
+    let tx = workspace.conn_mut_keeping(survives)?.transaction()?;
     clear_in(&tx)?;
     crate::store::settings::set_in(&tx, LAST_RUN_KEY, record)?;
     tx.commit()?;

@@ -219,7 +219,7 @@ mod tests {
             name_on(workspace.conn(), id).unwrap().as_deref(),
             Some("Mine")
         );
-        let tx = workspace.conn_mut().transaction().unwrap();
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         update_in(&tx, id, &columns("Renamed", rules)).unwrap();
         tx.commit().unwrap();
         let row = get(&workspace, id).unwrap().unwrap();
@@ -237,7 +237,7 @@ mod tests {
     fn a_builtin_upserts_by_key_and_can_become_the_users_own() {
         let mut workspace = Workspace::in_memory_store().unwrap();
         let rules = r#"{"combinator":"and","rules":[]}"#;
-        let tx = workspace.conn_mut().transaction().unwrap();
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         upsert_builtin_in(&tx, "test_key", &columns("First", rules)).unwrap();
         upsert_builtin_in(&tx, "test_key", &columns("Second", rules)).unwrap();
         let keyed: Vec<(i64, Option<String>)> = builtin_keys_on(&tx)
