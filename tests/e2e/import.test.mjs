@@ -362,6 +362,54 @@ describe("a CRM export without e-mail addresses, imported and undone", () => {
   });
 });
 
+/**
+ * How many copies of the quick search's keys `file` holds for its data's
+ * current generation (read-only, beside the running app).
+ */
+function searchKeysForCurrentData(file) {
+  const sql =
+    "SELECT count(*) FROM derived_cache WHERE name = 'search/v1/keys' " +
+    "AND generation = (SELECT value FROM data_generation WHERE id = 1)";
+  return Number(execFileSync("sqlite3", ["-readonly", "-cmd", ".timeout 5000", file, sql], { encoding: "utf8" }).trim());
+}
+
+describe("a large import", () => {
+  let app;
+  let file;
+  before(async () => {
+    app = await launchApp({
+      prepare(dataDir) {
+        file = join(dataDir, "trade-show-scans.csv");
+        const lines = ["Email,First Name,Last Name,Company"];
+        for (let i = 0; i < 2_000; i++) lines.push(`scan${i}@booth.example,Visitor,Scan ${i},Booth Corp ${i % 13}`);
+        writeFileSync(file, lines.join("\n") + "\n");
+      },
+    });
+    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+  });
+  after(async () => {
+    await app?.stop();
+  });
+
+  it("leaves the quick search's keys stored for the new data, with no search, and the search finds the new leads", async () => {
+    const demoFile = join(app.dataDir, "Demo.leadstream");
+    assert.equal(cli("--db", demoFile, "leads", "count").trim(), "5000");
+    await dryRunDroppedFile(app.browser, file);
+    assert.equal(await countValue(app.browser, "inserted"), 2_000);
+    await byTestId(app.browser, "import-run").click();
+    await byTestId(app.browser, "import-done").waitForDisplayed({ timeout: 60_000 });
+
+    // 2,000 new leads are more than the app's search patches its keys for:
+    // the import's connection builds and stores fresh ones in the background.
+    await app.browser.waitUntil(async () => searchKeysForCurrentData(demoFile) === 1, {
+      timeout: 30_000,
+      timeoutMsg: "the demo file holds no search keys for the data after the import",
+    });
+    await searchFinds(app.browser, "scan1999@booth", 1, "the last lead of the import");
+    await searchFinds(app.browser, "booth corp", 2_000, "every lead of the import");
+  });
+});
+
 describe("cancelling a large import", () => {
   let app;
   let bigFile;

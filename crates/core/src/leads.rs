@@ -18,6 +18,9 @@ use crate::text::search_key;
 use crate::{Error, Result, Workspace};
 
 mod search_index;
+pub use search_index::{
+    outran_search_keys as search_keys_outrun_by_own_writes, store_built_afresh as store_search_keys,
+};
 pub(crate) use search_index::{
     part_reads_no_events as search_keys_read_no_events,
     part_reads_none_of as search_keys_read_none_of, store_on_close as store_search_keys_on_close,
@@ -1358,6 +1361,29 @@ mod bench {
         );
         let (first, total) = search(&ws, "muller");
         println!("fresh workspace after that write: first search {first} ms ({total:?} matches)");
+
+        // A write beside too large to patch (as a large import on the
+        // app's connection of its own), handed over: first without, then
+        // with the keys stored by that connection before the next search
+        // (the app does it on a background thread).
+        let mut beside = ws.reopener().unwrap().open().unwrap();
+        for store_beside in [false, true] {
+            beside
+                .conn_mut()
+                .unwrap()
+                .execute_batch("UPDATE leads SET email = email WHERE id % 4 = 0")
+                .unwrap();
+            let outran = search_keys_outrun_by_own_writes(&beside).unwrap();
+            let started = std::time::Instant::now();
+            let stored = store_beside && store_search_keys(&beside).unwrap();
+            let storing = started.elapsed().as_millis();
+            ws.absorb_lead_changes_of(&beside);
+            let _forgotten = beside.take_lead_changes();
+            let (first, total) = search(&ws, "muller");
+            println!(
+                "after 250,000 leads renamed beside (outran the keys: {outran}; stored beside: {stored}, {storing} ms): first search {first} ms ({total:?} matches)"
+            );
+        }
     }
 
     /// Closes `ws` (its closers store what it derived), printing how long

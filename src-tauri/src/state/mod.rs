@@ -146,7 +146,9 @@ impl AppState {
     /// a connection of its own to the open workspace's file, so that the
     /// workspace stays free for every other command meanwhile (WAL lets
     /// them read; the segment index sees the import's commit through
-    /// SQLite's `data_version`).
+    /// SQLite's `data_version`). After work that changed too many leads for
+    /// the quick search to patch its keys, that connection stores fresh
+    /// keys on a thread of its own (`leads::store_search_keys`).
     pub async fn with_own_connection<T, F>(&self, work: F) -> Result<T>
     where
         T: Send + 'static,
@@ -175,6 +177,8 @@ impl AppState {
             let path = reopener.path().to_path_buf();
             let mut own = reopener.open()?;
             let done = work(&mut own).map_err(|e| in_workspace(e, Some(&path)));
+            let outran = done.is_ok()
+                && leadstream_core::leads::search_keys_outrun_by_own_writes(&own).unwrap_or(false);
             // Its writes are committed or rolled back: the shared workspace
             // takes over which leads they changed (its quick search then
             // patches its keys instead of reading every lead again).
@@ -184,6 +188,15 @@ impl AppState {
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             if let Some(workspace) = slot.as_ref() {
                 workspace.absorb_lead_changes_of(&own);
+            }
+            drop(slot);
+            if outran {
+                // Too many leads changed to patch (a large import): the
+                // connection builds and stores the quick search's keys in
+                // the background, so the next search loads them.
+                std::thread::spawn(move || {
+                    let _stored = leadstream_core::leads::store_search_keys(&own);
+                });
             }
             done
         })
@@ -315,6 +328,43 @@ pub(crate) mod tests {
             Ok(true),
             "the lead count answered while the import was running"
         );
+    }
+
+    #[test]
+    fn a_large_write_on_its_own_connection_leaves_the_search_keys_stored_in_the_file() {
+        use leadstream_core::store::tables::derived_cache;
+        use std::time::{Duration, Instant};
+        use tauri::async_runtime::block_on;
+
+        let dir = tempfile::tempdir().unwrap();
+        let state = state_with_new_workspace(dir.path());
+        let file = dir.path().join("a.leadstream");
+        let stored_keys = || {
+            let ws = Workspace::open(&file).unwrap();
+            derived_cache::parts(ws.conn())
+                .unwrap()
+                .into_iter()
+                .any(|(name, generation, _)| {
+                    name.starts_with("search/")
+                        && generation == derived_cache::generation(ws.conn()).unwrap()
+                })
+        };
+        // Stands in for import_run: 1,500 leads, more than a patch takes.
+        block_on(state.with_own_connection(|ws| {
+            let spec = leadstream_core::demo::DemoSpec {
+                leads: 1_500,
+                events_per_lead: 0,
+                seed: 7,
+                anchor: 1_700_000_000,
+            };
+            leadstream_core::demo::generate(ws, &spec).map(drop)
+        }))
+        .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !stored_keys() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(stored_keys(), "the keys were stored in the background");
     }
 
     #[test]

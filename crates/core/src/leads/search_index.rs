@@ -407,6 +407,46 @@ fn store_unstored(workspace: &Workspace) -> Result<bool> {
     Ok(stored)
 }
 
+/// Whether this workspace's connection changed more leads since it opened
+/// than another connection to the file patches its keys for ([`patched`];
+/// the bound here is that of a patch of keys for every lead there is now):
+/// after such a write (a large import on a connection of its own), the
+/// other connection's next search reads every lead, unless
+/// [`store_built_afresh`] stored the keys first.
+pub fn outran_search_keys(workspace: &Workspace) -> Result<bool> {
+    let noted = workspace.lead_changes_noted();
+    if noted <= PATCH_ALWAYS_UP_TO {
+        return Ok(false);
+    }
+    let leads = usize::try_from(stored_leads::count(workspace)?).unwrap_or(usize::MAX);
+    Ok(noted > (leads / PATCH_AT_MOST_ONE_IN).max(PATCH_ALWAYS_UP_TO))
+}
+
+/// Builds the quick search's keys from every lead and stores them in the
+/// file, unless it holds them for the data's generation already, so that
+/// the next search, by any connection, loads them (0.12 s at 1M leads)
+/// instead of reading every lead (0.5 s). For a connection of its own on a
+/// background thread, after [`outran_search_keys`]. It does not wait for a
+/// busy file, and stores nothing if another connection committed while it
+/// read (`derived_cache::put`). Returns whether it stored them.
+pub fn store_built_afresh(workspace: &Workspace) -> Result<bool> {
+    let conn = workspace.conn();
+    if !conn.is_autocommit() {
+        return Ok(false);
+    }
+    let from = derived_cache::built_from(conn)?;
+    if derived_cache::holds(conn, CACHE_NAME, from.generation)? {
+        return Ok(false);
+    }
+    let keys = SearchKeys::build(workspace, workspace.data_stamp()?)?;
+    Ok(derived_cache::put_if_free(
+        conn,
+        CACHE_NAME,
+        from,
+        &keys.bytes,
+    ))
+}
+
 /// How long building the keys and storing them take, in ms (benchmarks).
 #[cfg(test)]
 pub(crate) fn build_and_store_ms(workspace: &Workspace) -> Result<(u128, u128)> {
@@ -1007,6 +1047,42 @@ mod tests {
             [1],
             "the next process loaded the patched keys instead of building them"
         );
+    }
+
+    #[test]
+    fn after_a_large_write_on_its_own_connection_the_keys_are_stored_for_every_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let (shared, path) = file_with_leads(&dir, &["Alpha"]);
+        assert_eq!(matching_ids(&shared, "alpha").unwrap(), [1]);
+        let mut own = Workspace::open(&path).unwrap();
+        own.conn_mut()
+            .unwrap()
+            .execute("UPDATE leads SET last_name = 'Gamma' WHERE id = 1", [])
+            .unwrap();
+        assert!(!outran_search_keys(&own).unwrap(), "one lead: a patch");
+
+        let tx = own.conn_mut().unwrap().transaction().unwrap();
+        for n in 0..=PATCH_ALWAYS_UP_TO {
+            tx.execute(
+                "INSERT INTO leads (last_name, created_at, updated_at) VALUES (?1, 0, 0)",
+                [format!("Imported{n}")],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+        assert!(outran_search_keys(&own).unwrap(), "more than a patch takes");
+        shared.absorb_lead_changes_of(&own);
+        assert!(!file_holds_keys(&path));
+        assert!(store_built_afresh(&own).unwrap());
+        assert!(file_holds_keys(&path));
+        assert!(
+            !store_built_afresh(&own).unwrap(),
+            "the file holds them already"
+        );
+
+        assert_eq!(matching_ids(&shared, "gamma").unwrap(), [1]);
+        assert_eq!(matching_ids(&shared, "imported1000").unwrap().len(), 1);
+        assert_eq!(matching_ids(&shared, "alpha").unwrap(), Vec::<i64>::new());
     }
 
     #[test]
