@@ -18,6 +18,7 @@ import {
   leadTotal,
   repoRoot,
   screenshot,
+  storedSearchKeys,
   typeInto,
   launchOpen,
 } from "./support.mjs";
@@ -363,29 +364,29 @@ describe("a CRM export without e-mail addresses, imported and undone", () => {
 });
 
 /**
- * How many copies of the quick search's keys `file` holds for its data's
- * current generation (read-only, beside the running app).
+ * Launches the app on the demo with `name` in its data folder: a CSV of
+ * e-mail, first name, last name and company, one lead per `row(i)` for i
+ * below `count`. Returns the app and the file's path.
  */
-function searchKeysForCurrentData(file) {
-  const sql =
-    "SELECT count(*) FROM derived_cache WHERE name = 'search/v1/keys' " +
-    "AND generation = (SELECT value FROM data_generation WHERE id = 1)";
-  return Number(execFileSync("sqlite3", ["-readonly", "-cmd", ".timeout 5000", file, sql], { encoding: "utf8" }).trim());
+async function launchWithGeneratedCsv(name, count, row) {
+  let file;
+  const app = await launchApp({
+    prepare(dataDir) {
+      file = join(dataDir, name);
+      const lines = ["Email,First Name,Last Name,Company"];
+      for (let i = 0; i < count; i++) lines.push(row(i));
+      writeFileSync(file, lines.join("\n") + "\n");
+    },
+  });
+  await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+  return { app, file };
 }
 
 describe("a large import", () => {
   let app;
   let file;
   before(async () => {
-    app = await launchApp({
-      prepare(dataDir) {
-        file = join(dataDir, "trade-show-scans.csv");
-        const lines = ["Email,First Name,Last Name,Company"];
-        for (let i = 0; i < 2_000; i++) lines.push(`scan${i}@booth.example,Visitor,Scan ${i},Booth Corp ${i % 13}`);
-        writeFileSync(file, lines.join("\n") + "\n");
-      },
-    });
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    ({ app, file } = await launchWithGeneratedCsv("trade-show-scans.csv", 2_000, (i) => `scan${i}@booth.example,Visitor,Scan ${i},Booth Corp ${i % 13}`));
   });
   after(async () => {
     await app?.stop();
@@ -401,7 +402,7 @@ describe("a large import", () => {
 
     // 2,000 new leads are more than the app's search patches its keys for:
     // the import's connection builds and stores fresh ones in the background.
-    await app.browser.waitUntil(async () => searchKeysForCurrentData(demoFile) === 1, {
+    await app.browser.waitUntil(async () => storedSearchKeys(demoFile) === 1, {
       timeout: 30_000,
       timeoutMsg: "the demo file holds no search keys for the data after the import",
     });
@@ -414,15 +415,7 @@ describe("cancelling a large import", () => {
   let app;
   let bigFile;
   before(async () => {
-    app = await launchApp({
-      prepare(dataDir) {
-        bigFile = join(dataDir, "big-export.csv");
-        const lines = ["Email,First Name,Last Name,Company"];
-        for (let i = 0; i < 200_000; i++) lines.push(`lead${i}@bulk.example,Lead,Number ${i},Bulk Corp ${i % 97}`);
-        writeFileSync(bigFile, lines.join("\n") + "\n");
-      },
-    });
-    await byTestId(app.browser, "workspace-name").waitForDisplayed({ timeout: 60_000 });
+    ({ app, file: bigFile } = await launchWithGeneratedCsv("big-export.csv", 200_000, (i) => `lead${i}@bulk.example,Lead,Number ${i},Bulk Corp ${i % 97}`));
   });
   after(async () => {
     await app?.stop();

@@ -33,6 +33,7 @@ async function runFile(file, attempt) {
     ["--test", "--test-concurrency=1", "--test-timeout=240000", "--test-reporter=spec", file],
     { cwd: here, env: { ...process.env, LEADSTREAM_SCREENSHOTS: screenshotDir, LEADSTREAM_E2E_PAGE_CRASH_LOG: crashLog, LEADSTREAM_E2E_ATTEMPT: String(attempt) }, stdio: ["ignore", "pipe", "inherit"] },
   );
+  current = child;
   let output = "";
   child.stdout.setEncoding("utf8");
   child.stdout.on("data", (chunk) => {
@@ -58,6 +59,7 @@ function setAsideCaptures(file) {
 const files = process.argv.length > 2 ? process.argv.slice(2) : readdirSync(here).filter((name) => name.endsWith(".test.mjs")).sort();
 rmSync(crashLogDir, { recursive: true, force: true });
 mkdirSync(crashLogDir, { recursive: true });
+/** The `node --test` process running now, ended with the runner. */
 let current;
 for (const signalName of ["SIGTERM", "SIGINT"]) {
   process.once(signalName, () => {

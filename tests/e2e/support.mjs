@@ -224,6 +224,20 @@ async function endProcessGroup(leader) {
   signal("SIGKILL");
 }
 
+/**
+ * How many copies of the quick search's keys the workspace `file` holds for
+ * its data's current generation, read with the sqlite3 shell beside the app.
+ * The app may be closing the file as this reads (its last connection
+ * checkpoints and removes the WAL): it waits for the lock as the app's own
+ * connections do, instead of failing at once.
+ */
+export function storedSearchKeys(file) {
+  const sql =
+    "SELECT count(*) FROM derived_cache WHERE name = 'search/v1/keys' " +
+    "AND generation = (SELECT value FROM data_generation WHERE id = 1)";
+  return Number(execFileSync("sqlite3", ["-readonly", "-cmd", ".timeout 5000", file, sql], { encoding: "utf8" }).trim());
+}
+
 /** The last lines the app, its driver and WebKit wrote on stderr. */
 export function recentStderr(browser) {
   return [...(stderrTails.get(browser) ?? [])];

@@ -7,7 +7,6 @@
 // a broken recent entry reported as a readable error instead of a blank
 // screen, and files the user never chose refused.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +19,7 @@ import {
   launchApp,
   leadTotal,
   screenshot,
+  storedSearchKeys,
   typeInto,
   writeJson,
   launchOpen,
@@ -82,21 +82,6 @@ describe("creating and switching workspaces", () => {
     assert.equal(await leadTotal(app.browser), 5000);
   });
 });
-
-/**
- * How many stored copies of the quick search's keys `file` holds for its
- * data as it is now (the next start loads them instead of reading every lead).
- */
-function storedSearchKeys(file) {
-  const sql =
-    "SELECT count(*) FROM derived_cache WHERE name = 'search/v1/keys' " +
-    "AND generation <= (SELECT value FROM data_generation WHERE id = 1)";
-  // The app may be closing the file as this reads (its last connection
-  // checkpoints and removes the WAL): wait for the lock as the app's own
-  // connections do, instead of failing at once.
-  const args = ["-readonly", "-cmd", ".timeout 5000", file, sql];
-  return Number(execFileSync("sqlite3", args, { encoding: "utf8" }).trim());
-}
 
 describe("quitting from the workspace menu", () => {
   let app;
