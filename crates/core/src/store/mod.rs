@@ -610,6 +610,23 @@ mod tests {
         assert_eq!(ws.name(), "a");
     }
 
+    /// `.cargo/config.toml` builds SQLite without memory statistics (a
+    /// global mutex on every allocation); a build that loses the flag fails here.
+    #[test]
+    fn sqlite_is_built_without_memory_statistics() {
+        let ws = Workspace::in_memory().unwrap();
+        let mut statement = ws.conn().prepare("PRAGMA compile_options").unwrap();
+        let options: Vec<String> = statement
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "{options:?}"
+        );
+    }
+
     #[test]
     fn a_write_the_generation_cannot_follow_is_refused_and_the_next_one_goes_through() {
         let dir = tempfile::tempdir().unwrap();
