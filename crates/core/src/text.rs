@@ -245,11 +245,20 @@ pub fn is_email_address(text: &str) -> bool {
     let Some((local, domain)) = address.split_once('@') else {
         return false;
     };
-    !local.is_empty()
-        && !domain.contains('@')
-        && !address.chars().any(|c| c.is_whitespace() || c.is_control())
-        && domain.split('.').count() >= 2
-        && domain.split('.').all(|label| !label.is_empty())
+    // An import asks this of every row: ASCII text (nearly every address)
+    // is checked byte by byte, where a blank or control character is a
+    // space or an ASCII control.
+    let blank_or_control = if address.is_ascii() {
+        address.bytes().any(|b| b == b' ' || b.is_ascii_control())
+    } else {
+        address.chars().any(|c| c.is_whitespace() || c.is_control())
+    };
+    // Two or more labels, none empty.
+    let labelled = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..");
+    !local.is_empty() && !domain.contains('@') && !blank_or_control && labelled
 }
 
 /// A whole number as messages show it: 16384 as "16,384", -1000 as "-1,000".
@@ -290,6 +299,24 @@ mod tests {
             "ann@exa\u{7}mple.com",
         ] {
             assert!(!is_email_address(bad), "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The byte-level checks answer as the plain definition does.
+        #[test]
+        fn email_checks_agree_with_the_plain_definition(
+            text in "[ a-zA-Z@.\t\u{b}\u{1f}\u{7f}\u{a0}\u{85}é\u{2028}]{0,12}"
+        ) {
+            let address = text.trim();
+            let plain = address.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && !address.chars().any(|c| c.is_whitespace() || c.is_control())
+                    && domain.split('.').count() >= 2
+                    && domain.split('.').all(|label| !label.is_empty())
+            });
+            proptest::prop_assert_eq!(is_email_address(&text), plain);
         }
     }
 
