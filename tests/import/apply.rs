@@ -355,6 +355,55 @@ fn cancel_leaves_the_workspace_exactly_as_it_was() {
     );
 }
 
+/// The import gives new leads their ids itself (to write them many to a
+/// statement): in file order, and never the id of a lead an undo removed.
+#[test]
+fn new_leads_get_ids_in_file_order_and_never_an_undone_leads_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, emails: &[&str]| {
+        let rows: String = emails.iter().map(|e| format!("{e}\n")).collect();
+        write(dir.path(), name, &format!("Email\n{rows}"))
+    };
+    let ids = |ws: &Workspace| -> Vec<(i64, String)> {
+        let mut statement = ws
+            .conn()
+            .prepare("SELECT id, email FROM leads ORDER BY id")
+            .unwrap();
+        let rows = statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let (_d, mut ws) = workspace();
+    // More leads than one statement writes, so the queue is written both
+    // when full and at the end.
+    let many: Vec<String> = (0..300).map(|n| format!("lead{n}@example.com")).collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    let first = file("first.csv", &many);
+    let spec = suggested(&ws, &first, None);
+    run(&mut ws, &first, &spec, false).unwrap();
+    let stored = ids(&ws);
+    assert_eq!(stored.len(), 300);
+    for (index, (id, email)) in stored.iter().enumerate() {
+        assert_eq!((*id, email.as_str()), (index as i64 + 1, many[index]));
+    }
+
+    let second = file("second.csv", &["undone@example.com"]);
+    let spec = suggested(&ws, &second, None);
+    let report = run(&mut ws, &second, &spec, false).unwrap();
+    assert_eq!(ids(&ws).last().unwrap().0, 301);
+    history::undo(&mut ws, report.import_id.unwrap()).unwrap();
+    assert_eq!(ids(&ws).last().unwrap().0, 300);
+
+    let third = file("third.csv", &["later@example.com"]);
+    let spec = suggested(&ws, &third, None);
+    run(&mut ws, &third, &spec, false).unwrap();
+    assert_eq!(
+        ids(&ws).last().unwrap(),
+        &(302, "later@example.com".to_owned())
+    );
+}
+
 #[test]
 fn undo_removes_inserted_leads_and_restores_updated_values() {
     let dir = tempfile::tempdir().unwrap();

@@ -26,6 +26,8 @@ pub(super) struct RowWriter<'tx> {
     pub(super) leads: ColumnsInserter<'tx>,
     /// The position of `email` among the lead insert's columns.
     pub(super) email_column: usize,
+    /// The id the next lead this import inserts gets.
+    pub(super) next_lead_id: i64,
     /// Each custom field's key, by field id (for undo records).
     pub(super) custom_keys: HashMap<i64, String>,
     pub(super) custom_values: ValueInserter<'tx>,
@@ -73,6 +75,7 @@ impl<'tx> RowWriter<'tx> {
             )?,
             leads: ColumnsInserter::new(tx, lead_columns)?,
             email_column,
+            next_lead_id: stored_leads::next_lead_id(tx)?,
             custom_keys,
             custom_values: ValueInserter::new(tx)?,
             pending_custom: Vec::new(),
@@ -218,8 +221,9 @@ impl<'tx> RowWriter<'tx> {
             }
             params[position] = value;
         }
-        let lead_id = self.leads.insert(&params)?;
-        self.spent.extend(params);
+        let lead_id = self.next_lead_id;
+        self.next_lead_id += 1;
+        self.leads.insert(lead_id, params, &mut self.spent)?;
         for (key, value) in &consents {
             self.note_consent(lead_id, key, &Value::Null, value)?;
         }
@@ -237,8 +241,10 @@ impl<'tx> RowWriter<'tx> {
         Ok(Ok(lead_id))
     }
 
-    /// Writes every row not written yet: new leads' custom values and events.
+    /// Writes every row not written yet: new leads, their custom values and
+    /// consent statements, and events.
     pub(super) fn flush(&mut self) -> Result<()> {
+        self.leads.flush(&mut self.spent)?;
         self.insert_pending_custom_values()?;
         self.consents.flush()?;
         self.events.flush()
@@ -264,7 +270,8 @@ impl<'tx> RowWriter<'tx> {
         let lead_id = lead.id;
         let record_undo = !lead.inserted_here;
         if lead.inserted_here {
-            // The lead's own custom values may still be pending.
+            // The lead itself and its custom values may still be queued.
+            self.leads.flush(&mut self.spent)?;
             self.insert_pending_custom_values()?;
         }
         let mut changed = false;

@@ -8,6 +8,7 @@
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, Row, Statement, Transaction};
 
+use super::{MultiRowInsert, ROWS_PER_INSERT};
 use crate::{Result, Workspace};
 
 /// How many leads the workspace holds.
@@ -365,35 +366,39 @@ pub fn visit_identities(
     Ok(())
 }
 
-/// Inserts leads with a chosen set of columns (an import's mapped ones),
-/// the statement built and prepared once per import.
+/// Inserts leads with a chosen set of columns (an import's mapped ones) and
+/// ids the caller assigns ([`next_lead_id`]), [`ROWS_PER_INSERT`] rows to a
+/// statement: a lead waits in the queue until that many do or
+/// [`ColumnsInserter::flush`] writes them, so whoever reads a queued lead
+/// back flushes first. The statement is `INSERT OR FAIL`: a row that breaks
+/// a constraint ends it without undoing the rows before it, so SQLite keeps
+/// no statement journal (a copy of every page the statement touches, which
+/// the unique identity indexes make one page a row); the caller's
+/// transaction is rolled back on any error anyway.
 pub struct ColumnsInserter<'tx> {
-    tx: &'tx Transaction<'tx>,
     columns: Vec<String>,
-    statement: Statement<'tx>,
+    rows: MultiRowInsert<'tx>,
+    /// Queued leads: the id, then one value per column, lead after lead.
+    queued: Vec<Value>,
 }
 
 impl<'tx> ColumnsInserter<'tx> {
     /// `columns` are checked column names (catalogue keys or the table's
     /// own identity, time and import columns): they are quoted, not bound.
     pub fn new(tx: &'tx Transaction<'tx>, columns: Vec<String>) -> Result<Self> {
-        let sql = format!(
-            "INSERT INTO leads ({}) VALUES ({})",
+        let insert = format!(
+            "INSERT OR FAIL INTO leads (id, {})",
             columns
                 .iter()
                 .map(|c| format!("\"{c}\""))
                 .collect::<Vec<_>>()
-                .join(", "),
-            (1..=columns.len())
-                .map(|i| format!("?{i}"))
-                .collect::<Vec<_>>()
                 .join(", ")
         );
-        let statement = tx.prepare(&sql)?;
+        let rows = MultiRowInsert::new(tx, &insert, columns.len() + 1)?;
         Ok(ColumnsInserter {
-            tx,
             columns,
-            statement,
+            rows,
+            queued: Vec::new(),
         })
     }
 
@@ -402,12 +407,44 @@ impl<'tx> ColumnsInserter<'tx> {
         &self.columns
     }
 
-    /// Inserts one lead with one value per column; returns its id.
-    pub fn insert(&mut self, values: &[Value]) -> Result<i64> {
-        self.statement
-            .execute(rusqlite::params_from_iter(values.iter()))?;
-        Ok(self.tx.last_insert_rowid())
+    /// Queues lead `id` with one value per column; writes the queue when it
+    /// holds [`ROWS_PER_INSERT`] leads, handing their values to `spent`.
+    pub fn insert(&mut self, id: i64, values: Vec<Value>, spent: &mut Vec<Value>) -> Result<()> {
+        debug_assert_eq!(values.len(), self.columns.len());
+        self.queued.push(Value::Integer(id));
+        self.queued.extend(values);
+        if self.queued.len() >= ROWS_PER_INSERT * (self.columns.len() + 1) {
+            self.flush(spent)?;
+        }
+        Ok(())
     }
+
+    /// Writes every queued lead, handing their values to `spent`.
+    pub fn flush(&mut self, spent: &mut Vec<Value>) -> Result<()> {
+        if self.queued.is_empty() {
+            return Ok(());
+        }
+        let leads: Vec<&[Value]> = self.queued.chunks(self.columns.len() + 1).collect();
+        self.rows.write(&leads, |statement, first, lead| {
+            for (offset, value) in lead.iter().enumerate() {
+                statement.raw_bind_parameter(first + offset + 1, value)?;
+            }
+            Ok(())
+        })?;
+        spent.append(&mut self.queued);
+        Ok(())
+    }
+}
+
+/// The id the next new lead gets: above every id the table holds or ever
+/// gave (`AUTOINCREMENT` never gives a deleted lead's id again).
+pub fn next_lead_id(tx: &Transaction<'_>) -> Result<i64> {
+    Ok(tx.query_row(
+        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'leads'), 0),
+                    coalesce((SELECT max(id) FROM leads), 0)) + 1",
+        [],
+        |row| row.get(0),
+    )?)
 }
 
 /// The stored value of `column` (a checked column name) of lead `lead_id`.
