@@ -3,6 +3,7 @@
 # same machine (run it on an idle one: every figure is a ratio to the sqlite3
 # shell or DuckDB measured in the same run, or an absolute time goal).
 #   import ≤ sqlite3 .import (stretch 2× DuckDB)  bench/import.sh crm | crm-full | demo
+#     and what SQLite alone needs for that import   bench/import-floor.sh crm | crm-full
 #   first count, fresh process ≤ 2× sqlite3         bench/segments.sh (also segment list < 1 s)
 #   warm live count < 10 ms, segment list < 1 s     bench/segments.sh
 #   90-day plan warm < 1.3 s                        bench/plan.sh
@@ -21,6 +22,10 @@ export LEADSTREAM_CLI=$target/release/leadstream
 for kind in crm crm-full demo; do
   echo "== import: $kind"
   bash bench/import.sh "$kind" "$work/import" "$LEADSTREAM_CLI"
+done
+for kind in crm crm-full; do
+  echo "== import floor: $kind"
+  bash bench/import-floor.sh "$kind" "$work/import" "$LEADSTREAM_CLI"
 done
 echo "== segment counts (cold and warm) and the segment list"
 bash bench/segments.sh "$work"
