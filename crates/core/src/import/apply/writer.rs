@@ -21,8 +21,9 @@ pub(super) struct RowWriter<'tx> {
     pub(super) now: i64,
     /// The consent statements this import writes (source "Import: leads.csv").
     pub(super) consents: ImportedConsentInserter<'tx>,
-    /// Inserts new leads with identity, times and import first, then each
-    /// mapped standard field (empty ones as NULL).
+    /// Queues and writes new leads: the id this import gives, identity,
+    /// times and import, then each mapped standard field (empty ones as
+    /// NULL). A queued lead is written before anything reads it back.
     pub(super) leads: ColumnsInserter<'tx>,
     /// The position of `email` among the lead insert's columns.
     pub(super) email_column: usize,
