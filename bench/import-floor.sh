@@ -60,23 +60,31 @@ setup="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-26
 ATTACH '$floor/rows.db' AS r;
 INSERT INTO fields SELECT * FROM r.fields_rows WHERE id NOT IN (SELECT id FROM main.fields);
 INSERT INTO imports SELECT * FROM r.imports_rows WHERE 1;"
+# The sorter settings of Leadstream's index rebuild (store::tables,
+# DeferredIndexes::rebuild): small runs in temporary files, two helper threads.
+rebuild_settings="PRAGMA temp_store=FILE; PRAGMA cache_size=-4096; PRAGMA threads=2;"
+usual_settings="PRAGMA cache_size=-262144; PRAGMA threads=0;"
 lead_side="BEGIN;
 DROP INDEX leads_last_name; DROP INDEX leads_company; DROP INDEX leads_created_at;
 DROP INDEX custom_values_lead; DROP INDEX consent_events_lead; DROP INDEX consent_events_import;
 INSERT INTO leads SELECT * FROM r.leads_rows WHERE 1;
 INSERT INTO custom_values SELECT * FROM r.custom_rows WHERE 1;
 INSERT INTO consent_events SELECT * FROM r.consent_rows WHERE 1;
+$rebuild_settings
 CREATE INDEX leads_last_name ON leads (last_name);
 CREATE INDEX leads_company ON leads (company);
 CREATE INDEX leads_created_at ON leads (created_at);
 CREATE INDEX custom_values_lead ON custom_values (lead_id);
 CREATE INDEX consent_events_lead ON consent_events (lead_id, channel, recorded_at);
 CREATE INDEX consent_events_import ON consent_events (import_id) WHERE import_id IS NOT NULL;
+$usual_settings
 COMMIT;"
 event_side="BEGIN;
 DROP INDEX events_lead_time;
 INSERT INTO events SELECT * FROM r.events_rows WHERE 1;
+$rebuild_settings
 CREATE INDEX events_lead_time ON events (lead_id, occurred_at);
+$usual_settings
 COMMIT;"
 timed "floor: leads, custom values, consent" "$setup
 .timer on

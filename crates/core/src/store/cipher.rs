@@ -219,7 +219,7 @@ fn rekey(
         Err(_) => old.as_ref(),
     };
     let conn = open_connection(&path, Access::ReadWrite, reopened)?;
-    Workspace::configure(&conn)?;
+    Workspace::configure(&conn, reopened.is_some())?;
     workspace.replace_connection(conn)?;
     workspace.passphrase = reopened.cloned();
     swapped?;
@@ -553,6 +553,35 @@ mod tests {
         let workspace = Workspace::open(&path).unwrap();
         assert!(lead_count(&workspace) > 0);
         assert_eq!(audit_details(&workspace).len(), 2);
+    }
+
+    fn temp_store(workspace: &Workspace) -> i64 {
+        workspace
+            .conn()
+            .pragma_query_value(None, "temp_store", |r| r.get(0))
+            .unwrap()
+    }
+
+    /// Temporary data (big sorts, temporary tables) may go to files only
+    /// for a plain workspace: an encrypted one keeps it in memory, from the
+    /// moment it is protected and whenever it is opened again.
+    #[test]
+    fn only_a_plain_workspace_keeps_temporary_data_in_files() {
+        const FILE: i64 = 1;
+        const MEMORY: i64 = 2;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Deals.leadstream");
+        workspace_with_a_planted_email(&path);
+        let mut workspace = Workspace::open(&path).unwrap();
+        assert_eq!(temp_store(&workspace), FILE);
+        protect(&mut workspace, Passphrase::new("correct horse")).unwrap();
+        assert_eq!(temp_store(&workspace), MEMORY);
+        drop(workspace);
+        let mut workspace =
+            Workspace::open_with_passphrase(&path, Passphrase::new("correct horse")).unwrap();
+        assert_eq!(temp_store(&workspace), MEMORY);
+        unprotect(&mut workspace).unwrap();
+        assert_eq!(temp_store(&workspace), FILE);
     }
 
     #[test]

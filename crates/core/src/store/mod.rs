@@ -226,7 +226,7 @@ impl Workspace {
             let mut conn = open_connection(partial.path(), Access::ReadWrite, None)
                 .map_err(|e| e.in_workspace(path))?;
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-            Self::configure(&conn)?;
+            Self::configure(&conn, false)?;
             migrate::apply_pending(&mut conn).map_err(|e| e.in_workspace(path))?;
             // Closing checkpoints the WAL into the file, so it moves whole.
         }
@@ -277,7 +277,7 @@ impl Workspace {
                 supported: LATEST_SCHEMA_VERSION,
             });
         }
-        Self::configure(&conn)?;
+        Self::configure(&conn, key.is_some())?;
         migrate::apply_pending(&mut conn)?;
         let mut workspace = Self::finish_open(conn, Some(path.into()))?;
         workspace.passphrase = key.cloned();
@@ -288,13 +288,14 @@ impl Workspace {
     pub(crate) fn in_memory_store() -> Result<Self> {
         let mut conn = Connection::open_in_memory()?;
         harden(&conn)?;
-        Self::configure(&conn)?;
+        Self::configure(&conn, false)?;
         migrate::apply_pending(&mut conn)?;
         Self::finish_open(conn, None)
     }
 
-    /// The per-connection settings of a read-write workspace connection.
-    fn configure(conn: &Connection) -> Result<()> {
+    /// The per-connection settings of a read-write workspace connection;
+    /// `encrypted` when it is keyed with a passphrase.
+    fn configure(conn: &Connection, encrypted: bool) -> Result<()> {
         // In-memory databases answer "memory"; files switch to WAL (once,
         // persistently: later opens find it set).
         let _mode: String =
@@ -305,6 +306,17 @@ impl Workspace {
         // This is a cap, not an allocation.
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // SQLCipher's build keeps temporary data (temporary tables, sorts too
+        // big for memory) in memory unless told otherwise, so that an
+        // encrypted workspace's rows never reach a file in clear. A plain
+        // workspace's rows are plain on disk already: its sorts spill to
+        // temporary files (unlinked as they are opened), which bounds their
+        // memory and lets an import's index rebuild sort in small runs
+        // (`DeferredIndexes::rebuild`). Set before the connection's first
+        // temporary table: SQLite refuses the change inside a transaction
+        // once temporary storage is open.
+        let temp_store = if encrypted { "MEMORY" } else { "FILE" };
+        conn.pragma_update(None, "temp_store", temp_store)?;
         crate::text::register_sql_functions(conn)?;
         Ok(())
     }
