@@ -4,10 +4,11 @@
 # consent statements; events) are copied into plain tables, then the sqlite3
 # shell writes them into a fresh workspace the way the import does (one
 # transaction, WAL, a 256 MiB cache, foreign keys off, secondary indexes
-# dropped and rebuilt with the rebuild's sorter settings) and commits. No CSV is parsed and no Leadstream code
-# runs, so this is a floor for any import that keeps this layout. Beside it:
-# the shell's own `.import --csv` of the same files, and the insert alone of
-# the rows `.import` made (its parse is the rest), in WAL and rollback mode.
+# dropped and rebuilt with the import's sorter settings) and commits. No CSV
+# is parsed and no Leadstream code runs, so this is a floor for any import
+# that keeps this layout. Beside it: the shell's own `.import --csv` of the
+# same files, and the insert alone of the rows `.import` made (its parse is
+# the rest), in WAL and rollback mode.
 #
 # Usage: bench/import-floor.sh [crm|crm-full] [WORKDIR] [CLI]
 # The CSV files are made as bench/import.sh makes them (bench/crm-export.py).

@@ -123,9 +123,11 @@ impl DeferredIndexes {
         tx.pragma_update(None, "cache_size", -REBUILD_CACHE_KIB)?;
         tx.pragma_update(None, "threads", REBUILD_SORTER_THREADS)?;
         let rebuilt = self.create_all(tx);
-        tx.pragma_update(None, "cache_size", cache_size)?;
-        tx.pragma_update(None, "threads", threads)?;
-        rebuilt
+        let restored = tx
+            .pragma_update(None, "cache_size", cache_size)
+            .and_then(|()| tx.pragma_update(None, "threads", threads));
+        rebuilt?;
+        Ok(restored?)
     }
 
     fn create_all(&self, tx: &Transaction<'_>) -> Result<()> {
@@ -137,7 +139,7 @@ impl DeferredIndexes {
 }
 
 /// `PRAGMA temp_store`'s answer when temporary data goes to files.
-pub(crate) const TEMP_STORE_FILE: i64 = 1;
+const TEMP_STORE_FILE: i64 = 1;
 
 /// The secondary (non-unique) indexes of the tables an import fills, by the
 /// family that is filled, exactly as the migrations create them.
