@@ -6,8 +6,14 @@
 //! Memory: one entry per lead for each identity the file maps (the key's
 //! text plus about 60 bytes), bounded by the workspace's leads, not by the
 //! file.
+//!
+//! The maps hash with foldhash rather than SipHash: one look-up per row of
+//! an events file is the writer thread's hottest call, and the keys come
+//! from the workspace's own files, not from a network peer.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use foldhash::HashMap;
 
 use rusqlite::Transaction;
 
