@@ -72,10 +72,9 @@ impl<'tx> ImportedConsentInserter<'tx> {
         recorded_at: i64,
         import_id: i64,
     ) -> Result<Self> {
-        let insert =
-            "INSERT INTO consent_events (lead_id, channel, status, source, recorded_at, import_id)";
+        let into = "consent_events (lead_id, channel, status, source, recorded_at, import_id)";
         Ok(ImportedConsentInserter {
-            rows: MultiRowInsert::new(tx, insert, 6)?,
+            rows: MultiRowInsert::new(tx, into, 6)?,
             source,
             recorded_at,
             import_id,

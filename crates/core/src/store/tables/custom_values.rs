@@ -55,9 +55,9 @@ pub struct ValueInserter<'tx> {
 
 impl<'tx> ValueInserter<'tx> {
     pub fn new(tx: &'tx Transaction<'tx>) -> Result<Self> {
-        let insert = "INSERT INTO custom_values (field_id, lead_id, value)";
+        let into = "custom_values (field_id, lead_id, value)";
         Ok(ValueInserter {
-            rows: MultiRowInsert::new(tx, insert, 3)?,
+            rows: MultiRowInsert::new(tx, into, 3)?,
         })
     }
 

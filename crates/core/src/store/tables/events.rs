@@ -143,9 +143,9 @@ pub struct ImportedEventInserter<'tx> {
 
 impl<'tx> ImportedEventInserter<'tx> {
     pub fn new(tx: &'tx Transaction<'tx>, import_id: i64) -> Result<Self> {
-        let insert = "INSERT INTO events (lead_id, type, occurred_at, properties, import_id)";
+        let into = "events (lead_id, type, occurred_at, properties, import_id)";
         Ok(ImportedEventInserter {
-            rows: MultiRowInsert::new(tx, insert, 5)?,
+            rows: MultiRowInsert::new(tx, into, 5)?,
             import_id,
             pending: Vec::with_capacity(ROWS_PER_INSERT),
         })

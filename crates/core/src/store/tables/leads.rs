@@ -386,15 +386,15 @@ impl<'tx> ColumnsInserter<'tx> {
     /// `columns` are checked column names (catalogue keys or the table's
     /// own identity, time and import columns): they are quoted, not bound.
     pub fn new(tx: &'tx Transaction<'tx>, columns: Vec<String>) -> Result<Self> {
-        let insert = format!(
-            "INSERT OR FAIL INTO leads (id, {})",
+        let into = format!(
+            "leads (id, {})",
             columns
                 .iter()
                 .map(|c| format!("\"{c}\""))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let rows = MultiRowInsert::new(tx, &insert, columns.len() + 1)?;
+        let rows = MultiRowInsert::new(tx, &into, columns.len() + 1)?;
         Ok(ColumnsInserter {
             columns,
             rows,
