@@ -370,11 +370,9 @@ pub fn visit_identities(
 /// ids the caller assigns ([`next_lead_id`]), [`ROWS_PER_INSERT`] rows to a
 /// statement: a lead waits in the queue until that many do or
 /// [`ColumnsInserter::flush`] writes them, so whoever reads a queued lead
-/// back flushes first. The statement is `INSERT OR FAIL`: a row that breaks
-/// a constraint ends it without undoing the rows before it, so SQLite keeps
-/// no statement journal (a copy of every page the statement touches, which
-/// the unique identity indexes make one page a row); the caller's
-/// transaction is rolled back on any error anyway.
+/// back flushes first. Like every [`MultiRowInsert`] it is `INSERT OR
+/// FAIL`, which matters most here: with a statement journal, the random
+/// e-mail keys of the unique identity indexes would copy about a page a row.
 pub struct ColumnsInserter<'tx> {
     columns: Vec<String>,
     rows: MultiRowInsert<'tx>,

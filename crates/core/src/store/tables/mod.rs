@@ -218,9 +218,9 @@ pub fn rows_held_about(tx: &Transaction<'_>, filled: BulkFill) -> Result<u64> {
 pub const ROWS_PER_INSERT: usize = 128;
 
 /// One INSERT prepared for one row and for [`ROWS_PER_INSERT`] rows, so a
-/// bulk write (an import's custom values, consent statements, events) pays
-/// each statement's own cost (binding, stepping, ending it) once for many
-/// rows.
+/// bulk write (an import's new leads, custom values, consent statements,
+/// events) pays each statement's own cost (binding, stepping, ending it)
+/// once for many rows.
 pub struct MultiRowInsert<'tx> {
     one: Statement<'tx>,
     many: Statement<'tx>,
