@@ -22,8 +22,31 @@ pub(super) struct TypeEvents {
     pub(super) times: Vec<i64>,
 }
 
-/// An event while loading: (lead row, occurred_at).
-pub(super) type EventEntry = (u32, i64);
+/// An event while loading: (lead id, occurred_at).
+pub(super) type EventEntry = (i64, i64);
+
+/// One type's events as [`TypeEvents::offsets`] and [`TypeEvents::times`],
+/// from `entries` sorted by (lead id, time) and the index's `lead_ids`
+/// (sorted, one per row). An event of a lead the index does not hold is
+/// left out, as a row look-up would have left it out.
+fn runs_by_row(lead_ids: &[i64], entries: &[EventEntry]) -> (Vec<u32>, Vec<i64>) {
+    debug_assert!(lead_ids.windows(2).all(|pair| pair[0] < pair[1]));
+    let mut offsets = Vec::with_capacity(lead_ids.len() + 1);
+    let mut times = Vec::with_capacity(entries.len());
+    offsets.push(0);
+    let mut next = 0;
+    for &id in lead_ids {
+        while next < entries.len() && entries[next].0 < id {
+            next += 1;
+        }
+        while next < entries.len() && entries[next].0 == id {
+            times.push(entries[next].1);
+            next += 1;
+        }
+        offsets.push(times.len() as u32);
+    }
+    (offsets, times)
+}
 
 /// An event property over one type's events, aligned with `TypeEvents::times`.
 #[derive(Debug)]
@@ -290,6 +313,13 @@ impl LeadIndex {
     }
 
     /// Reads every event once, grouped by folded type and sorted per lead.
+    ///
+    /// Events come in id order, their leads in no order (an events file is
+    /// rarely sorted by lead). Each is kept by lead *id*, and a lead's row
+    /// is found only after the sort, walking the sorted ids beside the
+    /// index's sorted [`LeadIndex::lead_ids`]. Looking each event's row up
+    /// as it came missed the cache once per event: a quarter of the time
+    /// after a 10M-event import (docs/benchmarks.md).
     pub(super) fn load_events(&self, conn: &Connection) -> Result<HashMap<String, TypeEvents>> {
         let mut slot_of_raw: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut slot_of_key: HashMap<String, usize> = HashMap::new();
@@ -297,9 +327,6 @@ impl LeadIndex {
         // In id order (the table's own order, no sort), so that a stable sort
         // by (lead, time) breaks ties by id.
         columns::for_each_event(conn, |lead_id, raw, occurred_at| {
-            let Some(lead_row) = self.row_of(lead_id) else {
-                return Ok(());
-            };
             let slot = match slot_of_raw.get(raw) {
                 Some(&slot) => slot,
                 None => {
@@ -314,24 +341,14 @@ impl LeadIndex {
                     slot
                 }
             };
-            slots[slot].1.push((lead_row as u32, occurred_at));
+            slots[slot].1.push((lead_id, occurred_at));
             Ok(())
         })?;
-        let len = self.len();
         let mut by_type = HashMap::with_capacity(slots.len());
         let keys: HashMap<usize, String> = slot_of_key.into_iter().map(|(k, s)| (s, k)).collect();
         for (slot, (mut events, mut entries)) in slots.into_iter().enumerate() {
-            entries.sort_by_key(|&(row, time)| (row, time));
-            events.offsets = Vec::with_capacity(len + 1);
-            events.offsets.push(0);
-            let mut next = 0usize;
-            for row in 0..len {
-                while next < entries.len() && entries[next].0 as usize == row {
-                    next += 1;
-                }
-                events.offsets.push(next as u32);
-            }
-            events.times = entries.into_iter().map(|(_, time)| time).collect();
+            entries.sort_by_key(|&(lead_id, time)| (lead_id, time));
+            (events.offsets, events.times) = runs_by_row(&self.lead_ids, &entries);
             by_type.insert(keys[&slot].clone(), events);
         }
         Ok(by_type)
@@ -749,5 +766,26 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{key:?}: {e}"));
             assert_eq!(found, Some(i as i64), "{key:?}");
         }
+    }
+
+    #[test]
+    fn runs_by_row_puts_each_lead_s_sorted_events_on_its_row_and_drops_unknown_leads() {
+        // Rows hold leads 3, 5 and 9; events of lead 1, 4 and 12 belong to
+        // no row (before, between and after the held ids).
+        let lead_ids = [3, 5, 9];
+        let entries = [(1, 10), (3, 20), (3, 30), (4, 40), (9, 50), (12, 60)];
+        let (offsets, times) = runs_by_row(&lead_ids, &entries);
+        assert_eq!(offsets, vec![0, 2, 2, 3]);
+        assert_eq!(times, vec![20, 30, 50]);
+    }
+
+    #[test]
+    fn runs_by_row_of_no_events_gives_an_empty_run_per_row() {
+        let (offsets, times) = runs_by_row(&[1, 2], &[]);
+        assert_eq!(offsets, vec![0, 0, 0]);
+        assert!(times.is_empty());
+        let (offsets, times) = runs_by_row(&[], &[(1, 1)]);
+        assert_eq!(offsets, vec![0]);
+        assert!(times.is_empty());
     }
 }
