@@ -25,6 +25,19 @@ pub(super) struct TypeEvents {
 /// An event while loading: (lead id, occurred_at).
 pub(super) type EventEntry = (i64, i64);
 
+/// Keeps the `entries` (sorted by lead id) whose lead the index holds in
+/// `lead_ids` (sorted), as [`runs_by_row`] keeps their events.
+fn retain_held<T>(lead_ids: &[i64], entries: &mut Vec<T>, lead_of: impl Fn(&T) -> i64) {
+    let mut next = 0;
+    entries.retain(|entry| {
+        let lead = lead_of(entry);
+        while next < lead_ids.len() && lead_ids[next] < lead {
+            next += 1;
+        }
+        next < lead_ids.len() && lead_ids[next] == lead
+    });
+}
+
 /// One type's events as [`TypeEvents::offsets`] and [`TypeEvents::times`],
 /// from `entries` sorted by (lead id, time) and the index's `lead_ids`
 /// (sorted, one per row). An event of a lead the index does not hold is
@@ -63,8 +76,9 @@ pub(super) fn json_path_of_key(key: &str) -> String {
     format!("$.{}", serde_json::Value::from(key))
 }
 
-/// An event property while loading: (lead row, occurred_at, text code, number).
-pub(super) type PropertyEntry = (u32, i64, u32, f64);
+/// An event property while loading: (lead id, occurred_at, the position of
+/// its distinct value among those `load_property` met).
+pub(super) type PropertyEntry = (i64, i64, u32);
 
 /// A property's text key and number from SQLite's `json_type` and
 /// `json_extract`, matching what [`values::property_text`] and
@@ -321,7 +335,9 @@ impl LeadIndex {
     /// as it came missed the cache once per event: a quarter of the time
     /// after a 10M-event import (docs/benchmarks.md).
     pub(super) fn load_events(&self, conn: &Connection) -> Result<HashMap<String, TypeEvents>> {
-        let mut slot_of_raw: HashMap<Vec<u8>, usize> = HashMap::new();
+        // Looked up once per event: foldhash, not SipHash (the types come
+        // from the user's own data, so flooding is no concern).
+        let mut slot_of_raw: foldhash::HashMap<Vec<u8>, usize> = Default::default();
         let mut slot_of_key: HashMap<String, usize> = HashMap::new();
         let mut slots: Vec<(TypeEvents, Vec<EventEntry>)> = Vec::new();
         // In id order (the table's own order, no sort), so that a stable sort
@@ -370,18 +386,19 @@ impl LeadIndex {
         let mut entries: Vec<PropertyEntry> = Vec::with_capacity(events);
         let mut text = TextColumnBuilder::new(0);
         // Each distinct stored value is mapped to its code and number once
-        // (a property has few distinct values among millions of events).
-        let mut known: HashMap<Vec<u8>, (u32, f64)> = HashMap::new();
+        // (a property has few distinct values among millions of events);
+        // an entry holds the value's position in `distinct`.
+        let mut known: foldhash::HashMap<Vec<u8>, u32> = Default::default();
+        let mut distinct: Vec<(u32, f64)> = Vec::new();
         let mut raw_key = Vec::new();
         // json_type/json_extract run in SQLite's C code, much faster than
         // parsing every object here; `property_sql_value` maps their answers
         // exactly as `values::property_text`/`property_number` map the parsed
         // JSON (a property test holds them to it).
         let path = json_path_of_key(key);
+        // Kept by lead id and matched to rows after the sort, as the events
+        // are (see `load_events`).
         columns::for_each_event_property(conn, &raw_types, &path, |property| {
-            let Some(lead_row) = self.row_of(property.lead_id) else {
-                return Ok(());
-            };
             raw_key.clear();
             raw_key.extend(property.json_type.unwrap_or("").as_bytes());
             raw_key.push(0);
@@ -391,22 +408,31 @@ impl LeadIndex {
                 ValueRef::Real(f) => raw_key.extend(f.to_bits().to_le_bytes()),
                 ValueRef::Text(bytes) | ValueRef::Blob(bytes) => raw_key.extend(bytes),
             }
-            let (code, number) = match known.get(raw_key.as_slice()) {
-                Some(&known) => known,
+            let value = match known.get(raw_key.as_slice()) {
+                Some(&value) => value,
                 None => {
                     let (key, number) = property_sql_value(property.json_type, property.value);
                     let display = key.clone().unwrap_or_default();
                     let code = text.code_of_key(key, &display);
-                    known.insert(raw_key.clone(), (code, number));
-                    (code, number)
+                    let value = distinct.len() as u32;
+                    distinct.push((code, number));
+                    known.insert(raw_key.clone(), value);
+                    value
                 }
             };
-            entries.push((lead_row as u32, property.occurred_at, code, number));
+            entries.push((property.lead_id, property.occurred_at, value));
             Ok(())
         })?;
         entries.sort_by_key(|entry| (entry.0, entry.1));
-        text.column.codes = entries.iter().map(|entry| entry.2).collect();
-        let number = entries.into_iter().map(|entry| entry.3).collect();
+        retain_held(&self.lead_ids, &mut entries, |entry| entry.0);
+        text.column.codes = entries
+            .iter()
+            .map(|entry| distinct[entry.2 as usize].0)
+            .collect();
+        let number = entries
+            .iter()
+            .map(|entry| distinct[entry.2 as usize].1)
+            .collect();
         Ok(PropertyColumn {
             text: text.column,
             number,
@@ -787,5 +813,12 @@ mod tests {
         let (offsets, times) = runs_by_row(&[], &[(1, 1)]);
         assert_eq!(offsets, vec![0]);
         assert!(times.is_empty());
+    }
+
+    #[test]
+    fn retain_held_keeps_the_entries_of_held_leads_in_order() {
+        let mut entries = vec![(1, 'a'), (3, 'b'), (3, 'c'), (4, 'd'), (9, 'e'), (12, 'f')];
+        retain_held(&[3, 5, 9], &mut entries, |entry| entry.0);
+        assert_eq!(entries, vec![(3, 'b'), (3, 'c'), (9, 'e')]);
     }
 }
