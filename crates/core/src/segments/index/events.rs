@@ -26,8 +26,9 @@ pub(super) struct TypeEvents {
 pub(super) type EventEntry = (i64, i64);
 
 /// Keeps the `entries` (sorted by lead id) whose lead the index holds in
-/// `lead_ids` (sorted), as [`runs_by_row`] keeps their events.
+/// `lead_ids` (sorted, one per row), as a row look-up would keep them.
 fn retain_held<T>(lead_ids: &[i64], entries: &mut Vec<T>, lead_of: impl Fn(&T) -> i64) {
+    debug_assert!(lead_ids.windows(2).all(|pair| pair[0] < pair[1]));
     let mut next = 0;
     entries.retain(|entry| {
         let lead = lead_of(entry);
@@ -38,26 +39,25 @@ fn retain_held<T>(lead_ids: &[i64], entries: &mut Vec<T>, lead_of: impl Fn(&T) -
     });
 }
 
-/// One type's events as [`TypeEvents::offsets`] and [`TypeEvents::times`],
-/// from `entries` sorted by (lead id, time) and the index's `lead_ids`
-/// (sorted, one per row). An event of a lead the index does not hold is
-/// left out, as a row look-up would have left it out.
+/// One type's events as [`TypeEvents::offsets`] and [`TypeEvents::times`]:
+/// `entries` sorted by (lead id, time), each of a lead in `lead_ids` (after
+/// [`retain_held`]), laid out in the order of the index's rows.
 fn runs_by_row(lead_ids: &[i64], entries: &[EventEntry]) -> (Vec<u32>, Vec<i64>) {
-    debug_assert!(lead_ids.windows(2).all(|pair| pair[0] < pair[1]));
     let mut offsets = Vec::with_capacity(lead_ids.len() + 1);
-    let mut times = Vec::with_capacity(entries.len());
     offsets.push(0);
     let mut next = 0;
     for &id in lead_ids {
-        while next < entries.len() && entries[next].0 < id {
-            next += 1;
-        }
         while next < entries.len() && entries[next].0 == id {
-            times.push(entries[next].1);
             next += 1;
         }
-        offsets.push(times.len() as u32);
+        offsets.push(next as u32);
     }
+    debug_assert_eq!(
+        next,
+        entries.len(),
+        "an entry of a lead the index does not hold"
+    );
+    let times = entries.iter().map(|&(_, time)| time).collect();
     (offsets, times)
 }
 
@@ -364,6 +364,7 @@ impl LeadIndex {
         let keys: HashMap<usize, String> = slot_of_key.into_iter().map(|(k, s)| (s, k)).collect();
         for (slot, (mut events, mut entries)) in slots.into_iter().enumerate() {
             entries.sort_by_key(|&(lead_id, time)| (lead_id, time));
+            retain_held(&self.lead_ids, &mut entries, |entry| entry.0);
             (events.offsets, events.times) = runs_by_row(&self.lead_ids, &entries);
             by_type.insert(keys[&slot].clone(), events);
         }
@@ -795,22 +796,25 @@ mod tests {
     }
 
     #[test]
-    fn runs_by_row_puts_each_lead_s_sorted_events_on_its_row_and_drops_unknown_leads() {
+    fn held_events_are_laid_out_as_one_run_per_row_and_others_left_out() {
         // Rows hold leads 3, 5 and 9; events of lead 1, 4 and 12 belong to
         // no row (before, between and after the held ids).
         let lead_ids = [3, 5, 9];
-        let entries = [(1, 10), (3, 20), (3, 30), (4, 40), (9, 50), (12, 60)];
+        let mut entries = vec![(1, 10), (3, 20), (3, 30), (4, 40), (9, 50), (12, 60)];
+        retain_held(&lead_ids, &mut entries, |entry| entry.0);
         let (offsets, times) = runs_by_row(&lead_ids, &entries);
         assert_eq!(offsets, vec![0, 2, 2, 3]);
         assert_eq!(times, vec![20, 30, 50]);
     }
 
     #[test]
-    fn runs_by_row_of_no_events_gives_an_empty_run_per_row() {
+    fn no_events_give_an_empty_run_per_row() {
         let (offsets, times) = runs_by_row(&[1, 2], &[]);
         assert_eq!(offsets, vec![0, 0, 0]);
         assert!(times.is_empty());
-        let (offsets, times) = runs_by_row(&[], &[(1, 1)]);
+        let mut entries = vec![(1, 1)];
+        retain_held(&[], &mut entries, |entry| entry.0);
+        let (offsets, times) = runs_by_row(&[], &entries);
         assert_eq!(offsets, vec![0]);
         assert!(times.is_empty());
     }
