@@ -3,7 +3,7 @@
 // leads, the Plan tab's link to the overlap view. A view calls
 // `navigate(intent)`; App asks about unsaved work, switches view, and the
 // view that mounts takes its intent with `takeIntent`.
-import { useEffect, useState } from "react";
+import { useLayoutEffect, useState } from "react";
 
 import type { CoverageScope } from "../bindings/CoverageScope";
 import type { RuleGroup } from "../bindings/RuleGroup";
@@ -105,11 +105,13 @@ export function peekIntent<V extends NavigationIntent["view"]>(view: V): Extract
  * A view's side: the intent waiting for `view`, taken for good once the view
  * has mounted. Taking it in the first render instead loses it when React
  * throws that render away (a lazy child such as the rule builder suspends
- * on first use) and renders the view again.
+ * on first use) and renders the view again. It is taken in the commit that
+ * mounts the view (a layout effect), not in a passive effect that React may
+ * run a task later: until then the intent would still look waiting.
  */
 export function useIntent<V extends NavigationIntent["view"]>(view: V): Extract<NavigationIntent, { view: V }> | null {
   const [intent] = useState(() => peekIntent(view));
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (intent && pending === intent) pending = null;
   }, [intent]);
   return intent;
