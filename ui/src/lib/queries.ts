@@ -584,12 +584,13 @@ export const useGoalProgress = (id: number | null, asOf: string | null) =>
   });
 
 /** The baseline of a goal draft (given as its JSON), measured live while the user picks. */
+// No previous data while a new draft's baseline is measured: the form would
+// show the last subject's or metric's value as this one's.
 export const useGoalBaseline = (draftJson: string, enabled: boolean) =>
   useQuery({
     queryKey: goalKeys.baseline(draftJson),
     queryFn: () => ipc.goalBaseline(JSON.parse(draftJson) as GoalDraft),
     enabled,
-    placeholderData: keepPreviousData,
   });
 
 export function useAddGoal() {

@@ -57,6 +57,19 @@ describe("GoalForm", () => {
     expect(asked.metric).toBe("conversion-rate");
   });
 
+  it("never shows the last metric's baseline while the new one is measured", async () => {
+    renderForm();
+    await waitFor(() => expect(screen.getAllByRole("option", { name: "Germany" })).toHaveLength(1));
+    fireEvent.change(screen.getByTestId("goal-subject"), { target: { value: "segment:7" } });
+    await waitFor(() => expect(screen.getByTestId("goal-baseline").textContent).toMatch(/Baseline: 250 /));
+    let measured: (value: unknown) => void = () => {};
+    ipc.goalBaseline.mockImplementationOnce(() => new Promise((resolve) => (measured = resolve)));
+    fireEvent.change(screen.getByTestId("goal-metric"), { target: { value: "conversion-rate" } });
+    expect(screen.getByTestId("goal-baseline").textContent).toBe("Measuring the baseline…");
+    measured({ value: 12, at: 1_790_000_000, measurement });
+    await waitFor(() => expect(screen.getByTestId("goal-baseline").textContent).toMatch(/Baseline: 12\.0%/));
+  });
+
   it("sends the draft and shows the core's refusal", async () => {
     const onAdded = renderForm();
     ipc.goalAdd.mockRejectedValueOnce(new Error("the goal's target 12 equals its baseline 12"));
