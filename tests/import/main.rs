@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod apply;
+mod journal;
 mod parallel;
 mod scoring_without_history;
 mod source;

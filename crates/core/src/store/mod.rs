@@ -13,6 +13,7 @@
 pub mod backup;
 pub mod cipher;
 pub mod info;
+pub(crate) mod journal;
 pub(crate) mod lead_changes;
 mod migrate;
 pub mod settings;
@@ -298,9 +299,11 @@ impl Workspace {
     fn configure(conn: &Connection, encrypted: bool) -> Result<()> {
         // In-memory databases answer "memory"; files switch to WAL (once,
         // persistently: later opens find it set).
+        // A file a bulk load left on the rollback journal comes back too
+        // (`journal`).
         let _mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn.pragma_update_and_check(None, "journal_mode", journal::WAL, |row| row.get(0))?;
+        conn.pragma_update(None, "synchronous", journal::WAL_SYNCHRONOUS)?;
         // SQLite's default page cache is 2 MiB; a million-lead workspace's
         // indexes need far more to import and query without re-reading pages.
         // This is a cap, not an allocation.

@@ -23,6 +23,7 @@ use crate::import::spec::{
     ColumnTarget, ImportCounts, ImportKind, ImportProgress, ImportReport, ImportSpec, MatchKey,
     OnMatch, ReasonCount, Rejection, UnknownLeads,
 };
+use crate::store::journal;
 use crate::store::tables::imports::{self, NewImport};
 use crate::store::tables::{
     audit, defer_secondary_indexes, derived_cache, rows_held_about, set_foreign_keys, BulkFill,
@@ -128,11 +129,23 @@ pub fn run_import_tuned(
     // just read or written in its own transaction: the per-row parent
     // look-ups of foreign-key enforcement are skipped for it, and turned
     // back on whatever the outcome.
+    // A load into an empty workspace may leave the write-ahead log for its
+    // transaction (`store::journal`), and comes back to it whatever the
+    // outcome. If an earlier one could not come back (another connection
+    // held the file), this import does first: the backup beside it reads a
+    // snapshot of the log.
+    if !journal::back_to_wal(workspace.conn())? {
+        return Err(Error::Busy {
+            path: workspace.path().map(Path::to_path_buf),
+        });
+    }
     let were_on = set_foreign_keys(workspace.conn(), false)?;
     let imported = import_without_key_checks(workspace, path, spec, dry_run, control, tuning);
     let restored = set_foreign_keys(workspace.conn(), were_on);
+    let back_on_the_log = journal::back_to_wal(workspace.conn());
     let report = imported?;
     restored?;
+    back_on_the_log?;
     Ok(report)
 }
 
@@ -150,7 +163,13 @@ fn import_without_key_checks(
     // a workspace without leads has nothing to lose, and needs none. It is
     // taken beside the import, from a snapshot taken before its first write,
     // and must be complete before the import commits (issue 16).
-    let backup = if !dry_run && crate::store::tables::leads::count(workspace)? > 0 {
+    // What the import could lose; a dry run keeps nothing, and counts none.
+    let leads_at_stake = if dry_run {
+        0
+    } else {
+        crate::store::tables::leads::count(workspace)?
+    };
+    let backup = if leads_at_stake > 0 {
         crate::store::backup::start_beside(workspace, BACKUP_REASON)?
     } else {
         None
@@ -167,6 +186,10 @@ fn import_without_key_checks(
     } else {
         workspace.conn_mut()?
     };
+    if !dry_run && leads_at_stake == 0 {
+        // Nothing stored to lose: the new pages are written once, in place.
+        journal::write_in_place(conn)?;
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let columns = prepare_columns(&tx, spec)?;
     let mut warnings = Vec::new();

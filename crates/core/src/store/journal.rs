@@ -1,0 +1,178 @@
+//! The journal a workspace's writes go through: the write-ahead log, and for
+//! one bulk load into a workspace that holds nothing yet, SQLite's rollback
+//! journal, which writes each page once instead of twice.
+//!
+//! In WAL mode every page an import writes goes to the log first and is
+//! copied into the file at the commit's checkpoint: for 1M leads, about
+//! 2.5 s of a 17–19 s import (docs/benchmarks.md, "Import into an empty
+//! workspace without the write-ahead log"). With the rollback journal, the
+//! pages of an empty workspace's new rows are written in place; the journal
+//! keeps only the few existing pages the import changes, so a crash or a
+//! cancel still rolls the file back to exactly what it was. Syncs are full
+//! while the rollback journal is in use (with `synchronous = NORMAL` a
+//! power cut at the wrong moment could corrupt a rollback-journal file).
+//!
+//! The switch needs the file to itself: SQLite refuses it at once while
+//! another connection (another process, a backup reading) has the file
+//! open, and the load then goes through the log as usual. The way back is
+//! taken after the load whatever its outcome (waiting, like any write, for
+//! a connection that is reading), and again before every import and at
+//! every open, so a workspace never stays off the log.
+
+use rusqlite::{Connection, ErrorCode};
+
+use crate::Result;
+
+/// The journal mode every file workspace runs in.
+pub(crate) const WAL: &str = "wal";
+
+/// The rollback journal used for a bulk load into an empty workspace.
+const ROLLBACK: &str = "delete";
+
+/// The `synchronous` setting beside the write-ahead log.
+pub(crate) const WAL_SYNCHRONOUS: &str = "NORMAL";
+
+/// The `synchronous` setting beside the rollback journal.
+const ROLLBACK_SYNCHRONOUS: &str = "FULL";
+
+/// Switches `conn` from the write-ahead log to the rollback journal, for one
+/// bulk load. Returns whether it switched: not when the file is not in WAL
+/// mode (an in-memory workspace) or another connection has it open.
+pub(crate) fn write_in_place(conn: &Connection) -> Result<bool> {
+    if mode(conn)? != WAL {
+        return Ok(false);
+    }
+    match set_mode(conn, ROLLBACK) {
+        Ok(mode) if mode == ROLLBACK => {
+            conn.pragma_update(None, "synchronous", ROLLBACK_SYNCHRONOUS)?;
+            Ok(true)
+        }
+        Ok(_) => Ok(false),
+        Err(e) if held_by_another(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Puts `conn` back on the write-ahead log if a bulk load left it on the
+/// rollback journal. Returns whether it is on the log (or was never on
+/// either: in memory) afterwards. A connection reading the file holds the
+/// switch up, as it holds up any write, for at most the busy timeout; if it
+/// is still reading then, the next import or open switches back.
+pub(crate) fn back_to_wal(conn: &Connection) -> Result<bool> {
+    if mode(conn)? != ROLLBACK {
+        return Ok(true);
+    }
+    match set_mode(conn, WAL) {
+        Ok(mode) if mode == WAL => {
+            conn.pragma_update(None, "synchronous", WAL_SYNCHRONOUS)?;
+            Ok(true)
+        }
+        Ok(_) => Ok(false),
+        Err(e) if held_by_another(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The connection's journal mode, in lower case (`wal`, `delete`, `memory`).
+pub(crate) fn mode(conn: &Connection) -> Result<String> {
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |row| row.get(0))?;
+    Ok(mode.to_ascii_lowercase())
+}
+
+/// Sets the journal mode and returns the one SQLite reports afterwards.
+fn set_mode(conn: &Connection, wanted: &str) -> rusqlite::Result<String> {
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", wanted, |row| row.get(0))?;
+    Ok(mode.to_ascii_lowercase())
+}
+
+/// Whether SQLite refused a change of journal mode because another
+/// connection has the file open.
+fn held_by_another(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_in_wal(dir: &tempfile::TempDir) -> (std::path::PathBuf, Connection) {
+        let path = dir.path().join("w.db");
+        let conn = Connection::open(&path).unwrap();
+        set_mode(&conn, WAL).unwrap();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        (path, conn)
+    }
+
+    fn synchronous(conn: &Connection) -> i64 {
+        conn.pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_connection_alone_on_the_file_writes_in_place_with_full_syncs_and_comes_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, conn) = file_in_wal(&dir);
+        assert!(write_in_place(&conn).unwrap());
+        assert_eq!(mode(&conn).unwrap(), ROLLBACK);
+        assert_eq!(synchronous(&conn), 2, "FULL");
+        assert!(!path.with_extension("db-wal").exists(), "the log is gone");
+        conn.execute("INSERT INTO t VALUES (2)", []).unwrap();
+        assert!(back_to_wal(&conn).unwrap());
+        assert_eq!(mode(&conn).unwrap(), WAL);
+        assert_eq!(synchronous(&conn), 1, "NORMAL");
+        let rows: i64 = conn
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 2);
+    }
+
+    #[test]
+    fn another_open_connection_keeps_the_log_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, conn) = file_in_wal(&dir);
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .unwrap();
+        let other = Connection::open(&path).unwrap();
+        let _: i64 = other
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        let started = std::time::Instant::now();
+        assert!(!write_in_place(&conn).unwrap());
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(mode(&conn).unwrap(), WAL);
+        assert_eq!(synchronous(&conn), 2, "the default, untouched");
+    }
+
+    #[test]
+    fn the_way_back_is_refused_during_another_connections_read_and_taken_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, conn) = file_in_wal(&dir);
+        conn.busy_timeout(std::time::Duration::from_millis(50))
+            .unwrap();
+        assert!(write_in_place(&conn).unwrap());
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN").unwrap();
+        let _: i64 = other
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert!(!back_to_wal(&conn).unwrap());
+        assert_eq!(mode(&conn).unwrap(), ROLLBACK);
+        other.execute_batch("COMMIT").unwrap();
+        // Idle, the other connection holds no lock on a rollback-journal file.
+        assert!(back_to_wal(&conn).unwrap());
+        assert_eq!(mode(&conn).unwrap(), WAL);
+    }
+
+    #[test]
+    fn an_in_memory_database_keeps_its_journal() {
+        let conn = Connection::open_in_memory().unwrap();
+        assert!(!write_in_place(&conn).unwrap());
+        assert!(back_to_wal(&conn).unwrap());
+        assert_eq!(mode(&conn).unwrap(), "memory");
+    }
+}
