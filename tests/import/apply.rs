@@ -631,6 +631,80 @@ fn sql_read_from_the_workspace_file_is_never_executed() {
     assert_eq!(leads::count(&ws).unwrap(), 1);
 }
 
+/// An import that drops and rebuilds the leads' identity indexes (a big
+/// file) still merges, updates and rejects by identity as one that keeps
+/// them, and leaves every e-mail and external id unique, indexed as before.
+#[test]
+fn identities_stay_unique_when_an_import_rebuilds_their_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_d, mut ws) = workspace();
+    let seed = write(
+        dir.path(),
+        "seed.csv",
+        "Email,External ID,First Name\nann@example.com,crm-1,Ann\nbob@example.com,crm-2,Bob\n",
+    );
+    let spec = suggested(&ws, &seed, None);
+    run(&mut ws, &seed, &spec, false).unwrap();
+
+    let file = write(
+        dir.path(),
+        "big.csv",
+        "Email,External ID,First Name\n\
+         ANN@example.com,crm-1,Anna\n\
+         cid@example.com,crm-3,Cid\n\
+         cid@example.com,crm-3,Cidney\n\
+         dee@example.com,crm-2,Dee\n\
+         eve@example.com,crm-5,Eve\n",
+    );
+    let tuning = ImportTuning {
+        defer_indexes_from_bytes: 0,
+        keep_indexes_from_rows_per_new_row: u64::MAX,
+    };
+    let spec = suggested(&ws, &file, None);
+    let cancel = AtomicBool::new(false);
+    let mut progress = |_: &_| {};
+    let control = ImportControl {
+        cancel: &cancel,
+        progress: &mut progress,
+    };
+    let report = run_import_tuned(&mut ws, &file, &spec, false, control, tuning).unwrap();
+    assert_invariant(&report.counts);
+    assert_eq!(report.counts.rejected, 1, "dee's external id is bob's");
+    assert!(report.rejections[0].reason.contains("crm-2"));
+    assert_eq!(leads::count(&ws).unwrap(), 4, "ann, bob, cid, eve");
+
+    let (duplicate_emails, duplicate_ids): (i64, i64) = ws
+        .conn()
+        .query_row(
+            "SELECT count(email_key) - count(DISTINCT email_key),
+                    count(external_id) - count(DISTINCT external_id) FROM leads",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((duplicate_emails, duplicate_ids), (0, 0));
+    let unique_indexes: Vec<String> = ws
+        .conn()
+        .prepare(
+            "SELECT name FROM pragma_index_list('leads') WHERE \"unique\" AND origin = 'c'
+             ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(unique_indexes, ["leads_email_key", "leads_external_id"]);
+    let refused = ws
+        .conn()
+        .execute(
+            "INSERT INTO leads (email_key, created_at, updated_at) VALUES ('cid@example.com', 1, 1)",
+            [],
+        )
+        .unwrap_err();
+    assert!(refused.to_string().contains("UNIQUE"), "{refused}");
+}
+
 #[test]
 fn unreadable_files_are_refused_and_nothing_changes() {
     let dir = tempfile::tempdir().unwrap();

@@ -79,6 +79,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "consent_checks",
         sql: include_str!("migrations/0013_consent_checks.sql"),
     },
+    Migration {
+        version: 14,
+        name: "identity_indexes",
+        sql: include_str!("migrations/0014_identity_indexes.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.
@@ -358,6 +363,105 @@ mod tests {
             11,
             "a removed id is never given again"
         );
+    }
+
+    /// Brings a workspace to `version` the way `apply_pending` would have
+    /// when that version was the latest.
+    fn migrate_to(conn: &mut Connection, version: i64) {
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        for migration in MIGRATIONS.iter().filter(|m| m.version <= version) {
+            if recorded_version(conn).unwrap() >= migration.version {
+                continue;
+            }
+            conn.execute_batch(migration.sql).unwrap();
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+                (migration.version, migration.name),
+            )
+            .unwrap();
+        }
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+    }
+
+    fn leads_rows(conn: &Connection) -> Vec<Vec<rusqlite::types::Value>> {
+        let mut statement = conn.prepare("SELECT * FROM leads ORDER BY id").unwrap();
+        let width = statement.column_count();
+        statement
+            .query_map([], |row| (0..width).map(|i| row.get(i)).collect())
+            .unwrap()
+            .map(|row| row.unwrap())
+            .collect()
+    }
+
+    fn leads_columns(conn: &Connection) -> Vec<String> {
+        conn.prepare("SELECT name FROM pragma_table_info('leads') ORDER BY cid")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|n| n.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn upgrading_from_version_13_keeps_every_lead_and_makes_the_identities_named_indexes() {
+        let mut conn = version_1_workspace();
+        migrate_to(&mut conn, 13);
+        conn.execute_batch(
+            "UPDATE leads SET external_id = 'crm-' || id, score_fit = 12.5, score_grade = 'A',
+                 ads_opt_in = 1, do_not_sell = 0 WHERE id = 1;
+             INSERT INTO leads (email_key, created_at, updated_at) VALUES ('gone@x.com', 1, 1);
+             DELETE FROM leads WHERE email_key = 'gone@x.com';",
+        )
+        .unwrap();
+        let sequence_before: i64 = conn
+            .query_row(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'leads'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let (rows_before, columns_before) = (leads_rows(&conn), leads_columns(&conn));
+
+        apply_pending(&mut conn).unwrap();
+        assert_eq!(recorded_version(&conn).unwrap(), LATEST_SCHEMA_VERSION);
+        assert_eq!(leads_rows(&conn), rows_before);
+        assert_eq!(leads_columns(&conn), columns_before);
+        let indexes: Vec<(String, bool)> = conn
+            .prepare("SELECT name, \"unique\" FROM pragma_index_list('leads') ORDER BY name")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|i| i.unwrap())
+            .collect();
+        let expected = [
+            ("leads_company", false),
+            ("leads_created_at", false),
+            ("leads_email_key", true),
+            ("leads_external_id", true),
+            ("leads_last_name", false),
+        ];
+        assert_eq!(
+            indexes,
+            expected.map(|(name, unique)| (name.to_owned(), unique))
+        );
+
+        conn.execute(
+            "INSERT INTO leads (email_key, created_at, updated_at) VALUES ('n@x.com', 1, 1)",
+            [],
+        )
+        .unwrap();
+        assert_eq!(
+            conn.last_insert_rowid(),
+            sequence_before + 1,
+            "no id given twice"
+        );
+        for duplicate in [
+            "INSERT INTO leads (email_key, created_at, updated_at) VALUES ('a@x.com', 1, 1)",
+            "INSERT INTO leads (external_id, created_at, updated_at) VALUES ('crm-1', 1, 1)",
+        ] {
+            let refused = conn.execute(duplicate, []).unwrap_err().to_string();
+            assert!(refused.contains("UNIQUE constraint failed"), "{refused}");
+        }
     }
 
     #[test]

@@ -141,12 +141,25 @@ impl DeferredIndexes {
 /// `PRAGMA temp_store`'s answer when temporary data goes to files.
 const TEMP_STORE_FILE: i64 = 1;
 
-/// The secondary (non-unique) indexes of the tables an import fills, by the
-/// family that is filled, exactly as the migrations create them.
+/// The secondary indexes of the tables an import fills, by the family that
+/// is filled, exactly as the migrations create them. The leads' identity
+/// indexes are among them: an import finds leads by identity in maps of its
+/// own (`import::apply::identities`), never through these, and creating a
+/// unique index checks every key, so a duplicate would fail the import whole.
 /// Only these are ever dropped and rebuilt, from this text: SQL and names
 /// read from a workspace file are never executed (a crafted file could carry
 /// any statement in them). Other indexes stay and are kept up row by row.
 const SECONDARY_INDEXES: &[(BulkFill, &str, &str)] = &[
+    (
+        BulkFill::Leads,
+        "leads_external_id",
+        "CREATE UNIQUE INDEX leads_external_id ON leads (external_id)",
+    ),
+    (
+        BulkFill::Leads,
+        "leads_email_key",
+        "CREATE UNIQUE INDEX leads_email_key ON leads (email_key)",
+    ),
     (
         BulkFill::Leads,
         "leads_last_name",
@@ -175,7 +188,7 @@ const SECONDARY_INDEXES: &[(BulkFill, &str, &str)] = &[
 ];
 
 /// For a big import, drops the secondary indexes of the tables it fills
-/// and returns them, to be rebuilt (one sort each) before commit. Unique indexes stay: de-duplication looks leads up by them.
+/// and returns them, to be rebuilt (one sort each) before commit.
 /// All of it is inside the import's transaction, so a cancel or an error
 /// puts them back untouched.
 pub fn defer_secondary_indexes(tx: &Transaction<'_>, filled: BulkFill) -> Result<DeferredIndexes> {
@@ -311,11 +324,13 @@ mod tests {
         {
             let tx = ws.conn_mut().unwrap().transaction().unwrap();
             let deferred = defer_secondary_indexes(&tx, BulkFill::Leads).unwrap();
-            assert_eq!(deferred.create.len(), 4);
-            assert!(
-                !index_names_in(&tx).contains(&"leads_last_name".to_owned()),
-                "dropped for the import"
-            );
+            assert_eq!(deferred.create.len(), 6);
+            for dropped in ["leads_last_name", "leads_email_key", "leads_external_id"] {
+                assert!(
+                    !index_names_in(&tx).contains(&dropped.to_owned()),
+                    "{dropped} dropped for the import"
+                );
+            }
             // Dropped and not restored: a rollback must bring them back.
         }
         assert_eq!(index_names(&ws), before);
@@ -351,6 +366,9 @@ mod tests {
         for filled in [BulkFill::Leads, BulkFill::Events] {
             let deferred = defer_secondary_indexes(&tx, filled).unwrap();
             assert!(!deferred.create.is_empty());
+            if filled == BulkFill::Leads {
+                assert!(deferred.create.iter().any(|sql| sql.contains("UNIQUE")));
+            }
             deferred.rebuild(&tx).unwrap();
         }
         assert_eq!(settings(&tx), before);
