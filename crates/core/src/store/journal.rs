@@ -42,15 +42,7 @@ pub(crate) fn write_in_place(conn: &Connection) -> Result<bool> {
     if mode(conn)? != WAL {
         return Ok(false);
     }
-    match set_mode(conn, ROLLBACK) {
-        Ok(mode) if mode == ROLLBACK => {
-            conn.pragma_update(None, "synchronous", ROLLBACK_SYNCHRONOUS)?;
-            Ok(true)
-        }
-        Ok(_) => Ok(false),
-        Err(e) if held_by_another(&e) => Ok(false),
-        Err(e) => Err(e.into()),
-    }
+    switch(conn, ROLLBACK, ROLLBACK_SYNCHRONOUS)
 }
 
 /// Puts `conn` back on the write-ahead log if a bulk load left it on the
@@ -62,9 +54,16 @@ pub(crate) fn back_to_wal(conn: &Connection) -> Result<bool> {
     if mode(conn)? != ROLLBACK {
         return Ok(true);
     }
-    match set_mode(conn, WAL) {
-        Ok(mode) if mode == WAL => {
-            conn.pragma_update(None, "synchronous", WAL_SYNCHRONOUS)?;
+    switch(conn, WAL, WAL_SYNCHRONOUS)
+}
+
+/// Sets the journal mode to `wanted` and, once SQLite reports it, the
+/// `synchronous` setting that goes with it. Returns whether it switched:
+/// not when another connection's hold on the file refused it.
+fn switch(conn: &Connection, wanted: &str, synchronous: &str) -> Result<bool> {
+    match set_mode(conn, wanted) {
+        Ok(mode) if mode == wanted => {
+            conn.pragma_update(None, "synchronous", synchronous)?;
             Ok(true)
         }
         Ok(_) => Ok(false),
