@@ -125,10 +125,6 @@ pub fn run_import_tuned(
     control: ImportControl<'_>,
     tuning: ImportTuning,
 ) -> Result<ImportReport> {
-    // Every row an import writes points at a lead, field or import it has
-    // just read or written in its own transaction: the per-row parent
-    // look-ups of foreign-key enforcement are skipped for it, and turned
-    // back on whatever the outcome.
     // A load into an empty workspace may leave the write-ahead log for its
     // transaction (`store::journal`), and comes back to it whatever the
     // outcome. If an earlier one could not come back (another connection
@@ -139,6 +135,10 @@ pub fn run_import_tuned(
             path: workspace.path().map(Path::to_path_buf),
         });
     }
+    // Every row an import writes points at a lead, field or import it has
+    // just read or written in its own transaction: the per-row parent
+    // look-ups of foreign-key enforcement are skipped for it, and turned
+    // back on whatever the outcome.
     let were_on = set_foreign_keys(workspace.conn(), false)?;
     let imported = import_without_key_checks(workspace, path, spec, dry_run, control, tuning);
     let restored = set_foreign_keys(workspace.conn(), were_on);
