@@ -3,7 +3,7 @@
 // safe answer), Tab and Shift+Tab stay inside, Escape and a click outside
 // cancel, and focus goes back to where it was when the dialog closes (unless
 // the user has put it somewhere since).
-import { useEffect, useId, useRef, type ReactNode, type RefObject } from "react";
+import { useId, useLayoutEffect, useRef, type ReactNode, type RefObject } from "react";
 
 const FOCUSABLE =
   'button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea, [tabindex]:not([tabindex="-1"])';
@@ -33,7 +33,9 @@ export function AlertDialog({
   const titleId = useId();
   const descriptionId = useId();
   const dialog = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  // A layout effect: the focus moves in the commit that shows the dialog, so no key typed (and no reader) between
+  // the dialog appearing and a later task can find the focus still behind it.
+  useLayoutEffect(() => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     initialFocus.current?.focus();
     return () => {
