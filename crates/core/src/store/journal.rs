@@ -4,8 +4,9 @@
 //!
 //! In WAL mode every page an import writes goes to the log first and is
 //! copied into the file at the commit's checkpoint: for 1M leads, about
-//! 2.5 s of a 17–19 s import (docs/benchmarks.md, "Import into an empty
-//! workspace without the write-ahead log"). With the rollback journal, the
+//! 1.7 s of an 18 s import (docs/benchmarks.md, "Import: the first one
+//! without the write-ahead log, and the identity indexes rebuilt"). With
+//! the rollback journal, the
 //! pages of an empty workspace's new rows are written in place; the journal
 //! keeps only the few existing pages the import changes, so a crash or a
 //! cancel still rolls the file back to exactly what it was. Syncs are full
@@ -73,7 +74,7 @@ fn switch(conn: &Connection, wanted: &str, synchronous: &str) -> Result<bool> {
 }
 
 /// The connection's journal mode, in lower case (`wal`, `delete`, `memory`).
-pub(crate) fn mode(conn: &Connection) -> Result<String> {
+fn mode(conn: &Connection) -> Result<String> {
     let mode: String = conn.pragma_query_value(None, "journal_mode", |row| row.get(0))?;
     Ok(mode.to_ascii_lowercase())
 }
