@@ -583,9 +583,11 @@ export const useGoalProgress = (id: number | null, asOf: string | null) =>
     placeholderData: keepPreviousData,
   });
 
-/** The baseline of a goal draft (given as its JSON), measured live while the user picks. */
-// No previous data while a new draft's baseline is measured: the form would
-// show the last subject's or metric's value as this one's.
+/**
+ * The baseline of a goal draft (given as its JSON), measured live while the
+ * user picks. No previous data while a new draft's is measured: the form
+ * would show the last subject's or metric's value as this one's.
+ */
 export const useGoalBaseline = (draftJson: string, enabled: boolean) =>
   useQuery({
     queryKey: goalKeys.baseline(draftJson),
