@@ -1,4 +1,4 @@
-//! A first import into an empty workspace writes its pages in place, with
+//! An import alone on its workspace file writes its pages in place, with
 //! SQLite's rollback journal instead of the write-ahead log (issue 16), and
 //! the workspace is back on the log afterwards, whether the import
 //! finished, was cancelled or shared the file with another connection.
@@ -79,7 +79,7 @@ fn import_watching(ws: &mut Workspace, file: &Path, cancel_after_rows: Option<u6
 }
 
 #[test]
-fn a_first_import_writes_in_place_and_ends_on_the_log() {
+fn imports_alone_on_the_file_write_in_place_and_end_on_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let (_d, mut ws) = workspace();
     let path = ws.path().unwrap().to_path_buf();
@@ -95,16 +95,27 @@ fn a_first_import_writes_in_place_and_ends_on_the_log() {
     assert_eq!(journal_mode(&ws), "wal");
     assert!(!beside(&path, "-journal").exists());
 
-    // The second import has leads to lose: it goes through the log.
-    let more = write(
-        dir.path(),
-        "more.csv",
-        "email,first_name\nnew@example.com,New\nlead1@example.com,Renamed\n",
-    );
+    // The second import has leads to lose: its backup is copied first,
+    // then it writes in place too.
+    let mut more = String::from("email,first_name\n");
+    for i in 0..30_000 {
+        more.push_str(&format!("lead{i}@example.com,Renamed {i}\n"));
+    }
+    more.push_str("new@example.com,New\n");
+    let more = write(dir.path(), "more.csv", &more);
     let seen = import_watching(&mut ws, &more, None);
     let counts = seen.result.unwrap().counts;
-    assert_eq!((counts.inserted, counts.updated), (1, 1));
+    assert_eq!((counts.inserted, counts.updated), (1, 30_000));
+    assert!(
+        seen.journal_while_importing,
+        "the rollback journal was used"
+    );
+    assert!(!seen.log_while_importing, "no write-ahead log while it ran");
     assert_eq!(journal_mode(&ws), "wal");
+    assert!(!beside(&path, "-journal").exists());
+    let backups = leadstream_core::store::backup::list(&ws).unwrap();
+    let leads_before: Vec<_> = backups.iter().map(|b| b.leads).collect();
+    assert_eq!(leads_before, vec![Some(60_000)], "{backups:?}");
 
     drop(ws);
     assert_eq!(integrity(&path), "ok");
@@ -130,6 +141,46 @@ fn a_cancelled_first_import_leaves_the_workspace_empty_and_on_the_log() {
 
     let seen = import_watching(&mut ws, &file, None);
     assert_eq!(seen.result.unwrap().counts.inserted, 60_000);
+}
+
+/// A cancelled import into a workspace that holds leads rolls the pages it
+/// changed back from the journal: every lead as it was, the file whole.
+#[test]
+fn a_cancelled_import_in_place_leaves_the_stored_leads_as_they_were() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_d, mut ws) = workspace();
+    let path = ws.path().unwrap().to_path_buf();
+    let first = leads_file(dir.path(), 5_000);
+    assert_eq!(
+        import_watching(&mut ws, &first, None)
+            .result
+            .unwrap()
+            .counts
+            .inserted,
+        5_000
+    );
+    let mut renames = String::from("email,first_name\n");
+    for i in 0..60_000 {
+        renames.push_str(&format!("lead{i}@example.com,Renamed {i}\n"));
+    }
+    let renames = write(dir.path(), "renames.csv", &renames);
+
+    let seen = import_watching(&mut ws, &renames, Some(20_000));
+    assert!(matches!(seen.result, Err(Error::Cancelled)));
+    assert!(seen.journal_while_importing);
+    assert_eq!(journal_mode(&ws), "wal");
+    assert!(!beside(&path, "-journal").exists());
+    drop(ws);
+    assert_eq!(integrity(&path), "ok");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let (leads, renamed): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), count(*) FILTER (WHERE first_name LIKE 'Renamed%') FROM leads",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((leads, renamed), (5_000, 0));
 }
 
 /// Another connection on the file (another process, a backup reading)

@@ -80,11 +80,33 @@ fn events_find_the_leads_created_earlier_in_the_same_file() {
     assert_eq!(events::count(&ws).unwrap(), 6_000);
 }
 
+/// Another connection reading the workspace file, as the app's shared
+/// connection does during its imports: the import then goes through the
+/// write-ahead log and copies its backup beside itself while it writes.
+/// Alone on the file, it copies the backup first and writes in place
+/// (`store::journal`). Both ways are tested.
+fn another_connection(ws: &leadstream_core::Workspace) -> rusqlite::Connection {
+    let other = rusqlite::Connection::open(ws.path().unwrap()).unwrap();
+    let _: i64 = other
+        .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
+        .unwrap();
+    other
+}
+
 /// Cancel while the parser thread is far ahead (the file is much longer
 /// than the rows in flight): the import stops, the workspace is exactly as
 /// it was, and the backup copied beside it is whole or gone, never partial.
 #[test]
 fn cancel_while_the_parser_thread_runs_leaves_nothing_behind() {
+    cancel_while_the_parser_thread_runs(false);
+}
+
+#[test]
+fn cancel_while_the_parser_thread_and_the_backup_beside_run_leaves_nothing_behind() {
+    cancel_while_the_parser_thread_runs(true);
+}
+
+fn cancel_while_the_parser_thread_runs(beside_another_connection: bool) {
     let dir = tempfile::tempdir().unwrap();
     let (_d, mut ws) = workspace();
     let seed = write(
@@ -101,7 +123,9 @@ fn cancel_while_the_parser_thread_runs_leaves_nothing_behind() {
     }
     let file = write(dir.path(), "big.csv", &content);
     let spec = suggested(&ws, &file, None);
+    let other = beside_another_connection.then(|| another_connection(&ws));
     let (result, _) = run_cancelled_after(&mut ws, &file, &spec, 4_000);
+    drop(other);
     assert!(
         matches!(result, Err(Error::Cancelled)),
         "{:?}",
@@ -132,6 +156,16 @@ fn cancel_while_the_parser_thread_runs_leaves_nothing_behind() {
 /// the import's first write, although it is copied while the import writes.
 #[test]
 fn the_backup_beside_an_import_holds_the_workspace_before_it() {
+    the_backup_holds_the_workspace_before_the_import(true);
+}
+
+/// Alone on the file, the import copies its backup before it writes in place.
+#[test]
+fn the_backup_before_an_import_in_place_holds_the_workspace_before_it() {
+    the_backup_holds_the_workspace_before_the_import(false);
+}
+
+fn the_backup_holds_the_workspace_before_the_import(beside_another_connection: bool) {
     let dir = tempfile::tempdir().unwrap();
     let (_d, mut ws) = workspace();
     let mut first = String::from("email,company\n");
@@ -149,7 +183,15 @@ fn the_backup_beside_an_import_holds_the_workspace_before_it() {
     }
     let second = write(dir.path(), "second.csv", &second);
     let second_spec = suggested(&ws, &second, None);
+    let other = beside_another_connection.then(|| another_connection(&ws));
     let report = run(&mut ws, &second, &second_spec, false).unwrap();
+    if let Some(other) = other {
+        // The other connection, open all along, reads the committed rows.
+        let seen: i64 = other
+            .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(seen, 40_000);
+    }
     assert_eq!(report.counts.updated, 2_000);
     assert_eq!(report.counts.inserted, 38_000);
 

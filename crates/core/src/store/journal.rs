@@ -1,21 +1,24 @@
 //! The journal a workspace's writes go through: the write-ahead log, and for
-//! one bulk load into a workspace that holds nothing yet, SQLite's rollback
-//! journal, which writes each page once instead of twice.
+//! an import that has the file to itself, SQLite's rollback journal, which
+//! writes each page once instead of twice.
 //!
 //! In WAL mode every page an import writes goes to the log first and is
 //! copied into the file at the commit's checkpoint: for 1M leads, about
-//! 1.7 s of an 18 s import (docs/benchmarks.md, "Import: the first one
-//! without the write-ahead log, and the identity indexes rebuilt"). With
-//! the rollback journal, the
-//! pages of an empty workspace's new rows are written in place; the journal
-//! keeps only the few existing pages the import changes, so a crash or a
-//! cancel still rolls the file back to exactly what it was. Syncs are full
-//! while the rollback journal is in use (with `synchronous = NORMAL` a
-//! power cut at the wrong moment could corrupt a rollback-journal file).
+//! 1.7 s of an 18 s import, and for 10M events, 1.6 s of 24 s
+//! (docs/benchmarks.md, "Import: the first one without the write-ahead log,
+//! and the identity indexes rebuilt" and "Import: every import alone on its
+//! file writes in place"). With the rollback journal, the pages of the new
+//! rows are written in place; the journal keeps the original of each
+//! existing page the import changes, so a crash or a cancel still rolls the
+//! file back to exactly what it was. Syncs are full while the rollback
+//! journal is in use (with `synchronous = NORMAL` a power cut at the wrong
+//! moment could corrupt a rollback-journal file).
 //!
 //! The switch needs the file to itself: SQLite refuses it at once while
 //! another connection (another process, a backup reading) has the file
-//! open, and the load then goes through the log as usual. The way back is
+//! open, and the load then goes through the log as usual. A reader that
+//! comes later holds up the load's writes, so the import copies its backup
+//! before it writes (`import::apply`). The way back is
 //! taken after the load whatever its outcome (waiting, like any write, for
 //! a connection that is reading), and again before every import and at
 //! every open, so a workspace never stays off the log.
@@ -27,7 +30,7 @@ use crate::Result;
 /// The journal mode every file workspace runs in.
 pub(crate) const WAL: &str = "wal";
 
-/// The rollback journal used for a bulk load into an empty workspace.
+/// The rollback journal used for an import alone on its file.
 const ROLLBACK: &str = "delete";
 
 /// The `synchronous` setting beside the write-ahead log.

@@ -159,20 +159,30 @@ fn import_without_key_checks(
     tuning: ImportTuning,
 ) -> Result<ImportReport> {
     let workspace_path = workspace.path().map(Path::to_path_buf);
-    // A copy of the workspace before the real import changes it (issue 15);
-    // a workspace without leads has nothing to lose, and needs none. It is
-    // taken beside the import, from a snapshot taken before its first write,
-    // and must be complete before the import commits (issue 16).
     // What the import could lose; a dry run keeps nothing, and counts none.
     let leads_at_stake = if dry_run {
         0
     } else {
         crate::store::tables::leads::count(workspace)?
     };
-    let backup = if leads_at_stake > 0 {
-        crate::store::backup::start_beside(workspace, BACKUP_REASON)?
-    } else {
+    // Alone on the file, a real import writes its pages once, in place,
+    // with the rollback journal (`store::journal`); beside another
+    // connection (the app's), through the log as every other write.
+    let in_place = !dry_run && journal::write_in_place(workspace.conn())?;
+    // A copy of the workspace before the real import changes it (issue 15);
+    // a workspace without leads has nothing to lose, and needs none. On the
+    // log it is copied beside the import, from a snapshot taken before its
+    // first write, and must be complete before the import commits. In
+    // place, it is copied first: a reader would hold up the import's writes.
+    let backup = if leads_at_stake == 0 {
         None
+    } else if in_place {
+        if let Some(beside) = crate::store::backup::start_beside(workspace, BACKUP_REASON)? {
+            beside.finish()?;
+        }
+        None
+    } else {
+        crate::store::backup::start_beside(workspace, BACKUP_REASON)?
     };
     // A dry run is rolled back, and an events import changes nothing the
     // lead-side derived parts read (`prepare_columns` refuses an events file
@@ -186,10 +196,6 @@ fn import_without_key_checks(
     } else {
         workspace.conn_mut()?
     };
-    if !dry_run && leads_at_stake == 0 {
-        // Nothing stored to lose: the new pages are written once, in place.
-        journal::write_in_place(conn)?;
-    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let columns = prepare_columns(&tx, spec)?;
     let mut warnings = Vec::new();
