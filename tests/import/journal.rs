@@ -208,3 +208,43 @@ fn a_first_import_beside_another_connection_goes_through_the_log() {
     assert_eq!(seen_by_other, 60_000);
     assert_eq!(journal_mode(&ws), "wal");
 }
+
+/// An import into a workspace that holds leads, beside another connection
+/// (as in the app, whose shared connection stays open): it goes through the
+/// log, and its backup, copied beside it while it writes, holds the
+/// workspace as it was before.
+#[test]
+fn an_import_with_leads_at_stake_beside_another_connection_copies_its_backup_beside_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_d, mut ws) = workspace();
+    let path = ws.path().unwrap().to_path_buf();
+    let first = leads_file(dir.path(), 5_000);
+    assert_eq!(
+        import_watching(&mut ws, &first, None)
+            .result
+            .unwrap()
+            .counts
+            .inserted,
+        5_000
+    );
+    let other = rusqlite::Connection::open(&path).unwrap();
+    let held: i64 = other
+        .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(held, 5_000);
+    let mut more = String::from("email,first_name\n");
+    for i in 0..60_000 {
+        more.push_str(&format!("lead{i}@example.com,Renamed {i}\n"));
+    }
+    let more = write(dir.path(), "more.csv", &more);
+
+    let seen = import_watching(&mut ws, &more, None);
+    let counts = seen.result.unwrap().counts;
+    assert_eq!((counts.inserted, counts.updated), (55_000, 5_000));
+    assert!(seen.log_while_importing, "the import went through the log");
+    assert!(!seen.journal_while_importing, "no rollback journal");
+    let backups = leadstream_core::store::backup::list(&ws).unwrap();
+    let leads_before: Vec<_> = backups.iter().map(|b| b.leads).collect();
+    assert_eq!(leads_before, vec![Some(5_000)], "{backups:?}");
+    assert_eq!(journal_mode(&ws), "wal");
+}

@@ -122,7 +122,9 @@ pub(crate) fn create_unpruned(workspace: &Workspace, reason: &str) -> Result<Opt
 /// before [`start_beside`] returned, so it holds the workspace as it was
 /// before the write began, while the write goes on (the workspace is WAL).
 /// [`BackupBeside::finish`] waits for it; dropping it unfinished stops the
-/// copy and deletes the partial file.
+/// copy and deletes the partial file. An import that writes in place, on
+/// the rollback journal, finishes it before its first write instead: there,
+/// a reader would hold up the writes (`import::apply`).
 pub struct BackupBeside {
     stop: Arc<AtomicBool>,
     copy: Option<JoinHandle<Result<PathBuf>>>,

@@ -54,11 +54,18 @@ pub(crate) fn write_in_place(conn: &Connection) -> Result<bool> {
 /// either: in memory) afterwards. A connection reading the file holds the
 /// switch up, as it holds up any write, for at most the busy timeout; if it
 /// is still reading then, the next import or open switches back.
+/// A connection found on the log gets the log's `synchronous` setting too:
+/// another process's open may have switched the file back to WAL while this
+/// connection, set for the rollback journal, held no lock.
 pub(crate) fn back_to_wal(conn: &Connection) -> Result<bool> {
-    if mode(conn)? != ROLLBACK {
-        return Ok(true);
+    match mode(conn)?.as_str() {
+        ROLLBACK => switch(conn, WAL, WAL_SYNCHRONOUS),
+        WAL => {
+            conn.pragma_update(None, "synchronous", WAL_SYNCHRONOUS)?;
+            Ok(true)
+        }
+        _ => Ok(true),
     }
-    switch(conn, WAL, WAL_SYNCHRONOUS)
 }
 
 /// Sets the journal mode to `wanted` and, once SQLite reports it, the
@@ -169,6 +176,26 @@ mod tests {
         // Idle, the other connection holds no lock on a rollback-journal file.
         assert!(back_to_wal(&conn).unwrap());
         assert_eq!(mode(&conn).unwrap(), WAL);
+    }
+
+    /// Another process's open may switch the file back to the log while a
+    /// connection set for the rollback journal holds no lock: the way back
+    /// then only restores the log's `synchronous`.
+    #[test]
+    fn a_connection_the_file_was_switched_under_gets_the_logs_syncs_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, conn) = file_in_wal(&dir);
+        assert!(write_in_place(&conn).unwrap());
+        let other = Connection::open(&path).unwrap();
+        assert_eq!(set_mode(&other, WAL).unwrap(), WAL);
+        // The connection finds the log at its next read of the file.
+        let _: i64 = conn
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode(&conn).unwrap(), WAL);
+        assert_eq!(synchronous(&conn), 2, "still FULL");
+        assert!(back_to_wal(&conn).unwrap());
+        assert_eq!(synchronous(&conn), 1, "NORMAL");
     }
 
     #[test]

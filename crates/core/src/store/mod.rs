@@ -538,7 +538,8 @@ impl Workspace {
 
     /// How to open read-only connections of their own to this workspace's
     /// file, for background work beside this one (WAL lets them read while
-    /// this connection writes); `None` for a workspace in memory.
+    /// this connection writes; on the rollback journal of an import in
+    /// place, they read before it writes); `None` for a workspace in memory.
     pub fn reader(&self) -> Option<Reader> {
         self.path.clone().map(|path| Reader {
             path,

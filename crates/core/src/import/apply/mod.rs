@@ -125,10 +125,10 @@ pub fn run_import_tuned(
     control: ImportControl<'_>,
     tuning: ImportTuning,
 ) -> Result<ImportReport> {
-    // A load into an empty workspace may leave the write-ahead log for its
+    // An import alone on its file leaves the write-ahead log for its
     // transaction (`store::journal`), and comes back to it whatever the
     // outcome. If an earlier one could not come back (another connection
-    // held the file), this import does first: the backup beside it reads a
+    // held the file), this import does first: a backup beside it reads a
     // snapshot of the log.
     if !journal::back_to_wal(workspace.conn())? {
         return Err(Error::Busy {
