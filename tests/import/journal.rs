@@ -26,6 +26,25 @@ fn leads_file(dir: &Path, count: usize) -> PathBuf {
     write(dir, "leads.csv", &content)
 }
 
+/// A workspace holding `count` leads imported from [`leads_file`].
+fn workspace_with_leads(dir: &Path, count: usize) -> (tempfile::TempDir, Workspace) {
+    let (d, mut ws) = workspace();
+    let file = leads_file(dir, count);
+    let report = import_watching(&mut ws, &file, None).result.unwrap();
+    assert_eq!(report.counts.inserted, count as u64);
+    (d, ws)
+}
+
+/// A file renaming the first `count` leads of [`leads_file`] (and adding
+/// the rest, beyond the leads a workspace holds).
+fn renames_file(dir: &Path, count: usize) -> PathBuf {
+    let mut content = String::from("email,first_name\n");
+    for i in 0..count {
+        content.push_str(&format!("lead{i}@example.com,Renamed {i}\n"));
+    }
+    write(dir, "renames.csv", &content)
+}
+
 fn journal_mode(ws: &Workspace) -> String {
     ws.conn()
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -148,22 +167,9 @@ fn a_cancelled_first_import_leaves_the_workspace_empty_and_on_the_log() {
 #[test]
 fn a_cancelled_import_in_place_leaves_the_stored_leads_as_they_were() {
     let dir = tempfile::tempdir().unwrap();
-    let (_d, mut ws) = workspace();
+    let (_d, mut ws) = workspace_with_leads(dir.path(), 5_000);
     let path = ws.path().unwrap().to_path_buf();
-    let first = leads_file(dir.path(), 5_000);
-    assert_eq!(
-        import_watching(&mut ws, &first, None)
-            .result
-            .unwrap()
-            .counts
-            .inserted,
-        5_000
-    );
-    let mut renames = String::from("email,first_name\n");
-    for i in 0..60_000 {
-        renames.push_str(&format!("lead{i}@example.com,Renamed {i}\n"));
-    }
-    let renames = write(dir.path(), "renames.csv", &renames);
+    let renames = renames_file(dir.path(), 60_000);
 
     let seen = import_watching(&mut ws, &renames, Some(20_000));
     assert!(matches!(seen.result, Err(Error::Cancelled)));
@@ -216,27 +222,14 @@ fn a_first_import_beside_another_connection_goes_through_the_log() {
 #[test]
 fn an_import_with_leads_at_stake_beside_another_connection_copies_its_backup_beside_the_log() {
     let dir = tempfile::tempdir().unwrap();
-    let (_d, mut ws) = workspace();
+    let (_d, mut ws) = workspace_with_leads(dir.path(), 5_000);
     let path = ws.path().unwrap().to_path_buf();
-    let first = leads_file(dir.path(), 5_000);
-    assert_eq!(
-        import_watching(&mut ws, &first, None)
-            .result
-            .unwrap()
-            .counts
-            .inserted,
-        5_000
-    );
     let other = rusqlite::Connection::open(&path).unwrap();
     let held: i64 = other
         .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
         .unwrap();
     assert_eq!(held, 5_000);
-    let mut more = String::from("email,first_name\n");
-    for i in 0..60_000 {
-        more.push_str(&format!("lead{i}@example.com,Renamed {i}\n"));
-    }
-    let more = write(dir.path(), "more.csv", &more);
+    let more = renames_file(dir.path(), 60_000);
 
     let seen = import_watching(&mut ws, &more, None);
     let counts = seen.result.unwrap().counts;

@@ -123,8 +123,8 @@ pub(crate) fn create_unpruned(workspace: &Workspace, reason: &str) -> Result<Opt
 /// before the write began, while the write goes on (the workspace is WAL).
 /// [`BackupBeside::finish`] waits for it; dropping it unfinished stops the
 /// copy and deletes the partial file. An import that writes in place, on
-/// the rollback journal, finishes it before its first write instead: there,
-/// a reader would hold up the writes (`import::apply`).
+/// the rollback journal, takes its backup with [`create`] before its first
+/// write instead: there, a reader would hold up the writes (`import::apply`).
 pub struct BackupBeside {
     stop: Arc<AtomicBool>,
     copy: Option<JoinHandle<Result<PathBuf>>>,
