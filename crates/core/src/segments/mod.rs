@@ -34,7 +34,6 @@ use crate::export::{
 };
 use crate::fields::{self, FieldType};
 use crate::leads::{self, CellValue, LeadRow};
-use crate::store::tables::columns;
 use crate::{Error, Result, Workspace};
 use index::LeadIndex;
 
@@ -466,17 +465,20 @@ pub struct EventTypeSummary {
 /// rule editor.
 pub fn event_types(workspace: &Workspace) -> Result<Vec<EventTypeSummary>> {
     let conn = workspace.conn();
-    let counts = with_index(workspace, |index| index.event_type_counts(conn))?;
-    let mut summaries = Vec::with_capacity(counts.len());
-    for (event_type, raw_types, count) in counts {
-        let properties = columns::event_property_keys(conn, &raw_types)?;
-        summaries.push(EventTypeSummary {
+    let (counts, keys) = with_index(workspace, |index| {
+        let counts = index.event_type_counts(conn)?;
+        let keys = index.event_property_keys(conn, &counts)?;
+        Ok((counts, keys))
+    })?;
+    Ok(counts
+        .into_iter()
+        .zip(keys)
+        .map(|((event_type, _, count), properties)| EventTypeSummary {
             event_type,
             count,
             properties,
-        });
-    }
-    Ok(summaries)
+        })
+        .collect())
 }
 
 /// The known values of property `property` on events of type `event_type`

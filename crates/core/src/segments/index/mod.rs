@@ -61,6 +61,8 @@ pub(crate) struct LeadIndex {
     all_events: bool,
     /// The event types the cache lists (by folded key), once read.
     cached_event_types: Option<HashMap<String, stored::StoredType>>,
+    /// Each event type's property keys (by folded key), once read or found.
+    event_property_keys: Option<HashMap<String, Vec<String>>>,
     properties: HashMap<(String, String), PropertyColumn>,
     /// Where parts are read from and stored (the workspace file's derived
     /// cache, for the generation the index started on).
@@ -105,6 +107,7 @@ impl LeadIndex {
             events: HashMap::new(),
             all_events: false,
             cached_event_types: None,
+            event_property_keys: None,
             properties: HashMap::new(),
             cache,
         })

@@ -35,6 +35,7 @@ enum Kind {
     EventTypes = 3,
     Events = 4,
     Property = 5,
+    PropertyKeys = 6,
 }
 
 /// The name of the lead ids' part.
@@ -50,6 +51,12 @@ pub(super) fn field_name(key: &str) -> String {
 /// The name of the list of event types (folded key and stored spellings).
 pub(super) fn event_types_name() -> String {
     "segment-index/v1/event-types".to_owned()
+}
+
+/// The name of the property keys of each event type (what the behaviour
+/// editor offers for a `where`).
+pub(super) fn event_property_keys_name() -> String {
+    "segment-index/v1/event-property-keys".to_owned()
 }
 
 /// The name of one event type's part, by folded type.
@@ -72,7 +79,7 @@ pub(super) fn property_name(type_key: &str, property: &str) -> String {
 /// leaves such a part true (a score write, `scoring::run`). Any other name,
 /// this index's or not, is "no".
 pub(crate) fn part_reads_none_of(part: &str, keys: &[&str]) -> bool {
-    if part == lead_ids_name() || part == event_types_name() {
+    if part == lead_ids_name() || part == event_types_name() || part == event_property_keys_name() {
         return true;
     }
     let Some(rest) = part.strip_prefix("segment-index/v1/") else {
@@ -617,6 +624,29 @@ pub(super) fn decode_event_types(bytes: &[u8]) -> Result<HashMap<String, StoredT
     Ok(types)
 }
 
+/// Each event type's property keys: folded type, then its keys.
+pub(super) fn encode_event_property_keys(keys: &[(String, Vec<String>)]) -> Vec<u8> {
+    let mut part = PartWriter::new(Kind::PropertyKeys);
+    part.len(keys.len());
+    for (type_key, properties) in keys {
+        part.u8s(type_key.as_bytes());
+        part.strings(properties);
+    }
+    part.finish()
+}
+
+pub(super) fn decode_event_property_keys(bytes: &[u8]) -> Result<HashMap<String, Vec<String>>> {
+    let mut part = PartReader::new(bytes, Kind::PropertyKeys)?;
+    let count = part.items(16)?;
+    let mut keys = HashMap::with_capacity(count);
+    for _ in 0..count {
+        let type_key = String::from_utf8(part.u8s()?).map_err(|_| damaged("text"))?;
+        keys.insert(type_key, part.strings()?);
+    }
+    part.end()?;
+    Ok(keys)
+}
+
 /// One type's events (its spellings are in the list of types).
 pub(super) fn encode_events(events: &TypeEvents) -> Vec<u8> {
     let mut part = PartWriter::new(Kind::Events);
@@ -742,6 +772,14 @@ mod tests {
             decode_event_types(&encode_event_types(&types)).unwrap()["page_view"],
             page_views
         );
+        let keys = vec![(
+            "page_view".to_owned(),
+            vec!["url".to_owned(), "é".to_owned()],
+        )];
+        assert_eq!(
+            decode_event_property_keys(&encode_event_property_keys(&keys)).unwrap()["page_view"],
+            keys[0].1
+        );
         let property = PropertyColumn {
             text: TextColumn {
                 codes: vec![0, 0],
@@ -799,6 +837,7 @@ mod tests {
         for part in [
             lead_ids_name(),
             event_types_name(),
+            event_property_keys_name(),
             events_name("page_view"),
             property_name("page_view", "url"),
             field_name("persona"),
@@ -819,6 +858,8 @@ mod tests {
     fn part_names_do_not_collide() {
         assert_ne!(property_name("a/b", "c"), property_name("a", "b/c"));
         assert_ne!(events_name("x"), field_name("x"));
+        assert_ne!(event_property_keys_name(), event_types_name());
+        assert!(!event_property_keys_name().starts_with(&events_name("")));
     }
 
     mod in_a_workspace {
@@ -933,6 +974,18 @@ mod tests {
             };
             let from_events = types(&workspace);
             assert!(from_events.len() > 5);
+            assert!(from_events
+                .iter()
+                .any(|(_, _, keys)| keys.contains(&"url".to_owned())));
+            assert!(part_names(&workspace).contains(&super::event_property_keys_name()));
+            workspace.clear_derived();
+            assert_eq!(types(&workspace), from_events);
+            // The property keys too come from the cache in a fresh index:
+            // properties emptied behind the store's back leave them as they were.
+            workspace
+                .conn()
+                .execute("UPDATE events SET properties = '{}'", [])
+                .unwrap();
             workspace.clear_derived();
             assert_eq!(types(&workspace), from_events);
         }
