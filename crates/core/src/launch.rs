@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use crate::demo::{self, DemoSpec};
 use crate::recent::RecentWorkspace;
+use crate::store::backup::{self, DailyMode};
 use crate::store::WORKSPACE_EXTENSION;
 use crate::WorkspaceInfo;
 use crate::{recent, Error, Result, Workspace};
@@ -173,29 +174,73 @@ pub fn remember(data_dir: &Path, workspace: &Workspace) -> Option<String> {
 }
 
 /// The workspace to open at launch: the one asked for, else the most recent
-/// one that still exists, else the demo (generated on first launch).
+/// one that still exists, else the demo (generated on first launch). As when
+/// the app opens a workspace later, a large one's daily backup (issue 15)
+/// starts on a thread of its own, `daily_backup_after` the open (the app
+/// gives [`backup::DAILY_AFTER_OPEN`]); the open took a small one's.
 pub fn initial_workspace(
     data_dir: &Path,
     requested: Option<&Path>,
     anchor: i64,
+    daily_backup_after: std::time::Duration,
 ) -> Result<Workspace> {
-    if let Some(path) = requested {
-        return Workspace::open(path);
-    }
-    if let Some(last) = recent::load(data_dir)
-        .into_iter()
-        .find(|entry| entry.exists)
-    {
-        return Workspace::open(&last.path);
-    }
-    open_or_create_demo(data_dir, anchor)
+    let workspace = match requested {
+        Some(path) => Workspace::open(path)?,
+        None => match recent::load(data_dir)
+            .into_iter()
+            .find(|entry| entry.exists)
+        {
+            Some(last) => Workspace::open(&last.path)?,
+            None => open_or_create_demo(data_dir, anchor)?,
+        },
+    };
+    let daily = DailyMode::BackgroundForLarge {
+        after: daily_backup_after,
+    };
+    backup::create_daily_if_due(&workspace, daily).ok();
+    Ok(workspace)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     const ANCHOR: i64 = 1_790_000_000;
+
+    #[test]
+    fn a_large_launch_workspace_starts_its_daily_backup_beside_the_app() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Big.leadstream");
+        let mut big = Workspace::create(&path).unwrap();
+        // Past the size from which the daily copy runs beside the app.
+        big.conn_mut()
+            .unwrap()
+            .execute_batch(
+                "CREATE TABLE padding (bytes BLOB);
+                 INSERT INTO padding VALUES (zeroblob(65 * 1024 * 1024));",
+            )
+            .unwrap();
+        drop(big);
+        // No copy yet, daily or other.
+        assert!(!backup::backups_dir(&path).exists());
+        let launched = initial_workspace(dir.path(), Some(&path), ANCHOR, Duration::ZERO).unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let backups = backup::list(&launched).unwrap();
+            if backups
+                .iter()
+                .any(|b| b.reason == "daily" && b.leads == Some(0))
+            {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no daily backup 30 s after the launch: {backups:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
 
     #[test]
     fn the_demo_welcomes_until_dismissed_even_after_reopening() {
@@ -244,7 +289,7 @@ mod tests {
     #[test]
     fn first_launch_generates_the_demo_once() {
         let dir = tempfile::tempdir().unwrap();
-        let workspace = initial_workspace(dir.path(), None, ANCHOR).unwrap();
+        let workspace = initial_workspace(dir.path(), None, ANCHOR, Duration::ZERO).unwrap();
         assert_eq!(crate::leads::count(&workspace).unwrap(), 5_000);
         assert_eq!(workspace.path().unwrap(), demo_path(dir.path()));
         drop(workspace);
@@ -292,7 +337,7 @@ mod tests {
         recent::touch(dir.path(), &dir.path().join("Gone.leadstream"), "Gone").unwrap();
         recent::touch(dir.path(), &mine, "Mine").unwrap();
         recent::touch(dir.path(), &dir.path().join("Gone.leadstream"), "Gone").unwrap();
-        let workspace = initial_workspace(dir.path(), None, ANCHOR).unwrap();
+        let workspace = initial_workspace(dir.path(), None, ANCHOR, Duration::ZERO).unwrap();
         assert_eq!(workspace.name(), "Mine");
     }
 

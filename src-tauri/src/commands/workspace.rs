@@ -3,7 +3,7 @@
 
 use leadstream_core::launch::{self, StartState, Welcome};
 use leadstream_core::recent::{self, RecentWorkspace};
-use leadstream_core::store::Passphrase;
+use leadstream_core::store::{backup, Passphrase};
 use leadstream_core::{time, workspace_info as summarise, Workspace, WorkspaceInfo};
 use tauri::State;
 
@@ -27,6 +27,7 @@ pub async fn app_start(state: State<'_, AppState>) -> Result<StartState> {
                     &dirs.data_dir,
                     requested.as_deref(),
                     time::midnight_utc(time::today_utc()),
+                    backup::DAILY_AFTER_OPEN,
                 ) {
                     Ok(workspace) => warnings.extend(install(slot, dirs, workspace)?),
                     // An encrypted workspace: the UI asks for its passphrase.
@@ -159,12 +160,12 @@ fn switch_to(
     workspace: Workspace,
 ) -> Result<WorkspaceInfo> {
     let mut info = summarise(&workspace)?;
-    // A large workspace's daily backup (issue 15) runs beside the app.
-    leadstream_core::store::backup::create_daily_if_due(
-        &workspace,
-        leadstream_core::store::backup::DailyMode::BackgroundForLarge,
-    )
-    .ok();
+    // A large workspace's daily backup (issue 15) runs beside the app, once
+    // its first screens are shown.
+    let daily = backup::DailyMode::BackgroundForLarge {
+        after: backup::DAILY_AFTER_OPEN,
+    };
+    backup::create_daily_if_due(&workspace, daily).ok();
     info.warnings = install(slot, dirs, workspace)?;
     Ok(info)
 }
