@@ -9,7 +9,6 @@
 #   90-day plan warm < 1.3 s                        bench/plan.sh
 #   quick search at 1M < 150 ms                     bench/search.sh
 #   the app: Segments list with counts < 1 s       bench/segments-app.mjs (needs a release app)
-#   the app: its first search, end to end           bench/app-startup.mjs (the same app)
 # Usage: bench/speed.sh [WORKDIR]   after `cargo build --release -p leadstream-cli`
 #        and `cargo build --release -p leadstream-app --features custom-protocol`;
 #        needs sqlite3, xvfb-run, node and the duckdb Python package.
@@ -45,7 +44,5 @@ for _ in 1 2 3; do
   LEADSTREAM_APP=$target/release/leadstream-app xvfb-run -a --server-args="-screen 0 1280x800x24" \
     node bench/segments-app.mjs "$work/1m-app.leadstream" 0
 done
-echo "== the app: start-up, table and its first search"
-LEADSTREAM_APP=$target/release/leadstream-app xvfb-run -a --server-args="-screen 0 1280x800x24" \
-  node bench/app-startup.mjs "$work/1m-app.leadstream" 3
-rm -f "$work"/1m-search.leadstream* "$work"/1m-app.leadstream*
+# -r: a launch that lived 30 s took its daily backup into a folder beside.
+rm -rf "$work"/1m-search.leadstream* "$work"/1m-app.leadstream*

@@ -225,7 +225,7 @@ mod tests {
         // No copy yet, daily or other.
         assert!(!backup::backups_dir(&path).exists());
         let launched = initial_workspace(dir.path(), Some(&path), ANCHOR, Duration::ZERO).unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
         loop {
             let backups = backup::list(&launched).unwrap();
             if backups
@@ -238,7 +238,7 @@ mod tests {
                 std::time::Instant::now() < deadline,
                 "no daily backup 30 s after the launch: {backups:?}"
             );
-            std::thread::sleep(std::time::Duration::from_millis(50));
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 

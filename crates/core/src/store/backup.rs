@@ -380,10 +380,15 @@ pub fn path_of(workspace: &Workspace, id: &str) -> Result<PathBuf> {
 
 /// When the newest backup of `workspace` was taken, if it has any.
 pub fn newest_taken_at(workspace: &Workspace) -> Result<Option<i64>> {
-    let Some(path) = workspace.path() else {
-        return Ok(None);
-    };
-    Ok(backup_files(path)?
+    match workspace.path() {
+        Some(path) => newest_in_folder(path),
+        None => Ok(None),
+    }
+}
+
+/// When the newest backup of the workspace at `workspace_path` was taken.
+fn newest_in_folder(workspace_path: &Path) -> Result<Option<i64>> {
+    Ok(backup_files(workspace_path)?
         .iter()
         .rev()
         .find_map(|file| parse_stem(&stem_of(file)))
@@ -454,6 +459,12 @@ pub fn create_daily_if_due(workspace: &Workspace, mode: DailyMode) -> Result<Dai
     let passphrase = workspace.passphrase().cloned();
     std::thread::spawn(move || {
         std::thread::sleep(after);
+        // A backup taken meanwhile (an import's, another open's copy) makes
+        // this one not due any more.
+        let newest = newest_in_folder(&path).ok().flatten();
+        if !daily_due(newest, chrono::Utc::now().timestamp()) {
+            return;
+        }
         let copied = reader.open().and_then(|source| {
             copy_to_folder(&source, &path, DAILY_REASON, passphrase.as_ref(), None)
         });

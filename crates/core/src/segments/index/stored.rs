@@ -1,7 +1,8 @@
 //! The segment index's parts as stored in the workspace's derived-data cache
 //! (`store::tables::derived_cache`): a compact little-endian form of the lead
-//! ids, each field column, the events of each type and each event property,
-//! so a fresh process loads them instead of rebuilding them from SQL.
+//! ids, each field column, the list of event types and their property keys,
+//! the events of each type and each event property, so a fresh process
+//! loads them instead of rebuilding them from SQL.
 //!
 //! A part is read for the data generation the index was started on (built
 //! for it, or for an earlier one and kept by every write since) and stored
@@ -74,8 +75,8 @@ pub(super) fn property_name(type_key: &str, property: &str) -> String {
 }
 
 /// Whether `part` is one of the index's parts that reads none of the fields
-/// `keys`: the lead ids, the event types, events and event properties, and
-/// the columns of other fields. A write that changes only those fields
+/// `keys`: the lead ids, the event types and their property keys, events and
+/// event properties, and the columns of other fields. A write that changes only those fields
 /// leaves such a part true (a score write, `scoring::run`). Any other name,
 /// this index's or not, is "no".
 pub(crate) fn part_reads_none_of(part: &str, keys: &[&str]) -> bool {
@@ -852,6 +853,10 @@ mod tests {
         ] {
             assert!(!part_reads_none_of(&part, &keys), "{part}");
         }
+        // A write of events alone drops the parts that read events.
+        assert!(part_reads_no_events(&lead_ids_name()));
+        assert!(!part_reads_no_events(&event_property_keys_name()));
+        assert!(!part_reads_no_events(&event_types_name()));
     }
 
     #[test]
