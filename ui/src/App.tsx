@@ -163,6 +163,9 @@ export function App() {
       if (!(await confirmLeave())) return;
       try {
         const info = await open();
+        // Nothing cached from the workspace left behind shows in this one, even for a moment
+        // (its lead count did, until the refetch came back): every answer is asked again.
+        void queryClient.resetQueries();
         setWorkspace(info);
         setShowStart(false);
         setView("leads");
@@ -175,7 +178,7 @@ export function App() {
         report(e);
       }
     },
-    [report],
+    [queryClient, report],
   );
 
   // The launch workspace is protected: ask for its passphrase (the start screen stays behind the dialog).
