@@ -25,6 +25,17 @@ pub(super) struct TypeEvents {
 /// An event while loading: (lead id, occurred_at).
 pub(super) type EventEntry = (i64, i64);
 
+/// How many of a type's first events give its property keys.
+pub(super) const PROPERTY_SAMPLE: usize = 1000;
+
+/// Every event read by one scan: per folded type, its events and the ids of
+/// its first [`PROPERTY_SAMPLE`] events.
+#[derive(Default)]
+pub(super) struct LoadedEvents {
+    pub(super) by_type: HashMap<String, TypeEvents>,
+    pub(super) samples: Vec<(String, Vec<i64>)>,
+}
+
 /// Keeps the `entries` (sorted by lead id) whose lead the index holds in
 /// `lead_ids` (sorted, one per row), as a row look-up would keep them.
 fn retain_held<T>(lead_ids: &[i64], entries: &mut Vec<T>, lead_of: impl Fn(&T) -> i64) {
@@ -198,7 +209,7 @@ impl LeadIndex {
     }
 
     /// The event types the cache lists for this data, read once.
-    fn cached_event_types(
+    pub(super) fn cached_event_types(
         &mut self,
         conn: &Connection,
     ) -> Option<HashMap<String, stored::StoredType>> {
@@ -230,7 +241,10 @@ impl LeadIndex {
     /// Reads every event from SQL and stores each type, and the list of
     /// types, in the workspace's cache.
     fn load_all_events(&mut self, conn: &Connection) -> Result<()> {
-        let events = self.load_events(conn)?;
+        let LoadedEvents {
+            by_type: events,
+            samples,
+        } = self.load_events(conn)?;
         let mut types: Vec<(String, stored::StoredType)> = events
             .iter()
             .map(|(key, events)| {
@@ -247,6 +261,9 @@ impl LeadIndex {
                 stored::encode_events(type_events)
             });
         }
+        // The scan found each type's first events: their property keys
+        // cost a look-up by id each here, a scan of every event later.
+        self.store_event_property_keys(conn, &samples)?;
         // The list last: a reader that finds it finds every type's part.
         self.store(conn, &stored::event_types_name(), || {
             stored::encode_event_types(&types)
@@ -334,41 +351,49 @@ impl LeadIndex {
     /// index's sorted [`LeadIndex::lead_ids`]. Looking each event's row up
     /// as it came missed the cache once per event: a quarter of the time
     /// after a 10M-event import (docs/benchmarks.md).
-    pub(super) fn load_events(&self, conn: &Connection) -> Result<HashMap<String, TypeEvents>> {
+    ///
+    /// Also returns, per type, the ids of its first [`PROPERTY_SAMPLE`]
+    /// events: where the behaviour editor reads the type's property keys.
+    pub(super) fn load_events(&self, conn: &Connection) -> Result<LoadedEvents> {
         // Looked up once per event: foldhash, not SipHash (the types come
         // from the user's own data, so flooding is no concern).
         let mut slot_of_raw: foldhash::HashMap<Vec<u8>, usize> = Default::default();
         let mut slot_of_key: HashMap<String, usize> = HashMap::new();
-        let mut slots: Vec<(TypeEvents, Vec<EventEntry>)> = Vec::new();
+        let mut slots: Vec<(TypeEvents, Vec<EventEntry>, Vec<i64>)> = Vec::new();
         // In id order (the table's own order, no sort), so that a stable sort
         // by (lead, time) breaks ties by id.
-        columns::for_each_event(conn, |lead_id, raw, occurred_at| {
-            let slot = match slot_of_raw.get(raw) {
+        columns::for_each_event(conn, |event| {
+            let slot = match slot_of_raw.get(event.raw_type) {
                 Some(&slot) => slot,
                 None => {
-                    let raw_text = String::from_utf8_lossy(raw).into_owned();
+                    let raw_text = String::from_utf8_lossy(event.raw_type).into_owned();
                     let key = fold_key(&raw_text);
                     let slot = *slot_of_key.entry(key).or_insert_with(|| {
-                        slots.push((TypeEvents::default(), Vec::new()));
+                        slots.push((TypeEvents::default(), Vec::new(), Vec::new()));
                         slots.len() - 1
                     });
                     slots[slot].0.raw_types.push(raw_text);
-                    slot_of_raw.insert(raw.to_vec(), slot);
+                    slot_of_raw.insert(event.raw_type.to_vec(), slot);
                     slot
                 }
             };
-            slots[slot].1.push((lead_id, occurred_at));
+            let (_, entries, sample) = &mut slots[slot];
+            entries.push((event.lead_id, event.occurred_at));
+            if sample.len() < PROPERTY_SAMPLE {
+                sample.push(event.id);
+            }
             Ok(())
         })?;
-        let mut by_type = HashMap::with_capacity(slots.len());
+        let mut loaded = LoadedEvents::default();
         let keys: HashMap<usize, String> = slot_of_key.into_iter().map(|(k, s)| (s, k)).collect();
-        for (slot, (mut events, mut entries)) in slots.into_iter().enumerate() {
+        for (slot, (mut events, mut entries, sample)) in slots.into_iter().enumerate() {
             entries.sort_by_key(|&(lead_id, time)| (lead_id, time));
             retain_held(&self.lead_ids, &mut entries, |entry| entry.0);
             (events.offsets, events.times) = runs_by_row(&self.lead_ids, &entries);
-            by_type.insert(keys[&slot].clone(), events);
+            loaded.by_type.insert(keys[&slot].clone(), events);
+            loaded.samples.push((keys[&slot].clone(), sample));
         }
-        Ok(by_type)
+        Ok(loaded)
     }
 
     /// Reads one property of one event type, aligned with its events.
@@ -518,78 +543,6 @@ impl LeadIndex {
                 held != *negate
             }
         }
-    }
-
-    /// Each event type (folded), its stored spellings and its event count,
-    /// most common first: from the cache's list of types when it has one
-    /// (no event needs loading), else from the events (loaded if needed).
-    pub fn event_type_counts(
-        &mut self,
-        conn: &Connection,
-    ) -> Result<Vec<(String, Vec<String>, u64)>> {
-        let listed = if self.all_events {
-            None
-        } else {
-            self.cached_event_types(conn)
-        };
-        let mut counts: Vec<(String, Vec<String>, u64)> = match listed {
-            Some(types) => types
-                .into_iter()
-                .map(|(key, stored)| (key, stored.raw_types, stored.events))
-                .collect(),
-            None => {
-                self.ensure_events(conn)?;
-                self.events
-                    .iter()
-                    .map(|(key, events)| {
-                        let count = events.times.len() as u64;
-                        (key.clone(), events.raw_types.clone(), count)
-                    })
-                    .collect()
-            }
-        };
-        counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
-        Ok(counts)
-    }
-
-    /// The property keys of each of `types` (as [`Self::event_type_counts`]
-    /// lists them), in their order: from the workspace's cache when it holds
-    /// them for this data, else read from SQL and stored there. SQL reads the
-    /// first 1,000 events of each type; with no index on the type, a rare
-    /// type's read is a scan of every event (0.7 s for the demo's types at
-    /// 11.2M events), so the behaviour editor would wait for it on every
-    /// start of the app.
-    pub fn event_property_keys(
-        &mut self,
-        conn: &Connection,
-        types: &[(String, Vec<String>, u64)],
-    ) -> Result<Vec<Vec<String>>> {
-        if self.event_property_keys.is_none() {
-            self.event_property_keys = self.cached(
-                conn,
-                &stored::event_property_keys_name(),
-                stored::decode_event_property_keys,
-            );
-        }
-        if let Some(known) = &self.event_property_keys {
-            let listed: Option<Vec<Vec<String>>> = types
-                .iter()
-                .map(|(key, _, _)| known.get(key).cloned())
-                .collect();
-            if let Some(listed) = listed {
-                return Ok(listed);
-            }
-        }
-        let mut found = Vec::with_capacity(types.len());
-        for (key, raw_types, _) in types {
-            found.push((key.clone(), columns::event_property_keys(conn, raw_types)?));
-        }
-        self.store(conn, &stored::event_property_keys_name(), || {
-            stored::encode_event_property_keys(&found)
-        });
-        let listed = found.iter().map(|(_, keys)| keys.clone()).collect();
-        self.event_property_keys = Some(found.into_iter().collect());
-        Ok(listed)
     }
 
     pub(super) fn behaviour_set(

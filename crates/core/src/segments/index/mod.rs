@@ -10,6 +10,7 @@
 
 mod bitset;
 mod columns;
+mod event_types;
 mod events;
 mod stored;
 

@@ -950,6 +950,8 @@ mod tests {
                 "segment-index/v1/event-types",
                 "segment-index/v1/events/page_view",
                 r#"segment-index/v1/property/["page_view","url"]"#,
+                // The scan that loaded the events read their property keys.
+                "segment-index/v1/event-property-keys",
             ] {
                 assert!(names.iter().any(|n| n == part), "{part} in {names:?}");
             }
@@ -983,6 +985,19 @@ mod tests {
                 .iter()
                 .any(|(_, _, keys)| keys.contains(&"url".to_owned())));
             assert!(part_names(&workspace).contains(&super::event_property_keys_name()));
+            // The keys the scan's first ids of each type gave are the keys
+            // SQL finds in the first events of the type's spellings.
+            let conn = workspace.conn();
+            let spellings =
+                crate::segments::with_index(&workspace, |index| index.event_type_counts(conn))
+                    .unwrap();
+            for ((event_type, raw_types, _), (listed, _, keys)) in
+                spellings.iter().zip(&from_events)
+            {
+                assert_eq!(event_type, listed);
+                let from_sql = crate::store::tables::columns::event_property_keys(conn, raw_types);
+                assert_eq!(&from_sql.unwrap(), keys, "{event_type}");
+            }
             workspace.clear_derived();
             assert_eq!(types(&workspace), from_events);
             // The property keys too come from the cache in a fresh index:

@@ -87,19 +87,31 @@ pub fn for_each_custom_value(
     Ok(())
 }
 
-/// Calls `visit(lead id, raw type bytes, occurred_at)` for every event in
-/// id order (the table's own order, no sort). A type that is not text is
-/// passed as empty bytes.
+/// One event as the index scan reads it: no properties.
+pub struct EventRow<'r> {
+    pub id: i64,
+    pub lead_id: i64,
+    /// The raw type's bytes; empty when the type is not text.
+    pub raw_type: &'r [u8],
+    pub occurred_at: i64,
+}
+
+/// Calls `visit` for every event in id order (the table's own order, no
+/// sort).
 pub fn for_each_event(
     conn: &Connection,
-    mut visit: impl FnMut(i64, &[u8], i64) -> Result<()>,
+    mut visit: impl FnMut(EventRow<'_>) -> Result<()>,
 ) -> Result<()> {
     let mut statement =
-        conn.prepare("SELECT lead_id, type, occurred_at FROM events ORDER BY id")?;
+        conn.prepare("SELECT id, lead_id, type, occurred_at FROM events ORDER BY id")?;
     let mut rows = statement.query([])?;
     while let Some(row) = rows.next()? {
-        let raw = row.get_ref(1)?.as_bytes().unwrap_or_default();
-        visit(row.get(0)?, raw, row.get(2)?)?;
+        visit(EventRow {
+            id: row.get(0)?,
+            lead_id: row.get(1)?,
+            raw_type: row.get_ref(2)?.as_bytes().unwrap_or_default(),
+            occurred_at: row.get(3)?,
+        })?;
     }
     Ok(())
 }
@@ -166,6 +178,26 @@ pub struct LeadWithEvents {
     pub values: HashMap<String, SqlValue>,
     /// `(raw type, occurred_at, properties JSON text)`, in table order.
     pub events: Vec<(String, i64, String)>,
+}
+
+/// The property keys of the events with ids `event_ids`, sorted and
+/// distinct: one look-up by id each, where [`event_property_keys`] may scan
+/// the whole table for a rare type.
+pub fn property_keys_of_events(conn: &Connection, event_ids: &[i64]) -> Result<Vec<String>> {
+    if event_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The ids as one JSON array: no limit on bound parameters to meet.
+    let ids: Vec<String> = event_ids.iter().map(i64::to_string).collect();
+    let ids = format!("[{}]", ids.join(","));
+    let mut statement = conn.prepare(
+        "SELECT DISTINCT k.key FROM json_each(?1) i JOIN events e ON e.id = i.value,
+         json_each(e.properties) k ORDER BY 1",
+    )?;
+    let keys = statement
+        .query_map([ids], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(keys)
 }
 
 /// Reads lead `id` with all its values and events; `None` when it does not
@@ -236,16 +268,17 @@ mod tests {
         .unwrap();
         assert_eq!(countries, vec![(1, Some("Germany".to_owned())), (2, None)]);
         let mut events = Vec::new();
-        for_each_event(conn, |lead, raw, at| {
-            events.push((lead, String::from_utf8_lossy(raw).into_owned(), at));
+        for_each_event(conn, |event| {
+            let raw = String::from_utf8_lossy(event.raw_type).into_owned();
+            events.push((event.id, event.lead_id, raw, event.occurred_at));
             Ok(())
         })
         .unwrap();
         assert_eq!(
             events,
             vec![
-                (2, "page_view".to_owned(), 20),
-                (1, "Page_View".to_owned(), 10)
+                (1, 2, "page_view".to_owned(), 20),
+                (2, 1, "Page_View".to_owned(), 10)
             ]
         );
         let raw_types = vec!["page_view".to_owned(), "Page_View".to_owned()];
@@ -263,6 +296,12 @@ mod tests {
             event_property_keys(conn, &raw_types).unwrap(),
             vec!["n", "url"]
         );
+        assert_eq!(property_keys_of_events(conn, &[1]).unwrap(), vec!["url"]);
+        assert_eq!(
+            property_keys_of_events(conn, &[2, 1, 99]).unwrap(),
+            vec!["n", "url"]
+        );
+        assert!(property_keys_of_events(conn, &[]).unwrap().is_empty());
     }
 
     #[test]
