@@ -14,6 +14,7 @@ import { WorkspaceMenu } from "./components/WorkspaceMenu";
 import iconUrl from "../../icons/icon.svg";
 import { ipc, IpcError } from "./lib/ipc";
 import { holdIntent, onNavigate } from "./lib/navigation";
+import { useRefetchOnNewLeads } from "./lib/newLeads";
 import { confirmLeave } from "./lib/unsavedChanges";
 import { ImportView } from "./features/import/ImportView";
 import { LeadsView } from "./features/leads/LeadsView";
@@ -70,15 +71,8 @@ export function App() {
   const [locked, setLocked] = useState<string | null>(null);
   const report = useCallback((e: unknown) => setError(describe(e)), []);
 
-  // Another workspace, or new leads in this one: every cached backend answer is asked again.
   const queryClient = useQueryClient();
-  const workspaceScope = workspace ? `${workspace.path ?? workspace.name}|${workspace.lead_count}` : "";
-  const previousScope = useRef(workspaceScope);
-  useEffect(() => {
-    if (previousScope.current === workspaceScope) return;
-    previousScope.current = workspaceScope;
-    void queryClient.invalidateQueries();
-  }, [queryClient, workspaceScope]);
+  useRefetchOnNewLeads(workspace);
 
   // A file dropped anywhere on the window opens the import wizard.
   useEffect(() => {
