@@ -38,8 +38,8 @@ echo "== the app: Segments list with counts after the first screen (three launch
 cp "$work/1m.leadstream" "$work/1m-app.leadstream"
 # The index's parts as an import leaves them (segments.sh dropped some).
 "$LEADSTREAM_CLI" --db "$work/1m-app.leadstream" segment list > /dev/null
-# The first launch also reads the event types' property keys from SQL and
-# stores them (once per change of the data); the next two find them stored.
+# The first launch also counts the fields' completeness and stores it (once
+# per change of the data); the next two find it stored.
 for _ in 1 2 3; do
   LEADSTREAM_APP=$target/release/leadstream-app xvfb-run -a --server-args="-screen 0 1280x800x24" \
     node bench/segments-app.mjs "$work/1m-app.leadstream" 0

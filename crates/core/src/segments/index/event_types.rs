@@ -101,3 +101,61 @@ impl LeadIndex {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::store::tables::{columns, derived_cache};
+    use crate::Workspace;
+
+    /// 1,200 events of one type under two spellings: the first 1,000 carry
+    /// `asset`, the later ones `late`; one holds properties that are not JSON.
+    fn workspace() -> Workspace {
+        let workspace = Workspace::in_memory().unwrap();
+        let conn = workspace.conn();
+        conn.execute(
+            "INSERT INTO leads (id, email, created_at, updated_at) VALUES (1, 'a@example.com', 0, 0)",
+            [],
+        )
+        .unwrap();
+        for id in 1..=1200_i64 {
+            let spelling = if id % 2 == 0 { "Download" } else { "download" };
+            let properties = match id {
+                5 => "not json",
+                1..=1000 => r#"{"asset": "whitepaper"}"#,
+                _ => r#"{"late": 1}"#,
+            };
+            conn.execute(
+                "INSERT INTO events (id, lead_id, type, occurred_at, properties) VALUES (?1, 1, ?2, ?1, ?3)",
+                (id, spelling, properties),
+            )
+            .unwrap();
+        }
+        workspace
+    }
+
+    #[test]
+    fn the_scan_of_the_events_stores_the_keys_of_each_types_first_events() {
+        let workspace = workspace();
+        let conn = workspace.conn();
+        crate::segments::with_index(&workspace, |index| index.ensure_events(conn)).unwrap();
+        let parts: Vec<String> = derived_cache::parts(conn)
+            .unwrap()
+            .into_iter()
+            .map(|(name, _, _)| name)
+            .collect();
+        assert!(
+            parts.contains(&super::stored::event_property_keys_name()),
+            "{parts:?}"
+        );
+        let types = crate::segments::event_types(&workspace).unwrap();
+        assert_eq!(types.len(), 1);
+        assert_eq!(types[0].count, 1200);
+        // The first 1,000 events of both spellings, as SQL samples them.
+        assert_eq!(types[0].properties, vec!["asset"]);
+        let spellings = ["download".to_owned(), "Download".to_owned()];
+        assert_eq!(
+            columns::event_property_keys(conn, &spellings).unwrap(),
+            types[0].properties
+        );
+    }
+}

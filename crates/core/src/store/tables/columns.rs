@@ -158,13 +158,19 @@ pub fn for_each_event_property(
     Ok(())
 }
 
+/// An event's `properties` as `json_each` may read them: the object, or an
+/// empty one when they are not a JSON object (a file edited by hand), which
+/// `json_each` would fail on or list by index.
+const PROPERTIES_OBJECT: &str = "CASE WHEN NOT json_valid(e.properties) THEN '{}' \
+     WHEN json_type(e.properties) = 'object' THEN e.properties ELSE '{}' END";
+
 /// The property keys found in the first 1,000 events whose raw type is one
 /// of `raw_types`, sorted and distinct.
 pub fn event_property_keys(conn: &Connection, raw_types: &[String]) -> Result<Vec<String>> {
     let placeholders = vec!["?"; raw_types.len()].join(", ");
     let mut statement = conn.prepare(&format!(
         "SELECT DISTINCT k.key FROM (SELECT properties FROM events WHERE type IN ({placeholders}) LIMIT 1000) e,
-         json_each(e.properties) k ORDER BY 1"
+         json_each({PROPERTIES_OBJECT}) k ORDER BY 1"
     ))?;
     let keys = statement
         .query_map(rusqlite::params_from_iter(raw_types), |row| row.get(0))?
@@ -190,10 +196,10 @@ pub fn property_keys_of_events(conn: &Connection, event_ids: &[i64]) -> Result<V
     // The ids as one JSON array: no limit on bound parameters to meet.
     let ids: Vec<String> = event_ids.iter().map(i64::to_string).collect();
     let ids = format!("[{}]", ids.join(","));
-    let mut statement = conn.prepare(
+    let mut statement = conn.prepare_cached(&format!(
         "SELECT DISTINCT k.key FROM json_each(?1) i JOIN events e ON e.id = i.value,
-         json_each(e.properties) k ORDER BY 1",
-    )?;
+         json_each({PROPERTIES_OBJECT}) k ORDER BY 1"
+    ))?;
     let keys = statement
         .query_map([ids], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
@@ -302,6 +308,21 @@ mod tests {
             vec!["n", "url"]
         );
         assert!(property_keys_of_events(conn, &[]).unwrap().is_empty());
+        // Properties that are not a JSON object have no keys, and fail nothing.
+        conn.execute_batch(
+            "INSERT INTO events (id, lead_id, type, occurred_at, properties) VALUES
+               (3, 1, 'page_view', 30, 'not json'), (4, 1, 'page_view', 40, '[1, 2]'),
+               (5, 1, 'page_view', 50, '5');",
+        )
+        .unwrap();
+        assert_eq!(
+            property_keys_of_events(conn, &[3, 4, 5, 1]).unwrap(),
+            vec!["url"]
+        );
+        assert_eq!(
+            event_property_keys(conn, &raw_types).unwrap(),
+            vec!["n", "url"]
+        );
     }
 
     #[test]
