@@ -71,11 +71,8 @@ impl LeadIndex {
         for (key, raw_types, _) in types {
             found.push((key.clone(), columns::event_property_keys(conn, raw_types)?));
         }
-        self.store(conn, &stored::event_property_keys_name(), || {
-            stored::encode_event_property_keys(&found)
-        });
         let listed = found.iter().map(|(_, keys)| keys.clone()).collect();
-        self.event_property_keys = Some(found.into_iter().collect());
+        self.keep_event_property_keys(conn, found);
         Ok(listed)
     }
 
@@ -94,11 +91,16 @@ impl LeadIndex {
                 columns::property_keys_of_events(conn, event_ids)?,
             ));
         }
+        self.keep_event_property_keys(conn, found);
+        Ok(())
+    }
+
+    /// Keeps each type's property keys here and in the workspace's cache.
+    fn keep_event_property_keys(&mut self, conn: &Connection, found: Vec<(String, Vec<String>)>) {
         self.store(conn, &stored::event_property_keys_name(), || {
             stored::encode_event_property_keys(&found)
         });
         self.event_property_keys = Some(found.into_iter().collect());
-        Ok(())
     }
 }
 

@@ -8,10 +8,6 @@ use rusqlite::Connection;
 
 use crate::Result;
 
-/// What makes a stored value empty: NULL, blank text, or an empty list.
-/// Used in both completeness reads so they agree.
-const FILLED_TEXT: &str = "trim(CAST({v} AS TEXT)) NOT IN ('', '[]')";
-
 /// The columns of the `leads` table, as the schema has them (never names
 /// read from anything but SQLite's own table description).
 pub fn lead_columns(conn: &Connection) -> Result<Vec<String>> {
@@ -22,9 +18,10 @@ pub fn lead_columns(conn: &Connection) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Whether a stored value counts as filled, exactly as [`FILLED_TEXT`]
-/// decides in SQL: not NULL, and its text trimmed of spaces neither empty
-/// nor `[]` (a number always is).
+/// Whether a stored value counts as filled: not NULL, and its text trimmed
+/// of spaces neither empty nor `[]` (a number always is). The one
+/// definition both completeness reads use; it says what SQLite's
+/// `trim(CAST(v AS TEXT)) NOT IN ('', '[]')` says (tested below).
 fn is_filled(value: ValueRef<'_>) -> bool {
     match value {
         ValueRef::Null => false,
@@ -87,17 +84,6 @@ pub fn filled_custom_fields(conn: &Connection) -> Result<HashMap<i64, u64>> {
         }
     }
     Ok(filled)
-}
-
-/// How many leads have a value in the custom field `field_id`.
-pub fn filled_custom_field(conn: &Connection, field_id: i64) -> Result<u64> {
-    let filled = FILLED_TEXT.replace("{v}", "value");
-    let count: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM custom_values WHERE field_id = ?1 AND {filled}"),
-        [field_id],
-        |r| r.get(0),
-    )?;
-    Ok(count as u64)
 }
 
 /// The values of one lead the report checks.
@@ -245,6 +231,10 @@ mod tests {
         assert_eq!(filled, vec![1, 1, 3]);
         assert!(filled_lead_columns(ws.conn(), &["nope".to_owned()]).is_err());
     }
+
+    /// What SQLite says is filled, the test of the completeness reads
+    /// before [`is_filled`] took over from it.
+    const FILLED_TEXT: &str = "trim(CAST({v} AS TEXT)) NOT IN ('', '[]')";
 
     #[test]
     fn filled_in_rust_is_filled_in_sql() {
