@@ -142,6 +142,21 @@ impl AppState {
         .await
     }
 
+    /// Runs `work` on a blocking thread without the workspace: for a read on
+    /// a connection of its own that other commands need not wait for. Its
+    /// failure is `None`; the caller then does the work on the workspace,
+    /// which reports the error if there is one.
+    pub async fn beside_the_workspace<T, F>(&self, work: F) -> Option<T>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> leadstream_core::Result<T> + Send + 'static,
+    {
+        tauri::async_runtime::spawn_blocking(work)
+            .await
+            .ok()
+            .and_then(Result::ok)
+    }
+
     /// Runs long `work` (an import, an inspection) on a blocking thread with
     /// a connection of its own to the open workspace's file, so that the
     /// workspace stays free for every other command meanwhile (WAL lets

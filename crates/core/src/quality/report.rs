@@ -4,7 +4,14 @@
 //! leads. Spelling variants of other fields are `quality::normalise`'s.
 //! What each check counts is documented in docs/quality-report.md.
 
+mod completeness;
 pub mod emails;
+
+use completeness::completeness;
+pub use completeness::{
+    field_completeness, keep_field_completeness, look_up_field_completeness, CompletenessCount,
+    CountedCompleteness, FieldCompletenessLookup,
+};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -13,12 +20,10 @@ use ts_rs::TS;
 
 use super::country;
 use super::phone::{self, PhoneCheck};
-use crate::fields::{self, Category, Field};
+use crate::fields::Category;
 use crate::segments::operators::Operator;
 use crate::segments::values::span_start;
 use crate::segments::{saved, RelativeSpan, RuleGroup, RuleNode, SpanUnit};
-use crate::store::tables::derived_cache;
-use crate::store::tables::fields as stored_fields;
 use crate::store::tables::quality as table;
 use crate::{Error, Result, Workspace};
 
@@ -326,84 +331,6 @@ pub fn report(workspace: &Workspace, options: &ReportOptions) -> Result<QualityR
         countries: countries(workspace)?,
         stale,
     })
-}
-
-/// Every catalogue field's completeness (computed score fields aside), in
-/// catalogue order: one pass over the leads and one over custom values.
-pub fn field_completeness(workspace: &Workspace) -> Result<Vec<FieldCompleteness>> {
-    Ok(completeness(workspace)?.1)
-}
-
-/// The name of the completeness figures in the workspace's derived cache.
-const COMPLETENESS_CACHE: &str = "quality/v1/completeness";
-
-/// [`count_completeness`], kept in the workspace's derived cache for the data
-/// generation it was counted from (issue 16): the segment builder asks for it
-/// whenever the Segments view opens, and at 1M leads the count scans every
-/// lead (1–2 s), holding the workspace while the first live count waits.
-fn completeness(workspace: &Workspace) -> Result<(u64, Vec<FieldCompleteness>)> {
-    let conn = workspace.conn();
-    let from = derived_cache::built_from(conn)?;
-    let cached = derived_cache::get(conn, COMPLETENESS_CACHE, from.generation)?
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
-    if let Some(figures) = cached {
-        return Ok(figures);
-    }
-    let figures = count_completeness(workspace)?;
-    if let Ok(bytes) = serde_json::to_vec(&figures) {
-        // Best effort: a busy or moved-on workspace just counts again next time.
-        derived_cache::put_if_free(conn, COMPLETENESS_CACHE, from, &bytes);
-    }
-    Ok(figures)
-}
-
-fn count_completeness(workspace: &Workspace) -> Result<(u64, Vec<FieldCompleteness>)> {
-    let conn = workspace.conn();
-    let catalogue: Vec<Field> = fields::list(conn)?
-        .into_iter()
-        .filter(|field| !field.is_computed)
-        .collect();
-    let ids: HashMap<String, i64> = stored_fields::list_on(conn)?
-        .into_iter()
-        .map(|stored| (stored.key, stored.id))
-        .collect();
-    let columns = table::lead_columns(conn)?;
-    let standard: Vec<String> = catalogue
-        .iter()
-        .filter(|field| field.is_standard && columns.contains(&field.key))
-        .map(|field| field.key.clone())
-        .collect();
-    let (total, standard_filled) = table::filled_lead_columns(conn, &standard)?;
-    let standard_filled: HashMap<&str, u64> = standard
-        .iter()
-        .map(String::as_str)
-        .zip(standard_filled)
-        .collect();
-    let custom_filled = table::filled_custom_fields(conn)?;
-    let result = catalogue
-        .into_iter()
-        .map(|field| {
-            let filled = match standard_filled.get(field.key.as_str()) {
-                Some(filled) => *filled,
-                None => ids
-                    .get(&field.key)
-                    .and_then(|id| custom_filled.get(id))
-                    .copied()
-                    .unwrap_or(0),
-            }
-            .min(total);
-            let empty = total - filled;
-            FieldCompleteness {
-                empty_share: share(empty, total),
-                key: field.key,
-                label: field.label,
-                category: field.category,
-                filled,
-                empty,
-            }
-        })
-        .collect();
-    Ok((total, result))
 }
 
 fn share(part: u64, whole: u64) -> f64 {

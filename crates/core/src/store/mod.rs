@@ -580,6 +580,11 @@ pub struct Reader {
 }
 
 impl Reader {
+    /// The workspace file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// A new read-only connection to the workspace file.
     pub fn open(&self) -> Result<Connection> {
         open_connection(&self.path, Access::ReadOnly, self.passphrase.as_ref())

@@ -339,26 +339,4 @@ mod on_demo_and_small_workspaces {
         )
         .is_err());
     }
-
-    /// The completeness figures are counted once per data generation (kept in
-    /// the derived cache) and counted again after any write.
-    #[test]
-    fn completeness_is_kept_until_the_data_changes() {
-        let (_dir, mut ws) = demo_workspace(120);
-        let counted = field_completeness(&ws).unwrap();
-        let stored = crate::store::tables::derived_cache::parts(ws.conn()).unwrap();
-        assert!(
-            stored.iter().any(|(name, _, _)| name == COMPLETENESS_CACHE),
-            "{stored:?}"
-        );
-        assert_eq!(field_completeness(&ws).unwrap(), counted);
-        let company = |figures: &[FieldCompleteness]| {
-            figures.iter().find(|f| f.key == "company").unwrap().filled
-        };
-        ws.conn_mut().unwrap()
-            .execute("UPDATE leads SET company = NULL WHERE company IS NOT NULL AND id IN (SELECT id FROM leads LIMIT 7)", [])
-            .unwrap();
-        let recounted = field_completeness(&ws).unwrap();
-        assert_eq!(company(&recounted) + 7, company(&counted));
-    }
 }
