@@ -258,11 +258,18 @@ fn slug(reason: &str) -> String {
 
 /// How many backups are kept (the setting `backup_keep`, default 10).
 pub fn keep(workspace: &Workspace) -> Result<u32> {
-    Ok(super::settings::get::<u32>(workspace, KEEP_SETTING)
+    Ok(keep_on(workspace.conn()))
+}
+
+/// [`keep`] through any connection to the workspace file; a value that is
+/// missing or unreadable is the default.
+fn keep_on(conn: &Connection) -> u32 {
+    super::settings::get_text_on(conn, KEEP_SETTING)
         .ok()
         .flatten()
+        .and_then(|text| serde_json::from_str::<u32>(&text).ok())
         .unwrap_or(DEFAULT_KEEP)
-        .clamp(1, MAX_KEEP))
+        .clamp(1, MAX_KEEP)
 }
 
 /// Sets how many backups are kept (1 to [`MAX_KEEP`]) and deletes the
@@ -454,9 +461,19 @@ pub fn create_daily_if_due(workspace: &Workspace, mode: DailyMode) -> Result<Dai
         (DailyMode::BackgroundForLarge { after }, Some(reader)) => (reader, after),
         _ => return Ok(DailyBackup::Deferred),
     };
-    let keep = keep(workspace)?;
-    let path = path.to_path_buf();
     let passphrase = workspace.passphrase().cloned();
+    spawn_daily_copy(reader, path.to_path_buf(), passphrase, after);
+    Ok(DailyBackup::Started)
+}
+
+/// The thread that takes a large workspace's daily backup `after` the open,
+/// from a read-only connection of its own, then prunes the folder.
+fn spawn_daily_copy(
+    reader: super::Reader,
+    path: PathBuf,
+    passphrase: Option<Passphrase>,
+    after: Duration,
+) -> JoinHandle<()> {
     std::thread::spawn(move || {
         std::thread::sleep(after);
         // A backup taken meanwhile (an import's, another open's copy) makes
@@ -465,14 +482,15 @@ pub fn create_daily_if_due(workspace: &Workspace, mode: DailyMode) -> Result<Dai
         if !daily_due(newest, chrono::Utc::now().timestamp()) {
             return;
         }
-        let copied = reader.open().and_then(|source| {
-            copy_to_folder(&source, &path, DAILY_REASON, passphrase.as_ref(), None)
-        });
-        if copied.is_ok() {
-            prune_folder(&path, keep).ok();
+        let Ok(source) = reader.open() else {
+            return;
+        };
+        if copy_to_folder(&source, &path, DAILY_REASON, passphrase.as_ref(), None).is_ok() {
+            // The number to keep as it is now: the user may have changed it
+            // since the open, and `set_keep` pruned to the new one then.
+            prune_folder(&path, keep_on(&source)).ok();
         }
-    });
-    Ok(DailyBackup::Started)
+    })
 }
 
 /// Opens the backup at `backup` read-only and checks that it can replace
@@ -669,6 +687,58 @@ mod tests {
         assert_eq!(backup_files(&path).unwrap(), made[4..].to_vec());
         assert!(set_keep(&mut workspace, 0).is_err());
         assert!(set_keep(&mut workspace, MAX_KEEP + 1).is_err());
+    }
+
+    /// The daily copy of a large workspace prunes to the number to keep as
+    /// it is after the copy, not as it was at the open: a user who raised it
+    /// meanwhile keeps every backup the new number allows.
+    #[test]
+    fn the_daily_copy_prunes_to_the_number_to_keep_after_the_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, mut workspace) = workspace_in(dir.path());
+        set_keep(&mut workspace, 2).unwrap();
+        // Two backups from days ago, so a daily one is due.
+        for (stamp, reason) in [
+            ("20200101T000000.000Z", "manual"),
+            ("20200102T000000.000Z", "manual"),
+        ] {
+            let made = create(&workspace, reason).unwrap().unwrap();
+            let old = made.with_file_name(format!("{stamp}-{reason}.leadstream"));
+            std::fs::rename(&made, &old).unwrap();
+        }
+        assert_eq!(backup_files(&path).unwrap().len(), 2);
+        let copy = spawn_daily_copy(
+            workspace.reader().unwrap(),
+            path.clone(),
+            None,
+            Duration::from_secs(1),
+        );
+        set_keep(&mut workspace, 4).unwrap();
+        copy.join().unwrap();
+        let files = backup_files(&path).unwrap();
+        assert_eq!(files.len(), 3, "{files:?}");
+        assert!(stem_of(&files[2]).ends_with("-daily"), "{files:?}");
+        // Lowered before the copy: it prunes to the lower number.
+        set_keep(&mut workspace, 3).unwrap();
+        let newest = files[2].clone();
+        std::fs::rename(
+            &newest,
+            newest.with_file_name("20200103T000000.000Z-daily.leadstream"),
+        )
+        .unwrap();
+        let copy = spawn_daily_copy(
+            workspace.reader().unwrap(),
+            path.clone(),
+            None,
+            Duration::ZERO,
+        );
+        copy.join().unwrap();
+        let files = backup_files(&path).unwrap();
+        assert_eq!(files.len(), 3, "{files:?}");
+        assert!(
+            !files.iter().any(|f| stem_of(f).starts_with("20200101")),
+            "{files:?}"
+        );
     }
 
     #[test]

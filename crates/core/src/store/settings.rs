@@ -15,8 +15,13 @@ use crate::{Result, Workspace};
 /// The stored JSON text of `key`, for callers that decode it themselves (to
 /// name what is wrong in it, or to ignore a value that no longer parses).
 pub fn get_text(workspace: &Workspace, key: &str) -> Result<Option<String>> {
-    Ok(workspace
-        .conn()
+    get_text_on(workspace.conn(), key)
+}
+
+/// [`get_text`] through any connection to the workspace file (a reader on
+/// a background thread).
+pub(crate) fn get_text_on(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
         .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
             row.get(0)
         })
