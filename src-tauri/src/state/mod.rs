@@ -157,8 +157,9 @@ impl AppState {
             .and_then(Result::ok)
     }
 
-    /// Runs long `work` (an import, an inspection) on a blocking thread with
-    /// a connection of its own to the open workspace's file, so that the
+    /// Runs long `work` (an import, an inspection, the quality report, the
+    /// duplicate search) on a blocking thread with a connection of its own
+    /// to the open workspace's file, so that the
     /// workspace stays free for every other command meanwhile (WAL lets
     /// them read; the segment index sees the import's commit through
     /// SQLite's `data_version`). After work that changed too many leads for
