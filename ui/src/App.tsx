@@ -72,7 +72,7 @@ export function App() {
   const report = useCallback((e: unknown) => setError(describe(e)), []);
 
   const queryClient = useQueryClient();
-  useRefetchOnNewLeads(workspace);
+  const opening = useRefetchOnNewLeads(workspace);
 
   // A file dropped anywhere on the window opens the import wizard.
   useEffect(() => {
@@ -160,6 +160,7 @@ export function App() {
         // Nothing cached from the workspace left behind shows in this one, even for a moment
         // (its lead count did, until the refetch came back): every answer is asked again.
         void queryClient.resetQueries();
+        opening(info);
         setWorkspace(info);
         setShowStart(false);
         setView("leads");
@@ -172,7 +173,7 @@ export function App() {
         report(e);
       }
     },
-    [queryClient, report],
+    [queryClient, report, opening],
   );
 
   // The launch workspace is protected: ask for its passphrase (the start screen stays behind the dialog).

@@ -1,4 +1,5 @@
-// The cache is invalidated once for new leads in the open workspace, and not for a switch or the launch.
+// The cache is invalidated once for new leads in the open workspace, and not for a switch (even to the
+// same file with more leads) or the launch.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { renderHook } from "@testing-library/react";
 import type { ReactNode } from "react";
@@ -21,7 +22,13 @@ function watch() {
     wrapper,
     initialProps: { open: null as WorkspaceInfo | null },
   });
-  return { invalidate, show: (open: WorkspaceInfo | null) => hook.rerender({ open }) };
+  const show = (open: WorkspaceInfo | null) => hook.rerender({ open });
+  // What App's switch does: tell the hook, then show the workspace opened.
+  const switchTo = (opened: WorkspaceInfo) => {
+    hook.result.current(opened);
+    show(opened);
+  };
+  return { invalidate, show, switchTo };
 }
 
 describe("useRefetchOnNewLeads", () => {
@@ -41,5 +48,15 @@ describe("useRefetchOnNewLeads", () => {
     show(workspace("/b.leadstream", 99));
     show(workspace("/a.leadstream", 10));
     expect(invalidate).not.toHaveBeenCalled();
+  });
+
+  it("leaves the same workspace opened again with more leads to the switch's own reset", () => {
+    const { invalidate, show, switchTo } = watch();
+    show(workspace("/a.leadstream", 10));
+    switchTo(workspace("/a.leadstream", 15));
+    expect(invalidate).not.toHaveBeenCalled();
+    // New leads after that open still ask again.
+    show(workspace("/a.leadstream", 20));
+    expect(invalidate).toHaveBeenCalledTimes(1);
   });
 });
