@@ -144,17 +144,24 @@ impl AppState {
 
     /// Runs `work` on a blocking thread without the workspace: for a read on
     /// a connection of its own that other commands need not wait for. Its
-    /// failure is `None`; the caller then does the work on the workspace,
-    /// which reports the error if there is one.
+    /// failure is `None`, said on stderr; the caller then does the work on
+    /// the workspace, which reports the error if there is one.
     pub async fn beside_the_workspace<T, F>(&self, work: F) -> Option<T>
     where
         T: Send + 'static,
         F: FnOnce() -> leadstream_core::Result<T> + Send + 'static,
     {
-        tauri::async_runtime::spawn_blocking(work)
-            .await
-            .ok()
-            .and_then(Result::ok)
+        match tauri::async_runtime::spawn_blocking(work).await {
+            Ok(Ok(done)) => Some(done),
+            Ok(Err(error)) => {
+                eprintln!("leadstream: a read beside the workspace failed ({error}); the workspace does it");
+                None
+            }
+            Err(error) => {
+                eprintln!("leadstream: a read beside the workspace stopped ({error}); the workspace does it");
+                None
+            }
+        }
     }
 
     /// Runs long `work` (an import, an inspection, the quality report, the

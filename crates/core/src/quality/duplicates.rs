@@ -186,8 +186,14 @@ struct Link {
     confidence: f64,
 }
 
-/// Finds likely duplicates among all leads.
+/// Finds likely duplicates among all leads, read through one snapshot
+/// ([`Workspace::read_snapshot`]): beside the app's merges, no pair names a
+/// lead merged away after the search began.
 pub fn find(workspace: &Workspace, options: &DuplicateOptions) -> Result<DuplicateReport> {
+    workspace.read_snapshot(|workspace| find_in_snapshot(workspace, options))
+}
+
+fn find_in_snapshot(workspace: &Workspace, options: &DuplicateOptions) -> Result<DuplicateReport> {
     if !(0.0..=1.0).contains(&options.min_confidence) {
         return Err(Error::InvalidArgument(format!(
             "the minimum confidence must be between 0 and 1, not {}",

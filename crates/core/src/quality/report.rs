@@ -246,7 +246,13 @@ pub struct QualityReport {
 }
 
 /// The quality report of the workspace.
+/// It reads the workspace through one snapshot ([`Workspace::read_snapshot`]):
+/// every figure describes the same data, even beside the app's edits.
 pub fn report(workspace: &Workspace, options: &ReportOptions) -> Result<QualityReport> {
+    workspace.read_snapshot(|workspace| report_from_snapshot(workspace, options))
+}
+
+fn report_from_snapshot(workspace: &Workspace, options: &ReportOptions) -> Result<QualityReport> {
     if options.stale_months == 0 || options.stale_months > 120 {
         return Err(Error::InvalidArgument(format!(
             "quality report: stale months must be 1 to 120, not {}",

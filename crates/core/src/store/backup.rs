@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::tables::backups as sql;
+use super::tables::derived_cache;
 use super::{cipher, harden, migrate, open_connection, Access, Passphrase, Workspace};
 use crate::{Error, Result};
 
@@ -531,11 +532,16 @@ pub fn check(workspace: &Workspace, backup: &Path) -> Result<(Connection, u64)> 
 pub fn restore_into(workspace: &mut Workspace, source: &Connection) -> Result<()> {
     let since = sql::last_audit_id(source)?;
     let later_audit = sql::audit_rows_after(workspace.conn(), since)?;
-    {
+    let replaced_generation = {
         let target = workspace.conn_mut()?;
+        let replaced_generation = derived_cache::generation(target)?;
         let backup = Backup::new(source, target)?;
         backup.run_to_completion(4096, Duration::ZERO, None)?;
-    }
+        replaced_generation
+    };
+    // The copy brought the backup's lower generation: raised past the one
+    // it replaced, it never goes back (`derived_cache::raise_past`).
+    derived_cache::raise_past(workspace.conn(), replaced_generation)?;
     migrate::apply_pending(workspace.conn_mut()?)?;
     sql::append_audit_rows(workspace.conn(), &later_audit)?;
     workspace.clear_derived();
@@ -687,6 +693,26 @@ mod tests {
         assert_eq!(backup_files(&path).unwrap(), made[4..].to_vec());
         assert!(set_keep(&mut workspace, 0).is_err());
         assert!(set_keep(&mut workspace, MAX_KEEP + 1).is_err());
+    }
+
+    /// A restore copies the backup's lower generation; the workspace's goes
+    /// past the one it had, so nothing started before the restore matches
+    /// the restored data's generation.
+    #[test]
+    fn a_restore_never_takes_the_data_generation_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, mut workspace) = workspace_in(dir.path());
+        let backup = create(&workspace, "manual").unwrap().unwrap();
+        let backed_up = derived_cache::generation(workspace.conn()).unwrap();
+        for _ in 0..3 {
+            workspace.conn_mut().unwrap();
+        }
+        let before = derived_cache::generation(workspace.conn()).unwrap();
+        assert_eq!(before, backed_up + 3);
+        let (source, _) = check(&workspace, &backup).unwrap();
+        restore_into(&mut workspace, &source).unwrap();
+        let after = derived_cache::generation(workspace.conn()).unwrap();
+        assert!(after > before, "{after} after a restore from {before}");
     }
 
     /// The daily copy of a large workspace prunes to the number to keep as

@@ -373,6 +373,22 @@ impl Workspace {
         &self.conn
     }
 
+    /// Runs `read` inside one read transaction: every statement it makes
+    /// sees the same snapshot of the file, however long it runs and whatever
+    /// other connections commit meanwhile (a report that reads every lead
+    /// beside the app's edits). Rolled back after, so it keeps nothing: a
+    /// derived part is not stored from inside it (`put_if_free`). Inside a
+    /// caller's transaction, `read` just runs in that one.
+    pub fn read_snapshot<T>(&self, read: impl FnOnce(&Workspace) -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return read(self);
+        }
+        let snapshot = self.conn.unchecked_transaction()?;
+        let result = read(self);
+        snapshot.rollback()?;
+        result
+    }
+
     /// The connection for writing (transactions). Taking it counts as a
     /// change of the data, so caches built from it (the segment index) are
     /// rebuilt on their next use.
@@ -629,6 +645,39 @@ mod tests {
         assert_eq!(pragma_i64(&ws, "busy_timeout"), 5000);
         assert_eq!(ws.schema_version().unwrap(), LATEST_SCHEMA_VERSION);
         assert_eq!(ws.name(), "a");
+    }
+
+    /// A read snapshot sees none of another connection's commits made
+    /// while it runs, and leaves no transaction open after it.
+    #[test]
+    fn a_read_snapshot_sees_one_state_of_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.leadstream");
+        let ws = Workspace::create(&path).unwrap();
+        let settings = |ws: &Workspace| -> i64 {
+            ws.conn()
+                .query_row("SELECT count(*) FROM settings", [], |r| r.get(0))
+                .unwrap()
+        };
+        let at_start = settings(&ws);
+        let other = Workspace::open(&path).unwrap();
+        let seen = ws
+            .read_snapshot(|ws| {
+                let first = settings(ws);
+                other
+                    .conn()
+                    .execute("INSERT INTO settings (key, value) VALUES ('k', '1')", [])
+                    .unwrap();
+                Ok((first, settings(ws)))
+            })
+            .unwrap();
+        assert_eq!(seen, (at_start, at_start));
+        assert!(ws.conn().is_autocommit());
+        assert_eq!(settings(&ws), at_start + 1);
+        // An error inside ends the snapshot too.
+        let failed: Result<()> = ws.read_snapshot(|_| Err(Error::InvalidArgument("stop".into())));
+        assert!(failed.is_err());
+        assert!(ws.conn().is_autocommit());
     }
 
     /// `.cargo/config.toml` builds SQLite without memory statistics (a

@@ -57,12 +57,16 @@ pub struct CompletenessCount {
     reader: Reader,
     /// The workspace's data at the look-up, on its own connection.
     from: BuiltFrom,
+    /// The workspace's data stamp at the look-up: any write through it
+    /// since (a restore included) moves it.
+    stamp: (u64, i64),
 }
 
 /// Figures counted by a [`CompletenessCount`], and what they were counted for.
 pub struct CountedCompleteness {
     path: PathBuf,
     from: BuiltFrom,
+    stamp: (u64, i64),
     figures: Figures,
 }
 
@@ -74,7 +78,11 @@ pub fn look_up_field_completeness(workspace: &Workspace) -> Result<FieldComplete
         return Ok(FieldCompletenessLookup::Known(fields));
     }
     Ok(match workspace.reader() {
-        Some(reader) => FieldCompletenessLookup::Count(CompletenessCount { reader, from }),
+        Some(reader) => FieldCompletenessLookup::Count(CompletenessCount {
+            reader,
+            from,
+            stamp: workspace.data_stamp()?,
+        }),
         None => FieldCompletenessLookup::Known(field_completeness(workspace)?),
     })
 }
@@ -88,22 +96,28 @@ impl CompletenessCount {
         Ok(CountedCompleteness {
             path: self.reader.path().to_path_buf(),
             from: self.from,
+            stamp: self.stamp,
             figures,
         })
     }
 }
 
-/// The figures of `counted`, kept in the derived cache when nothing changed
-/// since the look-up: the same generation and no other connection's commit
-/// on the workspace's own connection (so the reader, which started after the
-/// look-up, read that same data). A count that failed (`None`), or one of a
-/// workspace the app has switched away from, is done again on the workspace.
+/// The figures of `counted` when nothing changed since the look-up: the same
+/// file, and the same data stamp (no write through the workspace, a restore
+/// included, and no other connection's commit), so the reader, which started
+/// after the look-up, read that same data. They are kept in the derived
+/// cache unless the file's generation moved too. Otherwise (the data
+/// changed, the app switched workspaces, or the count failed: `None`) the
+/// workspace counts again itself.
 pub fn keep_field_completeness(
     workspace: &Workspace,
     counted: Option<CountedCompleteness>,
 ) -> Result<Vec<FieldCompleteness>> {
     match counted {
-        Some(counted) if workspace.path() == Some(counted.path.as_path()) => {
+        Some(counted)
+            if workspace.path() == Some(counted.path.as_path())
+                && workspace.data_stamp()? == counted.stamp =>
+        {
             keep(workspace.conn(), counted.from, &counted.figures);
             Ok(counted.figures.1)
         }
@@ -270,16 +284,17 @@ mod tests {
         assert_eq!(field_completeness(&ws).unwrap(), figures);
     }
 
-    /// A write between the look-up and the keeping: the figures are returned
-    /// (the reader read the data after the write) but not kept for the
-    /// generation the look-up saw.
+    /// A write between the look-up and the keeping: the reader's figures are
+    /// not kept for the generation the look-up saw; the workspace counts
+    /// again and keeps its own figures for the data after the write.
     #[test]
-    fn a_count_is_not_kept_when_the_data_moved_on_meanwhile() {
+    fn a_count_is_done_again_when_the_data_moved_on_meanwhile() {
         let (_dir, mut ws) = demo_workspace("moved.leadstream");
         forget_kept_figures(&mut ws);
         let before = field_completeness(&ws).unwrap();
         forget_kept_figures(&mut ws);
         let count = count_of(look_up_field_completeness(&ws).unwrap());
+        let from = count.from;
         ws.conn_mut()
             .unwrap()
             .execute(
@@ -290,10 +305,34 @@ mod tests {
             .unwrap();
         let figures = keep_field_completeness(&ws, Some(count.run().unwrap())).unwrap();
         assert_eq!(company(&figures) + 3, company(&before));
-        assert!(
-            !is_kept(&ws),
-            "kept for a generation it was not counted from"
-        );
+        let generation = derived_cache::generation(ws.conn()).unwrap();
+        assert!(generation > from.generation);
+        let kept = kept(ws.conn(), derived_cache::built_from(ws.conn()).unwrap()).unwrap();
+        assert_eq!(kept.map(|(_, fields)| fields), Some(figures));
+    }
+
+    /// A restore between the look-up and the keeping: the figures counted
+    /// before it are not the restored data's, whatever its generation.
+    #[test]
+    fn a_count_from_before_a_restore_is_done_again() {
+        let (_dir, mut ws) = demo_workspace("restored.leadstream");
+        forget_kept_figures(&mut ws);
+        let backed_up = field_completeness(&ws).unwrap();
+        let backup = crate::store::backup::create(&ws, "manual")
+            .unwrap()
+            .unwrap();
+        ws.conn_mut()
+            .unwrap()
+            .execute("UPDATE leads SET company = NULL", [])
+            .unwrap();
+        let count = count_of(look_up_field_completeness(&ws).unwrap());
+        let counted = count.run().unwrap();
+        assert_eq!(company(&counted.figures.1), 0);
+        let (source, _) = crate::store::backup::check(&ws, &backup).unwrap();
+        crate::store::backup::restore_into(&mut ws, &source).unwrap();
+        let figures = keep_field_completeness(&ws, Some(counted)).unwrap();
+        assert_eq!(figures, backed_up);
+        assert!(company(&figures) > 0);
     }
 
     /// Figures counted for another workspace (the app switched meanwhile),

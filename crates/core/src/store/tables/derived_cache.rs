@@ -66,6 +66,19 @@ fn bump(conn: &Connection) -> Result<i64> {
     )?)
 }
 
+/// Sets the generation past both `floor` and its value now; returns the new
+/// value. A restore copies a backup's whole file, its generation included,
+/// which is lower than the one it replaces: raised past the one before, the
+/// generation never goes back, so a part or a count started before the
+/// restore never matches the restored data's generation.
+pub fn raise_past(conn: &Connection, floor: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "UPDATE data_generation SET value = max(value, ?1) + 1 WHERE id = 1 RETURNING value",
+        [floor],
+        |row| row.get(0),
+    )?)
+}
+
 /// [`invalidate`] before a write that changes nothing the parts for which
 /// `survives` holds were built from (a score write changes five columns of
 /// `leads` and nothing a segment's other columns or events are read from):
