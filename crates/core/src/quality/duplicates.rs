@@ -187,8 +187,9 @@ struct Link {
 }
 
 /// Finds likely duplicates among all leads, read through one snapshot
-/// ([`Workspace::read_snapshot`]): beside the app's merges, no pair names a
-/// lead merged away after the search began.
+/// ([`Workspace::read_snapshot`]): beside the app's merges, every pair
+/// describes one state of the data (a pair may name a lead merged away
+/// since; the merge then refuses it as not found).
 pub fn find(workspace: &Workspace, options: &DuplicateOptions) -> Result<DuplicateReport> {
     workspace.read_snapshot(|workspace| find_in_snapshot(workspace, options))
 }

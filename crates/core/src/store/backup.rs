@@ -532,17 +532,23 @@ pub fn check(workspace: &Workspace, backup: &Path) -> Result<(Connection, u64)> 
 pub fn restore_into(workspace: &mut Workspace, source: &Connection) -> Result<()> {
     let since = sql::last_audit_id(source)?;
     let later_audit = sql::audit_rows_after(workspace.conn(), since)?;
-    let replaced_generation = {
+    {
         let target = workspace.conn_mut()?;
         let replaced_generation = derived_cache::generation(target)?;
-        let backup = Backup::new(source, target)?;
-        backup.run_to_completion(4096, Duration::ZERO, None)?;
-        replaced_generation
-    };
-    // The copy brought the backup's lower generation: raised past the one
-    // it replaced, it never goes back (`derived_cache::raise_past`).
-    derived_cache::raise_past(workspace.conn(), replaced_generation)?;
-    migrate::apply_pending(workspace.conn_mut()?)?;
+        {
+            let backup = Backup::new(source, target)?;
+            backup.run_to_completion(4096, Duration::ZERO, None)?;
+        }
+        // The file is now the backup, at the schema of the Leadstream that
+        // wrote it: migrated first (an older one has no derived cache yet),
+        // its derived parts dropped (a migration may change what they were
+        // built from), and its generation, the backup's lower one, raised
+        // past the one it replaced, so it never goes back
+        // (`derived_cache::raise_past`).
+        migrate::apply_pending(target)?;
+        derived_cache::invalidate(target)?;
+        derived_cache::raise_past(target, replaced_generation)?;
+    }
     sql::append_audit_rows(workspace.conn(), &later_audit)?;
     workspace.clear_derived();
     Ok(())
@@ -713,6 +719,66 @@ mod tests {
         restore_into(&mut workspace, &source).unwrap();
         let after = derived_cache::generation(workspace.conn()).unwrap();
         assert!(after > before, "{after} after a restore from {before}");
+    }
+
+    /// A backup an older Leadstream wrote (schema 11, before the derived
+    /// cache existed): the restore migrates it and keeps the audit entries
+    /// written since it was taken.
+    #[test]
+    fn a_backup_from_an_older_schema_is_migrated_by_the_restore() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, mut workspace) = workspace_in(dir.path());
+        let old = backups_dir(&path).join("20200101T000000.000Z-manual.leadstream");
+        std::fs::create_dir_all(backups_dir(&path)).unwrap();
+        {
+            let conn = Connection::open(&old).unwrap();
+            conn.pragma_update(None, "application_id", super::super::APPLICATION_ID)
+                .unwrap();
+            conn.execute_batch(
+                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,
+                     name TEXT NOT NULL, applied_at INTEGER NOT NULL DEFAULT (unixepoch()))",
+            )
+            .unwrap();
+            for migration in migrate::MIGRATIONS.iter().filter(|m| m.version <= 11) {
+                conn.execute_batch(migration.sql).unwrap();
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+                    (migration.version, migration.name),
+                )
+                .unwrap();
+            }
+            conn.execute(
+                "INSERT INTO leads (id, email, email_key, created_at, updated_at)
+                 VALUES (7, 'old@x.io', 'old@x.io', 0, 0)",
+                [],
+            )
+            .unwrap();
+        }
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
+        crate::store::tables::audit::record(&tx, "test", &serde_json::json!({"after": "backup"}))
+            .unwrap();
+        tx.commit().unwrap();
+        let (source, leads) = check(&workspace, &old).unwrap();
+        assert_eq!(leads, 1);
+        restore_into(&mut workspace, &source).unwrap();
+        let conn = workspace.conn();
+        assert_eq!(
+            migrate::recorded_version(conn).unwrap(),
+            super::super::LATEST_SCHEMA_VERSION
+        );
+        let email: String = conn
+            .query_row("SELECT email FROM leads WHERE id = 7", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(email, "old@x.io");
+        let kept: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE action = 'test'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kept, 1);
+        assert!(derived_cache::generation(conn).unwrap() > 0);
     }
 
     /// The daily copy of a large workspace prunes to the number to keep as

@@ -385,8 +385,12 @@ impl Workspace {
         }
         let snapshot = self.conn.unchecked_transaction()?;
         let result = read(self);
-        snapshot.rollback()?;
-        result
+        // The read's own error first: a failed rollback (the transaction then
+        // ends with the connection) matters less.
+        let ended = snapshot.rollback();
+        let value = result?;
+        ended?;
+        Ok(value)
     }
 
     /// The connection for writing (transactions). Taking it counts as a
