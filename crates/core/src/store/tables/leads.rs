@@ -348,7 +348,7 @@ pub fn visit_identities(
     tx: &Transaction<'_>,
     with_email_keys: bool,
     with_external_ids: bool,
-    mut visit: impl FnMut(i64, Option<String>, Option<String>),
+    mut visit: impl FnMut(i64, Option<&str>, Option<&str>),
 ) -> Result<()> {
     let email = if with_email_keys { "email_key" } else { "NULL" };
     let external = if with_external_ids {
@@ -361,7 +361,17 @@ pub fn visit_identities(
     ))?;
     let mut rows = statement.query([])?;
     while let Some(row) = rows.next()? {
-        visit(row.get(0)?, row.get(1)?, row.get(2)?);
+        // Borrowed, not copied: a million leads' keys are read here.
+        let text = |column| {
+            row.get_ref(column)?.as_str_or_null().map_err(|error| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    column,
+                    rusqlite::types::Type::Text,
+                    Box::new(error),
+                )
+            })
+        };
+        visit(row.get(0)?, text(1)?, text(2)?);
     }
     Ok(())
 }
