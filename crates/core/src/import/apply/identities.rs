@@ -8,12 +8,14 @@
 //! allocation of its own per lead, and comparing it read memory scattered
 //! far from the map, a cache miss per look-up at a million leads. The
 //! import of 1M CRM leads takes about 8% less (docs/decisions.md, "Speed
-//! (issue 16): the identity maps hold hashes"). Two of a workspace's keys
-//! share a hash with a probability of about n²/2¹²⁹, 1.5·10⁻²⁷ at a million
-//! leads; the random keys keep a file from choosing keys that collide.
+//! (issue 16): the identity maps hold hashes"). A row whose key is not in
+//! the workspace finds a lead's hash with a probability of about
+//! rows × leads / 2¹²⁸: 3·10⁻²⁶ for 10M events against 1M leads; the random
+//! keys keep a file from choosing keys that collide.
 //!
-//! Memory: 32 bytes per lead for each identity the file maps, bounded by
-//! the workspace's leads, not by the file.
+//! Memory: a 32-byte slot per lead for each identity the file maps (about
+//! 40–70 bytes with the map's spare room), bounded by the workspace's
+//! leads, not by the file.
 //!
 //! The maps hash the hashes with foldhash rather than SipHash again.
 
@@ -53,9 +55,16 @@ pub(super) struct Identities {
 
 /// Hashes identity keys to the 128 bits the maps hold, with SipHash keys
 /// of its own drawn at random (std's `RandomState`, seeded by the system).
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 struct KeyHasher {
     keys: (u64, u64),
+}
+
+impl std::fmt::Debug for KeyHasher {
+    /// The keys stay out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyHasher").finish_non_exhaustive()
+    }
 }
 
 impl Default for KeyHasher {
@@ -91,12 +100,13 @@ impl Identities {
                     id,
                     inserted_here: false,
                 };
-                let hasher = identities.key_hasher;
                 if let Some(key) = email_key {
-                    identities.by_email_key.insert(hasher.hash(key), lead);
+                    let hash = identities.key_hasher.hash(key);
+                    identities.by_email_key.insert(hash, lead);
                 }
                 if let Some(key) = external_id {
-                    identities.by_external_id.insert(hasher.hash(key), lead);
+                    let hash = identities.key_hasher.hash(key);
+                    identities.by_external_id.insert(hash, lead);
                 }
             },
         )?;

@@ -363,10 +363,11 @@ pub fn visit_identities(
     while let Some(row) = rows.next()? {
         // Borrowed, not copied: a million leads' keys are read here.
         let text = |column| {
-            row.get_ref(column)?.as_str_or_null().map_err(|error| {
+            let value = row.get_ref(column)?;
+            value.as_str_or_null().map_err(|error| {
                 rusqlite::Error::FromSqlConversionFailure(
                     column,
-                    rusqlite::types::Type::Text,
+                    value.data_type(),
                     Box::new(error),
                 )
             })
