@@ -286,9 +286,11 @@ fn import_without_key_checks(
                 }
             }
             // The parser may have finished: then the batch is simply dropped here.
+            let (values, texts) = writer.take_spent();
             let spent = Spent {
                 rows: batch.rows,
-                values: writer.take_spent(),
+                values,
+                texts,
             };
             let _ = recycle.try_send(spent);
         }

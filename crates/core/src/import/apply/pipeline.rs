@@ -67,13 +67,19 @@ pub(super) struct ParserEnds {
 pub(super) struct Spent {
     pub(super) rows: Vec<ParsedRow>,
     pub(super) values: Vec<rusqlite::types::Value>,
+    pub(super) texts: Vec<String>,
 }
 
 impl ParserEnds {
     fn empty_rows(&self) -> Vec<ParsedRow> {
         match self.emptied.try_recv() {
-            Ok(Spent { mut rows, values }) => {
+            Ok(Spent {
+                mut rows,
+                values,
+                texts,
+            }) => {
                 drop(values);
+                drop(texts);
                 rows.clear();
                 rows
             }

@@ -40,9 +40,13 @@ pub(super) struct RowWriter<'tx> {
     /// The leads' identities, and the existing leads this import changed.
     pub(super) identities: Identities,
     /// Values written since the last [`RowWriter::take_spent`]: the parser
-    /// thread allocated them, so they go back to it to be freed (freeing
-    /// another thread's allocations contends for glibc's arena lock).
+    /// thread allocated them, so they go back to it to be freed (a free
+    /// from another thread costs the allocator: mimalloc collects such
+    /// frees later on the owning thread, glibc took its arena lock).
     pub(super) spent: Vec<Value>,
+    /// Texts written since the last [`RowWriter::take_spent`], for the same
+    /// reason: an events row's type, properties and identities.
+    pub(super) spent_texts: Vec<String>,
 }
 
 impl<'tx> RowWriter<'tx> {
@@ -83,13 +87,17 @@ impl<'tx> RowWriter<'tx> {
             events: ImportedEventInserter::new(tx, import_id)?,
             identities,
             spent: Vec::new(),
+            spent_texts: Vec::new(),
         })
     }
 
-    /// The values written since the last call, to be freed by the thread
-    /// that allocated them.
-    pub(super) fn take_spent(&mut self) -> Vec<Value> {
-        std::mem::take(&mut self.spent)
+    /// The values and texts written since the last call, to be freed by the
+    /// thread that allocated them.
+    pub(super) fn take_spent(&mut self) -> (Vec<Value>, Vec<String>) {
+        (
+            std::mem::take(&mut self.spent),
+            std::mem::take(&mut self.spent_texts),
+        )
     }
 
     /// Writes one row; the inner error is a row rejection.
@@ -248,7 +256,7 @@ impl<'tx> RowWriter<'tx> {
         self.leads.flush(&mut self.spent)?;
         self.insert_pending_custom_values()?;
         self.consents.flush()?;
-        self.events.flush()
+        self.events.flush(&mut self.spent_texts)
     }
 
     /// Inserts the pending custom values, field by field (leads in order).
@@ -396,12 +404,17 @@ impl<'tx> RowWriter<'tx> {
                 }
             }
         };
-        self.events.insert(ImportedEvent {
-            lead_id,
-            event_type,
-            occurred_at,
-            properties: std::mem::take(&mut values.event_properties),
-        })?;
+        self.events.insert(
+            ImportedEvent {
+                lead_id,
+                event_type,
+                occurred_at,
+                properties: std::mem::take(&mut values.event_properties),
+            },
+            &mut self.spent_texts,
+        )?;
+        let identities = [values.email, values.email_key, values.external_id];
+        self.spent_texts.extend(identities.into_iter().flatten());
         counts.inserted += 1;
         Ok(Ok(()))
     }

@@ -133,7 +133,10 @@ pub struct ImportedEvent {
 }
 
 /// Inserts the events an import adds, tagged with the import, in order,
-/// [`ROWS_PER_INSERT`] per statement ([`MultiRowInsert`]).
+/// [`ROWS_PER_INSERT`] per statement ([`MultiRowInsert`]). The texts of the
+/// events written go to the caller's `spent`, for the thread that allocated
+/// them to free (a free from another thread costs that thread's allocator a
+/// collection later).
 /// [`ImportedEventInserter::flush`] writes the rest.
 pub struct ImportedEventInserter<'tx> {
     rows: MultiRowInsert<'tx>,
@@ -152,16 +155,16 @@ impl<'tx> ImportedEventInserter<'tx> {
     }
 
     /// Adds one event (written by this call or a later one).
-    pub fn insert(&mut self, event: ImportedEvent) -> Result<()> {
+    pub fn insert(&mut self, event: ImportedEvent, spent: &mut Vec<String>) -> Result<()> {
         self.pending.push(event);
         if self.pending.len() == ROWS_PER_INSERT {
-            self.flush()?;
+            self.flush(spent)?;
         }
         Ok(())
     }
 
     /// Writes the events not written yet.
-    pub fn flush(&mut self) -> Result<()> {
+    pub fn flush(&mut self, spent: &mut Vec<String>) -> Result<()> {
         let import_id = self.import_id;
         self.rows.write(&self.pending, |statement, first, event| {
             statement.raw_bind_parameter(first + 1, event.lead_id)?;
@@ -171,7 +174,10 @@ impl<'tx> ImportedEventInserter<'tx> {
             statement.raw_bind_parameter(first + 5, import_id)?;
             Ok(())
         })?;
-        self.pending.clear();
+        for event in self.pending.drain(..) {
+            spent.push(event.event_type);
+            spent.push(event.properties);
+        }
         Ok(())
     }
 }
