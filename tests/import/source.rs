@@ -33,7 +33,7 @@ impl Read {
     fn values(&self) -> Vec<Vec<&str>> {
         self.rows()
             .iter()
-            .map(|r| r.fields.iter().map(String::as_str).collect())
+            .map(|r| r.fields.iter().collect())
             .collect()
     }
 
@@ -166,8 +166,8 @@ fn csv_spectrum_every_case_matches_its_expected_json() {
                 let object: Map<String, Value> = file
                     .raw_headers
                     .iter()
-                    .zip(&row.fields)
-                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .zip(row.fields.iter())
+                    .map(|(k, v)| (k.clone(), Value::String(v.to_owned())))
                     .collect();
                 Value::Object(object)
             })
@@ -424,11 +424,11 @@ fn frictionless_issue_811_windows_1252_with_multiline_headers() {
     assert_eq!(rows[0].line, 4);
     assert_eq!(rows[7903].line, 7907);
     let name = file.column("Denominazione (Italiana e straniera)");
-    let has = |value: &str| rows.iter().any(|r| r.fields[name] == value);
+    let has = |value: &str| rows.iter().any(|r| &r.fields[name] == value);
     assert!(has("San Floriano del Collio-Števerjan"));
     assert!(has("Duino Aurisina-Devin Nabrežina"));
     assert!(has("Agliè"));
-    assert!(rows.iter().any(|r| r.fields.contains(&" 001 ".to_owned())));
+    assert!(rows.iter().any(|r| r.fields.iter().any(|f| f == " 001 ")));
 }
 
 #[test]
@@ -963,7 +963,7 @@ fn invalid_utf8_beyond_the_detection_limit_rejects_only_its_record() {
         errors[0].message,
         format!("invalid UTF-8 at byte {}", bad_byte + 4)
     );
-    assert_eq!(errors[0].fields[1], "Bj\u{FFFD}rn");
+    assert_eq!(&errors[0].fields[1], "Bj\u{FFFD}rn");
 }
 
 #[test]
@@ -1089,12 +1089,8 @@ fn outcomes(read: &Read) -> Vec<(u64, Vec<&str>, Option<&str>)> {
     read.records
         .iter()
         .map(|record| match record {
-            Ok(r) => (r.line, r.fields.iter().map(String::as_str).collect(), None),
-            Err(e) => (
-                e.line,
-                e.fields.iter().map(String::as_str).collect(),
-                Some(e.message.as_str()),
-            ),
+            Ok(r) => (r.line, r.fields.iter().collect(), None),
+            Err(e) => (e.line, e.fields.iter().collect(), Some(e.message.as_str())),
         })
         .collect()
 }
@@ -1334,8 +1330,8 @@ fn read_with_small_limits(bytes: &[u8]) -> Vec<(u64, Vec<String>, Option<String>
             .unwrap();
     reader
         .map(|record| match record {
-            Ok(r) => (r.line, r.fields, None),
-            Err(e) => (e.line, e.fields, Some(e.message)),
+            Ok(r) => (r.line, r.fields.to_vec(), None),
+            Err(e) => (e.line, e.fields.to_vec(), Some(e.message)),
         })
         .collect()
 }

@@ -190,7 +190,7 @@ fn read_sample(reader: &mut RecordReader, width: usize, memory_limit: usize) -> 
         let (line, cells, error, note) = match next {
             Ok(record) => {
                 for (index, values) in sample.columns.iter_mut().enumerate() {
-                    let value = record.fields.get(index).cloned().unwrap_or_default();
+                    let value = record.fields.get(index).unwrap_or_default().to_owned();
                     held += value.len() + VALUE_OVERHEAD_BYTES;
                     values.push(value);
                 }
@@ -208,9 +208,9 @@ fn read_sample(reader: &mut RecordReader, width: usize, memory_limit: usize) -> 
                     None
                 };
                 let error = too_long.map(|reason| format!("{reason}; it will be rejected"));
-                (record.line, record.fields, error, note)
+                (record.line, record.fields.to_vec(), error, note)
             }
-            Err(error) => (error.line, error.fields, Some(error.message), None),
+            Err(error) => (error.line, error.fields.to_vec(), Some(error.message), None),
         };
         if sample.preview.len() < PREVIEW_ROWS {
             held += cells

@@ -332,11 +332,7 @@ pub(super) fn convert_row(
     let mut properties: Vec<(&str, &str)> = Vec::new();
     for column in columns {
         // Short rows (Excel drops trailing empty cells) read as empty.
-        let raw = record
-            .fields
-            .get(column.index)
-            .map(String::as_str)
-            .unwrap_or("");
+        let raw = record.fields.get(column.index).unwrap_or("");
         let text = raw.trim();
         if text.is_empty() || is_null_token(text, null_tokens) {
             continue;

@@ -13,7 +13,7 @@ use rusqlite::Transaction;
 
 use super::convert::{convert_row, EventTypeMemo, PreparedColumn, RowValues};
 use crate::import::normalize;
-use crate::import::source::RecordReader;
+use crate::import::source::{Cells, RecordReader};
 use crate::Result;
 
 /// Rows per batch handed from the parser to the writer.
@@ -30,12 +30,12 @@ pub(super) enum ParsedRow {
     Rejected {
         line: u64,
         reason: String,
-        fields: Vec<String>,
+        fields: Cells,
     },
     /// A converted row; its cells stay with it in case the writer rejects it.
     Converted {
         line: u64,
-        fields: Vec<String>,
+        fields: Cells,
         values: RowValues,
     },
 }
@@ -181,11 +181,11 @@ impl Suppressed {
     }
 
     /// Whether the row is an erased person's (noting the erasure's date).
-    fn holds(&mut self, fields: &[String]) -> bool {
+    fn holds(&mut self, fields: &Cells) -> bool {
         if self.hashes.is_empty() {
             return false;
         }
-        for cell in fields {
+        for cell in fields.iter() {
             if !cell.contains('@') {
                 continue;
             }

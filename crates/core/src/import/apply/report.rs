@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::*;
+use crate::import::source::Cells;
 
 /// Rejected rows: the first ones for the report, counts per reason, and all
 /// of them buffered to a temporary CSV until the import knows its file name.
@@ -26,7 +27,7 @@ impl RejectLog {
         }
     }
 
-    pub(super) fn add(&mut self, line: u64, reason: String, fields: &[String]) -> Result<()> {
+    pub(super) fn add(&mut self, line: u64, reason: String, fields: &Cells) -> Result<()> {
         self.count += 1;
         *self.by_reason.entry(reason_kind(&reason)).or_default() += 1;
         let writer = match self.spool.as_mut() {

@@ -256,8 +256,16 @@ pub(super) fn parse_rows(body: &str, layout: &Layout, limit: usize) -> Vec<Vec<S
     while rows.len() < limit {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {
-                let fields: Vec<&[u8]> = record.iter().collect();
-                rows.push(layout.fields(&fields, MAX_COLUMNS).unwrap_or_default());
+                let ends: Vec<usize> = record
+                    .iter()
+                    .scan(0, |end, field| {
+                        *end += field.len();
+                        Some(*end)
+                    })
+                    .collect();
+                let cells = Cells::decode(record.as_slice(), &ends);
+                let fields = layout.fields(cells, MAX_COLUMNS).unwrap_or_default();
+                rows.push(fields.to_vec());
             }
             _ => break,
         }
@@ -346,21 +354,14 @@ impl Layout {
         }
     }
 
-    /// The fields of a parsed record, decoded lossily (the reader checks
-    /// UTF-8 before) and unwrapped when rows are wrapped in quotes. A wrapped
-    /// row holding more than `max_columns` fields is refused with its count.
-    pub(super) fn fields(
-        &self,
-        raw_fields: &[&[u8]],
-        max_columns: usize,
-    ) -> Result<Vec<String>, usize> {
-        let decoded = raw_fields
-            .iter()
-            .map(|field| String::from_utf8_lossy(field).into_owned());
+    /// The fields of a parsed record (`cells`, decoded lossily), unwrapped
+    /// when rows are wrapped in quotes. A wrapped row holding more than
+    /// `max_columns` fields is refused with its count.
+    pub(super) fn fields(&self, cells: Cells, max_columns: usize) -> Result<Cells, usize> {
         if !self.wrapped {
-            return Ok(decoded.collect());
+            return Ok(cells);
         }
-        let inner = decoded.collect::<Vec<_>>().join(",");
+        let inner = cells.iter().collect::<Vec<_>>().join(",");
         // Splitting holds one entry per field: count before splitting.
         let delimiters = inner.bytes().filter(|&b| b == self.delimiter).count();
         if delimiters >= max_columns.saturating_mul(4) {
@@ -370,7 +371,7 @@ impl Layout {
         if fields.len() > max_columns {
             return Err(fields.len());
         }
-        Ok(fields)
+        Ok(fields.into())
     }
 }
 

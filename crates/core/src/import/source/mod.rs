@@ -34,12 +34,14 @@ use ts_rs::TS;
 
 use crate::{Error, Result};
 
+mod cells;
 mod dialect;
 mod encoding;
 mod headers;
 mod reader;
 mod tally;
 
+pub use cells::Cells;
 use dialect::*;
 use encoding::*;
 pub use reader::RecordReader;
@@ -212,7 +214,7 @@ pub struct SourceRecord {
     /// files it is computed from the decoded text (2 bytes per UTF-16 code
     /// unit), exact except around undecodable bytes.
     pub byte: u64,
-    pub fields: Vec<String>,
+    pub fields: Cells,
 }
 
 impl SourceRecord {
@@ -226,8 +228,8 @@ impl SourceRecord {
     /// non-empty fields than the header (its values may be shifted). Extra
     /// fields that are all empty (a trailing delimiter) are fine.
     pub fn too_long(&self, width: usize) -> Option<String> {
-        let extra = self.fields.get(width..)?;
-        extra.iter().any(|f| !f.trim().is_empty()).then(|| {
+        let mut extra = self.fields.iter_from(width);
+        extra.any(|f| !f.trim().is_empty()).then(|| {
             format!(
                 "wrong number of fields: the header has {width}, this row has {}",
                 self.fields.len()
@@ -245,7 +247,7 @@ pub struct RecordError {
     pub message: String,
     /// What could be read of it, lossy (invalid bytes and NUL become U+FFFD),
     /// for the rejected-rows file.
-    pub fields: Vec<String>,
+    pub fields: Cells,
 }
 
 impl fmt::Display for RecordError {
@@ -383,7 +385,7 @@ mod tests {
             assert!(b >= byte, "bytes go forward");
             assert!(fields.len() <= limits.max_columns, "columns are bounded");
             if record.is_ok() {
-                let size: usize = fields.iter().map(String::len).sum();
+                let size: usize = fields.iter().map(str::len).sum();
                 assert!(size <= limits.max_record_bytes, "records are bounded");
             }
             (line, byte) = (l, b);
@@ -484,7 +486,7 @@ mod tests {
             for record in reader.by_ref() {
                 let record = record.unwrap();
                 positions.push((record.line, record.byte));
-                read_back.push(record.fields);
+                read_back.push(record.fields.to_vec());
             }
             prop_assert_eq!(&read_back, &table);
             let first_data_row = usize::from(format.has_header);

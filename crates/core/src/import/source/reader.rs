@@ -113,16 +113,9 @@ impl RecordBuilder {
         }
     }
 
-    pub(super) fn raw_fields(&self) -> Vec<&[u8]> {
-        let mut start = 0;
-        self.field_ends
-            .iter()
-            .map(|&end| {
-                let field = &self.field_bytes[start..end];
-                start = end;
-                field
-            })
-            .collect()
+    /// The fields read so far, decoded lossily.
+    pub(super) fn cells(&self) -> Cells {
+        Cells::decode(&self.field_bytes, &self.field_ends)
     }
 }
 
@@ -278,7 +271,7 @@ impl RecordReader {
             });
         }
         if format.has_header {
-            let mut raw = first.fields;
+            let mut raw = first.fields.to_vec();
             if let Some(name) = raw.first_mut() {
                 if let Some(stripped) = name.strip_prefix('\u{FEFF}') {
                     *name = stripped.to_owned();
@@ -345,7 +338,7 @@ impl RecordReader {
                         return Some(ParsedRecord {
                             line: self.tally.line,
                             byte: self.tally.original,
-                            fields: Vec::new(),
+                            fields: Cells::default(),
                             problem: Some(format!(
                                 "the rest of the file could not be read: {error}"
                             )),
@@ -617,9 +610,9 @@ impl RecordReader {
         }
     }
 
-    pub(super) fn decoded_fields(&self) -> Result<Vec<String>, usize> {
+    pub(super) fn decoded_fields(&self) -> Result<Cells, usize> {
         self.layout
-            .fields(&self.record.raw_fields(), self.limits.max_columns)
+            .fields(self.record.cells(), self.limits.max_columns)
     }
 
     /// The file ended: ends the record being read, if any.
@@ -658,7 +651,7 @@ impl RecordReader {
             (Some(problem), fields) => (fields.unwrap_or_default(), Some(problem)),
             (None, Ok(fields)) => (fields, None),
             (None, Err(columns)) => (
-                Vec::new(),
+                Cells::default(),
                 Some(too_many_columns(columns, limits.max_columns)),
             ),
         };
@@ -673,6 +666,7 @@ impl RecordReader {
             };
             match invalid_utf8_at {
                 Some(byte) => Some(format!("invalid UTF-8 at byte {byte}")),
+                None if !fields.any_contains('\0') => None,
                 None => fields
                     .iter()
                     .position(|field| field.contains('\0'))
@@ -703,7 +697,7 @@ pub(super) struct ParsedRecord {
     pub(super) line: u64,
     pub(super) byte: u64,
     /// Decoded lossily; NUL bytes kept.
-    pub(super) fields: Vec<String>,
+    pub(super) fields: Cells,
     pub(super) problem: Option<String>,
     /// Its structure is broken (a stray quote, over a limit), not just its
     /// text: a header row like this refuses the file.
@@ -726,7 +720,7 @@ impl ParsedRecord {
                 message,
                 fields: self
                     .fields
-                    .into_iter()
+                    .iter()
                     .map(|f| f.replace('\0', "\u{FFFD}"))
                     .collect(),
             }),
@@ -800,7 +794,10 @@ mod tests {
         assert_eq!(format.delimiter, ";");
         let mut reader = RecordReader::open(file.path(), &format).unwrap();
         assert_eq!(reader.headers(), ["id", "note"]);
-        let rows: Vec<Vec<String>> = reader.by_ref().map(|r| r.unwrap().fields).collect();
+        let rows: Vec<Vec<String>> = reader
+            .by_ref()
+            .map(|r| r.unwrap().fields.to_vec())
+            .collect();
         assert_eq!(rows, [["1", "a;b"], ["2", "x"]]);
     }
 
