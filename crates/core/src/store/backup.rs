@@ -116,8 +116,7 @@ pub fn create(workspace: &Workspace, reason: &str) -> Result<Option<PathBuf>> {
 /// file alone holds every committed page, so the copy is the same workspace
 /// the online backup would make (keyed alike, since its bytes are the
 /// same), in about half the time: 657 MB in 0.60 s against 1.03–1.33 s
-/// (docs/benchmarks.md, "Import: a record's cells in one text, and the
-/// backup before it copies the file").
+/// (docs/benchmarks.md, "Import: the backup before it copies the file").
 /// On the log after all (another process switched it back), it takes the
 /// online backup instead.
 pub fn create_alone(workspace: &Workspace, reason: &str) -> Result<Option<PathBuf>> {
