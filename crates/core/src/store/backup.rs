@@ -109,41 +109,6 @@ pub fn create(workspace: &Workspace, reason: &str) -> Result<Option<PathBuf>> {
     Ok(made)
 }
 
-/// [`create`] for a workspace alone on its file, on the rollback journal
-/// (`journal::write_in_place`, an import about to write in place): the
-/// file's bytes are copied as they are, under a read lock that keeps every
-/// writer out until the copy is complete and synced. On this journal the
-/// file alone holds every committed page, so the copy is the same workspace
-/// the online backup would make (keyed alike, since its bytes are the
-/// same), in about half the time: 657 MB in 0.60 s against 1.03–1.33 s
-/// (docs/benchmarks.md, "Import: the backup before it copies the file").
-/// On the log after all (another process switched it back), it takes the
-/// online backup instead.
-pub fn create_alone(workspace: &Workspace, reason: &str) -> Result<Option<PathBuf>> {
-    let Some(path) = workspace.path() else {
-        return Ok(None);
-    };
-    let conn = workspace.conn();
-    if let Err(error) = sql::begin_read_snapshot(conn) {
-        sql::end_read_snapshot(conn).ok();
-        return Err(error);
-    }
-    let copied = match super::journal::on_rollback_journal(conn) {
-        Ok(true) => copy_file_to_folder(path, reason).map(Some),
-        Ok(false) => Ok(None),
-        Err(error) => Err(error),
-    };
-    let ended = sql::end_read_snapshot(conn);
-    match (copied?, ended) {
-        (Some(made), Ok(())) => {
-            prune(workspace)?;
-            Ok(Some(made))
-        }
-        (None, Ok(())) => create(workspace, reason),
-        (_, Err(error)) => Err(error),
-    }
-}
-
 /// [`create`] without the pruning: a restore takes its safety copy with
 /// this, so the backup it restores cannot be pruned under it.
 pub(crate) fn create_unpruned(workspace: &Workspace, reason: &str) -> Result<Option<PathBuf>> {
@@ -245,7 +210,12 @@ fn copy_to_folder(
     passphrase: Option<&Passphrase>,
     stop: Option<&AtomicBool>,
 ) -> Result<PathBuf> {
-    let (target, partial) = new_backup_paths(workspace_path, reason)?;
+    let reason = slug(reason);
+    let dir = backups_dir(workspace_path);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let stamp = chrono::Utc::now().format(STAMP_FORMAT);
+    let target = dir.join(format!("{stamp}-{reason}.{}", super::WORKSPACE_EXTENSION));
+    let partial = dir.join(format!(".{stamp}-{reason}.partial"));
     let copied = (|| -> Result<()> {
         let mut copy = rusqlite::Connection::open(&partial)?;
         if let Some(passphrase) = passphrase {
@@ -269,36 +239,6 @@ fn copy_to_folder(
     }
     std::fs::rename(&partial, &target).map_err(|e| Error::io(&target, e))?;
     Ok(target)
-}
-
-/// A copy of the bytes of the workspace file at `workspace_path`, synced,
-/// into a new file of its backups folder (see [`create_alone`]).
-fn copy_file_to_folder(workspace_path: &Path, reason: &str) -> Result<PathBuf> {
-    let (target, partial) = new_backup_paths(workspace_path, reason)?;
-    let copied = std::fs::copy(workspace_path, &partial).and_then(|_| {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(&partial)?
-            .sync_all()
-    });
-    if let Err(error) = copied {
-        std::fs::remove_file(&partial).ok();
-        return Err(Error::io(&partial, error));
-    }
-    std::fs::rename(&partial, &target).map_err(|e| Error::io(&target, e))?;
-    Ok(target)
-}
-
-/// A new backup's name in the backups folder (created if missing), and the
-/// hidden name it is written under until it is complete.
-fn new_backup_paths(workspace_path: &Path, reason: &str) -> Result<(PathBuf, PathBuf)> {
-    let reason = slug(reason);
-    let dir = backups_dir(workspace_path);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let stamp = chrono::Utc::now().format(STAMP_FORMAT);
-    let target = dir.join(format!("{stamp}-{reason}.{}", super::WORKSPACE_EXTENSION));
-    let partial = dir.join(format!(".{stamp}-{reason}.partial"));
-    Ok((target, partial))
 }
 
 /// A reason as a file name part: lower-case letters, digits and dashes.
@@ -650,77 +590,6 @@ mod tests {
             })
             .unwrap();
         assert_eq!(marker, "1");
-    }
-
-    fn marker_of(copy: &Connection) -> Option<String> {
-        copy.query_row("SELECT value FROM settings WHERE key = 'marker'", [], |r| {
-            r.get(0)
-        })
-        .ok()
-    }
-
-    #[test]
-    fn a_workspace_alone_on_the_rollback_journal_is_backed_up_byte_for_byte() {
-        let dir = tempfile::tempdir().unwrap();
-        let (path, workspace) = workspace_in(dir.path());
-        let conn = workspace.conn();
-        conn.execute(
-            "INSERT INTO settings (key, value) VALUES ('marker', '1')",
-            [],
-        )
-        .unwrap();
-        assert!(super::super::journal::write_in_place(conn).unwrap());
-        let made = create_alone(&workspace, "before-import").unwrap().unwrap();
-        assert!(conn.is_autocommit(), "the read lock is released");
-        assert_eq!(std::fs::read(&made).unwrap(), std::fs::read(&path).unwrap());
-        assert_eq!(backup_files(&path).unwrap(), vec![made.clone()]);
-        let copy = open_backup(&workspace, &made).unwrap();
-        assert_eq!(marker_of(&copy).as_deref(), Some("1"));
-        assert!(super::super::journal::back_to_wal(conn).unwrap());
-    }
-
-    #[test]
-    fn the_byte_copy_of_an_encrypted_workspace_opens_with_its_passphrase() {
-        let dir = tempfile::tempdir().unwrap();
-        let (path, mut workspace) = workspace_in(dir.path());
-        workspace
-            .conn()
-            .execute(
-                "INSERT INTO settings (key, value) VALUES ('marker', '3')",
-                [],
-            )
-            .unwrap();
-        cipher::protect(&mut workspace, Passphrase::new("correct horse")).unwrap();
-        for old in backup_files(&path).unwrap() {
-            std::fs::remove_file(old).unwrap();
-        }
-        assert!(super::super::journal::write_in_place(workspace.conn()).unwrap());
-        let made = create_alone(&workspace, "before-import").unwrap().unwrap();
-        assert!(!std::fs::read(&made)
-            .unwrap()
-            .starts_with(b"SQLite format 3"));
-        let copy = open_backup(&workspace, &made).unwrap();
-        assert_eq!(marker_of(&copy).as_deref(), Some("3"));
-    }
-
-    /// On the log, the file alone lacks the newest pages: the online
-    /// backup is taken instead, and holds them.
-    #[test]
-    fn a_workspace_on_the_log_gets_the_online_backup_instead() {
-        let dir = tempfile::tempdir().unwrap();
-        let (path, workspace) = workspace_in(dir.path());
-        workspace
-            .conn()
-            .execute(
-                "INSERT INTO settings (key, value) VALUES ('marker', '2')",
-                [],
-            )
-            .unwrap();
-        let made = create_alone(&workspace, "before-import").unwrap().unwrap();
-        assert!(workspace.conn().is_autocommit());
-        assert_eq!(backup_files(&path).unwrap(), vec![made.clone()]);
-        let copy = open_backup(&workspace, &made).unwrap();
-        assert_eq!(marker_of(&copy).as_deref(), Some("2"));
     }
 
     /// A backup started beside a write holds the data as it was when it

@@ -68,12 +68,6 @@ pub(crate) fn back_to_wal(conn: &Connection) -> Result<bool> {
     }
 }
 
-/// Whether `conn`'s file is on the rollback journal an import alone on it
-/// switches to (then the file itself holds every committed page).
-pub(crate) fn on_rollback_journal(conn: &Connection) -> Result<bool> {
-    Ok(mode(conn)? == ROLLBACK)
-}
-
 /// Sets the journal mode to `wanted` and, once SQLite reports it, the
 /// `synchronous` setting that goes with it. Returns whether it switched:
 /// not when another connection's hold on the file refused it.

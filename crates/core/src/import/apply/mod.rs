@@ -177,7 +177,7 @@ fn import_without_key_checks(
     let backup = if leads_at_stake == 0 {
         None
     } else if in_place {
-        crate::store::backup::create_alone(workspace, BACKUP_REASON)?;
+        crate::store::backup::create(workspace, BACKUP_REASON)?;
         None
     } else {
         crate::store::backup::start_beside(workspace, BACKUP_REASON)?
