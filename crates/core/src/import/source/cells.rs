@@ -58,6 +58,7 @@ impl Cells {
         self.ends.len()
     }
 
+    /// Whether the record has no cells.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
