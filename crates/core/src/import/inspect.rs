@@ -208,9 +208,9 @@ fn read_sample(reader: &mut RecordReader, width: usize, memory_limit: usize) -> 
                     None
                 };
                 let error = too_long.map(|reason| format!("{reason}; it will be rejected"));
-                (record.line, record.fields.to_vec(), error, note)
+                (record.line, record.fields, error, note)
             }
-            Err(error) => (error.line, error.fields.to_vec(), Some(error.message), None),
+            Err(error) => (error.line, error.fields, Some(error.message), None),
         };
         if sample.preview.len() < PREVIEW_ROWS {
             held += cells
@@ -219,7 +219,7 @@ fn read_sample(reader: &mut RecordReader, width: usize, memory_limit: usize) -> 
                 .sum::<usize>();
             sample.preview.push(PreviewRow {
                 line,
-                cells,
+                cells: cells.to_vec(),
                 error,
                 note,
             });
