@@ -142,12 +142,6 @@ impl<const N: usize> PartialEq<[&str; N]> for Cells {
     }
 }
 
-impl PartialEq<Vec<String>> for Cells {
-    fn eq(&self, other: &Vec<String>) -> bool {
-        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a == b)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
