@@ -51,10 +51,12 @@ pub(crate) fn with_index<T>(
         .and_then(|derived| derived.downcast_mut::<LeadIndex>())
         .filter(|index| index.stamp == stamp)
     {
+        index.reader = workspace.reader();
         return work(index);
     }
     *slot = None;
     let mut index = LeadIndex::load(workspace.conn(), stamp)?;
+    index.reader = workspace.reader();
     let result = work(&mut index);
     *slot = Some(Box::new(index));
     result

@@ -10,7 +10,6 @@ use super::*;
 use crate::segments::compile::{Behaviour, Condition, NumberTest, PropertyCondition, Test};
 use crate::segments::values::{self, span_start};
 use crate::store::tables::columns;
-use crate::text::fold_key;
 use crate::Result;
 
 /// The events of one (folded) type: `times[offsets[row]..offsets[row + 1]]`
@@ -38,7 +37,7 @@ pub(super) struct LoadedEvents {
 
 /// Keeps the `entries` (sorted by lead id) whose lead the index holds in
 /// `lead_ids` (sorted, one per row), as a row look-up would keep them.
-fn retain_held<T>(lead_ids: &[i64], entries: &mut Vec<T>, lead_of: impl Fn(&T) -> i64) {
+pub(super) fn retain_held<T>(lead_ids: &[i64], entries: &mut Vec<T>, lead_of: impl Fn(&T) -> i64) {
     debug_assert!(lead_ids.windows(2).all(|pair| pair[0] < pair[1]));
     let mut next = 0;
     entries.retain(|entry| {
@@ -53,7 +52,7 @@ fn retain_held<T>(lead_ids: &[i64], entries: &mut Vec<T>, lead_of: impl Fn(&T) -
 /// One type's events as [`TypeEvents::offsets`] and [`TypeEvents::times`]:
 /// `entries` sorted by (lead id, time), each of a lead in `lead_ids` (after
 /// [`retain_held`]), laid out in the order of the index's rows.
-fn runs_by_row(lead_ids: &[i64], entries: &[EventEntry]) -> (Vec<u32>, Vec<i64>) {
+pub(super) fn runs_by_row(lead_ids: &[i64], entries: &[EventEntry]) -> (Vec<u32>, Vec<i64>) {
     let mut offsets = Vec::with_capacity(lead_ids.len() + 1);
     offsets.push(0);
     let mut next = 0;
@@ -354,49 +353,15 @@ impl LeadIndex {
     ///
     /// Also returns, per type, the ids of its first [`PROPERTY_SAMPLE`]
     /// events: where the behaviour editor reads the type's property keys.
+    /// A large table is read on two connections and laid out on two
+    /// threads ([`event_scan`]).
     pub(super) fn load_events(&self, conn: &Connection) -> Result<LoadedEvents> {
-        // Looked up once per event: foldhash, not SipHash (the types come
-        // from the user's own data, so flooding is no concern).
-        let mut slot_of_raw: foldhash::HashMap<Vec<u8>, usize> = Default::default();
-        let mut slot_of_key: HashMap<String, usize> = HashMap::new();
-        let mut slots: Vec<(TypeEvents, Vec<EventEntry>, Vec<i64>)> = Vec::new();
-        // In id order (the table's own order, no sort), as the property
-        // columns are read, whose stable sort by (lead, time) breaks ties
-        // by id.
-        columns::for_each_event(conn, |event| {
-            let slot = match slot_of_raw.get(event.raw_type) {
-                Some(&slot) => slot,
-                None => {
-                    let raw_text = String::from_utf8_lossy(event.raw_type).into_owned();
-                    let key = fold_key(&raw_text);
-                    let slot = *slot_of_key.entry(key).or_insert_with(|| {
-                        slots.push((TypeEvents::default(), Vec::new(), Vec::new()));
-                        slots.len() - 1
-                    });
-                    slots[slot].0.raw_types.push(raw_text);
-                    slot_of_raw.insert(event.raw_type.to_vec(), slot);
-                    slot
-                }
-            };
-            let (_, entries, sample) = &mut slots[slot];
-            entries.push((event.lead_id, event.occurred_at));
-            if sample.len() < PROPERTY_SAMPLE {
-                sample.push(event.id);
-            }
-            Ok(())
-        })?;
+        let scan =
+            event_scan::scan_events(conn, self.reader.as_ref(), event_scan::SPLIT_FROM_EVENTS)?;
         let mut loaded = LoadedEvents::default();
-        let keys: HashMap<usize, String> = slot_of_key.into_iter().map(|(k, s)| (s, k)).collect();
-        for (slot, (mut events, mut entries, sample)) in slots.into_iter().enumerate() {
-            // Entries with the same lead and time are equal, so an unstable
-            // sort leaves them as a stable one would (at 10M events, 0.39 s
-            // instead of 0.78 s); the property columns keep their stable
-            // sort, as their values differ.
-            entries.sort_unstable();
-            retain_held(&self.lead_ids, &mut entries, |entry| entry.0);
-            (events.offsets, events.times) = runs_by_row(&self.lead_ids, &entries);
-            loaded.by_type.insert(keys[&slot].clone(), events);
-            loaded.samples.push((keys[&slot].clone(), sample));
+        for (key, events, sample) in event_scan::into_runs(&self.lead_ids, scan.types) {
+            loaded.by_type.insert(key.clone(), events);
+            loaded.samples.push((key, sample));
         }
         Ok(loaded)
     }

@@ -10,6 +10,7 @@
 
 mod bitset;
 mod columns;
+mod event_scan;
 mod event_types;
 mod events;
 mod stored;
@@ -68,6 +69,10 @@ pub(crate) struct LeadIndex {
     /// Where parts are read from and stored (the workspace file's derived
     /// cache, for the generation the index started on).
     cache: Option<PartCache>,
+    /// Opens a second connection to the workspace's file, for the scan of
+    /// every event (`None` in memory). Set by each use of the index, so it
+    /// follows a change of passphrase.
+    pub reader: Option<crate::store::Reader>,
 }
 
 impl LeadIndex {
@@ -111,6 +116,7 @@ impl LeadIndex {
             event_property_keys: None,
             properties: HashMap::new(),
             cache,
+            reader: None,
         })
     }
 

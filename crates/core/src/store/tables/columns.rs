@@ -100,11 +100,37 @@ pub struct EventRow<'r> {
 /// sort).
 pub fn for_each_event(
     conn: &Connection,
+    visit: impl FnMut(EventRow<'_>) -> Result<()>,
+) -> Result<()> {
+    for_each_event_in(conn, i64::MIN..=i64::MAX, visit)
+}
+
+/// The lowest and the highest event id (two look-ups of the table's key),
+/// or `None` when there are no events.
+pub fn event_id_bounds(conn: &Connection) -> Result<Option<(i64, i64)>> {
+    let bounds: (Option<i64>, Option<i64>) = conn.query_row(
+        "SELECT (SELECT min(id) FROM events), (SELECT max(id) FROM events)",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    Ok(match bounds {
+        (Some(low), Some(high)) => Some((low, high)),
+        _ => None,
+    })
+}
+
+/// [`for_each_event`] for the events whose id is in `ids`: a range of the
+/// table's key, read in id order.
+pub fn for_each_event_in(
+    conn: &Connection,
+    ids: std::ops::RangeInclusive<i64>,
     mut visit: impl FnMut(EventRow<'_>) -> Result<()>,
 ) -> Result<()> {
-    let mut statement =
-        conn.prepare("SELECT id, lead_id, type, occurred_at FROM events ORDER BY id")?;
-    let mut rows = statement.query([])?;
+    let mut statement = conn.prepare(
+        "SELECT id, lead_id, type, occurred_at FROM events \
+         WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+    )?;
+    let mut rows = statement.query([ids.start(), ids.end()])?;
     while let Some(row) = rows.next()? {
         visit(EventRow {
             id: row.get(0)?,
@@ -323,6 +349,32 @@ mod tests {
             event_property_keys(conn, &raw_types).unwrap(),
             vec!["n", "url"]
         );
+    }
+
+    #[test]
+    fn events_read_by_a_range_of_ids_and_the_bounds_of_the_ids() {
+        let workspace = Workspace::in_memory_store().unwrap();
+        let conn = workspace.conn();
+        assert_eq!(event_id_bounds(conn).unwrap(), None);
+        conn.execute_batch(
+            "INSERT INTO leads (id, created_at, updated_at) VALUES (1, 0, 0);
+             INSERT INTO events (id, lead_id, type, occurred_at) VALUES
+               (3, 1, 'a', 30), (7, 1, 'b', 70), (9, 1, 'a', 90);",
+        )
+        .unwrap();
+        assert_eq!(event_id_bounds(conn).unwrap(), Some((3, 9)));
+        let ids_in = |ids| {
+            let mut seen = Vec::new();
+            for_each_event_in(conn, ids, |event| {
+                seen.push(event.id);
+                Ok(())
+            })
+            .unwrap();
+            seen
+        };
+        assert_eq!(ids_in(3..=7), vec![3, 7]);
+        assert_eq!(ids_in(8..=i64::MAX), vec![9]);
+        assert_eq!(ids_in(i64::MIN..=2), Vec::<i64>::new());
     }
 
     #[test]
