@@ -96,6 +96,9 @@ impl EventScan {
             if into.entries.is_empty() {
                 into.entries = scanned.entries;
             } else {
+                // Exactly: the joined entries are the largest allocation
+                // of the load, and doubling would leave up to half unused.
+                into.entries.reserve_exact(scanned.entries.len());
                 into.entries.extend(scanned.entries);
             }
             let room = PROPERTY_SAMPLE - into.sample.len();
