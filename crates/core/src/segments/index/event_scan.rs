@@ -14,9 +14,10 @@ use crate::text::fold_key;
 use crate::Result;
 
 /// Tables whose event ids span fewer than this are read on one
-/// connection: a second one costs its opening and a thread, and the whole
-/// scan takes a few tenths of a second at most.
-pub(super) const SPLIT_FROM_EVENTS: i64 = 250_000;
+/// connection: a second one costs its opening (about 0.17 s of key
+/// derivation for an encrypted workspace) and a thread, and at 1M events
+/// the whole scan takes about a tenth of a second.
+pub(super) const SPLIT_FROM_EVENTS: i64 = 2_000_000;
 
 /// One folded type's events as the scan found them.
 #[derive(Debug, Default)]
@@ -114,7 +115,8 @@ impl EventScan {
 /// already were two statements: the index's stamp and the cache's
 /// generation check decide whether what was read is kept. Inside a
 /// transaction, `conn` may see rows no other connection sees, so it reads
-/// everything itself; so it does when the second connection fails.
+/// everything itself. When the second connection fails to open or read, or
+/// its thread cannot start, `conn` reads the upper half too.
 pub(super) fn scan_events(
     conn: &Connection,
     reader: Option<&Reader>,
@@ -125,23 +127,28 @@ pub(super) fn scan_events(
         (Some(_), Some((low, high)))
             if two_cores && conn.is_autocommit() && high.saturating_sub(low) >= split_from =>
         {
-            Some(low + (high - low) / 2)
+            // In 128 bits: ids near both ends of i64 cannot overflow.
+            Some(((i128::from(low) + i128::from(high)) / 2) as i64)
         }
         _ => None,
     };
     let (Some(middle), Some(reader)) = (middle, reader) else {
         return scan_range(conn, i64::MIN..=i64::MAX);
     };
-    let upper_ids = middle + 1..=i64::MAX;
+    let upper_ids = middle.saturating_add(1)..=i64::MAX;
     let (lower, upper) = std::thread::scope(|scope| {
         let ids = upper_ids.clone();
-        let upper = scope.spawn(move || scan_range(&reader.open()?, ids));
-        (scan_range(conn, i64::MIN..=middle), upper.join())
+        let upper = std::thread::Builder::new()
+            .spawn_scoped(scope, move || scan_range(&reader.open()?, ids));
+        let lower = scan_range(conn, i64::MIN..=middle);
+        (lower, upper.map(|thread| thread.join()))
     });
     let mut scan = lower?;
     let upper = match upper {
-        Ok(Ok(upper)) => upper,
-        _ => scan_range(conn, upper_ids)?,
+        Ok(Ok(Ok(upper))) => upper,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        // The thread did not start, or its connection failed.
+        Err(_) | Ok(Ok(Err(_))) => scan_range(conn, upper_ids)?,
     };
     scan.append(upper);
     Ok(scan)
