@@ -19,8 +19,16 @@ use crate::Result;
 /// the whole scan takes about a tenth of a second.
 pub(super) const SPLIT_FROM_EVENTS: i64 = 2_000_000;
 
+/// Fewer events than this are laid out on the caller's thread alone: a
+/// second thread costs more than it saves on a small workspace.
+const LAY_OUT_ON_TWO_THREADS_FROM: usize = 100_000;
+
+fn two_cores() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
+}
+
 /// One folded type's events as the scan found them.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct ScannedType {
     pub(super) key: String,
     /// Each spelling of the type, in the order the scan first met it.
@@ -122,18 +130,16 @@ pub(super) fn scan_events(
     reader: Option<&Reader>,
     split_from: i64,
 ) -> Result<EventScan> {
-    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
-    let middle = match (reader, columns::event_id_bounds(conn)?) {
-        (Some(_), Some((low, high)))
-            if two_cores && conn.is_autocommit() && high.saturating_sub(low) >= split_from =>
-        {
-            // In 128 bits: ids near both ends of i64 cannot overflow.
-            Some(((i128::from(low) + i128::from(high)) / 2) as i64)
-        }
-        _ => None,
-    };
-    let (Some(middle), Some(reader)) = (middle, reader) else {
+    let reader = reader.filter(|_| two_cores() && conn.is_autocommit());
+    let Some(reader) = reader else {
         return scan_range(conn, i64::MIN..=i64::MAX);
+    };
+    let middle = match columns::event_id_bounds(conn)? {
+        Some((low, high)) if high.saturating_sub(low) >= split_from => {
+            // In 128 bits: ids near both ends of i64 cannot overflow.
+            ((i128::from(low) + i128::from(high)) / 2) as i64
+        }
+        _ => return scan_range(conn, i64::MIN..=i64::MAX),
     };
     let upper_ids = middle.saturating_add(1)..=i64::MAX;
     let (lower, upper) = std::thread::scope(|scope| {
@@ -171,7 +177,17 @@ pub(super) fn into_runs(
     lead_ids: &[i64],
     types: Vec<ScannedType>,
 ) -> Vec<(String, TypeEvents, Vec<i64>)> {
-    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
+    lay_out_types(lead_ids, types, LAY_OUT_ON_TWO_THREADS_FROM)
+}
+
+/// [`into_runs`], on two threads from `two_threads_from` events.
+fn lay_out_types(
+    lead_ids: &[i64],
+    types: Vec<ScannedType>,
+    two_threads_from: usize,
+) -> Vec<(String, TypeEvents, Vec<i64>)> {
+    let events: usize = types.iter().map(|scanned| scanned.entries.len()).sum();
+    let two_threads = two_cores() && events >= two_threads_from;
     let mut order: Vec<usize> = (0..types.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(types[i].entries.len()));
     let (mut mine, mut theirs) = (Vec::new(), Vec::new());
@@ -181,7 +197,7 @@ pub(super) fn into_runs(
         let Some(scanned) = types[i].take() else {
             continue;
         };
-        if two_cores && their_load < my_load {
+        if two_threads && their_load < my_load {
             their_load += scanned.entries.len();
             theirs.push((i, scanned));
         } else {
@@ -265,13 +281,19 @@ mod tests {
     /// A type as laid out: key, spellings, offsets, times and sample.
     type LaidOut = (String, Vec<String>, Vec<u32>, Vec<i64>, Vec<i64>);
 
+    /// The scan laid out on one thread, checked against two threads.
     fn laid_out(scan: EventScan, lead_ids: &[i64]) -> Vec<LaidOut> {
-        into_runs(lead_ids, scan.types)
-            .into_iter()
-            .map(|(key, events, sample)| {
-                (key, events.raw_types, events.offsets, events.times, sample)
-            })
-            .collect()
+        let as_tuples = |laid: Vec<(String, TypeEvents, Vec<i64>)>| -> Vec<LaidOut> {
+            laid.into_iter()
+                .map(|(key, events, sample)| {
+                    (key, events.raw_types, events.offsets, events.times, sample)
+                })
+                .collect()
+        };
+        let on_two = as_tuples(lay_out_types(lead_ids, scan.types.clone(), 0));
+        let on_one = as_tuples(lay_out_types(lead_ids, scan.types, usize::MAX));
+        assert_eq!(on_one, on_two);
+        on_one
     }
 
     #[test]
