@@ -7,13 +7,104 @@
 //! generation, so a fresh process loads it instead of building it. Never
 //! stale: a change of the data moves both tags.
 
+use std::ops::RangeInclusive;
+
 use memchr::memmem::Finder;
 
-use crate::store::lock_slot;
 use crate::store::tables::derived_cache;
 use crate::store::tables::leads as stored_leads;
+use crate::store::{lock_slot, Reader};
 use crate::text::push_values_search_key;
 use crate::{Result, Workspace};
+
+/// Lead ids from which the keys are read on two connections at once: at
+/// 1M leads one connection takes about half a second (reading and folding
+/// in about equal parts); below this, a second connection costs more than
+/// it saves.
+const SPLIT_FROM_LEAD_IDS: i64 = 200_000;
+
+/// Keys as they are read: after `base` bytes (the stored form's header, or
+/// none), each key and its separator, with its lead's id and where its
+/// separator is, relative to `base`.
+struct KeysBuilder {
+    bytes: Vec<u8>,
+    base: usize,
+    ids: Vec<i64>,
+    ends: Vec<usize>,
+}
+
+impl KeysBuilder {
+    /// An empty builder after `prefix`, with room for about `leads` keys.
+    fn new(prefix: &[u8], leads: usize) -> Self {
+        let mut bytes = Vec::with_capacity(prefix.len() + leads.saturating_mul(KEY_BYTES_HINT + 8));
+        bytes.extend_from_slice(prefix);
+        KeysBuilder {
+            base: prefix.len(),
+            bytes,
+            ids: Vec::with_capacity(leads),
+            ends: Vec::with_capacity(leads),
+        }
+    }
+
+    /// Adds the keys of the leads whose id is in `ids`, in id order.
+    fn read(&mut self, conn: &rusqlite::Connection, ids: RangeInclusive<i64>) -> Result<()> {
+        let mut key = String::new();
+        stored_leads::visit_search_fields_in(conn, ids, |id, values| {
+            key.clear();
+            push_values_search_key(values, &mut key);
+            self.ids.push(id);
+            self.bytes.extend_from_slice(key.as_bytes());
+            self.ends.push(self.bytes.len() - self.base);
+            self.bytes.push(SEPARATOR);
+        })
+    }
+
+    /// Adds the keys of every lead: `conn` reads the ids up to `middle`
+    /// while a read-only connection from `reader`, on a thread of its own,
+    /// reads those above; then the upper keys follow the lower ones, as one
+    /// read would have laid them out. The halves are two snapshots: a
+    /// commit by another connection after the data stamp the keys are
+    /// tagged with moves that stamp, so such keys are read again before
+    /// they are used or stored. When the second connection fails to open or
+    /// read, or its thread cannot start, `conn` reads the upper half too.
+    fn read_in_halves(
+        &mut self,
+        conn: &rusqlite::Connection,
+        reader: &Reader,
+        middle: i64,
+    ) -> Result<()> {
+        let Some(upper_start) = middle.checked_add(1) else {
+            return self.read(conn, i64::MIN..=middle);
+        };
+        let upper_ids = upper_start..=i64::MAX;
+        let room = self.ids.capacity() / 2;
+        let (lower, upper) = std::thread::scope(|scope| {
+            let ids = upper_ids.clone();
+            let upper = std::thread::Builder::new().spawn_scoped(scope, move || {
+                let mut upper = KeysBuilder::new(&[], room);
+                upper.read(&reader.open()?, ids).map(|()| upper)
+            });
+            let lower = self.read(conn, i64::MIN..=middle);
+            (lower, upper.map(|thread| thread.join()))
+        });
+        lower?;
+        match upper {
+            Ok(Ok(Ok(upper))) => self.append(upper),
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // The thread did not start, or its connection failed.
+            Err(_) | Ok(Ok(Err(_))) => self.read(conn, upper_ids)?,
+        }
+        Ok(())
+    }
+
+    /// Adds `later`'s keys, all of whose ids are above these.
+    fn append(&mut self, later: KeysBuilder) {
+        let offset = self.bytes.len() - self.base;
+        self.bytes.extend_from_slice(&later.bytes[later.base..]);
+        self.ids.extend_from_slice(&later.ids);
+        self.ends.extend(later.ends.iter().map(|end| end + offset));
+    }
+}
 
 /// The name of the stored keys in the derived cache.
 pub(crate) const CACHE_NAME: &str = "search/v1/keys";
@@ -65,24 +156,42 @@ pub(crate) struct SearchKeys {
 
 impl SearchKeys {
     /// Builds the keys from the leads table, straight into the stored form.
+    /// With a file to read beside, a second core and lead ids spanning at
+    /// least [`SPLIT_FROM_LEAD_IDS`], outside a transaction, two
+    /// connections read half the ids each ([`KeysBuilder::read_in_halves`]).
     fn build(workspace: &Workspace, stamp: (u64, i64)) -> Result<Self> {
+        Self::build_splitting_from(workspace, stamp, SPLIT_FROM_LEAD_IDS)
+    }
+
+    fn build_splitting_from(
+        workspace: &Workspace,
+        stamp: (u64, i64),
+        split_from: i64,
+    ) -> Result<Self> {
+        let conn = workspace.conn();
         let expected = usize::try_from(stored_leads::count(workspace)?).unwrap_or(0);
-        let mut bytes =
-            Vec::with_capacity(HEADER_LEN + expected.saturating_mul(KEY_BYTES_HINT + 8));
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&0u64.to_le_bytes());
-        let mut ids = Vec::with_capacity(expected);
-        let mut ends = Vec::with_capacity(expected);
-        let mut key = String::new();
-        stored_leads::visit_search_fields(workspace.conn(), |id, values| {
-            key.clear();
-            push_values_search_key(values, &mut key);
-            ids.push(id);
-            bytes.extend_from_slice(key.as_bytes());
-            ends.push(bytes.len() - HEADER_LEN);
-            bytes.push(SEPARATOR);
-        })?;
-        Ok(SearchKeys::finished(stamp, bytes, ids, ends))
+        let mut header = [0u8; HEADER_LEN];
+        header[..MAGIC.len()].copy_from_slice(MAGIC);
+        let mut keys = KeysBuilder::new(&header, expected);
+        let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
+        let reader = workspace
+            .reader()
+            .filter(|_| two_cores && conn.is_autocommit());
+        let middle = match reader {
+            Some(_) => match stored_leads::id_bounds(conn)? {
+                // In 128 bits: ids near both ends of i64 cannot overflow.
+                Some((low, high)) if high.saturating_sub(low) >= split_from => {
+                    Some(((i128::from(low) + i128::from(high)) / 2) as i64)
+                }
+                _ => None,
+            },
+            None => None,
+        };
+        match (reader, middle) {
+            (Some(reader), Some(middle)) => keys.read_in_halves(conn, &reader, middle)?,
+            _ => keys.read(conn, i64::MIN..=i64::MAX)?,
+        }
+        Ok(SearchKeys::finished(stamp, keys.bytes, keys.ids, keys.ends))
     }
 
     /// The keys from their parts: `bytes` holds the header and each key
@@ -718,6 +827,57 @@ mod tests {
         }
         tx.commit().unwrap();
         (ws, path)
+    }
+
+    /// Keys as comparable parts: each key with its separator, the ids and
+    /// the separators' positions.
+    type KeyParts = (Vec<u8>, Vec<i64>, Vec<usize>);
+
+    fn key_parts(keys: &SearchKeys) -> KeyParts {
+        let read = keys.bytes[HEADER_LEN..keys.keys_end].to_vec();
+        (read, keys.ids.clone(), keys.ends.clone())
+    }
+
+    #[test]
+    fn two_halves_read_at_once_give_exactly_what_one_read_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let names: Vec<String> = (0..60)
+            .map(|i| match i % 4 {
+                0 => format!("Müller {i}"),
+                1 => format!("STRASSE{i}"),
+                2 => String::new(),
+                _ => format!("東京 {i}"),
+            })
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (ws, _path) = file_with_leads(&dir, &names);
+        let stamp = ws.data_stamp().unwrap();
+        let one_read = key_parts(&SearchKeys::build_splitting_from(&ws, stamp, i64::MAX).unwrap());
+        assert_eq!(one_read.1, (1..=60).collect::<Vec<i64>>());
+        let reader = ws.reader().unwrap();
+        for middle in [i64::MIN, 0, 1, 17, 30, 59, 60, 1_000, i64::MAX] {
+            let mut halves = KeysBuilder::new(&[], 60);
+            halves.read_in_halves(ws.conn(), &reader, middle).unwrap();
+            let halves = (halves.bytes, halves.ids, halves.ends);
+            assert_eq!(halves, one_read, "split after id {middle}");
+        }
+        let split = SearchKeys::build_splitting_from(&ws, stamp, 0).unwrap();
+        assert_eq!(key_parts(&split), one_read);
+    }
+
+    #[test]
+    fn inside_a_transaction_one_connection_reads_what_only_it_sees() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut ws, _path) = file_with_leads(&dir, &["Alpha", "Beta", "Gamma", "Delta"]);
+        ws.conn_mut()
+            .unwrap()
+            .execute_batch("BEGIN; UPDATE leads SET last_name = 'Uncommitted' WHERE id = 4;")
+            .unwrap();
+        let stamp = ws.data_stamp().unwrap();
+        let keys = SearchKeys::build_splitting_from(&ws, stamp, 0).unwrap();
+        ws.conn().execute_batch("ROLLBACK").unwrap();
+        assert_eq!(keys.matching_ids("uncommitted"), [4]);
+        assert_eq!(keys.ids, [1, 2, 3, 4]);
     }
 
     #[test]

@@ -11,6 +11,19 @@ use rusqlite::{params, Connection, Row, Statement, Transaction};
 use super::{MultiRowInsert, ROWS_PER_INSERT};
 use crate::{Result, Workspace};
 
+/// The smallest and the largest lead id, or `None` without leads.
+pub fn id_bounds(conn: &Connection) -> Result<Option<(i64, i64)>> {
+    let bounds: (Option<i64>, Option<i64>) = conn.query_row(
+        "SELECT (SELECT min(id) FROM leads), (SELECT max(id) FROM leads)",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    Ok(match bounds {
+        (Some(low), Some(high)) => Some((low, high)),
+        _ => None,
+    })
+}
+
 /// How many leads the workspace holds.
 pub fn count(workspace: &Workspace) -> Result<u64> {
     super::count_rows(workspace.conn(), "leads")
@@ -62,13 +75,23 @@ pub const SEARCH_COLUMNS: [&str; 5] =
 /// `search_match()`), by id: what the quick search's index is built from.
 pub fn visit_search_fields(
     conn: &Connection,
+    visit: impl FnMut(i64, [rusqlite::types::ValueRef<'_>; 5]),
+) -> Result<()> {
+    visit_search_fields_in(conn, i64::MIN..=i64::MAX, visit)
+}
+
+/// [`visit_search_fields`] for the leads whose id is in `ids`: a range of
+/// the table's key, read in id order.
+pub fn visit_search_fields_in(
+    conn: &Connection,
+    ids: std::ops::RangeInclusive<i64>,
     mut visit: impl FnMut(i64, [rusqlite::types::ValueRef<'_>; 5]),
 ) -> Result<()> {
     let mut statement = conn.prepare(&format!(
-        "SELECT l.id, l.{} FROM leads l ORDER BY l.id",
+        "SELECT l.id, l.{} FROM leads l WHERE l.id BETWEEN ?1 AND ?2 ORDER BY l.id",
         SEARCH_COLUMNS.join(", l.")
     ))?;
-    let mut rows = statement.query([])?;
+    let mut rows = statement.query([*ids.start(), *ids.end()])?;
     while let Some(row) = rows.next()? {
         visit(
             row.get(0)?,
