@@ -157,8 +157,10 @@ pub(crate) struct SearchKeys {
 impl SearchKeys {
     /// Builds the keys from the leads table, straight into the stored form.
     /// With a file to read beside, a second core and lead ids spanning at
-    /// least [`SPLIT_FROM_LEAD_IDS`], outside a transaction, two
-    /// connections read half the ids each ([`KeysBuilder::read_in_halves`]).
+    /// least [`SPLIT_FROM_LEAD_IDS`], outside a transaction and unencrypted
+    /// (a second connection's key derivation, about 0.17 s, would eat what
+    /// it saves at 1M leads), two connections read half the ids each
+    /// ([`KeysBuilder::read_in_halves`]).
     fn build(workspace: &Workspace, stamp: (u64, i64)) -> Result<Self> {
         Self::build_splitting_from(workspace, stamp, SPLIT_FROM_LEAD_IDS)
     }
@@ -176,7 +178,7 @@ impl SearchKeys {
         let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
         let reader = workspace
             .reader()
-            .filter(|_| two_cores && conn.is_autocommit());
+            .filter(|_| two_cores && conn.is_autocommit() && !workspace.is_protected());
         let middle = match reader {
             Some(_) => match stored_leads::id_bounds(conn)? {
                 // In 128 bits: ids near both ends of i64 cannot overflow.
