@@ -108,15 +108,7 @@ pub fn for_each_event(
 /// The lowest and the highest event id (two look-ups of the table's key),
 /// or `None` when there are no events.
 pub fn event_id_bounds(conn: &Connection) -> Result<Option<(i64, i64)>> {
-    let bounds: (Option<i64>, Option<i64>) = conn.query_row(
-        "SELECT (SELECT min(id) FROM events), (SELECT max(id) FROM events)",
-        [],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )?;
-    Ok(match bounds {
-        (Some(low), Some(high)) => Some((low, high)),
-        _ => None,
-    })
+    super::id_bounds(conn, "events")
 }
 
 /// [`for_each_event`] for the events whose id is in `ids`: a range of the

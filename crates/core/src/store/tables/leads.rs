@@ -13,15 +13,7 @@ use crate::{Result, Workspace};
 
 /// The smallest and the largest lead id, or `None` without leads.
 pub fn id_bounds(conn: &Connection) -> Result<Option<(i64, i64)>> {
-    let bounds: (Option<i64>, Option<i64>) = conn.query_row(
-        "SELECT (SELECT min(id) FROM leads), (SELECT max(id) FROM leads)",
-        [],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )?;
-    Ok(match bounds {
-        (Some(low), Some(high)) => Some((low, high)),
-        _ => None,
-    })
+    super::id_bounds(conn, "leads")
 }
 
 /// How many leads the workspace holds.

@@ -76,6 +76,20 @@ fn count_rows(conn: &Connection, table: &str) -> Result<u64> {
     Ok(count as u64)
 }
 
+/// The smallest and the largest `id` of `table` (one look-up of each end
+/// of its key), or `None` when it has no rows.
+fn id_bounds(conn: &Connection, table: &str) -> Result<Option<(i64, i64)>> {
+    let bounds: (Option<i64>, Option<i64>) = conn.query_row(
+        &format!("SELECT (SELECT min(id) FROM {table}), (SELECT max(id) FROM {table})"),
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    Ok(match bounds {
+        (Some(low), Some(high)) => Some((low, high)),
+        _ => None,
+    })
+}
+
 /// The table families a big import fills in bulk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BulkFill {
