@@ -13,7 +13,7 @@ use memchr::memmem::Finder;
 
 use crate::store::tables::derived_cache;
 use crate::store::tables::leads as stored_leads;
-use crate::store::{lock_slot, Reader};
+use crate::store::{lock_slot, split_read, Reader};
 use crate::text::push_values_search_key;
 use crate::{Result, Workspace};
 
@@ -60,40 +60,30 @@ impl KeysBuilder {
     }
 
     /// Adds the keys of every lead: `conn` reads the ids up to `middle`
-    /// while a read-only connection from `reader`, on a thread of its own,
-    /// reads those above; then the upper keys follow the lower ones, as one
-    /// read would have laid them out. The halves are two snapshots: a
+    /// while a connection from `reader` reads those above
+    /// (`store::split_read`); then the upper keys follow the lower ones, as
+    /// one read would have laid them out. The halves are two snapshots: a
     /// commit by another connection after the data stamp the keys are
     /// tagged with moves that stamp, so such keys are read again before
-    /// they are used or stored. When the second connection fails to open or
-    /// read, or its thread cannot start, `conn` reads the upper half too.
+    /// they are used or stored.
     fn read_in_halves(
         &mut self,
         conn: &rusqlite::Connection,
         reader: &Reader,
         middle: i64,
     ) -> Result<()> {
-        let Some(upper_start) = middle.checked_add(1) else {
-            return self.read(conn, i64::MIN..=middle);
-        };
-        let upper_ids = upper_start..=i64::MAX;
         let room = self.ids.capacity() / 2;
-        let (lower, upper) = std::thread::scope(|scope| {
-            let ids = upper_ids.clone();
-            let upper = std::thread::Builder::new().spawn_scoped(scope, move || {
+        let ((), upper) = split_read::read_in_halves(
+            conn,
+            reader,
+            middle,
+            |conn, ids| self.read(conn, ids),
+            |conn, ids| {
                 let mut upper = KeysBuilder::new(&[], room);
-                upper.read(&reader.open()?, ids).map(|()| upper)
-            });
-            let lower = self.read(conn, i64::MIN..=middle);
-            (lower, upper.map(|thread| thread.join()))
-        });
-        lower?;
-        match upper {
-            Ok(Ok(Ok(upper))) => self.append(upper),
-            Ok(Err(panic)) => std::panic::resume_unwind(panic),
-            // The thread did not start, or its connection failed.
-            Err(_) | Ok(Ok(Err(_))) => self.read(conn, upper_ids)?,
-        }
+                upper.read(conn, ids).map(|()| upper)
+            },
+        )?;
+        self.append(upper);
         Ok(())
     }
 
@@ -175,23 +165,16 @@ impl SearchKeys {
         let mut header = [0u8; HEADER_LEN];
         header[..MAGIC.len()].copy_from_slice(MAGIC);
         let mut keys = KeysBuilder::new(&header, expected);
-        let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
-        let reader = workspace
-            .reader()
-            .filter(|_| two_cores && conn.is_autocommit() && !workspace.is_protected());
-        let middle = match reader {
-            Some(_) => match stored_leads::id_bounds(conn)? {
-                // In 128 bits: ids near both ends of i64 cannot overflow.
-                Some((low, high)) if high.saturating_sub(low) >= split_from => {
-                    Some(((i128::from(low) + i128::from(high)) / 2) as i64)
-                }
-                _ => None,
-            },
+        let reader = workspace.reader();
+        let helper =
+            split_read::helper_for(conn, reader.as_ref()).filter(|_| !workspace.is_protected());
+        let middle = match helper {
+            Some(_) => split_read::middle_of(stored_leads::id_bounds(conn)?, split_from),
             None => None,
         };
-        match (reader, middle) {
-            (Some(reader), Some(middle)) => keys.read_in_halves(conn, &reader, middle)?,
-            _ => keys.read(conn, i64::MIN..=i64::MAX)?,
+        match (helper, middle) {
+            (Some(reader), Some(middle)) => keys.read_in_halves(conn, reader, middle)?,
+            _ => keys.read(conn, split_read::ALL_IDS)?,
         }
         Ok(SearchKeys::finished(stamp, keys.bytes, keys.ids, keys.ends))
     }

@@ -17,6 +17,7 @@ pub(crate) mod journal;
 pub(crate) mod lead_changes;
 mod migrate;
 pub mod settings;
+pub(crate) mod split_read;
 pub mod tables;
 
 use std::any::Any;

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 
 use super::events::{retain_held, runs_by_row, EventEntry, TypeEvents, PROPERTY_SAMPLE};
+use crate::store::split_read::{self, two_cores};
 use crate::store::tables::columns::{self, EventRow};
 use crate::store::Reader;
 use crate::text::fold_key;
@@ -22,10 +23,6 @@ pub(super) const SPLIT_FROM_EVENTS: i64 = 2_000_000;
 /// Fewer events than this are laid out on the caller's thread alone: a
 /// second thread costs more than it saves on a small workspace.
 const LAY_OUT_ON_TWO_THREADS_FROM: usize = 100_000;
-
-fn two_cores() -> bool {
-    std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
-}
 
 /// One folded type's events as the scan found them.
 #[derive(Debug, Default, Clone)]
@@ -130,32 +127,14 @@ pub(super) fn scan_events(
     reader: Option<&Reader>,
     split_from: i64,
 ) -> Result<EventScan> {
-    let reader = reader.filter(|_| two_cores() && conn.is_autocommit());
-    let Some(reader) = reader else {
-        return scan_range(conn, i64::MIN..=i64::MAX);
+    let Some(reader) = split_read::helper_for(conn, reader) else {
+        return scan_range(conn, split_read::ALL_IDS);
     };
-    let middle = match columns::event_id_bounds(conn)? {
-        Some((low, high)) if high.saturating_sub(low) >= split_from => {
-            // In 128 bits: ids near both ends of i64 cannot overflow.
-            ((i128::from(low) + i128::from(high)) / 2) as i64
-        }
-        _ => return scan_range(conn, i64::MIN..=i64::MAX),
+    let Some(middle) = split_read::middle_of(columns::event_id_bounds(conn)?, split_from) else {
+        return scan_range(conn, split_read::ALL_IDS);
     };
-    let upper_ids = middle.saturating_add(1)..=i64::MAX;
-    let (lower, upper) = std::thread::scope(|scope| {
-        let ids = upper_ids.clone();
-        let upper = std::thread::Builder::new()
-            .spawn_scoped(scope, move || scan_range(&reader.open()?, ids));
-        let lower = scan_range(conn, i64::MIN..=middle);
-        (lower, upper.map(|thread| thread.join()))
-    });
-    let mut scan = lower?;
-    let upper = match upper {
-        Ok(Ok(Ok(upper))) => upper,
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        // The thread did not start, or its connection failed.
-        Err(_) | Ok(Ok(Err(_))) => scan_range(conn, upper_ids)?,
-    };
+    let (mut scan, upper) =
+        split_read::read_in_halves(conn, reader, middle, scan_range, scan_range)?;
     scan.append(upper);
     Ok(scan)
 }
