@@ -88,6 +88,15 @@ mod tests {
         Ok((ids, conn.is_readonly("main")?))
     }
 
+    /// A new workspace in a temporary directory (kept while it lives), and
+    /// a reader of its file.
+    fn workspace_on_file() -> (tempfile::TempDir, Workspace, Reader) {
+        let dir = tempfile::tempdir().unwrap();
+        let workspace = Workspace::create(dir.path().join("w.leadstream")).unwrap();
+        let reader = workspace.reader().unwrap();
+        (dir, workspace, reader)
+    }
+
     #[test]
     fn the_middle_splits_wide_spans_only_and_never_overflows() {
         assert_eq!(middle_of(None, 10), None);
@@ -106,34 +115,25 @@ mod tests {
         );
     }
 
+    /// The upper half is read on a second, read-only connection; when that
+    /// one cannot open, on the caller's.
     #[test]
-    fn the_upper_half_is_read_on_a_second_read_only_connection() {
-        let dir = tempfile::tempdir().unwrap();
-        let workspace = Workspace::create(dir.path().join("w.leadstream")).unwrap();
-        let reader = workspace.reader().unwrap();
-        let (lower, upper) = read_in_halves(workspace.conn(), &reader, 41, seen, seen).unwrap();
-        assert_eq!(lower, (i64::MIN..=41, false));
-        assert_eq!(upper, (42..=i64::MAX, true));
-    }
-
-    #[test]
-    fn the_callers_connection_reads_both_halves_when_the_second_fails() {
-        let dir = tempfile::tempdir().unwrap();
-        let workspace = Workspace::create(dir.path().join("w.leadstream")).unwrap();
+    fn the_upper_half_is_read_beside_or_by_the_caller_when_that_fails() {
+        let (dir, workspace, reader) = workspace_on_file();
         let missing = Reader {
             path: dir.path().join("missing.leadstream"),
             passphrase: None,
         };
-        let (lower, upper) = read_in_halves(workspace.conn(), &missing, 41, seen, seen).unwrap();
-        assert_eq!(lower, (i64::MIN..=41, false));
-        assert_eq!(upper, (42..=i64::MAX, false));
+        for (helper, read_beside) in [(&reader, true), (&missing, false)] {
+            let (lower, upper) = read_in_halves(workspace.conn(), helper, 41, seen, seen).unwrap();
+            assert_eq!(lower, (i64::MIN..=41, false));
+            assert_eq!(upper, (42..=i64::MAX, read_beside));
+        }
     }
 
     #[test]
     fn nothing_is_read_twice_at_the_top_of_the_ids() {
-        let dir = tempfile::tempdir().unwrap();
-        let workspace = Workspace::create(dir.path().join("w.leadstream")).unwrap();
-        let reader = workspace.reader().unwrap();
+        let (_dir, workspace, reader) = workspace_on_file();
         let (lower, upper) =
             read_in_halves(workspace.conn(), &reader, i64::MAX, seen, seen).unwrap();
         assert_eq!(lower.0, ALL_IDS);
@@ -143,9 +143,7 @@ mod tests {
     #[test]
     #[should_panic(expected = "upper half")]
     fn a_panic_in_the_upper_half_is_raised() {
-        let dir = tempfile::tempdir().unwrap();
-        let workspace = Workspace::create(dir.path().join("w.leadstream")).unwrap();
-        let reader = workspace.reader().unwrap();
+        let (_dir, workspace, reader) = workspace_on_file();
         let _ = read_in_halves(workspace.conn(), &reader, 0, seen, |_, _| -> Result<()> {
             panic!("upper half")
         });
@@ -153,9 +151,7 @@ mod tests {
 
     #[test]
     fn a_transaction_keeps_the_read_on_its_own_connection() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut workspace = Workspace::create(dir.path().join("w.leadstream")).unwrap();
-        let reader = workspace.reader().unwrap();
+        let (_dir, mut workspace, reader) = workspace_on_file();
         assert!(helper_for(workspace.conn(), Some(&reader)).is_some() || !two_cores());
         let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         assert!(helper_for(&tx, Some(&reader)).is_none());
