@@ -165,16 +165,10 @@ impl SearchKeys {
         let mut header = [0u8; HEADER_LEN];
         header[..MAGIC.len()].copy_from_slice(MAGIC);
         let mut keys = KeysBuilder::new(&header, expected);
-        let reader = workspace.reader();
-        let helper =
-            split_read::helper_for(conn, reader.as_ref()).filter(|_| !workspace.is_protected());
-        let middle = match helper {
-            Some(_) => split_read::middle_of(stored_leads::id_bounds(conn)?, split_from),
-            None => None,
-        };
-        match (helper, middle) {
-            (Some(reader), Some(middle)) => keys.read_in_halves(conn, reader, middle)?,
-            _ => keys.read(conn, split_read::ALL_IDS)?,
+        let reader = workspace.reader().filter(|_| !workspace.is_protected());
+        match split_read::split_point(conn, reader.as_ref(), stored_leads::id_bounds, split_from)? {
+            Some((reader, middle)) => keys.read_in_halves(conn, reader, middle)?,
+            None => keys.read(conn, split_read::ALL_IDS)?,
         }
         Ok(SearchKeys::finished(stamp, keys.bytes, keys.ids, keys.ends))
     }

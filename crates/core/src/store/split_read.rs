@@ -9,6 +9,9 @@ use rusqlite::Connection;
 use super::Reader;
 use crate::Result;
 
+/// Looks up a table's smallest and largest id (`tables::id_bounds`).
+pub(crate) type IdBounds = fn(&Connection) -> Result<Option<(i64, i64)>>;
+
 /// Every id a table can hold.
 pub(crate) const ALL_IDS: RangeInclusive<i64> = i64::MIN..=i64::MAX;
 
@@ -20,20 +23,36 @@ pub(crate) fn two_cores() -> bool {
 /// `reader`, when `conn` may hand it half of a read: with a second core,
 /// and outside a transaction (inside one, `conn` may see rows that no other
 /// connection sees).
-pub(crate) fn helper_for<'r>(conn: &Connection, reader: Option<&'r Reader>) -> Option<&'r Reader> {
+fn helper_for<'r>(conn: &Connection, reader: Option<&'r Reader>) -> Option<&'r Reader> {
     reader.filter(|_| two_cores() && conn.is_autocommit())
 }
 
 /// The id that splits ids from `low` to `high` (a table's
 /// `tables::id_bounds`) in two, when they span at least `split_from`;
 /// `None` for a narrower span or an empty table. Always below `high`.
-pub(crate) fn middle_of(bounds: Option<(i64, i64)>, split_from: i64) -> Option<i64> {
+fn middle_of(bounds: Option<(i64, i64)>, split_from: i64) -> Option<i64> {
     let (low, high) = bounds?;
     if high.saturating_sub(low) < split_from.max(1) {
         return None;
     }
     // In 128 bits: ids near both ends of i64 cannot overflow.
     Some(((i128::from(low) + i128::from(high)) / 2) as i64)
+}
+
+/// Where to split a read: `reader` and the middle id, when `conn` may hand
+/// it half ([`helper_for`]) and the ids `id_bounds` gives span at least
+/// `split_from` ([`middle_of`]); `None` when one connection reads it all.
+/// The bounds are looked up only when a helper may take half.
+pub(crate) fn split_point<'r>(
+    conn: &Connection,
+    reader: Option<&'r Reader>,
+    id_bounds: IdBounds,
+    split_from: i64,
+) -> Result<Option<(&'r Reader, i64)>> {
+    let Some(reader) = helper_for(conn, reader) else {
+        return Ok(None);
+    };
+    Ok(middle_of(id_bounds(conn)?, split_from).map(|middle| (reader, middle)))
 }
 
 /// Reads the ids up to `middle` with `read_lower` on `conn`, and at the

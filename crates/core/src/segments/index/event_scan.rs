@@ -127,10 +127,8 @@ pub(super) fn scan_events(
     reader: Option<&Reader>,
     split_from: i64,
 ) -> Result<EventScan> {
-    let Some(reader) = split_read::helper_for(conn, reader) else {
-        return scan_range(conn, split_read::ALL_IDS);
-    };
-    let Some(middle) = split_read::middle_of(columns::event_id_bounds(conn)?, split_from) else {
+    let split = split_read::split_point(conn, reader, columns::event_id_bounds, split_from)?;
+    let Some((reader, middle)) = split else {
         return scan_range(conn, split_read::ALL_IDS);
     };
     let (mut scan, upper) =
