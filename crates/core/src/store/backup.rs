@@ -1,6 +1,5 @@
-//! Backup files of a workspace: SQLite's online backup (or, for a file on
-//! the rollback journal, a copy of its bytes) into a folder beside the
-//! workspace, listing, pruning and restoring (issue 15).
+//! Backup files of a workspace: SQLite's online backup into a folder beside
+//! the workspace, listing, pruning and restoring (issue 15).
 //!
 //! The backups of `Deals.leadstream` live in `Deals.leadstream-backups/`
 //! beside it, one complete workspace file each, named
@@ -22,7 +21,7 @@ use ts_rs::TS;
 
 use super::tables::backups as sql;
 use super::tables::derived_cache;
-use super::{cipher, harden, journal, migrate, open_connection, Access, Passphrase, Workspace};
+use super::{cipher, harden, migrate, open_connection, Access, Passphrase, Workspace};
 use crate::{Error, Result};
 
 /// The setting that holds how many backups are kept.
@@ -98,8 +97,7 @@ pub fn backup_files(workspace_path: &Path) -> Result<Vec<PathBuf>> {
 
 /// Copies the whole workspace, as it is committed now, into a new backup
 /// file named after the time and `reason` (a short slug such as
-/// `before-import`), with SQLite's online backup (a copy of the file's
-/// bytes when it is on the rollback journal); returns its path, or
+/// `before-import`), with SQLite's online backup; returns its path, or
 /// `None` for a workspace in memory. The copy is written to a hidden file
 /// and moved into place only when complete. Older backups beyond [`keep`]
 /// are deleted afterwards.
@@ -117,9 +115,6 @@ pub(crate) fn create_unpruned(workspace: &Workspace, reason: &str) -> Result<Opt
     let Some(path) = workspace.path() else {
         return Ok(None);
     };
-    if journal::on_rollback_journal(workspace.conn())? {
-        return copy_file_to_folder(workspace.conn(), path, reason).map(Some);
-    }
     copy_to_folder(workspace.conn(), path, reason, workspace.passphrase(), None).map(Some)
 }
 
@@ -215,7 +210,12 @@ fn copy_to_folder(
     passphrase: Option<&Passphrase>,
     stop: Option<&AtomicBool>,
 ) -> Result<PathBuf> {
-    let (target, partial) = new_backup_paths(workspace_path, reason)?;
+    let reason = slug(reason);
+    let dir = backups_dir(workspace_path);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let stamp = chrono::Utc::now().format(STAMP_FORMAT);
+    let target = dir.join(format!("{stamp}-{reason}.{}", super::WORKSPACE_EXTENSION));
+    let partial = dir.join(format!(".{stamp}-{reason}.partial"));
     let copied = (|| -> Result<()> {
         let mut copy = rusqlite::Connection::open(&partial)?;
         if let Some(passphrase) = passphrase {
@@ -239,53 +239,6 @@ fn copy_to_folder(
     }
     std::fs::rename(&partial, &target).map_err(|e| Error::io(&target, e))?;
     Ok(target)
-}
-
-/// The backup of a workspace on the rollback journal (an import alone on
-/// its file takes it before its first write): such a file holds every
-/// committed page and nothing else, so a copy of its bytes, taken while
-/// `source` holds a shared lock that keeps every writer out, is the file
-/// SQLite's online backup would write page by page, in a fraction of the
-/// time (0.09 s against 0.44 s for 131 MB; docs/decisions.md, "Speed
-/// (issue 16): the backup before an import is a file copy"). An encrypted
-/// file stays encrypted with the same passphrase: its bytes are copied.
-fn copy_file_to_folder(
-    source: &Connection,
-    workspace_path: &Path,
-    reason: &str,
-) -> Result<PathBuf> {
-    let (target, partial) = new_backup_paths(workspace_path, reason)?;
-    // The shared lock also rolls back a hot journal a crash left.
-    sql::begin_read_snapshot(source)?;
-    let copied = copy_and_sync(workspace_path, &partial);
-    let ended = sql::end_read_snapshot(source);
-    if let Err(error) = copied.and(ended) {
-        std::fs::remove_file(&partial).ok();
-        return Err(error);
-    }
-    std::fs::rename(&partial, &target).map_err(|e| Error::io(&target, e))?;
-    Ok(target)
-}
-
-/// Copies the file at `from` to a new file at `to` (the kernel's copy, with
-/// `from`'s permissions) and flushes it to the disk.
-fn copy_and_sync(from: &Path, to: &Path) -> Result<()> {
-    std::fs::copy(from, to).map_err(|e| Error::io(from, e))?;
-    std::fs::File::open(to)
-        .and_then(|copy| copy.sync_all())
-        .map_err(|e| Error::io(to, e))
-}
-
-/// Where a new backup for `reason` goes, and the hidden file it is written
-/// to first; creates the backups folder.
-fn new_backup_paths(workspace_path: &Path, reason: &str) -> Result<(PathBuf, PathBuf)> {
-    let reason = slug(reason);
-    let dir = backups_dir(workspace_path);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let stamp = chrono::Utc::now().format(STAMP_FORMAT);
-    let target = dir.join(format!("{stamp}-{reason}.{}", super::WORKSPACE_EXTENSION));
-    let partial = dir.join(format!(".{stamp}-{reason}.partial"));
-    Ok((target, partial))
 }
 
 /// A reason as a file name part: lower-case letters, digits and dashes.
@@ -637,59 +590,6 @@ mod tests {
             })
             .unwrap();
         assert_eq!(marker, "1");
-    }
-
-    /// On the rollback journal (an import alone on its file, before its
-    /// first write) the backup is the file's bytes: the same workspace,
-    /// encrypted with the same passphrase when it is, and the connection
-    /// is left free to write.
-    #[test]
-    fn a_backup_on_the_rollback_journal_is_the_file_copied() {
-        for passphrase in [None, Some("correct horse")] {
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("Deals.leadstream");
-            let mut workspace = Workspace::create_store(&path).unwrap();
-            if let Some(secret) = passphrase {
-                cipher::protect(&mut workspace, Passphrase::new(secret)).unwrap();
-            }
-            workspace
-                .conn()
-                .execute_batch("INSERT INTO settings (key, value) VALUES ('marker', '1')")
-                .unwrap();
-            assert!(journal::write_in_place(workspace.conn()).unwrap());
-            let made = create(&workspace, "before-import").unwrap().unwrap();
-            assert_eq!(
-                std::fs::read(&made).unwrap(),
-                std::fs::read(&path).unwrap(),
-                "passphrase {passphrase:?}"
-            );
-            assert!(workspace.conn().is_autocommit());
-            workspace
-                .conn()
-                .execute_batch("UPDATE settings SET value = '2' WHERE key = 'marker'")
-                .unwrap();
-            assert!(journal::back_to_wal(workspace.conn()).unwrap());
-            let copy = open_backup(&workspace, &made).unwrap();
-            let marker: String = copy
-                .query_row("SELECT value FROM settings WHERE key = 'marker'", [], |r| {
-                    r.get(0)
-                })
-                .unwrap();
-            assert_eq!(marker, "1");
-            assert_eq!(sql::quick_check(&copy).unwrap(), "ok");
-            let hidden: Vec<_> = std::fs::read_dir(backups_dir(&path))
-                .unwrap()
-                .filter(|entry| {
-                    entry
-                        .as_ref()
-                        .unwrap()
-                        .file_name()
-                        .to_string_lossy()
-                        .starts_with('.')
-                })
-                .collect();
-            assert!(hidden.is_empty(), "no partial file is left");
-        }
     }
 
     /// A backup started beside a write holds the data as it was when it

@@ -83,12 +83,6 @@ fn switch(conn: &Connection, wanted: &str, synchronous: &str) -> Result<bool> {
     }
 }
 
-/// Whether `conn` is on the rollback journal [`write_in_place`] switched
-/// it to (its file then holds every committed page and nothing else).
-pub(crate) fn on_rollback_journal(conn: &Connection) -> Result<bool> {
-    Ok(mode(conn)? == ROLLBACK)
-}
-
 /// The connection's journal mode, in lower case (`wal`, `delete`, `memory`).
 fn mode(conn: &Connection) -> Result<String> {
     let mode: String = conn.pragma_query_value(None, "journal_mode", |row| row.get(0))?;

@@ -22,11 +22,6 @@ pub fn begin_read_snapshot(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Ends the read transaction [`begin_read_snapshot`] opened.
-pub fn end_read_snapshot(conn: &Connection) -> Result<()> {
-    Ok(conn.execute_batch("COMMIT")?)
-}
-
 /// SQLite's `quick_check`: "ok", or the first problem it found.
 pub fn quick_check(conn: &Connection) -> Result<String> {
     Ok(conn.pragma_query_value(None, "quick_check", |row| row.get(0))?)
