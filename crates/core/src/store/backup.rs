@@ -222,16 +222,21 @@ fn copy_to_folder(
             cipher::apply_key(&copy, passphrase)?;
         }
         harden(&copy)?;
-        let backup = Backup::new(source, &mut copy)?;
-        loop {
-            if stop.is_some_and(|stop| stop.load(Ordering::Relaxed)) {
-                return Err(Error::Cancelled);
-            }
-            // Busy or locked: try again, as run_to_completion does.
-            if backup.step(4096)? == StepResult::Done {
-                return Ok(());
+        sql::write_unjournaled(&copy)?;
+        {
+            let backup = Backup::new(source, &mut copy)?;
+            loop {
+                if stop.is_some_and(|stop| stop.load(Ordering::Relaxed)) {
+                    return Err(Error::Cancelled);
+                }
+                // Busy or locked: try again, as run_to_completion does.
+                if backup.step(4096)? == StepResult::Done {
+                    break;
+                }
             }
         }
+        copy.close().map_err(|(_, e)| Error::from(e))?;
+        sync_file(&partial)
     })();
     if let Err(error) = copied {
         std::fs::remove_file(&partial).ok();
@@ -239,6 +244,15 @@ fn copy_to_folder(
     }
     std::fs::rename(&partial, &target).map_err(|e| Error::io(&target, e))?;
     Ok(target)
+}
+
+/// Flushes the file at `path` to the disk. Only for a file no connection
+/// of this process has open: closing a descriptor of a file drops every
+/// POSIX lock the process holds on it, SQLite's included.
+fn sync_file(path: &Path) -> Result<()> {
+    std::fs::File::open(path)
+        .and_then(|file| file.sync_all())
+        .map_err(|e| Error::io(path, e))
 }
 
 /// A reason as a file name part: lower-case letters, digits and dashes.

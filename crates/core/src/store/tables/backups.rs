@@ -22,6 +22,15 @@ pub fn begin_read_snapshot(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Sets a new backup file's connection to write without a journal and
+/// without syncing each step: the file is hidden until complete, deleted
+/// if the copy fails, and synced once before it is moved into place.
+pub fn write_unjournaled(conn: &Connection) -> Result<()> {
+    conn.pragma_update_and_check(None, "journal_mode", "OFF", |_| Ok(()))?;
+    conn.pragma_update(None, "synchronous", "OFF")?;
+    Ok(())
+}
+
 /// SQLite's `quick_check`: "ok", or the first problem it found.
 pub fn quick_check(conn: &Connection) -> Result<String> {
     Ok(conn.pragma_query_value(None, "quick_check", |row| row.get(0))?)
