@@ -7,7 +7,10 @@
 #  - day: the first `segment list` of a new day on another copy (the scores
 #    made a day old and today's snapshots removed, so opening re-runs the
 #    scores and records the day's history before the list is counted), then
-#    the next process's list.
+#    the next process's list;
+#  - fixes: on another copy, `fix normalise country` then `fix normalise
+#    industry` (each re-runs the scores and records the segment history, as
+#    in the app), then the next process's list.
 # Usage: bench/after-change.sh WORKSPACE EVENTS_CSV ROUNDS CLI...
 #   WORKSPACE   a 1M-lead demo workspace with its scoring model active
 #               (bench/segments.sh makes one: WORKDIR/1m.leadstream)
@@ -36,5 +39,12 @@ for round in $(seq "$rounds"); do
     first=$( { /usr/bin/time -f "%e s, peak %M KiB" "$cli" --db "$work/w.leadstream" segment list > /dev/null; } 2>&1 | tail -n1)
     next=$( { /usr/bin/time -f "%e s" "$cli" --db "$work/w.leadstream" segment list > /dev/null; } 2>&1 | tail -n1)
     echo "round $round $name day: first list of the day $first; next process $next"
+    copy
+    fixes=""
+    for field in country industry; do
+      fixes+="$field $( { /usr/bin/time -f "%e s, peak %M KiB" "$cli" --db "$work/w.leadstream" fix normalise "$field" > /dev/null; } 2>&1 | tail -n1); "
+    done
+    next=$( { /usr/bin/time -f "%e s" "$cli" --db "$work/w.leadstream" segment list > /dev/null; } 2>&1 | tail -n1)
+    echo "round $round $name fixes: $fixes""next process's list $next"
   done
 done

@@ -538,11 +538,38 @@ pub fn preview(
 /// country"), undoable like an import. The caller then runs
 /// `workspace.after_data_change(DataChange::Import)`. Refused when it would
 /// change no lead.
+///
+/// The fix changes one field of existing leads, so what the workspace
+/// derived from everything else stays: the segment index's other parts in
+/// the file and the index in memory (without that field's column), and the
+/// quick search's keys unless the field is one they read.
 pub fn apply(workspace: &mut Workspace, normalisation: &Normalisation) -> Result<FixOutcome> {
+    let key = normalisable(workspace.conn(), &normalisation.field)?
+        .field
+        .key;
+    crate::segments::keeping_index_across(workspace, &[key.as_str()], |workspace| {
+        apply_to(workspace, &key, normalisation)
+    })
+}
+
+/// [`apply`] of a normalisation of the field `key`.
+fn apply_to(
+    workspace: &mut Workspace,
+    key: &str,
+    normalisation: &Normalisation,
+) -> Result<FixOutcome> {
     let tx = workspace
-        .conn_mut()?
+        .conn_mut_keeping(|part| crate::segments::part_survives_a_write_of(part, &[key]))?
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     let field = normalisable(&tx, &normalisation.field)?;
+    if field.field.key != key {
+        // The catalogue changed between the read above and the write lock:
+        // the parts kept were chosen for another field.
+        return Err(Error::InvalidArgument(format!(
+            "the field {} changed while the fix started; try again",
+            normalisation.field
+        )));
+    }
     let changes = lead_changes(&tx, &field, normalisation)?;
     if changes.is_empty() {
         return Err(Error::InvalidArgument(format!(

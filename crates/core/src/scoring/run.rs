@@ -125,8 +125,7 @@ pub fn run(workspace: &mut Workspace, as_of: i64) -> Result<RunSummary> {
 /// so the segment history that follows an import, and the first counts
 /// after the daily re-run, read them instead of rebuilding them from SQL.
 fn survives_a_score_write(part: &str) -> bool {
-    crate::segments::index::part_reads_none_of(part, &SCORE_FIELDS)
-        || crate::leads::search_keys_read_none_of(part, &SCORE_FIELDS)
+    crate::segments::part_survives_a_write_of(part, &SCORE_FIELDS)
 }
 
 /// The 16 grades, A1 to D4, in the order of [`grade_index`].

@@ -93,6 +93,16 @@ pub(crate) fn keeping_index_across<T>(
     Ok(written)
 }
 
+/// Whether `part` of the derived cache stays true after a write that
+/// changes the fields `changed` of existing leads and nothing else a part
+/// reads (a score write, a data-quality fix): the segment index's other
+/// parts, and the quick search's keys unless `changed` holds one of the
+/// columns they are built from. An allow-list: a part no layer names here
+/// (the field completeness, a later version's) is not kept.
+pub(crate) fn part_survives_a_write_of(part: &str, changed: &[&str]) -> bool {
+    index::part_reads_none_of(part, changed) || leads::search_keys_read_none_of(part, changed)
+}
+
 /// Evaluates `rules` to the set of matching rows, with the index.
 fn evaluate<T>(
     workspace: &Workspace,

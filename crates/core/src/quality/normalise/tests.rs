@@ -205,6 +205,104 @@ mod on_workspaces {
         assert_eq!(listed[0].kind, ChangeKind::Normalise);
     }
 
+    /// A fix changes one field of existing leads. The derived parts that
+    /// read other fields or events stay in the file, that field's column
+    /// goes, and the index in memory is carried over without it: a change
+    /// made behind the store's back to another field is not seen (a rebuilt
+    /// index would see it), the fixed field's new values are. After the
+    /// change behind its back is undone, every count is what a rebuild from
+    /// SQL gives.
+    #[test]
+    fn a_fix_keeps_the_derived_parts_that_read_none_of_its_field() {
+        use crate::segments::rules::RuleGroup;
+        use crate::store::tables::derived_cache;
+        let mut ws = countries();
+        ws.conn()
+            .execute_batch(
+                "INSERT INTO events (lead_id, type, occurred_at) VALUES
+                 (1, 'page_view', 100), (4, 'page_view', 200), (6, 'download', 300)",
+            )
+            .unwrap();
+        let rule = |field: &str, value: &str| {
+            serde_json::from_value::<RuleGroup>(serde_json::json!({"combinator": "and", "rules": [
+                {"field": field, "operator": "=", "value": value}]}))
+            .unwrap()
+        };
+        let sets = [
+            rule("country", "United States"),
+            rule("industry", "Software"),
+            rule("do_not_email", "true"),
+            serde_json::from_value::<RuleGroup>(serde_json::json!({"combinator": "and", "rules": [
+                {"field": "event", "operator": "performed", "value": {"type": "page_view"}}]}))
+            .unwrap(),
+        ];
+        let counts = |ws: &Workspace| {
+            let refs: Vec<&RuleGroup> = sets.iter().collect();
+            crate::segments::count_many(ws, &refs, i64::MAX / 2).unwrap()
+        };
+        let from_sql = |ws: &Workspace| {
+            ws.clear_derived();
+            ws.conn().execute("DELETE FROM derived_cache", []).unwrap();
+            counts(ws)
+        };
+        let names = |ws: &Workspace| -> Vec<String> {
+            derived_cache::parts(ws.conn())
+                .unwrap()
+                .into_iter()
+                .map(|(name, _, _)| name)
+                .collect()
+        };
+        let without = |names: &[String], gone: &[&str]| -> Vec<String> {
+            names
+                .iter()
+                .filter(|n| !gone.contains(&n.as_str()))
+                .cloned()
+                .collect()
+        };
+        assert_eq!(counts(&ws), [1, 3, 0, 2]);
+        let before = names(&ws);
+        for part in [
+            "segment-index/v1/lead-ids",
+            "segment-index/v1/field/country",
+            "segment-index/v1/field/industry",
+            "segment-index/v1/field/do_not_email",
+            "segment-index/v1/events/page_view",
+        ] {
+            assert!(before.iter().any(|n| n == part), "{part}: {before:?}");
+        }
+
+        let all = confirm_all(&suggest(&ws, "country").unwrap());
+        apply(&mut ws, &all).unwrap();
+        let after = names(&ws);
+        assert_eq!(after, without(&before, &["segment-index/v1/field/country"]));
+        ws.conn()
+            .execute("UPDATE leads SET industry = 'Software' WHERE id = 4", [])
+            .unwrap();
+        assert_eq!(counts(&ws), [3, 3, 0, 2], "carried: industry as it was");
+        ws.conn()
+            .execute("UPDATE leads SET industry = 'Health-care' WHERE id = 4", [])
+            .unwrap();
+        assert_eq!(counts(&ws), from_sql(&ws));
+
+        counts(&ws);
+        let before = names(&ws);
+        let marked = unsendable::mark_unsendable(
+            &mut ws,
+            &unsendable::Unsendable {
+                reasons: Vec::new(),
+                lead_ids: vec![2, 5],
+            },
+        )
+        .unwrap();
+        assert_eq!(marked.leads_changed, 2);
+        assert_eq!(
+            names(&ws),
+            without(&before, &["segment-index/v1/field/do_not_email"])
+        );
+        assert_eq!(counts(&ws), [3, 3, 2, 2]);
+        assert_eq!(counts(&ws), from_sql(&ws));
+    }
+
     fn import(ws: &mut Workspace, dir: &Path, name: &str, csv: &str) -> i64 {
         let path = dir.join(name);
         std::fs::write(&path, csv).unwrap();

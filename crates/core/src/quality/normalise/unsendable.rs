@@ -239,9 +239,22 @@ pub fn preview_unsendable(workspace: &Workspace, what: &Unsendable) -> Result<Un
 /// in the change history. The caller then runs
 /// `workspace.after_data_change(DataChange::Import)`. Refused when no lead
 /// would change.
+///
+/// The fix changes `do_not_email` and nothing else, so what the workspace
+/// derived from everything else stays (see [`super::apply`]).
 pub fn mark_unsendable(workspace: &mut Workspace, what: &Unsendable) -> Result<FixOutcome> {
+    crate::segments::keeping_index_across(workspace, &[MARKED_FIELD], |workspace| {
+        mark(workspace, what)
+    })
+}
+
+/// The one field the fix writes.
+const MARKED_FIELD: &str = "do_not_email";
+
+/// [`mark_unsendable`] inside [`crate::segments::keeping_index_across`].
+fn mark(workspace: &mut Workspace, what: &Unsendable) -> Result<FixOutcome> {
     let tx = workspace
-        .conn_mut()?
+        .conn_mut_keeping(|part| crate::segments::part_survives_a_write_of(part, &[MARKED_FIELD]))?
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     let to_mark: Vec<i64> = matching(&tx, what)?
         .into_iter()
@@ -256,7 +269,7 @@ pub fn mark_unsendable(workspace: &mut Workspace, what: &Unsendable) -> Result<F
     let spec = serde_json::to_value(what)?;
     let mut fix = fixes::begin(&tx, ChangeKind::Unsendable, &title_of(what), spec)?;
     for lead_id in to_mark {
-        fix.set_value(lead_id, "do_not_email", &Value::Integer(1))?;
+        fix.set_value(lead_id, MARKED_FIELD, &Value::Integer(1))?;
     }
     let outcome = fix.finish()?;
     tx.commit()?;
