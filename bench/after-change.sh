@@ -10,7 +10,7 @@
 #    the next process's list;
 #  - fixes: on another copy, `fix normalise country` then `fix normalise
 #    industry` (each re-runs the scores and records the segment history, as
-#    in the app), then the next process's list.
+#    in the app), the undo of the second, then the next process's list.
 # Usage: bench/after-change.sh WORKSPACE EVENTS_CSV ROUNDS CLI...
 #   WORKSPACE   a 1M-lead demo workspace with its scoring model active
 #               (bench/segments.sh makes one: WORKDIR/1m.leadstream)
@@ -42,8 +42,10 @@ for round in $(seq "$rounds"); do
     copy
     fixes=""
     for field in country industry; do
-      fixes+="$field $( { /usr/bin/time -f "%e s, peak %M KiB" "$cli" --db "$work/w.leadstream" fix normalise "$field" > /dev/null; } 2>&1 | tail -n1); "
+      fixes+="$field $( { /usr/bin/time -f "%e s, peak %M KiB" "$cli" --db "$work/w.leadstream" fix normalise "$field" > "$work/fix.out"; } 2>&1 | tail -n1); "
     done
+    last=$(sed -n 's/.*`imports undo \([0-9]*\)`.*/\1/p' "$work/fix.out")
+    fixes+="undo of the industry fix $( { /usr/bin/time -f "%e s" "$cli" --db "$work/w.leadstream" imports undo "$last" > /dev/null; } 2>&1 | tail -n1); "
     next=$( { /usr/bin/time -f "%e s" "$cli" --db "$work/w.leadstream" segment list > /dev/null; } 2>&1 | tail -n1)
     echo "round $round $name fixes: $fixes""next process's list $next"
   done

@@ -6,6 +6,7 @@ use leadstream_core::import::history::{self, ImportRecord, UndoSummary};
 use leadstream_core::import::inspect::{self, ImportInspection};
 use leadstream_core::import::source::SourceFormat;
 use leadstream_core::import::spec::{ImportKind, ImportProgress, ImportReport, ImportSpec};
+use leadstream_core::quality::fixes;
 use leadstream_core::DataChange;
 use tauri::{AppHandle, Emitter, State};
 
@@ -73,8 +74,9 @@ pub async fn imports_list(state: State<'_, AppState>) -> Result<Vec<ImportRecord
     state.with_workspace(|ws| history::list(ws)).await
 }
 
-/// Undoes an import; with `remove_created_fields`, also deletes the custom
-/// fields it created that nothing else uses.
+/// Undoes an import or a fix (`quality::fixes::undo_change`); with
+/// `remove_created_fields`, also deletes the custom fields an import created
+/// that nothing else uses.
 #[tauri::command]
 pub async fn import_undo(
     state: State<'_, AppState>,
@@ -83,7 +85,7 @@ pub async fn import_undo(
 ) -> Result<UndoSummary> {
     state
         .with_own_connection(move |ws| {
-            let summary = history::undo_with(ws, id, remove_created_fields)?;
+            let summary = fixes::undo_change(ws, id, remove_created_fields)?;
             ws.after_data_change(DataChange::Undo);
             Ok(summary)
         })

@@ -6,7 +6,7 @@
 //! later changes that are still applied build on what it would take away.
 
 use rusqlite::types::Value;
-use rusqlite::{Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -56,6 +56,13 @@ impl ChangeKind {
             "unsendable" => ChangeKind::Unsendable,
             _ => ChangeKind::Leads,
         }
+    }
+
+    /// A fix whose only writes are values of existing leads, each kept in
+    /// its undo records (a normalisation, "not sendable"): its undo puts
+    /// back those fields and nothing else. A merge also deletes leads.
+    pub fn changes_fields_only(self) -> bool {
+        matches!(self, ChangeKind::Normalise | ChangeKind::Unsendable)
     }
 
     /// A data-quality fix rather than an import of a file.
@@ -159,10 +166,44 @@ pub fn undo_with(
     import_id: i64,
     remove_created_fields: bool,
 ) -> Result<UndoSummary> {
-    let tx = workspace
-        .conn_mut()?
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let (file_name, mapping) = match imports::find(&tx, import_id)? {
+    undo_on(
+        workspace.conn_mut()?,
+        import_id,
+        remove_created_fields,
+        None,
+    )
+}
+
+/// Undoes the fix `fix_id`, which changed only the fields `fields` of
+/// existing leads ([`ChangeKind::changes_fields_only`]), keeping the
+/// derived parts for which `survives` holds: the caller, a layer that knows
+/// which parts read those fields, says which. Refused, with nothing
+/// written, when the change is not such a fix or its undo records name
+/// another field.
+pub fn undo_fix_keeping(
+    workspace: &mut Workspace,
+    fix_id: i64,
+    fields: &[&str],
+    survives: impl Fn(&str) -> bool,
+) -> Result<UndoSummary> {
+    undo_on(
+        workspace.conn_mut_keeping(survives)?,
+        fix_id,
+        false,
+        Some(fields),
+    )
+}
+
+/// [`undo_with`] on the connection `conn`; with `only_fields`, refused
+/// unless the change is a fix of those fields alone.
+fn undo_on(
+    conn: &mut Connection,
+    import_id: i64,
+    remove_created_fields: bool,
+    only_fields: Option<&[&str]>,
+) -> Result<UndoSummary> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let (file_name, mapping, kind) = match imports::find(&tx, import_id)? {
         None
         | Some(StoredImport {
             finished_at: None, ..
@@ -179,8 +220,21 @@ pub fn undo_with(
                 "import {import_id} was already undone"
             )));
         }
-        Some(stored) => (stored.file_name, stored.mapping),
+        Some(stored) => (
+            stored.file_name,
+            stored.mapping,
+            ChangeKind::from_stored(&stored.kind),
+        ),
     };
+    if let Some(only) = only_fields {
+        let fields = imports::changed_fields(&tx, import_id)?;
+        if !kind.changes_fields_only() || fields.iter().any(|f| !only.contains(&f.as_str())) {
+            return Err(Error::InvalidArgument(format!(
+                "change {import_id} is not a fix of {} alone",
+                only.join(", ")
+            )));
+        }
+    }
     let refuse = |reason: String| Error::UndoRefused {
         import_id,
         file_name: file_name.clone(),

@@ -1,7 +1,7 @@
 //! Recording a data-quality fix as a change in the history: a row of
 //! `imports` of the fix's kind, titled, with the fix's spec as its mapping;
 //! every value it overwrites kept in `import_changes` like an import's, so
-//! the import history lists it and its undo (`import::history::undo`) is
+//! the import history lists it and its undo ([`undo_change`]) is
 //! exact or refused like an import's. Fixes leave `updated_at` alone: they
 //! correct how a value is written, not what the lead told us.
 
@@ -13,12 +13,12 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::fields;
-use crate::import::history::ChangeKind;
+use crate::import::history::{self, ChangeKind, UndoSummary};
 use crate::import::spec::ImportCounts;
 use crate::store::tables::imports::{self, NewImport};
 use crate::store::tables::leads as stored_leads;
 use crate::store::tables::{audit, custom_values};
-use crate::{Error, Result};
+use crate::{Error, Result, Workspace};
 
 /// What a fix did, as the history will show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -184,6 +184,32 @@ impl FixRecorder<'_, '_> {
         )?;
         Ok(outcome)
     }
+}
+
+/// Undoes the change `change_id` of the history, an import or a fix; with
+/// `remove_created_fields`, also deletes the custom fields an import created
+/// that nothing else uses. The undo of a fix that changed only fields of
+/// existing leads (a normalisation, "not sendable") keeps what the
+/// workspace derived from everything else, as the fix did; any other undo
+/// is [`history::undo_with`]. The caller then runs
+/// `workspace.after_data_change(DataChange::Undo)`.
+pub fn undo_change(
+    workspace: &mut Workspace,
+    change_id: i64,
+    remove_created_fields: bool,
+) -> Result<UndoSummary> {
+    let kind = imports::find(workspace.conn(), change_id)?
+        .map(|stored| ChangeKind::from_stored(&stored.kind));
+    if !kind.is_some_and(ChangeKind::changes_fields_only) {
+        return history::undo_with(workspace, change_id, remove_created_fields);
+    }
+    let fields = imports::changed_fields(workspace.conn(), change_id)?;
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+    crate::segments::keeping_index_across(workspace, &fields, |workspace| {
+        history::undo_fix_keeping(workspace, change_id, &fields, |part| {
+            crate::segments::part_survives_a_write_of(part, &fields)
+        })
+    })
 }
 
 #[cfg(test)]

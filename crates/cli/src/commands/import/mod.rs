@@ -11,6 +11,7 @@ use std::time::Instant;
 use leadstream_core::import::apply::{run_import, ImportControl};
 use leadstream_core::import::history::{self, ImportRecord, UndoSummary};
 use leadstream_core::import::spec::{ImportKind, ImportProgress};
+use leadstream_core::quality::fixes;
 use leadstream_core::{fields, DataChange, Workspace};
 
 use super::CliResult;
@@ -69,11 +70,7 @@ pub fn history(db: &Path, command: ImportsCommand, out: &mut impl Write) -> CliR
         ImportsCommand::Undo { id, remove_fields } => {
             let mut workspace = crate::commands::open_workspace(db)?;
             let change = history::list(&workspace)?.into_iter().find(|i| i.id == id);
-            let summary = if remove_fields {
-                history::undo_and_remove_fields(&mut workspace, id)?
-            } else {
-                history::undo(&mut workspace, id)?
-            };
+            let summary = fixes::undo_change(&mut workspace, id, remove_fields)?;
             warn_after_change(&mut workspace, DataChange::Undo);
             writeln!(out, "{}", undo_line(id, change.as_ref(), &summary))?;
             for label in &summary.created_fields.removed {

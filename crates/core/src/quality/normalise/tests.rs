@@ -206,7 +206,8 @@ mod on_workspaces {
     }
 
     /// A fix changes one field of existing leads. The derived parts that
-    /// read other fields or events stay in the file, that field's column
+    /// read other fields or events stay in the file (the quick search's
+    /// keys too, since neither field is one of theirs), that field's column
     /// goes, and the index in memory is carried over without it: a change
     /// made behind the store's back to another field is not seen (a rebuilt
     /// index would see it), the fixed field's new values are. After the
@@ -260,8 +261,20 @@ mod on_workspaces {
                 .collect()
         };
         assert_eq!(counts(&ws), [1, 3, 0, 2]);
+        // The quick search's keys, as a workspace stores them on closing.
+        let query = crate::leads::LeadQuery {
+            offset: 0,
+            limit: 10,
+            columns: vec!["email".into()],
+            sort: None,
+            search: "a@x".into(),
+            search_custom_fields: false,
+        };
+        assert_eq!(crate::leads::page(&ws, &query).unwrap().total, Some(1));
+        crate::leads::store_search_keys_on_close(&ws);
         let before = names(&ws);
         for part in [
+            "search/v1/keys",
             "segment-index/v1/lead-ids",
             "segment-index/v1/field/country",
             "segment-index/v1/field/industry",
@@ -272,7 +285,7 @@ mod on_workspaces {
         }
 
         let all = confirm_all(&suggest(&ws, "country").unwrap());
-        apply(&mut ws, &all).unwrap();
+        let country_fix = apply(&mut ws, &all).unwrap();
         let after = names(&ws);
         assert_eq!(after, without(&before, &["segment-index/v1/field/country"]));
         ws.conn()
@@ -300,6 +313,33 @@ mod on_workspaces {
             without(&before, &["segment-index/v1/field/do_not_email"])
         );
         assert_eq!(counts(&ws), [3, 3, 2, 2]);
+        assert_eq!(counts(&ws), from_sql(&ws));
+
+        // Its undo keeps what the fix kept.
+        counts(&ws);
+        let before = names(&ws);
+        let undone = crate::quality::fixes::undo_change(&mut ws, marked.change_id, false).unwrap();
+        assert_eq!(undone.values_restored, 2);
+        assert_eq!(
+            names(&ws),
+            without(&before, &["segment-index/v1/field/do_not_email"])
+        );
+        assert_eq!(counts(&ws), [3, 3, 0, 2]);
+        assert_eq!(counts(&ws), from_sql(&ws));
+
+        // Keeping the parts of another field than the fix wrote is refused,
+        // and nothing is undone.
+        let refused =
+            history::undo_fix_keeping(&mut ws, country_fix.change_id, &["industry"], |_| true);
+        assert!(
+            matches!(refused, Err(Error::InvalidArgument(ref m)) if m.contains("not a fix of industry")),
+            "{refused:?}"
+        );
+        assert_eq!(counts(&ws), [3, 3, 0, 2]);
+        let undone =
+            crate::quality::fixes::undo_change(&mut ws, country_fix.change_id, false).unwrap();
+        assert_eq!(undone.values_restored, 4);
+        assert_eq!(counts(&ws), [1, 3, 0, 2]);
         assert_eq!(counts(&ws), from_sql(&ws));
     }
 

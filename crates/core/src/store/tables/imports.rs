@@ -142,6 +142,15 @@ pub struct Change {
     pub old_value: Value,
 }
 
+/// The fields an import's or fix's undo records name, each once.
+pub fn changed_fields(conn: &Connection, import_id: i64) -> Result<Vec<String>> {
+    let fields = conn
+        .prepare("SELECT DISTINCT field_key FROM import_changes WHERE import_id = ?1")?
+        .query_map([import_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(fields)
+}
+
 /// The values import `import_id` overwrote, by lead and field key.
 pub fn changes_of(tx: &Transaction<'_>, import_id: i64) -> Result<Vec<Change>> {
     let changes = tx
