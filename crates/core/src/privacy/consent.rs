@@ -8,7 +8,7 @@
 //! statement, with the leads that have a status but no statement in buckets
 //! of their own (what an auditor asks about first).
 
-use rusqlite::TransactionBehavior;
+use rusqlite::{Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -178,6 +178,9 @@ const MAX_SOURCE_CHARS: usize = 200;
 /// status column (granted → 1, denied or withdrawn → 0) and notes
 /// `consent` in the audit log (lead id, channel, status: no address), all
 /// in one transaction. The caller runs `after_data_change` afterwards.
+/// What the workspace derived from the data and does not read the status
+/// column or `updated_at` (the segment index's other parts and the index in
+/// memory, the quick search's keys) stays.
 pub fn record(
     workspace: &mut Workspace,
     lead_id: i64,
@@ -194,10 +197,32 @@ pub fn record(
             "consent: the source is longer than {MAX_SOURCE_CHARS} characters"
         )));
     }
+    // The statement's row, the channel's status column and `updated_at`
+    // are all it writes, so what was derived from anything else stays.
+    let changed: Vec<&str> = table::status_column(statement.channel.as_str())
+        .into_iter()
+        .chain(["updated_at"])
+        .collect();
+    crate::segments::keeping_index_across(workspace, &changed, |workspace| {
+        let survives = |part: &str| crate::segments::part_survives_a_write_of(part, &changed);
+        write_statement(
+            workspace.conn_mut_keeping(survives)?,
+            lead_id,
+            statement,
+            source,
+        )
+    })
+}
+
+/// [`record`]'s transaction, on the connection `conn`.
+fn write_statement(
+    conn: &mut Connection,
+    lead_id: i64,
+    statement: &ConsentStatement,
+    source: &str,
+) -> Result<ConsentEvent> {
     let recorded_at = statement.recorded_at.unwrap_or_else(crate::time::now);
-    let tx = workspace
-        .conn_mut()?
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     if !table::lead_exists(&tx, lead_id)? {
         return Err(Error::UnknownLead { id: lead_id });
     }

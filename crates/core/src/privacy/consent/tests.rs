@@ -115,6 +115,90 @@ fn record_refuses_an_unknown_lead_and_an_empty_source() {
     ));
 }
 
+/// Recording a statement changes its channel's status column and
+/// `updated_at` alone: the derived parts that read neither stay in the
+/// file, the status column's goes, and the index in memory is carried over
+/// (a change made behind the store's back to another field is not seen).
+/// Once that change is undone, every count is what a rebuild from SQL gives.
+#[test]
+fn recording_keeps_the_derived_parts_that_read_neither_column() {
+    use crate::segments::rules::RuleGroup;
+    use crate::store::tables::derived_cache;
+    let mut ws = demo_workspace();
+    let rules = |json: serde_json::Value| serde_json::from_value::<RuleGroup>(json).unwrap();
+    let sets = [
+        rules(serde_json::json!({"combinator": "and", "rules": [
+            {"field": "email_opt_in", "operator": "=", "value": true}]})),
+        rules(serde_json::json!({"combinator": "and", "rules": [
+            {"field": "industry", "operator": "=", "value": "Software"}]})),
+        rules(serde_json::json!({"combinator": "and", "rules": [
+            {"field": "event", "operator": "performed", "value": {"type": "page_view"}}]})),
+    ];
+    let counts = |ws: &Workspace| {
+        let refs: Vec<&RuleGroup> = sets.iter().collect();
+        crate::segments::count_many(ws, &refs, i64::MAX / 2).unwrap()
+    };
+    let names = |ws: &Workspace| -> Vec<String> {
+        derived_cache::parts(ws.conn())
+            .unwrap()
+            .into_iter()
+            .map(|(name, _, _)| name)
+            .collect()
+    };
+    let before_counts = counts(&ws);
+    let before = names(&ws);
+    for part in [
+        "segment-index/v1/lead-ids",
+        "segment-index/v1/field/email_opt_in",
+        "segment-index/v1/field/industry",
+        "segment-index/v1/events/page_view",
+    ] {
+        assert!(before.iter().any(|n| n == part), "{part}: {before:?}");
+    }
+    let (opted_in, industry): (i64, String) = ws
+        .conn()
+        .query_row(
+            "SELECT id, industry FROM leads WHERE email_opt_in = 1 AND industry <> 'Software' LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+
+    record(
+        &mut ws,
+        opted_in,
+        &statement(ConsentChannel::Email, ConsentStatus::Withdrawn, 100),
+    )
+    .unwrap();
+    let kept: Vec<String> = before
+        .iter()
+        .filter(|n| n.as_str() != "segment-index/v1/field/email_opt_in")
+        .cloned()
+        .collect();
+    assert_eq!(names(&ws), kept);
+    ws.conn()
+        .execute(
+            "UPDATE leads SET industry = 'Software' WHERE id = ?1",
+            [opted_in],
+        )
+        .unwrap();
+    let after = counts(&ws);
+    assert_eq!(
+        after,
+        [before_counts[0] - 1, before_counts[1], before_counts[2]],
+        "carried: industry as it was"
+    );
+    ws.conn()
+        .execute(
+            "UPDATE leads SET industry = ?2 WHERE id = ?1",
+            rusqlite::params![opted_in, industry],
+        )
+        .unwrap();
+    ws.clear_derived();
+    ws.conn().execute("DELETE FROM derived_cache", []).unwrap();
+    assert_eq!(counts(&ws), after);
+}
+
 fn raw_count(ws: &Workspace, sql: &str) -> u64 {
     ws.conn()
         .query_row(sql, [], |r| r.get::<_, i64>(0))

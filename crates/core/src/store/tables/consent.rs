@@ -118,7 +118,7 @@ impl<'tx> ImportedConsentInserter<'tx> {
 }
 
 /// The lead column that holds a channel's current status.
-fn status_column(channel: &str) -> Option<&'static str> {
+pub fn status_column(channel: &str) -> Option<&'static str> {
     match channel {
         "email" => Some("email_opt_in"),
         "ads" => Some("ads_opt_in"),
