@@ -138,13 +138,7 @@ fn recording_keeps_the_derived_parts_that_read_neither_column() {
         let refs: Vec<&RuleGroup> = sets.iter().collect();
         crate::segments::count_many(ws, &refs, i64::MAX / 2).unwrap()
     };
-    let names = |ws: &Workspace| -> Vec<String> {
-        derived_cache::parts(ws.conn())
-            .unwrap()
-            .into_iter()
-            .map(|(name, _, _)| name)
-            .collect()
-    };
+    let names = |ws: &Workspace| derived_cache::part_names(ws.conn());
     let before_counts = counts(&ws);
     let before = names(&ws);
     for part in [

@@ -246,13 +246,7 @@ mod on_workspaces {
             ws.conn().execute("DELETE FROM derived_cache", []).unwrap();
             counts(ws)
         };
-        let names = |ws: &Workspace| -> Vec<String> {
-            derived_cache::parts(ws.conn())
-                .unwrap()
-                .into_iter()
-                .map(|(name, _, _)| name)
-                .collect()
-        };
+        let names = |ws: &Workspace| derived_cache::part_names(ws.conn());
         let without = |names: &[String], gone: &[&str]| -> Vec<String> {
             names
                 .iter()

@@ -227,6 +227,16 @@ pub fn parts(conn: &Connection) -> Result<Vec<(String, i64, u64)>> {
     Ok(parts)
 }
 
+/// The names of the stored parts, by name (for tests of what a write keeps).
+#[cfg(test)]
+pub(crate) fn part_names(conn: &Connection) -> Vec<String> {
+    parts(conn)
+        .expect("the derived cache reads")
+        .into_iter()
+        .map(|(name, _, _)| name)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
