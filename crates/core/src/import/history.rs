@@ -175,23 +175,17 @@ pub fn undo_with(
 }
 
 /// Undoes the fix `fix_id`, which changed only the fields `fields` of
-/// existing leads ([`ChangeKind::changes_fields_only`]), keeping the
-/// derived parts for which `survives` holds: the caller, a layer that knows
-/// which parts read those fields, says which. Refused, with nothing
-/// written, when the change is not such a fix or its undo records name
-/// another field.
-pub fn undo_fix_keeping(
-    workspace: &mut Workspace,
+/// existing leads ([`ChangeKind::changes_fields_only`]), on `conn`: the
+/// connection of a write that keeps what those fields do not touch
+/// (`segments::writing_fields`, called by the quality layer, which knows
+/// both). Refused, with nothing written, when the change is not such a fix
+/// or its undo records name another field.
+pub(crate) fn undo_fix_on(
+    conn: &mut Connection,
     fix_id: i64,
     fields: &[&str],
-    survives: impl Fn(&str) -> bool,
 ) -> Result<UndoSummary> {
-    undo_on(
-        workspace.conn_mut_keeping(survives)?,
-        fix_id,
-        false,
-        Some(fields),
-    )
+    undo_on(conn, fix_id, false, Some(fields))
 }
 
 /// [`undo_with`] on the connection `conn`; with `only_fields`, refused

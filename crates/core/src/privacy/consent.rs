@@ -203,14 +203,8 @@ pub fn record(
         .into_iter()
         .chain(["updated_at"])
         .collect();
-    crate::segments::keeping_index_across(workspace, &changed, |workspace| {
-        let survives = |part: &str| crate::segments::part_survives_a_write_of(part, &changed);
-        write_statement(
-            workspace.conn_mut_keeping(survives)?,
-            lead_id,
-            statement,
-            source,
-        )
+    crate::segments::writing_fields(workspace, &changed, |conn| {
+        write_statement(conn, lead_id, statement, source)
     })
 }
 

@@ -205,10 +205,8 @@ pub fn undo_change(
     }
     let fields = imports::changed_fields(workspace.conn(), change_id)?;
     let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
-    crate::segments::keeping_index_across(workspace, &fields, |workspace| {
-        history::undo_fix_keeping(workspace, change_id, &fields, |part| {
-            crate::segments::part_survives_a_write_of(part, &fields)
-        })
+    crate::segments::writing_fields(workspace, &fields, |conn| {
+        history::undo_fix_on(conn, change_id, &fields)
     })
 }
 

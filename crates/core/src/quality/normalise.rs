@@ -547,20 +547,14 @@ pub fn apply(workspace: &mut Workspace, normalisation: &Normalisation) -> Result
     let key = normalisable(workspace.conn(), &normalisation.field)?
         .field
         .key;
-    crate::segments::keeping_index_across(workspace, &[key.as_str()], |workspace| {
-        apply_to(workspace, &key, normalisation)
+    crate::segments::writing_fields(workspace, &[key.as_str()], |conn| {
+        apply_on(conn, &key, normalisation)
     })
 }
 
-/// [`apply`] of a normalisation of the field `key`.
-fn apply_to(
-    workspace: &mut Workspace,
-    key: &str,
-    normalisation: &Normalisation,
-) -> Result<FixOutcome> {
-    let tx = workspace
-        .conn_mut_keeping(|part| crate::segments::part_survives_a_write_of(part, &[key]))?
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+/// [`apply`] of a normalisation of the field `key`, on the connection `conn`.
+fn apply_on(conn: &mut Connection, key: &str, normalisation: &Normalisation) -> Result<FixOutcome> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let field = normalisable(&tx, &normalisation.field)?;
     if field.field.key != key {
         // The catalogue changed between the read above and the write lock:

@@ -103,6 +103,22 @@ pub(crate) fn part_survives_a_write_of(part: &str, changed: &[&str]) -> bool {
     index::part_reads_none_of(part, changed) || leads::search_keys_read_none_of(part, changed)
 }
 
+/// Runs `write`, a change of the fields `changed` of existing leads and of
+/// nothing else a derived part reads (a data-quality fix, its undo, a
+/// consent statement), on the workspace's connection: the derived parts that
+/// read none of those fields stay in the file ([`part_survives_a_write_of`])
+/// and the index in memory is carried over without their columns
+/// ([`keeping_index_across`]). The one list of fields serves both.
+pub(crate) fn writing_fields<T>(
+    workspace: &mut Workspace,
+    changed: &[&str],
+    write: impl FnOnce(&mut rusqlite::Connection) -> Result<T>,
+) -> Result<T> {
+    keeping_index_across(workspace, changed, |workspace| {
+        write(workspace.conn_mut_keeping(|part| part_survives_a_write_of(part, changed))?)
+    })
+}
+
 /// Evaluates `rules` to the set of matching rows, with the index.
 fn evaluate<T>(
     workspace: &Workspace,

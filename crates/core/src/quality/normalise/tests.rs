@@ -323,8 +323,9 @@ mod on_workspaces {
 
         // Keeping the parts of another field than the fix wrote is refused,
         // and nothing is undone.
-        let refused =
-            history::undo_fix_keeping(&mut ws, country_fix.change_id, &["industry"], |_| true);
+        let refused = crate::segments::writing_fields(&mut ws, &["industry"], |conn| {
+            history::undo_fix_on(conn, country_fix.change_id, &["industry"])
+        });
         assert!(
             matches!(refused, Err(Error::InvalidArgument(ref m)) if m.contains("not a fix of industry")),
             "{refused:?}"

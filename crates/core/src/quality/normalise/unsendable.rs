@@ -243,19 +243,15 @@ pub fn preview_unsendable(workspace: &Workspace, what: &Unsendable) -> Result<Un
 /// The fix changes `do_not_email` and nothing else, so what the workspace
 /// derived from everything else stays (see [`super::apply`]).
 pub fn mark_unsendable(workspace: &mut Workspace, what: &Unsendable) -> Result<FixOutcome> {
-    crate::segments::keeping_index_across(workspace, &[MARKED_FIELD], |workspace| {
-        mark(workspace, what)
-    })
+    crate::segments::writing_fields(workspace, &[MARKED_FIELD], |conn| mark_on(conn, what))
 }
 
 /// The one field the fix writes.
 const MARKED_FIELD: &str = "do_not_email";
 
-/// [`mark_unsendable`] inside [`crate::segments::keeping_index_across`].
-fn mark(workspace: &mut Workspace, what: &Unsendable) -> Result<FixOutcome> {
-    let tx = workspace
-        .conn_mut_keeping(|part| crate::segments::part_survives_a_write_of(part, &[MARKED_FIELD]))?
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+/// [`mark_unsendable`] on the connection `conn`.
+fn mark_on(conn: &mut Connection, what: &Unsendable) -> Result<FixOutcome> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let to_mark: Vec<i64> = matching(&tx, what)?
         .into_iter()
         .filter(|m| !m.lead.do_not_email)
