@@ -48,7 +48,7 @@ pub async fn scoring_delete(state: State<'_, AppState>, id: i64) -> Result<()> {
 }
 
 /// The leads per band under saved model `saved_id` (none for a new model)
-/// and under `definition` as edited, now.
+/// and under `definition` as edited, as of today (as the stored scores).
 #[tauri::command]
 pub async fn scoring_preview(
     state: State<'_, AppState>,
@@ -58,14 +58,19 @@ pub async fn scoring_preview(
     state
         .with_workspace(move |ws| {
             let saved = saved_id.map(|id| scoring::get_model(ws, id)).transpose()?;
-            let now = segments::as_of_or_now(None)?;
-            scoring::band_changes(ws, saved.as_ref().map(|m| &m.definition), &definition, now)
+            let today = scoring::as_of_today();
+            scoring::band_changes(
+                ws,
+                saved.as_ref().map(|m| &m.definition),
+                &definition,
+                today,
+            )
         })
         .await
 }
 
-/// Why lead `lead_id` has its score now under model `model_id` (the active
-/// model when null).
+/// Why lead `lead_id` has its score under model `model_id` (the active
+/// model when null), as of today, the instant the stored scores are as of.
 #[tauri::command]
 pub async fn scoring_explain(
     state: State<'_, AppState>,
@@ -75,8 +80,7 @@ pub async fn scoring_explain(
     state
         .with_workspace(move |ws| {
             let model = scoring::model_or_active(ws, model_id)?;
-            let now = segments::as_of_or_now(None)?;
-            scoring::explain(ws, &model.definition, lead_id, now)
+            scoring::explain(ws, &model.definition, lead_id, scoring::as_of_today())
         })
         .await
 }

@@ -19,7 +19,8 @@ pub use evaluate::{evaluate, field_outcome, is_held_out, EvaluateRequest, Evalua
 pub use model::{Band, Decay, ModelDefinition, ScoreKind, ScoreRule, ScoringModel};
 pub use preview::{band_changes, BandChanges, BandCount, BandMove};
 pub use run::{
-    last_run, refresh_if_stale, rescore_after_change, run, BandLeads, RunSummary, SCORE_FIELDS,
+    as_of_today, last_run, refresh_if_stale, rescore_after_change, run, BandLeads, RunSummary,
+    SCORE_FIELDS,
 };
 pub use suggest::{suggest, SuggestOutcome, Suggestion, Suggestions};
 
@@ -83,14 +84,15 @@ pub fn save_model(
     let id = stored::save(workspace, id, name, &json)?;
     let model = get_model(workspace, id)?;
     if model.is_active {
-        run(workspace, crate::time::now())?;
+        run(workspace, as_of_today())?;
     }
     Ok(model)
 }
 
-/// Makes model `id` the active one and stores its scores as of now.
+/// Makes model `id` the active one and stores its scores as of today
+/// ([`as_of_today`]).
 pub fn activate_model(workspace: &mut Workspace, id: i64) -> Result<ScoringModel> {
-    activate_model_as_of(workspace, id, crate::time::now())
+    activate_model_as_of(workspace, id, as_of_today())
 }
 
 /// Makes model `id` the active one and stores its scores as of `as_of`
@@ -110,7 +112,7 @@ pub fn delete_model(workspace: &mut Workspace, id: i64) -> Result<()> {
     let was_active = get_model(workspace, id).is_ok_and(|m| m.is_active);
     if stored::delete(workspace, id)? {
         if was_active {
-            run(workspace, crate::time::now())?;
+            run(workspace, as_of_today())?;
         }
         Ok(())
     } else {

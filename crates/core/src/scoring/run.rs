@@ -1,8 +1,9 @@
 //! Storing scores: `run` scores every lead with the active model and writes
 //! the five score fields (`score_fit`, `score_engagement`, `score_total`,
 //! `score_grade`, `score_band`) in one transaction, or clears them when no
-//! model is active; `refresh_if_stale` re-runs scores computed more than a
-//! day ago (decay moves scores as time passes).
+//! model is active; stored scores are as of the end of the day they are run
+//! on (`as_of_today`), and `refresh_if_stale` re-runs scores run on an
+//! earlier day (decay moves scores as time passes).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -150,32 +151,57 @@ pub fn last_run(workspace: &Workspace) -> Result<Option<RunSummary>> {
     Ok(stored::last_run::<RunSummary>(workspace).unwrap_or(None))
 }
 
-/// Re-runs the scores as of now after the leads or events changed (an
-/// import, an undo) when a model is active, or clears scores a model left
-/// when none is any more; does nothing when scoring was never used.
+/// The instant the stored scores are computed as of when no date is given:
+/// the last second of today (UTC). Decay and "in the last N days" move once a
+/// day, as in the peers' daily decay, so every re-run on one day gives a lead
+/// whose data did not change the score it already has, and the score write
+/// rewrites only the leads that did change. Every event up to now is at or
+/// before it, so none is left out.
+pub fn as_of_today() -> i64 {
+    crate::time::end_of_day_utc(crate::time::now())
+}
+
+/// Re-runs the scores as of today ([`as_of_today`]) after the leads or
+/// events changed (an import, an undo, a fix) when a model is active, or
+/// clears scores a model left when none is any more; does nothing when
+/// scoring was never used.
 pub fn rescore_after_change(workspace: &mut Workspace) -> Result<Option<RunSummary>> {
+    rescore_after_change_on_the_day_of(workspace, crate::time::now())
+}
+
+/// [`rescore_after_change`] on the day of `now`.
+fn rescore_after_change_on_the_day_of(
+    workspace: &mut Workspace,
+    now: i64,
+) -> Result<Option<RunSummary>> {
     let scored_before = last_run(workspace)?.is_some_and(|last| last.model_id.is_some());
     if super::active_model(workspace)?.is_some() || scored_before {
-        run(workspace, crate::time::now()).map(Some)
+        run(workspace, crate::time::end_of_day_utc(now)).map(Some)
     } else {
         Ok(None)
     }
 }
 
-/// How old stored scores may get before opening the workspace re-runs them.
-pub const STALE_AFTER_SECONDS: i64 = crate::time::SECONDS_PER_DAY;
-
-/// Re-runs the scores as of now when a model is active and they were last
-/// run more than a day ago (or never); returns the run's summary if one ran.
+/// Re-runs the scores as of today when a model is active and they were last
+/// run on an earlier day (UTC) or never; returns the run's summary if one ran.
 pub fn refresh_if_stale(workspace: &mut Workspace) -> Result<Option<RunSummary>> {
+    refresh_if_run_before_the_day_of(workspace, crate::time::now())
+}
+
+/// [`refresh_if_stale`] on the day of `now`.
+fn refresh_if_run_before_the_day_of(
+    workspace: &mut Workspace,
+    now: i64,
+) -> Result<Option<RunSummary>> {
     if super::active_model(workspace)?.is_none() {
         return Ok(None);
     }
-    let now = crate::time::now();
-    let stale = last_run(workspace)?
-        .is_none_or(|last| last.model_id.is_none() || now - last.ran_at > STALE_AFTER_SECONDS);
+    let today_ends = crate::time::end_of_day_utc(now);
+    let stale = last_run(workspace)?.is_none_or(|last| {
+        last.model_id.is_none() || crate::time::end_of_day_utc(last.ran_at) < today_ends
+    });
     if stale {
-        run(workspace, now).map(Some)
+        run(workspace, today_ends).map(Some)
     } else {
         Ok(None)
     }
@@ -273,11 +299,12 @@ mod tests {
             [1, 0, 0, 1]
         );
         assert_eq!(refresh_if_stale(&mut workspace).unwrap(), None);
-        // A day later, opening re-runs.
+        // Run yesterday (UTC), opening re-runs, as of the end of today.
         let mut old = last.clone();
-        old.ran_at -= STALE_AFTER_SECONDS + 1;
+        old.ran_at = crate::time::midnight_utc(crate::time::today_utc()) - 1;
         crate::store::settings::set(&mut workspace, "score_last_run", &old).unwrap();
-        assert!(refresh_if_stale(&mut workspace).unwrap().is_some());
+        let refreshed = refresh_if_stale(&mut workspace).unwrap().unwrap();
+        assert_eq!(refreshed.as_of, as_of_today());
         // Deleting the active model clears the scores.
         crate::scoring::delete_model(&mut workspace, model.id).unwrap();
         let scored: i64 = workspace
@@ -285,6 +312,147 @@ mod tests {
             .query_row("SELECT count(score_total) FROM leads", [], |r| r.get(0))
             .unwrap();
         assert_eq!(scored, 0);
+    }
+
+    /// Three leads with downloads, scored by a model that gives 10 points a
+    /// download, halving every 30 days; a trigger notes every lead row the
+    /// score write updates.
+    fn downloads_workspace(day_start: i64) -> Workspace {
+        let mut workspace = Workspace::in_memory().unwrap();
+        let conn = workspace.conn_mut().unwrap();
+        for (lead, email) in [(1, "a@x.io"), (2, "b@x.io"), (3, "c@x.io")] {
+            conn.execute(
+                "INSERT INTO leads (id, email, created_at, updated_at) VALUES (?1, ?2, 0, 0)",
+                rusqlite::params![lead, email],
+            )
+            .unwrap();
+            for days_ago in 0..lead {
+                conn.execute(
+                    "INSERT INTO events (lead_id, type, occurred_at) VALUES (?1, 'download', ?2)",
+                    rusqlite::params![lead, day_start - days_ago * 86_400 - 3_600],
+                )
+                .unwrap();
+            }
+        }
+        conn.execute_batch(
+            "CREATE TEMP TABLE score_writes (lead_id INTEGER);
+             CREATE TEMP TRIGGER note_score_writes AFTER UPDATE OF score_engagement ON main.leads
+             BEGIN INSERT INTO score_writes VALUES (new.id); END;",
+        )
+        .unwrap();
+        let mut definition = ModelDefinition::default();
+        definition.rules.push(ScoreRule {
+            label: "Download".into(),
+            kind: ScoreKind::Engagement,
+            when: None,
+            each: Some(serde_json::json!({"type": "download"})),
+            points: 10.0,
+            cap: None,
+        });
+        definition.decay = crate::scoring::Decay::HalfLife { days: 30.0 };
+        let model = save_model(&mut workspace, None, "Downloads", &definition).unwrap();
+        crate::scoring::activate_model_as_of(&mut workspace, model.id, day_start - 1).unwrap();
+        assert_eq!(score_writes(&workspace), [1, 2, 3], "scored yesterday");
+        workspace
+    }
+
+    /// The leads whose scores were written since the last call, in order.
+    fn score_writes(workspace: &Workspace) -> Vec<i64> {
+        let conn = workspace.conn();
+        let leads = conn
+            .prepare("SELECT lead_id FROM score_writes ORDER BY lead_id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        conn.execute("DELETE FROM score_writes", []).unwrap();
+        leads
+    }
+
+    #[test]
+    fn a_re_run_on_the_same_day_rewrites_only_the_leads_whose_data_changed() {
+        let day_start =
+            crate::time::midnight_utc(chrono::NaiveDate::from_ymd_opt(2026, 9, 22).unwrap());
+        let mut workspace = downloads_workspace(day_start);
+        let engagement = |workspace: &Workspace| -> Vec<f64> {
+            workspace
+                .conn()
+                .prepare("SELECT score_engagement FROM leads ORDER BY id")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+
+        // 09:00: every lead's score moves from yesterday's (decay).
+        let morning = rescore_after_change_on_the_day_of(&mut workspace, day_start + 9 * 3_600)
+            .unwrap()
+            .unwrap();
+        assert_eq!(morning.as_of, day_start + 86_399, "the end of the day");
+        assert_eq!(score_writes(&workspace), [1, 2, 3]);
+        let scores = engagement(&workspace);
+
+        // 17:00, nothing changed: the same scores, no lead rewritten.
+        rescore_after_change_on_the_day_of(&mut workspace, day_start + 17 * 3_600).unwrap();
+        assert_eq!(score_writes(&workspace), Vec::<i64>::new());
+        assert_eq!(engagement(&workspace), scores);
+
+        // A download of lead 2 at 18:00: only lead 2 is rewritten.
+        workspace
+            .conn_mut()
+            .unwrap()
+            .execute(
+                "INSERT INTO events (lead_id, type, occurred_at) VALUES (2, 'download', ?1)",
+                [day_start + 18 * 3_600],
+            )
+            .unwrap();
+        rescore_after_change_on_the_day_of(&mut workspace, day_start + 18 * 3_600 + 60).unwrap();
+        assert_eq!(score_writes(&workspace), [2]);
+        let after_download = engagement(&workspace);
+        assert!(after_download[1] > scores[1]);
+        assert_eq!(
+            [after_download[0], after_download[2]],
+            [scores[0], scores[2]]
+        );
+
+        // Opening that day re-runs nothing; the next day it re-runs, as of
+        // that day's end, and decay lowers every score.
+        assert_eq!(
+            refresh_if_run_before_the_day_of(&mut workspace, day_start + 20 * 3_600).unwrap(),
+            None
+        );
+        let mut last = last_run(&workspace).unwrap().unwrap();
+        last.ran_at = day_start + 20 * 3_600;
+        crate::store::settings::set(&mut workspace, "score_last_run", &last).unwrap();
+        let next_day = day_start + 86_400;
+        let refreshed = refresh_if_run_before_the_day_of(&mut workspace, next_day + 60)
+            .unwrap()
+            .unwrap();
+        assert_eq!(refreshed.as_of, next_day + 86_399);
+        assert_eq!(score_writes(&workspace), [1, 2, 3]);
+        let decayed = engagement(&workspace);
+        assert!(decayed
+            .iter()
+            .zip(&after_download)
+            .all(|(new, old)| new < old));
+    }
+
+    #[test]
+    fn a_re_run_after_a_change_is_as_of_the_end_of_today() {
+        let mut workspace =
+            downloads_workspace(crate::time::midnight_utc(crate::time::today_utc()));
+        let before = crate::time::now();
+        let summary = rescore_after_change(&mut workspace).unwrap().unwrap();
+        let after = crate::time::now();
+        assert!(
+            [before, after]
+                .iter()
+                .any(|&now| summary.as_of == crate::time::end_of_day_utc(now)),
+            "{} is the end of the day of {before} or {after}",
+            summary.as_of
+        );
     }
 
     const ANCHOR: i64 = 1_790_000_000;

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use leadstream_core::scoring;
-use leadstream_core::segments::as_of_or_now;
+use leadstream_core::segments::parse_as_of;
 
 use super::models;
 use crate::commands::CliResult;
@@ -19,7 +19,8 @@ pub struct ExplainArgs {
     /// The model's id (default: the active model).
     #[arg(long)]
     pub model: Option<i64>,
-    /// Score as of this instant (YYYY-MM-DD or ISO 8601; default: now).
+    /// Score as of this instant (YYYY-MM-DD or ISO 8601; default: the end of
+    /// today, UTC, the instant the stored scores are as of).
     #[arg(long, value_name = "ISO8601")]
     pub as_of: Option<String>,
     /// Print the explanation as JSON.
@@ -39,7 +40,10 @@ pub fn run(db: &Path, args: ExplainArgs, out: &mut impl Write) -> CliResult {
     let workspace = crate::commands::open_workspace(db)?;
     let ids: Vec<i64> = args.model.into_iter().collect();
     let model = models(&workspace, &ids)?.remove(0);
-    let as_of = as_of_or_now(args.as_of.as_deref())?;
+    let as_of = match args.as_of.as_deref() {
+        Some(text) => parse_as_of(text)?,
+        None => scoring::as_of_today(),
+    };
     let explanation = scoring::explain(&workspace, &model.definition, args.lead, as_of)?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&explanation)?)?;

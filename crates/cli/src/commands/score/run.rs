@@ -11,7 +11,8 @@ use crate::commands::{print_run_time, CliResult};
 
 #[derive(Args)]
 pub struct RunArgs {
-    /// Score as of this instant (YYYY-MM-DD or ISO 8601; default: now).
+    /// Score as of this instant (YYYY-MM-DD or ISO 8601; default: the end of
+    /// today, UTC, as every re-run of the stored scores).
     #[arg(long, value_name = "ISO8601")]
     pub as_of: Option<String>,
     /// Print JSON.
@@ -26,7 +27,7 @@ pub fn run(db: &Path, args: &RunArgs, out: &mut impl Write) -> CliResult {
     let workspace = &mut crate::commands::open_workspace(db)?;
     let as_of = match args.as_of.as_deref() {
         Some(text) => segments::parse_as_of(text)?,
-        None => leadstream_core::time::now(),
+        None => scoring::as_of_today(),
     };
     let mut summary = None;
     for run in 1..=args.repeat.max(1) {
