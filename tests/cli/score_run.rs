@@ -1,6 +1,7 @@
 //! `score run` on a generated demo: the stored scores and band counts agree
 //! with `segment count` on the score band and with the exported leads; an
-//! import and an undo re-run the scores; a column mapped to a computed
+//! import and an undo re-run the scores, as of the end of today, leaving the
+//! leads the import did not touch as they were; a column mapped to a computed
 //! score field is refused.
 
 use std::collections::BTreeMap;
@@ -164,4 +165,68 @@ fn imports_and_undos_rescore_and_computed_fields_are_not_import_targets() {
         .unwrap();
     assert_ne!(lead["score_band"], "hot", "{lead}");
     assert_ne!(lead["score_total"].as_f64(), Some(88.0), "{lead}");
+}
+
+/// The UTC day number of now.
+fn utc_day() -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    now.as_secs() / 86_400
+}
+
+/// Every lead's five stored score values, by lead id.
+fn stored_scores(sandbox: &Sandbox) -> BTreeMap<i64, Vec<Value>> {
+    exported(sandbox)
+        .into_iter()
+        .map(|(id, lead)| {
+            let values = [
+                "score_fit",
+                "score_engagement",
+                "score_total",
+                "score_grade",
+                "score_band",
+            ]
+            .iter()
+            .map(|field| lead[field].clone())
+            .collect();
+            (id, values)
+        })
+        .collect()
+}
+
+#[test]
+fn scores_are_as_of_the_end_of_today_and_an_import_leaves_the_other_leads_as_they_were() {
+    let sandbox = demo();
+    // Retried once if the UTC day turns while it runs: the scores of a new
+    // day are as of a new instant.
+    for attempt in 1..=2 {
+        let file = sandbox.path("one-lead.csv");
+        let row = format!("Email,Persona\nnew{attempt}@acme.example,Executive decision maker\n");
+        std::fs::write(&file, row).unwrap();
+        let day = utc_day();
+        let summary = json(&sandbox, &["score", "run", "--json"]);
+        let as_of = summary["as_of"].as_u64().unwrap();
+        assert_eq!(
+            as_of % 86_400,
+            86_399,
+            "the last second of a day: {summary}"
+        );
+        let before = stored_scores(&sandbox);
+        let out = sandbox.run(&["import", "leads", file.to_str().unwrap()]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let after = stored_scores(&sandbox);
+        if utc_day() != day || as_of / 86_400 != day {
+            assert_eq!(attempt, 1, "the day turned twice");
+            continue;
+        }
+        assert_eq!(after.len(), before.len() + 1);
+        for (id, scores) in &before {
+            assert_eq!(
+                &after[id], scores,
+                "lead {id}: the import's re-run left it as it was"
+            );
+        }
+        break;
+    }
 }

@@ -94,7 +94,7 @@ pub fn access_document(workspace: &Workspace, lead_id: i64) -> Result<Value> {
         "consent": rows::consent(conn, lead_id)?,
         "segments": memberships,
         "segment_history": segment_history(conn, lead_id, &names)?,
-        "scores": scores(workspace, lead_id, now),
+        "scores": scores(workspace, lead_id),
         "planned_sends": planned_sends(workspace, lead_id),
         "changes": rows::changes(conn, lead_id)?,
         "merges": rows::merges(conn, lead_id)?,
@@ -137,14 +137,17 @@ fn segment_history(
     Ok(history)
 }
 
-/// The active model's score of the lead, explained rule by rule.
-fn scores(workspace: &Workspace, lead_id: i64, now: i64) -> Value {
+/// The active model's score of the lead, explained rule by rule, as of the
+/// instant the stored scores are as of (the end of today).
+fn scores(workspace: &Workspace, lead_id: i64) -> Value {
+    let today = crate::scoring::as_of_today();
     let explained = crate::scoring::active_model(workspace).and_then(|model| match model {
         None => Ok(json!({"model": null, "note": "no scoring model is active"})),
-        Some(model) => crate::scoring::engine::explain(workspace, &model.definition, lead_id, now)
-            .and_then(|e| {
-                Ok(json!({"model": model.name, "explanation": serde_json::to_value(e)?}))
-            }),
+        Some(model) => {
+            crate::scoring::engine::explain(workspace, &model.definition, lead_id, today).and_then(
+                |e| Ok(json!({"model": model.name, "explanation": serde_json::to_value(e)?})),
+            )
+        }
     });
     explained.unwrap_or_else(|e| json!({"unavailable": e.to_string()}))
 }
