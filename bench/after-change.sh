@@ -7,7 +7,10 @@
 #  - day: the first `segment list` of a new day on another copy (the scores
 #    made a day old and today's snapshots removed, so opening re-runs the
 #    scores and records the day's history before the list is counted), then
-#    the next process's list;
+#    the next process's list. A day's decay is stood in for by moving every
+#    stored engagement score by 0.001 (and dropping the score columns' cached
+#    parts, which sqlite3 does not know to drop), so that the re-run, as of
+#    the same end of today, rewrites every lead as a real new day does;
 #  - fixes: on another copy, `fix normalise country` then `fix normalise
 #    industry` (each re-runs the scores and records the segment history, as
 #    in the app), the undo of the second, then the next process's list.
@@ -35,6 +38,8 @@ for round in $(seq "$rounds"); do
     sqlite3 "$work/w.leadstream" "
       UPDATE settings SET value = json_set(value, '\$.ran_at', json_extract(value, '\$.ran_at') - 200000)
        WHERE key = 'score_last_run';
+      UPDATE leads SET score_engagement = score_engagement + 0.001 WHERE score_engagement IS NOT NULL;
+      DELETE FROM derived_cache WHERE name LIKE 'segment-index/v1/field/score_%';
       DELETE FROM segment_snapshots WHERE taken_at >= strftime('%s', 'now', 'start of day');"
     first=$( { /usr/bin/time -f "%e s, peak %M KiB" "$cli" --db "$work/w.leadstream" segment list > /dev/null; } 2>&1 | tail -n1)
     next=$( { /usr/bin/time -f "%e s" "$cli" --db "$work/w.leadstream" segment list > /dev/null; } 2>&1 | tail -n1)
