@@ -7,7 +7,7 @@
 //! - `vocabulary`: names, companies, places, personas, stages and weights.
 //! - `events`: one lead's event history.
 //! - `hierarchy`: the saved hierarchies (by persona, by engagement).
-//! - `scoring`: the active scoring model "Demo scoring", run as of the anchor.
+//! - `scoring`: the active scoring model "Demo scoring", run as of the end of the anchor's day.
 //! - `history`, `goals`, `ice_scores`: the strategy area's demo data: a few
 //!   weeks of segment history, goals and reviews, ICE scores.
 //! - `quality`: the planted data-quality problems and valid phone numbers.
@@ -144,7 +144,8 @@ pub fn generate(workspace: &mut Workspace, spec: &DemoSpec) -> Result<DemoSummar
     tx.commit()?;
     crate::streams::templates::install_demo_nurture(workspace)?;
     hierarchy::install_demo_hierarchies(workspace)?;
-    scoring::install_demo_scoring(workspace, spec.anchor)?;
+    // Stored scores are as of the end of their day (`scoring::as_of_today`).
+    scoring::install_demo_scoring(workspace, crate::time::end_of_day_utc(spec.anchor))?;
     history::install_demo_history(workspace, spec.anchor)?;
     goals::install_demo_goals_and_reviews(workspace, spec.anchor)?;
     ice_scores::install_demo_ice_scores(workspace, spec.anchor)?;

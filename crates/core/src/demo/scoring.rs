@@ -3,7 +3,7 @@
 //! pricing page views, e-mail clicks, webinars, trials and demo requests
 //! with a 30-day half-life, and negative points for unsubscribed leads and
 //! students or free e-mail addresses. Saved, activated and run as of the
-//! demo's "today" when the demo is generated.
+//! end of the demo's "today" when the demo is generated, as stored scores are.
 
 use crate::scoring::{self, ModelDefinition, ScoringModel};
 use crate::{Error, Result, Workspace};
@@ -56,7 +56,7 @@ mod tests {
             .unwrap();
         assert_eq!(scored, 400);
         let last = scoring::last_run(&workspace).unwrap().unwrap();
-        assert_eq!(last.as_of, ANCHOR);
+        assert_eq!(last.as_of, crate::time::end_of_day_utc(ANCHOR));
         assert_eq!(last.bands.iter().map(|b| b.leads).sum::<u64>(), 400);
         assert!(
             last.bands.iter().filter(|b| b.leads > 0).count() >= 3,
@@ -159,7 +159,8 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        let computed = crate::scoring::score_all(&workspace, &model, ANCHOR).unwrap();
+        let scored_as_of = crate::time::end_of_day_utc(ANCHOR);
+        let computed = crate::scoring::score_all(&workspace, &model, scored_as_of).unwrap();
         assert_eq!(stored.len(), computed.len());
         for ((id, fit, engagement, total, grade, band), (computed_id, score)) in
             stored.iter().zip(&computed)
@@ -177,7 +178,8 @@ mod tests {
             );
         }
         for (id, fit, engagement, total, _, _) in stored.iter().step_by(7) {
-            let (expected_fit, expected_engagement) = reference_scores(&workspace, *id, ANCHOR);
+            let (expected_fit, expected_engagement) =
+                reference_scores(&workspace, *id, scored_as_of);
             assert!(
                 (fit - expected_fit).abs() < 1e-9,
                 "lead {id} fit {fit} ≠ {expected_fit}"
