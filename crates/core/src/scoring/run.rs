@@ -161,6 +161,16 @@ pub fn as_of_today() -> i64 {
     crate::time::end_of_day_utc(crate::time::now())
 }
 
+/// The as-of instant a user gave (`segments::parse_as_of`), or
+/// [`as_of_today`] when none or blank: what `score run` and `score explain`
+/// score as of, as `segments::as_of_or_now` is for counts.
+pub fn as_of_or_today(text: Option<&str>) -> Result<i64> {
+    match text.map(str::trim).filter(|text| !text.is_empty()) {
+        Some(text) => crate::segments::parse_as_of(text),
+        None => Ok(as_of_today()),
+    }
+}
+
 /// Re-runs the scores as of today ([`as_of_today`]) after the leads or
 /// events changed (an import, an undo, a fix) when a model is active, or
 /// clears scores a model left when none is any more; does nothing when
@@ -439,6 +449,21 @@ mod tests {
             .iter()
             .zip(&after_download)
             .all(|(new, old)| new < old));
+    }
+
+    #[test]
+    fn a_given_as_of_is_kept_and_none_or_blank_is_the_end_of_today() {
+        assert_eq!(as_of_or_today(Some(" 2026-09-22 ")).unwrap(), 1_790_035_200);
+        for blank in [None, Some(""), Some("  ")] {
+            let before = crate::time::now();
+            let as_of = as_of_or_today(blank).unwrap();
+            let days_ends = [before, crate::time::now()].map(crate::time::end_of_day_utc);
+            assert!(days_ends.contains(&as_of), "{blank:?}: {as_of}");
+        }
+        let message = as_of_or_today(Some("yesterday-ish"))
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("not an as-of date"), "{message}");
     }
 
     #[test]

@@ -6,7 +6,6 @@ use std::io::Write;
 use std::path::Path;
 
 use leadstream_core::scoring;
-use leadstream_core::segments::parse_as_of;
 
 use super::models;
 use crate::commands::CliResult;
@@ -40,10 +39,7 @@ pub fn run(db: &Path, args: ExplainArgs, out: &mut impl Write) -> CliResult {
     let workspace = crate::commands::open_workspace(db)?;
     let ids: Vec<i64> = args.model.into_iter().collect();
     let model = models(&workspace, &ids)?.remove(0);
-    let as_of = match args.as_of.as_deref() {
-        Some(text) => parse_as_of(text)?,
-        None => scoring::as_of_today(),
-    };
+    let as_of = scoring::as_of_or_today(args.as_of.as_deref())?;
     let explanation = scoring::explain(&workspace, &model.definition, args.lead, as_of)?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&explanation)?)?;

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use clap::Args;
-use leadstream_core::{scoring, segments};
+use leadstream_core::scoring;
 
 use crate::commands::{print_run_time, CliResult};
 
@@ -25,10 +25,7 @@ pub struct RunArgs {
 
 pub fn run(db: &Path, args: &RunArgs, out: &mut impl Write) -> CliResult {
     let workspace = &mut crate::commands::open_workspace(db)?;
-    let as_of = match args.as_of.as_deref() {
-        Some(text) => segments::parse_as_of(text)?,
-        None => scoring::as_of_today(),
-    };
+    let as_of = scoring::as_of_or_today(args.as_of.as_deref())?;
     let mut summary = None;
     for run in 1..=args.repeat.max(1) {
         let started = std::time::Instant::now();
