@@ -11,6 +11,7 @@ mod support;
 mod audiences;
 mod audit;
 mod backup;
+mod beside_the_app;
 mod coverage;
 mod demo_and_leads;
 mod encryption;

@@ -222,6 +222,12 @@ fn rekey(
     Workspace::configure(&conn, reopened.is_some())?;
     workspace.replace_connection(conn)?;
     workspace.passphrase = reopened.cloned();
+    if let Some(open) = &workspace.open_file {
+        open.set_kind(match reopened {
+            Some(_) => FileKind::Encrypted,
+            None => FileKind::Plain,
+        });
+    }
     swapped?;
 
     let mut backups = 0;

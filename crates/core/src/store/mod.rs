@@ -16,6 +16,7 @@ pub mod info;
 pub(crate) mod journal;
 pub(crate) mod lead_changes;
 mod migrate;
+mod open_files;
 pub mod settings;
 pub(crate) mod split_read;
 pub mod tables;
@@ -119,6 +120,11 @@ pub(crate) enum FileKind {
 /// an encrypted workspace (its header is random); anything else without the
 /// magic is "not an SQLite database".
 pub(crate) fn check_header(path: &Path) -> Result<FileKind> {
+    // Already open here: its header was checked then, and opening it again
+    // outside SQLite would drop this process's locks on it (`open_files`).
+    if let Some(kind) = open_files::kind_if_open(path) {
+        return Ok(kind);
+    }
     let mut file = std::fs::File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::NoSuchWorkspace { path: path.into() },
         _ => Error::io(path, e),
@@ -178,6 +184,8 @@ pub type DerivedSlot = Arc<Mutex<Option<Box<dyn Any + Send>>>>;
 pub struct Workspace {
     conn: Connection,
     path: Option<PathBuf>,
+    /// This process has the file open (`open_files`); dropped after `conn`.
+    open_file: Option<open_files::Registration>,
     /// Bumped whenever the connection is taken for writing ([`conn_mut`]);
     /// with SQLite's `data_version` (which counts other
     /// connections' commits) it tells caches that the data changed.
@@ -258,7 +266,8 @@ impl Workspace {
     }
 
     fn open_checked(path: &Path, passphrase: Option<&Passphrase>) -> Result<Self> {
-        let key = match check_header(path)? {
+        let kind = check_header(path)?;
+        let key = match kind {
             FileKind::Plain => None,
             FileKind::Encrypted => match passphrase {
                 Some(passphrase) => Some(passphrase),
@@ -282,6 +291,7 @@ impl Workspace {
         Self::configure(&conn, key.is_some())?;
         migrate::apply_pending(&mut conn)?;
         let mut workspace = Self::finish_open(conn, Some(path.into()))?;
+        workspace.open_file = Some(open_files::Registration::new(path, kind));
         workspace.passphrase = key.cloned();
         Ok(workspace)
     }
@@ -331,6 +341,7 @@ impl Workspace {
         Ok(Workspace {
             conn,
             path,
+            open_file: None,
             data_generation: 0,
             derived: Arc::new(Mutex::new(None)),
             search_keys: Arc::new(Mutex::new(None)),
