@@ -44,6 +44,7 @@ pub fn run() -> tauri::Result<()> {
             commands::workspace::workspace_open,
             commands::workspace::workspace_create,
             commands::workspace::workspace_open_demo,
+            commands::workspace::workspace_upkeep_running,
             commands::workspace::workspace_recent,
             commands::workspace::workspace_welcome,
             commands::workspace::workspace_dismiss_welcome,

@@ -1,5 +1,6 @@
 // The app frame: the start screen until a workspace is open, then the skip
-// link, the header with the workspace menu, the navigation and the current
+// link, the header with the workspace menu (and a note while the day's
+// upkeep runs beside the app), the navigation and the current
 // view (the home view with the first-run welcome above it). Every error from
 // the backend or the UI itself ends up in the error banner.
 import { useQueryClient } from "@tanstack/react-query";
@@ -12,6 +13,7 @@ import { ErrorBoundary } from "./components/ErrorBoundary";
 import { UnsavedChangesDialog } from "./components/UnsavedChangesDialog";
 import { WorkspaceMenu } from "./components/WorkspaceMenu";
 import iconUrl from "../../icons/icon.svg";
+import { useDailyUpkeep } from "./lib/dailyUpkeep";
 import { ipc, IpcError } from "./lib/ipc";
 import { holdIntent, onNavigate } from "./lib/navigation";
 import { useRefetchOnNewLeads } from "./lib/newLeads";
@@ -73,6 +75,7 @@ export function App() {
 
   const queryClient = useQueryClient();
   const opening = useRefetchOnNewLeads(workspace);
+  const upkeep = useDailyUpkeep(workspace ? (workspace.path ?? workspace.name) : null);
 
   // A file dropped anywhere on the window opens the import wizard.
   useEffect(() => {
@@ -223,6 +226,11 @@ export function App() {
           <img src={iconUrl} alt="" width={22} height={22} />
           Leadstream
         </h1>
+        {upkeep.running && (
+          <span className="upkeep-note" role="status" data-testid="daily-upkeep">
+            Updating today's lead scores…
+          </span>
+        )}
         <WorkspaceMenu
           workspace={workspace}
           recent={start.recent}
@@ -262,6 +270,7 @@ export function App() {
                 <LeadsView
                   key={`${workspace.path ?? workspace.name}#${navigations}`}
                   workspace={workspace}
+                  dataVersion={upkeep.changes}
                   onError={report}
                 />
               </>

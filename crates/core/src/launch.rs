@@ -65,11 +65,12 @@ pub fn demo_path(data_dir: &Path) -> PathBuf {
 /// generated in a hidden folder of its own and moved into place only when
 /// complete, without replacing anything: an interrupted first launch never
 /// leaves a half-filled demo behind, and of two first launches at once one
-/// generates the demo that both open.
+/// generates the demo that both open. As every opening here, the day's
+/// upkeep is left to the app ([`Workspace::open_keyed_leaving_upkeep`]).
 pub fn open_or_create_demo(data_dir: &Path, anchor: i64) -> Result<Workspace> {
     let path = demo_path(data_dir);
     if path.exists() {
-        return Workspace::open(&path);
+        return Workspace::open_keyed_leaving_upkeep(&path, None);
     }
     std::fs::create_dir_all(data_dir).map_err(|e| Error::io(data_dir, e))?;
     let scratch = tempfile::Builder::new()
@@ -92,7 +93,7 @@ pub fn open_or_create_demo(data_dir: &Path, anchor: i64) -> Result<Workspace> {
         Err(_) => {}
     }
     drop(scratch);
-    Workspace::open(&path)
+    Workspace::open_keyed_leaving_upkeep(&path, None)
 }
 
 /// The setting that remembers, in the workspace itself, that its welcome
@@ -175,9 +176,11 @@ pub fn remember(data_dir: &Path, workspace: &Workspace) -> Option<String> {
 
 /// The workspace to open at launch: the one asked for, else the most recent
 /// one that still exists, else the demo (generated on first launch). As when
-/// the app opens a workspace later, a large one's daily backup (issue 15)
-/// starts on a thread of its own, `daily_backup_after` the open (the app
-/// gives [`backup::DAILY_AFTER_OPEN`]); the open took a small one's.
+/// the app opens a workspace later, the day's upkeep is left to the app
+/// ([`Workspace::daily_upkeep`], which it runs beside its first screens),
+/// and a large one's daily backup (issue 15) starts on a thread of its own,
+/// `daily_backup_after` the open (the app gives
+/// [`backup::DAILY_AFTER_OPEN`]); a small one's is taken before returning.
 pub fn initial_workspace(
     data_dir: &Path,
     requested: Option<&Path>,
@@ -185,12 +188,12 @@ pub fn initial_workspace(
     daily_backup_after: std::time::Duration,
 ) -> Result<Workspace> {
     let workspace = match requested {
-        Some(path) => Workspace::open(path)?,
+        Some(path) => Workspace::open_keyed_leaving_upkeep(path, None)?,
         None => match recent::load(data_dir)
             .into_iter()
             .find(|entry| entry.exists)
         {
-            Some(last) => Workspace::open(&last.path)?,
+            Some(last) => Workspace::open_keyed_leaving_upkeep(&last.path, None)?,
             None => open_or_create_demo(data_dir, anchor)?,
         },
     };

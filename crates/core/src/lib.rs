@@ -44,7 +44,7 @@ pub mod streams;
 pub mod text;
 pub mod time;
 mod workspace_open;
-pub use workspace_open::{DataChange, Reopener};
+pub use workspace_open::{DailyUpkeep, DataChange, Reopener};
 
 pub use error::{Error, ErrorKind, ErrorReport, Result};
 pub use store::info::{event_count, workspace_info, WorkspaceInfo};

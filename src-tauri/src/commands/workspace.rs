@@ -4,8 +4,8 @@
 use leadstream_core::launch::{self, StartState, Welcome};
 use leadstream_core::recent::{self, RecentWorkspace};
 use leadstream_core::store::{backup, Passphrase};
-use leadstream_core::{time, workspace_info as summarise, Workspace, WorkspaceInfo};
-use tauri::State;
+use leadstream_core::{time, workspace_info as summarise, DailyUpkeep, Workspace, WorkspaceInfo};
+use tauri::{AppHandle, Emitter, State};
 
 use crate::error::Result;
 use crate::state::{install, AppDirs, AppState, PathUse};
@@ -14,10 +14,11 @@ use crate::state::{install, AppDirs, AppState, PathUse};
 /// demo) and returns what the first screen needs. A workspace that fails to
 /// open leaves the app on the start screen with the reason.
 #[tauri::command]
-pub async fn app_start(state: State<'_, AppState>) -> Result<StartState> {
+pub async fn app_start(app: AppHandle, state: State<'_, AppState>) -> Result<StartState> {
     let requested = state.requested();
-    let start = state
+    let (start, upkeep_due) = state
         .with_slot(move |slot, dirs| {
+            let mut upkeep_due = false;
             let mut error = None;
             let mut locked = None;
             let (recent, recent_warning) = recent::load_with_warning(&dirs.data_dir);
@@ -29,7 +30,10 @@ pub async fn app_start(state: State<'_, AppState>) -> Result<StartState> {
                     time::midnight_utc(time::today_utc()),
                     backup::DAILY_AFTER_OPEN,
                 ) {
-                    Ok(workspace) => warnings.extend(install(slot, dirs, workspace)?),
+                    Ok(workspace) => {
+                        upkeep_due = workspace.daily_upkeep_due();
+                        warnings.extend(install(slot, dirs, workspace)?)
+                    }
                     // An encrypted workspace: the UI asks for its passphrase.
                     Err(leadstream_core::Error::PassphraseRequired { path }) => locked = Some(path),
                     Err(e) => error = Some(e.to_string()),
@@ -39,7 +43,7 @@ pub async fn app_start(state: State<'_, AppState>) -> Result<StartState> {
             if let Some(info) = workspace.as_mut() {
                 info.warnings = warnings;
             }
-            Ok(StartState {
+            let start = StartState {
                 workspace,
                 error,
                 locked: locked.as_ref().map(|p| p.to_string_lossy().into_owned()),
@@ -49,9 +53,11 @@ pub async fn app_start(state: State<'_, AppState>) -> Result<StartState> {
                     recent
                 },
                 workspaces_dir: dirs.workspaces_dir.to_string_lossy().into_owned(),
-            })
+            };
+            Ok((start, upkeep_due))
         })
         .await?;
+    upkeep_beside(&state, app, upkeep_due);
     // The launch workspace waiting for its passphrase may be opened (it
     // was asked for on the command line or is the most recent one).
     if let Some(locked) = &start.locked {
@@ -80,17 +86,21 @@ pub async fn workspace_event_count(state: State<'_, AppState>) -> Result<u32> {
 /// workspace; it is never written or logged.
 #[tauri::command]
 pub async fn workspace_open(
+    app: AppHandle,
     state: State<'_, AppState>,
     path: String,
     passphrase: Option<String>,
 ) -> Result<WorkspaceInfo> {
     let path = state.allowed_path(&path, PathUse::Open)?;
     let passphrase = passphrase.map(Passphrase::new);
-    state
+    let (info, upkeep_due) = state
         .with_slot(move |slot, dirs| {
-            switch_to(slot, dirs, Workspace::open_keyed(&path, passphrase)?)
+            let workspace = Workspace::open_keyed_leaving_upkeep(&path, passphrase)?;
+            switch_to(slot, dirs, workspace)
         })
-        .await
+        .await?;
+    upkeep_beside(&state, app, upkeep_due);
+    Ok(info)
 }
 
 /// Creates an empty workspace called `name` in the workspaces folder.
@@ -99,7 +109,9 @@ pub async fn workspace_create(state: State<'_, AppState>, name: String) -> Resul
     state
         .with_slot(move |slot, dirs| {
             let path = launch::path_for_name(&dirs.workspaces_dir, &name)?;
-            switch_to(slot, dirs, Workspace::create(path)?)
+            // A new workspace has no scores and records its first history on
+            // its next opening, as when it was opened.
+            switch_to(slot, dirs, Workspace::create(path)?).map(|(info, _)| info)
         })
         .await
 }
@@ -108,15 +120,16 @@ pub async fn workspace_create(state: State<'_, AppState>, name: String) -> Resul
 /// needs `passphrase`, as in [`workspace_open`].
 #[tauri::command]
 pub async fn workspace_open_demo(
+    app: AppHandle,
     state: State<'_, AppState>,
     passphrase: Option<String>,
 ) -> Result<WorkspaceInfo> {
-    state
+    let (info, upkeep_due) = state
         .with_slot(move |slot, dirs| {
             let demo = launch::demo_path(&dirs.data_dir);
             let workspace = match passphrase {
                 Some(passphrase) if demo.exists() => {
-                    Workspace::open_with_passphrase(&demo, Passphrase::new(passphrase))?
+                    Workspace::open_keyed_leaving_upkeep(&demo, Some(Passphrase::new(passphrase)))?
                 }
                 _ => launch::open_or_create_demo(
                     &dirs.data_dir,
@@ -125,7 +138,17 @@ pub async fn workspace_open_demo(
             };
             switch_to(slot, dirs, workspace)
         })
-        .await
+        .await?;
+    upkeep_beside(&state, app, upkeep_due);
+    Ok(info)
+}
+
+/// Whether the day's upkeep of the open workspace (its lead scores re-run
+/// as of today, the day's segment history) is still running beside the app;
+/// `daily-upkeep-done` says when it ends.
+#[tauri::command]
+pub fn workspace_upkeep_running(state: State<'_, AppState>) -> bool {
+    state.daily_upkeep_running()
 }
 
 #[tauri::command]
@@ -152,13 +175,29 @@ pub async fn workspace_dismiss_welcome(state: State<'_, AppState>) -> Result<()>
     state.with_workspace(launch::dismiss_welcome).await
 }
 
+/// The event that says the day's upkeep beside the app ended, with what it
+/// did ([`DailyUpkeep`]): the UI asks its views' answers again.
+pub const DAILY_UPKEEP_DONE_EVENT: &str = "daily-upkeep-done";
+
+/// Starts the open workspace's day's upkeep beside the app when it is due
+/// (the workspace was opened leaving it: the first screens come first), and
+/// emits [`DAILY_UPKEEP_DONE_EVENT`] when it ends.
+fn upkeep_beside(state: &AppState, app: AppHandle, due: bool) {
+    if due {
+        state.start_daily_upkeep(move |upkeep: DailyUpkeep| {
+            let _ = app.emit(DAILY_UPKEEP_DONE_EVENT, upkeep);
+        });
+    }
+}
+
 /// Makes `workspace` the open one and describes it, with the warnings that
-/// installing it raised.
+/// installing it raised, and whether its day's upkeep is due.
 fn switch_to(
     slot: &mut Option<Workspace>,
     dirs: &AppDirs,
     workspace: Workspace,
-) -> Result<WorkspaceInfo> {
+) -> Result<(WorkspaceInfo, bool)> {
+    let upkeep_due = workspace.daily_upkeep_due();
     let mut info = summarise(&workspace)?;
     // A large workspace's daily backup (issue 15) runs beside the app, once
     // its first screens are shown.
@@ -167,7 +206,7 @@ fn switch_to(
     };
     backup::create_daily_if_due(&workspace, daily).ok();
     info.warnings = install(slot, dirs, workspace)?;
-    Ok(info)
+    Ok((info, upkeep_due))
 }
 
 /// Quits the app as closing its window does: the event loop ends and the

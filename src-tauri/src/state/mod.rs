@@ -8,10 +8,11 @@ mod dirs;
 mod paths;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use leadstream_core::launch::FileKind;
+use leadstream_core::DailyUpkeep;
 use leadstream_core::{launch, Workspace};
 
 pub use dirs::{requested_workspace, AppDirs};
@@ -20,6 +21,11 @@ pub use paths::{allowed_roots_from_env, PathUse};
 use crate::error::{Error, Result};
 use paths::PathAllowlist;
 
+/// How long the day's upkeep beside the app keeps trying while another
+/// connection (an import started at launch) holds the workspace's write
+/// lock: as long as a large import may take.
+const UPKEEP_WAITS_FOR_WRITERS: std::time::Duration = std::time::Duration::from_secs(600);
+
 struct Inner {
     workspace: Mutex<Option<Workspace>>,
     /// The files the webview may name.
@@ -27,6 +33,8 @@ struct Inner {
     /// Set by `import_cancel`; outside the workspace lock, which a running
     /// import holds.
     import_cancel: Arc<AtomicBool>,
+    /// Days' upkeeps running beside the app (`start_daily_upkeep`).
+    upkeeps_running: AtomicUsize,
     dirs: AppDirs,
     requested: Option<PathBuf>,
 }
@@ -44,6 +52,7 @@ impl AppState {
                 workspace: Mutex::new(None),
                 allowed_paths: PathAllowlist::new(allowed_roots),
                 import_cancel: Arc::new(AtomicBool::new(false)),
+                upkeeps_running: AtomicUsize::new(0),
                 dirs,
                 requested,
             }),
@@ -162,6 +171,39 @@ impl AppState {
                 None
             }
         }
+    }
+
+    /// Starts the day's upkeep of the open workspace (its lead scores re-run
+    /// as of today, the day's segment history: `Workspace::daily_upkeep`)
+    /// beside the app, on a connection of its own, and calls `done` with what
+    /// it did. The first screens need not wait for it: at 1M leads it
+    /// rewrites every lead's scores, 10 s and more. Until `done`,
+    /// [`AppState::daily_upkeep_running`] says so.
+    pub fn start_daily_upkeep(&self, done: impl FnOnce(DailyUpkeep) + Send + 'static) {
+        self.inner.upkeeps_running.fetch_add(1, Ordering::SeqCst);
+        let state = self.clone();
+        tauri::async_runtime::spawn(async move {
+            let upkeep = state
+                .with_own_connection(|workspace| {
+                    Ok(workspace.daily_upkeep_patiently(UPKEEP_WAITS_FOR_WRITERS))
+                })
+                .await
+                .unwrap_or_else(|error| DailyUpkeep {
+                    problems: vec![format!("the day's upkeep did not run ({error})")],
+                    ..DailyUpkeep::default()
+                });
+            for problem in &upkeep.problems {
+                eprintln!("leadstream: {problem}");
+            }
+            state.inner.upkeeps_running.fetch_sub(1, Ordering::SeqCst);
+            done(upkeep);
+        });
+    }
+
+    /// Is a day's upkeep started by [`AppState::start_daily_upkeep`] still
+    /// running?
+    pub fn daily_upkeep_running(&self) -> bool {
+        self.inner.upkeeps_running.load(Ordering::SeqCst) > 0
     }
 
     /// Runs long `work` (an import, an inspection, the quality report, the

@@ -42,6 +42,7 @@ import type { LeadQuery } from "../bindings/LeadQuery";
 import type { RecentWorkspace } from "../bindings/RecentWorkspace";
 import type { StartState } from "../bindings/StartState";
 import type { WorkspaceInfo } from "../bindings/WorkspaceInfo";
+import type { DailyUpkeep } from "../bindings/DailyUpkeep";
 import type { DuplicateReport } from "../bindings/DuplicateReport";
 import type { MergePreview } from "../bindings/MergePreview";
 import type { IceFormula } from "../bindings/IceFormula";
@@ -169,6 +170,11 @@ export const ipc = {
   workspaceOpenDemo: (passphrase?: string) =>
     call<WorkspaceInfo>("workspace_open_demo", { passphrase: passphrase ?? null }),
   workspaceRecent: () => call<RecentWorkspace[]>("workspace_recent"),
+  /** Whether the open workspace's day's upkeep (today's lead scores and segment history) still runs beside the app. */
+  workspaceUpkeepRunning: () => call<boolean>("workspace_upkeep_running"),
+  /** Calls `onDone` each time a day's upkeep beside the app ends; resolves to the unsubscribe function. */
+  onDailyUpkeepDone: (onDone: (upkeep: DailyUpkeep) => void) =>
+    listen<DailyUpkeep>("daily-upkeep-done", (event) => onDone(event.payload)),
   /** Quits the app, as closing its window does (the workspace is closed first). */
   appQuit: () => call<void>("app_quit"),
   fieldsList: () => call<Field[]>("fields_list"),

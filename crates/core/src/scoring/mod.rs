@@ -19,8 +19,8 @@ pub use evaluate::{evaluate, field_outcome, is_held_out, EvaluateRequest, Evalua
 pub use model::{Band, Decay, ModelDefinition, ScoreKind, ScoreRule, ScoringModel};
 pub use preview::{band_changes, BandChanges, BandCount, BandMove};
 pub use run::{
-    as_of_or_today, as_of_today, last_run, refresh_if_stale, rescore_after_change, run, BandLeads,
-    RunSummary, SCORE_FIELDS,
+    as_of_or_today, as_of_today, last_run, refresh_due, refresh_if_stale, rescore_after_change,
+    run, BandLeads, RunSummary, SCORE_FIELDS,
 };
 pub use suggest::{suggest, SuggestOutcome, Suggestion, Suggestions};
 

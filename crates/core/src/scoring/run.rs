@@ -198,20 +198,30 @@ pub fn refresh_if_stale(workspace: &mut Workspace) -> Result<Option<RunSummary>>
     refresh_if_run_before_the_day_of(workspace, crate::time::now())
 }
 
+/// Would [`refresh_if_stale`] re-run the scores? A model is active and they
+/// were last run on an earlier day (UTC) or never. Two settings reads.
+pub fn refresh_due(workspace: &Workspace) -> Result<bool> {
+    stale_on_the_day_of(workspace, crate::time::now())
+}
+
+/// [`refresh_due`] on the day of `now`.
+fn stale_on_the_day_of(workspace: &Workspace, now: i64) -> Result<bool> {
+    if super::active_model(workspace)?.is_none() {
+        return Ok(false);
+    }
+    let today_ends = crate::time::end_of_day_utc(now);
+    Ok(last_run(workspace)?.is_none_or(|last| {
+        last.model_id.is_none() || crate::time::end_of_day_utc(last.ran_at) < today_ends
+    }))
+}
+
 /// [`refresh_if_stale`] on the day of `now`.
 fn refresh_if_run_before_the_day_of(
     workspace: &mut Workspace,
     now: i64,
 ) -> Result<Option<RunSummary>> {
-    if super::active_model(workspace)?.is_none() {
-        return Ok(None);
-    }
-    let today_ends = crate::time::end_of_day_utc(now);
-    let stale = last_run(workspace)?.is_none_or(|last| {
-        last.model_id.is_none() || crate::time::end_of_day_utc(last.ran_at) < today_ends
-    });
-    if stale {
-        run(workspace, today_ends).map(Some)
+    if stale_on_the_day_of(workspace, now)? {
+        run(workspace, crate::time::end_of_day_utc(now)).map(Some)
     } else {
         Ok(None)
     }

@@ -54,9 +54,14 @@ export const FIRST_ROWS_MARK = "leadstream:first-rows";
 const columnHelper = createColumnHelper<LeadRow>();
 const NO_FIELDS: Field[] = [];
 
-type Props = { workspace: WorkspaceInfo; onError: (error: unknown) => void };
+type Props = {
+  workspace: WorkspaceInfo;
+  /** Moves when the leads' values changed behind the table (the day's upkeep re-ran the scores). */
+  dataVersion?: number;
+  onError: (error: unknown) => void;
+};
 
-export function LeadsView({ workspace, onError }: Props) {
+export function LeadsView({ workspace, dataVersion = 0, onError }: Props) {
   const fieldsQuery = useFields();
   const fields = useMemo(() => fieldsQuery.data ?? NO_FIELDS, [fieldsQuery.data]);
   // Column visibility: the default columns until the user changes it.
@@ -139,7 +144,8 @@ export function LeadsView({ workspace, onError }: Props) {
   // what is shown is read from the cache of this render, so an answer can
   // never be applied to the wrong query, nor lost because it arrived before
   // an effect ran. Answers for a replaced cache only cost a re-render.
-  // The query a cache answers, with the workspace's lead count: new leads (an import) mean a new cache.
+  // The query a cache answers, with the workspace's lead count and data version: new leads (an
+  // import) or values changed behind the table (today's scores) mean a new cache.
   const request = useMemo(
     () => ({
       columns: columnsKey.split(",").filter(Boolean),
@@ -147,9 +153,10 @@ export function LeadsView({ workspace, onError }: Props) {
       search,
       searchCustomFields: search !== "" && searchCustomFields,
       leadCount: workspace.lead_count,
+      dataVersion,
       scope,
     }),
-    [columnsKey, sortField, sortDescending, search, searchCustomFields, workspace.lead_count, scope],
+    [columnsKey, sortField, sortDescending, search, searchCustomFields, workspace.lead_count, dataVersion, scope],
   );
   const cache = useMemo(() => {
     if (fields.length === 0) return null;

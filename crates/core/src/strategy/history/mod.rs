@@ -78,18 +78,30 @@ pub fn record_after_change(workspace: &mut Workspace, reason: SnapshotReason) ->
 /// Records the members of every saved segment that has no snapshot today
 /// (UTC): all of them on the first opening of the day, and a segment saved
 /// since on the next opening.
-pub fn record_daily_if_due(workspace: &mut Workspace) -> Result<()> {
-    let today = crate::time::midnight_utc(crate::time::today_utc());
-    let done = table::segments_recorded_since(workspace, today)?;
-    let due: Vec<saved::Segment> = saved::list(workspace)?
-        .into_iter()
-        .filter(|s| !done.contains(&s.id))
-        .collect();
+/// Returns whether it recorded any.
+pub fn record_daily_if_due(workspace: &mut Workspace) -> Result<bool> {
+    let due = segments_due_today(workspace)?;
     if due.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let now = crate::time::now();
-    record_segments(workspace, &due, now, now, SnapshotReason::Daily, None).map(|_| ())
+    record_segments(workspace, &due, now, now, SnapshotReason::Daily, None).map(|_| true)
+}
+
+/// Would [`record_daily_if_due`] record anything? Some saved segment has no
+/// snapshot today (UTC).
+pub fn daily_due(workspace: &Workspace) -> Result<bool> {
+    Ok(!segments_due_today(workspace)?.is_empty())
+}
+
+/// The saved segments with no snapshot today (UTC).
+fn segments_due_today(workspace: &Workspace) -> Result<Vec<saved::Segment>> {
+    let today = crate::time::midnight_utc(crate::time::today_utc());
+    let done = table::segments_recorded_since(workspace, today)?;
+    Ok(saved::list(workspace)?
+        .into_iter()
+        .filter(|s| !done.contains(&s.id))
+        .collect())
 }
 
 /// Records every saved segment's members as of `taken_at` in one index pass

@@ -96,8 +96,10 @@ mod on_demo_workspaces {
     #[test]
     fn the_daily_snapshot_is_taken_once_a_day() {
         let mut ws = Workspace::in_memory().unwrap();
-        record_daily_if_due(&mut ws).unwrap();
-        record_daily_if_due(&mut ws).unwrap();
+        assert!(daily_due(&ws).unwrap());
+        assert!(record_daily_if_due(&mut ws).unwrap());
+        assert!(!daily_due(&ws).unwrap());
+        assert!(!record_daily_if_due(&mut ws).unwrap());
         let segment = saved::list(&ws).unwrap()[0].id;
         let rows = table::list_of_segment(&ws, segment).unwrap();
         assert_eq!(rows.len(), 1);
@@ -114,7 +116,7 @@ mod on_demo_workspaces {
             },
         )
         .unwrap();
-        record_daily_if_due(&mut ws).unwrap();
+        assert!(record_daily_if_due(&mut ws).unwrap());
         assert_eq!(table::list_of_segment(&ws, everyone.id).unwrap().len(), 1);
         assert_eq!(table::list_of_segment(&ws, segment).unwrap().len(), 1);
     }
