@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 
-import { byTestId, checkAccessibility, cli, launchOpen, screenshot } from "./support.mjs";
+import { byTestId, checkAccessibility, cli, launchOpen, screenshot, scrollTableToRightEdge } from "./support.mjs";
 
 const DAY = 86_400;
 const STALE_SCORE = 999;
@@ -57,18 +57,6 @@ async function showScoreColumn(browser) {
   await byTestId(browser, "col-header-score_total").waitForExist({ timeout: 5_000 });
   await browser.keys(["Escape"]);
   await menu.waitForExist({ reverse: true, timeout: 5_000 });
-}
-
-/** Scrolls the lead table to its right edge, where the chosen column is, for a screenshot. */
-async function showRightEdge(browser) {
-  await browser.execute(() => {
-    const table = document.querySelector('[data-testid="lead-table"]');
-    table.scrollLeft = table.scrollWidth;
-  });
-  await browser.waitUntil(
-    async () => browser.execute(() => document.querySelector('[data-testid="lead-table"]').scrollLeft > 0),
-    { timeout: 5_000, timeoutMsg: "the table never scrolled to the chosen column" },
-  );
 }
 
 /** The rendered rows' lead scores, top to bottom. */
@@ -120,7 +108,7 @@ describe("the day's upkeep beside the app", () => {
       { timeout: 10_000, timeoutMsg: "the table did not show the stored scores while the upkeep waited" },
     );
     assert.ok(await note.isDisplayed(), "the upkeep still waits for the writer");
-    await showRightEdge(browser);
+    await scrollTableToRightEdge(browser);
     await screenshot(browser, "140-daily-upkeep-waiting");
     await checkAccessibility(browser, "the header while the day's upkeep runs");
 
@@ -135,7 +123,7 @@ describe("the day's upkeep beside the app", () => {
       },
       { timeout: 15_000, timeoutMsg: `the table still shows stale scores: ${scores.slice(0, 5)}` },
     );
-    await showRightEdge(browser);
+    await scrollTableToRightEdge(browser);
     await screenshot(browser, "141-daily-upkeep-done");
 
     // The file holds today's run and today's snapshot of every saved segment.

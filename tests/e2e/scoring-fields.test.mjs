@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { byTestId, checkAccessibility, cli, launchOpen, screenshot, typeInto } from "./support.mjs";
+import { byTestId, checkAccessibility, cli, launchOpen, screenshot, scrollTableToRightEdge, typeInto } from "./support.mjs";
 
 /** Today (UTC) as YYYY-MM-DD: the demo's anchor and the as-of date of both the app and the CLI. */
 const today = new Date().toISOString().slice(0, 10);
@@ -121,14 +121,7 @@ describe("lead scores as fields", () => {
     const bands = await cellsOf(browser, bandAt);
     assert.equal(bands[0], "sales-ready", "the highest score is sales-ready");
     // Scroll the table to its right edge, where the chosen columns are, for the screenshot.
-    await browser.execute(() => {
-      const table = document.querySelector('[data-testid="lead-table"]');
-      table.scrollLeft = table.scrollWidth;
-    });
-    await browser.waitUntil(
-      async () => browser.execute(() => document.querySelector('[data-testid="lead-table"]').scrollLeft > 0),
-      { timeout: 5_000, timeoutMsg: "the table never scrolled to the chosen columns" },
-    );
+    await scrollTableToRightEdge(browser);
     await screenshot(browser, "130-leads-sorted-by-lead-score");
     await checkAccessibility(browser, "the lead browser with the score columns");
   });

@@ -280,6 +280,18 @@ export async function leadTotal(browser) {
   return Number(await total.getAttribute("data-total"));
 }
 
+/** Scrolls the lead table to its right edge (where chosen columns go), and waits until it has. */
+export async function scrollTableToRightEdge(browser) {
+  await browser.execute(() => {
+    const table = document.querySelector('[data-testid="lead-table"]');
+    table.scrollLeft = table.scrollWidth;
+  });
+  await browser.waitUntil(
+    async () => browser.execute(() => document.querySelector('[data-testid="lead-table"]').scrollLeft > 0),
+    { timeout: 5_000, timeoutMsg: "the lead table never scrolled to its right edge" },
+  );
+}
+
 /** Texts of the given column in the rendered rows, top to bottom. */
 export async function columnTexts(browser, columnIndex) {
   return browser.execute((index) => {
