@@ -356,6 +356,28 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_day_s_upkeep_runs_beside_the_workspace_and_says_when_it_is_done() {
+        use std::time::Duration;
+        use tauri::async_runtime::block_on;
+
+        let dir = tempfile::tempdir().unwrap();
+        let state = state_with_new_workspace(dir.path());
+        let due = || block_on(state.with_workspace(|ws| Ok(ws.daily_upkeep_due()))).unwrap();
+        // A new workspace has no snapshot of its built-in segments today.
+        assert!(due());
+        let (done, finished) = std::sync::mpsc::channel();
+        state.start_daily_upkeep(move |upkeep| done.send(upkeep).unwrap());
+        let upkeep = finished
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the upkeep ended");
+        assert!(upkeep.history_recorded, "{upkeep:?}");
+        assert!(upkeep.problems.is_empty(), "{upkeep:?}");
+        assert!(!state.daily_upkeep_running());
+        // Done on its own connection, seen by the workspace's.
+        assert!(!due());
+    }
+
+    #[test]
     fn a_long_import_does_not_block_other_commands() {
         use std::sync::mpsc;
         use std::time::Duration;
