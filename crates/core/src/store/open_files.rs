@@ -10,16 +10,16 @@
 //! so what the app wrote next never reached the file (found while testing
 //! the day's upkeep beside the app; `tests/cli/beside_the_app.rs`).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use super::FileKind;
 
 /// Open workspaces by canonical path: how many, and the file's kind.
-static OPEN: Mutex<Option<HashMap<PathBuf, (usize, FileKind)>>> = Mutex::new(None);
+static OPEN: Mutex<BTreeMap<PathBuf, (usize, FileKind)>> = Mutex::new(BTreeMap::new());
 
-fn open_files() -> MutexGuard<'static, Option<HashMap<PathBuf, (usize, FileKind)>>> {
+fn open_files() -> MutexGuard<'static, BTreeMap<PathBuf, (usize, FileKind)>> {
     OPEN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -31,9 +31,7 @@ fn key(path: &Path) -> PathBuf {
 /// The kind of the file at `path` if this process has it open.
 pub(crate) fn kind_if_open(path: &Path) -> Option<FileKind> {
     let key = key(path);
-    open_files()
-        .as_ref()
-        .and_then(|open| open.get(&key).map(|&(_, kind)| kind))
+    open_files().get(&key).map(|&(_, kind)| kind)
 }
 
 /// One open workspace's entry; dropping it (after the connection closed)
@@ -48,10 +46,7 @@ impl Registration {
     pub(crate) fn new(path: &Path, kind: FileKind) -> Self {
         let key = key(path);
         let mut open = open_files();
-        let entry = open
-            .get_or_insert_with(HashMap::new)
-            .entry(key.clone())
-            .or_insert((0, kind));
+        let entry = open.entry(key.clone()).or_insert((0, kind));
         entry.0 += 1;
         entry.1 = kind;
         Registration { key }
@@ -59,10 +54,7 @@ impl Registration {
 
     /// The file was rewritten as `kind` (protected or unprotected).
     pub(crate) fn set_kind(&self, kind: FileKind) {
-        if let Some(entry) = open_files()
-            .as_mut()
-            .and_then(|open| open.get_mut(&self.key))
-        {
+        if let Some(entry) = open_files().get_mut(&self.key) {
             entry.1 = kind;
         }
     }
@@ -70,12 +62,11 @@ impl Registration {
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        if let Some(open) = open_files().as_mut() {
-            if let Some(entry) = open.get_mut(&self.key) {
-                entry.0 -= 1;
-                if entry.0 == 0 {
-                    open.remove(&self.key);
-                }
+        let mut open = open_files();
+        if let Some(entry) = open.get_mut(&self.key) {
+            entry.0 -= 1;
+            if entry.0 == 0 {
+                open.remove(&self.key);
             }
         }
     }
