@@ -137,15 +137,26 @@ impl Workspace {
         upkeep
     }
 
-    /// [`Workspace::daily_upkeep`], tried again every second while another
-    /// connection holds the write lock (an import started at launch), for
-    /// at most `patience`: the upkeep beside the app. What it did is what
-    /// all the tries did together.
+    /// [`Workspace::daily_upkeep`], tried again while another connection
+    /// held the write lock (an import started at launch), for at most
+    /// `patience`: the upkeep beside the app. Between tries it only waits
+    /// for the lock ([`Workspace::wait_until_writable`]), so the scores are
+    /// computed again once the file is free, not every few seconds beside
+    /// the import. What it did is what all the tries did together.
     pub fn daily_upkeep_patiently(&mut self, patience: std::time::Duration) -> DailyUpkeep {
         let until = std::time::Instant::now() + patience;
         let mut upkeep = self.daily_upkeep();
         while upkeep.workspace_busy && std::time::Instant::now() < until {
-            std::thread::sleep(std::time::Duration::from_secs(1));
+            match self.wait_until_writable() {
+                Ok(()) => {}
+                // Still held after the busy timeout: wait again.
+                Err(Error::Busy { .. }) => continue,
+                Err(error) => {
+                    upkeep.could_not("the workspace could not be written", error);
+                    upkeep.workspace_busy = false;
+                    break;
+                }
+            }
             let again = self.daily_upkeep();
             upkeep = DailyUpkeep {
                 scores_refreshed: upkeep.scores_refreshed || again.scores_refreshed,

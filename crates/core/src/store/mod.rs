@@ -405,6 +405,19 @@ impl Workspace {
         Ok(value)
     }
 
+    /// Waits, for at most the busy timeout, until no other connection holds
+    /// the write lock, and writes nothing: [`Error::Busy`] if one still
+    /// does. For background work that should try its write again only once
+    /// the file is free, rather than redo its reading while it waits.
+    pub fn wait_until_writable(&self) -> Result<()> {
+        let probe = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
+        probe.rollback()?;
+        Ok(())
+    }
+
     /// The connection for writing (transactions). Taking it counts as a
     /// change of the data, so caches built from it (the segment index) are
     /// rebuilt on their next use.
