@@ -4,6 +4,7 @@
 //! inspections use a connection of their own, so they never hold the
 //! workspace that other commands need.
 
+mod background;
 mod dirs;
 mod paths;
 
@@ -177,27 +178,46 @@ impl AppState {
     /// as of today, the day's segment history: `Workspace::daily_upkeep`)
     /// beside the app, on a connection of its own, and calls `done` with what
     /// it did. The first screens need not wait for it: at 1M leads it
-    /// rewrites every lead's scores, 10 s and more. Until `done`,
-    /// [`AppState::daily_upkeep_running`] says so.
+    /// rewrites every lead's scores, 10 s and more. It runs on a thread of
+    /// its own in the idle I/O class (`background::spawn_low_priority`), so
+    /// that the first screens' reads of a cold workspace come first. Until
+    /// `done`, [`AppState::daily_upkeep_running`] says so.
     pub fn start_daily_upkeep(&self, done: impl FnOnce(DailyUpkeep) + Send + 'static) {
         self.inner.upkeeps_running.fetch_add(1, Ordering::SeqCst);
+        // Called once, by the thread or, if none could start, here.
+        let done = Arc::new(Mutex::new(Some(done)));
         let state = self.clone();
-        tauri::async_runtime::spawn(async move {
-            let upkeep = state
-                .with_own_connection(|workspace| {
-                    Ok(workspace.daily_upkeep_patiently(UPKEEP_WAITS_FOR_WRITERS))
-                })
-                .await
-                .unwrap_or_else(|error| DailyUpkeep {
-                    problems: vec![format!("the day's upkeep did not run ({error})")],
-                    ..DailyUpkeep::default()
-                });
-            for problem in &upkeep.problems {
-                eprintln!("leadstream: {problem}");
+        let finish = {
+            let done = done.clone();
+            move |upkeep: DailyUpkeep| {
+                for problem in &upkeep.problems {
+                    eprintln!("leadstream: {problem}");
+                }
+                state.inner.upkeeps_running.fetch_sub(1, Ordering::SeqCst);
+                let done = done.lock().unwrap_or_else(|p| p.into_inner()).take();
+                if let Some(done) = done {
+                    done(upkeep);
+                }
             }
-            state.inner.upkeeps_running.fetch_sub(1, Ordering::SeqCst);
-            done(upkeep);
+        };
+        let inner = self.inner.clone();
+        let finish_in_thread = finish.clone();
+        let started = background::spawn_low_priority("daily-upkeep", move || {
+            let upkeep = on_own_connection(&inner, |workspace| {
+                Ok(workspace.daily_upkeep_patiently(UPKEEP_WAITS_FOR_WRITERS))
+            })
+            .unwrap_or_else(|error| DailyUpkeep {
+                problems: vec![format!("the day's upkeep did not run ({error})")],
+                ..DailyUpkeep::default()
+            });
+            finish_in_thread(upkeep);
         });
+        if let Err(error) = started {
+            finish(DailyUpkeep {
+                problems: vec![format!("the day's upkeep did not start ({error})")],
+                ..DailyUpkeep::default()
+            });
+        }
     }
 
     /// Is a day's upkeep started by [`AppState::start_daily_upkeep`] still
@@ -220,54 +240,60 @@ impl AppState {
         F: FnOnce(&mut Workspace) -> leadstream_core::Result<T> + Send + 'static,
     {
         let inner = self.inner.clone();
-        tauri::async_runtime::spawn_blocking(move || {
-            let reopener = {
-                let slot = inner
-                    .workspace
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                let workspace = slot.as_ref().ok_or(Error::NoWorkspace)?;
-                workspace.reopener()
-            };
-            let Some(reopener) = reopener else {
-                // In memory: there is no file to open a second connection to.
-                let mut slot = inner
-                    .workspace
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                let workspace = slot.as_mut().ok_or(Error::NoWorkspace)?;
-                return Ok(work(workspace)?);
-            };
-            // With the passphrase of an encrypted workspace, kept in memory.
-            let path = reopener.path().to_path_buf();
-            let mut own = reopener.open()?;
-            let done = work(&mut own).map_err(|e| in_workspace(e, Some(&path)));
-            let outran = done.is_ok()
-                && leadstream_core::leads::search_keys_outrun_by_own_writes(&own).unwrap_or(false);
-            // Its writes are committed or rolled back: the shared workspace
-            // takes over which leads they changed (its quick search then
-            // patches its keys instead of reading every lead again).
-            let slot = inner
-                .workspace
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            if let Some(workspace) = slot.as_ref() {
-                workspace.absorb_lead_changes_of(&own);
-            }
-            drop(slot);
-            if outran {
-                // Too many leads changed to patch (a large import): the
-                // connection builds and stores the quick search's keys in
-                // the background, so the next search loads them.
-                std::thread::spawn(move || {
-                    let _stored = leadstream_core::leads::store_search_keys(&own);
-                });
-            }
-            done
-        })
-        .await
-        .map_err(|e| Error::Task(e.to_string()))?
+        tauri::async_runtime::spawn_blocking(move || on_own_connection(&inner, work))
+            .await
+            .map_err(|e| Error::Task(e.to_string()))?
     }
+}
+
+/// The body of [`AppState::with_own_connection`], on the calling thread.
+fn on_own_connection<T, F>(inner: &Arc<Inner>, work: F) -> Result<T>
+where
+    F: FnOnce(&mut Workspace) -> leadstream_core::Result<T>,
+{
+    let reopener = {
+        let slot = inner
+            .workspace
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let workspace = slot.as_ref().ok_or(Error::NoWorkspace)?;
+        workspace.reopener()
+    };
+    let Some(reopener) = reopener else {
+        // In memory: there is no file to open a second connection to.
+        let mut slot = inner
+            .workspace
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let workspace = slot.as_mut().ok_or(Error::NoWorkspace)?;
+        return Ok(work(workspace)?);
+    };
+    // With the passphrase of an encrypted workspace, kept in memory.
+    let path = reopener.path().to_path_buf();
+    let mut own = reopener.open()?;
+    let done = work(&mut own).map_err(|e| in_workspace(e, Some(&path)));
+    let outran = done.is_ok()
+        && leadstream_core::leads::search_keys_outrun_by_own_writes(&own).unwrap_or(false);
+    // Its writes are committed or rolled back: the shared workspace
+    // takes over which leads they changed (its quick search then
+    // patches its keys instead of reading every lead again).
+    let slot = inner
+        .workspace
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(workspace) = slot.as_ref() {
+        workspace.absorb_lead_changes_of(&own);
+    }
+    drop(slot);
+    if outran {
+        // Too many leads changed to patch (a large import): the
+        // connection builds and stores the quick search's keys in
+        // the background, so the next search loads them.
+        std::thread::spawn(move || {
+            let _stored = leadstream_core::leads::store_search_keys(&own);
+        });
+    }
+    done
 }
 
 fn in_workspace(error: leadstream_core::Error, path: Option<&Path>) -> Error {
