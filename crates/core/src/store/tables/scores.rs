@@ -3,7 +3,7 @@
 //! write of every lead's changed scores, clearing them, and the record of
 //! the last run (a setting), each in one transaction.
 
-use rusqlite::Transaction;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -69,11 +69,47 @@ fn stored_fingerprints(tx: &Transaction<'_>) -> Result<Vec<(i64, u64)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The stored fingerprints as read before the write lock: what they were,
+/// and this connection's `data_version` in the same read transaction.
+struct ReadBeforeTheLock {
+    fingerprints: Vec<(i64, u64)>,
+    data_version: i64,
+}
+
+/// Reads every lead's stored fingerprint in a read transaction of its own,
+/// before the write takes the lock: at 1M leads a cold scan takes seconds,
+/// and every other writer (a save in the app) would wait for it.
+fn read_before_the_lock(conn: &Connection) -> Result<ReadBeforeTheLock> {
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Deferred)?;
+    let fingerprints = stored_fingerprints(&tx)?;
+    let data_version = super::derived_cache::data_version(&tx)?;
+    tx.commit()?;
+    Ok(ReadBeforeTheLock {
+        fingerprints,
+        data_version,
+    })
+}
+
+/// The stored fingerprints under the write lock: those read before it if no
+/// other connection committed since (its `data_version` is the same), else
+/// read again.
+fn fingerprints_under_the_lock(
+    tx: &Transaction<'_>,
+    before: ReadBeforeTheLock,
+) -> Result<Vec<(i64, u64)>> {
+    if super::derived_cache::data_version(tx)? == before.data_version {
+        Ok(before.fingerprints)
+    } else {
+        stored_fingerprints(tx)
+    }
+}
+
 /// Writes every lead's scores and the run's record in one transaction.
 /// `scores` must come in increasing id order. The stored scores are read
-/// first (one scan), and only the leads whose five values change are
-/// written, each with a prepared `UPDATE … WHERE id = ?`; a lead not in
-/// `scores` that has a score is cleared. Returns how many leads were written
+/// first (one scan, before the write lock: [`read_before_the_lock`]), and
+/// only the leads whose five values change are written, each with a
+/// prepared `UPDATE … WHERE id = ?`; a lead not in `scores` that has a score
+/// is cleared. Returns how many leads were written
 /// (changed or cleared). The parts of the derived cache for which
 /// `survives` holds stay cached (see [`Workspace::conn_mut_keeping`]): the
 /// caller names those that never read the five columns.
@@ -84,13 +120,14 @@ pub fn write_all<'a, R: Serialize>(
     survives: impl Fn(&str) -> bool,
 ) -> Result<u64> {
     let mark = workspace.lead_changes_mark();
-    // Immediate: the write lock is taken before the stored scores are read
-    // (about a second at 1M leads), so no other connection can store a
-    // derived part for the new generation from the scores before this write.
+    let before = read_before_the_lock(workspace.conn())?;
+    // Immediate, right after the generation's bump: no other connection can
+    // store a derived part for the new generation from the scores before
+    // this write.
     let tx = workspace
         .conn_mut_keeping(survives)?
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let stored = stored_fingerprints(&tx)?;
+        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let stored = fingerprints_under_the_lock(&tx, before)?;
     let empty = unscored();
     let mut written = 0u64;
     {
@@ -303,5 +340,41 @@ mod tests {
             last_run::<String>(&workspace).unwrap().as_deref(),
             Some("cleared")
         );
+    }
+
+    #[test]
+    fn scores_read_before_the_lock_are_read_again_if_another_connection_wrote_since() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.leadstream");
+        let mut scorer = Workspace::create(&path).unwrap();
+        let a = lead(&scorer, "a@x.io");
+        let mut other = Workspace::open(&path).unwrap();
+        let quiet = read_before_the_lock(scorer.conn()).unwrap();
+        let as_read = quiet.fingerprints.clone();
+        assert_eq!(as_read, vec![(a, unscored())]);
+        let read_again = |scorer: &mut Workspace, before| {
+            let tx = scorer
+                .conn_mut()
+                .unwrap()
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .unwrap();
+            fingerprints_under_the_lock(&tx, before).unwrap()
+        };
+        // Nothing written since: what was read stands.
+        assert_eq!(read_again(&mut scorer, quiet), as_read);
+        // Another connection scores the lead after the read: read again.
+        let before = read_before_the_lock(scorer.conn()).unwrap();
+        other
+            .conn_mut()
+            .unwrap()
+            .execute("UPDATE leads SET score_total = 7 WHERE id = ?1", [a])
+            .unwrap();
+        let under_the_lock = read_again(&mut scorer, before);
+        let now = fingerprint(None, None, Some(7.0), None, None);
+        assert_eq!(under_the_lock, vec![(a, now)]);
+        // So the write sees the other's score, and clears it for a run
+        // that leaves the lead out.
+        assert_eq!(write_all(&mut scorer, [], &"none", |_| false).unwrap(), 1);
+        assert_eq!(stored(&scorer, a), (None, None));
     }
 }
