@@ -11,34 +11,18 @@
 // changed: use a copy made a day old, as bench/first-launch-of-day.sh does):
 //   LEADSTREAM_APP=target/release/leadstream-app \
 //   xvfb-run -a --server-args="-screen 0 1280x800x24" node bench/first-launch-of-day.mjs WORKSPACE
-import { execFileSync } from "node:child_process";
-
 import { byTestId, launchApp, leadTotal, screenshot } from "../tests/e2e/support.mjs";
+import { dropPageCache, lastScoreRunAt, workspaceArgument } from "./upkeep-support.mjs";
 
-const workspace = process.argv[2];
-if (!workspace) {
-  console.error("usage: node bench/first-launch-of-day.mjs WORKSPACE");
-  process.exit(2);
-}
-
-function lastRunAt() {
-  const out = execFileSync(
-    "sqlite3",
-    ["-readonly", "-cmd", ".timeout 100", workspace, "SELECT json_extract(value, '$.ran_at') FROM settings WHERE key = 'score_last_run'"],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
-  );
-  return Number(out.trim());
-}
-
-execFileSync("sync");
-execFileSync("sh", ["-c", "echo 3 > /proc/sys/vm/drop_caches"], { stdio: "ignore" });
+const workspace = workspaceArgument("first-launch-of-day");
+dropPageCache();
 const launchedAt = Math.floor(Date.now() / 1000);
 const started = performance.now();
 let upkeepMs = null;
 const poller = setInterval(() => {
   if (upkeepMs !== null) return;
   try {
-    if (lastRunAt() >= launchedAt) upkeepMs = performance.now() - started;
+    if (lastScoreRunAt(workspace) >= launchedAt) upkeepMs = performance.now() - started;
   } catch {
     // Busy or being written: ask again.
   }

@@ -13,32 +13,19 @@
 import { execFileSync } from "node:child_process";
 
 import { byTestId, launchApp } from "../tests/e2e/support.mjs";
+import { dropPageCache, lastScoreRunAt, workspaceArgument } from "./upkeep-support.mjs";
 
-const workspace = process.argv[2];
-if (!workspace) {
-  console.error("usage: node bench/write-during-upkeep.mjs WORKSPACE");
-  process.exit(2);
-}
-
-function lastRunAt() {
-  const out = execFileSync(
-    "sqlite3",
-    ["-readonly", "-cmd", ".timeout 100", workspace, "SELECT json_extract(value, '$.ran_at') FROM settings WHERE key = 'score_last_run'"],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
-  );
-  return Number(out.trim());
-}
+const workspace = workspaceArgument("write-during-upkeep");
 
 function upkeepCommitted(launchedAt) {
   try {
-    return lastRunAt() >= launchedAt;
+    return lastScoreRunAt(workspace) >= launchedAt;
   } catch {
     return false; // Busy or being written: ask again.
   }
 }
 
-execFileSync("sync");
-execFileSync("sh", ["-c", "echo 3 > /proc/sys/vm/drop_caches"], { stdio: "ignore" });
+dropPageCache();
 const launchedAt = Math.floor(Date.now() / 1000);
 const started = performance.now();
 const waits = [];
