@@ -22,8 +22,8 @@ pub fn spawn_low_priority(name: &str, work: impl FnOnce() + Send + 'static) -> s
 }
 
 /// Puts the calling thread in the idle I/O class: its reads from the disk
-/// are served when no one else's are waiting (Linux's CFQ, BFQ and
-/// mq-deadline schedulers; the others ignore it). Linux only; elsewhere the
+/// are served when no one else's are waiting (Linux's BFQ and mq-deadline
+/// schedulers; `none` ignores it). Linux only; elsewhere the
 /// thread keeps its class. Set with util-linux's `ionice`, which every
 /// Debian and Ubuntu system has: neither the standard library nor a
 /// maintained crate has a safe call for `ioprio_set`.
