@@ -16,6 +16,8 @@ import { byTestId, launchApp } from "../tests/e2e/support.mjs";
 import { dropPageCache, lastScoreRunAt, workspaceArgument } from "./upkeep-support.mjs";
 
 const workspace = workspaceArgument("write-during-upkeep");
+// A workspace whose upkeep is not due never gets a new run: stop then.
+const GIVE_UP_AFTER_MS = 600_000;
 
 function upkeepCommitted(launchedAt) {
   try {
@@ -36,6 +38,9 @@ try {
   await byTestId(browser, "lead-row").waitForDisplayed({ timeout: 300_000 });
   await byTestId(browser, "nav-segments").click();
   while (!upkeepCommitted(launchedAt)) {
+    if (performance.now() - started > GIVE_UP_AFTER_MS) {
+      throw new Error("no upkeep committed in 10 minutes: is the workspace's upkeep due (a day-old copy)?");
+    }
     const asked = performance.now();
     let outcome = "took the lock";
     try {
