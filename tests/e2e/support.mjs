@@ -75,24 +75,47 @@ afterEach(async (t) => {
   }
 });
 
-/** A free TCP port on loopback, so test files never fight over 4444. */
-async function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
+/**
+ * `count` free TCP ports on loopback, so test files never fight over 4444.
+ * Every port stays held until all are chosen: a port closed at once can be
+ * handed out again by the next request (3 pairs in 20,000 on this machine),
+ * and tauri-driver and WebKitWebDriver then fight over one port.
+ */
+export async function freePorts(count) {
+  const servers = [];
+  try {
+    for (let index = 0; index < count; index += 1) {
+      servers.push(
+        await new Promise((resolveServer, reject) => {
+          const server = createServer();
+          server.once("error", reject);
+          server.listen(0, "127.0.0.1", () => resolveServer(server));
+        }),
+      );
+    }
+    return servers.map((server) => server.address().port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((closed) => server.close(closed))));
+  }
 }
 
-async function waitForPort(port, timeoutMs) {
+/** What WebKitWebDriver says on stderr when another process took its port first. */
+const NATIVE_PORT_TAKEN = "Unable to listen for HTTP server";
+
+/**
+ * Waits until tauri-driver answers on `port` with its native driver up.
+ * Returns false, at once, if either driver could not listen: tauri-driver
+ * then ends (it says so on stdout), and WebKitWebDriver says so on stderr
+ * (`tail` holds those lines). The caller can then try other ports.
+ */
+async function waitForDriver(driver, port, tail, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (driver.exitCode !== null || tail.some((line) => line.includes(NATIVE_PORT_TAKEN))) return false;
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/status`);
-      if (response.ok) return;
+      // Bounded: a process that took the port may accept and never answer.
+      const response = await fetch(`http://127.0.0.1:${port}/status`, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return true;
     } catch {
       // not up yet
     }
@@ -110,17 +133,35 @@ function allowedFolders(dataDir) {
   return [dataDir, join(repoRoot, "tests", "fixtures"), resolve(repoRoot, "..", "shared")].join(":");
 }
 
+/** How often a launch tries new ports after another process took the chosen ones. */
+const DRIVER_START_ATTEMPTS = 3;
+
 /**
- * Starts the app with a fresh data folder (optionally prepared by `prepare`)
- * and returns the WebDriver session, the data folder, the driver's process
- * id and a `stop` function.
+ * Starts tauri-driver (and with it WebKitWebDriver) for the data folder
+ * `dataDir` on free ports. A port is free when chosen but may be taken by
+ * another process before the driver binds it; then the driver is ended and
+ * started again on other ports, and the retry is said on stderr.
+ * `choosePorts` gives [port, nativePort] for each attempt.
  */
-export async function launchApp({ prepare, args = [] } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), "leadstream-e2e-"));
-  dataDirs.add(dataDir);
-  if (prepare) prepare(dataDir);
-  const port = await freePort();
-  const nativePort = await freePort();
+export async function startDriver(dataDir, choosePorts = () => freePorts(2)) {
+  for (let attempt = 1; ; attempt += 1) {
+    const [port, nativePort] = await choosePorts();
+    const { driver, tail } = spawnDriver(dataDir, port, nativePort);
+    if (await waitForDriver(driver, port, tail, 20_000)) return { driver, port, tail };
+    await endProcessGroup(driver.pid);
+    driverGroups.delete(driver.pid);
+    if (attempt === DRIVER_START_ATTEMPTS) {
+      throw new Error(`tauri-driver could not listen on its ports ${attempt} times; last: ${tail.join(" | ")}`);
+    }
+    console.error(`e2e: tauri-driver could not listen on ports ${port}/${nativePort} (taken since chosen); trying others`);
+  }
+}
+
+/**
+ * Spawns tauri-driver on `port` with WebKitWebDriver on `nativePort`, and
+ * returns it with the last lines it, WebKit and the app write on stderr.
+ */
+function spawnDriver(dataDir, port, nativePort) {
   // tauri-driver leads a process group of its own, with WebKitWebDriver and
   // the app in it, so `stop` can end all three whatever state they are in.
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
@@ -130,25 +171,40 @@ export async function launchApp({ prepare, args = [] } = {}) {
       LEADSTREAM_ALLOW_PATHS_UNDER: allowedFolders(dataDir),
       LEADSTREAM_E2E_APP_BINARY: appBinary,
     },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
   driverGroups.add(driver.pid);
-  // Passed on as it comes, and its last lines kept for a failure report.
+  // Passed on to stderr as it comes, and its last lines kept for a failure
+  // report. tauri-driver says on stdout when it cannot listen.
   const tail = [];
-  let partLine = "";
-  driver.stderr.setEncoding("utf8");
-  driver.stderr.on("data", (chunk) => {
-    process.stderr.write(chunk);
-    const lines = (partLine + chunk).split("\n");
-    partLine = lines.pop();
-    for (const line of lines.filter((text) => text.trim() !== "")) {
-      tail.push(line);
-      reportPageCrash(line);
-    }
-    tail.splice(0, Math.max(0, tail.length - STDERR_TAIL_LINES));
-  });
-  await waitForPort(port, 20_000);
+  for (const stream of [driver.stdout, driver.stderr]) {
+    let partLine = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk) => {
+      process.stderr.write(chunk);
+      const lines = (partLine + chunk).split("\n");
+      partLine = lines.pop();
+      for (const line of lines.filter((text) => text.trim() !== "")) {
+        tail.push(line);
+        reportPageCrash(line);
+      }
+      tail.splice(0, Math.max(0, tail.length - STDERR_TAIL_LINES));
+    });
+  }
+  return { driver, tail };
+}
+
+/**
+ * Starts the app with a fresh data folder (optionally prepared by `prepare`)
+ * and returns the WebDriver session, the data folder, the driver's process
+ * id and a `stop` function.
+ */
+export async function launchApp({ prepare, args = [] } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), "leadstream-e2e-"));
+  dataDirs.add(dataDir);
+  if (prepare) prepare(dataDir);
+  const { driver, port, tail } = await startDriver(dataDir);
   const browser = await remote({
     hostname: "127.0.0.1",
     port,
