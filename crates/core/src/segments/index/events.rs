@@ -3,7 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
 use super::*;
@@ -90,28 +89,14 @@ pub(super) fn json_path_of_key(key: &str) -> String {
 /// its distinct value among those `load_property` met).
 pub(super) type PropertyEntry = (i64, i64, u32);
 
-/// A property's text key and number from SQLite's `json_type` and
-/// `json_extract`, matching what [`values::property_text`] and
-/// [`values::property_number`] give for the parsed JSON value.
-pub(super) fn property_sql_value(
-    json_type: Option<&str>,
-    value: ValueRef<'_>,
-) -> (Option<String>, f64) {
-    let parsed = match (json_type, value) {
-        (None | Some("null"), _) => serde_json::Value::Null,
-        (Some("true"), _) => serde_json::Value::Bool(true),
-        (Some("false"), _) => serde_json::Value::Bool(false),
-        (Some("integer"), ValueRef::Integer(i)) => serde_json::Value::from(i),
-        (Some("real"), ValueRef::Real(f)) => serde_json::Value::from(f),
-        (Some("text"), ValueRef::Text(bytes)) => {
-            serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned())
-        }
-        // Objects and arrays come back as JSON text.
-        (_, ValueRef::Text(bytes)) => {
-            serde_json::from_slice(bytes).unwrap_or(serde_json::Value::Null)
-        }
-        _ => serde_json::Value::Null,
-    };
+/// A property's text key and number from its JSON text as SQLite's `->`
+/// gives it (`None`: the event has no such property), parsed as
+/// [`values::property_text`] and [`values::property_number`] read a value of
+/// the parsed `properties` object.
+pub(super) fn property_json_value(json: Option<&[u8]>) -> (Option<String>, f64) {
+    let parsed = json
+        .and_then(|json| serde_json::from_slice(json).ok())
+        .unwrap_or(serde_json::Value::Null);
     (
         values::property_text(&parsed),
         values::property_number(&parsed).unwrap_or(f64::NAN),
@@ -387,27 +372,28 @@ impl LeadIndex {
         let mut known: foldhash::HashMap<Vec<u8>, u32> = Default::default();
         let mut distinct: Vec<(u32, f64)> = Vec::new();
         let mut raw_key = Vec::new();
-        // json_type/json_extract run in SQLite's C code, much faster than
-        // parsing every object here; `property_sql_value` maps their answers
-        // exactly as `values::property_text`/`property_number` map the parsed
-        // JSON (a property test holds them to it).
+        // SQLite's `->` finds the property in C code, much faster than
+        // parsing every object here; each distinct JSON text it gives is
+        // parsed once (`property_json_value`), as the reference evaluator
+        // parses every event's properties (the differential test holds the
+        // two to the same answers).
         let path = json_path_of_key(key);
         // Kept by lead id and matched to rows after the sort, as the events
         // are (see `load_events`).
         columns::for_each_event_property(conn, &raw_types, &path, |property| {
+            // Absent, or present with this JSON text.
             raw_key.clear();
-            raw_key.extend(property.json_type.unwrap_or("").as_bytes());
-            raw_key.push(0);
-            match property.value {
-                ValueRef::Null => raw_key.push(0),
-                ValueRef::Integer(i) => raw_key.extend(i.to_le_bytes()),
-                ValueRef::Real(f) => raw_key.extend(f.to_bits().to_le_bytes()),
-                ValueRef::Text(bytes) | ValueRef::Blob(bytes) => raw_key.extend(bytes),
+            match property.json {
+                None => raw_key.push(0),
+                Some(json) => {
+                    raw_key.push(1);
+                    raw_key.extend(json);
+                }
             }
             let value = match known.get(raw_key.as_slice()) {
                 Some(&value) => value,
                 None => {
-                    let (key, number) = property_sql_value(property.json_type, property.value);
+                    let (key, number) = property_json_value(property.json);
                     let display = key.clone().unwrap_or_default();
                     let code = text.code_of_key(key, &display);
                     let value = distinct.len() as u32;
@@ -756,6 +742,52 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{key:?}: {e}"));
             assert_eq!(found, Some(i as i64), "{key:?}");
         }
+    }
+
+    #[test]
+    fn a_property_read_by_sqlite_means_what_the_parsed_object_holds() {
+        // Each value as a property of a stored object; what `->` gives for
+        // it must mean what a Rust parse of the whole object gives (as the
+        // reference evaluator reads it), also where `json_extract` gave
+        // something else (an integer too large for 64 bits came back as a
+        // real and was read as null).
+        let conn = Connection::open_in_memory().unwrap();
+        let values = [
+            r#""/pricing""#,
+            r#""a\"b \u00fc ü""#,
+            "12",
+            "-0.0",
+            "1.50",
+            "1e3",
+            "123456789012345678901234567890",
+            "true",
+            "false",
+            "null",
+            r#"[1, "B"]"#,
+            r#"{"nested": "PRICING"}"#,
+        ];
+        for value in values {
+            let document = format!(r#"{{"p": {value}, "q": 1}}"#);
+            let parsed: serde_json::Value = serde_json::from_str(&document).unwrap();
+            let json: Option<String> = conn
+                .query_row("SELECT ?1 -> '$.p'", [&document], |row| row.get(0))
+                .unwrap();
+            let (text, number) = property_json_value(json.as_deref().map(str::as_bytes));
+            assert_eq!(text, values::property_text(&parsed["p"]), "{value}");
+            let expected = values::property_number(&parsed["p"]).unwrap_or(f64::NAN);
+            assert!(
+                number == expected || (number.is_nan() && expected.is_nan()),
+                "{value}: {number} against {expected}"
+            );
+        }
+        // An absent property reads as null.
+        let absent: Option<String> = conn
+            .query_row(r#"SELECT '{"q": 1}' -> '$.p'"#, [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(absent, None);
+        let (text, number) = property_json_value(None);
+        assert_eq!(text, values::property_text(&serde_json::Value::Null));
+        assert!(number.is_nan());
     }
 
     #[test]
