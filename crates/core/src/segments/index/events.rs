@@ -780,6 +780,16 @@ mod tests {
                 "{value}: {number} against {expected}"
             );
         }
+        // What the pair of functions read before gave for the integer of 30
+        // digits: an integer by its type, a real by its value.
+        let before: (String, String) = conn
+            .query_row(
+                "SELECT json_type(?1, '$.p'), typeof(json_extract(?1, '$.p'))",
+                [r#"{"p": 123456789012345678901234567890}"#],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(before, ("integer".to_owned(), "real".to_owned()));
         // An absent property reads as null.
         let absent: Option<String> = conn
             .query_row(r#"SELECT '{"q": 1}' -> '$.p'"#, [], |row| row.get(0))
