@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { freePorts, startDriver } from "./support.mjs";
+import { ephemeralPortsStart, freePorts, startDriver } from "./support.mjs";
 
 describe("the drivers' ports", () => {
   let dataDir;
@@ -45,9 +45,13 @@ describe("the drivers' ports", () => {
     assert.equal(status.ok, true, "the drivers on the second pair answer");
   }
 
-  it("chooses two different ports", async () => {
+  it("chooses two different ports, below the range the kernel gives outgoing connections", async () => {
     const [port, nativePort] = await freePorts(2);
     assert.notEqual(port, nativePort);
+    const ephemeral = ephemeralPortsStart();
+    for (const chosen of [port, nativePort]) {
+      assert.ok(chosen >= 10_000 && chosen < ephemeral, `${chosen} lies in 10000..${ephemeral}`);
+    }
   });
 
   it("starts tauri-driver on other ports when its own port was taken", async () => {

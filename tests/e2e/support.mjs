@@ -79,24 +79,54 @@ afterEach(async (t) => {
  * `count` free TCP ports on loopback, so test files never fight over 4444.
  * Every port stays held until all are chosen: a port closed at once can be
  * handed out again by the next request (3 pairs in 20,000 on this machine),
- * and tauri-driver and WebKitWebDriver then fight over one port.
+ * and tauri-driver and WebKitWebDriver then fight over one port. They are
+ * chosen below the kernel's range of ephemeral ports, which it gives to
+ * every outgoing connection (the drivers' own, WebKit's): a port from that
+ * range can be taken by a connection between the choice and the driver's
+ * bind, which a run under load met twice in one launch.
  */
 export async function freePorts(count) {
   const servers = [];
   try {
-    for (let index = 0; index < count; index += 1) {
-      servers.push(
-        await new Promise((resolveServer, reject) => {
-          const server = createServer();
-          server.once("error", reject);
-          server.listen(0, "127.0.0.1", () => resolveServer(server));
-        }),
-      );
+    for (let tries = 0; servers.length < count; tries += 1) {
+      if (tries === 1_000) throw new Error(`no ${count} free ports below ${ephemeralPortsStart()} in 1,000 tries`);
+      const server = await listenOnLoopback(portBelowEphemeral());
+      if (server) servers.push(server);
     }
     return servers.map((server) => server.address().port);
   } finally {
     await Promise.all(servers.map((server) => new Promise((closed) => server.close(closed))));
   }
+}
+
+/** Where chosen ports start: below it are ports the system itself uses. */
+const LOWEST_CHOSEN_PORT = 10_000;
+
+/** The first port of the kernel's ephemeral range (Linux; 32768 elsewhere, IANA's 49152 being higher). */
+export function ephemeralPortsStart() {
+  try {
+    const [first] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/);
+    const port = Number(first);
+    return Number.isInteger(port) && port > 0 ? port : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/** A random port below the ephemeral range, or 0 (any free port) when that range starts too low to leave room. */
+function portBelowEphemeral() {
+  const end = ephemeralPortsStart();
+  if (end - LOWEST_CHOSEN_PORT < 1_000) return 0;
+  return LOWEST_CHOSEN_PORT + Math.floor(Math.random() * (end - LOWEST_CHOSEN_PORT));
+}
+
+/** A server listening on 127.0.0.1:`port`, or null when the port is in use. */
+function listenOnLoopback(port) {
+  return new Promise((resolveServer, reject) => {
+    const server = createServer();
+    server.once("error", (error) => (error.code === "EADDRINUSE" ? resolveServer(null) : reject(error)));
+    server.listen(port, "127.0.0.1", () => resolveServer(server));
+  });
 }
 
 /** What WebKitWebDriver says on stderr when another process took its port first. */
