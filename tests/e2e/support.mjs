@@ -83,7 +83,7 @@ afterEach(async (t) => {
  * chosen below the kernel's range of ephemeral ports, which it gives to
  * every outgoing connection (the drivers' own, WebKit's): a port from that
  * range can be taken by a connection between the choice and the driver's
- * bind, which a run under load met twice in one launch.
+ * bind (not seen in a run; `startDriver` would then try other ports).
  */
 export async function freePorts(count) {
   const servers = [];
