@@ -86,11 +86,13 @@ afterEach(async (t) => {
  * bind (not seen in a run; `startDriver` would then try other ports).
  */
 export async function freePorts(count) {
+  const range = choosablePorts();
   const servers = [];
   try {
     for (let tries = 0; servers.length < count; tries += 1) {
-      if (tries === 1_000) throw new Error(`no ${count} free ports below ${ephemeralPortsStart()} in 1,000 tries`);
-      const server = await listenOnLoopback(portBelowEphemeral());
+      if (tries === 1_000) throw new Error(`no ${count} free ports in ${range?.join("..") ?? "any range"} in 1,000 tries`);
+      const port = range ? range[0] + Math.floor(Math.random() * (range[1] - range[0])) : 0;
+      const server = await listenOnLoopback(port);
       if (server) servers.push(server);
     }
     return servers.map((server) => server.address().port);
@@ -99,25 +101,22 @@ export async function freePorts(count) {
   }
 }
 
-/** Where chosen ports start: below it are ports the system itself uses. */
-const LOWEST_CHOSEN_PORT = 10_000;
-
-/** The first port of the kernel's ephemeral range (Linux; 32768 elsewhere, IANA's 49152 being higher). */
-export function ephemeralPortsStart() {
+/**
+ * The ports `freePorts` chooses from, `[first, end)`: from 10000 up to the
+ * kernel's first ephemeral port (Linux's `ip_local_port_range`, 32768 when
+ * it cannot be read); null, and any free port, when that leaves fewer than
+ * 1,000.
+ */
+export function choosablePorts() {
+  const first = 10_000;
+  let end = 32_768;
   try {
-    const [first] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/);
-    const port = Number(first);
-    return Number.isInteger(port) && port > 0 ? port : 32_768;
+    const start = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    if (Number.isInteger(start) && start > 0) end = start;
   } catch {
-    return 32_768;
+    // Not Linux: keep 32768, where Linux's default range starts (IANA's starts higher).
   }
-}
-
-/** A random port below the ephemeral range, or 0 (any free port) when that range starts too low to leave room. */
-function portBelowEphemeral() {
-  const end = ephemeralPortsStart();
-  if (end - LOWEST_CHOSEN_PORT < 1_000) return 0;
-  return LOWEST_CHOSEN_PORT + Math.floor(Math.random() * (end - LOWEST_CHOSEN_PORT));
+  return end - first >= 1_000 ? [first, end] : null;
 }
 
 /** A server listening on 127.0.0.1:`port`, or null when the port is in use. */
