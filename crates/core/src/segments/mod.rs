@@ -57,7 +57,11 @@ pub(crate) fn with_index<T>(
     *slot = None;
     let mut index = LeadIndex::load(workspace.conn(), stamp)?;
     index.reader = workspace.reader();
+    // What an events import just wrote, for its first scan of every event;
+    // not kept past this use (a record at 10M events holds 160 MB).
+    index.appended_events = workspace.take_appended_events();
     let result = work(&mut index);
+    index.appended_events = None;
     *slot = Some(Box::new(index));
     result
 }

@@ -10,6 +10,7 @@
 //! - [`settings`]: the `settings` table, one typed get and set.
 //! - [`tables`]: the SQL of the other tables, one module per table family.
 
+pub(crate) mod appended_events;
 pub mod backup;
 pub mod cipher;
 pub mod info;
@@ -209,6 +210,9 @@ pub struct Workspace {
     /// The leads `conn` changed since the quick search last read them
     /// (`lead_changes`: noted by the connection's update hook).
     lead_changes: lead_changes::LeadChangeLog,
+    /// The events this workspace's last write appended, when it was an
+    /// events import (`appended_events`): handed to the segment index once.
+    appended_events: Mutex<Option<appended_events::AppendedEvents>>,
 }
 
 impl Workspace {
@@ -349,6 +353,7 @@ impl Workspace {
             kept_across_event_writes: Vec::new(),
             closers: Vec::new(),
             lead_changes,
+            appended_events: Mutex::new(None),
         })
     }
 
@@ -430,6 +435,7 @@ impl Workspace {
     /// that went through once the file was free again would leave the old
     /// parts in the file under a generation that did not move.
     pub fn conn_mut(&mut self) -> Result<&mut Connection> {
+        self.forget_appended_events();
         self.data_generation += 1;
         let generation = tables::derived_cache::invalidate(&self.conn)?;
         lead_changes::lock(&self.lead_changes).note_generation(generation);
@@ -460,6 +466,7 @@ impl Workspace {
         &mut self,
         survives: impl Fn(&str) -> bool,
     ) -> Result<&mut Connection> {
+        self.forget_appended_events();
         self.data_generation += 1;
         // As in `conn_mut`: no write without the bump.
         let generation = tables::derived_cache::invalidate_except(&self.conn, survives)?;
@@ -493,6 +500,33 @@ impl Workspace {
     pub(crate) fn conn_mut_for_events(&mut self) -> Result<&mut Connection> {
         let kept = self.kept_across_event_writes.clone();
         self.conn_mut_keeping(move |part| kept.iter().any(|reads_no_events| reads_no_events(part)))
+    }
+
+    /// Keeps what the write just committed appended to the events
+    /// (`appended_events`), for [`Workspace::take_appended_events`].
+    pub(crate) fn hand_over_appended_events(&self, appended: appended_events::AppendedEvents) {
+        *self.appended_events_slot() = Some(appended);
+    }
+
+    /// The events the last write appended, once, while the data is still
+    /// what that write left (no write since, by any connection); `None`
+    /// otherwise, and the record is dropped either way.
+    pub(crate) fn take_appended_events(&self) -> Option<appended_events::AppendedEvents> {
+        self.appended_events_slot()
+            .take()
+            .filter(|appended| appended.is_current(&self.conn))
+    }
+
+    fn forget_appended_events(&self) {
+        *self.appended_events_slot() = None;
+    }
+
+    fn appended_events_slot(
+        &self,
+    ) -> std::sync::MutexGuard<'_, Option<appended_events::AppendedEvents>> {
+        self.appended_events
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The connection for a transaction that is always rolled back (an

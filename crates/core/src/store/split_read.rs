@@ -9,9 +9,6 @@ use rusqlite::Connection;
 use super::Reader;
 use crate::Result;
 
-/// Looks up a table's smallest and largest id (`tables::id_bounds`).
-pub(crate) type IdBounds = fn(&Connection) -> Result<Option<(i64, i64)>>;
-
 /// Every id a table can hold.
 pub(crate) const ALL_IDS: RangeInclusive<i64> = i64::MIN..=i64::MAX;
 
@@ -46,7 +43,7 @@ fn middle_of(bounds: Option<(i64, i64)>, split_from: i64) -> Option<i64> {
 pub(crate) fn split_point<'r>(
     conn: &Connection,
     reader: Option<&'r Reader>,
-    id_bounds: IdBounds,
+    id_bounds: impl FnOnce(&Connection) -> Result<Option<(i64, i64)>>,
     split_from: i64,
 ) -> Result<Option<(&'r Reader, i64)>> {
     let Some(reader) = helper_for(conn, reader) else {

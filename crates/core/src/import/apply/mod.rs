@@ -235,7 +235,18 @@ fn import_without_key_checks(
         DeferredIndexes::default()
     };
     let identities = Identities::load(&tx, identity_use(&columns))?;
-    let mut writer = RowWriter::new(&tx, import_id, started_at, &columns, &file_name, identities)?;
+    // What a real events import inserts is noted for the segment index,
+    // which then reads back from SQL only the events that were there before.
+    let record_events = events_only && !dry_run;
+    let mut writer = RowWriter::new(
+        &tx,
+        import_id,
+        started_at,
+        &columns,
+        &file_name,
+        identities,
+        record_events,
+    )?;
     let suppressed = Suppressed::load(&tx)?;
     let started = Instant::now();
 
@@ -305,6 +316,7 @@ fn import_without_key_checks(
     counts.erased_on = suppressed.dates_seen();
     (control.progress)(&progress(&counts, (total_bytes, total_bytes), started));
     writer.flush()?;
+    let recorder = writer.events.take_recorder();
     drop(writer);
     deferred.rebuild(&tx)?;
 
@@ -338,7 +350,15 @@ fn import_without_key_checks(
         if let Some(backup) = backup {
             backup.finish()?;
         }
+        // Sealed last: the generation it names is the one the commit makes.
+        let appended = match recorder {
+            Some(recorder) => recorder.seal(&tx)?,
+            None => None,
+        };
         tx.commit()?;
+        if let Some(appended) = appended {
+            workspace.hand_over_appended_events(appended);
+        }
     }
     Ok(ImportReport {
         counts,
@@ -582,9 +602,21 @@ mod tests {
         run_import(&mut workspace, &path, &spec, true, control).unwrap();
         assert_eq!(parts(&workspace), before, "a dry run keeps every part");
         assert_eq!(generation(&workspace), generation_before);
+        assert!(
+            workspace.take_appended_events().is_none(),
+            "nor hands any over"
+        );
 
         let report = import_suggested(&mut workspace, events, false).unwrap();
         assert_eq!(report.counts.leads_created, 0);
+        // What it wrote waits for the segment index (the counts below use it).
+        let appended = workspace
+            .take_appended_events()
+            .expect("the import's events");
+        let spellings: Vec<&str> = appended.types.iter().map(|t| t.raw_type.as_str()).collect();
+        assert_eq!(spellings, ["page_view"]);
+        assert_eq!(appended.types[0].entries.len(), 1);
+        workspace.hand_over_appended_events(appended);
         let after = parts(&workspace);
         assert_eq!(names(&after), lead_side, "only the lead-side parts stay");
         assert!(

@@ -57,6 +57,7 @@ impl<'tx> RowWriter<'tx> {
         columns: &[PreparedColumn],
         file_name: &str,
         identities: Identities,
+        record_events: bool,
     ) -> Result<Self> {
         let lead_columns = lead_insert_columns(columns);
         let email_column = lead_columns.iter().position(|c| c == "email").unwrap_or(0);
@@ -84,7 +85,7 @@ impl<'tx> RowWriter<'tx> {
             custom_keys,
             custom_values: ValueInserter::new(tx)?,
             pending_custom: Vec::new(),
-            events: ImportedEventInserter::new(tx, import_id)?,
+            events: ImportedEventInserter::new(tx, import_id, record_events)?,
             identities,
             spent: Vec::new(),
             spent_texts: Vec::new(),

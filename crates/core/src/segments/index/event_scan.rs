@@ -4,10 +4,12 @@
 //! entries then laid out as runs per row on two threads.
 
 use std::collections::HashMap;
+use std::ops::RangeInclusive;
 
 use rusqlite::Connection;
 
 use super::events::{retain_held, runs_by_row, EventEntry, TypeEvents, PROPERTY_SAMPLE};
+use crate::store::appended_events::{AppendedEvents, AppendedType, FIRST_IDS_PER_TYPE};
 use crate::store::split_read::{self, two_cores};
 use crate::store::tables::columns::{self, EventRow};
 use crate::store::Reader;
@@ -19,6 +21,9 @@ use crate::Result;
 /// derivation for an encrypted workspace) and a thread, and at 1M events
 /// the whole scan takes about a tenth of a second.
 pub(super) const SPLIT_FROM_EVENTS: i64 = 2_000_000;
+
+// A record of appended events keeps enough first ids for the sample.
+const _: () = assert!(PROPERTY_SAMPLE <= FIRST_IDS_PER_TYPE);
 
 /// Fewer events than this are laid out on the caller's thread alone: a
 /// second thread costs more than it saves on a small workspace.
@@ -84,6 +89,41 @@ impl EventScan {
         slot
     }
 
+    /// The scan of the events `appended` holds: its spellings are in the
+    /// order of their first events, so the types and spellings come in the
+    /// order a scan meets them; a type's entries come spelling by spelling
+    /// rather than in id order, which the sort by (lead, time) that lays
+    /// them out makes no difference to (equal entries are equal tuples).
+    fn from_appended(appended: AppendedEvents) -> EventScan {
+        let mut scan = EventScan::default();
+        for appended in appended.types {
+            let AppendedType {
+                raw_type,
+                entries,
+                first_ids,
+            } = appended;
+            let raw = raw_type.as_bytes().to_vec();
+            let slot = match scan.slot_of_raw.get(&raw) {
+                Some(&slot) => slot,
+                None => scan.add_spelling(raw, Some(raw_type)),
+            };
+            let into = &mut scan.types[slot];
+            if into.entries.is_empty() {
+                into.entries = entries;
+            } else {
+                into.entries.reserve_exact(entries.len());
+                into.entries.extend(entries);
+            }
+            into.sample.extend(first_ids);
+        }
+        for scanned in &mut scan.types {
+            // A type's first ids, whichever spelling they were written in.
+            scanned.sample.sort_unstable();
+            scanned.sample.truncate(PROPERTY_SAMPLE);
+        }
+        scan
+    }
+
     /// Adds `later`, the scan of ids above every id of this one: the result
     /// is what one scan of both ranges gives (types, spellings and samples
     /// in the order of first appearance).
@@ -127,17 +167,49 @@ pub(super) fn scan_events(
     reader: Option<&Reader>,
     split_from: i64,
 ) -> Result<EventScan> {
-    let split = split_read::split_point(conn, reader, columns::event_id_bounds, split_from)?;
-    let Some((reader, middle)) = split else {
-        return scan_range(conn, split_read::ALL_IDS);
+    scan_events_through(conn, reader, split_from, i64::MAX)
+}
+
+/// [`scan_events`] of the events with ids up to `last`.
+fn scan_events_through(
+    conn: &Connection,
+    reader: Option<&Reader>,
+    split_from: i64,
+    last: i64,
+) -> Result<EventScan> {
+    let bounds = |conn: &Connection| -> Result<Option<(i64, i64)>> {
+        let bounds = columns::event_id_bounds(conn)?;
+        Ok(bounds.and_then(|(low, high)| (low <= last).then_some((low, high.min(last)))))
     };
+    let within = move |ids: RangeInclusive<i64>| *ids.start()..=(*ids.end()).min(last);
+    let split = split_read::split_point(conn, reader, bounds, split_from)?;
+    let Some((reader, middle)) = split else {
+        return scan_range(conn, within(split_read::ALL_IDS));
+    };
+    let scan_within = |conn: &Connection, ids| scan_range(conn, within(ids));
     let (mut scan, upper) =
-        split_read::read_in_halves(conn, reader, middle, scan_range, scan_range)?;
+        split_read::read_in_halves(conn, reader, middle, scan_within, scan_within)?;
     scan.append(upper);
     Ok(scan)
 }
 
-fn scan_range(conn: &Connection, ids: std::ops::RangeInclusive<i64>) -> Result<EventScan> {
+/// What [`scan_events`] gives, when the workspace's last write appended
+/// `appended` (`store::appended_events`, an events import): the events
+/// that were there before it read from SQL, the appended ones taken as the
+/// write noted them instead of read back.
+pub(super) fn scan_events_after_append(
+    conn: &Connection,
+    reader: Option<&Reader>,
+    split_from: i64,
+    appended: AppendedEvents,
+) -> Result<EventScan> {
+    let before = appended.first_id.saturating_sub(1);
+    let mut scan = scan_events_through(conn, reader, split_from, before)?;
+    scan.append(EventScan::from_appended(appended));
+    Ok(scan)
+}
+
+fn scan_range(conn: &Connection, ids: RangeInclusive<i64>) -> Result<EventScan> {
     let mut scan = EventScan::default();
     columns::for_each_event_in(conn, ids, |event| {
         scan.visit(event);
@@ -229,6 +301,7 @@ fn type_events(lead_ids: &[i64], scanned: ScannedType) -> (String, TypeEvents, V
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::appended_events::Recorder;
     use crate::Workspace;
 
     /// A workspace file with `events` events of a few spellings over 50
@@ -300,6 +373,69 @@ mod tests {
         assert_eq!(laid_out(halves, &lead_ids), whole);
         let split = scan_events(conn, Some(&reader), 0).unwrap();
         assert_eq!(laid_out(split, &lead_ids), whole);
+    }
+
+    /// Inserts `events` (lead id, type, occurred_at) in one committed
+    /// write, as an events import does, and gives what it recorded.
+    fn append_events<'a>(
+        workspace: &mut Workspace,
+        events: impl Iterator<Item = (i64, &'a str, i64)>,
+    ) -> AppendedEvents {
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
+        let mut recorder = Recorder::start(&tx).unwrap();
+        for (lead, kind, at) in events {
+            tx.execute(
+                "INSERT INTO events (lead_id, type, occurred_at) VALUES (?1, ?2, ?3)",
+                rusqlite::params![lead, kind, at],
+            )
+            .unwrap();
+            recorder.note(kind, lead, at);
+        }
+        let appended = recorder.seal(&tx).unwrap().unwrap();
+        tx.commit().unwrap();
+        appended
+    }
+
+    #[test]
+    fn the_events_a_write_appended_are_laid_out_as_a_scan_of_sql_lays_them_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut workspace = workspace_with_events(dir.path(), 3_000);
+        let reader = workspace.reader().unwrap();
+        let lead_ids: Vec<i64> = (1..=50).collect();
+        // A new spelling of an old type, an old spelling, a new type, and a
+        // second new spelling of an old type, interleaved.
+        let spellings = ["Download", "page_view", "New Type", "PAGE_VIEW"];
+        let events =
+            (0..1_500_i64).map(|i| (1 + (i * 13) % 50, spellings[i as usize % 4], (i * 31) % 700));
+        let appended = append_events(&mut workspace, events);
+        let conn = workspace.conn();
+        let whole = laid_out(scan_events(conn, None, 0).unwrap(), &lead_ids);
+        let keys: Vec<&str> = whole.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(keys, ["page_view", "download", "late type", "new type"]);
+        assert_eq!(whole[0].1, ["page_view", "Page_View", "PAGE_VIEW"]);
+        assert_eq!(whole[1].1, ["download", "Download"]);
+        // On one connection, and with the older events read in two halves.
+        for split_from in [i64::MAX, 0] {
+            let scan = scan_events_after_append(conn, Some(&reader), split_from, appended.clone())
+                .unwrap();
+            assert_eq!(laid_out(scan, &lead_ids), whole, "split from {split_from}");
+        }
+        // Into an empty table: every event is the write's.
+        let mut empty = Workspace::create(dir.path().join("empty.leadstream")).unwrap();
+        empty
+            .conn()
+            .execute_batch(
+                "INSERT INTO leads (id, created_at, updated_at) VALUES (1, 0, 0), (2, 0, 0);",
+            )
+            .unwrap();
+        let events = [(2, "b", 5), (1, "a", 9), (1, "b", 3), (2, "B", 3)];
+        let appended = append_events(&mut empty, events.into_iter());
+        assert_eq!(appended.first_id, 1);
+        let scan = scan_events_after_append(empty.conn(), None, 0, appended).unwrap();
+        assert_eq!(
+            laid_out(scan, &[1, 2]),
+            laid_out(scan_events(empty.conn(), None, 0).unwrap(), &[1, 2])
+        );
     }
 
     #[test]

@@ -340,9 +340,14 @@ impl LeadIndex {
     /// events: where the behaviour editor reads the type's property keys.
     /// A large table is read on two connections and laid out on two
     /// threads ([`event_scan`]).
-    pub(super) fn load_events(&self, conn: &Connection) -> Result<LoadedEvents> {
-        let scan =
-            event_scan::scan_events(conn, self.reader.as_ref(), event_scan::SPLIT_FROM_EVENTS)?;
+    pub(super) fn load_events(&mut self, conn: &Connection) -> Result<LoadedEvents> {
+        let (reader, split_from) = (self.reader.as_ref(), event_scan::SPLIT_FROM_EVENTS);
+        let scan = match self.appended_events.take() {
+            Some(appended) => {
+                event_scan::scan_events_after_append(conn, reader, split_from, appended)?
+            }
+            None => event_scan::scan_events(conn, reader, split_from)?,
+        };
         let mut loaded = LoadedEvents::default();
         for (key, events, sample) in event_scan::into_runs(&self.lead_ids, scan.types) {
             loaded.by_type.insert(key.clone(), events);

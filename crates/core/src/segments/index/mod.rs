@@ -73,6 +73,10 @@ pub(crate) struct LeadIndex {
     /// every event (`None` in memory). Set by each use of the index, so it
     /// follows a change of passphrase.
     pub reader: Option<crate::store::Reader>,
+    /// The events the workspace's last write appended, when the index was
+    /// built right after it: its scan of every event reads only the older
+    /// ones from SQL. Set for the first use of a new index only.
+    pub appended_events: Option<crate::store::appended_events::AppendedEvents>,
 }
 
 impl LeadIndex {
@@ -117,6 +121,7 @@ impl LeadIndex {
             properties: HashMap::new(),
             cache,
             reader: None,
+            appended_events: None,
         })
     }
 

@@ -4,6 +4,7 @@
 use rusqlite::{params, Statement, Transaction};
 
 use super::{MultiRowInsert, ROWS_PER_INSERT};
+use crate::store::appended_events::Recorder;
 use crate::{Result, Workspace};
 
 /// How many events the workspace holds. On a cold 10M-event file this
@@ -142,20 +143,38 @@ pub struct ImportedEventInserter<'tx> {
     rows: MultiRowInsert<'tx>,
     import_id: i64,
     pending: Vec<ImportedEvent>,
+    /// Notes what is inserted, for the segment index after the commit.
+    recorder: Option<Recorder>,
 }
 
 impl<'tx> ImportedEventInserter<'tx> {
-    pub fn new(tx: &'tx Transaction<'tx>, import_id: i64) -> Result<Self> {
+    /// With `record`, it also notes each event it inserts
+    /// ([`ImportedEventInserter::take_recorder`]).
+    pub fn new(tx: &'tx Transaction<'tx>, import_id: i64, record: bool) -> Result<Self> {
         let into = "events (lead_id, type, occurred_at, properties, import_id)";
         Ok(ImportedEventInserter {
             rows: MultiRowInsert::new(tx, into, 5)?,
             import_id,
             pending: Vec::with_capacity(ROWS_PER_INSERT),
+            recorder: if record {
+                Some(Recorder::start(tx)?)
+            } else {
+                None
+            },
         })
+    }
+
+    /// What it noted of the events it inserted, when it was asked to
+    /// record them, to seal inside the transaction once it is flushed.
+    pub(crate) fn take_recorder(&mut self) -> Option<Recorder> {
+        self.recorder.take()
     }
 
     /// Adds one event (written by this call or a later one).
     pub fn insert(&mut self, event: ImportedEvent, spent: &mut Vec<String>) -> Result<()> {
+        if let Some(recorder) = &mut self.recorder {
+            recorder.note(&event.event_type, event.lead_id, event.occurred_at);
+        }
         self.pending.push(event);
         if self.pending.len() == ROWS_PER_INSERT {
             self.flush(spent)?;
