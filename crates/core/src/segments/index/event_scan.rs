@@ -43,6 +43,20 @@ pub(super) struct ScannedType {
     pub(super) sample: Vec<i64>,
 }
 
+impl ScannedType {
+    /// Adds `entries` after its own.
+    fn add_entries(&mut self, entries: Vec<EventEntry>) {
+        if self.entries.is_empty() {
+            self.entries = entries;
+        } else {
+            // Exactly: the joined entries are the largest allocation of the
+            // load, and doubling would leave up to half unused.
+            self.entries.reserve_exact(entries.len());
+            self.entries.extend(entries);
+        }
+    }
+}
+
 /// Every event read so far, per folded type, the types in the order the
 /// scan first met them.
 #[derive(Debug, Default)]
@@ -102,18 +116,10 @@ impl EventScan {
                 entries,
                 first_ids,
             } = appended;
-            let raw = raw_type.as_bytes().to_vec();
-            let slot = match scan.slot_of_raw.get(&raw) {
-                Some(&slot) => slot,
-                None => scan.add_spelling(raw, Some(raw_type)),
-            };
+            // A record holds each spelling once.
+            let slot = scan.add_spelling(raw_type.as_bytes().to_vec(), Some(raw_type));
             let into = &mut scan.types[slot];
-            if into.entries.is_empty() {
-                into.entries = entries;
-            } else {
-                into.entries.reserve_exact(entries.len());
-                into.entries.extend(entries);
-            }
+            into.add_entries(entries);
             into.sample.extend(first_ids);
         }
         for scanned in &mut scan.types {
@@ -139,14 +145,7 @@ impl EventScan {
                 continue;
             };
             let into = &mut self.types[slot];
-            if into.entries.is_empty() {
-                into.entries = scanned.entries;
-            } else {
-                // Exactly: the joined entries are the largest allocation
-                // of the load, and doubling would leave up to half unused.
-                into.entries.reserve_exact(scanned.entries.len());
-                into.entries.extend(scanned.entries);
-            }
+            into.add_entries(scanned.entries);
             let room = PROPERTY_SAMPLE - into.sample.len();
             into.sample.extend(scanned.sample.into_iter().take(room));
         }
