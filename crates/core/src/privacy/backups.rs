@@ -78,7 +78,7 @@ pub fn create_now(workspace: &mut Workspace, reason: Option<&str>) -> Result<Bac
             key: id.clone(),
         })?;
     let tx = workspace
-        .conn_mut()?
+        .conn_mut_for_audit()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     audit::record(
         &tx,
@@ -185,6 +185,41 @@ mod tests {
             .collect::<rusqlite::Result<Vec<String>>>()
             .unwrap();
         actions
+    }
+
+    /// A backup and an export change only the audit log: the segment
+    /// index's parts stored for the data stay for the next count.
+    #[test]
+    fn a_backup_and_an_export_keep_the_stored_parts_of_the_data() {
+        use crate::store::tables::derived_cache;
+        let dir = tempfile::tempdir().unwrap();
+        let mut workspace = demo_workspace(dir.path());
+        let rules: crate::segments::RuleGroup = serde_json::from_str(
+            r#"{"combinator": "and", "rules": [
+                 {"field": "persona", "operator": "notNull", "value": ""},
+                 {"field": "event", "operator": "performed", "value": {"type": "page_view"}}]}"#,
+        )
+        .unwrap();
+        let members = crate::segments::count(&workspace, &rules, 1_790_000_000).unwrap();
+        let stored = |workspace: &Workspace| {
+            let conn = workspace.conn();
+            (
+                derived_cache::generation(conn).unwrap(),
+                derived_cache::part_names(conn),
+            )
+        };
+        let before = stored(&workspace);
+        assert!(before.1.len() > 3, "{before:?}");
+        create_now(&mut workspace, None).unwrap();
+        crate::export::record_export(&mut workspace, "leads", 3, &dir.path().join("x.csv"))
+            .unwrap();
+        assert_eq!(stored(&workspace), before);
+        assert!(audit_actions(&workspace).ends_with(&["backup".to_owned(), "export".to_owned()]));
+        workspace.clear_derived();
+        assert_eq!(
+            crate::segments::count(&workspace, &rules, 1_790_000_000).unwrap(),
+            members
+        );
     }
 
     #[test]

@@ -457,6 +457,16 @@ impl Workspace {
         &mut self.conn
     }
 
+    /// The connection for a write of audit entries alone: an export, an
+    /// access export or a backup noted in the log. No derived part reads
+    /// the audit log, so, as [`Workspace::conn_mut_for_definitions`], this
+    /// keeps the write generation and the derived cache: exporting a plan
+    /// or taking a backup no longer costs the next count a rebuild of the
+    /// segment index from SQL.
+    pub(crate) fn conn_mut_for_audit(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     /// [`Workspace::conn_mut`] for a write that changes nothing the derived
     /// parts for which `survives` holds were built from: those stay in the
     /// file's cache for the new generation instead of being rebuilt from SQL
