@@ -49,6 +49,12 @@ pub(crate) fn write_in_place(conn: &Connection) -> Result<bool> {
     switch(conn, ROLLBACK, ROLLBACK_SYNCHRONOUS)
 }
 
+/// Whether `conn` writes in place, on the rollback journal (switched by
+/// [`write_in_place`] for a bulk load).
+pub(crate) fn writes_in_place(conn: &Connection) -> Result<bool> {
+    Ok(mode(conn)? == ROLLBACK)
+}
+
 /// Puts `conn` back on the write-ahead log if a bulk load left it on the
 /// rollback journal. Returns whether it is on the log (or was never on
 /// either: in memory) afterwards. A connection reading the file holds the

@@ -22,6 +22,18 @@ pub fn begin_read_snapshot(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// How many pages the database behind `conn` has.
+pub fn page_count(conn: &Connection) -> Result<u64> {
+    let pages: i64 = conn.pragma_query_value(None, "page_count", |row| row.get(0))?;
+    Ok(u64::try_from(pages).unwrap_or(0))
+}
+
+/// Ends the read transaction [`begin_read_snapshot`] opened.
+pub fn end_read(conn: &Connection) -> Result<()> {
+    conn.execute_batch("COMMIT")?;
+    Ok(())
+}
+
 /// Sets a new backup file's connection to write without a journal and
 /// without syncing each step: the file is hidden until complete, deleted
 /// if the copy fails, and synced once before it is moved into place.
