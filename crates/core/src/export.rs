@@ -206,7 +206,7 @@ pub fn write_file_atomically<T>(
 pub fn record_export(workspace: &mut Workspace, what: &str, rows: u64, path: &Path) -> Result<()> {
     let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let tx = workspace
-        .conn_mut_for_audit()
+        .conn_mut_for_settings_and_audit()
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     crate::store::tables::audit::record(
         &tx,

@@ -387,7 +387,7 @@ pub fn note_export(
     file: &str,
 ) -> Result<()> {
     let tx = workspace
-        .conn_mut_for_audit()
+        .conn_mut_for_settings_and_audit()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     audit::record(
         &tx,

@@ -286,7 +286,7 @@ pub fn export(
         Ok(written)
     })?;
     let tx = workspace
-        .conn_mut_for_audit()
+        .conn_mut_for_settings_and_audit()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     audit::record(
         &tx,

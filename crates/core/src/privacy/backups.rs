@@ -78,7 +78,7 @@ pub fn create_now(workspace: &mut Workspace, reason: Option<&str>) -> Result<Bac
             key: id.clone(),
         })?;
     let tx = workspace
-        .conn_mut_for_audit()
+        .conn_mut_for_settings_and_audit()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     audit::record(
         &tx,
@@ -187,10 +187,11 @@ mod tests {
         actions
     }
 
-    /// A backup and an export change only the audit log: the segment
-    /// index's parts stored for the data stay for the next count.
+    /// A backup, an export and a setting change only the audit log and the
+    /// settings: the segment index's parts stored for the data stay for the
+    /// next count.
     #[test]
-    fn a_backup_and_an_export_keep_the_stored_parts_of_the_data() {
+    fn a_backup_an_export_and_a_setting_keep_the_stored_parts_of_the_data() {
         use crate::store::tables::derived_cache;
         let dir = tempfile::tempdir().unwrap();
         let mut workspace = demo_workspace(dir.path());
@@ -213,8 +214,13 @@ mod tests {
         create_now(&mut workspace, None).unwrap();
         crate::export::record_export(&mut workspace, "leads", 3, &dir.path().join("x.csv"))
             .unwrap();
+        backup::set_keep(&mut workspace, 4).unwrap();
         assert_eq!(stored(&workspace), before);
-        assert!(audit_actions(&workspace).ends_with(&["backup".to_owned(), "export".to_owned()]));
+        assert!(audit_actions(&workspace).ends_with(&[
+            "backup".to_owned(),
+            "export".to_owned(),
+            "settings".to_owned()
+        ]));
         workspace.clear_derived();
         assert_eq!(
             crate::segments::count(&workspace, &rules, 1_790_000_000).unwrap(),

@@ -279,7 +279,7 @@ pub fn record_access_export(
     rows: u64,
 ) -> Result<()> {
     let tx = workspace
-        .conn_mut_for_audit()
+        .conn_mut_for_settings_and_audit()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     audit::record(
         &tx,

@@ -457,13 +457,18 @@ impl Workspace {
         &mut self.conn
     }
 
-    /// The connection for a write of audit entries alone: an export, an
-    /// access export or a backup noted in the log. No derived part reads
-    /// the audit log, so, as [`Workspace::conn_mut_for_definitions`], this
-    /// keeps the write generation and the derived cache: exporting a plan
-    /// or taking a backup no longer costs the next count a rebuild of the
-    /// segment index from SQL.
-    pub(crate) fn conn_mut_for_audit(&mut self) -> &mut Connection {
+    /// The connection for a write of settings and audit entries alone: a
+    /// setting changed (the planner's caps and windows, the backups to keep,
+    /// the welcome dismissed, the time of the last score run), an export,
+    /// an access export or a backup noted in the log. No derived part reads
+    /// the settings or the audit log (the segment index, the quick search's
+    /// keys and the field completeness are built from leads, events, custom
+    /// values and the field catalogue), so, as
+    /// [`Workspace::conn_mut_for_definitions`], this keeps the write
+    /// generation and the derived cache: changing the planner's send window,
+    /// exporting a plan or taking a backup no longer costs the next count a
+    /// rebuild of the segment index from SQL.
+    pub(crate) fn conn_mut_for_settings_and_audit(&mut self) -> &mut Connection {
         &mut self.conn
     }
 

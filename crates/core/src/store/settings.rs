@@ -2,9 +2,10 @@
 //! remembered import mappings, the built-in segment version), each a JSON
 //! value under a text key. The one place that reads and writes it.
 //!
-//! Reads take `&Workspace`; writes take `&mut Workspace` (or a transaction,
-//! which only [`Workspace::conn_mut`] hands out), so every write counts as a
-//! change of the data.
+//! Reads take `&Workspace`; writes take `&mut Workspace` (or a transaction
+//! of a write that changes more). A setting alone changes nothing the
+//! derived parts are built from: [`set`] keeps them
+//! ([`Workspace::conn_mut_for_settings_and_audit`]).
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use serde::de::DeserializeOwned;
@@ -38,7 +39,7 @@ pub fn get<T: DeserializeOwned>(workspace: &Workspace, key: &str) -> Result<Opti
 
 /// Sets `key` to `value`, replacing what was there.
 pub fn set<T: Serialize + ?Sized>(workspace: &mut Workspace, key: &str, value: &T) -> Result<()> {
-    write(workspace.conn_mut()?, key, value)
+    write(workspace.conn_mut_for_settings_and_audit(), key, value)
 }
 
 /// Sets `key` to `value` inside a transaction (the built-in segments are
