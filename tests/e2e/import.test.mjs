@@ -451,4 +451,44 @@ describe("cancelling a large import", () => {
     const history = cli("--db", join(app.dataDir, "Demo.leadstream"), "imports", "list").trim();
     assert.equal(history, "", "the cancelled import left no history entry");
   });
+
+  it("once saving, offers no Cancel and says when one came too late", async () => {
+    const leadsStored = () => Number(cli("--db", join(app.dataDir, "Demo.leadstream"), "leads", "count").trim());
+    const before = leadsStored();
+    // The message of the cancel above, read and put away as a user would.
+    await byTestId(app.browser, "error-banner").$("button").click();
+    await byTestId(app.browser, "error-banner").waitForExist({ reverse: true });
+    await byTestId(app.browser, "import-dry-run").click();
+    await byTestId(app.browser, "import-step-review").waitForDisplayed({ timeout: 120_000 });
+    // A Cancel that reaches the app as the import turns to saving (a click
+    // on its way while the screen changed): sent from the page the moment
+    // the panel shows the saving phase, with what the panel showed then.
+    await app.browser.execute(() => {
+      const seen = { saving: false };
+      window.__cancelAtSaving = seen;
+      const observer = new MutationObserver(() => {
+        const panel = document.querySelector('[data-testid="import-running"][data-phase="saving"]');
+        if (!panel || seen.saving) return;
+        seen.saving = true;
+        seen.cancelDisabled = document.querySelector('[data-testid="import-cancel"]').disabled;
+        seen.heading = panel.querySelector("h2").textContent;
+        seen.note = document.querySelector('[data-testid="import-cancel-note"]').textContent;
+        observer.disconnect();
+        void window.__TAURI_INTERNALS__.invoke("import_cancel");
+      });
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-phase"] });
+    });
+    await byTestId(app.browser, "import-run").click();
+    await byTestId(app.browser, "import-done").waitForDisplayed({ timeout: 300_000 });
+
+    const seen = await app.browser.execute(() => window.__cancelAtSaving);
+    assert.equal(seen.saving, true, "the panel showed the saving phase");
+    assert.equal(seen.cancelDisabled, true, "Cancel is disabled while saving");
+    assert.equal(seen.heading, "Saving the import…");
+    assert.match(seen.note, /can no longer be cancelled/);
+    const tooLate = byTestId(app.browser, "import-cancel-too-late");
+    assert.match(await tooLate.getText(), /Cancel came after the import had started saving/);
+    await screenshot(app.browser, "26b-import-cancel-too-late");
+    assert.equal(leadsStored(), before + ROWS_TO_CANCEL, "the import was stored");
+  });
 });

@@ -8,6 +8,7 @@ use leadstream_core::import::source::SourceFormat;
 use leadstream_core::import::spec::{ImportKind, ImportProgress, ImportReport, ImportSpec};
 use leadstream_core::quality::fixes;
 use leadstream_core::DataChange;
+use std::sync::atomic::Ordering;
 use tauri::{AppHandle, Emitter, State};
 
 use crate::error::Result;
@@ -53,11 +54,13 @@ pub async fn import_run(
                 cancel: &cancel,
                 progress: &mut progress,
             };
-            let report = run_import(ws, &path, &spec, dry_run, control)?;
+            let mut report = run_import(ws, &path, &spec, dry_run, control)?;
             if !dry_run {
                 // The import is done and stays; a model that no longer
                 // compiles keeps the old scores (the scoring view names why).
                 ws.after_data_change(DataChange::Import);
+                // A Cancel clicked meanwhile came too late as well.
+                report.cancel_came_too_late |= cancel.load(Ordering::Relaxed);
             }
             Ok(report)
         })

@@ -26,4 +26,10 @@ import_id: number | null, dry_run: boolean,
 /**
  * Warnings that do not reject rows (no identity column, ...).
  */
-warnings: Array<string>, };
+warnings: Array<string>, 
+/**
+ * Cancel was asked for once the import had passed the point where it
+ * could still be rolled back ([`ImportPhase::Saving`]): it is stored
+ * all the same, and the history's undo takes it back.
+ */
+cancel_came_too_late: boolean, };

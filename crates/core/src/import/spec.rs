@@ -175,6 +175,10 @@ pub struct ImportReport {
     pub dry_run: bool,
     /// Warnings that do not reject rows (no identity column, ...).
     pub warnings: Vec<String>,
+    /// Cancel was asked for once the import had passed the point where it
+    /// could still be rolled back ([`ImportPhase::Saving`]): it is stored
+    /// all the same, and the history's undo takes it back.
+    pub cancel_came_too_late: bool,
 }
 
 /// How often one kind of rejection happened.
@@ -199,4 +203,21 @@ pub struct ImportProgress {
     pub rows_per_second: f64,
     /// Seconds left, estimated from the bytes read so far.
     pub eta_seconds: Option<f64>,
+    pub phase: ImportPhase,
+}
+
+/// Where a running import is. Cancel rolls it back in the first two
+/// phases, and no longer in the last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ImportPhase {
+    /// Reading and writing the file's rows.
+    Reading,
+    /// Every row is read: rebuilding indexes, writing the rejected-rows
+    /// file, completing the backup.
+    Finishing,
+    /// Committing the import and bringing what depends on the data (segment
+    /// history, scores, search) up to date: past the point of no return.
+    Saving,
 }

@@ -21,7 +21,7 @@ import { useFields, useImports, useInvalidateImports, useUndoImport } from "../.
 import { decodeTarget, encodeTarget } from "./importTargets";
 import { needsNewFieldConfirmation, newFieldCount, skipNewFields } from "../../lib/newFields";
 import { ImportHistory } from "./ImportHistory";
-import { addToken, mapsEmail, suppressedWords } from "./wizardText";
+import { addToken, mapsEmail, runningWords, suppressedWords } from "./wizardText";
 import { FileStep } from "./FileStep";
 import "./import.css";
 
@@ -587,24 +587,24 @@ function ReviewStep({ report, onBack, onImport }: { report: ImportReport; onBack
 
 function RunningStep({ progress, onCancel }: { progress: ImportProgress | null; onCancel: () => void }) {
   const share = progress && progress.total_bytes > 0 ? progress.bytes_read / progress.total_bytes : 0;
+  const words = runningWords(progress);
   return (
-    <div className="panel" data-testid="import-running">
+    <div className="panel" data-testid="import-running" data-phase={progress?.phase ?? "starting"}>
       <h2 tabIndex={-1} data-step-heading>
-        Importing…
+        {words.heading}
       </h2>
       <div className="progress">
         <div className="bar" style={{ width: `${Math.round(share * 100)}%` }} />
       </div>
       <p className="muted" data-testid="import-progress-text">
-        {progress
-          ? `${formatCount(progress.rows)} rows · ${formatCount(Math.round(progress.rows_per_second))} rows/s` +
-            (progress.eta_seconds !== null ? ` · about ${Math.ceil(progress.eta_seconds)} s left` : "")
-          : "Starting…"}
+        {words.detail}
       </p>
-      <button data-testid="import-cancel" onClick={onCancel}>
+      <button data-testid="import-cancel" onClick={onCancel} disabled={!words.canCancel}>
         Cancel
       </button>
-      <p className="muted">Cancel leaves the workspace exactly as it was before the import.</p>
+      <p className="muted" data-testid="import-cancel-note">
+        {words.cancelNote}
+      </p>
     </div>
   );
 }
@@ -615,6 +615,12 @@ function DoneStep({ report, onAnother }: { report: ImportReport; onAnother: () =
       <h2 tabIndex={-1} data-step-heading>
         Import finished
       </h2>
+      {report.cancel_came_too_late && (
+        <p className="warning" role="status" data-testid="import-cancel-too-late">
+          Cancel came after the import had started saving, so everything below was imported. To take it back, use Undo
+          on this import in the history below.
+        </p>
+      )}
       <Counts report={report} />
       <Reasons report={report} />
       {report.rejected_file && (

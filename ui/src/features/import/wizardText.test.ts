@@ -1,8 +1,10 @@
 // Tests of the import wizard's words: line endings, the e-mail check, short
-// and long rows, typed placeholders, and the undo's question and answer.
+// and long rows, typed placeholders, the undo's question and answer, and a
+// running import's words in each phase.
 import { describe, expect, it } from "vitest";
 
 import type { ColumnMapping } from "../../bindings/ColumnMapping";
+import type { ImportProgress } from "../../bindings/ImportProgress";
 import type { ImportRecord } from "../../bindings/ImportRecord";
 import {
   addToken,
@@ -11,6 +13,7 @@ import {
   lineEndingWords,
   mapsEmail,
   rowWidthNotes,
+  runningWords,
   suppressedWords,
   undoOutcome,
   undoQuestion,
@@ -137,5 +140,34 @@ describe("rows of erased people", () => {
     expect(suppressedWords(2, ["2026-11-29", "2026-11-30"])).toBe(
       "2 skipped: erased on 2026-11-29, 2026-11-30 (on the suppression list, never imported)",
     );
+  });
+});
+
+describe("runningWords", () => {
+  const progress = (phase: ImportProgress["phase"]): ImportProgress => ({
+    rows: 12_000,
+    bytes_read: 600,
+    total_bytes: 1_000,
+    rows_per_second: 4_000.4,
+    eta_seconds: 1.2,
+    phase,
+  });
+
+  it("offers Cancel while the rows are read and checked", () => {
+    expect(runningWords(null)).toMatchObject({ detail: "Starting…", canCancel: true });
+    expect(runningWords(progress("reading"))).toEqual({
+      heading: "Importing…",
+      detail: "12,000 rows · 4,000 rows/s · about 2 s left",
+      canCancel: true,
+      cancelNote: "Cancel leaves the workspace exactly as it was before the import.",
+    });
+    expect(runningWords(progress("finishing"))).toMatchObject({ heading: "Finishing the import…", canCancel: true });
+  });
+
+  it("says when the import can no longer be cancelled, and how to take it back", () => {
+    const saving = runningWords(progress("saving"));
+    expect(saving.canCancel).toBe(false);
+    expect(saving.heading).toBe("Saving the import…");
+    expect(saving.cancelNote).toMatch(/can no longer be cancelled.*Undo/);
   });
 });

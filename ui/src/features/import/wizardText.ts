@@ -1,9 +1,11 @@
 // The import wizard's words and small rules, as pure functions (unit-tested):
 // line endings in plain words, whether a mapping can reach anyone by e-mail,
 // what the preview says about short and long rows, typed placeholder tokens,
-// and the undo's question and answer.
+// the undo's question and answer, and what a running import says in each
+// phase.
 import type { ChangeKind } from "../../bindings/ChangeKind";
 import type { ColumnMapping } from "../../bindings/ColumnMapping";
+import type { ImportProgress } from "../../bindings/ImportProgress";
 import type { ImportRecord } from "../../bindings/ImportRecord";
 import type { LineEnding } from "../../bindings/LineEnding";
 import type { RowWidths } from "../../bindings/RowWidths";
@@ -145,4 +147,45 @@ export function suppressedWords(suppressed: number, erasedOn: string[]): string 
   if (suppressed === 0) return null;
   const dates = erasedOn.length > 0 ? ` on ${erasedOn.join(", ")}` : "";
   return `${suppressed.toLocaleString("en-US")} skipped: erased${dates} (on the suppression list, never imported)`;
+}
+
+/** What the running import's panel says, and whether Cancel still rolls it back. */
+export interface RunningWords {
+  heading: string;
+  detail: string;
+  canCancel: boolean;
+  cancelNote: string;
+}
+
+/** The running import's words for its latest progress (`null` before the first). */
+export function runningWords(progress: ImportProgress | null): RunningWords {
+  const rollsBack = "Cancel leaves the workspace exactly as it was before the import.";
+  if (!progress) return { heading: "Importing…", detail: "Starting…", canCancel: true, cancelNote: rollsBack };
+  const rows = plural(progress.rows, "row", "rows");
+  switch (progress.phase) {
+    case "reading":
+      return {
+        heading: "Importing…",
+        detail:
+          `${rows} · ${formatCount(Math.round(progress.rows_per_second))} rows/s` +
+          (progress.eta_seconds !== null ? ` · about ${Math.ceil(progress.eta_seconds)} s left` : ""),
+        canCancel: true,
+        cancelNote: rollsBack,
+      };
+    case "finishing":
+      return {
+        heading: "Finishing the import…",
+        detail: `${rows} read · finishing up`,
+        canCancel: true,
+        cancelNote: rollsBack,
+      };
+    case "saving":
+      return {
+        heading: "Saving the import…",
+        detail: `${rows} read · saving, then updating segments and scores`,
+        canCancel: false,
+        cancelNote:
+          "The import is being saved and can no longer be cancelled. Once it is done, Undo in the history below takes it back.",
+      };
+  }
 }

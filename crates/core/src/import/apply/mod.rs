@@ -20,8 +20,8 @@ use crate::fields::{self, FieldType, NewField, Origin};
 use crate::import::normalize::{self, DateFormat, NumberStyle};
 use crate::import::source::{RecordReader, SourceRecord};
 use crate::import::spec::{
-    ColumnTarget, ImportCounts, ImportKind, ImportProgress, ImportReport, ImportSpec, MatchKey,
-    OnMatch, ReasonCount, Rejection, UnknownLeads,
+    ColumnTarget, ImportCounts, ImportKind, ImportPhase, ImportProgress, ImportReport, ImportSpec,
+    MatchKey, OnMatch, ReasonCount, Rejection, UnknownLeads,
 };
 use crate::store::journal;
 use crate::store::tables::imports::{self, NewImport};
@@ -314,7 +314,8 @@ fn import_without_key_checks(
     })?;
     counts.rejected = rejects.count;
     counts.erased_on = suppressed.dates_seen();
-    (control.progress)(&progress(&counts, (total_bytes, total_bytes), started));
+    let read_all = (total_bytes, total_bytes);
+    (control.progress)(&progress(&counts, read_all, started).in_phase(ImportPhase::Finishing));
     writer.flush()?;
     let recorder = writer.events.take_recorder();
     drop(writer);
@@ -350,6 +351,15 @@ fn import_without_key_checks(
         if let Some(backup) = backup {
             backup.finish()?;
         }
+        // The last moment Cancel rolls the import back; the rejected-rows
+        // file written for it goes with it.
+        if control.cancel.load(Ordering::Relaxed) {
+            if let Some(file) = &rejected_file {
+                std::fs::remove_file(file).ok();
+            }
+            return Err(Error::Cancelled);
+        }
+        (control.progress)(&progress(&counts, read_all, started).in_phase(ImportPhase::Saving));
         // Sealed last: the generation it names is the one the commit makes.
         let appended = match recorder {
             Some(recorder) => recorder.seal(&tx)?,
@@ -368,6 +378,7 @@ fn import_without_key_checks(
         import_id: (!dry_run).then_some(import_id),
         dry_run,
         warnings,
+        cancel_came_too_late: !dry_run && control.cancel.load(Ordering::Relaxed),
     })
 }
 
@@ -414,6 +425,13 @@ fn progress(counts: &ImportCounts, read: (u64, u64), started: Instant) -> Import
         total_bytes,
         rows_per_second: counts.rows as f64 / elapsed,
         eta_seconds,
+        phase: ImportPhase::Reading,
+    }
+}
+
+impl ImportProgress {
+    fn in_phase(self, phase: ImportPhase) -> Self {
+        ImportProgress { phase, ..self }
     }
 }
 
@@ -708,5 +726,95 @@ mod tests {
             "{refused}"
         );
         assert_eq!(crate::store::tables::leads::count(&workspace).unwrap(), 0);
+    }
+
+    /// Imports `csv` into the workspace file at `path`, asking for Cancel
+    /// when the import reports `cancel_in`; the phases it reported, and its
+    /// outcome.
+    fn import_cancelled_in(
+        path: &Path,
+        csv: &str,
+        cancel_in: ImportPhase,
+    ) -> (Vec<ImportPhase>, Result<ImportReport>) {
+        let mut workspace = Workspace::open(path).unwrap();
+        let file = path.with_file_name("leads.csv");
+        std::fs::write(&file, csv).unwrap();
+        let spec = crate::import::inspect::inspect(&workspace, &file, None, None)
+            .unwrap()
+            .into_suggested_spec();
+        let cancel = AtomicBool::new(false);
+        let mut phases = Vec::new();
+        let mut progress = |p: &ImportProgress| {
+            if phases.last() != Some(&p.phase) {
+                phases.push(p.phase);
+            }
+            if p.phase == cancel_in {
+                cancel.store(true, Ordering::Relaxed);
+            }
+        };
+        let control = ImportControl {
+            cancel: &cancel,
+            progress: &mut progress,
+        };
+        let outcome = run_import(&mut workspace, &file, &spec, false, control);
+        (phases, outcome)
+    }
+
+    /// Cancel rolls an import back until every row is read and checked, and
+    /// removes the rejected-rows file written for it; once the import saves,
+    /// it is stored and its report says the Cancel came too late.
+    #[test]
+    fn cancel_rolls_back_until_the_import_saves_and_then_comes_too_late() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("crm.leadstream");
+        let mut workspace = Workspace::create(&path).unwrap();
+        import_suggested(&mut workspace, "Email\nkept@x.io\n", false).unwrap();
+        drop(workspace);
+        let rows: String = (0..CHECK_EVERY)
+            .map(|i| format!("p{i}@x.io,{i}\n"))
+            .collect();
+        let csv = format!("Email,Employees\n{rows}rejected@x.io,-3\n");
+        let leads = |path: &Path| {
+            count(
+                &Workspace::open(path).unwrap(),
+                "SELECT count(*) FROM leads",
+            )
+        };
+        let rejected_files = || {
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .file_name()
+                        .to_string_lossy()
+                        .contains("rejected")
+                })
+                .count()
+        };
+
+        let (phases, outcome) = import_cancelled_in(&path, &csv, ImportPhase::Finishing);
+        assert!(matches!(outcome, Err(Error::Cancelled)), "{outcome:?}");
+        assert_eq!(phases, [ImportPhase::Reading, ImportPhase::Finishing]);
+        assert_eq!(leads(&path), 1, "nothing of the cancelled import is stored");
+        assert_eq!(rejected_files(), 0);
+
+        let (phases, outcome) = import_cancelled_in(&path, &csv, ImportPhase::Saving);
+        let report = outcome.unwrap();
+        assert_eq!(
+            phases,
+            [
+                ImportPhase::Reading,
+                ImportPhase::Finishing,
+                ImportPhase::Saving
+            ]
+        );
+        assert!(report.cancel_came_too_late);
+        assert_eq!(report.counts.rejected, 1);
+        assert_eq!(leads(&path), 1 + CHECK_EVERY as i64);
+        assert_eq!(rejected_files(), 1);
+
+        let (_, outcome) = import_cancelled_in(&path, &csv, ImportPhase::Reading);
+        assert!(matches!(outcome, Err(Error::Cancelled)), "{outcome:?}");
     }
 }
