@@ -49,29 +49,35 @@ pub fn used_by(conn: &Connection, key: &str) -> Result<Vec<String>> {
 /// still use (they are named), as HubSpot refuses to delete a property that
 /// lists or workflows use. Earlier imports stay undoable: the values they
 /// would restore into the field are gone with it.
+///
+/// Only that field's values go, so the derived parts that read none of it
+/// (the segment index's lead ids, events and other columns, the quick
+/// search's keys) stay in the file and in memory
+/// (`segments::writing_fields`); a field is found by its exact key, so the
+/// key given is the one whose column goes.
 pub fn delete_custom(workspace: &mut Workspace, key: &str) -> Result<FieldDeletion> {
-    let tx = workspace
-        .conn_mut()?
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let resolved = resolve(&tx, key)?;
-    if resolved.field.is_standard {
-        return Err(Error::InvalidArgument(format!(
-            "`{key}` is a standard field and cannot be deleted; only custom fields can"
-        )));
-    }
-    let users = used_by(&tx, key)?;
-    if !users.is_empty() {
-        return Err(Error::FieldInUse {
-            key: key.to_owned(),
-            used_by: users,
-        });
-    }
-    let values_deleted = stored_fields::delete_custom(&tx, resolved.id, key)?;
-    tx.commit()?;
-    Ok(FieldDeletion {
-        key: resolved.field.key,
-        label: resolved.field.label,
-        values_deleted,
+    crate::segments::writing_fields(workspace, &[key], |conn| {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let resolved = resolve(&tx, key)?;
+        if resolved.field.is_standard {
+            return Err(Error::InvalidArgument(format!(
+                "`{key}` is a standard field and cannot be deleted; only custom fields can"
+            )));
+        }
+        let users = used_by(&tx, key)?;
+        if !users.is_empty() {
+            return Err(Error::FieldInUse {
+                key: key.to_owned(),
+                used_by: users,
+            });
+        }
+        let values_deleted = stored_fields::delete_custom(&tx, resolved.id, key)?;
+        tx.commit()?;
+        Ok(FieldDeletion {
+            key: resolved.field.key,
+            label: resolved.field.label,
+            values_deleted,
+        })
     })
 }
 
@@ -150,6 +156,63 @@ mod tests {
         // not keep the deleted field's values.
         add_shoe_size(&ws);
         assert_eq!(crate::segments::count(&ws, &shoe_size_38(), 0).unwrap(), 0);
+    }
+
+    /// Deleting a custom field keeps every stored part that reads none of
+    /// it (the lead ids, the events, the other columns, the quick search's
+    /// keys), and the counts from them are what a rebuild from SQL gives.
+    #[test]
+    fn deleting_a_custom_field_keeps_the_parts_that_read_none_of_it() {
+        use crate::store::tables::derived_cache;
+        let mut ws = workspace_with_shoe_sizes();
+        ws.conn()
+            .execute_batch(
+                "UPDATE leads SET country = 'France' WHERE id = 2;
+                 INSERT INTO events (lead_id, type, occurred_at) VALUES (1, 'download', 100);",
+            )
+            .unwrap();
+        let france = RuleGroup::from_json(
+            r#"{"combinator":"and","rules":[{"field":"country","operator":"=","value":"France"}]}"#,
+        )
+        .unwrap();
+        let downloaded = RuleGroup::from_json(
+            r#"{"combinator":"and","rules":[{"field":"event","operator":"performed","value":{"type":"download"}}]}"#,
+        )
+        .unwrap();
+        let counts = |ws: &Workspace| {
+            crate::segments::count_many(ws, &[&france, &downloaded], i64::MAX / 2).unwrap()
+        };
+        assert_eq!(crate::segments::count(&ws, &shoe_size_38(), 0).unwrap(), 1);
+        assert_eq!(counts(&ws), [1, 1]);
+        // The quick search's keys, as a workspace stores them on closing.
+        let query = crate::leads::LeadQuery {
+            offset: 0,
+            limit: 10,
+            columns: vec!["email".into()],
+            sort: None,
+            search: "ann@".into(),
+            search_custom_fields: false,
+        };
+        assert_eq!(crate::leads::page(&ws, &query).unwrap().total, Some(1));
+        crate::leads::store_search_keys_on_close(&ws);
+        let before = derived_cache::part_names(ws.conn());
+        assert!(
+            before.contains(&"segment-index/v1/field/shoe_size".to_owned()),
+            "{before:?}"
+        );
+        assert!(before.contains(&"search/v1/keys".to_owned()), "{before:?}");
+
+        delete_custom(&mut ws, "shoe_size").unwrap();
+        let kept: Vec<String> = before
+            .into_iter()
+            .filter(|name| name != "segment-index/v1/field/shoe_size")
+            .collect();
+        assert_eq!(derived_cache::part_names(ws.conn()), kept);
+        ws.clear_derived();
+        assert_eq!(counts(&ws), [1, 1], "from the kept parts");
+        ws.conn().execute("DELETE FROM derived_cache", []).unwrap();
+        ws.clear_derived();
+        assert_eq!(counts(&ws), [1, 1], "from SQL");
     }
 
     #[test]
