@@ -16,7 +16,7 @@ import type { ImportReport } from "../../bindings/ImportReport";
 import type { ImportSpec } from "../../bindings/ImportSpec";
 import type { SourceFormat } from "../../bindings/SourceFormat";
 import { CATEGORY_LABELS, formatCount } from "../../lib/format";
-import { ipc } from "../../lib/ipc";
+import { ipc, IpcError } from "../../lib/ipc";
 import { useFields, useImports, useInvalidateImports, useUndoImport } from "../../lib/queries";
 import { decodeTarget, encodeTarget } from "./importTargets";
 import { needsNewFieldConfirmation, newFieldCount, skipNewFields } from "../../lib/newFields";
@@ -37,7 +37,8 @@ type Step =
   | { kind: "busy"; message: string }
   | { kind: "file" }
   | { kind: "columns" }
-  | { kind: "review"; report: ImportReport }
+  // `cancelled`: the user cancelled an import of this dry run, and nothing was stored.
+  | { kind: "review"; report: ImportReport; cancelled?: boolean }
   | { kind: "running"; progress: ImportProgress | null }
   | { kind: "done"; report: ImportReport };
 
@@ -125,7 +126,8 @@ export function ImportView({ droppedPath, onImported, onError }: Props) {
   };
 
   const runImport = async () => {
-    if (!inspection || !spec) return;
+    if (!inspection || !spec || step.kind !== "review") return;
+    const dryRunReport = step.report;
     setStep({ kind: "running", progress: null });
     const unlisten = await ipc.onImportProgress((progress) => setStep({ kind: "running", progress }));
     try {
@@ -133,8 +135,14 @@ export function ImportView({ droppedPath, onImported, onError }: Props) {
       setStep({ kind: "done", report });
       onImported();
     } catch (error) {
-      onError(error);
-      setStep({ kind: "columns" });
+      // Cancel is the user's own choice, not a failure: the wizard says what
+      // it did where the user is, and the import can be started again.
+      if (error instanceof IpcError && error.kind === "cancelled") {
+        setStep({ kind: "review", report: dryRunReport, cancelled: true });
+      } else {
+        onError(error);
+        setStep({ kind: "columns" });
+      }
     } finally {
       unlisten();
       void refreshHistory();
@@ -184,7 +192,12 @@ export function ImportView({ droppedPath, onImported, onError }: Props) {
           />
         )}
         {step.kind === "review" && (
-          <ReviewStep report={step.report} onBack={() => setStep({ kind: "columns" })} onImport={runImport} />
+          <ReviewStep
+            report={step.report}
+            cancelled={step.cancelled === true}
+            onBack={() => setStep({ kind: "columns" })}
+            onImport={runImport}
+          />
         )}
         {step.kind === "running" && <RunningStep progress={step.progress} onCancel={() => void ipc.importCancel()} />}
         {step.kind === "done" && <DoneStep report={step.report} onAnother={() => setStep({ kind: "start" })} />}
@@ -551,13 +564,19 @@ function Reasons({ report }: { report: ImportReport }) {
   );
 }
 
-function ReviewStep({ report, onBack, onImport }: { report: ImportReport; onBack: () => void; onImport: () => void }) {
+function ReviewStep(props: { report: ImportReport; cancelled: boolean; onBack: () => void; onImport: () => void }) {
+  const { report, cancelled, onBack, onImport } = props;
   const importable = report.counts.rows - report.counts.rejected;
   return (
     <div className="panel" data-testid="import-step-review">
       <h2 tabIndex={-1} data-step-heading>
         Dry run: this is what the import will do
       </h2>
+      {cancelled && (
+        <p className="note" role="status" data-testid="import-cancelled">
+          Import cancelled. Nothing was imported and the workspace is as it was. You can import again below.
+        </p>
+      )}
       <Counts report={report} />
       {report.warnings.map((w) => (
         <p key={w} className="warning">
