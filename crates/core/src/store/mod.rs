@@ -204,6 +204,10 @@ pub struct Workspace {
     /// How the layers above name the derived parts that read no events
     /// ([`Workspace::keep_across_event_writes`]).
     kept_across_event_writes: Vec<fn(&str) -> bool>,
+    /// How the layers above name the derived parts that stay true when new
+    /// leads are added and some fields written
+    /// ([`Workspace::keep_across_lead_writes`]).
+    kept_across_lead_writes: Vec<fn(&str, &[&str]) -> bool>,
     /// What the layers above do when the workspace closes
     /// ([`Workspace::on_close`]).
     closers: Vec<fn(&Workspace)>,
@@ -351,6 +355,7 @@ impl Workspace {
             search_keys: Arc::new(Mutex::new(None)),
             passphrase: None,
             kept_across_event_writes: Vec::new(),
+            kept_across_lead_writes: Vec::new(),
             closers: Vec::new(),
             lead_changes,
             appended_events: Mutex::new(None),
@@ -497,6 +502,17 @@ impl Workspace {
         self.kept_across_event_writes.push(reads_no_events);
     }
 
+    /// Declares, for a layer above, which of its derived parts stay true
+    /// after a write that adds leads after every existing one and writes the
+    /// fields it names, of new and existing leads, and nothing else
+    /// ([`Workspace::conn_mut_for_leads`]). Such a part covers only the leads
+    /// there were when it was built: its reader must take every lead past
+    /// them as having no value in it (and no event). A part nobody names is
+    /// deleted.
+    pub(crate) fn keep_across_lead_writes(&mut self, survives: fn(&str, &[&str]) -> bool) {
+        self.kept_across_lead_writes.push(survives);
+    }
+
     /// Registers, for a layer above, work to do when the workspace closes
     /// (it is dropped), before its connection closes: storing in the file
     /// what it derived and has not stored yet, so that the next process
@@ -515,6 +531,32 @@ impl Workspace {
     pub(crate) fn conn_mut_for_events(&mut self) -> Result<&mut Connection> {
         let kept = self.kept_across_event_writes.clone();
         self.conn_mut_keeping(move |part| kept.iter().any(|reads_no_events| reads_no_events(part)))
+    }
+
+    /// [`Workspace::conn_mut`] for a leads import: a write that adds leads,
+    /// each with an id above every existing lead's (the next free ids), and
+    /// writes the fields `written` of new and existing leads, and nothing
+    /// else a derived part reads (no event, no deletion). The parts the layers
+    /// above keep across such a write
+    /// ([`Workspace::keep_across_lead_writes`]) stay in the file's cache for
+    /// the new generation: the columns of the other fields and the events,
+    /// which then cover the leads that were there before, and the new leads
+    /// have no value in them. A write that turns out to change more must
+    /// empty the cache inside its own transaction
+    /// (`tables::derived_cache::invalidate`).
+    pub(crate) fn conn_mut_for_leads(&mut self, written: &[&str]) -> Result<&mut Connection> {
+        let survives = self.survives_lead_writes();
+        self.conn_mut_keeping(move |part| survives(part, written))
+    }
+
+    /// Whether a derived part stays true across a write that adds leads
+    /// after every existing one and writes the fields named
+    /// ([`Workspace::keep_across_lead_writes`]): for a write that learns it
+    /// added leads only inside its transaction (an events import that
+    /// created leads, `tables::derived_cache::invalidate_except_in`).
+    pub(crate) fn survives_lead_writes(&self) -> impl Fn(&str, &[&str]) -> bool + 'static {
+        let kept = self.kept_across_lead_writes.clone();
+        move |part, written| kept.iter().any(|survives| survives(part, written))
     }
 
     /// Keeps what the write just committed appended to the events

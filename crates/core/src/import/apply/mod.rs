@@ -187,12 +187,19 @@ fn import_without_key_checks(
     // that maps lead fields; leads it creates for unknown e-mails are
     // checked at the end): both keep those parts cached.
     let events_only = spec.kind == ImportKind::Events;
+    // A leads import adds leads after every existing one (`RowWriter` gives
+    // them the next free ids) and writes the fields it maps, with the
+    // identities and times every lead has: the parts that read none of them
+    // (the events, the other fields' columns) stay cached.
+    let leads_written = fields_a_leads_import_writes(spec);
+    let survives_lead_writes = workspace.survives_lead_writes();
     let conn = if dry_run {
         workspace.conn_mut_rolled_back()
     } else if events_only {
         workspace.conn_mut_for_events()?
     } else {
-        workspace.conn_mut()?
+        let written: Vec<&str> = leads_written.iter().map(String::as_str).collect();
+        workspace.conn_mut_for_leads(&written)?
     };
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let columns = prepare_columns(&tx, spec)?;
@@ -343,9 +350,12 @@ fn import_without_key_checks(
         tx.rollback()?;
     } else {
         if events_only && counts.leads_created > 0 {
-            // New leads change the lead ids and every column: nothing
-            // derived stays, as after any other import.
-            derived_cache::invalidate(&tx)?;
+            // New leads, after every existing one, with an identity and
+            // times: the lead ids and those columns go, the other fields'
+            // columns kept so far stay and cover the leads there were.
+            derived_cache::invalidate_except_in(&tx, |part| {
+                survives_lead_writes(part, &FIELDS_OF_A_LEAD_AN_EVENT_CREATES)
+            })?;
         }
         crate::import::inspect::save_mapping(&tx, &headers, &spec.columns)?;
         if let Some(backup) = backup {
@@ -395,6 +405,41 @@ const KEEP_INDEXES_FROM_ROWS_PER_NEW_ROW: u64 = 2;
 /// The fewest bytes a CSV cell takes on average, delimiter included, for
 /// estimating a file's rows from its size (an overestimate of the rows).
 const MIN_BYTES_PER_CELL: u64 = 8;
+
+/// What an import writes of every lead it creates (`RowWriter::insert_lead`).
+const FIELDS_EVERY_NEW_LEAD_GETS: [&str; 5] = [
+    "external_id",
+    "email_key",
+    "created_at",
+    "updated_at",
+    "import_id",
+];
+
+/// What an events import writes of a lead it creates for an unknown e-mail
+/// or external id (`RowWriter::write_event`).
+const FIELDS_OF_A_LEAD_AN_EVENT_CREATES: [&str; 6] = [
+    "external_id",
+    "email_key",
+    "created_at",
+    "updated_at",
+    "import_id",
+    "email",
+];
+
+/// The lead fields a leads import may write: the fields its columns map,
+/// and what every new or updated lead gets (identities, times, the import).
+fn fields_a_leads_import_writes(spec: &ImportSpec) -> Vec<String> {
+    let mut written: Vec<String> = FIELDS_EVERY_NEW_LEAD_GETS.map(String::from).into();
+    for column in &spec.columns {
+        match &column.target {
+            ColumnTarget::Field { key } | ColumnTarget::NewField { key, .. } => {
+                written.push(key.clone());
+            }
+            _ => {}
+        }
+    }
+    written
+}
 
 /// The identities an import looks leads up by: those its columns map.
 fn identity_use(columns: &[PreparedColumn]) -> IdentityUse {
@@ -646,12 +691,18 @@ mod tests {
         assert_eq!(counted, (vec![1, 1], Some(1)));
         assert_eq!(counted, from_sql(&workspace));
 
-        // A lead created for an unknown e-mail changes the lead ids and columns.
+        // A lead created for an unknown e-mail changes the lead ids, its
+        // identity's and times' columns and the search's keys; the other
+        // columns stay, covering the leads there were.
         counts(&workspace);
+        crate::leads::store_search_keys_on_close(&workspace);
         let unknown = "Email,Event,Timestamp\nc@acme.io,Page View,2026-01-03 10:00\n";
         let report = import_suggested(&mut workspace, unknown, false).unwrap();
         assert_eq!(report.counts.leads_created, 1);
-        assert_eq!(parts(&workspace), []);
+        assert_eq!(
+            names(&parts(&workspace)),
+            ["segment-index/v1/field/company"]
+        );
         let counted = counts(&workspace);
         assert_eq!(counted, (vec![1, 2], Some(2)));
         assert_eq!(counted, from_sql(&workspace));

@@ -25,7 +25,7 @@ pub(crate) use bitset::Bitset;
 use columns::*;
 use events::*;
 use stored::PartCache;
-pub(crate) use stored::{part_reads_no_events, part_reads_none_of};
+pub(crate) use stored::{part_reads_no_events, part_reads_none_of, part_survives_leads_written};
 
 /// Field values that replace stored ones for one lead, by field key.
 pub(crate) type Overlay = Vec<(String, rusqlite::types::Value)>;

@@ -93,6 +93,16 @@ pub(crate) fn part_reads_none_of(part: &str, keys: &[&str]) -> bool {
     rest.starts_with("events/") || rest.starts_with("property/")
 }
 
+/// Whether `part` stays true after a leads import that writes the fields
+/// `written` and adds leads after every existing one
+/// (`Workspace::conn_mut_for_leads`): every part [`part_reads_none_of`]
+/// them but the lead ids. A kept column or type's events then covers fewer
+/// leads than there are, and its decoder gives the new ones no value and no
+/// event ([`decode_column`], [`decode_events`]).
+pub(crate) fn part_survives_leads_written(part: &str, written: &[&str]) -> bool {
+    part != lead_ids_name() && part_reads_none_of(part, written)
+}
+
 /// Whether `part` reads no events: the lead ids and the field columns (the
 /// usable-e-mail one included), which a write of events alone leaves true
 /// (`Workspace::conn_mut_for_events`).
@@ -573,10 +583,27 @@ pub(super) fn decode_column(bytes: &[u8], field_type: FieldType, len: usize) -> 
         }
     };
     part.end()?;
-    if rows != len {
+    if rows > len {
         return Err(damaged("another number of leads"));
     }
-    Ok(column)
+    Ok(padded(column, len))
+}
+
+/// `column`, built for the leads there were, with no value for each lead
+/// added after them (kept across a leads import that did not write it,
+/// [`part_survives_leads_written`]).
+fn padded(mut column: Column, len: usize) -> Column {
+    match &mut column {
+        Column::Text(text) => text.codes.resize(len, super::columns::EMPTY),
+        Column::List(list) => {
+            let end = list.offsets.last().copied().unwrap_or(0);
+            list.offsets.resize(len + 1, end);
+        }
+        Column::Number(numbers) => numbers.resize(len, f64::NAN),
+        Column::Date(instants) => instants.resize(len, i64::MIN),
+        Column::Bool(flags) => flags.resize(len, 2),
+    }
+    column
 }
 
 /// Offsets start at 0, never go down and end at `items`.
@@ -667,9 +694,12 @@ pub(super) fn decode_events(
     let times = part.i64s()?;
     part.end()?;
     check_offsets(&offsets, times.len())?;
-    if offsets.len() != len + 1 {
+    if offsets.len() > len + 1 {
         return Err(damaged("another number of leads"));
     }
+    // Leads added after the part was built have no event of the type.
+    let mut offsets = offsets;
+    offsets.resize(len + 1, times.len() as u32);
     Ok(TypeEvents {
         raw_types,
         offsets,
@@ -795,6 +825,67 @@ mod tests {
     }
 
     #[test]
+    fn part_covering_fewer_leads_gives_the_new_ones_no_value() {
+        let text = decode_column(
+            &encode_column(FieldType::Text, &text_column()),
+            FieldType::Text,
+            5,
+        );
+        let Column::Text(text) = text.unwrap() else {
+            panic!("a text column")
+        };
+        assert_eq!(text.codes.len(), 5);
+        assert_eq!(&text.codes[3..], [super::super::columns::EMPTY; 2]);
+        let list = Column::List(ListColumn {
+            offsets: vec![0, 2, 2],
+            codes: vec![0, 1],
+            dict: vec!["a".into(), "b".into()],
+            display: vec!["A".into(), "B".into()],
+        });
+        let Column::List(list) =
+            decode_column(&encode_column(FieldType::List, &list), FieldType::List, 4).unwrap()
+        else {
+            panic!("a list column")
+        };
+        assert_eq!(list.offsets, [0, 2, 2, 2, 2]);
+        let numbers = Column::Number(vec![1.5]);
+        let Column::Number(numbers) = decode_column(
+            &encode_column(FieldType::Number, &numbers),
+            FieldType::Number,
+            3,
+        )
+        .unwrap() else {
+            panic!("a number column")
+        };
+        assert!(numbers[0] == 1.5 && numbers[1..].iter().all(|n| n.is_nan()));
+        let dates = Column::Date(vec![7]);
+        let Column::Date(dates) =
+            decode_column(&encode_column(FieldType::Date, &dates), FieldType::Date, 2).unwrap()
+        else {
+            panic!("a date column")
+        };
+        assert_eq!(dates, [7, i64::MIN]);
+        let flags = Column::Bool(vec![1]);
+        let Column::Bool(flags) = decode_column(
+            &encode_column(FieldType::Boolean, &flags),
+            FieldType::Boolean,
+            2,
+        )
+        .unwrap() else {
+            panic!("a yes/no column")
+        };
+        assert_eq!(flags, [1, 2]);
+        let events = TypeEvents {
+            raw_types: vec!["download".into()],
+            offsets: vec![0, 1, 3],
+            times: vec![10, 20, 30],
+        };
+        let back = decode_events(&encode_events(&events), events.raw_types.clone(), 4).unwrap();
+        assert_eq!(back.offsets, [0, 1, 3, 3, 3]);
+        assert!(decode_events(&encode_events(&events), events.raw_types.clone(), 1).is_err());
+    }
+
+    #[test]
     fn a_damaged_short_or_foreign_part_is_refused() {
         let good = encode_column(FieldType::Text, &text_column());
         // Every truncation and every single flipped byte is caught.
@@ -812,9 +903,11 @@ mod tests {
                 "flip {at}"
             );
         }
-        // Another field type, another lead count, another kind, another format.
+        // Another field type, more leads than there are, another kind,
+        // another format. (Fewer leads than there are is a part kept across
+        // a leads import: `part_covering_fewer_leads_gives_the_new_ones_no_value`.)
         assert!(decode_column(&good, FieldType::List, 3).is_err());
-        assert!(decode_column(&good, FieldType::Text, 4).is_err());
+        assert!(decode_column(&good, FieldType::Text, 2).is_err());
         assert!(decode_lead_ids(&good).is_err());
         let mut other_format = good[..good.len() - 8].to_vec();
         other_format[0] = FORMAT + 1;
@@ -1008,6 +1101,176 @@ mod tests {
                 .unwrap();
             workspace.clear_derived();
             assert_eq!(types(&workspace), from_events);
+        }
+
+        /// A rule set testing whether `key` has a value (or none).
+        fn has_value(key: &str, operator: &str) -> RuleGroup {
+            serde_json::from_value(serde_json::json!({
+                "combinator": "and",
+                "rules": [{"field": key, "operator": operator}]
+            }))
+            .unwrap()
+        }
+
+        /// A rule set testing whether a lead performed `event_type`, or not.
+        fn performed(event_type: &str, not: bool) -> RuleGroup {
+            serde_json::from_value(serde_json::json!({
+                "combinator": "and", "not": not,
+                "rules": [{"field": "event", "operator": "performed", "value": {"type": event_type}}]
+            }))
+            .unwrap()
+        }
+
+        #[test]
+        fn imports_that_add_leads_keep_the_parts_they_did_not_write_and_they_count_as_sql_does() {
+            let dir = tempfile::tempdir().unwrap();
+            let mut workspace = Workspace::create(dir.path().join("w.leadstream")).unwrap();
+            demo(&mut workspace, 500);
+            // Every field's column (empty or not) and every type's events.
+            let mut sets = rule_sets();
+            for field in crate::fields::list(workspace.conn()).unwrap() {
+                sets.push(has_value(&field.key, "null"));
+                sets.push(has_value(&field.key, "notNull"));
+            }
+            for event_type in ["page_view", "download", "purchase", "webinar_attend"] {
+                sets.push(performed(event_type, false));
+                sets.push(performed(event_type, true));
+            }
+            let before = counts(&workspace, &sets);
+            let built = part_names(&workspace);
+            // Two leads updated by e-mail, three new ones (one with an event
+            // type's name as its company), a new custom field.
+            let emails: Vec<String> = workspace
+                .conn()
+                .prepare("SELECT email FROM leads WHERE email IS NOT NULL ORDER BY id LIMIT 2")
+                .unwrap()
+                .query_map([], |row| row.get(0))
+                .unwrap()
+                .map(|email| email.unwrap())
+                .collect();
+            let csv = format!(
+                "Email,Country,Persona,Shoe Size\n\
+                 {},Iceland,Technical decision maker,41\n\
+                 {},Chile,,\n\
+                 new.one@x.example,France,Economic buyer,38\n\
+                 new.two@x.example,,,\n\
+                 ,Germany,,44\n",
+                emails[0], emails[1]
+            );
+            let file = dir.path().join("more.csv");
+            std::fs::write(&file, csv).unwrap();
+            let report = crate::import::apply::suggested::import_as_suggested(
+                &mut workspace,
+                &file,
+                false,
+                crate::import::apply::ImportTuning::default(),
+            )
+            .unwrap();
+            assert_eq!((report.counts.inserted, report.counts.updated), (3, 2));
+
+            let kept = part_names(&workspace);
+            for part in [
+                "segment-index/v1/field/industry",
+                "segment-index/v1/field/employees",
+                "segment-index/v1/events/page_view",
+                r#"segment-index/v1/property/["page_view","url"]"#,
+                "segment-index/v1/event-types",
+            ] {
+                assert!(built.iter().any(|n| n == part), "{part} built in {built:?}");
+                assert!(kept.iter().any(|n| n == part), "{part} kept in {kept:?}");
+            }
+            for part in [
+                "segment-index/v1/lead-ids",
+                "segment-index/v1/field/email",
+                "segment-index/v1/field/email:usable",
+                "segment-index/v1/field/country",
+                "segment-index/v1/field/persona",
+                "segment-index/v1/field/created_at",
+                "segment-index/v1/field/updated_at",
+            ] {
+                assert!(
+                    !kept.iter().any(|n| n == part),
+                    "{part} dropped from {kept:?}"
+                );
+            }
+            let after_leads = kept_parts_count_as_sql_does(&workspace, &sets, &kept);
+            assert_ne!(
+                after_leads, before,
+                "the import changed what the sets count"
+            );
+
+            // Events for a lead there is and for two unknown e-mails, which
+            // an events import creates (with the parts stored again).
+            let events = format!(
+                "Email,Event,Timestamp\n\
+                 {},Download,2026-09-02 10:00\n\
+                 unknown.one@x.example,Purchase,2026-09-03 11:00\n\
+                 unknown.two@x.example,Page View,2026-09-04 12:00\n",
+                emails[0]
+            );
+            std::fs::write(&file, events).unwrap();
+            let report = crate::import::apply::suggested::import_as_suggested(
+                &mut workspace,
+                &file,
+                false,
+                crate::import::apply::ImportTuning::default(),
+            )
+            .unwrap();
+            assert_eq!(report.counts.leads_created, 2);
+            let kept = part_names(&workspace);
+            assert!(
+                kept.contains(&"segment-index/v1/field/industry".to_owned()),
+                "{kept:?}"
+            );
+            assert!(
+                kept.contains(&"segment-index/v1/field/persona".to_owned()),
+                "{kept:?}"
+            );
+            for dropped in [
+                "segment-index/v1/lead-ids",
+                "segment-index/v1/field/email",
+                "segment-index/v1/field/created_at",
+                "segment-index/v1/events/download",
+            ] {
+                assert!(!kept.contains(&dropped.to_owned()), "{dropped} in {kept:?}");
+            }
+            let after_events = kept_parts_count_as_sql_does(&workspace, &sets, &kept);
+            assert_ne!(
+                after_events, after_leads,
+                "the events changed what the sets count"
+            );
+        }
+
+        /// The counts of `sets` from the parts `kept` across a write, which
+        /// are read and not built again, are those a build from SQL gives;
+        /// returns them.
+        fn kept_parts_count_as_sql_does(
+            workspace: &Workspace,
+            sets: &[RuleGroup],
+            kept: &[String],
+        ) -> Vec<u64> {
+            let tagged = || -> Vec<(String, i64)> {
+                derived_cache::parts(workspace.conn())
+                    .unwrap()
+                    .into_iter()
+                    .filter(|(name, _, _)| kept.contains(name))
+                    .map(|(name, generation, _)| (name, generation))
+                    .collect()
+            };
+            let kept_tags = tagged();
+            let from_kept_parts = counts(workspace, sets);
+            // Read, not rebuilt: a part built again is stored again with
+            // the new generation's tag.
+            assert_eq!(tagged(), kept_tags);
+            workspace
+                .conn()
+                .execute("DELETE FROM derived_cache", [])
+                .unwrap();
+            let from_sql = counts(workspace, sets);
+            for ((rules, kept), sql) in sets.iter().zip(&from_kept_parts).zip(&from_sql) {
+                assert_eq!(kept, sql, "{}", serde_json::to_string(rules).unwrap());
+            }
+            from_sql
         }
 
         #[test]

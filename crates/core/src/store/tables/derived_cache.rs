@@ -93,6 +93,20 @@ pub fn invalidate_except(conn: &Connection, survives: impl Fn(&str) -> bool) -> 
         return invalidate(conn);
     }
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let generation = invalidate_except_in(&tx, survives)?;
+    tx.commit()?;
+    Ok(generation)
+}
+
+/// [`invalidate_except`] inside the caller's write transaction, for a write
+/// that learns only as it goes that it changed more than it said when it
+/// took the connection (an events import that created leads): the parts for
+/// which `survives` holds stay, every other is deleted, and the generation
+/// is bumped again, all committed or rolled back with the write.
+pub fn invalidate_except_in(
+    tx: &rusqlite::Transaction<'_>,
+    survives: impl Fn(&str) -> bool,
+) -> Result<i64> {
     let doomed: Vec<String> = {
         let mut statement = tx.prepare("SELECT name FROM derived_cache")?;
         let names = statement.query_map([], |row| row.get::<_, String>(0))?;
@@ -105,16 +119,14 @@ pub fn invalidate_except(conn: &Connection, survives: impl Fn(&str) -> bool) -> 
         }
         doomed
     };
-    with_secure_delete(&tx, || {
+    with_secure_delete(tx, || {
         let mut delete = tx.prepare("DELETE FROM derived_cache WHERE name = ?1")?;
         for name in &doomed {
             delete.execute([name])?;
         }
         Ok(())
     })?;
-    let generation = bump(&tx)?;
-    tx.commit()?;
-    Ok(generation)
+    bump(tx)
 }
 
 /// Runs `delete` with `secure_delete` on, so the deleted parts' pages are
