@@ -9,8 +9,11 @@
 //! only if no write came in between (the cache's own guarantees).
 //! Each part starts with a format byte and a kind byte and ends with a
 //! checksum; a part that does not decode exactly (another format, short,
-//! damaged, of the wrong size) is an error that the index answers by
-//! rebuilding the part from SQL, never by trusting it.
+//! damaged, for more leads than there are) is an error that the index
+//! answers by rebuilding the part from SQL, never by trusting it. A column
+//! or type's events for fewer leads than there are was kept across a leads
+//! import that did not write it: the leads added since have no value and no
+//! event in it ([`part_survives_leads_written`]).
 
 use std::collections::HashMap;
 
