@@ -829,15 +829,13 @@ mod tests {
 
     #[test]
     fn part_covering_fewer_leads_gives_the_new_ones_no_value() {
-        let text = decode_column(
-            &encode_column(FieldType::Text, &text_column()),
-            FieldType::Text,
-            5,
-        );
-        let Column::Text(text) = text.unwrap() else {
+        // `column` of `field_type` stored, then read for `len` leads.
+        let read_for = |field_type: FieldType, column: Column, len: usize| {
+            decode_column(&encode_column(field_type, &column), field_type, len).unwrap()
+        };
+        let Column::Text(text) = read_for(FieldType::Text, text_column(), 5) else {
             panic!("a text column")
         };
-        assert_eq!(text.codes.len(), 5);
         assert_eq!(&text.codes[3..], [super::super::columns::EMPTY; 2]);
         let list = Column::List(ListColumn {
             offsets: vec![0, 2, 2],
@@ -845,36 +843,20 @@ mod tests {
             dict: vec!["a".into(), "b".into()],
             display: vec!["A".into(), "B".into()],
         });
-        let Column::List(list) =
-            decode_column(&encode_column(FieldType::List, &list), FieldType::List, 4).unwrap()
-        else {
+        let Column::List(list) = read_for(FieldType::List, list, 4) else {
             panic!("a list column")
         };
         assert_eq!(list.offsets, [0, 2, 2, 2, 2]);
-        let numbers = Column::Number(vec![1.5]);
-        let Column::Number(numbers) = decode_column(
-            &encode_column(FieldType::Number, &numbers),
-            FieldType::Number,
-            3,
-        )
-        .unwrap() else {
+        let Column::Number(numbers) = read_for(FieldType::Number, Column::Number(vec![1.5]), 3)
+        else {
             panic!("a number column")
         };
         assert!(numbers[0] == 1.5 && numbers[1..].iter().all(|n| n.is_nan()));
-        let dates = Column::Date(vec![7]);
-        let Column::Date(dates) =
-            decode_column(&encode_column(FieldType::Date, &dates), FieldType::Date, 2).unwrap()
-        else {
+        let Column::Date(dates) = read_for(FieldType::Date, Column::Date(vec![7]), 2) else {
             panic!("a date column")
         };
         assert_eq!(dates, [7, i64::MIN]);
-        let flags = Column::Bool(vec![1]);
-        let Column::Bool(flags) = decode_column(
-            &encode_column(FieldType::Boolean, &flags),
-            FieldType::Boolean,
-            2,
-        )
-        .unwrap() else {
+        let Column::Bool(flags) = read_for(FieldType::Boolean, Column::Bool(vec![1]), 2) else {
             panic!("a yes/no column")
         };
         assert_eq!(flags, [1, 2]);
