@@ -1123,8 +1123,8 @@ mod tests {
             }
             let before = counts(&workspace, &sets);
             let built = part_names(&workspace);
-            // Two leads updated by e-mail, three new ones (one with an event
-            // type's name as its company), a new custom field.
+            // Two leads updated by e-mail, three new ones (one without an
+            // e-mail), and a new custom field (shoe size).
             let emails: Vec<String> = workspace
                 .conn()
                 .prepare("SELECT email FROM leads WHERE email IS NOT NULL ORDER BY id LIMIT 2")
@@ -1144,13 +1144,7 @@ mod tests {
             );
             let file = dir.path().join("more.csv");
             std::fs::write(&file, csv).unwrap();
-            let report = crate::import::apply::suggested::import_as_suggested(
-                &mut workspace,
-                &file,
-                false,
-                crate::import::apply::ImportTuning::default(),
-            )
-            .unwrap();
+            let report = import_as_suggested(&mut workspace, &file);
             assert_eq!((report.counts.inserted, report.counts.updated), (3, 2));
 
             let kept = part_names(&workspace);
@@ -1194,13 +1188,7 @@ mod tests {
                 emails[0]
             );
             std::fs::write(&file, events).unwrap();
-            let report = crate::import::apply::suggested::import_as_suggested(
-                &mut workspace,
-                &file,
-                false,
-                crate::import::apply::ImportTuning::default(),
-            )
-            .unwrap();
+            let report = import_as_suggested(&mut workspace, &file);
             assert_eq!(report.counts.leads_created, 2);
             let kept = part_names(&workspace);
             assert!(
@@ -1224,6 +1212,16 @@ mod tests {
                 after_events, after_leads,
                 "the events changed what the sets count"
             );
+        }
+
+        /// Imports `file` as the wizard suggests, which must succeed.
+        fn import_as_suggested(
+            workspace: &mut Workspace,
+            file: &std::path::Path,
+        ) -> crate::import::spec::ImportReport {
+            let tuning = crate::import::apply::ImportTuning::default();
+            crate::import::apply::suggested::import_as_suggested(workspace, file, false, tuning)
+                .unwrap()
         }
 
         /// The counts of `sets` from the parts `kept` across a write, which
