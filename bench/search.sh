@@ -3,7 +3,10 @@
 # "muller" and other needles, count plus first page of 100.
 # - Leadstream: the core's `leads::bench` (release): the search index built
 #   after a write, loaded from the workspace file by a fresh workspace, then
-#   warm; `leads::page` end to end for several needles and sorts.
+#   warm; `leads::page` end to end for several needles and sorts. Then
+#   `leadstream leads search` in fresh processes (the release CLI,
+#   LEADSTREAM_CLI or target/release/leadstream): the keys loaded from the
+#   file, and after a write, built from every lead.
 # - the sqlite3 shell on the same file: a count and a first page with LIKE
 #   over the joined fields (ASCII case folding only, no accents: less than
 #   Leadstream does, so "müller" would not find "Muller").
@@ -24,6 +27,25 @@ uptime
 echo "== Leadstream: leads::bench (release), index cold and warm, then leads::page"
 LEADSTREAM_BENCH_DB="$db" cargo test -q -p leadstream-core --release --lib leads::bench \
   -- --ignored --nocapture --test-threads=1
+
+# The same search as the app's first one after it opens the file: a fresh
+# `leadstream leads search` process each time (the app's allocator, a cold
+# heap). The bench above closed the workspace with the keys stored; the
+# first process below finds them. Then a write no process searched after
+# (the keys are read from every lead), and fresh processes again.
+cli=${LEADSTREAM_CLI:-$CARGO_TARGET_DIR/release/leadstream}
+echo "== Leadstream: fresh processes, \`leads search $needle --limit 100\` (run 1 loads the keys)"
+fresh_searches() {
+  for round in 1 2 3 4 5; do
+    started=$(date +%s%N)
+    "$cli" --db "$db" leads search "$needle" --limit 100 --repeat 2 2>"$work/search-times" >/dev/null
+    echo "  process $round: $(( ($(date +%s%N) - started) / 1000000 )) ms in all; $(tr '\n' ' ' < "$work/search-times")"
+  done
+}
+fresh_searches
+echo "  a write (sqlite3 bumps the data generation, as every write of the store does), then:"
+sqlite3 "$db" "UPDATE data_generation SET value = value + 1; DELETE FROM derived_cache;"
+fresh_searches
 
 read -r -d '' HAYSTACK <<'EOF' || true
 coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(email, '') || ' ' || coalesce(company, '') || ' ' || coalesce(external_id, '')

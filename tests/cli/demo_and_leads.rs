@@ -1,4 +1,4 @@
-//! `init`, `demo`, `leads count` and `leads export`.
+//! `init`, `demo`, `leads count`, `leads export` and `leads search`.
 
 use crate::support::Sandbox;
 
@@ -85,6 +85,60 @@ fn export_csv_and_json_agree() {
         header.iter().any(|h| h == "technologies"),
         "custom fields are exported"
     );
+}
+
+/// `leads search` finds what the app's quick search finds: accents and
+/// case ignored, in name, e-mail and company, counted in full and listed by
+/// id up to the limit; a second process finds the same from the keys the
+/// first one stored when it closed.
+#[test]
+fn search_finds_leads_by_name_email_or_company_ignoring_accents() {
+    let sandbox = Sandbox::new();
+    let csv = sandbox.path("people.csv");
+    std::fs::write(
+        &csv,
+        "Email,First Name,Last Name,Company\n\
+         bea@example.com,Bea,Müller,Pébéo\n\
+         otto@muller.de,Otto,Weg,Straße AG\n\
+         jo@example.com,Jo,Smith,Mullerhaus\n\
+         ann@example.com,Ann,Lee,Tab\tCo\n",
+    )
+    .unwrap();
+    assert_eq!(sandbox.run(&["init"]).code, 0);
+    let import = sandbox.run(&["import", "leads", csv.to_str().unwrap()]);
+    assert_eq!(import.code, 0, "{}", import.stderr);
+
+    let all = sandbox.run(&["leads", "search", "MULLER"]);
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    assert_eq!(
+        all.stdout,
+        "3 leads match\n\
+         1\tBea\tMüller\tbea@example.com\tPébéo\n\
+         2\tOtto\tWeg\totto@muller.de\tStraße AG\n\
+         3\tJo\tSmith\tjo@example.com\tMullerhaus\n"
+    );
+    let first = sandbox.run(&["leads", "search", "müller", "--limit", "1"]);
+    assert_eq!(
+        first.stdout.lines().collect::<Vec<_>>(),
+        ["3 leads match", "1\tBea\tMüller\tbea@example.com\tPébéo"]
+    );
+    let one = sandbox.run(&["leads", "search", "pebeo"]);
+    assert!(
+        one.stdout.starts_with("1 lead matches\n1\t"),
+        "{}",
+        one.stdout
+    );
+    let tab = sandbox.run(&["leads", "search", "ann@"]);
+    assert_eq!(
+        tab.stdout,
+        "1 lead matches\n4\tAnn\tLee\tann@example.com\tTab Co\n"
+    );
+    let none = sandbox.run(&["leads", "search", "zzzz"]);
+    assert_eq!((none.code, none.stdout.as_str()), (0, "0 leads match\n"));
+
+    let timed = sandbox.run(&["leads", "search", "muller", "--repeat", "3"]);
+    assert_eq!(timed.stdout, all.stdout, "the same on every run");
+    assert_eq!(timed.stderr.matches(" ms\n").count(), 3, "{}", timed.stderr);
 }
 
 /// Writes a CSV with an Email column and `extra` more columns (`Extra 1`,

@@ -310,15 +310,16 @@ async function endProcessGroup(leader) {
 }
 
 /**
- * How many copies of the quick search's keys the workspace `file` holds for
- * its data's current generation, read with the sqlite3 shell beside the app.
+ * Whether (1) or not (0) the workspace `file` holds the quick search's keys
+ * (both of their halves) for its data's current generation, read with the
+ * sqlite3 shell beside the app.
  * The app may be closing the file as this reads (its last connection
  * checkpoints and removes the WAL): it waits for the lock as the app's own
  * connections do, instead of failing at once.
  */
 export function storedSearchKeys(file) {
   const sql =
-    "SELECT count(*) FROM derived_cache WHERE name = 'search/v1/keys' " +
+    "SELECT count(*) = 2 FROM derived_cache WHERE name IN ('search/v2/keys/1', 'search/v2/keys/2') " +
     "AND generation = (SELECT value FROM data_generation WHERE id = 1)";
   return Number(execFileSync("sqlite3", ["-readonly", "-cmd", ".timeout 5000", file, sql], { encoding: "utf8" }).trim());
 }

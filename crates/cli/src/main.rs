@@ -185,6 +185,20 @@ enum LeadsCommand {
     },
     /// Merge duplicates into the first id (a fix: `imports undo ID` undoes it).
     Merge(quality::merge::MergeArgs),
+    /// The app's quick search: how many leads have TEXT in their name,
+    /// e-mail, company or external id (case and accents ignored), then the
+    /// first of them by id, tab-separated: id, first name, last name,
+    /// e-mail, company.
+    Search {
+        text: String,
+        /// How many matching leads to list (at most 1,000).
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        /// Search this many times and print each search's time to stderr
+        /// (the first includes loading the search's keys): for benchmarks.
+        #[arg(long, default_value_t = 1)]
+        repeat: u32,
+    },
 }
 
 /// Where an export goes.

@@ -52,11 +52,46 @@ pub(crate) fn split_point<'r>(
     Ok(middle_of(id_bounds(conn)?, split_from).map(|middle| (reader, middle)))
 }
 
+/// Runs `here` on `conn` and, at the same time, `there` on a new
+/// connection of `reader`'s on a scoped thread, when `conn` may hand it
+/// work ([`helper_for`]: a second core, outside a transaction). Without a
+/// reader, or when that thread cannot start or its connection cannot open,
+/// `conn` runs `there` after `here`. A panic on the thread is raised here.
+///
+/// The two are two snapshots: a commit by another connection between them
+/// is seen by one only.
+pub(crate) fn beside<H, T: Send>(
+    conn: &Connection,
+    reader: Option<&Reader>,
+    here: impl FnOnce(&Connection) -> Result<H>,
+    there: impl Fn(&Connection) -> T + Sync,
+) -> Result<(H, T)> {
+    let Some(reader) = helper_for(conn, reader) else {
+        let here = here(conn)?;
+        return Ok((here, there(conn)));
+    };
+    let there = &there;
+    let (here, done_there) = std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new().spawn_scoped(scope, move || {
+            reader.open().map(|connection| there(&connection))
+        });
+        let here = here(conn);
+        (here, thread.map(|thread| thread.join()))
+    });
+    let here = here?;
+    let there = match done_there {
+        Ok(Ok(Ok(done))) => done,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        // The thread did not start, or its connection did not open.
+        Err(_) | Ok(Ok(Err(_))) => there(conn),
+    };
+    Ok((here, there))
+}
+
 /// Reads the ids up to `middle` with `read_lower` on `conn`, and at the
 /// same time those above it with `read_upper` on a new connection of
-/// `reader`'s, on a scoped thread. When that thread cannot start, or its
-/// connection fails to open or read, `conn` reads the upper half too; a
-/// panic on it is raised here.
+/// `reader`'s ([`beside`]). When that connection fails to read, `conn`
+/// reads the upper half too.
 ///
 /// The halves are two snapshots: a commit by another connection between
 /// them is seen by one half only. Callers tag what they read with the data
@@ -74,20 +109,15 @@ pub(crate) fn read_in_halves<L, U: Send>(
         return Ok((lower, read_upper(conn, RangeInclusive::new(1, 0))?));
     };
     let upper_ids = upper_start..=i64::MAX;
-    let read_upper = &read_upper;
-    let (lower, upper) = std::thread::scope(|scope| {
-        let ids = upper_ids.clone();
-        let upper = std::thread::Builder::new()
-            .spawn_scoped(scope, move || read_upper(&reader.open()?, ids));
-        let lower = read_lower(conn, i64::MIN..=middle);
-        (lower, upper.map(|thread| thread.join()))
-    });
-    let lower = lower?;
+    let (lower, upper) = beside(
+        conn,
+        Some(reader),
+        |conn| read_lower(conn, i64::MIN..=middle),
+        |conn| read_upper(conn, upper_ids.clone()),
+    )?;
     let upper = match upper {
-        Ok(Ok(Ok(upper))) => upper,
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        // The thread did not start, or its connection failed.
-        Err(_) | Ok(Ok(Err(_))) => read_upper(conn, upper_ids)?,
+        Ok(upper) => upper,
+        Err(_) => read_upper(conn, upper_ids)?,
     };
     Ok((lower, upper))
 }
@@ -113,6 +143,14 @@ mod tests {
         (dir, workspace, reader)
     }
 
+    /// A reader of a file that is not there: its connection never opens.
+    fn missing_reader(dir: &tempfile::TempDir) -> Reader {
+        Reader {
+            path: dir.path().join("missing.leadstream"),
+            passphrase: None,
+        }
+    }
+
     #[test]
     fn the_middle_splits_wide_spans_only_and_never_overflows() {
         assert_eq!(middle_of(None, 10), None);
@@ -136,14 +174,35 @@ mod tests {
     #[test]
     fn the_upper_half_is_read_beside_or_by_the_caller_when_that_fails() {
         let (dir, workspace, reader) = workspace_on_file();
-        let missing = Reader {
-            path: dir.path().join("missing.leadstream"),
-            passphrase: None,
-        };
-        for (helper, read_beside) in [(&reader, true), (&missing, false)] {
+        let missing = missing_reader(&dir);
+        for (helper, read_beside) in [(&reader, two_cores()), (&missing, false)] {
             let (lower, upper) = read_in_halves(workspace.conn(), helper, 41, seen, seen).unwrap();
             assert_eq!(lower, (i64::MIN..=41, false));
             assert_eq!(upper, (42..=i64::MAX, read_beside));
+        }
+    }
+
+    /// `there` runs on a second, read-only connection; on the caller's
+    /// when none is given or none opens.
+    #[test]
+    fn beside_runs_on_a_second_connection_or_on_the_callers() {
+        let (dir, workspace, reader) = workspace_on_file();
+        let missing = missing_reader(&dir);
+        let read_only = |conn: &Connection| conn.is_readonly("main").unwrap();
+        for (helper, read_beside) in [
+            (Some(&reader), two_cores()),
+            (Some(&missing), false),
+            (None, false),
+        ] {
+            let (here, there) = beside(
+                workspace.conn(),
+                helper,
+                |conn| Ok(read_only(conn)),
+                read_only,
+            )
+            .unwrap();
+            assert!(!here);
+            assert_eq!(there, read_beside);
         }
     }
 

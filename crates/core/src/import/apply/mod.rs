@@ -629,7 +629,8 @@ mod tests {
         // The search's keys are stored when a workspace closes, as here.
         crate::leads::store_search_keys_on_close(&workspace);
         let lead_side = [
-            "search/v1/keys",
+            "search/v2/keys/1",
+            "search/v2/keys/2",
             "segment-index/v1/field/company",
             "segment-index/v1/lead-ids",
         ];
