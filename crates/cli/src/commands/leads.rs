@@ -49,16 +49,18 @@ fn search(db: &Path, text: String, limit: u32, repeat: u32, out: &mut impl Write
         search: text,
         search_custom_fields: false,
     };
-    let mut page = None;
-    for run in 1..=repeat.max(1) {
+    let runs = repeat.max(1);
+    let mut run = 1;
+    let page = loop {
         let started = std::time::Instant::now();
-        page = Some(leads::page(&workspace, &query)?);
-        if repeat > 1 {
+        let page = leads::page(&workspace, &query)?;
+        if runs > 1 {
             crate::commands::print_run_time(run, started, 1);
         }
-    }
-    let Some(page) = page else {
-        return Ok(());
+        if run == runs {
+            break page;
+        }
+        run += 1;
     };
     let total = page.total.unwrap_or(0);
     let noun = if total == 1 {
