@@ -114,8 +114,10 @@ pub fn restore(workspace: &mut Workspace, id: &str) -> Result<RestoreOutcome> {
         .as_ref()
         .and_then(|p| p.file_stem())
         .map(|s| s.to_string_lossy().into_owned());
+    // The audit entry alone: the restored data's derived parts stay
+    // (`backup::restore_into`).
     let tx = workspace
-        .conn_mut()?
+        .conn_mut_for_settings_and_audit()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
     audit::record(
         &tx,
@@ -260,6 +262,65 @@ mod tests {
             fingerprint(&workspace).0,
             outcome.leads_before as i64,
             "the safety copy holds the state before the restore"
+        );
+    }
+
+    /// A restore keeps the parts the backup's file holds for its own data,
+    /// untouched, and the counts read from them are the backup's.
+    #[test]
+    fn a_restore_keeps_the_backups_stored_parts_and_counts_from_them() {
+        use crate::store::tables::derived_cache;
+        let dir = tempfile::tempdir().unwrap();
+        let mut workspace = demo_workspace(dir.path());
+        let rules: crate::segments::RuleGroup = serde_json::from_str(
+            r#"{"combinator": "and", "rules": [
+                 {"field": "persona", "operator": "notNull", "value": ""},
+                 {"field": "event", "operator": "performed", "value": {"type": "page_view"}}]}"#,
+        )
+        .unwrap();
+        let at = 1_790_000_000;
+        let members = crate::segments::count(&workspace, &rules, at).unwrap();
+        let parts_then = derived_cache::parts(workspace.conn()).unwrap();
+        assert!(parts_then.len() > 3, "{parts_then:?}");
+        let taken = create_now(&mut workspace, None).unwrap();
+
+        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
+        tx.execute_batch(
+            "DELETE FROM events WHERE lead_id IN (SELECT id FROM leads WHERE id % 3 = 0);
+             DELETE FROM leads WHERE id % 3 = 0;",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        let fewer = crate::segments::count(&workspace, &rules, at).unwrap();
+        assert!(fewer < members, "{fewer} of {members}");
+        let generation_before = derived_cache::generation(workspace.conn()).unwrap();
+
+        restore(&mut workspace, &taken.id).unwrap();
+        assert!(derived_cache::generation(workspace.conn()).unwrap() > generation_before);
+        let parts_now = derived_cache::parts(workspace.conn()).unwrap();
+        // The scores run again after a restore, as after an import, and
+        // rewrite their own columns; every other part is the backup's.
+        let kept: Vec<_> = parts_then
+            .iter()
+            .filter(|(name, _, _)| !name.contains("/field/score_"))
+            .collect();
+        assert!(kept.len() > 3, "{kept:?}");
+        for part in kept {
+            assert!(parts_now.contains(part), "{part:?} not kept: {parts_now:?}");
+        }
+        assert_eq!(
+            crate::segments::count(&workspace, &rules, at).unwrap(),
+            members
+        );
+        // The same count from SQL alone.
+        workspace
+            .conn()
+            .execute("DELETE FROM derived_cache", [])
+            .unwrap();
+        workspace.clear_derived();
+        assert_eq!(
+            crate::segments::count(&workspace, &rules, at).unwrap(),
+            members
         );
     }
 

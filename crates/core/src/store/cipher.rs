@@ -236,8 +236,14 @@ fn rekey(
             backups += 1;
         }
     }
+    // Only the audit entry is written: the data, and so every derived part
+    // the file holds for it (the segment index, the quick search's keys),
+    // came through the rewrite unchanged, so the next count loads them
+    // instead of rebuilding them from SQL (5–14 s at 1M leads). The new
+    // connection already moved the workspace's own stamp
+    // (`replace_connection`).
     let tx = workspace
-        .conn_mut()?
+        .conn_mut_for_settings_and_audit()
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     super::tables::audit::record(
         &tx,
@@ -360,6 +366,7 @@ fn suffixed(path: &Path, suffix: &str) -> std::path::PathBuf {
 mod tests {
     use super::*;
     use crate::demo::DemoSpec;
+    use crate::store::tables::derived_cache;
     use sha2::{Digest, Sha256};
 
     const PLANTED: &str = "planted.secret@example.org";
@@ -532,6 +539,30 @@ mod tests {
             .query_row("SELECT count(*) FROM leads", [], |r| r.get::<_, i64>(0))
             .unwrap();
         assert_eq!(audit_details(&workspace).len(), 2);
+    }
+
+    #[test]
+    fn the_derived_parts_come_through_every_change_of_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Deals.leadstream");
+        workspace_with_a_planted_email(&path);
+        let mut workspace = Workspace::open(&path).unwrap();
+        let from = derived_cache::built_from(workspace.conn()).unwrap();
+        assert!(derived_cache::put(workspace.conn(), "test/part", from, b"derived").unwrap());
+        let stored = |workspace: &Workspace| {
+            let generation = derived_cache::generation(workspace.conn()).unwrap();
+            derived_cache::get(workspace.conn(), "test/part", generation).unwrap()
+        };
+        protect(&mut workspace, Passphrase::new("first passphrase")).unwrap();
+        assert_eq!(stored(&workspace).as_deref(), Some(&b"derived"[..]));
+        change_passphrase(&mut workspace, Passphrase::new("second passphrase")).unwrap();
+        assert_eq!(stored(&workspace).as_deref(), Some(&b"derived"[..]));
+        unprotect(&mut workspace).unwrap();
+        assert_eq!(stored(&workspace).as_deref(), Some(&b"derived"[..]));
+        assert_eq!(audit_details(&workspace).len(), 3);
+        drop(workspace);
+        let reopened = Workspace::open(&path).unwrap();
+        assert_eq!(stored(&reopened).as_deref(), Some(&b"derived"[..]));
     }
 
     #[test]
