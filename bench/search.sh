@@ -6,7 +6,8 @@
 #   warm; `leads::page` end to end for several needles and sorts. Then
 #   `leadstream leads search` in fresh processes (the release CLI,
 #   LEADSTREAM_CLI or target/release/leadstream): the keys loaded from the
-#   file, and after a write, built from every lead.
+#   file; after a leads import by the CLI, loaded with the leads it changed
+#   re-read; after a write that empties the cache, built from every lead.
 # - the sqlite3 shell on the same file: a count and a first page with LIKE
 #   over the joined fields (ASCII case folding only, no accents: less than
 #   Leadstream does, so "müller" would not find "Muller").
@@ -43,7 +44,18 @@ fresh_searches() {
   done
 }
 fresh_searches
-echo "  a write (sqlite3 bumps the data generation, as every write of the store does), then:"
+# A leads import by the CLI, which never searches: 500 leads renamed and 500
+# new ones. It keeps the stored keys and notes the 1,000 leads beside them,
+# which the next process re-reads (leads::search_changes).
+sqlite3 -csv -header "$db" "SELECT email AS Email, 'Bench' AS \"First Name\", 'Müller-Renamed' AS \"Last Name\"
+  FROM leads WHERE email IS NOT NULL AND id % 1999 = 0 LIMIT 500" > "$work/search-import.csv"
+for i in $(seq 1 500); do echo "new.$i@search-bench.example,Bench,Müller-New"; done >> "$work/search-import.csv"
+echo "  a leads import by the CLI ($(($(wc -l < "$work/search-import.csv") - 1)) rows: 500 renamed, 500 new), then:"
+started=$(date +%s%N)
+"$cli" --db "$db" import leads "$work/search-import.csv" > /dev/null
+echo "  (the import and what follows it: $(( ($(date +%s%N) - started) / 1000000 )) ms)"
+fresh_searches
+echo "  a write that empties the derived cache (sqlite3 bumps the data generation and empties it, as a merge or an erasure does), then:"
 sqlite3 "$db" "UPDATE data_generation SET value = value + 1; DELETE FROM derived_cache;"
 fresh_searches
 

@@ -311,7 +311,7 @@ async function endProcessGroup(leader) {
 
 /**
  * Whether (1) or not (0) the workspace `file` holds the quick search's keys
- * (both of their halves) for its data's current generation, read with the
+ * (both of their halves, and no lead changed since) for its data's current generation, read with the
  * sqlite3 shell beside the app.
  * The app may be closing the file as this reads (its last connection
  * checkpoints and removes the WAL): it waits for the lock as the app's own
@@ -319,8 +319,10 @@ async function endProcessGroup(leader) {
  */
 export function storedSearchKeys(file) {
   const sql =
-    "SELECT count(*) = 2 FROM derived_cache WHERE name IN ('search/v2/keys/1', 'search/v2/keys/2') " +
-    "AND generation = (SELECT value FROM data_generation WHERE id = 1)";
+    "SELECT count(*) = 2 FROM derived_cache WHERE name IN ('search/v3/keys/1', 'search/v3/keys/2') " +
+    "AND generation = (SELECT value FROM data_generation WHERE id = 1) " +
+    // ...with no lead changed since they were stored (their changes part lists none).
+    "AND NOT EXISTS (SELECT 1 FROM derived_cache WHERE name = 'search/v3/keys/changed' AND length(bytes) > 16)";
   return Number(execFileSync("sqlite3", ["-readonly", "-cmd", ".timeout 5000", file, sql], { encoding: "utf8" }).trim());
 }
 

@@ -200,7 +200,7 @@ mod tests {
             before.contains(&"segment-index/v1/field/shoe_size".to_owned()),
             "{before:?}"
         );
-        for half in ["search/v2/keys/1", "search/v2/keys/2"] {
+        for half in ["search/v3/keys/1", "search/v3/keys/2"] {
             assert!(before.contains(&half.to_owned()), "{before:?}");
         }
 

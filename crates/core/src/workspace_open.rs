@@ -257,6 +257,7 @@ fn with_layers_above(mut workspace: Workspace) -> Result<Workspace> {
     // What each layer derives per lead that new leads and a few written
     // fields leave true, kept by a leads import.
     workspace.keep_across_lead_writes(crate::segments::index::part_survives_leads_written);
+    workspace.keep_across_lead_writes(crate::leads::search_keys_survive_leads_written);
     // What each layer stores for the next process when the workspace closes.
     workspace.on_close(crate::leads::store_search_keys_on_close);
     crate::segments::saved::install_builtins(&mut workspace)?;

@@ -4,14 +4,16 @@
 //! substring scan in memory instead of folding a million rows in SQL. Kept in
 //! the workspace's `search_keys_slot` tagged with its data stamp, and stored
 //! in the workspace file's derived cache for the data's generation, in two
-//! halves (`search/v2/keys/1` and `/2`) that a fresh process reads at once
-//! instead of building the keys. Never stale: a change of the data moves
-//! both tags.
+//! halves (`search/v3/keys/1` and `/2`) that a fresh process reads at once
+//! instead of building the keys, with the leads changed since they were
+//! stored (`search_changes`), which it re-reads. Never stale: a change of
+//! the data moves both tags.
 
 use std::ops::RangeInclusive;
 
 use memchr::memmem::Finder;
 
+use super::search_changes::{self, StoredChanges, CHANGED_PART};
 use crate::store::tables::derived_cache;
 use crate::store::tables::leads as stored_leads;
 use crate::store::{lock_slot, split_read, Reader};
@@ -103,28 +105,56 @@ impl KeysBuilder {
 /// a fresh process, that read takes 42–62 ms where one `derived_cache::get`
 /// of the whole took 124–135 ms. Each half ends with the same [`PairTag`],
 /// so the halves of two stores are never joined.
-pub(crate) const STORED_HALVES: [&str; 2] = ["search/v2/keys/1", "search/v2/keys/2"];
+/// Version 3 since the halves outlive a leads import with the changes
+/// part beside them: a version that knows only version 2 ignores them, as
+/// it would not apply the changes.
+pub(crate) const STORED_HALVES: [&str; 2] = ["search/v3/keys/1", "search/v3/keys/2"];
 
-/// Whether `part` is one half of the stored keys and reads none of the
+/// Whether `part` is one of the stored keys' parts: a half, or the leads
+/// changed since (`search_changes::CHANGED_PART`). They are kept or
+/// deleted together.
+fn is_stored_keys_part(part: &str) -> bool {
+    STORED_HALVES.contains(&part) || part == CHANGED_PART
+}
+
+/// Whether `part` is one of the stored keys' parts and reads none of the
 /// fields `keys`: a write that changes only those fields leaves the keys
 /// true.
 pub(crate) fn part_reads_none_of(part: &str, keys: &[&str]) -> bool {
-    STORED_HALVES.contains(&part)
+    is_stored_keys_part(part)
         && !stored_leads::SEARCH_COLUMNS
             .iter()
             .any(|column| keys.contains(column))
 }
 
-/// Whether `part` is the stored keys, which read only lead columns: a write
-/// of events alone leaves them true.
+/// Whether `part` is one of the stored keys' parts, which read only lead
+/// columns: a write of events alone leaves them true.
 pub(crate) fn part_reads_no_events(part: &str) -> bool {
-    STORED_HALVES.contains(&part)
+    is_stored_keys_part(part)
+}
+
+/// Whether `part` is one of the stored keys' parts, which a leads import
+/// keeps (`Workspace::conn_mut_for_leads`) and brings up to date before it
+/// commits, by noting the leads it changed beside them
+/// ([`super::carry_search_keys_across`]).
+pub(crate) fn part_survives_leads_written(part: &str, _written: &[&str]) -> bool {
+    is_stored_keys_part(part)
 }
 
 /// What starts the stored form: a format tag, then the number of leads;
 /// the keys follow, then the ids (8 bytes each, little-endian).
 const MAGIC: &[u8; 8] = b"LSKEYS02";
-const HEADER_LEN: usize = MAGIC.len() + 8;
+pub(crate) const HEADER_LEN: usize = MAGIC.len() + 8;
+
+/// The number of leads a stored form starting with `head` holds; `None`
+/// when it is not one.
+pub(crate) fn lead_count_of(head: &[u8; HEADER_LEN]) -> Option<usize> {
+    if head[..MAGIC.len()] != MAGIC[..] {
+        return None;
+    }
+    let count = u64::from_le_bytes(head[MAGIC.len()..].try_into().ok()?);
+    usize::try_from(count).ok()
+}
 
 /// Ends each lead's key in the buffer: a byte no UTF-8 text holds, so no
 /// needle (itself text) can match across two leads.
@@ -437,8 +467,11 @@ fn load_or_build(workspace: &Workspace, stamp: (u64, i64)) -> Result<SearchKeys>
     let conn = workspace.conn();
     let _forgotten = workspace.take_lead_changes();
     let generation = derived_cache::generation(conn)?;
-    if let Some(stored) = load_stored(workspace, generation)? {
+    if let Some((stored, changes)) = load_stored(workspace, generation)? {
         if let Some(mut keys) = SearchKeys::from_stored(stored, stamp) {
+            if !changes.is_empty() {
+                keys = keys.with_changes(&changes, stamp);
+            }
             keys.file_generation = Some(generation);
             return Ok(keys);
         }
@@ -543,7 +576,7 @@ pub fn store_built_afresh(workspace: &Workspace) -> Result<bool> {
 /// close and a background store) should hold the same keys, but nothing
 /// proves it byte for byte; a reader whose two connections each saw
 /// another store must not join them.
-type PairTag = [u8; 8];
+pub(crate) type PairTag = [u8; 8];
 
 fn new_pair_tag() -> PairTag {
     static STORES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -554,50 +587,74 @@ fn new_pair_tag() -> PairTag {
     (nanos ^ (u64::from(std::process::id()) << 40) ^ count.rotate_right(8)).to_le_bytes()
 }
 
-/// The keys' stored form `bytes` cut in two, each half followed by one new
-/// [`PairTag`]: the parts [`STORED_HALVES`] name.
-fn halves_to_store(bytes: &[u8]) -> [Vec<u8>; 2] {
+/// The parts that store the keys' stored form `bytes`: the form cut in two,
+/// each half followed by one new [`PairTag`] (the parts [`STORED_HALVES`]
+/// name), and a [`CHANGED_PART`] with that tag that lists no lead.
+fn parts_to_store(bytes: &[u8]) -> [(&'static str, Vec<u8>); 3] {
     let tag = new_pair_tag();
     let (lower, upper) = bytes.split_at(bytes.len() / 2);
-    [lower, upper].map(|half| {
+    let [lower_name, upper_name] = STORED_HALVES;
+    let half = |half: &[u8]| {
         let mut part = Vec::with_capacity(half.len() + tag.len());
         part.extend_from_slice(half);
         part.extend_from_slice(&tag);
         part
-    })
+    };
+    [
+        (lower_name, half(lower)),
+        (upper_name, half(upper)),
+        (CHANGED_PART, search_changes::encode(tag, &[])),
+    ]
 }
 
-/// Stores the keys' stored form `bytes` in its two halves, without waiting
-/// for a busy file (`derived_cache::put_together_if_free`).
+/// Stores the keys' stored form `bytes` ([`parts_to_store`]), without
+/// waiting for a busy file (`derived_cache::put_together_if_free`).
 fn store_if_free(
     conn: &rusqlite::Connection,
     from: derived_cache::BuiltFrom,
     bytes: &[u8],
 ) -> bool {
-    let [lower, upper] = halves_to_store(bytes);
-    let [lower_name, upper_name] = STORED_HALVES;
-    derived_cache::put_together_if_free(conn, &[(lower_name, &lower), (upper_name, &upper)], from)
+    let parts = parts_to_store(bytes);
+    let parts: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(name, part)| (*name, &part[..]))
+        .collect();
+    derived_cache::put_together_if_free(conn, &parts, from)
 }
 
-/// Whether the file holds both halves of the keys for `generation`.
+/// Whether the file holds both halves of the keys for `generation` and no
+/// lead changed since they were stored (a reader would re-read none).
 fn holds_stored(conn: &rusqlite::Connection, generation: i64) -> Result<bool> {
     for name in STORED_HALVES {
         if !derived_cache::holds(conn, name, generation)? {
             return Ok(false);
         }
     }
-    Ok(true)
+    let changes = derived_cache::length(conn, CHANGED_PART, i64::MAX)?;
+    Ok(changes.is_none_or(|length| length <= search_changes::EMPTY_LEN))
 }
 
 /// The keys' stored form for `generation`, if the file holds both halves
-/// of one store: read into one buffer, the lower half by the workspace's
-/// connection while a read-only connection reads the upper on a thread of
-/// its own (`split_read::beside`); both by the workspace's connection when
-/// the file is encrypted (a second connection's key derivation, about
-/// 0.17 s, would eat what it saves). Each half's [`PairTag`] is read aside,
-/// so the buffer is the stored form as it was cut. A half that went or
-/// changed length while they were read is no keys: the search builds them.
-fn load_stored(workspace: &Workspace, generation: i64) -> Result<Option<Vec<u8>>> {
+/// of one store, and the changes to apply to it (the leads changed since,
+/// with their keys now; `search_changes`): the halves read into one
+/// buffer, the lower half by the workspace's connection, with the changes
+/// in the same read transaction, while a read-only connection reads the
+/// upper on a thread of its own (`split_read::beside`); all by the
+/// workspace's connection when the file is encrypted (a second
+/// connection's key derivation, about 0.17 s, would eat what it saves).
+/// Each half's [`PairTag`] is read aside, so the buffer is the stored form
+/// as it was cut. A half that went or changed length while they were read,
+/// or changes noted for another store, are no keys: the search builds them.
+///
+/// The changes are read whatever generation they were written for: a
+/// write after `generation` replaces the part, and the halves without it
+/// would miss what it noted; with it, the keys are only newer than the
+/// stamp they get, which the next search finds moved.
+#[allow(clippy::type_complexity)]
+fn load_stored(
+    workspace: &Workspace,
+    generation: i64,
+) -> Result<Option<(Vec<u8>, Vec<(i64, Option<String>)>)>> {
     let conn = workspace.conn();
     let [lower_name, upper_name] = STORED_HALVES;
     let tag_len = std::mem::size_of::<PairTag>();
@@ -617,13 +674,20 @@ fn load_stored(workspace: &Workspace, generation: i64) -> Result<Option<Vec<u8>>
         conn,
         reader.as_ref(),
         |conn| {
-            Ok(derived_cache::read_into(
-                conn,
-                lower_name,
-                generation,
-                lower,
-                &mut lower_tag,
-            ))
+            Ok((|| -> Result<StoredChanges> {
+                let snapshot = conn
+                    .is_autocommit()
+                    .then(|| conn.unchecked_transaction())
+                    .transpose()?;
+                if !derived_cache::read_into(conn, lower_name, generation, lower, &mut lower_tag)? {
+                    return Ok(StoredChanges::Unreadable);
+                }
+                let changes = search_changes::read_changes(conn, i64::MAX)?;
+                if let Some(snapshot) = snapshot {
+                    snapshot.commit()?;
+                }
+                Ok(changes)
+            })())
         },
         |conn| {
             let mut upper = upper
@@ -633,8 +697,16 @@ fn load_stored(workspace: &Workspace, generation: i64) -> Result<Option<Vec<u8>>
             derived_cache::read_into(conn, upper_name, generation, body, &mut tag[..])
         },
     )?;
-    let both_read = lower_read.unwrap_or(false) && upper_read.unwrap_or(false);
-    Ok((both_read && lower_tag == upper_tag).then_some(bytes))
+    // A failed read is no keys, as a missing half is.
+    let changes = lower_read.unwrap_or(StoredChanges::Unreadable);
+    if !upper_read.unwrap_or(false) || lower_tag != upper_tag {
+        return Ok(None);
+    }
+    Ok(match changes {
+        StoredChanges::None => Some((bytes, Vec::new())),
+        StoredChanges::Since { tag, changes } if tag == lower_tag => Some((bytes, changes)),
+        StoredChanges::Since { .. } | StoredChanges::Unreadable => None,
+    })
 }
 
 /// How long building the keys and storing them take, in ms (benchmarks).
@@ -645,13 +717,12 @@ pub(crate) fn build_and_store_ms(workspace: &Workspace) -> Result<(u128, u128)> 
     let keys = SearchKeys::build(workspace, workspace.data_stamp()?)?;
     let built = started.elapsed().as_millis();
     let started = std::time::Instant::now();
-    let [lower, upper] = halves_to_store(&keys.bytes);
-    let [lower_name, upper_name] = STORED_HALVES;
-    derived_cache::put_together(
-        workspace.conn(),
-        &[(lower_name, &lower), (upper_name, &upper)],
-        from,
-    )?;
+    let parts = parts_to_store(&keys.bytes);
+    let parts: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(name, part)| (*name, &part[..]))
+        .collect();
+    derived_cache::put_together(workspace.conn(), &parts, from)?;
     Ok((built, started.elapsed().as_millis()))
 }
 
@@ -1225,7 +1296,9 @@ mod tests {
         let stored = stored();
 
         // A fresh workspace on the file loads them: a planted key proves it.
-        let planted = SearchKeys::from_stored(stored.unwrap(), (0, 0)).unwrap();
+        let (stored, changes) = stored.unwrap();
+        assert!(changes.is_empty());
+        let planted = SearchKeys::from_stored(stored, (0, 0)).unwrap();
         let mut planted_bytes = planted.bytes[..HEADER_LEN].to_vec();
         planted_bytes.extend_from_slice(b"planted\xFF");
         planted_bytes.extend_from_slice(&planted.bytes[planted.keys_end..]);
@@ -1246,8 +1319,8 @@ mod tests {
         drop(fresh); // stores the keys it built
         let fresh = Workspace::open(&path).unwrap();
         let generation = derived_cache::generation(fresh.conn()).unwrap();
-        let stored = load_stored(&fresh, generation).unwrap();
-        let keys = SearchKeys::from_stored(stored.unwrap(), (0, 0)).unwrap();
+        let (stored, _) = load_stored(&fresh, generation).unwrap().unwrap();
+        let keys = SearchKeys::from_stored(stored, (0, 0)).unwrap();
         assert_eq!(&keys.bytes[HEADER_LEN..keys.keys_end], b"ann muller\xFF");
     }
 
@@ -1264,8 +1337,8 @@ mod tests {
         let keys = SearchKeys::build(&ws, ws.data_stamp().unwrap()).unwrap();
         let from = derived_cache::built_from(ws.conn()).unwrap();
         let [lower_name, upper_name] = STORED_HALVES;
-        let [first_lower, first_upper] = halves_to_store(&keys.bytes);
-        let [_, second_upper] = halves_to_store(&keys.bytes);
+        let [(_, first_lower), (_, first_upper), _] = parts_to_store(&keys.bytes);
+        let [_, (_, second_upper), _] = parts_to_store(&keys.bytes);
         let tag = |half: &[u8]| half[half.len() - 8..].to_vec();
         assert_eq!(tag(&first_lower), tag(&first_upper));
         assert_ne!(tag(&first_upper), tag(&second_upper));
@@ -1274,7 +1347,7 @@ mod tests {
         assert!(derived_cache::put_together(ws.conn(), &halves, from).unwrap());
         assert_eq!(
             load_stored(&ws, generation).unwrap(),
-            Some(keys.bytes.clone())
+            Some((keys.bytes.clone(), Vec::new()))
         );
 
         assert!(derived_cache::put(ws.conn(), upper_name, from, &second_upper).unwrap());
@@ -1347,6 +1420,128 @@ mod tests {
             matching_ids(&fresh, "planted").unwrap(),
             [1],
             "the next process loaded the patched keys instead of building them"
+        );
+    }
+
+    /// A write on `ws` that keeps the stored keys, as a leads import does:
+    /// `sql`, then the leads it changed noted beside the keys.
+    fn write_carrying_the_keys(ws: &mut Workspace, sql: &str) {
+        let changed = ws.lead_changes_after(ws.lead_changes_mark());
+        let tx = ws
+            .conn_mut_for_leads(&["last_name"])
+            .unwrap()
+            .transaction()
+            .unwrap();
+        tx.execute_batch(sql).unwrap();
+        search_changes::carry_across_write(&tx, changed()).unwrap();
+        tx.commit().unwrap();
+    }
+
+    /// A write that keeps the stored keys across a change of the leads (a
+    /// leads import) notes the leads it changed beside them: the next
+    /// process loads the keys and re-reads only those leads, and finds what
+    /// a build finds; closing then stores keys with nothing to re-read.
+    #[test]
+    fn the_next_process_reads_the_stored_keys_and_the_leads_changed_since() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, path) = file_with_leads(&dir, &["Alpha", "Beta", "Delta"]);
+        plant(&ws, 3, "planted");
+        drop(ws);
+        assert!(file_holds_keys(&path), "stored on close");
+
+        let mut ws = Workspace::open(&path).unwrap();
+        write_carrying_the_keys(
+            &mut ws,
+            "UPDATE leads SET last_name = 'Gamma' WHERE id = 2;
+             INSERT INTO leads (id, last_name, created_at, updated_at) VALUES (7, 'Epsilon', 0, 0);",
+        );
+        drop(ws);
+        let mut ws = Workspace::open(&path).unwrap();
+        write_carrying_the_keys(&mut ws, "UPDATE leads SET last_name = 'Zeta' WHERE id = 1");
+        drop(ws);
+        assert!(!file_holds_keys(&path), "keys with leads to re-read");
+
+        let fresh = Workspace::open(&path).unwrap();
+        let generation = derived_cache::generation(fresh.conn()).unwrap();
+        let (_, changes) = load_stored(&fresh, generation).unwrap().unwrap();
+        let changed: Vec<i64> = changes.iter().map(|(id, _)| *id).collect();
+        assert_eq!(changed, [1, 2, 7], "both writes' leads, once each");
+        assert_eq!(
+            matching_ids(&fresh, "planted").unwrap(),
+            [3],
+            "loaded, not built"
+        );
+        for (needle, ids) in [("gamma", vec![2]), ("epsilon", vec![7]), ("zeta", vec![1])] {
+            assert_eq!(matching_ids(&fresh, needle).unwrap(), ids, "{needle}");
+            assert_eq!(sql_ids(&fresh, needle), ids, "{needle}");
+        }
+        for gone in ["alpha", "beta"] {
+            assert_eq!(matching_ids(&fresh, gone).unwrap(), Vec::<i64>::new());
+        }
+        drop(fresh);
+        assert!(file_holds_keys(&path), "closing stored the patched keys");
+        let fresh = Workspace::open(&path).unwrap();
+        assert_eq!(matching_ids(&fresh, "planted").unwrap(), [3]);
+        assert_eq!(matching_ids(&fresh, "epsilon").unwrap(), [7]);
+    }
+
+    /// Changes a fresh process could not patch quickly, or not known
+    /// whole, delete the stored keys with the write; so does any write
+    /// that empties the cache, and keys noted for another store are none.
+    #[test]
+    fn too_many_or_unknown_changes_delete_the_stored_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, path) = file_with_leads(&dir, &["Alpha", "Beta"]);
+        assert_eq!(matching_ids(&ws, "alpha").unwrap(), [1]);
+        drop(ws);
+        let stored_parts = |ws: &Workspace| -> Vec<String> {
+            derived_cache::part_names(ws.conn())
+                .into_iter()
+                .filter(|name| is_stored_keys_part(name))
+                .collect()
+        };
+        let mut ws = Workspace::open(&path).unwrap();
+        assert_eq!(stored_parts(&ws).len(), 3);
+        let carry = |ws: &mut Workspace, changed: Option<Vec<i64>>| {
+            let tx = ws
+                .conn_mut_for_leads(&["last_name"])
+                .unwrap()
+                .transaction()
+                .unwrap();
+            search_changes::carry_across_write(&tx, changed).unwrap();
+            tx.commit().unwrap();
+        };
+        carry(&mut ws, Some((1..=1_000).collect()));
+        assert_eq!(stored_parts(&ws).len(), 3, "a thousand are always carried");
+        carry(&mut ws, Some(vec![1_001]));
+        assert!(stored_parts(&ws).is_empty(), "one more is too many");
+
+        assert_eq!(matching_ids(&ws, "beta").unwrap(), [2]);
+        assert!(store_unstored(&ws).unwrap());
+        carry(&mut ws, None);
+        assert!(stored_parts(&ws).is_empty(), "unknown changes");
+
+        assert!(
+            store_unstored(&ws).unwrap(),
+            "the keys in memory, still true (no lead changed), are stored again"
+        );
+        assert_eq!(stored_parts(&ws).len(), 3);
+        let generation = derived_cache::generation(ws.conn()).unwrap();
+        let from = derived_cache::built_from(ws.conn()).unwrap();
+        let other_store = search_changes::encode(*b"othertag", &[2]);
+        assert!(derived_cache::put(ws.conn(), CHANGED_PART, from, &other_store).unwrap());
+        assert_eq!(
+            load_stored(&ws, generation).unwrap(),
+            None,
+            "not these halves' changes"
+        );
+        ws.conn_mut()
+            .unwrap()
+            .execute("UPDATE leads SET last_name = 'Gamma' WHERE id = 2", [])
+            .unwrap();
+        assert!(
+            stored_parts(&ws).is_empty(),
+            "a write that empties the cache"
         );
     }
 

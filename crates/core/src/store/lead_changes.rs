@@ -112,6 +112,20 @@ impl LeadChanges {
         }
     }
 
+    /// The distinct leads noted after the first `mark` notes (what
+    /// [`LeadChanges::noted`] said before a write), ascending: what that
+    /// write changed, when nothing took the notes meanwhile. `None` when the
+    /// log overflowed, or holds fewer notes than `mark`.
+    pub fn noted_since(&self, mark: usize) -> Option<Vec<i64>> {
+        if self.overflowed {
+            return None;
+        }
+        let mut ids = self.ids.get(mark..)?.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        Some(ids)
+    }
+
     /// How many notes the log holds (a lead changed twice counts twice).
     pub fn noted(&self) -> usize {
         if self.overflowed {
@@ -171,6 +185,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(lock(&log).noted(), 4);
+        assert_eq!(lock(&log).noted_since(1), Some(vec![1, 2, 9]));
+        assert_eq!(lock(&log).noted_since(2), Some(vec![1, 9]));
+        assert_eq!(lock(&log).noted_since(4), Some(vec![]));
+        assert_eq!(lock(&log).noted_since(5), None, "more than were noted");
         assert_eq!(lock(&log).take(), Some(vec![1, 2, 9]));
         assert_eq!(lock(&log).take(), Some(vec![]), "a take starts afresh");
         assert_eq!(lock(&log).noted(), 0);

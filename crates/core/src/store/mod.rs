@@ -543,7 +543,10 @@ impl Workspace {
     /// which then cover the leads that were there before, and the new leads
     /// have no value in them. A write that turns out to change more must
     /// empty the cache inside its own transaction
-    /// (`tables::derived_cache::invalidate`).
+    /// (`tables::derived_cache::invalidate`). The quick search's stored keys
+    /// are kept too: before it commits, the write must note the leads it
+    /// changed beside them (`leads::carry_search_keys_across`, with
+    /// [`Workspace::lead_changes_after`]).
     pub(crate) fn conn_mut_for_leads(&mut self, written: &[&str]) -> Result<&mut Connection> {
         let survives = self.survives_lead_writes();
         self.conn_mut_keeping(move |part| survives(part, written))
@@ -657,6 +660,20 @@ impl Workspace {
     /// cost the next search a re-read of every lead it touched.
     pub(crate) fn forget_lead_changes_since(&self, mark: usize) {
         lead_changes::lock(&self.lead_changes).forget_since(mark);
+    }
+
+    /// What reads the distinct leads this connection changed after `mark`
+    /// ([`Workspace::lead_changes_mark`]), ascending, or `None` when too
+    /// many to keep did: for a write to learn what it changed before it
+    /// commits, while its transaction holds the connection (a leads
+    /// import, `leads::carry_search_keys_across`). Nothing may take the
+    /// notes in between.
+    pub(crate) fn lead_changes_after(
+        &self,
+        mark: usize,
+    ) -> impl Fn() -> Option<Vec<i64>> + 'static {
+        let log = Arc::clone(&self.lead_changes);
+        move || lead_changes::lock(&log).noted_since(mark)
     }
 
     /// How many lead changes are noted (a lead changed twice counts twice;

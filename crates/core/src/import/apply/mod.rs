@@ -193,6 +193,10 @@ fn import_without_key_checks(
     // (the events, the other fields' columns) stay cached.
     let leads_written = fields_a_leads_import_writes(spec);
     let survives_lead_writes = workspace.survives_lead_writes();
+    // The leads this import changes, read before it commits: the quick
+    // search's stored keys outlive it with them noted beside
+    // (`leads::carry_search_keys_across`).
+    let leads_changed = workspace.lead_changes_after(workspace.lead_changes_mark());
     let conn = if dry_run {
         workspace.conn_mut_rolled_back()
     } else if events_only {
@@ -356,6 +360,9 @@ fn import_without_key_checks(
             derived_cache::invalidate_except_in(&tx, |part| {
                 survives_lead_writes(part, &FIELDS_OF_A_LEAD_AN_EVENT_CREATES)
             })?;
+        }
+        if !events_only || counts.leads_created > 0 {
+            crate::leads::carry_search_keys_across(&tx, leads_changed())?;
         }
         crate::import::inspect::save_mapping(&tx, &headers, &spec.columns)?;
         if let Some(backup) = backup {
@@ -629,8 +636,9 @@ mod tests {
         // The search's keys are stored when a workspace closes, as here.
         crate::leads::store_search_keys_on_close(&workspace);
         let lead_side = [
-            "search/v2/keys/1",
-            "search/v2/keys/2",
+            "search/v3/keys/1",
+            "search/v3/keys/2",
+            "search/v3/keys/changed",
             "segment-index/v1/field/company",
             "segment-index/v1/lead-ids",
         ];
@@ -692,9 +700,10 @@ mod tests {
         assert_eq!(counted, (vec![1, 1], Some(1)));
         assert_eq!(counted, from_sql(&workspace));
 
-        // A lead created for an unknown e-mail changes the lead ids, its
-        // identity's and times' columns and the search's keys; the other
-        // columns stay, covering the leads there were.
+        // A lead created for an unknown e-mail changes the lead ids and its
+        // identity's and times' columns; the other columns stay, covering
+        // the leads there were, and so do the search's keys, with the new
+        // lead noted beside them.
         counts(&workspace);
         crate::leads::store_search_keys_on_close(&workspace);
         let unknown = "Email,Event,Timestamp\nc@acme.io,Page View,2026-01-03 10:00\n";
@@ -702,8 +711,15 @@ mod tests {
         assert_eq!(report.counts.leads_created, 1);
         assert_eq!(
             names(&parts(&workspace)),
-            ["segment-index/v1/field/company"]
+            [
+                "search/v3/keys/1",
+                "search/v3/keys/2",
+                "search/v3/keys/changed",
+                "segment-index/v1/field/company"
+            ]
         );
+        // Read from the file, as a fresh process would.
+        workspace.clear_derived();
         let counted = counts(&workspace);
         assert_eq!(counted, (vec![1, 2], Some(2)));
         assert_eq!(counted, from_sql(&workspace));

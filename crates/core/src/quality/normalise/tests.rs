@@ -268,8 +268,8 @@ mod on_workspaces {
         crate::leads::store_search_keys_on_close(&ws);
         let before = names(&ws);
         for part in [
-            "search/v2/keys/1",
-            "search/v2/keys/2",
+            "search/v3/keys/1",
+            "search/v3/keys/2",
             "segment-index/v1/lead-ids",
             "segment-index/v1/field/country",
             "segment-index/v1/field/industry",

@@ -213,6 +213,62 @@ pub fn read_into(
     Ok(true)
 }
 
+/// Reads the first `head.len()` and the last `tail.len()` bytes of the
+/// part [`get`] would find, without the rest: `Ok(false)`, with nothing
+/// read, when there is no such part or it is shorter than both together.
+pub fn read_ends(
+    conn: &Connection,
+    name: &str,
+    generation: i64,
+    head: &mut [u8],
+    tail: &mut [u8],
+) -> Result<bool> {
+    let located: Option<(i64, i64)> = conn
+        .query_row(
+            "SELECT rowid, length(bytes) FROM derived_cache WHERE name = ?1 AND generation <= ?2",
+            (name, generation),
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let Some((rowid, length)) = located else {
+        return Ok(false);
+    };
+    let length = usize::try_from(length).unwrap_or(0);
+    if length < head.len() + tail.len() {
+        return Ok(false);
+    }
+    let blob = conn.blob_open(rusqlite::MAIN_DB, "derived_cache", "bytes", rowid, true)?;
+    blob.read_at_exact(head, 0)?;
+    blob.read_at_exact(tail, length - tail.len())?;
+    Ok(true)
+}
+
+/// Stores `bytes` under `name` for the current generation inside the
+/// caller's write transaction, which has already bumped the generation
+/// ([`invalidate_except`]): for a part the write itself keeps true, such
+/// as a note of what it changed that readers apply to parts it kept.
+pub fn put_in(tx: &rusqlite::Transaction<'_>, name: &str, bytes: &[u8]) -> Result<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO derived_cache (name, generation, bytes)
+         VALUES (?1, (SELECT value FROM data_generation WHERE id = 1), ?2)",
+        (name, bytes),
+    )?;
+    Ok(())
+}
+
+/// Deletes the parts `names` inside the caller's write transaction, with
+/// `secure_delete` on: for a write that finds it made them untrue only as
+/// it goes.
+pub fn remove_in(tx: &rusqlite::Transaction<'_>, names: &[&str]) -> Result<()> {
+    with_secure_delete(tx, || {
+        let mut delete = tx.prepare("DELETE FROM derived_cache WHERE name = ?1")?;
+        for name in names {
+            delete.execute([name])?;
+        }
+        Ok(())
+    })
+}
+
 /// Whether the cache holds a part named `name` for a reader of
 /// `generation` ([`get`] would find one), without reading its bytes.
 pub fn holds(conn: &Connection, name: &str, generation: i64) -> Result<bool> {
