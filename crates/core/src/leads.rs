@@ -17,17 +17,17 @@ use crate::store::tables::leads as stored_leads;
 use crate::text::search_key;
 use crate::{Error, Result, Workspace};
 
-mod search_changes;
 mod search_index;
-pub(crate) use search_changes::carry_across_write as carry_search_keys_across;
+mod search_stored;
+pub(crate) use search_index::store_on_close as store_search_keys_on_close;
 pub use search_index::{
     outran_search_keys as search_keys_outrun_by_own_writes, store_built_afresh as store_search_keys,
 };
-pub(crate) use search_index::{
+pub(crate) use search_stored::carry_across_write as carry_search_keys_across;
+pub(crate) use search_stored::{
     part_reads_no_events as search_keys_read_no_events,
     part_reads_none_of as search_keys_read_none_of,
     part_survives_leads_written as search_keys_survive_leads_written,
-    store_on_close as store_search_keys_on_close,
 };
 
 /// One field value of a lead, as shown and exported. Dates are ISO-8601 UTC.

@@ -4,16 +4,15 @@
 //! substring scan in memory instead of folding a million rows in SQL. Kept in
 //! the workspace's `search_keys_slot` tagged with its data stamp, and stored
 //! in the workspace file's derived cache for the data's generation, in two
-//! halves (`search/v3/keys/1` and `/2`) that a fresh process reads at once
-//! instead of building the keys, with the leads changed since they were
-//! stored (`search_changes`), which it re-reads. Never stale: a change of
-//! the data moves both tags.
+//! halves that a fresh process reads at once instead of building the keys,
+//! with the leads changed since they were stored, which it re-reads
+//! (`search_stored`). Never stale: a change of the data moves both tags.
 
 use std::ops::RangeInclusive;
 
 use memchr::memmem::Finder;
 
-use super::search_changes::{self, StoredChanges, CHANGED_PART};
+use super::search_stored::{holds_stored, load_stored, store_if_free};
 use crate::store::tables::derived_cache;
 use crate::store::tables::leads as stored_leads;
 use crate::store::{lock_slot, split_read, Reader};
@@ -99,48 +98,6 @@ impl KeysBuilder {
     }
 }
 
-/// The names of the stored keys in the derived cache: the stored form
-/// ([`MAGIC`]) cut in two halves, stored together and read at once on two
-/// connections straight into one buffer ([`load_stored`]). At 1M leads, in
-/// a fresh process, that read takes 42–62 ms where one `derived_cache::get`
-/// of the whole took 124–135 ms. Each half ends with the same [`PairTag`],
-/// so the halves of two stores are never joined.
-/// Version 3 since the halves outlive a leads import with the changes
-/// part beside them: a version that knows only version 2 ignores them, as
-/// it would not apply the changes.
-pub(crate) const STORED_HALVES: [&str; 2] = ["search/v3/keys/1", "search/v3/keys/2"];
-
-/// Whether `part` is one of the stored keys' parts: a half, or the leads
-/// changed since (`search_changes::CHANGED_PART`). They are kept or
-/// deleted together.
-fn is_stored_keys_part(part: &str) -> bool {
-    STORED_HALVES.contains(&part) || part == CHANGED_PART
-}
-
-/// Whether `part` is one of the stored keys' parts and reads none of the
-/// fields `keys`: a write that changes only those fields leaves the keys
-/// true.
-pub(crate) fn part_reads_none_of(part: &str, keys: &[&str]) -> bool {
-    is_stored_keys_part(part)
-        && !stored_leads::SEARCH_COLUMNS
-            .iter()
-            .any(|column| keys.contains(column))
-}
-
-/// Whether `part` is one of the stored keys' parts, which read only lead
-/// columns: a write of events alone leaves them true.
-pub(crate) fn part_reads_no_events(part: &str) -> bool {
-    is_stored_keys_part(part)
-}
-
-/// Whether `part` is one of the stored keys' parts, which a leads import
-/// keeps (`Workspace::conn_mut_for_leads`) and brings up to date before it
-/// commits, by noting the leads it changed beside them
-/// ([`super::carry_search_keys_across`]).
-pub(crate) fn part_survives_leads_written(part: &str, _written: &[&str]) -> bool {
-    is_stored_keys_part(part)
-}
-
 /// What starts the stored form: a format tag, then the number of leads;
 /// the keys follow, then the ids (8 bytes each, little-endian).
 const MAGIC: &[u8; 8] = b"LSKEYS02";
@@ -154,6 +111,28 @@ pub(crate) fn lead_count_of(head: &[u8; HEADER_LEN]) -> Option<usize> {
     }
     let count = u64::from_le_bytes(head[MAGIC.len()..].try_into().ok()?);
     usize::try_from(count).ok()
+}
+
+/// The parts of a stored form: where its keys end, its ids and where each
+/// key's separator is (relative to [`HEADER_LEN`]); `None` when it is not
+/// one (another format, or parts that do not add up).
+fn parse_stored(bytes: &[u8]) -> Option<(usize, Vec<i64>, Vec<usize>)> {
+    let count = lead_count_of(bytes.get(..HEADER_LEN)?.try_into().ok()?)?;
+    let keys_end = bytes.len().checked_sub(count.checked_mul(8)?)?;
+    let keys = bytes.get(HEADER_LEN..keys_end)?;
+    let ends: Vec<usize> = memchr::memchr_iter(SEPARATOR, keys).collect();
+    if ends.len() != count || keys.last().is_some_and(|&last| last != SEPARATOR) {
+        return None;
+    }
+    let ids = bytes[keys_end..]
+        .chunks_exact(8)
+        .map(|chunk| {
+            let mut id = [0u8; 8];
+            id.copy_from_slice(chunk);
+            i64::from_le_bytes(id)
+        })
+        .collect();
+    Some((keys_end, ids, ends))
 }
 
 /// Ends each lead's key in the buffer: a byte no UTF-8 text holds, so no
@@ -229,26 +208,8 @@ impl SearchKeys {
     }
 
     /// Reads the stored form; `None` when it is not one (another format).
-    fn from_stored(bytes: Vec<u8>, stamp: (u64, i64)) -> Option<Self> {
-        if bytes.get(..MAGIC.len())? != MAGIC {
-            return None;
-        }
-        let count = u64::from_le_bytes(bytes.get(MAGIC.len()..HEADER_LEN)?.try_into().ok()?);
-        let count = usize::try_from(count).ok()?;
-        let keys_end = bytes.len().checked_sub(count.checked_mul(8)?)?;
-        let keys = bytes.get(HEADER_LEN..keys_end)?;
-        let ends: Vec<usize> = memchr::memchr_iter(SEPARATOR, keys).collect();
-        if ends.len() != count || keys.last().is_some_and(|&last| last != SEPARATOR) {
-            return None;
-        }
-        let ids: Vec<i64> = bytes[keys_end..]
-            .chunks_exact(8)
-            .map(|chunk| {
-                let mut id = [0u8; 8];
-                id.copy_from_slice(chunk);
-                i64::from_le_bytes(id)
-            })
-            .collect();
+    pub(super) fn from_stored(bytes: Vec<u8>, stamp: (u64, i64)) -> Option<Self> {
+        let (keys_end, ids, ends) = parse_stored(&bytes)?;
         Some(SearchKeys {
             stamp,
             file_generation: None,
@@ -257,6 +218,87 @@ impl SearchKeys {
             keys_end,
             ends,
         })
+    }
+
+    /// Reads the stored form `bytes[room..room + form_len]` and applies
+    /// `changes` (as [`SearchKeys::with_changes`]) in place: each
+    /// run of unchanged keys moves towards the front and each new key is
+    /// written where it belongs, so the keys' memory is filled once. The
+    /// room before the stored form must hold every new key with its
+    /// separator: then no write overtakes a byte not yet moved; the bytes
+    /// after the form, 8 per change, take the ids that the changes add.
+    /// `None` when it is not a stored form, or the room is too small.
+    pub(super) fn from_stored_with_changes(
+        mut bytes: Vec<u8>,
+        room: usize,
+        form_len: usize,
+        changes: &[(i64, Option<String>)],
+        stamp: (u64, i64),
+    ) -> Option<Self> {
+        let (_, old_ids, old_ends) = parse_stored(bytes.get(room..room + form_len)?)?;
+        bytes.copy_within(room..room + HEADER_LEN, 0);
+        let old_keys = room + HEADER_LEN;
+        let key_start = |row: usize| if row == 0 { 0 } else { old_ends[row - 1] + 1 };
+        let capacity = old_ids.len() + changes.len();
+        let (mut ids, mut ends) = (Vec::with_capacity(capacity), Vec::with_capacity(capacity));
+        let mut written = HEADER_LEN;
+        let move_rows = |rows: std::ops::Range<usize>,
+                         bytes: &mut Vec<u8>,
+                         written: &mut usize,
+                         ids: &mut Vec<i64>,
+                         ends: &mut Vec<usize>| {
+            if rows.is_empty() {
+                return;
+            }
+            let (from, to) = (key_start(rows.start), key_start(rows.end));
+            bytes.copy_within(old_keys + from..old_keys + to, *written);
+            let landed = *written - HEADER_LEN;
+            ids.extend_from_slice(&old_ids[rows.clone()]);
+            ends.extend(old_ends[rows].iter().map(|&end| end - from + landed));
+            *written += to - from;
+        };
+        // The first old lead not yet moved.
+        let mut next = 0;
+        for (id, key) in changes {
+            let row = old_ids.partition_point(|old| old < id);
+            move_rows(
+                next..row.max(next),
+                &mut bytes,
+                &mut written,
+                &mut ids,
+                &mut ends,
+            );
+            next = next.max(row);
+            if old_ids.get(row) == Some(id) {
+                next = row + 1; // the old key is replaced or dropped
+            }
+            if let Some(key) = key {
+                // Up to the first old key not yet moved (past the last, the
+                // old ids, already decoded).
+                let unread = match next < old_ids.len() {
+                    true => old_keys + key_start(next),
+                    false => bytes.len(),
+                };
+                let end = written + key.len();
+                if end >= unread {
+                    return None;
+                }
+                bytes[written..end].copy_from_slice(key.as_bytes());
+                bytes[end] = SEPARATOR;
+                ids.push(*id);
+                ends.push(end - HEADER_LEN);
+                written = end + 1;
+            }
+        }
+        move_rows(
+            next..old_ids.len(),
+            &mut bytes,
+            &mut written,
+            &mut ids,
+            &mut ends,
+        );
+        bytes.truncate(written);
+        Some(SearchKeys::finished(stamp, bytes, ids, ends))
     }
 
     /// The ids of the leads whose key contains `needle` (a non-empty search
@@ -467,11 +509,8 @@ fn load_or_build(workspace: &Workspace, stamp: (u64, i64)) -> Result<SearchKeys>
     let conn = workspace.conn();
     let _forgotten = workspace.take_lead_changes();
     let generation = derived_cache::generation(conn)?;
-    if let Some((stored, changes)) = load_stored(workspace, generation)? {
-        if let Some(mut keys) = SearchKeys::from_stored(stored, stamp) {
-            if !changes.is_empty() {
-                keys = keys.with_changes(&changes, stamp);
-            }
+    if let Some(stored) = load_stored(workspace, generation)? {
+        if let Some(mut keys) = stored.into_keys(stamp) {
             keys.file_generation = Some(generation);
             return Ok(keys);
         }
@@ -570,145 +609,6 @@ pub fn store_built_afresh(workspace: &Workspace) -> Result<bool> {
     Ok(store_if_free(conn, from, &keys.bytes))
 }
 
-/// Eight bytes that end both halves of one store of the keys and no other
-/// store's: the time in nanoseconds, the process id and a count of this
-/// process's stores. Two stores for one generation (two processes, or a
-/// close and a background store) should hold the same keys, but nothing
-/// proves it byte for byte; a reader whose two connections each saw
-/// another store must not join them.
-pub(crate) type PairTag = [u8; 8];
-
-fn new_pair_tag() -> PairTag {
-    static STORES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| since.as_nanos() as u64);
-    let count = STORES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    (nanos ^ (u64::from(std::process::id()) << 40) ^ count.rotate_right(8)).to_le_bytes()
-}
-
-/// The parts that store the keys' stored form `bytes`: the form cut in two,
-/// each half followed by one new [`PairTag`] (the parts [`STORED_HALVES`]
-/// name), and a [`CHANGED_PART`] with that tag that lists no lead.
-fn parts_to_store(bytes: &[u8]) -> [(&'static str, Vec<u8>); 3] {
-    let tag = new_pair_tag();
-    let (lower, upper) = bytes.split_at(bytes.len() / 2);
-    let [lower_name, upper_name] = STORED_HALVES;
-    let half = |half: &[u8]| {
-        let mut part = Vec::with_capacity(half.len() + tag.len());
-        part.extend_from_slice(half);
-        part.extend_from_slice(&tag);
-        part
-    };
-    [
-        (lower_name, half(lower)),
-        (upper_name, half(upper)),
-        (CHANGED_PART, search_changes::encode(tag, &[])),
-    ]
-}
-
-/// Stores the keys' stored form `bytes` ([`parts_to_store`]), without
-/// waiting for a busy file (`derived_cache::put_together_if_free`).
-fn store_if_free(
-    conn: &rusqlite::Connection,
-    from: derived_cache::BuiltFrom,
-    bytes: &[u8],
-) -> bool {
-    let parts = parts_to_store(bytes);
-    let parts: Vec<(&str, &[u8])> = parts
-        .iter()
-        .map(|(name, part)| (*name, &part[..]))
-        .collect();
-    derived_cache::put_together_if_free(conn, &parts, from)
-}
-
-/// Whether the file holds both halves of the keys for `generation` and no
-/// lead changed since they were stored (a reader would re-read none).
-fn holds_stored(conn: &rusqlite::Connection, generation: i64) -> Result<bool> {
-    for name in STORED_HALVES {
-        if !derived_cache::holds(conn, name, generation)? {
-            return Ok(false);
-        }
-    }
-    let changes = derived_cache::length(conn, CHANGED_PART, i64::MAX)?;
-    Ok(changes.is_none_or(|length| length <= search_changes::EMPTY_LEN))
-}
-
-/// The keys' stored form for `generation`, if the file holds both halves
-/// of one store, and the changes to apply to it (the leads changed since,
-/// with their keys now; `search_changes`): the halves read into one
-/// buffer, the lower half by the workspace's connection, with the changes
-/// in the same read transaction, while a read-only connection reads the
-/// upper on a thread of its own (`split_read::beside`); all by the
-/// workspace's connection when the file is encrypted (a second
-/// connection's key derivation, about 0.17 s, would eat what it saves).
-/// Each half's [`PairTag`] is read aside, so the buffer is the stored form
-/// as it was cut. A half that went or changed length while they were read,
-/// or changes noted for another store, are no keys: the search builds them.
-///
-/// The changes are read whatever generation they were written for: a
-/// write after `generation` replaces the part, and the halves without it
-/// would miss what it noted; with it, the keys are only newer than the
-/// stamp they get, which the next search finds moved.
-#[allow(clippy::type_complexity)]
-fn load_stored(
-    workspace: &Workspace,
-    generation: i64,
-) -> Result<Option<(Vec<u8>, Vec<(i64, Option<String>)>)>> {
-    let conn = workspace.conn();
-    let [lower_name, upper_name] = STORED_HALVES;
-    let tag_len = std::mem::size_of::<PairTag>();
-    let body_len = |name| -> Result<Option<usize>> {
-        let length = derived_cache::length(conn, name, generation)?;
-        Ok(length.and_then(|length| length.checked_sub(tag_len)))
-    };
-    let (Some(lower_len), Some(upper_len)) = (body_len(lower_name)?, body_len(upper_name)?) else {
-        return Ok(None);
-    };
-    let mut bytes = vec![0u8; lower_len + upper_len];
-    let (lower, upper) = bytes.split_at_mut(lower_len);
-    let (mut lower_tag, mut upper_tag): (PairTag, PairTag) = Default::default();
-    let upper = std::sync::Mutex::new((upper, &mut upper_tag));
-    let reader = workspace.reader().filter(|_| !workspace.is_protected());
-    let (lower_read, upper_read) = split_read::beside(
-        conn,
-        reader.as_ref(),
-        |conn| {
-            Ok((|| -> Result<StoredChanges> {
-                let snapshot = conn
-                    .is_autocommit()
-                    .then(|| conn.unchecked_transaction())
-                    .transpose()?;
-                if !derived_cache::read_into(conn, lower_name, generation, lower, &mut lower_tag)? {
-                    return Ok(StoredChanges::Unreadable);
-                }
-                let changes = search_changes::read_changes(conn, i64::MAX)?;
-                if let Some(snapshot) = snapshot {
-                    snapshot.commit()?;
-                }
-                Ok(changes)
-            })())
-        },
-        |conn| {
-            let mut upper = upper
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            let (body, tag) = &mut *upper;
-            derived_cache::read_into(conn, upper_name, generation, body, &mut tag[..])
-        },
-    )?;
-    // A failed read is no keys, as a missing half is.
-    let changes = lower_read.unwrap_or(StoredChanges::Unreadable);
-    if !upper_read.unwrap_or(false) || lower_tag != upper_tag {
-        return Ok(None);
-    }
-    Ok(match changes {
-        StoredChanges::None => Some((bytes, Vec::new())),
-        StoredChanges::Since { tag, changes } if tag == lower_tag => Some((bytes, changes)),
-        StoredChanges::Since { .. } | StoredChanges::Unreadable => None,
-    })
-}
-
 /// How long building the keys and storing them take, in ms (benchmarks).
 #[cfg(test)]
 pub(crate) fn build_and_store_ms(workspace: &Workspace) -> Result<(u128, u128)> {
@@ -717,7 +617,7 @@ pub(crate) fn build_and_store_ms(workspace: &Workspace) -> Result<(u128, u128)> 
     let keys = SearchKeys::build(workspace, workspace.data_stamp()?)?;
     let built = started.elapsed().as_millis();
     let started = std::time::Instant::now();
-    let parts = parts_to_store(&keys.bytes);
+    let parts = super::search_stored::parts_to_store(&keys.bytes);
     let parts: Vec<(&str, &[u8])> = parts
         .iter()
         .map(|(name, part)| (*name, &part[..]))
@@ -729,6 +629,9 @@ pub(crate) fn build_and_store_ms(workspace: &Workspace) -> Result<(u128, u128)> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::leads::search_stored::{
+        self, is_stored_keys_part, parts_to_store, ReadKeys, CHANGED_PART, STORED_HALVES,
+    };
     use crate::store::tables::leads::search_filter;
     use crate::text::search_key;
 
@@ -1296,9 +1199,9 @@ mod tests {
         let stored = stored();
 
         // A fresh workspace on the file loads them: a planted key proves it.
-        let (stored, changes) = stored.unwrap();
-        assert!(changes.is_empty());
-        let planted = SearchKeys::from_stored(stored, (0, 0)).unwrap();
+        let stored = stored.unwrap();
+        assert!(stored.changes.is_empty());
+        let planted = SearchKeys::from_stored(stored.bytes, (0, 0)).unwrap();
         let mut planted_bytes = planted.bytes[..HEADER_LEN].to_vec();
         planted_bytes.extend_from_slice(b"planted\xFF");
         planted_bytes.extend_from_slice(&planted.bytes[planted.keys_end..]);
@@ -1319,8 +1222,8 @@ mod tests {
         drop(fresh); // stores the keys it built
         let fresh = Workspace::open(&path).unwrap();
         let generation = derived_cache::generation(fresh.conn()).unwrap();
-        let (stored, _) = load_stored(&fresh, generation).unwrap().unwrap();
-        let keys = SearchKeys::from_stored(stored, (0, 0)).unwrap();
+        let stored = load_stored(&fresh, generation).unwrap().unwrap();
+        let keys = SearchKeys::from_stored(stored.bytes, (0, 0)).unwrap();
         assert_eq!(&keys.bytes[HEADER_LEN..keys.keys_end], b"ann muller\xFF");
     }
 
@@ -1347,7 +1250,12 @@ mod tests {
         assert!(derived_cache::put_together(ws.conn(), &halves, from).unwrap());
         assert_eq!(
             load_stored(&ws, generation).unwrap(),
-            Some((keys.bytes.clone(), Vec::new()))
+            Some(ReadKeys {
+                bytes: keys.bytes.clone(),
+                room: 0,
+                form_len: keys.bytes.len(),
+                changes: Vec::new(),
+            })
         );
 
         assert!(derived_cache::put(ws.conn(), upper_name, from, &second_upper).unwrap());
@@ -1423,6 +1331,72 @@ mod tests {
         );
     }
 
+    /// The stored form laid out as a fresh process reads it: room for the
+    /// new keys of `changes` before it, 8 bytes per change after it.
+    fn read_with_room(keys: &SearchKeys, changes: &[(i64, Option<String>)]) -> ReadKeys {
+        let room: usize = changes
+            .iter()
+            .map(|(_, key)| key.as_ref().map_or(0, |key| key.len() + 1))
+            .sum();
+        let mut bytes = vec![0u8; room];
+        bytes.extend_from_slice(&keys.bytes);
+        bytes.extend(std::iter::repeat_n(0, 8 * changes.len()));
+        ReadKeys {
+            bytes,
+            room,
+            form_len: keys.bytes.len(),
+            changes: changes.to_vec(),
+        }
+    }
+
+    /// Changes applied in place to the stored form as it is read give the
+    /// keys that applying them to a copy gives, whatever they are: longer
+    /// and shorter keys, leads gone, added before, between and after the
+    /// others, at the first and the last lead.
+    #[test]
+    fn changes_applied_in_place_give_what_a_copy_gives() {
+        let ws = workspace_with_variety();
+        let stamp = ws.data_stamp().unwrap();
+        let keys = SearchKeys::build(&ws, stamp).unwrap();
+        let ids = keys.ids().to_vec();
+        let (first, last) = (ids[0], *ids.last().unwrap());
+        let long = Some("a much longer key than any lead had before".to_owned());
+        let change_sets: Vec<Vec<(i64, Option<String>)>> = vec![
+            vec![(first, Some("x".into()))],
+            vec![(first, None), (last, None)],
+            vec![
+                (0, long.clone()),
+                (first, long.clone()),
+                (last, long.clone()),
+            ],
+            vec![
+                (ids[1], long.clone()),
+                (ids[2], None),
+                (ids[3], Some(String::new())),
+            ],
+            vec![
+                (last, None),
+                (last + 1, long.clone()),
+                (last + 9, Some("z".into())),
+            ],
+            ids.iter().map(|&id| (id, long.clone())).collect(),
+            ids.iter().map(|&id| (id, None)).collect(),
+        ];
+        for changes in change_sets {
+            let copied = keys.with_changes(&changes, stamp);
+            let in_place = read_with_room(&keys, &changes).into_keys(stamp).unwrap();
+            assert_eq!(key_parts(&in_place), key_parts(&copied), "{changes:?}");
+            assert_eq!(in_place.bytes, copied.bytes, "{changes:?}");
+        }
+        // Too little room is refused, never written over (a replaced key's
+        // own bytes count as room: not a lead added before the first).
+        let changes = vec![(first - 1, long.clone())];
+        let mut short = read_with_room(&keys, &changes);
+        short.bytes.drain(..1);
+        short.room -= 1;
+        assert!(short.into_keys(stamp).is_none());
+    }
+
     /// A write on `ws` that keeps the stored keys, as a leads import does:
     /// `sql`, then the leads it changed noted beside the keys.
     fn write_carrying_the_keys(ws: &mut Workspace, sql: &str) {
@@ -1433,7 +1407,7 @@ mod tests {
             .transaction()
             .unwrap();
         tx.execute_batch(sql).unwrap();
-        search_changes::carry_across_write(&tx, changed()).unwrap();
+        search_stored::carry_across_write(&tx, changed()).unwrap();
         tx.commit().unwrap();
     }
 
@@ -1463,8 +1437,8 @@ mod tests {
 
         let fresh = Workspace::open(&path).unwrap();
         let generation = derived_cache::generation(fresh.conn()).unwrap();
-        let (_, changes) = load_stored(&fresh, generation).unwrap().unwrap();
-        let changed: Vec<i64> = changes.iter().map(|(id, _)| *id).collect();
+        let stored = load_stored(&fresh, generation).unwrap().unwrap();
+        let changed: Vec<i64> = stored.changes.iter().map(|(id, _)| *id).collect();
         assert_eq!(changed, [1, 2, 7], "both writes' leads, once each");
         assert_eq!(
             matching_ids(&fresh, "planted").unwrap(),
@@ -1508,7 +1482,7 @@ mod tests {
                 .unwrap()
                 .transaction()
                 .unwrap();
-            search_changes::carry_across_write(&tx, changed).unwrap();
+            search_stored::carry_across_write(&tx, changed).unwrap();
             tx.commit().unwrap();
         };
         carry(&mut ws, Some((1..=1_000).collect()));
@@ -1528,7 +1502,7 @@ mod tests {
         assert_eq!(stored_parts(&ws).len(), 3);
         let generation = derived_cache::generation(ws.conn()).unwrap();
         let from = derived_cache::built_from(ws.conn()).unwrap();
-        let other_store = search_changes::encode(*b"othertag", &[2]);
+        let other_store = search_stored::encode(*b"othertag", &[2]);
         assert!(derived_cache::put(ws.conn(), CHANGED_PART, from, &other_store).unwrap());
         assert_eq!(
             load_stored(&ws, generation).unwrap(),

@@ -159,6 +159,32 @@ pub fn get(conn: &Connection, name: &str, generation: i64) -> Result<Option<Vec<
         .optional()?)
 }
 
+/// The part named `name` whatever generation it was stored for, with that
+/// generation: for a part that is true of later data too, read with what
+/// the write that stored it made (`leads::search_stored`).
+pub fn get_any(conn: &Connection, name: &str) -> Result<Option<(i64, Vec<u8>)>> {
+    Ok(conn
+        .query_row(
+            "SELECT generation, bytes FROM derived_cache WHERE name = ?1",
+            [name],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// The generation the part named `name` was stored for, if there is one:
+/// each store of a part writes the generation it was built or written
+/// for, so an unchanged generation is an unchanged part.
+pub fn generation_of(conn: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT generation FROM derived_cache WHERE name = ?1",
+            [name],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
 /// The length in bytes of the part [`get`] would find, without reading it.
 pub fn length(conn: &Connection, name: &str, generation: i64) -> Result<Option<usize>> {
     let length: Option<i64> = conn
