@@ -3,7 +3,8 @@
 // Leads view; a large import cancelled half-way leaves the workspace as it was.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
@@ -408,6 +409,47 @@ describe("a large import", () => {
     });
     await searchFinds(app.browser, "scan1999@booth", 1, "the last lead of the import");
     await searchFinds(app.browser, "booth corp", 2_000, "every lead of the import");
+  });
+});
+
+describe("an import by the CLI while the app is closed", () => {
+  let app;
+  after(async () => {
+    await app?.stop();
+  });
+
+  it("keeps the stored search keys with the leads it added noted beside them, and the app finds those leads", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leadstream-cli-import-"));
+    const db = join(dir, "Crm.leadstream");
+    cli("--db", db, "demo", "--leads", "3000", "--events-per-lead", "2");
+    cli("--db", db, "leads", "search", "a"); // builds the keys; closing stores them
+    assert.equal(storedSearchKeys(db), 1, "a search stored the keys for the next process");
+    const csv = join(dir, "fair.csv");
+    const lines = ["Email,First Name,Last Name,Company"];
+    for (let i = 0; i < 40; i++) lines.push(`visitor${i}@fair.example,Zoë,Quintero ${i},Fairground Ltd`);
+    writeFileSync(csv, lines.join("\n") + "\n");
+    cli("--db", db, "import", "leads", csv);
+    const noted = execFileSync(
+      "sqlite3",
+      [db, "SELECT (length(bytes) - 16) / 8 FROM derived_cache WHERE name = 'search/v3/keys/changed'"],
+      { encoding: "utf8" },
+    ).trim();
+    assert.equal(noted, "40", "the import kept the keys and noted its 40 new leads beside them");
+    assert.equal(storedSearchKeys(db), 0, "the stored keys alone are not the data's");
+
+    app = await launchOpen({ args: [db] });
+    await searchFinds(app.browser, "zoe quintero", 40, "the imported leads, from the stored keys and the leads noted beside them");
+    await typeInto(app.browser, byTestId(app.browser, "lead-search"), "fairground");
+    await app.browser.waitUntil(async () => (await leadTotal(app.browser)) === 40, {
+      timeout: 20_000,
+      timeoutMsg: "the search for the imported company should find its 40 leads",
+    });
+    await screenshot(app.browser, "24b-search-after-a-cli-import");
+    await clearInput(app.browser, byTestId(app.browser, "lead-search"));
+    await app.browser.waitUntil(async () => (await leadTotal(app.browser)) === 3040, {
+      timeout: 20_000,
+      timeoutMsg: "without a search the table shows every lead, the imported ones too",
+    });
   });
 });
 
