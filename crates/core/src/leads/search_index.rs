@@ -124,15 +124,19 @@ fn parse_stored(bytes: &[u8]) -> Option<(usize, Vec<i64>, Vec<usize>)> {
     if ends.len() != count || keys.last().is_some_and(|&last| last != SEPARATOR) {
         return None;
     }
-    let ids = bytes[keys_end..]
+    Some((keys_end, ids_of(&bytes[keys_end..]), ends))
+}
+
+/// The lead ids that `bytes` holds, 8 bytes each, little-endian.
+pub(super) fn ids_of(bytes: &[u8]) -> Vec<i64> {
+    bytes
         .chunks_exact(8)
         .map(|chunk| {
             let mut id = [0u8; 8];
             id.copy_from_slice(chunk);
             i64::from_le_bytes(id)
         })
-        .collect();
-    Some((keys_end, ids, ends))
+        .collect()
 }
 
 /// Ends each lead's key in the buffer: a byte no UTF-8 text holds, so no

@@ -15,7 +15,7 @@
 //! so it is never applied to another store's; a store of new halves writes
 //! an empty one with their tag.
 
-use super::search_index::{lead_count_of, SearchKeys, HEADER_LEN};
+use super::search_index::{ids_of, lead_count_of, SearchKeys, HEADER_LEN};
 use crate::store::split_read;
 use crate::store::tables::derived_cache;
 use crate::store::tables::leads as stored_leads;
@@ -105,15 +105,7 @@ fn decode(bytes: &[u8]) -> Option<(PairTag, Vec<i64>)> {
         return None;
     }
     let tag: PairTag = bytes.get(MAGIC.len()..EMPTY_LEN)?.try_into().ok()?;
-    let ids = bytes[EMPTY_LEN..]
-        .chunks_exact(8)
-        .map(|chunk| {
-            let mut id = [0u8; 8];
-            id.copy_from_slice(chunk);
-            i64::from_le_bytes(id)
-        })
-        .collect();
-    Some((tag, ids))
+    Some((tag, ids_of(&bytes[EMPTY_LEN..])))
 }
 
 /// What the file says of the stored keys' changes, for a reader.

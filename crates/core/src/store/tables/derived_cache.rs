@@ -216,14 +216,7 @@ pub fn read_into(
         .is_autocommit()
         .then(|| rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Deferred))
         .transpose()?;
-    let located: Option<(i64, i64)> = conn
-        .query_row(
-            "SELECT rowid, length(bytes) FROM derived_cache WHERE name = ?1 AND generation <= ?2",
-            (name, generation),
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
-    let Some((rowid, length)) = located else {
+    let Some((rowid, length)) = locate(conn, name, generation)? else {
         return Ok(false);
     };
     if usize::try_from(length).ok() != body.len().checked_add(tail.len()) {
@@ -239,6 +232,18 @@ pub fn read_into(
     Ok(true)
 }
 
+/// The rowid and length of the part [`get`] would find, for an
+/// incremental blob read of it.
+fn locate(conn: &Connection, name: &str, generation: i64) -> Result<Option<(i64, i64)>> {
+    Ok(conn
+        .query_row(
+            "SELECT rowid, length(bytes) FROM derived_cache WHERE name = ?1 AND generation <= ?2",
+            (name, generation),
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?)
+}
+
 /// Reads the first `head.len()` and the last `tail.len()` bytes of the
 /// part [`get`] would find, without the rest: `Ok(false)`, with nothing
 /// read, when there is no such part or it is shorter than both together.
@@ -249,14 +254,7 @@ pub fn read_ends(
     head: &mut [u8],
     tail: &mut [u8],
 ) -> Result<bool> {
-    let located: Option<(i64, i64)> = conn
-        .query_row(
-            "SELECT rowid, length(bytes) FROM derived_cache WHERE name = ?1 AND generation <= ?2",
-            (name, generation),
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
-    let Some((rowid, length)) = located else {
+    let Some((rowid, length)) = locate(conn, name, generation)? else {
         return Ok(false);
     };
     let length = usize::try_from(length).unwrap_or(0);
