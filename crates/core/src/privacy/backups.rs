@@ -189,6 +189,17 @@ mod tests {
         actions
     }
 
+    /// A rule tree that reads a field column and a type's events: counting
+    /// it stores the lead ids', the column's and the events' parts.
+    fn field_and_behaviour_rules() -> crate::segments::RuleGroup {
+        serde_json::from_str(
+            r#"{"combinator": "and", "rules": [
+                 {"field": "persona", "operator": "notNull", "value": ""},
+                 {"field": "event", "operator": "performed", "value": {"type": "page_view"}}]}"#,
+        )
+        .unwrap()
+    }
+
     /// A backup, an export and a setting change only the audit log and the
     /// settings: the segment index's parts stored for the data stay for the
     /// next count.
@@ -197,12 +208,7 @@ mod tests {
         use crate::store::tables::derived_cache;
         let dir = tempfile::tempdir().unwrap();
         let mut workspace = demo_workspace(dir.path());
-        let rules: crate::segments::RuleGroup = serde_json::from_str(
-            r#"{"combinator": "and", "rules": [
-                 {"field": "persona", "operator": "notNull", "value": ""},
-                 {"field": "event", "operator": "performed", "value": {"type": "page_view"}}]}"#,
-        )
-        .unwrap();
+        let rules = field_and_behaviour_rules();
         let members = crate::segments::count(&workspace, &rules, 1_790_000_000).unwrap();
         let stored = |workspace: &Workspace| {
             let conn = workspace.conn();
@@ -272,12 +278,7 @@ mod tests {
         use crate::store::tables::derived_cache;
         let dir = tempfile::tempdir().unwrap();
         let mut workspace = demo_workspace(dir.path());
-        let rules: crate::segments::RuleGroup = serde_json::from_str(
-            r#"{"combinator": "and", "rules": [
-                 {"field": "persona", "operator": "notNull", "value": ""},
-                 {"field": "event", "operator": "performed", "value": {"type": "page_view"}}]}"#,
-        )
-        .unwrap();
+        let rules = field_and_behaviour_rules();
         let at = 1_790_000_000;
         let members = crate::segments::count(&workspace, &rules, at).unwrap();
         let parts_then = derived_cache::parts(workspace.conn()).unwrap();
