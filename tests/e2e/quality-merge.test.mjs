@@ -3,10 +3,13 @@
 // the same workspace), the merge preview of pair 101/102 with one field
 // picked by its radio, the merge (one lead fewer, the survivor holds the
 // picked value, both read with the CLI), and Undo (both leads back, the
-// pair back in the list). Screenshots of the list and the preview; axe on
-// both.
+// pair back in the list). After the merge and after the undo, the segment
+// index's parts the app carried across them (never emptied, as a merge used
+// to) give every built-in segment the count a build from SQL gives.
+// Screenshots of the list and the preview; axe on both.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
@@ -25,6 +28,33 @@ function leadsById(db, dir) {
   cli("--db", db, "leads", "export", "--format", "json", "--output", file);
   const leads = JSON.parse(readFileSync(file, "utf8"));
   return new Map(leads.map((lead) => [lead.id, lead]));
+}
+
+/**
+ * Each segment's count as `segment list` gives it from the segment index's
+ * parts in `db` (a snapshot of it taken with sqlite3), and from SQL (the
+ * same snapshot with its derived parts deleted), with how many of those
+ * parts the snapshot holds.
+ */
+function countsFromPartsAndFromSql(db, dir) {
+  const counts = (file) =>
+    JSON.parse(cli("--db", file, "segment", "list", "--json"))
+      .map((s) => `${s.segment.name}: ${s.count}`)
+      .sort();
+  const withParts = join(dir, "snapshot-with-parts.leadstream");
+  const withoutParts = join(dir, "snapshot-without-parts.leadstream");
+  for (const file of [withParts, withoutParts]) rmSync(file, { force: true });
+  execFileSync("sqlite3", ["-cmd", ".timeout 5000", db, `.backup '${withParts}'`]);
+  execFileSync("sqlite3", [withParts, `.backup '${withoutParts}'`]);
+  execFileSync("sqlite3", [withoutParts, "DELETE FROM derived_cache"]);
+  const parts = Number(
+    execFileSync(
+      "sqlite3",
+      [withParts, "SELECT count(*) FROM derived_cache WHERE name LIKE 'segment-index/%'"],
+      { encoding: "utf8" },
+    ).trim(),
+  );
+  return { parts, fromParts: counts(withParts), fromSql: counts(withoutParts) };
 }
 
 describe("quality: duplicates and merge", () => {
@@ -126,6 +156,10 @@ describe("quality: duplicates and merge", () => {
     assert.equal(merged.has(102), false);
     assert.equal(merged.get(101).company, company102);
     await screenshot(browser, "quality-merge-done");
+    const afterMerge = countsFromPartsAndFromSql(demoDb, app.dataDir);
+    assert.ok(afterMerge.parts > 0, "the file holds the segment index's parts after the merge");
+    assert.ok(afterMerge.fromSql.length >= 20, afterMerge.fromSql.join("; "));
+    assert.deepEqual(afterMerge.fromParts, afterMerge.fromSql);
 
     await clickWhenStill(browser, byTestId(browser, "merge-undo"));
     await browser.waitUntil(async () => (await rows()) === expected, {
@@ -141,5 +175,25 @@ describe("quality: duplicates and merge", () => {
       timeout: 30_000,
       timeoutMsg: "the header's lead count never followed the undo",
     });
+    const afterUndo = countsFromPartsAndFromSql(demoDb, app.dataDir);
+    assert.ok(afterUndo.parts > 0, "the file holds the segment index's parts after the undo");
+    assert.deepEqual(afterUndo.fromParts, afterUndo.fromSql);
+
+    // The app's own Segments list counts as SQL does after the undo (segments
+    // of fields alone: the list counts as of now, the CLI as of today 00:00).
+    await byTestId(browser, "nav-segments").click();
+    await byTestId(browser, "segment-list").waitForDisplayed({ timeout: 30_000 });
+    const segments = JSON.parse(cli("--db", demoDb, "segment", "list", "--json"));
+    for (const name of ["Current customers", "Former customers", "Enterprise", "Technical decision makers"]) {
+      const { id } = segments.find((s) => s.segment.name === name).segment;
+      const fromSql = Number(afterUndo.fromSql.find((line) => line.startsWith(`${name}: `)).split(": ")[1]);
+      const shown = byTestId(browser, `segment-count-${id}`);
+      await shown.waitForDisplayed({ timeout: 30_000 });
+      await browser.waitUntil(async () => Number((await shown.getText()).replace(/\D/g, "")) === fromSql, {
+        timeout: 30_000,
+        timeoutMsg: `${name}: the list never showed ${fromSql}, the count from SQL`,
+      });
+    }
+    await screenshot(browser, "quality-merge-undone-segments");
   });
 });

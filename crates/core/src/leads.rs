@@ -25,6 +25,8 @@ pub use search_index::{
 };
 pub(crate) use search_stored::carry_across_write as carry_search_keys_across;
 pub(crate) use search_stored::{
+    carry_across_lead_rows as carry_search_keys_across_lead_rows,
+    part_carried_across_lead_rows as search_keys_carried_across_lead_rows,
     part_reads_no_events as search_keys_read_no_events,
     part_reads_none_of as search_keys_read_none_of,
     part_survives_leads_written as search_keys_survive_leads_written,

@@ -258,6 +258,16 @@ fn with_layers_above(mut workspace: Workspace) -> Result<Workspace> {
     // fields leave true, kept by a leads import.
     workspace.keep_across_lead_writes(crate::segments::index::part_survives_leads_written);
     workspace.keep_across_lead_writes(crate::leads::search_keys_survive_leads_written);
+    // What each layer carries across a write that rewrote a few known leads
+    // (a merge, its undo), rewritten inside that write.
+    workspace.keep_across_lead_row_writes(
+        crate::segments::index::part_carried_across_lead_rows,
+        crate::segments::index::carry_across_lead_rows,
+    );
+    workspace.keep_across_lead_row_writes(
+        crate::leads::search_keys_carried_across_lead_rows,
+        crate::leads::carry_search_keys_across_lead_rows,
+    );
     // What each layer stores for the next process when the workspace closes.
     workspace.on_close(crate::leads::store_search_keys_on_close);
     crate::segments::saved::install_builtins(&mut workspace)?;

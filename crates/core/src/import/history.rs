@@ -17,6 +17,7 @@ use crate::leads::iso_datetime;
 use crate::store::tables::imports::{self, Change, Dependence, StoredImport, TakenIdentity};
 use crate::store::tables::leads as stored_leads;
 use crate::store::tables::{audit, custom_values, events, merges};
+use crate::store::CarryAcrossLeadRows;
 use crate::{Error, Result, Workspace};
 
 /// What one change in the history is: an import of a leads or events file,
@@ -166,10 +167,17 @@ pub fn undo_with(
     import_id: i64,
     remove_created_fields: bool,
 ) -> Result<UndoSummary> {
+    // The undo of a merge rewrites the leads it merged alone: the derived
+    // parts are carried across for them (`Workspace::conn_mut_for_lead_rows`).
+    if !merges::leads_of_merge(workspace.conn(), import_id)?.is_empty() {
+        let (conn, carry) = workspace.conn_mut_for_lead_rows()?;
+        return undo_on(conn, import_id, remove_created_fields, None, Some(carry));
+    }
     undo_on(
         workspace.conn_mut()?,
         import_id,
         remove_created_fields,
+        None,
         None,
     )
 }
@@ -185,16 +193,18 @@ pub(crate) fn undo_fix_on(
     fix_id: i64,
     fields: &[&str],
 ) -> Result<UndoSummary> {
-    undo_on(conn, fix_id, false, Some(fields))
+    undo_on(conn, fix_id, false, Some(fields), None)
 }
 
 /// [`undo_with`] on the connection `conn`; with `only_fields`, refused
-/// unless the change is a fix of those fields alone.
+/// unless the change is a fix of those fields alone; with `carry`, the
+/// change is a merge and the parts kept are carried across for its leads.
 fn undo_on(
     conn: &mut Connection,
     import_id: i64,
     remove_created_fields: bool,
     only_fields: Option<&[&str]>,
+    carry: Option<CarryAcrossLeadRows>,
 ) -> Result<UndoSummary> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let (file_name, mapping, kind) = match imports::find(&tx, import_id)? {
@@ -285,6 +295,7 @@ fn undo_on(
     }
     // After the survivors' values are back: a merged lead takes back its
     // identity, its custom values, its events and its segment history.
+    let merge_leads = merges::leads_of_merge(&tx, import_id)?;
     let leads_restored = merges::restore(&tx, import_id)?;
     // Spent: an undone import is never undone again.
     imports::mark_undone(&tx, import_id, chrono::Utc::now().timestamp())?;
@@ -300,6 +311,9 @@ fn undo_on(
         "events_removed": events_removed, "values_restored": values_restored,
         "leads_restored": leads_restored, "fields_removed": created_fields.removed}),
     )?;
+    if let Some(carry) = carry {
+        carry.carry(&tx, &merge_leads)?;
+    }
     tx.commit()?;
     Ok(UndoSummary {
         leads_removed,

@@ -188,6 +188,26 @@ pub(crate) fn carry_across_write(
     derived_cache::put_in(tx, CHANGED_PART, &encode(tag, &ids))
 }
 
+/// Whether `part` is one of the stored keys' parts, which a write that
+/// rewrote a few known leads keeps and carries across
+/// ([`carry_across_lead_rows`]).
+pub(crate) fn part_carried_across_lead_rows(part: &str) -> bool {
+    is_stored_keys_part(part)
+}
+
+/// [`carry_across_write`] for a write that rewrote the leads `rewritten`
+/// (`Workspace::conn_mut_for_lead_rows`: a merge, its undo): a fresh
+/// process reads them again, and drops those that are gone.
+pub(crate) fn carry_across_lead_rows(
+    tx: &rusqlite::Transaction<'_>,
+    rewritten: &[i64],
+) -> Result<()> {
+    let mut ids = rewritten.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    carry_across_write(tx, Some(ids))
+}
+
 /// The tag both halves end with and the number of leads they hold; `None`
 /// when one is missing or their tags differ.
 fn halves_tag_and_leads(

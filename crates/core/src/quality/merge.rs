@@ -389,9 +389,11 @@ pub fn merge(
 ) -> Result<FixOutcome> {
     // A copy of the workspace before the merge changes it (issue 15).
     crate::store::backup::create(workspace, "before-merge")?;
-    let tx = workspace
-        .conn_mut()?
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // The derived parts are kept and carried across for the leads merged
+    // (`Workspace::conn_mut_for_lead_rows`): the score run after it and the
+    // next count load them instead of building them from SQL.
+    let (conn, carry) = workspace.conn_mut_for_lead_rows()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let leads = checked_leads(&tx, survivor, merged)?;
     let fields = merge_fields(&tx)?;
     let decisions = decide(&tx, &fields, &leads, picks)?;
@@ -473,6 +475,7 @@ pub fn merge(
     }
     fix.note_merged(merged.len() as u64);
     let outcome = fix.finish()?;
+    carry.carry(&tx, &leads)?;
     tx.commit()?;
     Ok(outcome)
 }

@@ -21,6 +21,7 @@ mod open_files;
 pub mod settings;
 pub(crate) mod split_read;
 pub mod tables;
+mod writes;
 
 use std::any::Any;
 
@@ -36,6 +37,7 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use cipher::Passphrase;
 pub use migrate::LATEST_SCHEMA_VERSION;
+pub(crate) use writes::{CarryAcrossLeadRows, LeadRowsCarrier, PartNamer};
 
 use crate::{Error, Result};
 
@@ -208,6 +210,10 @@ pub struct Workspace {
     /// leads are added and some fields written
     /// ([`Workspace::keep_across_lead_writes`]).
     kept_across_lead_writes: Vec<fn(&str, &[&str]) -> bool>,
+    /// What the layers above keep across a write that rewrote a few known
+    /// leads, each with how it carries its parts across
+    /// ([`Workspace::keep_across_lead_row_writes`]).
+    kept_across_lead_row_writes: Vec<(PartNamer, LeadRowsCarrier)>,
     /// What the layers above do when the workspace closes
     /// ([`Workspace::on_close`]).
     closers: Vec<fn(&Workspace)>,
@@ -356,6 +362,7 @@ impl Workspace {
             passphrase: None,
             kept_across_event_writes: Vec::new(),
             kept_across_lead_writes: Vec::new(),
+            kept_across_lead_row_writes: Vec::new(),
             closers: Vec::new(),
             lead_changes,
             appended_events: Mutex::new(None),
@@ -426,174 +433,6 @@ impl Workspace {
         )?;
         probe.rollback()?;
         Ok(())
-    }
-
-    /// The connection for writing (transactions). Taking it counts as a
-    /// change of the data, so caches built from it (the segment index) are
-    /// rebuilt on their next use.
-    ///
-    /// It also empties the cache of derived data kept in the file and bumps
-    /// its generation (`tables::derived_cache::invalidate`), before the caller
-    /// writes, so no process loads a cached part built from older data. If
-    /// that fails (a file another process kept busy past the timeout, or a
-    /// read-only one), so does this, and the caller writes nothing: a write
-    /// that went through once the file was free again would leave the old
-    /// parts in the file under a generation that did not move.
-    pub fn conn_mut(&mut self) -> Result<&mut Connection> {
-        self.forget_appended_events();
-        self.data_generation += 1;
-        let generation = tables::derived_cache::invalidate(&self.conn)?;
-        lead_changes::lock(&self.lead_changes).note_generation(generation);
-        Ok(&mut self.conn)
-    }
-
-    /// The connection for writing the definitions a marketer edits and
-    /// nothing else: saved segments, streams, content, hierarchies, scoring models, ICE
-    /// scores, goals and reviews (with the settings and audit entries such a
-    /// write carries). Nothing derived from the data reads those tables: the
-    /// segment index, the quick search's keys and the field completeness are
-    /// built from leads, events, custom values and the field catalogue, and
-    /// a rule tree is compiled afresh at each evaluation. So unlike
-    /// [`Workspace::conn_mut`] this keeps the write generation and the
-    /// derived cache, and saving a segment at 1M leads no longer costs the
-    /// next count a rebuild of the index from SQL (the segment list after a
-    /// save: 10.6 s, against 0.34 s before it).
-    pub(crate) fn conn_mut_for_definitions(&mut self) -> &mut Connection {
-        &mut self.conn
-    }
-
-    /// The connection for a write of settings and audit entries alone: a
-    /// setting changed (the planner's caps and windows, the backups to keep,
-    /// the welcome dismissed, the time of the last score run), an export,
-    /// an access export or a backup noted in the log. No derived part reads
-    /// the settings or the audit log (the segment index, the quick search's
-    /// keys and the field completeness are built from leads, events, custom
-    /// values and the field catalogue), so, as
-    /// [`Workspace::conn_mut_for_definitions`], this keeps the write
-    /// generation and the derived cache: changing the planner's send window,
-    /// exporting a plan or taking a backup no longer costs the next count a
-    /// rebuild of the segment index from SQL.
-    pub(crate) fn conn_mut_for_settings_and_audit(&mut self) -> &mut Connection {
-        &mut self.conn
-    }
-
-    /// [`Workspace::conn_mut`] for a write that changes nothing the derived
-    /// parts for which `survives` holds were built from: those stay in the
-    /// file's cache for the new generation instead of being rebuilt from SQL
-    /// by the next reader (a score write keeps the segment index's events
-    /// and other columns, `tables::derived_cache::invalidate_except`).
-    pub(crate) fn conn_mut_keeping(
-        &mut self,
-        survives: impl Fn(&str) -> bool,
-    ) -> Result<&mut Connection> {
-        self.forget_appended_events();
-        self.data_generation += 1;
-        // As in `conn_mut`: no write without the bump.
-        let generation = tables::derived_cache::invalidate_except(&self.conn, survives)?;
-        lead_changes::lock(&self.lead_changes).note_generation(generation);
-        Ok(&mut self.conn)
-    }
-
-    /// Declares, for a layer above, which of its derived parts read no
-    /// events: a write of events alone ([`Workspace::conn_mut_for_events`])
-    /// keeps them. Each layer names its own, so a part nobody names (a
-    /// later version's) is deleted, never kept by mistake.
-    pub(crate) fn keep_across_event_writes(&mut self, reads_no_events: fn(&str) -> bool) {
-        self.kept_across_event_writes.push(reads_no_events);
-    }
-
-    /// Declares, for a layer above, which of its derived parts stay true
-    /// after a write that adds leads after every existing one and writes the
-    /// fields it names, of new and existing leads, and nothing else
-    /// ([`Workspace::conn_mut_for_leads`]). Such a part covers only the leads
-    /// there were when it was built: its reader must take every lead past
-    /// them as having no value in it (and no event). A part nobody names is
-    /// deleted.
-    pub(crate) fn keep_across_lead_writes(&mut self, survives: fn(&str, &[&str]) -> bool) {
-        self.kept_across_lead_writes.push(survives);
-    }
-
-    /// Registers, for a layer above, work to do when the workspace closes
-    /// (it is dropped), before its connection closes: storing in the file
-    /// what it derived and has not stored yet, so that the next process
-    /// loads it instead of building it again. A closer must not fail or
-    /// wait long: it runs as a window closes or another workspace opens.
-    pub(crate) fn on_close(&mut self, closer: fn(&Workspace)) {
-        self.closers.push(closer);
-    }
-
-    /// [`Workspace::conn_mut`] for a write of events and nothing else (an
-    /// events import that creates no lead and no field): the derived parts
-    /// that read no events (the segment index's lead ids and field columns,
-    /// the quick search's keys) stay in the file's cache for the new
-    /// generation. A write that turns out to change more must empty the
-    /// cache inside its own transaction (`tables::derived_cache::invalidate`).
-    pub(crate) fn conn_mut_for_events(&mut self) -> Result<&mut Connection> {
-        let kept = self.kept_across_event_writes.clone();
-        self.conn_mut_keeping(move |part| kept.iter().any(|reads_no_events| reads_no_events(part)))
-    }
-
-    /// [`Workspace::conn_mut`] for a leads import: a write that adds leads,
-    /// each with an id above every existing lead's (the next free ids), and
-    /// writes the fields `written` of new and existing leads, and nothing
-    /// else a derived part reads (no event, no deletion). The parts the layers
-    /// above keep across such a write
-    /// ([`Workspace::keep_across_lead_writes`]) stay in the file's cache for
-    /// the new generation: the columns of the other fields and the events,
-    /// which then cover the leads that were there before, and the new leads
-    /// have no value in them. A write that turns out to change more must
-    /// empty the cache inside its own transaction
-    /// (`tables::derived_cache::invalidate`). The quick search's stored keys
-    /// are kept too: before it commits, the write must note the leads it
-    /// changed beside them (`leads::carry_search_keys_across`, with
-    /// [`Workspace::lead_changes_after`]).
-    pub(crate) fn conn_mut_for_leads(&mut self, written: &[&str]) -> Result<&mut Connection> {
-        let survives = self.survives_lead_writes();
-        self.conn_mut_keeping(move |part| survives(part, written))
-    }
-
-    /// Whether a derived part stays true across a write that adds leads
-    /// after every existing one and writes the fields named
-    /// ([`Workspace::keep_across_lead_writes`]): for a write that learns it
-    /// added leads only inside its transaction (an events import that
-    /// created leads, `tables::derived_cache::invalidate_except_in`).
-    pub(crate) fn survives_lead_writes(&self) -> impl Fn(&str, &[&str]) -> bool + 'static {
-        let kept = self.kept_across_lead_writes.clone();
-        move |part, written| kept.iter().any(|survives| survives(part, written))
-    }
-
-    /// Keeps what the write just committed appended to the events
-    /// (`appended_events`), for [`Workspace::take_appended_events`].
-    pub(crate) fn hand_over_appended_events(&self, appended: appended_events::AppendedEvents) {
-        *self.appended_events_slot() = Some(appended);
-    }
-
-    /// The events the last write appended, once, while the data is still
-    /// what that write left (no write since, by any connection); `None`
-    /// otherwise, and the record is dropped either way.
-    pub(crate) fn take_appended_events(&self) -> Option<appended_events::AppendedEvents> {
-        self.appended_events_slot()
-            .take()
-            .filter(|appended| appended.is_current(&self.conn))
-    }
-
-    fn forget_appended_events(&self) {
-        *self.appended_events_slot() = None;
-    }
-
-    fn appended_events_slot(
-        &self,
-    ) -> std::sync::MutexGuard<'_, Option<appended_events::AppendedEvents>> {
-        self.appended_events
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// The connection for a transaction that is always rolled back (an
-    /// import's dry run): nothing it writes is ever seen, so the write
-    /// generation and the derived cache stay as they are.
-    pub(crate) fn conn_mut_rolled_back(&mut self) -> &mut Connection {
-        &mut self.conn
     }
 
     /// What identifies the current data: this workspace's write generation

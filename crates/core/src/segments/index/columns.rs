@@ -16,7 +16,7 @@ use crate::Result;
 
 /// The column of [`LeadIndex::load_usable_emails`]. No field key has a
 /// colon, so no field's column can take its place.
-const USABLE_EMAIL: &str = "email:usable";
+pub(super) const USABLE_EMAIL: &str = "email:usable";
 
 /// A code for "empty" in dictionary-encoded columns.
 pub(super) const EMPTY: u32 = u32::MAX;

@@ -13,6 +13,7 @@ mod columns;
 mod event_scan;
 mod event_types;
 mod events;
+mod patch;
 mod stored;
 
 use std::collections::{HashMap, HashSet};
@@ -24,6 +25,7 @@ use crate::Result;
 pub(crate) use bitset::Bitset;
 use columns::*;
 use events::*;
+pub(crate) use patch::{carry_across_lead_rows, part_carried_across_lead_rows};
 use stored::PartCache;
 pub(crate) use stored::{part_reads_no_events, part_reads_none_of, part_survives_leads_written};
 

@@ -256,6 +256,116 @@ pub fn lead_with_events(conn: &Connection, id: i64) -> Result<Option<LeadWithEve
     Ok(Some(LeadWithEvents { values, events }))
 }
 
+/// The leads of `ids` (ascending) that exist, ascending: one look-up by id
+/// each (for the few leads a write rewrote).
+pub fn existing_leads(conn: &Connection, ids: &[i64]) -> Result<Vec<i64>> {
+    let mut statement = conn.prepare_cached("SELECT 1 FROM leads WHERE id = ?1")?;
+    let mut existing = Vec::with_capacity(ids.len());
+    for &id in ids {
+        if statement.exists([id])? {
+            existing.push(id);
+        }
+    }
+    Ok(existing)
+}
+
+/// [`for_each_lead_value`] for the leads `ids` alone (one look-up each); a
+/// lead that does not exist is skipped.
+pub fn for_each_lead_value_of(
+    conn: &Connection,
+    key: &str,
+    ids: &[i64],
+    mut visit: impl FnMut(i64, ValueRef<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut statement =
+        conn.prepare_cached(&format!("SELECT \"{key}\" FROM leads WHERE id = ?1"))?;
+    for &id in ids {
+        let mut rows = statement.query([id])?;
+        if let Some(row) = rows.next()? {
+            visit(id, row.get_ref(0)?)?;
+        }
+    }
+    Ok(())
+}
+
+/// [`for_each_custom_value`] for the leads `ids` alone (one look-up each).
+pub fn for_each_custom_value_of(
+    conn: &Connection,
+    field_id: i64,
+    ids: &[i64],
+    mut visit: impl FnMut(i64, ValueRef<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut statement = conn
+        .prepare_cached("SELECT value FROM custom_values WHERE field_id = ?1 AND lead_id = ?2")?;
+    for &id in ids {
+        let mut rows = statement.query([field_id, id])?;
+        if let Some(row) = rows.next()? {
+            visit(id, row.get_ref(0)?)?;
+        }
+    }
+    Ok(())
+}
+
+/// Calls `visit` for every event of the leads `ids`, lead by lead in the
+/// order of `ids`, each lead's oldest first (ties by event id): the order
+/// of the segment index's runs.
+pub fn for_each_event_of_leads(
+    conn: &Connection,
+    ids: &[i64],
+    mut visit: impl FnMut(EventRow<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut statement = conn.prepare_cached(
+        "SELECT id, type, occurred_at FROM events WHERE lead_id = ?1 ORDER BY occurred_at, id",
+    )?;
+    for &lead_id in ids {
+        let mut rows = statement.query([lead_id])?;
+        while let Some(row) = rows.next()? {
+            visit(EventRow {
+                id: row.get(0)?,
+                lead_id,
+                raw_type: row.get_ref(1)?.as_bytes().unwrap_or_default(),
+                occurred_at: row.get(2)?,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// [`for_each_event_property`] for the events of the leads `ids`, in the
+/// order of [`for_each_event_of_leads`].
+pub fn for_each_event_property_of_leads(
+    conn: &Connection,
+    ids: &[i64],
+    raw_types: &[String],
+    path: &str,
+    mut visit: impl FnMut(EventProperty<'_>) -> Result<()>,
+) -> Result<()> {
+    if raw_types.is_empty() {
+        return Ok(());
+    }
+    let placeholders: Vec<String> = (0..raw_types.len())
+        .map(|i| format!("?{}", i + 3))
+        .collect();
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT occurred_at, properties -> ?2 FROM events
+         WHERE lead_id = ?1 AND type IN ({}) ORDER BY occurred_at, id",
+        placeholders.join(", ")
+    ))?;
+    for &lead_id in ids {
+        let mut params: Vec<&dyn rusqlite::ToSql> = vec![&lead_id, &path];
+        params.extend(raw_types.iter().map(|raw| raw as &dyn rusqlite::ToSql));
+        let mut rows = statement.query(params.as_slice())?;
+        while let Some(row) = rows.next()? {
+            visit(EventProperty {
+                lead_id,
+                occurred_at: row.get(0)?,
+                json: row.get_ref(1)?.as_bytes_or_null().unwrap_or(None),
+            })?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -429,6 +429,20 @@ pub fn merged_leads_of(tx: &Transaction<'_>, change_id: i64) -> Result<Vec<(i64,
     Ok(rows)
 }
 
+/// The leads merge fix `fix_id` joined, still merged: each survivor and
+/// merged lead, ascending and distinct; empty for any other change.
+pub fn leads_of_merge(conn: &rusqlite::Connection, fix_id: i64) -> Result<Vec<i64>> {
+    let mut leads: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT survivor_id FROM lead_merges WHERE fix_id = ?1
+             UNION SELECT merged_id FROM lead_merges WHERE fix_id = ?1",
+        )?
+        .query_map([fix_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    leads.sort_unstable();
+    Ok(leads)
+}
+
 type StoredMerge = (i64, i64, String, String, String);
 
 /// Puts back every lead merge fix `fix_id` merged away (a no-op for other

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# A merge of two leads and its undo at 1M leads, then the six-condition count
+# of bench/segments.sh and a quick search in fresh processes, for one or more
+# builds in turn: how long the merge and the undo take with what follows
+# them (the backup before, the score run and segment history after), how
+# many derived parts the file holds after, and how long the next fresh
+# process needs to count and to search (it loads the parts, or builds them
+# from SQL).
+# Usage: bench/merge.sh WORKSPACE SIX_JSON CLI...
+#   WORKSPACE  a 1M-lead demo workspace whose parts and search keys are
+#              stored (bench/segments.sh makes WORKDIR/1m.leadstream; a
+#              `segment list`, a count of SIX_JSON and a `leads search`
+#              store them)
+#   SIX_JSON   the six-condition segment (bench/segments.sh writes WORKDIR/six.json)
+# Each build runs on a fresh copy of WORKSPACE beside it (about 2 GB, and as
+# much again for the backup the merge takes first). Needs sqlite3.
+set -euo pipefail
+db=${1:?usage: bench/merge.sh WORKSPACE SIX_JSON CLI...}
+six=${2:?six.json}
+shift 2
+ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+copy=$(dirname "$db")/merge-bench.leadstream
+trap 'rm -rf "$copy" "$copy"-* "$(dirname "$db")"/merge-bench.leadstream.backups' EXIT
+parts() { sqlite3 "$copy" "SELECT count(*) FROM derived_cache"; }
+next_reads() {
+  local started runs
+  started=$(date +%s%N)
+  runs=$("$cli" --db "$copy" segment count "$six" --as-of 2026-11-01 --repeat 2 2>&1 | tr '\n' ' ')
+  echo "  the next count, fresh process: $(ms "$started") ms ($runs)"
+  started=$(date +%s%N)
+  runs=$("$cli" --db "$copy" leads search "müller" --limit 100 --repeat 2 2>&1 >/dev/null | tr '\n' ' ')
+  echo "  then a quick search, fresh process: $(ms "$started") ms ($runs)"
+}
+uptime
+for cli in "$@"; do
+  echo "== $cli"
+  rm -rf "$copy" "$copy"-* "$(dirname "$db")"/merge-bench.leadstream.backups
+  cp "$db" "$copy"
+  sync
+  echo "parts before: $(parts)"
+  started=$(date +%s%N)
+  change=$("$cli" --db "$copy" leads merge 1000 2000 | sed -n 's/^change \([0-9]*\):.*/\1/p')
+  echo "merge (backup, merge, score run, history): $(ms "$started") ms; parts after: $(parts)"
+  next_reads
+  started=$(date +%s%N)
+  "$cli" --db "$copy" imports undo "$change" > /dev/null
+  echo "undo (with score run and history): $(ms "$started") ms; parts after: $(parts)"
+  next_reads
+done
