@@ -64,13 +64,15 @@ describe("strategy: goals and reviews", () => {
     await clickWhenStill(browser, byTestId(browser, "goal-add"));
     const subject = byTestId(browser, "goal-subject");
     await subject.waitForDisplayed();
+    // The streams and the segments come from two requests: wait for a
+    // segment, not for any few options (the streams alone are eight).
     await browser.waitUntil(
       async () =>
-        (await browser.execute(
-          () =>
-            document.querySelectorAll('[data-testid="goal-subject"] option')
-              .length,
-        )) > 3,
+        await browser.execute(() =>
+          [
+            ...document.querySelectorAll('[data-testid="goal-subject"] option'),
+          ].some((o) => o.value.startsWith("segment:")),
+        ),
       { timeout: 30_000, timeoutMsg: "the segments never came" },
     );
     const segmentValue = await browser.execute(
