@@ -259,10 +259,9 @@ pub fn lead_with_events(conn: &Connection, id: i64) -> Result<Option<LeadWithEve
 /// The leads of `ids` (ascending) that exist, ascending: one look-up by id
 /// each (for the few leads a write rewrote).
 pub fn existing_leads(conn: &Connection, ids: &[i64]) -> Result<Vec<i64>> {
-    let mut statement = conn.prepare_cached("SELECT 1 FROM leads WHERE id = ?1")?;
     let mut existing = Vec::with_capacity(ids.len());
     for &id in ids {
-        if statement.exists([id])? {
+        if super::consent::lead_exists(conn, id)? {
             existing.push(id);
         }
     }
