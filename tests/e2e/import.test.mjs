@@ -1,6 +1,8 @@
 // CSV import in the real window: a file dropped on the window walks through
 // the wizard (file, columns, dry run, import) and its leads appear in the
 // Leads view; a large import cancelled half-way leaves the workspace as it was.
+// Undoing imports leaves the segment index's parts in the file, carried
+// across, and they count every segment as a build from SQL does.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -14,6 +16,7 @@ import {
   clearInput,
   cli,
   cliBinary,
+  countsFromPartsAndFromSql,
   dropFile,
   launchApp,
   leadTotal,
@@ -169,12 +172,22 @@ describe("importing a dropped CSV", () => {
       timeout: 10_000,
       timeoutMsg: "undoing the update did not show in the history",
     });
+    // The refusal is spent once the later import is undone.
+    await banner.waitForDisplayed({ reverse: true, timeout: 10_000, timeoutMsg: "the refusal stayed after the undo it asked for" });
     await undoConfirmed(browser, 0);
     await browser.waitUntil(async () => (await undoButtons()).length === 0, {
       timeout: 10_000,
       timeoutMsg: "undoing the first import did not show in the history",
     });
     assert.equal(leadCount(), withImports - 3, "both imports undone: the three leads are gone");
+    // Both undos carried the segment index's parts across (the leads the
+    // imports added dropped, the lead the update changed read again):
+    // the file still holds them, and they count as SQL does.
+    const afterUndo = countsFromPartsAndFromSql(db, app.dataDir);
+    assert.ok(afterUndo.parts > 0, "the file holds the segment index's parts after the undos");
+    assert.ok(afterUndo.fromSql.length >= 20, afterUndo.fromSql.join("; "));
+    assert.deepEqual(afterUndo.fromParts, afterUndo.fromSql);
+    await screenshot(browser, "28-imports-undone");
     await searchFinds(browser, "lefèvre", 0, "the undo took the imported lead away");
   });
 

@@ -8,8 +8,7 @@
 // to) give every built-in segment the count a build from SQL gives.
 // Screenshots of the list and the preview; axe on both.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
@@ -18,6 +17,7 @@ import {
   checkAccessibility,
   cli,
   clickWhenStill,
+  countsFromPartsAndFromSql,
   launchOpen,
   screenshot,
 } from "./support.mjs";
@@ -28,33 +28,6 @@ function leadsById(db, dir) {
   cli("--db", db, "leads", "export", "--format", "json", "--output", file);
   const leads = JSON.parse(readFileSync(file, "utf8"));
   return new Map(leads.map((lead) => [lead.id, lead]));
-}
-
-/**
- * Each segment's count as `segment list` gives it from the segment index's
- * parts in `db` (a snapshot of it taken with sqlite3), and from SQL (the
- * same snapshot with its derived parts deleted), with how many of those
- * parts the snapshot holds.
- */
-function countsFromPartsAndFromSql(db, dir) {
-  const counts = (file) =>
-    JSON.parse(cli("--db", file, "segment", "list", "--json"))
-      .map((s) => `${s.segment.name}: ${s.count}`)
-      .sort();
-  const withParts = join(dir, "snapshot-with-parts.leadstream");
-  const withoutParts = join(dir, "snapshot-without-parts.leadstream");
-  for (const file of [withParts, withoutParts]) rmSync(file, { force: true });
-  execFileSync("sqlite3", ["-cmd", ".timeout 5000", db, `.backup '${withParts}'`]);
-  execFileSync("sqlite3", [withParts, `.backup '${withoutParts}'`]);
-  execFileSync("sqlite3", [withoutParts, "DELETE FROM derived_cache"]);
-  const parts = Number(
-    execFileSync(
-      "sqlite3",
-      [withParts, "SELECT count(*) FROM derived_cache WHERE name LIKE 'segment-index/%'"],
-      { encoding: "utf8" },
-    ).trim(),
-  );
-  return { parts, fromParts: counts(withParts), fromSql: counts(withoutParts) };
 }
 
 describe("quality: duplicates and merge", () => {

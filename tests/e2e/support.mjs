@@ -394,6 +394,33 @@ export function cli(...args) {
   return execFileSync(cliBinary, args, { encoding: "utf8" });
 }
 
+/**
+ * Each segment's count as `segment list` gives it from the segment index's
+ * parts in `db` (a snapshot of it taken with sqlite3), and from SQL (the
+ * same snapshot with its derived parts deleted), with how many of those
+ * parts the snapshot holds.
+ */
+export function countsFromPartsAndFromSql(db, dir) {
+  const counts = (file) =>
+    JSON.parse(cli("--db", file, "segment", "list", "--json"))
+      .map((s) => `${s.segment.name}: ${s.count}`)
+      .sort();
+  const withParts = join(dir, "snapshot-with-parts.leadstream");
+  const withoutParts = join(dir, "snapshot-without-parts.leadstream");
+  for (const file of [withParts, withoutParts]) rmSync(file, { force: true });
+  execFileSync("sqlite3", ["-cmd", ".timeout 5000", db, `.backup '${withParts}'`]);
+  execFileSync("sqlite3", [withParts, `.backup '${withoutParts}'`]);
+  execFileSync("sqlite3", [withoutParts, "DELETE FROM derived_cache"]);
+  const parts = Number(
+    execFileSync(
+      "sqlite3",
+      [withParts, "SELECT count(*) FROM derived_cache WHERE name LIKE 'segment-index/%'"],
+      { encoding: "utf8" },
+    ).trim(),
+  );
+  return { parts, fromParts: counts(withParts), fromSql: counts(withoutParts) };
+}
+
 export function writeJson(path, value) {
   writeFileSync(path, JSON.stringify(value, null, 2));
 }

@@ -347,3 +347,77 @@ fn an_undo_offers_and_removes_the_fields_its_import_created_that_nothing_else_us
     assert_eq!(summary.created_fields, Default::default());
     assert!(custom_keys(&ws).contains(&"shoe_size".to_owned()));
 }
+
+/// The undo of a leads import carries the segment index's stored parts
+/// across (the leads it added are dropped, those it changed read again), so
+/// the next process loads them instead of building them from SQL, and they
+/// answer as a build from SQL does.
+#[test]
+fn an_undone_leads_import_keeps_the_index_parts_which_answer_as_sql_does() {
+    use leadstream_core::demo::{self, DemoSpec};
+    use leadstream_core::segments::{self, templates::templates};
+
+    const AS_OF: i64 = 1_780_000_000;
+    let dir = tempfile::tempdir().unwrap();
+    let (_d, mut ws) = workspace();
+    let path = ws.path().unwrap().to_path_buf();
+    let spec = DemoSpec {
+        leads: 300,
+        events_per_lead: 4,
+        seed: 3,
+        anchor: AS_OF,
+    };
+    demo::generate(&mut ws, &spec).unwrap();
+    let members_in_a_fresh_process = || -> Vec<Vec<i64>> {
+        let fresh = Workspace::open(&path).unwrap();
+        templates()
+            .iter()
+            .map(|t| segments::members(&fresh, &t.rules, AS_OF, 0, usize::MAX).unwrap())
+            .collect()
+    };
+    let index_parts = |ws: &Workspace| -> Vec<String> {
+        let mut statement = ws
+            .conn()
+            .prepare(
+                "SELECT name FROM derived_cache WHERE name LIKE 'segment-index/%' ORDER BY name",
+            )
+            .unwrap();
+        let names = statement.query_map([], |r| r.get(0)).unwrap();
+        names.collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let before = members_in_a_fresh_process();
+    let stored = index_parts(&ws);
+    assert!(stored.iter().any(|name| name.ends_with("/lead-ids")));
+    assert!(stored.iter().any(|name| name.contains("/events/")));
+
+    // A trade-show list: two new leads, and an existing lead made a customer.
+    let existing: String = ws
+        .conn()
+        .query_row("SELECT email FROM leads WHERE email IS NOT NULL AND lifecycle_stage <> 'Customer' ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let imported = import(
+        &mut ws,
+        dir.path(),
+        "fair.csv",
+        &format!(
+            "email,lifecycle_stage,persona\nnew.one@fair.example,Customer,Marketing Manager\n\
+             new.two@fair.example,Lead,Marketing Manager\n{existing},Customer,Marketing Manager\n"
+        ),
+    );
+    let after_import = members_in_a_fresh_process();
+    assert_ne!(after_import, before, "the import moved leads into segments");
+    let stored = index_parts(&ws);
+
+    let summary = history::undo(&mut ws, imported).unwrap();
+    assert_eq!(summary.leads_removed, 2);
+    // Carried across, not deleted: every part is still there.
+    assert_eq!(index_parts(&ws), stored);
+    let from_parts = members_in_a_fresh_process();
+    assert_eq!(from_parts, before, "the undo gives back what was");
+    ws.conn().execute("DELETE FROM derived_cache", []).unwrap();
+    assert_eq!(
+        members_in_a_fresh_process(),
+        from_parts,
+        "as built from SQL"
+    );
+}

@@ -167,19 +167,20 @@ pub fn undo_with(
     import_id: i64,
     remove_created_fields: bool,
 ) -> Result<UndoSummary> {
-    // The undo of a merge rewrites the leads it merged alone: the derived
-    // parts are carried across for them (`Workspace::conn_mut_for_lead_rows`).
-    if !merges::leads_of_merge(workspace.conn(), import_id)?.is_empty() {
-        let (conn, carry) = workspace.conn_mut_for_lead_rows()?;
-        return undo_on(conn, import_id, remove_created_fields, None, Some(carry));
+    // Any undo but an events import's knows the leads it rewrites: those
+    // the change added (deleted now), those whose values it overwrote (put
+    // back) and those a merge joined. The derived parts are carried across
+    // for them (`Workspace::conn_mut_for_lead_rows`). The undo of an events
+    // import removes events of leads only a scan of every event would name
+    // (`events.import_id` has no index): it empties the derived cache.
+    let of_events = imports::find(workspace.conn(), import_id)?
+        .is_some_and(|stored| ChangeKind::from_stored(&stored.kind) == ChangeKind::Events);
+    if of_events {
+        let conn = workspace.conn_mut()?;
+        return undo_on(conn, import_id, remove_created_fields, None, None);
     }
-    undo_on(
-        workspace.conn_mut()?,
-        import_id,
-        remove_created_fields,
-        None,
-        None,
-    )
+    let (conn, carry) = workspace.conn_mut_for_lead_rows()?;
+    undo_on(conn, import_id, remove_created_fields, None, Some(carry))
 }
 
 /// Undoes the fix `fix_id`, which changed only the fields `fields` of
@@ -198,7 +199,7 @@ pub(crate) fn undo_fix_on(
 
 /// [`undo_with`] on the connection `conn`; with `only_fields`, refused
 /// unless the change is a fix of those fields alone; with `carry`, the
-/// change is a merge and the parts kept are carried across for its leads.
+/// parts kept are carried across for the leads the undo rewrites.
 fn undo_on(
     conn: &mut Connection,
     import_id: i64,
@@ -255,14 +256,27 @@ fn undo_on(
         return Err(refuse(reason));
     }
 
-    let events_removed = events::delete_imported(&tx, import_id)?;
+    // The leads whose rows, values or events this undo rewrites, for the
+    // parts carried across it.
+    let mut rewritten: Vec<i64> = Vec::new();
+    let events_removed = if carry.is_some() {
+        let leads = events::delete_imported_naming_leads(&tx, import_id)?;
+        let removed = leads.len() as u64;
+        rewritten.extend(leads);
+        removed
+    } else {
+        events::delete_imported(&tx, import_id)?
+    };
     // The consent statements it wrote (issue 15); the status columns come
     // back with the other saved old values below.
     crate::store::tables::consent::delete_for_import(&tx, import_id)?;
     // Before the restore: a lead this import added may hold an identity that
     // an overwritten value gives back to an older lead.
-    let leads_removed = stored_leads::delete_imported(&tx, import_id)?;
+    let removed_leads = stored_leads::delete_imported(&tx, import_id)?;
+    let leads_removed = removed_leads.len() as u64;
+    rewritten.extend(removed_leads);
     let changes = imports::changes_of(&tx, import_id)?;
+    rewritten.extend(changes.iter().map(|change| change.lead_id));
     // Identities first cleared, then restored: two leads may swap them.
     for change in changes.iter().filter(|c| is_identity(&c.field_key)) {
         stored_leads::set_column(&tx, change.lead_id, &change.field_key, &Value::Null)?;
@@ -295,7 +309,7 @@ fn undo_on(
     }
     // After the survivors' values are back: a merged lead takes back its
     // identity, its custom values, its events and its segment history.
-    let merge_leads = merges::leads_of_merge(&tx, import_id)?;
+    rewritten.extend(merges::leads_of_merge(&tx, import_id)?);
     let leads_restored = merges::restore(&tx, import_id)?;
     // Spent: an undone import is never undone again.
     imports::mark_undone(&tx, import_id, chrono::Utc::now().timestamp())?;
@@ -312,7 +326,7 @@ fn undo_on(
         "leads_restored": leads_restored, "fields_removed": created_fields.removed}),
     )?;
     if let Some(carry) = carry {
-        carry.carry(&tx, &merge_leads)?;
+        carry.carry(&tx, &rewritten)?;
     }
     tx.commit()?;
     Ok(UndoSummary {

@@ -1,5 +1,6 @@
 //! The index's stored parts carried across a write that rewrote the rows of
-//! a few known leads (a merge, its undo): inside the write's transaction,
+//! a few known leads or deleted known ones (a merge, the undo of a change
+//! other than an events import): inside the write's transaction,
 //! each part the workspace kept is rewritten for the data as the write
 //! leaves it, the rows of those leads read again from SQL and every other
 //! row copied, so that the next reader loads the parts instead of building
@@ -11,9 +12,11 @@
 //! order, and each rewritten lead's values and events are read as any
 //! build would read them. What cannot be carried exactly is deleted and
 //! built again by its next reader: every part when the lead ids are not
-//! stored or too many leads changed, a column whose field is gone, and all
-//! the event parts when a rewritten lead has an event of a spelling the
-//! list of types does not know or a type's events are not all stored.
+//! stored or too many of the leads that remain changed, a column whose
+//! field is gone, and all the event parts when a rewritten lead has an
+//! event of a spelling the list of types does not know, a type's events
+//! are not all stored, or the write removed events (the last of a
+//! spelling or a property key may have gone with them).
 
 use std::collections::{HashMap, HashSet};
 
@@ -31,8 +34,9 @@ use crate::Result;
 const PREFIX: &str = "segment-index/v1/";
 
 /// A write that rewrote more leads than one in this many (and more than
-/// [`MOST_REWRITTEN_ALWAYS`]) deletes the parts instead: reading each of
-/// those leads again would cost more than the next build.
+/// [`MOST_REWRITTEN_ALWAYS`]), not counting those it deleted, deletes the
+/// parts instead: reading each of those leads again would cost more than
+/// the next build.
 const MOST_REWRITTEN_ONE_IN: usize = 256;
 const MOST_REWRITTEN_ALWAYS: usize = 1000;
 
@@ -122,10 +126,12 @@ pub(crate) fn carry_across_lead_rows(tx: &Transaction<'_>, rewritten: &[i64]) ->
     let Some(old_ids) = old_ids else {
         return remove(tx, &names);
     };
-    if rewritten.len() > (old_ids.len() / MOST_REWRITTEN_ONE_IN).max(MOST_REWRITTEN_ALWAYS) {
+    // The leads the write deleted cost nothing to carry (their rows are
+    // dropped); only those read again count.
+    let fresh = columns::existing_leads(tx, &rewritten)?;
+    if fresh.len() > (old_ids.len() / MOST_REWRITTEN_ONE_IN).max(MOST_REWRITTEN_ALWAYS) {
         return remove(tx, &names);
     }
-    let fresh = columns::existing_leads(tx, &rewritten)?;
     let (plan, new_ids) = RowPlan::new(&old_ids, &rewritten, fresh);
     // Each part is written as soon as it is carried, so only one is held
     // at a time (the e-mail column alone is 102 MB at 1M leads).
@@ -476,6 +482,11 @@ fn carry_events(
             return every_part();
         };
         let events = combine_events(&old, fresh.get(key.as_str()), plan);
+        // Events the write removed may have been the last of a spelling or
+        // of a property key, which the list and the keys would still name.
+        if events.times.len() < old.times.len() {
+            return every_part();
+        }
         let type_properties = properties.remove(key).unwrap_or_default();
         if events.times.is_empty() {
             doomed.push(name);
@@ -882,17 +893,23 @@ mod tests {
         #[test]
         fn parts_carried_across_rewritten_leads_are_the_parts_a_build_makes() {
             let mut workspace = demo(300);
+            // Lead 30 has no events: deleting it removes none.
+            workspace
+                .conn()
+                .execute("DELETE FROM events WHERE lead_id = 30", [])
+                .unwrap();
             store_every_part(workspace.conn());
             let before = canonical(workspace.conn());
             assert!(before.len() > 20, "{:?}", before.keys());
             assert!(before.keys().any(|n| n.contains("property/")));
             assert!(before.keys().any(|n| n.contains("email:usable")));
             // A merge: lead 11's events move to 10 and 11 goes; 20 takes a
-            // value no lead had and a custom value; 30 and its events go;
-            // 40 goes, kept aside to come back.
+            // value no lead had and a custom value; 30 goes; 40 goes with
+            // its events, which a merge moved away first, kept aside to
+            // come back.
             rewrite(
                 &mut workspace,
-                &[10, 11, 20, 30, 40],
+                &[10, 11, 20, 30, 40, 41],
                 "UPDATE events SET lead_id = 10 WHERE lead_id = 11;
                  DELETE FROM leads WHERE id = 11;
                  UPDATE leads SET country = 'Atlantis', company = NULL, email = 'not an address'
@@ -902,21 +919,57 @@ mod tests {
                  DELETE FROM leads WHERE id = 30;
                  CREATE TABLE gone AS SELECT * FROM leads WHERE id = 40;
                  CREATE TABLE gone_events AS SELECT * FROM events WHERE lead_id = 40;
+                 UPDATE events SET lead_id = 41 WHERE lead_id = 40;
                  DELETE FROM leads WHERE id = 40;",
             );
             let carried = canonical(workspace.conn());
             assert_ne!(carried, before, "the parts were rewritten");
             assert!(!carried["segment-index/v1/lead-ids"].contains(" 11,"));
             assert_same(&carried, &built_afresh(&workspace));
-            // An undone merge gives lead 40 back under its old id.
+            // An undone merge gives lead 40 back under its old id, and its
+            // events.
             rewrite(
                 &mut workspace,
-                &[40],
+                &[40, 41],
                 "INSERT INTO leads SELECT * FROM gone;
-                 INSERT INTO events SELECT * FROM gone_events;
+                 UPDATE events SET lead_id = 40 WHERE id IN (SELECT id FROM gone_events);
                  DROP TABLE gone; DROP TABLE gone_events;",
             );
             let carried = canonical(workspace.conn());
+            assert_same(&carried, &built_afresh(&workspace));
+        }
+
+        #[test]
+        fn leads_deleted_past_the_bound_are_carried_for_they_are_not_read_again() {
+            let mut workspace = demo(200);
+            // 1,100 leads without events (as a leads import adds them), more
+            // than the bound of leads read again.
+            workspace
+                .conn()
+                .execute_batch(
+                    "INSERT INTO leads (id, email, email_key, country, created_at, updated_at)
+                       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1100)
+                       SELECT 10000 + i, 'new' || i || '@fair.example', 'new' || i || '@fair.example',
+                              'Iceland', 1789000000, 1789000000 FROM n;",
+                )
+                .unwrap();
+            store_every_part(workspace.conn());
+            let before = canonical(workspace.conn());
+            let added: Vec<i64> = (10_001..=11_100).collect();
+            let mut rewritten = added.clone();
+            rewritten.push(5);
+            rewrite(
+                &mut workspace,
+                &rewritten,
+                "DELETE FROM leads WHERE id > 10000;
+                 UPDATE leads SET country = 'Atlantis' WHERE id = 5;",
+            );
+            let carried = canonical(workspace.conn());
+            assert_eq!(
+                carried.keys().collect::<Vec<_>>(),
+                before.keys().collect::<Vec<_>>()
+            );
+            assert!(!carried["segment-index/v1/field/country"].contains("Iceland"));
             assert_same(&carried, &built_afresh(&workspace));
         }
 
@@ -939,6 +992,20 @@ mod tests {
                 .all(|n| !n.contains("events/") && !n.contains("property")));
             assert!(names.iter().any(|n| n.ends_with("field/country")));
             let carried = canonical(workspace.conn());
+            let built = built_afresh(&workspace);
+            for (name, form) in &carried {
+                assert!(form == &built[name], "{name}");
+            }
+            // A lead deleted with its events: the last of a spelling or a
+            // property key may have gone with them, so the event parts go;
+            // the columns are carried.
+            store_every_part(workspace.conn());
+            rewrite(&mut workspace, &[9], "DELETE FROM leads WHERE id = 9;");
+            let carried = canonical(workspace.conn());
+            assert!(carried
+                .keys()
+                .all(|n| !n.contains("events/") && !n.contains("property")));
+            assert!(carried.keys().any(|n| n.ends_with("field/country")));
             let built = built_afresh(&workspace);
             for (name, form) in &carried {
                 assert!(form == &built[name], "{name}");

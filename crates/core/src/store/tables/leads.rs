@@ -495,9 +495,13 @@ pub fn set_column(tx: &Transaction<'_>, lead_id: i64, column: &str, value: &Valu
     Ok(())
 }
 
-/// Deletes the leads import `import_id` added; returns how many.
-pub fn delete_imported(tx: &Transaction<'_>, import_id: i64) -> Result<u64> {
-    Ok(tx.execute("DELETE FROM leads WHERE import_id = ?1", [import_id])? as u64)
+/// Deletes the leads import `import_id` added; returns their ids.
+pub fn delete_imported(tx: &Transaction<'_>, import_id: i64) -> Result<Vec<i64>> {
+    let ids = tx
+        .prepare("DELETE FROM leads WHERE import_id = ?1 RETURNING id")?
+        .query_map([import_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
 }
 
 #[cfg(test)]

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The undo of a leads import at 1M leads, then the six-condition count of
+# bench/segments.sh and a quick search in fresh processes, for one or more
+# builds in turn. The file is a list from a fair: 20,000 new leads and
+# 2,000 leads already there (every 500th with an e-mail) made customers.
+# Prints how long the import and its undo take with what follows them (the
+# score run and segment history), how many derived parts the file holds
+# after each, and how long the next fresh process needs to count and to
+# search (it loads the parts, or builds them from SQL).
+# Usage: bench/undo-import.sh WORKSPACE SIX_JSON CLI...
+#   WORKSPACE  a 1M-lead demo workspace whose parts and search keys are
+#              stored (as for bench/merge.sh)
+#   SIX_JSON   the six-condition segment (bench/segments.sh writes WORKDIR/six.json)
+# Each build runs on a fresh copy of WORKSPACE beside it (about 2 GB, and as
+# much again for the backup the import takes first). Needs sqlite3.
+set -euo pipefail
+db=${1:?usage: bench/undo-import.sh WORKSPACE SIX_JSON CLI...}
+six=${2:?six.json}
+shift 2
+ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+dir=$(dirname "$db")
+copy=$dir/undo-bench.leadstream
+file=$dir/undo-bench-fair.csv
+trap 'rm -rf "$copy" "$copy"-* "$dir"/undo-bench.leadstream.backups "$file"' EXIT
+sqlite3 -csv -header "$db" "SELECT email AS Email, 'Customer' AS \"Lifecycle Stage\"
+  FROM leads WHERE email IS NOT NULL AND id % 500 = 0 LIMIT 2000" > "$file"
+for i in $(seq 1 20000); do echo "fair.$i@newco.example,Lead"; done >> "$file"
+parts() { sqlite3 "$copy" "SELECT count(*) FROM derived_cache"; }
+next_reads() {
+  local started runs
+  started=$(date +%s%N)
+  runs=$("$cli" --db "$copy" segment count "$six" --as-of 2026-11-01 --repeat 2 2>&1 | tr '\n' ' ')
+  echo "  the next count, fresh process: $(ms "$started") ms ($runs)"
+  started=$(date +%s%N)
+  runs=$("$cli" --db "$copy" leads search "müller" --limit 100 --repeat 2 2>&1 >/dev/null | tr '\n' ' ')
+  echo "  then a quick search, fresh process: $(ms "$started") ms ($runs)"
+}
+uptime
+for cli in "$@"; do
+  echo "== $cli"
+  rm -rf "$copy" "$copy"-* "$dir"/undo-bench.leadstream.backups
+  cp "$db" "$copy"
+  sync
+  echo "parts before: $(parts)"
+  started=$(date +%s%N)
+  "$cli" --db "$copy" import leads "$file" > /dev/null
+  change=$(sqlite3 "$copy" "SELECT max(id) FROM imports")
+  echo "import of $(($(wc -l < "$file") - 1)) rows (with backup, score run, history): $(ms "$started") ms; parts after: $(parts)"
+  next_reads
+  started=$(date +%s%N)
+  "$cli" --db "$copy" imports undo "$change" > /dev/null
+  echo "undo (with score run and history): $(ms "$started") ms; parts after: $(parts); leads: $(sqlite3 "$copy" "SELECT count(*) FROM leads")"
+  next_reads
+done
