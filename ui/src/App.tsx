@@ -132,6 +132,12 @@ export function App() {
       .then((info) => info && setWorkspace(info))
       .catch(report);
   }, [report]);
+  // An import or an undo that went through: an error left by an earlier
+  // attempt (an undo refused until a later import is undone) is spent.
+  const afterImportOrUndo = useCallback(() => {
+    setError(null);
+    refreshWorkspace();
+  }, [refreshWorkspace]);
 
   useEffect(() => {
     ipc
@@ -278,7 +284,7 @@ export function App() {
               <ImportView
                 key={workspace.path ?? workspace.name}
                 droppedPath={dropped}
-                onImported={refreshWorkspace}
+                onImported={afterImportOrUndo}
                 onError={report}
               />
             ) : view === "segments" ? (
