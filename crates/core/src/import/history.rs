@@ -169,10 +169,11 @@ pub fn undo_with(
 ) -> Result<UndoSummary> {
     // Any undo but an events import's knows the leads it rewrites: those
     // the change added (deleted now), those whose values it overwrote (put
-    // back) and those a merge joined. The derived parts are carried across
-    // for them (`Workspace::conn_mut_for_lead_rows`). The undo of an events
-    // import removes events of leads only a scan of every event would name
-    // (`events.import_id` has no index): it empties the derived cache.
+    // back) and those a merge joined; it removes no event. The derived parts
+    // are carried across for them (`Workspace::conn_mut_for_lead_rows`).
+    // The undo of an events import removes events of leads only a scan of
+    // every event would name (`events.import_id` has no index): it empties
+    // the derived cache.
     let of_events = imports::find(workspace.conn(), import_id)?
         .is_some_and(|stored| ChangeKind::from_stored(&stored.kind) == ChangeKind::Events);
     if of_events {
@@ -256,17 +257,16 @@ fn undo_on(
         return Err(refuse(reason));
     }
 
-    // The leads whose rows, values or events this undo rewrites, for the
-    // parts carried across it.
-    let mut rewritten: Vec<i64> = Vec::new();
-    let events_removed = if carry.is_some() {
-        let leads = events::delete_imported_naming_leads(&tx, import_id)?;
-        let removed = leads.len() as u64;
-        rewritten.extend(leads);
-        removed
-    } else {
+    // Only an events import adds events; the undo of any other change
+    // skips the scan of every event (`events.import_id` has no index).
+    let events_removed = if kind == ChangeKind::Events {
         events::delete_imported(&tx, import_id)?
+    } else {
+        0
     };
+    // The leads whose rows or values this undo rewrites, for the parts
+    // carried across it.
+    let mut rewritten: Vec<i64> = Vec::new();
     // The consent statements it wrote (issue 15); the status columns come
     // back with the other saved old values below.
     crate::store::tables::consent::delete_for_import(&tx, import_id)?;

@@ -206,17 +206,6 @@ pub fn delete_imported(tx: &Transaction<'_>, import_id: i64) -> Result<u64> {
     Ok(tx.execute("DELETE FROM events WHERE import_id = ?1", [import_id])? as u64)
 }
 
-/// [`delete_imported`] that also names the lead of each event it deleted
-/// (one entry per event): for an import that added few events, since
-/// SQLite holds every returned row until the statement ends.
-pub fn delete_imported_naming_leads(tx: &Transaction<'_>, import_id: i64) -> Result<Vec<i64>> {
-    let leads = tx
-        .prepare("DELETE FROM events WHERE import_id = ?1 RETURNING lead_id")?
-        .query_map([import_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(leads)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
