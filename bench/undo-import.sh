@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The undo of a leads import at 1M leads, then the six-condition count of
 # bench/segments.sh and a quick search in fresh processes, for one or more
-# builds in turn. The file is a list from a fair: 20,000 new leads and
-# 2,000 leads already there (every 500th with an e-mail) made customers.
+# builds in turn. The file is a list from a fair: NEW_LEADS new leads
+# (20,000 unless set) and the leads already there among every 500th lead
+# with an e-mail (1,984 at 1M), made customers.
 # Prints how long the import and its undo take with what follows them (the
 # score run and segment history), how many derived parts the file holds
 # after each, and how long the next fresh process needs to count and to
@@ -24,7 +25,7 @@ file=$dir/undo-bench-fair.csv
 trap 'rm -rf "$copy" "$copy"-* "$dir"/undo-bench.leadstream.backups "$file"' EXIT
 sqlite3 -csv -header "$db" "SELECT email AS Email, 'Customer' AS \"Lifecycle Stage\"
   FROM leads WHERE email IS NOT NULL AND id % 500 = 0 LIMIT 2000" > "$file"
-for i in $(seq 1 20000); do echo "fair.$i@newco.example,Lead"; done >> "$file"
+for i in $(seq 1 "${NEW_LEADS:-20000}"); do echo "fair.$i@newco.example,Lead"; done >> "$file"
 parts() { sqlite3 "$copy" "SELECT count(*) FROM derived_cache"; }
 next_reads() {
   local started runs
