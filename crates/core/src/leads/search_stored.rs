@@ -69,10 +69,15 @@ pub(crate) const CHANGED_PART: &str = "search/v3/keys/changed";
 
 /// What starts the part: a format tag; the halves' [`PairTag`] and the
 /// changed lead ids (8 bytes each, little-endian, ascending by lead)
-/// follow. An id stored negated is a lead the write deleted: a reader
-/// drops its key without reading it. Version 2 since then: a reader of
-/// version 1 would look such an id up as a lead and keep the key.
-const MAGIC: &[u8; 8] = b"LSKCHG02";
+/// follow.
+const MAGIC: &[u8; 8] = b"LSKCHG01";
+
+/// The tag of a part that also notes leads a write deleted, each id stored
+/// negated: a reader drops its key without reading it. A version that
+/// knows only [`MAGIC`] would look such an id up as a lead and keep the
+/// key, so it must not read the part as its own (it builds the keys); a
+/// part with no deleted lead keeps [`MAGIC`], which every version reads.
+const MAGIC_WITH_DELETED: &[u8; 8] = b"LSKCHG02";
 
 /// The length of a part that lists no lead: the halves are current.
 pub(crate) const EMPTY_LEN: usize = MAGIC.len() + std::mem::size_of::<PairTag>();
@@ -91,7 +96,8 @@ const MOST_CHANGED_ALWAYS: usize = 1_000;
 /// The part for keys whose halves end with `tag`, listing `ids`.
 pub(crate) fn encode(tag: PairTag, ids: &[i64]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(EMPTY_LEN + 8 * ids.len());
-    bytes.extend_from_slice(MAGIC);
+    let deleted = ids.iter().any(|&id| id < 0);
+    bytes.extend_from_slice(if deleted { MAGIC_WITH_DELETED } else { MAGIC });
     bytes.extend_from_slice(&tag);
     for id in ids {
         bytes.extend_from_slice(&id.to_le_bytes());
@@ -101,14 +107,18 @@ pub(crate) fn encode(tag: PairTag, ids: &[i64]) -> Vec<u8> {
 
 /// The tag and ids of a part; `None` when it is not one.
 fn decode(bytes: &[u8]) -> Option<(PairTag, Vec<i64>)> {
-    if bytes.len() < EMPTY_LEN
-        || bytes[..MAGIC.len()] != MAGIC[..]
-        || (bytes.len() - EMPTY_LEN) % 8 != 0
-    {
+    if bytes.len() < EMPTY_LEN || (bytes.len() - EMPTY_LEN) % 8 != 0 {
         return None;
     }
+    let magic = &bytes[..MAGIC.len()];
+    let may_delete = match magic {
+        _ if magic == MAGIC => false,
+        _ if magic == MAGIC_WITH_DELETED => true,
+        _ => return None,
+    };
     let tag: PairTag = bytes.get(MAGIC.len()..EMPTY_LEN)?.try_into().ok()?;
-    Some((tag, ids_of(&bytes[EMPTY_LEN..])))
+    let ids = ids_of(&bytes[EMPTY_LEN..]);
+    (may_delete || ids.iter().all(|&id| id > 0)).then_some((tag, ids))
 }
 
 /// What the file says of the stored keys' changes, for a reader.
@@ -474,10 +484,15 @@ mod tests {
         torn.pop();
         assert_eq!(decode(&torn), None);
         assert_eq!(decode(b"LSKEYS02........"), None);
-        // A part of version 1, which knew no deleted lead.
-        let mut older = encode(tag, &[3]);
-        older[..8].copy_from_slice(b"LSKCHG01");
-        assert_eq!(decode(&older), None);
+        // Deleted leads change the tag, which a version before them does
+        // not read; without them, the part is what that version wrote.
+        let with_deleted = encode(tag, &[-2, 3]);
+        assert_eq!(&with_deleted[..8], b"LSKCHG02");
+        assert_eq!(decode(&with_deleted), Some((tag, vec![-2, 3])));
+        assert_eq!(&encode(tag, &[3])[..8], b"LSKCHG01");
+        let mut forged = with_deleted;
+        forged[..8].copy_from_slice(b"LSKCHG01");
+        assert_eq!(decode(&forged), None, "the old tag notes no deleted lead");
         assert_eq!(decode(b"LSK"), None);
     }
 }
