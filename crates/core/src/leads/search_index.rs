@@ -1463,48 +1463,6 @@ mod tests {
         assert_eq!(matching_ids(&fresh, "epsilon").unwrap(), [7]);
     }
 
-    /// A write that rewrote leads it names (a merge, an undo) notes those
-    /// it deleted negated: a fresh process drops their keys without reading
-    /// them, and they do not count against the bound of leads to read again.
-    #[test]
-    fn deleted_leads_are_dropped_unread_and_do_not_count_against_the_bound() {
-        let dir = tempfile::tempdir().unwrap();
-        let (ws, path) = file_with_leads(&dir, &["Alpha", "Beta", "Delta"]);
-        plant(&ws, 3, "planted");
-        drop(ws);
-        let mut ws = Workspace::open(&path).unwrap();
-        let (conn, carry) = ws.conn_mut_for_lead_rows().unwrap();
-        let tx = conn.transaction().unwrap();
-        tx.execute_batch(
-            "DELETE FROM leads WHERE id = 1; UPDATE leads SET last_name = 'Gamma' WHERE id = 2;",
-        )
-        .unwrap();
-        // With 1,200 more that no longer exist: past the bound of 1,000 if
-        // they were read again.
-        let mut rewritten: Vec<i64> = (10_000..11_200).collect();
-        rewritten.extend([2, 1]);
-        carry.carry(&tx, &rewritten).unwrap();
-        tx.commit().unwrap();
-        drop(ws);
-
-        let fresh = Workspace::open(&path).unwrap();
-        let generation = derived_cache::generation(fresh.conn()).unwrap();
-        let stored = load_stored(&fresh, generation).unwrap().unwrap();
-        assert_eq!(stored.changes.len(), 1_202);
-        assert_eq!(
-            stored.changes[..2],
-            [(1, None), (2, Some("gamma".to_owned()))]
-        );
-        assert_eq!(
-            matching_ids(&fresh, "planted").unwrap(),
-            [3],
-            "loaded, not built"
-        );
-        assert_eq!(matching_ids(&fresh, "alpha").unwrap(), Vec::<i64>::new());
-        assert_eq!(matching_ids(&fresh, "gamma").unwrap(), [2]);
-        assert_eq!(all_ids(&fresh), [2, 3]);
-    }
-
     /// Changes a fresh process could not patch quickly, or not known
     /// whole, delete the stored keys with the write; so does any write
     /// that empties the cache, and keys noted for another store are none.

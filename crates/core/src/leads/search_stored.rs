@@ -68,16 +68,8 @@ pub(crate) fn part_survives_leads_written(part: &str, _written: &[&str]) -> bool
 pub(crate) const CHANGED_PART: &str = "search/v3/keys/changed";
 
 /// What starts the part: a format tag; the halves' [`PairTag`] and the
-/// changed lead ids (8 bytes each, little-endian, ascending by lead)
-/// follow.
+/// changed lead ids (8 bytes each, little-endian, ascending) follow.
 const MAGIC: &[u8; 8] = b"LSKCHG01";
-
-/// The tag of a part that also notes leads a write deleted, each id stored
-/// negated: a reader drops its key without reading it. A version that
-/// knows only [`MAGIC`] would look such an id up as a lead and keep the
-/// key, so it must not read the part as its own (it builds the keys); a
-/// part with no deleted lead keeps [`MAGIC`], which every version reads.
-const MAGIC_WITH_DELETED: &[u8; 8] = b"LSKCHG02";
 
 /// The length of a part that lists no lead: the halves are current.
 pub(crate) const EMPTY_LEN: usize = MAGIC.len() + std::mem::size_of::<PairTag>();
@@ -96,8 +88,7 @@ const MOST_CHANGED_ALWAYS: usize = 1_000;
 /// The part for keys whose halves end with `tag`, listing `ids`.
 pub(crate) fn encode(tag: PairTag, ids: &[i64]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(EMPTY_LEN + 8 * ids.len());
-    let deleted = ids.iter().any(|&id| id < 0);
-    bytes.extend_from_slice(if deleted { MAGIC_WITH_DELETED } else { MAGIC });
+    bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&tag);
     for id in ids {
         bytes.extend_from_slice(&id.to_le_bytes());
@@ -107,18 +98,14 @@ pub(crate) fn encode(tag: PairTag, ids: &[i64]) -> Vec<u8> {
 
 /// The tag and ids of a part; `None` when it is not one.
 fn decode(bytes: &[u8]) -> Option<(PairTag, Vec<i64>)> {
-    if bytes.len() < EMPTY_LEN || (bytes.len() - EMPTY_LEN) % 8 != 0 {
+    if bytes.len() < EMPTY_LEN
+        || bytes[..MAGIC.len()] != MAGIC[..]
+        || (bytes.len() - EMPTY_LEN) % 8 != 0
+    {
         return None;
     }
-    let magic = &bytes[..MAGIC.len()];
-    let may_delete = match magic {
-        _ if magic == MAGIC => false,
-        _ if magic == MAGIC_WITH_DELETED => true,
-        _ => return None,
-    };
     let tag: PairTag = bytes.get(MAGIC.len()..EMPTY_LEN)?.try_into().ok()?;
-    let ids = ids_of(&bytes[EMPTY_LEN..]);
-    (may_delete || ids.iter().all(|&id| id > 0)).then_some((tag, ids))
+    Some((tag, ids_of(&bytes[EMPTY_LEN..])))
 }
 
 /// What the file says of the stored keys' changes, for a reader.
@@ -147,9 +134,8 @@ fn read_changes(conn: &rusqlite::Connection) -> Result<StoredChanges> {
     let Some((tag, ids)) = decode(&bytes) else {
         return Ok(StoredChanges::Unreadable);
     };
-    let (read_again, deleted): (Vec<i64>, Vec<i64>) = ids.iter().partition(|&&id| id > 0);
     let mut changes = Vec::with_capacity(ids.len());
-    stored_leads::visit_search_fields_of(conn, &read_again, |id, fields| {
+    stored_leads::visit_search_fields_of(conn, &ids, |id, fields| {
         changes.push((
             id,
             fields.map(|values| {
@@ -159,8 +145,6 @@ fn read_changes(conn: &rusqlite::Connection) -> Result<StoredChanges> {
             }),
         ));
     })?;
-    changes.extend(deleted.iter().map(|&id| (-id, None)));
-    changes.sort_unstable_by_key(|(id, _)| *id);
     Ok(StoredChanges::Since {
         tag,
         written_for,
@@ -170,11 +154,10 @@ fn read_changes(conn: &rusqlite::Connection) -> Result<StoredChanges> {
 
 /// Inside a write transaction that kept the stored keys (a leads import,
 /// `Workspace::conn_mut_for_leads`), before it commits: adds the leads it
-/// `changed` (`None` when too many to know; an id negated for a lead it
-/// deleted) to the part, or, if that makes too many to read again for a
-/// fresh process to patch quickly, or the halves are not there whole,
-/// deletes the halves and the part, so that the next search builds the
-/// keys.
+/// `changed` (ascending; `None` when too many to know) to the part, or, if
+/// that makes too many for a fresh process to patch quickly, or the halves
+/// are not there whole, deletes the halves and the part, so that the next
+/// search builds the keys.
 pub(crate) fn carry_across_write(
     tx: &rusqlite::Transaction<'_>,
     changed: Option<Vec<i64>>,
@@ -195,32 +178,14 @@ pub(crate) fn carry_across_write(
     let Some(changed) = changed else {
         return derived_cache::remove_in(tx, &doomed);
     };
-    let ids = noted_after(earlier, changed);
-    let read_again = ids.iter().filter(|&&id| id > 0).count();
-    if read_again > (leads / MOST_CHANGED_ONE_IN).max(MOST_CHANGED_ALWAYS) {
+    let mut ids = earlier;
+    ids.extend(changed);
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.len() > (leads / MOST_CHANGED_ONE_IN).max(MOST_CHANGED_ALWAYS) {
         return derived_cache::remove_in(tx, &doomed);
     }
     derived_cache::put_in(tx, CHANGED_PART, &encode(tag, &ids))
-}
-
-/// The leads noted `earlier` followed by those a later write noted, one
-/// entry per lead, ascending by lead: the later write's entry wins (a
-/// lead it deleted, or one it gave back, is as it says now).
-fn noted_after(earlier: Vec<i64>, later: Vec<i64>) -> Vec<i64> {
-    let mut later = later;
-    later.sort_unstable_by_key(|id| id.unsigned_abs());
-    later.dedup_by_key(|id| id.unsigned_abs());
-    let mut ids: Vec<i64> = earlier
-        .into_iter()
-        .filter(|id| {
-            later
-                .binary_search_by_key(&id.unsigned_abs(), |later| later.unsigned_abs())
-                .is_err()
-        })
-        .collect();
-    ids.extend(later);
-    ids.sort_unstable_by_key(|id| id.unsigned_abs());
-    ids
 }
 
 /// Whether `part` is one of the stored keys' parts, which a write that
@@ -231,10 +196,8 @@ pub(crate) fn part_carried_across_lead_rows(part: &str) -> bool {
 }
 
 /// [`carry_across_write`] for a write that rewrote the leads `rewritten`
-/// (`Workspace::conn_mut_for_lead_rows`: a merge, an undo): a fresh
-/// process reads again those that exist, and drops those that are gone
-/// without reading them (noted negated), so that only the first count
-/// against the bound.
+/// (`Workspace::conn_mut_for_lead_rows`: a merge, its undo): a fresh
+/// process reads them again, and drops those that are gone.
 pub(crate) fn carry_across_lead_rows(
     tx: &rusqlite::Transaction<'_>,
     rewritten: &[i64],
@@ -242,15 +205,7 @@ pub(crate) fn carry_across_lead_rows(
     let mut ids = rewritten.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    let existing = crate::store::tables::columns::existing_leads(tx, &ids)?;
-    let noted = ids
-        .iter()
-        .map(|&id| match existing.binary_search(&id) {
-            Ok(_) => id,
-            Err(_) => -id,
-        })
-        .collect();
-    carry_across_write(tx, Some(noted))
+    carry_across_write(tx, Some(ids))
 }
 
 /// The tag both halves end with and the number of leads they hold; `None`
@@ -460,18 +415,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_later_write_decides_what_a_lead_noted_twice_is() {
-        // 3 deleted, then given back; 5 changed, then deleted; 7 deleted
-        // then deleted again; 9 noted once.
-        assert_eq!(
-            noted_after(vec![-3, 5, -7], vec![3, -5, -7, 9]),
-            [3, -5, -7, 9]
-        );
-        assert_eq!(noted_after(vec![2, 4], vec![]), [2, 4]);
-        assert_eq!(noted_after(vec![], vec![8, -1, 8]), [-1, 8]);
-    }
-
-    #[test]
     fn a_part_decodes_to_what_was_encoded_and_nothing_else_decodes() {
         let tag = *b"12345678";
         assert_eq!(
@@ -484,15 +427,6 @@ mod tests {
         torn.pop();
         assert_eq!(decode(&torn), None);
         assert_eq!(decode(b"LSKEYS02........"), None);
-        // Deleted leads change the tag, which a version before them does
-        // not read; without them, the part is what that version wrote.
-        let with_deleted = encode(tag, &[-2, 3]);
-        assert_eq!(&with_deleted[..8], b"LSKCHG02");
-        assert_eq!(decode(&with_deleted), Some((tag, vec![-2, 3])));
-        assert_eq!(&encode(tag, &[3])[..8], b"LSKCHG01");
-        let mut forged = with_deleted;
-        forged[..8].copy_from_slice(b"LSKCHG01");
-        assert_eq!(decode(&forged), None, "the old tag notes no deleted lead");
         assert_eq!(decode(b"LSK"), None);
     }
 }
