@@ -18,19 +18,9 @@ set -euo pipefail
 db=${1:?usage: bench/merge.sh WORKSPACE SIX_JSON CLI...}
 six=${2:?six.json}
 shift 2
-ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 copy=$(dirname "$db")/merge-bench.leadstream
 trap 'rm -rf "$copy" "$copy"-* "$(dirname "$db")"/merge-bench.leadstream.backups' EXIT
-parts() { sqlite3 "$copy" "SELECT count(*) FROM derived_cache"; }
-next_reads() {
-  local started runs
-  started=$(date +%s%N)
-  runs=$("$cli" --db "$copy" segment count "$six" --as-of 2026-11-01 --repeat 2 2>&1 | tr '\n' ' ')
-  echo "  the next count, fresh process: $(ms "$started") ms ($runs)"
-  started=$(date +%s%N)
-  runs=$("$cli" --db "$copy" leads search "müller" --limit 100 --repeat 2 2>&1 >/dev/null | tr '\n' ' ')
-  echo "  then a quick search, fresh process: $(ms "$started") ms ($runs)"
-}
+source "$(dirname "$0")/next-reads.sh"
 uptime
 for cli in "$@"; do
   echo "== $cli"

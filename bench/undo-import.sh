@@ -18,7 +18,6 @@ set -euo pipefail
 db=${1:?usage: bench/undo-import.sh WORKSPACE SIX_JSON CLI...}
 six=${2:?six.json}
 shift 2
-ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 dir=$(dirname "$db")
 copy=$dir/undo-bench.leadstream
 file=$dir/undo-bench-fair.csv
@@ -26,16 +25,7 @@ trap 'rm -rf "$copy" "$copy"-* "$dir"/undo-bench.leadstream.backups "$file"' EXI
 sqlite3 -csv -header "$db" "SELECT email AS Email, 'Customer' AS \"Lifecycle Stage\"
   FROM leads WHERE email IS NOT NULL AND id % 500 = 0 LIMIT 2000" > "$file"
 for i in $(seq 1 "${NEW_LEADS:-20000}"); do echo "fair.$i@newco.example,Lead"; done >> "$file"
-parts() { sqlite3 "$copy" "SELECT count(*) FROM derived_cache"; }
-next_reads() {
-  local started runs
-  started=$(date +%s%N)
-  runs=$("$cli" --db "$copy" segment count "$six" --as-of 2026-11-01 --repeat 2 2>&1 | tr '\n' ' ')
-  echo "  the next count, fresh process: $(ms "$started") ms ($runs)"
-  started=$(date +%s%N)
-  runs=$("$cli" --db "$copy" leads search "müller" --limit 100 --repeat 2 2>&1 >/dev/null | tr '\n' ' ')
-  echo "  then a quick search, fresh process: $(ms "$started") ms ($runs)"
-}
+source "$(dirname "$0")/next-reads.sh"
 uptime
 for cli in "$@"; do
   echo "== $cli"
