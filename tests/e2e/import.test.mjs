@@ -172,8 +172,11 @@ describe("importing a dropped CSV", () => {
       timeout: 10_000,
       timeoutMsg: "undoing the update did not show in the history",
     });
-    // The refusal is spent once the later import is undone.
+    // The refusal is spent once the later import is undone, and so is the
+    // finished import's card, which showed that very import.
     await banner.waitForDisplayed({ reverse: true, timeout: 10_000, timeoutMsg: "the refusal stayed after the undo it asked for" });
+    await byTestId(browser, "import-done").waitForDisplayed({ reverse: true, timeout: 10_000, timeoutMsg: "the card of the undone import stayed" });
+    await byTestId(browser, "import-drop-zone").waitForDisplayed({ timeout: 10_000 });
     await undoConfirmed(browser, 0);
     await browser.waitUntil(async () => (await undoButtons()).length === 0, {
       timeout: 10_000,

@@ -152,6 +152,9 @@ export function ImportView({ droppedPath, onImported, onError }: Props) {
   const undo = async (id: number, removeCreatedFields: boolean) => {
     try {
       const summary = await undoImport.mutateAsync({ id, removeCreatedFields });
+      // The finished import shown above is undone: its counts are history
+      // now (the history says what the undo did), so the wizard starts over.
+      setStep((shown) => (shown.kind === "done" && shown.report.import_id === id ? { kind: "start" } : shown));
       onImported();
       return summary;
     } catch (error) {
