@@ -127,11 +127,12 @@ pub(crate) fn carry_across_lead_rows(tx: &Transaction<'_>, rewritten: &[i64]) ->
         return remove(tx, &names);
     };
     // The leads the write deleted cost nothing to carry (their rows are
-    // dropped); only those read again count.
-    let fresh = columns::existing_leads(tx, &rewritten)?;
-    if fresh.len() > (old_ids.len() / MOST_REWRITTEN_ONE_IN).max(MOST_REWRITTEN_ALWAYS) {
+    // dropped); only those read again count, and the look-ups stop at the
+    // first past the bound (an undone fix of every lead looks up few).
+    let most = (old_ids.len() / MOST_REWRITTEN_ONE_IN).max(MOST_REWRITTEN_ALWAYS);
+    let Some(fresh) = columns::existing_leads(tx, &rewritten, most)? else {
         return remove(tx, &names);
-    }
+    };
     let (plan, new_ids) = RowPlan::new(&old_ids, &rewritten, fresh);
     // Each part is written as soon as it is carried, so only one is held
     // at a time (the e-mail column alone is 102 MB at 1M leads).

@@ -257,15 +257,19 @@ pub fn lead_with_events(conn: &Connection, id: i64) -> Result<Option<LeadWithEve
 }
 
 /// The leads of `ids` (ascending) that exist, ascending: one look-up by id
-/// each (for the few leads a write rewrote).
-pub fn existing_leads(conn: &Connection, ids: &[i64]) -> Result<Vec<i64>> {
-    let mut existing = Vec::with_capacity(ids.len());
+/// each (for the few leads a write rewrote); `None` as soon as more than
+/// `at_most` exist, so a caller with a bound looks up no further.
+pub fn existing_leads(conn: &Connection, ids: &[i64], at_most: usize) -> Result<Option<Vec<i64>>> {
+    let mut existing = Vec::new();
     for &id in ids {
         if super::consent::lead_exists(conn, id)? {
+            if existing.len() == at_most {
+                return Ok(None);
+            }
             existing.push(id);
         }
     }
-    Ok(existing)
+    Ok(Some(existing))
 }
 
 /// [`for_each_lead_value`] for the leads `ids` alone (one look-up each); a
@@ -383,6 +387,18 @@ mod tests {
             )
             .unwrap();
         workspace
+    }
+
+    #[test]
+    fn existing_leads_stop_past_the_bound() {
+        let workspace = workspace();
+        let conn = workspace.conn();
+        assert_eq!(
+            existing_leads(conn, &[1, 2, 3], 2).unwrap(),
+            Some(vec![1, 2])
+        );
+        assert_eq!(existing_leads(conn, &[1, 2, 3], 1).unwrap(), None);
+        assert_eq!(existing_leads(conn, &[3, 4], 0).unwrap(), Some(vec![]));
     }
 
     #[test]
