@@ -14,6 +14,9 @@
 #   SIX_JSON   the six-condition segment (bench/segments.sh writes WORKDIR/six.json)
 # Each build runs on a fresh copy of WORKSPACE beside it (about 2 GB, and as
 # much again for the backup the merge takes first). Needs sqlite3.
+# BESIDE=1 keeps a sqlite3 shell's connection open on the copy during the
+# merge, as the app's connections are: the merge then writes through the
+# log with its backup copied beside it, instead of in place after it.
 set -euo pipefail
 db=${1:?usage: bench/merge.sh WORKSPACE SIX_JSON CLI...}
 six=${2:?six.json}
@@ -28,9 +31,17 @@ for cli in "$@"; do
   cp "$db" "$copy"
   sync
   echo "parts before: $(parts)"
+  holder=
+  if [ "${BESIDE:-0}" = 1 ]; then
+    exec {holder}> >(sqlite3 "$copy" > /dev/null)
+    echo "SELECT count(*) FROM leads;" >&"$holder"
+    sleep 2
+  fi
   started=$(date +%s%N)
   change=$("$cli" --db "$copy" leads merge 1000 2000 | sed -n 's/^change \([0-9]*\):.*/\1/p')
   echo "merge (backup, merge, score run, history): $(ms "$started") ms; parts after: $(parts)"
+  # The shell reads the end of its input, and closes the file.
+  if [ -n "$holder" ]; then exec {holder}>&-; sleep 1; fi
   next_reads
   started=$(date +%s%N)
   "$cli" --db "$copy" imports undo "$change" > /dev/null

@@ -377,6 +377,9 @@ fn identity_choice(summaries: &[LeadSummary]) -> FieldChoice {
     }
 }
 
+/// The reason in the name of the backup taken before a merge.
+pub const BACKUP_REASON: &str = "before-merge";
+
 /// Merges `merged` into `survivor` in one transaction, recorded as a fix
 /// (`imports undo` undoes it): the survivor takes the chosen values, each
 /// merged lead's events and segment history move to it, and the merged
@@ -387,8 +390,25 @@ pub fn merge(
     merged: &[i64],
     picks: &Picks,
 ) -> Result<FixOutcome> {
+    // Alone on its file (the CLI), the merge writes in place and its
+    // backup is a copy of the file taken first; beside another connection
+    // (the app's), it writes through the log and the backup is copied
+    // beside it (`store::journal`, `backup::take_before_write`).
+    crate::store::journal::in_place_if_alone(workspace, true, |workspace| {
+        merge_with_backup(workspace, survivor, merged, picks)
+    })
+}
+
+/// [`merge`] on the journal it chose: the backup first or beside, then
+/// the merge's one transaction.
+fn merge_with_backup(
+    workspace: &mut Workspace,
+    survivor: i64,
+    merged: &[i64],
+    picks: &Picks,
+) -> Result<FixOutcome> {
     // A copy of the workspace before the merge changes it (issue 15).
-    crate::store::backup::create(workspace, "before-merge")?;
+    let backup = crate::store::backup::take_before_write(workspace, BACKUP_REASON)?;
     // The derived parts are kept and carried across for the leads merged
     // (`Workspace::conn_mut_for_lead_rows`): the score run after it and the
     // next count load them instead of building them from SQL.
@@ -476,6 +496,9 @@ pub fn merge(
     fix.note_merged(merged.len() as u64);
     let outcome = fix.finish()?;
     carry.carry(&tx, &leads)?;
+    if let Some(backup) = backup {
+        backup.finish()?;
+    }
     tx.commit()?;
     Ok(outcome)
 }

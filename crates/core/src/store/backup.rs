@@ -121,7 +121,25 @@ pub(crate) fn create_unpruned(workspace: &Workspace, reason: &str) -> Result<Opt
     copy_to_folder(workspace.conn(), path, reason, workspace.passphrase(), None).map(Some)
 }
 
-/// A backup taken beside a write (an import's, issue 16): on a thread of
+/// The backup a write takes before it changes the workspace (issue 15: an
+/// import, a merge), the quickest way the file allows. A write in place,
+/// on the rollback journal (`journal::in_place_if_alone`), has its file
+/// copied first ([`create`]): there a reader would hold up its writes. On
+/// the log it is copied beside the write ([`start_beside`]), from a
+/// snapshot taken before it; the write finishes that copy before it
+/// commits ([`BackupBeside::finish`]), and dropping it stops the copy.
+pub(crate) fn take_before_write(
+    workspace: &Workspace,
+    reason: &str,
+) -> Result<Option<BackupBeside>> {
+    if super::journal::writes_in_place(workspace.conn())? {
+        create(workspace, reason)?;
+        return Ok(None);
+    }
+    start_beside(workspace, reason)
+}
+
+/// A backup taken beside a write (an import's or a merge's, issue 16): on a thread of
 /// its own, from a read-only connection whose read snapshot was taken
 /// before [`start_beside`] returned, so it holds the workspace as it was
 /// before the write began, while the write goes on (the workspace is WAL).
@@ -176,7 +194,7 @@ pub fn start_beside(workspace: &Workspace, reason: &str) -> Result<Option<Backup
         })),
         Ok(Err(error)) => Err(error),
         Err(_) => Err(Error::InvalidArgument(
-            "the backup before the import stopped before it began".into(),
+            "the backup before this change stopped before it began".into(),
         )),
     }
 }
@@ -188,7 +206,7 @@ impl BackupBeside {
         match self.copy.take().map(JoinHandle::join) {
             Some(Ok(copied)) => copied,
             _ => Err(Error::InvalidArgument(
-                "the backup before the import stopped unexpectedly".into(),
+                "the backup before this change stopped unexpectedly".into(),
             )),
         }
     }

@@ -1,6 +1,7 @@
 //! The journal a workspace's writes go through: the write-ahead log, and for
-//! an import that has the file to itself, SQLite's rollback journal, which
-//! writes each page once instead of twice.
+//! an import or a merge that has the file to itself
+//! ([`in_place_if_alone`]), SQLite's rollback journal, which writes each
+//! page once instead of twice.
 //!
 //! In WAL mode every page an import writes goes to the log first and is
 //! copied into the file at the commit's checkpoint: for 1M leads, about
@@ -23,9 +24,12 @@
 //! a connection that is reading), and again before every import and at
 //! every open, so a workspace never stays off the log.
 
+use std::path::Path;
+
 use rusqlite::{Connection, ErrorCode};
 
-use crate::Result;
+use super::Workspace;
+use crate::{Error, Result};
 
 /// The journal mode every file workspace runs in.
 pub(crate) const WAL: &str = "wal";
@@ -87,6 +91,33 @@ fn switch(conn: &Connection, wanted: &str, synchronous: &str) -> Result<bool> {
         Err(e) if held_by_another(&e) => Ok(false),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Runs `write` on the rollback journal when `in_place` is asked and the
+/// workspace has its file to itself ([`write_in_place`]), on the log
+/// otherwise, and comes back to the log whatever its outcome. If an
+/// earlier write could not come back (another connection held the file),
+/// this one does first, or reports the workspace busy: a backup beside
+/// the write reads a snapshot of the log. The write's own error comes
+/// first; the way back's second.
+pub(crate) fn in_place_if_alone<T>(
+    workspace: &mut Workspace,
+    in_place: bool,
+    write: impl FnOnce(&mut Workspace) -> Result<T>,
+) -> Result<T> {
+    if !back_to_wal(workspace.conn())? {
+        return Err(Error::Busy {
+            path: workspace.path().map(Path::to_path_buf),
+        });
+    }
+    if in_place {
+        write_in_place(workspace.conn())?;
+    }
+    let written = write(workspace);
+    let back_on_the_log = back_to_wal(workspace.conn());
+    let written = written?;
+    back_on_the_log?;
+    Ok(written)
 }
 
 /// The connection's journal mode, in lower case (`wal`, `delete`, `memory`).

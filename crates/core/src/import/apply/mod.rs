@@ -127,26 +127,19 @@ pub fn run_import_tuned(
 ) -> Result<ImportReport> {
     // An import alone on its file leaves the write-ahead log for its
     // transaction (`store::journal`), and comes back to it whatever the
-    // outcome. If an earlier one could not come back (another connection
-    // held the file), this import does first: a backup beside it reads a
-    // snapshot of the log.
-    if !journal::back_to_wal(workspace.conn())? {
-        return Err(Error::Busy {
-            path: workspace.path().map(Path::to_path_buf),
-        });
-    }
-    // Every row an import writes points at a lead, field or import it has
-    // just read or written in its own transaction: the per-row parent
-    // look-ups of foreign-key enforcement are skipped for it, and turned
-    // back on whatever the outcome.
-    let were_on = set_foreign_keys(workspace.conn(), false)?;
-    let imported = import_without_key_checks(workspace, path, spec, dry_run, control, tuning);
-    let restored = set_foreign_keys(workspace.conn(), were_on);
-    let back_on_the_log = journal::back_to_wal(workspace.conn());
-    let report = imported?;
-    restored?;
-    back_on_the_log?;
-    Ok(report)
+    // outcome; a dry run writes nothing and stays on it.
+    journal::in_place_if_alone(workspace, !dry_run, |workspace| {
+        // Every row an import writes points at a lead, field or import it
+        // has just read or written in its own transaction: the per-row
+        // parent look-ups of foreign-key enforcement are skipped for it,
+        // and turned back on whatever the outcome.
+        let were_on = set_foreign_keys(workspace.conn(), false)?;
+        let imported = import_without_key_checks(workspace, path, spec, dry_run, control, tuning);
+        let restored = set_foreign_keys(workspace.conn(), were_on);
+        let report = imported?;
+        restored?;
+        Ok(report)
+    })
 }
 
 /// [`run_import_tuned`] once foreign-key enforcement is off.
@@ -165,22 +158,14 @@ fn import_without_key_checks(
     } else {
         crate::store::tables::leads::count(workspace)?
     };
-    // Alone on the file, a real import writes its pages once, in place,
-    // with the rollback journal (`store::journal`); beside another
-    // connection (the app's), through the log as every other write.
-    let in_place = !dry_run && journal::write_in_place(workspace.conn())?;
-    // A copy of the workspace before the real import changes it (issue 15);
-    // a workspace without leads has nothing to lose, and needs none. On the
-    // log it is copied beside the import, from a snapshot taken before its
-    // first write, and must be complete before the import commits. In
-    // place, it is copied first: a reader would hold up the import's writes.
+    // A copy of the workspace before the real import changes it (issue 15;
+    // `backup::take_before_write`: copied first when the import writes in
+    // place, beside it on the log); a workspace without leads has nothing
+    // to lose, and needs none.
     let backup = if leads_at_stake == 0 {
         None
-    } else if in_place {
-        crate::store::backup::create(workspace, BACKUP_REASON)?;
-        None
     } else {
-        crate::store::backup::start_beside(workspace, BACKUP_REASON)?
+        crate::store::backup::take_before_write(workspace, BACKUP_REASON)?
     };
     // A dry run is rolled back, and an events import changes nothing the
     // lead-side derived parts read (`prepare_columns` refuses an events file

@@ -375,3 +375,85 @@ fn a_merge_and_its_undo_keep_the_index_parts_which_answer_as_sql_does() {
     ws.conn().execute("DELETE FROM derived_cache", []).unwrap();
     assert_eq!(members_of_templates(&ws), from_parts, "as built from SQL");
 }
+
+/// The leads in the one `before-merge` backup of the workspace at `path`,
+/// and whether lead `id` is among them.
+fn leads_in_the_backup(ws: &Workspace, path: &std::path::Path, id: i64) -> (i64, bool) {
+    let backups = crate::store::backup::backup_files(path).unwrap();
+    assert_eq!(backups.len(), 1, "one backup: {backups:?}");
+    let name = backups[0].file_name().unwrap().to_string_lossy();
+    assert!(name.contains(BACKUP_REASON), "{name}");
+    let copy = crate::store::backup::open_backup(ws, &backups[0]).unwrap();
+    let leads = copy
+        .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
+        .unwrap();
+    let holds = copy
+        .query_row("SELECT count(*) FROM leads WHERE id = ?1", [id], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap();
+    (leads, holds == 1)
+}
+
+fn journal_mode(ws: &Workspace) -> String {
+    ws.conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_merge_alone_on_its_file_copies_its_backup_first_and_writes_in_place() {
+    let (dir, mut ws) = demo_workspace();
+    let path = dir.path().join("merge.leadstream");
+    let leads_before = count(&ws, "SELECT count(*) FROM leads");
+    merge(&mut ws, 101, &[102], &Picks::new()).unwrap();
+    assert_eq!(count(&ws, "SELECT count(*) FROM leads"), leads_before - 1);
+    assert_eq!(leads_in_the_backup(&ws, &path, 102), (leads_before, true));
+    assert_eq!(journal_mode(&ws), "wal", "back on the log");
+    // Through the log, the merge's pages would wait in it for a checkpoint.
+    let log = dir.path().join("merge.leadstream-wal");
+    let logged = std::fs::metadata(&log).map_or(0, |m| m.len());
+    assert_eq!(logged, 0, "the merge wrote in place");
+}
+
+#[test]
+fn a_merge_beside_another_connection_copies_its_backup_beside_it_through_the_log() {
+    let (dir, mut ws) = demo_workspace();
+    let path = dir.path().join("merge.leadstream");
+    // Another process's connection (the app's, a shell) keeps the file
+    // on the log.
+    let other = rusqlite::Connection::open(&path).unwrap();
+    let leads_before: i64 = other
+        .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
+        .unwrap();
+    merge(&mut ws, 101, &[102], &Picks::new()).unwrap();
+    let log = dir.path().join("merge.leadstream-wal");
+    assert!(
+        std::fs::metadata(&log).is_ok_and(|m| m.len() > 0),
+        "the merge wrote through the log"
+    );
+    let leads_after: i64 = other
+        .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(leads_after, leads_before - 1);
+    assert_eq!(leads_in_the_backup(&ws, &path, 102), (leads_before, true));
+    assert_eq!(journal_mode(&ws), "wal");
+}
+
+#[test]
+fn a_refused_merge_beside_another_connection_leaves_the_workspace_as_it_was() {
+    let (dir, mut ws) = demo_workspace();
+    let path = dir.path().join("merge.leadstream");
+    let _other = rusqlite::Connection::open(&path).unwrap();
+    let before = dump(&ws);
+    let refused = merge(&mut ws, 101, &[999_999], &Picks::new());
+    assert!(refused.is_err(), "{refused:?}");
+    assert_eq!(dump(&ws), before);
+    assert_eq!(journal_mode(&ws), "wal");
+    // A copy stopped with the merge leaves no partial file behind; one that
+    // had finished holds the workspace as it was.
+    for file in std::fs::read_dir(crate::store::backup::backups_dir(&path)).unwrap() {
+        let name = file.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".partial"), "{name}");
+    }
+}
