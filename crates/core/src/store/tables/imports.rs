@@ -230,16 +230,31 @@ pub fn dependents(
     import_id: i64,
     dependence: Dependence,
 ) -> Result<Vec<(Option<i64>, i64)>> {
-    let sql = match dependence {
+    let sql = dependents_sql(dependence);
+    let rows = tx
+        .prepare(sql)?
+        .query_map([import_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The query [`dependents`] runs for one kind of dependence.
+fn dependents_sql(dependence: Dependence) -> &'static str {
+    match dependence {
         Dependence::ChangedItsLeads => {
             "SELECT c.import_id, count(DISTINCT c.lead_id)
              FROM leads l JOIN import_changes c ON c.lead_id = l.id
              WHERE l.import_id = ?1 AND c.import_id <> ?1
              GROUP BY c.import_id"
         }
+        // `CROSS JOIN` keeps the leads outside (SQLite never reorders it):
+        // `leads.import_id` has no index, and the planner otherwise scans
+        // every event and looks up its lead (1.6 s at 11.2M events, where
+        // a scan of 1M leads and the events of the import's leads by
+        // `events_lead_time` take 0.2 s).
         Dependence::AddedEventsToItsLeads => {
             "SELECT e.import_id, count(DISTINCT e.lead_id)
-             FROM leads l JOIN events e ON e.lead_id = l.id
+             FROM leads l CROSS JOIN events e ON e.lead_id = l.id
              WHERE l.import_id = ?1 AND e.import_id IS NOT ?1
              GROUP BY e.import_id"
         }
@@ -252,12 +267,7 @@ pub fn dependents(
                AND mine.field_key <> 'updated_at'
              GROUP BY later.import_id"
         }
-    };
-    let rows = tx
-        .prepare(sql)?
-        .query_map([import_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    }
 }
 
 /// An identity (e-mail key or external id) that an undo would give back to
@@ -353,5 +363,37 @@ mod tests {
         assert_eq!(listed[0].undone_at, Some(300));
         assert_eq!(find(workspace.conn(), id).unwrap(), Some(listed[0].clone()));
         assert_eq!(find(workspace.conn(), 99).unwrap(), None);
+    }
+
+    #[test]
+    fn the_events_on_an_imports_leads_are_read_through_those_leads() {
+        let workspace = Workspace::in_memory().unwrap();
+        // A workspace keeps no statistics (no `ANALYZE`): the planner
+        // guesses, as on a file of 1M leads and 11.2M events, where it
+        // scanned every event for the join written plainly.
+        let plan = |sql: &str| -> Vec<String> {
+            let mut statement = workspace
+                .conn()
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            statement
+                .query_map([1], |r| r.get::<_, String>(3))
+                .unwrap()
+                .map(|row| row.unwrap())
+                .collect()
+        };
+        let steps = plan(dependents_sql(Dependence::AddedEventsToItsLeads));
+        assert!(steps.iter().any(|s| s == "SCAN l"), "{steps:?}");
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.starts_with("SEARCH e USING INDEX events_lead_time")),
+            "{steps:?}"
+        );
+        let plain = dependents_sql(Dependence::AddedEventsToItsLeads).replace("CROSS JOIN", "JOIN");
+        assert!(
+            plan(&plain).iter().any(|s| s == "SCAN e"),
+            "the plain join scans every event"
+        );
     }
 }
