@@ -8,6 +8,7 @@
 // to) give every built-in segment the count a build from SQL gives.
 // Screenshots of the list and the preview; axe on both.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -129,6 +130,17 @@ describe("quality: duplicates and merge", () => {
     assert.equal(merged.has(102), false);
     assert.equal(merged.get(101).company, company102);
     await screenshot(browser, "quality-merge-done");
+    // The backup the merge took first (issue 15), copied beside it from the
+    // workspace as it was: the merged-away lead is in it.
+    const backups = JSON.parse(cli("--db", demoDb, "backup", "list", "--json")).backups;
+    const beforeMerge = backups.filter((b) => b.reason === "before-merge");
+    assert.equal(beforeMerge.length, 1, JSON.stringify(backups));
+    assert.equal(beforeMerge[0].leads, before.size);
+    const backupFile = join(`${demoDb}-backups`, `${beforeMerge[0].id}.leadstream`);
+    const inBackup = execFileSync("sqlite3", [backupFile, "SELECT email FROM leads WHERE id = 102"], {
+      encoding: "utf8",
+    }).trim();
+    assert.equal(inBackup, before.get(102).email);
     const afterMerge = countsFromPartsAndFromSql(demoDb, app.dataDir);
     assert.ok(afterMerge.parts > 0, "the file holds the segment index's parts after the merge");
     assert.ok(afterMerge.fromSql.length >= 20, afterMerge.fromSql.join("; "));

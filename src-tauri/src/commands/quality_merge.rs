@@ -47,7 +47,10 @@ pub async fn merge_preview(
 }
 
 /// Merges `merged` into `survivor`, then refreshes the scores and the
-/// segment history as an import does.
+/// segment history as an import does; on a connection of its own, as an
+/// import and an undo are: the shared one stays open, so the merge goes
+/// through the log with its backup copied beside it, and the workspace
+/// stays free for the other commands meanwhile.
 #[tauri::command]
 pub async fn merge_leads(
     state: State<'_, AppState>,
@@ -56,7 +59,7 @@ pub async fn merge_leads(
     picks: BTreeMap<String, i64>,
 ) -> Result<FixOutcome> {
     state
-        .with_workspace(move |ws| {
+        .with_own_connection(move |ws| {
             let outcome = merge::merge(ws, survivor, &merged, &picks)?;
             ws.after_data_change(DataChange::Import);
             Ok(outcome)
