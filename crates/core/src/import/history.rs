@@ -59,6 +59,14 @@ impl ChangeKind {
         }
     }
 
+    /// A change that adds leads, each with its id in `leads.import_id`: an
+    /// import (an events import adds the leads of unknown e-mails). A fix
+    /// or a merge adds none; the undo of one skips the scans of every lead
+    /// for those of the change (`leads.import_id` has no index).
+    pub fn adds_leads(self) -> bool {
+        matches!(self, ChangeKind::Leads | ChangeKind::Events)
+    }
+
     /// A fix whose only writes are values of existing leads, each kept in
     /// its undo records (a normalisation, "not sendable"): its undo puts
     /// back those fields and nothing else. A merge also deletes leads.
@@ -246,7 +254,7 @@ fn undo_on(
         file_name: file_name.clone(),
         reason,
     };
-    let dependents = later_dependents(&tx, import_id)?;
+    let dependents = later_dependents(&tx, import_id, kind.adds_leads())?;
     if !dependents.is_empty() {
         return Err(refuse(describe_dependents(&tx, &dependents)?));
     }
@@ -272,7 +280,11 @@ fn undo_on(
     crate::store::tables::consent::delete_for_import(&tx, import_id)?;
     // Before the restore: a lead this import added may hold an identity that
     // an overwritten value gives back to an older lead.
-    let removed_leads = stored_leads::delete_imported(&tx, import_id)?;
+    let removed_leads = if kind.adds_leads() {
+        stored_leads::delete_imported(&tx, import_id)?
+    } else {
+        Vec::new()
+    };
     let leads_removed = removed_leads.len() as u64;
     rewritten.extend(removed_leads);
     let changes = imports::changes_of(&tx, import_id)?;
@@ -373,14 +385,23 @@ struct Dependent {
     leads_merged: i64,
 }
 
-/// What later imports did on top of `import_id`, newest first.
-fn later_dependents(tx: &Transaction<'_>, import_id: i64) -> Result<Vec<Dependent>> {
+/// What later imports did on top of `import_id`, newest first; on the
+/// leads it added only when it `added_leads`.
+fn later_dependents(
+    tx: &Transaction<'_>,
+    import_id: i64,
+    added_leads: bool,
+) -> Result<Vec<Dependent>> {
     let mut by_import: std::collections::BTreeMap<Option<i64>, Dependent> = Default::default();
-    for dependence in [
+    let on_its_leads = [
         Dependence::ChangedItsLeads,
         Dependence::AddedEventsToItsLeads,
-        Dependence::ChangedItsValues,
-    ] {
+    ];
+    let dependences = on_its_leads
+        .into_iter()
+        .filter(|_| added_leads)
+        .chain([Dependence::ChangedItsValues]);
+    for dependence in dependences {
         for (id, count) in imports::dependents(tx, import_id, dependence)? {
             let dependent = by_import.entry(id).or_insert_with(|| Dependent {
                 import_id: id,
