@@ -393,14 +393,13 @@ fn later_dependents(
     added_leads: bool,
 ) -> Result<Vec<Dependent>> {
     let mut by_import: std::collections::BTreeMap<Option<i64>, Dependent> = Default::default();
-    let on_its_leads = [
-        Dependence::ChangedItsLeads,
-        Dependence::AddedEventsToItsLeads,
-    ];
-    let dependences = on_its_leads
-        .into_iter()
-        .filter(|_| added_leads)
-        .chain([Dependence::ChangedItsValues]);
+    let mut dependences = vec![Dependence::ChangedItsValues];
+    if added_leads {
+        dependences.extend([
+            Dependence::ChangedItsLeads,
+            Dependence::AddedEventsToItsLeads,
+        ]);
+    }
     for dependence in dependences {
         for (id, count) in imports::dependents(tx, import_id, dependence)? {
             let dependent = by_import.entry(id).or_insert_with(|| Dependent {

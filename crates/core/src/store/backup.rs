@@ -139,8 +139,8 @@ pub(crate) fn take_before_write(
     start_beside(workspace, reason)
 }
 
-/// A backup taken beside a write (an import's or a merge's, issue 16): on a thread of
-/// its own, from a read-only connection whose read snapshot was taken
+/// A backup taken beside a write (an import's or a merge's, issue 16): on a
+/// thread of its own, from a read-only connection whose read snapshot was taken
 /// before [`start_beside`] returned, so it holds the workspace as it was
 /// before the write began, while the write goes on (the workspace is WAL).
 /// [`BackupBeside::finish`] waits for it; dropping it unfinished stops the
