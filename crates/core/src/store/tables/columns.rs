@@ -194,6 +194,14 @@ pub fn event_property_keys(conn: &Connection, raw_types: &[String]) -> Result<Ve
     Ok(keys)
 }
 
+/// Whether any event has the type `raw_type`, spelt exactly so: with no
+/// index on the type, a scan that stops at the first.
+pub fn any_event_of_type(conn: &Connection, raw_type: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM events WHERE type = ?1)")?
+        .query_row([raw_type], |row| row.get(0))?)
+}
+
 /// One lead as the reference evaluator reads it: every `leads` column and
 /// custom value by key, and its events.
 pub struct LeadWithEvents {
