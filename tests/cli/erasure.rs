@@ -96,6 +96,12 @@ fn an_erased_person_is_nowhere_in_the_bytes_and_a_reimport_skips_them() {
         .any(|f| f["key"] == "last_name" && f["value"] == NAME));
     assert!(!export["changes"].as_array().unwrap().is_empty());
 
+    // The quick search stores its keys in the file when it closes, and the
+    // score runs after the imports stored the segment index's parts: the
+    // erasure carries or deletes them, and none may keep the person.
+    assert!(ok(sandbox.run(&["leads", "search", NAME])).contains(EMAIL));
+    assert!(ok(sandbox.run(&["leads", "search", "Initech"])).contains(EMAIL));
+
     // Without a terminal and without --yes, nothing happens.
     let refused = sandbox.run(&["person", "erase", EMAIL]);
     assert_ne!(refused.code, 0);
@@ -149,6 +155,10 @@ fn an_erased_person_is_nowhere_in_the_bytes_and_a_reimport_skips_them() {
     if wal.exists() {
         assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
     }
+
+    // The search no longer finds them.
+    assert!(!ok(sandbox.run(&["leads", "search", NAME])).contains(EMAIL));
+    assert!(!ok(sandbox.run(&["leads", "search", "Initech"])).contains(EMAIL));
 
     // The audit entry names the lead id and the hash, never the person.
     let audit = ok(sandbox.run(&["person", "export", "1", "--format", "csv"]));

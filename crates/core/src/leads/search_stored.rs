@@ -208,6 +208,17 @@ pub(crate) fn carry_across_lead_rows(
     carry_across_write(tx, Some(ids))
 }
 
+/// Deletes the stored keys inside the write's transaction `tx`: for a
+/// write that must leave nothing of the leads it deleted or cleared in the
+/// file (an erasure, a retention run), where keys carried across it
+/// ([`carry_across_lead_rows`]) would hold their names until a process read
+/// them again. The next search builds the keys afresh.
+pub(crate) fn remove_in(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let mut parts = STORED_HALVES.to_vec();
+    parts.push(CHANGED_PART);
+    derived_cache::remove_in(tx, &parts)
+}
+
 /// The tag both halves end with and the number of leads they hold; `None`
 /// when one is missing or their tags differ.
 fn halves_tag_and_leads(

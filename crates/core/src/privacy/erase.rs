@@ -123,7 +123,7 @@ pub fn preview(workspace: &Workspace, lead_id: i64) -> Result<ErasurePreview> {
 /// wrote beside it and every backup; keeps the salted hash of its e-mail.
 pub fn erase(workspace: &mut Workspace, lead_id: i64) -> Result<ErasureReport> {
     let person = identity_of(workspace, lead_id)?;
-    crate::store::backup::create(workspace, "before-erasure")?;
+    crate::store::backup::create_before_write(workspace, "before-erasure")?;
     let now = chrono::Utc::now().timestamp();
     let salt = suppression::salt(workspace.conn())?;
     let suppression_hash = person
@@ -193,10 +193,16 @@ fn erase_in_workspace(
     now: i64,
     rejected: &[(PathBuf, u64)],
 ) -> Result<ErasedRows> {
-    let tx = workspace
-        .conn_mut()?
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // The derived parts are carried across without the person's row
+    // (`Workspace::conn_mut_for_lead_rows`): a carried column keeps no
+    // value only they had, and the score run after it and the next count
+    // load the parts instead of building them. The quick search's stored
+    // keys would still hold their name until read again: deleted.
+    let (conn, carry) = workspace.conn_mut_for_lead_rows()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let erased = erasure::erase_lead(&tx, person)?;
+    carry.carry(&tx, &[person.id])?;
+    crate::leads::remove_stored_search_keys(&tx)?;
     if let Some(hash) = suppression_hash {
         suppression::add(&tx, hash, now)?;
     }
@@ -234,6 +240,7 @@ pub(crate) fn erase_in_backup(
 ) -> Result<()> {
     erasure::set_secure_delete(conn, true)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    erasure::empty_derived_cache(&tx)?;
     let mut ids = Vec::new();
     if let Some(same) = erasure::identity(&tx, person.id)? {
         if same.email_key == person.email_key {
@@ -366,6 +373,70 @@ fn rewrite_without(file: &Path, person: &StoredIdentity) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::segments::rules::RuleGroup;
+    use crate::store::tables::derived_cache;
+
+    /// A field rule, a behaviour rule and the e-mail opt-in, counted.
+    fn counts(workspace: &Workspace) -> Vec<u64> {
+        let rules = |json: serde_json::Value| serde_json::from_value::<RuleGroup>(json).unwrap();
+        let sets = [
+            rules(json!({"combinator": "and", "rules": [
+                {"field": "country", "operator": "=", "value": "Germany"}]})),
+            rules(json!({"combinator": "and", "rules": [
+                {"field": "event", "operator": "performed", "value": {"type": "page_view"}}]})),
+            rules(json!({"combinator": "and", "rules": [
+                {"field": "email_opt_in", "operator": "=", "value": true}]})),
+        ];
+        let refs: Vec<&RuleGroup> = sets.iter().collect();
+        crate::segments::count_many(workspace, &refs, i64::MAX / 2).unwrap()
+    }
+
+    #[test]
+    fn an_erasure_carries_the_segment_index_without_the_person_and_deletes_the_search_keys() {
+        let mut workspace = Workspace::in_memory().unwrap();
+        let spec = crate::demo::DemoSpec {
+            leads: 300,
+            events_per_lead: 5,
+            seed: 21,
+            anchor: 1_790_000_000,
+        };
+        crate::demo::generate(&mut workspace, &spec).unwrap();
+        let (lead_id, country): (i64, String) = workspace
+            .conn()
+            .query_row(
+                "SELECT l.id, l.country FROM leads l WHERE l.country = 'Germany'
+                   AND EXISTS (SELECT 1 FROM events e WHERE e.lead_id = l.id AND e.type = 'page_view')
+                 LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let before = counts(&workspace);
+        assert!(crate::leads::store_search_keys(&workspace).unwrap());
+        let names = || derived_cache::part_names(workspace.conn());
+        assert!(names().iter().any(|n| n.starts_with("search/")));
+
+        erase(&mut workspace, lead_id).unwrap();
+        let kept = derived_cache::part_names(workspace.conn());
+        for part in [
+            "segment-index/v1/lead-ids",
+            "segment-index/v1/field/country",
+            "segment-index/v1/events/page_view",
+        ] {
+            assert!(kept.iter().any(|n| n == part), "{part}: {kept:?}");
+        }
+        assert!(!kept.iter().any(|n| n.starts_with("search/")), "{kept:?}");
+        workspace.clear_derived();
+        let carried = counts(&workspace);
+        assert_eq!(country, "Germany");
+        assert_eq!(&carried[..2], &[before[0] - 1, before[1] - 1]);
+        workspace
+            .conn()
+            .execute("DELETE FROM derived_cache", [])
+            .unwrap();
+        workspace.clear_derived();
+        assert_eq!(counts(&workspace), carried, "as built from SQL");
+    }
 
     fn jane() -> StoredIdentity {
         StoredIdentity {

@@ -173,7 +173,7 @@ pub fn run(workspace: &mut Workspace, months: u32, mode: RetentionMode) -> Resul
     let backup = if ids.is_empty() {
         None
     } else {
-        crate::store::backup::create(workspace, "before-retention")?
+        crate::store::backup::create_before_write(workspace, "before-retention")?
     };
     erasure::set_secure_delete(workspace.conn(), true)?;
     let done = run_in_transaction(workspace, &ids, months, mode, cut);
@@ -204,9 +204,11 @@ fn run_in_transaction(
     mode: RetentionMode,
     cut: i64,
 ) -> Result<(u64, u64)> {
-    let tx = workspace
-        .conn_mut()?
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // As an erasure: the derived parts carried across without the leads
+    // deleted or cleared (past one lead in 256 cleared, the index's parts
+    // are deleted instead), the quick search's stored keys deleted.
+    let (conn, carry) = workspace.conn_mut_for_lead_rows()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     erasure::stage_ids(&tx, ids)?;
     let (leads, events) = match mode {
         RetentionMode::Delete => {
@@ -224,6 +226,8 @@ fn run_in_transaction(
         }),
     )?;
     tx.execute_batch("DELETE FROM temp.erased_ids")?;
+    carry.carry(&tx, ids)?;
+    crate::leads::remove_stored_search_keys(&tx)?;
     tx.commit()?;
     Ok((leads, events))
 }
@@ -307,6 +311,78 @@ mod tests {
             (email, name, country.as_str(), events),
             (None, None, "DE", 1)
         );
+    }
+
+    /// A retention run keeps the segment index's parts, carried without the
+    /// leads it deleted or cleared, and deletes the quick search's stored
+    /// keys: each count from the carried parts is the count a build from
+    /// SQL gives.
+    #[test]
+    fn a_run_carries_the_segment_index_and_deletes_the_search_keys() {
+        use crate::segments::rules::RuleGroup;
+        use crate::store::tables::derived_cache;
+        let rules = |json: serde_json::Value| serde_json::from_value::<RuleGroup>(json).unwrap();
+        let sets = [
+            rules(json!({"combinator": "and", "rules": [
+                {"field": "country", "operator": "=", "value": "DE"}]})),
+            rules(json!({"combinator": "and", "rules": [
+                {"field": "first_name", "operator": "=", "value": "Ann"}]})),
+            rules(json!({"combinator": "and", "rules": [
+                {"field": "event", "operator": "performed", "value": {"type": "page_view"}}]})),
+        ];
+        let counts = |workspace: &Workspace| {
+            let refs: Vec<&RuleGroup> = sets.iter().collect();
+            crate::segments::count_many(workspace, &refs, i64::MAX / 2).unwrap()
+        };
+        for mode in [RetentionMode::Delete, RetentionMode::Anonymise] {
+            let mut workspace = Workspace::in_memory().unwrap();
+            let now = crate::time::now();
+            let spec = crate::demo::DemoSpec {
+                leads: 200,
+                events_per_lead: 4,
+                seed: 8,
+                anchor: now,
+            };
+            crate::demo::generate(&mut workspace, &spec).unwrap();
+            for n in 0..3 {
+                let old = lead(&workspace, &format!("old{n}@x.io"), now - 800 * DAY);
+                event(&workspace, old, now - 770 * DAY);
+            }
+            let _ = lead(&workspace, "recent@x.io", now - 10 * DAY);
+            // Written behind the store's back: the parts are built again.
+            workspace
+                .conn()
+                .execute("DELETE FROM derived_cache", [])
+                .unwrap();
+            workspace.clear_derived();
+            let before = counts(&workspace);
+            assert!(crate::leads::store_search_keys(&workspace).unwrap());
+
+            let report = run(&mut workspace, 24, mode).unwrap();
+            assert_eq!(report.leads, 3, "{mode:?}");
+            let kept = derived_cache::part_names(workspace.conn());
+            for part in [
+                "segment-index/v1/field/country",
+                "segment-index/v1/field/first_name",
+                "segment-index/v1/events/page_view",
+            ] {
+                assert!(kept.iter().any(|n| n == part), "{mode:?} {part}: {kept:?}");
+            }
+            assert!(!kept.iter().any(|n| n.starts_with("search/")), "{kept:?}");
+            workspace.clear_derived();
+            let carried = counts(&workspace);
+            let expected = match mode {
+                RetentionMode::Delete => [before[0] - 3, before[1] - 3, before[2] - 3],
+                RetentionMode::Anonymise => [before[0], before[1] - 3, before[2]],
+            };
+            assert_eq!(carried, expected, "{mode:?}");
+            workspace
+                .conn()
+                .execute("DELETE FROM derived_cache", [])
+                .unwrap();
+            workspace.clear_derived();
+            assert_eq!(counts(&workspace), carried, "{mode:?}: as built from SQL");
+        }
     }
 
     #[test]

@@ -109,6 +109,20 @@ pub fn create(workspace: &Workspace, reason: &str) -> Result<Option<PathBuf>> {
     Ok(made)
 }
 
+/// The backup a write that stays on the write-ahead log takes before it
+/// changes the workspace (an erasure, a retention run: on the rollback
+/// journal the pages they overwrite, the deleted person's among them,
+/// would be copied to the journal file first). Alone on its file, the
+/// backup is a copy of the file's bytes, taken while the file is on the
+/// rollback journal for the copy alone (`journal::in_place_if_alone`);
+/// beside another connection, SQLite's online backup ([`create`]).
+pub(crate) fn create_before_write(
+    workspace: &mut Workspace,
+    reason: &str,
+) -> Result<Option<PathBuf>> {
+    super::journal::in_place_if_alone(workspace, true, |workspace| create(workspace, reason))
+}
+
 /// [`create`] without the pruning: a restore takes its safety copy with
 /// this, so the backup it restores cannot be pruned under it.
 pub(crate) fn create_unpruned(workspace: &Workspace, reason: &str) -> Result<Option<PathBuf>> {
@@ -772,6 +786,58 @@ mod tests {
             assert!(workspace.conn().is_autocommit(), "its read is over");
             set_marker(&workspace, "2");
             assert!(super::super::journal::back_to_wal(workspace.conn()).unwrap());
+        }
+    }
+
+    /// The backup an erasure takes before it writes on the log: alone on
+    /// its file, a copy of the file's bytes (with the file's permissions,
+    /// which SQLite's backup does not keep), the workspace back on the log
+    /// afterwards; beside another connection, SQLite's backup.
+    #[cfg(unix)]
+    #[test]
+    fn a_backup_before_a_write_on_the_log_copies_the_file_when_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Deals.leadstream");
+        let mut workspace = Workspace::create_store(&path).unwrap();
+        workspace
+            .conn()
+            .execute(
+                "INSERT INTO settings (key, value) VALUES ('marker', '1')",
+                [],
+            )
+            .unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let mode = |file: &Path| std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+        let on_the_log = |workspace: &Workspace| {
+            let mode: String = workspace
+                .conn()
+                .pragma_query_value(None, "journal_mode", |r| r.get(0))
+                .unwrap();
+            mode == "wal"
+        };
+        let alone = create_before_write(&mut workspace, "before-erasure")
+            .unwrap()
+            .unwrap();
+        assert_eq!(mode(&alone), 0o600, "the file's bytes, copied");
+        assert!(on_the_log(&workspace));
+        let other = Connection::open(&path).unwrap();
+        let _: i64 = other
+            .query_row("SELECT count(*) FROM settings", [], |r| r.get(0))
+            .unwrap();
+        let beside = create_before_write(&mut workspace, "before-erasure")
+            .unwrap()
+            .unwrap();
+        assert_ne!(mode(&beside), 0o600, "SQLite's backup");
+        assert!(on_the_log(&workspace));
+        for made in [alone, beside] {
+            let marker: String = open_backup(&workspace, &made)
+                .unwrap()
+                .query_row("SELECT value FROM settings WHERE key = 'marker'", [], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            assert_eq!(marker, "1");
         }
     }
 

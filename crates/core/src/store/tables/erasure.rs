@@ -64,6 +64,16 @@ pub fn id_by_email_key(conn: &Connection, email_key: &str) -> Result<Option<i64>
         .optional()?)
 }
 
+/// Empties the derived cache of `conn` if it has one (a backup's, which
+/// holds what the workspace derived when the backup was taken: the
+/// person's values among it).
+pub fn empty_derived_cache(conn: &Connection) -> Result<()> {
+    if has_table(conn, "derived_cache")? {
+        super::derived_cache::invalidate(conn)?;
+    }
+    Ok(())
+}
+
 fn has_table(conn: &Connection, table: &str) -> Result<bool> {
     let n: i64 = conn.query_row(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
@@ -80,18 +90,15 @@ fn delete(conn: &Connection, sql: &str, id: i64) -> Result<u64> {
 /// Removes lead `person`'s every row from `conn` (inside the caller's
 /// transaction). Snapshots lose the lead's id from their member bitmaps;
 /// change titles naming the person (a merge's "Merge 2 leads into Jane
-/// Doe <jane@x.io>") become neutral.
+/// Doe <jane@x.io>") become neutral. The derived parts are the caller's to
+/// carry or empty ([`empty_derived_cache`]): they may hold the person's
+/// values.
 pub fn erase_lead(conn: &Connection, person: &StoredIdentity) -> Result<ErasedRows> {
     let id = person.id;
     let mut erased = ErasedRows {
         titles: neutralise_titles(conn, person)?,
         ..ErasedRows::default()
     };
-    // What the segment index keeps of the data may hold the person's values
-    // (a backup's cache was never emptied by the workspace's own write).
-    if has_table(conn, "derived_cache")? {
-        super::derived_cache::invalidate(conn)?;
-    }
     erased.events = delete(conn, "DELETE FROM events WHERE lead_id = ?1", id)?;
     erased.custom_values = delete(conn, "DELETE FROM custom_values WHERE lead_id = ?1", id)?;
     if has_table(conn, "consent_events")? {
