@@ -22,11 +22,13 @@ pub async fn person_erasure_preview(
         .await
 }
 
-/// Erases lead `lead_id` everywhere (workspace, backups, rejected-rows files).
+/// Erases lead `lead_id` everywhere (workspace, backups, rejected-rows files),
+/// on a connection of its own as an import or a merge: the other commands
+/// are answered meanwhile, and the erasure stays on the write-ahead log.
 #[tauri::command]
 pub async fn person_erase(state: State<'_, AppState>, lead_id: i64) -> Result<ErasureReport> {
     state
-        .with_workspace(move |ws| erase::erase(ws, lead_id))
+        .with_own_connection(move |ws| erase::erase(ws, lead_id))
         .await
 }
 
@@ -61,7 +63,8 @@ pub async fn retention_months(state: State<'_, AppState>) -> Result<Option<u32>>
     state.with_workspace(|ws| retention::saved_months(ws)).await
 }
 
-/// Deletes or anonymises the leads inactive for `months` months.
+/// Deletes or anonymises the leads inactive for `months` months, on a
+/// connection of its own (as [`person_erase`]).
 #[tauri::command]
 pub async fn retention_run(
     state: State<'_, AppState>,
@@ -69,6 +72,6 @@ pub async fn retention_run(
     mode: RetentionMode,
 ) -> Result<RetentionReport> {
     state
-        .with_workspace(move |ws| retention::run(ws, months, mode))
+        .with_own_connection(move |ws| retention::run(ws, months, mode))
         .await
 }
