@@ -30,7 +30,6 @@ pub(crate) use search_stored::{
     part_reads_no_events as search_keys_read_no_events,
     part_reads_none_of as search_keys_read_none_of,
     part_survives_leads_written as search_keys_survive_leads_written,
-    remove_in as remove_stored_search_keys,
 };
 
 /// One field value of a lead, as shown and exported. Dates are ISO-8601 UTC.

@@ -19,6 +19,7 @@ use super::search_index::{ids_of, lead_count_of, SearchKeys, HEADER_LEN};
 use crate::store::split_read;
 use crate::store::tables::derived_cache;
 use crate::store::tables::leads as stored_leads;
+use crate::store::OldValues;
 use crate::text::push_values_search_key;
 use crate::{Result, Workspace};
 
@@ -197,26 +198,23 @@ pub(crate) fn part_carried_across_lead_rows(part: &str) -> bool {
 
 /// [`carry_across_write`] for a write that rewrote the leads `rewritten`
 /// (`Workspace::conn_mut_for_lead_rows`: a merge, its undo): a fresh
-/// process reads them again, and drops those that are gone.
+/// process reads them again, and drops those that are gone. When their old
+/// values must go (an erasure, a retention run), the keys, which hold them
+/// until read again, are deleted.
 pub(crate) fn carry_across_lead_rows(
     tx: &rusqlite::Transaction<'_>,
     rewritten: &[i64],
+    old_values: OldValues,
 ) -> Result<()> {
+    if old_values == OldValues::MustGo {
+        let mut parts = STORED_HALVES.to_vec();
+        parts.push(CHANGED_PART);
+        return derived_cache::remove_in(tx, &parts);
+    }
     let mut ids = rewritten.to_vec();
     ids.sort_unstable();
     ids.dedup();
     carry_across_write(tx, Some(ids))
-}
-
-/// Deletes the stored keys inside the write's transaction `tx`: for a
-/// write that must leave nothing of the leads it deleted or cleared in the
-/// file (an erasure, a retention run), where keys carried across it
-/// ([`carry_across_lead_rows`]) would hold their names until a process read
-/// them again. The next search builds the keys afresh.
-pub(crate) fn remove_in(tx: &rusqlite::Transaction<'_>) -> Result<()> {
-    let mut parts = STORED_HALVES.to_vec();
-    parts.push(CHANGED_PART);
-    derived_cache::remove_in(tx, &parts)
 }
 
 /// The tag both halves end with and the number of leads they hold; `None`

@@ -37,7 +37,7 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use cipher::Passphrase;
 pub use migrate::LATEST_SCHEMA_VERSION;
-pub(crate) use writes::{CarryAcrossLeadRows, LeadRowsCarrier, PartNamer};
+pub(crate) use writes::{CarryAcrossLeadRows, LeadRowsCarrier, OldValues, PartNamer};
 
 use crate::{Error, Result};
 

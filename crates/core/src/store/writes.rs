@@ -14,7 +14,20 @@ pub(crate) type PartNamer = fn(&str) -> bool;
 
 /// How a layer carries its derived parts across a write that rewrote the
 /// leads given ([`Workspace::keep_across_lead_row_writes`]).
-pub(crate) type LeadRowsCarrier = fn(&rusqlite::Transaction<'_>, &[i64]) -> Result<()>;
+pub(crate) type LeadRowsCarrier = fn(&rusqlite::Transaction<'_>, &[i64], OldValues) -> Result<()>;
+
+/// What a carried part may keep of the rewritten leads' values as they
+/// were before the write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OldValues {
+    /// A merge, an undo: a carried dictionary may keep the display
+    /// spelling a rewritten lead gave a value other leads share, until the
+    /// next build (counts and members never depend on it).
+    MayStay,
+    /// An erasure, a retention run: nothing of those leads' old values may
+    /// stay in the file; a part that could keep one is deleted instead.
+    MustGo,
+}
 
 /// What a write through [`Workspace::conn_mut_for_lead_rows`] owes the
 /// parts it kept: carrying them across before it commits.
@@ -27,8 +40,28 @@ impl CarryAcrossLeadRows {
     /// Carries every kept part across the write in `tx`, which rewrote the
     /// leads `rewritten` (any order; those it deleted and inserted too).
     pub(crate) fn carry(self, tx: &rusqlite::Transaction<'_>, rewritten: &[i64]) -> Result<()> {
+        self.carry_keeping(tx, rewritten, OldValues::MayStay)
+    }
+
+    /// [`CarryAcrossLeadRows::carry`] for a write that must leave nothing
+    /// of the rewritten leads' old values in the file (an erasure, a
+    /// retention run): what could keep one is deleted.
+    pub(crate) fn carry_forgetting(
+        self,
+        tx: &rusqlite::Transaction<'_>,
+        rewritten: &[i64],
+    ) -> Result<()> {
+        self.carry_keeping(tx, rewritten, OldValues::MustGo)
+    }
+
+    fn carry_keeping(
+        self,
+        tx: &rusqlite::Transaction<'_>,
+        rewritten: &[i64],
+        old_values: OldValues,
+    ) -> Result<()> {
         for carry in self.carriers {
-            carry(tx, rewritten)?;
+            carry(tx, rewritten, old_values)?;
         }
         Ok(())
     }

@@ -19,7 +19,12 @@
 //! field is gone, and all the event parts when a rewritten lead has an
 //! event of a spelling the list of types does not know or a type's events
 //! are not all stored. A carried text column keeps no value that only the
-//! deleted leads had (its dictionary is compacted).
+//! deleted leads had (its dictionary is compacted). It may keep the
+//! spelling a rewritten lead gave a value others share, unless the write
+//! must forget their old values (an erasure, a retention run,
+//! `OldValues::MustGo`): then a column where a rewritten lead was the first
+//! to hold a value kept rows still hold, and a property part where their
+//! events share a value with kept events, is deleted.
 
 use std::collections::{HashMap, HashSet};
 
@@ -31,7 +36,11 @@ use super::stored::{self, StoredType};
 use crate::fields::FieldType;
 use crate::segments::compile::{field_ref, Storage};
 use crate::store::tables::{columns, derived_cache};
+use crate::store::OldValues;
 use crate::Result;
+
+mod forget;
+use forget::{shares_a_value_of_the_rewritten, shows_a_spelling_of_the_rewritten};
 
 /// Every part of the index starts with this.
 const PREFIX: &str = "segment-index/v1/";
@@ -109,7 +118,11 @@ impl RowPlan {
 /// the index's parts (`Workspace::conn_mut_for_lead_rows`), before it
 /// commits: rewrites each stored part for the data as it is now, or deletes
 /// what cannot be carried exactly.
-pub(crate) fn carry_across_lead_rows(tx: &Transaction<'_>, rewritten: &[i64]) -> Result<()> {
+pub(crate) fn carry_across_lead_rows(
+    tx: &Transaction<'_>,
+    rewritten: &[i64],
+    old_values: OldValues,
+) -> Result<()> {
     let mut rewritten = rewritten.to_vec();
     rewritten.sort_unstable();
     rewritten.dedup();
@@ -146,7 +159,7 @@ pub(crate) fn carry_across_lead_rows(tx: &Transaction<'_>, rewritten: &[i64]) ->
     for name in &names {
         let rest = &name[PREFIX.len()..];
         if let Some(key) = rest.strip_prefix("field/") {
-            match carry_column(tx, generation, name, key, &plan)? {
+            match carry_column(tx, generation, name, key, &plan, old_values)? {
                 Some(bytes) => derived_cache::put_in(tx, name, &bytes)?,
                 None => doomed.push(name.clone()),
             }
@@ -155,7 +168,13 @@ pub(crate) fn carry_across_lead_rows(tx: &Transaction<'_>, rewritten: &[i64]) ->
         }
     }
     if !event_parts.is_empty() {
-        doomed.extend(carry_events(tx, generation, &event_parts, &plan)?);
+        doomed.extend(carry_events(
+            tx,
+            generation,
+            &event_parts,
+            &plan,
+            old_values,
+        )?);
     }
     remove(tx, &doomed)
 }
@@ -173,6 +192,7 @@ fn carry_column(
     name: &str,
     key: &str,
     plan: &RowPlan,
+    old_values: OldValues,
 ) -> Result<Option<Vec<u8>>> {
     let Some(bytes) = derived_cache::get(tx, name, generation)? else {
         return Ok(None);
@@ -189,6 +209,9 @@ fn carry_column(
     let Ok(old) = stored::decode_column(&bytes, field_type, plan.old_len) else {
         return Ok(None);
     };
+    if old_values == OldValues::MustGo && shows_a_spelling_of_the_rewritten(&old, plan) {
+        return Ok(None);
+    }
     let mut builder = ColumnBuilder::new(field_type, plan.fresh.len());
     // As `load_usable_emails` builds it: 1 for an address an e-mail tool
     // takes, 0 for any other lead.
@@ -438,6 +461,7 @@ fn carry_events(
     generation: i64,
     names: &[String],
     plan: &RowPlan,
+    old_values: OldValues,
 ) -> Result<Vec<String>> {
     let every_part = || Ok(names.to_vec());
     let Some(types) = derived_cache::get(tx, &stored::event_types_name(), generation)?
@@ -506,7 +530,15 @@ fn carry_events(
         };
         derived_cache::put_in(tx, &name, &stored::encode_events(&events))?;
         for (name, property) in type_properties {
-            match carry_property(tx, generation, name, (&old, &events), &property, plan)? {
+            let carried = carry_property(
+                tx,
+                generation,
+                name,
+                (&old, &events),
+                &property,
+                (plan, old_values),
+            )?;
+            match carried {
                 Some(bytes) => derived_cache::put_in(tx, name, &bytes)?,
                 None => doomed.push(name.clone()),
             }
@@ -638,7 +670,7 @@ fn carry_property(
     name: &str,
     (old_events, new_events): (&TypeEvents, &TypeEvents),
     property: &str,
-    plan: &RowPlan,
+    (plan, old_values): (&RowPlan, OldValues),
 ) -> Result<Option<Vec<u8>>> {
     let Some(bytes) = derived_cache::get(tx, name, generation)? else {
         return Ok(None);
@@ -646,6 +678,11 @@ fn carry_property(
     let Ok(old) = stored::decode_property(&bytes, old_events.times.len()) else {
         return Ok(None);
     };
+    if old_values == OldValues::MustGo
+        && shares_a_value_of_the_rewritten(&old.text.codes, &old_events.offsets, plan)
+    {
+        return Ok(None);
+    }
     let mut dict = Dictionary::from(old.text.dict, old.text.display);
     // The rewritten leads' values, in row order then the events' order.
     let mut fresh: Vec<(u32, (u32, f64))> = Vec::new();
@@ -907,6 +944,102 @@ mod tests {
             carry.carry(&tx, leads).unwrap();
             tx.commit().unwrap();
             workspace.clear_derived();
+        }
+
+        /// [`rewrite`] for a write whose leads' old values must go (an
+        /// erasure).
+        fn rewrite_forgetting(workspace: &mut Workspace, leads: &[i64], sql: &str) {
+            let (conn, carry) = workspace.conn_mut_for_lead_rows().unwrap();
+            let tx = conn.transaction().unwrap();
+            tx.execute_batch(sql).unwrap();
+            carry.carry_forgetting(&tx, leads).unwrap();
+            tx.commit().unwrap();
+            workspace.clear_derived();
+        }
+
+        /// Each stored text column's dictionary: value key to the spelling shown.
+        fn spellings(conn: &Connection) -> BTreeMap<String, BTreeMap<String, String>> {
+            let generation = derived_cache::generation(conn).unwrap();
+            let get = |name: &str| derived_cache::get(conn, name, generation).unwrap().unwrap();
+            let rows = stored::decode_lead_ids(&get(&stored::lead_ids_name()))
+                .unwrap()
+                .len();
+            let mut shown = BTreeMap::new();
+            for (name, _, _) in derived_cache::parts(conn).unwrap() {
+                let Some(key) = name.strip_prefix("segment-index/v1/field/") else {
+                    continue;
+                };
+                let Ok(field) = field_ref(conn, key) else {
+                    continue;
+                };
+                if let Column::Text(text) =
+                    stored::decode_column(&get(&name), field.field_type, rows).unwrap()
+                {
+                    shown.insert(name, text.dict.into_iter().zip(text.display).collect());
+                }
+            }
+            shown
+        }
+
+        #[test]
+        fn a_write_that_forgets_deletes_the_columns_that_could_show_a_spelling_of_theirs() {
+            let mut workspace = demo(200);
+            // Lead 3 is the first to spell a company "ACME corp"; lead 150
+            // spells it "Acme Corp". Lead 199 is the only one in "Nowhere".
+            workspace
+                .conn()
+                .execute_batch(
+                    "UPDATE leads SET company = 'ACME corp' WHERE id = 3;
+                     UPDATE leads SET company = 'Acme Corp' WHERE id = 150;
+                     UPDATE leads SET city = 'Nowhere' WHERE id = 199;",
+                )
+                .unwrap();
+            store_every_part(workspace.conn());
+            let company = "segment-index/v1/field/company".to_owned();
+            assert_eq!(
+                spellings(workspace.conn())[&company]["acme corp"],
+                "ACME corp"
+            );
+            rewrite_forgetting(&mut workspace, &[3], "DELETE FROM leads WHERE id = 3;");
+            let carried = canonical(workspace.conn());
+            assert!(!carried.contains_key(&company), "lead 3's spelling");
+            assert!(carried.keys().any(|n| n.ends_with("field/employees")));
+            let shown = spellings(workspace.conn());
+            let built = built_afresh(&workspace);
+            for (name, form) in &carried {
+                assert!(form == &built[name], "{name}");
+            }
+            let rebuilt = spellings(workspace.conn());
+            for (name, spelling) in &shown {
+                assert_eq!(spelling, &rebuilt[name], "{name}");
+            }
+            // Lead 199 is no value's first holder but Nowhere's, which goes
+            // with it: the columns are carried; a property value its events
+            // share with others could show their spelling.
+            store_every_part(workspace.conn());
+            let before = canonical(workspace.conn());
+            rewrite_forgetting(
+                &mut workspace,
+                &[199],
+                "DELETE FROM events WHERE lead_id = 199; DELETE FROM leads WHERE id = 199;",
+            );
+            let carried = canonical(workspace.conn());
+            assert!(carried.keys().any(|n| n.ends_with("field/city")));
+            assert!(!carried["segment-index/v1/field/city"].contains("Nowhere"));
+            assert!(carried.keys().any(|n| n.contains("events/page_view")));
+            assert!(before.keys().any(|n| n.contains("property/[\"page_view\"")));
+            assert!(!carried
+                .keys()
+                .any(|n| n.contains("property/[\"page_view\"")));
+            let shown = spellings(workspace.conn());
+            let built = built_afresh(&workspace);
+            for (name, form) in &carried {
+                assert!(form == &built[name], "{name}");
+            }
+            let rebuilt = spellings(workspace.conn());
+            for (name, spelling) in &shown {
+                assert_eq!(spelling, &rebuilt[name], "{name}");
+            }
         }
 
         fn assert_same(carried: &BTreeMap<String, String>, built: &BTreeMap<String, String>) {
