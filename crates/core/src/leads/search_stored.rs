@@ -200,13 +200,13 @@ pub(crate) fn part_carried_across_lead_rows(part: &str) -> bool {
 /// (`Workspace::conn_mut_for_lead_rows`: a merge, its undo): a fresh
 /// process reads them again, and drops those that are gone. When their old
 /// values must go (an erasure, a retention run), the keys, which hold them
-/// until read again, are deleted.
+/// until read again, are deleted (unless the write rewrote no lead).
 pub(crate) fn carry_across_lead_rows(
     tx: &rusqlite::Transaction<'_>,
     rewritten: &[i64],
     old_values: OldValues,
 ) -> Result<()> {
-    if old_values == OldValues::MustGo {
+    if old_values == OldValues::MustGo && !rewritten.is_empty() {
         let mut parts = STORED_HALVES.to_vec();
         parts.push(CHANGED_PART);
         return derived_cache::remove_in(tx, &parts);

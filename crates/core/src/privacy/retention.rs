@@ -206,7 +206,7 @@ fn run_in_transaction(
 ) -> Result<(u64, u64)> {
     // As an erasure: the derived parts carried across, forgetting the
     // leads deleted or cleared (past one lead in 256 cleared, the index's
-    // parts are deleted instead; so are the quick search's stored keys).
+    // parts are deleted instead); the quick search's stored keys deleted.
     let (conn, carry) = workspace.conn_mut_for_lead_rows()?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     erasure::stage_ids(&tx, ids)?;
