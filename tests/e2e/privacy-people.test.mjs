@@ -4,7 +4,9 @@
 // native dialog cannot be driven) and compare it with the CLI's `person
 // export` of the same lead; erase them through the confirmation, see the
 // summary, the header's lead count drop by one, the lead gone for the CLI,
-// and the `erasure` audit entry (read with `audit list --json`).
+// and the `erasure` audit entry (read with `audit list --json`). The
+// segment index's parts the erasure carried answer every segment as a
+// build from SQL does.
 // Screenshots and axe on the person and the confirmation.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -16,6 +18,7 @@ import {
   checkAccessibility,
   cli,
   clickWhenStill,
+  countsFromPartsAndFromSql,
   launchOpen,
   screenshot,
   typeInto,
@@ -125,6 +128,10 @@ describe("privacy: a person's access export and erasure", () => {
     );
     await screenshot(browser, "privacy-people-erased");
     await checkAccessibility(browser, "the People tab after an erasure");
+    const afterErasure = countsFromPartsAndFromSql(demoDb, dataDir);
+    assert.ok(afterErasure.parts > 0, "the file holds the segment index's parts after the erasure");
+    assert.ok(afterErasure.fromSql.length >= 20, afterErasure.fromSql.join("; "));
+    assert.deepEqual(afterErasure.fromParts, afterErasure.fromSql);
 
     // Gone for the CLI, found by neither id nor e-mail; audited by id and hash only.
     assert.throws(

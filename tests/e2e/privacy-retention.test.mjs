@@ -2,7 +2,9 @@
 // preview's count for 6 months equals the CLI's `retention run --dry-run`
 // on the same workspace; the run, confirmed with that count, deletes them:
 // the header's lead count drops by as many and the CLI's dry run finds
-// none left. Screenshots and axe on the preview and the confirmation.
+// none left, and the segment index's parts the run carried answer every
+// segment as a build from SQL does. Screenshots and axe on the preview and
+// the confirmation, a screenshot of the result.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
@@ -12,6 +14,7 @@ import {
   clearInput,
   cli,
   clickWhenStill,
+  countsFromPartsAndFromSql,
   launchOpen,
   screenshot,
   typeInto,
@@ -106,5 +109,10 @@ describe("privacy: retention", () => {
       ),
     ).count;
     assert.equal(left, 0);
+    await screenshot(browser, "privacy-retention-done");
+    const afterRun = countsFromPartsAndFromSql(demoDb, app.dataDir);
+    assert.ok(afterRun.parts > 0, "the file holds the segment index's parts after the run");
+    assert.ok(afterRun.fromSql.length >= 20, afterRun.fromSql.join("; "));
+    assert.deepEqual(afterRun.fromParts, afterRun.fromSql);
   });
 });
