@@ -981,6 +981,20 @@ mod tests {
             shown
         }
 
+        /// Every part `carried` holds, and every spelling its text columns
+        /// show, is what a build from SQL makes (a build may make more).
+        fn assert_carried_as_built(workspace: &Workspace, carried: &BTreeMap<String, String>) {
+            let shown = spellings(workspace.conn());
+            let built = built_afresh(workspace);
+            for (name, form) in carried {
+                assert!(form == &built[name], "{name}");
+            }
+            let rebuilt = spellings(workspace.conn());
+            for (name, spelling) in &shown {
+                assert_eq!(spelling, &rebuilt[name], "{name}");
+            }
+        }
+
         #[test]
         fn a_write_that_forgets_deletes_the_columns_that_could_show_a_spelling_of_theirs() {
             let mut workspace = demo(200);
@@ -1004,15 +1018,7 @@ mod tests {
             let carried = canonical(workspace.conn());
             assert!(!carried.contains_key(&company), "lead 3's spelling");
             assert!(carried.keys().any(|n| n.ends_with("field/employees")));
-            let shown = spellings(workspace.conn());
-            let built = built_afresh(&workspace);
-            for (name, form) in &carried {
-                assert!(form == &built[name], "{name}");
-            }
-            let rebuilt = spellings(workspace.conn());
-            for (name, spelling) in &shown {
-                assert_eq!(spelling, &rebuilt[name], "{name}");
-            }
+            assert_carried_as_built(&workspace, &carried);
             // Lead 199 is no value's first holder but Nowhere's, which goes
             // with it: the columns are carried; a property value its events
             // share with others could show their spelling.
@@ -1031,15 +1037,7 @@ mod tests {
             assert!(!carried
                 .keys()
                 .any(|n| n.contains("property/[\"page_view\"")));
-            let shown = spellings(workspace.conn());
-            let built = built_afresh(&workspace);
-            for (name, form) in &carried {
-                assert!(form == &built[name], "{name}");
-            }
-            let rebuilt = spellings(workspace.conn());
-            for (name, spelling) in &shown {
-                assert_eq!(spelling, &rebuilt[name], "{name}");
-            }
+            assert_carried_as_built(&workspace, &carried);
         }
 
         fn assert_same(carried: &BTreeMap<String, String>, built: &BTreeMap<String, String>) {
