@@ -794,6 +794,7 @@ mod tests {
 
         use super::super::super::LeadIndex;
         use super::super::*;
+        use crate::store::CarryAcrossLeadRows;
         use crate::Workspace;
 
         fn demo(leads: u32) -> Workspace {
@@ -938,21 +939,26 @@ mod tests {
 
         /// Runs `sql` as a write that rewrote `leads` and carries the parts.
         fn rewrite(workspace: &mut Workspace, leads: &[i64], sql: &str) {
-            let (conn, carry) = workspace.conn_mut_for_lead_rows().unwrap();
-            let tx = conn.transaction().unwrap();
-            tx.execute_batch(sql).unwrap();
-            carry.carry(&tx, leads).unwrap();
-            tx.commit().unwrap();
-            workspace.clear_derived();
+            rewrite_then(workspace, leads, sql, CarryAcrossLeadRows::carry);
         }
 
         /// [`rewrite`] for a write whose leads' old values must go (an
         /// erasure).
         fn rewrite_forgetting(workspace: &mut Workspace, leads: &[i64], sql: &str) {
-            let (conn, carry) = workspace.conn_mut_for_lead_rows().unwrap();
+            rewrite_then(workspace, leads, sql, CarryAcrossLeadRows::carry_forgetting);
+        }
+
+        /// Runs `sql` as a write that rewrote `leads`, then `carry` on it.
+        fn rewrite_then(
+            workspace: &mut Workspace,
+            leads: &[i64],
+            sql: &str,
+            carry: fn(CarryAcrossLeadRows, &Transaction<'_>, &[i64]) -> crate::Result<()>,
+        ) {
+            let (conn, carrier) = workspace.conn_mut_for_lead_rows().unwrap();
             let tx = conn.transaction().unwrap();
             tx.execute_batch(sql).unwrap();
-            carry.carry_forgetting(&tx, leads).unwrap();
+            carry(carrier, &tx, leads).unwrap();
             tx.commit().unwrap();
             workspace.clear_derived();
         }
