@@ -246,6 +246,23 @@ describe("importing a dropped CSV", () => {
     await screenshot(browser, "34-segment-count-after-events");
     assert.equal(cli("--db", demoDb, "segment", "count", id).trim(), "2");
     assert.equal(Number(cli("--db", demoDb, "leads", "count").trim()), leadsBefore, "no lead was created");
+
+    // Undone from the history: the count goes back to 0 in the app, and the
+    // undo kept the lead-side parts (lead ids, field columns), which count
+    // as SQL does in a fresh process.
+    await byTestId(browser, "nav-import").click();
+    await undoConfirmed(browser, 0);
+    await byTestId(browser, "nav-segments").click();
+    await browser.waitUntil(async () => (await listed().getAttribute("data-count")) === "0", {
+      timeout: 30_000,
+      timeoutMsg: "the segment's count did not follow the undone events",
+    });
+    await listed().scrollIntoView({ block: "center" });
+    await screenshot(browser, "34b-segment-count-after-events-undone");
+    const afterUndo = countsFromPartsAndFromSql(demoDb, app.dataDir);
+    assert.ok(afterUndo.parts > 0, "the file holds the segment index's lead-side parts after the undo");
+    assert.ok(afterUndo.fromSql.some((line) => line === "E2E podcast listeners: 0"), afterUndo.fromSql.join("; "));
+    assert.deepEqual(afterUndo.fromParts, afterUndo.fromSql);
   });
 });
 

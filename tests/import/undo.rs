@@ -421,3 +421,167 @@ fn an_undone_leads_import_keeps_the_index_parts_which_answer_as_sql_does() {
         "as built from SQL"
     );
 }
+
+/// The undo of an events import keeps the parts that read no events (the
+/// segment index's lead ids and field columns, the quick search's keys),
+/// carried across the leads the import created, and the event parts go: the
+/// next process loads the first and builds only the events, and answers as
+/// a build from SQL does.
+#[test]
+fn an_undone_events_import_keeps_the_parts_that_read_no_events() {
+    use leadstream_core::demo::{self, DemoSpec};
+    use leadstream_core::leads::{self, LeadQuery};
+    use leadstream_core::segments::{self, templates::templates};
+
+    const AS_OF: i64 = 1_780_000_000;
+    let dir = tempfile::tempdir().unwrap();
+    let (_d, mut ws) = workspace();
+    let path = ws.path().unwrap().to_path_buf();
+    let spec = DemoSpec {
+        leads: 300,
+        events_per_lead: 4,
+        seed: 5,
+        anchor: AS_OF,
+    };
+    demo::generate(&mut ws, &spec).unwrap();
+    let members_in_a_fresh_process = || -> Vec<Vec<i64>> {
+        let fresh = Workspace::open(&path).unwrap();
+        templates()
+            .iter()
+            .map(|t| segments::members(&fresh, &t.rules, AS_OF, 0, usize::MAX).unwrap())
+            .collect()
+    };
+    let found_in_a_fresh_process = |text: &str| -> Vec<i64> {
+        let fresh = Workspace::open(&path).unwrap();
+        let query = LeadQuery {
+            offset: 0,
+            limit: 50,
+            columns: vec!["email".into()],
+            sort: None,
+            search: text.into(),
+            search_custom_fields: false,
+        };
+        let page = leads::page(&fresh, &query).unwrap();
+        page.rows.iter().map(|row| row.id).collect()
+    };
+    let parts = |ws: &Workspace| -> Vec<(String, Vec<u8>)> {
+        let mut statement = ws
+            .conn()
+            .prepare("SELECT name, bytes FROM derived_cache ORDER BY name")
+            .unwrap();
+        let rows = statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let names = |parts: &[(String, Vec<u8>)]| -> Vec<String> {
+        parts.iter().map(|(name, _)| name.clone()).collect()
+    };
+    let before = members_in_a_fresh_process();
+    assert!(leads::store_search_keys(&ws).unwrap());
+    let (id, email): (i64, String) = ws
+        .conn()
+        .query_row(
+            "SELECT id, email FROM leads WHERE email IS NOT NULL ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(found_in_a_fresh_process(&email), vec![id]);
+    let stored = parts(&ws);
+    let read_no_events: Vec<String> = names(&stored)
+        .into_iter()
+        .filter(|name| {
+            name.starts_with("search/") || name.contains("/field/") || name.ends_with("/lead-ids")
+        })
+        .collect();
+    assert!(read_no_events
+        .iter()
+        .any(|name| name.ends_with("/lead-ids")));
+    assert!(read_no_events.iter().any(|name| name.contains("/field/")));
+    assert!(read_no_events.iter().any(|name| name == "search/v3/keys/1"));
+    assert!(names(&stored).iter().any(|name| name.contains("/events/")));
+    assert!(names(&stored)
+        .iter()
+        .any(|name| name.contains("/property/")));
+
+    // Events of existing leads only: the kept parts are the same bytes.
+    let existing: Vec<String> = {
+        let mut statement = ws
+            .conn()
+            .prepare("SELECT email FROM leads WHERE email IS NOT NULL ORDER BY id LIMIT 40")
+            .unwrap();
+        let rows = statement.query_map([], |r| r.get(0)).unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let mut events = String::from("email,event,timestamp\n");
+    for (n, email) in existing.iter().enumerate() {
+        let kind = ["demo_request", "purchase", "download"][n % 3];
+        events.push_str(&format!("{email},{kind},2026-05-2{}T10:00:00Z\n", n % 8));
+    }
+    let imported = import(&mut ws, dir.path(), "visits.csv", &events);
+    assert_ne!(
+        members_in_a_fresh_process(),
+        before,
+        "the events moved leads"
+    );
+    assert!(leads::store_search_keys(&ws).unwrap() || !parts(&ws).is_empty());
+    let kept_before_undo: Vec<(String, Vec<u8>)> = parts(&ws)
+        .into_iter()
+        .filter(|(name, _)| read_no_events.contains(name) && !name.starts_with("search/"))
+        .collect();
+    let summary = history::undo(&mut ws, imported).unwrap();
+    assert_eq!((summary.events_removed, summary.leads_removed), (40, 0));
+    let after = parts(&ws);
+    assert_eq!(
+        names(&after),
+        read_no_events,
+        "the parts that read no events stay; the event parts go"
+    );
+    let index_after: Vec<(String, Vec<u8>)> = after
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with("search/"))
+        .collect();
+    assert_eq!(index_after, kept_before_undo, "no lead row changed");
+    assert_eq!(
+        members_in_a_fresh_process(),
+        before,
+        "the undo gives back what was"
+    );
+    assert_eq!(found_in_a_fresh_process(&email), vec![id]);
+
+    // With an unknown e-mail: the lead the import created is dropped from
+    // the carried parts and from the search.
+    let imported = import(
+        &mut ws,
+        dir.path(),
+        "fair.csv",
+        &format!(
+            "email,event,timestamp\n{email},trade_show_visit,2026-05-20T10:00:00Z\n\
+             walk.in@fair.example,trade_show_visit,2026-05-20T11:00:00Z\n"
+        ),
+    );
+    assert_eq!(found_in_a_fresh_process("walk.in@fair").len(), 1);
+    assert_ne!(members_in_a_fresh_process(), before, "the walk-in joined");
+    assert!(names(&parts(&ws))
+        .iter()
+        .any(|name| name.ends_with("/lead-ids")));
+    let summary = history::undo(&mut ws, imported).unwrap();
+    assert_eq!((summary.events_removed, summary.leads_removed), (2, 1));
+    let carried = names(&parts(&ws));
+    assert!(carried.iter().any(|name| name.ends_with("/lead-ids")));
+    assert!(carried.iter().any(|name| name == "search/v3/keys/1"));
+    assert!(!carried
+        .iter()
+        .any(|name| name.contains("/events/") || name.contains("/property/")));
+    assert!(found_in_a_fresh_process("walk.in@fair").is_empty());
+    let from_parts = members_in_a_fresh_process();
+    assert_eq!(from_parts, before, "the undo gives back what was");
+    ws.conn().execute("DELETE FROM derived_cache", []).unwrap();
+    assert_eq!(
+        members_in_a_fresh_process(),
+        from_parts,
+        "as built from SQL"
+    );
+    assert_eq!(found_in_a_fresh_process(&email), vec![id]);
+}

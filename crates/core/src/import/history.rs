@@ -175,20 +175,22 @@ pub fn undo_with(
     import_id: i64,
     remove_created_fields: bool,
 ) -> Result<UndoSummary> {
-    // Any undo but an events import's knows the leads it rewrites: those
-    // the change added (deleted now), those whose values it overwrote (put
-    // back) and those a merge joined; it removes no event. The derived parts
-    // are carried across for them (`Workspace::conn_mut_for_lead_rows`).
-    // The undo of an events import removes events of leads only a scan of
-    // every event would name (`events.import_id` has no index): it empties
-    // the derived cache.
+    // An undo knows the leads whose rows it rewrites: those the change
+    // added (deleted now), those whose values it overwrote (put back) and
+    // those a merge joined. The derived parts are carried across for them
+    // (`Workspace::conn_mut_for_lead_rows`). The undo of an events import
+    // also removes events of leads only a second scan of every event would
+    // name (`events.import_id` has no index): it keeps only the parts that
+    // read no events (the lead ids, the field columns, the search keys),
+    // carried across the leads it created, and the event parts are built
+    // again by their next reader.
     let of_events = imports::find(workspace.conn(), import_id)?
         .is_some_and(|stored| ChangeKind::from_stored(&stored.kind) == ChangeKind::Events);
-    if of_events {
-        let conn = workspace.conn_mut()?;
-        return undo_on(conn, import_id, remove_created_fields, None, None);
-    }
-    let (conn, carry) = workspace.conn_mut_for_lead_rows()?;
+    let (conn, carry) = if of_events {
+        workspace.conn_mut_for_lead_rows_and_events()?
+    } else {
+        workspace.conn_mut_for_lead_rows()?
+    };
     undo_on(conn, import_id, remove_created_fields, None, Some(carry))
 }
 

@@ -227,6 +227,32 @@ impl Workspace {
         Ok((conn, carry))
     }
 
+    /// [`Workspace::conn_mut_for_lead_rows`] for a write that also deletes
+    /// events of leads it does not know (the undo of an events import:
+    /// naming them would take a second scan of every event). Only the parts
+    /// that are both carried across lead rows and read no events
+    /// ([`Workspace::keep_across_event_writes`]) stay: the segment index's
+    /// lead ids and field columns, the quick search's keys. The write
+    /// carries them with the leads whose rows it rewrote (none when it
+    /// deleted only events); the event parts are built again by their next
+    /// reader.
+    pub(crate) fn conn_mut_for_lead_rows_and_events(
+        &mut self,
+    ) -> Result<(&mut Connection, CarryAcrossLeadRows)> {
+        let kept = self.kept_across_lead_row_writes.clone();
+        let read_no_events = self.kept_across_event_writes.clone();
+        let carry = CarryAcrossLeadRows {
+            carriers: kept.iter().map(|(_, carry)| *carry).collect(),
+        };
+        let conn = self.conn_mut_keeping(move |part| {
+            kept.iter().any(|(survives, _)| survives(part))
+                && read_no_events
+                    .iter()
+                    .any(|reads_no_events| reads_no_events(part))
+        })?;
+        Ok((conn, carry))
+    }
+
     /// Whether a derived part stays true across a write that adds leads
     /// after every existing one and writes the fields named
     /// ([`Workspace::keep_across_lead_writes`]): for a write that learns it

@@ -1,11 +1,11 @@
 //! The index's stored parts carried across a write that rewrote the rows of
-//! a few known leads or deleted known ones (a merge, the undo of a change
-//! other than an events import, an erasure, a retention run): inside the write's transaction,
-//! each part the workspace kept is rewritten for the data as the write
-//! leaves it, the rows of those leads read again from SQL and every other
-//! row copied, so that the next reader loads the parts instead of building
-//! them from SQL (at 1M leads, seconds of a merge's score run and the next
-//! process's first count).
+//! a few known leads or deleted known ones (a merge, an undo, an erasure,
+//! a retention run; the undo of an events import keeps no event part to
+//! carry): inside the write's transaction, each part the workspace kept is
+//! rewritten for the data as the write leaves it, the rows of those leads
+//! read again from SQL and every other row copied, so that the next reader
+//! loads the parts instead of building them from SQL (at 1M leads, seconds
+//! of a merge's score run and the next process's first count).
 //!
 //! A lead the write deleted loses its row, one it inserted (an undone
 //! merge gives a lead back under its old id) gains one at its place in id
