@@ -1489,9 +1489,19 @@ mod tests {
             search_stored::carry_across_write(&tx, changed).unwrap();
             tx.commit().unwrap();
         };
-        carry(&mut ws, Some((1..=1_000).collect()));
-        assert_eq!(stored_parts(&ws).len(), 3, "a thousand are always carried");
-        carry(&mut ws, Some(vec![1_001]));
+        // A run of new leads is read by a range scan: six thousand cost
+        // 751 look-ups.
+        carry(&mut ws, Some((100_001..=106_000).collect()));
+        assert_eq!(stored_parts(&ws).len(), 3, "a run of new leads is carried");
+        let scattered = |from: i64, count: i64| (0..count).map(move |n| from + 10 * n);
+        // With 249 scattered ones: 1,000 look-ups in all.
+        carry(&mut ws, Some(scattered(3, 249).collect()));
+        assert_eq!(
+            stored_parts(&ws).len(),
+            3,
+            "a thousand look-ups are always carried"
+        );
+        carry(&mut ws, Some(scattered(5, 1).collect()));
         assert!(stored_parts(&ws).is_empty(), "one more is too many");
 
         assert_eq!(matching_ids(&ws, "beta").unwrap(), [2]);

@@ -75,15 +75,19 @@ const MAGIC: &[u8; 8] = b"LSKCHG01";
 /// The length of a part that lists no lead: the halves are current.
 pub(crate) const EMPTY_LEN: usize = MAGIC.len() + std::mem::size_of::<PairTag>();
 
-/// Past this many changed leads per stored key (one in 256), or
-/// [`MOST_CHANGED_ALWAYS`] if more, a write deletes the stored keys
-/// instead: a fresh process re-reads the changed leads one by one (1,000
-/// in about 5 ms at 1M leads) before it loads the keys and patches them in
-/// place: at 1M leads, with 3,800 changed, its first search took 103–153
-/// ms.
-const MOST_CHANGED_ONE_IN: usize = 256;
+/// Past this many look-ups of changed leads per stored key (one in 128),
+/// or [`MOST_CHANGED_ALWAYS`] if more, a write deletes the stored keys
+/// instead: a fresh process re-reads the changed leads
+/// (`stored_leads::visit_search_fields_of`: scattered ones one look-up
+/// each, a run of new leads by a range scan, as
+/// `search_fields_read_cost` counts) before it loads the keys and patches
+/// them in place. At 1M leads its first search took 103–106 ms with no
+/// lead changed, 130–136 ms with 6,427 scattered leads changed, and
+/// 114–124 ms with 20,000 new leads and 1,651 scattered ones (about 4,150
+/// look-ups).
+const MOST_CHANGED_ONE_IN: usize = 128;
 
-/// Up to this many changed leads are always carried.
+/// Up to this many look-ups of changed leads are always carried.
 const MOST_CHANGED_ALWAYS: usize = 1_000;
 
 /// The part for keys whose halves end with `tag`, listing `ids`.
@@ -183,7 +187,8 @@ pub(crate) fn carry_across_write(
     ids.extend(changed);
     ids.sort_unstable();
     ids.dedup();
-    if ids.len() > (leads / MOST_CHANGED_ONE_IN).max(MOST_CHANGED_ALWAYS) {
+    let most = (leads / MOST_CHANGED_ONE_IN).max(MOST_CHANGED_ALWAYS);
+    if stored_leads::search_fields_read_cost(&ids) > most {
         return derived_cache::remove_in(tx, &doomed);
     }
     derived_cache::put_in(tx, CHANGED_PART, &encode(tag, &ids))
