@@ -348,33 +348,43 @@ fn an_undo_offers_and_removes_the_fields_its_import_created_that_nothing_else_us
     assert!(custom_keys(&ws).contains(&"shoe_size".to_owned()));
 }
 
+/// The time the built-in segments of [`demo_workspace`] are read at.
+const AS_OF: i64 = 1_780_000_000;
+
+/// A workspace file holding a 300-lead demo generated with `seed`.
+fn demo_workspace(seed: u64) -> (tempfile::TempDir, Workspace) {
+    use leadstream_core::demo::{self, DemoSpec};
+    let (dir, mut ws) = workspace();
+    let spec = DemoSpec {
+        leads: 300,
+        events_per_lead: 4,
+        seed,
+        anchor: AS_OF,
+    };
+    demo::generate(&mut ws, &spec).unwrap();
+    (dir, ws)
+}
+
+/// The members of every built-in segment at [`AS_OF`], as a fresh process
+/// on the file `path` reads them (from the stored parts it finds).
+fn members_in_a_fresh_process(path: &std::path::Path) -> Vec<Vec<i64>> {
+    use leadstream_core::segments::{self, templates::templates};
+    let fresh = Workspace::open(path).unwrap();
+    templates()
+        .iter()
+        .map(|t| segments::members(&fresh, &t.rules, AS_OF, 0, usize::MAX).unwrap())
+        .collect()
+}
+
 /// The undo of a leads import carries the segment index's stored parts
 /// across (the leads it added are dropped, those it changed read again), so
 /// the next process loads them instead of building them from SQL, and they
 /// answer as a build from SQL does.
 #[test]
 fn an_undone_leads_import_keeps_the_index_parts_which_answer_as_sql_does() {
-    use leadstream_core::demo::{self, DemoSpec};
-    use leadstream_core::segments::{self, templates::templates};
-
-    const AS_OF: i64 = 1_780_000_000;
     let dir = tempfile::tempdir().unwrap();
-    let (_d, mut ws) = workspace();
+    let (_d, mut ws) = demo_workspace(3);
     let path = ws.path().unwrap().to_path_buf();
-    let spec = DemoSpec {
-        leads: 300,
-        events_per_lead: 4,
-        seed: 3,
-        anchor: AS_OF,
-    };
-    demo::generate(&mut ws, &spec).unwrap();
-    let members_in_a_fresh_process = || -> Vec<Vec<i64>> {
-        let fresh = Workspace::open(&path).unwrap();
-        templates()
-            .iter()
-            .map(|t| segments::members(&fresh, &t.rules, AS_OF, 0, usize::MAX).unwrap())
-            .collect()
-    };
     let index_parts = |ws: &Workspace| -> Vec<String> {
         let mut statement = ws
             .conn()
@@ -385,7 +395,7 @@ fn an_undone_leads_import_keeps_the_index_parts_which_answer_as_sql_does() {
         let names = statement.query_map([], |r| r.get(0)).unwrap();
         names.collect::<rusqlite::Result<_>>().unwrap()
     };
-    let before = members_in_a_fresh_process();
+    let before = members_in_a_fresh_process(&path);
     let stored = index_parts(&ws);
     assert!(stored.iter().any(|name| name.ends_with("/lead-ids")));
     assert!(stored.iter().any(|name| name.contains("/events/")));
@@ -404,7 +414,7 @@ fn an_undone_leads_import_keeps_the_index_parts_which_answer_as_sql_does() {
              new.two@fair.example,Lead,Marketing Manager\n{existing},Customer,Marketing Manager\n"
         ),
     );
-    let after_import = members_in_a_fresh_process();
+    let after_import = members_in_a_fresh_process(&path);
     assert_ne!(after_import, before, "the import moved leads into segments");
     let stored = index_parts(&ws);
 
@@ -412,11 +422,11 @@ fn an_undone_leads_import_keeps_the_index_parts_which_answer_as_sql_does() {
     assert_eq!(summary.leads_removed, 2);
     // Carried across, not deleted: every part is still there.
     assert_eq!(index_parts(&ws), stored);
-    let from_parts = members_in_a_fresh_process();
+    let from_parts = members_in_a_fresh_process(&path);
     assert_eq!(from_parts, before, "the undo gives back what was");
     ws.conn().execute("DELETE FROM derived_cache", []).unwrap();
     assert_eq!(
-        members_in_a_fresh_process(),
+        members_in_a_fresh_process(&path),
         from_parts,
         "as built from SQL"
     );
@@ -429,28 +439,11 @@ fn an_undone_leads_import_keeps_the_index_parts_which_answer_as_sql_does() {
 /// a build from SQL does.
 #[test]
 fn an_undone_events_import_keeps_the_parts_that_read_no_events() {
-    use leadstream_core::demo::{self, DemoSpec};
     use leadstream_core::leads::{self, LeadQuery};
-    use leadstream_core::segments::{self, templates::templates};
 
-    const AS_OF: i64 = 1_780_000_000;
     let dir = tempfile::tempdir().unwrap();
-    let (_d, mut ws) = workspace();
+    let (_d, mut ws) = demo_workspace(5);
     let path = ws.path().unwrap().to_path_buf();
-    let spec = DemoSpec {
-        leads: 300,
-        events_per_lead: 4,
-        seed: 5,
-        anchor: AS_OF,
-    };
-    demo::generate(&mut ws, &spec).unwrap();
-    let members_in_a_fresh_process = || -> Vec<Vec<i64>> {
-        let fresh = Workspace::open(&path).unwrap();
-        templates()
-            .iter()
-            .map(|t| segments::members(&fresh, &t.rules, AS_OF, 0, usize::MAX).unwrap())
-            .collect()
-    };
     let found_in_a_fresh_process = |text: &str| -> Vec<i64> {
         let fresh = Workspace::open(&path).unwrap();
         let query = LeadQuery {
@@ -477,7 +470,7 @@ fn an_undone_events_import_keeps_the_parts_that_read_no_events() {
     let names = |parts: &[(String, Vec<u8>)]| -> Vec<String> {
         parts.iter().map(|(name, _)| name.clone()).collect()
     };
-    let before = members_in_a_fresh_process();
+    let before = members_in_a_fresh_process(&path);
     assert!(leads::store_search_keys(&ws).unwrap());
     let (id, email): (i64, String) = ws
         .conn()
@@ -521,7 +514,7 @@ fn an_undone_events_import_keeps_the_parts_that_read_no_events() {
     }
     let imported = import(&mut ws, dir.path(), "visits.csv", &events);
     assert_ne!(
-        members_in_a_fresh_process(),
+        members_in_a_fresh_process(&path),
         before,
         "the events moved leads"
     );
@@ -544,7 +537,7 @@ fn an_undone_events_import_keeps_the_parts_that_read_no_events() {
         .collect();
     assert_eq!(index_after, kept_before_undo, "no lead row changed");
     assert_eq!(
-        members_in_a_fresh_process(),
+        members_in_a_fresh_process(&path),
         before,
         "the undo gives back what was"
     );
@@ -562,7 +555,11 @@ fn an_undone_events_import_keeps_the_parts_that_read_no_events() {
         ),
     );
     assert_eq!(found_in_a_fresh_process("walk.in@fair").len(), 1);
-    assert_ne!(members_in_a_fresh_process(), before, "the walk-in joined");
+    assert_ne!(
+        members_in_a_fresh_process(&path),
+        before,
+        "the walk-in joined"
+    );
     assert!(names(&parts(&ws))
         .iter()
         .any(|name| name.ends_with("/lead-ids")));
@@ -575,11 +572,11 @@ fn an_undone_events_import_keeps_the_parts_that_read_no_events() {
         .iter()
         .any(|name| name.contains("/events/") || name.contains("/property/")));
     assert!(found_in_a_fresh_process("walk.in@fair").is_empty());
-    let from_parts = members_in_a_fresh_process();
+    let from_parts = members_in_a_fresh_process(&path);
     assert_eq!(from_parts, before, "the undo gives back what was");
     ws.conn().execute("DELETE FROM derived_cache", []).unwrap();
     assert_eq!(
-        members_in_a_fresh_process(),
+        members_in_a_fresh_process(&path),
         from_parts,
         "as built from SQL"
     );
