@@ -218,13 +218,7 @@ impl Workspace {
     pub(crate) fn conn_mut_for_lead_rows(
         &mut self,
     ) -> Result<(&mut Connection, CarryAcrossLeadRows)> {
-        let kept = self.kept_across_lead_row_writes.clone();
-        let carry = CarryAcrossLeadRows {
-            carriers: kept.iter().map(|(_, carry)| *carry).collect(),
-        };
-        let conn =
-            self.conn_mut_keeping(move |part| kept.iter().any(|(survives, _)| survives(part)))?;
-        Ok((conn, carry))
+        self.conn_mut_carrying_lead_rows(|_| true)
     }
 
     /// [`Workspace::conn_mut_for_lead_rows`] for a write that also deletes
@@ -239,16 +233,27 @@ impl Workspace {
     pub(crate) fn conn_mut_for_lead_rows_and_events(
         &mut self,
     ) -> Result<(&mut Connection, CarryAcrossLeadRows)> {
-        let kept = self.kept_across_lead_row_writes.clone();
         let read_no_events = self.kept_across_event_writes.clone();
+        self.conn_mut_carrying_lead_rows(move |part| {
+            read_no_events
+                .iter()
+                .any(|reads_no_events| reads_no_events(part))
+        })
+    }
+
+    /// The connection of a write through `conn_mut_for_lead_rows*`: it
+    /// keeps the parts the layers above carry across lead rows for which
+    /// `also` holds, and the carriers it owes them.
+    fn conn_mut_carrying_lead_rows(
+        &mut self,
+        also: impl Fn(&str) -> bool,
+    ) -> Result<(&mut Connection, CarryAcrossLeadRows)> {
+        let kept = self.kept_across_lead_row_writes.clone();
         let carry = CarryAcrossLeadRows {
             carriers: kept.iter().map(|(_, carry)| *carry).collect(),
         };
         let conn = self.conn_mut_keeping(move |part| {
-            kept.iter().any(|(survives, _)| survives(part))
-                && read_no_events
-                    .iter()
-                    .any(|reads_no_events| reads_no_events(part))
+            kept.iter().any(|(survives, _)| survives(part)) && also(part)
         })?;
         Ok((conn, carry))
     }
