@@ -79,7 +79,7 @@ pub fn visit_search_fields_in(
     ids: std::ops::RangeInclusive<i64>,
     mut visit: impl FnMut(i64, [rusqlite::types::ValueRef<'_>; 5]),
 ) -> Result<()> {
-    let mut statement = conn.prepare(&format!(
+    let mut statement = conn.prepare_cached(&format!(
         "SELECT l.id, l.{} FROM leads l WHERE l.id BETWEEN ?1 AND ?2 ORDER BY l.id",
         SEARCH_COLUMNS.join(", l.")
     ))?;
@@ -114,26 +114,20 @@ pub fn visit_search_fields_of(
         "SELECT l.{} FROM leads l WHERE l.id = ?1",
         SEARCH_COLUMNS.join(", l.")
     ))?;
-    let mut by_range = conn.prepare_cached(&format!(
-        "SELECT l.id, l.{} FROM leads l WHERE l.id BETWEEN ?1 AND ?2 ORDER BY l.id",
-        SEARCH_COLUMNS.join(", l.")
-    ))?;
     for run in close_runs(ids) {
         if let [first, .., last] = run {
             if run.len() >= RANGE_READ_RUN {
-                let mut rows = by_range.query([first, last])?;
                 let mut next = 0;
-                while let Some(row) = rows.next()? {
-                    let id: i64 = row.get(0)?;
+                visit_search_fields_in(conn, *first..=*last, |id, fields| {
                     while next < run.len() && run[next] < id {
                         visit(run[next], None);
                         next += 1;
                     }
                     if run.get(next) == Some(&id) {
-                        visit(id, Some(search_fields_at(row, 1)?));
+                        visit(id, Some(fields));
                         next += 1;
                     }
-                }
+                })?;
                 for &gone in &run[next..] {
                     visit(gone, None);
                 }
@@ -143,26 +137,21 @@ pub fn visit_search_fields_of(
         for &id in run {
             let mut rows = by_id.query([id])?;
             match rows.next()? {
-                Some(row) => visit(id, Some(search_fields_at(row, 0)?)),
+                Some(row) => visit(
+                    id,
+                    Some([
+                        row.get_ref(0)?,
+                        row.get_ref(1)?,
+                        row.get_ref(2)?,
+                        row.get_ref(3)?,
+                        row.get_ref(4)?,
+                    ]),
+                ),
                 None => visit(id, None),
             }
         }
     }
     Ok(())
-}
-
-/// The search fields of `row` from its column `first` on.
-fn search_fields_at<'row>(
-    row: &'row rusqlite::Row<'_>,
-    first: usize,
-) -> rusqlite::Result<[rusqlite::types::ValueRef<'row>; 5]> {
-    Ok([
-        row.get_ref(first)?,
-        row.get_ref(first + 1)?,
-        row.get_ref(first + 2)?,
-        row.get_ref(first + 3)?,
-        row.get_ref(first + 4)?,
-    ])
 }
 
 /// Ids at most this far apart belong to one run ([`close_runs`]).
