@@ -376,6 +376,22 @@ fn members_in_a_fresh_process(path: &std::path::Path) -> Vec<Vec<i64>> {
         .collect()
 }
 
+/// Every derived part the workspace's file holds, with its bytes, by name.
+fn stored_parts(ws: &Workspace) -> Vec<(String, Vec<u8>)> {
+    let mut statement = ws
+        .conn()
+        .prepare("SELECT name, bytes FROM derived_cache ORDER BY name")
+        .unwrap();
+    let rows = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    rows.collect::<rusqlite::Result<_>>().unwrap()
+}
+
+fn part_names(parts: &[(String, Vec<u8>)]) -> Vec<String> {
+    parts.iter().map(|(name, _)| name.clone()).collect()
+}
+
 /// The undo of a leads import carries the segment index's stored parts
 /// across (the leads it added are dropped, those it changed read again), so
 /// the next process loads them instead of building them from SQL, and they
@@ -386,14 +402,11 @@ fn an_undone_leads_import_keeps_the_index_parts_which_answer_as_sql_does() {
     let (_d, mut ws) = demo_workspace(3);
     let path = ws.path().unwrap().to_path_buf();
     let index_parts = |ws: &Workspace| -> Vec<String> {
-        let mut statement = ws
-            .conn()
-            .prepare(
-                "SELECT name FROM derived_cache WHERE name LIKE 'segment-index/%' ORDER BY name",
-            )
-            .unwrap();
-        let names = statement.query_map([], |r| r.get(0)).unwrap();
-        names.collect::<rusqlite::Result<_>>().unwrap()
+        let names = part_names(&stored_parts(ws));
+        names
+            .into_iter()
+            .filter(|name| name.starts_with("segment-index/"))
+            .collect()
     };
     let before = members_in_a_fresh_process(&path);
     let stored = index_parts(&ws);
@@ -457,19 +470,6 @@ fn an_undone_events_import_keeps_the_parts_that_read_no_events() {
         let page = leads::page(&fresh, &query).unwrap();
         page.rows.iter().map(|row| row.id).collect()
     };
-    let parts = |ws: &Workspace| -> Vec<(String, Vec<u8>)> {
-        let mut statement = ws
-            .conn()
-            .prepare("SELECT name, bytes FROM derived_cache ORDER BY name")
-            .unwrap();
-        let rows = statement
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap();
-        rows.collect::<rusqlite::Result<_>>().unwrap()
-    };
-    let names = |parts: &[(String, Vec<u8>)]| -> Vec<String> {
-        parts.iter().map(|(name, _)| name.clone()).collect()
-    };
     let before = members_in_a_fresh_process(&path);
     assert!(leads::store_search_keys(&ws).unwrap());
     let (id, email): (i64, String) = ws
@@ -481,8 +481,8 @@ fn an_undone_events_import_keeps_the_parts_that_read_no_events() {
         )
         .unwrap();
     assert_eq!(found_in_a_fresh_process(&email), vec![id]);
-    let stored = parts(&ws);
-    let read_no_events: Vec<String> = names(&stored)
+    let stored = stored_parts(&ws);
+    let read_no_events: Vec<String> = part_names(&stored)
         .into_iter()
         .filter(|name| {
             name.starts_with("search/") || name.contains("/field/") || name.ends_with("/lead-ids")
@@ -493,8 +493,10 @@ fn an_undone_events_import_keeps_the_parts_that_read_no_events() {
         .any(|name| name.ends_with("/lead-ids")));
     assert!(read_no_events.iter().any(|name| name.contains("/field/")));
     assert!(read_no_events.iter().any(|name| name == "search/v3/keys/1"));
-    assert!(names(&stored).iter().any(|name| name.contains("/events/")));
-    assert!(names(&stored)
+    assert!(part_names(&stored)
+        .iter()
+        .any(|name| name.contains("/events/")));
+    assert!(part_names(&stored)
         .iter()
         .any(|name| name.contains("/property/")));
 
@@ -518,16 +520,19 @@ fn an_undone_events_import_keeps_the_parts_that_read_no_events() {
         before,
         "the events moved leads"
     );
-    assert!(leads::store_search_keys(&ws).unwrap() || !parts(&ws).is_empty());
-    let kept_before_undo: Vec<(String, Vec<u8>)> = parts(&ws)
+    assert!(
+        part_names(&stored_parts(&ws)).contains(&"search/v3/keys/1".to_owned()),
+        "an events import keeps the search keys"
+    );
+    let kept_before_undo: Vec<(String, Vec<u8>)> = stored_parts(&ws)
         .into_iter()
         .filter(|(name, _)| read_no_events.contains(name) && !name.starts_with("search/"))
         .collect();
     let summary = history::undo(&mut ws, imported).unwrap();
     assert_eq!((summary.events_removed, summary.leads_removed), (40, 0));
-    let after = parts(&ws);
+    let after = stored_parts(&ws);
     assert_eq!(
-        names(&after),
+        part_names(&after),
         read_no_events,
         "the parts that read no events stay; the event parts go"
     );
@@ -560,12 +565,12 @@ fn an_undone_events_import_keeps_the_parts_that_read_no_events() {
         before,
         "the walk-in joined"
     );
-    assert!(names(&parts(&ws))
+    assert!(part_names(&stored_parts(&ws))
         .iter()
         .any(|name| name.ends_with("/lead-ids")));
     let summary = history::undo(&mut ws, imported).unwrap();
     assert_eq!((summary.events_removed, summary.leads_removed), (2, 1));
-    let carried = names(&parts(&ws));
+    let carried = part_names(&stored_parts(&ws));
     assert!(carried.iter().any(|name| name.ends_with("/lead-ids")));
     assert!(carried.iter().any(|name| name == "search/v3/keys/1"));
     assert!(!carried
