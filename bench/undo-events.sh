@@ -34,13 +34,5 @@ for cli in "$@"; do
   sync
   echo "parts before: $(parts)"
   next_reads
-  started=$(date +%s%N)
-  "$cli" --db "$copy" import events "$file" --unknown-leads reject --map url=property:url > /dev/null
-  change=$(sqlite3 "$copy" "SELECT max(id) FROM imports")
-  echo "import of $(($(wc -l < "$file") - 1)) events (with backup, score run, history): $(ms "$started") ms; parts after: $(parts)"
-  next_reads
-  started=$(date +%s%N)
-  "$cli" --db "$copy" imports undo "$change" > /dev/null
-  echo "undo (with score run and history): $(ms "$started") ms; parts after: $(parts); events: $(sqlite3 "$copy" "SELECT count(*) FROM events")"
-  next_reads
+  import_and_undo events events events "$file" --unknown-leads reject --map url=property:url
 done

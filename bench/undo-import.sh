@@ -33,13 +33,5 @@ for cli in "$@"; do
   cp "$db" "$copy"
   sync
   echo "parts before: $(parts)"
-  started=$(date +%s%N)
-  "$cli" --db "$copy" import leads "$file" > /dev/null
-  change=$(sqlite3 "$copy" "SELECT max(id) FROM imports")
-  echo "import of $(($(wc -l < "$file") - 1)) rows (with backup, score run, history): $(ms "$started") ms; parts after: $(parts)"
-  next_reads
-  started=$(date +%s%N)
-  "$cli" --db "$copy" imports undo "$change" > /dev/null
-  echo "undo (with score run and history): $(ms "$started") ms; parts after: $(parts); leads: $(sqlite3 "$copy" "SELECT count(*) FROM leads")"
-  next_reads
+  import_and_undo rows leads leads "$file"
 done
