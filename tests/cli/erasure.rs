@@ -98,7 +98,8 @@ fn an_erased_person_is_nowhere_in_the_bytes_and_a_reimport_skips_them() {
 
     // The quick search stores its keys in the file when it closes, and the
     // score runs after the imports stored the segment index's parts: the
-    // erasure carries or deletes them, and none may keep the person.
+    // erasure carries them (the keys stored again without the person) or
+    // deletes them, and none may keep the person.
     assert!(ok(sandbox.run(&["leads", "search", NAME])).contains(EMAIL));
     assert!(ok(sandbox.run(&["leads", "search", "Initech"])).contains(EMAIL));
 

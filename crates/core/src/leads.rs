@@ -24,6 +24,8 @@ pub use search_index::{
     outran_search_keys as search_keys_outrun_by_own_writes, store_built_afresh as store_search_keys,
 };
 pub(crate) use search_stored::carry_across_write as carry_search_keys_across;
+#[cfg(test)]
+pub(crate) use search_stored::stored_form_now as stored_search_form;
 pub(crate) use search_stored::{
     carry_across_lead_rows as carry_search_keys_across_lead_rows,
     part_carried_across_lead_rows as search_keys_carried_across_lead_rows,

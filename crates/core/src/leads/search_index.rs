@@ -12,7 +12,7 @@ use std::ops::RangeInclusive;
 
 use memchr::memmem::Finder;
 
-use super::search_stored::{holds_stored, load_stored, store_if_free};
+use super::search_stored::{holds_stored, keys_now, load_stored, store_if_free};
 use crate::store::tables::derived_cache;
 use crate::store::tables::leads as stored_leads;
 use crate::store::{lock_slot, split_read, Reader};
@@ -400,6 +400,20 @@ impl SearchKeys {
     }
 }
 
+/// The stored form `form` with `changes` applied (ascending by id: each
+/// lead's key now, or `None` for a lead that is gone), as
+/// [`SearchKeys::with_changes`] applies them: for a write that must store
+/// the keys again without the old ones (`search_stored`). `None` when
+/// `form` is not a stored form.
+pub(super) fn stored_form_with_changes(
+    form: Vec<u8>,
+    changes: &[(i64, Option<String>)],
+) -> Option<Vec<u8>> {
+    let unstamped = (0, 0);
+    let keys = SearchKeys::from_stored(form, unstamped)?;
+    Some(keys.with_changes(changes, unstamped).bytes)
+}
+
 /// The ids of the leads whose name, e-mail, company or external id contain
 /// `needle` (a non-empty search key), ascending: the same leads as
 /// `search_match()` in SQL, from the index (built, or loaded from the
@@ -480,18 +494,7 @@ fn patched(
         kept.file_generation = Some(file_generation);
         return Ok(Some(kept));
     }
-    let mut changes = Vec::with_capacity(changed.len());
-    let mut key = String::new();
-    stored_leads::visit_search_fields_of(conn, &changed, |id, fields| {
-        changes.push((
-            id,
-            fields.map(|values| {
-                key.clear();
-                push_values_search_key(values, &mut key);
-                key.clone()
-            }),
-        ));
-    })?;
+    let changes = keys_now(conn, &changed)?;
     let mut patched = keys.with_changes(&changes, stamp);
     patched.file_generation = Some(file_generation);
     Ok(Some(patched))
@@ -1461,6 +1464,62 @@ mod tests {
         let fresh = Workspace::open(&path).unwrap();
         assert_eq!(matching_ids(&fresh, "planted").unwrap(), [3]);
         assert_eq!(matching_ids(&fresh, "epsilon").unwrap(), [7]);
+    }
+
+    /// A write that must leave nothing of the leads it rewrote (an
+    /// erasure, a retention run) stores the keys again, with every change
+    /// noted since applied: no byte of the deleted lead's key stays in the
+    /// file, and the next process loads the keys with nothing to re-read.
+    #[test]
+    fn a_write_that_forgets_stores_the_keys_again_without_the_old_ones() {
+        use crate::store::tables::erasure;
+        use crate::store::OldValues;
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, path) = file_with_leads(&dir, &["Qzxjvkwy", "Alpha", "Delta", "Epsilon"]);
+        plant(&ws, 2, "planted");
+        drop(ws);
+        assert!(file_holds_keys(&path), "stored on close");
+        let mut ws = Workspace::open(&path).unwrap();
+        write_carrying_the_keys(&mut ws, "UPDATE leads SET last_name = 'Gamma' WHERE id = 4");
+        // The file and its log.
+        let holds = |needle: &[u8]| {
+            let log = path.with_extension("leadstream-wal");
+            [&path, &log].iter().any(|file| {
+                let bytes = std::fs::read(file).unwrap_or_default();
+                bytes.windows(needle.len()).any(|window| window == needle)
+            })
+        };
+        // The key sits in the lower half, whole.
+        assert!(holds(b"qzxjvkwy"), "the stored keys hold the key");
+
+        erasure::set_secure_delete(ws.conn(), true).unwrap();
+        let (conn, _carried_here) = ws.conn_mut_for_lead_rows().unwrap();
+        let tx = conn.transaction().unwrap();
+        tx.execute("DELETE FROM leads WHERE id = 1", []).unwrap();
+        search_stored::carry_across_lead_rows(&tx, &[1], OldValues::MustGo).unwrap();
+        tx.commit().unwrap();
+        erasure::set_secure_delete(ws.conn(), false).unwrap();
+        erasure::checkpoint_truncate(ws.conn()).unwrap();
+        drop(ws);
+        assert!(!holds(b"qzxjvkwy"), "no key of the deleted lead is left");
+        assert!(!holds(b"Qzxjvkwy"));
+        assert!(file_holds_keys(&path), "stored again, nothing to re-read");
+
+        let fresh = Workspace::open(&path).unwrap();
+        let generation = derived_cache::generation(fresh.conn()).unwrap();
+        let stored = load_stored(&fresh, generation).unwrap().unwrap();
+        assert!(stored.changes.is_empty());
+        assert_eq!(
+            matching_ids(&fresh, "planted").unwrap(),
+            [2],
+            "loaded, not built"
+        );
+        assert_eq!(matching_ids(&fresh, "gamma").unwrap(), [4], "noted before");
+        for gone in ["qzxjvkwy", "epsilon"] {
+            assert_eq!(matching_ids(&fresh, gone).unwrap(), Vec::<i64>::new());
+        }
+        assert_eq!(matching_ids(&fresh, "delta").unwrap(), [3]);
+        assert_eq!(all_ids(&fresh), [2, 3, 4]);
     }
 
     /// Changes a fresh process could not patch quickly, or not known

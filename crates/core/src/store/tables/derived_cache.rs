@@ -280,6 +280,18 @@ pub fn put_in(tx: &rusqlite::Transaction<'_>, name: &str, bytes: &[u8]) -> Resul
     Ok(())
 }
 
+/// Stores each of `parts` ([`put_in`]) in place of the part of that name,
+/// with `secure_delete` on, so no page of the replaced bytes stays in the
+/// file: for a write that must leave nothing of the old parts behind.
+pub fn replace_in(tx: &rusqlite::Transaction<'_>, parts: &[(&str, &[u8])]) -> Result<()> {
+    with_secure_delete(tx, || {
+        for (name, bytes) in parts {
+            put_in(tx, name, bytes)?;
+        }
+        Ok(())
+    })
+}
+
 /// Deletes the parts `names` inside the caller's write transaction, with
 /// `secure_delete` on: for a write that finds it made them untrue only as
 /// it goes.
