@@ -600,21 +600,37 @@ pub fn outran_search_keys(workspace: &Workspace) -> Result<bool> {
 /// file, unless it holds them for the data's generation already, so that
 /// the next search, by any connection, loads them (0.12 s at 1M leads)
 /// instead of reading every lead (0.5 s). For a connection of its own on a
-/// background thread, after [`outran_search_keys`]. It does not wait for a
-/// busy file, and stores nothing if another connection committed while it
-/// read (`derived_cache::put`). Returns whether it stored them.
+/// background thread, after [`outran_search_keys`]. It does not hold up
+/// another writer: a file busy when it stores, or another connection's
+/// commit while it read (`derived_cache::put`), and it waits until the
+/// file is free and builds them again, up to [`STORE_ATTEMPTS`] times in
+/// all, as long as the data's generation is the one it started from (a
+/// later write of the data is the business of the connection that made
+/// it). Returns whether it stored them.
 pub fn store_built_afresh(workspace: &Workspace) -> Result<bool> {
     let conn = workspace.conn();
     if !conn.is_autocommit() {
         return Ok(false);
     }
-    let from = derived_cache::built_from(conn)?;
-    if holds_stored(conn, from.generation)? {
-        return Ok(false);
+    let first = derived_cache::built_from(conn)?;
+    for _attempt in 0..STORE_ATTEMPTS {
+        let from = derived_cache::built_from(conn)?;
+        if from.generation != first.generation || holds_stored(conn, from.generation)? {
+            return Ok(false);
+        }
+        let keys = SearchKeys::build(workspace, workspace.data_stamp()?)?;
+        if store_if_free(conn, from, &keys.bytes) {
+            return Ok(true);
+        }
+        // Another writer (another process's daily upkeep, a setting, an
+        // audit entry) had the file, or committed while the keys were read.
+        workspace.wait_until_writable()?;
     }
-    let keys = SearchKeys::build(workspace, workspace.data_stamp()?)?;
-    Ok(store_if_free(conn, from, &keys.bytes))
+    Ok(false)
 }
+
+/// How many times [`store_built_afresh`] builds and tries to store.
+const STORE_ATTEMPTS: usize = 3;
 
 /// How long building the keys and storing them take, in ms (benchmarks).
 #[cfg(test)]
@@ -1520,6 +1536,28 @@ mod tests {
         }
         assert_eq!(matching_ids(&fresh, "delta").unwrap(), [3]);
         assert_eq!(all_ids(&fresh), [2, 3, 4]);
+    }
+
+    /// A background store that finds the file busy, and then committed to
+    /// by another connection (a write that keeps the data's generation, as
+    /// a setting does), waits until it is free and builds the keys again.
+    #[test]
+    fn a_background_store_waits_for_a_busy_file_and_stores_the_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ws, path) = file_with_leads(&dir, &["Alpha", "Beta"]);
+        let other = rusqlite::Connection::open(&path).unwrap();
+        other
+            .execute_batch("BEGIN IMMEDIATE; UPDATE data_generation SET value = value")
+            .unwrap();
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            other.execute_batch("COMMIT").unwrap();
+        });
+        assert!(store_built_afresh(&ws).unwrap(), "stored once free");
+        writer.join().unwrap();
+        let generation = derived_cache::generation(ws.conn()).unwrap();
+        assert!(holds_stored(ws.conn(), generation).unwrap());
+        assert!(!store_built_afresh(&ws).unwrap(), "held already");
     }
 
     /// Changes a fresh process could not patch quickly, or not known
