@@ -9,6 +9,7 @@
 // build from SQL does.
 // Screenshots and axe on the person and the confirmation.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -21,6 +22,7 @@ import {
   countsFromPartsAndFromSql,
   launchOpen,
   screenshot,
+  storedSearchKeys,
   typeInto,
 } from "./support.mjs";
 
@@ -39,6 +41,19 @@ function stable(document) {
     ...rest
   } = document;
   return rest;
+}
+
+/**
+ * Whether the quick search's keys stored in `file` (its two halves joined,
+ * each without its 8-byte tag) hold `text` folded to lower case, read with
+ * the sqlite3 shell beside the app.
+ */
+function storedKeysHold(file, text) {
+  const body = (half) =>
+    `(SELECT substr(bytes, 1, length(bytes) - 8) FROM derived_cache WHERE name = 'search/v3/keys/${half}')`;
+  const sql = `SELECT instr(${body(1)} || ${body(2)}, CAST(lower('${text}') AS BLOB)) > 0`;
+  const out = execFileSync("sqlite3", ["-readonly", "-cmd", ".timeout 5000", file, sql], { encoding: "utf8" });
+  return out.trim() === "1";
 }
 
 /** The workspace's audit entries of `action`, as the CLI's `audit list --json` prints them. */
@@ -62,6 +77,11 @@ describe("privacy: a person's access export and erasure", () => {
     const email = person.fields.find((f) => f.key === "email").value;
     const lastName = person.fields.find((f) => f.key === "last_name").value;
     const before = await headerLeads(browser);
+    // A search by another process stores the quick search's keys in the
+    // file when it closes: the erasure must not leave the person in them.
+    assert.match(cli("--db", demoDb, "leads", "search", lastName), new RegExp(email));
+    assert.equal(storedSearchKeys(demoDb), 1, "the CLI's search stored its keys");
+    assert.ok(storedKeysHold(demoDb, email), "the stored keys hold the person");
 
     await byTestId(browser, "nav-privacy").click();
     await byTestId(browser, "people-tab").waitForDisplayed({ timeout: 30_000 });
@@ -132,6 +152,9 @@ describe("privacy: a person's access export and erasure", () => {
     assert.ok(afterErasure.parts > 0, "the file holds the segment index's parts after the erasure");
     assert.ok(afterErasure.fromSql.length >= 20, afterErasure.fromSql.join("; "));
     assert.deepEqual(afterErasure.fromParts, afterErasure.fromSql);
+    assert.equal(storedSearchKeys(demoDb), 1, "the erasure stored the search keys again");
+    assert.ok(!storedKeysHold(demoDb, email), "without the person");
+    assert.ok(storedKeysHold(demoDb, "@"), "with the others");
 
     // Gone for the CLI, found by neither id nor e-mail; audited by id and hash only.
     assert.throws(

@@ -312,7 +312,8 @@ async function endProcessGroup(leader) {
 /**
  * Whether (1) or not (0) the workspace `file` holds the quick search's keys
  * (both of their halves, and no lead changed since) for its data's current generation, read with the
- * sqlite3 shell beside the app.
+ * sqlite3 shell beside the app: stored for it, or for an earlier one and kept by every write since
+ * (a write that does not keep them deletes them), as `derived_cache::holds` reads them.
  * The app may be closing the file as this reads (its last connection
  * checkpoints and removes the WAL): it waits for the lock as the app's own
  * connections do, instead of failing at once.
@@ -320,7 +321,7 @@ async function endProcessGroup(leader) {
 export function storedSearchKeys(file) {
   const sql =
     "SELECT count(*) = 2 FROM derived_cache WHERE name IN ('search/v3/keys/1', 'search/v3/keys/2') " +
-    "AND generation = (SELECT value FROM data_generation WHERE id = 1) " +
+    "AND generation <= (SELECT value FROM data_generation WHERE id = 1) " +
     // ...with no lead changed since they were stored (their changes part lists none).
     "AND NOT EXISTS (SELECT 1 FROM derived_cache WHERE name = 'search/v3/keys/changed' AND length(bytes) > 16)";
   return Number(execFileSync("sqlite3", ["-readonly", "-cmd", ".timeout 5000", file, sql], { encoding: "utf8" }).trim());
