@@ -23,8 +23,8 @@
 //! spelling a rewritten lead gave a value others share, unless the write
 //! must forget their old values (an erasure, a retention run,
 //! `OldValues::MustGo`): then a column where a rewritten lead was the first
-//! to hold a value kept rows still hold, and a property part where their
-//! events share a value with kept events, is deleted.
+//! to hold a value kept rows still hold is deleted. A property part shows
+//! each value as its folded key, so it holds no spelling and is carried.
 
 use std::collections::{HashMap, HashSet};
 
@@ -40,7 +40,9 @@ use crate::store::OldValues;
 use crate::Result;
 
 mod forget;
-use forget::{shares_a_value_of_the_rewritten, shows_a_spelling_of_the_rewritten};
+use forget::{
+    shares_a_value_of_the_rewritten, shows_a_spelling_of_the_rewritten, shows_other_spellings,
+};
 
 /// Every part of the index starts with this.
 const PREFIX: &str = "segment-index/v1/";
@@ -678,7 +680,12 @@ fn carry_property(
     let Ok(old) = stored::decode_property(&bytes, old_events.times.len()) else {
         return Ok(None);
     };
+    // A property part shows each value as its folded key (`load_property`
+    // and the carry below both do), which the kept events hold too: no
+    // removed event's spelling can stay. Only a part that shows another
+    // spelling is deleted when a removed event shares a value.
     if old_values == OldValues::MustGo
+        && shows_other_spellings(&old.text)
         && shares_a_value_of_the_rewritten(&old.text.codes, &old_events.offsets, plan)
     {
         return Ok(None);
@@ -1026,10 +1033,8 @@ mod tests {
             assert!(carried.keys().any(|n| n.ends_with("field/employees")));
             assert_carried_as_built(&workspace, &carried);
             // Lead 199 is no value's first holder but Nowhere's, which goes
-            // with it: the columns are carried; a property value its events
-            // share with others could show their spelling.
+            // with it: the columns are carried.
             store_every_part(workspace.conn());
-            let before = canonical(workspace.conn());
             rewrite_forgetting(
                 &mut workspace,
                 &[199],
@@ -1039,10 +1044,50 @@ mod tests {
             assert!(carried.keys().any(|n| n.ends_with("field/city")));
             assert!(!carried["segment-index/v1/field/city"].contains("Nowhere"));
             assert!(carried.keys().any(|n| n.contains("events/page_view")));
-            assert!(before.keys().any(|n| n.contains("property/[\"page_view\"")));
-            assert!(!carried
-                .keys()
-                .any(|n| n.contains("property/[\"page_view\"")));
+            assert_carried_as_built(&workspace, &carried);
+        }
+
+        #[test]
+        fn a_write_that_forgets_carries_the_property_parts_without_their_spellings() {
+            let mut workspace = demo(200);
+            // Lead 5's page views spell a shared address its own way, and
+            // visit one no other lead visited.
+            workspace
+                .conn()
+                .execute_batch(
+                    r#"INSERT INTO events (lead_id, type, occurred_at, properties) VALUES
+                         (5, 'page_view', 1789000000, '{"url": "/PRICING/Lead-Five"}'),
+                         (5, 'page_view', 1789000050, '{"url": "/only/lead-five"}'),
+                         (6, 'page_view', 1789000100, '{"url": "/pricing/lead-five"}');"#,
+                )
+                .unwrap();
+            store_every_part(workspace.conn());
+            let url = r#"segment-index/v1/property/["page_view","url"]"#;
+            let before = canonical(workspace.conn());
+            assert!(before[url].contains("/only/lead-five"), "{}", before[url]);
+            rewrite_forgetting(
+                &mut workspace,
+                &[5],
+                "DELETE FROM events WHERE lead_id = 5; DELETE FROM leads WHERE id = 5;",
+            );
+            let carried = canonical(workspace.conn());
+            assert!(carried.contains_key(url), "{:?}", carried.keys());
+            assert!(carried[url].contains("/pricing/lead-five"));
+            // Every string the part holds, keys and what it shows alike.
+            let generation = derived_cache::generation(workspace.conn()).unwrap();
+            let get = |name: &str| {
+                derived_cache::get(workspace.conn(), name, generation)
+                    .unwrap()
+                    .unwrap()
+            };
+            let types = stored::decode_event_types(&get(&stored::event_types_name())).unwrap();
+            let events = types["page_view"].events as usize;
+            let property = stored::decode_property(&get(url), events).unwrap();
+            let strings = [property.text.dict, property.text.display].concat();
+            assert!(strings.contains(&"/pricing/lead-five".to_owned()));
+            assert!(strings
+                .iter()
+                .all(|s| !s.contains("PRICING") && !s.contains("only")));
             assert_carried_as_built(&workspace, &carried);
         }
 

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::super::columns::{Column, EMPTY};
+use super::super::columns::{Column, TextColumn, EMPTY};
 use super::{range, RowPlan, Source};
 
 /// The rows of the stored part that the write keeps as they were.
@@ -54,10 +54,17 @@ pub(super) fn shows_a_spelling_of_the_rewritten(old: &Column, plan: &RowPlan) ->
         .any(|(first, kept)| *first == Some(true) && *kept)
 }
 
+/// Whether a column shows some value in a spelling other than its key. A
+/// property part built or carried here never does (it shows the folded
+/// key), so removed events leave no spelling of theirs in it.
+pub(super) fn shows_other_spellings(text: &TextColumn) -> bool {
+    text.display != text.dict
+}
+
 /// Whether an event of a rewritten lead has a property value that an event
-/// the write keeps has too: a property's spelling comes from the first
-/// event in id order, which the part does not record, so any shared value
-/// may show a rewritten lead's spelling.
+/// the write keeps has too: were a property part to show spellings, they
+/// would come from the first event in id order, which the part does not
+/// record, so any shared value could show a rewritten lead's spelling.
 pub(super) fn shares_a_value_of_the_rewritten(
     codes: &[u32],
     offsets: &[u32],
