@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::store::backup::BackupBefore;
 use crate::store::tables::erasure::{self, ErasedRows, StoredIdentity};
 use crate::store::tables::{audit, suppression};
 use crate::{DataChange, Error, Result, Workspace};
@@ -123,7 +124,9 @@ pub fn preview(workspace: &Workspace, lead_id: i64) -> Result<ErasurePreview> {
 /// wrote beside it and every backup; keeps the salted hash of its e-mail.
 pub fn erase(workspace: &mut Workspace, lead_id: i64) -> Result<ErasureReport> {
     let person = identity_of(workspace, lead_id)?;
-    crate::store::backup::create_before_write(workspace, "before-erasure")?;
+    // Alone, a copy of the file first; beside the app's other connections,
+    // copied beside the erasure, which finishes it before it commits.
+    let backup = crate::store::backup::take_before_log_write(workspace, "before-erasure")?;
     let now = chrono::Utc::now().timestamp();
     let salt = suppression::salt(workspace.conn())?;
     let suppression_hash = person
@@ -151,7 +154,7 @@ pub fn erase(workspace: &mut Workspace, lead_id: i64) -> Result<ErasureReport> {
         &person,
         suppression_hash.as_deref(),
         now,
-        &rejected,
+        (&rejected, backup),
     );
     let reset = erasure::set_secure_delete(workspace.conn(), false);
     let erased = erased?;
@@ -191,14 +194,15 @@ fn erase_in_workspace(
     person: &StoredIdentity,
     suppression_hash: Option<&str>,
     now: i64,
-    rejected: &[(PathBuf, u64)],
+    (rejected, backup): (&[(PathBuf, u64)], BackupBefore),
 ) -> Result<ErasedRows> {
     // The derived parts are carried across without the person's row
     // (`Workspace::conn_mut_for_lead_rows`), so the score run after it and
     // the next count load them instead of building them. Nothing of the
     // person may stay (`carry_forgetting`): a carried column keeps no value
-    // only they had, a part whose dictionary may show a spelling they gave
-    // is deleted, and so are the quick search's stored keys.
+    // only they had, a column whose dictionary may show a spelling they
+    // gave is deleted, and the quick search's keys are stored again
+    // without them.
     let (conn, carry) = workspace.conn_mut_for_lead_rows()?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let erased = erasure::erase_lead(&tx, person)?;
@@ -226,6 +230,7 @@ fn erase_in_workspace(
             "rejected_files": files,
         }),
     )?;
+    backup.finish()?;
     tx.commit()?;
     Ok(erased)
 }
@@ -452,6 +457,49 @@ mod tests {
             .unwrap();
         workspace.clear_derived();
         assert_eq!(counts(&workspace), carried, "as built from SQL");
+    }
+
+    /// Beside another connection (the app's), the backup is copied beside
+    /// the erasure from the data before it, and the person is then erased
+    /// from it too.
+    #[test]
+    fn an_erasure_beside_another_connection_erases_the_backup_copied_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Deals.leadstream");
+        let mut workspace = Workspace::create(&path).unwrap();
+        let spec = crate::demo::DemoSpec {
+            leads: 50,
+            events_per_lead: 2,
+            seed: 3,
+            anchor: 1_790_000_000,
+        };
+        crate::demo::generate(&mut workspace, &spec).unwrap();
+        let other = Connection::open(&path).unwrap();
+        let leads = |conn: &Connection| -> i64 {
+            conn.query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(leads(&other), 50);
+        let before = crate::store::backup::backup_files(&path).unwrap();
+
+        let report = erase(&mut workspace, 7).unwrap();
+        let after = crate::store::backup::backup_files(&path).unwrap();
+        assert_eq!(after.len(), before.len() + 1);
+        assert_eq!(report.backups_erased.len(), after.len());
+        let made = after.iter().find(|file| !before.contains(file)).unwrap();
+        assert!(made.to_string_lossy().contains("before-erasure"));
+        let backup = Connection::open(made).unwrap();
+        assert_eq!(leads(&backup), 49);
+        let person: i64 = backup
+            .query_row("SELECT count(*) FROM leads WHERE id = 7", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(person, 0);
+        assert_eq!(leads(&other), 49);
+        let mode: String = workspace
+            .conn()
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
     }
 
     fn jane() -> StoredIdentity {

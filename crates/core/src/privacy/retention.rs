@@ -11,11 +11,14 @@
 //! keeps the rest and the events); audit entry `retention` with counts.
 //! The months are remembered in the setting `retention_months`.
 
+use std::path::PathBuf;
+
 use rusqlite::TransactionBehavior;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::store::backup::BackupBefore;
 use crate::store::tables::{audit, erasure};
 use crate::{DataChange, Error, Result, Workspace};
 
@@ -170,15 +173,20 @@ pub fn run(workspace: &mut Workspace, months: u32, mode: RetentionMode) -> Resul
         .into_iter()
         .map(|(id, _)| id)
         .collect();
+    // Alone, a copy of the file first; beside the app's other connections,
+    // copied beside the run, which finishes it before it commits.
     let backup = if ids.is_empty() {
         None
     } else {
-        crate::store::backup::create_before_write(workspace, "before-retention")?
+        Some(crate::store::backup::take_before_log_write(
+            workspace,
+            "before-retention",
+        )?)
     };
     erasure::set_secure_delete(workspace.conn(), true)?;
-    let done = run_in_transaction(workspace, &ids, months, mode, cut);
+    let done = run_in_transaction(workspace, (&ids, backup), months, mode, cut);
     let reset = erasure::set_secure_delete(workspace.conn(), false);
-    let (leads, events_deleted) = done?;
+    let (leads, events_deleted, backup) = done?;
     reset?;
     let problems = if ids.is_empty() {
         Vec::new()
@@ -197,16 +205,19 @@ pub fn run(workspace: &mut Workspace, months: u32, mode: RetentionMode) -> Resul
     })
 }
 
+/// The run's one transaction: the leads deleted or cleared, and the
+/// events deleted, with the backup's file once `backup` finished.
 fn run_in_transaction(
     workspace: &mut Workspace,
-    ids: &[i64],
+    (ids, backup): (&[i64], Option<BackupBefore>),
     months: u32,
     mode: RetentionMode,
     cut: i64,
-) -> Result<(u64, u64)> {
+) -> Result<(u64, u64, Option<PathBuf>)> {
     // As an erasure: the derived parts carried across, forgetting the
     // leads deleted or cleared (past one lead in 256 cleared, the index's
-    // parts are deleted instead); the quick search's stored keys deleted.
+    // parts are deleted instead); the quick search's keys stored again
+    // without them.
     let (conn, carry) = workspace.conn_mut_for_lead_rows()?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     erasure::stage_ids(&tx, ids)?;
@@ -227,8 +238,12 @@ fn run_in_transaction(
     )?;
     tx.execute_batch("DELETE FROM temp.erased_ids")?;
     carry.carry_forgetting(&tx, ids)?;
+    let backup = match backup {
+        Some(backup) => backup.finish()?,
+        None => None,
+    };
     tx.commit()?;
-    Ok((leads, events))
+    Ok((leads, events, backup))
 }
 
 #[cfg(test)]

@@ -113,14 +113,41 @@ pub fn create(workspace: &Workspace, reason: &str) -> Result<Option<PathBuf>> {
 /// changes the workspace (an erasure, a retention run: on the rollback
 /// journal the pages they overwrite, the deleted person's among them,
 /// would be copied to the journal file first). Alone on its file, the
-/// backup is a copy of the file's bytes, taken while the file is on the
-/// rollback journal for the copy alone (`journal::in_place_if_alone`);
-/// beside another connection, SQLite's online backup ([`create`]).
-pub(crate) fn create_before_write(
+/// backup is a copy of the file's bytes, taken first while the file is on
+/// the rollback journal for the copy alone (`journal::in_place_if_alone`).
+/// Beside another connection (the app's), it is SQLite's online backup,
+/// copied on a thread from a snapshot taken before the write
+/// ([`start_beside`]) while the write goes on: the write finishes it
+/// before it commits ([`BackupBefore::finish`]).
+pub(crate) fn take_before_log_write(
     workspace: &mut Workspace,
     reason: &str,
-) -> Result<Option<PathBuf>> {
-    super::journal::in_place_if_alone(workspace, true, |workspace| create(workspace, reason))
+) -> Result<BackupBefore> {
+    super::journal::in_place_if_alone(workspace, true, |workspace| {
+        if super::journal::writes_in_place(workspace.conn())? {
+            return create(workspace, reason).map(BackupBefore::Taken);
+        }
+        Ok(match start_beside(workspace, reason)? {
+            Some(beside) => BackupBefore::Beside(beside),
+            None => BackupBefore::Taken(None),
+        })
+    })
+}
+
+/// The backup [`take_before_log_write`] took, or is copying beside the write.
+pub(crate) enum BackupBefore {
+    Taken(Option<PathBuf>),
+    Beside(BackupBeside),
+}
+
+impl BackupBefore {
+    /// The backup's file, once complete (`None` for a workspace in memory).
+    pub(crate) fn finish(self) -> Result<Option<PathBuf>> {
+        match self {
+            BackupBefore::Taken(path) => Ok(path),
+            BackupBefore::Beside(beside) => beside.finish().map(Some),
+        }
+    }
 }
 
 /// [`create`] without the pruning: a restore takes its safety copy with
@@ -792,7 +819,8 @@ mod tests {
     /// The backup an erasure takes before it writes on the log: alone on
     /// its file, a copy of the file's bytes (with the file's permissions,
     /// which SQLite's backup does not keep), the workspace back on the log
-    /// afterwards; beside another connection, SQLite's backup.
+    /// afterwards; beside another connection, SQLite's backup, copied
+    /// beside the write from the data before it.
     #[cfg(unix)]
     #[test]
     fn a_backup_before_a_write_on_the_log_copies_the_file_when_alone() {
@@ -816,7 +844,9 @@ mod tests {
                 .unwrap();
             mode == "wal"
         };
-        let alone = create_before_write(&mut workspace, "before-erasure")
+        let alone = take_before_log_write(&mut workspace, "before-erasure")
+            .unwrap()
+            .finish()
             .unwrap()
             .unwrap();
         assert_eq!(mode(&alone), 0o600, "the file's bytes, copied");
@@ -825,9 +855,14 @@ mod tests {
         let _: i64 = other
             .query_row("SELECT count(*) FROM settings", [], |r| r.get(0))
             .unwrap();
-        let beside = create_before_write(&mut workspace, "before-erasure")
-            .unwrap()
+        let copying = take_before_log_write(&mut workspace, "before-erasure").unwrap();
+        assert!(matches!(copying, BackupBefore::Beside(_)));
+        // The write goes on while the backup copies the data before it.
+        workspace
+            .conn()
+            .execute("UPDATE settings SET value = '2' WHERE key = 'marker'", [])
             .unwrap();
+        let beside = copying.finish().unwrap().unwrap();
         assert_ne!(mode(&beside), 0o600, "SQLite's backup");
         assert!(on_the_log(&workspace));
         for made in [alone, beside] {
