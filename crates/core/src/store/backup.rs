@@ -274,6 +274,7 @@ fn copy_to_folder(
 ) -> Result<PathBuf> {
     let (partial, target) = new_backup_file(workspace_path, reason)?;
     let copied = (|| -> Result<()> {
+        create_with_permissions_of(workspace_path, &partial)?;
         let mut copy = rusqlite::Connection::open(&partial)?;
         if let Some(passphrase) = passphrase {
             cipher::apply_key(&copy, passphrase)?;
@@ -301,6 +302,23 @@ fn copy_to_folder(
     }
     std::fs::rename(&partial, &target).map_err(|e| Error::io(&target, e))?;
     Ok(target)
+}
+
+/// Creates `file` empty, readable and writable by whom the workspace at
+/// `workspace_path` is (a workspace made private stays so in its backups),
+/// for SQLite's backup to write into.
+fn create_with_permissions_of(workspace_path: &Path, file: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let metadata =
+            std::fs::metadata(workspace_path).map_err(|e| Error::io(workspace_path, e))?;
+        options.mode(metadata.permissions().mode() & 0o777);
+    }
+    options.open(file).map_err(|e| Error::io(file, e))?;
+    Ok(())
 }
 
 /// Where a new backup of the workspace at `workspace_path` is written (a
@@ -819,8 +837,9 @@ mod tests {
     /// The backup an erasure takes before it writes on the log: alone on
     /// its file, a copy of the file's bytes (with the file's permissions,
     /// which SQLite's backup does not keep), the workspace back on the log
-    /// afterwards; beside another connection, SQLite's backup, copied
-    /// beside the write from the data before it.
+    /// afterwards; beside another connection, SQLite's backup (into a file
+    /// made with the same permissions), copied beside the write from the
+    /// data before it.
     #[cfg(unix)]
     #[test]
     fn a_backup_before_a_write_on_the_log_copies_the_file_when_alone() {
@@ -863,7 +882,11 @@ mod tests {
             .execute("UPDATE settings SET value = '2' WHERE key = 'marker'", [])
             .unwrap();
         let beside = copying.finish().unwrap().unwrap();
-        assert_ne!(mode(&beside), 0o600, "SQLite's backup");
+        assert_eq!(
+            mode(&beside),
+            0o600,
+            "SQLite's backup, the same permissions"
+        );
         assert!(on_the_log(&workspace));
         for made in [alone, beside] {
             let marker: String = open_backup(&workspace, &made)
