@@ -274,7 +274,7 @@ fn copy_to_folder(
 ) -> Result<PathBuf> {
     let (partial, target) = new_backup_file(workspace_path, reason)?;
     let copied = (|| -> Result<()> {
-        create_with_permissions_of(workspace_path, &partial)?;
+        drop(create_with_permissions_of(workspace_path, &partial)?);
         let mut copy = rusqlite::Connection::open(&partial)?;
         if let Some(passphrase) = passphrase {
             cipher::apply_key(&copy, passphrase)?;
@@ -304,10 +304,10 @@ fn copy_to_folder(
     Ok(target)
 }
 
-/// Creates `file` empty, readable and writable by whom the workspace at
-/// `workspace_path` is (a workspace made private stays so in its backups),
-/// for SQLite's backup to write into.
-fn create_with_permissions_of(workspace_path: &Path, file: &Path) -> Result<()> {
+/// Creates `file` empty, for writing, readable and writable by whom the
+/// workspace at `workspace_path` is (a workspace made private stays so in
+/// its backups), for a backup's copy to go into.
+fn create_with_permissions_of(workspace_path: &Path, file: &Path) -> Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -317,8 +317,7 @@ fn create_with_permissions_of(workspace_path: &Path, file: &Path) -> Result<()> 
             std::fs::metadata(workspace_path).map_err(|e| Error::io(workspace_path, e))?;
         options.mode(metadata.permissions().mode() & 0o777);
     }
-    options.open(file).map_err(|e| Error::io(file, e))?;
-    Ok(())
+    options.open(file).map_err(|e| Error::io(file, e))
 }
 
 /// Where a new backup of the workspace at `workspace_path` is written (a
@@ -379,7 +378,6 @@ fn copy_file_while_read(
     workspace_path: &Path,
     reason: &str,
 ) -> Result<Option<(PathBuf, PathBuf)>> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let metadata = std::fs::metadata(workspace_path).map_err(|e| Error::io(workspace_path, e))?;
     // The file holds the pages and nothing else: its length is a whole
     // number of them, of a size SQLite allows (an encrypted file's pages
@@ -395,12 +393,7 @@ fn copy_file_while_read(
     }
     let (partial, target) = new_backup_file(workspace_path, reason)?;
     let copied = (|| -> Result<()> {
-        let mut copy = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(metadata.permissions().mode() & 0o777)
-            .open(&partial)
-            .map_err(|e| Error::io(&partial, e))?;
+        let mut copy = create_with_permissions_of(workspace_path, &partial)?;
         super::open_files::copy_bytes(workspace_path, bytes, &mut copy)
             .map_err(|e| Error::io(workspace_path, e))?;
         copy.sync_all().map_err(|e| Error::io(&partial, e))
@@ -835,8 +828,8 @@ mod tests {
     }
 
     /// The backup an erasure takes before it writes on the log: alone on
-    /// its file, a copy of the file's bytes (with the file's permissions,
-    /// which SQLite's backup does not keep), the workspace back on the log
+    /// its file, a copy of the file's bytes (with the file's permissions),
+    /// the workspace back on the log
     /// afterwards; beside another connection, SQLite's backup (into a file
     /// made with the same permissions), copied beside the write from the
     /// data before it.
