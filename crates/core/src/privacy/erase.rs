@@ -237,6 +237,8 @@ fn erase_in_workspace(
 
 /// Erases the person from one backup file: by id when the backup's lead
 /// of that id has the same e-mail, and any lead there with their e-mail.
+/// It writes on the write-ahead log, as the erasure in the workspace does,
+/// and leaves the file on the journal it found it on.
 pub(crate) fn erase_in_backup(
     conn: &mut Connection,
     person: &StoredIdentity,
@@ -244,6 +246,7 @@ pub(crate) fn erase_in_backup(
     now: i64,
 ) -> Result<()> {
     erasure::set_secure_delete(conn, true)?;
+    let journal = erasure::journal_on_the_log(conn)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     erasure::empty_derived_cache(&tx)?;
     let mut ids = Vec::new();
@@ -269,7 +272,7 @@ pub(crate) fn erase_in_backup(
     }
     tx.commit()?;
     erasure::checkpoint_truncate(conn)?;
-    Ok(())
+    erasure::set_journal_mode(conn, &journal)
 }
 
 /// The rejected-rows files beside the workspace that hold a row of the
@@ -500,6 +503,44 @@ mod tests {
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    /// A backup on either journal is erased on the log and left on the
+    /// journal it was on, with no log file beside it.
+    #[test]
+    fn a_backup_is_erased_on_the_log_and_left_on_its_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut workspace = Workspace::create(dir.path().join("Deals.leadstream")).unwrap();
+        let spec = crate::demo::DemoSpec {
+            leads: 20,
+            events_per_lead: 2,
+            seed: 5,
+            anchor: 1_790_000_000,
+        };
+        crate::demo::generate(&mut workspace, &spec).unwrap();
+        let journal = |conn: &Connection| -> String {
+            conn.pragma_query_value(None, "journal_mode", |r| r.get(0))
+                .unwrap()
+        };
+        for mode in ["delete", "wal"] {
+            let copy = dir.path().join(format!("{mode}.leadstream"));
+            Connection::open(dir.path().join("Deals.leadstream"))
+                .unwrap()
+                .execute("VACUUM INTO ?1", [copy.to_string_lossy()])
+                .unwrap();
+            let mut conn = Connection::open(&copy).unwrap();
+            conn.pragma_update(None, "journal_mode", mode).unwrap();
+            let person = erasure::identity(&conn, 3).unwrap().unwrap();
+            erase_in_backup(&mut conn, &person, Some("hash"), 0).unwrap();
+            assert_eq!(journal(&conn), mode);
+            let left: i64 = conn
+                .query_row("SELECT count(*) FROM leads WHERE id = 3", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(left, 0);
+            drop(conn);
+            let log = dir.path().join(format!("{mode}.leadstream-wal"));
+            assert!(!log.exists(), "{mode}");
+        }
     }
 
     fn jane() -> StoredIdentity {
