@@ -154,7 +154,8 @@ pub fn erase(workspace: &mut Workspace, lead_id: i64) -> Result<ErasureReport> {
         &person,
         suppression_hash.as_deref(),
         now,
-        (&rejected, backup),
+        &rejected,
+        backup,
     );
     let reset = erasure::set_secure_delete(workspace.conn(), false);
     let erased = erased?;
@@ -194,7 +195,8 @@ fn erase_in_workspace(
     person: &StoredIdentity,
     suppression_hash: Option<&str>,
     now: i64,
-    (rejected, backup): (&[(PathBuf, u64)], BackupBefore),
+    rejected: &[(PathBuf, u64)],
+    backup: BackupBefore,
 ) -> Result<ErasedRows> {
     // The derived parts are carried across without the person's row
     // (`Workspace::conn_mut_for_lead_rows`), so the score run after it and
@@ -246,7 +248,7 @@ pub(crate) fn erase_in_backup(
     now: i64,
 ) -> Result<()> {
     erasure::set_secure_delete(conn, true)?;
-    let journal = erasure::journal_on_the_log(conn)?;
+    let journal = crate::store::journal::on_the_log_for_a_while(conn)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     erasure::empty_derived_cache(&tx)?;
     let mut ids = Vec::new();
@@ -272,7 +274,7 @@ pub(crate) fn erase_in_backup(
     }
     tx.commit()?;
     erasure::checkpoint_truncate(conn)?;
-    erasure::set_journal_mode(conn, &journal)
+    crate::store::journal::set_back(conn, &journal)
 }
 
 /// The rejected-rows files beside the workspace that hold a row of the

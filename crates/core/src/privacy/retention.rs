@@ -184,7 +184,7 @@ pub fn run(workspace: &mut Workspace, months: u32, mode: RetentionMode) -> Resul
         )?)
     };
     erasure::set_secure_delete(workspace.conn(), true)?;
-    let done = run_in_transaction(workspace, (&ids, backup), months, mode, cut);
+    let done = run_in_transaction(workspace, &ids, backup, months, mode, cut);
     let reset = erasure::set_secure_delete(workspace.conn(), false);
     let (leads, events_deleted, backup) = done?;
     reset?;
@@ -209,7 +209,8 @@ pub fn run(workspace: &mut Workspace, months: u32, mode: RetentionMode) -> Resul
 /// events deleted, with the backup's file once `backup` finished.
 fn run_in_transaction(
     workspace: &mut Workspace,
-    (ids, backup): (&[i64], Option<BackupBefore>),
+    ids: &[i64],
+    backup: Option<BackupBefore>,
     months: u32,
     mode: RetentionMode,
     cut: i64,

@@ -829,10 +829,9 @@ mod tests {
 
     /// The backup an erasure takes before it writes on the log: alone on
     /// its file, a copy of the file's bytes (with the file's permissions),
-    /// the workspace back on the log
-    /// afterwards; beside another connection, SQLite's backup (into a file
-    /// made with the same permissions), copied beside the write from the
-    /// data before it.
+    /// the workspace back on the log afterwards; beside another connection,
+    /// SQLite's backup (into a file made with the same permissions), copied
+    /// beside the write from the data before it.
     #[cfg(unix)]
     #[test]
     fn a_backup_before_a_write_on_the_log_copies_the_file_when_alone() {

@@ -120,6 +120,30 @@ pub(crate) fn in_place_if_alone<T>(
     Ok(written)
 }
 
+/// Puts a connection to a file no other connection has open (a backup) on
+/// the write-ahead log for a while, and returns the journal mode it had,
+/// for [`set_back`]. An erasure writes there as in the workspace: on the
+/// rollback journal, SQLite would first copy each page it overwrites, the
+/// person's among them, to the journal file, which is deleted but not
+/// zeroed.
+pub(crate) fn on_the_log_for_a_while(conn: &Connection) -> Result<String> {
+    let before = mode(conn)?;
+    let now = set_mode(conn, WAL)?;
+    if now != WAL {
+        return Err(Error::InvalidArgument(format!(
+            "the backup stayed on the {now} journal instead of the write-ahead log"
+        )));
+    }
+    Ok(before)
+}
+
+/// Sets back the journal mode [`on_the_log_for_a_while`] returned, once
+/// the log is empty (a truncating checkpoint); the log file goes with it.
+pub(crate) fn set_back(conn: &Connection, before: &str) -> Result<()> {
+    set_mode(conn, before)?;
+    Ok(())
+}
+
 /// The connection's journal mode, in lower case (`wal`, `delete`, `memory`).
 fn mode(conn: &Connection) -> Result<String> {
     let mode: String = conn.pragma_query_value(None, "journal_mode", |row| row.get(0))?;

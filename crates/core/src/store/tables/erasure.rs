@@ -334,29 +334,6 @@ pub fn set_secure_delete(conn: &Connection, on: bool) -> Result<()> {
     Ok(())
 }
 
-/// Puts a connection to a file no other connection has open (a backup) on
-/// the write-ahead log, and returns the journal mode it had. An erasure
-/// writes there as in the workspace: on the rollback journal, SQLite would
-/// first copy each page it overwrites, the person's among them, to the
-/// journal file, which is deleted but not zeroed.
-pub fn journal_on_the_log(conn: &Connection) -> Result<String> {
-    let before: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
-    let now: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
-    if !now.eq_ignore_ascii_case("wal") {
-        return Err(Error::InvalidArgument(format!(
-            "the backup stayed on the {now} journal instead of the write-ahead log"
-        )));
-    }
-    Ok(before)
-}
-
-/// Sets the journal mode [`journal_on_the_log`] returned back, once the
-/// log is empty ([`checkpoint_truncate`]); the log file goes with it.
-pub fn set_journal_mode(conn: &Connection, mode: &str) -> Result<()> {
-    let _now: String = conn.pragma_update_and_check(None, "journal_mode", mode, |r| r.get(0))?;
-    Ok(())
-}
-
 /// Empties the write-ahead log into the database file and truncates it,
 /// so the log holds none of the pages erasure overwrote.
 pub fn checkpoint_truncate(conn: &Connection) -> Result<()> {
