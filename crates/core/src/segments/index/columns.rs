@@ -1,8 +1,6 @@
 //! Field columns: dictionary-encoded text and lists, numbers, dates and
 //! yes/no per lead row; loading them and testing them with a rule.
 
-use std::collections::HashMap;
-
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
@@ -33,8 +31,10 @@ pub(super) struct TextColumn {
 /// Builds a [`TextColumn`], folding each distinct raw value once.
 pub(super) struct TextColumnBuilder {
     pub(super) column: TextColumn,
-    pub(super) by_raw: HashMap<Vec<u8>, u32>,
-    pub(super) by_key: HashMap<String, u32>,
+    // Looked up once per row: foldhash, not SipHash (the values come from
+    // the user's own data, so flooding is no concern), as in `EventScan`.
+    pub(super) by_raw: foldhash::HashMap<Vec<u8>, u32>,
+    pub(super) by_key: foldhash::HashMap<String, u32>,
 }
 
 impl TextColumnBuilder {
@@ -45,8 +45,8 @@ impl TextColumnBuilder {
                 dict: Vec::new(),
                 display: Vec::new(),
             },
-            by_raw: HashMap::new(),
-            by_key: HashMap::new(),
+            by_raw: Default::default(),
+            by_key: Default::default(),
         }
     }
 
