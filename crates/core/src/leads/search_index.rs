@@ -402,9 +402,8 @@ impl SearchKeys {
 
 /// The stored form `form` with `changes` applied (ascending by id: each
 /// lead's key now, or `None` for a lead that is gone), as
-/// [`SearchKeys::with_changes`] applies them: for a write that must store
-/// the keys again without the old ones (`search_stored`). `None` when
-/// `form` is not a stored form.
+/// [`SearchKeys::with_changes`] applies them: for a write that stores the
+/// keys again (`search_stored`). `None` when `form` is not a stored form.
 pub(super) fn stored_form_with_changes(
     form: Vec<u8>,
     changes: &[(i64, Option<String>)],
@@ -1628,6 +1627,52 @@ mod tests {
             stored_parts(&ws).is_empty(),
             "a write that empties the cache"
         );
+    }
+
+    /// Past the bound of the changes part, up to one look-up in eight, a
+    /// write that kept the stored keys (a leads import) stores them again
+    /// with its changes applied: the next process loads them, with no lead
+    /// left to re-read, and finds what SQL finds.
+    #[test]
+    fn a_write_past_the_changes_bound_stores_the_keys_again_with_its_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let names: Vec<String> = (1..=9_000).map(|n| format!("Lead{n}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (ws, path) = file_with_leads(&dir, &names);
+        plant(&ws, 2, "planted");
+        drop(ws);
+        assert!(file_holds_keys(&path), "stored on close");
+
+        // 1,000 scattered leads renamed and one new lead: 1,001 look-ups,
+        // past the part's bound (1,000) and within one in eight (1,125).
+        let mut ws = Workspace::open(&path).unwrap();
+        write_carrying_the_keys(
+            &mut ws,
+            "UPDATE leads SET last_name = 'Renamed' || id WHERE id % 9 = 3;
+             INSERT INTO leads (last_name, created_at, updated_at) VALUES ('Newcomer', 0, 0);",
+        );
+        drop(ws);
+
+        let fresh = Workspace::open(&path).unwrap();
+        assert!(
+            search_stored::stored_form_now(fresh.conn()).is_some(),
+            "stored again, with no lead left to re-read"
+        );
+        assert_eq!(
+            matching_ids(&fresh, "planted").unwrap(),
+            [2],
+            "loaded, not built"
+        );
+        for needle in ["renamed3", "renamed8994", "newcomer", "lead3", "lead12"] {
+            assert_eq!(
+                matching_ids(&fresh, needle).unwrap(),
+                sql_ids(&fresh, needle),
+                "{needle}"
+            );
+        }
+        assert_eq!(matching_ids(&fresh, "newcomer").unwrap(), [9_001]);
+        assert_eq!(matching_ids(&fresh, "renamed8994").unwrap(), [8_994]);
+        assert!(matching_ids(&fresh, "lead8994").unwrap().is_empty());
     }
 
     #[test]

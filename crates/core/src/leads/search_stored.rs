@@ -173,10 +173,12 @@ pub(super) fn keys_now(
 
 /// Inside a write transaction that kept the stored keys (a leads import,
 /// `Workspace::conn_mut_for_leads`), before it commits: adds the leads it
-/// `changed` (ascending; `None` when too many to know) to the part, or, if
-/// that makes too many for a fresh process to patch quickly, or the halves
-/// are not there whole, deletes the halves and the part, so that the next
-/// search builds the keys.
+/// `changed` (ascending; `None` when too many to know) to the part. If that
+/// makes too many for a fresh process to patch quickly, it stores the
+/// halves again with the changes applied, up to one look-up in
+/// [`STORE_AGAIN_AT_MOST_ONE_IN`]; past that, or if the halves are not
+/// there whole, it deletes the halves and the part, so that the next search
+/// builds the keys.
 pub(crate) fn carry_across_write(
     tx: &rusqlite::Transaction<'_>,
     changed: Option<Vec<i64>>,
@@ -188,12 +190,26 @@ pub(crate) fn carry_across_write(
     ids.extend(changed);
     ids.sort_unstable();
     ids.dedup();
-    let most = (leads / MOST_CHANGED_ONE_IN).max(MOST_CHANGED_ALWAYS);
-    if stored_leads::search_fields_read_cost(&ids) > most {
-        return derived_cache::remove_in(tx, &ALL_PARTS);
+    let cost = stored_leads::search_fields_read_cost(&ids);
+    if cost <= (leads / MOST_CHANGED_ONE_IN).max(MOST_CHANGED_ALWAYS) {
+        return derived_cache::put_in(tx, CHANGED_PART, &encode(tag, &ids));
     }
-    derived_cache::put_in(tx, CHANGED_PART, &encode(tag, &ids))
+    if cost <= leads / STORE_AGAIN_AT_MOST_ONE_IN {
+        return store_again_with_changes(tx, generation, tag, &ids, OldValues::MayStay);
+    }
+    derived_cache::remove_in(tx, &ALL_PARTS)
 }
+
+/// Past [`MOST_CHANGED_ONE_IN`], a write that changed at most one lead in
+/// this many (in look-ups, as `search_fields_read_cost` counts) stores the
+/// halves again with its changes applied instead of deleting them: reading
+/// the stored form and the changed leads inside the write costs less than
+/// the next process's build of every key (at 1M leads, a first search in a
+/// fresh process of about 1 s after a 9,893-lead update import, where one
+/// that loads stored halves takes about 0.1 s). The quick search in
+/// memory patches its keys up to the same share
+/// (`search_index::PATCH_AT_MOST_ONE_IN`).
+const STORE_AGAIN_AT_MOST_ONE_IN: usize = 8;
 
 /// The halves and the changes part: kept, carried, stored or deleted
 /// together.
@@ -249,14 +265,12 @@ pub(crate) fn carry_across_lead_rows(
 
 /// Inside a write that must leave none of the old keys of the leads
 /// `rewritten` (ascending) in the file (an erasure, a retention run):
-/// the halves written again with every change applied (the leads the
-/// changes part notes, and `rewritten`, each as the write left it), under
-/// a new tag with an empty changes part (`derived_cache::replace_in`, with
-/// `secure_delete` on, so the old halves' pages are zeroed); or the three
-/// parts deleted when the halves are not there whole. At 1M leads this is
-/// one read, one copy and one write of the stored form (about 90 MB),
-/// where deleting them made the next process's first search read every
-/// lead (0.5–0.65 s).
+/// the halves written again with every change applied
+/// ([`store_again_with_changes`], the old halves' pages zeroed); or the
+/// three parts deleted when the halves are not there whole. At 1M leads
+/// this is one read, one copy and one write of the stored form (about
+/// 90 MB), where deleting them made the next process's first search read
+/// every lead (0.5–0.65 s).
 fn store_again_without_old_keys(tx: &rusqlite::Transaction<'_>, rewritten: Vec<i64>) -> Result<()> {
     let generation = derived_cache::generation(tx)?;
     let Some((tag, _, mut ids)) = noted(tx, generation)? else {
@@ -265,10 +279,26 @@ fn store_again_without_old_keys(tx: &rusqlite::Transaction<'_>, rewritten: Vec<i
     ids.extend(rewritten);
     ids.sort_unstable();
     ids.dedup();
+    store_again_with_changes(tx, generation, tag, &ids, OldValues::MustGo)
+}
+
+/// Stores the halves tagged `tag` again with the leads `ids` (ascending:
+/// every lead the changes part notes, and those the write changed) as the
+/// write leaves them, under a new tag with an empty changes part; deletes
+/// the three parts when the halves are not there whole. With
+/// `OldValues::MustGo` the old halves' pages are zeroed
+/// (`derived_cache::replace_in`, with `secure_delete` on).
+fn store_again_with_changes(
+    tx: &rusqlite::Transaction<'_>,
+    generation: i64,
+    tag: PairTag,
+    ids: &[i64],
+    old_values: OldValues,
+) -> Result<()> {
     let Some(form) = read_halves(tx, generation, tag)? else {
         return derived_cache::remove_in(tx, &ALL_PARTS);
     };
-    let changes = keys_now(tx, &ids)?;
+    let changes = keys_now(tx, ids)?;
     let Some(form) = stored_form_with_changes(form, &changes) else {
         return derived_cache::remove_in(tx, &ALL_PARTS);
     };
@@ -278,7 +308,12 @@ fn store_again_without_old_keys(tx: &rusqlite::Transaction<'_>, rewritten: Vec<i
         .iter()
         .map(|(name, part)| (*name, &part[..]))
         .collect();
-    derived_cache::replace_in(tx, &parts)
+    match old_values {
+        OldValues::MustGo => derived_cache::replace_in(tx, &parts),
+        OldValues::MayStay => parts
+            .iter()
+            .try_for_each(|(name, bytes)| derived_cache::put_in(tx, name, bytes)),
+    }
 }
 
 /// The stored form the halves for `generation` hold, read into one buffer,
