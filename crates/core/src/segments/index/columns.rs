@@ -1,6 +1,8 @@
 //! Field columns: dictionary-encoded text and lists, numbers, dates and
 //! yes/no per lead row; loading them and testing them with a rule.
 
+use std::collections::hash_map::Entry;
+
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
@@ -28,7 +30,8 @@ pub(super) struct TextColumn {
     pub(super) display: Vec<String>,
 }
 
-/// Builds a [`TextColumn`], folding each distinct raw value once.
+/// Builds a [`TextColumn`], folding each distinct raw value once (up to
+/// [`RAW_SPELLINGS_REMEMBERED`] of them).
 pub(super) struct TextColumnBuilder {
     pub(super) column: TextColumn,
     // Looked up once per row: foldhash, not SipHash (the values come from
@@ -36,6 +39,14 @@ pub(super) struct TextColumnBuilder {
     pub(super) by_raw: foldhash::HashMap<Vec<u8>, u32>,
     pub(super) by_key: foldhash::HashMap<String, u32>,
 }
+
+/// The raw spellings a text column's build remembers with their code, so
+/// that a repeated one is not folded again. A column of few values (a
+/// country, a stage) never reaches it; one of mostly distinct values (the
+/// e-mail column: 1M at 1M leads) stops remembering there, since each
+/// remembered spelling is an allocation and a hash that no later row uses,
+/// and its values are folded and looked up by key instead.
+const RAW_SPELLINGS_REMEMBERED: usize = 1 << 16;
 
 impl TextColumnBuilder {
     pub(super) fn new(len: usize) -> Self {
@@ -52,14 +63,15 @@ impl TextColumnBuilder {
 
     pub(super) fn code_of_key(&mut self, key: Option<String>, display: &str) -> u32 {
         let Some(key) = key else { return EMPTY };
-        if let Some(&code) = self.by_key.get(&key) {
-            return code;
+        match self.by_key.entry(key) {
+            Entry::Occupied(known) => *known.get(),
+            Entry::Vacant(new) => {
+                let code = self.column.dict.len() as u32;
+                self.column.dict.push(new.key().clone());
+                self.column.display.push(display.trim().to_owned());
+                *new.insert(code)
+            }
         }
-        let code = self.column.dict.len() as u32;
-        self.column.dict.push(key.clone());
-        self.column.display.push(display.trim().to_owned());
-        self.by_key.insert(key, code);
-        code
     }
 
     pub(super) fn set(&mut self, row: usize, value: ValueRef<'_>) {
@@ -67,9 +79,11 @@ impl TextColumnBuilder {
             ValueRef::Text(raw) => match self.by_raw.get(raw) {
                 Some(&code) => code,
                 None => {
-                    let display = String::from_utf8_lossy(raw).into_owned();
+                    let display = String::from_utf8_lossy(raw);
                     let code = self.code_of_key(values::text_key(value), &display);
-                    self.by_raw.insert(raw.to_vec(), code);
+                    if self.by_raw.len() < RAW_SPELLINGS_REMEMBERED {
+                        self.by_raw.insert(raw.to_vec(), code);
+                    }
                     code
                 }
             },
