@@ -606,3 +606,45 @@ impl LeadIndex {
         Some(pairs)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Past the raw spellings it remembers, a build still gives each folded
+    /// value one code, whatever its spelling, and shows its first spelling.
+    #[test]
+    fn a_column_of_mostly_distinct_values_codes_each_key_once() {
+        let distinct = RAW_SPELLINGS_REMEMBERED + 100;
+        let mut rows: Vec<String> = (0..distinct).map(|n| format!("Lead{n}@X.io")).collect();
+        rows.push("lead5@x.io".to_owned());
+        rows.push(format!("LEAD{}@x.IO", distinct - 1));
+        rows.push(format!("Lead{}@X.io", distinct - 2));
+        rows.push("  Straße@x.io ".to_owned());
+        rows.push("STRASSE@X.IO".to_owned());
+        let mut builder = TextColumnBuilder::new(rows.len());
+        for (row, text) in rows.iter().enumerate() {
+            builder.set(row, ValueRef::Text(text.as_bytes()));
+        }
+        assert_eq!(builder.by_raw.len(), RAW_SPELLINGS_REMEMBERED);
+        let column = builder.column;
+        let code = |row: usize| column.codes[row];
+        assert_eq!(column.dict.len(), distinct + 1);
+        assert_eq!(code(distinct), code(5), "a remembered spelling's key");
+        assert_eq!(
+            code(distinct + 1),
+            code(distinct - 1),
+            "past the last remembered"
+        );
+        assert_eq!(
+            code(distinct + 2),
+            code(distinct - 2),
+            "the same spelling again"
+        );
+        assert_eq!(code(distinct + 4), code(distinct + 3), "folded fully");
+        let shown = |row: usize| column.display[code(row) as usize].as_str();
+        assert_eq!(shown(distinct + 1), format!("Lead{}@X.io", distinct - 1));
+        assert_eq!(shown(distinct + 4), "Straße@x.io");
+        assert_eq!(column.dict[code(distinct + 4) as usize], "strasse@x.io");
+    }
+}
