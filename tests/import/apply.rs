@@ -605,6 +605,7 @@ fn sql_read_from_the_workspace_file_is_never_executed() {
     let tuning = ImportTuning {
         defer_indexes_from_bytes: 0,
         keep_indexes_from_rows_per_new_row: u64::MAX,
+        ..ImportTuning::default()
     };
     for file in [&leads_file, &events_file] {
         let spec = suggested(&ws, file, None);
@@ -659,6 +660,7 @@ fn identities_stay_unique_when_an_import_rebuilds_their_indexes() {
     let tuning = ImportTuning {
         defer_indexes_from_bytes: 0,
         keep_indexes_from_rows_per_new_row: u64::MAX,
+        ..ImportTuning::default()
     };
     let spec = suggested(&ws, &file, None);
     let cancel = AtomicBool::new(false);
@@ -871,4 +873,116 @@ mod fuzz {
             }
         }
     }
+}
+
+/// An import that looks each row's lead up in the identity indexes (a file
+/// far smaller than the workspace) merges, updates, rejects and creates
+/// leads exactly as one that reads every lead's identities first, also
+/// after a row of the same file moved an identity from one lead to another.
+#[test]
+fn looking_leads_up_row_by_row_imports_what_reading_them_all_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = write(
+        dir.path(),
+        "seed.csv",
+        "Email,External ID,First Name\n\
+         ann@example.com,crm-1,Ann\nbob@example.com,crm-2,Bob\ncy@example.com,crm-3,Cy\n",
+    );
+    // Matched by e-mail.
+    let by_email = write(
+        dir.path(),
+        "by-email.csv",
+        "Email,External ID,First Name\n\
+         ANN@example.com,crm-1,Anna\n\
+         cid@example.com,crm-9,Cid\n\
+         cid@example.com,crm-9,Cidney\n\
+         dee@example.com,crm-2,Dee\n\
+         bob@example.com,,Bobby\n\
+         ann@example.com,crm-1,Ann Again\n",
+    );
+    // Matched by external id: Cy takes a new address, then a row with Cy's
+    // old address and a new id is a new lead, and one with Bob's address
+    // under Cy's id is refused.
+    let by_id = write(
+        dir.path(),
+        "by-id.csv",
+        "External ID,Email,First Name\n\
+         crm-3,fay@example.com,Fay\n\
+         crm-10,cy@example.com,Cy Again\n\
+         crm-3,bob@example.com,Not Bob\n\
+         crm-1,,Ann Once More\n",
+    );
+    let events = write(
+        dir.path(),
+        "events.csv",
+        "email,event,timestamp\n\
+         fay@example.com,page_view,2026-03-01T10:00:00Z\n\
+         CY@example.com,download,2026-03-02T11:00:00Z\n\
+         stranger@example.com,download,2026-03-03T12:00:00Z\n\
+         cid@example.com,demo_request,2026-03-04T13:00:00Z\n",
+    );
+    let outcome = |look_up_from_leads_per_row: u64| {
+        let tuning = ImportTuning {
+            look_up_from_leads_per_row,
+            ..ImportTuning::default()
+        };
+        let (_d, mut ws) = workspace();
+        let spec = suggested(&ws, &seed, None);
+        run(&mut ws, &seed, &spec, false).unwrap();
+        let mut reports = Vec::new();
+        for (file, key) in [
+            (&by_email, Some(MatchKey::Email)),
+            (&by_id, Some(MatchKey::ExternalId)),
+            (&events, None),
+        ] {
+            let mut spec = suggested(&ws, file, None);
+            if let Some(key) = key {
+                spec.match_key = key;
+                spec.on_match = OnMatch::Update;
+            }
+            let cancel = AtomicBool::new(false);
+            let mut progress = |_: &_| {};
+            let control = ImportControl {
+                cancel: &cancel,
+                progress: &mut progress,
+            };
+            let report = run_import_tuned(&mut ws, file, &spec, false, control, tuning).unwrap();
+            assert_invariant(&report.counts);
+            let reasons: Vec<String> = report.rejections.iter().map(|r| r.reason.clone()).collect();
+            reports.push((serde_json::to_string(&report.counts).unwrap(), reasons));
+        }
+        let rows = |sql: &str| -> Vec<String> {
+            ws.conn()
+                .prepare(sql)
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        let leads = rows(
+            "SELECT id || ' ' || coalesce(email_key, '-') || ' ' || coalesce(external_id, '-')
+                    || ' ' || coalesce(first_name, '-') FROM leads ORDER BY id",
+        );
+        let events = rows("SELECT lead_id || ' ' || type FROM events ORDER BY id");
+        (reports, leads, events)
+    };
+    let looked_up = outcome(0);
+    let read_all = outcome(u64::MAX);
+    assert_eq!(looked_up, read_all);
+    let (reports, leads, events) = looked_up;
+    assert_eq!(reports[1].1.len(), 1, "{reports:?}");
+    assert!(reports[1].1[0].contains("(3 and 2)"), "{reports:?}");
+    assert!(
+        leads.contains(&"3 fay@example.com crm-3 Fay".to_owned()),
+        "{leads:?}"
+    );
+    assert!(
+        leads
+            .iter()
+            .any(|lead| lead.ends_with("cy@example.com crm-10 Cy Again")),
+        "{leads:?}"
+    );
+    assert_eq!(events.len(), 4, "{events:?}");
+    assert_eq!(events[0], "3 page_view");
 }

@@ -18,6 +18,12 @@
 //! leads, not by the file.
 //!
 //! The maps hash the hashes with foldhash rather than SipHash again.
+//!
+//! A file far smaller than the workspace (a weekly update of a few thousand
+//! leads into a million) does not read every lead: the maps then hold only
+//! what the import inserted or changed, and any other key is looked up in
+//! the identity indexes, one look-up per row ([`Identities::look_up`];
+//! `ImportTuning::looks_identities_up` decides).
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, Hasher};
@@ -25,7 +31,7 @@ use std::hash::{BuildHasher, Hasher};
 use foldhash::HashMap;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
-use rusqlite::Transaction;
+use rusqlite::{Connection, Transaction};
 
 use crate::store::tables::leads as stored_leads;
 use crate::Result;
@@ -51,6 +57,19 @@ pub(super) struct Identities {
     by_email_key: HashMap<u128, FoundLead>,
     by_external_id: HashMap<u128, FoundLead>,
     touched: HashSet<i64>,
+    /// `None` when the maps hold every lead's identities; otherwise the
+    /// identities a key the maps lack is looked up for in the workspace.
+    looked_up: Option<LookedUp>,
+}
+
+/// What an import that looks its leads up per row knows beyond its maps.
+#[derive(Debug)]
+struct LookedUp {
+    used: IdentityUse,
+    /// The keys this import took from the lead that had them, `(external,
+    /// hash)`: the workspace may still hold them until the change is
+    /// written, and they are no lead's now.
+    gone: HashSet<(bool, u128)>,
 }
 
 /// Hashes identity keys to the 128 bits the maps hold, with SipHash keys
@@ -85,6 +104,19 @@ impl KeyHasher {
 }
 
 impl Identities {
+    /// Identities that read no lead up front: each key the import has not
+    /// inserted or changed is looked up in the identity indexes, which must
+    /// stay in place for the whole import.
+    pub(super) fn look_up(used: IdentityUse) -> Self {
+        Identities {
+            looked_up: Some(LookedUp {
+                used,
+                gone: HashSet::new(),
+            }),
+            ..Identities::default()
+        }
+    }
+
     /// Reads the identities `used` of every lead of the workspace.
     pub(super) fn load(tx: &Transaction<'_>, used: IdentityUse) -> Result<Self> {
         let mut identities = Identities::default();
@@ -113,14 +145,50 @@ impl Identities {
         Ok(identities)
     }
 
-    pub(super) fn by_email_key(&self, email_key: &str) -> Option<FoundLead> {
-        let hash = self.key_hasher.hash(email_key);
-        self.by_email_key.get(&hash).copied()
+    pub(super) fn by_email_key(
+        &self,
+        conn: &Connection,
+        email_key: &str,
+    ) -> Result<Option<FoundLead>> {
+        self.find(conn, false, email_key)
     }
 
-    pub(super) fn by_external_id(&self, external_id: &str) -> Option<FoundLead> {
-        let hash = self.key_hasher.hash(external_id);
-        self.by_external_id.get(&hash).copied()
+    pub(super) fn by_external_id(
+        &self,
+        conn: &Connection,
+        external_id: &str,
+    ) -> Result<Option<FoundLead>> {
+        self.find(conn, true, external_id)
+    }
+
+    fn find(&self, conn: &Connection, external: bool, key: &str) -> Result<Option<FoundLead>> {
+        let hash = self.key_hasher.hash(key);
+        let map = if external {
+            &self.by_external_id
+        } else {
+            &self.by_email_key
+        };
+        if let Some(lead) = map.get(&hash) {
+            return Ok(Some(*lead));
+        }
+        let Some(looked_up) = &self.looked_up else {
+            return Ok(None);
+        };
+        let used = if external {
+            looked_up.used.external_ids
+        } else {
+            looked_up.used.email_keys
+        };
+        if !used || looked_up.gone.contains(&(external, hash)) {
+            return Ok(None);
+        }
+        // Not inserted by this import: those are all in the map.
+        Ok(
+            stored_leads::id_by_identity(conn, external, key)?.map(|id| FoundLead {
+                id,
+                inserted_here: false,
+            }),
+        )
     }
 
     /// Notes a lead this import inserted.
@@ -156,6 +224,9 @@ impl Identities {
             if map.get(&old).map(|l| l.id) == Some(lead.id) {
                 map.remove(&old);
             }
+            if let Some(looked_up) = &mut self.looked_up {
+                looked_up.gone.insert((external, old));
+            }
         }
         map.insert(hasher.hash(new), lead);
     }
@@ -172,8 +243,10 @@ mod tests {
     use super::*;
     use crate::Workspace;
 
+    /// Read once or looked up row by row, the identities answer the same
+    /// as the import inserts leads and changes their identities.
     #[test]
-    fn identities_are_read_once_and_kept_up() {
+    fn identities_are_read_once_or_looked_up_and_kept_up() {
         let mut workspace = Workspace::in_memory().unwrap();
         let tx = workspace.conn_mut().unwrap().transaction().unwrap();
         tx.execute_batch(
@@ -185,44 +258,70 @@ mod tests {
             email_keys: true,
             external_ids: true,
         };
-        let mut identities = Identities::load(&tx, both).unwrap();
         let existing = |id| FoundLead {
             id,
             inserted_here: false,
         };
-        assert_eq!(identities.by_email_key("a@x.io"), Some(existing(1)));
-        assert_eq!(identities.by_external_id("crm-2"), Some(existing(2)));
-        assert_eq!(identities.by_email_key("c@x.io"), Some(existing(3)));
-        assert_eq!(identities.by_email_key("b@x.io"), None);
+        for looked_up in [false, true] {
+            let mut identities = if looked_up {
+                Identities::look_up(both)
+            } else {
+                Identities::load(&tx, both).unwrap()
+            };
+            let email = |identities: &Identities, key| identities.by_email_key(&tx, key).unwrap();
+            let external =
+                |identities: &Identities, key| identities.by_external_id(&tx, key).unwrap();
+            assert_eq!(email(&identities, "a@x.io"), Some(existing(1)));
+            assert_eq!(external(&identities, "crm-2"), Some(existing(2)));
+            assert_eq!(email(&identities, "c@x.io"), Some(existing(3)));
+            assert_eq!(email(&identities, "b@x.io"), None);
 
-        identities.inserted(4, Some("d@x.io"), Some("crm-4"));
-        let new = FoundLead {
-            id: 4,
-            inserted_here: true,
-        };
-        assert_eq!(identities.by_email_key("d@x.io"), Some(new));
-        assert_eq!(identities.by_external_id("crm-4"), Some(new));
+            identities.inserted(4, Some("d@x.io"), Some("crm-4"));
+            let new = FoundLead {
+                id: 4,
+                inserted_here: true,
+            };
+            assert_eq!(email(&identities, "d@x.io"), Some(new));
+            assert_eq!(external(&identities, "crm-4"), Some(new));
 
-        identities.changed(existing(1), false, Some("a@x.io"), "a2@x.io");
-        assert_eq!(identities.by_email_key("a@x.io"), None);
-        assert_eq!(identities.by_email_key("a2@x.io"), Some(existing(1)));
+            // The change is not written yet: the workspace still says a@x.io.
+            identities.changed(existing(1), false, Some("a@x.io"), "a2@x.io");
+            assert_eq!(email(&identities, "a@x.io"), None, "looked up: {looked_up}");
+            assert_eq!(email(&identities, "a2@x.io"), Some(existing(1)));
+            identities.changed(existing(3), false, Some("c@x.io"), "a@x.io");
+            assert_eq!(email(&identities, "a@x.io"), Some(existing(3)));
+            assert_eq!(email(&identities, "c@x.io"), None);
+            identities.changed(existing(2), true, Some("crm-2"), "crm-2b");
+            assert_eq!(external(&identities, "crm-2"), None);
+            assert_eq!(external(&identities, "crm-2b"), Some(existing(2)));
+            assert_eq!(external(&identities, "crm-1"), Some(existing(1)));
 
-        assert!(!identities.touch(1));
-        assert!(identities.touch(1));
+            assert!(!identities.touch(1));
+            assert!(identities.touch(1));
+        }
 
         // Each import draws keys of its own: a file cannot aim at collisions.
+        let one = Identities::load(&tx, both).unwrap();
         let other = Identities::load(&tx, both).unwrap();
         assert_ne!(
-            identities.key_hasher.hash("a@x.io"),
+            one.key_hasher.hash("a@x.io"),
             other.key_hasher.hash("a@x.io")
         );
 
+        // Only the identities the file maps are found, either way.
         let only_emails = IdentityUse {
             email_keys: true,
             external_ids: false,
         };
-        let identities = Identities::load(&tx, only_emails).unwrap();
-        assert_eq!(identities.by_external_id("crm-1"), None);
-        assert_eq!(identities.by_email_key("a@x.io"), Some(existing(1)));
+        for identities in [
+            Identities::load(&tx, only_emails).unwrap(),
+            Identities::look_up(only_emails),
+        ] {
+            assert_eq!(identities.by_external_id(&tx, "crm-1").unwrap(), None);
+            assert_eq!(
+                identities.by_email_key(&tx, "a@x.io").unwrap(),
+                Some(existing(1))
+            );
+        }
     }
 }

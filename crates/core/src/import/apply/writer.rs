@@ -114,17 +114,17 @@ impl<'tx> RowWriter<'tx> {
         }
     }
 
-    pub(super) fn find_lead(&self, values: &RowValues, key: MatchKey) -> Option<FoundLead> {
+    pub(super) fn find_lead(&self, values: &RowValues, key: MatchKey) -> Result<Option<FoundLead>> {
         match key {
-            MatchKey::Email => values
-                .email_key
-                .as_deref()
-                .and_then(|k| self.identities.by_email_key(k)),
-            MatchKey::ExternalId => values
-                .external_id
-                .as_deref()
-                .and_then(|id| self.identities.by_external_id(id)),
-            MatchKey::None => None,
+            MatchKey::Email => match values.email_key.as_deref() {
+                Some(k) => self.identities.by_email_key(self.tx, k),
+                None => Ok(None),
+            },
+            MatchKey::ExternalId => match values.external_id.as_deref() {
+                Some(id) => self.identities.by_external_id(self.tx, id),
+                None => Ok(None),
+            },
+            MatchKey::None => Ok(None),
         }
     }
 
@@ -134,7 +134,7 @@ impl<'tx> RowWriter<'tx> {
         spec: &ImportSpec,
         counts: &mut ImportCounts,
     ) -> Result<std::result::Result<(), String>> {
-        let Some(lead) = self.find_lead(&values, spec.match_key) else {
+        let Some(lead) = self.find_lead(&values, spec.match_key)? else {
             return Ok(match self.insert_lead(values, spec.match_key)? {
                 Ok(_) => {
                     counts.inserted += 1;
@@ -144,7 +144,7 @@ impl<'tx> RowWriter<'tx> {
             });
         };
         if spec.on_match != OnMatch::Skip {
-            if let Some(conflict) = self.identity_conflict(lead.id, &values, spec.match_key) {
+            if let Some(conflict) = self.identity_conflict(lead.id, &values, spec.match_key)? {
                 return Ok(Err(conflict));
             }
         }
@@ -172,19 +172,19 @@ impl<'tx> RowWriter<'tx> {
         lead_id: i64,
         values: &RowValues,
         key: MatchKey,
-    ) -> Option<String> {
+    ) -> Result<Option<String>> {
         let other = match key {
-            MatchKey::Email => self.find_lead(values, MatchKey::ExternalId),
-            MatchKey::ExternalId => self.find_lead(values, MatchKey::Email),
+            MatchKey::Email => self.find_lead(values, MatchKey::ExternalId)?,
+            MatchKey::ExternalId => self.find_lead(values, MatchKey::Email)?,
             MatchKey::None => None,
         };
-        match other {
+        Ok(match other {
             Some(other) if other.id != lead_id => Some(format!(
                 "this row's e-mail and external id belong to two different leads ({lead_id} and {})",
                 other.id
             )),
             _ => None,
-        }
+        })
     }
 
     /// Inserts a new lead; `already_checked` is the identity the caller just
@@ -200,7 +200,7 @@ impl<'tx> RowWriter<'tx> {
             .as_deref()
             .filter(|_| already_checked != MatchKey::Email)
         {
-            if self.find_lead(&values, MatchKey::Email).is_some() {
+            if self.find_lead(&values, MatchKey::Email)?.is_some() {
                 return Ok(Err(format!(
                     "e-mail {email:?} already belongs to another lead"
                 )));
@@ -211,7 +211,7 @@ impl<'tx> RowWriter<'tx> {
             .as_deref()
             .filter(|_| already_checked != MatchKey::ExternalId)
         {
-            if self.find_lead(&values, MatchKey::ExternalId).is_some() {
+            if self.find_lead(&values, MatchKey::ExternalId)?.is_some() {
                 return Ok(Err(format!(
                     "external id {id:?} already belongs to another lead"
                 )));
@@ -379,7 +379,7 @@ impl<'tx> RowWriter<'tx> {
             (None, Some(_)) => MatchKey::ExternalId,
             (None, None) => return Ok(Err("the row has no lead e-mail or external id".into())),
         };
-        let lead_id = match self.find_lead(&values, by) {
+        let lead_id = match self.find_lead(&values, by)? {
             Some(lead) => lead.id,
             None if spec.unknown_leads == UnknownLeads::Reject => {
                 return Ok(Err("no lead has this e-mail or external id".into()));
