@@ -13,7 +13,8 @@ use crate::store::tables::leads::{self as stored_leads, ColumnsInserter};
 
 /// Writes converted rows: finds the lead a row belongs to, and inserts,
 /// updates, merges or skips per the policy. Leads are found through the
-/// identities held in memory ([`Identities`]); every statement is
+/// identities held in memory, or looked up by the identity indexes for a
+/// file far smaller than the workspace ([`Identities`]); every statement is
 /// prepared once for the import.
 pub(super) struct RowWriter<'tx> {
     pub(super) tx: &'tx Transaction<'tx>,
