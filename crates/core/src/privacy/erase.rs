@@ -18,7 +18,7 @@ use ts_rs::TS;
 
 use crate::store::backup::BackupBefore;
 use crate::store::tables::erasure::{self, ErasedRows, StoredIdentity};
-use crate::store::tables::{audit, suppression};
+use crate::store::tables::{audit, leads as stored_leads, suppression};
 use crate::{DataChange, Error, Result, Workspace};
 
 /// What erasing one person removes, counted before it happens: what the
@@ -258,7 +258,7 @@ pub(crate) fn erase_in_backup(
         }
     }
     if let Some(key) = person.email_key.as_deref() {
-        if let Some(id) = erasure::id_by_email_key(&tx, key)? {
+        if let Some(id) = stored_leads::id_by_identity(&tx, false, key)? {
             if id != person.id {
                 if let Some(other) = erasure::identity(&tx, id)? {
                     ids.push(other);

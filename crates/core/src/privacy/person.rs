@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use ts_rs::TS;
 
 use crate::export::{write_file_atomically, SafeCsvWriter};
-use crate::store::tables::{audit, erasure, person as rows};
+use crate::store::tables::{audit, erasure, leads as stored_leads, person as rows};
 use crate::{Error, Result, Workspace};
 
 /// The lead a person is: `query` is a lead id or an e-mail address
@@ -30,7 +30,7 @@ pub fn find(workspace: &Workspace, query: &str) -> Result<i64> {
         };
     }
     let key = crate::text::fold_key(query);
-    erasure::id_by_email_key(workspace.conn(), &key)?.ok_or(Error::NotFound {
+    stored_leads::id_by_identity(workspace.conn(), false, &key)?.ok_or(Error::NotFound {
         what: "person with the e-mail address",
         key: query.to_owned(),
     })

@@ -53,17 +53,6 @@ pub fn identity(conn: &Connection, id: i64) -> Result<Option<StoredIdentity>> {
         .optional()?)
 }
 
-/// The id of the lead whose folded e-mail is `email_key`.
-pub fn id_by_email_key(conn: &Connection, email_key: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row(
-            "SELECT id FROM leads WHERE email_key = ?1",
-            [email_key],
-            |r| r.get(0),
-        )
-        .optional()?)
-}
-
 /// Empties the derived cache of `conn` if it has one (a backup's, which
 /// holds what the workspace derived when the backup was taken: the
 /// person's values among it).

@@ -411,8 +411,9 @@ impl<'tx> LeadInserter<'tx> {
 }
 
 /// The lead whose e-mail key (`external == false`) or external id is
-/// `identity`, through its unique index: what an import of a few rows into
-/// a big workspace does per row instead of [`visit_identities`].
+/// `identity`, through its unique index: the person an erasure or an
+/// access request names, and what an import of a few rows into a big
+/// workspace looks up per row instead of [`visit_identities`].
 pub fn id_by_identity(conn: &Connection, external: bool, identity: &str) -> Result<Option<i64>> {
     let sql = if external {
         "SELECT id FROM leads WHERE external_id = ?1"
