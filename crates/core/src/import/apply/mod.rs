@@ -101,9 +101,7 @@ impl ImportTuning {
             && rows_held / self.keep_indexes_from_rows_per_new_row.max(1)
                 <= most_rows_in(file_bytes, columns)
     }
-}
 
-impl ImportTuning {
     /// Whether an import of a file of `file_bytes` with `columns` columns
     /// into a workspace of about `leads_held` leads, with the identity
     /// indexes in place, looks each row's lead up in them.
@@ -776,14 +774,14 @@ mod tests {
     }
 
     /// A file far smaller than the workspace looks its leads up: the
-    /// 9,893-row update of three columns (703 KB, taken for at most 29,290
-    /// rows) into 1M leads does; the same file into 200,000 leads, or a
-    /// file of 1M events into them, reads them all.
+    /// 9,893-row update of three columns (776,128 bytes, taken for at most
+    /// 32,338 rows) into 1M leads does; the same file into 200,000 leads,
+    /// or a file of 1M events into them, reads them all.
     #[test]
     fn a_file_far_smaller_than_the_workspace_looks_its_leads_up() {
         let tuning = ImportTuning::default();
-        assert!(tuning.looks_identities_up(703_000, 3, 1_000_000));
-        assert!(!tuning.looks_identities_up(703_000, 3, 200_000));
+        assert!(tuning.looks_identities_up(776_128, 3, 1_000_000));
+        assert!(!tuning.looks_identities_up(776_128, 3, 200_000));
         assert!(!tuning.looks_identities_up(97 * 1024 * 1024, 7, 200_000));
         assert!(!tuning.looks_identities_up(0, 3, 0), "no lead to look up");
         let never = ImportTuning {
