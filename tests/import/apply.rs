@@ -3,17 +3,16 @@
 //! reasons, cancel, dry runs, events and undo.
 
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 
-use leadstream_core::import::apply::{run_import_tuned, ImportControl, ImportTuning};
+use leadstream_core::import::apply::ImportTuning;
 use leadstream_core::import::history;
 use leadstream_core::import::inspect::inspect;
 use leadstream_core::import::spec::{ColumnTarget, ImportKind, MatchKey, OnMatch, UnknownLeads};
 use leadstream_core::{leads, Error, Workspace};
 
 use crate::{
-    assert_invariant, fixture, required_shared, run, run_cancelled_after, suggested, try_suggested,
-    workspace, write,
+    assert_invariant, fixture, required_shared, run, run_cancelled_after, run_tuned, suggested,
+    try_suggested, workspace, write,
 };
 
 fn custom_value(ws: &Workspace, key: &str, lead_id: i64) -> Option<String> {
@@ -609,13 +608,7 @@ fn sql_read_from_the_workspace_file_is_never_executed() {
     };
     for file in [&leads_file, &events_file] {
         let spec = suggested(&ws, file, None);
-        let cancel = AtomicBool::new(false);
-        let mut progress = |_: &_| {};
-        let control = ImportControl {
-            cancel: &cancel,
-            progress: &mut progress,
-        };
-        let report = run_import_tuned(&mut ws, file, &spec, false, control, tuning).unwrap();
+        let report = run_tuned(&mut ws, file, &spec, tuning).unwrap();
         assert_eq!(report.counts.inserted, 1, "{:?}", report.rejections);
     }
 
@@ -663,13 +656,7 @@ fn identities_stay_unique_when_an_import_rebuilds_their_indexes() {
         ..ImportTuning::default()
     };
     let spec = suggested(&ws, &file, None);
-    let cancel = AtomicBool::new(false);
-    let mut progress = |_: &_| {};
-    let control = ImportControl {
-        cancel: &cancel,
-        progress: &mut progress,
-    };
-    let report = run_import_tuned(&mut ws, &file, &spec, false, control, tuning).unwrap();
+    let report = run_tuned(&mut ws, &file, &spec, tuning).unwrap();
     assert_invariant(&report.counts);
     assert_eq!(report.counts.rejected, 1, "dee's external id is bob's");
     assert!(report.rejections[0].reason.contains("crm-2"));
@@ -940,13 +927,7 @@ fn looking_leads_up_row_by_row_imports_what_reading_them_all_imports() {
                 spec.match_key = key;
                 spec.on_match = OnMatch::Update;
             }
-            let cancel = AtomicBool::new(false);
-            let mut progress = |_: &_| {};
-            let control = ImportControl {
-                cancel: &cancel,
-                progress: &mut progress,
-            };
-            let report = run_import_tuned(&mut ws, file, &spec, false, control, tuning).unwrap();
+            let report = run_tuned(&mut ws, file, &spec, tuning).unwrap();
             assert_invariant(&report.counts);
             let reasons: Vec<String> = report.rejections.iter().map(|r| r.reason.clone()).collect();
             reports.push((serde_json::to_string(&report.counts).unwrap(), reasons));

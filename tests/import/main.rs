@@ -17,7 +17,7 @@ mod undo_model;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use leadstream_core::import::apply::{run_import, ImportControl};
+use leadstream_core::import::apply::{run_import, run_import_tuned, ImportControl, ImportTuning};
 use leadstream_core::import::inspect::inspect;
 use leadstream_core::import::spec::{ImportCounts, ImportKind, ImportReport, ImportSpec};
 use leadstream_core::Workspace;
@@ -98,6 +98,23 @@ pub fn run(
             progress: &mut progress,
         },
     )
+}
+
+/// Runs an import with `tuning`: thresholds a test moves to reach a path
+/// (indexes rebuilt at the end, leads looked up row by row) with a small file.
+pub fn run_tuned(
+    ws: &mut Workspace,
+    path: &Path,
+    spec: &ImportSpec,
+    tuning: ImportTuning,
+) -> leadstream_core::Result<ImportReport> {
+    let cancel = AtomicBool::new(false);
+    let mut progress = |_: &_| {};
+    let control = ImportControl {
+        cancel: &cancel,
+        progress: &mut progress,
+    };
+    run_import_tuned(ws, path, spec, false, control, tuning)
 }
 
 /// Runs an import that the user cancels once `rows` rows are read, as the
