@@ -86,18 +86,7 @@ pub fn run(
     spec: &ImportSpec,
     dry_run: bool,
 ) -> leadstream_core::Result<ImportReport> {
-    let cancel = AtomicBool::new(false);
-    let mut progress = |_: &_| {};
-    run_import(
-        ws,
-        path,
-        spec,
-        dry_run,
-        ImportControl {
-            cancel: &cancel,
-            progress: &mut progress,
-        },
-    )
+    run_with(ws, path, spec, dry_run, ImportTuning::default())
 }
 
 /// Runs an import with `tuning`: thresholds a test moves to reach a path
@@ -108,13 +97,23 @@ pub fn run_tuned(
     spec: &ImportSpec,
     tuning: ImportTuning,
 ) -> leadstream_core::Result<ImportReport> {
+    run_with(ws, path, spec, false, tuning)
+}
+
+fn run_with(
+    ws: &mut Workspace,
+    path: &Path,
+    spec: &ImportSpec,
+    dry_run: bool,
+    tuning: ImportTuning,
+) -> leadstream_core::Result<ImportReport> {
     let cancel = AtomicBool::new(false);
     let mut progress = |_: &_| {};
     let control = ImportControl {
         cancel: &cancel,
         progress: &mut progress,
     };
-    run_import_tuned(ws, path, spec, false, control, tuning)
+    run_import_tuned(ws, path, spec, dry_run, control, tuning)
 }
 
 /// Runs an import that the user cancels once `rows` rows are read, as the
