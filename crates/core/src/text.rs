@@ -253,12 +253,25 @@ pub fn is_email_address(text: &str) -> bool {
     } else {
         address.chars().any(|c| c.is_whitespace() || c.is_control())
     };
-    // Two or more labels, none empty.
-    let labelled = domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..");
-    !local.is_empty() && !domain.contains('@') && !blank_or_control && labelled
+    !local.is_empty() && !blank_or_control && is_labelled_domain(domain)
+}
+
+/// Two or more labels, none empty, and no second `@`: one pass over the
+/// bytes (`str::contains("..")` took a tenth of an events import's parser
+/// thread on its short strings).
+fn is_labelled_domain(domain: &str) -> bool {
+    let mut previous = b'.';
+    let mut dots = 0;
+    for byte in domain.bytes() {
+        match byte {
+            b'@' => return false,
+            b'.' if previous == b'.' => return false,
+            b'.' => dots += 1,
+            _ => {}
+        }
+        previous = byte;
+    }
+    dots > 0 && previous != b'.'
 }
 
 /// A whole number as messages show it: 16384 as "16,384", -1000 as "-1,000".

@@ -13,8 +13,7 @@
 //! while the file is still at that generation
 //! ([`crate::Workspace::take_appended_events`]).
 
-use std::collections::HashMap;
-
+use foldhash::{HashMap, HashMapExt};
 use rusqlite::Connection;
 
 use super::tables::{columns, derived_cache};

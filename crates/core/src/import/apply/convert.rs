@@ -1,7 +1,7 @@
 //! Planning the rows: each mapped column resolved against the field
 //! catalogue, and each row converted and checked into the values to write.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::properties::properties_json;
 use super::*;
