@@ -246,25 +246,24 @@ fn import_without_key_checks(
         ImportKind::Events => BulkFill::Events,
     };
     let rows_held = rows_held_about(&tx, filled)?;
-    let defers_indexes = tuning.defers_indexes(total_bytes, width, rows_held);
-    let deferred = if defers_indexes {
+    let deferred = if tuning.defers_indexes(total_bytes, width, rows_held) {
         defer_secondary_indexes(&tx, filled)?
     } else {
         DeferredIndexes::default()
     };
     // A file far smaller than the workspace looks its leads up in the
-    // identity indexes, which only a big leads import drops.
+    // identity indexes, when they stay in place.
     let leads_held = match filled {
         BulkFill::Leads => rows_held,
         BulkFill::Events => rows_held_about(&tx, BulkFill::Leads)?,
     };
-    let identity_indexes_kept = !(defers_indexes && filled == BulkFill::Leads);
-    let identities =
-        if identity_indexes_kept && tuning.looks_identities_up(total_bytes, width, leads_held) {
-            Identities::look_up(identity_use(&columns))
-        } else {
-            Identities::load(&tx, identity_use(&columns))?
-        };
+    let identities = if deferred.keeps_identity_indexes()
+        && tuning.looks_identities_up(total_bytes, width, leads_held)
+    {
+        Identities::look_up(identity_use(&columns))
+    } else {
+        Identities::load(&tx, identity_use(&columns))?
+    };
     // What a real events import inserts is noted for the segment index,
     // which then reads back from SQL only the events that were there before.
     let record_events = events_only && !dry_run;

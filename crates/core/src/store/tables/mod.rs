@@ -102,7 +102,8 @@ pub enum BulkFill {
 /// Secondary indexes dropped for a bulk fill, to be rebuilt before commit.
 #[derive(Debug, Default)]
 pub struct DeferredIndexes {
-    create: Vec<&'static str>,
+    /// (name, `CREATE` statement) of each dropped index.
+    dropped: Vec<(&'static str, &'static str)>,
 }
 
 /// The page cache, in KiB, while deferred indexes are rebuilt. SQLite's
@@ -118,6 +119,16 @@ const REBUILD_CACHE_KIB: i64 = 4 * 1024;
 const REBUILD_SORTER_THREADS: i64 = 2;
 
 impl DeferredIndexes {
+    /// Whether the leads' unique identity indexes stay in place: only then
+    /// can an import look a row's lead up in them
+    /// (`import::apply::identities`).
+    pub fn keeps_identity_indexes(&self) -> bool {
+        !self
+            .dropped
+            .iter()
+            .any(|(name, _)| IDENTITY_INDEXES.contains(name))
+    }
+
     /// Recreates the dropped indexes, inside the same transaction. When the
     /// connection keeps temporary data in files (a plain workspace, see
     /// `Workspace::configure`), the sorter works in small runs with helper
@@ -125,7 +136,7 @@ impl DeferredIndexes {
     /// when a rebuild fails. In memory (an encrypted workspace), SQLite
     /// sorts each index in one list and the settings would not matter.
     pub fn rebuild(self, tx: &Transaction<'_>) -> Result<()> {
-        if self.create.is_empty() {
+        if self.dropped.is_empty() {
             return Ok(());
         }
         let temp_store: i64 = tx.pragma_query_value(None, "temp_store", |r| r.get(0))?;
@@ -145,7 +156,7 @@ impl DeferredIndexes {
     }
 
     fn create_all(&self, tx: &Transaction<'_>) -> Result<()> {
-        for create_sql in &self.create {
+        for (_, create_sql) in &self.dropped {
             tx.execute(create_sql, [])?;
         }
         Ok(())
@@ -155,11 +166,15 @@ impl DeferredIndexes {
 /// `PRAGMA temp_store`'s answer when temporary data goes to files.
 const TEMP_STORE_FILE: i64 = 1;
 
+/// The leads' unique identity indexes: by e-mail key and by external id.
+const IDENTITY_INDEXES: [&str; 2] = ["leads_external_id", "leads_email_key"];
+
 /// The secondary indexes of the tables an import fills, by the family that
 /// is filled, exactly as the migrations create them. The leads' identity
-/// indexes are among them: an import finds leads by identity in maps of its
-/// own (`import::apply::identities`), never through these, and creating a
-/// unique index checks every key, so a duplicate would fail the import whole.
+/// indexes are among them: an import that drops them finds leads by
+/// identity in maps of its own (`import::apply::identities`), which then
+/// hold every lead, and creating a unique index checks every key, so a
+/// duplicate would fail the import whole.
 /// Only these are ever dropped and rebuilt, from this text: SQL and names
 /// read from a workspace file are never executed (a crafted file could carry
 /// any statement in them). Other indexes stay and are kept up row by row.
@@ -219,7 +234,7 @@ pub fn defer_secondary_indexes(tx: &Transaction<'_>, filled: BulkFill) -> Result
         if exists {
             // `name` is one of the constants above, never text from the file.
             tx.execute(&format!("DROP INDEX {name}"), [])?;
-            deferred.create.push(*create_sql);
+            deferred.dropped.push((*name, *create_sql));
         }
     }
     Ok(deferred)
@@ -338,7 +353,8 @@ mod tests {
         {
             let tx = ws.conn_mut().unwrap().transaction().unwrap();
             let deferred = defer_secondary_indexes(&tx, BulkFill::Leads).unwrap();
-            assert_eq!(deferred.create.len(), 6);
+            assert_eq!(deferred.dropped.len(), 6);
+            assert!(!deferred.keeps_identity_indexes());
             for dropped in ["leads_last_name", "leads_email_key", "leads_external_id"] {
                 assert!(
                     !index_names_in(&tx).contains(&dropped.to_owned()),
@@ -350,7 +366,8 @@ mod tests {
         assert_eq!(index_names(&ws), before);
         let tx = ws.conn_mut().unwrap().transaction().unwrap();
         let deferred = defer_secondary_indexes(&tx, BulkFill::Events).unwrap();
-        assert_eq!(deferred.create.len(), 1);
+        assert_eq!(deferred.dropped.len(), 1);
+        assert!(deferred.keeps_identity_indexes());
         deferred.rebuild(&tx).unwrap();
         tx.commit().unwrap();
         assert_eq!(index_names(&ws), before);
@@ -379,9 +396,12 @@ mod tests {
         let tx = conn.transaction().unwrap();
         for filled in [BulkFill::Leads, BulkFill::Events] {
             let deferred = defer_secondary_indexes(&tx, filled).unwrap();
-            assert!(!deferred.create.is_empty());
+            assert!(!deferred.dropped.is_empty());
             if filled == BulkFill::Leads {
-                assert!(deferred.create.iter().any(|sql| sql.contains("UNIQUE")));
+                assert!(deferred
+                    .dropped
+                    .iter()
+                    .any(|(_, sql)| sql.contains("UNIQUE")));
             }
             deferred.rebuild(&tx).unwrap();
         }
