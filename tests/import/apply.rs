@@ -967,3 +967,81 @@ fn looking_leads_up_row_by_row_imports_what_reading_them_all_imports() {
     assert_eq!(events.len(), 4, "{events:?}");
     assert_eq!(events[0], "3 page_view");
 }
+
+/// New leads' custom values wait in memory, then (in a plain workspace) in a
+/// temporary file, and are written field by field at the end. With a bound
+/// of three values, this file's values go through the file several times,
+/// and a duplicate row of a lead inserted earlier makes the import write
+/// what waits midway; an encrypted workspace writes them whenever the bound
+/// is reached instead. Each way stores exactly what holding every value in
+/// memory stores, and the undo takes every value away again.
+#[test]
+fn custom_values_held_in_a_temporary_file_are_all_written() {
+    use leadstream_core::store::cipher::{self, Passphrase};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("Email,First Name,Plan Tier,Seats,Renewal Month,Referral Code\n");
+    for n in 1..=40 {
+        let tier = ["Gold", "", "Silver", "Bronze"][n % 4];
+        let code = if n % 5 == 0 {
+            format!("R-{n}")
+        } else {
+            String::new()
+        };
+        csv += &format!(
+            "lead{n}@example.com,Lead {n},{tier},{},{},{code}\n",
+            n * 3,
+            n % 12
+        );
+        if n == 25 {
+            csv += "lead3@example.com,Lead Three,Platinum,999,,R-three\n";
+        }
+    }
+    let file = write(dir.path(), "custom.csv", &csv);
+    let stored = |held_at_most: usize, encrypted: bool| {
+        let (_d, mut ws) = workspace();
+        if encrypted {
+            cipher::protect(&mut ws, Passphrase::new("correct horse battery")).unwrap();
+        }
+        let mut spec = suggested(&ws, &file, None);
+        spec.on_match = OnMatch::Update;
+        let tuning = ImportTuning {
+            custom_values_held_at_most: held_at_most,
+            ..ImportTuning::default()
+        };
+        let report = run_tuned(&mut ws, &file, &spec, tuning).unwrap();
+        assert_invariant(&report.counts);
+        assert_eq!((report.counts.inserted, report.counts.merged), (40, 1));
+        let values: Vec<String> = ws
+            .conn()
+            .prepare(
+                "SELECT f.key || ' ' || cv.lead_id || ' ' || typeof(cv.value) || ' ' || cv.value
+                 FROM custom_values cv JOIN fields f ON f.id = cv.field_id
+                 ORDER BY f.key, cv.lead_id",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        history::undo(&mut ws, report.import_id.unwrap()).unwrap();
+        let left: i64 = ws
+            .conn()
+            .query_row("SELECT count(*) FROM custom_values", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0, "the undo takes every value away");
+        values
+    };
+    let in_memory = stored(usize::MAX, false);
+    assert!(in_memory.len() > 100, "{in_memory:?}");
+    assert!(
+        in_memory.iter().any(|v| v.ends_with(" 3 text Platinum")),
+        "the duplicate row updated lead 3: {in_memory:?}"
+    );
+    assert_eq!(stored(3, false), in_memory, "through the temporary file");
+    assert_eq!(
+        stored(3, true),
+        in_memory,
+        "encrypted: written at the bound"
+    );
+}

@@ -33,6 +33,7 @@ use crate::{Error, Result, Workspace};
 
 mod convert;
 mod identities;
+mod pending_values;
 mod pipeline;
 mod properties;
 mod report;
@@ -77,6 +78,10 @@ pub struct ImportTuning {
     /// looked up in them instead of every lead's identities being read
     /// first (`Identities::look_up`).
     pub look_up_from_leads_per_row: u64,
+    /// How many new leads' custom values wait in memory before they move to
+    /// a temporary file (or, in an encrypted workspace, are inserted):
+    /// `pending_values`.
+    pub custom_values_held_at_most: usize,
 }
 
 impl Default for ImportTuning {
@@ -85,6 +90,7 @@ impl Default for ImportTuning {
             defer_indexes_from_bytes: DEFER_INDEXES_FROM_BYTES,
             keep_indexes_from_rows_per_new_row: KEEP_INDEXES_FROM_ROWS_PER_NEW_ROW,
             look_up_from_leads_per_row: LOOK_UP_FROM_LEADS_PER_ROW,
+            custom_values_held_at_most: CUSTOM_VALUES_HELD_AT_MOST,
         }
     }
 }
@@ -267,14 +273,18 @@ fn import_without_key_checks(
     // What a real events import inserts is noted for the segment index,
     // which then reads back from SQL only the events that were there before.
     let record_events = events_only && !dry_run;
+    let stamp = ImportStamp {
+        import_id,
+        now: started_at,
+        file_name: &file_name,
+    };
     let mut writer = RowWriter::new(
         &tx,
-        import_id,
-        started_at,
+        stamp,
         &columns,
-        &file_name,
         identities,
         record_events,
+        tuning.custom_values_held_at_most,
     )?;
     let suppressed = Suppressed::load(&tx)?;
     let started = Instant::now();
@@ -433,6 +443,9 @@ const KEEP_INDEXES_FROM_ROWS_PER_NEW_ROW: u64 = 2;
 /// first (about half a microsecond a lead: 0.5 s at 1M leads, for a file
 /// of a few thousand rows).
 const LOOK_UP_FROM_LEADS_PER_ROW: u64 = 8;
+
+/// New leads' custom values held in memory at most (a few megabytes).
+const CUSTOM_VALUES_HELD_AT_MOST: usize = 65_536;
 
 /// The fewest bytes a CSV cell takes on average, delimiter included, for
 /// estimating a file's rows from its size (an overestimate of the rows).

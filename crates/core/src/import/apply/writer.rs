@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 
 use super::identities::{FoundLead, Identities};
+use super::pending_values::PendingValues;
 use super::*;
 use crate::store::tables::consent::ImportedConsentInserter;
 use crate::store::tables::custom_values::{self, ValueInserter};
 use crate::store::tables::events::{ImportedEvent, ImportedEventInserter};
-use crate::store::tables::imports;
 use crate::store::tables::leads::{self as stored_leads, ColumnsInserter};
+use crate::store::tables::{self, imports};
 
 /// Writes converted rows: finds the lead a row belongs to, and inserts,
 /// updates, merges or skips per the policy. Leads are found through the
@@ -33,10 +34,9 @@ pub(super) struct RowWriter<'tx> {
     /// Each custom field's key, by field id (for undo records).
     pub(super) custom_keys: HashMap<i64, String>,
     pub(super) custom_values: ValueInserter<'tx>,
-    /// New leads' custom values not inserted yet: (field id, lead id, value).
-    /// They are inserted field by field, every [`PENDING_CUSTOM_VALUES`],
-    /// so each field's range of the table is filled in one go.
-    pub(super) pending_custom: Vec<(i64, i64, Value)>,
+    /// New leads' custom values not inserted yet: inserted field by field
+    /// before anything reads them (see [`PendingValues`]).
+    pub(super) pending_custom: PendingValues,
     pub(super) events: ImportedEventInserter<'tx>,
     /// The leads' identities, and the existing leads this import changed.
     pub(super) identities: Identities,
@@ -50,16 +50,28 @@ pub(super) struct RowWriter<'tx> {
     pub(super) spent_texts: Vec<String>,
 }
 
+/// The import a [`RowWriter`] writes for.
+pub(super) struct ImportStamp<'a> {
+    pub(super) import_id: i64,
+    /// The import's time, as the leads' `created_at` and `updated_at`.
+    pub(super) now: i64,
+    pub(super) file_name: &'a str,
+}
+
 impl<'tx> RowWriter<'tx> {
     pub(super) fn new(
         tx: &'tx Transaction<'tx>,
-        import_id: i64,
-        now: i64,
+        stamp: ImportStamp<'_>,
         columns: &[PreparedColumn],
-        file_name: &str,
         identities: Identities,
         record_events: bool,
+        custom_values_held_at_most: usize,
     ) -> Result<Self> {
+        let ImportStamp {
+            import_id,
+            now,
+            file_name,
+        } = stamp;
         let lead_columns = lead_insert_columns(columns);
         let email_column = lead_columns.iter().position(|c| c == "email").unwrap_or(0);
         let custom_keys = columns
@@ -85,7 +97,10 @@ impl<'tx> RowWriter<'tx> {
             next_lead_id: stored_leads::next_lead_id(tx)?,
             custom_keys,
             custom_values: ValueInserter::new(tx)?,
-            pending_custom: Vec::new(),
+            pending_custom: PendingValues::new(
+                tables::keeps_temporary_data_in_files(tx)?,
+                custom_values_held_at_most,
+            ),
             events: ImportedEventInserter::new(tx, import_id, record_events)?,
             identities,
             spent: Vec::new(),
@@ -239,10 +254,11 @@ impl<'tx> RowWriter<'tx> {
             self.note_consent(lead_id, key, &Value::Null, value)?;
         }
         for (field_id, value) in values.custom {
-            self.pending_custom.push((field_id, lead_id, value));
-        }
-        if self.pending_custom.len() >= PENDING_CUSTOM_VALUES {
-            self.insert_pending_custom_values()?;
+            self.pending_custom.push(
+                (field_id, lead_id, value),
+                |rows| self.custom_values.insert_all(rows),
+                &mut self.spent,
+            )?;
         }
         self.identities.inserted(
             lead_id,
@@ -264,11 +280,7 @@ impl<'tx> RowWriter<'tx> {
     /// Inserts the pending custom values, field by field (leads in order).
     pub(super) fn insert_pending_custom_values(&mut self) -> Result<()> {
         self.pending_custom
-            .sort_by_key(|(field_id, lead_id, _)| (*field_id, *lead_id));
-        self.custom_values.insert_all(&self.pending_custom)?;
-        let values = self.pending_custom.drain(..).map(|(_, _, value)| value);
-        self.spent.extend(values);
-        Ok(())
+            .write_all(|rows| self.custom_values.insert_all(rows), &mut self.spent)
     }
 
     /// Applies a row to a lead that exists, recording old values for undo.
@@ -421,10 +433,6 @@ impl<'tx> RowWriter<'tx> {
         Ok(Ok(()))
     }
 }
-
-/// How many new leads' custom values wait to be inserted together (a few
-/// megabytes).
-const PENDING_CUSTOM_VALUES: usize = 65_536;
 
 /// The standard columns whose changes write a consent statement.
 const CONSENT_COLUMNS: &[&str] = &["email_opt_in", "ads_opt_in", "do_not_email"];

@@ -1,7 +1,7 @@
 //! The `custom_values` table: custom field values, `(field_id, lead_id,
 //! value)`, clustered by field.
 
-use rusqlite::types::{Value, ValueRef};
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, Statement, ToSql, Transaction};
 
 use super::MultiRowInsert;
@@ -62,12 +62,12 @@ impl<'tx> ValueInserter<'tx> {
     }
 
     /// Inserts new leads' values, `(field_id, lead_id, value)`, in order.
-    pub fn insert_all(&mut self, rows: &[(i64, i64, Value)]) -> Result<()> {
+    pub fn insert_all(&mut self, rows: &[(i64, i64, ValueRef<'_>)]) -> Result<()> {
         self.rows
             .write(rows, |statement, first, (field_id, lead_id, value)| {
                 statement.raw_bind_parameter(first + 1, field_id)?;
                 statement.raw_bind_parameter(first + 2, lead_id)?;
-                statement.raw_bind_parameter(first + 3, value)?;
+                statement.raw_bind_parameter(first + 3, ToSqlOutput::Borrowed(*value))?;
                 Ok(())
             })
     }

@@ -139,8 +139,7 @@ impl DeferredIndexes {
         if self.dropped.is_empty() {
             return Ok(());
         }
-        let temp_store: i64 = tx.pragma_query_value(None, "temp_store", |r| r.get(0))?;
-        if temp_store != TEMP_STORE_FILE {
+        if !keeps_temporary_data_in_files(tx)? {
             return self.create_all(tx);
         }
         let cache_size: i64 = tx.pragma_query_value(None, "cache_size", |r| r.get(0))?;
@@ -165,6 +164,15 @@ impl DeferredIndexes {
 
 /// `PRAGMA temp_store`'s answer when temporary data goes to files.
 const TEMP_STORE_FILE: i64 = 1;
+
+/// Whether `conn` keeps temporary data in files: a plain workspace's
+/// connection does, an encrypted one's keeps it in memory so that nothing
+/// of it reaches a file in clear (`Workspace::configure`). Code that would
+/// put rows in a temporary file of its own follows the same rule.
+pub fn keeps_temporary_data_in_files(conn: &Connection) -> Result<bool> {
+    let temp_store: i64 = conn.pragma_query_value(None, "temp_store", |r| r.get(0))?;
+    Ok(temp_store == TEMP_STORE_FILE)
+}
 
 /// The leads' unique identity indexes: by e-mail key and by external id.
 const IDENTITY_INDEXES: [&str; 2] = ["leads_external_id", "leads_email_key"];
