@@ -19,6 +19,8 @@ fi
 for binary in target/debug/leadstream-app target/debug/leadstream; do
   [ -x "$binary" ] || { echo "error: $binary is missing; run scripts/test.sh first" >&2; exit 1; }
 done
+[ -d tests/e2e/node_modules/webdriverio ] ||
+  { echo "error: tests/e2e's packages are missing; run scripts/setup.sh (or scripts/test.sh) first" >&2; exit 1; }
 
 cores=$(nproc)
 stress-ng --cpu "$cores" --timeout 0 --quiet &
