@@ -398,16 +398,16 @@ describe("a CRM export without e-mail addresses, imported and undone", () => {
 });
 
 /**
- * Launches the app on the demo with `name` in its data folder: a CSV of
- * e-mail, first name, last name and company, one lead per `row(i)` for i
- * below `count`. Returns the app and the file's path.
+ * Launches the app on the demo with `name` in its data folder: a CSV with
+ * `header` (by default e-mail, first name, last name and company), one lead
+ * per `row(i)` for i below `count`. Returns the app and the file's path.
  */
-async function launchWithGeneratedCsv(name, count, row) {
+async function launchWithGeneratedCsv(name, count, row, header = "Email,First Name,Last Name,Company") {
   let file;
   const app = await launchApp({
     prepare(dataDir) {
       file = join(dataDir, name);
-      const lines = ["Email,First Name,Last Name,Company"];
+      const lines = [header];
       for (let i = 0; i < count; i++) lines.push(row(i));
       writeFileSync(file, lines.join("\n") + "\n");
     },
@@ -416,32 +416,58 @@ async function launchWithGeneratedCsv(name, count, row) {
   return { app, file };
 }
 
+const SCANS = 10_000;
+const SCAN_CUSTOM_COLUMNS = ["Badge Type", "Booth Visits", "Interest", "Follow Up Month", "Scanner", "Hall", "Lead Code"];
+
 describe("a large import", () => {
   let app;
   let file;
   before(async () => {
-    ({ app, file } = await launchWithGeneratedCsv("trade-show-scans.csv", 2_000, (i) => `scan${i}@booth.example,Visitor,Scan ${i},Booth Corp ${i % 13}`));
+    // Seven custom columns: 70,000 custom values, more than an import holds
+    // in memory (65,536), so the import moves them to its temporary file
+    // and writes them field by field at the end.
+    const row = (i) =>
+      `scan${i}@booth.example,Visitor,Scan ${i},Booth Corp ${i % 13},` +
+      `${["Exhibitor", "Visitor", "Press"][i % 3]},${(i % 9) + 1},${["CRM", "Analytics", "Email"][i % 3]},${(i % 12) + 1},Scanner ${i % 4},Hall ${String.fromCharCode(65 + (i % 5))},LC-${i}`;
+    const header = ["Email,First Name,Last Name,Company", ...SCAN_CUSTOM_COLUMNS].join(",");
+    ({ app, file } = await launchWithGeneratedCsv("trade-show-scans.csv", SCANS, row, header));
   });
   after(async () => {
     await app?.stop();
   });
 
-  it("leaves the quick search's keys stored for the new data, with no search, and the search finds the new leads", async () => {
+  it("stores every custom value and the quick search's keys for the new data, with no search, and the search finds the new leads", async () => {
     const demoFile = join(app.dataDir, "Demo.leadstream");
     assert.equal(cli("--db", demoFile, "leads", "count").trim(), "5000");
     await dryRunDroppedFile(app.browser, file);
-    assert.equal(await countValue(app.browser, "inserted"), 2_000);
+    assert.equal(await countValue(app.browser, "inserted"), SCANS);
     await byTestId(app.browser, "import-run").click();
     await byTestId(app.browser, "import-done").waitForDisplayed({ timeout: 60_000 });
+    await screenshot(app.browser, "23b-import-done-with-custom-columns");
 
-    // 2,000 new leads are more than the app's search patches its keys for:
+    const sql = (query) => execFileSync("sqlite3", [demoFile, query], { encoding: "utf8" }).trim();
+    const scans = "SELECT id FROM leads WHERE email_key LIKE '%@booth.example'";
+    assert.equal(
+      sql(`SELECT count(*) FROM custom_values WHERE lead_id IN (${scans})`),
+      String(SCANS * SCAN_CUSTOM_COLUMNS.length),
+      "every custom value of the file is stored",
+    );
+    assert.equal(
+      sql(`SELECT group_concat(value, '|') FROM (SELECT cv.value FROM custom_values cv JOIN fields f ON f.id = cv.field_id
+           WHERE f.label IN ('Lead Code', 'Hall') AND cv.lead_id = (SELECT id FROM leads WHERE email_key = 'scan9999@booth.example')
+           ORDER BY f.label)`),
+      "Hall E|LC-9999",
+      "the last lead's values are its own",
+    );
+
+    // 10,000 new leads are more than the app's search patches its keys for:
     // the import's connection builds and stores fresh ones in the background.
     await app.browser.waitUntil(async () => storedSearchKeys(demoFile) === 1, {
       timeout: 30_000,
       timeoutMsg: "the demo file holds no search keys for the data after the import",
     });
-    await searchFinds(app.browser, "scan1999@booth", 1, "the last lead of the import");
-    await searchFinds(app.browser, "booth corp", 2_000, "every lead of the import");
+    await searchFinds(app.browser, "scan9999@booth", 1, "the last lead of the import");
+    await searchFinds(app.browser, "booth corp", SCANS, "every lead of the import");
   });
 });
 
