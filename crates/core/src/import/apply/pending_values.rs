@@ -3,13 +3,13 @@
 //!
 //! `custom_values` is ordered by field, then lead. New leads get ids above
 //! every lead stored, so a field's new values all go to the end of that
-//! field's range; into a new workspace, the last field's range ends the
-//! table, and SQLite appends there without searching the B-tree. Written in
-//! batches of a few thousand leads, every batch would insert into the middle
-//! of every field's range but the last one, and each row would pay a search
-//! from the root and page splits that leave pages half full: 6.3 s instead
-//! of 2.7 s for the 7M values of a 1M-lead CRM export (docs/benchmarks.md,
-//! "New leads' custom values written field by field").
+//! field's range. Written field after field into a new workspace, each
+//! field's values go to the end of the table, where SQLite appends without
+//! searching the B-tree. Written in batches of a few thousand leads, every
+//! batch would insert into the middle of every field's range but the last
+//! one, each row searching from the root and splitting pages there: 6.3 s
+//! instead of 2.7 s for the 7M values of a 1M-lead CRM export
+//! (docs/benchmarks.md, "New leads' custom values written field by field").
 //!
 //! So the values are held in memory up to a bound, then, where the
 //! connection may keep temporary data in files (a plain workspace, see
