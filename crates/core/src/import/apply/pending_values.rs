@@ -92,6 +92,10 @@ impl PendingValues {
         mut insert: impl FnMut(&[PendingRow<'_>]) -> Result<()>,
         spent: &mut Vec<Value>,
     ) -> Result<()> {
+        let spilled = self.spill.as_ref().is_some_and(|s| !s.runs.is_empty());
+        if self.held.is_empty() && !spilled {
+            return Ok(());
+        }
         self.held
             .sort_by_key(|(field_id, lead_id, _)| (*field_id, *lead_id));
         let mut fields: BTreeSet<i64> = self.held.iter().map(|(field_id, ..)| *field_id).collect();
@@ -114,10 +118,10 @@ impl PendingValues {
             }
         }
         spent.extend(self.held.drain(..).map(|(_, _, value)| value));
-        if let Some(spill) = &mut self.spill {
-            spill.clear()?;
+        match &mut self.spill {
+            Some(spill) if spilled => spill.clear(),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// Moves the values held to the temporary file, one run per field.
@@ -333,6 +337,17 @@ mod tests {
         );
     }
 
+    /// Pushes `rows`, then writes everything waiting; returns what was
+    /// written, in order.
+    fn push_then_write_all(pending: &mut PendingValues, rows: &[(i64, i64, Value)]) -> Written {
+        let mut written = Written::new();
+        push_all(pending, rows, &mut written);
+        pending
+            .write_all(collect_into(&mut written), &mut Vec::new())
+            .unwrap();
+        written
+    }
+
     fn field_then_lead(rows: &[(i64, i64, Value)]) -> Vec<(i64, i64, Value)> {
         let mut sorted = rows.to_vec();
         sorted.sort_by_key(|(field_id, lead_id, _)| (*field_id, *lead_id));
@@ -369,18 +384,16 @@ mod tests {
         let rows = rows(40);
         let (first, second) = rows.split_at(rows.len() / 2);
         let mut pending = PendingValues::new(true, 7);
-        let mut written = Written::new();
-        push_all(&mut pending, first, &mut written);
-        pending
-            .write_all(collect_into(&mut written), &mut Vec::new())
-            .unwrap();
-        assert_eq!(written, field_then_lead(first));
-        let mut later = Written::new();
-        push_all(&mut pending, second, &mut later);
-        pending
-            .write_all(collect_into(&mut later), &mut Vec::new())
-            .unwrap();
-        assert_eq!(later, field_then_lead(second));
+        assert_eq!(
+            push_then_write_all(&mut pending, first),
+            field_then_lead(first)
+        );
+        assert_eq!(
+            push_then_write_all(&mut pending, second),
+            field_then_lead(second)
+        );
+        let nothing_waits = push_then_write_all(&mut pending, &[]);
+        assert!(nothing_waits.is_empty());
     }
 
     /// An encrypted workspace keeps nothing in a file: each time the bound
