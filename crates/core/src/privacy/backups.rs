@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::store::backup::{self, BackupInfo};
+use crate::store::restore;
 use crate::store::tables::{audit, leads};
 use crate::workspace_open::DataChange;
 use crate::{Error, Result, Workspace};
@@ -104,10 +105,10 @@ pub fn set_keep(workspace: &mut Workspace, count: u32) -> Result<()> {
 /// an import.
 pub fn restore(workspace: &mut Workspace, id: &str) -> Result<RestoreOutcome> {
     let file = backup::path_of(workspace, id)?;
-    let (source, _) = backup::check(workspace, &file)?;
+    let (source, _) = restore::check(workspace, &file)?;
     let leads_before = leads::count(workspace)?;
     let safety = backup::create_unpruned(workspace, "before-restore")?;
-    backup::restore_into(workspace, &source)?;
+    restore::restore_into(workspace, &source)?;
     drop(source);
     let leads_after = leads::count(workspace)?;
     let safety_backup = safety
@@ -115,7 +116,7 @@ pub fn restore(workspace: &mut Workspace, id: &str) -> Result<RestoreOutcome> {
         .and_then(|p| p.file_stem())
         .map(|s| s.to_string_lossy().into_owned());
     // The audit entry alone: the restored data's derived parts stay
-    // (`backup::restore_into`).
+    // (`restore::restore_into`).
     let tx = workspace
         .conn_mut_for_settings_and_audit()
         .transaction_with_behavior(TransactionBehavior::Immediate)?;

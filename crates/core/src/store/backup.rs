@@ -20,8 +20,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::tables::backups as sql;
-use super::tables::derived_cache;
-use super::{cipher, harden, migrate, open_connection, Access, Passphrase, Workspace};
+use super::{cipher, harden, open_connection, Access, Passphrase, Workspace};
 use crate::{Error, Result};
 
 /// The setting that holds how many backups are kept.
@@ -680,73 +679,6 @@ fn spawn_daily_copy(
     })
 }
 
-/// Opens the backup at `backup` read-only and checks that it can replace
-/// the workspace: a Leadstream workspace, readable with the workspace's
-/// passphrase, not damaged, not from a newer Leadstream. Returns the
-/// connection and its lead count.
-pub fn check(workspace: &Workspace, backup: &Path) -> Result<(Connection, u64)> {
-    let refuse = |reason: String| Error::BadBackup {
-        path: backup.to_path_buf(),
-        reason,
-    };
-    let conn = open_connection(backup, Access::ReadOnly, workspace.passphrase())
-        .map_err(|e| refuse(e.to_string()))?;
-    let application_id = sql::application_id(&conn).map_err(|e| refuse(e.to_string()))?;
-    if application_id != super::APPLICATION_ID {
-        return Err(refuse("it is not a Leadstream workspace".into()));
-    }
-    let verdict = sql::quick_check(&conn).map_err(|e| refuse(e.to_string()))?;
-    if verdict != "ok" {
-        return Err(refuse(format!("it is damaged: {verdict}")));
-    }
-    let version = migrate::recorded_version(&conn).map_err(|e| refuse(e.to_string()))?;
-    if version > super::LATEST_SCHEMA_VERSION {
-        return Err(refuse(format!(
-            "a newer Leadstream wrote it (schema version {version})"
-        )));
-    }
-    let leads = sql::lead_count(&conn).map_err(|e| refuse(e.to_string()))?;
-    Ok((conn, leads))
-}
-
-/// Replaces the whole workspace with the checked backup `source` (from
-/// [`check`]), page by page through SQLite's backup API on the
-/// workspace's own connection (within SQLite's locking), migrates it if an
-/// older Leadstream wrote it, and appends the audit entries written since
-/// the backup was taken (the audit log only grows). The backup's derived
-/// parts stay unless it was migrated; what this workspace derived in memory
-/// is cleared; the caller re-runs what follows a change of the data.
-pub fn restore_into(workspace: &mut Workspace, source: &Connection) -> Result<()> {
-    let since = sql::last_audit_id(source)?;
-    let later_audit = sql::audit_rows_after(workspace.conn(), since)?;
-    {
-        let target = workspace.conn_mut()?;
-        let replaced_generation = derived_cache::generation(target)?;
-        {
-            let backup = Backup::new(source, target)?;
-            backup.run_to_completion(4096, Duration::ZERO, None)?;
-        }
-        // The file is now the backup, at the schema of the Leadstream that
-        // wrote it: migrated first (an older one has no derived cache yet),
-        // and its generation, the backup's lower one, raised past the one
-        // it replaced, so it never goes back (`derived_cache::raise_past`).
-        // Its derived parts are true of its data (every write of a backup,
-        // an erasure's included, empties them), so they stay and the next
-        // count loads them instead of rebuilding the index from SQL (5–14 s
-        // at 1M leads), unless a migration ran: it may change what they
-        // were built from.
-        let migrates = migrate::recorded_version(target)? < migrate::LATEST_SCHEMA_VERSION;
-        migrate::apply_pending(target)?;
-        if migrates {
-            derived_cache::invalidate(target)?;
-        }
-        derived_cache::raise_past(target, replaced_generation)?;
-    }
-    sql::append_audit_rows(workspace.conn(), &later_audit)?;
-    workspace.clear_derived();
-    Ok(())
-}
-
 /// A read-write connection to one backup file of `workspace`, keyed with
 /// the workspace's passphrase: for changing what backups hold (erasure).
 pub fn open_backup(workspace: &Workspace, backup: &Path) -> Result<rusqlite::Connection> {
@@ -1000,86 +932,6 @@ mod tests {
         assert!(set_keep(&mut workspace, MAX_KEEP + 1).is_err());
     }
 
-    /// A restore copies the backup's lower generation; the workspace's goes
-    /// past the one it had, so nothing started before the restore matches
-    /// the restored data's generation.
-    #[test]
-    fn a_restore_never_takes_the_data_generation_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let (_, mut workspace) = workspace_in(dir.path());
-        let backup = create(&workspace, "manual").unwrap().unwrap();
-        let backed_up = derived_cache::generation(workspace.conn()).unwrap();
-        for _ in 0..3 {
-            workspace.conn_mut().unwrap();
-        }
-        let before = derived_cache::generation(workspace.conn()).unwrap();
-        assert_eq!(before, backed_up + 3);
-        let (source, _) = check(&workspace, &backup).unwrap();
-        restore_into(&mut workspace, &source).unwrap();
-        let after = derived_cache::generation(workspace.conn()).unwrap();
-        assert!(after > before, "{after} after a restore from {before}");
-    }
-
-    /// A backup an older Leadstream wrote (schema 11, before the derived
-    /// cache existed): the restore migrates it and keeps the audit entries
-    /// written since it was taken.
-    #[test]
-    fn a_backup_from_an_older_schema_is_migrated_by_the_restore() {
-        let dir = tempfile::tempdir().unwrap();
-        let (path, mut workspace) = workspace_in(dir.path());
-        let old = backups_dir(&path).join("20200101T000000.000Z-manual.leadstream");
-        std::fs::create_dir_all(backups_dir(&path)).unwrap();
-        {
-            let conn = Connection::open(&old).unwrap();
-            conn.pragma_update(None, "application_id", super::super::APPLICATION_ID)
-                .unwrap();
-            conn.execute_batch(
-                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,
-                     name TEXT NOT NULL, applied_at INTEGER NOT NULL DEFAULT (unixepoch()))",
-            )
-            .unwrap();
-            for migration in migrate::MIGRATIONS.iter().filter(|m| m.version <= 11) {
-                conn.execute_batch(migration.sql).unwrap();
-                conn.execute(
-                    "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
-                    (migration.version, migration.name),
-                )
-                .unwrap();
-            }
-            conn.execute(
-                "INSERT INTO leads (id, email, email_key, created_at, updated_at)
-                 VALUES (7, 'old@x.io', 'old@x.io', 0, 0)",
-                [],
-            )
-            .unwrap();
-        }
-        let tx = workspace.conn_mut().unwrap().transaction().unwrap();
-        crate::store::tables::audit::record(&tx, "test", &serde_json::json!({"after": "backup"}))
-            .unwrap();
-        tx.commit().unwrap();
-        let (source, leads) = check(&workspace, &old).unwrap();
-        assert_eq!(leads, 1);
-        restore_into(&mut workspace, &source).unwrap();
-        let conn = workspace.conn();
-        assert_eq!(
-            migrate::recorded_version(conn).unwrap(),
-            super::super::LATEST_SCHEMA_VERSION
-        );
-        let email: String = conn
-            .query_row("SELECT email FROM leads WHERE id = 7", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(email, "old@x.io");
-        let kept: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM audit_log WHERE action = 'test'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(kept, 1);
-        assert!(derived_cache::generation(conn).unwrap() > 0);
-    }
-
     /// The daily copy of a large workspace prunes to the number to keep as
     /// it is after the copy, not as it was at the open: a user who raised it
     /// meanwhile keeps every backup the new number allows.
@@ -1163,25 +1015,6 @@ mod tests {
         let files = backup_files(&path).unwrap();
         assert_eq!(files.len(), 1);
         assert!(stem_of(&files[0]).ends_with("-daily"));
-    }
-
-    #[test]
-    fn a_file_that_is_no_workspace_is_refused_as_a_backup() {
-        let dir = tempfile::tempdir().unwrap();
-        let (_, workspace) = workspace_in(dir.path());
-        let junk = dir.path().join("junk.leadstream");
-        std::fs::write(&junk, vec![7u8; 8192]).unwrap();
-        assert!(matches!(
-            check(&workspace, &junk),
-            Err(Error::BadBackup { .. })
-        ));
-        let plain = dir.path().join("plain.leadstream");
-        Connection::open(&plain)
-            .unwrap()
-            .execute_batch("CREATE TABLE t (x)")
-            .unwrap();
-        let refused = check(&workspace, &plain).unwrap_err().to_string();
-        assert!(refused.contains("not a Leadstream workspace"), "{refused}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::path::Path;
 use clap::Subcommand;
 use leadstream_core::privacy::backups;
 use leadstream_core::store::backup::{self, BackupInfo};
+use leadstream_core::store::restore;
 use leadstream_core::text::grouped;
 
 use crate::commands::CliResult;
@@ -82,7 +83,7 @@ pub fn run(db: &Path, command: BackupCommand, out: &mut impl Write) -> CliResult
         }
         BackupCommand::Restore { id, yes } => {
             let file = backup::path_of(&workspace, &id)?;
-            let (_, backup_leads) = backup::check(&workspace, &file)?;
+            let (_, backup_leads) = restore::check(&workspace, &file)?;
             let taken = backup::list(&workspace)?
                 .into_iter()
                 .find(|b| b.id == id)

@@ -328,8 +328,8 @@ mod tests {
         let count = count_of(look_up_field_completeness(&ws).unwrap());
         let counted = count.run().unwrap();
         assert_eq!(company(&counted.figures.1), 0);
-        let (source, _) = crate::store::backup::check(&ws, &backup).unwrap();
-        crate::store::backup::restore_into(&mut ws, &source).unwrap();
+        let (source, _) = crate::store::restore::check(&ws, &backup).unwrap();
+        crate::store::restore::restore_into(&mut ws, &source).unwrap();
         let figures = keep_field_completeness(&ws, Some(counted)).unwrap();
         assert_eq!(figures, backed_up);
         assert!(company(&figures) > 0);

@@ -28,6 +28,19 @@ pub fn page_count(conn: &Connection) -> Result<u64> {
     Ok(u64::try_from(pages).unwrap_or(0))
 }
 
+/// The page size of the database behind `conn`, in bytes.
+pub fn page_size(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "page_size", |row| row.get(0))?)
+}
+
+/// Rebuilds the database behind `conn` (not on the write-ahead log) with
+/// pages of `bytes` bytes (`VACUUM`).
+pub fn rebuild_with_page_size(conn: &Connection, bytes: i64) -> Result<()> {
+    conn.pragma_update(None, "page_size", bytes)?;
+    conn.execute_batch("VACUUM")?;
+    Ok(())
+}
+
 /// Ends the read transaction [`begin_read_snapshot`] opened.
 pub fn end_read(conn: &Connection) -> Result<()> {
     conn.execute_batch("COMMIT")?;
