@@ -146,12 +146,12 @@ struct SmallDisk {
 }
 
 impl SmallDisk {
-    /// Mounts a 2 MiB tmpfs, or says why it could not (not root, no
+    /// Mounts an 8 MiB tmpfs, or says why it could not (not root, no
     /// CAP_SYS_ADMIN in a container).
     fn mount() -> Result<Self, String> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+            .args(["-t", "tmpfs", "-o", "size=8m", "tmpfs"])
             .arg(dir.path())
             .output()
             .map_err(|e| e.to_string())?;
@@ -197,7 +197,7 @@ fn an_import_that_fills_the_disk_says_so_and_the_workspace_keeps_what_it_held() 
             return full_disk_through_max_page_count();
         }
     };
-    eprintln!("full disk simulated with a 2 MiB tmpfs");
+    eprintln!("full disk simulated with an 8 MiB tmpfs");
     let db = disk.path("full.leadstream");
     assert_eq!(run_on(&db, &["init"]).code, 0);
     let out = run_on(&db, &["import", "leads", small.to_str().unwrap()]);
