@@ -686,7 +686,7 @@ pub fn open_backup(workspace: &Workspace, backup: &Path) -> Result<rusqlite::Con
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -877,7 +877,8 @@ mod tests {
         assert_eq!(create(&workspace, "daily").unwrap(), None);
     }
 
-    fn workspace_in(dir: &Path) -> (PathBuf, Workspace) {
+    /// A new workspace file `Deals.leadstream` in `dir`.
+    pub(crate) fn workspace_in(dir: &Path) -> (PathBuf, Workspace) {
         let path = dir.join("Deals.leadstream");
         let workspace = Workspace::create_store(&path).unwrap();
         (path, workspace)

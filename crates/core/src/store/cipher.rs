@@ -15,7 +15,10 @@ use std::path::Path;
 use rusqlite::limits::Limit;
 use rusqlite::Connection;
 
-use super::{backup, check_header, open_connection, Access, FileKind, Workspace, APPLICATION_ID};
+use super::{
+    backup, check_header, folder_of, open_connection, partial_file_in, Access, FileKind, Workspace,
+    APPLICATION_ID,
+};
 use crate::{Error, Result};
 
 /// The shortest passphrase accepted, in characters.
@@ -288,15 +291,8 @@ fn export_beside(
     from: Option<&Passphrase>,
     to: Option<&Passphrase>,
 ) -> Result<tempfile::NamedTempFile> {
-    let parent = source
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let partial = tempfile::Builder::new()
-        .prefix(".leadstream-rekey-")
-        .suffix(".partial")
-        .tempfile_in(parent)
-        .map_err(|e| Error::io(parent, e))?;
+    let parent = folder_of(source);
+    let partial = partial_file_in(parent, "rekey")?;
     let target = partial.path().to_str().ok_or_else(|| {
         Error::InvalidArgument(format!(
             "{}: the folder's name is not valid UTF-8",

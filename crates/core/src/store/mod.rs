@@ -113,6 +113,24 @@ fn harden(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// The folder a workspace file is in (`.` for a bare file name).
+pub(crate) fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// A hidden file `.leadstream-{purpose}-….partial` in `folder`, where a
+/// whole database file is written before it is moved into place or read
+/// from; removed when dropped unless persisted.
+pub(crate) fn partial_file_in(folder: &Path, purpose: &str) -> Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(&format!(".leadstream-{purpose}-"))
+        .suffix(".partial")
+        .tempfile_in(folder)
+        .map_err(|e| Error::io(folder, e))
+}
+
 /// What a workspace file's first bytes say it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FileKind {
@@ -245,16 +263,9 @@ impl Workspace {
         if path.exists() {
             return Err(Error::AlreadyExists { path: path.into() });
         }
-        let parent = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            Some(parent) => parent,
-            None => Path::new("."),
-        };
+        let parent = folder_of(path);
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        let partial = tempfile::Builder::new()
-            .prefix(".leadstream-new-")
-            .suffix(".partial")
-            .tempfile_in(parent)
-            .map_err(|e| Error::io(parent, e))?;
+        let partial = partial_file_in(parent, "new")?;
         {
             let mut conn = open_connection(partial.path(), Access::ReadWrite, None)
                 .map_err(|e| e.in_workspace(path))?;

@@ -12,7 +12,7 @@ use rusqlite::Connection;
 
 use super::tables::backups as sql;
 use super::tables::derived_cache;
-use super::{migrate, open_connection, Access, Workspace};
+use super::{folder_of, migrate, open_connection, partial_file_in, Access, Workspace};
 use crate::{Error, Result};
 
 /// Opens the backup at `backup` read-only and checks that it can replace
@@ -109,16 +109,8 @@ fn with_page_size_of(
             ),
         });
     }
-    let folder = workspace
-        .path()
-        .and_then(Path::parent)
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let copy = tempfile::Builder::new()
-        .prefix(".leadstream-restore-")
-        .suffix(".partial")
-        .tempfile_in(folder)
-        .map_err(|e| Error::io(folder, e))?;
+    let folder = workspace.path().map_or(Path::new("."), folder_of);
+    let copy = partial_file_in(folder, "restore")?;
     let mut conn = open_connection(copy.path(), Access::ReadWrite, None)?;
     // `VACUUM` builds the new file as an attached database: this private
     // connection to the copy alone may attach one.
@@ -131,13 +123,8 @@ fn with_page_size_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::backup::tests::workspace_in;
     use crate::store::backup::{backups_dir, create};
-
-    fn workspace_in(dir: &Path) -> (PathBuf, Workspace) {
-        let path = dir.join("Deals.leadstream");
-        let workspace = Workspace::create_store(&path).unwrap();
-        (path, workspace)
-    }
 
     /// A restore copies the backup's lower generation; the workspace's goes
     /// past the one it had, so nothing started before the restore matches
