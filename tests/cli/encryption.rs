@@ -181,3 +181,40 @@ fn a_short_or_missing_new_passphrase_is_refused_plainly() {
         .unwrap()
         .starts_with(b"SQLite format 3"));
 }
+
+/// `backup restore` in a protected workspace: the backup taken after
+/// protecting it comes back over a later import, and the file stays
+/// encrypted (no planted e-mail in clear).
+#[test]
+fn a_protected_workspace_restores_its_backup() {
+    let sandbox = demo_with_planted_email();
+    let env = [("LEADSTREAM_PASSPHRASE", "correct horse battery")];
+    ok(run_with(
+        &sandbox,
+        &[("LEADSTREAM_NEW_PASSPHRASE", "correct horse battery")],
+        &["passphrase", "set"],
+    ));
+    let backed_up = ok(run_with(&sandbox, &env, &["backup", "create"]));
+    // `backup create` prints the new backup's id alone on stdout.
+    let id = backed_up.trim();
+    let csv = sandbox.path("more.csv");
+    std::fs::write(&csv, "email\nlater.cli@example.org\n").unwrap();
+    ok(run_with(
+        &sandbox,
+        &env,
+        &["import", "leads", csv.to_str().unwrap()],
+    ));
+    let before = ok(run_with(&sandbox, &env, &["leads", "count"]));
+    assert_eq!(before.trim(), "302");
+
+    let restored = ok(run_with(
+        &sandbox,
+        &env,
+        &["backup", "restore", id, "--yes"],
+    ));
+    assert!(restored.contains("Restored"), "{restored}");
+    let after = ok(run_with(&sandbox, &env, &["leads", "count"]));
+    assert_eq!(after.trim(), "301");
+    let raw = std::fs::read(sandbox.db()).unwrap();
+    assert!(!contains(&raw, PLANTED));
+}

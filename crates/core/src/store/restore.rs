@@ -90,24 +90,20 @@ pub fn restore_into(workspace: &mut Workspace, source: &Connection) -> Result<()
 /// before new ones had 16 KiB pages) is copied into a hidden file beside
 /// the workspace and rebuilt there with the workspace's page size; the
 /// copy is removed when the returned file is dropped. `None` when the sizes
-/// agree. An encrypted backup is not copied in clear: it is refused.
+/// agree, and always for an encrypted workspace.
 fn with_page_size_of(
     workspace: &Workspace,
     source: &Connection,
 ) -> Result<Option<(tempfile::NamedTempFile, Connection)>> {
+    // An encrypted workspace and every backup it can open share SQLCipher's
+    // page size (it opens no other), and no backup is copied in clear.
+    if workspace.passphrase().is_some() {
+        return Ok(None);
+    }
     let wanted = sql::page_size(workspace.conn())?;
     let found = sql::page_size(source)?;
     if wanted == found {
         return Ok(None);
-    }
-    if workspace.passphrase().is_some() {
-        return Err(Error::BadBackup {
-            path: source.path().map(PathBuf::from).unwrap_or_default(),
-            reason: format!(
-                "its pages are {found} bytes and the workspace's {wanted}; \
-                 remove the passphrase, restore, and set it again"
-            ),
-        });
     }
     let folder = workspace.path().map_or(Path::new("."), folder_of);
     let copy = partial_file_in(folder, "restore")?;
@@ -239,6 +235,83 @@ mod tests {
         assert_eq!(email, "kept@x.io");
         assert_eq!(sql::page_size(conn).unwrap(), 16_384);
         assert_eq!(sql::quick_check(conn).unwrap(), "ok");
+        let partial = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.file_name().to_string_lossy().ends_with(".partial"))
+            .count();
+        assert_eq!(partial, 0);
+    }
+
+    /// An encrypted backup whose pages differ from its workspace's cannot
+    /// be rebuilt with the workspace's pages without a copy in clear. It
+    /// never gets that far: SQLCipher opens only its own page size, so the
+    /// check refuses it as unreadable, before anything is written, and the
+    /// workspace keeps its data.
+    #[test]
+    fn an_encrypted_backup_with_other_pages_is_refused_before_the_restore() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, mut workspace) = workspace_in(dir.path());
+        let passphrase = "correct horse";
+        crate::store::cipher::protect(&mut workspace, crate::store::Passphrase::new(passphrase))
+            .unwrap();
+        let backup = backups_dir(&path).join("20200101T000000.000Z-manual.leadstream");
+        std::fs::create_dir_all(backups_dir(&path)).unwrap();
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "key", passphrase).unwrap();
+            conn.execute(
+                "ATTACH DATABASE ?1 AS other KEY ?2",
+                (backup.to_str().unwrap(), passphrase),
+            )
+            .unwrap();
+            conn.pragma_update(Some("other"), "cipher_page_size", 16_384)
+                .unwrap();
+            conn.query_row("SELECT sqlcipher_export('other')", [], |_| Ok(()))
+                .unwrap();
+            conn.pragma_update(
+                Some("other"),
+                "application_id",
+                super::super::APPLICATION_ID,
+            )
+            .unwrap();
+        }
+        let refused = check(&workspace, &backup).unwrap_err();
+        assert!(matches!(refused, Error::BadBackup { .. }), "{refused}");
+        assert!(
+            refused
+                .to_string()
+                .contains("this backup cannot be restored"),
+            "{refused}"
+        );
+        assert_eq!(sql::quick_check(workspace.conn()).unwrap(), "ok");
+    }
+
+    /// An encrypted workspace restores its own backup (both have SQLCipher's
+    /// pages), with no copy in clear beside it.
+    #[test]
+    fn an_encrypted_workspace_restores_its_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, mut workspace) = workspace_in(dir.path());
+        let insert = "INSERT INTO leads (email, email_key, created_at, updated_at)
+                      VALUES ('a@x.io', 'a@x.io', 0, 0)";
+        workspace.conn().execute(insert, []).unwrap();
+        crate::store::cipher::protect(
+            &mut workspace,
+            crate::store::Passphrase::new("correct horse"),
+        )
+        .unwrap();
+        let backup = create(&workspace, "manual").unwrap().unwrap();
+        workspace.conn().execute("DELETE FROM leads", []).unwrap();
+        let (source, leads) = check(&workspace, &backup).unwrap();
+        assert_eq!(leads, 1);
+        restore_into(&mut workspace, &source).unwrap();
+        let count: i64 = workspace
+            .conn()
+            .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 1);
+        assert!(workspace.is_protected());
         let partial = std::fs::read_dir(path.parent().unwrap())
             .unwrap()
             .filter_map(|entry| entry.ok())
