@@ -3,7 +3,7 @@
 //! the audit entries written since kept. Taking, listing and pruning
 //! backups is [`super::backup`].
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::backup::Backup;
