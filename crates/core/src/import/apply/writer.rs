@@ -233,38 +233,54 @@ impl<'tx> RowWriter<'tx> {
                 )));
             }
         }
-        let columns = self.leads.columns();
-        let mut params: Vec<Value> = vec![Value::Null; columns.len()];
-        params[0] = values.external_id.clone().map_or(Value::Null, Value::Text);
-        params[1] = values.email_key.clone().map_or(Value::Null, Value::Text);
-        params[2] = Value::Integer(self.now);
-        params[3] = Value::Integer(self.now);
-        params[4] = Value::Integer(self.import_id);
-        let mut consents = Vec::new();
-        for (position, value) in values.standard {
-            if CONSENT_COLUMNS.contains(&columns[position].as_str()) {
-                consents.push((columns[position].clone(), value.clone()));
-            }
-            params[position] = value;
-        }
         let lead_id = self.next_lead_id;
         self.next_lead_id += 1;
-        self.leads.insert(lead_id, params, &mut self.spent)?;
-        for (key, value) in &consents {
-            self.note_consent(lead_id, key, &Value::Null, value)?;
+        // Noted before the identities move into the row: the writer's own
+        // copies would be allocations of this thread, freed by another.
+        self.identities.inserted(
+            lead_id,
+            values.email_key.as_deref(),
+            values.external_id.as_deref(),
+        );
+        // Each consent column at most once, in the row's order.
+        let mut consents = [None; CONSENT_COLUMNS.len()];
+        let mut consents_found = 0;
+        let RowValues {
+            email,
+            email_key,
+            external_id,
+            standard,
+            custom,
+            ..
+        } = values;
+        for (position, value) in &standard {
+            let column = self.leads.columns()[*position].as_str();
+            if CONSENT_COLUMNS.contains(&column) && consents_found < consents.len() {
+                consents[consents_found] = consent_statement(column, &Value::Null, value);
+                consents_found += 1;
+            }
         }
-        for (field_id, value) in values.custom {
+        let row = self.leads.queue(lead_id);
+        row[0] = external_id.map_or(Value::Null, Value::Text);
+        row[1] = email_key.map_or(Value::Null, Value::Text);
+        row[2] = Value::Integer(self.now);
+        row[3] = Value::Integer(self.now);
+        row[4] = Value::Integer(self.import_id);
+        for (position, value) in standard {
+            row[position] = value;
+        }
+        self.leads.flush_if_full(&mut self.spent)?;
+        self.spent_texts.extend(email);
+        for (channel, status) in consents.into_iter().flatten() {
+            self.consents.insert(lead_id, channel, status)?;
+        }
+        for (field_id, value) in custom {
             self.pending_custom.push(
                 (field_id, lead_id, value),
                 |rows| self.custom_values.insert_all(rows),
                 &mut self.spent,
             )?;
         }
-        self.identities.inserted(
-            lead_id,
-            values.email_key.as_deref(),
-            values.external_id.as_deref(),
-        );
         Ok(Ok(lead_id))
     }
 
@@ -355,21 +371,10 @@ impl<'tx> RowWriter<'tx> {
     /// out → withdrawn when it was opted in, denied otherwise; "do not email"
     /// set → e-mail withdrawn. No lawful basis; the import's time and id.
     fn note_consent(&mut self, lead_id: i64, key: &str, old: &Value, new: &Value) -> Result<()> {
-        if old == new {
-            return Ok(());
+        match consent_statement(key, old, new) {
+            Some((channel, status)) => self.consents.insert(lead_id, channel, status),
+            None => Ok(()),
         }
-        let was_on = matches!(old, Value::Integer(1));
-        let statement = match (key, new) {
-            ("email_opt_in", Value::Integer(1)) => ("email", "granted"),
-            ("ads_opt_in", Value::Integer(1)) => ("ads", "granted"),
-            ("email_opt_in", Value::Integer(0)) if was_on => ("email", "withdrawn"),
-            ("email_opt_in", Value::Integer(0)) => ("email", "denied"),
-            ("ads_opt_in", Value::Integer(0)) if was_on => ("ads", "withdrawn"),
-            ("ads_opt_in", Value::Integer(0)) => ("ads", "denied"),
-            ("do_not_email", Value::Integer(1)) => ("email", "withdrawn"),
-            _ => return Ok(()),
-        };
-        self.consents.insert(lead_id, statement.0, statement.1)
     }
 
     /// Keeps the value a field had before this import (the first one only).
@@ -435,7 +440,26 @@ impl<'tx> RowWriter<'tx> {
 }
 
 /// The standard columns whose changes write a consent statement.
-const CONSENT_COLUMNS: &[&str] = &["email_opt_in", "ads_opt_in", "do_not_email"];
+const CONSENT_COLUMNS: [&str; 3] = ["email_opt_in", "ads_opt_in", "do_not_email"];
+
+/// The consent statement `(channel, status)` that a change of `key` from
+/// `old` to `new` makes (see [`RowWriter::note_consent`]), if any.
+fn consent_statement(key: &str, old: &Value, new: &Value) -> Option<(&'static str, &'static str)> {
+    if old == new {
+        return None;
+    }
+    let was_on = matches!(old, Value::Integer(1));
+    Some(match (key, new) {
+        ("email_opt_in", Value::Integer(1)) => ("email", "granted"),
+        ("ads_opt_in", Value::Integer(1)) => ("ads", "granted"),
+        ("email_opt_in", Value::Integer(0)) if was_on => ("email", "withdrawn"),
+        ("email_opt_in", Value::Integer(0)) => ("email", "denied"),
+        ("ads_opt_in", Value::Integer(0)) if was_on => ("ads", "withdrawn"),
+        ("ads_opt_in", Value::Integer(0)) => ("ads", "denied"),
+        ("do_not_email", Value::Integer(1)) => ("email", "withdrawn"),
+        _ => return None,
+    })
+}
 
 /// Whether `column` is an identity (`Some(true)` for the external id,
 /// `Some(false)` for the e-mail key).

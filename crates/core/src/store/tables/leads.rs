@@ -504,12 +504,19 @@ impl<'tx> ColumnsInserter<'tx> {
         &self.columns
     }
 
-    /// Queues lead `id` with one value per column; writes the queue when it
-    /// holds [`ROWS_PER_INSERT`] leads, handing their values to `spent`.
-    pub fn insert(&mut self, id: i64, values: Vec<Value>, spent: &mut Vec<Value>) -> Result<()> {
-        debug_assert_eq!(values.len(), self.columns.len());
+    /// Queues lead `id` with every column NULL and returns its values, one
+    /// per column, to be set in place; [`ColumnsInserter::flush_if_full`]
+    /// then writes the queue when it is full.
+    pub fn queue(&mut self, id: i64) -> &mut [Value] {
         self.queued.push(Value::Integer(id));
-        self.queued.extend(values);
+        let start = self.queued.len();
+        self.queued.resize(start + self.columns.len(), Value::Null);
+        &mut self.queued[start..]
+    }
+
+    /// Writes the queue when it holds [`ROWS_PER_INSERT`] leads, handing
+    /// their values to `spent`.
+    pub fn flush_if_full(&mut self, spent: &mut Vec<Value>) -> Result<()> {
         if self.queued.len() >= ROWS_PER_INSERT * (self.columns.len() + 1) {
             self.flush(spent)?;
         }
