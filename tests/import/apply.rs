@@ -503,6 +503,58 @@ fn events_create_or_reject_unknown_leads() {
     }
 }
 
+/// The writer finds a batch's leads before writing it: a lead that an
+/// earlier row created, in the same batch of rows or an earlier one, takes
+/// the later rows too, and no second lead is made.
+#[test]
+fn a_lead_an_events_row_created_takes_the_later_rows_of_its_batch_and_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let leads_file = write(
+        dir.path(),
+        "leads.csv",
+        "email,first_name\nann@example.com,Ann\n",
+    );
+    let mut events = String::from("email,event,timestamp\n");
+    events.push_str("stranger@example.com,download,2026-03-01T10:00:00Z\n");
+    events.push_str("Stranger@Example.com,page_view,2026-03-01T11:00:00Z\n");
+    for day in 0..1_000 {
+        events.push_str(&format!(
+            "ann@example.com,page_view,2026-03-02T10:{:02}:{:02}Z\n",
+            day / 60,
+            day % 60
+        ));
+    }
+    events.push_str("stranger@example.com,demo_request,2026-03-03T10:00:00Z\n");
+    let events_file = write(dir.path(), "events.csv", &events);
+    let (_d, mut ws) = workspace();
+    let spec = suggested(&ws, &leads_file, None);
+    run(&mut ws, &leads_file, &spec, false).unwrap();
+    let mut spec = suggested(&ws, &events_file, None);
+    spec.unknown_leads = UnknownLeads::Create;
+    let report = run(&mut ws, &events_file, &spec, false).unwrap();
+    assert_eq!(report.counts.inserted, 1_003, "{:?}", report.rejections);
+    assert_eq!(report.counts.leads_created, 1);
+    assert_eq!(leads::count(&ws).unwrap(), 2);
+    let per_lead: Vec<(String, i64)> = ws
+        .conn()
+        .prepare(
+            "SELECT l.email_key, count(*) FROM events e JOIN leads l ON l.id = e.lead_id
+             GROUP BY l.id ORDER BY l.id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        per_lead,
+        vec![
+            ("ann@example.com".to_owned(), 1_000),
+            ("stranger@example.com".to_owned(), 3)
+        ]
+    );
+}
+
 #[test]
 fn an_empty_event_type_is_rejected_with_its_line_and_reason() {
     let dir = tempfile::tempdir().unwrap();

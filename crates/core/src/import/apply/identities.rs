@@ -57,6 +57,8 @@ pub(super) struct Identities {
     by_email_key: HashMap<u128, FoundLead>,
     by_external_id: HashMap<u128, FoundLead>,
     touched: HashSet<i64>,
+    /// Reused by [`Identities::held_for`].
+    hashes: Vec<Option<(bool, u128)>>,
     /// `None` when the maps hold every lead's identities; otherwise the
     /// identities a key the maps lack is looked up for in the workspace.
     looked_up: Option<LookedUp>,
@@ -159,6 +161,34 @@ impl Identities {
         external_id: &str,
     ) -> Result<Option<FoundLead>> {
         self.find(conn, true, external_id)
+    }
+
+    /// The lead the maps hold for each key (`(external, key)`, or `None`
+    /// for a row with no identity), into `found`, in order: hashed first,
+    /// then looked up in one tight loop, so that the processor waits for
+    /// many of the maps' scattered slots at once instead of one per row
+    /// between a row's writes. A key not held may still be a lead's: the
+    /// caller asks [`Identities::by_email_key`] or
+    /// [`Identities::by_external_id`] then.
+    pub(super) fn held_for<'k>(
+        &mut self,
+        keys: impl Iterator<Item = Option<(bool, &'k str)>>,
+        found: &mut Vec<Option<FoundLead>>,
+    ) {
+        let hasher = self.key_hasher;
+        self.hashes.clear();
+        self.hashes
+            .extend(keys.map(|key| key.map(|(external, key)| (external, hasher.hash(key)))));
+        found.clear();
+        found.extend(self.hashes.iter().map(|key| {
+            let (external, hash) = (*key)?;
+            let map = if external {
+                &self.by_external_id
+            } else {
+                &self.by_email_key
+            };
+            map.get(&hash).copied()
+        }));
     }
 
     fn find(&self, conn: &Connection, external: bool, key: &str) -> Result<Option<FoundLead>> {
@@ -283,6 +313,20 @@ mod tests {
             };
             assert_eq!(email(&identities, "d@x.io"), Some(new));
             assert_eq!(external(&identities, "crm-4"), Some(new));
+
+            // Looked up together, only what the maps hold is found: read
+            // once, they hold every lead; looked up, only the inserted one.
+            let mut found = vec![Some(existing(9))];
+            let keys = [
+                Some((false, "d@x.io")),
+                None,
+                Some((true, "crm-4")),
+                Some((false, "a@x.io")),
+                Some((true, "crm-9")),
+            ];
+            identities.held_for(keys.into_iter(), &mut found);
+            let held_a = (!looked_up).then_some(existing(1));
+            assert_eq!(found, vec![Some(new), None, Some(new), held_a, None]);
 
             // The change is not written yet: the workspace still says a@x.io.
             identities.changed(existing(1), false, Some("a@x.io"), "a2@x.io");

@@ -302,9 +302,11 @@ fn import_without_key_checks(
             emptied,
         };
         let parser = scope.spawn(move || parse_rows(reader, input, suppressed, ends));
+        let mut found_ahead = Vec::new();
         for mut batch in batches {
+            writer.find_ahead(&batch.rows, spec, &mut found_ahead);
             // Rows are read in place and go back to the parser thread to be freed.
-            for row in batch.rows.iter_mut() {
+            for (row, found_ahead) in batch.rows.iter_mut().zip(&found_ahead) {
                 counts.rows += 1;
                 match row {
                     ParsedRow::Suppressed => {
@@ -322,7 +324,9 @@ fn import_without_key_checks(
                         values,
                     } => {
                         let values = std::mem::take(values);
-                        if let Err(reason) = writer.write(values, spec, &mut counts)? {
+                        if let Err(reason) =
+                            writer.write(values, spec, &mut counts, *found_ahead)?
+                        {
                             rejects.add(*line, reason, fields)?;
                         }
                     }

@@ -29,6 +29,9 @@ pub(super) struct RowWriter<'tx> {
     pub(super) leads: ColumnsInserter<'tx>,
     /// The position of `email` among the lead insert's columns.
     pub(super) email_column: usize,
+    /// Whether each of the lead insert's columns is one of
+    /// [`CONSENT_COLUMNS`].
+    pub(super) is_consent_column: Vec<bool>,
     /// The id the next lead this import inserts gets.
     pub(super) next_lead_id: i64,
     /// Each custom field's key, by field id (for undo records).
@@ -74,6 +77,10 @@ impl<'tx> RowWriter<'tx> {
         } = stamp;
         let lead_columns = lead_insert_columns(columns);
         let email_column = lead_columns.iter().position(|c| c == "email").unwrap_or(0);
+        let is_consent_column = lead_columns
+            .iter()
+            .map(|c| CONSENT_COLUMNS.contains(&c.as_str()))
+            .collect();
         let custom_keys = columns
             .iter()
             .filter_map(|c| match &c.destination {
@@ -94,6 +101,7 @@ impl<'tx> RowWriter<'tx> {
             )?,
             leads: ColumnsInserter::new(tx, lead_columns)?,
             email_column,
+            is_consent_column,
             next_lead_id: stored_leads::next_lead_id(tx)?,
             custom_keys,
             custom_values: ValueInserter::new(tx)?,
@@ -117,17 +125,49 @@ impl<'tx> RowWriter<'tx> {
         )
     }
 
-    /// Writes one row; the inner error is a row rejection.
+    /// Writes one row; the inner error is a row rejection. `found_ahead` is
+    /// the row's lead from [`RowWriter::find_ahead`], if it found one.
     pub(super) fn write(
         &mut self,
         values: RowValues,
         spec: &ImportSpec,
         counts: &mut ImportCounts,
+        found_ahead: Option<FoundLead>,
     ) -> Result<std::result::Result<(), String>> {
         match spec.kind {
             ImportKind::Leads => self.write_lead(values, spec, counts),
-            ImportKind::Events => self.write_event(values, spec, counts),
+            ImportKind::Events => self.write_event(values, spec, counts, found_ahead),
         }
+    }
+
+    /// For an events file, finds the lead of each row of a batch before any
+    /// is written, into `found`, one entry per row ([`Identities::held_for`]:
+    /// looked up together, the maps' slots are fetched from memory side by
+    /// side). A lead found stays the row's, since an events import never
+    /// takes an identity from a lead; a row not found is looked up again
+    /// when it is written (its lead may come from an earlier row, or from
+    /// the identity indexes). A leads file finds nothing ahead: its rows
+    /// may move identities between leads.
+    pub(super) fn find_ahead(
+        &mut self,
+        rows: &[ParsedRow],
+        spec: &ImportSpec,
+        found: &mut Vec<Option<FoundLead>>,
+    ) {
+        if spec.kind != ImportKind::Events {
+            found.clear();
+            found.resize(rows.len(), None);
+            return;
+        }
+        let keys = rows.iter().map(|row| match row {
+            ParsedRow::Converted { values, .. } => match (&values.email_key, &values.external_id) {
+                (Some(email_key), _) => Some((false, email_key.as_str())),
+                (None, Some(external_id)) => Some((true, external_id.as_str())),
+                (None, None) => None,
+            },
+            _ => None,
+        });
+        self.identities.held_for(keys, found);
     }
 
     pub(super) fn find_lead(&self, values: &RowValues, key: MatchKey) -> Result<Option<FoundLead>> {
@@ -254,8 +294,8 @@ impl<'tx> RowWriter<'tx> {
             ..
         } = values;
         for (position, value) in &standard {
-            let column = self.leads.columns()[*position].as_str();
-            if CONSENT_COLUMNS.contains(&column) && consents_found < consents.len() {
+            if self.is_consent_column[*position] && consents_found < consents.len() {
+                let column = self.leads.columns()[*position].as_str();
                 consents[consents_found] = consent_statement(column, &Value::Null, value);
                 consents_found += 1;
             }
@@ -387,6 +427,7 @@ impl<'tx> RowWriter<'tx> {
         mut values: RowValues,
         spec: &ImportSpec,
         counts: &mut ImportCounts,
+        found_ahead: Option<FoundLead>,
     ) -> Result<std::result::Result<(), String>> {
         let (Some(event_type), Some(occurred_at)) = (values.event_type.take(), values.event_time)
         else {
@@ -397,7 +438,11 @@ impl<'tx> RowWriter<'tx> {
             (None, Some(_)) => MatchKey::ExternalId,
             (None, None) => return Ok(Err("the row has no lead e-mail or external id".into())),
         };
-        let lead_id = match self.find_lead(&values, by)? {
+        let found = match found_ahead {
+            Some(lead) => Some(lead),
+            None => self.find_lead(&values, by)?,
+        };
+        let lead_id = match found {
             Some(lead) => lead.id,
             None if spec.unknown_leads == UnknownLeads::Reject => {
                 return Ok(Err("no lead has this e-mail or external id".into()));
