@@ -330,12 +330,6 @@ pub fn checkpoint_truncate(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Rebuilds the database file (`VACUUM`), leaving no free page behind.
-pub fn vacuum(conn: &Connection) -> Result<()> {
-    conn.execute_batch("VACUUM")?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
