@@ -306,7 +306,7 @@ fn import_without_key_checks(
         for mut batch in batches {
             writer.find_ahead(&batch.rows, spec, &mut found_ahead);
             // Rows are read in place and go back to the parser thread to be freed.
-            for (row, found_ahead) in batch.rows.iter_mut().zip(&found_ahead) {
+            for (index, row) in batch.rows.iter_mut().enumerate() {
                 counts.rows += 1;
                 match row {
                     ParsedRow::Suppressed => {
@@ -324,9 +324,8 @@ fn import_without_key_checks(
                         values,
                     } => {
                         let values = std::mem::take(values);
-                        if let Err(reason) =
-                            writer.write(values, spec, &mut counts, *found_ahead)?
-                        {
+                        let found = found_ahead.get(index).copied().flatten();
+                        if let Err(reason) = writer.write(values, spec, &mut counts, found)? {
                             rejects.add(*line, reason, fields)?;
                         }
                     }
