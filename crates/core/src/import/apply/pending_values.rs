@@ -24,11 +24,10 @@
 //! bound is reached.
 
 use std::collections::{BTreeMap, BTreeSet};
-
-use foldhash::HashMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 
+use foldhash::HashMap;
 use rusqlite::types::{Value, ValueRef};
 
 use crate::{Error, Result};
